@@ -1,0 +1,34 @@
+import type { Finding, RootInfo, RunError, RunNote } from './finding.js';
+import type { RuleMeta } from './rule.js';
+
+/** The outcome of one lint run: what formatters, the CLI and the LSP consume. */
+export interface LintResult {
+  /** Sorted by root, file, line, column, rule id. Suppressed findings are included and marked. */
+  findings: Finding[];
+  /** Metadata of every rule that ran, sorted by id. */
+  rules: ReadonlyArray<RuleMeta>;
+  roots: ReadonlyArray<RootInfo>;
+  /** Number of files read. */
+  fileCount: number;
+  /** Number of resources (Kubernetes-style objects) in the model. */
+  resourceCount: number;
+  notes: RunNote[];
+  errors: RunError[];
+  /**
+   * Source lines `startLine..endLine` (1-based, inclusive) of a file for code frames, with
+   * every secret value replaced by `***`. `undefined` when the file has no text.
+   */
+  sourceLines(root: string, file: string, startLine: number, endLine: number): string[] | undefined;
+}
+
+/** Context given to formatters. */
+export interface FormatterContext {
+  /** Directory paths are shown relative to. */
+  cwd: string;
+  toolVersion: string;
+  /** Whether ANSI colours may be used. */
+  color: boolean;
+}
+
+/** A formatter is a pure function of the result. */
+export type Formatter = (result: LintResult, context: FormatterContext) => string;

@@ -1,0 +1,90 @@
+import type { Level, YamlPath } from './finding.js';
+import type { Model, Resource, SourceFile } from './workspace.js';
+
+/** One documentation example: files by root-relative path (or `<root>/<path>` with `roots`). */
+export interface DocExample {
+  title?: string;
+  /** Files of a single root, by root-relative path. */
+  files?: Record<string, string>;
+  /** Several roots, by root folder name, each with its files. Use instead of `files`. */
+  roots?: Record<string, Record<string, string>>;
+  /** Rule options to use for this example. */
+  options?: unknown;
+  /** Tracked files (makes the root a git root); defaults to every file when omitted. */
+  tracked?: string[];
+}
+
+export type RuleCategory = 'correctness' | 'security' | 'reliability' | 'style';
+
+export interface RuleDocs {
+  /** Markdown: why this matters in a Flux repo. */
+  rationale: string;
+  /** Each must yield at least one finding of this rule (checked by the meta test). */
+  incorrect: DocExample[];
+  /** Each must yield no finding of this rule (checked by the meta test). */
+  correct: DocExample[];
+  whenNotToUse?: string;
+}
+
+export interface RuleMeta<M extends string = string> {
+  /** Kebab-case id, equal to the module's file name. */
+  id: string;
+  /** Starts with Require, Disallow or Enforce; no trailing period. */
+  description: string;
+  category: RuleCategory;
+  defaultLevel: Level;
+  recommended: boolean;
+  /** Message templates with `{{placeholder}}`s. Capitalised, ending with a period. */
+  messages: Record<M, string>;
+  /** JSON Schema of the options object; every property has a description. */
+  options?: Record<string, unknown>;
+  defaultOptions?: Record<string, unknown>;
+  docs: RuleDocs;
+}
+
+/** What a rule reports. The engine resolves position, level and fingerprint. */
+export type Report<M extends string> = {
+  messageId: M;
+  data?: Record<string, string | number>;
+} & (
+  | {
+      /** The resource the finding is about. */
+      resource: Resource;
+      /** Path inside the resource; the closest existing parent is used when missing. */
+      path?: YamlPath;
+      /** Highlight the mapping key instead of the value at `path`. */
+      key?: boolean;
+    }
+  | {
+      /** A file-level finding: whole first line unless a range or document path is given. */
+      file: SourceFile;
+      /** Document index and path inside it, for files that are YAML but not resources. */
+      docIndex?: number;
+      path?: YamlPath;
+      key?: boolean;
+      /** Explicit character offsets into the file text (e.g. from a parser error). */
+      offsets?: readonly [number, number];
+    }
+);
+
+export interface RuleContext<M extends string = string, O = Record<string, unknown>> {
+  /** Options after defaults and config are merged and validated. */
+  readonly options: O;
+  readonly model: Model;
+  report(report: Report<M>): void;
+}
+
+export interface Rule<M extends string = string, O = Record<string, unknown>> {
+  meta: RuleMeta<M>;
+  check(ctx: RuleContext<M, O>): void;
+}
+
+/** Identity helper that gives rule modules their types. */
+export function defineRule<M extends string, O = Record<string, unknown>>(rule: Rule<M, O>): Rule<M, O> {
+  return rule;
+}
+
+/** The docs URL of a rule, used by SARIF `helpUri` and LSP `codeDescription.href`. */
+export function ruleDocsUrl(id: string): string {
+  return `https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules/${id}.md`;
+}

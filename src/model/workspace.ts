@@ -1,0 +1,215 @@
+import type { Document, LineCounter } from 'yaml';
+import type { RootInfo, RunNote, YamlPath } from './finding.js';
+import type { ResolvedConfig } from '../config/types.js';
+
+/** A workspace root as the model sees it. */
+export interface Root extends RootInfo {
+  /**
+   * Root-relative paths of files tracked by git (the index in `--staged` mode), or `null`
+   * when the root is not a git work tree.
+   */
+  tracked: ReadonlySet<string> | null;
+  /** Tracked files that the repository's own ignore rules (`.gitignore` etc.) ignore. */
+  trackedIgnored: ReadonlySet<string>;
+  config: ResolvedConfig;
+}
+
+export type FileFormat = 'yaml' | 'json' | 'other';
+
+/** One parsed YAML (or JSON) document of a file. */
+export interface ParsedDocument {
+  index: number;
+  doc: Document.Parsed;
+  /** Plain JS value of the document (computed once, on first use). */
+  readonly value: unknown;
+}
+
+export interface SourceFile {
+  root: Root;
+  /** Root-relative path with forward slashes. */
+  path: string;
+  absPath: string;
+  format: FileFormat;
+  /**
+   * File content, or `undefined` when the file was not read (binary, too large, unreadable,
+   * or a format the linter does not parse); a note says why.
+   */
+  text: string | undefined;
+  /** Parsed documents (YAML and JSON files only). */
+  documents: ParsedDocument[];
+  lineCounter: LineCounter;
+  /** True when reporting is wanted for this file (all files, unless a file list restricts it). */
+  reported: boolean;
+}
+
+/** A Kubernetes-style object: a YAML document with `apiVersion` and `kind`. */
+export interface Resource {
+  file: SourceFile;
+  docIndex: number;
+  doc: Document.Parsed;
+  apiVersion: string;
+  /** API group (`''` for the core group). */
+  group: string;
+  version: string;
+  kind: string;
+  name: string;
+  /** `metadata.namespace` as written. */
+  namespace: string | undefined;
+  /**
+   * Namespace the object gets when applied: after kustomize `namespace:` of the
+   * kustomizations that include it and Flux `targetNamespace`. Falls back to the written one.
+   */
+  appliedNamespace: string | undefined;
+  /** True when the document has a top-level `sops` mapping (SOPS-encrypted). */
+  encrypted: boolean;
+  /** Plain JS value of the document. */
+  readonly value: Record<string, unknown>;
+  /** Value at a path, or `undefined`. */
+  get(path: YamlPath): unknown;
+}
+
+export interface ImageRef {
+  /** Repository name as written (registry and path), without tag or digest. */
+  name: string;
+  tag?: string;
+  digest?: string;
+}
+
+/** A kustomize `images:` entry that changed a container's image. */
+export interface ImageOverride {
+  kustomization: SourceFile;
+  /** Index of the entry in the kustomization's `images` list. */
+  index: number;
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
+  tagSuffix?: string;
+}
+
+export interface EnvEntry {
+  name: string;
+  /** Literal value, when set with `value:` (or a map-form env in Helm values). */
+  value?: string;
+  hasValue: boolean;
+  secretKeyRef?: { name: string; key: string; optional: boolean };
+  configMapKeyRef?: { name: string; key: string; optional: boolean };
+  /** Other `valueFrom` kinds (fieldRef, resourceFieldRef, ...). */
+  otherSource?: string;
+  /** Path of the entry (list item, or map key for map-form env). */
+  path: YamlPath;
+}
+
+export interface EnvSource {
+  kind: 'Secret' | 'ConfigMap';
+  name: string;
+  optional: boolean;
+  prefix?: string;
+  via: 'envFrom' | 'envSecrets' | 'envConfigMaps';
+  path: YamlPath;
+}
+
+export interface Container {
+  resource: Resource;
+  origin: 'podSpec' | 'helmValues';
+  /** Path of the container object (pod spec) or of the values object holding `image`. */
+  path: YamlPath;
+  /** Container `name`, or the values object's `name` field. */
+  name: string | undefined;
+  /** Dotted values path for Helm values containers, e.g. `dagster-user-deployments.deployments[0]`. */
+  valuesPath?: string;
+  /** Namespace the workload runs in. */
+  namespace: string | undefined;
+  image: {
+    /** Image string as written (for a mapping: `repository[:tag][@digest]`). */
+    written: string | undefined;
+    /** Path of the `image` node (string) or mapping. */
+    path: YamlPath;
+    /** Path of the tag: the `image` string, or the mapping's `tag` (or `image` when absent). */
+    tagPath: YamlPath;
+    /** Image after kustomize `images:` transformers. */
+    effective: ImageRef | undefined;
+    overrides: ImageOverride[];
+  };
+  pullPolicy: {
+    /** Effective policy: explicit, or Kubernetes' default for pod specs; undefined for Helm values without one. */
+    value: string | undefined;
+    explicit: boolean;
+    path: YamlPath | undefined;
+  };
+  env: EnvEntry[];
+  /** Path of the `env` node, when present. */
+  envPath: YamlPath | undefined;
+  envFrom: EnvSource[];
+}
+
+/** A Secret or ConfigMap the cluster will have, with the key names visible in git. */
+export interface ConfigData {
+  kind: 'Secret' | 'ConfigMap';
+  name: string;
+  namespace: string | undefined;
+  keys: ReadonlySet<string>;
+  origin: 'manifest' | 'cnpg' | 'external' | 'generator';
+  /** The manifest, or for `cnpg` the Cluster, or for `generator` the kustomization. */
+  resource?: Resource;
+  encrypted: boolean;
+}
+
+/** One `resources:`/`components:` entry of a kustomization file. */
+export interface KustomizeEntry {
+  field: 'resources' | 'components';
+  index: number;
+  value: string;
+  /** Root-relative resolved path (file or directory), or undefined for remote targets. */
+  target: string | undefined;
+  kind: 'file' | 'directory' | 'remote' | 'missing';
+}
+
+export interface KustomizeNode {
+  file: SourceFile;
+  /** The kustomization document as a resource-like view (apiVersion/kind may be absent on disk). */
+  docIndex: number;
+  /** Root-relative directory of the kustomization file. */
+  dir: string;
+  namespace: string | undefined;
+  entries: KustomizeEntry[];
+  images: ImageOverride[];
+  /** Manifest files included directly (resources entries that are files). */
+  files: SourceFile[];
+  /** Kustomizations included through directory entries. */
+  children: KustomizeNode[];
+  /** Kustomizations that include this one. */
+  parents: KustomizeNode[];
+}
+
+export interface KustomizeIndex {
+  nodes: KustomizeNode[];
+  /** The kustomization in a directory (root-relative), if any. */
+  at(root: Root, dir: string): KustomizeNode | undefined;
+  /** Kustomizations that list this file directly in `resources`. */
+  owners(file: SourceFile): KustomizeNode[];
+  /** Owners and their ancestors, innermost first (the order kustomize applies transformers). */
+  chain(file: SourceFile): KustomizeNode[];
+}
+
+export interface ConfigDataIndex {
+  all: ConfigData[];
+  find(kind: 'Secret' | 'ConfigMap', name: string, namespace: string | undefined): ConfigData | undefined;
+}
+
+/** Everything rules can read. Built once per run; read-only. */
+export interface Model {
+  roots: Root[];
+  files: SourceFile[];
+  resources: Resource[];
+  /** Resources of a kind (optionally of one API group). Indexed once. */
+  ofKind(kind: string, group?: string): Resource[];
+  /** Resources with this kind and name, in this applied namespace when given. */
+  find(ref: { kind: string; name: string; namespace?: string; group?: string }): Resource[];
+  fileAt(root: Root, path: string): SourceFile | undefined;
+  readonly kustomize: KustomizeIndex;
+  readonly containers: Container[];
+  readonly configData: ConfigDataIndex;
+  /** Add a run note (e.g. a skipped check). Deduplicated by message. */
+  note(note: RunNote): void;
+}
