@@ -40,6 +40,15 @@ export interface SourceFile {
   lineCounter: LineCounter;
   /** True when reporting is wanted for this file (all files, unless a file list restricts it). */
   reported: boolean;
+  /** Problems found while reading or parsing (syntax errors, duplicate keys, alias limits). */
+  problems: FileProblem[];
+}
+
+export interface FileProblem {
+  code: string;
+  message: string;
+  /** Character offsets into `text` (end exclusive). */
+  offsets: readonly [number, number];
 }
 
 /** A Kubernetes-style object: a YAML document with `apiVersion` and `kind`. */
@@ -150,6 +159,8 @@ export interface ConfigData {
   namespace: string | undefined;
   keys: ReadonlySet<string>;
   origin: 'manifest' | 'cnpg' | 'external' | 'generator';
+  /** False when the key names cannot be known (an external Secret without `keys`, an env file). */
+  keysKnown: boolean;
   /** The manifest, or for `cnpg` the Cluster, or for `generator` the kustomization. */
   resource?: Resource;
   encrypted: boolean;

@@ -1,0 +1,171 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseDocument, LineCounter } from 'yaml';
+import type { RuleLevel } from '../model/finding.js';
+import type { Rule } from '../model/rule.js';
+import { offsetsOfPath, regionOf } from '../yaml/position.js';
+import { buildConfigSchema } from './schema.js';
+import type { ConfigFile, ExternalSecret, ResolvedConfig, RuleSetting } from './types.js';
+
+export const CONFIG_FILE_NAME = '.gitops-lint.yaml';
+
+/** A config problem: exit code 2, with the file and line. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+
+  /** `file:line:col: message`, the shape editors and terminals link. */
+  describe(cwd: string): string {
+    const where = [path.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== undefined).join(':');
+    return `${where}: ${this.message}`;
+  }
+}
+
+type AnyRule = Rule<string, never>;
+
+let validatorCache: { rules: ReadonlyArray<AnyRule>; validate: ReturnType<Ajv['compile']> } | undefined;
+
+function validatorFor(rules: ReadonlyArray<AnyRule>): ReturnType<Ajv['compile']> {
+  if (validatorCache?.rules !== rules) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    validatorCache = { rules, validate: ajv.compile(buildConfigSchema(rules)) };
+  }
+  return validatorCache.validate;
+}
+
+/** The configuration used when a root has no config file. */
+export function defaultConfig(rules: ReadonlyArray<AnyRule>): ResolvedConfig {
+  const resolved: ResolvedConfig = { rules: {}, ignore: [], repos: {}, externalSecrets: [] };
+  applyPreset(resolved, rules, 'recommended');
+  return resolved;
+}
+
+function applyPreset(config: ResolvedConfig, rules: ReadonlyArray<AnyRule>, preset: 'recommended' | 'all'): void {
+  for (const rule of rules) {
+    const enabled = preset === 'all' || rule.meta.recommended;
+    config.rules[rule.meta.id] = {
+      level: enabled ? rule.meta.defaultLevel : 'off',
+      options: { ...(rule.meta.defaultOptions ?? {}) },
+    };
+  }
+}
+
+/** Find and load `.gitops-lint.yaml` in `rootDir`; defaults when there is none. */
+export async function loadRootConfig(rootDir: string, rules: ReadonlyArray<AnyRule>): Promise<ResolvedConfig> {
+  const file = path.join(rootDir, CONFIG_FILE_NAME);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return defaultConfig(rules);
+  return resolveConfigText(text, file, rules);
+}
+
+/** Load a config file given on the command line. */
+export async function loadConfigFile(file: string, rules: ReadonlyArray<AnyRule>): Promise<ResolvedConfig> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError(`Cannot read the config file (${error.code ?? error.message}).`, file);
+  });
+  return resolveConfigText(text, file, rules);
+}
+
+/** Parse, validate and resolve a config text (`extends` included). */
+export async function resolveConfigText(text: string, file: string, rules: ReadonlyArray<AnyRule>, seen: string[] = []): Promise<ResolvedConfig> {
+  const raw = parseConfig(text, file, rules);
+  const resolved = defaultConfig(rules);
+  resolved.file = file;
+  const extendsList = raw.extends === undefined ? [] : Array.isArray(raw.extends) ? raw.extends : [raw.extends];
+  for (const entry of extendsList) {
+    if (entry === 'recommended' || entry === 'all') {
+      applyPreset(resolved, rules, entry);
+      continue;
+    }
+    const target = path.resolve(path.dirname(file), entry);
+    if (seen.includes(target) || target === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file);
+    const extendedText = await readFile(target, 'utf8').catch(() => undefined);
+    if (extendedText === undefined) throw new ConfigError(`Cannot read the extended config "${entry}".`, file);
+    mergeInto(resolved, await resolveConfigText(extendedText, target, rules, [...seen, file]));
+  }
+  const rootDir = path.dirname(file);
+  mergeInto(resolved, {
+    rules: resolveRules(raw.rules ?? {}, resolved),
+    ignore: raw.ignore ?? [],
+    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name, dir]) => [name, path.resolve(rootDir, dir)])),
+    externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
+  });
+  return resolved;
+}
+
+function resolveRules(settings: Record<string, RuleSetting>, base: ResolvedConfig): ResolvedConfig['rules'] {
+  const out: ResolvedConfig['rules'] = {};
+  for (const [id, setting] of Object.entries(settings)) {
+    const [level, options] = Array.isArray(setting) ? setting : [setting, undefined];
+    out[id] = { level: level as RuleLevel, options: { ...(base.rules[id]?.options ?? {}), ...(options ?? {}) } };
+  }
+  return out;
+}
+
+function mergeInto(target: ResolvedConfig, source: Omit<ResolvedConfig, 'file'>): void {
+  Object.assign(target.rules, source.rules);
+  target.ignore.push(...source.ignore);
+  Object.assign(target.repos, source.repos);
+  target.externalSecrets.push(...source.externalSecrets);
+}
+
+function toExternalSecret(entry: string | ExternalSecret): ExternalSecret {
+  return typeof entry === 'string' ? { name: entry } : entry;
+}
+
+function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyRule>): ConfigFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const { line, col } = lineCounter.linePos(syntax.pos[0]);
+    throw new ConfigError(`Invalid YAML: ${syntax.message.split('\n')[0]}`, file, line, col);
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  const validate = validatorFor(rules);
+  if (!validate(value)) {
+    const error = mostUsefulError(validate.errors ?? []);
+    const pathSegments = pointerToPath(error.instancePath);
+    const unknownKey = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined;
+    const target = unknownKey === undefined ? pathSegments : [...pathSegments, unknownKey];
+    const region = regionOf(lineCounter, offsetsOfPath(doc, text, target, unknownKey !== undefined));
+    throw new ConfigError(describeError(error, target), file, region.startLine, region.startColumn);
+  }
+  return value as ConfigFile;
+}
+
+/** Among anyOf branches ajv reports every failure; the deepest one is what the user got wrong. */
+function mostUsefulError(errors: ErrorObject[]): ErrorObject {
+  const ranked = errors.filter((error) => error.keyword !== 'anyOf');
+  const pool = ranked.length > 0 ? ranked : errors;
+  return pool.reduce((best, error) => (error.instancePath.length > best.instancePath.length ? error : best), pool[0] as ErrorObject);
+}
+
+function describeError(error: ErrorObject, target: Array<string | number>): string {
+  const where = target.length > 0 ? target.join('.') : 'the config';
+  if (error.keyword === 'additionalProperties') {
+    const key = String(error.params.additionalProperty);
+    return target[0] === 'rules' && target.length === 2 ? `Unknown rule "${key}".` : `Unknown key "${key}" in ${target.slice(0, -1).join('.') || 'the config'}.`;
+  }
+  if (error.keyword === 'enum') return `Invalid value at ${where}: expected one of ${(error.params.allowedValues as unknown[]).join(', ')}.`;
+  if (error.keyword === 'type') return `Invalid value at ${where}: expected ${String(error.params.type)}.`;
+  if (error.keyword === 'required') return `Missing "${String(error.params.missingProperty)}" in ${where}.`;
+  return `Invalid value at ${where}: ${error.message ?? 'does not match the schema'}.`;
+}
+
+function pointerToPath(pointer: string): Array<string | number> {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}

@@ -1,0 +1,69 @@
+import type { Rule } from '../model/rule.js';
+
+const LEVELS = ['error', 'warning', 'note', 'off'];
+
+/**
+ * JSON Schema of `.gitops-lint.yaml`, built from the rules' option schemas so editors can
+ * complete rule ids and options. `schemas/config.schema.json` is this, written by
+ * `npm run generate:schema`; a test fails when the file is stale.
+ */
+export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Record<string, unknown> {
+  const level = { enum: LEVELS, description: 'Rule level; `off` disables the rule.' };
+  const ruleProperties: Record<string, unknown> = {};
+  for (const rule of [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id))) {
+    const options = rule.meta.options ?? { type: 'object', additionalProperties: false, properties: {} };
+    ruleProperties[rule.meta.id] = {
+      description: rule.meta.description,
+      anyOf: [
+        level,
+        { type: 'array', items: [level], minItems: 1, maxItems: 1 },
+        { type: 'array', items: [level, options], minItems: 2, maxItems: 2 },
+      ],
+    };
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json',
+    title: 'gitops-lint configuration (.gitops-lint.yaml)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      extends: {
+        description: 'Presets (`recommended`, `all`) or paths of other config files, applied in order.',
+        anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+      },
+      ignore: { description: 'Globs, relative to the root, of files not to lint.', type: 'array', items: { type: 'string' } },
+      repos: {
+        description: 'GitRepository name (or namespace/name) to the local path of the repository it fetches.',
+        type: 'object',
+        additionalProperties: { type: 'string' },
+      },
+      externalSecrets: {
+        description: 'Secrets that exist in the cluster but not in git, such as the SOPS age key.',
+        type: 'array',
+        items: {
+          anyOf: [
+            { type: 'string', description: 'Secret name, in any namespace, with any keys.' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name'],
+              properties: {
+                name: { type: 'string', description: 'Secret name.' },
+                namespace: { type: 'string', description: 'Namespace; any namespace when omitted.' },
+                keys: { type: 'array', items: { type: 'string' }, description: 'Key names; any key when omitted.' },
+              },
+            },
+          ],
+        },
+      },
+      policies: { description: 'Compiled Rego policy bundles (reserved).', type: 'array', items: { type: 'string' } },
+      rules: {
+        description: 'Rule levels and options.',
+        type: 'object',
+        additionalProperties: false,
+        properties: ruleProperties,
+      },
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import type { YamlPath } from '../model/finding.js';
+import type { Container, EnvEntry, EnvSource, ImageOverride, Resource } from '../model/workspace.js';
+import { applyImageOverrides, defaultPullPolicy, formatImageRef, parseImageRef } from './images.js';
+import { asArray, asRecord, asScalarString, asString, getIn } from './values.js';
+
+/** Where each workload kind keeps its pod spec (reference §8). */
+const POD_SPEC_PATHS: Record<string, YamlPath> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  PodTemplate: ['template', 'spec'],
+};
+
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
+
+/** Every container of every workload and every image-bearing object in HelmRelease values. */
+export function extractContainers(resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]): Container[] {
+  const containers: Container[] = [];
+  for (const resource of resources) {
+    const specPath = POD_SPEC_PATHS[resource.kind];
+    if (specPath && (resource.group === '' || resource.group === 'apps' || resource.group === 'batch')) {
+      podSpecContainers(resource, specPath, overridesFor(resource), containers);
+    } else if (resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io') {
+      const values = getIn(resource.value, ['spec', 'values']);
+      const namespace = asString(getIn(resource.value, ['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
+      walkValues(resource, values, ['spec', 'values'], '', namespace, containers);
+    }
+  }
+  return containers;
+}
+
+function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: ImageOverride[], out: Container[]): void {
+  const spec = asRecord(getIn(resource.value, specPath));
+  if (!spec) return;
+  for (const list of CONTAINER_LISTS) {
+    asArray(spec[list]).forEach((raw, index) => {
+      const item = asRecord(raw);
+      if (!item) return;
+      const path: YamlPath = [...specPath, list, index];
+      const written = asScalarString(item.image);
+      const transformed = written === undefined ? undefined : applyImageOverrides(written, overrides);
+      const explicitPolicy = asString(item.imagePullPolicy);
+      out.push({
+        resource,
+        origin: 'podSpec',
+        path,
+        name: asString(item.name),
+        namespace: resource.appliedNamespace,
+        image: {
+          written,
+          path: [...path, 'image'],
+          tagPath: [...path, 'image'],
+          effective: transformed?.ref,
+          overrides: transformed?.applied ?? [],
+        },
+        pullPolicy: {
+          value: explicitPolicy ?? (transformed ? defaultPullPolicy(transformed.ref) : undefined),
+          explicit: explicitPolicy !== undefined,
+          path: explicitPolicy !== undefined ? [...path, 'imagePullPolicy'] : undefined,
+        },
+        env: envEntries(item.env, [...path, 'env']),
+        envPath: item.env !== undefined ? [...path, 'env'] : undefined,
+        envFrom: envFromSources(item, path),
+      });
+    });
+  }
+}
+
+/** Helm values: any object with an `image` string, or an `image` mapping with `repository`. */
+function walkValues(resource: Resource, value: unknown, path: YamlPath, dotted: string, namespace: string | undefined, out: Container[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => walkValues(resource, item, [...path, index], `${dotted}[${index}]`, namespace, out));
+    return;
+  }
+  const object = asRecord(value);
+  if (!object) return;
+  const container = valuesContainer(resource, object, path, dotted, namespace);
+  if (container) out.push(container);
+  for (const [key, child] of Object.entries(object)) {
+    if (key === 'image' || typeof child !== 'object' || child === null) continue;
+    walkValues(resource, child, [...path, key], dotted === '' ? key : `${dotted}.${key}`, namespace, out);
+  }
+}
+
+function valuesContainer(resource: Resource, object: Record<string, unknown>, path: YamlPath, dotted: string, namespace: string | undefined): Container | undefined {
+  const image = object.image;
+  let written: string | undefined;
+  let tagPath: YamlPath = [...path, 'image'];
+  let policyPath: YamlPath | undefined;
+  let policy: string | undefined;
+  const mapping = asRecord(image);
+  if (typeof image === 'string') {
+    written = image;
+  } else if (mapping && typeof mapping.repository === 'string') {
+    const tag = asScalarString(mapping.tag);
+    const digest = asString(mapping.digest);
+    written = `${mapping.repository}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+    if (mapping.tag !== undefined) tagPath = [...path, 'image', 'tag'];
+    policy = asString(mapping.pullPolicy);
+    if (policy !== undefined) policyPath = [...path, 'image', 'pullPolicy'];
+  } else {
+    return undefined;
+  }
+  if (policy === undefined && typeof object.imagePullPolicy === 'string') {
+    policy = object.imagePullPolicy;
+    policyPath = [...path, 'imagePullPolicy'];
+  }
+  const ref = parseImageRef(written);
+  return {
+    resource,
+    origin: 'helmValues',
+    path,
+    name: asString(object.name),
+    valuesPath: dotted,
+    namespace,
+    image: { written: formatImageRef(ref), path: [...path, 'image'], tagPath, effective: ref, overrides: [] },
+    // A chart's default policy is unknown, so no default is assumed here.
+    pullPolicy: { value: policy, explicit: policy !== undefined, path: policyPath },
+    env: envEntries(object.env, [...path, 'env']),
+    envPath: object.env !== undefined ? [...path, 'env'] : undefined,
+    envFrom: envFromSources(object, path),
+  };
+}
+
+/** `env` as a list of EnvVar, or (Helm charts such as Dagster) a map of name to value. */
+function envEntries(env: unknown, path: YamlPath): EnvEntry[] {
+  if (Array.isArray(env)) {
+    const entries: EnvEntry[] = [];
+    env.forEach((raw, index) => {
+      const item = asRecord(raw);
+      const name = asString(item?.name);
+      if (!item || name === undefined) return;
+      const entry: EnvEntry = { name, hasValue: 'value' in item, path: [...path, index] };
+      const literal = asScalarString(item.value);
+      if (literal !== undefined) entry.value = literal;
+      const valueFrom = asRecord(item.valueFrom);
+      if (valueFrom) {
+        const secret = asRecord(valueFrom.secretKeyRef);
+        const configMap = asRecord(valueFrom.configMapKeyRef);
+        if (secret) entry.secretKeyRef = keyRef(secret);
+        else if (configMap) entry.configMapKeyRef = keyRef(configMap);
+        else entry.otherSource = Object.keys(valueFrom)[0] ?? 'valueFrom';
+      }
+      entries.push(entry);
+    });
+    return entries;
+  }
+  const map = asRecord(env);
+  if (!map) return [];
+  return Object.entries(map).map(([name, value]) => {
+    const entry: EnvEntry = { name, hasValue: true, path: [...path, name] };
+    const literal = asScalarString(value);
+    if (literal !== undefined) entry.value = literal;
+    return entry;
+  });
+}
+
+function keyRef(ref: Record<string, unknown>): { name: string; key: string; optional: boolean } {
+  return { name: asString(ref.name) ?? '', key: asScalarString(ref.key) ?? '', optional: ref.optional === true };
+}
+
+function envFromSources(object: Record<string, unknown>, path: YamlPath): EnvSource[] {
+  const sources: EnvSource[] = [];
+  asArray(object.envFrom).forEach((raw, index) => {
+    const item = asRecord(raw);
+    if (!item) return;
+    const secret = asRecord(item.secretRef);
+    const configMap = asRecord(item.configMapRef);
+    const ref = secret ?? configMap;
+    const name = asString(ref?.name);
+    if (!ref || name === undefined) return;
+    const source: EnvSource = { kind: secret ? 'Secret' : 'ConfigMap', name, optional: ref.optional === true, via: 'envFrom', path: [...path, 'envFrom', index] };
+    const prefix = asString(item.prefix);
+    if (prefix !== undefined) source.prefix = prefix;
+    sources.push(source);
+  });
+  for (const [field, kind] of [['envSecrets', 'Secret'], ['envConfigMaps', 'ConfigMap']] as const) {
+    asArray(object[field]).forEach((raw, index) => {
+      // Current Dagster charts take `- name: x`; very old ones took plain strings.
+      const name = typeof raw === 'string' ? raw : asString(asRecord(raw)?.name);
+      if (name === undefined) return;
+      sources.push({ kind, name, optional: asRecord(raw)?.optional === true, via: field, path: [...path, field, index] });
+    });
+  }
+  return sources;
+}

@@ -1,0 +1,161 @@
+import path from 'node:path';
+import type { ImageOverride, KustomizeEntry, KustomizeIndex, KustomizeNode, Root, SourceFile } from '../model/workspace.js';
+import { isKustomizationFile } from '../workspace/source-file.js';
+import { asRecord, asString } from './values.js';
+
+const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/;
+
+/** Resolve `entry` against `dir` inside a root; `undefined` when it leaves the root. */
+export function resolveInRoot(dir: string, entry: string): string | undefined {
+  const joined = path.posix.normalize(path.posix.join(dir, entry));
+  if (joined === '..' || joined.startsWith('../') || path.posix.isAbsolute(entry)) return undefined;
+  return joined === '.' ? '' : joined.replace(/\/$/, '');
+}
+
+interface RootFiles {
+  byPath: Map<string, SourceFile>;
+  dirs: Set<string>;
+}
+
+function indexRootFiles(files: readonly SourceFile[]): Map<Root, RootFiles> {
+  const byRoot = new Map<Root, RootFiles>();
+  for (const file of files) {
+    let entry = byRoot.get(file.root);
+    if (!entry) {
+      entry = { byPath: new Map(), dirs: new Set(['']) };
+      byRoot.set(file.root, entry);
+    }
+    entry.byPath.set(file.path, file);
+    let dir = path.posix.dirname(file.path);
+    while (dir !== '.' && !entry.dirs.has(dir)) {
+      entry.dirs.add(dir);
+      dir = path.posix.dirname(dir);
+    }
+  }
+  return byRoot;
+}
+
+function dirOf(file: SourceFile): string {
+  const dir = path.posix.dirname(file.path);
+  return dir === '.' ? '' : dir;
+}
+
+/** Build the kustomize inclusion graph of every `kustomization.yaml` in the workspace. */
+export function buildKustomizeIndex(files: readonly SourceFile[]): KustomizeIndex {
+  const rootFiles = indexRootFiles(files);
+  const nodes: KustomizeNode[] = [];
+  const byDir = new Map<Root, Map<string, KustomizeNode>>();
+  for (const file of files) {
+    if (!isKustomizationFile(file.path)) continue;
+    const value = asRecord(file.documents[0]?.value);
+    if (!value) continue;
+    const node: KustomizeNode = {
+      file,
+      docIndex: 0,
+      dir: dirOf(file),
+      namespace: asString(value.namespace),
+      entries: [],
+      images: imageOverrides(file, value.images),
+      files: [],
+      children: [],
+      parents: [],
+    };
+    nodes.push(node);
+    let dirs = byDir.get(file.root);
+    if (!dirs) byDir.set(file.root, (dirs = new Map()));
+    // kustomize prefers kustomization.yaml over .yml over Kustomization; keep the first seen.
+    if (!dirs.has(node.dir)) dirs.set(node.dir, node);
+  }
+
+  const owners = new Map<SourceFile, KustomizeNode[]>();
+  for (const node of nodes) {
+    const value = asRecord(node.file.documents[0]?.value) ?? {};
+    const known = rootFiles.get(node.file.root) ?? { byPath: new Map(), dirs: new Set() };
+    for (const field of ['resources', 'components'] as const) {
+      const list = value[field];
+      if (!Array.isArray(list)) continue;
+      list.forEach((raw, index) => {
+        if (typeof raw !== 'string') return;
+        const entry: KustomizeEntry = { field, index, value: raw, target: undefined, kind: 'missing' };
+        if (REMOTE.test(raw)) {
+          entry.kind = 'remote';
+        } else {
+          const target = resolveInRoot(node.dir, raw);
+          entry.target = target;
+          if (target !== undefined && known.byPath.has(target)) {
+            entry.kind = 'file';
+            const included = known.byPath.get(target) as SourceFile;
+            node.files.push(included);
+            owners.set(included, [...(owners.get(included) ?? []), node]);
+          } else if (target !== undefined && known.dirs.has(target)) {
+            entry.kind = 'directory';
+            const child = byDir.get(node.file.root)?.get(target);
+            if (child && child !== node) {
+              node.children.push(child);
+              child.parents.push(node);
+            }
+          }
+        }
+        node.entries.push(entry);
+      });
+    }
+  }
+
+  const chainCache = new Map<SourceFile, KustomizeNode[]>();
+  const index: KustomizeIndex = {
+    nodes,
+    at: (root, dir) => byDir.get(root)?.get(dir),
+    owners: (file) => owners.get(file) ?? [],
+    chain(file) {
+      let cached = chainCache.get(file);
+      if (cached) return cached;
+      cached = [];
+      const seen = new Set<KustomizeNode>();
+      let frontier = index.owners(file);
+      while (frontier.length > 0) {
+        const next: KustomizeNode[] = [];
+        for (const node of frontier) {
+          if (seen.has(node)) continue;
+          seen.add(node);
+          cached.push(node);
+          next.push(...node.parents);
+        }
+        frontier = next;
+      }
+      chainCache.set(file, cached);
+      return cached;
+    },
+  };
+  return index;
+}
+
+function imageOverrides(file: SourceFile, images: unknown): ImageOverride[] {
+  if (!Array.isArray(images)) return [];
+  const out: ImageOverride[] = [];
+  images.forEach((raw, index) => {
+    const entry = asRecord(raw);
+    const name = asString(entry?.name);
+    if (!entry || name === undefined) return;
+    const override: ImageOverride = { kustomization: file, index, name };
+    const newName = asString(entry.newName);
+    const newTag = entry.newTag === undefined || entry.newTag === null ? undefined : String(entry.newTag);
+    const digest = asString(entry.digest);
+    const tagSuffix = asString(entry.tagSuffix);
+    if (newName !== undefined) override.newName = newName;
+    if (newTag !== undefined) override.newTag = newTag;
+    if (digest !== undefined) override.digest = digest;
+    if (tagSuffix !== undefined) override.tagSuffix = tagSuffix;
+    out.push(override);
+  });
+  return out;
+}
+
+/**
+ * Namespace kustomize gives a file's objects: the outermost kustomization with `namespace:`
+ * wins, because its transformer runs last.
+ */
+export function kustomizeNamespace(chain: readonly KustomizeNode[]): string | undefined {
+  let namespace: string | undefined;
+  for (const node of chain) if (node.namespace !== undefined) namespace = node.namespace;
+  return namespace;
+}

@@ -1,0 +1,169 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { ConfigError, defaultConfig, loadConfigFile, loadRootConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { Finding, RunError, RunNote } from '../model/finding.js';
+import type { Report, Rule, RuleContext } from '../model/rule.js';
+import type { LintResult } from '../model/result.js';
+import type { Model, Root, SourceFile } from '../model/workspace.js';
+import { applyDirectives, parseDirectives } from '../suppress/comments.js';
+import { isInside } from '../workspace/discover.js';
+import { loadDiskRoot, loadMemoryRoot, type MemoryRoot, type RootInput } from '../workspace/load.js';
+import { buildModel, type NamespacePass } from './model.js';
+import { redactedText } from './redact.js';
+import { compareFindings, toFinding } from './report.js';
+
+type AnyRule = Rule<string, never>;
+
+export interface LintOptions {
+  /** Repository roots (directories, or files inside a root) or in-memory roots. */
+  roots: RootInput[];
+  /** Base for relative paths. Defaults to `process.cwd()`. */
+  cwd?: string;
+  /** A config file that applies to every root instead of each root's `.gitops-lint.yaml`. */
+  configFile?: string;
+  /** A resolved config for every root (library users and tests); wins over `configFile`. */
+  config?: ResolvedConfig;
+  /** The rules to run; defaults to the built-in registry. */
+  rules: ReadonlyArray<AnyRule>;
+  /** Report only on these files (absolute or cwd-relative); the rest of the roots is still read. */
+  reportOnly?: string[];
+  /** Absolute path → text replacing the file on disk (unsaved editor buffers). */
+  overrides?: ReadonlyMap<string, string>;
+  /** Extra passes that move resources to the namespaces Flux applies them to. */
+  namespacePasses?: readonly NamespacePass[];
+}
+
+/** Lint one or more roots together. Throws `ConfigError` for a bad config; never for bad input files. */
+export async function lint(options: LintOptions): Promise<LintResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const notes: RunNote[] = [];
+  const errors: RunError[] = [];
+  const rules = options.rules;
+  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(path.resolve(cwd, options.configFile), rules) : undefined);
+
+  const reportOnly = new Set<string>();
+  const loaded = await Promise.all(
+    options.roots.map(async (input) => {
+      if (typeof input !== 'string') {
+        const config = input.config ?? explicitConfig ?? (await memoryConfig(input, rules));
+        return loadMemoryRoot(input, config, notes);
+      }
+      const { dir, file } = await resolveRootPath(path.resolve(cwd, input));
+      if (file) reportOnly.add(file);
+      const config = explicitConfig ?? (await loadRootConfig(dir, rules));
+      return loadDiskRoot(dir, config, notes, options.overrides ? { overrides: options.overrides } : {});
+    }),
+  );
+  for (const file of options.reportOnly ?? []) reportOnly.add(path.resolve(cwd, file));
+
+  const roots = loaded.map((entry) => entry.root);
+  const files = loaded.flatMap((entry) => entry.files);
+  if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
+  const model = buildModel(roots, files, notes, options.namespacePasses);
+
+  const findings: Finding[] = [];
+  const ran: AnyRule[] = [];
+  for (const rule of rules) {
+    const levelFor = (root: Root) => root.config.rules[rule.meta.id]?.level ?? 'off';
+    if (!roots.some((root) => levelFor(root) !== 'off')) continue;
+    ran.push(rule);
+    const seen = new Set<string>();
+    const ctx: RuleContext<string, never> = {
+      options: ruleOptions(rule, roots) as never,
+      model,
+      report(report: Report<string>) {
+        const file = 'resource' in report ? report.resource.file : report.file;
+        const level = levelFor(file.root);
+        if (level === 'off' || !file.reported) return;
+        const finding = toFinding(rule, report, level);
+        const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        findings.push(finding);
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (error) {
+      errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
+    }
+  }
+
+  applySuppressions(findings, files);
+  findings.sort(compareFindings);
+  return {
+    findings,
+    rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
+    roots: roots.map(({ dir, name, git }) => ({ dir, name, git })),
+    fileCount: files.length,
+    resourceCount: model.resources.length,
+    notes,
+    errors,
+    sourceLines: sourceLinesOf(files),
+  };
+}
+
+/** Options come from the first root whose config file sets them (a shared `--config` sets them for all). */
+function ruleOptions(rule: AnyRule, roots: readonly Root[]): Record<string, unknown> {
+  const configured = roots.find((root) => root.config.file !== undefined) ?? roots[0];
+  return configured?.config.rules[rule.meta.id]?.options ?? { ...(rule.meta.defaultOptions ?? {}) };
+}
+
+async function memoryConfig(input: MemoryRoot, rules: ReadonlyArray<AnyRule>): Promise<ResolvedConfig> {
+  const text = input.files['.gitops-lint.yaml'];
+  if (text === undefined) return defaultConfig(rules);
+  const { resolveConfigText } = await import('../config/load.js');
+  return resolveConfigText(text, path.join(input.dir, '.gitops-lint.yaml'), rules);
+}
+
+/** A path given on the command line may be a file inside a root: lint its root, report on it. */
+async function resolveRootPath(target: string): Promise<{ dir: string; file?: string }> {
+  const info = await stat(target).catch(() => undefined);
+  if (!info) throw new ConfigError('No such file or directory.', target);
+  if (info.isDirectory()) return { dir: target };
+  const { execFile } = await import('node:child_process');
+  const top = await new Promise<string | undefined>((resolve) =>
+    execFile('git', ['rev-parse', '--show-toplevel'], { cwd: path.dirname(target) }, (error, stdout) => resolve(error ? undefined : stdout.trim())),
+  );
+  const dir = top && isInside(top, target) ? top : path.dirname(target);
+  return { dir, file: target };
+}
+
+function applySuppressions(findings: Finding[], files: readonly SourceFile[]): void {
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const key = path.join(finding.location.root, finding.location.file);
+    const list = byFile.get(key);
+    if (list) list.push(finding);
+    else byFile.set(key, [finding]);
+  }
+  for (const file of files) {
+    const list = byFile.get(file.absPath);
+    if (list && file.text !== undefined) applyDirectives(list, parseDirectives(file.text));
+  }
+}
+
+function sourceLinesOf(files: readonly SourceFile[]): LintResult['sourceLines'] {
+  const byPath = new Map(files.map((file) => [path.join(file.root.dir, file.path), file]));
+  const cache = new Map<string, string[] | undefined>();
+  return (root, file, startLine, endLine) => {
+    const key = path.join(root, file);
+    if (!cache.has(key)) {
+      const source = byPath.get(key);
+      cache.set(key, source ? redactedText(source)?.split(/\r?\n/) : undefined);
+    }
+    const lines = cache.get(key);
+    return lines?.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
+  };
+}
+
+/** Validate options against a rule's schema (used by the RuleTester and docs examples). */
+export function validateRuleOptions(rule: AnyRule, options: unknown): string | undefined {
+  if (!rule.meta.options) return undefined;
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(rule.meta.options);
+  return validate(options) ? undefined : (validate.errors ?? []).map((error) => `${error.instancePath || 'options'} ${error.message}`).join('; ');
+}
+
+export type { Model };

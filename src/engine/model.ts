@@ -1,0 +1,129 @@
+import type { RunNote } from '../model/finding.js';
+import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, SourceFile } from '../model/workspace.js';
+import { isKustomizationFile } from '../workspace/source-file.js';
+import { extractContainers } from './containers.js';
+import { buildConfigDataIndex } from './config-data.js';
+import { buildKustomizeIndex, kustomizeNamespace } from './kustomize.js';
+import { asRecord, asString, getIn } from './values.js';
+
+/** Kinds kustomize knows to be cluster-scoped: its namespace transformer leaves them alone. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass',
+  'PriorityClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'Node',
+  'RuntimeClass', 'IngressClass', 'CSIDriver', 'VolumeSnapshotClass', 'ClusterIssuer',
+]);
+
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}
+
+/** Documents of kustomization files configure kustomize; they are not applied to the cluster. */
+function isKustomizeConfig(file: SourceFile, value: Record<string, unknown>): boolean {
+  const apiVersion = asString(value.apiVersion) ?? '';
+  return isKustomizationFile(file.path) || apiVersion.startsWith('kustomize.config.k8s.io/');
+}
+
+function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+function makeResource(file: SourceFile, docIndex: number): Resource | undefined {
+  const parsed = file.documents[docIndex];
+  const value = asRecord(parsed?.value);
+  if (!parsed || !value) return undefined;
+  const apiVersion = asString(value.apiVersion);
+  const kind = asString(value.kind);
+  if (apiVersion === undefined || kind === undefined || isKustomizeConfig(file, value)) return undefined;
+  const metadata = asRecord(value.metadata) ?? {};
+  const namespace = asString(metadata.namespace);
+  return {
+    file,
+    docIndex,
+    doc: parsed.doc,
+    apiVersion,
+    ...splitApiVersion(apiVersion),
+    kind,
+    name: asString(metadata.name) ?? '',
+    namespace,
+    appliedNamespace: namespace,
+    encrypted: asRecord(value.sops) !== undefined,
+    value,
+    get: (path) => getIn(value, path),
+  };
+}
+
+/** Rewrites resources' applied namespaces; run in order after kustomize's (e.g. Flux targetNamespace). */
+export type NamespacePass = (model: Model) => void;
+
+/** Build the read-only model rules see. Expensive views (containers, config data) are lazy. */
+export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[], namespacePasses: readonly NamespacePass[] = []): Model {
+  const resources: Resource[] = [];
+  for (const file of files) {
+    for (let index = 0; index < file.documents.length; index++) {
+      const resource = makeResource(file, index);
+      if (resource) resources.push(resource);
+    }
+  }
+
+  const kustomize: KustomizeIndex = buildKustomizeIndex(files);
+  for (const resource of resources) {
+    const namespace = kustomizeNamespace(kustomize.chain(resource.file));
+    if (namespace === undefined) continue;
+    if (resource.kind === 'Namespace') continue;
+    if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
+  }
+
+  const byKind = new Map<string, Resource[]>();
+  for (const resource of resources) {
+    const list = byKind.get(resource.kind);
+    if (list) list.push(resource);
+    else byKind.set(resource.kind, [resource]);
+  }
+  const filesByRoot = new Map<Root, Map<string, SourceFile>>();
+  for (const file of files) {
+    let map = filesByRoot.get(file.root);
+    if (!map) filesByRoot.set(file.root, (map = new Map()));
+    map.set(file.path, file);
+  }
+  const noteMessages = new Set(notes.map((note) => note.message));
+
+  let containers: Container[] | undefined;
+  let configData: ConfigDataIndex | undefined;
+  const model: Model = {
+    roots,
+    files,
+    resources,
+    ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === undefined || resource.group === group),
+    find: ({ kind, name, namespace, group }) =>
+      (byKind.get(kind) ?? []).filter(
+        (resource) =>
+          resource.name === name &&
+          (namespace === undefined || resource.appliedNamespace === namespace) &&
+          (group === undefined || resource.group === group),
+      ),
+    fileAt: (root, path) => filesByRoot.get(root)?.get(path),
+    kustomize,
+    get containers() {
+      containers ??= extractContainers(resources, (resource) =>
+        kustomize.chain(resource.file).flatMap((node) => node.images),
+      );
+      return containers;
+    },
+    get configData() {
+      configData ??= buildConfigDataIndex(
+        resources,
+        kustomize,
+        roots.flatMap((root) => root.config.externalSecrets),
+      );
+      return configData;
+    },
+    note(note) {
+      if (noteMessages.has(note.message)) return;
+      noteMessages.add(note.message);
+      notes.push(note);
+    },
+  };
+  for (const pass of namespacePasses) pass(model);
+  return model;
+}

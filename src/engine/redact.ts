@@ -1,0 +1,70 @@
+import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
+import type { SourceFile } from '../model/workspace.js';
+import { isSensitiveName } from './sensitive.js';
+import { asRecord, asString } from './values.js';
+
+const MASK = '***';
+
+/**
+ * The file's text with every value that may be a secret masked: all values under a
+ * Secret's `data`/`stringData`, and any scalar whose key (or env entry name) looks sensitive.
+ * Code frames and snippets are cut from this text only.
+ */
+export function redactedText(file: SourceFile): string | undefined {
+  const text = file.text;
+  if (text === undefined) return undefined;
+  const ranges: Array<[number, number]> = [];
+  for (const { doc, value } of file.documents) {
+    const isSecret = asString(asRecord(value)?.kind) === 'Secret';
+    visit(doc, {
+      Pair(_key, pair, path) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        const topLevel = path.length <= 1;
+        if (isSecret && topLevel && (key === 'data' || key === 'stringData')) {
+          collectScalars(pair.value as Node | null, ranges);
+          return visit.SKIP;
+        }
+        if (isSensitiveName(key)) collectScalars(pair.value as Node | null, ranges);
+        return undefined;
+      },
+      Map(_key, map) {
+        // Kubernetes env entries: `- name: DB_PASSWORD` / `value: ...`.
+        const name = map.items.find((item) => isScalar(item.key) && item.key.value === 'name');
+        const literal = map.items.find((item) => isScalar(item.key) && item.key.value === 'value');
+        if (name && literal && isScalar(name.value) && isSensitiveName(String(name.value.value))) {
+          collectScalars(literal.value as Node | null, ranges);
+        }
+      },
+    });
+  }
+  if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let cursor = 0;
+  for (const [start, end] of ranges) {
+    if (start < cursor) continue;
+    out += text.slice(cursor, start) + maskKeepingLines(text.slice(start, end));
+    cursor = end;
+  }
+  return out + text.slice(cursor);
+}
+
+function collectScalars(node: Node | null, ranges: Array<[number, number]>): void {
+  if (node === null) return;
+  if (isScalar(node)) {
+    if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
+    return;
+  }
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) {
+      if (isPair(item)) collectScalars(item.value as Node | null, ranges);
+      else collectScalars(item as Node, ranges);
+    }
+  }
+}
+
+/** Line structure is kept so line numbers in frames stay right. */
+function maskKeepingLines(value: string): string {
+  const lines = value.split('\n');
+  return [MASK, ...lines.slice(1).map(() => '')].join('\n');
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { Finding, FindingResource, Level, Region, YamlPath } from '../model/finding.js';
+import type { Report, Rule } from '../model/rule.js';
+import type { SourceFile } from '../model/workspace.js';
+import { firstLineOf, offsetsOfPath, regionOf, type Offsets } from '../yaml/position.js';
+
+/** Replace `{{name}}` placeholders; unknown placeholders are left visible so tests catch them. */
+export function interpolate(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
+
+function offsetsOf(report: Report<string>, file: SourceFile): Offsets | undefined {
+  const text = file.text;
+  if (text === undefined) return undefined;
+  if ('resource' in report) {
+    return offsetsOfPath(report.resource.doc, text, report.path ?? [], report.key ?? false);
+  }
+  if (report.offsets) return report.offsets;
+  if (report.docIndex !== undefined) {
+    const doc = file.documents[report.docIndex]?.doc;
+    if (doc) return offsetsOfPath(doc, text, report.path ?? [], report.key ?? false);
+  }
+  return firstLineOf(text, 0);
+}
+
+const EMPTY_REGION: Region = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+
+/** Turn a rule's report into a finding: position, message and fingerprint are decided here. */
+export function toFinding(rule: Rule<string, never>, report: Report<string>, level: Level): Finding {
+  const file = 'resource' in report ? report.resource.file : report.file;
+  const offsets = offsetsOf(report, file);
+  const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
+  const template = rule.meta.messages[report.messageId] ?? report.messageId;
+  const message = interpolate(template, report.data);
+  let resource: FindingResource | undefined;
+  if ('resource' in report) {
+    const { apiVersion, kind, name, appliedNamespace, docIndex } = report.resource;
+    resource = { apiVersion, kind, name, docIndex };
+    if (appliedNamespace !== undefined) resource.namespace = appliedNamespace;
+  }
+  const path: YamlPath | undefined = report.path ?? ('docIndex' in report && report.docIndex !== undefined ? [] : undefined);
+  const finding: Finding = {
+    ruleId: rule.meta.id,
+    level,
+    message,
+    messageId: report.messageId,
+    location: { root: file.root.dir, file: file.path, ...region },
+    fingerprint: fingerprint(rule.meta.id, file, resource, path, report.messageId, message),
+  };
+  if (resource) finding.resource = resource;
+  if (path) finding.path = path;
+  return finding;
+}
+
+/**
+ * Line-independent identity of a finding: moving it within the file keeps the fingerprint;
+ * changing what it is about changes it.
+ */
+function fingerprint(ruleId: string, file: SourceFile, resource: FindingResource | undefined, path: YamlPath | undefined, messageId: string, message: string): string {
+  const identity = resource ? `${resource.kind}/${resource.namespace ?? ''}/${resource.name}` : '';
+  const hash = createHash('sha256');
+  hash.update([ruleId, file.root.name, file.path, identity, (path ?? []).join('\u0001'), messageId, message].join('\u0000'));
+  return hash.digest('hex').slice(0, 32);
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compare(a.location.root, b.location.root) ||
+    compare(a.location.file, b.location.file) ||
+    a.location.startLine - b.location.startLine ||
+    a.location.startColumn - b.location.startColumn ||
+    compare(a.ruleId, b.ruleId) ||
+    compare(a.message, b.message)
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import ignore from 'ignore';
+import type { ResolvedConfig } from '../config/types.js';
+import type { RunNote } from '../model/finding.js';
+import type { Root, SourceFile } from '../model/workspace.js';
+import { discoverFiles, isInside } from './discover.js';
+import { readGitFiles } from './git.js';
+import { loadSourceFile } from './source-file.js';
+
+/** A root whose files are given in memory (tests, docs examples, editors). */
+export interface MemoryRoot {
+  /** Absolute directory the root pretends to be at. */
+  dir: string;
+  /** Name used to link Flux sources to the root; the folder name by default. */
+  name?: string;
+  /** Files by root-relative path. */
+  files: Record<string, string>;
+  /** Tracked files: when given, the root behaves as a git work tree. */
+  tracked?: string[];
+  /** Resolved config to use instead of the root's `.gitops-lint.yaml`. */
+  config?: ResolvedConfig;
+}
+
+export type RootInput = string | MemoryRoot;
+
+export interface LoadedWorkspace {
+  roots: Root[];
+  files: SourceFile[];
+  notes: RunNote[];
+}
+
+export interface LoadOptions {
+  /** Absolute path → text that replaces the file on disk (unsaved editor buffers). */
+  overrides?: ReadonlyMap<string, string>;
+}
+
+const READ_CONCURRENCY = 64;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+function rootName(dir: string, config: ResolvedConfig, explicit?: string): string {
+  return explicit ?? path.basename(dir) ?? config.file ?? dir;
+}
+
+/** Read a disk root: its files (honouring ignores), git tracking, contents. */
+export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: RunNote[], options: LoadOptions = {}): Promise<{ root: Root; files: SourceFile[] }> {
+  const [discovery, gitFiles] = await Promise.all([discoverFiles(dir, config.ignore), readGitFiles(dir)]);
+  const root: Root = {
+    dir,
+    name: rootName(dir, config),
+    git: gitFiles !== undefined,
+    tracked: gitFiles?.tracked ?? null,
+    trackedIgnored: gitFiles?.trackedIgnored ?? new Set(),
+    config,
+  };
+  for (const link of discovery.escapingLinks) {
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: path.join(dir, link) });
+  }
+  const entries = [...discovery.files];
+  for (const absPath of options.overrides?.keys() ?? []) {
+    if (!isInside(dir, absPath)) continue;
+    const relative = path.relative(dir, absPath).split(path.sep).join('/');
+    if (!entries.some((entry) => entry.path === relative)) entries.push({ path: relative, absPath });
+  }
+  const files = await mapLimited(entries, READ_CONCURRENCY, async (entry) => {
+    const override = options.overrides?.get(entry.absPath);
+    const needsContent = /\.(ya?ml|json)$/i.test(entry.path) || entry.path.endsWith('Kustomization');
+    const content = override ?? (needsContent ? await readFile(entry.absPath).catch(() => null) : undefined);
+    if (content === null) {
+      notes.push({ message: `Skipped ${entry.path}: the file cannot be read.`, file: entry.absPath });
+      return loadSourceFile(root, entry.path, entry.absPath, undefined).file;
+    }
+    const outcome = loadSourceFile(root, entry.path, entry.absPath, content);
+    if (outcome.skipped) notes.push({ message: `Skipped ${entry.path}: ${outcome.skipped}.`, file: entry.absPath });
+    return outcome.file;
+  });
+  return { root, files };
+}
+
+/** Build a root from in-memory files; ignore rules come from in-memory `.gitignore` files. */
+export function loadMemoryRoot(input: MemoryRoot, config: ResolvedConfig, notes: RunNote[]): { root: Root; files: SourceFile[] } {
+  const ignored = memoryIgnore(input.files);
+  const tracked = input.tracked ? new Set(input.tracked) : null;
+  const root: Root = {
+    dir: input.dir,
+    name: rootName(input.dir, config, input.name),
+    git: tracked !== null,
+    tracked,
+    trackedIgnored: new Set(tracked ? [...tracked].filter((file) => ignored(file)) : []),
+    config,
+  };
+  const configIgnore = ignore().add(config.ignore);
+  const files: SourceFile[] = [];
+  for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (ignored(relative) || configIgnore.ignores(relative)) continue;
+    const outcome = loadSourceFile(root, relative, path.join(input.dir, relative), text);
+    if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
+    files.push(outcome.file);
+  }
+  return { root, files };
+}
+
+/** `.gitignore` semantics over in-memory files: each file's patterns apply below its folder. */
+function memoryIgnore(files: Record<string, string>): (file: string) => boolean {
+  const matchers = Object.entries(files)
+    .filter(([file]) => file === '.gitignore' || file.endsWith('/.gitignore'))
+    .map(([file, text]) => ({ base: file === '.gitignore' ? '' : file.slice(0, -'.gitignore'.length), matcher: ignore().add(text) }));
+  return (file) => matchers.some(({ base, matcher }) => file.startsWith(base) && matcher.ignores(file.slice(base.length)));
+}

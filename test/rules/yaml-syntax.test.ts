@@ -1,0 +1,71 @@
+import rule from '../../rules/yaml-syntax.js';
+import { RuleTester, yaml } from '../../src/testing/index.js';
+
+new RuleTester().run(rule, {
+  valid: [
+    {
+      name: 'multi-document file',
+      files: {
+        'deploy/app.yaml': yaml`
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: a
+          ---
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: b
+        `,
+      },
+    },
+    { name: 'JSON file', files: { 'values.json': '{"a": 1, "b": [1, 2]}\n' } },
+    { name: 'anchors within the alias limit', files: { 'a.yaml': 'base: &b {x: 1}\ncopy: *b\n' } },
+  ],
+  invalid: [
+    {
+      name: 'duplicate key in data',
+      files: {
+        'deploy/app.yaml': yaml`
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: app
+          data:
+            mode: fast
+            mode: safe
+        `,
+      },
+      errors: [{ messageId: 'duplicateKey', file: 'deploy/app.yaml', line: 7, column: 3, endLine: 7, endColumn: 7 }],
+    },
+    {
+      name: 'unclosed flow mapping in the second document, and a duplicate key in the first',
+      files: {
+        'deploy/two.yaml': yaml`
+          a: 1
+          a: 2
+          ---
+          b: {c: d
+        `,
+      },
+      errors: [
+        { messageId: 'duplicateKey', file: 'deploy/two.yaml', line: 2, column: 1, endLine: 2, endColumn: 2 },
+        { messageId: 'syntax', file: 'deploy/two.yaml', line: 5, column: 1, endLine: 5, endColumn: 1 },
+      ],
+    },
+    {
+      name: 'billion laughs is bounded',
+      files: {
+        'bomb.yaml': yaml`
+          a: &a ["x","x","x","x","x","x","x","x","x","x"]
+          b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]
+          c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]
+          d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]
+          e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]
+          f: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]
+        `,
+      },
+      errors: [{ messageId: 'aliasLimit', file: 'bomb.yaml', line: 1, column: 1, endLine: 1, endColumn: 2 }],
+    },
+  ],
+});
