@@ -31,6 +31,11 @@ export interface LintOptions {
   reportOnly?: string[];
   /** Absolute path → text replacing the file on disk (unsaved editor buffers). */
   overrides?: ReadonlyMap<string, string>;
+  /**
+   * Read the git index instead of the working tree (pre-commit): staged blobs for every
+   * tracked file, the index as the tracked set.
+   */
+  staged?: boolean;
   /** Extra passes that move resources to the namespaces Flux applies them to. */
   namespacePasses?: readonly NamespacePass[];
 }

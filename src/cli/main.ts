@@ -1,0 +1,122 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtinRules } from '../../rules/index.js';
+import { ConfigError } from '../config/load.js';
+import { lint } from '../engine/lint.js';
+import { formatterNames, getFormatter } from '../formatters/index.js';
+import type { LintResult } from '../model/result.js';
+import { HELP, parseCliArgs, UsageError, type CliOptions, type FormatTarget } from './args.js';
+import { exitCodeOf, onlyErrors } from './outcome.js';
+import { formatRuleList } from './rules-list.js';
+
+/** What the CLI needs from its process, so tests can run it in-process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+}
+
+/** Run the CLI; returns the exit code (0 clean, 1 findings, 2 usage/config/internal error). */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`gitops-lint: ${error.message}\nRun gitops-lint --help for usage.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  switch (options.command) {
+    case 'help':
+      io.stdout(HELP);
+      return 0;
+    case 'version':
+      io.stdout(`${await toolVersion()}\n`);
+      return 0;
+    case 'rules':
+      io.stdout(formatRuleList(builtinRules, options.color ?? useColor(io)));
+      return 0;
+    case 'lsp': {
+      const { startLanguageServer } = await import('../lsp/server.js');
+      startLanguageServer();
+      return new Promise<number>(() => undefined);
+    }
+    default:
+      return runLint(options, io);
+  }
+}
+
+function useColor(io: CliIo): boolean {
+  return io.isTTY && !io.env.NO_COLOR;
+}
+
+function chooseFormats(options: CliOptions, io: CliIo): FormatTarget[] {
+  const fallback = io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'stylish';
+  const formats = options.formats.length > 0 ? options.formats : [{ name: fallback }];
+  return formats.map((format) => (format.name === '' ? { ...format, name: fallback } : format));
+}
+
+async function runLint(options: CliOptions, io: CliIo): Promise<number> {
+  const formats = chooseFormats(options, io);
+  const unknown = formats.find((format) => getFormatter(format.name) === undefined);
+  if (unknown) {
+    io.stderr(`gitops-lint: unknown format "${unknown.name}" (known: ${formatterNames.join(', ')}).\n`);
+    return 2;
+  }
+  let result: LintResult;
+  try {
+    result = await lint({
+      roots: options.staged ? ['.', ...options.roots] : options.paths.length > 0 ? options.paths : ['.'],
+      cwd: io.cwd,
+      rules: builtinRules,
+      ...(options.staged ? { staged: true, reportOnly: options.paths } : {}),
+      ...(options.config !== undefined ? { configFile: options.config } : {}),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`gitops-lint: ${error.describe(io.cwd)}\n`);
+      return 2;
+    }
+    io.stderr(`gitops-lint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+  const shown = options.quiet ? onlyErrors(result) : result;
+  const version = await toolVersion();
+  for (const format of formats) {
+    const formatter = getFormatter(format.name);
+    if (!formatter) continue;
+    const color = format.file === undefined && (options.color ?? useColor(io));
+    const output = formatter(shown, { cwd: io.cwd, toolVersion: version, color });
+    if (format.file === undefined) {
+      io.stdout(output);
+    } else {
+      const target = path.resolve(io.cwd, format.file);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, output);
+    }
+  }
+  for (const error of result.errors) io.stderr(`gitops-lint: ${error.message}\n`);
+  return exitCodeOf(result, options.maxWarnings);
+}
+
+let cachedVersion: string | undefined;
+
+/** The package version, read from the package.json above this module (src or dist). */
+export async function toolVersion(): Promise<string> {
+  if (cachedVersion) return cachedVersion;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    const text = await readFile(path.join(dir, 'package.json'), 'utf8').catch(() => undefined);
+    if (text) {
+      const pkg = JSON.parse(text) as { name?: string; version?: string };
+      if (pkg.name === 'gitops-lint' && pkg.version) return (cachedVersion = pkg.version);
+    }
+    dir = path.dirname(dir);
+  }
+  return (cachedVersion = '0.0.0');
+}
