@@ -1,0 +1,43 @@
+import type { Finding, Level } from '../model/finding.js';
+
+/** Most severe first; used wherever output is ordered or counted by level. */
+export const LEVELS: readonly Level[] = ['error', 'warning', 'note'];
+
+export function isSuppressed(finding: Finding): boolean {
+  return finding.suppressions !== undefined;
+}
+
+/** `1 error`, `2 errors`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Replaces terminal control characters (ESC, BEL, …) with visible `\xNN` escapes. Messages and
+ * source lines come from the linted repository, and a crafted file must not be able to drive
+ * the user's terminal. Tabs and line breaks are kept.
+ */
+export function sanitize(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) =>
+    `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/** One-line form of a message, for line-oriented formats whose consumers split on newlines. */
+export function oneLine(text: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .join(' ');
+}
+
+/**
+ * Neutralises a line that the GitHub Actions runner would read as a workflow command (it trims
+ * leading whitespace, then looks for `::`), for output printed in CI logs. Messages carry names
+ * from the linted repository, which may contain line breaks.
+ */
+export function defuseCommand(line: string): string {
+  return line.replace(/^(\s*)::/, '$1\\::');
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { stylish } from '../../src/formatters/stylish.js';
+import type { LintResult } from '../../src/model/result.js';
+import { context, finding, lintResult } from './fixture.js';
+
+function withSource(text: string, result: LintResult): LintResult {
+  return { ...result, sourceLines: (_root, _file, from, to) => text.split('\n').slice(from - 1, to) };
+}
+
+describe('stylish', () => {
+  it('prints nothing for a clean run', () => {
+    expect(stylish(lintResult([]), context)).toBe('');
+  });
+
+  it('counts suppressed findings without listing them', () => {
+    const result = lintResult([finding({ ruleId: 'env-required', level: 'error', file: 'a.yaml', at: [1, 1, 1, 2], message: 'M.', suppressed: '' })]);
+    expect(stylish(result, context)).toBe('✔ No problems\n1 suppressed finding not shown.\n');
+  });
+
+  it('underlines at least one character for an empty range', () => {
+    const result = withSource('key: value', lintResult([finding({ ruleId: 'env-required', level: 'note', file: 'a.yaml', at: [1, 4, 1, 4], message: 'M.' })]));
+    expect(stylish(result, context)).toBe(
+      ['lotus-lake/a.yaml', '  1:4  note  M.  env-required', '    > 1 | key: value', '        |    ^', '', '✖ 1 problem (0 errors, 0 warnings, 1 note)', ''].join('\n'),
+    );
+  });
+
+  it('keeps tabs in the underline padding so carets line up', () => {
+    const result = withSource('\tkey: value', lintResult([finding({ ruleId: 'env-required', level: 'note', file: 'a.yaml', at: [1, 7, 1, 12], message: 'M.' })]));
+    expect(stylish(result, context).split('\n')[3]).toBe('        | \t     ^^^^^');
+  });
+
+  it('scrolls and cuts long lines around the range', () => {
+    const line = `${'a'.repeat(300)}TARGET${'b'.repeat(300)}`;
+    const result = withSource(line, lintResult([finding({ ruleId: 'env-required', level: 'note', file: 'a.yaml', at: [1, 301, 1, 307], message: 'M.' })]));
+    const [, , source, carets] = stylish(result, context).split('\n');
+    expect(source).toBe(`    > 1 | …${'a'.repeat(50)}TARGET${'b'.repeat(104)}…`);
+    expect(carets).toBe(`        | ${' '.repeat(51)}^^^^^^`);
+  });
+
+  it('shows control characters of the source visibly', () => {
+    const result = withSource('a: "\u001b[31mred"', lintResult([finding({ ruleId: 'env-required', level: 'note', file: 'a.yaml', at: [1, 1, 1, 2], message: 'M.' })]));
+    expect(stylish(result, context).split('\n')[2]).toBe('    > 1 | a: "\\x1b[31mred"');
+  });
+
+  it('indents the continuation lines of a multi-line message and defuses workflow commands in them', () => {
+    const result = lintResult([finding({ ruleId: 'env-required', level: 'error', file: 'b.yaml', at: [1, 1, 1, 2], message: 'First.\n::warning::x' })]);
+    expect(stylish(result, context).split('\n').slice(1, 3)).toEqual(['  1:1  error  First.', '              \\::warning::x  env-required']);
+  });
+});
