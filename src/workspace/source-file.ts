@@ -1,6 +1,6 @@
-import { LineCounter } from 'yaml';
+import type { LineCounter } from 'yaml';
 import type { FileFormat, Root, SourceFile } from '../model/workspace.js';
-import { parseYamlText } from '../yaml/parse.js';
+import { lineCounterOf, parseYamlText } from '../yaml/parse.js';
 
 /** Files larger than this are not parsed (generated bundles, dumps); a note says so. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -25,6 +25,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Turn raw content into a SourceFile; YAML and JSON are parsed once, here. */
 export function loadSourceFile(root: Root, relativePath: string, absPath: string, content: Uint8Array | string | undefined): LoadOutcome {
   const format = formatOf(relativePath);
+  let lineCounter: LineCounter | undefined;
   const file: SourceFile = {
     root,
     path: relativePath,
@@ -32,7 +33,11 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
     format,
     text: undefined,
     documents: [],
-    lineCounter: new LineCounter(),
+    // Positions are needed for few files: line offsets are computed on first use.
+    get lineCounter() {
+      lineCounter ??= lineCounterOf(file.text ?? '');
+      return lineCounter;
+    },
     reported: true,
     problems: [],
   };
@@ -42,7 +47,6 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
   file.text = skipped;
   const parsed = parseYamlText(skipped);
   file.documents = parsed.documents;
-  file.lineCounter = parsed.lineCounter;
   file.problems = parsed.problems;
   return { file };
 }

@@ -1,4 +1,5 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import jsYaml from 'js-yaml';
+import { Document, LineCounter, parseAllDocuments } from 'yaml';
 import type { FileProblem, ParsedDocument } from '../model/workspace.js';
 
 /**
@@ -7,23 +8,71 @@ import type { FileProblem, ParsedDocument } from '../model/workspace.js';
  */
 const MAX_ALIAS_COUNT = 200;
 
+/** YAML 1.2 core schema plus merge keys: the same values the `yaml` package produces. */
+const MERGE_TYPE = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge;
+const VALUE_SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
+
+/** Anything that may be an alias: such files take the bounded path. */
+const MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/m;
+
 export interface ParsedText {
   documents: ParsedDocument[];
-  lineCounter: LineCounter;
   problems: FileProblem[];
 }
 
-/** Parse multi-document YAML (JSON is parsed the same way) keeping node ranges. Never throws. */
+/**
+ * Parse multi-document YAML (JSON is parsed the same way). Never throws.
+ *
+ * Values come from js-yaml, several times faster than the `yaml` package; the `yaml` AST
+ * with node ranges (what positions, comments and SOPS checks need) is built on first use
+ * only, so a run parses most files once and files with findings once more. Files that
+ * js-yaml rejects (syntax errors, duplicate keys) or that use aliases take the `yaml`
+ * path at once, which reports every problem with its position and bounds alias expansion.
+ */
 export function parseYamlText(text: string): ParsedText {
-  const lineCounter = new LineCounter();
+  if (!MAY_HAVE_ALIAS.test(text)) {
+    let values: unknown[] | undefined;
+    try {
+      values = jsYaml.loadAll(text, undefined, { schema: VALUE_SCHEMA });
+    } catch {
+      values = undefined;
+    }
+    if (values !== undefined) return { documents: lazyDocuments(text, values), problems: [] };
+  }
+  return parseWithPositions(text);
+}
+
+function lazyDocuments(text: string, values: unknown[]): ParsedDocument[] {
+  let asts: Document.Parsed[] | undefined;
+  const astAt = (index: number): Document.Parsed => {
+    asts ??= astsOf(text);
+    // A file of only comments is one empty document to js-yaml and none to `yaml`.
+    return asts[index] ?? (new Document(null) as Document.Parsed);
+  };
+  return values.map((value, index) => ({
+    index,
+    value,
+    get doc() {
+      return astAt(index);
+    },
+  }));
+}
+
+function astsOf(text: string): Document.Parsed[] {
+  const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: false });
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** The `yaml` package path: every syntax error and duplicate key, with offsets. */
+function parseWithPositions(text: string): ParsedText {
   const problems: FileProblem[] = [];
   const documents: ParsedDocument[] = [];
   let parsed;
   try {
-    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    parsed = parseAllDocuments(text, { lineCounter: new LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     problems.push({ code: 'PARSE_FAILED', message: errorMessage(error), offsets: [0, Math.min(text.length, 1)] });
-    return { documents, lineCounter, problems };
+    return { documents, problems };
   }
   // parseAllDocuments returns an EmptyStream (an array) for empty input.
   const docs = Array.isArray(parsed) ? parsed : [parsed];
@@ -33,24 +82,25 @@ export function parseYamlText(text: string): ParsedText {
     }
     let value: unknown;
     try {
-      value = doc.errors.length > 0 ? safePartialValue(doc) : doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      const start = doc.contents?.range[0] ?? 0;
-      problems.push({ code: 'ALIAS_LIMIT', message: firstLine(errorMessage(error)), offsets: clampOffsets([start, start + 1], text.length) });
+      if (doc.errors.length === 0) {
+        const start = doc.contents?.range[0] ?? 0;
+        problems.push({ code: 'ALIAS_LIMIT', message: firstLine(errorMessage(error)), offsets: clampOffsets([start, start + 1], text.length) });
+      }
       value = undefined;
     }
     documents.push({ index, doc, value });
   });
-  return { documents, lineCounter, problems };
+  return { documents, problems };
 }
 
-/** A document with syntax errors still yields what could be read, so other rules can use it. */
-function safePartialValue(doc: ReturnType<typeof parseAllDocuments>[number]): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch {
-    return undefined;
-  }
+/** Line offsets of a text, as the `yaml` package's LineCounter records them. */
+export function lineCounterOf(text: string): LineCounter {
+  const counter = new LineCounter();
+  counter.addNewLine(0);
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) counter.addNewLine(index + 1);
+  return counter;
 }
 
 const KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;

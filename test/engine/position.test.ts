@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYamlText } from '../../src/yaml/parse.js';
+import { lineCounterOf, parseYamlText } from '../../src/yaml/parse.js';
 import { offsetsOfPath, regionOf } from '../../src/yaml/position.js';
 import { yaml } from '../../src/testing/index.js';
 import type { YamlPath } from '../../src/model/finding.js';
@@ -30,7 +30,7 @@ function regionAt(docIndex: number, path: YamlPath, key = false) {
   const parsed = parseYamlText(text);
   const doc = parsed.documents[docIndex]?.doc;
   if (!doc) throw new Error('no document');
-  return regionOf(parsed.lineCounter, offsetsOfPath(doc, text, path, key));
+  return regionOf(lineCounterOf(text), offsetsOfPath(doc, text, path, key));
 }
 
 describe('position lookup', () => {
