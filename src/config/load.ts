@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { parseDocument, LineCounter } from 'yaml';
 import type { RuleLevel } from '../model/finding.js';
 import type { Rule } from '../model/rule.js';
 import { offsetsOfPath, regionOf } from '../yaml/position.js';
-import { buildConfigSchema } from './schema.js';
+import { builtinRules } from '../../rules/index.js';
+import { validate as compiledValidate } from './config-validator.generated.js';
+import { buildConfigSchema, CONFIG_AJV_OPTIONS } from './schema.js';
 import type { ConfigFile, ExternalSecret, ResolvedConfig, RuleSetting } from './types.js';
 
 export const CONFIG_FILE_NAME = '.gitops-lint.yaml';
@@ -31,14 +33,23 @@ export class ConfigError extends Error {
 
 type AnyRule = Rule<string, never>;
 
-let validatorCache: { rules: ReadonlyArray<AnyRule>; validate: ReturnType<Ajv['compile']> } | undefined;
+type Validate = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function validatorFor(rules: ReadonlyArray<AnyRule>): ReturnType<Ajv['compile']> {
-  if (validatorCache?.rules !== rules) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validatorCache = { rules, validate: ajv.compile(buildConfigSchema(rules)) };
+const validators = new WeakMap<ReadonlyArray<AnyRule>, Validate>();
+
+/**
+ * The built-in rules' config schema is compiled ahead (npm run generate:schema), so a run
+ * never loads ajv for its config; other rule sets (tests, plugins) compile it here.
+ */
+async function validatorFor(rules: ReadonlyArray<AnyRule>): Promise<Validate> {
+  if (rules === builtinRules) return compiledValidate as Validate;
+  let validate = validators.get(rules);
+  if (!validate) {
+    const { Ajv } = await import('ajv');
+    validate = new Ajv(CONFIG_AJV_OPTIONS).compile(buildConfigSchema(rules)) as Validate;
+    validators.set(rules, validate);
   }
-  return validatorCache.validate;
+  return validate;
 }
 
 /** The configuration used when a root has no config file. */
@@ -76,7 +87,7 @@ export async function loadConfigFile(file: string, rules: ReadonlyArray<AnyRule>
 
 /** Parse, validate and resolve a config text (`extends` included). */
 export async function resolveConfigText(text: string, file: string, rules: ReadonlyArray<AnyRule>, seen: string[] = []): Promise<ResolvedConfig> {
-  const raw = parseConfig(text, file, rules);
+  const raw = await parseConfig(text, file, rules);
   const resolved = defaultConfig(rules);
   resolved.file = file;
   const extendsList = raw.extends === undefined ? [] : Array.isArray(raw.extends) ? raw.extends : [raw.extends];
@@ -121,7 +132,7 @@ function toExternalSecret(entry: string | ExternalSecret): ExternalSecret {
   return typeof entry === 'string' ? { name: entry } : entry;
 }
 
-function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyRule>): ConfigFile {
+async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyRule>): Promise<ConfigFile> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const syntax = doc.errors[0];
@@ -130,7 +141,7 @@ function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyRule>):
     throw new ConfigError(`Invalid YAML: ${syntax.message.split('\n')[0]}`, file, line, col);
   }
   const value: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
-  const validate = validatorFor(rules);
+  const validate = await validatorFor(rules);
   if (!validate(value)) {
     const error = mostUsefulError(validate.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);

@@ -2,6 +2,9 @@ import type { Rule } from '../model/rule.js';
 
 const LEVELS = ['error', 'warning', 'note', 'off'];
 
+/** Ajv options shared by the ahead-of-time config validator and the runtime fallback. */
+export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false } as const;
+
 /**
  * JSON Schema of `.gitops-lint.yaml`, built from the rules' option schemas so editors can
  * complete rule ids and options. `schemas/config.schema.json` is this, written by

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, resolveConfigText } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { builtinRules } from '../../rules/index.js';
-import { lint, validateRuleOptions } from '../engine/lint.js';
+import { Ajv } from 'ajv';
+import { lint } from '../engine/lint.js';
 import { interpolate } from '../engine/report.js';
 import type { Finding } from '../model/finding.js';
 import type { DocExample, Rule } from '../model/rule.js';
@@ -74,6 +75,13 @@ export async function lintExample(rule: AnyRule, example: DocExample): Promise<L
     roots.push(root);
   }
   return lint({ roots, rules: [rule], cwd: VIRTUAL_BASE });
+}
+
+/** Validate options against a rule's schema, as the config file would be. */
+export function validateRuleOptions(rule: AnyRule, options: unknown): string | undefined {
+  if (!rule.meta.options) return undefined;
+  const validate = new Ajv({ strict: false, allErrors: true }).compile(rule.meta.options);
+  return validate(options) ? undefined : (validate.errors ?? []).map((error) => `${error.instancePath || 'options'} ${error.message}`).join('; ');
 }
 
 function actual(finding: Finding, multiRoot: boolean): ExpectedError {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../../rules/index.js';
+import { compileConfigValidatorSource } from '../../src/config/compile-validator.js';
 import { buildConfigSchema } from '../../src/config/schema.js';
 import { lintExample } from '../../src/testing/index.js';
 
@@ -22,9 +23,12 @@ describe('rule registry', () => {
     for (const id of ruleFiles) expect(tests, id).toContain(`${id}.test.ts`);
   });
 
-  it('generates the committed config schema (run `npm run generate:schema` when this fails)', () => {
+  it('generates the committed config schema and validator (run `npm run generate:schema` when this fails)', () => {
+    const schema = buildConfigSchema(builtinRules);
     const committed = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'schemas', 'config.schema.json'), 'utf8')) as unknown;
-    expect(committed).toEqual(buildConfigSchema(builtinRules));
+    expect(committed).toEqual(schema);
+    const validator = readFileSync(path.join(import.meta.dirname, '..', '..', 'src', 'config', 'config-validator.generated.ts'), 'utf8');
+    expect(validator === compileConfigValidatorSource(schema), 'src/config/config-validator.generated.ts is stale').toBe(true);
   });
 });
 
