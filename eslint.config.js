@@ -16,6 +16,6 @@ export default tseslint.config(
   {
     files: ['scripts/**', 'bin/**'],
     rules: { 'no-console': 'off' },
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
   },
 );
