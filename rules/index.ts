@@ -1,5 +1,21 @@
 import type { Rule } from '../src/model/rule.js';
+import imagePullPolicyMutableTag from './image-pull-policy-mutable-tag.js';
+import imageTagMutable from './image-tag-mutable.js';
+import noCommittedTerraformState from './no-committed-terraform-state.js';
+import noPlaintextSensitiveEnv from './no-plaintext-sensitive-env.js';
+import noTrackedIgnoredFiles from './no-tracked-ignored-files.js';
+import requiredEnv from './required-env.js';
 import yamlSyntax from './yaml-syntax.js';
 
+type AnyRule = Rule<string, never>;
+
 /** Every built-in rule. A meta test checks this list against the files in rules/. */
-export const builtinRules: ReadonlyArray<Rule<string, never>> = [yamlSyntax].map((rule) => rule as unknown as Rule<string, never>);
+export const builtinRules: ReadonlyArray<AnyRule> = [
+  imagePullPolicyMutableTag,
+  imageTagMutable,
+  noCommittedTerraformState,
+  noPlaintextSensitiveEnv,
+  noTrackedIgnoredFiles,
+  requiredEnv,
+  yamlSyntax,
+].map((rule) => rule as unknown as AnyRule);

@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { LineCounter } from 'yaml';
+import { defineRule } from '../src/model/rule.js';
+import type { Model, Root, SourceFile } from '../src/model/workspace.js';
+
+/** `*.tfstate` and `*.tfstate.*` (backups, lock info), matched on the file name. */
+const STATE_FILE = /(?:^|\/)[^/]*\.tfstate(?:\.[^/]*)?$/;
+/** Anything below a `.terraform/` directory (providers, modules, backend state). */
+const TERRAFORM_DIR = /^(.*?(?:^|\/)\.terraform)\//;
+
+export type TerraformArtifact = { kind: 'state' } | { kind: 'directory'; dir: string };
+
+/** Whether a root-relative path is Terraform state or part of a `.terraform/` working directory. */
+export function terraformArtifact(file: string): TerraformArtifact | undefined {
+  const dir = TERRAFORM_DIR.exec(file);
+  if (dir?.[1] !== undefined) return { kind: 'directory', dir: dir[1] };
+  return STATE_FILE.test(file) ? { kind: 'state' } : undefined;
+}
+
+/**
+ * The SourceFile of a tracked path. A tracked file that `.gitignore` hides is not discovered,
+ * so it has no SourceFile in the model; a text-less stand-in is made for it then.
+ *
+ * TODO(engine): replace with a `model.trackedFile(root, path)` that returns such a stub with
+ * `reported` set from the run's report-only list (`--staged`, file arguments). Until then a
+ * stub is reported only when the run is not restricted to some files of its root.
+ */
+export function trackedFile(model: Model, root: Root, file: string): SourceFile {
+  const existing = model.fileAt(root, file);
+  if (existing) return existing;
+  const restricted = model.files.some((candidate) => candidate.root === root && !candidate.reported);
+  return {
+    root,
+    path: file,
+    absPath: path.join(root.dir, ...file.split('/')),
+    format: 'other',
+    text: undefined,
+    documents: [],
+    lineCounter: new LineCounter(),
+    reported: !restricted,
+    problems: [],
+  };
+}
+
+function sorted(paths: Iterable<string>): string[] {
+  return [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const IGNORE_LINES = '`*.tfstate`, `*.tfstate.*` and `.terraform/`';
+
+export default defineRule({
+  meta: {
+    id: 'no-committed-terraform-state',
+    description: 'Disallow committed Terraform state files and .terraform directories',
+    category: 'security',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      trackedState: `Terraform state {{file}} is committed: it holds every secret of the managed resources in plaintext, and a local state drifts from the one the cluster's controller keeps. Remove it from the index with \`git rm --cached {{file}}\` and make sure .gitignore lists ${IGNORE_LINES}.`,
+      trackedDirectory: `Terraform working directory {{dir}}/ is committed (files tracked: {{count}}): it holds provider binaries and may hold backend state, neither of which belongs in git. Remove it from the index with \`git rm -r --cached {{dir}}\` and make sure .gitignore lists ${IGNORE_LINES}.`,
+      presentState: `Terraform state {{file}} is inside the repository: it holds every secret of the managed resources in plaintext and drifts from the state the cluster's controller keeps. Delete it or move it out of the repository, and list ${IGNORE_LINES} in .gitignore so it is never committed.`,
+      presentDirectory: `Terraform working directory {{dir}}/ is inside the repository (files found: {{count}}): provider binaries and backend state do not belong in git. Delete it or move it out of the repository, and list ${IGNORE_LINES} in .gitignore so it is never committed.`,
+    },
+    docs: {
+      rationale:
+        'In a GitOps setup the Terraform state lives where the controller (tofu-controller) keeps it, in the cluster. A state file committed to git holds every secret of the managed resources in plaintext, and a local `terraform apply` that wrote it has already drifted from the state in the cluster (the seed repository learned this the hard way: its CI greps for `*.tfstate*`). A `.terraform/` directory holds provider binaries and sometimes backend state. The rule reads the files git tracks (the index with `--staged`), so a file added with `git add -f` despite `.gitignore` is caught too; outside git it reports the files present in the folder.',
+      incorrect: [
+        {
+          title: 'A state file force-added despite .gitignore',
+          files: { '.gitignore': '*.tfstate\n', 'orchestration/airbyte/terraform/terraform.tfstate': '{"version": 4}\n' },
+          tracked: ['.gitignore', 'orchestration/airbyte/terraform/terraform.tfstate'],
+        },
+        {
+          title: 'A committed .terraform directory',
+          files: { 'infra/main.tf': 'terraform {}\n', 'infra/.terraform/modules/modules.json': '{"Modules": []}\n' },
+          tracked: ['infra/main.tf', 'infra/.terraform/modules/modules.json'],
+        },
+      ],
+      correct: [
+        {
+          title: 'State stays out of git; the lock file is committed',
+          files: {
+            '.gitignore': '*.tfstate\n*.tfstate.*\n.terraform/\n',
+            'infra/main.tf': 'terraform {}\n',
+            'infra/.terraform.lock.hcl': '# provider locks\n',
+            'infra/terraform.tfstate': '{"version": 4}\n',
+          },
+          tracked: ['.gitignore', 'infra/main.tf', 'infra/.terraform.lock.hcl'],
+        },
+      ],
+      whenNotToUse: 'When Terraform in the repository is applied by hand with a local backend on purpose, and the state is encrypted some other way (for example with SOPS as a separate file).',
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const root of model.roots) {
+      const tracked = root.tracked !== null;
+      const paths = sorted(root.tracked ?? model.files.filter((file) => file.root === root).map((file) => file.path));
+      const directories = new Map<string, string[]>();
+      for (const file of paths) {
+        const artifact = terraformArtifact(file);
+        if (!artifact) continue;
+        if (artifact.kind === 'directory') {
+          const list = directories.get(artifact.dir);
+          if (list) list.push(file);
+          else directories.set(artifact.dir, [file]);
+          continue;
+        }
+        ctx.report({ file: trackedFile(model, root, file), messageId: tracked ? 'trackedState' : 'presentState', data: { file } });
+      }
+      // One finding per directory, on its first file: a provider cache has many files and one fix.
+      for (const [dir, files] of directories) {
+        const first = files[0];
+        if (first === undefined) continue;
+        ctx.report({ file: trackedFile(model, root, first), messageId: tracked ? 'trackedDirectory' : 'presentDirectory', data: { dir, count: files.length } });
+      }
+    }
+  },
+});

@@ -1,0 +1,132 @@
+import { isSensitiveName } from '../src/engine/sensitive.js';
+import { asRecord, getIn } from '../src/engine/values.js';
+import type { YamlPath } from '../src/model/finding.js';
+import { defineRule, type RuleContext } from '../src/model/rule.js';
+import type { Resource } from '../src/model/workspace.js';
+
+type MessageId = 'envLiteral' | 'helmValue' | 'helmEnv';
+
+/** `$(VAR)` (Kubernetes dependent variables) and `${VAR}` (Flux post-build substitution). */
+const REFERENCE = /\$\([A-Za-z_][\w.-]*\)|\$\{[A-Za-z_]\w*(?:[:=+-][^}]*)?\}/;
+/** Names of the key *holding the key name* of a credential (`adminPasswordKey: admin-password`). */
+const KEY_NAME = /(pass(word|wd|phrase)?|token|credentials?)[-_]?keys?$/i;
+const BOOLEAN = /^(true|false|yes|no|on|off)$/i;
+/** A URL without user information or query names a place, not a credential (`AUTH_URL`). */
+const PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
+
+/**
+ * Whether a literal may be a credential: non-empty, not SOPS-encrypted, not built from
+ * references (the credential then comes from the referenced variable), not a boolean,
+ * number or plain URL.
+ */
+export function isPlaintextCredential(value: string): boolean {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed.startsWith('ENC[')) return false;
+  if (REFERENCE.test(trimmed)) return false;
+  return !BOOLEAN.test(trimmed) && !/^\d+$/.test(trimmed) && !PLAIN_URL.test(trimmed);
+}
+
+function sensitiveKey(name: string): boolean {
+  return isSensitiveName(name) && !KEY_NAME.test(name);
+}
+
+export default defineRule<MessageId>({
+  meta: {
+    id: 'no-plaintext-sensitive-env',
+    description: 'Disallow plaintext credentials in environment variables and HelmRelease values',
+    category: 'security',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      envLiteral:
+        'Variable {{variable}} of container {{container}} looks like a credential and is set with a literal value, which anyone who can read the repository can read (the value is not shown here). Take it from a SOPS-encrypted Secret with valueFrom.secretKeyRef instead.',
+      helmValue:
+        'Helm value {{key}} looks like a credential and is written in plaintext in HelmRelease {{release}}, readable by anyone who can read the repository (the value is not shown here). Move it to a SOPS-encrypted Secret and pass it with spec.valuesFrom, or use the chart option that takes an existing Secret.',
+      helmEnv:
+        'Variable {{variable}} at {{key}} in HelmRelease {{release}} looks like a credential and is set with a literal value, readable by anyone who can read the repository (the value is not shown here). Take it from a SOPS-encrypted Secret instead: a secretKeyRef, or envSecrets in the chart values.',
+    },
+    docs: {
+      rationale:
+        'Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart). Names are judged sensitive by the same list the redaction of code frames uses (`PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`…), minus names that refer to a secret (`existingSecret`, `secretName`, `secretKey`, `passwordKey`, `*Ref`). Values that are empty, SOPS-encrypted (`ENC[…]`), built from `$(VAR)` or Flux `${VAR}` references, booleans, numbers or URLs without user information or query are not reported. Findings name the key, never the value.',
+      incorrect: [
+        {
+          title: 'A literal password in a Deployment',
+          files: {
+            'apps/api.yaml':
+              'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0.0\n          env:\n            - name: DB_PASSWORD\n              value: hunter2\n',
+          },
+        },
+        {
+          title: 'A plaintext password in HelmRelease values',
+          files: {
+            'apps/airbyte.yaml':
+              'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: airbyte\nspec:\n  values:\n    postgresql:\n      auth:\n        username: airbyte\n        password: admin\n',
+          },
+        },
+      ],
+      correct: [
+        {
+          title: 'Credentials from Secrets, references and Flux substitution',
+          files: {
+            'apps/api.yaml':
+              'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0.0\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: ducklake-db-app\n                  key: password\n            - name: AUTH_HEADER\n              value: Bearer $(API_TOKEN)\n',
+            'apps/airbyte.yaml':
+              'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: airbyte\nspec:\n  values:\n    postgresql:\n      auth:\n        existingSecret: airbyte-db\n        secretKeys:\n          adminPasswordKey: admin-password\n        password: ${AIRBYTE_DB_PASSWORD}\n',
+          },
+        },
+      ],
+      whenNotToUse: 'For throw-away credentials of local development stacks that never reach a shared cluster (prefer a suppression comment with a reason on those lines).',
+    },
+  },
+  check(ctx) {
+    for (const container of ctx.model.containers) {
+      // Helm values are walked as a whole below, env lists included.
+      if (container.origin !== 'podSpec') continue;
+      for (const entry of container.env) {
+        if (entry.value === undefined || !sensitiveKey(entry.name) || !isPlaintextCredential(entry.value)) continue;
+        const path = typeof entry.path.at(-1) === 'number' ? [...entry.path, 'value'] : entry.path;
+        ctx.report({ resource: container.resource, path, messageId: 'envLiteral', data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+      }
+    }
+    for (const release of ctx.model.ofKind('HelmRelease', 'helm.toolkit.fluxcd.io')) {
+      walkValues(ctx, release, getIn(release.value, ['spec', 'values']), ['spec', 'values'], '', undefined);
+    }
+  },
+});
+
+function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unknown, path: YamlPath, dotted: string, parentKey: string | undefined): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      const itemPath = [...path, index];
+      const itemDotted = `${dotted}[${index}]`;
+      // Dagster k8sRunLauncher `envVars`: `KEY=VALUE` strings.
+      if (parentKey === 'envVars' && typeof item === 'string' && item.includes('=')) {
+        const variable = item.slice(0, item.indexOf('='));
+        if (sensitiveKey(variable) && isPlaintextCredential(item.slice(item.indexOf('=') + 1))) {
+          ctx.report({ resource: release, path: itemPath, messageId: 'helmEnv', data: { variable, key: itemDotted, release: release.name } });
+        }
+        return;
+      }
+      walkValues(ctx, release, item, itemPath, itemDotted, undefined);
+    });
+    return;
+  }
+  const object = asRecord(value);
+  if (!object) return;
+  // A Kubernetes EnvVar anywhere in the values: `- name: DB_PASSWORD` / `value: ...`.
+  if (typeof object.name === 'string' && typeof object.value === 'string' && sensitiveKey(object.name) && isPlaintextCredential(object.value)) {
+    ctx.report({ resource: release, path: [...path, 'value'], messageId: 'helmEnv', data: { variable: object.name, key: dotted, release: release.name } });
+  }
+  for (const [key, child] of Object.entries(object)) {
+    const childPath = [...path, key];
+    const childDotted = dotted === '' ? key : `${dotted}.${key}`;
+    if (typeof child === 'string') {
+      if (!sensitiveKey(key) || !isPlaintextCredential(child)) continue;
+      // Map-form env (Dagster `env: {NAME: value}`) holds variables, not chart settings.
+      if (parentKey === 'env') ctx.report({ resource: release, path: childPath, messageId: 'helmEnv', data: { variable: key, key: childDotted, release: release.name } });
+      else ctx.report({ resource: release, path: childPath, messageId: 'helmValue', data: { key: childDotted, release: release.name } });
+    } else if (typeof child === 'object' && child !== null) {
+      walkValues(ctx, release, child, childPath, childDotted, key);
+    }
+  }
+}
