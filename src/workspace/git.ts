@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 export interface GitFiles {
   /** Root-relative paths of tracked files. */
   tracked: Set<string>;
-  /** Tracked files that `.gitignore`/`info/exclude`/core.excludesFile ignore. */
+  /** Tracked files that the repository's own `.gitignore` files ignore (not a user's global excludes, so results do not vary between machines). */
   trackedIgnored: Set<string>;
 }
 
@@ -27,7 +27,7 @@ function splitZ(out: string): Set<string> {
 export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
   const [tracked, ignored] = await Promise.all([
     git(dir, ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached']),
-    git(dir, ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--ignored', '--exclude-standard']),
+    git(dir, ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore']),
   ]);
   if (tracked === undefined) return undefined;
   return { tracked: splitZ(tracked), trackedIgnored: splitZ(ignored ?? '') };
