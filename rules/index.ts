@@ -5,6 +5,7 @@ import noCommittedTerraformState from './no-committed-terraform-state.js';
 import noPlaintextSensitiveEnv from './no-plaintext-sensitive-env.js';
 import noTrackedIgnoredFiles from './no-tracked-ignored-files.js';
 import requiredEnv from './required-env.js';
+import schemaValid from './schema-valid.js';
 import yamlSyntax from './yaml-syntax.js';
 
 type AnyRule = Rule<string, never>;
@@ -17,5 +18,6 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   noPlaintextSensitiveEnv,
   noTrackedIgnoredFiles,
   requiredEnv,
+  schemaValid,
   yamlSyntax,
 ].map((rule) => rule as unknown as AnyRule);

@@ -1,0 +1,125 @@
+/**
+ * Where the schema of an `apiVersion`/`kind` comes from: a CRD found in the linted roots, or a
+ * vendored schema file under `schemas/`. Files are read on first use of one of their kinds, and
+ * CRD schemas are converted on first use, so a run pays only for the kinds it meets.
+ *
+ * CRDs win over vendored schemas: a repository that ships its own CRDs (a Flux
+ * `gotk-components.yaml`, a tofu-controller install) describes the API its cluster serves.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crdSchema, crdVersions, type CrdVersion } from './crd.js';
+import type { Schema, SchemaFamily } from './types.js';
+
+export interface VendoredFile {
+  /** Path relative to the `schemas/` directory. */
+  file: string;
+  /** Whether this file may hold the API group. */
+  covers(group: string): boolean;
+}
+
+export const VENDORED: readonly VendoredFile[] = [
+  { file: 'kubernetes/kubernetes.json', covers: (group) => group === '' || !group.includes('.') || group.endsWith('.k8s.io') },
+  { file: 'flux/flux.json', covers: (group) => group.endsWith('.toolkit.fluxcd.io') },
+  { file: 'kubernetes/cloudnative-pg.json', covers: (group) => group === 'postgresql.cnpg.io' },
+];
+
+const KUBERNETES = VENDORED[0]!;
+
+export interface ResolvedSchema {
+  schema: Schema;
+  source: 'crd' | 'vendored';
+}
+
+/** Finds `schemas/` by walking up from this module: it sits at a different depth in src/ and dist/. */
+export function findSchemaDir(start = path.dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'schemas');
+    if (existsSync(path.join(candidate, KUBERNETES.file))) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`gitops-lint: schemas/ not found above ${start}`);
+}
+
+function apiVersionOf(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
+}
+
+/** Parsed vendored files, shared by every registry: they never change while the process runs (LSP). */
+const parsedFiles = new Map<string, SchemaFamily | null>();
+
+function readFamily(file: string): SchemaFamily | null {
+  let family = parsedFiles.get(file);
+  if (family === undefined) {
+    family = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SchemaFamily) : null;
+    parsedFiles.set(file, family);
+  }
+  return family;
+}
+
+export class SchemaRegistry {
+  /** Definitions of every loaded file; names are globally unique (`IoK8sApiCoreV1Container`). */
+  readonly definitions = new Map<string, Schema>();
+  private readonly loaded = new Map<string, SchemaFamily | null>();
+  private readonly crds = new Map<string, CrdVersion>();
+  private readonly resolved = new Map<string, ResolvedSchema | null>();
+  private schemaDir: string | undefined;
+
+  constructor(schemaDir?: string) {
+    this.schemaDir = schemaDir;
+  }
+
+  /** Registers the served versions of a CRD object; returns how many kinds it added. */
+  addCrd(crd: unknown): number {
+    const versions = crdVersions(crd);
+    for (const version of versions) {
+      const key = `${apiVersionOf(version.group, version.version)}/${version.kind}`;
+      this.crds.set(key, version);
+      this.resolved.delete(key);
+    }
+    return versions.length;
+  }
+
+  /** The schema for a kind, or undefined when neither a CRD nor a vendored file knows it. */
+  lookup(apiVersion: string, kind: string): ResolvedSchema | undefined {
+    const key = `${apiVersion}/${kind}`;
+    let result = this.resolved.get(key);
+    if (result === undefined) {
+      result = this.resolve(apiVersion, kind, key) ?? null;
+      this.resolved.set(key, result);
+    }
+    return result ?? undefined;
+  }
+
+  private resolve(apiVersion: string, kind: string, key: string): ResolvedSchema | undefined {
+    const crd = this.crds.get(key);
+    if (crd) {
+      // CRD schemas refer to the Kubernetes ObjectMeta for `metadata`.
+      this.load(KUBERNETES);
+      return { schema: crdSchema(crd), source: 'crd' };
+    }
+    const slash = apiVersion.lastIndexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    for (const vendored of VENDORED) {
+      if (!vendored.covers(group)) continue;
+      const family = this.load(vendored);
+      const name = family?.kinds[key];
+      if (name !== undefined) return { schema: { $ref: `#/definitions/${name}` }, source: 'vendored' };
+    }
+    return undefined;
+  }
+
+  private load(vendored: VendoredFile): SchemaFamily | null {
+    let family = this.loaded.get(vendored.file);
+    if (family !== undefined) return family;
+    this.schemaDir ??= findSchemaDir();
+    family = readFamily(path.join(this.schemaDir, vendored.file));
+    this.loaded.set(vendored.file, family);
+    for (const [name, schema] of Object.entries(family?.definitions ?? {})) {
+      if (!this.definitions.has(name)) this.definitions.set(name, schema);
+    }
+    return family;
+  }
+}
