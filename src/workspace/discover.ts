@@ -1,6 +1,6 @@
 import { realpath, lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { globby } from 'globby';
+import { globbySync } from 'globby';
 
 /** Directories never worth reading in a GitOps repo. */
 const ALWAYS_IGNORED = ['**/.git/**', '**/node_modules/**'];
@@ -23,7 +23,9 @@ export interface Discovery {
  * descended into, so nothing outside the root is read.
  */
 export async function discoverFiles(dir: string, ignore: readonly string[]): Promise<Discovery> {
-  const entries = await globby('**/*', {
+  // Synchronous on purpose: globby checks every entry against .gitignore with a stat, and
+  // thousands of promise round trips cost several times what the same sync calls do.
+  const entries = globbySync('**/*', {
     cwd: dir,
     dot: true,
     gitignore: true,
