@@ -6,6 +6,10 @@ import noPlaintextSensitiveEnv from './no-plaintext-sensitive-env.js';
 import noTrackedIgnoredFiles from './no-tracked-ignored-files.js';
 import requiredEnv from './required-env.js';
 import schemaValid from './schema-valid.js';
+import sopsConfigValid from './sops-config-valid.js';
+import sopsCreationRules from './sops-creation-rules.js';
+import sopsMetadataValid from './sops-metadata-valid.js';
+import sopsSecretEncrypted from './sops-secret-encrypted.js';
 import yamlSyntax from './yaml-syntax.js';
 
 type AnyRule = Rule<string, never>;
@@ -19,5 +23,9 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   noTrackedIgnoredFiles,
   requiredEnv,
   schemaValid,
+  sopsConfigValid,
+  sopsCreationRules,
+  sopsMetadataValid,
+  sopsSecretEncrypted,
   yamlSyntax,
 ].map((rule) => rule as unknown as AnyRule);

@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
-import type { SourceFile } from '../model/workspace.js';
+import type { Model, SourceFile } from '../model/workspace.js';
+import { sopsSecretRanges } from '../sops/redact.js';
 import { isSensitiveName } from './sensitive.js';
 import { asRecord, asString } from './values.js';
 
@@ -7,13 +8,14 @@ const MASK = '***';
 
 /**
  * The file's text with every value that may be a secret masked: all values under a
- * Secret's `data`/`stringData`, and any scalar whose key (or env entry name) looks sensitive.
- * Code frames and snippets are cut from this text only.
+ * Secret's `data`/`stringData`, any scalar whose key (or env entry name) looks sensitive, and
+ * whatever sops encrypts (or a `.sops.yaml` rule says it would) in SOPS files, comments
+ * included. Code frames and snippets are cut from this text only.
  */
-export function redactedText(file: SourceFile): string | undefined {
+export function redactedText(file: SourceFile, model?: Pick<Model, 'fileAt'>): string | undefined {
   const text = file.text;
   if (text === undefined) return undefined;
-  const ranges: Array<[number, number]> = [];
+  const ranges: Array<[number, number]> = sopsSecretRanges(file, model);
   for (const { doc, value } of file.documents) {
     const isSecret = asString(asRecord(value)?.kind) === 'Secret';
     visit(doc, {
@@ -38,12 +40,13 @@ export function redactedText(file: SourceFile): string | undefined {
     });
   }
   if (ranges.length === 0) return text;
-  ranges.sort((a, b) => a[0] - b[0]);
+  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = '';
   let cursor = 0;
   for (const [start, end] of ranges) {
-    if (start < cursor) continue;
-    out += text.slice(cursor, start) + maskKeepingLines(text.slice(start, end));
+    if (end <= cursor) continue;
+    const from = Math.max(start, cursor);
+    out += text.slice(cursor, from) + maskKeepingLines(text.slice(from, end));
     cursor = end;
   }
   return out + text.slice(cursor);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { yaml } from '../../src/testing/index.js';
+import type { Container } from '../../src/model/workspace.js';
 import { modelOf } from '../helpers.js';
 
 const deployment = (name: string, image: string, extra = '') => yaml`
@@ -54,8 +55,8 @@ describe('kustomize trees', () => {
     expect(model.find({ kind: 'ConfigMap', name: 'app' })[0]?.namespace).toBe('written');
   });
 
-  it('does not treat kustomization files as resources', () => {
-    expect(model.resources.map((resource) => resource.name).sort()).toEqual(['app', 'extra', 'inner', 'loose', 'reader']);
+  it('does not treat kustomization files as resources, and renames Namespace objects like kustomize', () => {
+    expect(model.resources.map((resource) => resource.name).sort()).toEqual(['app', 'extra', 'loose', 'outer', 'reader']);
   });
 });
 
@@ -172,7 +173,7 @@ describe('containers', () => {
         `,
       },
     });
-    const byPath = Object.fromEntries(model.containers.map((c) => [c.valuesPath, c]));
+    const byPath: Record<string, Container> = Object.fromEntries(model.containers.map((c) => [c.valuesPath, c]));
     expect(Object.keys(byPath)).toEqual(['dagsterWebserver', 'dagster-user-deployments.deployments[0]', 'sidecar']);
     const user = byPath['dagster-user-deployments.deployments[0]']!;
     expect(user.name).toBe('lotus-lake');

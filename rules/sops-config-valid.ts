@@ -1,0 +1,78 @@
+import { defineRule } from '../src/model/rule.js';
+import { readSopsConfig, type ConfigIssueCode } from '../src/sops/config.js';
+import { SOPS_CONFIG_NAME } from '../src/sops/config-lookup.js';
+
+type MessageId = ConfigIssueCode | 'fileName';
+
+/** Issue codes of the `.sops.yaml` reader, mapped to this rule's messages. */
+const CONFIG_MESSAGES: Record<ConfigIssueCode, MessageId> = {
+  notMapping: 'notMapping',
+  unknownKey: 'unknownKey',
+  unknownKeySuggestion: 'unknownKeySuggestion',
+  invalidType: 'invalidType',
+  multipleSelection: 'multipleSelection',
+  invalidRegex: 'invalidRegex',
+  regexMatchesMetadata: 'regexMatchesMetadata',
+  unreachableRule: 'unreachableRule',
+};
+const SOPS_YML = /(^|\/)\.sops\.yml$/;
+const AGE = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+export default defineRule({
+  meta: {
+    id: 'sops-config-valid',
+    description: 'Require .sops.yaml creation rules that sops reads the way they are meant',
+    category: 'correctness',
+    defaultLevel: 'warning',
+    recommended: true,
+    messages: {
+      fileName: 'The name `.sops.yml` is ignored by sops, which only reads `.sops.yaml`: these creation rules are never used. Rename the file to `.sops.yaml`.',
+      notMapping: 'Expected a mapping for {{what}}: sops cannot read it.',
+      unknownKey: 'Unknown key `{{key}}` in {{where}}: sops ignores it without a word.',
+      unknownKeySuggestion: 'Unknown key `{{key}}` in {{where}}: sops ignores it without a word. The key `{{suggestion}}` is probably meant.',
+      invalidType: '`{{key}}` must be {{expected}}: sops fails to load this .sops.yaml.',
+      multipleSelection: 'This creation rule sets more than one of {{keys}}: sops refuses it ("cannot use more than one of …"). Keep one.',
+      invalidRegex: '`{{key}}` is not a usable RE2 regular expression: {{reason}}.',
+      regexMatchesMetadata:
+        '`{{key}}` also matches the key `{{field}}` (sops tests it unanchored against every key of a path): sops encrypts it and Flux cannot apply the object. Anchor the pattern, for example `encrypted_regex: ^(data|stringData)$`.',
+      unreachableRule:
+        'Creation rule {{index}} is never used: rule {{catchAll}} before it matches every path and the first match wins. Move the catch-all rule to the end.',
+    },
+    docs: {
+      rationale:
+        'sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults — for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.',
+      incorrect: [
+        {
+          title: 'An unanchored encrypted_regex and a rule after the catch-all',
+          files: {
+            '.sops.yaml': `creation_rules:\n  - encrypted_regex: data|stringData\n    age: ${AGE}\n  - path_regex: prod/.*\\.yaml$\n    age: ${AGE}\n`,
+          },
+        },
+        {
+          title: 'A misspelt key',
+          files: { '.sops.yaml': `creation_rules:\n  - path_regex: .*\\.yaml$\n    encrypted-regex: ^(data|stringData)$\n    age: ${AGE}\n` },
+        },
+      ],
+      correct: [
+        {
+          title: 'Specific rules first, an anchored regex, the catch-all last',
+          files: {
+            '.sops.yaml': `creation_rules:\n  - path_regex: prod/.*\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: ${AGE}\n  - encrypted_regex: ^(data|stringData)$\n    age: ${AGE}\n`,
+          },
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    for (const file of ctx.model.files) {
+      const sopsYml = SOPS_YML.test(file.path);
+      if (!file.reported || !(sopsYml || file.path === SOPS_CONFIG_NAME || file.path.endsWith(`/${SOPS_CONFIG_NAME}`))) continue;
+      if (sopsYml) ctx.report({ file, messageId: 'fileName' });
+      const doc = file.documents[0]?.doc;
+      if (!doc) continue;
+      for (const issue of readSopsConfig(doc).issues) {
+        ctx.report({ file, docIndex: 0, path: issue.path, key: issue.key ?? false, messageId: CONFIG_MESSAGES[issue.code], data: issue.data });
+      }
+    }
+  },
+});

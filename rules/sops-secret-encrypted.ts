@@ -1,0 +1,177 @@
+import { defineRule, type RuleContext } from '../src/model/rule.js';
+import type { SourceFile } from '../src/model/workspace.js';
+import { describePath } from '../src/sops/ast.js';
+import { coveringCreationRule } from '../src/sops/config-lookup.js';
+import { analyzeDocument, documentComments, precedingComments } from '../src/sops/document.js';
+import { isSopsEncrypted, sopsMetadata } from '../src/sops/metadata.js';
+import { describeSelection, isCommentSelection, mustEncrypt } from '../src/sops/selection.js';
+import { documentTarget, isSecret, resourceAt } from '../src/sops/targets.js';
+import { isKustomizationFile } from '../src/workspace/source-file.js';
+
+type MessageId = 'notEncrypted' | 'notSelected' | 'plaintextValue' | 'plaintextComment' | 'fileNotEncrypted';
+type Context = RuleContext<MessageId>;
+type Covering = NonNullable<ReturnType<typeof coveringCreationRule>>;
+
+const SECRET_FIELDS = ['data', 'stringData'];
+/** Tool configuration that a broad `path_regex` may match but that never holds secrets. */
+const TOOL_FILES = /(^|\/)(\.sops\.ya?ml|\.gitops-lint\.ya?ml|\.pre-commit-[^/]*|\.github\/.*)$/;
+
+const SECRET = `apiVersion: v1
+kind: Secret
+metadata:
+    name: backup-s3
+    namespace: lotus-lake
+type: Opaque
+`;
+const SOPS_BLOCK = `sops:
+    age:
+        - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+          enc: |
+            -----BEGIN AGE ENCRYPTED FILE-----
+            D48wwdkpAU1QF8XXqkFn4T7lxg//q5oT+iems1R/iFXlTHdSnzHdtISxqRxXMrR8
+            -----END AGE ENCRYPTED FILE-----
+    encrypted_regex: ^(data|stringData)$
+    lastmodified: "2025-02-11T09:12:44Z"
+    mac: ENC[AES256_GCM,data:cFvcEaS+6kDUQ9NKYIeWEc5xxpz28WtBOW1amdLl2n0yDpCs6jiX+WS+O5AheqZCIY1JcO6VJGMVBMHswcUP3MQMEMJAGNb5iseBvJqMraJD5NXnZoSgluGiYPyIqEJ+d+mHae6BkKr7zLJhwllrdHpjomgB534QQudzG9Leids=,iv:MLYk2t7g/LHuqjCrtBe5VJ/DpyPFUKGKx0TOkCIWcnw=,tag:prDkNyhSWzVBI7BaS+vF+A==,type:str]
+    version: 3.10.2
+`;
+const ENC_VALUE =
+  'ENC[AES256_GCM,data:zMaBkieue1959g==,iv:JSjcPuw3KJ1prBbWJ5PN1Y7+Y2eC3fLX8AgduwJfjA0=,tag:630Hx+Qq4eXFTUuvSSgL9w==,type:str]';
+
+export default defineRule({
+  meta: {
+    id: 'sops-secret-encrypted',
+    description: 'Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside',
+    category: 'security',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      notEncrypted:
+        'Secret {{name}} holds plaintext `{{field}}` but is not SOPS-encrypted: everyone who can read the repository can read it. Encrypt the file with `sops --encrypt --in-place {{file}}`.',
+      notSelected:
+        'Secret {{name}} keeps `{{key}}` in plaintext: the file\'s `{{selection}}` does not select it for encryption. Encrypt `data` and `stringData` (`encrypted_regex: ^(data|stringData)$`) and re-encrypt the file.',
+      plaintextValue:
+        '`{{key}}` is plaintext in a SOPS-encrypted file: it was added or edited after encryption, is readable in git, and makes `sops --decrypt` fail the MAC check. Set it with `sops edit` instead.',
+      plaintextComment:
+        'A plaintext comment {{where}} in a SOPS-encrypted file: sops encrypts comments there, so it was added after encryption and is readable in git. Remove it or write it with `sops edit`.',
+      fileNotEncrypted:
+        'File {{file}} matches creation rule {{rule}} of {{config}} and holds values that rule encrypts (first: `{{key}}`), but it is not SOPS-encrypted. Encrypt it with `sops --encrypt --in-place {{file}}`.',
+    },
+    docs: {
+      rationale:
+        'A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely — as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file\'s own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. Findings name the key, never the value.',
+      incorrect: [
+        {
+          title: 'A plaintext Secret',
+          files: { 'deploy/backup-secret.yaml': `${SECRET}stringData:\n    ACCESS_KEY_ID: AKIAEXAMPLE\n` },
+        },
+        {
+          title: 'A value added to an encrypted file by hand',
+          files: {
+            'deploy/backup-secret.yaml': `${SECRET}stringData:\n    ACCESS_KEY_ID: ${ENC_VALUE}\n    REGION: eu-west-1\n${SOPS_BLOCK}`,
+          },
+        },
+        {
+          title: 'A file a creation rule covers, left unencrypted',
+          files: {
+            '.sops.yaml': 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n',
+            'terraform/vars.enc.yaml': 'db_password: not-yet-encrypted\n',
+          },
+        },
+      ],
+      correct: [
+        {
+          title: 'An encrypted Secret: only data and stringData are encrypted',
+          files: { 'deploy/backup-secret.yaml': `${SECRET}stringData:\n    ACCESS_KEY_ID: ${ENC_VALUE}\n    EMPTY: ""\n${SOPS_BLOCK}` },
+        },
+      ],
+      whenNotToUse:
+        'When Secrets are kept out of git by another mechanism (Sealed Secrets, External Secrets) and the plaintext Secrets in the repository are test fixtures.',
+    },
+  },
+  check(ctx) {
+    for (const file of ctx.model.files) {
+      if (!file.reported || file.text === undefined) continue;
+      // Looked up once per file, and only when a plaintext non-resource document needs it.
+      let covering: Covering | null | undefined;
+      const coveringRule = (): Covering | null => (covering ??= coveringCreationRule(ctx.model, file) ?? null);
+      file.documents.forEach((parsed, docIndex) => {
+        if (isSopsEncrypted(parsed.doc)) checkEncrypted(ctx, file, docIndex);
+        else checkPlain(ctx, file, docIndex, coveringRule);
+      });
+    }
+  },
+});
+
+function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void {
+  const doc = file.documents[docIndex]?.doc;
+  const selection = doc && sopsMetadata(doc)?.selection;
+  // Without a usable selection nothing can be said about what should be encrypted; the
+  // metadata rule reports why.
+  if (!doc || !selection) return;
+  const text = file.text as string;
+  const docs = file.documents.map((d) => d.doc);
+  const resource = resourceAt(ctx.model, file, docIndex);
+  const target = documentTarget(ctx.model, file, docIndex);
+  const secret = isSecret(resource);
+  for (const value of analyzeDocument(doc).values) {
+    if (value.state !== 'plain') continue;
+    const comments = isCommentSelection(selection) ? precedingComments(text, docs, docIndex, value) : [];
+    const key = describePath(value.path);
+    if (mustEncrypt(selection, value.keys, comments)) {
+      ctx.report({ ...target, path: value.path, messageId: 'plaintextValue', data: { key } });
+    } else if (secret && SECRET_FIELDS.includes(value.keys[0] ?? '')) {
+      ctx.report({
+        ...target,
+        path: value.path,
+        messageId: 'notSelected',
+        data: { name: resource.name, key, selection: describeSelection(selection) },
+      });
+    }
+  }
+  if (isCommentSelection(selection)) return;
+  for (const comment of documentComments(text, docs, docIndex)) {
+    if (comment.state !== 'plain' || comment.directive || !mustEncrypt(selection, comment.keys)) continue;
+    const where = comment.keys.length > 0 ? `under \`${comment.keys.join('.')}\`` : 'at the top level';
+    ctx.report({ file, offsets: comment.range, messageId: 'plaintextComment', data: { where } });
+  }
+}
+
+function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRule: () => Covering | null): void {
+  const doc = file.documents[docIndex]?.doc;
+  if (!doc) return;
+  const resource = resourceAt(ctx.model, file, docIndex);
+  if (isSecret(resource)) {
+    const plain = analyzeDocument(doc).values.filter((value) => value.state === 'plain');
+    for (const field of SECRET_FIELDS) {
+      if (!plain.some((value) => value.keys[0] === field)) continue;
+      ctx.report({
+        resource,
+        path: [field],
+        key: true,
+        messageId: 'notEncrypted',
+        data: { name: resource.name, field, file: file.path },
+      });
+    }
+    return;
+  }
+  if (resource || isKustomizationFile(file.path) || TOOL_FILES.test(file.path)) return;
+  const covering = coveringRule();
+  const selection = covering?.rule.selection;
+  if (!covering || !selection) return;
+  const plain = analyzeDocument(doc).values.filter((value) => value.state === 'plain');
+  const docs = file.documents.map((d) => d.doc);
+  const first = plain.find((value) => {
+    const comments = isCommentSelection(selection) ? precedingComments(file.text as string, docs, docIndex, value) : [];
+    return mustEncrypt(selection, value.keys, comments);
+  });
+  if (!first) return;
+  ctx.report({
+    file,
+    docIndex,
+    path: first.path,
+    key: true,
+    messageId: 'fileNotEncrypted',
+    data: { file: file.path, rule: covering.rule.index + 1, config: covering.configFile.path, key: describePath(first.path) },
+  });
+}

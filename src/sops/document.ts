@@ -1,0 +1,236 @@
+/**
+ * One pass over a document's AST that yields what the SOPS rules need: every scalar value with
+ * its key path and encryption state, duplicate mapping keys, and (on demand) every comment with
+ * the key path SOPS judges it by.
+ */
+import { isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
+import type { YamlPath } from '../model/finding.js';
+import { keyText } from './ast.js';
+import { lineIndent, lineStartOf, rawComments, type RawComment } from './comments.js';
+import { looksEncrypted, parseEncryptedValue, type EncryptedValueProblem } from './encrypted-value.js';
+
+/** `empty`: `""` or `null`, which SOPS leaves as they are. */
+export type ValueState = 'empty' | 'encrypted' | 'malformed' | 'plain';
+
+/** A mapping key or list item: where comments attach. */
+export interface Anchor {
+  offset: number;
+  /** Key path of the branch the key or item is in. */
+  keys: readonly string[];
+  parent: Anchor | undefined;
+  /** Inside the top-level `sops` block (the `sops` key itself is not). */
+  inSops: boolean;
+}
+
+export interface ValueInfo {
+  /** Document path, list indexes included. */
+  path: YamlPath;
+  /** Mapping keys from the root, as SOPS matches them (no list indexes). */
+  keys: readonly string[];
+  state: ValueState;
+  /** Why an `ENC[` value is malformed. */
+  problem?: EncryptedValueProblem;
+  /** Offsets of the value node. */
+  range: readonly [number, number];
+  anchor: Anchor;
+}
+
+export interface DuplicateKey {
+  key: string;
+  /** Path of the mapping holding the repeated key. */
+  mapPath: YamlPath;
+  /** Offsets of the repeated (second or later) key. */
+  range: readonly [number, number];
+}
+
+export interface CommentInfo {
+  /** Offsets of the comment, `#` included. */
+  range: readonly [number, number];
+  /** Key path of the branch SOPS files the comment under. */
+  keys: readonly string[];
+  state: ValueState;
+  problem?: EncryptedValueProblem;
+  /** A `gitops-lint-…` directive, which must stay plaintext to work. */
+  directive: boolean;
+}
+
+export interface DocumentAnalysis {
+  /** Scalar and alias values outside the `sops` block. */
+  values: ValueInfo[];
+  /** Repeated keys anywhere in the document, `sops` block included. */
+  duplicates: DuplicateKey[];
+  /** Anchors in document order, for comment placement. */
+  anchors: Anchor[];
+}
+
+/** Deeper nesting is not walked; SOPS files are shallow and this bounds hostile input. */
+const MAX_DEPTH = 200;
+const analyses = new WeakMap<Document.Parsed, DocumentAnalysis>();
+
+/** Walks a document once; cached per document. Never throws. */
+export function analyzeDocument(doc: Document.Parsed): DocumentAnalysis {
+  let analysis = analyses.get(doc);
+  if (!analysis) {
+    analysis = { values: [], duplicates: [], anchors: [] };
+    walk(doc.contents, [], [], undefined, false, 0, analysis);
+    analyses.set(doc, analysis);
+  }
+  return analysis;
+}
+
+function walk(
+  node: unknown,
+  path: YamlPath,
+  keys: readonly string[],
+  anchor: Anchor | undefined,
+  inSops: boolean,
+  depth: number,
+  out: DocumentAnalysis,
+): void {
+  if (depth > MAX_DEPTH || node == null) return;
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const key = keyText(pair);
+      const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+      if (key === undefined || !keyRange) continue;
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path, range: [keyRange[0], keyRange[1]] });
+      seen.add(key);
+      const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
+      const childInSops = inSops || (depth === 0 && key === 'sops');
+      walk(pair.value, [...path, key], [...keys, key], child, childInSops, depth + 1, out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const range = isScalar(item) || isMap(item) || isSeq(item) || isAlias(item) ? item.range : undefined;
+      if (!range) return;
+      const child = addAnchor(out, range[0], keys, anchor, inSops);
+      walk(item, [...path, i], keys, child, inSops, depth + 1, out);
+    });
+  } else if ((isScalar(node) || isAlias(node)) && node.range && anchor && !inSops) {
+    out.values.push({ path, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+  }
+}
+
+function addAnchor(
+  out: DocumentAnalysis,
+  offset: number,
+  keys: readonly string[],
+  parent: Anchor | undefined,
+  inSops: boolean,
+): Anchor {
+  const anchor = { offset, keys, parent, inSops };
+  out.anchors.push(anchor);
+  return anchor;
+}
+
+function valueState(node: unknown): Pick<ValueInfo, 'state' | 'problem'> {
+  if (!isScalar(node)) return { state: 'plain' };
+  return textState(node.value, 'value');
+}
+
+function textState(value: unknown, role: 'value' | 'comment'): Pick<ValueInfo, 'state' | 'problem'> {
+  if (value == null || value === '') return { state: 'empty' };
+  if (typeof value !== 'string' || !looksEncrypted(value)) return { state: 'plain' };
+  const parsed = parseEncryptedValue(value, role);
+  return parsed.ok ? { state: 'encrypted' } : { state: 'malformed', problem: parsed.problem };
+}
+
+const commentCache = new WeakMap<Document.Parsed, { comments: CommentInfo[]; groups: Map<Anchor, string[]> }>();
+
+/**
+ * Comments of document `index` of a file (outside its `sops` block), with the key path SOPS
+ * judges each by. Comments between documents go to the next document. Cached per document.
+ */
+export function documentComments(text: string, docs: readonly Document.Parsed[], index: number): CommentInfo[] {
+  return placeComments(text, docs, index).comments;
+}
+
+/**
+ * For the comment selection modes: per level of a value's key path, the comments SOPS sees
+ * just before that key (head comments and the trailing comment on its line).
+ */
+export function precedingComments(
+  text: string,
+  docs: readonly Document.Parsed[],
+  index: number,
+  value: ValueInfo,
+): string[][] {
+  const { groups } = placeComments(text, docs, index);
+  const result: string[][] = [];
+  for (let a: Anchor | undefined = value.anchor; a; a = a.parent) result.unshift(groups.get(a) ?? []);
+  return result;
+}
+
+function placeComments(
+  text: string,
+  docs: readonly Document.Parsed[],
+  index: number,
+): { comments: CommentInfo[]; groups: Map<Anchor, string[]> } {
+  const doc = docs[index];
+  if (!doc) return { comments: [], groups: new Map() };
+  const cached = commentCache.get(doc);
+  if (cached) return cached;
+  const start = index === 0 ? 0 : (docs[index - 1]?.range[2] ?? 0);
+  const end = index === docs.length - 1 ? Infinity : doc.range[2];
+  const { anchors } = analyzeDocument(doc);
+  const result = { comments: [] as CommentInfo[], groups: new Map<Anchor, string[]>() };
+  for (const raw of rawComments(text)) {
+    if (raw.offset < start || raw.offset >= end) continue;
+    const placed = place(raw, anchors, text);
+    if (placed.inSops) continue;
+    if (placed.owner) {
+      const group = result.groups.get(placed.owner) ?? [];
+      group.push(raw.text);
+      result.groups.set(placed.owner, group);
+    }
+    result.comments.push({
+      range: [raw.offset, raw.end],
+      keys: placed.keys,
+      directive: raw.text.trim().startsWith('gitops-lint-'),
+      ...textState(raw.text, 'comment'),
+    });
+  }
+  commentCache.set(doc, result);
+  return result;
+}
+
+/**
+ * Mirrors how the YAML store files comments: a head comment belongs to the branch of the key or
+ * item after it, a trailing comment to the branch of the key on its line, and a comment
+ * indented deeper than the next key (a foot comment) to the enclosing block it is indented in.
+ */
+function place(
+  raw: RawComment,
+  anchors: readonly Anchor[],
+  text: string,
+): { keys: readonly string[]; owner: Anchor | undefined; inSops: boolean } {
+  const next = firstAfter(anchors, raw.offset);
+  const previous = anchors[next - 1];
+  if (raw.trailing) {
+    if (previous && previous.offset >= lineStartOf(text, raw.offset)) return placed(previous, previous);
+  } else {
+    const following = anchors[next];
+    if (following && lineIndent(text, following.offset) >= raw.indent) return placed(following, following);
+  }
+  for (let a = previous; a; a = a.parent) {
+    if (lineIndent(text, a.offset) <= raw.indent) return placed(a, undefined);
+  }
+  return { keys: [], owner: undefined, inSops: false };
+}
+
+function placed(anchor: Anchor, owner: Anchor | undefined): { keys: readonly string[]; owner: Anchor | undefined; inSops: boolean } {
+  return { keys: anchor.keys, owner, inSops: anchor.inSops };
+}
+
+/** Index of the first anchor starting after an offset (anchors are in document order). */
+function firstAfter(anchors: readonly Anchor[], offset: number): number {
+  let lo = 0;
+  let hi = anchors.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((anchors[mid] as Anchor).offset > offset) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

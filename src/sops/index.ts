@@ -1,0 +1,14 @@
+/**
+ * SOPS facts shared by the rules and the engine: the metadata block, the `ENC[...]` format,
+ * which values a file's selection key encrypts, `.sops.yaml` creation rules, and what code
+ * frames must mask.
+ */
+export { isSopsEncrypted, hasSopsKey, sopsMetadata, type SopsMetadata, type MetadataIssue } from './metadata.js';
+export { looksEncrypted, parseEncryptedValue, type EncryptedValueResult } from './encrypted-value.js';
+export { mustEncrypt, describeSelection, isCommentSelection, type Selection, type SelectionKey } from './selection.js';
+export { analyzeDocument, documentComments, precedingComments, type ValueInfo, type CommentInfo } from './document.js';
+export { readSopsConfig, type SopsConfig, type CreationRule, type ConfigIssue } from './config.js';
+export { findSopsConfig, matchCreationRule, coveringCreationRule, pathFromConfig, SOPS_CONFIG_NAME } from './config-lookup.js';
+export { convertGoRegexp } from './regexp.js';
+export { recipientKey, describeRecipient, type Recipient } from './recipients.js';
+export { sopsSecretRanges } from './redact.js';

@@ -1,0 +1,94 @@
+/**
+ * Which values SOPS encrypts, mirroring `sops.go` `shouldBeEncrypted` (DOMAIN §6.3): the
+ * decision is made on the path of mapping keys from the root to the value (list indexes are
+ * not part of it), by exactly one selection key stored in the file's metadata or set by a
+ * creation rule.
+ */
+import { convertGoRegexp } from './regexp.js';
+
+/** The six mutually exclusive selection keys, in the spelling of metadata and `.sops.yaml`. */
+export const SELECTION_KEYS = [
+  'unencrypted_suffix',
+  'encrypted_suffix',
+  'unencrypted_regex',
+  'encrypted_regex',
+  'unencrypted_comment_regex',
+  'encrypted_comment_regex',
+] as const;
+export type SelectionKey = (typeof SELECTION_KEYS)[number];
+
+/** The suffix SOPS assumes when no selection key is stored. */
+export const DEFAULT_UNENCRYPTED_SUFFIX = '_unencrypted';
+
+/** A usable selection: the key, its value, and for regex keys the converted RegExp. */
+export interface Selection {
+  key: SelectionKey;
+  value: string;
+  /** Set for the four regex keys. */
+  regexp?: RegExp;
+}
+
+/** Result of turning a `key: value` pair into a {@link Selection}. */
+export type SelectionResult = { ok: true; selection: Selection } | { ok: false; reason: string };
+
+const SELECTION_KEY_SET: ReadonlySet<string> = new Set(SELECTION_KEYS);
+
+export function isSelectionKey(key: string): key is SelectionKey {
+  return SELECTION_KEY_SET.has(key);
+}
+
+/** The selection SOPS uses when none is stored. */
+export function defaultSelection(): Selection {
+  return { key: 'unencrypted_suffix', value: DEFAULT_UNENCRYPTED_SUFFIX };
+}
+
+/** True for the two modes where preceding comments, not key names, decide. */
+export function isCommentSelection(selection: Selection): boolean {
+  return selection.key === 'unencrypted_comment_regex' || selection.key === 'encrypted_comment_regex';
+}
+
+/** Builds a selection, converting regexes from Go RE2; an unusable regex is an error, not a throw. */
+export function makeSelection(key: SelectionKey, value: string): SelectionResult {
+  if (!key.endsWith('_regex')) return { ok: true, selection: { key, value } };
+  const converted = convertGoRegexp(value);
+  if (!converted.ok) return { ok: false, reason: converted.reason };
+  return { ok: true, selection: { key, value, regexp: converted.regexp } };
+}
+
+/**
+ * Whether SOPS encrypts the value at this key path.
+ *
+ * @param keys Mapping keys from the document root to the value.
+ * @param comments For the comment modes: per key, the comments SOPS sees just before it
+ *   (its head comments and the trailing comment of its scalar value).
+ */
+export function mustEncrypt(
+  selection: Selection,
+  keys: readonly string[],
+  comments: ReadonlyArray<readonly string[]> = [],
+): boolean {
+  const { key, value, regexp } = selection;
+  switch (key) {
+    case 'unencrypted_suffix':
+      return !keys.some((k) => k.endsWith(value));
+    case 'encrypted_suffix':
+      return keys.some((k) => k.endsWith(value));
+    case 'unencrypted_regex':
+      return !keys.some((k) => test(regexp, k));
+    case 'encrypted_regex':
+      return keys.some((k) => test(regexp, k));
+    case 'unencrypted_comment_regex':
+      return !comments.some((group) => group.some((c) => test(regexp, c)));
+    case 'encrypted_comment_regex':
+      return comments.some((group) => group.some((c) => test(regexp, c)));
+  }
+}
+
+function test(regexp: RegExp | undefined, text: string): boolean {
+  return regexp !== undefined && regexp.test(text);
+}
+
+/** `key: value` as written in the file, for messages (selection values are not secrets). */
+export function describeSelection(selection: Selection): string {
+  return `${selection.key}: ${selection.value}`;
+}

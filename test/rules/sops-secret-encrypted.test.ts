@@ -1,0 +1,252 @@
+import { readFileSync } from 'node:fs';
+import rule from '../../rules/sops-secret-encrypted.js';
+import { RuleTester, yaml } from '../../src/testing/index.js';
+
+function fixture(name: string): string {
+  return readFileSync(new URL(`../fixtures/sops/${name}`, import.meta.url), 'utf8');
+}
+
+const ENC = 'ENC[AES256_GCM,data:zMaBkieue1959g==,iv:JSjcPuw3KJ1prBbWJ5PN1Y7+Y2eC3fLX8AgduwJfjA0=,tag:630Hx+Qq4eXFTUuvSSgL9w==,type:str]';
+const MAC =
+  'ENC[AES256_GCM,data:cFvcEaS+6kDUQ9NKYIeWEc5xxpz28WtBOW1amdLl2n0yDpCs6jiX+WS+O5AheqZCIY1JcO6VJGMVBMHswcUP3MQMEMJAGNb5iseBvJqMraJD5NXnZoSgluGiYPyIqEJ+d+mHae6BkKr7zLJhwllrdHpjomgB534QQudzG9Leids=,iv:MLYk2t7g/LHuqjCrtBe5VJ/DpyPFUKGKx0TOkCIWcnw=,tag:prDkNyhSWzVBI7BaS+vF+A==,type:str]';
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'a Secret as sops 3.8 writes it, with empty key lists and an encrypted comment', files: { 'deploy/backup-secret.yaml': fixture('backup-secret.sops-3.8.yaml') } },
+    { name: 'a non-Kubernetes file in the default mode, with an _unencrypted key, "" and null', files: { 'terraform/vars.enc.yaml': fixture('tofu-vars.sops-3.10.yaml') } },
+    { name: 'a Secret encrypted for key groups', files: { 'apps/credentials.yaml': fixture('app-credentials.key-groups.yaml') } },
+    { name: 'a multi-document file with a sops block in every document', files: { 'apps/registry.yaml': fixture('registry-secrets.multi-doc.yaml') } },
+    {
+      name: 'a plaintext Secret without values, and a ConfigMap with data',
+      files: {
+        'deploy/empty.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: placeholder
+          stringData:
+            token: ""
+          ---
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: settings
+          data:
+            password: not-a-secret-here
+        `,
+      },
+    },
+    {
+      name: 'a plain file that only a catch-all creation rule matches',
+      files: {
+        '.sops.yaml': yaml`
+          creation_rules:
+            - age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+        `,
+        'charts/app/values.yaml': 'replicas: 2\n',
+      },
+    },
+    {
+      name: 'a gitops-lint directive comment in a default-mode file',
+      files: {
+        'secrets.yaml': yaml`
+          # gitops-lint-disable-next-line sops-creation-rules -- kept out of .sops.yaml on purpose
+          token: ${ENC}
+          sops:
+            age:
+              - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+                enc: x
+            lastmodified: "2025-01-01T00:00:00Z"
+            mac: ${MAC}
+            unencrypted_suffix: _unencrypted
+            version: 3.9.4
+        `,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a plaintext Secret with data and stringData',
+      files: {
+        'deploy/backup-secret.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: backup-s3
+          data:
+            ACCESS_KEY_ID: QUtJQUVYQU1QTEU=
+          stringData:
+            ACCESS_SECRET_KEY: wJalrXUtnFEMI-distinctive-secret
+        `,
+      },
+      errors: [
+        { messageId: 'notEncrypted', data: { name: 'backup-s3', field: 'data', file: 'deploy/backup-secret.yaml' }, file: 'deploy/backup-secret.yaml', line: 5, column: 1, endLine: 5, endColumn: 5 },
+        { messageId: 'notEncrypted', data: { name: 'backup-s3', field: 'stringData', file: 'deploy/backup-secret.yaml' }, file: 'deploy/backup-secret.yaml', line: 7, column: 1, endLine: 7, endColumn: 11 },
+      ],
+    },
+    {
+      name: 'a value added to an encrypted Secret by hand',
+      files: {
+        'deploy/backup-secret.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+              name: backup-s3
+          stringData:
+              ACCESS_KEY_ID: ${ENC}
+              REGION: eu-west-1
+          sops:
+              age:
+                  - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+                    enc: x
+              encrypted_regex: ^(data|stringData)$
+              lastmodified: "2025-02-11T09:12:44Z"
+              mac: ${MAC}
+              version: 3.10.2
+        `,
+      },
+      errors: [{ messageId: 'plaintextValue', data: { key: 'stringData.REGION' }, file: 'deploy/backup-secret.yaml', line: 7, column: 13, endLine: 7, endColumn: 22 }],
+    },
+    {
+      name: 'a Secret value the encrypted_regex does not select',
+      files: {
+        'deploy/token.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+              name: token
+          data:
+              token: ${ENC}
+          stringData:
+              extra: plain-distinctive-value
+          sops:
+              age:
+                  - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+                    enc: x
+              encrypted_regex: ^data$
+              lastmodified: "2025-02-11T09:12:44Z"
+              mac: ${MAC}
+              version: 3.10.2
+        `,
+      },
+      errors: [
+        { messageId: 'notSelected', data: { name: 'token', key: 'stringData.extra', selection: 'encrypted_regex: ^data$' }, file: 'deploy/token.yaml', line: 8, column: 12, endLine: 8, endColumn: 35 },
+      ],
+    },
+    {
+      name: 'a plaintext comment under stringData; the top-level comment may stay plain',
+      files: {
+        'deploy/backup-secret.yaml': yaml`
+          # backup credentials
+          apiVersion: v1
+          kind: Secret
+          metadata:
+              name: backup-s3
+          stringData:
+              # rotate every 90 days
+              ACCESS_KEY_ID: ${ENC}
+          sops:
+              age:
+                  - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+                    enc: x
+              encrypted_regex: ^(data|stringData)$
+              lastmodified: "2025-02-11T09:12:44Z"
+              mac: ${MAC}
+              version: 3.10.2
+        `,
+      },
+      errors: [{ messageId: 'plaintextComment', data: { where: 'under `stringData`' }, file: 'deploy/backup-secret.yaml', line: 7, column: 5, endLine: 7, endColumn: 27 }],
+    },
+    {
+      name: 'a plaintext number and a plaintext top-level comment in a default-mode file',
+      files: {
+        'terraform/vars.enc.yaml': yaml`
+          # added later
+          database:
+              password: ${ENC}
+              port: 5432
+              host_unencrypted: db.internal
+          sops:
+              age:
+                  - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+                    enc: x
+              lastmodified: "2025-02-11T09:12:44Z"
+              mac: ${MAC}
+              unencrypted_suffix: _unencrypted
+              version: 3.10.2
+        `,
+      },
+      errors: [
+        { messageId: 'plaintextComment', data: { where: 'at the top level' }, file: 'terraform/vars.enc.yaml', line: 1, column: 1, endLine: 1, endColumn: 14 },
+        { messageId: 'plaintextValue', data: { key: 'database.port' }, file: 'terraform/vars.enc.yaml', line: 4, column: 11, endLine: 4, endColumn: 15 },
+      ],
+    },
+    {
+      name: 'the plaintext second document of a multi-document file',
+      files: {
+        'apps/registry.yaml': `${fixture('registry-secrets.multi-doc.yaml').split('\n---\n')[0]}\n---\n${yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+              name: registry-b
+          stringData:
+              password: hunter2-distinctive
+        `}`,
+      },
+      errors: [{ messageId: 'notEncrypted', data: { name: 'registry-b', field: 'stringData', file: 'apps/registry.yaml' }, file: 'apps/registry.yaml', line: 29, column: 1, endLine: 29, endColumn: 11 }],
+    },
+    {
+      name: 'a Secret whose sops key is not the metadata mapping',
+      files: {
+        'deploy/fake.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: fake
+          data:
+            token: dG9rZW4tZGlzdGluY3RpdmU=
+          sops: encrypted
+        `,
+      },
+      errors: [{ messageId: 'notEncrypted', data: { name: 'fake', field: 'data', file: 'deploy/fake.yaml' }, file: 'deploy/fake.yaml', line: 5, column: 1, endLine: 5, endColumn: 5 }],
+    },
+    {
+      name: 'a file a path_regex creation rule covers, left in plaintext',
+      files: {
+        '.sops.yaml': fixture('sops-config.yaml'),
+        'terraform/airbyte.enc.yaml': yaml`
+          workspace: lotus
+          credentials:
+            client_secret: s3cr3t-distinctive
+        `,
+      },
+      errors: [
+        {
+          messageId: 'fileNotEncrypted',
+          data: { file: 'terraform/airbyte.enc.yaml', rule: 2, config: '.sops.yaml', key: 'workspace' },
+          file: 'terraform/airbyte.enc.yaml', line: 1, column: 1, endLine: 1, endColumn: 10,
+        },
+      ],
+    },
+    {
+      name: 'a plaintext value in a file encrypted with encrypted_comment_regex',
+      files: {
+        'secrets.yaml': yaml`
+          db:
+              host: db.internal
+              # sops:enc
+              password: plain-distinctive
+          sops:
+              age:
+                  - recipient: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+                    enc: x
+              encrypted_comment_regex: sops:enc
+              lastmodified: "2025-02-11T09:12:44Z"
+              mac: ${MAC}
+              version: 3.10.2
+        `,
+      },
+      errors: [{ messageId: 'plaintextValue', data: { key: 'db.password' }, file: 'secrets.yaml', line: 4, column: 15, endLine: 4, endColumn: 32 }],
+    },
+  ],
+});
