@@ -1,5 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
-import { describeTag, MUTABLE_TAGS_OPTIONS, mutableImage, type MutableTagOptions } from './image-tag-mutable.js';
+import { describeTag, MUTABLE_TAGS_OPTIONS, mutableImage, type MutableTagOptions } from '../src/engine/mutable-image.js';
 
 export default defineRule<'explicitPolicy' | 'defaultPolicy', MutableTagOptions>({
   meta: {
