@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Ajv } from 'ajv';
-import { ConfigError, defaultConfig, loadConfigFile, loadRootConfig } from '../config/load.js';
+import { CONFIG_FILE_NAME, ConfigError, defaultConfig, loadConfigFile, loadRootConfig, resolveConfigText } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Finding, RunError, RunNote } from '../model/finding.js';
 import type { Report, Rule, RuleContext } from '../model/rule.js';
@@ -9,7 +8,8 @@ import type { LintResult } from '../model/result.js';
 import type { Model, Root, SourceFile } from '../model/workspace.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
-import { loadDiskRoot, loadMemoryRoot, type MemoryRoot, type RootInput } from '../workspace/load.js';
+import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
+import { gitTopLevel, loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel, type NamespacePass } from './model.js';
 import { redactedText } from './redact.js';
 import { compareFindings, toFinding } from './report.js';
@@ -36,6 +36,8 @@ export interface LintOptions {
    * tracked file, the index as the tracked set.
    */
   staged?: boolean;
+  /** Replacements for reading disk roots (the language server caches discovery and parses). */
+  load?: LoadHooks;
   /** Extra passes that move resources to the namespaces Flux applies them to. */
   namespacePasses?: readonly NamespacePass[];
 }
@@ -49,16 +51,28 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(path.resolve(cwd, options.configFile), rules) : undefined);
 
   const reportOnly = new Set<string>();
+  const staged = options.staged ? await openStagedRepo(options.roots, cwd) : undefined;
+  const forCommit = new Set<string>();
   const loaded = await Promise.all(
-    options.roots.map(async (input) => {
+    options.roots.map(async (input, position) => {
       if (typeof input !== 'string') {
         const config = input.config ?? explicitConfig ?? (await memoryConfig(input, rules));
         return loadMemoryRoot(input, config, notes);
       }
+      if (staged) {
+        // The repository being committed is read from its index; other repositories from their work trees.
+        const dir = position === staged.position ? staged.index.repo : path.resolve(cwd, input);
+        if (dir === staged.index.repo || (await gitTopLevel(dir)) === staged.index.repo) {
+          const config = explicitConfig ?? (await stagedConfig(dir, staged.index, rules));
+          const loadedRoot = await loadStagedRoot(dir, staged.index, config, notes);
+          for (const file of loadedRoot.forCommit) forCommit.add(file);
+          return loadedRoot;
+        }
+      }
       const { dir, file } = await resolveRootPath(path.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? (await loadRootConfig(dir, rules));
-      return loadDiskRoot(dir, config, notes, options.overrides ? { overrides: options.overrides } : {});
+      return loadDiskRoot(dir, config, notes, { ...options.load, ...(options.overrides ? { overrides: options.overrides } : {}) });
     }),
   );
   for (const file of options.reportOnly ?? []) reportOnly.add(path.resolve(cwd, file));
@@ -66,6 +80,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
+  else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   const model = buildModel(roots, files, notes, options.namespacePasses);
 
   const findings: Finding[] = [];
@@ -106,7 +121,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     resourceCount: model.resources.length,
     notes,
     errors,
-    sourceLines: sourceLinesOf(files),
+    sourceLines: sourceLinesOf(files, model),
   };
 }
 
@@ -121,6 +136,24 @@ async function memoryConfig(input: MemoryRoot, rules: ReadonlyArray<AnyRule>): P
   if (text === undefined) return defaultConfig(rules);
   const { resolveConfigText } = await import('../config/load.js');
   return resolveConfigText(text, path.join(input.dir, '.gitops-lint.yaml'), rules);
+}
+
+/** `--staged`: the first path root names the repository whose index is read (its top level is the root). */
+async function openStagedRepo(roots: readonly RootInput[], cwd: string): Promise<{ position: number; index: StagedIndex }> {
+  const position = roots.findIndex((input) => typeof input === 'string');
+  const start = path.resolve(cwd, (roots[position] as string | undefined) ?? '.');
+  const repo = await gitTopLevel(start);
+  if (repo === undefined) throw new ConfigError('--staged reads the git index, but this is not inside a git work tree.', start);
+  return { position, index: await readStagedIndex(repo) };
+}
+
+/** The staged `.gitops-lint.yaml` when the config file is tracked, else the one in the work tree. */
+async function stagedConfig(dir: string, index: StagedIndex, rules: ReadonlyArray<AnyRule>): Promise<ResolvedConfig> {
+  const file = path.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(path.relative(index.repo, file).split(path.sep).join('/'));
+  const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : undefined;
+  if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
+  return resolveConfigText(blob.toString('utf8'), file, rules);
 }
 
 /** A path given on the command line may be a file inside a root: lint its root, report on it. */
@@ -150,25 +183,18 @@ function applySuppressions(findings: Finding[], files: readonly SourceFile[]): v
   }
 }
 
-function sourceLinesOf(files: readonly SourceFile[]): LintResult['sourceLines'] {
+function sourceLinesOf(files: readonly SourceFile[], model: Model): LintResult['sourceLines'] {
   const byPath = new Map(files.map((file) => [path.join(file.root.dir, file.path), file]));
   const cache = new Map<string, string[] | undefined>();
   return (root, file, startLine, endLine) => {
     const key = path.join(root, file);
     if (!cache.has(key)) {
       const source = byPath.get(key);
-      cache.set(key, source ? redactedText(source)?.split(/\r?\n/) : undefined);
+      cache.set(key, source ? redactedText(source, model)?.split(/\r?\n/) : undefined);
     }
     const lines = cache.get(key);
     return lines?.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
   };
-}
-
-/** Validate options against a rule's schema (used by the RuleTester and docs examples). */
-export function validateRuleOptions(rule: AnyRule, options: unknown): string | undefined {
-  if (!rule.meta.options) return undefined;
-  const validate = new Ajv({ strict: false, allErrors: true }).compile(rule.meta.options);
-  return validate(options) ? undefined : (validate.errors ?? []).map((error) => `${error.instancePath || 'options'} ${error.message}`).join('; ');
 }
 
 export type { Model };

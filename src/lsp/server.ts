@@ -1,0 +1,293 @@
+/**
+ * `gitops-lint lsp --stdio`: a language server that publishes the linter's findings as
+ * diagnostics. Every run lints the whole workspace (all roots together, so references across
+ * files and repositories resolve) with the text of open documents in place of the files on
+ * disk; discovery and parses of unchanged files are reused between runs.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { builtinRules } from '../../rules/index.js';
+import { toolVersion } from '../cli/main.js';
+import { CONFIG_FILE_NAME, ConfigError } from '../config/load.js';
+import { lint } from '../engine/lint.js';
+import type { LintResult } from '../model/result.js';
+import { isInside } from '../workspace/discover.js';
+import { gitTopLevel } from '../workspace/staged.js';
+import { LoadCache } from './cache.js';
+import { configErrorDiagnostic, diagnosticsByFile } from './diagnostics.js';
+
+/**
+ * Wait this long after a change before linting. Changes that arrive while a run is going are
+ * folded into one run after it, so typing never queues runs.
+ */
+export const DEBOUNCE_MS = 10;
+
+/** `initializationOptions` the server understands. */
+export interface ServerOptions {
+  /** Extra repository roots (absolute, or relative to the first workspace folder). */
+  roots?: string[];
+  /** A config file for every root instead of each root's `.gitops-lint.yaml`. */
+  configFile?: string;
+}
+
+/** Files whose change on disk can change findings: what the server asks the client to watch. */
+const WATCHED_GLOBS = ['**/*.{yaml,yml,json}', '**/Kustomization', '**/.gitignore', '**/*.tfstate*', '**/.terraform/**'];
+
+function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return path.resolve(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** Start the server on the transport given on the command line (`--stdio`). Never returns control. */
+export function startLanguageServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  new LanguageServer(connection).listen();
+}
+
+interface Published {
+  uri: string;
+  /** JSON of the diagnostics last sent, to skip sending the same again. */
+  json: string;
+  version: number | undefined;
+}
+
+class LanguageServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly cache = new LoadCache();
+  /** Workspace folders and `initializationOptions.roots`, absolute. */
+  private folders: string[] = [];
+  private extraRoots: string[] = [];
+  private configFile: string | undefined;
+  private clientWatchesFiles = false;
+  private supportsFolderEvents = false;
+  private watchers: FSWatcher[] = [];
+  private published = new Map<string, Published>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private rerun = false;
+  private shuttingDown = false;
+  /** Messages already shown, so a broken root does not pop up on every keystroke. */
+  private shown = new Set<string>();
+
+  constructor(private readonly connection: Connection) {}
+
+  listen(): void {
+    const { connection, documents } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => this.initialized());
+    connection.onShutdown(() => this.shutdown());
+    connection.onDidChangeWatchedFiles(() => this.schedule({ fresh: true }));
+    documents.onDidChangeContent(() => this.schedule({ fresh: false }));
+    documents.onDidSave(() => this.schedule({ fresh: true }));
+    documents.onDidClose(() => this.schedule({ fresh: false }));
+    documents.listen(connection);
+    connection.listen();
+  }
+
+  private async initialize(params: InitializeParams): Promise<InitializeResult> {
+    const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
+    if (this.folders.length === 0 && params.rootPath) this.folders = [path.resolve(params.rootPath)];
+    const options = (params.initializationOptions ?? {}) as ServerOptions;
+    const base = this.folders[0] ?? process.cwd();
+    this.extraRoots = (options.roots ?? []).map((root) => path.resolve(base, root));
+    if (options.configFile) this.configFile = path.resolve(base, options.configFile);
+    this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'gitops-lint', version: await toolVersion() },
+    };
+  }
+
+  private initialized(): void {
+    this.schedule({ fresh: true });
+    if (this.clientWatchesFiles) {
+      this.connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) })
+        .catch((error: unknown) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
+    }
+    if (this.supportsFolderEvents) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const removed = new Set(event.removed.flatMap((folder) => uriToPath(folder.uri) ?? []));
+        this.folders = [...this.folders.filter((folder) => !removed.has(folder)), ...event.added.flatMap((folder) => uriToPath(folder.uri) ?? [])];
+        this.watchConfigFiles();
+        this.schedule({ fresh: true });
+      });
+    }
+    this.watchConfigFiles();
+  }
+
+  private shutdown(): void {
+    this.shuttingDown = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
+  }
+
+  /**
+   * A config change must reach the server even when the editor does not report file changes:
+   * without client-side watching, watch each root folder (not recursively) for the config file.
+   */
+  private watchConfigFiles(): void {
+    if (this.clientWatchesFiles) return;
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
+    for (const dir of this.roots()) {
+      try {
+        const watcher = watch(dir, { persistent: false }, (_event, name) => {
+          if (name === null || name.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
+        });
+        watcher.on('error', () => watcher.close());
+        this.watchers.push(watcher);
+      } catch {
+        // A folder that cannot be watched still gets linted on open, change and save.
+      }
+    }
+  }
+
+  /** The roots to lint: workspace folders and extra roots, without ones nested in another. */
+  private roots(): string[] {
+    const all = [...new Set([...this.folders, ...this.extraRoots])];
+    return all.filter((root) => !all.some((other) => other !== root && isInside(other, root)));
+  }
+
+  /** Lint soon. `fresh` forgets cached discovery (files may have been created or deleted). */
+  private schedule({ fresh }: { fresh: boolean }): void {
+    if (this.shuttingDown) return;
+    if (fresh) this.cache.invalidate();
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, DEBOUNCE_MS);
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      do {
+        this.rerun = false;
+        await this.lintOnce();
+      } while (this.rerun && !this.shuttingDown);
+    } catch (error) {
+      this.connection.console.error(`gitops-lint: internal error: ${errorText(error)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async lintOnce(): Promise<void> {
+    const open = new Map<string, TextDocument>();
+    for (const document of this.documents.all()) {
+      const file = uriToPath(document.uri);
+      if (file) open.set(file, document);
+    }
+    const roots = await this.existingRoots(open);
+    if (roots.length === 0) return;
+    const overrides = new Map([...open].map(([file, document]) => [file, document.getText()]));
+    const versions = new Map([...open].map(([file, document]) => [file, document.version]));
+
+    let result: LintResult;
+    this.cache.beginRun();
+    try {
+      result = await lint({
+        roots,
+        cwd: roots[0],
+        rules: builtinRules,
+        overrides,
+        load: this.cache.hooks,
+        ...(this.configFile ? { configFile: this.configFile } : {}),
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) return this.publishConfigError(error, open, versions);
+      throw error;
+    }
+    this.cache.endRun();
+    for (const error of result.errors) this.showOnce(error.message);
+
+    const next = diagnosticsByFile(result);
+    this.publishAll(next, open, versions);
+  }
+
+  /** Roots that exist; with no workspace folder, the repository of the first open document. */
+  private async existingRoots(open: ReadonlyMap<string, TextDocument>): Promise<string[]> {
+    let roots = this.roots();
+    if (roots.length === 0) {
+      const first = open.keys().next().value;
+      if (first === undefined) return [];
+      const dir = path.dirname(first);
+      this.folders = [(await gitTopLevel(dir)) ?? dir];
+      this.watchConfigFiles();
+      roots = this.roots();
+    }
+    const present = await Promise.all(roots.map((root) => stat(root).then((info) => info.isDirectory(), () => false)));
+    return roots.filter((_, index) => present[index]);
+  }
+
+  /** Send changed diagnostics, clear files that have none left, and answer every edited document. */
+  private publishAll(next: ReadonlyMap<string, Diagnostic[]>, open: ReadonlyMap<string, TextDocument>, versions: ReadonlyMap<string, number>): void {
+    for (const [file, diagnostics] of next) this.publish(file, diagnostics, open, versions);
+    for (const file of [...this.published.keys()]) if (!next.has(file)) this.publish(file, [], open, versions);
+    for (const file of open.keys()) if (!next.has(file) && !this.published.has(file)) this.publish(file, [], open, versions);
+  }
+
+  private publish(file: string, diagnostics: Diagnostic[], open: ReadonlyMap<string, TextDocument>, versions: ReadonlyMap<string, number>): void {
+    const uri = open.get(file)?.uri ?? pathToFileURL(file).href;
+    const version = versions.get(file);
+    const json = JSON.stringify(diagnostics);
+    const last = this.published.get(file);
+    if (last && last.uri === uri && last.json === json && last.version === version) return;
+    if (last && last.uri !== uri) void this.connection.sendDiagnostics({ uri: last.uri, diagnostics: [] });
+    void this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
+    if (diagnostics.length === 0 && version === undefined) this.published.delete(file);
+    else this.published.set(file, { uri, json, version });
+  }
+
+  /**
+   * A bad config stops the run: show the error on the config file (when it is one) and leave
+   * the other diagnostics as they were until the config is fixed.
+   */
+  private publishConfigError(error: ConfigError, open: ReadonlyMap<string, TextDocument>, versions: ReadonlyMap<string, number>): void {
+    if (/\.ya?ml$/i.test(error.file)) {
+      this.publish(path.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+    } else {
+      this.showOnce(`${error.file}: ${error.message}`);
+    }
+  }
+
+  private showOnce(message: string): void {
+    if (this.shown.has(message)) return;
+    this.shown.add(message);
+    void this.connection.window.showErrorMessage(`gitops-lint: ${message}`);
+  }
+}
