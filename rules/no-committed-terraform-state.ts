@@ -1,46 +1,5 @@
-import path from 'node:path';
-import { LineCounter } from 'yaml';
+import { terraformArtifact } from '../src/engine/terraform-artifacts.js';
 import { defineRule } from '../src/model/rule.js';
-import type { Model, Root, SourceFile } from '../src/model/workspace.js';
-
-/** `*.tfstate` and `*.tfstate.*` (backups, lock info), matched on the file name. */
-const STATE_FILE = /(?:^|\/)[^/]*\.tfstate(?:\.[^/]*)?$/;
-/** Anything below a `.terraform/` directory (providers, modules, backend state). */
-const TERRAFORM_DIR = /^(.*?(?:^|\/)\.terraform)\//;
-
-export type TerraformArtifact = { kind: 'state' } | { kind: 'directory'; dir: string };
-
-/** Whether a root-relative path is Terraform state or part of a `.terraform/` working directory. */
-export function terraformArtifact(file: string): TerraformArtifact | undefined {
-  const dir = TERRAFORM_DIR.exec(file);
-  if (dir?.[1] !== undefined) return { kind: 'directory', dir: dir[1] };
-  return STATE_FILE.test(file) ? { kind: 'state' } : undefined;
-}
-
-/**
- * The SourceFile of a tracked path. A tracked file that `.gitignore` hides is not discovered,
- * so it has no SourceFile in the model; a text-less stand-in is made for it then.
- *
- * TODO(engine): replace with a `model.trackedFile(root, path)` that returns such a stub with
- * `reported` set from the run's report-only list (`--staged`, file arguments). Until then a
- * stub is reported only when the run is not restricted to some files of its root.
- */
-export function trackedFile(model: Model, root: Root, file: string): SourceFile {
-  const existing = model.fileAt(root, file);
-  if (existing) return existing;
-  const restricted = model.files.some((candidate) => candidate.root === root && !candidate.reported);
-  return {
-    root,
-    path: file,
-    absPath: path.join(root.dir, ...file.split('/')),
-    format: 'other',
-    text: undefined,
-    documents: [],
-    lineCounter: new LineCounter(),
-    reported: !restricted,
-    problems: [],
-  };
-}
 
 function sorted(paths: Iterable<string>): string[] {
   return [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -106,13 +65,15 @@ export default defineRule({
           else directories.set(artifact.dir, [file]);
           continue;
         }
-        ctx.report({ file: trackedFile(model, root, file), messageId: tracked ? 'trackedState' : 'presentState', data: { file } });
+        const source = model.fileAt(root, file);
+        if (source) ctx.report({ file: source, messageId: tracked ? 'trackedState' : 'presentState', data: { file } });
       }
       // One finding per directory, on its first file: a provider cache has many files and one fix.
       for (const [dir, files] of directories) {
         const first = files[0];
         if (first === undefined) continue;
-        ctx.report({ file: trackedFile(model, root, first), messageId: tracked ? 'trackedDirectory' : 'presentDirectory', data: { dir, count: files.length } });
+        const source = model.fileAt(root, first);
+        if (source) ctx.report({ file: source, messageId: tracked ? 'trackedDirectory' : 'presentDirectory', data: { dir, count: files.length } });
       }
     }
   },

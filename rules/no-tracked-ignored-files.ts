@@ -1,5 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
-import { terraformArtifact, trackedFile } from './no-committed-terraform-state.js';
+import { terraformArtifact } from '../src/engine/terraform-artifacts.js';
 
 export default defineRule({
   meta: {
@@ -38,7 +38,8 @@ export default defineRule({
       const files = [...root.trackedIgnored].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       for (const file of files) {
         if (terraformArtifact(file)) continue;
-        ctx.report({ file: trackedFile(model, root, file), messageId: 'trackedIgnored', data: { file } });
+        const source = model.fileAt(root, file);
+        if (source) ctx.report({ file: source, messageId: 'trackedIgnored', data: { file } });
       }
     }
   },

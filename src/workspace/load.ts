@@ -5,7 +5,7 @@ import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
-import { discoverFiles, isInside } from './discover.js';
+import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { readGitFiles } from './git.js';
 import { loadSourceFile } from './source-file.js';
 
@@ -85,7 +85,7 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
   for (const link of discovery.escapingLinks) {
     notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: path.join(dir, link) });
   }
-  const entries = [...discovery.files];
+  const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
     const relative = path.relative(dir, absPath).split(path.sep).join('/');
@@ -105,6 +105,19 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
     return outcome.file;
   });
   return { root, files };
+}
+
+/**
+ * Tracked files that `.gitignore` hides from discovery are still committed, so they are in
+ * the model too (a force-added tfstate, a manifest Flux applies anyway); the config's
+ * `ignore` globs still leave them out.
+ */
+function trackedButIgnored(root: Root, discovered: ReadonlySet<string>): DiscoveredFile[] {
+  const configIgnore = ignore().add(root.config.ignore);
+  return [...root.trackedIgnored]
+    .filter((file) => !discovered.has(file) && !configIgnore.ignores(file))
+    .sort()
+    .map((file) => ({ path: file, absPath: path.join(root.dir, ...file.split('/')) }));
 }
 
 /**
@@ -134,10 +147,15 @@ export function loadMemoryRoot(input: MemoryRoot, config: ResolvedConfig, notes:
   const configIgnore = ignore().add(config.ignore);
   const files: SourceFile[] = [];
   for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (ignored(relative) || configIgnore.ignores(relative)) continue;
+    if ((ignored(relative) && !root.trackedIgnored.has(relative)) || configIgnore.ignores(relative)) continue;
     const outcome = loadSourceFile(root, relative, path.join(input.dir, relative), text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
+  }
+  // Tracked files given without content stand for files the linter does not read (binaries).
+  for (const relative of [...(tracked ?? [])].sort()) {
+    if (relative in input.files || configIgnore.ignores(relative)) continue;
+    files.push(loadSourceFile(root, relative, path.join(input.dir, relative), undefined).file);
   }
   return { root, files };
 }

@@ -55,7 +55,7 @@ new RuleTester().run(rule, {
       tracked: ['.gitignore', '.env', 'deploy/.gitignore', 'deploy/rendered/all.yaml', 'deploy/app.yaml'],
       errors: [
         { messageId: 'trackedIgnored', data: { file: '.env' }, file: '.env', line: 1, column: 1, endLine: 1, endColumn: 1 },
-        { messageId: 'trackedIgnored', data: { file: 'deploy/rendered/all.yaml' }, file: 'deploy/rendered/all.yaml', line: 1, column: 1, endLine: 1, endColumn: 1 },
+        { messageId: 'trackedIgnored', data: { file: 'deploy/rendered/all.yaml' }, file: 'deploy/rendered/all.yaml', line: 1, column: 1, endLine: 1, endColumn: 5 },
       ],
     },
   ],
