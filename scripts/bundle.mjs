@@ -1,11 +1,18 @@
-// Bundles the CLI into dist/cli/ with esbuild. A Node process that resolves and loads ~150
-// small modules spends more time doing that than linting a seed-sized repo; one ESM bundle
-// (the language server split into a chunk loaded only by `gitops-lint lsp`) halves start-up.
+// Bundles the CLI and the library into dist/cli/ with esbuild, straight from the TypeScript
+// sources. A Node process that resolves and loads ~150 small modules spends more time doing
+// that than linting a seed-sized repo; one ESM bundle (the language server and ajv split
+// into chunks loaded only when used) halves start-up. esbuild is a runtime dependency so
+// that `prepare` can build the bin when the package is installed from git (pre-commit),
+// where npm does not install devDependencies.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+const outdir = new URL('../dist/cli/', import.meta.url).pathname;
+rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'src/cli/main.ts' },
-  outdir: 'dist/cli',
+  entryPoints: { main: 'src/cli/main.ts', index: 'src/index.ts' },
+  absWorkingDir: new URL('..', import.meta.url).pathname,
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
