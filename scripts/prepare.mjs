@@ -1,15 +1,14 @@
-// npm "prepare": build the bin. When npm prepares this package as a git dependency of a
-// global install (how pre-commit installs hooks), it runs the clone's install with the
-// global prefix inherited, so the clone gets no node_modules and nothing to bundle with.
-// Then install the runtime dependencies (esbuild is one) into the clone first.
-import { execFileSync } from 'node:child_process';
+// npm "prepare": build the bin's bundle when esbuild is at hand (a checkout with its
+// dependencies installed). The bundle is committed in dist/cli/, so a git install works
+// even where npm prepares the clone without node_modules, which it does for the global git
+// installs pre-commit makes; a test keeps the committed bundle in step with the sources.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-if (!existsSync(path.join(root, 'node_modules', 'esbuild', 'package.json'))) {
-  const env = { ...process.env, npm_config_global: 'false', npm_config_prefix: root };
-  const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
-  execFileSync(npm[0], [...npm.slice(1), 'install', '--omit=dev', '--ignore-scripts', '--no-save', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: root, env, stdio: 'inherit' });
+if (existsSync(path.join(root, 'node_modules', 'esbuild', 'package.json'))) {
+  await import('./bundle.mjs');
+} else if (!existsSync(path.join(root, 'dist', 'cli', 'main.mjs'))) {
+  console.error('gitops-lint: dist/cli/main.mjs is missing and esbuild is not installed to build it.');
+  process.exit(1);
 }
-await import('./bundle.mjs');
