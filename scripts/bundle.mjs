@@ -4,7 +4,7 @@
 // halves start-up. The language server is a bundle of its own, loaded only by
 // `gitops-lint lsp`, and ajv (needed only to validate configs of rule sets other than the
 // built-in one, whose validator is compiled ahead) stays an ordinary dependency.
-// Both files are committed so installs from git need no build (see prepare.mjs); stable
+// Both files are committed so installs from git (pre-commit) need no build step; stable
 // file names keep their diffs to the code that changed.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';

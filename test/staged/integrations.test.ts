@@ -57,9 +57,10 @@ describe('.pre-commit-hooks.yaml', () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
     expect(Object.keys(pkg.bin)).toContain(hook.entry.split(' ')[0]);
     // Installed from git (pre-commit), npm may prepare the clone without node_modules, so the
-    // bundle the bin loads is committed and `prepare` only refreshes it when it can.
+    // bundle the bin loads is committed; no `prepare` script, whose banner pre-commit 3's
+    // `npm pack` would mistake for the tarball name.
     expect(readFileSync(path.join(REPO, 'bin', 'gitops-lint.js'), 'utf8')).toContain("from '../dist/cli/main.mjs'");
-    expect(pkg.scripts.prepare).toBe('node scripts/prepare.mjs');
+    expect(pkg.scripts.prepare).toBeUndefined();
   });
 
   it('passes file names, runs serially and filters no file type (staged tfstate files must reach it)', () => {
