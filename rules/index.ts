@@ -1,11 +1,22 @@
 import type { Rule } from '../src/model/rule.js';
+import duplicateResource from './duplicate-resource.js';
+import fluxApiVersion from './flux-api-version.js';
+import fluxDecryptionRequired from './flux-decryption-required.js';
+import fluxDependsOn from './flux-depends-on.js';
+import fluxPathExists from './flux-path-exists.js';
+import fluxSourceRef from './flux-source-ref.js';
+import fluxSubstitution from './flux-substitution.js';
+import fluxSubstitutionEscape from './flux-substitution-escape.js';
 import imagePullPolicyMutableTag from './image-pull-policy-mutable-tag.js';
 import imageTagMutable from './image-tag-mutable.js';
+import kustomizeResourcesExist from './kustomize-resources-exist.js';
+import kustomizeUnreferencedManifest from './kustomize-unreferenced-manifest.js';
 import noCommittedTerraformState from './no-committed-terraform-state.js';
 import noPlaintextSensitiveEnv from './no-plaintext-sensitive-env.js';
 import noTrackedIgnoredFiles from './no-tracked-ignored-files.js';
 import requiredEnv from './required-env.js';
 import schemaValid from './schema-valid.js';
+import secretRefExists from './secret-ref-exists.js';
 import sopsConfigValid from './sops-config-valid.js';
 import sopsCreationRules from './sops-creation-rules.js';
 import sopsMetadataValid from './sops-metadata-valid.js';
@@ -16,13 +27,24 @@ type AnyRule = Rule<string, never>;
 
 /** Every built-in rule. A meta test checks this list against the files in rules/. */
 export const builtinRules: ReadonlyArray<AnyRule> = [
+  duplicateResource,
+  fluxApiVersion,
+  fluxDecryptionRequired,
+  fluxDependsOn,
+  fluxPathExists,
+  fluxSourceRef,
+  fluxSubstitution,
+  fluxSubstitutionEscape,
   imagePullPolicyMutableTag,
   imageTagMutable,
+  kustomizeResourcesExist,
+  kustomizeUnreferencedManifest,
   noCommittedTerraformState,
   noPlaintextSensitiveEnv,
   noTrackedIgnoredFiles,
   requiredEnv,
   schemaValid,
+  secretRefExists,
   sopsConfigValid,
   sopsCreationRules,
   sopsMetadataValid,

@@ -1,5 +1,7 @@
 import type { RunNote } from '../model/finding.js';
 import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, SourceFile } from '../model/workspace.js';
+import { applyFluxNamespaces, buildFluxGraph } from '../flux/index.js';
+import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
 import { extractContainers } from './containers.js';
 import { buildConfigDataIndex } from './config-data.js';
@@ -40,7 +42,9 @@ function makeResource(file: SourceFile, docIndex: number): Resource | undefined 
   return {
     file,
     docIndex,
-    doc: parsed.doc,
+    get doc() {
+      return parsed.doc;
+    },
     apiVersion,
     ...splitApiVersion(apiVersion),
     kind,
@@ -90,6 +94,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
 
   let containers: Container[] | undefined;
   let configData: ConfigDataIndex | undefined;
+  let flux: FluxGraph | undefined;
   const model: Model = {
     roots,
     files,
@@ -118,12 +123,19 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
       );
       return configData;
     },
+    get flux() {
+      flux ??= buildFluxGraph(model);
+      return flux;
+    },
     note(note) {
       if (noteMessages.has(note.message)) return;
       noteMessages.add(note.message);
       notes.push(note);
     },
   };
+  // Flux targetNamespace runs after kustomize's namespace and before anything reads namespaces.
+  flux = applyFluxNamespaces(model);
   for (const pass of namespacePasses) pass(model);
+  if (namespacePasses.length > 0) flux = undefined;
   return model;
 }

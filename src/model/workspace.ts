@@ -1,6 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { RootInfo, RunNote, YamlPath } from './finding.js';
 import type { ResolvedConfig } from '../config/types.js';
+import type { FluxGraph } from '../flux/types.js';
 
 /** A workspace root as the model sees it. */
 export interface Root extends RootInfo {
@@ -19,7 +20,8 @@ export type FileFormat = 'yaml' | 'json' | 'other';
 /** One parsed YAML (or JSON) document of a file. */
 export interface ParsedDocument {
   index: number;
-  doc: Document.Parsed;
+  /** The `yaml` AST with node ranges and comments (built on first use). */
+  readonly doc: Document.Parsed;
   /** Plain JS value of the document (computed once, on first use). */
   readonly value: unknown;
 }
@@ -37,7 +39,8 @@ export interface SourceFile {
   text: string | undefined;
   /** Parsed documents (YAML and JSON files only). */
   documents: ParsedDocument[];
-  lineCounter: LineCounter;
+  /** Line offsets of `text` (computed on first use). */
+  readonly lineCounter: LineCounter;
   /** True when reporting is wanted for this file (all files, unless a file list restricts it). */
   reported: boolean;
   /** Problems found while reading or parsing (syntax errors, duplicate keys, alias limits). */
@@ -55,7 +58,8 @@ export interface FileProblem {
 export interface Resource {
   file: SourceFile;
   docIndex: number;
-  doc: Document.Parsed;
+  /** The `yaml` AST of the document (built on first use). */
+  readonly doc: Document.Parsed;
   apiVersion: string;
   /** API group (`''` for the core group). */
   group: string;
@@ -221,6 +225,8 @@ export interface Model {
   readonly kustomize: KustomizeIndex;
   readonly containers: Container[];
   readonly configData: ConfigDataIndex;
+  /** Flux sources, Kustomizations with what they apply, HelmReleases, Terraforms (built on first use). */
+  readonly flux: FluxGraph;
   /** Add a run note (e.g. a skipped check). Deduplicated by message. */
   note(note: RunNote): void;
 }

@@ -1,0 +1,171 @@
+import { describeObject } from '../src/flux/describe.js';
+import { qualified } from '../src/flux/graph.js';
+import type { FluxKustomization } from '../src/flux/types.js';
+import { isClusterScoped } from '../src/engine/model.js';
+import { defineRule, type RuleContext } from '../src/model/rule.js';
+import type { Resource, SourceFile } from '../src/model/workspace.js';
+
+type MessageId = 'duplicateInBuild' | 'duplicateInCluster' | 'appliedTwice' | 'includedTwice';
+
+const CLUSTER = (name: string, instances: number): string =>
+  `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${name}\nspec:\n  instances: ${instances}\n  storage:\n    size: 10Gi\n`;
+
+function identity(resource: Resource): string {
+  const namespace = isClusterScoped(resource.kind) ? '' : (resource.appliedNamespace ?? '');
+  return `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
+}
+
+function where(resource: Resource, from: SourceFile): string {
+  return resource.file.root === from.root ? resource.file.path : `${resource.file.root.name}/${resource.file.path}`;
+}
+
+function name(kustomization: FluxKustomization): string {
+  return qualified(kustomization.resource.appliedNamespace, kustomization.resource.name);
+}
+
+export default defineRule<MessageId>({
+  meta: {
+    id: 'duplicate-resource',
+    description: 'Disallow applying the same object (kind, namespace, name) twice in one build or one cluster',
+    category: 'correctness',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      duplicateInBuild:
+        'Duplicate object: {{object}} is already defined in {{other}}, which the same kustomize build includes: the build fails with "may not add resource with an already registered id", so nothing of it is applied. Remove or rename one of them.',
+      duplicateInCluster:
+        'Duplicate object: {{object}} is also applied from {{other}} by Kustomization {{otherKustomization}}, while Kustomization {{kustomization}} applies this one: the two overwrite each other on every reconcile, and each prunes it when the other stops. Keep one definition.',
+      appliedTwice:
+        'Overlapping Kustomizations: {{object}} is applied by both Kustomization {{first}} and Kustomization {{second}}: their builds overlap, so the two fight over it and either may prune it. Narrow one of the paths so each object has one owner.',
+      includedTwice: 'Entry {{entry}} is already included in this build through another entry: kustomize fails with "may not add resource with an already registered id". Remove this entry.',
+    },
+    docs: {
+      rationale:
+        'An object is identified in the cluster by its kind, namespace and name. Two definitions in one `kustomize build` fail the build ("may not add resource with an already registered id"), so the Flux Kustomization applies nothing; the same happens when a file or folder is included twice. Two Flux Kustomizations of one cluster that apply the same object overwrite each other on every reconcile and prune it when either stops applying it. Namespaces are the applied ones, after kustomize `namespace:` and Flux `targetNamespace`; Kustomizations belong to one cluster when they are applied, directly or not, by the same top-level Kustomization, so copies meant for different clusters are not reported.',
+      incorrect: [
+        {
+          title: 'A restore attempt with the name of the live cluster',
+          files: {
+            'deploy/kustomization.yaml': 'resources:\n  - database.yaml\n  - restore.yaml\n',
+            'deploy/database.yaml': CLUSTER('dagster-db', 2),
+            'deploy/restore.yaml': CLUSTER('dagster-db', 1),
+          },
+        },
+      ],
+      correct: [
+        {
+          files: {
+            'deploy/kustomization.yaml': 'resources:\n  - database.yaml\n  - restore.yaml\n',
+            'deploy/database.yaml': CLUSTER('dagster-db', 2),
+            'deploy/restore.yaml': CLUSTER('dagster-db-restore', 1),
+          },
+        },
+        {
+          title: 'The same base in two overlays for two clusters',
+          files: {
+            'base/kustomization.yaml': 'resources:\n  - database.yaml\n',
+            'base/database.yaml': CLUSTER('dagster-db', 2),
+            'staging/kustomization.yaml': 'resources:\n  - ../base\n',
+            'production/kustomization.yaml': 'resources:\n  - ../base\n',
+          },
+        },
+      ],
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const graph = model.flux;
+    const reported = new Set<Resource>();
+    const reportedEntries = new Set<string>();
+    const reportRepeats = (repeats: ReturnType<typeof graph.kustomizeBuild>['repeats']): void => {
+      for (const { node, entry } of repeats) {
+        const key = `${node.file.absPath}\0${entry.field}\0${entry.index}`;
+        if (reportedEntries.has(key)) continue;
+        reportedEntries.add(key);
+        ctx.report({ file: node.file, docIndex: node.docIndex, path: [entry.field, entry.index], messageId: 'includedTwice', data: { entry: entry.value } });
+      }
+    };
+    const resourcesOf = new Map<SourceFile, Resource[]>();
+    for (const resource of model.resources) {
+      const list = resourcesOf.get(resource.file);
+      if (list) list.push(resource);
+      else resourcesOf.set(resource.file, [resource]);
+    }
+
+    // One kustomize build at a time: top-level kustomizations (the ones Flux or a user builds).
+    for (const node of model.kustomize.nodes) {
+      if (node.parents.length > 0) continue;
+      const build = graph.kustomizeBuild(node);
+      reportRepeats(build.repeats);
+      checkBuild(ctx, build.files.flatMap((file) => resourcesOf.get(file) ?? []), reported);
+    }
+
+    // One cluster at a time: the Flux Kustomizations under the same top-level Kustomization.
+    const clusters = new Map<FluxKustomization, FluxKustomization[]>();
+    const depth = new Map<FluxKustomization, number>();
+    for (const kustomization of graph.kustomizations) {
+      if (!kustomization.known) continue;
+      reportRepeats(kustomization.repeats);
+      let top = kustomization;
+      const seen = new Set([top]);
+      for (let parent = graph.appliedBy(top.resource)[0]; parent && !seen.has(parent); parent = graph.appliedBy(top.resource)[0]) {
+        seen.add(parent);
+        top = parent;
+      }
+      depth.set(kustomization, seen.size);
+      const members = clusters.get(top) ?? [];
+      members.push(kustomization);
+      clusters.set(top, members);
+    }
+    for (const unsorted of clusters.values()) {
+      // Outer Kustomizations first, so the copy in the more specific one is reported.
+      const members = [...unsorted].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0));
+      const first = new Map<string, { resource: Resource; by: FluxKustomization }>();
+      for (const kustomization of members) {
+        for (const resource of kustomization.resources) {
+          if (resource.name === '') continue;
+          const key = identity(resource);
+          const earlier = first.get(key);
+          if (!earlier) {
+            first.set(key, { resource, by: kustomization });
+            continue;
+          }
+          if (reported.has(resource)) continue;
+          const object = describeObject(resource);
+          if (earlier.resource === resource) {
+            if (earlier.by === kustomization) continue;
+            reported.add(resource);
+            ctx.report({ resource, path: ['metadata', 'name'], messageId: 'appliedTwice', data: { object, first: name(earlier.by), second: name(kustomization) } });
+          } else if (earlier.by === kustomization) {
+            reported.add(resource);
+            ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object, other: where(earlier.resource, resource.file) } });
+          } else {
+            reported.add(resource);
+            ctx.report({
+              resource,
+              path: ['metadata', 'name'],
+              messageId: 'duplicateInCluster',
+              data: { object, other: where(earlier.resource, resource.file), otherKustomization: name(earlier.by), kustomization: name(kustomization) },
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], reported: Set<Resource>): void {
+  const first = new Map<string, Resource>();
+  for (const resource of resources) {
+    if (resource.name === '') continue;
+    const key = identity(resource);
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, resource);
+      continue;
+    }
+    if (earlier === resource || reported.has(resource)) continue;
+    reported.add(resource);
+    ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object: describeObject(resource), other: where(earlier, resource.file) } });
+  }
+}

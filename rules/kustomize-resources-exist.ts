@@ -1,0 +1,95 @@
+import { kustomizationFileReferences } from '../src/flux/kustomize-files.js';
+import { resolveInRoot } from '../src/engine/kustomize.js';
+import { asArray, asRecord, asString } from '../src/engine/values.js';
+import { defineRule } from '../src/model/rule.js';
+
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+const KUSTOMIZATION = `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - dagster/
+  - cube/
+`;
+
+const CUBE = {
+  'deploy/cube/kustomization.yaml': 'resources:\n  - release.yaml\n',
+  'deploy/cube/release.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cube\n',
+};
+
+export default defineRule<'missing' | 'outside' | 'noKustomization' | 'componentInResources' | 'kustomizationInComponents'>({
+  meta: {
+    id: 'kustomize-resources-exist',
+    description: 'Require every file and folder a kustomization.yaml names to exist',
+    category: 'correctness',
+    defaultLevel: 'error',
+    recommended: true,
+    messages: {
+      missing: 'Entry {{entry}} of {{field}} names {{target}}, which does not exist: kustomize build fails, and with it the Flux Kustomization that applies this folder. Fix the path or remove the entry.',
+      outside: 'Entry {{entry}} of {{field}} leaves the repository root: Flux builds inside the source artifact, so the file cannot be read. Move it into the repository.',
+      noKustomization:
+        'Entry {{entry}} of {{field}} is a folder without kustomization.yaml: kustomize only builds folders that have one ("unable to find one of kustomization.yaml"). Add a kustomization.yaml there, or list its files instead.',
+      componentInResources: 'Entry {{entry}} of {{field}} is a Component: kustomize refuses components in resources. Move it to components.',
+      kustomizationInComponents: 'Entry {{entry}} of components is a Kustomization, not a Component: kustomize refuses it. Move it to resources, or make it kind: Component.',
+    },
+    docs: {
+      rationale:
+        'A `kustomization.yaml` that names a file or folder that is not there fails `kustomize build`, and Flux then applies nothing of the Kustomization that builds it — not even the unchanged objects. The rule checks `resources`, `components` and the deprecated `bases` (a folder entry must hold a kustomization file, and components must be kind `Component`), patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`), generator inputs (`files`, `envs`), `configurations`, `crds`, `replacements[].path` and transformer, generator and validator files. Remote entries are not checked.',
+      incorrect: [
+        { title: 'A folder that was never committed', files: { 'deploy/kustomization.yaml': `${KUSTOMIZATION}  - superset/\n`, 'deploy/dagster/kustomization.yaml': 'resources: []\n', ...CUBE } },
+        {
+          title: 'A patch file that was renamed',
+          files: { 'deploy/cube/kustomization.yaml': 'resources:\n  - release.yaml\npatches:\n  - path: replicas-patch.yaml\n', 'deploy/cube/release.yaml': CUBE['deploy/cube/release.yaml'] },
+        },
+      ],
+      correct: [{ files: { 'deploy/kustomization.yaml': KUSTOMIZATION, 'deploy/dagster/kustomization.yaml': 'resources: []\n', ...CUBE } }],
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const graph = model.flux;
+    for (const node of model.kustomize.nodes) {
+      const root = node.file.root;
+      const file = node.file;
+      const hasKustomizationFile = (dir: string): boolean => KUSTOMIZATION_NAMES.some((name) => model.fileAt(root, dir === '' ? name : `${dir}/${name}`) !== undefined);
+      for (const entry of node.entries) {
+        const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
+        const path = [entry.field, entry.index];
+        if (entry.kind === 'missing') {
+          ctx.report({ file, docIndex: node.docIndex, path, messageId: entry.target === undefined ? 'outside' : 'missing', data });
+          continue;
+        }
+        if (entry.kind !== 'directory' || entry.target === undefined) continue;
+        const child = model.kustomize.at(root, entry.target);
+        if (!child) {
+          // An unparsable kustomization file is yaml-syntax's to report.
+          if (!hasKustomizationFile(entry.target)) ctx.report({ file, docIndex: node.docIndex, path, messageId: 'noKustomization', data });
+          continue;
+        }
+        const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? 'Kustomization';
+        if (entry.field === 'resources' && kind === 'Component') ctx.report({ file, docIndex: node.docIndex, path, messageId: 'componentInResources', data });
+        if (entry.field === 'components' && kind !== 'Component') ctx.report({ file, docIndex: node.docIndex, path, messageId: 'kustomizationInComponents', data });
+      }
+      const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
+      asArray(value.bases).forEach((base, index) => {
+        if (typeof base !== 'string' || /^[a-z][a-z0-9+.-]*:\/\/|^github\.com\/|\?ref=/i.test(base)) return;
+        const target = resolveInRoot(node.dir, base);
+        const data = { field: 'bases', entry: base, target: target ?? base };
+        if (target === undefined) ctx.report({ file, docIndex: node.docIndex, path: ['bases', index], messageId: 'outside', data });
+        else if (graph.entryAt(root, target) === undefined) ctx.report({ file, docIndex: node.docIndex, path: ['bases', index], messageId: 'missing', data });
+        else if (!hasKustomizationFile(target)) ctx.report({ file, docIndex: node.docIndex, path: ['bases', index], messageId: 'noKustomization', data });
+      });
+      for (const reference of kustomizationFileReferences(node)) {
+        const field = String(reference.path[0]);
+        const data = { field, entry: reference.value, target: reference.target ?? reference.value };
+        if (reference.target === undefined) {
+          ctx.report({ file, docIndex: node.docIndex, path: reference.path, messageId: 'outside', data });
+          continue;
+        }
+        const found = graph.entryAt(root, reference.target);
+        if (found === 'file' || (found === 'directory' && reference.expects === 'fileOrDirectory')) continue;
+        ctx.report({ file, docIndex: node.docIndex, path: reference.path, messageId: 'missing', data });
+      }
+    }
+  },
+});

@@ -1,0 +1,251 @@
+import type { YamlPath } from '../model/finding.js';
+import type { KustomizeNode, Model, Resource, Root, SourceFile } from '../model/workspace.js';
+import { asArray, asRecord, asString, getIn } from '../engine/values.js';
+import { collectDataSources } from './data.js';
+import {
+  GENERATED_SOURCE_KINDS, HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS, TERRAFORM_GROUP, groupOfKind,
+} from './kinds.js';
+import { linkGitRepository } from './repos.js';
+import {
+  buildTrees, fluxDir, generatedBuild, hasKustomizationFile, kustomizeBuild, sourceIgnoreMatcher, type Build, type RootTree,
+} from './tree.js';
+import type {
+  DataLookup, DataSource, FluxGraph, FluxHelmRelease, FluxKustomization, FluxPathConsumer, FluxRef, FluxSource, FluxTerraform, PathTarget, RepoLink,
+} from './types.js';
+
+/** Namespaces match when equal, or when either is unknown (an object without one, linted alone). */
+export function namespaceMatches(candidate: string | undefined, wanted: string | undefined): boolean {
+  return candidate === undefined || wanted === undefined || candidate === wanted;
+}
+
+/** `namespace/name`, or the bare name when the namespace is unknown. */
+export function qualified(namespace: string | undefined, name: string): string {
+  return namespace === undefined ? name : `${namespace}/${name}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * A reference mapping (`{kind?, name, namespace?, apiVersion?}`) at `path`, if it has a name.
+ * `resolvedNamespace` is read when used, so it follows later namespace passes.
+ */
+export function refAt(resource: Resource, path: YamlPath, kind: { fallback?: string; fixed?: string } = {}): FluxRef | undefined {
+  const value = asRecord(getIn(resource.value, path));
+  const name = asString(value?.name);
+  if (!value || name === undefined) return undefined;
+  const namespace = asString(value.namespace);
+  return {
+    kind: kind.fixed ?? asString(value.kind) ?? kind.fallback ?? '',
+    name,
+    namespace,
+    get resolvedNamespace() {
+      return namespace ?? resource.appliedNamespace;
+    },
+    apiVersion: asString(value.apiVersion),
+    path,
+  };
+}
+
+function dependsOnRefs(resource: Resource): FluxRef[] {
+  const refs: FluxRef[] = [];
+  asArray(getIn(resource.value, ['spec', 'dependsOn'])).forEach((_, index) => {
+    // dependsOn entries name objects of the same kind as the one holding them.
+    const ref = refAt(resource, ['spec', 'dependsOn', index], { fixed: resource.kind });
+    if (ref) refs.push(ref);
+  });
+  return refs;
+}
+
+/** Build the graph from the model as it is now (namespaces included). */
+export function buildFluxGraph(model: Model): FluxGraph {
+  const trees = buildTrees(model.files);
+  const emptyTree = (root: Root): RootTree => ({ root, files: new Map(), dirs: new Set(['']), filesIn: new Map(), dirsIn: new Map(), sourceIgnores: [] });
+  const treeOf = (root: Root): RootTree => trees.get(root) ?? emptyTree(root);
+
+  const resourcesByFile = new Map<SourceFile, Resource[]>();
+  for (const resource of model.resources) push(resourcesByFile, resource.file, resource);
+
+  const named = (kind: string, name: string): Resource[] => {
+    const group = groupOfKind(kind);
+    return model.find(group === undefined ? { kind, name } : { kind, name, group });
+  };
+  const resolve = (kind: string, name: string, namespace: string | undefined): Resource[] => {
+    const found = named(kind, name).filter((resource) => namespaceMatches(resource.appliedNamespace, namespace));
+    // Exact namespace matches first, so consumers pick the object the controller would.
+    return namespace === undefined ? found : [...found.filter((r) => r.appliedNamespace === namespace), ...found.filter((r) => r.appliedNamespace !== namespace)];
+  };
+
+  const sources: FluxSource[] = [];
+  const sourceByResource = new Map<Resource, FluxSource>();
+  for (const kind of SOURCE_KINDS) {
+    for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
+      const url = asString(getIn(resource.value, ['spec', kind === 'Bucket' ? 'endpoint' : 'url']));
+      const link: RepoLink = kind === 'GitRepository' ? linkGitRepository(resource, model.roots) : { status: 'external', kind };
+      const source: FluxSource = { resource, kind, url, link };
+      sources.push(source);
+      sourceByResource.set(resource, source);
+    }
+  }
+
+  const ignoreCache = new Map<string, (relative: string) => boolean>();
+  const ignoredFor = (tree: RootTree, source: FluxSource | undefined): ((relative: string) => boolean) => {
+    const key = `${tree.root.dir}\0${source ? `${source.resource.file.absPath}#${source.resource.docIndex}` : ''}`;
+    let matcher = ignoreCache.get(key);
+    if (!matcher) ignoreCache.set(key, (matcher = sourceIgnoreMatcher(tree, source?.kind === 'GitRepository' ? source.resource : undefined)));
+    return matcher;
+  };
+
+  const consumer = (resource: Resource): FluxPathConsumer => {
+    const sourceRef = refAt(resource, ['spec', 'sourceRef']);
+    let source: FluxSource | undefined;
+    let link: RepoLink = { status: 'noSource' };
+    if (sourceRef) {
+      const candidate = resolve(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).find((r) => sourceByResource.has(r));
+      source = candidate ? sourceByResource.get(candidate) : undefined;
+      if (source) link = source.link;
+      else if (GENERATED_SOURCE_KINDS.has(sourceRef.kind)) link = { status: 'external', kind: sourceRef.kind };
+    }
+    const written = getIn(resource.value, ['spec', 'path']);
+    const writtenPath = typeof written === 'string' ? written : undefined;
+    const dir = fluxDir(writtenPath);
+    const path: PathTarget = { written: writtenPath, dir, status: undefined };
+    if (link.status === 'linked') {
+      const tree = treeOf(link.root);
+      path.status = dir === undefined ? 'outside' : tree.dirs.has(dir) ? 'directory' : tree.files.has(dir) ? 'file' : 'missing';
+    }
+    return { resource, sourceRef, source, link, path, dependsOn: dependsOnRefs(resource) };
+  };
+
+  const kustomizations: FluxKustomization[] = model.ofKind('Kustomization', KUSTOMIZE_GROUP).map((resource) => {
+    const base = consumer(resource);
+    const decryption = asRecord(getIn(resource.value, ['spec', 'decryption']));
+    const entry: FluxKustomization = {
+      ...base,
+      targetNamespace: asString(getIn(resource.value, ['spec', 'targetNamespace'])),
+      kustomization: undefined,
+      known: false,
+      files: [],
+      resources: [],
+      repeats: [],
+      scanned: [],
+      excluded: () => false,
+      decrypts: asString(decryption?.provider) === 'sops',
+      postBuild: asRecord(getIn(resource.value, ['spec', 'postBuild'])) !== undefined,
+    };
+    const { link, path } = base;
+    if (link.status !== 'linked' || path.status !== 'directory' || path.dir === undefined) return entry;
+    const tree = treeOf(link.root);
+    entry.excluded = ignoredFor(tree, base.source);
+    let build: Build | undefined;
+    if (hasKustomizationFile(tree, path.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path.dir);
+      if (entry.kustomization) build = kustomizeBuild(entry.kustomization, model.kustomize, tree);
+    } else {
+      build = generatedBuild(path.dir, model.kustomize, tree, entry.excluded);
+    }
+    if (!build) return entry;
+    entry.known = true;
+    entry.files = build.files;
+    entry.repeats = build.repeats;
+    entry.scanned = build.scanned;
+    entry.resources = build.files.flatMap((file) => resourcesByFile.get(file) ?? []);
+    return entry;
+  });
+
+  const terraforms: FluxTerraform[] = model.ofKind('Terraform', TERRAFORM_GROUP).map((resource) => {
+    const base = consumer(resource);
+    let hasTerraformFiles = false;
+    if (base.link.status === 'linked' && base.path.status === 'directory' && base.path.dir !== undefined) {
+      hasTerraformFiles = (treeOf(base.link.root).filesIn.get(base.path.dir) ?? []).some((file) => /\.tf(\.json)?$/.test(file.path));
+    }
+    return { ...base, hasTerraformFiles };
+  });
+
+  const helmReleases: FluxHelmRelease[] = model.ofKind('HelmRelease', HELM_GROUP).map((resource) => ({
+    resource,
+    chartSourceRef: refAt(resource, ['spec', 'chart', 'spec', 'sourceRef']),
+    chartRef: refAt(resource, ['spec', 'chartRef']),
+    dependsOn: dependsOnRefs(resource),
+  }));
+
+  const byFile = new Map<SourceFile, FluxKustomization[]>();
+  const byResource = new Map<Resource, FluxKustomization>();
+  for (const kustomization of kustomizations) {
+    byResource.set(kustomization.resource, kustomization);
+    for (const file of kustomization.files) push(byFile, file, kustomization);
+  }
+
+  // Roots whose objects are known to reach a cluster through a linted Flux Kustomization, or
+  // that hold Flux Kustomizations themselves (cluster repos): references from them are checked.
+  const anchored = new Set<Root>();
+  for (const kustomization of kustomizations) {
+    anchored.add(kustomization.resource.file.root);
+    for (const file of kustomization.files) anchored.add(file.root);
+  }
+  // Kustomizations whose objects are unknown: their repo is not linted, or not in git. One
+  // whose source or path does not resolve applies nothing (and is reported for that).
+  const opaque = kustomizations.filter((k) => !k.known && (k.link.status === 'unlinked' || k.link.status === 'external'));
+
+  let dataIndex: Map<string, DataSource[]> | undefined;
+  const dataIndexOf = (): Map<string, DataSource[]> => {
+    if (!dataIndex) {
+      dataIndex = new Map();
+      for (const data of collectDataSources(model)) push(dataIndex, `${data.kind}/${data.name}`, data);
+    }
+    return dataIndex;
+  };
+
+  const buildCache = new Map<KustomizeNode, Build>();
+  const graph: FluxGraph = {
+    sources,
+    kustomizations,
+    helmReleases,
+    terraforms,
+    appliedBy: (resource) => byFile.get(resource.file) ?? [],
+    appliedByFile: (file) => byFile.get(file) ?? [],
+    kustomizationOf: (resource) => byResource.get(resource),
+    sourceOf: (resource) => sourceByResource.get(resource),
+    resolve,
+    named,
+    data(kind, name, namespace): DataLookup {
+      const all = dataIndexOf().get(`${kind}/${name}`) ?? [];
+      const matches = all.filter((data) => namespaceMatches(data.namespace, namespace));
+      return { matches, elsewhere: all.filter((data) => !matches.includes(data)) };
+    },
+    gap(referrer, namespace) {
+      const root = referrer.file.root;
+      if (!anchored.has(root)) {
+        return `References from ${root.name} to objects that are not in it were not checked: no linted Flux Kustomization applies its files. Lint it together with the repository that deploys it.`;
+      }
+      for (const kustomization of opaque) {
+        if (kustomization.targetNamespace !== undefined && namespace !== undefined && kustomization.targetNamespace !== namespace) continue;
+        const where = kustomization.targetNamespace ?? 'any namespace';
+        return `References to objects in ${namespace ?? 'an unknown namespace'} were only checked against the linted roots: Kustomization ${qualified(kustomization.resource.appliedNamespace, kustomization.resource.name)} applies objects to ${where} from a source that is not linted.`;
+      }
+      return undefined;
+    },
+    kustomizeBuild(node) {
+      let build = buildCache.get(node);
+      if (!build) buildCache.set(node, (build = kustomizeBuild(node, model.kustomize, treeOf(node.file.root))));
+      return build;
+    },
+    entryAt(root, relative) {
+      const tree = treeOf(root);
+      return tree.files.has(relative) ? 'file' : tree.dirs.has(relative) ? 'directory' : undefined;
+    },
+    linkNote(consumerEntry) {
+      const { link, source } = consumerEntry;
+      if (!source || link.status === 'linked' || link.status === 'noSource') return undefined;
+      const id = `${source.kind} ${qualified(source.resource.appliedNamespace, source.resource.name)}`;
+      if (link.status === 'unlinked') {
+        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. Lint that repository together with this one, or map it with \`repos:\` in .gitops-lint.yaml.`;
+      }
+      return `${id} is not a git repository, so the paths and objects its Kustomizations and Terraforms use were not checked.`;
+    },
+  };
+  return graph;
+}

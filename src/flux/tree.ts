@@ -1,0 +1,189 @@
+/** Folder indexes of the roots and the two ways Flux turns a path into a set of files (§2.3). */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import ignore from 'ignore';
+import type { KustomizeIndex, KustomizeNode, Resource, Root, SourceFile } from '../model/workspace.js';
+import { asString, getIn } from '../engine/values.js';
+import { isKustomizationFile } from '../workspace/source-file.js';
+import type { RepeatedInclusion } from './types.js';
+
+export interface RootTree {
+  root: Root;
+  files: Map<string, SourceFile>;
+  /** Every folder that holds a file, `''` being the root. */
+  dirs: Set<string>;
+  /** Files directly in a folder, in path order. */
+  filesIn: Map<string, SourceFile[]>;
+  /** Folders directly in a folder, in path order. */
+  dirsIn: Map<string, string[]>;
+  /** `.sourceignore` files (reference §1.2). */
+  sourceIgnores: SourceFile[];
+}
+
+export function dirOf(filePath: string): string {
+  const dir = path.posix.dirname(filePath);
+  return dir === '.' ? '' : dir;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Index every root's files by folder, once. */
+export function buildTrees(files: readonly SourceFile[]): Map<Root, RootTree> {
+  const trees = new Map<Root, RootTree>();
+  for (const file of files) {
+    let tree = trees.get(file.root);
+    if (!tree) {
+      tree = { root: file.root, files: new Map(), dirs: new Set(['']), filesIn: new Map(), dirsIn: new Map(), sourceIgnores: [] };
+      trees.set(file.root, tree);
+    }
+    tree.files.set(file.path, file);
+    push(tree.filesIn, dirOf(file.path), file);
+    if (file.path === '.sourceignore' || file.path.endsWith('/.sourceignore')) tree.sourceIgnores.push(file);
+    let dir = dirOf(file.path);
+    while (dir !== '' && !tree.dirs.has(dir)) {
+      tree.dirs.add(dir);
+      push(tree.dirsIn, dirOf(dir), dir);
+      dir = dirOf(dir);
+    }
+  }
+  for (const tree of trees.values()) {
+    for (const list of tree.dirsIn.values()) list.sort();
+    for (const list of tree.filesIn.values()) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+  return trees;
+}
+
+/**
+ * Normalise a Flux `spec.path` to a root-relative folder. Flux joins it securely under the
+ * artifact root, so a leading `/` is relative to the root; `..` above the root is refused.
+ */
+export function fluxDir(written: string | undefined): string | undefined {
+  if (written === undefined) return '';
+  const joined = path.posix.normalize(`./${written.replace(/^\/+/, '')}`);
+  if (joined === '..' || joined.startsWith('../')) return undefined;
+  return joined === '.' || joined === './' ? '' : joined.replace(/\/$/, '');
+}
+
+export interface Build {
+  files: SourceFile[];
+  repeats: RepeatedInclusion[];
+  /** Files a generated kustomization lists itself (not through a kustomization file below). */
+  scanned: SourceFile[];
+}
+
+/** Files a `kustomize build` of `start` reads objects from, and entries that repeat an inclusion. */
+export function kustomizeBuild(start: KustomizeNode, kustomize: KustomizeIndex, tree: RootTree, into: Build = { files: [], repeats: [], scanned: [] }, seen = new Set<SourceFile | KustomizeNode>()): Build {
+  seen.add(start);
+  const visit = (node: KustomizeNode): void => {
+    for (const entry of node.entries) {
+      if (entry.target === undefined) continue;
+      if (entry.kind === 'file') {
+        const file = tree.files.get(entry.target);
+        if (!file) continue;
+        if (seen.has(file)) into.repeats.push({ node, entry });
+        else {
+          seen.add(file);
+          into.files.push(file);
+        }
+      } else if (entry.kind === 'directory') {
+        const child = kustomize.at(tree.root, entry.target);
+        if (!child || child === node) continue;
+        if (seen.has(child)) {
+          into.repeats.push({ node, entry });
+          continue;
+        }
+        seen.add(child);
+        visit(child);
+      }
+    }
+  };
+  visit(start);
+  return into;
+}
+
+/**
+ * Files of the kustomization Flux generates for a folder without one: every `.yaml`/`.yml`
+ * below it that the source's ignore rules keep; a sub-folder with its own kustomization file
+ * is included as a whole and not descended into.
+ */
+export function generatedBuild(dir: string, kustomize: KustomizeIndex, tree: RootTree, ignored: (relative: string) => boolean): Build {
+  const build: Build = { files: [], repeats: [], scanned: [] };
+  const seen = new Set<SourceFile | KustomizeNode>();
+  const walk = (current: string): void => {
+    for (const file of tree.filesIn.get(current) ?? []) {
+      if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
+      seen.add(file);
+      build.files.push(file);
+      build.scanned.push(file);
+    }
+    for (const sub of tree.dirsIn.get(current) ?? []) {
+      if (ignored(`${sub}/`)) continue;
+      if (hasKustomizationFile(tree, sub)) {
+        // An unparsable kustomization file fails the build; yaml-syntax reports it.
+        const node = kustomize.at(tree.root, sub);
+        if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build, seen);
+      } else {
+        walk(sub);
+      }
+    }
+  };
+  walk(dir);
+  return build;
+}
+
+const VCS_PATTERNS = ['.git/', '.gitignore', '.gitmodules', '.gitattributes'];
+/** source-controller's default exclusions besides VCS files (fluxcd/pkg `sourceignore`). */
+const DEFAULT_PATTERNS = [
+  '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip',
+  '.github/', '.circleci/', '.travis.yml', '.gitlab-ci.yml', 'appveyor.yml', '.drone.yml', 'cloudbuild.yaml',
+  'codeship-services.yml', 'codeship-steps.yml',
+  '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
+];
+
+function readPatterns(file: SourceFile): string[] | undefined {
+  let text = file.text;
+  if (text === undefined) {
+    try {
+      text = readFileSync(file.absPath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  return patternLines(text);
+}
+
+function patternLines(text: string): string[] {
+  return text.split(/\r?\n/).filter((line) => line.trim().length > 0 && !line.trimStart().startsWith('#'));
+}
+
+/**
+ * What source-controller leaves out of a GitRepository artifact (reference §1.2): VCS files,
+ * plus its default exclusions unless any user pattern exists (`spec.ignore` or a
+ * `.sourceignore` anywhere), in which case only the user patterns are added. A `.sourceignore`
+ * whose content cannot be read counts as user patterns that are not known.
+ */
+export function sourceIgnoreMatcher(tree: RootTree, gitRepository: Resource | undefined): (relative: string) => boolean {
+  const specIgnore = gitRepository ? asString(getIn(gitRepository.value, ['spec', 'ignore'])) : undefined;
+  const specPatterns = specIgnore === undefined ? [] : patternLines(specIgnore);
+  const nested: Array<{ base: string; matches: (relative: string) => boolean }> = [];
+  let userPatterns = specPatterns.length > 0;
+  for (const file of tree.sourceIgnores) {
+    const patterns = readPatterns(file);
+    if (patterns === undefined || patterns.length > 0) userPatterns = true;
+    if (!patterns || patterns.length === 0) continue;
+    const base = dirOf(file.path);
+    const matcher = ignore().add(patterns);
+    nested.push({ base: base === '' ? '' : `${base}/`, matches: (relative) => matcher.ignores(relative) });
+  }
+  const top = ignore().add(VCS_PATTERNS).add(userPatterns ? specPatterns : DEFAULT_PATTERNS);
+  return (relative) => top.ignores(relative) || nested.some(({ base, matches }) => relative.startsWith(base) && matches(relative.slice(base.length)));
+}
+
+/** True when a folder has a kustomization file (Flux then uses it as is). */
+export function hasKustomizationFile(tree: RootTree, dir: string): boolean {
+  return (tree.filesIn.get(dir) ?? []).some((file) => isKustomizationFile(file.path));
+}

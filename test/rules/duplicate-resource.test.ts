@@ -1,0 +1,172 @@
+import rule from '../../rules/duplicate-resource.js';
+import { RuleTester, yaml } from '../../src/testing/index.js';
+
+const cluster = (name: string, instances: number) => yaml`
+  apiVersion: postgresql.cnpg.io/v1
+  kind: Cluster
+  metadata:
+    name: ${name}
+  spec:
+    instances: ${instances}
+    storage:
+      size: 10Gi
+`;
+
+const configMap = (name: string, namespace: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n  CLUSTER_NAME: homelab\n`;
+
+const bootstrap = (env: string, extra = '') => yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1
+  kind: GitRepository
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 1m
+    url: ssh://git@github.com/matta-kelly/h-kube
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 10m
+    prune: true
+    path: ./clusters/${env}
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+${extra}`;
+
+const kustomization = (name: string, path: string) => yaml`
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: ${name}
+    namespace: flux-system
+  spec:
+    interval: 10m
+    prune: true
+    path: ${path}
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`;
+
+new RuleTester().run(rule, {
+  valid: [
+    {
+      name: 'one base in two overlays, and the same name for other kinds and namespaces',
+      files: {
+        'base/kustomization.yaml': 'resources:\n  - database.yaml\n  - vars.yaml\n',
+        'base/database.yaml': cluster('dagster-db', 2),
+        'base/vars.yaml': configMap('dagster-db', 'lotus-lake') + '---\n' + configMap('dagster-db', 'flux-system'),
+        'overlays/staging/kustomization.yaml': 'resources:\n  - ../../base\n',
+        'overlays/production/kustomization.yaml': 'resources:\n  - ../../base\n',
+      },
+    },
+    {
+      name: 'two clusters in one repo, each applying its own copy of an object',
+      files: {
+        'clusters/staging/flux-system.yaml': bootstrap('staging'),
+        'clusters/staging/vars.yaml': configMap('cluster-vars', 'flux-system'),
+        'clusters/production/flux-system.yaml': bootstrap('production'),
+        'clusters/production/vars.yaml': configMap('cluster-vars', 'flux-system'),
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a restore attempt with the name of the live cluster in the same build',
+      files: {
+        'deploy/dagster/kustomization.yaml': 'resources:\n  - database.yaml\n  - restore.yaml\n',
+        'deploy/dagster/database.yaml': cluster('dagster-db', 2),
+        'deploy/dagster/restore.yaml': '# A second Cluster named dagster-db, for a restore attempt.\n' + cluster('dagster-db', 1),
+      },
+      errors: [
+        {
+          messageId: 'duplicateInBuild',
+          data: { object: 'Cluster dagster-db', other: 'deploy/dagster/database.yaml' },
+          file: 'deploy/dagster/restore.yaml', line: 5, column: 9, endLine: 5, endColumn: 19,
+        },
+      ],
+    },
+    {
+      name: 'a file listed twice and a folder reached twice',
+      files: {
+        'deploy/kustomization.yaml': 'resources:\n  - dagster\n  - cube.yaml\n  - ./cube.yaml\n  - dagster/\n',
+        'deploy/cube.yaml': configMap('cube', 'lotus-lake'),
+        'deploy/dagster/kustomization.yaml': 'resources:\n  - database.yaml\n',
+        'deploy/dagster/database.yaml': cluster('dagster-db', 2),
+      },
+      errors: [
+        { messageId: 'includedTwice', data: { entry: './cube.yaml' }, file: 'deploy/kustomization.yaml', line: 4, column: 5, endLine: 4, endColumn: 16 },
+        { messageId: 'includedTwice', data: { entry: 'dagster/' }, file: 'deploy/kustomization.yaml', line: 5, column: 5, endLine: 5, endColumn: 13 },
+      ],
+    },
+    {
+      name: 'two Kustomizations of one cluster: one object in two files, and one file in two overlapping paths',
+      files: {
+        'clusters/homelab/flux-system.yaml': bootstrap('homelab'),
+        'clusters/homelab/apps.yaml': kustomization('apps', './apps') + '---\n' + kustomization('everything', './apps/shared'),
+        'clusters/homelab/vars.yaml': configMap('cluster-vars', 'flux-system'),
+        'apps/vars.yaml': configMap('cluster-vars', 'flux-system'),
+        'apps/shared/quota.yaml': 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: quota\n  namespace: lotus-lake\n',
+      },
+      errors: [
+        {
+          messageId: 'appliedTwice',
+          data: { object: 'ResourceQuota lotus-lake/quota', first: 'flux-system/apps', second: 'flux-system/everything' },
+          file: 'apps/shared/quota.yaml', line: 4, column: 9, endLine: 4, endColumn: 14,
+        },
+        {
+          messageId: 'duplicateInCluster',
+          data: { object: 'ConfigMap flux-system/cluster-vars', other: 'clusters/homelab/vars.yaml', otherKustomization: 'flux-system/flux-system', kustomization: 'flux-system/apps' },
+          file: 'apps/vars.yaml', line: 4, column: 9, endLine: 4, endColumn: 21,
+        },
+      ],
+    },
+    {
+      name: 'two objects that only collide once targetNamespace moves them into one namespace',
+      roots: {
+        'h-kube': {
+          'namespaces/lotus-lake.yaml': yaml`
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: GitRepository
+            metadata:
+              name: lotus-lake
+              namespace: lotus-lake
+            spec:
+              interval: 5m
+              url: https://github.com/matta-kelly/lotus-lake
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata:
+              name: lotus-lake-deploy
+              namespace: lotus-lake
+            spec:
+              interval: 10m
+              prune: true
+              path: ./deploy
+              targetNamespace: lotus-lake
+              sourceRef:
+                kind: GitRepository
+                name: lotus-lake
+          `,
+        },
+        'lotus-lake': {
+          'deploy/dagster.yaml': configMap('settings', 'dagster'),
+          'deploy/cube.yaml': configMap('settings', 'cube'),
+        },
+      },
+      errors: [
+        {
+          messageId: 'duplicateInBuild',
+          data: { object: 'ConfigMap lotus-lake/settings', other: 'deploy/cube.yaml' },
+          root: 'lotus-lake', file: 'deploy/dagster.yaml', line: 4, column: 9, endLine: 4, endColumn: 17,
+        },
+      ],
+    },
+  ],
+});

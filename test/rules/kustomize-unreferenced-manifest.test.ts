@@ -1,0 +1,154 @@
+import rule from '../../rules/kustomize-unreferenced-manifest.js';
+import { RuleTester, yaml } from '../../src/testing/index.js';
+
+const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: lotus-lake\n';
+const networkPolicy = yaml`
+  # Mistake: not listed in kustomization.yaml next to it, so Flux never applies it.
+  apiVersion: networking.k8s.io/v1
+  kind: NetworkPolicy
+  metadata:
+    name: default-deny-ingress
+    namespace: lotus-lake
+  spec:
+    podSelector: {}
+`;
+
+const fluxSystem = (path: string, ignore = '') => yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1
+  kind: GitRepository
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 1m
+    url: ssh://git@github.com/matta-kelly/h-kube${ignore}
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 10m
+    prune: true
+    path: ${path}
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`;
+
+new RuleTester().run(rule, {
+  valid: [
+    {
+      name: 'every manifest listed, loose examples in a plain folder, and a patch file',
+      files: {
+        'cluster/namespaces/lotus-lake/kustomization.yaml': 'resources:\n  - namespace.yaml\n  - policies/\npatches:\n  - path: namespace-labels.yaml\n',
+        'cluster/namespaces/lotus-lake/namespace.yaml': namespace,
+        'cluster/namespaces/lotus-lake/namespace-labels.yaml': namespace,
+        'cluster/namespaces/lotus-lake/policies/kustomization.yaml': 'resources:\n  - network-policy.yaml\n',
+        'cluster/namespaces/lotus-lake/policies/network-policy.yaml': networkPolicy,
+        'docs/examples/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: example\n',
+      },
+    },
+    {
+      name: 'a Flux path without kustomization.yaml applies everything below it',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./clusters/homelab'),
+        'clusters/homelab/namespace.yaml': namespace,
+        'clusters/homelab/policies/network-policy.yaml': networkPolicy,
+      },
+    },
+    {
+      name: 'a file under a Flux path that the source ignores is not in the artifact at all',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./cluster', '\n    ignore: |\n      /cluster/drafts/'),
+        'cluster/kustomization.yaml': 'resources:\n  - namespace.yaml\n',
+        'cluster/namespace.yaml': namespace,
+        'cluster/drafts/quota.yaml': 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: quota\n',
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a NetworkPolicy next to a kustomization.yaml that does not list it',
+      files: {
+        'cluster/namespaces/lotus-lake/kustomization.yaml': 'resources:\n  - namespace.yaml\n',
+        'cluster/namespaces/lotus-lake/namespace.yaml': namespace,
+        'cluster/namespaces/lotus-lake/network-policy.yaml': networkPolicy,
+      },
+      errors: [
+        {
+          messageId: 'notListed',
+          data: { file: 'cluster/namespaces/lotus-lake/network-policy.yaml', objects: 'NetworkPolicy lotus-lake/default-deny-ingress' },
+          file: 'cluster/namespaces/lotus-lake/network-policy.yaml', line: 1, column: 1, endLine: 1, endColumn: 82,
+        },
+      ],
+    },
+    {
+      name: 'files under a Flux path that its build never reaches: a folder without kustomization.yaml, and JSON',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./cluster'),
+        'cluster/kustomization.yaml': 'resources:\n  - namespace.yaml\n',
+        'cluster/namespace.yaml': namespace,
+        'cluster/policies/network-policy.yaml': networkPolicy,
+        'cluster/policies/quota.json': '{"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "quota"}}\n',
+      },
+      errors: [
+        {
+          messageId: 'notApplied',
+          data: { file: 'cluster/policies/network-policy.yaml', objects: 'NetworkPolicy lotus-lake/default-deny-ingress', path: './cluster', kustomization: 'flux-system/flux-system' },
+          file: 'cluster/policies/network-policy.yaml', line: 1, column: 1, endLine: 1, endColumn: 82,
+        },
+        {
+          messageId: 'notApplied',
+          data: { file: 'cluster/policies/quota.json', objects: 'ResourceQuota quota', path: './cluster', kustomization: 'flux-system/flux-system' },
+          file: 'cluster/policies/quota.json', line: 1, column: 1, endLine: 1, endColumn: 77,
+        },
+      ],
+    },
+    {
+      name: 'a manifest in the app repo under the path the cluster repo applies, left out of its kustomization',
+      roots: {
+        'h-kube': {
+          'namespaces/lotus-lake.yaml': yaml`
+            apiVersion: source.toolkit.fluxcd.io/v1
+            kind: GitRepository
+            metadata:
+              name: lotus-lake
+              namespace: lotus-lake
+            spec:
+              interval: 5m
+              url: https://github.com/matta-kelly/lotus-lake
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata:
+              name: lotus-lake-deploy
+              namespace: lotus-lake
+            spec:
+              interval: 10m
+              prune: true
+              path: ./deploy
+              targetNamespace: lotus-lake
+              sourceRef:
+                kind: GitRepository
+                name: lotus-lake
+          `,
+        },
+        'lotus-lake': {
+          'deploy/kustomization.yaml': 'resources:\n  - dagster/\n',
+          'deploy/dagster/kustomization.yaml': 'resources:\n  - release.yaml\n',
+          'deploy/dagster/release.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release\n',
+          'deploy/tools/pgweb.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pgweb\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: pgweb\n',
+        },
+      },
+      errors: [
+        {
+          messageId: 'notApplied',
+          data: { file: 'deploy/tools/pgweb.yaml', objects: 'Deployment pgweb and 1 more', path: './deploy', kustomization: 'lotus-lake/lotus-lake-deploy' },
+          root: 'lotus-lake', file: 'deploy/tools/pgweb.yaml', line: 1, column: 1, endLine: 1, endColumn: 20,
+        },
+      ],
+    },
+  ],
+});

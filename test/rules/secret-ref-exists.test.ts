@@ -1,0 +1,386 @@
+import rule from '../../rules/secret-ref-exists.js';
+import { RuleTester, yaml } from '../../src/testing/index.js';
+
+/** h-kube: lotus-lake's GitRepository, the Kustomization applying ./deploy, and SOPS credentials. */
+const clusterRepo = (deployExtra = '') => ({
+  'cluster/namespaces/lotus-lake/deploy.yaml': yaml`
+    apiVersion: source.toolkit.fluxcd.io/v1
+    kind: GitRepository
+    metadata:
+      name: lotus-lake
+      namespace: lotus-lake
+    spec:
+      interval: 5m
+      url: https://github.com/matta-kelly/lotus-lake
+    ---
+    apiVersion: kustomize.toolkit.fluxcd.io/v1
+    kind: Kustomization
+    metadata:
+      name: lotus-lake-deploy
+      namespace: lotus-lake
+    spec:
+      interval: 10m
+      prune: true
+      path: ./deploy
+      targetNamespace: lotus-lake
+      sourceRef:
+        kind: GitRepository
+        name: lotus-lake${deployExtra}
+  `,
+  'cluster/namespaces/lotus-lake/secrets.yaml': yaml`
+    apiVersion: v1
+    kind: Secret
+    metadata:
+        name: lotus-lake-terraform-vars
+        namespace: lotus-lake
+    type: Opaque
+    stringData:
+        S3_ACCESS_KEY_ID: ENC[AES256_GCM,data:bHhX2x9Q1XFmxVvQMO8KFdfjysoABg==,iv:iReO5zYsAUcfMt4BBcaTvignscCIpXqbZYSIgLihhCA=,tag:pFBTfiVGgLkLXcy/oe8glg==,type:str]
+        S3_SECRET_ACCESS_KEY: ENC[AES256_GCM,data:jw+CtevDPsJMNTCIp+9zSHdkYovPNYqjmZAsgXI4DQ==,iv:2Ti/jMmCnSBspy+/iyg7+ICKQduaJSXgE8Xs7O1IxI8=,tag:x0p4HlUcj/H8AVBCGQSHRg==,type:str]
+        airbyte_client_id: ENC[AES256_GCM,data:Trmy5SyJVTxAAu7hC5oawQ==,iv:8ehoDxtubu1dyuAKTG1NXVT5n1nMML+RSWBkMBekuE4=,tag:VNjR3knO7uxgBiNPKRG8dg==,type:str]
+    sops:
+        lastmodified: "2025-02-09T21:03:44Z"
+        mac: ENC[AES256_GCM,data:BThk3TKHEf/MqApQe9ZwJZL1Icc=,iv:tmTUFilznmU6qedcXWFJ7qdNqWJwpVrFivU8Kzd0HpQ=,tag:vECU1E51M3l2r6p8UNO1lg==,type:str]
+        encrypted_regex: ^(data|stringData)$
+        version: 3.9.4
+  `,
+});
+
+const job = (env: string) => yaml`
+  # Nightly compaction of the raw DuckLake tables.
+  apiVersion: batch/v1
+  kind: CronJob
+  metadata:
+    name: raw-compaction
+  spec:
+    schedule: "0 4 * * *"
+    jobTemplate:
+      spec:
+        template:
+          spec:
+            restartPolicy: OnFailure
+            containers:
+              - name: compact
+                image: ghcr.io/matta-kelly/lotus-lake:a8e5a37
+                env: ${env}
+`;
+
+const database = (name: string, extra = '') => yaml`
+  apiVersion: postgresql.cnpg.io/v1
+  kind: Cluster
+  metadata:
+    name: ${name}
+  spec:
+    instances: 2
+    storage:
+      size: 5Gi${extra}
+`;
+
+const dagsterRelease = (userDeployment: string, releaseExtra = '') => yaml`
+  apiVersion: helm.toolkit.fluxcd.io/v2
+  kind: HelmRelease
+  metadata:
+    name: dagster
+  spec:
+    interval: 30m
+    chart:
+      spec:
+        chart: dagster
+        sourceRef:
+          kind: HelmRepository
+          name: dagster${releaseExtra}
+    values:
+      dagster-user-deployments:
+        deployments:
+          - name: lotus-lake
+            image:
+              repository: ghcr.io/matta-kelly/lotus-lake
+              tag: "a8e5a37a0f7797e1465be66b5dbdb723a8089c09"${userDeployment}
+`;
+
+const fluxSystem = (extra: string) => yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1
+  kind: GitRepository
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 1m
+    url: ssh://git@github.com/matta-kelly/h-kube
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: apps
+    namespace: flux-system
+  spec:
+    interval: 10m
+    prune: true
+    path: ./apps
+    targetNamespace: lotus-lake
+    sourceRef:
+      kind: GitRepository
+      name: flux-system${extra}
+`;
+
+new RuleTester().run(rule, {
+  valid: [
+    {
+      name: 'a key present in a CNPG-generated Secret',
+      roots: {
+        'lotus-lake': {
+          'deploy/database.yaml': database('ducklake-db'),
+          'deploy/compaction.yaml': job('\n                - name: DUCKLAKE_DB_PASSWORD\n                  valueFrom:\n                    secretKeyRef: {name: ducklake-db-app, key: password}'),
+        },
+        'h-kube': clusterRepo(),
+      },
+    },
+    {
+      name: 'keys of a SOPS Secret in the cluster repo, read from HelmRelease values in the app repo',
+      roots: {
+        'lotus-lake': {
+          'deploy/release.yaml': dagsterRelease(
+            '\n            env:\n              - name: S3_ACCESS_KEY_ID\n                valueFrom:\n                  secretKeyRef:\n                    name: lotus-lake-terraform-vars\n                    key: S3_ACCESS_KEY_ID\n            envSecrets:\n              - name: lotus-lake-terraform-vars',
+          ),
+        },
+        'h-kube': clusterRepo(),
+      },
+    },
+    {
+      name: 'the app repo linted alone: Secrets of the cluster repo are not reported',
+      files: { 'deploy/compaction.yaml': job('\n                - name: S3_SECRET_KEY\n                  valueFrom:\n                    secretKeyRef: {name: lotus-lake-terraform-vars, key: S3_SECRET_KEY}') },
+    },
+    {
+      name: 'optional references, externalSecrets from the config, and Secrets written by controllers',
+      files: {
+        '.gitops-lint.yaml': 'externalSecrets:\n  - name: sops-age\n    namespace: flux-system\n    keys: [age.agekey]\n  - ghcr-pull\n',
+        'clusters/flux.yaml': fluxSystem('\n    decryption:\n      provider: sops\n      secretRef:\n        name: sops-age'),
+        'apps/compaction.yaml': job(
+          '\n                - name: OPTIONAL\n                  valueFrom:\n                    secretKeyRef: {name: absent, key: x, optional: true}\n                - name: PULL\n                  valueFrom:\n                    secretKeyRef: {name: ghcr-pull, key: anything}\n                - name: TOKEN\n                  valueFrom:\n                    secretKeyRef: {name: airbyte-outputs, key: api_token}\n                - name: TLS\n                  valueFrom:\n                    secretKeyRef: {name: cube-tls, key: tls.crt}',
+        ),
+        'apps/terraform.yaml': yaml`
+          apiVersion: infra.contrib.fluxcd.io/v1alpha2
+          kind: Terraform
+          metadata:
+            name: airbyte
+          spec:
+            interval: 10m
+            writeOutputsToSecret:
+              name: airbyte-outputs
+              outputs: [workspace_id, token:api_token]
+          ---
+          apiVersion: cert-manager.io/v1
+          kind: Certificate
+          metadata:
+            name: cube
+          spec:
+            secretName: cube-tls
+        `,
+      },
+    },
+    {
+      name: 'substituteFrom and decryption read the Kustomization namespace, valuesFrom and varsFrom the object namespace',
+      files: {
+        'clusters/flux.yaml': fluxSystem('\n    decryption:\n      provider: sops\n      secretRef:\n        name: sops-age\n    postBuild:\n      substituteFrom:\n        - kind: ConfigMap\n          name: cluster-vars'),
+        'clusters/vars.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  CLUSTER_NAME: homelab\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: sops-age\n  namespace: flux-system\nstringData:\n  age.agekey: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n',
+        'apps/values.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dagster-values\ndata:\n  values.yaml: |\n    telemetry:\n      enabled: false\n',
+        'apps/release.yaml': dagsterRelease('', '\n    valuesFrom:\n      - kind: ConfigMap\n        name: dagster-values'),
+        'apps/terraform.yaml': yaml`
+          apiVersion: infra.contrib.fluxcd.io/v1alpha2
+          kind: Terraform
+          metadata:
+            name: airbyte
+          spec:
+            interval: 10m
+            varsFrom:
+              - kind: ConfigMap
+                name: dagster-values
+                varsKeys: ["values.yaml:values_yaml"]
+        `,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a secretKeyRef key missing from a SOPS Secret in the other repo',
+      roots: {
+        'lotus-lake': { 'deploy/compaction.yaml': job('\n                - name: S3_SECRET_KEY\n                  valueFrom:\n                    secretKeyRef: {name: lotus-lake-terraform-vars, key: S3_SECRET_KEY}') },
+        'h-kube': clusterRepo(),
+      },
+      errors: [
+        {
+          messageId: 'missingKey',
+          data: { kind: 'Secret', name: 'lotus-lake-terraform-vars', key: 'S3_SECRET_KEY', keys: 'S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, airbyte_client_id', effect: 'the container does not start', referrer: 'CronJob lotus-lake/raw-compaction' },
+          root: 'lotus-lake', file: 'deploy/compaction.yaml', line: 19, column: 72, endLine: 19, endColumn: 85,
+        },
+      ],
+    },
+    {
+      name: 'CloudNativePG Secrets that are not generated: superuser access off, and an owner Secret given',
+      roots: {
+        'lotus-lake': {
+          'deploy/database.yaml': database('ducklake-db') + '---\n' + database('dagster-db', '\n    bootstrap:\n      initdb:\n        secret:\n          name: dagster-postgresql-secret'),
+          'deploy/compaction.yaml': job(
+            '\n                - name: PGPASSWORD\n                  valueFrom:\n                    secretKeyRef: {name: ducklake-db-superuser, key: password}\n                - name: DAGSTER_PG_PASSWORD\n                  valueFrom:\n                    secretKeyRef: {name: dagster-db-app, key: password}',
+          ),
+        },
+        'h-kube': clusterRepo(),
+      },
+      errors: [
+        {
+          messageId: 'cnpgSuperuser',
+          data: { kind: 'Secret', name: 'ducklake-db-superuser', cluster: 'ducklake-db', effect: 'the container does not start', referrer: 'CronJob lotus-lake/raw-compaction' },
+          root: 'lotus-lake', file: 'deploy/compaction.yaml', line: 19, column: 40, endLine: 19, endColumn: 61,
+        },
+        {
+          messageId: 'cnpgApp',
+          data: { kind: 'Secret', name: 'dagster-db-app', cluster: 'dagster-db', secret: 'dagster-postgresql-secret', effect: 'the container does not start', referrer: 'CronJob lotus-lake/raw-compaction' },
+          root: 'lotus-lake', file: 'deploy/compaction.yaml', line: 22, column: 40, endLine: 22, endColumn: 54,
+        },
+      ],
+    },
+    {
+      name: 'substituteFrom and decryption look in the Kustomization namespace, not in targetNamespace',
+      files: {
+        'clusters/flux.yaml': fluxSystem('\n    decryption:\n      provider: sops\n      secretRef:\n        name: sops-age\n    postBuild:\n      substituteFrom:\n        - kind: ConfigMap\n          name: cluster-vars'),
+        'apps/vars.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\ndata:\n  CLUSTER_NAME: homelab\n',
+      },
+      errors: [
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'sops-age', where: 'namespace flux-system', referrer: 'Kustomization flux-system/apps', effect: 'Flux cannot decrypt the SOPS files it applies' },
+          file: 'clusters/flux.yaml', line: 26, column: 13, endLine: 26, endColumn: 21,
+        },
+        {
+          messageId: 'otherNamespace',
+          data: {
+            kind: 'ConfigMap', name: 'cluster-vars', found: 'lotus-lake', namespace: 'flux-system', referrer: 'Kustomization flux-system/apps', effect: 'the Kustomization fails to build',
+            scope: "substituteFrom and decryption read from the Kustomization's own namespace, not from targetNamespace",
+          },
+          file: 'clusters/flux.yaml', line: 30, column: 15, endLine: 30, endColumn: 27,
+        },
+      ],
+    },
+    {
+      name: 'a valuesFrom key, a varsKeys entry and a Dagster envSecrets name that do not exist',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'apps/values.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dagster-values\ndata:\n  values.yml: "{}"\n',
+        'apps/release.yaml': dagsterRelease('\n            envSecrets:\n              - name: dagster-s3', '\n    valuesFrom:\n      - kind: ConfigMap\n        name: dagster-values'),
+        'apps/terraform.yaml': yaml`
+          apiVersion: infra.contrib.fluxcd.io/v1alpha2
+          kind: Terraform
+          metadata:
+            name: airbyte
+          spec:
+            interval: 10m
+            varsFrom:
+              - kind: ConfigMap
+                name: dagster-values
+                varsKeys:
+                  - values.yml
+                  - shopify_shop:shop
+        `,
+      },
+      errors: [
+        {
+          messageId: 'missingKey',
+          data: { kind: 'ConfigMap', name: 'dagster-values', key: 'values.yaml', keys: 'values.yml', effect: 'the Helm release fails', referrer: 'HelmRelease lotus-lake/dagster' },
+          file: 'apps/release.yaml', line: 15, column: 13, endLine: 15, endColumn: 27,
+        },
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'dagster-s3', where: 'namespace lotus-lake', effect: 'the container does not start', referrer: 'HelmRelease lotus-lake/dagster' },
+          file: 'apps/release.yaml', line: 24, column: 21, endLine: 24, endColumn: 31,
+        },
+        {
+          messageId: 'missingKey',
+          data: { kind: 'ConfigMap', name: 'dagster-values', key: 'shopify_shop', keys: 'values.yml', effect: 'the variable is silently left empty or unset', referrer: 'Terraform lotus-lake/airbyte' },
+          file: 'apps/terraform.yaml', line: 12, column: 11, endLine: 12, endColumn: 28,
+        },
+      ],
+    },
+    {
+      name: 'configMapKeyRef, envFrom, envConfigMaps, Terraform runner env and backendConfigsFrom that do not resolve',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'apps/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cube-config\ndata:\n  CUBEJS_DB_TYPE: duckdb\n',
+        'apps/cube.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata:
+            name: cube
+          spec:
+            template:
+              spec:
+                containers:
+                  - name: cube
+                    image: ghcr.io/matta-kelly/lotus-lake-cube:2a51271
+                    env:
+                      - name: CUBEJS_DB_TYPE
+                        valueFrom:
+                          configMapKeyRef: {name: cube-config, key: DB_TYPE}
+                    envFrom:
+                      - configMapRef: {name: cube-config}
+                      - secretRef: {name: cube-api}
+        `,
+        'apps/release.yaml': dagsterRelease('\n            envConfigMaps:\n              - name: dagster-env'),
+        'apps/terraform.yaml': yaml`
+          apiVersion: infra.contrib.fluxcd.io/v1alpha2
+          kind: Terraform
+          metadata:
+            name: airbyte
+          spec:
+            interval: 10m
+            backendConfigsFrom:
+              - kind: Secret
+                name: terraform-backend
+            runnerPodTemplate:
+              spec:
+                env:
+                  - name: TF_VAR_airbyte_url
+                    valueFrom:
+                      configMapKeyRef: {name: cube-config, key: AIRBYTE_URL}
+        `,
+      },
+      errors: [
+        {
+          messageId: 'missingKey',
+          data: { kind: 'ConfigMap', name: 'cube-config', key: 'DB_TYPE', keys: 'CUBEJS_DB_TYPE', effect: 'the container does not start', referrer: 'Deployment lotus-lake/cube' },
+          file: 'apps/cube.yaml', line: 14, column: 59, endLine: 14, endColumn: 66,
+        },
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'cube-api', where: 'namespace lotus-lake', effect: 'the container does not start', referrer: 'Deployment lotus-lake/cube' },
+          file: 'apps/cube.yaml', line: 17, column: 33, endLine: 17, endColumn: 41,
+        },
+        {
+          messageId: 'missing',
+          data: { kind: 'ConfigMap', name: 'dagster-env', where: 'namespace lotus-lake', effect: 'the container does not start', referrer: 'HelmRelease lotus-lake/dagster' },
+          file: 'apps/release.yaml', line: 21, column: 21, endLine: 21, endColumn: 32,
+        },
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'terraform-backend', where: 'namespace lotus-lake', effect: 'the Terraform backend cannot be configured', referrer: 'Terraform lotus-lake/airbyte' },
+          file: 'apps/terraform.yaml', line: 9, column: 13, endLine: 9, endColumn: 30,
+        },
+        {
+          messageId: 'missingKey',
+          data: { kind: 'ConfigMap', name: 'cube-config', key: 'AIRBYTE_URL', keys: 'CUBEJS_DB_TYPE', effect: 'the runner pod does not start', referrer: 'Terraform lotus-lake/airbyte' },
+          file: 'apps/terraform.yaml', line: 15, column: 55, endLine: 15, endColumn: 66,
+        },
+      ],
+    },
+    {
+      name: 'a decryption Secret without an age key',
+      files: {
+        'clusters/flux.yaml': fluxSystem('\n    decryption:\n      provider: sops\n      secretRef:\n        name: sops-age'),
+        'clusters/sops-age.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: sops-age\n  namespace: flux-system\nstringData:\n  identity: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n',
+      },
+      errors: [
+        { messageId: 'noDecryptionKey', data: { name: 'sops-age', keys: 'identity' }, file: 'clusters/flux.yaml', line: 26, column: 13, endLine: 26, endColumn: 21 },
+      ],
+    },
+  ],
+});
