@@ -1,5 +1,7 @@
 // npm run bench: generate synthetic GitOps workspaces and time the CLI on them as whole
 // processes (Node start-up included), with peak RSS from GNU time. Prints one table.
+// The workspaces are consistent (every reference resolves, SOPS files match .sops.yaml), so
+// the numbers are those of a repo that lints clean, the common case on every commit.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -11,102 +13,88 @@ const sizes = (process.env.BENCH_SIZES ?? '200,2000,20000').split(',').map(Numbe
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 const enc = (n) => `ENC[AES256_GCM,data:${Buffer.from(`value-${n}`).toString('base64')},iv:${'A'.repeat(43)}=,tag:${'B'.repeat(22)}==,type:str]`;
+const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 
-const templates = [
-  (i) => `apiVersion: apps/v1
+const deployment = (name, secret, config) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: app-${i}
-  labels: {app: app-${i}}
+  name: ${name}
+  labels: {app: ${name}}
 spec:
   replicas: 2
   selector:
-    matchLabels: {app: app-${i}}
+    matchLabels: {app: ${name}}
   template:
     metadata:
-      labels: {app: app-${i}}
+      labels: {app: ${name}}
     spec:
       containers:
         - name: app
-          image: ghcr.io/acme/app-${i}:1.${i % 50}.0
+          image: ghcr.io/acme/${name}:1.4.2
           imagePullPolicy: IfNotPresent
           env:
             - name: MODE
               value: production
             - name: DB_PASSWORD
               valueFrom:
-                secretKeyRef: {name: db-${i}, key: password}
+                secretKeyRef: {name: ${secret}, key: password}
           envFrom:
-            - configMapRef: {name: config-${i}}
+            - configMapRef: {name: ${config}}
           resources:
             requests: {cpu: 100m, memory: 128Mi}
-`,
-  (i) => `apiVersion: helm.toolkit.fluxcd.io/v2
+`;
+
+const helmRelease = (name) => `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata:
-  name: release-${i}
+  name: ${name}
 spec:
   interval: 10m
   chart:
     spec:
       chart: app
-      version: "1.${i % 9}.0"
+      version: "1.3.0"
       sourceRef:
         kind: HelmRepository
         name: charts
         namespace: flux-system
   values:
     image:
-      repository: ghcr.io/acme/release-${i}
-      tag: "2.${i % 7}.1"
+      repository: ghcr.io/acme/${name}
+      tag: "2.1.1"
       pullPolicy: IfNotPresent
     env:
       - name: LOG_LEVEL
         value: info
     resources:
       limits: {memory: 256Mi}
-`,
-  (i) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ks-${i}
-  namespace: flux-system
-spec:
-  interval: 10m
-  path: ./apps/app-${i}
-  prune: true
-  sourceRef:
-    kind: GitRepository
-    name: flux-system
-  postBuild:
-    substituteFrom:
-      - kind: ConfigMap
-        name: cluster-vars
-`,
-  (i) => `apiVersion: v1
+`;
+
+const secret = (name) => `apiVersion: v1
 kind: Secret
 metadata:
-  name: db-${i}
+    name: ${name}
 type: Opaque
 stringData:
-    password: ${enc(i)}
-    username: ${enc(i + 1)}
+    password: ${enc(name)}
+    username: ${enc(`${name}-user`)}
 sops:
     age:
-        - recipient: age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq
+        - recipient: ${RECIPIENT}
           enc: |
             -----BEGIN AGE ENCRYPTED FILE-----
             YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBhYmNkZWZnaGlqa2xtbm9w
             -----END AGE ENCRYPTED FILE-----
     lastmodified: "2026-11-01T10:00:00Z"
-    mac: ${enc(i + 2)}
+    mac: ${enc(`${name}-mac`)}
     encrypted_regex: ^(data|stringData)$
     version: 3.10.2
-`,
-  (i) => `apiVersion: v1
+`;
+
+const configAndService = (name, app) => `apiVersion: v1
 kind: ConfigMap
 metadata:
-  name: config-${i}
+  name: ${name}
 data:
   LOG_LEVEL: info
   FEATURE_FLAGS: "a,b,c"
@@ -114,30 +102,113 @@ data:
 apiVersion: v1
 kind: Service
 metadata:
-  name: app-${i}
+  name: ${app}
 spec:
-  selector: {app: app-${i}}
+  selector: {app: ${app}}
   ports:
     - port: 80
       targetPort: 8080
-`,
+`;
+
+const cronJob = (name) => `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: ${name}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: task
+              image: ghcr.io/acme/${name}:0.9.1
+`;
+
+/** Nine files per kustomize folder whose references all resolve within the folder. */
+const folderFiles = (f) => [
+  deployment(`app-${f}-a`, `db-${f}-a`, `config-${f}-a`),
+  helmRelease(`release-${f}-a`),
+  cronJob(`task-${f}`),
+  secret(`db-${f}-a`),
+  configAndService(`config-${f}-a`, `app-${f}-a`),
+  deployment(`app-${f}-b`, `db-${f}-b`, `config-${f}-b`),
+  helmRelease(`release-${f}-b`),
+  configAndService(`config-${f}-b`, `app-${f}-b`),
+  secret(`db-${f}-b`),
 ];
 
+/** A cluster repo applying its own apps/ folders, as `flux bootstrap` lays it out. */
 function generate(dir, count) {
-  mkdirSync(dir, { recursive: true });
-  const perFolder = 10;
-  for (let folder = 0; folder * perFolder < count; folder++) {
-    const folderDir = path.join(dir, 'apps', `app-${folder}`);
+  mkdirSync(path.join(dir, 'clusters'), { recursive: true });
+  const folders = Math.ceil((count - 3) / 10);
+  const kustomizations = [];
+  for (let f = 0; f < folders; f++) {
+    const folderDir = path.join(dir, 'apps', `app-${f}`);
     mkdirSync(folderDir, { recursive: true });
     const names = [];
-    for (let j = 0; j < perFolder - 1 && folder * perFolder + j < count - 1; j++) {
-      const i = folder * perFolder + j;
+    folderFiles(f).forEach((text, j) => {
       const name = `res-${j}.yaml`;
-      writeFileSync(path.join(folderDir, name), templates[i % templates.length](i));
+      writeFileSync(path.join(folderDir, name), text);
       names.push(name);
-    }
-    writeFileSync(path.join(folderDir, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ns-${folder % 20}\nresources:\n${names.map((n) => `  - ${n}`).join('\n')}\n`);
+    });
+    writeFileSync(path.join(folderDir, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ns-${f % 20}\nresources:\n${names.map((n) => `  - ${n}`).join('\n')}\n`);
+    kustomizations.push(`apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: app-${f}
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/app-${f}
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  decryption:
+    provider: sops
+    secretRef:
+      name: sops-age
+  postBuild:
+    substituteFrom:
+      - kind: ConfigMap
+        name: cluster-vars
+`);
   }
+  writeFileSync(path.join(dir, 'clusters', 'apps.yaml'), kustomizations.join('---\n'));
+  writeFileSync(path.join(dir, 'clusters', 'sources.yaml'), `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: ssh://git@github.com/acme/bench-cluster
+  ref:
+    branch: main
+  secretRef:
+    name: flux-system
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: HelmRepository
+metadata:
+  name: charts
+  namespace: flux-system
+spec:
+  interval: 1h
+  url: https://charts.example.invalid
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cluster-vars
+  namespace: flux-system
+data:
+  CLUSTER_DOMAIN: cluster.local
+`);
+  writeFileSync(path.join(dir, '.sops.yaml'), `creation_rules:\n  - path_regex: apps/.*\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: ${RECIPIENT}\n`);
+  writeFileSync(path.join(dir, '.gitops-lint.yaml'), 'externalSecrets:\n  - name: sops-age\n    namespace: flux-system\n  - name: flux-system\n    namespace: flux-system\n');
 }
 
 function measure(args, cwd) {

@@ -101,7 +101,15 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
     }
   }
   for (const error of result.errors) io.stderr(`gitops-lint: ${error.message}\n`);
+  if (io.env.TIMING) io.stderr(formatTimings(result.timings ?? {}));
   return exitCodeOf(result, options.maxWarnings);
+}
+
+/** The slowest rules first, for TIMING=1. */
+export function formatTimings(timings: Record<string, number>): string {
+  const rows = Object.entries(timings).sort((a, b) => b[1] - a[1]);
+  const width = Math.max(4, ...rows.map(([id]) => id.length));
+  return `${'Rule'.padEnd(width)}  Time (ms)\n${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).join('\n')}\n`;
 }
 
 let cachedVersion: string | undefined;

@@ -84,6 +84,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const model = buildModel(roots, files, notes, options.namespacePasses);
 
   const findings: Finding[] = [];
+  // Includes lazily built model views (containers, Flux graph) in the first rule that asks.
+  const timings: Record<string, number> = {};
   const ran: AnyRule[] = [];
   for (const rule of rules) {
     const levelFor = (root: Root) => root.config.rules[rule.meta.id]?.level ?? 'off';
@@ -104,11 +106,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
         findings.push(finding);
       },
     };
+    const started = performance.now();
     try {
       rule.check(ctx);
     } catch (error) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
+    timings[rule.meta.id] = performance.now() - started;
   }
 
   applySuppressions(findings, files);
@@ -121,6 +125,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     resourceCount: model.resources.length,
     notes,
     errors,
+    timings,
     sourceLines: sourceLinesOf(files, model),
   };
 }

@@ -14,6 +14,8 @@ export interface LintResult {
   resourceCount: number;
   notes: RunNote[];
   errors: RunError[];
+  /** Milliseconds each rule's check took (shown with TIMING=1, like ESLint). */
+  timings?: Record<string, number>;
   /**
    * Source lines `startLine..endLine` (1-based, inclusive) of a file for code frames, with
    * every secret value replaced by `***`. `undefined` when the file has no text.
