@@ -1,31 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Log } from 'sarif';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relativeUri, sarif } from '../../src/formatters/sarif.js';
 import { pascalCase } from '../../src/formatters/sarif-rules.js';
 import { context, finding, HKUBE, LOTUS, lintResult, result } from './fixture.js';
+import { ACCEPTED_NOTES, multitool, multitoolValidate, schemaValidator } from './sarif-validators.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
 
 function parse(text: string): Log {
   return JSON.parse(text) as Log;
-}
-
-function schemaValidator() {
-  const schema = JSON.parse(readFileSync(path.join(repo, 'schemas/sarif-2.1.0.json'), 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  // The schema's formats, checked just enough for our output (ajv-formats is not a dependency).
-  ajv.addFormat('uri', (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && URL.canParse(s));
-  ajv.addFormat('uri-reference', /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$/);
-  ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i);
-  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-  return ajv.compile(schema);
 }
 
 describe('sarif schema', () => {
@@ -49,40 +34,11 @@ describe('sarif schema', () => {
   });
 });
 
-/**
- * Notes the multitool still reports on the fixture, each unavoidable for a reason:
- * - SARIF2002 (message id + arguments): findings carry the interpolated message, not its data.
- * - SARIF2003 (version control provenance): the result knows no remote URL or commit.
- * - SARIF2009 (conventional rule ids like `GL1001`): our ids are kebab-case by design.
- * - SARIF2010/SARIF2011 (code snippets, context regions): GitHub does not use them, and keeping
- *   source text out of an uploaded artifact is one less place a secret could leak.
- */
-const ACCEPTED_NOTES = ['SARIF2002', 'SARIF2003', 'SARIF2009', 'SARIF2010', 'SARIF2011'];
-
-const multitool = path.join(repo, 'node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool');
-
 describe.skipIf(process.platform !== 'linux' || !existsSync(multitool))('sarif-multitool validate', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gitops-lint-sarif-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function validate(name: string, text: string): Array<{ ruleId: string; level: string; text: string }> {
-    const input = path.join(dir, `${name}.sarif`);
-    const output = path.join(dir, `${name}.validation.sarif`);
-    writeFileSync(input, text);
-    execFileSync(
-      multitool,
-      ['validate', input, '--output', output, '--log', 'ForceOverwrite', '--level', 'Error;Warning;Note',
-        '--rule-kind', 'Sarif;Gh', '--config', path.join(here, 'multitool.xml'), '--quiet'],
-      { stdio: 'pipe' },
-    );
-    const report = parse(readFileSync(output, 'utf8'));
-    return (report.runs[0]?.results ?? []).map((r) => ({
-      ruleId: r.ruleId ?? '',
-      // SARIF's default level is warning.
-      level: r.level ?? 'warning',
-      text: JSON.stringify(r.message),
-    }));
-  }
+  const validate = (name: string, text: string) => multitoolValidate(dir, name, text);
 
   it('reports no error or warning for the fixture, GitHub rules included', () => {
     const findings = validate('fixture', sarif(result, context));
