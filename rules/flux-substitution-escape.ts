@@ -1,5 +1,5 @@
 import { qualified } from '../src/flux/graph.js';
-import { kustomizationVariables, scanSubstitutions, stringsWithDollar, substitutionDisabled, substitutionRuns } from '../src/flux/substitution.js';
+import { kustomizationVariables, scanSubstitutions, mayHoldDollar, stringsWithDollar, substitutionDisabled, substitutionRuns } from '../src/flux/substitution.js';
 import { defineRule } from '../src/model/rule.js';
 
 const KUSTOMIZATION = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -74,7 +74,7 @@ export default defineRule<'collapsedEscape'>({
       if (!substitutionRuns(kustomization, kustomizationVariables(kustomization, graph))) continue;
       const name = qualified(kustomization.resource.appliedNamespace, kustomization.resource.name);
       for (const applied of kustomization.resources) {
-        if (substitutionDisabled(applied)) continue;
+        if (!mayHoldDollar(applied) || substitutionDisabled(applied)) continue;
         for (const node of stringsWithDollar(applied.value)) {
           if (scanSubstitutions(node.text).collapsingEscapes === 0) continue;
           ctx.report({ resource: applied, path: node.path, key: node.key, messageId: 'collapsedEscape', data: { kustomization: name } });

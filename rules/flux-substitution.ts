@@ -1,6 +1,6 @@
 import { qualified } from '../src/flux/graph.js';
 import {
-  VARIABLE_NAME, kustomizationVariables, scanSubstitutions, stringsWithDollar, substitutionDisabled, substitutionRuns,
+  VARIABLE_NAME, kustomizationVariables, scanSubstitutions, mayHoldDollar, stringsWithDollar, substitutionDisabled, substitutionRuns,
 } from '../src/flux/substitution.js';
 import { asRecord } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
@@ -117,7 +117,7 @@ export default defineRule<'undefinedVariable' | 'invalidName' | 'invalidInlineNa
       }
       if (!kustomization.known || !variables.complete || !substitutionRuns(kustomization, variables)) continue;
       for (const applied of kustomization.resources) {
-        if (substitutionDisabled(applied)) continue;
+        if (!mayHoldDollar(applied) || substitutionDisabled(applied)) continue;
         for (const node of stringsWithDollar(applied.value)) {
           for (const expression of scanSubstitutions(node.text).expressions) {
             if (!expression.needsValue || variables.names.has(expression.name)) continue;

@@ -11034,7 +11034,7 @@ var require_dist = __commonJS({
 
 // src/yaml/parse.ts
 function parseYamlText(text) {
-  if (!MAY_HAVE_ALIAS.test(text)) {
+  if (!MAY_HAVE_ANCHOR.test(text)) {
     let values;
     try {
       values = js_yaml_default.loadAll(text, void 0, { schema: VALUE_SCHEMA });
@@ -11117,7 +11117,7 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ALIAS, KEY_TOKEN;
+var import_yaml, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
@@ -11126,7 +11126,7 @@ var init_parse = __esm({
     MAX_ALIAS_COUNT = 200;
     MERGE_TYPE = js_yaml_default.types.merge;
     VALUE_SCHEMA = js_yaml_default.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
-    MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/m;
+    MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
 });
@@ -13172,6 +13172,9 @@ function scanSubstitutions(text) {
   }
   return scan;
 }
+function mayHoldDollar(resource) {
+  return resource.file.text === void 0 || resource.file.text.includes("$");
+}
 function stringsWithDollar(value, path17 = [], out = []) {
   if (typeof value === "string") {
     if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path17, key: false, text: value });
@@ -13345,7 +13348,7 @@ spec:
           }
           if (!kustomization.known || !variables.complete || !substitutionRuns(kustomization, variables)) continue;
           for (const applied of kustomization.resources) {
-            if (substitutionDisabled(applied)) continue;
+            if (!mayHoldDollar(applied) || substitutionDisabled(applied)) continue;
             for (const node of stringsWithDollar(applied.value)) {
               for (const expression of scanSubstitutions(node.text).expressions) {
                 if (!expression.needsValue || variables.names.has(expression.name)) continue;
@@ -13441,7 +13444,7 @@ spec:
           if (!substitutionRuns(kustomization, kustomizationVariables(kustomization, graph))) continue;
           const name2 = qualified(kustomization.resource.appliedNamespace, kustomization.resource.name);
           for (const applied of kustomization.resources) {
-            if (substitutionDisabled(applied)) continue;
+            if (!mayHoldDollar(applied) || substitutionDisabled(applied)) continue;
             for (const node of stringsWithDollar(applied.value)) {
               if (scanSubstitutions(node.text).collapsingEscapes === 0) continue;
               ctx.report({ resource: applied, path: node.path, key: node.key, messageId: "collapsedEscape", data: { kustomization: name2 } });
@@ -25208,9 +25211,9 @@ var require_tasks = __commonJS({
     var utils = require_utils3();
     function generate(input, settings) {
       const patterns = processPatterns(input, settings);
-      const ignore4 = processPatterns(settings.ignore, settings);
+      const ignore5 = processPatterns(settings.ignore, settings);
       const positivePatterns = getPositivePatterns(patterns);
-      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore4);
+      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore5);
       const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
       const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
       const staticTasks = convertPatternsToTasks(
@@ -25257,8 +25260,8 @@ var require_tasks = __commonJS({
       return utils.pattern.getPositivePatterns(patterns);
     }
     exports.getPositivePatterns = getPositivePatterns;
-    function getNegativePatternsAsPositive(patterns, ignore4) {
-      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore4);
+    function getNegativePatternsAsPositive(patterns, ignore5) {
+      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore5);
       const positive = negative.map(utils.pattern.convertToPositivePattern);
       return positive;
     }
@@ -27367,6 +27370,7 @@ function applyDirectives(findings, directives) {
 }
 
 // src/workspace/discover.ts
+import { readFileSync as readFileSync3 } from "node:fs";
 import { realpath, lstat } from "node:fs/promises";
 import path9 from "node:path";
 
@@ -28378,7 +28382,7 @@ var readGitConfigFile = (normalizedPath, readMethod, suppressErrors) => {
     throw createGitConfigReadError(normalizedPath, error);
   }
 };
-var getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
+var getExcludesFileFromGitConfigSync = (filePath, readFileSync5, gitDirectory, options = {}) => {
   const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
   const normalizedPath = path8.resolve(filePath);
   if (includeStack.has(normalizedPath)) {
@@ -28388,14 +28392,14 @@ var getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, o
     return void 0;
   }
   includeStack.add(normalizedPath);
-  const content = readGitConfigFile(normalizedPath, readFileSync4, suppressErrors);
+  const content = readGitConfigFile(normalizedPath, readFileSync5, suppressErrors);
   if (content === void 0) {
     includeStack.delete(normalizedPath);
     return void 0;
   }
   let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
   for (const includePath of includePaths) {
-    const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+    const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync5, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
     if (includedExcludesFile !== void 0) {
       excludesFile = includedExcludesFile;
     }
@@ -28440,13 +28444,13 @@ var resolveGitDirectoryFromFile = (gitFilePath, content) => {
   }
   return path8.resolve(path8.dirname(gitFilePath), match[1]);
 };
-var getGitDirectorySync = (gitRoot, readFileSync4) => {
+var getGitDirectorySync = (gitRoot, readFileSync5) => {
   if (!gitRoot) {
     return void 0;
   }
   const gitFilePath = path8.join(gitRoot, ".git");
   try {
-    return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
+    return resolveGitDirectoryFromFile(gitFilePath, readFileSync5(gitFilePath, "utf8"));
   } catch {
     return gitFilePath;
   }
@@ -28496,18 +28500,18 @@ var readGlobalGitignoreContent = (filePath, readMethod, suppressErrors) => {
 };
 var getGlobalGitignoreFile = (options = {}) => {
   const cwd = toPath(options.cwd) ?? process2.cwd();
-  const readFileSync4 = getReadFileSyncMethod(options.fs);
+  const readFileSync5 = getReadFileSyncMethod(options.fs);
   const gitRoot = findGitRootSync(cwd, options.fs);
-  const gitDirectory = getGitDirectorySync(gitRoot, readFileSync4);
+  const gitDirectory = getGitDirectorySync(gitRoot, readFileSync5);
   let excludesFileConfig;
   for (const gitConfigPath of getGitConfigPaths()) {
-    const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync4, gitDirectory, { suppressErrors: options.suppressErrors });
+    const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync5, gitDirectory, { suppressErrors: options.suppressErrors });
     if (value !== void 0) {
       excludesFileConfig = value;
     }
   }
   const filePath = resolveExcludesFilePath(excludesFileConfig);
-  return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync4, options.suppressErrors);
+  return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync5, options.suppressErrors);
 };
 var getGlobalGitignoreFileAsync = async (options = {}) => {
   const cwd = toPath(options.cwd) ?? process2.cwd();
@@ -28751,10 +28755,10 @@ var checkCwdOption = (cwd, fsImplementation = fs3) => {
   }
 };
 var normalizeOptions2 = (options = {}) => {
-  const ignore4 = options.ignore ? Array.isArray(options.ignore) ? options.ignore : [options.ignore] : [];
+  const ignore5 = options.ignore ? Array.isArray(options.ignore) ? options.ignore : [options.ignore] : [];
   options = {
     ...options,
-    ignore: ignore4,
+    ignore: ignore5,
     expandDirectories: options.expandDirectories ?? true,
     cwd: toPath(options.cwd)
   };
@@ -29136,19 +29140,42 @@ var generateGlobTasks = normalizeArguments(generateTasks);
 var generateGlobTasksSync = normalizeArgumentsSync(generateTasksSync);
 var { convertPathToPattern } = import_fast_glob3.default;
 
+// src/workspace/gitignore.ts
+var import_ignore5 = __toESM(require_ignore(), 1);
+function gitignoreMatcher(ignoreFiles) {
+  const matchers = [...ignoreFiles].map(([file, text]) => ({
+    base: file === ".gitignore" ? "" : file.slice(0, -".gitignore".length),
+    matcher: (0, import_ignore5.default)().add(text)
+  }));
+  if (matchers.length === 0) return () => false;
+  return (file) => matchers.some(({ base, matcher: matcher2 }) => file.startsWith(base) && file.length > base.length && matcher2.ignores(file.slice(base.length)));
+}
+function isGitignore(file) {
+  return file === ".gitignore" || file.endsWith("/.gitignore");
+}
+
 // src/workspace/discover.ts
 var ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
-async function discoverFiles(dir, ignore4) {
-  const entries = globbySync("**/*", {
+async function discoverFiles(dir, ignore5) {
+  const all = globbySync("**/*", {
     cwd: dir,
     dot: true,
-    gitignore: true,
-    ignore: [...ALWAYS_IGNORED, ...ignore4],
+    ignore: [...ALWAYS_IGNORED, ...ignore5],
     followSymbolicLinks: false,
     onlyFiles: false,
     objectMode: true,
     suppressErrors: true
   });
+  const ignoreFiles = /* @__PURE__ */ new Map();
+  for (const entry of all) {
+    if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
+    try {
+      ignoreFiles.set(entry.path.split(path9.sep).join("/"), readFileSync3(path9.join(dir, entry.path), "utf8"));
+    } catch {
+    }
+  }
+  const ignored = gitignoreMatcher(ignoreFiles);
+  const entries = all.filter((entry) => !ignored(entry.path.split(path9.sep).join("/")));
   const rootReal = await realpath(dir);
   const files = [];
   const escapingLinks = [];
@@ -29178,9 +29205,9 @@ function isInside(parent, child) {
 }
 
 // src/workspace/load.ts
-var import_ignore5 = __toESM(require_ignore(), 1);
+var import_ignore6 = __toESM(require_ignore(), 1);
 import { lstat as lstat2 } from "node:fs/promises";
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import path10 from "node:path";
 
 // src/workspace/git.ts
@@ -29260,18 +29287,18 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
   return { root, files };
 }
 function trackedButIgnored(root, discovered) {
-  const configIgnore = (0, import_ignore5.default)().add(root.config.ignore);
+  const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
   return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file)).sort().map((file) => ({ path: file, absPath: path10.join(root.dir, ...file.split("/")) }));
 }
 function readContent(absPath) {
   try {
-    return readFileSync3(absPath);
+    return readFileSync4(absPath);
   } catch {
     return null;
   }
 }
 function loadMemoryRoot(input, config, notes) {
-  const ignored = memoryIgnore(input.files);
+  const ignored = gitignoreMatcher(new Map(Object.entries(input.files).filter(([file]) => isGitignore(file))));
   const tracked = input.tracked ? new Set(input.tracked) : null;
   const root = {
     dir: input.dir,
@@ -29281,7 +29308,7 @@ function loadMemoryRoot(input, config, notes) {
     trackedIgnored: new Set(tracked ? [...tracked].filter((file) => ignored(file)) : []),
     config
   };
-  const configIgnore = (0, import_ignore5.default)().add(config.ignore);
+  const configIgnore = (0, import_ignore6.default)().add(config.ignore);
   const files = [];
   for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     if (ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative)) continue;
@@ -29295,17 +29322,13 @@ function loadMemoryRoot(input, config, notes) {
   }
   return { root, files };
 }
-function memoryIgnore(files) {
-  const matchers = Object.entries(files).filter(([file]) => file === ".gitignore" || file.endsWith("/.gitignore")).map(([file, text]) => ({ base: file === ".gitignore" ? "" : file.slice(0, -".gitignore".length), matcher: (0, import_ignore5.default)().add(text) }));
-  return (file) => matchers.some(({ base, matcher: matcher2 }) => file.startsWith(base) && matcher2.ignores(file.slice(base.length)));
-}
 
 // src/workspace/staged.ts
-var import_ignore6 = __toESM(require_ignore(), 1);
+var import_ignore7 = __toESM(require_ignore(), 1);
 import { execFile as execFile2, spawn } from "node:child_process";
 import path11 from "node:path";
 init_source_file();
-var ALWAYS_IGNORED2 = (0, import_ignore6.default)().add([".git/", "node_modules/"]);
+var ALWAYS_IGNORED2 = (0, import_ignore7.default)().add([".git/", "node_modules/"]);
 var MAX_SYMLINK_HOPS = 8;
 function git2(cwd, args) {
   return new Promise((resolve2) => {
@@ -29417,7 +29440,7 @@ async function loadStagedRoot(dir, index, config, notes) {
   for (const relative of collect2(index.unmerged)) {
     notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: path11.join(dir, relative) });
   }
-  const configIgnore = (0, import_ignore6.default)().add(config.ignore);
+  const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
   const links = /* @__PURE__ */ new Map();
   for (const [repoPath, entry] of index.entries) {
@@ -29658,6 +29681,7 @@ async function lint(options) {
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
   const model = buildModel(roots, files, notes, options.namespacePasses);
   const findings = [];
+  const timings = {};
   const ran = [];
   for (const rule of rules) {
     const levelFor = (root) => root.config.rules[rule.meta.id]?.level ?? "off";
@@ -29678,11 +29702,13 @@ async function lint(options) {
         findings.push(finding);
       }
     };
+    const started = performance.now();
     try {
       rule.check(ctx);
     } catch (error) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
+    timings[rule.meta.id] = performance.now() - started;
   }
   applySuppressions(findings, files);
   findings.sort(compareFindings);
@@ -29694,6 +29720,7 @@ async function lint(options) {
     resourceCount: model.resources.length,
     notes,
     errors,
+    timings,
     sourceLines: sourceLinesOf(files, model)
   };
 }
@@ -30589,7 +30616,15 @@ async function runLint(options, io) {
   }
   for (const error of result.errors) io.stderr(`gitops-lint: ${error.message}
 `);
+  if (io.env.TIMING) io.stderr(formatTimings(result.timings ?? {}));
   return exitCodeOf(result, options.maxWarnings);
+}
+function formatTimings(timings) {
+  const rows = Object.entries(timings).sort((a, b) => b[1] - a[1]);
+  const width = Math.max(4, ...rows.map(([id]) => id.length));
+  return `${"Rule".padEnd(width)}  Time (ms)
+${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).join("\n")}
+`;
 }
 var cachedVersion;
 async function toolVersion() {
@@ -30606,6 +30641,7 @@ async function toolVersion() {
   return cachedVersion = "0.0.0";
 }
 export {
+  formatTimings,
   main,
   toolVersion
 };

@@ -77,6 +77,11 @@ export interface StringNode {
 }
 
 /** Every string in an object (keys and values) that contains a `$`, with its path. */
+/** A file without `$` has nothing to substitute: the walk below is skipped for it. */
+export function mayHoldDollar(resource: Resource): boolean {
+  return resource.file.text === undefined || resource.file.text.includes('$');
+}
+
 export function stringsWithDollar(value: unknown, path: YamlPath = [], out: StringNode[] = []): StringNode[] {
   if (typeof value === 'string') {
     // SOPS ciphertexts cannot hold expressions the linter could read.

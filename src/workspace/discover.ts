@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { realpath, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { globbySync } from 'globby';
+import { gitignoreMatcher, isGitignore } from './gitignore.js';
 
 /** Directories never worth reading in a GitOps repo. */
 const ALWAYS_IGNORED = ['**/.git/**', '**/node_modules/**'];
@@ -23,18 +25,28 @@ export interface Discovery {
  * descended into, so nothing outside the root is read.
  */
 export async function discoverFiles(dir: string, ignore: readonly string[]): Promise<Discovery> {
-  // Synchronous on purpose: globby checks every entry against .gitignore with a stat, and
-  // thousands of promise round trips cost several times what the same sync calls do.
-  const entries = globbySync('**/*', {
+  // One synchronous walk, with .gitignore applied afterwards: globby's own `gitignore`
+  // option walks the tree twice and stats every entry, ~10x the cost of the walk itself.
+  const all = globbySync('**/*', {
     cwd: dir,
     dot: true,
-    gitignore: true,
     ignore: [...ALWAYS_IGNORED, ...ignore],
     followSymbolicLinks: false,
     onlyFiles: false,
     objectMode: true,
     suppressErrors: true,
   });
+  const ignoreFiles = new Map<string, string>();
+  for (const entry of all) {
+    if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
+    try {
+      ignoreFiles.set(entry.path.split(path.sep).join('/'), readFileSync(path.join(dir, entry.path), 'utf8'));
+    } catch {
+      // An unreadable .gitignore ignores nothing, as in git.
+    }
+  }
+  const ignored = gitignoreMatcher(ignoreFiles);
+  const entries = all.filter((entry) => !ignored(entry.path.split(path.sep).join('/')));
   const rootReal = await realpath(dir);
   const files: DiscoveredFile[] = [];
   const escapingLinks: string[] = [];

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
+import { gitignoreMatcher, isGitignore } from './gitignore.js';
 import { readGitFiles } from './git.js';
 import { loadSourceFile } from './source-file.js';
 
@@ -134,7 +135,7 @@ function readContent(absPath: string): Uint8Array | null {
 
 /** Build a root from in-memory files; ignore rules come from in-memory `.gitignore` files. */
 export function loadMemoryRoot(input: MemoryRoot, config: ResolvedConfig, notes: RunNote[]): { root: Root; files: SourceFile[] } {
-  const ignored = memoryIgnore(input.files);
+  const ignored = gitignoreMatcher(new Map(Object.entries(input.files).filter(([file]) => isGitignore(file))));
   const tracked = input.tracked ? new Set(input.tracked) : null;
   const root: Root = {
     dir: input.dir,
@@ -160,10 +161,3 @@ export function loadMemoryRoot(input: MemoryRoot, config: ResolvedConfig, notes:
   return { root, files };
 }
 
-/** `.gitignore` semantics over in-memory files: each file's patterns apply below its folder. */
-function memoryIgnore(files: Record<string, string>): (file: string) => boolean {
-  const matchers = Object.entries(files)
-    .filter(([file]) => file === '.gitignore' || file.endsWith('/.gitignore'))
-    .map(([file, text]) => ({ base: file === '.gitignore' ? '' : file.slice(0, -'.gitignore'.length), matcher: ignore().add(text) }));
-  return (file) => matchers.some(({ base, matcher }) => file.startsWith(base) && matcher.ignores(file.slice(base.length)));
-}

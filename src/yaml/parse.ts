@@ -12,8 +12,11 @@ const MAX_ALIAS_COUNT = 200;
 const MERGE_TYPE = (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge;
 const VALUE_SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
 
-/** Anything that may be an alias: such files take the bounded path. */
-const MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/m;
+/**
+ * An alias needs an anchor (`&name`) first; files that may define one take the bounded path.
+ * (Testing for `*name` instead would send every CronJob schedule such as `"0 3 * * *"` there.)
+ */
+const MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
 
 export interface ParsedText {
   documents: ParsedDocument[];
@@ -30,7 +33,7 @@ export interface ParsedText {
  * path at once, which reports every problem with its position and bounds alias expansion.
  */
 export function parseYamlText(text: string): ParsedText {
-  if (!MAY_HAVE_ALIAS.test(text)) {
+  if (!MAY_HAVE_ANCHOR.test(text)) {
     let values: unknown[] | undefined;
     try {
       values = jsYaml.loadAll(text, undefined, { schema: VALUE_SCHEMA });
