@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
-import { parseDocument, LineCounter } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { RuleLevel } from '../model/finding.js';
 import type { Rule } from '../model/rule.js';
+import { lineCounterOf, parseYamlText } from '../yaml/parse.js';
 import { offsetsOfPath, regionOf } from '../yaml/position.js';
 import { builtinRules } from '../../rules/index.js';
 import { validate as compiledValidate } from './config-validator.generated.js';
@@ -132,17 +133,20 @@ function toExternalSecret(entry: string | ExternalSecret): ExternalSecret {
   return typeof entry === 'string' ? { name: entry } : entry;
 }
 
+/** Parsed like any linted file: plain values first, the AST only to place an error. */
 async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyRule>): Promise<ConfigFile> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const syntax = doc.errors[0];
+  const parsed = parseYamlText(text);
+  const lineCounter = lineCounterOf(text);
+  const syntax = parsed.problems[0];
   if (syntax) {
-    const { line, col } = lineCounter.linePos(syntax.pos[0]);
-    throw new ConfigError(`Invalid YAML: ${syntax.message.split('\n')[0]}`, file, line, col);
+    const { line, col } = lineCounter.linePos(syntax.offsets[0]);
+    throw new ConfigError(`Invalid YAML: ${syntax.message}`, file, line, col);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  const first = parsed.documents[0];
+  const value: unknown = first?.value ?? {};
   const validate = await validatorFor(rules);
   if (!validate(value)) {
+    const doc = first?.doc ?? parseDocument(text);
     const error = mostUsefulError(validate.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined;
