@@ -19,7 +19,7 @@ const PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
  * references (the credential then comes from the referenced variable), not a boolean,
  * number or plain URL.
  */
-export function isPlaintextCredential(value: string): boolean {
+function isPlaintextCredential(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed === '' || trimmed.startsWith('ENC[')) return false;
   if (REFERENCE.test(trimmed)) return false;

@@ -1,13 +1,13 @@
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { Container, EnvEntry, EnvSource, Model, Resource } from '../src/model/workspace.js';
 
-export interface EnvRequirement {
+interface EnvRequirement {
   name: string;
   secret?: string;
   value?: boolean;
 }
 
-export interface WorkloadSelector {
+interface WorkloadSelector {
   kind: string;
   name: string;
   namespace?: string;
@@ -15,7 +15,7 @@ export interface WorkloadSelector {
   env: Array<string | EnvRequirement>;
 }
 
-export interface RequiredEnvOptions {
+interface RequiredEnvOptions {
   workloads: WorkloadSelector[];
 }
 

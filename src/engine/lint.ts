@@ -9,7 +9,8 @@ import type { Model, Root, SourceFile } from '../model/workspace.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
 import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
-import { gitTopLevel, loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
+import { gitTopLevel } from '../workspace/git.js';
+import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel, type NamespacePass } from './model.js';
 import { redactedText } from './redact.js';
 import { compareFindings, toFinding } from './report.js';
@@ -139,7 +140,6 @@ function ruleOptions(rule: AnyRule, roots: readonly Root[]): Record<string, unkn
 async function memoryConfig(input: MemoryRoot, rules: ReadonlyArray<AnyRule>): Promise<ResolvedConfig> {
   const text = input.files['.gitops-lint.yaml'];
   if (text === undefined) return defaultConfig(rules);
-  const { resolveConfigText } = await import('../config/load.js');
   return resolveConfigText(text, path.join(input.dir, '.gitops-lint.yaml'), rules);
 }
 
@@ -166,10 +166,7 @@ async function resolveRootPath(target: string): Promise<{ dir: string; file?: st
   const info = await stat(target).catch(() => undefined);
   if (!info) throw new ConfigError('No such file or directory.', target);
   if (info.isDirectory()) return { dir: target };
-  const { execFile } = await import('node:child_process');
-  const top = await new Promise<string | undefined>((resolve) =>
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd: path.dirname(target) }, (error, stdout) => resolve(error ? undefined : stdout.trim())),
-  );
+  const top = await gitTopLevel(path.dirname(target));
   const dir = top && isInside(top, target) ? top : path.dirname(target);
   return { dir, file: target };
 }

@@ -21,13 +21,23 @@ export function redactedText(file: SourceFile, model?: Pick<Model, 'fileAt'>): s
     visit(doc, {
       Pair(_key, pair, path) {
         const key = isScalar(pair.key) ? String(pair.key.value) : '';
-        const topLevel = path.length <= 1;
+        // `path` holds the ancestors: the document, then the map this pair belongs to.
+        const topLevel = path[path.length - 1] === doc.contents;
         if (isSecret && topLevel && (key === 'data' || key === 'stringData')) {
           collectScalars(pair.value as Node | null, ranges);
+          collectBlockLines(text, pair.value as Node | null, ranges);
           return visit.SKIP;
         }
         if (isSensitiveName(key)) collectScalars(pair.value as Node | null, ranges);
         return undefined;
+      },
+      Scalar(_key, scalar) {
+        // `NAME=value` strings (Dagster's envVars, container args): the part after `=`.
+        if (typeof scalar.value !== 'string' || !scalar.range) return;
+        const assignment = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(scalar.value);
+        if (!assignment?.[1] || !isSensitiveName(assignment[1])) return;
+        const equals = text.indexOf('=', scalar.range[0]);
+        if (equals !== -1 && equals < scalar.range[1]) ranges.push([equals + 1, scalar.range[1]]);
       },
       Map(_key, map) {
         // Kubernetes env entries: `- name: DB_PASSWORD` / `value: ...`.
@@ -63,6 +73,26 @@ function collectScalars(node: Node | null, ranges: Array<[number, number]>): voi
       if (isPair(item)) collectScalars(item.value as Node | null, ranges);
       else collectScalars(item as Node, ranges);
     }
+  }
+}
+
+/**
+ * Everything after the key on each line of a Secret's data block, and comments there: old
+ * values often survive as comments (`# was: ...`) or trail a value.
+ */
+function collectBlockLines(text: string, node: Node | null, ranges: Array<[number, number]>): void {
+  if (!node?.range) return;
+  const [start, end] = [node.range[0], node.range[2]];
+  let lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    const line = text.slice(lineStart, lineEnd);
+    const comment = /^\s*#/.exec(line);
+    const separator = /:(\s|$)/.exec(line);
+    const from = comment ? comment[0].length : separator ? separator.index + 1 : -1;
+    if (from !== -1 && lineStart + from < lineEnd) ranges.push([lineStart + from, lineEnd]);
+    lineStart = lineEnd + 1;
   }
 }
 

@@ -26,7 +26,7 @@ import { CONFIG_FILE_NAME, ConfigError } from '../config/load.js';
 import { lint } from '../engine/lint.js';
 import type { LintResult } from '../model/result.js';
 import { isInside } from '../workspace/discover.js';
-import { gitTopLevel } from '../workspace/staged.js';
+import { gitTopLevel } from '../workspace/git.js';
 import { LoadCache } from './cache.js';
 import { configErrorDiagnostic, diagnosticsByFile } from './diagnostics.js';
 

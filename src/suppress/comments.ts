@@ -16,6 +16,16 @@ export interface Directive {
 export function parseDirectives(text: string): Directive[] {
   const directives: Directive[] = [];
   if (!text.includes('gitops-lint-disable')) return directives;
+  let counted = 0;
+  let line = 1;
+  // Directives come in text order, so lines are counted once across all of them.
+  const lineOf = (offset: number): number => {
+    for (let index = text.indexOf('\n', counted); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+      line++;
+      counted = index + 1;
+    }
+    return line;
+  };
   for (const match of text.matchAll(DIRECTIVE)) {
     const lineStart = text.lastIndexOf('\n', match.index) + 1;
     const before = text.slice(lineStart, match.index);
@@ -27,7 +37,7 @@ export function parseDirectives(text: string): Directive[] {
       .map((rule) => rule.trim())
       .filter((rule) => rule.length > 0);
     const justification = reasonParts.join(' -- ').trim();
-    const line = countLines(text, match.index);
+    const line = lineOf(match.index);
     const directive: Directive = { kind: match[1] === 'disable' ? 'file' : 'next-line', rules, line };
     if (justification) directive.justification = justification;
     directives.push(directive);
@@ -35,11 +45,6 @@ export function parseDirectives(text: string): Directive[] {
   return directives;
 }
 
-function countLines(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
 
 /** Mark findings covered by a directive as suppressed (they are kept, as SARIF does). */
 export function applyDirectives(findings: Finding[], directives: readonly Directive[]): void {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 
 export interface GitFiles {
   /** Root-relative paths of tracked files. */
@@ -7,16 +8,24 @@ export interface GitFiles {
   trackedIgnored: Set<string>;
 }
 
-function git(cwd: string, args: string[]): Promise<string | undefined> {
+/** Run git in `cwd`; its stdout, or `undefined` when it fails (not a repository, no git). */
+export function git(cwd: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => {
+    execFile('git', ['-c', 'core.quotepath=off', ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => {
       resolve(error ? undefined : stdout);
     });
   });
 }
 
-function splitZ(out: string): Set<string> {
-  return new Set(out.split('\0').filter((entry) => entry.length > 0));
+/** Entries of git's `-z` output. */
+export function splitNul(out: string): string[] {
+  return out.split('\0').filter((entry) => entry.length > 0);
+}
+
+/** Top-level directory of the git work tree containing `dir`, or `undefined` outside one. */
+export async function gitTopLevel(dir: string): Promise<string | undefined> {
+  const out = await git(dir, ['rev-parse', '--show-toplevel']);
+  return out === undefined ? undefined : path.resolve(out.trim());
 }
 
 /**
@@ -26,9 +35,9 @@ function splitZ(out: string): Set<string> {
  */
 export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
   const [tracked, ignored] = await Promise.all([
-    git(dir, ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached']),
-    git(dir, ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore']),
+    git(dir, ['ls-files', '-z', '--cached']),
+    git(dir, ['ls-files', '-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore']),
   ]);
   if (tracked === undefined) return undefined;
-  return { tracked: splitZ(tracked), trackedIgnored: splitZ(ignored ?? '') };
+  return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? '')) };
 }

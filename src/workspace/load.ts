@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
@@ -8,7 +8,7 @@ import type { Root, SourceFile } from '../model/workspace.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
 import { readGitFiles } from './git.js';
-import { loadSourceFile } from './source-file.js';
+import { loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
 
 /** A root whose files are given in memory (tests, docs examples, editors). */
 export interface MemoryRoot {
@@ -62,8 +62,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
-export function rootName(dir: string, config: ResolvedConfig, explicit?: string): string {
-  return explicit ?? path.basename(dir) ?? config.file ?? dir;
+export function rootName(dir: string, explicit?: string): string {
+  return explicit ?? path.basename(dir);
 }
 
 /** Whether a file's content is read: YAML, JSON and kustomization files. */
@@ -77,7 +77,7 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
   const [discovery, gitFiles] = await Promise.all([discover(dir, config.ignore), readGit(dir)]);
   const root: Root = {
     dir,
-    name: rootName(dir, config),
+    name: rootName(dir),
     git: gitFiles !== undefined,
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? new Set(),
@@ -97,6 +97,10 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
   const files = await mapLimited(entries, READ_CONCURRENCY, async (entry) => {
     const override = options.overrides?.get(entry.absPath);
     const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : undefined);
+    if (content === TOO_LARGE) {
+      notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
+      return loadFile(root, entry.path, entry.absPath, undefined).file;
+    }
     if (content === null) {
       notes.push({ message: `Skipped ${entry.path}: the file cannot be read.`, file: entry.absPath });
       return loadFile(root, entry.path, entry.absPath, undefined).file;
@@ -116,17 +120,33 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
 function trackedButIgnored(root: Root, discovered: ReadonlySet<string>): DiscoveredFile[] {
   const configIgnore = ignore().add(root.config.ignore);
   return [...root.trackedIgnored]
-    .filter((file) => !discovered.has(file) && !configIgnore.ignores(file))
+    .filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file))
     .sort()
     .map((file) => ({ path: file, absPath: path.join(root.dir, ...file.split('/')) }));
+}
+
+const TOO_LARGE = Symbol('too large');
+
+/** A committed symlink that .gitignore hid from discovery is still not followed out of the root. */
+function staysInside(dir: string, file: string): boolean {
+  const absPath = path.join(dir, ...file.split('/'));
+  try {
+    if (!lstatSync(absPath).isSymbolicLink()) return true;
+    return isInside(realpathSync(dir), realpathSync(absPath));
+  } catch {
+    // Deleted from the working tree: nothing to read, but still tracked.
+    return true;
+  }
 }
 
 /**
  * Synchronous reads: thousands of small files read several times faster this way than
  * through promise-based handles (open, fstat, read, close each cost a round trip).
  */
-function readContent(absPath: string): Uint8Array | null {
+function readContent(absPath: string): Uint8Array | null | typeof TOO_LARGE {
   try {
+    // Huge files (generated bundles, dumps) are never read into memory.
+    if (statSync(absPath).size > MAX_FILE_BYTES) return TOO_LARGE;
     return readFileSync(absPath);
   } catch {
     return null;
@@ -139,7 +159,7 @@ export function loadMemoryRoot(input: MemoryRoot, config: ResolvedConfig, notes:
   const tracked = input.tracked ? new Set(input.tracked) : null;
   const root: Root = {
     dir: input.dir,
-    name: rootName(input.dir, config, input.name),
+    name: rootName(input.dir, input.name),
     git: tracked !== null,
     tracked,
     trackedIgnored: new Set(tracked ? [...tracked].filter((file) => ignored(file)) : []),

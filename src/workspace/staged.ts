@@ -1,9 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
+import { git, splitNul } from './git.js';
 import { needsContent, rootName } from './load.js';
 import { MAX_FILE_BYTES, loadSourceFile } from './source-file.js';
 
@@ -34,24 +35,6 @@ const ALWAYS_IGNORED = ignore().add(['.git/', 'node_modules/']);
 
 const MAX_SYMLINK_HOPS = 8;
 
-function git(cwd: string, args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('git', ['-c', 'core.quotepath=off', ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => {
-      resolve(error ? undefined : stdout);
-    });
-  });
-}
-
-function splitZ(out: string): string[] {
-  return out.split('\0').filter((entry) => entry.length > 0);
-}
-
-/** Top-level directory of the git work tree containing `dir`, or `undefined` outside one. */
-export async function gitTopLevel(dir: string): Promise<string | undefined> {
-  const out = await git(dir, ['rev-parse', '--show-toplevel']);
-  return out === undefined ? undefined : path.resolve(out.trim());
-}
-
 /**
  * Read the index of the repository at `repo` (its top level): entries, the files staged for
  * commit (the set pre-commit passes by default) and the tracked files ignore rules ignore.
@@ -65,7 +48,7 @@ export async function readStagedIndex(repo: string): Promise<StagedIndex> {
   if (listing === undefined || forCommit === undefined) throw new Error(`Cannot read the git index of ${repo}.`);
   const entries = new Map<string, IndexEntry>();
   const conflicted = new Set<string>();
-  for (const record of splitZ(listing)) {
+  for (const record of splitNul(listing)) {
     // `<mode> <object> <stage>\t<path>`
     const tab = record.indexOf('\t');
     const [mode, object, stage] = record.slice(0, tab).split(' ');
@@ -75,7 +58,7 @@ export async function readStagedIndex(repo: string): Promise<StagedIndex> {
     else conflicted.add(file);
   }
   const unmerged = new Set([...conflicted].filter((file) => !entries.has(file)));
-  return { repo, entries, unmerged, forCommit: new Set(splitZ(forCommit)), ignored: new Set(splitZ(ignored ?? '')) };
+  return { repo, entries, unmerged, forCommit: new Set(splitNul(forCommit)), ignored: new Set(splitNul(ignored ?? '')) };
 }
 
 /** A blob's content, or its size when it is larger than the limit and was not kept. */
@@ -170,7 +153,7 @@ export async function loadStagedRoot(dir: string, index: StagedIndex, config: Re
   const collect = (paths: Iterable<string>) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
   const root: Root = {
     dir,
-    name: rootName(dir, config),
+    name: rootName(dir),
     git: true,
     tracked: collect(index.entries.keys()),
     trackedIgnored: collect(index.ignored),

@@ -123,9 +123,13 @@ function clampOffsets(pos: readonly [number, number], length: number): [number, 
   return [start, end];
 }
 
+/**
+ * The parser's message without the source it quotes: `Not a YAML token: <text>` would copy
+ * the text of a secret into every output format. Its first clause says what is wrong.
+ */
 function firstLine(message: string): string {
-  const line = message.split('\n')[0] ?? message;
-  return line.replace(/ at line \d+, column \d+:?$/, '');
+  const line = (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+  return line.split(':')[0]?.trim() ?? line;
 }
 
 function errorMessage(error: unknown): string {

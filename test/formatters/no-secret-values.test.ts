@@ -5,7 +5,18 @@ import { yaml } from '../../src/testing/index.js';
 import { tempRepo } from '../cli/temp-repo.js';
 
 /** Distinctive values that must never leave the process in any format. */
-const SECRETS = ['Walrus-Plaintext-7431', 'Heron-StringData-9902', 'Marmot-EnvValue-5518', 'Badger-HelmValue-2267', 'Ocelot-Comment-8841', 'Lynx-SopsPlain-1093'];
+const SECRETS = [
+  'Walrus-Plaintext-7431',
+  'Heron-StringData-9902',
+  'Marmot-EnvValue-5518',
+  'Badger-HelmValue-2267',
+  'Ocelot-Comment-8841',
+  'Lynx-SopsPlain-1093',
+  'Puffin-InnocentKey-3310',
+  'Gecko-OldValueComment-6672',
+  'Tapir-EnvVarsString-4409',
+  'Quokka-SyntaxError-7785',
+];
 
 /** What is written in files: the data value is base64, as Kubernetes wants it. */
 const WRITTEN = [Buffer.from(SECRETS[0]!).toString('base64'), ...SECRETS.slice(1)];
@@ -21,6 +32,16 @@ const files = {
     stringData:
       password: ${SECRETS[1]}
       password: duplicate-${SECRETS[1]}
+      # was: ${SECRETS[7]}
+      DB_URL: postgres://app:${SECRETS[6]}@db/app # trailing
+  `,
+  'deploy/broken.yaml': yaml`
+    apiVersion: v1
+    kind: Secret
+    metadata:
+      name: broken
+    stringData:
+      password: |x ${SECRETS[9]}
   `,
   'deploy/app.yaml': yaml`
     apiVersion: apps/v1
@@ -54,6 +75,11 @@ const files = {
       values:
         auth:
           password: ${SECRETS[3]}
+        runLauncher:
+          config:
+            k8sRunLauncher:
+              envVars:
+                - DB_PASSWORD=${SECRETS[8]}
   `,
   'deploy/encrypted.yaml': yaml`
     apiVersion: v1
