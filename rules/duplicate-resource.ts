@@ -1,5 +1,4 @@
-import { describeObject } from '../src/flux/describe.js';
-import { qualified } from '../src/flux/graph.js';
+import { describeObject, qualified } from '../src/flux/describe.js';
 import type { FluxKustomization } from '../src/flux/types.js';
 import { isClusterScoped } from '../src/engine/model.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
@@ -85,19 +84,13 @@ export default defineRule<MessageId>({
         ctx.report({ file: node.file, docIndex: node.docIndex, path: [entry.field, entry.index], messageId: 'includedTwice', data: { entry: entry.value } });
       }
     };
-    const resourcesOf = new Map<SourceFile, Resource[]>();
-    for (const resource of model.resources) {
-      const list = resourcesOf.get(resource.file);
-      if (list) list.push(resource);
-      else resourcesOf.set(resource.file, [resource]);
-    }
 
     // One kustomize build at a time: top-level kustomizations (the ones Flux or a user builds).
     for (const node of model.kustomize.nodes) {
       if (node.parents.length > 0) continue;
       const build = graph.kustomizeBuild(node);
       reportRepeats(build.repeats);
-      checkBuild(ctx, build.files.flatMap((file) => resourcesOf.get(file) ?? []), reported);
+      checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), reported);
     }
 
     // One cluster at a time: the Flux Kustomizations under the same top-level Kustomization.

@@ -1,4 +1,4 @@
-import { qualified } from '../src/flux/graph.js';
+import { qualified } from '../src/flux/describe.js';
 import { asRecord, asString } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
 

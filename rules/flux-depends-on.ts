@@ -1,5 +1,4 @@
-import { describeNamespace, describeObject } from '../src/flux/describe.js';
-import { qualified } from '../src/flux/graph.js';
+import { describeNamespace, describeObject, qualified } from '../src/flux/describe.js';
 import type { FluxRef } from '../src/flux/types.js';
 import { defineRule } from '../src/model/rule.js';
 import type { Resource } from '../src/model/workspace.js';

@@ -1,4 +1,4 @@
-import { describeNamespace, describeObject, movedBy } from '../src/flux/describe.js';
+import { describeNamespace, describeObject, movedBy, qualified } from '../src/flux/describe.js';
 import { ACCEPTED_SOURCE_KINDS, GENERATED_SOURCE_KINDS } from '../src/flux/kinds.js';
 import type { FluxRef } from '../src/flux/types.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
@@ -118,7 +118,7 @@ function checkRef(ctx: RuleContext<MessageId>, resource: Resource, ref: FluxRef 
     const mover = movedBy(graph, elsewhere);
     const path = ref.namespace === undefined ? [...ref.path, 'name'] : [...ref.path, 'namespace'];
     if (mover) {
-      const kustomization = `${mover.resource.appliedNamespace ?? ''}/${mover.resource.name}`.replace(/^\//, '');
+      const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
       ctx.report({ resource, path, messageId: 'movedByTargetNamespace', data: { ...data, kustomization } });
     } else {
       ctx.report({ resource, path, messageId: ref.namespace === undefined ? 'defaultNamespace' : 'otherNamespace', data });

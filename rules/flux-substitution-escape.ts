@@ -1,4 +1,4 @@
-import { qualified } from '../src/flux/graph.js';
+import { qualified } from '../src/flux/describe.js';
 import { kustomizationVariables, scanSubstitutions, mayHoldDollar, stringsWithDollar, substitutionDisabled, substitutionRuns } from '../src/flux/substitution.js';
 import { defineRule } from '../src/model/rule.js';
 

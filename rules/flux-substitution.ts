@@ -1,4 +1,4 @@
-import { qualified } from '../src/flux/graph.js';
+import { qualified } from '../src/flux/describe.js';
 import {
   VARIABLE_NAME, kustomizationVariables, scanSubstitutions, mayHoldDollar, stringsWithDollar, substitutionDisabled, substitutionRuns,
 } from '../src/flux/substitution.js';

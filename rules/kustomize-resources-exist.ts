@@ -1,9 +1,8 @@
 import { kustomizationFileReferences } from '../src/flux/kustomize-files.js';
-import { resolveInRoot } from '../src/engine/kustomize.js';
+import { isRemoteTarget, resolveInRoot } from '../src/engine/kustomize.js';
 import { asArray, asRecord, asString } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
-
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+import { kustomizationIn } from '../src/workspace/source-file.js';
 
 const KUSTOMIZATION = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -51,7 +50,7 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
     for (const node of model.kustomize.nodes) {
       const root = node.file.root;
       const file = node.file;
-      const hasKustomizationFile = (dir: string): boolean => KUSTOMIZATION_NAMES.some((name) => model.fileAt(root, dir === '' ? name : `${dir}/${name}`) !== undefined);
+      const hasKustomizationFile = (dir: string): boolean => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== undefined;
       for (const entry of node.entries) {
         const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
         const path = [entry.field, entry.index];
@@ -72,7 +71,7 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
       }
       const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
       asArray(value.bases).forEach((base, index) => {
-        if (typeof base !== 'string' || /^[a-z][a-z0-9+.-]*:\/\/|^github\.com\/|\?ref=/i.test(base)) return;
+        if (typeof base !== 'string' || isRemoteTarget(base)) return;
         const target = resolveInRoot(node.dir, base);
         const data = { field: 'bases', entry: base, target: target ?? base };
         if (target === undefined) ctx.report({ file, docIndex: node.docIndex, path: ['bases', index], messageId: 'outside', data });

@@ -1,8 +1,10 @@
-import { describeObject } from '../src/flux/describe.js';
+import { dirOf, push } from '../src/engine/collections.js';
+import { describeObject, qualified } from '../src/flux/describe.js';
 import { kustomizationFileReferences } from '../src/flux/kustomize-files.js';
 import type { FluxKustomization } from '../src/flux/types.js';
 import { defineRule } from '../src/model/rule.js';
-import type { Resource, SourceFile } from '../src/model/workspace.js';
+import type { SourceFile } from '../src/model/workspace.js';
+import { kustomizationIn } from '../src/workspace/source-file.js';
 
 const FLUX = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
@@ -29,11 +31,6 @@ spec:
 
 const POLICY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-ingress\n  namespace: lotus-lake\nspec:\n  podSelector: {}\n';
 const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: lotus-lake\n';
-
-function dirOf(file: SourceFile): string {
-  const slash = file.path.lastIndexOf('/');
-  return slash === -1 ? '' : file.path.slice(0, slash);
-}
 
 function isUnder(file: SourceFile, dir: string): boolean {
   return dir === '' || file.path.startsWith(`${dir}/`);
@@ -109,12 +106,6 @@ export default defineRule<'notListed' | 'notApplied'>({
     }
     for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
 
-    const resourcesOf = new Map<SourceFile, Resource[]>();
-    for (const resource of model.resources) {
-      const list = resourcesOf.get(resource.file);
-      if (list) list.push(resource);
-      else resourcesOf.set(resource.file, [resource]);
-    }
     // Flux paths by root and folder, so each file only looks at its own ancestors.
     const fluxPaths = new Map<SourceFile['root'], Map<string, FluxKustomization[]>>();
     for (const kustomization of graph.kustomizations) {
@@ -122,23 +113,23 @@ export default defineRule<'notListed' | 'notApplied'>({
       if (!kustomization.known || link.status !== 'linked' || path.dir === undefined) continue;
       let byDir = fluxPaths.get(link.root);
       if (!byDir) fluxPaths.set(link.root, (byDir = new Map()));
-      byDir.set(path.dir, [...(byDir.get(path.dir) ?? []), kustomization]);
+      push(byDir, path.dir, kustomization);
     }
     const fluxPathOf = (file: SourceFile): FluxKustomization | undefined => {
       const byDir = fluxPaths.get(file.root);
       if (!byDir) return undefined;
-      for (let dir = dirOf(file); ; dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '') {
+      for (let dir = dirOf(file.path); ; dir = dirOf(dir)) {
         const found = byDir.get(dir)?.find((k) => !k.excluded(file.path));
         if (found || dir === '') return found;
       }
     };
-    const hasKustomization = (file: SourceFile): boolean =>
-      ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((name) => model.fileAt(file.root, dirOf(file) === '' ? name : `${dirOf(file)}/${name}`) !== undefined);
+    const hasKustomization = (file: SourceFile): boolean => kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []) !== undefined;
 
-    for (const [file, resources] of resourcesOf) {
-      if (included.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir))) continue;
+    for (const file of model.files) {
+      const resources = model.resourcesIn(file);
       const [first] = resources;
       if (!first) continue;
+      if (included.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir))) continue;
       const objects = resources.length === 1 ? describeObject(first) : `${describeObject(first)} and ${resources.length - 1} more`;
       if (hasKustomization(file)) {
         ctx.report({ file, messageId: 'notListed', data: { file: file.path, objects } });
@@ -146,7 +137,7 @@ export default defineRule<'notListed' | 'notApplied'>({
       }
       const under = fluxPathOf(file);
       if (under) {
-        ctx.report({ file, messageId: 'notApplied', data: { file: file.path, objects, path: under.path.written ?? './', kustomization: `${under.resource.appliedNamespace ?? ''}/${under.resource.name}`.replace(/^\//, '') } });
+        ctx.report({ file, messageId: 'notApplied', data: { file: file.path, objects, path: under.path.written ?? './', kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
       }
     }
   },

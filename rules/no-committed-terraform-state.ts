@@ -1,8 +1,9 @@
+import { compareStrings, push } from '../src/engine/collections.js';
 import { terraformArtifact } from '../src/engine/terraform-artifacts.js';
 import { defineRule } from '../src/model/rule.js';
 
 function sorted(paths: Iterable<string>): string[] {
-  return [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...paths].sort(compareStrings);
 }
 
 const IGNORE_LINES = '`*.tfstate`, `*.tfstate.*` and `.terraform/`';
@@ -60,9 +61,7 @@ export default defineRule({
         const artifact = terraformArtifact(file);
         if (!artifact) continue;
         if (artifact.kind === 'directory') {
-          const list = directories.get(artifact.dir);
-          if (list) list.push(file);
-          else directories.set(artifact.dir, [file]);
+          push(directories, artifact.dir, file);
           continue;
         }
         const source = model.fileAt(root, file);

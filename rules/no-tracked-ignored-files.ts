@@ -1,4 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
+import { compareStrings } from '../src/engine/collections.js';
 import { terraformArtifact } from '../src/engine/terraform-artifacts.js';
 
 export default defineRule({
@@ -35,7 +36,7 @@ export default defineRule({
   check(ctx) {
     const { model } = ctx;
     for (const root of model.roots) {
-      const files = [...root.trackedIgnored].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const files = [...root.trackedIgnored].sort(compareStrings);
       for (const file of files) {
         if (terraformArtifact(file)) continue;
         const source = model.fileAt(root, file);

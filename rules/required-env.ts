@@ -1,3 +1,4 @@
+import { push } from '../src/engine/collections.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { Container, EnvEntry, EnvSource, Model, Resource } from '../src/model/workspace.js';
 
@@ -161,11 +162,7 @@ export default defineRule<MessageId, RequiredEnvOptions>({
     const { model } = ctx;
     if (ctx.options.workloads.length === 0) return;
     const byResource = new Map<Resource, Container[]>();
-    for (const container of model.containers) {
-      const list = byResource.get(container.resource);
-      if (list) list.push(container);
-      else byResource.set(container.resource, [container]);
-    }
+    for (const container of model.containers) push(byResource, container.resource, container);
     for (const workload of ctx.options.workloads) {
       const requirements = workload.env.map((entry) => (typeof entry === 'string' ? { name: entry } : entry));
       const resources = model

@@ -1,9 +1,9 @@
 import { describeNamespace, describeObject } from '../src/flux/describe.js';
-import type { DataSource } from '../src/flux/types.js';
-import { asArray, asRecord, asScalarString, asString, getIn } from '../src/engine/values.js';
+import { CNPG_GROUP, cnpgBootstrapSecret } from '../src/engine/config-data.js';
+import { asArray, asRecord, asScalarString, asString } from '../src/engine/values.js';
 import type { YamlPath } from '../src/model/finding.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
-import type { Resource } from '../src/model/workspace.js';
+import type { ConfigData, Resource } from '../src/model/workspace.js';
 
 type MessageId = 'missing' | 'otherNamespace' | 'missingKey' | 'cnpgSuperuser' | 'cnpgApp' | 'noDecryptionKey';
 
@@ -100,7 +100,7 @@ spec:
 
 const DATABASE = 'apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ducklake-db\nspec:\n  instances: 2\n  storage:\n    size: 5Gi\n';
 
-function listKeys(data: DataSource): string {
+function listKeys(data: ConfigData): string {
   const keys = [...data.keys].sort();
   if (keys.length === 0) return 'no keys';
   return keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ');
@@ -199,7 +199,7 @@ function cnpgCluster(ctx: RuleContext<MessageId>, name: string, namespace: strin
   const match = /^(.+)-(app|superuser)$/.exec(name);
   if (!match) return undefined;
   const [, base, suffix] = match as unknown as [string, string, 'app' | 'superuser'];
-  const cluster = ctx.model.find({ kind: 'Cluster', name: base, group: 'postgresql.cnpg.io' }).find((candidate) => candidate.appliedNamespace === undefined || namespace === undefined || candidate.appliedNamespace === namespace);
+  const cluster = ctx.model.find({ kind: 'Cluster', name: base, group: CNPG_GROUP }).find((candidate) => candidate.appliedNamespace === undefined || namespace === undefined || candidate.appliedNamespace === namespace);
   return cluster ? { cluster, suffix } : undefined;
 }
 
@@ -270,7 +270,7 @@ export default defineRule<MessageId>({
           ctx.report({ resource: ref.referrer, path: ref.path, messageId: 'cnpgSuperuser', data: { ...common, cluster: generated.cluster.name } });
           continue;
         }
-        const bootstrap = generated ? ['initdb', 'recovery', 'pg_basebackup'].map((method) => asString(getIn(generated.cluster.value, ['spec', 'bootstrap', method, 'secret', 'name']))).find((secret) => secret !== undefined) : undefined;
+        const bootstrap = generated ? cnpgBootstrapSecret(generated.cluster) : undefined;
         if (generated && bootstrap !== undefined) {
           ctx.report({ resource: ref.referrer, path: ref.path, messageId: 'cnpgApp', data: { ...common, cluster: generated.cluster.name, secret: bootstrap } });
           continue;

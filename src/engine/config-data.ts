@@ -1,25 +1,72 @@
 import type { ExternalSecret } from '../config/types.js';
+import { TERRAFORM_GROUP } from '../flux/kinds.js';
 import type { ConfigData, ConfigDataIndex, KustomizeIndex, Resource } from '../model/workspace.js';
+import { push } from './collections.js';
 import { kustomizeNamespace } from './kustomize.js';
 import { asArray, asRecord, asString, getIn } from './values.js';
+
+export const CNPG_GROUP = 'postgresql.cnpg.io';
 
 /** Keys of the credential Secrets CloudNativePG generates (reference §9.1). */
 export const CNPG_SECRET_KEYS: readonly string[] = [
   'username', 'user', 'password', 'dbname', 'host', 'port', 'pgpass', 'uri', 'jdbc-uri', 'fqdn-uri', 'fqdn-jdbc-uri',
 ];
 
+/**
+ * The user-supplied Secret a CloudNativePG Cluster bootstraps its owner from
+ * (`spec.bootstrap.{initdb,recovery,pg_basebackup}.secret.name`), if any: it replaces the
+ * generated `<cluster>-app` Secret.
+ */
+export function cnpgBootstrapSecret(cluster: Resource): string | undefined {
+  const bootstrap = asRecord(getIn(cluster.value, ['spec', 'bootstrap'])) ?? {};
+  for (const method of ['initdb', 'recovery', 'pg_basebackup']) {
+    const name = asString(getIn(bootstrap, [method, 'secret', 'name']));
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
+
 function cnpgSecrets(cluster: Resource): ConfigData[] {
   const spec = asRecord(cluster.value.spec) ?? {};
-  const bootstrap = asRecord(spec.bootstrap) ?? {};
-  // A user-supplied owner Secret replaces the generated `-app` one.
-  const userSecret = ['initdb', 'recovery', 'pg_basebackup'].some((method) => asString(getIn(bootstrap, [method, 'secret', 'name'])) !== undefined);
   const out: ConfigData[] = [];
   const base = { kind: 'Secret' as const, namespace: cluster.appliedNamespace, keys: new Set(CNPG_SECRET_KEYS), origin: 'cnpg' as const, resource: cluster, encrypted: false, keysKnown: true };
-  if (!userSecret) out.push({ ...base, name: `${cluster.name}-app` });
+  if (cnpgBootstrapSecret(cluster) === undefined) out.push({ ...base, name: `${cluster.name}-app` });
   if (spec.enableSuperuserAccess === true && asString(getIn(spec, ['superuserSecret', 'name'])) === undefined) {
     out.push({ ...base, name: `${cluster.name}-superuser` });
   }
   return out;
+}
+
+/** Kinds whose controllers write a Secret from the object, in the order their Secrets are listed. */
+const CONTROLLER_KINDS = ['Terraform', 'SealedSecret', 'ExternalSecret', 'Certificate'] as const;
+
+function controllerSecret(resource: Resource, name: string | undefined, keys: Iterable<string>, keysKnown: boolean): ConfigData | undefined {
+  if (name === undefined) return undefined;
+  return { kind: 'Secret', name, namespace: resource.appliedNamespace, keys: new Set(keys), keysKnown, origin: 'controller', resource, encrypted: false };
+}
+
+/** The Secret a controller writes from this object, if it is one such object. */
+function fromController(resource: Resource): ConfigData | undefined {
+  const spec = asRecord(resource.value.spec) ?? {};
+  if (resource.kind === 'Terraform' && resource.group === TERRAFORM_GROUP) {
+    // tofu-controller `writeOutputsToSecret`: one key per output (`output:key` renames).
+    const target = asRecord(spec.writeOutputsToSecret);
+    const outputs = asArray(target?.outputs).filter((output): output is string => typeof output === 'string');
+    return controllerSecret(resource, asString(target?.name), outputs.map((output) => output.slice(output.indexOf(':') + 1)), outputs.length > 0);
+  }
+  if (resource.kind === 'SealedSecret' && resource.group === 'bitnami.com') {
+    const keys = [...Object.keys(asRecord(spec.encryptedData) ?? {}), ...Object.keys(asRecord(getIn(spec, ['template', 'data'])) ?? {})];
+    return controllerSecret(resource, asString(getIn(spec, ['template', 'metadata', 'name'])) ?? resource.name, keys, true);
+  }
+  if (resource.kind === 'ExternalSecret' && resource.group === 'external-secrets.io') {
+    const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key): key is string => key !== undefined);
+    const known = spec.dataFrom === undefined && getIn(spec, ['target', 'template']) === undefined;
+    return controllerSecret(resource, asString(getIn(spec, ['target', 'name'])) ?? resource.name, keys, known);
+  }
+  if (resource.kind === 'Certificate' && resource.group === 'cert-manager.io') {
+    return controllerSecret(resource, asString(spec.secretName), ['tls.crt', 'tls.key', 'ca.crt'], true);
+  }
+  return undefined;
 }
 
 function manifestData(resource: Resource): ConfigData {
@@ -84,9 +131,14 @@ function ancestors(node: KustomizeIndex['nodes'][number]): KustomizeIndex['nodes
 
 export function buildConfigDataIndex(resources: readonly Resource[], kustomize: KustomizeIndex, external: readonly ExternalSecret[]): ConfigDataIndex {
   const all: ConfigData[] = [];
+  const written = new Map<string, ConfigData[]>(CONTROLLER_KINDS.map((kind) => [kind, []]));
   for (const resource of resources) {
     if ((resource.kind === 'Secret' || resource.kind === 'ConfigMap') && resource.group === '') all.push(manifestData(resource));
-    else if (resource.kind === 'Cluster' && resource.group === 'postgresql.cnpg.io') all.push(...cnpgSecrets(resource));
+    else if (resource.kind === 'Cluster' && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
+    else if (written.has(resource.kind)) {
+      const data = fromController(resource);
+      if (data) push(written, resource.kind, data);
+    }
   }
   all.push(...generated(kustomize));
   for (const secret of external) {
@@ -100,13 +152,12 @@ export function buildConfigDataIndex(resources: readonly Resource[], kustomize: 
       keysKnown: secret.keys !== undefined,
     });
   }
+  for (const list of written.values()) all.push(...list);
   const byName = new Map<string, ConfigData[]>();
-  for (const data of all) {
-    const key = `${data.kind}/${data.name}`;
-    byName.set(key, [...(byName.get(key) ?? []), data]);
-  }
+  for (const data of all) push(byName, `${data.kind}/${data.name}`, data);
   return {
     all,
+    named: (kind, name) => byName.get(`${kind}/${name}`) ?? [],
     find(kind, name, namespace) {
       const candidates = byName.get(`${kind}/${name}`) ?? [];
       if (namespace === undefined) return candidates[0];

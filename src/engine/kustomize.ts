@@ -1,9 +1,20 @@
 import path from 'node:path';
-import type { ImageOverride, KustomizeEntry, KustomizeIndex, KustomizeNode, Root, SourceFile } from '../model/workspace.js';
+import type { ImageOverride, KustomizeEntry, KustomizeIndex, KustomizeNode, Root, RootFiles, SourceFile } from '../model/workspace.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
+import { dirOf, push } from './collections.js';
 import { asRecord, asString } from './values.js';
 
-const REMOTE = /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/;
+/**
+ * Remote targets (reference §5.3): a URL with a scheme (`https://`, `ssh://`, `git://`, ...),
+ * an scp-like `git@host:org/repo`, the legacy go-getter form `github.com/org/repo/dir`, or
+ * anything with a `ref`/`version` query or a `//dir?query`.
+ */
+const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbucket\.org)\/)|[?&](?:ref|version)=|\/\/.*\?/i;
+
+/** True when a kustomization `resources`/`components`/`bases` entry is fetched from elsewhere, not read from the root. */
+export function isRemoteTarget(entry: string): boolean {
+  return REMOTE.test(entry);
+}
 
 /** Resolve `entry` against `dir` inside a root; `undefined` when it leaves the root. */
 export function resolveInRoot(dir: string, entry: string): string | undefined {
@@ -12,37 +23,8 @@ export function resolveInRoot(dir: string, entry: string): string | undefined {
   return joined === '.' ? '' : joined.replace(/\/$/, '');
 }
 
-interface RootFiles {
-  byPath: Map<string, SourceFile>;
-  dirs: Set<string>;
-}
-
-function indexRootFiles(files: readonly SourceFile[]): Map<Root, RootFiles> {
-  const byRoot = new Map<Root, RootFiles>();
-  for (const file of files) {
-    let entry = byRoot.get(file.root);
-    if (!entry) {
-      entry = { byPath: new Map(), dirs: new Set(['']) };
-      byRoot.set(file.root, entry);
-    }
-    entry.byPath.set(file.path, file);
-    let dir = path.posix.dirname(file.path);
-    while (dir !== '.' && !entry.dirs.has(dir)) {
-      entry.dirs.add(dir);
-      dir = path.posix.dirname(dir);
-    }
-  }
-  return byRoot;
-}
-
-function dirOf(file: SourceFile): string {
-  const dir = path.posix.dirname(file.path);
-  return dir === '.' ? '' : dir;
-}
-
 /** Build the kustomize inclusion graph of every `kustomization.yaml` in the workspace. */
-export function buildKustomizeIndex(files: readonly SourceFile[]): KustomizeIndex {
-  const rootFiles = indexRootFiles(files);
+export function buildKustomizeIndex(files: readonly SourceFile[], rootFiles: (root: Root) => RootFiles): KustomizeIndex {
   const nodes: KustomizeNode[] = [];
   const byDir = new Map<Root, Map<string, KustomizeNode>>();
   for (const file of files) {
@@ -52,7 +34,7 @@ export function buildKustomizeIndex(files: readonly SourceFile[]): KustomizeInde
     const node: KustomizeNode = {
       file,
       docIndex: 0,
-      dir: dirOf(file),
+      dir: dirOf(file.path),
       namespace: asString(value.namespace),
       entries: [],
       images: imageOverrides(file, value.images),
@@ -70,23 +52,23 @@ export function buildKustomizeIndex(files: readonly SourceFile[]): KustomizeInde
   const owners = new Map<SourceFile, KustomizeNode[]>();
   for (const node of nodes) {
     const value = asRecord(node.file.documents[0]?.value) ?? {};
-    const known = rootFiles.get(node.file.root) ?? { byPath: new Map(), dirs: new Set() };
+    const known = rootFiles(node.file.root);
     for (const field of ['resources', 'components'] as const) {
       const list = value[field];
       if (!Array.isArray(list)) continue;
       list.forEach((raw, index) => {
         if (typeof raw !== 'string') return;
         const entry: KustomizeEntry = { field, index, value: raw, target: undefined, kind: 'missing' };
-        if (REMOTE.test(raw)) {
+        if (isRemoteTarget(raw)) {
           entry.kind = 'remote';
         } else {
           const target = resolveInRoot(node.dir, raw);
           entry.target = target;
-          if (target !== undefined && known.byPath.has(target)) {
+          const included = target === undefined ? undefined : known.files.get(target);
+          if (included) {
             entry.kind = 'file';
-            const included = known.byPath.get(target) as SourceFile;
             node.files.push(included);
-            owners.set(included, [...(owners.get(included) ?? []), node]);
+            push(owners, included, node);
           } else if (target !== undefined && known.dirs.has(target)) {
             entry.kind = 'directory';
             const child = byDir.get(node.file.root)?.get(target);

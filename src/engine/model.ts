@@ -1,8 +1,9 @@
 import type { RunNote } from '../model/finding.js';
-import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, SourceFile } from '../model/workspace.js';
+import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
 import { applyFluxNamespaces, buildFluxGraph } from '../flux/index.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
+import { compareStrings, dirOf, push } from './collections.js';
 import { extractContainers } from './containers.js';
 import { buildConfigDataIndex } from './config-data.js';
 import { buildKustomizeIndex, kustomizeNamespace } from './kustomize.js';
@@ -57,6 +58,37 @@ function makeResource(file: SourceFile, docIndex: number): Resource | undefined 
   };
 }
 
+interface MutableRootFiles extends RootFiles {
+  files: Map<string, SourceFile>;
+  dirs: Set<string>;
+  filesIn: Map<string, SourceFile[]>;
+  dirsIn: Map<string, string[]>;
+}
+
+function emptyRootFiles(root: Root): MutableRootFiles {
+  return { root, files: new Map(), dirs: new Set(['']), filesIn: new Map(), dirsIn: new Map() };
+}
+
+/** Index every root's files by path and by folder, once. */
+function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): Map<Root, RootFiles> {
+  const byRoot = new Map<Root, MutableRootFiles>(roots.map((root) => [root, emptyRootFiles(root)]));
+  for (const file of files) {
+    let index = byRoot.get(file.root);
+    if (!index) byRoot.set(file.root, (index = emptyRootFiles(file.root)));
+    index.files.set(file.path, file);
+    push(index.filesIn, dirOf(file.path), file);
+    for (let dir = dirOf(file.path); dir !== '' && !index.dirs.has(dir); dir = dirOf(dir)) {
+      index.dirs.add(dir);
+      push(index.dirsIn, dirOf(dir), dir);
+    }
+  }
+  for (const index of byRoot.values()) {
+    for (const list of index.dirsIn.values()) list.sort(compareStrings);
+    for (const list of index.filesIn.values()) list.sort((a, b) => compareStrings(a.path, b.path));
+  }
+  return byRoot;
+}
+
 /** Rewrites resources' applied namespaces; run in order after kustomize's (e.g. Flux targetNamespace). */
 export type NamespacePass = (model: Model) => void;
 
@@ -70,7 +102,13 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     }
   }
 
-  const kustomize: KustomizeIndex = buildKustomizeIndex(files);
+  const rootFilesMap = indexRootFiles(roots, files);
+  const rootFiles = (root: Root): RootFiles => {
+    let index = rootFilesMap.get(root);
+    if (!index) rootFilesMap.set(root, (index = emptyRootFiles(root)));
+    return index;
+  };
+  const kustomize: KustomizeIndex = buildKustomizeIndex(files, rootFiles);
   for (const resource of resources) {
     const namespace = kustomizeNamespace(kustomize.chain(resource.file));
     if (namespace === undefined) continue;
@@ -79,16 +117,10 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   }
 
   const byKind = new Map<string, Resource[]>();
+  const byFile = new Map<SourceFile, Resource[]>();
   for (const resource of resources) {
-    const list = byKind.get(resource.kind);
-    if (list) list.push(resource);
-    else byKind.set(resource.kind, [resource]);
-  }
-  const filesByRoot = new Map<Root, Map<string, SourceFile>>();
-  for (const file of files) {
-    let map = filesByRoot.get(file.root);
-    if (!map) filesByRoot.set(file.root, (map = new Map()));
-    map.set(file.path, file);
+    push(byKind, resource.kind, resource);
+    push(byFile, resource.file, resource);
   }
   const noteMessages = new Set(notes.map((note) => note.message));
 
@@ -107,7 +139,10 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
           (namespace === undefined || resource.appliedNamespace === namespace) &&
           (group === undefined || resource.group === group),
       ),
-    fileAt: (root, path) => filesByRoot.get(root)?.get(path),
+    fileAt: (root, path) => rootFilesMap.get(root)?.files.get(path),
+    rootFiles,
+    resourcesIn: (file) => byFile.get(file) ?? [],
+    resourceAt: (file, docIndex) => byFile.get(file)?.find((resource) => resource.docIndex === docIndex),
     kustomize,
     get containers() {
       containers ??= extractContainers(resources, (resource) =>

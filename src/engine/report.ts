@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Finding, FindingResource, Level, Region, YamlPath } from '../model/finding.js';
 import type { Report, Rule } from '../model/rule.js';
 import type { SourceFile } from '../model/workspace.js';
+import { compareStrings } from './collections.js';
 import { firstLineOf, offsetsOfPath, regionOf, type Offsets } from '../yaml/position.js';
 
 /** Replace `{{name}}` placeholders; unknown placeholders are left visible so tests catch them. */
@@ -65,15 +66,11 @@ function fingerprint(ruleId: string, file: SourceFile, resource: FindingResource
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    compare(a.location.root, b.location.root) ||
-    compare(a.location.file, b.location.file) ||
+    compareStrings(a.location.root, b.location.root) ||
+    compareStrings(a.location.file, b.location.file) ||
     a.location.startLine - b.location.startLine ||
     a.location.startColumn - b.location.startColumn ||
-    compare(a.ruleId, b.ruleId) ||
-    compare(a.message, b.message)
+    compareStrings(a.ruleId, b.ruleId) ||
+    compareStrings(a.message, b.message)
   );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,7 +1,11 @@
 /** Wording shared by the Flux rules' messages. */
 import type { Resource } from '../model/workspace.js';
-import { qualified } from './graph.js';
 import type { FluxGraph, FluxKustomization } from './types.js';
+
+/** `namespace/name`, or the bare name when the namespace is unknown. */
+export function qualified(namespace: string | undefined, name: string): string {
+  return namespace === undefined ? name : `${namespace}/${name}`;
+}
 
 /** `Kind namespace/name`, or `Kind name` when the namespace is unknown. */
 export function describeObject(resource: Resource): string {

@@ -1,32 +1,20 @@
 import type { YamlPath } from '../model/finding.js';
-import type { KustomizeNode, Model, Resource, Root, SourceFile } from '../model/workspace.js';
+import type { KustomizeNode, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
+import { push } from '../engine/collections.js';
 import { asArray, asRecord, asString, getIn } from '../engine/values.js';
-import { collectDataSources } from './data.js';
+import { qualified } from './describe.js';
 import {
   GENERATED_SOURCE_KINDS, HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS, TERRAFORM_GROUP, groupOfKind,
 } from './kinds.js';
 import { linkGitRepository } from './repos.js';
-import {
-  buildTrees, fluxDir, generatedBuild, hasKustomizationFile, kustomizeBuild, sourceIgnoreMatcher, type Build, type RootTree,
-} from './tree.js';
+import { fluxDir, generatedBuild, hasKustomizationFile, kustomizeBuild, sourceIgnoreMatcher, type Build } from './tree.js';
 import type {
-  DataLookup, DataSource, FluxGraph, FluxHelmRelease, FluxKustomization, FluxPathConsumer, FluxRef, FluxSource, FluxTerraform, PathTarget, RepoLink,
+  DataLookup, FluxGraph, FluxHelmRelease, FluxKustomization, FluxPathConsumer, FluxRef, FluxSource, FluxTerraform, PathTarget, RepoLink,
 } from './types.js';
 
 /** Namespaces match when equal, or when either is unknown (an object without one, linted alone). */
 export function namespaceMatches(candidate: string | undefined, wanted: string | undefined): boolean {
   return candidate === undefined || wanted === undefined || candidate === wanted;
-}
-
-/** `namespace/name`, or the bare name when the namespace is unknown. */
-export function qualified(namespace: string | undefined, name: string): string {
-  return namespace === undefined ? name : `${namespace}/${name}`;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /**
@@ -62,12 +50,7 @@ function dependsOnRefs(resource: Resource): FluxRef[] {
 
 /** Build the graph from the model as it is now (namespaces included). */
 export function buildFluxGraph(model: Model): FluxGraph {
-  const trees = buildTrees(model.files);
-  const emptyTree = (root: Root): RootTree => ({ root, files: new Map(), dirs: new Set(['']), filesIn: new Map(), dirsIn: new Map(), sourceIgnores: [] });
-  const treeOf = (root: Root): RootTree => trees.get(root) ?? emptyTree(root);
-
-  const resourcesByFile = new Map<SourceFile, Resource[]>();
-  for (const resource of model.resources) push(resourcesByFile, resource.file, resource);
+  const treeOf = (root: Root): RootFiles => model.rootFiles(root);
 
   const named = (kind: string, name: string): Resource[] => {
     const group = groupOfKind(kind);
@@ -92,7 +75,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
   }
 
   const ignoreCache = new Map<string, (relative: string) => boolean>();
-  const ignoredFor = (tree: RootTree, source: FluxSource | undefined): ((relative: string) => boolean) => {
+  const ignoredFor = (tree: RootFiles, source: FluxSource | undefined): ((relative: string) => boolean) => {
     const key = `${tree.root.dir}\0${source ? `${source.resource.file.absPath}#${source.resource.docIndex}` : ''}`;
     let matcher = ignoreCache.get(key);
     if (!matcher) ignoreCache.set(key, (matcher = sourceIgnoreMatcher(tree, source?.kind === 'GitRepository' ? source.resource : undefined)));
@@ -152,7 +135,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
     entry.files = build.files;
     entry.repeats = build.repeats;
     entry.scanned = build.scanned;
-    entry.resources = build.files.flatMap((file) => resourcesByFile.get(file) ?? []);
+    entry.resources = build.files.flatMap((file) => model.resourcesIn(file));
     return entry;
   });
 
@@ -190,15 +173,6 @@ export function buildFluxGraph(model: Model): FluxGraph {
   // whose source or path does not resolve applies nothing (and is reported for that).
   const opaque = kustomizations.filter((k) => !k.known && (k.link.status === 'unlinked' || k.link.status === 'external'));
 
-  let dataIndex: Map<string, DataSource[]> | undefined;
-  const dataIndexOf = (): Map<string, DataSource[]> => {
-    if (!dataIndex) {
-      dataIndex = new Map();
-      for (const data of collectDataSources(model)) push(dataIndex, `${data.kind}/${data.name}`, data);
-    }
-    return dataIndex;
-  };
-
   const buildCache = new Map<KustomizeNode, Build>();
   const graph: FluxGraph = {
     sources,
@@ -212,7 +186,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
     resolve,
     named,
     data(kind, name, namespace): DataLookup {
-      const all = dataIndexOf().get(`${kind}/${name}`) ?? [];
+      const all = model.configData.named(kind, name);
       const matches = all.filter((data) => namespaceMatches(data.namespace, namespace));
       return { matches, elsewhere: all.filter((data) => !matches.includes(data)) };
     },

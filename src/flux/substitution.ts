@@ -4,9 +4,9 @@
  * sit in the objects it applies.
  */
 import type { YamlPath } from '../model/finding.js';
-import type { Resource } from '../model/workspace.js';
+import type { ConfigData, Resource } from '../model/workspace.js';
 import { asArray, asRecord, asScalarString, asString, getIn } from '../engine/values.js';
-import type { DataSource, FluxGraph, FluxKustomization } from './types.js';
+import type { FluxGraph, FluxKustomization } from './types.js';
 
 /** Variable names Flux accepts: `^[_[:alpha:]][_[:alpha:][:digit:]]*$`. */
 export const VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
@@ -109,7 +109,7 @@ export interface SubstituteSource {
   name: string;
   optional: boolean;
   /** The object found in the Kustomization's namespace, if any. */
-  data: DataSource | undefined;
+  data: ConfigData | undefined;
 }
 
 export interface Variables {

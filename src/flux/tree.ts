@@ -1,61 +1,11 @@
-/** Folder indexes of the roots and the two ways Flux turns a path into a set of files (§2.3). */
-import { readFileSync } from 'node:fs';
+/** The two ways Flux turns a path into a set of files (§2.3), over the model's per-root file index. */
 import path from 'node:path';
 import ignore from 'ignore';
-import type { KustomizeIndex, KustomizeNode, Resource, Root, SourceFile } from '../model/workspace.js';
+import type { KustomizeIndex, KustomizeNode, Resource, RootFiles, SourceFile } from '../model/workspace.js';
+import { dirOf } from '../engine/collections.js';
 import { asString, getIn } from '../engine/values.js';
-import { isKustomizationFile } from '../workspace/source-file.js';
+import { isSourceIgnoreFile, kustomizationIn } from '../workspace/source-file.js';
 import type { RepeatedInclusion } from './types.js';
-
-export interface RootTree {
-  root: Root;
-  files: Map<string, SourceFile>;
-  /** Every folder that holds a file, `''` being the root. */
-  dirs: Set<string>;
-  /** Files directly in a folder, in path order. */
-  filesIn: Map<string, SourceFile[]>;
-  /** Folders directly in a folder, in path order. */
-  dirsIn: Map<string, string[]>;
-  /** `.sourceignore` files (reference §1.2). */
-  sourceIgnores: SourceFile[];
-}
-
-export function dirOf(filePath: string): string {
-  const dir = path.posix.dirname(filePath);
-  return dir === '.' ? '' : dir;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-/** Index every root's files by folder, once. */
-export function buildTrees(files: readonly SourceFile[]): Map<Root, RootTree> {
-  const trees = new Map<Root, RootTree>();
-  for (const file of files) {
-    let tree = trees.get(file.root);
-    if (!tree) {
-      tree = { root: file.root, files: new Map(), dirs: new Set(['']), filesIn: new Map(), dirsIn: new Map(), sourceIgnores: [] };
-      trees.set(file.root, tree);
-    }
-    tree.files.set(file.path, file);
-    push(tree.filesIn, dirOf(file.path), file);
-    if (file.path === '.sourceignore' || file.path.endsWith('/.sourceignore')) tree.sourceIgnores.push(file);
-    let dir = dirOf(file.path);
-    while (dir !== '' && !tree.dirs.has(dir)) {
-      tree.dirs.add(dir);
-      push(tree.dirsIn, dirOf(dir), dir);
-      dir = dirOf(dir);
-    }
-  }
-  for (const tree of trees.values()) {
-    for (const list of tree.dirsIn.values()) list.sort();
-    for (const list of tree.filesIn.values()) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  }
-  return trees;
-}
 
 /**
  * Normalise a Flux `spec.path` to a root-relative folder. Flux joins it securely under the
@@ -76,7 +26,7 @@ export interface Build {
 }
 
 /** Files a `kustomize build` of `start` reads objects from, and entries that repeat an inclusion. */
-export function kustomizeBuild(start: KustomizeNode, kustomize: KustomizeIndex, tree: RootTree, into: Build = { files: [], repeats: [], scanned: [] }, seen = new Set<SourceFile | KustomizeNode>()): Build {
+export function kustomizeBuild(start: KustomizeNode, kustomize: KustomizeIndex, tree: RootFiles, into: Build = { files: [], repeats: [], scanned: [] }, seen = new Set<SourceFile | KustomizeNode>()): Build {
   seen.add(start);
   const visit = (node: KustomizeNode): void => {
     for (const entry of node.entries) {
@@ -110,7 +60,7 @@ export function kustomizeBuild(start: KustomizeNode, kustomize: KustomizeIndex, 
  * below it that the source's ignore rules keep; a sub-folder with its own kustomization file
  * is included as a whole and not descended into.
  */
-export function generatedBuild(dir: string, kustomize: KustomizeIndex, tree: RootTree, ignored: (relative: string) => boolean): Build {
+export function generatedBuild(dir: string, kustomize: KustomizeIndex, tree: RootFiles, ignored: (relative: string) => boolean): Build {
   const build: Build = { files: [], repeats: [], scanned: [] };
   const seen = new Set<SourceFile | KustomizeNode>();
   const walk = (current: string): void => {
@@ -144,16 +94,13 @@ const DEFAULT_PATTERNS = [
   '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
 ];
 
-function readPatterns(file: SourceFile): string[] | undefined {
-  let text = file.text;
-  if (text === undefined) {
-    try {
-      text = readFileSync(file.absPath, 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
-  return patternLines(text);
+const sourceIgnoreFiles = new WeakMap<RootFiles, SourceFile[]>();
+
+/** The `.sourceignore` files of a root, found once per model. */
+function sourceIgnoresIn(tree: RootFiles): SourceFile[] {
+  let found = sourceIgnoreFiles.get(tree);
+  if (!found) sourceIgnoreFiles.set(tree, (found = [...tree.files.values()].filter((file) => isSourceIgnoreFile(file.path))));
+  return found;
 }
 
 function patternLines(text: string): string[] {
@@ -166,13 +113,14 @@ function patternLines(text: string): string[] {
  * `.sourceignore` anywhere), in which case only the user patterns are added. A `.sourceignore`
  * whose content cannot be read counts as user patterns that are not known.
  */
-export function sourceIgnoreMatcher(tree: RootTree, gitRepository: Resource | undefined): (relative: string) => boolean {
+export function sourceIgnoreMatcher(tree: RootFiles, gitRepository: Resource | undefined): (relative: string) => boolean {
   const specIgnore = gitRepository ? asString(getIn(gitRepository.value, ['spec', 'ignore'])) : undefined;
   const specPatterns = specIgnore === undefined ? [] : patternLines(specIgnore);
   const nested: Array<{ base: string; matches: (relative: string) => boolean }> = [];
   let userPatterns = specPatterns.length > 0;
-  for (const file of tree.sourceIgnores) {
-    const patterns = readPatterns(file);
+  for (const file of sourceIgnoresIn(tree)) {
+    // The workspace reads `.sourceignore` text like YAML (disk, git index or editor buffer).
+    const patterns = file.text === undefined ? undefined : patternLines(file.text);
     if (patterns === undefined || patterns.length > 0) userPatterns = true;
     if (!patterns || patterns.length === 0) continue;
     const base = dirOf(file.path);
@@ -184,6 +132,6 @@ export function sourceIgnoreMatcher(tree: RootTree, gitRepository: Resource | un
 }
 
 /** True when a folder has a kustomization file (Flux then uses it as is). */
-export function hasKustomizationFile(tree: RootTree, dir: string): boolean {
-  return (tree.filesIn.get(dir) ?? []).some((file) => isKustomizationFile(file.path));
+export function hasKustomizationFile(tree: RootFiles, dir: string): boolean {
+  return kustomizationIn(tree.filesIn.get(dir) ?? []) !== undefined;
 }

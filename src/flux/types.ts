@@ -114,29 +114,12 @@ export interface FluxHelmRelease {
   dependsOn: FluxRef[];
 }
 
-/**
- * A Secret or ConfigMap the cluster will have: from `model.configData` (manifests incl. SOPS,
- * CloudNativePG, kustomize generators, config `externalSecrets`) or written by a controller
- * from another object (tofu-controller outputs, SealedSecret, ExternalSecret, cert-manager).
- */
-export interface DataSource {
-  kind: 'Secret' | 'ConfigMap';
-  name: string;
-  namespace: string | undefined;
-  keys: ReadonlySet<string>;
-  keysKnown: boolean;
-  origin: ConfigData['origin'] | 'controller';
-  /** The manifest, the Cluster, or the object a controller turns into this Secret. */
-  resource: Resource | undefined;
-  encrypted: boolean;
-}
-
-/** Candidates for a Secret/ConfigMap reference. */
+/** Candidates for a Secret/ConfigMap reference, from `model.configData` (the one index of them). */
 export interface DataLookup {
   /** Objects with that kind and name whose namespace matches (or is unknown). */
-  matches: DataSource[];
+  matches: ConfigData[];
   /** Objects with that kind and name in other namespaces. */
-  elsewhere: DataSource[];
+  elsewhere: ConfigData[];
 }
 
 export interface FluxGraph {

@@ -156,16 +156,24 @@ export interface Container {
   envFrom: EnvSource[];
 }
 
-/** A Secret or ConfigMap the cluster will have, with the key names visible in git. */
+/**
+ * A Secret or ConfigMap the cluster will have, with the key names visible in git: from a
+ * manifest (SOPS included), a CloudNativePG Cluster, a kustomize generator, config
+ * `externalSecrets`, or a controller that writes it from another object (tofu-controller
+ * `writeOutputsToSecret`, SealedSecret, ExternalSecret, cert-manager Certificate).
+ */
 export interface ConfigData {
   kind: 'Secret' | 'ConfigMap';
   name: string;
   namespace: string | undefined;
   keys: ReadonlySet<string>;
-  origin: 'manifest' | 'cnpg' | 'external' | 'generator';
-  /** False when the key names cannot be known (an external Secret without `keys`, an env file). */
+  origin: 'manifest' | 'cnpg' | 'external' | 'generator' | 'controller';
+  /**
+   * False when the key names cannot be known (an external Secret without `keys`, an env file,
+   * an ExternalSecret with `dataFrom` or a template, a Terraform without listed outputs).
+   */
   keysKnown: boolean;
-  /** The manifest, or for `cnpg` the Cluster, or for `generator` the kustomization. */
+  /** The manifest, for `cnpg` the Cluster, for `controller` the object the controller turns into it; none for `generator` and `external`. */
   resource?: Resource;
   encrypted: boolean;
 }
@@ -209,7 +217,23 @@ export interface KustomizeIndex {
 
 export interface ConfigDataIndex {
   all: ConfigData[];
+  /** Every object with this kind and name, in any namespace, in the order of `all`. */
+  named(kind: 'Secret' | 'ConfigMap', name: string): readonly ConfigData[];
+  /** The object in this namespace (an external Secret without namespace matches any; any namespace when `undefined`). */
   find(kind: 'Secret' | 'ConfigMap', name: string, namespace: string | undefined): ConfigData | undefined;
+}
+
+/** The files of one root, indexed by path and by folder. Built once per run, with the model. */
+export interface RootFiles {
+  root: Root;
+  /** Files by root-relative path. */
+  files: ReadonlyMap<string, SourceFile>;
+  /** Every folder that holds a file (directly or below), `''` being the root. */
+  dirs: ReadonlySet<string>;
+  /** Files directly in a folder, in path order. */
+  filesIn: ReadonlyMap<string, readonly SourceFile[]>;
+  /** Folders directly in a folder, in path order. */
+  dirsIn: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Everything rules can read. Built once per run; read-only. */
@@ -222,6 +246,12 @@ export interface Model {
   /** Resources with this kind and name, in this applied namespace when given. */
   find(ref: { kind: string; name: string; namespace?: string; group?: string }): Resource[];
   fileAt(root: Root, path: string): SourceFile | undefined;
+  /** The files of a root by path and by folder. */
+  rootFiles(root: Root): RootFiles;
+  /** Resources made from a file's documents, in document order. Indexed once. */
+  resourcesIn(file: SourceFile): Resource[];
+  /** The resource made from one document of a file, if it is one. */
+  resourceAt(file: SourceFile, docIndex: number): Resource | undefined;
   readonly kustomize: KustomizeIndex;
   readonly containers: Container[];
   readonly configData: ConfigDataIndex;

@@ -8,7 +8,7 @@ import type { Root, SourceFile } from '../model/workspace.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
 import { readGitFiles } from './git.js';
-import { loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
+import { isSourceIgnoreFile, loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
 
 /** A root whose files are given in memory (tests, docs examples, editors). */
 export interface MemoryRoot {
@@ -66,9 +66,9 @@ export function rootName(dir: string, explicit?: string): string {
   return explicit ?? path.basename(dir);
 }
 
-/** Whether a file's content is read: YAML, JSON and kustomization files. */
+/** Whether a file's content is read: YAML, JSON, kustomization and `.sourceignore` files. */
 export function needsContent(relativePath: string): boolean {
-  return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith('Kustomization');
+  return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith('Kustomization') || isSourceIgnoreFile(relativePath);
 }
 
 /** Read a disk root: its files (honouring ignores), git tracking, contents. */

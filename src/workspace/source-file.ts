@@ -5,24 +5,43 @@ import { lineCounterOf, parseYamlText } from '../yaml/parse.js';
 /** Files larger than this are not parsed (generated bundles, dumps); a note says so. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+/** File names kustomize looks for in a folder, in the order it prefers them. */
+export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+function baseName(relativePath: string): string {
+  return relativePath.slice(relativePath.lastIndexOf('/') + 1);
+}
 
 export function formatOf(relativePath: string): FileFormat {
-  const base = relativePath.slice(relativePath.lastIndexOf('/') + 1);
-  if (/\.ya?ml$/i.test(base) || KUSTOMIZATION_NAMES.has(base)) return 'yaml';
+  const base = baseName(relativePath);
+  if (/\.ya?ml$/i.test(base) || KUSTOMIZATION_FILE_NAMES.includes(base)) return 'yaml';
   if (/\.json$/i.test(base)) return 'json';
   return 'other';
 }
 
 export function isKustomizationFile(relativePath: string): boolean {
-  return KUSTOMIZATION_NAMES.has(relativePath.slice(relativePath.lastIndexOf('/') + 1));
+  return KUSTOMIZATION_FILE_NAMES.includes(baseName(relativePath));
+}
+
+/** The kustomization file among the files directly in one folder (kustomize's preferred name first), if any. */
+export function kustomizationIn(dirFiles: readonly SourceFile[]): SourceFile | undefined {
+  for (const name of KUSTOMIZATION_FILE_NAMES) {
+    const found = dirFiles.find((file) => baseName(file.path) === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A Flux `.sourceignore` file (reference §1.2): not YAML, but its text is read like a manifest's. */
+export function isSourceIgnoreFile(relativePath: string): boolean {
+  return baseName(relativePath) === '.sourceignore';
 }
 
 export type LoadOutcome = { file: SourceFile; skipped?: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Turn raw content into a SourceFile; YAML and JSON are parsed once, here. */
+/** Turn raw content into a SourceFile; YAML and JSON are parsed once, here; `.sourceignore` keeps its text. */
 export function loadSourceFile(root: Root, relativePath: string, absPath: string, content: Uint8Array | string | undefined): LoadOutcome {
   const format = formatOf(relativePath);
   let lineCounter: LineCounter | undefined;
@@ -41,11 +60,12 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
     reported: true,
     problems: [],
   };
-  if (format === 'other' || content === undefined) return { file };
-  const skipped = decode(content);
-  if (typeof skipped === 'object') return { file, skipped: skipped.reason };
-  file.text = skipped;
-  const parsed = parseYamlText(skipped);
+  if (content === undefined || (format === 'other' && !isSourceIgnoreFile(relativePath))) return { file };
+  const decoded = decode(content);
+  if (typeof decoded === 'object') return { file, skipped: decoded.reason };
+  file.text = decoded;
+  if (format === 'other') return { file };
+  const parsed = parseYamlText(decoded);
   file.documents = parsed.documents;
   file.problems = parsed.problems;
   return { file };

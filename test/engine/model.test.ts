@@ -60,6 +60,34 @@ describe('kustomize trees', () => {
   });
 });
 
+describe('indexes by file and by folder', () => {
+  const model = modelOf({
+    repo: {
+      'deploy/kustomization.yaml': 'resources:\n  - app.yaml\n',
+      'deploy/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nnot: a resource\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
+      'deploy/nested/deep/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+      'README.md': '# repo\n',
+    },
+  });
+  const root = model.roots[0]!;
+
+  it('gives the resources of a file and of one document', () => {
+    const app = model.fileAt(root, 'deploy/app.yaml')!;
+    expect(model.resourcesIn(app).map((resource) => [resource.docIndex, resource.name])).toEqual([[0, 'a'], [2, 'c']]);
+    expect(model.resourceAt(app, 2)?.name).toBe('c');
+    expect(model.resourceAt(app, 1)).toBeUndefined();
+    expect(model.resourcesIn(model.fileAt(root, 'deploy/kustomization.yaml')!)).toEqual([]);
+  });
+
+  it('indexes each root once by path and folder', () => {
+    const index = model.rootFiles(root);
+    expect([...index.dirs].sort()).toEqual(['', 'deploy', 'deploy/nested', 'deploy/nested/deep']);
+    expect(index.filesIn.get('deploy')?.map((file) => file.path)).toEqual(['deploy/app.yaml', 'deploy/kustomization.yaml']);
+    expect(index.dirsIn.get('deploy')).toEqual(['deploy/nested']);
+    expect(index.files.get('README.md')).toBe(model.fileAt(root, 'README.md'));
+  });
+});
+
 describe('containers', () => {
   it('finds containers and init containers of every workload kind', () => {
     const model = modelOf({

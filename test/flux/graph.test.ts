@@ -107,6 +107,24 @@ describe('objects a Kustomization applies', () => {
     expect(model.flux.kustomizations[0]?.files.map((file) => file.path)).toEqual(['apps/.sops.yaml', 'apps/a.yaml']);
   });
 
+  it('reads .sourceignore files from the workspace (here in memory), not from disk', async () => {
+    const { model } = await fluxModel({
+      repo: {
+        'clusters/flux-system.yaml': GIT_REPOSITORY('flux-system', 'flux-system', 'ssh://git@github.com/acme/repo') + '---\n' + KUSTOMIZATION('flux-system', 'flux-system', 'flux-system', './apps'),
+        '.sourceignore': '# drafts are not deployed\napps/drafts/\n',
+        'apps/.sourceignore': 'local-*.yaml\n',
+        'apps/a.yaml': CONFIG_MAP('a'),
+        'apps/local-test.yaml': CONFIG_MAP('local'),
+        'apps/drafts/b.yaml': CONFIG_MAP('b'),
+        'apps/.sops.yaml': 'creation_rules: []\n',
+      },
+    });
+    const sourceIgnore = model.fileAt(model.roots[0]!, '.sourceignore');
+    expect([sourceIgnore?.format, sourceIgnore?.text, sourceIgnore?.documents]).toEqual(['other', '# drafts are not deployed\napps/drafts/\n', []]);
+    // User patterns replace the default exclusions, so .sops.yaml is applied.
+    expect(model.flux.kustomizations[0]?.files.map((file) => file.path)).toEqual(['apps/.sops.yaml', 'apps/a.yaml']);
+  });
+
   it('knows nothing about a repository that is not linted, and says so once', async () => {
     const { model } = await fluxModel({
       'h-kube': { 'apps.yaml': GIT_REPOSITORY('lotus-lake', 'flux-system', 'https://github.com/matta-kelly/lotus-lake') + '---\n' + KUSTOMIZATION('apps', 'flux-system', 'lotus-lake', './deploy') },

@@ -53,6 +53,22 @@ new RuleTester().run(rule, {
         'components/monitoring/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n',
       },
     },
+    {
+      // Fix: bases had a regex of their own and reported gitlab.com/, bitbucket.org/ and `?version=` remotes as missing.
+      name: 'remote resources and bases in every form of reference §5.3 are not checked',
+      files: {
+        'deploy/kustomization.yaml': yaml`
+          resources:
+            - git@github.com:acme/shared.git//deploy?ref=v1.2.0
+            - gitlab.com/acme/shared/deploy
+          bases:
+            - git@github.com:acme/base.git//deploy?ref=v1.2.0
+            - ssh://git@github.com/acme/base.git//deploy?ref=v1.2.0
+            - bitbucket.org/acme/base/deploy
+            - example.com/acme/base//deploy?version=v1
+        `,
+      },
+    },
   ],
   invalid: [
     {

@@ -51,6 +51,38 @@ const TERRAFORM_VARS = yaml`
     version: 3.9.0
 `;
 
+
+/** A Deployment loading Secret api-db with envFrom, and the ExternalSecret that writes api-db with one key. */
+const EXTERNAL_SECRET_WORKLOAD = (secretKey: string): string => yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: api
+  spec:
+    template:
+      spec:
+        containers:
+          - name: api
+            image: ghcr.io/acme/api:1.0.0
+            envFrom:
+              - secretRef:
+                  name: api-db
+  ---
+  apiVersion: external-secrets.io/v1
+  kind: ExternalSecret
+  metadata:
+    name: api-db
+  spec:
+    secretStoreRef:
+      kind: ClusterSecretStore
+      name: vault
+    target:
+      name: api-db
+    data:
+      - secretKey: ${secretKey}
+        remoteRef:
+          key: api/db
+`;
 const API_DEPLOYMENT_CONFIG = yaml`
   rules:
     required-env:
@@ -528,6 +560,19 @@ new RuleTester().run(rule, {
         },
       ],
     },
+    {
+      // Fix: model.configData now holds the Secrets controllers write, as the Flux graph's lookup does.
+      name: 'a Secret an ExternalSecret writes is checked by its keys, as secret-ref-exists sees it',
+      options: { workloads: [{ kind: 'Deployment', name: 'api', env: [{ name: 'DB_PASSWORD', secret: 'api-db' }] }] },
+      files: { 'apps/api.yaml': EXTERNAL_SECRET_WORKLOAD('DB_USER') },
+      errors: [
+        {
+          messageId: 'missingFromSecret',
+          data: { container: 'api', workload: 'Deployment api', variable: 'DB_PASSWORD', secret: 'api-db' },
+          file: 'apps/api.yaml', line: 9, column: 11, endLine: 9, endColumn: 20,
+        },
+      ],
+    },
   ],
 });
 
@@ -564,5 +609,16 @@ describe('required-env notes', () => {
       'required-env: no Deployment missing in the linted roots; its required variables were not checked.',
       'required-env: DB_PASSWORD of container api (Deployment api) may come from Secret api-database, which is not in the linted roots; not checked.',
     ]);
+  });
+});
+
+describe('required-env and controller-written Secrets', () => {
+  it('takes a key of a Secret an ExternalSecret writes as provided, without a note', async () => {
+    const result = await lintExample(rule, {
+      options: { workloads: [{ kind: 'Deployment', name: 'api', env: [{ name: 'DB_PASSWORD', secret: 'api-db' }] }] },
+      files: { 'apps/api.yaml': EXTERNAL_SECRET_WORKLOAD('DB_PASSWORD') },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toEqual([]);
   });
 });
