@@ -2,8 +2,8 @@ import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { Resource, SourceFile } from '../src/model/workspace.js';
 import { readSopsConfig, type CreationRule } from '../src/sops/config.js';
 import { findSopsConfig, matchCreationRule, pathFromConfig } from '../src/sops/config-lookup.js';
-import { analyzeDocument } from '../src/sops/document.js';
-import { isSopsEncrypted, sopsMetadata, type SopsMetadata } from '../src/sops/metadata.js';
+import { isSopsEncryptedAt, sopsMetadataAt, valuesAt } from '../src/sops/facts.js';
+import type { SopsMetadata } from '../src/sops/metadata.js';
 import { describeRecipient, recipientKey } from '../src/sops/recipients.js';
 import { describeSelection } from '../src/sops/selection.js';
 import { isSecret, resourceAt } from '../src/sops/targets.js';
@@ -74,7 +74,7 @@ export default defineRule({
   check(ctx) {
     for (const file of ctx.model.files) {
       if (!file.reported || file.text === undefined) continue;
-      const encrypted = file.documents.findIndex((parsed) => isSopsEncrypted(parsed.doc));
+      const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
       const secrets = encrypted === -1 ? plainSecrets(ctx, file) : [];
       if (encrypted === -1 && secrets.length === 0) continue;
       const configFile = findSopsConfig(ctx.model, file);
@@ -88,8 +88,7 @@ export default defineRule({
         for (const { resource, field } of secrets) ctx.report({ resource, path: [field], key: true, messageId: 'noRule', data });
         continue;
       }
-      const doc = file.documents[encrypted]?.doc;
-      const meta = doc && sopsMetadata(doc);
+      const meta = sopsMetadataAt(file, encrypted);
       if (meta) compare(ctx, file, encrypted, meta, match.rule, data);
     }
   },
@@ -98,10 +97,10 @@ export default defineRule({
 /** Plaintext Secrets with values: `sops-secret-encrypted` wants them encrypted, so a rule must cover them. */
 function plainSecrets(ctx: Context, file: SourceFile): Array<{ resource: Resource; field: string }> {
   const out: Array<{ resource: Resource; field: string }> = [];
-  file.documents.forEach((parsed, docIndex) => {
+  file.documents.forEach((_parsed, docIndex) => {
     const resource = resourceAt(ctx.model, file, docIndex);
     if (!isSecret(resource)) return;
-    const field = analyzeDocument(parsed.doc).values.find(
+    const field = valuesAt(file, docIndex).find(
       (value) => value.state === 'plain' && (value.keys[0] === 'data' || value.keys[0] === 'stringData'),
     )?.keys[0];
     if (field) out.push({ resource, field });

@@ -1,8 +1,9 @@
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { SourceFile } from '../src/model/workspace.js';
-import { describePath, pairOf } from '../src/sops/ast.js';
-import { analyzeDocument, documentComments, type ValueInfo } from '../src/sops/document.js';
-import { hasSopsKey, sopsMetadata, type MetadataIssueCode, type SopsMetadata } from '../src/sops/metadata.js';
+import { describePath } from '../src/sops/ast.js';
+import { documentComments, type ValueFact } from '../src/sops/document.js';
+import { duplicatesAt, hasSopsKeyAt, hasTopLevelKeyAt, mayHaveEncryptedComments, sopsMetadataAt, valuesAt } from '../src/sops/facts.js';
+import type { MetadataIssueCode, SopsMetadata } from '../src/sops/metadata.js';
 import { describeSelection, isCommentSelection, mustEncrypt, type Selection } from '../src/sops/selection.js';
 import { documentTarget } from '../src/sops/targets.js';
 
@@ -116,12 +117,12 @@ export default defineRule({
     for (const file of ctx.model.files) {
       if (!file.reported || file.text === undefined || file.documents.length === 0) continue;
       let first: SopsMetadata | undefined;
-      file.documents.forEach((parsed, docIndex) => {
-        if (!hasSopsKey(parsed.doc)) {
+      file.documents.forEach((_parsed, docIndex) => {
+        if (!hasSopsKeyAt(file, docIndex)) {
           if (file.text?.includes('ENC[')) checkMissingMetadata(ctx, file, docIndex);
           return;
         }
-        const meta = sopsMetadata(parsed.doc) as SopsMetadata;
+        const meta = sopsMetadataAt(file, docIndex) as SopsMetadata;
         checkDocument(ctx, file, docIndex, meta);
         if (!first) first = meta;
         else if (first.mac !== meta.mac || first.lastModified !== meta.lastModified) {
@@ -133,18 +134,16 @@ export default defineRule({
 });
 
 function checkDocument(ctx: Context, file: SourceFile, docIndex: number, meta: SopsMetadata): void {
-  const doc = file.documents[docIndex]?.doc;
-  if (!doc) return;
+  if (!file.documents[docIndex]) return;
   const target = documentTarget(ctx.model, file, docIndex);
   for (const issue of meta.issues) {
     ctx.report({ ...target, path: issue.path, key: issue.key ?? false, messageId: METADATA_MESSAGES[issue.code], data: issue.data });
   }
-  const analysis = analyzeDocument(doc);
-  for (const duplicate of analysis.duplicates) {
+  for (const duplicate of duplicatesAt(file, docIndex)) {
     ctx.report({ file, offsets: duplicate.range, messageId: 'duplicateKey', data: { key: describePath([...duplicate.mapPath, duplicate.key]) } });
   }
-  const manifest = pairOf(doc.contents, 'apiVersion') !== undefined && pairOf(doc.contents, 'kind') !== undefined;
-  for (const value of analysis.values) {
+  const manifest = hasTopLevelKeyAt(file, docIndex, 'apiVersion') && hasTopLevelKeyAt(file, docIndex, 'kind');
+  for (const value of valuesAt(file, docIndex)) {
     const key = describePath(value.path);
     if (value.state === 'malformed') {
       ctx.report({ ...target, path: value.path, messageId: 'malformedValue', data: { key, problem: value.problem ?? '' } });
@@ -159,6 +158,8 @@ function checkDocument(ctx: Context, file: SourceFile, docIndex: number, meta: S
       });
     }
   }
+  // Only a comment written `#ENC[` can be a malformed encrypted one.
+  if (!mayHaveEncryptedComments(file)) return;
   for (const comment of documentComments(file.text as string, file.documents.map((d) => d.doc), docIndex)) {
     if (comment.state !== 'malformed') continue;
     ctx.report({ file, offsets: comment.range, messageId: 'malformedComment', data: { problem: comment.problem ?? '' } });
@@ -166,14 +167,13 @@ function checkDocument(ctx: Context, file: SourceFile, docIndex: number, meta: S
 }
 
 /** The comment modes depend on comments this check does not relate to values; they are skipped. */
-function notSelected(selection: Selection, value: ValueInfo): boolean {
+function notSelected(selection: Selection, value: ValueFact): boolean {
   return !isCommentSelection(selection) && !mustEncrypt(selection, value.keys);
 }
 
 function checkMissingMetadata(ctx: Context, file: SourceFile, docIndex: number): void {
-  const doc = file.documents[docIndex]?.doc;
-  if (!doc) return;
-  const first = analyzeDocument(doc).values.find((value) => value.state === 'encrypted' || value.state === 'malformed');
+  if (!file.documents[docIndex]) return;
+  const first = valuesAt(file, docIndex).find((value) => value.state === 'encrypted' || value.state === 'malformed');
   if (!first) return;
   ctx.report({ ...documentTarget(ctx.model, file, docIndex), path: first.path, messageId: 'missingMetadata' });
 }

@@ -2,8 +2,8 @@ import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { SourceFile } from '../src/model/workspace.js';
 import { describePath } from '../src/sops/ast.js';
 import { coveringCreationRule } from '../src/sops/config-lookup.js';
-import { analyzeDocument, documentComments, precedingComments } from '../src/sops/document.js';
-import { isSopsEncrypted, sopsMetadata } from '../src/sops/metadata.js';
+import { analyzeDocument, documentComments, precedingComments, type ValueFact, type ValueInfo } from '../src/sops/document.js';
+import { isSopsEncryptedAt, mayHaveComments, sopsMetadataAt, valuesAt } from '../src/sops/facts.js';
 import { describeSelection, isCommentSelection, mustEncrypt } from '../src/sops/selection.js';
 import { documentTarget, isSecret, resourceAt } from '../src/sops/targets.js';
 import { isKustomizationFile } from '../src/workspace/source-file.js';
@@ -95,8 +95,8 @@ export default defineRule({
       // Looked up once per file, and only when a plaintext non-resource document needs it.
       let covering: Covering | null | undefined;
       const coveringRule = (): Covering | null => (covering ??= coveringCreationRule(ctx.model, file) ?? null);
-      file.documents.forEach((parsed, docIndex) => {
-        if (isSopsEncrypted(parsed.doc)) checkEncrypted(ctx, file, docIndex);
+      file.documents.forEach((_parsed, docIndex) => {
+        if (isSopsEncryptedAt(file, docIndex)) checkEncrypted(ctx, file, docIndex);
         else checkPlain(ctx, file, docIndex, coveringRule);
       });
     }
@@ -104,19 +104,18 @@ export default defineRule({
 });
 
 function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void {
-  const doc = file.documents[docIndex]?.doc;
-  const selection = doc && sopsMetadata(doc)?.selection;
+  const parsed = file.documents[docIndex];
+  const selection = parsed && sopsMetadataAt(file, docIndex)?.selection;
   // Without a usable selection nothing can be said about what should be encrypted; the
   // metadata rule reports why.
-  if (!doc || !selection) return;
-  const text = file.text as string;
-  const docs = file.documents.map((d) => d.doc);
+  if (!parsed || !selection) return;
   const resource = resourceAt(ctx.model, file, docIndex);
   const target = documentTarget(ctx.model, file, docIndex);
   const secret = isSecret(resource);
-  for (const value of analyzeDocument(doc).values) {
+  const byComments = isCommentSelection(selection);
+  for (const value of selectionValues(file, docIndex, byComments)) {
     if (value.state !== 'plain') continue;
-    const comments = isCommentSelection(selection) ? precedingComments(text, docs, docIndex, value) : [];
+    const comments = precedingCommentsOf(file, docIndex, value, byComments);
     const key = describePath(value.path);
     if (mustEncrypt(selection, value.keys, comments)) {
       ctx.report({ ...target, path: value.path, messageId: 'plaintextValue', data: { key } });
@@ -129,8 +128,8 @@ function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void 
       });
     }
   }
-  if (isCommentSelection(selection)) return;
-  for (const comment of documentComments(text, docs, docIndex)) {
+  if (byComments || !mayHaveComments(file)) return;
+  for (const comment of documentComments(file.text as string, file.documents.map((d) => d.doc), docIndex)) {
     if (comment.state !== 'plain' || comment.directive || !mustEncrypt(selection, comment.keys)) continue;
     const where = comment.keys.length > 0 ? `under \`${comment.keys.join('.')}\`` : 'at the top level';
     ctx.report({ file, offsets: comment.range, messageId: 'plaintextComment', data: { where } });
@@ -138,11 +137,10 @@ function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void 
 }
 
 function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRule: () => Covering | null): void {
-  const doc = file.documents[docIndex]?.doc;
-  if (!doc) return;
+  if (!file.documents[docIndex]) return;
   const resource = resourceAt(ctx.model, file, docIndex);
   if (isSecret(resource)) {
-    const plain = analyzeDocument(doc).values.filter((value) => value.state === 'plain');
+    const plain = valuesAt(file, docIndex).filter((value) => value.state === 'plain');
     for (const field of SECRET_FIELDS) {
       if (!plain.some((value) => value.keys[0] === field)) continue;
       ctx.report({
@@ -159,12 +157,9 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
   const covering = coveringRule();
   const selection = covering?.rule.selection;
   if (!covering || !selection) return;
-  const plain = analyzeDocument(doc).values.filter((value) => value.state === 'plain');
-  const docs = file.documents.map((d) => d.doc);
-  const first = plain.find((value) => {
-    const comments = isCommentSelection(selection) ? precedingComments(file.text as string, docs, docIndex, value) : [];
-    return mustEncrypt(selection, value.keys, comments);
-  });
+  const byComments = isCommentSelection(selection);
+  const plain = selectionValues(file, docIndex, byComments).filter((value) => value.state === 'plain');
+  const first = plain.find((value) => mustEncrypt(selection, value.keys, precedingCommentsOf(file, docIndex, value, byComments)));
   if (!first) return;
   ctx.report({
     file,
@@ -174,4 +169,21 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
     messageId: 'fileNotEncrypted',
     data: { file: file.path, rule: covering.rule.index + 1, config: covering.configFile.path, key: describePath(first.path) },
   });
+}
+
+/**
+ * The values of a document; with their offsets and anchors (from the AST) when a comment
+ * selection mode needs the comments before each value.
+ */
+function selectionValues(file: SourceFile, docIndex: number, byComments: boolean): readonly ValueFact[] {
+  const parsed = file.documents[docIndex];
+  if (!byComments || !parsed) return valuesAt(file, docIndex);
+  return analyzeDocument(parsed.doc).values;
+}
+
+/** For the comment selection modes, the comments SOPS sees before a value; otherwise none. */
+function precedingCommentsOf(file: SourceFile, docIndex: number, value: ValueFact, byComments: boolean): string[][] {
+  if (!byComments) return [];
+  // selectionValues gave AST values for the comment modes.
+  return precedingComments(file.text as string, file.documents.map((d) => d.doc), docIndex, value as ValueInfo);
 }

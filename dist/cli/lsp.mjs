@@ -4694,20 +4694,20 @@ var init_main = __esm({
         return text;
       }
       TextDocument3.applyEdits = applyEdits;
-      function mergeSort2(data, compare3) {
+      function mergeSort2(data, compare2) {
         if (data.length <= 1) {
           return data;
         }
         const p = data.length / 2 | 0;
         const left = data.slice(0, p);
         const right = data.slice(p);
-        mergeSort2(left, compare3);
-        mergeSort2(right, compare3);
+        mergeSort2(left, compare2);
+        mergeSort2(right, compare2);
         let leftIdx = 0;
         let rightIdx = 0;
         let i2 = 0;
         while (leftIdx < left.length && rightIdx < right.length) {
-          const ret = compare3(left[leftIdx], right[rightIdx]);
+          const ret = compare2(left[leftIdx], right[rightIdx]);
           if (ret <= 0) {
             data[i2++] = left[leftIdx++];
           } else {
@@ -8869,7 +8869,7 @@ var require_files = __commonJS({
     exports.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports.resolveModulePath = resolveModulePath;
     var url = __importStar(__require("url"));
-    var path19 = __importStar(__require("path"));
+    var path20 = __importStar(__require("path"));
     var fs4 = __importStar(__require("fs"));
     var child_process_1 = __require("child_process");
     function uriToFilePath(uri) {
@@ -8888,7 +8888,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path19.normalize(segments.join("/"));
+      return path20.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -8918,7 +8918,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path19.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path20.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -8990,9 +8990,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path19.join(prefix, "node_modules");
+            return path20.join(prefix, "node_modules");
           } else {
-            return path19.join(prefix, "lib", "node_modules");
+            return path20.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -9031,7 +9031,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path19.join(yarn.data, "node_modules");
+              return path20.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -9060,17 +9060,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path19.normalize(child).indexOf(path19.normalize(parent)) === 0;
+          return path20.normalize(child).indexOf(path20.normalize(parent)) === 0;
         } else {
-          return path19.normalize(child).toLowerCase().indexOf(path19.normalize(parent).toLowerCase()) === 0;
+          return path20.normalize(child).toLowerCase().indexOf(path20.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path19.isAbsolute(nodePath2)) {
-          nodePath2 = path19.join(workspaceRoot, nodePath2);
+        if (!path20.isAbsolute(nodePath2)) {
+          nodePath2 = path20.join(workspaceRoot, nodePath2);
         }
         return resolve2(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -9303,7 +9303,7 @@ var require_main = __commonJS({
     exports.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path19 = __importStar(__require("path"));
+    var path20 = __importStar(__require("path"));
     var os2 = __importStar(__require("os"));
     var fs4 = __importStar(__require("fs"));
     var crypto_1 = __require("crypto");
@@ -9455,7 +9455,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path19.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path20.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -9911,20 +9911,20 @@ ${stack}`);
 });
 
 // node_modules/vscode-languageserver-textdocument/lib/esm/main.js
-function mergeSort(data, compare3) {
+function mergeSort(data, compare2) {
   if (data.length <= 1) {
     return data;
   }
   const p = data.length / 2 | 0;
   const left = data.slice(0, p);
   const right = data.slice(p);
-  mergeSort(left, compare3);
-  mergeSort(right, compare3);
+  mergeSort(left, compare2);
+  mergeSort(right, compare2);
   let leftIdx = 0;
   let rightIdx = 0;
   let i2 = 0;
   while (leftIdx < left.length && rightIdx < right.length) {
-    const ret = compare3(left[leftIdx], right[rightIdx]);
+    const ret = compare2(left[leftIdx], right[rightIdx]);
     if (ret <= 0) {
       data[i2++] = left[leftIdx++];
     } else {
@@ -10170,6 +10170,45 @@ var init_main2 = __esm({
   }
 });
 
+// src/flux/describe.ts
+function qualified(namespace, name2) {
+  return namespace === void 0 ? name2 : `${namespace}/${name2}`;
+}
+function describeObject(resource) {
+  return `${resource.kind} ${qualified(resource.appliedNamespace, resource.name)}`;
+}
+function describeNamespace(namespace) {
+  return namespace === void 0 ? "any namespace" : `namespace ${namespace}`;
+}
+function movedBy(graph, resource) {
+  if (resource.appliedNamespace === void 0 || resource.appliedNamespace === resource.namespace) return void 0;
+  return graph.appliedBy(resource).find((kustomization) => kustomization.targetNamespace === resource.appliedNamespace);
+}
+var init_describe = __esm({
+  "src/flux/describe.ts"() {
+    "use strict";
+  }
+});
+
+// src/engine/collections.ts
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function dirOf(relativePath) {
+  const slash2 = relativePath.lastIndexOf("/");
+  return slash2 === -1 ? "" : relativePath.slice(0, slash2);
+}
+var init_collections = __esm({
+  "src/engine/collections.ts"() {
+    "use strict";
+  }
+});
+
 // src/engine/values.ts
 function asRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
@@ -10185,9 +10224,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path19) {
+function getIn(value, path20) {
   let current = value;
-  for (const segment of path19) {
+  for (const segment of path20) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -10239,59 +10278,6 @@ var init_kinds = __esm({
       [KUSTOMIZE_GROUP]: { removed: { v1beta1: "Flux 2.7", v1beta2: "Flux 2.8" }, current: "v1" },
       [HELM_GROUP]: { removed: { v2beta1: "Flux 2.7", v2beta2: "Flux 2.8" }, current: "v2" }
     };
-  }
-});
-
-// src/flux/data.ts
-function controllerSecret(resource, name2, keys, keysKnown) {
-  if (name2 === void 0) return void 0;
-  return { kind: "Secret", name: name2, namespace: resource.appliedNamespace, keys: new Set(keys), keysKnown, origin: "controller", resource, encrypted: false };
-}
-function fromController(resource) {
-  const spec = asRecord(resource.value.spec) ?? {};
-  if (resource.kind === "Terraform" && resource.group === TERRAFORM_GROUP) {
-    const target = asRecord(spec.writeOutputsToSecret);
-    const outputs = asArray(target?.outputs).filter((output) => typeof output === "string");
-    return controllerSecret(resource, asString(target?.name), outputs.map((output) => output.slice(output.indexOf(":") + 1)), outputs.length > 0);
-  }
-  if (resource.kind === "SealedSecret" && resource.group === "bitnami.com") {
-    const keys = [...Object.keys(asRecord(spec.encryptedData) ?? {}), ...Object.keys(asRecord(getIn(spec, ["template", "data"])) ?? {})];
-    return controllerSecret(resource, asString(getIn(spec, ["template", "metadata", "name"])) ?? resource.name, keys, true);
-  }
-  if (resource.kind === "ExternalSecret" && resource.group === "external-secrets.io") {
-    const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key) => key !== void 0);
-    const known = spec.dataFrom === void 0 && getIn(spec, ["target", "template"]) === void 0;
-    return controllerSecret(resource, asString(getIn(spec, ["target", "name"])) ?? resource.name, keys, known);
-  }
-  if (resource.kind === "Certificate" && resource.group === "cert-manager.io") {
-    return controllerSecret(resource, asString(spec.secretName), ["tls.crt", "tls.key", "ca.crt"], true);
-  }
-  return void 0;
-}
-function collectDataSources(model) {
-  const out = model.configData.all.map((data) => ({
-    kind: data.kind,
-    name: data.name,
-    namespace: data.namespace,
-    keys: data.keys,
-    keysKnown: data.keysKnown,
-    origin: data.origin,
-    resource: data.resource,
-    encrypted: data.encrypted
-  }));
-  for (const kind of ["Terraform", "SealedSecret", "ExternalSecret", "Certificate"]) {
-    for (const resource of model.ofKind(kind)) {
-      const data = fromController(resource);
-      if (data) out.push(data);
-    }
-  }
-  return out;
-}
-var init_data = __esm({
-  "src/flux/data.ts"() {
-    "use strict";
-    init_values();
-    init_kinds();
   }
 });
 
@@ -10837,26 +10823,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path19) => {
-      const end = path19.length - 1;
-      const index = path19.lastIndexOf(
+    var basenameOf = (path20) => {
+      const end = path20.length - 1;
+      const index = path20.lastIndexOf(
         SLASH,
-        path19[end] === SLASH ? end - 1 : end
+        path20[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path19 : path19.slice(index + 1);
+      return index < 0 ? path20 : path20.slice(index + 1);
     };
-    var parentOf = (path19) => {
-      if (path19.charCodeAt(0) === SLASH_CODE || path19.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path19.split(SLASH).filter(Boolean);
+    var parentOf = (path20) => {
+      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path20.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path19.length - 1;
-      const cut = path19.lastIndexOf(
+      const end = path20.length - 1;
+      const cut = path20.lastIndexOf(
         SLASH,
-        path19.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path19.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -11006,7 +10992,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path19) {
+      testLiteral(path20) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11015,7 +11001,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path19)) {
+          if (rule.checkRegex.test(path20)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11035,15 +11021,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path19, mode) {
+      test(path20, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path19) : path19;
+        const basename = shortcut ? basenameOf(path20) : path20;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path19
+            shortcut && rule._basenameOnly ? basename : path20
           )) {
             const { negative } = rule;
             const ret = {
@@ -11065,17 +11051,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path19, originalPath, doThrow) => {
-      if (!isString(path19)) {
+    var checkPath2 = (path20, originalPath, doThrow) => {
+      if (!isString(path20)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path19) {
+      if (!path20) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path19)) {
+      if (checkPath2.isNotRelative(path20)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11084,25 +11070,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path19) => {
-      const first = path19.charCodeAt(0);
+    var isNotRelative = (path20) => {
+      const first = path20.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path19.length === 1) {
+      if (path20.length === 1) {
         return true;
       }
-      const second = path19.charCodeAt(1);
+      const second = path20.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path19.length === 2 || path19.charCodeAt(2) === SLASH_CODE;
+      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -11133,58 +11119,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache4, path19) {
+      _test(originalPath, cache4, path20) {
         checkPath2(
-          path19,
+          path20,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path19 ? this._t(path19, cache4) : {
+        return path20 ? this._t(path20, cache4) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path19 = convertPath(target);
-        if (!path19 || path19.charCodeAt(path19.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path19);
+        const path20 = convertPath(target);
+        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path20);
         }
-        const dir = this._t(path19, this._testCache);
+        const dir = this._t(path20, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path19);
+        const literal = this._rules.testLiteral(path20);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path19, cache4) {
-        if (path19 in cache4) {
-          return cache4[path19];
+      _t(path20, cache4) {
+        if (path20 in cache4) {
+          return cache4[path20];
         }
-        const parentPath = parentOf(path19);
+        const parentPath = parentOf(path20);
         const parent = parentPath ? this._t(parentPath, cache4) : UNDEFINED;
-        return cache4[path19] = parent && parent.ignored ? parent : this._rules.test(path19, MODE_IGNORE);
+        return cache4[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
       }
-      ignores(path19) {
-        return this._test(path19, this._ignoreCache, convertPath(path19)).ignored;
+      ignores(path20) {
+        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
       }
       createFilter() {
-        return (path19) => !this.ignores(path19);
+        return (path20) => !this.ignores(path20);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path19) {
-        return this._test(path19, this._testCache, convertPath(path19));
+      test(path20) {
+        return this._test(path20, this._testCache, convertPath(path20));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path19) => checkPath2(convertPath(path19), path19, RETURN_FALSE);
+    var isPathValid2 = (path20) => checkPath2(convertPath(path20), path20, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path19) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path19) || isNotRelative(path19);
+      checkPath2.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -13902,17 +13888,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path19);
+            const ci = visit_(i2, node.items[i2], visitor, path20);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -13923,13 +13909,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -13950,17 +13936,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path19);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path20);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -13971,13 +13957,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -14004,23 +13990,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path20);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path20);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path20);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path20);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path20);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -14632,10 +14618,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path19, value) {
+    function collectionFromPath(schema2, path20, value) {
       let v = value;
-      for (let i2 = path19.length - 1; i2 >= 0; --i2) {
-        const k = path19[i2];
+      for (let i2 = path20.length - 1; i2 >= 0; --i2) {
+        const k = path20[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -14654,7 +14640,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -14684,11 +14670,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -14702,8 +14688,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -14717,8 +14703,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -14736,8 +14722,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -14747,8 +14733,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -17263,9 +17249,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -17340,14 +17326,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -17362,10 +17348,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -17376,10 +17362,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -17396,13 +17382,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -19363,9 +19349,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path19) => {
+    visit2.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -19374,23 +19360,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path19) => {
-      const parent = visit2.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit2.parentCollection = (cst, path20) => {
+      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -19401,10 +19387,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -20105,7 +20091,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -20128,7 +20114,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -21234,8 +21220,8 @@ function clampOffsets(pos, length) {
   return [start, end];
 }
 function firstLine(message) {
-  const line = message.split("\n")[0] ?? message;
-  return line.replace(/ at line \d+, column \d+:?$/, "");
+  const line = (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+  return line.split(":")[0]?.trim() ?? line;
 }
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
@@ -21255,14 +21241,27 @@ var init_parse = __esm({
 });
 
 // src/workspace/source-file.ts
+function baseName(relativePath) {
+  return relativePath.slice(relativePath.lastIndexOf("/") + 1);
+}
 function formatOf(relativePath) {
-  const base = relativePath.slice(relativePath.lastIndexOf("/") + 1);
-  if (/\.ya?ml$/i.test(base) || KUSTOMIZATION_NAMES.has(base)) return "yaml";
+  const base = baseName(relativePath);
+  if (/\.ya?ml$/i.test(base) || KUSTOMIZATION_FILE_NAMES.includes(base)) return "yaml";
   if (/\.json$/i.test(base)) return "json";
   return "other";
 }
 function isKustomizationFile(relativePath) {
-  return KUSTOMIZATION_NAMES.has(relativePath.slice(relativePath.lastIndexOf("/") + 1));
+  return KUSTOMIZATION_FILE_NAMES.includes(baseName(relativePath));
+}
+function kustomizationIn(dirFiles) {
+  for (const name2 of KUSTOMIZATION_FILE_NAMES) {
+    const found = dirFiles.find((file) => baseName(file.path) === name2);
+    if (found) return found;
+  }
+  return void 0;
+}
+function isSourceIgnoreFile(relativePath) {
+  return baseName(relativePath) === ".sourceignore";
 }
 function loadSourceFile(root, relativePath, absPath, content) {
   const format = formatOf(relativePath);
@@ -21282,11 +21281,12 @@ function loadSourceFile(root, relativePath, absPath, content) {
     reported: true,
     problems: []
   };
-  if (format === "other" || content === void 0) return { file };
-  const skipped = decode(content);
-  if (typeof skipped === "object") return { file, skipped: skipped.reason };
-  file.text = skipped;
-  const parsed = parseYamlText(skipped);
+  if (content === void 0 || format === "other" && !isSourceIgnoreFile(relativePath)) return { file };
+  const decoded = decode(content);
+  if (typeof decoded === "object") return { file, skipped: decoded.reason };
+  file.text = decoded;
+  if (format === "other") return { file };
+  const parsed = parseYamlText(decoded);
   file.documents = parsed.documents;
   file.problems = parsed.problems;
   return { file };
@@ -21305,53 +21305,19 @@ function decode(content) {
     return { reason: "not valid UTF-8" };
   }
 }
-var MAX_FILE_BYTES, KUSTOMIZATION_NAMES, utf8;
+var MAX_FILE_BYTES, KUSTOMIZATION_FILE_NAMES, utf8;
 var init_source_file = __esm({
   "src/workspace/source-file.ts"() {
     "use strict";
     init_parse();
     MAX_FILE_BYTES = 4 * 1024 * 1024;
-    KUSTOMIZATION_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+    KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
     utf8 = new TextDecoder("utf-8", { fatal: true });
   }
 });
 
 // src/flux/tree.ts
-import { readFileSync } from "node:fs";
 import path2 from "node:path";
-function dirOf(filePath) {
-  const dir = path2.posix.dirname(filePath);
-  return dir === "." ? "" : dir;
-}
-function push(map2, key, value) {
-  const list = map2.get(key);
-  if (list) list.push(value);
-  else map2.set(key, [value]);
-}
-function buildTrees(files) {
-  const trees = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    let tree = trees.get(file.root);
-    if (!tree) {
-      tree = { root: file.root, files: /* @__PURE__ */ new Map(), dirs: /* @__PURE__ */ new Set([""]), filesIn: /* @__PURE__ */ new Map(), dirsIn: /* @__PURE__ */ new Map(), sourceIgnores: [] };
-      trees.set(file.root, tree);
-    }
-    tree.files.set(file.path, file);
-    push(tree.filesIn, dirOf(file.path), file);
-    if (file.path === ".sourceignore" || file.path.endsWith("/.sourceignore")) tree.sourceIgnores.push(file);
-    let dir = dirOf(file.path);
-    while (dir !== "" && !tree.dirs.has(dir)) {
-      tree.dirs.add(dir);
-      push(tree.dirsIn, dirOf(dir), dir);
-      dir = dirOf(dir);
-    }
-  }
-  for (const tree of trees.values()) {
-    for (const list of tree.dirsIn.values()) list.sort();
-    for (const list of tree.filesIn.values()) list.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  }
-  return trees;
-}
 function fluxDir(written) {
   if (written === void 0) return "";
   const joined = path2.posix.normalize(`./${written.replace(/^\/+/, "")}`);
@@ -21409,16 +21375,10 @@ function generatedBuild(dir, kustomize, tree, ignored) {
   walk2(dir);
   return build;
 }
-function readPatterns(file) {
-  let text = file.text;
-  if (text === void 0) {
-    try {
-      text = readFileSync(file.absPath, "utf8");
-    } catch {
-      return void 0;
-    }
-  }
-  return patternLines(text);
+function sourceIgnoresIn(tree) {
+  let found = sourceIgnoreFiles.get(tree);
+  if (!found) sourceIgnoreFiles.set(tree, found = [...tree.files.values()].filter((file) => isSourceIgnoreFile(file.path)));
+  return found;
 }
 function patternLines(text) {
   return text.split(/\r?\n/).filter((line) => line.trim().length > 0 && !line.trimStart().startsWith("#"));
@@ -21428,8 +21388,8 @@ function sourceIgnoreMatcher(tree, gitRepository) {
   const specPatterns = specIgnore === void 0 ? [] : patternLines(specIgnore);
   const nested = [];
   let userPatterns = specPatterns.length > 0;
-  for (const file of tree.sourceIgnores) {
-    const patterns = readPatterns(file);
+  for (const file of sourceIgnoresIn(tree)) {
+    const patterns = file.text === void 0 ? void 0 : patternLines(file.text);
     if (patterns === void 0 || patterns.length > 0) userPatterns = true;
     if (!patterns || patterns.length === 0) continue;
     const base = dirOf(file.path);
@@ -21440,13 +21400,14 @@ function sourceIgnoreMatcher(tree, gitRepository) {
   return (relative) => top.ignores(relative) || nested.some(({ base, matches }) => relative.startsWith(base) && matches(relative.slice(base.length)));
 }
 function hasKustomizationFile(tree, dir) {
-  return (tree.filesIn.get(dir) ?? []).some((file) => isKustomizationFile(file.path));
+  return kustomizationIn(tree.filesIn.get(dir) ?? []) !== void 0;
 }
-var import_ignore, VCS_PATTERNS, DEFAULT_PATTERNS;
+var import_ignore, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
     import_ignore = __toESM(require_ignore(), 1);
+    init_collections();
     init_values();
     init_source_file();
     VCS_PATTERNS = [".git/", ".gitignore", ".gitmodules", ".gitattributes"];
@@ -21472,6 +21433,7 @@ var init_tree = __esm({
       "**/.sops.yaml",
       "**/.flux.yaml"
     ];
+    sourceIgnoreFiles = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -21479,16 +21441,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function qualified(namespace, name2) {
-  return namespace === void 0 ? name2 : `${namespace}/${name2}`;
-}
-function push2(map2, key, value) {
-  const list = map2.get(key);
-  if (list) list.push(value);
-  else map2.set(key, [value]);
-}
-function refAt(resource, path19, kind = {}) {
-  const value = asRecord(getIn(resource.value, path19));
+function refAt(resource, path20, kind = {}) {
+  const value = asRecord(getIn(resource.value, path20));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -21500,7 +21454,7 @@ function refAt(resource, path19, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path19
+    path: path20
   };
 }
 function dependsOnRefs(resource) {
@@ -21512,11 +21466,7 @@ function dependsOnRefs(resource) {
   return refs;
 }
 function buildFluxGraph(model) {
-  const trees = buildTrees(model.files);
-  const emptyTree = (root) => ({ root, files: /* @__PURE__ */ new Map(), dirs: /* @__PURE__ */ new Set([""]), filesIn: /* @__PURE__ */ new Map(), dirsIn: /* @__PURE__ */ new Map(), sourceIgnores: [] });
-  const treeOf = (root) => trees.get(root) ?? emptyTree(root);
-  const resourcesByFile = /* @__PURE__ */ new Map();
-  for (const resource of model.resources) push2(resourcesByFile, resource.file, resource);
+  const treeOf = (root) => model.rootFiles(root);
   const named = (kind, name2) => {
     const group = groupOfKind(kind);
     return model.find(group === void 0 ? { kind, name: name2 } : { kind, name: name2, group });
@@ -21556,12 +21506,12 @@ function buildFluxGraph(model) {
     const written = getIn(resource.value, ["spec", "path"]);
     const writtenPath = typeof written === "string" ? written : void 0;
     const dir = fluxDir(writtenPath);
-    const path19 = { written: writtenPath, dir, status: void 0 };
+    const path20 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path19.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path20.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    return { resource, sourceRef, source, link, path: path19, dependsOn: dependsOnRefs(resource) };
+    return { resource, sourceRef, source, link, path: path20, dependsOn: dependsOnRefs(resource) };
   };
   const kustomizations = model.ofKind("Kustomization", KUSTOMIZE_GROUP).map((resource) => {
     const base = consumer(resource);
@@ -21579,23 +21529,23 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path19 } = base;
-    if (link.status !== "linked" || path19.status !== "directory" || path19.dir === void 0) return entry;
+    const { link, path: path20 } = base;
+    if (link.status !== "linked" || path20.status !== "directory" || path20.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.source);
     let build;
-    if (hasKustomizationFile(tree, path19.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path19.dir);
+    if (hasKustomizationFile(tree, path20.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path20.dir);
       if (entry.kustomization) build = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build = generatedBuild(path19.dir, model.kustomize, tree, entry.excluded);
+      build = generatedBuild(path20.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build) return entry;
     entry.known = true;
     entry.files = build.files;
     entry.repeats = build.repeats;
     entry.scanned = build.scanned;
-    entry.resources = build.files.flatMap((file) => resourcesByFile.get(file) ?? []);
+    entry.resources = build.files.flatMap((file) => model.resourcesIn(file));
     return entry;
   });
   const terraforms = model.ofKind("Terraform", TERRAFORM_GROUP).map((resource) => {
@@ -21616,7 +21566,7 @@ function buildFluxGraph(model) {
   const byResource = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
     byResource.set(kustomization.resource, kustomization);
-    for (const file of kustomization.files) push2(byFile, file, kustomization);
+    for (const file of kustomization.files) push(byFile, file, kustomization);
   }
   const anchored = /* @__PURE__ */ new Set();
   for (const kustomization of kustomizations) {
@@ -21624,14 +21574,6 @@ function buildFluxGraph(model) {
     for (const file of kustomization.files) anchored.add(file.root);
   }
   const opaque = kustomizations.filter((k) => !k.known && (k.link.status === "unlinked" || k.link.status === "external"));
-  let dataIndex;
-  const dataIndexOf = () => {
-    if (!dataIndex) {
-      dataIndex = /* @__PURE__ */ new Map();
-      for (const data of collectDataSources(model)) push2(dataIndex, `${data.kind}/${data.name}`, data);
-    }
-    return dataIndex;
-  };
   const buildCache = /* @__PURE__ */ new Map();
   const graph = {
     sources,
@@ -21645,7 +21587,7 @@ function buildFluxGraph(model) {
     resolve: resolve2,
     named,
     data(kind, name2, namespace) {
-      const all = dataIndexOf().get(`${kind}/${name2}`) ?? [];
+      const all = model.configData.named(kind, name2);
       const matches = all.filter((data) => namespaceMatches(data.namespace, namespace));
       return { matches, elsewhere: all.filter((data) => !matches.includes(data)) };
     },
@@ -21685,62 +21627,26 @@ function buildFluxGraph(model) {
 var init_graph = __esm({
   "src/flux/graph.ts"() {
     "use strict";
+    init_collections();
     init_values();
-    init_data();
+    init_describe();
     init_kinds();
     init_repos();
     init_tree();
   }
 });
 
-// src/flux/describe.ts
-function describeObject(resource) {
-  return `${resource.kind} ${qualified(resource.appliedNamespace, resource.name)}`;
-}
-function describeNamespace(namespace) {
-  return namespace === void 0 ? "any namespace" : `namespace ${namespace}`;
-}
-function movedBy(graph, resource) {
-  if (resource.appliedNamespace === void 0 || resource.appliedNamespace === resource.namespace) return void 0;
-  return graph.appliedBy(resource).find((kustomization) => kustomization.targetNamespace === resource.appliedNamespace);
-}
-var init_describe = __esm({
-  "src/flux/describe.ts"() {
-    "use strict";
-    init_graph();
-  }
-});
-
 // src/engine/kustomize.ts
 import path3 from "node:path";
+function isRemoteTarget(entry) {
+  return REMOTE.test(entry);
+}
 function resolveInRoot(dir, entry) {
   const joined = path3.posix.normalize(path3.posix.join(dir, entry));
   if (joined === ".." || joined.startsWith("../") || path3.posix.isAbsolute(entry)) return void 0;
   return joined === "." ? "" : joined.replace(/\/$/, "");
 }
-function indexRootFiles(files) {
-  const byRoot = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    let entry = byRoot.get(file.root);
-    if (!entry) {
-      entry = { byPath: /* @__PURE__ */ new Map(), dirs: /* @__PURE__ */ new Set([""]) };
-      byRoot.set(file.root, entry);
-    }
-    entry.byPath.set(file.path, file);
-    let dir = path3.posix.dirname(file.path);
-    while (dir !== "." && !entry.dirs.has(dir)) {
-      entry.dirs.add(dir);
-      dir = path3.posix.dirname(dir);
-    }
-  }
-  return byRoot;
-}
-function dirOf2(file) {
-  const dir = path3.posix.dirname(file.path);
-  return dir === "." ? "" : dir;
-}
-function buildKustomizeIndex(files) {
-  const rootFiles = indexRootFiles(files);
+function buildKustomizeIndex(files, rootFiles) {
   const nodes = [];
   const byDir = /* @__PURE__ */ new Map();
   for (const file of files) {
@@ -21750,7 +21656,7 @@ function buildKustomizeIndex(files) {
     const node = {
       file,
       docIndex: 0,
-      dir: dirOf2(file),
+      dir: dirOf(file.path),
       namespace: asString(value.namespace),
       entries: [],
       images: imageOverrides(file, value.images),
@@ -21766,23 +21672,23 @@ function buildKustomizeIndex(files) {
   const owners = /* @__PURE__ */ new Map();
   for (const node of nodes) {
     const value = asRecord(node.file.documents[0]?.value) ?? {};
-    const known = rootFiles.get(node.file.root) ?? { byPath: /* @__PURE__ */ new Map(), dirs: /* @__PURE__ */ new Set() };
+    const known = rootFiles(node.file.root);
     for (const field of ["resources", "components"]) {
       const list = value[field];
       if (!Array.isArray(list)) continue;
       list.forEach((raw, index2) => {
         if (typeof raw !== "string") return;
         const entry = { field, index: index2, value: raw, target: void 0, kind: "missing" };
-        if (REMOTE.test(raw)) {
+        if (isRemoteTarget(raw)) {
           entry.kind = "remote";
         } else {
           const target = resolveInRoot(node.dir, raw);
           entry.target = target;
-          if (target !== void 0 && known.byPath.has(target)) {
+          const included = target === void 0 ? void 0 : known.files.get(target);
+          if (included) {
             entry.kind = "file";
-            const included = known.byPath.get(target);
             node.files.push(included);
-            owners.set(included, [...owners.get(included) ?? [], node]);
+            push(owners, included, node);
           } else if (target !== void 0 && known.dirs.has(target)) {
             entry.kind = "directory";
             const child = byDir.get(node.file.root)?.get(target);
@@ -21853,8 +21759,9 @@ var init_kustomize = __esm({
   "src/engine/kustomize.ts"() {
     "use strict";
     init_source_file();
+    init_collections();
     init_values();
-    REMOTE = /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?/;
+    REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|(?:github\.com|gitlab\.com|bitbucket\.org)\/)|[?&](?:ref|version)=|\/\/.*\?/i;
   }
 });
 
@@ -22027,53 +21934,53 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path19 = [...specPath, list, index];
+      const path20 = [...specPath, list, index];
       const written = asScalarString(item.image);
       const transformed = written === void 0 ? void 0 : applyImageOverrides(written, overrides);
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path19,
+        path: path20,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written,
-          path: [...path19, "image"],
-          tagPath: [...path19, "image"],
+          path: [...path20, "image"],
+          tagPath: [...path20, "image"],
           effective: transformed?.ref,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (transformed ? defaultPullPolicy(transformed.ref) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path19, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path20, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path19, "env"]),
-        envPath: item.env !== void 0 ? [...path19, "env"] : void 0,
-        envFrom: envFromSources(item, path19)
+        env: envEntries(item.env, [...path20, "env"]),
+        envPath: item.env !== void 0 ? [...path20, "env"] : void 0,
+        envFrom: envFromSources(item, path20)
       });
     });
   }
 }
-function walkValues(resource, value, path19, dotted, namespace, out) {
+function walkValues(resource, value, path20, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path19, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path20, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path19, dotted, namespace);
+  const container = valuesContainer(resource, object, path20, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path19, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path20, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path19, dotted, namespace) {
+function valuesContainer(resource, object, path20, dotted, namespace) {
   const image = object.image;
   let written;
-  let tagPath = [...path19, "image"];
+  let tagPath = [...path20, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -22083,40 +21990,40 @@ function valuesContainer(resource, object, path19, dotted, namespace) {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path19, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path20, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path19, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path20, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path19, "imagePullPolicy"];
+    policyPath = [...path20, "imagePullPolicy"];
   }
   const ref = parseImageRef(written);
   return {
     resource,
     origin: "helmValues",
-    path: path19,
+    path: path20,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path19, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path20, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path19, "env"]),
-    envPath: object.env !== void 0 ? [...path19, "env"] : void 0,
-    envFrom: envFromSources(object, path19)
+    env: envEntries(object.env, [...path20, "env"]),
+    envPath: object.env !== void 0 ? [...path20, "env"] : void 0,
+    envFrom: envFromSources(object, path20)
   };
 }
-function envEntries(env, path19) {
+function envEntries(env, path20) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path19, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path20, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -22134,7 +22041,7 @@ function envEntries(env, path19) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path19, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path20, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -22143,7 +22050,7 @@ function envEntries(env, path19) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path19) {
+function envFromSources(object, path20) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -22153,7 +22060,7 @@ function envFromSources(object, path19) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path19, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path20, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -22162,7 +22069,7 @@ function envFromSources(object, path19) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path19, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path20, field, index] });
     });
   }
   return sources;
@@ -22188,17 +22095,48 @@ var init_containers = __esm({
 });
 
 // src/engine/config-data.ts
+function cnpgBootstrapSecret(cluster) {
+  const bootstrap = asRecord(getIn(cluster.value, ["spec", "bootstrap"])) ?? {};
+  for (const method of ["initdb", "recovery", "pg_basebackup"]) {
+    const name2 = asString(getIn(bootstrap, [method, "secret", "name"]));
+    if (name2 !== void 0) return name2;
+  }
+  return void 0;
+}
 function cnpgSecrets(cluster) {
   const spec = asRecord(cluster.value.spec) ?? {};
-  const bootstrap = asRecord(spec.bootstrap) ?? {};
-  const userSecret = ["initdb", "recovery", "pg_basebackup"].some((method) => asString(getIn(bootstrap, [method, "secret", "name"])) !== void 0);
   const out = [];
   const base = { kind: "Secret", namespace: cluster.appliedNamespace, keys: new Set(CNPG_SECRET_KEYS), origin: "cnpg", resource: cluster, encrypted: false, keysKnown: true };
-  if (!userSecret) out.push({ ...base, name: `${cluster.name}-app` });
+  if (cnpgBootstrapSecret(cluster) === void 0) out.push({ ...base, name: `${cluster.name}-app` });
   if (spec.enableSuperuserAccess === true && asString(getIn(spec, ["superuserSecret", "name"])) === void 0) {
     out.push({ ...base, name: `${cluster.name}-superuser` });
   }
   return out;
+}
+function controllerSecret(resource, name2, keys, keysKnown) {
+  if (name2 === void 0) return void 0;
+  return { kind: "Secret", name: name2, namespace: resource.appliedNamespace, keys: new Set(keys), keysKnown, origin: "controller", resource, encrypted: false };
+}
+function fromController(resource) {
+  const spec = asRecord(resource.value.spec) ?? {};
+  if (resource.kind === "Terraform" && resource.group === TERRAFORM_GROUP) {
+    const target = asRecord(spec.writeOutputsToSecret);
+    const outputs = asArray(target?.outputs).filter((output) => typeof output === "string");
+    return controllerSecret(resource, asString(target?.name), outputs.map((output) => output.slice(output.indexOf(":") + 1)), outputs.length > 0);
+  }
+  if (resource.kind === "SealedSecret" && resource.group === "bitnami.com") {
+    const keys = [...Object.keys(asRecord(spec.encryptedData) ?? {}), ...Object.keys(asRecord(getIn(spec, ["template", "data"])) ?? {})];
+    return controllerSecret(resource, asString(getIn(spec, ["template", "metadata", "name"])) ?? resource.name, keys, true);
+  }
+  if (resource.kind === "ExternalSecret" && resource.group === "external-secrets.io") {
+    const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key) => key !== void 0);
+    const known = spec.dataFrom === void 0 && getIn(spec, ["target", "template"]) === void 0;
+    return controllerSecret(resource, asString(getIn(spec, ["target", "name"])) ?? resource.name, keys, known);
+  }
+  if (resource.kind === "Certificate" && resource.group === "cert-manager.io") {
+    return controllerSecret(resource, asString(spec.secretName), ["tls.crt", "tls.key", "ca.crt"], true);
+  }
+  return void 0;
 }
 function manifestData(resource) {
   const fields = resource.kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"];
@@ -22258,9 +22196,14 @@ function ancestors(node) {
 }
 function buildConfigDataIndex(resources, kustomize, external) {
   const all = [];
+  const written = new Map(CONTROLLER_KINDS.map((kind) => [kind, []]));
   for (const resource of resources) {
     if ((resource.kind === "Secret" || resource.kind === "ConfigMap") && resource.group === "") all.push(manifestData(resource));
-    else if (resource.kind === "Cluster" && resource.group === "postgresql.cnpg.io") all.push(...cnpgSecrets(resource));
+    else if (resource.kind === "Cluster" && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
+    else if (written.has(resource.kind)) {
+      const data = fromController(resource);
+      if (data) push(written, resource.kind, data);
+    }
   }
   all.push(...generated(kustomize));
   for (const secret of external) {
@@ -22274,13 +22217,12 @@ function buildConfigDataIndex(resources, kustomize, external) {
       keysKnown: secret.keys !== void 0
     });
   }
+  for (const list of written.values()) all.push(...list);
   const byName = /* @__PURE__ */ new Map();
-  for (const data of all) {
-    const key = `${data.kind}/${data.name}`;
-    byName.set(key, [...byName.get(key) ?? [], data]);
-  }
+  for (const data of all) push(byName, `${data.kind}/${data.name}`, data);
   return {
     all,
+    named: (kind, name2) => byName.get(`${kind}/${name2}`) ?? [],
     find(kind, name2, namespace) {
       const candidates = byName.get(`${kind}/${name2}`) ?? [];
       if (namespace === void 0) return candidates[0];
@@ -22288,12 +22230,15 @@ function buildConfigDataIndex(resources, kustomize, external) {
     }
   };
 }
-var CNPG_SECRET_KEYS;
+var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS;
 var init_config_data = __esm({
   "src/engine/config-data.ts"() {
     "use strict";
+    init_kinds();
+    init_collections();
     init_kustomize();
     init_values();
+    CNPG_GROUP = "postgresql.cnpg.io";
     CNPG_SECRET_KEYS = [
       "username",
       "user",
@@ -22307,6 +22252,7 @@ var init_config_data = __esm({
       "fqdn-uri",
       "fqdn-jdbc-uri"
     ];
+    CONTROLLER_KINDS = ["Terraform", "SealedSecret", "ExternalSecret", "Certificate"];
   }
 });
 
@@ -22345,8 +22291,29 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path19) => getIn(value, path19)
+    get: (path20) => getIn(value, path20)
   };
+}
+function emptyRootFiles(root) {
+  return { root, files: /* @__PURE__ */ new Map(), dirs: /* @__PURE__ */ new Set([""]), filesIn: /* @__PURE__ */ new Map(), dirsIn: /* @__PURE__ */ new Map() };
+}
+function indexRootFiles(roots, files) {
+  const byRoot = new Map(roots.map((root) => [root, emptyRootFiles(root)]));
+  for (const file of files) {
+    let index = byRoot.get(file.root);
+    if (!index) byRoot.set(file.root, index = emptyRootFiles(file.root));
+    index.files.set(file.path, file);
+    push(index.filesIn, dirOf(file.path), file);
+    for (let dir = dirOf(file.path); dir !== "" && !index.dirs.has(dir); dir = dirOf(dir)) {
+      index.dirs.add(dir);
+      push(index.dirsIn, dirOf(dir), dir);
+    }
+  }
+  for (const index of byRoot.values()) {
+    for (const list of index.dirsIn.values()) list.sort(compareStrings);
+    for (const list of index.filesIn.values()) list.sort((a, b) => compareStrings(a.path, b.path));
+  }
+  return byRoot;
 }
 function buildModel(roots, files, notes, namespacePasses = []) {
   const resources = [];
@@ -22356,7 +22323,13 @@ function buildModel(roots, files, notes, namespacePasses = []) {
       if (resource) resources.push(resource);
     }
   }
-  const kustomize = buildKustomizeIndex(files);
+  const rootFilesMap = indexRootFiles(roots, files);
+  const rootFiles = (root) => {
+    let index = rootFilesMap.get(root);
+    if (!index) rootFilesMap.set(root, index = emptyRootFiles(root));
+    return index;
+  };
+  const kustomize = buildKustomizeIndex(files, rootFiles);
   for (const resource of resources) {
     const namespace = kustomizeNamespace(kustomize.chain(resource.file));
     if (namespace === void 0) continue;
@@ -22364,16 +22337,10 @@ function buildModel(roots, files, notes, namespacePasses = []) {
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
   const byKind = /* @__PURE__ */ new Map();
+  const byFile = /* @__PURE__ */ new Map();
   for (const resource of resources) {
-    const list = byKind.get(resource.kind);
-    if (list) list.push(resource);
-    else byKind.set(resource.kind, [resource]);
-  }
-  const filesByRoot = /* @__PURE__ */ new Map();
-  for (const file of files) {
-    let map2 = filesByRoot.get(file.root);
-    if (!map2) filesByRoot.set(file.root, map2 = /* @__PURE__ */ new Map());
-    map2.set(file.path, file);
+    push(byKind, resource.kind, resource);
+    push(byFile, resource.file, resource);
   }
   const noteMessages = new Set(notes.map((note) => note.message));
   let containers;
@@ -22387,7 +22354,10 @@ function buildModel(roots, files, notes, namespacePasses = []) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path19) => filesByRoot.get(root)?.get(path19),
+    fileAt: (root, path20) => rootFilesMap.get(root)?.files.get(path20),
+    rootFiles,
+    resourcesIn: (file) => byFile.get(file) ?? [],
+    resourceAt: (file, docIndex) => byFile.get(file)?.find((resource) => resource.docIndex === docIndex),
     kustomize,
     get containers() {
       containers ??= extractContainers(
@@ -22425,6 +22395,7 @@ var init_model = __esm({
     "use strict";
     init_flux();
     init_source_file();
+    init_collections();
     init_containers();
     init_config_data();
     init_kustomize();
@@ -22494,7 +22465,6 @@ var init_duplicate_resource = __esm({
   "rules/duplicate-resource.ts"() {
     "use strict";
     init_describe();
-    init_graph();
     init_model();
     init_rule();
     CLUSTER = (name2, instances) => `apiVersion: postgresql.cnpg.io/v1
@@ -22564,17 +22534,11 @@ spec:
             ctx.report({ file: node.file, docIndex: node.docIndex, path: [entry.field, entry.index], messageId: "includedTwice", data: { entry: entry.value } });
           }
         };
-        const resourcesOf = /* @__PURE__ */ new Map();
-        for (const resource of model.resources) {
-          const list = resourcesOf.get(resource.file);
-          if (list) list.push(resource);
-          else resourcesOf.set(resource.file, [resource]);
-        }
         for (const node of model.kustomize.nodes) {
           if (node.parents.length > 0) continue;
           const build = graph.kustomizeBuild(node);
           reportRepeats(build.repeats);
-          checkBuild(ctx, build.files.flatMap((file) => resourcesOf.get(file) ?? []), reported);
+          checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), reported);
         }
         const clusters = /* @__PURE__ */ new Map();
         const depth = /* @__PURE__ */ new Map();
@@ -22686,12 +22650,12 @@ var init_flux_api_version = __esm({
             ctx.report({ resource, path: ["apiVersion"], messageId: "removed", data: { apiVersion: resource.apiVersion, kind: resource.kind, ...removed } });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path19 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path19, "apiVersion"]));
+          for (const path20 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path20, "apiVersion"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion);
             if (!apiVersion || !removedRef) continue;
-            const kind = asString(resource.get([...path19, "kind"])) ?? "object";
-            ctx.report({ resource, path: [...path19, "apiVersion"], messageId: "removedInReference", data: { apiVersion, kind, ...removedRef } });
+            const kind = asString(resource.get([...path20, "kind"])) ?? "object";
+            ctx.report({ resource, path: [...path20, "apiVersion"], messageId: "removedInReference", data: { apiVersion, kind, ...removedRef } });
           }
         }
       }
@@ -22704,7 +22668,7 @@ var FLUX, SECRET, flux_decryption_required_default;
 var init_flux_decryption_required = __esm({
   "rules/flux-decryption-required.ts"() {
     "use strict";
-    init_graph();
+    init_describe();
     init_values();
     init_rule();
     FLUX = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -22830,13 +22794,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path19 = [edge];
+        const path20 = [edge];
         let back = previous.get(node);
         while (back) {
-          path19.unshift(back);
+          path20.unshift(back);
           back = previous.get(back.from);
         }
-        return path19;
+        return path20;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -22851,7 +22815,6 @@ var init_flux_depends_on = __esm({
   "rules/flux-depends-on.ts"() {
     "use strict";
     init_describe();
-    init_graph();
     init_rule();
     FLUX2 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
@@ -22967,10 +22930,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path19 = cycleFrom(first, members, edges);
-          const [edge] = path19;
+          const path20 = cycleFrom(first, members, edges);
+          const [edge] = path20;
           if (!edge) continue;
-          const names = [first, ...path19.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path20.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -22991,13 +22954,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path19, resource } = consumer;
+  const { link, path: path20, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path19.written ?? "", repo: link.root.name };
-  if (path19.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path19.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path19.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path19.status === "directory";
+  const data = { referrer: describeObject(resource), path: path20.written ?? "", repo: link.root.name };
+  if (path20.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path20.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path20.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path20.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -23110,9 +23073,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path19 } = kustomization;
-          if (link.status !== "linked" || path19.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path19.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path20 } = kustomization;
+          if (link.status !== "linked" || path20.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path20.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -23121,7 +23084,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path19.dir, component);
+            const target = resolveInRoot(path20.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -23156,12 +23119,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path19 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path20 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
-      const kustomization = `${mover.resource.appliedNamespace ?? ""}/${mover.resource.name}`.replace(/^\//, "");
-      ctx.report({ resource, path: path19, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
+      ctx.report({ resource, path: path20, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path19, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path20, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -23298,15 +23261,15 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path19 = [], out = []) {
+function stringsWithDollar(value, path20 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path19, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path20, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path19, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path20, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (key.includes("$")) out.push({ path: [...path19, key], key: true, text: key });
-      stringsWithDollar(child, [...path19, key], out);
+      if (key.includes("$")) out.push({ path: [...path20, key], key: true, text: key });
+      stringsWithDollar(child, [...path20, key], out);
     }
   }
   return out;
@@ -23361,7 +23324,7 @@ var KUSTOMIZATION, DATABASE, flux_substitution_default;
 var init_flux_substitution = __esm({
   "rules/flux-substitution.ts"() {
     "use strict";
-    init_graph();
+    init_describe();
     init_substitution();
     init_values();
     init_rule();
@@ -23496,7 +23459,7 @@ var KUSTOMIZATION2, JOB, flux_substitution_escape_default;
 var init_flux_substitution_escape = __esm({
   "rules/flux-substitution-escape.ts"() {
     "use strict";
-    init_graph();
+    init_describe();
     init_substitution();
     init_rule();
     KUSTOMIZATION2 = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -23753,9 +23716,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add = (path19, raw, expects) => {
+  const add = (path20, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path19, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path20, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -23795,7 +23758,7 @@ var init_kustomize_files = __esm({
 });
 
 // rules/kustomize-resources-exist.ts
-var KUSTOMIZATION_NAMES2, KUSTOMIZATION3, CUBE, kustomize_resources_exist_default;
+var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default;
 var init_kustomize_resources_exist = __esm({
   "rules/kustomize-resources-exist.ts"() {
     "use strict";
@@ -23803,7 +23766,7 @@ var init_kustomize_resources_exist = __esm({
     init_kustomize();
     init_values();
     init_rule();
-    KUSTOMIZATION_NAMES2 = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+    init_source_file();
     KUSTOMIZATION3 = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -23847,27 +23810,27 @@ resources:
         for (const node of model.kustomize.nodes) {
           const root = node.file.root;
           const file = node.file;
-          const hasKustomizationFile2 = (dir) => KUSTOMIZATION_NAMES2.some((name2) => model.fileAt(root, dir === "" ? name2 : `${dir}/${name2}`) !== void 0);
+          const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path19 = [entry.field, entry.index];
+            const path20 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path19, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path19, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path19, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path19, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
-            if (typeof base !== "string" || /^[a-z][a-z0-9+.-]*:\/\/|^github\.com\/|\?ref=/i.test(base)) return;
+            if (typeof base !== "string" || isRemoteTarget(base)) return;
             const target = resolveInRoot(node.dir, base);
             const data = { field: "bases", entry: base, target: target ?? base };
             if (target === void 0) ctx.report({ file, docIndex: node.docIndex, path: ["bases", index], messageId: "outside", data });
@@ -23892,10 +23855,6 @@ resources:
 });
 
 // rules/kustomize-unreferenced-manifest.ts
-function dirOf3(file) {
-  const slash2 = file.path.lastIndexOf("/");
-  return slash2 === -1 ? "" : file.path.slice(0, slash2);
-}
 function isUnder(file, dir) {
   return dir === "" || file.path.startsWith(`${dir}/`);
 }
@@ -23903,9 +23862,11 @@ var FLUX3, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
 var init_kustomize_unreferenced_manifest = __esm({
   "rules/kustomize-unreferenced-manifest.ts"() {
     "use strict";
+    init_collections();
     init_describe();
     init_kustomize_files();
     init_rule();
+    init_source_file();
     FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
@@ -23997,33 +23958,28 @@ spec:
           }
         }
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
-        const resourcesOf = /* @__PURE__ */ new Map();
-        for (const resource of model.resources) {
-          const list = resourcesOf.get(resource.file);
-          if (list) list.push(resource);
-          else resourcesOf.set(resource.file, [resource]);
-        }
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path19 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path19.dir === void 0) continue;
+          const { link, path: path20 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path20.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          byDir.set(path19.dir, [...byDir.get(path19.dir) ?? [], kustomization]);
+          push(byDir, path20.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
           if (!byDir) return void 0;
-          for (let dir = dirOf3(file); ; dir = dir.includes("/") ? dir.slice(0, dir.lastIndexOf("/")) : "") {
+          for (let dir = dirOf(file.path); ; dir = dirOf(dir)) {
             const found = byDir.get(dir)?.find((k) => !k.excluded(file.path));
             if (found || dir === "") return found;
           }
         };
-        const hasKustomization = (file) => ["kustomization.yaml", "kustomization.yml", "Kustomization"].some((name2) => model.fileAt(file.root, dirOf3(file) === "" ? name2 : `${dirOf3(file)}/${name2}`) !== void 0);
-        for (const [file, resources] of resourcesOf) {
-          if (included.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir))) continue;
+        const hasKustomization = (file) => kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []) !== void 0;
+        for (const file of model.files) {
+          const resources = model.resourcesIn(file);
           const [first] = resources;
           if (!first) continue;
+          if (included.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir))) continue;
           const objects = resources.length === 1 ? describeObject(first) : `${describeObject(first)} and ${resources.length - 1} more`;
           if (hasKustomization(file)) {
             ctx.report({ file, messageId: "notListed", data: { file: file.path, objects } });
@@ -24031,7 +23987,7 @@ spec:
           }
           const under = fluxPathOf(file);
           if (under) {
-            ctx.report({ file, messageId: "notApplied", data: { file: file.path, objects, path: under.path.written ?? "./", kustomization: `${under.resource.appliedNamespace ?? ""}/${under.resource.name}`.replace(/^\//, "") } });
+            ctx.report({ file, messageId: "notApplied", data: { file: file.path, objects, path: under.path.written ?? "./", kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
           }
         }
       }
@@ -24056,12 +24012,13 @@ var init_terraform_artifacts = __esm({
 
 // rules/no-committed-terraform-state.ts
 function sorted(paths) {
-  return [...paths].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  return [...paths].sort(compareStrings);
 }
 var IGNORE_LINES, no_committed_terraform_state_default;
 var init_no_committed_terraform_state = __esm({
   "rules/no-committed-terraform-state.ts"() {
     "use strict";
+    init_collections();
     init_terraform_artifacts();
     init_rule();
     IGNORE_LINES = "`*.tfstate`, `*.tfstate.*` and `.terraform/`";
@@ -24117,9 +24074,7 @@ var init_no_committed_terraform_state = __esm({
             const artifact = terraformArtifact(file);
             if (!artifact) continue;
             if (artifact.kind === "directory") {
-              const list = directories.get(artifact.dir);
-              if (list) list.push(file);
-              else directories.set(artifact.dir, [file]);
+              push(directories, artifact.dir, file);
               continue;
             }
             const source = model.fileAt(root, file);
@@ -24160,10 +24115,10 @@ function isPlaintextCredential(value) {
 function sensitiveKey(name2) {
   return isSensitiveName(name2) && !KEY_NAME.test(name2);
 }
-function walkValues2(ctx, release, value, path19, dotted, parentKey) {
+function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path19, index];
+      const itemPath = [...path20, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -24179,10 +24134,10 @@ function walkValues2(ctx, release, value, path19, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && typeof object.value === "string" && sensitiveKey(object.name) && isPlaintextCredential(object.value)) {
-    ctx.report({ resource: release, path: [...path19, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path20, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path19, key];
+    const childPath = [...path20, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       if (!sensitiveKey(key) || !isPlaintextCredential(child)) continue;
@@ -24249,8 +24204,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (entry.value === void 0 || !sensitiveKey(entry.name) || !isPlaintextCredential(entry.value)) continue;
-            const path19 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path19, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path20 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path20, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.ofKind("HelmRelease", "helm.toolkit.fluxcd.io")) {
@@ -24267,6 +24222,7 @@ var init_no_tracked_ignored_files = __esm({
   "rules/no-tracked-ignored-files.ts"() {
     "use strict";
     init_rule();
+    init_collections();
     init_terraform_artifacts();
     no_tracked_ignored_files_default = defineRule({
       meta: {
@@ -24300,7 +24256,7 @@ var init_no_tracked_ignored_files = __esm({
       check(ctx) {
         const { model } = ctx;
         for (const root of model.roots) {
-          const files = [...root.trackedIgnored].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+          const files = [...root.trackedIgnored].sort(compareStrings);
           for (const file of files) {
             if (terraformArtifact(file)) continue;
             const source = model.fileAt(root, file);
@@ -24322,11 +24278,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path19 = container.envPath ?? container.path;
+    const path20 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path19, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path19, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path19, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path20, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path20, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path20, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -24382,6 +24338,7 @@ var DAGSTER_EXAMPLE, DAGSTER_RELEASE, required_env_default;
 var init_required_env = __esm({
   "rules/required-env.ts"() {
     "use strict";
+    init_collections();
     init_rule();
     DAGSTER_EXAMPLE = `rules:
   required-env:
@@ -24511,11 +24468,7 @@ spec:
         const { model } = ctx;
         if (ctx.options.workloads.length === 0) return;
         const byResource = /* @__PURE__ */ new Map();
-        for (const container of model.containers) {
-          const list = byResource.get(container.resource);
-          if (list) list.push(container);
-          else byResource.set(container.resource, [container]);
-        }
+        for (const container of model.containers) push(byResource, container.resource, container);
         for (const workload of ctx.options.workloads) {
           const requirements = workload.env.map((entry) => typeof entry === "string" ? { name: entry } : entry);
           const resources = model.find({ kind: workload.kind, name: workload.name }).filter((resource) => workload.namespace === void 0 || resource.appliedNamespace === workload.namespace || (byResource.get(resource) ?? []).some((container) => container.namespace === workload.namespace));
@@ -24543,10 +24496,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path19, rootName2) {
-  if (path19.length === 0) return rootName2;
+function formatPath(path20, rootName2) {
+  if (path20.length === 0) return rootName2;
   let out = "";
-  for (const segment of path19) {
+  for (const segment of path20) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -24655,14 +24608,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path19, data, key = false) {
+      report(messageId, path20, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path19], messageId, data };
+        const problem = { path: [...path20], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path19) {
-        return formatPath(path19, this.options.rootName);
+      name(path20) {
+        return formatPath(path20, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -24686,83 +24639,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path19) {
-        if (this.full || path19.length > MAX_DEPTH) return;
+      walk(value, raw, path20) {
+        if (this.full || path20.length > MAX_DEPTH) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path19)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path20)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value))) {
-          this.report("enum", path19, { path: this.name(path19), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path20, { path: this.name(path20), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path19);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path19);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path19);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path19);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path19);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path19, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path19, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path19)) this.report("not", path19, { path: this.name(path19) });
+        if (typeof value === "string") this.checkString(value, schema2, path20);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path20);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path20);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path20);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path20);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path20, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path20, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path20)) this.report("not", path20, { path: this.name(path20) });
       }
-      checkType(value, type2, path19) {
+      checkType(value, type2, path20) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path19, { expected: describeTypes(types2), path: this.name(path19), actual: describeFound(value) });
+        if (!ok) this.report("type", path20, { expected: describeTypes(types2), path: this.name(path20), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path19) {
+      checkString(value, schema2, path20) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path19, { path: this.name(path19), limit: String(schema2.minLength) });
+          this.report("minLength", path20, { path: this.name(path20), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path19, { path: this.name(path19), limit: String(schema2.maxLength) });
+          this.report("maxLength", path20, { path: this.name(path20), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path19, { path: this.name(path19), pattern: schema2.pattern });
+          this.report("pattern", path20, { path: this.name(path20), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path19) {
-        const range = (comparison, limit) => this.report("range", path19, { path: this.name(path19), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path20) {
+        const range = (comparison, limit) => this.report("range", path20, { path: this.name(path20), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path19, { path: this.name(path19), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path20, { path: this.name(path20), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path19) {
+      checkArray(value, schema2, path20) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path19, { path: this.name(path19), limit: String(schema2.minItems) });
+          this.report("minItems", path20, { path: this.name(path20), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path19, { path: this.name(path19), limit: String(schema2.maxItems) });
+          this.report("maxItems", path20, { path: this.name(path20), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index)) {
-          this.report("uniqueItems", path19, { path: this.name(path19) });
+          this.report("uniqueItems", path20, { path: this.name(path20) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path19.push(index);
-            this.walk(value[index], schema2.items, path19);
-            path19.pop();
+            path20.push(index);
+            this.walk(value[index], schema2.items, path20);
+            path20.pop();
           }
         }
       }
-      checkObject(value, schema2, path19) {
+      checkObject(value, schema2, path20) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path19, { path: this.name(path19), limit: String(schema2.minProperties) });
+          this.report("minProperties", path20, { path: this.name(path20), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path19, { path: this.name(path19), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path20, { path: this.name(path20), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path19.length === 0 && "kind" in value ? ["kind"] : path19;
-              this.report("required", at, { field, parent: this.name(path19) });
+              const at = path20.length === 0 && "kind" in value ? ["kind"] : path20;
+              this.report("required", at, { field, parent: this.name(path20) });
             }
           }
         }
@@ -24774,33 +24727,33 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path19.push(key);
-              this.walk(child, childSchema, path19);
-              path19.pop();
+              path20.push(key);
+              this.walk(child, childSchema, path20);
+              path20.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path19) };
+            const data = { field: key, parent: this.name(path20) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path19, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path20, key], data, true);
           }
         }
       }
-      passes(value, schema2, path19) {
+      passes(value, schema2, path20) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path19);
+        probe.walk(value, schema2, path20);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path19, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path19)).length;
+      checkAlternatives(value, options, path20, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path20)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path19, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path19) });
+          this.report("requiredOneOf", path20, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path20) });
           return;
         }
-        this.report(kind, path19, { path: this.name(path19) });
+        this.report(kind, path20, { path: this.name(path20) });
       }
     };
   }
@@ -24898,7 +24851,7 @@ var init_crd = __esm({
 });
 
 // src/schema/registry.ts
-import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path4 from "node:path";
 import { fileURLToPath } from "node:url";
 function findSchemaDir(start = path4.dirname(fileURLToPath(import.meta.url))) {
@@ -24916,7 +24869,7 @@ function apiVersionOf(group, version) {
 function readFamily(file) {
   let family = parsedFiles.get(file);
   if (family === void 0) {
-    family = existsSync(file) ? JSON.parse(readFileSync2(file, "utf8")) : null;
+    family = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
     parsedFiles.set(file, family);
   }
   return family;
@@ -25150,14 +25103,14 @@ function references(ctx) {
       for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
         const ref = entry[field];
         if (!ref || ref.name === "") continue;
-        const path19 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: ref.name, path: [...path19, "name"], key: { name: ref.key, path: [...path19, "key"] }, optional: ref.optional });
+        const path20 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: ref.name, path: [...path20, "name"], key: { name: ref.key, path: [...path20, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path19 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
-      refs.push({ ...base, kind: source.kind, name: source.name, path: path19, optional: source.optional });
+      const path20 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      refs.push({ ...base, kind: source.kind, name: source.name, path: path20, optional: source.optional });
     }
   }
   const graph = model.flux;
@@ -25167,14 +25120,14 @@ function references(ctx) {
       const kind = asString(item?.kind);
       const name2 = asString(item?.name);
       if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-      const path19 = ["spec", "valuesFrom", index];
-      const keyPath = item.valuesKey === void 0 ? [...path19, "name"] : [...path19, "valuesKey"];
+      const path20 = ["spec", "valuesFrom", index];
+      const keyPath = item.valuesKey === void 0 ? [...path20, "name"] : [...path20, "valuesKey"];
       refs.push({
         referrer: resource,
         kind,
         name: name2,
         namespace: resource.appliedNamespace,
-        path: [...path19, "name"],
+        path: [...path20, "name"],
         key: { name: asScalarString(item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: item.optional === true,
         optionalKey: false,
@@ -25192,19 +25145,19 @@ function references(ctx) {
         const kind = asString(item?.kind);
         const name2 = asString(item?.name);
         if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-        const path19 = ["spec", field, index];
+        const path20 = ["spec", field, index];
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path19, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path19, "name"],
+            path: [...path20, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path19, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path20, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -25217,8 +25170,8 @@ function references(ctx) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path19 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path19, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path19, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path20 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path20, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -25242,7 +25195,7 @@ function cnpgCluster(ctx, name2, namespace) {
   const match = /^(.+)-(app|superuser)$/.exec(name2);
   if (!match) return void 0;
   const [, base, suffix] = match;
-  const cluster = ctx.model.find({ kind: "Cluster", name: base, group: "postgresql.cnpg.io" }).find((candidate) => candidate.appliedNamespace === void 0 || namespace === void 0 || candidate.appliedNamespace === namespace);
+  const cluster = ctx.model.find({ kind: "Cluster", name: base, group: CNPG_GROUP }).find((candidate) => candidate.appliedNamespace === void 0 || namespace === void 0 || candidate.appliedNamespace === namespace);
   return cluster ? { cluster, suffix } : void 0;
 }
 var POD_SCOPE, KUSTOMIZATION_SCOPE, SAME_NAMESPACE, DECRYPTION_KEY, FLUX4, WORKLOAD, CLUSTER_REPO2, DATABASE2, secret_ref_exists_default;
@@ -25250,6 +25203,7 @@ var init_secret_ref_exists = __esm({
   "rules/secret-ref-exists.ts"() {
     "use strict";
     init_describe();
+    init_config_data();
     init_values();
     init_rule();
     POD_SCOPE = "a pod reads Secrets and ConfigMaps only from its own namespace";
@@ -25383,7 +25337,7 @@ spec:
               ctx.report({ resource: ref.referrer, path: ref.path, messageId: "cnpgSuperuser", data: { ...common2, cluster: generated2.cluster.name } });
               continue;
             }
-            const bootstrap = generated2 ? ["initdb", "recovery", "pg_basebackup"].map((method) => asString(getIn(generated2.cluster.value, ["spec", "bootstrap", method, "secret", "name"]))).find((secret) => secret !== void 0) : void 0;
+            const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
             if (generated2 && bootstrap !== void 0) {
               ctx.report({ resource: ref.referrer, path: ref.path, messageId: "cnpgApp", data: { ...common2, cluster: generated2.cluster.name, secret: bootstrap } });
               continue;
@@ -25431,8 +25385,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path19) {
-  return path19.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path20) {
+  return path20.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml2;
 var init_ast = __esm({
@@ -25816,15 +25770,15 @@ function parse(root) {
   return config;
 }
 function readRule(node, index, issues) {
-  const path19 = ["creation_rules", index];
+  const path20 = ["creation_rules", index];
   if (!(0, import_yaml3.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path19, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path20, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path19, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path20, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path19,
+    path: path20,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -25832,11 +25786,11 @@ function readRule(node, index, issues) {
     selection: void 0
   };
   readPathRegex(node, rule, issues);
-  rule.recipients = readRuleRecipients(node, path19, issues);
-  rule.selection = readSelection(node, path19, issues);
-  checkScalarType(node, path19, "shamir_threshold", "number", "a whole number", issues);
-  checkScalarType(node, path19, "mac_only_encrypted", "boolean", "true or false", issues);
-  checkScalarType(node, path19, "aws_profile", "string", "a string", issues);
+  rule.recipients = readRuleRecipients(node, path20, issues);
+  rule.selection = readSelection(node, path20, issues);
+  checkScalarType(node, path20, "shamir_threshold", "number", "a whole number", issues);
+  checkScalarType(node, path20, "mac_only_encrypted", "boolean", "true or false", issues);
+  checkScalarType(node, path20, "aws_profile", "string", "a string", issues);
   return rule;
 }
 function readPathRegex(node, rule, issues) {
@@ -25854,14 +25808,14 @@ function readPathRegex(node, rule, issues) {
   if (converted.ok) rule.pathRegexp = converted.regexp;
   else issues.push({ code: "invalidRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: converted.reason } });
 }
-function readRuleRecipients(node, path19, issues) {
+function readRuleRecipients(node, path20, issues) {
   const groups = pairOf(node, "key_groups")?.value;
   if (groups != null && !isNull2(groups) && !(0, import_yaml3.isSeq)(groups)) {
-    issues.push(invalidType([...path19, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path20, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml3.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    groups.items.forEach((group, i2) => readGroup(group, [...path19, "key_groups", i2], out2, issues, 0));
+    groups.items.forEach((group, i2) => readGroup(group, [...path20, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -25871,28 +25825,28 @@ function readRuleRecipients(node, path19, issues) {
     const type2 = RULE_RECIPIENT_TYPES[key];
     const items = recipientStrings(pair.value);
     if (!items) {
-      issues.push(invalidType([...path19, key], key, "a comma-separated string or a list of strings"));
+      issues.push(invalidType([...path20, key], key, "a comma-separated string or a list of strings"));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipient(out, type2, text, [...path19, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipient(out, type2, text, [...path20, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(node, path19, out, issues, depth) {
+function readGroup(node, path20, out, issues, depth) {
   if (!(0, import_yaml3.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path19, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path20, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path19, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path20, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = pairOf(node, key)?.value;
     if (value == null || isNull2(value)) continue;
     if (!(0, import_yaml3.isSeq)(value)) {
-      issues.push(invalidType([...path19, key], key, "a list"));
+      issues.push(invalidType([...path20, key], key, "a list"));
       continue;
     }
     value.items.forEach((item, i2) => {
-      const itemPath = [...path19, key, i2];
+      const itemPath = [...path20, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(item, itemPath, out, issues, depth + 1);
         return;
@@ -25934,11 +25888,11 @@ function recipientStrings(value) {
   }
   return items;
 }
-function addRecipient(out, type2, text, path19) {
+function addRecipient(out, type2, text, path20) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path19 });
+  if (id !== void 0) out.push({ type: type2, id, path: path20 });
 }
-function readSelection(node, path19, issues) {
+function readSelection(node, path20, issues) {
   const present = node.items.filter((pair2) => {
     const key2 = keyText(pair2);
     return key2 !== void 0 && isSelectionKey(key2) && !isNull2(pair2.value) && stringValue(pair2.value) !== "";
@@ -25946,7 +25900,7 @@ function readSelection(node, path19, issues) {
   if (present.length > 1) {
     const keys = present.map((pair2) => keyText(pair2)).join(", ");
     for (const pair2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path19, keyText(pair2)], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path20, keyText(pair2)], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -25955,22 +25909,22 @@ function readSelection(node, path19, issues) {
   const key = keyText(pair);
   const value = stringValue(pair.value);
   if (value === void 0) {
-    issues.push(invalidType([...path19, key], key, "a string"));
+    issues.push(invalidType([...path20, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path19, key], data: { key, reason: made.reason } });
+    issues.push({ code: "invalidRegex", path: [...path20, key], data: { key, reason: made.reason } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path19, key], issues);
+  checkIdentity(made.selection, [...path20, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path19, issues) {
+function checkIdentity(selection, path20, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path19, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path20, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -25990,13 +25944,13 @@ function checkDestinations(value, issues) {
     if ((0, import_yaml3.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path19, known, where2, issues) {
+function checkKeys(node, path20, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || known.includes(key)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path19, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path19, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path20, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path20, key], key: true, data: { key, where: where2 } }
     );
   }
 }
@@ -26018,15 +25972,15 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkScalarType(node, path19, key, type2, expected, issues) {
+function checkScalarType(node, path20, key, type2, expected, issues) {
   const pair = pairOf(node, key);
   if (!pair || isNull2(pair.value)) return;
   const value = (0, import_yaml3.isScalar)(pair.value) ? pair.value.value : void 0;
   const ok = typeof value === type2 && (type2 !== "number" || Number.isInteger(value));
-  if (!ok) issues.push(invalidType([...path19, key], key, expected));
+  if (!ok) issues.push(invalidType([...path20, key], key, expected));
 }
-function invalidType(path19, key, expected) {
-  return { code: "invalidType", path: path19, data: { key, expected } };
+function invalidType(path20, key, expected) {
+  return { code: "invalidType", path: path20, data: { key, expected } };
 }
 function isNull2(node) {
   return node == null || (0, import_yaml3.isScalar)(node) && node.value == null;
@@ -26129,9 +26083,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path19) {
-  const i2 = path19.lastIndexOf("/");
-  return i2 === -1 ? "" : path19.slice(0, i2);
+function dirname(path20) {
+  const i2 = path20.lastIndexOf("/");
+  return i2 === -1 ? "" : path20.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -26334,7 +26288,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk(node, path19, keys, anchor, inSops, depth, out) {
+function walk(node, path20, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml5.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -26342,22 +26296,71 @@ function walk(node, path19, keys, anchor, inSops, depth, out) {
       const key = keyText(pair);
       const keyRange = (0, import_yaml5.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path19, range: [keyRange[0], keyRange[1]] });
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path20, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk(pair.value, [...path19, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml5.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml5.isScalar)(item) || (0, import_yaml5.isMap)(item) || (0, import_yaml5.isSeq)(item) || (0, import_yaml5.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk(item, [...path19, i2], keys, child, inSops, depth + 1, out);
+      walk(item, [...path20, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml5.isScalar)(node) || (0, import_yaml5.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path19, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path20, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
+}
+function analyzeValue(value) {
+  if (value === null || typeof value !== "object") return [];
+  let facts = valueAnalyses.get(value);
+  if (facts === void 0) {
+    const out = [];
+    facts = walkValue(value, [], [], 0, out) ? out : null;
+    valueAnalyses.set(value, facts);
+  }
+  return facts ?? void 0;
+}
+function walkValue(node, path20, keys, depth, out) {
+  if (depth > MAX_DEPTH2) return false;
+  if (Array.isArray(node)) {
+    for (let i2 = 0; i2 < node.length; i2++) {
+      if (!walkValue(node[i2], [...path20, i2], keys, depth + 1, out)) return false;
+    }
+  } else if (node !== null && typeof node === "object") {
+    if (!isPlainObject(node)) return false;
+    for (const key of Object.keys(node)) {
+      if (ambiguousKey(key)) return false;
+      const child = node[key];
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path20, key], [...keys, key], depth + 1, out);
+      if (!clear) return false;
+    }
+  } else if (depth > 0) {
+    const { state, problem } = textState(node, "value");
+    out.push(problem === void 0 ? { path: path20, keys, state } : { path: path20, keys, state, problem });
+  }
+  return true;
+}
+function keysClear(node, depth) {
+  if (depth > MAX_DEPTH2) return false;
+  if (Array.isArray(node)) return node.every((item) => keysClear(item, depth + 1));
+  if (node === null || typeof node !== "object") return true;
+  if (!isPlainObject(node)) return false;
+  for (const key of Object.keys(node)) {
+    if (ambiguousKey(key) || !keysClear(node[key], depth + 1)) return false;
+  }
+  return true;
+}
+function isPlainObject(node) {
+  const proto = Object.getPrototypeOf(node);
+  return proto === Object.prototype || proto === null;
+}
+function ambiguousKey(key) {
+  const c = key.charCodeAt(0) | 32;
+  if (c >= 97 && c <= 122 && c !== 102 && c !== 110 && c !== 116) return false;
+  return AMBIGUOUS_KEY.test(key);
 }
 function addAnchor(out, offset, keys, parent, inSops) {
   const anchor = { offset, keys, parent, inSops };
@@ -26438,7 +26441,7 @@ function firstAfter(anchors, offset) {
   }
   return lo;
 }
-var import_yaml5, MAX_DEPTH2, analyses, commentCache;
+var import_yaml5, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
 var init_document = __esm({
   "src/sops/document.ts"() {
     "use strict";
@@ -26448,6 +26451,8 @@ var init_document = __esm({
     init_encrypted_value();
     MAX_DEPTH2 = 200;
     analyses = /* @__PURE__ */ new WeakMap();
+    AMBIGUOUS_KEY = /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.?[0-9].*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+    valueAnalyses = /* @__PURE__ */ new WeakMap();
     commentCache = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -26467,6 +26472,71 @@ function sopsMetadata(doc) {
     cache3.set(doc, meta);
   }
   return meta ?? void 0;
+}
+function cleanSopsMetadata(value) {
+  const sops = isPlainMap(value) ? own(value, "sops") : void 0;
+  if (!isPlainMap(sops)) return void 0;
+  let meta = valueCache.get(sops);
+  if (meta === void 0) {
+    meta = readCleanMetadata(sops) ?? null;
+    valueCache.set(sops, meta);
+  }
+  return meta ?? void 0;
+}
+function readCleanMetadata(sops) {
+  const mac = own(sops, "mac");
+  if (typeof mac !== "string" || !parseEncryptedValue(mac, "mac").ok) return void 0;
+  const lastModified = own(sops, "lastmodified");
+  if (typeof lastModified !== "string" || !RFC3339.test(lastModified)) return void 0;
+  const version = own(sops, "version");
+  if (typeof version !== "string" || !VERSION.test(version)) return void 0;
+  if (own(sops, "shamir_threshold") != null) return void 0;
+  const recipients = [];
+  const groups = own(sops, "key_groups");
+  let keyGroupCount = 1;
+  if (Array.isArray(groups) && groups.length > 0) {
+    for (const [i2, group] of groups.entries()) {
+      if (!isPlainMap(group) || !readCleanKeyLists(group, ["sops", "key_groups", i2], recipients)) return void 0;
+    }
+    keyGroupCount = groups.length;
+  } else if (groups != null && !Array.isArray(groups) || !readCleanKeyLists(sops, SOPS, recipients)) {
+    return void 0;
+  }
+  if (recipients.length === 0) return void 0;
+  const selection = readCleanSelection(sops);
+  if (!selection) return void 0;
+  return { mac, lastModified, version, recipients, keyGroupCount, selection, issues: [] };
+}
+function readCleanKeyLists(group, base, recipients) {
+  for (const type2 of RECIPIENT_TYPES) {
+    const entries = own(group, type2);
+    if (entries == null) continue;
+    if (!Array.isArray(entries)) return false;
+    for (const [i2, entry] of entries.entries()) {
+      const entryId = keyEntryId(type2, (field) => {
+        const value = isPlainMap(entry) ? own(entry, field) : void 0;
+        return typeof value === "string" ? value : void 0;
+      });
+      if (!entryId.ok) return false;
+      if (entryId.id !== void 0) recipients.push({ type: type2, id: entryId.id, path: [...base, type2, i2] });
+    }
+  }
+  return true;
+}
+function readCleanSelection(sops) {
+  const present = Object.keys(sops).filter((key2) => isSelectionKey(key2) && sops[key2] !== null && sops[key2] !== "");
+  if (present.length === 0) return defaultSelection();
+  const key = present[0];
+  const value = sops[key];
+  if (present.length > 1 || typeof value !== "string") return void 0;
+  const made = makeSelection(key, value);
+  return made.ok ? made.selection : void 0;
+}
+function isPlainMap(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function own(map2, key) {
+  return Object.hasOwn(map2, key) ? map2[key] : void 0;
 }
 function readMetadata(node) {
   const meta = {
@@ -26519,9 +26589,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml6.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path19 = ["sops", "key_groups", i2];
-      if ((0, import_yaml6.isMap)(group)) readKeyLists(group, path19, meta);
-      else meta.issues.push(invalidField(path19, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path20 = ["sops", "key_groups", i2];
+      if ((0, import_yaml6.isMap)(group)) readKeyLists(group, path20, meta);
+      else meta.issues.push(invalidField(path20, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else {
@@ -26540,27 +26610,28 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path19 = [...base, type2];
+    const path20 = [...base, type2];
     if (!(0, import_yaml6.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path19, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path20, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path19, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path20, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path19, meta) {
-  const text = (field) => {
-    const value = stringValue(pairOf(entry, field)?.value);
+function readKeyEntry(type2, entry, path20, meta) {
+  const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path20, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path20 });
+}
+function keyEntryId(type2, field) {
+  const text = (name2) => {
+    const value = field(name2);
     return value?.trim() ? value : void 0;
   };
-  const missing = [...ID_FIELDS[type2], "enc"].find((field) => text(field) === void 0);
-  if (missing !== void 0) {
-    meta.issues.push({ code: "invalidKeyEntry", path: path19, data: { type: type2, field: missing } });
-    return;
-  }
+  const missing = [...ID_FIELDS[type2], "enc"].find((name2) => text(name2) === void 0);
+  if (missing !== void 0) return { ok: false, missing };
   const written = type2 === "azure_kv" ? azureKey(text("vault_url"), text("name")) : type2 === "hc_vault" ? vaultUri(text("vault_address"), text("engine_path"), text("key_name")) : text(ID_FIELDS[type2][0]);
-  const id = normaliseRecipient(type2, written);
-  if (id !== void 0) meta.recipients.push({ type: type2, id, path: path19 });
+  return { ok: true, id: normaliseRecipient(type2, written) };
 }
 function readSelection2(node, issues) {
   const present = node.items.filter((pair2) => {
@@ -26601,13 +26672,13 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path19, field, expected) {
-  return { code: "invalidField", path: path19, data: { field, expected } };
+function invalidField(path20, field, expected) {
+  return { code: "invalidField", path: path20, data: { field, expected } };
 }
 function isNullScalar(node) {
   return (0, import_yaml6.isScalar)(node) && node.value == null;
 }
-var import_yaml6, ID_FIELDS, RFC3339, VERSION, SOPS, cache3;
+var import_yaml6, ID_FIELDS, RFC3339, VERSION, SOPS, cache3, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
@@ -26629,6 +26700,83 @@ var init_metadata = __esm({
     VERSION = /^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/;
     SOPS = ["sops"];
     cache3 = /* @__PURE__ */ new WeakMap();
+    valueCache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/sops/facts.ts
+function valuesMirrorAst(file) {
+  let mirror = mirrors.get(file);
+  if (mirror === void 0) {
+    const text = file.text;
+    mirror = text !== void 0 && file.problems.length === 0 && !mayHaveAlias(text) && !AST_ONLY_SYNTAX.test(text);
+    mirrors.set(file, mirror);
+  }
+  return mirror;
+}
+function mayHaveAlias(text) {
+  return text.includes("&") && text.includes("*") && MAY_HAVE_ANCHOR2.test(text) && MAY_HAVE_ALIAS.test(text);
+}
+function hasSopsKeyAt(file, index) {
+  const parsed = file.documents[index];
+  if (!parsed) return false;
+  if (!valuesMirrorAst(file)) return hasSopsKey(parsed.doc);
+  return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops");
+}
+function isSopsEncryptedAt(file, index) {
+  const parsed = file.documents[index];
+  if (!parsed) return false;
+  if (!valuesMirrorAst(file)) return isSopsEncrypted(parsed.doc);
+  return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops") && isPlainMap2(parsed.value.sops);
+}
+function hasTopLevelKeyAt(file, index, key) {
+  const parsed = file.documents[index];
+  if (!parsed) return false;
+  if (!valuesMirrorAst(file)) return pairOf(parsed.doc.contents, key) !== void 0;
+  return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, key);
+}
+function sopsMetadataAt(file, index) {
+  const parsed = file.documents[index];
+  if (!parsed) return void 0;
+  if (valuesMirrorAst(file)) {
+    if (!hasSopsKeyAt(file, index)) return void 0;
+    const clean = cleanSopsMetadata(parsed.value);
+    if (clean) return clean;
+  }
+  return sopsMetadata(parsed.doc);
+}
+function valuesAt(file, index) {
+  const parsed = file.documents[index];
+  if (!parsed) return [];
+  const facts = valuesMirrorAst(file) ? analyzeValue(parsed.value) : void 0;
+  return facts ?? analyzeDocument(parsed.doc).values;
+}
+function duplicatesAt(file, index) {
+  const parsed = file.documents[index];
+  if (!parsed) return [];
+  if (valuesMirrorAst(file) && analyzeValue(parsed.value) !== void 0) return [];
+  return analyzeDocument(parsed.doc).duplicates;
+}
+function mayHaveComments(file) {
+  return file.text?.includes("#") ?? false;
+}
+function mayHaveEncryptedComments(file) {
+  return file.text?.includes("#ENC[") ?? false;
+}
+function isPlainMap2(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+var MAY_HAVE_ANCHOR2, MAY_HAVE_ALIAS, AST_ONLY_SYNTAX, mirrors;
+var init_facts = __esm({
+  "src/sops/facts.ts"() {
+    "use strict";
+    init_ast();
+    init_document();
+    init_metadata();
+    MAY_HAVE_ANCHOR2 = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
+    MAY_HAVE_ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/m;
+    AST_ONLY_SYNTAX = /<<|\?(\s|$)|[\]}][ \t]*:|^%/m;
+    mirrors = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -26664,10 +26812,10 @@ var init_targets = __esm({
 // rules/sops-creation-rules.ts
 function plainSecrets(ctx, file) {
   const out = [];
-  file.documents.forEach((parsed, docIndex) => {
+  file.documents.forEach((_parsed, docIndex) => {
     const resource = resourceAt(ctx.model, file, docIndex);
     if (!isSecret(resource)) return;
-    const field = analyzeDocument(parsed.doc).values.find(
+    const field = valuesAt(file, docIndex).find(
       (value) => value.state === "plain" && (value.keys[0] === "data" || value.keys[0] === "stringData")
     )?.keys[0];
     if (field) out.push({ resource, field });
@@ -26707,8 +26855,7 @@ var init_sops_creation_rules = __esm({
     init_rule();
     init_config();
     init_config_lookup();
-    init_document();
-    init_metadata();
+    init_facts();
     init_recipients();
     init_selection();
     init_targets();
@@ -26774,7 +26921,7 @@ ${recipients.map((r) => `        - recipient: ${r}
       check(ctx) {
         for (const file of ctx.model.files) {
           if (!file.reported || file.text === void 0) continue;
-          const encrypted = file.documents.findIndex((parsed) => isSopsEncrypted(parsed.doc));
+          const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
           const secrets = encrypted === -1 ? plainSecrets(ctx, file) : [];
           if (encrypted === -1 && secrets.length === 0) continue;
           const configFile = findSopsConfig(ctx.model, file);
@@ -26788,8 +26935,7 @@ ${recipients.map((r) => `        - recipient: ${r}
             for (const { resource, field } of secrets) ctx.report({ resource, path: [field], key: true, messageId: "noRule", data });
             continue;
           }
-          const doc = file.documents[encrypted]?.doc;
-          const meta = doc && sopsMetadata(doc);
+          const meta = sopsMetadataAt(file, encrypted);
           if (meta) compare(ctx, file, encrypted, meta, match.rule, data);
         }
       }
@@ -26799,18 +26945,16 @@ ${recipients.map((r) => `        - recipient: ${r}
 
 // rules/sops-metadata-valid.ts
 function checkDocument(ctx, file, docIndex, meta) {
-  const doc = file.documents[docIndex]?.doc;
-  if (!doc) return;
+  if (!file.documents[docIndex]) return;
   const target = documentTarget(ctx.model, file, docIndex);
   for (const issue of meta.issues) {
     ctx.report({ ...target, path: issue.path, key: issue.key ?? false, messageId: METADATA_MESSAGES[issue.code], data: issue.data });
   }
-  const analysis = analyzeDocument(doc);
-  for (const duplicate of analysis.duplicates) {
+  for (const duplicate of duplicatesAt(file, docIndex)) {
     ctx.report({ file, offsets: duplicate.range, messageId: "duplicateKey", data: { key: describePath([...duplicate.mapPath, duplicate.key]) } });
   }
-  const manifest = pairOf(doc.contents, "apiVersion") !== void 0 && pairOf(doc.contents, "kind") !== void 0;
-  for (const value of analysis.values) {
+  const manifest = hasTopLevelKeyAt(file, docIndex, "apiVersion") && hasTopLevelKeyAt(file, docIndex, "kind");
+  for (const value of valuesAt(file, docIndex)) {
     const key = describePath(value.path);
     if (value.state === "malformed") {
       ctx.report({ ...target, path: value.path, messageId: "malformedValue", data: { key, problem: value.problem ?? "" } });
@@ -26825,6 +26969,7 @@ function checkDocument(ctx, file, docIndex, meta) {
       });
     }
   }
+  if (!mayHaveEncryptedComments(file)) return;
   for (const comment of documentComments(file.text, file.documents.map((d) => d.doc), docIndex)) {
     if (comment.state !== "malformed") continue;
     ctx.report({ file, offsets: comment.range, messageId: "malformedComment", data: { problem: comment.problem ?? "" } });
@@ -26834,9 +26979,8 @@ function notSelected(selection, value) {
   return !isCommentSelection(selection) && !mustEncrypt(selection, value.keys);
 }
 function checkMissingMetadata(ctx, file, docIndex) {
-  const doc = file.documents[docIndex]?.doc;
-  if (!doc) return;
-  const first = analyzeDocument(doc).values.find((value) => value.state === "encrypted" || value.state === "malformed");
+  if (!file.documents[docIndex]) return;
+  const first = valuesAt(file, docIndex).find((value) => value.state === "encrypted" || value.state === "malformed");
   if (!first) return;
   ctx.report({ ...documentTarget(ctx.model, file, docIndex), path: first.path, messageId: "missingMetadata" });
 }
@@ -26847,7 +26991,7 @@ var init_sops_metadata_valid = __esm({
     init_rule();
     init_ast();
     init_document();
-    init_metadata();
+    init_facts();
     init_selection();
     init_targets();
     METADATA_MESSAGES = {
@@ -26951,12 +27095,12 @@ ${AGE2}    lastmodified: "2024-03-01T10:00:00Z"
         for (const file of ctx.model.files) {
           if (!file.reported || file.text === void 0 || file.documents.length === 0) continue;
           let first;
-          file.documents.forEach((parsed, docIndex) => {
-            if (!hasSopsKey(parsed.doc)) {
+          file.documents.forEach((_parsed, docIndex) => {
+            if (!hasSopsKeyAt(file, docIndex)) {
               if (file.text?.includes("ENC[")) checkMissingMetadata(ctx, file, docIndex);
               return;
             }
-            const meta = sopsMetadata(parsed.doc);
+            const meta = sopsMetadataAt(file, docIndex);
             checkDocument(ctx, file, docIndex, meta);
             if (!first) first = meta;
             else if (first.mac !== meta.mac || first.lastModified !== meta.lastModified) {
@@ -26971,17 +27115,16 @@ ${AGE2}    lastmodified: "2024-03-01T10:00:00Z"
 
 // rules/sops-secret-encrypted.ts
 function checkEncrypted(ctx, file, docIndex) {
-  const doc = file.documents[docIndex]?.doc;
-  const selection = doc && sopsMetadata(doc)?.selection;
-  if (!doc || !selection) return;
-  const text = file.text;
-  const docs = file.documents.map((d) => d.doc);
+  const parsed = file.documents[docIndex];
+  const selection = parsed && sopsMetadataAt(file, docIndex)?.selection;
+  if (!parsed || !selection) return;
   const resource = resourceAt(ctx.model, file, docIndex);
   const target = documentTarget(ctx.model, file, docIndex);
   const secret = isSecret(resource);
-  for (const value of analyzeDocument(doc).values) {
+  const byComments = isCommentSelection(selection);
+  for (const value of selectionValues(file, docIndex, byComments)) {
     if (value.state !== "plain") continue;
-    const comments = isCommentSelection(selection) ? precedingComments(text, docs, docIndex, value) : [];
+    const comments = precedingCommentsOf(file, docIndex, value, byComments);
     const key = describePath(value.path);
     if (mustEncrypt(selection, value.keys, comments)) {
       ctx.report({ ...target, path: value.path, messageId: "plaintextValue", data: { key } });
@@ -26994,19 +27137,18 @@ function checkEncrypted(ctx, file, docIndex) {
       });
     }
   }
-  if (isCommentSelection(selection)) return;
-  for (const comment of documentComments(text, docs, docIndex)) {
+  if (byComments || !mayHaveComments(file)) return;
+  for (const comment of documentComments(file.text, file.documents.map((d) => d.doc), docIndex)) {
     if (comment.state !== "plain" || comment.directive || !mustEncrypt(selection, comment.keys)) continue;
     const where2 = comment.keys.length > 0 ? `under \`${comment.keys.join(".")}\`` : "at the top level";
     ctx.report({ file, offsets: comment.range, messageId: "plaintextComment", data: { where: where2 } });
   }
 }
 function checkPlain(ctx, file, docIndex, coveringRule) {
-  const doc = file.documents[docIndex]?.doc;
-  if (!doc) return;
+  if (!file.documents[docIndex]) return;
   const resource = resourceAt(ctx.model, file, docIndex);
   if (isSecret(resource)) {
-    const plain2 = analyzeDocument(doc).values.filter((value) => value.state === "plain");
+    const plain2 = valuesAt(file, docIndex).filter((value) => value.state === "plain");
     for (const field of SECRET_FIELDS) {
       if (!plain2.some((value) => value.keys[0] === field)) continue;
       ctx.report({
@@ -27023,12 +27165,9 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
   const covering = coveringRule();
   const selection = covering?.rule.selection;
   if (!covering || !selection) return;
-  const plain = analyzeDocument(doc).values.filter((value) => value.state === "plain");
-  const docs = file.documents.map((d) => d.doc);
-  const first = plain.find((value) => {
-    const comments = isCommentSelection(selection) ? precedingComments(file.text, docs, docIndex, value) : [];
-    return mustEncrypt(selection, value.keys, comments);
-  });
+  const byComments = isCommentSelection(selection);
+  const plain = selectionValues(file, docIndex, byComments).filter((value) => value.state === "plain");
+  const first = plain.find((value) => mustEncrypt(selection, value.keys, precedingCommentsOf(file, docIndex, value, byComments)));
   if (!first) return;
   ctx.report({
     file,
@@ -27039,6 +27178,15 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
     data: { file: file.path, rule: covering.rule.index + 1, config: covering.configFile.path, key: describePath(first.path) }
   });
 }
+function selectionValues(file, docIndex, byComments) {
+  const parsed = file.documents[docIndex];
+  if (!byComments || !parsed) return valuesAt(file, docIndex);
+  return analyzeDocument(parsed.doc).values;
+}
+function precedingCommentsOf(file, docIndex, value, byComments) {
+  if (!byComments) return [];
+  return precedingComments(file.text, file.documents.map((d) => d.doc), docIndex, value);
+}
 var SECRET_FIELDS, TOOL_FILES, SECRET3, SOPS_BLOCK, ENC_VALUE, sops_secret_encrypted_default;
 var init_sops_secret_encrypted = __esm({
   "rules/sops-secret-encrypted.ts"() {
@@ -27047,7 +27195,7 @@ var init_sops_secret_encrypted = __esm({
     init_ast();
     init_config_lookup();
     init_document();
-    init_metadata();
+    init_facts();
     init_selection();
     init_targets();
     init_source_file();
@@ -27130,8 +27278,8 @@ ${SOPS_BLOCK}` }
           if (!file.reported || file.text === void 0) continue;
           let covering;
           const coveringRule = () => covering ??= coveringCreationRule(ctx.model, file) ?? null;
-          file.documents.forEach((parsed, docIndex) => {
-            if (isSopsEncrypted(parsed.doc)) checkEncrypted(ctx, file, docIndex);
+          file.documents.forEach((_parsed, docIndex) => {
+            if (isSopsEncryptedAt(file, docIndex)) checkEncrypted(ctx, file, docIndex);
             else checkPlain(ctx, file, docIndex, coveringRule);
           });
         }
@@ -27241,17 +27389,17 @@ var init_rules = __esm({
 });
 
 // src/yaml/position.ts
-function locate(doc, path19) {
+function locate(doc, path20) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path19.length; i2++) {
-    const segment = path19[i2];
+  for (let i2 = 0; i2 < path20.length; i2++) {
+    const segment = path20[i2];
     if ((0, import_yaml7.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml7.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path19.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
     } else if ((0, import_yaml7.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -27263,8 +27411,8 @@ function locate(doc, path19) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path19, key = false) {
-  const { node, pair, exact } = locate(doc, path19);
+function offsetsOfPath(doc, text, path20, key = false) {
+  const { node, pair, exact } = locate(doc, path20);
   if (exact && key && pair && (0, import_yaml7.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -31537,15 +31685,6 @@ var init_schema2 = __esm({
 });
 
 // src/config/load.ts
-var load_exports = {};
-__export(load_exports, {
-  CONFIG_FILE_NAME: () => CONFIG_FILE_NAME,
-  ConfigError: () => ConfigError,
-  defaultConfig: () => defaultConfig,
-  loadConfigFile: () => loadConfigFile,
-  loadRootConfig: () => loadRootConfig,
-  resolveConfigText: () => resolveConfigText
-});
 import { readFile } from "node:fs/promises";
 import path5 from "node:path";
 async function validatorFor(rules) {
@@ -31627,16 +31766,18 @@ function toExternalSecret(entry) {
   return typeof entry === "string" ? { name: entry } : entry;
 }
 async function parseConfig(text, file, rules) {
-  const lineCounter = new import_yaml8.LineCounter();
-  const doc = (0, import_yaml8.parseDocument)(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const syntax = doc.errors[0];
+  const parsed = parseYamlText(text);
+  const lineCounter = lineCounterOf(text);
+  const syntax = parsed.problems[0];
   if (syntax) {
-    const { line, col } = lineCounter.linePos(syntax.pos[0]);
-    throw new ConfigError(`Invalid YAML: ${syntax.message.split("\n")[0]}`, file, line, col);
+    const { line, col } = lineCounter.linePos(syntax.offsets[0]);
+    throw new ConfigError(`Invalid YAML: ${syntax.message}`, file, line, col);
   }
-  const value = doc.toJS({ maxAliasCount: 50 }) ?? {};
+  const first = parsed.documents[0];
+  const value = first?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
+    const doc = first?.doc ?? (0, import_yaml8.parseDocument)(text);
     const error = mostUsefulError(validate2.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -31671,6 +31812,7 @@ var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_yaml8 = __toESM(require_dist(), 1);
+    init_parse();
     init_position();
     init_rules();
     init_config_validator_generated();
@@ -31701,6 +31843,15 @@ var init_load = __esm({
 function parseDirectives(text) {
   const directives = [];
   if (!text.includes("gitops-lint-disable")) return directives;
+  let counted = 0;
+  let line = 1;
+  const lineOf = (offset) => {
+    for (let index = text.indexOf("\n", counted); index !== -1 && index < offset; index = text.indexOf("\n", index + 1)) {
+      line++;
+      counted = index + 1;
+    }
+    return line;
+  };
   for (const match of text.matchAll(DIRECTIVE)) {
     const lineStart = text.lastIndexOf("\n", match.index) + 1;
     const before = text.slice(lineStart, match.index);
@@ -31708,17 +31859,12 @@ function parseDirectives(text) {
     const [rulesPart, ...reasonParts] = (match[2] ?? "").split(/\s--\s?|^--\s?/);
     const rules = (rulesPart ?? "").split(/[\s,]+/).map((rule) => rule.trim()).filter((rule) => rule.length > 0);
     const justification = reasonParts.join(" -- ").trim();
-    const line = countLines(text, match.index);
-    const directive = { kind: match[1] === "disable" ? "file" : "next-line", rules, line };
+    const line2 = lineOf(match.index);
+    const directive = { kind: match[1] === "disable" ? "file" : "next-line", rules, line: line2 };
     if (justification) directive.justification = justification;
     directives.push(directive);
   }
   return directives;
-}
-function countLines(text, offset) {
-  let line = 1;
-  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) line++;
-  return line;
 }
 function applyDirectives(findings, directives) {
   if (directives.length === 0) return;
@@ -32034,7 +32180,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os2 = __require("os");
-    var path19 = __require("path");
+    var path20 = __require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -32046,7 +32192,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path19.resolve(cwd, filepath);
+      return path20.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -32476,7 +32622,7 @@ var require_to_regex_range = __commonJS({
         stop = countZeros(max + 1, zeros) - 1;
       }
       stops = [...stops];
-      stops.sort(compare3);
+      stops.sort(compare2);
       return stops;
     }
     function rangeToPattern(start, stop, options) {
@@ -32548,7 +32694,7 @@ var require_to_regex_range = __commonJS({
       for (let i2 = 0; i2 < a.length; i2++) arr.push([a[i2], b[i2]]);
       return arr;
     }
-    function compare3(a, b) {
+    function compare2(a, b) {
       return a > b ? 1 : b > a ? -1 : 0;
     }
     function contains(arr, key, val) {
@@ -32720,12 +32866,12 @@ var require_fill_range = __commonJS({
         return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
       let parts = { negatives: [], positives: [] };
-      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let push2 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
         if (options.toRegex === true && step > 1) {
-          push3(a);
+          push2(a);
         } else {
           range.push(pad(format(a, index), maxLen, toNumber));
         }
@@ -33091,7 +33237,7 @@ var require_parse = __commonJS({
       let depth = 0;
       let value;
       const advance = () => input[index++];
-      const push3 = (node) => {
+      const push2 = (node) => {
         if (node.type === "text" && prev.type === "dot") {
           prev.type = "text";
         }
@@ -33105,7 +33251,7 @@ var require_parse = __commonJS({
         prev = node;
         return node;
       };
-      push3({ type: "bos" });
+      push2({ type: "bos" });
       while (index < length) {
         block = stack[stack.length - 1];
         value = advance();
@@ -33113,11 +33259,11 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === CHAR_BACKSLASH) {
-          push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          push2({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
           continue;
         }
         if (value === CHAR_RIGHT_SQUARE_BRACKET2) {
-          push3({ type: "text", value: "\\" + value });
+          push2({ type: "text", value: "\\" + value });
           continue;
         }
         if (value === CHAR_LEFT_SQUARE_BRACKET2) {
@@ -33140,22 +33286,22 @@ var require_parse = __commonJS({
               }
             }
           }
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_PARENTHESES) {
-          block = push3({ type: "paren", nodes: [] });
+          block = push2({ type: "paren", nodes: [] });
           stack.push(block);
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === CHAR_RIGHT_PARENTHESES) {
           if (block.type !== "paren") {
-            push3({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           block = stack.pop();
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           block = stack[stack.length - 1];
           continue;
         }
@@ -33176,7 +33322,7 @@ var require_parse = __commonJS({
             }
             value += next;
           }
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_CURLY_BRACE) {
@@ -33192,20 +33338,20 @@ var require_parse = __commonJS({
             ranges: 0,
             nodes: []
           };
-          block = push3(brace);
+          block = push2(brace);
           stack.push(block);
-          push3({ type: "open", value });
+          push2({ type: "open", value });
           continue;
         }
         if (value === CHAR_RIGHT_CURLY_BRACE) {
           if (block.type !== "brace") {
-            push3({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           const type2 = "close";
           block = stack.pop();
           block.close = true;
-          push3({ type: type2, value });
+          push2({ type: type2, value });
           depth--;
           block = stack[stack.length - 1];
           continue;
@@ -33216,14 +33362,14 @@ var require_parse = __commonJS({
             const open = block.nodes.shift();
             block.nodes = [open, { type: "text", value: stringify(block) }];
           }
-          push3({ type: "comma", value });
+          push2({ type: "comma", value });
           block.commas++;
           continue;
         }
         if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
           const siblings = block.nodes;
           if (depth === 0 || siblings.length === 0) {
-            push3({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           if (prev.type === "dot") {
@@ -33248,10 +33394,10 @@ var require_parse = __commonJS({
             block.ranges--;
             continue;
           }
-          push3({ type: "dot", value });
+          push2({ type: "dot", value });
           continue;
         }
-        push3({ type: "text", value });
+        push2({ type: "text", value });
       }
       do {
         block = stack.pop();
@@ -33269,7 +33415,7 @@ var require_parse = __commonJS({
           parent.nodes.splice(index2, 1, ...block.nodes);
         }
       } while (stack.length > 0);
-      push3({ type: "eos" });
+      push2({ type: "eos" });
       return ast;
     };
     module.exports = parse2;
@@ -33343,7 +33489,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path19 = __require("path");
+    var path20 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -33517,7 +33663,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path19.sep,
+      SEP: path20.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -33544,7 +33690,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path19 = __require("path");
+    var path20 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -33573,7 +33719,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path19.sep === "\\";
+      return win32 === true || path20.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -34268,7 +34414,7 @@ var require_parse2 = __commonJS({
         state[type2]--;
         stack.pop();
       };
-      const push3 = (tok) => {
+      const push2 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -34302,8 +34448,8 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push3({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
-        push3({ type: "paren", extglob: true, value: advance(), output });
+        push2({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -34323,7 +34469,7 @@ var require_parse2 = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push3({ type: "paren", extglob: true, value, output: "" });
+          push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -34345,7 +34491,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push3({ type: "paren", extglob: true, value, output });
+        push2({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -34406,7 +34552,7 @@ var require_parse2 = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push3({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -34424,7 +34570,7 @@ var require_parse2 = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push3({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
         }
@@ -34472,13 +34618,13 @@ var require_parse2 = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push3({ type: "text", value });
+            push2({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push3({ type: "paren", value });
+          push2({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -34490,7 +34636,7 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push3({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -34503,19 +34649,19 @@ var require_parse2 = __commonJS({
           } else {
             increment("brackets");
           }
-          push3({ type: "bracket", value });
+          push2({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push3({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push3({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -34549,13 +34695,13 @@ var require_parse2 = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push3(open);
+          push2(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push3({ type: "text", value, output: value });
+            push2({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -34584,7 +34730,7 @@ var require_parse2 = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push3({ type: "brace", value, output });
+          push2({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -34593,7 +34739,7 @@ var require_parse2 = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -34603,7 +34749,7 @@ var require_parse2 = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push3({ type: "comma", value, output });
+          push2({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -34615,7 +34761,7 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push3({ type: "slash", value, output: SLASH_LITERAL });
+          push2({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -34629,10 +34775,10 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push3({ type: "text", value, output: DOT_LITERAL });
+            push2({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push3({ type: "dot", value, output: DOT_LITERAL });
+          push2({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -34650,14 +34796,14 @@ var require_parse2 = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push3({ type: "text", value, output });
+            push2({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push3({ type: "qmark", value, output: QMARK_NO_DOT });
+            push2({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push3({ type: "qmark", value, output: QMARK });
+          push2({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -34678,22 +34824,22 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push3({ type: "plus", value, output: PLUS_LITERAL });
+            push2({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push3({ type: "plus", value });
+            push2({ type: "plus", value });
             continue;
           }
-          push3({ type: "plus", value: PLUS_LITERAL });
+          push2({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push3({ type: "at", extglob: true, value, output: "" });
+            push2({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -34705,7 +34851,7 @@ var require_parse2 = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push3({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -34733,13 +34879,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push3({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push3({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -34780,7 +34926,7 @@ var require_parse2 = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push3({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -34790,7 +34936,7 @@ var require_parse2 = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push3({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -34808,12 +34954,12 @@ var require_parse2 = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push3(token);
+          push2(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push3(token);
+          push2(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -34832,7 +34978,7 @@ var require_parse2 = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push3(token);
+        push2(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -34850,7 +34996,7 @@ var require_parse2 = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -34937,7 +35083,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path19 = __require("path");
+    var path20 = __require("path");
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
@@ -35022,7 +35168,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path19.basename(input));
+      return regex.test(path20.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -35249,7 +35395,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path19 = __require("path");
+    var path20 = __require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -35344,7 +35490,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path19.basename(pattern);
+      const basename = path20.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -35402,7 +35548,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path19.isAbsolute(pattern);
+      return path20.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -35579,8 +35725,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs4 = require_fs();
     exports.fs = fs4;
-    var path19 = require_path();
-    exports.path = path19;
+    var path20 = require_path();
+    exports.path = path20;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -35692,8 +35838,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path19, settings, callback) {
-      settings.fs.lstat(path19, (lstatError, lstat3) => {
+    function read(path20, settings, callback) {
+      settings.fs.lstat(path20, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -35702,7 +35848,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path19, (statError, stat3) => {
+        settings.fs.stat(path20, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -35734,13 +35880,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path19, settings) {
-      const lstat3 = settings.fs.lstatSync(path19);
+    function read(path20, settings) {
+      const lstat3 = settings.fs.lstatSync(path20);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path19);
+        const stat3 = settings.fs.statSync(path20);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -35811,19 +35957,19 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat3(path19, optionsOrSettingsOrCallback, callback) {
+    function stat3(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat3;
-    function statSync(path19, optionsOrSettings) {
+    function statSync2(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path19, settings);
+      return sync.read(path20, settings);
     }
-    exports.statSync = statSync;
+    exports.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -36037,16 +36183,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path19 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path20 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path19, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path20, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path19,
+                path: path20,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -36164,7 +36310,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path19 = __require("path");
+    var path20 = __require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -36172,7 +36318,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -36199,17 +36345,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path19, optionsOrSettingsOrCallback, callback) {
+    function scandir(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path19, optionsOrSettings) {
+    function scandirSync(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path19, settings);
+      return sync.read(path20, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -36272,7 +36418,7 @@ var require_queue = __commonJS({
       var _running = 0;
       var errorHandler = null;
       var self = {
-        push: push3,
+        push: push2,
         drain: noop2,
         saturated: noop2,
         pause,
@@ -36344,7 +36490,7 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self.length() === 0;
       }
-      function push3(value, done) {
+      function push2(value, done) {
         var current = cache4.get();
         current.context = context;
         current.release = release;
@@ -36484,11 +36630,11 @@ var require_queue = __commonJS({
       var queue = fastqueue(context, asyncWrapper, _concurrency);
       var pushCb = queue.push;
       var unshiftCb = queue.unshift;
-      queue.push = push3;
+      queue.push = push2;
       queue.unshift = unshift;
       queue.drained = drained;
       return queue;
-      function push3(value) {
+      function push2(value) {
         var p = new Promise(function(resolve2, reject) {
           pushCb(value, function(err, result) {
             if (err) {
@@ -36857,7 +37003,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path19 = __require("path");
+    var path20 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -36867,7 +37013,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -36929,7 +37075,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path19 = __require("path");
+    var path20 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -36942,7 +37088,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path19.resolve(this._settings.cwd, filepath);
+        return path20.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -37358,7 +37504,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path19 = __require("path");
+    var path20 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -37372,7 +37518,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path19.resolve(this._settings.cwd, task.base);
+        return path20.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -37744,12 +37890,12 @@ var init_is_path_inside = __esm({
 });
 
 // node_modules/slash/index.js
-function slash(path19) {
-  const isExtendedLengthPath = path19.startsWith("\\\\?\\");
+function slash(path20) {
+  const isExtendedLengthPath = path20.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path19;
+    return path20;
   }
-  return path19.replace(/\\/g, "/");
+  return path20.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -38522,7 +38668,7 @@ var init_ignore = __esm({
         throw createGitConfigReadError(normalizedPath, error);
       }
     };
-    getExcludesFileFromGitConfigSync = (filePath, readFileSync5, gitDirectory, options = {}) => {
+    getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
       const normalizedPath = path8.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
@@ -38532,14 +38678,14 @@ var init_ignore = __esm({
         return void 0;
       }
       includeStack.add(normalizedPath);
-      const content = readGitConfigFile(normalizedPath, readFileSync5, suppressErrors);
+      const content = readGitConfigFile(normalizedPath, readFileSync4, suppressErrors);
       if (content === void 0) {
         includeStack.delete(normalizedPath);
         return void 0;
       }
       let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
       for (const includePath of includePaths) {
-        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync5, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
         if (includedExcludesFile !== void 0) {
           excludesFile = includedExcludesFile;
         }
@@ -38584,13 +38730,13 @@ var init_ignore = __esm({
       }
       return path8.resolve(path8.dirname(gitFilePath), match[1]);
     };
-    getGitDirectorySync = (gitRoot, readFileSync5) => {
+    getGitDirectorySync = (gitRoot, readFileSync4) => {
       if (!gitRoot) {
         return void 0;
       }
       const gitFilePath = path8.join(gitRoot, ".git");
       try {
-        return resolveGitDirectoryFromFile(gitFilePath, readFileSync5(gitFilePath, "utf8"));
+        return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
@@ -38640,18 +38786,18 @@ var init_ignore = __esm({
     };
     getGlobalGitignoreFile = (options = {}) => {
       const cwd = toPath(options.cwd) ?? process2.cwd();
-      const readFileSync5 = getReadFileSyncMethod(options.fs);
+      const readFileSync4 = getReadFileSyncMethod(options.fs);
       const gitRoot = findGitRootSync(cwd, options.fs);
-      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync5);
+      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync4);
       let excludesFileConfig;
       for (const gitConfigPath of getGitConfigPaths()) {
-        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync5, gitDirectory, { suppressErrors: options.suppressErrors });
+        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync4, gitDirectory, { suppressErrors: options.suppressErrors });
         if (value !== void 0) {
           excludesFileConfig = value;
         }
       }
       const filePath = resolveExcludesFilePath(excludesFileConfig);
-      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync5, options.suppressErrors);
+      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync4, options.suppressErrors);
     };
     getGlobalGitignoreFileAsync = async (options = {}) => {
       const cwd = toPath(options.cwd) ?? process2.cwd();
@@ -38826,25 +38972,25 @@ var init_globby = __esm({
       return bindFsMethod(fs3.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(fs3, "statSync");
-    isDirectory = async (path19, fsImplementation) => {
+    isDirectory = async (path20, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path19);
+        const stats = await getStatMethod(fsImplementation)(path20);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path19, fsImplementation) => {
+    isDirectorySync = (path20, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path19);
+        const stats = getStatSyncMethod2(fsImplementation)(path20);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path19 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return nodePath.isAbsolute(path19) ? path19 : nodePath.join(cwd, path19);
+      const path20 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return nodePath.isAbsolute(path20) ? path20 : nodePath.join(cwd, path20);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -38929,9 +39075,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path19) => {
-      const globalResult = globalMatcher ? globalMatcher(path19) : void 0;
-      const result = matcher2 ? matcher2(path19) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path20) => {
+      const globalResult = globalMatcher ? globalMatcher(path20) : void 0;
+      const result = matcher2 ? matcher2(path20) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -39317,7 +39463,7 @@ var init_gitignore = __esm({
 });
 
 // src/workspace/discover.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 import { realpath, lstat } from "node:fs/promises";
 import path9 from "node:path";
 async function discoverFiles(dir, ignore5) {
@@ -39334,7 +39480,7 @@ async function discoverFiles(dir, ignore5) {
   for (const entry of all) {
     if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
     try {
-      ignoreFiles.set(entry.path.split(path9.sep).join("/"), readFileSync3(path9.join(dir, entry.path), "utf8"));
+      ignoreFiles.set(entry.path.split(path9.sep).join("/"), readFileSync2(path9.join(dir, entry.path), "utf8"));
     } catch {
     }
   }
@@ -39379,23 +39525,28 @@ var init_discover = __esm({
 
 // src/workspace/git.ts
 import { execFile } from "node:child_process";
+import path10 from "node:path";
 function git(cwd, args) {
   return new Promise((resolve2) => {
-    execFile("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
+    execFile("git", ["-c", "core.quotepath=off", ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
       resolve2(error ? void 0 : stdout);
     });
   });
 }
-function splitZ(out) {
-  return new Set(out.split("\0").filter((entry) => entry.length > 0));
+function splitNul(out) {
+  return out.split("\0").filter((entry) => entry.length > 0);
+}
+async function gitTopLevel(dir) {
+  const out = await git(dir, ["rev-parse", "--show-toplevel"]);
+  return out === void 0 ? void 0 : path10.resolve(out.trim());
 }
 async function readGitFiles(dir) {
   const [tracked, ignored] = await Promise.all([
-    git(dir, ["-c", "core.quotepath=off", "ls-files", "-z", "--cached"]),
-    git(dir, ["-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"])
+    git(dir, ["ls-files", "-z", "--cached"]),
+    git(dir, ["ls-files", "-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"])
   ]);
   if (tracked === void 0) return void 0;
-  return { tracked: splitZ(tracked), trackedIgnored: splitZ(ignored ?? "") };
+  return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
 var init_git = __esm({
   "src/workspace/git.ts"() {
@@ -39405,8 +39556,8 @@ var init_git = __esm({
 
 // src/workspace/load.ts
 import { lstat as lstat2 } from "node:fs/promises";
-import { readFileSync as readFileSync4 } from "node:fs";
-import path10 from "node:path";
+import { lstatSync, readFileSync as readFileSync3, realpathSync, statSync } from "node:fs";
+import path11 from "node:path";
 async function mapLimited(items, limit, fn) {
   const results = new Array(items.length);
   let next = 0;
@@ -39419,36 +39570,40 @@ async function mapLimited(items, limit, fn) {
   await Promise.all(workers);
   return results;
 }
-function rootName(dir, config, explicit) {
-  return explicit ?? path10.basename(dir) ?? config.file ?? dir;
+function rootName(dir, explicit) {
+  return explicit ?? path11.basename(dir);
 }
 function needsContent(relativePath) {
-  return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization");
+  return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
 }
 async function loadDiskRoot(dir, config, notes, options = {}) {
   const { discover = discoverFiles, readGit = readGitFiles, loadFile = loadSourceFile } = options;
   const [discovery, gitFiles] = await Promise.all([discover(dir, config.ignore), readGit(dir)]);
   const root = {
     dir,
-    name: rootName(dir, config),
+    name: rootName(dir),
     git: gitFiles !== void 0,
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? /* @__PURE__ */ new Set(),
     config
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: path10.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: path11.join(dir, link) });
   }
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
-    const relative = path10.relative(dir, absPath).split(path10.sep).join("/");
+    const relative = path11.relative(dir, absPath).split(path11.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await lstat2(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
   const files = await mapLimited(entries, READ_CONCURRENCY, async (entry) => {
     const override = options.overrides?.get(entry.absPath);
     const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : void 0);
+    if (content === TOO_LARGE) {
+      notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
+      return loadFile(root, entry.path, entry.absPath, void 0).file;
+    }
     if (content === null) {
       notes.push({ message: `Skipped ${entry.path}: the file cannot be read.`, file: entry.absPath });
       return loadFile(root, entry.path, entry.absPath, void 0).file;
@@ -39461,11 +39616,21 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file)).sort().map((file) => ({ path: file, absPath: path10.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: path11.join(root.dir, ...file.split("/")) }));
+}
+function staysInside(dir, file) {
+  const absPath = path11.join(dir, ...file.split("/"));
+  try {
+    if (!lstatSync(absPath).isSymbolicLink()) return true;
+    return isInside(realpathSync(dir), realpathSync(absPath));
+  } catch {
+    return true;
+  }
 }
 function readContent(absPath) {
   try {
-    return readFileSync4(absPath);
+    if (statSync(absPath).size > MAX_FILE_BYTES) return TOO_LARGE;
+    return readFileSync3(absPath);
   } catch {
     return null;
   }
@@ -39475,7 +39640,7 @@ function loadMemoryRoot(input, config, notes) {
   const tracked = input.tracked ? new Set(input.tracked) : null;
   const root = {
     dir: input.dir,
-    name: rootName(input.dir, config, input.name),
+    name: rootName(input.dir, input.name),
     git: tracked !== null,
     tracked,
     trackedIgnored: new Set(tracked ? [...tracked].filter((file) => ignored(file)) : []),
@@ -39485,17 +39650,17 @@ function loadMemoryRoot(input, config, notes) {
   const files = [];
   for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     if (ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative)) continue;
-    const outcome = loadSourceFile(root, relative, path10.join(input.dir, relative), text);
+    const outcome = loadSourceFile(root, relative, path11.join(input.dir, relative), text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
   for (const relative of [...tracked ?? []].sort()) {
     if (relative in input.files || configIgnore.ignores(relative)) continue;
-    files.push(loadSourceFile(root, relative, path10.join(input.dir, relative), void 0).file);
+    files.push(loadSourceFile(root, relative, path11.join(input.dir, relative), void 0).file);
   }
   return { root, files };
 }
-var import_ignore6, READ_CONCURRENCY;
+var import_ignore6, READ_CONCURRENCY, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
@@ -39505,36 +39670,23 @@ var init_load2 = __esm({
     init_git();
     init_source_file();
     READ_CONCURRENCY = 64;
+    TOO_LARGE = /* @__PURE__ */ Symbol("too large");
   }
 });
 
 // src/workspace/staged.ts
-import { execFile as execFile2, spawn } from "node:child_process";
-import path11 from "node:path";
-function git2(cwd, args) {
-  return new Promise((resolve2) => {
-    execFile2("git", ["-c", "core.quotepath=off", ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
-      resolve2(error ? void 0 : stdout);
-    });
-  });
-}
-function splitZ2(out) {
-  return out.split("\0").filter((entry) => entry.length > 0);
-}
-async function gitTopLevel(dir) {
-  const out = await git2(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : path11.resolve(out.trim());
-}
+import { spawn } from "node:child_process";
+import path12 from "node:path";
 async function readStagedIndex(repo) {
   const [listing, forCommit, ignored] = await Promise.all([
-    git2(repo, ["ls-files", "--stage", "-z"]),
-    git2(repo, ["diff", "--cached", "--name-only", "-z", "--no-ext-diff", "--diff-filter=ACMRTUXB"]),
-    git2(repo, ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"])
+    git(repo, ["ls-files", "--stage", "-z"]),
+    git(repo, ["diff", "--cached", "--name-only", "-z", "--no-ext-diff", "--diff-filter=ACMRTUXB"]),
+    git(repo, ["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"])
   ]);
   if (listing === void 0 || forCommit === void 0) throw new Error(`Cannot read the git index of ${repo}.`);
   const entries = /* @__PURE__ */ new Map();
   const conflicted = /* @__PURE__ */ new Set();
-  for (const record of splitZ2(listing)) {
+  for (const record of splitNul(listing)) {
     const tab = record.indexOf("	");
     const [mode, object, stage] = record.slice(0, tab).split(" ");
     const file = record.slice(tab + 1);
@@ -39543,7 +39695,7 @@ async function readStagedIndex(repo) {
     else conflicted.add(file);
   }
   const unmerged = new Set([...conflicted].filter((file) => !entries.has(file)));
-  return { repo, entries, unmerged, forCommit: new Set(splitZ2(forCommit)), ignored: new Set(splitZ2(ignored ?? "")) };
+  return { repo, entries, unmerged, forCommit: new Set(splitNul(forCommit)), ignored: new Set(splitNul(ignored ?? "")) };
 }
 function readBlobs(repo, objects, maxBytes = MAX_FILE_BYTES) {
   const wanted = [...new Set(objects)];
@@ -39595,8 +39747,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (path11.posix.isAbsolute(target)) return "outside";
-    const next = path11.posix.normalize(path11.posix.join(path11.posix.dirname(current), target));
+    if (path12.posix.isAbsolute(target)) return "outside";
+    const next = path12.posix.normalize(path12.posix.join(path12.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -39606,20 +39758,20 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = path11.relative(index.repo, dir).split(path11.sep).join("/");
+  const rootPrefix = path12.relative(index.repo, dir).split(path12.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect2 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
   const root = {
     dir,
-    name: rootName(dir, config),
+    name: rootName(dir),
     git: true,
     tracked: collect2(index.entries.keys()),
     trackedIgnored: collect2(index.ignored),
     config
   };
   for (const relative of collect2(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: path11.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: path12.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
@@ -39629,7 +39781,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: path11.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: path12.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const linkBlobs = await readBlobs(index.repo, links.values());
   const linkTargets = /* @__PURE__ */ new Map();
@@ -39669,6 +39821,7 @@ var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_ignore7 = __toESM(require_ignore(), 1);
+    init_git();
     init_load2();
     init_source_file();
     ALWAYS_IGNORED2 = (0, import_ignore7.default)().add([".git/", "node_modules/"]);
@@ -39724,15 +39877,23 @@ function redactedText(file, model) {
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml9.visit)(doc, {
-      Pair(_key, pair, path19) {
+      Pair(_key, pair, path20) {
         const key = (0, import_yaml9.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path19.length <= 1;
+        const topLevel = path20[path20.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
+          collectBlockLines(text, pair.value, ranges);
           return import_yaml9.visit.SKIP;
         }
         if (isSensitiveName(key)) collectScalars(pair.value, ranges);
         return void 0;
+      },
+      Scalar(_key, scalar) {
+        if (typeof scalar.value !== "string" || !scalar.range) return;
+        const assignment = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(scalar.value);
+        if (!assignment?.[1] || !isSensitiveName(assignment[1])) return;
+        const equals = text.indexOf("=", scalar.range[0]);
+        if (equals !== -1 && equals < scalar.range[1]) ranges.push([equals + 1, scalar.range[1]]);
       },
       Map(_key, map2) {
         const name2 = map2.items.find((item) => (0, import_yaml9.isScalar)(item.key) && item.key.value === "name");
@@ -39766,6 +39927,21 @@ function collectScalars(node, ranges) {
       if ((0, import_yaml9.isPair)(item)) collectScalars(item.value, ranges);
       else collectScalars(item, ranges);
     }
+  }
+}
+function collectBlockLines(text, node, ranges) {
+  if (!node?.range) return;
+  const [start, end] = [node.range[0], node.range[2]];
+  let lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    const line = text.slice(lineStart, lineEnd);
+    const comment = /^\s*#/.exec(line);
+    const separator = /:(\s|$)/.exec(line);
+    const from = comment ? comment[0].length : separator ? separator.index + 1 : -1;
+    if (from !== -1 && lineStart + from < lineEnd) ranges.push([lineStart + from, lineEnd]);
+    lineStart = lineEnd + 1;
   }
 }
 function maskKeepingLines(value) {
@@ -39814,35 +39990,33 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path19 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path20 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path19, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path20, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path19) finding.path = path19;
+  if (path20) finding.path = path20;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path19, messageId, message) {
+function fingerprint(ruleId, file, resource, path20, messageId, message) {
   const identity2 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = createHash("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity2, (path19 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity2, (path20 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
-  return compare2(a.location.root, b.location.root) || compare2(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compare2(a.ruleId, b.ruleId) || compare2(a.message, b.message);
-}
-function compare2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
 var EMPTY_REGION;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
+    init_collections();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   }
@@ -39850,13 +40024,13 @@ var init_report = __esm({
 
 // src/engine/lint.ts
 import { stat } from "node:fs/promises";
-import path12 from "node:path";
+import path13 from "node:path";
 async function lint(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const errors = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(path12.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(path13.resolve(cwd, options.configFile), rules) : void 0);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
@@ -39867,7 +40041,7 @@ async function lint(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : path12.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : path13.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? await stagedConfig(dir2, staged.index, rules);
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -39875,13 +40049,13 @@ async function lint(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(path12.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(path13.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? await loadRootConfig(dir, rules);
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(path12.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(path13.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -39922,7 +40096,7 @@ async function lint(options) {
   return {
     findings,
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
-    roots: roots.map(({ dir, name: name2, git: git3 }) => ({ dir, name: name2, git: git3 })),
+    roots: roots.map(({ dir, name: name2, git: git2 }) => ({ dir, name: name2, git: git2 })),
     fileCount: files.length,
     resourceCount: model.resources.length,
     notes,
@@ -39938,19 +40112,18 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  const { resolveConfigText: resolveConfigText2 } = await Promise.resolve().then(() => (init_load(), load_exports));
-  return resolveConfigText2(text, path12.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, path13.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = path12.resolve(cwd, roots[position2] ?? ".");
+  const start = path13.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
   if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = path12.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(path12.relative(index.repo, file).split(path12.sep).join("/"));
+  const file = path13.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(path13.relative(index.repo, file).split(path13.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
@@ -39959,17 +40132,14 @@ async function resolveRootPath(target) {
   const info = await stat(target).catch(() => void 0);
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const { execFile: execFile3 } = await import("node:child_process");
-  const top = await new Promise(
-    (resolve2) => execFile3("git", ["rev-parse", "--show-toplevel"], { cwd: path12.dirname(target) }, (error, stdout) => resolve2(error ? void 0 : stdout.trim()))
-  );
-  const dir = top && isInside(top, target) ? top : path12.dirname(target);
+  const top = await gitTopLevel(path13.dirname(target));
+  const dir = top && isInside(top, target) ? top : path13.dirname(target);
   return { dir, file: target };
 }
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = path12.join(finding.location.root, finding.location.file);
+    const key = path13.join(finding.location.root, finding.location.file);
     const list = byFile.get(key);
     if (list) list.push(finding);
     else byFile.set(key, [finding]);
@@ -39980,10 +40150,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceLinesOf(files, model) {
-  const byPath = new Map(files.map((file) => [path12.join(file.root.dir, file.path), file]));
+  const byPath = new Map(files.map((file) => [path13.join(file.root.dir, file.path), file]));
   const cache4 = /* @__PURE__ */ new Map();
   return (root, file, startLine, endLine) => {
-    const key = path12.join(root, file);
+    const key = path13.join(root, file);
     if (!cache4.has(key)) {
       const source = byPath.get(key);
       cache4.set(key, source ? redactedText(source, model)?.split(/\r?\n/) : void 0);
@@ -39999,6 +40169,7 @@ var init_lint = __esm({
     init_comments2();
     init_discover();
     init_load2();
+    init_git();
     init_staged();
     init_model();
     init_redact2();
@@ -40007,15 +40178,15 @@ var init_lint = __esm({
 });
 
 // src/formatters/paths.ts
-import path13 from "node:path";
+import path14 from "node:path";
 function toSlashes(p) {
-  return p.split(path13.sep).join("/");
+  return p.split(path14.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(path13.relative(cwd, path13.join(location.root, location.file))));
+  return guard(toSlashes(path14.relative(cwd, path14.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(path13.isAbsolute(file) ? path13.relative(cwd, file) : file));
+  return guard(toSlashes(path14.isAbsolute(file) ? path14.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
@@ -40361,7 +40532,7 @@ ${error.message}`)}</error>`,
 });
 
 // src/formatters/sarif-rules.ts
-import path14 from "node:path";
+import path15 from "node:path";
 function pascalCase(id) {
   return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== "").map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`).join("");
 }
@@ -40382,7 +40553,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[path14.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[path15.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -40467,7 +40638,7 @@ var init_sarif_rules = __esm({
 });
 
 // src/formatters/sarif.ts
-import path15 from "node:path";
+import path16 from "node:path";
 import { pathToFileURL } from "node:url";
 function baseIds(roots) {
   const ids = /* @__PURE__ */ new Map();
@@ -40486,7 +40657,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: path15.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: path16.basename(location.root), git: false });
   }
   return roots;
 }
@@ -40499,9 +40670,9 @@ function directoryUri(dir) {
 }
 function artifactFor(absFile, ids) {
   for (const [dir, id] of ids) {
-    const rel = path15.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !path15.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(path15.sep).join("/")), uriBaseId: id };
+    const rel = path16.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(path16.sep).join("/")), uriBaseId: id };
     }
   }
   return { uri: pathToFileURL(absFile).href };
@@ -40512,7 +40683,7 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(path15.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(path16.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function sarifResult(finding, ruleIndex, ids) {
@@ -40737,18 +40908,18 @@ var init_rules_list = __esm({
 
 // src/cli/main.ts
 import { mkdir, readFile as readFile2, writeFile } from "node:fs/promises";
-import path16 from "node:path";
+import path17 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = path16.dirname(fileURLToPath3(import.meta.url));
+  let dir = path17.dirname(fileURLToPath3(import.meta.url));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await readFile2(path16.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await readFile2(path17.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = path16.dirname(dir);
+    dir = path17.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
@@ -40834,7 +41005,7 @@ var init_cache = __esm({
 });
 
 // src/lsp/diagnostics.ts
-import path17 from "node:path";
+import path18 from "node:path";
 function toSeverity(level) {
   return SEVERITY[level];
 }
@@ -40858,7 +41029,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = path17.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = path18.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -40892,12 +41063,12 @@ var init_diagnostics = __esm({
 // src/lsp/server.ts
 import { watch } from "node:fs";
 import { stat as stat2 } from "node:fs/promises";
-import path18 from "node:path";
+import path19 from "node:path";
 import { fileURLToPath as fileURLToPath4, pathToFileURL as pathToFileURL2 } from "node:url";
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return path18.resolve(fileURLToPath4(uri));
+    return path19.resolve(fileURLToPath4(uri));
   } catch {
     return void 0;
   }
@@ -40919,7 +41090,7 @@ var init_server = __esm({
     init_load();
     init_lint();
     init_discover();
-    init_staged();
+    init_git();
     init_cache();
     init_diagnostics();
     DEBOUNCE_MS = 10;
@@ -40960,11 +41131,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [path18.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [path19.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => path18.resolve(base, root));
-        if (options.configFile) this.configFile = path18.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => path19.resolve(base, root));
+        if (options.configFile) this.configFile = path19.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -41083,7 +41254,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = path18.dirname(first);
+          const dir = path19.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -41114,7 +41285,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(path18.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(path19.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }

@@ -112,6 +112,85 @@ function walk(
   }
 }
 
+/** What the rules need of a value when its offsets and comments are not needed. */
+export type ValueFact = Pick<ValueInfo, 'path' | 'keys' | 'state' | 'problem'>;
+
+/**
+ * Mapping keys that js-yaml (which stringifies keys) and the `yaml` AST (see {@link keyText})
+ * may spell differently: `~` is "null" to one and "" to the other, `1_0` is "10" or "1_0",
+ * and `1` and `"1"` are one key or two. JS objects also put integer-like keys first.
+ */
+const AMBIGUOUS_KEY = /^(?:|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.?[0-9].*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const valueAnalyses = new WeakMap<object, ValueFact[] | null>();
+
+/**
+ * {@link analyzeDocument} over a document's plain JS value instead of its AST: the same values
+ * (path, keys, state, problem) in the same order, without offsets, and no duplicate keys.
+ * `undefined` when that cannot be vouched for (an ambiguous key anywhere, `sops` block
+ * included, or nesting deeper than the AST walk goes): the caller then walks the AST.
+ *
+ * Only meaningful for a value that mirrors its AST (no aliases, merge keys or complex keys;
+ * see `valuesMirrorAst`). Cached per value.
+ */
+export function analyzeValue(value: unknown): readonly ValueFact[] | undefined {
+  if (value === null || typeof value !== 'object') return [];
+  let facts = valueAnalyses.get(value);
+  if (facts === undefined) {
+    const out: ValueFact[] = [];
+    facts = walkValue(value, [], [], 0, out) ? out : null;
+    valueAnalyses.set(value, facts);
+  }
+  return facts ?? undefined;
+}
+
+/** Mirrors {@link walk}; false when the result might differ from it. */
+function walkValue(node: unknown, path: YamlPath, keys: readonly string[], depth: number, out: ValueFact[]): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      if (!walkValue(node[i], [...path, i], keys, depth + 1, out)) return false;
+    }
+  } else if (node !== null && typeof node === 'object') {
+    if (!isPlainObject(node)) return false;
+    for (const key of Object.keys(node)) {
+      if (ambiguousKey(key)) return false;
+      const child = node[key];
+      // The `sops` block has no values to list, but repeated keys count there too.
+      const clear = depth === 0 && key === 'sops' ? keysClear(child, depth + 1) : walkValue(child, [...path, key], [...keys, key], depth + 1, out);
+      if (!clear) return false;
+    }
+  } else if (depth > 0) {
+    const { state, problem } = textState(node, 'value');
+    out.push(problem === undefined ? { path, keys, state } : { path, keys, state, problem });
+  }
+  return true;
+}
+
+/** True when every mapping key below a node is unambiguous (see {@link walkValue}). */
+function keysClear(node: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(node)) return node.every((item) => keysClear(item, depth + 1));
+  if (node === null || typeof node !== 'object') return true;
+  if (!isPlainObject(node)) return false;
+  for (const key of Object.keys(node)) {
+    if (ambiguousKey(key) || !keysClear(node[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+/** A mapping as js-yaml builds it; a Date or Map would be a scalar or non-string keys in the AST. */
+function isPlainObject(node: object): node is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(node);
+  return proto === Object.prototype || proto === null;
+}
+
+function ambiguousKey(key: string): boolean {
+  // Most keys start with a letter that no null, boolean or number starts with: skip the regex.
+  const c = key.charCodeAt(0) | 0x20;
+  if (c >= 0x61 && c <= 0x7a && c !== 0x66 && c !== 0x6e && c !== 0x74) return false;
+  return AMBIGUOUS_KEY.test(key);
+}
+
 function addAnchor(
   out: DocumentAnalysis,
   offset: number,

@@ -90,6 +90,88 @@ export function sopsMetadata(doc: Document.Parsed): SopsMetadata | undefined {
   return meta ?? undefined;
 }
 
+type PlainMap = Record<string, unknown>;
+const valueCache = new WeakMap<PlainMap, SopsMetadata | null>();
+
+/**
+ * {@link sopsMetadata} from a document's plain JS value, for metadata without any issue: what
+ * the AST reader returns, read without building the AST. `undefined` when the value has no
+ * `sops` mapping or when the metadata may have an issue (or sets `shamir_threshold`, whose
+ * number js-yaml and `yaml` may read differently): the caller then reads the AST, which says
+ * why. Only meaningful for a value that mirrors its AST (see `valuesMirrorAst`). Cached.
+ */
+export function cleanSopsMetadata(value: unknown): SopsMetadata | undefined {
+  const sops = isPlainMap(value) ? own(value, 'sops') : undefined;
+  if (!isPlainMap(sops)) return undefined;
+  let meta = valueCache.get(sops);
+  if (meta === undefined) {
+    meta = readCleanMetadata(sops) ?? null;
+    valueCache.set(sops, meta);
+  }
+  return meta ?? undefined;
+}
+
+/** Mirrors {@link readMetadata} on a plain value; `undefined` at the first issue. */
+function readCleanMetadata(sops: PlainMap): SopsMetadata | undefined {
+  const mac = own(sops, 'mac');
+  if (typeof mac !== 'string' || !parseEncryptedValue(mac, 'mac').ok) return undefined;
+  const lastModified = own(sops, 'lastmodified');
+  if (typeof lastModified !== 'string' || !RFC3339.test(lastModified)) return undefined;
+  const version = own(sops, 'version');
+  if (typeof version !== 'string' || !VERSION.test(version)) return undefined;
+  if (own(sops, 'shamir_threshold') != null) return undefined;
+  const recipients: Recipient[] = [];
+  const groups = own(sops, 'key_groups');
+  let keyGroupCount = 1;
+  if (Array.isArray(groups) && groups.length > 0) {
+    for (const [i, group] of groups.entries()) {
+      if (!isPlainMap(group) || !readCleanKeyLists(group, ['sops', 'key_groups', i], recipients)) return undefined;
+    }
+    keyGroupCount = groups.length;
+  } else if ((groups != null && !Array.isArray(groups)) || !readCleanKeyLists(sops, SOPS, recipients)) {
+    return undefined;
+  }
+  if (recipients.length === 0) return undefined;
+  const selection = readCleanSelection(sops);
+  if (!selection) return undefined;
+  return { mac, lastModified, version, recipients, keyGroupCount, selection, issues: [] };
+}
+
+function readCleanKeyLists(group: PlainMap, base: YamlPath, recipients: Recipient[]): boolean {
+  for (const type of RECIPIENT_TYPES) {
+    const entries = own(group, type);
+    if (entries == null) continue;
+    if (!Array.isArray(entries)) return false;
+    for (const [i, entry] of entries.entries()) {
+      const entryId = keyEntryId(type, (field) => {
+        const value = isPlainMap(entry) ? own(entry, field) : undefined;
+        return typeof value === 'string' ? value : undefined;
+      });
+      if (!entryId.ok) return false;
+      if (entryId.id !== undefined) recipients.push({ type, id: entryId.id, path: [...base, type, i] });
+    }
+  }
+  return true;
+}
+
+function readCleanSelection(sops: PlainMap): Selection | undefined {
+  const present = Object.keys(sops).filter((key) => isSelectionKey(key) && sops[key] !== null && sops[key] !== '');
+  if (present.length === 0) return defaultSelection();
+  const key = present[0] as SelectionKey;
+  const value = sops[key];
+  if (present.length > 1 || typeof value !== 'string') return undefined;
+  const made = makeSelection(key, value);
+  return made.ok ? made.selection : undefined;
+}
+
+function isPlainMap(value: unknown): value is PlainMap {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function own(map: PlainMap, key: string): unknown {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 function readMetadata(node: unknown): SopsMetadata {
   const meta: SopsMetadata = {
     mac: undefined,
@@ -184,23 +266,32 @@ function readKeyLists(group: YAMLMap, base: YamlPath, meta: SopsMetadata): void 
 }
 
 function readKeyEntry(type: RecipientType, entry: unknown, path: YamlPath, meta: SopsMetadata): void {
-  const text = (field: string): string | undefined => {
-    const value = stringValue(pairOf(entry, field)?.value);
+  const entryId = keyEntryId(type, (field) => stringValue(pairOf(entry, field)?.value));
+  if (!entryId.ok) meta.issues.push({ code: 'invalidKeyEntry', path, data: { type, field: entryId.missing } });
+  else if (entryId.id !== undefined) meta.recipients.push({ type, id: entryId.id, path });
+}
+
+/**
+ * The normalised recipient of a key entry, from its string fields (`undefined` when a field
+ * is absent or not a string); or the first required field that is missing or blank.
+ */
+function keyEntryId(
+  type: RecipientType,
+  field: (name: string) => string | undefined,
+): { ok: true; id: string | undefined } | { ok: false; missing: string } {
+  const text = (name: string): string | undefined => {
+    const value = field(name);
     return value?.trim() ? value : undefined;
   };
-  const missing = [...ID_FIELDS[type], 'enc'].find((field) => text(field) === undefined);
-  if (missing !== undefined) {
-    meta.issues.push({ code: 'invalidKeyEntry', path, data: { type, field: missing } });
-    return;
-  }
+  const missing = [...ID_FIELDS[type], 'enc'].find((name) => text(name) === undefined);
+  if (missing !== undefined) return { ok: false, missing };
   const written =
     type === 'azure_kv'
       ? azureKey(text('vault_url') as string, text('name') as string)
       : type === 'hc_vault'
         ? vaultUri(text('vault_address') as string, text('engine_path') as string, text('key_name') as string)
         : (text(ID_FIELDS[type][0] as string) as string);
-  const id = normaliseRecipient(type, written);
-  if (id !== undefined) meta.recipients.push({ type, id, path });
+  return { ok: true, id: normaliseRecipient(type, written) };
 }
 
 function readSelection(node: YAMLMap, issues: MetadataIssue[]): Selection | undefined {
