@@ -59,7 +59,7 @@ describe('.pre-commit-hooks.yaml', () => {
     // Installed from git (pre-commit), npm may prepare the clone without node_modules, so the
     // bundle the bin loads is committed; no `prepare` script, whose banner pre-commit 3's
     // `npm pack` would mistake for the tarball name.
-    expect(readFileSync(path.join(REPO, 'bin', 'gitops-lint.js'), 'utf8')).toContain("from '../dist/cli/main.mjs'");
+    expect(readFileSync(path.join(REPO, 'bin', 'gitops-lint.js'), 'utf8')).toContain("new URL('../dist/cli/main.cjs', import.meta.url)");
     expect(pkg.scripts.prepare).toBeUndefined();
   });
 

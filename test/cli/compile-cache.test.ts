@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repo = path.join(import.meta.dirname, '..', '..');
+
+function run(cacheHome: string, extraEnv: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [path.join(repo, 'bin', 'gitops-lint.js'), '-f', 'compact', 'examples/broken/lotus-lake', 'examples/broken/h-kube'], {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome, NO_COLOR: '1', GITHUB_ACTIONS: '', ...extraEnv },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the bin compile cache', () => {
+  it('writes one cache file in the user cache folder and gives the same output with it', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
+    const first = run(home);
+    expect(readdirSync(path.join(home, 'gitops-lint'))).toEqual([expect.stringMatching(/^main-v\d+\.\d+\.\d+-\w+-\d+-\d+\.v8$/)]);
+    const second = run(home);
+    expect(second).toEqual(first);
+    expect(first.code).toBe(1);
+  });
+
+  it('runs without a cache when the folder cannot be written or caching is off', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
+    const off = run(home, { GITOPS_LINT_NO_CACHE: '1' });
+    expect(readdirSync(home)).toEqual([]);
+    // A cache folder below a regular file cannot be created.
+    const blocker = path.join(home, 'not-a-folder');
+    writeFileSync(blocker, '');
+    const unwritable = run(blocker);
+    expect(unwritable).toEqual(off);
+    expect(off.code).toBe(1);
+  });
+});
