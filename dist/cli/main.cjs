@@ -11715,6 +11715,87 @@ var init_flux = __esm({
   }
 });
 
+// src/engine/safe-regex.ts
+function hasNestedRepetition(source) {
+  try {
+    return new Scanner(source).alternatives(false).dangerous;
+  } catch {
+    return false;
+  }
+}
+function endsWithRepetition(atoms) {
+  for (let index = atoms.length - 1; index >= 0; index--) {
+    const atom = atoms[index];
+    if (atom.repeats) return true;
+    if (!atom.optional) return false;
+  }
+  return false;
+}
+var Scanner;
+var init_safe_regex = __esm({
+  "src/engine/safe-regex.ts"() {
+    "use strict";
+    Scanner = class {
+      constructor(source) {
+        this.source = source;
+      }
+      source;
+      index = 0;
+      /** Alternatives up to `)` (or the end): whether one can end in a repetition, and whether a nested repeat was found. */
+      alternatives(inGroup) {
+        let dangerous = false;
+        let endsRepeating = false;
+        let atoms = [];
+        const close = () => {
+          endsRepeating ||= endsWithRepetition(atoms);
+          atoms = [];
+        };
+        while (this.index < this.source.length) {
+          const char = this.source[this.index];
+          if (char === ")" && inGroup) break;
+          if (char === "|") {
+            close();
+            this.index++;
+            continue;
+          }
+          let inner = { endsRepeating: false, dangerous: false };
+          if (char === "(") {
+            this.index++;
+            if (this.source[this.index] === "?") this.index += this.source[this.index + 1] === "<" && /[=!]/.test(this.source[this.index + 2] ?? "") ? 3 : 2;
+            inner = this.alternatives(true);
+            this.index++;
+          } else if (char === "[") {
+            this.skipClass();
+          } else {
+            this.index += char === "\\" ? 2 : 1;
+          }
+          const quantifier = this.quantifier();
+          if (inner.dangerous || quantifier.repeats && inner.endsRepeating) dangerous = true;
+          atoms.push({ repeats: quantifier.repeats || inner.endsRepeating, optional: quantifier.optional });
+        }
+        close();
+        return { endsRepeating, dangerous };
+      }
+      skipClass() {
+        this.index++;
+        while (this.index < this.source.length && this.source[this.index] !== "]") this.index += this.source[this.index] === "\\" ? 2 : 1;
+        this.index++;
+      }
+      quantifier() {
+        const rest = this.source.slice(this.index);
+        const match = /^(?:([*+?])|\{(\d*)(,?)(\d*)\})\??/.exec(rest);
+        if (!match) return { repeats: false, optional: false };
+        this.index += match[0].length;
+        if (match[1]) return { repeats: match[1] !== "?", optional: match[1] !== "+" };
+        const min = Number(match[2] || "0");
+        const unbounded = match[3] === "," && match[4] === "";
+        const max = unbounded ? Infinity : Number(match[4] || match[2] || "0");
+        return { repeats: max > 1, optional: min === 0 };
+      }
+    };
+  }
+});
+
 // src/engine/images.ts
 function parseImageRef(image) {
   let rest = image.trim();
@@ -11742,7 +11823,7 @@ function matcher(name2) {
   let cached = matcherCache.get(name2);
   if (cached === void 0) {
     try {
-      cached = new RegExp(`^${name2}(:[^@]*)?(@.*)?$`);
+      cached = hasNestedRepetition(name2) ? null : new RegExp(`^${name2}(:[^@]*)?(@.*)?$`);
     } catch {
       cached = null;
     }
@@ -11782,6 +11863,7 @@ var matcherCache;
 var init_images = __esm({
   "src/engine/images.ts"() {
     "use strict";
+    init_safe_regex();
     matcherCache = /* @__PURE__ */ new Map();
   }
 });
@@ -14467,6 +14549,7 @@ var MAX_DEPTH, Walker;
 var init_validate = __esm({
   "src/schema/validate.ts"() {
     "use strict";
+    init_safe_regex();
     init_describe2();
     MAX_DEPTH = 256;
     Walker = class _Walker {
@@ -14504,7 +14587,7 @@ var init_validate = __esm({
         let re = this.patterns.get(pattern);
         if (re === void 0) {
           try {
-            re = new RegExp(pattern, "u");
+            re = hasNestedRepetition(pattern) ? null : new RegExp(pattern, "u");
           } catch {
             re = null;
           }
@@ -15277,6 +15360,7 @@ function convertGoRegexp(pattern) {
   let result;
   try {
     const { source, flags } = new Converter(pattern).run();
+    if (hasNestedRepetition(source)) throw new Unconvertible("it nests repetitions, which take exponential time in JavaScript (RE2 would not)");
     result = { ok: true, regexp: new RegExp(source, flags) };
   } catch (error) {
     const reason = error instanceof Unconvertible ? error.message : "it is not a valid regular expression";
@@ -15295,6 +15379,7 @@ var POSIX_CLASSES, JS_SYNTAX, SIMPLE_ESCAPES, CLASS_ESCAPES, MAX_REPEAT, cache, 
 var init_regexp = __esm({
   "src/sops/regexp.ts"() {
     "use strict";
+    init_safe_regex();
     POSIX_CLASSES = {
       alnum: "0-9A-Za-z",
       alpha: "A-Za-z",

@@ -1,4 +1,5 @@
 import type { ImageOverride, ImageRef } from '../model/workspace.js';
+import { hasNestedRepetition } from './safe-regex.js';
 
 /**
  * Split an image reference into name, tag and digest (distribution/reference grammar: the
@@ -35,7 +36,7 @@ function matcher(name: string): RegExp | null {
   let cached = matcherCache.get(name);
   if (cached === undefined) {
     try {
-      cached = new RegExp(`^${name}(:[^@]*)?(@.*)?$`);
+      cached = hasNestedRepetition(name) ? null : new RegExp(`^${name}(:[^@]*)?(@.*)?$`);
     } catch {
       cached = null;
     }

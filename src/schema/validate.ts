@@ -8,6 +8,7 @@
  * could not be compiled ahead at all. Walking the schema costs nothing up front and lets
  * every message name the field, suggest a spelling and keep Kubernetes' null semantics.
  */
+import { hasNestedRepetition } from '../engine/safe-regex.js';
 import { describeFound, describeTypes, formatAllowed, formatPath, suggest, typeOf } from './describe.js';
 import type { JsonType, Schema, SchemaMessageId, SchemaProblem } from './types.js';
 
@@ -64,7 +65,7 @@ class Walker {
     let re = this.patterns.get(pattern);
     if (re === undefined) {
       try {
-        re = new RegExp(pattern, 'u');
+        re = hasNestedRepetition(pattern) ? null : new RegExp(pattern, 'u');
       } catch {
         // Go RE2 syntax that JavaScript does not accept ((?i) flags...): skip rather than guess.
         re = null;

@@ -9,6 +9,7 @@
  */
 
 /** Result of {@link convertGoRegexp}: a RegExp, or a reason the pattern cannot be used. */
+import { hasNestedRepetition } from '../engine/safe-regex.js';
 export type GoRegexpResult = { ok: true; regexp: RegExp } | { ok: false; reason: string };
 
 const POSIX_CLASSES: Record<string, string> = {
@@ -48,6 +49,7 @@ export function convertGoRegexp(pattern: string): GoRegexpResult {
   let result: GoRegexpResult;
   try {
     const { source, flags } = new Converter(pattern).run();
+    if (hasNestedRepetition(source)) throw new Unconvertible('it nests repetitions, which take exponential time in JavaScript (RE2 would not)');
     result = { ok: true, regexp: new RegExp(source, flags) };
   } catch (error) {
     const reason = error instanceof Unconvertible ? error.message : 'it is not a valid regular expression';
