@@ -25924,11 +25924,11 @@ var require_out = __commonJS({
       async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat3;
-    function statSync2(path20, optionsOrSettings) {
+    function statSync(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path20, settings);
     }
-    exports2.statSync = statSync2;
+    exports2.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -28628,7 +28628,7 @@ var init_ignore = __esm({
         throw createGitConfigReadError(normalizedPath, error);
       }
     };
-    getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
+    getExcludesFileFromGitConfigSync = (filePath, readFileSync3, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
       const normalizedPath = import_node_path8.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
@@ -28638,14 +28638,14 @@ var init_ignore = __esm({
         return void 0;
       }
       includeStack.add(normalizedPath);
-      const content = readGitConfigFile(normalizedPath, readFileSync4, suppressErrors);
+      const content = readGitConfigFile(normalizedPath, readFileSync3, suppressErrors);
       if (content === void 0) {
         includeStack.delete(normalizedPath);
         return void 0;
       }
       let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
       for (const includePath of includePaths) {
-        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync3, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
         if (includedExcludesFile !== void 0) {
           excludesFile = includedExcludesFile;
         }
@@ -28690,13 +28690,13 @@ var init_ignore = __esm({
       }
       return import_node_path8.default.resolve(import_node_path8.default.dirname(gitFilePath), match[1]);
     };
-    getGitDirectorySync = (gitRoot, readFileSync4) => {
+    getGitDirectorySync = (gitRoot, readFileSync3) => {
       if (!gitRoot) {
         return void 0;
       }
       const gitFilePath = import_node_path8.default.join(gitRoot, ".git");
       try {
-        return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
+        return resolveGitDirectoryFromFile(gitFilePath, readFileSync3(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
@@ -28746,18 +28746,18 @@ var init_ignore = __esm({
     };
     getGlobalGitignoreFile = (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFileSync4 = getReadFileSyncMethod(options.fs);
+      const readFileSync3 = getReadFileSyncMethod(options.fs);
       const gitRoot = findGitRootSync(cwd, options.fs);
-      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync4);
+      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync3);
       let excludesFileConfig;
       for (const gitConfigPath of getGitConfigPaths()) {
-        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync4, gitDirectory, { suppressErrors: options.suppressErrors });
+        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync3, gitDirectory, { suppressErrors: options.suppressErrors });
         if (value !== void 0) {
           excludesFileConfig = value;
         }
       }
       const filePath = resolveExcludesFilePath(excludesFileConfig);
-      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync4, options.suppressErrors);
+      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync3, options.suppressErrors);
     };
     getGlobalGitignoreFileAsync = async (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
@@ -29516,18 +29516,6 @@ var init_git = __esm({
 });
 
 // src/workspace/load.ts
-async function mapLimited(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
 function rootName(dir, explicit) {
   return explicit ?? import_node_path12.default.basename(dir);
 }
@@ -29555,7 +29543,7 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises5.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
-  const files = await mapLimited(entries, READ_CONCURRENCY, async (entry) => {
+  const files = entries.map((entry) => {
     const override = options.overrides?.get(entry.absPath);
     const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : void 0);
     if (content === TOO_LARGE) {
@@ -29586,11 +29574,23 @@ function staysInside(dir, file) {
   }
 }
 function readContent(absPath) {
+  let fd;
   try {
-    if ((0, import_node_fs6.statSync)(absPath).size > MAX_FILE_BYTES) return TOO_LARGE;
-    return (0, import_node_fs6.readFileSync)(absPath);
+    fd = (0, import_node_fs6.openSync)(absPath, "r");
+    const { size } = (0, import_node_fs6.fstatSync)(fd);
+    if (size > MAX_FILE_BYTES) return TOO_LARGE;
+    const buffer = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const count = (0, import_node_fs6.readSync)(fd, buffer, read, size - read, read);
+      if (count === 0) break;
+      read += count;
+    }
+    return buffer.subarray(0, read);
   } catch {
     return null;
+  } finally {
+    if (fd !== void 0) (0, import_node_fs6.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -29618,7 +29618,7 @@ function loadMemoryRoot(input, config, notes) {
   }
   return { root, files };
 }
-var import_promises5, import_node_fs6, import_node_path12, import_ignore6, READ_CONCURRENCY, TOO_LARGE;
+var import_promises5, import_node_fs6, import_node_path12, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
@@ -29630,7 +29630,6 @@ var init_load2 = __esm({
     init_gitignore();
     init_git();
     init_source_file();
-    READ_CONCURRENCY = 64;
     TOO_LARGE = /* @__PURE__ */ Symbol("too large");
   }
 });

@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises';
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
@@ -47,20 +47,7 @@ export interface LoadOptions extends LoadHooks {
   overrides?: ReadonlyMap<string, string>;
 }
 
-const READ_CONCURRENCY = 64;
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
 
 export function rootName(dir: string, explicit?: string): string {
   return explicit ?? path.basename(dir);
@@ -94,7 +81,8 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
     // A new, unsaved file is added; one on disk that discovery left out (ignored) stays out.
     if (!(await lstat(absPath).then(() => true, () => false))) entries.push({ path: relative, absPath });
   }
-  const files = await mapLimited(entries, READ_CONCURRENCY, async (entry) => {
+  // Reads are synchronous: see readContent.
+  const files = entries.map((entry) => {
     const override = options.overrides?.get(entry.absPath);
     const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : undefined);
     if (content === TOO_LARGE) {
@@ -144,12 +132,24 @@ function staysInside(dir: string, file: string): boolean {
  * through promise-based handles (open, fstat, read, close each cost a round trip).
  */
 function readContent(absPath: string): Uint8Array | null | typeof TOO_LARGE {
+  let fd: number | undefined;
   try {
+    fd = openSync(absPath, 'r');
     // Huge files (generated bundles, dumps) are never read into memory.
-    if (statSync(absPath).size > MAX_FILE_BYTES) return TOO_LARGE;
-    return readFileSync(absPath);
+    const { size } = fstatSync(fd);
+    if (size > MAX_FILE_BYTES) return TOO_LARGE;
+    const buffer = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const count = readSync(fd, buffer, read, size - read, read);
+      if (count === 0) break;
+      read += count;
+    }
+    return buffer.subarray(0, read);
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
