@@ -13224,6 +13224,7 @@ function stringsWithDollar(value, path20 = [], out = []) {
     value.forEach((item, index) => stringsWithDollar(item, [...path20, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
+      if (path20.length === 0 && key === "sops") continue;
       if (key.includes("$")) out.push({ path: [...path20, key], key: true, text: key });
       stringsWithDollar(child, [...path20, key], out);
     }

@@ -90,6 +90,8 @@ export function stringsWithDollar(value: unknown, path: YamlPath = [], out: Stri
     value.forEach((item, index) => stringsWithDollar(item, [...path, index], out));
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, child] of Object.entries(value)) {
+      // kustomize-controller removes the SOPS metadata when it decrypts, before substituting.
+      if (path.length === 0 && key === 'sops') continue;
       if (key.includes('$')) out.push({ path: [...path, key], key: true, text: key });
       stringsWithDollar(child, [...path, key], out);
     }
