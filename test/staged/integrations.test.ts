@@ -87,11 +87,11 @@ describe('action.yml', () => {
   const action = parse(readFileSync(path.join(REPO, 'action.yml'), 'utf8')) as Action;
   const lintStep = action.runs.steps.find((step) => step.id === 'lint') as ActionStep;
 
-  it('is a composite action that sets up Node, installs (building the bin) and runs', () => {
+  it('is a composite action that sets up Node, installs the runtime dependencies and runs', () => {
     expect(action.runs.using).toBe('composite');
     expect(action.runs.steps.map((step) => step.uses ?? step.run?.split('\n')[0])).toEqual([
       'actions/setup-node@v4',
-      'npm ci --no-audit --no-fund --loglevel=error',
+      'npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error',
       'read -r -a roots <<< "${GITOPS_LINT_PATHS//$\'\\n\'/ }"',
       'echo "gitops-lint exited with $GITOPS_LINT_EXIT (1: findings, 2: usage, config or internal error)."',
     ]);
