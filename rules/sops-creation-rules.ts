@@ -6,7 +6,7 @@ import { isSopsEncryptedAt, sopsMetadataAt, valuesAt } from '../src/sops/facts.j
 import type { SopsMetadata } from '../src/sops/metadata.js';
 import { describeRecipient, recipientKey } from '../src/sops/recipients.js';
 import { describeSelection } from '../src/sops/selection.js';
-import { isSecret, resourceAt } from '../src/sops/targets.js';
+import { isSecret } from '../src/sops/targets.js';
 
 type MessageId = 'noRule' | 'missingRecipient' | 'extraRecipient' | 'selectionMismatch';
 type Context = RuleContext<MessageId>;
@@ -98,7 +98,7 @@ export default defineRule({
 function plainSecrets(ctx: Context, file: SourceFile): Array<{ resource: Resource; field: string }> {
   const out: Array<{ resource: Resource; field: string }> = [];
   file.documents.forEach((_parsed, docIndex) => {
-    const resource = resourceAt(ctx.model, file, docIndex);
+    const resource = ctx.model.resourceAt(file, docIndex);
     if (!isSecret(resource)) return;
     const field = valuesAt(file, docIndex).find(
       (value) => value.state === 'plain' && (value.keys[0] === 'data' || value.keys[0] === 'stringData'),

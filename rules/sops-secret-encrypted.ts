@@ -5,7 +5,7 @@ import { coveringCreationRule } from '../src/sops/config-lookup.js';
 import { analyzeDocument, documentComments, precedingComments, type ValueFact, type ValueInfo } from '../src/sops/document.js';
 import { isSopsEncryptedAt, mayHaveComments, sopsMetadataAt, valuesAt } from '../src/sops/facts.js';
 import { describeSelection, isCommentSelection, mustEncrypt } from '../src/sops/selection.js';
-import { documentTarget, isSecret, resourceAt } from '../src/sops/targets.js';
+import { documentTarget, isSecret } from '../src/sops/targets.js';
 import { isKustomizationFile } from '../src/workspace/source-file.js';
 
 type MessageId = 'notEncrypted' | 'notSelected' | 'plaintextValue' | 'plaintextComment' | 'fileNotEncrypted';
@@ -109,7 +109,7 @@ function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void 
   // Without a usable selection nothing can be said about what should be encrypted; the
   // metadata rule reports why.
   if (!parsed || !selection) return;
-  const resource = resourceAt(ctx.model, file, docIndex);
+  const resource = ctx.model.resourceAt(file, docIndex);
   const target = documentTarget(ctx.model, file, docIndex);
   const secret = isSecret(resource);
   const byComments = isCommentSelection(selection);
@@ -138,7 +138,7 @@ function checkEncrypted(ctx: Context, file: SourceFile, docIndex: number): void 
 
 function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRule: () => Covering | null): void {
   if (!file.documents[docIndex]) return;
-  const resource = resourceAt(ctx.model, file, docIndex);
+  const resource = ctx.model.resourceAt(file, docIndex);
   if (isSecret(resource)) {
     const plain = valuesAt(file, docIndex).filter((value) => value.state === 'plain');
     for (const field of SECRET_FIELDS) {

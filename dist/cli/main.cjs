@@ -16741,31 +16741,16 @@ var init_facts = __esm({
 });
 
 // src/sops/targets.ts
-function resourceAt(model, file, docIndex) {
-  let index = indexes.get(model);
-  if (!index) {
-    index = /* @__PURE__ */ new Map();
-    for (const resource of model.resources) {
-      let byDoc = index.get(resource.file);
-      if (!byDoc) index.set(resource.file, byDoc = /* @__PURE__ */ new Map());
-      byDoc.set(resource.docIndex, resource);
-    }
-    indexes.set(model, index);
-  }
-  return index.get(file)?.get(docIndex);
-}
 function documentTarget(model, file, docIndex) {
-  const resource = resourceAt(model, file, docIndex);
+  const resource = model.resourceAt(file, docIndex);
   return resource ? { resource } : { file, docIndex };
 }
 function isSecret(resource) {
   return resource !== void 0 && resource.kind === "Secret" && resource.group === "";
 }
-var indexes;
 var init_targets = __esm({
   "src/sops/targets.ts"() {
     "use strict";
-    indexes = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -16773,7 +16758,7 @@ var init_targets = __esm({
 function plainSecrets(ctx, file) {
   const out = [];
   file.documents.forEach((_parsed, docIndex) => {
-    const resource = resourceAt(ctx.model, file, docIndex);
+    const resource = ctx.model.resourceAt(file, docIndex);
     if (!isSecret(resource)) return;
     const field = valuesAt(file, docIndex).find(
       (value) => value.state === "plain" && (value.keys[0] === "data" || value.keys[0] === "stringData")
@@ -17078,7 +17063,7 @@ function checkEncrypted(ctx, file, docIndex) {
   const parsed = file.documents[docIndex];
   const selection = parsed && sopsMetadataAt(file, docIndex)?.selection;
   if (!parsed || !selection) return;
-  const resource = resourceAt(ctx.model, file, docIndex);
+  const resource = ctx.model.resourceAt(file, docIndex);
   const target = documentTarget(ctx.model, file, docIndex);
   const secret = isSecret(resource);
   const byComments = isCommentSelection(selection);
@@ -17106,7 +17091,7 @@ function checkEncrypted(ctx, file, docIndex) {
 }
 function checkPlain(ctx, file, docIndex, coveringRule) {
   if (!file.documents[docIndex]) return;
-  const resource = resourceAt(ctx.model, file, docIndex);
+  const resource = ctx.model.resourceAt(file, docIndex);
   if (isSecret(resource)) {
     const plain2 = valuesAt(file, docIndex).filter((value) => value.state === "plain");
     for (const field of SECRET_FIELDS) {
@@ -30139,6 +30124,20 @@ var init_lint = __esm({
   }
 });
 
+// src/index.ts
+function lint2(options) {
+  return lint({ ...options, rules: options.rules ?? builtinRules });
+}
+var init_index = __esm({
+  "src/index.ts"() {
+    "use strict";
+    init_rules();
+    init_lint();
+    init_rule();
+    init_load();
+  }
+});
+
 // src/formatters/paths.ts
 function toSlashes(p) {
   return p.split(import_node_path15.default.sep).join("/");
@@ -41266,10 +41265,9 @@ var init_server = __esm({
     import_node_url4 = require("node:url");
     import_node3 = __toESM(require_main3(), 1);
     init_main2();
-    init_rules();
     init_main3();
     init_load();
-    init_lint();
+    init_index();
     init_discover();
     init_git();
     init_cache();
@@ -41412,10 +41410,9 @@ var init_server = __esm({
         let result;
         this.cache.beginRun();
         try {
-          result = await lint({
+          result = await lint2({
             roots,
             cwd: roots[0],
-            rules: builtinRules,
             overrides,
             load: this.cache.hooks,
             ...this.configFile ? { configFile: this.configFile } : {}
@@ -41539,10 +41536,9 @@ async function runLint(options, io) {
   }
   let result;
   try {
-    result = await lint({
+    result = await lint2({
       roots: options.staged ? [".", ...options.roots] : options.paths.length > 0 ? options.paths : ["."],
       cwd: io.cwd,
-      rules: builtinRules,
       ...options.staged ? { staged: true, reportOnly: options.paths } : {},
       ...options.config !== void 0 ? { configFile: options.config } : {}
     });
@@ -41604,7 +41600,7 @@ var init_main3 = __esm({
     import_node_url5 = require("node:url");
     init_rules();
     init_load();
-    init_lint();
+    init_index();
     init_formatters();
     init_args();
     init_outcome();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinRules } from '../../rules/index.js';
 import { ConfigError } from '../config/load.js';
-import { lint } from '../engine/lint.js';
+import { lint } from '../index.js';
 import { formatterNames, getFormatter } from '../formatters/index.js';
 import type { LintResult } from '../model/result.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type FormatTarget } from './args.js';
@@ -73,7 +73,6 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
     result = await lint({
       roots: options.staged ? ['.', ...options.roots] : options.paths.length > 0 ? options.paths : ['.'],
       cwd: io.cwd,
-      rules: builtinRules,
       ...(options.staged ? { staged: true, reportOnly: options.paths } : {}),
       ...(options.config !== undefined ? { configFile: options.config } : {}),
     });

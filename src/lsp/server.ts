@@ -20,10 +20,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { builtinRules } from '../../rules/index.js';
 import { toolVersion } from '../cli/main.js';
 import { CONFIG_FILE_NAME, ConfigError } from '../config/load.js';
-import { lint } from '../engine/lint.js';
+import { lint } from '../index.js';
 import type { LintResult } from '../model/result.js';
 import { isInside } from '../workspace/discover.js';
 import { gitTopLevel } from '../workspace/git.js';
@@ -223,7 +222,6 @@ class LanguageServer {
       result = await lint({
         roots,
         cwd: roots[0],
-        rules: builtinRules,
         overrides,
         load: this.cache.hooks,
         ...(this.configFile ? { configFile: this.configFile } : {}),
