@@ -428,6 +428,7 @@ function generatedRoot(state: State, dir: string): KResource[] {
  * no kustomization file, with the Flux Kustomization's overrides applied to the root.
  */
 export function buildKustomization(host: KustomizeHost, dir: string, options: BuildOptions = {}): BuildResult {
+  dir = resolvePath('', dir) ?? dir;
   const state: State = {
     host,
     problems: [],

@@ -41,7 +41,7 @@ function escapeRegExp(text: string): string {
 
 /** kustomize `image.IsImageMatched` (the entry name is used literally here, not as a pattern). */
 export function imageMatches(image: string, name: string): boolean {
-  return new RegExp(`^${escapeRegExp(name)}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`).test(image);
+  return new RegExp(`^${escapeRegExp(name)}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`).test(image);
 }
 
 function scalar(value: unknown): string {
