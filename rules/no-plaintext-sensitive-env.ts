@@ -34,6 +34,7 @@ export default defineRule<MessageId>({
   meta: {
     id: 'no-plaintext-sensitive-env',
     description: 'Disallow plaintext credentials in environment variables and HelmRelease values',
+    scope: 'repository',
     category: 'security',
     defaultLevel: 'error',
     recommended: true,

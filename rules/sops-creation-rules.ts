@@ -36,6 +36,7 @@ export default defineRule({
   meta: {
     id: 'sops-creation-rules',
     description: 'Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients',
+    scope: 'repository',
     category: 'reliability',
     defaultLevel: 'warning',
     recommended: true,

@@ -42,6 +42,7 @@ export default defineRule({
   meta: {
     id: 'sops-secret-encrypted',
     description: 'Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside',
+    scope: 'repository',
     category: 'security',
     defaultLevel: 'error',
     recommended: true,
