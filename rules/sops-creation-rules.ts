@@ -1,3 +1,5 @@
+import { holdsSecretValue } from '../src/engine/credential.js';
+import { getIn } from '../src/engine/values.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { Resource, SourceFile } from '../src/model/workspace.js';
 import { readSopsConfig, type CreationRule } from '../src/sops/config.js';
@@ -75,8 +77,8 @@ export default defineRule({
     for (const file of ctx.model.files) {
       if (!file.reported || file.text === undefined) continue;
       const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
-      const secrets = encrypted === -1 ? plainSecrets(ctx, file) : [];
-      if (encrypted === -1 && secrets.length === 0) continue;
+      const { secrets, referencesOnly } = encrypted === -1 ? plainSecrets(ctx, file) : { secrets: [], referencesOnly: [] };
+      if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
       const configFile = findSopsConfig(ctx.model, file);
       if (!configFile) continue;
       const config = readSopsConfig(configFile.documents[0]?.doc);
@@ -86,6 +88,13 @@ export default defineRule({
       if (match.kind === 'none') {
         if (encrypted !== -1) ctx.report({ file, docIndex: encrypted, path: ['sops'], key: true, messageId: 'noRule', data });
         for (const { resource, field } of secrets) ctx.report({ resource, path: [field], key: true, messageId: 'noRule', data });
+        for (const resource of referencesOnly) {
+          const name = resource.appliedNamespace === undefined ? resource.name : `${resource.appliedNamespace}/${resource.name}`;
+          ctx.model.note({
+            message: `sops-creation-rules: Secret ${name} matches no creation rule of ${configFile.path}, but every value in it is a reference (such as op://… or \${VAR}), not a secret, so it needs none; accepted.`,
+            file: file.absPath,
+          });
+        }
         continue;
       }
       const meta = sopsMetadataAt(file, encrypted);
@@ -94,18 +103,23 @@ export default defineRule({
   },
 });
 
-/** Plaintext Secrets with values: `sops-secret-encrypted` wants them encrypted, so a rule must cover them. */
-function plainSecrets(ctx: Context, file: SourceFile): Array<{ resource: Resource; field: string }> {
-  const out: Array<{ resource: Resource; field: string }> = [];
-  file.documents.forEach((_parsed, docIndex) => {
+/**
+ * Plaintext Secrets with values: `sops-secret-encrypted` wants them encrypted, so a rule must
+ * cover them. Secrets whose values are all references (`op://…`, Flux `${VAR}`) hold no
+ * secret and need no rule; they are returned apart, for a run note.
+ */
+function plainSecrets(ctx: Context, file: SourceFile): { secrets: Array<{ resource: Resource; field: string }>; referencesOnly: Resource[] } {
+  const secrets: Array<{ resource: Resource; field: string }> = [];
+  const referencesOnly: Resource[] = [];
+  file.documents.forEach((parsed, docIndex) => {
     const resource = ctx.model.resourceAt(file, docIndex);
     if (!isSecret(resource)) return;
-    const field = valuesAt(file, docIndex).find(
-      (value) => value.state === 'plain' && (value.keys[0] === 'data' || value.keys[0] === 'stringData'),
-    )?.keys[0];
-    if (field) out.push({ resource, field });
+    const plain = valuesAt(file, docIndex).filter((value) => value.state === 'plain' && (value.keys[0] === 'data' || value.keys[0] === 'stringData'));
+    const field = plain.find((value) => holdsSecretValue(getIn(parsed.value, value.path)))?.keys[0];
+    if (field) secrets.push({ resource, field });
+    else if (plain.length > 0) referencesOnly.push(resource);
   });
-  return out;
+  return { secrets, referencesOnly };
 }
 
 function compare(

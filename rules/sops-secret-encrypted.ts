@@ -1,5 +1,7 @@
+import { holdsSecretValue } from '../src/engine/credential.js';
+import { getIn } from '../src/engine/values.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
-import type { SourceFile } from '../src/model/workspace.js';
+import type { Resource, SourceFile } from '../src/model/workspace.js';
 import { describePath } from '../src/sops/ast.js';
 import { coveringCreationRule } from '../src/sops/config-lookup.js';
 import { analyzeDocument, documentComments, precedingComments, type ValueFact, type ValueInfo } from '../src/sops/document.js';
@@ -140,9 +142,11 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
   if (!file.documents[docIndex]) return;
   const resource = ctx.model.resourceAt(file, docIndex);
   if (isSecret(resource)) {
-    const plain = valuesAt(file, docIndex).filter((value) => value.state === 'plain');
+    const value = file.documents[docIndex]?.value;
+    const plain = valuesAt(file, docIndex).filter((fact) => fact.state === 'plain' && SECRET_FIELDS.includes(fact.keys[0] ?? ''));
+    const literal = plain.filter((fact) => holdsSecretValue(getIn(value, fact.path)));
     for (const field of SECRET_FIELDS) {
-      if (!plain.some((value) => value.keys[0] === field)) continue;
+      if (!literal.some((fact) => fact.keys[0] === field)) continue;
       ctx.report({
         resource,
         path: [field],
@@ -150,6 +154,12 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
         messageId: 'notEncrypted',
         data: { name: resource.name, field, file: file.path },
       });
+    }
+    // Values that are all references (`op://…` for `op inject`, `${VAR}` for Flux substitution)
+    // hold no secret: accepted, with a run note so the skip is visible. A note rather than a
+    // finding: the engine takes a finding's level from the config, one per rule.
+    if (literal.length === 0 && plain.length > 0) {
+      ctx.model.note({ message: `sops-secret-encrypted: Secret ${describeSecret(resource)} is not SOPS-encrypted, but every value in it is a reference (such as op://… or \${VAR}), not a secret; accepted.`, file: file.absPath });
     }
     return;
   }
@@ -169,6 +179,11 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
     messageId: 'fileNotEncrypted',
     data: { file: file.path, rule: covering.rule.index + 1, config: covering.configFile.path, key: describePath(first.path) },
   });
+}
+
+/** `namespace/name`, or the name alone when the namespace is not known. */
+function describeSecret(secret: Resource): string {
+  return secret.appliedNamespace === undefined ? secret.name : `${secret.appliedNamespace}/${secret.name}`;
 }
 
 /**
