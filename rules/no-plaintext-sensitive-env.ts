@@ -23,7 +23,7 @@ export default defineRule<MessageId>({
     },
     docs: {
       rationale:
-        'Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart). Names are judged sensitive by the same list the redaction of code frames uses (`PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`…), minus names that refer to a secret (`existingSecret`, `secretName`, `secretKey`, `passwordKey`, `*Ref`). Values that are empty, SOPS-encrypted (`ENC[…]`), built from `$(VAR)` or Flux `${VAR}` references, booleans, numbers or URLs without user information or query are not reported. Findings name the key, never the value.',
+        'Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart).\n\nA literal is reported only when it is a credential, as one judgement shared with the SOPS rules and the masking of code frames decides: its key names one (`PASSWORD`, `PASS`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`…) and not a setting about one (`tokenUrl`, `TOKEN_TTL`, `passwordFile`, `usePasswordFiles`, `maxTokens`). Not reported: keys with a `/` (annotations such as `secret.reloader.stakater.com/reload`, CSI `csi.storage.k8s.io/*-secret-name`); keys that name a Secret, its namespace or one of its keys (`existingSecret`, `envFromSecret`, `githubConfigSecret`, `pullSecret`, `secretName`, `secretNamespace`, `*-secret-namespace`, `secretRef`, `passwordKey`, `adminPasswordKey`, `secretKey`) when the value is such a name and not token-like — except `clientSecret`, `cookieSecret`, `jwtSecret` and the like, and in environment variables `*_SECRET` and `SECRET_KEY`, which are credentials; values that are references (`$VAR`, `${VAR}`, `$(VAR)`, `{{ … }}`, Grafana `$__file{…}`, `op://…`, `ref+…://…`, `vault:…`, sops `ENC[…]`, and `secretKeyRef`-style objects); empty strings, booleans, numbers, durations (`24h`) and URLs without user information or query. Findings name the key, never the value.',
       incorrect: [
         {
           title: 'A literal password in a Deployment',
@@ -48,6 +48,13 @@ export default defineRule<MessageId>({
               'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0.0\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: ducklake-db-app\n                  key: password\n            - name: AUTH_HEADER\n              value: Bearer $(API_TOKEN)\n',
             'apps/airbyte.yaml':
               'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: airbyte\nspec:\n  values:\n    postgresql:\n      auth:\n        existingSecret: airbyte-db\n        secretKeys:\n          adminPasswordKey: admin-password\n        password: ${AIRBYTE_DB_PASSWORD}\n',
+          },
+        },
+        {
+          title: 'Names of Secrets, annotations and 1Password references under secret-looking keys',
+          files: {
+            'apps/runner.yaml':
+              'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: home-ops-runner\nspec:\n  values:\n    githubConfigSecret: home-ops-runner-secret\n    podAnnotations:\n      secret.reloader.stakater.com/reload: home-ops-runner-secret\n    onepassword:\n      token: op://Automation/1password connect/token\n',
           },
         },
       ],

@@ -53,7 +53,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'sops picks the first creation rule of the nearest `.sops.yaml` whose unanchored `path_regex` matches the file path relative to the folder of `.sops.yaml`. A file that no rule matches cannot be re-keyed with `sops updatekeys`, and a file encrypted before a key was added (or removed) in the rule is out of date: a new teammate or a new cluster cannot decrypt it, or a retired key still can. Without any `.sops.yaml` in the repository the rule stays silent.',
+        'sops picks the first creation rule of the nearest `.sops.yaml` whose unanchored `path_regex` matches the file path relative to the folder of `.sops.yaml`. A file that no rule matches cannot be re-keyed with `sops updatekeys`, and a file encrypted before a key was added (or removed) in the rule is out of date: a new teammate or a new cluster cannot decrypt it, or a retired key still can. Without any `.sops.yaml` in the repository the rule stays silent. A plaintext Secret whose values are all references (1Password `op://…` for `op inject`, Flux `${VAR}` placeholders that post-build substitution fills, and the other references the shared credential judgement knows) holds no secret and needs no creation rule: instead of a finding it gets a run note naming the file.',
       incorrect: [
         {
           title: 'A key was added to the rule but the file was not updated',
@@ -68,6 +68,13 @@ export default defineRule({
         {
           title: 'The file is encrypted for exactly the rule\'s recipients',
           files: { '.sops.yaml': SOPS_CONFIG, 'secrets/db.yaml': encryptedSecret([AGE_B, AGE_A]) },
+        },
+        {
+          title: 'A plaintext Secret outside every rule that holds only references (a run note, not a finding)',
+          files: {
+            '.sops.yaml': SOPS_CONFIG,
+            'bootstrap/onepassword.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: onepassword-connect-vault-secret\nstringData:\n  token: op://Automation/1password connect/token\n',
+          },
         },
       ],
       whenNotToUse: 'When files are encrypted with keys given on the command line and `.sops.yaml` is not meant to cover them.',

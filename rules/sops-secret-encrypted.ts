@@ -61,7 +61,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely — as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file\'s own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. Findings name the key, never the value.',
+        'A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely — as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file\'s own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. A plaintext Secret whose values are all references holds no secret and is accepted: 1Password `op://…` references that `op inject` resolves before applying, Flux `${VAR}` placeholders that post-build substitution fills from `substituteFrom`, and the other references the shared credential judgement knows (`{{ … }}`, `ref+…://…`, `vault:…`). It is not a finding but a run note naming the file, so the skip stays visible; a Secret that mixes references with a literal is reported for the field holding the literal. Findings name the key, never the value.',
       incorrect: [
         {
           title: 'A plaintext Secret',
@@ -85,6 +85,10 @@ export default defineRule({
         {
           title: 'An encrypted Secret: only data and stringData are encrypted',
           files: { 'deploy/backup-secret.yaml': `${SECRET}stringData:\n    ACCESS_KEY_ID: ${ENC_VALUE}\n    EMPTY: ""\n${SOPS_BLOCK}` },
+        },
+        {
+          title: 'A plaintext Secret that holds only references (a run note, not a finding)',
+          files: { 'bootstrap/onepassword.yaml': `${SECRET}stringData:\n    token: op://Automation/1password connect/token\n    ENDPOINT: \${S3_ENDPOINT}\n` },
         },
       ],
       whenNotToUse:
