@@ -39,7 +39,8 @@
  *    word (`passwordKey`, `adminPasswordKey`, `secretKey`, `tokenKey`) but not `apiKey`,
  *    `accessKey`, `privateKey` or `authKey`. In environment variables `*_SECRET` and
  *    `*_SECRET_KEY` are credentials (`JWT_SECRET`, Django's `SECRET_KEY`), so only the
- *    name/namespace/ref/store/class suffixes and `EXISTING_…` count there.
+ *    name/namespace/ref/store/class suffixes and `EXISTING_…` count there; an upper-case
+ *    snake-case key is taken for an environment variable wherever it is written.
  * 6. The value is not a boolean, a number, a duration (`24h`, `1h30m`) or a URL without user
  *    information or query (`https://auth.example.com/realms/x`).
  *
@@ -76,8 +77,11 @@ const NAME_TAIL = new Set(['name', 'names', 'namespace', 'namespaces', 'ref', 'r
 /** A word before `secret` that makes `<word>Secret` a credential rather than a Secret's name. */
 const SECRET_QUALIFIER = new Set([
   'client', 'cookie', 'jwt', 'session', 'webhook', 'shared', 'hmac', 'app', 'application', 'api', 'consumer', 'signing',
-  'encryption', 'oauth', 'oidc', 'rpc', 'master', 'registration', 'bootstrap', 'token', 'access',
+  'encryption', 'oauth', 'oidc', 'rpc', 'master', 'access',
 ]);
+
+/** An environment variable's name, wherever it is written: `SECRET_KEY`, `GF_SECURITY_ADMIN_PASSWORD`. */
+const ENV_NAME = /^[A-Z][A-Z0-9]*(_+[A-Z0-9]+)+$/;
 
 /** DNS-1123 subdomain: the name of a Secret (or any namespaced object). */
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -121,7 +125,8 @@ export function isCredential(key: string, value: unknown, context: CredentialCon
   if (trimmed === '' || isReference(trimmed) || key.includes('/')) return false;
   const words = wordsOf(key);
   if (!namesCredential(words) || namesSetting(words)) return false;
-  if (namesObject(words, trimmed, context)) return false;
+  // `SECRET_KEY: …` under a chart's `config:` or `extraEnv:` is an environment variable too.
+  if (namesObject(words, trimmed, ENV_NAME.test(key) ? 'env' : context)) return false;
   return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
 }
 

@@ -37,6 +37,7 @@ describe('credentials', () => {
         { name: 'a Secret-name suffix holding a value that is no Kubernetes name', key: 'envFromSecret', value: 'Tr0ub4dor&3', context: 'setting' },
         { name: 'a *_SECRET environment variable that looks like a name', key: 'JWT_SECRET', value: 'my-jwt-secret', context: 'env' },
         { name: 'Django SECRET_KEY in env', key: 'SECRET_KEY', value: 'django-insecure-abc', context: 'env' },
+        { name: 'Django SECRET_KEY in a chart setting map', key: 'SECRET_KEY', value: 'django-insecure-abc', context: 'setting' },
         { name: 'a lone secret key', key: 'secret', value: 'changeme', context: 'setting' },
         { name: 'a URL with a token in its query', key: 'WEBHOOK_TOKEN', value: 'https://hooks.example.com/in?token=abc', context: 'env' },
         { name: 'a URL with user information', key: 'DB_PASSWORD', value: 'postgres://app:hunter2@db/app', context: 'env' },
