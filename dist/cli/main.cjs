@@ -14049,29 +14049,174 @@ var init_no_committed_terraform_state = __esm({
   }
 });
 
-// src/engine/sensitive.ts
-function isSensitiveName(name2) {
-  return SENSITIVE.test(name2) && !REFERENCE.test(name2);
+// src/engine/credential.ts
+function isReference(value) {
+  const trimmed = value.trim();
+  return CONTAINS_REFERENCE.some((pattern) => pattern.test(trimmed)) || WHOLE_REFERENCE.some((pattern) => pattern.test(trimmed));
 }
-var SENSITIVE, REFERENCE;
-var init_sensitive = __esm({
-  "src/engine/sensitive.ts"() {
+function isCredential(key, value, context) {
+  if (typeof value !== "string") return false;
+  const trimmed = value.trim();
+  if (trimmed === "" || isReference(trimmed) || key.includes("/")) return false;
+  const words = wordsOf(key);
+  if (!namesCredential(words) || namesSetting(words)) return false;
+  if (namesObject(words, trimmed, ENV_NAME.test(key) ? "env" : context)) return false;
+  return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
+}
+function isMaskedValue(key, value) {
+  return MASKED_NAME.test(key) && !MASK_EXEMPT_NAME.test(key) || isCredential(key, value, "env") || isCredential(key, value, "setting");
+}
+function wordsOf(key) {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
+}
+function isCredentialWord(word) {
+  return CREDENTIAL_EXACT.has(word) || CREDENTIAL_WORD.test(word) && !NOT_CREDENTIAL_WORD.test(word);
+}
+function namesCredential(words) {
+  return words.some((word, index) => isCredentialWord(word) || word === "key" && KEY_QUALIFIER.has(words[index - 1] ?? ""));
+}
+function namesSetting(words) {
+  return SETTING_TAIL.has(words.at(-1) ?? "") || SETTING_HEAD.has(words[0] ?? "");
+}
+function namesObject(words, value, context) {
+  const last = words.at(-1) ?? "";
+  const before = words.at(-2);
+  const existing = words[0] === "existing";
+  if (last === "namespace" || last === "namespaces") return DNS_LABEL.test(value);
+  if (isTokenLike(value)) return false;
+  const keyName = (last === "key" || last === "keys") && before !== void 0 && isCredentialWord(before);
+  if (keyName && (context === "setting" || existing) && DATA_KEY.test(value)) return true;
+  if (NAME_TAIL.has(last) || existing) return DNS_SUBDOMAIN.test(value);
+  if (context === "env" || before === void 0) return false;
+  return (last === "secret" || last === "secrets") && !SECRET_QUALIFIER.has(before) && DNS_SUBDOMAIN.test(value);
+}
+function isTokenLike(value) {
+  return value.length >= 16 && /^[A-Za-z0-9+/=_]+$/.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value);
+}
+function holdsSecretValue(value) {
+  if (typeof value === "number" || typeof value === "boolean") return true;
+  return typeof value === "string" && value.trim() !== "" && !isReference(value);
+}
+var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE;
+var init_credential = __esm({
+  "src/engine/credential.ts"() {
     "use strict";
-    SENSITIVE = /(pass(word|wd|phrase)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|client[-_]?secret|auth[-_]?(key|token))/i;
-    REFERENCE = /(^existing|secret[-_]?(name|key|ref)s?$|(name|ref|refs|key[-_]?ref|file|path|enabled|env|mount)$|^(use|enable|create|generate))/i;
+    MASKED_NAME = /(pass(word|wd|phrase)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|client[-_]?secret|auth[-_]?(key|token))/i;
+    MASK_EXEMPT_NAME = /(^existing|secret[-_]?(name|key|ref)s?$|(name|ref|refs|key[-_]?ref|file|path|enabled|env|mount)$|^(use|enable|create|generate))/i;
+    CREDENTIAL_WORD = /password|passwd|passphrase|secret|token|credential|apikey|accesskey|privatekey|authkey/;
+    CREDENTIAL_EXACT = /* @__PURE__ */ new Set(["pass"]);
+    NOT_CREDENTIAL_WORD = /^tokeni[sz]/;
+    KEY_QUALIFIER = /* @__PURE__ */ new Set(["api", "access", "private", "auth"]);
+    SETTING_TAIL = /* @__PURE__ */ new Set([
+      "url",
+      "urls",
+      "uri",
+      "endpoint",
+      "host",
+      "hostname",
+      "port",
+      "ttl",
+      "timeout",
+      "expiry",
+      "expiration",
+      "expires",
+      "lifetime",
+      "duration",
+      "length",
+      "len",
+      "size",
+      "policy",
+      "provider",
+      "type",
+      "mode",
+      "format",
+      "algorithm",
+      "header",
+      "field",
+      "claim",
+      "issuer",
+      "audience",
+      "scope",
+      "scopes",
+      "prefix",
+      "suffix",
+      "version",
+      "interval",
+      "period",
+      "count",
+      "limit",
+      "enabled",
+      "disabled",
+      "required",
+      "file",
+      "files",
+      "path",
+      "paths",
+      "dir",
+      "mount",
+      "env",
+      "annotations",
+      "labels",
+      "template",
+      "strategy",
+      "regex"
+    ]);
+    SETTING_HEAD = /* @__PURE__ */ new Set(["use", "enable", "disable", "create", "generate", "auto", "allow", "require", "skip", "rotate", "reuse", "max", "min", "num"]);
+    NAME_TAIL = /* @__PURE__ */ new Set(["name", "names", "namespace", "namespaces", "ref", "refs", "store", "class"]);
+    SECRET_QUALIFIER = /* @__PURE__ */ new Set([
+      "client",
+      "cookie",
+      "jwt",
+      "session",
+      "webhook",
+      "shared",
+      "hmac",
+      "app",
+      "application",
+      "api",
+      "consumer",
+      "signing",
+      "encryption",
+      "oauth",
+      "oidc",
+      "rpc",
+      "master",
+      "access"
+    ]);
+    ENV_NAME = /^[A-Z][A-Z0-9]*(_+[A-Z0-9]+)+$/;
+    DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    DATA_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+    BOOLEAN = /^(true|false|yes|no|on|off)$/i;
+    NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+    DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/;
+    PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
+    CONTAINS_REFERENCE = [
+      /\$\{[^}]*\}/,
+      // `${VAR}`: Flux post-build substitution, shell, `${{ … }}` of CI files
+      /\$\([A-Za-z_][\w.-]*\)/,
+      // `$(VAR)`: Kubernetes dependent environment variables
+      /\{\{[\s\S]*\}\}/
+      // `{{ … }}`: Helm `tpl`, ExternalSecret templates
+    ];
+    WHOLE_REFERENCE = [
+      /^\$[A-Za-z_]\w*$/,
+      // `$VAR`
+      /^\$__(env|file|vault)\{[^}]*\}$/,
+      // Grafana variable expansion
+      /^op:\/\/\S/,
+      // 1Password secret reference (`op inject`, 1Password operator)
+      /^ref\+[a-z0-9]+:\/\/\S/,
+      // vals (helmfile) reference
+      /^vault:\S/,
+      // bank-vaults webhook reference
+      /^ENC\[/
+      // sops-encrypted value
+    ];
   }
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function isPlaintextCredential(value) {
-  const trimmed = value.trim();
-  if (trimmed === "" || trimmed.startsWith("ENC[")) return false;
-  if (REFERENCE2.test(trimmed)) return false;
-  return !BOOLEAN.test(trimmed) && !/^\d+$/.test(trimmed) && !PLAIN_URL.test(trimmed);
-}
-function sensitiveKey(name2) {
-  return isSensitiveName(name2) && !KEY_NAME.test(name2);
-}
 function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
@@ -14079,7 +14224,7 @@ function walkValues2(ctx, release, value, path20, dotted, parentKey) {
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
-        if (sensitiveKey(variable) && isPlaintextCredential(item.slice(item.indexOf("=") + 1))) {
+        if (isCredential(variable, item.slice(item.indexOf("=") + 1), "env")) {
           ctx.report({ resource: release, path: itemPath, messageId: "helmEnv", data: { variable, key: itemDotted, release: release.name } });
         }
         return;
@@ -14090,32 +14235,29 @@ function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   }
   const object = asRecord(value);
   if (!object) return;
-  if (typeof object.name === "string" && typeof object.value === "string" && sensitiveKey(object.name) && isPlaintextCredential(object.value)) {
+  if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
     ctx.report({ resource: release, path: [...path20, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
     const childPath = [...path20, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
-      if (!sensitiveKey(key) || !isPlaintextCredential(child)) continue;
-      if (parentKey === "env") ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key, key: childDotted, release: release.name } });
+      const isEnv = parentKey === "env";
+      if (!isCredential(key, child, isEnv ? "env" : "setting")) continue;
+      if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
       walkValues2(ctx, release, child, childPath, childDotted, key);
     }
   }
 }
-var REFERENCE2, KEY_NAME, BOOLEAN, PLAIN_URL, no_plaintext_sensitive_env_default;
+var no_plaintext_sensitive_env_default;
 var init_no_plaintext_sensitive_env = __esm({
   "rules/no-plaintext-sensitive-env.ts"() {
     "use strict";
-    init_sensitive();
+    init_credential();
     init_values();
     init_rule();
-    REFERENCE2 = /\$\([A-Za-z_][\w.-]*\)|\$\{[A-Za-z_]\w*(?:[:=+-][^}]*)?\}/;
-    KEY_NAME = /(pass(word|wd|phrase)?|token|credentials?)[-_]?keys?$/i;
-    BOOLEAN = /^(true|false|yes|no|on|off)$/i;
-    PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
     no_plaintext_sensitive_env_default = defineRule({
       meta: {
         id: "no-plaintext-sensitive-env",
@@ -14129,7 +14271,7 @@ var init_no_plaintext_sensitive_env = __esm({
           helmEnv: "Variable {{variable}} at {{key}} in HelmRelease {{release}} looks like a credential and is set with a literal value, readable by anyone who can read the repository (the value is not shown here). Take it from a SOPS-encrypted Secret instead: a secretKeyRef, or envSecrets in the chart values."
         },
         docs: {
-          rationale: "Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart). Names are judged sensitive by the same list the redaction of code frames uses (`PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`\u2026), minus names that refer to a secret (`existingSecret`, `secretName`, `secretKey`, `passwordKey`, `*Ref`). Values that are empty, SOPS-encrypted (`ENC[\u2026]`), built from `$(VAR)` or Flux `${VAR}` references, booleans, numbers or URLs without user information or query are not reported. Findings name the key, never the value.",
+          rationale: "Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart).\n\nA literal is reported only when it is a credential, as one judgement shared with the SOPS rules and the masking of code frames decides: its key names one (`PASSWORD`, `PASS`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`\u2026) and not a setting about one (`tokenUrl`, `TOKEN_TTL`, `passwordFile`, `usePasswordFiles`, `maxTokens`). Not reported: keys with a `/` (annotations such as `secret.reloader.stakater.com/reload`, CSI `csi.storage.k8s.io/*-secret-name`); keys that name a Secret, its namespace or one of its keys (`existingSecret`, `envFromSecret`, `githubConfigSecret`, `pullSecret`, `secretName`, `secretNamespace`, `*-secret-namespace`, `secretRef`, `passwordKey`, `adminPasswordKey`, `secretKey`) when the value is such a name and not token-like \u2014 except `clientSecret`, `cookieSecret`, `jwtSecret` and the like, and in environment variables `*_SECRET` and `SECRET_KEY`, which are credentials; values that are references (`$VAR`, `${VAR}`, `$(VAR)`, `{{ \u2026 }}`, Grafana `$__file{\u2026}`, `op://\u2026`, `ref+\u2026://\u2026`, `vault:\u2026`, sops `ENC[\u2026]`, and `secretKeyRef`-style objects); empty strings, booleans, numbers, durations (`24h`) and URLs without user information or query. Findings name the key, never the value.",
           incorrect: [
             {
               title: "A literal password in a Deployment",
@@ -14151,6 +14293,12 @@ var init_no_plaintext_sensitive_env = __esm({
                 "apps/api.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0.0\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: ducklake-db-app\n                  key: password\n            - name: AUTH_HEADER\n              value: Bearer $(API_TOKEN)\n",
                 "apps/airbyte.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: airbyte\nspec:\n  values:\n    postgresql:\n      auth:\n        existingSecret: airbyte-db\n        secretKeys:\n          adminPasswordKey: admin-password\n        password: ${AIRBYTE_DB_PASSWORD}\n"
               }
+            },
+            {
+              title: "Names of Secrets, annotations and 1Password references under secret-looking keys",
+              files: {
+                "apps/runner.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: home-ops-runner\nspec:\n  values:\n    githubConfigSecret: home-ops-runner-secret\n    podAnnotations:\n      secret.reloader.stakater.com/reload: home-ops-runner-secret\n    onepassword:\n      token: op://Automation/1password connect/token\n"
+              }
             }
           ],
           whenNotToUse: "For throw-away credentials of local development stacks that never reach a shared cluster (prefer a suppression comment with a reason on those lines)."
@@ -14160,7 +14308,7 @@ var init_no_plaintext_sensitive_env = __esm({
         for (const container of ctx.model.containers) {
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
-            if (entry.value === void 0 || !sensitiveKey(entry.name) || !isPlaintextCredential(entry.value)) continue;
+            if (!isCredential(entry.name, entry.value, "env")) continue;
             const path20 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
             ctx.report({ resource: container.resource, path: path20, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
@@ -16756,16 +16904,17 @@ var init_targets = __esm({
 
 // rules/sops-creation-rules.ts
 function plainSecrets(ctx, file) {
-  const out = [];
-  file.documents.forEach((_parsed, docIndex) => {
+  const secrets = [];
+  const referencesOnly = [];
+  file.documents.forEach((parsed, docIndex) => {
     const resource = ctx.model.resourceAt(file, docIndex);
     if (!isSecret(resource)) return;
-    const field = valuesAt(file, docIndex).find(
-      (value) => value.state === "plain" && (value.keys[0] === "data" || value.keys[0] === "stringData")
-    )?.keys[0];
-    if (field) out.push({ resource, field });
+    const plain = valuesAt(file, docIndex).filter((value) => value.state === "plain" && (value.keys[0] === "data" || value.keys[0] === "stringData"));
+    const field = plain.find((value) => holdsSecretValue(getIn(parsed.value, value.path)))?.keys[0];
+    if (field) secrets.push({ resource, field });
+    else if (plain.length > 0) referencesOnly.push(resource);
   });
-  return out;
+  return { secrets, referencesOnly };
 }
 function compare(ctx, file, docIndex, meta, rule, base) {
   const data = { ...base, rule: rule.index + 1 };
@@ -16797,6 +16946,8 @@ var AGE_A, AGE_B, SOPS_CONFIG, encryptedSecret, sops_creation_rules_default;
 var init_sops_creation_rules = __esm({
   "rules/sops-creation-rules.ts"() {
     "use strict";
+    init_credential();
+    init_values();
     init_rule();
     init_config();
     init_config_lookup();
@@ -16843,7 +16994,7 @@ ${recipients.map((r) => `        - recipient: ${r}
           selectionMismatch: "File {{file}} was encrypted with `{{fileSelection}}` but creation rule {{rule}} of {{config}} sets `{{ruleSelection}}`: files encrypted from now on differ from this one in which values stay readable. Re-encrypt the file or align the rule."
         },
         docs: {
-          rationale: "sops picks the first creation rule of the nearest `.sops.yaml` whose unanchored `path_regex` matches the file path relative to the folder of `.sops.yaml`. A file that no rule matches cannot be re-keyed with `sops updatekeys`, and a file encrypted before a key was added (or removed) in the rule is out of date: a new teammate or a new cluster cannot decrypt it, or a retired key still can. Without any `.sops.yaml` in the repository the rule stays silent.",
+          rationale: "sops picks the first creation rule of the nearest `.sops.yaml` whose unanchored `path_regex` matches the file path relative to the folder of `.sops.yaml`. A file that no rule matches cannot be re-keyed with `sops updatekeys`, and a file encrypted before a key was added (or removed) in the rule is out of date: a new teammate or a new cluster cannot decrypt it, or a retired key still can. Without any `.sops.yaml` in the repository the rule stays silent. A plaintext Secret whose values are all references (1Password `op://\u2026` for `op inject`, Flux `${VAR}` placeholders that post-build substitution fills, and the other references the shared credential judgement knows) holds no secret and needs no creation rule: instead of a finding it gets a run note naming the file.",
           incorrect: [
             {
               title: "A key was added to the rule but the file was not updated",
@@ -16858,6 +17009,13 @@ ${recipients.map((r) => `        - recipient: ${r}
             {
               title: "The file is encrypted for exactly the rule's recipients",
               files: { ".sops.yaml": SOPS_CONFIG, "secrets/db.yaml": encryptedSecret([AGE_B, AGE_A]) }
+            },
+            {
+              title: "A plaintext Secret outside every rule that holds only references (a run note, not a finding)",
+              files: {
+                ".sops.yaml": SOPS_CONFIG,
+                "bootstrap/onepassword.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: onepassword-connect-vault-secret\nstringData:\n  token: op://Automation/1password connect/token\n"
+              }
             }
           ],
           whenNotToUse: "When files are encrypted with keys given on the command line and `.sops.yaml` is not meant to cover them."
@@ -16867,8 +17025,8 @@ ${recipients.map((r) => `        - recipient: ${r}
         for (const file of ctx.model.files) {
           if (!file.reported || file.text === void 0) continue;
           const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
-          const secrets = encrypted === -1 ? plainSecrets(ctx, file) : [];
-          if (encrypted === -1 && secrets.length === 0) continue;
+          const { secrets, referencesOnly } = encrypted === -1 ? plainSecrets(ctx, file) : { secrets: [], referencesOnly: [] };
+          if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
           const configFile = findSopsConfig(ctx.model, file);
           if (!configFile) continue;
           const config = readSopsConfig(configFile.documents[0]?.doc);
@@ -16878,6 +17036,13 @@ ${recipients.map((r) => `        - recipient: ${r}
           if (match.kind === "none") {
             if (encrypted !== -1) ctx.report({ file, docIndex: encrypted, path: ["sops"], key: true, messageId: "noRule", data });
             for (const { resource, field } of secrets) ctx.report({ resource, path: [field], key: true, messageId: "noRule", data });
+            for (const resource of referencesOnly) {
+              const name2 = resource.appliedNamespace === void 0 ? resource.name : `${resource.appliedNamespace}/${resource.name}`;
+              ctx.model.note({
+                message: `sops-creation-rules: Secret ${name2} matches no creation rule of ${configFile.path}, but every value in it is a reference (such as op://\u2026 or \${VAR}), not a secret, so it needs none; accepted.`,
+                file: file.absPath
+              });
+            }
             continue;
           }
           const meta = sopsMetadataAt(file, encrypted);
@@ -17093,9 +17258,11 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
   if (!file.documents[docIndex]) return;
   const resource = ctx.model.resourceAt(file, docIndex);
   if (isSecret(resource)) {
-    const plain2 = valuesAt(file, docIndex).filter((value) => value.state === "plain");
+    const value = file.documents[docIndex]?.value;
+    const plain2 = valuesAt(file, docIndex).filter((fact) => fact.state === "plain" && SECRET_FIELDS.includes(fact.keys[0] ?? ""));
+    const literal = plain2.filter((fact) => holdsSecretValue(getIn(value, fact.path)));
     for (const field of SECRET_FIELDS) {
-      if (!plain2.some((value) => value.keys[0] === field)) continue;
+      if (!literal.some((fact) => fact.keys[0] === field)) continue;
       ctx.report({
         resource,
         path: [field],
@@ -17103,6 +17270,9 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
         messageId: "notEncrypted",
         data: { name: resource.name, field, file: file.path }
       });
+    }
+    if (literal.length === 0 && plain2.length > 0) {
+      ctx.model.note({ message: `sops-secret-encrypted: Secret ${describeSecret(resource)} is not SOPS-encrypted, but every value in it is a reference (such as op://\u2026 or \${VAR}), not a secret; accepted.`, file: file.absPath });
     }
     return;
   }
@@ -17123,6 +17293,9 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
     data: { file: file.path, rule: covering.rule.index + 1, config: covering.configFile.path, key: describePath(first.path) }
   });
 }
+function describeSecret(secret) {
+  return secret.appliedNamespace === void 0 ? secret.name : `${secret.appliedNamespace}/${secret.name}`;
+}
 function selectionValues(file, docIndex, byComments) {
   const parsed = file.documents[docIndex];
   if (!byComments || !parsed) return valuesAt(file, docIndex);
@@ -17136,6 +17309,8 @@ var SECRET_FIELDS, TOOL_FILES, SECRET3, SOPS_BLOCK, ENC_VALUE, sops_secret_encry
 var init_sops_secret_encrypted = __esm({
   "rules/sops-secret-encrypted.ts"() {
     "use strict";
+    init_credential();
+    init_values();
     init_rule();
     init_ast();
     init_config_lookup();
@@ -17181,7 +17356,7 @@ type: Opaque
           fileNotEncrypted: "File {{file}} matches creation rule {{rule}} of {{config}} and holds values that rule encrypts (first: `{{key}}`), but it is not SOPS-encrypted. Encrypt it with `sops --encrypt --in-place {{file}}`."
         },
         docs: {
-          rationale: "A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely \u2014 as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file's own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. Findings name the key, never the value.",
+          rationale: "A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely \u2014 as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file's own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. A plaintext Secret whose values are all references holds no secret and is accepted: 1Password `op://\u2026` references that `op inject` resolves before applying, Flux `${VAR}` placeholders that post-build substitution fills from `substituteFrom`, and the other references the shared credential judgement knows (`{{ \u2026 }}`, `ref+\u2026://\u2026`, `vault:\u2026`). It is not a finding but a run note naming the file, so the skip stays visible; a Secret that mixes references with a literal is reported for the field holding the literal. Findings name the key, never the value.",
           incorrect: [
             {
               title: "A plaintext Secret",
@@ -17213,6 +17388,13 @@ ${SOPS_BLOCK}`
     ACCESS_KEY_ID: ${ENC_VALUE}
     EMPTY: ""
 ${SOPS_BLOCK}` }
+            },
+            {
+              title: "A plaintext Secret that holds only references (a run note, not a finding)",
+              files: { "bootstrap/onepassword.yaml": `${SECRET3}stringData:
+    token: op://Automation/1password connect/token
+    ENDPOINT: \${S3_ENDPOINT}
+` }
             }
           ],
           whenNotToUse: "When Secrets are kept out of git by another mechanism (Sealed Secrets, External Secrets) and the plaintext Secrets in the repository are test fixtures."
@@ -29831,20 +30013,20 @@ function redactedText(file, model) {
           collectBlockLines(text, pair.value, ranges);
           return import_yaml9.visit.SKIP;
         }
-        if (isSensitiveName(key)) collectScalars(pair.value, ranges);
+        if (isMaskedValue(key, (0, import_yaml9.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
         return void 0;
       },
       Scalar(_key, scalar) {
         if (typeof scalar.value !== "string" || !scalar.range) return;
         const assignment = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(scalar.value);
-        if (!assignment?.[1] || !isSensitiveName(assignment[1])) return;
+        if (!assignment?.[1] || !isMaskedValue(assignment[1], scalar.value.slice(assignment[0].length))) return;
         const equals = text.indexOf("=", scalar.range[0]);
         if (equals !== -1 && equals < scalar.range[1]) ranges.push([equals + 1, scalar.range[1]]);
       },
       Map(_key, map2) {
         const name2 = map2.items.find((item) => (0, import_yaml9.isScalar)(item.key) && item.key.value === "name");
         const literal = map2.items.find((item) => (0, import_yaml9.isScalar)(item.key) && item.key.value === "value");
-        if (name2 && literal && (0, import_yaml9.isScalar)(name2.value) && isSensitiveName(String(name2.value.value))) {
+        if (name2 && literal && (0, import_yaml9.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml9.isScalar)(literal.value) ? literal.value.value : void 0)) {
           collectScalars(literal.value, ranges);
         }
       }
@@ -29900,7 +30082,7 @@ var init_redact2 = __esm({
     "use strict";
     import_yaml9 = __toESM(require_dist(), 1);
     init_redact();
-    init_sensitive();
+    init_credential();
     init_values();
     MASK = "***";
   }
