@@ -1,7 +1,9 @@
 /**
  * The one judgement of "is this literal a credential", shared by every rule that asks it
- * (`no-plaintext-sensitive-env`, and through `isReference` the SOPS rules that accept Secrets
- * holding only references) and by the masking of code frames.
+ * (`isCredential` for `no-plaintext-sensitive-env`; `holdsSecretValue`, built on the same
+ * `isReference`, for `sops-secret-encrypted` and `sops-creation-rules`, which accept a
+ * plaintext Secret whose values are all references) and by the masking of code frames
+ * (`isMaskedValue`, a superset of `isCredential`).
  *
  * A key/value pair is a credential when all of these hold:
  *
