@@ -24,6 +24,7 @@ import { KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS } from '../flux/kinds.js';
 import { linkGitRepository } from '../flux/repos.js';
 import { fluxDir, hasKustomizationFile, sourceIgnoreMatcher } from '../flux/tree.js';
 import { kustomizationIn } from '../workspace/source-file.js';
+import { dirOf } from '../engine/collections.js';
 import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
 import { appliedResource, asWrittenCopy } from './resource.js';
 
@@ -105,7 +106,8 @@ export function buildApplied(input: AppliedInput): AppliedResult {
   };
 
   const builds: AppliedBuild[] = [];
-  const buildByKustomization = new Map<Resource, AppliedBuild>();
+  // By identity: the copy of a Kustomization in its parent's build is the one rules see.
+  const buildByKustomization = new Map<string, AppliedBuild>();
   const resources: Resource[] = [];
   const copies = new Map<Resource, Resource[]>();
   const touched = new Set<SourceFile>();
@@ -166,7 +168,7 @@ export function buildApplied(input: AppliedInput): AppliedResult {
       count++;
       const build = fluxBuild(kustomization);
       if (!build) continue;
-      buildByKustomization.set(kustomization, build);
+      buildByKustomization.set(identity(kustomization), build);
       record(build);
       for (const object of build.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
@@ -200,21 +202,44 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     if (reached.has(root) || includedByOther.has(kustomization) || kustomization.synthetic !== undefined) continue;
     assumed.push(kustomization);
   }
-  if (assumed.length > 0) {
-    for (const root of new Set(assumed.map((kustomization) => kustomization.file.root))) {
-      const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.namespace ?? ''}/${kustomization.name}`.replace(/^\//, ''));
-      input.note({
-        message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so its top Kustomizations were taken as applied: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.`,
-      });
-    }
-    for (const kustomization of assumed) {
-      const copy = asWrittenCopy(kustomization, undefined);
-      resources.push(copy);
-      copies.set(kustomization, [copy]);
-      touched.add(kustomization.file);
-    }
-    follow(assumed.map((kustomization) => copies.get(kustomization)![0]!));
+  // Whatever applied the top Kustomizations (a sync path outside git) applied their folders:
+  // each folder is built as Flux builds a path, once, the outermost when folders nest.
+  const folders = new Map<Root, string[]>();
+  for (const kustomization of assumed) {
+    const dir = dirOf(kustomization.file.path);
+    const list = folders.get(kustomization.file.root) ?? [];
+    if (!list.includes(dir)) list.push(dir);
+    folders.set(kustomization.file.root, list);
   }
+  const assumedEntries: Resource[] = [];
+  for (const [root, dirs] of folders) {
+    const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === '' || dir.startsWith(`${other}/`))));
+    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.namespace ?? ''}/${kustomization.name}`.replace(/^\//, ''));
+    input.note({
+      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}) were taken as applied: ${outermost.map((dir) => (dir === '' ? '.' : dir)).join(', ')}.`,
+    });
+    for (const dir of outermost) {
+      const generated = !hasKustomizationFile(input.rootFiles(root), dir);
+      const output = buildKustomization(hostOf(root), dir, generated ? { generated: { exclude: excludedBy(root, undefined) } } : {});
+      const build: AppliedBuild = {
+        kustomization: undefined,
+        root,
+        dir,
+        generated,
+        objects: objectsOf(output.objects, undefined),
+        resourceFiles: output.resourceFiles,
+        patchFiles: output.patchFiles,
+        kustomizations: output.kustomizations,
+        problems: output.problems as AppliedProblem[],
+      };
+      record(build);
+      for (const object of build.objects) {
+        if (object.group === SOURCE_GROUP) appliedSources.push(object);
+        if (isFluxKustomization(object)) assumedEntries.push(object);
+      }
+    }
+  }
+  follow(assumedEntries);
 
   const entryRoots = new Set<Root>([...touched].map((file) => file.root));
   for (const kustomization of fluxKustomizations) entryRoots.add(kustomization.file.root);
@@ -253,7 +278,7 @@ export function buildApplied(input: AppliedInput): AppliedResult {
 
   const model: AppliedModel = {
     builds,
-    buildOf: (kustomization) => buildByKustomization.get(kustomization),
+    buildOf: (kustomization) => buildByKustomization.get(identity(kustomization)),
     entryRoots,
   };
   return {

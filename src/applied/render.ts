@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { Model, Resource } from '../model/workspace.js';
-import { isSensitiveName } from '../engine/sensitive.js';
+import { isMaskedValue } from '../engine/credential.js';
 import type { AppliedBuild } from './types.js';
 
 const MASK = '***';
@@ -70,12 +70,12 @@ function masked(object: Resource): unknown {
     if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
     if (typeof value === 'object' && value !== null) {
       const record = value as Record<string, unknown>;
-      const sensitiveEntry = typeof record.name === 'string' && isSensitiveName(record.name);
+      const sensitiveEntry = typeof record.name === 'string' && isMaskedValue(record.name, record.value);
       const out: Record<string, unknown> = {};
       for (const [childKey, child] of Object.entries(record)) {
         // Flux decrypts and drops the SOPS metadata before applying.
         if (depth === 0 && childKey === 'sops') continue;
-        if ((isSecret && depth === 0 && (childKey === 'data' || childKey === 'stringData')) || isSensitiveName(childKey) || (sensitiveEntry && childKey === 'value')) {
+        if ((isSecret && depth === 0 && (childKey === 'data' || childKey === 'stringData')) || isMaskedValue(childKey, child) || (sensitiveEntry && childKey === 'value')) {
           out[childKey] = maskAll(child);
         } else {
           out[childKey] = walk(child, depth + 1);
@@ -98,7 +98,7 @@ function maskAll(value: unknown): unknown {
 /** `NAME=value` strings (Dagster envVars, container args) with a sensitive name. */
 function maskAssignment(text: string): string {
   const assignment = /^(--?)?([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(text);
-  return assignment?.[2] && isSensitiveName(assignment[2]) ? `${assignment[0]}${MASK}` : text;
+  return assignment?.[2] && isMaskedValue(assignment[2], text.slice(assignment[0].length)) ? `${assignment[0]}${MASK}` : text;
 }
 
 /** `scheme://user:password@host` → the password masked. */
