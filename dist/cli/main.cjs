@@ -11439,8 +11439,11 @@ function buildFluxGraph(model) {
   }));
   const byFile = /* @__PURE__ */ new Map();
   const byResource = /* @__PURE__ */ new Map();
+  const identityOf = (resource) => `${resource.appliedNamespace ?? ""}/${resource.name}`;
+  const byIdentity = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
     byResource.set(kustomization.resource, kustomization);
+    if (!byIdentity.has(identityOf(kustomization.resource))) byIdentity.set(identityOf(kustomization.resource), kustomization);
     for (const file of kustomization.files) push(byFile, file, kustomization);
   }
   const anchored2 = /* @__PURE__ */ new Set();
@@ -11458,7 +11461,7 @@ function buildFluxGraph(model) {
     appliedBy(resource) {
       const build = resource.applied?.build;
       if (!build) return byFile.get(resource.file) ?? [];
-      const kustomization = byResource.get(build);
+      const kustomization = byResource.get(build) ?? byIdentity.get(identityOf(build));
       return kustomization ? [kustomization] : [];
     },
     appliedByFile: (file) => byFile.get(file) ?? [],
@@ -13391,7 +13394,8 @@ function appliedResource(document, written, build) {
     ...splitApiVersion2(apiVersion),
     kind: asString(value.kind) ?? written?.kind ?? "",
     name: asString(metadata.name) ?? "",
-    namespace,
+    // `namespace` stays what was written; transforms set the applied one.
+    namespace: written ? written.namespace : namespace,
     appliedNamespace: namespace,
     encrypted: written?.encrypted ?? asRecord(value.sops) !== void 0,
     value,
@@ -13415,7 +13419,7 @@ function asWrittenCopy(written, build) {
     version: written.version,
     kind: written.kind,
     name: written.name,
-    namespace: written.appliedNamespace,
+    namespace: written.namespace,
     appliedNamespace: written.appliedNamespace,
     encrypted: written.encrypted,
     value: written.value,
@@ -13437,7 +13441,7 @@ function isFluxKustomization(resource) {
   return resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP;
 }
 function identity(resource) {
-  return `${resource.group}/${resource.kind}/${resource.namespace ?? ""}/${resource.name}`;
+  return `${resource.group}/${resource.kind}/${resource.appliedNamespace ?? ""}/${resource.name}`;
 }
 function buildApplied(input) {
   const hosts = /* @__PURE__ */ new Map();
@@ -13566,34 +13570,28 @@ function buildApplied(input) {
     if (reached.has(root) || includedByOther.has(kustomization) || kustomization.synthetic !== void 0) continue;
     assumed.push(kustomization);
   }
-  if (assumed.length > 0) {
-    for (const root of new Set(assumed.map((kustomization) => kustomization.file.root))) {
-      const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.namespace ?? ""}/${kustomization.name}`.replace(/^\//, ""));
-      input.note({
-        message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so its top Kustomizations were taken as applied: ${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}.`
-      });
-    }
-    for (const kustomization of assumed) {
-      const copy = asWrittenCopy(kustomization, void 0);
-      resources.push(copy);
-      copies.set(kustomization, [copy]);
-      touched.add(kustomization.file);
-    }
-    follow(assumed.map((kustomization) => copies.get(kustomization)[0]));
+  const folders = /* @__PURE__ */ new Map();
+  for (const kustomization of assumed) {
+    const dir = dirOf(kustomization.file.path);
+    const list = folders.get(kustomization.file.root) ?? [];
+    if (!list.includes(dir)) list.push(dir);
+    folders.set(kustomization.file.root, list);
   }
-  const entryRoots = new Set([...touched].map((file) => file.root));
-  for (const kustomization of fluxKustomizations) entryRoots.add(kustomization.file.root);
-  for (const root of input.roots) {
-    if (entryRoots.has(root)) continue;
-    const read = /* @__PURE__ */ new Set();
-    for (const node of input.kustomize.nodes) {
-      if (node.file.root !== root || node.parents.length > 0) continue;
-      const output = buildKustomization(hostOf(root), node.dir);
+  const assumedEntries = [];
+  for (const [root, dirs] of folders) {
+    const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === "" || dir.startsWith(`${other}/`))));
+    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.appliedNamespace ?? ""}/${kustomization.name}`.replace(/^\//, ""));
+    input.note({
+      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}) were taken as applied: ${outermost.map((dir) => dir === "" ? "." : dir).join(", ")}.`
+    });
+    for (const dir of outermost) {
+      const generated2 = !hasKustomizationFile(input.rootFiles(root), dir);
+      const output = buildKustomization(hostOf(root), dir, generated2 ? { generated: { exclude: excludedBy(root, void 0) } } : {});
       const build = {
         kustomization: void 0,
         root,
-        dir: node.dir,
-        generated: false,
+        dir,
+        generated: generated2,
         objects: objectsOf(output.objects, void 0),
         resourceFiles: output.resourceFiles,
         patchFiles: output.patchFiles,
@@ -13601,10 +13599,39 @@ function buildApplied(input) {
         problems: output.problems
       };
       record(build);
-      for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
+      for (const object of build.objects) {
+        if (object.group === SOURCE_GROUP) appliedSources.push(object);
+        if (isFluxKustomization(object)) assumedEntries.push(object);
+      }
     }
+  }
+  follow(assumedEntries);
+  const assumedRoots = new Set(folders.keys());
+  const entryRoots = new Set([...touched].map((file) => file.root).filter((root) => !assumedRoots.has(root)));
+  for (const root of input.roots) {
+    if (entryRoots.has(root)) continue;
+    const read = new Set([...touched].filter((file) => file.root === root));
+    if (!assumedRoots.has(root)) {
+      for (const node of input.kustomize.nodes) {
+        if (node.file.root !== root || node.parents.length > 0) continue;
+        const output = buildKustomization(hostOf(root), node.dir);
+        record({
+          kustomization: void 0,
+          root,
+          dir: node.dir,
+          generated: false,
+          objects: objectsOf(output.objects, void 0),
+          resourceFiles: output.resourceFiles,
+          patchFiles: output.patchFiles,
+          kustomizations: output.kustomizations,
+          problems: output.problems
+        });
+        for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
+      }
+    }
+    const excluded = assumedRoots.has(root) ? excludedBy(root, void 0) : () => false;
     for (const resource of input.written) {
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0) continue;
+      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path)) continue;
       const copy = asWrittenCopy(resource, void 0);
       resources.push(copy);
       const list = copies.get(resource);
@@ -13663,6 +13690,7 @@ var init_build2 = __esm({
     init_repos();
     init_tree();
     init_source_file();
+    init_collections();
     init_resource2();
     MAX_BUILDS = 1e4;
   }
@@ -13844,8 +13872,10 @@ function podSpecContainers(resource, specPath, overrides, out) {
       const item = asRecord(raw);
       if (!item) return;
       const path20 = [...specPath, list, index];
-      const written = asScalarString(item.image);
+      const image = asScalarString(item.image);
+      const written = writtenImage(resource, [...path20, "image"], image);
       const transformed = written === void 0 ? void 0 : applyImageOverrides(written, overrides);
+      const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
@@ -13857,11 +13887,11 @@ function podSpecContainers(resource, specPath, overrides, out) {
           written,
           path: [...path20, "image"],
           tagPath: [...path20, "image"],
-          effective: transformed?.ref,
+          effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
-          value: explicitPolicy ?? (transformed ? defaultPullPolicy(transformed.ref) : void 0),
+          value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
           path: explicitPolicy !== void 0 ? [...path20, "imagePullPolicy"] : void 0
         },
@@ -13871,6 +13901,13 @@ function podSpecContainers(resource, specPath, overrides, out) {
       });
     });
   }
+}
+function writtenImage(resource, path20, applied) {
+  const info = resource.applied;
+  if (!info || applied === void 0) return applied;
+  const container = info.locate(path20.slice(0, -1));
+  if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path20[path20.length - 1]])) ?? applied;
 }
 function walkValues(resource, value, path20, dotted, namespace, out) {
   if (Array.isArray(value)) {
@@ -14290,7 +14327,7 @@ function buildModel(roots, files, notes) {
     applied: applied.model,
     kustomize,
     get containers() {
-      containers ??= extractContainers(resources, () => []);
+      containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
       return containers;
     },
     get configData() {
@@ -32250,7 +32287,7 @@ async function lint(options) {
 function buildName(resource) {
   const build = resource.applied?.build;
   if (!build) return void 0;
-  return `Kustomization ${build.namespace === void 0 ? build.name : `${build.namespace}/${build.name}`}`;
+  return `Kustomization ${build.appliedNamespace === void 0 ? build.name : `${build.appliedNamespace}/${build.name}`}`;
 }
 function ruleOptions(rule, roots) {
   const configured = roots.find((root) => root.config.file !== void 0) ?? roots[0];
@@ -43691,7 +43728,7 @@ var init_server = __esm({
 // src/applied/render.ts
 function buildLabel(build) {
   if (build.kustomization) {
-    const { namespace, name: name2 } = build.kustomization;
+    const { appliedNamespace: namespace, name: name2 } = build.kustomization;
     return `Kustomization ${namespace === void 0 ? name2 : `${namespace}/${name2}`}`;
   }
   return `kustomize build ${build.root.name}/${build.dir === "" ? "." : build.dir}`;
@@ -43699,12 +43736,12 @@ function buildLabel(build) {
 function matches(build, wanted) {
   const kustomization = build.kustomization;
   if (!kustomization) return false;
-  return wanted.includes("/") ? `${kustomization.namespace ?? ""}/${kustomization.name}` === wanted : kustomization.name === wanted;
+  return wanted.includes("/") ? `${kustomization.appliedNamespace ?? ""}/${kustomization.name}` === wanted : kustomization.name === wanted;
 }
 function renderApplied(model, options = {}) {
   const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build) => matches(build, options.kustomization));
   if (options.kustomization !== void 0 && builds.length === 0) {
-    const known = model.applied.builds.flatMap((build) => build.kustomization ? [`${build.kustomization.namespace ?? ""}/${build.kustomization.name}`] : []);
+    const known = model.applied.builds.flatMap((build) => build.kustomization ? [`${build.kustomization.appliedNamespace ?? ""}/${build.kustomization.name}`] : []);
     throw new UnknownKustomizationError(
       `No applied Flux Kustomization ${options.kustomization} whose build is known${known.length > 0 ? ` (known: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", \u2026" : ""})` : ""}.`
     );

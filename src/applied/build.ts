@@ -53,7 +53,7 @@ function isFluxKustomization(resource: Resource): boolean {
 }
 
 function identity(resource: Resource): string {
-  return `${resource.group}/${resource.kind}/${resource.namespace ?? ''}/${resource.name}`;
+  return `${resource.group}/${resource.kind}/${resource.appliedNamespace ?? ''}/${resource.name}`;
 }
 
 export function buildApplied(input: AppliedInput): AppliedResult {
@@ -214,7 +214,7 @@ export function buildApplied(input: AppliedInput): AppliedResult {
   const assumedEntries: Resource[] = [];
   for (const [root, dirs] of folders) {
     const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === '' || dir.startsWith(`${other}/`))));
-    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.namespace ?? ''}/${kustomization.name}`.replace(/^\//, ''));
+    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.appliedNamespace ?? ''}/${kustomization.name}`.replace(/^\//, ''));
     input.note({
       message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}) were taken as applied: ${outermost.map((dir) => (dir === '' ? '.' : dir)).join(', ')}.`,
     });
@@ -241,32 +241,38 @@ export function buildApplied(input: AppliedInput): AppliedResult {
   }
   follow(assumedEntries);
 
-  const entryRoots = new Set<Root>([...touched].map((file) => file.root));
-  for (const kustomization of fluxKustomizations) entryRoots.add(kustomization.file.root);
+  // Roots Flux reaches from entry points in git: what no build reads there is not applied.
+  const assumedRoots = new Set(folders.keys());
+  const entryRoots = new Set<Root>([...touched].map((file) => file.root).filter((root) => !assumedRoots.has(root)));
 
-  // Roots no Flux build reaches and that hold no Flux Kustomization: applied as kustomize builds them.
+  // The other roots: no Flux Kustomization (applied as kustomize builds them), or Flux
+  // Kustomizations whose entry point is not in git. There, what no known build reads may still
+  // be applied (by hand, by the unknown sync path): it counts as applied as written, unless
+  // source-controller's ignore rules would leave it out of any artifact.
   for (const root of input.roots) {
     if (entryRoots.has(root)) continue;
-    const read = new Set<SourceFile>();
-    for (const node of input.kustomize.nodes) {
-      if (node.file.root !== root || node.parents.length > 0) continue;
-      const output = buildKustomization(hostOf(root), node.dir);
-      const build: AppliedBuild = {
-        kustomization: undefined,
-        root,
-        dir: node.dir,
-        generated: false,
-        objects: objectsOf(output.objects, undefined),
-        resourceFiles: output.resourceFiles,
-        patchFiles: output.patchFiles,
-        kustomizations: output.kustomizations,
-        problems: output.problems as AppliedProblem[],
-      };
-      record(build);
-      for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
+    const read = new Set<SourceFile>([...touched].filter((file) => file.root === root));
+    if (!assumedRoots.has(root)) {
+      for (const node of input.kustomize.nodes) {
+        if (node.file.root !== root || node.parents.length > 0) continue;
+        const output = buildKustomization(hostOf(root), node.dir);
+        record({
+          kustomization: undefined,
+          root,
+          dir: node.dir,
+          generated: false,
+          objects: objectsOf(output.objects, undefined),
+          resourceFiles: output.resourceFiles,
+          patchFiles: output.patchFiles,
+          kustomizations: output.kustomizations,
+          problems: output.problems as AppliedProblem[],
+        });
+        for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
+      }
     }
+    const excluded = assumedRoots.has(root) ? excludedBy(root, undefined) : () => false;
     for (const resource of input.written) {
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined) continue;
+      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined || excluded(resource.file.path)) continue;
       const copy = asWrittenCopy(resource, undefined);
       resources.push(copy);
       const list = copies.get(resource);

@@ -20,7 +20,7 @@ export class UnknownKustomizationError extends Error {}
 /** The label of a build in comments: the Flux Kustomization, or the kustomize folder. */
 export function buildLabel(build: AppliedBuild): string {
   if (build.kustomization) {
-    const { namespace, name } = build.kustomization;
+    const { appliedNamespace: namespace, name } = build.kustomization;
     return `Kustomization ${namespace === undefined ? name : `${namespace}/${name}`}`;
   }
   return `kustomize build ${build.root.name}/${build.dir === '' ? '.' : build.dir}`;
@@ -29,14 +29,14 @@ export function buildLabel(build: AppliedBuild): string {
 function matches(build: AppliedBuild, wanted: string): boolean {
   const kustomization = build.kustomization;
   if (!kustomization) return false;
-  return wanted.includes('/') ? `${kustomization.namespace ?? ''}/${kustomization.name}` === wanted : kustomization.name === wanted;
+  return wanted.includes('/') ? `${kustomization.appliedNamespace ?? ''}/${kustomization.name}` === wanted : kustomization.name === wanted;
 }
 
 /** Print the applied objects of every build (or of one Flux Kustomization) as YAML documents. */
 export function renderApplied(model: Model, options: RenderOptions = {}): string {
   const builds = options.kustomization === undefined ? model.applied.builds : model.applied.builds.filter((build) => matches(build, options.kustomization!));
   if (options.kustomization !== undefined && builds.length === 0) {
-    const known = model.applied.builds.flatMap((build) => (build.kustomization ? [`${build.kustomization.namespace ?? ''}/${build.kustomization.name}`] : []));
+    const known = model.applied.builds.flatMap((build) => (build.kustomization ? [`${build.kustomization.appliedNamespace ?? ''}/${build.kustomization.name}`] : []));
     throw new UnknownKustomizationError(
       `No applied Flux Kustomization ${options.kustomization} whose build is known${known.length > 0 ? ` (known: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''})` : ''}.`,
     );

@@ -29,7 +29,8 @@ export function appliedResource(document: AppliedDocument, written: Resource | u
     ...splitApiVersion(apiVersion),
     kind: asString(value.kind) ?? written?.kind ?? '',
     name: asString(metadata.name) ?? '',
-    namespace,
+    // `namespace` stays what was written; transforms set the applied one.
+    namespace: written ? written.namespace : namespace,
     appliedNamespace: namespace,
     encrypted: written?.encrypted ?? asRecord(value.sops) !== undefined,
     value,
@@ -55,7 +56,7 @@ export function asWrittenCopy(written: Resource, build: Resource | undefined): R
     version: written.version,
     kind: written.kind,
     name: written.name,
-    namespace: written.appliedNamespace,
+    namespace: written.namespace,
     appliedNamespace: written.appliedNamespace,
     encrypted: written.encrypted,
     value: written.value,

@@ -160,7 +160,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
 function buildName(resource: Resource): string | undefined {
   const build = resource.applied?.build;
   if (!build) return undefined;
-  return `Kustomization ${build.namespace === undefined ? build.name : `${build.namespace}/${build.name}`}`;
+  return `Kustomization ${build.appliedNamespace === undefined ? build.name : `${build.appliedNamespace}/${build.name}`}`;
 }
 
 /** Options come from the first root whose config file sets them (a shared `--config` sets them for all). */

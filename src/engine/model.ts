@@ -165,8 +165,8 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
     applied: applied.model,
     kustomize,
     get containers() {
-      // Builds already ran kustomize's images transformer on applied objects.
-      containers ??= extractContainers(resources, () => []);
+      // Images are final in applied objects; the chain's entries say which ones set them.
+      containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
       return containers;
     },
     get configData() {

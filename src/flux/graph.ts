@@ -159,8 +159,12 @@ export function buildFluxGraph(model: Model): FluxGraph {
 
   const byFile = new Map<SourceFile, FluxKustomization[]>();
   const byResource = new Map<Resource, FluxKustomization>();
+  // The build of an applied Kustomization names the copy that was built; rules hold the copy its parent applied.
+  const identityOf = (resource: Resource): string => `${resource.appliedNamespace ?? ''}/${resource.name}`;
+  const byIdentity = new Map<string, FluxKustomization>();
   for (const kustomization of kustomizations) {
     byResource.set(kustomization.resource, kustomization);
+    if (!byIdentity.has(identityOf(kustomization.resource))) byIdentity.set(identityOf(kustomization.resource), kustomization);
     for (const file of kustomization.files) push(byFile, file, kustomization);
   }
 
@@ -185,7 +189,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
       // An applied copy comes from exactly one build; a written resource from every build reading its file.
       const build = resource.applied?.build;
       if (!build) return byFile.get(resource.file) ?? [];
-      const kustomization = byResource.get(build);
+      const kustomization = byResource.get(build) ?? byIdentity.get(identityOf(build));
       return kustomization ? [kustomization] : [];
     },
     appliedByFile: (file) => byFile.get(file) ?? [],
