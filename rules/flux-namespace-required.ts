@@ -1,9 +1,8 @@
 import { qualified } from '../src/flux/describe.js';
 import type { FluxKustomization } from '../src/flux/types.js';
-import { resolveInRoot } from '../src/engine/kustomize.js';
-import { asArray, asRecord, asString } from '../src/engine/values.js';
+import { mayBePatched } from '../src/flux/patched.js';
 import { isClusterScoped } from '../src/engine/model.js';
-import type { KustomizeNode, Model, Resource } from '../src/model/workspace.js';
+import type { Resource } from '../src/model/workspace.js';
 import { defineRule } from '../src/model/rule.js';
 import { SchemaRegistry } from '../src/schema/index.js';
 
@@ -41,54 +40,7 @@ spec:
     - port: 9898
 `;
 
-/** kustomization.yaml fields whose entries can write `metadata.namespace` (or a child Kustomization's `targetNamespace`). */
-const PATCH_FIELDS = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'replacements'];
 const MENTIONS_NAMESPACE = /namespace/i;
-
-/**
- * True when a patch or replacement of these kustomizations may set a namespace: it mentions
- * one, or lives in a file the linter cannot read. Until patches are applied to the model, an
- * object such a patch targets is not judged.
- */
-function kustomizePatchesMayNamespace(model: Model, nodes: readonly KustomizeNode[]): boolean {
-  return nodes.some((node) => {
-    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
-    return PATCH_FIELDS.some((field) =>
-      asArray(value[field]).some((entry) => {
-        // Inline patches, targets and replacements are in the entry itself; patch files are read.
-        if (MENTIONS_NAMESPACE.test(JSON.stringify(entry))) return true;
-        const file = typeof entry === 'string' && !entry.includes('\n') ? entry : asString(asRecord(entry)?.path);
-        if (file === undefined) return false;
-        const target = resolveInRoot(node.dir, file);
-        const text = target === undefined ? undefined : model.fileAt(node.file.root, target)?.text;
-        return text === undefined || MENTIONS_NAMESPACE.test(text);
-      }),
-    );
-  });
-}
-
-/** The kustomizations whose transformers reach a file's objects: its chain and the Components they include. */
-function transformers(model: Model, resource: Resource): KustomizeNode[] {
-  const out: KustomizeNode[] = [];
-  const seen = new Set<KustomizeNode>();
-  const visit = (node: KustomizeNode): void => {
-    if (seen.has(node)) return;
-    seen.add(node);
-    out.push(node);
-    for (const entry of node.entries) {
-      if (entry.field !== 'components' || entry.kind !== 'directory' || entry.target === undefined) continue;
-      const component = model.kustomize.at(node.file.root, entry.target);
-      if (component) visit(component);
-    }
-  };
-  for (const node of model.kustomize.chain(resource.file)) visit(node);
-  return out;
-}
-
-function fluxPatchesMayNamespace(kustomization: FluxKustomization): boolean {
-  const patches = kustomization.resource.get(['spec', 'patches']);
-  return patches !== undefined && MENTIONS_NAMESPACE.test(JSON.stringify(patches));
-}
 
 function describeKustomizations(kustomizations: readonly FluxKustomization[]): string {
   const names = [...new Set(kustomizations.map(({ resource }) => qualified(resource.appliedNamespace, resource.name)))].sort();
@@ -144,15 +96,8 @@ export default defineRule<'noNamespace'>({
         if (resource.appliedNamespace || isClusterScoped(resource.kind)) continue;
         if (registry.scope(resource.apiVersion, resource.kind) !== 'Namespaced') continue;
         const appliers = graph.appliedBy(resource);
-        const mayBePatched =
-          kustomizePatchesMayNamespace(model, transformers(model, resource)) ||
-          appliers.some(
-            (applier) =>
-              fluxPatchesMayNamespace(applier) ||
-              kustomizePatchesMayNamespace(model, transformers(model, applier.resource)) ||
-              graph.appliedBy(applier.resource).some(fluxPatchesMayNamespace),
-          );
-        if (mayBePatched) {
+        // A patch may set the namespace, or a parent's patch the targetNamespace of an applying Kustomization.
+        if (mayBePatched(model, resource, MENTIONS_NAMESPACE) || appliers.some((applier) => mayBePatched(model, applier.resource, MENTIONS_NAMESPACE))) {
           patched++;
           continue;
         }

@@ -1,4 +1,5 @@
 import { qualified } from '../src/flux/describe.js';
+import { mayBePatched } from '../src/flux/patched.js';
 import { appliedCopies, kustomizationSubstitution, type KustomizationSubstitution, type SubstitutedCopy } from '../src/flux/substitution.js';
 import type { FluxKustomization } from '../src/flux/types.js';
 import { interpolate } from '../src/engine/report.js';
@@ -54,6 +55,9 @@ const SCHEMA_MESSAGES: Record<SchemaMessageId, string> = {
   oneOf: 'Value of {{path}} must match exactly one of the allowed forms.',
   not: 'Value of {{path}} has a form that is not allowed here.',
 };
+
+/** Patches that mention this may change a Kustomization's post-build substitution. */
+const POST_BUILD = /postBuild|substitut/i;
 
 /** Checks of a value that depend on the values inside it. */
 const VALUE_DEPENDENT = new Set<SchemaMessageId>(['enum', 'uniqueItems', 'anyOf', 'oneOf', 'not', 'minItems', 'maxItems']);
@@ -122,7 +126,7 @@ export default defineRule<MessageId>({
         'A manifest that does not match its schema is rejected by the API server, or, for custom resources, loses the misspelt fields silently (the API server prunes unknown fields), and Flux only tells you in the events of a failed reconciliation.',
         'This rule checks every object offline: Kubernetes kinds of the GA API groups, current Flux kinds (source v1, kustomize v1, helm v2, notification, image v1) and CloudNativePG from schemas vendored from the `kubernetes-models` npm packages, and any kind whose `CustomResourceDefinition` is in the linted repositories (for example a Flux `gotk-components.yaml`); such CRDs take precedence over the vendored schemas.',
         'Unknown fields are errors, as with `kubectl apply` (strict field validation) and `kubeconform -strict`; `null` counts as an unset field, as in Kubernetes. The top-level `sops` block of encrypted files is ignored. Objects of kinds without a schema (removed API versions, CRDs not in the repositories) are skipped and counted in one note. Messages name the field and the expected type, never the value.',
-        'Values that hold `${VAR}` are checked as Flux applies them: after the post-build substitution of each Flux Kustomization that applies the object, with the values the linted repositories give (`postBuild.substitute`, `substituteFrom` ConfigMaps, defaults such as `${VAR:=ReadWriteOnce}`, `$${x}` escapes). Flux substitutes in the object written as YAML and parses the result again, so `replicas: ${REPLICAS}` becomes an integer, and a number substituted into a string field (an `env` value) is a number unless wrapped in a quote variable. Substitution runs only when `spec.postBuild` defines at least one variable (or `substituteStrategy: Always`) and the object is not marked `kustomize.toolkit.fluxcd.io/substitute: disabled`; otherwise the expression itself is applied and checked. An object applied by several Kustomizations with different values is checked once per distinct outcome. When a value is not known — a variable from a Secret (SOPS-encrypted in git), from a source outside the linted repositories, from ConfigMaps that differ between cluster folders — or when no linted Flux Kustomization applies the object (the repository that applies it defines the variables), the field is not checked, and one note counts such fields.',
+        'Values that hold `${VAR}` are checked as Flux applies them: after the post-build substitution of each Flux Kustomization that applies the object, with the values the linted repositories give (`postBuild.substitute`, `substituteFrom` ConfigMaps, defaults such as `${VAR:=ReadWriteOnce}`, `$${x}` escapes). Flux substitutes in the object written as YAML and parses the result again, so `replicas: ${REPLICAS}` becomes an integer, and a number substituted into a string field (an `env` value) is a number unless wrapped in a quote variable. Substitution runs only when `spec.postBuild` defines at least one variable (or `substituteStrategy: Always`) and the object is not marked `kustomize.toolkit.fluxcd.io/substitute: disabled`; otherwise the expression itself is applied and checked. An object applied by several Kustomizations with different values is checked once per distinct outcome. When a value is not known — a variable from a Secret (SOPS-encrypted in git), from a source outside the linted repositories, from ConfigMaps that differ between cluster folders, or a patch that may change the Kustomization\'s `postBuild` (a parent adding `substituteFrom` to its children) — or when no linted Flux Kustomization applies the object (the repository that applies it defines the variables), the field is not checked, and one note counts such fields.',
       ].join('\n\n'),
       incorrect: [
         { title: 'replicas given as a word', files: { 'deploy/web.yaml': deployment('two') } },
@@ -184,7 +188,10 @@ export default defineRule<MessageId>({
     const substitutions = new Map<FluxKustomization, KustomizationSubstitution>();
     const substitutionOf = (kustomization: FluxKustomization): KustomizationSubstitution => {
       let substitution = substitutions.get(kustomization);
-      if (!substitution) substitutions.set(kustomization, (substitution = kustomizationSubstitution(kustomization, ctx.model.flux)));
+      if (!substitution) {
+        const patched = mayBePatched(ctx.model, kustomization.resource, POST_BUILD);
+        substitutions.set(kustomization, (substitution = kustomizationSubstitution(kustomization, ctx.model.flux, patched)));
+      }
       return substitution;
     };
 
@@ -233,7 +240,7 @@ export default defineRule<MessageId>({
     }
     if (unknownFields > 0) {
       ctx.model.note({
-        message: `schema-valid: ${plural(unknownFields, 'field', 'fields')} holding \${…} ${unknownFields === 1 ? 'was' : 'were'} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, or an expression the linter does not evaluate)`,
+        message: `schema-valid: ${plural(unknownFields, 'field', 'fields')} holding \${…} ${unknownFields === 1 ? 'was' : 'were'} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)`,
       });
     }
 

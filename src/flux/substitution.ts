@@ -338,8 +338,14 @@ function sourceValue(candidates: readonly ConfigData[], name: string): VariableV
   return value ?? 'absent';
 }
 
-export function kustomizationSubstitution(kustomization: FluxKustomization, graph: FluxGraph): KustomizationSubstitution {
+/**
+ * `patched`: a patch that mentions `postBuild` may reach the Kustomization object (a parent's
+ * `spec.patches` adding `postBuild.substituteFrom` to every child is common); then neither
+ * whether substitution runs nor any value is known.
+ */
+export function kustomizationSubstitution(kustomization: FluxKustomization, graph: FluxGraph, patched = false): KustomizationSubstitution {
   const { resource } = kustomization;
+  if (patched) return { kustomization, runs: undefined, value: () => UNKNOWN_VARIABLE };
   if (!kustomization.postBuild) return { kustomization, runs: false, value: () => undefined };
   const variables = kustomizationVariables(kustomization, graph);
   const strategy = asScalarString(resource.get(['spec', 'postBuild', 'substituteStrategy']));

@@ -136,6 +136,18 @@ new RuleTester().run(rule, {
       },
     },
     {
+      name: 'a parent patch that may add postBuild to the child Kustomization leaves the values unknown',
+      files: {
+        'clusters/source.yaml': source,
+        'clusters/apps.yaml': kustomization('cluster-apps', './clusters/apps').replace(
+          'spec:\n',
+          'spec:\n  patches:\n    - target: {group: kustomize.toolkit.fluxcd.io, kind: Kustomization}\n      patch: |\n        - op: add\n          path: /spec/postBuild\n          value: {substituteFrom: [{kind: Secret, name: cluster-secrets}]}\n',
+        ),
+        'clusters/apps/web.yaml': kustomization('web', './apps'),
+        'apps/web.yaml': deployment('${REPLICAS}'),
+      },
+    },
+    {
       name: 'an object that no Flux Kustomization applies has its expressions skipped',
       files: {
         'deploy/kustomization.yaml': 'resources:\n  - web.yaml\n',
@@ -306,7 +318,7 @@ describe('schema-valid substitution notes', () => {
     });
     expect(result.findings).toEqual([]);
     expect(result.notes.map((note) => note.message)).toEqual([
-      'schema-valid: 1 field holding ${…} was not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, or an expression the linter does not evaluate)',
+      'schema-valid: 1 field holding ${…} was not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)',
     ]);
   });
 });
