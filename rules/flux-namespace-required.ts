@@ -92,8 +92,8 @@ export default defineRule<'noNamespace'>({
       for (const resource of kustomization.resources) {
         if (judged.has(resource)) continue;
         judged.add(resource);
-        // `isClusterScoped` is what the model's namespace passes leave alone: an object they skip has no applied namespace to judge.
-        if (resource.appliedNamespace || isClusterScoped(resource.kind)) continue;
+        // A nameless object fails earlier, in kustomize; isClusterScoped is what the model's namespace passes leave alone.
+        if (!resource.name || resource.appliedNamespace || isClusterScoped(resource.kind)) continue;
         if (registry.scope(resource.apiVersion, resource.kind) !== 'Namespaced') continue;
         const appliers = graph.appliedBy(resource);
         // A patch may set the namespace, or a parent's patch the targetNamespace of an applying Kustomization.

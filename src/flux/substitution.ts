@@ -358,7 +358,8 @@ export function kustomizationSubstitution(kustomization: FluxKustomization, grap
   const lookup = (name: string): VariableValue => {
     if (Object.prototype.hasOwnProperty.call(inline, name)) {
       const written = inline[name];
-      return typeof written === 'string' ? written.replaceAll('\n', '') : UNKNOWN_VARIABLE;
+      // A value holding `$` may be rewritten by the substitution of the Kustomization that applies this one.
+      return typeof written === 'string' && !written.includes('$') ? written.replaceAll('\n', '') : UNKNOWN_VARIABLE;
     }
     for (let index = entries.length - 1; index >= 0; index--) {
       const source = sourceAt.get(index);
