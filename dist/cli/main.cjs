@@ -12897,6 +12897,52 @@ spec:
   }
 });
 
+// src/flux/patched.ts
+function transformers(model, resource) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (node) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    out.push(node);
+    for (const entry of node.entries) {
+      if (entry.field !== "components" || entry.kind !== "directory" || entry.target === void 0) continue;
+      const component = model.kustomize.at(node.file.root, entry.target);
+      if (component) visit2(component);
+    }
+  };
+  for (const node of model.kustomize.chain(resource.file)) visit2(node);
+  return out;
+}
+function entryMentions(model, node, entry, pattern) {
+  if (pattern.test(JSON.stringify(entry))) return true;
+  const file = typeof entry === "string" && !entry.includes("\n") ? entry : asString(asRecord(entry)?.path);
+  if (file === void 0) return false;
+  const target = resolveInRoot(node.dir, file);
+  const text = target === void 0 ? void 0 : model.fileAt(node.file.root, target)?.text;
+  return text === void 0 || pattern.test(text);
+}
+function mayBePatched(model, resource, pattern) {
+  const byKustomize = transformers(model, resource).some((node) => {
+    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
+    return PATCH_FIELDS.some((field) => asArray(value[field]).some((entry) => entryMentions(model, node, entry, pattern)));
+  });
+  if (byKustomize) return true;
+  return model.flux.appliedBy(resource).some((kustomization) => {
+    const patches = kustomization.resource.get(["spec", "patches"]);
+    return patches !== void 0 && pattern.test(JSON.stringify(patches));
+  });
+}
+var PATCH_FIELDS;
+var init_patched = __esm({
+  "src/flux/patched.ts"() {
+    "use strict";
+    init_kustomize();
+    init_values();
+    PATCH_FIELDS = ["patches", "patchesStrategicMerge", "patchesJson6902", "replacements"];
+  }
+});
+
 // src/schema/describe.ts
 function formatPath(path20, rootName2) {
   if (path20.length === 0) return rootName2;
@@ -13429,52 +13475,16 @@ var init_schema = __esm({
 });
 
 // rules/flux-namespace-required.ts
-function kustomizePatchesMayNamespace(model, nodes) {
-  return nodes.some((node) => {
-    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
-    return PATCH_FIELDS.some(
-      (field) => asArray(value[field]).some((entry) => {
-        if (MENTIONS_NAMESPACE.test(JSON.stringify(entry))) return true;
-        const file = typeof entry === "string" && !entry.includes("\n") ? entry : asString(asRecord(entry)?.path);
-        if (file === void 0) return false;
-        const target = resolveInRoot(node.dir, file);
-        const text = target === void 0 ? void 0 : model.fileAt(node.file.root, target)?.text;
-        return text === void 0 || MENTIONS_NAMESPACE.test(text);
-      })
-    );
-  });
-}
-function transformers(model, resource) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  const visit2 = (node) => {
-    if (seen.has(node)) return;
-    seen.add(node);
-    out.push(node);
-    for (const entry of node.entries) {
-      if (entry.field !== "components" || entry.kind !== "directory" || entry.target === void 0) continue;
-      const component = model.kustomize.at(node.file.root, entry.target);
-      if (component) visit2(component);
-    }
-  };
-  for (const node of model.kustomize.chain(resource.file)) visit2(node);
-  return out;
-}
-function fluxPatchesMayNamespace(kustomization) {
-  const patches = kustomization.resource.get(["spec", "patches"]);
-  return patches !== void 0 && MENTIONS_NAMESPACE.test(JSON.stringify(patches));
-}
 function describeKustomizations(kustomizations) {
   const names = [...new Set(kustomizations.map(({ resource }) => qualified(resource.appliedNamespace, resource.name)))].sort();
   return names.length === 1 ? `Kustomization ${names[0]}` : `Kustomizations ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
-var FLUX3, SERVICE, PATCH_FIELDS, MENTIONS_NAMESPACE, flux_namespace_required_default;
+var FLUX3, SERVICE, MENTIONS_NAMESPACE, flux_namespace_required_default;
 var init_flux_namespace_required = __esm({
   "rules/flux-namespace-required.ts"() {
     "use strict";
     init_describe();
-    init_kustomize();
-    init_values();
+    init_patched();
     init_model();
     init_rule();
     init_schema();
@@ -13510,7 +13520,6 @@ spec:
   ports:
     - port: 9898
 `;
-    PATCH_FIELDS = ["patches", "patchesStrategicMerge", "patchesJson6902", "replacements"];
     MENTIONS_NAMESPACE = /namespace/i;
     flux_namespace_required_default = defineRule({
       meta: {
@@ -13555,13 +13564,10 @@ spec:
           for (const resource of kustomization.resources) {
             if (judged.has(resource)) continue;
             judged.add(resource);
-            if (resource.appliedNamespace || isClusterScoped(resource.kind)) continue;
+            if (!resource.name || resource.appliedNamespace || isClusterScoped(resource.kind)) continue;
             if (registry.scope(resource.apiVersion, resource.kind) !== "Namespaced") continue;
             const appliers = graph.appliedBy(resource);
-            const mayBePatched = kustomizePatchesMayNamespace(model, transformers(model, resource)) || appliers.some(
-              (applier) => fluxPatchesMayNamespace(applier) || kustomizePatchesMayNamespace(model, transformers(model, applier.resource)) || graph.appliedBy(applier.resource).some(fluxPatchesMayNamespace)
-            );
-            if (mayBePatched) {
+            if (mayBePatched(model, resource, MENTIONS_NAMESPACE) || appliers.some((applier) => mayBePatched(model, applier.resource, MENTIONS_NAMESPACE))) {
               patched++;
               continue;
             }
@@ -14050,8 +14056,9 @@ function sourceValue(candidates, name2) {
   }
   return value ?? "absent";
 }
-function kustomizationSubstitution(kustomization, graph) {
+function kustomizationSubstitution(kustomization, graph, patched = false) {
   const { resource } = kustomization;
+  if (patched) return { kustomization, runs: void 0, value: () => UNKNOWN_VARIABLE };
   if (!kustomization.postBuild) return { kustomization, runs: false, value: () => void 0 };
   const variables = kustomizationVariables(kustomization, graph);
   const strategy = asScalarString(resource.get(["spec", "postBuild", "substituteStrategy"]));
@@ -14064,7 +14071,7 @@ function kustomizationSubstitution(kustomization, graph) {
   const lookup = (name2) => {
     if (Object.prototype.hasOwnProperty.call(inline, name2)) {
       const written = inline[name2];
-      return typeof written === "string" ? written.replaceAll("\n", "") : UNKNOWN_VARIABLE;
+      return typeof written === "string" && !written.includes("$") ? written.replaceAll("\n", "") : UNKNOWN_VARIABLE;
     }
     for (let index = entries.length - 1; index >= 0; index--) {
       const source = sourceAt.get(index);
@@ -15497,11 +15504,12 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default;
+var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, POST_BUILD, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default;
 var init_schema_valid = __esm({
   "rules/schema-valid.ts"() {
     "use strict";
     init_describe();
+    init_patched();
     init_substitution();
     init_report();
     init_rule();
@@ -15547,6 +15555,7 @@ var init_schema_valid = __esm({
       oneOf: "Value of {{path}} must match exactly one of the allowed forms.",
       not: "Value of {{path}} has a form that is not allowed here."
     };
+    POST_BUILD = /postBuild|substitut/i;
     VALUE_DEPENDENT = /* @__PURE__ */ new Set(["enum", "uniqueItems", "anyOf", "oneOf", "not", "minItems", "maxItems"]);
     KEY_DEPENDENT = /* @__PURE__ */ new Set(["required", "requiredOneOf", "minProperties", "maxProperties"]);
     schema_valid_default = defineRule({
@@ -15566,7 +15575,7 @@ var init_schema_valid = __esm({
             "A manifest that does not match its schema is rejected by the API server, or, for custom resources, loses the misspelt fields silently (the API server prunes unknown fields), and Flux only tells you in the events of a failed reconciliation.",
             "This rule checks every object offline: Kubernetes kinds of the GA API groups, current Flux kinds (source v1, kustomize v1, helm v2, notification, image v1) and CloudNativePG from schemas vendored from the `kubernetes-models` npm packages, and any kind whose `CustomResourceDefinition` is in the linted repositories (for example a Flux `gotk-components.yaml`); such CRDs take precedence over the vendored schemas.",
             "Unknown fields are errors, as with `kubectl apply` (strict field validation) and `kubeconform -strict`; `null` counts as an unset field, as in Kubernetes. The top-level `sops` block of encrypted files is ignored. Objects of kinds without a schema (removed API versions, CRDs not in the repositories) are skipped and counted in one note. Messages name the field and the expected type, never the value.",
-            "Values that hold `${VAR}` are checked as Flux applies them: after the post-build substitution of each Flux Kustomization that applies the object, with the values the linted repositories give (`postBuild.substitute`, `substituteFrom` ConfigMaps, defaults such as `${VAR:=ReadWriteOnce}`, `$${x}` escapes). Flux substitutes in the object written as YAML and parses the result again, so `replicas: ${REPLICAS}` becomes an integer, and a number substituted into a string field (an `env` value) is a number unless wrapped in a quote variable. Substitution runs only when `spec.postBuild` defines at least one variable (or `substituteStrategy: Always`) and the object is not marked `kustomize.toolkit.fluxcd.io/substitute: disabled`; otherwise the expression itself is applied and checked. An object applied by several Kustomizations with different values is checked once per distinct outcome. When a value is not known \u2014 a variable from a Secret (SOPS-encrypted in git), from a source outside the linted repositories, from ConfigMaps that differ between cluster folders \u2014 or when no linted Flux Kustomization applies the object (the repository that applies it defines the variables), the field is not checked, and one note counts such fields."
+            "Values that hold `${VAR}` are checked as Flux applies them: after the post-build substitution of each Flux Kustomization that applies the object, with the values the linted repositories give (`postBuild.substitute`, `substituteFrom` ConfigMaps, defaults such as `${VAR:=ReadWriteOnce}`, `$${x}` escapes). Flux substitutes in the object written as YAML and parses the result again, so `replicas: ${REPLICAS}` becomes an integer, and a number substituted into a string field (an `env` value) is a number unless wrapped in a quote variable. Substitution runs only when `spec.postBuild` defines at least one variable (or `substituteStrategy: Always`) and the object is not marked `kustomize.toolkit.fluxcd.io/substitute: disabled`; otherwise the expression itself is applied and checked. An object applied by several Kustomizations with different values is checked once per distinct outcome. When a value is not known \u2014 a variable from a Secret (SOPS-encrypted in git), from a source outside the linted repositories, from ConfigMaps that differ between cluster folders, or a patch that may change the Kustomization's `postBuild` (a parent adding `substituteFrom` to its children) \u2014 or when no linted Flux Kustomization applies the object (the repository that applies it defines the variables), the field is not checked, and one note counts such fields."
           ].join("\n\n"),
           incorrect: [
             { title: "replicas given as a word", files: { "deploy/web.yaml": deployment("two") } },
@@ -15626,7 +15635,10 @@ var init_schema_valid = __esm({
         const substitutions = /* @__PURE__ */ new Map();
         const substitutionOf = (kustomization) => {
           let substitution = substitutions.get(kustomization);
-          if (!substitution) substitutions.set(kustomization, substitution = kustomizationSubstitution(kustomization, ctx.model.flux));
+          if (!substitution) {
+            const patched = mayBePatched(ctx.model, kustomization.resource, POST_BUILD);
+            substitutions.set(kustomization, substitution = kustomizationSubstitution(kustomization, ctx.model.flux, patched));
+          }
           return substitution;
         };
         const unknownKinds = /* @__PURE__ */ new Map();
@@ -15672,7 +15684,7 @@ var init_schema_valid = __esm({
         }
         if (unknownFields > 0) {
           ctx.model.note({
-            message: `schema-valid: ${plural(unknownFields, "field", "fields")} holding \${\u2026} ${unknownFields === 1 ? "was" : "were"} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, or an expression the linter does not evaluate)`
+            message: `schema-valid: ${plural(unknownFields, "field", "fields")} holding \${\u2026} ${unknownFields === 1 ? "was" : "were"} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)`
           });
         }
         if (unknownKinds.size > 0) {
