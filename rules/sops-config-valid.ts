@@ -11,6 +11,7 @@ const CONFIG_MESSAGES: Record<ConfigIssueCode, MessageId> = {
   unknownKeySuggestion: 'unknownKeySuggestion',
   invalidType: 'invalidType',
   multipleSelection: 'multipleSelection',
+  invalidPathRegex: 'invalidPathRegex',
   invalidRegex: 'invalidRegex',
   regexMatchesMetadata: 'regexMatchesMetadata',
   unreachableRule: 'unreachableRule',
@@ -32,7 +33,10 @@ export default defineRule({
       unknownKeySuggestion: 'Unknown key `{{key}}` in {{where}}: sops ignores it without a word. The key `{{suggestion}}` is probably meant.',
       invalidType: '`{{key}}` must be {{expected}}: sops fails to load this .sops.yaml.',
       multipleSelection: 'This creation rule sets more than one of {{keys}}: sops refuses it ("cannot use more than one of …"). Keep one.',
-      invalidRegex: '`{{key}}` is not a usable RE2 regular expression: {{reason}}.',
+      invalidPathRegex:
+        '`{{key}}` is not a valid RE2 regular expression ({{reason}}): sops stops with "can not compile regexp" for every file that reaches this rule.',
+      invalidRegex:
+        '`{{key}}` is not a valid RE2 regular expression ({{reason}}): sops drops the error and the pattern matches no key, so {{effect}}.',
       regexMatchesMetadata:
         '`{{key}}` also matches the key `{{field}}` (sops tests it unanchored against every key of a path): sops encrypts it and Flux cannot apply the object. Anchor the pattern, for example `encrypted_regex: ^(data|stringData)$`.',
       unreachableRule:

@@ -165,7 +165,15 @@ new RuleTester().run(rule, {
         `,
       },
       errors: [
-        { messageId: 'invalidRegex', data: { field: 'encrypted_regex', reason: 'lookaround is not supported by RE2' }, file: 'deploy/db.yaml', line: 7, column: 22, endLine: 7, endColumn: 35 },
+        {
+          messageId: 'invalidRegex',
+          data: { field: 'encrypted_regex', reason: 'invalid or unsupported Perl syntax: `(?!`', effect: 'sops decrypts no value of this file' },
+          file: 'deploy/db.yaml',
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 35,
+        },
       ],
     },
     {
