@@ -44,7 +44,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults — for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.',
+        'sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults — for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`; a regex Go cannot compile stops sops when it is a `path_regex`, and silently matches nothing when it selects values. Regexes are evaluated with an RE2 implementation, and anchors, aliases and merge keys are read as the YAML decoder of sops reads them. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.',
       incorrect: [
         {
           title: 'An unanchored encrypted_regex and a rule after the catch-all',
@@ -62,6 +62,12 @@ export default defineRule({
           title: 'Specific rules first, an anchored regex, the catch-all last',
           files: {
             '.sops.yaml': `creation_rules:\n  - path_regex: prod/.*\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: ${AGE}\n  - encrypted_regex: ^(data|stringData)$\n    age: ${AGE}\n`,
+          },
+        },
+        {
+          title: 'Keys named once with anchors, shared settings merged, RE2 syntax such as (?i) in mid-pattern',
+          files: {
+            '.sops.yaml': `keys:\n  - &admin ${AGE}\nflux: &flux\n  encrypted_regex: ^(data|stringData)$\ncreation_rules:\n  - path_regex: ^clusters/(?i)prod/\n    <<: *flux\n    key_groups:\n      - age:\n          - *admin\n  - <<: *flux\n    age: *admin\n`,
           },
         },
       ],

@@ -22559,7 +22559,7 @@ var init_sops_config_valid = __esm({
           unreachableRule: "Creation rule {{index}} is never used: rule {{catchAll}} before it matches every path and the first match wins. Move the catch-all rule to the end."
         },
         docs: {
-          rationale: "sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults \u2014 for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.",
+          rationale: "sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults \u2014 for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`; a regex Go cannot compile stops sops when it is a `path_regex`, and silently matches nothing when it selects values. Regexes are evaluated with an RE2 implementation, and anchors, aliases and merge keys are read as the YAML decoder of sops reads them. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.",
           incorrect: [
             {
               title: "An unanchored encrypted_regex and a rule after the catch-all",
@@ -22591,6 +22591,24 @@ var init_sops_config_valid = __esm({
     age: ${AGE}
   - encrypted_regex: ^(data|stringData)$
     age: ${AGE}
+`
+              }
+            },
+            {
+              title: "Keys named once with anchors, shared settings merged, RE2 syntax such as (?i) in mid-pattern",
+              files: {
+                ".sops.yaml": `keys:
+  - &admin ${AGE}
+flux: &flux
+  encrypted_regex: ^(data|stringData)$
+creation_rules:
+  - path_regex: ^clusters/(?i)prod/
+    <<: *flux
+    key_groups:
+      - age:
+          - *admin
+  - <<: *flux
+    age: *admin
 `
               }
             }
