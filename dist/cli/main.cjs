@@ -22453,11 +22453,11 @@ var init_config = __esm({
             if (depth >= 8) continue;
             const source = this.deref(pair.value);
             const sources = (0, import_yaml3.isSeq)(source) ? source.items.map((item) => this.deref(item)) : [source];
-            for (const map2 of sources) if ((0, import_yaml3.isMap)(map2)) merged.push(...this.entries(map2, depth + 1).map((entry) => ({ ...entry, pair })));
+            for (const map2 of sources) if ((0, import_yaml3.isMap)(map2)) merged.push(...this.entries(map2, depth + 1));
             continue;
           }
           const key = keyText(pair);
-          if (key !== void 0) own2.push({ key, pair, value: this.deref(pair.value) });
+          if (key !== void 0) own2.push({ key, value: this.deref(pair.value) });
         }
         const seen = new Set(own2.map((entry) => entry.key));
         for (const entry of merged) {

@@ -130,7 +130,6 @@ export function readSopsConfig(doc: Document.Parsed | undefined): SopsConfig {
 /** A mapping entry as sops' YAML decoder sees it: aliases followed, merge keys expanded. */
 interface Entry {
   key: string;
-  pair: Pair;
   /** The value, with an alias replaced by the node it refers to. */
   value: unknown;
 }
@@ -163,11 +162,11 @@ class Nodes {
         if (depth >= 8) continue;
         const source = this.deref(pair.value);
         const sources = isSeq(source) ? source.items.map((item) => this.deref(item)) : [source];
-        for (const map of sources) if (isMap(map)) merged.push(...this.entries(map, depth + 1).map((entry) => ({ ...entry, pair })));
+        for (const map of sources) if (isMap(map)) merged.push(...this.entries(map, depth + 1));
         continue;
       }
       const key = keyText(pair);
-      if (key !== undefined) own.push({ key, pair, value: this.deref(pair.value) });
+      if (key !== undefined) own.push({ key, value: this.deref(pair.value) });
     }
     const seen = new Set(own.map((entry) => entry.key));
     for (const entry of merged) {
