@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigError, defaultConfig, loadConfigFile, loadRootConfig, resolveConfigText } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
-import type { Finding, RunError, RunNote } from '../model/finding.js';
+import type { Finding, Level, RunError, RunNote } from '../model/finding.js';
 import type { Report, Rule, RuleContext } from '../model/rule.js';
 import type { LintResult } from '../model/result.js';
 import type { Model, Root, SourceFile } from '../model/workspace.js';
@@ -98,9 +98,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       model,
       report(report: Report<string>) {
         const file = 'resource' in report ? report.resource.file : report.file;
-        const level = levelFor(file.root);
-        if (level === 'off' || !file.reported) return;
-        const finding = toFinding(rule, report, level);
+        const configured = levelFor(file.root);
+        if (configured === 'off' || !file.reported) return;
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         if (seen.has(key)) return;
         seen.add(key);
@@ -200,3 +200,10 @@ function sourceLinesOf(files: readonly SourceFile[], model: Model): LintResult['
 }
 
 export type { Model };
+
+const SEVERITY: Record<Level, number> = { note: 0, warning: 1, error: 2 };
+
+/** The configured level, lowered to a message's cap when it has one. */
+function capLevel(level: Level, cap: Level | undefined): Level {
+  return cap !== undefined && SEVERITY[cap] < SEVERITY[level] ? cap : level;
+}
