@@ -129,14 +129,18 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
     const { model } = ctx;
     const graph = model.flux;
     const included = new Set<SourceFile>();
+    /** Patches, generator inputs and other files a kustomization reads that are not manifests. */
+    const inputs = new Set<SourceFile>();
     const inputDirs: Array<{ root: SourceFile['root']; dir: string }> = [];
     for (const node of model.kustomize.nodes) {
       for (const file of node.files) included.add(file);
       for (const reference of kustomizationFileReferences(node)) {
         if (reference.target === undefined) continue;
         const file = model.fileAt(node.file.root, reference.target);
-        if (file) included.add(file);
-        else inputDirs.push({ root: node.file.root, dir: reference.target });
+        if (file) {
+          included.add(file);
+          inputs.add(file);
+        } else inputDirs.push({ root: node.file.root, dir: reference.target });
       }
     }
     for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
@@ -187,7 +191,9 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
       const [first] = resources;
       if (!first) continue;
       const objects = resources.length === 1 ? describeObject(first) : `${describeObject(first)} and ${resources.length - 1} more`;
-      if (!included.has(file) && !inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir))) {
+      const isInput = inputs.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir));
+      if (isInput) continue;
+      if (!included.has(file)) {
         const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
         if (kustomizationFile) {
           ctx.report({ file, messageId: 'notListed', data: { file: file.path, objects, kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf('/') + 1) } });

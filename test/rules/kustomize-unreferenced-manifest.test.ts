@@ -93,6 +93,18 @@ new RuleTester().run(rule, {
       },
     },
     {
+      name: 'a patch that targets a Flux Kustomization is a kustomize input, not a ks.yaml that is never applied',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./tenants/production'),
+        'tenants/base/ks.yaml': ks('dev-team', './apps'),
+        'tenants/base/kustomization.yaml': 'resources:\n  - ks.yaml\n',
+        'tenants/production/kustomization.yaml': 'resources:\n  - ../base\npatches:\n  - path: dev-team-patch.yaml\n',
+        'tenants/production/dev-team-patch.yaml': ks('dev-team', './apps/production'),
+        'tenants/staging/dev-team-patch.yaml': ks('dev-team', './apps/staging'),
+        'tenants/staging/kustomization.yaml': 'resources:\n  - ../base\npatches:\n  - path: dev-team-patch.yaml\n',
+      },
+    },
+    {
       name: 'a ks.yaml in a repo whose cluster a FluxInstance syncs from outside git is not judged',
       files: {
         'clusters/homelab/flux-system.yaml': fluxSystem('./apps'),
