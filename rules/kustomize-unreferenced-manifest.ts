@@ -97,6 +97,16 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
           },
         },
         {
+          title: 'A Flux Kustomization (ks.yaml) that no build applies',
+          files: {
+            'clusters/flux-system.yaml': FLUX,
+            'cluster/namespaces/kustomization.yaml': 'resources:\n  - namespace.yaml\n',
+            'cluster/namespaces/namespace.yaml': NAMESPACE,
+            'apps/dagster/ks.yaml':
+              'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dagster\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/dagster/app\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+          },
+        },
+        {
           title: 'An empty kustomization.yaml in a folder the build includes',
           files: {
             'cluster/namespaces/kustomization.yaml': 'resources:\n  - namespace.yaml\n  - policies\n',

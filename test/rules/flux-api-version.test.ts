@@ -322,6 +322,18 @@ new RuleTester().run(rule, {
       ],
     },
     {
+      name: 'a FluxInstance range with a comma (Masterminds syntax) below 2.8 still serves v1beta2',
+      files: { 'clusters/flux-instance.yaml': fluxInstance('>=2.5.0, <2.8.0'), 'clusters/apps.yaml': appsV1beta2 },
+      errors: [
+        {
+          messageId: 'stillServed',
+          level: 'warning',
+          data: { ...KS_DATA, flux: 'Flux >=2.5.0, <2.8.0', runner: 'this repo', source: 'FluxInstance flux in clusters/flux-instance.yaml' },
+          file: 'clusters/apps.yaml', line: 1, column: 13, endLine: 1, endColumn: 48,
+        },
+      ],
+    },
+    {
       name: 'a FluxInstance on the range >=2.7.0 serves no helm v2beta1',
       files: { 'clusters/flux-instance.yaml': fluxInstance('>=2.7.0'), 'infrastructure/tofu-controller.yaml': helmReleaseV2beta1 },
       errors: [
