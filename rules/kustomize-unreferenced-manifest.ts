@@ -1,11 +1,11 @@
 import { dirOf, push } from '../src/engine/collections.js';
-import { asRecord, getIn } from '../src/engine/values.js';
+import { asRecord, asString, getIn } from '../src/engine/values.js';
 import { describeObject, qualified } from '../src/flux/describe.js';
-import { KUSTOMIZE_GROUP } from '../src/flux/kinds.js';
+import { KUSTOMIZE_GROUP, SOURCE_GROUP } from '../src/flux/kinds.js';
 import { kustomizationFileReferences } from '../src/flux/kustomize-files.js';
 import type { FluxKustomization } from '../src/flux/types.js';
 import { defineRule } from '../src/model/rule.js';
-import type { Model, SourceFile } from '../src/model/workspace.js';
+import type { Model, Resource, SourceFile } from '../src/model/workspace.js';
 import { isKustomizationFile, kustomizationIn } from '../src/workspace/source-file.js';
 
 const FLUX = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -54,8 +54,22 @@ function isEmptyKustomization(file: SourceFile): boolean {
 
 /** Flux objects that create Kustomizations from outside git (FluxInstance `spec.sync`, the flux-instance chart's `instance.sync`). */
 function hasSyncOutsideGit(model: Model): boolean {
-  const instances = model.ofKind('FluxInstance').some((instance) => asRecord(getIn(instance.value, ['spec', 'sync'])) !== undefined);
-  return instances || model.ofKind('HelmRelease').some((release) => asRecord(getIn(release.value, ['spec', 'values', 'instance', 'sync'])) !== undefined);
+  return model.files.some((file) =>
+    model.resourcesIn(file).some(
+      (resource) =>
+        (resource.kind === 'FluxInstance' && asRecord(getIn(resource.value, ['spec', 'sync'])) !== undefined) ||
+        (resource.kind === 'HelmRelease' && asRecord(getIn(resource.value, ['spec', 'values', 'instance', 'sync'])) !== undefined),
+    ),
+  );
+}
+
+/** A file that holds a Kustomization and the source it uses: an entry point applied by hand or by `flux bootstrap`. */
+function definesItsSource(kustomization: Resource, inFile: readonly Resource[]): boolean {
+  const ref = asRecord(getIn(kustomization.value, ['spec', 'sourceRef']));
+  const name = asString(ref?.name);
+  const kind = asString(ref?.kind);
+  if (name === undefined) return false;
+  return inFile.some((source) => source.group === SOURCE_GROUP && source.name === name && (kind === undefined || source.kind === kind));
 }
 
 export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKustomization'>({
@@ -183,11 +197,7 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
       const resources = model.resourcesIn(file);
       const kustomizations = resources.filter((resource) => resource.kind === 'Kustomization' && resource.group === KUSTOMIZE_GROUP);
       if (kustomizations.length === 0) return false;
-      const entryPoint = kustomizations.some((resource) => {
-        const source = graph.kustomizationOf(resource)?.source;
-        return source !== undefined && source.resource.file === file;
-      });
-      if (entryPoint) return false;
+      if (kustomizations.some((resource) => definesItsSource(resource, resources))) return false;
       if (syncOutsideGit) {
         if (!skippedNote) model.note({ message: 'Flux Kustomization files that no build applies were not reported: a FluxInstance syncs this cluster from outside git, so its entry point is not known.' });
         skippedNote = true;

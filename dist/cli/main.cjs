@@ -11197,9 +11197,9 @@ var init_source_file = __esm({
 });
 
 // src/flux/tree.ts
-function fluxDir(written) {
-  if (written === void 0) return "";
-  const joined = import_node_path2.default.posix.normalize(`./${written.replace(/^\/+/, "")}`);
+function fluxDir(written2) {
+  if (written2 === void 0) return "";
+  const joined = import_node_path2.default.posix.normalize(`./${written2.replace(/^\/+/, "")}`);
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined === "." || joined === "./" ? "" : joined.replace(/\/$/, "");
 }
@@ -11383,8 +11383,8 @@ function buildFluxGraph(model) {
       if (source) link = source.link;
       else if (GENERATED_SOURCE_KINDS.has(sourceRef.kind)) link = { status: "external", kind: sourceRef.kind };
     }
-    const written = getIn(resource.value, ["spec", "path"]);
-    const writtenPath = typeof written === "string" ? written : void 0;
+    const written2 = getIn(resource.value, ["spec", "path"]);
+    const writtenPath = typeof written2 === "string" ? written2 : void 0;
     const dir = fluxDir(writtenPath);
     const path20 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
@@ -11897,8 +11897,8 @@ function podSpecContainers(resource, specPath, overrides, out) {
       const item = asRecord(raw);
       if (!item) return;
       const path20 = [...specPath, list, index];
-      const written = asScalarString(item.image);
-      const transformed = written === void 0 ? void 0 : applyImageOverrides(written, overrides);
+      const written2 = asScalarString(item.image);
+      const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
@@ -11907,7 +11907,7 @@ function podSpecContainers(resource, specPath, overrides, out) {
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
-          written,
+          written: written2,
           path: [...path20, "image"],
           tagPath: [...path20, "image"],
           effective: transformed?.ref,
@@ -11941,17 +11941,17 @@ function walkValues(resource, value, path20, dotted, namespace, out) {
 }
 function valuesContainer(resource, object, path20, dotted, namespace) {
   const image = object.image;
-  let written;
+  let written2;
   let tagPath = [...path20, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
   if (typeof image === "string") {
-    written = image;
+    written2 = image;
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
-    written = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+    written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
     if (mapping.tag !== void 0) tagPath = [...path20, "image", "tag"];
     policy = asString(mapping.pullPolicy);
     if (policy !== void 0) policyPath = [...path20, "image", "pullPolicy"];
@@ -11962,7 +11962,7 @@ function valuesContainer(resource, object, path20, dotted, namespace) {
     policy = object.imagePullPolicy;
     policyPath = [...path20, "imagePullPolicy"];
   }
-  const ref = parseImageRef(written);
+  const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
@@ -12158,13 +12158,13 @@ function ancestors(node) {
 }
 function buildConfigDataIndex(resources, kustomize, external) {
   const all = [];
-  const written = new Map(CONTROLLER_KINDS.map((kind) => [kind, []]));
+  const written2 = new Map(CONTROLLER_KINDS.map((kind) => [kind, []]));
   for (const resource of resources) {
     if ((resource.kind === "Secret" || resource.kind === "ConfigMap") && resource.group === "") all.push(manifestData(resource));
     else if (resource.kind === "Cluster" && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
-    else if (written.has(resource.kind)) {
+    else if (written2.has(resource.kind)) {
       const data = fromController(resource);
-      if (data) push(written, resource.kind, data);
+      if (data) push(written2, resource.kind, data);
     }
   }
   all.push(...generated(kustomize));
@@ -12179,7 +12179,7 @@ function buildConfigDataIndex(resources, kustomize, external) {
       keysKnown: secret.keys !== void 0
     });
   }
-  for (const list of written.values()) all.push(...list);
+  for (const list of written2.values()) all.push(...list);
   const byName = /* @__PURE__ */ new Map();
   for (const data of all) push(byName, `${data.kind}/${data.name}`, data);
   return {
@@ -14843,8 +14843,8 @@ var require_semver2 = __commonJS({
 });
 
 // src/flux/version.ts
-function parse(written) {
-  const trimmed = written.trim();
+function parse(written2) {
+  const trimmed = written2.trim();
   const normalised = trimmed.replace(/\s*,\s*/g, " ");
   const exact = import_semver.default.valid(normalised, { loose: true });
   if (exact !== null) {
@@ -14866,8 +14866,8 @@ function serving(version2, removedMinor) {
   if (minors.every((minor) => minor >= removedMinor)) return "removed";
   return "removedInLatest";
 }
-function version(written, file, via) {
-  const text = asString(written);
+function version(written2, file, via) {
+  const text = asString(written2);
   const parsed = text === void 0 ? void 0 : parse(text);
   return parsed ? { text: parsed.text, exact: parsed.exact, file, via } : void 0;
 }
@@ -14882,15 +14882,21 @@ function fromComponents(model, file) {
   }
   return void 0;
 }
-function isFluxInstanceChart(model, release) {
+function written(model) {
+  return model.files.flatMap((file) => model.resourcesIn(file));
+}
+function isFluxInstanceChart(release, ociRepositories) {
   if (asString(getIn(release.value, ["spec", "chart", "spec", "chart"])) === "flux-instance") return true;
   const chartRef = refAt(release, ["spec", "chartRef"]);
   if (!chartRef || chartRef.kind !== "OCIRepository") return false;
-  return model.flux.resolve("OCIRepository", chartRef.name, chartRef.resolvedNamespace).some((source) => source.group === SOURCE_GROUP && /\/flux-instance\/?$/.test(asString(getIn(source.value, ["spec", "url"])) ?? ""));
+  const namespace = chartRef.resolvedNamespace;
+  return ociRepositories.some(
+    (source) => source.name === chartRef.name && (namespace === void 0 || source.appliedNamespace === void 0 || source.appliedNamespace === namespace) && /\/flux-instance\/?$/.test(asString(getIn(source.value, ["spec", "url"])) ?? "")
+  );
 }
 function fromChart(release) {
-  const written = getIn(release.value, ["spec", "values", "instance", "distribution", "version"]);
-  if (written !== void 0) return version(written, release.file, `flux-instance HelmRelease ${release.name}`);
+  const written2 = getIn(release.value, ["spec", "values", "instance", "distribution", "version"]);
+  if (written2 !== void 0) return version(written2, release.file, `flux-instance HelmRelease ${release.name}`);
   if (getIn(release.value, ["spec", "valuesFrom"]) !== void 0) return void 0;
   return version("2.x", release.file, `the flux-instance chart's default, HelmRelease ${release.name}`);
 }
@@ -14920,13 +14926,15 @@ function buildIndex(model) {
     const found = fromComponents(model, file);
     if (found) all.push(found);
   }
-  for (const instance of model.ofKind("FluxInstance")) {
-    if (!instance.group.endsWith("controlplane.io")) continue;
+  const documents = written(model);
+  for (const instance of documents) {
+    if (instance.kind !== "FluxInstance" || !instance.group.endsWith("controlplane.io")) continue;
     const found = version(getIn(instance.value, ["spec", "distribution", "version"]), instance.file, `FluxInstance ${instance.name}`);
     if (found) all.push(found);
   }
-  for (const release of model.ofKind("HelmRelease", HELM_GROUP)) {
-    if (!isFluxInstanceChart(model, release)) continue;
+  const ociRepositories = documents.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
+  for (const release of documents) {
+    if (release.kind !== "HelmRelease" || release.group !== HELM_GROUP || !isFluxInstanceChart(release, ociRepositories)) continue;
     const found = fromChart(release);
     if (found) all.push(found);
   }
@@ -16292,8 +16300,18 @@ function isEmptyKustomization(file) {
   return Object.entries(record).every(([key, entry]) => key === "apiVersion" || key === "kind" || entry === null || entry === "" || entry === false || entry === 0);
 }
 function hasSyncOutsideGit(model) {
-  const instances = model.ofKind("FluxInstance").some((instance) => asRecord(getIn(instance.value, ["spec", "sync"])) !== void 0);
-  return instances || model.ofKind("HelmRelease").some((release) => asRecord(getIn(release.value, ["spec", "values", "instance", "sync"])) !== void 0);
+  return model.files.some(
+    (file) => model.resourcesIn(file).some(
+      (resource) => resource.kind === "FluxInstance" && asRecord(getIn(resource.value, ["spec", "sync"])) !== void 0 || resource.kind === "HelmRelease" && asRecord(getIn(resource.value, ["spec", "values", "instance", "sync"])) !== void 0
+    )
+  );
+}
+function definesItsSource(kustomization, inFile) {
+  const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));
+  const name2 = asString(ref?.name);
+  const kind = asString(ref?.kind);
+  if (name2 === void 0) return false;
+  return inFile.some((source) => source.group === SOURCE_GROUP && source.name === name2 && (kind === void 0 || source.kind === kind));
 }
 function reportEmptyKustomizations(model, kustomizations, report) {
   const includers = /* @__PURE__ */ new Map();
@@ -16478,11 +16496,7 @@ spec:
           const resources = model.resourcesIn(file);
           const kustomizations = resources.filter((resource) => resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
           if (kustomizations.length === 0) return false;
-          const entryPoint = kustomizations.some((resource) => {
-            const source = graph.kustomizationOf(resource)?.source;
-            return source !== void 0 && source.resource.file === file;
-          });
-          if (entryPoint) return false;
+          if (kustomizations.some((resource) => definesItsSource(resource, resources))) return false;
           if (syncOutsideGit) {
             if (!skippedNote) model.note({ message: "Flux Kustomization files that no build applies were not reported: a FluxInstance syncs this cluster from outside git, so its entry point is not known." });
             skippedNote = true;
@@ -18167,8 +18181,8 @@ function recipientKey(r) {
 function describeRecipient(r) {
   return `${r.type} ${r.id}`;
 }
-function normaliseRecipient(type2, written) {
-  const text = written.trim();
+function normaliseRecipient(type2, written2) {
+  const text = written2.trim();
   if (text === "") return void 0;
   switch (type2) {
     case "pgp":
@@ -19155,8 +19169,8 @@ function keyEntryId(type2, field) {
   };
   const missing = [...ID_FIELDS[type2], "enc"].find((name2) => text(name2) === void 0);
   if (missing !== void 0) return { ok: false, missing };
-  const written = type2 === "azure_kv" ? azureKey(text("vault_url"), text("name")) : type2 === "hc_vault" ? vaultUri(text("vault_address"), text("engine_path"), text("key_name")) : text(ID_FIELDS[type2][0]);
-  return { ok: true, id: normaliseRecipient(type2, written) };
+  const written2 = type2 === "azure_kv" ? azureKey(text("vault_url"), text("name")) : type2 === "hc_vault" ? vaultUri(text("vault_address"), text("engine_path"), text("key_name")) : text(ID_FIELDS[type2][0]);
+  return { ok: true, id: normaliseRecipient(type2, written2) };
 }
 function readSelection2(node, issues) {
   const present = node.items.filter((pair2) => {

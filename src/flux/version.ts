@@ -87,13 +87,22 @@ function fromComponents(model: Model, file: SourceFile): FluxVersion | undefined
   return undefined;
 }
 
-function isFluxInstanceChart(model: Model, release: Resource): boolean {
+/** Every document as written (the version is a fact of the files, whether or not a build applies them). */
+function written(model: Model): Resource[] {
+  return model.files.flatMap((file) => model.resourcesIn(file));
+}
+
+function isFluxInstanceChart(release: Resource, ociRepositories: readonly Resource[]): boolean {
   if (asString(getIn(release.value, ['spec', 'chart', 'spec', 'chart'])) === 'flux-instance') return true;
   const chartRef = refAt(release, ['spec', 'chartRef']);
   if (!chartRef || chartRef.kind !== 'OCIRepository') return false;
-  return model.flux
-    .resolve('OCIRepository', chartRef.name, chartRef.resolvedNamespace)
-    .some((source) => source.group === SOURCE_GROUP && /\/flux-instance\/?$/.test(asString(getIn(source.value, ['spec', 'url'])) ?? ''));
+  const namespace = chartRef.resolvedNamespace;
+  return ociRepositories.some(
+    (source) =>
+      source.name === chartRef.name &&
+      (namespace === undefined || source.appliedNamespace === undefined || source.appliedNamespace === namespace) &&
+      /\/flux-instance\/?$/.test(asString(getIn(source.value, ['spec', 'url'])) ?? ''),
+  );
 }
 
 /** The flux-instance chart's version: `instance.distribution.version`, default `2.x` unless values come from elsewhere too. */
@@ -142,13 +151,15 @@ function buildIndex(model: Model): VersionIndex {
     const found = fromComponents(model, file);
     if (found) all.push(found);
   }
-  for (const instance of model.ofKind('FluxInstance')) {
-    if (!instance.group.endsWith('controlplane.io')) continue;
+  const documents = written(model);
+  for (const instance of documents) {
+    if (instance.kind !== 'FluxInstance' || !instance.group.endsWith('controlplane.io')) continue;
     const found = version(getIn(instance.value, ['spec', 'distribution', 'version']), instance.file, `FluxInstance ${instance.name}`);
     if (found) all.push(found);
   }
-  for (const release of model.ofKind('HelmRelease', HELM_GROUP)) {
-    if (!isFluxInstanceChart(model, release)) continue;
+  const ociRepositories = documents.filter((resource) => resource.kind === 'OCIRepository' && resource.group === SOURCE_GROUP);
+  for (const release of documents) {
+    if (release.kind !== 'HelmRelease' || release.group !== HELM_GROUP || !isFluxInstanceChart(release, ociRepositories)) continue;
     const found = fromChart(release);
     if (found) all.push(found);
   }
