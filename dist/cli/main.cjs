@@ -33343,12 +33343,16 @@ function renderFinding(finding, widths, result, colors) {
 }
 function summaryLine(result, colors) {
   const active2 = result.findings.filter((f) => !isSuppressed(f));
-  if (active2.length === 0) return colors.green(`\u2714 0 problems (${plural(result.fileCount, "file")})`);
+  const runErrors = result.errors.length > 0 ? `, ${plural(result.errors.length, "run error")}` : "";
+  if (active2.length === 0) {
+    const line = `0 problems${runErrors} (${plural(result.fileCount, "file")})`;
+    return runErrors === "" ? colors.green(`\u2714 ${line}`) : colors.bold(colors.red(`\u2716 ${line}`));
+  }
   const count = (level) => active2.filter((f) => f.level === level).length;
   const [errors, warnings, notes] = [count("error"), count("warning"), count("note")];
-  const style = errors > 0 ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
+  const style = errors > 0 || runErrors !== "" ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
   const counts = [plural(errors, "error"), plural(warnings, "warning"), ...notes > 0 ? [plural(notes, "note")] : []].join(", ");
-  return colors.bold(style(`\u2716 ${plural(active2.length, "problem")} (${counts})`));
+  return colors.bold(style(`\u2716 ${plural(active2.length, "problem")} (${counts})${runErrors}`));
 }
 function summary(result, suppressed, colors) {
   const hidden = suppressed > 0 ? [colors.dim(`${plural(suppressed, "suppressed finding")} not shown.`)] : [];

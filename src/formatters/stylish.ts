@@ -40,16 +40,21 @@ function renderFinding(finding: Finding, widths: { pos: number; level: number },
 
 /**
  * The closing line of a run, in ESLint's shape: `✖ 3 problems (1 error, 2 warnings)` (notes
- * added when there are some), or `✔ 0 problems (12 files)` for a clean run.
+ * added when there are some), or `✔ 0 problems (12 files)` for a clean run. Run errors (exit
+ * code 2) are counted too, so the line never looks clean when the run failed.
  */
 export function summaryLine(result: LintResult, colors: Palette): string {
   const active = result.findings.filter((f) => !isSuppressed(f));
-  if (active.length === 0) return colors.green(`✔ 0 problems (${plural(result.fileCount, 'file')})`);
+  const runErrors = result.errors.length > 0 ? `, ${plural(result.errors.length, 'run error')}` : '';
+  if (active.length === 0) {
+    const line = `0 problems${runErrors} (${plural(result.fileCount, 'file')})`;
+    return runErrors === '' ? colors.green(`✔ ${line}`) : colors.bold(colors.red(`✖ ${line}`));
+  }
   const count = (level: Level): number => active.filter((f) => f.level === level).length;
   const [errors, warnings, notes] = [count('error'), count('warning'), count('note')];
-  const style = errors > 0 ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
+  const style = errors > 0 || runErrors !== '' ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
   const counts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(notes > 0 ? [plural(notes, 'note')] : [])].join(', ');
-  return colors.bold(style(`✖ ${plural(active.length, 'problem')} (${counts})`));
+  return colors.bold(style(`✖ ${plural(active.length, 'problem')} (${counts})${runErrors}`));
 }
 
 function summary(result: LintResult, suppressed: number, colors: Palette): string[] {

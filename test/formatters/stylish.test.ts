@@ -13,6 +13,11 @@ describe('stylish', () => {
     expect(stylish({ ...lintResult([]), fileCount: 1 }, context)).toBe('✔ 0 problems (1 file)\n');
   });
 
+  it('never looks clean when the run had errors', () => {
+    const result = { ...lintResult([]), errors: [{ message: 'Rule x failed: boom. Please report this.' }] };
+    expect(stylish(result, context).split('\n')[0]).toBe('✖ 0 problems, 1 run error (42 files)');
+  });
+
   it("summarises in ESLint's shape, naming notes only when there are some", () => {
     const result = lintResult([
       finding({ ruleId: 'env-required', level: 'error', file: 'a.yaml', at: [1, 1, 1, 2], message: 'M.' }),
