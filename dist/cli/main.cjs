@@ -120,17 +120,19 @@ function groupOfKind(kind) {
   if (kind === "Terraform") return TERRAFORM_GROUP;
   return void 0;
 }
-function removedApiVersion(apiVersion) {
+function removedApiVersion(apiVersion, kind) {
   const slash2 = apiVersion.indexOf("/");
   if (slash2 === -1) return void 0;
   const group = apiVersion.slice(0, slash2);
-  const version = apiVersion.slice(slash2 + 1);
+  const version2 = apiVersion.slice(slash2 + 1);
   const entry = Object.hasOwn(REMOVED_VERSIONS, group) ? REMOVED_VERSIONS[group] : void 0;
-  const removedIn = entry && Object.hasOwn(entry.removed, version) ? entry.removed[version] : void 0;
-  if (!entry || removedIn === void 0) return void 0;
-  return { removedIn, replacement: `${group}/${entry.current}` };
+  const removedMinor = entry && Object.hasOwn(entry.removed, version2) ? entry.removed[version2] : void 0;
+  if (!entry || removedMinor === void 0) return void 0;
+  const byKind = kind !== void 0 && entry.currentByKind && Object.hasOwn(entry.currentByKind, kind) ? entry.currentByKind[kind] : void 0;
+  const replacement = byKind !== void 0 || !entry.currentByKind ? `${group}/${byKind ?? entry.current}` : Object.entries(entry.currentByKind).map(([k, v]) => `${group}/${v} (${k})`).join(" or ");
+  return { removedIn: `Flux 2.${removedMinor}`, removedMinor, replacement };
 }
-var SOURCE_GROUP, KUSTOMIZE_GROUP, HELM_GROUP, TERRAFORM_GROUP, SOURCE_KINDS, ACCEPTED_SOURCE_KINDS, GENERATED_SOURCE_KINDS, REMOVED_VERSIONS;
+var SOURCE_GROUP, KUSTOMIZE_GROUP, HELM_GROUP, TERRAFORM_GROUP, SOURCE_KINDS, ACCEPTED_SOURCE_KINDS, GENERATED_SOURCE_KINDS, IMAGE_GROUP, NOTIFICATION_GROUP, REMOVED_VERSIONS;
 var init_kinds = __esm({
   "src/flux/kinds.ts"() {
     "use strict";
@@ -146,10 +148,14 @@ var init_kinds = __esm({
       terraform: ["GitRepository", "OCIRepository", "Bucket"]
     };
     GENERATED_SOURCE_KINDS = /* @__PURE__ */ new Set(["ExternalArtifact"]);
+    IMAGE_GROUP = "image.toolkit.fluxcd.io";
+    NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io";
     REMOVED_VERSIONS = {
-      [SOURCE_GROUP]: { removed: { v1beta1: "Flux 2.7", v1beta2: "Flux 2.8" }, current: "v1" },
-      [KUSTOMIZE_GROUP]: { removed: { v1beta1: "Flux 2.7", v1beta2: "Flux 2.8" }, current: "v1" },
-      [HELM_GROUP]: { removed: { v2beta1: "Flux 2.7", v2beta2: "Flux 2.8" }, current: "v2" }
+      [SOURCE_GROUP]: { removed: { v1beta1: 7, v1beta2: 8 }, current: "v1" },
+      [KUSTOMIZE_GROUP]: { removed: { v1beta1: 7, v1beta2: 8 }, current: "v1" },
+      [HELM_GROUP]: { removed: { v2beta1: 7, v2beta2: 8 }, current: "v2" },
+      [IMAGE_GROUP]: { removed: { v1beta1: 7, v1beta2: 9 }, current: "v1" },
+      [NOTIFICATION_GROUP]: { removed: { v1beta1: 7, v1beta2: 9 }, current: "v1beta3", currentByKind: { Alert: "v1beta3", Provider: "v1beta3", Receiver: "v1" } }
     };
   }
 });
@@ -3977,13 +3983,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version] = parts;
-            if (version === "1.1" || version === "1.2") {
-              this.yaml.version = version;
+            const [version2] = parts;
+            if (version2 === "1.1" || version2 === "1.2") {
+              this.yaml.version = version2;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version2);
+              onError(6, `Unsupported YAML version ${version2}`, isValid);
               return false;
             }
           }
@@ -5695,7 +5701,7 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema2);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -5705,10 +5711,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
-            add(key, value);
+            add2(key, value);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add(key, obj[key]);
+            add2(key, obj[key]);
         }
         if (typeof schema2.sortMapEntries === "function") {
           map2.items.sort(schema2.sortMapEntries);
@@ -7085,14 +7091,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version } = opt;
+        let { version: version2 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version = this.directives.yaml.version;
+            version2 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version });
-        this.setSchema(version, options);
+          this.directives = new directives.Directives({ version: version2 });
+        this.setSchema(version2, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -7272,11 +7278,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version, options = {}) {
-        if (typeof version === "number")
-          version = String(version);
+      setSchema(version2, options = {}) {
+        if (typeof version2 === "number")
+          version2 = String(version2);
         let opt;
-        switch (version) {
+        switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -7287,9 +7293,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version;
+              this.directives.yaml.version = version2;
             else
-              this.directives = new directives.Directives({ version });
+              this.directives = new directives.Directives({ version: version2 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -7298,7 +7304,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version);
+            const sv = JSON.stringify(version2);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -10915,7 +10921,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -10956,7 +10962,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse2;
+    exports2.parse = parse3;
     exports2.parseAllDocuments = parseAllDocuments3;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify2;
@@ -11191,9 +11197,9 @@ var init_source_file = __esm({
 });
 
 // src/flux/tree.ts
-function fluxDir(written) {
-  if (written === void 0) return "";
-  const joined = import_node_path2.default.posix.normalize(`./${written.replace(/^\/+/, "")}`);
+function fluxDir(written2) {
+  if (written2 === void 0) return "";
+  const joined = import_node_path2.default.posix.normalize(`./${written2.replace(/^\/+/, "")}`);
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined === "." || joined === "./" ? "" : joined.replace(/\/$/, "");
 }
@@ -11377,8 +11383,8 @@ function buildFluxGraph(model) {
       if (source) link = source.link;
       else if (GENERATED_SOURCE_KINDS.has(sourceRef.kind)) link = { status: "external", kind: sourceRef.kind };
     }
-    const written = getIn(resource.value, ["spec", "path"]);
-    const writtenPath = typeof written === "string" ? written : void 0;
+    const written2 = getIn(resource.value, ["spec", "path"]);
+    const writtenPath = typeof written2 === "string" ? written2 : void 0;
     const dir = fluxDir(writtenPath);
     const path20 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
@@ -11723,10 +11729,10 @@ function splitApiVersion(apiVersion) {
 }
 function idOf(value) {
   const metadata = isMap(value.metadata) ? value.metadata : {};
-  const { group, version } = splitApiVersion(typeof value.apiVersion === "string" ? value.apiVersion : "");
+  const { group, version: version2 } = splitApiVersion(typeof value.apiVersion === "string" ? value.apiVersion : "");
   return {
     group,
-    version,
+    version: version2,
     kind: typeof value.kind === "string" ? value.kind : "",
     name: typeof metadata.name === "string" ? metadata.name : "",
     namespace: typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : void 0
@@ -12301,26 +12307,26 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add = (kind, path20, value) => {
+  const add2 = (kind, path20, value) => {
     if (typeof value === "string") out.push({ kind, path: path20, name: value });
   };
-  add("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
-  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
+  add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
+  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add2("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
   for (const { key, index, container } of containersOf(spec)) {
     const at = [...base, key, index];
     if (Array.isArray(container.env)) {
       container.env.forEach((env, envIndex) => {
         const from = isMap(env) && isMap(env.valueFrom) ? env.valueFrom : void 0;
         if (!from) return;
-        if (isMap(from.configMapKeyRef)) add("ConfigMap", [...at, "env", envIndex, "valueFrom", "configMapKeyRef", "name"], from.configMapKeyRef.name);
-        if (isMap(from.secretKeyRef)) add("Secret", [...at, "env", envIndex, "valueFrom", "secretKeyRef", "name"], from.secretKeyRef.name);
+        if (isMap(from.configMapKeyRef)) add2("ConfigMap", [...at, "env", envIndex, "valueFrom", "configMapKeyRef", "name"], from.configMapKeyRef.name);
+        if (isMap(from.secretKeyRef)) add2("Secret", [...at, "env", envIndex, "valueFrom", "secretKeyRef", "name"], from.secretKeyRef.name);
       });
     }
     if (Array.isArray(container.envFrom)) {
       container.envFrom.forEach((source, sourceIndex) => {
         if (!isMap(source)) return;
-        if (isMap(source.configMapRef)) add("ConfigMap", [...at, "envFrom", sourceIndex, "configMapRef", "name"], source.configMapRef.name);
-        if (isMap(source.secretRef)) add("Secret", [...at, "envFrom", sourceIndex, "secretRef", "name"], source.secretRef.name);
+        if (isMap(source.configMapRef)) add2("ConfigMap", [...at, "envFrom", sourceIndex, "configMapRef", "name"], source.configMapRef.name);
+        if (isMap(source.secretRef)) add2("Secret", [...at, "envFrom", sourceIndex, "secretRef", "name"], source.secretRef.name);
       });
     }
   }
@@ -12328,15 +12334,15 @@ function podSpecReferences(spec, base, out) {
     spec.volumes.forEach((volume, index) => {
       if (!isMap(volume)) return;
       const at = [...base, "volumes", index];
-      if (isMap(volume.configMap)) add("ConfigMap", [...at, "configMap", "name"], volume.configMap.name);
-      if (isMap(volume.secret)) add("Secret", [...at, "secret", "secretName"], volume.secret.secretName);
-      if (isMap(volume.persistentVolumeClaim)) add("PersistentVolumeClaim", [...at, "persistentVolumeClaim", "claimName"], volume.persistentVolumeClaim.claimName);
+      if (isMap(volume.configMap)) add2("ConfigMap", [...at, "configMap", "name"], volume.configMap.name);
+      if (isMap(volume.secret)) add2("Secret", [...at, "secret", "secretName"], volume.secret.secretName);
+      if (isMap(volume.persistentVolumeClaim)) add2("PersistentVolumeClaim", [...at, "persistentVolumeClaim", "claimName"], volume.persistentVolumeClaim.claimName);
       const sources = isMap(volume.projected) ? volume.projected.sources : void 0;
       if (Array.isArray(sources)) {
         sources.forEach((source, sourceIndex) => {
           if (!isMap(source)) return;
-          if (isMap(source.configMap)) add("ConfigMap", [...at, "projected", "sources", sourceIndex, "configMap", "name"], source.configMap.name);
-          if (isMap(source.secret)) add("Secret", [...at, "projected", "sources", sourceIndex, "secret", "name"], source.secret.name);
+          if (isMap(source.configMap)) add2("ConfigMap", [...at, "projected", "sources", sourceIndex, "configMap", "name"], source.configMap.name);
+          if (isMap(source.secret)) add2("Secret", [...at, "projected", "sources", sourceIndex, "secret", "name"], source.secret.name);
         });
       }
     });
@@ -12401,8 +12407,8 @@ function fixNameReferences(resources) {
         if (res === referrer) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;
-        const written = reference.namespace?.value;
-        return written === void 0 || [res.orgId.namespace, ...res.previousNamespaces, currentId(res).namespace].some((ns) => (ns ?? "default") === written);
+        const written2 = reference.namespace?.value;
+        return written2 === void 0 || [res.orgId.namespace, ...res.previousNamespaces, currentId(res).namespace].some((ns) => (ns ?? "default") === written2);
       });
       const sameNamespace = candidates.filter((res) => currentId(res).namespace === namespace);
       const chosen = sameNamespace.length === 1 ? sameNamespace[0] : candidates.length === 1 ? candidates[0] : void 0;
@@ -12667,7 +12673,7 @@ function matchesSelector(requirements, labels) {
 }
 function compileTarget(target, context) {
   const group = anchored(target.group, "group");
-  const version = anchored(target.version, "version");
+  const version2 = anchored(target.version, "version");
   const kind = anchored(target.kind, "kind");
   const name2 = anchored(target.name, "name");
   const namespace = anchored(target.namespace, "namespace");
@@ -12681,7 +12687,7 @@ function compileTarget(target, context) {
     if (namespace && !namespace.test(effective(res.orgId.namespace)) && !namespace.test(effective(current.namespace))) return false;
     if (name2 && !name2.test(res.orgId.name) && !name2.test(current.name)) return false;
     if (group && !group.test(current.group)) return false;
-    if (version && !version.test(current.version)) return false;
+    if (version2 && !version2.test(current.version)) return false;
     if (kind && !kind.test(current.kind)) return false;
     const metadata = isMap(res.value.metadata) ? res.value.metadata : {};
     if (labels && !matchesSelector(labels, isMap(metadata.labels) ? metadata.labels : {})) return false;
@@ -13378,10 +13384,10 @@ function splitApiVersion2(apiVersion) {
   const slash2 = apiVersion.indexOf("/");
   return slash2 === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
 }
-function appliedResource(document, written, build) {
+function appliedResource(document, written2, build) {
   const value = document.value;
   const metadata = asRecord(value.metadata) ?? {};
-  const apiVersion = asString(value.apiVersion) ?? written?.apiVersion ?? "";
+  const apiVersion = asString(value.apiVersion) ?? written2?.apiVersion ?? "";
   const namespace = asString(metadata.namespace);
   const { file, docIndex } = document.written;
   const resource = {
@@ -13392,40 +13398,40 @@ function appliedResource(document, written, build) {
     },
     apiVersion,
     ...splitApiVersion2(apiVersion),
-    kind: asString(value.kind) ?? written?.kind ?? "",
+    kind: asString(value.kind) ?? written2?.kind ?? "",
     name: asString(metadata.name) ?? "",
     // `namespace` stays what was written; transforms set the applied one.
-    namespace: written ? written.namespace : namespace,
+    namespace: written2 ? written2.namespace : namespace,
     appliedNamespace: namespace,
-    encrypted: written?.encrypted ?? asRecord(value.sops) !== void 0,
+    encrypted: written2?.encrypted ?? asRecord(value.sops) !== void 0,
     value,
     get: (path20) => getIn(value, path20),
     applied: void 0
   };
-  resource.applied = { written: written ?? resource, build, locate: (path20) => document.locate(path20), patchedBy: document.patchedBy };
-  if (!written) resource.synthetic = "generated by kustomize";
+  resource.applied = { written: written2 ?? resource, build, locate: (path20) => document.locate(path20), patchedBy: document.patchedBy };
+  if (!written2) resource.synthetic = "generated by kustomize";
   return resource;
 }
-function asWrittenCopy(written, build) {
-  const at = { file: written.file, docIndex: written.docIndex, path: [] };
+function asWrittenCopy(written2, build) {
+  const at = { file: written2.file, docIndex: written2.docIndex, path: [] };
   return {
-    file: written.file,
-    docIndex: written.docIndex,
+    file: written2.file,
+    docIndex: written2.docIndex,
     get doc() {
-      return written.doc;
+      return written2.doc;
     },
-    apiVersion: written.apiVersion,
-    group: written.group,
-    version: written.version,
-    kind: written.kind,
-    name: written.name,
-    namespace: written.namespace,
-    appliedNamespace: written.appliedNamespace,
-    encrypted: written.encrypted,
-    value: written.value,
-    get: written.get,
-    applied: { written, build, locate: (path20) => locate(written.value, at, path20), patchedBy: [] },
-    ...written.synthetic !== void 0 ? { synthetic: written.synthetic } : {}
+    apiVersion: written2.apiVersion,
+    group: written2.group,
+    version: written2.version,
+    kind: written2.kind,
+    name: written2.name,
+    namespace: written2.namespace,
+    appliedNamespace: written2.appliedNamespace,
+    encrypted: written2.encrypted,
+    value: written2.value,
+    get: written2.get,
+    applied: { written: written2, build, locate: (path20) => locate(written2.value, at, path20), patchedBy: [] },
+    ...written2.synthetic !== void 0 ? { synthetic: written2.synthetic } : {}
   };
 }
 var init_resource2 = __esm({
@@ -13495,11 +13501,11 @@ function buildApplied(input) {
     for (const file of [...build.resourceFiles, ...build.patchFiles, ...build.kustomizations]) touched.add(file);
     for (const object of build.objects) {
       resources.push(object);
-      const written = object.applied?.written;
-      if (written) {
-        const list = copies.get(written);
+      const written2 = object.applied?.written;
+      if (written2) {
+        const list = copies.get(written2);
         if (list) list.push(object);
-        else copies.set(written, [object]);
+        else copies.set(written2, [object]);
       }
     }
   };
@@ -13533,21 +13539,29 @@ function buildApplied(input) {
   const follow = (start) => {
     const queue = [...start];
     while (queue.length > 0 && count < MAX_BUILDS) {
-      const kustomization = queue.shift();
-      const id = identity(kustomization);
+      const { kustomization, cluster } = queue.shift();
+      const id = `${cluster}\0${identity(kustomization)}`;
       if (done.has(id)) continue;
       done.add(id);
       count++;
       const build = fluxBuild(kustomization);
       if (!build) continue;
-      buildByKustomization.set(identity(kustomization), build);
+      const written2 = kustomization.applied?.written ?? kustomization;
+      const self = build.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2);
+      if (self) {
+        build.kustomization = self;
+        for (const object of build.objects) if (object.applied) object.applied.build = self;
+        buildByKustomization.set(self, build);
+      }
+      buildByKustomization.set(kustomization, build);
       record(build);
       for (const object of build.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
-        if (isFluxKustomization(object) && !done.has(identity(object))) queue.push(object);
+        if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
     }
   };
+  const clusterOf = (resource) => `${resource.file.absPath}#${resource.docIndex}`;
   const fluxKustomizations = input.written.filter(isFluxKustomization);
   const selfApplied = [];
   const includedByOther = /* @__PURE__ */ new Set();
@@ -13557,14 +13571,17 @@ function buildApplied(input) {
     if (!trial) continue;
     for (const file of trial.resourceFiles) readByTrials.add(file);
     for (const object of trial.objects) {
-      const written = object.applied?.written;
-      if (!written || !isFluxKustomization(written)) continue;
-      if (written === kustomization) selfApplied.push(object);
-      else includedByOther.add(written);
+      const written2 = object.applied?.written;
+      if (!written2 || !isFluxKustomization(written2)) continue;
+      if (written2 === kustomization) selfApplied.push(object);
+      else includedByOther.add(written2);
     }
   }
   const synthetic = input.written.filter((resource) => resource.synthetic !== void 0 && isFluxKustomization(resource));
-  follow([...selfApplied, ...synthetic.map((resource) => asWrittenCopy(resource, void 0))]);
+  follow([
+    ...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })),
+    ...synthetic.map((resource) => ({ kustomization: asWrittenCopy(resource, void 0), cluster: clusterOf(resource) }))
+  ]);
   const reached = new Set([...touched].map((file) => file.root));
   const assumed = [];
   for (const kustomization of fluxKustomizations) {
@@ -13613,7 +13630,7 @@ function buildApplied(input) {
       }
     }
   }
-  follow(assumedEntries);
+  follow(assumedEntries.map((kustomization) => ({ kustomization, cluster: `root:${kustomization.file.root.dir}` })));
   const assumedRoots = new Set(folders.keys());
   const entryRoots = new Set([...touched].map((file) => file.root).filter((root) => !assumedRoots.has(root)));
   for (const root of input.roots) {
@@ -13650,7 +13667,7 @@ function buildApplied(input) {
   }
   const model = {
     builds,
-    buildOf: (kustomization) => buildByKustomization.get(identity(kustomization)),
+    buildOf: (kustomization) => buildByKustomization.get(kustomization),
     entryRoots
   };
   return {
@@ -15660,28 +15677,28 @@ var init_build3 = __esm({
             const pc = runq.densePcs[j];
             const i2 = this.prog.inst[pc];
             const capOffset = j * this.ncap;
-            let add = false;
+            let add2 = false;
             switch (i2.op) {
               case Inst.MATCH:
                 if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
                 matches2.add(i2.arg);
                 break;
               case Inst.RUNE:
-                add = i2.matchRune(rune);
+                add2 = i2.matchRune(rune);
                 break;
               case Inst.RUNE1:
-                add = rune === i2.runes[0];
+                add2 = rune === i2.runes[0];
                 break;
               case Inst.RUNE_ANY:
-                add = true;
+                add2 = true;
                 break;
               case Inst.RUNE_ANY_NOT_NL:
-                add = rune !== 10;
+                add2 = rune !== 10;
                 break;
               default:
                 continue;
             }
-            if (add) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, flag);
+            if (add2) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, flag);
           }
           runq.clear();
           if (width === 0) break;
@@ -15707,7 +15724,7 @@ var init_build3 = __esm({
           const capOffset = j * this.ncap;
           if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
           const i2 = this.prog.inst[pc];
-          let add = false;
+          let add2 = false;
           switch (i2.op) {
             case Inst.MATCH:
               if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
@@ -15719,21 +15736,21 @@ var init_build3 = __esm({
               this.matched = true;
               break;
             case Inst.RUNE:
-              add = i2.matchRune(c);
+              add2 = i2.matchRune(c);
               break;
             case Inst.RUNE1:
-              add = c === i2.runes[0];
+              add2 = c === i2.runes[0];
               break;
             case Inst.RUNE_ANY:
-              add = true;
+              add2 = true;
               break;
             case Inst.RUNE_ANY_NOT_NL:
-              add = c !== 10;
+              add2 = c !== 10;
               break;
             default:
               continue;
           }
-          if (add) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, nextCond);
+          if (add2) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, nextCond);
         }
         runq.clear();
       }
@@ -20505,8 +20522,8 @@ function podSpecContainers(resource, specPath, overrides, out) {
       if (!item) return;
       const path20 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written = writtenImage(resource, [...path20, "image"], image);
-      const transformed = written === void 0 ? void 0 : applyImageOverrides(written, overrides);
+      const written2 = writtenImage(resource, [...path20, "image"], image);
+      const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
@@ -20516,7 +20533,7 @@ function podSpecContainers(resource, specPath, overrides, out) {
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
-          written,
+          written: written2,
           path: [...path20, "image"],
           tagPath: [...path20, "image"],
           effective,
@@ -20557,17 +20574,17 @@ function walkValues(resource, value, path20, dotted, namespace, out) {
 }
 function valuesContainer(resource, object, path20, dotted, namespace) {
   const image = object.image;
-  let written;
+  let written2;
   let tagPath = [...path20, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
   if (typeof image === "string") {
-    written = image;
+    written2 = image;
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
-    written = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+    written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
     if (mapping.tag !== void 0) tagPath = [...path20, "image", "tag"];
     policy = asString(mapping.pullPolicy);
     if (policy !== void 0) policyPath = [...path20, "image", "pullPolicy"];
@@ -20578,7 +20595,7 @@ function valuesContainer(resource, object, path20, dotted, namespace) {
     policy = object.imagePullPolicy;
     policyPath = [...path20, "imagePullPolicy"];
   }
-  const ref = parseImageRef(written);
+  const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
@@ -20774,13 +20791,13 @@ function ancestors(node) {
 }
 function buildConfigDataIndex(resources, kustomize, external) {
   const all = [];
-  const written = new Map(CONTROLLER_KINDS.map((kind) => [kind, []]));
+  const written2 = new Map(CONTROLLER_KINDS.map((kind) => [kind, []]));
   for (const resource of resources) {
     if ((resource.kind === "Secret" || resource.kind === "ConfigMap") && resource.group === "") all.push(manifestData(resource));
     else if (resource.kind === "Cluster" && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
-    else if (written.has(resource.kind)) {
+    else if (written2.has(resource.kind)) {
       const data = fromController(resource);
-      if (data) push(written, resource.kind, data);
+      if (data) push(written2, resource.kind, data);
     }
   }
   all.push(...generated(kustomize));
@@ -20795,7 +20812,7 @@ function buildConfigDataIndex(resources, kustomize, external) {
       keysKnown: secret.keys !== void 0
     });
   }
-  for (const list of written.values()) all.push(...list);
+  for (const list of written2.values()) all.push(...list);
   const byName = /* @__PURE__ */ new Map();
   for (const data of all) push(byName, `${data.kind}/${data.name}`, data);
   return {
@@ -20894,11 +20911,11 @@ function indexRootFiles(roots, files) {
   return byRoot;
 }
 function buildModel(roots, files, notes) {
-  const written = [];
+  const written2 = [];
   for (const file of files) {
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
-      if (resource) written.push(resource);
+      if (resource) written2.push(resource);
     }
   }
   const rootFilesMap = indexRootFiles(roots, files);
@@ -20908,14 +20925,14 @@ function buildModel(roots, files, notes) {
     return index;
   };
   const kustomize = buildKustomizeIndex(files, rootFiles);
-  for (const resource of written) {
+  for (const resource of written2) {
     const namespace = kustomizeNamespace(kustomize.chain(resource.file));
     if (namespace === void 0) continue;
     if (resource.kind === "Namespace") continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
   const byFile = /* @__PURE__ */ new Map();
-  for (const resource of written) push(byFile, resource.file, resource);
+  for (const resource of written2) push(byFile, resource.file, resource);
   const resourceAt = (file, docIndex) => byFile.get(file)?.find((resource) => resource.docIndex === docIndex);
   const noteMessages = new Set(notes.map((note2) => note2.message));
   const note = (runNote) => {
@@ -20925,7 +20942,7 @@ function buildModel(roots, files, notes) {
   };
   const applied = buildApplied({
     roots,
-    written,
+    written: written2,
     rootFiles,
     kustomize,
     resourceAt,
@@ -20936,7 +20953,7 @@ function buildModel(roots, files, notes) {
   const byKind = /* @__PURE__ */ new Map();
   for (const resource of resources) push(byKind, resource.kind, resource);
   const writtenByKind = /* @__PURE__ */ new Map();
-  for (const resource of written) push(writtenByKind, resource.kind, resource);
+  for (const resource of written2) push(writtenByKind, resource.kind, resource);
   let containers;
   let configData;
   let flux;
@@ -20944,7 +20961,7 @@ function buildModel(roots, files, notes) {
     roots,
     files,
     resources,
-    written,
+    written: written2,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === void 0 || resource.group === group),
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
@@ -21024,13 +21041,85 @@ var init_rule = __esm({
   }
 });
 
+// src/yaml/position.ts
+function locate2(doc, path20) {
+  let node = doc.contents;
+  let pair;
+  for (let i2 = 0; i2 < path20.length; i2++) {
+    const segment = path20[i2];
+    if ((0, import_yaml3.isMap)(node)) {
+      const found = node.items.find((item) => (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if (!found) return { node, pair, exact: false };
+      pair = found;
+      node = found.value ?? null;
+      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
+    } else if ((0, import_yaml3.isSeq)(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (item === void 0) return { node, pair, exact: false };
+      node = item;
+      pair = void 0;
+    } else {
+      return { node, pair, exact: false };
+    }
+  }
+  return { node, pair, exact: true };
+}
+function offsetsOfPath(doc, text, path20, key = false) {
+  const { node, pair, exact } = locate2(doc, path20);
+  if (exact && key && pair && (0, import_yaml3.isScalar)(pair.key) && pair.key.range) {
+    return [pair.key.range[0], pair.key.range[1]];
+  }
+  if (node === null) {
+    if (pair && (0, import_yaml3.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+    return firstLineOf(text, 0);
+  }
+  if (!(0, import_yaml3.isCollection)(node)) {
+    const range = node.range;
+    if (range) return trimEnd(text, range[0], range[1]);
+  }
+  if (pair && (0, import_yaml3.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+  const start = node.range?.[0] ?? 0;
+  return firstLineOf(text, start, node.range?.[1]);
+}
+function firstLineOf(text, start, limit = text.length) {
+  let end = text.indexOf("\n", start);
+  if (end === -1 || end > limit) end = limit;
+  return trimEnd(text, start, end);
+}
+function trimEnd(text, start, end) {
+  let stop = Math.min(end, text.length);
+  while (stop > start && /\s/.test(text[stop - 1] ?? "")) stop--;
+  return [start, stop];
+}
+function regionOf(lineCounter, offsets) {
+  const start = lineCounter.linePos(offsets[0]);
+  const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
+  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
+}
+var import_yaml3;
+var init_position = __esm({
+  "src/yaml/position.ts"() {
+    "use strict";
+    import_yaml3 = __toESM(require_dist(), 1);
+  }
+});
+
 // rules/duplicate-resource.ts
 function identity2(resource) {
   const namespace = isClusterScoped(resource.kind) ? "" : resource.appliedNamespace ?? "";
   return `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
 }
 function where(resource, from) {
-  return resource.file.root === from.root ? resource.file.path : `${resource.file.root.name}/${resource.file.path}`;
+  const file = resource.file.root === from.root ? resource.file.path : `${resource.file.root.name}/${resource.file.path}`;
+  const text = resource.file.text;
+  if (text === void 0) return file;
+  const [start] = offsetsOfPath(resource.doc, text, ["metadata", "name"]);
+  return `${file}:${resource.file.lineCounter.linePos(start).line}`;
+}
+function buildOf(graph, node) {
+  const by = graph.kustomizations.filter((kustomization) => kustomization.kustomization === node);
+  if (by.length === 0) return `the kustomize build of ${node.file.path}`;
+  return `the build of ${by.map((kustomization) => `Kustomization ${name(kustomization)}`).join(" and ")} (${node.file.path})`;
 }
 function name(kustomization) {
   return qualified(kustomization.resource.appliedNamespace, kustomization.resource.name);
@@ -21038,7 +21127,7 @@ function name(kustomization) {
 function writtenOf(resource) {
   return resource.applied?.written ?? resource;
 }
-function checkBuild(ctx, resources, reported) {
+function checkBuild(ctx, resources, build, reported) {
   const first = /* @__PURE__ */ new Map();
   for (const resource of resources) {
     if (resource.name === "") continue;
@@ -21050,7 +21139,7 @@ function checkBuild(ctx, resources, reported) {
     }
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
-    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file) } });
+    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build } });
   }
 }
 var CLUSTER, duplicate_resource_default;
@@ -21060,6 +21149,7 @@ var init_duplicate_resource = __esm({
     init_describe();
     init_model();
     init_rule();
+    init_position();
     CLUSTER = (name2, instances) => `apiVersion: postgresql.cnpg.io/v1
 kind: Cluster
 metadata:
@@ -21078,7 +21168,7 @@ spec:
         defaultLevel: "error",
         recommended: true,
         messages: {
-          duplicateInBuild: 'Duplicate object: {{object}} is already defined in {{other}}, which the same kustomize build includes: the build fails with "may not add resource with an already registered id", so nothing of it is applied. Remove or rename one of them.',
+          duplicateInBuild: 'Duplicate object: {{object}} is already defined at {{other}}, and {{build}} includes both: the build fails with "may not add resource with an already registered id", so nothing of it is applied. Remove or rename one of them.',
           duplicateInCluster: "Duplicate object: {{object}} is also applied from {{other}} by Kustomization {{otherKustomization}}, while Kustomization {{kustomization}} applies this one: the two overwrite each other on every reconcile, and each prunes it when the other stops. Keep one definition.",
           appliedTwice: "Overlapping Kustomizations: {{object}} is applied by both Kustomization {{first}} and Kustomization {{second}}: their builds overlap, so the two fight over it and either may prune it. Narrow one of the paths so each object has one owner.",
           includedTwice: 'Entry {{entry}} is already included in this build through another entry: kustomize fails with "may not add resource with an already registered id". Remove this entry.'
@@ -21132,7 +21222,7 @@ spec:
           if (node.parents.length > 0) continue;
           const build = graph.kustomizeBuild(node);
           reportRepeats(build.repeats);
-          checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), reported);
+          checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
         }
         const clusters = /* @__PURE__ */ new Map();
         const depth = /* @__PURE__ */ new Map();
@@ -21170,7 +21260,7 @@ spec:
                 ctx.report({ resource, path: ["metadata", "name"], messageId: "appliedTwice", data: { object, first: name(earlier.by), second: name(kustomization) } });
               } else if (earlier.by === kustomization) {
                 reported.add(writtenOf(resource));
-                ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object, other: where(earlier.resource, resource.file) } });
+                ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object, other: where(earlier.resource, resource.file), build: `the build of Kustomization ${name(kustomization)}` } });
               } else {
                 reported.add(writtenOf(resource));
                 ctx.report({
@@ -21188,14 +21278,2390 @@ spec:
   }
 });
 
+// node_modules/semver/internal/constants.js
+var require_constants = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports2, module2) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
+      "\u2028",
+      "\u2029",
+      "\u202F",
+      "\u205F",
+      "\u3000",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module2.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports2, module2) {
+    "use strict";
+    var debug = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module2.exports = debug;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports2, module2) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants();
+    var debug = require_debug();
+    exports2 = module2.exports = {};
+    var re = exports2.re = [];
+    var safeRe = exports2.safeRe = [];
+    var src = exports2.src = [];
+    var safeSrc = exports2.safeSrc = [];
+    var t = exports2.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name2, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug(name2, index, value);
+      t[name2] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports2.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports2.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports2.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports2, module2) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module2.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports2, module2) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a, b) => {
+      if (typeof a === "number" && typeof b === "number") {
+        return a === b ? 0 : a < b ? -1 : 1;
+      }
+      const anum = numeric.test(a);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a = +a;
+        b = +b;
+      }
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a, b) => compareIdentifiers(b, a);
+    module2.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports2, module2) {
+    "use strict";
+    var debug = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i2 = 0; i2 < identifiers.length; i2++) {
+        if (compareIdentifiers(prerelease[i2], identifiers[i2]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version2, options) {
+        options = parseOptions(options);
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
+          } else {
+            version2 = version2.version;
+          }
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        }
+        if (version2.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug("SemVer", version2, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version2}`);
+        }
+        this.raw = version2;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num = +id;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i2 = 0;
+        do {
+          const a = this.prerelease[i2];
+          const b = other.prerelease[i2];
+          debug("prerelease compare", i2, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i2);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i2 = 0;
+        do {
+          const a = this.build[i2];
+          const b = other.build[i2];
+          debug("build compare", i2, a, b);
+          if (a === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a === void 0) {
+            return -1;
+          } else if (a === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a, b);
+          }
+        } while (++i2);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i2 = this.prerelease.length;
+              while (--i2 >= 0) {
+                if (typeof this.prerelease[i2] === "number") {
+                  this.prerelease[i2]++;
+                  i2 = -2;
+                }
+              }
+              if (i2 === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module2.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse3 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      try {
+        return new SemVer(version2, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module2.exports = parse3;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports2, module2) {
+    "use strict";
+    var parse3 = require_parse();
+    var valid = (version2, options) => {
+      const v = parse3(version2, options);
+      return v ? v.version : null;
+    };
+    module2.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports2, module2) {
+    "use strict";
+    var parse3 = require_parse();
+    var clean = (version2, options) => {
+      const s = parse3(version2.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module2.exports = clean;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version2, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version2 instanceof SemVer ? version2.version : version2,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module2.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports2, module2) {
+    "use strict";
+    var parse3 = require_parse();
+    var diff = (version1, version2) => {
+      const v1 = parse3(version1, null, true);
+      const v2 = parse3(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module2.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a, loose) => new SemVer(a, loose).major;
+    module2.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a, loose) => new SemVer(a, loose).minor;
+    module2.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a, loose) => new SemVer(a, loose).patch;
+    module2.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports2, module2) {
+    "use strict";
+    var parse3 = require_parse();
+    var prerelease = (version2, options) => {
+      const parsed = parse3(version2, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module2.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare2 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module2.exports = compare2;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports2, module2) {
+    "use strict";
+    var compare2 = require_compare();
+    var rcompare = (a, b, loose) => compare2(b, a, loose);
+    module2.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports2, module2) {
+    "use strict";
+    var compare2 = require_compare();
+    var compareLoose = (a, b) => compare2(a, b, true);
+    module2.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a, b, loose) => {
+      const versionA = new SemVer(a, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module2.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports2, module2) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    module2.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports2, module2) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    module2.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports2, module2) {
+    "use strict";
+    var compare2 = require_compare();
+    var gt = (a, b, loose) => compare2(a, b, loose) > 0;
+    module2.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports2, module2) {
+    "use strict";
+    var compare2 = require_compare();
+    var lt = (a, b, loose) => compare2(a, b, loose) < 0;
+    module2.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports2, module2) {
+    "use strict";
+    var compare2 = require_compare();
+    var eq = (a, b, loose) => compare2(a, b, loose) === 0;
+    module2.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports2, module2) {
+    "use strict";
+    var compare2 = require_compare();
+    var neq = (a, b, loose) => compare2(a, b, loose) !== 0;
+    module2.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports2, module2) {
+    "use strict";
+    var compare2 = require_compare();
+    var gte = (a, b, loose) => compare2(a, b, loose) >= 0;
+    module2.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports2, module2) {
+    "use strict";
+    var compare2 = require_compare();
+    var lte = (a, b, loose) => compare2(a, b, loose) <= 0;
+    module2.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports2, module2) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a === b;
+        case "!==":
+          if (typeof a === "object") {
+            a = a.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a, b, loose);
+        case "!=":
+          return neq(a, b, loose);
+        case ">":
+          return gt(a, b, loose);
+        case ">=":
+          return gte(a, b, loose);
+        case "<":
+          return lt(a, b, loose);
+        case "<=":
+          return lte(a, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module2.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse3 = require_parse();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      if (typeof version2 === "number") {
+        version2 = String(version2);
+      }
+      if (typeof version2 !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module2.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports2, module2) {
+    "use strict";
+    var parse3 = require_parse();
+    var constants = require_constants();
+    var SemVer = require_semver();
+    var truncate2 = (version2, truncation, options) => {
+      if (!constants.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version2, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse3(versionStringToParse, options);
+    };
+    var doTruncation = (version2, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version2.version;
+      }
+      version2.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version2.minor = 0;
+          version2.patch = 0;
+          break;
+        case "minor":
+          version2.patch = 0;
+          break;
+      }
+      return version2.format();
+    };
+    var isPrerelease = (type2) => {
+      return type2.startsWith("pre");
+    };
+    module2.exports = truncate2;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports2, module2) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key) {
+        const value = this.map.get(key);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key);
+          this.map.set(key, value);
+          return value;
+        }
+      }
+      delete(key) {
+        return this.map.delete(key);
+      }
+      set(key, value) {
+        const deleted = this.delete(key);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key, value);
+        }
+        return this;
+      }
+    };
+    module2.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module2) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace2 = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace2(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position2 = matchStart;
+      if (isWhitespace2(range[position2])) {
+        position2++;
+      }
+      if (range[position2] === "<" || range[position2] === ">") {
+        position2++;
+      }
+      if (range[position2] === "=") {
+        position2++;
+      }
+      return isWhitespace2(range[position2]) ? position2 : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module2.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports2, module2) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range2 = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c) => !isNullSet(c[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c of this.set) {
+              if (c.length === 1 && isAny(c[0])) {
+                this.set = [c];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i2 = 0; i2 < this.set.length; i2++) {
+            if (i2 > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i2];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range;
+        const cached = cache4.get(memoKey);
+        if (cached) {
+          return cached;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache4.set(memoKey, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version2) {
+        if (!version2) {
+          return false;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i2 = 0; i2 < this.set.length; i2++) {
+          if (testSet(this.set[i2], version2, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module2.exports = Range2;
+    var LRU = require_lrucache();
+    var cache4 = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c) => c.value === "<0.0.0-0";
+    var isAny = (c) => c.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set2, version2, options) => {
+      for (let i2 = 0; i2 < set2.length; i2++) {
+        if (!set2[i2].test(version2)) {
+          return false;
+        }
+      }
+      if (version2.prerelease.length && !options.includePrerelease) {
+        for (let i2 = 0; i2 < set2.length; i2++) {
+          debug(set2[i2].semver);
+          if (set2[i2].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set2[i2].semver.prerelease.length > 0) {
+            const allowed = set2[i2].semver;
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports2, module2) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version2) {
+        debug("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
+          return true;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version2, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range2(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range2(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module2.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug = require_debug();
+    var SemVer = require_semver();
+    var Range2 = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports2, module2) {
+    "use strict";
+    var Range2 = require_range();
+    var satisfies = (version2, range, options) => {
+      try {
+        range = new Range2(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version2);
+    };
+    module2.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports2, module2) {
+    "use strict";
+    var Range2 = require_range();
+    var toComparators = (range, options) => new Range2(range, options).set.map((comp) => comp.map((c) => c.value).join(" ").trim().split(" "));
+    module2.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range2 = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range2(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module2.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range2 = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range2(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module2.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range2 = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range2(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i2 = 0; i2 < range.set.length; ++i2) {
+        const comparators = range.set[i2];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module2.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports2, module2) {
+    "use strict";
+    var Range2 = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range2(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module2.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports2, module2) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range2 = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version2, range, hilo, options) => {
+      version2 = new SemVer(version2, options);
+      range = new Range2(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version2, range, options)) {
+        return false;
+      }
+      for (let i2 = 0; i2 < range.set.length; ++i2) {
+        const comparators = range.set[i2];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module2.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports2, module2) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    module2.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports2, module2) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    module2.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports2, module2) {
+    "use strict";
+    var Range2 = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range2(r1, options);
+      r2 = new Range2(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module2.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports2, module2) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare2 = require_compare();
+    module2.exports = (versions, range, options) => {
+      const set2 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a, b) => compare2(a, b, options));
+      for (const version2 of v) {
+        const included = satisfies(version2, range, options);
+        if (included) {
+          prev = version2;
+          if (!first) {
+            first = version2;
+          }
+        } else {
+          if (prev) {
+            set2.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set2.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set2) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports2, module2) {
+    "use strict";
+    var Range2 = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare2 = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range2(sub, options);
+      dom = new Range2(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c of sub) {
+        if (c.operator === ">" || c.operator === ">=") {
+          gt = higherGT(gt, c, options);
+        } else if (c.operator === "<" || c.operator === "<=") {
+          lt = lowerLT(lt, c, options);
+        } else {
+          eqSet.add(c.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare2(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c of dom) {
+          if (!satisfies(eq, String(c), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c of dom) {
+        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
+        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c.operator === ">" || c.operator === ">=") {
+            higher = higherGT(gt, c, options);
+            if (higher === c && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c.operator === "<" || c.operator === "<=") {
+            lower = lowerLT(lt, c, options);
+            if (lower === c && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare2(a.semver, b.semver, options);
+      return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
+    };
+    var lowerLT = (a, b, options) => {
+      if (!a) {
+        return b;
+      }
+      const comp = compare2(a.semver, b.semver, options);
+      return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
+    };
+    module2.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports2, module2) {
+    "use strict";
+    var internalRe = require_re();
+    var constants = require_constants();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse3 = require_parse();
+    var valid = require_valid();
+    var clean = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare2 = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate2 = require_truncate();
+    var Comparator = require_comparator();
+    var Range2 = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module2.exports = {
+      parse: parse3,
+      valid,
+      clean,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare: compare2,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate: truncate2,
+      Comparator,
+      Range: Range2,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
+  }
+});
+
+// src/flux/version.ts
+function parse(written2) {
+  const trimmed = written2.trim();
+  const normalised = trimmed.replace(/\s*,\s*/g, " ");
+  const exact = import_semver.default.valid(normalised, { loose: true });
+  if (exact !== null) {
+    if (import_semver.default.major(exact) !== 2) return void 0;
+    return { text: exact, exact: true, range: new import_semver.default.Range(exact) };
+  }
+  const range = import_semver.default.validRange(normalised, { loose: true }) === null ? void 0 : new import_semver.default.Range(normalised, { loose: true });
+  if (!range || !CANDIDATE_MINORS.some((minor) => admits(range, minor))) return void 0;
+  return { text: trimmed.replace(/^v(?=\d)/, ""), exact: false, range };
+}
+function admits(range, minor) {
+  return [0, 1, 9, 99].some((patch) => range.test(`2.${minor}.${patch}`));
+}
+function serving(version2, removedMinor) {
+  const parsed = parse(version2.text);
+  if (!parsed) return "served";
+  const minors = CANDIDATE_MINORS.filter((minor) => admits(parsed.range, minor));
+  if (minors.every((minor) => minor < removedMinor)) return "served";
+  if (minors.every((minor) => minor >= removedMinor)) return "removed";
+  return "removedInLatest";
+}
+function version(written2, file, via) {
+  const text = asString(written2);
+  const parsed = text === void 0 ? void 0 : parse(text);
+  return parsed ? { text: parsed.text, exact: parsed.exact, file, via } : void 0;
+}
+function fromComponents(model, file) {
+  const header = file.text === void 0 ? void 0 : HEADER.exec(file.text.slice(0, 2e3));
+  const fromHeader = header ? version(header[1], file, "") : void 0;
+  if (fromHeader) return fromHeader;
+  for (const resource of model.resourcesIn(file)) {
+    const labels = asRecord(getIn(resource.value, ["metadata", "labels"]));
+    const found = version(labels?.["app.kubernetes.io/version"], file, "");
+    if (found && asString(labels?.["app.kubernetes.io/part-of"]) === "flux") return found;
+  }
+  return void 0;
+}
+function written(model) {
+  return model.files.flatMap((file) => model.resourcesIn(file));
+}
+function isFluxInstanceChart(release, ociRepositories) {
+  if (asString(getIn(release.value, ["spec", "chart", "spec", "chart"])) === "flux-instance") return true;
+  const chartRef = refAt(release, ["spec", "chartRef"]);
+  if (!chartRef || chartRef.kind !== "OCIRepository") return false;
+  const namespace = chartRef.resolvedNamespace;
+  return ociRepositories.some(
+    (source) => source.name === chartRef.name && (namespace === void 0 || source.appliedNamespace === void 0 || source.appliedNamespace === namespace) && /\/flux-instance\/?$/.test(asString(getIn(source.value, ["spec", "url"])) ?? "")
+  );
+}
+function fromChart(release) {
+  const written2 = getIn(release.value, ["spec", "values", "instance", "distribution", "version"]);
+  if (written2 !== void 0) return version(written2, release.file, `flux-instance HelmRelease ${release.name}`);
+  if (getIn(release.value, ["spec", "valuesFrom"]) !== void 0) return void 0;
+  return version("2.x", release.file, `the flux-instance chart's default, HelmRelease ${release.name}`);
+}
+function add(map2, key, value) {
+  const list = map2.get(key);
+  if (!list) map2.set(key, [value]);
+  else if (!list.some((known) => known.text === value.text)) list.push(value);
+}
+function buildIndex(model) {
+  const graph = model.flux;
+  const tops = /* @__PURE__ */ new Map();
+  const top = (kustomization) => {
+    const known = tops.get(kustomization);
+    if (known) return known;
+    let current = kustomization;
+    const seen = /* @__PURE__ */ new Set([current]);
+    for (let parent = graph.appliedBy(current.resource)[0]; parent && !seen.has(parent); parent = graph.appliedBy(current.resource)[0]) {
+      seen.add(parent);
+      current = parent;
+    }
+    tops.set(kustomization, current);
+    return current;
+  };
+  const all = [];
+  for (const file of model.files) {
+    if (!GOTK_COMPONENTS.test(file.path)) continue;
+    const found = fromComponents(model, file);
+    if (found) all.push(found);
+  }
+  const documents = written(model);
+  for (const instance of documents) {
+    if (instance.kind !== "FluxInstance" || !instance.group.endsWith("controlplane.io")) continue;
+    const found = version(getIn(instance.value, ["spec", "distribution", "version"]), instance.file, `FluxInstance ${instance.name}`);
+    if (found) all.push(found);
+  }
+  const ociRepositories = documents.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
+  for (const release of documents) {
+    if (release.kind !== "HelmRelease" || release.group !== HELM_GROUP || !isFluxInstanceChart(release, ociRepositories)) continue;
+    const found = fromChart(release);
+    if (found) all.push(found);
+  }
+  const byRoot = /* @__PURE__ */ new Map();
+  const byTop = /* @__PURE__ */ new Map();
+  for (const found of all) {
+    add(byRoot, found.file.root, found);
+    for (const kustomization of graph.appliedByFile(found.file)) add(byTop, top(kustomization), found);
+  }
+  return { all, byRoot, byTop, top };
+}
+function fluxVersionsFor(model, resource) {
+  let index = indexes.get(model);
+  if (!index) indexes.set(model, index = buildIndex(model));
+  if (index.all.length === 0) return [];
+  const tops = [...new Set(model.flux.appliedBy(resource).map(index.top))];
+  const byCluster = unique(tops.flatMap((top) => index.byTop.get(top) ?? []));
+  if (byCluster.length > 0) return byCluster;
+  const clusterRoots = [...new Set(tops.map((top) => top.resource.file.root))];
+  const byClusterRoot = unique(clusterRoots.flatMap((root) => index.byRoot.get(root) ?? []));
+  if (byClusterRoot.length > 0) return byClusterRoot;
+  return index.byRoot.get(resource.file.root) ?? [];
+}
+function describeVersionSource(version2, from) {
+  const path20 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path20 : `${version2.via} in ${path20}`;
+}
+function unique(versions) {
+  return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
+}
+var import_semver, CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, indexes;
+var init_version = __esm({
+  "src/flux/version.ts"() {
+    "use strict";
+    import_semver = __toESM(require_semver2(), 1);
+    init_values();
+    init_kinds();
+    init_graph();
+    CANDIDATE_MINORS = Array.from({ length: 100 }, (_, minor) => minor);
+    GOTK_COMPONENTS = /(^|\/)gotk-components\.ya?ml$/;
+    HEADER = /^#\s*Flux Version:\s*(\S+)\s*$/m;
+    indexes = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // rules/flux-api-version.ts
-var REFERENCE_PATHS, flux_api_version_default;
+function verdict(model, resource, removed) {
+  const judged = fluxVersionsFor(model, resource).map((version2) => ({ version: version2, serving: serving(version2, removed.removedMinor) }));
+  return judged.find((entry) => entry.serving !== "served") ?? judged[0];
+}
+function versionData(resource, found) {
+  const { version: version2 } = found;
+  const flux = found.serving === "removedInLatest" ? `the latest Flux ${version2.text} releases` : `Flux ${version2.text}`;
+  const runner = version2.file.root === resource.file.root ? "this repo" : `the cluster repo ${version2.file.root.name}`;
+  return { flux, runner, source: describeVersionSource(version2, resource.file.root) };
+}
+var GOTK, SYNC, REFERENCE_PATHS, flux_api_version_default;
 var init_flux_api_version = __esm({
   "rules/flux-api-version.ts"() {
     "use strict";
     init_kinds();
+    init_version();
     init_values();
     init_rule();
+    GOTK = (version2) => `---
+# This manifest was generated by flux. DO NOT EDIT.
+# Flux Version: ${version2}
+# Components: source-controller,kustomize-controller,helm-controller,notification-controller
+apiVersion: v1
+kind: Namespace
+metadata:
+  labels:
+    app.kubernetes.io/instance: flux-system
+    app.kubernetes.io/part-of: flux
+    app.kubernetes.io/version: ${version2}
+  name: flux-system
+`;
+    SYNC = "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  ref:\n    branch: main\n  url: ssh://git@github.com/matta-kelly/h-kube\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./clusters/home\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n";
     REFERENCE_PATHS = [
       ["spec", "sourceRef"],
       ["spec", "chartRef"],
@@ -21211,10 +23677,15 @@ var init_flux_api_version = __esm({
         recommended: true,
         messages: {
           removed: "API version {{apiVersion}} was removed in {{removedIn}}: the API server no longer accepts this {{kind}}, so the Kustomization applying it fails. Change apiVersion to {{replacement}}.",
-          removedInReference: "This reference asks for {{apiVersion}}, which was removed in {{removedIn}}: the controller cannot read the {{kind}} it points at. Change apiVersion to {{replacement}}, or drop the field to use the served version."
+          removedInReference: "This reference asks for {{apiVersion}}, which was removed in {{removedIn}}: the controller cannot read the {{kind}} it points at. Change apiVersion to {{replacement}}, or drop the field to use the served version.",
+          notServed: "API version {{apiVersion}} is not served by {{flux}}, which {{runner}} runs ({{source}}): the API server rejects this {{kind}}, so the Kustomization applying it fails. Change apiVersion to {{replacement}} ({{apiVersion}} was removed in {{removedIn}}).",
+          notServedInReference: "This reference asks for {{apiVersion}}, but {{runner}} runs {{flux}} ({{source}}), which does not serve it: the controller cannot read the {{kind}} it points at. Change apiVersion to {{replacement}}, or drop the field to use the served version.",
+          stillServed: "API version {{apiVersion}} was removed in {{removedIn}}; {{runner}} runs {{flux}} ({{source}}), which still serves it. Change apiVersion to {{replacement}} before upgrading: from {{removedIn}} on, the API server rejects this {{kind}} and the Kustomization applying it fails.",
+          stillServedInReference: "This reference asks for {{apiVersion}}, which was removed in {{removedIn}}; {{runner}} runs {{flux}} ({{source}}), which still serves it. Change apiVersion to {{replacement}}, or drop the field, before upgrading to {{removedIn}}."
         },
+        messageLevels: { stillServed: "warning", stillServedInReference: "warning" },
         docs: {
-          rationale: "Flux 2.7 stopped serving the `v1beta1` source and Kustomization APIs and `helm.toolkit.fluxcd.io/v2beta1`; Flux 2.8 removed `v1beta2` and `v2beta2`. After an upgrade, a manifest still written against a removed version is rejected by the API server, and the Kustomization that applies it fails as a whole, so everything else in it stops reconciling too. The fix is mechanical: the fields of the stable `v1` (sources, Kustomization) and `v2` (HelmRelease) APIs are a superset for common use. An `apiVersion` inside a `sourceRef` or `chartRef` is checked too.",
+          rationale: "Flux 2.7 stopped serving the `v1beta1` source, Kustomization, image and notification APIs and `helm.toolkit.fluxcd.io/v2beta1`; Flux 2.8 removed source and Kustomization `v1beta2` and helm `v2beta2`; Flux 2.9 removed image and notification `v1beta2` (Alert and Provider are served as `v1beta3`, Receiver as `v1`). After an upgrade, a manifest still written against a removed version is rejected by the API server, and the Kustomization that applies it fails as a whole, so everything else in it stops reconciling too. The fix is mechanical: the fields of the stable `v1` (sources, Kustomization, image) and `v2` (HelmRelease) APIs are a superset for common use. An `apiVersion` inside a `sourceRef` or `chartRef` is checked too.\n\nThe message says what happens on the Flux version the cluster runs, read from git: the `# Flux Version` header (or `app.kubernetes.io/version` labels) of `gotk-components.yaml`, a FluxInstance `spec.distribution.version` (exact, or a range such as `2.x`, which the operator resolves to its newest matching release), or the flux-instance chart values (`instance.distribution.version`, default `2.x`). A version that still serves the API gets a warning: the upgrade will break it. A version that does not serve it, or no version found, gets an error. With several linted repos, the version of the cluster whose Kustomizations apply the object counts.",
           incorrect: [
             {
               title: "A HelmRelease on v2beta1",
@@ -21226,6 +23697,15 @@ var init_flux_api_version = __esm({
               title: "A GitRepository on v1beta2",
               files: {
                 "clusters/source.yaml": "apiVersion: source.toolkit.fluxcd.io/v1beta2\nkind: GitRepository\nmetadata:\n  name: lotus-lake\n  namespace: lotus-lake\nspec:\n  interval: 5m\n  url: https://github.com/matta-kelly/lotus-lake\n"
+              }
+            },
+            {
+              title: "Still served by the Flux the repo runs (a warning: the next upgrade breaks it)",
+              files: {
+                "clusters/home/flux-system/gotk-components.yaml": GOTK("v2.7.2"),
+                "clusters/home/flux-system/kustomization.yaml": "resources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n",
+                "clusters/home/flux-system/gotk-sync.yaml": SYNC,
+                "clusters/home/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1beta2\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
               }
             }
           ],
@@ -21239,18 +23719,25 @@ var init_flux_api_version = __esm({
         }
       },
       check(ctx) {
-        for (const resource of ctx.model.resources) {
-          const removed = removedApiVersion(resource.apiVersion);
+        const { model } = ctx;
+        for (const resource of model.resources) {
+          const removed = removedApiVersion(resource.apiVersion, resource.kind);
           if (removed) {
-            ctx.report({ resource, path: ["apiVersion"], messageId: "removed", data: { apiVersion: resource.apiVersion, kind: resource.kind, ...removed } });
+            const data = { apiVersion: resource.apiVersion, kind: resource.kind, removedIn: removed.removedIn, replacement: removed.replacement };
+            const found = verdict(model, resource, removed);
+            const messageId = !found ? "removed" : found.serving === "served" ? "stillServed" : "notServed";
+            ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
           for (const path20 of REFERENCE_PATHS) {
             const apiVersion = asString(resource.get([...path20, "apiVersion"]));
-            const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion);
+            const kind = asString(resource.get([...path20, "kind"]));
+            const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
-            const kind = asString(resource.get([...path20, "kind"])) ?? "object";
-            ctx.report({ resource, path: [...path20, "apiVersion"], messageId: "removedInReference", data: { apiVersion, kind, ...removedRef } });
+            const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
+            const found = verdict(model, resource, removedRef);
+            const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
+            ctx.report({ resource, path: [...path20, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -21876,8 +24363,8 @@ function convertNode(node, inJunctor = false) {
   if (isObject3(node.not)) out.not = convertNode(node.not, true);
   return out;
 }
-function crdSchema(version) {
-  const root = convertNode(version.openAPIV3Schema);
+function crdSchema(version2) {
+  const root = convertNode(version2.openAPIV3Schema);
   root.type = "object";
   root.properties = {
     ...root.properties,
@@ -21885,7 +24372,7 @@ function crdSchema(version) {
     kind: { type: "string" },
     metadata: { $ref: OBJECT_META_REF }
   };
-  if (root.additionalProperties === void 0 && version.openAPIV3Schema["x-kubernetes-preserve-unknown-fields"] !== true) {
+  if (root.additionalProperties === void 0 && version2.openAPIV3Schema["x-kubernetes-preserve-unknown-fields"] !== true) {
     root.additionalProperties = false;
   }
   return root;
@@ -21910,8 +24397,8 @@ function findSchemaDir(start = import_node_path4.default.dirname((0, import_node
   }
   throw new Error(`gitops-lint: schemas/ not found above ${start}`);
 }
-function apiVersionOf(group, version) {
-  return group ? `${group}/${version}` : version;
+function apiVersionOf(group, version2) {
+  return group ? `${group}/${version2}` : version2;
 }
 function readFamily(file) {
   let family = parsedFiles.get(file);
@@ -21986,9 +24473,9 @@ var init_registry = __esm({
       /** Registers the served versions of a CRD object; returns how many kinds it added. */
       addCrd(crd) {
         const versions = crdVersions(crd);
-        for (const version of versions) {
-          const key = `${apiVersionOf(version.group, version.version)}/${version.kind}`;
-          this.crds.set(key, version);
+        for (const version2 of versions) {
+          const key = `${apiVersionOf(version2.group, version2.version)}/${version2.kind}`;
+          this.crds.set(key, version2);
           this.resolved.delete(key);
         }
         return versions.length;
@@ -22595,19 +25082,19 @@ function evaluateExpression(text, start, lookup, inserted) {
   }
   return { text: fallback.text, end: fallback.end };
 }
-function emittedStyle(written) {
-  if (written.includes("\n")) return "block";
-  if (/[\u0000-\u0008\u000B-\u001F\u007F\uFEFF]/.test(written)) return void 0;
-  if (/^[ \t]|[ \t]$/.test(written)) return "quoted";
-  if (/^[#,[\]{}&*!|>'"%@`]/.test(written) || /^[-?:](?:[ \t]|$)/.test(written) || /^(?:---|\.\.\.)/.test(written)) return "quoted";
-  if (/:(?:[ \t]|$)|[ \t]#/.test(written)) return "quoted";
+function emittedStyle(written2) {
+  if (written2.includes("\n")) return "block";
+  if (/[\u0000-\u0008\u000B-\u001F\u007F\uFEFF]/.test(written2)) return void 0;
+  if (/^[ \t]|[ \t]$/.test(written2)) return "quoted";
+  if (/^[#,[\]{}&*!|>'"%@`]/.test(written2) || /^[-?:](?:[ \t]|$)/.test(written2) || /^(?:---|\.\.\.)/.test(written2)) return "quoted";
+  if (/:(?:[ \t]|$)|[ \t]#/.test(written2)) return "quoted";
   return "plain";
 }
 function reparse(text) {
   let agreed;
   let value;
-  for (const version of ["1.1", "1.2"]) {
-    const doc = (0, import_yaml3.parseDocument)(`v: ${text}`, { version });
+  for (const version2 of ["1.1", "1.2"]) {
+    const doc = (0, import_yaml4.parseDocument)(`v: ${text}`, { version: version2 });
     if (doc.errors.length > 0 || doc.warnings.length > 0) return void 0;
     const parsed = asRecord(doc.toJS());
     if (!parsed || Object.keys(parsed).length !== 1 || !("v" in parsed)) return void 0;
@@ -22618,12 +25105,12 @@ function reparse(text) {
   }
   return { value };
 }
-function substitutedValue(written, lookup) {
-  const evaluated = evaluateSubstitution(written, lookup);
-  const style = emittedStyle(written);
+function substitutedValue(written2, lookup) {
+  const evaluated = evaluateSubstitution(written2, lookup);
+  const style = emittedStyle(written2);
   if (!evaluated || !style) return void 0;
-  if (style === "plain") return evaluated.text === written ? { value: written } : reparse(evaluated.text);
-  if (style === "quoted" && [written, ...evaluated.inserted].some((part) => /['"\\]/.test(part))) return void 0;
+  if (style === "plain") return evaluated.text === written2 ? { value: written2 } : reparse(evaluated.text);
+  if (style === "quoted" && [written2, ...evaluated.inserted].some((part) => /['"\\]/.test(part))) return void 0;
   return { value: evaluated.text };
 }
 function sourceValue(candidates, name2) {
@@ -22632,8 +25119,8 @@ function sourceValue(candidates, name2) {
     if (!data.keysKnown) return UNKNOWN_VARIABLE;
     let here = "absent";
     if (data.keys.has(name2)) {
-      const written = data.kind === "ConfigMap" && data.origin === "manifest" && !data.encrypted ? asRecord(data.resource?.value.data)?.[name2] : void 0;
-      here = typeof written === "string" && !written.includes("$") ? written.replaceAll("\n", "") : UNKNOWN_VARIABLE;
+      const written2 = data.kind === "ConfigMap" && data.origin === "manifest" && !data.encrypted ? asRecord(data.resource?.value.data)?.[name2] : void 0;
+      here = typeof written2 === "string" && !written2.includes("$") ? written2.replaceAll("\n", "") : UNKNOWN_VARIABLE;
     }
     if (value !== null && value !== here) return UNKNOWN_VARIABLE;
     value = here;
@@ -22653,8 +25140,8 @@ function kustomizationSubstitution(kustomization, graph) {
   const cache4 = /* @__PURE__ */ new Map();
   const lookup = (name2) => {
     if (Object.prototype.hasOwnProperty.call(inline, name2)) {
-      const written = inline[name2];
-      return typeof written === "string" && !written.includes("$") ? written.replaceAll("\n", "") : UNKNOWN_VARIABLE;
+      const written2 = inline[name2];
+      return typeof written2 === "string" && !written2.includes("$") ? written2.replaceAll("\n", "") : UNKNOWN_VARIABLE;
     }
     for (let index = entries.length - 1; index >= 0; index--) {
       const source = sourceAt.get(index);
@@ -22691,7 +25178,7 @@ function replaceAt(value, path20, index, replacement) {
   return { ...record, [segment]: replaceAt(record[segment], path20, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
-  const written = (kustomizations2) => ({
+  const written2 = (kustomizations2) => ({
     value: resource.value,
     kustomizations: kustomizations2,
     substituted: false,
@@ -22705,13 +25192,13 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
   const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes("$$")));
   const dynamicKeys = nodes.filter((node) => node.key && withExpressions(node.text)).map((node) => node.path);
   if (kustomizations.length === 0) {
-    const copy = written([]);
+    const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
     for (const path20 of unknownPaths) copy.value = replaceAt(copy.value, path20, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
-  if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written(kustomizations)], applied: true };
+  if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
   const disabled = substitutionDisabled(resource);
   const byOutcome = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
@@ -22739,18 +25226,18 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
         };
       }
     } else if (!byOutcome.has(key)) {
-      copy = { ...written([]), changed: values.map((node) => node.path) };
+      copy = { ...written2([]), changed: values.map((node) => node.path) };
     }
     if (copy) byOutcome.set(key, copy);
     byOutcome.get(key).kustomizations.push(kustomization);
   }
   return { copies: [...byOutcome.values()], applied: true };
 }
-var import_yaml3, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
+var import_yaml4, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml4 = __toESM(require_dist(), 1);
     init_values();
     VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
     DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
@@ -23160,20 +25647,20 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add = (path20, raw, expects) => {
+  const add2 = (path20, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
     out.push({ path: path20, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
-  asArray(value.patches).forEach((patch, index) => add(["patches", index, "path"], asRecord(patch)?.path, "file"));
-  asArray(value.patchesJson6902).forEach((patch, index) => add(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
-  asArray(value.replacements).forEach((replacement, index) => add(["replacements", index, "path"], asRecord(replacement)?.path, "file"));
+  asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
+  asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
+  asArray(value.replacements).forEach((replacement, index) => add2(["replacements", index, "path"], asRecord(replacement)?.path, "file"));
   asArray(value.patchesStrategicMerge).forEach((patch, index) => {
-    if (typeof patch === "string" && !patch.includes("\n") && !/:\s/.test(patch)) add(["patchesStrategicMerge", index], patch, "file");
+    if (typeof patch === "string" && !patch.includes("\n") && !/:\s/.test(patch)) add2(["patchesStrategicMerge", index], patch, "file");
   });
-  for (const field of ["configurations", "crds"]) asArray(value[field]).forEach((entry, index) => add([field, index], entry, "file"));
+  for (const field of ["configurations", "crds"]) asArray(value[field]).forEach((entry, index) => add2([field, index], entry, "file"));
   for (const field of ["transformers", "generators", "validators"]) {
     asArray(value[field]).forEach((entry, index) => {
-      if (typeof entry === "string" && !entry.includes("\n")) add([field, index], entry, "fileOrDirectory");
+      if (typeof entry === "string" && !entry.includes("\n")) add2([field, index], entry, "fileOrDirectory");
     });
   }
   for (const field of ["configMapGenerator", "secretGenerator"]) {
@@ -23182,13 +25669,13 @@ function kustomizationFileReferences(node) {
       if (!generator) return;
       asArray(generator.files).forEach((entry, fileIndex) => {
         if (typeof entry !== "string") return;
-        add([field, index, "files", fileIndex], entry.includes("=") ? entry.slice(entry.indexOf("=") + 1) : entry, "fileOrDirectory");
+        add2([field, index, "files", fileIndex], entry.includes("=") ? entry.slice(entry.indexOf("=") + 1) : entry, "fileOrDirectory");
       });
-      asArray(generator.envs).forEach((entry, envIndex) => add([field, index, "envs", envIndex], entry, "file"));
-      add([field, index, "env"], generator.env, "file");
+      asArray(generator.envs).forEach((entry, envIndex) => add2([field, index, "envs", envIndex], entry, "file"));
+      add2([field, index, "env"], generator.env, "file");
     });
   }
-  add(["openapi", "path"], asString(asRecord(value.openapi)?.path), "file");
+  add2(["openapi", "path"], asString(asRecord(value.openapi)?.path), "file");
   return out;
 }
 var REMOTE2;
@@ -23304,12 +25791,70 @@ resources:
 function isUnder(file, dir) {
   return dir === "" || file.path.startsWith(`${dir}/`);
 }
+function isEmptyKustomization(file) {
+  if (file.text === void 0 || file.problems.length > 0 || file.documents.length > 1) return false;
+  const value = file.documents[0]?.value;
+  if (value === void 0 || value === null) return true;
+  const record = asRecord(value);
+  if (!record) return false;
+  return Object.entries(record).every(([key, entry]) => key === "apiVersion" || key === "kind" || entry === null || entry === "" || entry === false || entry === 0);
+}
+function hasSyncOutsideGit(model) {
+  return model.files.some(
+    (file) => model.resourcesIn(file).some(
+      (resource) => resource.kind === "FluxInstance" && asRecord(getIn(resource.value, ["spec", "sync"])) !== void 0 || resource.kind === "HelmRelease" && asRecord(getIn(resource.value, ["spec", "values", "instance", "sync"])) !== void 0
+    )
+  );
+}
+function definesItsSource(kustomization, inFile) {
+  const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));
+  const name2 = asString(ref?.name);
+  const kind = asString(ref?.kind);
+  if (name2 === void 0) return false;
+  return inFile.some((source) => source.group === SOURCE_GROUP && source.name === name2 && (kind === void 0 || source.kind === kind));
+}
+function reportEmptyKustomizations(model, kustomizations, report) {
+  const includers = /* @__PURE__ */ new Map();
+  const key = (root, dir) => `${root.dir}\0${dir}`;
+  for (const node of model.kustomize.nodes) {
+    for (const entry of node.entries) {
+      if (entry.kind === "directory" && entry.target !== void 0) push(includers, key(node.file.root, entry.target), node.file.path);
+    }
+  }
+  const generated2 = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const { link, path: path20 } = kustomization;
+    if (link.status !== "linked" || path20.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path20.status === "directory") push(generated2, key(link.root, path20.dir), kustomization);
+  }
+  for (const file of model.files) {
+    if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
+    const dir = dirOf(file.path);
+    if (kustomizationIn(model.rootFiles(file.root).filesIn.get(dir) ?? []) !== file) continue;
+    const parents = includers.get(key(file.root, dir)) ?? [];
+    if (parents.length > 0) {
+      report(file, `the build of ${parents.join(" and ")} (which includes this folder)`);
+      continue;
+    }
+    for (let above = dir; above !== ""; ) {
+      above = dirOf(above);
+      const scanning = (generated2.get(key(file.root, above)) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
+      if (scanning.length > 0) {
+        report(file, `the build of Kustomization ${scanning.map((k) => qualified(k.resource.appliedNamespace, k.resource.name)).join(" and ")} (which scans this folder)`);
+        break;
+      }
+      if (kustomizationIn(model.rootFiles(file.root).filesIn.get(above) ?? []) !== void 0) break;
+    }
+  }
+}
 var FLUX4, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
 var init_kustomize_unreferenced_manifest = __esm({
   "rules/kustomize-unreferenced-manifest.ts"() {
     "use strict";
     init_collections();
+    init_values();
     init_describe();
+    init_kinds();
     init_kustomize_files();
     init_rule();
     init_source_file();
@@ -23346,11 +25891,13 @@ spec:
         defaultLevel: "warning",
         recommended: true,
         messages: {
-          notListed: "File {{file}} is not listed in the kustomization.yaml next to it (or any other), so {{objects}} is never applied, however it is reviewed. Add it to resources there, or delete it.",
-          notApplied: "File {{file}} is under the path {{path}} of Kustomization {{kustomization}}, but its build does not include it, so {{objects}} is never applied. List it in a kustomization.yaml of that build, or move it out of {{path}}."
+          notListed: "This file is never applied: the {{kustomizationFile}} next to it does not list it, nor does any other kustomization, so {{objects}} never reaches the cluster. Add it to resources there, or delete it.",
+          notApplied: "This file is never applied: it is under the path {{path}} of Kustomization {{kustomization}}, but that build does not include it, so {{objects}} never reaches the cluster. List it in a kustomization.yaml of that build, or move it out of {{path}}.",
+          neverApplied: "This file is never applied: no Flux Kustomization's build includes it, so {{objects}} is never created and nothing it would deploy reaches the cluster. List it in a kustomization.yaml that a Flux Kustomization builds, or delete it.",
+          emptyKustomization: 'This kustomization file is empty, and kustomize refuses it ("kustomization.yaml is empty"): {{includer}} fails and applies nothing. Add resources to it, or remove it and the entry that includes its folder.'
         },
         docs: {
-          rationale: "kustomize applies only what a `kustomization.yaml` lists, and a Flux Kustomization applies only its build. A manifest added next to a `kustomization.yaml` without being listed there looks deployed in review but never reaches the cluster \u2014 a forgotten NetworkPolicy or ResourceQuota fails open. The rule looks at files with Kubernetes objects in folders that have a kustomization file, and at files under the path of a Flux Kustomization (in a linked repository) that its build does not include, leaving out files the source ignores. Files named as patches, generator inputs or other kustomize inputs are not manifests and are not reported. Plain folders without a kustomization file are not checked, so loose example files stay quiet.",
+          rationale: 'kustomize applies only what a `kustomization.yaml` lists, and a Flux Kustomization applies only its build. A manifest added next to a `kustomization.yaml` without being listed there looks deployed in review but never reaches the cluster \u2014 a forgotten NetworkPolicy or ResourceQuota fails open. The rule looks at files with Kubernetes objects in folders that have a kustomization file, and at files under the path of a Flux Kustomization (in a linked repository) that its build does not include, leaving out files the source ignores. Files named as patches, generator inputs or other kustomize inputs are not manifests and are not reported. Plain folders without a kustomization file are not checked, so loose example files stay quiet.\n\nA file holding a Flux `Kustomization` (a `ks.yaml`) that no Flux Kustomization applies is reported too, once the repository has an entry point (a linked Flux Kustomization applies some of its files): nothing creates it, so the whole app it deploys is missing. A file that also defines the source its Kustomization uses is an entry point applied by hand or by `flux bootstrap`, and is not reported; nor is anything when a FluxInstance (or the flux-instance chart) syncs from outside git.\n\nAn empty kustomization file (nothing but `apiVersion` and `kind`) is refused by kustomize with "kustomization.yaml is empty", which fails the build that includes its folder. Flux accepts an empty one at the path of a Flux Kustomization (it adds build metadata to the root kustomization), so only nested ones are reported.',
           incorrect: [
             {
               title: "A NetworkPolicy next to a kustomization.yaml that does not list it",
@@ -23367,6 +25914,23 @@ spec:
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "cluster/namespaces/policies/network-policy.yaml": POLICY
+              }
+            },
+            {
+              title: "A Flux Kustomization (ks.yaml) that no build applies",
+              files: {
+                "clusters/flux-system.yaml": FLUX4,
+                "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n",
+                "cluster/namespaces/namespace.yaml": NAMESPACE,
+                "apps/dagster/ks.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dagster\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/dagster/app\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
+              }
+            },
+            {
+              title: "An empty kustomization.yaml in a folder the build includes",
+              files: {
+                "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n  - policies\n",
+                "cluster/namespaces/namespace.yaml": NAMESPACE,
+                "cluster/namespaces/policies/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
               }
             }
           ],
@@ -23394,14 +25958,17 @@ spec:
         const { model } = ctx;
         const graph = model.flux;
         const included = /* @__PURE__ */ new Set();
+        const inputs = /* @__PURE__ */ new Set();
         const inputDirs = [];
         for (const node of model.kustomize.nodes) {
           for (const file of node.files) included.add(file);
           for (const reference of kustomizationFileReferences(node)) {
             if (reference.target === void 0) continue;
             const file = model.fileAt(node.file.root, reference.target);
-            if (file) included.add(file);
-            else inputDirs.push({ root: node.file.root, dir: reference.target });
+            if (file) {
+              included.add(file);
+              inputs.add(file);
+            } else inputDirs.push({ root: node.file.root, dir: reference.target });
           }
         }
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
@@ -23421,22 +25988,45 @@ spec:
             if (found || dir === "") return found;
           }
         };
-        const hasKustomization = (file) => kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []) !== void 0;
+        const entered = /* @__PURE__ */ new Set();
+        for (const kustomization of graph.kustomizations) for (const file of kustomization.files) entered.add(file.root);
+        const syncOutsideGit = hasSyncOutsideGit(model);
+        let skippedNote = false;
+        const neverApplied = (file) => {
+          if (!entered.has(file.root) || graph.appliedByFile(file).length > 0) return false;
+          const resources = model.resourcesIn(file);
+          const kustomizations = resources.filter((resource) => resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
+          if (kustomizations.length === 0) return false;
+          if (kustomizations.some((resource) => definesItsSource(resource, resources))) return false;
+          if (syncOutsideGit) {
+            if (!skippedNote) model.note({ message: "Flux Kustomization files that no build applies were not reported: a FluxInstance syncs this cluster from outside git, so its entry point is not known." });
+            skippedNote = true;
+            return false;
+          }
+          return true;
+        };
         for (const file of model.files) {
           const resources = model.resourcesIn(file);
           const [first] = resources;
           if (!first) continue;
-          if (included.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir))) continue;
           const objects = resources.length === 1 ? describeObject(first) : `${describeObject(first)} and ${resources.length - 1} more`;
-          if (hasKustomization(file)) {
-            ctx.report({ file, messageId: "notListed", data: { file: file.path, objects } });
-            continue;
+          const isInput = inputs.has(file) || inputDirs.some(({ root, dir }) => root === file.root && isUnder(file, dir));
+          if (isInput) continue;
+          if (!included.has(file)) {
+            const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
+            if (kustomizationFile) {
+              ctx.report({ file, messageId: "notListed", data: { file: file.path, objects, kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf("/") + 1) } });
+              continue;
+            }
+            const under = fluxPathOf(file);
+            if (under) {
+              ctx.report({ file, messageId: "notApplied", data: { file: file.path, objects, path: under.path.written ?? "./", kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
+              continue;
+            }
           }
-          const under = fluxPathOf(file);
-          if (under) {
-            ctx.report({ file, messageId: "notApplied", data: { file: file.path, objects, path: under.path.written ?? "./", kustomization: qualified(under.resource.appliedNamespace, under.resource.name) } });
-          }
+          if (neverApplied(file)) ctx.report({ file, messageId: "neverApplied", data: { file: file.path, objects } });
         }
+        reportEmptyKustomizations(ctx.model, graph.kustomizations, (file, includer) => ctx.report({ file, messageId: "emptyKustomization", data: { file: file.path, includer } }));
       }
     });
   }
@@ -24094,69 +26684,6 @@ spec:
   }
 });
 
-// src/yaml/position.ts
-function locate2(doc, path20) {
-  let node = doc.contents;
-  let pair;
-  for (let i2 = 0; i2 < path20.length; i2++) {
-    const segment = path20[i2];
-    if ((0, import_yaml4.isMap)(node)) {
-      const found = node.items.find((item) => (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment));
-      if (!found) return { node, pair, exact: false };
-      pair = found;
-      node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
-    } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
-      const item = node.items[segment];
-      if (item === void 0) return { node, pair, exact: false };
-      node = item;
-      pair = void 0;
-    } else {
-      return { node, pair, exact: false };
-    }
-  }
-  return { node, pair, exact: true };
-}
-function offsetsOfPath(doc, text, path20, key = false) {
-  const { node, pair, exact } = locate2(doc, path20);
-  if (exact && key && pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) {
-    return [pair.key.range[0], pair.key.range[1]];
-  }
-  if (node === null) {
-    if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
-    return firstLineOf(text, 0);
-  }
-  if (!(0, import_yaml4.isCollection)(node)) {
-    const range = node.range;
-    if (range) return trimEnd(text, range[0], range[1]);
-  }
-  if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
-  const start = node.range?.[0] ?? 0;
-  return firstLineOf(text, start, node.range?.[1]);
-}
-function firstLineOf(text, start, limit = text.length) {
-  let end = text.indexOf("\n", start);
-  if (end === -1 || end > limit) end = limit;
-  return trimEnd(text, start, end);
-}
-function trimEnd(text, start, end) {
-  let stop = Math.min(end, text.length);
-  while (stop > start && /\s/.test(text[stop - 1] ?? "")) stop--;
-  return [start, stop];
-}
-function regionOf(lineCounter, offsets) {
-  const start = lineCounter.linePos(offsets[0]);
-  const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
-  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
-}
-var import_yaml4;
-var init_position = __esm({
-  "src/yaml/position.ts"() {
-    "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
-  }
-});
-
 // src/engine/report.ts
 function interpolate(template, data = {}) {
   return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
@@ -24183,7 +26710,15 @@ function offsetsOf(report, file) {
     const doc = file.documents[report.docIndex]?.doc;
     if (doc) return offsetsOfPath(doc, text, report.path ?? [], report.key ?? false);
   }
-  return firstLineOf(text, 0);
+  return fileLevelOffsets(text);
+}
+function fileLevelOffsets(text) {
+  const [start, end] = firstLineOf(text, 0);
+  const line = text.slice(start, end);
+  const comment = /^(\s*)#\S*/.exec(line);
+  if (!comment) return [start, end];
+  const indent = comment[1]?.length ?? 0;
+  return [start + indent, start + comment[0].length];
 }
 function toFinding(rule, report, level) {
   const file = reportTarget(report).file;
@@ -24397,10 +26932,10 @@ var init_schema_valid = __esm({
         let unknownFields = 0;
         const byDocument = /* @__PURE__ */ new Map();
         for (const resource of ctx.model.resources) {
-          const written = resource.applied?.written ?? resource;
-          const members = byDocument.get(written);
+          const written2 = resource.applied?.written ?? resource;
+          const members = byDocument.get(written2);
           if (members) members.push(resource);
-          else byDocument.set(written, [resource]);
+          else byDocument.set(written2, [resource]);
         }
         for (const members of byDocument.values()) {
           const resource = members[0];
@@ -24778,8 +27313,8 @@ function recipientKey(r) {
 function describeRecipient(r) {
   return `${r.type} ${r.id}`;
 }
-function normaliseRecipient(type2, written) {
-  const text = written.trim();
+function normaliseRecipient(type2, written2) {
+  const text = written2.trim();
   if (text === "") return void 0;
   switch (type2) {
     case "pgp":
@@ -24877,7 +27412,7 @@ function readSopsConfig(doc) {
   if (!doc) return { rules: [], issues: [] };
   let config = cache2.get(doc);
   if (!config) {
-    config = parse(new Nodes(doc));
+    config = parse2(new Nodes(doc));
     cache2.set(doc, config);
   }
   return config;
@@ -24887,7 +27422,7 @@ function isMergeKey(pair) {
   if (!(0, import_yaml6.isScalar)(key) || key.type !== void 0 && key.type !== import_yaml6.Scalar.PLAIN) return false;
   return key.value === "<<" || typeof key.value === "symbol" && key.value.description === "<<";
 }
-function parse(nodes) {
+function parse2(nodes) {
   const config = { rules: [], issues: [] };
   const root = nodes.root;
   if (root == null || (0, import_yaml6.isScalar)(root) && root.value == null) return config;
@@ -25436,9 +27971,9 @@ function rawComments(text) {
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
-  const unique = comments.filter((c, i2) => i2 === 0 || comments[i2 - 1]?.offset !== c.offset);
-  memo = { text, comments: unique };
-  return unique;
+  const unique2 = comments.filter((c, i2) => i2 === 0 || comments[i2 - 1]?.offset !== c.offset);
+  memo = { text, comments: unique2 };
+  return unique2;
 }
 function collect(node, text, out) {
   const stack = [node];
@@ -25726,8 +28261,8 @@ function readCleanMetadata(sops) {
   if (typeof mac !== "string" || !parseEncryptedValue(mac, "mac").ok) return void 0;
   const lastModified = own(sops, "lastmodified");
   if (typeof lastModified !== "string" || !RFC3339.test(lastModified)) return void 0;
-  const version = own(sops, "version");
-  if (typeof version !== "string" || !VERSION.test(version)) return void 0;
+  const version2 = own(sops, "version");
+  if (typeof version2 !== "string" || !VERSION.test(version2)) return void 0;
   if (own(sops, "shamir_threshold") != null) return void 0;
   const recipients = [];
   const groups = own(sops, "key_groups");
@@ -25743,7 +28278,7 @@ function readCleanMetadata(sops) {
   if (recipients.length === 0) return void 0;
   const selection = readCleanSelection(sops);
   if (!selection) return void 0;
-  return { mac, lastModified, version, recipients, keyGroupCount, selection, issues: [] };
+  return { mac, lastModified, version: version2, recipients, keyGroupCount, selection, issues: [] };
 }
 function readCleanKeyLists(group, base, recipients) {
   for (const type2 of RECIPIENT_TYPES) {
@@ -25875,8 +28410,8 @@ function keyEntryId(type2, field) {
   };
   const missing = [...ID_FIELDS[type2], "enc"].find((name2) => text(name2) === void 0);
   if (missing !== void 0) return { ok: false, missing };
-  const written = type2 === "azure_kv" ? azureKey(text("vault_url"), text("name")) : type2 === "hc_vault" ? vaultUri(text("vault_address"), text("engine_path"), text("key_name")) : text(ID_FIELDS[type2][0]);
-  return { ok: true, id: normaliseRecipient(type2, written) };
+  const written2 = type2 === "azure_kv" ? azureKey(text("vault_url"), text("name")) : type2 === "hc_vault" ? vaultUri(text("vault_address"), text("engine_path"), text("key_name")) : text(ID_FIELDS[type2][0]);
+  return { ok: true, id: normaliseRecipient(type2, written2) };
 }
 function readSelection2(node, issues) {
   const present = node.items.filter((pair2) => {
@@ -32458,7 +34993,7 @@ var require_expand = __commonJS({
 });
 
 // node_modules/braces/lib/constants.js
-var require_constants = __commonJS({
+var require_constants2 = __commonJS({
   "node_modules/braces/lib/constants.js"(exports2, module2) {
     "use strict";
     module2.exports = {
@@ -32559,7 +35094,7 @@ var require_constants = __commonJS({
 });
 
 // node_modules/braces/lib/parse.js
-var require_parse = __commonJS({
+var require_parse2 = __commonJS({
   "node_modules/braces/lib/parse.js"(exports2, module2) {
     "use strict";
     var stringify2 = require_stringify2();
@@ -32591,8 +35126,8 @@ var require_parse = __commonJS({
       /* ' */
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants();
-    var parse2 = (input, options = {}) => {
+    } = require_constants2();
+    var parse3 = (input, options = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -32792,7 +35327,7 @@ var require_parse = __commonJS({
       push2({ type: "eos" });
       return ast;
     };
-    module2.exports = parse2;
+    module2.exports = parse3;
   }
 });
 
@@ -32803,7 +35338,7 @@ var require_braces = __commonJS({
     var stringify2 = require_stringify2();
     var compile = require_compile();
     var expand = require_expand();
-    var parse2 = require_parse();
+    var parse3 = require_parse2();
     var braces = (input, options = {}) => {
       let output = [];
       if (Array.isArray(input)) {
@@ -32823,7 +35358,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse2(input, options);
+    braces.parse = (input, options = {}) => parse3(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
         return stringify2(braces.parse(input, options), options);
@@ -32860,7 +35395,7 @@ var require_braces = __commonJS({
 });
 
 // node_modules/picomatch/lib/constants.js
-var require_constants2 = __commonJS({
+var require_constants3 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
     var path20 = require("path");
@@ -33071,7 +35606,7 @@ var require_utils2 = __commonJS({
       REGEX_REMOVE_BACKSLASH,
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants2();
+    } = require_constants3();
     exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     exports2.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
     exports2.isRegexChar = (str2) => str2.length === 1 && exports2.hasRegexChars(str2);
@@ -33157,7 +35692,7 @@ var require_scan = __commonJS({
       /* ) */
       CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2
       /* ] */
-    } = require_constants2();
+    } = require_constants3();
     var isPathSeparator = (code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
@@ -33452,10 +35987,10 @@ var require_scan = __commonJS({
 });
 
 // node_modules/picomatch/lib/parse.js
-var require_parse2 = __commonJS({
+var require_parse3 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants = require_constants2();
+    var constants = require_constants3();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -33687,7 +36222,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input, options) => {
+    var parse3 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -33858,7 +36393,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -34383,7 +36918,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input, options) => {
+    parse3.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -34449,7 +36984,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse2;
+    module2.exports = parse3;
   }
 });
 
@@ -34459,9 +36994,9 @@ var require_picomatch = __commonJS({
     "use strict";
     var path20 = require("path");
     var scan = require_scan();
-    var parse2 = require_parse2();
+    var parse3 = require_parse3();
     var utils = require_utils2();
-    var constants = require_constants2();
+    var constants = require_constants3();
     var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -34547,7 +37082,7 @@ var require_picomatch = __commonJS({
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse3(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -34573,10 +37108,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
+        parsed.output = parse3.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input, options);
+        parsed = parse3(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -35414,7 +37949,7 @@ var require_run_parallel = __commonJS({
 });
 
 // node_modules/@nodelib/fs.scandir/out/constants.js
-var require_constants3 = __commonJS({
+var require_constants4 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/constants.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -35493,7 +38028,7 @@ var require_async2 = __commonJS({
     exports2.readdir = exports2.readdirWithFileTypes = exports2.read = void 0;
     var fsStat = require_out();
     var rpl = require_run_parallel();
-    var constants_1 = require_constants3();
+    var constants_1 = require_constants4();
     var utils = require_utils4();
     var common2 = require_common();
     function read(directory, settings, callback) {
@@ -35602,7 +38137,7 @@ var require_sync2 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.readdir = exports2.readdirWithFileTypes = exports2.read = void 0;
     var fsStat = require_out();
-    var constants_1 = require_constants3();
+    var constants_1 = require_constants4();
     var utils = require_utils4();
     var common2 = require_common();
     function read(directory, settings) {
@@ -39245,7 +41780,20 @@ var init_redact = __esm({
 });
 
 // src/engine/redact.ts
-function redactedText(file, model) {
+function maskedOffset(redaction, offset, side) {
+  let shift = 0;
+  for (const span of redaction.spans) {
+    if (offset <= span.start) break;
+    if (offset < span.end) return side === "start" ? span.maskedStart : firstLineEnd(redaction.text, span);
+    shift = span.maskedEnd - span.end;
+  }
+  return offset + shift;
+}
+function firstLineEnd(text, span) {
+  const newline = text.indexOf("\n", span.maskedStart);
+  return newline === -1 || newline > span.maskedEnd ? span.maskedEnd : newline;
+}
+function redact(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
   const ranges = sopsSecretRanges(file, model);
@@ -39279,17 +41827,21 @@ function redactedText(file, model) {
       }
     });
   }
-  if (ranges.length === 0) return text;
+  if (ranges.length === 0) return { text, spans: [] };
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = "";
   let cursor = 0;
+  const spans = [];
   for (const [start, end] of ranges) {
     if (end <= cursor) continue;
     const from = Math.max(start, cursor);
-    out += text.slice(cursor, from) + maskKeepingLines(text.slice(from, end));
+    out += text.slice(cursor, from);
+    const maskedStart = out.length;
+    out += maskKeepingLines(text.slice(from, end));
+    spans.push({ start: from, end, maskedStart, maskedEnd: out.length });
     cursor = end;
   }
-  return out + text.slice(cursor);
+  return { text: out + text.slice(cursor), spans };
 }
 function collectScalars(node, ranges) {
   if (node === null) return;
@@ -39312,9 +41864,9 @@ function collectBlockLines(text, node, ranges) {
     let lineEnd = text.indexOf("\n", lineStart);
     if (lineEnd === -1 || lineEnd > end) lineEnd = end;
     const line = text.slice(lineStart, lineEnd);
-    const comment = /^\s*#/.exec(line);
-    const separator = /:(\s|$)/.exec(line);
-    const from = comment ? comment[0].length : separator ? separator.index + 1 : -1;
+    const comment = /^\s*#\s*/.exec(line);
+    const separator = /:(?:\s+|$)/.exec(line);
+    const from = comment ? comment[0].length : separator ? separator.index + separator[0].length : -1;
     if (from !== -1 && lineStart + from < lineEnd) ranges.push([lineStart + from, lineEnd]);
     lineStart = lineEnd + 1;
   }
@@ -39390,9 +41942,9 @@ async function lint(options) {
       model,
       report(report) {
         const file = reportTarget(report).file;
-        const level = levelFor(file.root);
-        if (level === "off" || !file.reported) return;
-        const finding = toFinding(rule, report, level);
+        const configured = levelFor(file.root);
+        if (configured === "off" || !file.reported) return;
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build = "resource" in report ? buildName(report.resource) : void 0;
         const earlier = seen.get(key);
@@ -39426,7 +41978,7 @@ async function lint(options) {
     notes,
     errors,
     timings,
-    sourceLines: sourceLinesOf(files, model)
+    ...sourceViews(files, model)
   };
 }
 function buildName(resource) {
@@ -39478,20 +42030,50 @@ function applySuppressions(findings, files) {
     if (list && file.text !== void 0) applyDirectives(list, parseDirectives(file.text));
   }
 }
-function sourceLinesOf(files, model) {
+function sourceViews(files, model) {
   const byPath = new Map(files.map((file) => [import_node_path14.default.join(file.root.dir, file.path), file]));
   const cache4 = /* @__PURE__ */ new Map();
-  return (root, file, startLine, endLine) => {
+  const view = (root, file) => {
     const key = import_node_path14.default.join(root, file);
     if (!cache4.has(key)) {
       const source = byPath.get(key);
-      cache4.set(key, source ? redactedText(source, model)?.split(/\r?\n/) : void 0);
+      const redaction = source ? redact(source, model) : void 0;
+      if (!source || !redaction) cache4.set(key, void 0);
+      else {
+        const lineStarts = [0];
+        for (let i2 = redaction.text.indexOf("\n"); i2 !== -1; i2 = redaction.text.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
+        cache4.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
+      }
     }
-    const lines = cache4.get(key);
-    return lines?.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
+    return cache4.get(key);
+  };
+  return {
+    sourceLines(root, file, startLine, endLine) {
+      return view(root, file)?.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
+    },
+    frameRegion(root, file, region) {
+      const found = view(root, file);
+      if (!found || found.redaction.spans.length === 0) return region;
+      const originalStarts = found.file.lineCounter.lineStarts;
+      const at = (line, column, side) => {
+        const lineStart = originalStarts[line - 1];
+        if (lineStart === void 0) return { line, column };
+        const masked2 = maskedOffset(found.redaction, lineStart + column - 1, side);
+        let maskedLine = Math.min(line - 1, found.lineStarts.length - 1);
+        while (maskedLine > 0 && (found.lineStarts[maskedLine] ?? 0) > masked2) maskedLine--;
+        while (maskedLine + 1 < found.lineStarts.length && (found.lineStarts[maskedLine + 1] ?? Infinity) <= masked2) maskedLine++;
+        return { line: maskedLine + 1, column: masked2 - (found.lineStarts[maskedLine] ?? 0) + 1 };
+      };
+      const start = at(region.startLine, region.startColumn, "start");
+      const end = at(region.endLine, region.endColumn, "end");
+      return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+    }
   };
 }
-var import_promises6, import_node_path14;
+function capLevel(level, cap) {
+  return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
+}
+var import_promises6, import_node_path14, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
@@ -39506,6 +42088,7 @@ var init_lint = __esm({
     init_model();
     init_redact2();
     init_report();
+    SEVERITY = { note: 0, warning: 1, error: 2 };
   }
 });
 
@@ -39520,6 +42103,30 @@ var init_index = __esm({
     init_lint();
     init_rule();
     init_load();
+  }
+});
+
+// src/formatters/ansi.ts
+function palette(enabled) {
+  const entries = Object.entries(codes).map(([name2, [open, close]]) => {
+    const style = enabled ? (text) => text === "" ? text : `\x1B[${open}m${text}\x1B[${close}m` : (text) => text;
+    return [name2, style];
+  });
+  return Object.fromEntries(entries);
+}
+var codes;
+var init_ansi = __esm({
+  "src/formatters/ansi.ts"() {
+    "use strict";
+    codes = {
+      red: [31, 39],
+      yellow: [33, 39],
+      blue: [34, 39],
+      green: [32, 39],
+      dim: [2, 22],
+      bold: [1, 22],
+      underline: [4, 24]
+    };
   }
 });
 
@@ -40100,30 +42707,6 @@ var init_sarif = __esm({
   }
 });
 
-// src/formatters/ansi.ts
-function palette(enabled) {
-  const entries = Object.entries(codes).map(([name2, [open, close]]) => {
-    const style = enabled ? (text) => text === "" ? text : `\x1B[${open}m${text}\x1B[${close}m` : (text) => text;
-    return [name2, style];
-  });
-  return Object.fromEntries(entries);
-}
-var codes;
-var init_ansi = __esm({
-  "src/formatters/ansi.ts"() {
-    "use strict";
-    codes = {
-      red: [31, 39],
-      yellow: [33, 39],
-      blue: [34, 39],
-      green: [32, 39],
-      dim: [2, 22],
-      bold: [1, 22],
-      underline: [4, 24]
-    };
-  }
-});
-
 // src/formatters/stylish.ts
 function levelStyle(level, colors) {
   return level === "error" ? colors.red : level === "warning" ? colors.yellow : colors.blue;
@@ -40150,17 +42733,26 @@ function renderFinding(finding, widths, result, colors) {
   const { from, to } = frameLines(loc);
   const lines = result.sourceLines(loc.root, loc.file, from, to);
   if (lines === void 0 || lines.length === 0) return head;
-  const frame = codeFrame({ region: loc, lines, firstLine: from, mark: style, colors });
+  const region = result.frameRegion?.(loc.root, loc.file, loc) ?? loc;
+  const frame = codeFrame({ region, lines, firstLine: from, mark: style, colors });
   return [...head, ...frame.map((line) => `    ${line}`)];
 }
-function summary(active2, suppressed, colors) {
+function summaryLine(result, colors) {
+  const active2 = result.findings.filter((f) => !isSuppressed(f));
+  const runErrors = result.errors.length > 0 ? `, ${plural2(result.errors.length, "run error")}` : "";
+  if (active2.length === 0) {
+    const line = `0 problems${runErrors} (${plural2(result.fileCount, "file")})`;
+    return runErrors === "" ? colors.green(`\u2714 ${line}`) : colors.bold(colors.red(`\u2716 ${line}`));
+  }
   const count = (level) => active2.filter((f) => f.level === level).length;
+  const [errors, warnings, notes] = [count("error"), count("warning"), count("note")];
+  const style = errors > 0 || runErrors !== "" ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
+  const counts = [plural2(errors, "error"), plural2(warnings, "warning"), ...notes > 0 ? [plural2(notes, "note")] : []].join(", ");
+  return colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})${runErrors}`));
+}
+function summary(result, suppressed, colors) {
   const hidden = suppressed > 0 ? [colors.dim(`${plural2(suppressed, "suppressed finding")} not shown.`)] : [];
-  if (active2.length === 0) return hidden.length > 0 ? [colors.green("\u2714 No problems"), ...hidden] : [];
-  const errors = count("error");
-  const style = errors > 0 ? colors.red : count("warning") > 0 ? colors.yellow : colors.blue;
-  const counts = `${plural2(errors, "error")}, ${plural2(count("warning"), "warning")}, ${plural2(count("note"), "note")}`;
-  return [colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})`)), ...hidden];
+  return [summaryLine(result, colors), ...hidden];
 }
 function runMessages(result, { cwd }, colors) {
   const out = [];
@@ -40205,10 +42797,10 @@ var init_stylish = __esm({
         });
         out.push("");
       }
-      out.push(...summary(active2, result.findings.length - active2.length, colors));
+      out.push(...summary(result, result.findings.length - active2.length, colors));
       out.push(...runMessages(result, ctx, colors));
       while (out[0] === "") out.shift();
-      return out.length === 0 ? "" : `${out.join("\n")}
+      return `${out.join("\n")}
 `;
     };
   }
@@ -40326,7 +42918,7 @@ Options:
   -c, --config FILE         Use this config for every root instead of each root's
                             .gitops-lint.yaml.
       --max-warnings N      Exit 1 when there are more than N warnings.
-      --quiet               Report errors only.
+      --quiet               Report errors only (the reason for a failing exit is still shown).
       --staged              Lint the staged content (git index) of the repository in the
                             current directory; PATHs restrict reporting to those files.
       --root DIR            With --staged: another repository to resolve references in.
@@ -40349,9 +42941,11 @@ function exitCodeOf(result, maxWarnings) {
   if (result.errors.length > 0) return 2;
   const findings = active(result);
   if (findings.some((finding) => finding.level === "error")) return 1;
-  const warnings = findings.filter((finding) => finding.level === "warning").length;
-  if (maxWarnings !== void 0 && warnings > maxWarnings) return 1;
+  if (maxWarnings !== void 0 && warningCount(result) > maxWarnings) return 1;
   return 0;
+}
+function warningCount(result) {
+  return active(result).filter((finding) => finding.level === "warning").length;
 }
 function onlyErrors(result) {
   return { ...result, findings: result.findings.filter((finding) => finding.level === "error") };
@@ -42524,7 +45118,7 @@ var require_connection = __commonJS({
       let sequenceNumber = 0;
       let notificationSequenceNumber = 0;
       let unknownResponseSequenceNumber = 0;
-      const version = "2.0";
+      const version2 = "2.0";
       const maxParallelism = options?.maxParallelism ?? -1;
       let inFlight = 0;
       let starRequestHandler = void 0;
@@ -42695,7 +45289,7 @@ var require_connection = __commonJS({
         }
         function reply(resultOrError, method, startTime2) {
           const message = {
-            jsonrpc: version,
+            jsonrpc: version2,
             id: requestMessage.id
           };
           if (resultOrError instanceof messages_1.ResponseError) {
@@ -42708,7 +45302,7 @@ var require_connection = __commonJS({
         }
         function replyError(error, method, startTime2) {
           const message = {
-            jsonrpc: version,
+            jsonrpc: version2,
             id: requestMessage.id,
             error: error.toJson()
           };
@@ -43141,7 +45735,7 @@ ${JSON.stringify(message, null, 4)}`);
             messageParams = computeMessageParams(type2, params);
           }
           const notificationMessage = {
-            jsonrpc: version,
+            jsonrpc: version2,
             method,
             params: messageParams
           };
@@ -43260,7 +45854,7 @@ ${JSON.stringify(message, null, 4)}`);
             }
           }
           const requestMessage = {
-            jsonrpc: version,
+            jsonrpc: version2,
             id,
             method,
             params: messageParams
@@ -44400,8 +46994,8 @@ var init_main = __esm({
       TextDocumentIdentifier2.is = is;
     })(TextDocumentIdentifier || (TextDocumentIdentifier = {}));
     (function(VersionedTextDocumentIdentifier2) {
-      function create(uri, version) {
-        return { uri, version };
+      function create(uri, version2) {
+        return { uri, version: version2 };
       }
       VersionedTextDocumentIdentifier2.create = create;
       function is(value) {
@@ -44411,8 +47005,8 @@ var init_main = __esm({
       VersionedTextDocumentIdentifier2.is = is;
     })(VersionedTextDocumentIdentifier || (VersionedTextDocumentIdentifier = {}));
     (function(OptionalVersionedTextDocumentIdentifier2) {
-      function create(uri, version) {
-        return { uri, version };
+      function create(uri, version2) {
+        return { uri, version: version2 };
       }
       OptionalVersionedTextDocumentIdentifier2.create = create;
       function is(value) {
@@ -44486,8 +47080,8 @@ var init_main = __esm({
       LanguageKind2.YAML = "yaml";
     })(LanguageKind || (LanguageKind = {}));
     (function(TextDocumentItem2) {
-      function create(uri, languageId, version, text) {
-        return { uri, languageId, version, text };
+      function create(uri, languageId, version2, text) {
+        return { uri, languageId, version: version2, text };
       }
       TextDocumentItem2.create = create;
       function is(value) {
@@ -44995,8 +47589,8 @@ var init_main = __esm({
     })(WorkspaceFolder || (WorkspaceFolder = {}));
     EOL = ["\n", "\r\n", "\r"];
     (function(TextDocument3) {
-      function create(uri, languageId, version, content) {
-        return new FullTextDocument(uri, languageId, version, content);
+      function create(uri, languageId, version2, content) {
+        return new FullTextDocument(uri, languageId, version2, content);
       }
       TextDocument3.create = create;
       function is(value) {
@@ -45058,10 +47652,10 @@ var init_main = __esm({
       }
     })(TextDocument || (TextDocument = {}));
     FullTextDocument = class {
-      constructor(uri, languageId, version, content) {
+      constructor(uri, languageId, version2, content) {
         this._uri = uri;
         this._languageId = languageId;
-        this._version = version;
+        this._version = version2;
         this._content = content;
         this._lineOffsets = void 0;
       }
@@ -45082,9 +47676,9 @@ var init_main = __esm({
         }
         return this._content;
       }
-      update(event, version) {
+      update(event, version2) {
         this._content = event.text;
-        this._version = version;
+        this._version = version2;
         this._lineOffsets = void 0;
       }
       getLineOffsets() {
@@ -46044,8 +48638,8 @@ var require_protocol_notebook = __commonJS({
     })(NotebookCell || (exports2.NotebookCell = NotebookCell = {}));
     var NotebookDocument;
     (function(NotebookDocument2) {
-      function create(uri, notebookType, version, cells) {
-        return { uri, notebookType, version, cells };
+      function create(uri, notebookType, version2, cells) {
+        return { uri, notebookType, version: version2, cells };
       }
       NotebookDocument2.create = create;
       function is(value) {
@@ -46941,7 +49535,7 @@ var require_uuid = __commonJS({
     exports2.empty = void 0;
     exports2.v4 = v4;
     exports2.isUUID = isUUID;
-    exports2.parse = parse2;
+    exports2.parse = parse3;
     exports2.generateUuid = generateUuid;
     var ValueUUID = class {
       _value;
@@ -47013,7 +49607,7 @@ var require_uuid = __commonJS({
     function isUUID(value) {
       return _UUIDPattern.test(value);
     }
-    function parse2(value) {
+    function parse3(value) {
       if (!isUUID(value)) {
         throw new Error("invalid uuid");
       }
@@ -47963,13 +50557,13 @@ var require_textDocuments = __commonJS({
           if (changes.length === 0) {
             return;
           }
-          const { version } = td;
-          if (version === null || version === void 0) {
+          const { version: version2 } = td;
+          if (version2 === null || version2 === void 0) {
             throw new Error(`Received document change event for ${td.uri} without valid version identifier`);
           }
           let syncedDocument = this._syncedDocuments.get(td.uri);
           if (syncedDocument !== void 0) {
-            syncedDocument = this._configuration.update(syncedDocument, changes, version);
+            syncedDocument = this._configuration.update(syncedDocument, changes, version2);
             this._syncedDocuments.set(td.uri, syncedDocument);
             this._onDidChangeContent.fire(Object.freeze({ document: syncedDocument }));
           }
@@ -50309,10 +52903,10 @@ var init_main2 = __esm({
   "node_modules/vscode-languageserver-textdocument/lib/esm/main.js"() {
     "use strict";
     FullTextDocument2 = class _FullTextDocument {
-      constructor(uri, languageId, version, content) {
+      constructor(uri, languageId, version2, content) {
         this._uri = uri;
         this._languageId = languageId;
-        this._version = version;
+        this._version = version2;
         this._content = content;
         this._lineOffsets = void 0;
       }
@@ -50333,7 +52927,7 @@ var init_main2 = __esm({
         }
         return this._content;
       }
-      update(changes, version) {
+      update(changes, version2) {
         for (const change of changes) {
           if (_FullTextDocument.isIncremental(change)) {
             const range = getWellformedRange(change.range);
@@ -50375,7 +52969,7 @@ var init_main2 = __esm({
             throw new Error("Unknown change event received");
           }
         }
-        this._version = version;
+        this._version = version2;
       }
       getLineOffsets() {
         if (this._lineOffsets === void 0) {
@@ -50460,13 +53054,13 @@ var init_main2 = __esm({
       }
     };
     (function(TextDocument3) {
-      function create(uri, languageId, version, content) {
-        return new FullTextDocument2(uri, languageId, version, content);
+      function create(uri, languageId, version2, content) {
+        return new FullTextDocument2(uri, languageId, version2, content);
       }
       TextDocument3.create = create;
-      function update(document, changes, version) {
+      function update(document, changes, version2) {
         if (document instanceof FullTextDocument2) {
-          document.update(changes, version);
+          document.update(changes, version2);
           return document;
         } else {
           throw new Error("TextDocument.update: document must be created by TextDocument.create");
@@ -50573,7 +53167,7 @@ var init_cache = __esm({
 
 // src/lsp/diagnostics.ts
 function toSeverity(level) {
-  return SEVERITY[level];
+  return SEVERITY2[level];
 }
 function toRange(region) {
   return {
@@ -50611,7 +53205,7 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path18, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY;
+var import_node_path18, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
@@ -50619,7 +53213,7 @@ var init_diagnostics = __esm({
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
-    SEVERITY = {
+    SEVERITY2 = {
       error: import_vscode_languageserver.DiagnosticSeverity.Error,
       warning: import_vscode_languageserver.DiagnosticSeverity.Warning,
       note: import_vscode_languageserver.DiagnosticSeverity.Information
@@ -50841,14 +53435,14 @@ var init_server = __esm({
       }
       publish(file, diagnostics, open, versions) {
         const uri = open.get(file)?.uri ?? (0, import_node_url4.pathToFileURL)(file).href;
-        const version = versions.get(file);
+        const version2 = versions.get(file);
         const json3 = JSON.stringify(diagnostics);
         const last = this.published.get(file);
-        if (last && last.uri === uri && last.json === json3 && last.version === version) return;
+        if (last && last.uri === uri && last.json === json3 && last.version === version2) return;
         if (last && last.uri !== uri) void this.connection.sendDiagnostics({ uri: last.uri, diagnostics: [] });
-        void this.connection.sendDiagnostics(version === void 0 ? { uri, diagnostics } : { uri, version, diagnostics });
-        if (diagnostics.length === 0 && version === void 0) this.published.delete(file);
-        else this.published.set(file, { uri, json: json3, version });
+        void this.connection.sendDiagnostics(version2 === void 0 ? { uri, diagnostics } : { uri, version: version2, diagnostics });
+        if (diagnostics.length === 0 && version2 === void 0) this.published.delete(file);
+        else this.published.set(file, { uri, json: json3, version: version2 });
       }
       /**
        * A bad config stops the run: show the error on the config file (when it is one) and leave
@@ -51083,13 +53677,15 @@ async function runLint(options, io) {
     return 2;
   }
   const shown = options.quiet ? onlyErrors(result) : result;
-  const version = await toolVersion();
+  const version2 = await toolVersion();
+  let toStdout = false;
   for (const format of formats) {
     const formatter = getFormatter(format.name);
     if (!formatter) continue;
     const color = format.file === void 0 && (options.color ?? useColor(io));
-    const output = formatter(shown, { cwd: io.cwd, toolVersion: version, color });
+    const output = formatter(shown, { cwd: io.cwd, toolVersion: version2, color });
     if (format.file === void 0) {
+      toStdout = true;
       io.stdout(output);
     } else {
       const target = import_node_path20.default.resolve(io.cwd, format.file);
@@ -51097,8 +53693,17 @@ async function runLint(options, io) {
       await (0, import_promises8.writeFile)(target, output);
     }
   }
+  if (!toStdout) io.stdout(`${summaryLine(shown, palette(options.color ?? useColor(io)))}
+`);
   for (const error of result.errors) io.stderr(`gitops-lint: ${error.message}
 `);
+  const warnings = warningCount(result);
+  if (options.maxWarnings !== void 0 && warnings > options.maxWarnings) {
+    io.stderr(`gitops-lint found too many warnings (maximum: ${options.maxWarnings}).
+`);
+    if (options.quiet) io.stderr(`${plural2(warnings, "warning")} not shown because of --quiet.
+`);
+  }
   if (io.env.TIMING) io.stderr(formatTimings(result.timings ?? {}));
   return exitCodeOf(result, options.maxWarnings);
 }
@@ -51131,7 +53736,10 @@ var init_main3 = __esm({
     init_rules();
     init_load();
     init_index();
+    init_ansi();
     init_formatters();
+    init_stylish();
+    init_text();
     init_args();
     init_outcome();
     init_rules_list();
