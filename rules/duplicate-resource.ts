@@ -116,7 +116,7 @@ export default defineRule<MessageId>({
       const first = new Map<string, { resource: Resource; by: FluxKustomization }>();
       for (const kustomization of members) {
         for (const resource of kustomization.resources) {
-          if (resource.name === '') continue;
+          if (resource.name === '' || resource.synthetic !== undefined) continue;
           const key = identity(resource);
           const earlier = first.get(key);
           if (!earlier) {
@@ -150,7 +150,7 @@ export default defineRule<MessageId>({
 function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], reported: Set<Resource>): void {
   const first = new Map<string, Resource>();
   for (const resource of resources) {
-    if (resource.name === '') continue;
+    if (resource.name === '' || resource.synthetic !== undefined) continue;
     const key = identity(resource);
     const earlier = first.get(key);
     if (!earlier) {

@@ -53,6 +53,8 @@ export default defineRule<'removed' | 'removedInReference'>({
   },
   check(ctx) {
     for (const resource of ctx.model.resources) {
+      // Objects Flux creates outside git have no written apiVersion to fix.
+      if (resource.synthetic !== undefined) continue;
       const removed = removedApiVersion(resource.apiVersion);
       if (removed) {
         ctx.report({ resource, path: ['apiVersion'], messageId: 'removed', data: { apiVersion: resource.apiVersion, kind: resource.kind, ...removed } });

@@ -91,6 +91,8 @@ export default defineRule<SchemaMessageId>({
 
     const unknownKinds = new Map<string, number>();
     for (const resource of ctx.model.resources) {
+      // Synthesized objects (FluxInstance sync, externalSources) are not written text to validate.
+      if (resource.synthetic !== undefined) continue;
       const problems = validateObject(
         registry,
         { apiVersion: resource.apiVersion, kind: resource.kind, value: resource.value, encrypted: resource.encrypted },

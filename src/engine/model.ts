@@ -1,6 +1,7 @@
 import type { RunNote } from '../model/finding.js';
 import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
 import { applyFluxNamespaces, buildFluxGraph } from '../flux/index.js';
+import { synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
 import { compareStrings, dirOf, push } from './collections.js';
@@ -115,12 +116,17 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     if (resource.kind === 'Namespace') continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
+  // Objects Flux creates outside git (FluxInstance sync, config externalSources) join before
+  // the Flux graph and namespace passes, named after the namespaces kustomize gave their creators.
+  const filesByPath = new Map(files.map((file) => [file.absPath, file]));
+  resources.push(...synthesizeSyncObjects(resources), ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)));
 
   const byKind = new Map<string, Resource[]>();
   const byFile = new Map<SourceFile, Resource[]>();
   for (const resource of resources) {
     push(byKind, resource.kind, resource);
-    push(byFile, resource.file, resource);
+    // A file's resources are the objects written in it; synthesized ones only borrow its place.
+    if (resource.synthetic === undefined) push(byFile, resource.file, resource);
   }
   const noteMessages = new Set(notes.map((note) => note.message));
 

@@ -3,6 +3,7 @@ import type { Finding, FindingResource, Level, Region, YamlPath } from '../model
 import type { Report, Rule } from '../model/rule.js';
 import type { SourceFile } from '../model/workspace.js';
 import { compareStrings } from './collections.js';
+import { locate, locationOf } from '../kustomize/origin.js';
 import { firstLineOf, offsetsOfPath, regionOf, type Offsets } from '../yaml/position.js';
 
 /** Replace `{{name}}` placeholders; unknown placeholders are left visible so tests catch them. */
@@ -14,7 +15,14 @@ function offsetsOf(report: Report<string>, file: SourceFile): Offsets | undefine
   const text = file.text;
   if (text === undefined) return undefined;
   if ('resource' in report) {
-    return offsetsOfPath(report.resource.doc, text, report.path ?? [], report.key ?? false);
+    const { resource } = report;
+    // A synthesized (or transformed) value says where it was written; plain documents are unmarked.
+    if (locationOf(resource.value) !== undefined) {
+      const at = locate(resource.value, { file, docIndex: resource.docIndex, path: [] }, report.path ?? []);
+      const doc = at.file === file ? file.documents[at.docIndex]?.doc : undefined;
+      return doc ? offsetsOfPath(doc, text, at.path, report.key ?? false) : firstLineOf(text, 0);
+    }
+    return offsetsOfPath(resource.doc, text, report.path ?? [], report.key ?? false);
   }
   if (report.offsets) return report.offsets;
   if (report.docIndex !== undefined) {

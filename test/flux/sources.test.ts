@@ -1,0 +1,297 @@
+/**
+ * Sources that are not written in git (issue 8, part 3): the Flux Operator's FluxInstance sync,
+ * the flux-instance chart's values, and config `externalSources`. Each case is a minimal
+ * repository; findings are pinned to the line that declares them.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, resolveConfigText } from '../../src/config/load.js';
+import { lint } from '../../src/engine/lint.js';
+import { VIRTUAL_BASE, yaml } from '../../src/testing/index.js';
+import type { MemoryRoot } from '../../src/workspace/load.js';
+import { CONFIG_MAP, fluxModel, ids } from './helpers.js';
+import { fluxRules } from './rules.js';
+
+/** Lint in-memory roots with the Flux rules: `file:line:col-endLine:endCol rule messageId`, and the notes. */
+async function lintRoots(roots: Record<string, Record<string, string>>) {
+  const inputs: MemoryRoot[] = [];
+  for (const [name, files] of Object.entries(roots)) {
+    const dir = path.join(VIRTUAL_BASE, name);
+    const text = files['.gitops-lint.yaml'];
+    const config = text === undefined ? defaultConfig(fluxRules) : await resolveConfigText(text, path.join(dir, '.gitops-lint.yaml'), fluxRules);
+    inputs.push({ dir, name, files, config });
+  }
+  const result = await lint({ roots: inputs, rules: fluxRules, cwd: VIRTUAL_BASE });
+  expect(result.errors).toEqual([]);
+  return {
+    findings: result.findings.map(
+      (f) => `${path.basename(f.location.root)}/${f.location.file}:${f.location.startLine}:${f.location.startColumn}-${f.location.endLine}:${f.location.endColumn} ${f.ruleId} ${f.messageId}`,
+    ),
+    messages: result.findings.map((f) => f.message),
+    notes: result.notes.map((note) => note.message),
+  };
+}
+
+const FLUX_INSTANCE = yaml`
+  apiVersion: fluxcd.controlplane.io/v1
+  kind: FluxInstance
+  metadata:
+    name: flux
+    namespace: flux-system
+  spec:
+    distribution:
+      version: "2.x"
+      registry: ghcr.io/fluxcd
+    sync:
+      kind: GitRepository
+      url: https://github.com/acme/fleet.git
+      ref: refs/heads/main
+      path: clusters/prod
+      pullSecret: flux-system
+`;
+
+const APPS = yaml`
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: apps
+    namespace: flux-system
+  spec:
+    interval: 10m
+    prune: true
+    path: ./apps
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`;
+
+describe('FluxInstance spec.sync', () => {
+  it('creates the GitRepository and Kustomization named after the namespace, in it, placed on the sync block', async () => {
+    const { model } = await fluxModel({
+      fleet: { 'bootstrap/flux-instance.yaml': FLUX_INSTANCE, 'clusters/prod/apps.yaml': APPS, 'apps/podinfo.yaml': CONFIG_MAP('podinfo') },
+    });
+    const synthetic = model.resources.filter((resource) => resource.synthetic !== undefined);
+    expect(ids(synthetic)).toEqual(['fleet:bootstrap/flux-instance.yaml#GitRepository/flux-system/flux-system', 'fleet:bootstrap/flux-instance.yaml#Kustomization/flux-system/flux-system']);
+    expect(synthetic.map((resource) => resource.synthetic)).toEqual(['FluxInstance flux-system/flux', 'FluxInstance flux-system/flux']);
+    expect(synthetic[0]?.value.spec).toEqual({ interval: '1m', url: 'https://github.com/acme/fleet.git', ref: { name: 'refs/heads/main' }, secretRef: { name: 'flux-system' } });
+    expect(synthetic[1]?.value.spec).toEqual({ interval: '10m', prune: true, path: 'clusters/prod', sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
+    // The synthesized objects are not the file's own resources.
+    expect(model.resourcesIn(synthetic[0]!.file).map((resource) => resource.kind)).toEqual(['FluxInstance']);
+
+    const sync = model.flux.kustomizations.find((k) => k.resource.synthetic !== undefined);
+    expect(sync?.link.status).toBe('linked');
+    expect(sync?.files.map((file) => file.path)).toEqual(['clusters/prod/apps.yaml']);
+    const apps = model.flux.kustomizations.find((k) => k.resource.name === 'apps');
+    expect(apps?.source?.resource.synthetic).toBe('FluxInstance flux-system/flux');
+    expect(apps?.files.map((file) => file.path)).toEqual(['apps/podinfo.yaml']);
+  });
+
+  it('resolves Kustomizations that name the sync source, and reports a missing sync.path on its line', async () => {
+    const { findings, notes } = await lintRoots({
+      fleet: {
+        'bootstrap/flux-instance.yaml': FLUX_INSTANCE.replace('path: clusters/prod', 'path: clusters/production'),
+        'clusters/prod/apps.yaml': APPS,
+        'apps/podinfo.yaml': CONFIG_MAP('podinfo', 'default'),
+      },
+    });
+    expect(findings).toEqual(['fleet/bootstrap/flux-instance.yaml:14:11-14:30 flux-path-exists missing']);
+    expect(notes).toEqual([]);
+  });
+
+  it('uses sync.name, and OCIRepository ref.tag', async () => {
+    const { model } = await fluxModel({
+      fleet: {
+        'flux.yaml': FLUX_INSTANCE.replace('kind: GitRepository', 'kind: OCIRepository').replace('https://github.com/acme/fleet.git', 'oci://ghcr.io/acme/fleet').replace('ref: refs/heads/main', 'ref: latest\n    name: fleet'),
+      },
+    });
+    const synthetic = model.resources.filter((resource) => resource.synthetic !== undefined);
+    expect(ids(synthetic)).toEqual(['fleet:flux.yaml#OCIRepository/flux-system/fleet', 'fleet:flux.yaml#Kustomization/flux-system/fleet']);
+    expect(synthetic[0]?.value.spec).toMatchObject({ url: 'oci://ghcr.io/acme/fleet', ref: { tag: 'latest' } });
+    expect(model.flux.sources.find((source) => source.resource.synthetic !== undefined)?.link).toEqual({ status: 'external', kind: 'OCIRepository' });
+  });
+
+  it('leaves synthesized objects to the rules that judge cluster state, not the written-text rules', async () => {
+    const { findings } = await lintRoots({
+      fleet: {
+        'bootstrap/flux-instance.yaml': FLUX_INSTANCE,
+        // The same sync objects written by a former `flux bootstrap`: one copy in git.
+        'clusters/prod/flux-system/gotk-sync.yaml': yaml`
+          apiVersion: source.toolkit.fluxcd.io/v1
+          kind: GitRepository
+          metadata:
+            name: flux-system
+            namespace: flux-system
+          spec:
+            interval: 1m
+            url: https://github.com/acme/fleet.git
+            ref:
+              branch: main
+        `,
+        'clusters/prod/apps.yaml': APPS,
+        'apps/podinfo.yaml': CONFIG_MAP('podinfo', 'default'),
+      },
+    });
+    expect(findings).toEqual([]);
+  });
+});
+
+const FLUX_INSTANCE_RELEASE = yaml`
+  apiVersion: helm.toolkit.fluxcd.io/v2
+  kind: HelmRelease
+  metadata:
+    name: flux
+    namespace: flux-system
+  spec:
+    interval: 30m
+    chart:
+      spec:
+        chart: flux-instance
+        version: "0.49.0"
+        sourceRef:
+          kind: HelmRepository
+          name: controlplane
+    values:
+      instance:
+        distribution:
+          version: "2.x"
+        sync:
+          url: https://github.com/acme/fleet.git
+          ref: refs/heads/main
+          path: clusters/prod
+`;
+
+const HELM_REPOSITORY = yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1
+  kind: HelmRepository
+  metadata:
+    name: controlplane
+    namespace: flux-system
+  spec:
+    interval: 12h
+    url: https://controlplaneio-fluxcd.github.io/charts
+`;
+
+describe('flux-instance HelmRelease', () => {
+  it('creates the sync objects from instance.sync (kind GitRepository by default) in the release namespace', async () => {
+    const { model } = await fluxModel({
+      fleet: { 'infra/flux.yaml': `${FLUX_INSTANCE_RELEASE}---\n${HELM_REPOSITORY}`, 'clusters/prod/apps.yaml': APPS, 'apps/podinfo.yaml': CONFIG_MAP('podinfo') },
+    });
+    const synthetic = model.resources.filter((resource) => resource.synthetic !== undefined);
+    expect(ids(synthetic)).toEqual(['fleet:infra/flux.yaml#GitRepository/flux-system/flux-system', 'fleet:infra/flux.yaml#Kustomization/flux-system/flux-system']);
+    expect(synthetic[0]?.synthetic).toBe('HelmRelease flux-system/flux (flux-instance chart)');
+    expect(model.flux.kustomizations.find((k) => k.resource.name === 'apps')?.files.map((file) => file.path)).toEqual(['apps/podinfo.yaml']);
+  });
+
+  it('follows a chartRef to the flux-instance OCI chart and targetNamespace; pins a missing path to values', async () => {
+    const release = FLUX_INSTANCE_RELEASE.replace(
+      'chart:\n    spec:\n      chart: flux-instance\n      version: "0.49.0"\n      sourceRef:\n        kind: HelmRepository\n        name: controlplane\n',
+      'targetNamespace: flux\n  chartRef:\n    kind: OCIRepository\n    name: flux-instance\n',
+    ).replace('path: clusters/prod', 'path: clusters/missing');
+    const oci = yaml`
+      apiVersion: source.toolkit.fluxcd.io/v1
+      kind: OCIRepository
+      metadata:
+        name: flux-instance
+        namespace: flux-system
+      spec:
+        interval: 12h
+        url: oci://ghcr.io/controlplaneio-fluxcd/charts/flux-instance
+        ref:
+          semver: "0.x"
+    `;
+    const { findings, messages } = await lintRoots({ fleet: { 'infra/flux.yaml': `${release}---\n${oci}` } });
+    expect(findings).toEqual(['fleet/infra/flux.yaml:19:15-19:31 flux-path-exists missing']);
+    expect(messages[0]).toContain('Kustomization flux/flux');
+  });
+
+  it('creates nothing when instance.sync.url is not set', async () => {
+    const { model } = await fluxModel({
+      fleet: { 'infra/flux.yaml': `${FLUX_INSTANCE_RELEASE.replace('      url: https://github.com/acme/fleet.git\n', '')}---\n${HELM_REPOSITORY}` },
+    });
+    expect(model.resources.filter((resource) => resource.synthetic !== undefined)).toEqual([]);
+  });
+});
+
+describe('externalSources', () => {
+  const CLUSTER = {
+    '.gitops-lint.yaml': yaml`
+      externalSources:
+        - kind: GitRepository
+          name: platform
+          namespace: flux-system
+          url: https://github.com/acme/platform.git
+          branch: main
+        - kind: OCIRepository
+          name: charts
+          namespace: flux-system
+    `,
+    'clusters/prod/flux-system/gotk-sync.yaml': yaml`
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata:
+        name: flux-system
+        namespace: flux-system
+      spec:
+        interval: 10m
+        prune: true
+        path: ./clusters/prod
+        sourceRef:
+          kind: GitRepository
+          name: flux-system
+    `,
+    'clusters/prod/platform.yaml': yaml`
+      apiVersion: kustomize.toolkit.fluxcd.io/v1
+      kind: Kustomization
+      metadata:
+        name: platform
+        namespace: flux-system
+      spec:
+        interval: 10m
+        prune: true
+        path: ./deploy/missing
+        sourceRef:
+          kind: GitRepository
+          name: platform
+      ---
+      apiVersion: helm.toolkit.fluxcd.io/v2
+      kind: HelmRelease
+      metadata:
+        name: podinfo
+        namespace: flux-system
+      spec:
+        interval: 30m
+        chartRef:
+          kind: OCIRepository
+          name: charts
+    `,
+  };
+
+  it('resolves references to them and links a git URL to a linted root, so path checks run', async () => {
+    const { findings, notes } = await lintRoots({
+      fleet: { ...CLUSTER, '.gitops-lint.yaml': CLUSTER['.gitops-lint.yaml'] + '  - kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n' },
+      platform: { 'deploy/app.yaml': CONFIG_MAP('app', 'default') },
+    });
+    expect(findings).toEqual(['fleet/clusters/prod/platform.yaml:9:9-9:25 flux-path-exists missing']);
+    expect(notes).toEqual([]);
+  });
+
+  it('links by URL and places the source on its config entry', async () => {
+    const { model } = await fluxModel({ fleet: CLUSTER, platform: { 'deploy/app.yaml': CONFIG_MAP('app') } });
+    const platform = model.flux.sources.find((source) => source.resource.name === 'platform');
+    expect(platform?.resource.synthetic).toBe('externalSources in .gitops-lint.yaml');
+    expect(platform?.resource.file.path).toBe('.gitops-lint.yaml');
+    expect(platform?.link).toMatchObject({ status: 'linked', via: 'url' });
+    expect(platform?.resource.value.spec).toEqual({ url: 'https://github.com/acme/platform.git', ref: { branch: 'main' } });
+    expect(model.flux.sources.find((source) => source.resource.name === 'charts')?.link).toEqual({ status: 'external', kind: 'OCIRepository' });
+  });
+
+  it('without the entry, the missing source is reported', async () => {
+    const { findings } = await lintRoots({
+      fleet: { ...CLUSTER, '.gitops-lint.yaml': 'externalSources:\n  - kind: OCIRepository\n    name: charts\n    namespace: flux-system\n' },
+    });
+    expect(findings).toEqual([
+      'fleet/clusters/prod/flux-system/gotk-sync.yaml:12:11-12:22 flux-source-ref missing',
+      'fleet/clusters/prod/platform.yaml:12:11-12:19 flux-source-ref missing',
+    ]);
+  });
+});
