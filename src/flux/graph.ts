@@ -6,7 +6,7 @@ import { qualified } from './describe.js';
 import {
   GENERATED_SOURCE_KINDS, HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS, TERRAFORM_GROUP, groupOfKind,
 } from './kinds.js';
-import { linkGitRepository } from './repos.js';
+import { linkGitRepositories } from './repos.js';
 import { fluxDir, generatedBuild, hasKustomizationFile, kustomizeBuild, sourceIgnoreMatcher, type Build } from './tree.js';
 import type {
   DataLookup, FluxGraph, FluxHelmRelease, FluxKustomization, FluxPathConsumer, FluxRef, FluxSource, FluxTerraform, PathTarget, RepoLink,
@@ -64,10 +64,12 @@ export function buildFluxGraph(model: Model): FluxGraph {
 
   const sources: FluxSource[] = [];
   const sourceByResource = new Map<Resource, FluxSource>();
+  const gitLinks = linkGitRepositories(model.ofKind('GitRepository', SOURCE_GROUP), model.roots);
   for (const kind of SOURCE_KINDS) {
     for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
       const url = asString(getIn(resource.value, ['spec', kind === 'Bucket' ? 'endpoint' : 'url']));
-      const link: RepoLink = kind === 'GitRepository' ? linkGitRepository(resource, model.roots) : { status: 'external', kind };
+      const link: RepoLink = gitLinks.get(resource) ?? { status: 'external', kind };
+      if (link.status === 'linked' && link.note !== undefined) model.note({ message: link.note, file: resource.file.absPath });
       const source: FluxSource = { resource, kind, url, link };
       sources.push(source);
       sourceByResource.set(resource, source);
@@ -216,7 +218,8 @@ export function buildFluxGraph(model: Model): FluxGraph {
       if (!source || link.status === 'linked' || link.status === 'noSource') return undefined;
       const id = `${source.kind} ${qualified(source.resource.appliedNamespace, source.resource.name)}`;
       if (link.status === 'unlinked') {
-        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. Lint that repository together with this one, or map it with \`repos:\` in .gitops-lint.yaml.`;
+        const advice = link.advice ?? 'Lint that repository together with this one, or map it with `repos:` in .gitops-lint.yaml.';
+        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. ${advice}`;
       }
       return `${id} is not a git repository, so the paths and objects its Kustomizations and Terraforms use were not checked.`;
     },

@@ -41,3 +41,31 @@ export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
   if (tracked === undefined) return undefined;
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? '')) };
 }
+
+export interface GitBranches {
+  /** The checked-out branch; the default branch when HEAD is detached (as in CI). */
+  branch?: string;
+  /** `origin/HEAD`'s target, else `main`, else `master` (local or on origin), when one exists. */
+  defaultBranch?: string;
+}
+
+const DEFAULT_BRANCH_REFS = ['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/remotes/origin/main', 'refs/heads/master', 'refs/remotes/origin/master'];
+
+/** Which branch a work tree has checked out, and the repository's default branch. */
+export async function readGitBranches(dir: string): Promise<GitBranches> {
+  const [head, refs] = await Promise.all([
+    git(dir, ['symbolic-ref', '-q', '--short', 'HEAD']),
+    git(dir, ['for-each-ref', '--format=%(refname)%00%(symref:short)', ...DEFAULT_BRANCH_REFS]),
+  ]);
+  const found = new Map((refs ?? '').split('\n').filter((line) => line.length > 0).map((line) => line.split('\0') as [string, string]));
+  const remoteHead = found.get('refs/remotes/origin/HEAD');
+  let defaultBranch: string | undefined;
+  if (remoteHead) defaultBranch = remoteHead.replace(/^origin\//, '');
+  else if (found.has('refs/heads/main') || found.has('refs/remotes/origin/main')) defaultBranch = 'main';
+  else if (found.has('refs/heads/master') || found.has('refs/remotes/origin/master')) defaultBranch = 'master';
+  const branch = head?.trim() || defaultBranch;
+  const out: GitBranches = {};
+  if (branch !== undefined) out.branch = branch;
+  if (defaultBranch !== undefined) out.defaultBranch = defaultBranch;
+  return out;
+}
