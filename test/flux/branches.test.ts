@@ -1,0 +1,187 @@
+/**
+ * Which checkout a GitRepository fetches (issue 8, part 4), on real git repositories: several
+ * GitRepositories on different branches of one repository, detached HEAD, a single
+ * GitRepository on a feature branch, `repos:` with `name@branch`, and a `repos:` path that is
+ * not a linted root.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lint } from '../../src/engine/lint.js';
+import { yaml } from '../../src/testing/index.js';
+import { GitRepo } from '../staged/git-repo.js';
+import { CONFIG_MAP } from './helpers.js';
+import { fluxRules } from './rules.js';
+
+const FLEET_SYNC = yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1
+  kind: GitRepository
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 1m
+    url: ssh://git@github.com/acme/fleet
+    ref:
+      branch: main
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 10m
+    prune: true
+    path: ./clusters/prod
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`;
+
+const TENANT = yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1
+  kind: GitRepository
+  metadata:
+    name: fleet-dev
+    namespace: dev-team
+  spec:
+    interval: 1m
+    url: https://github.com/acme/fleet.git
+    ref:
+      branch: dev-team
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: dev-team
+    namespace: dev-team
+  spec:
+    interval: 10m
+    prune: true
+    path: ./tenants/dev-team
+    sourceRef:
+      kind: GitRepository
+      name: fleet-dev
+`;
+
+const parents: string[] = [];
+afterAll(() => {
+  for (const parent of parents) rmSync(parent, { recursive: true, force: true });
+});
+
+/**
+ * A fleet repository: `main` has the fleet and the tenant's sources; branch `dev-team` adds
+ * the tenant's folder and drops the fleet's `clusters/prod/apps` folder.
+ */
+function fleetRepo(): GitRepo {
+  const parent = mkdtempSync(path.join(tmpdir(), 'gitops-lint-branches-'));
+  parents.push(parent);
+  const repo = new GitRepo(parent, 'fleet');
+  repo.write({ 'clusters/prod/flux-system.yaml': FLEET_SYNC, 'clusters/prod/tenant.yaml': TENANT, 'clusters/prod/apps/podinfo.yaml': CONFIG_MAP('podinfo', 'default') });
+  repo.git('add', '.');
+  repo.git('commit', '-qm', 'fleet');
+  repo.git('checkout', '-q', '-b', 'dev-team');
+  repo.write({ 'tenants/dev-team/app.yaml': CONFIG_MAP('app', 'dev-team') });
+  repo.git('rm', '-rq', 'clusters/prod/apps');
+  repo.git('add', '.');
+  repo.git('commit', '-qm', 'tenant');
+  repo.git('checkout', '-q', 'main');
+  return repo;
+}
+
+async function lintDirs(dirs: string[]) {
+  const result = await lint({ roots: dirs, rules: fluxRules, cwd: path.dirname(dirs[0]!) });
+  expect(result.errors).toEqual([]);
+  return {
+    findings: result.findings.map((f) => `${f.location.file}:${f.location.startLine}:${f.location.startColumn}-${f.location.endLine}:${f.location.endColumn} ${f.ruleId} ${f.messageId}`),
+    notes: result.notes.map((note) => note.message),
+  };
+}
+
+describe('several GitRepositories on different branches of one repository', () => {
+  it('on main: the fleet is the checkout, the tenant on dev-team is another tree (skipped with a note)', async () => {
+    const repo = fleetRepo();
+    const { findings, notes } = await lintDirs([repo.dir]);
+    expect(findings).toEqual([]);
+    expect(notes).toEqual([
+      'GitRepository dev-team/fleet-dev: it fetches branch dev-team of fleet, a different tree from the checkout of fleet (branch main), which GitRepository flux-system/flux-system fetches, so the paths and objects its Kustomizations and Terraforms use were not checked. Lint a checkout of branch dev-team together with this one and map it with `repos: {"dev-team/fleet-dev@dev-team": PATH}` in .gitops-lint.yaml.',
+    ]);
+  });
+
+  it('on dev-team: the tenant is the checkout, the fleet on main is another tree', async () => {
+    const repo = fleetRepo();
+    repo.git('checkout', '-q', 'dev-team');
+    const { findings, notes } = await lintDirs([repo.dir]);
+    expect(findings).toEqual([]);
+    expect(notes).toEqual([
+      'GitRepository flux-system/flux-system: it fetches branch main of fleet, a different tree from the checkout of fleet (branch dev-team), which GitRepository dev-team/fleet-dev fetches, so the paths and objects its Kustomizations and Terraforms use were not checked. Lint a checkout of branch main together with this one and map it with `repos: {"flux-system/flux-system@main": PATH}` in .gitops-lint.yaml.',
+    ]);
+  });
+
+  it('with HEAD detached (CI) on the tenant commit: the default branch decides, and the tenant path is not judged', async () => {
+    const repo = fleetRepo();
+    repo.git('checkout', '-q', '--detach', 'dev-team');
+    const { findings, notes } = await lintDirs([repo.dir]);
+    // The fleet's Kustomization is checked against this tree: its path exists here too.
+    expect(findings).toEqual([]);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('GitRepository dev-team/fleet-dev: it fetches branch dev-team of fleet, a different tree from the checkout of fleet (branch main)');
+  });
+
+  it('uses origin/HEAD for the default branch when HEAD is detached', async () => {
+    const repo = fleetRepo();
+    repo.git('update-ref', 'refs/remotes/origin/dev-team', 'dev-team');
+    repo.git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/dev-team');
+    repo.git('checkout', '-q', '--detach', 'dev-team');
+    const { notes } = await lintDirs([repo.dir]);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('GitRepository flux-system/flux-system: it fetches branch main of fleet, a different tree from the checkout of fleet (branch dev-team)');
+  });
+
+  it('maps name@branch to a checkout of that branch, where the tenant path is checked', async () => {
+    const repo = fleetRepo();
+    const devCheckout = path.join(path.dirname(repo.dir), 'fleet-dev-team');
+    repo.git('worktree', 'add', '-q', devCheckout, 'dev-team');
+    repo.write({ '.gitops-lint.yaml': 'repos:\n  dev-team/fleet-dev@dev-team: ../fleet-dev-team\n' });
+    repo.write({ 'clusters/prod/tenant.yaml': TENANT.replace('./tenants/dev-team', './tenants/dev-teem') });
+    const { findings, notes } = await lintDirs([repo.dir, devCheckout]);
+    expect(findings.filter((finding) => finding.startsWith('clusters/prod/tenant.yaml'))).toEqual(['clusters/prod/tenant.yaml:20:9-20:27 flux-path-exists missing']);
+    expect(notes.filter((note) => note.includes('fleet-dev:'))).toEqual([]);
+  });
+});
+
+describe('one GitRepository per repository', () => {
+  it('stays linked on a feature branch: its paths are checked against the checkout', async () => {
+    const repo = fleetRepo();
+    repo.git('checkout', '-q', '-b', 'feature-x');
+    repo.write({ 'clusters/prod/tenant.yaml': CONFIG_MAP('placeholder', 'default'), 'clusters/prod/flux-system.yaml': FLEET_SYNC.replace('./clusters/prod', './clusters/production') });
+    const { findings, notes } = await lintDirs([repo.dir]);
+    expect(findings).toEqual(['clusters/prod/flux-system.yaml:20:9-20:30 flux-path-exists missing']);
+    expect(notes).toEqual([]);
+  });
+});
+
+describe('repos: entry whose path is not a linted root', () => {
+  it('falls back to the URL link and says so, so the cross-repo checks still run', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'gitops-lint-repos-'));
+    parents.push(parent);
+    const cluster = new GitRepo(parent, 'h-kube');
+    cluster.write({
+      '.gitops-lint.yaml': 'repos:\n  lotus-lake/lotus-lake: ../../checkouts/lotus-lake\n',
+      'namespaces/lotus-lake.yaml': TENANT.replaceAll('fleet-dev', 'lotus-lake').replaceAll('dev-team', 'lotus-lake').replace('https://github.com/acme/fleet.git', 'https://github.com/acme/lotus-lake').replace('./tenants/lotus-lake', './deploy'),
+    });
+    cluster.git('add', '.');
+    cluster.git('commit', '-qm', 'cluster');
+    const app = new GitRepo(parent, 'lotus-lake');
+    app.write({ 'docs/readme.yaml': CONFIG_MAP('docs', 'default') });
+    app.git('add', '.');
+    app.git('commit', '-qm', 'app');
+    const { findings, notes } = await lintDirs([cluster.dir, app.dir]);
+    expect(findings).toEqual(['namespaces/lotus-lake.yaml:20:9-20:17 flux-path-exists missing']);
+    expect(notes).toEqual([
+      `\`repos:\` maps GitRepository lotus-lake/lotus-lake to ${path.resolve(cluster.dir, '../../checkouts/lotus-lake')}, which is not among the linted roots: it was linked to lotus-lake by its URL instead.`,
+    ]);
+  });
+});
