@@ -64,7 +64,11 @@ export interface FluxPathConsumer {
   sourceRef: FluxRef | undefined;
   /** The resolved source, when the reference resolves. */
   source: FluxSource | undefined;
+  /** Where the path leads: the source's link, or, inside a `spec.include` destination, the included source's. */
   link: RepoLink;
+  /** The GitRepository whose files are at the path, when it is another source's `spec.include`. */
+  includedFrom?: FluxSource;
+  /** `dir` is relative to the root of `link` (the included repository's, for an include). */
   path: PathTarget;
   dependsOn: FluxRef[];
 }
