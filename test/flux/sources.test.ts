@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, resolveConfigText } from '../../src/config/load.js';
+import { ConfigError, defaultConfig, resolveConfigText } from '../../src/config/load.js';
+import { builtinRules } from '../../rules/index.js';
 import { lint } from '../../src/engine/lint.js';
 import { VIRTUAL_BASE, yaml } from '../../src/testing/index.js';
 import type { MemoryRoot } from '../../src/workspace/load.js';
@@ -293,5 +294,24 @@ describe('externalSources', () => {
       'fleet/clusters/prod/flux-system/gotk-sync.yaml:12:11-12:22 flux-source-ref missing',
       'fleet/clusters/prod/platform.yaml:12:11-12:19 flux-source-ref missing',
     ]);
+  });
+});
+
+describe('externalSources in the config', () => {
+  const file = path.join(VIRTUAL_BASE, 'fleet', '.gitops-lint.yaml');
+
+  it('resolves entries with the file and index that declare them', async () => {
+    const config = await resolveConfigText('externalSources:\n  - kind: Bucket\n    name: artifacts\n    namespace: flux-system\n', file, builtinRules);
+    expect(config.externalSources).toEqual([{ kind: 'Bucket', name: 'artifacts', namespace: 'flux-system', declaredIn: { file, index: 0 } }]);
+  });
+
+  it('rejects an unknown kind and a missing namespace with the line', async () => {
+    const kind = resolveConfigText('externalSources:\n  - kind: GitRepo\n    name: a\n    namespace: b\n', file, builtinRules);
+    await expect(kind).rejects.toThrow(ConfigError);
+    await expect(kind).rejects.toMatchObject({ line: 2, column: 11, message: 'Invalid value at externalSources.0.kind: expected one of GitRepository, OCIRepository, Bucket, HelmRepository, HelmChart.' });
+    await expect(resolveConfigText('externalSources:\n  - kind: GitRepository\n    name: a\n', file, builtinRules)).rejects.toMatchObject({
+      line: 2,
+      message: 'Missing "namespace" in externalSources.0.',
+    });
   });
 });
