@@ -1,7 +1,7 @@
 import type { RunNote } from '../model/finding.js';
 import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
 import { applyFluxNamespaces, buildFluxGraph } from '../flux/index.js';
-import { synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
+import { followCreators, synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
 import { compareStrings, dirOf, push } from './collections.js';
@@ -177,6 +177,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   // Flux targetNamespace runs after kustomize's namespace and before anything reads namespaces.
   flux = applyFluxNamespaces(model);
   for (const pass of namespacePasses) pass(model);
-  if (namespacePasses.length > 0) flux = undefined;
+  // The graph is rebuilt on first use when namespaces moved after it was built.
+  if (followCreators(resources) || namespacePasses.length > 0) flux = undefined;
   return model;
 }

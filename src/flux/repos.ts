@@ -123,7 +123,7 @@ export function linkGitRepositories(resources: readonly Resource[], roots: reado
       if (chosen !== undefined && ref.branch === chosen) continue;
       const reason =
         chosen === undefined
-          ? `it fetches ${ref.describe} of ${root.name} while other GitRepositories fetch other refs of it, and neither ${tree} nor its default branch is one of them, so it is not known which one fetches the linted tree`
+          ? `it fetches ${ref.describe} of ${root.name} while other GitRepositories fetch other refs of it, and ${root.branch === undefined ? `the branch of ${tree} is not known` : `neither ${tree} nor its default branch is one of them`}, so it is not known which one fetches the linted tree`
           : `it fetches ${ref.describe} of ${root.name}, a different tree from ${tree}, which ${fetchers.join(' and ')} fetch${fetchers.length === 1 ? 'es' : ''}`;
       const key = ref.branch === undefined ? undefined : `${idOf(resource)}@${ref.branch}`;
       links.set(resource, {

@@ -19,6 +19,9 @@ export const OPERATOR_GROUP = 'fluxcd.controlplane.io';
 
 const SYNC_KINDS = new Set(['GitRepository', 'OCIRepository', 'Bucket']);
 
+/** Sync objects live in their creator's namespace, and are named after it unless `sync.name` says otherwise. */
+const creators = new WeakMap<Resource, { namespace: () => string | undefined; name: string | undefined }>();
+
 /** A synthesized object: it sits (for positions) where `at` says it was declared. */
 function syntheticResource(file: SourceFile, docIndex: number, value: Record<string, unknown>, at: Location, synthetic: string): Resource {
   markNode(value, at);
@@ -53,12 +56,15 @@ function syntheticResource(file: SourceFile, docIndex: number, value: Record<str
  * `sync.name` or the namespace's name, the Kustomization applying `sync.path` every 10m with
  * prune.
  */
-function syncObjects(owner: Resource, syncPath: YamlPath, namespace: string, creator: string, defaultKind?: string): Resource[] {
+function syncObjects(owner: Resource, syncPath: YamlPath, namespaceOf: () => string | undefined, creator: string, defaultKind?: string): Resource[] {
+  const namespace = namespaceOf();
+  if (namespace === undefined) return [];
   const sync = asRecord(getIn(owner.value, syncPath));
   if (!sync) return [];
   const kind = asString(sync.kind) ?? defaultKind;
   if (kind === undefined || !SYNC_KINDS.has(kind)) return [];
-  const name = asString(sync.name) || namespace;
+  const fixedName = asString(sync.name) || undefined;
+  const name = fixedName ?? namespace;
   const at = (key?: string): Location => ({ file: owner.file, docIndex: owner.docIndex, path: key === undefined ? syncPath : [...syncPath, key] });
   const url = asString(sync.url);
   const ref = asString(sync.ref);
@@ -104,7 +110,32 @@ function syncObjects(owner: Resource, syncPath: YamlPath, namespace: string, cre
     at(),
     creator,
   );
+  for (const resource of [source, kustomization]) creators.set(resource, { namespace: namespaceOf, name: fixedName });
   return [source, kustomization];
+}
+
+/**
+ * After Flux `targetNamespace` moved their creators, move the sync objects along (renaming
+ * those named after the namespace). True when something moved.
+ */
+export function followCreators(resources: readonly Resource[]): boolean {
+  let moved = false;
+  for (const resource of resources) {
+    const creator = creators.get(resource);
+    const namespace = creator?.namespace();
+    if (!creator || namespace === undefined || namespace === resource.appliedNamespace) continue;
+    resource.namespace = resource.appliedNamespace = namespace;
+    const metadata = asRecord(resource.value.metadata);
+    if (metadata) metadata.namespace = namespace;
+    if (creator.name === undefined) {
+      resource.name = namespace;
+      if (metadata) metadata.name = namespace;
+      const sourceRef = asRecord(getIn(resource.value, ['spec', 'sourceRef']));
+      if (sourceRef) sourceRef.name = namespace;
+    }
+    moved = true;
+  }
+  return moved;
 }
 
 /** A HelmRelease installing the flux-instance chart: by chart name, or a chartRef to an OCIRepository of it. */
@@ -126,16 +157,15 @@ export function synthesizeSyncObjects(resources: readonly Resource[]): Resource[
     asString(ociRepositories.find((resource) => resource.name === name && (namespace === undefined || resource.appliedNamespace === namespace))?.get(['spec', 'url']));
   for (const resource of resources) {
     if (resource.kind === 'FluxInstance' && resource.group === OPERATOR_GROUP) {
-      const namespace = resource.appliedNamespace;
-      if (namespace === undefined) continue;
-      out.push(...syncObjects(resource, ['spec', 'sync'], namespace, `FluxInstance ${namespace}/${resource.name}`));
+      const creator = `FluxInstance ${resource.appliedNamespace ?? ''}/${resource.name}`;
+      out.push(...syncObjects(resource, ['spec', 'sync'], () => resource.appliedNamespace, creator));
     } else if (resource.kind === 'HelmRelease' && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       // The chart emits the sync block only when instance.sync.url is set.
       if (asString(resource.get(['spec', 'values', 'instance', 'sync', 'url'])) === undefined) continue;
-      const namespace = asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
-      if (namespace === undefined) continue;
-      const creator = `HelmRelease ${resource.appliedNamespace ?? namespace}/${resource.name} (flux-instance chart)`;
-      out.push(...syncObjects(resource, ['spec', 'values', 'instance', 'sync'], namespace, creator, 'GitRepository'));
+      // The FluxInstance goes to the release's target namespace (else the release's own).
+      const namespaceOf = (): string | undefined => asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
+      const creator = `HelmRelease ${resource.appliedNamespace ?? ''}/${resource.name} (flux-instance chart)`;
+      out.push(...syncObjects(resource, ['spec', 'values', 'instance', 'sync'], namespaceOf, creator, 'GitRepository'));
     }
   }
   return out;

@@ -10,7 +10,7 @@ import { builtinRules } from '../../rules/index.js';
 import { lint } from '../../src/engine/lint.js';
 import { VIRTUAL_BASE, yaml } from '../../src/testing/index.js';
 import type { MemoryRoot } from '../../src/workspace/load.js';
-import { CONFIG_MAP, fluxModel, ids } from './helpers.js';
+import { CONFIG_MAP, GIT_REPOSITORY, KUSTOMIZATION, fluxModel, ids } from './helpers.js';
 import { fluxRules } from './rules.js';
 
 /** Lint in-memory roots with the Flux rules: `file:line:col-endLine:endCol rule messageId`, and the notes. */
@@ -97,6 +97,19 @@ describe('FluxInstance spec.sync', () => {
     });
     expect(findings).toEqual(['fleet/bootstrap/flux-instance.yaml:14:11-14:30 flux-path-exists missing']);
     expect(notes).toEqual([]);
+  });
+
+  it('follows its FluxInstance when a targetNamespace moves it, renaming objects named after the namespace', async () => {
+    const { model } = await fluxModel({
+      fleet: {
+        'clusters/prod/infra.yaml': GIT_REPOSITORY('fleet', 'flux-system', 'https://github.com/acme/fleet', '  ref:\n    branch: main\n') + '---\n' + KUSTOMIZATION('infra', 'flux-system', 'fleet', './infra', '  targetNamespace: flux-ops\n'),
+        'infra/flux-instance.yaml': FLUX_INSTANCE,
+      },
+    });
+    const synthetic = model.resources.filter((resource) => resource.synthetic !== undefined);
+    expect(ids(synthetic)).toEqual(['fleet:infra/flux-instance.yaml#GitRepository/flux-ops/flux-ops', 'fleet:infra/flux-instance.yaml#Kustomization/flux-ops/flux-ops']);
+    expect(synthetic[1]?.value.spec).toMatchObject({ sourceRef: { kind: 'GitRepository', name: 'flux-ops' } });
+    expect(model.flux.kustomizations.find((k) => k.resource.name === 'flux-ops')?.source?.resource).toBe(synthetic[0]);
   });
 
   it('uses sync.name, and OCIRepository ref.tag', async () => {
