@@ -152,6 +152,31 @@ describe('several GitRepositories on different branches of one repository', () =
   });
 });
 
+describe('a root that is not a git work tree', () => {
+  it('cannot tell which of two branches it is: both are skipped with a note, never judged', async () => {
+    const result = await lint({
+      roots: [{ dir: path.join(path.sep, 'virtual', 'fleet'), name: 'fleet', files: { 'clusters/prod/flux-system.yaml': FLEET_SYNC, 'clusters/prod/tenant.yaml': TENANT } }],
+      rules: fluxRules,
+      cwd: path.sep,
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes.map((note) => note.message.slice(0, note.message.indexOf(', so the paths')))).toEqual([
+      'GitRepository flux-system/flux-system: it fetches branch main of fleet while other GitRepositories fetch other refs of it, and the branch of the checkout of fleet is not known, so it is not known which one fetches the linted tree',
+      'GitRepository dev-team/fleet-dev: it fetches branch dev-team of fleet while other GitRepositories fetch other refs of it, and the branch of the checkout of fleet is not known, so it is not known which one fetches the linted tree',
+    ]);
+  });
+
+  it('uses the branch an in-memory root says it has checked out', async () => {
+    const result = await lint({
+      roots: [{ dir: path.join(path.sep, 'virtual', 'fleet'), name: 'fleet', branch: 'main', files: { 'clusters/prod/flux-system.yaml': FLEET_SYNC.replace('./clusters/prod', './clusters/missing'), 'clusters/prod/tenant.yaml': TENANT } }],
+      rules: fluxRules,
+      cwd: path.sep,
+    });
+    expect(result.findings.map((f) => `${f.location.file}:${f.location.startLine}:${f.location.startColumn} ${f.messageId}`)).toEqual(['clusters/prod/flux-system.yaml:20:9 missing']);
+    expect(result.notes).toHaveLength(1);
+  });
+});
+
 describe('one GitRepository per repository', () => {
   it('stays linked on a feature branch: its paths are checked against the checkout', async () => {
     const repo = fleetRepo();
