@@ -97,9 +97,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path20) {
+function getIn(value, path21) {
   let current = value;
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -163,28 +163,92 @@ function repoNameOfUrl(url) {
 function samePath(a, b) {
   return import_node_path.default.resolve(a) === import_node_path.default.resolve(b);
 }
-function linkGitRepository(resource, roots) {
+function gitRefOf(resource) {
+  const ref = asRecord(getIn(resource.value, ["spec", "ref"])) ?? {};
+  const commit = asString(ref.commit);
+  if (commit !== void 0) return { describe: `commit ${commit}` };
+  const name2 = asString(ref.name);
+  if (name2 !== void 0) {
+    const branch2 = /^refs\/heads\/(.+)$/.exec(name2)?.[1];
+    return branch2 === void 0 ? { describe: `ref ${name2}` } : { branch: branch2, describe: `branch ${branch2}` };
+  }
+  const semver = asString(ref.semver);
+  if (semver !== void 0) return { describe: `tags matching ${semver}` };
+  const tag = asString(ref.tag);
+  if (tag !== void 0) return { describe: `tag ${tag}` };
+  const branch = asString(ref.branch) ?? "master";
+  return { branch, describe: `branch ${branch}` };
+}
+function idOf(resource) {
+  return qualified(resource.namespace ?? resource.appliedNamespace, resource.name);
+}
+function linkOne(resource, roots) {
   const namespace = resource.namespace ?? resource.appliedNamespace;
-  const keys = namespace === void 0 ? [resource.name] : [`${namespace}/${resource.name}`, resource.name];
+  const { branch } = gitRefOf(resource);
+  const names = namespace === void 0 ? [resource.name] : [`${namespace}/${resource.name}`, resource.name];
+  const keys = [...branch === void 0 ? [] : names.map((name3) => ({ key: `${name3}@${branch}`, pinned: true })), ...names.map((key) => ({ key, pinned: false }))];
   const configured = [resource.file.root, ...roots.filter((root) => root !== resource.file.root)];
-  for (const key of keys) {
+  let missingTarget;
+  for (const { key, pinned } of keys) {
     for (const root of configured) {
       const target = root.config.repos[key];
       if (target === void 0) continue;
       const linked = roots.find((candidate) => samePath(candidate.dir, target));
-      if (linked) return { status: "linked", root: linked, via: "config" };
-      return { status: "unlinked", reason: `\`repos:\` maps it to ${target}, which is not among the linted roots` };
+      if (linked) return { link: { status: "linked", root: linked, via: "config" }, pinned };
+      missingTarget ??= target;
     }
   }
   const url = asString(getIn(resource.value, ["spec", "url"]));
   const name2 = url === void 0 ? void 0 : repoNameOfUrl(url);
+  const fallback = missingTarget === void 0 ? void 0 : `\`repos:\` maps GitRepository ${idOf(resource)} to ${missingTarget}, which is not among the linted roots`;
   const byName = name2 === void 0 ? void 0 : roots.find((root) => root.name === name2);
-  if (byName) return { status: "linked", root: byName, via: "url" };
-  if (resource.name === "flux-system" && namespace === "flux-system") return { status: "linked", root: resource.file.root, via: "bootstrap" };
+  if (byName) {
+    const link = { status: "linked", root: byName, via: "url" };
+    if (fallback) link.note = `${fallback}: it was linked to ${byName.name} by its URL instead.`;
+    return { link, pinned: false };
+  }
+  if (resource.name === "flux-system" && namespace === "flux-system") {
+    const link = { status: "linked", root: resource.file.root, via: "bootstrap" };
+    if (fallback) link.note = `${fallback}: it was linked to ${resource.file.root.name}, the repository it is committed in, as \`flux bootstrap\` writes it.`;
+    return { link, pinned: false };
+  }
+  if (missingTarget !== void 0) return { link: { status: "unlinked", reason: `\`repos:\` maps it to ${missingTarget}, which is not among the linted roots` }, pinned: false };
   return {
-    status: "unlinked",
-    reason: url === void 0 ? "it has no spec.url" : `its repository ${name2 ?? url} is not among the linted roots`
+    link: { status: "unlinked", reason: url === void 0 ? "it has no spec.url" : `its repository ${name2 ?? url} is not among the linted roots` },
+    pinned: false
   };
+}
+function linkGitRepositories(resources, roots) {
+  const links = /* @__PURE__ */ new Map();
+  const byRoot = /* @__PURE__ */ new Map();
+  for (const resource of resources) {
+    const { link, pinned } = linkOne(resource, roots);
+    links.set(resource, link);
+    if (link.status !== "linked" || pinned) continue;
+    const group = byRoot.get(link.root);
+    if (group) group.push(resource);
+    else byRoot.set(link.root, [resource]);
+  }
+  for (const [root, group] of byRoot) {
+    const refs = new Map(group.map((resource) => [resource, gitRefOf(resource)]));
+    if (new Set([...refs.values()].map((ref) => ref.describe)).size < 2) continue;
+    const branches = new Set([...refs.values()].flatMap((ref) => ref.branch === void 0 ? [] : [ref.branch]));
+    const chosen = [root.branch, root.defaultBranch].find((branch) => branch !== void 0 && branches.has(branch));
+    const tree = root.branch === void 0 ? `the checkout of ${root.name}` : `the checkout of ${root.name} (branch ${root.branch})`;
+    const fetchers = group.filter((resource) => refs.get(resource)?.branch === chosen).map((resource) => `GitRepository ${idOf(resource)}`);
+    for (const resource of group) {
+      const ref = refs.get(resource);
+      if (chosen !== void 0 && ref.branch === chosen) continue;
+      const reason = chosen === void 0 ? `it fetches ${ref.describe} of ${root.name} while other GitRepositories fetch other refs of it, and ${root.branch === void 0 ? `the branch of ${tree} is not known` : `neither ${tree} nor its default branch is one of them`}, so it is not known which one fetches the linted tree` : `it fetches ${ref.describe} of ${root.name}, a different tree from ${tree}, which ${fetchers.join(" and ")} fetch${fetchers.length === 1 ? "es" : ""}`;
+      const key = ref.branch === void 0 ? void 0 : `${idOf(resource)}@${ref.branch}`;
+      links.set(resource, {
+        status: "unlinked",
+        reason,
+        advice: key === void 0 ? "Lint a checkout of that ref to check them." : `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${key}": PATH}\` in .gitops-lint.yaml.`
+      });
+    }
+  }
+  return links;
 }
 var import_node_path;
 var init_repos = __esm({
@@ -192,6 +256,7 @@ var init_repos = __esm({
     "use strict";
     import_node_path = __toESM(require("node:path"), 1);
     init_values();
+    init_describe();
   }
 });
 
@@ -697,26 +762,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path20) => {
-      const end = path20.length - 1;
-      const index = path20.lastIndexOf(
+    var basenameOf = (path21) => {
+      const end = path21.length - 1;
+      const index = path21.lastIndexOf(
         SLASH,
-        path20[end] === SLASH ? end - 1 : end
+        path21[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path20 : path20.slice(index + 1);
+      return index < 0 ? path21 : path21.slice(index + 1);
     };
-    var parentOf = (path20) => {
-      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path20.split(SLASH).filter(Boolean);
+    var parentOf = (path21) => {
+      if (path21.charCodeAt(0) === SLASH_CODE || path21.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path21.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path20.length - 1;
-      const cut = path20.lastIndexOf(
+      const end = path21.length - 1;
+      const cut = path21.lastIndexOf(
         SLASH,
-        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path21.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path21.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -866,7 +931,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path20) {
+      testLiteral(path21) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -875,7 +940,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path20)) {
+          if (rule.checkRegex.test(path21)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -895,15 +960,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path20, mode) {
+      test(path21, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path20) : path20;
+        const basename = shortcut ? basenameOf(path21) : path21;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path20
+            shortcut && rule._basenameOnly ? basename : path21
           )) {
             const { negative } = rule;
             const ret = {
@@ -925,17 +990,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path20, originalPath, doThrow) => {
-      if (!isString(path20)) {
+    var checkPath2 = (path21, originalPath, doThrow) => {
+      if (!isString(path21)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path20) {
+      if (!path21) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path20)) {
+      if (checkPath2.isNotRelative(path21)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -944,25 +1009,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path20) => {
-      const first = path20.charCodeAt(0);
+    var isNotRelative = (path21) => {
+      const first = path21.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path20.length === 1) {
+      if (path21.length === 1) {
         return true;
       }
-      const second = path20.charCodeAt(1);
+      const second = path21.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
+      return path21.length === 2 || path21.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -993,58 +1058,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache4, path20) {
+      _test(originalPath, cache4, path21) {
         checkPath2(
-          path20,
+          path21,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path20 ? this._t(path20, cache4) : {
+        return path21 ? this._t(path21, cache4) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path20 = convertPath(target);
-        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path20);
+        const path21 = convertPath(target);
+        if (!path21 || path21.charCodeAt(path21.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path21);
         }
-        const dir = this._t(path20, this._testCache);
+        const dir = this._t(path21, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path20);
+        const literal = this._rules.testLiteral(path21);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path20, cache4) {
-        if (path20 in cache4) {
-          return cache4[path20];
+      _t(path21, cache4) {
+        if (path21 in cache4) {
+          return cache4[path21];
         }
-        const parentPath = parentOf(path20);
+        const parentPath = parentOf(path21);
         const parent = parentPath ? this._t(parentPath, cache4) : UNDEFINED;
-        return cache4[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
+        return cache4[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
       }
-      ignores(path20) {
-        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
+      ignores(path21) {
+        return this._test(path21, this._ignoreCache, convertPath(path21)).ignored;
       }
       createFilter() {
-        return (path20) => !this.ignores(path20);
+        return (path21) => !this.ignores(path21);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path20) {
-        return this._test(path20, this._testCache, convertPath(path20));
+      test(path21) {
+        return this._test(path21, this._testCache, convertPath(path21));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path20) => checkPath2(convertPath(path20), path20, RETURN_FALSE);
+    var isPathValid2 = (path21) => checkPath2(convertPath(path21), path21, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
+      checkPath2.isNotRelative = (path21) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path21) || isNotRelative(path21);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -3762,17 +3827,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path20);
+            const ci = visit_(i2, node.items[i2], visitor, path21);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -3783,13 +3848,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3810,17 +3875,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path20);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path21);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -3831,13 +3896,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3864,23 +3929,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path21);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path21);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path21);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path21);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path21);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -4492,10 +4557,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path20, value) {
+    function collectionFromPath(schema2, path21, value) {
       let v = value;
-      for (let i2 = path20.length - 1; i2 >= 0; --i2) {
-        const k = path20[i2];
+      for (let i2 = path21.length - 1; i2 >= 0; --i2) {
+        const k = path21[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -4514,7 +4579,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -4544,11 +4609,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -4562,8 +4627,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -4577,8 +4642,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -4596,8 +4661,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -4607,8 +4672,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7123,9 +7188,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -7200,14 +7265,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -7222,10 +7287,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -7236,10 +7301,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -7256,13 +7321,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -9223,9 +9288,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path20) => {
+    visit2.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -9234,23 +9299,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path20) => {
-      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit2.parentCollection = (cst, path21) => {
+      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -9261,10 +9326,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -11315,8 +11380,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path20, kind = {}) {
-  const value = asRecord(getIn(resource.value, path20));
+function refAt(resource, path21, kind = {}) {
+  const value = asRecord(getIn(resource.value, path21));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -11328,7 +11393,7 @@ function refAt(resource, path20, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path20
+    path: path21
   };
 }
 function dependsOnRefs(resource) {
@@ -11351,10 +11416,12 @@ function buildFluxGraph(model) {
   };
   const sources = [];
   const sourceByResource = /* @__PURE__ */ new Map();
+  const gitLinks = linkGitRepositories(model.ofKind("GitRepository", SOURCE_GROUP), model.roots);
   for (const kind of SOURCE_KINDS) {
     for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
       const url = asString(getIn(resource.value, ["spec", kind === "Bucket" ? "endpoint" : "url"]));
-      const link = kind === "GitRepository" ? linkGitRepository(resource, model.roots) : { status: "external", kind };
+      const link = gitLinks.get(resource) ?? { status: "external", kind };
+      if (link.status === "linked" && link.note !== void 0) model.note({ message: link.note, file: resource.file.absPath });
       const source = { resource, kind, url, link };
       sources.push(source);
       sourceByResource.set(resource, source);
@@ -11379,13 +11446,43 @@ function buildFluxGraph(model) {
     }
     const written = getIn(resource.value, ["spec", "path"]);
     const writtenPath = typeof written === "string" ? written : void 0;
-    const dir = fluxDir(writtenPath);
-    const path20 = { written: writtenPath, dir, status: void 0 };
+    let dir = fluxDir(writtenPath);
+    const include = source && dir !== void 0 ? includeAt(source, dir) : void 0;
+    if (include) {
+      link = include.link;
+      dir = include.dir;
+    }
+    const path21 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path20.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path21.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    return { resource, sourceRef, source, link, path: path20, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path21, dependsOn: dependsOnRefs(resource) };
+    if (include?.source) entry.includedFrom = include.source;
+    return entry;
+  };
+  const includeAt = (source, dir) => {
+    if (source.kind !== "GitRepository") return void 0;
+    let best;
+    for (const raw of asArray(getIn(source.resource.value, ["spec", "include"]))) {
+      const item = asRecord(raw);
+      const name2 = asString(asRecord(item?.repository)?.name);
+      if (!item || name2 === void 0) continue;
+      const to = fluxDir(asString(item.toPath) ?? name2);
+      const from = fluxDir(asString(item.fromPath));
+      if (to === void 0 || to === "" || from === void 0) continue;
+      if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name: name2 };
+    }
+    if (!best) return void 0;
+    const rest = dir.slice(best.to.length).replace(/^\//, "");
+    const target = best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}`;
+    const where2 = `the paths under ${best.to} of its artifact hold the files of GitRepository ${best.name} (spec.include)`;
+    const candidate = resolve2("GitRepository", best.name, source.resource.appliedNamespace).find((r) => sourceByResource.has(r));
+    const included = candidate ? sourceByResource.get(candidate) : void 0;
+    if (!included) return { link: { status: "unlinked", reason: `${where2}, which is not among the linted objects` }, dir: target };
+    if (included.link.status === "linked") return { link: included.link, dir: target, source: included };
+    const reason = included.link.status === "unlinked" ? included.link.reason : "it is not a git repository";
+    return { link: { status: "unlinked", reason: `${where2}, and ${reason}` }, dir: target, source: included };
   };
   const kustomizations = model.ofKind("Kustomization", KUSTOMIZE_GROUP).map((resource) => {
     const base = consumer(resource);
@@ -11403,16 +11500,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path20 } = base;
-    if (link.status !== "linked" || path20.status !== "directory" || path20.dir === void 0) return entry;
+    const { link, path: path21 } = base;
+    if (link.status !== "linked" || path21.status !== "directory" || path21.dir === void 0) return entry;
     const tree = treeOf(link.root);
-    entry.excluded = ignoredFor(tree, base.source);
+    entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build;
-    if (hasKustomizationFile(tree, path20.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path20.dir);
+    if (hasKustomizationFile(tree, path21.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path21.dir);
       if (entry.kustomization) build = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build = generatedBuild(path20.dir, model.kustomize, tree, entry.excluded);
+      build = generatedBuild(path21.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build) return entry;
     entry.known = true;
@@ -11491,7 +11588,8 @@ function buildFluxGraph(model) {
       if (!source || link.status === "linked" || link.status === "noSource") return void 0;
       const id = `${source.kind} ${qualified(source.resource.appliedNamespace, source.resource.name)}`;
       if (link.status === "unlinked") {
-        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. Lint that repository together with this one, or map it with \`repos:\` in .gitops-lint.yaml.`;
+        const advice = link.advice ?? "Lint that repository together with this one, or map it with `repos:` in .gitops-lint.yaml.";
+        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. ${advice}`;
       }
       return `${id} is not a git repository, so the paths and objects its Kustomizations and Terraforms use were not checked.`;
     }
@@ -11715,6 +11813,217 @@ var init_flux = __esm({
   }
 });
 
+// src/kustomize/origin.ts
+function markOf(node) {
+  let mark = marks.get(node);
+  if (!mark) marks.set(node, mark = {});
+  return mark;
+}
+function markNode(node, at) {
+  markOf(node).at = at;
+}
+function markKey(node, key, at) {
+  const mark = markOf(node);
+  (mark.keys ??= /* @__PURE__ */ new Map()).set(key, at);
+}
+function locationOf(node) {
+  return marks.get(node)?.at;
+}
+function childLocation(at, key) {
+  return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
+}
+function locate(root, rootAt, path21) {
+  let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
+  let node = root;
+  for (let index = 0; index < path21.length; index++) {
+    const segment = path21[index];
+    if (typeof node !== "object" || node === null) {
+      return { ...at, path: [...at.path, ...path21.slice(index)] };
+    }
+    const child = node[segment];
+    const keyed = marks.get(node)?.keys?.get(segment);
+    const own2 = typeof child === "object" && child !== null ? locationOf(child) : void 0;
+    at = own2 ?? keyed ?? childLocation(at, segment);
+    node = child;
+  }
+  return at;
+}
+var marks;
+var init_origin = __esm({
+  "src/kustomize/origin.ts"() {
+    "use strict";
+    marks = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/flux/synthesized.ts
+function syntheticResource(file, docIndex, value, at, synthetic) {
+  markNode(value, at);
+  const metadata = asRecord(value.metadata) ?? {};
+  const apiVersion = asString(value.apiVersion) ?? "";
+  const slash2 = apiVersion.indexOf("/");
+  const namespace = asString(metadata.namespace);
+  return {
+    file,
+    docIndex,
+    get doc() {
+      return file.documents[docIndex]?.doc;
+    },
+    apiVersion,
+    group: apiVersion.slice(0, slash2),
+    version: apiVersion.slice(slash2 + 1),
+    kind: asString(value.kind) ?? "",
+    name: asString(metadata.name) ?? "",
+    namespace,
+    appliedNamespace: namespace,
+    encrypted: false,
+    value,
+    get: (at2) => getIn(value, at2),
+    synthetic
+  };
+}
+function syncObjects(owner, syncPath, namespaceOf, creator, defaultKind) {
+  const namespace = namespaceOf();
+  if (namespace === void 0) return [];
+  const sync = asRecord(getIn(owner.value, syncPath));
+  if (!sync) return [];
+  const kind = asString(sync.kind) ?? defaultKind;
+  if (kind === void 0 || !SYNC_KINDS.has(kind)) return [];
+  const fixedName = asString(sync.name) || void 0;
+  const name2 = fixedName ?? namespace;
+  const at = (key) => ({ file: owner.file, docIndex: owner.docIndex, path: key === void 0 ? syncPath : [...syncPath, key] });
+  const url = asString(sync.url);
+  const ref = asString(sync.ref);
+  const sourceSpec = { interval: asString(sync.interval) ?? "1m" };
+  if (kind === "Bucket") {
+    if (ref !== void 0) sourceSpec.bucketName = ref;
+    if (url !== void 0) sourceSpec.endpoint = url;
+  } else {
+    if (url !== void 0) sourceSpec.url = url;
+    if (ref !== void 0) {
+      const refValue = kind === "GitRepository" ? { name: ref } : { tag: ref };
+      sourceSpec.ref = refValue;
+      markNode(refValue, at("ref"));
+    }
+  }
+  for (const key of ["url", "interval"]) if (sync[key] !== void 0) markKey(sourceSpec, kind === "Bucket" && key === "url" ? "endpoint" : key, at(key));
+  if (kind === "Bucket" && ref !== void 0) markKey(sourceSpec, "bucketName", at("ref"));
+  const provider = asString(sync.provider);
+  if (provider) {
+    sourceSpec.provider = provider;
+    markKey(sourceSpec, "provider", at("provider"));
+  }
+  const pullSecret = asString(sync.pullSecret);
+  if (pullSecret) {
+    const secretRef = { name: pullSecret };
+    sourceSpec.secretRef = secretRef;
+    markNode(secretRef, at("pullSecret"));
+  }
+  const metadata = { name: name2, namespace };
+  const source = syntheticResource(owner.file, owner.docIndex, { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec }, at(), creator);
+  const sourceRef = { kind, name: name2 };
+  const kustomizationSpec = { interval: "10m", prune: true, sourceRef };
+  const syncPathValue = asString(sync.path);
+  if (syncPathValue !== void 0) {
+    kustomizationSpec.path = syncPathValue;
+    markKey(kustomizationSpec, "path", at("path"));
+  }
+  const kustomization = syntheticResource(
+    owner.file,
+    owner.docIndex,
+    { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: kustomizationSpec },
+    at(),
+    creator
+  );
+  for (const resource of [source, kustomization]) creators.set(resource, { namespace: namespaceOf, name: fixedName });
+  return [source, kustomization];
+}
+function followCreators(resources) {
+  let moved = false;
+  for (const resource of resources) {
+    const creator = creators.get(resource);
+    const namespace = creator?.namespace();
+    if (!creator || namespace === void 0 || namespace === resource.appliedNamespace) continue;
+    resource.namespace = resource.appliedNamespace = namespace;
+    const metadata = asRecord(resource.value.metadata);
+    if (metadata) metadata.namespace = namespace;
+    if (creator.name === void 0) {
+      resource.name = namespace;
+      if (metadata) metadata.name = namespace;
+      const sourceRef = asRecord(getIn(resource.value, ["spec", "sourceRef"]));
+      if (sourceRef) sourceRef.name = namespace;
+    }
+    moved = true;
+  }
+  return moved;
+}
+function isFluxInstanceRelease(release, ociUrl) {
+  if (asString(release.get(["spec", "chart", "spec", "chart"])) === "flux-instance") return true;
+  const chartRef = asRecord(release.get(["spec", "chartRef"]));
+  if (!chartRef || asString(chartRef.kind) !== "OCIRepository") return false;
+  const name2 = asString(chartRef.name);
+  if (name2 === void 0) return false;
+  const url = ociUrl(name2, asString(chartRef.namespace) ?? release.appliedNamespace);
+  return url !== void 0 && /\/flux-instance\/?$/.test(url.replace(/[:@][^/:@]*$/, ""));
+}
+function synthesizeSyncObjects(resources) {
+  const out = [];
+  const ociRepositories = resources.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
+  const ociUrl = (name2, namespace) => asString(ociRepositories.find((resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace))?.get(["spec", "url"]));
+  for (const resource of resources) {
+    if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
+      const creator = `FluxInstance ${resource.appliedNamespace ?? ""}/${resource.name}`;
+      out.push(...syncObjects(resource, ["spec", "sync"], () => resource.appliedNamespace, creator));
+    } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
+      if (asString(resource.get(["spec", "values", "instance", "sync", "url"])) === void 0) continue;
+      const namespaceOf = () => asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
+      const creator = `HelmRelease ${resource.appliedNamespace ?? ""}/${resource.name} (flux-instance chart)`;
+      out.push(...syncObjects(resource, ["spec", "values", "instance", "sync"], namespaceOf, creator, "GitRepository"));
+    }
+  }
+  return out;
+}
+function synthesizeExternalSources(roots, fileAt) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const root of roots) {
+    for (const entry of root.config.externalSources) {
+      const key = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(externalSource(root, entry, fileAt));
+    }
+  }
+  return out;
+}
+function externalSource(root, entry, fileAt) {
+  const declared = entry.declaredIn;
+  const configPath = declared?.file ?? root.config.file ?? import_node_path4.default.join(root.dir, ".gitops-lint.yaml");
+  const file = fileAt(configPath) ?? loadSourceFile(root, import_node_path4.default.relative(root.dir, configPath).split(import_node_path4.default.sep).join("/"), configPath, void 0).file;
+  const spec = {};
+  if (entry.url !== void 0) spec[entry.kind === "Bucket" ? "endpoint" : "url"] = entry.url;
+  if (entry.branch !== void 0 || entry.tag !== void 0) {
+    spec.ref = { ...entry.branch === void 0 ? {} : { branch: entry.branch }, ...entry.tag === void 0 ? {} : { tag: entry.tag } };
+  }
+  const value = { apiVersion: `${SOURCE_GROUP}/v1`, kind: entry.kind, metadata: { name: entry.name, namespace: entry.namespace }, spec };
+  const at = { file, docIndex: 0, path: declared ? ["externalSources", declared.index] : [] };
+  return syntheticResource(file, 0, value, at, `externalSources in ${import_node_path4.default.basename(configPath)}`);
+}
+var import_node_path4, OPERATOR_GROUP, SYNC_KINDS, creators;
+var init_synthesized = __esm({
+  "src/flux/synthesized.ts"() {
+    "use strict";
+    import_node_path4 = __toESM(require("node:path"), 1);
+    init_origin();
+    init_values();
+    init_source_file();
+    init_kinds();
+    OPERATOR_GROUP = "fluxcd.controlplane.io";
+    SYNC_KINDS = /* @__PURE__ */ new Set(["GitRepository", "OCIRepository", "Bucket"]);
+    creators = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // src/engine/safe-regex.ts
 function hasNestedRepetition(source) {
   try {
@@ -11890,53 +12199,53 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path20 = [...specPath, list, index];
+      const path21 = [...specPath, list, index];
       const written = asScalarString(item.image);
       const transformed = written === void 0 ? void 0 : applyImageOverrides(written, overrides);
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path20,
+        path: path21,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written,
-          path: [...path20, "image"],
-          tagPath: [...path20, "image"],
+          path: [...path21, "image"],
+          tagPath: [...path21, "image"],
           effective: transformed?.ref,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (transformed ? defaultPullPolicy(transformed.ref) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path20, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path21, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path20, "env"]),
-        envPath: item.env !== void 0 ? [...path20, "env"] : void 0,
-        envFrom: envFromSources(item, path20)
+        env: envEntries(item.env, [...path21, "env"]),
+        envPath: item.env !== void 0 ? [...path21, "env"] : void 0,
+        envFrom: envFromSources(item, path21)
       });
     });
   }
 }
-function walkValues(resource, value, path20, dotted, namespace, out) {
+function walkValues(resource, value, path21, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path20, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path21, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path20, dotted, namespace);
+  const container = valuesContainer(resource, object, path21, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path20, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path21, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path20, dotted, namespace) {
+function valuesContainer(resource, object, path21, dotted, namespace) {
   const image = object.image;
   let written;
-  let tagPath = [...path20, "image"];
+  let tagPath = [...path21, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -11946,40 +12255,40 @@ function valuesContainer(resource, object, path20, dotted, namespace) {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path20, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path21, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path20, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path21, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path20, "imagePullPolicy"];
+    policyPath = [...path21, "imagePullPolicy"];
   }
   const ref = parseImageRef(written);
   return {
     resource,
     origin: "helmValues",
-    path: path20,
+    path: path21,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path20, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path21, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path20, "env"]),
-    envPath: object.env !== void 0 ? [...path20, "env"] : void 0,
-    envFrom: envFromSources(object, path20)
+    env: envEntries(object.env, [...path21, "env"]),
+    envPath: object.env !== void 0 ? [...path21, "env"] : void 0,
+    envFrom: envFromSources(object, path21)
   };
 }
-function envEntries(env, path20) {
+function envEntries(env, path21) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path20, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path21, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -11997,7 +12306,7 @@ function envEntries(env, path20) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path20, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path21, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -12006,7 +12315,7 @@ function envEntries(env, path20) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path20) {
+function envFromSources(object, path21) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -12016,7 +12325,7 @@ function envFromSources(object, path20) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path20, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path21, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -12025,7 +12334,7 @@ function envFromSources(object, path20) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path20, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path21, field, index] });
     });
   }
   return sources;
@@ -12247,7 +12556,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path20) => getIn(value, path20)
+    get: (path21) => getIn(value, path21)
   };
 }
 function emptyRootFiles(root) {
@@ -12292,11 +12601,13 @@ function buildModel(roots, files, notes, namespacePasses = []) {
     if (resource.kind === "Namespace") continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
+  const filesByPath = new Map(files.map((file) => [file.absPath, file]));
+  resources.push(...synthesizeSyncObjects(resources), ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)));
   const byKind = /* @__PURE__ */ new Map();
   const byFile = /* @__PURE__ */ new Map();
   for (const resource of resources) {
     push(byKind, resource.kind, resource);
-    push(byFile, resource.file, resource);
+    if (resource.synthetic === void 0) push(byFile, resource.file, resource);
   }
   const noteMessages = new Set(notes.map((note) => note.message));
   let containers;
@@ -12310,7 +12621,7 @@ function buildModel(roots, files, notes, namespacePasses = []) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path20) => rootFilesMap.get(root)?.files.get(path20),
+    fileAt: (root, path21) => rootFilesMap.get(root)?.files.get(path21),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt: (file, docIndex) => byFile.get(file)?.find((resource) => resource.docIndex === docIndex),
@@ -12342,7 +12653,7 @@ function buildModel(roots, files, notes, namespacePasses = []) {
   };
   flux = applyFluxNamespaces(model);
   for (const pass of namespacePasses) pass(model);
-  if (namespacePasses.length > 0) flux = void 0;
+  if (followCreators(resources) || namespacePasses.length > 0) flux = void 0;
   return model;
 }
 var CLUSTER_SCOPED;
@@ -12350,6 +12661,7 @@ var init_model = __esm({
   "src/engine/model.ts"() {
     "use strict";
     init_flux();
+    init_synthesized();
     init_source_file();
     init_collections();
     init_containers();
@@ -12404,7 +12716,7 @@ function name(kustomization) {
 function checkBuild(ctx, resources, reported) {
   const first = /* @__PURE__ */ new Map();
   for (const resource of resources) {
-    if (resource.name === "") continue;
+    if (resource.name === "" || resource.synthetic !== void 0) continue;
     const key = identity(resource);
     const earlier = first.get(key);
     if (!earlier) {
@@ -12517,7 +12829,7 @@ spec:
           const first = /* @__PURE__ */ new Map();
           for (const kustomization of members) {
             for (const resource of kustomization.resources) {
-              if (resource.name === "") continue;
+              if (resource.name === "" || resource.synthetic !== void 0) continue;
               const key = identity(resource);
               const earlier = first.get(key);
               if (!earlier) {
@@ -12601,17 +12913,18 @@ var init_flux_api_version = __esm({
       },
       check(ctx) {
         for (const resource of ctx.model.resources) {
+          if (resource.synthetic !== void 0) continue;
           const removed = removedApiVersion(resource.apiVersion);
           if (removed) {
             ctx.report({ resource, path: ["apiVersion"], messageId: "removed", data: { apiVersion: resource.apiVersion, kind: resource.kind, ...removed } });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path20 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path20, "apiVersion"]));
+          for (const path21 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path21, "apiVersion"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion);
             if (!apiVersion || !removedRef) continue;
-            const kind = asString(resource.get([...path20, "kind"])) ?? "object";
-            ctx.report({ resource, path: [...path20, "apiVersion"], messageId: "removedInReference", data: { apiVersion, kind, ...removedRef } });
+            const kind = asString(resource.get([...path21, "kind"])) ?? "object";
+            ctx.report({ resource, path: [...path21, "apiVersion"], messageId: "removedInReference", data: { apiVersion, kind, ...removedRef } });
           }
         }
       }
@@ -12750,13 +13063,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path20 = [edge];
+        const path21 = [edge];
         let back = previous.get(node);
         while (back) {
-          path20.unshift(back);
+          path21.unshift(back);
           back = previous.get(back.from);
         }
-        return path20;
+        return path21;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -12886,10 +13199,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path20 = cycleFrom(first, members, edges);
-          const [edge] = path20;
+          const path21 = cycleFrom(first, members, edges);
+          const [edge] = path21;
           if (!edge) continue;
-          const names = [first, ...path20.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path21.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -12910,13 +13223,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path20, resource } = consumer;
+  const { link, path: path21, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path20.written ?? "", repo: link.root.name };
-  if (path20.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path20.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path20.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path20.status === "directory";
+  const data = { referrer: describeObject(resource), path: path21.written ?? "", repo: link.root.name };
+  if (path21.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path21.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path21.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path21.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -13029,9 +13342,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path20 } = kustomization;
-          if (link.status !== "linked" || path20.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path20.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path21 } = kustomization;
+          if (link.status !== "linked" || path21.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path21.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -13040,7 +13353,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path20.dir, component);
+            const target = resolveInRoot(path21.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -13075,12 +13388,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path20 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path21 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path20, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path21, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path20, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path21, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -13217,16 +13530,16 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path20 = [], out = []) {
+function stringsWithDollar(value, path21 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path20, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path21, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path20, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path21, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (path20.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path20, key], key: true, text: key });
-      stringsWithDollar(child, [...path20, key], out);
+      if (path21.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path21, key], key: true, text: key });
+      stringsWithDollar(child, [...path21, key], out);
     }
   }
   return out;
@@ -13673,9 +13986,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add = (path20, raw, expects) => {
+  const add = (path21, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path20, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path21, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -13770,20 +14083,20 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path20 = [entry.field, entry.index];
+            const path21 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -13917,11 +14230,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path20 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path20.dir === void 0) continue;
+          const { link, path: path21 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path21.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path20.dir, kustomization);
+          push(byDir, path21.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -14072,10 +14385,10 @@ function isPlaintextCredential(value) {
 function sensitiveKey(name2) {
   return isSensitiveName(name2) && !KEY_NAME.test(name2);
 }
-function walkValues2(ctx, release, value, path20, dotted, parentKey) {
+function walkValues2(ctx, release, value, path21, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path20, index];
+      const itemPath = [...path21, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -14091,10 +14404,10 @@ function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && typeof object.value === "string" && sensitiveKey(object.name) && isPlaintextCredential(object.value)) {
-    ctx.report({ resource: release, path: [...path20, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path21, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path20, key];
+    const childPath = [...path21, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       if (!sensitiveKey(key) || !isPlaintextCredential(child)) continue;
@@ -14161,8 +14474,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (entry.value === void 0 || !sensitiveKey(entry.name) || !isPlaintextCredential(entry.value)) continue;
-            const path20 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path20, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path21 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path21, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.ofKind("HelmRelease", "helm.toolkit.fluxcd.io")) {
@@ -14235,11 +14548,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path20 = container.envPath ?? container.path;
+    const path21 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path20, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path20, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path20, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path21, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path21, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path21, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -14453,10 +14766,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path20, rootName2) {
-  if (path20.length === 0) return rootName2;
+function formatPath(path21, rootName2) {
+  if (path21.length === 0) return rootName2;
   let out = "";
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -14566,14 +14879,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path20, data, key = false) {
+      report(messageId, path21, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path20], messageId, data };
+        const problem = { path: [...path21], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path20) {
-        return formatPath(path20, this.options.rootName);
+      name(path21) {
+        return formatPath(path21, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -14597,83 +14910,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path20) {
-        if (this.full || path20.length > MAX_DEPTH) return;
+      walk(value, raw, path21) {
+        if (this.full || path21.length > MAX_DEPTH) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path20)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path21)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value))) {
-          this.report("enum", path20, { path: this.name(path20), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path21, { path: this.name(path21), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path20);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path20);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path20);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path20);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path20);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path20, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path20, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path20)) this.report("not", path20, { path: this.name(path20) });
+        if (typeof value === "string") this.checkString(value, schema2, path21);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path21);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path21);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path21);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path21);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path21, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path21, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path21)) this.report("not", path21, { path: this.name(path21) });
       }
-      checkType(value, type2, path20) {
+      checkType(value, type2, path21) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path20, { expected: describeTypes(types2), path: this.name(path20), actual: describeFound(value) });
+        if (!ok) this.report("type", path21, { expected: describeTypes(types2), path: this.name(path21), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path20) {
+      checkString(value, schema2, path21) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path20, { path: this.name(path20), limit: String(schema2.minLength) });
+          this.report("minLength", path21, { path: this.name(path21), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path20, { path: this.name(path20), limit: String(schema2.maxLength) });
+          this.report("maxLength", path21, { path: this.name(path21), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path20, { path: this.name(path20), pattern: schema2.pattern });
+          this.report("pattern", path21, { path: this.name(path21), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path20) {
-        const range = (comparison, limit) => this.report("range", path20, { path: this.name(path20), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path21) {
+        const range = (comparison, limit) => this.report("range", path21, { path: this.name(path21), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path20, { path: this.name(path20), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path21, { path: this.name(path21), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path20) {
+      checkArray(value, schema2, path21) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path20, { path: this.name(path20), limit: String(schema2.minItems) });
+          this.report("minItems", path21, { path: this.name(path21), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path20, { path: this.name(path20), limit: String(schema2.maxItems) });
+          this.report("maxItems", path21, { path: this.name(path21), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index)) {
-          this.report("uniqueItems", path20, { path: this.name(path20) });
+          this.report("uniqueItems", path21, { path: this.name(path21) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path20.push(index);
-            this.walk(value[index], schema2.items, path20);
-            path20.pop();
+            path21.push(index);
+            this.walk(value[index], schema2.items, path21);
+            path21.pop();
           }
         }
       }
-      checkObject(value, schema2, path20) {
+      checkObject(value, schema2, path21) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path20, { path: this.name(path20), limit: String(schema2.minProperties) });
+          this.report("minProperties", path21, { path: this.name(path21), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path20, { path: this.name(path20), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path21, { path: this.name(path21), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path20.length === 0 && "kind" in value ? ["kind"] : path20;
-              this.report("required", at, { field, parent: this.name(path20) });
+              const at = path21.length === 0 && "kind" in value ? ["kind"] : path21;
+              this.report("required", at, { field, parent: this.name(path21) });
             }
           }
         }
@@ -14685,33 +14998,33 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path20.push(key);
-              this.walk(child, childSchema, path20);
-              path20.pop();
+              path21.push(key);
+              this.walk(child, childSchema, path21);
+              path21.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path20) };
+            const data = { field: key, parent: this.name(path21) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path20, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path21, key], data, true);
           }
         }
       }
-      passes(value, schema2, path20) {
+      passes(value, schema2, path21) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path20);
+        probe.walk(value, schema2, path21);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path20, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path20)).length;
+      checkAlternatives(value, options, path21, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path21)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path20, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path20) });
+          this.report("requiredOneOf", path21, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path21) });
           return;
         }
-        this.report(kind, path20, { path: this.name(path20) });
+        this.report(kind, path21, { path: this.name(path21) });
       }
     };
   }
@@ -14809,12 +15122,12 @@ var init_crd = __esm({
 });
 
 // src/schema/registry.ts
-function findSchemaDir(start = import_node_path4.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
+function findSchemaDir(start = import_node_path5.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
   let dir = start;
   for (let i2 = 0; i2 < 5; i2++) {
-    const candidate = import_node_path4.default.join(dir, "schemas");
-    if ((0, import_node_fs.existsSync)(import_node_path4.default.join(candidate, KUBERNETES.file))) return candidate;
-    dir = import_node_path4.default.dirname(dir);
+    const candidate = import_node_path5.default.join(dir, "schemas");
+    if ((0, import_node_fs.existsSync)(import_node_path5.default.join(candidate, KUBERNETES.file))) return candidate;
+    dir = import_node_path5.default.dirname(dir);
   }
   throw new Error(`gitops-lint: schemas/ not found above ${start}`);
 }
@@ -14829,12 +15142,12 @@ function readFamily(file) {
   }
   return family;
 }
-var import_node_fs, import_node_path4, import_node_url, VENDORED, KUBERNETES, parsedFiles, SchemaRegistry;
+var import_node_fs, import_node_path5, import_node_url, VENDORED, KUBERNETES, parsedFiles, SchemaRegistry;
 var init_registry = __esm({
   "src/schema/registry.ts"() {
     "use strict";
     import_node_fs = require("node:fs");
-    import_node_path4 = __toESM(require("node:path"), 1);
+    import_node_path5 = __toESM(require("node:path"), 1);
     import_node_url = require("node:url");
     init_crd();
     VENDORED = [
@@ -14894,7 +15207,7 @@ var init_registry = __esm({
         let family = this.loaded.get(vendored.file);
         if (family !== void 0) return family;
         this.schemaDir ??= findSchemaDir();
-        family = readFamily(import_node_path4.default.join(this.schemaDir, vendored.file));
+        family = readFamily(import_node_path5.default.join(this.schemaDir, vendored.file));
         this.loaded.set(vendored.file, family);
         for (const [name2, schema2] of Object.entries(family?.definitions ?? {})) {
           if (!this.definitions.has(name2)) this.definitions.set(name2, schema2);
@@ -15018,6 +15331,7 @@ var init_schema_valid = __esm({
         for (const crd of ctx.model.ofKind("CustomResourceDefinition", "apiextensions.k8s.io")) registry.addCrd(crd.value);
         const unknownKinds = /* @__PURE__ */ new Map();
         for (const resource of ctx.model.resources) {
+          if (resource.synthetic !== void 0) continue;
           const problems = validateObject(
             registry,
             { apiVersion: resource.apiVersion, kind: resource.kind, value: resource.value, encrypted: resource.encrypted },
@@ -15061,14 +15375,14 @@ function references(ctx) {
       for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
         const ref = entry[field];
         if (!ref || ref.name === "") continue;
-        const path20 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: ref.name, path: [...path20, "name"], key: { name: ref.key, path: [...path20, "key"] }, optional: ref.optional });
+        const path21 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: ref.name, path: [...path21, "name"], key: { name: ref.key, path: [...path21, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path20 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
-      refs.push({ ...base, kind: source.kind, name: source.name, path: path20, optional: source.optional });
+      const path21 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      refs.push({ ...base, kind: source.kind, name: source.name, path: path21, optional: source.optional });
     }
   }
   const graph = model.flux;
@@ -15078,14 +15392,14 @@ function references(ctx) {
       const kind = asString(item?.kind);
       const name2 = asString(item?.name);
       if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-      const path20 = ["spec", "valuesFrom", index];
-      const keyPath = item.valuesKey === void 0 ? [...path20, "name"] : [...path20, "valuesKey"];
+      const path21 = ["spec", "valuesFrom", index];
+      const keyPath = item.valuesKey === void 0 ? [...path21, "name"] : [...path21, "valuesKey"];
       refs.push({
         referrer: resource,
         kind,
         name: name2,
         namespace: resource.appliedNamespace,
-        path: [...path20, "name"],
+        path: [...path21, "name"],
         key: { name: asScalarString(item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: item.optional === true,
         optionalKey: false,
@@ -15103,19 +15417,19 @@ function references(ctx) {
         const kind = asString(item?.kind);
         const name2 = asString(item?.name);
         if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-        const path20 = ["spec", field, index];
+        const path21 = ["spec", field, index];
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path20, "name"],
+            path: [...path21, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path20, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path21, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -15128,8 +15442,8 @@ function references(ctx) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path20 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path20, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path21 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path21, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -15343,8 +15657,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path20) {
-  return path20.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path21) {
+  return path21.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml2;
 var init_ast = __esm({
@@ -15730,15 +16044,15 @@ function parse(root) {
   return config;
 }
 function readRule(node, index, issues) {
-  const path20 = ["creation_rules", index];
+  const path21 = ["creation_rules", index];
   if (!(0, import_yaml3.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path20, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path21, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path20, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path21, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path20,
+    path: path21,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -15746,11 +16060,11 @@ function readRule(node, index, issues) {
     selection: void 0
   };
   readPathRegex(node, rule, issues);
-  rule.recipients = readRuleRecipients(node, path20, issues);
-  rule.selection = readSelection(node, path20, issues);
-  checkScalarType(node, path20, "shamir_threshold", "number", "a whole number", issues);
-  checkScalarType(node, path20, "mac_only_encrypted", "boolean", "true or false", issues);
-  checkScalarType(node, path20, "aws_profile", "string", "a string", issues);
+  rule.recipients = readRuleRecipients(node, path21, issues);
+  rule.selection = readSelection(node, path21, issues);
+  checkScalarType(node, path21, "shamir_threshold", "number", "a whole number", issues);
+  checkScalarType(node, path21, "mac_only_encrypted", "boolean", "true or false", issues);
+  checkScalarType(node, path21, "aws_profile", "string", "a string", issues);
   return rule;
 }
 function readPathRegex(node, rule, issues) {
@@ -15768,14 +16082,14 @@ function readPathRegex(node, rule, issues) {
   if (converted.ok) rule.pathRegexp = converted.regexp;
   else issues.push({ code: "invalidRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: converted.reason } });
 }
-function readRuleRecipients(node, path20, issues) {
+function readRuleRecipients(node, path21, issues) {
   const groups = pairOf(node, "key_groups")?.value;
   if (groups != null && !isNull2(groups) && !(0, import_yaml3.isSeq)(groups)) {
-    issues.push(invalidType([...path20, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path21, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml3.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    groups.items.forEach((group, i2) => readGroup(group, [...path20, "key_groups", i2], out2, issues, 0));
+    groups.items.forEach((group, i2) => readGroup(group, [...path21, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -15785,28 +16099,28 @@ function readRuleRecipients(node, path20, issues) {
     const type2 = RULE_RECIPIENT_TYPES[key];
     const items = recipientStrings(pair.value);
     if (!items) {
-      issues.push(invalidType([...path20, key], key, "a comma-separated string or a list of strings"));
+      issues.push(invalidType([...path21, key], key, "a comma-separated string or a list of strings"));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipient(out, type2, text, [...path20, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipient(out, type2, text, [...path21, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(node, path20, out, issues, depth) {
+function readGroup(node, path21, out, issues, depth) {
   if (!(0, import_yaml3.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path20, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path21, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path20, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path21, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = pairOf(node, key)?.value;
     if (value == null || isNull2(value)) continue;
     if (!(0, import_yaml3.isSeq)(value)) {
-      issues.push(invalidType([...path20, key], key, "a list"));
+      issues.push(invalidType([...path21, key], key, "a list"));
       continue;
     }
     value.items.forEach((item, i2) => {
-      const itemPath = [...path20, key, i2];
+      const itemPath = [...path21, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(item, itemPath, out, issues, depth + 1);
         return;
@@ -15848,11 +16162,11 @@ function recipientStrings(value) {
   }
   return items;
 }
-function addRecipient(out, type2, text, path20) {
+function addRecipient(out, type2, text, path21) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path20 });
+  if (id !== void 0) out.push({ type: type2, id, path: path21 });
 }
-function readSelection(node, path20, issues) {
+function readSelection(node, path21, issues) {
   const present = node.items.filter((pair2) => {
     const key2 = keyText(pair2);
     return key2 !== void 0 && isSelectionKey(key2) && !isNull2(pair2.value) && stringValue(pair2.value) !== "";
@@ -15860,7 +16174,7 @@ function readSelection(node, path20, issues) {
   if (present.length > 1) {
     const keys = present.map((pair2) => keyText(pair2)).join(", ");
     for (const pair2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path20, keyText(pair2)], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path21, keyText(pair2)], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -15869,22 +16183,22 @@ function readSelection(node, path20, issues) {
   const key = keyText(pair);
   const value = stringValue(pair.value);
   if (value === void 0) {
-    issues.push(invalidType([...path20, key], key, "a string"));
+    issues.push(invalidType([...path21, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path20, key], data: { key, reason: made.reason } });
+    issues.push({ code: "invalidRegex", path: [...path21, key], data: { key, reason: made.reason } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path20, key], issues);
+  checkIdentity(made.selection, [...path21, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path20, issues) {
+function checkIdentity(selection, path21, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path20, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path21, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -15904,13 +16218,13 @@ function checkDestinations(value, issues) {
     if ((0, import_yaml3.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path20, known, where2, issues) {
+function checkKeys(node, path21, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || known.includes(key)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path20, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path20, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path21, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path21, key], key: true, data: { key, where: where2 } }
     );
   }
 }
@@ -15932,15 +16246,15 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkScalarType(node, path20, key, type2, expected, issues) {
+function checkScalarType(node, path21, key, type2, expected, issues) {
   const pair = pairOf(node, key);
   if (!pair || isNull2(pair.value)) return;
   const value = (0, import_yaml3.isScalar)(pair.value) ? pair.value.value : void 0;
   const ok = typeof value === type2 && (type2 !== "number" || Number.isInteger(value));
-  if (!ok) issues.push(invalidType([...path20, key], key, expected));
+  if (!ok) issues.push(invalidType([...path21, key], key, expected));
 }
-function invalidType(path20, key, expected) {
-  return { code: "invalidType", path: path20, data: { key, expected } };
+function invalidType(path21, key, expected) {
+  return { code: "invalidType", path: path21, data: { key, expected } };
 }
 function isNull2(node) {
   return node == null || (0, import_yaml3.isScalar)(node) && node.value == null;
@@ -16043,9 +16357,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path20) {
-  const i2 = path20.lastIndexOf("/");
-  return i2 === -1 ? "" : path20.slice(0, i2);
+function dirname(path21) {
+  const i2 = path21.lastIndexOf("/");
+  return i2 === -1 ? "" : path21.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -16248,7 +16562,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk(node, path20, keys, anchor, inSops, depth, out) {
+function walk(node, path21, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml5.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -16256,21 +16570,21 @@ function walk(node, path20, keys, anchor, inSops, depth, out) {
       const key = keyText(pair);
       const keyRange = (0, import_yaml5.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path20, range: [keyRange[0], keyRange[1]] });
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path21, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk(pair.value, [...path21, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml5.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml5.isScalar)(item) || (0, import_yaml5.isMap)(item) || (0, import_yaml5.isSeq)(item) || (0, import_yaml5.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk(item, [...path20, i2], keys, child, inSops, depth + 1, out);
+      walk(item, [...path21, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml5.isScalar)(node) || (0, import_yaml5.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path20, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path21, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -16283,23 +16597,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path20, keys, depth, out) {
+function walkValue(node, path21, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path20, i2], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i2], [...path21, i2], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key of Object.keys(node)) {
       if (ambiguousKey(key)) return false;
       const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path20, key], [...keys, key], depth + 1, out);
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path21, key], [...keys, key], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path20, keys, state } : { path: path20, keys, state, problem });
+    out.push(problem === void 0 ? { path: path21, keys, state } : { path: path21, keys, state, problem });
   }
   return true;
 }
@@ -16549,9 +16863,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml6.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path20 = ["sops", "key_groups", i2];
-      if ((0, import_yaml6.isMap)(group)) readKeyLists(group, path20, meta);
-      else meta.issues.push(invalidField(path20, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path21 = ["sops", "key_groups", i2];
+      if ((0, import_yaml6.isMap)(group)) readKeyLists(group, path21, meta);
+      else meta.issues.push(invalidField(path21, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else {
@@ -16570,18 +16884,18 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path20 = [...base, type2];
+    const path21 = [...base, type2];
     if (!(0, import_yaml6.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path20, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path21, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path20, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path21, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path20, meta) {
+function readKeyEntry(type2, entry, path21, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path20, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path20 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path21, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path21 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -16632,8 +16946,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path20, field, expected) {
-  return { code: "invalidField", path: path20, data: { field, expected } };
+function invalidField(path21, field, expected) {
+  return { code: "invalidField", path: path21, data: { field, expected } };
 }
 function isNullScalar(node) {
   return (0, import_yaml6.isScalar)(node) && node.value == null;
@@ -17334,17 +17648,17 @@ var init_rules = __esm({
 });
 
 // src/yaml/position.ts
-function locate(doc, path20) {
+function locate2(doc, path21) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path20.length; i2++) {
-    const segment = path20[i2];
+  for (let i2 = 0; i2 < path21.length; i2++) {
+    const segment = path21[i2];
     if ((0, import_yaml7.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml7.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path21.length - 1 };
     } else if ((0, import_yaml7.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -17356,8 +17670,8 @@ function locate(doc, path20) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path20, key = false) {
-  const { node, pair, exact } = locate(doc, path20);
+function offsetsOfPath(doc, text, path21, key = false) {
+  const { node, pair, exact } = locate2(doc, path21);
   if (exact && key && pair && (0, import_yaml7.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -17403,7 +17717,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!(key0 === "extends" || key0 === "ignore" || key0 === "repos" || key0 === "externalSecrets" || key0 === "policies" || key0 === "rules")) {
+      if (!(key0 === "extends" || key0 === "ignore" || key0 === "repos" || key0 === "externalSecrets" || key0 === "externalSources" || key0 === "policies" || key0 === "rules")) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err0];
@@ -17655,66 +17969,55 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.policies !== void 0) {
-      let data12 = data.policies;
+    if (data.externalSources !== void 0) {
+      let data12 = data.externalSources;
       if (Array.isArray(data12)) {
         const len4 = data12.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          if (typeof data12[i4] !== "string") {
-            const err19 = { instancePath: instancePath + "/policies/" + i4, schemaPath: "#/properties/policies/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
+          let data13 = data12[i4];
+          if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+            if (data13.kind === void 0) {
+              const err19 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-      } else {
-        const err20 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.rules !== void 0) {
-      let data14 = data.rules;
-      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
-        for (const key3 in data14) {
-          if (!func2.call(schema11.properties.rules.properties, key3)) {
-            const err21 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
+            if (data13.name === void 0) {
+              const err20 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data14["duplicate-resource"] !== void 0) {
-          let data15 = data14["duplicate-resource"];
-          const _errs44 = errors;
-          let valid16 = false;
-          const _errs45 = errors;
-          if (!(data15 === "error" || data15 === "warning" || data15 === "note" || data15 === "off")) {
-            const err22 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
+            if (data13.namespace === void 0) {
+              const err21 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'" };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
             }
-            errors++;
-          }
-          var _valid2 = _errs45 === errors;
-          valid16 = valid16 || _valid2;
-          if (!valid16) {
-            const _errs46 = errors;
-            if (Array.isArray(data15)) {
-              if (data15.length > 1) {
-                const err23 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            for (const key3 in data13) {
+              if (!(key3 === "kind" || key3 === "name" || key3 === "namespace" || key3 === "url" || key3 === "branch" || key3 === "tag")) {
+                const err22 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data13.kind !== void 0) {
+              let data14 = data13.kind;
+              if (!(data14 === "GitRepository" || data14 === "OCIRepository" || data14 === "Bucket" || data14 === "HelmRepository" || data14 === "HelmChart")) {
+                const err23 = { instancePath: instancePath + "/externalSources/" + i4 + "/kind", schemaPath: "#/properties/externalSources/items/properties/kind/enum", keyword: "enum", params: { allowedValues: schema11.properties.externalSources.items.properties.kind.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err23];
                 } else {
@@ -17722,8 +18025,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data15.length < 1) {
-                const err24 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            }
+            if (data13.name !== void 0) {
+              if (typeof data13.name !== "string") {
+                const err24 = { instancePath: instancePath + "/externalSources/" + i4 + "/name", schemaPath: "#/properties/externalSources/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err24];
                 } else {
@@ -17731,125 +18036,117 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len5 = data15.length;
-              if (len5 > 0) {
-                let data16 = data15[0];
-                if (!(data16 === "error" || data16 === "warning" || data16 === "note" || data16 === "off")) {
-                  const err25 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err25];
-                  } else {
-                    vErrors.push(err25);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err26 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err26];
-              } else {
-                vErrors.push(err26);
-              }
-              errors++;
             }
-            var _valid2 = _errs46 === errors;
-            valid16 = valid16 || _valid2;
-            if (!valid16) {
-              const _errs49 = errors;
-              if (Array.isArray(data15)) {
-                if (data15.length > 2) {
-                  const err27 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err27];
-                  } else {
-                    vErrors.push(err27);
-                  }
-                  errors++;
-                }
-                if (data15.length < 2) {
-                  const err28 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err28];
-                  } else {
-                    vErrors.push(err28);
-                  }
-                  errors++;
-                }
-                const len6 = data15.length;
-                if (len6 > 0) {
-                  let data17 = data15[0];
-                  if (!(data17 === "error" || data17 === "warning" || data17 === "note" || data17 === "off")) {
-                    const err29 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err29];
-                    } else {
-                      vErrors.push(err29);
-                    }
-                    errors++;
-                  }
-                }
-                if (len6 > 1) {
-                  let data18 = data15[1];
-                  if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-                    for (const key4 in data18) {
-                      const err30 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err30];
-                      } else {
-                        vErrors.push(err30);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err31 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err32 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (data13.namespace !== void 0) {
+              if (typeof data13.namespace !== "string") {
+                const err25 = { instancePath: instancePath + "/externalSources/" + i4 + "/namespace", schemaPath: "#/properties/externalSources/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err32];
+                  vErrors = [err25];
                 } else {
-                  vErrors.push(err32);
+                  vErrors.push(err25);
                 }
                 errors++;
               }
-              var _valid2 = _errs49 === errors;
-              valid16 = valid16 || _valid2;
             }
+            if (data13.url !== void 0) {
+              if (typeof data13.url !== "string") {
+                const err26 = { instancePath: instancePath + "/externalSources/" + i4 + "/url", schemaPath: "#/properties/externalSources/items/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (data13.branch !== void 0) {
+              if (typeof data13.branch !== "string") {
+                const err27 = { instancePath: instancePath + "/externalSources/" + i4 + "/branch", schemaPath: "#/properties/externalSources/items/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data13.tag !== void 0) {
+              if (typeof data13.tag !== "string") {
+                const err28 = { instancePath: instancePath + "/externalSources/" + i4 + "/tag", schemaPath: "#/properties/externalSources/items/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err29 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
           }
-          if (!valid16) {
-            const err33 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+        }
+      } else {
+        const err30 = { instancePath: instancePath + "/externalSources", schemaPath: "#/properties/externalSources/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
+    if (data.policies !== void 0) {
+      let data20 = data.policies;
+      if (Array.isArray(data20)) {
+        const len5 = data20.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          if (typeof data20[i5] !== "string") {
+            const err31 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/properties/policies/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err32 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.rules !== void 0) {
+      let data22 = data.rules;
+      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+        for (const key4 in data22) {
+          if (!func2.call(schema11.properties.rules.properties, key4)) {
+            const err33 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
               vErrors.push(err33);
             }
             errors++;
-          } else {
-            errors = _errs44;
-            if (vErrors !== null) {
-              if (_errs44) {
-                vErrors.length = _errs44;
-              } else {
-                vErrors = null;
-              }
-            }
           }
         }
-        if (data14["flux-api-version"] !== void 0) {
-          let data19 = data14["flux-api-version"];
-          const _errs56 = errors;
+        if (data22["duplicate-resource"] !== void 0) {
+          let data23 = data22["duplicate-resource"];
+          const _errs60 = errors;
           let valid19 = false;
-          const _errs57 = errors;
-          if (!(data19 === "error" || data19 === "warning" || data19 === "note" || data19 === "off")) {
-            const err34 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs61 = errors;
+          if (!(data23 === "error" || data23 === "warning" || data23 === "note" || data23 === "off")) {
+            const err34 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -17857,13 +18154,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid3 = _errs57 === errors;
-          valid19 = valid19 || _valid3;
+          var _valid2 = _errs61 === errors;
+          valid19 = valid19 || _valid2;
           if (!valid19) {
-            const _errs58 = errors;
-            if (Array.isArray(data19)) {
-              if (data19.length > 1) {
-                const err35 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs62 = errors;
+            if (Array.isArray(data23)) {
+              if (data23.length > 1) {
+                const err35 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err35];
                 } else {
@@ -17871,8 +18168,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data19.length < 1) {
-                const err36 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data23.length < 1) {
+                const err36 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err36];
                 } else {
@@ -17880,11 +18177,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len7 = data19.length;
-              if (len7 > 0) {
-                let data20 = data19[0];
-                if (!(data20 === "error" || data20 === "warning" || data20 === "note" || data20 === "off")) {
-                  const err37 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len6 = data23.length;
+              if (len6 > 0) {
+                let data24 = data23[0];
+                if (!(data24 === "error" || data24 === "warning" || data24 === "note" || data24 === "off")) {
+                  const err37 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err37];
                   } else {
@@ -17894,7 +18191,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err38 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err38 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err38];
               } else {
@@ -17902,13 +18199,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid3 = _errs58 === errors;
-            valid19 = valid19 || _valid3;
+            var _valid2 = _errs62 === errors;
+            valid19 = valid19 || _valid2;
             if (!valid19) {
-              const _errs61 = errors;
-              if (Array.isArray(data19)) {
-                if (data19.length > 2) {
-                  const err39 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs65 = errors;
+              if (Array.isArray(data23)) {
+                if (data23.length > 2) {
+                  const err39 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err39];
                   } else {
@@ -17916,8 +18213,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data19.length < 2) {
-                  const err40 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data23.length < 2) {
+                  const err40 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err40];
                   } else {
@@ -17925,11 +18222,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len8 = data19.length;
-                if (len8 > 0) {
-                  let data21 = data19[0];
-                  if (!(data21 === "error" || data21 === "warning" || data21 === "note" || data21 === "off")) {
-                    const err41 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len7 = data23.length;
+                if (len7 > 0) {
+                  let data25 = data23[0];
+                  if (!(data25 === "error" || data25 === "warning" || data25 === "note" || data25 === "off")) {
+                    const err41 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err41];
                     } else {
@@ -17938,11 +18235,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len8 > 1) {
-                  let data22 = data19[1];
-                  if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-                    for (const key5 in data22) {
-                      const err42 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                if (len7 > 1) {
+                  let data26 = data23[1];
+                  if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+                    for (const key5 in data26) {
+                      const err42 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err42];
                       } else {
@@ -17951,7 +18248,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err43 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err43 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err43];
                     } else {
@@ -17961,7 +18258,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err44 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err44 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err44];
                 } else {
@@ -17969,12 +18266,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid3 = _errs61 === errors;
-              valid19 = valid19 || _valid3;
+              var _valid2 = _errs65 === errors;
+              valid19 = valid19 || _valid2;
             }
           }
           if (!valid19) {
-            const err45 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err45 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
@@ -17982,23 +18279,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs56;
+            errors = _errs60;
             if (vErrors !== null) {
-              if (_errs56) {
-                vErrors.length = _errs56;
+              if (_errs60) {
+                vErrors.length = _errs60;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-decryption-required"] !== void 0) {
-          let data23 = data14["flux-decryption-required"];
-          const _errs68 = errors;
+        if (data22["flux-api-version"] !== void 0) {
+          let data27 = data22["flux-api-version"];
+          const _errs72 = errors;
           let valid22 = false;
-          const _errs69 = errors;
-          if (!(data23 === "error" || data23 === "warning" || data23 === "note" || data23 === "off")) {
-            const err46 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs73 = errors;
+          if (!(data27 === "error" || data27 === "warning" || data27 === "note" || data27 === "off")) {
+            const err46 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err46];
             } else {
@@ -18006,13 +18303,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid4 = _errs69 === errors;
-          valid22 = valid22 || _valid4;
+          var _valid3 = _errs73 === errors;
+          valid22 = valid22 || _valid3;
           if (!valid22) {
-            const _errs70 = errors;
-            if (Array.isArray(data23)) {
-              if (data23.length > 1) {
-                const err47 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs74 = errors;
+            if (Array.isArray(data27)) {
+              if (data27.length > 1) {
+                const err47 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err47];
                 } else {
@@ -18020,8 +18317,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data23.length < 1) {
-                const err48 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data27.length < 1) {
+                const err48 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err48];
                 } else {
@@ -18029,11 +18326,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len9 = data23.length;
-              if (len9 > 0) {
-                let data24 = data23[0];
-                if (!(data24 === "error" || data24 === "warning" || data24 === "note" || data24 === "off")) {
-                  const err49 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len8 = data27.length;
+              if (len8 > 0) {
+                let data28 = data27[0];
+                if (!(data28 === "error" || data28 === "warning" || data28 === "note" || data28 === "off")) {
+                  const err49 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err49];
                   } else {
@@ -18043,7 +18340,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err50 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err50 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err50];
               } else {
@@ -18051,13 +18348,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid4 = _errs70 === errors;
-            valid22 = valid22 || _valid4;
+            var _valid3 = _errs74 === errors;
+            valid22 = valid22 || _valid3;
             if (!valid22) {
-              const _errs73 = errors;
-              if (Array.isArray(data23)) {
-                if (data23.length > 2) {
-                  const err51 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs77 = errors;
+              if (Array.isArray(data27)) {
+                if (data27.length > 2) {
+                  const err51 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err51];
                   } else {
@@ -18065,8 +18362,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data23.length < 2) {
-                  const err52 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data27.length < 2) {
+                  const err52 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err52];
                   } else {
@@ -18074,11 +18371,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len10 = data23.length;
-                if (len10 > 0) {
-                  let data25 = data23[0];
-                  if (!(data25 === "error" || data25 === "warning" || data25 === "note" || data25 === "off")) {
-                    const err53 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len9 = data27.length;
+                if (len9 > 0) {
+                  let data29 = data27[0];
+                  if (!(data29 === "error" || data29 === "warning" || data29 === "note" || data29 === "off")) {
+                    const err53 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err53];
                     } else {
@@ -18087,11 +18384,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len10 > 1) {
-                  let data26 = data23[1];
-                  if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
-                    for (const key6 in data26) {
-                      const err54 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                if (len9 > 1) {
+                  let data30 = data27[1];
+                  if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+                    for (const key6 in data30) {
+                      const err54 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err54];
                       } else {
@@ -18100,7 +18397,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err55 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err55 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err55];
                     } else {
@@ -18110,7 +18407,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err56 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err56 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err56];
                 } else {
@@ -18118,12 +18415,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid4 = _errs73 === errors;
-              valid22 = valid22 || _valid4;
+              var _valid3 = _errs77 === errors;
+              valid22 = valid22 || _valid3;
             }
           }
           if (!valid22) {
-            const err57 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err57 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -18131,23 +18428,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs68;
+            errors = _errs72;
             if (vErrors !== null) {
-              if (_errs68) {
-                vErrors.length = _errs68;
+              if (_errs72) {
+                vErrors.length = _errs72;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-depends-on"] !== void 0) {
-          let data27 = data14["flux-depends-on"];
-          const _errs80 = errors;
+        if (data22["flux-decryption-required"] !== void 0) {
+          let data31 = data22["flux-decryption-required"];
+          const _errs84 = errors;
           let valid25 = false;
-          const _errs81 = errors;
-          if (!(data27 === "error" || data27 === "warning" || data27 === "note" || data27 === "off")) {
-            const err58 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs85 = errors;
+          if (!(data31 === "error" || data31 === "warning" || data31 === "note" || data31 === "off")) {
+            const err58 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err58];
             } else {
@@ -18155,13 +18452,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid5 = _errs81 === errors;
-          valid25 = valid25 || _valid5;
+          var _valid4 = _errs85 === errors;
+          valid25 = valid25 || _valid4;
           if (!valid25) {
-            const _errs82 = errors;
-            if (Array.isArray(data27)) {
-              if (data27.length > 1) {
-                const err59 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs86 = errors;
+            if (Array.isArray(data31)) {
+              if (data31.length > 1) {
+                const err59 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err59];
                 } else {
@@ -18169,8 +18466,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data27.length < 1) {
-                const err60 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data31.length < 1) {
+                const err60 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err60];
                 } else {
@@ -18178,11 +18475,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len11 = data27.length;
-              if (len11 > 0) {
-                let data28 = data27[0];
-                if (!(data28 === "error" || data28 === "warning" || data28 === "note" || data28 === "off")) {
-                  const err61 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len10 = data31.length;
+              if (len10 > 0) {
+                let data32 = data31[0];
+                if (!(data32 === "error" || data32 === "warning" || data32 === "note" || data32 === "off")) {
+                  const err61 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err61];
                   } else {
@@ -18192,7 +18489,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err62 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err62 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err62];
               } else {
@@ -18200,13 +18497,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid5 = _errs82 === errors;
-            valid25 = valid25 || _valid5;
+            var _valid4 = _errs86 === errors;
+            valid25 = valid25 || _valid4;
             if (!valid25) {
-              const _errs85 = errors;
-              if (Array.isArray(data27)) {
-                if (data27.length > 2) {
-                  const err63 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs89 = errors;
+              if (Array.isArray(data31)) {
+                if (data31.length > 2) {
+                  const err63 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err63];
                   } else {
@@ -18214,8 +18511,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data27.length < 2) {
-                  const err64 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data31.length < 2) {
+                  const err64 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err64];
                   } else {
@@ -18223,11 +18520,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len12 = data27.length;
-                if (len12 > 0) {
-                  let data29 = data27[0];
-                  if (!(data29 === "error" || data29 === "warning" || data29 === "note" || data29 === "off")) {
-                    const err65 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len11 = data31.length;
+                if (len11 > 0) {
+                  let data33 = data31[0];
+                  if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
+                    const err65 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err65];
                     } else {
@@ -18236,11 +18533,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len12 > 1) {
-                  let data30 = data27[1];
-                  if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-                    for (const key7 in data30) {
-                      const err66 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
+                if (len11 > 1) {
+                  let data34 = data31[1];
+                  if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
+                    for (const key7 in data34) {
+                      const err66 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err66];
                       } else {
@@ -18249,7 +18546,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err67 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err67 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err67];
                     } else {
@@ -18259,7 +18556,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err68 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err68 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err68];
                 } else {
@@ -18267,12 +18564,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid5 = _errs85 === errors;
-              valid25 = valid25 || _valid5;
+              var _valid4 = _errs89 === errors;
+              valid25 = valid25 || _valid4;
             }
           }
           if (!valid25) {
-            const err69 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err69 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
@@ -18280,23 +18577,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs80;
+            errors = _errs84;
             if (vErrors !== null) {
-              if (_errs80) {
-                vErrors.length = _errs80;
+              if (_errs84) {
+                vErrors.length = _errs84;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-path-exists"] !== void 0) {
-          let data31 = data14["flux-path-exists"];
-          const _errs92 = errors;
+        if (data22["flux-depends-on"] !== void 0) {
+          let data35 = data22["flux-depends-on"];
+          const _errs96 = errors;
           let valid28 = false;
-          const _errs93 = errors;
-          if (!(data31 === "error" || data31 === "warning" || data31 === "note" || data31 === "off")) {
-            const err70 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs97 = errors;
+          if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
+            const err70 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
@@ -18304,13 +18601,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid6 = _errs93 === errors;
-          valid28 = valid28 || _valid6;
+          var _valid5 = _errs97 === errors;
+          valid28 = valid28 || _valid5;
           if (!valid28) {
-            const _errs94 = errors;
-            if (Array.isArray(data31)) {
-              if (data31.length > 1) {
-                const err71 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs98 = errors;
+            if (Array.isArray(data35)) {
+              if (data35.length > 1) {
+                const err71 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err71];
                 } else {
@@ -18318,8 +18615,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data31.length < 1) {
-                const err72 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data35.length < 1) {
+                const err72 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -18327,11 +18624,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len13 = data31.length;
-              if (len13 > 0) {
-                let data32 = data31[0];
-                if (!(data32 === "error" || data32 === "warning" || data32 === "note" || data32 === "off")) {
-                  const err73 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len12 = data35.length;
+              if (len12 > 0) {
+                let data36 = data35[0];
+                if (!(data36 === "error" || data36 === "warning" || data36 === "note" || data36 === "off")) {
+                  const err73 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err73];
                   } else {
@@ -18341,7 +18638,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err74 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err74 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err74];
               } else {
@@ -18349,13 +18646,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid6 = _errs94 === errors;
-            valid28 = valid28 || _valid6;
+            var _valid5 = _errs98 === errors;
+            valid28 = valid28 || _valid5;
             if (!valid28) {
-              const _errs97 = errors;
-              if (Array.isArray(data31)) {
-                if (data31.length > 2) {
-                  const err75 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs101 = errors;
+              if (Array.isArray(data35)) {
+                if (data35.length > 2) {
+                  const err75 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err75];
                   } else {
@@ -18363,8 +18660,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data31.length < 2) {
-                  const err76 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data35.length < 2) {
+                  const err76 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err76];
                   } else {
@@ -18372,11 +18669,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len14 = data31.length;
-                if (len14 > 0) {
-                  let data33 = data31[0];
-                  if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
-                    const err77 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len13 = data35.length;
+                if (len13 > 0) {
+                  let data37 = data35[0];
+                  if (!(data37 === "error" || data37 === "warning" || data37 === "note" || data37 === "off")) {
+                    const err77 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err77];
                     } else {
@@ -18385,11 +18682,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len14 > 1) {
-                  let data34 = data31[1];
-                  if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-                    for (const key8 in data34) {
-                      const err78 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                if (len13 > 1) {
+                  let data38 = data35[1];
+                  if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+                    for (const key8 in data38) {
+                      const err78 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err78];
                       } else {
@@ -18398,7 +18695,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err79 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err79 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err79];
                     } else {
@@ -18408,7 +18705,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err80 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err80 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err80];
                 } else {
@@ -18416,12 +18713,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid6 = _errs97 === errors;
-              valid28 = valid28 || _valid6;
+              var _valid5 = _errs101 === errors;
+              valid28 = valid28 || _valid5;
             }
           }
           if (!valid28) {
-            const err81 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err81 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err81];
             } else {
@@ -18429,23 +18726,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs92;
+            errors = _errs96;
             if (vErrors !== null) {
-              if (_errs92) {
-                vErrors.length = _errs92;
+              if (_errs96) {
+                vErrors.length = _errs96;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-source-ref"] !== void 0) {
-          let data35 = data14["flux-source-ref"];
-          const _errs104 = errors;
+        if (data22["flux-path-exists"] !== void 0) {
+          let data39 = data22["flux-path-exists"];
+          const _errs108 = errors;
           let valid31 = false;
-          const _errs105 = errors;
-          if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
-            const err82 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs109 = errors;
+          if (!(data39 === "error" || data39 === "warning" || data39 === "note" || data39 === "off")) {
+            const err82 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err82];
             } else {
@@ -18453,13 +18750,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid7 = _errs105 === errors;
-          valid31 = valid31 || _valid7;
+          var _valid6 = _errs109 === errors;
+          valid31 = valid31 || _valid6;
           if (!valid31) {
-            const _errs106 = errors;
-            if (Array.isArray(data35)) {
-              if (data35.length > 1) {
-                const err83 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs110 = errors;
+            if (Array.isArray(data39)) {
+              if (data39.length > 1) {
+                const err83 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err83];
                 } else {
@@ -18467,8 +18764,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data35.length < 1) {
-                const err84 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data39.length < 1) {
+                const err84 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err84];
                 } else {
@@ -18476,11 +18773,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len15 = data35.length;
-              if (len15 > 0) {
-                let data36 = data35[0];
-                if (!(data36 === "error" || data36 === "warning" || data36 === "note" || data36 === "off")) {
-                  const err85 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len14 = data39.length;
+              if (len14 > 0) {
+                let data40 = data39[0];
+                if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
+                  const err85 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err85];
                   } else {
@@ -18490,7 +18787,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err86 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err86 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err86];
               } else {
@@ -18498,13 +18795,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid7 = _errs106 === errors;
-            valid31 = valid31 || _valid7;
+            var _valid6 = _errs110 === errors;
+            valid31 = valid31 || _valid6;
             if (!valid31) {
-              const _errs109 = errors;
-              if (Array.isArray(data35)) {
-                if (data35.length > 2) {
-                  const err87 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs113 = errors;
+              if (Array.isArray(data39)) {
+                if (data39.length > 2) {
+                  const err87 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err87];
                   } else {
@@ -18512,8 +18809,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data35.length < 2) {
-                  const err88 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data39.length < 2) {
+                  const err88 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err88];
                   } else {
@@ -18521,11 +18818,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len16 = data35.length;
-                if (len16 > 0) {
-                  let data37 = data35[0];
-                  if (!(data37 === "error" || data37 === "warning" || data37 === "note" || data37 === "off")) {
-                    const err89 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len15 = data39.length;
+                if (len15 > 0) {
+                  let data41 = data39[0];
+                  if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
+                    const err89 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err89];
                     } else {
@@ -18534,11 +18831,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len16 > 1) {
-                  let data38 = data35[1];
-                  if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
-                    for (const key9 in data38) {
-                      const err90 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                if (len15 > 1) {
+                  let data42 = data39[1];
+                  if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+                    for (const key9 in data42) {
+                      const err90 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err90];
                       } else {
@@ -18547,7 +18844,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err91 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err91 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err91];
                     } else {
@@ -18557,7 +18854,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err92 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err92 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err92];
                 } else {
@@ -18565,12 +18862,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid7 = _errs109 === errors;
-              valid31 = valid31 || _valid7;
+              var _valid6 = _errs113 === errors;
+              valid31 = valid31 || _valid6;
             }
           }
           if (!valid31) {
-            const err93 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err93 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err93];
             } else {
@@ -18578,23 +18875,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs104;
+            errors = _errs108;
             if (vErrors !== null) {
-              if (_errs104) {
-                vErrors.length = _errs104;
+              if (_errs108) {
+                vErrors.length = _errs108;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-substitution"] !== void 0) {
-          let data39 = data14["flux-substitution"];
-          const _errs116 = errors;
+        if (data22["flux-source-ref"] !== void 0) {
+          let data43 = data22["flux-source-ref"];
+          const _errs120 = errors;
           let valid34 = false;
-          const _errs117 = errors;
-          if (!(data39 === "error" || data39 === "warning" || data39 === "note" || data39 === "off")) {
-            const err94 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs121 = errors;
+          if (!(data43 === "error" || data43 === "warning" || data43 === "note" || data43 === "off")) {
+            const err94 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err94];
             } else {
@@ -18602,13 +18899,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid8 = _errs117 === errors;
-          valid34 = valid34 || _valid8;
+          var _valid7 = _errs121 === errors;
+          valid34 = valid34 || _valid7;
           if (!valid34) {
-            const _errs118 = errors;
-            if (Array.isArray(data39)) {
-              if (data39.length > 1) {
-                const err95 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs122 = errors;
+            if (Array.isArray(data43)) {
+              if (data43.length > 1) {
+                const err95 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err95];
                 } else {
@@ -18616,8 +18913,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data39.length < 1) {
-                const err96 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data43.length < 1) {
+                const err96 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err96];
                 } else {
@@ -18625,11 +18922,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len17 = data39.length;
-              if (len17 > 0) {
-                let data40 = data39[0];
-                if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
-                  const err97 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len16 = data43.length;
+              if (len16 > 0) {
+                let data44 = data43[0];
+                if (!(data44 === "error" || data44 === "warning" || data44 === "note" || data44 === "off")) {
+                  const err97 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err97];
                   } else {
@@ -18639,7 +18936,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err98 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err98 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err98];
               } else {
@@ -18647,13 +18944,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid8 = _errs118 === errors;
-            valid34 = valid34 || _valid8;
+            var _valid7 = _errs122 === errors;
+            valid34 = valid34 || _valid7;
             if (!valid34) {
-              const _errs121 = errors;
-              if (Array.isArray(data39)) {
-                if (data39.length > 2) {
-                  const err99 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs125 = errors;
+              if (Array.isArray(data43)) {
+                if (data43.length > 2) {
+                  const err99 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err99];
                   } else {
@@ -18661,8 +18958,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data39.length < 2) {
-                  const err100 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data43.length < 2) {
+                  const err100 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err100];
                   } else {
@@ -18670,11 +18967,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len18 = data39.length;
-                if (len18 > 0) {
-                  let data41 = data39[0];
-                  if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
-                    const err101 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len17 = data43.length;
+                if (len17 > 0) {
+                  let data45 = data43[0];
+                  if (!(data45 === "error" || data45 === "warning" || data45 === "note" || data45 === "off")) {
+                    const err101 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err101];
                     } else {
@@ -18683,11 +18980,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len18 > 1) {
-                  let data42 = data39[1];
-                  if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
-                    for (const key10 in data42) {
-                      const err102 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                if (len17 > 1) {
+                  let data46 = data43[1];
+                  if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
+                    for (const key10 in data46) {
+                      const err102 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err102];
                       } else {
@@ -18696,7 +18993,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err103 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err103 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err103];
                     } else {
@@ -18706,7 +19003,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err104 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err104 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err104];
                 } else {
@@ -18714,12 +19011,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid8 = _errs121 === errors;
-              valid34 = valid34 || _valid8;
+              var _valid7 = _errs125 === errors;
+              valid34 = valid34 || _valid7;
             }
           }
           if (!valid34) {
-            const err105 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err105 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err105];
             } else {
@@ -18727,23 +19024,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs116;
+            errors = _errs120;
             if (vErrors !== null) {
-              if (_errs116) {
-                vErrors.length = _errs116;
+              if (_errs120) {
+                vErrors.length = _errs120;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-substitution-escape"] !== void 0) {
-          let data43 = data14["flux-substitution-escape"];
-          const _errs128 = errors;
+        if (data22["flux-substitution"] !== void 0) {
+          let data47 = data22["flux-substitution"];
+          const _errs132 = errors;
           let valid37 = false;
-          const _errs129 = errors;
-          if (!(data43 === "error" || data43 === "warning" || data43 === "note" || data43 === "off")) {
-            const err106 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs133 = errors;
+          if (!(data47 === "error" || data47 === "warning" || data47 === "note" || data47 === "off")) {
+            const err106 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err106];
             } else {
@@ -18751,13 +19048,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid9 = _errs129 === errors;
-          valid37 = valid37 || _valid9;
+          var _valid8 = _errs133 === errors;
+          valid37 = valid37 || _valid8;
           if (!valid37) {
-            const _errs130 = errors;
-            if (Array.isArray(data43)) {
-              if (data43.length > 1) {
-                const err107 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs134 = errors;
+            if (Array.isArray(data47)) {
+              if (data47.length > 1) {
+                const err107 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err107];
                 } else {
@@ -18765,8 +19062,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data43.length < 1) {
-                const err108 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data47.length < 1) {
+                const err108 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err108];
                 } else {
@@ -18774,11 +19071,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len19 = data43.length;
-              if (len19 > 0) {
-                let data44 = data43[0];
-                if (!(data44 === "error" || data44 === "warning" || data44 === "note" || data44 === "off")) {
-                  const err109 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len18 = data47.length;
+              if (len18 > 0) {
+                let data48 = data47[0];
+                if (!(data48 === "error" || data48 === "warning" || data48 === "note" || data48 === "off")) {
+                  const err109 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err109];
                   } else {
@@ -18788,7 +19085,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err110 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err110 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err110];
               } else {
@@ -18796,13 +19093,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid9 = _errs130 === errors;
-            valid37 = valid37 || _valid9;
+            var _valid8 = _errs134 === errors;
+            valid37 = valid37 || _valid8;
             if (!valid37) {
-              const _errs133 = errors;
-              if (Array.isArray(data43)) {
-                if (data43.length > 2) {
-                  const err111 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs137 = errors;
+              if (Array.isArray(data47)) {
+                if (data47.length > 2) {
+                  const err111 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err111];
                   } else {
@@ -18810,8 +19107,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data43.length < 2) {
-                  const err112 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data47.length < 2) {
+                  const err112 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err112];
                   } else {
@@ -18819,11 +19116,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len20 = data43.length;
-                if (len20 > 0) {
-                  let data45 = data43[0];
-                  if (!(data45 === "error" || data45 === "warning" || data45 === "note" || data45 === "off")) {
-                    const err113 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len19 = data47.length;
+                if (len19 > 0) {
+                  let data49 = data47[0];
+                  if (!(data49 === "error" || data49 === "warning" || data49 === "note" || data49 === "off")) {
+                    const err113 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err113];
                     } else {
@@ -18832,11 +19129,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len20 > 1) {
-                  let data46 = data43[1];
-                  if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-                    for (const key11 in data46) {
-                      const err114 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
+                if (len19 > 1) {
+                  let data50 = data47[1];
+                  if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+                    for (const key11 in data50) {
+                      const err114 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err114];
                       } else {
@@ -18845,7 +19142,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err115 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err115 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err115];
                     } else {
@@ -18855,7 +19152,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err116 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err116 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err116];
                 } else {
@@ -18863,12 +19160,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid9 = _errs133 === errors;
-              valid37 = valid37 || _valid9;
+              var _valid8 = _errs137 === errors;
+              valid37 = valid37 || _valid8;
             }
           }
           if (!valid37) {
-            const err117 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err117 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err117];
             } else {
@@ -18876,23 +19173,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs128;
+            errors = _errs132;
             if (vErrors !== null) {
-              if (_errs128) {
-                vErrors.length = _errs128;
+              if (_errs132) {
+                vErrors.length = _errs132;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["image-pull-policy-mutable-tag"] !== void 0) {
-          let data47 = data14["image-pull-policy-mutable-tag"];
-          const _errs140 = errors;
+        if (data22["flux-substitution-escape"] !== void 0) {
+          let data51 = data22["flux-substitution-escape"];
+          const _errs144 = errors;
           let valid40 = false;
-          const _errs141 = errors;
-          if (!(data47 === "error" || data47 === "warning" || data47 === "note" || data47 === "off")) {
-            const err118 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs145 = errors;
+          if (!(data51 === "error" || data51 === "warning" || data51 === "note" || data51 === "off")) {
+            const err118 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err118];
             } else {
@@ -18900,13 +19197,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid10 = _errs141 === errors;
-          valid40 = valid40 || _valid10;
+          var _valid9 = _errs145 === errors;
+          valid40 = valid40 || _valid9;
           if (!valid40) {
-            const _errs142 = errors;
-            if (Array.isArray(data47)) {
-              if (data47.length > 1) {
-                const err119 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs146 = errors;
+            if (Array.isArray(data51)) {
+              if (data51.length > 1) {
+                const err119 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err119];
                 } else {
@@ -18914,8 +19211,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data47.length < 1) {
-                const err120 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data51.length < 1) {
+                const err120 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err120];
                 } else {
@@ -18923,11 +19220,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len21 = data47.length;
-              if (len21 > 0) {
-                let data48 = data47[0];
-                if (!(data48 === "error" || data48 === "warning" || data48 === "note" || data48 === "off")) {
-                  const err121 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len20 = data51.length;
+              if (len20 > 0) {
+                let data52 = data51[0];
+                if (!(data52 === "error" || data52 === "warning" || data52 === "note" || data52 === "off")) {
+                  const err121 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err121];
                   } else {
@@ -18937,7 +19234,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err122 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err122 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err122];
               } else {
@@ -18945,13 +19242,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid10 = _errs142 === errors;
-            valid40 = valid40 || _valid10;
+            var _valid9 = _errs146 === errors;
+            valid40 = valid40 || _valid9;
             if (!valid40) {
-              const _errs145 = errors;
-              if (Array.isArray(data47)) {
-                if (data47.length > 2) {
-                  const err123 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs149 = errors;
+              if (Array.isArray(data51)) {
+                if (data51.length > 2) {
+                  const err123 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err123];
                   } else {
@@ -18959,8 +19256,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data47.length < 2) {
-                  const err124 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data51.length < 2) {
+                  const err124 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err124];
                   } else {
@@ -18968,11 +19265,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len22 = data47.length;
-                if (len22 > 0) {
-                  let data49 = data47[0];
-                  if (!(data49 === "error" || data49 === "warning" || data49 === "note" || data49 === "off")) {
-                    const err125 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len21 = data51.length;
+                if (len21 > 0) {
+                  let data53 = data51[0];
+                  if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
+                    const err125 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err125];
                     } else {
@@ -18981,91 +19278,90 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len22 > 1) {
-                  let data50 = data47[1];
-                  if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-                    for (const key12 in data50) {
-                      if (!(key12 === "mutableTags")) {
-                        const err126 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err126];
-                        } else {
-                          vErrors.push(err126);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data50.mutableTags !== void 0) {
-                      let data51 = data50.mutableTags;
-                      if (Array.isArray(data51)) {
-                        const len23 = data51.length;
-                        for (let i5 = 0; i5 < len23; i5++) {
-                          let data52 = data51[i5];
-                          if (typeof data52 === "string") {
-                            if (func3(data52) < 1) {
-                              const err127 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i5, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err127];
-                              } else {
-                                vErrors.push(err127);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err128 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i5, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err128];
-                            } else {
-                              vErrors.push(err128);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i6 = data51.length;
-                        let j0;
-                        if (i6 > 1) {
-                          const indices0 = {};
-                          for (; i6--; ) {
-                            let item0 = data51[i6];
-                            if (typeof item0 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices0[item0] == "number") {
-                              j0 = indices0[item0];
-                              const err129 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i6, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i6 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err129];
-                              } else {
-                                vErrors.push(err129);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices0[item0] = i6;
-                          }
-                        }
+                if (len21 > 1) {
+                  let data54 = data51[1];
+                  if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+                    for (const key12 in data54) {
+                      const err126 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err126];
                       } else {
-                        const err130 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err130];
-                        } else {
-                          vErrors.push(err130);
-                        }
-                        errors++;
+                        vErrors.push(err126);
                       }
+                      errors++;
                     }
                   } else {
-                    const err131 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err127 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err131];
+                      vErrors = [err127];
                     } else {
-                      vErrors.push(err131);
+                      vErrors.push(err127);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err132 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err128 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err128];
+                } else {
+                  vErrors.push(err128);
+                }
+                errors++;
+              }
+              var _valid9 = _errs149 === errors;
+              valid40 = valid40 || _valid9;
+            }
+          }
+          if (!valid40) {
+            const err129 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err129];
+            } else {
+              vErrors.push(err129);
+            }
+            errors++;
+          } else {
+            errors = _errs144;
+            if (vErrors !== null) {
+              if (_errs144) {
+                vErrors.length = _errs144;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["image-pull-policy-mutable-tag"] !== void 0) {
+          let data55 = data22["image-pull-policy-mutable-tag"];
+          const _errs156 = errors;
+          let valid43 = false;
+          const _errs157 = errors;
+          if (!(data55 === "error" || data55 === "warning" || data55 === "note" || data55 === "off")) {
+            const err130 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err130];
+            } else {
+              vErrors.push(err130);
+            }
+            errors++;
+          }
+          var _valid10 = _errs157 === errors;
+          valid43 = valid43 || _valid10;
+          if (!valid43) {
+            const _errs158 = errors;
+            if (Array.isArray(data55)) {
+              if (data55.length > 1) {
+                const err131 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err131];
+                } else {
+                  vErrors.push(err131);
+                }
+                errors++;
+              }
+              if (data55.length < 1) {
+                const err132 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err132];
                 } else {
@@ -19073,130 +19369,129 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid10 = _errs145 === errors;
-              valid40 = valid40 || _valid10;
-            }
-          }
-          if (!valid40) {
-            const err133 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err133];
-            } else {
-              vErrors.push(err133);
-            }
-            errors++;
-          } else {
-            errors = _errs140;
-            if (vErrors !== null) {
-              if (_errs140) {
-                vErrors.length = _errs140;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data14["image-tag-mutable"] !== void 0) {
-          let data53 = data14["image-tag-mutable"];
-          const _errs156 = errors;
-          let valid47 = false;
-          const _errs157 = errors;
-          if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
-            const err134 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err134];
-            } else {
-              vErrors.push(err134);
-            }
-            errors++;
-          }
-          var _valid11 = _errs157 === errors;
-          valid47 = valid47 || _valid11;
-          if (!valid47) {
-            const _errs158 = errors;
-            if (Array.isArray(data53)) {
-              if (data53.length > 1) {
-                const err135 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err135];
-                } else {
-                  vErrors.push(err135);
-                }
-                errors++;
-              }
-              if (data53.length < 1) {
-                const err136 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err136];
-                } else {
-                  vErrors.push(err136);
-                }
-                errors++;
-              }
-              const len24 = data53.length;
-              if (len24 > 0) {
-                let data54 = data53[0];
-                if (!(data54 === "error" || data54 === "warning" || data54 === "note" || data54 === "off")) {
-                  const err137 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len22 = data55.length;
+              if (len22 > 0) {
+                let data56 = data55[0];
+                if (!(data56 === "error" || data56 === "warning" || data56 === "note" || data56 === "off")) {
+                  const err133 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err137];
+                    vErrors = [err133];
                   } else {
-                    vErrors.push(err137);
+                    vErrors.push(err133);
                   }
                   errors++;
                 }
               }
             } else {
-              const err138 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err134 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err138];
+                vErrors = [err134];
               } else {
-                vErrors.push(err138);
+                vErrors.push(err134);
               }
               errors++;
             }
-            var _valid11 = _errs158 === errors;
-            valid47 = valid47 || _valid11;
-            if (!valid47) {
+            var _valid10 = _errs158 === errors;
+            valid43 = valid43 || _valid10;
+            if (!valid43) {
               const _errs161 = errors;
-              if (Array.isArray(data53)) {
-                if (data53.length > 2) {
-                  const err139 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              if (Array.isArray(data55)) {
+                if (data55.length > 2) {
+                  const err135 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err139];
+                    vErrors = [err135];
                   } else {
-                    vErrors.push(err139);
+                    vErrors.push(err135);
                   }
                   errors++;
                 }
-                if (data53.length < 2) {
-                  const err140 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data55.length < 2) {
+                  const err136 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err140];
+                    vErrors = [err136];
                   } else {
-                    vErrors.push(err140);
+                    vErrors.push(err136);
                   }
                   errors++;
                 }
-                const len25 = data53.length;
-                if (len25 > 0) {
-                  let data55 = data53[0];
-                  if (!(data55 === "error" || data55 === "warning" || data55 === "note" || data55 === "off")) {
-                    const err141 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len23 = data55.length;
+                if (len23 > 0) {
+                  let data57 = data55[0];
+                  if (!(data57 === "error" || data57 === "warning" || data57 === "note" || data57 === "off")) {
+                    const err137 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err141];
+                      vErrors = [err137];
                     } else {
-                      vErrors.push(err141);
+                      vErrors.push(err137);
                     }
                     errors++;
                   }
                 }
-                if (len25 > 1) {
-                  let data56 = data53[1];
-                  if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
-                    for (const key13 in data56) {
+                if (len23 > 1) {
+                  let data58 = data55[1];
+                  if (data58 && typeof data58 == "object" && !Array.isArray(data58)) {
+                    for (const key13 in data58) {
                       if (!(key13 === "mutableTags")) {
-                        const err142 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                        const err138 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err138];
+                        } else {
+                          vErrors.push(err138);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data58.mutableTags !== void 0) {
+                      let data59 = data58.mutableTags;
+                      if (Array.isArray(data59)) {
+                        const len24 = data59.length;
+                        for (let i6 = 0; i6 < len24; i6++) {
+                          let data60 = data59[i6];
+                          if (typeof data60 === "string") {
+                            if (func3(data60) < 1) {
+                              const err139 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err139];
+                              } else {
+                                vErrors.push(err139);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err140 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err140];
+                            } else {
+                              vErrors.push(err140);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i7 = data59.length;
+                        let j0;
+                        if (i7 > 1) {
+                          const indices0 = {};
+                          for (; i7--; ) {
+                            let item0 = data59[i7];
+                            if (typeof item0 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices0[item0] == "number") {
+                              j0 = indices0[item0];
+                              const err141 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i7 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err141];
+                              } else {
+                                vErrors.push(err141);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices0[item0] = i7;
+                          }
+                        }
+                      } else {
+                        const err142 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
                           vErrors = [err142];
                         } else {
@@ -19205,94 +19500,35 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data56.mutableTags !== void 0) {
-                      let data57 = data56.mutableTags;
-                      if (Array.isArray(data57)) {
-                        const len26 = data57.length;
-                        for (let i7 = 0; i7 < len26; i7++) {
-                          let data58 = data57[i7];
-                          if (typeof data58 === "string") {
-                            if (func3(data58) < 1) {
-                              const err143 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err143];
-                              } else {
-                                vErrors.push(err143);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err144 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err144];
-                            } else {
-                              vErrors.push(err144);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i8 = data57.length;
-                        let j1;
-                        if (i8 > 1) {
-                          const indices1 = {};
-                          for (; i8--; ) {
-                            let item1 = data57[i8];
-                            if (typeof item1 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices1[item1] == "number") {
-                              j1 = indices1[item1];
-                              const err145 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i8, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i8 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err145];
-                              } else {
-                                vErrors.push(err145);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices1[item1] = i8;
-                          }
-                        }
-                      } else {
-                        const err146 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err146];
-                        } else {
-                          vErrors.push(err146);
-                        }
-                        errors++;
-                      }
-                    }
                   } else {
-                    const err147 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err143 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err147];
+                      vErrors = [err143];
                     } else {
-                      vErrors.push(err147);
+                      vErrors.push(err143);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err148 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err144 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err148];
+                  vErrors = [err144];
                 } else {
-                  vErrors.push(err148);
+                  vErrors.push(err144);
                 }
                 errors++;
               }
-              var _valid11 = _errs161 === errors;
-              valid47 = valid47 || _valid11;
+              var _valid10 = _errs161 === errors;
+              valid43 = valid43 || _valid10;
             }
           }
-          if (!valid47) {
-            const err149 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid43) {
+            const err145 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err149];
+              vErrors = [err145];
             } else {
-              vErrors.push(err149);
+              vErrors.push(err145);
             }
             errors++;
           } else {
@@ -19306,115 +19542,176 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["kustomize-resources-exist"] !== void 0) {
-          let data59 = data14["kustomize-resources-exist"];
+        if (data22["image-tag-mutable"] !== void 0) {
+          let data61 = data22["image-tag-mutable"];
           const _errs172 = errors;
-          let valid54 = false;
+          let valid50 = false;
           const _errs173 = errors;
-          if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
-            const err150 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          if (!(data61 === "error" || data61 === "warning" || data61 === "note" || data61 === "off")) {
+            const err146 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err150];
+              vErrors = [err146];
             } else {
-              vErrors.push(err150);
+              vErrors.push(err146);
             }
             errors++;
           }
-          var _valid12 = _errs173 === errors;
-          valid54 = valid54 || _valid12;
-          if (!valid54) {
+          var _valid11 = _errs173 === errors;
+          valid50 = valid50 || _valid11;
+          if (!valid50) {
             const _errs174 = errors;
-            if (Array.isArray(data59)) {
-              if (data59.length > 1) {
-                const err151 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            if (Array.isArray(data61)) {
+              if (data61.length > 1) {
+                const err147 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err151];
+                  vErrors = [err147];
                 } else {
-                  vErrors.push(err151);
+                  vErrors.push(err147);
                 }
                 errors++;
               }
-              if (data59.length < 1) {
-                const err152 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data61.length < 1) {
+                const err148 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err152];
+                  vErrors = [err148];
                 } else {
-                  vErrors.push(err152);
+                  vErrors.push(err148);
                 }
                 errors++;
               }
-              const len27 = data59.length;
-              if (len27 > 0) {
-                let data60 = data59[0];
-                if (!(data60 === "error" || data60 === "warning" || data60 === "note" || data60 === "off")) {
-                  const err153 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len25 = data61.length;
+              if (len25 > 0) {
+                let data62 = data61[0];
+                if (!(data62 === "error" || data62 === "warning" || data62 === "note" || data62 === "off")) {
+                  const err149 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err153];
+                    vErrors = [err149];
                   } else {
-                    vErrors.push(err153);
+                    vErrors.push(err149);
                   }
                   errors++;
                 }
               }
             } else {
-              const err154 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err150 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err154];
+                vErrors = [err150];
               } else {
-                vErrors.push(err154);
+                vErrors.push(err150);
               }
               errors++;
             }
-            var _valid12 = _errs174 === errors;
-            valid54 = valid54 || _valid12;
-            if (!valid54) {
+            var _valid11 = _errs174 === errors;
+            valid50 = valid50 || _valid11;
+            if (!valid50) {
               const _errs177 = errors;
-              if (Array.isArray(data59)) {
-                if (data59.length > 2) {
-                  const err155 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              if (Array.isArray(data61)) {
+                if (data61.length > 2) {
+                  const err151 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err155];
+                    vErrors = [err151];
                   } else {
-                    vErrors.push(err155);
+                    vErrors.push(err151);
                   }
                   errors++;
                 }
-                if (data59.length < 2) {
-                  const err156 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data61.length < 2) {
+                  const err152 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err156];
+                    vErrors = [err152];
                   } else {
-                    vErrors.push(err156);
+                    vErrors.push(err152);
                   }
                   errors++;
                 }
-                const len28 = data59.length;
-                if (len28 > 0) {
-                  let data61 = data59[0];
-                  if (!(data61 === "error" || data61 === "warning" || data61 === "note" || data61 === "off")) {
-                    const err157 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len26 = data61.length;
+                if (len26 > 0) {
+                  let data63 = data61[0];
+                  if (!(data63 === "error" || data63 === "warning" || data63 === "note" || data63 === "off")) {
+                    const err153 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err157];
+                      vErrors = [err153];
                     } else {
-                      vErrors.push(err157);
+                      vErrors.push(err153);
                     }
                     errors++;
                   }
                 }
-                if (len28 > 1) {
-                  let data62 = data59[1];
-                  if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
-                    for (const key14 in data62) {
-                      const err158 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err158];
-                      } else {
-                        vErrors.push(err158);
+                if (len26 > 1) {
+                  let data64 = data61[1];
+                  if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
+                    for (const key14 in data64) {
+                      if (!(key14 === "mutableTags")) {
+                        const err154 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err154];
+                        } else {
+                          vErrors.push(err154);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data64.mutableTags !== void 0) {
+                      let data65 = data64.mutableTags;
+                      if (Array.isArray(data65)) {
+                        const len27 = data65.length;
+                        for (let i8 = 0; i8 < len27; i8++) {
+                          let data66 = data65[i8];
+                          if (typeof data66 === "string") {
+                            if (func3(data66) < 1) {
+                              const err155 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err155];
+                              } else {
+                                vErrors.push(err155);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err156 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err156];
+                            } else {
+                              vErrors.push(err156);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i9 = data65.length;
+                        let j1;
+                        if (i9 > 1) {
+                          const indices1 = {};
+                          for (; i9--; ) {
+                            let item1 = data65[i9];
+                            if (typeof item1 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices1[item1] == "number") {
+                              j1 = indices1[item1];
+                              const err157 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err157];
+                              } else {
+                                vErrors.push(err157);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices1[item1] = i9;
+                          }
+                        }
+                      } else {
+                        const err158 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err158];
+                        } else {
+                          vErrors.push(err158);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err159 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err159 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err159];
                     } else {
@@ -19424,7 +19721,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err160 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err160 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err160];
                 } else {
@@ -19432,12 +19729,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid12 = _errs177 === errors;
-              valid54 = valid54 || _valid12;
+              var _valid11 = _errs177 === errors;
+              valid50 = valid50 || _valid11;
             }
           }
-          if (!valid54) {
-            const err161 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid50) {
+            const err161 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err161];
             } else {
@@ -19455,13 +19752,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["kustomize-unreferenced-manifest"] !== void 0) {
-          let data63 = data14["kustomize-unreferenced-manifest"];
-          const _errs184 = errors;
+        if (data22["kustomize-resources-exist"] !== void 0) {
+          let data67 = data22["kustomize-resources-exist"];
+          const _errs188 = errors;
           let valid57 = false;
-          const _errs185 = errors;
-          if (!(data63 === "error" || data63 === "warning" || data63 === "note" || data63 === "off")) {
-            const err162 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs189 = errors;
+          if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
+            const err162 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err162];
             } else {
@@ -19469,13 +19766,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid13 = _errs185 === errors;
-          valid57 = valid57 || _valid13;
+          var _valid12 = _errs189 === errors;
+          valid57 = valid57 || _valid12;
           if (!valid57) {
-            const _errs186 = errors;
-            if (Array.isArray(data63)) {
-              if (data63.length > 1) {
-                const err163 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs190 = errors;
+            if (Array.isArray(data67)) {
+              if (data67.length > 1) {
+                const err163 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err163];
                 } else {
@@ -19483,8 +19780,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data63.length < 1) {
-                const err164 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data67.length < 1) {
+                const err164 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err164];
                 } else {
@@ -19492,11 +19789,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len29 = data63.length;
-              if (len29 > 0) {
-                let data64 = data63[0];
-                if (!(data64 === "error" || data64 === "warning" || data64 === "note" || data64 === "off")) {
-                  const err165 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len28 = data67.length;
+              if (len28 > 0) {
+                let data68 = data67[0];
+                if (!(data68 === "error" || data68 === "warning" || data68 === "note" || data68 === "off")) {
+                  const err165 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err165];
                   } else {
@@ -19506,7 +19803,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err166 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err166 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err166];
               } else {
@@ -19514,13 +19811,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid13 = _errs186 === errors;
-            valid57 = valid57 || _valid13;
+            var _valid12 = _errs190 === errors;
+            valid57 = valid57 || _valid12;
             if (!valid57) {
-              const _errs189 = errors;
-              if (Array.isArray(data63)) {
-                if (data63.length > 2) {
-                  const err167 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs193 = errors;
+              if (Array.isArray(data67)) {
+                if (data67.length > 2) {
+                  const err167 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err167];
                   } else {
@@ -19528,8 +19825,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data63.length < 2) {
-                  const err168 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data67.length < 2) {
+                  const err168 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err168];
                   } else {
@@ -19537,11 +19834,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len30 = data63.length;
-                if (len30 > 0) {
-                  let data65 = data63[0];
-                  if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
-                    const err169 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len29 = data67.length;
+                if (len29 > 0) {
+                  let data69 = data67[0];
+                  if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
+                    const err169 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err169];
                     } else {
@@ -19550,11 +19847,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len30 > 1) {
-                  let data66 = data63[1];
-                  if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
-                    for (const key15 in data66) {
-                      const err170 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                if (len29 > 1) {
+                  let data70 = data67[1];
+                  if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
+                    for (const key15 in data70) {
+                      const err170 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err170];
                       } else {
@@ -19563,7 +19860,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err171 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err171 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err171];
                     } else {
@@ -19573,7 +19870,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err172 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err172 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err172];
                 } else {
@@ -19581,12 +19878,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid13 = _errs189 === errors;
-              valid57 = valid57 || _valid13;
+              var _valid12 = _errs193 === errors;
+              valid57 = valid57 || _valid12;
             }
           }
           if (!valid57) {
-            const err173 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err173 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err173];
             } else {
@@ -19594,23 +19891,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs184;
+            errors = _errs188;
             if (vErrors !== null) {
-              if (_errs184) {
-                vErrors.length = _errs184;
+              if (_errs188) {
+                vErrors.length = _errs188;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["no-committed-terraform-state"] !== void 0) {
-          let data67 = data14["no-committed-terraform-state"];
-          const _errs196 = errors;
+        if (data22["kustomize-unreferenced-manifest"] !== void 0) {
+          let data71 = data22["kustomize-unreferenced-manifest"];
+          const _errs200 = errors;
           let valid60 = false;
-          const _errs197 = errors;
-          if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
-            const err174 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs201 = errors;
+          if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
+            const err174 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err174];
             } else {
@@ -19618,13 +19915,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid14 = _errs197 === errors;
-          valid60 = valid60 || _valid14;
+          var _valid13 = _errs201 === errors;
+          valid60 = valid60 || _valid13;
           if (!valid60) {
-            const _errs198 = errors;
-            if (Array.isArray(data67)) {
-              if (data67.length > 1) {
-                const err175 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs202 = errors;
+            if (Array.isArray(data71)) {
+              if (data71.length > 1) {
+                const err175 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err175];
                 } else {
@@ -19632,8 +19929,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data67.length < 1) {
-                const err176 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data71.length < 1) {
+                const err176 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err176];
                 } else {
@@ -19641,11 +19938,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len31 = data67.length;
-              if (len31 > 0) {
-                let data68 = data67[0];
-                if (!(data68 === "error" || data68 === "warning" || data68 === "note" || data68 === "off")) {
-                  const err177 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len30 = data71.length;
+              if (len30 > 0) {
+                let data72 = data71[0];
+                if (!(data72 === "error" || data72 === "warning" || data72 === "note" || data72 === "off")) {
+                  const err177 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err177];
                   } else {
@@ -19655,7 +19952,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err178 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err178 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err178];
               } else {
@@ -19663,13 +19960,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid14 = _errs198 === errors;
-            valid60 = valid60 || _valid14;
+            var _valid13 = _errs202 === errors;
+            valid60 = valid60 || _valid13;
             if (!valid60) {
-              const _errs201 = errors;
-              if (Array.isArray(data67)) {
-                if (data67.length > 2) {
-                  const err179 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs205 = errors;
+              if (Array.isArray(data71)) {
+                if (data71.length > 2) {
+                  const err179 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err179];
                   } else {
@@ -19677,8 +19974,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data67.length < 2) {
-                  const err180 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data71.length < 2) {
+                  const err180 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err180];
                   } else {
@@ -19686,11 +19983,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len32 = data67.length;
-                if (len32 > 0) {
-                  let data69 = data67[0];
-                  if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
-                    const err181 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len31 = data71.length;
+                if (len31 > 0) {
+                  let data73 = data71[0];
+                  if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
+                    const err181 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err181];
                     } else {
@@ -19699,11 +19996,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len32 > 1) {
-                  let data70 = data67[1];
-                  if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
-                    for (const key16 in data70) {
-                      const err182 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+                if (len31 > 1) {
+                  let data74 = data71[1];
+                  if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
+                    for (const key16 in data74) {
+                      const err182 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err182];
                       } else {
@@ -19712,7 +20009,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err183 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err183 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err183];
                     } else {
@@ -19722,7 +20019,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err184 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err184 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err184];
                 } else {
@@ -19730,12 +20027,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid14 = _errs201 === errors;
-              valid60 = valid60 || _valid14;
+              var _valid13 = _errs205 === errors;
+              valid60 = valid60 || _valid13;
             }
           }
           if (!valid60) {
-            const err185 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err185 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err185];
             } else {
@@ -19743,23 +20040,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs196;
+            errors = _errs200;
             if (vErrors !== null) {
-              if (_errs196) {
-                vErrors.length = _errs196;
+              if (_errs200) {
+                vErrors.length = _errs200;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["no-plaintext-sensitive-env"] !== void 0) {
-          let data71 = data14["no-plaintext-sensitive-env"];
-          const _errs208 = errors;
+        if (data22["no-committed-terraform-state"] !== void 0) {
+          let data75 = data22["no-committed-terraform-state"];
+          const _errs212 = errors;
           let valid63 = false;
-          const _errs209 = errors;
-          if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
-            const err186 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs213 = errors;
+          if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
+            const err186 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err186];
             } else {
@@ -19767,13 +20064,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid15 = _errs209 === errors;
-          valid63 = valid63 || _valid15;
+          var _valid14 = _errs213 === errors;
+          valid63 = valid63 || _valid14;
           if (!valid63) {
-            const _errs210 = errors;
-            if (Array.isArray(data71)) {
-              if (data71.length > 1) {
-                const err187 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs214 = errors;
+            if (Array.isArray(data75)) {
+              if (data75.length > 1) {
+                const err187 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err187];
                 } else {
@@ -19781,8 +20078,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data71.length < 1) {
-                const err188 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data75.length < 1) {
+                const err188 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err188];
                 } else {
@@ -19790,11 +20087,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len33 = data71.length;
-              if (len33 > 0) {
-                let data72 = data71[0];
-                if (!(data72 === "error" || data72 === "warning" || data72 === "note" || data72 === "off")) {
-                  const err189 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len32 = data75.length;
+              if (len32 > 0) {
+                let data76 = data75[0];
+                if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
+                  const err189 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err189];
                   } else {
@@ -19804,7 +20101,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err190 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err190 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err190];
               } else {
@@ -19812,13 +20109,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid15 = _errs210 === errors;
-            valid63 = valid63 || _valid15;
+            var _valid14 = _errs214 === errors;
+            valid63 = valid63 || _valid14;
             if (!valid63) {
-              const _errs213 = errors;
-              if (Array.isArray(data71)) {
-                if (data71.length > 2) {
-                  const err191 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs217 = errors;
+              if (Array.isArray(data75)) {
+                if (data75.length > 2) {
+                  const err191 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err191];
                   } else {
@@ -19826,8 +20123,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data71.length < 2) {
-                  const err192 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data75.length < 2) {
+                  const err192 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err192];
                   } else {
@@ -19835,11 +20132,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len34 = data71.length;
-                if (len34 > 0) {
-                  let data73 = data71[0];
-                  if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
-                    const err193 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len33 = data75.length;
+                if (len33 > 0) {
+                  let data77 = data75[0];
+                  if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
+                    const err193 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err193];
                     } else {
@@ -19848,11 +20145,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len34 > 1) {
-                  let data74 = data71[1];
-                  if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
-                    for (const key17 in data74) {
-                      const err194 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                if (len33 > 1) {
+                  let data78 = data75[1];
+                  if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
+                    for (const key17 in data78) {
+                      const err194 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err194];
                       } else {
@@ -19861,7 +20158,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err195 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err195 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err195];
                     } else {
@@ -19871,7 +20168,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err196 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err196 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err196];
                 } else {
@@ -19879,12 +20176,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid15 = _errs213 === errors;
-              valid63 = valid63 || _valid15;
+              var _valid14 = _errs217 === errors;
+              valid63 = valid63 || _valid14;
             }
           }
           if (!valid63) {
-            const err197 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err197 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err197];
             } else {
@@ -19892,23 +20189,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs208;
+            errors = _errs212;
             if (vErrors !== null) {
-              if (_errs208) {
-                vErrors.length = _errs208;
+              if (_errs212) {
+                vErrors.length = _errs212;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["no-tracked-ignored-files"] !== void 0) {
-          let data75 = data14["no-tracked-ignored-files"];
-          const _errs220 = errors;
+        if (data22["no-plaintext-sensitive-env"] !== void 0) {
+          let data79 = data22["no-plaintext-sensitive-env"];
+          const _errs224 = errors;
           let valid66 = false;
-          const _errs221 = errors;
-          if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
-            const err198 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs225 = errors;
+          if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
+            const err198 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err198];
             } else {
@@ -19916,13 +20213,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid16 = _errs221 === errors;
-          valid66 = valid66 || _valid16;
+          var _valid15 = _errs225 === errors;
+          valid66 = valid66 || _valid15;
           if (!valid66) {
-            const _errs222 = errors;
-            if (Array.isArray(data75)) {
-              if (data75.length > 1) {
-                const err199 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs226 = errors;
+            if (Array.isArray(data79)) {
+              if (data79.length > 1) {
+                const err199 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err199];
                 } else {
@@ -19930,8 +20227,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data75.length < 1) {
-                const err200 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data79.length < 1) {
+                const err200 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err200];
                 } else {
@@ -19939,11 +20236,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len35 = data75.length;
-              if (len35 > 0) {
-                let data76 = data75[0];
-                if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
-                  const err201 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len34 = data79.length;
+              if (len34 > 0) {
+                let data80 = data79[0];
+                if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
+                  const err201 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err201];
                   } else {
@@ -19953,7 +20250,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err202 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err202 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err202];
               } else {
@@ -19961,13 +20258,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid16 = _errs222 === errors;
-            valid66 = valid66 || _valid16;
+            var _valid15 = _errs226 === errors;
+            valid66 = valid66 || _valid15;
             if (!valid66) {
-              const _errs225 = errors;
-              if (Array.isArray(data75)) {
-                if (data75.length > 2) {
-                  const err203 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs229 = errors;
+              if (Array.isArray(data79)) {
+                if (data79.length > 2) {
+                  const err203 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err203];
                   } else {
@@ -19975,8 +20272,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data75.length < 2) {
-                  const err204 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data79.length < 2) {
+                  const err204 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err204];
                   } else {
@@ -19984,11 +20281,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len36 = data75.length;
-                if (len36 > 0) {
-                  let data77 = data75[0];
-                  if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
-                    const err205 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len35 = data79.length;
+                if (len35 > 0) {
+                  let data81 = data79[0];
+                  if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
+                    const err205 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err205];
                     } else {
@@ -19997,11 +20294,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len36 > 1) {
-                  let data78 = data75[1];
-                  if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
-                    for (const key18 in data78) {
-                      const err206 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                if (len35 > 1) {
+                  let data82 = data79[1];
+                  if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
+                    for (const key18 in data82) {
+                      const err206 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err206];
                       } else {
@@ -20010,7 +20307,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err207 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err207 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err207];
                     } else {
@@ -20020,7 +20317,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err208 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err208 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err208];
                 } else {
@@ -20028,12 +20325,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid16 = _errs225 === errors;
-              valid66 = valid66 || _valid16;
+              var _valid15 = _errs229 === errors;
+              valid66 = valid66 || _valid15;
             }
           }
           if (!valid66) {
-            const err209 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err209 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err209];
             } else {
@@ -20041,23 +20338,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs220;
+            errors = _errs224;
             if (vErrors !== null) {
-              if (_errs220) {
-                vErrors.length = _errs220;
+              if (_errs224) {
+                vErrors.length = _errs224;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["required-env"] !== void 0) {
-          let data79 = data14["required-env"];
-          const _errs232 = errors;
+        if (data22["no-tracked-ignored-files"] !== void 0) {
+          let data83 = data22["no-tracked-ignored-files"];
+          const _errs236 = errors;
           let valid69 = false;
-          const _errs233 = errors;
-          if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
-            const err210 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs237 = errors;
+          if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
+            const err210 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err210];
             } else {
@@ -20065,13 +20362,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid17 = _errs233 === errors;
-          valid69 = valid69 || _valid17;
+          var _valid16 = _errs237 === errors;
+          valid69 = valid69 || _valid16;
           if (!valid69) {
-            const _errs234 = errors;
-            if (Array.isArray(data79)) {
-              if (data79.length > 1) {
-                const err211 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs238 = errors;
+            if (Array.isArray(data83)) {
+              if (data83.length > 1) {
+                const err211 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err211];
                 } else {
@@ -20079,8 +20376,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data79.length < 1) {
-                const err212 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data83.length < 1) {
+                const err212 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err212];
                 } else {
@@ -20088,11 +20385,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len37 = data79.length;
-              if (len37 > 0) {
-                let data80 = data79[0];
-                if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
-                  const err213 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len36 = data83.length;
+              if (len36 > 0) {
+                let data84 = data83[0];
+                if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
+                  const err213 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err213];
                   } else {
@@ -20102,7 +20399,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err214 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err214 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err214];
               } else {
@@ -20110,13 +20407,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid17 = _errs234 === errors;
-            valid69 = valid69 || _valid17;
+            var _valid16 = _errs238 === errors;
+            valid69 = valid69 || _valid16;
             if (!valid69) {
-              const _errs237 = errors;
-              if (Array.isArray(data79)) {
-                if (data79.length > 2) {
-                  const err215 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs241 = errors;
+              if (Array.isArray(data83)) {
+                if (data83.length > 2) {
+                  const err215 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err215];
                   } else {
@@ -20124,8 +20421,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data79.length < 2) {
-                  const err216 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data83.length < 2) {
+                  const err216 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err216];
                   } else {
@@ -20133,11 +20430,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len38 = data79.length;
-                if (len38 > 0) {
-                  let data81 = data79[0];
-                  if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
-                    const err217 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len37 = data83.length;
+                if (len37 > 0) {
+                  let data85 = data83[0];
+                  if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
+                    const err217 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err217];
                     } else {
@@ -20146,264 +20443,413 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len38 > 1) {
-                  let data82 = data79[1];
-                  if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
-                    for (const key19 in data82) {
-                      if (!(key19 === "workloads")) {
-                        const err218 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                if (len37 > 1) {
+                  let data86 = data83[1];
+                  if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
+                    for (const key19 in data86) {
+                      const err218 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err218];
+                      } else {
+                        vErrors.push(err218);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err219 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err219];
+                    } else {
+                      vErrors.push(err219);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err220 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err220];
+                } else {
+                  vErrors.push(err220);
+                }
+                errors++;
+              }
+              var _valid16 = _errs241 === errors;
+              valid69 = valid69 || _valid16;
+            }
+          }
+          if (!valid69) {
+            const err221 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err221];
+            } else {
+              vErrors.push(err221);
+            }
+            errors++;
+          } else {
+            errors = _errs236;
+            if (vErrors !== null) {
+              if (_errs236) {
+                vErrors.length = _errs236;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["required-env"] !== void 0) {
+          let data87 = data22["required-env"];
+          const _errs248 = errors;
+          let valid72 = false;
+          const _errs249 = errors;
+          if (!(data87 === "error" || data87 === "warning" || data87 === "note" || data87 === "off")) {
+            const err222 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err222];
+            } else {
+              vErrors.push(err222);
+            }
+            errors++;
+          }
+          var _valid17 = _errs249 === errors;
+          valid72 = valid72 || _valid17;
+          if (!valid72) {
+            const _errs250 = errors;
+            if (Array.isArray(data87)) {
+              if (data87.length > 1) {
+                const err223 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err223];
+                } else {
+                  vErrors.push(err223);
+                }
+                errors++;
+              }
+              if (data87.length < 1) {
+                const err224 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err224];
+                } else {
+                  vErrors.push(err224);
+                }
+                errors++;
+              }
+              const len38 = data87.length;
+              if (len38 > 0) {
+                let data88 = data87[0];
+                if (!(data88 === "error" || data88 === "warning" || data88 === "note" || data88 === "off")) {
+                  const err225 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err225];
+                  } else {
+                    vErrors.push(err225);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err226 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err226];
+              } else {
+                vErrors.push(err226);
+              }
+              errors++;
+            }
+            var _valid17 = _errs250 === errors;
+            valid72 = valid72 || _valid17;
+            if (!valid72) {
+              const _errs253 = errors;
+              if (Array.isArray(data87)) {
+                if (data87.length > 2) {
+                  const err227 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err227];
+                  } else {
+                    vErrors.push(err227);
+                  }
+                  errors++;
+                }
+                if (data87.length < 2) {
+                  const err228 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err228];
+                  } else {
+                    vErrors.push(err228);
+                  }
+                  errors++;
+                }
+                const len39 = data87.length;
+                if (len39 > 0) {
+                  let data89 = data87[0];
+                  if (!(data89 === "error" || data89 === "warning" || data89 === "note" || data89 === "off")) {
+                    const err229 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err229];
+                    } else {
+                      vErrors.push(err229);
+                    }
+                    errors++;
+                  }
+                }
+                if (len39 > 1) {
+                  let data90 = data87[1];
+                  if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
+                    for (const key20 in data90) {
+                      if (!(key20 === "workloads")) {
+                        const err230 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
-                          vErrors = [err218];
+                          vErrors = [err230];
                         } else {
-                          vErrors.push(err218);
+                          vErrors.push(err230);
                         }
                         errors++;
                       }
                     }
-                    if (data82.workloads !== void 0) {
-                      let data83 = data82.workloads;
-                      if (Array.isArray(data83)) {
-                        const len39 = data83.length;
-                        for (let i9 = 0; i9 < len39; i9++) {
-                          let data84 = data83[i9];
-                          if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
-                            if (data84.kind === void 0) {
-                              const err219 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                    if (data90.workloads !== void 0) {
+                      let data91 = data90.workloads;
+                      if (Array.isArray(data91)) {
+                        const len40 = data91.length;
+                        for (let i10 = 0; i10 < len40; i10++) {
+                          let data92 = data91[i10];
+                          if (data92 && typeof data92 == "object" && !Array.isArray(data92)) {
+                            if (data92.kind === void 0) {
+                              const err231 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
                               if (vErrors === null) {
-                                vErrors = [err219];
+                                vErrors = [err231];
                               } else {
-                                vErrors.push(err219);
+                                vErrors.push(err231);
                               }
                               errors++;
                             }
-                            if (data84.name === void 0) {
-                              const err220 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                            if (data92.name === void 0) {
+                              const err232 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                               if (vErrors === null) {
-                                vErrors = [err220];
+                                vErrors = [err232];
                               } else {
-                                vErrors.push(err220);
+                                vErrors.push(err232);
                               }
                               errors++;
                             }
-                            if (data84.env === void 0) {
-                              const err221 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                            if (data92.env === void 0) {
+                              const err233 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
                               if (vErrors === null) {
-                                vErrors = [err221];
+                                vErrors = [err233];
                               } else {
-                                vErrors.push(err221);
+                                vErrors.push(err233);
                               }
                               errors++;
                             }
-                            for (const key20 in data84) {
-                              if (!(key20 === "kind" || key20 === "name" || key20 === "namespace" || key20 === "container" || key20 === "env")) {
-                                const err222 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                            for (const key21 in data92) {
+                              if (!(key21 === "kind" || key21 === "name" || key21 === "namespace" || key21 === "container" || key21 === "env")) {
+                                const err234 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
                                 if (vErrors === null) {
-                                  vErrors = [err222];
+                                  vErrors = [err234];
                                 } else {
-                                  vErrors.push(err222);
+                                  vErrors.push(err234);
                                 }
                                 errors++;
                               }
                             }
-                            if (data84.kind !== void 0) {
-                              if (typeof data84.kind !== "string") {
-                                const err223 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data92.kind !== void 0) {
+                              if (typeof data92.kind !== "string") {
+                                const err235 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err223];
+                                  vErrors = [err235];
                                 } else {
-                                  vErrors.push(err223);
+                                  vErrors.push(err235);
                                 }
                                 errors++;
                               }
                             }
-                            if (data84.name !== void 0) {
-                              if (typeof data84.name !== "string") {
-                                const err224 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data92.name !== void 0) {
+                              if (typeof data92.name !== "string") {
+                                const err236 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err224];
+                                  vErrors = [err236];
                                 } else {
-                                  vErrors.push(err224);
+                                  vErrors.push(err236);
                                 }
                                 errors++;
                               }
                             }
-                            if (data84.namespace !== void 0) {
-                              if (typeof data84.namespace !== "string") {
-                                const err225 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data92.namespace !== void 0) {
+                              if (typeof data92.namespace !== "string") {
+                                const err237 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err225];
+                                  vErrors = [err237];
                                 } else {
-                                  vErrors.push(err225);
+                                  vErrors.push(err237);
                                 }
                                 errors++;
                               }
                             }
-                            if (data84.container !== void 0) {
-                              if (typeof data84.container !== "string") {
-                                const err226 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data92.container !== void 0) {
+                              if (typeof data92.container !== "string") {
+                                const err238 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err226];
+                                  vErrors = [err238];
                                 } else {
-                                  vErrors.push(err226);
+                                  vErrors.push(err238);
                                 }
                                 errors++;
                               }
                             }
-                            if (data84.env !== void 0) {
-                              let data89 = data84.env;
-                              if (Array.isArray(data89)) {
-                                const len40 = data89.length;
-                                for (let i10 = 0; i10 < len40; i10++) {
-                                  let data90 = data89[i10];
-                                  const _errs259 = errors;
-                                  let valid78 = false;
-                                  const _errs260 = errors;
-                                  if (typeof data90 === "string") {
-                                    if (func3(data90) < 1) {
-                                      const err227 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                            if (data92.env !== void 0) {
+                              let data97 = data92.env;
+                              if (Array.isArray(data97)) {
+                                const len41 = data97.length;
+                                for (let i11 = 0; i11 < len41; i11++) {
+                                  let data98 = data97[i11];
+                                  const _errs275 = errors;
+                                  let valid81 = false;
+                                  const _errs276 = errors;
+                                  if (typeof data98 === "string") {
+                                    if (func3(data98) < 1) {
+                                      const err239 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                       if (vErrors === null) {
-                                        vErrors = [err227];
+                                        vErrors = [err239];
                                       } else {
-                                        vErrors.push(err227);
+                                        vErrors.push(err239);
                                       }
                                       errors++;
                                     }
                                   } else {
-                                    const err228 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                    const err240 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                     if (vErrors === null) {
-                                      vErrors = [err228];
+                                      vErrors = [err240];
                                     } else {
-                                      vErrors.push(err228);
+                                      vErrors.push(err240);
                                     }
                                     errors++;
                                   }
-                                  var _valid18 = _errs260 === errors;
-                                  valid78 = valid78 || _valid18;
-                                  if (!valid78) {
-                                    const _errs262 = errors;
-                                    const _errs264 = errors;
-                                    const _errs265 = errors;
-                                    if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
+                                  var _valid18 = _errs276 === errors;
+                                  valid81 = valid81 || _valid18;
+                                  if (!valid81) {
+                                    const _errs278 = errors;
+                                    const _errs280 = errors;
+                                    const _errs281 = errors;
+                                    if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
                                       let missing0;
-                                      if (data90.secret === void 0 && (missing0 = "secret") || data90.value === void 0 && (missing0 = "value")) {
-                                        const err229 = {};
+                                      if (data98.secret === void 0 && (missing0 = "secret") || data98.value === void 0 && (missing0 = "value")) {
+                                        const err241 = {};
                                         if (vErrors === null) {
-                                          vErrors = [err229];
+                                          vErrors = [err241];
                                         } else {
-                                          vErrors.push(err229);
+                                          vErrors.push(err241);
                                         }
                                         errors++;
                                       }
                                     }
-                                    var valid79 = _errs265 === errors;
-                                    if (valid79) {
-                                      const err230 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
+                                    var valid82 = _errs281 === errors;
+                                    if (valid82) {
+                                      const err242 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
                                       if (vErrors === null) {
-                                        vErrors = [err230];
+                                        vErrors = [err242];
                                       } else {
-                                        vErrors.push(err230);
+                                        vErrors.push(err242);
                                       }
                                       errors++;
                                     } else {
-                                      errors = _errs264;
+                                      errors = _errs280;
                                       if (vErrors !== null) {
-                                        if (_errs264) {
-                                          vErrors.length = _errs264;
+                                        if (_errs280) {
+                                          vErrors.length = _errs280;
                                         } else {
                                           vErrors = null;
                                         }
                                       }
                                     }
-                                    if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
-                                      if (data90.name === void 0) {
-                                        const err231 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                                    if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
+                                      if (data98.name === void 0) {
+                                        const err243 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                                         if (vErrors === null) {
-                                          vErrors = [err231];
+                                          vErrors = [err243];
                                         } else {
-                                          vErrors.push(err231);
+                                          vErrors.push(err243);
                                         }
                                         errors++;
                                       }
-                                      for (const key21 in data90) {
-                                        if (!(key21 === "name" || key21 === "secret" || key21 === "value")) {
-                                          const err232 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
+                                      for (const key22 in data98) {
+                                        if (!(key22 === "name" || key22 === "secret" || key22 === "value")) {
+                                          const err244 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
                                           if (vErrors === null) {
-                                            vErrors = [err232];
+                                            vErrors = [err244];
                                           } else {
-                                            vErrors.push(err232);
+                                            vErrors.push(err244);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data90.name !== void 0) {
-                                        let data91 = data90.name;
-                                        if (typeof data91 === "string") {
-                                          if (func3(data91) < 1) {
-                                            const err233 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                      if (data98.name !== void 0) {
+                                        let data99 = data98.name;
+                                        if (typeof data99 === "string") {
+                                          if (func3(data99) < 1) {
+                                            const err245 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                             if (vErrors === null) {
-                                              vErrors = [err233];
+                                              vErrors = [err245];
                                             } else {
-                                              vErrors.push(err233);
+                                              vErrors.push(err245);
                                             }
                                             errors++;
                                           }
                                         } else {
-                                          const err234 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          const err246 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
-                                            vErrors = [err234];
+                                            vErrors = [err246];
                                           } else {
-                                            vErrors.push(err234);
+                                            vErrors.push(err246);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data90.secret !== void 0) {
-                                        if (typeof data90.secret !== "string") {
-                                          const err235 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                      if (data98.secret !== void 0) {
+                                        if (typeof data98.secret !== "string") {
+                                          const err247 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
-                                            vErrors = [err235];
+                                            vErrors = [err247];
                                           } else {
-                                            vErrors.push(err235);
+                                            vErrors.push(err247);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data90.value !== void 0) {
-                                        if (typeof data90.value !== "boolean") {
-                                          const err236 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                      if (data98.value !== void 0) {
+                                        if (typeof data98.value !== "boolean") {
+                                          const err248 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
                                           if (vErrors === null) {
-                                            vErrors = [err236];
+                                            vErrors = [err248];
                                           } else {
-                                            vErrors.push(err236);
+                                            vErrors.push(err248);
                                           }
                                           errors++;
                                         }
                                       }
                                     } else {
-                                      const err237 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                                      const err249 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                                       if (vErrors === null) {
-                                        vErrors = [err237];
+                                        vErrors = [err249];
                                       } else {
-                                        vErrors.push(err237);
+                                        vErrors.push(err249);
                                       }
                                       errors++;
                                     }
-                                    var _valid18 = _errs262 === errors;
-                                    valid78 = valid78 || _valid18;
+                                    var _valid18 = _errs278 === errors;
+                                    valid81 = valid81 || _valid18;
                                   }
-                                  if (!valid78) {
-                                    const err238 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                                  if (!valid81) {
+                                    const err250 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
                                     if (vErrors === null) {
-                                      vErrors = [err238];
+                                      vErrors = [err250];
                                     } else {
-                                      vErrors.push(err238);
+                                      vErrors.push(err250);
                                     }
                                     errors++;
                                   } else {
-                                    errors = _errs259;
+                                    errors = _errs275;
                                     if (vErrors !== null) {
-                                      if (_errs259) {
-                                        vErrors.length = _errs259;
+                                      if (_errs275) {
+                                        vErrors.length = _errs275;
                                       } else {
                                         vErrors = null;
                                       }
@@ -20411,186 +20857,37 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                   }
                                 }
                               } else {
-                                const err239 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                                const err251 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                                 if (vErrors === null) {
-                                  vErrors = [err239];
+                                  vErrors = [err251];
                                 } else {
-                                  vErrors.push(err239);
+                                  vErrors.push(err251);
                                 }
                                 errors++;
                               }
                             }
                           } else {
-                            const err240 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            const err252 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                             if (vErrors === null) {
-                              vErrors = [err240];
+                              vErrors = [err252];
                             } else {
-                              vErrors.push(err240);
+                              vErrors.push(err252);
                             }
                             errors++;
                           }
                         }
                       } else {
-                        const err241 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        const err253 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
-                          vErrors = [err241];
+                          vErrors = [err253];
                         } else {
-                          vErrors.push(err241);
+                          vErrors.push(err253);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err242 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err242];
-                    } else {
-                      vErrors.push(err242);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err243 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err243];
-                } else {
-                  vErrors.push(err243);
-                }
-                errors++;
-              }
-              var _valid17 = _errs237 === errors;
-              valid69 = valid69 || _valid17;
-            }
-          }
-          if (!valid69) {
-            const err244 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err244];
-            } else {
-              vErrors.push(err244);
-            }
-            errors++;
-          } else {
-            errors = _errs232;
-            if (vErrors !== null) {
-              if (_errs232) {
-                vErrors.length = _errs232;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data14["schema-valid"] !== void 0) {
-          let data94 = data14["schema-valid"];
-          const _errs274 = errors;
-          let valid81 = false;
-          const _errs275 = errors;
-          if (!(data94 === "error" || data94 === "warning" || data94 === "note" || data94 === "off")) {
-            const err245 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err245];
-            } else {
-              vErrors.push(err245);
-            }
-            errors++;
-          }
-          var _valid19 = _errs275 === errors;
-          valid81 = valid81 || _valid19;
-          if (!valid81) {
-            const _errs276 = errors;
-            if (Array.isArray(data94)) {
-              if (data94.length > 1) {
-                const err246 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err246];
-                } else {
-                  vErrors.push(err246);
-                }
-                errors++;
-              }
-              if (data94.length < 1) {
-                const err247 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err247];
-                } else {
-                  vErrors.push(err247);
-                }
-                errors++;
-              }
-              const len41 = data94.length;
-              if (len41 > 0) {
-                let data95 = data94[0];
-                if (!(data95 === "error" || data95 === "warning" || data95 === "note" || data95 === "off")) {
-                  const err248 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err248];
-                  } else {
-                    vErrors.push(err248);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err249 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err249];
-              } else {
-                vErrors.push(err249);
-              }
-              errors++;
-            }
-            var _valid19 = _errs276 === errors;
-            valid81 = valid81 || _valid19;
-            if (!valid81) {
-              const _errs279 = errors;
-              if (Array.isArray(data94)) {
-                if (data94.length > 2) {
-                  const err250 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err250];
-                  } else {
-                    vErrors.push(err250);
-                  }
-                  errors++;
-                }
-                if (data94.length < 2) {
-                  const err251 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err251];
-                  } else {
-                    vErrors.push(err251);
-                  }
-                  errors++;
-                }
-                const len42 = data94.length;
-                if (len42 > 0) {
-                  let data96 = data94[0];
-                  if (!(data96 === "error" || data96 === "warning" || data96 === "note" || data96 === "off")) {
-                    const err252 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err252];
-                    } else {
-                      vErrors.push(err252);
-                    }
-                    errors++;
-                  }
-                }
-                if (len42 > 1) {
-                  let data97 = data94[1];
-                  if (data97 && typeof data97 == "object" && !Array.isArray(data97)) {
-                    for (const key22 in data97) {
-                      const err253 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err253];
-                      } else {
-                        vErrors.push(err253);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err254 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err254 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err254];
                     } else {
@@ -20600,7 +20897,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err255 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err255 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err255];
                 } else {
@@ -20608,12 +20905,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid19 = _errs279 === errors;
-              valid81 = valid81 || _valid19;
+              var _valid17 = _errs253 === errors;
+              valid72 = valid72 || _valid17;
             }
           }
-          if (!valid81) {
-            const err256 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid72) {
+            const err256 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err256];
             } else {
@@ -20621,23 +20918,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs274;
+            errors = _errs248;
             if (vErrors !== null) {
-              if (_errs274) {
-                vErrors.length = _errs274;
+              if (_errs248) {
+                vErrors.length = _errs248;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["secret-ref-exists"] !== void 0) {
-          let data98 = data14["secret-ref-exists"];
-          const _errs286 = errors;
+        if (data22["schema-valid"] !== void 0) {
+          let data102 = data22["schema-valid"];
+          const _errs290 = errors;
           let valid84 = false;
-          const _errs287 = errors;
-          if (!(data98 === "error" || data98 === "warning" || data98 === "note" || data98 === "off")) {
-            const err257 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs291 = errors;
+          if (!(data102 === "error" || data102 === "warning" || data102 === "note" || data102 === "off")) {
+            const err257 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err257];
             } else {
@@ -20645,13 +20942,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid20 = _errs287 === errors;
-          valid84 = valid84 || _valid20;
+          var _valid19 = _errs291 === errors;
+          valid84 = valid84 || _valid19;
           if (!valid84) {
-            const _errs288 = errors;
-            if (Array.isArray(data98)) {
-              if (data98.length > 1) {
-                const err258 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs292 = errors;
+            if (Array.isArray(data102)) {
+              if (data102.length > 1) {
+                const err258 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err258];
                 } else {
@@ -20659,8 +20956,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data98.length < 1) {
-                const err259 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data102.length < 1) {
+                const err259 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err259];
                 } else {
@@ -20668,11 +20965,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len43 = data98.length;
-              if (len43 > 0) {
-                let data99 = data98[0];
-                if (!(data99 === "error" || data99 === "warning" || data99 === "note" || data99 === "off")) {
-                  const err260 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len42 = data102.length;
+              if (len42 > 0) {
+                let data103 = data102[0];
+                if (!(data103 === "error" || data103 === "warning" || data103 === "note" || data103 === "off")) {
+                  const err260 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err260];
                   } else {
@@ -20682,7 +20979,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err261 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err261 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err261];
               } else {
@@ -20690,13 +20987,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid20 = _errs288 === errors;
-            valid84 = valid84 || _valid20;
+            var _valid19 = _errs292 === errors;
+            valid84 = valid84 || _valid19;
             if (!valid84) {
-              const _errs291 = errors;
-              if (Array.isArray(data98)) {
-                if (data98.length > 2) {
-                  const err262 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs295 = errors;
+              if (Array.isArray(data102)) {
+                if (data102.length > 2) {
+                  const err262 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err262];
                   } else {
@@ -20704,8 +21001,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data98.length < 2) {
-                  const err263 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data102.length < 2) {
+                  const err263 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err263];
                   } else {
@@ -20713,11 +21010,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len44 = data98.length;
-                if (len44 > 0) {
-                  let data100 = data98[0];
-                  if (!(data100 === "error" || data100 === "warning" || data100 === "note" || data100 === "off")) {
-                    const err264 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len43 = data102.length;
+                if (len43 > 0) {
+                  let data104 = data102[0];
+                  if (!(data104 === "error" || data104 === "warning" || data104 === "note" || data104 === "off")) {
+                    const err264 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err264];
                     } else {
@@ -20726,11 +21023,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len44 > 1) {
-                  let data101 = data98[1];
-                  if (data101 && typeof data101 == "object" && !Array.isArray(data101)) {
-                    for (const key23 in data101) {
-                      const err265 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
+                if (len43 > 1) {
+                  let data105 = data102[1];
+                  if (data105 && typeof data105 == "object" && !Array.isArray(data105)) {
+                    for (const key23 in data105) {
+                      const err265 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err265];
                       } else {
@@ -20739,7 +21036,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err266 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err266 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err266];
                     } else {
@@ -20749,7 +21046,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err267 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err267 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err267];
                 } else {
@@ -20757,12 +21054,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid20 = _errs291 === errors;
-              valid84 = valid84 || _valid20;
+              var _valid19 = _errs295 === errors;
+              valid84 = valid84 || _valid19;
             }
           }
           if (!valid84) {
-            const err268 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err268 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err268];
             } else {
@@ -20770,23 +21067,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs286;
+            errors = _errs290;
             if (vErrors !== null) {
-              if (_errs286) {
-                vErrors.length = _errs286;
+              if (_errs290) {
+                vErrors.length = _errs290;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["sops-config-valid"] !== void 0) {
-          let data102 = data14["sops-config-valid"];
-          const _errs298 = errors;
+        if (data22["secret-ref-exists"] !== void 0) {
+          let data106 = data22["secret-ref-exists"];
+          const _errs302 = errors;
           let valid87 = false;
-          const _errs299 = errors;
-          if (!(data102 === "error" || data102 === "warning" || data102 === "note" || data102 === "off")) {
-            const err269 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs303 = errors;
+          if (!(data106 === "error" || data106 === "warning" || data106 === "note" || data106 === "off")) {
+            const err269 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err269];
             } else {
@@ -20794,13 +21091,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid21 = _errs299 === errors;
-          valid87 = valid87 || _valid21;
+          var _valid20 = _errs303 === errors;
+          valid87 = valid87 || _valid20;
           if (!valid87) {
-            const _errs300 = errors;
-            if (Array.isArray(data102)) {
-              if (data102.length > 1) {
-                const err270 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs304 = errors;
+            if (Array.isArray(data106)) {
+              if (data106.length > 1) {
+                const err270 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err270];
                 } else {
@@ -20808,8 +21105,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data102.length < 1) {
-                const err271 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data106.length < 1) {
+                const err271 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err271];
                 } else {
@@ -20817,11 +21114,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len45 = data102.length;
-              if (len45 > 0) {
-                let data103 = data102[0];
-                if (!(data103 === "error" || data103 === "warning" || data103 === "note" || data103 === "off")) {
-                  const err272 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len44 = data106.length;
+              if (len44 > 0) {
+                let data107 = data106[0];
+                if (!(data107 === "error" || data107 === "warning" || data107 === "note" || data107 === "off")) {
+                  const err272 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err272];
                   } else {
@@ -20831,7 +21128,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err273 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err273 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err273];
               } else {
@@ -20839,13 +21136,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid21 = _errs300 === errors;
-            valid87 = valid87 || _valid21;
+            var _valid20 = _errs304 === errors;
+            valid87 = valid87 || _valid20;
             if (!valid87) {
-              const _errs303 = errors;
-              if (Array.isArray(data102)) {
-                if (data102.length > 2) {
-                  const err274 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs307 = errors;
+              if (Array.isArray(data106)) {
+                if (data106.length > 2) {
+                  const err274 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err274];
                   } else {
@@ -20853,8 +21150,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data102.length < 2) {
-                  const err275 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data106.length < 2) {
+                  const err275 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err275];
                   } else {
@@ -20862,11 +21159,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len46 = data102.length;
-                if (len46 > 0) {
-                  let data104 = data102[0];
-                  if (!(data104 === "error" || data104 === "warning" || data104 === "note" || data104 === "off")) {
-                    const err276 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len45 = data106.length;
+                if (len45 > 0) {
+                  let data108 = data106[0];
+                  if (!(data108 === "error" || data108 === "warning" || data108 === "note" || data108 === "off")) {
+                    const err276 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err276];
                     } else {
@@ -20875,11 +21172,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len46 > 1) {
-                  let data105 = data102[1];
-                  if (data105 && typeof data105 == "object" && !Array.isArray(data105)) {
-                    for (const key24 in data105) {
-                      const err277 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
+                if (len45 > 1) {
+                  let data109 = data106[1];
+                  if (data109 && typeof data109 == "object" && !Array.isArray(data109)) {
+                    for (const key24 in data109) {
+                      const err277 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err277];
                       } else {
@@ -20888,7 +21185,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err278 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err278 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err278];
                     } else {
@@ -20898,7 +21195,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err279 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err279 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err279];
                 } else {
@@ -20906,12 +21203,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid21 = _errs303 === errors;
-              valid87 = valid87 || _valid21;
+              var _valid20 = _errs307 === errors;
+              valid87 = valid87 || _valid20;
             }
           }
           if (!valid87) {
-            const err280 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err280 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err280];
             } else {
@@ -20919,23 +21216,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs298;
+            errors = _errs302;
             if (vErrors !== null) {
-              if (_errs298) {
-                vErrors.length = _errs298;
+              if (_errs302) {
+                vErrors.length = _errs302;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["sops-creation-rules"] !== void 0) {
-          let data106 = data14["sops-creation-rules"];
-          const _errs310 = errors;
+        if (data22["sops-config-valid"] !== void 0) {
+          let data110 = data22["sops-config-valid"];
+          const _errs314 = errors;
           let valid90 = false;
-          const _errs311 = errors;
-          if (!(data106 === "error" || data106 === "warning" || data106 === "note" || data106 === "off")) {
-            const err281 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs315 = errors;
+          if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
+            const err281 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err281];
             } else {
@@ -20943,13 +21240,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid22 = _errs311 === errors;
-          valid90 = valid90 || _valid22;
+          var _valid21 = _errs315 === errors;
+          valid90 = valid90 || _valid21;
           if (!valid90) {
-            const _errs312 = errors;
-            if (Array.isArray(data106)) {
-              if (data106.length > 1) {
-                const err282 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs316 = errors;
+            if (Array.isArray(data110)) {
+              if (data110.length > 1) {
+                const err282 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -20957,8 +21254,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data106.length < 1) {
-                const err283 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data110.length < 1) {
+                const err283 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err283];
                 } else {
@@ -20966,11 +21263,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len47 = data106.length;
-              if (len47 > 0) {
-                let data107 = data106[0];
-                if (!(data107 === "error" || data107 === "warning" || data107 === "note" || data107 === "off")) {
-                  const err284 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len46 = data110.length;
+              if (len46 > 0) {
+                let data111 = data110[0];
+                if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
+                  const err284 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err284];
                   } else {
@@ -20980,7 +21277,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err285 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err285 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err285];
               } else {
@@ -20988,13 +21285,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid22 = _errs312 === errors;
-            valid90 = valid90 || _valid22;
+            var _valid21 = _errs316 === errors;
+            valid90 = valid90 || _valid21;
             if (!valid90) {
-              const _errs315 = errors;
-              if (Array.isArray(data106)) {
-                if (data106.length > 2) {
-                  const err286 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs319 = errors;
+              if (Array.isArray(data110)) {
+                if (data110.length > 2) {
+                  const err286 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err286];
                   } else {
@@ -21002,8 +21299,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data106.length < 2) {
-                  const err287 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data110.length < 2) {
+                  const err287 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -21011,11 +21308,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len48 = data106.length;
-                if (len48 > 0) {
-                  let data108 = data106[0];
-                  if (!(data108 === "error" || data108 === "warning" || data108 === "note" || data108 === "off")) {
-                    const err288 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len47 = data110.length;
+                if (len47 > 0) {
+                  let data112 = data110[0];
+                  if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
+                    const err288 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err288];
                     } else {
@@ -21024,11 +21321,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len48 > 1) {
-                  let data109 = data106[1];
-                  if (data109 && typeof data109 == "object" && !Array.isArray(data109)) {
-                    for (const key25 in data109) {
-                      const err289 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
+                if (len47 > 1) {
+                  let data113 = data110[1];
+                  if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
+                    for (const key25 in data113) {
+                      const err289 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err289];
                       } else {
@@ -21037,7 +21334,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err290 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err290 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err290];
                     } else {
@@ -21047,7 +21344,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err291 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err291 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err291];
                 } else {
@@ -21055,12 +21352,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid22 = _errs315 === errors;
-              valid90 = valid90 || _valid22;
+              var _valid21 = _errs319 === errors;
+              valid90 = valid90 || _valid21;
             }
           }
           if (!valid90) {
-            const err292 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err292 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err292];
             } else {
@@ -21068,23 +21365,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs310;
+            errors = _errs314;
             if (vErrors !== null) {
-              if (_errs310) {
-                vErrors.length = _errs310;
+              if (_errs314) {
+                vErrors.length = _errs314;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["sops-metadata-valid"] !== void 0) {
-          let data110 = data14["sops-metadata-valid"];
-          const _errs322 = errors;
+        if (data22["sops-creation-rules"] !== void 0) {
+          let data114 = data22["sops-creation-rules"];
+          const _errs326 = errors;
           let valid93 = false;
-          const _errs323 = errors;
-          if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
-            const err293 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs327 = errors;
+          if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
+            const err293 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err293];
             } else {
@@ -21092,13 +21389,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid23 = _errs323 === errors;
-          valid93 = valid93 || _valid23;
+          var _valid22 = _errs327 === errors;
+          valid93 = valid93 || _valid22;
           if (!valid93) {
-            const _errs324 = errors;
-            if (Array.isArray(data110)) {
-              if (data110.length > 1) {
-                const err294 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs328 = errors;
+            if (Array.isArray(data114)) {
+              if (data114.length > 1) {
+                const err294 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err294];
                 } else {
@@ -21106,8 +21403,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data110.length < 1) {
-                const err295 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data114.length < 1) {
+                const err295 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err295];
                 } else {
@@ -21115,11 +21412,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len49 = data110.length;
-              if (len49 > 0) {
-                let data111 = data110[0];
-                if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
-                  const err296 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len48 = data114.length;
+              if (len48 > 0) {
+                let data115 = data114[0];
+                if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
+                  const err296 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err296];
                   } else {
@@ -21129,7 +21426,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err297 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err297 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err297];
               } else {
@@ -21137,13 +21434,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid23 = _errs324 === errors;
-            valid93 = valid93 || _valid23;
+            var _valid22 = _errs328 === errors;
+            valid93 = valid93 || _valid22;
             if (!valid93) {
-              const _errs327 = errors;
-              if (Array.isArray(data110)) {
-                if (data110.length > 2) {
-                  const err298 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs331 = errors;
+              if (Array.isArray(data114)) {
+                if (data114.length > 2) {
+                  const err298 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err298];
                   } else {
@@ -21151,8 +21448,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data110.length < 2) {
-                  const err299 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data114.length < 2) {
+                  const err299 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err299];
                   } else {
@@ -21160,11 +21457,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len50 = data110.length;
-                if (len50 > 0) {
-                  let data112 = data110[0];
-                  if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
-                    const err300 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len49 = data114.length;
+                if (len49 > 0) {
+                  let data116 = data114[0];
+                  if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
+                    const err300 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err300];
                     } else {
@@ -21173,11 +21470,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len50 > 1) {
-                  let data113 = data110[1];
-                  if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
-                    for (const key26 in data113) {
-                      const err301 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
+                if (len49 > 1) {
+                  let data117 = data114[1];
+                  if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
+                    for (const key26 in data117) {
+                      const err301 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err301];
                       } else {
@@ -21186,7 +21483,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err302 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err302 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err302];
                     } else {
@@ -21196,7 +21493,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err303 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err303 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err303];
                 } else {
@@ -21204,12 +21501,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid23 = _errs327 === errors;
-              valid93 = valid93 || _valid23;
+              var _valid22 = _errs331 === errors;
+              valid93 = valid93 || _valid22;
             }
           }
           if (!valid93) {
-            const err304 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err304 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err304];
             } else {
@@ -21217,23 +21514,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs322;
+            errors = _errs326;
             if (vErrors !== null) {
-              if (_errs322) {
-                vErrors.length = _errs322;
+              if (_errs326) {
+                vErrors.length = _errs326;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["sops-secret-encrypted"] !== void 0) {
-          let data114 = data14["sops-secret-encrypted"];
-          const _errs334 = errors;
+        if (data22["sops-metadata-valid"] !== void 0) {
+          let data118 = data22["sops-metadata-valid"];
+          const _errs338 = errors;
           let valid96 = false;
-          const _errs335 = errors;
-          if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
-            const err305 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs339 = errors;
+          if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
+            const err305 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err305];
             } else {
@@ -21241,13 +21538,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid24 = _errs335 === errors;
-          valid96 = valid96 || _valid24;
+          var _valid23 = _errs339 === errors;
+          valid96 = valid96 || _valid23;
           if (!valid96) {
-            const _errs336 = errors;
-            if (Array.isArray(data114)) {
-              if (data114.length > 1) {
-                const err306 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs340 = errors;
+            if (Array.isArray(data118)) {
+              if (data118.length > 1) {
+                const err306 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -21255,8 +21552,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data114.length < 1) {
-                const err307 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data118.length < 1) {
+                const err307 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err307];
                 } else {
@@ -21264,11 +21561,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len51 = data114.length;
-              if (len51 > 0) {
-                let data115 = data114[0];
-                if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
-                  const err308 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len50 = data118.length;
+              if (len50 > 0) {
+                let data119 = data118[0];
+                if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
+                  const err308 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err308];
                   } else {
@@ -21278,7 +21575,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err309 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err309 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err309];
               } else {
@@ -21286,13 +21583,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid24 = _errs336 === errors;
-            valid96 = valid96 || _valid24;
+            var _valid23 = _errs340 === errors;
+            valid96 = valid96 || _valid23;
             if (!valid96) {
-              const _errs339 = errors;
-              if (Array.isArray(data114)) {
-                if (data114.length > 2) {
-                  const err310 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs343 = errors;
+              if (Array.isArray(data118)) {
+                if (data118.length > 2) {
+                  const err310 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err310];
                   } else {
@@ -21300,8 +21597,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data114.length < 2) {
-                  const err311 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data118.length < 2) {
+                  const err311 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err311];
                   } else {
@@ -21309,11 +21606,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len52 = data114.length;
-                if (len52 > 0) {
-                  let data116 = data114[0];
-                  if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
-                    const err312 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len51 = data118.length;
+                if (len51 > 0) {
+                  let data120 = data118[0];
+                  if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
+                    const err312 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err312];
                     } else {
@@ -21322,11 +21619,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len52 > 1) {
-                  let data117 = data114[1];
-                  if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
-                    for (const key27 in data117) {
-                      const err313 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
+                if (len51 > 1) {
+                  let data121 = data118[1];
+                  if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
+                    for (const key27 in data121) {
+                      const err313 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err313];
                       } else {
@@ -21335,7 +21632,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err314 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err314 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err314];
                     } else {
@@ -21345,7 +21642,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err315 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err315 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err315];
                 } else {
@@ -21353,12 +21650,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid24 = _errs339 === errors;
-              valid96 = valid96 || _valid24;
+              var _valid23 = _errs343 === errors;
+              valid96 = valid96 || _valid23;
             }
           }
           if (!valid96) {
-            const err316 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err316 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err316];
             } else {
@@ -21366,23 +21663,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs334;
+            errors = _errs338;
             if (vErrors !== null) {
-              if (_errs334) {
-                vErrors.length = _errs334;
+              if (_errs338) {
+                vErrors.length = _errs338;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["yaml-syntax"] !== void 0) {
-          let data118 = data14["yaml-syntax"];
-          const _errs346 = errors;
+        if (data22["sops-secret-encrypted"] !== void 0) {
+          let data122 = data22["sops-secret-encrypted"];
+          const _errs350 = errors;
           let valid99 = false;
-          const _errs347 = errors;
-          if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
-            const err317 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs351 = errors;
+          if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
+            const err317 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err317];
             } else {
@@ -21390,13 +21687,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid25 = _errs347 === errors;
-          valid99 = valid99 || _valid25;
+          var _valid24 = _errs351 === errors;
+          valid99 = valid99 || _valid24;
           if (!valid99) {
-            const _errs348 = errors;
-            if (Array.isArray(data118)) {
-              if (data118.length > 1) {
-                const err318 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs352 = errors;
+            if (Array.isArray(data122)) {
+              if (data122.length > 1) {
+                const err318 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err318];
                 } else {
@@ -21404,8 +21701,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data118.length < 1) {
-                const err319 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data122.length < 1) {
+                const err319 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err319];
                 } else {
@@ -21413,11 +21710,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len53 = data118.length;
-              if (len53 > 0) {
-                let data119 = data118[0];
-                if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
-                  const err320 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len52 = data122.length;
+              if (len52 > 0) {
+                let data123 = data122[0];
+                if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
+                  const err320 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err320];
                   } else {
@@ -21427,7 +21724,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err321 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err321 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err321];
               } else {
@@ -21435,13 +21732,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid25 = _errs348 === errors;
-            valid99 = valid99 || _valid25;
+            var _valid24 = _errs352 === errors;
+            valid99 = valid99 || _valid24;
             if (!valid99) {
-              const _errs351 = errors;
-              if (Array.isArray(data118)) {
-                if (data118.length > 2) {
-                  const err322 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs355 = errors;
+              if (Array.isArray(data122)) {
+                if (data122.length > 2) {
+                  const err322 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err322];
                   } else {
@@ -21449,8 +21746,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data118.length < 2) {
-                  const err323 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data122.length < 2) {
+                  const err323 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err323];
                   } else {
@@ -21458,11 +21755,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len54 = data118.length;
-                if (len54 > 0) {
-                  let data120 = data118[0];
-                  if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
-                    const err324 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len53 = data122.length;
+                if (len53 > 0) {
+                  let data124 = data122[0];
+                  if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
+                    const err324 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err324];
                     } else {
@@ -21471,11 +21768,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len54 > 1) {
-                  let data121 = data118[1];
-                  if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
-                    for (const key28 in data121) {
-                      const err325 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
+                if (len53 > 1) {
+                  let data125 = data122[1];
+                  if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
+                    for (const key28 in data125) {
+                      const err325 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err325];
                       } else {
@@ -21484,7 +21781,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err326 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err326];
                     } else {
@@ -21494,7 +21791,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err327 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err327 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err327];
                 } else {
@@ -21502,12 +21799,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid25 = _errs351 === errors;
-              valid99 = valid99 || _valid25;
+              var _valid24 = _errs355 === errors;
+              valid99 = valid99 || _valid24;
             }
           }
           if (!valid99) {
-            const err328 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err328 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err328];
             } else {
@@ -21515,10 +21812,159 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs346;
+            errors = _errs350;
             if (vErrors !== null) {
-              if (_errs346) {
-                vErrors.length = _errs346;
+              if (_errs350) {
+                vErrors.length = _errs350;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["yaml-syntax"] !== void 0) {
+          let data126 = data22["yaml-syntax"];
+          const _errs362 = errors;
+          let valid102 = false;
+          const _errs363 = errors;
+          if (!(data126 === "error" || data126 === "warning" || data126 === "note" || data126 === "off")) {
+            const err329 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err329];
+            } else {
+              vErrors.push(err329);
+            }
+            errors++;
+          }
+          var _valid25 = _errs363 === errors;
+          valid102 = valid102 || _valid25;
+          if (!valid102) {
+            const _errs364 = errors;
+            if (Array.isArray(data126)) {
+              if (data126.length > 1) {
+                const err330 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err330];
+                } else {
+                  vErrors.push(err330);
+                }
+                errors++;
+              }
+              if (data126.length < 1) {
+                const err331 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err331];
+                } else {
+                  vErrors.push(err331);
+                }
+                errors++;
+              }
+              const len54 = data126.length;
+              if (len54 > 0) {
+                let data127 = data126[0];
+                if (!(data127 === "error" || data127 === "warning" || data127 === "note" || data127 === "off")) {
+                  const err332 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err332];
+                  } else {
+                    vErrors.push(err332);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err333 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err333];
+              } else {
+                vErrors.push(err333);
+              }
+              errors++;
+            }
+            var _valid25 = _errs364 === errors;
+            valid102 = valid102 || _valid25;
+            if (!valid102) {
+              const _errs367 = errors;
+              if (Array.isArray(data126)) {
+                if (data126.length > 2) {
+                  const err334 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err334];
+                  } else {
+                    vErrors.push(err334);
+                  }
+                  errors++;
+                }
+                if (data126.length < 2) {
+                  const err335 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err335];
+                  } else {
+                    vErrors.push(err335);
+                  }
+                  errors++;
+                }
+                const len55 = data126.length;
+                if (len55 > 0) {
+                  let data128 = data126[0];
+                  if (!(data128 === "error" || data128 === "warning" || data128 === "note" || data128 === "off")) {
+                    const err336 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err336];
+                    } else {
+                      vErrors.push(err336);
+                    }
+                    errors++;
+                  }
+                }
+                if (len55 > 1) {
+                  let data129 = data126[1];
+                  if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
+                    for (const key29 in data129) {
+                      const err337 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err337];
+                      } else {
+                        vErrors.push(err337);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err338 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err338];
+                    } else {
+                      vErrors.push(err338);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err339 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err339];
+                } else {
+                  vErrors.push(err339);
+                }
+                errors++;
+              }
+              var _valid25 = _errs367 === errors;
+              valid102 = valid102 || _valid25;
+            }
+          }
+          if (!valid102) {
+            const err340 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err340];
+            } else {
+              vErrors.push(err340);
+            }
+            errors++;
+          } else {
+            errors = _errs362;
+            if (vErrors !== null) {
+              if (_errs362) {
+                vErrors.length = _errs362;
               } else {
                 vErrors = null;
               }
@@ -21526,21 +21972,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err329 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err341 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err329];
+          vErrors = [err341];
         } else {
-          vErrors.push(err329);
+          vErrors.push(err341);
         }
         errors++;
       }
     }
   } else {
-    const err330 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err342 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err330];
+      vErrors = [err342];
     } else {
-      vErrors.push(err330);
+      vErrors.push(err342);
     }
     errors++;
   }
@@ -21553,9 +21999,18 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
+  }
+});
+
+// src/config/types.ts
+var EXTERNAL_SOURCE_KINDS;
+var init_types = __esm({
+  "src/config/types.ts"() {
+    "use strict";
+    EXTERNAL_SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"];
   }
 });
 
@@ -21587,7 +22042,7 @@ function buildConfigSchema(rules) {
       },
       ignore: { description: "Globs, relative to the root, of files not to lint.", type: "array", items: { type: "string" } },
       repos: {
-        description: "GitRepository name (or namespace/name) to the local path of the repository it fetches.",
+        description: "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.",
         type: "object",
         additionalProperties: { type: "string" }
       },
@@ -21610,6 +22065,23 @@ function buildConfigSchema(rules) {
           ]
         }
       },
+      externalSources: {
+        description: "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.",
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["kind", "name", "namespace"],
+          properties: {
+            kind: { enum: [...EXTERNAL_SOURCE_KINDS], description: "Source kind." },
+            name: { type: "string", description: "Source name." },
+            namespace: { type: "string", description: "Namespace of the source." },
+            url: { type: "string", description: "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." },
+            branch: { type: "string", description: "GitRepository branch (`spec.ref.branch`)." },
+            tag: { type: "string", description: "GitRepository or OCIRepository tag (`spec.ref.tag`)." }
+          }
+        }
+      },
       policies: { description: "Compiled Rego policy bundles (reserved).", type: "array", items: { type: "string" } },
       rules: {
         description: "Rule levels and options.",
@@ -21624,6 +22096,7 @@ var LEVELS, CONFIG_AJV_OPTIONS;
 var init_schema2 = __esm({
   "src/config/schema.ts"() {
     "use strict";
+    init_types();
     LEVELS = ["error", "warning", "note", "off"];
     CONFIG_AJV_OPTIONS = { allErrors: true, strict: false };
   }
@@ -21641,7 +22114,7 @@ async function validatorFor(rules) {
   return validate2;
 }
 function defaultConfig(rules) {
-  const resolved = { rules: {}, ignore: [], repos: {}, externalSecrets: [] };
+  const resolved = { rules: {}, ignore: [], repos: {}, externalSecrets: [], externalSources: [] };
   applyPreset(resolved, rules, "recommended");
   return resolved;
 }
@@ -21655,7 +22128,7 @@ function applyPreset(config, rules, preset) {
   }
 }
 async function loadRootConfig(rootDir, rules) {
-  const file = import_node_path5.default.join(rootDir, CONFIG_FILE_NAME);
+  const file = import_node_path6.default.join(rootDir, CONFIG_FILE_NAME);
   const text = await (0, import_promises.readFile)(file, "utf8").catch(() => void 0);
   if (text === void 0) return defaultConfig(rules);
   return resolveConfigText(text, file, rules);
@@ -21676,18 +22149,19 @@ async function resolveConfigText(text, file, rules, seen = []) {
       applyPreset(resolved, rules, entry);
       continue;
     }
-    const target = import_node_path5.default.resolve(import_node_path5.default.dirname(file), entry);
+    const target = import_node_path6.default.resolve(import_node_path6.default.dirname(file), entry);
     if (seen.includes(target) || target === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file);
     const extendedText = await (0, import_promises.readFile)(target, "utf8").catch(() => void 0);
     if (extendedText === void 0) throw new ConfigError(`Cannot read the extended config "${entry}".`, file);
     mergeInto(resolved, await resolveConfigText(extendedText, target, rules, [...seen, file]));
   }
-  const rootDir = import_node_path5.default.dirname(file);
+  const rootDir = import_node_path6.default.dirname(file);
   mergeInto(resolved, {
     rules: resolveRules(raw.rules ?? {}, resolved),
     ignore: raw.ignore ?? [],
-    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name2, dir]) => [name2, import_node_path5.default.resolve(rootDir, dir)])),
-    externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret)
+    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name2, dir]) => [name2, import_node_path6.default.resolve(rootDir, dir)])),
+    externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
+    externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } }))
   });
   return resolved;
 }
@@ -21704,6 +22178,7 @@ function mergeInto(target, source) {
   target.ignore.push(...source.ignore);
   Object.assign(target.repos, source.repos);
   target.externalSecrets.push(...source.externalSecrets);
+  target.externalSources.push(...source.externalSources);
 }
 function toExternalSecret(entry) {
   return typeof entry === "string" ? { name: entry } : entry;
@@ -21750,12 +22225,12 @@ function pointerToPath(pointer) {
   if (pointer === "") return [];
   return pointer.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-var import_promises, import_node_path5, import_yaml8, CONFIG_FILE_NAME, ConfigError, validators;
+var import_promises, import_node_path6, import_yaml8, CONFIG_FILE_NAME, ConfigError, validators;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_promises = require("node:fs/promises");
-    import_node_path5 = __toESM(require("node:path"), 1);
+    import_node_path6 = __toESM(require("node:path"), 1);
     import_yaml8 = __toESM(require_dist(), 1);
     init_parse();
     init_position();
@@ -21776,7 +22251,7 @@ var init_load = __esm({
       column;
       /** `file:line:col: message`, the shape editors and terminals link. */
       describe(cwd) {
-        const where2 = [import_node_path5.default.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== void 0).join(":");
+        const where2 = [import_node_path6.default.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== void 0).join(":");
         return `${where2}: ${this.message}`;
       }
     };
@@ -22125,7 +22600,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os2 = require("os");
-    var path20 = require("path");
+    var path21 = require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -22137,7 +22612,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path20.resolve(cwd, filepath);
+      return path21.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -23434,7 +23909,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -23608,7 +24083,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path20.sep,
+      SEP: path21.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -23635,7 +24110,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -23664,7 +24139,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path20.sep === "\\";
+      return win32 === true || path21.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -25028,7 +25503,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
@@ -25113,7 +25588,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path20.basename(input));
+      return regex.test(path21.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -25340,7 +25815,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path20 = require("path");
+    var path21 = require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -25435,7 +25910,7 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path20.basename(pattern);
+      const basename = path21.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -25493,7 +25968,7 @@ var require_pattern = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path20.isAbsolute(pattern);
+      return path21.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute;
   }
@@ -25670,8 +26145,8 @@ var require_utils3 = __commonJS({
     exports2.errno = errno;
     var fs4 = require_fs();
     exports2.fs = fs4;
-    var path20 = require_path();
-    exports2.path = path20;
+    var path21 = require_path();
+    exports2.path = path21;
     var pattern = require_pattern();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -25783,8 +26258,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path20, settings, callback) {
-      settings.fs.lstat(path20, (lstatError, lstat3) => {
+    function read(path21, settings, callback) {
+      settings.fs.lstat(path21, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -25793,7 +26268,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path20, (statError, stat3) => {
+        settings.fs.stat(path21, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -25825,13 +26300,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path20, settings) {
-      const lstat3 = settings.fs.lstatSync(path20);
+    function read(path21, settings) {
+      const lstat3 = settings.fs.lstatSync(path21);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path20);
+        const stat3 = settings.fs.statSync(path21);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -25902,17 +26377,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat3(path20, optionsOrSettingsOrCallback, callback) {
+    function stat3(path21, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat3;
-    function statSync(path20, optionsOrSettings) {
+    function statSync(path21, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path20, settings);
+      return sync.read(path21, settings);
     }
     exports2.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -26128,16 +26603,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path20 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path21 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path20, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path21, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path20,
+                path: path21,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -26255,7 +26730,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path20 = require("path");
+    var path21 = require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -26263,7 +26738,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -26290,17 +26765,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path20, optionsOrSettingsOrCallback, callback) {
+    function scandir(path21, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path20, optionsOrSettings) {
+    function scandirSync(path21, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path20, settings);
+      return sync.read(path21, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -26948,7 +27423,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path20 = require("path");
+    var path21 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -26958,7 +27433,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -27020,7 +27495,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path20 = require("path");
+    var path21 = require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -27033,7 +27508,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path20.resolve(this._settings.cwd, filepath);
+        return path21.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -27449,7 +27924,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path20 = require("path");
+    var path21 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -27463,7 +27938,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path20.resolve(this._settings.cwd, task.base);
+        return path21.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -27823,25 +28298,25 @@ var init_node = __esm({
 
 // node_modules/is-path-inside/index.js
 function isPathInside(childPath, parentPath) {
-  const relation = import_node_path6.default.relative(parentPath, childPath);
+  const relation = import_node_path7.default.relative(parentPath, childPath);
   return Boolean(
-    relation && relation !== ".." && !relation.startsWith(`..${import_node_path6.default.sep}`) && relation !== import_node_path6.default.resolve(childPath)
+    relation && relation !== ".." && !relation.startsWith(`..${import_node_path7.default.sep}`) && relation !== import_node_path7.default.resolve(childPath)
   );
 }
-var import_node_path6;
+var import_node_path7;
 var init_is_path_inside = __esm({
   "node_modules/is-path-inside/index.js"() {
-    import_node_path6 = __toESM(require("node:path"), 1);
+    import_node_path7 = __toESM(require("node:path"), 1);
   }
 });
 
 // node_modules/slash/index.js
-function slash(path20) {
-  const isExtendedLengthPath = path20.startsWith("\\\\?\\");
+function slash(path21) {
+  const isExtendedLengthPath = path21.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path20;
+    return path21;
   }
-  return path20.replace(/\\/g, "/");
+  return path21.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -27849,11 +28324,11 @@ var init_slash = __esm({
 });
 
 // node_modules/globby/utilities.js
-var import_node_fs2, import_node_path7, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
+var import_node_fs2, import_node_path8, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
 var init_utilities = __esm({
   "node_modules/globby/utilities.js"() {
     import_node_fs2 = __toESM(require("node:fs"), 1);
-    import_node_path7 = __toESM(require("node:path"), 1);
+    import_node_path8 = __toESM(require("node:path"), 1);
     import_node_util2 = require("node:util");
     import_fast_glob = __toESM(require_out4(), 1);
     import_ignore2 = __toESM(require_ignore(), 1);
@@ -27875,7 +28350,7 @@ var init_utilities = __esm({
     };
     absolutePrefixesMatch = (positivePrefix, negativePrefix) => negativePrefix === positivePrefix;
     getStaticAbsolutePathPrefix = (pattern) => {
-      if (!import_node_path7.default.isAbsolute(pattern)) {
+      if (!import_node_path8.default.isAbsolute(pattern)) {
         return void 0;
       }
       const staticSegments = [];
@@ -27972,7 +28447,7 @@ var init_utilities = __esm({
       let currentPath = startPath;
       chain.push(currentPath);
       while (currentPath !== rootPath) {
-        const parentPath = import_node_path7.default.dirname(currentPath);
+        const parentPath = import_node_path8.default.dirname(currentPath);
         if (parentPath === currentPath) {
           break;
         }
@@ -27983,7 +28458,7 @@ var init_utilities = __esm({
     };
     findGitRootInChain = async (paths, statMethod) => {
       for (const directory of paths) {
-        const gitPath = import_node_path7.default.join(directory, ".git");
+        const gitPath = import_node_path8.default.join(directory, ".git");
         try {
           const stats = await statMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -27999,11 +28474,11 @@ var init_utilities = __esm({
       if (!statSyncMethod) {
         return void 0;
       }
-      const currentPath = import_node_path7.default.resolve(cwd);
-      const { root } = import_node_path7.default.parse(currentPath);
+      const currentPath = import_node_path8.default.resolve(cwd);
+      const { root } = import_node_path8.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       for (const directory of chain) {
-        const gitPath = import_node_path7.default.join(directory, ".git");
+        const gitPath = import_node_path8.default.join(directory, ".git");
         try {
           const stats = statSyncMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -28025,8 +28500,8 @@ var init_utilities = __esm({
       if (!statMethod) {
         return findGitRootSync(cwd, fsImplementation);
       }
-      const currentPath = import_node_path7.default.resolve(cwd);
-      const { root } = import_node_path7.default.parse(currentPath);
+      const currentPath = import_node_path8.default.resolve(cwd);
+      const { root } = import_node_path8.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       return findGitRootInChain(chain, statMethod);
     };
@@ -28037,8 +28512,8 @@ var init_utilities = __esm({
       return findGitRootAsyncUncached(cwd, fsImplementation);
     };
     isWithinGitRoot = (gitRoot, cwd) => {
-      const resolvedGitRoot = import_node_path7.default.resolve(gitRoot);
-      const resolvedCwd = import_node_path7.default.resolve(cwd);
+      const resolvedGitRoot = import_node_path8.default.resolve(gitRoot);
+      const resolvedCwd = import_node_path8.default.resolve(cwd);
       return resolvedCwd === resolvedGitRoot || isPathInside(resolvedCwd, resolvedGitRoot);
     };
     getParentGitignorePaths = (gitRoot, cwd) => {
@@ -28054,8 +28529,8 @@ var init_utilities = __esm({
       if (!isWithinGitRoot(gitRoot, cwd)) {
         return [];
       }
-      const chain = buildPathChain(import_node_path7.default.resolve(cwd), import_node_path7.default.resolve(gitRoot));
-      return [...chain].reverse().map((directory) => import_node_path7.default.join(directory, ".gitignore"));
+      const chain = buildPathChain(import_node_path8.default.resolve(cwd), import_node_path8.default.resolve(gitRoot));
+      return [...chain].reverse().map((directory) => import_node_path8.default.join(directory, ".gitignore"));
     };
     GITIGNORE_WILDCARDS = /(?<!\\)[*?[]/u;
     hasGitignoreWildcards = (value) => GITIGNORE_WILDCARDS.test(value);
@@ -28065,9 +28540,9 @@ var init_utilities = __esm({
     toLiteralPattern = (value) => import_fast_glob.default.escapePath(unescapeGitignorePattern(value));
     finalSegment = (value) => value.replace(/\/+$/u, "").split("/").pop();
     toStandaloneRule = (value) => value.replace(/^([#!])/u, String.raw`\$1`);
-    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path7.default.isAbsolute(relativePath);
+    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path8.default.isAbsolute(relativePath);
     anchorToCwd = (directory, body, cwd) => {
-      const relativePath = slash(import_node_path7.default.relative(cwd, import_node_path7.default.join(directory, body)));
+      const relativePath = slash(import_node_path8.default.relative(cwd, import_node_path8.default.join(directory, body)));
       return isInsideCwd(relativePath) ? relativePath : void 0;
     };
     createNameComparer = () => {
@@ -28145,7 +28620,7 @@ var init_utilities = __esm({
       }
       const toFastGlob = (value) => normalizeDirectoryPatternForFastGlob(`/${value}${isDirectoryPattern ? "/" : ""}`).replace(/^\//u, "");
       if (!body.includes("/") && canSkipAtAnyDepth(body)) {
-        const relativeDirectory = slash(import_node_path7.default.relative(cwd, directory));
+        const relativeDirectory = slash(import_node_path8.default.relative(cwd, directory));
         const prefix = isInsideCwd(relativeDirectory) ? `${import_fast_glob.default.escapePath(relativeDirectory)}/` : "";
         return { pattern: toFastGlob(`${prefix}**/${isGlob ? body : toLiteralPattern(body)}`), guardName: body };
       }
@@ -28158,7 +28633,7 @@ var init_utilities = __esm({
       if (isGlob) {
         return hasNegations ? void 0 : { pattern: toFastGlob(target), guardName };
       }
-      if (!matcher2(import_node_path7.default.resolve(cwd, target) + import_node_path7.default.sep).ignored) {
+      if (!matcher2(import_node_path8.default.resolve(cwd, target) + import_node_path8.default.sep).ignored) {
         return void 0;
       }
       const needsGuard = !gitignoreOnlySearch || target.includes("/");
@@ -28200,13 +28675,13 @@ var init_utilities = __esm({
 });
 
 // node_modules/globby/ignore.js
-var import_node_process, import_node_fs3, import_promises3, import_node_path8, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
+var import_node_process, import_node_fs3, import_promises3, import_node_path9, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
 var init_ignore = __esm({
   "node_modules/globby/ignore.js"() {
     import_node_process = __toESM(require("node:process"), 1);
     import_node_fs3 = __toESM(require("node:fs"), 1);
     import_promises3 = __toESM(require("node:fs/promises"), 1);
-    import_node_path8 = __toESM(require("node:path"), 1);
+    import_node_path9 = __toESM(require("node:path"), 1);
     import_node_os = __toESM(require("node:os"), 1);
     import_fast_glob2 = __toESM(require_out4(), 1);
     import_ignore3 = __toESM(require_ignore(), 1);
@@ -28304,7 +28779,7 @@ var init_ignore = __esm({
     };
     readIgnoreFileLines = (content) => content.split(/\r?\n/).map((line) => normalizeIgnoreFileLine(line)).filter((line) => line && !line.startsWith("#"));
     getIgnoreRules = (files) => files.flatMap((file) => {
-      const directory = import_node_path8.default.dirname(file.filePath);
+      const directory = import_node_path9.default.dirname(file.filePath);
       return readIgnoreFileLines(file.content).map((pattern) => ({ pattern, directory }));
     });
     buildIgnoreResult = (files, normalizedOptions, gitRoot) => {
@@ -28329,21 +28804,21 @@ var init_ignore = __esm({
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path8.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path9.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path8.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path9.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path8.default.posix.join(base, cleanPattern);
+        result = import_node_path9.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     parseIgnoreFile = (file, cwd) => {
-      const base = slash(import_node_path8.default.relative(cwd, import_node_path8.default.dirname(file.filePath)));
+      const base = slash(import_node_path9.default.relative(cwd, import_node_path9.default.dirname(file.filePath)));
       return readIgnoreFileLines(file.content).map((pattern) => applyBaseToPattern(pattern, base));
     };
     toRelativePath = (fileOrDirectory, cwd) => {
-      if (import_node_path8.default.isAbsolute(fileOrDirectory)) {
-        const relativePath = import_node_path8.default.relative(cwd, fileOrDirectory);
+      if (import_node_path9.default.isAbsolute(fileOrDirectory)) {
+        const relativePath = import_node_path9.default.relative(cwd, fileOrDirectory);
         if (relativePath && !isPathInside(fileOrDirectory, cwd)) {
           return void 0;
         }
@@ -28360,12 +28835,12 @@ var init_ignore = __esm({
     notIgnored = { ignored: false, unignored: false };
     createIgnoreMatcher = (patterns, cwd, baseDir) => {
       const ignores = (0, import_ignore3.default)().add(patterns);
-      const resolvedCwd = import_node_path8.default.normalize(import_node_path8.default.resolve(cwd));
-      const resolvedBaseDir = import_node_path8.default.normalize(import_node_path8.default.resolve(baseDir));
+      const resolvedCwd = import_node_path9.default.normalize(import_node_path9.default.resolve(cwd));
+      const resolvedBaseDir = import_node_path9.default.normalize(import_node_path9.default.resolve(baseDir));
       return (fileOrDirectory) => {
         fileOrDirectory = toPath(fileOrDirectory);
         const hasTrailingSeparator = /[/\\]$/.test(fileOrDirectory);
-        const normalizedPath = import_node_path8.default.normalize(import_node_path8.default.resolve(fileOrDirectory));
+        const normalizedPath = import_node_path9.default.normalize(import_node_path9.default.resolve(fileOrDirectory));
         if (normalizedPath === resolvedCwd) {
           return notIgnored;
         }
@@ -28376,8 +28851,8 @@ var init_ignore = __esm({
         if (!relativePath) {
           return notIgnored;
         }
-        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path8.default.sep)) {
-          relativePath += import_node_path8.default.sep;
+        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path9.default.sep)) {
+          relativePath += import_node_path9.default.sep;
         }
         return ignores.test(slash(relativePath));
       };
@@ -28436,16 +28911,16 @@ var init_ignore = __esm({
     resolveConfigPath = (filePath, configPath) => {
       if (configPath.startsWith("~/")) {
         const homeDirectory = import_node_os.default.homedir();
-        const resolved = import_node_path8.default.join(homeDirectory, configPath.slice(2));
+        const resolved = import_node_path9.default.join(homeDirectory, configPath.slice(2));
         if (!isPathInside(resolved, homeDirectory)) {
-          return import_node_path8.default.join(homeDirectory, ".globby-invalid-path-traversal");
+          return import_node_path9.default.join(homeDirectory, ".globby-invalid-path-traversal");
         }
         return resolved;
       }
-      if (import_node_path8.default.isAbsolute(configPath)) {
+      if (import_node_path9.default.isAbsolute(configPath)) {
         return configPath;
       }
-      return import_node_path8.default.resolve(import_node_path8.default.dirname(filePath), configPath);
+      return import_node_path9.default.resolve(import_node_path9.default.dirname(filePath), configPath);
     };
     parseGitConfigSection = (line) => {
       if (!line.startsWith("[")) {
@@ -28496,10 +28971,10 @@ var init_ignore = __esm({
     };
     normalizeGitConfigConditionPattern = (pattern, configFilePath) => {
       if (pattern.startsWith("~/")) {
-        pattern = import_node_path8.default.join(import_node_os.default.homedir(), pattern.slice(2));
+        pattern = import_node_path9.default.join(import_node_os.default.homedir(), pattern.slice(2));
       } else if (pattern.startsWith("./")) {
-        pattern = import_node_path8.default.resolve(import_node_path8.default.dirname(configFilePath), pattern.slice(2));
-      } else if (!import_node_path8.default.isAbsolute(pattern)) {
+        pattern = import_node_path9.default.resolve(import_node_path9.default.dirname(configFilePath), pattern.slice(2));
+      } else if (!import_node_path9.default.isAbsolute(pattern)) {
         pattern = `**/${pattern}`;
       }
       if (pattern.endsWith("/")) {
@@ -28563,7 +29038,7 @@ var init_ignore = __esm({
       const pattern = normalizeGitConfigConditionPattern(rawPattern.trim(), configFilePath);
       const isCaseInsensitive = keyword.toLowerCase() === "gitdir/i";
       const regularExpression = gitConfigGlobToRegex(pattern, isCaseInsensitive ? "i" : void 0);
-      const normalizedGitDirectory = slash(import_node_path8.default.resolve(gitDirectory));
+      const normalizedGitDirectory = slash(import_node_path9.default.resolve(gitDirectory));
       return regularExpression.test(normalizedGitDirectory);
     };
     shouldIncludeConfigSection = (section, gitDirectory, configFilePath) => {
@@ -28616,7 +29091,7 @@ var init_ignore = __esm({
     };
     getExcludesFileFromGitConfigSync = (filePath, readFileSync3, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path8.default.resolve(filePath);
+      const normalizedPath = import_node_path9.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -28641,7 +29116,7 @@ var init_ignore = __esm({
     };
     getExcludesFileFromGitConfigAsync = async (filePath, readFile3, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path8.default.resolve(filePath);
+      const normalizedPath = import_node_path9.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -28674,13 +29149,13 @@ var init_ignore = __esm({
       if (!match) {
         return gitFilePath;
       }
-      return import_node_path8.default.resolve(import_node_path8.default.dirname(gitFilePath), match[1]);
+      return import_node_path9.default.resolve(import_node_path9.default.dirname(gitFilePath), match[1]);
     };
     getGitDirectorySync = (gitRoot, readFileSync3) => {
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path8.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
       try {
         return resolveGitDirectoryFromFile(gitFilePath, readFileSync3(gitFilePath, "utf8"));
       } catch {
@@ -28691,25 +29166,25 @@ var init_ignore = __esm({
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path8.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
       try {
         return resolveGitDirectoryFromFile(gitFilePath, await readFile3(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
     };
-    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path8.default.join(import_node_os.default.homedir(), ".config");
+    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path9.default.join(import_node_os.default.homedir(), ".config");
     getGitConfigPaths = () => {
       if ("GIT_CONFIG_GLOBAL" in import_node_process.default.env) {
         const value = import_node_process.default.env.GIT_CONFIG_GLOBAL;
         return value ? [value] : [];
       }
       return [
-        import_node_path8.default.join(getXdgConfigHome(), "git", "config"),
-        import_node_path8.default.join(import_node_os.default.homedir(), ".gitconfig")
+        import_node_path9.default.join(getXdgConfigHome(), "git", "config"),
+        import_node_path9.default.join(import_node_os.default.homedir(), ".gitconfig")
       ];
     };
-    getDefaultGlobalGitignorePath = () => import_node_path8.default.join(getXdgConfigHome(), "git", "ignore");
+    getDefaultGlobalGitignorePath = () => import_node_path9.default.join(getXdgConfigHome(), "git", "ignore");
     resolveExcludesFilePath = (excludesFileConfig) => {
       if (excludesFileConfig?.value === "") {
         return void 0;
@@ -28772,7 +29247,7 @@ var init_ignore = __esm({
       }
     };
     buildGlobalMatcher = (globalIgnoreFile, cwd, rootDirectory = cwd) => {
-      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path8.default.dirname(globalIgnoreFile.filePath));
+      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path9.default.dirname(globalIgnoreFile.filePath));
       return createIgnoreMatcher(patterns, cwd, rootDirectory);
     };
     getKnownIgnoreFilePaths = (patterns, normalizedOptions, gitRoot) => {
@@ -28781,7 +29256,7 @@ var init_ignore = __esm({
       if (!isGitignoreSearch) {
         return [];
       }
-      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path8.default.join(normalizedOptions.cwd, ".gitignore")];
+      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path9.default.join(normalizedOptions.cwd, ".gitignore")];
     };
     getKnownIgnoreFileSearchOptions = (patterns, normalizedOptions) => ({
       ...normalizedOptions,
@@ -28792,12 +29267,12 @@ var init_ignore = __esm({
       ]
     });
     getKnownIgnoreFilePattern = (filePath, cwd) => {
-      const pattern = isPathInside(filePath, cwd) ? import_node_path8.default.relative(cwd, filePath) : filePath;
+      const pattern = isPathInside(filePath, cwd) ? import_node_path9.default.relative(cwd, filePath) : filePath;
       return import_fast_glob2.default.convertPathToPattern(pattern);
     };
     getMatchingKnownIgnoreFilePaths = (knownPaths, matchingPaths) => {
-      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path8.default.resolve(filePath)));
-      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path8.default.resolve(filePath)));
+      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
+      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path9.default.resolve(filePath)));
     };
     globKnownIgnoreFilePaths = (globFunction, knownPaths, patterns, normalizedOptions) => {
       if (knownPaths.length === 0) {
@@ -28832,8 +29307,8 @@ var init_ignore = __esm({
     };
     withPrunedSearch = (normalizedOptions, prunePatterns) => prunePatterns.length === 0 ? normalizedOptions : { ...normalizedOptions, ignore: [...normalizedOptions.ignore, ...prunePatterns] };
     getUnreadPaths = (childPaths, knownPaths) => {
-      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path8.default.resolve(filePath)));
-      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path8.default.resolve(filePath)));
+      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
+      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path9.default.resolve(filePath)));
     };
     collectIgnoreFileArtifactsAsync = async (patterns, options, includeParentIgnoreFiles) => {
       const normalizedOptions = normalizeOptions(options);
@@ -28894,12 +29369,12 @@ var init_ignore = __esm({
 });
 
 // node_modules/globby/index.js
-var import_node_process2, import_node_fs4, import_node_path9, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
+var import_node_process2, import_node_fs4, import_node_path10, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
 var init_globby = __esm({
   "node_modules/globby/index.js"() {
     import_node_process2 = __toESM(require("node:process"), 1);
     import_node_fs4 = __toESM(require("node:fs"), 1);
-    import_node_path9 = __toESM(require("node:path"), 1);
+    import_node_path10 = __toESM(require("node:path"), 1);
     import_node_stream2 = require("node:stream");
     init_merge_streams();
     import_fast_glob3 = __toESM(require_out4(), 1);
@@ -28918,25 +29393,25 @@ var init_globby = __esm({
       return bindFsMethod(import_node_fs4.default.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path20, fsImplementation) => {
+    isDirectory = async (path21, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path20);
+        const stats = await getStatMethod(fsImplementation)(path21);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path20, fsImplementation) => {
+    isDirectorySync = (path21, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path20);
+        const stats = getStatSyncMethod2(fsImplementation)(path21);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path20 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path9.default.isAbsolute(path20) ? path20 : import_node_path9.default.join(cwd, path20);
+      const path21 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return import_node_path10.default.isAbsolute(path21) ? path21 : import_node_path10.default.join(cwd, path21);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -28945,12 +29420,12 @@ var init_globby = __esm({
       }
       const dirname2 = match[1];
       const hasWildcards = /[*?[\]{}]/.test(dirname2);
-      const hasExtension = import_node_path9.default.extname(dirname2) && !dirname2.startsWith(".");
+      const hasExtension = import_node_path10.default.extname(dirname2) && !dirname2.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = extensions?.length > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file) => import_node_path9.default.posix.join(directoryPath, `**/${import_node_path9.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path9.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file) => import_node_path10.default.posix.join(directoryPath, `**/${import_node_path10.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path10.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     directoryToGlob = async (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -29021,9 +29496,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path20) => {
-      const globalResult = globalMatcher ? globalMatcher(path20) : void 0;
-      const result = matcher2 ? matcher2(path20) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path21) => {
+      const globalResult = globalMatcher ? globalMatcher(path21) : void 0;
+      const result = matcher2 ? matcher2(path21) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -29032,11 +29507,11 @@ var init_globby = __esm({
     hasIgnoredAncestorDirectory = (matcher2, globalMatcher, file) => {
       let currentPath = file;
       while (true) {
-        const parentDirectory = import_node_path9.default.dirname(currentPath);
+        const parentDirectory = import_node_path10.default.dirname(currentPath);
         if (parentDirectory === currentPath) {
           return false;
         }
-        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path9.default.sep}`)) {
+        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path10.default.sep}`)) {
           return true;
         }
         currentPath = parentDirectory;
@@ -29137,7 +29612,7 @@ var init_globby = __esm({
           if (pathCache.size > 1e4) {
             pathCache.clear();
           }
-          absolutePath = import_node_path9.default.isAbsolute(pathKey) ? pathKey : import_node_path9.default.resolve(basePath, pathKey);
+          absolutePath = import_node_path10.default.isAbsolute(pathKey) ? pathKey : import_node_path10.default.resolve(basePath, pathKey);
           pathCache.set(pathKey, absolutePath);
         }
         return absolutePath;
@@ -29189,11 +29664,11 @@ var init_globby = __esm({
         if (!isIgnored) {
           return true;
         }
-        const absolutePath = resolveAbsolutePath(import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult));
+        const absolutePath = resolveAbsolutePath(import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult));
         if (isIgnored(absolutePath)) {
           return false;
         }
-        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path9.default.sep}`));
+        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`));
       };
     };
     createFilterFunction = (isIgnored, cwd, fsImplementation) => {
@@ -29201,7 +29676,7 @@ var init_globby = __esm({
       const resolveAbsolutePath = createPathResolver(cwd);
       const isDirectoryEntry = createDirectoryCheck(getStatSyncMethod2(fsImplementation));
       return (fastGlobResult) => {
-        const pathKey = import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
         if (seen.has(pathKey)) {
           return false;
         }
@@ -29210,7 +29685,7 @@ var init_globby = __esm({
           if (isIgnored(absolutePath)) {
             return false;
           }
-          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path9.default.sep}`)) {
+          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`)) {
             return false;
           }
         }
@@ -29227,7 +29702,7 @@ var init_globby = __esm({
         if (!matches[index]) {
           return false;
         }
-        const pathKey = import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
         if (seen.has(pathKey)) {
           return false;
         }
@@ -29372,7 +29847,7 @@ var init_globby = __esm({
         }
         const streams = tasks.map((task) => import_fast_glob3.default.stream(task.patterns, task.options));
         for await (const fastGlobResult of mergeStreams(streams)) {
-          const pathKey = import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult);
+          const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
           if (!seen.has(pathKey) && await filter(fastGlobResult)) {
             seen.add(pathKey);
             yield fastGlobResult;
@@ -29423,19 +29898,19 @@ async function discoverFiles(dir, ignore5) {
   for (const entry of all) {
     if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
     try {
-      ignoreFiles.set(entry.path.split(import_node_path10.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path10.default.join(dir, entry.path), "utf8"));
+      ignoreFiles.set(entry.path.split(import_node_path11.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path11.default.join(dir, entry.path), "utf8"));
     } catch {
     }
   }
   const ignored = gitignoreMatcher(ignoreFiles);
-  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path10.default.sep).join("/")));
+  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path11.default.sep).join("/")));
   const rootReal = await (0, import_promises4.realpath)(dir);
   const files = [];
   const escapingLinks = [];
   for (const entry of entries) {
     const dirent = entry.dirent;
-    const relative = entry.path.split(import_node_path10.default.sep).join("/");
-    const absPath = import_node_path10.default.join(dir, relative);
+    const relative = entry.path.split(import_node_path11.default.sep).join("/");
+    const absPath = import_node_path11.default.join(dir, relative);
     if (dirent.isSymbolicLink()) {
       const target = await (0, import_promises4.realpath)(absPath).catch(() => void 0);
       if (target === void 0 || !isInside(rootReal, target)) {
@@ -29453,16 +29928,16 @@ async function discoverFiles(dir, ignore5) {
   return { files, escapingLinks };
 }
 function isInside(parent, child) {
-  const relative = import_node_path10.default.relative(parent, child);
-  return relative === "" || !relative.startsWith("..") && !import_node_path10.default.isAbsolute(relative);
+  const relative = import_node_path11.default.relative(parent, child);
+  return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
 }
-var import_node_fs5, import_promises4, import_node_path10, ALWAYS_IGNORED;
+var import_node_fs5, import_promises4, import_node_path11, ALWAYS_IGNORED;
 var init_discover = __esm({
   "src/workspace/discover.ts"() {
     "use strict";
     import_node_fs5 = require("node:fs");
     import_promises4 = require("node:fs/promises");
-    import_node_path10 = __toESM(require("node:path"), 1);
+    import_node_path11 = __toESM(require("node:path"), 1);
     init_globby();
     init_gitignore();
     ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
@@ -29482,7 +29957,7 @@ function splitNul(out) {
 }
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path11.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path12.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
   const [tracked, ignored] = await Promise.all([
@@ -29492,40 +29967,59 @@ async function readGitFiles(dir) {
   if (tracked === void 0) return void 0;
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
-var import_node_child_process2, import_node_path11;
+async function readGitBranches(dir) {
+  const [head, refs] = await Promise.all([
+    git(dir, ["symbolic-ref", "-q", "--short", "HEAD"]),
+    git(dir, ["for-each-ref", "--format=%(refname)%00%(symref:short)", ...DEFAULT_BRANCH_REFS])
+  ]);
+  const found = new Map((refs ?? "").split("\n").filter((line) => line.length > 0).map((line) => line.split("\0")));
+  const remoteHead = found.get("refs/remotes/origin/HEAD");
+  let defaultBranch;
+  if (remoteHead) defaultBranch = remoteHead.replace(/^origin\//, "");
+  else if (found.has("refs/heads/main") || found.has("refs/remotes/origin/main")) defaultBranch = "main";
+  else if (found.has("refs/heads/master") || found.has("refs/remotes/origin/master")) defaultBranch = "master";
+  const branch = head?.trim() || defaultBranch;
+  const out = {};
+  if (branch !== void 0) out.branch = branch;
+  if (defaultBranch !== void 0) out.defaultBranch = defaultBranch;
+  return out;
+}
+var import_node_child_process2, import_node_path12, DEFAULT_BRANCH_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
-    import_node_path11 = __toESM(require("node:path"), 1);
+    import_node_path12 = __toESM(require("node:path"), 1);
+    DEFAULT_BRANCH_REFS = ["refs/remotes/origin/HEAD", "refs/heads/main", "refs/remotes/origin/main", "refs/heads/master", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path12.default.basename(dir);
+  return explicit ?? import_node_path13.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
 }
 async function loadDiskRoot(dir, config, notes, options = {}) {
   const { discover = discoverFiles, readGit = readGitFiles, loadFile = loadSourceFile } = options;
-  const [discovery, gitFiles] = await Promise.all([discover(dir, config.ignore), readGit(dir)]);
+  const [discovery, gitFiles, branches] = await Promise.all([discover(dir, config.ignore), readGit(dir), readGitBranches(dir)]);
   const root = {
     dir,
     name: rootName(dir),
     git: gitFiles !== void 0,
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? /* @__PURE__ */ new Set(),
-    config
+    config,
+    ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path12.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path13.default.join(dir, link) });
   }
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path12.default.relative(dir, absPath).split(import_node_path12.default.sep).join("/");
+    const relative = import_node_path13.default.relative(dir, absPath).split(import_node_path13.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises5.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
@@ -29548,10 +30042,10 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path12.default.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path13.default.join(root.dir, ...file.split("/")) }));
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path12.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path13.default.join(dir, ...file.split("/"));
   try {
     if (!(0, import_node_fs6.lstatSync)(absPath).isSymbolicLink()) return true;
     return isInside((0, import_node_fs6.realpathSync)(dir), (0, import_node_fs6.realpathSync)(absPath));
@@ -29588,29 +30082,31 @@ function loadMemoryRoot(input, config, notes) {
     git: tracked !== null,
     tracked,
     trackedIgnored: new Set(tracked ? [...tracked].filter((file) => ignored(file)) : []),
-    config
+    config,
+    ...input.branch === void 0 ? {} : { branch: input.branch },
+    ...input.defaultBranch === void 0 ? {} : { defaultBranch: input.defaultBranch }
   };
   const configIgnore = (0, import_ignore6.default)().add(config.ignore);
   const files = [];
   for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     if (ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative)) continue;
-    const outcome = loadSourceFile(root, relative, import_node_path12.default.join(input.dir, relative), text);
+    const outcome = loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
   for (const relative of [...tracked ?? []].sort()) {
     if (relative in input.files || configIgnore.ignores(relative)) continue;
-    files.push(loadSourceFile(root, relative, import_node_path12.default.join(input.dir, relative), void 0).file);
+    files.push(loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), void 0).file);
   }
   return { root, files };
 }
-var import_promises5, import_node_fs6, import_node_path12, import_ignore6, TOO_LARGE;
+var import_promises5, import_node_fs6, import_node_path13, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises5 = require("node:fs/promises");
     import_node_fs6 = require("node:fs");
-    import_node_path12 = __toESM(require("node:path"), 1);
+    import_node_path13 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
     init_discover();
     init_gitignore();
@@ -29691,8 +30187,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path13.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path13.default.posix.normalize(import_node_path13.default.posix.join(import_node_path13.default.posix.dirname(current), target));
+    if (import_node_path14.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path14.default.posix.normalize(import_node_path14.default.posix.join(import_node_path14.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -29702,7 +30198,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path13.default.relative(index.repo, dir).split(import_node_path13.default.sep).join("/");
+  const rootPrefix = import_node_path14.default.relative(index.repo, dir).split(import_node_path14.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect2 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -29712,10 +30208,11 @@ async function loadStagedRoot(dir, index, config, notes) {
     git: true,
     tracked: collect2(index.entries.keys()),
     trackedIgnored: collect2(index.ignored),
-    config
+    config,
+    ...await readGitBranches(dir)
   };
   for (const relative of collect2(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path13.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path14.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
@@ -29725,7 +30222,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path13.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path14.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const linkBlobs = await readBlobs(index.repo, links.values());
   const linkTargets = /* @__PURE__ */ new Map();
@@ -29760,12 +30257,12 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path13, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process3, import_node_path14, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_node_child_process3 = require("node:child_process");
-    import_node_path13 = __toESM(require("node:path"), 1);
+    import_node_path14 = __toESM(require("node:path"), 1);
     import_ignore7 = __toESM(require_ignore(), 1);
     init_git();
     init_load2();
@@ -29823,9 +30320,9 @@ function redactedText(file, model) {
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml9.visit)(doc, {
-      Pair(_key, pair, path20) {
+      Pair(_key, pair, path21) {
         const key = (0, import_yaml9.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path20[path20.length - 1] === doc.contents;
+        const topLevel = path21[path21.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
@@ -29914,7 +30411,13 @@ function offsetsOf(report, file) {
   const text = file.text;
   if (text === void 0) return void 0;
   if ("resource" in report) {
-    return offsetsOfPath(report.resource.doc, text, report.path ?? [], report.key ?? false);
+    const { resource } = report;
+    if (locationOf(resource.value) !== void 0) {
+      const at = locate(resource.value, { file, docIndex: resource.docIndex, path: [] }, report.path ?? []);
+      const doc = at.file === file ? file.documents[at.docIndex]?.doc : void 0;
+      return doc ? offsetsOfPath(doc, text, at.path, report.key ?? false) : firstLineOf(text, 0);
+    }
+    return offsetsOfPath(resource.doc, text, report.path ?? [], report.key ?? false);
   }
   if (report.offsets) return report.offsets;
   if (report.docIndex !== void 0) {
@@ -29935,23 +30438,23 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path20 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path21 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path20, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path21, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path20) finding.path = path20;
+  if (path21) finding.path = path21;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path20, messageId, message) {
+function fingerprint(ruleId, file, resource, path21, messageId, message) {
   const identity2 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity2, (path20 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity2, (path21 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
@@ -29963,6 +30466,7 @@ var init_report = __esm({
     "use strict";
     import_node_crypto = require("node:crypto");
     init_collections();
+    init_origin();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   }
@@ -29974,7 +30478,7 @@ async function lint(options) {
   const notes = [];
   const errors = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path14.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path15.default.resolve(cwd, options.configFile), rules) : void 0);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
@@ -29985,7 +30489,7 @@ async function lint(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path14.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path15.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? await stagedConfig(dir2, staged.index, rules);
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -29993,13 +30497,13 @@ async function lint(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path14.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path15.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? await loadRootConfig(dir, rules);
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path14.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path15.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -30056,18 +30560,18 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path14.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path15.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path14.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path15.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
   if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path14.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path14.default.relative(index.repo, file).split(import_node_path14.default.sep).join("/"));
+  const file = import_node_path15.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path15.default.relative(index.repo, file).split(import_node_path15.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
@@ -30076,14 +30580,14 @@ async function resolveRootPath(target) {
   const info = await (0, import_promises6.stat)(target).catch(() => void 0);
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path14.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path14.default.dirname(target);
+  const top = await gitTopLevel(import_node_path15.default.dirname(target));
+  const dir = top && isInside(top, target) ? top : import_node_path15.default.dirname(target);
   return { dir, file: target };
 }
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = import_node_path14.default.join(finding.location.root, finding.location.file);
+    const key = import_node_path15.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key);
     if (list) list.push(finding);
     else byFile.set(key, [finding]);
@@ -30094,10 +30598,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceLinesOf(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path14.default.join(file.root.dir, file.path), file]));
+  const byPath = new Map(files.map((file) => [import_node_path15.default.join(file.root.dir, file.path), file]));
   const cache4 = /* @__PURE__ */ new Map();
   return (root, file, startLine, endLine) => {
-    const key = import_node_path14.default.join(root, file);
+    const key = import_node_path15.default.join(root, file);
     if (!cache4.has(key)) {
       const source = byPath.get(key);
       cache4.set(key, source ? redactedText(source, model)?.split(/\r?\n/) : void 0);
@@ -30106,12 +30610,12 @@ function sourceLinesOf(files, model) {
     return lines?.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
   };
 }
-var import_promises6, import_node_path14;
+var import_promises6, import_node_path15;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
     import_promises6 = require("node:fs/promises");
-    import_node_path14 = __toESM(require("node:path"), 1);
+    import_node_path15 = __toESM(require("node:path"), 1);
     init_load();
     init_comments2();
     init_discover();
@@ -30140,22 +30644,22 @@ var init_index = __esm({
 
 // src/formatters/paths.ts
 function toSlashes(p) {
-  return p.split(import_node_path15.default.sep).join("/");
+  return p.split(import_node_path16.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path15.default.relative(cwd, import_node_path15.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path16.default.relative(cwd, import_node_path16.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path15.default.isAbsolute(file) ? import_node_path15.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path16.default.isAbsolute(file) ? import_node_path16.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
 }
-var import_node_path15;
+var import_node_path16;
 var init_paths = __esm({
   "src/formatters/paths.ts"() {
     "use strict";
-    import_node_path15 = __toESM(require("node:path"), 1);
+    import_node_path16 = __toESM(require("node:path"), 1);
   }
 });
 
@@ -30514,7 +31018,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path16.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path17.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -30586,11 +31090,11 @@ function unknownRuleDescriptor(id) {
     helpUri: ruleDocsUrl(id)
   };
 }
-var import_node_path16, MAX_DESCRIPTION, PROBLEM_SEVERITY, SECURITY_SEVERITY, LANGUAGES;
+var import_node_path17, MAX_DESCRIPTION, PROBLEM_SEVERITY, SECURITY_SEVERITY, LANGUAGES;
 var init_sarif_rules = __esm({
   "src/formatters/sarif-rules.ts"() {
     "use strict";
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_node_path17 = __toESM(require("node:path"), 1);
     init_rule();
     MAX_DESCRIPTION = 1024;
     PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -30617,7 +31121,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path17.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path18.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -30630,9 +31134,9 @@ function directoryUri(dir) {
 }
 function artifactFor(absFile, ids) {
   for (const [dir, id] of ids) {
-    const rel = import_node_path17.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path17.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path17.default.sep).join("/")), uriBaseId: id };
+    const rel = import_node_path18.default.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !import_node_path18.default.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(import_node_path18.default.sep).join("/")), uriBaseId: id };
     }
   }
   return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
@@ -30643,7 +31147,7 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path17.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path18.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function sarifResult(finding, ruleIndex, ids) {
@@ -30672,11 +31176,11 @@ function sarifResult(finding, ruleIndex, ids) {
   }
   return out;
 }
-var import_node_path17, import_node_url3, SCHEMA, INFORMATION_URI, sarif;
+var import_node_path18, import_node_url3, SCHEMA, INFORMATION_URI, sarif;
 var init_sarif = __esm({
   "src/formatters/sarif.ts"() {
     "use strict";
-    import_node_path17 = __toESM(require("node:path"), 1);
+    import_node_path18 = __toESM(require("node:path"), 1);
     import_node_url3 = require("node:url");
     init_sarif_rules();
     SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -39810,7 +40314,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path20 = __importStar(require("path"));
+    var path21 = __importStar(require("path"));
     var fs4 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -39829,7 +40333,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path20.normalize(segments.join("/"));
+      return path21.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -39859,7 +40363,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path20.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path21.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -39931,9 +40435,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path20.join(prefix, "node_modules");
+            return path21.join(prefix, "node_modules");
           } else {
-            return path20.join(prefix, "lib", "node_modules");
+            return path21.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -39972,7 +40476,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path20.join(yarn.data, "node_modules");
+              return path21.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -40001,17 +40505,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path20.normalize(child).indexOf(path20.normalize(parent)) === 0;
+          return path21.normalize(child).indexOf(path21.normalize(parent)) === 0;
         } else {
-          return path20.normalize(child).toLowerCase().indexOf(path20.normalize(parent).toLowerCase()) === 0;
+          return path21.normalize(child).toLowerCase().indexOf(path21.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path20.isAbsolute(nodePath2)) {
-          nodePath2 = path20.join(workspaceRoot, nodePath2);
+        if (!path21.isAbsolute(nodePath2)) {
+          nodePath2 = path21.join(workspaceRoot, nodePath2);
         }
         return resolve2(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -40244,7 +40748,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path20 = __importStar(require("path"));
+    var path21 = __importStar(require("path"));
     var os2 = __importStar(require("os"));
     var fs4 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -40396,7 +40900,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path20.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path21.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -41202,7 +41706,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path18.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path19.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -41218,11 +41722,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path18, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY;
+var import_node_path19, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path18 = __toESM(require("node:path"), 1);
+    import_node_path19 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -41243,7 +41747,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path19.default.resolve((0, import_node_url4.fileURLToPath)(uri));
+    return import_node_path20.default.resolve((0, import_node_url4.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -41255,13 +41759,13 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs7, import_promises7, import_node_path19, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs7, import_promises7, import_node_path20, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
     import_node_fs7 = require("node:fs");
     import_promises7 = require("node:fs/promises");
-    import_node_path19 = __toESM(require("node:path"), 1);
+    import_node_path20 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
     import_node3 = __toESM(require_main3(), 1);
     init_main2();
@@ -41310,11 +41814,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path19.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path20.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path19.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path19.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path20.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path20.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -41432,7 +41936,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path19.default.dirname(first);
+          const dir = import_node_path20.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -41463,7 +41967,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path19.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path20.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -41562,8 +42066,8 @@ async function runLint(options, io) {
     if (format.file === void 0) {
       io.stdout(output);
     } else {
-      const target = import_node_path20.default.resolve(io.cwd, format.file);
-      await (0, import_promises8.mkdir)(import_node_path20.default.dirname(target), { recursive: true });
+      const target = import_node_path21.default.resolve(io.cwd, format.file);
+      await (0, import_promises8.mkdir)(import_node_path21.default.dirname(target), { recursive: true });
       await (0, import_promises8.writeFile)(target, output);
     }
   }
@@ -41581,22 +42085,22 @@ ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).jo
 }
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path20.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path21.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises8.readFile)(import_node_path20.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises8.readFile)(import_node_path21.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path20.default.dirname(dir);
+    dir = import_node_path21.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises8, import_node_path20, import_node_url5, cachedVersion;
+var import_promises8, import_node_path21, import_node_url5, cachedVersion;
 var init_main3 = __esm({
   "src/cli/main.ts"() {
     import_promises8 = require("node:fs/promises");
-    import_node_path20 = __toESM(require("node:path"), 1);
+    import_node_path21 = __toESM(require("node:path"), 1);
     import_node_url5 = require("node:url");
     init_rules();
     init_load();
