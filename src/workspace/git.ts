@@ -49,23 +49,28 @@ export interface GitBranches {
   defaultBranch?: string;
 }
 
-const DEFAULT_BRANCH_REFS = ['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/remotes/origin/main', 'refs/heads/master', 'refs/remotes/origin/master'];
+const REMOTE_REFS = ['refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/origin/master'];
 
-/** Which branch a work tree has checked out, and the repository's default branch. */
+/** Which branch a work tree has checked out, and the repository's default branch (one git call). */
 export async function readGitBranches(dir: string): Promise<GitBranches> {
-  const [head, refs] = await Promise.all([
-    git(dir, ['symbolic-ref', '-q', '--short', 'HEAD']),
-    git(dir, ['for-each-ref', '--format=%(refname)%00%(symref:short)', ...DEFAULT_BRANCH_REFS]),
-  ]);
-  const found = new Map((refs ?? '').split('\n').filter((line) => line.length > 0).map((line) => line.split('\0') as [string, string]));
+  // `%(HEAD)` marks the checked-out branch; no branch is marked when HEAD is detached.
+  const out = await git(dir, ['for-each-ref', '--format=%(HEAD)%00%(refname)%00%(symref:short)', 'refs/heads/', ...REMOTE_REFS]);
+  const found = new Map<string, string>();
+  let head: string | undefined;
+  for (const line of (out ?? '').split('\n')) {
+    const [mark, ref, symref] = line.split('\0');
+    if (ref === undefined) continue;
+    found.set(ref, symref ?? '');
+    if (mark === '*' && ref.startsWith('refs/heads/')) head = ref.slice('refs/heads/'.length);
+  }
   const remoteHead = found.get('refs/remotes/origin/HEAD');
   let defaultBranch: string | undefined;
   if (remoteHead) defaultBranch = remoteHead.replace(/^origin\//, '');
   else if (found.has('refs/heads/main') || found.has('refs/remotes/origin/main')) defaultBranch = 'main';
   else if (found.has('refs/heads/master') || found.has('refs/remotes/origin/master')) defaultBranch = 'master';
-  const branch = head?.trim() || defaultBranch;
-  const out: GitBranches = {};
-  if (branch !== undefined) out.branch = branch;
-  if (defaultBranch !== undefined) out.defaultBranch = defaultBranch;
-  return out;
+  const branch = head ?? defaultBranch;
+  const result: GitBranches = {};
+  if (branch !== undefined) result.branch = branch;
+  if (defaultBranch !== undefined) result.defaultBranch = defaultBranch;
+  return result;
 }
