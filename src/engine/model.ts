@@ -119,7 +119,8 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   // Objects Flux creates outside git (FluxInstance sync, config externalSources) join before
   // the Flux graph and namespace passes, named after the namespaces kustomize gave their creators.
   const filesByPath = new Map(files.map((file) => [file.absPath, file]));
-  resources.push(...synthesizeSyncObjects(resources), ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)));
+  const synthesisNote = (message: string, file: string): void => void notes.push({ message, file });
+  resources.push(...synthesizeSyncObjects(resources, synthesisNote), ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)));
 
   const byKind = new Map<string, Resource[]>();
   const byFile = new Map<SourceFile, Resource[]>();

@@ -13,6 +13,7 @@ import type { Resource, Root, SourceFile } from '../model/workspace.js';
 import { markKey, markNode, type Location } from '../kustomize/origin.js';
 import { asRecord, asString, getIn } from '../engine/values.js';
 import { loadSourceFile } from '../workspace/source-file.js';
+import { applyInstancePatches } from './instance-patches.js';
 import { HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP } from './kinds.js';
 
 export const OPERATOR_GROUP = 'fluxcd.controlplane.io';
@@ -56,7 +57,15 @@ function syntheticResource(file: SourceFile, docIndex: number, value: Record<str
  * `sync.name` or the namespace's name, the Kustomization applying `sync.path` every 10m with
  * prune.
  */
-function syncObjects(owner: Resource, syncPath: YamlPath, namespaceOf: () => string | undefined, creator: string, defaultKind?: string): Resource[] {
+function syncObjects(
+  owner: Resource,
+  syncPath: YamlPath,
+  patchesPath: YamlPath,
+  namespaceOf: () => string | undefined,
+  creator: string,
+  note: (message: string) => void,
+  defaultKind?: string,
+): Resource[] {
   const namespace = namespaceOf();
   if (namespace === undefined) return [];
   const sync = asRecord(getIn(owner.value, syncPath));
@@ -94,7 +103,12 @@ function syncObjects(owner: Resource, syncPath: YamlPath, namespaceOf: () => str
     markNode(secretRef, at('pullSecret'));
   }
   const metadata = { name, namespace };
-  const source = syntheticResource(owner.file, owner.docIndex, { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec }, at(), creator);
+  const sourceValue = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
+  const patches = getIn(owner.value, patchesPath);
+  const patchesAt = { file: owner.file, docIndex: owner.docIndex, path: patchesPath };
+  const sourcePatched = applyInstancePatches(sourceValue, { group: SOURCE_GROUP, version: 'v1', kind, name }, patches, patchesAt);
+  if ('unknown' in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${namespace}/${name} is checked as generated, without that patch.`);
+  const source = syntheticResource(owner.file, owner.docIndex, sourceValue, at(), creator);
 
   const sourceRef = { kind, name };
   const kustomizationSpec: Record<string, unknown> = { interval: '10m', prune: true, sourceRef };
@@ -103,14 +117,16 @@ function syncObjects(owner: Resource, syncPath: YamlPath, namespaceOf: () => str
     kustomizationSpec.path = syncPathValue;
     markKey(kustomizationSpec, 'path', at('path'));
   }
-  const kustomization = syntheticResource(
-    owner.file,
-    owner.docIndex,
-    { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: 'Kustomization', metadata: { ...metadata }, spec: kustomizationSpec },
-    at(),
-    creator,
-  );
-  for (const resource of [source, kustomization]) creators.set(resource, { namespace: namespaceOf, name: fixedName });
+  const kustomizationValue = { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: 'Kustomization', metadata: { ...metadata }, spec: kustomizationSpec };
+  const patched = applyInstancePatches(kustomizationValue, { group: KUSTOMIZE_GROUP, version: 'v1', kind: 'Kustomization', name }, patches, patchesAt);
+  creators.set(source, { namespace: namespaceOf, name: fixedName });
+  if ('unknown' in patched) {
+    // Its decryption, substitution or path may be patched: judging the unpatched one could be wrong.
+    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${namespace}/${name} applies were not checked.`);
+    return [source];
+  }
+  const kustomization = syntheticResource(owner.file, owner.docIndex, kustomizationValue, at(), creator);
+  creators.set(kustomization, { namespace: namespaceOf, name: fixedName });
   return [source, kustomization];
 }
 
@@ -150,7 +166,7 @@ function isFluxInstanceRelease(release: Resource, ociUrl: (name: string, namespa
 }
 
 /** The objects the Flux Operator creates from FluxInstances and flux-instance HelmReleases. */
-export function synthesizeSyncObjects(resources: readonly Resource[]): Resource[] {
+export function synthesizeSyncObjects(resources: readonly Resource[], note: (message: string, file: string) => void = () => {}): Resource[] {
   const out: Resource[] = [];
   const ociRepositories = resources.filter((resource) => resource.kind === 'OCIRepository' && resource.group === SOURCE_GROUP);
   const ociUrl = (name: string, namespace: string | undefined): string | undefined =>
@@ -158,14 +174,16 @@ export function synthesizeSyncObjects(resources: readonly Resource[]): Resource[
   for (const resource of resources) {
     if (resource.kind === 'FluxInstance' && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${resource.appliedNamespace ?? ''}/${resource.name}`;
-      out.push(...syncObjects(resource, ['spec', 'sync'], () => resource.appliedNamespace, creator));
+      const say = (message: string): void => note(message, resource.file.absPath);
+      out.push(...syncObjects(resource, ['spec', 'sync'], ['spec', 'kustomize', 'patches'], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === 'HelmRelease' && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       // The chart emits the sync block only when instance.sync.url is set.
       if (asString(resource.get(['spec', 'values', 'instance', 'sync', 'url'])) === undefined) continue;
       // The FluxInstance goes to the release's target namespace (else the release's own).
       const namespaceOf = (): string | undefined => asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
       const creator = `HelmRelease ${resource.appliedNamespace ?? ''}/${resource.name} (flux-instance chart)`;
-      out.push(...syncObjects(resource, ['spec', 'values', 'instance', 'sync'], namespaceOf, creator, 'GitRepository'));
+      const say = (message: string): void => note(message, resource.file.absPath);
+      out.push(...syncObjects(resource, ['spec', 'values', 'instance', 'sync'], ['spec', 'values', 'instance', 'kustomize', 'patches'], namespaceOf, creator, say, 'GitRepository'));
     }
   }
   return out;

@@ -185,6 +185,70 @@ const HELM_REPOSITORY = yaml`
     url: https://controlplaneio-fluxcd.github.io/charts
 `;
 
+const SOPS_SECRET = yaml`
+  apiVersion: v1
+  kind: Secret
+  metadata:
+    name: db
+    namespace: default
+  stringData:
+    password: ENC[AES256_GCM,data:abc=,iv:def=,tag:ghi=,type:str]
+  sops:
+    lastmodified: "2024-01-01T00:00:00Z"
+    mac: ENC[AES256_GCM,data:mac=,iv:iv=,tag:tag=,type:str]
+    version: 3.8.1
+`;
+
+describe('FluxInstance spec.kustomize.patches on the sync objects', () => {
+  const withPatches = (patches: string): string => FLUX_INSTANCE.replace('  sync:\n', `  kustomize:\n    patches:\n${patches}  sync:\n`);
+
+  it('without a patch, the sync Kustomization applies encrypted Secrets without decryption', async () => {
+    const { findings } = await lintRoots({ fleet: { 'bootstrap/flux-instance.yaml': FLUX_INSTANCE, 'clusters/prod/db.yaml': SOPS_SECRET } });
+    expect(findings).toEqual(['fleet/clusters/prod/db.yaml:8:1-8:5 flux-decryption-required noDecryption']);
+  });
+
+  it('applies a JSON 6902 patch that adds decryption, and places findings about patched values on the patch', async () => {
+    const files = {
+      'bootstrap/flux-instance.yaml': withPatches(
+        '      - target:\n          kind: Kustomization\n        patch: |\n          - op: add\n            path: /spec/decryption\n            value:\n              provider: sops\n              secretRef:\n                name: sops-age\n',
+      ),
+      'clusters/prod/db.yaml': SOPS_SECRET,
+    };
+    const { model } = await fluxModel({ fleet: files });
+    expect(model.flux.kustomizations[0]?.resource.value.spec).toMatchObject({ decryption: { provider: 'sops', secretRef: { name: 'sops-age' } } });
+    // The Secret is decrypted now; the age key Secret exists only in the cluster and is not declared.
+    const { findings } = await lintRoots({ fleet: files });
+    expect(findings).toEqual(['fleet/bootstrap/flux-instance.yaml:14:16-20:31 secret-ref-exists missing']);
+  });
+
+  it('applies a strategic merge patch targeted by name', async () => {
+    const { model, notes } = await fluxModel({
+      fleet: {
+        'bootstrap/flux-instance.yaml': withPatches('      - target:\n          kind: Kustomization\n          name: flux-system\n        patch: |\n          spec:\n            postBuild:\n              substitute:\n                cluster: prod\n'),
+      },
+    });
+    expect(model.flux.kustomizations[0]?.postBuild).toBe(true);
+    expect(model.flux.kustomizations[0]?.resource.value.spec).toMatchObject({ postBuild: { substitute: { cluster: 'prod' } }, path: 'clusters/prod' });
+    expect(notes).toEqual([]);
+  });
+
+  it('a patch it cannot apply leaves the sync Kustomization out, with a note, and keeps the source', async () => {
+    const { findings, notes } = await lintRoots({
+      fleet: {
+        'bootstrap/flux-instance.yaml': withPatches('      - target:\n          labelSelector: sync=true\n        patch: |\n          - op: add\n            path: /spec/decryption\n            value: {provider: sops}\n'),
+        'clusters/prod/db.yaml': SOPS_SECRET,
+        'clusters/prod/apps.yaml': APPS,
+        'apps/podinfo.yaml': CONFIG_MAP('podinfo', 'default'),
+      },
+    });
+    expect(findings).toEqual([]);
+    expect(notes).toEqual([
+      'FluxInstance flux-system/flux: patch 0 selects objects by label or annotation, so its GitRepository flux-system/flux-system is checked as generated, without that patch.',
+      'FluxInstance flux-system/flux: patch 0 selects objects by label or annotation, so the files its Kustomization flux-system/flux-system applies were not checked.',
+    ]);
+  });
+});
+
 describe('flux-instance HelmRelease', () => {
   it('creates the sync objects from instance.sync (kind GitRepository by default) in the release namespace', async () => {
     const { model } = await fluxModel({
