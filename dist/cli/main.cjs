@@ -231,7 +231,13 @@ function linkGitRepositories(resources, roots) {
   }
   for (const [root, group] of byRoot) {
     const refs = new Map(group.map((resource) => [resource, gitRefOf(resource)]));
-    if (new Set([...refs.values()].map((ref) => ref.describe)).size < 2) continue;
+    if (new Set([...refs.values()].map((ref) => ref.describe)).size < 2) {
+      for (const resource of group) {
+        const reason = otherBranchOfOwnRepo(resource, root, refs.get(resource));
+        if (reason) links.set(resource, { status: "unlinked", reason, advice: branchAdvice(resource, refs.get(resource)) });
+      }
+      continue;
+    }
     const branches = new Set([...refs.values()].flatMap((ref) => ref.branch === void 0 ? [] : [ref.branch]));
     const chosen = [root.branch, root.defaultBranch].find((branch) => branch !== void 0 && branches.has(branch));
     const tree = root.branch === void 0 ? `the checkout of ${root.name}` : `the checkout of ${root.name} (branch ${root.branch})`;
@@ -240,15 +246,20 @@ function linkGitRepositories(resources, roots) {
       const ref = refs.get(resource);
       if (chosen !== void 0 && ref.branch === chosen) continue;
       const reason = chosen === void 0 ? `it fetches ${ref.describe} of ${root.name} while other GitRepositories fetch other refs of it, and ${root.branch === void 0 ? `the branch of ${tree} is not known` : `neither ${tree} nor its default branch is one of them`}, so it is not known which one fetches the linted tree` : `it fetches ${ref.describe} of ${root.name}, a different tree from ${tree}, which ${fetchers.join(" and ")} fetch${fetchers.length === 1 ? "es" : ""}`;
-      const key = ref.branch === void 0 ? void 0 : `${idOf(resource)}@${ref.branch}`;
-      links.set(resource, {
-        status: "unlinked",
-        reason,
-        advice: key === void 0 ? "Lint a checkout of that ref to check them." : `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${key}": PATH}\` in .gitops-lint.yaml.`
-      });
+      links.set(resource, { status: "unlinked", reason, advice: branchAdvice(resource, ref) });
     }
   }
   return links;
+}
+function branchAdvice(resource, ref) {
+  if (ref.branch === void 0) return "Lint a checkout of that ref to check them.";
+  return `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${idOf(resource)}@${ref.branch}": PATH}\` in .gitops-lint.yaml.`;
+}
+function otherBranchOfOwnRepo(resource, root, ref) {
+  if (resource.file.root !== root || root.branch === void 0 || root.branch !== root.defaultBranch) return void 0;
+  const written = asRecord(getIn(resource.value, ["spec", "ref"]));
+  if (ref.branch === void 0 || ref.branch === root.branch || asString(written?.branch) === void 0 && asString(written?.name) === void 0) return void 0;
+  return `it fetches ${ref.describe} of ${root.name}, the repository it is committed in, whose checkout is on its default branch ${root.branch}: a different tree`;
 }
 var import_node_path;
 var init_repos = __esm({
@@ -787,9 +798,9 @@ var require_ignore = __commonJS({
     var checkPattern = (pattern) => pattern && isString(pattern);
     var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
     var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+      constructor(pattern, mark2, body, ignoreCase, negative, prefix) {
         this.pattern = pattern;
-        this.mark = mark;
+        this.mark = mark2;
         this.negative = negative;
         define(this, "body", body);
         define(this, "ignoreCase", ignoreCase);
@@ -857,7 +868,7 @@ var require_ignore = __commonJS({
       }
       return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
     };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+    var createRule = (pattern, mark2, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
       if (body[0] === "#") {
         return;
@@ -878,7 +889,7 @@ var require_ignore = __commonJS({
       const regexPrefix = makeRegexPrefix(body);
       return new IgnoreRule(
         pattern,
-        mark,
+        mark2,
         body,
         ignoreCase,
         negative,
@@ -1169,11 +1180,11 @@ function formatError(exception2, compact2) {
   }
   return message + " " + where2;
 }
-function YAMLException$1(reason, mark) {
+function YAMLException$1(reason, mark2) {
   Error.call(this);
   this.name = "YAMLException";
   this.reason = reason;
-  this.mark = mark;
+  this.mark = mark2;
   this.message = formatError(this, false);
   if (Error.captureStackTrace) {
     Error.captureStackTrace(this, this.constructor);
@@ -1202,9 +1213,9 @@ function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
 function padStart(string, max) {
   return common.repeat(" ", max - string.length) + string;
 }
-function makeSnippet(mark, options) {
+function makeSnippet(mark2, options) {
   options = Object.create(options || null);
-  if (!mark.buffer) return null;
+  if (!mark2.buffer) return null;
   if (!options.maxLength) options.maxLength = 79;
   if (typeof options.indent !== "number") options.indent = 1;
   if (typeof options.linesBefore !== "number") options.linesBefore = 3;
@@ -1214,41 +1225,41 @@ function makeSnippet(mark, options) {
   var lineEnds = [];
   var match;
   var foundLineNo = -1;
-  while (match = re.exec(mark.buffer)) {
+  while (match = re.exec(mark2.buffer)) {
     lineEnds.push(match.index);
     lineStarts.push(match.index + match[0].length);
-    if (mark.position <= match.index && foundLineNo < 0) {
+    if (mark2.position <= match.index && foundLineNo < 0) {
       foundLineNo = lineStarts.length - 2;
     }
   }
   if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
   var result = "", i2, line;
-  var lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+  var lineNoLength = Math.min(mark2.line + options.linesAfter, lineEnds.length).toString().length;
   var maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
   for (i2 = 1; i2 <= options.linesBefore; i2++) {
     if (foundLineNo - i2 < 0) break;
     line = getLine(
-      mark.buffer,
+      mark2.buffer,
       lineStarts[foundLineNo - i2],
       lineEnds[foundLineNo - i2],
-      mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]),
+      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]),
       maxLineLength
     );
-    result = common.repeat(" ", options.indent) + padStart((mark.line - i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n" + result;
+    result = common.repeat(" ", options.indent) + padStart((mark2.line - i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n" + result;
   }
-  line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-  result += common.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+  line = getLine(mark2.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark2.position, maxLineLength);
+  result += common.repeat(" ", options.indent) + padStart((mark2.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
   result += common.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
   for (i2 = 1; i2 <= options.linesAfter; i2++) {
     if (foundLineNo + i2 >= lineEnds.length) break;
     line = getLine(
-      mark.buffer,
+      mark2.buffer,
       lineStarts[foundLineNo + i2],
       lineEnds[foundLineNo + i2],
-      mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]),
+      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]),
       maxLineLength
     );
-    result += common.repeat(" ", options.indent) + padStart((mark.line + i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common.repeat(" ", options.indent) + padStart((mark2.line + i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n";
   }
   return result.replace(/\n$/, "");
 }
@@ -1744,7 +1755,7 @@ function State$1(input, options) {
   this.documents = [];
 }
 function generateError(state, message) {
-  var mark = {
+  var mark2 = {
     name: state.filename,
     buffer: state.input.slice(0, -1),
     // omit trailing \0
@@ -1752,8 +1763,8 @@ function generateError(state, message) {
     line: state.line,
     column: state.position - state.lineStart
   };
-  mark.snippet = snippet(mark);
-  return new exception(message, mark);
+  mark2.snippet = snippet(mark2);
+  return new exception(message, mark2);
 }
 function throwError(state, message) {
   throw generateError(state, message);
@@ -7469,11 +7480,11 @@ var require_errors = __commonJS({
         if (end?.line === line && end.col > col) {
           count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer2 = " ".repeat(ci) + "^".repeat(count);
         error.message += `:
 
 ${lineStr}
-${pointer}
+${pointer2}
 `;
       }
     };
@@ -10980,7 +10991,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -11021,7 +11032,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse2;
+    exports2.parse = parse3;
     exports2.parseAllDocuments = parseAllDocuments2;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
@@ -11335,7 +11346,7 @@ function sourceIgnoreMatcher(tree, gitRepository) {
     nested.push({ base: base === "" ? "" : `${base}/`, matches: (relative) => matcher2.ignores(relative) });
   }
   const top = (0, import_ignore.default)().add(VCS_PATTERNS).add(userPatterns ? specPatterns : DEFAULT_PATTERNS);
-  return (relative) => top.ignores(relative) || nested.some(({ base, matches }) => relative.startsWith(base) && matches(relative.slice(base.length)));
+  return (relative) => top.ignores(relative) || nested.some(({ base, matches: matches2 }) => relative.startsWith(base) && matches2(relative.slice(base.length)));
 }
 function hasKustomizationFile(tree, dir) {
   return kustomizationIn(tree.filesIn.get(dir) ?? []) !== void 0;
@@ -11559,8 +11570,8 @@ function buildFluxGraph(model) {
     named,
     data(kind, name2, namespace) {
       const all = model.configData.named(kind, name2);
-      const matches = all.filter((data) => namespaceMatches(data.namespace, namespace));
-      return { matches, elsewhere: all.filter((data) => !matches.includes(data)) };
+      const matches2 = all.filter((data) => namespaceMatches(data.namespace, namespace));
+      return { matches: matches2, elsewhere: all.filter((data) => !matches2.includes(data)) };
     },
     gap(referrer, namespace) {
       const root = referrer.file.root;
@@ -11815,16 +11826,16 @@ var init_flux = __esm({
 
 // src/kustomize/origin.ts
 function markOf(node) {
-  let mark = marks.get(node);
-  if (!mark) marks.set(node, mark = {});
-  return mark;
+  let mark2 = marks.get(node);
+  if (!mark2) marks.set(node, mark2 = {});
+  return mark2;
 }
 function markNode(node, at) {
   markOf(node).at = at;
 }
 function markKey(node, key, at) {
-  const mark = markOf(node);
-  (mark.keys ??= /* @__PURE__ */ new Map()).set(key, at);
+  const mark2 = markOf(node);
+  (mark2.keys ??= /* @__PURE__ */ new Map()).set(key, at);
 }
 function locationOf(node) {
   return marks.get(node)?.at;
@@ -11856,6 +11867,124 @@ var init_origin = __esm({
   }
 });
 
+// src/flux/instance-patches.ts
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function matches(pattern, value) {
+  if (pattern === void 0) return true;
+  if (typeof pattern !== "string") return false;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return pattern === value;
+  }
+}
+function mark(parent, key, value, at) {
+  if (typeof value === "object" && value !== null) markNode(value, at);
+  else markKey(parent, key, at);
+}
+function markTree(value, at) {
+  if (typeof value !== "object" || value === null) return;
+  markNode(value, at);
+  for (const child of Object.values(value)) markTree(child, at);
+}
+function pointer(path21) {
+  if (path21 === "") return [];
+  if (!path21.startsWith("/")) return void 0;
+  return path21.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function applyJson6902(target, ops, at) {
+  for (const raw of ops) {
+    const op = asRecord(raw);
+    const kind = asString(op?.op);
+    const parts = pointer(asString(op?.path) ?? "-");
+    if (!op || kind === void 0 || !parts || parts.length === 0) return "an operation without op or path";
+    if (kind !== "add" && kind !== "replace" && kind !== "remove" && kind !== "test") return `a "${kind}" operation`;
+    let parent = target;
+    for (const part of parts.slice(0, -1)) {
+      parent = Array.isArray(parent) ? parent[Number(part)] : isObject2(parent) ? parent[part] : void 0;
+      if (parent === void 0) return `the path ${String(op.path)}, which does not exist`;
+    }
+    const last = parts.at(-1);
+    if (kind === "test") continue;
+    if (Array.isArray(parent)) {
+      const index = last === "-" ? parent.length : Number(last);
+      if (!Number.isInteger(index) || index < 0 || index > parent.length) return `the path ${String(op.path)}, which does not exist`;
+      if (kind === "remove") parent.splice(index, 1);
+      else {
+        parent.splice(index, kind === "replace" ? 1 : 0, op.value);
+        markTree(op.value, at);
+        mark(parent, index, op.value, at);
+      }
+    } else if (isObject2(parent)) {
+      if ((kind === "replace" || kind === "remove") && !(last in parent)) return `the path ${String(op.path)}, which does not exist`;
+      if (kind === "remove") delete parent[last];
+      else {
+        parent[last] = op.value;
+        markTree(op.value, at);
+        mark(parent, last, op.value, at);
+      }
+    } else {
+      return `the path ${String(op.path)}, which does not exist`;
+    }
+  }
+  return void 0;
+}
+function applyMerge(target, patch, at) {
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === "$patch" || isObject2(value) && "$patch" in value) return "a $patch directive";
+    if (value === null) {
+      delete target[key];
+    } else if (isObject2(value) && isObject2(target[key])) {
+      const problem = applyMerge(target[key], value, at);
+      if (problem) return problem;
+    } else {
+      target[key] = value;
+      markTree(value, at);
+      mark(target, key, value, at);
+    }
+  }
+  return void 0;
+}
+function applyInstancePatches(object, identity2, patches, owner) {
+  let applied = 0;
+  for (const [index, raw] of asArray(patches).entries()) {
+    const entry = asRecord(raw);
+    const text = asString(entry?.patch);
+    if (!entry || text === void 0) continue;
+    const at = { file: owner.file, docIndex: owner.docIndex, path: [...owner.path, index, "patch"] };
+    let parsed;
+    try {
+      parsed = (0, import_yaml2.parse)(text);
+    } catch {
+      return { unknown: `patch ${index} does not parse` };
+    }
+    const target = asRecord(entry.target);
+    if (target) {
+      if (target.labelSelector !== void 0 || target.annotationSelector !== void 0) return { unknown: `patch ${index} selects objects by label or annotation` };
+      const fits = matches(target.kind, identity2.kind) && matches(target.name, identity2.name) && matches(target.group, identity2.group) && matches(target.version, identity2.version);
+      if (!fits) continue;
+    } else {
+      const own2 = asRecord(parsed);
+      if (!own2 || asString(own2.kind) !== identity2.kind || asString(asRecord(own2.metadata)?.name) !== identity2.name) continue;
+    }
+    const problem = Array.isArray(parsed) ? applyJson6902(object, parsed, at) : isObject2(parsed) ? applyMerge(object, parsed, at) : "it is neither a list of operations nor a mapping";
+    if (problem) return { unknown: `patch ${index} uses ${problem}` };
+    applied++;
+  }
+  return { applied };
+}
+var import_yaml2;
+var init_instance_patches = __esm({
+  "src/flux/instance-patches.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_origin();
+    init_values();
+  }
+});
+
 // src/flux/synthesized.ts
 function syntheticResource(file, docIndex, value, at, synthetic) {
   markNode(value, at);
@@ -11882,7 +12011,7 @@ function syntheticResource(file, docIndex, value, at, synthetic) {
     synthetic
   };
 }
-function syncObjects(owner, syncPath, namespaceOf, creator, defaultKind) {
+function syncObjects(owner, syncPath, patchesPath, namespaceOf, creator, note, defaultKind) {
   const namespace = namespaceOf();
   if (namespace === void 0) return [];
   const sync = asRecord(getIn(owner.value, syncPath));
@@ -11920,7 +12049,12 @@ function syncObjects(owner, syncPath, namespaceOf, creator, defaultKind) {
     markNode(secretRef, at("pullSecret"));
   }
   const metadata = { name: name2, namespace };
-  const source = syntheticResource(owner.file, owner.docIndex, { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec }, at(), creator);
+  const sourceValue = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
+  const patches = getIn(owner.value, patchesPath);
+  const patchesAt = { file: owner.file, docIndex: owner.docIndex, path: patchesPath };
+  const sourcePatched = applyInstancePatches(sourceValue, { group: SOURCE_GROUP, version: "v1", kind, name: name2 }, patches, patchesAt);
+  if ("unknown" in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${namespace}/${name2} is checked as generated, without that patch.`);
+  const source = syntheticResource(owner.file, owner.docIndex, sourceValue, at(), creator);
   const sourceRef = { kind, name: name2 };
   const kustomizationSpec = { interval: "10m", prune: true, sourceRef };
   const syncPathValue = asString(sync.path);
@@ -11928,14 +12062,15 @@ function syncObjects(owner, syncPath, namespaceOf, creator, defaultKind) {
     kustomizationSpec.path = syncPathValue;
     markKey(kustomizationSpec, "path", at("path"));
   }
-  const kustomization = syntheticResource(
-    owner.file,
-    owner.docIndex,
-    { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: kustomizationSpec },
-    at(),
-    creator
-  );
-  for (const resource of [source, kustomization]) creators.set(resource, { namespace: namespaceOf, name: fixedName });
+  const kustomizationValue = { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: kustomizationSpec };
+  const patched = applyInstancePatches(kustomizationValue, { group: KUSTOMIZE_GROUP, version: "v1", kind: "Kustomization", name: name2 }, patches, patchesAt);
+  creators.set(source, { namespace: namespaceOf, name: fixedName });
+  if ("unknown" in patched) {
+    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${namespace}/${name2} applies were not checked.`);
+    return [source];
+  }
+  const kustomization = syntheticResource(owner.file, owner.docIndex, kustomizationValue, at(), creator);
+  creators.set(kustomization, { namespace: namespaceOf, name: fixedName });
   return [source, kustomization];
 }
 function followCreators(resources) {
@@ -11966,19 +12101,22 @@ function isFluxInstanceRelease(release, ociUrl) {
   const url = ociUrl(name2, asString(chartRef.namespace) ?? release.appliedNamespace);
   return url !== void 0 && /\/flux-instance\/?$/.test(url.replace(/[:@][^/:@]*$/, ""));
 }
-function synthesizeSyncObjects(resources) {
+function synthesizeSyncObjects(resources, note = () => {
+}) {
   const out = [];
   const ociRepositories = resources.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
   const ociUrl = (name2, namespace) => asString(ociRepositories.find((resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace))?.get(["spec", "url"]));
   for (const resource of resources) {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${resource.appliedNamespace ?? ""}/${resource.name}`;
-      out.push(...syncObjects(resource, ["spec", "sync"], () => resource.appliedNamespace, creator));
+      const say = (message) => note(message, resource.file.absPath);
+      out.push(...syncObjects(resource, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       if (asString(resource.get(["spec", "values", "instance", "sync", "url"])) === void 0) continue;
       const namespaceOf = () => asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
       const creator = `HelmRelease ${resource.appliedNamespace ?? ""}/${resource.name} (flux-instance chart)`;
-      out.push(...syncObjects(resource, ["spec", "values", "instance", "sync"], namespaceOf, creator, "GitRepository"));
+      const say = (message) => note(message, resource.file.absPath);
+      out.push(...syncObjects(resource, ["spec", "values", "instance", "sync"], ["spec", "values", "instance", "kustomize", "patches"], namespaceOf, creator, say, "GitRepository"));
     }
   }
   return out;
@@ -12017,6 +12155,7 @@ var init_synthesized = __esm({
     init_origin();
     init_values();
     init_source_file();
+    init_instance_patches();
     init_kinds();
     OPERATOR_GROUP = "fluxcd.controlplane.io";
     SYNC_KINDS = /* @__PURE__ */ new Set(["GitRepository", "OCIRepository", "Bucket"]);
@@ -12602,7 +12741,8 @@ function buildModel(roots, files, notes, namespacePasses = []) {
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
   const filesByPath = new Map(files.map((file) => [file.absPath, file]));
-  resources.push(...synthesizeSyncObjects(resources), ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)));
+  const synthesisNote = (message, file) => void notes.push({ message, file });
+  resources.push(...synthesizeSyncObjects(resources, synthesisNote), ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)));
   const byKind = /* @__PURE__ */ new Map();
   const byFile = /* @__PURE__ */ new Map();
   for (const resource of resources) {
@@ -13303,7 +13443,7 @@ spec:
           componentMissing: "Component {{component}} of {{referrer}} does not exist: {{repo}} has no kustomization at {{target}}, so the build fails. Fix the entry, or set ignoreMissingComponents: true if it is optional."
         },
         docs: {
-          rationale: "A Flux Kustomization builds the folder `spec.path` of the repository its source fetches, and a tofu-controller Terraform runs the module in its `spec.path`. Both paths often point into *another* repository (the cluster repo fetches the app repo), so a rename there breaks the cluster silently. The rule resolves the GitRepository to a linted root (config `repos:`, else the last segment of its URL) and checks that the path is a folder there, that a Terraform folder has `.tf` files, and that the Kustomization `components` exist. When the folder has no `kustomization.yaml`, Flux generates one that lists every `.yaml`/`.yml` below it (after the source's ignore rules: `.sops.yaml` is excluded by default, but not once a `.sourceignore` or `spec.ignore` exists), and any file that is not a Kubernetes object fails the whole build. When the repository is not among the linted roots, the check is skipped with a note.",
+          rationale: "A Flux Kustomization builds the folder `spec.path` of the repository its source fetches, and a tofu-controller Terraform runs the module in its `spec.path`. Both paths often point into *another* repository (the cluster repo fetches the app repo), so a rename there breaks the cluster silently. The rule resolves the GitRepository to a linted root (config `repos:`, else the last segment of its URL) \u2014 only when it fetches the branch that root has checked out, if several GitRepositories fetch different branches of it; a path inside a `spec.include` destination leads into the included repository \u2014 and checks that the path is a folder there, that a Terraform folder has `.tf` files, and that the Kustomization `components` exist. When the folder has no `kustomization.yaml`, Flux generates one that lists every `.yaml`/`.yml` below it (after the source's ignore rules: `.sops.yaml` is excluded by default, but not once a `.sourceignore` or `spec.ignore` exists), and any file that is not a Kubernetes object fails the whole build. When the repository is not among the linted roots, the check is skipped with a note.",
           incorrect: [
             {
               title: "The Terraform module folder is missing from the app repo",
@@ -13446,7 +13586,7 @@ spec:
           invalidKind: "A {{referrer}} cannot take a {{kind}} in {{field}}: it accepts {{accepted}}. Point the reference at a source of one of those kinds."
         },
         docs: {
-          rationale: "A Kustomization, HelmRelease or Terraform whose source reference does not resolve never reconciles, and the only trace is a condition in the cluster. Flux resolves a reference by kind, name and namespace, and a reference without `namespace` means the namespace of the object holding it, after kustomize `namespace:` and Flux `targetNamespace` moved that object. `targetNamespace` never rewrites namespaces written inside specs, so a HelmRelease applied by a Kustomization with `targetNamespace` whose chart `sourceRef` names `flux-system` keeps looking there, while a HelmRepository applied next to it moves away. The rule resolves Kustomization `sourceRef`, HelmRelease `chart.spec.sourceRef` and `chartRef`, and Terraform `sourceRef` against every linted root. When the referring object lives in a repository no linted Flux Kustomization applies (an app repo linted alone), a missing source is not reported and a note says so.",
+          rationale: "A Kustomization, HelmRelease or Terraform whose source reference does not resolve never reconciles, and the only trace is a condition in the cluster. Flux resolves a reference by kind, name and namespace, and a reference without `namespace` means the namespace of the object holding it, after kustomize `namespace:` and Flux `targetNamespace` moved that object. `targetNamespace` never rewrites namespaces written inside specs, so a HelmRelease applied by a Kustomization with `targetNamespace` whose chart `sourceRef` names `flux-system` keeps looking there, while a HelmRepository applied next to it moves away. The rule resolves Kustomization `sourceRef`, HelmRelease `chart.spec.sourceRef` and `chartRef`, and Terraform `sourceRef` against every linted root. Sources that Flux creates outside git count as existing: the source and Kustomization the Flux Operator generates from a `FluxInstance`'s `spec.sync` (or the flux-instance chart's `instance.sync` values), named after the instance's namespace unless `sync.name` is set, and the `externalSources` of the config. When the referring object lives in a repository no linted Flux Kustomization applies (an app repo linted alone), a missing source is not reported and a note says so.",
           incorrect: [
             {
               title: "The chart source is in flux-system, but the reference looks in the release namespace",
@@ -13465,6 +13605,13 @@ spec:
               roots: {
                 "lotus-lake": { "deploy/release.yaml": HELM_RELEASE.replace("name: bjw-s\n", "name: bjw-s\n        namespace: flux-system\n") },
                 "h-kube": CLUSTER_REPO
+              }
+            },
+            {
+              title: "The GitRepository that a FluxInstance sync creates, named after its namespace",
+              files: {
+                "clusters/prod/flux-instance.yaml": 'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: "2.x"\n    registry: ghcr.io/fluxcd\n  sync:\n    kind: GitRepository\n    url: https://github.com/acme/fleet.git\n    ref: refs/heads/main\n    path: clusters/prod\n',
+                "clusters/prod/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
               }
             },
             {
@@ -13560,8 +13707,8 @@ function kustomizationVariables(kustomization, graph) {
       variables.complete = false;
       return;
     }
-    const matches = graph.data(kind, name2, namespace).matches;
-    const data = matches.find((candidate) => candidate.namespace === namespace) ?? matches[0];
+    const matches2 = graph.data(kind, name2, namespace).matches;
+    const data = matches2.find((candidate) => candidate.namespace === namespace) ?? matches2[0];
     const optional = item.optional === true;
     variables.sources.push({ index, kind, name: name2, optional, data });
     if (!data) {
@@ -15031,28 +15178,28 @@ var init_validate = __esm({
 });
 
 // src/schema/crd.ts
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function crdVersions(crd) {
-  if (!isObject2(crd) || !isObject2(crd.spec)) return [];
+  if (!isObject3(crd) || !isObject3(crd.spec)) return [];
   const { group, names, versions } = crd.spec;
-  if (typeof group !== "string" || !isObject2(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
+  if (typeof group !== "string" || !isObject3(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
   const out = [];
   for (const entry of versions) {
-    if (!isObject2(entry) || typeof entry.name !== "string" || entry.served === false) continue;
-    const schema2 = isObject2(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
-    if (isObject2(schema2)) out.push({ group, version: entry.name, kind: names.kind, openAPIV3Schema: schema2 });
+    if (!isObject3(entry) || typeof entry.name !== "string" || entry.served === false) continue;
+    const schema2 = isObject3(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
+    if (isObject3(schema2)) out.push({ group, version: entry.name, kind: names.kind, openAPIV3Schema: schema2 });
   }
   return out;
 }
 function isIntOrStringPair(list) {
   if (!Array.isArray(list) || list.length !== 2) return false;
-  const types2 = list.map((item) => isObject2(item) ? item.type : void 0).sort();
+  const types2 = list.map((item) => isObject3(item) ? item.type : void 0).sort();
   return types2[0] === "integer" && types2[1] === "string";
 }
 function convertNode(node, inJunctor = false) {
-  if (!isObject2(node)) return {};
+  if (!isObject3(node)) return {};
   const out = {};
   const nullable = node.nullable === true;
   const intOrString = node["x-kubernetes-int-or-string"] === true;
@@ -15073,9 +15220,9 @@ function convertNode(node, inJunctor = false) {
   }
   if (node.uniqueItems === true) out.uniqueItems = true;
   if (Array.isArray(node.required)) out.required = node.required.filter((field) => typeof field === "string");
-  if (isObject2(node.items)) out.items = convertNode(node.items);
+  if (isObject3(node.items)) out.items = convertNode(node.items);
   const preserve = node["x-kubernetes-preserve-unknown-fields"] === true;
-  if (isObject2(node.properties)) {
+  if (isObject3(node.properties)) {
     out.properties = {};
     for (const [name2, child] of Object.entries(node.properties)) out.properties[name2] = convertNode(child);
     if (node["x-kubernetes-embedded-resource"] === true) {
@@ -15084,7 +15231,7 @@ function convertNode(node, inJunctor = false) {
       out.properties.metadata ??= { type: "object" };
     }
   }
-  if (isObject2(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
+  if (isObject3(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
   else if (node.additionalProperties === false || out.properties && !preserve && !inJunctor && node.additionalProperties !== true) {
     out.additionalProperties = false;
   }
@@ -15094,7 +15241,7 @@ function convertNode(node, inJunctor = false) {
     if (intOrString && key === "anyOf" && isIntOrStringPair(list)) continue;
     out[key] = list.map((item) => convertNode(item, true));
   }
-  if (isObject2(node.not)) out.not = convertNode(node.not, true);
+  if (isObject3(node.not)) out.not = convertNode(node.not, true);
   return out;
 }
 function crdSchema(version) {
@@ -15644,15 +15791,15 @@ spec:
 // src/sops/ast.ts
 function keyText(pair) {
   const key = pair.key;
-  if (!(0, import_yaml2.isScalar)(key)) return void 0;
+  if (!(0, import_yaml3.isScalar)(key)) return void 0;
   return key.value == null ? "" : String(key.value);
 }
 function pairOf(node, key) {
-  if (!(0, import_yaml2.isMap)(node)) return void 0;
+  if (!(0, import_yaml3.isMap)(node)) return void 0;
   return node.items.find((pair) => keyText(pair) === key);
 }
 function stringValue(node) {
-  return (0, import_yaml2.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+  return (0, import_yaml3.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
 }
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
@@ -15660,11 +15807,11 @@ function sopsPair(doc) {
 function describePath(path21) {
   return path21.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
-var import_yaml2;
+var import_yaml3;
 var init_ast = __esm({
   "src/sops/ast.ts"() {
     "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
   }
 });
 
@@ -16015,21 +16162,21 @@ function readSopsConfig(doc) {
   if (!doc) return { rules: [], issues: [] };
   let config = cache2.get(doc);
   if (!config) {
-    config = parse(doc.contents);
+    config = parse2(doc.contents);
     cache2.set(doc, config);
   }
   return config;
 }
-function parse(root) {
+function parse2(root) {
   const config = { rules: [], issues: [] };
-  if (root == null || (0, import_yaml3.isScalar)(root) && root.value == null) return config;
-  if (!(0, import_yaml3.isMap)(root)) {
+  if (root == null || (0, import_yaml4.isScalar)(root) && root.value == null) return config;
+  if (!(0, import_yaml4.isMap)(root)) {
     config.issues.push({ code: "notMapping", path: [], data: { what: ".sops.yaml" } });
     return config;
   }
   checkKeys(root, [], TOP_KEYS, "the top level", config.issues);
   const rules = pairOf(root, "creation_rules")?.value;
-  if ((0, import_yaml3.isSeq)(rules)) {
+  if ((0, import_yaml4.isSeq)(rules)) {
     rules.items.forEach((item, i2) => {
       const rule = readRule(item, i2, config.issues);
       if (rule) config.rules.push(rule);
@@ -16040,12 +16187,12 @@ function parse(root) {
   checkUnreachable(config);
   checkDestinations(pairOf(root, "destination_rules")?.value, config.issues);
   const stores = pairOf(root, "stores")?.value;
-  if ((0, import_yaml3.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
+  if ((0, import_yaml4.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
   return config;
 }
 function readRule(node, index, issues) {
   const path21 = ["creation_rules", index];
-  if (!(0, import_yaml3.isMap)(node)) {
+  if (!(0, import_yaml4.isMap)(node)) {
     issues.push({ code: "notMapping", path: path21, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
@@ -16084,10 +16231,10 @@ function readPathRegex(node, rule, issues) {
 }
 function readRuleRecipients(node, path21, issues) {
   const groups = pairOf(node, "key_groups")?.value;
-  if (groups != null && !isNull2(groups) && !(0, import_yaml3.isSeq)(groups)) {
+  if (groups != null && !isNull2(groups) && !(0, import_yaml4.isSeq)(groups)) {
     issues.push(invalidType([...path21, "key_groups"], "key_groups", "a list of key groups"));
   }
-  if ((0, import_yaml3.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml4.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
     groups.items.forEach((group, i2) => readGroup(group, [...path21, "key_groups", i2], out2, issues, 0));
     return out2;
@@ -16107,7 +16254,7 @@ function readRuleRecipients(node, path21, issues) {
   return out;
 }
 function readGroup(node, path21, out, issues, depth) {
-  if (!(0, import_yaml3.isMap)(node)) {
+  if (!(0, import_yaml4.isMap)(node)) {
     issues.push({ code: "notMapping", path: path21, data: { what: "a key group" } });
     return;
   }
@@ -16115,7 +16262,7 @@ function readGroup(node, path21, out, issues, depth) {
   for (const key of GROUP_KEYS) {
     const value = pairOf(node, key)?.value;
     if (value == null || isNull2(value)) continue;
-    if (!(0, import_yaml3.isSeq)(value)) {
+    if (!(0, import_yaml4.isSeq)(value)) {
       issues.push(invalidType([...path21, key], key, "a list"));
       continue;
     }
@@ -16126,7 +16273,7 @@ function readGroup(node, path21, out, issues, depth) {
         return;
       }
       const objectKeys = GROUP_OBJECT_KEYS[key];
-      if (objectKeys && (0, import_yaml3.isMap)(item)) checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
+      if (objectKeys && (0, import_yaml4.isMap)(item)) checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
       const text = groupEntryId(key, item);
       if (text === void 0) issues.push(invalidType(itemPath, key, objectKeys ? "a mapping" : "a string"));
       else addRecipient(out, key === "azure_keyvault" ? "azure_kv" : key, text, itemPath);
@@ -16153,7 +16300,7 @@ function groupEntryId(key, item) {
 function recipientStrings(value) {
   const text = stringValue(value);
   if (text !== void 0) return text.split(",").map((part) => [part, []]);
-  if (!(0, import_yaml3.isSeq)(value)) return void 0;
+  if (!(0, import_yaml4.isSeq)(value)) return void 0;
   const items = [];
   for (const [i2, item] of value.items.entries()) {
     const itemText = stringValue(item);
@@ -16213,9 +16360,9 @@ function checkUnreachable(config) {
   }
 }
 function checkDestinations(value, issues) {
-  if (!(0, import_yaml3.isSeq)(value)) return;
+  if (!(0, import_yaml4.isSeq)(value)) return;
   value.items.forEach((item, i2) => {
-    if ((0, import_yaml3.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
+    if ((0, import_yaml4.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
 function checkKeys(node, path21, known, where2, issues) {
@@ -16249,7 +16396,7 @@ function editDistance(a, b) {
 function checkScalarType(node, path21, key, type2, expected, issues) {
   const pair = pairOf(node, key);
   if (!pair || isNull2(pair.value)) return;
-  const value = (0, import_yaml3.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml4.isScalar)(pair.value) ? pair.value.value : void 0;
   const ok = typeof value === type2 && (type2 !== "number" || Number.isInteger(value));
   if (!ok) issues.push(invalidType([...path21, key], key, expected));
 }
@@ -16257,18 +16404,18 @@ function invalidType(path21, key, expected) {
   return { code: "invalidType", path: path21, data: { key, expected } };
 }
 function isNull2(node) {
-  return node == null || (0, import_yaml3.isScalar)(node) && node.value == null;
+  return node == null || (0, import_yaml4.isScalar)(node) && node.value == null;
 }
 function scalarText(node) {
-  if (!(0, import_yaml3.isScalar)(node)) return void 0;
+  if (!(0, import_yaml4.isScalar)(node)) return void 0;
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml3, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, cache2;
+var import_yaml4, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, cache2;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml4 = __toESM(require_dist(), 1);
     init_ast();
     init_regexp();
     init_recipients();
@@ -16468,7 +16615,7 @@ function rawComments(text) {
   if (memo?.text === text) return memo.comments;
   const comments = [];
   try {
-    for (const token of new import_yaml4.Parser().parse(text)) collect(token, text, comments);
+    for (const token of new import_yaml5.Parser().parse(text)) collect(token, text, comments);
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
@@ -16508,11 +16655,11 @@ function lineIndent(text, offset) {
 function lineStartOf(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
-var import_yaml4, memo;
+var import_yaml5, memo;
 var init_comments = __esm({
   "src/sops/comments.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
   }
 });
 
@@ -16564,11 +16711,11 @@ function analyzeDocument(doc) {
 }
 function walk(node, path21, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
-  if ((0, import_yaml5.isMap)(node)) {
+  if ((0, import_yaml6.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
       const key = keyText(pair);
-      const keyRange = (0, import_yaml5.isScalar)(pair.key) ? pair.key.range : void 0;
+      const keyRange = (0, import_yaml6.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
       if (seen.has(key)) out.duplicates.push({ key, mapPath: path21, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
@@ -16576,14 +16723,14 @@ function walk(node, path21, keys, anchor, inSops, depth, out) {
       const childInSops = inSops || depth === 0 && key === "sops";
       walk(pair.value, [...path21, key], [...keys, key], child, childInSops, depth + 1, out);
     }
-  } else if ((0, import_yaml5.isSeq)(node)) {
+  } else if ((0, import_yaml6.isSeq)(node)) {
     node.items.forEach((item, i2) => {
-      const range = (0, import_yaml5.isScalar)(item) || (0, import_yaml5.isMap)(item) || (0, import_yaml5.isSeq)(item) || (0, import_yaml5.isAlias)(item) ? item.range : void 0;
+      const range = (0, import_yaml6.isScalar)(item) || (0, import_yaml6.isMap)(item) || (0, import_yaml6.isSeq)(item) || (0, import_yaml6.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
       walk(item, [...path21, i2], keys, child, inSops, depth + 1, out);
     });
-  } else if (((0, import_yaml5.isScalar)(node) || (0, import_yaml5.isAlias)(node)) && node.range && anchor && !inSops) {
+  } else if (((0, import_yaml6.isScalar)(node) || (0, import_yaml6.isAlias)(node)) && node.range && anchor && !inSops) {
     out.values.push({ path: path21, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
@@ -16642,7 +16789,7 @@ function addAnchor(out, offset, keys, parent, inSops) {
   return anchor;
 }
 function valueState(node) {
-  if (!(0, import_yaml5.isScalar)(node)) return { state: "plain" };
+  if (!(0, import_yaml6.isScalar)(node)) return { state: "plain" };
   return textState(node.value, "value");
 }
 function textState(value, role) {
@@ -16715,11 +16862,11 @@ function firstAfter(anchors, offset) {
   }
   return lo;
 }
-var import_yaml5, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
+var import_yaml6, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
 var init_document = __esm({
   "src/sops/document.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_ast();
     init_comments();
     init_encrypted_value();
@@ -16733,7 +16880,7 @@ var init_document = __esm({
 
 // src/sops/metadata.ts
 function isSopsEncrypted(doc) {
-  return (0, import_yaml6.isMap)(sopsPair(doc)?.value);
+  return (0, import_yaml7.isMap)(sopsPair(doc)?.value);
 }
 function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
@@ -16822,7 +16969,7 @@ function readMetadata(node) {
     selection: void 0,
     issues: []
   };
-  if (!(0, import_yaml6.isMap)(node)) {
+  if (!(0, import_yaml7.isMap)(node)) {
     meta.issues.push({ code: "notMapping", path: SOPS, data: {} });
     return meta;
   }
@@ -16854,22 +17001,22 @@ function readField(node, field, pattern, code, issues) {
     issues.push({ code: "missingField", path: SOPS, key: true, data: { field } });
     return void 0;
   }
-  const value = (0, import_yaml6.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml7.isScalar)(pair.value) ? pair.value.value : void 0;
   const text = value instanceof Date ? value.toISOString() : typeof value === "string" ? value : void 0;
   if (text === void 0 || !pattern.test(text)) issues.push({ code, path: ["sops", field], data: {} });
   return text;
 }
 function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
-  if ((0, import_yaml6.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml7.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
       const path21 = ["sops", "key_groups", i2];
-      if ((0, import_yaml6.isMap)(group)) readKeyLists(group, path21, meta);
+      if ((0, import_yaml7.isMap)(group)) readKeyLists(group, path21, meta);
       else meta.issues.push(invalidField(path21, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else {
-    if (groups != null && !isNullScalar(groups) && !(0, import_yaml6.isSeq)(groups)) {
+    if (groups != null && !isNullScalar(groups) && !(0, import_yaml7.isSeq)(groups)) {
       meta.issues.push(invalidField(["sops", "key_groups"], "key_groups", "a list of key groups"));
     }
     readKeyLists(node, SOPS, meta);
@@ -16885,7 +17032,7 @@ function readKeyLists(group, base, meta) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
     const path21 = [...base, type2];
-    if (!(0, import_yaml6.isSeq)(pair.value)) {
+    if (!(0, import_yaml7.isSeq)(pair.value)) {
       meta.issues.push(invalidField(path21, type2, "a list of key entries"));
       continue;
     }
@@ -16935,7 +17082,7 @@ function readSelection2(node, issues) {
 function readShamir(node, meta) {
   const pair = pairOf(node, "shamir_threshold");
   if (!pair || isNullScalar(pair.value)) return;
-  const value = (0, import_yaml6.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml7.isScalar)(pair.value) ? pair.value.value : void 0;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     meta.issues.push(invalidField(["sops", "shamir_threshold"], "shamir_threshold", "a whole number"));
   } else if (value > meta.keyGroupCount) {
@@ -16950,13 +17097,13 @@ function invalidField(path21, field, expected) {
   return { code: "invalidField", path: path21, data: { field, expected } };
 }
 function isNullScalar(node) {
-  return (0, import_yaml6.isScalar)(node) && node.value == null;
+  return (0, import_yaml7.isScalar)(node) && node.value == null;
 }
-var import_yaml6, ID_FIELDS, RFC3339, VERSION, SOPS, cache3, valueCache;
+var import_yaml7, ID_FIELDS, RFC3339, VERSION, SOPS, cache3, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
     init_ast();
     init_encrypted_value();
     init_recipients();
@@ -17653,13 +17800,13 @@ function locate2(doc, path21) {
   let pair;
   for (let i2 = 0; i2 < path21.length; i2++) {
     const segment = path21[i2];
-    if ((0, import_yaml7.isMap)(node)) {
-      const found = node.items.find((item) => (0, import_yaml7.isScalar)(item.key) && String(item.key.value) === String(segment));
+    if ((0, import_yaml8.isMap)(node)) {
+      const found = node.items.find((item) => (0, import_yaml8.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
       if (node === null) return { node: null, pair, exact: i2 === path21.length - 1 };
-    } else if ((0, import_yaml7.isSeq)(node) && typeof segment === "number") {
+    } else if ((0, import_yaml8.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
       node = item;
@@ -17672,18 +17819,18 @@ function locate2(doc, path21) {
 }
 function offsetsOfPath(doc, text, path21, key = false) {
   const { node, pair, exact } = locate2(doc, path21);
-  if (exact && key && pair && (0, import_yaml7.isScalar)(pair.key) && pair.key.range) {
+  if (exact && key && pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
   if (node === null) {
-    if (pair && (0, import_yaml7.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+    if (pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
     return firstLineOf(text, 0);
   }
-  if (!(0, import_yaml7.isCollection)(node)) {
+  if (!(0, import_yaml8.isCollection)(node)) {
     const range = node.range;
     if (range) return trimEnd(text, range[0], range[1]);
   }
-  if (pair && (0, import_yaml7.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+  if (pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
   const start = node.range?.[0] ?? 0;
   return firstLineOf(text, start, node.range?.[1]);
 }
@@ -17702,11 +17849,11 @@ function regionOf(lineCounter, offsets) {
   const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
   return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
 }
-var import_yaml7;
+var import_yaml8;
 var init_position = __esm({
   "src/yaml/position.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist(), 1);
+    import_yaml8 = __toESM(require_dist(), 1);
   }
 });
 
@@ -22195,7 +22342,7 @@ async function parseConfig(text, file, rules) {
   const value = first?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
-    const doc = first?.doc ?? (0, import_yaml8.parseDocument)(text);
+    const doc = first?.doc ?? (0, import_yaml9.parseDocument)(text);
     const error = mostUsefulError(validate2.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -22221,17 +22368,17 @@ function describeError(error, target) {
   if (error.keyword === "required") return `Missing "${String(error.params.missingProperty)}" in ${where2}.`;
   return `Invalid value at ${where2}: ${error.message ?? "does not match the schema"}.`;
 }
-function pointerToPath(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
+function pointerToPath(pointer2) {
+  if (pointer2 === "") return [];
+  return pointer2.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-var import_promises, import_node_path6, import_yaml8, CONFIG_FILE_NAME, ConfigError, validators;
+var import_promises, import_node_path6, import_yaml9, CONFIG_FILE_NAME, ConfigError, validators;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_promises = require("node:fs/promises");
     import_node_path6 = __toESM(require("node:path"), 1);
-    import_yaml8 = __toESM(require_dist(), 1);
+    import_yaml9 = __toESM(require_dist(), 1);
     init_parse();
     init_position();
     init_rules();
@@ -23169,7 +23316,7 @@ var require_fill_range = __commonJS({
     "use strict";
     var util = require("util");
     var toRegexRange = require_to_regex_range();
-    var isObject3 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var isObject4 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     var transform = (toNumber) => {
       return (value) => toNumber === true ? Number(value) : String(value);
     };
@@ -23338,14 +23485,14 @@ var require_fill_range = __commonJS({
       if (typeof step === "function") {
         return fill(start, end, 1, { transform: step });
       }
-      if (isObject3(step)) {
+      if (isObject4(step)) {
         return fill(start, end, 0, step);
       }
       let opts = { ...options };
       if (opts.capture === true) opts.wrap = true;
       step = step || opts.step || 1;
       if (!isNumber(step)) {
-        if (step != null && !isObject3(step)) return invalidStep(step, opts);
+        if (step != null && !isObject4(step)) return invalidStep(step, opts);
         return fill(start, end, 1, step);
       }
       if (isNumber(start) && isNumber(end)) {
@@ -23638,7 +23785,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse2 = (input, options = {}) => {
+    var parse3 = (input, options = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -23838,7 +23985,7 @@ var require_parse = __commonJS({
       push2({ type: "eos" });
       return ast;
     };
-    module2.exports = parse2;
+    module2.exports = parse3;
   }
 });
 
@@ -23849,7 +23996,7 @@ var require_braces = __commonJS({
     var stringify = require_stringify2();
     var compile = require_compile();
     var expand = require_expand();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var braces = (input, options = {}) => {
       let output = [];
       if (Array.isArray(input)) {
@@ -23869,7 +24016,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse2(input, options);
+    braces.parse = (input, options = {}) => parse3(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
         return stringify(braces.parse(input, options), options);
@@ -24733,7 +24880,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input, options) => {
+    var parse3 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -24904,7 +25051,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -25429,7 +25576,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input, options) => {
+    parse3.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -25495,7 +25642,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse2;
+    module2.exports = parse3;
   }
 });
 
@@ -25505,10 +25652,10 @@ var require_picomatch = __commonJS({
     "use strict";
     var path21 = require("path");
     var scan = require_scan();
-    var parse2 = require_parse2();
+    var parse3 = require_parse2();
     var utils = require_utils2();
     var constants = require_constants2();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch(input, options, returnState));
@@ -25521,7 +25668,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject3(glob) && glob.tokens && glob.input;
+      const isState = isObject4(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -25593,7 +25740,7 @@ var require_picomatch = __commonJS({
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse3(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -25619,10 +25766,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
+        parsed.output = parse3.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input, options);
+        parsed = parse3(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -25691,8 +25838,8 @@ var require_micromatch = __commonJS({
         }
       }
       let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches = result.filter((item) => !omit.has(item));
-      if (options && matches.length === 0) {
+      let matches2 = result.filter((item) => !omit.has(item));
+      if (options && matches2.length === 0) {
         if (options.failglob === true) {
           throw new Error(`No matches found for "${patterns.join(", ")}"`);
         }
@@ -25700,7 +25847,7 @@ var require_micromatch = __commonJS({
           return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
         }
       }
-      return matches;
+      return matches2;
     };
     micromatch2.match = micromatch2;
     micromatch2.matcher = (pattern, options) => picomatch(pattern, options);
@@ -25714,9 +25861,9 @@ var require_micromatch = __commonJS({
         if (options.onResult) options.onResult(state);
         items.push(state.output);
       };
-      let matches = new Set(micromatch2(list, patterns, { ...options, onResult }));
+      let matches2 = new Set(micromatch2(list, patterns, { ...options, onResult }));
       for (let item of items) {
-        if (!matches.has(item)) {
+        if (!matches2.has(item)) {
           result.add(item);
         }
       }
@@ -29696,10 +29843,10 @@ var init_globby = __esm({
     unionFastGlobResults = (results, filter) => results.flat().filter((fastGlobResult) => filter(fastGlobResult));
     unionFastGlobResultsAsync = async (results, filter) => {
       results = results.flat();
-      const matches = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
+      const matches2 = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
       const seen = /* @__PURE__ */ new Set();
       return results.filter((fastGlobResult, index) => {
-        if (!matches[index]) {
+        if (!matches2[index]) {
           return false;
         }
         const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
@@ -29968,29 +30115,33 @@ async function readGitFiles(dir) {
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
 async function readGitBranches(dir) {
-  const [head, refs] = await Promise.all([
-    git(dir, ["symbolic-ref", "-q", "--short", "HEAD"]),
-    git(dir, ["for-each-ref", "--format=%(refname)%00%(symref:short)", ...DEFAULT_BRANCH_REFS])
-  ]);
-  const found = new Map((refs ?? "").split("\n").filter((line) => line.length > 0).map((line) => line.split("\0")));
+  const out = await git(dir, ["for-each-ref", "--format=%(HEAD)%00%(refname)%00%(symref:short)", "refs/heads/", ...REMOTE_REFS]);
+  const found = /* @__PURE__ */ new Map();
+  let head;
+  for (const line of (out ?? "").split("\n")) {
+    const [mark2, ref, symref] = line.split("\0");
+    if (ref === void 0) continue;
+    found.set(ref, symref ?? "");
+    if (mark2 === "*" && ref.startsWith("refs/heads/")) head = ref.slice("refs/heads/".length);
+  }
   const remoteHead = found.get("refs/remotes/origin/HEAD");
   let defaultBranch;
   if (remoteHead) defaultBranch = remoteHead.replace(/^origin\//, "");
   else if (found.has("refs/heads/main") || found.has("refs/remotes/origin/main")) defaultBranch = "main";
   else if (found.has("refs/heads/master") || found.has("refs/remotes/origin/master")) defaultBranch = "master";
-  const branch = head?.trim() || defaultBranch;
-  const out = {};
-  if (branch !== void 0) out.branch = branch;
-  if (defaultBranch !== void 0) out.defaultBranch = defaultBranch;
-  return out;
+  const branch = head ?? defaultBranch;
+  const result = {};
+  if (branch !== void 0) result.branch = branch;
+  if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
+  return result;
 }
-var import_node_child_process2, import_node_path12, DEFAULT_BRANCH_REFS;
+var import_node_child_process2, import_node_path12, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
     import_node_path12 = __toESM(require("node:path"), 1);
-    DEFAULT_BRANCH_REFS = ["refs/remotes/origin/HEAD", "refs/heads/main", "refs/remotes/origin/main", "refs/heads/master", "refs/remotes/origin/master"];
+    REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
@@ -30319,14 +30470,14 @@ function redactedText(file, model) {
   const ranges = sopsSecretRanges(file, model);
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
-    (0, import_yaml9.visit)(doc, {
+    (0, import_yaml10.visit)(doc, {
       Pair(_key, pair, path21) {
-        const key = (0, import_yaml9.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml10.isScalar)(pair.key) ? String(pair.key.value) : "";
         const topLevel = path21[path21.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
-          return import_yaml9.visit.SKIP;
+          return import_yaml10.visit.SKIP;
         }
         if (isSensitiveName(key)) collectScalars(pair.value, ranges);
         return void 0;
@@ -30339,9 +30490,9 @@ function redactedText(file, model) {
         if (equals !== -1 && equals < scalar.range[1]) ranges.push([equals + 1, scalar.range[1]]);
       },
       Map(_key, map2) {
-        const name2 = map2.items.find((item) => (0, import_yaml9.isScalar)(item.key) && item.key.value === "name");
-        const literal = map2.items.find((item) => (0, import_yaml9.isScalar)(item.key) && item.key.value === "value");
-        if (name2 && literal && (0, import_yaml9.isScalar)(name2.value) && isSensitiveName(String(name2.value.value))) {
+        const name2 = map2.items.find((item) => (0, import_yaml10.isScalar)(item.key) && item.key.value === "name");
+        const literal = map2.items.find((item) => (0, import_yaml10.isScalar)(item.key) && item.key.value === "value");
+        if (name2 && literal && (0, import_yaml10.isScalar)(name2.value) && isSensitiveName(String(name2.value.value))) {
           collectScalars(literal.value, ranges);
         }
       }
@@ -30361,13 +30512,13 @@ function redactedText(file, model) {
 }
 function collectScalars(node, ranges) {
   if (node === null) return;
-  if ((0, import_yaml9.isScalar)(node)) {
+  if ((0, import_yaml10.isScalar)(node)) {
     if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
     return;
   }
-  if ((0, import_yaml9.isMap)(node) || (0, import_yaml9.isSeq)(node)) {
+  if ((0, import_yaml10.isMap)(node) || (0, import_yaml10.isSeq)(node)) {
     for (const item of node.items) {
-      if ((0, import_yaml9.isPair)(item)) collectScalars(item.value, ranges);
+      if ((0, import_yaml10.isPair)(item)) collectScalars(item.value, ranges);
       else collectScalars(item, ranges);
     }
   }
@@ -30391,11 +30542,11 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml9, MASK;
+var import_yaml10, MASK;
 var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
-    import_yaml9 = __toESM(require_dist(), 1);
+    import_yaml10 = __toESM(require_dist(), 1);
     init_redact();
     init_sensitive();
     init_values();
@@ -30725,7 +30876,7 @@ function frameLines(region) {
 function lastLine(region) {
   return region.endLine > region.startLine && region.endColumn === 1 ? region.endLine - 1 : region.endLine;
 }
-function codeFrame({ region, lines, firstLine: firstLine2, mark, colors }) {
+function codeFrame({ region, lines, firstLine: firstLine2, mark: mark2, colors }) {
   const shown = lines.map((line) => line.replace(/\r$/, ""));
   const lastShown = firstLine2 + shown.length - 1;
   const width = String(lastShown).length;
@@ -30735,10 +30886,10 @@ function codeFrame({ region, lines, firstLine: firstLine2, mark, colors }) {
   shown.forEach((raw, i2) => {
     const lineNo = firstLine2 + i2;
     const { text, shift } = clip(raw, offset);
-    const marker = lineNo === region.startLine ? mark(">") : " ";
+    const marker = lineNo === region.startLine ? mark2(">") : " ";
     out.push(`${marker} ${colors.dim(`${String(lineNo).padStart(width)} |`)}${text === "" ? "" : ` ${sanitize(text)}`}`);
     if (singleLine && lineNo === region.startLine) {
-      out.push(`  ${colors.dim(`${" ".repeat(width)} |`)} ${underline(raw, region, offset, shift, mark)}`);
+      out.push(`  ${colors.dim(`${" ".repeat(width)} |`)} ${underline(raw, region, offset, shift, mark2)}`);
     }
   });
   return out;
@@ -30749,12 +30900,12 @@ function clip(line, offset) {
   const tail = line.length > offset + MAX_WIDTH ? "\u2026" : "";
   return { text: `${head}${body}${tail}`, shift: head.length };
 }
-function underline(line, region, offset, shift, mark) {
+function underline(line, region, offset, shift, mark2) {
   const start = Math.max(0, region.startColumn - 1 - offset);
   const visibleEnd = Math.min(line.length - offset, MAX_WIDTH);
   const end = Math.max(start + 1, Math.min(region.endColumn - 1 - offset, visibleEnd));
   const pad = line.slice(offset, offset + start).replace(/[^\t]/g, " ").padEnd(start, " ");
-  return `${" ".repeat(shift)}${pad}${mark("^".repeat(end - start))}`;
+  return `${" ".repeat(shift)}${pad}${mark2("^".repeat(end - start))}`;
 }
 var MAX_RANGE_LINES, MAX_WIDTH, SCROLL_AFTER;
 var init_code_frame = __esm({
@@ -38052,7 +38203,7 @@ var require_uuid = __commonJS({
     exports2.empty = void 0;
     exports2.v4 = v4;
     exports2.isUUID = isUUID;
-    exports2.parse = parse2;
+    exports2.parse = parse3;
     exports2.generateUuid = generateUuid;
     var ValueUUID = class {
       _value;
@@ -38124,7 +38275,7 @@ var require_uuid = __commonJS({
     function isUUID(value) {
       return _UUIDPattern.test(value);
     }
-    function parse2(value) {
+    function parse3(value) {
       if (!isUUID(value)) {
         throw new Error("invalid uuid");
       }

@@ -113,7 +113,13 @@ export function linkGitRepositories(resources: readonly Resource[], roots: reado
   }
   for (const [root, group] of byRoot) {
     const refs = new Map(group.map((resource) => [resource, gitRefOf(resource)]));
-    if (new Set([...refs.values()].map((ref) => ref.describe)).size < 2) continue;
+    if (new Set([...refs.values()].map((ref) => ref.describe)).size < 2) {
+      for (const resource of group) {
+        const reason = otherBranchOfOwnRepo(resource, root, refs.get(resource)!);
+        if (reason) links.set(resource, { status: 'unlinked', reason, advice: branchAdvice(resource, refs.get(resource)!) });
+      }
+      continue;
+    }
     const branches = new Set([...refs.values()].flatMap((ref) => (ref.branch === undefined ? [] : [ref.branch])));
     const chosen = [root.branch, root.defaultBranch].find((branch) => branch !== undefined && branches.has(branch));
     const tree = root.branch === undefined ? `the checkout of ${root.name}` : `the checkout of ${root.name} (branch ${root.branch})`;
@@ -125,13 +131,28 @@ export function linkGitRepositories(resources: readonly Resource[], roots: reado
         chosen === undefined
           ? `it fetches ${ref.describe} of ${root.name} while other GitRepositories fetch other refs of it, and ${root.branch === undefined ? `the branch of ${tree} is not known` : `neither ${tree} nor its default branch is one of them`}, so it is not known which one fetches the linted tree`
           : `it fetches ${ref.describe} of ${root.name}, a different tree from ${tree}, which ${fetchers.join(' and ')} fetch${fetchers.length === 1 ? 'es' : ''}`;
-      const key = ref.branch === undefined ? undefined : `${idOf(resource)}@${ref.branch}`;
-      links.set(resource, {
-        status: 'unlinked',
-        reason,
-        advice: key === undefined ? 'Lint a checkout of that ref to check them.' : `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${key}": PATH}\` in .gitops-lint.yaml.`,
-      });
+      links.set(resource, { status: 'unlinked', reason, advice: branchAdvice(resource, ref) });
     }
   }
   return links;
+}
+
+function branchAdvice(resource: Resource, ref: { branch?: string }): string {
+  if (ref.branch === undefined) return 'Lint a checkout of that ref to check them.';
+  return `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${idOf(resource)}@${ref.branch}": PATH}\` in .gitops-lint.yaml.`;
+}
+
+/**
+ * A GitRepository committed in the repository it fetches, naming a branch of it that is
+ * neither the checked-out branch nor the default branch (a tenant or environment branch of
+ * the same repository): the checkout is another tree. One naming the default branch stays
+ * linked on any checkout, since a feature branch is usually bound for it.
+ */
+function otherBranchOfOwnRepo(resource: Resource, root: Root, ref: { branch?: string; describe: string }): string | undefined {
+  if (resource.file.root !== root || root.branch === undefined || root.defaultBranch === undefined) return undefined;
+  const written = asRecord(getIn(resource.value, ['spec', 'ref']));
+  if (asString(written?.branch) === undefined && asString(written?.name) === undefined) return undefined;
+  if (ref.branch === undefined || ref.branch === root.branch || ref.branch === root.defaultBranch) return undefined;
+  const checkout = root.branch === root.defaultBranch ? `its default branch ${root.branch}` : `branch ${root.branch} (default ${root.defaultBranch})`;
+  return `it fetches ${ref.describe} of ${root.name}, the repository it is committed in, whose checkout is on ${checkout}: a different tree`;
 }

@@ -188,6 +188,44 @@ describe('one GitRepository per repository', () => {
   });
 });
 
+describe('a GitRepository naming another branch of the repository it is committed in', () => {
+  /** The flux2-multi-tenancy layout: the fleet's own GitRepository is not in git, the tenant's is. */
+  function tenantOnly(): GitRepo {
+    const repo = fleetRepo();
+    repo.git('rm', '-q', 'clusters/prod/flux-system.yaml');
+    repo.git('commit', '-qm', 'bootstrap objects live in the cluster only');
+    return repo;
+  }
+
+  it('on the default branch it is another tree: skipped with a note', async () => {
+    const { findings, notes } = await lintDirs([tenantOnly().dir]);
+    expect(findings).toEqual([]);
+    expect(notes).toEqual([
+      'GitRepository dev-team/fleet-dev: it fetches branch dev-team of fleet, the repository it is committed in, whose checkout is on its default branch main: a different tree, so the paths and objects its Kustomizations and Terraforms use were not checked. Lint a checkout of branch dev-team together with this one and map it with `repos: {"dev-team/fleet-dev@dev-team": PATH}` in .gitops-lint.yaml.',
+    ]);
+  });
+
+  it('on a feature branch it is still another tree', async () => {
+    const repo = tenantOnly();
+    repo.git('checkout', '-q', '-b', 'feature-x');
+    const { findings, notes } = await lintDirs([repo.dir]);
+    expect(findings).toEqual([]);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('the repository it is committed in, whose checkout is on branch feature-x (default main): a different tree');
+  });
+
+  it('on its own branch it is the checkout: linked, and its path is checked there', async () => {
+    const repo = tenantOnly();
+    repo.git('checkout', '-q', 'dev-team');
+    repo.write({ 'clusters/prod/tenant.yaml': TENANT.replace('./tenants/dev-team', './tenants/dev-teem') });
+    const { findings, notes } = await lintDirs([repo.dir]);
+    expect(findings).toEqual(['clusters/prod/tenant.yaml:20:9-20:27 flux-path-exists missing']);
+    // That branch still has the fleet's GitRepository on main: another tree there.
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^GitRepository flux-system\/flux-system: it fetches branch main of fleet, a different tree/);
+  });
+});
+
 describe('repos: entry whose path is not a linted root', () => {
   it('falls back to the URL link and says so, so the cross-repo checks still run', async () => {
     const parent = mkdtempSync(path.join(tmpdir(), 'gitops-lint-repos-'));
