@@ -256,10 +256,12 @@ function branchAdvice(resource, ref) {
   return `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${idOf(resource)}@${ref.branch}": PATH}\` in .gitops-lint.yaml.`;
 }
 function otherBranchOfOwnRepo(resource, root, ref) {
-  if (resource.file.root !== root || root.branch === void 0 || root.branch !== root.defaultBranch) return void 0;
+  if (resource.file.root !== root || root.branch === void 0 || root.defaultBranch === void 0) return void 0;
   const written = asRecord(getIn(resource.value, ["spec", "ref"]));
-  if (ref.branch === void 0 || ref.branch === root.branch || asString(written?.branch) === void 0 && asString(written?.name) === void 0) return void 0;
-  return `it fetches ${ref.describe} of ${root.name}, the repository it is committed in, whose checkout is on its default branch ${root.branch}: a different tree`;
+  if (asString(written?.branch) === void 0 && asString(written?.name) === void 0) return void 0;
+  if (ref.branch === void 0 || ref.branch === root.branch || ref.branch === root.defaultBranch) return void 0;
+  const checkout = root.branch === root.defaultBranch ? `its default branch ${root.branch}` : `branch ${root.branch} (default ${root.defaultBranch})`;
+  return `it fetches ${ref.describe} of ${root.name}, the repository it is committed in, whose checkout is on ${checkout}: a different tree`;
 }
 var import_node_path;
 var init_repos = __esm({
@@ -11290,7 +11292,7 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
         const child = kustomize.at(tree.root, entry.target);
         if (!child || child === node) continue;
         if (seen.has(child)) {
-          into.repeats.push({ node, entry });
+          if (entry.field !== "components") into.repeats.push({ node, entry });
           continue;
         }
         seen.add(child);
@@ -11748,82 +11750,6 @@ var init_kustomize = __esm({
   }
 });
 
-// src/flux/namespaces.ts
-function isNamespaceObject(resource) {
-  return resource.kind === "Namespace" && resource.group === "";
-}
-function applyFluxNamespaces(model) {
-  const baseline = model.resources.map((resource) => ({ resource, namespace: resource.appliedNamespace, name: resource.name }));
-  try {
-    return applyNamespaces(model);
-  } catch (error) {
-    for (const { resource, namespace, name: name2 } of baseline) {
-      resource.appliedNamespace = namespace;
-      resource.name = name2;
-    }
-    model.note({ message: `Flux targetNamespace was not applied: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
-    return void 0;
-  }
-}
-function applyNamespaces(model) {
-  for (const resource of model.ofKind("Namespace")) {
-    if (!isNamespaceObject(resource)) continue;
-    const namespace = kustomizeNamespace(model.kustomize.chain(resource.file));
-    if (namespace !== void 0) resource.name = namespace;
-  }
-  const targeted = model.ofKind("Kustomization", KUSTOMIZE_GROUP).some((resource) => typeof resource.get(["spec", "targetNamespace"]) === "string");
-  if (!targeted) return void 0;
-  const baseline = model.resources.map((resource) => ({ resource, namespace: resource.appliedNamespace, name: resource.name }));
-  const structural = model.resources.filter(
-    (resource) => resource.group === KUSTOMIZE_GROUP && resource.kind === "Kustomization" || resource.group === TERRAFORM_GROUP && resource.kind === "Terraform" || resource.group === SOURCE_GROUP && SOURCE_KINDS.includes(resource.kind)
-  );
-  let structuralBefore = structural.map((resource) => resource.appliedNamespace);
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const graph = buildFluxGraph(model);
-    for (const { resource, namespace, name: name2 } of baseline) {
-      resource.appliedNamespace = namespace;
-      resource.name = name2;
-    }
-    const moved = /* @__PURE__ */ new Set();
-    for (const kustomization of graph.kustomizations) {
-      const target = kustomization.targetNamespace;
-      if (target === void 0) continue;
-      for (const resource of kustomization.resources) {
-        if (moved.has(resource)) continue;
-        moved.add(resource);
-        if (isNamespaceObject(resource)) resource.name = target;
-        else if (!isClusterScoped(resource.kind)) resource.appliedNamespace = target;
-      }
-    }
-    if (structural.every((resource, index) => resource.appliedNamespace === structuralBefore[index])) return graph;
-    structuralBefore = structural.map((resource) => resource.appliedNamespace);
-  }
-  return void 0;
-}
-var MAX_ROUNDS;
-var init_namespaces = __esm({
-  "src/flux/namespaces.ts"() {
-    "use strict";
-    init_model();
-    init_kustomize();
-    init_graph();
-    init_kinds();
-    MAX_ROUNDS = 6;
-  }
-});
-
-// src/flux/index.ts
-var init_flux = __esm({
-  "src/flux/index.ts"() {
-    "use strict";
-    init_graph();
-    init_namespaces();
-    init_repos();
-    init_kinds();
-    init_describe();
-  }
-});
-
 // src/kustomize/origin.ts
 function markOf(node) {
   let mark2 = marks.get(node);
@@ -12013,13 +11939,12 @@ function syntheticResource(file, docIndex, value, at, synthetic) {
 }
 function syncObjects(owner, syncPath, patchesPath, namespaceOf, creator, note, defaultKind) {
   const namespace = namespaceOf();
-  if (namespace === void 0) return [];
   const sync = asRecord(getIn(owner.value, syncPath));
   if (!sync) return [];
   const kind = asString(sync.kind) ?? defaultKind;
   if (kind === void 0 || !SYNC_KINDS.has(kind)) return [];
   const fixedName = asString(sync.name) || void 0;
-  const name2 = fixedName ?? namespace;
+  const name2 = fixedName ?? namespace ?? PROVISIONAL_NAME;
   const at = (key) => ({ file: owner.file, docIndex: owner.docIndex, path: key === void 0 ? syncPath : [...syncPath, key] });
   const url = asString(sync.url);
   const ref = asString(sync.ref);
@@ -12048,12 +11973,12 @@ function syncObjects(owner, syncPath, patchesPath, namespaceOf, creator, note, d
     sourceSpec.secretRef = secretRef;
     markNode(secretRef, at("pullSecret"));
   }
-  const metadata = { name: name2, namespace };
+  const metadata = namespace === void 0 ? { name: name2 } : { name: name2, namespace };
   const sourceValue = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
   const patches = getIn(owner.value, patchesPath);
   const patchesAt = { file: owner.file, docIndex: owner.docIndex, path: patchesPath };
   const sourcePatched = applyInstancePatches(sourceValue, { group: SOURCE_GROUP, version: "v1", kind, name: name2 }, patches, patchesAt);
-  if ("unknown" in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${namespace}/${name2} is checked as generated, without that patch.`);
+  if ("unknown" in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${qualified(namespace, name2)} is checked as generated, without that patch.`);
   const source = syntheticResource(owner.file, owner.docIndex, sourceValue, at(), creator);
   const sourceRef = { kind, name: name2 };
   const kustomizationSpec = { interval: "10m", prune: true, sourceRef };
@@ -12066,31 +11991,41 @@ function syncObjects(owner, syncPath, patchesPath, namespaceOf, creator, note, d
   const patched = applyInstancePatches(kustomizationValue, { group: KUSTOMIZE_GROUP, version: "v1", kind: "Kustomization", name: name2 }, patches, patchesAt);
   creators.set(source, { namespace: namespaceOf, name: fixedName });
   if ("unknown" in patched) {
-    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${namespace}/${name2} applies were not checked.`);
+    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${qualified(namespace, name2)} applies were not checked.`);
     return [source];
   }
   const kustomization = syntheticResource(owner.file, owner.docIndex, kustomizationValue, at(), creator);
   creators.set(kustomization, { namespace: namespaceOf, name: fixedName });
   return [source, kustomization];
 }
-function followCreators(resources) {
+function followCreators(resources, final = false) {
   let moved = false;
   for (const resource of resources) {
     const creator = creators.get(resource);
-    const namespace = creator?.namespace();
-    if (!creator || namespace === void 0 || namespace === resource.appliedNamespace) continue;
+    if (!creator) continue;
+    const namespace = creator.namespace();
+    if (namespace === void 0) {
+      if (final && creator.name === void 0 && resource.name !== "") {
+        rename(resource, "");
+        moved = true;
+      }
+      continue;
+    }
+    if (namespace === resource.appliedNamespace) continue;
     resource.namespace = resource.appliedNamespace = namespace;
     const metadata = asRecord(resource.value.metadata);
     if (metadata) metadata.namespace = namespace;
-    if (creator.name === void 0) {
-      resource.name = namespace;
-      if (metadata) metadata.name = namespace;
-      const sourceRef = asRecord(getIn(resource.value, ["spec", "sourceRef"]));
-      if (sourceRef) sourceRef.name = namespace;
-    }
+    if (creator.name === void 0) rename(resource, namespace);
     moved = true;
   }
   return moved;
+}
+function rename(resource, name2) {
+  resource.name = name2;
+  const metadata = asRecord(resource.value.metadata);
+  if (metadata) metadata.name = name2;
+  const sourceRef = asRecord(getIn(resource.value, ["spec", "sourceRef"]));
+  if (sourceRef) sourceRef.name = name2;
 }
 function isFluxInstanceRelease(release, ociUrl) {
   if (asString(release.get(["spec", "chart", "spec", "chart"])) === "flux-instance") return true;
@@ -12108,13 +12043,13 @@ function synthesizeSyncObjects(resources, note = () => {
   const ociUrl = (name2, namespace) => asString(ociRepositories.find((resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace))?.get(["spec", "url"]));
   for (const resource of resources) {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
-      const creator = `FluxInstance ${resource.appliedNamespace ?? ""}/${resource.name}`;
+      const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
       out.push(...syncObjects(resource, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       if (asString(resource.get(["spec", "values", "instance", "sync", "url"])) === void 0) continue;
       const namespaceOf = () => asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
-      const creator = `HelmRelease ${resource.appliedNamespace ?? ""}/${resource.name} (flux-instance chart)`;
+      const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
       const say = (message) => note(message, resource.file.absPath);
       out.push(...syncObjects(resource, ["spec", "values", "instance", "sync"], ["spec", "values", "instance", "kustomize", "patches"], namespaceOf, creator, say, "GitRepository"));
     }
@@ -12147,7 +12082,7 @@ function externalSource(root, entry, fileAt) {
   const at = { file, docIndex: 0, path: declared ? ["externalSources", declared.index] : [] };
   return syntheticResource(file, 0, value, at, `externalSources in ${import_node_path4.default.basename(configPath)}`);
 }
-var import_node_path4, OPERATOR_GROUP, SYNC_KINDS, creators;
+var import_node_path4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators;
 var init_synthesized = __esm({
   "src/flux/synthesized.ts"() {
     "use strict";
@@ -12155,11 +12090,91 @@ var init_synthesized = __esm({
     init_origin();
     init_values();
     init_source_file();
+    init_describe();
     init_instance_patches();
     init_kinds();
     OPERATOR_GROUP = "fluxcd.controlplane.io";
     SYNC_KINDS = /* @__PURE__ */ new Set(["GitRepository", "OCIRepository", "Bucket"]);
+    PROVISIONAL_NAME = "flux-system";
     creators = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/flux/namespaces.ts
+function isNamespaceObject(resource) {
+  return resource.kind === "Namespace" && resource.group === "";
+}
+function applyFluxNamespaces(model) {
+  const baseline = model.resources.map((resource) => ({ resource, namespace: resource.appliedNamespace, name: resource.name }));
+  try {
+    return applyNamespaces(model);
+  } catch (error) {
+    for (const { resource, namespace, name: name2 } of baseline) {
+      resource.appliedNamespace = namespace;
+      resource.name = name2;
+    }
+    model.note({ message: `Flux targetNamespace was not applied: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
+    return void 0;
+  }
+}
+function applyNamespaces(model) {
+  for (const resource of model.ofKind("Namespace")) {
+    if (!isNamespaceObject(resource)) continue;
+    const namespace = kustomizeNamespace(model.kustomize.chain(resource.file));
+    if (namespace !== void 0) resource.name = namespace;
+  }
+  const targeted = model.ofKind("Kustomization", KUSTOMIZE_GROUP).some((resource) => typeof resource.get(["spec", "targetNamespace"]) === "string");
+  if (!targeted) return void 0;
+  const baseline = model.resources.map((resource) => ({ resource, namespace: resource.appliedNamespace, name: resource.name }));
+  const structural = model.resources.filter(
+    (resource) => resource.group === KUSTOMIZE_GROUP && resource.kind === "Kustomization" || resource.group === TERRAFORM_GROUP && resource.kind === "Terraform" || resource.group === SOURCE_GROUP && SOURCE_KINDS.includes(resource.kind)
+  );
+  let structuralBefore = structural.map((resource) => resource.appliedNamespace);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const graph = buildFluxGraph(model);
+    for (const { resource, namespace, name: name2 } of baseline) {
+      resource.appliedNamespace = namespace;
+      resource.name = name2;
+    }
+    const moved = /* @__PURE__ */ new Set();
+    for (const kustomization of graph.kustomizations) {
+      const target = kustomization.targetNamespace;
+      if (target === void 0) continue;
+      for (const resource of kustomization.resources) {
+        if (moved.has(resource)) continue;
+        moved.add(resource);
+        if (isNamespaceObject(resource)) resource.name = target;
+        else if (!isClusterScoped(resource.kind)) resource.appliedNamespace = target;
+      }
+    }
+    followCreators(model.resources);
+    if (structural.every((resource, index) => resource.appliedNamespace === structuralBefore[index])) return graph;
+    structuralBefore = structural.map((resource) => resource.appliedNamespace);
+  }
+  return void 0;
+}
+var MAX_ROUNDS;
+var init_namespaces = __esm({
+  "src/flux/namespaces.ts"() {
+    "use strict";
+    init_model();
+    init_kustomize();
+    init_graph();
+    init_kinds();
+    init_synthesized();
+    MAX_ROUNDS = 6;
+  }
+});
+
+// src/flux/index.ts
+var init_flux = __esm({
+  "src/flux/index.ts"() {
+    "use strict";
+    init_graph();
+    init_namespaces();
+    init_repos();
+    init_kinds();
+    init_describe();
   }
 });
 
@@ -12793,7 +12808,7 @@ function buildModel(roots, files, notes, namespacePasses = []) {
   };
   flux = applyFluxNamespaces(model);
   for (const pass of namespacePasses) pass(model);
-  if (followCreators(resources) || namespacePasses.length > 0) flux = void 0;
+  if (followCreators(resources, true) || namespacePasses.length > 0) flux = void 0;
   return model;
 }
 var CLUSTER_SCOPED;

@@ -179,6 +179,6 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
   flux = applyFluxNamespaces(model);
   for (const pass of namespacePasses) pass(model);
   // The graph is rebuilt on first use when namespaces moved after it was built.
-  if (followCreators(resources) || namespacePasses.length > 0) flux = undefined;
+  if (followCreators(resources, true) || namespacePasses.length > 0) flux = undefined;
   return model;
 }

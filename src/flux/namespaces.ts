@@ -8,6 +8,7 @@ import { isClusterScoped } from '../engine/model.js';
 import { kustomizeNamespace } from '../engine/kustomize.js';
 import { buildFluxGraph } from './graph.js';
 import { KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS, TERRAFORM_GROUP } from './kinds.js';
+import { followCreators } from './synthesized.js';
 import type { FluxGraph } from './types.js';
 
 /** A Kustomization applied by another one with `targetNamespace` moves too; a few rounds settle nesting. */
@@ -74,6 +75,8 @@ function applyNamespaces(model: Model): FluxGraph | undefined {
         else if (!isClusterScoped(resource.kind)) resource.appliedNamespace = target;
       }
     }
+    // Objects the Flux Operator creates follow their FluxInstance (or flux-instance release).
+    followCreators(model.resources);
     // Which files a Kustomization applies depends only on where Kustomizations, Terraforms and
     // sources are (references resolve their namespace when read): when none of those moved
     // since the graph was built, it is the final one.

@@ -13,12 +13,16 @@ import type { Resource, Root, SourceFile } from '../model/workspace.js';
 import { markKey, markNode, type Location } from '../kustomize/origin.js';
 import { asRecord, asString, getIn } from '../engine/values.js';
 import { loadSourceFile } from '../workspace/source-file.js';
+import { qualified } from './describe.js';
 import { applyInstancePatches } from './instance-patches.js';
 import { HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP } from './kinds.js';
 
 export const OPERATOR_GROUP = 'fluxcd.controlplane.io';
 
 const SYNC_KINDS = new Set(['GitRepository', 'OCIRepository', 'Bucket']);
+
+/** The name sync objects have while their namespace is not known: the Flux Operator's usual namespace. */
+const PROVISIONAL_NAME = 'flux-system';
 
 /** Sync objects live in their creator's namespace, and are named after it unless `sync.name` says otherwise. */
 const creators = new WeakMap<Resource, { namespace: () => string | undefined; name: string | undefined }>();
@@ -66,14 +70,15 @@ function syncObjects(
   note: (message: string) => void,
   defaultKind?: string,
 ): Resource[] {
+  // The creator's namespace may be known only once Flux targetNamespace is applied: until then
+  // the objects have none (they match references from any namespace) and the usual name.
   const namespace = namespaceOf();
-  if (namespace === undefined) return [];
   const sync = asRecord(getIn(owner.value, syncPath));
   if (!sync) return [];
   const kind = asString(sync.kind) ?? defaultKind;
   if (kind === undefined || !SYNC_KINDS.has(kind)) return [];
   const fixedName = asString(sync.name) || undefined;
-  const name = fixedName ?? namespace;
+  const name = fixedName ?? namespace ?? PROVISIONAL_NAME;
   const at = (key?: string): Location => ({ file: owner.file, docIndex: owner.docIndex, path: key === undefined ? syncPath : [...syncPath, key] });
   const url = asString(sync.url);
   const ref = asString(sync.ref);
@@ -102,12 +107,12 @@ function syncObjects(
     sourceSpec.secretRef = secretRef;
     markNode(secretRef, at('pullSecret'));
   }
-  const metadata = { name, namespace };
+  const metadata: Record<string, unknown> = namespace === undefined ? { name } : { name, namespace };
   const sourceValue = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
   const patches = getIn(owner.value, patchesPath);
   const patchesAt = { file: owner.file, docIndex: owner.docIndex, path: patchesPath };
   const sourcePatched = applyInstancePatches(sourceValue, { group: SOURCE_GROUP, version: 'v1', kind, name }, patches, patchesAt);
-  if ('unknown' in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${namespace}/${name} is checked as generated, without that patch.`);
+  if ('unknown' in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${qualified(namespace, name)} is checked as generated, without that patch.`);
   const source = syntheticResource(owner.file, owner.docIndex, sourceValue, at(), creator);
 
   const sourceRef = { kind, name };
@@ -122,7 +127,7 @@ function syncObjects(
   creators.set(source, { namespace: namespaceOf, name: fixedName });
   if ('unknown' in patched) {
     // Its decryption, substitution or path may be patched: judging the unpatched one could be wrong.
-    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${namespace}/${name} applies were not checked.`);
+    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${qualified(namespace, name)} applies were not checked.`);
     return [source];
   }
   const kustomization = syntheticResource(owner.file, owner.docIndex, kustomizationValue, at(), creator);
@@ -132,26 +137,38 @@ function syncObjects(
 
 /**
  * After Flux `targetNamespace` moved their creators, move the sync objects along (renaming
- * those named after the namespace). True when something moved.
+ * those named after the namespace). True when something moved. With `final`, objects whose
+ * namespace is still unknown lose their provisional name: nothing can name them.
  */
-export function followCreators(resources: readonly Resource[]): boolean {
+export function followCreators(resources: readonly Resource[], final = false): boolean {
   let moved = false;
   for (const resource of resources) {
     const creator = creators.get(resource);
-    const namespace = creator?.namespace();
-    if (!creator || namespace === undefined || namespace === resource.appliedNamespace) continue;
+    if (!creator) continue;
+    const namespace = creator.namespace();
+    if (namespace === undefined) {
+      if (final && creator.name === undefined && resource.name !== '') {
+        rename(resource, '');
+        moved = true;
+      }
+      continue;
+    }
+    if (namespace === resource.appliedNamespace) continue;
     resource.namespace = resource.appliedNamespace = namespace;
     const metadata = asRecord(resource.value.metadata);
     if (metadata) metadata.namespace = namespace;
-    if (creator.name === undefined) {
-      resource.name = namespace;
-      if (metadata) metadata.name = namespace;
-      const sourceRef = asRecord(getIn(resource.value, ['spec', 'sourceRef']));
-      if (sourceRef) sourceRef.name = namespace;
-    }
+    if (creator.name === undefined) rename(resource, namespace);
     moved = true;
   }
   return moved;
+}
+
+function rename(resource: Resource, name: string): void {
+  resource.name = name;
+  const metadata = asRecord(resource.value.metadata);
+  if (metadata) metadata.name = name;
+  const sourceRef = asRecord(getIn(resource.value, ['spec', 'sourceRef']));
+  if (sourceRef) sourceRef.name = name;
 }
 
 /** A HelmRelease installing the flux-instance chart: by chart name, or a chartRef to an OCIRepository of it. */
@@ -173,7 +190,7 @@ export function synthesizeSyncObjects(resources: readonly Resource[], note: (mes
     asString(ociRepositories.find((resource) => resource.name === name && (namespace === undefined || resource.appliedNamespace === namespace))?.get(['spec', 'url']));
   for (const resource of resources) {
     if (resource.kind === 'FluxInstance' && resource.group === OPERATOR_GROUP) {
-      const creator = `FluxInstance ${resource.appliedNamespace ?? ''}/${resource.name}`;
+      const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message: string): void => note(message, resource.file.absPath);
       out.push(...syncObjects(resource, ['spec', 'sync'], ['spec', 'kustomize', 'patches'], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === 'HelmRelease' && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
@@ -181,7 +198,7 @@ export function synthesizeSyncObjects(resources: readonly Resource[], note: (mes
       if (asString(resource.get(['spec', 'values', 'instance', 'sync', 'url'])) === undefined) continue;
       // The FluxInstance goes to the release's target namespace (else the release's own).
       const namespaceOf = (): string | undefined => asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
-      const creator = `HelmRelease ${resource.appliedNamespace ?? ''}/${resource.name} (flux-instance chart)`;
+      const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
       const say = (message: string): void => note(message, resource.file.absPath);
       out.push(...syncObjects(resource, ['spec', 'values', 'instance', 'sync'], ['spec', 'values', 'instance', 'kustomize', 'patches'], namespaceOf, creator, say, 'GitRepository'));
     }

@@ -282,6 +282,36 @@ describe('flux-instance HelmRelease', () => {
     expect(messages[0]).toContain('Kustomization flux/flux');
   });
 
+  it('a release without namespace, placed by the targetNamespace of a Kustomization that itself reads the sync source', async () => {
+    // The home-ops layout: the chart's OCIRepository and the release have no namespace; the
+    // Kustomization applying them sets targetNamespace and names the GitRepository the
+    // release's FluxInstance creates.
+    const release = FLUX_INSTANCE_RELEASE.replace('  namespace: flux-system\n', '').replace(
+      'chart:\n    spec:\n      chart: flux-instance\n      version: "0.49.0"\n      sourceRef:\n        kind: HelmRepository\n        name: controlplane\n',
+      'chartRef:\n    kind: OCIRepository\n    name: flux-instance\n',
+    );
+    const oci = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: flux-instance\nspec:\n  interval: 1h\n  url: oci://ghcr.io/controlplaneio-fluxcd/charts/flux-instance\n  ref:\n    tag: 0.58.1\n';
+    const ks = (name: string, path: string, extra = ''): string =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  prune: true\n  path: ${path}\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n${extra}`;
+    const roots = {
+      fleet: {
+        'kubernetes/flux/cluster/ks.yaml': ks('cluster-apps', './kubernetes/apps'),
+        'kubernetes/apps/flux-system/flux-instance/ks.yaml': ks('flux-instance', './kubernetes/apps/flux-system/flux-instance/app', '  targetNamespace: flux-system\n'),
+        'kubernetes/apps/flux-system/flux-instance/app/kustomization.yaml': 'resources:\n  - helmrelease.yaml\n  - ocirepository.yaml\n',
+        'kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml': release.replace('path: clusters/prod', 'path: kubernetes/flux/cluster'),
+        'kubernetes/apps/flux-system/flux-instance/app/ocirepository.yaml': oci,
+      },
+    };
+    const { model } = await fluxModel(roots);
+    const synthetic = model.resources.filter((resource) => resource.synthetic !== undefined);
+    expect(ids(synthetic)).toEqual([
+      'fleet:kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml#GitRepository/flux-system/flux-system',
+      'fleet:kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml#Kustomization/flux-system/flux-system',
+    ]);
+    expect(model.flux.kustomizations.map((k) => `${k.resource.name} ${k.link.status} ${k.files.length}`)).toEqual(['flux-instance linked 2', 'cluster-apps linked 3', 'flux-system linked 1']);
+    expect(await lintRoots(roots)).toEqual({ findings: [], messages: [], notes: [] });
+  });
+
   it('creates nothing when instance.sync.url is not set', async () => {
     const { model } = await fluxModel({
       fleet: { 'infra/flux.yaml': `${FLUX_INSTANCE_RELEASE.replace('      url: https://github.com/acme/fleet.git\n', '')}---\n${HELM_REPOSITORY}` },
