@@ -11292,7 +11292,8 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
         const child = kustomize.at(tree.root, entry.target);
         if (!child || child === node) continue;
         if (seen.has(child)) {
-          if (entry.field !== "components") into.repeats.push({ node, entry });
+          const listedBefore = node.entries.some((other) => other.field === entry.field && other.index < entry.index && other.target === entry.target);
+          if (entry.field !== "components" || listedBefore) into.repeats.push({ node, entry });
           continue;
         }
         seen.add(child);
