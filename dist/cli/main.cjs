@@ -26548,11 +26548,11 @@ var require_out = __commonJS({
       async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat3;
-    function statSync(path21, optionsOrSettings) {
+    function statSync2(path21, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path21, settings);
     }
-    exports2.statSync = statSync;
+    exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -29252,7 +29252,7 @@ var init_ignore = __esm({
         throw createGitConfigReadError(normalizedPath, error);
       }
     };
-    getExcludesFileFromGitConfigSync = (filePath, readFileSync3, gitDirectory, options = {}) => {
+    getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
       const normalizedPath = import_node_path9.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
@@ -29262,14 +29262,14 @@ var init_ignore = __esm({
         return void 0;
       }
       includeStack.add(normalizedPath);
-      const content = readGitConfigFile(normalizedPath, readFileSync3, suppressErrors);
+      const content = readGitConfigFile(normalizedPath, readFileSync4, suppressErrors);
       if (content === void 0) {
         includeStack.delete(normalizedPath);
         return void 0;
       }
       let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
       for (const includePath of includePaths) {
-        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync3, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
         if (includedExcludesFile !== void 0) {
           excludesFile = includedExcludesFile;
         }
@@ -29314,13 +29314,13 @@ var init_ignore = __esm({
       }
       return import_node_path9.default.resolve(import_node_path9.default.dirname(gitFilePath), match[1]);
     };
-    getGitDirectorySync = (gitRoot, readFileSync3) => {
+    getGitDirectorySync = (gitRoot, readFileSync4) => {
       if (!gitRoot) {
         return void 0;
       }
       const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
       try {
-        return resolveGitDirectoryFromFile(gitFilePath, readFileSync3(gitFilePath, "utf8"));
+        return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
@@ -29370,18 +29370,18 @@ var init_ignore = __esm({
     };
     getGlobalGitignoreFile = (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFileSync3 = getReadFileSyncMethod(options.fs);
+      const readFileSync4 = getReadFileSyncMethod(options.fs);
       const gitRoot = findGitRootSync(cwd, options.fs);
-      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync3);
+      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync4);
       let excludesFileConfig;
       for (const gitConfigPath of getGitConfigPaths()) {
-        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync3, gitDirectory, { suppressErrors: options.suppressErrors });
+        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync4, gitDirectory, { suppressErrors: options.suppressErrors });
         if (value !== void 0) {
           excludesFileConfig = value;
         }
       }
       const filePath = resolveExcludesFilePath(excludesFileConfig);
-      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync3, options.suppressErrors);
+      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync4, options.suppressErrors);
     };
     getGlobalGitignoreFileAsync = async (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
@@ -30130,7 +30130,56 @@ async function readGitFiles(dir) {
   if (tracked === void 0) return void 0;
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
+function gitDirsOf(dir) {
+  for (let current = import_node_path12.default.resolve(dir); ; current = import_node_path12.default.dirname(current)) {
+    const dotGit = import_node_path12.default.join(current, ".git");
+    let gitDir;
+    try {
+      if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
+      else {
+        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
+        if (pointer2 !== void 0) gitDir = import_node_path12.default.resolve(current, pointer2);
+      }
+    } catch {
+    }
+    if (gitDir !== void 0) {
+      const common2 = readText(import_node_path12.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path12.default.resolve(gitDir, common2) : gitDir };
+    }
+    if (import_node_path12.default.dirname(current) === current) return void 0;
+  }
+}
+function readText(file) {
+  try {
+    return (0, import_node_fs6.readFileSync)(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function readBranchFiles(dir) {
+  const dirs = gitDirsOf(dir);
+  if (!dirs) return {};
+  if ((0, import_node_fs6.existsSync)(import_node_path12.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path12.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if (head === void 0) return void 0;
+  const packed = readText(import_node_path12.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path12.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+`);
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path12.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  let defaultBranch = remoteHead;
+  if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
+  else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
+  const attached = /^ref:\s*refs\/heads\/(.+)$/.exec(head)?.[1];
+  if (attached === void 0 && !/^[0-9a-f]{40,64}$/.test(head)) return void 0;
+  const result = {};
+  const branch = attached ?? defaultBranch;
+  if (branch !== void 0) result.branch = branch;
+  if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
+  return result;
+}
 async function readGitBranches(dir) {
+  const fromFiles = readBranchFiles(dir);
+  if (fromFiles) return fromFiles;
   const out = await git(dir, ["for-each-ref", "--format=%(HEAD)%00%(refname)%00%(symref:short)", "refs/heads/", ...REMOTE_REFS]);
   const found = /* @__PURE__ */ new Map();
   let head;
@@ -30151,11 +30200,12 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_path12, REMOTE_REFS;
+var import_node_child_process2, import_node_fs6, import_node_path12, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
+    import_node_fs6 = require("node:fs");
     import_node_path12 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
@@ -30214,8 +30264,8 @@ function trackedButIgnored(root, discovered) {
 function staysInside(dir, file) {
   const absPath = import_node_path13.default.join(dir, ...file.split("/"));
   try {
-    if (!(0, import_node_fs6.lstatSync)(absPath).isSymbolicLink()) return true;
-    return isInside((0, import_node_fs6.realpathSync)(dir), (0, import_node_fs6.realpathSync)(absPath));
+    if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
+    return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
   } catch {
     return true;
   }
@@ -30223,13 +30273,13 @@ function staysInside(dir, file) {
 function readContent(absPath) {
   let fd;
   try {
-    fd = (0, import_node_fs6.openSync)(absPath, "r");
-    const { size } = (0, import_node_fs6.fstatSync)(fd);
+    fd = (0, import_node_fs7.openSync)(absPath, "r");
+    const { size } = (0, import_node_fs7.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
-      const count = (0, import_node_fs6.readSync)(fd, buffer, read, size - read, read);
+      const count = (0, import_node_fs7.readSync)(fd, buffer, read, size - read, read);
       if (count === 0) break;
       read += count;
     }
@@ -30237,7 +30287,7 @@ function readContent(absPath) {
   } catch {
     return null;
   } finally {
-    if (fd !== void 0) (0, import_node_fs6.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -30267,12 +30317,12 @@ function loadMemoryRoot(input, config, notes) {
   }
   return { root, files };
 }
-var import_promises5, import_node_fs6, import_node_path13, import_ignore6, TOO_LARGE;
+var import_promises5, import_node_fs7, import_node_path13, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises5 = require("node:fs/promises");
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     import_node_path13 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
     init_discover();
@@ -41926,11 +41976,11 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs7, import_promises7, import_node_path20, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises7, import_node_path20, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     import_promises7 = require("node:fs/promises");
     import_node_path20 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
@@ -42027,7 +42077,7 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs7.watch)(dir, { persistent: false }, (_event, name2) => {
+            const watcher = (0, import_node_fs8.watch)(dir, { persistent: false }, (_event, name2) => {
               if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
             });
             watcher.on("error", () => watcher.close());

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lint } from '../../src/engine/lint.js';
+import { readGitBranches } from '../../src/workspace/git.js';
 import { yaml } from '../../src/testing/index.js';
 import { GitRepo } from '../staged/git-repo.js';
 import { CONFIG_MAP } from './helpers.js';
@@ -246,5 +247,31 @@ describe('repos: entry whose path is not a linted root', () => {
     expect(notes).toEqual([
       `\`repos:\` maps GitRepository lotus-lake/lotus-lake to ${path.resolve(cluster.dir, '../../checkouts/lotus-lake')}, which is not among the linted roots: it was linked to lotus-lake by its URL instead.`,
     ]);
+  });
+});
+
+describe('reading the branches', () => {
+  it('from packed refs, with master as the default branch when there is no main', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'gitops-lint-refs-'));
+    parents.push(parent);
+    const repo = new GitRepo(parent, 'repo');
+    repo.write({ 'a.yaml': 'a: 1\n' });
+    repo.git('add', '.');
+    repo.git('commit', '-qm', 'a');
+    repo.git('branch', 'master');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.git('branch', '-D', 'main');
+    repo.git('pack-refs', '--all');
+    expect(await readGitBranches(path.join(repo.dir))).toEqual({ branch: 'feature', defaultBranch: 'master' });
+    repo.git('checkout', '-q', '--detach');
+    expect(await readGitBranches(repo.dir)).toEqual({ branch: 'master', defaultBranch: 'master' });
+  });
+
+  it('in a linked worktree, and none outside a repository', async () => {
+    const repo = fleetRepo();
+    const other = path.join(path.dirname(repo.dir), 'dev');
+    repo.git('worktree', 'add', '-q', other, 'dev-team');
+    expect(await readGitBranches(path.join(other, 'tenants'))).toEqual({ branch: 'dev-team', defaultBranch: 'main' });
+    expect(await readGitBranches(path.dirname(repo.dir))).toEqual({});
   });
 });
