@@ -130,7 +130,7 @@ export default defineRule<MessageId>({
       const first = new Map<string, { resource: Resource; by: FluxKustomization }>();
       for (const kustomization of members) {
         for (const resource of kustomization.resources) {
-          if (resource.name === '') continue;
+          if (resource.name === '' || resource.synthetic !== undefined) continue;
           const key = identity(resource);
           const earlier = first.get(key);
           if (!earlier) {
@@ -169,7 +169,7 @@ function writtenOf(resource: Resource): Resource {
 function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], build: string, reported: Set<Resource>): void {
   const first = new Map<string, Resource>();
   for (const resource of resources) {
-    if (resource.name === '') continue;
+    if (resource.name === '' || resource.synthetic !== undefined) continue;
     const key = identity(resource);
     const earlier = first.get(key);
     if (!earlier) {

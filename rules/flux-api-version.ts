@@ -101,6 +101,8 @@ export default defineRule<MessageId>({
   check(ctx) {
     const { model } = ctx;
     for (const resource of model.resources) {
+      // Objects Flux creates outside git have no written apiVersion to fix.
+      if (resource.synthetic !== undefined) continue;
       const removed = removedApiVersion(resource.apiVersion, resource.kind);
       if (removed) {
         const data = { apiVersion: resource.apiVersion, kind: resource.kind, removedIn: removed.removedIn, replacement: removed.replacement };

@@ -50,7 +50,7 @@ export default defineRule<MessageId>({
     },
     docs: {
       rationale:
-        'A Kustomization, HelmRelease or Terraform whose source reference does not resolve never reconciles, and the only trace is a condition in the cluster. Flux resolves a reference by kind, name and namespace, and a reference without `namespace` means the namespace of the object holding it, after kustomize `namespace:` and Flux `targetNamespace` moved that object. `targetNamespace` never rewrites namespaces written inside specs, so a HelmRelease applied by a Kustomization with `targetNamespace` whose chart `sourceRef` names `flux-system` keeps looking there, while a HelmRepository applied next to it moves away. The rule resolves Kustomization `sourceRef`, HelmRelease `chart.spec.sourceRef` and `chartRef`, and Terraform `sourceRef` against every linted root. When the referring object lives in a repository no linted Flux Kustomization applies (an app repo linted alone), a missing source is not reported and a note says so.',
+        'A Kustomization, HelmRelease or Terraform whose source reference does not resolve never reconciles, and the only trace is a condition in the cluster. Flux resolves a reference by kind, name and namespace, and a reference without `namespace` means the namespace of the object holding it, after kustomize `namespace:` and Flux `targetNamespace` moved that object. `targetNamespace` never rewrites namespaces written inside specs, so a HelmRelease applied by a Kustomization with `targetNamespace` whose chart `sourceRef` names `flux-system` keeps looking there, while a HelmRepository applied next to it moves away. The rule resolves Kustomization `sourceRef`, HelmRelease `chart.spec.sourceRef` and `chartRef`, and Terraform `sourceRef` against every linted root. Sources that Flux creates outside git count as existing: the source and Kustomization the Flux Operator generates from a `FluxInstance`\'s `spec.sync` (or the flux-instance chart\'s `instance.sync` values), named after the instance\'s namespace unless `sync.name` is set, and the `externalSources` of the config. When the referring object lives in a repository no linted Flux Kustomization applies (an app repo linted alone), a missing source is not reported and a note says so.',
       incorrect: [
         {
           title: 'The chart source is in flux-system, but the reference looks in the release namespace',
@@ -70,6 +70,15 @@ export default defineRule<MessageId>({
           roots: {
             'lotus-lake': { 'deploy/release.yaml': HELM_RELEASE.replace('name: bjw-s\n', 'name: bjw-s\n        namespace: flux-system\n') },
             'h-kube': CLUSTER_REPO,
+          },
+        },
+        {
+          title: 'The GitRepository that a FluxInstance sync creates, named after its namespace',
+          files: {
+            'clusters/prod/flux-instance.yaml':
+              'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: "2.x"\n    registry: ghcr.io/fluxcd\n  sync:\n    kind: GitRepository\n    url: https://github.com/acme/fleet.git\n    ref: refs/heads/main\n    path: clusters/prod\n',
+            'clusters/prod/apps.yaml':
+              'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
           },
         },
         {

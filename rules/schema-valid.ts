@@ -201,6 +201,8 @@ export default defineRule<MessageId>({
     // Copies of one written document (a file two builds apply) are judged together, reported once.
     const byDocument = new Map<Resource, Resource[]>();
     for (const resource of ctx.model.resources) {
+      // Synthesized objects (FluxInstance sync, externalSources) are not written text to validate.
+      if (resource.synthetic !== undefined) continue;
       const written = resource.applied?.written ?? resource;
       const members = byDocument.get(written);
       if (members) members.push(resource);

@@ -97,9 +97,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path20) {
+function getIn(value, path21) {
   let current = value;
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -169,28 +169,108 @@ function repoNameOfUrl(url) {
 function samePath(a, b) {
   return import_node_path.default.resolve(a) === import_node_path.default.resolve(b);
 }
-function linkGitRepository(resource, roots) {
+function gitRefOf(resource) {
+  const ref = asRecord(getIn(resource.value, ["spec", "ref"])) ?? {};
+  const commit = asString(ref.commit);
+  if (commit !== void 0) return { describe: `commit ${commit}` };
+  const name2 = asString(ref.name);
+  if (name2 !== void 0) {
+    const branch2 = /^refs\/heads\/(.+)$/.exec(name2)?.[1];
+    return branch2 === void 0 ? { describe: `ref ${name2}` } : { branch: branch2, describe: `branch ${branch2}` };
+  }
+  const semver2 = asString(ref.semver);
+  if (semver2 !== void 0) return { describe: `tags matching ${semver2}` };
+  const tag = asString(ref.tag);
+  if (tag !== void 0) return { describe: `tag ${tag}` };
+  const branch = asString(ref.branch) ?? "master";
+  return { branch, describe: `branch ${branch}` };
+}
+function idOf(resource) {
+  return qualified(resource.namespace ?? resource.appliedNamespace, resource.name);
+}
+function linkOne(resource, roots) {
   const namespace = resource.namespace ?? resource.appliedNamespace;
-  const keys = namespace === void 0 ? [resource.name] : [`${namespace}/${resource.name}`, resource.name];
+  const { branch } = gitRefOf(resource);
+  const names = namespace === void 0 ? [resource.name] : [`${namespace}/${resource.name}`, resource.name];
+  const keys = [...branch === void 0 ? [] : names.map((name3) => ({ key: `${name3}@${branch}`, pinned: true })), ...names.map((key) => ({ key, pinned: false }))];
   const configured = [resource.file.root, ...roots.filter((root) => root !== resource.file.root)];
-  for (const key of keys) {
+  let missingTarget;
+  for (const { key, pinned } of keys) {
     for (const root of configured) {
       const target = root.config.repos[key];
       if (target === void 0) continue;
       const linked = roots.find((candidate) => samePath(candidate.dir, target));
-      if (linked) return { status: "linked", root: linked, via: "config" };
-      return { status: "unlinked", reason: `\`repos:\` maps it to ${target}, which is not among the linted roots` };
+      if (linked) return { link: { status: "linked", root: linked, via: "config" }, pinned };
+      missingTarget ??= target;
     }
   }
   const url = asString(getIn(resource.value, ["spec", "url"]));
   const name2 = url === void 0 ? void 0 : repoNameOfUrl(url);
+  const fallback = missingTarget === void 0 ? void 0 : `\`repos:\` maps GitRepository ${idOf(resource)} to ${missingTarget}, which is not among the linted roots`;
   const byName = name2 === void 0 ? void 0 : roots.find((root) => root.name === name2);
-  if (byName) return { status: "linked", root: byName, via: "url" };
-  if (resource.name === "flux-system" && namespace === "flux-system") return { status: "linked", root: resource.file.root, via: "bootstrap" };
+  if (byName) {
+    const link = { status: "linked", root: byName, via: "url" };
+    if (fallback) link.note = `${fallback}: it was linked to ${byName.name} by its URL instead.`;
+    return { link, pinned: false };
+  }
+  if (resource.name === "flux-system" && namespace === "flux-system") {
+    const link = { status: "linked", root: resource.file.root, via: "bootstrap" };
+    if (fallback) link.note = `${fallback}: it was linked to ${resource.file.root.name}, the repository it is committed in, as \`flux bootstrap\` writes it.`;
+    return { link, pinned: false };
+  }
+  if (missingTarget !== void 0) return { link: { status: "unlinked", reason: `\`repos:\` maps it to ${missingTarget}, which is not among the linted roots` }, pinned: false };
   return {
-    status: "unlinked",
-    reason: url === void 0 ? "it has no spec.url" : `its repository ${name2 ?? url} is not among the linted roots`
+    link: { status: "unlinked", reason: url === void 0 ? "it has no spec.url" : `its repository ${name2 ?? url} is not among the linted roots` },
+    pinned: false
   };
+}
+function linkGitRepository(resource, roots) {
+  return linkOne(resource, roots).link;
+}
+function linkGitRepositories(resources, roots) {
+  const links = /* @__PURE__ */ new Map();
+  const byRoot = /* @__PURE__ */ new Map();
+  for (const resource of resources) {
+    const { link, pinned } = linkOne(resource, roots);
+    links.set(resource, link);
+    if (link.status !== "linked" || pinned) continue;
+    const group = byRoot.get(link.root);
+    if (group) group.push(resource);
+    else byRoot.set(link.root, [resource]);
+  }
+  for (const [root, group] of byRoot) {
+    const refs = new Map(group.map((resource) => [resource, gitRefOf(resource)]));
+    if (new Set([...refs.values()].map((ref) => ref.describe)).size < 2) {
+      for (const resource of group) {
+        const reason = otherBranchOfOwnRepo(resource, root, refs.get(resource));
+        if (reason) links.set(resource, { status: "unlinked", reason, advice: branchAdvice(resource, refs.get(resource)) });
+      }
+      continue;
+    }
+    const branches = new Set([...refs.values()].flatMap((ref) => ref.branch === void 0 ? [] : [ref.branch]));
+    const chosen = [root.branch, root.defaultBranch].find((branch) => branch !== void 0 && branches.has(branch));
+    const tree = root.branch === void 0 ? `the checkout of ${root.name}` : `the checkout of ${root.name} (branch ${root.branch})`;
+    const fetchers = group.filter((resource) => refs.get(resource)?.branch === chosen).map((resource) => `GitRepository ${idOf(resource)}`);
+    for (const resource of group) {
+      const ref = refs.get(resource);
+      if (chosen !== void 0 && ref.branch === chosen) continue;
+      const reason = chosen === void 0 ? `it fetches ${ref.describe} of ${root.name} while other GitRepositories fetch other refs of it, and ${root.branch === void 0 ? `the branch of ${tree} is not known` : `neither ${tree} nor its default branch is one of them`}, so it is not known which one fetches the linted tree` : `it fetches ${ref.describe} of ${root.name}, a different tree from ${tree}, which ${fetchers.join(" and ")} fetch${fetchers.length === 1 ? "es" : ""}`;
+      links.set(resource, { status: "unlinked", reason, advice: branchAdvice(resource, ref) });
+    }
+  }
+  return links;
+}
+function branchAdvice(resource, ref) {
+  if (ref.branch === void 0) return "Lint a checkout of that ref to check them.";
+  return `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${idOf(resource)}@${ref.branch}": PATH}\` in .gitops-lint.yaml.`;
+}
+function otherBranchOfOwnRepo(resource, root, ref) {
+  if (resource.file.root !== root || root.branch === void 0 || root.defaultBranch === void 0) return void 0;
+  const written2 = asRecord(getIn(resource.value, ["spec", "ref"]));
+  if (asString(written2?.branch) === void 0 && asString(written2?.name) === void 0) return void 0;
+  if (ref.branch === void 0 || ref.branch === root.branch || ref.branch === root.defaultBranch) return void 0;
+  const checkout = root.branch === root.defaultBranch ? `its default branch ${root.branch}` : `branch ${root.branch} (default ${root.defaultBranch})`;
+  return `it fetches ${ref.describe} of ${root.name}, the repository it is committed in, whose checkout is on ${checkout}: a different tree`;
 }
 var import_node_path;
 var init_repos = __esm({
@@ -198,6 +278,7 @@ var init_repos = __esm({
     "use strict";
     import_node_path = __toESM(require("node:path"), 1);
     init_values();
+    init_describe();
   }
 });
 
@@ -703,34 +784,34 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path20) => {
-      const end = path20.length - 1;
-      const index = path20.lastIndexOf(
+    var basenameOf = (path21) => {
+      const end = path21.length - 1;
+      const index = path21.lastIndexOf(
         SLASH,
-        path20[end] === SLASH ? end - 1 : end
+        path21[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path20 : path20.slice(index + 1);
+      return index < 0 ? path21 : path21.slice(index + 1);
     };
-    var parentOf = (path20) => {
-      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path20.split(SLASH).filter(Boolean);
+    var parentOf = (path21) => {
+      if (path21.charCodeAt(0) === SLASH_CODE || path21.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path21.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path20.length - 1;
-      const cut = path20.lastIndexOf(
+      const end = path21.length - 1;
+      const cut = path21.lastIndexOf(
         SLASH,
-        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path21.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path21.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
     var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
     var IgnoreRule = class {
-      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+      constructor(pattern, mark2, body, ignoreCase, negative, prefix) {
         this.pattern = pattern;
-        this.mark = mark;
+        this.mark = mark2;
         this.negative = negative;
         define(this, "body", body);
         define(this, "ignoreCase", ignoreCase);
@@ -798,7 +879,7 @@ var require_ignore = __commonJS({
       }
       return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
     };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+    var createRule = (pattern, mark2, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
       if (body[0] === "#") {
         return;
@@ -819,7 +900,7 @@ var require_ignore = __commonJS({
       const regexPrefix = makeRegexPrefix(body);
       return new IgnoreRule(
         pattern,
-        mark,
+        mark2,
         body,
         ignoreCase,
         negative,
@@ -872,7 +953,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path20) {
+      testLiteral(path21) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -881,7 +962,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path20)) {
+          if (rule.checkRegex.test(path21)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -901,15 +982,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path20, mode) {
+      test(path21, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path20) : path20;
+        const basename2 = shortcut ? basenameOf(path21) : path21;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path20
+            shortcut && rule._basenameOnly ? basename2 : path21
           )) {
             const { negative } = rule;
             const ret = {
@@ -931,17 +1012,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path20, originalPath, doThrow) => {
-      if (!isString(path20)) {
+    var checkPath2 = (path21, originalPath, doThrow) => {
+      if (!isString(path21)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path20) {
+      if (!path21) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path20)) {
+      if (checkPath2.isNotRelative(path21)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -950,25 +1031,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path20) => {
-      const first = path20.charCodeAt(0);
+    var isNotRelative = (path21) => {
+      const first = path21.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path20.length === 1) {
+      if (path21.length === 1) {
         return true;
       }
-      const second = path20.charCodeAt(1);
+      const second = path21.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
+      return path21.length === 2 || path21.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -999,58 +1080,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache4, path20) {
+      _test(originalPath, cache4, path21) {
         checkPath2(
-          path20,
+          path21,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path20 ? this._t(path20, cache4) : {
+        return path21 ? this._t(path21, cache4) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path20 = convertPath(target);
-        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path20);
+        const path21 = convertPath(target);
+        if (!path21 || path21.charCodeAt(path21.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path21);
         }
-        const dir = this._t(path20, this._testCache);
+        const dir = this._t(path21, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path20);
+        const literal = this._rules.testLiteral(path21);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path20, cache4) {
-        if (path20 in cache4) {
-          return cache4[path20];
+      _t(path21, cache4) {
+        if (path21 in cache4) {
+          return cache4[path21];
         }
-        const parentPath = parentOf(path20);
+        const parentPath = parentOf(path21);
         const parent = parentPath ? this._t(parentPath, cache4) : UNDEFINED;
-        return cache4[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
+        return cache4[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
       }
-      ignores(path20) {
-        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
+      ignores(path21) {
+        return this._test(path21, this._ignoreCache, convertPath(path21)).ignored;
       }
       createFilter() {
-        return (path20) => !this.ignores(path20);
+        return (path21) => !this.ignores(path21);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path20) {
-        return this._test(path20, this._testCache, convertPath(path20));
+      test(path21) {
+        return this._test(path21, this._testCache, convertPath(path21));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path20) => checkPath2(convertPath(path20), path20, RETURN_FALSE);
+    var isPathValid2 = (path21) => checkPath2(convertPath(path21), path21, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
+      checkPath2.isNotRelative = (path21) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path21) || isNotRelative(path21);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -1110,11 +1191,11 @@ function formatError(exception2, compact2) {
   }
   return message + " " + where2;
 }
-function YAMLException$1(reason, mark) {
+function YAMLException$1(reason, mark2) {
   Error.call(this);
   this.name = "YAMLException";
   this.reason = reason;
-  this.mark = mark;
+  this.mark = mark2;
   this.message = formatError(this, false);
   if (Error.captureStackTrace) {
     Error.captureStackTrace(this, this.constructor);
@@ -1143,9 +1224,9 @@ function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
 function padStart(string, max) {
   return common.repeat(" ", max - string.length) + string;
 }
-function makeSnippet(mark, options) {
+function makeSnippet(mark2, options) {
   options = Object.create(options || null);
-  if (!mark.buffer) return null;
+  if (!mark2.buffer) return null;
   if (!options.maxLength) options.maxLength = 79;
   if (typeof options.indent !== "number") options.indent = 1;
   if (typeof options.linesBefore !== "number") options.linesBefore = 3;
@@ -1155,41 +1236,41 @@ function makeSnippet(mark, options) {
   var lineEnds = [];
   var match;
   var foundLineNo = -1;
-  while (match = re.exec(mark.buffer)) {
+  while (match = re.exec(mark2.buffer)) {
     lineEnds.push(match.index);
     lineStarts.push(match.index + match[0].length);
-    if (mark.position <= match.index && foundLineNo < 0) {
+    if (mark2.position <= match.index && foundLineNo < 0) {
       foundLineNo = lineStarts.length - 2;
     }
   }
   if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
   var result = "", i2, line;
-  var lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+  var lineNoLength = Math.min(mark2.line + options.linesAfter, lineEnds.length).toString().length;
   var maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
   for (i2 = 1; i2 <= options.linesBefore; i2++) {
     if (foundLineNo - i2 < 0) break;
     line = getLine(
-      mark.buffer,
+      mark2.buffer,
       lineStarts[foundLineNo - i2],
       lineEnds[foundLineNo - i2],
-      mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]),
+      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]),
       maxLineLength
     );
-    result = common.repeat(" ", options.indent) + padStart((mark.line - i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n" + result;
+    result = common.repeat(" ", options.indent) + padStart((mark2.line - i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n" + result;
   }
-  line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-  result += common.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+  line = getLine(mark2.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark2.position, maxLineLength);
+  result += common.repeat(" ", options.indent) + padStart((mark2.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
   result += common.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
   for (i2 = 1; i2 <= options.linesAfter; i2++) {
     if (foundLineNo + i2 >= lineEnds.length) break;
     line = getLine(
-      mark.buffer,
+      mark2.buffer,
       lineStarts[foundLineNo + i2],
       lineEnds[foundLineNo + i2],
-      mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]),
+      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]),
       maxLineLength
     );
-    result += common.repeat(" ", options.indent) + padStart((mark.line + i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common.repeat(" ", options.indent) + padStart((mark2.line + i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n";
   }
   return result.replace(/\n$/, "");
 }
@@ -1685,7 +1766,7 @@ function State$1(input, options) {
   this.documents = [];
 }
 function generateError(state, message) {
-  var mark = {
+  var mark2 = {
     name: state.filename,
     buffer: state.input.slice(0, -1),
     // omit trailing \0
@@ -1693,8 +1774,8 @@ function generateError(state, message) {
     line: state.line,
     column: state.position - state.lineStart
   };
-  mark.snippet = snippet(mark);
-  return new exception(message, mark);
+  mark2.snippet = snippet(mark2);
+  return new exception(message, mark2);
 }
 function throwError(state, message) {
   throw generateError(state, message);
@@ -3768,17 +3849,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path20);
+            const ci = visit_(i2, node.items[i2], visitor, path21);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -3789,13 +3870,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3816,17 +3897,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path20);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path21);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -3837,13 +3918,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3870,23 +3951,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path21);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path21);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path21);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path21);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path21);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity3.isPair(parent)) {
@@ -4498,10 +4579,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path20, value) {
+    function collectionFromPath(schema2, path21, value) {
       let v = value;
-      for (let i2 = path20.length - 1; i2 >= 0; --i2) {
-        const k = path20[i2];
+      for (let i2 = path21.length - 1; i2 >= 0; --i2) {
+        const k = path21[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -4520,7 +4601,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -4550,11 +4631,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -4568,8 +4649,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -4583,8 +4664,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -4602,8 +4683,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -4613,8 +4694,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7129,9 +7210,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -7206,14 +7287,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -7228,10 +7309,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -7242,10 +7323,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -7262,13 +7343,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -7410,11 +7491,11 @@ var require_errors = __commonJS({
         if (end?.line === line && end.col > col) {
           count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer2 = " ".repeat(ci) + "^".repeat(count);
         error.message += `:
 
 ${lineStr}
-${pointer}
+${pointer2}
 `;
       }
     };
@@ -9229,9 +9310,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path20) => {
+    visit2.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -9240,23 +9321,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path20) => {
-      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit2.parentCollection = (cst, path21) => {
+      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -9267,10 +9348,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -10921,7 +11002,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -10962,7 +11043,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse3;
+    exports2.parse = parse4;
     exports2.parseAllDocuments = parseAllDocuments3;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify2;
@@ -11220,7 +11301,8 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
         const child = kustomize.at(tree.root, entry.target);
         if (!child || child === node) continue;
         if (seen.has(child)) {
-          into.repeats.push({ node, entry });
+          const listedBefore = node.entries.some((other) => other.field === entry.field && other.index < entry.index && other.target === entry.target);
+          if (entry.field !== "components" || listedBefore) into.repeats.push({ node, entry });
           continue;
         }
         seen.add(child);
@@ -11276,7 +11358,7 @@ function sourceIgnoreMatcher(tree, gitRepository) {
     nested.push({ base: base === "" ? "" : `${base}/`, matches: (relative) => matcher2.ignores(relative) });
   }
   const top = (0, import_ignore.default)().add(VCS_PATTERNS).add(userPatterns ? specPatterns : DEFAULT_PATTERNS);
-  return (relative) => top.ignores(relative) || nested.some(({ base, matches: matches2 }) => relative.startsWith(base) && matches2(relative.slice(base.length)));
+  return (relative) => top.ignores(relative) || nested.some(({ base, matches: matches3 }) => relative.startsWith(base) && matches3(relative.slice(base.length)));
 }
 function hasKustomizationFile(tree, dir) {
   return kustomizationIn(tree.filesIn.get(dir) ?? []) !== void 0;
@@ -11321,8 +11403,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path20, kind = {}) {
-  const value = asRecord(getIn(resource.value, path20));
+function refAt(resource, path21, kind = {}) {
+  const value = asRecord(getIn(resource.value, path21));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -11334,7 +11416,7 @@ function refAt(resource, path20, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path20
+    path: path21
   };
 }
 function dependsOnRefs(resource) {
@@ -11357,10 +11439,12 @@ function buildFluxGraph(model) {
   };
   const sources = [];
   const sourceByResource = /* @__PURE__ */ new Map();
+  const gitLinks = linkGitRepositories(model.ofKind("GitRepository", SOURCE_GROUP), model.roots);
   for (const kind of SOURCE_KINDS) {
     for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
       const url = asString(getIn(resource.value, ["spec", kind === "Bucket" ? "endpoint" : "url"]));
-      const link = kind === "GitRepository" ? linkGitRepository(resource, model.roots) : { status: "external", kind };
+      const link = gitLinks.get(resource) ?? { status: "external", kind };
+      if (link.status === "linked" && link.note !== void 0) model.note({ message: link.note, file: resource.file.absPath });
       const source = { resource, kind, url, link };
       sources.push(source);
       sourceByResource.set(resource, source);
@@ -11385,13 +11469,43 @@ function buildFluxGraph(model) {
     }
     const written2 = getIn(resource.value, ["spec", "path"]);
     const writtenPath = typeof written2 === "string" ? written2 : void 0;
-    const dir = fluxDir(writtenPath);
-    const path20 = { written: writtenPath, dir, status: void 0 };
+    let dir = fluxDir(writtenPath);
+    const include = source && dir !== void 0 ? includeAt(source, dir) : void 0;
+    if (include) {
+      link = include.link;
+      dir = include.dir;
+    }
+    const path21 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path20.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path21.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    return { resource, sourceRef, source, link, path: path20, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path21, dependsOn: dependsOnRefs(resource) };
+    if (include?.source) entry.includedFrom = include.source;
+    return entry;
+  };
+  const includeAt = (source, dir) => {
+    if (source.kind !== "GitRepository") return void 0;
+    let best;
+    for (const raw of asArray(getIn(source.resource.value, ["spec", "include"]))) {
+      const item = asRecord(raw);
+      const name2 = asString(asRecord(item?.repository)?.name);
+      if (!item || name2 === void 0) continue;
+      const to = fluxDir(asString(item.toPath) ?? name2);
+      const from = fluxDir(asString(item.fromPath));
+      if (to === void 0 || to === "" || from === void 0) continue;
+      if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name: name2 };
+    }
+    if (!best) return void 0;
+    const rest = dir.slice(best.to.length).replace(/^\//, "");
+    const target = best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}`;
+    const where2 = `the paths under ${best.to} of its artifact hold the files of GitRepository ${best.name} (spec.include)`;
+    const candidate = resolve3("GitRepository", best.name, source.resource.appliedNamespace).find((r) => sourceByResource.has(r));
+    const included = candidate ? sourceByResource.get(candidate) : void 0;
+    if (!included) return { link: { status: "unlinked", reason: `${where2}, which is not among the linted objects` }, dir: target };
+    if (included.link.status === "linked") return { link: included.link, dir: target, source: included };
+    const reason = included.link.status === "unlinked" ? included.link.reason : "it is not a git repository";
+    return { link: { status: "unlinked", reason: `${where2}, and ${reason}` }, dir: target, source: included };
   };
   const kustomizations = model.ofKind("Kustomization", KUSTOMIZE_GROUP).map((resource) => {
     const base = consumer(resource);
@@ -11409,16 +11523,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path20 } = base;
-    if (link.status !== "linked" || path20.status !== "directory" || path20.dir === void 0) return entry;
+    const { link, path: path21 } = base;
+    if (link.status !== "linked" || path21.status !== "directory" || path21.dir === void 0) return entry;
     const tree = treeOf(link.root);
-    entry.excluded = ignoredFor(tree, base.source);
+    entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build;
-    if (hasKustomizationFile(tree, path20.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path20.dir);
+    if (hasKustomizationFile(tree, path21.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path21.dir);
       if (entry.kustomization) build = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build = generatedBuild(path20.dir, model.kustomize, tree, entry.excluded);
+      build = generatedBuild(path21.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build) return entry;
     entry.known = true;
@@ -11477,8 +11591,8 @@ function buildFluxGraph(model) {
     named,
     data(kind, name2, namespace) {
       const all = model.configData.named(kind, name2);
-      const matches2 = all.filter((data) => namespaceMatches(data.namespace, namespace));
-      return { matches: matches2, elsewhere: all.filter((data) => !matches2.includes(data)) };
+      const matches3 = all.filter((data) => namespaceMatches(data.namespace, namespace));
+      return { matches: matches3, elsewhere: all.filter((data) => !matches3.includes(data)) };
     },
     gap(referrer, namespace) {
       const root = referrer.file.root;
@@ -11506,7 +11620,8 @@ function buildFluxGraph(model) {
       if (!source || link.status === "linked" || link.status === "noSource") return void 0;
       const id = `${source.kind} ${qualified(source.resource.appliedNamespace, source.resource.name)}`;
       if (link.status === "unlinked") {
-        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. Lint that repository together with this one, or map it with \`repos:\` in .gitops-lint.yaml.`;
+        const advice = link.advice ?? "Lint that repository together with this one, or map it with `repos:` in .gitops-lint.yaml.";
+        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. ${advice}`;
       }
       return `${id} is not a git repository, so the paths and objects its Kustomizations and Terraforms use were not checked.`;
     }
@@ -11675,16 +11790,16 @@ var init_context = __esm({
 
 // src/kustomize/origin.ts
 function markOf(node) {
-  let mark = marks.get(node);
-  if (!mark) marks.set(node, mark = {});
-  return mark;
+  let mark2 = marks.get(node);
+  if (!mark2) marks.set(node, mark2 = {});
+  return mark2;
 }
 function markNode(node, at) {
   markOf(node).at = at;
 }
 function markKey(node, key, at) {
-  const mark = markOf(node);
-  (mark.keys ??= /* @__PURE__ */ new Map()).set(key, at);
+  const mark2 = markOf(node);
+  (mark2.keys ??= /* @__PURE__ */ new Map()).set(key, at);
 }
 function locationOf(node) {
   return marks.get(node)?.at;
@@ -11692,13 +11807,13 @@ function locationOf(node) {
 function childLocation(at, key) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
 }
-function locate(root, rootAt, path20) {
+function locate(root, rootAt, path21) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path20.length; index++) {
-    const segment = path20[index];
+  for (let index = 0; index < path21.length; index++) {
+    const segment = path21[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path20.slice(index)] };
+      return { ...at, path: [...at.path, ...path21.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -11727,7 +11842,7 @@ function splitApiVersion(apiVersion) {
   const slash2 = apiVersion.indexOf("/");
   return slash2 < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
 }
-function idOf(value) {
+function idOf2(value) {
   const metadata = isMap(value.metadata) ? value.metadata : {};
   const { group, version: version2 } = splitApiVersion(typeof value.apiVersion === "string" ? value.apiVersion : "");
   return {
@@ -11743,7 +11858,7 @@ function describeId(id) {
   return `${gvk}|${id.namespace ?? "~X"}|${id.name}`;
 }
 function newResource(value, at, via) {
-  const orgId = idOf(value);
+  const orgId = idOf2(value);
   return {
     value,
     at,
@@ -11775,17 +11890,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn(res, path20) {
-  return locate(res.value, res.at, path20);
+function locateIn(res, path21) {
+  return locate(res.value, res.at, path21);
 }
-function writable(res, path20) {
+function writable(res, path21) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path20) {
+  for (const segment of path21) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -11801,18 +11916,18 @@ function writable(res, path20) {
   }
   return node;
 }
-function setIn(res, path20, value, at) {
-  const parent = writable(res, path20.slice(0, -1));
-  const key = path20[path20.length - 1];
+function setIn(res, path21, value, at) {
+  const parent = writable(res, path21.slice(0, -1));
+  const key = path21[path21.length - 1];
   parent[key] = value;
   if (at) {
     if (isObject2(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
-function getPath(value, path20) {
+function getPath(value, path21) {
   let node = value;
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (!isObject2(node)) return void 0;
     node = node[segment];
   }
@@ -11822,7 +11937,7 @@ function notePatched(res, at) {
   if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy.push(at);
 }
 function currentId(res) {
-  return idOf(res.value);
+  return idOf2(res.value);
 }
 function spliceList(res, listPath, start, deleteCount, inserted) {
   const list = writable(res, listPath);
@@ -11850,8 +11965,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path20) {
-  return path20.slice(path20.lastIndexOf("/") + 1);
+function basename(path21) {
+  return path21.slice(path21.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -12089,19 +12204,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path20, out) {
+function imagePaths(value, path21, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path20, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path21, index], out));
     return;
   }
   if (!isMap(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path20, key, index, "image"], image: container.image });
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path21, key, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path20, key], out);
+    imagePaths(child, [...path21, key], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -12112,11 +12227,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path20, image } of found) {
+    for (const { path: path21, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path20, next, at);
+      setIn(res, path21, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -12157,12 +12272,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path20, entry, pairsAt) {
+function setPairs(res, path21, entry, pairsAt) {
   let changed = false;
   for (const [key, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path20, key]) === text) continue;
-    setIn(res, [...path20, key], text, childLocation(pairsAt, key));
+    if (getPath(res.value, [...path21, key]) === text) continue;
+    setIn(res, [...path21, key], text, childLocation(pairsAt, key));
     changed = true;
   }
   return changed;
@@ -12174,16 +12289,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path20 of templatePaths(groupKind)) changed = setPairs(res, [...path20, field], entry, pairsAt) || changed;
+      for (const path21 of templatePaths(groupKind)) changed = setPairs(res, [...path21, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path20, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path20))) continue;
-        changed = setPairs(res, path20, entry, pairsAt) || changed;
+      for (const [path21, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path21))) continue;
+        changed = setPairs(res, path21, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -12228,16 +12343,16 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path20, prefix) {
-  return prefix.length <= path20.length && prefix.every((segment, index) => path20[index] === segment);
+function startsWith(path21, prefix) {
+  return prefix.length <= path21.length && prefix.every((segment, index) => path21[index] === segment);
 }
-function mergeKeyOf(group, kind, path20) {
+function mergeKeyOf(group, kind, path21) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path20.length === 2 && path20[0] === "metadata" && path20[1] === "ownerReferences") return "uid";
-  if (group === "" && kind === "Service" && path20.length === 2 && path20[0] === "spec" && path20[1] === "ports") return "port";
+  if (path21.length === 2 && path21[0] === "metadata" && path21[1] === "ownerReferences") return "uid";
+  if (group === "" && kind === "Service" && path21.length === 2 && path21[0] === "spec" && path21[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path20, podSpec)) return void 0;
-  const rest = path20.slice(podSpec.length);
+  if (!podSpec || !startsWith(path21, podSpec)) return void 0;
+  const rest = path21.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -12307,8 +12422,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path20, value) => {
-    if (typeof value === "string") out.push({ kind, path: path20, name: value });
+  const add2 = (kind, path21, value) => {
+    if (typeof value === "string") out.push({ kind, path: path21, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add2("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
@@ -12348,10 +12463,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path20, out) {
+function ingressBackend(backend, path21, out) {
   const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path20, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path20, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path21, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path21, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -12435,10 +12550,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path20) => {
-      if (getPath(res.value, path20) === namespace) return;
-      if (path20[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path20, namespace, at);
+    const set2 = (path21) => {
+      if (getPath(res.value, path21) === namespace) return;
+      if (path21[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path21, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -12496,38 +12611,38 @@ function parseOperations(raw, at) {
     };
   });
 }
-function parsePointer(pointer) {
-  if (pointer === "") return [];
-  if (!pointer.startsWith("/")) throw new JsonPatchError(`invalid JSON pointer "${pointer}"`);
-  return pointer.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+function parsePointer(pointer2) {
+  if (pointer2 === "") return [];
+  if (!pointer2.startsWith("/")) throw new JsonPatchError(`invalid JSON pointer "${pointer2}"`);
+  return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
-function resolve(value, segments, forAdd, pointer) {
-  const path20 = [];
+function resolve(value, segments, forAdd, pointer2) {
+  const path21 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path20.push(node.length);
+        path21.push(node.length);
         node = void 0;
         return;
       }
-      if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer}"`);
+      if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
-      if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer}"`);
-      path20.push(position2);
+      if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
+      path21.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
-      if (!(segment in node) && !forAdd) throw new JsonPatchError(`doc is missing path: "${pointer}"`);
-      path20.push(segment);
+      if (!(segment in node) && !forAdd) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
+      path21.push(segment);
       node = node[segment];
     } else if (node === void 0 && forAdd) {
-      path20.push(segment);
+      path21.push(segment);
     } else {
-      throw new JsonPatchError(`doc is missing path: "${pointer}"`);
+      throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path20;
+  return path21;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -12536,18 +12651,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
 }
-function insert(res, path20, value, at) {
-  const parentPath = path20.slice(0, -1);
-  const key = path20[path20.length - 1];
+function insert(res, path21, value, at) {
+  const parentPath = path21.slice(0, -1);
+  const key = path21[path21.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
     spliceList(res, parentPath, key, 0, [{ value, at }]);
   } else {
-    setIn(res, path20, value, at);
+    setIn(res, path21, value, at);
   }
 }
-function removeAt(res, path20) {
-  const parentPath = path20.slice(0, -1);
-  const key = path20[path20.length - 1];
+function removeAt(res, path21) {
+  const parentPath = path21.slice(0, -1);
+  const key = path21[path21.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
   else delete writable(res, parentPath)[key];
 }
@@ -12567,9 +12682,9 @@ function applyJsonPatch(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path20 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path20, value, valueAt);
-        else insert(res, path20, value, valueAt);
+        const path21 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path21, value, valueAt);
+        else insert(res, path21, value, valueAt);
         break;
       }
       case "remove": {
@@ -12585,17 +12700,17 @@ function applyJsonPatch(res, operations) {
         const fromAt = locateIn(res, fromPath);
         if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path20 = resolve(res.value, segments, true, operation.path);
-        insert(res, path20, value, fromAt);
+        const path21 = resolve(res.value, segments, true, operation.path);
+        insert(res, path21, value, fromAt);
         if (!isObject2(value)) {
-          const parent = getPath(res.value, path20.slice(0, -1));
-          if (isObject2(parent)) markKey(parent, path20[path20.length - 1], fromAt);
+          const parent = getPath(res.value, path21.slice(0, -1));
+          if (isObject2(parent)) markKey(parent, path21[path21.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path20 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path20), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path21 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path21), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -12946,14 +13061,14 @@ function applyPatchEntry(context, dir, resources, entry) {
   }
   let left = resources;
   for (const document of documents) {
-    const id = idOf(document.value);
-    const matches2 = matchingById(left, id);
-    if (matches2.length !== 1) {
-      const message = matches2.length === 0 ? `no resource matches strategic merge patch "${describeId(id)}"` : `multiple matches for id ${describeId(id)}`;
-      context.problem(matches2.length === 0 ? "patch-no-match" : "patch-multiple-matches", message, entry.path !== void 0 ? document.at : entry.at);
+    const id = idOf2(document.value);
+    const matches3 = matchingById(left, id);
+    if (matches3.length !== 1) {
+      const message = matches3.length === 0 ? `no resource matches strategic merge patch "${describeId(id)}"` : `multiple matches for id ${describeId(id)}`;
+      context.problem(matches3.length === 0 ? "patch-no-match" : "patch-multiple-matches", message, entry.path !== void 0 ? document.at : entry.at);
       continue;
     }
-    const target = matches2[0];
+    const target = matches3[0];
     if (!applySmp(target, document, entry.at)) left = left.filter((res) => res !== target);
   }
   return left;
@@ -12963,7 +13078,7 @@ function applySmp(res, document, entryAt) {
   return applyStrategicMerge(res, document.value, document.at);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path20) => ({ file, docIndex, path: path20 });
+  const at = (...path21) => ({ file, docIndex, path: path21 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -13037,7 +13152,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path20) => ({ file, docIndex: document?.index ?? 0, path: path20 });
+  const at = (...path21) => ({ file, docIndex: document?.index ?? 0, path: path21 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -13316,7 +13431,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path20) => locate(res.value, res.at, path20),
+    locate: (path21) => locate(res.value, res.at, path21),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -13379,6 +13494,284 @@ var init_build = __esm({
   }
 });
 
+// src/flux/instance-patches.ts
+function isObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function matches(pattern, value) {
+  if (pattern === void 0) return true;
+  if (typeof pattern !== "string") return false;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return pattern === value;
+  }
+}
+function mark(parent, key, value, at) {
+  if (typeof value === "object" && value !== null) markNode(value, at);
+  else markKey(parent, key, at);
+}
+function markTree(value, at) {
+  if (typeof value !== "object" || value === null) return;
+  markNode(value, at);
+  for (const child of Object.values(value)) markTree(child, at);
+}
+function pointer(path21) {
+  if (path21 === "") return [];
+  if (!path21.startsWith("/")) return void 0;
+  return path21.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function applyJson6902(target, ops, at) {
+  for (const raw of ops) {
+    const op = asRecord(raw);
+    const kind = asString(op?.op);
+    const parts = pointer(asString(op?.path) ?? "-");
+    if (!op || kind === void 0 || !parts || parts.length === 0) return "an operation without op or path";
+    if (kind !== "add" && kind !== "replace" && kind !== "remove" && kind !== "test") return `a "${kind}" operation`;
+    let parent = target;
+    for (const part of parts.slice(0, -1)) {
+      parent = Array.isArray(parent) ? parent[Number(part)] : isObject3(parent) ? parent[part] : void 0;
+      if (parent === void 0) return `the path ${String(op.path)}, which does not exist`;
+    }
+    const last = parts.at(-1);
+    if (kind === "test") continue;
+    if (Array.isArray(parent)) {
+      const index = last === "-" ? parent.length : Number(last);
+      if (!Number.isInteger(index) || index < 0 || index > parent.length) return `the path ${String(op.path)}, which does not exist`;
+      if (kind === "remove") parent.splice(index, 1);
+      else {
+        parent.splice(index, kind === "replace" ? 1 : 0, op.value);
+        markTree(op.value, at);
+        mark(parent, index, op.value, at);
+      }
+    } else if (isObject3(parent)) {
+      if ((kind === "replace" || kind === "remove") && !(last in parent)) return `the path ${String(op.path)}, which does not exist`;
+      if (kind === "remove") delete parent[last];
+      else {
+        parent[last] = op.value;
+        markTree(op.value, at);
+        mark(parent, last, op.value, at);
+      }
+    } else {
+      return `the path ${String(op.path)}, which does not exist`;
+    }
+  }
+  return void 0;
+}
+function applyMerge(target, patch, at) {
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === "$patch" || isObject3(value) && "$patch" in value) return "a $patch directive";
+    if (value === null) {
+      delete target[key];
+    } else if (isObject3(value) && isObject3(target[key])) {
+      const problem = applyMerge(target[key], value, at);
+      if (problem) return problem;
+    } else {
+      target[key] = value;
+      markTree(value, at);
+      mark(target, key, value, at);
+    }
+  }
+  return void 0;
+}
+function applyInstancePatches(object, identity3, patches, owner) {
+  let applied = 0;
+  for (const [index, raw] of asArray(patches).entries()) {
+    const entry = asRecord(raw);
+    const text = asString(entry?.patch);
+    if (!entry || text === void 0) continue;
+    const at = { file: owner.file, docIndex: owner.docIndex, path: [...owner.path, index, "patch"] };
+    let parsed;
+    try {
+      parsed = (0, import_yaml3.parse)(text);
+    } catch {
+      return { unknown: `patch ${index} does not parse` };
+    }
+    const target = asRecord(entry.target);
+    if (target) {
+      if (target.labelSelector !== void 0 || target.annotationSelector !== void 0) return { unknown: `patch ${index} selects objects by label or annotation` };
+      const fits = matches(target.kind, identity3.kind) && matches(target.name, identity3.name) && matches(target.group, identity3.group) && matches(target.version, identity3.version);
+      if (!fits) continue;
+    } else {
+      const own2 = asRecord(parsed);
+      if (!own2 || asString(own2.kind) !== identity3.kind || asString(asRecord(own2.metadata)?.name) !== identity3.name) continue;
+    }
+    const problem = Array.isArray(parsed) ? applyJson6902(object, parsed, at) : isObject3(parsed) ? applyMerge(object, parsed, at) : "it is neither a list of operations nor a mapping";
+    if (problem) return { unknown: `patch ${index} uses ${problem}` };
+    applied++;
+  }
+  return { applied };
+}
+var import_yaml3;
+var init_instance_patches = __esm({
+  "src/flux/instance-patches.ts"() {
+    "use strict";
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_origin();
+    init_values();
+  }
+});
+
+// src/flux/synthesized.ts
+function syntheticResource(file, docIndex, value, at, synthetic) {
+  markNode(value, at);
+  const metadata = asRecord(value.metadata) ?? {};
+  const apiVersion = asString(value.apiVersion) ?? "";
+  const slash2 = apiVersion.indexOf("/");
+  const namespace = asString(metadata.namespace);
+  return {
+    file,
+    docIndex,
+    get doc() {
+      return file.documents[docIndex]?.doc;
+    },
+    apiVersion,
+    group: apiVersion.slice(0, slash2),
+    version: apiVersion.slice(slash2 + 1),
+    kind: asString(value.kind) ?? "",
+    name: asString(metadata.name) ?? "",
+    namespace,
+    appliedNamespace: namespace,
+    encrypted: false,
+    value,
+    get: (at2) => getIn(value, at2),
+    synthetic
+  };
+}
+function syncObjects(owner, syncPath, patchesPath, namespaceOf, creator, note, defaultKind) {
+  const namespace = namespaceOf();
+  const sync = asRecord(getIn(owner.value, syncPath));
+  if (!sync) return [];
+  const kind = asString(sync.kind) ?? defaultKind;
+  if (kind === void 0 || !SYNC_KINDS.has(kind)) return [];
+  const fixedName = asString(sync.name) || void 0;
+  const name2 = fixedName ?? namespace ?? PROVISIONAL_NAME;
+  const at = (key) => ({ file: owner.file, docIndex: owner.docIndex, path: key === void 0 ? syncPath : [...syncPath, key] });
+  const url = asString(sync.url);
+  const ref = asString(sync.ref);
+  const sourceSpec = { interval: asString(sync.interval) ?? "1m" };
+  if (kind === "Bucket") {
+    if (ref !== void 0) sourceSpec.bucketName = ref;
+    if (url !== void 0) sourceSpec.endpoint = url;
+  } else {
+    if (url !== void 0) sourceSpec.url = url;
+    if (ref !== void 0) {
+      const refValue = kind === "GitRepository" ? { name: ref } : { tag: ref };
+      sourceSpec.ref = refValue;
+      markNode(refValue, at("ref"));
+    }
+  }
+  for (const key of ["url", "interval"]) if (sync[key] !== void 0) markKey(sourceSpec, kind === "Bucket" && key === "url" ? "endpoint" : key, at(key));
+  if (kind === "Bucket" && ref !== void 0) markKey(sourceSpec, "bucketName", at("ref"));
+  const provider = asString(sync.provider);
+  if (provider) {
+    sourceSpec.provider = provider;
+    markKey(sourceSpec, "provider", at("provider"));
+  }
+  const pullSecret = asString(sync.pullSecret);
+  if (pullSecret) {
+    const secretRef = { name: pullSecret };
+    sourceSpec.secretRef = secretRef;
+    markNode(secretRef, at("pullSecret"));
+  }
+  const metadata = namespace === void 0 ? { name: name2 } : { name: name2, namespace };
+  const sourceValue2 = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
+  const patches = getIn(owner.value, patchesPath);
+  const patchesAt = { file: owner.file, docIndex: owner.docIndex, path: patchesPath };
+  const sourcePatched = applyInstancePatches(sourceValue2, { group: SOURCE_GROUP, version: "v1", kind, name: name2 }, patches, patchesAt);
+  if ("unknown" in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${qualified(namespace, name2)} is checked as generated, without that patch.`);
+  const source = syntheticResource(owner.file, owner.docIndex, sourceValue2, at(), creator);
+  const sourceRef = { kind, name: name2 };
+  const kustomizationSpec = { interval: "10m", prune: true, sourceRef };
+  const syncPathValue = asString(sync.path);
+  if (syncPathValue !== void 0) {
+    kustomizationSpec.path = syncPathValue;
+    markKey(kustomizationSpec, "path", at("path"));
+  }
+  const kustomizationValue = { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: kustomizationSpec };
+  const patched = applyInstancePatches(kustomizationValue, { group: KUSTOMIZE_GROUP, version: "v1", kind: "Kustomization", name: name2 }, patches, patchesAt);
+  creators.set(source, { namespace: namespaceOf, name: fixedName });
+  if ("unknown" in patched) {
+    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${qualified(namespace, name2)} applies were not checked.`);
+    return [source];
+  }
+  const kustomization = syntheticResource(owner.file, owner.docIndex, kustomizationValue, at(), creator);
+  creators.set(kustomization, { namespace: namespaceOf, name: fixedName });
+  return [source, kustomization];
+}
+function isFluxInstanceRelease(release, ociUrl) {
+  if (asString(release.get(["spec", "chart", "spec", "chart"])) === "flux-instance") return true;
+  const chartRef = asRecord(release.get(["spec", "chartRef"]));
+  if (!chartRef || asString(chartRef.kind) !== "OCIRepository") return false;
+  const name2 = asString(chartRef.name);
+  if (name2 === void 0) return false;
+  const url = ociUrl(name2, asString(chartRef.namespace) ?? release.appliedNamespace);
+  return url !== void 0 && /\/flux-instance\/?$/.test(url.replace(/[:@][^/:@]*$/, ""));
+}
+function synthesizeSyncObjects(resources, note = () => {
+}) {
+  const out = [];
+  const ociRepositories = resources.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
+  const ociUrl = (name2, namespace) => asString(ociRepositories.find((resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace))?.get(["spec", "url"]));
+  for (const resource of resources) {
+    if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
+      const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
+      const say = (message) => note(message, resource.file.absPath);
+      out.push(...syncObjects(resource, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
+    } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
+      if (asString(resource.get(["spec", "values", "instance", "sync", "url"])) === void 0) continue;
+      const namespaceOf = () => asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
+      const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
+      const say = (message) => note(message, resource.file.absPath);
+      out.push(...syncObjects(resource, ["spec", "values", "instance", "sync"], ["spec", "values", "instance", "kustomize", "patches"], namespaceOf, creator, say, "GitRepository"));
+    }
+  }
+  return out;
+}
+function synthesizeExternalSources(roots, fileAt) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const root of roots) {
+    for (const entry of root.config.externalSources) {
+      const key = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(externalSource(root, entry, fileAt));
+    }
+  }
+  return out;
+}
+function externalSource(root, entry, fileAt) {
+  const declared = entry.declaredIn;
+  const configPath = declared?.file ?? root.config.file ?? import_node_path4.default.join(root.dir, ".gitops-lint.yaml");
+  const file = fileAt(configPath) ?? loadSourceFile(root, import_node_path4.default.relative(root.dir, configPath).split(import_node_path4.default.sep).join("/"), configPath, void 0).file;
+  const spec = {};
+  if (entry.url !== void 0) spec[entry.kind === "Bucket" ? "endpoint" : "url"] = entry.url;
+  if (entry.branch !== void 0 || entry.tag !== void 0) {
+    spec.ref = { ...entry.branch === void 0 ? {} : { branch: entry.branch }, ...entry.tag === void 0 ? {} : { tag: entry.tag } };
+  }
+  const value = { apiVersion: `${SOURCE_GROUP}/v1`, kind: entry.kind, metadata: { name: entry.name, namespace: entry.namespace }, spec };
+  const at = { file, docIndex: 0, path: declared ? ["externalSources", declared.index] : [] };
+  return syntheticResource(file, 0, value, at, `externalSources in ${import_node_path4.default.basename(configPath)}`);
+}
+var import_node_path4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators;
+var init_synthesized = __esm({
+  "src/flux/synthesized.ts"() {
+    "use strict";
+    import_node_path4 = __toESM(require("node:path"), 1);
+    init_origin();
+    init_values();
+    init_source_file();
+    init_describe();
+    init_instance_patches();
+    init_kinds();
+    OPERATOR_GROUP = "fluxcd.controlplane.io";
+    SYNC_KINDS = /* @__PURE__ */ new Set(["GitRepository", "OCIRepository", "Bucket"]);
+    PROVISIONAL_NAME = "flux-system";
+    creators = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // src/applied/resource.ts
 function splitApiVersion2(apiVersion) {
   const slash2 = apiVersion.indexOf("/");
@@ -13405,10 +13798,10 @@ function appliedResource(document, written2, build) {
     appliedNamespace: namespace,
     encrypted: written2?.encrypted ?? asRecord(value.sops) !== void 0,
     value,
-    get: (path20) => getIn(value, path20),
+    get: (path21) => getIn(value, path21),
     applied: void 0
   };
-  resource.applied = { written: written2 ?? resource, build, locate: (path20) => document.locate(path20), patchedBy: document.patchedBy };
+  resource.applied = { written: written2 ?? resource, build, locate: (path21) => document.locate(path21), patchedBy: document.patchedBy };
   if (!written2) resource.synthetic = "generated by kustomize";
   return resource;
 }
@@ -13430,7 +13823,7 @@ function asWrittenCopy(written2, build) {
     encrypted: written2.encrypted,
     value: written2.value,
     get: written2.get,
-    applied: { written: written2, build, locate: (path20) => locate(written2.value, at, path20), patchedBy: [] },
+    applied: { written: written2, build, locate: (path21) => locate(written2.value, at, path21), patchedBy: [] },
     ...written2.synthetic !== void 0 ? { synthetic: written2.synthetic } : {}
   };
 }
@@ -13443,6 +13836,9 @@ var init_resource2 = __esm({
 });
 
 // src/applied/build.ts
+function isSyncCreator(resource) {
+  return resource.kind === "FluxInstance" && resource.group === "fluxcd.controlplane.io" || resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io";
+}
 function isFluxKustomization(resource) {
   return resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP;
 }
@@ -13456,8 +13852,8 @@ function buildApplied(input) {
     if (!host) {
       const tree = input.rootFiles(root);
       hosts.set(root, host = {
-        file: (path20) => tree.files.get(path20),
-        isDirectory: (path20) => tree.dirs.has(path20),
+        file: (path21) => tree.files.get(path21),
+        isDirectory: (path21) => tree.dirs.has(path21),
         kustomizationFile: (dir) => kustomizationIn(tree.filesIn.get(dir) ?? []),
         filesIn: (dir) => tree.filesIn.get(dir) ?? [],
         dirsIn: (dir) => tree.dirsIn.get(dir) ?? [],
@@ -13466,7 +13862,10 @@ function buildApplied(input) {
     }
     return host;
   };
-  const writtenSources = input.written.filter((resource) => resource.group === SOURCE_GROUP && SOURCE_KINDS.includes(resource.kind));
+  const isSource = (resource) => resource.group === SOURCE_GROUP && SOURCE_KINDS.includes(resource.kind);
+  const writtenSources = [...input.written, ...input.synthetic].filter(isSource);
+  const links = linkGitRepositories(writtenSources.filter((source) => source.kind === "GitRepository"), input.roots);
+  const linkOf = (source) => links.get(source.applied?.written ?? source) ?? linkGitRepository(source, input.roots);
   const appliedSources = [];
   const ignoreCache = /* @__PURE__ */ new Map();
   const buildCache = /* @__PURE__ */ new Map();
@@ -13476,10 +13875,10 @@ function buildApplied(input) {
     const kind = asString(ref?.kind) ?? "GitRepository";
     if (!ref || name2 === void 0 || kind !== "GitRepository") return void 0;
     const namespace = asString(ref.namespace) ?? kustomization.appliedNamespace;
-    const matches2 = (source2) => source2.kind === kind && source2.name === name2 && (namespace === void 0 || source2.appliedNamespace === void 0 || source2.appliedNamespace === namespace);
-    const source = appliedSources.find(matches2) ?? writtenSources.find(matches2);
+    const matches3 = (source2) => source2.kind === kind && source2.name === name2 && (namespace === void 0 || source2.appliedNamespace === void 0 || source2.appliedNamespace === namespace);
+    const source = appliedSources.find(matches3) ?? writtenSources.find(matches3);
     if (!source) return void 0;
-    const link = linkGitRepository(source, input.roots);
+    const link = linkOf(source);
     if (link.status !== "linked") return void 0;
     const dir = fluxDir(asString(getIn(kustomization.value, ["spec", "path"])));
     if (dir === void 0 || !input.rootFiles(link.root).dirs.has(dir)) return void 0;
@@ -13534,6 +13933,16 @@ function buildApplied(input) {
       problems: output.problems
     };
   };
+  const added = [];
+  const addSynthetic = (resource) => {
+    const same = (other) => other.group === resource.group && other.kind === resource.kind && other.name === resource.name && (other.appliedNamespace === void 0 || resource.appliedNamespace === void 0 || other.appliedNamespace === resource.appliedNamespace);
+    if (added.some(same)) return false;
+    added.push(resource);
+    const copy = resource.applied ? resource : asWrittenCopy(resource, void 0);
+    resources.push(copy);
+    if (isSource(copy)) appliedSources.push(copy);
+    return true;
+  };
   const done = /* @__PURE__ */ new Set();
   let count = 0;
   const follow = (start) => {
@@ -13559,6 +13968,10 @@ function buildApplied(input) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
+      for (const created of synthesizeSyncObjects(build.objects.filter(isSyncCreator))) {
+        if (!addSynthetic(created)) continue;
+        if (isFluxKustomization(created)) queue.push({ kustomization: created, cluster });
+      }
     }
   };
   const clusterOf = (resource) => `${resource.file.absPath}#${resource.docIndex}`;
@@ -13577,10 +13990,10 @@ function buildApplied(input) {
       else includedByOther.add(written2);
     }
   }
-  const synthetic = input.written.filter((resource) => resource.synthetic !== void 0 && isFluxKustomization(resource));
+  const syntheticEntries = input.synthetic.filter((resource) => addSynthetic(resource) && isFluxKustomization(resource));
   follow([
     ...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })),
-    ...synthetic.map((resource) => ({ kustomization: asWrittenCopy(resource, void 0), cluster: clusterOf(resource) }))
+    ...syntheticEntries.map((resource) => ({ kustomization: resource, cluster: clusterOf(resource) }))
   ]);
   const reached = new Set([...touched].map((file) => file.root));
   const assumed = [];
@@ -13679,7 +14092,7 @@ function buildApplied(input) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path20) => kustomization.applied?.locate(["spec", ...path20]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path20] };
+  const at = (path21) => kustomization.applied?.locate(["spec", ...path21]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path21] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -13713,6 +14126,7 @@ var init_build2 = __esm({
     init_values();
     init_kinds();
     init_repos();
+    init_synthesized();
     init_tree();
     init_source_file();
     init_collections();
@@ -15661,7 +16075,7 @@ var init_build3 = __esm({
           width1 = r & 7;
         }
         let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
-        const matches2 = /* @__PURE__ */ new Set();
+        const matches3 = /* @__PURE__ */ new Set();
         if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
         while (true) {
           if (runq.mainThreads === 0) {
@@ -15681,7 +16095,7 @@ var init_build3 = __esm({
             switch (i2.op) {
               case Inst.MATCH:
                 if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
-                matches2.add(i2.arg);
+                matches3.add(i2.arg);
                 break;
               case Inst.RUNE:
                 add2 = i2.matchRune(rune);
@@ -15715,7 +16129,7 @@ var init_build3 = __esm({
           nextq = tmpq;
         }
         nextq.clear();
-        return Array.from(matches2).sort((a, b) => a - b);
+        return Array.from(matches3).sort((a, b) => a - b);
       }
       step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
         const longest = this.re2.longest;
@@ -16146,13 +16560,13 @@ var init_build3 = __esm({
         if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
         const startState = this.start(input, pos);
         if (startState === null) return null;
-        const matches2 = /* @__PURE__ */ new Set();
+        const matches3 = /* @__PURE__ */ new Set();
         const collect2 = (state, atEnd) => {
-          if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches2.add(state.matchIDs[k]);
+          if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches3.add(state.matchIDs[k]);
           return false;
         };
         if (this.run(input, pos, anchor, startState, collect2) === null) return null;
-        return Array.from(matches2).sort((a, b) => a - b);
+        return Array.from(matches3).sort((a, b) => a - b);
       }
     };
     VISITED_BITS = 32;
@@ -19564,18 +19978,18 @@ var init_build3 = __esm({
         let prevMatchEnd = -1;
         const lbState = this.createLookbehindState();
         while (i2 < n && pos <= end) {
-          const matches2 = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
-          if (matches2 === null || matches2.length === 0) break;
+          const matches3 = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+          if (matches3 === null || matches3.length === 0) break;
           let accept = true;
-          if (matches2[1] === pos) {
-            if (matches2[0] === prevMatchEnd) accept = false;
+          if (matches3[1] === pos) {
+            if (matches3[0] === prevMatchEnd) accept = false;
             const r = input.step(pos);
             if (r < 0) pos = end + 1;
             else pos += r & 7;
-          } else pos = matches2[1];
-          prevMatchEnd = matches2[1];
+          } else pos = matches3[1];
+          prevMatchEnd = matches3[1];
           if (accept) {
-            result.push(deliverFun(this.pad(matches2)));
+            result.push(deliverFun(this.pad(matches3)));
             i2++;
           }
         }
@@ -20520,62 +20934,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path20 = [...specPath, list, index];
+      const path21 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path20, "image"], image);
+      const written2 = writtenImage(resource, [...path21, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path20,
+        path: path21,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path20, "image"],
-          tagPath: [...path20, "image"],
+          path: [...path21, "image"],
+          tagPath: [...path21, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path20, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path21, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path20, "env"]),
-        envPath: item.env !== void 0 ? [...path20, "env"] : void 0,
-        envFrom: envFromSources(item, path20)
+        env: envEntries(item.env, [...path21, "env"]),
+        envPath: item.env !== void 0 ? [...path21, "env"] : void 0,
+        envFrom: envFromSources(item, path21)
       });
     });
   }
 }
-function writtenImage(resource, path20, applied) {
+function writtenImage(resource, path21, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path20.slice(0, -1));
+  const container = info.locate(path21.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path20[path20.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path21[path21.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path20, dotted, namespace, out) {
+function walkValues(resource, value, path21, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path20, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path21, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path20, dotted, namespace);
+  const container = valuesContainer(resource, object, path21, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path20, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path21, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path20, dotted, namespace) {
+function valuesContainer(resource, object, path21, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path20, "image"];
+  let tagPath = [...path21, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -20585,40 +20999,40 @@ function valuesContainer(resource, object, path20, dotted, namespace) {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path20, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path21, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path20, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path21, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path20, "imagePullPolicy"];
+    policyPath = [...path21, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path20,
+    path: path21,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path20, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path21, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path20, "env"]),
-    envPath: object.env !== void 0 ? [...path20, "env"] : void 0,
-    envFrom: envFromSources(object, path20)
+    env: envEntries(object.env, [...path21, "env"]),
+    envPath: object.env !== void 0 ? [...path21, "env"] : void 0,
+    envFrom: envFromSources(object, path21)
   };
 }
-function envEntries(env, path20) {
+function envEntries(env, path21) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path20, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path21, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -20636,7 +21050,7 @@ function envEntries(env, path20) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path20, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path21, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -20645,7 +21059,7 @@ function envEntries(env, path20) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path20) {
+function envFromSources(object, path21) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -20655,7 +21069,7 @@ function envFromSources(object, path20) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path20, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path21, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -20664,7 +21078,7 @@ function envFromSources(object, path20) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path20, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path21, field, index] });
     });
   }
   return sources;
@@ -20886,7 +21300,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path20) => getIn(value, path20)
+    get: (path21) => getIn(value, path21)
   };
 }
 function emptyRootFiles(root) {
@@ -20940,9 +21354,15 @@ function buildModel(roots, files, notes) {
     noteMessages.add(runNote.message);
     notes.push(runNote);
   };
+  const filesByPath = new Map(files.map((file) => [file.absPath, file]));
+  const synthetic = [
+    ...synthesizeSyncObjects(written2, (message, file) => note({ message, file })),
+    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath))
+  ];
   const applied = buildApplied({
     roots,
     written: written2,
+    synthetic,
     rootFiles,
     kustomize,
     resourceAt,
@@ -20966,7 +21386,7 @@ function buildModel(roots, files, notes) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path20) => rootFilesMap.get(root)?.files.get(path20),
+    fileAt: (root, path21) => rootFilesMap.get(root)?.files.get(path21),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -21001,6 +21421,7 @@ var init_model = __esm({
     "use strict";
     init_graph();
     init_build2();
+    init_synthesized();
     init_source_file();
     init_collections();
     init_containers();
@@ -21042,18 +21463,18 @@ var init_rule = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path20) {
+function locate2(doc, path21) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path20.length; i2++) {
-    const segment = path20[i2];
-    if ((0, import_yaml3.isMap)(node)) {
-      const found = node.items.find((item) => (0, import_yaml3.isScalar)(item.key) && String(item.key.value) === String(segment));
+  for (let i2 = 0; i2 < path21.length; i2++) {
+    const segment = path21[i2];
+    if ((0, import_yaml4.isMap)(node)) {
+      const found = node.items.find((item) => (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
-    } else if ((0, import_yaml3.isSeq)(node) && typeof segment === "number") {
+      if (node === null) return { node: null, pair, exact: i2 === path21.length - 1 };
+    } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
       node = item;
@@ -21064,20 +21485,20 @@ function locate2(doc, path20) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path20, key = false) {
-  const { node, pair, exact } = locate2(doc, path20);
-  if (exact && key && pair && (0, import_yaml3.isScalar)(pair.key) && pair.key.range) {
+function offsetsOfPath(doc, text, path21, key = false) {
+  const { node, pair, exact } = locate2(doc, path21);
+  if (exact && key && pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
   if (node === null) {
-    if (pair && (0, import_yaml3.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+    if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
     return firstLineOf(text, 0);
   }
-  if (!(0, import_yaml3.isCollection)(node)) {
+  if (!(0, import_yaml4.isCollection)(node)) {
     const range = node.range;
     if (range) return trimEnd(text, range[0], range[1]);
   }
-  if (pair && (0, import_yaml3.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+  if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
   const start = node.range?.[0] ?? 0;
   return firstLineOf(text, start, node.range?.[1]);
 }
@@ -21096,11 +21517,11 @@ function regionOf(lineCounter, offsets) {
   const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
   return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
 }
-var import_yaml3;
+var import_yaml4;
 var init_position = __esm({
   "src/yaml/position.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml4 = __toESM(require_dist(), 1);
   }
 });
 
@@ -21130,7 +21551,7 @@ function writtenOf(resource) {
 function checkBuild(ctx, resources, build, reported) {
   const first = /* @__PURE__ */ new Map();
   for (const resource of resources) {
-    if (resource.name === "") continue;
+    if (resource.name === "" || resource.synthetic !== void 0) continue;
     const key = identity2(resource);
     const earlier = first.get(key);
     if (!earlier) {
@@ -21245,7 +21666,7 @@ spec:
           const first = /* @__PURE__ */ new Map();
           for (const kustomization of members) {
             for (const resource of kustomization.resources) {
-              if (resource.name === "") continue;
+              if (resource.name === "" || resource.synthetic !== void 0) continue;
               const key = identity2(resource);
               const earlier = first.get(key);
               if (!earlier) {
@@ -21777,7 +22198,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = (version2, options, throwErrors = false) => {
+    var parse4 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -21790,7 +22211,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module2.exports = parse3;
+    module2.exports = parse4;
   }
 });
 
@@ -21798,9 +22219,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var valid = (version2, options) => {
-      const v = parse3(version2, options);
+      const v = parse4(version2, options);
       return v ? v.version : null;
     };
     module2.exports = valid;
@@ -21811,9 +22232,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var clean = (version2, options) => {
-      const s = parse3(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module2.exports = clean;
@@ -21848,10 +22269,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version2, null, true);
+      const v1 = parse4(version1, null, true);
+      const v2 = parse4(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -21922,9 +22343,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse3(version2, options);
+      const parsed = parse4(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module2.exports = prerelease;
@@ -22110,7 +22531,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -22145,7 +22566,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module2.exports = coerce;
   }
@@ -22155,7 +22576,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var constants = require_constants();
     var SemVer = require_semver();
     var truncate2 = (version2, truncation, options) => {
@@ -22167,7 +22588,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse3(versionStringToParse, options);
+      return parse4(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -23402,7 +23823,7 @@ var require_semver2 = __commonJS({
     var constants = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse3 = require_parse();
+    var parse4 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -23441,7 +23862,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module2.exports = {
-      parse: parse3,
+      parse: parse4,
       valid,
       clean,
       inc,
@@ -23492,7 +23913,7 @@ var require_semver2 = __commonJS({
 });
 
 // src/flux/version.ts
-function parse(written2) {
+function parse2(written2) {
   const trimmed = written2.trim();
   const normalised = trimmed.replace(/\s*,\s*/g, " ");
   const exact = import_semver.default.valid(normalised, { loose: true });
@@ -23508,7 +23929,7 @@ function admits(range, minor) {
   return [0, 1, 9, 99].some((patch) => range.test(`2.${minor}.${patch}`));
 }
 function serving(version2, removedMinor) {
-  const parsed = parse(version2.text);
+  const parsed = parse2(version2.text);
   if (!parsed) return "served";
   const minors = CANDIDATE_MINORS.filter((minor) => admits(parsed.range, minor));
   if (minors.every((minor) => minor < removedMinor)) return "served";
@@ -23517,7 +23938,7 @@ function serving(version2, removedMinor) {
 }
 function version(written2, file, via) {
   const text = asString(written2);
-  const parsed = text === void 0 ? void 0 : parse(text);
+  const parsed = text === void 0 ? void 0 : parse2(text);
   return parsed ? { text: parsed.text, exact: parsed.exact, file, via } : void 0;
 }
 function fromComponents(model, file) {
@@ -23608,8 +24029,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path20 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path20 : `${version2.via} in ${path20}`;
+  const path21 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path21 : `${version2.via} in ${path21}`;
 }
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
@@ -23721,6 +24142,7 @@ metadata:
       check(ctx) {
         const { model } = ctx;
         for (const resource of model.resources) {
+          if (resource.synthetic !== void 0) continue;
           const removed = removedApiVersion(resource.apiVersion, resource.kind);
           if (removed) {
             const data = { apiVersion: resource.apiVersion, kind: resource.kind, removedIn: removed.removedIn, replacement: removed.replacement };
@@ -23729,15 +24151,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path20 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path20, "apiVersion"]));
-            const kind = asString(resource.get([...path20, "kind"]));
+          for (const path21 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path21, "apiVersion"]));
+            const kind = asString(resource.get([...path21, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path20, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path21, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -23877,13 +24299,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path20 = [edge];
+        const path21 = [edge];
         let back = previous.get(node);
         while (back) {
-          path20.unshift(back);
+          path21.unshift(back);
           back = previous.get(back.from);
         }
-        return path20;
+        return path21;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -24014,10 +24436,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path20 = cycleFrom(first, members, edges);
-          const [edge] = path20;
+          const path21 = cycleFrom(first, members, edges);
+          const [edge] = path21;
           if (!edge) continue;
-          const names = [first, ...path20.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path21.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -24026,10 +24448,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path20, rootName2) {
-  if (path20.length === 0) return rootName2;
+function formatPath(path21, rootName2) {
+  if (path21.length === 0) return rootName2;
   let out = "";
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -24145,14 +24567,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path20, data, key = false) {
+      report(messageId, path21, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path20], messageId, data };
+        const problem = { path: [...path21], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path20) {
-        return formatPath(path20, this.options.rootName);
+      name(path21) {
+        return formatPath(path21, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -24174,83 +24596,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path20) {
-        if (this.full || path20.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path21) {
+        if (this.full || path21.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path20)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path21)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path20, { path: this.name(path20), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path21, { path: this.name(path21), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path20);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path20);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path20);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path20);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path20);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path20, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path20, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path20) && !containsUnknown(value)) this.report("not", path20, { path: this.name(path20) });
+        if (typeof value === "string") this.checkString(value, schema2, path21);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path21);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path21);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path21);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path21);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path21, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path21, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path21) && !containsUnknown(value)) this.report("not", path21, { path: this.name(path21) });
       }
-      checkType(value, type2, path20) {
+      checkType(value, type2, path21) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path20, { expected: describeTypes(types2), path: this.name(path20), actual: describeFound(value) });
+        if (!ok) this.report("type", path21, { expected: describeTypes(types2), path: this.name(path21), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path20) {
+      checkString(value, schema2, path21) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path20, { path: this.name(path20), limit: String(schema2.minLength) });
+          this.report("minLength", path21, { path: this.name(path21), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path20, { path: this.name(path20), limit: String(schema2.maxLength) });
+          this.report("maxLength", path21, { path: this.name(path21), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path20, { path: this.name(path20), pattern: schema2.pattern });
+          this.report("pattern", path21, { path: this.name(path21), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path20) {
-        const range = (comparison, limit) => this.report("range", path20, { path: this.name(path20), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path21) {
+        const range = (comparison, limit) => this.report("range", path21, { path: this.name(path21), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path20, { path: this.name(path20), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path21, { path: this.name(path21), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path20) {
+      checkArray(value, schema2, path21) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path20, { path: this.name(path20), limit: String(schema2.minItems) });
+          this.report("minItems", path21, { path: this.name(path21), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path20, { path: this.name(path20), limit: String(schema2.maxItems) });
+          this.report("maxItems", path21, { path: this.name(path21), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path20, { path: this.name(path20) });
+          this.report("uniqueItems", path21, { path: this.name(path21) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path20.push(index);
-            this.walk(value[index], schema2.items, path20);
-            path20.pop();
+            path21.push(index);
+            this.walk(value[index], schema2.items, path21);
+            path21.pop();
           }
         }
       }
-      checkObject(value, schema2, path20) {
+      checkObject(value, schema2, path21) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path20, { path: this.name(path20), limit: String(schema2.minProperties) });
+          this.report("minProperties", path21, { path: this.name(path21), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path20, { path: this.name(path20), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path21, { path: this.name(path21), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path20.length === 0 && "kind" in value ? ["kind"] : path20;
-              this.report("required", at, { field, parent: this.name(path20) });
+              const at = path21.length === 0 && "kind" in value ? ["kind"] : path21;
+              this.report("required", at, { field, parent: this.name(path21) });
             }
           }
         }
@@ -24262,63 +24684,63 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path20.push(key);
-              this.walk(child, childSchema, path20);
-              path20.pop();
+              path21.push(key);
+              this.walk(child, childSchema, path21);
+              path21.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path20) };
+            const data = { field: key, parent: this.name(path21) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path20, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path21, key], data, true);
           }
         }
       }
-      passes(value, schema2, path20) {
+      passes(value, schema2, path21) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path20);
+        probe.walk(value, schema2, path21);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path20, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path20)).length;
+      checkAlternatives(value, options, path21, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path21)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path20, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path20) });
+          this.report("requiredOneOf", path21, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path21) });
           return;
         }
-        this.report(kind, path20, { path: this.name(path20) });
+        this.report(kind, path21, { path: this.name(path21) });
       }
     };
   }
 });
 
 // src/schema/crd.ts
-function isObject3(value) {
+function isObject4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function crdVersions(crd) {
-  if (!isObject3(crd) || !isObject3(crd.spec)) return [];
+  if (!isObject4(crd) || !isObject4(crd.spec)) return [];
   const { group, names, versions, scope } = crd.spec;
-  if (typeof group !== "string" || !isObject3(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
+  if (typeof group !== "string" || !isObject4(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
   const out = [];
   for (const entry of versions) {
-    if (!isObject3(entry) || typeof entry.name !== "string" || entry.served === false) continue;
-    const schema2 = isObject3(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
-    if (!isObject3(schema2)) continue;
+    if (!isObject4(entry) || typeof entry.name !== "string" || entry.served === false) continue;
+    const schema2 = isObject4(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
+    if (!isObject4(schema2)) continue;
     out.push({ group, version: entry.name, kind: names.kind, scope: scope === "Namespaced" || scope === "Cluster" ? scope : void 0, openAPIV3Schema: schema2 });
   }
   return out;
 }
 function isIntOrStringPair(list) {
   if (!Array.isArray(list) || list.length !== 2) return false;
-  const types2 = list.map((item) => isObject3(item) ? item.type : void 0).sort();
+  const types2 = list.map((item) => isObject4(item) ? item.type : void 0).sort();
   return types2[0] === "integer" && types2[1] === "string";
 }
 function convertNode(node, inJunctor = false) {
-  if (!isObject3(node)) return {};
+  if (!isObject4(node)) return {};
   const out = {};
   const nullable = node.nullable === true;
   const intOrString = node["x-kubernetes-int-or-string"] === true;
@@ -24339,9 +24761,9 @@ function convertNode(node, inJunctor = false) {
   }
   if (node.uniqueItems === true) out.uniqueItems = true;
   if (Array.isArray(node.required)) out.required = node.required.filter((field) => typeof field === "string");
-  if (isObject3(node.items)) out.items = convertNode(node.items);
+  if (isObject4(node.items)) out.items = convertNode(node.items);
   const preserve = node["x-kubernetes-preserve-unknown-fields"] === true;
-  if (isObject3(node.properties)) {
+  if (isObject4(node.properties)) {
     out.properties = {};
     for (const [name2, child] of Object.entries(node.properties)) out.properties[name2] = convertNode(child);
     if (node["x-kubernetes-embedded-resource"] === true) {
@@ -24350,7 +24772,7 @@ function convertNode(node, inJunctor = false) {
       out.properties.metadata ??= { type: "object" };
     }
   }
-  if (isObject3(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
+  if (isObject4(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
   else if (node.additionalProperties === false || out.properties && !preserve && !inJunctor && node.additionalProperties !== true) {
     out.additionalProperties = false;
   }
@@ -24360,7 +24782,7 @@ function convertNode(node, inJunctor = false) {
     if (intOrString && key === "anyOf" && isIntOrStringPair(list)) continue;
     out[key] = list.map((item) => convertNode(item, true));
   }
-  if (isObject3(node.not)) out.not = convertNode(node.not, true);
+  if (isObject4(node.not)) out.not = convertNode(node.not, true);
   return out;
 }
 function crdSchema(version2) {
@@ -24388,12 +24810,12 @@ var init_crd = __esm({
 });
 
 // src/schema/registry.ts
-function findSchemaDir(start = import_node_path4.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
+function findSchemaDir(start = import_node_path5.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
   let dir = start;
   for (let i2 = 0; i2 < 5; i2++) {
-    const candidate = import_node_path4.default.join(dir, "schemas");
-    if ((0, import_node_fs.existsSync)(import_node_path4.default.join(candidate, KUBERNETES.file))) return candidate;
-    dir = import_node_path4.default.dirname(dir);
+    const candidate = import_node_path5.default.join(dir, "schemas");
+    if ((0, import_node_fs.existsSync)(import_node_path5.default.join(candidate, KUBERNETES.file))) return candidate;
+    dir = import_node_path5.default.dirname(dir);
   }
   throw new Error(`gitops-lint: schemas/ not found above ${start}`);
 }
@@ -24408,12 +24830,12 @@ function readFamily(file) {
   }
   return family;
 }
-var import_node_fs, import_node_path4, import_node_url, VENDORED, KUBERNETES, VENDORED_CLUSTER_SCOPED, parsedFiles, SchemaRegistry;
+var import_node_fs, import_node_path5, import_node_url, VENDORED, KUBERNETES, VENDORED_CLUSTER_SCOPED, parsedFiles, SchemaRegistry;
 var init_registry = __esm({
   "src/schema/registry.ts"() {
     "use strict";
     import_node_fs = require("node:fs");
-    import_node_path4 = __toESM(require("node:path"), 1);
+    import_node_path5 = __toESM(require("node:path"), 1);
     import_node_url = require("node:url");
     init_crd();
     VENDORED = [
@@ -24521,7 +24943,7 @@ var init_registry = __esm({
         let family = this.loaded.get(vendored.file);
         if (family !== void 0) return family;
         this.schemaDir ??= findSchemaDir();
-        family = readFamily(import_node_path4.default.join(this.schemaDir, vendored.file));
+        family = readFamily(import_node_path5.default.join(this.schemaDir, vendored.file));
         this.loaded.set(vendored.file, family);
         for (const [name2, schema2] of Object.entries(family?.definitions ?? {})) {
           if (!this.definitions.has(name2)) this.definitions.set(name2, schema2);
@@ -24671,13 +25093,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path20, resource } = consumer;
+  const { link, path: path21, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path20.written ?? "", repo: link.root.name };
-  if (path20.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path20.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path20.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path20.status === "directory";
+  const data = { referrer: describeObject(resource), path: path21.written ?? "", repo: link.root.name };
+  if (path21.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path21.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path21.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path21.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -24752,7 +25174,7 @@ spec:
           componentMissing: "Component {{component}} of {{referrer}} does not exist: {{repo}} has no kustomization at {{target}}, so the build fails. Fix the entry, or set ignoreMissingComponents: true if it is optional."
         },
         docs: {
-          rationale: "A Flux Kustomization builds the folder `spec.path` of the repository its source fetches, and a tofu-controller Terraform runs the module in its `spec.path`. Both paths often point into *another* repository (the cluster repo fetches the app repo), so a rename there breaks the cluster silently. The rule resolves the GitRepository to a linted root (config `repos:`, else the last segment of its URL) and checks that the path is a folder there, that a Terraform folder has `.tf` files, and that the Kustomization `components` exist. When the folder has no `kustomization.yaml`, Flux generates one that lists every `.yaml`/`.yml` below it (after the source's ignore rules: `.sops.yaml` is excluded by default, but not once a `.sourceignore` or `spec.ignore` exists), and any file that is not a Kubernetes object fails the whole build. When the repository is not among the linted roots, the check is skipped with a note.",
+          rationale: "A Flux Kustomization builds the folder `spec.path` of the repository its source fetches, and a tofu-controller Terraform runs the module in its `spec.path`. Both paths often point into *another* repository (the cluster repo fetches the app repo), so a rename there breaks the cluster silently. The rule resolves the GitRepository to a linted root (config `repos:`, else the last segment of its URL) \u2014 only when it fetches the branch that root has checked out, if several GitRepositories fetch different branches of it; a path inside a `spec.include` destination leads into the included repository \u2014 and checks that the path is a folder there, that a Terraform folder has `.tf` files, and that the Kustomization `components` exist. When the folder has no `kustomization.yaml`, Flux generates one that lists every `.yaml`/`.yml` below it (after the source's ignore rules: `.sops.yaml` is excluded by default, but not once a `.sourceignore` or `spec.ignore` exists), and any file that is not a Kubernetes object fails the whole build. When the repository is not among the linted roots, the check is skipped with a note.",
           incorrect: [
             {
               title: "The Terraform module folder is missing from the app repo",
@@ -24791,9 +25213,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path20 } = kustomization;
-          if (link.status !== "linked" || path20.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path20.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path21 } = kustomization;
+          if (link.status !== "linked" || path21.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path21.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -24802,7 +25224,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path20.dir, component);
+            const target = resolveInRoot(path21.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -24837,12 +25259,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path20 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path21 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path20, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path21, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path20, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path21, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -24896,7 +25318,7 @@ spec:
           invalidKind: "A {{referrer}} cannot take a {{kind}} in {{field}}: it accepts {{accepted}}. Point the reference at a source of one of those kinds."
         },
         docs: {
-          rationale: "A Kustomization, HelmRelease or Terraform whose source reference does not resolve never reconciles, and the only trace is a condition in the cluster. Flux resolves a reference by kind, name and namespace, and a reference without `namespace` means the namespace of the object holding it, after kustomize `namespace:` and Flux `targetNamespace` moved that object. `targetNamespace` never rewrites namespaces written inside specs, so a HelmRelease applied by a Kustomization with `targetNamespace` whose chart `sourceRef` names `flux-system` keeps looking there, while a HelmRepository applied next to it moves away. The rule resolves Kustomization `sourceRef`, HelmRelease `chart.spec.sourceRef` and `chartRef`, and Terraform `sourceRef` against every linted root. When the referring object lives in a repository no linted Flux Kustomization applies (an app repo linted alone), a missing source is not reported and a note says so.",
+          rationale: "A Kustomization, HelmRelease or Terraform whose source reference does not resolve never reconciles, and the only trace is a condition in the cluster. Flux resolves a reference by kind, name and namespace, and a reference without `namespace` means the namespace of the object holding it, after kustomize `namespace:` and Flux `targetNamespace` moved that object. `targetNamespace` never rewrites namespaces written inside specs, so a HelmRelease applied by a Kustomization with `targetNamespace` whose chart `sourceRef` names `flux-system` keeps looking there, while a HelmRepository applied next to it moves away. The rule resolves Kustomization `sourceRef`, HelmRelease `chart.spec.sourceRef` and `chartRef`, and Terraform `sourceRef` against every linted root. Sources that Flux creates outside git count as existing: the source and Kustomization the Flux Operator generates from a `FluxInstance`'s `spec.sync` (or the flux-instance chart's `instance.sync` values), named after the instance's namespace unless `sync.name` is set, and the `externalSources` of the config. When the referring object lives in a repository no linted Flux Kustomization applies (an app repo linted alone), a missing source is not reported and a note says so.",
           incorrect: [
             {
               title: "The chart source is in flux-system, but the reference looks in the release namespace",
@@ -24915,6 +25337,13 @@ spec:
               roots: {
                 "lotus-lake": { "deploy/release.yaml": HELM_RELEASE.replace("name: bjw-s\n", "name: bjw-s\n        namespace: flux-system\n") },
                 "h-kube": CLUSTER_REPO
+              }
+            },
+            {
+              title: "The GitRepository that a FluxInstance sync creates, named after its namespace",
+              files: {
+                "clusters/prod/flux-instance.yaml": 'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: "2.x"\n    registry: ghcr.io/fluxcd\n  sync:\n    kind: GitRepository\n    url: https://github.com/acme/fleet.git\n    ref: refs/heads/main\n    path: clusters/prod\n',
+                "clusters/prod/apps.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
               }
             },
             {
@@ -24980,16 +25409,16 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path20 = [], out = []) {
+function stringsWithDollar(value, path21 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path20, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path21, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path20, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path21, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (path20.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path20, key], key: true, text: key });
-      stringsWithDollar(child, [...path20, key], out);
+      if (path21.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path21, key], key: true, text: key });
+      stringsWithDollar(child, [...path21, key], out);
     }
   }
   return out;
@@ -25010,8 +25439,8 @@ function kustomizationVariables(kustomization, graph) {
       variables.complete = false;
       return;
     }
-    const matches2 = graph.data(kind, name2, namespace).matches;
-    const data = matches2.find((candidate) => candidate.namespace === namespace) ?? matches2[0];
+    const matches3 = graph.data(kind, name2, namespace).matches;
+    const data = matches3.find((candidate) => candidate.namespace === namespace) ?? matches3[0];
     const optional = item.optional === true;
     variables.sources.push({ index, kind, name: name2, optional, data });
     if (!data) {
@@ -25094,7 +25523,7 @@ function reparse(text) {
   let agreed;
   let value;
   for (const version2 of ["1.1", "1.2"]) {
-    const doc = (0, import_yaml4.parseDocument)(`v: ${text}`, { version: version2 });
+    const doc = (0, import_yaml5.parseDocument)(`v: ${text}`, { version: version2 });
     if (doc.errors.length > 0 || doc.warnings.length > 0) return void 0;
     const parsed = asRecord(doc.toJS());
     if (!parsed || Object.keys(parsed).length !== 1 || !("v" in parsed)) return void 0;
@@ -25150,9 +25579,9 @@ function kustomizationSubstitution(kustomization, graph) {
         if (!source.optional || graph.gap(resource, namespace) !== void 0) return UNKNOWN_VARIABLE;
         continue;
       }
-      const { matches: matches2 } = graph.data(source.kind, source.name, namespace);
-      const exact = matches2.filter((candidate) => candidate.namespace === namespace);
-      const value = sourceValue(exact.length > 0 ? exact : matches2, name2);
+      const { matches: matches3 } = graph.data(source.kind, source.name, namespace);
+      const exact = matches3.filter((candidate) => candidate.namespace === namespace);
+      const value = sourceValue(exact.length > 0 ? exact : matches3, name2);
       if (value !== "absent") return value;
     }
     return void 0;
@@ -25166,16 +25595,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path20, index, replacement) {
-  if (index === path20.length) return replacement;
-  const segment = path20[index];
+function replaceAt(value, path21, index, replacement) {
+  if (index === path21.length) return replacement;
+  const segment = path21[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path20, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path21, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path20, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path21, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -25195,7 +25624,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path20 of unknownPaths) copy.value = replaceAt(copy.value, path20, 0, unknown);
+    for (const path21 of unknownPaths) copy.value = replaceAt(copy.value, path21, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -25233,11 +25662,11 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
   }
   return { copies: [...byOutcome.values()], applied: true };
 }
-var import_yaml4, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
+var import_yaml5, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
     init_values();
     VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
     DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
@@ -25647,9 +26076,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path20, raw, expects) => {
+  const add2 = (path21, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path20, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path21, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -25746,20 +26175,20 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path20 = [entry.field, entry.index];
+            const path21 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -25823,9 +26252,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path20 } = kustomization;
-    if (link.status !== "linked" || path20.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path20.status === "directory") push(generated2, key(link.root, path20.dir), kustomization);
+    const { link, path: path21 } = kustomization;
+    if (link.status !== "linked" || path21.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path21.status === "directory") push(generated2, key(link.root, path21.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -25974,11 +26403,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path20 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path20.dir === void 0) continue;
+          const { link, path: path21 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path21.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path20.dir, kustomization);
+          push(byDir, path21.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -26298,10 +26727,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path20, dotted, parentKey) {
+function walkValues2(ctx, release, value, path21, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path20, index];
+      const itemPath = [...path21, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -26317,10 +26746,10 @@ function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path20, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path21, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path20, key];
+    const childPath = [...path21, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
@@ -26391,8 +26820,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path20 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path20, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path21 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path21, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.ofKind("HelmRelease", "helm.toolkit.fluxcd.io")) {
@@ -26466,11 +26895,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path20 = container.envPath ?? container.path;
+    const path21 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path20, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path20, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path20, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path21, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path21, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path21, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -26690,10 +27119,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path20 = report.path ?? [];
-    const at = report.resource.applied?.locate(path20);
+    const path21 = report.path ?? [];
+    const at = report.resource.applied?.locate(path21);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path20 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path21 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -26732,23 +27161,23 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path20 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path21 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path20, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path21, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path20) finding.path = path20;
+  if (path21) finding.path = path21;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path20, messageId, message) {
+function fingerprint(ruleId, file, resource, path21, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto2.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path20 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity3, (path21 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
@@ -26766,12 +27195,12 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path20, prefix) {
-  return prefix.length <= path20.length && prefix.every((segment, index) => path20[index] === segment);
+function startsWith2(path21, prefix) {
+  return prefix.length <= path21.length && prefix.every((segment, index) => path21[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path20) => startsWith2(problem.path, path20) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path20, problem.path) || problem.messageId === "required" && startsWith2(path20, [...problem.path, problem.data.field ?? ""])
+    (path21) => startsWith2(problem.path, path21) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path21, problem.path) || problem.messageId === "required" && startsWith2(path21, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -26932,6 +27361,7 @@ var init_schema_valid = __esm({
         let unknownFields = 0;
         const byDocument = /* @__PURE__ */ new Map();
         for (const resource of ctx.model.resources) {
+          if (resource.synthetic !== void 0) continue;
           const written2 = resource.applied?.written ?? resource;
           const members = byDocument.get(written2);
           if (members) members.push(resource);
@@ -26950,7 +27380,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path20 of copy.unknown) unknownPaths.add(JSON.stringify(path20));
+            for (const path21 of copy.unknown) unknownPaths.add(JSON.stringify(path21));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -27012,14 +27442,14 @@ function references(ctx) {
       for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
         const ref = entry[field];
         if (!ref || ref.name === "") continue;
-        const path20 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: ref.name, path: [...path20, "name"], key: { name: ref.key, path: [...path20, "key"] }, optional: ref.optional });
+        const path21 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: ref.name, path: [...path21, "name"], key: { name: ref.key, path: [...path21, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path20 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
-      refs.push({ ...base, kind: source.kind, name: source.name, path: path20, optional: source.optional });
+      const path21 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      refs.push({ ...base, kind: source.kind, name: source.name, path: path21, optional: source.optional });
     }
   }
   const graph = model.flux;
@@ -27029,14 +27459,14 @@ function references(ctx) {
       const kind = asString(item?.kind);
       const name2 = asString(item?.name);
       if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-      const path20 = ["spec", "valuesFrom", index];
-      const keyPath = item.valuesKey === void 0 ? [...path20, "name"] : [...path20, "valuesKey"];
+      const path21 = ["spec", "valuesFrom", index];
+      const keyPath = item.valuesKey === void 0 ? [...path21, "name"] : [...path21, "valuesKey"];
       refs.push({
         referrer: resource,
         kind,
         name: name2,
         namespace: resource.appliedNamespace,
-        path: [...path20, "name"],
+        path: [...path21, "name"],
         key: { name: asScalarString(item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: item.optional === true,
         optionalKey: false,
@@ -27054,19 +27484,19 @@ function references(ctx) {
         const kind = asString(item?.kind);
         const name2 = asString(item?.name);
         if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-        const path20 = ["spec", field, index];
+        const path21 = ["spec", field, index];
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path20, "name"],
+            path: [...path21, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path20, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path21, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -27079,8 +27509,8 @@ function references(ctx) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path20 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path20, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path21 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path21, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -27282,27 +27712,27 @@ spec:
 // src/sops/ast.ts
 function keyText(pair) {
   const key = pair.key;
-  if (!(0, import_yaml5.isScalar)(key)) return void 0;
+  if (!(0, import_yaml6.isScalar)(key)) return void 0;
   return key.value == null ? "" : String(key.value);
 }
 function pairOf(node, key) {
-  if (!(0, import_yaml5.isMap)(node)) return void 0;
+  if (!(0, import_yaml6.isMap)(node)) return void 0;
   return node.items.find((pair) => keyText(pair) === key);
 }
 function stringValue(node) {
-  return (0, import_yaml5.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+  return (0, import_yaml6.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
 }
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path20) {
-  return path20.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path21) {
+  return path21.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
-var import_yaml5;
+var import_yaml6;
 var init_ast = __esm({
   "src/sops/ast.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
   }
 });
 
@@ -27412,27 +27842,27 @@ function readSopsConfig(doc) {
   if (!doc) return { rules: [], issues: [] };
   let config = cache2.get(doc);
   if (!config) {
-    config = parse2(new Nodes(doc));
+    config = parse3(new Nodes(doc));
     cache2.set(doc, config);
   }
   return config;
 }
 function isMergeKey(pair) {
   const key = pair.key;
-  if (!(0, import_yaml6.isScalar)(key) || key.type !== void 0 && key.type !== import_yaml6.Scalar.PLAIN) return false;
+  if (!(0, import_yaml7.isScalar)(key) || key.type !== void 0 && key.type !== import_yaml7.Scalar.PLAIN) return false;
   return key.value === "<<" || typeof key.value === "symbol" && key.value.description === "<<";
 }
-function parse2(nodes) {
+function parse3(nodes) {
   const config = { rules: [], issues: [] };
   const root = nodes.root;
-  if (root == null || (0, import_yaml6.isScalar)(root) && root.value == null) return config;
-  if (!(0, import_yaml6.isMap)(root)) {
+  if (root == null || (0, import_yaml7.isScalar)(root) && root.value == null) return config;
+  if (!(0, import_yaml7.isMap)(root)) {
     config.issues.push({ code: "notMapping", path: [], data: { what: ".sops.yaml" } });
     return config;
   }
   checkKeys(root, [], TOP_KEYS, "the top level", config.issues);
   const rules = nodes.get(root, "creation_rules")?.value;
-  if ((0, import_yaml6.isSeq)(rules)) {
+  if ((0, import_yaml7.isSeq)(rules)) {
     nodes.items(rules).forEach((item, i2) => {
       const rule = readRule(nodes, item, i2, config.issues);
       if (rule) config.rules.push(rule);
@@ -27443,19 +27873,19 @@ function parse2(nodes) {
   checkUnreachable(config);
   checkDestinations(nodes, nodes.get(root, "destination_rules")?.value, config.issues);
   const stores = nodes.get(root, "stores")?.value;
-  if ((0, import_yaml6.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
+  if ((0, import_yaml7.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path20 = ["creation_rules", index];
-  if (!(0, import_yaml6.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path20, data: { what: `creation rule ${index + 1}` } });
+  const path21 = ["creation_rules", index];
+  if (!(0, import_yaml7.isMap)(node)) {
+    issues.push({ code: "notMapping", path: path21, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path20, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path21, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path20,
+    path: path21,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -27463,11 +27893,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path20, issues);
-  rule.selection = readSelection(nodes, node, path20, issues);
-  checkShamir(nodes, node, path20, issues);
-  checkBoolean(nodes, node, path20, "mac_only_encrypted", issues);
-  checkString(nodes, node, path20, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path21, issues);
+  rule.selection = readSelection(nodes, node, path21, issues);
+  checkShamir(nodes, node, path21, issues);
+  checkBoolean(nodes, node, path21, "mac_only_encrypted", issues);
+  checkString(nodes, node, path21, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -27486,14 +27916,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled.ok) rule.pathRegexp = compiled.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
 }
-function readRuleRecipients(nodes, node, path20, issues) {
+function readRuleRecipients(nodes, node, path21, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
-  if (!isNull2(groups) && !(0, import_yaml6.isSeq)(groups)) {
-    issues.push(invalidType([...path20, "key_groups"], "key_groups", "a list of key groups"));
+  if (!isNull2(groups) && !(0, import_yaml7.isSeq)(groups)) {
+    issues.push(invalidType([...path21, "key_groups"], "key_groups", "a list of key groups"));
   }
-  if ((0, import_yaml6.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml7.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path20, "key_groups", i2], out2, issues, 0));
+    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path21, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -27504,35 +27934,35 @@ function readRuleRecipients(nodes, node, path20, issues) {
     const items = recipientStrings(nodes, entry.value, key !== "hckms");
     if (!items) {
       const expected = key === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path20, key], key, expected));
+      issues.push(invalidType([...path21, key], key, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path20, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path21, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path20, out, issues, depth) {
-  if (!(0, import_yaml6.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path20, data: { what: "a key group" } });
+function readGroup(nodes, node, path21, out, issues, depth) {
+  if (!(0, import_yaml7.isMap)(node)) {
+    issues.push({ code: "notMapping", path: path21, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path20, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path21, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
     if (isNull2(value)) continue;
-    if (!(0, import_yaml6.isSeq)(value)) {
-      issues.push(invalidType([...path20, key], key, "a list"));
+    if (!(0, import_yaml7.isSeq)(value)) {
+      issues.push(invalidType([...path21, key], key, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path20, key, i2];
+      const itemPath = [...path21, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
       }
       const objectKeys = GROUP_OBJECT_KEYS[key];
       if (objectKeys) {
-        if (!(0, import_yaml6.isMap)(item)) {
+        if (!(0, import_yaml7.isMap)(item)) {
           issues.push(invalidType(itemPath, key, "a list of mappings"));
           return;
         }
@@ -27570,7 +28000,7 @@ function groupEntryId(nodes, key, item) {
 function recipientStrings(nodes, value, acceptString) {
   const text = stringValue(value);
   if (text !== void 0) return acceptString ? text.split(",").map((part) => [part, []]) : void 0;
-  if (!(0, import_yaml6.isSeq)(value)) return void 0;
+  if (!(0, import_yaml7.isSeq)(value)) return void 0;
   const items = [];
   for (const [i2, item] of nodes.items(value).entries()) {
     const itemText = stringValue(item);
@@ -27579,16 +28009,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path20) {
+function addRecipients(out, type2, text, path21) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path20 });
+  if (id !== void 0) out.push({ type: type2, id, path: path21 });
 }
-function readSelection(nodes, node, path20, issues) {
+function readSelection(nodes, node, path21, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull2(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path20, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path21, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -27597,22 +28027,22 @@ function readSelection(nodes, node, path20, issues) {
   const key = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path20, key], key, "a string"));
+    issues.push(invalidType([...path21, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path20, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path21, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path20, key], issues);
+  checkIdentity(made.selection, [...path21, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path20, issues) {
+function checkIdentity(selection, path21, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path20, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path21, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -27627,26 +28057,26 @@ function checkUnreachable(config) {
   }
 }
 function checkDestinations(nodes, value, issues) {
-  if (!(0, import_yaml6.isSeq)(value)) return;
+  if (!(0, import_yaml7.isSeq)(value)) return;
   nodes.items(value).forEach((item, i2) => {
-    if ((0, import_yaml6.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
+    if ((0, import_yaml7.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path20, known, where2, issues) {
+function checkKeys(node, path21, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path20, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path20, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path21, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path21, key], key: true, data: { key, where: where2 } }
     );
   }
 }
 function holdsAnchor(node, depth) {
-  if (!(0, import_yaml6.isNode)(node) || depth > 16) return false;
+  if (!(0, import_yaml7.isNode)(node) || depth > 16) return false;
   if (node.anchor) return true;
-  if ((0, import_yaml6.isMap)(node)) return node.items.some((pair) => holdsAnchor(pair.value, depth + 1));
-  if ((0, import_yaml6.isSeq)(node)) return node.items.some((item) => holdsAnchor(item, depth + 1));
+  if ((0, import_yaml7.isMap)(node)) return node.items.some((pair) => holdsAnchor(pair.value, depth + 1));
+  if ((0, import_yaml7.isSeq)(node)) return node.items.some((item) => holdsAnchor(item, depth + 1));
   return false;
 }
 function suggest2(key, known) {
@@ -27667,37 +28097,37 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path20, issues) {
+function checkShamir(nodes, node, path21, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull2(value)) return;
-  if (!(0, import_yaml6.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path20, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml7.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path21, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path20, key, issues) {
+function checkBoolean(nodes, node, path21, key, issues) {
   const value = nodes.get(node, key)?.value;
   if (isNull2(value)) return;
-  const v = (0, import_yaml6.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path20, key], key, "true or false"));
+  const v = (0, import_yaml7.isScalar)(value) ? value.value : void 0;
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path21, key], key, "true or false"));
 }
-function checkString(nodes, node, path20, key, issues) {
+function checkString(nodes, node, path21, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path20, key], key, "a string"));
+  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path21, key], key, "a string"));
 }
-function invalidType(path20, key, expected) {
-  return { code: "invalidType", path: path20, data: { key, expected } };
+function invalidType(path21, key, expected) {
+  return { code: "invalidType", path: path21, data: { key, expected } };
 }
 function isNull2(node) {
-  return node == null || (0, import_yaml6.isScalar)(node) && node.value == null;
+  return node == null || (0, import_yaml7.isScalar)(node) && node.value == null;
 }
 function scalarText(node) {
-  if (!(0, import_yaml6.isScalar)(node)) return void 0;
+  if (!(0, import_yaml7.isScalar)(node)) return void 0;
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml6, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache2, Nodes;
+var import_yaml7, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache2, Nodes;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
     init_ast();
     init_safe_regex();
     init_recipients();
@@ -27772,8 +28202,8 @@ var init_config = __esm({
       }
       deref(node) {
         let current = node;
-        for (let hops = 0; (0, import_yaml6.isAlias)(current) && hops < 32; hops++) current = current.resolve(this.doc);
-        return (0, import_yaml6.isAlias)(current) ? void 0 : current;
+        for (let hops = 0; (0, import_yaml7.isAlias)(current) && hops < 32; hops++) current = current.resolve(this.doc);
+        return (0, import_yaml7.isAlias)(current) ? void 0 : current;
       }
       entries(node, depth = 0) {
         const own2 = [];
@@ -27782,8 +28212,8 @@ var init_config = __esm({
           if (isMergeKey(pair)) {
             if (depth >= 8) continue;
             const source = this.deref(pair.value);
-            const sources = (0, import_yaml6.isSeq)(source) ? source.items.map((item) => this.deref(item)) : [source];
-            for (const map2 of sources) if ((0, import_yaml6.isMap)(map2)) merged.push(...this.entries(map2, depth + 1));
+            const sources = (0, import_yaml7.isSeq)(source) ? source.items.map((item) => this.deref(item)) : [source];
+            for (const map2 of sources) if ((0, import_yaml7.isMap)(map2)) merged.push(...this.entries(map2, depth + 1));
             continue;
           }
           const key = keyText(pair);
@@ -27798,7 +28228,7 @@ var init_config = __esm({
         return own2;
       }
       get(node, key) {
-        return (0, import_yaml6.isMap)(node) ? this.entries(node).find((entry) => entry.key === key) : void 0;
+        return (0, import_yaml7.isMap)(node) ? this.entries(node).find((entry) => entry.key === key) : void 0;
       }
       items(node) {
         return node.items.map((item) => this.deref(item));
@@ -27835,9 +28265,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path20) {
-  const i2 = path20.lastIndexOf("/");
-  return i2 === -1 ? "" : path20.slice(0, i2);
+function dirname(path21) {
+  const i2 = path21.lastIndexOf("/");
+  return i2 === -1 ? "" : path21.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -27967,7 +28397,7 @@ function rawComments(text) {
   if (memo?.text === text) return memo.comments;
   const comments = [];
   try {
-    for (const token of new import_yaml7.Parser().parse(text)) collect(token, text, comments);
+    for (const token of new import_yaml8.Parser().parse(text)) collect(token, text, comments);
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
@@ -28007,11 +28437,11 @@ function lineIndent(text, offset) {
 function lineStartOf(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
-var import_yaml7, memo;
+var import_yaml8, memo;
 var init_comments = __esm({
   "src/sops/comments.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist(), 1);
+    import_yaml8 = __toESM(require_dist(), 1);
   }
 });
 
@@ -28061,29 +28491,29 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk(node, path20, keys, anchor, inSops, depth, out) {
+function walk(node, path21, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
-  if ((0, import_yaml8.isMap)(node)) {
+  if ((0, import_yaml9.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
       const key = keyText(pair);
-      const keyRange = (0, import_yaml8.isScalar)(pair.key) ? pair.key.range : void 0;
+      const keyRange = (0, import_yaml9.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path20, range: [keyRange[0], keyRange[1]] });
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path21, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk(pair.value, [...path21, key], [...keys, key], child, childInSops, depth + 1, out);
     }
-  } else if ((0, import_yaml8.isSeq)(node)) {
+  } else if ((0, import_yaml9.isSeq)(node)) {
     node.items.forEach((item, i2) => {
-      const range = (0, import_yaml8.isScalar)(item) || (0, import_yaml8.isMap)(item) || (0, import_yaml8.isSeq)(item) || (0, import_yaml8.isAlias)(item) ? item.range : void 0;
+      const range = (0, import_yaml9.isScalar)(item) || (0, import_yaml9.isMap)(item) || (0, import_yaml9.isSeq)(item) || (0, import_yaml9.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk(item, [...path20, i2], keys, child, inSops, depth + 1, out);
+      walk(item, [...path21, i2], keys, child, inSops, depth + 1, out);
     });
-  } else if (((0, import_yaml8.isScalar)(node) || (0, import_yaml8.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path20, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+  } else if (((0, import_yaml9.isScalar)(node) || (0, import_yaml9.isAlias)(node)) && node.range && anchor && !inSops) {
+    out.values.push({ path: path21, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -28096,23 +28526,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path20, keys, depth, out) {
+function walkValue(node, path21, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path20, i2], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i2], [...path21, i2], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key of Object.keys(node)) {
       if (ambiguousKey(key)) return false;
       const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path20, key], [...keys, key], depth + 1, out);
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path21, key], [...keys, key], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path20, keys, state } : { path: path20, keys, state, problem });
+    out.push(problem === void 0 ? { path: path21, keys, state } : { path: path21, keys, state, problem });
   }
   return true;
 }
@@ -28141,7 +28571,7 @@ function addAnchor(out, offset, keys, parent, inSops) {
   return anchor;
 }
 function valueState(node) {
-  if (!(0, import_yaml8.isScalar)(node)) return { state: "plain" };
+  if (!(0, import_yaml9.isScalar)(node)) return { state: "plain" };
   return textState(node.value, "value");
 }
 function textState(value, role) {
@@ -28214,11 +28644,11 @@ function firstAfter(anchors, offset) {
   }
   return lo;
 }
-var import_yaml8, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
+var import_yaml9, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
 var init_document = __esm({
   "src/sops/document.ts"() {
     "use strict";
-    import_yaml8 = __toESM(require_dist(), 1);
+    import_yaml9 = __toESM(require_dist(), 1);
     init_ast();
     init_comments();
     init_encrypted_value();
@@ -28232,7 +28662,7 @@ var init_document = __esm({
 
 // src/sops/metadata.ts
 function isSopsEncrypted(doc) {
-  return (0, import_yaml9.isMap)(sopsPair(doc)?.value);
+  return (0, import_yaml10.isMap)(sopsPair(doc)?.value);
 }
 function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
@@ -28321,7 +28751,7 @@ function readMetadata(node) {
     selection: void 0,
     issues: []
   };
-  if (!(0, import_yaml9.isMap)(node)) {
+  if (!(0, import_yaml10.isMap)(node)) {
     meta.issues.push({ code: "notMapping", path: SOPS, data: {} });
     return meta;
   }
@@ -28353,25 +28783,25 @@ function readField(node, field, pattern, code, issues) {
     issues.push({ code: "missingField", path: SOPS, key: true, data: { field } });
     return void 0;
   }
-  const value = (0, import_yaml9.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml10.isScalar)(pair.value) ? pair.value.value : void 0;
   const text = value instanceof Date ? value.toISOString() : typeof value === "string" ? value : void 0;
   if (text === void 0 || !pattern.test(text)) issues.push({ code, path: ["sops", field], data: {} });
   return text;
 }
 function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
-  if ((0, import_yaml9.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml10.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path20 = ["sops", "key_groups", i2];
-      if ((0, import_yaml9.isMap)(group)) readKeyLists(group, path20, meta);
-      else meta.issues.push(invalidField(path20, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path21 = ["sops", "key_groups", i2];
+      if ((0, import_yaml10.isMap)(group)) readKeyLists(group, path21, meta);
+      else meta.issues.push(invalidField(path21, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
-  } else if ((0, import_yaml9.isMap)(groups)) {
+  } else if ((0, import_yaml10.isMap)(groups)) {
     readKeyLists(groups, ["sops", "key_groups"], meta);
     meta.keyGroupCount = 1;
   } else {
-    if (groups != null && !isNullScalar(groups) && !(0, import_yaml9.isSeq)(groups)) {
+    if (groups != null && !isNullScalar(groups) && !(0, import_yaml10.isSeq)(groups)) {
       meta.issues.push(invalidField(["sops", "key_groups"], "key_groups", "a list of key groups"));
     }
     readKeyLists(node, SOPS, meta);
@@ -28386,22 +28816,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path20 = [...base, type2];
-    if ((0, import_yaml9.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path20, meta);
+    const path21 = [...base, type2];
+    if ((0, import_yaml10.isMap)(pair.value)) {
+      readKeyEntry(type2, pair.value, path21, meta);
       continue;
     }
-    if (!(0, import_yaml9.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path20, type2, "a list of key entries"));
+    if (!(0, import_yaml10.isSeq)(pair.value)) {
+      meta.issues.push(invalidField(path21, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path20, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path21, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path20, meta) {
+function readKeyEntry(type2, entry, path21, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path20, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path20 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path21, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path21 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -28453,11 +28883,11 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path20, field, expected) {
-  return { code: "invalidField", path: path20, data: { field, expected } };
+function invalidField(path21, field, expected) {
+  return { code: "invalidField", path: path21, data: { field, expected } };
 }
 function weakString(node) {
-  if (!(0, import_yaml9.isScalar)(node)) return void 0;
+  if (!(0, import_yaml10.isScalar)(node)) return void 0;
   const value = node.value;
   if (typeof value === "string") return value;
   if (typeof value === "number") return String(value);
@@ -28465,7 +28895,7 @@ function weakString(node) {
   return void 0;
 }
 function weakInteger(node) {
-  if (!(0, import_yaml9.isScalar)(node)) return void 0;
+  if (!(0, import_yaml10.isScalar)(node)) return void 0;
   const value = node.value;
   if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : void 0;
   if (typeof value === "boolean") return value ? 1 : 0;
@@ -28474,13 +28904,13 @@ function weakInteger(node) {
   return void 0;
 }
 function isNullScalar(node) {
-  return (0, import_yaml9.isScalar)(node) && node.value == null;
+  return (0, import_yaml10.isScalar)(node) && node.value == null;
 }
-var import_yaml9, ID_FIELDS, RFC3339, VERSION, SOPS, cache3, valueCache;
+var import_yaml10, ID_FIELDS, RFC3339, VERSION, SOPS, cache3, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
-    import_yaml9 = __toESM(require_dist(), 1);
+    import_yaml10 = __toESM(require_dist(), 1);
     init_ast();
     init_encrypted_value();
     init_recipients();
@@ -29218,7 +29648,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!(key0 === "extends" || key0 === "ignore" || key0 === "repos" || key0 === "externalSecrets" || key0 === "policies" || key0 === "rules")) {
+      if (!(key0 === "extends" || key0 === "ignore" || key0 === "repos" || key0 === "externalSecrets" || key0 === "externalSources" || key0 === "policies" || key0 === "rules")) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err0];
@@ -29470,66 +29900,55 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.policies !== void 0) {
-      let data12 = data.policies;
+    if (data.externalSources !== void 0) {
+      let data12 = data.externalSources;
       if (Array.isArray(data12)) {
         const len4 = data12.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          if (typeof data12[i4] !== "string") {
-            const err19 = { instancePath: instancePath + "/policies/" + i4, schemaPath: "#/properties/policies/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
+          let data13 = data12[i4];
+          if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+            if (data13.kind === void 0) {
+              const err19 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-      } else {
-        const err20 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.rules !== void 0) {
-      let data14 = data.rules;
-      if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
-        for (const key3 in data14) {
-          if (!func2.call(schema11.properties.rules.properties, key3)) {
-            const err21 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err21];
-            } else {
-              vErrors.push(err21);
+            if (data13.name === void 0) {
+              const err20 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data14["duplicate-resource"] !== void 0) {
-          let data15 = data14["duplicate-resource"];
-          const _errs44 = errors;
-          let valid16 = false;
-          const _errs45 = errors;
-          if (!(data15 === "error" || data15 === "warning" || data15 === "note" || data15 === "off")) {
-            const err22 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
+            if (data13.namespace === void 0) {
+              const err21 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'" };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
             }
-            errors++;
-          }
-          var _valid2 = _errs45 === errors;
-          valid16 = valid16 || _valid2;
-          if (!valid16) {
-            const _errs46 = errors;
-            if (Array.isArray(data15)) {
-              if (data15.length > 1) {
-                const err23 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            for (const key3 in data13) {
+              if (!(key3 === "kind" || key3 === "name" || key3 === "namespace" || key3 === "url" || key3 === "branch" || key3 === "tag")) {
+                const err22 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+            }
+            if (data13.kind !== void 0) {
+              let data14 = data13.kind;
+              if (!(data14 === "GitRepository" || data14 === "OCIRepository" || data14 === "Bucket" || data14 === "HelmRepository" || data14 === "HelmChart")) {
+                const err23 = { instancePath: instancePath + "/externalSources/" + i4 + "/kind", schemaPath: "#/properties/externalSources/items/properties/kind/enum", keyword: "enum", params: { allowedValues: schema11.properties.externalSources.items.properties.kind.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err23];
                 } else {
@@ -29537,8 +29956,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data15.length < 1) {
-                const err24 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            }
+            if (data13.name !== void 0) {
+              if (typeof data13.name !== "string") {
+                const err24 = { instancePath: instancePath + "/externalSources/" + i4 + "/name", schemaPath: "#/properties/externalSources/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err24];
                 } else {
@@ -29546,125 +29967,117 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len5 = data15.length;
-              if (len5 > 0) {
-                let data16 = data15[0];
-                if (!(data16 === "error" || data16 === "warning" || data16 === "note" || data16 === "off")) {
-                  const err25 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err25];
-                  } else {
-                    vErrors.push(err25);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err26 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err26];
-              } else {
-                vErrors.push(err26);
-              }
-              errors++;
             }
-            var _valid2 = _errs46 === errors;
-            valid16 = valid16 || _valid2;
-            if (!valid16) {
-              const _errs49 = errors;
-              if (Array.isArray(data15)) {
-                if (data15.length > 2) {
-                  const err27 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err27];
-                  } else {
-                    vErrors.push(err27);
-                  }
-                  errors++;
-                }
-                if (data15.length < 2) {
-                  const err28 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err28];
-                  } else {
-                    vErrors.push(err28);
-                  }
-                  errors++;
-                }
-                const len6 = data15.length;
-                if (len6 > 0) {
-                  let data17 = data15[0];
-                  if (!(data17 === "error" || data17 === "warning" || data17 === "note" || data17 === "off")) {
-                    const err29 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err29];
-                    } else {
-                      vErrors.push(err29);
-                    }
-                    errors++;
-                  }
-                }
-                if (len6 > 1) {
-                  let data18 = data15[1];
-                  if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
-                    for (const key4 in data18) {
-                      const err30 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err30];
-                      } else {
-                        vErrors.push(err30);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err31 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err32 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (data13.namespace !== void 0) {
+              if (typeof data13.namespace !== "string") {
+                const err25 = { instancePath: instancePath + "/externalSources/" + i4 + "/namespace", schemaPath: "#/properties/externalSources/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
-                  vErrors = [err32];
+                  vErrors = [err25];
                 } else {
-                  vErrors.push(err32);
+                  vErrors.push(err25);
                 }
                 errors++;
               }
-              var _valid2 = _errs49 === errors;
-              valid16 = valid16 || _valid2;
             }
+            if (data13.url !== void 0) {
+              if (typeof data13.url !== "string") {
+                const err26 = { instancePath: instancePath + "/externalSources/" + i4 + "/url", schemaPath: "#/properties/externalSources/items/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+            }
+            if (data13.branch !== void 0) {
+              if (typeof data13.branch !== "string") {
+                const err27 = { instancePath: instancePath + "/externalSources/" + i4 + "/branch", schemaPath: "#/properties/externalSources/items/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data13.tag !== void 0) {
+              if (typeof data13.tag !== "string") {
+                const err28 = { instancePath: instancePath + "/externalSources/" + i4 + "/tag", schemaPath: "#/properties/externalSources/items/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err29 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
           }
-          if (!valid16) {
-            const err33 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+        }
+      } else {
+        const err30 = { instancePath: instancePath + "/externalSources", schemaPath: "#/properties/externalSources/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
+    if (data.policies !== void 0) {
+      let data20 = data.policies;
+      if (Array.isArray(data20)) {
+        const len5 = data20.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          if (typeof data20[i5] !== "string") {
+            const err31 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/properties/policies/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err32 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
+      }
+    }
+    if (data.rules !== void 0) {
+      let data22 = data.rules;
+      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
+        for (const key4 in data22) {
+          if (!func2.call(schema11.properties.rules.properties, key4)) {
+            const err33 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
               vErrors.push(err33);
             }
             errors++;
-          } else {
-            errors = _errs44;
-            if (vErrors !== null) {
-              if (_errs44) {
-                vErrors.length = _errs44;
-              } else {
-                vErrors = null;
-              }
-            }
           }
         }
-        if (data14["flux-api-version"] !== void 0) {
-          let data19 = data14["flux-api-version"];
-          const _errs56 = errors;
+        if (data22["duplicate-resource"] !== void 0) {
+          let data23 = data22["duplicate-resource"];
+          const _errs60 = errors;
           let valid19 = false;
-          const _errs57 = errors;
-          if (!(data19 === "error" || data19 === "warning" || data19 === "note" || data19 === "off")) {
-            const err34 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs61 = errors;
+          if (!(data23 === "error" || data23 === "warning" || data23 === "note" || data23 === "off")) {
+            const err34 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -29672,13 +30085,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid3 = _errs57 === errors;
-          valid19 = valid19 || _valid3;
+          var _valid2 = _errs61 === errors;
+          valid19 = valid19 || _valid2;
           if (!valid19) {
-            const _errs58 = errors;
-            if (Array.isArray(data19)) {
-              if (data19.length > 1) {
-                const err35 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs62 = errors;
+            if (Array.isArray(data23)) {
+              if (data23.length > 1) {
+                const err35 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err35];
                 } else {
@@ -29686,8 +30099,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data19.length < 1) {
-                const err36 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data23.length < 1) {
+                const err36 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err36];
                 } else {
@@ -29695,11 +30108,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len7 = data19.length;
-              if (len7 > 0) {
-                let data20 = data19[0];
-                if (!(data20 === "error" || data20 === "warning" || data20 === "note" || data20 === "off")) {
-                  const err37 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len6 = data23.length;
+              if (len6 > 0) {
+                let data24 = data23[0];
+                if (!(data24 === "error" || data24 === "warning" || data24 === "note" || data24 === "off")) {
+                  const err37 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err37];
                   } else {
@@ -29709,7 +30122,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err38 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err38 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err38];
               } else {
@@ -29717,13 +30130,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid3 = _errs58 === errors;
-            valid19 = valid19 || _valid3;
+            var _valid2 = _errs62 === errors;
+            valid19 = valid19 || _valid2;
             if (!valid19) {
-              const _errs61 = errors;
-              if (Array.isArray(data19)) {
-                if (data19.length > 2) {
-                  const err39 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs65 = errors;
+              if (Array.isArray(data23)) {
+                if (data23.length > 2) {
+                  const err39 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err39];
                   } else {
@@ -29731,8 +30144,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data19.length < 2) {
-                  const err40 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data23.length < 2) {
+                  const err40 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err40];
                   } else {
@@ -29740,11 +30153,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len8 = data19.length;
-                if (len8 > 0) {
-                  let data21 = data19[0];
-                  if (!(data21 === "error" || data21 === "warning" || data21 === "note" || data21 === "off")) {
-                    const err41 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len7 = data23.length;
+                if (len7 > 0) {
+                  let data25 = data23[0];
+                  if (!(data25 === "error" || data25 === "warning" || data25 === "note" || data25 === "off")) {
+                    const err41 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err41];
                     } else {
@@ -29753,11 +30166,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len8 > 1) {
-                  let data22 = data19[1];
-                  if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-                    for (const key5 in data22) {
-                      const err42 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                if (len7 > 1) {
+                  let data26 = data23[1];
+                  if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+                    for (const key5 in data26) {
+                      const err42 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err42];
                       } else {
@@ -29766,7 +30179,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err43 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err43 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err43];
                     } else {
@@ -29776,7 +30189,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err44 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err44 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err44];
                 } else {
@@ -29784,12 +30197,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid3 = _errs61 === errors;
-              valid19 = valid19 || _valid3;
+              var _valid2 = _errs65 === errors;
+              valid19 = valid19 || _valid2;
             }
           }
           if (!valid19) {
-            const err45 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err45 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
@@ -29797,23 +30210,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs56;
+            errors = _errs60;
             if (vErrors !== null) {
-              if (_errs56) {
-                vErrors.length = _errs56;
+              if (_errs60) {
+                vErrors.length = _errs60;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-decryption-required"] !== void 0) {
-          let data23 = data14["flux-decryption-required"];
-          const _errs68 = errors;
+        if (data22["flux-api-version"] !== void 0) {
+          let data27 = data22["flux-api-version"];
+          const _errs72 = errors;
           let valid22 = false;
-          const _errs69 = errors;
-          if (!(data23 === "error" || data23 === "warning" || data23 === "note" || data23 === "off")) {
-            const err46 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs73 = errors;
+          if (!(data27 === "error" || data27 === "warning" || data27 === "note" || data27 === "off")) {
+            const err46 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err46];
             } else {
@@ -29821,13 +30234,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid4 = _errs69 === errors;
-          valid22 = valid22 || _valid4;
+          var _valid3 = _errs73 === errors;
+          valid22 = valid22 || _valid3;
           if (!valid22) {
-            const _errs70 = errors;
-            if (Array.isArray(data23)) {
-              if (data23.length > 1) {
-                const err47 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs74 = errors;
+            if (Array.isArray(data27)) {
+              if (data27.length > 1) {
+                const err47 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err47];
                 } else {
@@ -29835,8 +30248,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data23.length < 1) {
-                const err48 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data27.length < 1) {
+                const err48 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err48];
                 } else {
@@ -29844,11 +30257,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len9 = data23.length;
-              if (len9 > 0) {
-                let data24 = data23[0];
-                if (!(data24 === "error" || data24 === "warning" || data24 === "note" || data24 === "off")) {
-                  const err49 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len8 = data27.length;
+              if (len8 > 0) {
+                let data28 = data27[0];
+                if (!(data28 === "error" || data28 === "warning" || data28 === "note" || data28 === "off")) {
+                  const err49 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err49];
                   } else {
@@ -29858,7 +30271,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err50 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err50 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err50];
               } else {
@@ -29866,13 +30279,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid4 = _errs70 === errors;
-            valid22 = valid22 || _valid4;
+            var _valid3 = _errs74 === errors;
+            valid22 = valid22 || _valid3;
             if (!valid22) {
-              const _errs73 = errors;
-              if (Array.isArray(data23)) {
-                if (data23.length > 2) {
-                  const err51 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs77 = errors;
+              if (Array.isArray(data27)) {
+                if (data27.length > 2) {
+                  const err51 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err51];
                   } else {
@@ -29880,8 +30293,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data23.length < 2) {
-                  const err52 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data27.length < 2) {
+                  const err52 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err52];
                   } else {
@@ -29889,11 +30302,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len10 = data23.length;
-                if (len10 > 0) {
-                  let data25 = data23[0];
-                  if (!(data25 === "error" || data25 === "warning" || data25 === "note" || data25 === "off")) {
-                    const err53 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len9 = data27.length;
+                if (len9 > 0) {
+                  let data29 = data27[0];
+                  if (!(data29 === "error" || data29 === "warning" || data29 === "note" || data29 === "off")) {
+                    const err53 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err53];
                     } else {
@@ -29902,11 +30315,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len10 > 1) {
-                  let data26 = data23[1];
-                  if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
-                    for (const key6 in data26) {
-                      const err54 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                if (len9 > 1) {
+                  let data30 = data27[1];
+                  if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+                    for (const key6 in data30) {
+                      const err54 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err54];
                       } else {
@@ -29915,7 +30328,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err55 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err55 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err55];
                     } else {
@@ -29925,7 +30338,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err56 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err56 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err56];
                 } else {
@@ -29933,12 +30346,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid4 = _errs73 === errors;
-              valid22 = valid22 || _valid4;
+              var _valid3 = _errs77 === errors;
+              valid22 = valid22 || _valid3;
             }
           }
           if (!valid22) {
-            const err57 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err57 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -29946,23 +30359,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs68;
+            errors = _errs72;
             if (vErrors !== null) {
-              if (_errs68) {
-                vErrors.length = _errs68;
+              if (_errs72) {
+                vErrors.length = _errs72;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-depends-on"] !== void 0) {
-          let data27 = data14["flux-depends-on"];
-          const _errs80 = errors;
+        if (data22["flux-decryption-required"] !== void 0) {
+          let data31 = data22["flux-decryption-required"];
+          const _errs84 = errors;
           let valid25 = false;
-          const _errs81 = errors;
-          if (!(data27 === "error" || data27 === "warning" || data27 === "note" || data27 === "off")) {
-            const err58 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs85 = errors;
+          if (!(data31 === "error" || data31 === "warning" || data31 === "note" || data31 === "off")) {
+            const err58 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err58];
             } else {
@@ -29970,13 +30383,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid5 = _errs81 === errors;
-          valid25 = valid25 || _valid5;
+          var _valid4 = _errs85 === errors;
+          valid25 = valid25 || _valid4;
           if (!valid25) {
-            const _errs82 = errors;
-            if (Array.isArray(data27)) {
-              if (data27.length > 1) {
-                const err59 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs86 = errors;
+            if (Array.isArray(data31)) {
+              if (data31.length > 1) {
+                const err59 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err59];
                 } else {
@@ -29984,8 +30397,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data27.length < 1) {
-                const err60 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data31.length < 1) {
+                const err60 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err60];
                 } else {
@@ -29993,11 +30406,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len11 = data27.length;
-              if (len11 > 0) {
-                let data28 = data27[0];
-                if (!(data28 === "error" || data28 === "warning" || data28 === "note" || data28 === "off")) {
-                  const err61 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len10 = data31.length;
+              if (len10 > 0) {
+                let data32 = data31[0];
+                if (!(data32 === "error" || data32 === "warning" || data32 === "note" || data32 === "off")) {
+                  const err61 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err61];
                   } else {
@@ -30007,7 +30420,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err62 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err62 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err62];
               } else {
@@ -30015,13 +30428,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid5 = _errs82 === errors;
-            valid25 = valid25 || _valid5;
+            var _valid4 = _errs86 === errors;
+            valid25 = valid25 || _valid4;
             if (!valid25) {
-              const _errs85 = errors;
-              if (Array.isArray(data27)) {
-                if (data27.length > 2) {
-                  const err63 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs89 = errors;
+              if (Array.isArray(data31)) {
+                if (data31.length > 2) {
+                  const err63 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err63];
                   } else {
@@ -30029,8 +30442,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data27.length < 2) {
-                  const err64 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data31.length < 2) {
+                  const err64 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err64];
                   } else {
@@ -30038,11 +30451,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len12 = data27.length;
-                if (len12 > 0) {
-                  let data29 = data27[0];
-                  if (!(data29 === "error" || data29 === "warning" || data29 === "note" || data29 === "off")) {
-                    const err65 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len11 = data31.length;
+                if (len11 > 0) {
+                  let data33 = data31[0];
+                  if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
+                    const err65 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err65];
                     } else {
@@ -30051,11 +30464,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len12 > 1) {
-                  let data30 = data27[1];
-                  if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-                    for (const key7 in data30) {
-                      const err66 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
+                if (len11 > 1) {
+                  let data34 = data31[1];
+                  if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
+                    for (const key7 in data34) {
+                      const err66 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err66];
                       } else {
@@ -30064,7 +30477,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err67 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err67 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err67];
                     } else {
@@ -30074,7 +30487,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err68 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err68 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err68];
                 } else {
@@ -30082,12 +30495,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid5 = _errs85 === errors;
-              valid25 = valid25 || _valid5;
+              var _valid4 = _errs89 === errors;
+              valid25 = valid25 || _valid4;
             }
           }
           if (!valid25) {
-            const err69 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err69 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
@@ -30095,23 +30508,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs80;
+            errors = _errs84;
             if (vErrors !== null) {
-              if (_errs80) {
-                vErrors.length = _errs80;
+              if (_errs84) {
+                vErrors.length = _errs84;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-namespace-required"] !== void 0) {
-          let data31 = data14["flux-namespace-required"];
-          const _errs92 = errors;
+        if (data22["flux-depends-on"] !== void 0) {
+          let data35 = data22["flux-depends-on"];
+          const _errs96 = errors;
           let valid28 = false;
-          const _errs93 = errors;
-          if (!(data31 === "error" || data31 === "warning" || data31 === "note" || data31 === "off")) {
-            const err70 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs97 = errors;
+          if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
+            const err70 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
@@ -30119,13 +30532,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid6 = _errs93 === errors;
-          valid28 = valid28 || _valid6;
+          var _valid5 = _errs97 === errors;
+          valid28 = valid28 || _valid5;
           if (!valid28) {
-            const _errs94 = errors;
-            if (Array.isArray(data31)) {
-              if (data31.length > 1) {
-                const err71 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs98 = errors;
+            if (Array.isArray(data35)) {
+              if (data35.length > 1) {
+                const err71 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err71];
                 } else {
@@ -30133,8 +30546,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data31.length < 1) {
-                const err72 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data35.length < 1) {
+                const err72 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -30142,11 +30555,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len13 = data31.length;
-              if (len13 > 0) {
-                let data32 = data31[0];
-                if (!(data32 === "error" || data32 === "warning" || data32 === "note" || data32 === "off")) {
-                  const err73 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len12 = data35.length;
+              if (len12 > 0) {
+                let data36 = data35[0];
+                if (!(data36 === "error" || data36 === "warning" || data36 === "note" || data36 === "off")) {
+                  const err73 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err73];
                   } else {
@@ -30156,7 +30569,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err74 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err74 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err74];
               } else {
@@ -30164,13 +30577,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid6 = _errs94 === errors;
-            valid28 = valid28 || _valid6;
+            var _valid5 = _errs98 === errors;
+            valid28 = valid28 || _valid5;
             if (!valid28) {
-              const _errs97 = errors;
-              if (Array.isArray(data31)) {
-                if (data31.length > 2) {
-                  const err75 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs101 = errors;
+              if (Array.isArray(data35)) {
+                if (data35.length > 2) {
+                  const err75 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err75];
                   } else {
@@ -30178,8 +30591,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data31.length < 2) {
-                  const err76 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data35.length < 2) {
+                  const err76 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err76];
                   } else {
@@ -30187,11 +30600,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len14 = data31.length;
-                if (len14 > 0) {
-                  let data33 = data31[0];
-                  if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
-                    const err77 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len13 = data35.length;
+                if (len13 > 0) {
+                  let data37 = data35[0];
+                  if (!(data37 === "error" || data37 === "warning" || data37 === "note" || data37 === "off")) {
+                    const err77 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err77];
                     } else {
@@ -30200,11 +30613,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len14 > 1) {
-                  let data34 = data31[1];
-                  if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-                    for (const key8 in data34) {
-                      const err78 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                if (len13 > 1) {
+                  let data38 = data35[1];
+                  if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+                    for (const key8 in data38) {
+                      const err78 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err78];
                       } else {
@@ -30213,7 +30626,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err79 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err79 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err79];
                     } else {
@@ -30223,7 +30636,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err80 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err80 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err80];
                 } else {
@@ -30231,12 +30644,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid6 = _errs97 === errors;
-              valid28 = valid28 || _valid6;
+              var _valid5 = _errs101 === errors;
+              valid28 = valid28 || _valid5;
             }
           }
           if (!valid28) {
-            const err81 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err81 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err81];
             } else {
@@ -30244,23 +30657,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs92;
+            errors = _errs96;
             if (vErrors !== null) {
-              if (_errs92) {
-                vErrors.length = _errs92;
+              if (_errs96) {
+                vErrors.length = _errs96;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-path-exists"] !== void 0) {
-          let data35 = data14["flux-path-exists"];
-          const _errs104 = errors;
+        if (data22["flux-namespace-required"] !== void 0) {
+          let data39 = data22["flux-namespace-required"];
+          const _errs108 = errors;
           let valid31 = false;
-          const _errs105 = errors;
-          if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
-            const err82 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs109 = errors;
+          if (!(data39 === "error" || data39 === "warning" || data39 === "note" || data39 === "off")) {
+            const err82 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err82];
             } else {
@@ -30268,13 +30681,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid7 = _errs105 === errors;
-          valid31 = valid31 || _valid7;
+          var _valid6 = _errs109 === errors;
+          valid31 = valid31 || _valid6;
           if (!valid31) {
-            const _errs106 = errors;
-            if (Array.isArray(data35)) {
-              if (data35.length > 1) {
-                const err83 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs110 = errors;
+            if (Array.isArray(data39)) {
+              if (data39.length > 1) {
+                const err83 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err83];
                 } else {
@@ -30282,8 +30695,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data35.length < 1) {
-                const err84 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data39.length < 1) {
+                const err84 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err84];
                 } else {
@@ -30291,11 +30704,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len15 = data35.length;
-              if (len15 > 0) {
-                let data36 = data35[0];
-                if (!(data36 === "error" || data36 === "warning" || data36 === "note" || data36 === "off")) {
-                  const err85 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len14 = data39.length;
+              if (len14 > 0) {
+                let data40 = data39[0];
+                if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
+                  const err85 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err85];
                   } else {
@@ -30305,7 +30718,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err86 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err86 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err86];
               } else {
@@ -30313,13 +30726,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid7 = _errs106 === errors;
-            valid31 = valid31 || _valid7;
+            var _valid6 = _errs110 === errors;
+            valid31 = valid31 || _valid6;
             if (!valid31) {
-              const _errs109 = errors;
-              if (Array.isArray(data35)) {
-                if (data35.length > 2) {
-                  const err87 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs113 = errors;
+              if (Array.isArray(data39)) {
+                if (data39.length > 2) {
+                  const err87 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err87];
                   } else {
@@ -30327,8 +30740,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data35.length < 2) {
-                  const err88 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data39.length < 2) {
+                  const err88 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err88];
                   } else {
@@ -30336,11 +30749,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len16 = data35.length;
-                if (len16 > 0) {
-                  let data37 = data35[0];
-                  if (!(data37 === "error" || data37 === "warning" || data37 === "note" || data37 === "off")) {
-                    const err89 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len15 = data39.length;
+                if (len15 > 0) {
+                  let data41 = data39[0];
+                  if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
+                    const err89 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err89];
                     } else {
@@ -30349,11 +30762,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len16 > 1) {
-                  let data38 = data35[1];
-                  if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
-                    for (const key9 in data38) {
-                      const err90 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                if (len15 > 1) {
+                  let data42 = data39[1];
+                  if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+                    for (const key9 in data42) {
+                      const err90 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err90];
                       } else {
@@ -30362,7 +30775,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err91 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err91 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err91];
                     } else {
@@ -30372,7 +30785,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err92 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err92 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err92];
                 } else {
@@ -30380,12 +30793,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid7 = _errs109 === errors;
-              valid31 = valid31 || _valid7;
+              var _valid6 = _errs113 === errors;
+              valid31 = valid31 || _valid6;
             }
           }
           if (!valid31) {
-            const err93 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err93 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err93];
             } else {
@@ -30393,23 +30806,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs104;
+            errors = _errs108;
             if (vErrors !== null) {
-              if (_errs104) {
-                vErrors.length = _errs104;
+              if (_errs108) {
+                vErrors.length = _errs108;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-source-ref"] !== void 0) {
-          let data39 = data14["flux-source-ref"];
-          const _errs116 = errors;
+        if (data22["flux-path-exists"] !== void 0) {
+          let data43 = data22["flux-path-exists"];
+          const _errs120 = errors;
           let valid34 = false;
-          const _errs117 = errors;
-          if (!(data39 === "error" || data39 === "warning" || data39 === "note" || data39 === "off")) {
-            const err94 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs121 = errors;
+          if (!(data43 === "error" || data43 === "warning" || data43 === "note" || data43 === "off")) {
+            const err94 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err94];
             } else {
@@ -30417,13 +30830,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid8 = _errs117 === errors;
-          valid34 = valid34 || _valid8;
+          var _valid7 = _errs121 === errors;
+          valid34 = valid34 || _valid7;
           if (!valid34) {
-            const _errs118 = errors;
-            if (Array.isArray(data39)) {
-              if (data39.length > 1) {
-                const err95 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs122 = errors;
+            if (Array.isArray(data43)) {
+              if (data43.length > 1) {
+                const err95 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err95];
                 } else {
@@ -30431,8 +30844,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data39.length < 1) {
-                const err96 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data43.length < 1) {
+                const err96 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err96];
                 } else {
@@ -30440,11 +30853,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len17 = data39.length;
-              if (len17 > 0) {
-                let data40 = data39[0];
-                if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
-                  const err97 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len16 = data43.length;
+              if (len16 > 0) {
+                let data44 = data43[0];
+                if (!(data44 === "error" || data44 === "warning" || data44 === "note" || data44 === "off")) {
+                  const err97 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err97];
                   } else {
@@ -30454,7 +30867,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err98 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err98 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err98];
               } else {
@@ -30462,13 +30875,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid8 = _errs118 === errors;
-            valid34 = valid34 || _valid8;
+            var _valid7 = _errs122 === errors;
+            valid34 = valid34 || _valid7;
             if (!valid34) {
-              const _errs121 = errors;
-              if (Array.isArray(data39)) {
-                if (data39.length > 2) {
-                  const err99 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs125 = errors;
+              if (Array.isArray(data43)) {
+                if (data43.length > 2) {
+                  const err99 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err99];
                   } else {
@@ -30476,8 +30889,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data39.length < 2) {
-                  const err100 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data43.length < 2) {
+                  const err100 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err100];
                   } else {
@@ -30485,11 +30898,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len18 = data39.length;
-                if (len18 > 0) {
-                  let data41 = data39[0];
-                  if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
-                    const err101 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len17 = data43.length;
+                if (len17 > 0) {
+                  let data45 = data43[0];
+                  if (!(data45 === "error" || data45 === "warning" || data45 === "note" || data45 === "off")) {
+                    const err101 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err101];
                     } else {
@@ -30498,11 +30911,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len18 > 1) {
-                  let data42 = data39[1];
-                  if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
-                    for (const key10 in data42) {
-                      const err102 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                if (len17 > 1) {
+                  let data46 = data43[1];
+                  if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
+                    for (const key10 in data46) {
+                      const err102 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err102];
                       } else {
@@ -30511,7 +30924,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err103 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err103 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err103];
                     } else {
@@ -30521,7 +30934,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err104 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err104 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err104];
                 } else {
@@ -30529,12 +30942,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid8 = _errs121 === errors;
-              valid34 = valid34 || _valid8;
+              var _valid7 = _errs125 === errors;
+              valid34 = valid34 || _valid7;
             }
           }
           if (!valid34) {
-            const err105 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err105 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err105];
             } else {
@@ -30542,23 +30955,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs116;
+            errors = _errs120;
             if (vErrors !== null) {
-              if (_errs116) {
-                vErrors.length = _errs116;
+              if (_errs120) {
+                vErrors.length = _errs120;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-substitution"] !== void 0) {
-          let data43 = data14["flux-substitution"];
-          const _errs128 = errors;
+        if (data22["flux-source-ref"] !== void 0) {
+          let data47 = data22["flux-source-ref"];
+          const _errs132 = errors;
           let valid37 = false;
-          const _errs129 = errors;
-          if (!(data43 === "error" || data43 === "warning" || data43 === "note" || data43 === "off")) {
-            const err106 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs133 = errors;
+          if (!(data47 === "error" || data47 === "warning" || data47 === "note" || data47 === "off")) {
+            const err106 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err106];
             } else {
@@ -30566,13 +30979,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid9 = _errs129 === errors;
-          valid37 = valid37 || _valid9;
+          var _valid8 = _errs133 === errors;
+          valid37 = valid37 || _valid8;
           if (!valid37) {
-            const _errs130 = errors;
-            if (Array.isArray(data43)) {
-              if (data43.length > 1) {
-                const err107 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs134 = errors;
+            if (Array.isArray(data47)) {
+              if (data47.length > 1) {
+                const err107 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err107];
                 } else {
@@ -30580,8 +30993,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data43.length < 1) {
-                const err108 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data47.length < 1) {
+                const err108 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err108];
                 } else {
@@ -30589,11 +31002,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len19 = data43.length;
-              if (len19 > 0) {
-                let data44 = data43[0];
-                if (!(data44 === "error" || data44 === "warning" || data44 === "note" || data44 === "off")) {
-                  const err109 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len18 = data47.length;
+              if (len18 > 0) {
+                let data48 = data47[0];
+                if (!(data48 === "error" || data48 === "warning" || data48 === "note" || data48 === "off")) {
+                  const err109 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err109];
                   } else {
@@ -30603,7 +31016,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err110 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err110 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err110];
               } else {
@@ -30611,13 +31024,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid9 = _errs130 === errors;
-            valid37 = valid37 || _valid9;
+            var _valid8 = _errs134 === errors;
+            valid37 = valid37 || _valid8;
             if (!valid37) {
-              const _errs133 = errors;
-              if (Array.isArray(data43)) {
-                if (data43.length > 2) {
-                  const err111 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs137 = errors;
+              if (Array.isArray(data47)) {
+                if (data47.length > 2) {
+                  const err111 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err111];
                   } else {
@@ -30625,8 +31038,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data43.length < 2) {
-                  const err112 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data47.length < 2) {
+                  const err112 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err112];
                   } else {
@@ -30634,11 +31047,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len20 = data43.length;
-                if (len20 > 0) {
-                  let data45 = data43[0];
-                  if (!(data45 === "error" || data45 === "warning" || data45 === "note" || data45 === "off")) {
-                    const err113 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len19 = data47.length;
+                if (len19 > 0) {
+                  let data49 = data47[0];
+                  if (!(data49 === "error" || data49 === "warning" || data49 === "note" || data49 === "off")) {
+                    const err113 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err113];
                     } else {
@@ -30647,11 +31060,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len20 > 1) {
-                  let data46 = data43[1];
-                  if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-                    for (const key11 in data46) {
-                      const err114 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
+                if (len19 > 1) {
+                  let data50 = data47[1];
+                  if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+                    for (const key11 in data50) {
+                      const err114 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err114];
                       } else {
@@ -30660,7 +31073,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err115 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err115 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err115];
                     } else {
@@ -30670,7 +31083,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err116 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err116 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err116];
                 } else {
@@ -30678,12 +31091,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid9 = _errs133 === errors;
-              valid37 = valid37 || _valid9;
+              var _valid8 = _errs137 === errors;
+              valid37 = valid37 || _valid8;
             }
           }
           if (!valid37) {
-            const err117 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err117 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err117];
             } else {
@@ -30691,23 +31104,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs128;
+            errors = _errs132;
             if (vErrors !== null) {
-              if (_errs128) {
-                vErrors.length = _errs128;
+              if (_errs132) {
+                vErrors.length = _errs132;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["flux-substitution-escape"] !== void 0) {
-          let data47 = data14["flux-substitution-escape"];
-          const _errs140 = errors;
+        if (data22["flux-substitution"] !== void 0) {
+          let data51 = data22["flux-substitution"];
+          const _errs144 = errors;
           let valid40 = false;
-          const _errs141 = errors;
-          if (!(data47 === "error" || data47 === "warning" || data47 === "note" || data47 === "off")) {
-            const err118 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs145 = errors;
+          if (!(data51 === "error" || data51 === "warning" || data51 === "note" || data51 === "off")) {
+            const err118 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err118];
             } else {
@@ -30715,13 +31128,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid10 = _errs141 === errors;
-          valid40 = valid40 || _valid10;
+          var _valid9 = _errs145 === errors;
+          valid40 = valid40 || _valid9;
           if (!valid40) {
-            const _errs142 = errors;
-            if (Array.isArray(data47)) {
-              if (data47.length > 1) {
-                const err119 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs146 = errors;
+            if (Array.isArray(data51)) {
+              if (data51.length > 1) {
+                const err119 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err119];
                 } else {
@@ -30729,8 +31142,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data47.length < 1) {
-                const err120 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data51.length < 1) {
+                const err120 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err120];
                 } else {
@@ -30738,11 +31151,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len21 = data47.length;
-              if (len21 > 0) {
-                let data48 = data47[0];
-                if (!(data48 === "error" || data48 === "warning" || data48 === "note" || data48 === "off")) {
-                  const err121 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len20 = data51.length;
+              if (len20 > 0) {
+                let data52 = data51[0];
+                if (!(data52 === "error" || data52 === "warning" || data52 === "note" || data52 === "off")) {
+                  const err121 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err121];
                   } else {
@@ -30752,7 +31165,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err122 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err122 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err122];
               } else {
@@ -30760,13 +31173,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid10 = _errs142 === errors;
-            valid40 = valid40 || _valid10;
+            var _valid9 = _errs146 === errors;
+            valid40 = valid40 || _valid9;
             if (!valid40) {
-              const _errs145 = errors;
-              if (Array.isArray(data47)) {
-                if (data47.length > 2) {
-                  const err123 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs149 = errors;
+              if (Array.isArray(data51)) {
+                if (data51.length > 2) {
+                  const err123 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err123];
                   } else {
@@ -30774,8 +31187,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data47.length < 2) {
-                  const err124 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data51.length < 2) {
+                  const err124 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err124];
                   } else {
@@ -30783,11 +31196,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len22 = data47.length;
-                if (len22 > 0) {
-                  let data49 = data47[0];
-                  if (!(data49 === "error" || data49 === "warning" || data49 === "note" || data49 === "off")) {
-                    const err125 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len21 = data51.length;
+                if (len21 > 0) {
+                  let data53 = data51[0];
+                  if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
+                    const err125 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err125];
                     } else {
@@ -30796,11 +31209,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len22 > 1) {
-                  let data50 = data47[1];
-                  if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-                    for (const key12 in data50) {
-                      const err126 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+                if (len21 > 1) {
+                  let data54 = data51[1];
+                  if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+                    for (const key12 in data54) {
+                      const err126 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err126];
                       } else {
@@ -30809,7 +31222,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err127 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err127 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err127];
                     } else {
@@ -30819,7 +31232,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err128 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err128 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err128];
                 } else {
@@ -30827,12 +31240,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid10 = _errs145 === errors;
-              valid40 = valid40 || _valid10;
+              var _valid9 = _errs149 === errors;
+              valid40 = valid40 || _valid9;
             }
           }
           if (!valid40) {
-            const err129 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err129 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err129];
             } else {
@@ -30840,23 +31253,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs140;
+            errors = _errs144;
             if (vErrors !== null) {
-              if (_errs140) {
-                vErrors.length = _errs140;
+              if (_errs144) {
+                vErrors.length = _errs144;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["image-pull-policy-mutable-tag"] !== void 0) {
-          let data51 = data14["image-pull-policy-mutable-tag"];
-          const _errs152 = errors;
+        if (data22["flux-substitution-escape"] !== void 0) {
+          let data55 = data22["flux-substitution-escape"];
+          const _errs156 = errors;
           let valid43 = false;
-          const _errs153 = errors;
-          if (!(data51 === "error" || data51 === "warning" || data51 === "note" || data51 === "off")) {
-            const err130 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs157 = errors;
+          if (!(data55 === "error" || data55 === "warning" || data55 === "note" || data55 === "off")) {
+            const err130 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err130];
             } else {
@@ -30864,13 +31277,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid11 = _errs153 === errors;
-          valid43 = valid43 || _valid11;
+          var _valid10 = _errs157 === errors;
+          valid43 = valid43 || _valid10;
           if (!valid43) {
-            const _errs154 = errors;
-            if (Array.isArray(data51)) {
-              if (data51.length > 1) {
-                const err131 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs158 = errors;
+            if (Array.isArray(data55)) {
+              if (data55.length > 1) {
+                const err131 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err131];
                 } else {
@@ -30878,8 +31291,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data51.length < 1) {
-                const err132 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data55.length < 1) {
+                const err132 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err132];
                 } else {
@@ -30887,11 +31300,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len23 = data51.length;
-              if (len23 > 0) {
-                let data52 = data51[0];
-                if (!(data52 === "error" || data52 === "warning" || data52 === "note" || data52 === "off")) {
-                  const err133 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len22 = data55.length;
+              if (len22 > 0) {
+                let data56 = data55[0];
+                if (!(data56 === "error" || data56 === "warning" || data56 === "note" || data56 === "off")) {
+                  const err133 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err133];
                   } else {
@@ -30901,7 +31314,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err134 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err134 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err134];
               } else {
@@ -30909,13 +31322,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid11 = _errs154 === errors;
-            valid43 = valid43 || _valid11;
+            var _valid10 = _errs158 === errors;
+            valid43 = valid43 || _valid10;
             if (!valid43) {
-              const _errs157 = errors;
-              if (Array.isArray(data51)) {
-                if (data51.length > 2) {
-                  const err135 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs161 = errors;
+              if (Array.isArray(data55)) {
+                if (data55.length > 2) {
+                  const err135 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err135];
                   } else {
@@ -30923,8 +31336,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data51.length < 2) {
-                  const err136 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data55.length < 2) {
+                  const err136 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err136];
                   } else {
@@ -30932,11 +31345,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len24 = data51.length;
-                if (len24 > 0) {
-                  let data53 = data51[0];
-                  if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
-                    const err137 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len23 = data55.length;
+                if (len23 > 0) {
+                  let data57 = data55[0];
+                  if (!(data57 === "error" || data57 === "warning" || data57 === "note" || data57 === "off")) {
+                    const err137 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err137];
                     } else {
@@ -30945,91 +31358,90 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len24 > 1) {
-                  let data54 = data51[1];
-                  if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
-                    for (const key13 in data54) {
-                      if (!(key13 === "mutableTags")) {
-                        const err138 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err138];
-                        } else {
-                          vErrors.push(err138);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data54.mutableTags !== void 0) {
-                      let data55 = data54.mutableTags;
-                      if (Array.isArray(data55)) {
-                        const len25 = data55.length;
-                        for (let i5 = 0; i5 < len25; i5++) {
-                          let data56 = data55[i5];
-                          if (typeof data56 === "string") {
-                            if (func3(data56) < 1) {
-                              const err139 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i5, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err139];
-                              } else {
-                                vErrors.push(err139);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err140 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i5, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err140];
-                            } else {
-                              vErrors.push(err140);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i6 = data55.length;
-                        let j0;
-                        if (i6 > 1) {
-                          const indices0 = {};
-                          for (; i6--; ) {
-                            let item0 = data55[i6];
-                            if (typeof item0 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices0[item0] == "number") {
-                              j0 = indices0[item0];
-                              const err141 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i6, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i6 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err141];
-                              } else {
-                                vErrors.push(err141);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices0[item0] = i6;
-                          }
-                        }
+                if (len23 > 1) {
+                  let data58 = data55[1];
+                  if (data58 && typeof data58 == "object" && !Array.isArray(data58)) {
+                    for (const key13 in data58) {
+                      const err138 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err138];
                       } else {
-                        const err142 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err142];
-                        } else {
-                          vErrors.push(err142);
-                        }
-                        errors++;
+                        vErrors.push(err138);
                       }
+                      errors++;
                     }
                   } else {
-                    const err143 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err139 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err143];
+                      vErrors = [err139];
                     } else {
-                      vErrors.push(err143);
+                      vErrors.push(err139);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err144 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err140 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err140];
+                } else {
+                  vErrors.push(err140);
+                }
+                errors++;
+              }
+              var _valid10 = _errs161 === errors;
+              valid43 = valid43 || _valid10;
+            }
+          }
+          if (!valid43) {
+            const err141 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err141];
+            } else {
+              vErrors.push(err141);
+            }
+            errors++;
+          } else {
+            errors = _errs156;
+            if (vErrors !== null) {
+              if (_errs156) {
+                vErrors.length = _errs156;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["image-pull-policy-mutable-tag"] !== void 0) {
+          let data59 = data22["image-pull-policy-mutable-tag"];
+          const _errs168 = errors;
+          let valid46 = false;
+          const _errs169 = errors;
+          if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
+            const err142 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err142];
+            } else {
+              vErrors.push(err142);
+            }
+            errors++;
+          }
+          var _valid11 = _errs169 === errors;
+          valid46 = valid46 || _valid11;
+          if (!valid46) {
+            const _errs170 = errors;
+            if (Array.isArray(data59)) {
+              if (data59.length > 1) {
+                const err143 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err143];
+                } else {
+                  vErrors.push(err143);
+                }
+                errors++;
+              }
+              if (data59.length < 1) {
+                const err144 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err144];
                 } else {
@@ -31037,130 +31449,129 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid11 = _errs157 === errors;
-              valid43 = valid43 || _valid11;
-            }
-          }
-          if (!valid43) {
-            const err145 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err145];
-            } else {
-              vErrors.push(err145);
-            }
-            errors++;
-          } else {
-            errors = _errs152;
-            if (vErrors !== null) {
-              if (_errs152) {
-                vErrors.length = _errs152;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data14["image-tag-mutable"] !== void 0) {
-          let data57 = data14["image-tag-mutable"];
-          const _errs168 = errors;
-          let valid50 = false;
-          const _errs169 = errors;
-          if (!(data57 === "error" || data57 === "warning" || data57 === "note" || data57 === "off")) {
-            const err146 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err146];
-            } else {
-              vErrors.push(err146);
-            }
-            errors++;
-          }
-          var _valid12 = _errs169 === errors;
-          valid50 = valid50 || _valid12;
-          if (!valid50) {
-            const _errs170 = errors;
-            if (Array.isArray(data57)) {
-              if (data57.length > 1) {
-                const err147 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err147];
-                } else {
-                  vErrors.push(err147);
-                }
-                errors++;
-              }
-              if (data57.length < 1) {
-                const err148 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err148];
-                } else {
-                  vErrors.push(err148);
-                }
-                errors++;
-              }
-              const len26 = data57.length;
-              if (len26 > 0) {
-                let data58 = data57[0];
-                if (!(data58 === "error" || data58 === "warning" || data58 === "note" || data58 === "off")) {
-                  const err149 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len24 = data59.length;
+              if (len24 > 0) {
+                let data60 = data59[0];
+                if (!(data60 === "error" || data60 === "warning" || data60 === "note" || data60 === "off")) {
+                  const err145 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err149];
+                    vErrors = [err145];
                   } else {
-                    vErrors.push(err149);
+                    vErrors.push(err145);
                   }
                   errors++;
                 }
               }
             } else {
-              const err150 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err146 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err150];
+                vErrors = [err146];
               } else {
-                vErrors.push(err150);
+                vErrors.push(err146);
               }
               errors++;
             }
-            var _valid12 = _errs170 === errors;
-            valid50 = valid50 || _valid12;
-            if (!valid50) {
+            var _valid11 = _errs170 === errors;
+            valid46 = valid46 || _valid11;
+            if (!valid46) {
               const _errs173 = errors;
-              if (Array.isArray(data57)) {
-                if (data57.length > 2) {
-                  const err151 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              if (Array.isArray(data59)) {
+                if (data59.length > 2) {
+                  const err147 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err151];
+                    vErrors = [err147];
                   } else {
-                    vErrors.push(err151);
+                    vErrors.push(err147);
                   }
                   errors++;
                 }
-                if (data57.length < 2) {
-                  const err152 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data59.length < 2) {
+                  const err148 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err152];
+                    vErrors = [err148];
                   } else {
-                    vErrors.push(err152);
+                    vErrors.push(err148);
                   }
                   errors++;
                 }
-                const len27 = data57.length;
-                if (len27 > 0) {
-                  let data59 = data57[0];
-                  if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
-                    const err153 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len25 = data59.length;
+                if (len25 > 0) {
+                  let data61 = data59[0];
+                  if (!(data61 === "error" || data61 === "warning" || data61 === "note" || data61 === "off")) {
+                    const err149 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err153];
+                      vErrors = [err149];
                     } else {
-                      vErrors.push(err153);
+                      vErrors.push(err149);
                     }
                     errors++;
                   }
                 }
-                if (len27 > 1) {
-                  let data60 = data57[1];
-                  if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
-                    for (const key14 in data60) {
+                if (len25 > 1) {
+                  let data62 = data59[1];
+                  if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
+                    for (const key14 in data62) {
                       if (!(key14 === "mutableTags")) {
-                        const err154 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                        const err150 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err150];
+                        } else {
+                          vErrors.push(err150);
+                        }
+                        errors++;
+                      }
+                    }
+                    if (data62.mutableTags !== void 0) {
+                      let data63 = data62.mutableTags;
+                      if (Array.isArray(data63)) {
+                        const len26 = data63.length;
+                        for (let i6 = 0; i6 < len26; i6++) {
+                          let data64 = data63[i6];
+                          if (typeof data64 === "string") {
+                            if (func3(data64) < 1) {
+                              const err151 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err151];
+                              } else {
+                                vErrors.push(err151);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err152 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err152];
+                            } else {
+                              vErrors.push(err152);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i7 = data63.length;
+                        let j0;
+                        if (i7 > 1) {
+                          const indices0 = {};
+                          for (; i7--; ) {
+                            let item0 = data63[i7];
+                            if (typeof item0 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices0[item0] == "number") {
+                              j0 = indices0[item0];
+                              const err153 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i7 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err153];
+                              } else {
+                                vErrors.push(err153);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices0[item0] = i7;
+                          }
+                        }
+                      } else {
+                        const err154 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
                           vErrors = [err154];
                         } else {
@@ -31169,94 +31580,35 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                     }
-                    if (data60.mutableTags !== void 0) {
-                      let data61 = data60.mutableTags;
-                      if (Array.isArray(data61)) {
-                        const len28 = data61.length;
-                        for (let i7 = 0; i7 < len28; i7++) {
-                          let data62 = data61[i7];
-                          if (typeof data62 === "string") {
-                            if (func3(data62) < 1) {
-                              const err155 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err155];
-                              } else {
-                                vErrors.push(err155);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err156 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err156];
-                            } else {
-                              vErrors.push(err156);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i8 = data61.length;
-                        let j1;
-                        if (i8 > 1) {
-                          const indices1 = {};
-                          for (; i8--; ) {
-                            let item1 = data61[i8];
-                            if (typeof item1 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices1[item1] == "number") {
-                              j1 = indices1[item1];
-                              const err157 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i8, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i8 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err157];
-                              } else {
-                                vErrors.push(err157);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices1[item1] = i8;
-                          }
-                        }
-                      } else {
-                        const err158 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err158];
-                        } else {
-                          vErrors.push(err158);
-                        }
-                        errors++;
-                      }
-                    }
                   } else {
-                    const err159 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err155 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err159];
+                      vErrors = [err155];
                     } else {
-                      vErrors.push(err159);
+                      vErrors.push(err155);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err160 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err156 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err160];
+                  vErrors = [err156];
                 } else {
-                  vErrors.push(err160);
+                  vErrors.push(err156);
                 }
                 errors++;
               }
-              var _valid12 = _errs173 === errors;
-              valid50 = valid50 || _valid12;
+              var _valid11 = _errs173 === errors;
+              valid46 = valid46 || _valid11;
             }
           }
-          if (!valid50) {
-            const err161 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid46) {
+            const err157 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err161];
+              vErrors = [err157];
             } else {
-              vErrors.push(err161);
+              vErrors.push(err157);
             }
             errors++;
           } else {
@@ -31270,115 +31622,176 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["kustomize-resources-exist"] !== void 0) {
-          let data63 = data14["kustomize-resources-exist"];
+        if (data22["image-tag-mutable"] !== void 0) {
+          let data65 = data22["image-tag-mutable"];
           const _errs184 = errors;
-          let valid57 = false;
+          let valid53 = false;
           const _errs185 = errors;
-          if (!(data63 === "error" || data63 === "warning" || data63 === "note" || data63 === "off")) {
-            const err162 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
+            const err158 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err162];
+              vErrors = [err158];
             } else {
-              vErrors.push(err162);
+              vErrors.push(err158);
             }
             errors++;
           }
-          var _valid13 = _errs185 === errors;
-          valid57 = valid57 || _valid13;
-          if (!valid57) {
+          var _valid12 = _errs185 === errors;
+          valid53 = valid53 || _valid12;
+          if (!valid53) {
             const _errs186 = errors;
-            if (Array.isArray(data63)) {
-              if (data63.length > 1) {
-                const err163 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            if (Array.isArray(data65)) {
+              if (data65.length > 1) {
+                const err159 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err163];
+                  vErrors = [err159];
                 } else {
-                  vErrors.push(err163);
+                  vErrors.push(err159);
                 }
                 errors++;
               }
-              if (data63.length < 1) {
-                const err164 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data65.length < 1) {
+                const err160 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err164];
+                  vErrors = [err160];
                 } else {
-                  vErrors.push(err164);
+                  vErrors.push(err160);
                 }
                 errors++;
               }
-              const len29 = data63.length;
-              if (len29 > 0) {
-                let data64 = data63[0];
-                if (!(data64 === "error" || data64 === "warning" || data64 === "note" || data64 === "off")) {
-                  const err165 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len27 = data65.length;
+              if (len27 > 0) {
+                let data66 = data65[0];
+                if (!(data66 === "error" || data66 === "warning" || data66 === "note" || data66 === "off")) {
+                  const err161 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err165];
+                    vErrors = [err161];
                   } else {
-                    vErrors.push(err165);
+                    vErrors.push(err161);
                   }
                   errors++;
                 }
               }
             } else {
-              const err166 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err162 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err166];
+                vErrors = [err162];
               } else {
-                vErrors.push(err166);
+                vErrors.push(err162);
               }
               errors++;
             }
-            var _valid13 = _errs186 === errors;
-            valid57 = valid57 || _valid13;
-            if (!valid57) {
+            var _valid12 = _errs186 === errors;
+            valid53 = valid53 || _valid12;
+            if (!valid53) {
               const _errs189 = errors;
-              if (Array.isArray(data63)) {
-                if (data63.length > 2) {
-                  const err167 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              if (Array.isArray(data65)) {
+                if (data65.length > 2) {
+                  const err163 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err167];
+                    vErrors = [err163];
                   } else {
-                    vErrors.push(err167);
+                    vErrors.push(err163);
                   }
                   errors++;
                 }
-                if (data63.length < 2) {
-                  const err168 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data65.length < 2) {
+                  const err164 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err168];
+                    vErrors = [err164];
                   } else {
-                    vErrors.push(err168);
+                    vErrors.push(err164);
                   }
                   errors++;
                 }
-                const len30 = data63.length;
-                if (len30 > 0) {
-                  let data65 = data63[0];
-                  if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
-                    const err169 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len28 = data65.length;
+                if (len28 > 0) {
+                  let data67 = data65[0];
+                  if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
+                    const err165 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err169];
+                      vErrors = [err165];
                     } else {
-                      vErrors.push(err169);
+                      vErrors.push(err165);
                     }
                     errors++;
                   }
                 }
-                if (len30 > 1) {
-                  let data66 = data63[1];
-                  if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
-                    for (const key15 in data66) {
-                      const err170 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err170];
-                      } else {
-                        vErrors.push(err170);
+                if (len28 > 1) {
+                  let data68 = data65[1];
+                  if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
+                    for (const key15 in data68) {
+                      if (!(key15 === "mutableTags")) {
+                        const err166 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err166];
+                        } else {
+                          vErrors.push(err166);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data68.mutableTags !== void 0) {
+                      let data69 = data68.mutableTags;
+                      if (Array.isArray(data69)) {
+                        const len29 = data69.length;
+                        for (let i8 = 0; i8 < len29; i8++) {
+                          let data70 = data69[i8];
+                          if (typeof data70 === "string") {
+                            if (func3(data70) < 1) {
+                              const err167 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err167];
+                              } else {
+                                vErrors.push(err167);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err168 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err168];
+                            } else {
+                              vErrors.push(err168);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i9 = data69.length;
+                        let j1;
+                        if (i9 > 1) {
+                          const indices1 = {};
+                          for (; i9--; ) {
+                            let item1 = data69[i9];
+                            if (typeof item1 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices1[item1] == "number") {
+                              j1 = indices1[item1];
+                              const err169 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err169];
+                              } else {
+                                vErrors.push(err169);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices1[item1] = i9;
+                          }
+                        }
+                      } else {
+                        const err170 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err170];
+                        } else {
+                          vErrors.push(err170);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err171 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err171 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err171];
                     } else {
@@ -31388,7 +31801,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err172 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err172 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err172];
                 } else {
@@ -31396,12 +31809,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid13 = _errs189 === errors;
-              valid57 = valid57 || _valid13;
+              var _valid12 = _errs189 === errors;
+              valid53 = valid53 || _valid12;
             }
           }
-          if (!valid57) {
-            const err173 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid53) {
+            const err173 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err173];
             } else {
@@ -31419,13 +31832,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["kustomize-unreferenced-manifest"] !== void 0) {
-          let data67 = data14["kustomize-unreferenced-manifest"];
-          const _errs196 = errors;
+        if (data22["kustomize-resources-exist"] !== void 0) {
+          let data71 = data22["kustomize-resources-exist"];
+          const _errs200 = errors;
           let valid60 = false;
-          const _errs197 = errors;
-          if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
-            const err174 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs201 = errors;
+          if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
+            const err174 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err174];
             } else {
@@ -31433,13 +31846,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid14 = _errs197 === errors;
-          valid60 = valid60 || _valid14;
+          var _valid13 = _errs201 === errors;
+          valid60 = valid60 || _valid13;
           if (!valid60) {
-            const _errs198 = errors;
-            if (Array.isArray(data67)) {
-              if (data67.length > 1) {
-                const err175 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs202 = errors;
+            if (Array.isArray(data71)) {
+              if (data71.length > 1) {
+                const err175 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err175];
                 } else {
@@ -31447,8 +31860,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data67.length < 1) {
-                const err176 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data71.length < 1) {
+                const err176 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err176];
                 } else {
@@ -31456,11 +31869,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len31 = data67.length;
-              if (len31 > 0) {
-                let data68 = data67[0];
-                if (!(data68 === "error" || data68 === "warning" || data68 === "note" || data68 === "off")) {
-                  const err177 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len30 = data71.length;
+              if (len30 > 0) {
+                let data72 = data71[0];
+                if (!(data72 === "error" || data72 === "warning" || data72 === "note" || data72 === "off")) {
+                  const err177 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err177];
                   } else {
@@ -31470,7 +31883,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err178 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err178 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err178];
               } else {
@@ -31478,13 +31891,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid14 = _errs198 === errors;
-            valid60 = valid60 || _valid14;
+            var _valid13 = _errs202 === errors;
+            valid60 = valid60 || _valid13;
             if (!valid60) {
-              const _errs201 = errors;
-              if (Array.isArray(data67)) {
-                if (data67.length > 2) {
-                  const err179 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs205 = errors;
+              if (Array.isArray(data71)) {
+                if (data71.length > 2) {
+                  const err179 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err179];
                   } else {
@@ -31492,8 +31905,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data67.length < 2) {
-                  const err180 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data71.length < 2) {
+                  const err180 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err180];
                   } else {
@@ -31501,11 +31914,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len32 = data67.length;
-                if (len32 > 0) {
-                  let data69 = data67[0];
-                  if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
-                    const err181 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len31 = data71.length;
+                if (len31 > 0) {
+                  let data73 = data71[0];
+                  if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
+                    const err181 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err181];
                     } else {
@@ -31514,11 +31927,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len32 > 1) {
-                  let data70 = data67[1];
-                  if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
-                    for (const key16 in data70) {
-                      const err182 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+                if (len31 > 1) {
+                  let data74 = data71[1];
+                  if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
+                    for (const key16 in data74) {
+                      const err182 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err182];
                       } else {
@@ -31527,7 +31940,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err183 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err183 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err183];
                     } else {
@@ -31537,7 +31950,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err184 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err184 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err184];
                 } else {
@@ -31545,12 +31958,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid14 = _errs201 === errors;
-              valid60 = valid60 || _valid14;
+              var _valid13 = _errs205 === errors;
+              valid60 = valid60 || _valid13;
             }
           }
           if (!valid60) {
-            const err185 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err185 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err185];
             } else {
@@ -31558,23 +31971,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs196;
+            errors = _errs200;
             if (vErrors !== null) {
-              if (_errs196) {
-                vErrors.length = _errs196;
+              if (_errs200) {
+                vErrors.length = _errs200;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["no-committed-terraform-state"] !== void 0) {
-          let data71 = data14["no-committed-terraform-state"];
-          const _errs208 = errors;
+        if (data22["kustomize-unreferenced-manifest"] !== void 0) {
+          let data75 = data22["kustomize-unreferenced-manifest"];
+          const _errs212 = errors;
           let valid63 = false;
-          const _errs209 = errors;
-          if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
-            const err186 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs213 = errors;
+          if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
+            const err186 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err186];
             } else {
@@ -31582,13 +31995,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid15 = _errs209 === errors;
-          valid63 = valid63 || _valid15;
+          var _valid14 = _errs213 === errors;
+          valid63 = valid63 || _valid14;
           if (!valid63) {
-            const _errs210 = errors;
-            if (Array.isArray(data71)) {
-              if (data71.length > 1) {
-                const err187 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs214 = errors;
+            if (Array.isArray(data75)) {
+              if (data75.length > 1) {
+                const err187 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err187];
                 } else {
@@ -31596,8 +32009,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data71.length < 1) {
-                const err188 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data75.length < 1) {
+                const err188 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err188];
                 } else {
@@ -31605,11 +32018,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len33 = data71.length;
-              if (len33 > 0) {
-                let data72 = data71[0];
-                if (!(data72 === "error" || data72 === "warning" || data72 === "note" || data72 === "off")) {
-                  const err189 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len32 = data75.length;
+              if (len32 > 0) {
+                let data76 = data75[0];
+                if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
+                  const err189 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err189];
                   } else {
@@ -31619,7 +32032,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err190 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err190 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err190];
               } else {
@@ -31627,13 +32040,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid15 = _errs210 === errors;
-            valid63 = valid63 || _valid15;
+            var _valid14 = _errs214 === errors;
+            valid63 = valid63 || _valid14;
             if (!valid63) {
-              const _errs213 = errors;
-              if (Array.isArray(data71)) {
-                if (data71.length > 2) {
-                  const err191 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs217 = errors;
+              if (Array.isArray(data75)) {
+                if (data75.length > 2) {
+                  const err191 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err191];
                   } else {
@@ -31641,8 +32054,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data71.length < 2) {
-                  const err192 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data75.length < 2) {
+                  const err192 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err192];
                   } else {
@@ -31650,11 +32063,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len34 = data71.length;
-                if (len34 > 0) {
-                  let data73 = data71[0];
-                  if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
-                    const err193 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len33 = data75.length;
+                if (len33 > 0) {
+                  let data77 = data75[0];
+                  if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
+                    const err193 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err193];
                     } else {
@@ -31663,11 +32076,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len34 > 1) {
-                  let data74 = data71[1];
-                  if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
-                    for (const key17 in data74) {
-                      const err194 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                if (len33 > 1) {
+                  let data78 = data75[1];
+                  if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
+                    for (const key17 in data78) {
+                      const err194 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err194];
                       } else {
@@ -31676,7 +32089,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err195 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err195 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err195];
                     } else {
@@ -31686,7 +32099,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err196 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err196 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err196];
                 } else {
@@ -31694,12 +32107,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid15 = _errs213 === errors;
-              valid63 = valid63 || _valid15;
+              var _valid14 = _errs217 === errors;
+              valid63 = valid63 || _valid14;
             }
           }
           if (!valid63) {
-            const err197 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err197 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err197];
             } else {
@@ -31707,23 +32120,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs208;
+            errors = _errs212;
             if (vErrors !== null) {
-              if (_errs208) {
-                vErrors.length = _errs208;
+              if (_errs212) {
+                vErrors.length = _errs212;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["no-plaintext-sensitive-env"] !== void 0) {
-          let data75 = data14["no-plaintext-sensitive-env"];
-          const _errs220 = errors;
+        if (data22["no-committed-terraform-state"] !== void 0) {
+          let data79 = data22["no-committed-terraform-state"];
+          const _errs224 = errors;
           let valid66 = false;
-          const _errs221 = errors;
-          if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
-            const err198 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs225 = errors;
+          if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
+            const err198 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err198];
             } else {
@@ -31731,13 +32144,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid16 = _errs221 === errors;
-          valid66 = valid66 || _valid16;
+          var _valid15 = _errs225 === errors;
+          valid66 = valid66 || _valid15;
           if (!valid66) {
-            const _errs222 = errors;
-            if (Array.isArray(data75)) {
-              if (data75.length > 1) {
-                const err199 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs226 = errors;
+            if (Array.isArray(data79)) {
+              if (data79.length > 1) {
+                const err199 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err199];
                 } else {
@@ -31745,8 +32158,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data75.length < 1) {
-                const err200 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data79.length < 1) {
+                const err200 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err200];
                 } else {
@@ -31754,11 +32167,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len35 = data75.length;
-              if (len35 > 0) {
-                let data76 = data75[0];
-                if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
-                  const err201 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len34 = data79.length;
+              if (len34 > 0) {
+                let data80 = data79[0];
+                if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
+                  const err201 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err201];
                   } else {
@@ -31768,7 +32181,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err202 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err202 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err202];
               } else {
@@ -31776,13 +32189,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid16 = _errs222 === errors;
-            valid66 = valid66 || _valid16;
+            var _valid15 = _errs226 === errors;
+            valid66 = valid66 || _valid15;
             if (!valid66) {
-              const _errs225 = errors;
-              if (Array.isArray(data75)) {
-                if (data75.length > 2) {
-                  const err203 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs229 = errors;
+              if (Array.isArray(data79)) {
+                if (data79.length > 2) {
+                  const err203 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err203];
                   } else {
@@ -31790,8 +32203,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data75.length < 2) {
-                  const err204 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data79.length < 2) {
+                  const err204 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err204];
                   } else {
@@ -31799,11 +32212,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len36 = data75.length;
-                if (len36 > 0) {
-                  let data77 = data75[0];
-                  if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
-                    const err205 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len35 = data79.length;
+                if (len35 > 0) {
+                  let data81 = data79[0];
+                  if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
+                    const err205 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err205];
                     } else {
@@ -31812,11 +32225,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len36 > 1) {
-                  let data78 = data75[1];
-                  if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
-                    for (const key18 in data78) {
-                      const err206 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                if (len35 > 1) {
+                  let data82 = data79[1];
+                  if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
+                    for (const key18 in data82) {
+                      const err206 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err206];
                       } else {
@@ -31825,7 +32238,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err207 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err207 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err207];
                     } else {
@@ -31835,7 +32248,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err208 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err208 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err208];
                 } else {
@@ -31843,12 +32256,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid16 = _errs225 === errors;
-              valid66 = valid66 || _valid16;
+              var _valid15 = _errs229 === errors;
+              valid66 = valid66 || _valid15;
             }
           }
           if (!valid66) {
-            const err209 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err209 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err209];
             } else {
@@ -31856,23 +32269,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs220;
+            errors = _errs224;
             if (vErrors !== null) {
-              if (_errs220) {
-                vErrors.length = _errs220;
+              if (_errs224) {
+                vErrors.length = _errs224;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["no-tracked-ignored-files"] !== void 0) {
-          let data79 = data14["no-tracked-ignored-files"];
-          const _errs232 = errors;
+        if (data22["no-plaintext-sensitive-env"] !== void 0) {
+          let data83 = data22["no-plaintext-sensitive-env"];
+          const _errs236 = errors;
           let valid69 = false;
-          const _errs233 = errors;
-          if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
-            const err210 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs237 = errors;
+          if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
+            const err210 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err210];
             } else {
@@ -31880,13 +32293,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid17 = _errs233 === errors;
-          valid69 = valid69 || _valid17;
+          var _valid16 = _errs237 === errors;
+          valid69 = valid69 || _valid16;
           if (!valid69) {
-            const _errs234 = errors;
-            if (Array.isArray(data79)) {
-              if (data79.length > 1) {
-                const err211 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs238 = errors;
+            if (Array.isArray(data83)) {
+              if (data83.length > 1) {
+                const err211 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err211];
                 } else {
@@ -31894,8 +32307,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data79.length < 1) {
-                const err212 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data83.length < 1) {
+                const err212 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err212];
                 } else {
@@ -31903,11 +32316,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len37 = data79.length;
-              if (len37 > 0) {
-                let data80 = data79[0];
-                if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
-                  const err213 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len36 = data83.length;
+              if (len36 > 0) {
+                let data84 = data83[0];
+                if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
+                  const err213 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err213];
                   } else {
@@ -31917,7 +32330,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err214 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err214 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err214];
               } else {
@@ -31925,13 +32338,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid17 = _errs234 === errors;
-            valid69 = valid69 || _valid17;
+            var _valid16 = _errs238 === errors;
+            valid69 = valid69 || _valid16;
             if (!valid69) {
-              const _errs237 = errors;
-              if (Array.isArray(data79)) {
-                if (data79.length > 2) {
-                  const err215 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs241 = errors;
+              if (Array.isArray(data83)) {
+                if (data83.length > 2) {
+                  const err215 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err215];
                   } else {
@@ -31939,8 +32352,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data79.length < 2) {
-                  const err216 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data83.length < 2) {
+                  const err216 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err216];
                   } else {
@@ -31948,11 +32361,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len38 = data79.length;
-                if (len38 > 0) {
-                  let data81 = data79[0];
-                  if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
-                    const err217 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len37 = data83.length;
+                if (len37 > 0) {
+                  let data85 = data83[0];
+                  if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
+                    const err217 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err217];
                     } else {
@@ -31961,11 +32374,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len38 > 1) {
-                  let data82 = data79[1];
-                  if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
-                    for (const key19 in data82) {
-                      const err218 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                if (len37 > 1) {
+                  let data86 = data83[1];
+                  if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
+                    for (const key19 in data86) {
+                      const err218 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err218];
                       } else {
@@ -31974,7 +32387,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err219 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err219 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err219];
                     } else {
@@ -31984,7 +32397,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err220 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err220 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err220];
                 } else {
@@ -31992,12 +32405,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid17 = _errs237 === errors;
-              valid69 = valid69 || _valid17;
+              var _valid16 = _errs241 === errors;
+              valid69 = valid69 || _valid16;
             }
           }
           if (!valid69) {
-            const err221 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err221 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err221];
             } else {
@@ -32005,23 +32418,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs232;
+            errors = _errs236;
             if (vErrors !== null) {
-              if (_errs232) {
-                vErrors.length = _errs232;
+              if (_errs236) {
+                vErrors.length = _errs236;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["required-env"] !== void 0) {
-          let data83 = data14["required-env"];
-          const _errs244 = errors;
+        if (data22["no-tracked-ignored-files"] !== void 0) {
+          let data87 = data22["no-tracked-ignored-files"];
+          const _errs248 = errors;
           let valid72 = false;
-          const _errs245 = errors;
-          if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
-            const err222 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs249 = errors;
+          if (!(data87 === "error" || data87 === "warning" || data87 === "note" || data87 === "off")) {
+            const err222 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err222];
             } else {
@@ -32029,13 +32442,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid18 = _errs245 === errors;
-          valid72 = valid72 || _valid18;
+          var _valid17 = _errs249 === errors;
+          valid72 = valid72 || _valid17;
           if (!valid72) {
-            const _errs246 = errors;
-            if (Array.isArray(data83)) {
-              if (data83.length > 1) {
-                const err223 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs250 = errors;
+            if (Array.isArray(data87)) {
+              if (data87.length > 1) {
+                const err223 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err223];
                 } else {
@@ -32043,8 +32456,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data83.length < 1) {
-                const err224 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data87.length < 1) {
+                const err224 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err224];
                 } else {
@@ -32052,11 +32465,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len39 = data83.length;
-              if (len39 > 0) {
-                let data84 = data83[0];
-                if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
-                  const err225 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len38 = data87.length;
+              if (len38 > 0) {
+                let data88 = data87[0];
+                if (!(data88 === "error" || data88 === "warning" || data88 === "note" || data88 === "off")) {
+                  const err225 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err225];
                   } else {
@@ -32066,7 +32479,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err226 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err226 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err226];
               } else {
@@ -32074,13 +32487,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid18 = _errs246 === errors;
-            valid72 = valid72 || _valid18;
+            var _valid17 = _errs250 === errors;
+            valid72 = valid72 || _valid17;
             if (!valid72) {
-              const _errs249 = errors;
-              if (Array.isArray(data83)) {
-                if (data83.length > 2) {
-                  const err227 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs253 = errors;
+              if (Array.isArray(data87)) {
+                if (data87.length > 2) {
+                  const err227 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err227];
                   } else {
@@ -32088,8 +32501,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data83.length < 2) {
-                  const err228 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data87.length < 2) {
+                  const err228 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err228];
                   } else {
@@ -32097,11 +32510,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len40 = data83.length;
-                if (len40 > 0) {
-                  let data85 = data83[0];
-                  if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
-                    const err229 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len39 = data87.length;
+                if (len39 > 0) {
+                  let data89 = data87[0];
+                  if (!(data89 === "error" || data89 === "warning" || data89 === "note" || data89 === "off")) {
+                    const err229 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err229];
                     } else {
@@ -32110,264 +32523,413 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len40 > 1) {
-                  let data86 = data83[1];
-                  if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
-                    for (const key20 in data86) {
-                      if (!(key20 === "workloads")) {
-                        const err230 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                if (len39 > 1) {
+                  let data90 = data87[1];
+                  if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
+                    for (const key20 in data90) {
+                      const err230 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err230];
+                      } else {
+                        vErrors.push(err230);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err231 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err231];
+                    } else {
+                      vErrors.push(err231);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err232 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err232];
+                } else {
+                  vErrors.push(err232);
+                }
+                errors++;
+              }
+              var _valid17 = _errs253 === errors;
+              valid72 = valid72 || _valid17;
+            }
+          }
+          if (!valid72) {
+            const err233 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err233];
+            } else {
+              vErrors.push(err233);
+            }
+            errors++;
+          } else {
+            errors = _errs248;
+            if (vErrors !== null) {
+              if (_errs248) {
+                vErrors.length = _errs248;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["required-env"] !== void 0) {
+          let data91 = data22["required-env"];
+          const _errs260 = errors;
+          let valid75 = false;
+          const _errs261 = errors;
+          if (!(data91 === "error" || data91 === "warning" || data91 === "note" || data91 === "off")) {
+            const err234 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err234];
+            } else {
+              vErrors.push(err234);
+            }
+            errors++;
+          }
+          var _valid18 = _errs261 === errors;
+          valid75 = valid75 || _valid18;
+          if (!valid75) {
+            const _errs262 = errors;
+            if (Array.isArray(data91)) {
+              if (data91.length > 1) {
+                const err235 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err235];
+                } else {
+                  vErrors.push(err235);
+                }
+                errors++;
+              }
+              if (data91.length < 1) {
+                const err236 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err236];
+                } else {
+                  vErrors.push(err236);
+                }
+                errors++;
+              }
+              const len40 = data91.length;
+              if (len40 > 0) {
+                let data92 = data91[0];
+                if (!(data92 === "error" || data92 === "warning" || data92 === "note" || data92 === "off")) {
+                  const err237 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err237];
+                  } else {
+                    vErrors.push(err237);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err238 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err238];
+              } else {
+                vErrors.push(err238);
+              }
+              errors++;
+            }
+            var _valid18 = _errs262 === errors;
+            valid75 = valid75 || _valid18;
+            if (!valid75) {
+              const _errs265 = errors;
+              if (Array.isArray(data91)) {
+                if (data91.length > 2) {
+                  const err239 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err239];
+                  } else {
+                    vErrors.push(err239);
+                  }
+                  errors++;
+                }
+                if (data91.length < 2) {
+                  const err240 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err240];
+                  } else {
+                    vErrors.push(err240);
+                  }
+                  errors++;
+                }
+                const len41 = data91.length;
+                if (len41 > 0) {
+                  let data93 = data91[0];
+                  if (!(data93 === "error" || data93 === "warning" || data93 === "note" || data93 === "off")) {
+                    const err241 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err241];
+                    } else {
+                      vErrors.push(err241);
+                    }
+                    errors++;
+                  }
+                }
+                if (len41 > 1) {
+                  let data94 = data91[1];
+                  if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
+                    for (const key21 in data94) {
+                      if (!(key21 === "workloads")) {
+                        const err242 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
-                          vErrors = [err230];
+                          vErrors = [err242];
                         } else {
-                          vErrors.push(err230);
+                          vErrors.push(err242);
                         }
                         errors++;
                       }
                     }
-                    if (data86.workloads !== void 0) {
-                      let data87 = data86.workloads;
-                      if (Array.isArray(data87)) {
-                        const len41 = data87.length;
-                        for (let i9 = 0; i9 < len41; i9++) {
-                          let data88 = data87[i9];
-                          if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
-                            if (data88.kind === void 0) {
-                              const err231 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                    if (data94.workloads !== void 0) {
+                      let data95 = data94.workloads;
+                      if (Array.isArray(data95)) {
+                        const len42 = data95.length;
+                        for (let i10 = 0; i10 < len42; i10++) {
+                          let data96 = data95[i10];
+                          if (data96 && typeof data96 == "object" && !Array.isArray(data96)) {
+                            if (data96.kind === void 0) {
+                              const err243 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
                               if (vErrors === null) {
-                                vErrors = [err231];
+                                vErrors = [err243];
                               } else {
-                                vErrors.push(err231);
+                                vErrors.push(err243);
                               }
                               errors++;
                             }
-                            if (data88.name === void 0) {
-                              const err232 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                            if (data96.name === void 0) {
+                              const err244 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                               if (vErrors === null) {
-                                vErrors = [err232];
+                                vErrors = [err244];
                               } else {
-                                vErrors.push(err232);
+                                vErrors.push(err244);
                               }
                               errors++;
                             }
-                            if (data88.env === void 0) {
-                              const err233 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                            if (data96.env === void 0) {
+                              const err245 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
                               if (vErrors === null) {
-                                vErrors = [err233];
+                                vErrors = [err245];
                               } else {
-                                vErrors.push(err233);
+                                vErrors.push(err245);
                               }
                               errors++;
                             }
-                            for (const key21 in data88) {
-                              if (!(key21 === "kind" || key21 === "name" || key21 === "namespace" || key21 === "container" || key21 === "env")) {
-                                const err234 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
+                            for (const key22 in data96) {
+                              if (!(key22 === "kind" || key22 === "name" || key22 === "namespace" || key22 === "container" || key22 === "env")) {
+                                const err246 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
                                 if (vErrors === null) {
-                                  vErrors = [err234];
+                                  vErrors = [err246];
                                 } else {
-                                  vErrors.push(err234);
+                                  vErrors.push(err246);
                                 }
                                 errors++;
                               }
                             }
-                            if (data88.kind !== void 0) {
-                              if (typeof data88.kind !== "string") {
-                                const err235 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data96.kind !== void 0) {
+                              if (typeof data96.kind !== "string") {
+                                const err247 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err235];
+                                  vErrors = [err247];
                                 } else {
-                                  vErrors.push(err235);
+                                  vErrors.push(err247);
                                 }
                                 errors++;
                               }
                             }
-                            if (data88.name !== void 0) {
-                              if (typeof data88.name !== "string") {
-                                const err236 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data96.name !== void 0) {
+                              if (typeof data96.name !== "string") {
+                                const err248 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err236];
+                                  vErrors = [err248];
                                 } else {
-                                  vErrors.push(err236);
+                                  vErrors.push(err248);
                                 }
                                 errors++;
                               }
                             }
-                            if (data88.namespace !== void 0) {
-                              if (typeof data88.namespace !== "string") {
-                                const err237 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data96.namespace !== void 0) {
+                              if (typeof data96.namespace !== "string") {
+                                const err249 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err237];
+                                  vErrors = [err249];
                                 } else {
-                                  vErrors.push(err237);
+                                  vErrors.push(err249);
                                 }
                                 errors++;
                               }
                             }
-                            if (data88.container !== void 0) {
-                              if (typeof data88.container !== "string") {
-                                const err238 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data96.container !== void 0) {
+                              if (typeof data96.container !== "string") {
+                                const err250 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
-                                  vErrors = [err238];
+                                  vErrors = [err250];
                                 } else {
-                                  vErrors.push(err238);
+                                  vErrors.push(err250);
                                 }
                                 errors++;
                               }
                             }
-                            if (data88.env !== void 0) {
-                              let data93 = data88.env;
-                              if (Array.isArray(data93)) {
-                                const len42 = data93.length;
-                                for (let i10 = 0; i10 < len42; i10++) {
-                                  let data94 = data93[i10];
-                                  const _errs271 = errors;
-                                  let valid81 = false;
-                                  const _errs272 = errors;
-                                  if (typeof data94 === "string") {
-                                    if (func3(data94) < 1) {
-                                      const err239 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                            if (data96.env !== void 0) {
+                              let data101 = data96.env;
+                              if (Array.isArray(data101)) {
+                                const len43 = data101.length;
+                                for (let i11 = 0; i11 < len43; i11++) {
+                                  let data102 = data101[i11];
+                                  const _errs287 = errors;
+                                  let valid84 = false;
+                                  const _errs288 = errors;
+                                  if (typeof data102 === "string") {
+                                    if (func3(data102) < 1) {
+                                      const err251 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                       if (vErrors === null) {
-                                        vErrors = [err239];
+                                        vErrors = [err251];
                                       } else {
-                                        vErrors.push(err239);
+                                        vErrors.push(err251);
                                       }
                                       errors++;
                                     }
                                   } else {
-                                    const err240 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                    const err252 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                     if (vErrors === null) {
-                                      vErrors = [err240];
+                                      vErrors = [err252];
                                     } else {
-                                      vErrors.push(err240);
+                                      vErrors.push(err252);
                                     }
                                     errors++;
                                   }
-                                  var _valid19 = _errs272 === errors;
-                                  valid81 = valid81 || _valid19;
-                                  if (!valid81) {
-                                    const _errs274 = errors;
-                                    const _errs276 = errors;
-                                    const _errs277 = errors;
-                                    if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
+                                  var _valid19 = _errs288 === errors;
+                                  valid84 = valid84 || _valid19;
+                                  if (!valid84) {
+                                    const _errs290 = errors;
+                                    const _errs292 = errors;
+                                    const _errs293 = errors;
+                                    if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
                                       let missing0;
-                                      if (data94.secret === void 0 && (missing0 = "secret") || data94.value === void 0 && (missing0 = "value")) {
-                                        const err241 = {};
+                                      if (data102.secret === void 0 && (missing0 = "secret") || data102.value === void 0 && (missing0 = "value")) {
+                                        const err253 = {};
                                         if (vErrors === null) {
-                                          vErrors = [err241];
+                                          vErrors = [err253];
                                         } else {
-                                          vErrors.push(err241);
+                                          vErrors.push(err253);
                                         }
                                         errors++;
                                       }
                                     }
-                                    var valid82 = _errs277 === errors;
-                                    if (valid82) {
-                                      const err242 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
+                                    var valid85 = _errs293 === errors;
+                                    if (valid85) {
+                                      const err254 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
                                       if (vErrors === null) {
-                                        vErrors = [err242];
+                                        vErrors = [err254];
                                       } else {
-                                        vErrors.push(err242);
+                                        vErrors.push(err254);
                                       }
                                       errors++;
                                     } else {
-                                      errors = _errs276;
+                                      errors = _errs292;
                                       if (vErrors !== null) {
-                                        if (_errs276) {
-                                          vErrors.length = _errs276;
+                                        if (_errs292) {
+                                          vErrors.length = _errs292;
                                         } else {
                                           vErrors = null;
                                         }
                                       }
                                     }
-                                    if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
-                                      if (data94.name === void 0) {
-                                        const err243 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                                    if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
+                                      if (data102.name === void 0) {
+                                        const err255 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                                         if (vErrors === null) {
-                                          vErrors = [err243];
+                                          vErrors = [err255];
                                         } else {
-                                          vErrors.push(err243);
+                                          vErrors.push(err255);
                                         }
                                         errors++;
                                       }
-                                      for (const key22 in data94) {
-                                        if (!(key22 === "name" || key22 === "secret" || key22 === "value")) {
-                                          const err244 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
+                                      for (const key23 in data102) {
+                                        if (!(key23 === "name" || key23 === "secret" || key23 === "value")) {
+                                          const err256 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
                                           if (vErrors === null) {
-                                            vErrors = [err244];
+                                            vErrors = [err256];
                                           } else {
-                                            vErrors.push(err244);
+                                            vErrors.push(err256);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data94.name !== void 0) {
-                                        let data95 = data94.name;
-                                        if (typeof data95 === "string") {
-                                          if (func3(data95) < 1) {
-                                            const err245 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                      if (data102.name !== void 0) {
+                                        let data103 = data102.name;
+                                        if (typeof data103 === "string") {
+                                          if (func3(data103) < 1) {
+                                            const err257 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                             if (vErrors === null) {
-                                              vErrors = [err245];
+                                              vErrors = [err257];
                                             } else {
-                                              vErrors.push(err245);
+                                              vErrors.push(err257);
                                             }
                                             errors++;
                                           }
                                         } else {
-                                          const err246 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          const err258 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
-                                            vErrors = [err246];
+                                            vErrors = [err258];
                                           } else {
-                                            vErrors.push(err246);
+                                            vErrors.push(err258);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data94.secret !== void 0) {
-                                        if (typeof data94.secret !== "string") {
-                                          const err247 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                      if (data102.secret !== void 0) {
+                                        if (typeof data102.secret !== "string") {
+                                          const err259 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
-                                            vErrors = [err247];
+                                            vErrors = [err259];
                                           } else {
-                                            vErrors.push(err247);
+                                            vErrors.push(err259);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data94.value !== void 0) {
-                                        if (typeof data94.value !== "boolean") {
-                                          const err248 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                      if (data102.value !== void 0) {
+                                        if (typeof data102.value !== "boolean") {
+                                          const err260 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
                                           if (vErrors === null) {
-                                            vErrors = [err248];
+                                            vErrors = [err260];
                                           } else {
-                                            vErrors.push(err248);
+                                            vErrors.push(err260);
                                           }
                                           errors++;
                                         }
                                       }
                                     } else {
-                                      const err249 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                                      const err261 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                                       if (vErrors === null) {
-                                        vErrors = [err249];
+                                        vErrors = [err261];
                                       } else {
-                                        vErrors.push(err249);
+                                        vErrors.push(err261);
                                       }
                                       errors++;
                                     }
-                                    var _valid19 = _errs274 === errors;
-                                    valid81 = valid81 || _valid19;
+                                    var _valid19 = _errs290 === errors;
+                                    valid84 = valid84 || _valid19;
                                   }
-                                  if (!valid81) {
-                                    const err250 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                                  if (!valid84) {
+                                    const err262 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
                                     if (vErrors === null) {
-                                      vErrors = [err250];
+                                      vErrors = [err262];
                                     } else {
-                                      vErrors.push(err250);
+                                      vErrors.push(err262);
                                     }
                                     errors++;
                                   } else {
-                                    errors = _errs271;
+                                    errors = _errs287;
                                     if (vErrors !== null) {
-                                      if (_errs271) {
-                                        vErrors.length = _errs271;
+                                      if (_errs287) {
+                                        vErrors.length = _errs287;
                                       } else {
                                         vErrors = null;
                                       }
@@ -32375,186 +32937,37 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                   }
                                 }
                               } else {
-                                const err251 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                                const err263 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                                 if (vErrors === null) {
-                                  vErrors = [err251];
+                                  vErrors = [err263];
                                 } else {
-                                  vErrors.push(err251);
+                                  vErrors.push(err263);
                                 }
                                 errors++;
                               }
                             }
                           } else {
-                            const err252 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            const err264 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                             if (vErrors === null) {
-                              vErrors = [err252];
+                              vErrors = [err264];
                             } else {
-                              vErrors.push(err252);
+                              vErrors.push(err264);
                             }
                             errors++;
                           }
                         }
                       } else {
-                        const err253 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        const err265 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
-                          vErrors = [err253];
+                          vErrors = [err265];
                         } else {
-                          vErrors.push(err253);
+                          vErrors.push(err265);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err254 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                    if (vErrors === null) {
-                      vErrors = [err254];
-                    } else {
-                      vErrors.push(err254);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err255 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                if (vErrors === null) {
-                  vErrors = [err255];
-                } else {
-                  vErrors.push(err255);
-                }
-                errors++;
-              }
-              var _valid18 = _errs249 === errors;
-              valid72 = valid72 || _valid18;
-            }
-          }
-          if (!valid72) {
-            const err256 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err256];
-            } else {
-              vErrors.push(err256);
-            }
-            errors++;
-          } else {
-            errors = _errs244;
-            if (vErrors !== null) {
-              if (_errs244) {
-                vErrors.length = _errs244;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data14["schema-valid"] !== void 0) {
-          let data98 = data14["schema-valid"];
-          const _errs286 = errors;
-          let valid84 = false;
-          const _errs287 = errors;
-          if (!(data98 === "error" || data98 === "warning" || data98 === "note" || data98 === "off")) {
-            const err257 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
-            if (vErrors === null) {
-              vErrors = [err257];
-            } else {
-              vErrors.push(err257);
-            }
-            errors++;
-          }
-          var _valid20 = _errs287 === errors;
-          valid84 = valid84 || _valid20;
-          if (!valid84) {
-            const _errs288 = errors;
-            if (Array.isArray(data98)) {
-              if (data98.length > 1) {
-                const err258 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err258];
-                } else {
-                  vErrors.push(err258);
-                }
-                errors++;
-              }
-              if (data98.length < 1) {
-                const err259 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err259];
-                } else {
-                  vErrors.push(err259);
-                }
-                errors++;
-              }
-              const len43 = data98.length;
-              if (len43 > 0) {
-                let data99 = data98[0];
-                if (!(data99 === "error" || data99 === "warning" || data99 === "note" || data99 === "off")) {
-                  const err260 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
-                  if (vErrors === null) {
-                    vErrors = [err260];
-                  } else {
-                    vErrors.push(err260);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err261 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-              if (vErrors === null) {
-                vErrors = [err261];
-              } else {
-                vErrors.push(err261);
-              }
-              errors++;
-            }
-            var _valid20 = _errs288 === errors;
-            valid84 = valid84 || _valid20;
-            if (!valid84) {
-              const _errs291 = errors;
-              if (Array.isArray(data98)) {
-                if (data98.length > 2) {
-                  const err262 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err262];
-                  } else {
-                    vErrors.push(err262);
-                  }
-                  errors++;
-                }
-                if (data98.length < 2) {
-                  const err263 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err263];
-                  } else {
-                    vErrors.push(err263);
-                  }
-                  errors++;
-                }
-                const len44 = data98.length;
-                if (len44 > 0) {
-                  let data100 = data98[0];
-                  if (!(data100 === "error" || data100 === "warning" || data100 === "note" || data100 === "off")) {
-                    const err264 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
-                    if (vErrors === null) {
-                      vErrors = [err264];
-                    } else {
-                      vErrors.push(err264);
-                    }
-                    errors++;
-                  }
-                }
-                if (len44 > 1) {
-                  let data101 = data98[1];
-                  if (data101 && typeof data101 == "object" && !Array.isArray(data101)) {
-                    for (const key23 in data101) {
-                      const err265 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err265];
-                      } else {
-                        vErrors.push(err265);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err266 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err266 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err266];
                     } else {
@@ -32564,7 +32977,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err267 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err267 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err267];
                 } else {
@@ -32572,12 +32985,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid20 = _errs291 === errors;
-              valid84 = valid84 || _valid20;
+              var _valid18 = _errs265 === errors;
+              valid75 = valid75 || _valid18;
             }
           }
-          if (!valid84) {
-            const err268 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid75) {
+            const err268 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err268];
             } else {
@@ -32585,23 +32998,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs286;
+            errors = _errs260;
             if (vErrors !== null) {
-              if (_errs286) {
-                vErrors.length = _errs286;
+              if (_errs260) {
+                vErrors.length = _errs260;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["secret-ref-exists"] !== void 0) {
-          let data102 = data14["secret-ref-exists"];
-          const _errs298 = errors;
+        if (data22["schema-valid"] !== void 0) {
+          let data106 = data22["schema-valid"];
+          const _errs302 = errors;
           let valid87 = false;
-          const _errs299 = errors;
-          if (!(data102 === "error" || data102 === "warning" || data102 === "note" || data102 === "off")) {
-            const err269 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs303 = errors;
+          if (!(data106 === "error" || data106 === "warning" || data106 === "note" || data106 === "off")) {
+            const err269 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err269];
             } else {
@@ -32609,13 +33022,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid21 = _errs299 === errors;
-          valid87 = valid87 || _valid21;
+          var _valid20 = _errs303 === errors;
+          valid87 = valid87 || _valid20;
           if (!valid87) {
-            const _errs300 = errors;
-            if (Array.isArray(data102)) {
-              if (data102.length > 1) {
-                const err270 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs304 = errors;
+            if (Array.isArray(data106)) {
+              if (data106.length > 1) {
+                const err270 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err270];
                 } else {
@@ -32623,8 +33036,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data102.length < 1) {
-                const err271 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data106.length < 1) {
+                const err271 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err271];
                 } else {
@@ -32632,11 +33045,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len45 = data102.length;
-              if (len45 > 0) {
-                let data103 = data102[0];
-                if (!(data103 === "error" || data103 === "warning" || data103 === "note" || data103 === "off")) {
-                  const err272 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len44 = data106.length;
+              if (len44 > 0) {
+                let data107 = data106[0];
+                if (!(data107 === "error" || data107 === "warning" || data107 === "note" || data107 === "off")) {
+                  const err272 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err272];
                   } else {
@@ -32646,7 +33059,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err273 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err273 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err273];
               } else {
@@ -32654,13 +33067,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid21 = _errs300 === errors;
-            valid87 = valid87 || _valid21;
+            var _valid20 = _errs304 === errors;
+            valid87 = valid87 || _valid20;
             if (!valid87) {
-              const _errs303 = errors;
-              if (Array.isArray(data102)) {
-                if (data102.length > 2) {
-                  const err274 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs307 = errors;
+              if (Array.isArray(data106)) {
+                if (data106.length > 2) {
+                  const err274 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err274];
                   } else {
@@ -32668,8 +33081,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data102.length < 2) {
-                  const err275 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data106.length < 2) {
+                  const err275 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err275];
                   } else {
@@ -32677,11 +33090,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len46 = data102.length;
-                if (len46 > 0) {
-                  let data104 = data102[0];
-                  if (!(data104 === "error" || data104 === "warning" || data104 === "note" || data104 === "off")) {
-                    const err276 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len45 = data106.length;
+                if (len45 > 0) {
+                  let data108 = data106[0];
+                  if (!(data108 === "error" || data108 === "warning" || data108 === "note" || data108 === "off")) {
+                    const err276 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err276];
                     } else {
@@ -32690,11 +33103,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len46 > 1) {
-                  let data105 = data102[1];
-                  if (data105 && typeof data105 == "object" && !Array.isArray(data105)) {
-                    for (const key24 in data105) {
-                      const err277 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
+                if (len45 > 1) {
+                  let data109 = data106[1];
+                  if (data109 && typeof data109 == "object" && !Array.isArray(data109)) {
+                    for (const key24 in data109) {
+                      const err277 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err277];
                       } else {
@@ -32703,7 +33116,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err278 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err278 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err278];
                     } else {
@@ -32713,7 +33126,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err279 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err279 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err279];
                 } else {
@@ -32721,12 +33134,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid21 = _errs303 === errors;
-              valid87 = valid87 || _valid21;
+              var _valid20 = _errs307 === errors;
+              valid87 = valid87 || _valid20;
             }
           }
           if (!valid87) {
-            const err280 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err280 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err280];
             } else {
@@ -32734,23 +33147,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs298;
+            errors = _errs302;
             if (vErrors !== null) {
-              if (_errs298) {
-                vErrors.length = _errs298;
+              if (_errs302) {
+                vErrors.length = _errs302;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["sops-config-valid"] !== void 0) {
-          let data106 = data14["sops-config-valid"];
-          const _errs310 = errors;
+        if (data22["secret-ref-exists"] !== void 0) {
+          let data110 = data22["secret-ref-exists"];
+          const _errs314 = errors;
           let valid90 = false;
-          const _errs311 = errors;
-          if (!(data106 === "error" || data106 === "warning" || data106 === "note" || data106 === "off")) {
-            const err281 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs315 = errors;
+          if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
+            const err281 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err281];
             } else {
@@ -32758,13 +33171,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid22 = _errs311 === errors;
-          valid90 = valid90 || _valid22;
+          var _valid21 = _errs315 === errors;
+          valid90 = valid90 || _valid21;
           if (!valid90) {
-            const _errs312 = errors;
-            if (Array.isArray(data106)) {
-              if (data106.length > 1) {
-                const err282 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs316 = errors;
+            if (Array.isArray(data110)) {
+              if (data110.length > 1) {
+                const err282 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -32772,8 +33185,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data106.length < 1) {
-                const err283 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data110.length < 1) {
+                const err283 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err283];
                 } else {
@@ -32781,11 +33194,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len47 = data106.length;
-              if (len47 > 0) {
-                let data107 = data106[0];
-                if (!(data107 === "error" || data107 === "warning" || data107 === "note" || data107 === "off")) {
-                  const err284 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len46 = data110.length;
+              if (len46 > 0) {
+                let data111 = data110[0];
+                if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
+                  const err284 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err284];
                   } else {
@@ -32795,7 +33208,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err285 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err285 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err285];
               } else {
@@ -32803,13 +33216,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid22 = _errs312 === errors;
-            valid90 = valid90 || _valid22;
+            var _valid21 = _errs316 === errors;
+            valid90 = valid90 || _valid21;
             if (!valid90) {
-              const _errs315 = errors;
-              if (Array.isArray(data106)) {
-                if (data106.length > 2) {
-                  const err286 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs319 = errors;
+              if (Array.isArray(data110)) {
+                if (data110.length > 2) {
+                  const err286 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err286];
                   } else {
@@ -32817,8 +33230,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data106.length < 2) {
-                  const err287 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data110.length < 2) {
+                  const err287 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -32826,11 +33239,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len48 = data106.length;
-                if (len48 > 0) {
-                  let data108 = data106[0];
-                  if (!(data108 === "error" || data108 === "warning" || data108 === "note" || data108 === "off")) {
-                    const err288 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len47 = data110.length;
+                if (len47 > 0) {
+                  let data112 = data110[0];
+                  if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
+                    const err288 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err288];
                     } else {
@@ -32839,11 +33252,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len48 > 1) {
-                  let data109 = data106[1];
-                  if (data109 && typeof data109 == "object" && !Array.isArray(data109)) {
-                    for (const key25 in data109) {
-                      const err289 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
+                if (len47 > 1) {
+                  let data113 = data110[1];
+                  if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
+                    for (const key25 in data113) {
+                      const err289 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err289];
                       } else {
@@ -32852,7 +33265,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err290 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err290 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err290];
                     } else {
@@ -32862,7 +33275,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err291 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err291 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err291];
                 } else {
@@ -32870,12 +33283,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid22 = _errs315 === errors;
-              valid90 = valid90 || _valid22;
+              var _valid21 = _errs319 === errors;
+              valid90 = valid90 || _valid21;
             }
           }
           if (!valid90) {
-            const err292 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err292 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err292];
             } else {
@@ -32883,23 +33296,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs310;
+            errors = _errs314;
             if (vErrors !== null) {
-              if (_errs310) {
-                vErrors.length = _errs310;
+              if (_errs314) {
+                vErrors.length = _errs314;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["sops-creation-rules"] !== void 0) {
-          let data110 = data14["sops-creation-rules"];
-          const _errs322 = errors;
+        if (data22["sops-config-valid"] !== void 0) {
+          let data114 = data22["sops-config-valid"];
+          const _errs326 = errors;
           let valid93 = false;
-          const _errs323 = errors;
-          if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
-            const err293 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs327 = errors;
+          if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
+            const err293 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err293];
             } else {
@@ -32907,13 +33320,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid23 = _errs323 === errors;
-          valid93 = valid93 || _valid23;
+          var _valid22 = _errs327 === errors;
+          valid93 = valid93 || _valid22;
           if (!valid93) {
-            const _errs324 = errors;
-            if (Array.isArray(data110)) {
-              if (data110.length > 1) {
-                const err294 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs328 = errors;
+            if (Array.isArray(data114)) {
+              if (data114.length > 1) {
+                const err294 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err294];
                 } else {
@@ -32921,8 +33334,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data110.length < 1) {
-                const err295 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data114.length < 1) {
+                const err295 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err295];
                 } else {
@@ -32930,11 +33343,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len49 = data110.length;
-              if (len49 > 0) {
-                let data111 = data110[0];
-                if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
-                  const err296 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len48 = data114.length;
+              if (len48 > 0) {
+                let data115 = data114[0];
+                if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
+                  const err296 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err296];
                   } else {
@@ -32944,7 +33357,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err297 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err297 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err297];
               } else {
@@ -32952,13 +33365,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid23 = _errs324 === errors;
-            valid93 = valid93 || _valid23;
+            var _valid22 = _errs328 === errors;
+            valid93 = valid93 || _valid22;
             if (!valid93) {
-              const _errs327 = errors;
-              if (Array.isArray(data110)) {
-                if (data110.length > 2) {
-                  const err298 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs331 = errors;
+              if (Array.isArray(data114)) {
+                if (data114.length > 2) {
+                  const err298 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err298];
                   } else {
@@ -32966,8 +33379,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data110.length < 2) {
-                  const err299 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data114.length < 2) {
+                  const err299 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err299];
                   } else {
@@ -32975,11 +33388,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len50 = data110.length;
-                if (len50 > 0) {
-                  let data112 = data110[0];
-                  if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
-                    const err300 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len49 = data114.length;
+                if (len49 > 0) {
+                  let data116 = data114[0];
+                  if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
+                    const err300 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err300];
                     } else {
@@ -32988,11 +33401,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len50 > 1) {
-                  let data113 = data110[1];
-                  if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
-                    for (const key26 in data113) {
-                      const err301 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
+                if (len49 > 1) {
+                  let data117 = data114[1];
+                  if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
+                    for (const key26 in data117) {
+                      const err301 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err301];
                       } else {
@@ -33001,7 +33414,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err302 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err302 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err302];
                     } else {
@@ -33011,7 +33424,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err303 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err303 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err303];
                 } else {
@@ -33019,12 +33432,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid23 = _errs327 === errors;
-              valid93 = valid93 || _valid23;
+              var _valid22 = _errs331 === errors;
+              valid93 = valid93 || _valid22;
             }
           }
           if (!valid93) {
-            const err304 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err304 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err304];
             } else {
@@ -33032,23 +33445,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs322;
+            errors = _errs326;
             if (vErrors !== null) {
-              if (_errs322) {
-                vErrors.length = _errs322;
+              if (_errs326) {
+                vErrors.length = _errs326;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["sops-metadata-valid"] !== void 0) {
-          let data114 = data14["sops-metadata-valid"];
-          const _errs334 = errors;
+        if (data22["sops-creation-rules"] !== void 0) {
+          let data118 = data22["sops-creation-rules"];
+          const _errs338 = errors;
           let valid96 = false;
-          const _errs335 = errors;
-          if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
-            const err305 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs339 = errors;
+          if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
+            const err305 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err305];
             } else {
@@ -33056,13 +33469,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid24 = _errs335 === errors;
-          valid96 = valid96 || _valid24;
+          var _valid23 = _errs339 === errors;
+          valid96 = valid96 || _valid23;
           if (!valid96) {
-            const _errs336 = errors;
-            if (Array.isArray(data114)) {
-              if (data114.length > 1) {
-                const err306 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs340 = errors;
+            if (Array.isArray(data118)) {
+              if (data118.length > 1) {
+                const err306 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -33070,8 +33483,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data114.length < 1) {
-                const err307 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data118.length < 1) {
+                const err307 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err307];
                 } else {
@@ -33079,11 +33492,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len51 = data114.length;
-              if (len51 > 0) {
-                let data115 = data114[0];
-                if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
-                  const err308 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len50 = data118.length;
+              if (len50 > 0) {
+                let data119 = data118[0];
+                if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
+                  const err308 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err308];
                   } else {
@@ -33093,7 +33506,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err309 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err309 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err309];
               } else {
@@ -33101,13 +33514,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid24 = _errs336 === errors;
-            valid96 = valid96 || _valid24;
+            var _valid23 = _errs340 === errors;
+            valid96 = valid96 || _valid23;
             if (!valid96) {
-              const _errs339 = errors;
-              if (Array.isArray(data114)) {
-                if (data114.length > 2) {
-                  const err310 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs343 = errors;
+              if (Array.isArray(data118)) {
+                if (data118.length > 2) {
+                  const err310 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err310];
                   } else {
@@ -33115,8 +33528,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data114.length < 2) {
-                  const err311 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data118.length < 2) {
+                  const err311 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err311];
                   } else {
@@ -33124,11 +33537,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len52 = data114.length;
-                if (len52 > 0) {
-                  let data116 = data114[0];
-                  if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
-                    const err312 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len51 = data118.length;
+                if (len51 > 0) {
+                  let data120 = data118[0];
+                  if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
+                    const err312 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err312];
                     } else {
@@ -33137,11 +33550,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len52 > 1) {
-                  let data117 = data114[1];
-                  if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
-                    for (const key27 in data117) {
-                      const err313 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
+                if (len51 > 1) {
+                  let data121 = data118[1];
+                  if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
+                    for (const key27 in data121) {
+                      const err313 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err313];
                       } else {
@@ -33150,7 +33563,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err314 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err314 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err314];
                     } else {
@@ -33160,7 +33573,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err315 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err315 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err315];
                 } else {
@@ -33168,12 +33581,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid24 = _errs339 === errors;
-              valid96 = valid96 || _valid24;
+              var _valid23 = _errs343 === errors;
+              valid96 = valid96 || _valid23;
             }
           }
           if (!valid96) {
-            const err316 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err316 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err316];
             } else {
@@ -33181,23 +33594,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs334;
+            errors = _errs338;
             if (vErrors !== null) {
-              if (_errs334) {
-                vErrors.length = _errs334;
+              if (_errs338) {
+                vErrors.length = _errs338;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["sops-secret-encrypted"] !== void 0) {
-          let data118 = data14["sops-secret-encrypted"];
-          const _errs346 = errors;
+        if (data22["sops-metadata-valid"] !== void 0) {
+          let data122 = data22["sops-metadata-valid"];
+          const _errs350 = errors;
           let valid99 = false;
-          const _errs347 = errors;
-          if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
-            const err317 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs351 = errors;
+          if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
+            const err317 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err317];
             } else {
@@ -33205,13 +33618,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid25 = _errs347 === errors;
-          valid99 = valid99 || _valid25;
+          var _valid24 = _errs351 === errors;
+          valid99 = valid99 || _valid24;
           if (!valid99) {
-            const _errs348 = errors;
-            if (Array.isArray(data118)) {
-              if (data118.length > 1) {
-                const err318 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs352 = errors;
+            if (Array.isArray(data122)) {
+              if (data122.length > 1) {
+                const err318 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err318];
                 } else {
@@ -33219,8 +33632,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data118.length < 1) {
-                const err319 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data122.length < 1) {
+                const err319 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err319];
                 } else {
@@ -33228,11 +33641,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len53 = data118.length;
-              if (len53 > 0) {
-                let data119 = data118[0];
-                if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
-                  const err320 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len52 = data122.length;
+              if (len52 > 0) {
+                let data123 = data122[0];
+                if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
+                  const err320 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err320];
                   } else {
@@ -33242,7 +33655,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err321 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err321 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err321];
               } else {
@@ -33250,13 +33663,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid25 = _errs348 === errors;
-            valid99 = valid99 || _valid25;
+            var _valid24 = _errs352 === errors;
+            valid99 = valid99 || _valid24;
             if (!valid99) {
-              const _errs351 = errors;
-              if (Array.isArray(data118)) {
-                if (data118.length > 2) {
-                  const err322 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs355 = errors;
+              if (Array.isArray(data122)) {
+                if (data122.length > 2) {
+                  const err322 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err322];
                   } else {
@@ -33264,8 +33677,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data118.length < 2) {
-                  const err323 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data122.length < 2) {
+                  const err323 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err323];
                   } else {
@@ -33273,11 +33686,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len54 = data118.length;
-                if (len54 > 0) {
-                  let data120 = data118[0];
-                  if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
-                    const err324 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len53 = data122.length;
+                if (len53 > 0) {
+                  let data124 = data122[0];
+                  if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
+                    const err324 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err324];
                     } else {
@@ -33286,11 +33699,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len54 > 1) {
-                  let data121 = data118[1];
-                  if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
-                    for (const key28 in data121) {
-                      const err325 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
+                if (len53 > 1) {
+                  let data125 = data122[1];
+                  if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
+                    for (const key28 in data125) {
+                      const err325 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err325];
                       } else {
@@ -33299,7 +33712,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err326 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err326];
                     } else {
@@ -33309,7 +33722,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err327 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err327 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err327];
                 } else {
@@ -33317,12 +33730,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid25 = _errs351 === errors;
-              valid99 = valid99 || _valid25;
+              var _valid24 = _errs355 === errors;
+              valid99 = valid99 || _valid24;
             }
           }
           if (!valid99) {
-            const err328 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err328 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err328];
             } else {
@@ -33330,23 +33743,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs346;
+            errors = _errs350;
             if (vErrors !== null) {
-              if (_errs346) {
-                vErrors.length = _errs346;
+              if (_errs350) {
+                vErrors.length = _errs350;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["yaml-syntax"] !== void 0) {
-          let data122 = data14["yaml-syntax"];
-          const _errs358 = errors;
+        if (data22["sops-secret-encrypted"] !== void 0) {
+          let data126 = data22["sops-secret-encrypted"];
+          const _errs362 = errors;
           let valid102 = false;
-          const _errs359 = errors;
-          if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
-            const err329 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+          const _errs363 = errors;
+          if (!(data126 === "error" || data126 === "warning" || data126 === "note" || data126 === "off")) {
+            const err329 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err329];
             } else {
@@ -33354,13 +33767,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid26 = _errs359 === errors;
-          valid102 = valid102 || _valid26;
+          var _valid25 = _errs363 === errors;
+          valid102 = valid102 || _valid25;
           if (!valid102) {
-            const _errs360 = errors;
-            if (Array.isArray(data122)) {
-              if (data122.length > 1) {
-                const err330 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+            const _errs364 = errors;
+            if (Array.isArray(data126)) {
+              if (data126.length > 1) {
+                const err330 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err330];
                 } else {
@@ -33368,8 +33781,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (data122.length < 1) {
-                const err331 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data126.length < 1) {
+                const err331 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err331];
                 } else {
@@ -33377,11 +33790,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len55 = data122.length;
-              if (len55 > 0) {
-                let data123 = data122[0];
-                if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
-                  const err332 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len54 = data126.length;
+              if (len54 > 0) {
+                let data127 = data126[0];
+                if (!(data127 === "error" || data127 === "warning" || data127 === "note" || data127 === "off")) {
+                  const err332 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err332];
                   } else {
@@ -33391,7 +33804,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err333 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err333 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err333];
               } else {
@@ -33399,13 +33812,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            var _valid26 = _errs360 === errors;
-            valid102 = valid102 || _valid26;
+            var _valid25 = _errs364 === errors;
+            valid102 = valid102 || _valid25;
             if (!valid102) {
-              const _errs363 = errors;
-              if (Array.isArray(data122)) {
-                if (data122.length > 2) {
-                  const err334 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+              const _errs367 = errors;
+              if (Array.isArray(data126)) {
+                if (data126.length > 2) {
+                  const err334 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err334];
                   } else {
@@ -33413,8 +33826,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data122.length < 2) {
-                  const err335 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data126.length < 2) {
+                  const err335 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err335];
                   } else {
@@ -33422,11 +33835,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len56 = data122.length;
-                if (len56 > 0) {
-                  let data124 = data122[0];
-                  if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
-                    const err336 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len55 = data126.length;
+                if (len55 > 0) {
+                  let data128 = data126[0];
+                  if (!(data128 === "error" || data128 === "warning" || data128 === "note" || data128 === "off")) {
+                    const err336 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err336];
                     } else {
@@ -33435,11 +33848,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (len56 > 1) {
-                  let data125 = data122[1];
-                  if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
-                    for (const key29 in data125) {
-                      const err337 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
+                if (len55 > 1) {
+                  let data129 = data126[1];
+                  if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
+                    for (const key29 in data129) {
+                      const err337 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err337];
                       } else {
@@ -33448,7 +33861,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err338 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err338 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err338];
                     } else {
@@ -33458,7 +33871,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err339 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err339 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err339];
                 } else {
@@ -33466,12 +33879,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid26 = _errs363 === errors;
-              valid102 = valid102 || _valid26;
+              var _valid25 = _errs367 === errors;
+              valid102 = valid102 || _valid25;
             }
           }
           if (!valid102) {
-            const err340 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err340 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err340];
             } else {
@@ -33479,10 +33892,159 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs358;
+            errors = _errs362;
             if (vErrors !== null) {
-              if (_errs358) {
-                vErrors.length = _errs358;
+              if (_errs362) {
+                vErrors.length = _errs362;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data22["yaml-syntax"] !== void 0) {
+          let data130 = data22["yaml-syntax"];
+          const _errs374 = errors;
+          let valid105 = false;
+          const _errs375 = errors;
+          if (!(data130 === "error" || data130 === "warning" || data130 === "note" || data130 === "off")) {
+            const err341 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err341];
+            } else {
+              vErrors.push(err341);
+            }
+            errors++;
+          }
+          var _valid26 = _errs375 === errors;
+          valid105 = valid105 || _valid26;
+          if (!valid105) {
+            const _errs376 = errors;
+            if (Array.isArray(data130)) {
+              if (data130.length > 1) {
+                const err342 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err342];
+                } else {
+                  vErrors.push(err342);
+                }
+                errors++;
+              }
+              if (data130.length < 1) {
+                const err343 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err343];
+                } else {
+                  vErrors.push(err343);
+                }
+                errors++;
+              }
+              const len56 = data130.length;
+              if (len56 > 0) {
+                let data131 = data130[0];
+                if (!(data131 === "error" || data131 === "warning" || data131 === "note" || data131 === "off")) {
+                  const err344 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err344];
+                  } else {
+                    vErrors.push(err344);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err345 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err345];
+              } else {
+                vErrors.push(err345);
+              }
+              errors++;
+            }
+            var _valid26 = _errs376 === errors;
+            valid105 = valid105 || _valid26;
+            if (!valid105) {
+              const _errs379 = errors;
+              if (Array.isArray(data130)) {
+                if (data130.length > 2) {
+                  const err346 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err346];
+                  } else {
+                    vErrors.push(err346);
+                  }
+                  errors++;
+                }
+                if (data130.length < 2) {
+                  const err347 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err347];
+                  } else {
+                    vErrors.push(err347);
+                  }
+                  errors++;
+                }
+                const len57 = data130.length;
+                if (len57 > 0) {
+                  let data132 = data130[0];
+                  if (!(data132 === "error" || data132 === "warning" || data132 === "note" || data132 === "off")) {
+                    const err348 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err348];
+                    } else {
+                      vErrors.push(err348);
+                    }
+                    errors++;
+                  }
+                }
+                if (len57 > 1) {
+                  let data133 = data130[1];
+                  if (data133 && typeof data133 == "object" && !Array.isArray(data133)) {
+                    for (const key30 in data133) {
+                      const err349 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err349];
+                      } else {
+                        vErrors.push(err349);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err350 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err350];
+                    } else {
+                      vErrors.push(err350);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err351 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err351];
+                } else {
+                  vErrors.push(err351);
+                }
+                errors++;
+              }
+              var _valid26 = _errs379 === errors;
+              valid105 = valid105 || _valid26;
+            }
+          }
+          if (!valid105) {
+            const err352 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err352];
+            } else {
+              vErrors.push(err352);
+            }
+            errors++;
+          } else {
+            errors = _errs374;
+            if (vErrors !== null) {
+              if (_errs374) {
+                vErrors.length = _errs374;
               } else {
                 vErrors = null;
               }
@@ -33490,21 +34052,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err341 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err353 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err341];
+          vErrors = [err353];
         } else {
-          vErrors.push(err341);
+          vErrors.push(err353);
         }
         errors++;
       }
     }
   } else {
-    const err342 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err354 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err342];
+      vErrors = [err354];
     } else {
-      vErrors.push(err342);
+      vErrors.push(err354);
     }
     errors++;
   }
@@ -33517,9 +34079,18 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
+  }
+});
+
+// src/config/types.ts
+var EXTERNAL_SOURCE_KINDS;
+var init_types = __esm({
+  "src/config/types.ts"() {
+    "use strict";
+    EXTERNAL_SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"];
   }
 });
 
@@ -33551,7 +34122,7 @@ function buildConfigSchema(rules) {
       },
       ignore: { description: "Globs, relative to the root, of files not to lint.", type: "array", items: { type: "string" } },
       repos: {
-        description: "GitRepository name (or namespace/name) to the local path of the repository it fetches.",
+        description: "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.",
         type: "object",
         additionalProperties: { type: "string" }
       },
@@ -33574,6 +34145,23 @@ function buildConfigSchema(rules) {
           ]
         }
       },
+      externalSources: {
+        description: "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.",
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["kind", "name", "namespace"],
+          properties: {
+            kind: { enum: [...EXTERNAL_SOURCE_KINDS], description: "Source kind." },
+            name: { type: "string", description: "Source name." },
+            namespace: { type: "string", description: "Namespace of the source." },
+            url: { type: "string", description: "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." },
+            branch: { type: "string", description: "GitRepository branch (`spec.ref.branch`)." },
+            tag: { type: "string", description: "GitRepository or OCIRepository tag (`spec.ref.tag`)." }
+          }
+        }
+      },
       policies: { description: "Compiled Rego policy bundles (reserved).", type: "array", items: { type: "string" } },
       rules: {
         description: "Rule levels and options.",
@@ -33588,6 +34176,7 @@ var LEVELS, CONFIG_AJV_OPTIONS;
 var init_schema2 = __esm({
   "src/config/schema.ts"() {
     "use strict";
+    init_types();
     LEVELS = ["error", "warning", "note", "off"];
     CONFIG_AJV_OPTIONS = { allErrors: true, strict: false };
   }
@@ -33605,7 +34194,7 @@ async function validatorFor(rules) {
   return validate2;
 }
 function defaultConfig(rules) {
-  const resolved = { rules: {}, ignore: [], repos: {}, externalSecrets: [] };
+  const resolved = { rules: {}, ignore: [], repos: {}, externalSecrets: [], externalSources: [] };
   applyPreset(resolved, rules, "recommended");
   return resolved;
 }
@@ -33619,7 +34208,7 @@ function applyPreset(config, rules, preset) {
   }
 }
 async function loadRootConfig(rootDir, rules) {
-  const file = import_node_path5.default.join(rootDir, CONFIG_FILE_NAME);
+  const file = import_node_path6.default.join(rootDir, CONFIG_FILE_NAME);
   const text = await (0, import_promises.readFile)(file, "utf8").catch(() => void 0);
   if (text === void 0) return defaultConfig(rules);
   return resolveConfigText(text, file, rules);
@@ -33640,18 +34229,19 @@ async function resolveConfigText(text, file, rules, seen = []) {
       applyPreset(resolved, rules, entry);
       continue;
     }
-    const target = import_node_path5.default.resolve(import_node_path5.default.dirname(file), entry);
+    const target = import_node_path6.default.resolve(import_node_path6.default.dirname(file), entry);
     if (seen.includes(target) || target === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file);
     const extendedText = await (0, import_promises.readFile)(target, "utf8").catch(() => void 0);
     if (extendedText === void 0) throw new ConfigError(`Cannot read the extended config "${entry}".`, file);
     mergeInto(resolved, await resolveConfigText(extendedText, target, rules, [...seen, file]));
   }
-  const rootDir = import_node_path5.default.dirname(file);
+  const rootDir = import_node_path6.default.dirname(file);
   mergeInto(resolved, {
     rules: resolveRules(raw.rules ?? {}, resolved),
     ignore: raw.ignore ?? [],
-    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name2, dir]) => [name2, import_node_path5.default.resolve(rootDir, dir)])),
-    externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret)
+    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name2, dir]) => [name2, import_node_path6.default.resolve(rootDir, dir)])),
+    externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
+    externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } }))
   });
   return resolved;
 }
@@ -33668,6 +34258,7 @@ function mergeInto(target, source) {
   target.ignore.push(...source.ignore);
   Object.assign(target.repos, source.repos);
   target.externalSecrets.push(...source.externalSecrets);
+  target.externalSources.push(...source.externalSources);
 }
 function toExternalSecret(entry) {
   return typeof entry === "string" ? { name: entry } : entry;
@@ -33684,7 +34275,7 @@ async function parseConfig(text, file, rules) {
   const value = first?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
-    const doc = first?.doc ?? (0, import_yaml10.parseDocument)(text);
+    const doc = first?.doc ?? (0, import_yaml11.parseDocument)(text);
     const error = mostUsefulError(validate2.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -33710,17 +34301,17 @@ function describeError(error, target) {
   if (error.keyword === "required") return `Missing "${String(error.params.missingProperty)}" in ${where2}.`;
   return `Invalid value at ${where2}: ${error.message ?? "does not match the schema"}.`;
 }
-function pointerToPath(pointer) {
-  if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
+function pointerToPath(pointer2) {
+  if (pointer2 === "") return [];
+  return pointer2.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-var import_promises, import_node_path5, import_yaml10, CONFIG_FILE_NAME, ConfigError, validators;
+var import_promises, import_node_path6, import_yaml11, CONFIG_FILE_NAME, ConfigError, validators;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_promises = require("node:fs/promises");
-    import_node_path5 = __toESM(require("node:path"), 1);
-    import_yaml10 = __toESM(require_dist(), 1);
+    import_node_path6 = __toESM(require("node:path"), 1);
+    import_yaml11 = __toESM(require_dist(), 1);
     init_parse();
     init_position();
     init_rules();
@@ -33740,7 +34331,7 @@ var init_load = __esm({
       column;
       /** `file:line:col: message`, the shape editors and terminals link. */
       describe(cwd) {
-        const where2 = [import_node_path5.default.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== void 0).join(":");
+        const where2 = [import_node_path6.default.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== void 0).join(":");
         return `${where2}: ${this.message}`;
       }
     };
@@ -34089,7 +34680,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os2 = require("os");
-    var path20 = require("path");
+    var path21 = require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -34101,7 +34692,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path20.resolve(cwd, filepath);
+      return path21.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -34658,7 +35249,7 @@ var require_fill_range = __commonJS({
     "use strict";
     var util = require("util");
     var toRegexRange = require_to_regex_range();
-    var isObject4 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var isObject5 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     var transform = (toNumber) => {
       return (value) => toNumber === true ? Number(value) : String(value);
     };
@@ -34827,14 +35418,14 @@ var require_fill_range = __commonJS({
       if (typeof step === "function") {
         return fill(start, end, 1, { transform: step });
       }
-      if (isObject4(step)) {
+      if (isObject5(step)) {
         return fill(start, end, 0, step);
       }
       let opts = { ...options };
       if (opts.capture === true) opts.wrap = true;
       step = step || opts.step || 1;
       if (!isNumber(step)) {
-        if (step != null && !isObject4(step)) return invalidStep(step, opts);
+        if (step != null && !isObject5(step)) return invalidStep(step, opts);
         return fill(start, end, 1, step);
       }
       if (isNumber(start) && isNumber(end)) {
@@ -35127,7 +35718,7 @@ var require_parse2 = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants2();
-    var parse3 = (input, options = {}) => {
+    var parse4 = (input, options = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -35327,7 +35918,7 @@ var require_parse2 = __commonJS({
       push2({ type: "eos" });
       return ast;
     };
-    module2.exports = parse3;
+    module2.exports = parse4;
   }
 });
 
@@ -35338,7 +35929,7 @@ var require_braces = __commonJS({
     var stringify2 = require_stringify2();
     var compile = require_compile();
     var expand = require_expand();
-    var parse3 = require_parse2();
+    var parse4 = require_parse2();
     var braces = (input, options = {}) => {
       let output = [];
       if (Array.isArray(input)) {
@@ -35358,7 +35949,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse3(input, options);
+    braces.parse = (input, options = {}) => parse4(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
         return stringify2(braces.parse(input, options), options);
@@ -35398,7 +35989,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -35572,7 +36163,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path20.sep,
+      SEP: path21.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -35599,7 +36190,7 @@ var require_constants3 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -35628,7 +36219,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path20.sep === "\\";
+      return win32 === true || path21.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -36222,7 +36813,7 @@ var require_parse3 = __commonJS({
       }
       return { risky: false };
     };
-    var parse3 = (input, options) => {
+    var parse4 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -36393,7 +36984,7 @@ var require_parse3 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            const expression = parse4(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -36918,7 +37509,7 @@ var require_parse3 = __commonJS({
       }
       return state;
     };
-    parse3.fastpaths = (input, options) => {
+    parse4.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -36984,7 +37575,7 @@ var require_parse3 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse3;
+    module2.exports = parse4;
   }
 });
 
@@ -36992,12 +37583,12 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var scan = require_scan();
-    var parse3 = require_parse3();
+    var parse4 = require_parse3();
     var utils = require_utils2();
     var constants = require_constants3();
-    var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject5 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch(input, options, returnState));
@@ -37010,7 +37601,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject4(glob) && glob.tokens && glob.input;
+      const isState2 = isObject5(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -37077,12 +37668,12 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path20.basename(input));
+      return regex.test(path21.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
+      return parse4(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -37108,10 +37699,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse3.fastpaths(input, options);
+        parsed.output = parse4.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse3(input, options);
+        parsed = parse4(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -37180,8 +37771,8 @@ var require_micromatch = __commonJS({
         }
       }
       let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches2 = result.filter((item) => !omit.has(item));
-      if (options && matches2.length === 0) {
+      let matches3 = result.filter((item) => !omit.has(item));
+      if (options && matches3.length === 0) {
         if (options.failglob === true) {
           throw new Error(`No matches found for "${patterns.join(", ")}"`);
         }
@@ -37189,7 +37780,7 @@ var require_micromatch = __commonJS({
           return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
         }
       }
-      return matches2;
+      return matches3;
     };
     micromatch2.match = micromatch2;
     micromatch2.matcher = (pattern, options) => picomatch(pattern, options);
@@ -37203,9 +37794,9 @@ var require_micromatch = __commonJS({
         if (options.onResult) options.onResult(state);
         items.push(state.output);
       };
-      let matches2 = new Set(micromatch2(list, patterns, { ...options, onResult }));
+      let matches3 = new Set(micromatch2(list, patterns, { ...options, onResult }));
       for (let item of items) {
-        if (!matches2.has(item)) {
+        if (!matches3.has(item)) {
           result.add(item);
         }
       }
@@ -37304,7 +37895,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path20 = require("path");
+    var path21 = require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -37399,7 +37990,7 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path20.basename(pattern);
+      const basename2 = path21.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -37457,7 +38048,7 @@ var require_pattern = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path20.isAbsolute(pattern);
+      return path21.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute;
   }
@@ -37634,8 +38225,8 @@ var require_utils3 = __commonJS({
     exports2.errno = errno;
     var fs4 = require_fs();
     exports2.fs = fs4;
-    var path20 = require_path();
-    exports2.path = path20;
+    var path21 = require_path();
+    exports2.path = path21;
     var pattern = require_pattern();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -37747,8 +38338,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path20, settings, callback) {
-      settings.fs.lstat(path20, (lstatError, lstat3) => {
+    function read(path21, settings, callback) {
+      settings.fs.lstat(path21, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -37757,7 +38348,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path20, (statError, stat3) => {
+        settings.fs.stat(path21, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -37789,13 +38380,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path20, settings) {
-      const lstat3 = settings.fs.lstatSync(path20);
+    function read(path21, settings) {
+      const lstat3 = settings.fs.lstatSync(path21);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path20);
+        const stat3 = settings.fs.statSync(path21);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -37866,19 +38457,19 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat3(path20, optionsOrSettingsOrCallback, callback) {
+    function stat3(path21, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat3;
-    function statSync(path20, optionsOrSettings) {
+    function statSync2(path21, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path20, settings);
+      return sync.read(path21, settings);
     }
-    exports2.statSync = statSync;
+    exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -38092,16 +38683,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path20 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path21 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path20, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path21, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path20,
+                path: path21,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -38219,7 +38810,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path20 = require("path");
+    var path21 = require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -38227,7 +38818,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -38254,17 +38845,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path20, optionsOrSettingsOrCallback, callback) {
+    function scandir(path21, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path20, optionsOrSettings) {
+    function scandirSync(path21, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path20, settings);
+      return sync.read(path21, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -38912,7 +39503,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path20 = require("path");
+    var path21 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -38922,7 +39513,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -38984,7 +39575,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path20 = require("path");
+    var path21 = require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -38997,7 +39588,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path20.resolve(this._settings.cwd, filepath);
+        return path21.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -39413,7 +40004,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path20 = require("path");
+    var path21 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -39427,7 +40018,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path20.resolve(this._settings.cwd, task.base);
+        return path21.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -39787,25 +40378,25 @@ var init_node = __esm({
 
 // node_modules/is-path-inside/index.js
 function isPathInside(childPath, parentPath) {
-  const relation = import_node_path6.default.relative(parentPath, childPath);
+  const relation = import_node_path7.default.relative(parentPath, childPath);
   return Boolean(
-    relation && relation !== ".." && !relation.startsWith(`..${import_node_path6.default.sep}`) && relation !== import_node_path6.default.resolve(childPath)
+    relation && relation !== ".." && !relation.startsWith(`..${import_node_path7.default.sep}`) && relation !== import_node_path7.default.resolve(childPath)
   );
 }
-var import_node_path6;
+var import_node_path7;
 var init_is_path_inside = __esm({
   "node_modules/is-path-inside/index.js"() {
-    import_node_path6 = __toESM(require("node:path"), 1);
+    import_node_path7 = __toESM(require("node:path"), 1);
   }
 });
 
 // node_modules/slash/index.js
-function slash(path20) {
-  const isExtendedLengthPath = path20.startsWith("\\\\?\\");
+function slash(path21) {
+  const isExtendedLengthPath = path21.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path20;
+    return path21;
   }
-  return path20.replace(/\\/g, "/");
+  return path21.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -39813,11 +40404,11 @@ var init_slash = __esm({
 });
 
 // node_modules/globby/utilities.js
-var import_node_fs2, import_node_path7, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
+var import_node_fs2, import_node_path8, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
 var init_utilities = __esm({
   "node_modules/globby/utilities.js"() {
     import_node_fs2 = __toESM(require("node:fs"), 1);
-    import_node_path7 = __toESM(require("node:path"), 1);
+    import_node_path8 = __toESM(require("node:path"), 1);
     import_node_util2 = require("node:util");
     import_fast_glob = __toESM(require_out4(), 1);
     import_ignore2 = __toESM(require_ignore(), 1);
@@ -39839,7 +40430,7 @@ var init_utilities = __esm({
     };
     absolutePrefixesMatch = (positivePrefix, negativePrefix) => negativePrefix === positivePrefix;
     getStaticAbsolutePathPrefix = (pattern) => {
-      if (!import_node_path7.default.isAbsolute(pattern)) {
+      if (!import_node_path8.default.isAbsolute(pattern)) {
         return void 0;
       }
       const staticSegments = [];
@@ -39936,7 +40527,7 @@ var init_utilities = __esm({
       let currentPath = startPath;
       chain.push(currentPath);
       while (currentPath !== rootPath) {
-        const parentPath = import_node_path7.default.dirname(currentPath);
+        const parentPath = import_node_path8.default.dirname(currentPath);
         if (parentPath === currentPath) {
           break;
         }
@@ -39947,7 +40538,7 @@ var init_utilities = __esm({
     };
     findGitRootInChain = async (paths, statMethod) => {
       for (const directory of paths) {
-        const gitPath = import_node_path7.default.join(directory, ".git");
+        const gitPath = import_node_path8.default.join(directory, ".git");
         try {
           const stats = await statMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -39963,11 +40554,11 @@ var init_utilities = __esm({
       if (!statSyncMethod) {
         return void 0;
       }
-      const currentPath = import_node_path7.default.resolve(cwd);
-      const { root } = import_node_path7.default.parse(currentPath);
+      const currentPath = import_node_path8.default.resolve(cwd);
+      const { root } = import_node_path8.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       for (const directory of chain) {
-        const gitPath = import_node_path7.default.join(directory, ".git");
+        const gitPath = import_node_path8.default.join(directory, ".git");
         try {
           const stats = statSyncMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -39989,8 +40580,8 @@ var init_utilities = __esm({
       if (!statMethod) {
         return findGitRootSync(cwd, fsImplementation);
       }
-      const currentPath = import_node_path7.default.resolve(cwd);
-      const { root } = import_node_path7.default.parse(currentPath);
+      const currentPath = import_node_path8.default.resolve(cwd);
+      const { root } = import_node_path8.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       return findGitRootInChain(chain, statMethod);
     };
@@ -40001,8 +40592,8 @@ var init_utilities = __esm({
       return findGitRootAsyncUncached(cwd, fsImplementation);
     };
     isWithinGitRoot = (gitRoot, cwd) => {
-      const resolvedGitRoot = import_node_path7.default.resolve(gitRoot);
-      const resolvedCwd = import_node_path7.default.resolve(cwd);
+      const resolvedGitRoot = import_node_path8.default.resolve(gitRoot);
+      const resolvedCwd = import_node_path8.default.resolve(cwd);
       return resolvedCwd === resolvedGitRoot || isPathInside(resolvedCwd, resolvedGitRoot);
     };
     getParentGitignorePaths = (gitRoot, cwd) => {
@@ -40018,8 +40609,8 @@ var init_utilities = __esm({
       if (!isWithinGitRoot(gitRoot, cwd)) {
         return [];
       }
-      const chain = buildPathChain(import_node_path7.default.resolve(cwd), import_node_path7.default.resolve(gitRoot));
-      return [...chain].reverse().map((directory) => import_node_path7.default.join(directory, ".gitignore"));
+      const chain = buildPathChain(import_node_path8.default.resolve(cwd), import_node_path8.default.resolve(gitRoot));
+      return [...chain].reverse().map((directory) => import_node_path8.default.join(directory, ".gitignore"));
     };
     GITIGNORE_WILDCARDS = /(?<!\\)[*?[]/u;
     hasGitignoreWildcards = (value) => GITIGNORE_WILDCARDS.test(value);
@@ -40029,9 +40620,9 @@ var init_utilities = __esm({
     toLiteralPattern = (value) => import_fast_glob.default.escapePath(unescapeGitignorePattern(value));
     finalSegment = (value) => value.replace(/\/+$/u, "").split("/").pop();
     toStandaloneRule = (value) => value.replace(/^([#!])/u, String.raw`\$1`);
-    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path7.default.isAbsolute(relativePath);
+    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path8.default.isAbsolute(relativePath);
     anchorToCwd = (directory, body, cwd) => {
-      const relativePath = slash(import_node_path7.default.relative(cwd, import_node_path7.default.join(directory, body)));
+      const relativePath = slash(import_node_path8.default.relative(cwd, import_node_path8.default.join(directory, body)));
       return isInsideCwd(relativePath) ? relativePath : void 0;
     };
     createNameComparer = () => {
@@ -40109,7 +40700,7 @@ var init_utilities = __esm({
       }
       const toFastGlob = (value) => normalizeDirectoryPatternForFastGlob(`/${value}${isDirectoryPattern ? "/" : ""}`).replace(/^\//u, "");
       if (!body.includes("/") && canSkipAtAnyDepth(body)) {
-        const relativeDirectory = slash(import_node_path7.default.relative(cwd, directory));
+        const relativeDirectory = slash(import_node_path8.default.relative(cwd, directory));
         const prefix = isInsideCwd(relativeDirectory) ? `${import_fast_glob.default.escapePath(relativeDirectory)}/` : "";
         return { pattern: toFastGlob(`${prefix}**/${isGlob ? body : toLiteralPattern(body)}`), guardName: body };
       }
@@ -40122,7 +40713,7 @@ var init_utilities = __esm({
       if (isGlob) {
         return hasNegations ? void 0 : { pattern: toFastGlob(target), guardName };
       }
-      if (!matcher2(import_node_path7.default.resolve(cwd, target) + import_node_path7.default.sep).ignored) {
+      if (!matcher2(import_node_path8.default.resolve(cwd, target) + import_node_path8.default.sep).ignored) {
         return void 0;
       }
       const needsGuard = !gitignoreOnlySearch || target.includes("/");
@@ -40164,13 +40755,13 @@ var init_utilities = __esm({
 });
 
 // node_modules/globby/ignore.js
-var import_node_process, import_node_fs3, import_promises3, import_node_path8, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
+var import_node_process, import_node_fs3, import_promises3, import_node_path9, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
 var init_ignore = __esm({
   "node_modules/globby/ignore.js"() {
     import_node_process = __toESM(require("node:process"), 1);
     import_node_fs3 = __toESM(require("node:fs"), 1);
     import_promises3 = __toESM(require("node:fs/promises"), 1);
-    import_node_path8 = __toESM(require("node:path"), 1);
+    import_node_path9 = __toESM(require("node:path"), 1);
     import_node_os = __toESM(require("node:os"), 1);
     import_fast_glob2 = __toESM(require_out4(), 1);
     import_ignore3 = __toESM(require_ignore(), 1);
@@ -40268,7 +40859,7 @@ var init_ignore = __esm({
     };
     readIgnoreFileLines = (content) => content.split(/\r?\n/).map((line) => normalizeIgnoreFileLine(line)).filter((line) => line && !line.startsWith("#"));
     getIgnoreRules = (files) => files.flatMap((file) => {
-      const directory = import_node_path8.default.dirname(file.filePath);
+      const directory = import_node_path9.default.dirname(file.filePath);
       return readIgnoreFileLines(file.content).map((pattern) => ({ pattern, directory }));
     });
     buildIgnoreResult = (files, normalizedOptions, gitRoot) => {
@@ -40293,21 +40884,21 @@ var init_ignore = __esm({
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path8.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path9.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path8.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path9.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path8.default.posix.join(base, cleanPattern);
+        result = import_node_path9.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     parseIgnoreFile = (file, cwd) => {
-      const base = slash(import_node_path8.default.relative(cwd, import_node_path8.default.dirname(file.filePath)));
+      const base = slash(import_node_path9.default.relative(cwd, import_node_path9.default.dirname(file.filePath)));
       return readIgnoreFileLines(file.content).map((pattern) => applyBaseToPattern(pattern, base));
     };
     toRelativePath = (fileOrDirectory, cwd) => {
-      if (import_node_path8.default.isAbsolute(fileOrDirectory)) {
-        const relativePath = import_node_path8.default.relative(cwd, fileOrDirectory);
+      if (import_node_path9.default.isAbsolute(fileOrDirectory)) {
+        const relativePath = import_node_path9.default.relative(cwd, fileOrDirectory);
         if (relativePath && !isPathInside(fileOrDirectory, cwd)) {
           return void 0;
         }
@@ -40324,12 +40915,12 @@ var init_ignore = __esm({
     notIgnored = { ignored: false, unignored: false };
     createIgnoreMatcher = (patterns, cwd, baseDir) => {
       const ignores = (0, import_ignore3.default)().add(patterns);
-      const resolvedCwd = import_node_path8.default.normalize(import_node_path8.default.resolve(cwd));
-      const resolvedBaseDir = import_node_path8.default.normalize(import_node_path8.default.resolve(baseDir));
+      const resolvedCwd = import_node_path9.default.normalize(import_node_path9.default.resolve(cwd));
+      const resolvedBaseDir = import_node_path9.default.normalize(import_node_path9.default.resolve(baseDir));
       return (fileOrDirectory) => {
         fileOrDirectory = toPath(fileOrDirectory);
         const hasTrailingSeparator = /[/\\]$/.test(fileOrDirectory);
-        const normalizedPath = import_node_path8.default.normalize(import_node_path8.default.resolve(fileOrDirectory));
+        const normalizedPath = import_node_path9.default.normalize(import_node_path9.default.resolve(fileOrDirectory));
         if (normalizedPath === resolvedCwd) {
           return notIgnored;
         }
@@ -40340,8 +40931,8 @@ var init_ignore = __esm({
         if (!relativePath) {
           return notIgnored;
         }
-        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path8.default.sep)) {
-          relativePath += import_node_path8.default.sep;
+        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path9.default.sep)) {
+          relativePath += import_node_path9.default.sep;
         }
         return ignores.test(slash(relativePath));
       };
@@ -40400,16 +40991,16 @@ var init_ignore = __esm({
     resolveConfigPath = (filePath, configPath) => {
       if (configPath.startsWith("~/")) {
         const homeDirectory = import_node_os.default.homedir();
-        const resolved = import_node_path8.default.join(homeDirectory, configPath.slice(2));
+        const resolved = import_node_path9.default.join(homeDirectory, configPath.slice(2));
         if (!isPathInside(resolved, homeDirectory)) {
-          return import_node_path8.default.join(homeDirectory, ".globby-invalid-path-traversal");
+          return import_node_path9.default.join(homeDirectory, ".globby-invalid-path-traversal");
         }
         return resolved;
       }
-      if (import_node_path8.default.isAbsolute(configPath)) {
+      if (import_node_path9.default.isAbsolute(configPath)) {
         return configPath;
       }
-      return import_node_path8.default.resolve(import_node_path8.default.dirname(filePath), configPath);
+      return import_node_path9.default.resolve(import_node_path9.default.dirname(filePath), configPath);
     };
     parseGitConfigSection = (line) => {
       if (!line.startsWith("[")) {
@@ -40460,10 +41051,10 @@ var init_ignore = __esm({
     };
     normalizeGitConfigConditionPattern = (pattern, configFilePath) => {
       if (pattern.startsWith("~/")) {
-        pattern = import_node_path8.default.join(import_node_os.default.homedir(), pattern.slice(2));
+        pattern = import_node_path9.default.join(import_node_os.default.homedir(), pattern.slice(2));
       } else if (pattern.startsWith("./")) {
-        pattern = import_node_path8.default.resolve(import_node_path8.default.dirname(configFilePath), pattern.slice(2));
-      } else if (!import_node_path8.default.isAbsolute(pattern)) {
+        pattern = import_node_path9.default.resolve(import_node_path9.default.dirname(configFilePath), pattern.slice(2));
+      } else if (!import_node_path9.default.isAbsolute(pattern)) {
         pattern = `**/${pattern}`;
       }
       if (pattern.endsWith("/")) {
@@ -40527,7 +41118,7 @@ var init_ignore = __esm({
       const pattern = normalizeGitConfigConditionPattern(rawPattern.trim(), configFilePath);
       const isCaseInsensitive = keyword.toLowerCase() === "gitdir/i";
       const regularExpression = gitConfigGlobToRegex(pattern, isCaseInsensitive ? "i" : void 0);
-      const normalizedGitDirectory = slash(import_node_path8.default.resolve(gitDirectory));
+      const normalizedGitDirectory = slash(import_node_path9.default.resolve(gitDirectory));
       return regularExpression.test(normalizedGitDirectory);
     };
     shouldIncludeConfigSection = (section, gitDirectory, configFilePath) => {
@@ -40578,9 +41169,9 @@ var init_ignore = __esm({
         throw createGitConfigReadError(normalizedPath, error);
       }
     };
-    getExcludesFileFromGitConfigSync = (filePath, readFileSync3, gitDirectory, options = {}) => {
+    getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path8.default.resolve(filePath);
+      const normalizedPath = import_node_path9.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -40588,14 +41179,14 @@ var init_ignore = __esm({
         return void 0;
       }
       includeStack.add(normalizedPath);
-      const content = readGitConfigFile(normalizedPath, readFileSync3, suppressErrors);
+      const content = readGitConfigFile(normalizedPath, readFileSync4, suppressErrors);
       if (content === void 0) {
         includeStack.delete(normalizedPath);
         return void 0;
       }
       let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
       for (const includePath of includePaths) {
-        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync3, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
         if (includedExcludesFile !== void 0) {
           excludesFile = includedExcludesFile;
         }
@@ -40605,7 +41196,7 @@ var init_ignore = __esm({
     };
     getExcludesFileFromGitConfigAsync = async (filePath, readFile3, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path8.default.resolve(filePath);
+      const normalizedPath = import_node_path9.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -40638,15 +41229,15 @@ var init_ignore = __esm({
       if (!match) {
         return gitFilePath;
       }
-      return import_node_path8.default.resolve(import_node_path8.default.dirname(gitFilePath), match[1]);
+      return import_node_path9.default.resolve(import_node_path9.default.dirname(gitFilePath), match[1]);
     };
-    getGitDirectorySync = (gitRoot, readFileSync3) => {
+    getGitDirectorySync = (gitRoot, readFileSync4) => {
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path8.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
       try {
-        return resolveGitDirectoryFromFile(gitFilePath, readFileSync3(gitFilePath, "utf8"));
+        return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
@@ -40655,25 +41246,25 @@ var init_ignore = __esm({
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path8.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
       try {
         return resolveGitDirectoryFromFile(gitFilePath, await readFile3(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
     };
-    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path8.default.join(import_node_os.default.homedir(), ".config");
+    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path9.default.join(import_node_os.default.homedir(), ".config");
     getGitConfigPaths = () => {
       if ("GIT_CONFIG_GLOBAL" in import_node_process.default.env) {
         const value = import_node_process.default.env.GIT_CONFIG_GLOBAL;
         return value ? [value] : [];
       }
       return [
-        import_node_path8.default.join(getXdgConfigHome(), "git", "config"),
-        import_node_path8.default.join(import_node_os.default.homedir(), ".gitconfig")
+        import_node_path9.default.join(getXdgConfigHome(), "git", "config"),
+        import_node_path9.default.join(import_node_os.default.homedir(), ".gitconfig")
       ];
     };
-    getDefaultGlobalGitignorePath = () => import_node_path8.default.join(getXdgConfigHome(), "git", "ignore");
+    getDefaultGlobalGitignorePath = () => import_node_path9.default.join(getXdgConfigHome(), "git", "ignore");
     resolveExcludesFilePath = (excludesFileConfig) => {
       if (excludesFileConfig?.value === "") {
         return void 0;
@@ -40696,18 +41287,18 @@ var init_ignore = __esm({
     };
     getGlobalGitignoreFile = (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFileSync3 = getReadFileSyncMethod(options.fs);
+      const readFileSync4 = getReadFileSyncMethod(options.fs);
       const gitRoot = findGitRootSync(cwd, options.fs);
-      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync3);
+      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync4);
       let excludesFileConfig;
       for (const gitConfigPath of getGitConfigPaths()) {
-        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync3, gitDirectory, { suppressErrors: options.suppressErrors });
+        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync4, gitDirectory, { suppressErrors: options.suppressErrors });
         if (value !== void 0) {
           excludesFileConfig = value;
         }
       }
       const filePath = resolveExcludesFilePath(excludesFileConfig);
-      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync3, options.suppressErrors);
+      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync4, options.suppressErrors);
     };
     getGlobalGitignoreFileAsync = async (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
@@ -40736,7 +41327,7 @@ var init_ignore = __esm({
       }
     };
     buildGlobalMatcher = (globalIgnoreFile, cwd, rootDirectory = cwd) => {
-      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path8.default.dirname(globalIgnoreFile.filePath));
+      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path9.default.dirname(globalIgnoreFile.filePath));
       return createIgnoreMatcher(patterns, cwd, rootDirectory);
     };
     getKnownIgnoreFilePaths = (patterns, normalizedOptions, gitRoot) => {
@@ -40745,7 +41336,7 @@ var init_ignore = __esm({
       if (!isGitignoreSearch) {
         return [];
       }
-      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path8.default.join(normalizedOptions.cwd, ".gitignore")];
+      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path9.default.join(normalizedOptions.cwd, ".gitignore")];
     };
     getKnownIgnoreFileSearchOptions = (patterns, normalizedOptions) => ({
       ...normalizedOptions,
@@ -40756,12 +41347,12 @@ var init_ignore = __esm({
       ]
     });
     getKnownIgnoreFilePattern = (filePath, cwd) => {
-      const pattern = isPathInside(filePath, cwd) ? import_node_path8.default.relative(cwd, filePath) : filePath;
+      const pattern = isPathInside(filePath, cwd) ? import_node_path9.default.relative(cwd, filePath) : filePath;
       return import_fast_glob2.default.convertPathToPattern(pattern);
     };
     getMatchingKnownIgnoreFilePaths = (knownPaths, matchingPaths) => {
-      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path8.default.resolve(filePath)));
-      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path8.default.resolve(filePath)));
+      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
+      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path9.default.resolve(filePath)));
     };
     globKnownIgnoreFilePaths = (globFunction, knownPaths, patterns, normalizedOptions) => {
       if (knownPaths.length === 0) {
@@ -40796,8 +41387,8 @@ var init_ignore = __esm({
     };
     withPrunedSearch = (normalizedOptions, prunePatterns) => prunePatterns.length === 0 ? normalizedOptions : { ...normalizedOptions, ignore: [...normalizedOptions.ignore, ...prunePatterns] };
     getUnreadPaths = (childPaths, knownPaths) => {
-      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path8.default.resolve(filePath)));
-      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path8.default.resolve(filePath)));
+      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
+      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path9.default.resolve(filePath)));
     };
     collectIgnoreFileArtifactsAsync = async (patterns, options, includeParentIgnoreFiles) => {
       const normalizedOptions = normalizeOptions(options);
@@ -40858,12 +41449,12 @@ var init_ignore = __esm({
 });
 
 // node_modules/globby/index.js
-var import_node_process2, import_node_fs4, import_node_path9, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
+var import_node_process2, import_node_fs4, import_node_path10, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
 var init_globby = __esm({
   "node_modules/globby/index.js"() {
     import_node_process2 = __toESM(require("node:process"), 1);
     import_node_fs4 = __toESM(require("node:fs"), 1);
-    import_node_path9 = __toESM(require("node:path"), 1);
+    import_node_path10 = __toESM(require("node:path"), 1);
     import_node_stream2 = require("node:stream");
     init_merge_streams();
     import_fast_glob3 = __toESM(require_out4(), 1);
@@ -40882,25 +41473,25 @@ var init_globby = __esm({
       return bindFsMethod(import_node_fs4.default.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path20, fsImplementation) => {
+    isDirectory = async (path21, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path20);
+        const stats = await getStatMethod(fsImplementation)(path21);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path20, fsImplementation) => {
+    isDirectorySync = (path21, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path20);
+        const stats = getStatSyncMethod2(fsImplementation)(path21);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path20 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path9.default.isAbsolute(path20) ? path20 : import_node_path9.default.join(cwd, path20);
+      const path21 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return import_node_path10.default.isAbsolute(path21) ? path21 : import_node_path10.default.join(cwd, path21);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -40909,12 +41500,12 @@ var init_globby = __esm({
       }
       const dirname2 = match[1];
       const hasWildcards = /[*?[\]{}]/.test(dirname2);
-      const hasExtension = import_node_path9.default.extname(dirname2) && !dirname2.startsWith(".");
+      const hasExtension = import_node_path10.default.extname(dirname2) && !dirname2.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = extensions?.length > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file) => import_node_path9.default.posix.join(directoryPath, `**/${import_node_path9.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path9.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file) => import_node_path10.default.posix.join(directoryPath, `**/${import_node_path10.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path10.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     directoryToGlob = async (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -40985,9 +41576,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path20) => {
-      const globalResult = globalMatcher ? globalMatcher(path20) : void 0;
-      const result = matcher2 ? matcher2(path20) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path21) => {
+      const globalResult = globalMatcher ? globalMatcher(path21) : void 0;
+      const result = matcher2 ? matcher2(path21) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -40996,11 +41587,11 @@ var init_globby = __esm({
     hasIgnoredAncestorDirectory = (matcher2, globalMatcher, file) => {
       let currentPath = file;
       while (true) {
-        const parentDirectory = import_node_path9.default.dirname(currentPath);
+        const parentDirectory = import_node_path10.default.dirname(currentPath);
         if (parentDirectory === currentPath) {
           return false;
         }
-        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path9.default.sep}`)) {
+        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path10.default.sep}`)) {
           return true;
         }
         currentPath = parentDirectory;
@@ -41101,7 +41692,7 @@ var init_globby = __esm({
           if (pathCache.size > 1e4) {
             pathCache.clear();
           }
-          absolutePath = import_node_path9.default.isAbsolute(pathKey) ? pathKey : import_node_path9.default.resolve(basePath, pathKey);
+          absolutePath = import_node_path10.default.isAbsolute(pathKey) ? pathKey : import_node_path10.default.resolve(basePath, pathKey);
           pathCache.set(pathKey, absolutePath);
         }
         return absolutePath;
@@ -41153,11 +41744,11 @@ var init_globby = __esm({
         if (!isIgnored) {
           return true;
         }
-        const absolutePath = resolveAbsolutePath(import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult));
+        const absolutePath = resolveAbsolutePath(import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult));
         if (isIgnored(absolutePath)) {
           return false;
         }
-        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path9.default.sep}`));
+        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`));
       };
     };
     createFilterFunction = (isIgnored, cwd, fsImplementation) => {
@@ -41165,7 +41756,7 @@ var init_globby = __esm({
       const resolveAbsolutePath = createPathResolver(cwd);
       const isDirectoryEntry = createDirectoryCheck(getStatSyncMethod2(fsImplementation));
       return (fastGlobResult) => {
-        const pathKey = import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
         if (seen.has(pathKey)) {
           return false;
         }
@@ -41174,7 +41765,7 @@ var init_globby = __esm({
           if (isIgnored(absolutePath)) {
             return false;
           }
-          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path9.default.sep}`)) {
+          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`)) {
             return false;
           }
         }
@@ -41185,13 +41776,13 @@ var init_globby = __esm({
     unionFastGlobResults = (results, filter) => results.flat().filter((fastGlobResult) => filter(fastGlobResult));
     unionFastGlobResultsAsync = async (results, filter) => {
       results = results.flat();
-      const matches2 = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
+      const matches3 = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
       const seen = /* @__PURE__ */ new Set();
       return results.filter((fastGlobResult, index) => {
-        if (!matches2[index]) {
+        if (!matches3[index]) {
           return false;
         }
-        const pathKey = import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
         if (seen.has(pathKey)) {
           return false;
         }
@@ -41336,7 +41927,7 @@ var init_globby = __esm({
         }
         const streams = tasks.map((task) => import_fast_glob3.default.stream(task.patterns, task.options));
         for await (const fastGlobResult of mergeStreams(streams)) {
-          const pathKey = import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult);
+          const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
           if (!seen.has(pathKey) && await filter(fastGlobResult)) {
             seen.add(pathKey);
             yield fastGlobResult;
@@ -41387,19 +41978,19 @@ async function discoverFiles(dir, ignore5) {
   for (const entry of all) {
     if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
     try {
-      ignoreFiles.set(entry.path.split(import_node_path10.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path10.default.join(dir, entry.path), "utf8"));
+      ignoreFiles.set(entry.path.split(import_node_path11.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path11.default.join(dir, entry.path), "utf8"));
     } catch {
     }
   }
   const ignored = gitignoreMatcher(ignoreFiles);
-  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path10.default.sep).join("/")));
+  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path11.default.sep).join("/")));
   const rootReal = await (0, import_promises4.realpath)(dir);
   const files = [];
   const escapingLinks = [];
   for (const entry of entries) {
     const dirent = entry.dirent;
-    const relative = entry.path.split(import_node_path10.default.sep).join("/");
-    const absPath = import_node_path10.default.join(dir, relative);
+    const relative = entry.path.split(import_node_path11.default.sep).join("/");
+    const absPath = import_node_path11.default.join(dir, relative);
     if (dirent.isSymbolicLink()) {
       const target = await (0, import_promises4.realpath)(absPath).catch(() => void 0);
       if (target === void 0 || !isInside(rootReal, target)) {
@@ -41417,16 +42008,16 @@ async function discoverFiles(dir, ignore5) {
   return { files, escapingLinks };
 }
 function isInside(parent, child) {
-  const relative = import_node_path10.default.relative(parent, child);
-  return relative === "" || !relative.startsWith("..") && !import_node_path10.default.isAbsolute(relative);
+  const relative = import_node_path11.default.relative(parent, child);
+  return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
 }
-var import_node_fs5, import_promises4, import_node_path10, ALWAYS_IGNORED;
+var import_node_fs5, import_promises4, import_node_path11, ALWAYS_IGNORED;
 var init_discover = __esm({
   "src/workspace/discover.ts"() {
     "use strict";
     import_node_fs5 = require("node:fs");
     import_promises4 = require("node:fs/promises");
-    import_node_path10 = __toESM(require("node:path"), 1);
+    import_node_path11 = __toESM(require("node:path"), 1);
     init_globby();
     init_gitignore();
     ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
@@ -41446,7 +42037,7 @@ function splitNul(out) {
 }
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path11.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path12.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
   const [tracked, ignored] = await Promise.all([
@@ -41456,40 +42047,113 @@ async function readGitFiles(dir) {
   if (tracked === void 0) return void 0;
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
-var import_node_child_process2, import_node_path11;
+function gitDirsOf(dir) {
+  for (let current = import_node_path12.default.resolve(dir); ; current = import_node_path12.default.dirname(current)) {
+    const dotGit = import_node_path12.default.join(current, ".git");
+    let gitDir;
+    try {
+      if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
+      else {
+        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
+        if (pointer2 !== void 0) gitDir = import_node_path12.default.resolve(current, pointer2);
+      }
+    } catch {
+    }
+    if (gitDir !== void 0) {
+      const common2 = readText(import_node_path12.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path12.default.resolve(gitDir, common2) : gitDir };
+    }
+    if (import_node_path12.default.dirname(current) === current) return void 0;
+  }
+}
+function readText(file) {
+  try {
+    return (0, import_node_fs6.readFileSync)(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function readBranchFiles(dir) {
+  const dirs = gitDirsOf(dir);
+  if (!dirs) return {};
+  if ((0, import_node_fs6.existsSync)(import_node_path12.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path12.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if (head === void 0) return void 0;
+  const packed = readText(import_node_path12.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path12.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+`);
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path12.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  let defaultBranch = remoteHead;
+  if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
+  else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
+  const attached = /^ref:\s*refs\/heads\/(.+)$/.exec(head)?.[1];
+  if (attached === void 0 && !/^[0-9a-f]{40,64}$/.test(head)) return void 0;
+  const result = {};
+  const branch = attached ?? defaultBranch;
+  if (branch !== void 0) result.branch = branch;
+  if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
+  return result;
+}
+async function readGitBranches(dir) {
+  const fromFiles = readBranchFiles(dir);
+  if (fromFiles) return fromFiles;
+  const out = await git(dir, ["for-each-ref", "--format=%(HEAD)%00%(refname)%00%(symref:short)", "refs/heads/", ...REMOTE_REFS]);
+  const found = /* @__PURE__ */ new Map();
+  let head;
+  for (const line of (out ?? "").split("\n")) {
+    const [mark2, ref, symref] = line.split("\0");
+    if (ref === void 0) continue;
+    found.set(ref, symref ?? "");
+    if (mark2 === "*" && ref.startsWith("refs/heads/")) head = ref.slice("refs/heads/".length);
+  }
+  const remoteHead = found.get("refs/remotes/origin/HEAD");
+  let defaultBranch;
+  if (remoteHead) defaultBranch = remoteHead.replace(/^origin\//, "");
+  else if (found.has("refs/heads/main") || found.has("refs/remotes/origin/main")) defaultBranch = "main";
+  else if (found.has("refs/heads/master") || found.has("refs/remotes/origin/master")) defaultBranch = "master";
+  const branch = head ?? defaultBranch;
+  const result = {};
+  if (branch !== void 0) result.branch = branch;
+  if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
+  return result;
+}
+var import_node_child_process2, import_node_fs6, import_node_path12, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
-    import_node_path11 = __toESM(require("node:path"), 1);
+    import_node_fs6 = require("node:fs");
+    import_node_path12 = __toESM(require("node:path"), 1);
+    REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path12.default.basename(dir);
+  return explicit ?? import_node_path13.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
 }
 async function loadDiskRoot(dir, config, notes, options = {}) {
   const { discover = discoverFiles, readGit = readGitFiles, loadFile: loadFile2 = loadSourceFile } = options;
-  const [discovery, gitFiles] = await Promise.all([discover(dir, config.ignore), readGit(dir)]);
+  const [discovery, gitFiles, branches] = await Promise.all([discover(dir, config.ignore), readGit(dir), readGitBranches(dir)]);
   const root = {
     dir,
     name: rootName(dir),
     git: gitFiles !== void 0,
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? /* @__PURE__ */ new Set(),
-    config
+    config,
+    ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path12.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path13.default.join(dir, link) });
   }
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path12.default.relative(dir, absPath).split(import_node_path12.default.sep).join("/");
+    const relative = import_node_path13.default.relative(dir, absPath).split(import_node_path13.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises5.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
@@ -41512,13 +42176,13 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path12.default.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path13.default.join(root.dir, ...file.split("/")) }));
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path12.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path13.default.join(dir, ...file.split("/"));
   try {
-    if (!(0, import_node_fs6.lstatSync)(absPath).isSymbolicLink()) return true;
-    return isInside((0, import_node_fs6.realpathSync)(dir), (0, import_node_fs6.realpathSync)(absPath));
+    if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
+    return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
   } catch {
     return true;
   }
@@ -41526,13 +42190,13 @@ function staysInside(dir, file) {
 function readContent(absPath) {
   let fd;
   try {
-    fd = (0, import_node_fs6.openSync)(absPath, "r");
-    const { size } = (0, import_node_fs6.fstatSync)(fd);
+    fd = (0, import_node_fs7.openSync)(absPath, "r");
+    const { size } = (0, import_node_fs7.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
-      const count = (0, import_node_fs6.readSync)(fd, buffer, read, size - read, read);
+      const count = (0, import_node_fs7.readSync)(fd, buffer, read, size - read, read);
       if (count === 0) break;
       read += count;
     }
@@ -41540,7 +42204,7 @@ function readContent(absPath) {
   } catch {
     return null;
   } finally {
-    if (fd !== void 0) (0, import_node_fs6.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -41552,29 +42216,31 @@ function loadMemoryRoot(input, config, notes) {
     git: tracked !== null,
     tracked,
     trackedIgnored: new Set(tracked ? [...tracked].filter((file) => ignored(file)) : []),
-    config
+    config,
+    ...input.branch === void 0 ? {} : { branch: input.branch },
+    ...input.defaultBranch === void 0 ? {} : { defaultBranch: input.defaultBranch }
   };
   const configIgnore = (0, import_ignore6.default)().add(config.ignore);
   const files = [];
   for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     if (ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative)) continue;
-    const outcome = loadSourceFile(root, relative, import_node_path12.default.join(input.dir, relative), text);
+    const outcome = loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
   for (const relative of [...tracked ?? []].sort()) {
     if (relative in input.files || configIgnore.ignores(relative)) continue;
-    files.push(loadSourceFile(root, relative, import_node_path12.default.join(input.dir, relative), void 0).file);
+    files.push(loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), void 0).file);
   }
   return { root, files };
 }
-var import_promises5, import_node_fs6, import_node_path12, import_ignore6, TOO_LARGE;
+var import_promises5, import_node_fs7, import_node_path13, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises5 = require("node:fs/promises");
-    import_node_fs6 = require("node:fs");
-    import_node_path12 = __toESM(require("node:path"), 1);
+    import_node_fs7 = require("node:fs");
+    import_node_path13 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
     init_discover();
     init_gitignore();
@@ -41655,8 +42321,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path13.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path13.default.posix.normalize(import_node_path13.default.posix.join(import_node_path13.default.posix.dirname(current), target));
+    if (import_node_path14.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path14.default.posix.normalize(import_node_path14.default.posix.join(import_node_path14.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -41666,7 +42332,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path13.default.relative(index.repo, dir).split(import_node_path13.default.sep).join("/");
+  const rootPrefix = import_node_path14.default.relative(index.repo, dir).split(import_node_path14.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect2 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -41676,10 +42342,11 @@ async function loadStagedRoot(dir, index, config, notes) {
     git: true,
     tracked: collect2(index.entries.keys()),
     trackedIgnored: collect2(index.ignored),
-    config
+    config,
+    ...await readGitBranches(dir)
   };
   for (const relative of collect2(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path13.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path14.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
@@ -41689,7 +42356,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path13.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path14.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const linkBlobs = await readBlobs(index.repo, links.values());
   const linkTargets = /* @__PURE__ */ new Map();
@@ -41724,12 +42391,12 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path13, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process3, import_node_path14, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_node_child_process3 = require("node:child_process");
-    import_node_path13 = __toESM(require("node:path"), 1);
+    import_node_path14 = __toESM(require("node:path"), 1);
     import_ignore7 = __toESM(require_ignore(), 1);
     init_git();
     init_load2();
@@ -41799,16 +42466,16 @@ function redact(file, model) {
   const ranges = sopsSecretRanges(file, model);
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
-    (0, import_yaml11.visit)(doc, {
-      Pair(_key, pair, path20) {
-        const key = (0, import_yaml11.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path20[path20.length - 1] === doc.contents;
+    (0, import_yaml12.visit)(doc, {
+      Pair(_key, pair, path21) {
+        const key = (0, import_yaml12.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const topLevel = path21[path21.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
-          return import_yaml11.visit.SKIP;
+          return import_yaml12.visit.SKIP;
         }
-        if (isMaskedValue(key, (0, import_yaml11.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
+        if (isMaskedValue(key, (0, import_yaml12.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
         return void 0;
       },
       Scalar(_key, scalar2) {
@@ -41819,9 +42486,9 @@ function redact(file, model) {
         if (equals !== -1 && equals < scalar2.range[1]) ranges.push([equals + 1, scalar2.range[1]]);
       },
       Map(_key, map2) {
-        const name2 = map2.items.find((item) => (0, import_yaml11.isScalar)(item.key) && item.key.value === "name");
-        const literal = map2.items.find((item) => (0, import_yaml11.isScalar)(item.key) && item.key.value === "value");
-        if (name2 && literal && (0, import_yaml11.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml11.isScalar)(literal.value) ? literal.value.value : void 0)) {
+        const name2 = map2.items.find((item) => (0, import_yaml12.isScalar)(item.key) && item.key.value === "name");
+        const literal = map2.items.find((item) => (0, import_yaml12.isScalar)(item.key) && item.key.value === "value");
+        if (name2 && literal && (0, import_yaml12.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml12.isScalar)(literal.value) ? literal.value.value : void 0)) {
           collectScalars(literal.value, ranges);
         }
       }
@@ -41845,13 +42512,13 @@ function redact(file, model) {
 }
 function collectScalars(node, ranges) {
   if (node === null) return;
-  if ((0, import_yaml11.isScalar)(node)) {
+  if ((0, import_yaml12.isScalar)(node)) {
     if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
     return;
   }
-  if ((0, import_yaml11.isMap)(node) || (0, import_yaml11.isSeq)(node)) {
+  if ((0, import_yaml12.isMap)(node) || (0, import_yaml12.isSeq)(node)) {
     for (const item of node.items) {
-      if ((0, import_yaml11.isPair)(item)) collectScalars(item.value, ranges);
+      if ((0, import_yaml12.isPair)(item)) collectScalars(item.value, ranges);
       else collectScalars(item, ranges);
     }
   }
@@ -41875,11 +42542,11 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml11, MASK;
+var import_yaml12, MASK;
 var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
-    import_yaml11 = __toESM(require_dist(), 1);
+    import_yaml12 = __toESM(require_dist(), 1);
     init_redact();
     init_credential();
     init_values();
@@ -41892,7 +42559,7 @@ async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path14.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path15.default.resolve(cwd, options.configFile), rules) : void 0);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
@@ -41903,7 +42570,7 @@ async function loadWorkspace(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path14.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path15.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? await stagedConfig(dir2, staged.index, rules);
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -41911,13 +42578,13 @@ async function loadWorkspace(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path14.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path15.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? await loadRootConfig(dir, rules);
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path14.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path15.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -41993,18 +42660,18 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path14.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path15.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path14.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path15.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
   if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path14.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path14.default.relative(index.repo, file).split(import_node_path14.default.sep).join("/"));
+  const file = import_node_path15.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path15.default.relative(index.repo, file).split(import_node_path15.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
@@ -42013,14 +42680,14 @@ async function resolveRootPath(target) {
   const info = await (0, import_promises6.stat)(target).catch(() => void 0);
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path14.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path14.default.dirname(target);
+  const top = await gitTopLevel(import_node_path15.default.dirname(target));
+  const dir = top && isInside(top, target) ? top : import_node_path15.default.dirname(target);
   return { dir, file: target };
 }
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = import_node_path14.default.join(finding.location.root, finding.location.file);
+    const key = import_node_path15.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key);
     if (list) list.push(finding);
     else byFile.set(key, [finding]);
@@ -42031,10 +42698,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path14.default.join(file.root.dir, file.path), file]));
+  const byPath = new Map(files.map((file) => [import_node_path15.default.join(file.root.dir, file.path), file]));
   const cache4 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key = import_node_path14.default.join(root, file);
+    const key = import_node_path15.default.join(root, file);
     if (!cache4.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : void 0;
@@ -42073,12 +42740,12 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises6, import_node_path14, SEVERITY;
+var import_promises6, import_node_path15, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
     import_promises6 = require("node:fs/promises");
-    import_node_path14 = __toESM(require("node:path"), 1);
+    import_node_path15 = __toESM(require("node:path"), 1);
     init_load();
     init_comments2();
     init_discover();
@@ -42132,22 +42799,22 @@ var init_ansi = __esm({
 
 // src/formatters/paths.ts
 function toSlashes(p) {
-  return p.split(import_node_path15.default.sep).join("/");
+  return p.split(import_node_path16.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path15.default.relative(cwd, import_node_path15.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path16.default.relative(cwd, import_node_path16.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path15.default.isAbsolute(file) ? import_node_path15.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path16.default.isAbsolute(file) ? import_node_path16.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
 }
-var import_node_path15;
+var import_node_path16;
 var init_paths = __esm({
   "src/formatters/paths.ts"() {
     "use strict";
-    import_node_path15 = __toESM(require("node:path"), 1);
+    import_node_path16 = __toESM(require("node:path"), 1);
   }
 });
 
@@ -42213,7 +42880,7 @@ function frameLines(region) {
 function lastLine(region) {
   return region.endLine > region.startLine && region.endColumn === 1 ? region.endLine - 1 : region.endLine;
 }
-function codeFrame({ region, lines, firstLine: firstLine2, mark, colors }) {
+function codeFrame({ region, lines, firstLine: firstLine2, mark: mark2, colors }) {
   const shown = lines.map((line) => line.replace(/\r$/, ""));
   const lastShown = firstLine2 + shown.length - 1;
   const width = String(lastShown).length;
@@ -42223,10 +42890,10 @@ function codeFrame({ region, lines, firstLine: firstLine2, mark, colors }) {
   shown.forEach((raw, i2) => {
     const lineNo = firstLine2 + i2;
     const { text, shift } = clip(raw, offset);
-    const marker = lineNo === region.startLine ? mark(">") : " ";
+    const marker = lineNo === region.startLine ? mark2(">") : " ";
     out.push(`${marker} ${colors.dim(`${String(lineNo).padStart(width)} |`)}${text === "" ? "" : ` ${sanitize(text)}`}`);
     if (singleLine && lineNo === region.startLine) {
-      out.push(`  ${colors.dim(`${" ".repeat(width)} |`)} ${underline(raw, region, offset, shift, mark)}`);
+      out.push(`  ${colors.dim(`${" ".repeat(width)} |`)} ${underline(raw, region, offset, shift, mark2)}`);
     }
   });
   return out;
@@ -42237,12 +42904,12 @@ function clip(line, offset) {
   const tail = line.length > offset + MAX_WIDTH ? "\u2026" : "";
   return { text: `${head}${body}${tail}`, shift: head.length };
 }
-function underline(line, region, offset, shift, mark) {
+function underline(line, region, offset, shift, mark2) {
   const start = Math.max(0, region.startColumn - 1 - offset);
   const visibleEnd = Math.min(line.length - offset, MAX_WIDTH);
   const end = Math.max(start + 1, Math.min(region.endColumn - 1 - offset, visibleEnd));
   const pad = line.slice(offset, offset + start).replace(/[^\t]/g, " ").padEnd(start, " ");
-  return `${" ".repeat(shift)}${pad}${mark("^".repeat(end - start))}`;
+  return `${" ".repeat(shift)}${pad}${mark2("^".repeat(end - start))}`;
 }
 var MAX_RANGE_LINES, MAX_WIDTH, SCROLL_AFTER;
 var init_code_frame = __esm({
@@ -42506,7 +43173,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path16.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path17.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -42578,11 +43245,11 @@ function unknownRuleDescriptor(id) {
     helpUri: ruleDocsUrl(id)
   };
 }
-var import_node_path16, MAX_DESCRIPTION, PROBLEM_SEVERITY, SECURITY_SEVERITY, LANGUAGES;
+var import_node_path17, MAX_DESCRIPTION, PROBLEM_SEVERITY, SECURITY_SEVERITY, LANGUAGES;
 var init_sarif_rules = __esm({
   "src/formatters/sarif-rules.ts"() {
     "use strict";
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_node_path17 = __toESM(require("node:path"), 1);
     init_rule();
     MAX_DESCRIPTION = 1024;
     PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -42609,7 +43276,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path17.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path18.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -42622,9 +43289,9 @@ function directoryUri(dir) {
 }
 function artifactFor(absFile, ids) {
   for (const [dir, id] of ids) {
-    const rel = import_node_path17.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path17.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path17.default.sep).join("/")), uriBaseId: id };
+    const rel = import_node_path18.default.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !import_node_path18.default.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(import_node_path18.default.sep).join("/")), uriBaseId: id };
     }
   }
   return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
@@ -42635,7 +43302,7 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path17.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path18.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function sarifResult(finding, ruleIndex, ids) {
@@ -42664,11 +43331,11 @@ function sarifResult(finding, ruleIndex, ids) {
   }
   return out;
 }
-var import_node_path17, import_node_url3, SCHEMA, INFORMATION_URI, sarif;
+var import_node_path18, import_node_url3, SCHEMA, INFORMATION_URI, sarif;
 var init_sarif = __esm({
   "src/formatters/sarif.ts"() {
     "use strict";
-    import_node_path17 = __toESM(require("node:path"), 1);
+    import_node_path18 = __toESM(require("node:path"), 1);
     import_node_url3 = require("node:url");
     init_sarif_rules();
     SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -49535,7 +50202,7 @@ var require_uuid = __commonJS({
     exports2.empty = void 0;
     exports2.v4 = v4;
     exports2.isUUID = isUUID;
-    exports2.parse = parse3;
+    exports2.parse = parse4;
     exports2.generateUuid = generateUuid;
     var ValueUUID = class {
       _value;
@@ -49607,7 +50274,7 @@ var require_uuid = __commonJS({
     function isUUID(value) {
       return _UUIDPattern.test(value);
     }
-    function parse3(value) {
+    function parse4(value) {
       if (!isUUID(value)) {
         throw new Error("invalid uuid");
       }
@@ -51797,7 +52464,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path20 = __importStar(require("path"));
+    var path21 = __importStar(require("path"));
     var fs4 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -51816,7 +52483,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path20.normalize(segments.join("/"));
+      return path21.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -51846,7 +52513,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path20.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path21.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -51918,9 +52585,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path20.join(prefix, "node_modules");
+            return path21.join(prefix, "node_modules");
           } else {
-            return path20.join(prefix, "lib", "node_modules");
+            return path21.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -51959,7 +52626,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path20.join(yarn.data, "node_modules");
+              return path21.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -51988,17 +52655,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path20.normalize(child).indexOf(path20.normalize(parent)) === 0;
+          return path21.normalize(child).indexOf(path21.normalize(parent)) === 0;
         } else {
-          return path20.normalize(child).toLowerCase().indexOf(path20.normalize(parent).toLowerCase()) === 0;
+          return path21.normalize(child).toLowerCase().indexOf(path21.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path20.isAbsolute(nodePath2)) {
-          nodePath2 = path20.join(workspaceRoot, nodePath2);
+        if (!path21.isAbsolute(nodePath2)) {
+          nodePath2 = path21.join(workspaceRoot, nodePath2);
         }
         return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -52231,7 +52898,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path20 = __importStar(require("path"));
+    var path21 = __importStar(require("path"));
     var os2 = __importStar(require("os"));
     var fs4 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -52383,7 +53050,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path20.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path21.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -53189,7 +53856,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path18.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path19.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -53205,11 +53872,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path18, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path19, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path18 = __toESM(require("node:path"), 1);
+    import_node_path19 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -53230,7 +53897,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path19.default.resolve((0, import_node_url4.fileURLToPath)(uri));
+    return import_node_path20.default.resolve((0, import_node_url4.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -53242,13 +53909,13 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs7, import_promises7, import_node_path19, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises7, import_node_path20, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     import_promises7 = require("node:fs/promises");
-    import_node_path19 = __toESM(require("node:path"), 1);
+    import_node_path20 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
     import_node3 = __toESM(require_main3(), 1);
     init_main2();
@@ -53297,11 +53964,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path19.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path20.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path19.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path19.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path20.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path20.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -53343,7 +54010,7 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs7.watch)(dir, { persistent: false }, (_event, name2) => {
+            const watcher = (0, import_node_fs8.watch)(dir, { persistent: false }, (_event, name2) => {
               if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
             });
             watcher.on("error", () => watcher.close());
@@ -53419,7 +54086,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path19.default.dirname(first);
+          const dir = import_node_path20.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -53450,7 +54117,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path19.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path20.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -53472,13 +54139,13 @@ function buildLabel(build) {
   }
   return `kustomize build ${build.root.name}/${build.dir === "" ? "." : build.dir}`;
 }
-function matches(build, wanted) {
+function matches2(build, wanted) {
   const kustomization = build.kustomization;
   if (!kustomization) return false;
   return wanted.includes("/") ? `${kustomization.appliedNamespace ?? ""}/${kustomization.name}` === wanted : kustomization.name === wanted;
 }
 function renderApplied(model, options = {}) {
-  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build) => matches(build, options.kustomization));
+  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build) => matches2(build, options.kustomization));
   if (options.kustomization !== void 0 && builds.length === 0) {
     const known = model.applied.builds.flatMap((build) => build.kustomization ? [`${build.kustomization.appliedNamespace ?? ""}/${build.kustomization.name}`] : []);
     throw new UnknownKustomizationError(
@@ -53505,7 +54172,7 @@ function renderObject(object, label) {
   const patches = patched.length > 0 ? `
 # patched by ${[...new Set(patched.map((at) => `${at.file.root.name}/${at.file.path}`))].join(", ")}` : "";
   return `# from ${where2} (${label})${patches}
-${(0, import_yaml12.stringify)(masked(object), { lineWidth: 0 })}`;
+${(0, import_yaml13.stringify)(masked(object), { lineWidth: 0 })}`;
 }
 function masked(object) {
   const isSecret2 = object.kind === "Secret" && object.group === "";
@@ -53542,11 +54209,11 @@ function maskAssignment(text) {
 function maskUrlPassword(text) {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK2}@`);
 }
-var import_yaml12, MASK2, UnknownKustomizationError;
+var import_yaml13, MASK2, UnknownKustomizationError;
 var init_render = __esm({
   "src/applied/render.ts"() {
     "use strict";
-    import_yaml12 = __toESM(require_dist(), 1);
+    import_yaml13 = __toESM(require_dist(), 1);
     init_credential();
     MASK2 = "***";
     UnknownKustomizationError = class extends Error {
@@ -53688,8 +54355,8 @@ async function runLint(options, io) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path20.default.resolve(io.cwd, format.file);
-      await (0, import_promises8.mkdir)(import_node_path20.default.dirname(target), { recursive: true });
+      const target = import_node_path21.default.resolve(io.cwd, format.file);
+      await (0, import_promises8.mkdir)(import_node_path21.default.dirname(target), { recursive: true });
       await (0, import_promises8.writeFile)(target, output);
     }
   }
@@ -53716,22 +54383,22 @@ ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).jo
 }
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path20.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path21.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises8.readFile)(import_node_path20.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises8.readFile)(import_node_path21.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path20.default.dirname(dir);
+    dir = import_node_path21.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises8, import_node_path20, import_node_url5, cachedVersion;
+var import_promises8, import_node_path21, import_node_url5, cachedVersion;
 var init_main3 = __esm({
   "src/cli/main.ts"() {
     import_promises8 = require("node:fs/promises");
-    import_node_path20 = __toESM(require("node:path"), 1);
+    import_node_path21 = __toESM(require("node:path"), 1);
     import_node_url5 = require("node:url");
     init_rules();
     init_load();

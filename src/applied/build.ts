@@ -21,7 +21,9 @@ import { buildKustomization, type AppliedDocument, type FluxOverrides, type Kust
 import type { Location } from '../kustomize/origin.js';
 import { asArray, asRecord, asString, getIn } from '../engine/values.js';
 import { KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS } from '../flux/kinds.js';
-import { linkGitRepository } from '../flux/repos.js';
+import { linkGitRepositories, linkGitRepository } from '../flux/repos.js';
+import { synthesizeSyncObjects } from '../flux/synthesized.js';
+import type { RepoLink } from '../flux/types.js';
 import { fluxDir, hasKustomizationFile, sourceIgnoreMatcher } from '../flux/tree.js';
 import { kustomizationIn } from '../workspace/source-file.js';
 import { dirOf } from '../engine/collections.js';
@@ -31,6 +33,8 @@ import { appliedResource, asWrittenCopy } from './resource.js';
 export interface AppliedInput {
   roots: readonly Root[];
   written: readonly Resource[];
+  /** Objects no file declares (FluxInstance sync objects, config externalSources), as the written creators give them. */
+  synthetic: readonly Resource[];
   rootFiles(root: Root): RootFiles;
   kustomize: KustomizeIndex;
   resourceAt(file: SourceFile, docIndex: number): Resource | undefined;
@@ -47,6 +51,11 @@ export interface AppliedResult {
 
 /** Bounds a chain of Kustomizations that apply each other (each one is built once anyway). */
 const MAX_BUILDS = 10_000;
+
+/** Objects the Flux Operator turns into a sync source and Kustomization. */
+function isSyncCreator(resource: Resource): boolean {
+  return (resource.kind === 'FluxInstance' && resource.group === 'fluxcd.controlplane.io') || (resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io');
+}
 
 function isFluxKustomization(resource: Resource): boolean {
   return resource.kind === 'Kustomization' && resource.group === KUSTOMIZE_GROUP;
@@ -74,7 +83,11 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     return host;
   };
 
-  const writtenSources = input.written.filter((resource) => resource.group === SOURCE_GROUP && (SOURCE_KINDS as readonly string[]).includes(resource.kind));
+  const isSource = (resource: Resource): boolean => resource.group === SOURCE_GROUP && (SOURCE_KINDS as readonly string[]).includes(resource.kind);
+  const writtenSources = [...input.written, ...input.synthetic].filter(isSource);
+  // Which checkout each GitRepository fetches is decided over all of them (branches, repos:).
+  const links = linkGitRepositories(writtenSources.filter((source) => source.kind === 'GitRepository'), input.roots);
+  const linkOf = (source: Resource): RepoLink => links.get(source.applied?.written ?? source) ?? linkGitRepository(source, input.roots);
   const appliedSources: Resource[] = [];
   const ignoreCache = new Map<string, (relative: string) => boolean>();
   const buildCache = new Map<string, ReturnType<typeof buildKustomization>>();
@@ -91,7 +104,7 @@ export function buildApplied(input: AppliedInput): AppliedResult {
       source.kind === kind && source.name === name && (namespace === undefined || source.appliedNamespace === undefined || source.appliedNamespace === namespace);
     const source = appliedSources.find(matches) ?? writtenSources.find(matches);
     if (!source) return undefined;
-    const link = linkGitRepository(source, input.roots);
+    const link = linkOf(source);
     if (link.status !== 'linked') return undefined;
     const dir = fluxDir(asString(getIn(kustomization.value, ['spec', 'path'])));
     if (dir === undefined || !input.rootFiles(link.root).dirs.has(dir)) return undefined;
@@ -154,6 +167,21 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     };
   };
 
+  /** Objects Flux creates outside git, once per identity: applied objects that no build yields. */
+  const added: Resource[] = [];
+  const addSynthetic = (resource: Resource): Resource | undefined => {
+    // A creator whose namespace only Flux gives yields objects without one at first: the same objects.
+    const same = (other: Resource): boolean =>
+      other.group === resource.group && other.kind === resource.kind && other.name === resource.name &&
+      (other.appliedNamespace === undefined || resource.appliedNamespace === undefined || other.appliedNamespace === resource.appliedNamespace);
+    if (added.some(same)) return undefined;
+    added.push(resource);
+    const copy = resource.applied ? resource : asWrittenCopy(resource, undefined);
+    resources.push(copy);
+    if (isSource(copy)) appliedSources.push(copy);
+    return copy;
+  };
+
   // Each entry point is one cluster: two clusters' bootstraps are both flux-system/flux-system.
   const done = new Set<string>();
   let count = 0;
@@ -182,6 +210,11 @@ export function buildApplied(input: AppliedInput): AppliedResult {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
+      // A FluxInstance (or flux-instance HelmRelease) this build applies creates its sync objects, in its applied namespace.
+      for (const created of synthesizeSyncObjects(build.objects.filter(isSyncCreator))) {
+        const copy = addSynthetic(created);
+        if (copy && isFluxKustomization(copy)) queue.push({ kustomization: copy, cluster });
+      }
     }
   };
   const clusterOf = (resource: Resource): string => `${resource.file.absPath}#${resource.docIndex}`;
@@ -202,11 +235,11 @@ export function buildApplied(input: AppliedInput): AppliedResult {
       else includedByOther.add(written);
     }
   }
-  const synthetic = input.written.filter((resource) => resource.synthetic !== undefined && isFluxKustomization(resource));
-  follow([
-    ...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })),
-    ...synthetic.map((resource) => ({ kustomization: asWrittenCopy(resource, undefined), cluster: clusterOf(resource) })),
-  ]);
+  const syntheticEntries = input.synthetic.flatMap((resource) => {
+    const copy = addSynthetic(resource);
+    return copy && isFluxKustomization(copy) ? [{ kustomization: copy, cluster: clusterOf(resource) }] : [];
+  });
+  follow([...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
 
   // Roots Flux reaches from an entry point; the rest of a reached root is not applied.
   const reached = new Set<Root>([...touched].map((file) => file.root));

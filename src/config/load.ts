@@ -55,7 +55,7 @@ async function validatorFor(rules: ReadonlyArray<AnyRule>): Promise<Validate> {
 
 /** The configuration used when a root has no config file. */
 export function defaultConfig(rules: ReadonlyArray<AnyRule>): ResolvedConfig {
-  const resolved: ResolvedConfig = { rules: {}, ignore: [], repos: {}, externalSecrets: [] };
+  const resolved: ResolvedConfig = { rules: {}, ignore: [], repos: {}, externalSecrets: [], externalSources: [] };
   applyPreset(resolved, rules, 'recommended');
   return resolved;
 }
@@ -109,6 +109,7 @@ export async function resolveConfigText(text: string, file: string, rules: Reado
     ignore: raw.ignore ?? [],
     repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name, dir]) => [name, path.resolve(rootDir, dir)])),
     externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
+    externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } })),
   });
   return resolved;
 }
@@ -127,6 +128,7 @@ function mergeInto(target: ResolvedConfig, source: Omit<ResolvedConfig, 'file'>)
   target.ignore.push(...source.ignore);
   Object.assign(target.repos, source.repos);
   target.externalSecrets.push(...source.externalSecrets);
+  target.externalSources.push(...source.externalSources);
 }
 
 function toExternalSecret(entry: string | ExternalSecret): ExternalSecret {

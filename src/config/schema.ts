@@ -1,4 +1,5 @@
 import type { Rule } from '../model/rule.js';
+import { EXTERNAL_SOURCE_KINDS } from './types.js';
 
 const LEVELS = ['error', 'warning', 'note', 'off'];
 
@@ -37,7 +38,8 @@ export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Re
       },
       ignore: { description: 'Globs, relative to the root, of files not to lint.', type: 'array', items: { type: 'string' } },
       repos: {
-        description: 'GitRepository name (or namespace/name) to the local path of the repository it fetches.',
+        description:
+          'GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.',
         type: 'object',
         additionalProperties: { type: 'string' },
       },
@@ -58,6 +60,24 @@ export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Re
               },
             },
           ],
+        },
+      },
+      externalSources: {
+        description:
+          'Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.',
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'name', 'namespace'],
+          properties: {
+            kind: { enum: [...EXTERNAL_SOURCE_KINDS], description: 'Source kind.' },
+            name: { type: 'string', description: 'Source name.' },
+            namespace: { type: 'string', description: 'Namespace of the source.' },
+            url: { type: 'string', description: 'Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`).' },
+            branch: { type: 'string', description: 'GitRepository branch (`spec.ref.branch`).' },
+            tag: { type: 'string', description: 'GitRepository or OCIRepository tag (`spec.ref.tag`).' },
+          },
         },
       },
       policies: { description: 'Compiled Rego policy bundles (reserved).', type: 'array', items: { type: 'string' } },

@@ -12,7 +12,25 @@ export interface ConfigFile {
   repos?: Record<string, string>;
   /** Secrets that exist in the cluster but not in git. */
   externalSecrets?: Array<string | { name: string; namespace?: string; keys?: string[] }>;
+  /** Flux sources that exist in the cluster but not in git. */
+  externalSources?: Array<Omit<ExternalSource, 'declaredIn'>>;
   policies?: string[];
+}
+
+/** Kinds an `externalSources` entry may have. */
+export const EXTERNAL_SOURCE_KINDS = ['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart'] as const;
+
+/** A Flux source created in the cluster outside git (by hand, by Terraform, by another tool). */
+export interface ExternalSource {
+  kind: (typeof EXTERNAL_SOURCE_KINDS)[number];
+  name: string;
+  namespace: string;
+  /** Repository URL; a GitRepository with one links to a linted root like one written in git. */
+  url?: string;
+  branch?: string;
+  tag?: string;
+  /** The config file that declares it and its index in that file's list. */
+  declaredIn?: { file: string; index: number };
 }
 
 export interface ExternalSecret {
@@ -31,4 +49,5 @@ export interface ResolvedConfig {
   /** GitRepository name → absolute path. */
   repos: Record<string, string>;
   externalSecrets: ExternalSecret[];
+  externalSources: ExternalSource[];
 }

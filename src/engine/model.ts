@@ -2,6 +2,7 @@ import type { RunNote } from '../model/finding.js';
 import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
+import { synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
 import { compareStrings, dirOf, push } from './collections.js';
@@ -124,9 +125,17 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
     noteMessages.add(runNote.message);
     notes.push(runNote);
   };
+  // Objects Flux creates outside git: the FluxInstance sync (from the creators as written; the
+  // applied creators are synthesized again in the build) and config externalSources.
+  const filesByPath = new Map(files.map((file) => [file.absPath, file]));
+  const synthetic = [
+    ...synthesizeSyncObjects(written, (message, file) => note({ message, file })),
+    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)),
+  ];
   const applied = buildApplied({
     roots,
     written,
+    synthetic,
     rootFiles,
     kustomize,
     resourceAt,

@@ -6,7 +6,7 @@ import { qualified } from './describe.js';
 import {
   GENERATED_SOURCE_KINDS, HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS, TERRAFORM_GROUP, groupOfKind,
 } from './kinds.js';
-import { linkGitRepository } from './repos.js';
+import { linkGitRepositories } from './repos.js';
 import { fluxDir, generatedBuild, hasKustomizationFile, kustomizeBuild, sourceIgnoreMatcher, type Build } from './tree.js';
 import type {
   DataLookup, FluxGraph, FluxHelmRelease, FluxKustomization, FluxPathConsumer, FluxRef, FluxSource, FluxTerraform, PathTarget, RepoLink,
@@ -64,10 +64,12 @@ export function buildFluxGraph(model: Model): FluxGraph {
 
   const sources: FluxSource[] = [];
   const sourceByResource = new Map<Resource, FluxSource>();
+  const gitLinks = linkGitRepositories(model.ofKind('GitRepository', SOURCE_GROUP), model.roots);
   for (const kind of SOURCE_KINDS) {
     for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
       const url = asString(getIn(resource.value, ['spec', kind === 'Bucket' ? 'endpoint' : 'url']));
-      const link: RepoLink = kind === 'GitRepository' ? linkGitRepository(resource, model.roots) : { status: 'external', kind };
+      const link: RepoLink = gitLinks.get(resource) ?? { status: 'external', kind };
+      if (link.status === 'linked' && link.note !== undefined) model.note({ message: link.note, file: resource.file.absPath });
       const source: FluxSource = { resource, kind, url, link };
       sources.push(source);
       sourceByResource.set(resource, source);
@@ -94,13 +96,51 @@ export function buildFluxGraph(model: Model): FluxGraph {
     }
     const written = getIn(resource.value, ['spec', 'path']);
     const writtenPath = typeof written === 'string' ? written : undefined;
-    const dir = fluxDir(writtenPath);
+    let dir = fluxDir(writtenPath);
+    // A path inside a `spec.include` destination reads the included repository's files.
+    const include = source && dir !== undefined ? includeAt(source, dir) : undefined;
+    if (include) {
+      link = include.link;
+      dir = include.dir;
+    }
     const path: PathTarget = { written: writtenPath, dir, status: undefined };
     if (link.status === 'linked') {
       const tree = treeOf(link.root);
       path.status = dir === undefined ? 'outside' : tree.dirs.has(dir) ? 'directory' : tree.files.has(dir) ? 'file' : 'missing';
     }
-    return { resource, sourceRef, source, link, path, dependsOn: dependsOnRefs(resource) };
+    const entry: FluxPathConsumer = { resource, sourceRef, source, link, path, dependsOn: dependsOnRefs(resource) };
+    if (include?.source) entry.includedFrom = include.source;
+    return entry;
+  };
+
+  /**
+   * `spec.include` of a GitRepository (reference §4): the included GitRepository's files from
+   * `fromPath` (default its root) are copied to `toPath` (default its name) of the artifact.
+   * For a path at or below a `toPath`: where it leads in the included repository.
+   */
+  const includeAt = (source: FluxSource, dir: string): { link: RepoLink; dir: string; source?: FluxSource } | undefined => {
+    if (source.kind !== 'GitRepository') return undefined;
+    let best: { to: string; from: string; name: string } | undefined;
+    for (const raw of asArray(getIn(source.resource.value, ['spec', 'include']))) {
+      const item = asRecord(raw);
+      const name = asString(asRecord(item?.repository)?.name);
+      if (!item || name === undefined) continue;
+      const to = fluxDir(asString(item.toPath) ?? name);
+      const from = fluxDir(asString(item.fromPath));
+      if (to === undefined || to === '' || from === undefined) continue;
+      if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name };
+    }
+    if (!best) return undefined;
+    const rest = dir.slice(best.to.length).replace(/^\//, '');
+    const target = best.from === '' ? rest : rest === '' ? best.from : `${best.from}/${rest}`;
+    const where = `the paths under ${best.to} of its artifact hold the files of GitRepository ${best.name} (spec.include)`;
+    // Included repositories are looked up in the including GitRepository's namespace.
+    const candidate = resolve('GitRepository', best.name, source.resource.appliedNamespace).find((r) => sourceByResource.has(r));
+    const included = candidate ? sourceByResource.get(candidate) : undefined;
+    if (!included) return { link: { status: 'unlinked', reason: `${where}, which is not among the linted objects` }, dir: target };
+    if (included.link.status === 'linked') return { link: included.link, dir: target, source: included };
+    const reason = included.link.status === 'unlinked' ? included.link.reason : 'it is not a git repository';
+    return { link: { status: 'unlinked', reason: `${where}, and ${reason}` }, dir: target, source: included };
   };
 
   const kustomizations: FluxKustomization[] = model.ofKind('Kustomization', KUSTOMIZE_GROUP).map((resource) => {
@@ -122,7 +162,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
     const { link, path } = base;
     if (link.status !== 'linked' || path.status !== 'directory' || path.dir === undefined) return entry;
     const tree = treeOf(link.root);
-    entry.excluded = ignoredFor(tree, base.source);
+    entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build: Build | undefined;
     if (hasKustomizationFile(tree, path.dir)) {
       entry.kustomization = model.kustomize.at(link.root, path.dir);
@@ -228,7 +268,8 @@ export function buildFluxGraph(model: Model): FluxGraph {
       if (!source || link.status === 'linked' || link.status === 'noSource') return undefined;
       const id = `${source.kind} ${qualified(source.resource.appliedNamespace, source.resource.name)}`;
       if (link.status === 'unlinked') {
-        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. Lint that repository together with this one, or map it with \`repos:\` in .gitops-lint.yaml.`;
+        const advice = link.advice ?? 'Lint that repository together with this one, or map it with `repos:` in .gitops-lint.yaml.';
+        return `${id}: ${link.reason}, so the paths and objects its Kustomizations and Terraforms use were not checked. ${advice}`;
       }
       return `${id} is not a git repository, so the paths and objects its Kustomizations and Terraforms use were not checked.`;
     },

@@ -43,7 +43,11 @@ export function kustomizeBuild(start: KustomizeNode, kustomize: KustomizeIndex, 
         const child = kustomize.at(tree.root, entry.target);
         if (!child || child === node) continue;
         if (seen.has(child)) {
-          into.repeats.push({ node, entry });
+          // A Component runs inside each kustomization that includes it (with that one's
+          // namespace and patches): several includers in one build are no repeat, one
+          // kustomization listing it twice is.
+          const listedBefore = node.entries.some((other) => other.field === entry.field && other.index < entry.index && other.target === entry.target);
+          if (entry.field !== 'components' || listedBefore) into.repeats.push({ node, entry });
           continue;
         }
         seen.add(child);

@@ -28,10 +28,13 @@ export interface FluxRef {
 
 /** What a source's contents are, as far as the linted roots tell. */
 export type RepoLink =
-  /** A GitRepository that fetches one of the linted roots. */
-  | { status: 'linked'; root: Root; via: 'config' | 'url' | 'bootstrap' }
-  /** A GitRepository whose repository is not among the linted roots. */
-  | { status: 'unlinked'; reason: string }
+  /** A GitRepository that fetches one of the linted roots (`note`: how a `repos:` entry was not used). */
+  | { status: 'linked'; root: Root; via: 'config' | 'url' | 'bootstrap'; note?: string }
+  /**
+   * A GitRepository whose repository is not among the linted roots, or that fetches another
+   * ref of a linted root than the checkout (`advice` then says how to lint that tree).
+   */
+  | { status: 'unlinked'; reason: string; advice?: string }
   /** An OCIRepository or Bucket: its contents are not in any git root. */
   | { status: 'external'; kind: string }
   /** The source reference does not resolve. */
@@ -61,7 +64,11 @@ export interface FluxPathConsumer {
   sourceRef: FluxRef | undefined;
   /** The resolved source, when the reference resolves. */
   source: FluxSource | undefined;
+  /** Where the path leads: the source's link, or, inside a `spec.include` destination, the included source's. */
   link: RepoLink;
+  /** The GitRepository whose files are at the path, when it is another source's `spec.include`. */
+  includedFrom?: FluxSource;
+  /** `dir` is relative to the root of `link` (the included repository's, for an include). */
   path: PathTarget;
   dependsOn: FluxRef[];
 }

@@ -15,6 +15,13 @@ export interface Root extends RootInfo {
   /** Tracked files that the repository's own ignore rules (`.gitignore` etc.) ignore. */
   trackedIgnored: ReadonlySet<string>;
   config: ResolvedConfig;
+  /**
+   * The branch the work tree has checked out; when HEAD is detached (CI), the default branch.
+   * `undefined` when not a git work tree or unknown.
+   */
+  branch?: string;
+  /** The repository's default branch (`origin/HEAD`, else `main`, else `master`), when known. */
+  defaultBranch?: string;
 }
 
 export type FileFormat = 'yaml' | 'json' | 'other';
@@ -83,7 +90,11 @@ export interface Resource {
   get(path: YamlPath): unknown;
   /** Set on an applied object: how the written document became what the cluster gets. */
   applied?: AppliedInfo;
-  /** Set on an object no file holds, made from another one (a FluxInstance's sync source): what made it. */
+  /**
+   * Set on objects no file declares but that a controller creates from one (a FluxInstance's
+   * sync source) or that the config declares (`externalSources`): what created it. `file` and
+   * `docIndex` are then the creator's, and `value` is marked with where it was declared.
+   */
   synthetic?: string;
 }
 

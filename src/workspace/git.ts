@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface GitFiles {
@@ -40,4 +41,94 @@ export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
   ]);
   if (tracked === undefined) return undefined;
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? '')) };
+}
+
+export interface GitBranches {
+  /** The checked-out branch; the default branch when HEAD is detached (as in CI). */
+  branch?: string;
+  /** `origin/HEAD`'s target, else `main`, else `master` (local or on origin), when one exists. */
+  defaultBranch?: string;
+}
+
+/** The git directory and common directory (they differ in linked worktrees) of the work tree holding `dir`. */
+function gitDirsOf(dir: string): { gitDir: string; commonDir: string } | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const dotGit = path.join(current, '.git');
+    let gitDir: string | undefined;
+    try {
+      if (statSync(dotGit).isDirectory()) gitDir = dotGit;
+      else {
+        const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+        if (pointer !== undefined) gitDir = path.resolve(current, pointer);
+      }
+    } catch {
+      // No .git here: look further up.
+    }
+    if (gitDir !== undefined) {
+      const common = readText(path.join(gitDir, 'commondir'))?.trim();
+      return { gitDir, commonDir: common ? path.resolve(gitDir, common) : gitDir };
+    }
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Branch names read from the files git keeps (HEAD, loose refs, packed-refs); `undefined` when the layout is not the plain one. */
+function readBranchFiles(dir: string): GitBranches | undefined {
+  const dirs = gitDirsOf(dir);
+  if (!dirs) return {};
+  if (existsSync(path.join(dirs.commonDir, 'reftable'))) return undefined;
+  const head = readText(path.join(dirs.gitDir, 'HEAD'))?.trim();
+  if (head === undefined) return undefined;
+  const packed = readText(path.join(dirs.commonDir, 'packed-refs')) ?? '';
+  const exists = (ref: string): boolean => existsSync(path.join(dirs.commonDir, ...ref.split('/'))) || packed.includes(` ${ref}\n`);
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(path.join(dirs.commonDir, 'refs', 'remotes', 'origin', 'HEAD'))?.trim() ?? '')?.[1];
+  let defaultBranch: string | undefined = remoteHead;
+  if (defaultBranch === undefined && (exists('refs/heads/main') || exists('refs/remotes/origin/main'))) defaultBranch = 'main';
+  else if (defaultBranch === undefined && (exists('refs/heads/master') || exists('refs/remotes/origin/master'))) defaultBranch = 'master';
+  const attached = /^ref:\s*refs\/heads\/(.+)$/.exec(head)?.[1];
+  if (attached === undefined && !/^[0-9a-f]{40,64}$/.test(head)) return undefined;
+  const result: GitBranches = {};
+  const branch = attached ?? defaultBranch;
+  if (branch !== undefined) result.branch = branch;
+  if (defaultBranch !== undefined) result.defaultBranch = defaultBranch;
+  return result;
+}
+
+const REMOTE_REFS = ['refs/remotes/origin/HEAD', 'refs/remotes/origin/main', 'refs/remotes/origin/master'];
+
+/**
+ * Which branch a work tree has checked out, and the repository's default branch. Read from
+ * git's files (no process to start); git itself answers when the layout is unusual (reftable).
+ */
+export async function readGitBranches(dir: string): Promise<GitBranches> {
+  const fromFiles = readBranchFiles(dir);
+  if (fromFiles) return fromFiles;
+  // `%(HEAD)` marks the checked-out branch; no branch is marked when HEAD is detached.
+  const out = await git(dir, ['for-each-ref', '--format=%(HEAD)%00%(refname)%00%(symref:short)', 'refs/heads/', ...REMOTE_REFS]);
+  const found = new Map<string, string>();
+  let head: string | undefined;
+  for (const line of (out ?? '').split('\n')) {
+    const [mark, ref, symref] = line.split('\0');
+    if (ref === undefined) continue;
+    found.set(ref, symref ?? '');
+    if (mark === '*' && ref.startsWith('refs/heads/')) head = ref.slice('refs/heads/'.length);
+  }
+  const remoteHead = found.get('refs/remotes/origin/HEAD');
+  let defaultBranch: string | undefined;
+  if (remoteHead) defaultBranch = remoteHead.replace(/^origin\//, '');
+  else if (found.has('refs/heads/main') || found.has('refs/remotes/origin/main')) defaultBranch = 'main';
+  else if (found.has('refs/heads/master') || found.has('refs/remotes/origin/master')) defaultBranch = 'master';
+  const branch = head ?? defaultBranch;
+  const result: GitBranches = {};
+  if (branch !== undefined) result.branch = branch;
+  if (defaultBranch !== undefined) result.defaultBranch = defaultBranch;
+  return result;
 }

@@ -7,7 +7,7 @@ import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
-import { readGitFiles } from './git.js';
+import { readGitBranches, readGitFiles } from './git.js';
 import { isSourceIgnoreFile, loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
 
 /** A root whose files are given in memory (tests, docs examples, editors). */
@@ -22,6 +22,10 @@ export interface MemoryRoot {
   tracked?: string[];
   /** Resolved config to use instead of the root's `.gitops-lint.yaml`. */
   config?: ResolvedConfig;
+  /** The checked-out branch, as a git work tree would say (see `Root.branch`). */
+  branch?: string;
+  /** The default branch, as a git work tree would say. */
+  defaultBranch?: string;
 }
 
 export type RootInput = string | MemoryRoot;
@@ -61,7 +65,7 @@ export function needsContent(relativePath: string): boolean {
 /** Read a disk root: its files (honouring ignores), git tracking, contents. */
 export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: RunNote[], options: LoadOptions = {}): Promise<{ root: Root; files: SourceFile[] }> {
   const { discover = discoverFiles, readGit = readGitFiles, loadFile = loadSourceFile } = options;
-  const [discovery, gitFiles] = await Promise.all([discover(dir, config.ignore), readGit(dir)]);
+  const [discovery, gitFiles, branches] = await Promise.all([discover(dir, config.ignore), readGit(dir), readGitBranches(dir)]);
   const root: Root = {
     dir,
     name: rootName(dir),
@@ -69,6 +73,7 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? new Set(),
     config,
+    ...(gitFiles === undefined ? {} : branches),
   };
   for (const link of discovery.escapingLinks) {
     notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: path.join(dir, link) });
@@ -164,6 +169,8 @@ export function loadMemoryRoot(input: MemoryRoot, config: ResolvedConfig, notes:
     tracked,
     trackedIgnored: new Set(tracked ? [...tracked].filter((file) => ignored(file)) : []),
     config,
+    ...(input.branch === undefined ? {} : { branch: input.branch }),
+    ...(input.defaultBranch === undefined ? {} : { defaultBranch: input.defaultBranch }),
   };
   const configIgnore = ignore().add(config.ignore);
   const files: SourceFile[] = [];

@@ -4,7 +4,7 @@ import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
-import { git, splitNul } from './git.js';
+import { git, readGitBranches, splitNul } from './git.js';
 import { needsContent, rootName } from './load.js';
 import { MAX_FILE_BYTES, loadSourceFile } from './source-file.js';
 
@@ -158,6 +158,7 @@ export async function loadStagedRoot(dir: string, index: StagedIndex, config: Re
     tracked: collect(index.entries.keys()),
     trackedIgnored: collect(index.ignored),
     config,
+    ...(await readGitBranches(dir)),
   };
   for (const relative of collect(index.unmerged)) {
     notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: path.join(dir, relative) });

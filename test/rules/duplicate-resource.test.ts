@@ -74,8 +74,31 @@ new RuleTester().run(rule, {
         'clusters/production/vars.yaml': configMap('cluster-vars', 'flux-system'),
       },
     },
+    {
+      name: 'one Component included by the kustomizations of two namespaces in one generated Flux build',
+      files: {
+        'clusters/prod/flux-system.yaml': bootstrap('prod') + '---\n' + kustomization('apps', './apps'),
+        'apps/cert-manager/kustomization.yaml': 'namespace: cert-manager\ncomponents:\n  - ../../components/alerts\nresources:\n  - app.yaml\n',
+        'apps/cert-manager/app.yaml': configMap('app', 'cert-manager'),
+        'apps/network/kustomization.yaml': 'namespace: network\ncomponents:\n  - ../../components/alerts\nresources:\n  - app.yaml\n',
+        'apps/network/app.yaml': configMap('app', 'network'),
+        'components/alerts/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - alerts.yaml\n',
+        'components/alerts/alerts.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  a: b\n',
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'one Component listed twice by the same kustomization',
+      files: {
+        'apps/network/kustomization.yaml': 'namespace: network\ncomponents:\n  - ../../components/alerts\n  - ../../components/alerts/\n',
+        'components/alerts/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - alerts.yaml\n',
+        'components/alerts/alerts.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  a: b\n',
+      },
+      errors: [
+        { messageId: 'includedTwice', data: { entry: '../../components/alerts/' }, file: 'apps/network/kustomization.yaml', line: 4, column: 5, endLine: 4, endColumn: 29 },
+      ],
+    },
     {
       name: 'a restore attempt with the name of the live cluster in the same build',
       files: {

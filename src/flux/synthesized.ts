@@ -1,0 +1,239 @@
+/**
+ * Flux objects no file declares: the source and Kustomization the Flux Operator creates from a
+ * FluxInstance's `spec.sync` (or the flux-instance chart's `instance.sync` values), and the
+ * sources the config's `externalSources` says exist in the cluster (reference §5). They are
+ * model resources like the others, marked `synthetic`, so references to them resolve and the
+ * Flux graph follows them into the linted roots.
+ */
+import path from 'node:path';
+import type { Document } from 'yaml';
+import type { ExternalSource } from '../config/types.js';
+import type { YamlPath } from '../model/finding.js';
+import type { Resource, Root, SourceFile } from '../model/workspace.js';
+import { markKey, markNode, type Location } from '../kustomize/origin.js';
+import { asRecord, asString, getIn } from '../engine/values.js';
+import { loadSourceFile } from '../workspace/source-file.js';
+import { qualified } from './describe.js';
+import { applyInstancePatches } from './instance-patches.js';
+import { HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP } from './kinds.js';
+
+export const OPERATOR_GROUP = 'fluxcd.controlplane.io';
+
+const SYNC_KINDS = new Set(['GitRepository', 'OCIRepository', 'Bucket']);
+
+/** The name sync objects have while their namespace is not known: the Flux Operator's usual namespace. */
+const PROVISIONAL_NAME = 'flux-system';
+
+/** Sync objects live in their creator's namespace, and are named after it unless `sync.name` says otherwise. */
+const creators = new WeakMap<Resource, { namespace: () => string | undefined; name: string | undefined }>();
+
+/** A synthesized object: it sits (for positions) where `at` says it was declared. */
+function syntheticResource(file: SourceFile, docIndex: number, value: Record<string, unknown>, at: Location, synthetic: string): Resource {
+  markNode(value, at);
+  const metadata = asRecord(value.metadata) ?? {};
+  const apiVersion = asString(value.apiVersion) ?? '';
+  const slash = apiVersion.indexOf('/');
+  const namespace = asString(metadata.namespace);
+  return {
+    file,
+    docIndex,
+    get doc() {
+      // A config file outside the linted files has no documents; positions then fall back.
+      return file.documents[docIndex]?.doc as Document.Parsed;
+    },
+    apiVersion,
+    group: apiVersion.slice(0, slash),
+    version: apiVersion.slice(slash + 1),
+    kind: asString(value.kind) ?? '',
+    name: asString(metadata.name) ?? '',
+    namespace,
+    appliedNamespace: namespace,
+    encrypted: false,
+    value,
+    get: (at) => getIn(value, at),
+    synthetic,
+  };
+}
+
+/**
+ * The source and Kustomization of a sync block (FluxInstance `spec.sync`, flux-instance chart
+ * `instance.sync`), as the operator writes them (FO internal/builder/templates.go): both named
+ * `sync.name` or the namespace's name, the Kustomization applying `sync.path` every 10m with
+ * prune.
+ */
+function syncObjects(
+  owner: Resource,
+  syncPath: YamlPath,
+  patchesPath: YamlPath,
+  namespaceOf: () => string | undefined,
+  creator: string,
+  note: (message: string) => void,
+  defaultKind?: string,
+): Resource[] {
+  // The creator's namespace may be known only once Flux targetNamespace is applied: until then
+  // the objects have none (they match references from any namespace) and the usual name.
+  const namespace = namespaceOf();
+  const sync = asRecord(getIn(owner.value, syncPath));
+  if (!sync) return [];
+  const kind = asString(sync.kind) ?? defaultKind;
+  if (kind === undefined || !SYNC_KINDS.has(kind)) return [];
+  const fixedName = asString(sync.name) || undefined;
+  const name = fixedName ?? namespace ?? PROVISIONAL_NAME;
+  const at = (key?: string): Location => ({ file: owner.file, docIndex: owner.docIndex, path: key === undefined ? syncPath : [...syncPath, key] });
+  const url = asString(sync.url);
+  const ref = asString(sync.ref);
+  const sourceSpec: Record<string, unknown> = { interval: asString(sync.interval) ?? '1m' };
+  if (kind === 'Bucket') {
+    if (ref !== undefined) sourceSpec.bucketName = ref;
+    if (url !== undefined) sourceSpec.endpoint = url;
+  } else {
+    if (url !== undefined) sourceSpec.url = url;
+    if (ref !== undefined) {
+      const refValue = kind === 'GitRepository' ? { name: ref } : { tag: ref };
+      sourceSpec.ref = refValue;
+      markNode(refValue, at('ref'));
+    }
+  }
+  for (const key of ['url', 'interval']) if (sync[key] !== undefined) markKey(sourceSpec, kind === 'Bucket' && key === 'url' ? 'endpoint' : key, at(key));
+  if (kind === 'Bucket' && ref !== undefined) markKey(sourceSpec, 'bucketName', at('ref'));
+  const provider = asString(sync.provider);
+  if (provider) {
+    sourceSpec.provider = provider;
+    markKey(sourceSpec, 'provider', at('provider'));
+  }
+  const pullSecret = asString(sync.pullSecret);
+  if (pullSecret) {
+    const secretRef = { name: pullSecret };
+    sourceSpec.secretRef = secretRef;
+    markNode(secretRef, at('pullSecret'));
+  }
+  const metadata: Record<string, unknown> = namespace === undefined ? { name } : { name, namespace };
+  const sourceValue = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
+  const patches = getIn(owner.value, patchesPath);
+  const patchesAt = { file: owner.file, docIndex: owner.docIndex, path: patchesPath };
+  const sourcePatched = applyInstancePatches(sourceValue, { group: SOURCE_GROUP, version: 'v1', kind, name }, patches, patchesAt);
+  if ('unknown' in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${qualified(namespace, name)} is checked as generated, without that patch.`);
+  const source = syntheticResource(owner.file, owner.docIndex, sourceValue, at(), creator);
+
+  const sourceRef = { kind, name };
+  const kustomizationSpec: Record<string, unknown> = { interval: '10m', prune: true, sourceRef };
+  const syncPathValue = asString(sync.path);
+  if (syncPathValue !== undefined) {
+    kustomizationSpec.path = syncPathValue;
+    markKey(kustomizationSpec, 'path', at('path'));
+  }
+  const kustomizationValue = { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: 'Kustomization', metadata: { ...metadata }, spec: kustomizationSpec };
+  const patched = applyInstancePatches(kustomizationValue, { group: KUSTOMIZE_GROUP, version: 'v1', kind: 'Kustomization', name }, patches, patchesAt);
+  creators.set(source, { namespace: namespaceOf, name: fixedName });
+  if ('unknown' in patched) {
+    // Its decryption, substitution or path may be patched: judging the unpatched one could be wrong.
+    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${qualified(namespace, name)} applies were not checked.`);
+    return [source];
+  }
+  const kustomization = syntheticResource(owner.file, owner.docIndex, kustomizationValue, at(), creator);
+  creators.set(kustomization, { namespace: namespaceOf, name: fixedName });
+  return [source, kustomization];
+}
+
+/**
+ * After Flux `targetNamespace` moved their creators, move the sync objects along (renaming
+ * those named after the namespace). True when something moved. With `final`, objects whose
+ * namespace is still unknown lose their provisional name: nothing can name them.
+ */
+export function followCreators(resources: readonly Resource[], final = false): boolean {
+  let moved = false;
+  for (const resource of resources) {
+    const creator = creators.get(resource);
+    if (!creator) continue;
+    const namespace = creator.namespace();
+    if (namespace === undefined) {
+      if (final && creator.name === undefined && resource.name !== '') {
+        rename(resource, '');
+        moved = true;
+      }
+      continue;
+    }
+    if (namespace === resource.appliedNamespace) continue;
+    resource.namespace = resource.appliedNamespace = namespace;
+    const metadata = asRecord(resource.value.metadata);
+    if (metadata) metadata.namespace = namespace;
+    if (creator.name === undefined) rename(resource, namespace);
+    moved = true;
+  }
+  return moved;
+}
+
+function rename(resource: Resource, name: string): void {
+  resource.name = name;
+  const metadata = asRecord(resource.value.metadata);
+  if (metadata) metadata.name = name;
+  const sourceRef = asRecord(getIn(resource.value, ['spec', 'sourceRef']));
+  if (sourceRef) sourceRef.name = name;
+}
+
+/** A HelmRelease installing the flux-instance chart: by chart name, or a chartRef to an OCIRepository of it. */
+function isFluxInstanceRelease(release: Resource, ociUrl: (name: string, namespace: string | undefined) => string | undefined): boolean {
+  if (asString(release.get(['spec', 'chart', 'spec', 'chart'])) === 'flux-instance') return true;
+  const chartRef = asRecord(release.get(['spec', 'chartRef']));
+  if (!chartRef || asString(chartRef.kind) !== 'OCIRepository') return false;
+  const name = asString(chartRef.name);
+  if (name === undefined) return false;
+  const url = ociUrl(name, asString(chartRef.namespace) ?? release.appliedNamespace);
+  return url !== undefined && /\/flux-instance\/?$/.test(url.replace(/[:@][^/:@]*$/, ''));
+}
+
+/** The objects the Flux Operator creates from FluxInstances and flux-instance HelmReleases. */
+export function synthesizeSyncObjects(resources: readonly Resource[], note: (message: string, file: string) => void = () => {}): Resource[] {
+  const out: Resource[] = [];
+  const ociRepositories = resources.filter((resource) => resource.kind === 'OCIRepository' && resource.group === SOURCE_GROUP);
+  const ociUrl = (name: string, namespace: string | undefined): string | undefined =>
+    asString(ociRepositories.find((resource) => resource.name === name && (namespace === undefined || resource.appliedNamespace === namespace))?.get(['spec', 'url']));
+  for (const resource of resources) {
+    if (resource.kind === 'FluxInstance' && resource.group === OPERATOR_GROUP) {
+      const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
+      const say = (message: string): void => note(message, resource.file.absPath);
+      out.push(...syncObjects(resource, ['spec', 'sync'], ['spec', 'kustomize', 'patches'], () => resource.appliedNamespace, creator, say));
+    } else if (resource.kind === 'HelmRelease' && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
+      // The chart emits the sync block only when instance.sync.url is set.
+      if (asString(resource.get(['spec', 'values', 'instance', 'sync', 'url'])) === undefined) continue;
+      // The FluxInstance goes to the release's target namespace (else the release's own).
+      const namespaceOf = (): string | undefined => asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
+      const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
+      const say = (message: string): void => note(message, resource.file.absPath);
+      out.push(...syncObjects(resource, ['spec', 'values', 'instance', 'sync'], ['spec', 'values', 'instance', 'kustomize', 'patches'], namespaceOf, creator, say, 'GitRepository'));
+    }
+  }
+  return out;
+}
+
+/**
+ * Config `externalSources` as source objects, placed on their entry in the config file when
+ * that file is among the linted files (else on a file with no text: no position).
+ */
+export function synthesizeExternalSources(roots: readonly Root[], fileAt: (absPath: string) => SourceFile | undefined): Resource[] {
+  const out: Resource[] = [];
+  const seen = new Set<string>();
+  for (const root of roots) {
+    for (const entry of root.config.externalSources) {
+      const key = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(externalSource(root, entry, fileAt));
+    }
+  }
+  return out;
+}
+
+function externalSource(root: Root, entry: ExternalSource, fileAt: (absPath: string) => SourceFile | undefined): Resource {
+  const declared = entry.declaredIn;
+  const configPath = declared?.file ?? root.config.file ?? path.join(root.dir, '.gitops-lint.yaml');
+  const file = fileAt(configPath) ?? loadSourceFile(root, path.relative(root.dir, configPath).split(path.sep).join('/'), configPath, undefined).file;
+  const spec: Record<string, unknown> = {};
+  if (entry.url !== undefined) spec[entry.kind === 'Bucket' ? 'endpoint' : 'url'] = entry.url;
+  if (entry.branch !== undefined || entry.tag !== undefined) {
+    spec.ref = { ...(entry.branch === undefined ? {} : { branch: entry.branch }), ...(entry.tag === undefined ? {} : { tag: entry.tag }) };
+  }
+  const value = { apiVersion: `${SOURCE_GROUP}/v1`, kind: entry.kind, metadata: { name: entry.name, namespace: entry.namespace }, spec };
+  const at: Location = { file, docIndex: 0, path: declared ? ['externalSources', declared.index] : [] };
+  return syntheticResource(file, 0, value, at, `externalSources in ${path.basename(configPath)}`);
+}
