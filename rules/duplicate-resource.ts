@@ -5,7 +5,7 @@ import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { KustomizeNode, Resource, SourceFile } from '../src/model/workspace.js';
 import { offsetsOfPath } from '../src/yaml/position.js';
 
-type MessageId = 'duplicateInBuild' | 'duplicateInCluster' | 'appliedTwice' | 'includedTwice';
+type MessageId = 'duplicateInGeneratedBuild' | 'duplicateInBuild' | 'duplicateInCluster' | 'appliedTwice' | 'includedTwice';
 
 const CLUSTER = (name: string, instances: number): string =>
   `apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ${name}\nspec:\n  instances: ${instances}\n  storage:\n    size: 10Gi\n`;
@@ -44,6 +44,8 @@ export default defineRule<MessageId>({
     defaultLevel: 'error',
     recommended: true,
     messages: {
+      duplicateInGeneratedBuild:
+        'Duplicate object in the kustomization that Kustomization {{kustomization}} generates for {{path}} (every YAML file below it): kustomize refuses the build ("{{problem}}"), so nothing of it is applied. Remove or rename one of them, or leave one folder out with .sourceignore.',
       duplicateInBuild:
         'Duplicate object: {{object}} is already defined at {{other}}, and {{build}} includes both: the build fails with "may not add resource with an already registered id", so nothing of it is applied. Remove or rename one of them.',
       duplicateInCluster:
@@ -105,6 +107,22 @@ export default defineRule<MessageId>({
       const build = graph.kustomizeBuild(node);
       reportRepeats(build.repeats);
       checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
+    }
+
+    // Flux's generated kustomizations (a path without kustomization.yaml): kustomize refuses a repeated id.
+    for (const build of model.applied.builds) {
+      if (!build.generated || !build.kustomization) continue;
+      for (const problem of build.problems) {
+        if (problem.code !== 'duplicate-id') continue;
+        ctx.report({
+          file: problem.at.file,
+          docIndex: problem.at.docIndex,
+          // The refused object's name, when the problem is about a whole document.
+          path: problem.at.path.length === 0 ? ['metadata', 'name'] : problem.at.path,
+          messageId: 'duplicateInGeneratedBuild',
+          data: { kustomization: qualified(build.kustomization.appliedNamespace, build.kustomization.name), path: build.dir === '' ? './' : `./${build.dir}`, problem: problem.message },
+        });
+      }
     }
 
     // One cluster at a time: the Flux Kustomizations under the same top-level Kustomization.

@@ -54,13 +54,15 @@ function isEmptyKustomization(file: SourceFile): boolean {
 
 /** Flux objects that create Kustomizations from outside git (FluxInstance `spec.sync`, the flux-instance chart's `instance.sync`). */
 function hasSyncOutsideGit(model: Model): boolean {
-  return model.files.some((file) =>
-    model.resourcesIn(file).some(
-      (resource) =>
-        (resource.kind === 'FluxInstance' && asRecord(getIn(resource.value, ['spec', 'sync'])) !== undefined) ||
-        (resource.kind === 'HelmRelease' && asRecord(getIn(resource.value, ['spec', 'values', 'instance', 'sync'])) !== undefined),
-    ),
+  const syncKustomizations = model.resources.filter((resource) => resource.synthetic !== undefined && resource.kind === 'Kustomization' && resource.group === KUSTOMIZE_GROUP);
+  // A sync the linter could not model (a patch it cannot apply), or one whose source is not a linted checkout.
+  const creators = model.written.some(
+    (resource) =>
+      (resource.kind === 'FluxInstance' && asRecord(getIn(resource.value, ['spec', 'sync'])) !== undefined) ||
+      (resource.kind === 'HelmRelease' && asRecord(getIn(resource.value, ['spec', 'values', 'instance', 'sync'])) !== undefined),
   );
+  if (creators && syncKustomizations.length === 0) return true;
+  return syncKustomizations.some((resource) => model.flux.kustomizationOf(resource)?.link.status !== 'linked');
 }
 
 /** A file that holds a Kustomization and the source it uses: an entry point applied by hand or by `flux bootstrap`. */

@@ -11470,7 +11470,7 @@ function buildFluxGraph(model) {
     const written2 = getIn(resource.value, ["spec", "path"]);
     const writtenPath = typeof written2 === "string" ? written2 : void 0;
     let dir = fluxDir(writtenPath);
-    const include = source && dir !== void 0 ? includeAt(source, dir) : void 0;
+    const include = source && dir !== void 0 ? includeAt2(source, dir) : void 0;
     if (include) {
       link = include.link;
       dir = include.dir;
@@ -11484,7 +11484,7 @@ function buildFluxGraph(model) {
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
-  const includeAt = (source, dir) => {
+  const includeAt2 = (source, dir) => {
     if (source.kind !== "GitRepository") return void 0;
     let best;
     for (const raw of asArray(getIn(source.resource.value, ["spec", "include"]))) {
@@ -13846,6 +13846,14 @@ function identity(resource) {
   return `${resource.group}/${resource.kind}/${resource.appliedNamespace ?? ""}/${resource.name}`;
 }
 function buildApplied(input) {
+  const first = buildOnce(input);
+  const sameCreator = (a, b) => a.file === b.file && a.docIndex === b.docIndex && a.kind === b.kind;
+  const moved = first.createdBySync.filter((created) => input.synthetic.some((written2) => sameCreator(written2, created) && identity(written2) !== identity(created)));
+  if (moved.length === 0) return first;
+  const synthetic = [...input.synthetic.filter((written2) => !moved.some((created) => sameCreator(written2, created))), ...moved];
+  return buildOnce({ ...input, synthetic });
+}
+function buildOnce(input) {
   const hosts = /* @__PURE__ */ new Map();
   const hostOf = (root) => {
     let host = hosts.get(root);
@@ -13869,19 +13877,28 @@ function buildApplied(input) {
   const appliedSources = [];
   const ignoreCache = /* @__PURE__ */ new Map();
   const buildCache = /* @__PURE__ */ new Map();
+  const findSource = (name2, namespace) => {
+    const matches3 = (source) => source.kind === "GitRepository" && source.name === name2 && (namespace === void 0 || source.appliedNamespace === void 0 || source.appliedNamespace === namespace);
+    return appliedSources.find(matches3) ?? writtenSources.find(matches3);
+  };
   const targetOf = (kustomization) => {
     const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));
     const name2 = asString(ref?.name);
     const kind = asString(ref?.kind) ?? "GitRepository";
     if (!ref || name2 === void 0 || kind !== "GitRepository") return void 0;
     const namespace = asString(ref.namespace) ?? kustomization.appliedNamespace;
-    const matches3 = (source2) => source2.kind === kind && source2.name === name2 && (namespace === void 0 || source2.appliedNamespace === void 0 || source2.appliedNamespace === namespace);
-    const source = appliedSources.find(matches3) ?? writtenSources.find(matches3);
+    let source = findSource(name2, namespace);
     if (!source) return void 0;
+    let dir = fluxDir(asString(getIn(kustomization.value, ["spec", "path"])));
+    if (dir === void 0) return void 0;
+    const include = includeAt(source, dir);
+    if (include) {
+      source = findSource(include.name, source.appliedNamespace);
+      if (!source) return void 0;
+      dir = include.dir;
+    }
     const link = linkOf(source);
-    if (link.status !== "linked") return void 0;
-    const dir = fluxDir(asString(getIn(kustomization.value, ["spec", "path"])));
-    if (dir === void 0 || !input.rootFiles(link.root).dirs.has(dir)) return void 0;
+    if (link.status !== "linked" || !input.rootFiles(link.root).dirs.has(dir)) return void 0;
     return { root: link.root, dir, source };
   };
   const excludedBy = (root, source) => {
@@ -13933,15 +13950,16 @@ function buildApplied(input) {
       problems: output.problems
     };
   };
+  const createdBySync = [];
   const added = [];
   const addSynthetic = (resource) => {
     const same = (other) => other.group === resource.group && other.kind === resource.kind && other.name === resource.name && (other.appliedNamespace === void 0 || resource.appliedNamespace === void 0 || other.appliedNamespace === resource.appliedNamespace);
-    if (added.some(same)) return false;
+    if (added.some(same)) return void 0;
     added.push(resource);
     const copy = resource.applied ? resource : asWrittenCopy(resource, void 0);
     resources.push(copy);
     if (isSource(copy)) appliedSources.push(copy);
-    return true;
+    return copy;
   };
   const done = /* @__PURE__ */ new Set();
   let count = 0;
@@ -13968,9 +13986,12 @@ function buildApplied(input) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
-      for (const created of synthesizeSyncObjects(build.objects.filter(isSyncCreator))) {
-        if (!addSynthetic(created)) continue;
-        if (isFluxKustomization(created)) queue.push({ kustomization: created, cluster });
+      const creators2 = build.objects.filter(isSyncCreator);
+      const madeBySync = creators2.length === 0 ? [] : synthesizeSyncObjects([...creators2, ...appliedSources]);
+      for (const created of madeBySync) {
+        createdBySync.push(created);
+        const copy = addSynthetic(created);
+        if (copy && isFluxKustomization(copy)) queue.push({ kustomization: copy, cluster });
       }
     }
   };
@@ -13990,11 +14011,11 @@ function buildApplied(input) {
       else includedByOther.add(written2);
     }
   }
-  const syntheticEntries = input.synthetic.filter((resource) => addSynthetic(resource) && isFluxKustomization(resource));
-  follow([
-    ...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })),
-    ...syntheticEntries.map((resource) => ({ kustomization: resource, cluster: clusterOf(resource) }))
-  ]);
+  const syntheticEntries = input.synthetic.flatMap((resource) => {
+    const copy = addSynthetic(resource);
+    return copy && isFluxKustomization(copy) ? [{ kustomization: copy, cluster: clusterOf(resource) }] : [];
+  });
+  follow([...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
   const reached = new Set([...touched].map((file) => file.root));
   const assumed = [];
   for (const kustomization of fluxKustomizations) {
@@ -14087,8 +14108,24 @@ function buildApplied(input) {
     model,
     resources,
     copies,
-    status: (file) => touched.has(file) || !entryRoots.has(file.root) ? "applied" : "not-applied"
+    status: (file) => touched.has(file) || !entryRoots.has(file.root) ? "applied" : "not-applied",
+    createdBySync
   };
+}
+function includeAt(source, dir) {
+  let best;
+  for (const raw of asArray(getIn(source.value, ["spec", "include"]))) {
+    const item = asRecord(raw);
+    const name2 = asString(asRecord(item?.repository)?.name);
+    if (!item || name2 === void 0) continue;
+    const to = fluxDir(asString(item.toPath) ?? name2);
+    const from = fluxDir(asString(item.fromPath));
+    if (to === void 0 || to === "" || from === void 0) continue;
+    if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name: name2 };
+  }
+  if (!best) return void 0;
+  const rest = dir.slice(best.to.length).replace(/^\//, "");
+  return { name: best.name, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
@@ -21589,6 +21626,7 @@ spec:
         defaultLevel: "error",
         recommended: true,
         messages: {
+          duplicateInGeneratedBuild: 'Duplicate object in the kustomization that Kustomization {{kustomization}} generates for {{path}} (every YAML file below it): kustomize refuses the build ("{{problem}}"), so nothing of it is applied. Remove or rename one of them, or leave one folder out with .sourceignore.',
           duplicateInBuild: 'Duplicate object: {{object}} is already defined at {{other}}, and {{build}} includes both: the build fails with "may not add resource with an already registered id", so nothing of it is applied. Remove or rename one of them.',
           duplicateInCluster: "Duplicate object: {{object}} is also applied from {{other}} by Kustomization {{otherKustomization}}, while Kustomization {{kustomization}} applies this one: the two overwrite each other on every reconcile, and each prunes it when the other stops. Keep one definition.",
           appliedTwice: "Overlapping Kustomizations: {{object}} is applied by both Kustomization {{first}} and Kustomization {{second}}: their builds overlap, so the two fight over it and either may prune it. Narrow one of the paths so each object has one owner.",
@@ -21644,6 +21682,20 @@ spec:
           const build = graph.kustomizeBuild(node);
           reportRepeats(build.repeats);
           checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
+        }
+        for (const build of model.applied.builds) {
+          if (!build.generated || !build.kustomization) continue;
+          for (const problem of build.problems) {
+            if (problem.code !== "duplicate-id") continue;
+            ctx.report({
+              file: problem.at.file,
+              docIndex: problem.at.docIndex,
+              // The refused object's name, when the problem is about a whole document.
+              path: problem.at.path.length === 0 ? ["metadata", "name"] : problem.at.path,
+              messageId: "duplicateInGeneratedBuild",
+              data: { kustomization: qualified(build.kustomization.appliedNamespace, build.kustomization.name), path: build.dir === "" ? "./" : `./${build.dir}`, problem: problem.message }
+            });
+          }
         }
         const clusters = /* @__PURE__ */ new Map();
         const depth = /* @__PURE__ */ new Map();
@@ -26229,11 +26281,12 @@ function isEmptyKustomization(file) {
   return Object.entries(record).every(([key, entry]) => key === "apiVersion" || key === "kind" || entry === null || entry === "" || entry === false || entry === 0);
 }
 function hasSyncOutsideGit(model) {
-  return model.files.some(
-    (file) => model.resourcesIn(file).some(
-      (resource) => resource.kind === "FluxInstance" && asRecord(getIn(resource.value, ["spec", "sync"])) !== void 0 || resource.kind === "HelmRelease" && asRecord(getIn(resource.value, ["spec", "values", "instance", "sync"])) !== void 0
-    )
+  const syncKustomizations = model.resources.filter((resource) => resource.synthetic !== void 0 && resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
+  const creators2 = model.written.some(
+    (resource) => resource.kind === "FluxInstance" && asRecord(getIn(resource.value, ["spec", "sync"])) !== void 0 || resource.kind === "HelmRelease" && asRecord(getIn(resource.value, ["spec", "values", "instance", "sync"])) !== void 0
   );
+  if (creators2 && syncKustomizations.length === 0) return true;
+  return syncKustomizations.some((resource) => model.flux.kustomizationOf(resource)?.link.status !== "linked");
 }
 function definesItsSource(kustomization, inFile) {
   const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));

@@ -65,7 +65,21 @@ function identity(resource: Resource): string {
   return `${resource.group}/${resource.kind}/${resource.appliedNamespace ?? ''}/${resource.name}`;
 }
 
+/**
+ * The applied objects of the roots. A FluxInstance whose namespace a build sets (or moves)
+ * creates its sync objects in that namespace: when the objects made from the creators as
+ * written differ from the ones their applied copies make, the build runs again from those.
+ */
 export function buildApplied(input: AppliedInput): AppliedResult {
+  const first = buildOnce(input);
+  const sameCreator = (a: Resource, b: Resource): boolean => a.file === b.file && a.docIndex === b.docIndex && a.kind === b.kind;
+  const moved = first.createdBySync.filter((created) => input.synthetic.some((written) => sameCreator(written, created) && identity(written) !== identity(created)));
+  if (moved.length === 0) return first;
+  const synthetic = [...input.synthetic.filter((written) => !moved.some((created) => sameCreator(written, created))), ...moved];
+  return buildOnce({ ...input, synthetic });
+}
+
+function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resource[] } {
   const hosts = new Map<Root, KustomizeHost>();
   const hostOf = (root: Root): KustomizeHost => {
     let host = hosts.get(root);
@@ -93,6 +107,12 @@ export function buildApplied(input: AppliedInput): AppliedResult {
   const buildCache = new Map<string, ReturnType<typeof buildKustomization>>();
 
   /** Where a Flux Kustomization's path leads: a root and a folder in it, when its source is a linted checkout. */
+  const findSource = (name: string, namespace: string | undefined): Resource | undefined => {
+    const matches = (source: Resource): boolean =>
+      source.kind === 'GitRepository' && source.name === name && (namespace === undefined || source.appliedNamespace === undefined || source.appliedNamespace === namespace);
+    return appliedSources.find(matches) ?? writtenSources.find(matches);
+  };
+
   const targetOf = (kustomization: Resource): { root: Root; dir: string; source: Resource | undefined } | undefined => {
     const ref = asRecord(getIn(kustomization.value, ['spec', 'sourceRef']));
     const name = asString(ref?.name);
@@ -100,14 +120,19 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     if (!ref || name === undefined || kind !== 'GitRepository') return undefined;
     // Applied objects carry their final namespace; written ones the namespace kustomize gives them.
     const namespace = asString(ref.namespace) ?? kustomization.appliedNamespace;
-    const matches = (source: Resource): boolean =>
-      source.kind === kind && source.name === name && (namespace === undefined || source.appliedNamespace === undefined || source.appliedNamespace === namespace);
-    const source = appliedSources.find(matches) ?? writtenSources.find(matches);
+    let source = findSource(name, namespace);
     if (!source) return undefined;
+    let dir = fluxDir(asString(getIn(kustomization.value, ['spec', 'path'])));
+    if (dir === undefined) return undefined;
+    // A path inside a `spec.include` destination reads the included repository's files.
+    const include = includeAt(source, dir);
+    if (include) {
+      source = findSource(include.name, source.appliedNamespace);
+      if (!source) return undefined;
+      dir = include.dir;
+    }
     const link = linkOf(source);
-    if (link.status !== 'linked') return undefined;
-    const dir = fluxDir(asString(getIn(kustomization.value, ['spec', 'path'])));
-    if (dir === undefined || !input.rootFiles(link.root).dirs.has(dir)) return undefined;
+    if (link.status !== 'linked' || !input.rootFiles(link.root).dirs.has(dir)) return undefined;
     return { root: link.root, dir, source };
   };
 
@@ -167,6 +192,7 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     };
   };
 
+  const createdBySync: Resource[] = [];
   /** Objects Flux creates outside git, once per identity: applied objects that no build yields. */
   const added: Resource[] = [];
   const addSynthetic = (resource: Resource): Resource | undefined => {
@@ -211,7 +237,11 @@ export function buildApplied(input: AppliedInput): AppliedResult {
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
       // A FluxInstance (or flux-instance HelmRelease) this build applies creates its sync objects, in its applied namespace.
-      for (const created of synthesizeSyncObjects(build.objects.filter(isSyncCreator))) {
+      // The chart's OCIRepository may come from this build or another one.
+      const creators = build.objects.filter(isSyncCreator);
+      const madeBySync = creators.length === 0 ? [] : synthesizeSyncObjects([...creators, ...appliedSources]);
+      for (const created of madeBySync) {
+        createdBySync.push(created);
         const copy = addSynthetic(created);
         if (copy && isFluxKustomization(copy)) queue.push({ kustomization: copy, cluster });
       }
@@ -346,7 +376,29 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     resources,
     copies,
     status: (file) => (touched.has(file) || !entryRoots.has(file.root) ? 'applied' : 'not-applied'),
+    createdBySync,
   };
+}
+
+/**
+ * `spec.include` of a GitRepository (FLUX-LAYOUTS §4): the included GitRepository's files from
+ * `fromPath` (default its root) sit at `toPath` (default its name). For a path at or below the
+ * deepest matching `toPath`: the included GitRepository's name and the folder in its checkout.
+ */
+function includeAt(source: Resource, dir: string): { name: string; dir: string } | undefined {
+  let best: { to: string; from: string; name: string } | undefined;
+  for (const raw of asArray(getIn(source.value, ['spec', 'include']))) {
+    const item = asRecord(raw);
+    const name = asString(asRecord(item?.repository)?.name);
+    if (!item || name === undefined) continue;
+    const to = fluxDir(asString(item.toPath) ?? name);
+    const from = fluxDir(asString(item.fromPath));
+    if (to === undefined || to === '' || from === undefined) continue;
+    if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name };
+  }
+  if (!best) return undefined;
+  const rest = dir.slice(best.to.length).replace(/^\//, '');
+  return { name: best.name, dir: best.from === '' ? rest : rest === '' ? best.from : `${best.from}/${rest}` };
 }
 
 /** The parts of a Flux Kustomization's spec that Flux writes into the root kustomization (FLUX-LAYOUTS §1). */

@@ -162,7 +162,8 @@ describe('a root that is not a git work tree', () => {
       cwd: path.sep,
     });
     expect(result.findings).toEqual([]);
-    expect(result.notes.map((note) => note.message.slice(0, note.message.indexOf(', so the paths')))).toEqual([
+    const sourceNotes = result.notes.filter((note) => !note.message.includes('no Flux entry point in git'));
+    expect(sourceNotes.map((note) => note.message.slice(0, note.message.indexOf(', so the paths')))).toEqual([
       'GitRepository flux-system/flux-system: it fetches branch main of fleet while other GitRepositories fetch other refs of it, and the branch of the checkout of fleet is not known, so it is not known which one fetches the linted tree',
       'GitRepository dev-team/fleet-dev: it fetches branch dev-team of fleet while other GitRepositories fetch other refs of it, and the branch of the checkout of fleet is not known, so it is not known which one fetches the linted tree',
     ]);
@@ -175,7 +176,7 @@ describe('a root that is not a git work tree', () => {
       cwd: path.sep,
     });
     expect(result.findings.map((f) => `${f.location.file}:${f.location.startLine}:${f.location.startColumn} ${f.messageId}`)).toEqual(['clusters/prod/flux-system.yaml:20:9 missing']);
-    expect(result.notes).toHaveLength(1);
+    expect(result.notes.filter((note) => !note.message.includes('no Flux entry point in git'))).toHaveLength(1);
   });
 });
 

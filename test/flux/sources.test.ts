@@ -96,7 +96,8 @@ describe('FluxInstance spec.sync', () => {
         'apps/podinfo.yaml': CONFIG_MAP('podinfo', 'default'),
       },
     });
-    expect(findings).toEqual(['fleet/bootstrap/flux-instance.yaml:14:11-14:30 flux-path-exists missing']);
+    // With the sync path wrong, nothing applies clusters/prod: its Kustomization file is never applied.
+    expect(findings).toEqual(['fleet/bootstrap/flux-instance.yaml:14:11-14:30 flux-path-exists missing', 'fleet/clusters/prod/apps.yaml:1:1-1:43 kustomize-unreferenced-manifest neverApplied']);
     expect(notes).toEqual([]);
   });
 
@@ -246,6 +247,7 @@ describe('FluxInstance spec.kustomize.patches on the sync objects', () => {
     expect(notes).toEqual([
       'FluxInstance flux-system/flux: patch 0 selects objects by label or annotation, so its GitRepository flux-system/flux-system is checked as generated, without that patch.',
       'FluxInstance flux-system/flux: patch 0 selects objects by label or annotation, so the files its Kustomization flux-system/flux-system applies were not checked.',
+      'Flux Kustomization files that no build applies were not reported: a FluxInstance syncs this cluster from outside git, so its entry point is not known.',
     ]);
   });
 });
@@ -309,7 +311,7 @@ describe('flux-instance HelmRelease', () => {
       'fleet:kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml#GitRepository/flux-system/flux-system',
       'fleet:kubernetes/apps/flux-system/flux-instance/app/helmrelease.yaml#Kustomization/flux-system/flux-system',
     ]);
-    expect(model.flux.kustomizations.map((k) => `${k.resource.name} ${k.link.status} ${k.files.length}`)).toEqual(['flux-instance linked 2', 'cluster-apps linked 3', 'flux-system linked 1']);
+    expect(model.flux.kustomizations.map((k) => `${k.resource.name} ${k.link.status} ${k.files.length}`)).toEqual(['flux-system linked 1', 'cluster-apps linked 3', 'flux-instance linked 2']);
     expect(await lintRoots(roots)).toEqual({ findings: [], messages: [], notes: [] });
   });
 
