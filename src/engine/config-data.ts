@@ -1,5 +1,5 @@
 import type { ExternalSecret } from '../config/types.js';
-import { TERRAFORM_GROUP } from '../flux/kinds.js';
+import { SOURCE_GROUP, TERRAFORM_GROUP } from '../flux/kinds.js';
 import type { ConfigData, ConfigDataIndex, KustomizeIndex, Resource } from '../model/workspace.js';
 import { push } from './collections.js';
 import { kustomizeNamespace } from './kustomize.js';
@@ -37,8 +37,8 @@ function cnpgSecrets(cluster: Resource): ConfigData[] {
   return out;
 }
 
-/** Kinds whose controllers write a Secret from the object, in the order their Secrets are listed. */
-const CONTROLLER_KINDS = ['Terraform', 'SealedSecret', 'ExternalSecret', 'Certificate'] as const;
+/** Kinds whose controllers (or `flux bootstrap`) write a Secret from the object, in the order their Secrets are listed. */
+const CONTROLLER_KINDS = ['GitRepository', 'Terraform', 'SealedSecret', 'ExternalSecret', 'Certificate'] as const;
 
 function controllerSecret(resource: Resource, name: string | undefined, keys: Iterable<string>, keysKnown: boolean): ConfigData | undefined {
   if (name === undefined) return undefined;
@@ -48,6 +48,13 @@ function controllerSecret(resource: Resource, name: string | undefined, keys: It
 /** The Secret a controller writes from this object, if it is one such object. */
 function fromController(resource: Resource): ConfigData | undefined {
   const spec = asRecord(resource.value.spec) ?? {};
+  if (resource.kind === 'GitRepository' && resource.group === SOURCE_GROUP) {
+    // `flux bootstrap` writes GitRepository flux-system/flux-system and creates the Secret it
+    // names, in flux-system only; its keys depend on the auth mode (SSH `identity`,
+    // `identity.pub`, `known_hosts`; token auth `username`, `password`), so they are unknown.
+    if (resource.name !== 'flux-system' || resource.appliedNamespace !== 'flux-system') return undefined;
+    return controllerSecret(resource, asString(getIn(spec, ['secretRef', 'name'])), [], false);
+  }
   if (resource.kind === 'Terraform' && resource.group === TERRAFORM_GROUP) {
     // tofu-controller `writeOutputsToSecret`: one key per output (`output:key` renames).
     const target = asRecord(spec.writeOutputsToSecret);
@@ -55,8 +62,10 @@ function fromController(resource: Resource): ConfigData | undefined {
     return controllerSecret(resource, asString(target?.name), outputs.map((output) => output.slice(output.indexOf(':') + 1)), outputs.length > 0);
   }
   if (resource.kind === 'SealedSecret' && resource.group === 'bitnami.com') {
+    // The controller names the Secret after the SealedSecret, whatever `template.metadata` says
+    // (sealed-secrets pkg/apis/sealedsecrets/v1alpha1 `Unseal`: `secret.SetName(smeta.GetName())`).
     const keys = [...Object.keys(asRecord(spec.encryptedData) ?? {}), ...Object.keys(asRecord(getIn(spec, ['template', 'data'])) ?? {})];
-    return controllerSecret(resource, asString(getIn(spec, ['template', 'metadata', 'name'])) ?? resource.name, keys, true);
+    return controllerSecret(resource, resource.name, keys, true);
   }
   if (resource.kind === 'ExternalSecret' && resource.group === 'external-secrets.io') {
     const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key): key is string => key !== undefined);
@@ -69,10 +78,14 @@ function fromController(resource: Resource): ConfigData | undefined {
   return undefined;
 }
 
+/** Keys the token controller fills into a `kubernetes.io/service-account-token` Secret. */
+const SERVICE_ACCOUNT_TOKEN_KEYS = ['token', 'ca.crt', 'namespace'];
+
 function manifestData(resource: Resource): ConfigData {
   const fields = resource.kind === 'Secret' ? ['data', 'stringData'] : ['data', 'binaryData'];
   const keys = new Set<string>();
   for (const field of fields) for (const key of Object.keys(asRecord(resource.value[field]) ?? {})) keys.add(key);
+  if (resource.kind === 'Secret' && resource.value.type === 'kubernetes.io/service-account-token') for (const key of SERVICE_ACCOUNT_TOKEN_KEYS) keys.add(key);
   return {
     kind: resource.kind as 'Secret' | 'ConfigMap',
     name: resource.name,

@@ -17,12 +17,18 @@ const POD_SPEC_PATHS: Record<string, YamlPath> = {
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
 
+/** Path of the pod spec in a workload of the core, `apps` or `batch` group; `undefined` for other objects. */
+export function podSpecPath(resource: Resource): YamlPath | undefined {
+  const specPath = Object.hasOwn(POD_SPEC_PATHS, resource.kind) ? POD_SPEC_PATHS[resource.kind] : undefined;
+  return specPath && (resource.group === '' || resource.group === 'apps' || resource.group === 'batch') ? specPath : undefined;
+}
+
 /** Every container of every workload and every image-bearing object in HelmRelease values. */
 export function extractContainers(resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]): Container[] {
   const containers: Container[] = [];
   for (const resource of resources) {
-    const specPath = POD_SPEC_PATHS[resource.kind];
-    if (specPath && (resource.group === '' || resource.group === 'apps' || resource.group === 'batch')) {
+    const specPath = podSpecPath(resource);
+    if (specPath) {
       podSpecContainers(resource, specPath, overridesFor(resource), containers);
     } else if (resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io') {
       const values = getIn(resource.value, ['spec', 'values']);

@@ -123,6 +123,55 @@ const fluxSystem = (extra: string) => yaml`
       name: flux-system${extra}
 `;
 
+/** What `flux bootstrap` commits: GitRepository and Kustomization flux-system/flux-system. */
+const gotkSync = yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1
+  kind: GitRepository
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 1m0s
+    ref:
+      branch: main
+    secretRef:
+      name: flux-system
+    url: ssh://git@github.com/matta-kelly/h-kube
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: flux-system
+    namespace: flux-system
+  spec:
+    interval: 10m0s
+    path: ./clusters/homelab
+    prune: true
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`;
+
+/** The seed's lotus-lake GitRepository, authenticated with the bootstrap Secret. */
+const lotusLakeSource = (namespace: string) => yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1
+  kind: GitRepository
+  metadata:
+    name: lotus-lake
+    namespace: ${namespace}
+  spec:
+    interval: 5m
+    url: ssh://git@github.com/matta-kelly/lotus-lake
+    ref:
+      branch: main
+    secretRef:
+      name: flux-system
+`;
+
+/** A Secret in flux-system with these (SOPS-encrypted) keys. */
+const fluxSecret = (name: string, keys: string[]) =>
+  `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: flux-system\nstringData:\n${keys.map((key) => `  ${key}: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n`).join('')}sops:\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n`;
+
 new RuleTester().run(rule, {
   valid: [
     {
@@ -200,6 +249,88 @@ new RuleTester().run(rule, {
         `,
       },
     },
+    {
+      name: 'the seed: GitRepository lotus-lake in flux-system reads the bootstrap Secret flux-system',
+      files: { 'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync, 'clusters/homelab/lotus-lake-source.yaml': lotusLakeSource('flux-system') },
+    },
+    {
+      name: 'source, kubeConfig, notification and image automation Secrets with the keys their controllers need',
+      files: {
+        'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync,
+        'clusters/homelab/secrets.yaml': [
+          fluxSecret('deploy-key', ['identity', 'known_hosts']),
+          fluxSecret('proxy', ['address']),
+          fluxSecret('staging-kubeconfig', ['value.yaml']),
+          fluxSecret('webhook-token', ['token']),
+          fluxSecret('slack-url', ['address']),
+          fluxSecret('ghcr-auth', ['.dockerconfigjson']),
+        ].join('---\n'),
+        'clusters/homelab/objects.yaml': yaml`
+          apiVersion: source.toolkit.fluxcd.io/v1
+          kind: GitRepository
+          metadata:
+            name: platform
+            namespace: flux-system
+          spec:
+            interval: 5m
+            url: ssh://git@github.com/matta-kelly/platform
+            secretRef:
+              name: deploy-key
+            proxySecretRef:
+              name: proxy
+          ---
+          apiVersion: kustomize.toolkit.fluxcd.io/v1
+          kind: Kustomization
+          metadata:
+            name: staging
+            namespace: flux-system
+          spec:
+            interval: 10m
+            prune: true
+            path: ./clusters/homelab
+            sourceRef:
+              kind: GitRepository
+              name: flux-system
+            kubeConfig:
+              secretRef:
+                name: staging-kubeconfig
+          ---
+          apiVersion: notification.toolkit.fluxcd.io/v1
+          kind: Receiver
+          metadata:
+            name: github
+            namespace: flux-system
+          spec:
+            type: github
+            resources:
+              - kind: GitRepository
+                name: flux-system
+            secretRef:
+              name: webhook-token
+          ---
+          apiVersion: notification.toolkit.fluxcd.io/v1beta3
+          kind: Provider
+          metadata:
+            name: slack
+            namespace: flux-system
+          spec:
+            type: slack
+            secretRef:
+              name: slack-url
+          ---
+          apiVersion: image.toolkit.fluxcd.io/v1
+          kind: ImageRepository
+          metadata:
+            name: lotus-lake
+            namespace: flux-system
+          spec:
+            image: ghcr.io/matta-kelly/lotus-lake
+            interval: 5m
+            secretRef:
+              name: ghcr-auth
+        `,
+      },
+    },
   ],
   invalid: [
     {
@@ -249,7 +380,7 @@ new RuleTester().run(rule, {
       errors: [
         {
           messageId: 'missing',
-          data: { kind: 'Secret', name: 'sops-age', where: 'namespace flux-system', referrer: 'Kustomization flux-system/apps', effect: 'Flux cannot decrypt the SOPS files it applies' },
+          data: { kind: 'Secret', name: 'sops-age', where: 'namespace flux-system', declare: 'with namespace: flux-system', referrer: 'Kustomization flux-system/apps', effect: 'Flux cannot decrypt the SOPS files it applies' },
           file: 'clusters/flux.yaml', line: 26, column: 13, endLine: 26, endColumn: 21,
         },
         {
@@ -291,7 +422,7 @@ new RuleTester().run(rule, {
         },
         {
           messageId: 'missing',
-          data: { kind: 'Secret', name: 'dagster-s3', where: 'namespace lotus-lake', effect: 'the container does not start', referrer: 'HelmRelease lotus-lake/dagster' },
+          data: { kind: 'Secret', name: 'dagster-s3', where: 'namespace lotus-lake', declare: 'with namespace: lotus-lake', effect: 'the container does not start', referrer: 'HelmRelease lotus-lake/dagster' },
           file: 'apps/release.yaml', line: 24, column: 21, endLine: 24, endColumn: 31,
         },
         {
@@ -352,17 +483,17 @@ new RuleTester().run(rule, {
         },
         {
           messageId: 'missing',
-          data: { kind: 'Secret', name: 'cube-api', where: 'namespace lotus-lake', effect: 'the container does not start', referrer: 'Deployment lotus-lake/cube' },
+          data: { kind: 'Secret', name: 'cube-api', where: 'namespace lotus-lake', declare: 'with namespace: lotus-lake', effect: 'the container does not start', referrer: 'Deployment lotus-lake/cube' },
           file: 'apps/cube.yaml', line: 17, column: 33, endLine: 17, endColumn: 41,
         },
         {
-          messageId: 'missing',
+          messageId: 'missingConfigMap',
           data: { kind: 'ConfigMap', name: 'dagster-env', where: 'namespace lotus-lake', effect: 'the container does not start', referrer: 'HelmRelease lotus-lake/dagster' },
           file: 'apps/release.yaml', line: 21, column: 21, endLine: 21, endColumn: 32,
         },
         {
           messageId: 'missing',
-          data: { kind: 'Secret', name: 'terraform-backend', where: 'namespace lotus-lake', effect: 'the Terraform backend cannot be configured', referrer: 'Terraform lotus-lake/airbyte' },
+          data: { kind: 'Secret', name: 'terraform-backend', where: 'namespace lotus-lake', declare: 'with namespace: lotus-lake', effect: 'the Terraform backend cannot be configured', referrer: 'Terraform lotus-lake/airbyte' },
           file: 'apps/terraform.yaml', line: 9, column: 13, endLine: 9, endColumn: 30,
         },
         {
@@ -380,6 +511,229 @@ new RuleTester().run(rule, {
       },
       errors: [
         { messageId: 'noDecryptionKey', data: { name: 'sops-age', keys: 'identity' }, file: 'clusters/flux.yaml', line: 26, column: 13, endLine: 26, endColumn: 21 },
+      ],
+    },
+    {
+      name: 'the seed: GitRepository lotus-lake in namespace lotus-lake reads the bootstrap Secret, which exists only in flux-system',
+      files: { 'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync, 'clusters/homelab/lotus-lake-source.yaml': lotusLakeSource('lotus-lake') },
+      errors: [
+        {
+          messageId: 'otherNamespace',
+          data: {
+            kind: 'Secret', name: 'flux-system', found: 'flux-system', namespace: 'lotus-lake', referrer: 'GitRepository lotus-lake/lotus-lake',
+            effect: 'source-controller cannot fetch the GitRepository', scope: 'the controller reads it from the namespace of the object that references it',
+          },
+          file: 'clusters/homelab/lotus-lake-source.yaml', line: 12, column: 11, endLine: 12, endColumn: 22,
+        },
+      ],
+    },
+    {
+      name: 'source Secrets: a missing certSecretRef, SSH keys and a proxy address that are not there, a verify Secret in another namespace',
+      files: {
+        'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync,
+        'clusters/homelab/secrets.yaml': [fluxSecret('deploy-key', ['username', 'password']), fluxSecret('proxy', ['url']), fluxSecret('cosign-pub', ['cosign.pub'])].join('---\n'),
+        'clusters/homelab/sources.yaml': yaml`
+          apiVersion: source.toolkit.fluxcd.io/v1
+          kind: GitRepository
+          metadata:
+            name: platform
+            namespace: flux-system
+          spec:
+            interval: 5m
+            url: ssh://git@github.com/matta-kelly/platform
+            secretRef:
+              name: deploy-key
+            proxySecretRef:
+              name: proxy
+          ---
+          apiVersion: source.toolkit.fluxcd.io/v1
+          kind: HelmRepository
+          metadata:
+            name: dagster
+            namespace: flux-system
+          spec:
+            interval: 1h
+            url: https://dagster-io.github.io/helm
+            certSecretRef:
+              name: dagster-ca
+          ---
+          apiVersion: source.toolkit.fluxcd.io/v1
+          kind: OCIRepository
+          metadata:
+            name: podinfo
+            namespace: apps
+          spec:
+            interval: 10m
+            url: oci://ghcr.io/stefanprodan/manifests/podinfo
+            verify:
+              provider: cosign
+              secretRef:
+                name: cosign-pub
+        `,
+      },
+      errors: [
+        {
+          messageId: 'missingRequiredKey',
+          data: {
+            kind: 'Secret', name: 'deploy-key', key: 'identity', keys: 'password, username', referrer: 'GitRepository flux-system/platform',
+            reason: 'its ssh:// URL authenticates with this private key', effect: 'source-controller cannot fetch the GitRepository',
+          },
+          file: 'clusters/homelab/sources.yaml', line: 10, column: 11, endLine: 10, endColumn: 21,
+        },
+        {
+          messageId: 'missingRequiredKey',
+          data: {
+            kind: 'Secret', name: 'deploy-key', key: 'known_hosts', keys: 'password, username', referrer: 'GitRepository flux-system/platform',
+            reason: 'its ssh:// URL checks the server against these host keys', effect: 'source-controller cannot fetch the GitRepository',
+          },
+          file: 'clusters/homelab/sources.yaml', line: 10, column: 11, endLine: 10, endColumn: 21,
+        },
+        {
+          messageId: 'missingRequiredKey',
+          data: {
+            kind: 'Secret', name: 'proxy', key: 'address', keys: 'url', referrer: 'GitRepository flux-system/platform',
+            reason: 'it holds the proxy URL', effect: 'source-controller cannot fetch the GitRepository',
+          },
+          file: 'clusters/homelab/sources.yaml', line: 12, column: 11, endLine: 12, endColumn: 16,
+        },
+        {
+          messageId: 'missing',
+          data: {
+            kind: 'Secret', name: 'dagster-ca', where: 'namespace flux-system', declare: 'with namespace: flux-system', referrer: 'HelmRepository flux-system/dagster',
+            effect: 'source-controller cannot fetch the HelmRepository',
+          },
+          file: 'clusters/homelab/sources.yaml', line: 23, column: 11, endLine: 23, endColumn: 21,
+        },
+        {
+          messageId: 'otherNamespace',
+          data: {
+            kind: 'Secret', name: 'cosign-pub', found: 'flux-system', namespace: 'apps', referrer: 'OCIRepository apps/podinfo',
+            effect: 'source-controller cannot verify the OCIRepository, so it is not used', scope: 'the controller reads it from the namespace of the object that references it',
+          },
+          file: 'clusters/homelab/sources.yaml', line: 36, column: 13, endLine: 36, endColumn: 23,
+        },
+      ],
+    },
+    {
+      name: 'kubeConfig Secrets without the key named, or without value or value.yaml',
+      files: {
+        'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync,
+        'clusters/homelab/secrets.yaml': fluxSecret('staging-kubeconfig', ['config']),
+        'clusters/homelab/remote.yaml': yaml`
+          apiVersion: kustomize.toolkit.fluxcd.io/v1
+          kind: Kustomization
+          metadata:
+            name: staging
+            namespace: flux-system
+          spec:
+            interval: 10m
+            prune: true
+            path: ./clusters/homelab
+            sourceRef:
+              kind: GitRepository
+              name: flux-system
+            kubeConfig:
+              secretRef:
+                name: staging-kubeconfig
+          ---
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: podinfo
+            namespace: flux-system
+          spec:
+            interval: 30m
+            chartRef:
+              kind: OCIRepository
+              name: podinfo
+            kubeConfig:
+              secretRef:
+                name: staging-kubeconfig
+                key: kubeconfig.yaml
+        `,
+      },
+      errors: [
+        {
+          messageId: 'missingRequiredKey',
+          data: {
+            kind: 'Secret', name: 'staging-kubeconfig', key: 'value or value.yaml', keys: 'config', referrer: 'Kustomization flux-system/staging',
+            reason: 'kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml', effect: 'the controller cannot connect to the remote cluster',
+          },
+          file: 'clusters/homelab/remote.yaml', line: 15, column: 13, endLine: 15, endColumn: 31,
+        },
+        {
+          messageId: 'missingKey',
+          data: { kind: 'Secret', name: 'staging-kubeconfig', key: 'kubeconfig.yaml', keys: 'config', referrer: 'HelmRelease flux-system/podinfo', effect: 'the controller cannot connect to the remote cluster' },
+          file: 'clusters/homelab/remote.yaml', line: 30, column: 12, endLine: 30, endColumn: 27,
+        },
+      ],
+    },
+    {
+      name: 'notification and image automation Secrets: a missing Provider Secret, a Receiver token, an ImageRepository Secret in another namespace',
+      files: {
+        'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync,
+        'clusters/homelab/secrets.yaml': [fluxSecret('webhook-token', ['secret']), fluxSecret('ghcr-auth', ['.dockerconfigjson'])].join('---\n'),
+        'clusters/homelab/notifications.yaml': yaml`
+          apiVersion: notification.toolkit.fluxcd.io/v1beta3
+          kind: Provider
+          metadata:
+            name: slack
+            namespace: flux-system
+          spec:
+            type: slack
+            secretRef:
+              name: slack-url
+          ---
+          apiVersion: notification.toolkit.fluxcd.io/v1
+          kind: Receiver
+          metadata:
+            name: github
+            namespace: flux-system
+          spec:
+            type: github
+            resources:
+              - kind: GitRepository
+                name: flux-system
+            secretRef:
+              name: webhook-token
+          ---
+          apiVersion: image.toolkit.fluxcd.io/v1
+          kind: ImageRepository
+          metadata:
+            name: lotus-lake
+            namespace: lotus-lake
+          spec:
+            image: ghcr.io/matta-kelly/lotus-lake
+            interval: 5m
+            secretRef:
+              name: ghcr-auth
+        `,
+      },
+      errors: [
+        {
+          messageId: 'missing',
+          data: {
+            kind: 'Secret', name: 'slack-url', where: 'namespace flux-system', declare: 'with namespace: flux-system', referrer: 'Provider flux-system/slack',
+            effect: 'notification-controller cannot send alerts through this Provider',
+          },
+          file: 'clusters/homelab/notifications.yaml', line: 9, column: 11, endLine: 9, endColumn: 20,
+        },
+        {
+          messageId: 'missingRequiredKey',
+          data: {
+            kind: 'Secret', name: 'webhook-token', key: 'token', keys: 'secret', referrer: 'Receiver flux-system/github',
+            reason: 'it validates webhook calls with it', effect: 'the Receiver is not ready and its webhook rejects every call',
+          },
+          file: 'clusters/homelab/notifications.yaml', line: 22, column: 11, endLine: 22, endColumn: 24,
+        },
+        {
+          messageId: 'otherNamespace',
+          data: {
+            kind: 'Secret', name: 'ghcr-auth', found: 'flux-system', namespace: 'lotus-lake', referrer: 'ImageRepository lotus-lake/lotus-lake',
+            effect: 'image-reflector-controller cannot scan the registry', scope: 'the controller reads it from the namespace of the object that references it',
+          },
+          file: 'clusters/homelab/notifications.yaml', line: 33, column: 11, endLine: 33, endColumn: 20,
+        },
       ],
     },
   ],
