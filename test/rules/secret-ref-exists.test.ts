@@ -172,6 +172,57 @@ const lotusLakeSource = (namespace: string) => yaml`
 const fluxSecret = (name: string, keys: string[]) =>
   `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: flux-system\nstringData:\n${keys.map((key) => `  ${key}: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n`).join('')}sops:\n  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]\n`;
 
+/** A Deployment of cube with these pod volumes. */
+const cubeWithVolumes = (volumes: string) => yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: cube
+  spec:
+    template:
+      spec:
+        containers:
+          - name: cube
+            image: ghcr.io/matta-kelly/lotus-lake-cube:2a51271
+        volumes: ${volumes}
+`;
+
+/** A Grafana HelmRelease whose values name an existing Secret. */
+const grafana = (existingSecret: string, specExtra = '') => yaml`
+  apiVersion: helm.toolkit.fluxcd.io/v2
+  kind: HelmRelease
+  metadata:
+    name: grafana
+  spec:
+    interval: 30m${specExtra}
+    chart:
+      spec:
+        chart: grafana
+        sourceRef:
+          kind: HelmRepository
+          name: grafana
+    values:
+      admin:
+        existingSecret: ${existingSecret}
+`;
+
+const externalSecret = (target: string) => yaml`
+  apiVersion: external-secrets.io/v1
+  kind: ExternalSecret
+  metadata:
+    name: grafana-admin
+  spec:
+    secretStoreRef:
+      kind: ClusterSecretStore
+      name: vault
+    target:
+      name: ${target}
+    data:
+      - secretKey: admin-password
+        remoteRef:
+          key: grafana
+`;
+
 new RuleTester().run(rule, {
   valid: [
     {
@@ -329,6 +380,99 @@ new RuleTester().run(rule, {
             secretRef:
               name: ghcr-auth
         `,
+      },
+    },
+    {
+      name: 'volumes of Secrets written by cert-manager, an ExternalSecret (its own name) and a SealedSecret, and an optional volume',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'apps/cube.yaml': cubeWithVolumes(`
+          - name: tls
+            secret:
+              secretName: cube-tls
+              items:
+                - key: tls.crt
+                  path: tls.crt
+          - name: api
+            projected:
+              sources:
+                - secret:
+                    name: cube-api
+                - secret:
+                    name: cube-sealed
+                    items:
+                      - key: CUBEJS_API_SECRET
+                        path: api-secret
+          - name: extra
+            configMap:
+              name: cube-extra
+              optional: true
+              items:
+                - key: absent
+                  path: absent`),
+        'apps/secrets.yaml': yaml`
+          apiVersion: cert-manager.io/v1
+          kind: Certificate
+          metadata:
+            name: cube
+          spec:
+            secretName: cube-tls
+            issuerRef:
+              name: letsencrypt
+          ---
+          apiVersion: external-secrets.io/v1
+          kind: ExternalSecret
+          metadata:
+            name: cube-api
+          spec:
+            secretStoreRef:
+              name: vault
+            dataFrom:
+              - extract:
+                  key: cube
+          ---
+          apiVersion: bitnami.com/v1alpha1
+          kind: SealedSecret
+          metadata:
+            name: cube-sealed
+          spec:
+            encryptedData:
+              CUBEJS_API_SECRET: AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq
+            template:
+              metadata:
+                name: ignored-by-the-controller
+        `,
+      },
+    },
+    {
+      name: 'Helm values: existingSecret "{{ .Release.Name }}-secret" is the target of an ExternalSecret',
+      files: { 'clusters/flux.yaml': fluxSystem(''), 'apps/grafana.yaml': grafana('"{{ .Release.Name }}-secret"'), 'apps/external.yaml': externalSecret('grafana-secret') },
+    },
+    {
+      name: 'Helm values: a template with other expressions, a disabled subchart, and a Secret another release\'s chart may create are not checked',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'apps/grafana.yaml': grafana('"{{ include \\"grafana.fullname\\" . }}-admin"') + yaml`
+              postgresql:
+                enabled: false
+                auth:
+                  existingSecret: grafana-postgresql
+        `.replace(/^/gm, '    ').replace(/^ +$/gm, ''),
+        'apps/postgresql.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: postgresql
+          spec:
+            interval: 30m
+            chart:
+              spec:
+                chart: postgresql
+                sourceRef:
+                  kind: HelmRepository
+                  name: bitnami
+        `,
+        'apps/compaction.yaml': job('\n                - name: PGPASSWORD\n                  valueFrom:\n                    secretKeyRef: {name: postgresql-auth, key: password}'),
       },
     },
   ],
@@ -733,6 +877,67 @@ new RuleTester().run(rule, {
             effect: 'image-reflector-controller cannot scan the registry', scope: 'the controller reads it from the namespace of the object that references it',
           },
           file: 'clusters/homelab/notifications.yaml', line: 33, column: 11, endLine: 33, endColumn: 20,
+        },
+      ],
+    },
+    {
+      name: 'volumes: a missing Secret, a missing ConfigMap key, and a missing projected Secret',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'apps/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cube-config\ndata:\n  cube.js: "{}"\n',
+        'apps/cube.yaml': cubeWithVolumes(`
+          - name: tls
+            secret:
+              secretName: cube-tls
+          - name: config
+            configMap:
+              name: cube-config
+              items:
+                - key: schema.yml
+                  path: schema.yml
+          - name: api
+            projected:
+              sources:
+                - configMap:
+                    name: cube-config
+                - secret:
+                    name: cube-api`),
+      },
+      errors: [
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'cube-tls', where: 'namespace lotus-lake', declare: 'with namespace: lotus-lake', referrer: 'Deployment lotus-lake/cube', effect: 'the pod does not start (its volume cannot be mounted)' },
+          file: 'apps/cube.yaml', line: 14, column: 25, endLine: 14, endColumn: 33,
+        },
+        {
+          messageId: 'missingKey',
+          data: { kind: 'ConfigMap', name: 'cube-config', key: 'schema.yml', keys: 'cube.js', referrer: 'Deployment lotus-lake/cube', effect: 'the pod does not start (its volume cannot be mounted)' },
+          file: 'apps/cube.yaml', line: 19, column: 22, endLine: 19, endColumn: 32,
+        },
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'cube-api', where: 'namespace lotus-lake', declare: 'with namespace: lotus-lake', referrer: 'Deployment lotus-lake/cube', effect: 'the pod does not start (its volume cannot be mounted)' },
+          file: 'apps/cube.yaml', line: 27, column: 25, endLine: 27, endColumn: 33,
+        },
+      ],
+    },
+    {
+      name: 'Helm values: existingSecret "{{ .Release.Name }}-secret" that no ExternalSecret writes, and one resolved with targetNamespace',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'apps/grafana.yaml': grafana('"{{ .Release.Name }}-secret"') + '---\n' + grafana('"{{ .Release.Name }}-secret"', '\n    targetNamespace: monitoring').replace('name: grafana\n', 'name: grafana-ops\n'),
+        'apps/external.yaml': externalSecret('grafana-admin'),
+      },
+      errors: [
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'grafana-secret', where: 'namespace lotus-lake', declare: 'with namespace: lotus-lake', referrer: 'HelmRelease lotus-lake/grafana', effect: "the chart's pods that read it do not start" },
+          file: 'apps/grafana.yaml', line: 15, column: 23, endLine: 15, endColumn: 51,
+        },
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'monitoring-grafana-ops-secret', where: 'namespace monitoring', declare: 'with namespace: monitoring', referrer: 'HelmRelease lotus-lake/grafana-ops', effect: "the chart's pods that read it do not start" },
+          file: 'apps/grafana.yaml', line: 32, column: 23, endLine: 32, endColumn: 51,
         },
       ],
     },
