@@ -4,6 +4,18 @@ import { defineRule } from '../src/model/rule.js';
 
 type MessageId = ReferenceProblemId;
 
+/** Each problem the shared resolver finds, and the message this rule reports it with. */
+const MESSAGE_OF: Readonly<Record<ReferenceProblemId, MessageId>> = {
+  missing: 'missing',
+  missingConfigMap: 'missingConfigMap',
+  otherNamespace: 'otherNamespace',
+  missingKey: 'missingKey',
+  missingRequiredKey: 'missingRequiredKey',
+  cnpgSuperuser: 'cnpgSuperuser',
+  cnpgApp: 'cnpgApp',
+  noDecryptionKey: 'noDecryptionKey',
+};
+
 const FLUX = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
@@ -70,6 +82,45 @@ spec:
     name: lotus-lake
 `;
 
+const BOOTSTRAP = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m0s
+  ref:
+    branch: main
+  secretRef:
+    name: flux-system
+  url: ssh://git@github.com/matta-kelly/h-kube
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m0s
+  path: ./clusters/homelab
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
+const LOTUS_LAKE_SOURCE = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: lotus-lake
+  namespace: NAMESPACE
+spec:
+  interval: 5m
+  url: ssh://git@github.com/matta-kelly/lotus-lake
+  secretRef:
+    name: flux-system
+`;
+
 const DATABASE = 'apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ducklake-db\nspec:\n  instances: 2\n  storage:\n    size: 5Gi\n';
 
 export default defineRule<MessageId>({
@@ -96,8 +147,18 @@ export default defineRule<MessageId>({
     },
     docs: {
       rationale:
-        'A missing Secret, ConfigMap or key is found only when the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, Dagster-style `envSecrets`/`envConfigMaps` in HelmRelease values, HelmRelease `valuesFrom` (with `valuesKey`), Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env, and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`, in the namespace each is read from: the pod\'s or object\'s applied namespace, but the Kustomization\'s own namespace for `substituteFrom` and `decryption`. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (tofu-controller outputs, SealedSecret, ExternalSecret, cert-manager), and from `externalSecrets` in the config. References marked `optional: true` are skipped. When the object may come from a repository that is not linted, the check is skipped with a note.',
+        'A missing Secret, ConfigMap or key is found only when a source stops fetching, the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves every reference Flux or Kubernetes reads, in the namespace it is read from (`src/references` lists them):\n\n' +
+        '- pods: container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, `secret`/`configMap`/`projected` volumes (and their `items` keys), and, in HelmRelease values, Dagster-style `envSecrets`/`envConfigMaps` and the `existingSecret` convention (not under `enabled: false`), in the pod\'s applied namespace or the release namespace;\n' +
+        '- Flux: source `secretRef`, `certSecretRef`, `proxySecretRef` and `verify.secretRef` (GitRepository, OCIRepository, HelmRepository, Bucket), `kubeConfig.secretRef` (Kustomization, HelmRelease), notification `Provider` and `Receiver` Secrets, `ImageRepository` Secrets, HelmRelease `valuesFrom` (with `valuesKey`), and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: all in the referring object\'s own namespace (for a Kustomization, not its `targetNamespace`);\n' +
+        '- tofu-controller: Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env.\n\n' +
+        'Keys are checked where the reference names one, and where the consumer cannot work without one: `identity` and `known_hosts` for a GitRepository with an `ssh://` URL, `address` in a proxy Secret, `token` for a Receiver, `value` or `value.yaml` for a kubeconfig without `key`, an age or PGP key for decryption. ' +
+        'Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (`flux bootstrap`\'s Secret in `flux-system` only, tofu-controller outputs, SealedSecret, ExternalSecret `target.name` or its own name, cert-manager `Certificate.spec.secretName`), and from `externalSecrets` in the config (the message says which namespace to declare). ' +
+        'Helm values names are chart templates: `{{ .Release.Name }}` and `{{ .Release.Namespace }}` are resolved as helm-controller names the release; other expressions, names with a Flux `${VAR}`, Secrets that the chart of another release in the namespace may create (named after that release), and objects that may come from a repository that is not linted are skipped with a note. References marked `optional: true` are skipped. Missing `imagePullSecrets` are reported by `image-pull-secret-exists`, as a warning.',
       incorrect: [
+        {
+          title: 'A GitRepository in lotus-lake using the flux bootstrap deploy key, which exists only in flux-system',
+          files: { 'clusters/homelab/flux-system/gotk-sync.yaml': BOOTSTRAP, 'clusters/homelab/lotus-lake-source.yaml': LOTUS_LAKE_SOURCE.replace('NAMESPACE', 'lotus-lake') },
+        },
         {
           title: 'A key that CloudNativePG does not generate',
           files: { 'clusters/flux.yaml': FLUX, 'deploy/maintenance.yaml': WORKLOAD.replace('KEY', 'pass'), 'deploy/database.yaml': DATABASE },
@@ -115,6 +176,10 @@ export default defineRule<MessageId>({
       ],
       correct: [
         {
+          title: 'A GitRepository in flux-system using the deploy key flux bootstrap created there',
+          files: { 'clusters/homelab/flux-system/gotk-sync.yaml': BOOTSTRAP, 'clusters/homelab/lotus-lake-source.yaml': LOTUS_LAKE_SOURCE.replace('NAMESPACE', 'flux-system') },
+        },
+        {
           title: 'The password of a CloudNativePG-generated Secret',
           files: { 'clusters/flux.yaml': FLUX, 'deploy/maintenance.yaml': WORKLOAD.replace('KEY', 'password'), 'deploy/database.yaml': DATABASE },
         },
@@ -129,7 +194,7 @@ export default defineRule<MessageId>({
     for (const ref of dataReferences(ctx.model)) {
       if (ref.pullSecret) continue;
       for (const problem of checkReference(ctx.model, ref)) {
-        ctx.report({ resource: ref.referrer, path: problem.path, messageId: problem.messageId, data: problem.data });
+        ctx.report({ resource: ref.referrer, path: problem.path, messageId: MESSAGE_OF[problem.messageId], data: problem.data });
       }
     }
   },
