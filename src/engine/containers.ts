@@ -76,7 +76,10 @@ function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: Im
   }
 }
 
-/** Helm values: any object with an `image` string, or an `image` mapping with `repository`. */
+/**
+ * Helm values: any object with an `image` string (with its sibling `tag`, when the string has
+ * none: charts join them as `image:tag`), or an `image` mapping with `repository`.
+ */
 function walkValues(resource: Resource, value: unknown, path: YamlPath, dotted: string, namespace: string | undefined, out: Container[]): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => walkValues(resource, item, [...path, index], `${dotted}[${index}]`, namespace, out));
@@ -101,6 +104,13 @@ function valuesContainer(resource: Resource, object: Record<string, unknown>, pa
   const mapping = asRecord(image);
   if (typeof image === 'string') {
     written = image;
+    const siblingTag = asScalarString(object.tag);
+    if (siblingTag !== undefined && siblingTag !== '' && parseImageRef(image).tag === undefined && !image.includes('@')) {
+      written = `${image}:${siblingTag}`;
+      tagPath = [...path, 'tag'];
+      policy = asString(object.pullPolicy);
+      if (policy !== undefined) policyPath = [...path, 'pullPolicy'];
+    }
   } else if (mapping && typeof mapping.repository === 'string') {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
