@@ -38,7 +38,7 @@ function cnpgSecrets(cluster: Resource): ConfigData[] {
 }
 
 /** Kinds whose controllers (or `flux bootstrap`) write a Secret from the object, in the order their Secrets are listed. */
-const CONTROLLER_KINDS = ['GitRepository', 'Terraform', 'SealedSecret', 'ExternalSecret', 'Certificate'] as const;
+const CONTROLLER_KINDS = ['GitRepository', 'Terraform', 'SealedSecret', 'ExternalSecret', 'Certificate', 'Cluster'] as const;
 
 function controllerSecret(resource: Resource, name: string | undefined, keys: Iterable<string>, keysKnown: boolean): ConfigData | undefined {
   if (name === undefined) return undefined;
@@ -71,6 +71,11 @@ function fromController(resource: Resource): ConfigData | undefined {
     const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key): key is string => key !== undefined);
     const known = spec.dataFrom === undefined && getIn(spec, ['target', 'template']) === undefined;
     return controllerSecret(resource, asString(getIn(spec, ['target', 'name'])) ?? resource.name, keys, known);
+  }
+  if (resource.kind === 'Cluster' && resource.group === 'cluster.x-k8s.io') {
+    // Cluster API writes `<cluster>-kubeconfig` with the kubeconfig under `value`, the key
+    // Flux `kubeConfig.secretRef` reads by default.
+    return controllerSecret(resource, `${resource.name}-kubeconfig`, ['value'], true);
   }
   if (resource.kind === 'Certificate' && resource.group === 'cert-manager.io') {
     return controllerSecret(resource, asString(spec.secretName), ['tls.crt', 'tls.key', 'ca.crt'], true);

@@ -223,6 +223,36 @@ const externalSecret = (target: string) => yaml`
           key: grafana
 `;
 
+/** A Cluster API Cluster in `fleet` and a Kustomization in `namespace` deploying to it. */
+const capiFleet = (namespace: string) => yaml`
+  apiVersion: cluster.x-k8s.io/v1beta1
+  kind: Cluster
+  metadata:
+    name: staging
+    namespace: fleet
+  spec:
+    controlPlaneRef:
+      kind: KubeadmControlPlane
+      name: staging
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: staging-apps
+    namespace: ${namespace}
+  spec:
+    interval: 10m
+    prune: true
+    path: ./clusters/homelab
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+      namespace: flux-system
+    kubeConfig:
+      secretRef:
+        name: staging-kubeconfig
+`;
+
 new RuleTester().run(rule, {
   valid: [
     {
@@ -474,6 +504,10 @@ new RuleTester().run(rule, {
         `,
         'apps/compaction.yaml': job('\n                - name: PGPASSWORD\n                  valueFrom:\n                    secretKeyRef: {name: postgresql-auth, key: password}'),
       },
+    },
+    {
+      name: 'a kubeConfig Secret that Cluster API writes for its Cluster, read from the same namespace',
+      files: { 'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync, 'clusters/homelab/fleet.yaml': capiFleet('fleet') },
     },
   ],
   invalid: [
@@ -938,6 +972,20 @@ new RuleTester().run(rule, {
           messageId: 'missing',
           data: { kind: 'Secret', name: 'monitoring-grafana-ops-secret', where: 'namespace monitoring', declare: 'with namespace: monitoring', referrer: 'HelmRelease lotus-lake/grafana-ops', effect: "the chart's pods that read it do not start" },
           file: 'apps/grafana.yaml', line: 32, column: 23, endLine: 32, endColumn: 51,
+        },
+      ],
+    },
+    {
+      name: 'a kubeConfig Secret written by Cluster API in the Cluster namespace, read from the Kustomization namespace',
+      files: { 'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync, 'clusters/homelab/fleet.yaml': capiFleet('flux-system') },
+      errors: [
+        {
+          messageId: 'otherNamespace',
+          data: {
+            kind: 'Secret', name: 'staging-kubeconfig', found: 'fleet', namespace: 'flux-system', referrer: 'Kustomization flux-system/staging-apps',
+            effect: 'the controller cannot connect to the remote cluster', scope: 'the controller reads it from the namespace of the object that references it',
+          },
+          file: 'clusters/homelab/fleet.yaml', line: 26, column: 13, endLine: 26, endColumn: 31,
         },
       ],
     },
