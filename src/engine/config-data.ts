@@ -34,6 +34,11 @@ function cnpgSecrets(cluster: Resource): ConfigData[] {
   if (spec.enableSuperuserAccess === true && asString(getIn(spec, ['superuserSecret', 'name'])) === undefined) {
     out.push({ ...base, name: `${cluster.name}-superuser` });
   }
+  // The operator's other Secrets (reference §9.1: CA, server and replication certificates, the
+  // image pull Secret); their keys are not listed there, so any key is accepted.
+  for (const suffix of ['ca', 'server', 'replication', 'pull-secret']) {
+    out.push({ ...base, name: `${cluster.name}-${suffix}`, keys: new Set<string>(), keysKnown: false });
+  }
   return out;
 }
 

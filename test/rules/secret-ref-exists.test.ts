@@ -509,6 +509,20 @@ new RuleTester().run(rule, {
       name: 'a kubeConfig Secret that Cluster API writes for its Cluster, read from the same namespace',
       files: { 'clusters/homelab/flux-system/gotk-sync.yaml': gotkSync, 'clusters/homelab/fleet.yaml': capiFleet('fleet') },
     },
+    {
+      name: 'a volume of the CA Secret CloudNativePG creates for its Cluster',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'apps/database.yaml': database('ducklake-db'),
+        'apps/cube.yaml': cubeWithVolumes(`
+          - name: pg-ca
+            secret:
+              secretName: ducklake-db-ca
+              items:
+                - key: ca.crt
+                  path: ca.crt`),
+      },
+    },
   ],
   invalid: [
     {
