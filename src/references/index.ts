@@ -32,7 +32,16 @@ function nameResolver(model: Model): NameResolver {
   };
 }
 
-export function dataReferences(model: Model): DataRef[] {
+const cache = new WeakMap<Model, readonly DataRef[]>();
+
+/** Every reference of the model, collected once per model (two rules read them). */
+export function dataReferences(model: Model): readonly DataRef[] {
+  let refs = cache.get(model);
+  if (!refs) cache.set(model, (refs = collect(model)));
+  return refs;
+}
+
+function collect(model: Model): DataRef[] {
   const resolveName = nameResolver(model);
   const all = [...containerRefs(model.containers, resolveName), ...podSpecRefs(model, resolveName), ...fluxRefs(model), ...helmValuesRefs(model, resolveName)];
   return all.filter((ref) => {
