@@ -43,7 +43,7 @@ function cnpgSecrets(cluster: Resource): ConfigData[] {
 }
 
 /** Kinds whose controllers (or `flux bootstrap`) write a Secret from the object, in the order their Secrets are listed. */
-const CONTROLLER_KINDS = ['GitRepository', 'Terraform', 'SealedSecret', 'ExternalSecret', 'Certificate', 'Cluster'] as const;
+const CONTROLLER_KINDS = ['GitRepository', 'Terraform', 'SealedSecret', 'ExternalSecret', 'ClusterExternalSecret', 'Certificate', 'Cluster'] as const;
 
 function controllerSecret(resource: Resource, name: string | undefined, keys: Iterable<string>, keysKnown: boolean): ConfigData | undefined {
   if (name === undefined) return undefined;
@@ -73,9 +73,19 @@ function fromController(resource: Resource): ConfigData | undefined {
     return controllerSecret(resource, resource.name, keys, true);
   }
   if (resource.kind === 'ExternalSecret' && resource.group === 'external-secrets.io') {
+    // `creationPolicy: None` writes no Secret.
+    if (getIn(spec, ['target', 'creationPolicy']) === 'None') return undefined;
     const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key): key is string => key !== undefined);
     const known = spec.dataFrom === undefined && getIn(spec, ['target', 'template']) === undefined;
     return controllerSecret(resource, asString(getIn(spec, ['target', 'name'])) ?? resource.name, keys, known);
+  }
+  if (resource.kind === 'ClusterExternalSecret' && resource.group === 'external-secrets.io') {
+    // An ExternalSecret (named `externalSecretName`, else after this object) in every namespace
+    // its selectors match, which are known only in the cluster: the Secret counts in any namespace.
+    const inner = asRecord(spec.externalSecretSpec) ?? {};
+    if (getIn(inner, ['target', 'creationPolicy']) === 'None') return undefined;
+    const name = asString(getIn(inner, ['target', 'name'])) ?? asString(spec.externalSecretName) ?? resource.name;
+    return { kind: 'Secret', name, namespace: undefined, keys: new Set(), keysKnown: false, origin: 'controller', resource, encrypted: false };
   }
   if (resource.kind === 'Cluster' && resource.group === 'cluster.x-k8s.io') {
     // Cluster API writes `<cluster>-kubeconfig` with the kubeconfig under `value`, the key
@@ -152,15 +162,59 @@ function ancestors(node: KustomizeIndex['nodes'][number]): KustomizeIndex['nodes
   return out;
 }
 
+const REFLECTOR = 'reflector.v1.k8s.emberstack.com/';
+const REPLICATOR = 'replicator.v1.mittwald.de/';
+
+/** Annotations of the Secret an object becomes: its own, or the template a controller writes it from. */
+function createdAnnotations(resource: Resource): Record<string, unknown> {
+  const paths: Record<string, (string | number)[]> = {
+    Secret: ['metadata', 'annotations'],
+    ConfigMap: ['metadata', 'annotations'],
+    Certificate: ['spec', 'secretTemplate', 'annotations'],
+    ExternalSecret: ['spec', 'target', 'template', 'metadata', 'annotations'],
+    SealedSecret: ['spec', 'template', 'metadata', 'annotations'],
+  };
+  const path = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : undefined;
+  return (path && asRecord(getIn(resource.value, path))) ?? {};
+}
+
+/**
+ * Copies that a replication controller keeps in other namespaces: emberstack Reflector
+ * (`reflection-auto-enabled: "true"`, into `reflection-auto-namespaces`, a list of names or
+ * regexes, all namespaces when empty) and mittwald kubernetes-replicator (`replicate-to`). A
+ * list of plain names gives one copy each; anything else a copy that counts in any namespace.
+ */
+function replicas(data: ConfigData): ConfigData[] {
+  if (!data.resource) return [];
+  const annotations = createdAnnotations(data.resource);
+  let targets: string | undefined;
+  if (String(annotations[`${REFLECTOR}reflection-auto-enabled`]) === 'true') targets = asString(annotations[`${REFLECTOR}reflection-auto-namespaces`]) ?? '';
+  else targets = asString(annotations[`${REPLICATOR}replicate-to`]);
+  if (targets === undefined) return [];
+  const names = targets.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const copy = { ...data, origin: 'controller' as const };
+  if (names.length === 0 || names.some((name) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))) return [{ ...copy, namespace: undefined }];
+  return names.filter((name) => name !== data.namespace).map((namespace) => ({ ...copy, namespace }));
+}
+
+/** A Secret or ConfigMap in git that a replication controller fills from another one: its keys are not in git. */
+function isReplicaTarget(resource: Resource): boolean {
+  const annotations = createdAnnotations(resource);
+  return annotations[`${REFLECTOR}reflects`] !== undefined || annotations[`${REPLICATOR}replicate-from`] !== undefined;
+}
+
 export function buildConfigDataIndex(resources: readonly Resource[], kustomize: KustomizeIndex, external: readonly ExternalSecret[]): ConfigDataIndex {
   const all: ConfigData[] = [];
   const written = new Map<string, ConfigData[]>(CONTROLLER_KINDS.map((kind) => [kind, []]));
   for (const resource of resources) {
-    if ((resource.kind === 'Secret' || resource.kind === 'ConfigMap') && resource.group === '') all.push(manifestData(resource));
-    else if (resource.kind === 'Cluster' && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
+    if ((resource.kind === 'Secret' || resource.kind === 'ConfigMap') && resource.group === '') {
+      const data = manifestData(resource);
+      if (isReplicaTarget(resource)) data.keysKnown = false;
+      all.push(data, ...replicas(data));
+    } else if (resource.kind === 'Cluster' && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
     else if (written.has(resource.kind)) {
       const data = fromController(resource);
-      if (data) push(written, resource.kind, data);
+      if (data) for (const each of [data, ...replicas(data)]) push(written, resource.kind, each);
     }
   }
   all.push(...generated(kustomize));

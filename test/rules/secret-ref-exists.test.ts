@@ -253,6 +253,26 @@ const capiFleet = (namespace: string) => yaml`
         name: staging-kubeconfig
 `;
 
+/** A wildcard certificate in cert-manager that Reflector copies into `namespaces`. */
+const reflectedCertificate = (namespaces: string) => yaml`
+  apiVersion: cert-manager.io/v1
+  kind: Certificate
+  metadata:
+    name: wildcard
+    namespace: cert-manager
+  spec:
+    secretName: wildcard-tls
+    dnsNames: ["*.example.com"]
+    issuerRef:
+      kind: ClusterIssuer
+      name: letsencrypt
+    secretTemplate:
+      annotations:
+        reflector.v1.k8s.emberstack.com/reflection-allowed: "true"
+        reflector.v1.k8s.emberstack.com/reflection-auto-enabled: "true"
+        reflector.v1.k8s.emberstack.com/reflection-auto-namespaces: "${namespaces}"
+`;
+
 new RuleTester().run(rule, {
   valid: [
     {
@@ -521,6 +541,58 @@ new RuleTester().run(rule, {
               items:
                 - key: ca.crt
                   path: ca.crt`),
+      },
+    },
+    {
+      name: 'Secrets that Reflector, kubernetes-replicator and a ClusterExternalSecret put into the pod namespace, and a replica Secret whose keys are not in git',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'clusters/certificate.yaml': reflectedCertificate('monitoring,lotus-lake'),
+        'clusters/replicated.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: s3-credentials
+            namespace: flux-system
+            annotations:
+              replicator.v1.mittwald.de/replicate-to: "lotus-.*"
+          stringData:
+            S3_ACCESS_KEY_ID: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]
+          sops:
+            mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]
+          ---
+          apiVersion: external-secrets.io/v1
+          kind: ClusterExternalSecret
+          metadata:
+            name: ghcr-pull
+          spec:
+            namespaceSelectors:
+              - matchLabels: {registry: ghcr}
+            externalSecretSpec:
+              secretStoreRef:
+                kind: ClusterSecretStore
+                name: vault
+              dataFrom:
+                - extract:
+                    key: ghcr
+        `,
+        'apps/replica.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: smtp\n  annotations:\n    reflector.v1.k8s.emberstack.com/reflects: "mail/smtp"\n',
+        'apps/cube.yaml': cubeWithVolumes(`
+          - name: tls
+            secret:
+              secretName: wildcard-tls
+          - name: creds
+            projected:
+              sources:
+                - secret:
+                    name: s3-credentials
+                - secret:
+                    name: ghcr-pull
+                - secret:
+                    name: smtp
+                    items:
+                      - key: password
+                        path: smtp-password`),
       },
     },
   ],
@@ -1000,6 +1072,36 @@ new RuleTester().run(rule, {
             effect: 'the controller cannot connect to the remote cluster', scope: 'the controller reads it from the namespace of the object that references it',
           },
           file: 'clusters/homelab/fleet.yaml', line: 26, column: 13, endLine: 26, endColumn: 31,
+        },
+      ],
+    },
+    {
+      name: 'a Secret that Reflector copies into other namespaces only, and one an ExternalSecret with creationPolicy None never writes',
+      files: {
+        'clusters/flux.yaml': fluxSystem(''),
+        'clusters/certificate.yaml': reflectedCertificate('monitoring'),
+        'apps/external.yaml': externalSecret('grafana-secret').replace('    name: grafana-secret', '    name: grafana-secret\n    creationPolicy: None'),
+        'apps/cube.yaml': cubeWithVolumes(`
+          - name: tls
+            secret:
+              secretName: wildcard-tls
+          - name: grafana
+            secret:
+              secretName: grafana-secret`),
+      },
+      errors: [
+        {
+          messageId: 'otherNamespace',
+          data: {
+            kind: 'Secret', name: 'wildcard-tls', found: 'cert-manager', namespace: 'lotus-lake', referrer: 'Deployment lotus-lake/cube',
+            effect: 'the pod does not start (its volume cannot be mounted)', scope: 'a pod reads Secrets and ConfigMaps only from its own namespace',
+          },
+          file: 'apps/cube.yaml', line: 14, column: 25, endLine: 14, endColumn: 37,
+        },
+        {
+          messageId: 'missing',
+          data: { kind: 'Secret', name: 'grafana-secret', where: 'namespace lotus-lake', declare: 'with namespace: lotus-lake', referrer: 'Deployment lotus-lake/cube', effect: 'the pod does not start (its volume cannot be mounted)' },
+          file: 'apps/cube.yaml', line: 17, column: 25, endLine: 17, endColumn: 39,
         },
       ],
     },
