@@ -993,13 +993,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache4, path20) {
+      _test(originalPath, cache5, path20) {
         checkPath2(
           path20,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path20 ? this._t(path20, cache4) : {
+        return path20 ? this._t(path20, cache5) : {
           ignored: false,
           unignored: false
         };
@@ -1016,13 +1016,13 @@ var require_ignore = __commonJS({
         const literal = this._rules.testLiteral(path20);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path20, cache4) {
-        if (path20 in cache4) {
-          return cache4[path20];
+      _t(path20, cache5) {
+        if (path20 in cache5) {
+          return cache5[path20];
         }
         const parentPath = parentOf(path20);
-        const parent = parentPath ? this._t(parentPath, cache4) : UNDEFINED;
-        return cache4[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
+        return cache5[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
       }
       ignores(path20) {
         return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
@@ -11228,7 +11228,7 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
 function generatedBuild(dir, kustomize, tree, ignored) {
   const build = { files: [], repeats: [], scanned: [] };
   const seen = /* @__PURE__ */ new Set();
-  const walk2 = (current) => {
+  const walk3 = (current) => {
     for (const file of tree.filesIn.get(current) ?? []) {
       if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
       seen.add(file);
@@ -11241,11 +11241,11 @@ function generatedBuild(dir, kustomize, tree, ignored) {
         const node = kustomize.at(tree.root, sub);
         if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build, seen);
       } else {
-        walk2(sub);
+        walk3(sub);
       }
     }
   };
-  walk2(dir);
+  walk3(dir);
   return build;
 }
 function sourceIgnoresIn(tree) {
@@ -11869,11 +11869,15 @@ var init_images = __esm({
 });
 
 // src/engine/containers.ts
+function podSpecPath(resource) {
+  const specPath = Object.hasOwn(POD_SPEC_PATHS, resource.kind) ? POD_SPEC_PATHS[resource.kind] : void 0;
+  return specPath && (resource.group === "" || resource.group === "apps" || resource.group === "batch") ? specPath : void 0;
+}
 function extractContainers(resources, overridesFor) {
   const containers = [];
   for (const resource of resources) {
-    const specPath = POD_SPEC_PATHS[resource.kind];
-    if (specPath && (resource.group === "" || resource.group === "apps" || resource.group === "batch")) {
+    const specPath = podSpecPath(resource);
+    if (specPath) {
       podSpecContainers(resource, specPath, overridesFor(resource), containers);
     } else if (resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io") {
       const values = getIn(resource.value, ["spec", "values"]);
@@ -11942,6 +11946,13 @@ function valuesContainer(resource, object, path20, dotted, namespace) {
   const mapping = asRecord(image);
   if (typeof image === "string") {
     written = image;
+    const siblingTag = asScalarString(object.tag);
+    if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
+      written = `${image}:${siblingTag}`;
+      tagPath = [...path20, "tag"];
+      policy = asString(object.pullPolicy);
+      if (policy !== void 0) policyPath = [...path20, "pullPolicy"];
+    }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
@@ -12067,6 +12078,9 @@ function cnpgSecrets(cluster) {
   if (spec.enableSuperuserAccess === true && asString(getIn(spec, ["superuserSecret", "name"])) === void 0) {
     out.push({ ...base, name: `${cluster.name}-superuser` });
   }
+  for (const suffix of ["ca", "server", "replication", "pull-secret"]) {
+    out.push({ ...base, name: `${cluster.name}-${suffix}`, keys: /* @__PURE__ */ new Set(), keysKnown: false });
+  }
   return out;
 }
 function controllerSecret(resource, name2, keys, keysKnown) {
@@ -12075,6 +12089,10 @@ function controllerSecret(resource, name2, keys, keysKnown) {
 }
 function fromController(resource) {
   const spec = asRecord(resource.value.spec) ?? {};
+  if (resource.kind === "GitRepository" && resource.group === SOURCE_GROUP) {
+    if (resource.name !== "flux-system" || resource.appliedNamespace !== "flux-system") return void 0;
+    return controllerSecret(resource, asString(getIn(spec, ["secretRef", "name"])), [], false);
+  }
   if (resource.kind === "Terraform" && resource.group === TERRAFORM_GROUP) {
     const target = asRecord(spec.writeOutputsToSecret);
     const outputs = asArray(target?.outputs).filter((output) => typeof output === "string");
@@ -12082,12 +12100,22 @@ function fromController(resource) {
   }
   if (resource.kind === "SealedSecret" && resource.group === "bitnami.com") {
     const keys = [...Object.keys(asRecord(spec.encryptedData) ?? {}), ...Object.keys(asRecord(getIn(spec, ["template", "data"])) ?? {})];
-    return controllerSecret(resource, asString(getIn(spec, ["template", "metadata", "name"])) ?? resource.name, keys, true);
+    return controllerSecret(resource, resource.name, keys, true);
   }
   if (resource.kind === "ExternalSecret" && resource.group === "external-secrets.io") {
+    if (getIn(spec, ["target", "creationPolicy"]) === "None") return void 0;
     const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key) => key !== void 0);
     const known = spec.dataFrom === void 0 && getIn(spec, ["target", "template"]) === void 0;
     return controllerSecret(resource, asString(getIn(spec, ["target", "name"])) ?? resource.name, keys, known);
+  }
+  if (resource.kind === "ClusterExternalSecret" && resource.group === "external-secrets.io") {
+    const inner = asRecord(spec.externalSecretSpec) ?? {};
+    if (getIn(inner, ["target", "creationPolicy"]) === "None") return void 0;
+    const name2 = asString(getIn(inner, ["target", "name"])) ?? asString(spec.externalSecretName) ?? resource.name;
+    return { kind: "Secret", name: name2, namespace: void 0, keys: /* @__PURE__ */ new Set(), keysKnown: false, origin: "controller", resource, encrypted: false };
+  }
+  if (resource.kind === "Cluster" && resource.group === "cluster.x-k8s.io") {
+    return controllerSecret(resource, `${resource.name}-kubeconfig`, ["value"], true);
   }
   if (resource.kind === "Certificate" && resource.group === "cert-manager.io") {
     return controllerSecret(resource, asString(spec.secretName), ["tls.crt", "tls.key", "ca.crt"], true);
@@ -12098,6 +12126,7 @@ function manifestData(resource) {
   const fields = resource.kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"];
   const keys = /* @__PURE__ */ new Set();
   for (const field of fields) for (const key of Object.keys(asRecord(resource.value[field]) ?? {})) keys.add(key);
+  if (resource.kind === "Secret" && resource.value.type === "kubernetes.io/service-account-token") for (const key of SERVICE_ACCOUNT_TOKEN_KEYS) keys.add(key);
   return {
     kind: resource.kind,
     name: resource.name,
@@ -12150,15 +12179,45 @@ function ancestors(node) {
   }
   return out;
 }
+function createdAnnotations(resource) {
+  const paths = {
+    Secret: ["metadata", "annotations"],
+    ConfigMap: ["metadata", "annotations"],
+    Certificate: ["spec", "secretTemplate", "annotations"],
+    ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
+    SealedSecret: ["spec", "template", "metadata", "annotations"]
+  };
+  const path20 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path20 && asRecord(getIn(resource.value, path20))) ?? {};
+}
+function replicas(data) {
+  if (!data.resource) return [];
+  const annotations = createdAnnotations(data.resource);
+  let targets;
+  if (String(annotations[`${REFLECTOR}reflection-auto-enabled`]) === "true") targets = asString(annotations[`${REFLECTOR}reflection-auto-namespaces`]) ?? "";
+  else targets = asString(annotations[`${REPLICATOR}replicate-to`]);
+  if (targets === void 0) return [];
+  const names = targets.split(",").map((name2) => name2.trim()).filter((name2) => name2 !== "");
+  const copy = { ...data, origin: "controller" };
+  if (names.length === 0 || names.some((name2) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name2))) return [{ ...copy, namespace: void 0 }];
+  return names.filter((name2) => name2 !== data.namespace).map((namespace) => ({ ...copy, namespace }));
+}
+function isReplicaTarget(resource) {
+  const annotations = createdAnnotations(resource);
+  return annotations[`${REFLECTOR}reflects`] !== void 0 || annotations[`${REPLICATOR}replicate-from`] !== void 0;
+}
 function buildConfigDataIndex(resources, kustomize, external) {
   const all = [];
   const written = new Map(CONTROLLER_KINDS.map((kind) => [kind, []]));
   for (const resource of resources) {
-    if ((resource.kind === "Secret" || resource.kind === "ConfigMap") && resource.group === "") all.push(manifestData(resource));
-    else if (resource.kind === "Cluster" && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
+    if ((resource.kind === "Secret" || resource.kind === "ConfigMap") && resource.group === "") {
+      const data = manifestData(resource);
+      if (isReplicaTarget(resource)) data.keysKnown = false;
+      all.push(data, ...replicas(data));
+    } else if (resource.kind === "Cluster" && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
     else if (written.has(resource.kind)) {
       const data = fromController(resource);
-      if (data) push(written, resource.kind, data);
+      if (data) for (const each of [data, ...replicas(data)]) push(written, resource.kind, each);
     }
   }
   all.push(...generated(kustomize));
@@ -12186,7 +12245,7 @@ function buildConfigDataIndex(resources, kustomize, external) {
     }
   };
 }
-var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS;
+var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS, SERVICE_ACCOUNT_TOKEN_KEYS, REFLECTOR, REPLICATOR;
 var init_config_data = __esm({
   "src/engine/config-data.ts"() {
     "use strict";
@@ -12208,7 +12267,10 @@ var init_config_data = __esm({
       "fqdn-uri",
       "fqdn-jdbc-uri"
     ];
-    CONTROLLER_KINDS = ["Terraform", "SealedSecret", "ExternalSecret", "Certificate"];
+    CONTROLLER_KINDS = ["GitRepository", "Terraform", "SealedSecret", "ExternalSecret", "ClusterExternalSecret", "Certificate", "Cluster"];
+    SERVICE_ACCOUNT_TOKEN_KEYS = ["token", "ca.crt", "namespace"];
+    REFLECTOR = "reflector.v1.k8s.emberstack.com/";
+    REPLICATOR = "replicator.v1.mittwald.de/";
   }
 });
 
@@ -13505,7 +13567,7 @@ function mutableImage(container, mutableTags) {
   if (!ref || ref.digest !== void 0) return void 0;
   const tag = ref.tag === "" ? void 0 : ref.tag;
   if (tag === void 0) {
-    if (container.origin === "helmValues" && typeof container.resource.get(container.image.path) !== "string") return void 0;
+    if (container.origin === "helmValues" && (typeof container.resource.get(container.image.path) !== "string" || container.resource.get([...container.path, "tag"]) !== void 0)) return void 0;
   } else if (!mutableTags.includes(tag)) {
     return void 0;
   }
@@ -13555,7 +13617,7 @@ var init_image_pull_policy_mutable_tag = __esm({
         options: MUTABLE_TAGS_OPTIONS,
         defaultOptions: { mutableTags: ["latest"] },
         docs: {
-          rationale: "With `IfNotPresent` (or `Never`) the kubelet uses whatever image a node already has under the tag. For a tag that CI moves (`latest`, `main`), that is an old build, and a different old build on each node. Kubernetes defaults the policy to `Always` only for `latest` or a missing tag (and computes it from the image after kustomize `images:` overrides); any other mutable tag, such as `main`, defaults to `IfNotPresent`. The finding points at the `imagePullPolicy` (or Helm `pullPolicy`) written, or at the tag when the default applies. A Helm values image without `pullPolicy` is not reported: the chart decides the default.",
+          rationale: "With `IfNotPresent` (or `Never`) the kubelet uses whatever image a node already has under the tag. For a tag that CI moves (`latest`, `main`), that is an old build, and a different old build on each node. Kubernetes defaults the policy to `Always` only for `latest` or a missing tag (and computes it from the image after kustomize `images:` overrides); any other mutable tag, such as `main`, defaults to `IfNotPresent`. The finding points at the `imagePullPolicy` (or Helm `pullPolicy`) written, or at the tag when the default applies. A Helm values image without `pullPolicy` is not reported: the chart decides the default. An `image` string with sibling `tag` and `pullPolicy` keys is read as one image with that tag and policy.",
           incorrect: [
             {
               title: "IfNotPresent with latest",
@@ -13600,6 +13662,588 @@ var init_image_pull_policy_mutable_tag = __esm({
   }
 });
 
+// src/references/helm-release.ts
+function helmReleaseTarget(resource) {
+  const explicit = asString(getIn(resource.value, ["spec", "releaseName"]));
+  const targetNamespace = asString(getIn(resource.value, ["spec", "targetNamespace"]));
+  const full = explicit !== void 0 && explicit !== "" ? explicit : targetNamespace ? `${targetNamespace}-${resource.name}` : resource.name;
+  const name2 = full.length <= 53 ? full : `${full.slice(0, 40)}-${(0, import_node_crypto.createHash)("sha256").update(full).digest("hex").slice(0, 12)}`;
+  return { name: name2, namespace: targetNamespace || resource.appliedNamespace };
+}
+function renderReleaseTemplate(text, release) {
+  if (!text.includes("{{")) return text;
+  let unknown = false;
+  const rendered = text.replace(TEMPLATE, (_whole, expression) => {
+    if (expression === ".Release.Name" || expression === "$.Release.Name") return release.name;
+    if ((expression === ".Release.Namespace" || expression === "$.Release.Namespace") && release.namespace !== void 0) return release.namespace;
+    unknown = true;
+    return "";
+  });
+  return unknown || rendered.includes("{{") ? void 0 : rendered;
+}
+var import_node_crypto, TEMPLATE;
+var init_helm_release = __esm({
+  "src/references/helm-release.ts"() {
+    "use strict";
+    import_node_crypto = require("node:crypto");
+    init_values();
+    TEMPLATE = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+  }
+});
+
+// src/references/check.ts
+function listKeys(data) {
+  const keys = [...data.keys].sort();
+  if (keys.length === 0) return "no keys";
+  return keys.length > 8 ? `${keys.slice(0, 8).join(", ")}, \u2026` : keys.join(", ");
+}
+function cnpgCluster(model, name2, namespace) {
+  const match = /^(.+)-(app|superuser)$/.exec(name2);
+  if (!match) return void 0;
+  const [, base, suffix] = match;
+  const cluster = model.find({ kind: "Cluster", name: base, group: CNPG_GROUP }).find((candidate) => candidate.appliedNamespace === void 0 || namespace === void 0 || candidate.appliedNamespace === namespace);
+  return cluster ? { cluster, suffix } : void 0;
+}
+function chartMayCreate(model, ref) {
+  if (ref.namespace === void 0) return void 0;
+  return model.ofKind("HelmRelease", HELM_GROUP).find((release) => {
+    if (release === ref.referrer) return false;
+    const target = helmReleaseTarget(release);
+    return target.namespace === ref.namespace && (ref.name === target.name || ref.name.startsWith(`${target.name}-`));
+  });
+}
+function checkReference(model, ref) {
+  const graph = model.flux;
+  const referrer = describeObject(ref.referrer);
+  const lookup = graph.data(ref.kind, ref.name, ref.namespace);
+  const common2 = { kind: ref.kind, name: ref.name, referrer, effect: ref.effect };
+  if (lookup.matches.length === 0) {
+    if (ref.optional || ref.keyOnly) return [];
+    const gap = graph.gap(ref.referrer, ref.namespace);
+    if (gap) {
+      model.note({ message: gap, file: ref.referrer.file.absPath });
+      return [];
+    }
+    const chart = chartMayCreate(model, ref);
+    if (chart) {
+      model.note({
+        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
+        file: ref.referrer.file.absPath
+      });
+      return [];
+    }
+    const generated2 = ref.kind === "Secret" && !ref.pullSecret ? cnpgCluster(model, ref.name, ref.namespace) : void 0;
+    if (generated2?.suffix === "superuser") {
+      return [{ messageId: "cnpgSuperuser", path: ref.path, data: { ...common2, cluster: generated2.cluster.name } }];
+    }
+    const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
+    if (generated2 && bootstrap !== void 0) {
+      return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2, cluster: generated2.cluster.name, secret: bootstrap } }];
+    }
+    const elsewhere = lookup.elsewhere[0];
+    if (elsewhere?.namespace !== void 0 && ref.namespace !== void 0) {
+      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2, found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } }];
+    }
+    const where2 = describeNamespace(ref.namespace);
+    if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2, where: where2 } }];
+    const declare = ref.namespace === void 0 ? "without a namespace" : `with namespace: ${ref.namespace}`;
+    return [{ messageId: "missing", path: ref.path, data: { ...common2, where: where2, declare } }];
+  }
+  const problems = [];
+  const hasKey = (key) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key));
+  const [first] = lookup.matches;
+  if (!first) return problems;
+  if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
+    problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2, key: ref.key.name, keys: listKeys(first) } });
+  }
+  for (const required of ref.requiredKeys ?? []) {
+    if (required.anyOf.some(hasKey)) continue;
+    problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2, key: required.anyOf.join(" or "), keys: listKeys(first), reason: required.reason } });
+  }
+  if (ref.decryptionKey && !lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key) => DECRYPTION_KEY.test(key)))) {
+    problems.push({ messageId: "noDecryptionKey", path: ref.path, data: { name: ref.name, keys: listKeys(first) } });
+  }
+  return problems;
+}
+var DECRYPTION_KEY;
+var init_check = __esm({
+  "src/references/check.ts"() {
+    "use strict";
+    init_config_data();
+    init_describe();
+    init_kinds();
+    init_helm_release();
+    DECRYPTION_KEY = /\.(agekey|asc)$|^sops\.(vault-token|aws-kms|azure-kv|gcp-kms)$/;
+  }
+});
+
+// src/references/types.ts
+var POD_SCOPE, KUSTOMIZATION_SCOPE, SAME_NAMESPACE;
+var init_types = __esm({
+  "src/references/types.ts"() {
+    "use strict";
+    POD_SCOPE = "a pod reads Secrets and ConfigMaps only from its own namespace";
+    KUSTOMIZATION_SCOPE = "substituteFrom and decryption read from the Kustomization's own namespace, not from targetNamespace";
+    SAME_NAMESPACE = "the controller reads it from the namespace of the object that references it";
+  }
+});
+
+// src/references/flux.ts
+function typedRef(resource, path20) {
+  const item = asRecord(resource.get(path20));
+  const kind = asString(item?.kind);
+  const name2 = asString(item?.name);
+  if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
+  return { kind, name: name2, item };
+}
+function localSecret(resource, path20, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path20, "name"]));
+  if (name2 === void 0 || name2 === "") return void 0;
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path20, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  if (requiredKeys) ref.requiredKeys = requiredKeys;
+  return ref;
+}
+function push2(refs, ref) {
+  if (ref) refs.push(ref);
+}
+function sourceRefs(model) {
+  const refs = [];
+  for (const kind of SOURCE_KINDS) {
+    for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
+      const effect = `source-controller cannot fetch the ${kind}`;
+      const url = asString(resource.get(["spec", "url"])) ?? "";
+      const ssh = kind === "GitRepository" && url.startsWith("ssh://");
+      const auth = ssh ? [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] : void 0;
+      push2(refs, localSecret(resource, ["spec", "secretRef"], effect, auth));
+      push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+      push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+      push2(refs, localSecret(resource, ["spec", "verify", "secretRef"], `source-controller cannot verify the ${kind}, so it is not used`));
+    }
+  }
+  return refs;
+}
+function kubeConfigRefs(model) {
+  const refs = [];
+  for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
+    const path20 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path20, "the controller cannot connect to the remote cluster");
+    if (!ref) continue;
+    const key = asScalarString(resource.get([...path20, "key"]));
+    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path20, "key"] };
+    else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
+    refs.push(ref);
+  }
+  return refs;
+}
+function notificationAndImageRefs(model) {
+  const refs = [];
+  for (const resource of model.ofKind("Provider", NOTIFICATION_GROUP)) {
+    const effect = "notification-controller cannot send alerts through this Provider";
+    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+  }
+  for (const resource of model.ofKind("Receiver", NOTIFICATION_GROUP)) {
+    push2(refs, localSecret(resource, ["spec", "secretRef"], "the Receiver is not ready and its webhook rejects every call", [{ anyOf: ["token"], reason: "it validates webhook calls with it" }]));
+  }
+  for (const resource of model.ofKind("ImageRepository", IMAGE_GROUP)) {
+    const effect = "image-reflector-controller cannot scan the registry";
+    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+  }
+  return refs;
+}
+function valuesFromRefs(model) {
+  const refs = [];
+  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+    asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
+      const path20 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path20);
+      if (!ref) return;
+      const keyPath = ref.item.valuesKey === void 0 ? [...path20, "name"] : [...path20, "valuesKey"];
+      refs.push({
+        referrer: resource,
+        kind: ref.kind,
+        name: ref.name,
+        namespace: resource.appliedNamespace,
+        path: [...path20, "name"],
+        key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
+        optional: ref.item.optional === true,
+        optionalKey: false,
+        effect: "the Helm release fails",
+        scope: SAME_NAMESPACE
+      });
+    });
+  }
+  return refs;
+}
+function terraformRefs(model) {
+  const refs = [];
+  for (const resource of model.ofKind("Terraform", TERRAFORM_GROUP)) {
+    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: SAME_NAMESPACE, optionalKey: true };
+    for (const field of ["varsFrom", "backendConfigsFrom"]) {
+      const keysField = field === "varsFrom" ? "varsKeys" : "keys";
+      asArray(resource.get(["spec", field])).forEach((_, index) => {
+        const path20 = ["spec", field, index];
+        const ref = typedRef(resource, path20);
+        if (!ref) return;
+        const { kind, name: name2, item } = ref;
+        const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
+        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], optional: item.optional === true, effect });
+        asArray(item[keysField]).forEach((key, keyIndex) => {
+          if (typeof key !== "string") return;
+          refs.push({
+            ...base,
+            kind,
+            name: name2,
+            path: [...path20, "name"],
+            optional: item.optional === true,
+            keyOnly: true,
+            key: { name: key.split(":")[0] ?? key, path: [...path20, keysField, keyIndex] },
+            effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
+          });
+        });
+      });
+    }
+    const runner = ["spec", "runnerPodTemplate", "spec"];
+    asArray(resource.get([...runner, "env"])).forEach((raw, index) => {
+      const valueFrom = asRecord(asRecord(raw)?.valueFrom);
+      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
+        const ref = asRecord(valueFrom?.[field]);
+        const name2 = asString(ref?.name);
+        if (!ref || name2 === void 0) continue;
+        const path20 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path20, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+      }
+    });
+  }
+  return refs;
+}
+function kustomizationRefs(model) {
+  const refs = [];
+  for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
+    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
+    asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
+      const path20 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path20);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path20, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+    });
+    const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
+    if (secret !== void 0) {
+      refs.push({ ...base, kind: "Secret", name: secret, path: ["spec", "decryption", "secretRef", "name"], optional: false, decryptionKey: true, effect: "Flux cannot decrypt the SOPS files it applies" });
+    }
+  }
+  return refs;
+}
+function fluxRefs(model) {
+  return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model)];
+}
+var NOTIFICATION_GROUP, IMAGE_GROUP, PROXY_KEYS;
+var init_flux2 = __esm({
+  "src/references/flux.ts"() {
+    "use strict";
+    init_kinds();
+    init_values();
+    init_types();
+    NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io";
+    IMAGE_GROUP = "image.toolkit.fluxcd.io";
+    PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
+  }
+});
+
+// src/references/helm-values.ts
+function helmValuesRefs(model, resolveName) {
+  const refs = [];
+  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+    const namespace = helmReleaseTarget(resource).namespace;
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path20, raw) => {
+      const name2 = resolveName(resource, raw, "helmValues");
+      if (name2 === void 0) return;
+      refs.push({
+        referrer: resource,
+        kind: "Secret",
+        name: name2,
+        namespace,
+        path: path20,
+        optional: false,
+        optionalKey: false,
+        effect: "the chart's pods that read it do not start",
+        scope: RELEASE_SCOPE
+      });
+    });
+  }
+  return refs;
+}
+function walk(resource, value, path20, found) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => walk(resource, item, [...path20, index], found));
+    return;
+  }
+  const object = asRecord(value);
+  if (!object || object.enabled === false) return;
+  for (const [key, child] of Object.entries(object)) {
+    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path20, key], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path20, key], found);
+  }
+}
+var RELEASE_SCOPE;
+var init_helm_values = __esm({
+  "src/references/helm-values.ts"() {
+    "use strict";
+    init_kinds();
+    init_values();
+    init_helm_release();
+    RELEASE_SCOPE = "a chart reads an existing Secret from the namespace it installs into";
+  }
+});
+
+// src/references/pods.ts
+function containerRefs(containers, resolveName) {
+  const refs = [];
+  for (const container of containers) {
+    const base = { referrer: container.resource, namespace: container.namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true };
+    for (const entry of container.env) {
+      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
+        const ref = entry[field];
+        if (!ref || ref.name === "") continue;
+        const name2 = resolveName(container.resource, ref.name, container.origin);
+        if (name2 === void 0) continue;
+        const path20 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: ref.key, path: [...path20, "key"] }, optional: ref.optional });
+      }
+    }
+    for (const source of container.envFrom) {
+      const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
+      const path20 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const name2 = resolveName(container.resource, source.name, container.origin);
+      if (name2 === void 0) continue;
+      refs.push({ ...base, kind: source.kind, name: name2, path: path20, optional: source.optional });
+    }
+  }
+  return refs;
+}
+function itemKeys(source, path20) {
+  const keys = [];
+  asArray(source.items).forEach((raw, index) => {
+    const key = asScalarString(asRecord(raw)?.key);
+    if (key !== void 0) keys.push({ name: key, path: [...path20, "items", index, "key"] });
+  });
+  return keys;
+}
+function volumeSourceRefs(resource, namespace, source, path20, kind, nameField, resolveName) {
+  const raw = asString(source[nameField]);
+  if (raw === void 0 || raw === "") return [];
+  const name2 = resolveName(resource, raw, "manifest");
+  if (name2 === void 0) return [];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path20, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path20).map((key) => ({ ...base, key, keyOnly: true }))];
+}
+function podSpecRefs(model, resolveName) {
+  const refs = [];
+  for (const resource of model.resources) {
+    const specPath = podSpecPath(resource);
+    const spec = specPath ? asRecord(resource.get(specPath)) : void 0;
+    if (!specPath || !spec) continue;
+    const namespace = resource.appliedNamespace;
+    asArray(spec.volumes).forEach((raw, index) => {
+      const volume = asRecord(raw);
+      if (!volume) return;
+      const path20 = [...specPath, "volumes", index];
+      const secret = asRecord(volume.secret);
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path20, "secret"], "Secret", "secretName", resolveName));
+      const configMap = asRecord(volume.configMap);
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path20, "configMap"], "ConfigMap", "name", resolveName));
+      asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
+        const projected = asRecord(rawSource);
+        const sourcePath = [...path20, "projected", "sources", sourceIndex];
+        const projectedSecret = asRecord(projected?.secret);
+        if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
+        const projectedConfigMap = asRecord(projected?.configMap);
+        if (projectedConfigMap) refs.push(...volumeSourceRefs(resource, namespace, projectedConfigMap, [...sourcePath, "configMap"], "ConfigMap", "name", resolveName));
+      });
+    });
+    refs.push(...pullSecretRefs(resource, spec, specPath, resolveName));
+  }
+  for (const account of model.ofKind("ServiceAccount", "")) {
+    refs.push(...pullSecretRefs(account, account.value, [], resolveName));
+  }
+  return refs;
+}
+function pullSecretRefs(resource, holder, path20, resolveName) {
+  const refs = [];
+  asArray(holder.imagePullSecrets).forEach((raw, index) => {
+    const written = asString(asRecord(raw)?.name);
+    if (written === void 0 || written === "") return;
+    const name2 = resolveName(resource, written, "manifest");
+    if (name2 === void 0) return;
+    refs.push({
+      referrer: resource,
+      kind: "Secret",
+      name: name2,
+      namespace: resource.appliedNamespace,
+      path: [...path20, "imagePullSecrets", index, "name"],
+      optional: false,
+      optionalKey: false,
+      pullSecret: true,
+      effect: PULL_EFFECT,
+      scope: POD_SCOPE
+    });
+  });
+  return refs;
+}
+var POD_EFFECT, VOLUME_EFFECT, PULL_EFFECT;
+var init_pods = __esm({
+  "src/references/pods.ts"() {
+    "use strict";
+    init_containers();
+    init_values();
+    init_types();
+    POD_EFFECT = "the container does not start";
+    VOLUME_EFFECT = "the pod does not start (its volume cannot be mounted)";
+    PULL_EFFECT = "the kubelet pulls without it, so pulls of private images fail";
+  }
+});
+
+// src/references/index.ts
+function nameResolver(model) {
+  return (referrer, raw, origin) => {
+    if (origin !== "helmValues" || !raw.includes("{{")) return raw;
+    const rendered = renderReleaseTemplate(raw, helmReleaseTarget(referrer));
+    if (rendered === void 0) {
+      model.note({
+        message: `Secret and ConfigMap references in the values of ${describeObject(referrer)} that use chart template expressions other than {{ .Release.Name }} and {{ .Release.Namespace }} were not checked.`,
+        file: referrer.file.absPath
+      });
+    }
+    return rendered;
+  };
+}
+function dataReferences(model) {
+  let refs = cache.get(model);
+  if (!refs) cache.set(model, refs = collect(model));
+  return refs;
+}
+function collect(model) {
+  const resolveName = nameResolver(model);
+  const all = [...containerRefs(model.containers, resolveName), ...podSpecRefs(model, resolveName), ...fluxRefs(model), ...helmValuesRefs(model, resolveName)];
+  return all.filter((ref) => {
+    if (!ref.name.includes("${")) return true;
+    model.note({ message: `Secret and ConfigMap references of ${describeObject(ref.referrer)} whose names hold a Flux substitution variable (\${\u2026}) were not checked.`, file: ref.referrer.file.absPath });
+    return false;
+  });
+}
+var cache;
+var init_references = __esm({
+  "src/references/index.ts"() {
+    "use strict";
+    init_describe();
+    init_flux2();
+    init_helm_release();
+    init_helm_values();
+    init_pods();
+    init_helm_release();
+    cache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// rules/image-pull-secret-exists.ts
+var FLUX3, DEPLOYMENT, PULL_SECRET, image_pull_secret_exists_default;
+var init_image_pull_secret_exists = __esm({
+  "rules/image-pull-secret-exists.ts"() {
+    "use strict";
+    init_check();
+    init_references();
+    init_rule();
+    FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: ssh://git@github.com/matta-kelly/h-kube
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: deploy
+  namespace: flux-system
+spec:
+  interval: 10m
+  prune: true
+  path: ./deploy
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+    DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cube
+  namespace: lotus-lake
+spec:
+  template:
+    spec:
+      imagePullSecrets:
+        - name: ghcr-pull
+      containers:
+        - name: cube
+          image: ghcr.io/matta-kelly/lotus-lake-cube:2a51271
+`;
+    PULL_SECRET = `apiVersion: v1
+kind: Secret
+metadata:
+  name: ghcr-pull
+  namespace: lotus-lake
+type: kubernetes.io/dockerconfigjson
+data:
+  .dockerconfigjson: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]
+sops:
+  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]
+`;
+    image_pull_secret_exists_default = defineRule({
+      meta: {
+        id: "image-pull-secret-exists",
+        description: "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace",
+        category: "reliability",
+        defaultLevel: "warning",
+        recommended: true,
+        messages: {
+          missing: "Image pull Secret {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it (SOPS-encrypted), fix the name, or, if it is created outside git, list it in externalSecrets of .gitops-lint.yaml {{declare}}.",
+          otherNamespace: "Image pull Secret {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}."
+        },
+        docs: {
+          rationale: "When a Secret named in `imagePullSecrets` (of a pod template, or of the ServiceAccount its pods run as) is missing, the kubelet logs a warning and pulls without it: public images still start, private ones fail with `ErrImagePull`. That is why this is a warning and not part of `secret-ref-exists`. The Secret is looked up in the pod's (or ServiceAccount's) applied namespace, among the manifests, generators, controller-created Secrets and `externalSecrets` of the config, as `secret-ref-exists` does.",
+          incorrect: [
+            {
+              title: "A pull Secret that exists only in another namespace",
+              files: { "clusters/flux.yaml": FLUX3, "deploy/cube.yaml": DEPLOYMENT, "deploy/pull.yaml": PULL_SECRET.replace("namespace: lotus-lake", "namespace: flux-system") }
+            }
+          ],
+          correct: [
+            {
+              title: "The pull Secret in the pod's namespace",
+              files: { "clusters/flux.yaml": FLUX3, "deploy/cube.yaml": DEPLOYMENT, "deploy/pull.yaml": PULL_SECRET }
+            }
+          ],
+          whenNotToUse: "When every image comes from public registries and pull Secrets only raise rate limits."
+        }
+      },
+      check(ctx) {
+        for (const ref of dataReferences(ctx.model)) {
+          if (!ref.pullSecret) continue;
+          for (const problem of checkReference(ctx.model, ref)) {
+            if (problem.messageId === "missing" || problem.messageId === "otherNamespace") {
+              ctx.report({ resource: ref.referrer, path: problem.path, messageId: problem.messageId, data: problem.data });
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
 // rules/image-tag-mutable.ts
 var image_tag_mutable_default;
 var init_image_tag_mutable = __esm({
@@ -13621,7 +14265,7 @@ var init_image_tag_mutable = __esm({
         options: MUTABLE_TAGS_OPTIONS,
         defaultOptions: { mutableTags: ["latest"] },
         docs: {
-          rationale: "Flux reconciles what is in git. When CI pushes a new image under the same tag (`latest`, `main`), nothing in git changes, so nothing is rolled out: the pods keep the image they started with until something else restarts them, and then each node may pull a different build. The seed repository runs its Dagster user code from `:latest` for exactly this reason and needs a manual `kubectl rollout restart`. Pin a version tag or a digest (Flux image automation can update it in git for you). The rule checks every container of every workload and every image in HelmRelease `spec.values`, using the image after kustomize `images:` overrides, so an override that pins the tag fixes the finding. An image without a tag means `latest`; a digest pins the image whatever its tag. A Helm values `image` mapping without `tag` is not reported, because the chart chooses the tag.",
+          rationale: "Flux reconciles what is in git. When CI pushes a new image under the same tag (`latest`, `main`), nothing in git changes, so nothing is rolled out: the pods keep the image they started with until something else restarts them, and then each node may pull a different build. The seed repository runs its Dagster user code from `:latest` for exactly this reason and needs a manual `kubectl rollout restart`. Pin a version tag or a digest (Flux image automation can update it in git for you). The rule checks every container of every workload and every image in HelmRelease `spec.values`, using the image after kustomize `images:` overrides, so an override that pins the tag fixes the finding. An image without a tag means `latest`; a digest pins the image whatever its tag. In Helm values, an `image` string with a sibling `tag` (`image: airbyte/worker` next to `tag: latest`) is one image, `airbyte/worker:latest`, reported at the tag; an `image` mapping without `tag`, or a sibling `tag` left empty, is not reported, because the chart chooses the tag.",
           incorrect: [
             {
               title: "latest in a Deployment",
@@ -13815,7 +14459,7 @@ resources:
 function isUnder(file, dir) {
   return dir === "" || file.path.startsWith(`${dir}/`);
 }
-var FLUX3, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
+var FLUX4, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
 var init_kustomize_unreferenced_manifest = __esm({
   "rules/kustomize-unreferenced-manifest.ts"() {
     "use strict";
@@ -13824,7 +14468,7 @@ var init_kustomize_unreferenced_manifest = __esm({
     init_kustomize_files();
     init_rule();
     init_source_file();
-    FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
+    FLUX4 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -13873,7 +14517,7 @@ spec:
             {
               title: "A folder under a Flux path that the build never reaches",
               files: {
-                "clusters/flux-system.yaml": FLUX3,
+                "clusters/flux-system.yaml": FLUX4,
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "cluster/namespaces/policies/network-policy.yaml": POLICY
@@ -13883,7 +14527,7 @@ spec:
           correct: [
             {
               files: {
-                "clusters/flux-system.yaml": FLUX3,
+                "clusters/flux-system.yaml": FLUX4,
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n  - policies/network-policy.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "cluster/namespaces/policies/network-policy.yaml": POLICY
@@ -14936,13 +15580,13 @@ var init_schema_valid = __esm({
     init_schema();
     MAX_PROBLEMS_PER_RESOURCE = 20;
     MAX_KINDS_IN_NOTE = 10;
-    deployment = (replicas) => [
+    deployment = (replicas2) => [
       "apiVersion: apps/v1",
       "kind: Deployment",
       "metadata:",
       "  name: web",
       "spec:",
-      `  replicas: ${replicas}`,
+      `  replicas: ${replicas2}`,
       "  selector:",
       "    matchLabels: {app: web}",
       "  template:",
@@ -15046,129 +15690,24 @@ var init_schema_valid = __esm({
 });
 
 // rules/secret-ref-exists.ts
-function listKeys(data) {
-  const keys = [...data.keys].sort();
-  if (keys.length === 0) return "no keys";
-  return keys.length > 8 ? `${keys.slice(0, 8).join(", ")}, \u2026` : keys.join(", ");
-}
-function references(ctx) {
-  const { model } = ctx;
-  const refs = [];
-  const podEffect = "the container does not start";
-  for (const container of model.containers) {
-    const base = { referrer: container.resource, namespace: container.namespace, effect: podEffect, scope: POD_SCOPE, optionalKey: true };
-    for (const entry of container.env) {
-      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
-        const ref = entry[field];
-        if (!ref || ref.name === "") continue;
-        const path20 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: ref.name, path: [...path20, "name"], key: { name: ref.key, path: [...path20, "key"] }, optional: ref.optional });
-      }
-    }
-    for (const source of container.envFrom) {
-      const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path20 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
-      refs.push({ ...base, kind: source.kind, name: source.name, path: path20, optional: source.optional });
-    }
-  }
-  const graph = model.flux;
-  for (const { resource } of graph.helmReleases) {
-    asArray(resource.get(["spec", "valuesFrom"])).forEach((raw, index) => {
-      const item = asRecord(raw);
-      const kind = asString(item?.kind);
-      const name2 = asString(item?.name);
-      if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-      const path20 = ["spec", "valuesFrom", index];
-      const keyPath = item.valuesKey === void 0 ? [...path20, "name"] : [...path20, "valuesKey"];
-      refs.push({
-        referrer: resource,
-        kind,
-        name: name2,
-        namespace: resource.appliedNamespace,
-        path: [...path20, "name"],
-        key: { name: asScalarString(item.valuesKey) ?? "values.yaml", path: keyPath },
-        optional: item.optional === true,
-        optionalKey: false,
-        effect: "the Helm release fails",
-        scope: SAME_NAMESPACE
-      });
-    });
-  }
-  for (const { resource } of graph.terraforms) {
-    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: SAME_NAMESPACE, optionalKey: true };
-    for (const field of ["varsFrom", "backendConfigsFrom"]) {
-      const keysField = field === "varsFrom" ? "varsKeys" : "keys";
-      asArray(resource.get(["spec", field])).forEach((raw, index) => {
-        const item = asRecord(raw);
-        const kind = asString(item?.kind);
-        const name2 = asString(item?.name);
-        if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-        const path20 = ["spec", field, index];
-        const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], optional: item.optional === true, effect });
-        asArray(item[keysField]).forEach((key, keyIndex) => {
-          if (typeof key !== "string") return;
-          refs.push({
-            ...base,
-            kind,
-            name: name2,
-            path: [...path20, "name"],
-            optional: item.optional === true,
-            keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path20, keysField, keyIndex] },
-            effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
-          });
-        });
-      });
-    }
-    const runner = ["spec", "runnerPodTemplate", "spec"];
-    asArray(resource.get([...runner, "env"])).forEach((raw, index) => {
-      const valueFrom = asRecord(asRecord(raw)?.valueFrom);
-      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
-        const ref = asRecord(valueFrom?.[field]);
-        const name2 = asString(ref?.name);
-        if (!ref || name2 === void 0) continue;
-        const path20 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path20, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
-      }
-    });
-  }
-  for (const { resource } of graph.kustomizations) {
-    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
-    asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((raw, index) => {
-      const item = asRecord(raw);
-      const kind = asString(item?.kind);
-      const name2 = asString(item?.name);
-      if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-      refs.push({ ...base, kind, name: name2, path: ["spec", "postBuild", "substituteFrom", index, "name"], optional: item.optional === true, effect: "the Kustomization fails to build" });
-    });
-    const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
-    if (secret !== void 0) {
-      refs.push({ ...base, kind: "Secret", name: secret, path: ["spec", "decryption", "secretRef", "name"], optional: false, effect: "Flux cannot decrypt the SOPS files it applies" });
-    }
-  }
-  return refs;
-}
-function cnpgCluster(ctx, name2, namespace) {
-  const match = /^(.+)-(app|superuser)$/.exec(name2);
-  if (!match) return void 0;
-  const [, base, suffix] = match;
-  const cluster = ctx.model.find({ kind: "Cluster", name: base, group: CNPG_GROUP }).find((candidate) => candidate.appliedNamespace === void 0 || namespace === void 0 || candidate.appliedNamespace === namespace);
-  return cluster ? { cluster, suffix } : void 0;
-}
-var POD_SCOPE, KUSTOMIZATION_SCOPE, SAME_NAMESPACE, DECRYPTION_KEY, FLUX4, WORKLOAD, CLUSTER_REPO2, DATABASE2, secret_ref_exists_default;
+var MESSAGE_OF, FLUX5, WORKLOAD, CLUSTER_REPO2, BOOTSTRAP, LOTUS_LAKE_SOURCE, DATABASE2, secret_ref_exists_default;
 var init_secret_ref_exists = __esm({
   "rules/secret-ref-exists.ts"() {
     "use strict";
-    init_describe();
-    init_config_data();
-    init_values();
+    init_check();
+    init_references();
     init_rule();
-    POD_SCOPE = "a pod reads Secrets and ConfigMaps only from its own namespace";
-    KUSTOMIZATION_SCOPE = "substituteFrom and decryption read from the Kustomization's own namespace, not from targetNamespace";
-    SAME_NAMESPACE = "the controller reads it from the namespace of the object that references it";
-    DECRYPTION_KEY = /\.(agekey|asc)$|^sops\.(vault-token|aws-kms|azure-kv|gcp-kms)$/;
-    FLUX4 = `apiVersion: source.toolkit.fluxcd.io/v1
+    MESSAGE_OF = {
+      missing: "missing",
+      missingConfigMap: "missingConfigMap",
+      otherNamespace: "otherNamespace",
+      missingKey: "missingKey",
+      missingRequiredKey: "missingRequiredKey",
+      cnpgSuperuser: "cnpgSuperuser",
+      cnpgApp: "cnpgApp",
+      noDecryptionKey: "noDecryptionKey"
+    };
+    FLUX5 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -15231,6 +15770,43 @@ spec:
     kind: GitRepository
     name: lotus-lake
 `;
+    BOOTSTRAP = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m0s
+  ref:
+    branch: main
+  secretRef:
+    name: flux-system
+  url: ssh://git@github.com/matta-kelly/h-kube
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m0s
+  path: ./clusters/homelab
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+    LOTUS_LAKE_SOURCE = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: lotus-lake
+  namespace: NAMESPACE
+spec:
+  interval: 5m
+  url: ssh://git@github.com/matta-kelly/lotus-lake
+  secretRef:
+    name: flux-system
+`;
     DATABASE2 = "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ducklake-db\nspec:\n  instances: 2\n  storage:\n    size: 5Gi\n";
     secret_ref_exists_default = defineRule({
       meta: {
@@ -15240,19 +15816,25 @@ spec:
         defaultLevel: "error",
         recommended: true,
         messages: {
-          missing: "Referenced {{kind}} {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it (SOPS-encrypted for a Secret), fix the name, set optional: true, or list it in externalSecrets of .gitops-lint.yaml if it is created outside git.",
+          missing: "Referenced Secret {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it (SOPS-encrypted), fix the name, or mark the reference optional where the field allows it; if it is created outside git, list it in externalSecrets of .gitops-lint.yaml {{declare}}.",
+          missingConfigMap: "Referenced ConfigMap {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it, fix the name, or mark the reference optional where the field allows it.",
           otherNamespace: "Referenced {{kind}} {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}.",
           missingKey: "Referenced {{kind}} {{name}} has no key {{key}} (it has {{keys}}): {{effect}}. Fix the key, or add it to the {{kind}}.",
+          missingRequiredKey: "Referenced {{kind}} {{name}} has no key {{key}} (it has {{keys}}), which {{referrer}} needs because {{reason}}: {{effect}}. Add the key to the {{kind}}.",
           cnpgSuperuser: "Secret {{name}} is generated by CloudNativePG only when Cluster {{cluster}} sets spec.enableSuperuserAccess: true: {{effect}}. Enable superuser access there, or use {{cluster}}-app.",
           cnpgApp: "Secret {{name}} is not generated: Cluster {{cluster}} bootstraps its owner from Secret {{secret}} instead, so {{effect}}. Reference {{secret}}.",
           noDecryptionKey: "Secret {{name}} has no SOPS key entry (a key ending in .agekey or .asc; it has {{keys}}): Flux finds nothing to decrypt with. Store the age private key under age.agekey."
         },
         docs: {
-          rationale: "A missing Secret, ConfigMap or key is found only when the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, Dagster-style `envSecrets`/`envConfigMaps` in HelmRelease values, HelmRelease `valuesFrom` (with `valuesKey`), Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env, and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`, in the namespace each is read from: the pod's or object's applied namespace, but the Kustomization's own namespace for `substituteFrom` and `decryption`. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (tofu-controller outputs, SealedSecret, ExternalSecret, cert-manager), and from `externalSecrets` in the config. References marked `optional: true` are skipped. When the object may come from a repository that is not linted, the check is skipped with a note.",
+          rationale: "A missing Secret, ConfigMap or key is found only when a source stops fetching, the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves every reference Flux or Kubernetes reads, in the namespace it is read from (`src/references` lists them):\n\n- pods: container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, `secret`/`configMap`/`projected` volumes (and their `items` keys), and, in HelmRelease values, Dagster-style `envSecrets`/`envConfigMaps` and the `existingSecret` convention (not under `enabled: false`), in the pod's applied namespace or the release namespace;\n- Flux: source `secretRef`, `certSecretRef`, `proxySecretRef` and `verify.secretRef` (GitRepository, OCIRepository, HelmRepository, Bucket), `kubeConfig.secretRef` (Kustomization, HelmRelease), notification `Provider` and `Receiver` Secrets, `ImageRepository` Secrets, HelmRelease `valuesFrom` (with `valuesKey`), and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: all in the referring object's own namespace (for a Kustomization, not its `targetNamespace`);\n- tofu-controller: Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env.\n\nKeys are checked where the reference names one, and where the consumer cannot work without one: `identity` and `known_hosts` for a GitRepository with an `ssh://` URL, `address` in a proxy Secret, `token` for a Receiver, `value` or `value.yaml` for a kubeconfig without `key`, an age or PGP key for decryption. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (`flux bootstrap`'s Secret in `flux-system` only, Cluster API `<cluster>-kubeconfig`, tofu-controller outputs, SealedSecret, ExternalSecret `target.name` or its own name, cert-manager `Certificate.spec.secretName`), and from `externalSecrets` in the config (the message says which namespace to declare). Helm values names are chart templates: `{{ .Release.Name }}` and `{{ .Release.Namespace }}` are resolved as helm-controller names the release; other expressions, names with a Flux `${VAR}`, Secrets that the chart of another release in the namespace may create (named after that release), and objects that may come from a repository that is not linted are skipped with a note. References marked `optional: true` are skipped. Missing `imagePullSecrets` are reported by `image-pull-secret-exists`, as a warning.",
           incorrect: [
             {
+              title: "A GitRepository in lotus-lake using the flux bootstrap deploy key, which exists only in flux-system",
+              files: { "clusters/homelab/flux-system/gotk-sync.yaml": BOOTSTRAP, "clusters/homelab/lotus-lake-source.yaml": LOTUS_LAKE_SOURCE.replace("NAMESPACE", "lotus-lake") }
+            },
+            {
               title: "A key that CloudNativePG does not generate",
-              files: { "clusters/flux.yaml": FLUX4, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "pass"), "deploy/database.yaml": DATABASE2 }
+              files: { "clusters/flux.yaml": FLUX5, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "pass"), "deploy/database.yaml": DATABASE2 }
             },
             {
               title: "A Secret of the cluster repo that is in another namespace than the workload",
@@ -15267,8 +15849,12 @@ spec:
           ],
           correct: [
             {
+              title: "A GitRepository in flux-system using the deploy key flux bootstrap created there",
+              files: { "clusters/homelab/flux-system/gotk-sync.yaml": BOOTSTRAP, "clusters/homelab/lotus-lake-source.yaml": LOTUS_LAKE_SOURCE.replace("NAMESPACE", "flux-system") }
+            },
+            {
               title: "The password of a CloudNativePG-generated Secret",
-              files: { "clusters/flux.yaml": FLUX4, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "password"), "deploy/database.yaml": DATABASE2 }
+              files: { "clusters/flux.yaml": FLUX5, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "password"), "deploy/database.yaml": DATABASE2 }
             },
             {
               title: "The app repo linted alone: Secrets of the cluster repo are not checked",
@@ -15278,48 +15864,10 @@ spec:
         }
       },
       check(ctx) {
-        const graph = ctx.model.flux;
-        for (const ref of references(ctx)) {
-          const referrer = describeObject(ref.referrer);
-          const lookup = graph.data(ref.kind, ref.name, ref.namespace);
-          const common2 = { kind: ref.kind, name: ref.name, referrer, effect: ref.effect };
-          if (lookup.matches.length === 0) {
-            if (ref.optional || ref.keyOnly) continue;
-            const gap = graph.gap(ref.referrer, ref.namespace);
-            if (gap) {
-              ctx.model.note({ message: gap, file: ref.referrer.file.absPath });
-              continue;
-            }
-            const generated2 = ref.kind === "Secret" ? cnpgCluster(ctx, ref.name, ref.namespace) : void 0;
-            if (generated2?.suffix === "superuser") {
-              ctx.report({ resource: ref.referrer, path: ref.path, messageId: "cnpgSuperuser", data: { ...common2, cluster: generated2.cluster.name } });
-              continue;
-            }
-            const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
-            if (generated2 && bootstrap !== void 0) {
-              ctx.report({ resource: ref.referrer, path: ref.path, messageId: "cnpgApp", data: { ...common2, cluster: generated2.cluster.name, secret: bootstrap } });
-              continue;
-            }
-            const elsewhere = lookup.elsewhere[0];
-            if (elsewhere?.namespace !== void 0 && ref.namespace !== void 0) {
-              ctx.report({ resource: ref.referrer, path: ref.path, messageId: "otherNamespace", data: { ...common2, found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } });
-              continue;
-            }
-            ctx.report({ resource: ref.referrer, path: ref.path, messageId: "missing", data: { ...common2, where: describeNamespace(ref.namespace) } });
-            continue;
-          }
-          if (ref.key && !(ref.optional && ref.optionalKey)) {
-            const key = ref.key.name;
-            if (!lookup.matches.some((data) => !data.keysKnown || data.keys.has(key))) {
-              const [first] = lookup.matches;
-              if (first) ctx.report({ resource: ref.referrer, path: ref.key.path, messageId: "missingKey", data: { ...common2, key, keys: listKeys(first) } });
-            }
-          }
-          if (ref.path.at(-2) === "secretRef" && ref.path.includes("decryption")) {
-            if (!lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key) => DECRYPTION_KEY.test(key)))) {
-              const [first] = lookup.matches;
-              if (first) ctx.report({ resource: ref.referrer, path: ref.path, messageId: "noDecryptionKey", data: { name: ref.name, keys: listKeys(first) } });
-            }
+        for (const ref of dataReferences(ctx.model)) {
+          if (ref.pullSecret) continue;
+          for (const problem of checkReference(ctx.model, ref)) {
+            ctx.report({ resource: ref.referrer, path: problem.path, messageId: MESSAGE_OF[problem.messageId], data: problem.data });
           }
         }
       }
@@ -15356,7 +15904,7 @@ var init_ast = __esm({
 
 // src/sops/regexp.ts
 function convertGoRegexp(pattern) {
-  const cached = cache.get(pattern);
+  const cached = cache2.get(pattern);
   if (cached) return cached;
   let result;
   try {
@@ -15367,7 +15915,7 @@ function convertGoRegexp(pattern) {
     const reason = error instanceof Unconvertible ? error.message : "it is not a valid regular expression";
     result = { ok: false, reason };
   }
-  cache.set(pattern, result);
+  cache2.set(pattern, result);
   return result;
 }
 function codePoint(code, flags) {
@@ -15376,7 +15924,7 @@ function codePoint(code, flags) {
   flags.add("u");
   return `\\u{${code.toString(16)}}`;
 }
-var POSIX_CLASSES, JS_SYNTAX, SIMPLE_ESCAPES, CLASS_ESCAPES, MAX_REPEAT, cache, Unconvertible, Converter;
+var POSIX_CLASSES, JS_SYNTAX, SIMPLE_ESCAPES, CLASS_ESCAPES, MAX_REPEAT, cache2, Unconvertible, Converter;
 var init_regexp = __esm({
   "src/sops/regexp.ts"() {
     "use strict";
@@ -15401,7 +15949,7 @@ var init_regexp = __esm({
     SIMPLE_ESCAPES = { a: "\\x07", f: "\\f", t: "\\t", n: "\\n", r: "\\r", v: "\\v" };
     CLASS_ESCAPES = /* @__PURE__ */ new Set(["d", "D", "w", "W", "s", "S"]);
     MAX_REPEAT = 1e3;
-    cache = /* @__PURE__ */ new Map();
+    cache2 = /* @__PURE__ */ new Map();
     Unconvertible = class extends Error {
     };
     Converter = class {
@@ -15699,10 +16247,10 @@ var init_selection = __esm({
 // src/sops/config.ts
 function readSopsConfig(doc) {
   if (!doc) return { rules: [], issues: [] };
-  let config = cache2.get(doc);
+  let config = cache3.get(doc);
   if (!config) {
     config = parse(doc.contents);
-    cache2.set(doc, config);
+    cache3.set(doc, config);
   }
   return config;
 }
@@ -15950,7 +16498,7 @@ function scalarText(node) {
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml3, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, cache2;
+var import_yaml3, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, cache3;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
@@ -16011,7 +16559,7 @@ var init_config = __esm({
       hc_vault_transit_uri: "hc_vault",
       hckms: "hckms"
     };
-    cache2 = /* @__PURE__ */ new WeakMap();
+    cache3 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -16154,7 +16702,7 @@ function rawComments(text) {
   if (memo?.text === text) return memo.comments;
   const comments = [];
   try {
-    for (const token of new import_yaml4.Parser().parse(text)) collect(token, text, comments);
+    for (const token of new import_yaml4.Parser().parse(text)) collect2(token, text, comments);
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
@@ -16162,7 +16710,7 @@ function rawComments(text) {
   memo = { text, comments: unique };
   return unique;
 }
-function collect(node, text, out) {
+function collect2(node, text, out) {
   const stack = [node];
   while (stack.length > 0) {
     const item = stack.pop();
@@ -16243,12 +16791,12 @@ function analyzeDocument(doc) {
   let analysis = analyses.get(doc);
   if (!analysis) {
     analysis = { values: [], duplicates: [], anchors: [] };
-    walk(doc.contents, [], [], void 0, false, 0, analysis);
+    walk2(doc.contents, [], [], void 0, false, 0, analysis);
     analyses.set(doc, analysis);
   }
   return analysis;
 }
-function walk(node, path20, keys, anchor, inSops, depth, out) {
+function walk2(node, path20, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml5.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -16260,14 +16808,14 @@ function walk(node, path20, keys, anchor, inSops, depth, out) {
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml5.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml5.isScalar)(item) || (0, import_yaml5.isMap)(item) || (0, import_yaml5.isSeq)(item) || (0, import_yaml5.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk(item, [...path20, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path20, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml5.isScalar)(node) || (0, import_yaml5.isAlias)(node)) && node.range && anchor && !inSops) {
     out.values.push({ path: path20, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
@@ -16425,11 +16973,11 @@ function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
 }
 function sopsMetadata(doc) {
-  let meta = cache3.get(doc);
+  let meta = cache4.get(doc);
   if (meta === void 0) {
     const pair = sopsPair(doc);
     meta = pair ? readMetadata(pair.value) : null;
-    cache3.set(doc, meta);
+    cache4.set(doc, meta);
   }
   return meta ?? void 0;
 }
@@ -16638,7 +17186,7 @@ function invalidField(path20, field, expected) {
 function isNullScalar(node) {
   return (0, import_yaml6.isScalar)(node) && node.value == null;
 }
-var import_yaml6, ID_FIELDS, RFC3339, VERSION, SOPS, cache3, valueCache;
+var import_yaml6, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
@@ -16659,7 +17207,7 @@ var init_metadata = __esm({
     RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
     VERSION = /^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/;
     SOPS = ["sops"];
-    cache3 = /* @__PURE__ */ new WeakMap();
+    cache4 = /* @__PURE__ */ new WeakMap();
     valueCache = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -17291,6 +17839,7 @@ var init_rules = __esm({
     init_flux_substitution();
     init_flux_substitution_escape();
     init_image_pull_policy_mutable_tag();
+    init_image_pull_secret_exists();
     init_image_tag_mutable();
     init_kustomize_resources_exist();
     init_kustomize_unreferenced_manifest();
@@ -17315,6 +17864,7 @@ var init_rules = __esm({
       flux_substitution_default,
       flux_substitution_escape_default,
       image_pull_policy_mutable_tag_default,
+      image_pull_secret_exists_default,
       image_tag_mutable_default,
       kustomize_resources_exist_default,
       kustomize_unreferenced_manifest_default,
@@ -19096,13 +19646,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["image-tag-mutable"] !== void 0) {
-          let data53 = data14["image-tag-mutable"];
+        if (data14["image-pull-secret-exists"] !== void 0) {
+          let data53 = data14["image-pull-secret-exists"];
           const _errs156 = errors;
           let valid47 = false;
           const _errs157 = errors;
           if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
-            const err134 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err134 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err134];
             } else {
@@ -19116,7 +19666,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs158 = errors;
             if (Array.isArray(data53)) {
               if (data53.length > 1) {
-                const err135 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err135 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err135];
                 } else {
@@ -19125,7 +19675,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data53.length < 1) {
-                const err136 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err136 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err136];
                 } else {
@@ -19137,7 +19687,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len24 > 0) {
                 let data54 = data53[0];
                 if (!(data54 === "error" || data54 === "warning" || data54 === "note" || data54 === "off")) {
-                  const err137 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err137 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err137];
                   } else {
@@ -19147,7 +19697,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err138 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err138 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err138];
               } else {
@@ -19161,7 +19711,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs161 = errors;
               if (Array.isArray(data53)) {
                 if (data53.length > 2) {
-                  const err139 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err139 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err139];
                   } else {
@@ -19170,7 +19720,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data53.length < 2) {
-                  const err140 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err140 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err140];
                   } else {
@@ -19182,7 +19732,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len25 > 0) {
                   let data55 = data53[0];
                   if (!(data55 === "error" || data55 === "warning" || data55 === "note" || data55 === "off")) {
-                    const err141 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err141 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err141];
                     } else {
@@ -19195,91 +19745,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data56 = data53[1];
                   if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
                     for (const key13 in data56) {
-                      if (!(key13 === "mutableTags")) {
-                        const err142 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err142];
-                        } else {
-                          vErrors.push(err142);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data56.mutableTags !== void 0) {
-                      let data57 = data56.mutableTags;
-                      if (Array.isArray(data57)) {
-                        const len26 = data57.length;
-                        for (let i7 = 0; i7 < len26; i7++) {
-                          let data58 = data57[i7];
-                          if (typeof data58 === "string") {
-                            if (func3(data58) < 1) {
-                              const err143 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err143];
-                              } else {
-                                vErrors.push(err143);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err144 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err144];
-                            } else {
-                              vErrors.push(err144);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i8 = data57.length;
-                        let j1;
-                        if (i8 > 1) {
-                          const indices1 = {};
-                          for (; i8--; ) {
-                            let item1 = data57[i8];
-                            if (typeof item1 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices1[item1] == "number") {
-                              j1 = indices1[item1];
-                              const err145 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i8, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i8 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err145];
-                              } else {
-                                vErrors.push(err145);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices1[item1] = i8;
-                          }
-                        }
+                      const err142 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err142];
                       } else {
-                        const err146 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err146];
-                        } else {
-                          vErrors.push(err146);
-                        }
-                        errors++;
+                        vErrors.push(err142);
                       }
+                      errors++;
                     }
                   } else {
-                    const err147 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err143 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err147];
+                      vErrors = [err143];
                     } else {
-                      vErrors.push(err147);
+                      vErrors.push(err143);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err148 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err144 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err148];
+                  vErrors = [err144];
                 } else {
-                  vErrors.push(err148);
+                  vErrors.push(err144);
                 }
                 errors++;
               }
@@ -19288,11 +19777,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid47) {
-            const err149 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err145 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err149];
+              vErrors = [err145];
             } else {
-              vErrors.push(err149);
+              vErrors.push(err145);
             }
             errors++;
           } else {
@@ -19306,115 +19795,176 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["kustomize-resources-exist"] !== void 0) {
-          let data59 = data14["kustomize-resources-exist"];
-          const _errs172 = errors;
-          let valid54 = false;
-          const _errs173 = errors;
-          if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
-            const err150 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data14["image-tag-mutable"] !== void 0) {
+          let data57 = data14["image-tag-mutable"];
+          const _errs168 = errors;
+          let valid50 = false;
+          const _errs169 = errors;
+          if (!(data57 === "error" || data57 === "warning" || data57 === "note" || data57 === "off")) {
+            const err146 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err150];
+              vErrors = [err146];
             } else {
-              vErrors.push(err150);
+              vErrors.push(err146);
             }
             errors++;
           }
-          var _valid12 = _errs173 === errors;
-          valid54 = valid54 || _valid12;
-          if (!valid54) {
-            const _errs174 = errors;
-            if (Array.isArray(data59)) {
-              if (data59.length > 1) {
-                const err151 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid12 = _errs169 === errors;
+          valid50 = valid50 || _valid12;
+          if (!valid50) {
+            const _errs170 = errors;
+            if (Array.isArray(data57)) {
+              if (data57.length > 1) {
+                const err147 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err151];
+                  vErrors = [err147];
                 } else {
-                  vErrors.push(err151);
+                  vErrors.push(err147);
                 }
                 errors++;
               }
-              if (data59.length < 1) {
-                const err152 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data57.length < 1) {
+                const err148 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err152];
+                  vErrors = [err148];
                 } else {
-                  vErrors.push(err152);
+                  vErrors.push(err148);
                 }
                 errors++;
               }
-              const len27 = data59.length;
-              if (len27 > 0) {
-                let data60 = data59[0];
-                if (!(data60 === "error" || data60 === "warning" || data60 === "note" || data60 === "off")) {
-                  const err153 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len26 = data57.length;
+              if (len26 > 0) {
+                let data58 = data57[0];
+                if (!(data58 === "error" || data58 === "warning" || data58 === "note" || data58 === "off")) {
+                  const err149 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err153];
+                    vErrors = [err149];
                   } else {
-                    vErrors.push(err153);
+                    vErrors.push(err149);
                   }
                   errors++;
                 }
               }
             } else {
-              const err154 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err150 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err154];
+                vErrors = [err150];
               } else {
-                vErrors.push(err154);
+                vErrors.push(err150);
               }
               errors++;
             }
-            var _valid12 = _errs174 === errors;
-            valid54 = valid54 || _valid12;
-            if (!valid54) {
-              const _errs177 = errors;
-              if (Array.isArray(data59)) {
-                if (data59.length > 2) {
-                  const err155 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid12 = _errs170 === errors;
+            valid50 = valid50 || _valid12;
+            if (!valid50) {
+              const _errs173 = errors;
+              if (Array.isArray(data57)) {
+                if (data57.length > 2) {
+                  const err151 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err155];
+                    vErrors = [err151];
                   } else {
-                    vErrors.push(err155);
+                    vErrors.push(err151);
                   }
                   errors++;
                 }
-                if (data59.length < 2) {
-                  const err156 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data57.length < 2) {
+                  const err152 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err156];
+                    vErrors = [err152];
                   } else {
-                    vErrors.push(err156);
+                    vErrors.push(err152);
                   }
                   errors++;
                 }
-                const len28 = data59.length;
-                if (len28 > 0) {
-                  let data61 = data59[0];
-                  if (!(data61 === "error" || data61 === "warning" || data61 === "note" || data61 === "off")) {
-                    const err157 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len27 = data57.length;
+                if (len27 > 0) {
+                  let data59 = data57[0];
+                  if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
+                    const err153 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err157];
+                      vErrors = [err153];
                     } else {
-                      vErrors.push(err157);
+                      vErrors.push(err153);
                     }
                     errors++;
                   }
                 }
-                if (len28 > 1) {
-                  let data62 = data59[1];
-                  if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
-                    for (const key14 in data62) {
-                      const err158 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err158];
-                      } else {
-                        vErrors.push(err158);
+                if (len27 > 1) {
+                  let data60 = data57[1];
+                  if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+                    for (const key14 in data60) {
+                      if (!(key14 === "mutableTags")) {
+                        const err154 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err154];
+                        } else {
+                          vErrors.push(err154);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data60.mutableTags !== void 0) {
+                      let data61 = data60.mutableTags;
+                      if (Array.isArray(data61)) {
+                        const len28 = data61.length;
+                        for (let i7 = 0; i7 < len28; i7++) {
+                          let data62 = data61[i7];
+                          if (typeof data62 === "string") {
+                            if (func3(data62) < 1) {
+                              const err155 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err155];
+                              } else {
+                                vErrors.push(err155);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err156 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err156];
+                            } else {
+                              vErrors.push(err156);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i8 = data61.length;
+                        let j1;
+                        if (i8 > 1) {
+                          const indices1 = {};
+                          for (; i8--; ) {
+                            let item1 = data61[i8];
+                            if (typeof item1 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices1[item1] == "number") {
+                              j1 = indices1[item1];
+                              const err157 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i8, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i8 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err157];
+                              } else {
+                                vErrors.push(err157);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices1[item1] = i8;
+                          }
+                        }
+                      } else {
+                        const err158 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err158];
+                        } else {
+                          vErrors.push(err158);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err159 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err159 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err159];
                     } else {
@@ -19424,7 +19974,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err160 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err160 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err160];
                 } else {
@@ -19432,12 +19982,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid12 = _errs177 === errors;
-              valid54 = valid54 || _valid12;
+              var _valid12 = _errs173 === errors;
+              valid50 = valid50 || _valid12;
             }
           }
-          if (!valid54) {
-            const err161 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid50) {
+            const err161 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err161];
             } else {
@@ -19445,23 +19995,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs172;
+            errors = _errs168;
             if (vErrors !== null) {
-              if (_errs172) {
-                vErrors.length = _errs172;
+              if (_errs168) {
+                vErrors.length = _errs168;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["kustomize-unreferenced-manifest"] !== void 0) {
-          let data63 = data14["kustomize-unreferenced-manifest"];
+        if (data14["kustomize-resources-exist"] !== void 0) {
+          let data63 = data14["kustomize-resources-exist"];
           const _errs184 = errors;
           let valid57 = false;
           const _errs185 = errors;
           if (!(data63 === "error" || data63 === "warning" || data63 === "note" || data63 === "off")) {
-            const err162 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err162 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err162];
             } else {
@@ -19475,7 +20025,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs186 = errors;
             if (Array.isArray(data63)) {
               if (data63.length > 1) {
-                const err163 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err163 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err163];
                 } else {
@@ -19484,7 +20034,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data63.length < 1) {
-                const err164 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err164 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err164];
                 } else {
@@ -19496,7 +20046,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len29 > 0) {
                 let data64 = data63[0];
                 if (!(data64 === "error" || data64 === "warning" || data64 === "note" || data64 === "off")) {
-                  const err165 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err165 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err165];
                   } else {
@@ -19506,7 +20056,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err166 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err166 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err166];
               } else {
@@ -19520,7 +20070,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs189 = errors;
               if (Array.isArray(data63)) {
                 if (data63.length > 2) {
-                  const err167 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err167 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err167];
                   } else {
@@ -19529,7 +20079,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data63.length < 2) {
-                  const err168 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err168 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err168];
                   } else {
@@ -19541,7 +20091,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len30 > 0) {
                   let data65 = data63[0];
                   if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
-                    const err169 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err169 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err169];
                     } else {
@@ -19554,7 +20104,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data66 = data63[1];
                   if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
                     for (const key15 in data66) {
-                      const err170 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                      const err170 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err170];
                       } else {
@@ -19563,7 +20113,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err171 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err171 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err171];
                     } else {
@@ -19573,7 +20123,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err172 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err172 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err172];
                 } else {
@@ -19586,7 +20136,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid57) {
-            const err173 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err173 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err173];
             } else {
@@ -19604,13 +20154,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["no-committed-terraform-state"] !== void 0) {
-          let data67 = data14["no-committed-terraform-state"];
+        if (data14["kustomize-unreferenced-manifest"] !== void 0) {
+          let data67 = data14["kustomize-unreferenced-manifest"];
           const _errs196 = errors;
           let valid60 = false;
           const _errs197 = errors;
           if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
-            const err174 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err174 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err174];
             } else {
@@ -19624,7 +20174,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs198 = errors;
             if (Array.isArray(data67)) {
               if (data67.length > 1) {
-                const err175 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err175 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err175];
                 } else {
@@ -19633,7 +20183,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data67.length < 1) {
-                const err176 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err176 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err176];
                 } else {
@@ -19645,7 +20195,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len31 > 0) {
                 let data68 = data67[0];
                 if (!(data68 === "error" || data68 === "warning" || data68 === "note" || data68 === "off")) {
-                  const err177 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err177 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err177];
                   } else {
@@ -19655,7 +20205,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err178 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err178 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err178];
               } else {
@@ -19669,7 +20219,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs201 = errors;
               if (Array.isArray(data67)) {
                 if (data67.length > 2) {
-                  const err179 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err179 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err179];
                   } else {
@@ -19678,7 +20228,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data67.length < 2) {
-                  const err180 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err180 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err180];
                   } else {
@@ -19690,7 +20240,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len32 > 0) {
                   let data69 = data67[0];
                   if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
-                    const err181 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err181 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err181];
                     } else {
@@ -19703,7 +20253,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data70 = data67[1];
                   if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
                     for (const key16 in data70) {
-                      const err182 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+                      const err182 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err182];
                       } else {
@@ -19712,7 +20262,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err183 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err183 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err183];
                     } else {
@@ -19722,7 +20272,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err184 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err184 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err184];
                 } else {
@@ -19735,7 +20285,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid60) {
-            const err185 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err185 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err185];
             } else {
@@ -19753,13 +20303,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["no-plaintext-sensitive-env"] !== void 0) {
-          let data71 = data14["no-plaintext-sensitive-env"];
+        if (data14["no-committed-terraform-state"] !== void 0) {
+          let data71 = data14["no-committed-terraform-state"];
           const _errs208 = errors;
           let valid63 = false;
           const _errs209 = errors;
           if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
-            const err186 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err186 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err186];
             } else {
@@ -19773,7 +20323,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs210 = errors;
             if (Array.isArray(data71)) {
               if (data71.length > 1) {
-                const err187 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err187 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err187];
                 } else {
@@ -19782,7 +20332,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data71.length < 1) {
-                const err188 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err188 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err188];
                 } else {
@@ -19794,7 +20344,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len33 > 0) {
                 let data72 = data71[0];
                 if (!(data72 === "error" || data72 === "warning" || data72 === "note" || data72 === "off")) {
-                  const err189 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err189 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err189];
                   } else {
@@ -19804,7 +20354,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err190 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err190 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err190];
               } else {
@@ -19818,7 +20368,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs213 = errors;
               if (Array.isArray(data71)) {
                 if (data71.length > 2) {
-                  const err191 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err191 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err191];
                   } else {
@@ -19827,7 +20377,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data71.length < 2) {
-                  const err192 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err192 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err192];
                   } else {
@@ -19839,7 +20389,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len34 > 0) {
                   let data73 = data71[0];
                   if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
-                    const err193 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err193 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err193];
                     } else {
@@ -19852,7 +20402,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data74 = data71[1];
                   if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
                     for (const key17 in data74) {
-                      const err194 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                      const err194 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err194];
                       } else {
@@ -19861,7 +20411,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err195 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err195 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err195];
                     } else {
@@ -19871,7 +20421,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err196 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err196 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err196];
                 } else {
@@ -19884,7 +20434,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid63) {
-            const err197 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err197 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err197];
             } else {
@@ -19902,13 +20452,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["no-tracked-ignored-files"] !== void 0) {
-          let data75 = data14["no-tracked-ignored-files"];
+        if (data14["no-plaintext-sensitive-env"] !== void 0) {
+          let data75 = data14["no-plaintext-sensitive-env"];
           const _errs220 = errors;
           let valid66 = false;
           const _errs221 = errors;
           if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
-            const err198 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err198 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err198];
             } else {
@@ -19922,7 +20472,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs222 = errors;
             if (Array.isArray(data75)) {
               if (data75.length > 1) {
-                const err199 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err199 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err199];
                 } else {
@@ -19931,7 +20481,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data75.length < 1) {
-                const err200 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err200 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err200];
                 } else {
@@ -19943,7 +20493,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len35 > 0) {
                 let data76 = data75[0];
                 if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
-                  const err201 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err201 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err201];
                   } else {
@@ -19953,7 +20503,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err202 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err202 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err202];
               } else {
@@ -19967,7 +20517,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs225 = errors;
               if (Array.isArray(data75)) {
                 if (data75.length > 2) {
-                  const err203 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err203 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err203];
                   } else {
@@ -19976,7 +20526,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data75.length < 2) {
-                  const err204 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err204 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err204];
                   } else {
@@ -19988,7 +20538,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len36 > 0) {
                   let data77 = data75[0];
                   if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
-                    const err205 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err205 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err205];
                     } else {
@@ -20001,7 +20551,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data78 = data75[1];
                   if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
                     for (const key18 in data78) {
-                      const err206 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                      const err206 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err206];
                       } else {
@@ -20010,7 +20560,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err207 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err207 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err207];
                     } else {
@@ -20020,7 +20570,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err208 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err208 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err208];
                 } else {
@@ -20033,7 +20583,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid66) {
-            const err209 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err209 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err209];
             } else {
@@ -20051,13 +20601,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["required-env"] !== void 0) {
-          let data79 = data14["required-env"];
+        if (data14["no-tracked-ignored-files"] !== void 0) {
+          let data79 = data14["no-tracked-ignored-files"];
           const _errs232 = errors;
           let valid69 = false;
           const _errs233 = errors;
           if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
-            const err210 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err210 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err210];
             } else {
@@ -20071,7 +20621,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs234 = errors;
             if (Array.isArray(data79)) {
               if (data79.length > 1) {
-                const err211 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err211 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err211];
                 } else {
@@ -20080,7 +20630,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data79.length < 1) {
-                const err212 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err212 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err212];
                 } else {
@@ -20092,7 +20642,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len37 > 0) {
                 let data80 = data79[0];
                 if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
-                  const err213 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err213 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err213];
                   } else {
@@ -20102,7 +20652,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err214 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err214 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err214];
               } else {
@@ -20116,7 +20666,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs237 = errors;
               if (Array.isArray(data79)) {
                 if (data79.length > 2) {
-                  const err215 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err215 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err215];
                   } else {
@@ -20125,7 +20675,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data79.length < 2) {
-                  const err216 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err216 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err216];
                   } else {
@@ -20137,7 +20687,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len38 > 0) {
                   let data81 = data79[0];
                   if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
-                    const err217 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err217 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err217];
                     } else {
@@ -20150,312 +20700,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data82 = data79[1];
                   if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
                     for (const key19 in data82) {
-                      if (!(key19 === "workloads")) {
-                        const err218 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err218];
-                        } else {
-                          vErrors.push(err218);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data82.workloads !== void 0) {
-                      let data83 = data82.workloads;
-                      if (Array.isArray(data83)) {
-                        const len39 = data83.length;
-                        for (let i9 = 0; i9 < len39; i9++) {
-                          let data84 = data83[i9];
-                          if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
-                            if (data84.kind === void 0) {
-                              const err219 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
-                              if (vErrors === null) {
-                                vErrors = [err219];
-                              } else {
-                                vErrors.push(err219);
-                              }
-                              errors++;
-                            }
-                            if (data84.name === void 0) {
-                              const err220 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                              if (vErrors === null) {
-                                vErrors = [err220];
-                              } else {
-                                vErrors.push(err220);
-                              }
-                              errors++;
-                            }
-                            if (data84.env === void 0) {
-                              const err221 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
-                              if (vErrors === null) {
-                                vErrors = [err221];
-                              } else {
-                                vErrors.push(err221);
-                              }
-                              errors++;
-                            }
-                            for (const key20 in data84) {
-                              if (!(key20 === "kind" || key20 === "name" || key20 === "namespace" || key20 === "container" || key20 === "env")) {
-                                const err222 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
-                                if (vErrors === null) {
-                                  vErrors = [err222];
-                                } else {
-                                  vErrors.push(err222);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data84.kind !== void 0) {
-                              if (typeof data84.kind !== "string") {
-                                const err223 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err223];
-                                } else {
-                                  vErrors.push(err223);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data84.name !== void 0) {
-                              if (typeof data84.name !== "string") {
-                                const err224 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err224];
-                                } else {
-                                  vErrors.push(err224);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data84.namespace !== void 0) {
-                              if (typeof data84.namespace !== "string") {
-                                const err225 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err225];
-                                } else {
-                                  vErrors.push(err225);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data84.container !== void 0) {
-                              if (typeof data84.container !== "string") {
-                                const err226 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err226];
-                                } else {
-                                  vErrors.push(err226);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data84.env !== void 0) {
-                              let data89 = data84.env;
-                              if (Array.isArray(data89)) {
-                                const len40 = data89.length;
-                                for (let i10 = 0; i10 < len40; i10++) {
-                                  let data90 = data89[i10];
-                                  const _errs259 = errors;
-                                  let valid78 = false;
-                                  const _errs260 = errors;
-                                  if (typeof data90 === "string") {
-                                    if (func3(data90) < 1) {
-                                      const err227 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                                      if (vErrors === null) {
-                                        vErrors = [err227];
-                                      } else {
-                                        vErrors.push(err227);
-                                      }
-                                      errors++;
-                                    }
-                                  } else {
-                                    const err228 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                    if (vErrors === null) {
-                                      vErrors = [err228];
-                                    } else {
-                                      vErrors.push(err228);
-                                    }
-                                    errors++;
-                                  }
-                                  var _valid18 = _errs260 === errors;
-                                  valid78 = valid78 || _valid18;
-                                  if (!valid78) {
-                                    const _errs262 = errors;
-                                    const _errs264 = errors;
-                                    const _errs265 = errors;
-                                    if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
-                                      let missing0;
-                                      if (data90.secret === void 0 && (missing0 = "secret") || data90.value === void 0 && (missing0 = "value")) {
-                                        const err229 = {};
-                                        if (vErrors === null) {
-                                          vErrors = [err229];
-                                        } else {
-                                          vErrors.push(err229);
-                                        }
-                                        errors++;
-                                      }
-                                    }
-                                    var valid79 = _errs265 === errors;
-                                    if (valid79) {
-                                      const err230 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
-                                      if (vErrors === null) {
-                                        vErrors = [err230];
-                                      } else {
-                                        vErrors.push(err230);
-                                      }
-                                      errors++;
-                                    } else {
-                                      errors = _errs264;
-                                      if (vErrors !== null) {
-                                        if (_errs264) {
-                                          vErrors.length = _errs264;
-                                        } else {
-                                          vErrors = null;
-                                        }
-                                      }
-                                    }
-                                    if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
-                                      if (data90.name === void 0) {
-                                        const err231 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                                        if (vErrors === null) {
-                                          vErrors = [err231];
-                                        } else {
-                                          vErrors.push(err231);
-                                        }
-                                        errors++;
-                                      }
-                                      for (const key21 in data90) {
-                                        if (!(key21 === "name" || key21 === "secret" || key21 === "value")) {
-                                          const err232 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
-                                          if (vErrors === null) {
-                                            vErrors = [err232];
-                                          } else {
-                                            vErrors.push(err232);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data90.name !== void 0) {
-                                        let data91 = data90.name;
-                                        if (typeof data91 === "string") {
-                                          if (func3(data91) < 1) {
-                                            const err233 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                                            if (vErrors === null) {
-                                              vErrors = [err233];
-                                            } else {
-                                              vErrors.push(err233);
-                                            }
-                                            errors++;
-                                          }
-                                        } else {
-                                          const err234 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err234];
-                                          } else {
-                                            vErrors.push(err234);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data90.secret !== void 0) {
-                                        if (typeof data90.secret !== "string") {
-                                          const err235 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err235];
-                                          } else {
-                                            vErrors.push(err235);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data90.value !== void 0) {
-                                        if (typeof data90.value !== "boolean") {
-                                          const err236 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                                          if (vErrors === null) {
-                                            vErrors = [err236];
-                                          } else {
-                                            vErrors.push(err236);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                    } else {
-                                      const err237 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                                      if (vErrors === null) {
-                                        vErrors = [err237];
-                                      } else {
-                                        vErrors.push(err237);
-                                      }
-                                      errors++;
-                                    }
-                                    var _valid18 = _errs262 === errors;
-                                    valid78 = valid78 || _valid18;
-                                  }
-                                  if (!valid78) {
-                                    const err238 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                                    if (vErrors === null) {
-                                      vErrors = [err238];
-                                    } else {
-                                      vErrors.push(err238);
-                                    }
-                                    errors++;
-                                  } else {
-                                    errors = _errs259;
-                                    if (vErrors !== null) {
-                                      if (_errs259) {
-                                        vErrors.length = _errs259;
-                                      } else {
-                                        vErrors = null;
-                                      }
-                                    }
-                                  }
-                                }
-                              } else {
-                                const err239 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                                if (vErrors === null) {
-                                  vErrors = [err239];
-                                } else {
-                                  vErrors.push(err239);
-                                }
-                                errors++;
-                              }
-                            }
-                          } else {
-                            const err240 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                            if (vErrors === null) {
-                              vErrors = [err240];
-                            } else {
-                              vErrors.push(err240);
-                            }
-                            errors++;
-                          }
-                        }
+                      const err218 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err218];
                       } else {
-                        const err241 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err241];
-                        } else {
-                          vErrors.push(err241);
-                        }
-                        errors++;
+                        vErrors.push(err218);
                       }
+                      errors++;
                     }
                   } else {
-                    const err242 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err219 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err242];
+                      vErrors = [err219];
                     } else {
-                      vErrors.push(err242);
+                      vErrors.push(err219);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err243 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err220 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err243];
+                  vErrors = [err220];
                 } else {
-                  vErrors.push(err243);
+                  vErrors.push(err220);
                 }
                 errors++;
               }
@@ -20464,11 +20732,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid69) {
-            const err244 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err221 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err244];
+              vErrors = [err221];
             } else {
-              vErrors.push(err244);
+              vErrors.push(err221);
             }
             errors++;
           } else {
@@ -20482,115 +20750,397 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["schema-valid"] !== void 0) {
-          let data94 = data14["schema-valid"];
-          const _errs274 = errors;
-          let valid81 = false;
-          const _errs275 = errors;
-          if (!(data94 === "error" || data94 === "warning" || data94 === "note" || data94 === "off")) {
-            const err245 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data14["required-env"] !== void 0) {
+          let data83 = data14["required-env"];
+          const _errs244 = errors;
+          let valid72 = false;
+          const _errs245 = errors;
+          if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
+            const err222 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err245];
+              vErrors = [err222];
             } else {
-              vErrors.push(err245);
+              vErrors.push(err222);
             }
             errors++;
           }
-          var _valid19 = _errs275 === errors;
-          valid81 = valid81 || _valid19;
-          if (!valid81) {
-            const _errs276 = errors;
-            if (Array.isArray(data94)) {
-              if (data94.length > 1) {
-                const err246 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid18 = _errs245 === errors;
+          valid72 = valid72 || _valid18;
+          if (!valid72) {
+            const _errs246 = errors;
+            if (Array.isArray(data83)) {
+              if (data83.length > 1) {
+                const err223 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err246];
+                  vErrors = [err223];
                 } else {
-                  vErrors.push(err246);
+                  vErrors.push(err223);
                 }
                 errors++;
               }
-              if (data94.length < 1) {
-                const err247 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data83.length < 1) {
+                const err224 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err247];
+                  vErrors = [err224];
                 } else {
-                  vErrors.push(err247);
+                  vErrors.push(err224);
                 }
                 errors++;
               }
-              const len41 = data94.length;
-              if (len41 > 0) {
-                let data95 = data94[0];
-                if (!(data95 === "error" || data95 === "warning" || data95 === "note" || data95 === "off")) {
-                  const err248 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len39 = data83.length;
+              if (len39 > 0) {
+                let data84 = data83[0];
+                if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
+                  const err225 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err248];
+                    vErrors = [err225];
                   } else {
-                    vErrors.push(err248);
+                    vErrors.push(err225);
                   }
                   errors++;
                 }
               }
             } else {
-              const err249 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err226 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err249];
+                vErrors = [err226];
               } else {
-                vErrors.push(err249);
+                vErrors.push(err226);
               }
               errors++;
             }
-            var _valid19 = _errs276 === errors;
-            valid81 = valid81 || _valid19;
-            if (!valid81) {
-              const _errs279 = errors;
-              if (Array.isArray(data94)) {
-                if (data94.length > 2) {
-                  const err250 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid18 = _errs246 === errors;
+            valid72 = valid72 || _valid18;
+            if (!valid72) {
+              const _errs249 = errors;
+              if (Array.isArray(data83)) {
+                if (data83.length > 2) {
+                  const err227 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err250];
+                    vErrors = [err227];
                   } else {
-                    vErrors.push(err250);
+                    vErrors.push(err227);
                   }
                   errors++;
                 }
-                if (data94.length < 2) {
-                  const err251 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data83.length < 2) {
+                  const err228 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err251];
+                    vErrors = [err228];
                   } else {
-                    vErrors.push(err251);
+                    vErrors.push(err228);
                   }
                   errors++;
                 }
-                const len42 = data94.length;
-                if (len42 > 0) {
-                  let data96 = data94[0];
-                  if (!(data96 === "error" || data96 === "warning" || data96 === "note" || data96 === "off")) {
-                    const err252 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len40 = data83.length;
+                if (len40 > 0) {
+                  let data85 = data83[0];
+                  if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
+                    const err229 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err252];
+                      vErrors = [err229];
                     } else {
-                      vErrors.push(err252);
+                      vErrors.push(err229);
                     }
                     errors++;
                   }
                 }
-                if (len42 > 1) {
-                  let data97 = data94[1];
-                  if (data97 && typeof data97 == "object" && !Array.isArray(data97)) {
-                    for (const key22 in data97) {
-                      const err253 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err253];
-                      } else {
-                        vErrors.push(err253);
+                if (len40 > 1) {
+                  let data86 = data83[1];
+                  if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
+                    for (const key20 in data86) {
+                      if (!(key20 === "workloads")) {
+                        const err230 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err230];
+                        } else {
+                          vErrors.push(err230);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data86.workloads !== void 0) {
+                      let data87 = data86.workloads;
+                      if (Array.isArray(data87)) {
+                        const len41 = data87.length;
+                        for (let i9 = 0; i9 < len41; i9++) {
+                          let data88 = data87[i9];
+                          if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
+                            if (data88.kind === void 0) {
+                              const err231 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                              if (vErrors === null) {
+                                vErrors = [err231];
+                              } else {
+                                vErrors.push(err231);
+                              }
+                              errors++;
+                            }
+                            if (data88.name === void 0) {
+                              const err232 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                              if (vErrors === null) {
+                                vErrors = [err232];
+                              } else {
+                                vErrors.push(err232);
+                              }
+                              errors++;
+                            }
+                            if (data88.env === void 0) {
+                              const err233 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                              if (vErrors === null) {
+                                vErrors = [err233];
+                              } else {
+                                vErrors.push(err233);
+                              }
+                              errors++;
+                            }
+                            for (const key21 in data88) {
+                              if (!(key21 === "kind" || key21 === "name" || key21 === "namespace" || key21 === "container" || key21 === "env")) {
+                                const err234 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
+                                if (vErrors === null) {
+                                  vErrors = [err234];
+                                } else {
+                                  vErrors.push(err234);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data88.kind !== void 0) {
+                              if (typeof data88.kind !== "string") {
+                                const err235 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err235];
+                                } else {
+                                  vErrors.push(err235);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data88.name !== void 0) {
+                              if (typeof data88.name !== "string") {
+                                const err236 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err236];
+                                } else {
+                                  vErrors.push(err236);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data88.namespace !== void 0) {
+                              if (typeof data88.namespace !== "string") {
+                                const err237 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err237];
+                                } else {
+                                  vErrors.push(err237);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data88.container !== void 0) {
+                              if (typeof data88.container !== "string") {
+                                const err238 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err238];
+                                } else {
+                                  vErrors.push(err238);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data88.env !== void 0) {
+                              let data93 = data88.env;
+                              if (Array.isArray(data93)) {
+                                const len42 = data93.length;
+                                for (let i10 = 0; i10 < len42; i10++) {
+                                  let data94 = data93[i10];
+                                  const _errs271 = errors;
+                                  let valid81 = false;
+                                  const _errs272 = errors;
+                                  if (typeof data94 === "string") {
+                                    if (func3(data94) < 1) {
+                                      const err239 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                      if (vErrors === null) {
+                                        vErrors = [err239];
+                                      } else {
+                                        vErrors.push(err239);
+                                      }
+                                      errors++;
+                                    }
+                                  } else {
+                                    const err240 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                    if (vErrors === null) {
+                                      vErrors = [err240];
+                                    } else {
+                                      vErrors.push(err240);
+                                    }
+                                    errors++;
+                                  }
+                                  var _valid19 = _errs272 === errors;
+                                  valid81 = valid81 || _valid19;
+                                  if (!valid81) {
+                                    const _errs274 = errors;
+                                    const _errs276 = errors;
+                                    const _errs277 = errors;
+                                    if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
+                                      let missing0;
+                                      if (data94.secret === void 0 && (missing0 = "secret") || data94.value === void 0 && (missing0 = "value")) {
+                                        const err241 = {};
+                                        if (vErrors === null) {
+                                          vErrors = [err241];
+                                        } else {
+                                          vErrors.push(err241);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                    var valid82 = _errs277 === errors;
+                                    if (valid82) {
+                                      const err242 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
+                                      if (vErrors === null) {
+                                        vErrors = [err242];
+                                      } else {
+                                        vErrors.push(err242);
+                                      }
+                                      errors++;
+                                    } else {
+                                      errors = _errs276;
+                                      if (vErrors !== null) {
+                                        if (_errs276) {
+                                          vErrors.length = _errs276;
+                                        } else {
+                                          vErrors = null;
+                                        }
+                                      }
+                                    }
+                                    if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
+                                      if (data94.name === void 0) {
+                                        const err243 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                                        if (vErrors === null) {
+                                          vErrors = [err243];
+                                        } else {
+                                          vErrors.push(err243);
+                                        }
+                                        errors++;
+                                      }
+                                      for (const key22 in data94) {
+                                        if (!(key22 === "name" || key22 === "secret" || key22 === "value")) {
+                                          const err244 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
+                                          if (vErrors === null) {
+                                            vErrors = [err244];
+                                          } else {
+                                            vErrors.push(err244);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data94.name !== void 0) {
+                                        let data95 = data94.name;
+                                        if (typeof data95 === "string") {
+                                          if (func3(data95) < 1) {
+                                            const err245 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                            if (vErrors === null) {
+                                              vErrors = [err245];
+                                            } else {
+                                              vErrors.push(err245);
+                                            }
+                                            errors++;
+                                          }
+                                        } else {
+                                          const err246 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          if (vErrors === null) {
+                                            vErrors = [err246];
+                                          } else {
+                                            vErrors.push(err246);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data94.secret !== void 0) {
+                                        if (typeof data94.secret !== "string") {
+                                          const err247 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          if (vErrors === null) {
+                                            vErrors = [err247];
+                                          } else {
+                                            vErrors.push(err247);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data94.value !== void 0) {
+                                        if (typeof data94.value !== "boolean") {
+                                          const err248 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                          if (vErrors === null) {
+                                            vErrors = [err248];
+                                          } else {
+                                            vErrors.push(err248);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                    } else {
+                                      const err249 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                                      if (vErrors === null) {
+                                        vErrors = [err249];
+                                      } else {
+                                        vErrors.push(err249);
+                                      }
+                                      errors++;
+                                    }
+                                    var _valid19 = _errs274 === errors;
+                                    valid81 = valid81 || _valid19;
+                                  }
+                                  if (!valid81) {
+                                    const err250 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                                    if (vErrors === null) {
+                                      vErrors = [err250];
+                                    } else {
+                                      vErrors.push(err250);
+                                    }
+                                    errors++;
+                                  } else {
+                                    errors = _errs271;
+                                    if (vErrors !== null) {
+                                      if (_errs271) {
+                                        vErrors.length = _errs271;
+                                      } else {
+                                        vErrors = null;
+                                      }
+                                    }
+                                  }
+                                }
+                              } else {
+                                const err251 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                                if (vErrors === null) {
+                                  vErrors = [err251];
+                                } else {
+                                  vErrors.push(err251);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err252 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            if (vErrors === null) {
+                              vErrors = [err252];
+                            } else {
+                              vErrors.push(err252);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err253 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err253];
+                        } else {
+                          vErrors.push(err253);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err254 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err254 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err254];
                     } else {
@@ -20600,7 +21150,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err255 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err255 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err255];
                 } else {
@@ -20608,12 +21158,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid19 = _errs279 === errors;
-              valid81 = valid81 || _valid19;
+              var _valid18 = _errs249 === errors;
+              valid72 = valid72 || _valid18;
             }
           }
-          if (!valid81) {
-            const err256 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid72) {
+            const err256 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err256];
             } else {
@@ -20621,23 +21171,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs274;
+            errors = _errs244;
             if (vErrors !== null) {
-              if (_errs274) {
-                vErrors.length = _errs274;
+              if (_errs244) {
+                vErrors.length = _errs244;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["secret-ref-exists"] !== void 0) {
-          let data98 = data14["secret-ref-exists"];
+        if (data14["schema-valid"] !== void 0) {
+          let data98 = data14["schema-valid"];
           const _errs286 = errors;
           let valid84 = false;
           const _errs287 = errors;
           if (!(data98 === "error" || data98 === "warning" || data98 === "note" || data98 === "off")) {
-            const err257 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err257 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err257];
             } else {
@@ -20651,7 +21201,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs288 = errors;
             if (Array.isArray(data98)) {
               if (data98.length > 1) {
-                const err258 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err258 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err258];
                 } else {
@@ -20660,7 +21210,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data98.length < 1) {
-                const err259 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err259 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err259];
                 } else {
@@ -20672,7 +21222,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len43 > 0) {
                 let data99 = data98[0];
                 if (!(data99 === "error" || data99 === "warning" || data99 === "note" || data99 === "off")) {
-                  const err260 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err260 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err260];
                   } else {
@@ -20682,7 +21232,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err261 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err261 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err261];
               } else {
@@ -20696,7 +21246,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs291 = errors;
               if (Array.isArray(data98)) {
                 if (data98.length > 2) {
-                  const err262 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err262 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err262];
                   } else {
@@ -20705,7 +21255,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data98.length < 2) {
-                  const err263 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err263 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err263];
                   } else {
@@ -20717,7 +21267,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len44 > 0) {
                   let data100 = data98[0];
                   if (!(data100 === "error" || data100 === "warning" || data100 === "note" || data100 === "off")) {
-                    const err264 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err264 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err264];
                     } else {
@@ -20730,7 +21280,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data101 = data98[1];
                   if (data101 && typeof data101 == "object" && !Array.isArray(data101)) {
                     for (const key23 in data101) {
-                      const err265 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
+                      const err265 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err265];
                       } else {
@@ -20739,7 +21289,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err266 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err266 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err266];
                     } else {
@@ -20749,7 +21299,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err267 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err267 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err267];
                 } else {
@@ -20762,7 +21312,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid84) {
-            const err268 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err268 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err268];
             } else {
@@ -20780,13 +21330,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["sops-config-valid"] !== void 0) {
-          let data102 = data14["sops-config-valid"];
+        if (data14["secret-ref-exists"] !== void 0) {
+          let data102 = data14["secret-ref-exists"];
           const _errs298 = errors;
           let valid87 = false;
           const _errs299 = errors;
           if (!(data102 === "error" || data102 === "warning" || data102 === "note" || data102 === "off")) {
-            const err269 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err269 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err269];
             } else {
@@ -20800,7 +21350,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs300 = errors;
             if (Array.isArray(data102)) {
               if (data102.length > 1) {
-                const err270 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err270 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err270];
                 } else {
@@ -20809,7 +21359,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data102.length < 1) {
-                const err271 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err271 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err271];
                 } else {
@@ -20821,7 +21371,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len45 > 0) {
                 let data103 = data102[0];
                 if (!(data103 === "error" || data103 === "warning" || data103 === "note" || data103 === "off")) {
-                  const err272 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err272 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err272];
                   } else {
@@ -20831,7 +21381,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err273 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err273 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err273];
               } else {
@@ -20845,7 +21395,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs303 = errors;
               if (Array.isArray(data102)) {
                 if (data102.length > 2) {
-                  const err274 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err274 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err274];
                   } else {
@@ -20854,7 +21404,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data102.length < 2) {
-                  const err275 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err275 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err275];
                   } else {
@@ -20866,7 +21416,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len46 > 0) {
                   let data104 = data102[0];
                   if (!(data104 === "error" || data104 === "warning" || data104 === "note" || data104 === "off")) {
-                    const err276 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err276 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err276];
                     } else {
@@ -20879,7 +21429,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data105 = data102[1];
                   if (data105 && typeof data105 == "object" && !Array.isArray(data105)) {
                     for (const key24 in data105) {
-                      const err277 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
+                      const err277 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err277];
                       } else {
@@ -20888,7 +21438,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err278 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err278 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err278];
                     } else {
@@ -20898,7 +21448,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err279 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err279 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err279];
                 } else {
@@ -20911,7 +21461,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid87) {
-            const err280 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err280 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err280];
             } else {
@@ -20929,13 +21479,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["sops-creation-rules"] !== void 0) {
-          let data106 = data14["sops-creation-rules"];
+        if (data14["sops-config-valid"] !== void 0) {
+          let data106 = data14["sops-config-valid"];
           const _errs310 = errors;
           let valid90 = false;
           const _errs311 = errors;
           if (!(data106 === "error" || data106 === "warning" || data106 === "note" || data106 === "off")) {
-            const err281 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err281 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err281];
             } else {
@@ -20949,7 +21499,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs312 = errors;
             if (Array.isArray(data106)) {
               if (data106.length > 1) {
-                const err282 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err282 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -20958,7 +21508,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data106.length < 1) {
-                const err283 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err283 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err283];
                 } else {
@@ -20970,7 +21520,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len47 > 0) {
                 let data107 = data106[0];
                 if (!(data107 === "error" || data107 === "warning" || data107 === "note" || data107 === "off")) {
-                  const err284 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err284 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err284];
                   } else {
@@ -20980,7 +21530,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err285 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err285 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err285];
               } else {
@@ -20994,7 +21544,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs315 = errors;
               if (Array.isArray(data106)) {
                 if (data106.length > 2) {
-                  const err286 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err286 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err286];
                   } else {
@@ -21003,7 +21553,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data106.length < 2) {
-                  const err287 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err287 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -21015,7 +21565,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len48 > 0) {
                   let data108 = data106[0];
                   if (!(data108 === "error" || data108 === "warning" || data108 === "note" || data108 === "off")) {
-                    const err288 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err288 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err288];
                     } else {
@@ -21028,7 +21578,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data109 = data106[1];
                   if (data109 && typeof data109 == "object" && !Array.isArray(data109)) {
                     for (const key25 in data109) {
-                      const err289 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
+                      const err289 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err289];
                       } else {
@@ -21037,7 +21587,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err290 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err290 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err290];
                     } else {
@@ -21047,7 +21597,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err291 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err291 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err291];
                 } else {
@@ -21060,7 +21610,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid90) {
-            const err292 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err292 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err292];
             } else {
@@ -21078,13 +21628,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["sops-metadata-valid"] !== void 0) {
-          let data110 = data14["sops-metadata-valid"];
+        if (data14["sops-creation-rules"] !== void 0) {
+          let data110 = data14["sops-creation-rules"];
           const _errs322 = errors;
           let valid93 = false;
           const _errs323 = errors;
           if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
-            const err293 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err293 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err293];
             } else {
@@ -21098,7 +21648,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs324 = errors;
             if (Array.isArray(data110)) {
               if (data110.length > 1) {
-                const err294 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err294 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err294];
                 } else {
@@ -21107,7 +21657,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data110.length < 1) {
-                const err295 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err295 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err295];
                 } else {
@@ -21119,7 +21669,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len49 > 0) {
                 let data111 = data110[0];
                 if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
-                  const err296 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err296 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err296];
                   } else {
@@ -21129,7 +21679,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err297 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err297 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err297];
               } else {
@@ -21143,7 +21693,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs327 = errors;
               if (Array.isArray(data110)) {
                 if (data110.length > 2) {
-                  const err298 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err298 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err298];
                   } else {
@@ -21152,7 +21702,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data110.length < 2) {
-                  const err299 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err299 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err299];
                   } else {
@@ -21164,7 +21714,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len50 > 0) {
                   let data112 = data110[0];
                   if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
-                    const err300 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err300 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err300];
                     } else {
@@ -21177,7 +21727,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data113 = data110[1];
                   if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
                     for (const key26 in data113) {
-                      const err301 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
+                      const err301 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err301];
                       } else {
@@ -21186,7 +21736,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err302 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err302 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err302];
                     } else {
@@ -21196,7 +21746,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err303 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err303 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err303];
                 } else {
@@ -21209,7 +21759,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid93) {
-            const err304 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err304 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err304];
             } else {
@@ -21227,13 +21777,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["sops-secret-encrypted"] !== void 0) {
-          let data114 = data14["sops-secret-encrypted"];
+        if (data14["sops-metadata-valid"] !== void 0) {
+          let data114 = data14["sops-metadata-valid"];
           const _errs334 = errors;
           let valid96 = false;
           const _errs335 = errors;
           if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
-            const err305 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err305 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err305];
             } else {
@@ -21247,7 +21797,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs336 = errors;
             if (Array.isArray(data114)) {
               if (data114.length > 1) {
-                const err306 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err306 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -21256,7 +21806,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data114.length < 1) {
-                const err307 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err307 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err307];
                 } else {
@@ -21268,7 +21818,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len51 > 0) {
                 let data115 = data114[0];
                 if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
-                  const err308 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err308 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err308];
                   } else {
@@ -21278,7 +21828,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err309 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err309 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err309];
               } else {
@@ -21292,7 +21842,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs339 = errors;
               if (Array.isArray(data114)) {
                 if (data114.length > 2) {
-                  const err310 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err310 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err310];
                   } else {
@@ -21301,7 +21851,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data114.length < 2) {
-                  const err311 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err311 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err311];
                   } else {
@@ -21313,7 +21863,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len52 > 0) {
                   let data116 = data114[0];
                   if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
-                    const err312 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err312 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err312];
                     } else {
@@ -21326,7 +21876,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data117 = data114[1];
                   if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
                     for (const key27 in data117) {
-                      const err313 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
+                      const err313 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err313];
                       } else {
@@ -21335,7 +21885,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err314 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err314 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err314];
                     } else {
@@ -21345,7 +21895,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err315 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err315 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err315];
                 } else {
@@ -21358,7 +21908,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid96) {
-            const err316 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err316 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err316];
             } else {
@@ -21376,13 +21926,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["yaml-syntax"] !== void 0) {
-          let data118 = data14["yaml-syntax"];
+        if (data14["sops-secret-encrypted"] !== void 0) {
+          let data118 = data14["sops-secret-encrypted"];
           const _errs346 = errors;
           let valid99 = false;
           const _errs347 = errors;
           if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
-            const err317 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err317 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err317];
             } else {
@@ -21396,7 +21946,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs348 = errors;
             if (Array.isArray(data118)) {
               if (data118.length > 1) {
-                const err318 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err318 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err318];
                 } else {
@@ -21405,7 +21955,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data118.length < 1) {
-                const err319 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err319 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err319];
                 } else {
@@ -21417,7 +21967,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len53 > 0) {
                 let data119 = data118[0];
                 if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
-                  const err320 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err320 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err320];
                   } else {
@@ -21427,7 +21977,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err321 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err321 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err321];
               } else {
@@ -21441,7 +21991,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs351 = errors;
               if (Array.isArray(data118)) {
                 if (data118.length > 2) {
-                  const err322 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err322 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err322];
                   } else {
@@ -21450,7 +22000,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data118.length < 2) {
-                  const err323 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err323 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err323];
                   } else {
@@ -21462,7 +22012,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len54 > 0) {
                   let data120 = data118[0];
                   if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
-                    const err324 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err324 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err324];
                     } else {
@@ -21475,7 +22025,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data121 = data118[1];
                   if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
                     for (const key28 in data121) {
-                      const err325 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
+                      const err325 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err325];
                       } else {
@@ -21484,7 +22034,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err326 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err326];
                     } else {
@@ -21494,7 +22044,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err327 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err327 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err327];
                 } else {
@@ -21507,7 +22057,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid99) {
-            const err328 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err328 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err328];
             } else {
@@ -21525,22 +22075,171 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
+        if (data14["yaml-syntax"] !== void 0) {
+          let data122 = data14["yaml-syntax"];
+          const _errs358 = errors;
+          let valid102 = false;
+          const _errs359 = errors;
+          if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
+            const err329 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err329];
+            } else {
+              vErrors.push(err329);
+            }
+            errors++;
+          }
+          var _valid26 = _errs359 === errors;
+          valid102 = valid102 || _valid26;
+          if (!valid102) {
+            const _errs360 = errors;
+            if (Array.isArray(data122)) {
+              if (data122.length > 1) {
+                const err330 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err330];
+                } else {
+                  vErrors.push(err330);
+                }
+                errors++;
+              }
+              if (data122.length < 1) {
+                const err331 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err331];
+                } else {
+                  vErrors.push(err331);
+                }
+                errors++;
+              }
+              const len55 = data122.length;
+              if (len55 > 0) {
+                let data123 = data122[0];
+                if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
+                  const err332 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err332];
+                  } else {
+                    vErrors.push(err332);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err333 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err333];
+              } else {
+                vErrors.push(err333);
+              }
+              errors++;
+            }
+            var _valid26 = _errs360 === errors;
+            valid102 = valid102 || _valid26;
+            if (!valid102) {
+              const _errs363 = errors;
+              if (Array.isArray(data122)) {
+                if (data122.length > 2) {
+                  const err334 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err334];
+                  } else {
+                    vErrors.push(err334);
+                  }
+                  errors++;
+                }
+                if (data122.length < 2) {
+                  const err335 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err335];
+                  } else {
+                    vErrors.push(err335);
+                  }
+                  errors++;
+                }
+                const len56 = data122.length;
+                if (len56 > 0) {
+                  let data124 = data122[0];
+                  if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
+                    const err336 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err336];
+                    } else {
+                      vErrors.push(err336);
+                    }
+                    errors++;
+                  }
+                }
+                if (len56 > 1) {
+                  let data125 = data122[1];
+                  if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
+                    for (const key29 in data125) {
+                      const err337 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err337];
+                      } else {
+                        vErrors.push(err337);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err338 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err338];
+                    } else {
+                      vErrors.push(err338);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err339 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err339];
+                } else {
+                  vErrors.push(err339);
+                }
+                errors++;
+              }
+              var _valid26 = _errs363 === errors;
+              valid102 = valid102 || _valid26;
+            }
+          }
+          if (!valid102) {
+            const err340 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err340];
+            } else {
+              vErrors.push(err340);
+            }
+            errors++;
+          } else {
+            errors = _errs358;
+            if (vErrors !== null) {
+              if (_errs358) {
+                vErrors.length = _errs358;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
       } else {
-        const err329 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err341 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err329];
+          vErrors = [err341];
         } else {
-          vErrors.push(err329);
+          vErrors.push(err341);
         }
         errors++;
       }
     }
   } else {
-    const err330 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err342 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err330];
+      vErrors = [err342];
     } else {
-      vErrors.push(err330);
+      vErrors.push(err342);
     }
     errors++;
   }
@@ -21553,7 +22252,7 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
   }
@@ -22811,12 +23510,12 @@ var require_fill_range = __commonJS({
         return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
       let parts = { negatives: [], positives: [] };
-      let push2 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
         if (options.toRegex === true && step > 1) {
-          push2(a);
+          push3(a);
         } else {
           range.push(pad(format(a, index), maxLen, toNumber));
         }
@@ -22889,7 +23588,7 @@ var require_compile = __commonJS({
     var fill = require_fill_range();
     var utils = require_utils();
     var compile = (ast, options = {}) => {
-      const walk2 = (node, parent = {}) => {
+      const walk3 = (node, parent = {}) => {
         const invalidBlock = utils.isInvalidBrace(parent);
         const invalidNode = node.invalid === true && options.escapeInvalid === true;
         const invalid = invalidBlock === true || invalidNode === true;
@@ -22923,12 +23622,12 @@ var require_compile = __commonJS({
         }
         if (node.nodes) {
           for (const child of node.nodes) {
-            output += walk2(child, node);
+            output += walk3(child, node);
           }
         }
         return output;
       };
-      return walk2(ast);
+      return walk3(ast);
     };
     module2.exports = compile;
   }
@@ -22965,7 +23664,7 @@ var require_expand = __commonJS({
     };
     var expand = (ast, options = {}) => {
       const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk2 = (node, parent = {}) => {
+      const walk3 = (node, parent = {}) => {
         node.queue = [];
         let p = parent;
         let q = parent.queue;
@@ -23017,12 +23716,12 @@ var require_expand = __commonJS({
             continue;
           }
           if (child.nodes) {
-            walk2(child, node);
+            walk3(child, node);
           }
         }
         return queue;
       };
-      return utils.flatten(walk2(ast));
+      return utils.flatten(walk3(ast));
     };
     module2.exports = expand;
   }
@@ -23182,7 +23881,7 @@ var require_parse = __commonJS({
       let depth = 0;
       let value;
       const advance = () => input[index++];
-      const push2 = (node) => {
+      const push3 = (node) => {
         if (node.type === "text" && prev.type === "dot") {
           prev.type = "text";
         }
@@ -23196,7 +23895,7 @@ var require_parse = __commonJS({
         prev = node;
         return node;
       };
-      push2({ type: "bos" });
+      push3({ type: "bos" });
       while (index < length) {
         block = stack[stack.length - 1];
         value = advance();
@@ -23204,11 +23903,11 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === CHAR_BACKSLASH) {
-          push2({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
           continue;
         }
         if (value === CHAR_RIGHT_SQUARE_BRACKET2) {
-          push2({ type: "text", value: "\\" + value });
+          push3({ type: "text", value: "\\" + value });
           continue;
         }
         if (value === CHAR_LEFT_SQUARE_BRACKET2) {
@@ -23231,22 +23930,22 @@ var require_parse = __commonJS({
               }
             }
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_PARENTHESES) {
-          block = push2({ type: "paren", nodes: [] });
+          block = push3({ type: "paren", nodes: [] });
           stack.push(block);
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_RIGHT_PARENTHESES) {
           if (block.type !== "paren") {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           block = stack.pop();
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           block = stack[stack.length - 1];
           continue;
         }
@@ -23267,7 +23966,7 @@ var require_parse = __commonJS({
             }
             value += next;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_CURLY_BRACE) {
@@ -23283,20 +23982,20 @@ var require_parse = __commonJS({
             ranges: 0,
             nodes: []
           };
-          block = push2(brace);
+          block = push3(brace);
           stack.push(block);
-          push2({ type: "open", value });
+          push3({ type: "open", value });
           continue;
         }
         if (value === CHAR_RIGHT_CURLY_BRACE) {
           if (block.type !== "brace") {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const type2 = "close";
           block = stack.pop();
           block.close = true;
-          push2({ type: type2, value });
+          push3({ type: type2, value });
           depth--;
           block = stack[stack.length - 1];
           continue;
@@ -23307,14 +24006,14 @@ var require_parse = __commonJS({
             const open = block.nodes.shift();
             block.nodes = [open, { type: "text", value: stringify(block) }];
           }
-          push2({ type: "comma", value });
+          push3({ type: "comma", value });
           block.commas++;
           continue;
         }
         if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
           const siblings = block.nodes;
           if (depth === 0 || siblings.length === 0) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           if (prev.type === "dot") {
@@ -23339,10 +24038,10 @@ var require_parse = __commonJS({
             block.ranges--;
             continue;
           }
-          push2({ type: "dot", value });
+          push3({ type: "dot", value });
           continue;
         }
-        push2({ type: "text", value });
+        push3({ type: "text", value });
       }
       do {
         block = stack.pop();
@@ -23360,7 +24059,7 @@ var require_parse = __commonJS({
           parent.nodes.splice(index2, 1, ...block.nodes);
         }
       } while (stack.length > 0);
-      push2({ type: "eos" });
+      push3({ type: "eos" });
       return ast;
     };
     module2.exports = parse2;
@@ -24359,7 +25058,7 @@ var require_parse2 = __commonJS({
         state[type2]--;
         stack.pop();
       };
-      const push2 = (tok) => {
+      const push3 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -24393,8 +25092,8 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push2({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
-        push2({ type: "paren", extglob: true, value: advance(), output });
+        push3({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push3({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -24414,7 +25113,7 @@ var require_parse2 = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push2({ type: "paren", extglob: true, value, output: "" });
+          push3({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -24436,7 +25135,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push2({ type: "paren", extglob: true, value, output });
+        push3({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -24497,7 +25196,7 @@ var require_parse2 = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -24515,7 +25214,7 @@ var require_parse2 = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
         }
@@ -24563,13 +25262,13 @@ var require_parse2 = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push2({ type: "paren", value });
+          push3({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -24581,7 +25280,7 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push3({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -24594,19 +25293,19 @@ var require_parse2 = __commonJS({
           } else {
             increment("brackets");
           }
-          push2({ type: "bracket", value });
+          push3({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push2({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push2({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -24640,13 +25339,13 @@ var require_parse2 = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push2(open);
+          push3(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push2({ type: "text", value, output: value });
+            push3({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -24675,7 +25374,7 @@ var require_parse2 = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push2({ type: "brace", value, output });
+          push3({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -24684,7 +25383,7 @@ var require_parse2 = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -24694,7 +25393,7 @@ var require_parse2 = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push2({ type: "comma", value, output });
+          push3({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -24706,7 +25405,7 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push2({ type: "slash", value, output: SLASH_LITERAL });
+          push3({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -24720,10 +25419,10 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push2({ type: "text", value, output: DOT_LITERAL });
+            push3({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push2({ type: "dot", value, output: DOT_LITERAL });
+          push3({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -24741,14 +25440,14 @@ var require_parse2 = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push2({ type: "text", value, output });
+            push3({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push2({ type: "qmark", value, output: QMARK_NO_DOT });
+            push3({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push2({ type: "qmark", value, output: QMARK });
+          push3({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -24769,22 +25468,22 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push2({ type: "plus", value, output: PLUS_LITERAL });
+            push3({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push2({ type: "plus", value });
+            push3({ type: "plus", value });
             continue;
           }
-          push2({ type: "plus", value: PLUS_LITERAL });
+          push3({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push2({ type: "at", extglob: true, value, output: "" });
+            push3({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -24796,7 +25495,7 @@ var require_parse2 = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -24824,13 +25523,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push2({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push2({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -24871,7 +25570,7 @@ var require_parse2 = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -24881,7 +25580,7 @@ var require_parse2 = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -24899,12 +25598,12 @@ var require_parse2 = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push2(token);
+          push3(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push2(token);
+          push3(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -24923,7 +25622,7 @@ var require_parse2 = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push2(token);
+        push3(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -24941,7 +25640,7 @@ var require_parse2 = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -26357,13 +27056,13 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache4 = reusify(Task);
+      var cache5 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
       var errorHandler = null;
       var self = {
-        push: push2,
+        push: push3,
         drain: noop2,
         saturated: noop2,
         pause,
@@ -26435,8 +27134,8 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self.length() === 0;
       }
-      function push2(value, done) {
-        var current = cache4.get();
+      function push3(value, done) {
+        var current = cache5.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -26457,7 +27156,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache4.get();
+        var current = cache5.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -26479,7 +27178,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache4.release(holder);
+          cache5.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -26529,7 +27228,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache4.release(current);
+          cache5.release(current);
           current = next;
         }
         self.drain = noop2;
@@ -26575,11 +27274,11 @@ var require_queue = __commonJS({
       var queue = fastqueue(context, asyncWrapper, _concurrency);
       var pushCb = queue.push;
       var unshiftCb = queue.unshift;
-      queue.push = push2;
+      queue.push = push3;
       queue.unshift = unshift;
       queue.drained = drained;
       return queue;
-      function push2(value) {
+      function push3(value) {
         var p = new Promise(function(resolve2, reject) {
           pushCb(value, function(err, result) {
             if (err) {
@@ -26986,14 +27685,14 @@ var require_out3 = __commonJS({
     var sync_1 = require_sync4();
     var settings_1 = require_settings3();
     exports2.Settings = settings_1.default;
-    function walk2(directory, optionsOrSettingsOrCallback, callback) {
+    function walk3(directory, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
         return;
       }
       new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
     }
-    exports2.walk = walk2;
+    exports2.walk = walk3;
     function walkSync(directory, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       const provider = new sync_1.default(directory, settings);
@@ -29705,16 +30404,16 @@ async function loadStagedRoot(dir, index, config, notes) {
   const rootPrefix = import_node_path13.default.relative(index.repo, dir).split(import_node_path13.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
-  const collect2 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
+  const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
   const root = {
     dir,
     name: rootName(dir),
     git: true,
-    tracked: collect2(index.entries.keys()),
-    trackedIgnored: collect2(index.ignored),
+    tracked: collect3(index.entries.keys()),
+    trackedIgnored: collect3(index.ignored),
     config
   };
-  for (const relative of collect2(index.unmerged)) {
+  for (const relative of collect3(index.unmerged)) {
     notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path13.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
@@ -29950,18 +30649,18 @@ function toFinding(rule, report, level) {
 }
 function fingerprint(ruleId, file, resource, path20, messageId, message) {
   const identity2 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
-  const hash = (0, import_node_crypto.createHash)("sha256");
+  const hash = (0, import_node_crypto2.createHash)("sha256");
   hash.update([ruleId, file.root.name, file.path, identity2, (path20 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
   return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
-var import_node_crypto, EMPTY_REGION;
+var import_node_crypto2, EMPTY_REGION;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
+    import_node_crypto2 = require("node:crypto");
     init_collections();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
@@ -30095,14 +30794,14 @@ function applySuppressions(findings, files) {
 }
 function sourceLinesOf(files, model) {
   const byPath = new Map(files.map((file) => [import_node_path14.default.join(file.root.dir, file.path), file]));
-  const cache4 = /* @__PURE__ */ new Map();
+  const cache5 = /* @__PURE__ */ new Map();
   return (root, file, startLine, endLine) => {
     const key = import_node_path14.default.join(root, file);
-    if (!cache4.has(key)) {
+    if (!cache5.has(key)) {
       const source = byPath.get(key);
-      cache4.set(key, source ? redactedText(source, model)?.split(/\r?\n/) : void 0);
+      cache5.set(key, source ? redactedText(source, model)?.split(/\r?\n/) : void 0);
     }
-    const lines = cache4.get(key);
+    const lines = cache5.get(key);
     return lines?.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
   };
 }
