@@ -13706,11 +13706,20 @@ function cnpgCluster(model, name2, namespace) {
 }
 function chartMayCreate(model, ref) {
   if (ref.namespace === void 0) return void 0;
-  return model.ofKind("HelmRelease", HELM_GROUP).find((release) => {
-    if (release === ref.referrer) return false;
-    const target = helmReleaseTarget(release);
-    return target.namespace === ref.namespace && (ref.name === target.name || ref.name.startsWith(`${target.name}-`));
-  });
+  const releases = releasesByNamespace(model).get(ref.namespace) ?? [];
+  return releases.find(({ resource, name: name2 }) => resource !== ref.referrer && (ref.name === name2 || ref.name.startsWith(`${name2}-`)))?.resource;
+}
+function releasesByNamespace(model) {
+  let byNamespace = releaseCache.get(model);
+  if (!byNamespace) {
+    byNamespace = /* @__PURE__ */ new Map();
+    for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+      const target = helmReleaseTarget(resource);
+      if (target.namespace !== void 0) push(byNamespace, target.namespace, { resource, name: target.name });
+    }
+    releaseCache.set(model, byNamespace);
+  }
+  return byNamespace;
 }
 function checkReference(model, ref) {
   const graph = model.flux;
@@ -13765,15 +13774,17 @@ function checkReference(model, ref) {
   }
   return problems;
 }
-var DECRYPTION_KEY;
+var DECRYPTION_KEY, releaseCache;
 var init_check = __esm({
   "src/references/check.ts"() {
     "use strict";
+    init_collections();
     init_config_data();
     init_describe();
     init_kinds();
     init_helm_release();
     DECRYPTION_KEY = /\.(agekey|asc)$|^sops\.(vault-token|aws-kms|azure-kv|gcp-kms)$/;
+    releaseCache = /* @__PURE__ */ new WeakMap();
   }
 });
 

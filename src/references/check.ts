@@ -1,4 +1,5 @@
 /** Resolving one Secret/ConfigMap reference against what the cluster will have. */
+import { push } from '../engine/collections.js';
 import { CNPG_GROUP, cnpgBootstrapSecret } from '../engine/config-data.js';
 import { describeNamespace, describeObject } from '../flux/describe.js';
 import { HELM_GROUP } from '../flux/kinds.js';
@@ -40,11 +41,24 @@ function cnpgCluster(model: Model, name: string, namespace: string | undefined):
  */
 function chartMayCreate(model: Model, ref: DataRef): Resource | undefined {
   if (ref.namespace === undefined) return undefined;
-  return model.ofKind('HelmRelease', HELM_GROUP).find((release) => {
-    if (release === ref.referrer) return false;
-    const target = helmReleaseTarget(release);
-    return target.namespace === ref.namespace && (ref.name === target.name || ref.name.startsWith(`${target.name}-`));
-  });
+  const releases = releasesByNamespace(model).get(ref.namespace) ?? [];
+  return releases.find(({ resource, name }) => resource !== ref.referrer && (ref.name === name || ref.name.startsWith(`${name}-`)))?.resource;
+}
+
+const releaseCache = new WeakMap<Model, Map<string, { resource: Resource; name: string }[]>>();
+
+/** The Helm releases installed into each namespace, computed once per model. */
+function releasesByNamespace(model: Model): Map<string, { resource: Resource; name: string }[]> {
+  let byNamespace = releaseCache.get(model);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) {
+      const target = helmReleaseTarget(resource);
+      if (target.namespace !== undefined) push(byNamespace, target.namespace, { resource, name: target.name });
+    }
+    releaseCache.set(model, byNamespace);
+  }
+  return byNamespace;
 }
 
 /**
