@@ -12179,6 +12179,19 @@ function ancestors(node) {
   }
   return out;
 }
+function kyvernoGenerated(policy) {
+  const out = [];
+  for (const rawRule of asArray(getIn(policy.value, ["spec", "rules"]))) {
+    const generate = asRecord(asRecord(rawRule)?.generate);
+    const kind = asString(generate?.kind);
+    const name2 = asString(generate?.name);
+    if (!generate || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0 || name2.includes("{{")) continue;
+    const written = asString(generate.namespace);
+    const namespace = policy.kind === "Policy" ? policy.appliedNamespace : written === void 0 || written.includes("{{") ? void 0 : written;
+    out.push({ kind, name: name2, namespace, keys: /* @__PURE__ */ new Set(), keysKnown: false, origin: "controller", resource: policy, encrypted: false });
+  }
+  return out;
+}
 function createdAnnotations(resource) {
   const paths = {
     Secret: ["metadata", "annotations"],
@@ -12215,6 +12228,7 @@ function buildConfigDataIndex(resources, kustomize, external) {
       if (isReplicaTarget(resource)) data.keysKnown = false;
       all.push(data, ...replicas(data));
     } else if (resource.kind === "Cluster" && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
+    else if ((resource.kind === "ClusterPolicy" || resource.kind === "Policy") && resource.group === "kyverno.io") all.push(...kyvernoGenerated(resource));
     else if (written.has(resource.kind)) {
       const data = fromController(resource);
       if (data) for (const each of [data, ...replicas(data)]) push(written, resource.kind, each);
@@ -15837,7 +15851,7 @@ spec:
           noDecryptionKey: "Secret {{name}} has no SOPS key entry (a key ending in .agekey or .asc; it has {{keys}}): Flux finds nothing to decrypt with. Store the age private key under age.agekey."
         },
         docs: {
-          rationale: "A missing Secret, ConfigMap or key is found only when a source stops fetching, the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves every reference Flux or Kubernetes reads, in the namespace it is read from (`src/references` lists them):\n\n- pods: container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, `secret`/`configMap`/`projected` volumes (and their `items` keys), and, in HelmRelease values, Dagster-style `envSecrets`/`envConfigMaps` and the `existingSecret` convention (not under `enabled: false`), in the pod's applied namespace or the release namespace;\n- Flux: source `secretRef`, `certSecretRef`, `proxySecretRef` and `verify.secretRef` (GitRepository, OCIRepository, HelmRepository, Bucket), `kubeConfig.secretRef` (Kustomization, HelmRelease), notification `Provider` and `Receiver` Secrets, `ImageRepository` Secrets, HelmRelease `valuesFrom` (with `valuesKey`), and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: all in the referring object's own namespace (for a Kustomization, not its `targetNamespace`);\n- tofu-controller: Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env.\n\nKeys are checked where the reference names one, and where the consumer cannot work without one: `identity` and `known_hosts` for a GitRepository with an `ssh://` URL, `address` in a proxy Secret, `token` for a Receiver, `value` or `value.yaml` for a kubeconfig without `key`, an age or PGP key for decryption. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (`flux bootstrap`'s Secret in `flux-system` only, Cluster API `<cluster>-kubeconfig`, tofu-controller outputs, SealedSecret, ExternalSecret `target.name` or its own name, cert-manager `Certificate.spec.secretName`), and from `externalSecrets` in the config (the message says which namespace to declare). Helm values names are chart templates: `{{ .Release.Name }}` and `{{ .Release.Namespace }}` are resolved as helm-controller names the release; other expressions, names with a Flux `${VAR}`, Secrets that the chart of another release in the namespace may create (named after that release), and objects that may come from a repository that is not linted are skipped with a note. References marked `optional: true` are skipped. Missing `imagePullSecrets` are reported by `image-pull-secret-exists`, as a warning.",
+          rationale: "A missing Secret, ConfigMap or key is found only when a source stops fetching, the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves every reference Flux or Kubernetes reads, in the namespace it is read from (`src/references` lists them):\n\n- pods: container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, `secret`/`configMap`/`projected` volumes (and their `items` keys), and, in HelmRelease values, Dagster-style `envSecrets`/`envConfigMaps` and the `existingSecret` convention (not under `enabled: false`), in the pod's applied namespace or the release namespace;\n- Flux: source `secretRef`, `certSecretRef`, `proxySecretRef` and `verify.secretRef` (GitRepository, OCIRepository, HelmRepository, Bucket), `kubeConfig.secretRef` (Kustomization, HelmRelease), notification `Provider` and `Receiver` Secrets, `ImageRepository` Secrets, HelmRelease `valuesFrom` (with `valuesKey`), and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: all in the referring object's own namespace (for a Kustomization, not its `targetNamespace`);\n- tofu-controller: Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env.\n\nKeys are checked where the reference names one, and where the consumer cannot work without one: `identity` and `known_hosts` for a GitRepository with an `ssh://` URL, `address` in a proxy Secret, `token` for a Receiver, `value` or `value.yaml` for a kubeconfig without `key`, an age or PGP key for decryption. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (`flux bootstrap`'s Secret in `flux-system` only, Cluster API `<cluster>-kubeconfig`, tofu-controller outputs, SealedSecret, ExternalSecret `target.name` or its own name, ClusterExternalSecret, cert-manager `Certificate.spec.secretName`, Kyverno `generate` rules, and copies that Reflector or kubernetes-replicator keep in other namespaces), and from `externalSecrets` in the config (the message says which namespace to declare). Helm values names are chart templates: `{{ .Release.Name }}` and `{{ .Release.Namespace }}` are resolved as helm-controller names the release; other expressions, names with a Flux `${VAR}`, Secrets that the chart of another release in the namespace may create (named after that release), and objects that may come from a repository that is not linted are skipped with a note. References marked `optional: true` are skipped. Missing `imagePullSecrets` are reported by `image-pull-secret-exists`, as a warning.",
           incorrect: [
             {
               title: "A GitRepository in lotus-lake using the flux bootstrap deploy key, which exists only in flux-system",

@@ -162,6 +162,26 @@ function ancestors(node: KustomizeIndex['nodes'][number]): KustomizeIndex['nodes
   return out;
 }
 
+/**
+ * Secrets and ConfigMaps that Kyverno `generate` rules create (often a registry pull Secret
+ * cloned into every namespace). The target namespace is usually a template
+ * (`{{request.object.metadata.name}}`): then the object counts in any namespace. The keys
+ * come from a clone source or inline data: unknown here.
+ */
+function kyvernoGenerated(policy: Resource): ConfigData[] {
+  const out: ConfigData[] = [];
+  for (const rawRule of asArray(getIn(policy.value, ['spec', 'rules']))) {
+    const generate = asRecord(asRecord(rawRule)?.generate);
+    const kind = asString(generate?.kind);
+    const name = asString(generate?.name);
+    if (!generate || (kind !== 'Secret' && kind !== 'ConfigMap') || name === undefined || name.includes('{{')) continue;
+    const written = asString(generate.namespace);
+    const namespace = policy.kind === 'Policy' ? policy.appliedNamespace : written === undefined || written.includes('{{') ? undefined : written;
+    out.push({ kind, name, namespace, keys: new Set(), keysKnown: false, origin: 'controller', resource: policy, encrypted: false });
+  }
+  return out;
+}
+
 const REFLECTOR = 'reflector.v1.k8s.emberstack.com/';
 const REPLICATOR = 'replicator.v1.mittwald.de/';
 
@@ -212,6 +232,7 @@ export function buildConfigDataIndex(resources: readonly Resource[], kustomize: 
       if (isReplicaTarget(resource)) data.keysKnown = false;
       all.push(data, ...replicas(data));
     } else if (resource.kind === 'Cluster' && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
+    else if ((resource.kind === 'ClusterPolicy' || resource.kind === 'Policy') && resource.group === 'kyverno.io') all.push(...kyvernoGenerated(resource));
     else if (written.has(resource.kind)) {
       const data = fromController(resource);
       if (data) for (const each of [data, ...replicas(data)]) push(written, resource.kind, each);

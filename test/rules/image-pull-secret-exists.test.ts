@@ -82,6 +82,36 @@ new RuleTester().run(rule, {
         'apps/compaction.yaml': cronJob,
       },
     },
+    {
+      name: 'a pull Secret that a Kyverno generate rule clones into every namespace',
+      files: {
+        'clusters/flux.yaml': flux,
+        'apps/compaction.yaml': cronJob,
+        'clusters/kyverno.yaml': yaml`
+          apiVersion: kyverno.io/v1
+          kind: ClusterPolicy
+          metadata:
+            name: sync-ghcr-pull
+          spec:
+            generateExisting: true
+            rules:
+              - name: clone-pull-secret
+                match:
+                  any:
+                    - resources:
+                        kinds: [Namespace]
+                generate:
+                  apiVersion: v1
+                  kind: Secret
+                  name: ghcr-pull
+                  namespace: "{{request.object.metadata.name}}"
+                  synchronize: true
+                  clone:
+                    namespace: flux-system
+                    name: ghcr-pull
+        `,
+      },
+    },
   ],
   invalid: [
     {
