@@ -26,6 +26,7 @@ export default defineRule<MessageId>({
   meta: {
     id: 'duplicate-resource',
     description: 'Disallow applying the same object (kind, namespace, name) twice in one build or one cluster',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,
@@ -123,17 +124,17 @@ export default defineRule<MessageId>({
             first.set(key, { resource, by: kustomization });
             continue;
           }
-          if (reported.has(resource)) continue;
+          if (reported.has(writtenOf(resource))) continue;
           const object = describeObject(resource);
-          if (earlier.resource === resource) {
+          if (writtenOf(earlier.resource) === writtenOf(resource)) {
             if (earlier.by === kustomization) continue;
-            reported.add(resource);
+            reported.add(writtenOf(resource));
             ctx.report({ resource, path: ['metadata', 'name'], messageId: 'appliedTwice', data: { object, first: name(earlier.by), second: name(kustomization) } });
           } else if (earlier.by === kustomization) {
-            reported.add(resource);
+            reported.add(writtenOf(resource));
             ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object, other: where(earlier.resource, resource.file) } });
           } else {
-            reported.add(resource);
+            reported.add(writtenOf(resource));
             ctx.report({
               resource,
               path: ['metadata', 'name'],
@@ -147,6 +148,11 @@ export default defineRule<MessageId>({
   },
 });
 
+/** The document an applied copy was written as: two copies of one document are one object written once. */
+function writtenOf(resource: Resource): Resource {
+  return resource.applied?.written ?? resource;
+}
+
 function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], reported: Set<Resource>): void {
   const first = new Map<string, Resource>();
   for (const resource of resources) {
@@ -157,8 +163,8 @@ function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[],
       first.set(key, resource);
       continue;
     }
-    if (earlier === resource || reported.has(resource)) continue;
-    reported.add(resource);
+    if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
+    reported.add(writtenOf(resource));
     ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object: describeObject(resource), other: where(earlier, resource.file) } });
   }
 }

@@ -13,6 +13,7 @@ export default defineRule<'removed' | 'removedInReference'>({
   meta: {
     id: 'flux-api-version',
     description: 'Disallow Flux API versions that the Flux controllers no longer serve',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

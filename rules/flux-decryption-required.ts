@@ -48,6 +48,7 @@ export default defineRule<'noDecryption' | 'wrongProvider'>({
   meta: {
     id: 'flux-decryption-required',
     description: 'Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

@@ -129,6 +129,7 @@ export default defineRule<'missing' | 'otherNamespace' | 'defaultNamespace' | 'c
   meta: {
     id: 'flux-depends-on',
     description: 'Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

@@ -85,6 +85,7 @@ export default defineRule<MessageId>({
   meta: {
     id: 'flux-path-exists',
     description: 'Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

@@ -33,6 +33,7 @@ export default defineRule<MessageId>({
   meta: {
     id: 'flux-source-ref',
     description: 'Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

@@ -50,6 +50,7 @@ export default defineRule<'collapsedEscape'>({
   meta: {
     id: 'flux-substitution-escape',
     description: 'Disallow $$ escapes that Flux post-build substitution collapses to a single $',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'warning',
     recommended: true,

@@ -60,6 +60,7 @@ export default defineRule<'undefinedVariable' | 'invalidName' | 'invalidInlineNa
   meta: {
     id: 'flux-substitution',
     description: 'Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

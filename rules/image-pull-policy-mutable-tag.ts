@@ -5,6 +5,7 @@ export default defineRule<'explicitPolicy' | 'defaultPolicy', MutableTagOptions>
   meta: {
     id: 'image-pull-policy-mutable-tag',
     description: 'Require imagePullPolicy Always for images with a mutable tag',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

@@ -56,6 +56,7 @@ export default defineRule<'missing' | 'otherNamespace'>({
   meta: {
     id: 'image-pull-secret-exists',
     description: 'Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace',
+    scope: 'cluster',
     category: 'reliability',
     defaultLevel: 'warning',
     recommended: true,

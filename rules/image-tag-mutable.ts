@@ -5,6 +5,7 @@ export default defineRule<'mutableTag' | 'overriddenMutableTag', MutableTagOptio
   meta: {
     id: 'image-tag-mutable',
     description: 'Disallow mutable image tags such as latest in workloads and HelmRelease values',
+    scope: 'cluster',
     category: 'reliability',
     defaultLevel: 'warning',
     recommended: true,

@@ -20,6 +20,7 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
   meta: {
     id: 'kustomize-resources-exist',
     description: 'Require every file and folder a kustomization.yaml names to exist',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,
@@ -48,6 +49,8 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
     const { model } = ctx;
     const graph = model.flux;
     for (const node of model.kustomize.nodes) {
+      // A kustomization no build reads (an archive folder outside every Flux path) never fails.
+      if (model.appliedStatus(node.file) !== 'applied') continue;
       const root = node.file.root;
       const file = node.file;
       const hasKustomizationFile = (dir: string): boolean => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== undefined;

@@ -40,6 +40,7 @@ export default defineRule<'notListed' | 'notApplied'>({
   meta: {
     id: 'kustomize-unreferenced-manifest',
     description: 'Disallow manifests in kustomize folders and Flux paths that no kustomization includes',
+    scope: 'repository',
     category: 'reliability',
     defaultLevel: 'warning',
     recommended: true,

@@ -12,6 +12,7 @@ export default defineRule({
   meta: {
     id: 'no-committed-terraform-state',
     description: 'Disallow committed Terraform state files and .terraform directories',
+    scope: 'repository',
     category: 'security',
     defaultLevel: 'error',
     recommended: true,

@@ -1,4 +1,4 @@
-import { isSensitiveName } from '../src/engine/sensitive.js';
+import { isCredential } from '../src/engine/credential.js';
 import { asRecord, getIn } from '../src/engine/values.js';
 import type { YamlPath } from '../src/model/finding.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
@@ -6,34 +6,11 @@ import type { Resource } from '../src/model/workspace.js';
 
 type MessageId = 'envLiteral' | 'helmValue' | 'helmEnv';
 
-/** `$(VAR)` (Kubernetes dependent variables) and `${VAR}` (Flux post-build substitution). */
-const REFERENCE = /\$\([A-Za-z_][\w.-]*\)|\$\{[A-Za-z_]\w*(?:[:=+-][^}]*)?\}/;
-/** Names of the key *holding the key name* of a credential (`adminPasswordKey: admin-password`). */
-const KEY_NAME = /(pass(word|wd|phrase)?|token|credentials?)[-_]?keys?$/i;
-const BOOLEAN = /^(true|false|yes|no|on|off)$/i;
-/** A URL without user information or query names a place, not a credential (`AUTH_URL`). */
-const PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
-
-/**
- * Whether a literal may be a credential: non-empty, not SOPS-encrypted, not built from
- * references (the credential then comes from the referenced variable), not a boolean,
- * number or plain URL.
- */
-function isPlaintextCredential(value: string): boolean {
-  const trimmed = value.trim();
-  if (trimmed === '' || trimmed.startsWith('ENC[')) return false;
-  if (REFERENCE.test(trimmed)) return false;
-  return !BOOLEAN.test(trimmed) && !/^\d+$/.test(trimmed) && !PLAIN_URL.test(trimmed);
-}
-
-function sensitiveKey(name: string): boolean {
-  return isSensitiveName(name) && !KEY_NAME.test(name);
-}
-
 export default defineRule<MessageId>({
   meta: {
     id: 'no-plaintext-sensitive-env',
     description: 'Disallow plaintext credentials in environment variables and HelmRelease values',
+    scope: 'repository',
     category: 'security',
     defaultLevel: 'error',
     recommended: true,
@@ -47,7 +24,7 @@ export default defineRule<MessageId>({
     },
     docs: {
       rationale:
-        'Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart). Names are judged sensitive by the same list the redaction of code frames uses (`PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`…), minus names that refer to a secret (`existingSecret`, `secretName`, `secretKey`, `passwordKey`, `*Ref`). Values that are empty, SOPS-encrypted (`ENC[…]`), built from `$(VAR)` or Flux `${VAR}` references, booleans, numbers or URLs without user information or query are not reported. Findings name the key, never the value.',
+        'Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart).\n\nA literal is reported only when it is a credential, as one judgement shared with the SOPS rules and the masking of code frames decides: its key names one (`PASSWORD`, `PASS`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`…) and not a setting about one (`tokenUrl`, `TOKEN_TTL`, `passwordFile`, `usePasswordFiles`, `maxTokens`). Not reported: keys with a `/` (annotations such as `secret.reloader.stakater.com/reload`, CSI `csi.storage.k8s.io/*-secret-name`); keys that name a Secret, its namespace or one of its keys (`existingSecret`, `envFromSecret`, `githubConfigSecret`, `pullSecret`, `secretName`, `secretNamespace`, `*-secret-namespace`, `secretRef`, `passwordKey`, `adminPasswordKey`, `secretKey`) when the value is such a name and not token-like — except `clientSecret`, `cookieSecret`, `jwtSecret` and the like, and in environment variables `*_SECRET` and `SECRET_KEY`, which are credentials; values that are references (`$VAR`, `${VAR}`, `$(VAR)`, `{{ … }}`, Grafana `$__file{…}`, `op://…`, `ref+…://…`, `vault:…`, sops `ENC[…]`, and `secretKeyRef`-style objects); empty strings, booleans, numbers, durations (`24h`) and URLs without user information or query. Findings name the key, never the value.',
       incorrect: [
         {
           title: 'A literal password in a Deployment',
@@ -74,6 +51,13 @@ export default defineRule<MessageId>({
               'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: airbyte\nspec:\n  values:\n    postgresql:\n      auth:\n        existingSecret: airbyte-db\n        secretKeys:\n          adminPasswordKey: admin-password\n        password: ${AIRBYTE_DB_PASSWORD}\n',
           },
         },
+        {
+          title: 'Names of Secrets, annotations and 1Password references under secret-looking keys',
+          files: {
+            'apps/runner.yaml':
+              'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: home-ops-runner\nspec:\n  values:\n    githubConfigSecret: home-ops-runner-secret\n    podAnnotations:\n      secret.reloader.stakater.com/reload: home-ops-runner-secret\n    onepassword:\n      token: op://Automation/1password connect/token\n',
+          },
+        },
       ],
       whenNotToUse: 'For throw-away credentials of local development stacks that never reach a shared cluster (prefer a suppression comment with a reason on those lines).',
     },
@@ -83,7 +67,7 @@ export default defineRule<MessageId>({
       // Helm values are walked as a whole below, env lists included.
       if (container.origin !== 'podSpec') continue;
       for (const entry of container.env) {
-        if (entry.value === undefined || !sensitiveKey(entry.name) || !isPlaintextCredential(entry.value)) continue;
+        if (!isCredential(entry.name, entry.value, 'env')) continue;
         const path = typeof entry.path.at(-1) === 'number' ? [...entry.path, 'value'] : entry.path;
         ctx.report({ resource: container.resource, path, messageId: 'envLiteral', data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
       }
@@ -102,7 +86,7 @@ function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unkno
       // Dagster k8sRunLauncher `envVars`: `KEY=VALUE` strings.
       if (parentKey === 'envVars' && typeof item === 'string' && item.includes('=')) {
         const variable = item.slice(0, item.indexOf('='));
-        if (sensitiveKey(variable) && isPlaintextCredential(item.slice(item.indexOf('=') + 1))) {
+        if (isCredential(variable, item.slice(item.indexOf('=') + 1), 'env')) {
           ctx.report({ resource: release, path: itemPath, messageId: 'helmEnv', data: { variable, key: itemDotted, release: release.name } });
         }
         return;
@@ -114,16 +98,17 @@ function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unkno
   const object = asRecord(value);
   if (!object) return;
   // A Kubernetes EnvVar anywhere in the values: `- name: DB_PASSWORD` / `value: ...`.
-  if (typeof object.name === 'string' && typeof object.value === 'string' && sensitiveKey(object.name) && isPlaintextCredential(object.value)) {
+  if (typeof object.name === 'string' && isCredential(object.name, object.value, 'env')) {
     ctx.report({ resource: release, path: [...path, 'value'], messageId: 'helmEnv', data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
     const childPath = [...path, key];
     const childDotted = dotted === '' ? key : `${dotted}.${key}`;
     if (typeof child === 'string') {
-      if (!sensitiveKey(key) || !isPlaintextCredential(child)) continue;
       // Map-form env (Dagster `env: {NAME: value}`) holds variables, not chart settings.
-      if (parentKey === 'env') ctx.report({ resource: release, path: childPath, messageId: 'helmEnv', data: { variable: key, key: childDotted, release: release.name } });
+      const isEnv = parentKey === 'env';
+      if (!isCredential(key, child, isEnv ? 'env' : 'setting')) continue;
+      if (isEnv) ctx.report({ resource: release, path: childPath, messageId: 'helmEnv', data: { variable: key, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: 'helmValue', data: { key: childDotted, release: release.name } });
     } else if (typeof child === 'object' && child !== null) {
       walkValues(ctx, release, child, childPath, childDotted, key);

@@ -6,6 +6,7 @@ export default defineRule({
   meta: {
     id: 'no-tracked-ignored-files',
     description: 'Disallow tracked files that the repository ignores',
+    scope: 'repository',
     category: 'reliability',
     defaultLevel: 'warning',
     recommended: true,

@@ -64,6 +64,7 @@ export default defineRule<MessageId, RequiredEnvOptions>({
   meta: {
     id: 'required-env',
     description: 'Require configured environment variables on named workloads, from the configured source',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

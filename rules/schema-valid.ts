@@ -29,6 +29,7 @@ export default defineRule<SchemaMessageId>({
   meta: {
     id: 'schema-valid',
     description: 'Require Kubernetes, Flux and custom resources to match their API schema',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

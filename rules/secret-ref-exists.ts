@@ -127,6 +127,7 @@ export default defineRule<MessageId>({
   meta: {
     id: 'secret-ref-exists',
     description: 'Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

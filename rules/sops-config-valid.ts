@@ -22,6 +22,7 @@ export default defineRule({
   meta: {
     id: 'sops-config-valid',
     description: 'Require .sops.yaml creation rules that sops reads the way they are meant',
+    scope: 'repository',
     category: 'correctness',
     defaultLevel: 'warning',
     recommended: true,

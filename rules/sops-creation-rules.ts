@@ -1,3 +1,5 @@
+import { holdsSecretValue } from '../src/engine/credential.js';
+import { getIn } from '../src/engine/values.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { Resource, SourceFile } from '../src/model/workspace.js';
 import { readSopsConfig, type CreationRule } from '../src/sops/config.js';
@@ -36,6 +38,7 @@ export default defineRule({
   meta: {
     id: 'sops-creation-rules',
     description: 'Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients',
+    scope: 'repository',
     category: 'reliability',
     defaultLevel: 'warning',
     recommended: true,
@@ -51,7 +54,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'sops picks the first creation rule of the nearest `.sops.yaml` whose unanchored `path_regex` matches the file path relative to the folder of `.sops.yaml`. A file that no rule matches cannot be re-keyed with `sops updatekeys`, and a file encrypted before a key was added (or removed) in the rule is out of date: a new teammate or a new cluster cannot decrypt it, or a retired key still can. Without any `.sops.yaml` in the repository the rule stays silent.',
+        'sops picks the first creation rule of the nearest `.sops.yaml` whose unanchored `path_regex` matches the file path relative to the folder of `.sops.yaml`. A file that no rule matches cannot be re-keyed with `sops updatekeys`, and a file encrypted before a key was added (or removed) in the rule is out of date: a new teammate or a new cluster cannot decrypt it, or a retired key still can. Without any `.sops.yaml` in the repository the rule stays silent. A plaintext Secret whose values are all references (1Password `op://…` for `op inject`, Flux `${VAR}` placeholders that post-build substitution fills, and the other references the shared credential judgement knows) holds no secret and needs no creation rule: instead of a finding it gets a run note naming the file.',
       incorrect: [
         {
           title: 'A key was added to the rule but the file was not updated',
@@ -67,6 +70,13 @@ export default defineRule({
           title: 'The file is encrypted for exactly the rule\'s recipients',
           files: { '.sops.yaml': SOPS_CONFIG, 'secrets/db.yaml': encryptedSecret([AGE_B, AGE_A]) },
         },
+        {
+          title: 'A plaintext Secret outside every rule that holds only references (a run note, not a finding)',
+          files: {
+            '.sops.yaml': SOPS_CONFIG,
+            'bootstrap/onepassword.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: onepassword-connect-vault-secret\nstringData:\n  token: op://Automation/1password connect/token\n',
+          },
+        },
       ],
       whenNotToUse: 'When files are encrypted with keys given on the command line and `.sops.yaml` is not meant to cover them.',
     },
@@ -75,8 +85,8 @@ export default defineRule({
     for (const file of ctx.model.files) {
       if (!file.reported || file.text === undefined) continue;
       const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
-      const secrets = encrypted === -1 ? plainSecrets(ctx, file) : [];
-      if (encrypted === -1 && secrets.length === 0) continue;
+      const { secrets, referencesOnly } = encrypted === -1 ? plainSecrets(ctx, file) : { secrets: [], referencesOnly: [] };
+      if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
       const configFile = findSopsConfig(ctx.model, file);
       if (!configFile) continue;
       const config = readSopsConfig(configFile.documents[0]?.doc);
@@ -86,6 +96,13 @@ export default defineRule({
       if (match.kind === 'none') {
         if (encrypted !== -1) ctx.report({ file, docIndex: encrypted, path: ['sops'], key: true, messageId: 'noRule', data });
         for (const { resource, field } of secrets) ctx.report({ resource, path: [field], key: true, messageId: 'noRule', data });
+        for (const resource of referencesOnly) {
+          const name = resource.appliedNamespace === undefined ? resource.name : `${resource.appliedNamespace}/${resource.name}`;
+          ctx.model.note({
+            message: `sops-creation-rules: Secret ${name} matches no creation rule of ${configFile.path}, but every value in it is a reference (such as op://… or \${VAR}), not a secret, so it needs none; accepted.`,
+            file: file.absPath,
+          });
+        }
         continue;
       }
       const meta = sopsMetadataAt(file, encrypted);
@@ -94,18 +111,23 @@ export default defineRule({
   },
 });
 
-/** Plaintext Secrets with values: `sops-secret-encrypted` wants them encrypted, so a rule must cover them. */
-function plainSecrets(ctx: Context, file: SourceFile): Array<{ resource: Resource; field: string }> {
-  const out: Array<{ resource: Resource; field: string }> = [];
-  file.documents.forEach((_parsed, docIndex) => {
+/**
+ * Plaintext Secrets with values: `sops-secret-encrypted` wants them encrypted, so a rule must
+ * cover them. Secrets whose values are all references (`op://…`, Flux `${VAR}`) hold no
+ * secret and need no rule; they are returned apart, for a run note.
+ */
+function plainSecrets(ctx: Context, file: SourceFile): { secrets: Array<{ resource: Resource; field: string }>; referencesOnly: Resource[] } {
+  const secrets: Array<{ resource: Resource; field: string }> = [];
+  const referencesOnly: Resource[] = [];
+  file.documents.forEach((parsed, docIndex) => {
     const resource = ctx.model.resourceAt(file, docIndex);
     if (!isSecret(resource)) return;
-    const field = valuesAt(file, docIndex).find(
-      (value) => value.state === 'plain' && (value.keys[0] === 'data' || value.keys[0] === 'stringData'),
-    )?.keys[0];
-    if (field) out.push({ resource, field });
+    const plain = valuesAt(file, docIndex).filter((value) => value.state === 'plain' && (value.keys[0] === 'data' || value.keys[0] === 'stringData'));
+    const field = plain.find((value) => holdsSecretValue(getIn(parsed.value, value.path)))?.keys[0];
+    if (field) secrets.push({ resource, field });
+    else if (plain.length > 0) referencesOnly.push(resource);
   });
-  return out;
+  return { secrets, referencesOnly };
 }
 
 function compare(

@@ -56,6 +56,7 @@ export default defineRule({
   meta: {
     id: 'sops-metadata-valid',
     description: 'Require SOPS metadata, encrypted values and keys that sops can decrypt',
+    scope: 'repository',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

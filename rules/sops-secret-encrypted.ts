@@ -1,5 +1,7 @@
+import { holdsSecretValue } from '../src/engine/credential.js';
+import { getIn } from '../src/engine/values.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
-import type { SourceFile } from '../src/model/workspace.js';
+import type { Resource, SourceFile } from '../src/model/workspace.js';
 import { describePath } from '../src/sops/ast.js';
 import { coveringCreationRule } from '../src/sops/config-lookup.js';
 import { analyzeDocument, documentComments, precedingComments, type ValueFact, type ValueInfo } from '../src/sops/document.js';
@@ -42,6 +44,7 @@ export default defineRule({
   meta: {
     id: 'sops-secret-encrypted',
     description: 'Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside',
+    scope: 'repository',
     category: 'security',
     defaultLevel: 'error',
     recommended: true,
@@ -59,7 +62,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely — as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file\'s own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. Findings name the key, never the value.',
+        'A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely — as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file\'s own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. A plaintext Secret whose values are all references holds no secret and is accepted: 1Password `op://…` references that `op inject` resolves before applying, Flux `${VAR}` placeholders that post-build substitution fills from `substituteFrom`, and the other references the shared credential judgement knows (`{{ … }}`, `ref+…://…`, `vault:…`). It is not a finding but a run note naming the file, so the skip stays visible; a Secret that mixes references with a literal is reported for the field holding the literal. Findings name the key, never the value.',
       incorrect: [
         {
           title: 'A plaintext Secret',
@@ -83,6 +86,10 @@ export default defineRule({
         {
           title: 'An encrypted Secret: only data and stringData are encrypted',
           files: { 'deploy/backup-secret.yaml': `${SECRET}stringData:\n    ACCESS_KEY_ID: ${ENC_VALUE}\n    EMPTY: ""\n${SOPS_BLOCK}` },
+        },
+        {
+          title: 'A plaintext Secret that holds only references (a run note, not a finding)',
+          files: { 'bootstrap/onepassword.yaml': `${SECRET}stringData:\n    token: op://Automation/1password connect/token\n    ENDPOINT: \${S3_ENDPOINT}\n` },
         },
       ],
       whenNotToUse:
@@ -140,9 +147,11 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
   if (!file.documents[docIndex]) return;
   const resource = ctx.model.resourceAt(file, docIndex);
   if (isSecret(resource)) {
-    const plain = valuesAt(file, docIndex).filter((value) => value.state === 'plain');
+    const value = file.documents[docIndex]?.value;
+    const plain = valuesAt(file, docIndex).filter((fact) => fact.state === 'plain' && SECRET_FIELDS.includes(fact.keys[0] ?? ''));
+    const literal = plain.filter((fact) => holdsSecretValue(getIn(value, fact.path)));
     for (const field of SECRET_FIELDS) {
-      if (!plain.some((value) => value.keys[0] === field)) continue;
+      if (!literal.some((fact) => fact.keys[0] === field)) continue;
       ctx.report({
         resource,
         path: [field],
@@ -150,6 +159,12 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
         messageId: 'notEncrypted',
         data: { name: resource.name, field, file: file.path },
       });
+    }
+    // Values that are all references (`op://…` for `op inject`, `${VAR}` for Flux substitution)
+    // hold no secret: accepted, with a run note so the skip is visible. A note rather than a
+    // finding: the engine takes a finding's level from the config, one per rule.
+    if (literal.length === 0 && plain.length > 0) {
+      ctx.model.note({ message: `sops-secret-encrypted: Secret ${describeSecret(resource)} is not SOPS-encrypted, but every value in it is a reference (such as op://… or \${VAR}), not a secret; accepted.`, file: file.absPath });
     }
     return;
   }
@@ -169,6 +184,11 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
     messageId: 'fileNotEncrypted',
     data: { file: file.path, rule: covering.rule.index + 1, config: covering.configFile.path, key: describePath(first.path) },
   });
+}
+
+/** `namespace/name`, or the name alone when the namespace is not known. */
+function describeSecret(secret: Resource): string {
+  return secret.appliedNamespace === undefined ? secret.name : `${secret.appliedNamespace}/${secret.name}`;
 }
 
 /**

@@ -9,6 +9,7 @@ export default defineRule({
   meta: {
     id: 'yaml-syntax',
     description: 'Require YAML and JSON files to parse, without duplicate keys',
+    scope: 'repository',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,

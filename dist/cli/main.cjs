@@ -899,11 +899,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path20) : path20;
+        const basename2 = shortcut ? basenameOf(path20) : path20;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path20
+            shortcut && rule._basenameOnly ? basename2 : path20
           )) {
             const { negative } = rule;
             const ret = {
@@ -3698,7 +3698,7 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
@@ -3734,7 +3734,7 @@ var require_identity = __commonJS({
     exports2.isAlias = isAlias2;
     exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap7;
+    exports2.isMap = isMap8;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
     exports2.isScalar = isScalar7;
@@ -3746,13 +3746,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity2.isDocument(node)) {
+      if (identity3.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -3764,12 +3764,12 @@ var require_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path20) {
       const ctrl = callVisitor(key, node, visitor, path20);
-      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+      if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
         replaceNode(key, path20, ctrl);
         return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity2.isCollection(node)) {
+        if (identity3.isCollection(node)) {
           path20 = Object.freeze(path20.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
             const ci = visit_(i2, node.items[i2], visitor, path20);
@@ -3782,7 +3782,7 @@ var require_visit = __commonJS({
               i2 -= 1;
             }
           }
-        } else if (identity2.isPair(node)) {
+        } else if (identity3.isPair(node)) {
           path20 = Object.freeze(path20.concat(node));
           const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
@@ -3800,7 +3800,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity2.isDocument(node)) {
+      if (identity3.isDocument(node)) {
         const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -3812,12 +3812,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path20) {
       const ctrl = await callVisitor(key, node, visitor, path20);
-      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+      if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
         replaceNode(key, path20, ctrl);
         return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity2.isCollection(node)) {
+        if (identity3.isCollection(node)) {
           path20 = Object.freeze(path20.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
             const ci = await visitAsync_(i2, node.items[i2], visitor, path20);
@@ -3830,7 +3830,7 @@ var require_visit = __commonJS({
               i2 -= 1;
             }
           }
-        } else if (identity2.isPair(node)) {
+        } else if (identity3.isPair(node)) {
           path20 = Object.freeze(path20.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
@@ -3867,31 +3867,31 @@ var require_visit = __commonJS({
     function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
         return visitor(key, node, path20);
-      if (identity2.isMap(node))
+      if (identity3.isMap(node))
         return visitor.Map?.(key, node, path20);
-      if (identity2.isSeq(node))
+      if (identity3.isSeq(node))
         return visitor.Seq?.(key, node, path20);
-      if (identity2.isPair(node))
+      if (identity3.isPair(node))
         return visitor.Pair?.(key, node, path20);
-      if (identity2.isScalar(node))
+      if (identity3.isScalar(node))
         return visitor.Scalar?.(key, node, path20);
-      if (identity2.isAlias(node))
+      if (identity3.isAlias(node))
         return visitor.Alias?.(key, node, path20);
       return void 0;
     }
     function replaceNode(key, path20, node) {
       const parent = path20[path20.length - 1];
-      if (identity2.isCollection(parent)) {
+      if (identity3.isCollection(parent)) {
         parent.items[key] = node;
-      } else if (identity2.isPair(parent)) {
+      } else if (identity3.isPair(parent)) {
         if (key === "key")
           parent.key = node;
         else
           parent.value = node;
-      } else if (identity2.isDocument(parent)) {
+      } else if (identity3.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity3.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -3904,7 +3904,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -4047,10 +4047,10 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
           visit2.visit(doc.contents, (_key, node) => {
-            if (identity2.isNode(node) && node.tag)
+            if (identity3.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -4075,7 +4075,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
@@ -4122,7 +4122,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity3.isScalar(ref.node) || identity3.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error = new Error("Failed to resolve repeated object (this should not happen)");
@@ -4195,12 +4195,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
         return value.map((v, i2) => toJS(v, String(i2), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity2.hasAnchor(value))
+        if (!ctx || !identity3.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -4226,11 +4226,11 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type2) {
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: type2 });
+        Object.defineProperty(this, identity3.NODE_TYPE, { value: type2 });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -4241,7 +4241,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity2.isDocument(doc))
+        if (!identity3.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -4268,12 +4268,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity2.ALIAS);
+        super(identity3.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -4295,7 +4295,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit2.visit(doc, {
             Node: (_key, node) => {
-              if (identity2.isAlias(node) || identity2.hasAnchor(node))
+              if (identity3.isAlias(node) || identity3.hasAnchor(node))
                 nodes.push(node);
             }
           });
@@ -4357,11 +4357,11 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node, anchors2) {
-      if (identity2.isAlias(node)) {
+      if (identity3.isAlias(node)) {
         const source = node.resolve(doc);
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity2.isCollection(node)) {
+      } else if (identity3.isCollection(node)) {
         let count = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
@@ -4369,7 +4369,7 @@ var require_Alias = __commonJS({
             count = c;
         }
         return count;
-      } else if (identity2.isPair(node)) {
+      } else if (identity3.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
         return Math.max(kc, vc);
@@ -4384,13 +4384,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity2.SCALAR);
+        super(identity3.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -4415,7 +4415,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
@@ -4429,12 +4429,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
-      if (identity2.isDocument(value))
+      if (identity3.isDocument(value))
         value = value.contents;
-      if (identity2.isNode(value))
+      if (identity3.isNode(value))
         return value;
-      if (identity2.isPair(value)) {
-        const map2 = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity3.isPair(value)) {
+        const map2 = ctx.schema[identity3.MAP].createNode?.(ctx.schema, null, ctx);
         map2.items.push(value);
         return map2;
       }
@@ -4466,7 +4466,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema2[identity2.MAP] : Symbol.iterator in Object(value) ? schema2[identity2.SEQ] : schema2[identity2.MAP];
+        tagObj = value instanceof Map ? schema2[identity3.MAP] : Symbol.iterator in Object(value) ? schema2[identity3.SEQ] : schema2[identity3.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -4490,7 +4490,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema2, path20, value) {
       let v = value;
@@ -4534,7 +4534,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema2)
           copy.schema = schema2;
-        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema2) : it);
+        copy.items = copy.items.map((it) => identity3.isNode(it) || identity3.isPair(it) ? it.clone(schema2) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -4550,7 +4550,7 @@ var require_Collection = __commonJS({
         else {
           const [key, ...rest] = path20;
           const node = this.get(key, true);
-          if (identity2.isCollection(node))
+          if (identity3.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -4567,7 +4567,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
-        if (identity2.isCollection(node))
+        if (identity3.isCollection(node))
           return node.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -4581,16 +4581,16 @@ var require_Collection = __commonJS({
         const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity2.isScalar(node) ? node.value : node;
+          return !keepScalar && identity3.isScalar(node) ? node.value : node;
         else
-          return identity2.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity3.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
-          if (!identity2.isPair(node))
+          if (!identity3.isPair(node))
             return false;
           const n = node.value;
-          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity3.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -4601,7 +4601,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity2.isCollection(node) ? node.hasIn(rest) : false;
+        return identity3.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -4613,7 +4613,7 @@ var require_Collection = __commonJS({
           this.set(key, value);
         } else {
           const node = this.get(key, true);
-          if (identity2.isCollection(node))
+          if (identity3.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -5069,7 +5069,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -5122,7 +5122,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity2.isScalar(item)) {
+      if (identity3.isScalar(item)) {
         obj = item.value;
         let match = tags.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
@@ -5145,7 +5145,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor = (identity2.isScalar(node) || identity2.isCollection(node)) && node.anchor;
+      const anchor = (identity3.isScalar(node) || identity3.isCollection(node)) && node.anchor;
       if (anchor && anchors.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
@@ -5155,10 +5155,10 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
-      if (identity2.isPair(item))
+    function stringify2(item, ctx, onComment, onChompKeep) {
+      if (identity3.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity2.isAlias(item)) {
+      if (identity3.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -5172,19 +5172,19 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node = identity3.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity3.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str2;
-      return identity2.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+      return identity3.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
     exports2.createStringifyContext = createStringifyContext;
-    exports2.stringify = stringify;
+    exports2.stringify = stringify2;
   }
 });
 
@@ -5192,23 +5192,23 @@ ${ctx.indent}${str2}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity2.isNode(key) && key.comment || null;
+      let keyComment = identity3.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
+        if (identity3.isCollection(key) || !identity3.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity3.isCollection(key) || (identity3.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -5216,7 +5216,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -5249,7 +5249,7 @@ ${indent}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity2.isNode(value)) {
+      if (identity3.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -5261,14 +5261,14 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity2.isScalar(value))
+      if (!explicitKey && !keyComment && identity3.isScalar(value))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity3.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -5284,7 +5284,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity2.isCollection(value)) {
+      } else if (!explicitKey && identity3.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -5347,7 +5347,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
@@ -5360,21 +5360,21 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
-      if (identity2.isSeq(source))
+      if (identity3.isSeq(source))
         for (const it of source.items)
-          mergeValue(ctx, map2, it);
+          mergeValue2(ctx, map2, it);
       else if (Array.isArray(source))
         for (const it of source)
-          mergeValue(ctx, map2, it);
+          mergeValue2(ctx, map2, it);
       else
-        mergeValue(ctx, map2, source);
+        mergeValue2(ctx, map2, source);
     }
-    function mergeValue(ctx, map2, value) {
+    function mergeValue2(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
-      if (!identity2.isMap(source))
+      if (!identity3.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
@@ -5395,7 +5395,7 @@ var require_merge = __commonJS({
       return map2;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity3.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
@@ -5409,11 +5409,11 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
-    var identity2 = require_identity();
+    var stringify2 = require_stringify();
+    var identity3 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity2.isNode(key) && key.addToJSMap)
+      if (identity3.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value);
       else if (merge2.isMergeKey(ctx, key))
         merge2.addMergeToJSMap(ctx, map2, value);
@@ -5444,8 +5444,8 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity2.isNode(key) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+      if (identity3.isNode(key) && ctx?.doc) {
+        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -5474,7 +5474,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
@@ -5482,15 +5482,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
+        Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.PAIR });
         this.key = key;
         this.value = value;
       }
       clone(schema2) {
         let { key, value } = this;
-        if (identity2.isNode(key))
+        if (identity3.isNode(key))
           key = key.clone(schema2);
-        if (identity2.isNode(value))
+        if (identity3.isNode(value))
           value = value.clone(schema2);
         return new _Pair(key, value);
       }
@@ -5511,13 +5511,13 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
-    var stringify = require_stringify();
+    var identity3 = require_identity();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify3(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -5527,14 +5527,14 @@ var require_stringifyCollection = __commonJS({
       for (let i2 = 0; i2 < items.length; ++i2) {
         const item = items[i2];
         let comment2 = null;
-        if (identity2.isNode(item)) {
+        if (identity3.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity2.isPair(item)) {
-          const ik = identity2.isNode(item.key) ? item.key : null;
+        } else if (identity3.isPair(item)) {
+          const ik = identity3.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -5542,7 +5542,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -5582,14 +5582,14 @@ ${indent}${line}` : "\n";
       for (let i2 = 0; i2 < items.length; ++i2) {
         const item = items[i2];
         let comment = null;
-        if (identity2.isNode(item)) {
+        if (identity3.isNode(item)) {
           if (item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity2.isPair(item)) {
-          const ik = identity2.isNode(item.key) ? item.key : null;
+        } else if (identity3.isPair(item)) {
+          const ik = identity3.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -5597,7 +5597,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity2.isNode(item.value) ? item.value : null;
+          const iv = identity3.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -5609,7 +5609,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i2 < items.length - 1) {
           str2 += ",";
@@ -5665,16 +5665,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity2.isScalar(key) ? key.value : key;
+      const k = identity3.isScalar(key) ? key.value : key;
       for (const it of items) {
-        if (identity2.isPair(it)) {
+        if (identity3.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
-          if (identity2.isScalar(it.key) && it.key.value === k)
+          if (identity3.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -5685,7 +5685,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema2) {
-        super(identity2.MAP, schema2);
+        super(identity3.MAP, schema2);
         this.items = [];
       }
       /**
@@ -5723,7 +5723,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity2.isPair(pair))
+        if (identity3.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -5734,7 +5734,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity3.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -5758,7 +5758,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it = findPair(this.items, key);
         const node = it?.value;
-        return (!keepScalar && identity2.isScalar(node) ? node.value : node) ?? void 0;
+        return (!keepScalar && identity3.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -5783,7 +5783,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity2.isPair(item))
+          if (!identity3.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -5806,7 +5806,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map2 = {
       collection: "map",
@@ -5814,7 +5814,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
-        if (!identity2.isMap(map3))
+        if (!identity3.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
@@ -5831,7 +5831,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
@@ -5839,7 +5839,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema2) {
-        super(identity2.SEQ, schema2);
+        super(identity3.SEQ, schema2);
         this.items = [];
       }
       add(value) {
@@ -5865,7 +5865,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity2.isScalar(it) ? it.value : it;
+        return !keepScalar && identity3.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -5889,7 +5889,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity3.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -5931,7 +5931,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity2.isScalar(key) ? key.value : key;
+      let idx = identity3.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -5944,7 +5944,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq2 = {
       collection: "seq",
@@ -5952,7 +5952,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq3, onError) {
-        if (!identity2.isSeq(seq3))
+        if (!identity3.isSeq(seq3))
           onError("Expected a sequence for this tag");
         return seq3;
       },
@@ -6306,17 +6306,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq2, onError) {
-      if (identity2.isSeq(seq2)) {
+      if (identity3.isSeq(seq2)) {
         for (let i2 = 0; i2 < seq2.items.length; ++i2) {
           let item = seq2.items[i2];
-          if (identity2.isPair(item))
+          if (identity3.isPair(item))
             continue;
-          else if (identity2.isMap(item)) {
+          else if (identity3.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -6330,7 +6330,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq2.items[i2] = identity2.isPair(item) ? item : new Pair.Pair(item);
+          seq2.items[i2] = identity3.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -6384,7 +6384,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -6411,7 +6411,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map2);
         for (const pair of this.items) {
           let key, value;
-          if (identity2.isPair(pair)) {
+          if (identity3.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -6441,7 +6441,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity2.isScalar(key)) {
+          if (identity3.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -6622,7 +6622,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -6632,7 +6632,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity2.isPair(key))
+        if (identity3.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -6648,7 +6648,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity3.isPair(pair) ? identity3.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -6692,7 +6692,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema2, iterable, ctx) => YAMLSet.from(schema2, iterable, ctx),
       resolve(map2, onError) {
-        if (identity2.isMap(map2)) {
+        if (identity3.isMap(map2)) {
           if (map2.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map2);
           else
@@ -6937,7 +6937,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var map2 = require_map();
     var seq2 = require_seq();
     var string = require_string();
@@ -6950,9 +6950,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity2.MAP, { value: map2.map });
-        Object.defineProperty(this, identity2.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity2.SEQ, { value: seq2.seq });
+        Object.defineProperty(this, identity3.MAP, { value: map2.map });
+        Object.defineProperty(this, identity3.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity3.SEQ, { value: seq2.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -6969,8 +6969,8 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
-    var stringify = require_stringify();
+    var identity3 = require_identity();
+    var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -6985,7 +6985,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify2.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -6996,7 +6996,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity2.isNode(doc.contents)) {
+        if (identity3.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
@@ -7007,7 +7007,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -7015,7 +7015,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -7051,7 +7051,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema2 = require_Schema();
@@ -7066,7 +7066,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
+        Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -7102,7 +7102,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity2.NODE_TYPE]: { value: identity2.DOC }
+          [identity3.NODE_TYPE]: { value: identity3.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -7112,7 +7112,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity3.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -7175,7 +7175,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node = createNode.createNode(value, tag, ctx);
-        if (flow && identity2.isCollection(node))
+        if (flow && identity3.isCollection(node))
           node.flow = true;
         setAnchors();
         return node;
@@ -7215,7 +7215,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -7224,14 +7224,14 @@ var require_Document = __commonJS({
        */
       getIn(path20, keepScalar) {
         if (Collection.isEmptyPath(path20))
-          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+          return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity3.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -7239,7 +7239,7 @@ var require_Document = __commonJS({
       hasIn(path20) {
         if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -7346,7 +7346,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity2.isCollection(contents))
+      if (identity3.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -7617,12 +7617,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity3.isScalar(a) && identity3.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports2.mapIncludes = mapIncludes;
@@ -7835,7 +7835,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -7846,9 +7846,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode: composeNode2, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap7 = fc.start.source === "{";
-      const fcName = isMap7 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap7 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap8 = fc.start.source === "{";
+      const fcName = isMap8 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap8 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -7884,7 +7884,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap7 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -7914,7 +7914,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity2.isPair(prev))
+              if (identity3.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -7924,7 +7924,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap7 && !sep && !props.found) {
+        if (!isMap8 && !sep && !props.found) {
           const valueNode = value ? composeNode2(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -7947,7 +7947,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap7 && !props.found && ctx.options.strict) {
+            if (!isMap8 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -7979,7 +7979,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap7) {
+          if (isMap8) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -7995,7 +7995,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap7 ? "}" : "]";
+      const expectedEnd = isMap8 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -8029,7 +8029,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -8079,7 +8079,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity3.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -8095,13 +8095,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
         const content = lines[i2][1];
@@ -8113,12 +8113,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type: type2, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i2 = 0; i2 < chompStart; ++i2) {
         const [indent, content] = lines[i2];
@@ -8196,7 +8196,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type: type2, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -8279,8 +8279,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type: type2, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type: type2, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -8299,7 +8299,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
           return {
             value: "",
             type: null,
@@ -8498,7 +8498,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -8507,37 +8507,37 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity3.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity2.SCALAR];
-      let scalar;
+        tag = ctx.schema[identity3.SCALAR];
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity3.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type2)
-        scalar.type = type2;
+        scalar2.type = type2;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema2[identity2.SCALAR];
+        return schema2[identity3.SCALAR];
       const matchWithTest = [];
       for (const tag of schema2.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -8556,12 +8556,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema2[identity2.SCALAR];
+      return schema2[identity3.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema: schema2 }, value, token, onError) {
-      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema2[identity2.SCALAR];
+      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema2[identity3.SCALAR];
       if (schema2.compat) {
-        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity2.SCALAR];
+        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity3.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -8610,7 +8610,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -8656,7 +8656,7 @@ var require_compose_node = __commonJS({
       node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor && node.anchor === "")
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity3.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -8762,7 +8762,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document2 = require_Document();
     var errors = require_errors();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -8824,9 +8824,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity3.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity2.isPair(it))
+            if (identity3.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -9151,7 +9151,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -9204,7 +9204,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports2.stringify = stringify;
+    exports2.stringify = stringify2;
   }
 });
 
@@ -10361,37 +10361,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep;
-          if (scalar.end) {
-            sep = scalar.end;
+          if (scalar2.end) {
+            sep = scalar2.end;
             sep.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -10874,7 +10874,7 @@ var require_public_api = __commonJS({
     var Document2 = require_Document();
     var errors = require_errors();
     var log = require_log();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -10882,7 +10882,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -10934,7 +10934,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify2(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -10952,14 +10952,14 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity2.isDocument(value) && !_replacer)
+      if (identity3.isDocument(value) && !_replacer)
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports2.parse = parse2;
-    exports2.parseAllDocuments = parseAllDocuments2;
+    exports2.parseAllDocuments = parseAllDocuments3;
     exports2.parseDocument = parseDocument2;
-    exports2.stringify = stringify;
+    exports2.stringify = stringify2;
   }
 });
 
@@ -10972,7 +10972,7 @@ var require_dist = __commonJS({
     var Schema2 = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -10990,14 +10990,14 @@ var require_dist = __commonJS({
     exports2.YAMLParseError = errors.YAMLParseError;
     exports2.YAMLWarning = errors.YAMLWarning;
     exports2.Alias = Alias.Alias;
-    exports2.isAlias = identity2.isAlias;
-    exports2.isCollection = identity2.isCollection;
-    exports2.isDocument = identity2.isDocument;
-    exports2.isMap = identity2.isMap;
-    exports2.isNode = identity2.isNode;
-    exports2.isPair = identity2.isPair;
-    exports2.isScalar = identity2.isScalar;
-    exports2.isSeq = identity2.isSeq;
+    exports2.isAlias = identity3.isAlias;
+    exports2.isCollection = identity3.isCollection;
+    exports2.isDocument = identity3.isDocument;
+    exports2.isMap = identity3.isMap;
+    exports2.isNode = identity3.isNode;
+    exports2.isPair = identity3.isPair;
+    exports2.isScalar = identity3.isScalar;
+    exports2.isSeq = identity3.isSeq;
     exports2.Pair = Pair.Pair;
     exports2.Scalar = Scalar.Scalar;
     exports2.YAMLMap = YAMLMap.YAMLMap;
@@ -11270,7 +11270,7 @@ function sourceIgnoreMatcher(tree, gitRepository) {
     nested.push({ base: base === "" ? "" : `${base}/`, matches: (relative) => matcher2.ignores(relative) });
   }
   const top = (0, import_ignore.default)().add(VCS_PATTERNS).add(userPatterns ? specPatterns : DEFAULT_PATTERNS);
-  return (relative) => top.ignores(relative) || nested.some(({ base, matches }) => relative.startsWith(base) && matches(relative.slice(base.length)));
+  return (relative) => top.ignores(relative) || nested.some(({ base, matches: matches2 }) => relative.startsWith(base) && matches2(relative.slice(base.length)));
 }
 function hasKustomizationFile(tree, dir) {
   return kustomizationIn(tree.filesIn.get(dir) ?? []) !== void 0;
@@ -11345,7 +11345,7 @@ function buildFluxGraph(model) {
     const group = groupOfKind(kind);
     return model.find(group === void 0 ? { kind, name: name2 } : { kind, name: name2, group });
   };
-  const resolve2 = (kind, name2, namespace) => {
+  const resolve3 = (kind, name2, namespace) => {
     const found = named(kind, name2).filter((resource) => namespaceMatches(resource.appliedNamespace, namespace));
     return namespace === void 0 ? found : [...found.filter((r) => r.appliedNamespace === namespace), ...found.filter((r) => r.appliedNamespace !== namespace)];
   };
@@ -11372,7 +11372,7 @@ function buildFluxGraph(model) {
     let source;
     let link = { status: "noSource" };
     if (sourceRef) {
-      const candidate = resolve2(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).find((r) => sourceByResource.has(r));
+      const candidate = resolve3(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).find((r) => sourceByResource.has(r));
       source = candidate ? sourceByResource.get(candidate) : void 0;
       if (source) link = source.link;
       else if (GENERATED_SOURCE_KINDS.has(sourceRef.kind)) link = { status: "external", kind: sourceRef.kind };
@@ -11416,10 +11416,11 @@ function buildFluxGraph(model) {
     }
     if (!build) return entry;
     entry.known = true;
-    entry.files = build.files;
     entry.repeats = build.repeats;
     entry.scanned = build.scanned;
-    entry.resources = build.files.flatMap((file) => model.resourcesIn(file));
+    const applied = model.applied.buildOf(resource);
+    entry.files = applied ? applied.resourceFiles : [];
+    entry.resources = applied ? applied.objects : [];
     return entry;
   });
   const terraforms = model.ofKind("Terraform", TERRAFORM_GROUP).map((resource) => {
@@ -11438,14 +11439,17 @@ function buildFluxGraph(model) {
   }));
   const byFile = /* @__PURE__ */ new Map();
   const byResource = /* @__PURE__ */ new Map();
+  const identityOf = (resource) => `${resource.appliedNamespace ?? ""}/${resource.name}`;
+  const byIdentity = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
     byResource.set(kustomization.resource, kustomization);
+    if (!byIdentity.has(identityOf(kustomization.resource))) byIdentity.set(identityOf(kustomization.resource), kustomization);
     for (const file of kustomization.files) push(byFile, file, kustomization);
   }
-  const anchored = /* @__PURE__ */ new Set();
+  const anchored2 = /* @__PURE__ */ new Set();
   for (const kustomization of kustomizations) {
-    anchored.add(kustomization.resource.file.root);
-    for (const file of kustomization.files) anchored.add(file.root);
+    anchored2.add(kustomization.resource.file.root);
+    for (const file of kustomization.files) anchored2.add(file.root);
   }
   const opaque = kustomizations.filter((k) => !k.known && (k.link.status === "unlinked" || k.link.status === "external"));
   const buildCache = /* @__PURE__ */ new Map();
@@ -11454,20 +11458,25 @@ function buildFluxGraph(model) {
     kustomizations,
     helmReleases,
     terraforms,
-    appliedBy: (resource) => byFile.get(resource.file) ?? [],
+    appliedBy(resource) {
+      const build = resource.applied?.build;
+      if (!build) return byFile.get(resource.file) ?? [];
+      const kustomization = byResource.get(build) ?? byIdentity.get(identityOf(build));
+      return kustomization ? [kustomization] : [];
+    },
     appliedByFile: (file) => byFile.get(file) ?? [],
     kustomizationOf: (resource) => byResource.get(resource),
     sourceOf: (resource) => sourceByResource.get(resource),
-    resolve: resolve2,
+    resolve: resolve3,
     named,
     data(kind, name2, namespace) {
       const all = model.configData.named(kind, name2);
-      const matches = all.filter((data) => namespaceMatches(data.namespace, namespace));
-      return { matches, elsewhere: all.filter((data) => !matches.includes(data)) };
+      const matches2 = all.filter((data) => namespaceMatches(data.namespace, namespace));
+      return { matches: matches2, elsewhere: all.filter((data) => !matches2.includes(data)) };
     },
     gap(referrer, namespace) {
       const root = referrer.file.root;
-      if (!anchored.has(root)) {
+      if (!anchored2.has(root)) {
         return `References from ${root.name} to objects that are not in it were not checked: no linted Flux Kustomization applies its files. Lint it together with the repository that deploys it.`;
       }
       for (const kustomization of opaque) {
@@ -11639,79 +11648,2051 @@ var init_kustomize = __esm({
   }
 });
 
-// src/flux/namespaces.ts
-function isNamespaceObject(resource) {
-  return resource.kind === "Namespace" && resource.group === "";
-}
-function applyFluxNamespaces(model) {
-  const baseline = model.resources.map((resource) => ({ resource, namespace: resource.appliedNamespace, name: resource.name }));
-  try {
-    return applyNamespaces(model);
-  } catch (error) {
-    for (const { resource, namespace, name: name2 } of baseline) {
-      resource.appliedNamespace = namespace;
-      resource.name = name2;
-    }
-    model.note({ message: `Flux targetNamespace was not applied: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
-    return void 0;
+// src/kustomize/context.ts
+function resolvePath(dir, entry) {
+  const parts = dir === "" ? [] : dir.split("/");
+  if (entry.startsWith("/")) return void 0;
+  for (const part of entry.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length === 0) return void 0;
+      parts.pop();
+    } else parts.push(part);
   }
+  return parts.join("/");
 }
-function applyNamespaces(model) {
-  for (const resource of model.ofKind("Namespace")) {
-    if (!isNamespaceObject(resource)) continue;
-    const namespace = kustomizeNamespace(model.kustomize.chain(resource.file));
-    if (namespace !== void 0) resource.name = namespace;
-  }
-  const targeted = model.ofKind("Kustomization", KUSTOMIZE_GROUP).some((resource) => typeof resource.get(["spec", "targetNamespace"]) === "string");
-  if (!targeted) return void 0;
-  const baseline = model.resources.map((resource) => ({ resource, namespace: resource.appliedNamespace, name: resource.name }));
-  const structural = model.resources.filter(
-    (resource) => resource.group === KUSTOMIZE_GROUP && resource.kind === "Kustomization" || resource.group === TERRAFORM_GROUP && resource.kind === "Terraform" || resource.group === SOURCE_GROUP && SOURCE_KINDS.includes(resource.kind)
-  );
-  let structuralBefore = structural.map((resource) => resource.appliedNamespace);
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const graph = buildFluxGraph(model);
-    for (const { resource, namespace, name: name2 } of baseline) {
-      resource.appliedNamespace = namespace;
-      resource.name = name2;
-    }
-    const moved = /* @__PURE__ */ new Set();
-    for (const kustomization of graph.kustomizations) {
-      const target = kustomization.targetNamespace;
-      if (target === void 0) continue;
-      for (const resource of kustomization.resources) {
-        if (moved.has(resource)) continue;
-        moved.add(resource);
-        if (isNamespaceObject(resource)) resource.name = target;
-        else if (!isClusterScoped(resource.kind)) resource.appliedNamespace = target;
-      }
-    }
-    if (structural.every((resource, index) => resource.appliedNamespace === structuralBefore[index])) return graph;
-    structuralBefore = structural.map((resource) => resource.appliedNamespace);
-  }
-  return void 0;
-}
-var MAX_ROUNDS;
-var init_namespaces = __esm({
-  "src/flux/namespaces.ts"() {
+var init_context = __esm({
+  "src/kustomize/context.ts"() {
     "use strict";
-    init_model();
-    init_kustomize();
-    init_graph();
-    init_kinds();
-    MAX_ROUNDS = 6;
   }
 });
 
-// src/flux/index.ts
-var init_flux = __esm({
-  "src/flux/index.ts"() {
+// src/kustomize/origin.ts
+function markOf(node) {
+  let mark = marks.get(node);
+  if (!mark) marks.set(node, mark = {});
+  return mark;
+}
+function markNode(node, at) {
+  markOf(node).at = at;
+}
+function markKey(node, key, at) {
+  const mark = markOf(node);
+  (mark.keys ??= /* @__PURE__ */ new Map()).set(key, at);
+}
+function locationOf(node) {
+  return marks.get(node)?.at;
+}
+function childLocation(at, key) {
+  return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
+}
+function locate(root, rootAt, path20) {
+  let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
+  let node = root;
+  for (let index = 0; index < path20.length; index++) {
+    const segment = path20[index];
+    if (typeof node !== "object" || node === null) {
+      return { ...at, path: [...at.path, ...path20.slice(index)] };
+    }
+    const child = node[segment];
+    const keyed = marks.get(node)?.keys?.get(segment);
+    const own2 = typeof child === "object" && child !== null ? locationOf(child) : void 0;
+    at = own2 ?? keyed ?? childLocation(at, segment);
+    node = child;
+  }
+  return at;
+}
+var marks;
+var init_origin = __esm({
+  "src/kustomize/origin.ts"() {
     "use strict";
-    init_graph();
-    init_namespaces();
-    init_repos();
+    marks = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/kustomize/resource.ts
+function isObject2(value) {
+  return typeof value === "object" && value !== null;
+}
+function isMap(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function splitApiVersion(apiVersion) {
+  const slash2 = apiVersion.indexOf("/");
+  return slash2 < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
+}
+function idOf(value) {
+  const metadata = isMap(value.metadata) ? value.metadata : {};
+  const { group, version } = splitApiVersion(typeof value.apiVersion === "string" ? value.apiVersion : "");
+  return {
+    group,
+    version,
+    kind: typeof value.kind === "string" ? value.kind : "",
+    name: typeof metadata.name === "string" ? metadata.name : "",
+    namespace: typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : void 0
+  };
+}
+function describeId(id) {
+  const gvk = [id.group, id.version, id.kind].filter((part) => part !== "").join("_");
+  return `${gvk}|${id.namespace ?? "~X"}|${id.name}`;
+}
+function newResource(value, at, via) {
+  const orgId = idOf(value);
+  return {
+    value,
+    at,
+    written: { file: at.file, docIndex: at.docIndex },
+    orgId,
+    previousNames: [],
+    previousNamespaces: [],
+    patchedBy: [],
+    via,
+    nameUnknown: false,
+    owned: /* @__PURE__ */ new WeakSet()
+  };
+}
+function samePlace(a, b) {
+  return a.file === b.file && a.docIndex === b.docIndex && a.path.length === b.path.length && a.path.every((segment, index) => segment === b.path[index]);
+}
+function cloneNode(node, at) {
+  const own2 = locationOf(node) ?? at;
+  const copy = Array.isArray(node) ? [...node] : { ...node };
+  markNode(copy, own2);
+  for (const key of Array.isArray(node) ? node.keys() : Object.keys(node)) {
+    const child = node[key];
+    const childAt = locate(node, own2, [key]);
+    if (isObject2(child)) {
+      if (!locationOf(child)) markNode(child, childAt);
+    } else if (!samePlace(childAt, childLocation(own2, key))) {
+      markKey(copy, key, childAt);
+    }
+  }
+  return copy;
+}
+function locateIn(res, path20) {
+  return locate(res.value, res.at, path20);
+}
+function writable(res, path20) {
+  if (!res.owned.has(res.value)) {
+    res.value = cloneNode(res.value, res.at);
+    res.owned.add(res.value);
+  }
+  let node = res.value;
+  let at = locationOf(node) ?? res.at;
+  for (const segment of path20) {
+    const existing = node[segment];
+    const childAt = locate(node, at, [segment]);
+    let child;
+    if (!isObject2(existing)) child = {};
+    else if (!res.owned.has(existing)) child = cloneNode(existing, childAt);
+    else child = existing;
+    if (child !== existing) {
+      node[segment] = child;
+      res.owned.add(child);
+    }
+    node = child;
+    at = locationOf(node) ?? childAt;
+  }
+  return node;
+}
+function setIn(res, path20, value, at) {
+  const parent = writable(res, path20.slice(0, -1));
+  const key = path20[path20.length - 1];
+  parent[key] = value;
+  if (at) {
+    if (isObject2(value) && !locationOf(value)) markNode(value, at);
+    markKey(parent, key, at);
+  }
+}
+function getPath(value, path20) {
+  let node = value;
+  for (const segment of path20) {
+    if (!isObject2(node)) return void 0;
+    node = node[segment];
+  }
+  return node;
+}
+function notePatched(res, at) {
+  if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy.push(at);
+}
+function currentId(res) {
+  return idOf(res.value);
+}
+function spliceList(res, listPath, start, deleteCount, inserted) {
+  const list = writable(res, listPath);
+  const listAt = locateIn(res, listPath);
+  const places = list.map((_, index) => locate(list, listAt, [index]));
+  const removed = list.splice(start, deleteCount, ...inserted.map((item) => item.value));
+  places.splice(start, deleteCount, ...inserted.map((item) => item.at));
+  list.forEach((item, index) => {
+    const place2 = places[index];
+    if (isObject2(item)) {
+      if (!locationOf(item)) markNode(item, place2);
+    } else markKey(list, index, place2);
+  });
+  return removed;
+}
+var init_resource = __esm({
+  "src/kustomize/resource.ts"() {
+    "use strict";
+    init_origin();
+  }
+});
+
+// src/kustomize/generators.ts
+function stripQuotes(value) {
+  if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
+  return value;
+}
+function basename(path20) {
+  return path20.slice(path20.lastIndexOf("/") + 1);
+}
+function readInput(context, dir, entry, at) {
+  const target = resolvePath(dir, entry);
+  if (target === void 0) {
+    context.problem("outside-root", `"${entry}" is outside the source`, at);
+    return { unknown: "outside the source" };
+  }
+  const file = context.host.file(target);
+  if (!file) {
+    context.problem("missing-file", `generator input "${entry}" not found`, at);
+    return { unknown: "missing" };
+  }
+  if (file.text === void 0) return { file, unknown: "not read by the linter" };
+  if (SOPS_MARK.test(file.text)) return { file, unknown: "SOPS-encrypted" };
+  return { file, text: file.text, unknown: void 0 };
+}
+function envItems(text, at) {
+  const items = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/^\uFEFF/, "").trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const equals = line.indexOf("=");
+    if (equals < 0) continue;
+    items.push({ key: line.slice(0, equals).trim(), value: line.slice(equals + 1), at });
+  }
+  return items;
+}
+function toBase64(text) {
+  return Buffer.from(text, "utf8").toString("base64");
+}
+function stringMap(value) {
+  const out = {};
+  if (isMap(value)) for (const [key, entry] of Object.entries(value)) out[key] = entry === null || entry === void 0 ? "" : String(entry);
+  return out;
+}
+function generate(context, dir, generator) {
+  const { entry, at, kind } = generator;
+  const name2 = entry.name;
+  if (typeof name2 !== "string" || name2 === "") {
+    context.problem("invalid-generator", `a ${kind} generator needs a name`, at);
+    return void 0;
+  }
+  const items = [];
+  const unknown = [];
+  if (Array.isArray(entry.literals)) {
+    entry.literals.forEach((literal, index) => {
+      const text = String(literal);
+      const equals = text.indexOf("=");
+      const itemAt = childLocation(childLocation(at, "literals"), index);
+      if (equals <= 0) {
+        context.problem("invalid-generator", `invalid literal "${text}": expected key=value`, itemAt);
+        return;
+      }
+      items.push({ key: text.slice(0, equals), value: stripQuotes(text.slice(equals + 1)), at: itemAt });
+    });
+  }
+  if (Array.isArray(entry.files)) {
+    entry.files.forEach((raw, index) => {
+      if (typeof raw !== "string") return;
+      const itemAt = childLocation(childLocation(at, "files"), index);
+      const equals = raw.indexOf("=");
+      const key = equals > 0 ? raw.slice(0, equals) : basename(raw);
+      const input = readInput(context, dir, equals > 0 ? raw.slice(equals + 1) : raw, itemAt);
+      if (input.unknown) unknown.push(`"${raw}" (${input.unknown})`);
+      items.push({ key, value: input.text ?? "", at: itemAt });
+    });
+  }
+  const envs = [];
+  if (Array.isArray(entry.envs)) entry.envs.forEach((raw, index) => typeof raw === "string" && envs.push({ path: raw, at: childLocation(childLocation(at, "envs"), index) }));
+  if (typeof entry.env === "string") envs.push({ path: entry.env, at: childLocation(at, "env") });
+  for (const env of envs) {
+    const input = readInput(context, dir, env.path, env.at);
+    if (input.unknown) unknown.push(`"${env.path}" (${input.unknown})`);
+    else items.push(...envItems(input.text, env.at));
+  }
+  const options = { ...generator.options?.value ?? {}, ...isMap(entry.options) ? entry.options : {} };
+  const labels = { ...stringMap(generator.options?.value.labels), ...stringMap(isMap(entry.options) ? entry.options.labels : void 0) };
+  const annotations = { ...stringMap(generator.options?.value.annotations), ...stringMap(isMap(entry.options) ? entry.options.annotations : void 0) };
+  const metadata = { name: name2 };
+  if (typeof entry.namespace === "string" && entry.namespace !== "") metadata.namespace = entry.namespace;
+  if (Object.keys(labels).length > 0) metadata.labels = labels;
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  const value = { apiVersion: "v1", kind, metadata };
+  markNode(value, at);
+  markNode(metadata, at);
+  markKey(metadata, "name", childLocation(at, "name"));
+  if (items.length > 0) {
+    const data = {};
+    markNode(data, at);
+    for (const item of items) {
+      data[item.key] = kind === "Secret" ? toBase64(item.value) : item.value;
+      markKey(data, item.key, item.at);
+    }
+    value.data = data;
+  }
+  if (kind === "Secret") value.type = typeof entry.type === "string" && entry.type !== "" ? entry.type : "Opaque";
+  if (options.immutable === true) value.immutable = true;
+  const res = newResource(value, at, []);
+  res.written = { file: at.file, docIndex: at.docIndex };
+  res.generated = { hash: options.disableNameSuffixHash !== true, behavior: typeof entry.behavior === "string" ? entry.behavior : "create" };
+  if (unknown.length > 0) {
+    res.nameUnknown = res.generated.hash;
+    context.problem("unknown-input", `${kind} "${name2}": ${unknown.join(", ")} cannot be read${res.generated.hash ? ", so its name suffix is unknown" : ""}`, at);
+  }
+  return res;
+}
+function combine(existing, generated2, behavior, at) {
+  const replace = behavior === "replace";
+  const data = isMap(generated2.value.data) ? generated2.value.data : {};
+  if (replace) setIn(existing, ["data"], { ...data }, at);
+  else {
+    const target = writable(existing, ["data"]);
+    for (const [key, value] of Object.entries(data)) {
+      target[key] = value;
+      markKey(target, key, at);
+    }
+  }
+  for (const field of ["labels", "annotations"]) {
+    const pairs2 = generated2.value.metadata[field];
+    if (!isMap(pairs2)) continue;
+    for (const [key, value] of Object.entries(pairs2)) setIn(existing, ["metadata", field, key], value, at);
+  }
+  if (generated2.value.immutable === true) setIn(existing, ["immutable"], true, at);
+  existing.nameUnknown ||= generated2.nameUnknown;
+  if (existing.generated && generated2.generated) existing.generated.hash = generated2.generated.hash;
+  notePatched(existing, at);
+}
+function applyGenerators(context, dir, resources, generators) {
+  const out = [...resources];
+  for (const generator of generators) {
+    const res = generate(context, dir, generator);
+    if (!res) continue;
+    const id = currentId(res);
+    const existing = out.find((candidate) => {
+      const other = currentId(candidate);
+      return other.kind === id.kind && other.group === "" && [candidate.orgId.name, ...candidate.previousNames, other.name].includes(id.name) && (id.namespace === void 0 || (other.namespace ?? "default") === id.namespace);
+    });
+    const behavior = res.generated.behavior;
+    if (behavior === "merge" || behavior === "replace") {
+      if (!existing) context.problem("generator-no-base", `${describeId(id)}: behavior "${behavior}" needs an existing object of that name`, generator.at);
+      else combine(existing, res, behavior, generator.at);
+      continue;
+    }
+    if (behavior !== "create") {
+      context.problem("invalid-generator", `unknown generator behavior "${behavior}"`, childLocation(generator.at, "behavior"));
+      continue;
+    }
+    if (existing) {
+      context.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(id)}; behavior must be merge or replace`, generator.at);
+      continue;
+    }
+    out.push(res);
+  }
+  return out;
+}
+function contentHash(value) {
+  const field = (key) => isMap(value[key]) ? value[key] : "";
+  const encoded = value.kind === "Secret" ? { kind: "Secret", type: typeof value.type === "string" ? value.type : "", name: "", data: field("data") } : { kind: "ConfigMap", name: "", data: field("data") };
+  const extra = value.kind === "Secret" ? "stringData" : "binaryData";
+  if (isMap(value[extra])) encoded[extra] = value[extra];
+  const hex = (0, import_node_crypto.createHash)("sha256").update(goJson(encoded)).digest("hex").slice(0, 10);
+  return hex.replace(/[013ae]/g, (digit) => ({ "0": "g", "1": "h", "3": "k", a: "m", e: "t" })[digit]);
+}
+function goJson(value) {
+  if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
+  if (isMap(value)) {
+    return `{${Object.keys(value).sort().map((key) => `${goJson(key)}:${goJson(value[key])}`).join(",")}}`;
+  }
+  return (JSON.stringify(value) ?? "null").replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function finishGenerated(resources) {
+  for (const res of resources) {
+    if (!res.generated?.hash || res.nameUnknown) continue;
+    const name2 = currentId(res).name;
+    res.previousNames.push(name2);
+    setIn(res, ["metadata", "name"], `${name2}-${contentHash(res.value)}`, void 0);
+  }
+}
+var import_node_crypto, SOPS_MARK;
+var init_generators = __esm({
+  "src/kustomize/generators.ts"() {
+    "use strict";
+    import_node_crypto = require("node:crypto");
+    init_context();
+    init_origin();
+    init_resource();
+    SOPS_MARK = /ENC\[AES256_GCM,|^sops_version=|"sops"\s*:|^sops:/m;
+  }
+});
+
+// src/kustomize/images.ts
+function splitImage(image) {
+  const slash2 = image.indexOf("/");
+  const offset = slash2 > 0 ? slash2 : 0;
+  const search = image.slice(offset);
+  let at = search.indexOf("@");
+  let colon = search.indexOf(":");
+  if (colon < 0 && at < 0) return { name: image, tag: "", digest: "" };
+  if (at >= 0 && (at < colon || colon < 0)) {
+    at += offset;
+    return { name: image.slice(0, at), tag: "", digest: image.slice(at + 1) };
+  }
+  if (at >= 0 && colon >= 0) {
+    at += offset;
+    colon += offset;
+    return { name: image.slice(0, colon), tag: image.slice(colon + 1, at), digest: image.slice(at + 1) };
+  }
+  colon += offset;
+  return { name: image.slice(0, colon), tag: image.slice(colon + 1), digest: "" };
+}
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function imageMatches(image, name2) {
+  return new RegExp(`^${escapeRegExp(name2)}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`).test(image);
+}
+function scalar(value) {
+  return value === void 0 || value === null ? "" : String(value);
+}
+function updatedImage(image, entry) {
+  let { name: name2, tag, digest } = splitImage(image);
+  const newName = scalar(entry.newName);
+  const newTag = scalar(entry.newTag);
+  const newDigest = scalar(entry.digest);
+  if (newName) name2 = newName;
+  if (newTag && newDigest) {
+    tag = newTag;
+    digest = newDigest;
+  } else if (newTag) {
+    tag = newTag;
+    digest = "";
+  } else if (newDigest) {
+    digest = newDigest;
+    tag = "";
+  }
+  return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
+}
+function imagePaths(value, path20, out) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => imagePaths(item, [...path20, index], out));
+    return;
+  }
+  if (!isMap(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
+      child.forEach((container, index) => {
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path20, key, index, "image"], image: container.image });
+      });
+    }
+    imagePaths(child, [...path20, key], out);
+  }
+}
+function applyImages(resources, { entry, at }) {
+  if (typeof entry.name !== "string" || entry.name === "") return;
+  const name2 = entry.name;
+  for (const res of resources) {
+    if (currentId(res).kind === "CustomResourceDefinition") continue;
+    const found = [];
+    imagePaths(res.value, [], found);
+    let changed = false;
+    for (const { path: path20, image } of found) {
+      if (!imageMatches(image, name2)) continue;
+      const next = updatedImage(image, entry);
+      if (next === image) continue;
+      setIn(res, path20, next, at);
+      changed = true;
+    }
+    if (changed) notePatched(res, at);
+  }
+}
+var init_images = __esm({
+  "src/kustomize/images.ts"() {
+    "use strict";
+    init_resource();
+  }
+});
+
+// src/kustomize/labels.ts
+function templatePaths(groupKind) {
+  if (WORKLOADS.has(groupKind)) return [["spec", "template", "metadata"]];
+  if (groupKind === "batch/CronJob") return [["spec", "jobTemplate", "metadata"], ["spec", "jobTemplate", "spec", "template", "metadata"]];
+  return [];
+}
+function selectorPaths(groupKind) {
+  switch (groupKind) {
+    case "/Service":
+    case "/ReplicationController":
+      return [[["spec", "selector"], true]];
+    case "apps/Deployment":
+    case "apps/ReplicaSet":
+    case "apps/DaemonSet":
+    case "apps/StatefulSet":
+      return [[["spec", "selector", "matchLabels"], true]];
+    case "batch/Job":
+      return [[["spec", "selector", "matchLabels"], false]];
+    case "batch/CronJob":
+      return [[["spec", "jobTemplate", "spec", "selector", "matchLabels"], false]];
+    case "policy/PodDisruptionBudget":
+      return [[["spec", "selector", "matchLabels"], false]];
+    case "networking.k8s.io/NetworkPolicy":
+      return [[["spec", "podSelector", "matchLabels"], false]];
+    default:
+      return [];
+  }
+}
+function setPairs(res, path20, entry, pairsAt) {
+  let changed = false;
+  for (const [key, value] of Object.entries(entry.pairs)) {
+    const text = value === null || value === void 0 ? "" : String(value);
+    if (getPath(res.value, [...path20, key]) === text) continue;
+    setIn(res, [...path20, key], text, childLocation(pairsAt, key));
+    changed = true;
+  }
+  return changed;
+}
+function apply(resources, entry, field) {
+  const pairsAt = typeof entry.at.path[entry.at.path.length - 1] === "number" ? childLocation(entry.at, "pairs") : entry.at;
+  for (const res of resources) {
+    const id = currentId(res);
+    const groupKind = `${id.group}/${id.kind}`;
+    let changed = setPairs(res, ["metadata", field], entry, pairsAt);
+    if (entry.templates) {
+      for (const path20 of templatePaths(groupKind)) changed = setPairs(res, [...path20, field], entry, pairsAt) || changed;
+      if (field === "labels" && groupKind === "apps/StatefulSet") {
+        const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
+        if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
+      }
+    }
+    if (field === "labels" && entry.selectors) {
+      for (const [path20, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path20))) continue;
+        changed = setPairs(res, path20, entry, pairsAt) || changed;
+      }
+    }
+    if (changed) notePatched(res, entry.at);
+  }
+}
+function applyLabels(resources, entry) {
+  apply(resources, entry, "labels");
+}
+function applyAnnotations(resources, entry) {
+  apply(resources, entry, "annotations");
+}
+var WORKLOADS;
+var init_labels = __esm({
+  "src/kustomize/labels.ts"() {
+    "use strict";
+    init_origin();
+    init_resource();
+    WORKLOADS = /* @__PURE__ */ new Set(["apps/Deployment", "apps/ReplicaSet", "apps/DaemonSet", "apps/StatefulSet", "batch/Job", "/ReplicationController"]);
+  }
+});
+
+// src/kustomize/name-affix.ts
+function skipped(res) {
+  const id = currentId(res);
+  return id.kind === "CustomResourceDefinition" || id.kind === "Namespace" || id.group === "apiregistration.k8s.io" && id.kind === "APIService";
+}
+function applyNameAffix(resources, affix, at) {
+  if (!affix.prefix && !affix.suffix) return;
+  for (const res of resources) {
+    if (skipped(res)) continue;
+    const name2 = currentId(res).name;
+    res.previousNames.push(name2);
+    setIn(res, ["metadata", "name"], `${affix.prefix ?? ""}${name2}${affix.suffix ?? ""}`, at);
+    if (at) notePatched(res, at);
+  }
+}
+var init_name_affix = __esm({
+  "src/kustomize/name-affix.ts"() {
+    "use strict";
+    init_resource();
+  }
+});
+
+// src/kustomize/merge-keys.ts
+function startsWith(path20, prefix) {
+  return prefix.length <= path20.length && prefix.every((segment, index) => path20[index] === segment);
+}
+function mergeKeyOf(group, kind, path20) {
+  if (!BUILT_IN_GROUPS.has(group)) return void 0;
+  if (path20.length === 2 && path20[0] === "metadata" && path20[1] === "ownerReferences") return "uid";
+  if (group === "" && kind === "Service" && path20.length === 2 && path20[0] === "spec" && path20[1] === "ports") return "port";
+  const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
+  if (!podSpec || !startsWith(path20, podSpec)) return void 0;
+  const rest = path20.slice(podSpec.length);
+  if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
+  if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
+  return void 0;
+}
+var POD_SPEC_LISTS, CONTAINER_LISTS, POD_SPEC_PATHS, BUILT_IN_GROUPS;
+var init_merge_keys = __esm({
+  "src/kustomize/merge-keys.ts"() {
+    "use strict";
+    POD_SPEC_LISTS = {
+      containers: "name",
+      initContainers: "name",
+      ephemeralContainers: "name",
+      volumes: "name",
+      imagePullSecrets: "name",
+      hostAliases: "ip",
+      topologySpreadConstraints: "topologyKey",
+      resourceClaims: "name",
+      schedulingGates: "name"
+    };
+    CONTAINER_LISTS = {
+      env: "name",
+      ports: "containerPort",
+      volumeMounts: "mountPath",
+      volumeDevices: "devicePath",
+      resizePolicy: "resourceName"
+    };
+    POD_SPEC_PATHS = {
+      "/Pod": ["spec"],
+      "/PodTemplate": ["template", "spec"],
+      "/ReplicationController": ["spec", "template", "spec"],
+      "apps/Deployment": ["spec", "template", "spec"],
+      "apps/StatefulSet": ["spec", "template", "spec"],
+      "apps/DaemonSet": ["spec", "template", "spec"],
+      "apps/ReplicaSet": ["spec", "template", "spec"],
+      "batch/Job": ["spec", "template", "spec"],
+      "batch/CronJob": ["spec", "jobTemplate", "spec", "template", "spec"]
+    };
+    BUILT_IN_GROUPS = /* @__PURE__ */ new Set([
+      "",
+      "apps",
+      "batch",
+      "autoscaling",
+      "policy",
+      "networking.k8s.io",
+      "rbac.authorization.k8s.io",
+      "storage.k8s.io",
+      "scheduling.k8s.io",
+      "coordination.k8s.io",
+      "discovery.k8s.io",
+      "node.k8s.io",
+      "admissionregistration.k8s.io",
+      "apiextensions.k8s.io",
+      "apiregistration.k8s.io",
+      "certificates.k8s.io",
+      "events.k8s.io"
+    ]);
+  }
+});
+
+// src/kustomize/name-references.ts
+function containersOf(spec) {
+  const out = [];
+  for (const key of ["containers", "initContainers", "ephemeralContainers"]) {
+    const list = spec[key];
+    if (Array.isArray(list)) list.forEach((container, index) => isMap(container) && out.push({ key, index, container }));
+  }
+  return out;
+}
+function podSpecReferences(spec, base, out) {
+  const add = (kind, path20, value) => {
+    if (typeof value === "string") out.push({ kind, path: path20, name: value });
+  };
+  add("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
+  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
+  for (const { key, index, container } of containersOf(spec)) {
+    const at = [...base, key, index];
+    if (Array.isArray(container.env)) {
+      container.env.forEach((env, envIndex) => {
+        const from = isMap(env) && isMap(env.valueFrom) ? env.valueFrom : void 0;
+        if (!from) return;
+        if (isMap(from.configMapKeyRef)) add("ConfigMap", [...at, "env", envIndex, "valueFrom", "configMapKeyRef", "name"], from.configMapKeyRef.name);
+        if (isMap(from.secretKeyRef)) add("Secret", [...at, "env", envIndex, "valueFrom", "secretKeyRef", "name"], from.secretKeyRef.name);
+      });
+    }
+    if (Array.isArray(container.envFrom)) {
+      container.envFrom.forEach((source, sourceIndex) => {
+        if (!isMap(source)) return;
+        if (isMap(source.configMapRef)) add("ConfigMap", [...at, "envFrom", sourceIndex, "configMapRef", "name"], source.configMapRef.name);
+        if (isMap(source.secretRef)) add("Secret", [...at, "envFrom", sourceIndex, "secretRef", "name"], source.secretRef.name);
+      });
+    }
+  }
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes.forEach((volume, index) => {
+      if (!isMap(volume)) return;
+      const at = [...base, "volumes", index];
+      if (isMap(volume.configMap)) add("ConfigMap", [...at, "configMap", "name"], volume.configMap.name);
+      if (isMap(volume.secret)) add("Secret", [...at, "secret", "secretName"], volume.secret.secretName);
+      if (isMap(volume.persistentVolumeClaim)) add("PersistentVolumeClaim", [...at, "persistentVolumeClaim", "claimName"], volume.persistentVolumeClaim.claimName);
+      const sources = isMap(volume.projected) ? volume.projected.sources : void 0;
+      if (Array.isArray(sources)) {
+        sources.forEach((source, sourceIndex) => {
+          if (!isMap(source)) return;
+          if (isMap(source.configMap)) add("ConfigMap", [...at, "projected", "sources", sourceIndex, "configMap", "name"], source.configMap.name);
+          if (isMap(source.secret)) add("Secret", [...at, "projected", "sources", sourceIndex, "secret", "name"], source.secret.name);
+        });
+      }
+    });
+  }
+}
+function ingressBackend(backend, path20, out) {
+  const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path20, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path20, "serviceName"], name: backend.serviceName });
+}
+function referencesOf(res) {
+  const id = currentId(res);
+  const value = res.value;
+  const out = [];
+  const podSpecPath2 = POD_SPEC_PATHS[`${id.group}/${id.kind}`];
+  if (podSpecPath2) {
+    const spec = getPath(value, podSpecPath2);
+    if (isMap(spec)) podSpecReferences(spec, podSpecPath2, out);
+  }
+  if (id.group === "apps" && id.kind === "StatefulSet" && typeof getPath(value, ["spec", "serviceName"]) === "string") {
+    out.push({ kind: "Service", path: ["spec", "serviceName"], name: getPath(value, ["spec", "serviceName"]) });
+  }
+  if ((id.group === "networking.k8s.io" || id.group === "extensions") && id.kind === "Ingress" && isMap(value.spec)) {
+    const spec = value.spec;
+    ingressBackend(spec.defaultBackend, ["spec", "defaultBackend"], out);
+    ingressBackend(spec.backend, ["spec", "backend"], out);
+    if (Array.isArray(spec.tls)) spec.tls.forEach((tls, index) => isMap(tls) && typeof tls.secretName === "string" && out.push({ kind: "Secret", path: ["spec", "tls", index, "secretName"], name: tls.secretName }));
+    if (Array.isArray(spec.rules)) {
+      spec.rules.forEach((rule, ruleIndex) => {
+        const paths = isMap(rule) && isMap(rule.http) ? rule.http.paths : void 0;
+        if (Array.isArray(paths)) paths.forEach((entry, pathIndex) => isMap(entry) && ingressBackend(entry.backend, ["spec", "rules", ruleIndex, "http", "paths", pathIndex, "backend"], out));
+      });
+    }
+  }
+  if (id.group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
+    if (Array.isArray(value.subjects)) {
+      value.subjects.forEach((subject, index) => {
+        if (isMap(subject) && subject.kind === "ServiceAccount" && typeof subject.name === "string") {
+          const namespace = typeof subject.namespace === "string" ? subject.namespace : void 0;
+          out.push({ kind: "ServiceAccount", path: ["subjects", index, "name"], name: subject.name, namespace: { path: ["subjects", index, "namespace"], value: namespace } });
+        }
+      });
+    }
+    const roleRef = value.roleRef;
+    if (isMap(roleRef) && typeof roleRef.name === "string" && (roleRef.kind === "Role" || roleRef.kind === "ClusterRole")) out.push({ kind: roleRef.kind, path: ["roleRef", "name"], name: roleRef.name });
+  }
+  return out;
+}
+function fixNameReferences(resources) {
+  const byKind = /* @__PURE__ */ new Map();
+  for (const res of resources) {
+    const id = currentId(res);
+    if (id.group !== "" && id.group !== "rbac.authorization.k8s.io") continue;
+    const list = byKind.get(id.kind) ?? [];
+    list.push(res);
+    byKind.set(id.kind, list);
+  }
+  for (const referrer of resources) {
+    const namespace = currentId(referrer).namespace;
+    for (const reference of referencesOf(referrer)) {
+      const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
+        if (res === referrer) return false;
+        const names = [res.orgId.name, ...res.previousNames];
+        if (!names.includes(reference.name)) return false;
+        const written = reference.namespace?.value;
+        return written === void 0 || [res.orgId.namespace, ...res.previousNamespaces, currentId(res).namespace].some((ns) => (ns ?? "default") === written);
+      });
+      const sameNamespace = candidates.filter((res) => currentId(res).namespace === namespace);
+      const chosen = sameNamespace.length === 1 ? sameNamespace[0] : candidates.length === 1 ? candidates[0] : void 0;
+      if (!chosen) continue;
+      const final = currentId(chosen);
+      if (final.name !== reference.name) {
+        setIn(referrer, reference.path, final.name, void 0);
+        if (reference.namespace && final.namespace !== void 0 && reference.namespace.value !== final.namespace) setIn(referrer, reference.namespace.path, final.namespace, void 0);
+      }
+    }
+  }
+}
+var init_name_references = __esm({
+  "src/kustomize/name-references.ts"() {
+    "use strict";
+    init_merge_keys();
+    init_resource();
+  }
+});
+
+// src/kustomize/namespace.ts
+function applyNamespace(resources, namespace, at, context) {
+  for (const res of resources) {
+    const id = currentId(res);
+    const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
+    let changed = false;
+    const set2 = (path20) => {
+      if (getPath(res.value, path20) === namespace) return;
+      if (path20[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path20, namespace, at);
+      changed = true;
+    };
+    if (apiVersion === "v1" && id.kind === "Namespace") {
+      if (id.name !== namespace) {
+        res.previousNames.push(id.name);
+        setIn(res, ["metadata", "name"], namespace, at);
+        changed = true;
+      }
+    } else if (context.isClusterScoped(apiVersion, id.kind) !== true) {
+      set2(["metadata", "namespace"]);
+    }
+    if (id.group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
+      const subjects = getPath(res.value, ["subjects"]);
+      if (Array.isArray(subjects)) {
+        subjects.forEach((subject, index) => {
+          if (isMap(subject) && subject.name === "default" && subject.namespace !== namespace) {
+            setIn(res, ["subjects", index, "namespace"], namespace, at);
+            changed = true;
+          }
+        });
+      }
+    }
+    if (id.group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap(getPath(res.value, ["spec", "service"]))) {
+      set2(["spec", "service", "namespace"]);
+    }
+    const webhookService = ["spec", "conversion", "webhook", "clientConfig", "service"];
+    if (id.group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap(getPath(res.value, webhookService))) {
+      set2([...webhookService, "namespace"]);
+    }
+    if (changed && at) notePatched(res, at);
+  }
+}
+var init_namespace = __esm({
+  "src/kustomize/namespace.ts"() {
+    "use strict";
+    init_resource();
+  }
+});
+
+// src/kustomize/json-patch.ts
+function parseOperations(raw, at) {
+  if (!Array.isArray(raw)) throw new JsonPatchError("a JSON 6902 patch must be a list of operations");
+  const listAt = locationOf(raw) ?? at;
+  return raw.map((entry, index) => {
+    const entryAt = locate(raw, listAt, [index]);
+    if (!isMap(entry) || typeof entry.op !== "string") throw new JsonPatchError(`operation ${index} has no "op"`);
+    if (typeof entry.path !== "string") throw new JsonPatchError(`operation ${index} (${entry.op}) has no "path"`);
+    return {
+      op: entry.op,
+      path: entry.path,
+      from: typeof entry.from === "string" ? entry.from : void 0,
+      value: entry.value,
+      hasValue: "value" in entry,
+      at: entryAt
+    };
+  });
+}
+function parsePointer(pointer) {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) throw new JsonPatchError(`invalid JSON pointer "${pointer}"`);
+  return pointer.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function resolve(value, segments, forAdd, pointer) {
+  const path20 = [];
+  let node = value;
+  segments.forEach((segment, index) => {
+    const last = index === segments.length - 1;
+    if (Array.isArray(node)) {
+      if (segment === "-" && last && forAdd) {
+        path20.push(node.length);
+        node = void 0;
+        return;
+      }
+      if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer}"`);
+      const position2 = Number(segment);
+      if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer}"`);
+      path20.push(position2);
+      node = node[position2];
+    } else if (isMap(node)) {
+      if (!(segment in node) && !forAdd) throw new JsonPatchError(`doc is missing path: "${pointer}"`);
+      path20.push(segment);
+      node = node[segment];
+    } else if (node === void 0 && forAdd) {
+      path20.push(segment);
+    } else {
+      throw new JsonPatchError(`doc is missing path: "${pointer}"`);
+    }
+  });
+  return path20;
+}
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (!isObject2(a) || !isObject2(b) || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
+}
+function insert(res, path20, value, at) {
+  const parentPath = path20.slice(0, -1);
+  const key = path20[path20.length - 1];
+  if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
+    spliceList(res, parentPath, key, 0, [{ value, at }]);
+  } else {
+    setIn(res, path20, value, at);
+  }
+}
+function removeAt(res, path20) {
+  const parentPath = path20.slice(0, -1);
+  const key = path20[path20.length - 1];
+  if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
+  else delete writable(res, parentPath)[key];
+}
+function applyJsonPatch(res, operations) {
+  for (const operation of operations) {
+    const valueAt = { ...operation.at, path: [...operation.at.path, "value"] };
+    const segments = parsePointer(operation.path);
+    switch (operation.op) {
+      case "add":
+      case "replace": {
+        if (!operation.hasValue) throw new JsonPatchError(`${operation.op} operation on "${operation.path}" has no value`);
+        const value = operation.value;
+        if (isObject2(value) && !locationOf(value)) markNode(value, valueAt);
+        if (segments.length === 0) {
+          if (!isMap(value)) throw new JsonPatchError("the patched document must stay an object");
+          res.value = value;
+          res.at = valueAt;
+          break;
+        }
+        const path20 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path20, value, valueAt);
+        else insert(res, path20, value, valueAt);
+        break;
+      }
+      case "remove": {
+        if (segments.length === 0) throw new JsonPatchError("cannot remove the whole document");
+        removeAt(res, resolve(res.value, segments, false, operation.path));
+        break;
+      }
+      case "move":
+      case "copy": {
+        if (operation.from === void 0) throw new JsonPatchError(`${operation.op} operation on "${operation.path}" has no "from"`);
+        const fromPath = resolve(res.value, parsePointer(operation.from), false, operation.from);
+        const value = getPath(res.value, fromPath);
+        const fromAt = locateIn(res, fromPath);
+        if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
+        if (operation.op === "move") removeAt(res, fromPath);
+        const path20 = resolve(res.value, segments, true, operation.path);
+        insert(res, path20, value, fromAt);
+        if (!isObject2(value)) {
+          const parent = getPath(res.value, path20.slice(0, -1));
+          if (isObject2(parent)) markKey(parent, path20[path20.length - 1], fromAt);
+        }
+        break;
+      }
+      case "test": {
+        const path20 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path20), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        break;
+      }
+      default:
+        throw new JsonPatchError(`unexpected operation "${operation.op}"`);
+    }
+  }
+}
+var JsonPatchError;
+var init_json_patch = __esm({
+  "src/kustomize/json-patch.ts"() {
+    "use strict";
+    init_origin();
+    init_resource();
+    JsonPatchError = class extends Error {
+    };
+  }
+});
+
+// src/kustomize/select.ts
+function anchored(pattern, field) {
+  if (pattern === void 0 || pattern === "") return void 0;
+  try {
+    return new RegExp(`^(?:${pattern})$`);
+  } catch {
+    throw new SelectorError(`invalid regular expression in target ${field} "${pattern}"`);
+  }
+}
+function parseTarget(raw) {
+  if (!isMap(raw)) return void 0;
+  const target = {};
+  for (const field of ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]) {
+    const value = raw[field];
+    if (typeof value === "string") target[field] = value;
+  }
+  return target;
+}
+function parseSelector(text) {
+  const requirements = [];
+  let rest = text.trim();
+  while (rest.length > 0) {
+    let match;
+    if (match = rest.match(/^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)\s*/)) {
+      const values = match[3].split(",").map((value) => value.trim()).filter((value) => value !== "");
+      requirements.push({ key: match[1], op: match[2], values });
+    } else if (match = rest.match(/^([\w./-]+)\s*(==|=|!=)\s*([\w./-]*)\s*/)) {
+      requirements.push({ key: match[1], op: match[2] === "!=" ? "notin" : "in", values: [match[3]] });
+    } else if (match = rest.match(/^!\s*([\w./-]+)\s*/)) {
+      requirements.push({ key: match[1], op: "!exists", values: [] });
+    } else if (match = rest.match(/^([\w./-]+)\s*/)) {
+      requirements.push({ key: match[1], op: "exists", values: [] });
+    } else {
+      throw new SelectorError(`unable to parse selector "${text}"`);
+    }
+    rest = rest.slice(match[0].length);
+    if (rest.startsWith(",")) rest = rest.slice(1).trimStart();
+    else if (rest.length > 0) throw new SelectorError(`unable to parse selector "${text}"`);
+  }
+  return requirements;
+}
+function matchesSelector(requirements, labels) {
+  return requirements.every(({ key, op, values }) => {
+    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    const value = has ? String(labels[key]) : void 0;
+    switch (op) {
+      case "exists":
+        return has;
+      case "!exists":
+        return !has;
+      case "in":
+        return has && values.includes(value);
+      case "notin":
+        return !has || !values.includes(value);
+    }
+  });
+}
+function compileTarget(target, context) {
+  const group = anchored(target.group, "group");
+  const version = anchored(target.version, "version");
+  const kind = anchored(target.kind, "kind");
+  const name2 = anchored(target.name, "name");
+  const namespace = anchored(target.namespace, "namespace");
+  const labels = target.labelSelector ? parseSelector(target.labelSelector) : void 0;
+  const annotations = target.annotationSelector ? parseSelector(target.annotationSelector) : void 0;
+  return (res) => {
+    const current = currentId(res);
+    const apiVersion = current.group ? `${current.group}/${current.version}` : current.version;
+    const clusterScoped = context.isClusterScoped(apiVersion, current.kind) === true;
+    const effective = (ns) => clusterScoped ? NOT_A_NAMESPACE : ns ?? "default";
+    if (namespace && !namespace.test(effective(res.orgId.namespace)) && !namespace.test(effective(current.namespace))) return false;
+    if (name2 && !name2.test(res.orgId.name) && !name2.test(current.name)) return false;
+    if (group && !group.test(current.group)) return false;
+    if (version && !version.test(current.version)) return false;
+    if (kind && !kind.test(current.kind)) return false;
+    const metadata = isMap(res.value.metadata) ? res.value.metadata : {};
+    if (labels && !matchesSelector(labels, isMap(metadata.labels) ? metadata.labels : {})) return false;
+    if (annotations && !matchesSelector(annotations, isMap(metadata.annotations) ? metadata.annotations : {})) return false;
+    return true;
+  };
+}
+var NOT_A_NAMESPACE, SelectorError;
+var init_select = __esm({
+  "src/kustomize/select.ts"() {
+    "use strict";
+    init_resource();
+    NOT_A_NAMESPACE = "_non_namespaceable_";
+    SelectorError = class extends Error {
+    };
+  }
+});
+
+// src/kustomize/smp.ts
+function fromPatch(merge2, src, srcAt) {
+  if (!isObject2(src)) return src;
+  const at = locationOf(src) ?? srcAt;
+  if (Array.isArray(src)) {
+    const out2 = [];
+    markNode(out2, at);
+    src.forEach((item, index) => {
+      if (isMap(item) && (item.$patch === "delete" || item.$patch === "replace") && Object.keys(item).length === 1) return;
+      const itemAt = locate(src, at, [index]);
+      const copy = fromPatch(merge2, item, itemAt);
+      if (copy === DELETE) return;
+      if (!isObject2(copy) && out2.length !== index) markKey(out2, out2.length, itemAt);
+      out2.push(copy);
+    });
+    merge2.res.owned.add(out2);
+    return out2;
+  }
+  if (src.$patch === "delete") return DELETE;
+  const out = {};
+  markNode(out, at);
+  for (const [key, value] of Object.entries(src)) {
+    if (key.startsWith("$") || value === null) continue;
+    const copy = fromPatch(merge2, value, locate(src, at, [key]));
+    if (copy !== DELETE) out[key] = copy;
+  }
+  merge2.res.owned.add(out);
+  return out;
+}
+function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
+  if (isMap(src)) {
+    if (src.$patch === "delete") return DELETE;
+    if (src.$patch === "replace" || !isMap(dst)) return fromPatch(merge2, src, srcAt);
+    const out = cloneNode(dst, dstAt);
+    merge2.res.owned.add(out);
+    const outAt = locationOf(out);
+    for (const [key, value] of Object.entries(src)) {
+      if (key.startsWith("$")) continue;
+      if (value === null) {
+        delete out[key];
+        continue;
+      }
+      const valueAt = locate(src, srcAt, [key]);
+      const merged = key in out ? mergeValue(merge2, out[key], locate(out, outAt, [key]), value, valueAt, [...typePath, key]) : fromPatch(merge2, value, valueAt);
+      if (merged === DELETE) delete out[key];
+      else {
+        out[key] = merged;
+        if (!isObject2(merged)) markKey(out, key, valueAt);
+      }
+    }
+    return out;
+  }
+  if (Array.isArray(src) && Array.isArray(dst)) return mergeList(merge2, dst, dstAt, src, srcAt, typePath);
+  return isObject2(src) ? fromPatch(merge2, src, srcAt) : src;
+}
+function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
+  if (src.some((item) => isMap(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
+  const key = mergeKeyOf(merge2.group, merge2.kind, typePath);
+  if (key === void 0 || !src.every(isMap)) return fromPatch(merge2, src, srcAt);
+  const own2 = locationOf(dst) ?? dstAt;
+  const out = [];
+  markNode(out, own2);
+  merge2.res.owned.add(out);
+  const used = /* @__PURE__ */ new Set();
+  const push3 = (value, at) => {
+    if (isObject2(value)) {
+      if (!locationOf(value)) markNode(value, at);
+    } else markKey(out, out.length, at);
+    out.push(value);
+  };
+  src.forEach((item, index) => {
+    const itemAt = locate(src, srcAt, [index]);
+    const match = dst.findIndex((candidate, at) => !used.has(at) && isMap(candidate) && candidate[key] === item[key]);
+    if (match >= 0) used.add(match);
+    if (item.$patch === "delete") return;
+    if (match >= 0) {
+      const merged = mergeValue(merge2, dst[match], locate(dst, own2, [match]), item, itemAt, typePath);
+      if (merged !== DELETE) push3(merged, itemAt);
+    } else {
+      const copy = fromPatch(merge2, item, itemAt);
+      if (copy !== DELETE) push3(copy, itemAt);
+    }
+  });
+  dst.forEach((item, index) => {
+    if (!used.has(index)) push3(item, locate(dst, own2, [index]));
+  });
+  return out;
+}
+function applyStrategicMerge(res, patch, patchAt) {
+  if (patch.$patch === "delete") return false;
+  const id = currentId(res);
+  const merge2 = { res, group: id.group, kind: id.kind };
+  const src = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === "apiVersion" || key === "kind") continue;
+    if (key === "metadata" && isMap(value)) {
+      const metadata = {};
+      markNode(metadata, locate(patch, patchAt, ["metadata"]));
+      for (const [field, fieldValue] of Object.entries(value)) if (field !== "name" && field !== "namespace") metadata[field] = fieldValue;
+      src.metadata = metadata;
+    } else src[key] = value;
+  }
+  const merged = mergeValue(merge2, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
+  if (merged === DELETE) return false;
+  res.value = merged;
+  return true;
+}
+var DELETE;
+var init_smp = __esm({
+  "src/kustomize/smp.ts"() {
+    "use strict";
+    init_origin();
+    init_merge_keys();
+    init_resource();
+    DELETE = /* @__PURE__ */ Symbol("delete");
+  }
+});
+
+// src/kustomize/patches.ts
+function parseInline(text, at) {
+  const documents = (0, import_yaml2.parseAllDocuments)(text, { merge: true });
+  if (!Array.isArray(documents)) return [];
+  const out = [];
+  for (const document of documents) {
+    if (document.errors.length > 0) return document.errors[0].message;
+    const value = document.toJS();
+    if (value === null || value === void 0) continue;
+    out.push({ value, at });
+  }
+  return out;
+}
+function patchDocuments(context, dir, entry) {
+  if (entry.patch !== void 0 && entry.path !== void 0) {
+    context.problem("invalid-patch", "patch and path can't be set at the same time", entry.at);
+    return void 0;
+  }
+  if (entry.path !== void 0) {
+    const pathAt = entry.field === "patchesStrategicMerge" ? entry.at : childLocation(entry.at, "path");
+    const target = resolvePath(dir, entry.path);
+    if (target === void 0) {
+      context.problem("outside-root", `patch file "${entry.path}" is outside the source`, pathAt);
+      return void 0;
+    }
+    const file = context.host.file(target);
+    if (!file) {
+      context.problem("missing-file", `patch file "${entry.path}" not found`, pathAt);
+      return void 0;
+    }
+    context.patchFiles.add(file);
+    if (file.problems.length > 0 || file.text === void 0) {
+      context.problem("invalid-patch", `patch file "${entry.path}" cannot be read as YAML`, pathAt);
+      return void 0;
+    }
+    return fileDocuments(file);
+  }
+  if (entry.patch !== void 0) {
+    const textAt = entry.textAt ?? childLocation(entry.at, "patch");
+    const parsed = parseInline(entry.patch, textAt);
+    if (typeof parsed === "string") {
+      context.problem("invalid-patch", `the patch does not parse: ${parsed}`, textAt);
+      return void 0;
+    }
+    return parsed;
+  }
+  context.problem("invalid-patch", "must specify one of patch and path", entry.at);
+  return void 0;
+}
+function fileDocuments(file) {
+  return file.documents.filter((document) => document.value !== null && document.value !== void 0).map((document) => ({ value: document.value, at: { file, docIndex: document.index, path: [] } }));
+}
+function sameGvk(a, b) {
+  return a.group === b.group && a.version === b.version && a.kind === b.kind;
+}
+function matchingById(resources, id) {
+  return resources.filter((res) => {
+    const current = currentId(res);
+    if (!sameGvk(current, id)) return false;
+    const names = /* @__PURE__ */ new Set([res.orgId.name, ...res.previousNames, current.name]);
+    const namespaces = /* @__PURE__ */ new Set([res.orgId.namespace ?? "default", ...res.previousNamespaces.map((ns) => ns ?? "default"), current.namespace ?? "default"]);
+    return names.has(id.name) && namespaces.has(id.namespace ?? "default");
+  });
+}
+function applyPatchEntry(context, dir, resources, entry) {
+  const documents = patchDocuments(context, dir, entry);
+  if (!documents || documents.length === 0) return resources;
+  const isJson = documents.length === 1 && Array.isArray(documents[0].value);
+  let select;
+  if (entry.target) {
+    try {
+      select = compileTarget(entry.target, context.host);
+    } catch (error) {
+      if (!(error instanceof SelectorError)) throw error;
+      context.problem("invalid-target", error.message, childLocation(entry.at, "target"));
+      return resources;
+    }
+  }
+  if (isJson) {
+    if (!select) {
+      context.problem("invalid-patch", "unable to apply a JSON 6902 patch without a target", entry.at);
+      return resources;
+    }
+    let operations;
+    try {
+      operations = parseOperations(documents[0].value, documents[0].at);
+    } catch (error) {
+      if (!(error instanceof JsonPatchError)) throw error;
+      context.problem("invalid-patch", error.message, entry.at);
+      return resources;
+    }
+    for (const res of resources.filter(select)) {
+      const before = { value: res.value, at: res.at };
+      res.owned = /* @__PURE__ */ new WeakSet();
+      try {
+        applyJsonPatch(res, operations);
+        notePatched(res, entry.at);
+      } catch (error) {
+        if (!(error instanceof JsonPatchError)) throw error;
+        res.value = before.value;
+        res.at = before.at;
+        context.problem("patch-failed", `JSON 6902 patch on ${describeId(currentId(res))} failed: ${error.message}`, entry.at);
+      }
+    }
+    return resources;
+  }
+  for (const document of documents) {
+    if (!isMap(document.value)) {
+      context.problem("invalid-patch", "a strategic merge patch must be a mapping", document.at);
+      return resources;
+    }
+  }
+  if (select) {
+    if (documents.length > 1) {
+      context.problem("invalid-patch", "multiple strategic merge patches in one entry with a target", entry.at);
+      return resources;
+    }
+    const document = documents[0];
+    return resources.filter((res) => !select(res) || applySmp(res, document, entry.at));
+  }
+  let left = resources;
+  for (const document of documents) {
+    const id = idOf(document.value);
+    const matches2 = matchingById(left, id);
+    if (matches2.length !== 1) {
+      const message = matches2.length === 0 ? `no resource matches strategic merge patch "${describeId(id)}"` : `multiple matches for id ${describeId(id)}`;
+      context.problem(matches2.length === 0 ? "patch-no-match" : "patch-multiple-matches", message, entry.path !== void 0 ? document.at : entry.at);
+      continue;
+    }
+    const target = matches2[0];
+    if (!applySmp(target, document, entry.at)) left = left.filter((res) => res !== target);
+  }
+  return left;
+}
+function applySmp(res, document, entryAt) {
+  notePatched(res, entryAt);
+  return applyStrategicMerge(res, document.value, document.at);
+}
+function patchEntries(kustomization, file, docIndex) {
+  const at = (...path20) => ({ file, docIndex, path: path20 });
+  const strategicMerge = [];
+  const patches = [];
+  const json6902 = [];
+  if (Array.isArray(kustomization.patchesStrategicMerge)) {
+    kustomization.patchesStrategicMerge.forEach((raw, index) => {
+      if (typeof raw !== "string") return;
+      const inline = raw.includes("\n") || /:\s/.test(raw);
+      strategicMerge.push(inline ? { patch: raw, at: at("patchesStrategicMerge", index), textAt: at("patchesStrategicMerge", index), field: "patchesStrategicMerge" } : { path: raw, at: at("patchesStrategicMerge", index), field: "patchesStrategicMerge" });
+    });
+  }
+  const read = (field, out) => {
+    if (!Array.isArray(kustomization[field])) return;
+    kustomization[field].forEach((raw, index) => {
+      if (!isMap(raw)) return;
+      out.push({
+        patch: typeof raw.patch === "string" ? raw.patch : void 0,
+        path: typeof raw.path === "string" ? raw.path : void 0,
+        target: parseTarget(raw.target),
+        at: at(field, index),
+        field
+      });
+    });
+  };
+  read("patches", patches);
+  read("patchesJson6902", json6902);
+  return { strategicMerge, patches, json6902 };
+}
+var import_yaml2;
+var init_patches = __esm({
+  "src/kustomize/patches.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+    init_context();
+    init_json_patch();
+    init_origin();
+    init_select();
+    init_smp();
+    init_resource();
+  }
+});
+
+// src/kustomize/replicas.ts
+function applyReplicas(resources, { entry, at }) {
+  if (typeof entry.name !== "string" || typeof entry.count !== "number") return;
+  for (const res of resources) {
+    const id = currentId(res);
+    if (!KINDS.has(id.kind)) continue;
+    if (![res.orgId.name, ...res.previousNames, id.name].includes(entry.name)) continue;
+    setIn(res, ["spec", "replicas"], entry.count, { ...at, path: [...at.path, "count"] });
+    notePatched(res, at);
+  }
+}
+var KINDS;
+var init_replicas = __esm({
+  "src/kustomize/replicas.ts"() {
+    "use strict";
+    init_resource();
+    KINDS = /* @__PURE__ */ new Set(["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"]);
+  }
+});
+
+// src/kustomize/build.ts
+function emptySpec(file, dir) {
+  return { file, dir, isComponent: false, resources: [], components: [], generators: [], patches: { strategicMerge: [], patches: [], json6902: [] }, labels: [], annotations: [], replicas: [], images: [] };
+}
+function firstDocument(file) {
+  const document = file.documents.find((candidate) => candidate.value !== null && candidate.value !== void 0);
+  return document ? { value: document.value, index: document.index } : void 0;
+}
+function readSpec(state, file, dir, root) {
+  state.kustomizations.add(file);
+  const spec = emptySpec(file, dir);
+  const document = firstDocument(file);
+  const at = (...path20) => ({ file, docIndex: document?.index ?? 0, path: path20 });
+  if (file.problems.length > 0) {
+    state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
+    return void 0;
+  }
+  if (!document) {
+    if (!root) state.problem("invalid-kustomization", `kustomization file ${file.path} is empty`, at());
+    return root ? spec : void 0;
+  }
+  if (!isMap(document.value)) {
+    state.problem("invalid-kustomization", `kustomization file ${file.path} is not a mapping`, at());
+    return void 0;
+  }
+  const value = document.value;
+  spec.isComponent = value.kind === "Component";
+  if (!root) {
+    for (const key of Object.keys(value)) {
+      if (!KNOWN_FIELDS.has(key)) state.problem("invalid-kustomization", `invalid Kustomization: json: unknown field "${key}"`, at(key));
+    }
+  }
+  for (const field of UNSUPPORTED_FIELDS) {
+    if (value[field] !== void 0 && value[field] !== null) state.problem("unsupported", `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
+  }
+  const strings = (field) => {
+    const list = value[field];
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((entry, index) => typeof entry === "string" ? [{ value: entry, at: at(field, index) }] : []);
+  };
+  spec.resources = [...strings("resources"), ...strings("bases")];
+  spec.components = strings("components");
+  for (const field of ["namespace", "namePrefix", "nameSuffix"]) {
+    if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
+  }
+  spec.patches = patchEntries(value, file, document.index);
+  if (isMap(value.commonLabels)) spec.labels.push({ pairs: value.commonLabels, at: at("commonLabels"), selectors: true, templates: true });
+  if (Array.isArray(value.labels)) {
+    value.labels.forEach((raw, index) => {
+      if (!isMap(raw) || !isMap(raw.pairs)) return;
+      spec.labels.push({ pairs: raw.pairs, at: at("labels", index), selectors: raw.includeSelectors === true, templates: raw.includeTemplates === true || raw.includeSelectors === true });
+    });
+  }
+  if (isMap(value.commonAnnotations)) spec.annotations.push({ pairs: value.commonAnnotations, at: at("commonAnnotations"), selectors: false, templates: true });
+  if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at("replicas", index) }));
+  if (Array.isArray(value.images)) value.images.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at("images", index) }));
+  const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at("generatorOptions") } : void 0;
+  for (const field of ["configMapGenerator", "secretGenerator"]) {
+    const list = value[field];
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === "configMapGenerator" ? "ConfigMap" : "Secret", entry: raw, at: at(field, index), options }));
+  }
+  return spec;
+}
+function applyOverrides(spec, flux) {
+  if (flux.namespace) spec.namespace = { value: flux.namespace, at: flux.at?.namespace };
+  if (flux.namePrefix) spec.namePrefix = { value: flux.namePrefix, at: flux.at?.namePrefix };
+  if (flux.nameSuffix) spec.nameSuffix = { value: flux.nameSuffix, at: flux.at?.nameSuffix };
+  for (const patch of flux.patches ?? []) {
+    spec.patches.patches.push({ patch: patch.patch, target: parseTarget(patch.target), at: patch.at, field: "patches" });
+  }
+  for (const image of flux.images ?? []) {
+    const index = spec.images.findIndex((existing) => existing.entry.name === image.entry.name);
+    if (index < 0) {
+      spec.images.push({ entry: image.entry, at: image.at });
+      continue;
+    }
+    const merged = { ...spec.images[index].entry };
+    if (image.entry.newName !== void 0) merged.newName = image.entry.newName;
+    if (image.entry.newTag !== void 0 || image.entry.digest !== void 0) {
+      delete merged.newTag;
+      delete merged.digest;
+      if (image.entry.newTag !== void 0) merged.newTag = image.entry.newTag;
+      if (image.entry.digest !== void 0) merged.digest = image.entry.digest;
+    }
+    spec.images[index] = { entry: merged, at: image.at };
+  }
+  for (const component of flux.components ?? []) spec.components.push({ value: component.path, at: component.at });
+}
+function effectiveNamespace(state, res) {
+  const id = currentId(res);
+  const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
+  return state.host.isClusterScoped(apiVersion, id.kind) === true ? "" : id.namespace ?? "default";
+}
+function append(state, resmap, added, at) {
+  for (const res of added) {
+    const id = currentId(res);
+    const namespace = effectiveNamespace(state, res);
+    const clash = resmap.some((other) => {
+      const otherId = currentId(other);
+      return otherId.group === id.group && otherId.version === id.version && otherId.kind === id.kind && otherId.name === id.name && effectiveNamespace(state, other) === namespace;
+    });
+    if (clash) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(id)}`, at);
+    else resmap.push(res);
+  }
+}
+function loadFile(state, file, entryAt) {
+  state.resourceFiles.add(file);
+  const out = [];
+  if (file.problems.length > 0) {
+    state.problem("invalid-yaml", `${file.path} does not parse: ${file.problems[0].message}`, entryAt);
+    return out;
+  }
+  for (const document of file.documents) {
+    const value = document.value;
+    if (value === null || value === void 0) continue;
+    const at = { file, docIndex: document.index, path: [] };
+    if (!isMap(value)) {
+      state.problem("invalid-object", `${file.path}: a document is not a Kubernetes object`, at);
+      continue;
+    }
+    if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
+      value.items.forEach((item, index) => {
+        const itemAt = locate(value, at, ["items", index]);
+        if (!isMap(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index} of the list is not a Kubernetes object`, itemAt);
+        else out.push(newResource(item, itemAt, []));
+      });
+      continue;
+    }
+    const name2 = isMap(value.metadata) ? value.metadata.name : void 0;
+    if (typeof value.kind !== "string" || value.kind === "" || typeof name2 !== "string" || name2 === "") {
+      state.problem("invalid-object", `${file.path}: missing Resource metadata (kind and metadata.name are required)`, at);
+      continue;
+    }
+    out.push(newResource(value, at, []));
+  }
+  return out;
+}
+function loadEntry(state, spec, entry) {
+  if (isRemoteTarget(entry.value)) {
+    state.problem("remote", `remote resource "${entry.value}" is not built`, entry.at);
+    return [];
+  }
+  const target = resolvePath(spec.dir, entry.value);
+  if (target === void 0) {
+    state.problem("outside-root", `"${entry.value}" is outside the source`, entry.at);
+    return [];
+  }
+  const file = state.host.file(target);
+  if (file) return loadFile(state, file, entry.at);
+  if (!state.host.isDirectory(target)) {
+    state.problem("missing-file", `accumulating resources: "${entry.value}" is neither a file nor a directory`, entry.at);
+    return [];
+  }
+  const kustomization = state.host.kustomizationFile(target);
+  if (!kustomization) {
+    state.problem("missing-kustomization", `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory "${target || "."}"`, entry.at);
+    return [];
+  }
+  return buildDirectory(state, target, kustomization, entry.at, false);
+}
+function buildDirectory(state, dir, file, entryAt, root, flux) {
+  if (state.stack.includes(dir)) {
+    if (entryAt) state.problem("cycle", `cycle detected: "${dir}" includes itself`, entryAt);
+    return [];
+  }
+  const spec = readSpec(state, file, dir, root);
+  if (!spec) return [];
+  if (spec.isComponent) {
+    state.problem("component-as-resource", `expected kind != 'Component' for path "${dir || "."}"`, entryAt ?? { file, docIndex: 0, path: ["kind"] });
+    return [];
+  }
+  if (flux) applyOverrides(spec, flux);
+  state.stack.push(dir);
+  const resmap = [];
+  const result = accumulate(state, spec, resmap);
+  state.stack.pop();
+  for (const res of result) res.via.push(file);
+  return result;
+}
+function accumulate(state, spec, resmap) {
+  for (const entry of spec.resources) append(state, resmap, loadEntry(state, spec, entry), entry.at);
+  resmap = applyGenerators(state, spec.dir, resmap, spec.generators);
+  for (const entry of spec.components) resmap = runComponent(state, spec, entry, resmap);
+  for (const entry of spec.patches.strategicMerge) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  for (const entry of spec.patches.patches) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  if (spec.namespace) applyNamespace(resmap, spec.namespace.value, spec.namespace.at, state.host);
+  if (spec.namePrefix) applyNameAffix(resmap, { prefix: spec.namePrefix.value }, spec.namePrefix.at);
+  if (spec.nameSuffix) applyNameAffix(resmap, { suffix: spec.nameSuffix.value }, spec.nameSuffix.at);
+  for (const entry of spec.labels) applyLabels(resmap, entry);
+  for (const entry of spec.annotations) applyAnnotations(resmap, entry);
+  for (const entry of spec.patches.json6902) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  for (const entry of spec.replicas) applyReplicas(resmap, entry);
+  for (const entry of spec.images) applyImages(resmap, entry);
+  return resmap;
+}
+function runComponent(state, includer, entry, resmap) {
+  if (isRemoteTarget(entry.value)) {
+    state.problem("remote", `remote component "${entry.value}" is not built`, entry.at);
+    return resmap;
+  }
+  const dir = resolvePath(includer.dir, entry.value);
+  if (dir === void 0) {
+    state.problem("outside-root", `"${entry.value}" is outside the source`, entry.at);
+    return resmap;
+  }
+  const file = state.host.kustomizationFile(dir);
+  if (!file) {
+    const message = state.host.file(dir) ? `component "${entry.value}" must be a directory` : `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory "${dir || "."}"`;
+    state.problem("missing-kustomization", message, entry.at);
+    return resmap;
+  }
+  if (state.stack.includes(dir)) {
+    state.problem("cycle", `cycle detected: "${dir}" includes itself`, entry.at);
+    return resmap;
+  }
+  const spec = readSpec(state, file, dir, false);
+  if (!spec) return resmap;
+  if (!spec.isComponent) {
+    state.problem("kustomization-as-component", `expected kind 'Component' for path "${dir}"`, entry.at);
+    return resmap;
+  }
+  const before = new Set(resmap);
+  state.stack.push(dir);
+  const result = accumulate(state, spec, resmap);
+  state.stack.pop();
+  for (const res of result) if (!before.has(res)) res.via.push(file);
+  return result;
+}
+function generatedRoot(state, dir) {
+  const exclude = state.generated?.exclude ?? (() => false);
+  const resmap = [];
+  const walk3 = (current) => {
+    for (const file of state.host.filesIn(current)) {
+      if (!/\.ya?ml$/i.test(file.path) || exclude(file.path)) continue;
+      append(state, resmap, loadFile(state, file, { file, docIndex: 0, path: [] }), { file, docIndex: 0, path: [] });
+    }
+    for (const sub of state.host.dirsIn(current)) {
+      if (exclude(sub)) continue;
+      const kustomization = state.host.kustomizationFile(sub);
+      if (kustomization) {
+        const at = { file: kustomization, docIndex: 0, path: [] };
+        append(state, resmap, buildDirectory(state, sub, kustomization, at, false), at);
+      } else walk3(sub);
+    }
+  };
+  walk3(dir);
+  return resmap;
+}
+function buildKustomization(host, dir, options = {}) {
+  dir = resolvePath("", dir) ?? dir;
+  const state = {
+    host,
+    problems: [],
+    problem(code, message, at) {
+      this.problems.push({ code, message, at });
+    },
+    resourceFiles: /* @__PURE__ */ new Set(),
+    patchFiles: /* @__PURE__ */ new Set(),
+    kustomizations: /* @__PURE__ */ new Set(),
+    stack: [],
+    generated: options.generated
+  };
+  let resmap;
+  const file = host.kustomizationFile(dir);
+  if (file) {
+    resmap = buildDirectory(state, dir, file, void 0, true, options.flux);
+  } else {
+    resmap = generatedRoot(state, dir);
+    if (options.flux) {
+      const spec = emptySpec(void 0, dir);
+      applyOverrides(spec, options.flux);
+      state.stack.push(dir);
+      resmap = accumulate(state, spec, resmap);
+      state.stack.pop();
+    }
+  }
+  finishGenerated(resmap);
+  fixNameReferences(resmap);
+  const patchFiles = [...state.patchFiles];
+  return {
+    objects: resmap.map(toApplied),
+    problems: state.problems,
+    resourceFiles: [...state.resourceFiles],
+    patchFiles,
+    kustomizations: [...state.kustomizations]
+  };
+}
+function toApplied(res) {
+  return {
+    value: res.value,
+    written: res.written,
+    locate: (path20) => locate(res.value, res.at, path20),
+    patchedBy: res.patchedBy,
+    via: res.via,
+    nameUnknown: res.nameUnknown
+  };
+}
+var KNOWN_FIELDS, UNSUPPORTED_FIELDS;
+var init_build = __esm({
+  "src/kustomize/build.ts"() {
+    "use strict";
+    init_kustomize();
+    init_context();
+    init_generators();
+    init_images();
+    init_labels();
+    init_name_affix();
+    init_name_references();
+    init_namespace();
+    init_origin();
+    init_patches();
+    init_replicas();
+    init_resource();
+    init_select();
+    KNOWN_FIELDS = /* @__PURE__ */ new Set([
+      "apiVersion",
+      "kind",
+      "metadata",
+      "resources",
+      "bases",
+      "components",
+      "crds",
+      "configurations",
+      "generators",
+      "transformers",
+      "validators",
+      "namespace",
+      "namePrefix",
+      "nameSuffix",
+      "commonLabels",
+      "labels",
+      "commonAnnotations",
+      "patches",
+      "patchesStrategicMerge",
+      "patchesJson6902",
+      "images",
+      "imageTags",
+      "replicas",
+      "replacements",
+      "vars",
+      "configMapGenerator",
+      "secretGenerator",
+      "generatorOptions",
+      "helmCharts",
+      "helmGlobals",
+      "helmChartInflationGenerator",
+      "openapi",
+      "buildMetadata",
+      "sortOptions"
+    ]);
+    UNSUPPORTED_FIELDS = ["replacements", "vars", "helmCharts", "helmChartInflationGenerator", "generators", "transformers", "validators", "crds", "configurations"];
+  }
+});
+
+// src/applied/resource.ts
+function splitApiVersion2(apiVersion) {
+  const slash2 = apiVersion.indexOf("/");
+  return slash2 === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
+}
+function appliedResource(document, written, build) {
+  const value = document.value;
+  const metadata = asRecord(value.metadata) ?? {};
+  const apiVersion = asString(value.apiVersion) ?? written?.apiVersion ?? "";
+  const namespace = asString(metadata.namespace);
+  const { file, docIndex } = document.written;
+  const resource = {
+    file,
+    docIndex,
+    get doc() {
+      return file.documents[docIndex].doc;
+    },
+    apiVersion,
+    ...splitApiVersion2(apiVersion),
+    kind: asString(value.kind) ?? written?.kind ?? "",
+    name: asString(metadata.name) ?? "",
+    // `namespace` stays what was written; transforms set the applied one.
+    namespace: written ? written.namespace : namespace,
+    appliedNamespace: namespace,
+    encrypted: written?.encrypted ?? asRecord(value.sops) !== void 0,
+    value,
+    get: (path20) => getIn(value, path20),
+    applied: void 0
+  };
+  resource.applied = { written: written ?? resource, build, locate: (path20) => document.locate(path20), patchedBy: document.patchedBy };
+  if (!written) resource.synthetic = "generated by kustomize";
+  return resource;
+}
+function asWrittenCopy(written, build) {
+  const at = { file: written.file, docIndex: written.docIndex, path: [] };
+  return {
+    file: written.file,
+    docIndex: written.docIndex,
+    get doc() {
+      return written.doc;
+    },
+    apiVersion: written.apiVersion,
+    group: written.group,
+    version: written.version,
+    kind: written.kind,
+    name: written.name,
+    namespace: written.namespace,
+    appliedNamespace: written.appliedNamespace,
+    encrypted: written.encrypted,
+    value: written.value,
+    get: written.get,
+    applied: { written, build, locate: (path20) => locate(written.value, at, path20), patchedBy: [] },
+    ...written.synthetic !== void 0 ? { synthetic: written.synthetic } : {}
+  };
+}
+var init_resource2 = __esm({
+  "src/applied/resource.ts"() {
+    "use strict";
+    init_origin();
+    init_values();
+  }
+});
+
+// src/applied/build.ts
+function isFluxKustomization(resource) {
+  return resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP;
+}
+function identity(resource) {
+  return `${resource.group}/${resource.kind}/${resource.appliedNamespace ?? ""}/${resource.name}`;
+}
+function buildApplied(input) {
+  const hosts = /* @__PURE__ */ new Map();
+  const hostOf = (root) => {
+    let host = hosts.get(root);
+    if (!host) {
+      const tree = input.rootFiles(root);
+      hosts.set(root, host = {
+        file: (path20) => tree.files.get(path20),
+        isDirectory: (path20) => tree.dirs.has(path20),
+        kustomizationFile: (dir) => kustomizationIn(tree.filesIn.get(dir) ?? []),
+        filesIn: (dir) => tree.filesIn.get(dir) ?? [],
+        dirsIn: (dir) => tree.dirsIn.get(dir) ?? [],
+        isClusterScoped: input.isClusterScoped
+      });
+    }
+    return host;
+  };
+  const writtenSources = input.written.filter((resource) => resource.group === SOURCE_GROUP && SOURCE_KINDS.includes(resource.kind));
+  const appliedSources = [];
+  const ignoreCache = /* @__PURE__ */ new Map();
+  const buildCache = /* @__PURE__ */ new Map();
+  const targetOf = (kustomization) => {
+    const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));
+    const name2 = asString(ref?.name);
+    const kind = asString(ref?.kind) ?? "GitRepository";
+    if (!ref || name2 === void 0 || kind !== "GitRepository") return void 0;
+    const namespace = asString(ref.namespace) ?? kustomization.appliedNamespace;
+    const matches2 = (source2) => source2.kind === kind && source2.name === name2 && (namespace === void 0 || source2.appliedNamespace === void 0 || source2.appliedNamespace === namespace);
+    const source = appliedSources.find(matches2) ?? writtenSources.find(matches2);
+    if (!source) return void 0;
+    const link = linkGitRepository(source, input.roots);
+    if (link.status !== "linked") return void 0;
+    const dir = fluxDir(asString(getIn(kustomization.value, ["spec", "path"])));
+    if (dir === void 0 || !input.rootFiles(link.root).dirs.has(dir)) return void 0;
+    return { root: link.root, dir, source };
+  };
+  const excludedBy = (root, source) => {
+    const key = `${root.dir}\0${source ? `${source.file.absPath}#${source.docIndex}` : ""}`;
+    let matcher2 = ignoreCache.get(key);
+    if (!matcher2) ignoreCache.set(key, matcher2 = sourceIgnoreMatcher(input.rootFiles(root), source));
+    return matcher2;
+  };
+  const builds = [];
+  const buildByKustomization = /* @__PURE__ */ new Map();
+  const resources = [];
+  const copies = /* @__PURE__ */ new Map();
+  const touched = /* @__PURE__ */ new Set();
+  const record = (build) => {
+    builds.push(build);
+    for (const file of [...build.resourceFiles, ...build.patchFiles, ...build.kustomizations]) touched.add(file);
+    for (const object of build.objects) {
+      resources.push(object);
+      const written = object.applied?.written;
+      if (written) {
+        const list = copies.get(written);
+        if (list) list.push(object);
+        else copies.set(written, [object]);
+      }
+    }
+  };
+  const objectsOf = (documents, build) => documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build));
+  const fluxBuild = (kustomization) => {
+    const target = targetOf(kustomization);
+    if (!target) return void 0;
+    const overrides = fluxOverrides(kustomization);
+    const generated2 = !hasKustomizationFile(input.rootFiles(target.root), target.dir);
+    const exclude = excludedBy(target.root, target.source);
+    const key = `${target.root.dir}\0${target.dir}\0${target.source ? `${target.source.file.absPath}#${target.source.docIndex}` : ""}\0${overrides.key}`;
+    let output = buildCache.get(key);
+    if (!output) {
+      output = buildKustomization(hostOf(target.root), target.dir, { flux: overrides.flux, ...generated2 ? { generated: { exclude } } : {} });
+      buildCache.set(key, output);
+    }
+    return {
+      kustomization,
+      root: target.root,
+      dir: target.dir,
+      generated: generated2,
+      objects: objectsOf(output.objects, kustomization),
+      resourceFiles: output.resourceFiles,
+      patchFiles: output.patchFiles,
+      kustomizations: output.kustomizations,
+      problems: output.problems
+    };
+  };
+  const done = /* @__PURE__ */ new Set();
+  let count = 0;
+  const follow = (start) => {
+    const queue = [...start];
+    while (queue.length > 0 && count < MAX_BUILDS) {
+      const kustomization = queue.shift();
+      const id = identity(kustomization);
+      if (done.has(id)) continue;
+      done.add(id);
+      count++;
+      const build = fluxBuild(kustomization);
+      if (!build) continue;
+      buildByKustomization.set(identity(kustomization), build);
+      record(build);
+      for (const object of build.objects) {
+        if (object.group === SOURCE_GROUP) appliedSources.push(object);
+        if (isFluxKustomization(object) && !done.has(identity(object))) queue.push(object);
+      }
+    }
+  };
+  const fluxKustomizations = input.written.filter(isFluxKustomization);
+  const selfApplied = [];
+  const includedByOther = /* @__PURE__ */ new Set();
+  for (const kustomization of fluxKustomizations) {
+    const trial = fluxBuild(kustomization);
+    if (!trial) continue;
+    for (const object of trial.objects) {
+      const written = object.applied?.written;
+      if (!written || !isFluxKustomization(written)) continue;
+      if (written === kustomization) selfApplied.push(object);
+      else includedByOther.add(written);
+    }
+  }
+  const synthetic = input.written.filter((resource) => resource.synthetic !== void 0 && isFluxKustomization(resource));
+  follow([...selfApplied, ...synthetic.map((resource) => asWrittenCopy(resource, void 0))]);
+  const reached = new Set([...touched].map((file) => file.root));
+  const assumed = [];
+  for (const kustomization of fluxKustomizations) {
+    const root = kustomization.file.root;
+    if (reached.has(root) || includedByOther.has(kustomization) || kustomization.synthetic !== void 0) continue;
+    assumed.push(kustomization);
+  }
+  const folders = /* @__PURE__ */ new Map();
+  for (const kustomization of assumed) {
+    const dir = dirOf(kustomization.file.path);
+    const list = folders.get(kustomization.file.root) ?? [];
+    if (!list.includes(dir)) list.push(dir);
+    folders.set(kustomization.file.root, list);
+  }
+  const assumedEntries = [];
+  for (const [root, dirs] of folders) {
+    const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === "" || dir.startsWith(`${other}/`))));
+    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.appliedNamespace ?? ""}/${kustomization.name}`.replace(/^\//, ""));
+    input.note({
+      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}) were taken as applied: ${outermost.map((dir) => dir === "" ? "." : dir).join(", ")}.`
+    });
+    for (const dir of outermost) {
+      const generated2 = !hasKustomizationFile(input.rootFiles(root), dir);
+      const output = buildKustomization(hostOf(root), dir, generated2 ? { generated: { exclude: excludedBy(root, void 0) } } : {});
+      const build = {
+        kustomization: void 0,
+        root,
+        dir,
+        generated: generated2,
+        objects: objectsOf(output.objects, void 0),
+        resourceFiles: output.resourceFiles,
+        patchFiles: output.patchFiles,
+        kustomizations: output.kustomizations,
+        problems: output.problems
+      };
+      record(build);
+      for (const object of build.objects) {
+        if (object.group === SOURCE_GROUP) appliedSources.push(object);
+        if (isFluxKustomization(object)) assumedEntries.push(object);
+      }
+    }
+  }
+  follow(assumedEntries);
+  const assumedRoots = new Set(folders.keys());
+  const entryRoots = new Set([...touched].map((file) => file.root).filter((root) => !assumedRoots.has(root)));
+  for (const root of input.roots) {
+    if (entryRoots.has(root)) continue;
+    const read = new Set([...touched].filter((file) => file.root === root));
+    if (!assumedRoots.has(root)) {
+      for (const node of input.kustomize.nodes) {
+        if (node.file.root !== root || node.parents.length > 0) continue;
+        const output = buildKustomization(hostOf(root), node.dir);
+        record({
+          kustomization: void 0,
+          root,
+          dir: node.dir,
+          generated: false,
+          objects: objectsOf(output.objects, void 0),
+          resourceFiles: output.resourceFiles,
+          patchFiles: output.patchFiles,
+          kustomizations: output.kustomizations,
+          problems: output.problems
+        });
+        for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
+      }
+    }
+    const excluded = assumedRoots.has(root) ? excludedBy(root, void 0) : () => false;
+    for (const resource of input.written) {
+      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path)) continue;
+      const copy = asWrittenCopy(resource, void 0);
+      resources.push(copy);
+      const list = copies.get(resource);
+      if (list) list.push(copy);
+      else copies.set(resource, [copy]);
+      touched.add(resource.file);
+    }
+  }
+  const model = {
+    builds,
+    buildOf: (kustomization) => buildByKustomization.get(identity(kustomization)),
+    entryRoots
+  };
+  return {
+    model,
+    resources,
+    copies,
+    status: (file) => touched.has(file) || !entryRoots.has(file.root) ? "applied" : "not-applied"
+  };
+}
+function fluxOverrides(kustomization) {
+  const spec = asRecord(kustomization.value.spec) ?? {};
+  const at = (path20) => kustomization.applied?.locate(["spec", ...path20]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path20] };
+  const flux = {};
+  const targetNamespace = asString(spec.targetNamespace);
+  const namePrefix = asString(spec.namePrefix);
+  const nameSuffix = asString(spec.nameSuffix);
+  if (targetNamespace !== void 0) flux.namespace = targetNamespace;
+  if (namePrefix !== void 0) flux.namePrefix = namePrefix;
+  if (nameSuffix !== void 0) flux.nameSuffix = nameSuffix;
+  const patches = asArray(spec.patches).flatMap((raw, index) => {
+    const entry = asRecord(raw);
+    const patch = asString(entry?.patch);
+    if (!entry || patch === void 0) return [];
+    const target = asRecord(entry.target);
+    return [{ patch, ...target ? { target } : {}, at: at(["patches", index, "patch"]) }];
+  });
+  if (patches.length > 0) flux.patches = patches;
+  const images = asArray(spec.images).flatMap((raw, index) => {
+    const entry = asRecord(raw);
+    return entry ? [{ entry, at: at(["images", index]) }] : [];
+  });
+  if (images.length > 0) flux.images = images;
+  const components = asArray(spec.components).flatMap((raw, index) => typeof raw === "string" ? [{ path: raw, at: at(["components", index]) }] : []);
+  if (components.length > 0) flux.components = components;
+  const key = JSON.stringify([targetNamespace, namePrefix, nameSuffix, spec.patches, spec.images, spec.components]);
+  return { flux, key };
+}
+var MAX_BUILDS;
+var init_build2 = __esm({
+  "src/applied/build.ts"() {
+    "use strict";
+    init_build();
+    init_values();
     init_kinds();
-    init_describe();
+    init_repos();
+    init_tree();
+    init_source_file();
+    init_collections();
+    init_resource2();
+    MAX_BUILDS = 1e4;
   }
 });
 
@@ -11860,7 +13841,7 @@ function defaultPullPolicy(ref) {
   return "IfNotPresent";
 }
 var matcherCache;
-var init_images = __esm({
+var init_images2 = __esm({
   "src/engine/images.ts"() {
     "use strict";
     init_safe_regex();
@@ -11870,7 +13851,7 @@ var init_images = __esm({
 
 // src/engine/containers.ts
 function podSpecPath(resource) {
-  const specPath = Object.hasOwn(POD_SPEC_PATHS, resource.kind) ? POD_SPEC_PATHS[resource.kind] : void 0;
+  const specPath = Object.hasOwn(POD_SPEC_PATHS2, resource.kind) ? POD_SPEC_PATHS2[resource.kind] : void 0;
   return specPath && (resource.group === "" || resource.group === "apps" || resource.group === "batch") ? specPath : void 0;
 }
 function extractContainers(resources, overridesFor) {
@@ -11890,13 +13871,15 @@ function extractContainers(resources, overridesFor) {
 function podSpecContainers(resource, specPath, overrides, out) {
   const spec = asRecord(getIn(resource.value, specPath));
   if (!spec) return;
-  for (const list of CONTAINER_LISTS) {
+  for (const list of CONTAINER_LISTS2) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
       const path20 = [...specPath, list, index];
-      const written = asScalarString(item.image);
+      const image = asScalarString(item.image);
+      const written = writtenImage(resource, [...path20, "image"], image);
       const transformed = written === void 0 ? void 0 : applyImageOverrides(written, overrides);
+      const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
@@ -11908,11 +13891,11 @@ function podSpecContainers(resource, specPath, overrides, out) {
           written,
           path: [...path20, "image"],
           tagPath: [...path20, "image"],
-          effective: transformed?.ref,
+          effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
-          value: explicitPolicy ?? (transformed ? defaultPullPolicy(transformed.ref) : void 0),
+          value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
           path: explicitPolicy !== void 0 ? [...path20, "imagePullPolicy"] : void 0
         },
@@ -11922,6 +13905,13 @@ function podSpecContainers(resource, specPath, overrides, out) {
       });
     });
   }
+}
+function writtenImage(resource, path20, applied) {
+  const info = resource.applied;
+  if (!info || applied === void 0) return applied;
+  const container = info.locate(path20.slice(0, -1));
+  if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path20[path20.length - 1]])) ?? applied;
 }
 function walkValues(resource, value, path20, dotted, namespace, out) {
   if (Array.isArray(value)) {
@@ -12041,13 +14031,13 @@ function envFromSources(object, path20) {
   }
   return sources;
 }
-var POD_SPEC_PATHS, CONTAINER_LISTS;
+var POD_SPEC_PATHS2, CONTAINER_LISTS2;
 var init_containers = __esm({
   "src/engine/containers.ts"() {
     "use strict";
-    init_images();
+    init_images2();
     init_values();
-    POD_SPEC_PATHS = {
+    POD_SPEC_PATHS2 = {
       Pod: ["spec"],
       Deployment: ["spec", "template", "spec"],
       StatefulSet: ["spec", "template", "spec"],
@@ -12057,7 +14047,7 @@ var init_containers = __esm({
       CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
       PodTemplate: ["template", "spec"]
     };
-    CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"];
+    CONTAINER_LISTS2 = ["initContainers", "containers", "ephemeralContainers"];
   }
 });
 
@@ -12182,11 +14172,11 @@ function ancestors(node) {
 function kyvernoGenerated(policy) {
   const out = [];
   for (const rawRule of asArray(getIn(policy.value, ["spec", "rules"]))) {
-    const generate = asRecord(asRecord(rawRule)?.generate);
-    const kind = asString(generate?.kind);
-    const name2 = asString(generate?.name);
-    if (!generate || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0 || name2.includes("{{")) continue;
-    const written = asString(generate.namespace);
+    const generate2 = asRecord(asRecord(rawRule)?.generate);
+    const kind = asString(generate2?.kind);
+    const name2 = asString(generate2?.name);
+    if (!generate2 || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0 || name2.includes("{{")) continue;
+    const written = asString(generate2.namespace);
     const namespace = policy.kind === "Policy" ? policy.appliedNamespace : written === void 0 || written.includes("{{") ? void 0 : written;
     out.push({ kind, name: name2, namespace, keys: /* @__PURE__ */ new Set(), keysKnown: false, origin: "controller", resource: policy, encrypted: false });
   }
@@ -12296,7 +14286,7 @@ function isKustomizeConfig(file, value) {
   const apiVersion = asString(value.apiVersion) ?? "";
   return isKustomizationFile(file.path) || apiVersion.startsWith("kustomize.config.k8s.io/");
 }
-function splitApiVersion(apiVersion) {
+function splitApiVersion3(apiVersion) {
   const slash2 = apiVersion.indexOf("/");
   return slash2 === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
 }
@@ -12316,7 +14306,7 @@ function makeResource(file, docIndex) {
       return parsed.doc;
     },
     apiVersion,
-    ...splitApiVersion(apiVersion),
+    ...splitApiVersion3(apiVersion),
     kind,
     name: asString(metadata.name) ?? "",
     namespace,
@@ -12347,12 +14337,12 @@ function indexRootFiles(roots, files) {
   }
   return byRoot;
 }
-function buildModel(roots, files, notes, namespacePasses = []) {
-  const resources = [];
+function buildModel(roots, files, notes) {
+  const written = [];
   for (const file of files) {
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
-      if (resource) resources.push(resource);
+      if (resource) written.push(resource);
     }
   }
   const rootFilesMap = indexRootFiles(roots, files);
@@ -12362,19 +14352,35 @@ function buildModel(roots, files, notes, namespacePasses = []) {
     return index;
   };
   const kustomize = buildKustomizeIndex(files, rootFiles);
-  for (const resource of resources) {
+  for (const resource of written) {
     const namespace = kustomizeNamespace(kustomize.chain(resource.file));
     if (namespace === void 0) continue;
     if (resource.kind === "Namespace") continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
-  const byKind = /* @__PURE__ */ new Map();
   const byFile = /* @__PURE__ */ new Map();
-  for (const resource of resources) {
-    push(byKind, resource.kind, resource);
-    push(byFile, resource.file, resource);
-  }
-  const noteMessages = new Set(notes.map((note) => note.message));
+  for (const resource of written) push(byFile, resource.file, resource);
+  const resourceAt = (file, docIndex) => byFile.get(file)?.find((resource) => resource.docIndex === docIndex);
+  const noteMessages = new Set(notes.map((note2) => note2.message));
+  const note = (runNote) => {
+    if (noteMessages.has(runNote.message)) return;
+    noteMessages.add(runNote.message);
+    notes.push(runNote);
+  };
+  const applied = buildApplied({
+    roots,
+    written,
+    rootFiles,
+    kustomize,
+    resourceAt,
+    isClusterScoped: (_apiVersion, kind) => isClusterScoped(kind),
+    note
+  });
+  const resources = applied.resources;
+  const byKind = /* @__PURE__ */ new Map();
+  for (const resource of resources) push(byKind, resource.kind, resource);
+  const writtenByKind = /* @__PURE__ */ new Map();
+  for (const resource of written) push(writtenByKind, resource.kind, resource);
   let containers;
   let configData;
   let flux;
@@ -12382,6 +14388,7 @@ function buildModel(roots, files, notes, namespacePasses = []) {
     roots,
     files,
     resources,
+    written,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === void 0 || resource.group === group),
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
@@ -12389,13 +14396,14 @@ function buildModel(roots, files, notes, namespacePasses = []) {
     fileAt: (root, path20) => rootFilesMap.get(root)?.files.get(path20),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
-    resourceAt: (file, docIndex) => byFile.get(file)?.find((resource) => resource.docIndex === docIndex),
+    resourceAt,
+    copiesOf: (resource) => applied.copies.get(resource) ?? [],
+    appliedStatus: applied.status,
+    unapplied: (kind, name2) => (writtenByKind.get(kind) ?? []).filter((resource) => resource.name === name2 && !applied.copies.has(resource)),
+    applied: applied.model,
     kustomize,
     get containers() {
-      containers ??= extractContainers(
-        resources,
-        (resource) => kustomize.chain(resource.file).flatMap((node) => node.images)
-      );
+      containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
       return containers;
     },
     get configData() {
@@ -12410,22 +14418,16 @@ function buildModel(roots, files, notes, namespacePasses = []) {
       flux ??= buildFluxGraph(model);
       return flux;
     },
-    note(note) {
-      if (noteMessages.has(note.message)) return;
-      noteMessages.add(note.message);
-      notes.push(note);
-    }
+    note
   };
-  flux = applyFluxNamespaces(model);
-  for (const pass of namespacePasses) pass(model);
-  if (namespacePasses.length > 0) flux = void 0;
   return model;
 }
 var CLUSTER_SCOPED;
 var init_model = __esm({
   "src/engine/model.ts"() {
     "use strict";
-    init_flux();
+    init_graph();
+    init_build2();
     init_source_file();
     init_collections();
     init_containers();
@@ -12467,7 +14469,7 @@ var init_rule = __esm({
 });
 
 // rules/duplicate-resource.ts
-function identity(resource) {
+function identity2(resource) {
   const namespace = isClusterScoped(resource.kind) ? "" : resource.appliedNamespace ?? "";
   return `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
 }
@@ -12477,18 +14479,21 @@ function where(resource, from) {
 function name(kustomization) {
   return qualified(kustomization.resource.appliedNamespace, kustomization.resource.name);
 }
+function writtenOf(resource) {
+  return resource.applied?.written ?? resource;
+}
 function checkBuild(ctx, resources, reported) {
   const first = /* @__PURE__ */ new Map();
   for (const resource of resources) {
     if (resource.name === "") continue;
-    const key = identity(resource);
+    const key = identity2(resource);
     const earlier = first.get(key);
     if (!earlier) {
       first.set(key, resource);
       continue;
     }
-    if (earlier === resource || reported.has(resource)) continue;
-    reported.add(resource);
+    if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
+    reported.add(writtenOf(resource));
     ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file) } });
   }
 }
@@ -12512,6 +14517,7 @@ spec:
       meta: {
         id: "duplicate-resource",
         description: "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -12594,23 +14600,23 @@ spec:
           for (const kustomization of members) {
             for (const resource of kustomization.resources) {
               if (resource.name === "") continue;
-              const key = identity(resource);
+              const key = identity2(resource);
               const earlier = first.get(key);
               if (!earlier) {
                 first.set(key, { resource, by: kustomization });
                 continue;
               }
-              if (reported.has(resource)) continue;
+              if (reported.has(writtenOf(resource))) continue;
               const object = describeObject(resource);
-              if (earlier.resource === resource) {
+              if (writtenOf(earlier.resource) === writtenOf(resource)) {
                 if (earlier.by === kustomization) continue;
-                reported.add(resource);
+                reported.add(writtenOf(resource));
                 ctx.report({ resource, path: ["metadata", "name"], messageId: "appliedTwice", data: { object, first: name(earlier.by), second: name(kustomization) } });
               } else if (earlier.by === kustomization) {
-                reported.add(resource);
+                reported.add(writtenOf(resource));
                 ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object, other: where(earlier.resource, resource.file) } });
               } else {
-                reported.add(resource);
+                reported.add(writtenOf(resource));
                 ctx.report({
                   resource,
                   path: ["metadata", "name"],
@@ -12643,6 +14649,7 @@ var init_flux_api_version = __esm({
       meta: {
         id: "flux-api-version",
         description: "Disallow Flux API versions that the Flux controllers no longer serve",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -12747,6 +14754,7 @@ sops:
       meta: {
         id: "flux-decryption-required",
         description: "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -12904,6 +14912,7 @@ spec:
       meta: {
         id: "flux-depends-on",
         description: "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -13054,6 +15063,7 @@ spec:
       meta: {
         id: "flux-path-exists",
         description: "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -13197,6 +15207,7 @@ spec:
       meta: {
         id: "flux-source-ref",
         description: "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -13323,8 +15334,8 @@ function kustomizationVariables(kustomization, graph) {
       variables.complete = false;
       return;
     }
-    const matches = graph.data(kind, name2, namespace).matches;
-    const data = matches.find((candidate) => candidate.namespace === namespace) ?? matches[0];
+    const matches2 = graph.data(kind, name2, namespace).matches;
+    const data = matches2.find((candidate) => candidate.namespace === namespace) ?? matches2[0];
     const optional = item.optional === true;
     variables.sources.push({ index, kind, name: name2, optional, data });
     if (!data) {
@@ -13414,6 +15425,7 @@ spec:
       meta: {
         id: "flux-substitution",
         description: "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -13541,6 +15553,7 @@ spec:
       meta: {
         id: "flux-substitution-escape",
         description: "Disallow $$ escapes that Flux post-build substitution collapses to a single $",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "warning",
         recommended: true,
@@ -13594,7 +15607,7 @@ var MUTABLE_TAGS_OPTIONS;
 var init_mutable_image = __esm({
   "src/engine/mutable-image.ts"() {
     "use strict";
-    init_images();
+    init_images2();
     MUTABLE_TAGS_OPTIONS = {
       type: "object",
       additionalProperties: false,
@@ -13621,6 +15634,7 @@ var init_image_pull_policy_mutable_tag = __esm({
       meta: {
         id: "image-pull-policy-mutable-tag",
         description: "Require imagePullPolicy Always for images with a mutable tag",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -13681,7 +15695,7 @@ function helmReleaseTarget(resource) {
   const explicit = asString(getIn(resource.value, ["spec", "releaseName"]));
   const targetNamespace = asString(getIn(resource.value, ["spec", "targetNamespace"]));
   const full = explicit !== void 0 && explicit !== "" ? explicit : targetNamespace ? `${targetNamespace}-${resource.name}` : resource.name;
-  const name2 = full.length <= 53 ? full : `${full.slice(0, 40)}-${(0, import_node_crypto.createHash)("sha256").update(full).digest("hex").slice(0, 12)}`;
+  const name2 = full.length <= 53 ? full : `${full.slice(0, 40)}-${(0, import_node_crypto2.createHash)("sha256").update(full).digest("hex").slice(0, 12)}`;
   return { name: name2, namespace: targetNamespace || resource.appliedNamespace };
 }
 function renderReleaseTemplate(text, release) {
@@ -13695,11 +15709,11 @@ function renderReleaseTemplate(text, release) {
   });
   return unknown || rendered.includes("{{") ? void 0 : rendered;
 }
-var import_node_crypto, TEMPLATE;
+var import_node_crypto2, TEMPLATE;
 var init_helm_release = __esm({
   "src/references/helm-release.ts"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
+    import_node_crypto2 = require("node:crypto");
     init_values();
     TEMPLATE = /\{\{-?\s*(.*?)\s*-?\}\}/g;
   }
@@ -13965,7 +15979,7 @@ function fluxRefs(model) {
   return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model)];
 }
 var NOTIFICATION_GROUP, IMAGE_GROUP, PROXY_KEYS;
-var init_flux2 = __esm({
+var init_flux = __esm({
   "src/references/flux.ts"() {
     "use strict";
     init_kinds();
@@ -14163,7 +16177,7 @@ var init_references = __esm({
   "src/references/index.ts"() {
     "use strict";
     init_describe();
-    init_flux2();
+    init_flux();
     init_helm_release();
     init_helm_values();
     init_pods();
@@ -14231,6 +16245,7 @@ sops:
       meta: {
         id: "image-pull-secret-exists",
         description: "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace",
+        scope: "cluster",
         category: "reliability",
         defaultLevel: "warning",
         recommended: true,
@@ -14280,6 +16295,7 @@ var init_image_tag_mutable = __esm({
       meta: {
         id: "image-tag-mutable",
         description: "Disallow mutable image tags such as latest in workloads and HelmRelease values",
+        scope: "cluster",
         category: "reliability",
         defaultLevel: "warning",
         recommended: true,
@@ -14407,6 +16423,7 @@ resources:
       meta: {
         id: "kustomize-resources-exist",
         description: "Require every file and folder a kustomization.yaml names to exist",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -14434,6 +16451,7 @@ resources:
         const { model } = ctx;
         const graph = model.flux;
         for (const node of model.kustomize.nodes) {
+          if (model.appliedStatus(node.file) !== "applied") continue;
           const root = node.file.root;
           const file = node.file;
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
@@ -14521,6 +16539,7 @@ spec:
       meta: {
         id: "kustomize-unreferenced-manifest",
         description: "Disallow manifests in kustomize folders and Flux paths that no kustomization includes",
+        scope: "repository",
         category: "reliability",
         defaultLevel: "warning",
         recommended: true,
@@ -14652,6 +16671,7 @@ var init_no_committed_terraform_state = __esm({
       meta: {
         id: "no-committed-terraform-state",
         description: "Disallow committed Terraform state files and .terraform directories",
+        scope: "repository",
         category: "security",
         defaultLevel: "error",
         recommended: true,
@@ -14718,29 +16738,174 @@ var init_no_committed_terraform_state = __esm({
   }
 });
 
-// src/engine/sensitive.ts
-function isSensitiveName(name2) {
-  return SENSITIVE.test(name2) && !REFERENCE.test(name2);
+// src/engine/credential.ts
+function isReference(value) {
+  const trimmed = value.trim();
+  return CONTAINS_REFERENCE.some((pattern) => pattern.test(trimmed)) || WHOLE_REFERENCE.some((pattern) => pattern.test(trimmed));
 }
-var SENSITIVE, REFERENCE;
-var init_sensitive = __esm({
-  "src/engine/sensitive.ts"() {
+function isCredential(key, value, context) {
+  if (typeof value !== "string") return false;
+  const trimmed = value.trim();
+  if (trimmed === "" || isReference(trimmed) || key.includes("/")) return false;
+  const words = wordsOf(key);
+  if (!namesCredential(words) || namesSetting(words)) return false;
+  if (namesObject(words, trimmed, ENV_NAME.test(key) ? "env" : context)) return false;
+  return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
+}
+function isMaskedValue(key, value) {
+  return MASKED_NAME.test(key) && !MASK_EXEMPT_NAME.test(key) || isCredential(key, value, "env") || isCredential(key, value, "setting");
+}
+function wordsOf(key) {
+  return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
+}
+function isCredentialWord(word) {
+  return CREDENTIAL_EXACT.has(word) || CREDENTIAL_WORD.test(word) && !NOT_CREDENTIAL_WORD.test(word);
+}
+function namesCredential(words) {
+  return words.some((word, index) => isCredentialWord(word) || word === "key" && KEY_QUALIFIER.has(words[index - 1] ?? ""));
+}
+function namesSetting(words) {
+  return SETTING_TAIL.has(words.at(-1) ?? "") || SETTING_HEAD.has(words[0] ?? "");
+}
+function namesObject(words, value, context) {
+  const last = words.at(-1) ?? "";
+  const before = words.at(-2);
+  const existing = words[0] === "existing";
+  if (last === "namespace" || last === "namespaces") return DNS_LABEL.test(value);
+  if (isTokenLike(value)) return false;
+  const keyName = (last === "key" || last === "keys") && before !== void 0 && isCredentialWord(before);
+  if (keyName && (context === "setting" || existing) && DATA_KEY.test(value)) return true;
+  if (NAME_TAIL.has(last) || existing) return DNS_SUBDOMAIN.test(value);
+  if (context === "env" || before === void 0) return false;
+  return (last === "secret" || last === "secrets") && !SECRET_QUALIFIER.has(before) && DNS_SUBDOMAIN.test(value);
+}
+function isTokenLike(value) {
+  return value.length >= 16 && /^[A-Za-z0-9+/=_]+$/.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value);
+}
+function holdsSecretValue(value) {
+  if (typeof value === "number" || typeof value === "boolean") return true;
+  return typeof value === "string" && value.trim() !== "" && !isReference(value);
+}
+var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE;
+var init_credential = __esm({
+  "src/engine/credential.ts"() {
     "use strict";
-    SENSITIVE = /(pass(word|wd|phrase)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|client[-_]?secret|auth[-_]?(key|token))/i;
-    REFERENCE = /(^existing|secret[-_]?(name|key|ref)s?$|(name|ref|refs|key[-_]?ref|file|path|enabled|env|mount)$|^(use|enable|create|generate))/i;
+    MASKED_NAME = /(pass(word|wd|phrase)?|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential|client[-_]?secret|auth[-_]?(key|token))/i;
+    MASK_EXEMPT_NAME = /(^existing|secret[-_]?(name|key|ref)s?$|(name|ref|refs|key[-_]?ref|file|path|enabled|env|mount)$|^(use|enable|create|generate))/i;
+    CREDENTIAL_WORD = /password|passwd|passphrase|secret|token|credential|apikey|accesskey|privatekey|authkey/;
+    CREDENTIAL_EXACT = /* @__PURE__ */ new Set(["pass"]);
+    NOT_CREDENTIAL_WORD = /^tokeni[sz]/;
+    KEY_QUALIFIER = /* @__PURE__ */ new Set(["api", "access", "private", "auth"]);
+    SETTING_TAIL = /* @__PURE__ */ new Set([
+      "url",
+      "urls",
+      "uri",
+      "endpoint",
+      "host",
+      "hostname",
+      "port",
+      "ttl",
+      "timeout",
+      "expiry",
+      "expiration",
+      "expires",
+      "lifetime",
+      "duration",
+      "length",
+      "len",
+      "size",
+      "policy",
+      "provider",
+      "type",
+      "mode",
+      "format",
+      "algorithm",
+      "header",
+      "field",
+      "claim",
+      "issuer",
+      "audience",
+      "scope",
+      "scopes",
+      "prefix",
+      "suffix",
+      "version",
+      "interval",
+      "period",
+      "count",
+      "limit",
+      "enabled",
+      "disabled",
+      "required",
+      "file",
+      "files",
+      "path",
+      "paths",
+      "dir",
+      "mount",
+      "env",
+      "annotations",
+      "labels",
+      "template",
+      "strategy",
+      "regex"
+    ]);
+    SETTING_HEAD = /* @__PURE__ */ new Set(["use", "enable", "disable", "create", "generate", "auto", "allow", "require", "skip", "rotate", "reuse", "max", "min", "num"]);
+    NAME_TAIL = /* @__PURE__ */ new Set(["name", "names", "namespace", "namespaces", "ref", "refs", "store", "class"]);
+    SECRET_QUALIFIER = /* @__PURE__ */ new Set([
+      "client",
+      "cookie",
+      "jwt",
+      "session",
+      "webhook",
+      "shared",
+      "hmac",
+      "app",
+      "application",
+      "api",
+      "consumer",
+      "signing",
+      "encryption",
+      "oauth",
+      "oidc",
+      "rpc",
+      "master",
+      "access"
+    ]);
+    ENV_NAME = /^[A-Z][A-Z0-9]*(_+[A-Z0-9]+)+$/;
+    DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    DATA_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+    BOOLEAN = /^(true|false|yes|no|on|off)$/i;
+    NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+    DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h|d|w))+$/;
+    PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
+    CONTAINS_REFERENCE = [
+      /\$\{[^}]*\}/,
+      // `${VAR}`: Flux post-build substitution, shell, `${{ … }}` of CI files
+      /\$\([A-Za-z_][\w.-]*\)/,
+      // `$(VAR)`: Kubernetes dependent environment variables
+      /\{\{[\s\S]*\}\}/
+      // `{{ … }}`: Helm `tpl`, ExternalSecret templates
+    ];
+    WHOLE_REFERENCE = [
+      /^\$[A-Za-z_]\w*$/,
+      // `$VAR`
+      /^\$__(env|file|vault)\{[^}]*\}$/,
+      // Grafana variable expansion
+      /^op:\/\/\S/,
+      // 1Password secret reference (`op inject`, 1Password operator)
+      /^ref\+[a-z0-9]+:\/\/\S/,
+      // vals (helmfile) reference
+      /^vault:\S/,
+      // bank-vaults webhook reference
+      /^ENC\[/
+      // sops-encrypted value
+    ];
   }
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function isPlaintextCredential(value) {
-  const trimmed = value.trim();
-  if (trimmed === "" || trimmed.startsWith("ENC[")) return false;
-  if (REFERENCE2.test(trimmed)) return false;
-  return !BOOLEAN.test(trimmed) && !/^\d+$/.test(trimmed) && !PLAIN_URL.test(trimmed);
-}
-function sensitiveKey(name2) {
-  return isSensitiveName(name2) && !KEY_NAME.test(name2);
-}
 function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
@@ -14748,7 +16913,7 @@ function walkValues2(ctx, release, value, path20, dotted, parentKey) {
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
-        if (sensitiveKey(variable) && isPlaintextCredential(item.slice(item.indexOf("=") + 1))) {
+        if (isCredential(variable, item.slice(item.indexOf("=") + 1), "env")) {
           ctx.report({ resource: release, path: itemPath, messageId: "helmEnv", data: { variable, key: itemDotted, release: release.name } });
         }
         return;
@@ -14759,36 +16924,34 @@ function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   }
   const object = asRecord(value);
   if (!object) return;
-  if (typeof object.name === "string" && typeof object.value === "string" && sensitiveKey(object.name) && isPlaintextCredential(object.value)) {
+  if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
     ctx.report({ resource: release, path: [...path20, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
     const childPath = [...path20, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
-      if (!sensitiveKey(key) || !isPlaintextCredential(child)) continue;
-      if (parentKey === "env") ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key, key: childDotted, release: release.name } });
+      const isEnv = parentKey === "env";
+      if (!isCredential(key, child, isEnv ? "env" : "setting")) continue;
+      if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
       walkValues2(ctx, release, child, childPath, childDotted, key);
     }
   }
 }
-var REFERENCE2, KEY_NAME, BOOLEAN, PLAIN_URL, no_plaintext_sensitive_env_default;
+var no_plaintext_sensitive_env_default;
 var init_no_plaintext_sensitive_env = __esm({
   "rules/no-plaintext-sensitive-env.ts"() {
     "use strict";
-    init_sensitive();
+    init_credential();
     init_values();
     init_rule();
-    REFERENCE2 = /\$\([A-Za-z_][\w.-]*\)|\$\{[A-Za-z_]\w*(?:[:=+-][^}]*)?\}/;
-    KEY_NAME = /(pass(word|wd|phrase)?|token|credentials?)[-_]?keys?$/i;
-    BOOLEAN = /^(true|false|yes|no|on|off)$/i;
-    PLAIN_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@?#\s]*(?:\/[^@?#\s]*)?$/i;
     no_plaintext_sensitive_env_default = defineRule({
       meta: {
         id: "no-plaintext-sensitive-env",
         description: "Disallow plaintext credentials in environment variables and HelmRelease values",
+        scope: "repository",
         category: "security",
         defaultLevel: "error",
         recommended: true,
@@ -14798,7 +16961,7 @@ var init_no_plaintext_sensitive_env = __esm({
           helmEnv: "Variable {{variable}} at {{key}} in HelmRelease {{release}} looks like a credential and is set with a literal value, readable by anyone who can read the repository (the value is not shown here). Take it from a SOPS-encrypted Secret instead: a secretKeyRef, or envSecrets in the chart values."
         },
         docs: {
-          rationale: "Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart). Names are judged sensitive by the same list the redaction of code frames uses (`PASSWORD`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`\u2026), minus names that refer to a secret (`existingSecret`, `secretName`, `secretKey`, `passwordKey`, `*Ref`). Values that are empty, SOPS-encrypted (`ENC[\u2026]`), built from `$(VAR)` or Flux `${VAR}` references, booleans, numbers or URLs without user information or query are not reported. Findings name the key, never the value.",
+          rationale: "Everything in a GitOps repository is read by every clone, fork, CI log and backup. A password, token or key written as a literal `value:` of an environment variable, or as a plain value under a key such as `password` in HelmRelease `spec.values`, is a leaked credential. Put it in a Secret encrypted with SOPS and reference it (`valueFrom.secretKeyRef`, `envFrom`, Dagster `envSecrets`, Flux `valuesFrom`, or an `existingSecret` option of the chart).\n\nA literal is reported only when it is a credential, as one judgement shared with the SOPS rules and the masking of code frames decides: its key names one (`PASSWORD`, `PASS`, `SECRET`, `TOKEN`, `API_KEY`, `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIAL`\u2026) and not a setting about one (`tokenUrl`, `TOKEN_TTL`, `passwordFile`, `usePasswordFiles`, `maxTokens`). Not reported: keys with a `/` (annotations such as `secret.reloader.stakater.com/reload`, CSI `csi.storage.k8s.io/*-secret-name`); keys that name a Secret, its namespace or one of its keys (`existingSecret`, `envFromSecret`, `githubConfigSecret`, `pullSecret`, `secretName`, `secretNamespace`, `*-secret-namespace`, `secretRef`, `passwordKey`, `adminPasswordKey`, `secretKey`) when the value is such a name and not token-like \u2014 except `clientSecret`, `cookieSecret`, `jwtSecret` and the like, and in environment variables `*_SECRET` and `SECRET_KEY`, which are credentials; values that are references (`$VAR`, `${VAR}`, `$(VAR)`, `{{ \u2026 }}`, Grafana `$__file{\u2026}`, `op://\u2026`, `ref+\u2026://\u2026`, `vault:\u2026`, sops `ENC[\u2026]`, and `secretKeyRef`-style objects); empty strings, booleans, numbers, durations (`24h`) and URLs without user information or query. Findings name the key, never the value.",
           incorrect: [
             {
               title: "A literal password in a Deployment",
@@ -14820,6 +16983,12 @@ var init_no_plaintext_sensitive_env = __esm({
                 "apps/api.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0.0\n          env:\n            - name: DB_PASSWORD\n              valueFrom:\n                secretKeyRef:\n                  name: ducklake-db-app\n                  key: password\n            - name: AUTH_HEADER\n              value: Bearer $(API_TOKEN)\n",
                 "apps/airbyte.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: airbyte\nspec:\n  values:\n    postgresql:\n      auth:\n        existingSecret: airbyte-db\n        secretKeys:\n          adminPasswordKey: admin-password\n        password: ${AIRBYTE_DB_PASSWORD}\n"
               }
+            },
+            {
+              title: "Names of Secrets, annotations and 1Password references under secret-looking keys",
+              files: {
+                "apps/runner.yaml": "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: home-ops-runner\nspec:\n  values:\n    githubConfigSecret: home-ops-runner-secret\n    podAnnotations:\n      secret.reloader.stakater.com/reload: home-ops-runner-secret\n    onepassword:\n      token: op://Automation/1password connect/token\n"
+              }
             }
           ],
           whenNotToUse: "For throw-away credentials of local development stacks that never reach a shared cluster (prefer a suppression comment with a reason on those lines)."
@@ -14829,7 +16998,7 @@ var init_no_plaintext_sensitive_env = __esm({
         for (const container of ctx.model.containers) {
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
-            if (entry.value === void 0 || !sensitiveKey(entry.name) || !isPlaintextCredential(entry.value)) continue;
+            if (!isCredential(entry.name, entry.value, "env")) continue;
             const path20 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
             ctx.report({ resource: container.resource, path: path20, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
@@ -14854,6 +17023,7 @@ var init_no_tracked_ignored_files = __esm({
       meta: {
         id: "no-tracked-ignored-files",
         description: "Disallow tracked files that the repository ignores",
+        scope: "repository",
         category: "reliability",
         defaultLevel: "warning",
         recommended: true,
@@ -14901,7 +17071,7 @@ function selectContainers(containers, selector) {
 }
 function checkVariable(ctx, model, container, requirement, names) {
   const variable = requirement.name;
-  const provider = resolve(model, container, requirement);
+  const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
     const path20 = container.envPath ?? container.path;
@@ -14928,7 +17098,7 @@ function checkVariable(ctx, model, container, requirement, names) {
     ctx.report({ resource: container.resource, path: provider.source.path, messageId: "wrongSource", data: { ...names, variable, actual, expected } });
   }
 }
-function resolve(model, container, requirement) {
+function resolve2(model, container, requirement) {
   const entries = container.env.filter((entry2) => entry2.name === requirement.name);
   const entry = entries.at(-1);
   if (entry) return { kind: "entry", entry };
@@ -14999,6 +17169,7 @@ spec:
       meta: {
         id: "required-env",
         description: "Require configured environment variables on named workloads, from the configured source",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -15387,28 +17558,28 @@ var init_validate = __esm({
 });
 
 // src/schema/crd.ts
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function crdVersions(crd) {
-  if (!isObject2(crd) || !isObject2(crd.spec)) return [];
+  if (!isObject3(crd) || !isObject3(crd.spec)) return [];
   const { group, names, versions } = crd.spec;
-  if (typeof group !== "string" || !isObject2(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
+  if (typeof group !== "string" || !isObject3(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
   const out = [];
   for (const entry of versions) {
-    if (!isObject2(entry) || typeof entry.name !== "string" || entry.served === false) continue;
-    const schema2 = isObject2(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
-    if (isObject2(schema2)) out.push({ group, version: entry.name, kind: names.kind, openAPIV3Schema: schema2 });
+    if (!isObject3(entry) || typeof entry.name !== "string" || entry.served === false) continue;
+    const schema2 = isObject3(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
+    if (isObject3(schema2)) out.push({ group, version: entry.name, kind: names.kind, openAPIV3Schema: schema2 });
   }
   return out;
 }
 function isIntOrStringPair(list) {
   if (!Array.isArray(list) || list.length !== 2) return false;
-  const types2 = list.map((item) => isObject2(item) ? item.type : void 0).sort();
+  const types2 = list.map((item) => isObject3(item) ? item.type : void 0).sort();
   return types2[0] === "integer" && types2[1] === "string";
 }
 function convertNode(node, inJunctor = false) {
-  if (!isObject2(node)) return {};
+  if (!isObject3(node)) return {};
   const out = {};
   const nullable = node.nullable === true;
   const intOrString = node["x-kubernetes-int-or-string"] === true;
@@ -15429,9 +17600,9 @@ function convertNode(node, inJunctor = false) {
   }
   if (node.uniqueItems === true) out.uniqueItems = true;
   if (Array.isArray(node.required)) out.required = node.required.filter((field) => typeof field === "string");
-  if (isObject2(node.items)) out.items = convertNode(node.items);
+  if (isObject3(node.items)) out.items = convertNode(node.items);
   const preserve = node["x-kubernetes-preserve-unknown-fields"] === true;
-  if (isObject2(node.properties)) {
+  if (isObject3(node.properties)) {
     out.properties = {};
     for (const [name2, child] of Object.entries(node.properties)) out.properties[name2] = convertNode(child);
     if (node["x-kubernetes-embedded-resource"] === true) {
@@ -15440,7 +17611,7 @@ function convertNode(node, inJunctor = false) {
       out.properties.metadata ??= { type: "object" };
     }
   }
-  if (isObject2(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
+  if (isObject3(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
   else if (node.additionalProperties === false || out.properties && !preserve && !inJunctor && node.additionalProperties !== true) {
     out.additionalProperties = false;
   }
@@ -15450,7 +17621,7 @@ function convertNode(node, inJunctor = false) {
     if (intOrString && key === "anyOf" && isIntOrStringPair(list)) continue;
     out[key] = list.map((item) => convertNode(item, true));
   }
-  if (isObject2(node.not)) out.not = convertNode(node.not, true);
+  if (isObject3(node.not)) out.not = convertNode(node.not, true);
   return out;
 }
 function crdSchema(version) {
@@ -15627,6 +17798,7 @@ var init_schema_valid = __esm({
       meta: {
         id: "schema-valid",
         description: "Require Kubernetes, Flux and custom resources to match their API schema",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -15837,6 +18009,7 @@ spec:
       meta: {
         id: "secret-ref-exists",
         description: "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from",
+        scope: "cluster",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -15903,15 +18076,15 @@ spec:
 // src/sops/ast.ts
 function keyText(pair) {
   const key = pair.key;
-  if (!(0, import_yaml2.isScalar)(key)) return void 0;
+  if (!(0, import_yaml3.isScalar)(key)) return void 0;
   return key.value == null ? "" : String(key.value);
 }
 function pairOf(node, key) {
-  if (!(0, import_yaml2.isMap)(node)) return void 0;
+  if (!(0, import_yaml3.isMap)(node)) return void 0;
   return node.items.find((pair) => keyText(pair) === key);
 }
 function stringValue(node) {
-  return (0, import_yaml2.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+  return (0, import_yaml3.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
 }
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
@@ -15919,11 +18092,11 @@ function sopsPair(doc) {
 function describePath(path20) {
   return path20.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
-var import_yaml2;
+var import_yaml3;
 var init_ast = __esm({
   "src/sops/ast.ts"() {
     "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
   }
 });
 
@@ -16281,14 +18454,14 @@ function readSopsConfig(doc) {
 }
 function parse(root) {
   const config = { rules: [], issues: [] };
-  if (root == null || (0, import_yaml3.isScalar)(root) && root.value == null) return config;
-  if (!(0, import_yaml3.isMap)(root)) {
+  if (root == null || (0, import_yaml4.isScalar)(root) && root.value == null) return config;
+  if (!(0, import_yaml4.isMap)(root)) {
     config.issues.push({ code: "notMapping", path: [], data: { what: ".sops.yaml" } });
     return config;
   }
   checkKeys(root, [], TOP_KEYS, "the top level", config.issues);
   const rules = pairOf(root, "creation_rules")?.value;
-  if ((0, import_yaml3.isSeq)(rules)) {
+  if ((0, import_yaml4.isSeq)(rules)) {
     rules.items.forEach((item, i2) => {
       const rule = readRule(item, i2, config.issues);
       if (rule) config.rules.push(rule);
@@ -16299,12 +18472,12 @@ function parse(root) {
   checkUnreachable(config);
   checkDestinations(pairOf(root, "destination_rules")?.value, config.issues);
   const stores = pairOf(root, "stores")?.value;
-  if ((0, import_yaml3.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
+  if ((0, import_yaml4.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
   return config;
 }
 function readRule(node, index, issues) {
   const path20 = ["creation_rules", index];
-  if (!(0, import_yaml3.isMap)(node)) {
+  if (!(0, import_yaml4.isMap)(node)) {
     issues.push({ code: "notMapping", path: path20, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
@@ -16343,10 +18516,10 @@ function readPathRegex(node, rule, issues) {
 }
 function readRuleRecipients(node, path20, issues) {
   const groups = pairOf(node, "key_groups")?.value;
-  if (groups != null && !isNull2(groups) && !(0, import_yaml3.isSeq)(groups)) {
+  if (groups != null && !isNull2(groups) && !(0, import_yaml4.isSeq)(groups)) {
     issues.push(invalidType([...path20, "key_groups"], "key_groups", "a list of key groups"));
   }
-  if ((0, import_yaml3.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml4.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
     groups.items.forEach((group, i2) => readGroup(group, [...path20, "key_groups", i2], out2, issues, 0));
     return out2;
@@ -16366,7 +18539,7 @@ function readRuleRecipients(node, path20, issues) {
   return out;
 }
 function readGroup(node, path20, out, issues, depth) {
-  if (!(0, import_yaml3.isMap)(node)) {
+  if (!(0, import_yaml4.isMap)(node)) {
     issues.push({ code: "notMapping", path: path20, data: { what: "a key group" } });
     return;
   }
@@ -16374,7 +18547,7 @@ function readGroup(node, path20, out, issues, depth) {
   for (const key of GROUP_KEYS) {
     const value = pairOf(node, key)?.value;
     if (value == null || isNull2(value)) continue;
-    if (!(0, import_yaml3.isSeq)(value)) {
+    if (!(0, import_yaml4.isSeq)(value)) {
       issues.push(invalidType([...path20, key], key, "a list"));
       continue;
     }
@@ -16385,7 +18558,7 @@ function readGroup(node, path20, out, issues, depth) {
         return;
       }
       const objectKeys = GROUP_OBJECT_KEYS[key];
-      if (objectKeys && (0, import_yaml3.isMap)(item)) checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
+      if (objectKeys && (0, import_yaml4.isMap)(item)) checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
       const text = groupEntryId(key, item);
       if (text === void 0) issues.push(invalidType(itemPath, key, objectKeys ? "a mapping" : "a string"));
       else addRecipient(out, key === "azure_keyvault" ? "azure_kv" : key, text, itemPath);
@@ -16412,7 +18585,7 @@ function groupEntryId(key, item) {
 function recipientStrings(value) {
   const text = stringValue(value);
   if (text !== void 0) return text.split(",").map((part) => [part, []]);
-  if (!(0, import_yaml3.isSeq)(value)) return void 0;
+  if (!(0, import_yaml4.isSeq)(value)) return void 0;
   const items = [];
   for (const [i2, item] of value.items.entries()) {
     const itemText = stringValue(item);
@@ -16472,9 +18645,9 @@ function checkUnreachable(config) {
   }
 }
 function checkDestinations(value, issues) {
-  if (!(0, import_yaml3.isSeq)(value)) return;
+  if (!(0, import_yaml4.isSeq)(value)) return;
   value.items.forEach((item, i2) => {
-    if ((0, import_yaml3.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
+    if ((0, import_yaml4.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
 function checkKeys(node, path20, known, where2, issues) {
@@ -16508,7 +18681,7 @@ function editDistance(a, b) {
 function checkScalarType(node, path20, key, type2, expected, issues) {
   const pair = pairOf(node, key);
   if (!pair || isNull2(pair.value)) return;
-  const value = (0, import_yaml3.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml4.isScalar)(pair.value) ? pair.value.value : void 0;
   const ok = typeof value === type2 && (type2 !== "number" || Number.isInteger(value));
   if (!ok) issues.push(invalidType([...path20, key], key, expected));
 }
@@ -16516,18 +18689,18 @@ function invalidType(path20, key, expected) {
   return { code: "invalidType", path: path20, data: { key, expected } };
 }
 function isNull2(node) {
-  return node == null || (0, import_yaml3.isScalar)(node) && node.value == null;
+  return node == null || (0, import_yaml4.isScalar)(node) && node.value == null;
 }
 function scalarText(node) {
-  if (!(0, import_yaml3.isScalar)(node)) return void 0;
+  if (!(0, import_yaml4.isScalar)(node)) return void 0;
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml3, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, cache3;
+var import_yaml4, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, cache3;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml4 = __toESM(require_dist(), 1);
     init_ast();
     init_regexp();
     init_recipients();
@@ -16653,6 +18826,7 @@ var init_sops_config_valid = __esm({
       meta: {
         id: "sops-config-valid",
         description: "Require .sops.yaml creation rules that sops reads the way they are meant",
+        scope: "repository",
         category: "correctness",
         defaultLevel: "warning",
         recommended: true,
@@ -16727,7 +18901,7 @@ function rawComments(text) {
   if (memo?.text === text) return memo.comments;
   const comments = [];
   try {
-    for (const token of new import_yaml4.Parser().parse(text)) collect2(token, text, comments);
+    for (const token of new import_yaml5.Parser().parse(text)) collect2(token, text, comments);
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
@@ -16767,11 +18941,11 @@ function lineIndent(text, offset) {
 function lineStartOf(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
-var import_yaml4, memo;
+var import_yaml5, memo;
 var init_comments = __esm({
   "src/sops/comments.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
   }
 });
 
@@ -16823,11 +18997,11 @@ function analyzeDocument(doc) {
 }
 function walk2(node, path20, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
-  if ((0, import_yaml5.isMap)(node)) {
+  if ((0, import_yaml6.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
       const key = keyText(pair);
-      const keyRange = (0, import_yaml5.isScalar)(pair.key) ? pair.key.range : void 0;
+      const keyRange = (0, import_yaml6.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
       if (seen.has(key)) out.duplicates.push({ key, mapPath: path20, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
@@ -16835,14 +19009,14 @@ function walk2(node, path20, keys, anchor, inSops, depth, out) {
       const childInSops = inSops || depth === 0 && key === "sops";
       walk2(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
     }
-  } else if ((0, import_yaml5.isSeq)(node)) {
+  } else if ((0, import_yaml6.isSeq)(node)) {
     node.items.forEach((item, i2) => {
-      const range = (0, import_yaml5.isScalar)(item) || (0, import_yaml5.isMap)(item) || (0, import_yaml5.isSeq)(item) || (0, import_yaml5.isAlias)(item) ? item.range : void 0;
+      const range = (0, import_yaml6.isScalar)(item) || (0, import_yaml6.isMap)(item) || (0, import_yaml6.isSeq)(item) || (0, import_yaml6.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
       walk2(item, [...path20, i2], keys, child, inSops, depth + 1, out);
     });
-  } else if (((0, import_yaml5.isScalar)(node) || (0, import_yaml5.isAlias)(node)) && node.range && anchor && !inSops) {
+  } else if (((0, import_yaml6.isScalar)(node) || (0, import_yaml6.isAlias)(node)) && node.range && anchor && !inSops) {
     out.values.push({ path: path20, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
@@ -16901,7 +19075,7 @@ function addAnchor(out, offset, keys, parent, inSops) {
   return anchor;
 }
 function valueState(node) {
-  if (!(0, import_yaml5.isScalar)(node)) return { state: "plain" };
+  if (!(0, import_yaml6.isScalar)(node)) return { state: "plain" };
   return textState(node.value, "value");
 }
 function textState(value, role) {
@@ -16974,11 +19148,11 @@ function firstAfter(anchors, offset) {
   }
   return lo;
 }
-var import_yaml5, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
+var import_yaml6, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
 var init_document = __esm({
   "src/sops/document.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_ast();
     init_comments();
     init_encrypted_value();
@@ -16992,7 +19166,7 @@ var init_document = __esm({
 
 // src/sops/metadata.ts
 function isSopsEncrypted(doc) {
-  return (0, import_yaml6.isMap)(sopsPair(doc)?.value);
+  return (0, import_yaml7.isMap)(sopsPair(doc)?.value);
 }
 function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
@@ -17081,7 +19255,7 @@ function readMetadata(node) {
     selection: void 0,
     issues: []
   };
-  if (!(0, import_yaml6.isMap)(node)) {
+  if (!(0, import_yaml7.isMap)(node)) {
     meta.issues.push({ code: "notMapping", path: SOPS, data: {} });
     return meta;
   }
@@ -17113,22 +19287,22 @@ function readField(node, field, pattern, code, issues) {
     issues.push({ code: "missingField", path: SOPS, key: true, data: { field } });
     return void 0;
   }
-  const value = (0, import_yaml6.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml7.isScalar)(pair.value) ? pair.value.value : void 0;
   const text = value instanceof Date ? value.toISOString() : typeof value === "string" ? value : void 0;
   if (text === void 0 || !pattern.test(text)) issues.push({ code, path: ["sops", field], data: {} });
   return text;
 }
 function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
-  if ((0, import_yaml6.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml7.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
       const path20 = ["sops", "key_groups", i2];
-      if ((0, import_yaml6.isMap)(group)) readKeyLists(group, path20, meta);
+      if ((0, import_yaml7.isMap)(group)) readKeyLists(group, path20, meta);
       else meta.issues.push(invalidField(path20, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else {
-    if (groups != null && !isNullScalar(groups) && !(0, import_yaml6.isSeq)(groups)) {
+    if (groups != null && !isNullScalar(groups) && !(0, import_yaml7.isSeq)(groups)) {
       meta.issues.push(invalidField(["sops", "key_groups"], "key_groups", "a list of key groups"));
     }
     readKeyLists(node, SOPS, meta);
@@ -17144,7 +19318,7 @@ function readKeyLists(group, base, meta) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
     const path20 = [...base, type2];
-    if (!(0, import_yaml6.isSeq)(pair.value)) {
+    if (!(0, import_yaml7.isSeq)(pair.value)) {
       meta.issues.push(invalidField(path20, type2, "a list of key entries"));
       continue;
     }
@@ -17194,7 +19368,7 @@ function readSelection2(node, issues) {
 function readShamir(node, meta) {
   const pair = pairOf(node, "shamir_threshold");
   if (!pair || isNullScalar(pair.value)) return;
-  const value = (0, import_yaml6.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml7.isScalar)(pair.value) ? pair.value.value : void 0;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     meta.issues.push(invalidField(["sops", "shamir_threshold"], "shamir_threshold", "a whole number"));
   } else if (value > meta.keyGroupCount) {
@@ -17209,13 +19383,13 @@ function invalidField(path20, field, expected) {
   return { code: "invalidField", path: path20, data: { field, expected } };
 }
 function isNullScalar(node) {
-  return (0, import_yaml6.isScalar)(node) && node.value == null;
+  return (0, import_yaml7.isScalar)(node) && node.value == null;
 }
-var import_yaml6, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
+var import_yaml7, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
     init_ast();
     init_encrypted_value();
     init_recipients();
@@ -17329,16 +19503,17 @@ var init_targets = __esm({
 
 // rules/sops-creation-rules.ts
 function plainSecrets(ctx, file) {
-  const out = [];
-  file.documents.forEach((_parsed, docIndex) => {
+  const secrets = [];
+  const referencesOnly = [];
+  file.documents.forEach((parsed, docIndex) => {
     const resource = ctx.model.resourceAt(file, docIndex);
     if (!isSecret(resource)) return;
-    const field = valuesAt(file, docIndex).find(
-      (value) => value.state === "plain" && (value.keys[0] === "data" || value.keys[0] === "stringData")
-    )?.keys[0];
-    if (field) out.push({ resource, field });
+    const plain = valuesAt(file, docIndex).filter((value) => value.state === "plain" && (value.keys[0] === "data" || value.keys[0] === "stringData"));
+    const field = plain.find((value) => holdsSecretValue(getIn(parsed.value, value.path)))?.keys[0];
+    if (field) secrets.push({ resource, field });
+    else if (plain.length > 0) referencesOnly.push(resource);
   });
-  return out;
+  return { secrets, referencesOnly };
 }
 function compare(ctx, file, docIndex, meta, rule, base) {
   const data = { ...base, rule: rule.index + 1 };
@@ -17370,6 +19545,8 @@ var AGE_A, AGE_B, SOPS_CONFIG, encryptedSecret, sops_creation_rules_default;
 var init_sops_creation_rules = __esm({
   "rules/sops-creation-rules.ts"() {
     "use strict";
+    init_credential();
+    init_values();
     init_rule();
     init_config();
     init_config_lookup();
@@ -17406,6 +19583,7 @@ ${recipients.map((r) => `        - recipient: ${r}
       meta: {
         id: "sops-creation-rules",
         description: "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients",
+        scope: "repository",
         category: "reliability",
         defaultLevel: "warning",
         recommended: true,
@@ -17416,7 +19594,7 @@ ${recipients.map((r) => `        - recipient: ${r}
           selectionMismatch: "File {{file}} was encrypted with `{{fileSelection}}` but creation rule {{rule}} of {{config}} sets `{{ruleSelection}}`: files encrypted from now on differ from this one in which values stay readable. Re-encrypt the file or align the rule."
         },
         docs: {
-          rationale: "sops picks the first creation rule of the nearest `.sops.yaml` whose unanchored `path_regex` matches the file path relative to the folder of `.sops.yaml`. A file that no rule matches cannot be re-keyed with `sops updatekeys`, and a file encrypted before a key was added (or removed) in the rule is out of date: a new teammate or a new cluster cannot decrypt it, or a retired key still can. Without any `.sops.yaml` in the repository the rule stays silent.",
+          rationale: "sops picks the first creation rule of the nearest `.sops.yaml` whose unanchored `path_regex` matches the file path relative to the folder of `.sops.yaml`. A file that no rule matches cannot be re-keyed with `sops updatekeys`, and a file encrypted before a key was added (or removed) in the rule is out of date: a new teammate or a new cluster cannot decrypt it, or a retired key still can. Without any `.sops.yaml` in the repository the rule stays silent. A plaintext Secret whose values are all references (1Password `op://\u2026` for `op inject`, Flux `${VAR}` placeholders that post-build substitution fills, and the other references the shared credential judgement knows) holds no secret and needs no creation rule: instead of a finding it gets a run note naming the file.",
           incorrect: [
             {
               title: "A key was added to the rule but the file was not updated",
@@ -17431,6 +19609,13 @@ ${recipients.map((r) => `        - recipient: ${r}
             {
               title: "The file is encrypted for exactly the rule's recipients",
               files: { ".sops.yaml": SOPS_CONFIG, "secrets/db.yaml": encryptedSecret([AGE_B, AGE_A]) }
+            },
+            {
+              title: "A plaintext Secret outside every rule that holds only references (a run note, not a finding)",
+              files: {
+                ".sops.yaml": SOPS_CONFIG,
+                "bootstrap/onepassword.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: onepassword-connect-vault-secret\nstringData:\n  token: op://Automation/1password connect/token\n"
+              }
             }
           ],
           whenNotToUse: "When files are encrypted with keys given on the command line and `.sops.yaml` is not meant to cover them."
@@ -17440,8 +19625,8 @@ ${recipients.map((r) => `        - recipient: ${r}
         for (const file of ctx.model.files) {
           if (!file.reported || file.text === void 0) continue;
           const encrypted = file.documents.findIndex((_parsed, docIndex) => isSopsEncryptedAt(file, docIndex));
-          const secrets = encrypted === -1 ? plainSecrets(ctx, file) : [];
-          if (encrypted === -1 && secrets.length === 0) continue;
+          const { secrets, referencesOnly } = encrypted === -1 ? plainSecrets(ctx, file) : { secrets: [], referencesOnly: [] };
+          if (encrypted === -1 && secrets.length === 0 && referencesOnly.length === 0) continue;
           const configFile = findSopsConfig(ctx.model, file);
           if (!configFile) continue;
           const config = readSopsConfig(configFile.documents[0]?.doc);
@@ -17451,6 +19636,13 @@ ${recipients.map((r) => `        - recipient: ${r}
           if (match.kind === "none") {
             if (encrypted !== -1) ctx.report({ file, docIndex: encrypted, path: ["sops"], key: true, messageId: "noRule", data });
             for (const { resource, field } of secrets) ctx.report({ resource, path: [field], key: true, messageId: "noRule", data });
+            for (const resource of referencesOnly) {
+              const name2 = resource.appliedNamespace === void 0 ? resource.name : `${resource.appliedNamespace}/${resource.name}`;
+              ctx.model.note({
+                message: `sops-creation-rules: Secret ${name2} matches no creation rule of ${configFile.path}, but every value in it is a reference (such as op://\u2026 or \${VAR}), not a secret, so it needs none; accepted.`,
+                file: file.absPath
+              });
+            }
             continue;
           }
           const meta = sopsMetadataAt(file, encrypted);
@@ -17546,6 +19738,7 @@ stringData:
       meta: {
         id: "sops-metadata-valid",
         description: "Require SOPS metadata, encrypted values and keys that sops can decrypt",
+        scope: "repository",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -17666,9 +19859,11 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
   if (!file.documents[docIndex]) return;
   const resource = ctx.model.resourceAt(file, docIndex);
   if (isSecret(resource)) {
-    const plain2 = valuesAt(file, docIndex).filter((value) => value.state === "plain");
+    const value = file.documents[docIndex]?.value;
+    const plain2 = valuesAt(file, docIndex).filter((fact) => fact.state === "plain" && SECRET_FIELDS.includes(fact.keys[0] ?? ""));
+    const literal = plain2.filter((fact) => holdsSecretValue(getIn(value, fact.path)));
     for (const field of SECRET_FIELDS) {
-      if (!plain2.some((value) => value.keys[0] === field)) continue;
+      if (!literal.some((fact) => fact.keys[0] === field)) continue;
       ctx.report({
         resource,
         path: [field],
@@ -17676,6 +19871,9 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
         messageId: "notEncrypted",
         data: { name: resource.name, field, file: file.path }
       });
+    }
+    if (literal.length === 0 && plain2.length > 0) {
+      ctx.model.note({ message: `sops-secret-encrypted: Secret ${describeSecret(resource)} is not SOPS-encrypted, but every value in it is a reference (such as op://\u2026 or \${VAR}), not a secret; accepted.`, file: file.absPath });
     }
     return;
   }
@@ -17696,6 +19894,9 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
     data: { file: file.path, rule: covering.rule.index + 1, config: covering.configFile.path, key: describePath(first.path) }
   });
 }
+function describeSecret(secret) {
+  return secret.appliedNamespace === void 0 ? secret.name : `${secret.appliedNamespace}/${secret.name}`;
+}
 function selectionValues(file, docIndex, byComments) {
   const parsed = file.documents[docIndex];
   if (!byComments || !parsed) return valuesAt(file, docIndex);
@@ -17709,6 +19910,8 @@ var SECRET_FIELDS, TOOL_FILES, SECRET3, SOPS_BLOCK, ENC_VALUE, sops_secret_encry
 var init_sops_secret_encrypted = __esm({
   "rules/sops-secret-encrypted.ts"() {
     "use strict";
+    init_credential();
+    init_values();
     init_rule();
     init_ast();
     init_config_lookup();
@@ -17743,6 +19946,7 @@ type: Opaque
       meta: {
         id: "sops-secret-encrypted",
         description: "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside",
+        scope: "repository",
         category: "security",
         defaultLevel: "error",
         recommended: true,
@@ -17754,7 +19958,7 @@ type: Opaque
           fileNotEncrypted: "File {{file}} matches creation rule {{rule}} of {{config}} and holds values that rule encrypts (first: `{{key}}`), but it is not SOPS-encrypted. Encrypt it with `sops --encrypt --in-place {{file}}`."
         },
         docs: {
-          rationale: "A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely \u2014 as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file's own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. Findings name the key, never the value.",
+          rationale: "A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely \u2014 as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file's own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. A plaintext Secret whose values are all references holds no secret and is accepted: 1Password `op://\u2026` references that `op inject` resolves before applying, Flux `${VAR}` placeholders that post-build substitution fills from `substituteFrom`, and the other references the shared credential judgement knows (`{{ \u2026 }}`, `ref+\u2026://\u2026`, `vault:\u2026`). It is not a finding but a run note naming the file, so the skip stays visible; a Secret that mixes references with a literal is reported for the field holding the literal. Findings name the key, never the value.",
           incorrect: [
             {
               title: "A plaintext Secret",
@@ -17786,6 +19990,13 @@ ${SOPS_BLOCK}`
     ACCESS_KEY_ID: ${ENC_VALUE}
     EMPTY: ""
 ${SOPS_BLOCK}` }
+            },
+            {
+              title: "A plaintext Secret that holds only references (a run note, not a finding)",
+              files: { "bootstrap/onepassword.yaml": `${SECRET3}stringData:
+    token: op://Automation/1password connect/token
+    ENDPOINT: \${S3_ENDPOINT}
+` }
             }
           ],
           whenNotToUse: "When Secrets are kept out of git by another mechanism (Sealed Secrets, External Secrets) and the plaintext Secrets in the repository are test fixtures."
@@ -17820,6 +20031,7 @@ var init_yaml_syntax = __esm({
       meta: {
         id: "yaml-syntax",
         description: "Require YAML and JSON files to parse, without duplicate keys",
+        scope: "repository",
         category: "correctness",
         defaultLevel: "error",
         recommended: true,
@@ -17909,18 +20121,18 @@ var init_rules = __esm({
 });
 
 // src/yaml/position.ts
-function locate(doc, path20) {
+function locate2(doc, path20) {
   let node = doc.contents;
   let pair;
   for (let i2 = 0; i2 < path20.length; i2++) {
     const segment = path20[i2];
-    if ((0, import_yaml7.isMap)(node)) {
-      const found = node.items.find((item) => (0, import_yaml7.isScalar)(item.key) && String(item.key.value) === String(segment));
+    if ((0, import_yaml8.isMap)(node)) {
+      const found = node.items.find((item) => (0, import_yaml8.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
       if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
-    } else if ((0, import_yaml7.isSeq)(node) && typeof segment === "number") {
+    } else if ((0, import_yaml8.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
       node = item;
@@ -17932,19 +20144,19 @@ function locate(doc, path20) {
   return { node, pair, exact: true };
 }
 function offsetsOfPath(doc, text, path20, key = false) {
-  const { node, pair, exact } = locate(doc, path20);
-  if (exact && key && pair && (0, import_yaml7.isScalar)(pair.key) && pair.key.range) {
+  const { node, pair, exact } = locate2(doc, path20);
+  if (exact && key && pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
   if (node === null) {
-    if (pair && (0, import_yaml7.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+    if (pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
     return firstLineOf(text, 0);
   }
-  if (!(0, import_yaml7.isCollection)(node)) {
+  if (!(0, import_yaml8.isCollection)(node)) {
     const range = node.range;
     if (range) return trimEnd(text, range[0], range[1]);
   }
-  if (pair && (0, import_yaml7.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+  if (pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
   const start = node.range?.[0] ?? 0;
   return firstLineOf(text, start, node.range?.[1]);
 }
@@ -17963,11 +20175,11 @@ function regionOf(lineCounter, offsets) {
   const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
   return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
 }
-var import_yaml7;
+var import_yaml8;
 var init_position = __esm({
   "src/yaml/position.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist(), 1);
+    import_yaml8 = __toESM(require_dist(), 1);
   }
 });
 
@@ -22444,7 +24656,7 @@ async function parseConfig(text, file, rules) {
   const value = first?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
-    const doc = first?.doc ?? (0, import_yaml8.parseDocument)(text);
+    const doc = first?.doc ?? (0, import_yaml9.parseDocument)(text);
     const error = mostUsefulError(validate2.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -22474,13 +24686,13 @@ function pointerToPath(pointer) {
   if (pointer === "") return [];
   return pointer.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-var import_promises, import_node_path5, import_yaml8, CONFIG_FILE_NAME, ConfigError, validators;
+var import_promises, import_node_path5, import_yaml9, CONFIG_FILE_NAME, ConfigError, validators;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_promises = require("node:fs/promises");
     import_node_path5 = __toESM(require("node:path"), 1);
-    import_yaml8 = __toESM(require_dist(), 1);
+    import_yaml9 = __toESM(require_dist(), 1);
     init_parse();
     init_position();
     init_rules();
@@ -23160,7 +25372,7 @@ var require_stringify2 = __commonJS({
     "use strict";
     var utils = require_utils();
     module2.exports = (ast, options = {}) => {
-      const stringify = (node, parent = {}) => {
+      const stringify2 = (node, parent = {}) => {
         const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
         const invalidNode = node.invalid === true && options.escapeInvalid === true;
         let output = "";
@@ -23175,12 +25387,12 @@ var require_stringify2 = __commonJS({
         }
         if (node.nodes) {
           for (const child of node.nodes) {
-            output += stringify(child);
+            output += stringify2(child);
           }
         }
         return output;
       };
-      return stringify(ast);
+      return stringify2(ast);
     };
   }
 });
@@ -23418,7 +25630,7 @@ var require_fill_range = __commonJS({
     "use strict";
     var util = require("util");
     var toRegexRange = require_to_regex_range();
-    var isObject3 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var isObject4 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     var transform = (toNumber) => {
       return (value) => toNumber === true ? Number(value) : String(value);
     };
@@ -23434,7 +25646,7 @@ var require_fill_range = __commonJS({
       while (value[++index] === "0") ;
       return index > 0;
     };
-    var stringify = (start, end, options) => {
+    var stringify2 = (start, end, options) => {
       if (typeof start === "string" || typeof end === "string") {
         return true;
       }
@@ -23529,7 +25741,7 @@ var require_fill_range = __commonJS({
       step = Math.max(Math.abs(step), 1);
       let padded = zeros(startString) || zeros(endString) || zeros(stepString);
       let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify(start, end, options) === false;
+      let toNumber = padded === false && stringify2(start, end, options) === false;
       let format = options.transform || transform(toNumber);
       if (options.toRegex && step === 1) {
         return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
@@ -23587,14 +25799,14 @@ var require_fill_range = __commonJS({
       if (typeof step === "function") {
         return fill(start, end, 1, { transform: step });
       }
-      if (isObject3(step)) {
+      if (isObject4(step)) {
         return fill(start, end, 0, step);
       }
       let opts = { ...options };
       if (opts.capture === true) opts.wrap = true;
       step = step || opts.step || 1;
       if (!isNumber(step)) {
-        if (step != null && !isObject3(step)) return invalidStep(step, opts);
+        if (step != null && !isObject4(step)) return invalidStep(step, opts);
         return fill(start, end, 1, step);
       }
       if (isNumber(start) && isNumber(end)) {
@@ -23663,9 +25875,9 @@ var require_expand = __commonJS({
   "node_modules/braces/lib/expand.js"(exports2, module2) {
     "use strict";
     var fill = require_fill_range();
-    var stringify = require_stringify2();
+    var stringify2 = require_stringify2();
     var utils = require_utils();
-    var append = (queue = "", stash = "", enclose = false) => {
+    var append2 = (queue = "", stash = "", enclose = false) => {
       const result = [];
       queue = [].concat(queue);
       stash = [].concat(stash);
@@ -23676,12 +25888,12 @@ var require_expand = __commonJS({
       for (const item of queue) {
         if (Array.isArray(item)) {
           for (const value of item) {
-            result.push(append(value, stash, enclose));
+            result.push(append2(value, stash, enclose));
           }
         } else {
           for (let ele of stash) {
             if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
+            result.push(Array.isArray(ele) ? append2(item, ele, enclose) : item + ele);
           }
         }
       }
@@ -23698,11 +25910,11 @@ var require_expand = __commonJS({
           q = p.queue;
         }
         if (node.invalid || node.dollar) {
-          q.push(append(q.pop(), stringify(node, options)));
+          q.push(append2(q.pop(), stringify2(node, options)));
           return;
         }
         if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q.push(append(q.pop(), ["{}"]));
+          q.push(append2(q.pop(), ["{}"]));
           return;
         }
         if (node.nodes && node.ranges > 0) {
@@ -23712,9 +25924,9 @@ var require_expand = __commonJS({
           }
           let range = fill(...args, options);
           if (range.length === 0) {
-            range = stringify(node, options);
+            range = stringify2(node, options);
           }
-          q.push(append(q.pop(), range));
+          q.push(append2(q.pop(), range));
           node.nodes = [];
           return;
         }
@@ -23733,11 +25945,11 @@ var require_expand = __commonJS({
             continue;
           }
           if (child.type === "close") {
-            q.push(append(q.pop(), queue, enclose));
+            q.push(append2(q.pop(), queue, enclose));
             continue;
           }
           if (child.value && child.type !== "open") {
-            queue.push(append(queue.pop(), child.value));
+            queue.push(append2(queue.pop(), child.value));
             continue;
           }
           if (child.nodes) {
@@ -23857,7 +26069,7 @@ var require_constants = __commonJS({
 var require_parse = __commonJS({
   "node_modules/braces/lib/parse.js"(exports2, module2) {
     "use strict";
-    var stringify = require_stringify2();
+    var stringify2 = require_stringify2();
     var {
       MAX_LENGTH,
       CHAR_BACKSLASH,
@@ -24029,7 +26241,7 @@ var require_parse = __commonJS({
           if (block.ranges > 0) {
             block.ranges = 0;
             const open = block.nodes.shift();
-            block.nodes = [open, { type: "text", value: stringify(block) }];
+            block.nodes = [open, { type: "text", value: stringify2(block) }];
           }
           push3({ type: "comma", value });
           block.commas++;
@@ -24095,7 +26307,7 @@ var require_parse = __commonJS({
 var require_braces = __commonJS({
   "node_modules/braces/index.js"(exports2, module2) {
     "use strict";
-    var stringify = require_stringify2();
+    var stringify2 = require_stringify2();
     var compile = require_compile();
     var expand = require_expand();
     var parse2 = require_parse();
@@ -24121,9 +26333,9 @@ var require_braces = __commonJS({
     braces.parse = (input, options = {}) => parse2(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
-        return stringify(braces.parse(input, options), options);
+        return stringify2(braces.parse(input, options), options);
       }
-      return stringify(input, options);
+      return stringify2(input, options);
     };
     braces.compile = (input, options = {}) => {
       if (typeof input === "string") {
@@ -24406,8 +26618,8 @@ var require_utils2 = __commonJS({
     };
     exports2.wrapOutput = (input, state = {}, options = {}) => {
       const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
+      const append2 = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append2}`;
       if (state.negated === true) {
         output = `(?:^(?!${output}).*$)`;
       }
@@ -25057,7 +27269,7 @@ var require_parse2 = __commonJS({
         state.consumed += value2;
         state.index += num;
       };
-      const append = (token) => {
+      const append2 = (token) => {
         state.output += token.output != null ? token.output : token.value;
         consume(token.value);
       };
@@ -25098,7 +27310,7 @@ var require_parse2 = __commonJS({
         if (extglobs.length && tok.type !== "paren") {
           extglobs[extglobs.length - 1].inner += tok.value;
         }
-        if (tok.value || tok.output) append(tok);
+        if (tok.value || tok.output) append2(tok);
         if (prev && prev.type === "text" && tok.type === "text") {
           prev.value += tok.value;
           prev.output = (prev.output || "") + tok.value;
@@ -25275,13 +27487,13 @@ var require_parse2 = __commonJS({
             value = "^";
           }
           prev.value += value;
-          append({ value });
+          append2({ value });
           continue;
         }
         if (state.quotes === 1 && value !== '"') {
           value = utils.escapeRegex(value);
           prev.value += value;
-          append({ value });
+          append2({ value });
           continue;
         }
         if (value === '"') {
@@ -25339,7 +27551,7 @@ var require_parse2 = __commonJS({
             value = `/${value}`;
           }
           prev.value += value;
-          append({ value });
+          append2({ value });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -25757,7 +27969,7 @@ var require_picomatch = __commonJS({
     var parse2 = require_parse2();
     var utils = require_utils2();
     var constants = require_constants2();
-    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch(input, options, returnState));
@@ -25770,7 +27982,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject3(glob) && glob.tokens && glob.input;
+      const isState = isObject4(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -25851,8 +28063,8 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
+      const append2 = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append2}`;
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
@@ -25940,8 +28152,8 @@ var require_micromatch = __commonJS({
         }
       }
       let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches = result.filter((item) => !omit.has(item));
-      if (options && matches.length === 0) {
+      let matches2 = result.filter((item) => !omit.has(item));
+      if (options && matches2.length === 0) {
         if (options.failglob === true) {
           throw new Error(`No matches found for "${patterns.join(", ")}"`);
         }
@@ -25949,7 +28161,7 @@ var require_micromatch = __commonJS({
           return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
         }
       }
-      return matches;
+      return matches2;
     };
     micromatch2.match = micromatch2;
     micromatch2.matcher = (pattern, options) => picomatch(pattern, options);
@@ -25963,9 +28175,9 @@ var require_micromatch = __commonJS({
         if (options.onResult) options.onResult(state);
         items.push(state.output);
       };
-      let matches = new Set(micromatch2(list, patterns, { ...options, onResult }));
+      let matches2 = new Set(micromatch2(list, patterns, { ...options, onResult }));
       for (let item of items) {
-        if (!matches.has(item)) {
+        if (!matches2.has(item)) {
           result.add(item);
         }
       }
@@ -26159,8 +28371,8 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path20.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
+      const basename2 = path20.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -26412,7 +28624,7 @@ var require_tasks = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPatternGroupToTask = exports2.convertPatternGroupsToTasks = exports2.groupPatternsByBaseDirectory = exports2.getNegativePatternsAsPositive = exports2.getPositivePatterns = exports2.convertPatternsToTasks = exports2.generate = void 0;
     var utils = require_utils3();
-    function generate(input, settings) {
+    function generate2(input, settings) {
       const patterns = processPatterns(input, settings);
       const ignore5 = processPatterns(settings.ignore, settings);
       const positivePatterns = getPositivePatterns(patterns);
@@ -26433,7 +28645,7 @@ var require_tasks = __commonJS({
       );
       return staticTasks.concat(dynamicTasks);
     }
-    exports2.generate = generate;
+    exports2.generate = generate2;
     function processPatterns(input, settings) {
       let patterns = input;
       if (settings.braceExpansion) {
@@ -27304,41 +29516,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push3(value) {
-        var p = new Promise(function(resolve2, reject) {
+        var p = new Promise(function(resolve3, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve2(result);
+            resolve3(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve2, reject) {
+        var p = new Promise(function(resolve3, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve2(result);
+            resolve3(result);
           });
         });
         p.catch(noop2);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve2) {
+        var p = new Promise(function(resolve3) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve2();
+              resolve3();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve2();
+                resolve3();
                 queue.drain = previousDrain;
               };
             }
@@ -27824,9 +30036,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve2(stats) : reject(error);
+            return error === null ? resolve3(stats) : reject(error);
           });
         });
       }
@@ -27850,10 +30062,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve2(entries);
+              resolve3(entries);
             } else {
               reject(error);
             }
@@ -27863,10 +30075,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve2(entries));
+          stream.once("end", () => resolve3(entries));
         });
       }
     };
@@ -29945,10 +32157,10 @@ var init_globby = __esm({
     unionFastGlobResults = (results, filter) => results.flat().filter((fastGlobResult) => filter(fastGlobResult));
     unionFastGlobResultsAsync = async (results, filter) => {
       results = results.flat();
-      const matches = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
+      const matches2 = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
       const seen = /* @__PURE__ */ new Set();
       return results.filter((fastGlobResult, index) => {
-        if (!matches[index]) {
+        if (!matches2[index]) {
           return false;
         }
         const pathKey = import_node_path9.default.normalize(fastGlobResult.path ?? fastGlobResult);
@@ -30195,9 +32407,9 @@ var init_discover = __esm({
 
 // src/workspace/git.ts
 function git(cwd, args) {
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     (0, import_node_child_process2.execFile)("git", ["-c", "core.quotepath=off", ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
-      resolve2(error ? void 0 : stdout);
+      resolve3(error ? void 0 : stdout);
     });
   });
 }
@@ -30233,7 +32445,7 @@ function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
 }
 async function loadDiskRoot(dir, config, notes, options = {}) {
-  const { discover = discoverFiles, readGit = readGitFiles, loadFile = loadSourceFile } = options;
+  const { discover = discoverFiles, readGit = readGitFiles, loadFile: loadFile2 = loadSourceFile } = options;
   const [discovery, gitFiles] = await Promise.all([discover(dir, config.ignore), readGit(dir)]);
   const root = {
     dir,
@@ -30258,13 +32470,13 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : void 0);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
-      return loadFile(root, entry.path, entry.absPath, void 0).file;
+      return loadFile2(root, entry.path, entry.absPath, void 0).file;
     }
     if (content === null) {
       notes.push({ message: `Skipped ${entry.path}: the file cannot be read.`, file: entry.absPath });
-      return loadFile(root, entry.path, entry.absPath, void 0).file;
+      return loadFile2(root, entry.path, entry.absPath, void 0).file;
     }
-    const outcome = loadFile(root, entry.path, entry.absPath, content);
+    const outcome = loadFile2(root, entry.path, entry.absPath, content);
     if (outcome.skipped) notes.push({ message: `Skipped ${entry.path}: ${outcome.skipped}.`, file: entry.absPath });
     return outcome.file;
   });
@@ -30369,7 +32581,7 @@ function readBlobs(repo, objects, maxBytes = MAX_FILE_BYTES) {
   const wanted = [...new Set(objects)];
   const blobs = /* @__PURE__ */ new Map();
   if (wanted.length === 0) return Promise.resolve(blobs);
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const child = (0, import_node_child_process3.spawn)("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
     let pending = Buffer.alloc(0);
     let current;
@@ -30398,7 +32610,7 @@ function readBlobs(repo, objects, maxBytes = MAX_FILE_BYTES) {
     });
     child.on("error", reject);
     child.on("close", (code) => {
-      if (code === 0) resolve2(blobs);
+      if (code === 0) resolve3(blobs);
       else reject(new Error(`git cat-file exited with code ${String(code)} in ${repo}.`));
     });
     child.stdin.on("error", reject);
@@ -30546,29 +32758,29 @@ function redactedText(file, model) {
   const ranges = sopsSecretRanges(file, model);
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
-    (0, import_yaml9.visit)(doc, {
+    (0, import_yaml10.visit)(doc, {
       Pair(_key, pair, path20) {
-        const key = (0, import_yaml9.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml10.isScalar)(pair.key) ? String(pair.key.value) : "";
         const topLevel = path20[path20.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
-          return import_yaml9.visit.SKIP;
+          return import_yaml10.visit.SKIP;
         }
-        if (isSensitiveName(key)) collectScalars(pair.value, ranges);
+        if (isMaskedValue(key, (0, import_yaml10.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
         return void 0;
       },
-      Scalar(_key, scalar) {
-        if (typeof scalar.value !== "string" || !scalar.range) return;
-        const assignment = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(scalar.value);
-        if (!assignment?.[1] || !isSensitiveName(assignment[1])) return;
-        const equals = text.indexOf("=", scalar.range[0]);
-        if (equals !== -1 && equals < scalar.range[1]) ranges.push([equals + 1, scalar.range[1]]);
+      Scalar(_key, scalar2) {
+        if (typeof scalar2.value !== "string" || !scalar2.range) return;
+        const assignment = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(scalar2.value);
+        if (!assignment?.[1] || !isMaskedValue(assignment[1], scalar2.value.slice(assignment[0].length))) return;
+        const equals = text.indexOf("=", scalar2.range[0]);
+        if (equals !== -1 && equals < scalar2.range[1]) ranges.push([equals + 1, scalar2.range[1]]);
       },
       Map(_key, map2) {
-        const name2 = map2.items.find((item) => (0, import_yaml9.isScalar)(item.key) && item.key.value === "name");
-        const literal = map2.items.find((item) => (0, import_yaml9.isScalar)(item.key) && item.key.value === "value");
-        if (name2 && literal && (0, import_yaml9.isScalar)(name2.value) && isSensitiveName(String(name2.value.value))) {
+        const name2 = map2.items.find((item) => (0, import_yaml10.isScalar)(item.key) && item.key.value === "name");
+        const literal = map2.items.find((item) => (0, import_yaml10.isScalar)(item.key) && item.key.value === "value");
+        if (name2 && literal && (0, import_yaml10.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml10.isScalar)(literal.value) ? literal.value.value : void 0)) {
           collectScalars(literal.value, ranges);
         }
       }
@@ -30588,13 +32800,13 @@ function redactedText(file, model) {
 }
 function collectScalars(node, ranges) {
   if (node === null) return;
-  if ((0, import_yaml9.isScalar)(node)) {
+  if ((0, import_yaml10.isScalar)(node)) {
     if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
     return;
   }
-  if ((0, import_yaml9.isMap)(node) || (0, import_yaml9.isSeq)(node)) {
+  if ((0, import_yaml10.isMap)(node) || (0, import_yaml10.isSeq)(node)) {
     for (const item of node.items) {
-      if ((0, import_yaml9.isPair)(item)) collectScalars(item.value, ranges);
+      if ((0, import_yaml10.isPair)(item)) collectScalars(item.value, ranges);
       else collectScalars(item, ranges);
     }
   }
@@ -30618,13 +32830,13 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml9, MASK;
+var import_yaml10, MASK;
 var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
-    import_yaml9 = __toESM(require_dist(), 1);
+    import_yaml10 = __toESM(require_dist(), 1);
     init_redact();
-    init_sensitive();
+    init_credential();
     init_values();
     MASK = "***";
   }
@@ -30634,11 +32846,22 @@ var init_redact2 = __esm({
 function interpolate(template, data = {}) {
   return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
 }
+function reportTarget(report) {
+  if ("resource" in report) {
+    const path20 = report.path ?? [];
+    const at = report.resource.applied?.locate(path20);
+    if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path20 };
+  }
+  return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
+}
 function offsetsOf(report, file) {
   const text = file.text;
   if (text === void 0) return void 0;
   if ("resource" in report) {
-    return offsetsOfPath(report.resource.doc, text, report.path ?? [], report.key ?? false);
+    const target = reportTarget(report);
+    const doc = target.docIndex === void 0 ? void 0 : target.file.documents[target.docIndex]?.doc;
+    return doc ? offsetsOfPath(doc, text, target.path, report.key ?? false) : firstLineOf(text, 0);
   }
   if (report.offsets) return report.offsets;
   if (report.docIndex !== void 0) {
@@ -30648,7 +32871,7 @@ function offsetsOf(report, file) {
   return firstLineOf(text, 0);
 }
 function toFinding(rule, report, level) {
-  const file = "resource" in report ? report.resource.file : report.file;
+  const file = reportTarget(report).file;
   const offsets = offsetsOf(report, file);
   const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
   const template = rule.meta.messages[report.messageId] ?? report.messageId;
@@ -30673,19 +32896,19 @@ function toFinding(rule, report, level) {
   return finding;
 }
 function fingerprint(ruleId, file, resource, path20, messageId, message) {
-  const identity2 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
-  const hash = (0, import_node_crypto2.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity2, (path20 ?? []).join(""), messageId, message].join("\0"));
+  const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
+  const hash = (0, import_node_crypto3.createHash)("sha256");
+  hash.update([ruleId, file.root.name, file.path, identity3, (path20 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
   return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
-var import_node_crypto2, EMPTY_REGION;
+var import_node_crypto3, EMPTY_REGION;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
-    import_node_crypto2 = require("node:crypto");
+    import_node_crypto3 = require("node:crypto");
     init_collections();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
@@ -30693,10 +32916,9 @@ var init_report = __esm({
 });
 
 // src/engine/lint.ts
-async function lint(options) {
+async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
-  const errors = [];
   const rules = options.rules;
   const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path14.default.resolve(cwd, options.configFile), rules) : void 0);
   const reportOnly = /* @__PURE__ */ new Set();
@@ -30728,7 +32950,13 @@ async function lint(options) {
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  const model = buildModel(roots, files, notes, options.namespacePasses);
+  const model = buildModel(roots, files, notes);
+  return { roots, files, model, notes };
+}
+async function lint(options) {
+  const errors = [];
+  const rules = options.rules;
+  const { roots, files, model, notes } = await loadWorkspace(options);
   const findings = [];
   const timings = {};
   const ran = [];
@@ -30736,18 +32964,23 @@ async function lint(options) {
     const levelFor = (root) => root.config.rules[rule.meta.id]?.level ?? "off";
     if (!roots.some((root) => levelFor(root) !== "off")) continue;
     ran.push(rule);
-    const seen = /* @__PURE__ */ new Set();
+    const seen = /* @__PURE__ */ new Map();
     const ctx = {
       options: ruleOptions(rule, roots),
       model,
       report(report) {
-        const file = "resource" in report ? report.resource.file : report.file;
+        const file = reportTarget(report).file;
         const level = levelFor(file.root);
         if (level === "off" || !file.reported) return;
         const finding = toFinding(rule, report, level);
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
+        const build = "resource" in report ? buildName(report.resource) : void 0;
+        const earlier = seen.get(key);
+        if (earlier) {
+          if (build !== void 0) earlier.builds.add(build);
+          return;
+        }
+        seen.set(key, { finding, builds: new Set(build === void 0 ? [] : [build]) });
         findings.push(finding);
       }
     };
@@ -30758,6 +32991,9 @@ async function lint(options) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
     timings[rule.meta.id] = performance.now() - started;
+    for (const { finding, builds } of seen.values()) {
+      if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
+    }
   }
   applySuppressions(findings, files);
   findings.sort(compareFindings);
@@ -30766,12 +33002,17 @@ async function lint(options) {
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
     roots: roots.map(({ dir, name: name2, git: git2 }) => ({ dir, name: name2, git: git2 })),
     fileCount: files.length,
-    resourceCount: model.resources.length,
+    resourceCount: model.written.length,
     notes,
     errors,
     timings,
     sourceLines: sourceLinesOf(files, model)
   };
+}
+function buildName(resource) {
+  const build = resource.applied?.build;
+  if (!build) return void 0;
+  return `Kustomization ${build.appliedNamespace === void 0 ? build.name : `${build.appliedNamespace}/${build.name}`}`;
 }
 function ruleOptions(rule, roots) {
   const configured = roots.find((root) => root.config.file !== void 0) ?? roots[0];
@@ -31163,8 +33404,8 @@ function testcase(ruleId, findings, file) {
   if (active2.length > 0) {
     return { xml: [open, ...active2.map((f) => failure(f, file)), "    </testcase>"], failures: active2.length, skipped: 0 };
   }
-  const skipped = `      <skipped${attrs({ message: `${plural(findings.length, "suppressed finding")}` })}/>`;
-  return { xml: [open, skipped, "    </testcase>"], failures: 0, skipped: 1 };
+  const skipped2 = `      <skipped${attrs({ message: `${plural(findings.length, "suppressed finding")}` })}/>`;
+  return { xml: [open, skipped2, "    </testcase>"], failures: 0, skipped: 1 };
 }
 var NOT_XML, junit;
 var init_junit = __esm({
@@ -31180,10 +33421,10 @@ var init_junit = __esm({
       for (const suite of suites(result, cwd)) {
         const cases = [...suite.cases].map(([ruleId, findings]) => testcase(ruleId, findings, suite.name));
         const suiteFailures = cases.reduce((n, c) => n + c.failures, 0);
-        const skipped = cases.reduce((n, c) => n + c.skipped, 0);
+        const skipped2 = cases.reduce((n, c) => n + c.skipped, 0);
         tests += cases.length;
         failures += suiteFailures;
-        body.push(`  <testsuite${attrs({ name: suite.name, tests: cases.length, failures: suiteFailures, errors: 0, skipped })}>`);
+        body.push(`  <testsuite${attrs({ name: suite.name, tests: cases.length, failures: suiteFailures, errors: 0, skipped: skipped2 })}>`);
         body.push(...cases.flatMap((c) => c.xml), "  </testsuite>");
       }
       const runCases = result.errors.map((error) => {
@@ -31593,6 +33834,7 @@ function parseCliArgs(argv) {
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         stdio: { type: "boolean" },
+        kustomization: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" }
       }
@@ -31602,9 +33844,10 @@ function parseCliArgs(argv) {
   }
   const { values, positionals } = parsed;
   const first = positionals[0];
-  const command = values.help ? "help" : values.version ? "version" : first === "rules" ? "rules" : first === "lsp" ? "lsp" : "lint";
+  const command = values.help ? "help" : values.version ? "version" : first === "rules" ? "rules" : first === "lsp" ? "lsp" : first === "build" ? "build" : "lint";
   const paths = command === "lint" ? positionals : positionals.slice(1);
   if (command === "lsp" && paths.length > 0) throw new UsageError(`Unexpected argument for lsp: ${paths[0]}`);
+  if (values.kustomization !== void 0 && command !== "build") throw new UsageError("--kustomization is only used with build.");
   let maxWarnings;
   if (values["max-warnings"] !== void 0) {
     maxWarnings = Number(values["max-warnings"]);
@@ -31631,6 +33874,7 @@ function parseCliArgs(argv) {
     roots: values.root ?? []
   };
   if (values.config !== void 0) options.config = values.config;
+  if (values.kustomization !== void 0) options.kustomization = values.kustomization;
   if (maxWarnings !== void 0) options.maxWarnings = maxWarnings;
   if (values["no-color"]) options.color = false;
   else if (values.color) options.color = true;
@@ -31644,11 +33888,15 @@ var init_args = __esm({
     UsageError = class extends Error {
     };
     HELP = `Usage: gitops-lint [options] [PATH...]
+       gitops-lint build [--kustomization NS/NAME] [PATH...]
        gitops-lint rules
        gitops-lint lsp --stdio
 
 Lint Flux CD GitOps repositories. Each PATH is a repository root (or a file inside one);
 several roots are linted together so references across repositories resolve. Default: .
+
+build prints the objects Flux applies, after every kustomize and Flux transform, as YAML:
+each after a "# from FILE:LINE (build ...)" comment, secret values masked.
 
 Options:
   -f, --format NAME[=FILE]  Output format: stylish, compact, json, sarif, github, junit.
@@ -31663,6 +33911,7 @@ Options:
                             current directory; PATHs restrict reporting to those files.
       --root DIR            With --staged: another repository to resolve references in.
       --color, --no-color   Force or disable colours (NO_COLOR is honoured).
+      --kustomization NS/NAME  With build: only that Flux Kustomization's objects.
   -h, --help                Show this help.
   -v, --version             Show the version.
 
@@ -32973,8 +35222,8 @@ var require_semaphore = __commonJS({
         this._waiting = [];
       }
       lock(thunk) {
-        return new Promise((resolve2, reject) => {
-          this._waiting.push({ thunk, resolve: resolve2, reject });
+        return new Promise((resolve3, reject) => {
+          this._waiting.push({ thunk, resolve: resolve3, reject });
           this.runNext();
         });
       }
@@ -33374,9 +35623,9 @@ var require_messageWriter = __commonJS({
       options;
       errorCount;
       writeSemaphore;
-      constructor(writable, options) {
+      constructor(writable2, options) {
         super();
-        this.writable = writable;
+        this.writable = writable2;
         this.options = ResolvedMessageWriterOptions.fromOptions(options);
         this.errorCount = 0;
         this.writeSemaphore = new semaphore_1.Semaphore(1);
@@ -34600,9 +36849,9 @@ ${JSON.stringify(message, null, 4)}`);
           if (typeof cancellationStrategy.sender.enableCancellation === "function") {
             cancellationStrategy.sender.enableCancellation(requestMessage);
           }
-          return new Promise(async (resolve2, reject) => {
+          return new Promise(async (resolve3, reject) => {
             const resolveWithCleanup = (r) => {
-              resolve2(r);
+              resolve3(r);
               cancellationStrategy.sender.cleanup(id);
               disposable?.dispose();
             };
@@ -35299,10 +37548,10 @@ var init_main = __esm({
         return { range, newText };
       }
       TextEdit2.replace = replace;
-      function insert(position2, newText) {
+      function insert2(position2, newText) {
         return { range: { start: position2, end: position2 }, newText };
       }
-      TextEdit2.insert = insert;
+      TextEdit2.insert = insert2;
       function del(range) {
         return { range, newText: "" };
       }
@@ -35343,10 +37592,10 @@ var init_main = __esm({
         return { range, newText, annotationId: annotation2 };
       }
       AnnotatedTextEdit2.replace = replace;
-      function insert(position2, newText, annotation2) {
+      function insert2(position2, newText, annotation2) {
         return { range: { start: position2, end: position2 }, newText, annotationId: annotation2 };
       }
-      AnnotatedTextEdit2.insert = insert;
+      AnnotatedTextEdit2.insert = insert2;
       function del(range, annotation2) {
         return { range, newText: "", annotationId: annotation2 };
       }
@@ -35878,8 +38127,8 @@ var init_main = __esm({
       CompletionItemTag2.Deprecated = 1;
     })(CompletionItemTag || (CompletionItemTag = {}));
     (function(InsertReplaceEdit2) {
-      function create(newText, insert, replace) {
-        return { newText, insert, replace };
+      function create(newText, insert2, replace) {
+        return { newText, insert: insert2, replace };
       }
       InsertReplaceEdit2.create = create;
       function is(value) {
@@ -40206,7 +42455,7 @@ var require_server = __commonJS({
       };
     }
     function combineFeatures(one, two) {
-      function combine(one2, two2, func) {
+      function combine2(one2, two2, func) {
         if (one2 && two2) {
           return func(one2, two2);
         } else if (one2) {
@@ -40217,14 +42466,14 @@ var require_server = __commonJS({
       }
       const result = {
         __brand: "features",
-        console: combine(one.console, two.console, combineConsoleFeatures),
-        tracer: combine(one.tracer, two.tracer, combineTracerFeatures),
-        telemetry: combine(one.telemetry, two.telemetry, combineTelemetryFeatures),
-        client: combine(one.client, two.client, combineClientFeatures),
-        window: combine(one.window, two.window, combineWindowFeatures),
-        workspace: combine(one.workspace, two.workspace, combineWorkspaceFeatures),
-        languages: combine(one.languages, two.languages, combineLanguagesFeatures),
-        notebooks: combine(one.notebooks, two.notebooks, combineNotebooksFeatures)
+        console: combine2(one.console, two.console, combineConsoleFeatures),
+        tracer: combine2(one.tracer, two.tracer, combineTracerFeatures),
+        telemetry: combine2(one.telemetry, two.telemetry, combineTelemetryFeatures),
+        client: combine2(one.client, two.client, combineClientFeatures),
+        window: combine2(one.window, two.window, combineWindowFeatures),
+        workspace: combine2(one.workspace, two.workspace, combineWorkspaceFeatures),
+        languages: combine2(one.languages, two.languages, combineLanguagesFeatures),
+        notebooks: combine2(one.notebooks, two.notebooks, combineNotebooksFeatures)
       };
       return result;
     }
@@ -40244,8 +42493,8 @@ var require_server = __commonJS({
         if (value instanceof Promise) {
           return value;
         } else if (Is2.thenable(value)) {
-          return new Promise((resolve2, reject) => {
-            value.then((resolved) => resolve2(resolved), (error) => reject(error));
+          return new Promise((resolve3, reject) => {
+            value.then((resolved) => resolve3(resolved), (error) => reject(error));
           });
         } else {
           return Promise.resolve(value);
@@ -40529,7 +42778,7 @@ var require_files = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.FileSystem = void 0;
     exports2.uriToFilePath = uriToFilePath;
-    exports2.resolve = resolve2;
+    exports2.resolve = resolve3;
     exports2.resolveGlobalNodePath = resolveGlobalNodePath;
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
@@ -40558,7 +42807,7 @@ var require_files = __commonJS({
     function isWindows() {
       return process.platform === "win32";
     }
-    function resolve2(moduleName, nodePath2, cwd, tracer) {
+    function resolve3(moduleName, nodePath2, cwd, tracer) {
       const nodePathKey = "NODE_PATH";
       const app = [
         "var p = process;",
@@ -40577,7 +42826,7 @@ var require_files = __commonJS({
         "}",
         "});"
       ].join("");
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         const env = process.env;
         const newEnv = /* @__PURE__ */ Object.create(null);
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
@@ -40609,7 +42858,7 @@ var require_files = __commonJS({
             if (message2.c === "r") {
               cp.send({ c: "e" });
               if (message2.s) {
-                resolve3(message2.r);
+                resolve4(message2.r);
               } else {
                 reject(new Error(`Failed to resolve module: ${moduleName}`));
               }
@@ -40737,17 +42986,17 @@ var require_files = __commonJS({
         if (!path20.isAbsolute(nodePath2)) {
           nodePath2 = path20.join(workspaceRoot, nodePath2);
         }
-        return resolve2(moduleName, nodePath2, nodePath2, tracer).then((value) => {
+        return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
             return value;
           } else {
             return Promise.reject(new Error(`Failed to load ${moduleName} from node path location.`));
           }
         }).then(void 0, (_error) => {
-          return resolve2(moduleName, resolveGlobalNodePath(tracer), workspaceRoot, tracer);
+          return resolve3(moduleName, resolveGlobalNodePath(tracer), workspaceRoot, tracer);
         });
       } else {
-        return resolve2(moduleName, resolveGlobalNodePath(tracer), workspaceRoot, tracer);
+        return resolve3(moduleName, resolveGlobalNodePath(tracer), workspaceRoot, tracer);
       }
     }
   }
@@ -40829,10 +43078,10 @@ var require_ril = __commonJS({
         return api_1.Disposable.create(() => this.stream.off("end", listener));
       }
       write(data, encoding) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           const callback = (error) => {
             if (error === void 0 || error === null) {
-              resolve2();
+              resolve3();
             } else {
               reject(error);
             }
@@ -41095,8 +43344,8 @@ var require_main = __commonJS({
     };
     exports2.StreamMessageReader = StreamMessageReader;
     var StreamMessageWriter = class extends api_1.WriteableStreamMessageWriter {
-      constructor(writable, options) {
-        super((0, ril_1.default)().stream.asWritableStream(writable), options);
+      constructor(writable2, options) {
+        super((0, ril_1.default)().stream.asWritableStream(writable2), options);
       }
     };
     exports2.StreamMessageWriter = StreamMessageWriter;
@@ -41124,10 +43373,10 @@ var require_main = __commonJS({
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
-      const connected = new Promise((resolve2, _reject) => {
-        connectResolve = resolve2;
+      const connected = new Promise((resolve3, _reject) => {
+        connectResolve = resolve3;
       });
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         const server = (0, net_1.createServer)((socket) => {
           server.close();
           connectResolve([
@@ -41138,7 +43387,7 @@ var require_main = __commonJS({
         server.on("error", reject);
         server.listen(pipeName, () => {
           server.removeListener("error", reject);
-          resolve2({
+          resolve3({
             onConnected: () => {
               return connected;
             }
@@ -41155,10 +43404,10 @@ var require_main = __commonJS({
     }
     function createClientSocketTransport(port, encoding = "utf-8") {
       let connectResolve;
-      const connected = new Promise((resolve2, _reject) => {
-        connectResolve = resolve2;
+      const connected = new Promise((resolve3, _reject) => {
+        connectResolve = resolve3;
       });
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         const server = (0, net_1.createServer)((socket) => {
           server.close();
           connectResolve([
@@ -41175,7 +43424,7 @@ var require_main = __commonJS({
             return;
           }
           const boundPort = address.port;
-          resolve2({
+          resolve3({
             port: () => boundPort,
             onConnected: () => {
               return connected;
@@ -42201,6 +44450,139 @@ var init_server = __esm({
   }
 });
 
+// src/applied/render.ts
+function buildLabel(build) {
+  if (build.kustomization) {
+    const { appliedNamespace: namespace, name: name2 } = build.kustomization;
+    return `Kustomization ${namespace === void 0 ? name2 : `${namespace}/${name2}`}`;
+  }
+  return `kustomize build ${build.root.name}/${build.dir === "" ? "." : build.dir}`;
+}
+function matches(build, wanted) {
+  const kustomization = build.kustomization;
+  if (!kustomization) return false;
+  return wanted.includes("/") ? `${kustomization.appliedNamespace ?? ""}/${kustomization.name}` === wanted : kustomization.name === wanted;
+}
+function renderApplied(model, options = {}) {
+  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build) => matches(build, options.kustomization));
+  if (options.kustomization !== void 0 && builds.length === 0) {
+    const known = model.applied.builds.flatMap((build) => build.kustomization ? [`${build.kustomization.appliedNamespace ?? ""}/${build.kustomization.name}`] : []);
+    throw new UnknownKustomizationError(
+      `No applied Flux Kustomization ${options.kustomization} whose build is known${known.length > 0 ? ` (known: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", \u2026" : ""})` : ""}.`
+    );
+  }
+  const documents = [];
+  const inBuilds = /* @__PURE__ */ new Set();
+  for (const build of builds) {
+    for (const object of build.objects) {
+      inBuilds.add(object);
+      documents.push(renderObject(object, buildLabel(build)));
+    }
+  }
+  if (options.kustomization === void 0) {
+    for (const object of model.resources) if (!inBuilds.has(object)) documents.push(renderObject(object, "applied as written"));
+  }
+  return documents.join("---\n");
+}
+function renderObject(object, label) {
+  const line = object.doc.contents?.range ? object.file.lineCounter.linePos(object.doc.contents.range[0]).line : 1;
+  const where2 = `${object.file.root.name}/${object.file.path}:${line}`;
+  const patched = object.applied?.patchedBy ?? [];
+  const patches = patched.length > 0 ? `
+# patched by ${[...new Set(patched.map((at) => `${at.file.root.name}/${at.file.path}`))].join(", ")}` : "";
+  return `# from ${where2} (${label})${patches}
+${(0, import_yaml11.stringify)(masked(object), { lineWidth: 0 })}`;
+}
+function masked(object) {
+  const isSecret2 = object.kind === "Secret" && object.group === "";
+  const walk3 = (value, depth) => {
+    if (Array.isArray(value)) return value.map((item) => walk3(item, depth + 1));
+    if (typeof value === "object" && value !== null) {
+      const record = value;
+      const sensitiveEntry = typeof record.name === "string" && isMaskedValue(record.name, record.value);
+      const out = {};
+      for (const [childKey, child] of Object.entries(record)) {
+        if (depth === 0 && childKey === "sops") continue;
+        if (isSecret2 && depth === 0 && (childKey === "data" || childKey === "stringData") || isMaskedValue(childKey, child) || sensitiveEntry && childKey === "value") {
+          out[childKey] = maskAll(child);
+        } else {
+          out[childKey] = walk3(child, depth + 1);
+        }
+      }
+      return out;
+    }
+    if (typeof value === "string") return maskUrlPassword(maskAssignment(value));
+    return value;
+  };
+  return walk3(object.value, 0);
+}
+function maskAll(value) {
+  if (Array.isArray(value)) return value.map(maskAll);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, maskAll(child)]));
+  return value === null || value === void 0 ? value : MASK2;
+}
+function maskAssignment(text) {
+  const assignment = /^(--?)?([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(text);
+  return assignment?.[2] && isMaskedValue(assignment[2], text.slice(assignment[0].length)) ? `${assignment[0]}${MASK2}` : text;
+}
+function maskUrlPassword(text) {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK2}@`);
+}
+var import_yaml11, MASK2, UnknownKustomizationError;
+var init_render = __esm({
+  "src/applied/render.ts"() {
+    "use strict";
+    import_yaml11 = __toESM(require_dist(), 1);
+    init_credential();
+    MASK2 = "***";
+    UnknownKustomizationError = class extends Error {
+    };
+  }
+});
+
+// src/cli/build.ts
+var build_exports = {};
+__export(build_exports, {
+  runBuild: () => runBuild
+});
+async function runBuild(options, io) {
+  try {
+    const { model, notes } = await loadWorkspace({
+      roots: options.paths.length > 0 ? options.paths : ["."],
+      cwd: io.cwd,
+      rules: builtinRules,
+      ...options.config !== void 0 ? { configFile: options.config } : {}
+    });
+    io.stdout(renderApplied(model, options.kustomization === void 0 ? {} : { kustomization: options.kustomization }));
+    for (const note of notes) io.stderr(`note: ${note.message}
+`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`gitops-lint: ${error.describe(io.cwd)}
+`);
+      return 2;
+    }
+    if (error instanceof UnknownKustomizationError) {
+      io.stderr(`gitops-lint: ${error.message}
+`);
+      return 2;
+    }
+    io.stderr(`gitops-lint: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}
+`);
+    return 2;
+  }
+}
+var init_build3 = __esm({
+  "src/cli/build.ts"() {
+    "use strict";
+    init_rules();
+    init_load();
+    init_lint();
+    init_render();
+  }
+});
+
 // src/cli/main.ts
 var main_exports2 = {};
 __export(main_exports2, {
@@ -42237,6 +44619,10 @@ Run gitops-lint --help for usage.
       const { startLanguageServer: startLanguageServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
       startLanguageServer2();
       return new Promise(() => void 0);
+    }
+    case "build": {
+      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build3(), build_exports));
+      return runBuild2(options, io);
     }
     default:
       return runLint(options, io);

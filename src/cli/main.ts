@@ -46,6 +46,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       startLanguageServer();
       return new Promise<number>(() => undefined);
     }
+    case 'build': {
+      const { runBuild } = await import('./build.js');
+      return runBuild(options, io);
+    }
     default:
       return runLint(options, io);
   }

@@ -25,6 +25,11 @@ function optionsSection(meta: RuleMeta): string {
     .join('\n\n');
 }
 
+const SCOPE_WORDS: Record<AnyRule['meta']['scope'], string> = {
+  cluster: 'objects as Flux applies them',
+  repository: 'every file as written',
+};
+
 /** The Markdown page of a rule, generated from its metadata (docs/rules/<id>.md). */
 export function ruleDocPage(rule: AnyRule): string {
   const { meta } = rule;
@@ -32,7 +37,7 @@ export function ruleDocPage(rule: AnyRule): string {
     `<!-- Generated from rules/${meta.id}.ts by npm run generate:docs. Do not edit. -->`,
     `# ${meta.id}`,
     `${meta.description}.`,
-    `| Category | Default level | Recommended |\n|---|---|---|\n| ${meta.category} | ${meta.defaultLevel} | ${meta.recommended ? 'yes' : 'no'} |`,
+    `| Category | Judges | Default level | Recommended |\n|---|---|---|---|\n| ${meta.category} | ${SCOPE_WORDS[meta.scope]} | ${meta.defaultLevel} | ${meta.recommended ? 'yes' : 'no'} |`,
     `## Why\n\n${meta.docs.rationale}`,
     `## Incorrect\n\n${meta.docs.incorrect.map(exampleBlocks).join('\n\n')}`,
     `## Correct\n\n${meta.docs.correct.map(exampleBlocks).join('\n\n')}`,

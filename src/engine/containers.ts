@@ -47,8 +47,11 @@ function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: Im
       const item = asRecord(raw);
       if (!item) return;
       const path: YamlPath = [...specPath, list, index];
-      const written = asScalarString(item.image);
+      const image = asScalarString(item.image);
+      const written = writtenImage(resource, [...path, 'image'], image);
+      // An applied object's image is final; the overrides found again from what was written say which entries set it.
       const transformed = written === undefined ? undefined : applyImageOverrides(written, overrides);
+      const effective = resource.applied && image !== undefined ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
@@ -60,11 +63,11 @@ function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: Im
           written,
           path: [...path, 'image'],
           tagPath: [...path, 'image'],
-          effective: transformed?.ref,
+          effective,
           overrides: transformed?.applied ?? [],
         },
         pullPolicy: {
-          value: explicitPolicy ?? (transformed ? defaultPullPolicy(transformed.ref) : undefined),
+          value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : undefined),
           explicit: explicitPolicy !== undefined,
           path: explicitPolicy !== undefined ? [...path, 'imagePullPolicy'] : undefined,
         },
@@ -74,6 +77,19 @@ function podSpecContainers(resource: Resource, specPath: YamlPath, overrides: Im
       });
     });
   }
+}
+
+/**
+ * The image as written, before kustomize's `images:` changed it: the written document's value
+ * when the applied value comes from that document, else (set by a patch) the applied one.
+ */
+function writtenImage(resource: Resource, path: YamlPath, applied: string | undefined): string | undefined {
+  const info = resource.applied;
+  if (!info || applied === undefined) return applied;
+  // The container decides: kustomize's images transformer points the image itself at its entry.
+  const container = info.locate(path.slice(0, -1));
+  if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path[path.length - 1]!])) ?? applied;
 }
 
 /**

@@ -5,15 +5,15 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { Finding, RunError, RunNote } from '../model/finding.js';
 import type { Report, Rule, RuleContext } from '../model/rule.js';
 import type { LintResult } from '../model/result.js';
-import type { Model, Root, SourceFile } from '../model/workspace.js';
+import type { Model, Resource, Root, SourceFile } from '../model/workspace.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
 import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
 import { gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
-import { buildModel, type NamespacePass } from './model.js';
+import { buildModel } from './model.js';
 import { redactedText } from './redact.js';
-import { compareFindings, toFinding } from './report.js';
+import { compareFindings, reportTarget, toFinding } from './report.js';
 
 type AnyRule = Rule<string, never>;
 
@@ -39,15 +39,23 @@ export interface LintOptions {
   staged?: boolean;
   /** Replacements for reading disk roots (the language server caches discovery and parses). */
   load?: LoadHooks;
-  /** Extra passes that move resources to the namespaces Flux applies them to. */
-  namespacePasses?: readonly NamespacePass[];
 }
 
-/** Lint one or more roots together. Throws `ConfigError` for a bad config; never for bad input files. */
-export async function lint(options: LintOptions): Promise<LintResult> {
+/** The roots read and parsed, and the model built from them. */
+export interface LoadedWorkspace {
+  roots: Root[];
+  files: SourceFile[];
+  model: Model;
+  notes: RunNote[];
+}
+
+/**
+ * Read and parse the roots and build the model (what `lint` checks and `gitops-lint build`
+ * prints). Throws `ConfigError` for a bad config; never for bad input files.
+ */
+export async function loadWorkspace(options: Omit<LintOptions, 'rules'> & { rules: ReadonlyArray<AnyRule> }): Promise<LoadedWorkspace> {
   const cwd = options.cwd ?? process.cwd();
   const notes: RunNote[] = [];
-  const errors: RunError[] = [];
   const rules = options.rules;
   const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(path.resolve(cwd, options.configFile), rules) : undefined);
 
@@ -82,8 +90,16 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  const model = buildModel(roots, files, notes, options.namespacePasses);
+  const model = buildModel(roots, files, notes);
 
+  return { roots, files, model, notes };
+}
+
+/** Lint one or more roots together. Throws `ConfigError` for a bad config; never for bad input files. */
+export async function lint(options: LintOptions): Promise<LintResult> {
+  const errors: RunError[] = [];
+  const rules = options.rules;
+  const { roots, files, model, notes } = await loadWorkspace(options);
   const findings: Finding[] = [];
   // Includes lazily built model views (containers, Flux graph) in the first rule that asks.
   const timings: Record<string, number> = {};
@@ -92,18 +108,24 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     const levelFor = (root: Root) => root.config.rules[rule.meta.id]?.level ?? 'off';
     if (!roots.some((root) => levelFor(root) !== 'off')) continue;
     ran.push(rule);
-    const seen = new Set<string>();
+    // One finding per place and message; the builds that apply copies of a shared file are named.
+    const seen = new Map<string, { finding: Finding; builds: Set<string> }>();
     const ctx: RuleContext<string, never> = {
       options: ruleOptions(rule, roots) as never,
       model,
       report(report: Report<string>) {
-        const file = 'resource' in report ? report.resource.file : report.file;
+        const file = reportTarget(report).file;
         const level = levelFor(file.root);
         if (level === 'off' || !file.reported) return;
         const finding = toFinding(rule, report, level);
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
+        const build = 'resource' in report ? buildName(report.resource) : undefined;
+        const earlier = seen.get(key);
+        if (earlier) {
+          if (build !== undefined) earlier.builds.add(build);
+          return;
+        }
+        seen.set(key, { finding, builds: new Set(build === undefined ? [] : [build]) });
         findings.push(finding);
       },
     };
@@ -114,6 +136,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
     timings[rule.meta.id] = performance.now() - started;
+    for (const { finding, builds } of seen.values()) {
+      if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(', ')}.)`;
+    }
   }
 
   applySuppressions(findings, files);
@@ -123,12 +148,19 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
     roots: roots.map(({ dir, name, git }) => ({ dir, name, git })),
     fileCount: files.length,
-    resourceCount: model.resources.length,
+    resourceCount: model.written.length,
     notes,
     errors,
     timings,
     sourceLines: sourceLinesOf(files, model),
   };
+}
+
+/** The Flux Kustomization whose build applies this copy, as messages name it. */
+function buildName(resource: Resource): string | undefined {
+  const build = resource.applied?.build;
+  if (!build) return undefined;
+  return `Kustomization ${build.appliedNamespace === undefined ? build.name : `${build.appliedNamespace}/${build.name}`}`;
 }
 
 /** Options come from the first root whose config file sets them (a shared `--config` sets them for all). */

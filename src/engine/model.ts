@@ -1,6 +1,7 @@
 import type { RunNote } from '../model/finding.js';
 import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
-import { applyFluxNamespaces, buildFluxGraph } from '../flux/index.js';
+import { buildFluxGraph } from '../flux/graph.js';
+import { buildApplied } from '../applied/build.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
 import { compareStrings, dirOf, push } from './collections.js';
@@ -89,16 +90,13 @@ function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): M
   return byRoot;
 }
 
-/** Rewrites resources' applied namespaces; run in order after kustomize's (e.g. Flux targetNamespace). */
-export type NamespacePass = (model: Model) => void;
-
 /** Build the read-only model rules see. Expensive views (containers, config data) are lazy. */
-export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[], namespacePasses: readonly NamespacePass[] = []): Model {
-  const resources: Resource[] = [];
+export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[]): Model {
+  const written: Resource[] = [];
   for (const file of files) {
     for (let index = 0; index < file.documents.length; index++) {
       const resource = makeResource(file, index);
-      if (resource) resources.push(resource);
+      if (resource) written.push(resource);
     }
   }
 
@@ -109,20 +107,37 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     return index;
   };
   const kustomize: KustomizeIndex = buildKustomizeIndex(files, rootFiles);
-  for (const resource of resources) {
+  // Written resources get the namespace their kustomization trees give them (no Flux transform).
+  for (const resource of written) {
     const namespace = kustomizeNamespace(kustomize.chain(resource.file));
     if (namespace === undefined) continue;
     if (resource.kind === 'Namespace') continue;
     if (!isClusterScoped(resource.kind)) resource.appliedNamespace = namespace;
   }
-
-  const byKind = new Map<string, Resource[]>();
   const byFile = new Map<SourceFile, Resource[]>();
-  for (const resource of resources) {
-    push(byKind, resource.kind, resource);
-    push(byFile, resource.file, resource);
-  }
+  for (const resource of written) push(byFile, resource.file, resource);
+  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => byFile.get(file)?.find((resource) => resource.docIndex === docIndex);
+
   const noteMessages = new Set(notes.map((note) => note.message));
+  const note = (runNote: RunNote): void => {
+    if (noteMessages.has(runNote.message)) return;
+    noteMessages.add(runNote.message);
+    notes.push(runNote);
+  };
+  const applied = buildApplied({
+    roots,
+    written,
+    rootFiles,
+    kustomize,
+    resourceAt,
+    isClusterScoped: (_apiVersion, kind) => isClusterScoped(kind),
+    note,
+  });
+  const resources = applied.resources;
+  const byKind = new Map<string, Resource[]>();
+  for (const resource of resources) push(byKind, resource.kind, resource);
+  const writtenByKind = new Map<string, Resource[]>();
+  for (const resource of written) push(writtenByKind, resource.kind, resource);
 
   let containers: Container[] | undefined;
   let configData: ConfigDataIndex | undefined;
@@ -131,6 +146,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     roots,
     files,
     resources,
+    written,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === undefined || resource.group === group),
     find: ({ kind, name, namespace, group }) =>
       (byKind.get(kind) ?? []).filter(
@@ -142,12 +158,15 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
     fileAt: (root, path) => rootFilesMap.get(root)?.files.get(path),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
-    resourceAt: (file, docIndex) => byFile.get(file)?.find((resource) => resource.docIndex === docIndex),
+    resourceAt,
+    copiesOf: (resource) => applied.copies.get(resource) ?? [],
+    appliedStatus: applied.status,
+    unapplied: (kind, name) => (writtenByKind.get(kind) ?? []).filter((resource) => resource.name === name && !applied.copies.has(resource)),
+    applied: applied.model,
     kustomize,
     get containers() {
-      containers ??= extractContainers(resources, (resource) =>
-        kustomize.chain(resource.file).flatMap((node) => node.images),
-      );
+      // Images are final in applied objects; the chain's entries say which ones set them.
+      containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
       return containers;
     },
     get configData() {
@@ -162,15 +181,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[],
       flux ??= buildFluxGraph(model);
       return flux;
     },
-    note(note) {
-      if (noteMessages.has(note.message)) return;
-      noteMessages.add(note.message);
-      notes.push(note);
-    },
+    note,
   };
-  // Flux targetNamespace runs after kustomize's namespace and before anything reads namespaces.
-  flux = applyFluxNamespaces(model);
-  for (const pass of namespacePasses) pass(model);
-  if (namespacePasses.length > 0) flux = undefined;
   return model;
 }

@@ -1,14 +1,15 @@
 import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
 import type { Model, SourceFile } from '../model/workspace.js';
 import { sopsSecretRanges } from '../sops/redact.js';
-import { isSensitiveName } from './sensitive.js';
+import { isMaskedValue } from './credential.js';
 import { asRecord, asString } from './values.js';
 
 const MASK = '***';
 
 /**
  * The file's text with every value that may be a secret masked: all values under a
- * Secret's `data`/`stringData`, any scalar whose key (or env entry name) looks sensitive, and
+ * Secret's `data`/`stringData`, any scalar whose key (or env entry name) looks sensitive or
+ * that `isMaskedValue` judges a credential, and
  * whatever sops encrypts (or a `.sops.yaml` rule says it would) in SOPS files, comments
  * included. Code frames and snippets are cut from this text only.
  */
@@ -28,14 +29,14 @@ export function redactedText(file: SourceFile, model?: Pick<Model, 'fileAt'>): s
           collectBlockLines(text, pair.value as Node | null, ranges);
           return visit.SKIP;
         }
-        if (isSensitiveName(key)) collectScalars(pair.value as Node | null, ranges);
+        if (isMaskedValue(key, isScalar(pair.value) ? pair.value.value : undefined)) collectScalars(pair.value as Node | null, ranges);
         return undefined;
       },
       Scalar(_key, scalar) {
         // `NAME=value` strings (Dagster's envVars, container args): the part after `=`.
         if (typeof scalar.value !== 'string' || !scalar.range) return;
         const assignment = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(scalar.value);
-        if (!assignment?.[1] || !isSensitiveName(assignment[1])) return;
+        if (!assignment?.[1] || !isMaskedValue(assignment[1], scalar.value.slice(assignment[0].length))) return;
         const equals = text.indexOf('=', scalar.range[0]);
         if (equals !== -1 && equals < scalar.range[1]) ranges.push([equals + 1, scalar.range[1]]);
       },
@@ -43,7 +44,7 @@ export function redactedText(file: SourceFile, model?: Pick<Model, 'fileAt'>): s
         // Kubernetes env entries: `- name: DB_PASSWORD` / `value: ...`.
         const name = map.items.find((item) => isScalar(item.key) && item.key.value === 'name');
         const literal = map.items.find((item) => isScalar(item.key) && item.key.value === 'value');
-        if (name && literal && isScalar(name.value) && isSensitiveName(String(name.value.value))) {
+        if (name && literal && isScalar(name.value) && isMaskedValue(String(name.value.value), isScalar(literal.value) ? literal.value.value : undefined)) {
           collectScalars(literal.value as Node | null, ranges);
         }
       },

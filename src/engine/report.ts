@@ -10,11 +10,27 @@ export function interpolate(template: string, data: Record<string, string | numb
   return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }
 
+/**
+ * The file, document and path a report points at. An applied object's value may have been
+ * written elsewhere than its document (a patch, a kustomization's `images:`): follow it there.
+ */
+export function reportTarget(report: Report<string>): { file: SourceFile; docIndex: number | undefined; path: YamlPath } {
+  if ('resource' in report) {
+    const path = report.path ?? [];
+    const at = report.resource.applied?.locate(path);
+    if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path };
+  }
+  return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
+}
+
 function offsetsOf(report: Report<string>, file: SourceFile): Offsets | undefined {
   const text = file.text;
   if (text === undefined) return undefined;
   if ('resource' in report) {
-    return offsetsOfPath(report.resource.doc, text, report.path ?? [], report.key ?? false);
+    const target = reportTarget(report);
+    const doc = target.docIndex === undefined ? undefined : target.file.documents[target.docIndex]?.doc;
+    return doc ? offsetsOfPath(doc, text, target.path, report.key ?? false) : firstLineOf(text, 0);
   }
   if (report.offsets) return report.offsets;
   if (report.docIndex !== undefined) {
@@ -28,7 +44,7 @@ const EMPTY_REGION: Region = { startLine: 1, startColumn: 1, endLine: 1, endColu
 
 /** Turn a rule's report into a finding: position, message and fingerprint are decided here. */
 export function toFinding(rule: Rule<string, never>, report: Report<string>, level: Level): Finding {
-  const file = 'resource' in report ? report.resource.file : report.file;
+  const file = reportTarget(report).file;
   const offsets = offsetsOf(report, file);
   const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
   const template = rule.meta.messages[report.messageId] ?? report.messageId;

@@ -132,10 +132,12 @@ export function buildFluxGraph(model: Model): FluxGraph {
     }
     if (!build) return entry;
     entry.known = true;
-    entry.files = build.files;
     entry.repeats = build.repeats;
     entry.scanned = build.scanned;
-    entry.resources = build.files.flatMap((file) => model.resourcesIn(file));
+    // What the build applies, after every transform; a Kustomization that is not itself applied has none.
+    const applied = model.applied.buildOf(resource);
+    entry.files = applied ? applied.resourceFiles : [];
+    entry.resources = applied ? applied.objects : [];
     return entry;
   });
 
@@ -157,8 +159,12 @@ export function buildFluxGraph(model: Model): FluxGraph {
 
   const byFile = new Map<SourceFile, FluxKustomization[]>();
   const byResource = new Map<Resource, FluxKustomization>();
+  // The build of an applied Kustomization names the copy that was built; rules hold the copy its parent applied.
+  const identityOf = (resource: Resource): string => `${resource.appliedNamespace ?? ''}/${resource.name}`;
+  const byIdentity = new Map<string, FluxKustomization>();
   for (const kustomization of kustomizations) {
     byResource.set(kustomization.resource, kustomization);
+    if (!byIdentity.has(identityOf(kustomization.resource))) byIdentity.set(identityOf(kustomization.resource), kustomization);
     for (const file of kustomization.files) push(byFile, file, kustomization);
   }
 
@@ -179,7 +185,13 @@ export function buildFluxGraph(model: Model): FluxGraph {
     kustomizations,
     helmReleases,
     terraforms,
-    appliedBy: (resource) => byFile.get(resource.file) ?? [],
+    appliedBy(resource) {
+      // An applied copy comes from exactly one build; a written resource from every build reading its file.
+      const build = resource.applied?.build;
+      if (!build) return byFile.get(resource.file) ?? [];
+      const kustomization = byResource.get(build) ?? byIdentity.get(identityOf(build));
+      return kustomization ? [kustomization] : [];
+    },
     appliedByFile: (file) => byFile.get(file) ?? [],
     kustomizationOf: (resource) => byResource.get(resource),
     sourceOf: (resource) => sourceByResource.get(resource),

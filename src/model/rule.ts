@@ -16,6 +16,13 @@ export interface DocExample {
 
 export type RuleCategory = 'correctness' | 'security' | 'reliability' | 'style';
 
+/**
+ * What a rule judges. `cluster`: the objects as Flux applies them (`model.resources`, after
+ * every transform; objects no build applies do not exist in the cluster). `repository`: every
+ * tracked file as written (`model.files`, `model.written`), applied or not.
+ */
+export type RuleScope = 'cluster' | 'repository';
+
 export interface RuleDocs {
   /** Markdown: why this matters in a Flux repo. */
   rationale: string;
@@ -32,6 +39,7 @@ export interface RuleMeta<M extends string = string> {
   /** Starts with Require, Disallow or Enforce; no trailing period. */
   description: string;
   category: RuleCategory;
+  scope: RuleScope;
   defaultLevel: Level;
   recommended: boolean;
   /** Message templates with `{{placeholder}}`s. Capitalised, ending with a period. */

@@ -2,6 +2,8 @@ import type { Document, LineCounter } from 'yaml';
 import type { RootInfo, RunNote, YamlPath } from './finding.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { FluxGraph } from '../flux/types.js';
+import type { Location } from '../kustomize/origin.js';
+import type { AppliedModel } from '../applied/types.js';
 
 /** A workspace root as the model sees it. */
 export interface Root extends RootInfo {
@@ -79,7 +81,36 @@ export interface Resource {
   readonly value: Record<string, unknown>;
   /** Value at a path, or `undefined`. */
   get(path: YamlPath): unknown;
+  /** Set on an applied object: how the written document became what the cluster gets. */
+  applied?: AppliedInfo;
+  /** Set on an object no file holds, made from another one (a FluxInstance's sync source): what made it. */
+  synthetic?: string;
 }
+
+/**
+ * How an applied object came to be: the document it was written as, the build that applies
+ * it, and where each of its values was written (a patched value points into the patch).
+ */
+export interface AppliedInfo {
+  /** The document as written (its resource in `model.written`). */
+  written: Resource;
+  /**
+   * The Flux Kustomization (itself an applied object) whose build applies this copy;
+   * `undefined` for a root without Flux entry points, whose trees count as applied as
+   * kustomize builds them.
+   */
+  build: Resource | undefined;
+  /** Where the value at `path` was written. */
+  locate(path: YamlPath): Location;
+  /** Patches and transformer entries that changed the object. */
+  patchedBy: readonly Location[];
+}
+
+/**
+ * Whether a file's objects reach a cluster: *applied* (in some build), *not applied* (in no
+ * build, or left out of its source's artifact, in a root that has Flux entry points).
+ */
+export type AppliedStatus = 'applied' | 'not-applied';
 
 export interface ImageRef {
   /** Repository name as written (registry and path), without tag or digest. */
@@ -238,22 +269,41 @@ export interface RootFiles {
   dirsIn: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Everything rules can read. Built once per run; read-only. */
+/**
+ * Everything rules can read. Built once per run; read-only.
+ *
+ * Two views of the objects: `written` holds one resource per document as the files have it
+ * (repository rules: plaintext secrets, SOPS format, tracked files); `resources` holds the
+ * objects as Flux applies them, after every kustomize and Flux transform, one per applied
+ * copy (cluster rules: schema, references, duplicates, substitution). `ofKind`, `find`,
+ * `containers`, `configData` and `flux` read applied objects.
+ */
 export interface Model {
   roots: Root[];
   files: SourceFile[];
+  /** Applied objects. */
   resources: Resource[];
-  /** Resources of a kind (optionally of one API group). Indexed once. */
+  /** One resource per document of every file, as written. */
+  written: Resource[];
+  /** Applied objects of a kind (optionally of one API group). Indexed once. */
   ofKind(kind: string, group?: string): Resource[];
-  /** Resources with this kind and name, in this applied namespace when given. */
+  /** Applied objects with this kind and name, in this namespace when given. */
   find(ref: { kind: string; name: string; namespace?: string; group?: string }): Resource[];
   fileAt(root: Root, path: string): SourceFile | undefined;
   /** The files of a root by path and by folder. */
   rootFiles(root: Root): RootFiles;
-  /** Resources made from a file's documents, in document order. Indexed once. */
+  /** Written resources made from a file's documents, in document order. Indexed once. */
   resourcesIn(file: SourceFile): Resource[];
-  /** The resource made from one document of a file, if it is one. */
+  /** The written resource made from one document of a file, if it is one. */
   resourceAt(file: SourceFile, docIndex: number): Resource | undefined;
+  /** The applied copies of a written resource (none when no build applies it). */
+  copiesOf(written: Resource): readonly Resource[];
+  /** Whether a file's objects reach a cluster. */
+  appliedStatus(file: SourceFile): AppliedStatus;
+  /** Written resources of this kind and name that no build applies (to say why a reference dangles). */
+  unapplied(kind: string, name: string): Resource[];
+  /** The builds that made the applied objects. */
+  readonly applied: AppliedModel;
   readonly kustomize: KustomizeIndex;
   readonly containers: Container[];
   readonly configData: ConfigDataIndex;

@@ -69,7 +69,11 @@ describe('objects a Kustomization applies', () => {
     expect(apps?.scanned).toEqual([]);
     const release = model.find({ kind: 'ConfigMap', name: 'release' })[0]!;
     expect(model.flux.appliedBy(release).map((k) => k.resource.name)).toEqual(['apps']);
-    expect(model.flux.appliedBy(model.find({ kind: 'ConfigMap', name: 'unlisted' })[0]!)).toEqual([]);
+    // A file the build does not list reaches no cluster: it is no applied object.
+    expect(model.find({ kind: 'ConfigMap', name: 'unlisted' })).toEqual([]);
+    const unlisted = model.fileAt(model.roots.find((root) => root.name === 'lotus-lake')!, 'deploy/unlisted.yaml')!;
+    expect(model.appliedStatus(unlisted)).toBe('not-applied');
+    expect(model.unapplied('ConfigMap', 'unlisted').map((resource) => resource.file.path)).toEqual(['deploy/unlisted.yaml']);
   });
 
   it('lists every YAML file below a path without kustomization.yaml, as Flux generates it', async () => {

@@ -78,6 +78,7 @@ export const rules: RuleMeta[] = [
   {
     id: 'env-required',
     description: 'Require the environment variables a workload needs',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'warning',
     recommended: true,
@@ -91,6 +92,7 @@ export const rules: RuleMeta[] = [
   {
     id: 'image-pull-policy',
     description: 'Require `Always` pull policy for mutable image tags',
+    scope: 'cluster',
     category: 'reliability',
     defaultLevel: 'warning',
     recommended: true,
@@ -104,6 +106,7 @@ export const rules: RuleMeta[] = [
   {
     id: 'image-tag-mutable',
     description: 'Disallow mutable image tags such as `latest`',
+    scope: 'cluster',
     category: 'reliability',
     defaultLevel: 'error',
     recommended: true,
@@ -128,6 +131,7 @@ export const rules: RuleMeta[] = [
   {
     id: 'kustomization-path-exists',
     description: 'Require Flux Kustomization paths to exist in the source repository',
+    scope: 'cluster',
     category: 'correctness',
     defaultLevel: 'error',
     recommended: true,
@@ -141,6 +145,7 @@ export const rules: RuleMeta[] = [
   {
     id: 'sops-secret-encrypted',
     description: 'Require Secrets to be encrypted with SOPS',
+    scope: 'cluster',
     category: 'security',
     defaultLevel: 'error',
     recommended: true,
@@ -154,6 +159,7 @@ export const rules: RuleMeta[] = [
   {
     id: 'helmrelease-values-style',
     description: 'Enforce block style for HelmRelease values',
+    scope: 'cluster',
     category: 'style',
     defaultLevel: 'note',
     recommended: false,

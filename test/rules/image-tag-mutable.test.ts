@@ -198,7 +198,8 @@ new RuleTester().run(rule, {
         {
           messageId: 'overriddenMutableTag',
           data: { image: 'ghcr.io/matta-kelly/lotus-lake-cube:latest', tag: 'latest', name: 'cube', kustomization: 'deploy/kustomization.yaml' },
-          file: 'deploy/app.yaml', line: 10, column: 18, endLine: 10, endColumn: 28,
+          // The images entry is the line to edit: the finding lands there.
+          file: 'deploy/kustomization.yaml', line: 4, column: 5, endLine: 4, endColumn: 15,
         },
       ],
     },

@@ -101,6 +101,62 @@ new RuleTester().run(rule, {
         `,
       },
     },
+    {
+      name: 'names of Secrets and annotations under secret-looking keys (real Flux repositories)',
+      files: {
+        'apps/runner.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: home-ops-runner
+          spec:
+            values:
+              githubConfigSecret: home-ops-runner-secret
+              controller:
+                annotations:
+                  secret.reloader.stakater.com/reload: home-ops-runner-secret
+              grafana:
+                envFromSecret: grafana-env
+                admin:
+                  existingSecret: grafana-admin
+                  passwordKey: admin-password
+              cephBlockPools:
+                - storageClass:
+                    parameters:
+                      csi.storage.k8s.io/provisioner-secret-name: rook-csi-rbd-provisioner
+                      csi.storage.k8s.io/provisioner-secret-namespace: "{{ .Release.Namespace }}"
+              tls:
+                certificatesSecret: postgres-tls
+                secretNamespace: cert-manager
+        `,
+      },
+    },
+    {
+      name: 'references, durations and settings about credentials',
+      files: {
+        'apps/grafana.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: grafana
+          spec:
+            values:
+              grafana.ini:
+                auth.generic_oauth:
+                  client_secret: $__file{/etc/secrets/oauth/client-secret}
+                  token_url: https://id.example.com/oauth/token
+              onepassword:
+                token: op://Automation/1password connect/token
+              vals:
+                password: ref+vault://secret/db#/password
+              session:
+                tokenRefresh: 720h
+              auth:
+                passwordPolicy: strong
+                createSecret: yes-please
+        `,
+      },
+    },
   ],
   invalid: [
     {
@@ -241,6 +297,83 @@ new RuleTester().run(rule, {
         },
       ],
     },
+    {
+      name: 'credentials that are common words: the Flux monitoring example and a MySQL root password',
+      files: {
+        'monitoring/kube-prometheus-stack.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: kube-prometheus-stack
+          spec:
+            values:
+              grafana:
+                adminPassword: flux
+        `,
+        'apps/mysql.yaml': yaml`
+          apiVersion: apps/v1
+          kind: StatefulSet
+          metadata:
+            name: mysql
+          spec:
+            template:
+              spec:
+                containers:
+                  - name: mysql
+                    image: mysql:8.4.0
+                    env:
+                      - name: MYSQL_ROOT_PASSWORD
+                        value: password
+                      - name: SECRET_KEY
+                        value: django-insecure-abc
+        `,
+      },
+      errors: [
+        {
+          messageId: 'envLiteral',
+          data: { variable: 'MYSQL_ROOT_PASSWORD', container: 'mysql' },
+          file: 'apps/mysql.yaml', line: 13, column: 22, endLine: 13, endColumn: 30,
+        },
+        {
+          messageId: 'envLiteral',
+          data: { variable: 'SECRET_KEY', container: 'mysql' },
+          file: 'apps/mysql.yaml', line: 15, column: 22, endLine: 15, endColumn: 41,
+        },
+        {
+          messageId: 'helmValue',
+          data: { key: 'grafana.adminPassword', release: 'kube-prometheus-stack' },
+          file: 'monitoring/kube-prometheus-stack.yaml', line: 8, column: 22, endLine: 8, endColumn: 26,
+        },
+      ],
+    },
+    {
+      name: 'a Secret-name key that holds a credential, and an OAuth client secret shaped like a name',
+      files: {
+        'apps/oauth.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: oauth2-proxy
+          spec:
+            values:
+              config:
+                existingSecret: 0f2a9c1b8e7d6c5b4a3f2e1d
+                clientSecret: grafana-oauth
+        `,
+      },
+      errors: [
+        {
+          messageId: 'helmValue',
+          data: { key: 'config.existingSecret', release: 'oauth2-proxy' },
+          file: 'apps/oauth.yaml', line: 8, column: 23, endLine: 8, endColumn: 47,
+        },
+        {
+          messageId: 'helmValue',
+          data: { key: 'config.clientSecret', release: 'oauth2-proxy' },
+          file: 'apps/oauth.yaml', line: 9, column: 21, endLine: 9, endColumn: 34,
+        },
+      ],
+    },
   ],
 });
 
@@ -276,5 +409,28 @@ describe('no-plaintext-sensitive-env output', () => {
     const serialized = JSON.stringify(result.findings);
     expect(serialized).not.toContain('hunter2-plaintext');
     expect(serialized).not.toContain('admin-plaintext');
+  });
+
+  it('masks a credential in the code frame under a name that was not masked before the credential judgement', async () => {
+    const result = await lintExample(rule, {
+      files: {
+        'apps/web.yaml': yaml`
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: web
+          spec:
+            containers:
+              - name: web
+                image: ghcr.io/acme/web:1.0.0
+                env:
+                  - name: SECRET_KEY
+                    value: django-insecure-plaintext
+        `,
+      },
+    });
+    const [finding] = result.findings;
+    expect(finding?.location.startLine).toBe(11);
+    expect(result.sourceLines(finding!.location.root, finding!.location.file, 11, 11)).toEqual(['          value: ***']);
   });
 });

@@ -243,7 +243,7 @@ const capiFleet = (namespace: string) => yaml`
   spec:
     interval: 10m
     prune: true
-    path: ./clusters/homelab
+    path: ./staging
     sourceRef:
       kind: GitRepository
       name: flux-system
@@ -388,7 +388,7 @@ new RuleTester().run(rule, {
           spec:
             interval: 10m
             prune: true
-            path: ./clusters/homelab
+            path: ./staging
             sourceRef:
               kind: GitRepository
               name: flux-system
@@ -892,7 +892,7 @@ new RuleTester().run(rule, {
           spec:
             interval: 10m
             prune: true
-            path: ./clusters/homelab
+            path: ./staging
             sourceRef:
               kind: GitRepository
               name: flux-system

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import rule from '../../rules/sops-creation-rules.js';
-import { RuleTester, yaml } from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { lintExample, RuleTester, yaml } from '../../src/testing/index.js';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/sops/${name}`, import.meta.url), 'utf8');
@@ -47,6 +48,21 @@ new RuleTester().run(rule, {
         '.sops.yaml': 'creation_rules:\n  - encrypted_regex: ^(data|stringData)$\n',
         'apps/registry.yaml': fixture('registry-secrets.multi-doc.yaml'),
         'apps/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n',
+      },
+    },
+    {
+      name: 'a plaintext Secret outside every rule whose values are all references',
+      files: {
+        '.sops.yaml': CONFIG,
+        'bootstrap/onepassword.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: onepassword-connect-vault-secret
+          stringData:
+            token: op://Automation/1password connect/token
+            url: \${OP_CONNECT_HOST}
+        `,
       },
     },
   ],
@@ -135,4 +151,30 @@ new RuleTester().run(rule, {
       ],
     },
   ],
+});
+
+describe('sops-creation-rules and Secrets that hold only references', () => {
+  it('notes a reference-only Secret that no creation rule covers instead of reporting it', async () => {
+    const result = await lintExample(rule, {
+      files: {
+        '.sops.yaml': CONFIG,
+        'bootstrap/cluster-secrets.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: cluster-secrets
+            namespace: flux-system
+          stringData:
+            SECRET_DOMAIN: \${SECRET_DOMAIN}
+        `,
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toEqual([
+      {
+        message: 'sops-creation-rules: Secret flux-system/cluster-secrets matches no creation rule of .sops.yaml, but every value in it is a reference (such as op://… or ${VAR}), not a secret, so it needs none; accepted.',
+        file: '/virtual/repo/bootstrap/cluster-secrets.yaml',
+      },
+    ]);
+  });
 });

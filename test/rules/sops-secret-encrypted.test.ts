@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import rule from '../../rules/sops-secret-encrypted.js';
-import { RuleTester, yaml } from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { lintExample, RuleTester, yaml } from '../../src/testing/index.js';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/sops/${name}`, import.meta.url), 'utf8');
@@ -33,6 +34,33 @@ new RuleTester().run(rule, {
             name: settings
           data:
             password: not-a-secret-here
+        `,
+      },
+    },
+    {
+      name: 'plaintext Secrets whose values are all references: op inject and Flux substitution',
+      files: {
+        'bootstrap/onepassword.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: onepassword-connect-vault-secret
+          stringData:
+            token: op://Automation/1password connect/token
+            1password-credentials.json: |
+              op://kubernetes/1password/OP_SESSION_JSON
+          `,
+        'apps/cluster-vars.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: app-credentials
+          stringData:
+            DB_URL: postgres://app:\${DB_PASSWORD}@db/app
+            API_TOKEN: \${API_TOKEN}
+            EMPTY: ""
+          data:
+            TLS_KEY: \${TLS_KEY_BASE64}
         `,
       },
     },
@@ -248,5 +276,58 @@ new RuleTester().run(rule, {
       },
       errors: [{ messageId: 'plaintextValue', data: { key: 'db.password' }, file: 'secrets.yaml', line: 4, column: 15, endLine: 4, endColumn: 32 }],
     },
+    {
+      name: 'a Secret with a reference and a literal: only the field with the literal is reported',
+      files: {
+        'apps/mixed.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: mixed
+          stringData:
+            API_TOKEN: op://kubernetes/app/API_TOKEN
+          data:
+            password: aHVudGVyMg==
+        `,
+      },
+      errors: [{ messageId: 'notEncrypted', data: { name: 'mixed', field: 'data', file: 'apps/mixed.yaml' }, file: 'apps/mixed.yaml', line: 7, column: 1, endLine: 7, endColumn: 5 }],
+    },
   ],
+});
+
+describe('sops-secret-encrypted and Secrets that hold only references', () => {
+  it('accepts them with one run note per Secret, naming the file', async () => {
+    const result = await lintExample(rule, {
+      files: {
+        'bootstrap/network/secret.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: cloudflare-tunnel-id-secret
+            namespace: network
+          stringData:
+            CLOUDFLARE_TUNNEL_ID: |-
+              op://kubernetes/cloudflare/CLOUDFLARE_TUNNEL_ID
+          ---
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: cluster-secrets
+          stringData:
+            SECRET_DOMAIN: \${SECRET_DOMAIN}
+        `,
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes).toEqual([
+      {
+        message: 'sops-secret-encrypted: Secret network/cloudflare-tunnel-id-secret is not SOPS-encrypted, but every value in it is a reference (such as op://… or ${VAR}), not a secret; accepted.',
+        file: '/virtual/repo/bootstrap/network/secret.yaml',
+      },
+      {
+        message: 'sops-secret-encrypted: Secret cluster-secrets is not SOPS-encrypted, but every value in it is a reference (such as op://… or ${VAR}), not a secret; accepted.',
+        file: '/virtual/repo/bootstrap/network/secret.yaml',
+      },
+    ]);
+  });
 });

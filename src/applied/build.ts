@@ -1,0 +1,327 @@
+/**
+ * The applied objects: what each Flux Kustomization's build applies, after every kustomize and
+ * Flux transform (FLUX-LAYOUTS.md §1), found by following Flux from its entry points.
+ *
+ * Entry points, per root:
+ * - a Flux Kustomization whose own build applies it (what `flux bootstrap` commits), and the
+ *   Kustomizations made from a FluxInstance's sync (synthetic resources);
+ * - in a root that holds Flux Kustomizations but that no entry point reaches, the
+ *   Kustomizations no other one applies: something outside git applied them (a note says so);
+ * - a root with no Flux Kustomization that nothing reaches (an app repo linted alone, a plain
+ *   kustomize repo) counts everything as applied: each top kustomization tree as kustomize
+ *   builds it, and every other file as written.
+ * From there every applied Flux Kustomization is built as Flux builds it — its source's
+ * checkout, its path, its spec (`targetNamespace`, prefix/suffix, `patches`, `images`,
+ * `components`) — and the Flux Kustomizations among the objects, as their parents patched
+ * them, are built in turn.
+ */
+import type { RunNote } from '../model/finding.js';
+import type { AppliedStatus, KustomizeIndex, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
+import { buildKustomization, type AppliedDocument, type FluxOverrides, type KustomizeHost } from '../kustomize/build.js';
+import type { Location } from '../kustomize/origin.js';
+import { asArray, asRecord, asString, getIn } from '../engine/values.js';
+import { KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS } from '../flux/kinds.js';
+import { linkGitRepository } from '../flux/repos.js';
+import { fluxDir, hasKustomizationFile, sourceIgnoreMatcher } from '../flux/tree.js';
+import { kustomizationIn } from '../workspace/source-file.js';
+import { dirOf } from '../engine/collections.js';
+import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
+import { appliedResource, asWrittenCopy } from './resource.js';
+
+export interface AppliedInput {
+  roots: readonly Root[];
+  written: readonly Resource[];
+  rootFiles(root: Root): RootFiles;
+  kustomize: KustomizeIndex;
+  resourceAt(file: SourceFile, docIndex: number): Resource | undefined;
+  isClusterScoped(apiVersion: string, kind: string): boolean | undefined;
+  note(note: RunNote): void;
+}
+
+export interface AppliedResult {
+  model: AppliedModel;
+  resources: Resource[];
+  copies: Map<Resource, Resource[]>;
+  status(file: SourceFile): AppliedStatus;
+}
+
+/** Bounds a chain of Kustomizations that apply each other (each one is built once anyway). */
+const MAX_BUILDS = 10_000;
+
+function isFluxKustomization(resource: Resource): boolean {
+  return resource.kind === 'Kustomization' && resource.group === KUSTOMIZE_GROUP;
+}
+
+function identity(resource: Resource): string {
+  return `${resource.group}/${resource.kind}/${resource.appliedNamespace ?? ''}/${resource.name}`;
+}
+
+export function buildApplied(input: AppliedInput): AppliedResult {
+  const hosts = new Map<Root, KustomizeHost>();
+  const hostOf = (root: Root): KustomizeHost => {
+    let host = hosts.get(root);
+    if (!host) {
+      const tree = input.rootFiles(root);
+      hosts.set(root, (host = {
+        file: (path) => tree.files.get(path),
+        isDirectory: (path) => tree.dirs.has(path),
+        kustomizationFile: (dir) => kustomizationIn(tree.filesIn.get(dir) ?? []),
+        filesIn: (dir) => tree.filesIn.get(dir) ?? [],
+        dirsIn: (dir) => tree.dirsIn.get(dir) ?? [],
+        isClusterScoped: input.isClusterScoped,
+      }));
+    }
+    return host;
+  };
+
+  const writtenSources = input.written.filter((resource) => resource.group === SOURCE_GROUP && (SOURCE_KINDS as readonly string[]).includes(resource.kind));
+  const appliedSources: Resource[] = [];
+  const ignoreCache = new Map<string, (relative: string) => boolean>();
+  const buildCache = new Map<string, ReturnType<typeof buildKustomization>>();
+
+  /** Where a Flux Kustomization's path leads: a root and a folder in it, when its source is a linted checkout. */
+  const targetOf = (kustomization: Resource): { root: Root; dir: string; source: Resource | undefined } | undefined => {
+    const ref = asRecord(getIn(kustomization.value, ['spec', 'sourceRef']));
+    const name = asString(ref?.name);
+    const kind = asString(ref?.kind) ?? 'GitRepository';
+    if (!ref || name === undefined || kind !== 'GitRepository') return undefined;
+    // Applied objects carry their final namespace; written ones the namespace kustomize gives them.
+    const namespace = asString(ref.namespace) ?? kustomization.appliedNamespace;
+    const matches = (source: Resource): boolean =>
+      source.kind === kind && source.name === name && (namespace === undefined || source.appliedNamespace === undefined || source.appliedNamespace === namespace);
+    const source = appliedSources.find(matches) ?? writtenSources.find(matches);
+    if (!source) return undefined;
+    const link = linkGitRepository(source, input.roots);
+    if (link.status !== 'linked') return undefined;
+    const dir = fluxDir(asString(getIn(kustomization.value, ['spec', 'path'])));
+    if (dir === undefined || !input.rootFiles(link.root).dirs.has(dir)) return undefined;
+    return { root: link.root, dir, source };
+  };
+
+  const excludedBy = (root: Root, source: Resource | undefined): ((relative: string) => boolean) => {
+    const key = `${root.dir}\0${source ? `${source.file.absPath}#${source.docIndex}` : ''}`;
+    let matcher = ignoreCache.get(key);
+    if (!matcher) ignoreCache.set(key, (matcher = sourceIgnoreMatcher(input.rootFiles(root), source)));
+    return matcher;
+  };
+
+  const builds: AppliedBuild[] = [];
+  // By identity: the copy of a Kustomization in its parent's build is the one rules see.
+  const buildByKustomization = new Map<string, AppliedBuild>();
+  const resources: Resource[] = [];
+  const copies = new Map<Resource, Resource[]>();
+  const touched = new Set<SourceFile>();
+
+  const record = (build: AppliedBuild): void => {
+    builds.push(build);
+    for (const file of [...build.resourceFiles, ...build.patchFiles, ...build.kustomizations]) touched.add(file);
+    for (const object of build.objects) {
+      resources.push(object);
+      const written = object.applied?.written;
+      if (written) {
+        const list = copies.get(written);
+        if (list) list.push(object);
+        else copies.set(written, [object]);
+      }
+    }
+  };
+
+  const objectsOf = (documents: readonly AppliedDocument[], build: Resource | undefined): Resource[] =>
+    documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build));
+
+  /** Build a Flux Kustomization as Flux would; `undefined` when its source or path is not known. */
+  const fluxBuild = (kustomization: Resource): AppliedBuild | undefined => {
+    const target = targetOf(kustomization);
+    if (!target) return undefined;
+    const overrides = fluxOverrides(kustomization);
+    const generated = !hasKustomizationFile(input.rootFiles(target.root), target.dir);
+    const exclude = excludedBy(target.root, target.source);
+    const key = `${target.root.dir}\0${target.dir}\0${target.source ? `${target.source.file.absPath}#${target.source.docIndex}` : ''}\0${overrides.key}`;
+    let output = buildCache.get(key);
+    if (!output) {
+      output = buildKustomization(hostOf(target.root), target.dir, { flux: overrides.flux, ...(generated ? { generated: { exclude } } : {}) });
+      buildCache.set(key, output);
+    }
+    return {
+      kustomization,
+      root: target.root,
+      dir: target.dir,
+      generated,
+      objects: objectsOf(output.objects, kustomization),
+      resourceFiles: output.resourceFiles,
+      patchFiles: output.patchFiles,
+      kustomizations: output.kustomizations,
+      problems: output.problems as AppliedProblem[],
+    };
+  };
+
+  const done = new Set<string>();
+  let count = 0;
+  /** Build Kustomizations, then the Flux Kustomizations their builds apply, until none is new. */
+  const follow = (start: readonly Resource[]): void => {
+    const queue = [...start];
+    while (queue.length > 0 && count < MAX_BUILDS) {
+      const kustomization = queue.shift()!;
+      const id = identity(kustomization);
+      if (done.has(id)) continue;
+      done.add(id);
+      count++;
+      const build = fluxBuild(kustomization);
+      if (!build) continue;
+      buildByKustomization.set(identity(kustomization), build);
+      record(build);
+      for (const object of build.objects) {
+        if (object.group === SOURCE_GROUP) appliedSources.push(object);
+        if (isFluxKustomization(object) && !done.has(identity(object))) queue.push(object);
+      }
+    }
+  };
+
+  const fluxKustomizations = input.written.filter(isFluxKustomization);
+  // What each written Kustomization would apply, to find the ones that apply themselves.
+  const selfApplied: Resource[] = [];
+  const includedByOther = new Set<Resource>();
+  for (const kustomization of fluxKustomizations) {
+    const trial = fluxBuild(kustomization);
+    if (!trial) continue;
+    for (const object of trial.objects) {
+      const written = object.applied?.written;
+      if (!written || !isFluxKustomization(written)) continue;
+      if (written === kustomization) selfApplied.push(object);
+      else includedByOther.add(written);
+    }
+  }
+  const synthetic = input.written.filter((resource) => resource.synthetic !== undefined && isFluxKustomization(resource));
+  follow([...selfApplied, ...synthetic.map((resource) => asWrittenCopy(resource, undefined))]);
+
+  // Roots Flux reaches from an entry point; the rest of a reached root is not applied.
+  const reached = new Set<Root>([...touched].map((file) => file.root));
+  const assumed: Resource[] = [];
+  for (const kustomization of fluxKustomizations) {
+    const root = kustomization.file.root;
+    if (reached.has(root) || includedByOther.has(kustomization) || kustomization.synthetic !== undefined) continue;
+    assumed.push(kustomization);
+  }
+  // Whatever applied the top Kustomizations (a sync path outside git) applied their folders:
+  // each folder is built as Flux builds a path, once, the outermost when folders nest.
+  const folders = new Map<Root, string[]>();
+  for (const kustomization of assumed) {
+    const dir = dirOf(kustomization.file.path);
+    const list = folders.get(kustomization.file.root) ?? [];
+    if (!list.includes(dir)) list.push(dir);
+    folders.set(kustomization.file.root, list);
+  }
+  const assumedEntries: Resource[] = [];
+  for (const [root, dirs] of folders) {
+    const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === '' || dir.startsWith(`${other}/`))));
+    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.appliedNamespace ?? ''}/${kustomization.name}`.replace(/^\//, ''));
+    input.note({
+      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}) were taken as applied: ${outermost.map((dir) => (dir === '' ? '.' : dir)).join(', ')}.`,
+    });
+    for (const dir of outermost) {
+      const generated = !hasKustomizationFile(input.rootFiles(root), dir);
+      const output = buildKustomization(hostOf(root), dir, generated ? { generated: { exclude: excludedBy(root, undefined) } } : {});
+      const build: AppliedBuild = {
+        kustomization: undefined,
+        root,
+        dir,
+        generated,
+        objects: objectsOf(output.objects, undefined),
+        resourceFiles: output.resourceFiles,
+        patchFiles: output.patchFiles,
+        kustomizations: output.kustomizations,
+        problems: output.problems as AppliedProblem[],
+      };
+      record(build);
+      for (const object of build.objects) {
+        if (object.group === SOURCE_GROUP) appliedSources.push(object);
+        if (isFluxKustomization(object)) assumedEntries.push(object);
+      }
+    }
+  }
+  follow(assumedEntries);
+
+  // Roots Flux reaches from entry points in git: what no build reads there is not applied.
+  const assumedRoots = new Set(folders.keys());
+  const entryRoots = new Set<Root>([...touched].map((file) => file.root).filter((root) => !assumedRoots.has(root)));
+
+  // The other roots: no Flux Kustomization (applied as kustomize builds them), or Flux
+  // Kustomizations whose entry point is not in git. There, what no known build reads may still
+  // be applied (by hand, by the unknown sync path): it counts as applied as written, unless
+  // source-controller's ignore rules would leave it out of any artifact.
+  for (const root of input.roots) {
+    if (entryRoots.has(root)) continue;
+    const read = new Set<SourceFile>([...touched].filter((file) => file.root === root));
+    if (!assumedRoots.has(root)) {
+      for (const node of input.kustomize.nodes) {
+        if (node.file.root !== root || node.parents.length > 0) continue;
+        const output = buildKustomization(hostOf(root), node.dir);
+        record({
+          kustomization: undefined,
+          root,
+          dir: node.dir,
+          generated: false,
+          objects: objectsOf(output.objects, undefined),
+          resourceFiles: output.resourceFiles,
+          patchFiles: output.patchFiles,
+          kustomizations: output.kustomizations,
+          problems: output.problems as AppliedProblem[],
+        });
+        for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
+      }
+    }
+    const excluded = assumedRoots.has(root) ? excludedBy(root, undefined) : () => false;
+    for (const resource of input.written) {
+      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined || excluded(resource.file.path)) continue;
+      const copy = asWrittenCopy(resource, undefined);
+      resources.push(copy);
+      const list = copies.get(resource);
+      if (list) list.push(copy);
+      else copies.set(resource, [copy]);
+      touched.add(resource.file);
+    }
+  }
+
+  const model: AppliedModel = {
+    builds,
+    buildOf: (kustomization) => buildByKustomization.get(identity(kustomization)),
+    entryRoots,
+  };
+  return {
+    model,
+    resources,
+    copies,
+    status: (file) => (touched.has(file) || !entryRoots.has(file.root) ? 'applied' : 'not-applied'),
+  };
+}
+
+/** The parts of a Flux Kustomization's spec that Flux writes into the root kustomization (FLUX-LAYOUTS §1). */
+function fluxOverrides(kustomization: Resource): { flux: FluxOverrides; key: string } {
+  const spec = asRecord(kustomization.value.spec) ?? {};
+  const at = (path: (string | number)[]): Location =>
+    kustomization.applied?.locate(['spec', ...path]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ['spec', ...path] };
+  const flux: FluxOverrides = {};
+  const targetNamespace = asString(spec.targetNamespace);
+  const namePrefix = asString(spec.namePrefix);
+  const nameSuffix = asString(spec.nameSuffix);
+  if (targetNamespace !== undefined) flux.namespace = targetNamespace;
+  if (namePrefix !== undefined) flux.namePrefix = namePrefix;
+  if (nameSuffix !== undefined) flux.nameSuffix = nameSuffix;
+  const patches = asArray(spec.patches).flatMap((raw, index) => {
+    const entry = asRecord(raw);
+    const patch = asString(entry?.patch);
+    if (!entry || patch === undefined) return [];
+    const target = asRecord(entry.target);
+    return [{ patch, ...(target ? { target } : {}), at: at(['patches', index, 'patch']) }];
+  });
+  if (patches.length > 0) flux.patches = patches;
+  const images = asArray(spec.images).flatMap((raw, index) => {
+    const entry = asRecord(raw);
+    return entry ? [{ entry, at: at(['images', index]) }] : [];
+  });
+  if (images.length > 0) flux.images = images;
+  const components = asArray(spec.components).flatMap((raw, index) => (typeof raw === 'string' ? [{ path: raw, at: at(['components', index]) }] : []));
+  if (components.length > 0) flux.components = components;
+  const key = JSON.stringify([targetNamespace, namePrefix, nameSuffix, spec.patches, spec.images, spec.components]);
+  return { flux, key };
+}

@@ -1,0 +1,480 @@
+/**
+ * A kustomize build in TypeScript: the objects `kustomize build` (and kustomize-controller,
+ * with Flux's generated or rewritten root kustomization) would output, each value keeping
+ * where it was written (origin.ts).
+ *
+ * Order within one kustomization (FLUX-LAYOUTS §1, kustomize kusttarget.go): resources
+ * (files, `*List` items, directories built recursively), generators, components (run in
+ * this accumulator), then `patchesStrategicMerge`, `patches`, `namespace`, `namePrefix`,
+ * `nameSuffix`, labels, annotations, `patchesJson6902`, `replicas`, `images`. Once at the end
+ * of the whole build: generator hash suffixes, then name-reference fix-ups.
+ *
+ * Whatever kustomize rejects becomes a BuildProblem at the entry causing it; a build never
+ * throws. Parsed values are never mutated.
+ */
+import type { YamlPath } from '../model/finding.js';
+import type { SourceFile } from '../model/workspace.js';
+import { isRemoteTarget } from '../engine/kustomize.js';
+import { resolvePath, type BuildContext, type BuildProblem, type KustomizeHost } from './context.js';
+import { applyGenerators, finishGenerated, type GeneratorEntry } from './generators.js';
+import { applyImages, type ImageEntry } from './images.js';
+import { applyAnnotations, applyLabels, type LabelEntry } from './labels.js';
+import { applyNameAffix } from './name-affix.js';
+import { fixNameReferences } from './name-references.js';
+import { applyNamespace } from './namespace.js';
+import { locate, type Location } from './origin.js';
+import { applyPatchEntry, patchEntries, type PatchEntry } from './patches.js';
+import { applyReplicas, type ReplicaEntry } from './replicas.js';
+import { currentId, describeId, isMap, newResource, type KResource, type Value } from './resource.js';
+import { parseTarget } from './select.js';
+
+export type { BuildProblem, KustomizeHost } from './context.js';
+
+/** A Flux Kustomization's spec as it rewrites the root kustomization (FLUX-LAYOUTS §1 "spec → root file"). */
+export interface FluxOverrides {
+  /** `targetNamespace`: replaces the root's `namespace`. */
+  namespace?: string;
+  namePrefix?: string;
+  nameSuffix?: string;
+  /** Where `targetNamespace`, `namePrefix`, `nameSuffix` were written (values they set locate there). */
+  at?: { namespace?: Location; namePrefix?: Location; nameSuffix?: Location };
+  /** Appended after the root's `patches`; `at` is the `spec.patches` item. */
+  patches?: Array<{ patch: string; target?: Record<string, unknown>; at: Location }>;
+  /** Merged into the root's `images` by `name`. */
+  images?: Array<{ entry: Record<string, unknown>; at: Location }>;
+  /** Appended to the root's `components` (paths relative to the root kustomization's directory). */
+  components?: Array<{ path: string; at: Location }>;
+}
+
+export interface BuildOptions {
+  flux?: FluxOverrides;
+  /**
+   * Files left out of Flux's generated root kustomization (used when `dir` has no
+   * kustomization file: .yaml/.yml files are scanned recursively, a subdirectory with a
+   * kustomization file is a directory resource).
+   */
+  generated?: { exclude(path: string): boolean };
+}
+
+export interface AppliedDocument {
+  /** The object after every transform (parsed values are never mutated). */
+  value: Record<string, unknown>;
+  /** Where the object was written. */
+  written: { file: SourceFile; docIndex: number };
+  /** Where the value at `path` was written. */
+  locate(path: YamlPath): Location;
+  /** Patches and transformer entries that changed it. */
+  patchedBy: Location[];
+  /** Kustomization and Component files it passed through, innermost first. */
+  via: SourceFile[];
+  /**
+   * True when the final name cannot be known: a generated ConfigMap/Secret with an input
+   * that cannot be read (missing, not text, SOPS-encrypted), whose hash suffix is unknown.
+   * `metadata.name` then holds the name without the suffix.
+   */
+  nameUnknown: boolean;
+}
+
+export interface BuildResult {
+  objects: AppliedDocument[];
+  problems: BuildProblem[];
+  /** Files whose documents became objects. */
+  resourceFiles: SourceFile[];
+  /** Files read as patches (not resources). */
+  patchFiles: SourceFile[];
+  /** Kustomization and Component files read. */
+  kustomizations: SourceFile[];
+}
+
+/** Fields of a kustomization file kustomize knows (api/types/kustomization.go). */
+const KNOWN_FIELDS = new Set([
+  'apiVersion',
+  'kind',
+  'metadata',
+  'resources',
+  'bases',
+  'components',
+  'crds',
+  'configurations',
+  'generators',
+  'transformers',
+  'validators',
+  'namespace',
+  'namePrefix',
+  'nameSuffix',
+  'commonLabels',
+  'labels',
+  'commonAnnotations',
+  'patches',
+  'patchesStrategicMerge',
+  'patchesJson6902',
+  'images',
+  'imageTags',
+  'replicas',
+  'replacements',
+  'vars',
+  'configMapGenerator',
+  'secretGenerator',
+  'generatorOptions',
+  'helmCharts',
+  'helmGlobals',
+  'helmChartInflationGenerator',
+  'openapi',
+  'buildMetadata',
+  'sortOptions',
+]);
+
+/** Fields this build does not emulate: the objects are built without them, with a problem `unsupported`. */
+const UNSUPPORTED_FIELDS = ['replacements', 'vars', 'helmCharts', 'helmChartInflationGenerator', 'generators', 'transformers', 'validators', 'crds', 'configurations'];
+
+type Entry = { value: string; at: Location };
+
+/** One kustomization (or Component, or Flux's generated root) read into the fields the build uses. */
+interface Spec {
+  file: SourceFile | undefined;
+  dir: string;
+  isComponent: boolean;
+  resources: Entry[];
+  components: Entry[];
+  generators: GeneratorEntry[];
+  namespace?: { value: string; at: Location | undefined };
+  namePrefix?: { value: string; at: Location | undefined };
+  nameSuffix?: { value: string; at: Location | undefined };
+  patches: { strategicMerge: PatchEntry[]; patches: PatchEntry[]; json6902: PatchEntry[] };
+  labels: LabelEntry[];
+  annotations: LabelEntry[];
+  replicas: ReplicaEntry[];
+  images: ImageEntry[];
+}
+
+interface State extends BuildContext {
+  problems: BuildProblem[];
+  /** Directories being built (cycle detection). */
+  stack: string[];
+  generated: BuildOptions['generated'];
+}
+
+function emptySpec(file: SourceFile | undefined, dir: string): Spec {
+  return { file, dir, isComponent: false, resources: [], components: [], generators: [], patches: { strategicMerge: [], patches: [], json6902: [] }, labels: [], annotations: [], replicas: [], images: [] };
+}
+
+function firstDocument(file: SourceFile): { value: unknown; index: number } | undefined {
+  const document = file.documents.find((candidate) => candidate.value !== null && candidate.value !== undefined);
+  return document ? { value: document.value, index: document.index } : undefined;
+}
+
+/** Read a kustomization file; `root` files are lenient as Flux rewrites them (unknown fields dropped, empty allowed). */
+function readSpec(state: State, file: SourceFile, dir: string, root: boolean): Spec | undefined {
+  state.kustomizations.add(file);
+  const spec = emptySpec(file, dir);
+  const document = firstDocument(file);
+  const at = (...path: Array<string | number>): Location => ({ file, docIndex: document?.index ?? 0, path });
+  if (file.problems.length > 0) {
+    state.problem('invalid-kustomization', `${file.path} does not parse: ${file.problems[0]!.message}`, at());
+    return undefined;
+  }
+  if (!document) {
+    if (!root) state.problem('invalid-kustomization', `kustomization file ${file.path} is empty`, at());
+    return root ? spec : undefined;
+  }
+  if (!isMap(document.value)) {
+    state.problem('invalid-kustomization', `kustomization file ${file.path} is not a mapping`, at());
+    return undefined;
+  }
+  const value = document.value;
+  spec.isComponent = value.kind === 'Component';
+  if (!root) {
+    for (const key of Object.keys(value)) {
+      if (!KNOWN_FIELDS.has(key)) state.problem('invalid-kustomization', `invalid Kustomization: json: unknown field "${key}"`, at(key));
+    }
+  }
+  for (const field of UNSUPPORTED_FIELDS) {
+    if (value[field] !== undefined && value[field] !== null) state.problem('unsupported', `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
+  }
+  const strings = (field: string): Entry[] => {
+    const list = value[field];
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((entry, index) => (typeof entry === 'string' ? [{ value: entry, at: at(field, index) }] : []));
+  };
+  spec.resources = [...strings('resources'), ...strings('bases')];
+  spec.components = strings('components');
+  for (const field of ['namespace', 'namePrefix', 'nameSuffix'] as const) {
+    if (typeof value[field] === 'string' && value[field] !== '') spec[field] = { value: value[field] as string, at: at(field) };
+  }
+  spec.patches = patchEntries(value, file, document.index);
+  if (isMap(value.commonLabels)) spec.labels.push({ pairs: value.commonLabels, at: at('commonLabels'), selectors: true, templates: true });
+  if (Array.isArray(value.labels)) {
+    value.labels.forEach((raw, index) => {
+      if (!isMap(raw) || !isMap(raw.pairs)) return;
+      spec.labels.push({ pairs: raw.pairs, at: at('labels', index), selectors: raw.includeSelectors === true, templates: raw.includeTemplates === true || raw.includeSelectors === true });
+    });
+  }
+  if (isMap(value.commonAnnotations)) spec.annotations.push({ pairs: value.commonAnnotations, at: at('commonAnnotations'), selectors: false, templates: true });
+  if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at('replicas', index) }));
+  if (Array.isArray(value.images)) value.images.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at('images', index) }));
+  const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at('generatorOptions') } : undefined;
+  for (const field of ['configMapGenerator', 'secretGenerator'] as const) {
+    const list = value[field];
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === 'configMapGenerator' ? 'ConfigMap' : 'Secret', entry: raw, at: at(field, index), options }));
+  }
+  return spec;
+}
+
+/** Apply a Flux Kustomization's spec to the root kustomization (FLUX-LAYOUTS §1 "spec → root file"). */
+function applyOverrides(spec: Spec, flux: FluxOverrides): void {
+  if (flux.namespace) spec.namespace = { value: flux.namespace, at: flux.at?.namespace };
+  if (flux.namePrefix) spec.namePrefix = { value: flux.namePrefix, at: flux.at?.namePrefix };
+  if (flux.nameSuffix) spec.nameSuffix = { value: flux.nameSuffix, at: flux.at?.nameSuffix };
+  for (const patch of flux.patches ?? []) {
+    spec.patches.patches.push({ patch: patch.patch, target: parseTarget(patch.target), at: patch.at, field: 'patches' });
+  }
+  for (const image of flux.images ?? []) {
+    const index = spec.images.findIndex((existing) => existing.entry.name === image.entry.name);
+    if (index < 0) {
+      spec.images.push({ entry: image.entry, at: image.at });
+      continue;
+    }
+    // `newName` overrides; `newTag` and `digest` replace together (kustomize-controller ≥ 1.9.4).
+    const merged: Value = { ...spec.images[index]!.entry };
+    if (image.entry.newName !== undefined) merged.newName = image.entry.newName;
+    if (image.entry.newTag !== undefined || image.entry.digest !== undefined) {
+      delete merged.newTag;
+      delete merged.digest;
+      if (image.entry.newTag !== undefined) merged.newTag = image.entry.newTag;
+      if (image.entry.digest !== undefined) merged.digest = image.entry.digest;
+    }
+    spec.images[index] = { entry: merged, at: image.at };
+  }
+  for (const component of flux.components ?? []) spec.components.push({ value: component.path, at: component.at });
+}
+
+function effectiveNamespace(state: State, res: KResource): string {
+  const id = currentId(res);
+  const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
+  return state.host.isClusterScoped(apiVersion, id.kind) === true ? '' : (id.namespace ?? 'default');
+}
+
+/** Append objects, rejecting an id already present (kustomize `ResMap.Append`). */
+function append(state: State, resmap: KResource[], added: readonly KResource[], at: Location): void {
+  for (const res of added) {
+    const id = currentId(res);
+    const namespace = effectiveNamespace(state, res);
+    const clash = resmap.some((other) => {
+      const otherId = currentId(other);
+      return otherId.group === id.group && otherId.version === id.version && otherId.kind === id.kind && otherId.name === id.name && effectiveNamespace(state, other) === namespace;
+    });
+    if (clash) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(id)}`, at);
+    else resmap.push(res);
+  }
+}
+
+/** The objects of one manifest file (`*List` items expanded; empty documents skipped). */
+function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[] {
+  state.resourceFiles.add(file);
+  const out: KResource[] = [];
+  if (file.problems.length > 0) {
+    state.problem('invalid-yaml', `${file.path} does not parse: ${file.problems[0]!.message}`, entryAt);
+    return out;
+  }
+  for (const document of file.documents) {
+    const value = document.value;
+    if (value === null || value === undefined) continue;
+    const at: Location = { file, docIndex: document.index, path: [] };
+    if (!isMap(value)) {
+      state.problem('invalid-object', `${file.path}: a document is not a Kubernetes object`, at);
+      continue;
+    }
+    if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+      value.items.forEach((item, index) => {
+        const itemAt = locate(value, at, ['items', index]);
+        if (!isMap(item) || typeof item.kind !== 'string') state.problem('invalid-object', `${file.path}: item ${index} of the list is not a Kubernetes object`, itemAt);
+        else out.push(newResource(item, itemAt, []));
+      });
+      continue;
+    }
+    const name = isMap(value.metadata) ? value.metadata.name : undefined;
+    if (typeof value.kind !== 'string' || value.kind === '' || typeof name !== 'string' || name === '') {
+      state.problem('invalid-object', `${file.path}: missing Resource metadata (kind and metadata.name are required)`, at);
+      continue;
+    }
+    out.push(newResource(value, at, []));
+  }
+  return out;
+}
+
+/** Objects of a `resources` entry: a file, a directory with a kustomization, or a remote base (not built). */
+function loadEntry(state: State, spec: Spec, entry: Entry): KResource[] {
+  if (isRemoteTarget(entry.value)) {
+    state.problem('remote', `remote resource "${entry.value}" is not built`, entry.at);
+    return [];
+  }
+  const target = resolvePath(spec.dir, entry.value);
+  if (target === undefined) {
+    state.problem('outside-root', `"${entry.value}" is outside the source`, entry.at);
+    return [];
+  }
+  const file = state.host.file(target);
+  if (file) return loadFile(state, file, entry.at);
+  if (!state.host.isDirectory(target)) {
+    state.problem('missing-file', `accumulating resources: "${entry.value}" is neither a file nor a directory`, entry.at);
+    return [];
+  }
+  const kustomization = state.host.kustomizationFile(target);
+  if (!kustomization) {
+    state.problem('missing-kustomization', `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory "${target || '.'}"`, entry.at);
+    return [];
+  }
+  return buildDirectory(state, target, kustomization, entry.at, false);
+}
+
+/** Build a directory with a kustomization file into its own accumulator. */
+function buildDirectory(state: State, dir: string, file: SourceFile, entryAt: Location | undefined, root: boolean, flux?: FluxOverrides): KResource[] {
+  if (state.stack.includes(dir)) {
+    if (entryAt) state.problem('cycle', `cycle detected: "${dir}" includes itself`, entryAt);
+    return [];
+  }
+  const spec = readSpec(state, file, dir, root);
+  if (!spec) return [];
+  if (spec.isComponent) {
+    state.problem('component-as-resource', `expected kind != 'Component' for path "${dir || '.'}"`, entryAt ?? { file, docIndex: 0, path: ['kind'] });
+    return [];
+  }
+  if (flux) applyOverrides(spec, flux);
+  state.stack.push(dir);
+  const resmap: KResource[] = [];
+  const result = accumulate(state, spec, resmap);
+  state.stack.pop();
+  for (const res of result) res.via.push(file);
+  return result;
+}
+
+/** Run one kustomization or Component on an accumulator; returns the objects after it. */
+function accumulate(state: State, spec: Spec, resmap: KResource[]): KResource[] {
+  for (const entry of spec.resources) append(state, resmap, loadEntry(state, spec, entry), entry.at);
+  resmap = applyGenerators(state, spec.dir, resmap, spec.generators);
+  for (const entry of spec.components) resmap = runComponent(state, spec, entry, resmap);
+  for (const entry of spec.patches.strategicMerge) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  for (const entry of spec.patches.patches) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  if (spec.namespace) applyNamespace(resmap, spec.namespace.value, spec.namespace.at, state.host);
+  if (spec.namePrefix) applyNameAffix(resmap, { prefix: spec.namePrefix.value }, spec.namePrefix.at);
+  if (spec.nameSuffix) applyNameAffix(resmap, { suffix: spec.nameSuffix.value }, spec.nameSuffix.at);
+  for (const entry of spec.labels) applyLabels(resmap, entry);
+  for (const entry of spec.annotations) applyAnnotations(resmap, entry);
+  for (const entry of spec.patches.json6902) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
+  for (const entry of spec.replicas) applyReplicas(resmap, entry);
+  for (const entry of spec.images) applyImages(resmap, entry);
+  return resmap;
+}
+
+/** A Component runs in the includer's accumulator (built once per includer). */
+function runComponent(state: State, includer: Spec, entry: Entry, resmap: KResource[]): KResource[] {
+  if (isRemoteTarget(entry.value)) {
+    state.problem('remote', `remote component "${entry.value}" is not built`, entry.at);
+    return resmap;
+  }
+  const dir = resolvePath(includer.dir, entry.value);
+  if (dir === undefined) {
+    state.problem('outside-root', `"${entry.value}" is outside the source`, entry.at);
+    return resmap;
+  }
+  const file = state.host.kustomizationFile(dir);
+  if (!file) {
+    const message = state.host.file(dir) ? `component "${entry.value}" must be a directory` : `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory "${dir || '.'}"`;
+    state.problem('missing-kustomization', message, entry.at);
+    return resmap;
+  }
+  if (state.stack.includes(dir)) {
+    state.problem('cycle', `cycle detected: "${dir}" includes itself`, entry.at);
+    return resmap;
+  }
+  const spec = readSpec(state, file, dir, false);
+  if (!spec) return resmap;
+  if (!spec.isComponent) {
+    state.problem('kustomization-as-component', `expected kind 'Component' for path "${dir}"`, entry.at);
+    return resmap;
+  }
+  const before = new Set(resmap);
+  state.stack.push(dir);
+  const result = accumulate(state, spec, resmap);
+  state.stack.pop();
+  for (const res of result) if (!before.has(res)) res.via.push(file);
+  return result;
+}
+
+/** Flux's generated root: .yaml/.yml files found recursively; a subdirectory with a kustomization is a directory resource. */
+function generatedRoot(state: State, dir: string): KResource[] {
+  const exclude = state.generated?.exclude ?? (() => false);
+  const resmap: KResource[] = [];
+  const walk = (current: string): void => {
+    for (const file of state.host.filesIn(current)) {
+      if (!/\.ya?ml$/i.test(file.path) || exclude(file.path)) continue;
+      append(state, resmap, loadFile(state, file, { file, docIndex: 0, path: [] }), { file, docIndex: 0, path: [] });
+    }
+    for (const sub of state.host.dirsIn(current)) {
+      if (exclude(sub)) continue;
+      const kustomization = state.host.kustomizationFile(sub);
+      if (kustomization) {
+        const at: Location = { file: kustomization, docIndex: 0, path: [] };
+        append(state, resmap, buildDirectory(state, sub, kustomization, at, false), at);
+      } else walk(sub);
+    }
+  };
+  walk(dir);
+  return resmap;
+}
+
+/**
+ * Build the kustomization in `dir` (root-relative), or Flux's generated one when `dir` has
+ * no kustomization file, with the Flux Kustomization's overrides applied to the root.
+ */
+export function buildKustomization(host: KustomizeHost, dir: string, options: BuildOptions = {}): BuildResult {
+  dir = resolvePath('', dir) ?? dir;
+  const state: State = {
+    host,
+    problems: [],
+    problem(code, message, at) {
+      this.problems.push({ code, message, at });
+    },
+    resourceFiles: new Set(),
+    patchFiles: new Set(),
+    kustomizations: new Set(),
+    stack: [],
+    generated: options.generated,
+  };
+  let resmap: KResource[];
+  const file = host.kustomizationFile(dir);
+  if (file) {
+    resmap = buildDirectory(state, dir, file, undefined, true, options.flux);
+  } else {
+    resmap = generatedRoot(state, dir);
+    if (options.flux) {
+      const spec = emptySpec(undefined, dir);
+      applyOverrides(spec, options.flux);
+      state.stack.push(dir);
+      resmap = accumulate(state, spec, resmap);
+      state.stack.pop();
+    }
+  }
+  finishGenerated(resmap);
+  fixNameReferences(resmap);
+  // A patch file is not a resource, even when another entry lists it as one.
+  const patchFiles = [...state.patchFiles];
+  return {
+    objects: resmap.map(toApplied),
+    problems: state.problems,
+    resourceFiles: [...state.resourceFiles],
+    patchFiles,
+    kustomizations: [...state.kustomizations],
+  };
+}
+
+function toApplied(res: KResource): AppliedDocument {
+  return {
+    value: res.value,
+    written: res.written,
+    locate: (path) => locate(res.value, res.at, path),
+    patchedBy: res.patchedBy,
+    via: res.via,
+    nameUnknown: res.nameUnknown,
+  };
+}

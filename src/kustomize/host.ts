@@ -1,0 +1,43 @@
+/** A KustomizeHost over the loaded files of one root (tests, tools; the model may index its own). */
+import type { SourceFile } from '../model/workspace.js';
+import type { KustomizeHost } from './context.js';
+import { builtInClusterScoped } from './scope.js';
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
+export function hostFromFiles(files: readonly SourceFile[], isClusterScoped: KustomizeHost['isClusterScoped'] = builtInClusterScoped): KustomizeHost {
+  const byPath = new Map<string, SourceFile>();
+  const filesIn = new Map<string, SourceFile[]>();
+  const dirsIn = new Map<string, Set<string>>();
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    byPath.set(file.path, file);
+    const dir = parentOf(file.path);
+    filesIn.set(dir, [...(filesIn.get(dir) ?? []), file]);
+    for (let child = dir; child !== ''; child = parentOf(child)) {
+      const parent = parentOf(child);
+      const set = dirsIn.get(parent) ?? new Set<string>();
+      set.add(child);
+      dirsIn.set(parent, set);
+    }
+  }
+  const isDirectory = (path: string): boolean => path === '' || dirsIn.has(path) || filesIn.has(path);
+  return {
+    file: (path) => byPath.get(path),
+    isDirectory,
+    kustomizationFile(dir) {
+      for (const name of KUSTOMIZATION_FILES) {
+        const file = byPath.get(dir === '' ? name : `${dir}/${name}`);
+        if (file) return file;
+      }
+      return undefined;
+    },
+    filesIn: (dir) => filesIn.get(dir) ?? [],
+    dirsIn: (dir) => [...(dirsIn.get(dir) ?? [])].sort(),
+    isClusterScoped,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Name-reference fix-ups, run once at the end of a build (kustomize `FixBackReferences`):
+ * a reference to an object of the build that was renamed (prefix, suffix, generator hash)
+ * is rewritten to the object's final name. Covered references (a subset of kustomize's
+ * api/internal/konfig/builtinpluginconsts/namereference.go, checked with `kubectl kustomize`):
+ * - ConfigMap: env `valueFrom.configMapKeyRef`, `envFrom[].configMapRef`, volumes `configMap`
+ *   and projected `configMap` in the pod specs of workload kinds;
+ * - Secret: the same with `secretKeyRef`/`secretRef`/`secret.secretName`/projected `secret`,
+ *   `imagePullSecrets`, Ingress `tls[].secretName`;
+ * - ServiceAccount: `serviceAccountName` of pod specs, (Cluster)RoleBinding subjects;
+ * - PersistentVolumeClaim: volumes `persistentVolumeClaim.claimName`;
+ * - Service: Ingress backends, StatefulSet `serviceName`;
+ * - Role/ClusterRole: (Cluster)RoleBinding `roleRef`.
+ * A reference matches an object of that kind that had this name (any of its names) in the
+ * referrer's namespace, or a single such object in any namespace. Not covered: the
+ * deprecated `serviceAccount` field (kustomize leaves it too), other kinds' references (e.g.
+ * HelmRelease `valuesFrom`, which kustomize leaves as well).
+ */
+import { POD_SPEC_PATHS } from './merge-keys.js';
+import { currentId, getPath, isMap, setIn, type KResource } from './resource.js';
+
+type Path = Array<string | number>;
+
+interface Reference {
+  kind: string;
+  path: Path;
+  name: string;
+  /** A subject's `namespace` (path and value): it must match, and is set to the object's. */
+  namespace?: { path: Path; value: string | undefined };
+}
+
+function containersOf(spec: Record<string, unknown>): Array<{ key: string; index: number; container: Record<string, unknown> }> {
+  const out: Array<{ key: string; index: number; container: Record<string, unknown> }> = [];
+  for (const key of ['containers', 'initContainers', 'ephemeralContainers']) {
+    const list = spec[key];
+    if (Array.isArray(list)) list.forEach((container, index) => isMap(container) && out.push({ key, index, container }));
+  }
+  return out;
+}
+
+function podSpecReferences(spec: Record<string, unknown>, base: Path, out: Reference[]): void {
+  const add = (kind: string, path: Path, value: unknown): void => {
+    if (typeof value === 'string') out.push({ kind, path, name: value });
+  };
+  add('ServiceAccount', [...base, 'serviceAccountName'], spec.serviceAccountName);
+  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add('Secret', [...base, 'imagePullSecrets', index, 'name'], entry.name));
+  for (const { key, index, container } of containersOf(spec)) {
+    const at: Path = [...base, key, index];
+    if (Array.isArray(container.env)) {
+      container.env.forEach((env, envIndex) => {
+        const from = isMap(env) && isMap(env.valueFrom) ? env.valueFrom : undefined;
+        if (!from) return;
+        if (isMap(from.configMapKeyRef)) add('ConfigMap', [...at, 'env', envIndex, 'valueFrom', 'configMapKeyRef', 'name'], from.configMapKeyRef.name);
+        if (isMap(from.secretKeyRef)) add('Secret', [...at, 'env', envIndex, 'valueFrom', 'secretKeyRef', 'name'], from.secretKeyRef.name);
+      });
+    }
+    if (Array.isArray(container.envFrom)) {
+      container.envFrom.forEach((source, sourceIndex) => {
+        if (!isMap(source)) return;
+        if (isMap(source.configMapRef)) add('ConfigMap', [...at, 'envFrom', sourceIndex, 'configMapRef', 'name'], source.configMapRef.name);
+        if (isMap(source.secretRef)) add('Secret', [...at, 'envFrom', sourceIndex, 'secretRef', 'name'], source.secretRef.name);
+      });
+    }
+  }
+  if (Array.isArray(spec.volumes)) {
+    spec.volumes.forEach((volume, index) => {
+      if (!isMap(volume)) return;
+      const at: Path = [...base, 'volumes', index];
+      if (isMap(volume.configMap)) add('ConfigMap', [...at, 'configMap', 'name'], volume.configMap.name);
+      if (isMap(volume.secret)) add('Secret', [...at, 'secret', 'secretName'], volume.secret.secretName);
+      if (isMap(volume.persistentVolumeClaim)) add('PersistentVolumeClaim', [...at, 'persistentVolumeClaim', 'claimName'], volume.persistentVolumeClaim.claimName);
+      const sources = isMap(volume.projected) ? volume.projected.sources : undefined;
+      if (Array.isArray(sources)) {
+        sources.forEach((source, sourceIndex) => {
+          if (!isMap(source)) return;
+          if (isMap(source.configMap)) add('ConfigMap', [...at, 'projected', 'sources', sourceIndex, 'configMap', 'name'], source.configMap.name);
+          if (isMap(source.secret)) add('Secret', [...at, 'projected', 'sources', sourceIndex, 'secret', 'name'], source.secret.name);
+        });
+      }
+    });
+  }
+}
+
+function ingressBackend(backend: unknown, path: Path, out: Reference[]): void {
+  const service = isMap(backend) && isMap(backend.service) ? backend.service : undefined;
+  if (service && typeof service.name === 'string') out.push({ kind: 'Service', path: [...path, 'service', 'name'], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === 'string') out.push({ kind: 'Service', path: [...path, 'serviceName'], name: backend.serviceName });
+}
+
+/** The references an object holds to other objects by name. */
+export function referencesOf(res: KResource): Reference[] {
+  const id = currentId(res);
+  const value = res.value;
+  const out: Reference[] = [];
+  const podSpecPath = POD_SPEC_PATHS[`${id.group}/${id.kind}`];
+  if (podSpecPath) {
+    const spec = getPath(value, podSpecPath);
+    if (isMap(spec)) podSpecReferences(spec, podSpecPath, out);
+  }
+  if (id.group === 'apps' && id.kind === 'StatefulSet' && typeof getPath(value, ['spec', 'serviceName']) === 'string') {
+    out.push({ kind: 'Service', path: ['spec', 'serviceName'], name: getPath(value, ['spec', 'serviceName']) as string });
+  }
+  if ((id.group === 'networking.k8s.io' || id.group === 'extensions') && id.kind === 'Ingress' && isMap(value.spec)) {
+    const spec = value.spec;
+    ingressBackend(spec.defaultBackend, ['spec', 'defaultBackend'], out);
+    ingressBackend(spec.backend, ['spec', 'backend'], out);
+    if (Array.isArray(spec.tls)) spec.tls.forEach((tls, index) => isMap(tls) && typeof tls.secretName === 'string' && out.push({ kind: 'Secret', path: ['spec', 'tls', index, 'secretName'], name: tls.secretName }));
+    if (Array.isArray(spec.rules)) {
+      spec.rules.forEach((rule, ruleIndex) => {
+        const paths = isMap(rule) && isMap(rule.http) ? rule.http.paths : undefined;
+        if (Array.isArray(paths)) paths.forEach((entry, pathIndex) => isMap(entry) && ingressBackend(entry.backend, ['spec', 'rules', ruleIndex, 'http', 'paths', pathIndex, 'backend'], out));
+      });
+    }
+  }
+  if (id.group === 'rbac.authorization.k8s.io' && (id.kind === 'RoleBinding' || id.kind === 'ClusterRoleBinding')) {
+    if (Array.isArray(value.subjects)) {
+      value.subjects.forEach((subject, index) => {
+        if (isMap(subject) && subject.kind === 'ServiceAccount' && typeof subject.name === 'string') {
+          const namespace = typeof subject.namespace === 'string' ? subject.namespace : undefined;
+          out.push({ kind: 'ServiceAccount', path: ['subjects', index, 'name'], name: subject.name, namespace: { path: ['subjects', index, 'namespace'], value: namespace } });
+        }
+      });
+    }
+    const roleRef = value.roleRef;
+    if (isMap(roleRef) && typeof roleRef.name === 'string' && (roleRef.kind === 'Role' || roleRef.kind === 'ClusterRole')) out.push({ kind: roleRef.kind, path: ['roleRef', 'name'], name: roleRef.name });
+  }
+  return out;
+}
+
+/** Rewrite references to renamed objects of the build to their final names. */
+export function fixNameReferences(resources: readonly KResource[]): void {
+  const byKind = new Map<string, KResource[]>();
+  for (const res of resources) {
+    const id = currentId(res);
+    if (id.group !== '' && id.group !== 'rbac.authorization.k8s.io') continue;
+    const list = byKind.get(id.kind) ?? [];
+    list.push(res);
+    byKind.set(id.kind, list);
+  }
+  for (const referrer of resources) {
+    const namespace = currentId(referrer).namespace;
+    for (const reference of referencesOf(referrer)) {
+      const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
+        if (res === referrer) return false;
+        const names = [res.orgId.name, ...res.previousNames];
+        if (!names.includes(reference.name)) return false;
+        const written = reference.namespace?.value;
+        return written === undefined || [res.orgId.namespace, ...res.previousNamespaces, currentId(res).namespace].some((ns) => (ns ?? 'default') === written);
+      });
+      const sameNamespace = candidates.filter((res) => currentId(res).namespace === namespace);
+      const chosen = sameNamespace.length === 1 ? sameNamespace[0] : candidates.length === 1 ? candidates[0] : undefined;
+      if (!chosen) continue;
+      const final = currentId(chosen);
+      if (final.name !== reference.name) {
+        setIn(referrer, reference.path, final.name, undefined);
+        // kustomize also points a ServiceAccount subject at the account's namespace.
+        if (reference.namespace && final.namespace !== undefined && reference.namespace.value !== final.namespace) setIn(referrer, reference.namespace.path, final.namespace, undefined);
+      }
+    }
+  }
+}
