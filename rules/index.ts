@@ -3,6 +3,7 @@ import duplicateResource from './duplicate-resource.js';
 import fluxApiVersion from './flux-api-version.js';
 import fluxDecryptionRequired from './flux-decryption-required.js';
 import fluxDependsOn from './flux-depends-on.js';
+import fluxNamespaceRequired from './flux-namespace-required.js';
 import fluxPathExists from './flux-path-exists.js';
 import fluxSourceRef from './flux-source-ref.js';
 import fluxSubstitution from './flux-substitution.js';
@@ -32,6 +33,7 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   fluxApiVersion,
   fluxDecryptionRequired,
   fluxDependsOn,
+  fluxNamespaceRequired,
   fluxPathExists,
   fluxSourceRef,
   fluxSubstitution,

@@ -1,5 +1,11 @@
+import { qualified } from '../src/flux/describe.js';
+import { appliedCopies, kustomizationSubstitution, type KustomizationSubstitution, type SubstitutedCopy } from '../src/flux/substitution.js';
+import type { FluxKustomization } from '../src/flux/types.js';
+import { interpolate } from '../src/engine/report.js';
+import type { YamlPath } from '../src/model/finding.js';
+import type { Resource } from '../src/model/workspace.js';
 import { defineRule } from '../src/model/rule.js';
-import { SchemaRegistry, validateObject, type SchemaMessageId } from '../src/schema/index.js';
+import { SchemaRegistry, UNKNOWN_VALUE, validateObject, type SchemaMessageId, type SchemaProblem } from '../src/schema/index.js';
 
 /** At most this many problems per object: one broken indentation should not bury the rest. */
 const MAX_PROBLEMS_PER_RESOURCE = 20;
@@ -25,7 +31,83 @@ const deployment = (replicas: string): string =>
     '',
   ].join('\n');
 
-export default defineRule<SchemaMessageId>({
+type MessageId = SchemaMessageId | 'substituted' | 'notSubstituted';
+
+/** Schema messages, also quoted inside the substitution messages. */
+const SCHEMA_MESSAGES: Record<SchemaMessageId, string> = {
+  type: 'Expected {{expected}} at {{path}}, found {{actual}}.',
+  unknownField: 'Unknown field "{{field}}" in {{parent}}.',
+  unknownFieldSuggestion: 'Unknown field "{{field}}" in {{parent}} (did you mean "{{suggestion}}"?).',
+  required: 'Missing required field "{{field}}" in {{parent}}.',
+  requiredOneOf: 'Missing one of the fields {{fields}} in {{parent}}.',
+  enum: 'Value of {{path}} must be one of: {{allowed}}.',
+  pattern: 'Value of {{path}} does not match the pattern `{{pattern}}`.',
+  minLength: 'Value of {{path}} must be at least {{limit}} characters long.',
+  maxLength: 'Value of {{path}} must be at most {{limit}} characters long.',
+  range: 'Value of {{path}} must be {{comparison}} {{limit}}.',
+  multipleOf: 'Value of {{path}} must be a multiple of {{limit}}.',
+  minItems: 'List {{path}} must have at least {{limit}} items.',
+  maxItems: 'List {{path}} must have at most {{limit}} items.',
+  uniqueItems: 'List {{path}} must not contain duplicate items.',
+  minProperties: 'Mapping {{path}} must have at least {{limit}} entries.',
+  maxProperties: 'Mapping {{path}} must have at most {{limit}} entries.',
+  anyOf: 'Value of {{path}} does not match any of the allowed forms.',
+  oneOf: 'Value of {{path}} must match exactly one of the allowed forms.',
+  not: 'Value of {{path}} has a form that is not allowed here.',
+};
+
+/** Patches that mention this may change a Kustomization's post-build substitution. */
+
+/** Checks of a value that depend on the values inside it. */
+const VALUE_DEPENDENT = new Set<SchemaMessageId>(['enum', 'uniqueItems', 'anyOf', 'oneOf', 'not', 'minItems', 'maxItems']);
+/** Checks of a mapping that a key renamed by substitution may satisfy. */
+const KEY_DEPENDENT = new Set<SchemaMessageId>(['required', 'requiredOneOf', 'minProperties', 'maxProperties']);
+
+function startsWith(path: YamlPath, prefix: YamlPath): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment);
+}
+
+/** True when a problem is about a value that substitution wrote (or would have written). */
+function aboutChangedValue(problem: SchemaProblem, changed: readonly YamlPath[]): boolean {
+  return changed.some(
+    (path) =>
+      startsWith(problem.path, path) ||
+      (VALUE_DEPENDENT.has(problem.messageId) && startsWith(path, problem.path)) ||
+      (problem.messageId === 'required' && startsWith(path, [...problem.path, problem.data.field ?? ''])),
+  );
+}
+
+/** True when a problem may not exist once substitution renames a mapping key holding `${…}`. */
+function throughDynamicKey(problem: SchemaProblem, dynamicKeys: readonly YamlPath[]): boolean {
+  return dynamicKeys.some(
+    (key) => startsWith(problem.path, key) || (KEY_DEPENDENT.has(problem.messageId) && startsWith(key.slice(0, -1), problem.path)),
+  );
+}
+
+function describeKustomizations(kustomizations: readonly FluxKustomization[]): string {
+  const names = [...new Set(kustomizations.map(({ resource }) => qualified(resource.appliedNamespace, resource.name)))].sort();
+  if (names.length === 1) return `Kustomization ${names[0]}`;
+  const shown = names.length > 3 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
+  return `Kustomizations ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+interface Found {
+  problem: SchemaProblem;
+  mode: 'plain' | 'substituted' | 'written';
+  kustomizations: FluxKustomization[];
+}
+
+/** Whether a problem comes from substitution: a substituted value, or an expression a Kustomization applies as written. */
+function modeOf(copy: SubstitutedCopy, problem: SchemaProblem): Found['mode'] {
+  if (copy.kustomizations.length === 0 || !aboutChangedValue(problem, copy.changed)) return 'plain';
+  return copy.substituted ? 'substituted' : 'written';
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export default defineRule<MessageId>({
   meta: {
     id: 'schema-valid',
     description: 'Require Kubernetes, Flux and custom resources to match their API schema',
@@ -34,31 +116,17 @@ export default defineRule<SchemaMessageId>({
     defaultLevel: 'error',
     recommended: true,
     messages: {
-      type: 'Expected {{expected}} at {{path}}, found {{actual}}.',
-      unknownField: 'Unknown field "{{field}}" in {{parent}}.',
-      unknownFieldSuggestion: 'Unknown field "{{field}}" in {{parent}} (did you mean "{{suggestion}}"?).',
-      required: 'Missing required field "{{field}}" in {{parent}}.',
-      requiredOneOf: 'Missing one of the fields {{fields}} in {{parent}}.',
-      enum: 'Value of {{path}} must be one of: {{allowed}}.',
-      pattern: 'Value of {{path}} does not match the pattern `{{pattern}}`.',
-      minLength: 'Value of {{path}} must be at least {{limit}} characters long.',
-      maxLength: 'Value of {{path}} must be at most {{limit}} characters long.',
-      range: 'Value of {{path}} must be {{comparison}} {{limit}}.',
-      multipleOf: 'Value of {{path}} must be a multiple of {{limit}}.',
-      minItems: 'List {{path}} must have at least {{limit}} items.',
-      maxItems: 'List {{path}} must have at most {{limit}} items.',
-      uniqueItems: 'List {{path}} must not contain duplicate items.',
-      minProperties: 'Mapping {{path}} must have at least {{limit}} entries.',
-      maxProperties: 'Mapping {{path}} must have at most {{limit}} entries.',
-      anyOf: 'Value of {{path}} does not match any of the allowed forms.',
-      oneOf: 'Value of {{path}} must match exactly one of the allowed forms.',
-      not: 'Value of {{path}} has a form that is not allowed here.',
+      ...SCHEMA_MESSAGES,
+      substituted: 'After post-build substitution by {{kustomizations}}: {{problem}}.',
+      notSubstituted:
+        'Applied as written by {{kustomizations}}, without post-build substitution (no spec.postBuild, no variable defined, or the object is marked kustomize.toolkit.fluxcd.io/substitute: disabled): {{problem}}.',
     },
     docs: {
       rationale: [
         'A manifest that does not match its schema is rejected by the API server, or, for custom resources, loses the misspelt fields silently (the API server prunes unknown fields), and Flux only tells you in the events of a failed reconciliation.',
         'This rule checks every object offline: Kubernetes kinds of the GA API groups, current Flux kinds (source v1, kustomize v1, helm v2, notification, image v1) and CloudNativePG from schemas vendored from the `kubernetes-models` npm packages, and any kind whose `CustomResourceDefinition` is in the linted repositories (for example a Flux `gotk-components.yaml`); such CRDs take precedence over the vendored schemas.',
         'Unknown fields are errors, as with `kubectl apply` (strict field validation) and `kubeconform -strict`; `null` counts as an unset field, as in Kubernetes. The top-level `sops` block of encrypted files is ignored. Objects of kinds without a schema (removed API versions, CRDs not in the repositories) are skipped and counted in one note. Messages name the field and the expected type, never the value.',
+        'Values that hold `${VAR}` are checked as Flux applies them: after the post-build substitution of each Flux Kustomization that applies the object, with the values the linted repositories give (`postBuild.substitute`, `substituteFrom` ConfigMaps, defaults such as `${VAR:=ReadWriteOnce}`, `$${x}` escapes). Flux substitutes in the object written as YAML and parses the result again, so `replicas: ${REPLICAS}` becomes an integer, and a number substituted into a string field (an `env` value) is a number unless wrapped in a quote variable. Substitution runs only when `spec.postBuild` defines at least one variable (or `substituteStrategy: Always`) and the object is not marked `kustomize.toolkit.fluxcd.io/substitute: disabled`; otherwise the expression itself is applied and checked. An object applied by several Kustomizations with different values is checked once per distinct outcome. When a value is not known — a variable from a Secret (SOPS-encrypted in git), from a source outside the linted repositories, from ConfigMaps that differ between cluster folders, or a patch that may change the Kustomization\'s `postBuild` (a parent adding `substituteFrom` to its children) — or when no linted Flux Kustomization applies the object (the repository that applies it defines the variables), the field is not checked, and one note counts such fields.',
       ].join('\n\n'),
       incorrect: [
         { title: 'replicas given as a word', files: { 'deploy/web.yaml': deployment('two') } },
@@ -81,7 +149,34 @@ export default defineRule<SchemaMessageId>({
           },
         },
       ],
-      correct: [{ files: { 'deploy/web.yaml': deployment('2') } }],
+      correct: [
+        { files: { 'deploy/web.yaml': deployment('2') } },
+        {
+          title: 'replicas set by post-build substitution',
+          files: {
+            'clusters/apps.yaml': [
+              'apiVersion: source.toolkit.fluxcd.io/v1',
+              'kind: GitRepository',
+              'metadata: {name: flux-system, namespace: flux-system}',
+              'spec: {interval: 1m, url: ssh://git@github.com/example/fleet}',
+              '---',
+              'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+              'kind: Kustomization',
+              'metadata: {name: apps, namespace: flux-system}',
+              'spec:',
+              '  interval: 10m',
+              '  prune: true',
+              '  path: ./deploy',
+              '  sourceRef: {kind: GitRepository, name: flux-system}',
+              '  targetNamespace: apps',
+              '  postBuild:',
+              '    substitute: {REPLICAS: "2"}',
+              '',
+            ].join('\n'),
+            'deploy/web.yaml': deployment('${REPLICAS}'),
+          },
+        },
+      ],
       whenNotToUse:
         'When the cluster runs API versions or CRDs that differ from the vendored schemas and the CRDs are not in the linted repositories; add the CRD files to a linted root instead when you can.',
     },
@@ -90,21 +185,74 @@ export default defineRule<SchemaMessageId>({
     const registry = new SchemaRegistry();
     for (const crd of ctx.model.ofKind('CustomResourceDefinition', 'apiextensions.k8s.io')) registry.addCrd(crd.value);
 
+    const substitutions = new Map<FluxKustomization, KustomizationSubstitution>();
+    const substitutionOf = (kustomization: FluxKustomization): KustomizationSubstitution => {
+      let substitution = substitutions.get(kustomization);
+      if (!substitution) {
+        // Applied Kustomizations carry their parents' patches: postBuild is known as Flux sees it.
+        substitutions.set(kustomization, (substitution = kustomizationSubstitution(kustomization, ctx.model.flux)));
+      }
+      return substitution;
+    };
+
     const unknownKinds = new Map<string, number>();
+    let unappliedFields = 0;
+    let unknownFields = 0;
+    // Copies of one written document (a file two builds apply) are judged together, reported once.
+    const byDocument = new Map<Resource, Resource[]>();
     for (const resource of ctx.model.resources) {
-      const problems = validateObject(
-        registry,
-        { apiVersion: resource.apiVersion, kind: resource.kind, value: resource.value, encrypted: resource.encrypted },
-        MAX_PROBLEMS_PER_RESOURCE,
-      );
-      if (!problems) {
+      const written = resource.applied?.written ?? resource;
+      const members = byDocument.get(written);
+      if (members) members.push(resource);
+      else byDocument.set(written, [resource]);
+    }
+    for (const members of byDocument.values()) {
+      const resource = members[0]!;
+      if (!registry.lookup(resource.apiVersion, resource.kind)) {
         const key = `${resource.apiVersion} ${resource.kind}`;
         unknownKinds.set(key, (unknownKinds.get(key) ?? 0) + 1);
         continue;
       }
-      for (const problem of problems) {
-        ctx.report({ resource, path: problem.path, key: problem.key === true, messageId: problem.messageId, data: problem.data });
+      // Each distinct value the object is applied with is checked; a problem several copies share is reported once.
+      const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
+      const copies = each.flatMap((entry) => entry.copies);
+      const applied = each.some((entry) => entry.applied);
+      const found = new Map<string, Found>();
+      const unknownPaths = new Set<string>();
+      for (const copy of copies) {
+        for (const path of copy.unknown) unknownPaths.add(JSON.stringify(path));
+        const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
+        for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
+          if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
+          const mode = modeOf(copy, problem);
+          const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
+          let entry = found.get(id);
+          if (!entry) found.set(id, (entry = { problem, mode, kustomizations: [] }));
+          entry.kustomizations.push(...copy.kustomizations);
+        }
       }
+      if (applied) unknownFields += unknownPaths.size;
+      else unappliedFields += unknownPaths.size;
+      for (const { problem, mode, kustomizations } of found.values()) {
+        const where = { resource, path: problem.path, key: problem.key === true };
+        if (mode === 'plain') {
+          ctx.report({ ...where, messageId: problem.messageId, data: problem.data });
+        } else {
+          const text = interpolate(SCHEMA_MESSAGES[problem.messageId], problem.data).replace(/\.$/, '');
+          ctx.report({ ...where, messageId: mode === 'substituted' ? 'substituted' : 'notSubstituted', data: { kustomizations: describeKustomizations(kustomizations), problem: text } });
+        }
+      }
+    }
+
+    if (unappliedFields > 0) {
+      ctx.model.note({
+        message: `schema-valid: ${plural(unappliedFields, 'field', 'fields')} holding \${…} in objects that no linted Flux Kustomization applies ${unappliedFields === 1 ? 'was' : 'were'} not checked: post-build substitution sets their values, and the Kustomization that would define them is not in the linted roots`,
+      });
+    }
+    if (unknownFields > 0) {
+      ctx.model.note({
+        message: `schema-valid: ${plural(unknownFields, 'field', 'fields')} holding \${…} ${unknownFields === 1 ? 'was' : 'were'} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)`,
+      });
     }
 
     if (unknownKinds.size > 0) {

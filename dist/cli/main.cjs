@@ -10896,7 +10896,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -10922,7 +10922,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -10958,7 +10958,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse2;
     exports2.parseAllDocuments = parseAllDocuments3;
-    exports2.parseDocument = parseDocument2;
+    exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify2;
   }
 });
@@ -13551,9 +13551,11 @@ function buildApplied(input) {
   const fluxKustomizations = input.written.filter(isFluxKustomization);
   const selfApplied = [];
   const includedByOther = /* @__PURE__ */ new Set();
+  const readByTrials = /* @__PURE__ */ new Set();
   for (const kustomization of fluxKustomizations) {
     const trial = fluxBuild(kustomization);
     if (!trial) continue;
+    for (const file of trial.resourceFiles) readByTrials.add(file);
     for (const object of trial.objects) {
       const written = object.applied?.written;
       if (!written || !isFluxKustomization(written)) continue;
@@ -13586,7 +13588,13 @@ function buildApplied(input) {
     });
     for (const dir of outermost) {
       const generated2 = !hasKustomizationFile(input.rootFiles(root), dir);
-      const output = buildKustomization(hostOf(root), dir, generated2 ? { generated: { exclude: excludedBy(root, void 0) } } : {});
+      const ignored = excludedBy(root, void 0);
+      const tree = input.rootFiles(root);
+      const exclude = (relative) => {
+        const file = tree.files.get(relative);
+        return ignored(relative) || file !== void 0 && readByTrials.has(file) && !assumed.some((kustomization) => kustomization.file === file);
+      };
+      const output = buildKustomization(hostOf(root), dir, generated2 ? { generated: { exclude } } : {});
       const build = {
         kustomization: void 0,
         root,
@@ -14982,6 +14990,641 @@ spec:
   }
 });
 
+// src/schema/describe.ts
+function formatPath(path20, rootName2) {
+  if (path20.length === 0) return rootName2;
+  let out = "";
+  for (const segment of path20) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+function describeTypes(types2) {
+  const names = types2.map((type2) => ARTICLE[type2]);
+  return names.length <= 1 ? names[0] ?? "a value" : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+}
+function typeOf(value) {
+  if (value === null || value === void 0) return "null";
+  if (Array.isArray(value)) return "array";
+  switch (typeof value) {
+    case "string":
+      return "string";
+    case "boolean":
+      return "boolean";
+    case "number":
+    case "bigint":
+      return Number.isInteger(Number(value)) ? "integer" : "number";
+    default:
+      return "object";
+  }
+}
+function describeFound(value) {
+  const type2 = typeOf(value);
+  return type2 === "integer" ? "a number" : ARTICLE[type2];
+}
+function formatAllowed(values) {
+  const shown = values.slice(0, 12).map((value) => typeof value === "string" ? value : JSON.stringify(value));
+  return values.length > shown.length ? `${shown.join(", ")}, \u2026` : shown.join(", ");
+}
+function distance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i2 = 1; i2 <= a.length; i2++) {
+    const current = [i2];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+function suggest(field, known) {
+  const lower = field.toLowerCase();
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase());
+    if (d < bestDistance || d === bestDistance && best !== void 0 && candidate < best) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(1, Math.min(3, Math.floor(field.length / 3)));
+  return bestDistance <= limit ? best : void 0;
+}
+var ARTICLE;
+var init_describe2 = __esm({
+  "src/schema/describe.ts"() {
+    "use strict";
+    ARTICLE = {
+      string: "a string",
+      number: "a number",
+      integer: "an integer",
+      boolean: "a boolean",
+      object: "a mapping",
+      array: "a list",
+      null: "null"
+    };
+  }
+});
+
+// src/schema/validate.ts
+function containsUnknown(value, depth = 0) {
+  if (value === UNKNOWN_VALUE) return true;
+  if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return false;
+  return (Array.isArray(value) ? value : Object.values(value)).some((child) => containsUnknown(child, depth + 1));
+}
+function onlyRequired(schema2) {
+  return Object.keys(schema2).every((key) => key === "required");
+}
+function equal(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+function validateValue(value, schema2, options) {
+  const walker = new Walker(options, options.maxProblems ?? 50);
+  walker.walk(value, schema2, []);
+  return walker.problems;
+}
+var UNKNOWN_VALUE, MAX_DEPTH, Walker;
+var init_validate = __esm({
+  "src/schema/validate.ts"() {
+    "use strict";
+    init_safe_regex();
+    init_describe2();
+    UNKNOWN_VALUE = /* @__PURE__ */ Symbol("unknown value");
+    MAX_DEPTH = 256;
+    Walker = class _Walker {
+      constructor(options, max, patterns = /* @__PURE__ */ new Map()) {
+        this.options = options;
+        this.max = max;
+        this.patterns = patterns;
+      }
+      options;
+      max;
+      patterns;
+      problems = [];
+      get full() {
+        return this.problems.length >= this.max;
+      }
+      report(messageId, path20, data, key = false) {
+        if (this.full) return;
+        const problem = { path: [...path20], messageId, data };
+        if (key) problem.key = true;
+        this.problems.push(problem);
+      }
+      name(path20) {
+        return formatPath(path20, this.options.rootName);
+      }
+      resolve(schema2) {
+        let current = schema2;
+        for (let hops = 0; current?.$ref !== void 0 && hops < 32; hops++) {
+          const name2 = current.$ref.startsWith("#/definitions/") ? current.$ref.slice("#/definitions/".length) : void 0;
+          const defs = this.options.definitions;
+          current = name2 === void 0 ? void 0 : defs instanceof Map ? defs.get(name2) : defs[name2];
+        }
+        return current;
+      }
+      regex(pattern) {
+        let re = this.patterns.get(pattern);
+        if (re === void 0) {
+          try {
+            re = hasNestedRepetition(pattern) ? null : new RegExp(pattern, "u");
+          } catch {
+            re = null;
+          }
+          this.patterns.set(pattern, re);
+        }
+        return re;
+      }
+      /** A value of the wrong type gets one problem and is not looked into further. */
+      walk(value, raw, path20) {
+        if (this.full || path20.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+        const schema2 = this.resolve(raw);
+        if (!schema2) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path20)) return;
+        if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
+          this.report("enum", path20, { path: this.name(path20), allowed: formatAllowed(schema2.enum) });
+        }
+        if (typeof value === "string") this.checkString(value, schema2, path20);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path20);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path20);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path20);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path20);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path20, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path20, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path20) && !containsUnknown(value)) this.report("not", path20, { path: this.name(path20) });
+      }
+      checkType(value, type2, path20) {
+        const types2 = Array.isArray(type2) ? type2 : [type2];
+        const actual = typeOf(value);
+        const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
+        if (!ok) this.report("type", path20, { expected: describeTypes(types2), path: this.name(path20), actual: describeFound(value) });
+        return ok;
+      }
+      checkString(value, schema2, path20) {
+        const length = [...value].length;
+        if (schema2.minLength !== void 0 && length < schema2.minLength) {
+          this.report("minLength", path20, { path: this.name(path20), limit: String(schema2.minLength) });
+        }
+        if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
+          this.report("maxLength", path20, { path: this.name(path20), limit: String(schema2.maxLength) });
+        }
+        if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
+          this.report("pattern", path20, { path: this.name(path20), pattern: schema2.pattern });
+        }
+      }
+      checkNumber(value, schema2, path20) {
+        const range = (comparison, limit) => this.report("range", path20, { path: this.name(path20), comparison, limit: String(limit) });
+        if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
+        if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
+        if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
+        if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
+        if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
+          this.report("multipleOf", path20, { path: this.name(path20), limit: String(schema2.multipleOf) });
+        }
+      }
+      checkArray(value, schema2, path20) {
+        if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
+          this.report("minItems", path20, { path: this.name(path20), limit: String(schema2.minItems) });
+        }
+        if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
+          this.report("maxItems", path20, { path: this.name(path20), limit: String(schema2.maxItems) });
+        }
+        if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
+          this.report("uniqueItems", path20, { path: this.name(path20) });
+        }
+        if (schema2.items) {
+          for (let index = 0; index < value.length; index++) {
+            path20.push(index);
+            this.walk(value[index], schema2.items, path20);
+            path20.pop();
+          }
+        }
+      }
+      checkObject(value, schema2, path20) {
+        const keys = Object.keys(value);
+        if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
+          this.report("minProperties", path20, { path: this.name(path20), limit: String(schema2.minProperties) });
+        }
+        if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
+          this.report("maxProperties", path20, { path: this.name(path20), limit: String(schema2.maxProperties) });
+        }
+        if (schema2.required) {
+          for (const field of schema2.required) {
+            if (value[field] === void 0 || value[field] === null) {
+              const at = path20.length === 0 && "kind" in value ? ["kind"] : path20;
+              this.report("required", at, { field, parent: this.name(path20) });
+            }
+          }
+        }
+        const properties = schema2.properties;
+        const extra = schema2.additionalProperties;
+        for (const key of keys) {
+          const child = value[key];
+          const known = properties && Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : void 0;
+          const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
+          if (childSchema) {
+            if (child !== null) {
+              path20.push(key);
+              this.walk(child, childSchema, path20);
+              path20.pop();
+            }
+          } else if (extra === false) {
+            const suggestion = suggest(key, Object.keys(properties ?? {}));
+            const data = { field: key, parent: this.name(path20) };
+            if (suggestion) data.suggestion = suggestion;
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path20, key], data, true);
+          }
+        }
+      }
+      passes(value, schema2, path20) {
+        const probe = new _Walker(this.options, 1, this.patterns);
+        probe.walk(value, schema2, path20);
+        return probe.problems.length === 0;
+      }
+      checkAlternatives(value, options, path20, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path20)).length;
+        if (kind === "anyOf" ? passing > 0 : passing === 1) return;
+        if (passing > 1 && containsUnknown(value)) return;
+        const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
+        if (passing === 0 && requiredOnly) {
+          const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
+          this.report("requiredOneOf", path20, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path20) });
+          return;
+        }
+        this.report(kind, path20, { path: this.name(path20) });
+      }
+    };
+  }
+});
+
+// src/schema/crd.ts
+function isObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function crdVersions(crd) {
+  if (!isObject3(crd) || !isObject3(crd.spec)) return [];
+  const { group, names, versions, scope } = crd.spec;
+  if (typeof group !== "string" || !isObject3(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
+  const out = [];
+  for (const entry of versions) {
+    if (!isObject3(entry) || typeof entry.name !== "string" || entry.served === false) continue;
+    const schema2 = isObject3(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
+    if (!isObject3(schema2)) continue;
+    out.push({ group, version: entry.name, kind: names.kind, scope: scope === "Namespaced" || scope === "Cluster" ? scope : void 0, openAPIV3Schema: schema2 });
+  }
+  return out;
+}
+function isIntOrStringPair(list) {
+  if (!Array.isArray(list) || list.length !== 2) return false;
+  const types2 = list.map((item) => isObject3(item) ? item.type : void 0).sort();
+  return types2[0] === "integer" && types2[1] === "string";
+}
+function convertNode(node, inJunctor = false) {
+  if (!isObject3(node)) return {};
+  const out = {};
+  const nullable = node.nullable === true;
+  const intOrString = node["x-kubernetes-int-or-string"] === true;
+  if (intOrString) out.type = nullable ? ["integer", "string", "null"] : ["integer", "string"];
+  else if (typeof node.type === "string" && JSON_TYPES.has(node.type)) {
+    out.type = nullable ? [node.type, "null"] : node.type;
+  }
+  if (Array.isArray(node.enum)) out.enum = nullable ? [...node.enum, null] : [...node.enum];
+  if (typeof node.pattern === "string") out.pattern = node.pattern;
+  for (const key of NUMBER_KEYS) if (typeof node[key] === "number") out[key] = node[key];
+  if (node.exclusiveMinimum === true && out.minimum !== void 0) {
+    out.exclusiveMinimum = out.minimum;
+    delete out.minimum;
+  }
+  if (node.exclusiveMaximum === true && out.maximum !== void 0) {
+    out.exclusiveMaximum = out.maximum;
+    delete out.maximum;
+  }
+  if (node.uniqueItems === true) out.uniqueItems = true;
+  if (Array.isArray(node.required)) out.required = node.required.filter((field) => typeof field === "string");
+  if (isObject3(node.items)) out.items = convertNode(node.items);
+  const preserve = node["x-kubernetes-preserve-unknown-fields"] === true;
+  if (isObject3(node.properties)) {
+    out.properties = {};
+    for (const [name2, child] of Object.entries(node.properties)) out.properties[name2] = convertNode(child);
+    if (node["x-kubernetes-embedded-resource"] === true) {
+      out.properties.apiVersion ??= { type: "string" };
+      out.properties.kind ??= { type: "string" };
+      out.properties.metadata ??= { type: "object" };
+    }
+  }
+  if (isObject3(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
+  else if (node.additionalProperties === false || out.properties && !preserve && !inJunctor && node.additionalProperties !== true) {
+    out.additionalProperties = false;
+  }
+  for (const key of ["allOf", "anyOf", "oneOf"]) {
+    const list = node[key];
+    if (!Array.isArray(list)) continue;
+    if (intOrString && key === "anyOf" && isIntOrStringPair(list)) continue;
+    out[key] = list.map((item) => convertNode(item, true));
+  }
+  if (isObject3(node.not)) out.not = convertNode(node.not, true);
+  return out;
+}
+function crdSchema(version) {
+  const root = convertNode(version.openAPIV3Schema);
+  root.type = "object";
+  root.properties = {
+    ...root.properties,
+    apiVersion: { type: "string" },
+    kind: { type: "string" },
+    metadata: { $ref: OBJECT_META_REF }
+  };
+  if (root.additionalProperties === void 0 && version.openAPIV3Schema["x-kubernetes-preserve-unknown-fields"] !== true) {
+    root.additionalProperties = false;
+  }
+  return root;
+}
+var OBJECT_META_REF, NUMBER_KEYS, JSON_TYPES;
+var init_crd = __esm({
+  "src/schema/crd.ts"() {
+    "use strict";
+    OBJECT_META_REF = "#/definitions/IoK8sApimachineryPkgApisMetaV1ObjectMeta";
+    NUMBER_KEYS = ["minLength", "maxLength", "minimum", "maximum", "multipleOf", "minItems", "maxItems", "minProperties", "maxProperties"];
+    JSON_TYPES = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "object", "array"]);
+  }
+});
+
+// src/schema/registry.ts
+function findSchemaDir(start = import_node_path4.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
+  let dir = start;
+  for (let i2 = 0; i2 < 5; i2++) {
+    const candidate = import_node_path4.default.join(dir, "schemas");
+    if ((0, import_node_fs.existsSync)(import_node_path4.default.join(candidate, KUBERNETES.file))) return candidate;
+    dir = import_node_path4.default.dirname(dir);
+  }
+  throw new Error(`gitops-lint: schemas/ not found above ${start}`);
+}
+function apiVersionOf(group, version) {
+  return group ? `${group}/${version}` : version;
+}
+function readFamily(file) {
+  let family = parsedFiles.get(file);
+  if (family === void 0) {
+    family = (0, import_node_fs.existsSync)(file) ? JSON.parse((0, import_node_fs.readFileSync)(file, "utf8")) : null;
+    parsedFiles.set(file, family);
+  }
+  return family;
+}
+var import_node_fs, import_node_path4, import_node_url, VENDORED, KUBERNETES, VENDORED_CLUSTER_SCOPED, parsedFiles, SchemaRegistry;
+var init_registry = __esm({
+  "src/schema/registry.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+    import_node_path4 = __toESM(require("node:path"), 1);
+    import_node_url = require("node:url");
+    init_crd();
+    VENDORED = [
+      { file: "kubernetes/kubernetes.json", covers: (group) => group === "" || !group.includes(".") || group.endsWith(".k8s.io") },
+      { file: "flux/flux.json", covers: (group) => group.endsWith(".toolkit.fluxcd.io") },
+      { file: "kubernetes/cloudnative-pg.json", covers: (group) => group === "postgresql.cnpg.io" }
+    ];
+    KUBERNETES = VENDORED[0];
+    VENDORED_CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+      "/ComponentStatus",
+      "/Namespace",
+      "/Node",
+      "/PersistentVolume",
+      "admissionregistration.k8s.io/MutatingAdmissionPolicy",
+      "admissionregistration.k8s.io/MutatingAdmissionPolicyBinding",
+      "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+      "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+      "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
+      "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+      "apiextensions.k8s.io/CustomResourceDefinition",
+      "apiregistration.k8s.io/APIService",
+      "authentication.k8s.io/SelfSubjectReview",
+      "authentication.k8s.io/TokenReview",
+      "authorization.k8s.io/SelfSubjectAccessReview",
+      "authorization.k8s.io/SelfSubjectRulesReview",
+      "authorization.k8s.io/SubjectAccessReview",
+      "certificates.k8s.io/CertificateSigningRequest",
+      "flowcontrol.apiserver.k8s.io/FlowSchema",
+      "flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration",
+      "networking.k8s.io/IngressClass",
+      "networking.k8s.io/IPAddress",
+      "networking.k8s.io/ServiceCIDR",
+      "node.k8s.io/RuntimeClass",
+      "rbac.authorization.k8s.io/ClusterRole",
+      "rbac.authorization.k8s.io/ClusterRoleBinding",
+      "resource.k8s.io/DeviceClass",
+      "resource.k8s.io/ResourceSlice",
+      "scheduling.k8s.io/PriorityClass",
+      "storage.k8s.io/CSIDriver",
+      "storage.k8s.io/CSINode",
+      "storage.k8s.io/StorageClass",
+      "storage.k8s.io/VolumeAttachment",
+      "storage.k8s.io/VolumeAttributesClass",
+      "postgresql.cnpg.io/ClusterImageCatalog"
+    ]);
+    parsedFiles = /* @__PURE__ */ new Map();
+    SchemaRegistry = class {
+      /** Definitions of every loaded file; names are globally unique (`IoK8sApiCoreV1Container`). */
+      definitions = /* @__PURE__ */ new Map();
+      loaded = /* @__PURE__ */ new Map();
+      crds = /* @__PURE__ */ new Map();
+      resolved = /* @__PURE__ */ new Map();
+      schemaDir;
+      constructor(schemaDir) {
+        this.schemaDir = schemaDir;
+      }
+      /** Registers the served versions of a CRD object; returns how many kinds it added. */
+      addCrd(crd) {
+        const versions = crdVersions(crd);
+        for (const version of versions) {
+          const key = `${apiVersionOf(version.group, version.version)}/${version.kind}`;
+          this.crds.set(key, version);
+          this.resolved.delete(key);
+        }
+        return versions.length;
+      }
+      /** The schema for a kind, or undefined when neither a CRD nor a vendored file knows it. */
+      lookup(apiVersion, kind) {
+        const key = `${apiVersion}/${kind}`;
+        let result = this.resolved.get(key);
+        if (result === void 0) {
+          result = this.resolve(apiVersion, kind, key) ?? null;
+          this.resolved.set(key, result);
+        }
+        return result ?? void 0;
+      }
+      /**
+       * Whether objects of a kind live in a namespace: a CRD's `spec.scope`, or what the API
+       * server says of a vendored kind; `undefined` when neither knows the kind.
+       */
+      scope(apiVersion, kind) {
+        const crd = this.crds.get(`${apiVersion}/${kind}`);
+        if (crd) return crd.scope;
+        if (this.lookup(apiVersion, kind)?.source !== "vendored") return void 0;
+        const slash2 = apiVersion.lastIndexOf("/");
+        return VENDORED_CLUSTER_SCOPED.has(`${slash2 < 0 ? "" : apiVersion.slice(0, slash2)}/${kind}`) ? "Cluster" : "Namespaced";
+      }
+      resolve(apiVersion, kind, key) {
+        const crd = this.crds.get(key);
+        if (crd) {
+          this.load(KUBERNETES);
+          return { schema: crdSchema(crd), source: "crd" };
+        }
+        const slash2 = apiVersion.lastIndexOf("/");
+        const group = slash2 < 0 ? "" : apiVersion.slice(0, slash2);
+        for (const vendored of VENDORED) {
+          if (!vendored.covers(group)) continue;
+          const family = this.load(vendored);
+          const name2 = family?.kinds[key];
+          if (name2 !== void 0) return { schema: { $ref: `#/definitions/${name2}` }, source: "vendored" };
+        }
+        return void 0;
+      }
+      load(vendored) {
+        let family = this.loaded.get(vendored.file);
+        if (family !== void 0) return family;
+        this.schemaDir ??= findSchemaDir();
+        family = readFamily(import_node_path4.default.join(this.schemaDir, vendored.file));
+        this.loaded.set(vendored.file, family);
+        for (const [name2, schema2] of Object.entries(family?.definitions ?? {})) {
+          if (!this.definitions.has(name2)) this.definitions.set(name2, schema2);
+        }
+        return family;
+      }
+    };
+  }
+});
+
+// src/schema/index.ts
+function validateObject(registry, object, maxProblems) {
+  const resolved = registry.lookup(object.apiVersion, object.kind);
+  if (!resolved) return void 0;
+  let value = object.value;
+  if (object.encrypted && "sops" in value) {
+    const { sops: _sops, ...rest } = value;
+    value = rest;
+  }
+  const options = { definitions: registry.definitions, rootName: object.kind, ...maxProblems === void 0 ? {} : { maxProblems } };
+  return validateValue(value, resolved.schema, options);
+}
+var init_schema = __esm({
+  "src/schema/index.ts"() {
+    "use strict";
+    init_validate();
+    init_registry();
+    init_crd();
+    init_validate();
+  }
+});
+
+// rules/flux-namespace-required.ts
+function describeKustomizations(kustomizations) {
+  const names = [...new Set(kustomizations.map(({ resource }) => qualified(resource.appliedNamespace, resource.name)))].sort();
+  return names.length === 1 ? `Kustomization ${names[0]}` : `Kustomizations ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+var FLUX3, SERVICE, flux_namespace_required_default;
+var init_flux_namespace_required = __esm({
+  "rules/flux-namespace-required.ts"() {
+    "use strict";
+    init_describe();
+    init_model();
+    init_rule();
+    init_schema();
+    FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: ssh://git@github.com/matta-kelly/h-kube
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: apps
+  namespace: flux-system
+spec:
+  interval: 10m
+  prune: true
+  path: ./apps/podinfo
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+    SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: podinfo
+spec:
+  selector:
+    app: podinfo
+  ports:
+    - port: 9898
+`;
+    flux_namespace_required_default = defineRule({
+      meta: {
+        id: "flux-namespace-required",
+        description: "Require every namespaced object a Flux Kustomization applies to get a namespace",
+        scope: "cluster",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          noNamespace: `Namespaced {{kind}} {{name}} gets no namespace from {{kustomizations}}: it has no metadata.namespace, no kustomization sets namespace: for it, and no spec.targetNamespace applies. Flux does not default the namespace (neither to the Kustomization's nor to default), so the server-side apply dry-run fails with "{{kind}}/{{name}} namespace not specified: the server could not find the requested resource" and the reconciliation stops. Set metadata.namespace, namespace: in the kustomization.yaml, or spec.targetNamespace on the Kustomization.`
+        },
+        docs: {
+          rationale: [
+            "`kubectl apply` puts an object without a namespace into the namespace of the current context. kustomize-controller does not: it applies with server-side apply and no default namespace, so a namespaced object that gets no namespace \u2014 not written in `metadata.namespace`, not set by a kustomize `namespace:`, not set by the Flux Kustomization's `spec.targetNamespace` \u2014 fails the dry-run with `<Kind>/<name> namespace not specified: the server could not find the requested resource` (fluxcd/pkg `ssa/errors`, seen in fluxcd/flux2#1939 and #4301), and the Kustomization does not become ready. The same manifests work with `kubectl apply -k`, which is why the mistake survives local testing.",
+            "The rule judges objects applied by a Flux Kustomization in the linted repositories; objects nothing in them applies (a plain Kustomize repository applied with kubectl, an app repository linted alone) are not judged. Whether a kind is namespaced comes from the `CustomResourceDefinition`s in the linted repositories (`spec.scope`) and from the built-in Kubernetes, Flux and CloudNativePG kinds; objects of other kinds are skipped. An object that a kustomize or Flux patch mentioning a namespace may target is skipped with a note, since the patch may set it."
+          ].join("\n\n"),
+          incorrect: [{ title: "A Service in a folder with no kustomization.yaml and no targetNamespace", files: { "clusters/homelab/flux-system/gotk-sync.yaml": FLUX3, "apps/podinfo/service.yaml": SERVICE } }],
+          correct: [
+            {
+              title: "The Kustomization sets targetNamespace",
+              files: { "clusters/homelab/flux-system/gotk-sync.yaml": FLUX3.replace("  prune: true\n", "  prune: true\n  targetNamespace: podinfo\n"), "apps/podinfo/service.yaml": SERVICE }
+            },
+            {
+              title: "A kustomization.yaml sets the namespace",
+              files: {
+                "clusters/homelab/flux-system/gotk-sync.yaml": FLUX3,
+                "apps/podinfo/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: podinfo\nresources:\n  - service.yaml\n",
+                "apps/podinfo/service.yaml": SERVICE
+              }
+            }
+          ]
+        }
+      },
+      check(ctx) {
+        const { model } = ctx;
+        const graph = model.flux;
+        const registry = new SchemaRegistry();
+        for (const crd of model.ofKind("CustomResourceDefinition", "apiextensions.k8s.io")) registry.addCrd(crd.value);
+        const judged = /* @__PURE__ */ new Set();
+        for (const kustomization of graph.kustomizations) {
+          for (const resource of kustomization.resources) {
+            if (judged.has(resource)) continue;
+            judged.add(resource);
+            if (!resource.name || resource.appliedNamespace || isClusterScoped(resource.kind)) continue;
+            if (registry.scope(resource.apiVersion, resource.kind) !== "Namespaced") continue;
+            const appliers = graph.appliedBy(resource);
+            ctx.report({
+              resource,
+              path: ["metadata", "name"],
+              messageId: "noNamespace",
+              data: { kind: resource.kind, name: resource.name, kustomizations: describeKustomizations(appliers) }
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
 // rules/flux-path-exists.ts
 function notKubernetes(file) {
   if (file.problems.length > 0) return false;
@@ -15353,13 +15996,220 @@ function substitutionRuns(kustomization, variables) {
   const strategy = asScalarString(kustomization.resource.get(["spec", "postBuild", "substituteStrategy"]));
   return strategy === "Always" || variables.names.size > 0 || !variables.complete;
 }
-var VARIABLE_NAME, DEFAULT_OPERATORS;
+function evaluateSubstitution(text, lookup) {
+  const inserted = [];
+  const parsed = evaluateFrom(text, 0, false, lookup, inserted);
+  return parsed && parsed.end === text.length ? { text: parsed.text, inserted } : void 0;
+}
+function evaluateFrom(text, start, inDefault, lookup, inserted) {
+  let out = "";
+  let at = start;
+  while (at < text.length) {
+    const char = text[at];
+    const next = text[at + 1];
+    if (inDefault && char === "}") return { text: out, end: at };
+    if (char === "$" && next === "{") {
+      const expression = evaluateExpression(text, at + 2, lookup, inserted);
+      if (!expression) return void 0;
+      out += expression.text;
+      at = expression.end + 1;
+    } else if (char === "$" && next === "$") {
+      out += "$";
+      at += 2;
+    } else if (inDefault && char === "\\" && (next === "\\" || next === "/")) {
+      out += next;
+      at += 2;
+    } else {
+      out += char;
+      at += 1;
+    }
+  }
+  return inDefault ? void 0 : { text: out, end: at };
+}
+function evaluateExpression(text, start, lookup, inserted) {
+  let at = start;
+  while (at < text.length && IDENT.test(text[at])) at++;
+  const name2 = text.slice(start, at);
+  if (name2 === "") return void 0;
+  const value = lookup(name2);
+  if (text[at] === "}") {
+    if (typeof value !== "string") return void 0;
+    inserted.push(value);
+    return { text: value, end: at };
+  }
+  let operatorEnd;
+  if (text[at] === "=") operatorEnd = at + 1;
+  else if (text[at] === ":" && "=-?+".includes(text[at + 1] ?? "")) operatorEnd = at + 2;
+  else return void 0;
+  const fallback = evaluateFrom(text, operatorEnd, true, lookup, inserted);
+  if (!fallback || value === UNKNOWN_VARIABLE) return void 0;
+  if (value !== void 0 && value !== "") {
+    inserted.push(value);
+    return { text: value, end: fallback.end };
+  }
+  return { text: fallback.text, end: fallback.end };
+}
+function emittedStyle(written) {
+  if (written.includes("\n")) return "block";
+  if (/[\u0000-\u0008\u000B-\u001F\u007F\uFEFF]/.test(written)) return void 0;
+  if (/^[ \t]|[ \t]$/.test(written)) return "quoted";
+  if (/^[#,[\]{}&*!|>'"%@`]/.test(written) || /^[-?:](?:[ \t]|$)/.test(written) || /^(?:---|\.\.\.)/.test(written)) return "quoted";
+  if (/:(?:[ \t]|$)|[ \t]#/.test(written)) return "quoted";
+  return "plain";
+}
+function reparse(text) {
+  let agreed;
+  let value;
+  for (const version of ["1.1", "1.2"]) {
+    const doc = (0, import_yaml3.parseDocument)(`v: ${text}`, { version });
+    if (doc.errors.length > 0 || doc.warnings.length > 0) return void 0;
+    const parsed = asRecord(doc.toJS());
+    if (!parsed || Object.keys(parsed).length !== 1 || !("v" in parsed)) return void 0;
+    const json3 = JSON.stringify(parsed.v);
+    if (agreed !== void 0 && json3 !== agreed) return void 0;
+    agreed = json3;
+    value = parsed.v;
+  }
+  return { value };
+}
+function substitutedValue(written, lookup) {
+  const evaluated = evaluateSubstitution(written, lookup);
+  const style = emittedStyle(written);
+  if (!evaluated || !style) return void 0;
+  if (style === "plain") return evaluated.text === written ? { value: written } : reparse(evaluated.text);
+  if (style === "quoted" && [written, ...evaluated.inserted].some((part) => /['"\\]/.test(part))) return void 0;
+  return { value: evaluated.text };
+}
+function sourceValue(candidates, name2) {
+  let value = null;
+  for (const data of candidates) {
+    if (!data.keysKnown) return UNKNOWN_VARIABLE;
+    let here = "absent";
+    if (data.keys.has(name2)) {
+      const written = data.kind === "ConfigMap" && data.origin === "manifest" && !data.encrypted ? asRecord(data.resource?.value.data)?.[name2] : void 0;
+      here = typeof written === "string" && !written.includes("$") ? written.replaceAll("\n", "") : UNKNOWN_VARIABLE;
+    }
+    if (value !== null && value !== here) return UNKNOWN_VARIABLE;
+    value = here;
+  }
+  return value ?? "absent";
+}
+function kustomizationSubstitution(kustomization, graph) {
+  const { resource } = kustomization;
+  if (!kustomization.postBuild) return { kustomization, runs: false, value: () => void 0 };
+  const variables = kustomizationVariables(kustomization, graph);
+  const strategy = asScalarString(resource.get(["spec", "postBuild", "substituteStrategy"]));
+  const runs = strategy === "Always" || variables.names.size > 0 ? true : variables.complete ? false : void 0;
+  const inline = asRecord(getIn(resource.value, ["spec", "postBuild", "substitute"])) ?? {};
+  const entries = asArray(getIn(resource.value, ["spec", "postBuild", "substituteFrom"]));
+  const sourceAt = new Map(variables.sources.map((source) => [source.index, source]));
+  const namespace = resource.appliedNamespace;
+  const cache5 = /* @__PURE__ */ new Map();
+  const lookup = (name2) => {
+    if (Object.prototype.hasOwnProperty.call(inline, name2)) {
+      const written = inline[name2];
+      return typeof written === "string" && !written.includes("$") ? written.replaceAll("\n", "") : UNKNOWN_VARIABLE;
+    }
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const source = sourceAt.get(index);
+      if (!source) return UNKNOWN_VARIABLE;
+      if (!source.data) {
+        if (!source.optional || graph.gap(resource, namespace) !== void 0) return UNKNOWN_VARIABLE;
+        continue;
+      }
+      const { matches: matches2 } = graph.data(source.kind, source.name, namespace);
+      const exact = matches2.filter((candidate) => candidate.namespace === namespace);
+      const value = sourceValue(exact.length > 0 ? exact : matches2, name2);
+      if (value !== "absent") return value;
+    }
+    return void 0;
+  };
+  return {
+    kustomization,
+    runs,
+    value(name2) {
+      if (!cache5.has(name2)) cache5.set(name2, lookup(name2));
+      return cache5.get(name2);
+    }
+  };
+}
+function replaceAt(value, path20, index, replacement) {
+  if (index === path20.length) return replacement;
+  const segment = path20[index];
+  if (Array.isArray(value)) {
+    const copy = [...value];
+    copy[segment] = replaceAt(value[segment], path20, index + 1, replacement);
+    return copy;
+  }
+  const record = value;
+  return { ...record, [segment]: replaceAt(record[segment], path20, index + 1, replacement) };
+}
+function appliedCopies(resource, graph, substitutionOf, unknown) {
+  const written = (kustomizations2) => ({
+    value: resource.value,
+    kustomizations: kustomizations2,
+    substituted: false,
+    changed: [],
+    unknown: [],
+    dynamicKeys: []
+  });
+  const kustomizations = graph.appliedBy(resource);
+  const nodes = mayHoldDollar(resource) ? stringsWithDollar(resource.value) : [];
+  const withExpressions = (text) => scanSubstitutions(text).expressions.length > 0;
+  const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes("$$")));
+  const dynamicKeys = nodes.filter((node) => node.key && withExpressions(node.text)).map((node) => node.path);
+  if (kustomizations.length === 0) {
+    const copy = written([]);
+    const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
+    if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
+    for (const path20 of unknownPaths) copy.value = replaceAt(copy.value, path20, 0, unknown);
+    return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
+  }
+  if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written(kustomizations)], applied: true };
+  const disabled = substitutionDisabled(resource);
+  const byOutcome = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const substitution = substitutionOf(kustomization);
+    let key = "written";
+    let copy;
+    if (!disabled && substitution.runs !== false) {
+      const outcomes = values.map((node) => substitution.runs ? substitutedValue(node.text, substitution.value) : void 0);
+      key = JSON.stringify(outcomes.map((outcome) => outcome ? [outcome.value] : null));
+      if (!byOutcome.has(key)) {
+        let value = resource.value;
+        const unknownPaths = [];
+        values.forEach((node, index) => {
+          const outcome = outcomes[index];
+          if (!outcome) unknownPaths.push(node.path);
+          value = replaceAt(value, node.path, 0, outcome ? outcome.value : unknown);
+        });
+        copy = {
+          value,
+          kustomizations: [],
+          substituted: true,
+          changed: values.map((node) => node.path),
+          unknown: unknownPaths,
+          dynamicKeys
+        };
+      }
+    } else if (!byOutcome.has(key)) {
+      copy = { ...written([]), changed: values.map((node) => node.path) };
+    }
+    if (copy) byOutcome.set(key, copy);
+    byOutcome.get(key).kustomizations.push(kustomization);
+  }
+  return { copies: [...byOutcome.values()], applied: true };
+}
+var import_yaml3, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
+    import_yaml3 = __toESM(require_dist(), 1);
     init_values();
     VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
     DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
+    UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
+    IDENT = /[\p{L}\p{Nd}_]/u;
   }
 });
 
@@ -16187,14 +17037,14 @@ var init_references = __esm({
 });
 
 // rules/image-pull-secret-exists.ts
-var FLUX3, DEPLOYMENT, PULL_SECRET, image_pull_secret_exists_default;
+var FLUX4, DEPLOYMENT, PULL_SECRET, image_pull_secret_exists_default;
 var init_image_pull_secret_exists = __esm({
   "rules/image-pull-secret-exists.ts"() {
     "use strict";
     init_check();
     init_references();
     init_rule();
-    FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
+    FLUX4 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -16258,13 +17108,13 @@ sops:
           incorrect: [
             {
               title: "A pull Secret that exists only in another namespace",
-              files: { "clusters/flux.yaml": FLUX3, "deploy/cube.yaml": DEPLOYMENT, "deploy/pull.yaml": PULL_SECRET.replace("namespace: lotus-lake", "namespace: flux-system") }
+              files: { "clusters/flux.yaml": FLUX4, "deploy/cube.yaml": DEPLOYMENT, "deploy/pull.yaml": PULL_SECRET.replace("namespace: lotus-lake", "namespace: flux-system") }
             }
           ],
           correct: [
             {
               title: "The pull Secret in the pod's namespace",
-              files: { "clusters/flux.yaml": FLUX3, "deploy/cube.yaml": DEPLOYMENT, "deploy/pull.yaml": PULL_SECRET }
+              files: { "clusters/flux.yaml": FLUX4, "deploy/cube.yaml": DEPLOYMENT, "deploy/pull.yaml": PULL_SECRET }
             }
           ],
           whenNotToUse: "When every image comes from public registries and pull Secrets only raise rate limits."
@@ -16502,7 +17352,7 @@ resources:
 function isUnder(file, dir) {
   return dir === "" || file.path.startsWith(`${dir}/`);
 }
-var FLUX4, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
+var FLUX5, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
 var init_kustomize_unreferenced_manifest = __esm({
   "rules/kustomize-unreferenced-manifest.ts"() {
     "use strict";
@@ -16511,7 +17361,7 @@ var init_kustomize_unreferenced_manifest = __esm({
     init_kustomize_files();
     init_rule();
     init_source_file();
-    FLUX4 = `apiVersion: source.toolkit.fluxcd.io/v1
+    FLUX5 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -16561,7 +17411,7 @@ spec:
             {
               title: "A folder under a Flux path that the build never reaches",
               files: {
-                "clusters/flux-system.yaml": FLUX4,
+                "clusters/flux-system.yaml": FLUX5,
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "cluster/namespaces/policies/network-policy.yaml": POLICY
@@ -16571,7 +17421,7 @@ spec:
           correct: [
             {
               files: {
-                "clusters/flux-system.yaml": FLUX4,
+                "clusters/flux-system.yaml": FLUX5,
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n  - policies/network-policy.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "cluster/namespaces/policies/network-policy.yaml": POLICY
@@ -17292,486 +18142,176 @@ spec:
   }
 });
 
-// src/schema/describe.ts
-function formatPath(path20, rootName2) {
-  if (path20.length === 0) return rootName2;
-  let out = "";
-  for (const segment of path20) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-function describeTypes(types2) {
-  const names = types2.map((type2) => ARTICLE[type2]);
-  return names.length <= 1 ? names[0] ?? "a value" : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
-}
-function typeOf(value) {
-  if (value === null || value === void 0) return "null";
-  if (Array.isArray(value)) return "array";
-  switch (typeof value) {
-    case "string":
-      return "string";
-    case "boolean":
-      return "boolean";
-    case "number":
-    case "bigint":
-      return Number.isInteger(Number(value)) ? "integer" : "number";
-    default:
-      return "object";
-  }
-}
-function describeFound(value) {
-  const type2 = typeOf(value);
-  return type2 === "integer" ? "a number" : ARTICLE[type2];
-}
-function formatAllowed(values) {
-  const shown = values.slice(0, 12).map((value) => typeof value === "string" ? value : JSON.stringify(value));
-  return values.length > shown.length ? `${shown.join(", ")}, \u2026` : shown.join(", ");
-}
-function distance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i2 = 1; i2 <= a.length; i2++) {
-    const current = [i2];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-function suggest(field, known) {
-  const lower = field.toLowerCase();
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = candidate.toLowerCase() === lower ? 0 : distance(lower, candidate.toLowerCase());
-    if (d < bestDistance || d === bestDistance && best !== void 0 && candidate < best) {
-      best = candidate;
-      bestDistance = d;
+// src/yaml/position.ts
+function locate2(doc, path20) {
+  let node = doc.contents;
+  let pair;
+  for (let i2 = 0; i2 < path20.length; i2++) {
+    const segment = path20[i2];
+    if ((0, import_yaml4.isMap)(node)) {
+      const found = node.items.find((item) => (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if (!found) return { node, pair, exact: false };
+      pair = found;
+      node = found.value ?? null;
+      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
+    } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (item === void 0) return { node, pair, exact: false };
+      node = item;
+      pair = void 0;
+    } else {
+      return { node, pair, exact: false };
     }
   }
-  const limit = Math.max(1, Math.min(3, Math.floor(field.length / 3)));
-  return bestDistance <= limit ? best : void 0;
+  return { node, pair, exact: true };
 }
-var ARTICLE;
-var init_describe2 = __esm({
-  "src/schema/describe.ts"() {
+function offsetsOfPath(doc, text, path20, key = false) {
+  const { node, pair, exact } = locate2(doc, path20);
+  if (exact && key && pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) {
+    return [pair.key.range[0], pair.key.range[1]];
+  }
+  if (node === null) {
+    if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+    return firstLineOf(text, 0);
+  }
+  if (!(0, import_yaml4.isCollection)(node)) {
+    const range = node.range;
+    if (range) return trimEnd(text, range[0], range[1]);
+  }
+  if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+  const start = node.range?.[0] ?? 0;
+  return firstLineOf(text, start, node.range?.[1]);
+}
+function firstLineOf(text, start, limit = text.length) {
+  let end = text.indexOf("\n", start);
+  if (end === -1 || end > limit) end = limit;
+  return trimEnd(text, start, end);
+}
+function trimEnd(text, start, end) {
+  let stop = Math.min(end, text.length);
+  while (stop > start && /\s/.test(text[stop - 1] ?? "")) stop--;
+  return [start, stop];
+}
+function regionOf(lineCounter, offsets) {
+  const start = lineCounter.linePos(offsets[0]);
+  const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
+  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
+}
+var import_yaml4;
+var init_position = __esm({
+  "src/yaml/position.ts"() {
     "use strict";
-    ARTICLE = {
-      string: "a string",
-      number: "a number",
-      integer: "an integer",
-      boolean: "a boolean",
-      object: "a mapping",
-      array: "a list",
-      null: "null"
-    };
+    import_yaml4 = __toESM(require_dist(), 1);
   }
 });
 
-// src/schema/validate.ts
-function onlyRequired(schema2) {
-  return Object.keys(schema2).every((key) => key === "required");
+// src/engine/report.ts
+function interpolate(template, data = {}) {
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
 }
-function equal(a, b) {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+function reportTarget(report) {
+  if ("resource" in report) {
+    const path20 = report.path ?? [];
+    const at = report.resource.applied?.locate(path20);
+    if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path20 };
+  }
+  return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
-function validateValue(value, schema2, options) {
-  const walker = new Walker(options, options.maxProblems ?? 50);
-  walker.walk(value, schema2, []);
-  return walker.problems;
+function offsetsOf(report, file) {
+  const text = file.text;
+  if (text === void 0) return void 0;
+  if ("resource" in report) {
+    const target = reportTarget(report);
+    const doc = target.docIndex === void 0 ? void 0 : target.file.documents[target.docIndex]?.doc;
+    return doc ? offsetsOfPath(doc, text, target.path, report.key ?? false) : firstLineOf(text, 0);
+  }
+  if (report.offsets) return report.offsets;
+  if (report.docIndex !== void 0) {
+    const doc = file.documents[report.docIndex]?.doc;
+    if (doc) return offsetsOfPath(doc, text, report.path ?? [], report.key ?? false);
+  }
+  return firstLineOf(text, 0);
 }
-var MAX_DEPTH, Walker;
-var init_validate = __esm({
-  "src/schema/validate.ts"() {
-    "use strict";
-    init_safe_regex();
-    init_describe2();
-    MAX_DEPTH = 256;
-    Walker = class _Walker {
-      constructor(options, max, patterns = /* @__PURE__ */ new Map()) {
-        this.options = options;
-        this.max = max;
-        this.patterns = patterns;
-      }
-      options;
-      max;
-      patterns;
-      problems = [];
-      get full() {
-        return this.problems.length >= this.max;
-      }
-      report(messageId, path20, data, key = false) {
-        if (this.full) return;
-        const problem = { path: [...path20], messageId, data };
-        if (key) problem.key = true;
-        this.problems.push(problem);
-      }
-      name(path20) {
-        return formatPath(path20, this.options.rootName);
-      }
-      resolve(schema2) {
-        let current = schema2;
-        for (let hops = 0; current?.$ref !== void 0 && hops < 32; hops++) {
-          const name2 = current.$ref.startsWith("#/definitions/") ? current.$ref.slice("#/definitions/".length) : void 0;
-          const defs = this.options.definitions;
-          current = name2 === void 0 ? void 0 : defs instanceof Map ? defs.get(name2) : defs[name2];
-        }
-        return current;
-      }
-      regex(pattern) {
-        let re = this.patterns.get(pattern);
-        if (re === void 0) {
-          try {
-            re = hasNestedRepetition(pattern) ? null : new RegExp(pattern, "u");
-          } catch {
-            re = null;
-          }
-          this.patterns.set(pattern, re);
-        }
-        return re;
-      }
-      /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path20) {
-        if (this.full || path20.length > MAX_DEPTH) return;
-        const schema2 = this.resolve(raw);
-        if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path20)) return;
-        if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value))) {
-          this.report("enum", path20, { path: this.name(path20), allowed: formatAllowed(schema2.enum) });
-        }
-        if (typeof value === "string") this.checkString(value, schema2, path20);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path20);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path20);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path20);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path20);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path20, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path20, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path20)) this.report("not", path20, { path: this.name(path20) });
-      }
-      checkType(value, type2, path20) {
-        const types2 = Array.isArray(type2) ? type2 : [type2];
-        const actual = typeOf(value);
-        const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path20, { expected: describeTypes(types2), path: this.name(path20), actual: describeFound(value) });
-        return ok;
-      }
-      checkString(value, schema2, path20) {
-        const length = [...value].length;
-        if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path20, { path: this.name(path20), limit: String(schema2.minLength) });
-        }
-        if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path20, { path: this.name(path20), limit: String(schema2.maxLength) });
-        }
-        if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path20, { path: this.name(path20), pattern: schema2.pattern });
-        }
-      }
-      checkNumber(value, schema2, path20) {
-        const range = (comparison, limit) => this.report("range", path20, { path: this.name(path20), comparison, limit: String(limit) });
-        if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
-        if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
-        if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
-        if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
-        if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path20, { path: this.name(path20), limit: String(schema2.multipleOf) });
-        }
-      }
-      checkArray(value, schema2, path20) {
-        if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path20, { path: this.name(path20), limit: String(schema2.minItems) });
-        }
-        if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path20, { path: this.name(path20), limit: String(schema2.maxItems) });
-        }
-        if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index)) {
-          this.report("uniqueItems", path20, { path: this.name(path20) });
-        }
-        if (schema2.items) {
-          for (let index = 0; index < value.length; index++) {
-            path20.push(index);
-            this.walk(value[index], schema2.items, path20);
-            path20.pop();
-          }
-        }
-      }
-      checkObject(value, schema2, path20) {
-        const keys = Object.keys(value);
-        if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path20, { path: this.name(path20), limit: String(schema2.minProperties) });
-        }
-        if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path20, { path: this.name(path20), limit: String(schema2.maxProperties) });
-        }
-        if (schema2.required) {
-          for (const field of schema2.required) {
-            if (value[field] === void 0 || value[field] === null) {
-              const at = path20.length === 0 && "kind" in value ? ["kind"] : path20;
-              this.report("required", at, { field, parent: this.name(path20) });
-            }
-          }
-        }
-        const properties = schema2.properties;
-        const extra = schema2.additionalProperties;
-        for (const key of keys) {
-          const child = value[key];
-          const known = properties && Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : void 0;
-          const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
-          if (childSchema) {
-            if (child !== null) {
-              path20.push(key);
-              this.walk(child, childSchema, path20);
-              path20.pop();
-            }
-          } else if (extra === false) {
-            const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path20) };
-            if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path20, key], data, true);
-          }
-        }
-      }
-      passes(value, schema2, path20) {
-        const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path20);
-        return probe.problems.length === 0;
-      }
-      checkAlternatives(value, options, path20, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path20)).length;
-        if (kind === "anyOf" ? passing > 0 : passing === 1) return;
-        const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
-        if (passing === 0 && requiredOnly) {
-          const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path20, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path20) });
-          return;
-        }
-        this.report(kind, path20, { path: this.name(path20) });
-      }
-    };
+function toFinding(rule, report, level) {
+  const file = reportTarget(report).file;
+  const offsets = offsetsOf(report, file);
+  const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
+  const template = rule.meta.messages[report.messageId] ?? report.messageId;
+  const message = interpolate(template, report.data);
+  let resource;
+  if ("resource" in report) {
+    const { apiVersion, kind, name: name2, appliedNamespace, docIndex } = report.resource;
+    resource = { apiVersion, kind, name: name2, docIndex };
+    if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-});
-
-// src/schema/crd.ts
-function isObject3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function crdVersions(crd) {
-  if (!isObject3(crd) || !isObject3(crd.spec)) return [];
-  const { group, names, versions } = crd.spec;
-  if (typeof group !== "string" || !isObject3(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
-  const out = [];
-  for (const entry of versions) {
-    if (!isObject3(entry) || typeof entry.name !== "string" || entry.served === false) continue;
-    const schema2 = isObject3(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
-    if (isObject3(schema2)) out.push({ group, version: entry.name, kind: names.kind, openAPIV3Schema: schema2 });
-  }
-  return out;
-}
-function isIntOrStringPair(list) {
-  if (!Array.isArray(list) || list.length !== 2) return false;
-  const types2 = list.map((item) => isObject3(item) ? item.type : void 0).sort();
-  return types2[0] === "integer" && types2[1] === "string";
-}
-function convertNode(node, inJunctor = false) {
-  if (!isObject3(node)) return {};
-  const out = {};
-  const nullable = node.nullable === true;
-  const intOrString = node["x-kubernetes-int-or-string"] === true;
-  if (intOrString) out.type = nullable ? ["integer", "string", "null"] : ["integer", "string"];
-  else if (typeof node.type === "string" && JSON_TYPES.has(node.type)) {
-    out.type = nullable ? [node.type, "null"] : node.type;
-  }
-  if (Array.isArray(node.enum)) out.enum = nullable ? [...node.enum, null] : [...node.enum];
-  if (typeof node.pattern === "string") out.pattern = node.pattern;
-  for (const key of NUMBER_KEYS) if (typeof node[key] === "number") out[key] = node[key];
-  if (node.exclusiveMinimum === true && out.minimum !== void 0) {
-    out.exclusiveMinimum = out.minimum;
-    delete out.minimum;
-  }
-  if (node.exclusiveMaximum === true && out.maximum !== void 0) {
-    out.exclusiveMaximum = out.maximum;
-    delete out.maximum;
-  }
-  if (node.uniqueItems === true) out.uniqueItems = true;
-  if (Array.isArray(node.required)) out.required = node.required.filter((field) => typeof field === "string");
-  if (isObject3(node.items)) out.items = convertNode(node.items);
-  const preserve = node["x-kubernetes-preserve-unknown-fields"] === true;
-  if (isObject3(node.properties)) {
-    out.properties = {};
-    for (const [name2, child] of Object.entries(node.properties)) out.properties[name2] = convertNode(child);
-    if (node["x-kubernetes-embedded-resource"] === true) {
-      out.properties.apiVersion ??= { type: "string" };
-      out.properties.kind ??= { type: "string" };
-      out.properties.metadata ??= { type: "object" };
-    }
-  }
-  if (isObject3(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
-  else if (node.additionalProperties === false || out.properties && !preserve && !inJunctor && node.additionalProperties !== true) {
-    out.additionalProperties = false;
-  }
-  for (const key of ["allOf", "anyOf", "oneOf"]) {
-    const list = node[key];
-    if (!Array.isArray(list)) continue;
-    if (intOrString && key === "anyOf" && isIntOrStringPair(list)) continue;
-    out[key] = list.map((item) => convertNode(item, true));
-  }
-  if (isObject3(node.not)) out.not = convertNode(node.not, true);
-  return out;
-}
-function crdSchema(version) {
-  const root = convertNode(version.openAPIV3Schema);
-  root.type = "object";
-  root.properties = {
-    ...root.properties,
-    apiVersion: { type: "string" },
-    kind: { type: "string" },
-    metadata: { $ref: OBJECT_META_REF }
+  const path20 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const finding = {
+    ruleId: rule.meta.id,
+    level,
+    message,
+    messageId: report.messageId,
+    location: { root: file.root.dir, file: file.path, ...region },
+    fingerprint: fingerprint(rule.meta.id, file, resource, path20, report.messageId, message)
   };
-  if (root.additionalProperties === void 0 && version.openAPIV3Schema["x-kubernetes-preserve-unknown-fields"] !== true) {
-    root.additionalProperties = false;
-  }
-  return root;
+  if (resource) finding.resource = resource;
+  if (path20) finding.path = path20;
+  return finding;
 }
-var OBJECT_META_REF, NUMBER_KEYS, JSON_TYPES;
-var init_crd = __esm({
-  "src/schema/crd.ts"() {
+function fingerprint(ruleId, file, resource, path20, messageId, message) {
+  const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
+  const hash = (0, import_node_crypto3.createHash)("sha256");
+  hash.update([ruleId, file.root.name, file.path, identity3, (path20 ?? []).join(""), messageId, message].join("\0"));
+  return hash.digest("hex").slice(0, 32);
+}
+function compareFindings(a, b) {
+  return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
+}
+var import_node_crypto3, EMPTY_REGION;
+var init_report = __esm({
+  "src/engine/report.ts"() {
     "use strict";
-    OBJECT_META_REF = "#/definitions/IoK8sApimachineryPkgApisMetaV1ObjectMeta";
-    NUMBER_KEYS = ["minLength", "maxLength", "minimum", "maximum", "multipleOf", "minItems", "maxItems", "minProperties", "maxProperties"];
-    JSON_TYPES = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "object", "array"]);
-  }
-});
-
-// src/schema/registry.ts
-function findSchemaDir(start = import_node_path4.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
-  let dir = start;
-  for (let i2 = 0; i2 < 5; i2++) {
-    const candidate = import_node_path4.default.join(dir, "schemas");
-    if ((0, import_node_fs.existsSync)(import_node_path4.default.join(candidate, KUBERNETES.file))) return candidate;
-    dir = import_node_path4.default.dirname(dir);
-  }
-  throw new Error(`gitops-lint: schemas/ not found above ${start}`);
-}
-function apiVersionOf(group, version) {
-  return group ? `${group}/${version}` : version;
-}
-function readFamily(file) {
-  let family = parsedFiles.get(file);
-  if (family === void 0) {
-    family = (0, import_node_fs.existsSync)(file) ? JSON.parse((0, import_node_fs.readFileSync)(file, "utf8")) : null;
-    parsedFiles.set(file, family);
-  }
-  return family;
-}
-var import_node_fs, import_node_path4, import_node_url, VENDORED, KUBERNETES, parsedFiles, SchemaRegistry;
-var init_registry = __esm({
-  "src/schema/registry.ts"() {
-    "use strict";
-    import_node_fs = require("node:fs");
-    import_node_path4 = __toESM(require("node:path"), 1);
-    import_node_url = require("node:url");
-    init_crd();
-    VENDORED = [
-      { file: "kubernetes/kubernetes.json", covers: (group) => group === "" || !group.includes(".") || group.endsWith(".k8s.io") },
-      { file: "flux/flux.json", covers: (group) => group.endsWith(".toolkit.fluxcd.io") },
-      { file: "kubernetes/cloudnative-pg.json", covers: (group) => group === "postgresql.cnpg.io" }
-    ];
-    KUBERNETES = VENDORED[0];
-    parsedFiles = /* @__PURE__ */ new Map();
-    SchemaRegistry = class {
-      /** Definitions of every loaded file; names are globally unique (`IoK8sApiCoreV1Container`). */
-      definitions = /* @__PURE__ */ new Map();
-      loaded = /* @__PURE__ */ new Map();
-      crds = /* @__PURE__ */ new Map();
-      resolved = /* @__PURE__ */ new Map();
-      schemaDir;
-      constructor(schemaDir) {
-        this.schemaDir = schemaDir;
-      }
-      /** Registers the served versions of a CRD object; returns how many kinds it added. */
-      addCrd(crd) {
-        const versions = crdVersions(crd);
-        for (const version of versions) {
-          const key = `${apiVersionOf(version.group, version.version)}/${version.kind}`;
-          this.crds.set(key, version);
-          this.resolved.delete(key);
-        }
-        return versions.length;
-      }
-      /** The schema for a kind, or undefined when neither a CRD nor a vendored file knows it. */
-      lookup(apiVersion, kind) {
-        const key = `${apiVersion}/${kind}`;
-        let result = this.resolved.get(key);
-        if (result === void 0) {
-          result = this.resolve(apiVersion, kind, key) ?? null;
-          this.resolved.set(key, result);
-        }
-        return result ?? void 0;
-      }
-      resolve(apiVersion, kind, key) {
-        const crd = this.crds.get(key);
-        if (crd) {
-          this.load(KUBERNETES);
-          return { schema: crdSchema(crd), source: "crd" };
-        }
-        const slash2 = apiVersion.lastIndexOf("/");
-        const group = slash2 < 0 ? "" : apiVersion.slice(0, slash2);
-        for (const vendored of VENDORED) {
-          if (!vendored.covers(group)) continue;
-          const family = this.load(vendored);
-          const name2 = family?.kinds[key];
-          if (name2 !== void 0) return { schema: { $ref: `#/definitions/${name2}` }, source: "vendored" };
-        }
-        return void 0;
-      }
-      load(vendored) {
-        let family = this.loaded.get(vendored.file);
-        if (family !== void 0) return family;
-        this.schemaDir ??= findSchemaDir();
-        family = readFamily(import_node_path4.default.join(this.schemaDir, vendored.file));
-        this.loaded.set(vendored.file, family);
-        for (const [name2, schema2] of Object.entries(family?.definitions ?? {})) {
-          if (!this.definitions.has(name2)) this.definitions.set(name2, schema2);
-        }
-        return family;
-      }
-    };
-  }
-});
-
-// src/schema/index.ts
-function validateObject(registry, object, maxProblems) {
-  const resolved = registry.lookup(object.apiVersion, object.kind);
-  if (!resolved) return void 0;
-  let value = object.value;
-  if (object.encrypted && "sops" in value) {
-    const { sops: _sops, ...rest } = value;
-    value = rest;
-  }
-  const options = { definitions: registry.definitions, rootName: object.kind, ...maxProblems === void 0 ? {} : { maxProblems } };
-  return validateValue(value, resolved.schema, options);
-}
-var init_schema = __esm({
-  "src/schema/index.ts"() {
-    "use strict";
-    init_validate();
-    init_registry();
-    init_crd();
-    init_validate();
+    import_node_crypto3 = require("node:crypto");
+    init_collections();
+    init_position();
+    EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   }
 });
 
 // rules/schema-valid.ts
-var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, schema_valid_default;
+function startsWith2(path20, prefix) {
+  return prefix.length <= path20.length && prefix.every((segment, index) => path20[index] === segment);
+}
+function aboutChangedValue(problem, changed) {
+  return changed.some(
+    (path20) => startsWith2(problem.path, path20) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path20, problem.path) || problem.messageId === "required" && startsWith2(path20, [...problem.path, problem.data.field ?? ""])
+  );
+}
+function throughDynamicKey(problem, dynamicKeys) {
+  return dynamicKeys.some(
+    (key) => startsWith2(problem.path, key) || KEY_DEPENDENT.has(problem.messageId) && startsWith2(key.slice(0, -1), problem.path)
+  );
+}
+function describeKustomizations2(kustomizations) {
+  const names = [...new Set(kustomizations.map(({ resource }) => qualified(resource.appliedNamespace, resource.name)))].sort();
+  if (names.length === 1) return `Kustomization ${names[0]}`;
+  const shown = names.length > 3 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
+  return `Kustomizations ${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
+}
+function modeOf(copy, problem) {
+  if (copy.kustomizations.length === 0 || !aboutChangedValue(problem, copy.changed)) return "plain";
+  return copy.substituted ? "substituted" : "written";
+}
+function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default;
 var init_schema_valid = __esm({
   "rules/schema-valid.ts"() {
     "use strict";
+    init_describe();
+    init_substitution();
+    init_report();
     init_rule();
     init_schema();
     MAX_PROBLEMS_PER_RESOURCE = 20;
@@ -17794,6 +18334,29 @@ var init_schema_valid = __esm({
       "          image: nginx:1.27.3",
       ""
     ].join("\n");
+    SCHEMA_MESSAGES = {
+      type: "Expected {{expected}} at {{path}}, found {{actual}}.",
+      unknownField: 'Unknown field "{{field}}" in {{parent}}.',
+      unknownFieldSuggestion: 'Unknown field "{{field}}" in {{parent}} (did you mean "{{suggestion}}"?).',
+      required: 'Missing required field "{{field}}" in {{parent}}.',
+      requiredOneOf: "Missing one of the fields {{fields}} in {{parent}}.",
+      enum: "Value of {{path}} must be one of: {{allowed}}.",
+      pattern: "Value of {{path}} does not match the pattern `{{pattern}}`.",
+      minLength: "Value of {{path}} must be at least {{limit}} characters long.",
+      maxLength: "Value of {{path}} must be at most {{limit}} characters long.",
+      range: "Value of {{path}} must be {{comparison}} {{limit}}.",
+      multipleOf: "Value of {{path}} must be a multiple of {{limit}}.",
+      minItems: "List {{path}} must have at least {{limit}} items.",
+      maxItems: "List {{path}} must have at most {{limit}} items.",
+      uniqueItems: "List {{path}} must not contain duplicate items.",
+      minProperties: "Mapping {{path}} must have at least {{limit}} entries.",
+      maxProperties: "Mapping {{path}} must have at most {{limit}} entries.",
+      anyOf: "Value of {{path}} does not match any of the allowed forms.",
+      oneOf: "Value of {{path}} must match exactly one of the allowed forms.",
+      not: "Value of {{path}} has a form that is not allowed here."
+    };
+    VALUE_DEPENDENT = /* @__PURE__ */ new Set(["enum", "uniqueItems", "anyOf", "oneOf", "not", "minItems", "maxItems"]);
+    KEY_DEPENDENT = /* @__PURE__ */ new Set(["required", "requiredOneOf", "minProperties", "maxProperties"]);
     schema_valid_default = defineRule({
       meta: {
         id: "schema-valid",
@@ -17803,31 +18366,16 @@ var init_schema_valid = __esm({
         defaultLevel: "error",
         recommended: true,
         messages: {
-          type: "Expected {{expected}} at {{path}}, found {{actual}}.",
-          unknownField: 'Unknown field "{{field}}" in {{parent}}.',
-          unknownFieldSuggestion: 'Unknown field "{{field}}" in {{parent}} (did you mean "{{suggestion}}"?).',
-          required: 'Missing required field "{{field}}" in {{parent}}.',
-          requiredOneOf: "Missing one of the fields {{fields}} in {{parent}}.",
-          enum: "Value of {{path}} must be one of: {{allowed}}.",
-          pattern: "Value of {{path}} does not match the pattern `{{pattern}}`.",
-          minLength: "Value of {{path}} must be at least {{limit}} characters long.",
-          maxLength: "Value of {{path}} must be at most {{limit}} characters long.",
-          range: "Value of {{path}} must be {{comparison}} {{limit}}.",
-          multipleOf: "Value of {{path}} must be a multiple of {{limit}}.",
-          minItems: "List {{path}} must have at least {{limit}} items.",
-          maxItems: "List {{path}} must have at most {{limit}} items.",
-          uniqueItems: "List {{path}} must not contain duplicate items.",
-          minProperties: "Mapping {{path}} must have at least {{limit}} entries.",
-          maxProperties: "Mapping {{path}} must have at most {{limit}} entries.",
-          anyOf: "Value of {{path}} does not match any of the allowed forms.",
-          oneOf: "Value of {{path}} must match exactly one of the allowed forms.",
-          not: "Value of {{path}} has a form that is not allowed here."
+          ...SCHEMA_MESSAGES,
+          substituted: "After post-build substitution by {{kustomizations}}: {{problem}}.",
+          notSubstituted: "Applied as written by {{kustomizations}}, without post-build substitution (no spec.postBuild, no variable defined, or the object is marked kustomize.toolkit.fluxcd.io/substitute: disabled): {{problem}}."
         },
         docs: {
           rationale: [
             "A manifest that does not match its schema is rejected by the API server, or, for custom resources, loses the misspelt fields silently (the API server prunes unknown fields), and Flux only tells you in the events of a failed reconciliation.",
             "This rule checks every object offline: Kubernetes kinds of the GA API groups, current Flux kinds (source v1, kustomize v1, helm v2, notification, image v1) and CloudNativePG from schemas vendored from the `kubernetes-models` npm packages, and any kind whose `CustomResourceDefinition` is in the linted repositories (for example a Flux `gotk-components.yaml`); such CRDs take precedence over the vendored schemas.",
-            "Unknown fields are errors, as with `kubectl apply` (strict field validation) and `kubeconform -strict`; `null` counts as an unset field, as in Kubernetes. The top-level `sops` block of encrypted files is ignored. Objects of kinds without a schema (removed API versions, CRDs not in the repositories) are skipped and counted in one note. Messages name the field and the expected type, never the value."
+            "Unknown fields are errors, as with `kubectl apply` (strict field validation) and `kubeconform -strict`; `null` counts as an unset field, as in Kubernetes. The top-level `sops` block of encrypted files is ignored. Objects of kinds without a schema (removed API versions, CRDs not in the repositories) are skipped and counted in one note. Messages name the field and the expected type, never the value.",
+            "Values that hold `${VAR}` are checked as Flux applies them: after the post-build substitution of each Flux Kustomization that applies the object, with the values the linted repositories give (`postBuild.substitute`, `substituteFrom` ConfigMaps, defaults such as `${VAR:=ReadWriteOnce}`, `$${x}` escapes). Flux substitutes in the object written as YAML and parses the result again, so `replicas: ${REPLICAS}` becomes an integer, and a number substituted into a string field (an `env` value) is a number unless wrapped in a quote variable. Substitution runs only when `spec.postBuild` defines at least one variable (or `substituteStrategy: Always`) and the object is not marked `kustomize.toolkit.fluxcd.io/substitute: disabled`; otherwise the expression itself is applied and checked. An object applied by several Kustomizations with different values is checked once per distinct outcome. When a value is not known \u2014 a variable from a Secret (SOPS-encrypted in git), from a source outside the linted repositories, from ConfigMaps that differ between cluster folders, or a patch that may change the Kustomization's `postBuild` (a parent adding `substituteFrom` to its children) \u2014 or when no linted Flux Kustomization applies the object (the repository that applies it defines the variables), the field is not checked, and one note counts such fields."
           ].join("\n\n"),
           incorrect: [
             { title: "replicas given as a word", files: { "deploy/web.yaml": deployment("two") } },
@@ -17850,28 +18398,103 @@ var init_schema_valid = __esm({
               }
             }
           ],
-          correct: [{ files: { "deploy/web.yaml": deployment("2") } }],
+          correct: [
+            { files: { "deploy/web.yaml": deployment("2") } },
+            {
+              title: "replicas set by post-build substitution",
+              files: {
+                "clusters/apps.yaml": [
+                  "apiVersion: source.toolkit.fluxcd.io/v1",
+                  "kind: GitRepository",
+                  "metadata: {name: flux-system, namespace: flux-system}",
+                  "spec: {interval: 1m, url: ssh://git@github.com/example/fleet}",
+                  "---",
+                  "apiVersion: kustomize.toolkit.fluxcd.io/v1",
+                  "kind: Kustomization",
+                  "metadata: {name: apps, namespace: flux-system}",
+                  "spec:",
+                  "  interval: 10m",
+                  "  prune: true",
+                  "  path: ./deploy",
+                  "  sourceRef: {kind: GitRepository, name: flux-system}",
+                  "  targetNamespace: apps",
+                  "  postBuild:",
+                  '    substitute: {REPLICAS: "2"}',
+                  ""
+                ].join("\n"),
+                "deploy/web.yaml": deployment("${REPLICAS}")
+              }
+            }
+          ],
           whenNotToUse: "When the cluster runs API versions or CRDs that differ from the vendored schemas and the CRDs are not in the linted repositories; add the CRD files to a linted root instead when you can."
         }
       },
       check(ctx) {
         const registry = new SchemaRegistry();
         for (const crd of ctx.model.ofKind("CustomResourceDefinition", "apiextensions.k8s.io")) registry.addCrd(crd.value);
+        const substitutions = /* @__PURE__ */ new Map();
+        const substitutionOf = (kustomization) => {
+          let substitution = substitutions.get(kustomization);
+          if (!substitution) {
+            substitutions.set(kustomization, substitution = kustomizationSubstitution(kustomization, ctx.model.flux));
+          }
+          return substitution;
+        };
         const unknownKinds = /* @__PURE__ */ new Map();
+        let unappliedFields = 0;
+        let unknownFields = 0;
+        const byDocument = /* @__PURE__ */ new Map();
         for (const resource of ctx.model.resources) {
-          const problems = validateObject(
-            registry,
-            { apiVersion: resource.apiVersion, kind: resource.kind, value: resource.value, encrypted: resource.encrypted },
-            MAX_PROBLEMS_PER_RESOURCE
-          );
-          if (!problems) {
+          const written = resource.applied?.written ?? resource;
+          const members = byDocument.get(written);
+          if (members) members.push(resource);
+          else byDocument.set(written, [resource]);
+        }
+        for (const members of byDocument.values()) {
+          const resource = members[0];
+          if (!registry.lookup(resource.apiVersion, resource.kind)) {
             const key = `${resource.apiVersion} ${resource.kind}`;
             unknownKinds.set(key, (unknownKinds.get(key) ?? 0) + 1);
             continue;
           }
-          for (const problem of problems) {
-            ctx.report({ resource, path: problem.path, key: problem.key === true, messageId: problem.messageId, data: problem.data });
+          const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
+          const copies = each.flatMap((entry) => entry.copies);
+          const applied = each.some((entry) => entry.applied);
+          const found = /* @__PURE__ */ new Map();
+          const unknownPaths = /* @__PURE__ */ new Set();
+          for (const copy of copies) {
+            for (const path20 of copy.unknown) unknownPaths.add(JSON.stringify(path20));
+            const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
+            for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
+              if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
+              const mode = modeOf(copy, problem);
+              const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
+              let entry = found.get(id);
+              if (!entry) found.set(id, entry = { problem, mode, kustomizations: [] });
+              entry.kustomizations.push(...copy.kustomizations);
+            }
           }
+          if (applied) unknownFields += unknownPaths.size;
+          else unappliedFields += unknownPaths.size;
+          for (const { problem, mode, kustomizations } of found.values()) {
+            const where2 = { resource, path: problem.path, key: problem.key === true };
+            if (mode === "plain") {
+              ctx.report({ ...where2, messageId: problem.messageId, data: problem.data });
+            } else {
+              const text = interpolate(SCHEMA_MESSAGES[problem.messageId], problem.data).replace(/\.$/, "");
+              ctx.report({ ...where2, messageId: mode === "substituted" ? "substituted" : "notSubstituted", data: { kustomizations: describeKustomizations2(kustomizations), problem: text } });
+            }
+          }
+        }
+        if (unappliedFields > 0) {
+          ctx.model.note({
+            message: `schema-valid: ${plural(unappliedFields, "field", "fields")} holding \${\u2026} in objects that no linted Flux Kustomization applies ${unappliedFields === 1 ? "was" : "were"} not checked: post-build substitution sets their values, and the Kustomization that would define them is not in the linted roots`
+          });
+        }
+        if (unknownFields > 0) {
+          ctx.model.note({
+            message: `schema-valid: ${plural(unknownFields, "field", "fields")} holding \${\u2026} ${unknownFields === 1 ? "was" : "were"} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)`
+          });
         }
         if (unknownKinds.size > 0) {
           const count = [...unknownKinds.values()].reduce((sum, n) => sum + n, 0);
@@ -17887,7 +18510,7 @@ var init_schema_valid = __esm({
 });
 
 // rules/secret-ref-exists.ts
-var MESSAGE_OF, FLUX5, WORKLOAD, CLUSTER_REPO2, BOOTSTRAP, LOTUS_LAKE_SOURCE, DATABASE2, secret_ref_exists_default;
+var MESSAGE_OF, FLUX6, WORKLOAD, CLUSTER_REPO2, BOOTSTRAP, LOTUS_LAKE_SOURCE, DATABASE2, secret_ref_exists_default;
 var init_secret_ref_exists = __esm({
   "rules/secret-ref-exists.ts"() {
     "use strict";
@@ -17904,7 +18527,7 @@ var init_secret_ref_exists = __esm({
       cnpgApp: "cnpgApp",
       noDecryptionKey: "noDecryptionKey"
     };
-    FLUX5 = `apiVersion: source.toolkit.fluxcd.io/v1
+    FLUX6 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -18032,7 +18655,7 @@ spec:
             },
             {
               title: "A key that CloudNativePG does not generate",
-              files: { "clusters/flux.yaml": FLUX5, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "pass"), "deploy/database.yaml": DATABASE2 }
+              files: { "clusters/flux.yaml": FLUX6, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "pass"), "deploy/database.yaml": DATABASE2 }
             },
             {
               title: "A Secret of the cluster repo that is in another namespace than the workload",
@@ -18052,7 +18675,7 @@ spec:
             },
             {
               title: "The password of a CloudNativePG-generated Secret",
-              files: { "clusters/flux.yaml": FLUX5, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "password"), "deploy/database.yaml": DATABASE2 }
+              files: { "clusters/flux.yaml": FLUX6, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "password"), "deploy/database.yaml": DATABASE2 }
             },
             {
               title: "The app repo linted alone: Secrets of the cluster repo are not checked",
@@ -18076,15 +18699,15 @@ spec:
 // src/sops/ast.ts
 function keyText(pair) {
   const key = pair.key;
-  if (!(0, import_yaml3.isScalar)(key)) return void 0;
+  if (!(0, import_yaml5.isScalar)(key)) return void 0;
   return key.value == null ? "" : String(key.value);
 }
 function pairOf(node, key) {
-  if (!(0, import_yaml3.isMap)(node)) return void 0;
+  if (!(0, import_yaml5.isMap)(node)) return void 0;
   return node.items.find((pair) => keyText(pair) === key);
 }
 function stringValue(node) {
-  return (0, import_yaml3.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+  return (0, import_yaml5.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
 }
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
@@ -18092,11 +18715,11 @@ function sopsPair(doc) {
 function describePath(path20) {
   return path20.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
-var import_yaml3;
+var import_yaml5;
 var init_ast = __esm({
   "src/sops/ast.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
   }
 });
 
@@ -18454,14 +19077,14 @@ function readSopsConfig(doc) {
 }
 function parse(root) {
   const config = { rules: [], issues: [] };
-  if (root == null || (0, import_yaml4.isScalar)(root) && root.value == null) return config;
-  if (!(0, import_yaml4.isMap)(root)) {
+  if (root == null || (0, import_yaml6.isScalar)(root) && root.value == null) return config;
+  if (!(0, import_yaml6.isMap)(root)) {
     config.issues.push({ code: "notMapping", path: [], data: { what: ".sops.yaml" } });
     return config;
   }
   checkKeys(root, [], TOP_KEYS, "the top level", config.issues);
   const rules = pairOf(root, "creation_rules")?.value;
-  if ((0, import_yaml4.isSeq)(rules)) {
+  if ((0, import_yaml6.isSeq)(rules)) {
     rules.items.forEach((item, i2) => {
       const rule = readRule(item, i2, config.issues);
       if (rule) config.rules.push(rule);
@@ -18472,12 +19095,12 @@ function parse(root) {
   checkUnreachable(config);
   checkDestinations(pairOf(root, "destination_rules")?.value, config.issues);
   const stores = pairOf(root, "stores")?.value;
-  if ((0, import_yaml4.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
+  if ((0, import_yaml6.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
   return config;
 }
 function readRule(node, index, issues) {
   const path20 = ["creation_rules", index];
-  if (!(0, import_yaml4.isMap)(node)) {
+  if (!(0, import_yaml6.isMap)(node)) {
     issues.push({ code: "notMapping", path: path20, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
@@ -18516,10 +19139,10 @@ function readPathRegex(node, rule, issues) {
 }
 function readRuleRecipients(node, path20, issues) {
   const groups = pairOf(node, "key_groups")?.value;
-  if (groups != null && !isNull2(groups) && !(0, import_yaml4.isSeq)(groups)) {
+  if (groups != null && !isNull2(groups) && !(0, import_yaml6.isSeq)(groups)) {
     issues.push(invalidType([...path20, "key_groups"], "key_groups", "a list of key groups"));
   }
-  if ((0, import_yaml4.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml6.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
     groups.items.forEach((group, i2) => readGroup(group, [...path20, "key_groups", i2], out2, issues, 0));
     return out2;
@@ -18539,7 +19162,7 @@ function readRuleRecipients(node, path20, issues) {
   return out;
 }
 function readGroup(node, path20, out, issues, depth) {
-  if (!(0, import_yaml4.isMap)(node)) {
+  if (!(0, import_yaml6.isMap)(node)) {
     issues.push({ code: "notMapping", path: path20, data: { what: "a key group" } });
     return;
   }
@@ -18547,7 +19170,7 @@ function readGroup(node, path20, out, issues, depth) {
   for (const key of GROUP_KEYS) {
     const value = pairOf(node, key)?.value;
     if (value == null || isNull2(value)) continue;
-    if (!(0, import_yaml4.isSeq)(value)) {
+    if (!(0, import_yaml6.isSeq)(value)) {
       issues.push(invalidType([...path20, key], key, "a list"));
       continue;
     }
@@ -18558,7 +19181,7 @@ function readGroup(node, path20, out, issues, depth) {
         return;
       }
       const objectKeys = GROUP_OBJECT_KEYS[key];
-      if (objectKeys && (0, import_yaml4.isMap)(item)) checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
+      if (objectKeys && (0, import_yaml6.isMap)(item)) checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
       const text = groupEntryId(key, item);
       if (text === void 0) issues.push(invalidType(itemPath, key, objectKeys ? "a mapping" : "a string"));
       else addRecipient(out, key === "azure_keyvault" ? "azure_kv" : key, text, itemPath);
@@ -18585,7 +19208,7 @@ function groupEntryId(key, item) {
 function recipientStrings(value) {
   const text = stringValue(value);
   if (text !== void 0) return text.split(",").map((part) => [part, []]);
-  if (!(0, import_yaml4.isSeq)(value)) return void 0;
+  if (!(0, import_yaml6.isSeq)(value)) return void 0;
   const items = [];
   for (const [i2, item] of value.items.entries()) {
     const itemText = stringValue(item);
@@ -18645,9 +19268,9 @@ function checkUnreachable(config) {
   }
 }
 function checkDestinations(value, issues) {
-  if (!(0, import_yaml4.isSeq)(value)) return;
+  if (!(0, import_yaml6.isSeq)(value)) return;
   value.items.forEach((item, i2) => {
-    if ((0, import_yaml4.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
+    if ((0, import_yaml6.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
 function checkKeys(node, path20, known, where2, issues) {
@@ -18681,7 +19304,7 @@ function editDistance(a, b) {
 function checkScalarType(node, path20, key, type2, expected, issues) {
   const pair = pairOf(node, key);
   if (!pair || isNull2(pair.value)) return;
-  const value = (0, import_yaml4.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml6.isScalar)(pair.value) ? pair.value.value : void 0;
   const ok = typeof value === type2 && (type2 !== "number" || Number.isInteger(value));
   if (!ok) issues.push(invalidType([...path20, key], key, expected));
 }
@@ -18689,18 +19312,18 @@ function invalidType(path20, key, expected) {
   return { code: "invalidType", path: path20, data: { key, expected } };
 }
 function isNull2(node) {
-  return node == null || (0, import_yaml4.isScalar)(node) && node.value == null;
+  return node == null || (0, import_yaml6.isScalar)(node) && node.value == null;
 }
 function scalarText(node) {
-  if (!(0, import_yaml4.isScalar)(node)) return void 0;
+  if (!(0, import_yaml6.isScalar)(node)) return void 0;
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml4, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, cache3;
+var import_yaml6, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, cache3;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_ast();
     init_regexp();
     init_recipients();
@@ -18901,7 +19524,7 @@ function rawComments(text) {
   if (memo?.text === text) return memo.comments;
   const comments = [];
   try {
-    for (const token of new import_yaml5.Parser().parse(text)) collect2(token, text, comments);
+    for (const token of new import_yaml7.Parser().parse(text)) collect2(token, text, comments);
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
@@ -18941,11 +19564,11 @@ function lineIndent(text, offset) {
 function lineStartOf(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
-var import_yaml5, memo;
+var import_yaml7, memo;
 var init_comments = __esm({
   "src/sops/comments.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
   }
 });
 
@@ -18997,11 +19620,11 @@ function analyzeDocument(doc) {
 }
 function walk2(node, path20, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
-  if ((0, import_yaml6.isMap)(node)) {
+  if ((0, import_yaml8.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
       const key = keyText(pair);
-      const keyRange = (0, import_yaml6.isScalar)(pair.key) ? pair.key.range : void 0;
+      const keyRange = (0, import_yaml8.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
       if (seen.has(key)) out.duplicates.push({ key, mapPath: path20, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
@@ -19009,14 +19632,14 @@ function walk2(node, path20, keys, anchor, inSops, depth, out) {
       const childInSops = inSops || depth === 0 && key === "sops";
       walk2(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
     }
-  } else if ((0, import_yaml6.isSeq)(node)) {
+  } else if ((0, import_yaml8.isSeq)(node)) {
     node.items.forEach((item, i2) => {
-      const range = (0, import_yaml6.isScalar)(item) || (0, import_yaml6.isMap)(item) || (0, import_yaml6.isSeq)(item) || (0, import_yaml6.isAlias)(item) ? item.range : void 0;
+      const range = (0, import_yaml8.isScalar)(item) || (0, import_yaml8.isMap)(item) || (0, import_yaml8.isSeq)(item) || (0, import_yaml8.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
       walk2(item, [...path20, i2], keys, child, inSops, depth + 1, out);
     });
-  } else if (((0, import_yaml6.isScalar)(node) || (0, import_yaml6.isAlias)(node)) && node.range && anchor && !inSops) {
+  } else if (((0, import_yaml8.isScalar)(node) || (0, import_yaml8.isAlias)(node)) && node.range && anchor && !inSops) {
     out.values.push({ path: path20, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
@@ -19075,7 +19698,7 @@ function addAnchor(out, offset, keys, parent, inSops) {
   return anchor;
 }
 function valueState(node) {
-  if (!(0, import_yaml6.isScalar)(node)) return { state: "plain" };
+  if (!(0, import_yaml8.isScalar)(node)) return { state: "plain" };
   return textState(node.value, "value");
 }
 function textState(value, role) {
@@ -19148,11 +19771,11 @@ function firstAfter(anchors, offset) {
   }
   return lo;
 }
-var import_yaml6, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
+var import_yaml8, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
 var init_document = __esm({
   "src/sops/document.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml8 = __toESM(require_dist(), 1);
     init_ast();
     init_comments();
     init_encrypted_value();
@@ -19166,7 +19789,7 @@ var init_document = __esm({
 
 // src/sops/metadata.ts
 function isSopsEncrypted(doc) {
-  return (0, import_yaml7.isMap)(sopsPair(doc)?.value);
+  return (0, import_yaml9.isMap)(sopsPair(doc)?.value);
 }
 function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
@@ -19255,7 +19878,7 @@ function readMetadata(node) {
     selection: void 0,
     issues: []
   };
-  if (!(0, import_yaml7.isMap)(node)) {
+  if (!(0, import_yaml9.isMap)(node)) {
     meta.issues.push({ code: "notMapping", path: SOPS, data: {} });
     return meta;
   }
@@ -19287,22 +19910,22 @@ function readField(node, field, pattern, code, issues) {
     issues.push({ code: "missingField", path: SOPS, key: true, data: { field } });
     return void 0;
   }
-  const value = (0, import_yaml7.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml9.isScalar)(pair.value) ? pair.value.value : void 0;
   const text = value instanceof Date ? value.toISOString() : typeof value === "string" ? value : void 0;
   if (text === void 0 || !pattern.test(text)) issues.push({ code, path: ["sops", field], data: {} });
   return text;
 }
 function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
-  if ((0, import_yaml7.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml9.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
       const path20 = ["sops", "key_groups", i2];
-      if ((0, import_yaml7.isMap)(group)) readKeyLists(group, path20, meta);
+      if ((0, import_yaml9.isMap)(group)) readKeyLists(group, path20, meta);
       else meta.issues.push(invalidField(path20, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else {
-    if (groups != null && !isNullScalar(groups) && !(0, import_yaml7.isSeq)(groups)) {
+    if (groups != null && !isNullScalar(groups) && !(0, import_yaml9.isSeq)(groups)) {
       meta.issues.push(invalidField(["sops", "key_groups"], "key_groups", "a list of key groups"));
     }
     readKeyLists(node, SOPS, meta);
@@ -19318,7 +19941,7 @@ function readKeyLists(group, base, meta) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
     const path20 = [...base, type2];
-    if (!(0, import_yaml7.isSeq)(pair.value)) {
+    if (!(0, import_yaml9.isSeq)(pair.value)) {
       meta.issues.push(invalidField(path20, type2, "a list of key entries"));
       continue;
     }
@@ -19368,7 +19991,7 @@ function readSelection2(node, issues) {
 function readShamir(node, meta) {
   const pair = pairOf(node, "shamir_threshold");
   if (!pair || isNullScalar(pair.value)) return;
-  const value = (0, import_yaml7.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml9.isScalar)(pair.value) ? pair.value.value : void 0;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     meta.issues.push(invalidField(["sops", "shamir_threshold"], "shamir_threshold", "a whole number"));
   } else if (value > meta.keyGroupCount) {
@@ -19383,13 +20006,13 @@ function invalidField(path20, field, expected) {
   return { code: "invalidField", path: path20, data: { field, expected } };
 }
 function isNullScalar(node) {
-  return (0, import_yaml7.isScalar)(node) && node.value == null;
+  return (0, import_yaml9.isScalar)(node) && node.value == null;
 }
-var import_yaml7, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
+var import_yaml9, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist(), 1);
+    import_yaml9 = __toESM(require_dist(), 1);
     init_ast();
     init_encrypted_value();
     init_recipients();
@@ -20071,6 +20694,7 @@ var init_rules = __esm({
     init_flux_api_version();
     init_flux_decryption_required();
     init_flux_depends_on();
+    init_flux_namespace_required();
     init_flux_path_exists();
     init_flux_source_ref();
     init_flux_substitution();
@@ -20096,6 +20720,7 @@ var init_rules = __esm({
       flux_api_version_default,
       flux_decryption_required_default,
       flux_depends_on_default,
+      flux_namespace_required_default,
       flux_path_exists_default,
       flux_source_ref_default,
       flux_substitution_default,
@@ -20117,69 +20742,6 @@ var init_rules = __esm({
       sops_secret_encrypted_default,
       yaml_syntax_default
     ].map((rule) => rule);
-  }
-});
-
-// src/yaml/position.ts
-function locate2(doc, path20) {
-  let node = doc.contents;
-  let pair;
-  for (let i2 = 0; i2 < path20.length; i2++) {
-    const segment = path20[i2];
-    if ((0, import_yaml8.isMap)(node)) {
-      const found = node.items.find((item) => (0, import_yaml8.isScalar)(item.key) && String(item.key.value) === String(segment));
-      if (!found) return { node, pair, exact: false };
-      pair = found;
-      node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
-    } else if ((0, import_yaml8.isSeq)(node) && typeof segment === "number") {
-      const item = node.items[segment];
-      if (item === void 0) return { node, pair, exact: false };
-      node = item;
-      pair = void 0;
-    } else {
-      return { node, pair, exact: false };
-    }
-  }
-  return { node, pair, exact: true };
-}
-function offsetsOfPath(doc, text, path20, key = false) {
-  const { node, pair, exact } = locate2(doc, path20);
-  if (exact && key && pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) {
-    return [pair.key.range[0], pair.key.range[1]];
-  }
-  if (node === null) {
-    if (pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
-    return firstLineOf(text, 0);
-  }
-  if (!(0, import_yaml8.isCollection)(node)) {
-    const range = node.range;
-    if (range) return trimEnd(text, range[0], range[1]);
-  }
-  if (pair && (0, import_yaml8.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
-  const start = node.range?.[0] ?? 0;
-  return firstLineOf(text, start, node.range?.[1]);
-}
-function firstLineOf(text, start, limit = text.length) {
-  let end = text.indexOf("\n", start);
-  if (end === -1 || end > limit) end = limit;
-  return trimEnd(text, start, end);
-}
-function trimEnd(text, start, end) {
-  let stop = Math.min(end, text.length);
-  while (stop > start && /\s/.test(text[stop - 1] ?? "")) stop--;
-  return [start, stop];
-}
-function regionOf(lineCounter, offsets) {
-  const start = lineCounter.linePos(offsets[0]);
-  const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
-  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
-}
-var import_yaml8;
-var init_position = __esm({
-  "src/yaml/position.ts"() {
-    "use strict";
-    import_yaml8 = __toESM(require_dist(), 1);
   }
 });
 
@@ -21077,13 +21639,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["flux-path-exists"] !== void 0) {
-          let data31 = data14["flux-path-exists"];
+        if (data14["flux-namespace-required"] !== void 0) {
+          let data31 = data14["flux-namespace-required"];
           const _errs92 = errors;
           let valid28 = false;
           const _errs93 = errors;
           if (!(data31 === "error" || data31 === "warning" || data31 === "note" || data31 === "off")) {
-            const err70 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err70 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
@@ -21097,7 +21659,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs94 = errors;
             if (Array.isArray(data31)) {
               if (data31.length > 1) {
-                const err71 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err71 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err71];
                 } else {
@@ -21106,7 +21668,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data31.length < 1) {
-                const err72 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err72 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -21118,7 +21680,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len13 > 0) {
                 let data32 = data31[0];
                 if (!(data32 === "error" || data32 === "warning" || data32 === "note" || data32 === "off")) {
-                  const err73 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err73 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err73];
                   } else {
@@ -21128,7 +21690,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err74 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err74 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err74];
               } else {
@@ -21142,7 +21704,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs97 = errors;
               if (Array.isArray(data31)) {
                 if (data31.length > 2) {
-                  const err75 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err75 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err75];
                   } else {
@@ -21151,7 +21713,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data31.length < 2) {
-                  const err76 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err76 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err76];
                   } else {
@@ -21163,7 +21725,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len14 > 0) {
                   let data33 = data31[0];
                   if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
-                    const err77 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err77 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err77];
                     } else {
@@ -21176,7 +21738,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data34 = data31[1];
                   if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
                     for (const key8 in data34) {
-                      const err78 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                      const err78 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err78];
                       } else {
@@ -21185,7 +21747,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err79 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err79 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err79];
                     } else {
@@ -21195,7 +21757,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err80 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err80 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err80];
                 } else {
@@ -21208,7 +21770,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid28) {
-            const err81 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err81 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err81];
             } else {
@@ -21226,13 +21788,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["flux-source-ref"] !== void 0) {
-          let data35 = data14["flux-source-ref"];
+        if (data14["flux-path-exists"] !== void 0) {
+          let data35 = data14["flux-path-exists"];
           const _errs104 = errors;
           let valid31 = false;
           const _errs105 = errors;
           if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
-            const err82 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err82 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err82];
             } else {
@@ -21246,7 +21808,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs106 = errors;
             if (Array.isArray(data35)) {
               if (data35.length > 1) {
-                const err83 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err83 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err83];
                 } else {
@@ -21255,7 +21817,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data35.length < 1) {
-                const err84 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err84 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err84];
                 } else {
@@ -21267,7 +21829,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len15 > 0) {
                 let data36 = data35[0];
                 if (!(data36 === "error" || data36 === "warning" || data36 === "note" || data36 === "off")) {
-                  const err85 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err85 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err85];
                   } else {
@@ -21277,7 +21839,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err86 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err86 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err86];
               } else {
@@ -21291,7 +21853,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs109 = errors;
               if (Array.isArray(data35)) {
                 if (data35.length > 2) {
-                  const err87 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err87 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err87];
                   } else {
@@ -21300,7 +21862,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data35.length < 2) {
-                  const err88 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err88 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err88];
                   } else {
@@ -21312,7 +21874,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len16 > 0) {
                   let data37 = data35[0];
                   if (!(data37 === "error" || data37 === "warning" || data37 === "note" || data37 === "off")) {
-                    const err89 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err89 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err89];
                     } else {
@@ -21325,7 +21887,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data38 = data35[1];
                   if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
                     for (const key9 in data38) {
-                      const err90 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                      const err90 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err90];
                       } else {
@@ -21334,7 +21896,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err91 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err91 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err91];
                     } else {
@@ -21344,7 +21906,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err92 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err92 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err92];
                 } else {
@@ -21357,7 +21919,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid31) {
-            const err93 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err93 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err93];
             } else {
@@ -21375,13 +21937,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["flux-substitution"] !== void 0) {
-          let data39 = data14["flux-substitution"];
+        if (data14["flux-source-ref"] !== void 0) {
+          let data39 = data14["flux-source-ref"];
           const _errs116 = errors;
           let valid34 = false;
           const _errs117 = errors;
           if (!(data39 === "error" || data39 === "warning" || data39 === "note" || data39 === "off")) {
-            const err94 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err94 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err94];
             } else {
@@ -21395,7 +21957,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs118 = errors;
             if (Array.isArray(data39)) {
               if (data39.length > 1) {
-                const err95 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err95 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err95];
                 } else {
@@ -21404,7 +21966,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data39.length < 1) {
-                const err96 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err96 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err96];
                 } else {
@@ -21416,7 +21978,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len17 > 0) {
                 let data40 = data39[0];
                 if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
-                  const err97 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err97 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err97];
                   } else {
@@ -21426,7 +21988,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err98 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err98 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err98];
               } else {
@@ -21440,7 +22002,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs121 = errors;
               if (Array.isArray(data39)) {
                 if (data39.length > 2) {
-                  const err99 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err99 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err99];
                   } else {
@@ -21449,7 +22011,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data39.length < 2) {
-                  const err100 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err100 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err100];
                   } else {
@@ -21461,7 +22023,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len18 > 0) {
                   let data41 = data39[0];
                   if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
-                    const err101 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err101 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err101];
                     } else {
@@ -21474,7 +22036,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data42 = data39[1];
                   if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
                     for (const key10 in data42) {
-                      const err102 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                      const err102 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err102];
                       } else {
@@ -21483,7 +22045,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err103 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err103 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err103];
                     } else {
@@ -21493,7 +22055,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err104 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err104 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err104];
                 } else {
@@ -21506,7 +22068,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid34) {
-            const err105 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err105 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err105];
             } else {
@@ -21524,13 +22086,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["flux-substitution-escape"] !== void 0) {
-          let data43 = data14["flux-substitution-escape"];
+        if (data14["flux-substitution"] !== void 0) {
+          let data43 = data14["flux-substitution"];
           const _errs128 = errors;
           let valid37 = false;
           const _errs129 = errors;
           if (!(data43 === "error" || data43 === "warning" || data43 === "note" || data43 === "off")) {
-            const err106 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err106 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err106];
             } else {
@@ -21544,7 +22106,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs130 = errors;
             if (Array.isArray(data43)) {
               if (data43.length > 1) {
-                const err107 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err107 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err107];
                 } else {
@@ -21553,7 +22115,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data43.length < 1) {
-                const err108 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err108 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err108];
                 } else {
@@ -21565,7 +22127,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len19 > 0) {
                 let data44 = data43[0];
                 if (!(data44 === "error" || data44 === "warning" || data44 === "note" || data44 === "off")) {
-                  const err109 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err109 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err109];
                   } else {
@@ -21575,7 +22137,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err110 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err110 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err110];
               } else {
@@ -21589,7 +22151,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs133 = errors;
               if (Array.isArray(data43)) {
                 if (data43.length > 2) {
-                  const err111 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err111 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err111];
                   } else {
@@ -21598,7 +22160,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data43.length < 2) {
-                  const err112 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err112 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err112];
                   } else {
@@ -21610,7 +22172,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len20 > 0) {
                   let data45 = data43[0];
                   if (!(data45 === "error" || data45 === "warning" || data45 === "note" || data45 === "off")) {
-                    const err113 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err113 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err113];
                     } else {
@@ -21623,7 +22185,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data46 = data43[1];
                   if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
                     for (const key11 in data46) {
-                      const err114 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
+                      const err114 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err114];
                       } else {
@@ -21632,7 +22194,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err115 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err115 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err115];
                     } else {
@@ -21642,7 +22204,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err116 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err116 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err116];
                 } else {
@@ -21655,7 +22217,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid37) {
-            const err117 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err117 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err117];
             } else {
@@ -21673,13 +22235,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["image-pull-policy-mutable-tag"] !== void 0) {
-          let data47 = data14["image-pull-policy-mutable-tag"];
+        if (data14["flux-substitution-escape"] !== void 0) {
+          let data47 = data14["flux-substitution-escape"];
           const _errs140 = errors;
           let valid40 = false;
           const _errs141 = errors;
           if (!(data47 === "error" || data47 === "warning" || data47 === "note" || data47 === "off")) {
-            const err118 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err118 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err118];
             } else {
@@ -21693,7 +22255,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs142 = errors;
             if (Array.isArray(data47)) {
               if (data47.length > 1) {
-                const err119 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err119 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err119];
                 } else {
@@ -21702,7 +22264,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data47.length < 1) {
-                const err120 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err120 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err120];
                 } else {
@@ -21714,7 +22276,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len21 > 0) {
                 let data48 = data47[0];
                 if (!(data48 === "error" || data48 === "warning" || data48 === "note" || data48 === "off")) {
-                  const err121 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err121 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err121];
                   } else {
@@ -21724,7 +22286,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err122 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err122 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err122];
               } else {
@@ -21738,7 +22300,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs145 = errors;
               if (Array.isArray(data47)) {
                 if (data47.length > 2) {
-                  const err123 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err123 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err123];
                   } else {
@@ -21747,7 +22309,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data47.length < 2) {
-                  const err124 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err124 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err124];
                   } else {
@@ -21759,7 +22321,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len22 > 0) {
                   let data49 = data47[0];
                   if (!(data49 === "error" || data49 === "warning" || data49 === "note" || data49 === "off")) {
-                    const err125 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err125 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err125];
                     } else {
@@ -21772,91 +22334,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data50 = data47[1];
                   if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
                     for (const key12 in data50) {
-                      if (!(key12 === "mutableTags")) {
-                        const err126 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err126];
-                        } else {
-                          vErrors.push(err126);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data50.mutableTags !== void 0) {
-                      let data51 = data50.mutableTags;
-                      if (Array.isArray(data51)) {
-                        const len23 = data51.length;
-                        for (let i5 = 0; i5 < len23; i5++) {
-                          let data52 = data51[i5];
-                          if (typeof data52 === "string") {
-                            if (func3(data52) < 1) {
-                              const err127 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i5, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err127];
-                              } else {
-                                vErrors.push(err127);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err128 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i5, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err128];
-                            } else {
-                              vErrors.push(err128);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i6 = data51.length;
-                        let j0;
-                        if (i6 > 1) {
-                          const indices0 = {};
-                          for (; i6--; ) {
-                            let item0 = data51[i6];
-                            if (typeof item0 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices0[item0] == "number") {
-                              j0 = indices0[item0];
-                              const err129 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i6, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i6 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err129];
-                              } else {
-                                vErrors.push(err129);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices0[item0] = i6;
-                          }
-                        }
+                      const err126 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err126];
                       } else {
-                        const err130 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err130];
-                        } else {
-                          vErrors.push(err130);
-                        }
-                        errors++;
+                        vErrors.push(err126);
                       }
+                      errors++;
                     }
                   } else {
-                    const err131 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err127 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err131];
+                      vErrors = [err127];
                     } else {
-                      vErrors.push(err131);
+                      vErrors.push(err127);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err132 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err128 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err132];
+                  vErrors = [err128];
                 } else {
-                  vErrors.push(err132);
+                  vErrors.push(err128);
                 }
                 errors++;
               }
@@ -21865,11 +22366,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid40) {
-            const err133 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err129 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err133];
+              vErrors = [err129];
             } else {
-              vErrors.push(err133);
+              vErrors.push(err129);
             }
             errors++;
           } else {
@@ -21883,115 +22384,176 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["image-pull-secret-exists"] !== void 0) {
-          let data53 = data14["image-pull-secret-exists"];
-          const _errs156 = errors;
-          let valid47 = false;
-          const _errs157 = errors;
-          if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
-            const err134 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data14["image-pull-policy-mutable-tag"] !== void 0) {
+          let data51 = data14["image-pull-policy-mutable-tag"];
+          const _errs152 = errors;
+          let valid43 = false;
+          const _errs153 = errors;
+          if (!(data51 === "error" || data51 === "warning" || data51 === "note" || data51 === "off")) {
+            const err130 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err134];
+              vErrors = [err130];
             } else {
-              vErrors.push(err134);
+              vErrors.push(err130);
             }
             errors++;
           }
-          var _valid11 = _errs157 === errors;
-          valid47 = valid47 || _valid11;
-          if (!valid47) {
-            const _errs158 = errors;
-            if (Array.isArray(data53)) {
-              if (data53.length > 1) {
-                const err135 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid11 = _errs153 === errors;
+          valid43 = valid43 || _valid11;
+          if (!valid43) {
+            const _errs154 = errors;
+            if (Array.isArray(data51)) {
+              if (data51.length > 1) {
+                const err131 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err135];
+                  vErrors = [err131];
                 } else {
-                  vErrors.push(err135);
+                  vErrors.push(err131);
                 }
                 errors++;
               }
-              if (data53.length < 1) {
-                const err136 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data51.length < 1) {
+                const err132 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err136];
+                  vErrors = [err132];
                 } else {
-                  vErrors.push(err136);
+                  vErrors.push(err132);
                 }
                 errors++;
               }
-              const len24 = data53.length;
-              if (len24 > 0) {
-                let data54 = data53[0];
-                if (!(data54 === "error" || data54 === "warning" || data54 === "note" || data54 === "off")) {
-                  const err137 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len23 = data51.length;
+              if (len23 > 0) {
+                let data52 = data51[0];
+                if (!(data52 === "error" || data52 === "warning" || data52 === "note" || data52 === "off")) {
+                  const err133 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err137];
+                    vErrors = [err133];
                   } else {
-                    vErrors.push(err137);
+                    vErrors.push(err133);
                   }
                   errors++;
                 }
               }
             } else {
-              const err138 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err134 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err138];
+                vErrors = [err134];
               } else {
-                vErrors.push(err138);
+                vErrors.push(err134);
               }
               errors++;
             }
-            var _valid11 = _errs158 === errors;
-            valid47 = valid47 || _valid11;
-            if (!valid47) {
-              const _errs161 = errors;
-              if (Array.isArray(data53)) {
-                if (data53.length > 2) {
-                  const err139 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid11 = _errs154 === errors;
+            valid43 = valid43 || _valid11;
+            if (!valid43) {
+              const _errs157 = errors;
+              if (Array.isArray(data51)) {
+                if (data51.length > 2) {
+                  const err135 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err139];
+                    vErrors = [err135];
                   } else {
-                    vErrors.push(err139);
+                    vErrors.push(err135);
                   }
                   errors++;
                 }
-                if (data53.length < 2) {
-                  const err140 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data51.length < 2) {
+                  const err136 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err140];
+                    vErrors = [err136];
                   } else {
-                    vErrors.push(err140);
+                    vErrors.push(err136);
                   }
                   errors++;
                 }
-                const len25 = data53.length;
-                if (len25 > 0) {
-                  let data55 = data53[0];
-                  if (!(data55 === "error" || data55 === "warning" || data55 === "note" || data55 === "off")) {
-                    const err141 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len24 = data51.length;
+                if (len24 > 0) {
+                  let data53 = data51[0];
+                  if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
+                    const err137 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err141];
+                      vErrors = [err137];
                     } else {
-                      vErrors.push(err141);
+                      vErrors.push(err137);
                     }
                     errors++;
                   }
                 }
-                if (len25 > 1) {
-                  let data56 = data53[1];
-                  if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
-                    for (const key13 in data56) {
-                      const err142 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err142];
-                      } else {
-                        vErrors.push(err142);
+                if (len24 > 1) {
+                  let data54 = data51[1];
+                  if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+                    for (const key13 in data54) {
+                      if (!(key13 === "mutableTags")) {
+                        const err138 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err138];
+                        } else {
+                          vErrors.push(err138);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data54.mutableTags !== void 0) {
+                      let data55 = data54.mutableTags;
+                      if (Array.isArray(data55)) {
+                        const len25 = data55.length;
+                        for (let i5 = 0; i5 < len25; i5++) {
+                          let data56 = data55[i5];
+                          if (typeof data56 === "string") {
+                            if (func3(data56) < 1) {
+                              const err139 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i5, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err139];
+                              } else {
+                                vErrors.push(err139);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err140 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i5, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err140];
+                            } else {
+                              vErrors.push(err140);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i6 = data55.length;
+                        let j0;
+                        if (i6 > 1) {
+                          const indices0 = {};
+                          for (; i6--; ) {
+                            let item0 = data55[i6];
+                            if (typeof item0 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices0[item0] == "number") {
+                              j0 = indices0[item0];
+                              const err141 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i6, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i6 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err141];
+                              } else {
+                                vErrors.push(err141);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices0[item0] = i6;
+                          }
+                        }
+                      } else {
+                        const err142 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err142];
+                        } else {
+                          vErrors.push(err142);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err143 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err143 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err143];
                     } else {
@@ -22001,7 +22563,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err144 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err144 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err144];
                 } else {
@@ -22009,12 +22571,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid11 = _errs161 === errors;
-              valid47 = valid47 || _valid11;
+              var _valid11 = _errs157 === errors;
+              valid43 = valid43 || _valid11;
             }
           }
-          if (!valid47) {
-            const err145 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid43) {
+            const err145 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err145];
             } else {
@@ -22022,23 +22584,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs156;
+            errors = _errs152;
             if (vErrors !== null) {
-              if (_errs156) {
-                vErrors.length = _errs156;
+              if (_errs152) {
+                vErrors.length = _errs152;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["image-tag-mutable"] !== void 0) {
-          let data57 = data14["image-tag-mutable"];
+        if (data14["image-pull-secret-exists"] !== void 0) {
+          let data57 = data14["image-pull-secret-exists"];
           const _errs168 = errors;
           let valid50 = false;
           const _errs169 = errors;
           if (!(data57 === "error" || data57 === "warning" || data57 === "note" || data57 === "off")) {
-            const err146 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err146 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err146];
             } else {
@@ -22052,7 +22614,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs170 = errors;
             if (Array.isArray(data57)) {
               if (data57.length > 1) {
-                const err147 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err147 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err147];
                 } else {
@@ -22061,7 +22623,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data57.length < 1) {
-                const err148 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err148 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err148];
                 } else {
@@ -22073,7 +22635,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len26 > 0) {
                 let data58 = data57[0];
                 if (!(data58 === "error" || data58 === "warning" || data58 === "note" || data58 === "off")) {
-                  const err149 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err149 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err149];
                   } else {
@@ -22083,7 +22645,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err150 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err150 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err150];
               } else {
@@ -22097,7 +22659,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs173 = errors;
               if (Array.isArray(data57)) {
                 if (data57.length > 2) {
-                  const err151 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err151 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err151];
                   } else {
@@ -22106,7 +22668,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data57.length < 2) {
-                  const err152 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err152 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err152];
                   } else {
@@ -22118,7 +22680,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len27 > 0) {
                   let data59 = data57[0];
                   if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
-                    const err153 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err153 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err153];
                     } else {
@@ -22131,91 +22693,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data60 = data57[1];
                   if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
                     for (const key14 in data60) {
-                      if (!(key14 === "mutableTags")) {
-                        const err154 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err154];
-                        } else {
-                          vErrors.push(err154);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data60.mutableTags !== void 0) {
-                      let data61 = data60.mutableTags;
-                      if (Array.isArray(data61)) {
-                        const len28 = data61.length;
-                        for (let i7 = 0; i7 < len28; i7++) {
-                          let data62 = data61[i7];
-                          if (typeof data62 === "string") {
-                            if (func3(data62) < 1) {
-                              const err155 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err155];
-                              } else {
-                                vErrors.push(err155);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err156 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err156];
-                            } else {
-                              vErrors.push(err156);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i8 = data61.length;
-                        let j1;
-                        if (i8 > 1) {
-                          const indices1 = {};
-                          for (; i8--; ) {
-                            let item1 = data61[i8];
-                            if (typeof item1 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices1[item1] == "number") {
-                              j1 = indices1[item1];
-                              const err157 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i8, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i8 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err157];
-                              } else {
-                                vErrors.push(err157);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices1[item1] = i8;
-                          }
-                        }
+                      const err154 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err154];
                       } else {
-                        const err158 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err158];
-                        } else {
-                          vErrors.push(err158);
-                        }
-                        errors++;
+                        vErrors.push(err154);
                       }
+                      errors++;
                     }
                   } else {
-                    const err159 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err155 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err159];
+                      vErrors = [err155];
                     } else {
-                      vErrors.push(err159);
+                      vErrors.push(err155);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err160 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err156 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err160];
+                  vErrors = [err156];
                 } else {
-                  vErrors.push(err160);
+                  vErrors.push(err156);
                 }
                 errors++;
               }
@@ -22224,11 +22725,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid50) {
-            const err161 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err157 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err161];
+              vErrors = [err157];
             } else {
-              vErrors.push(err161);
+              vErrors.push(err157);
             }
             errors++;
           } else {
@@ -22242,115 +22743,176 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["kustomize-resources-exist"] !== void 0) {
-          let data63 = data14["kustomize-resources-exist"];
-          const _errs184 = errors;
-          let valid57 = false;
-          const _errs185 = errors;
-          if (!(data63 === "error" || data63 === "warning" || data63 === "note" || data63 === "off")) {
-            const err162 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data14["image-tag-mutable"] !== void 0) {
+          let data61 = data14["image-tag-mutable"];
+          const _errs180 = errors;
+          let valid53 = false;
+          const _errs181 = errors;
+          if (!(data61 === "error" || data61 === "warning" || data61 === "note" || data61 === "off")) {
+            const err158 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err162];
+              vErrors = [err158];
             } else {
-              vErrors.push(err162);
+              vErrors.push(err158);
             }
             errors++;
           }
-          var _valid13 = _errs185 === errors;
-          valid57 = valid57 || _valid13;
-          if (!valid57) {
-            const _errs186 = errors;
-            if (Array.isArray(data63)) {
-              if (data63.length > 1) {
-                const err163 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid13 = _errs181 === errors;
+          valid53 = valid53 || _valid13;
+          if (!valid53) {
+            const _errs182 = errors;
+            if (Array.isArray(data61)) {
+              if (data61.length > 1) {
+                const err159 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err163];
+                  vErrors = [err159];
                 } else {
-                  vErrors.push(err163);
+                  vErrors.push(err159);
                 }
                 errors++;
               }
-              if (data63.length < 1) {
-                const err164 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data61.length < 1) {
+                const err160 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err164];
+                  vErrors = [err160];
                 } else {
-                  vErrors.push(err164);
+                  vErrors.push(err160);
                 }
                 errors++;
               }
-              const len29 = data63.length;
-              if (len29 > 0) {
-                let data64 = data63[0];
-                if (!(data64 === "error" || data64 === "warning" || data64 === "note" || data64 === "off")) {
-                  const err165 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len28 = data61.length;
+              if (len28 > 0) {
+                let data62 = data61[0];
+                if (!(data62 === "error" || data62 === "warning" || data62 === "note" || data62 === "off")) {
+                  const err161 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err165];
+                    vErrors = [err161];
                   } else {
-                    vErrors.push(err165);
+                    vErrors.push(err161);
                   }
                   errors++;
                 }
               }
             } else {
-              const err166 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err162 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err166];
+                vErrors = [err162];
               } else {
-                vErrors.push(err166);
+                vErrors.push(err162);
               }
               errors++;
             }
-            var _valid13 = _errs186 === errors;
-            valid57 = valid57 || _valid13;
-            if (!valid57) {
-              const _errs189 = errors;
-              if (Array.isArray(data63)) {
-                if (data63.length > 2) {
-                  const err167 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid13 = _errs182 === errors;
+            valid53 = valid53 || _valid13;
+            if (!valid53) {
+              const _errs185 = errors;
+              if (Array.isArray(data61)) {
+                if (data61.length > 2) {
+                  const err163 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err167];
+                    vErrors = [err163];
                   } else {
-                    vErrors.push(err167);
+                    vErrors.push(err163);
                   }
                   errors++;
                 }
-                if (data63.length < 2) {
-                  const err168 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data61.length < 2) {
+                  const err164 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err168];
+                    vErrors = [err164];
                   } else {
-                    vErrors.push(err168);
+                    vErrors.push(err164);
                   }
                   errors++;
                 }
-                const len30 = data63.length;
-                if (len30 > 0) {
-                  let data65 = data63[0];
-                  if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
-                    const err169 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len29 = data61.length;
+                if (len29 > 0) {
+                  let data63 = data61[0];
+                  if (!(data63 === "error" || data63 === "warning" || data63 === "note" || data63 === "off")) {
+                    const err165 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err169];
+                      vErrors = [err165];
                     } else {
-                      vErrors.push(err169);
+                      vErrors.push(err165);
                     }
                     errors++;
                   }
                 }
-                if (len30 > 1) {
-                  let data66 = data63[1];
-                  if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
-                    for (const key15 in data66) {
-                      const err170 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err170];
-                      } else {
-                        vErrors.push(err170);
+                if (len29 > 1) {
+                  let data64 = data61[1];
+                  if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
+                    for (const key15 in data64) {
+                      if (!(key15 === "mutableTags")) {
+                        const err166 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err166];
+                        } else {
+                          vErrors.push(err166);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data64.mutableTags !== void 0) {
+                      let data65 = data64.mutableTags;
+                      if (Array.isArray(data65)) {
+                        const len30 = data65.length;
+                        for (let i7 = 0; i7 < len30; i7++) {
+                          let data66 = data65[i7];
+                          if (typeof data66 === "string") {
+                            if (func3(data66) < 1) {
+                              const err167 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err167];
+                              } else {
+                                vErrors.push(err167);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err168 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i7, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err168];
+                            } else {
+                              vErrors.push(err168);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i8 = data65.length;
+                        let j1;
+                        if (i8 > 1) {
+                          const indices1 = {};
+                          for (; i8--; ) {
+                            let item1 = data65[i8];
+                            if (typeof item1 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices1[item1] == "number") {
+                              j1 = indices1[item1];
+                              const err169 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i8, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i8 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err169];
+                              } else {
+                                vErrors.push(err169);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices1[item1] = i8;
+                          }
+                        }
+                      } else {
+                        const err170 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err170];
+                        } else {
+                          vErrors.push(err170);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err171 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err171 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err171];
                     } else {
@@ -22360,7 +22922,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err172 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err172 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err172];
                 } else {
@@ -22368,12 +22930,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid13 = _errs189 === errors;
-              valid57 = valid57 || _valid13;
+              var _valid13 = _errs185 === errors;
+              valid53 = valid53 || _valid13;
             }
           }
-          if (!valid57) {
-            const err173 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid53) {
+            const err173 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err173];
             } else {
@@ -22381,23 +22943,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs184;
+            errors = _errs180;
             if (vErrors !== null) {
-              if (_errs184) {
-                vErrors.length = _errs184;
+              if (_errs180) {
+                vErrors.length = _errs180;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["kustomize-unreferenced-manifest"] !== void 0) {
-          let data67 = data14["kustomize-unreferenced-manifest"];
+        if (data14["kustomize-resources-exist"] !== void 0) {
+          let data67 = data14["kustomize-resources-exist"];
           const _errs196 = errors;
           let valid60 = false;
           const _errs197 = errors;
           if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
-            const err174 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err174 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err174];
             } else {
@@ -22411,7 +22973,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs198 = errors;
             if (Array.isArray(data67)) {
               if (data67.length > 1) {
-                const err175 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err175 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err175];
                 } else {
@@ -22420,7 +22982,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data67.length < 1) {
-                const err176 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err176 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err176];
                 } else {
@@ -22432,7 +22994,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len31 > 0) {
                 let data68 = data67[0];
                 if (!(data68 === "error" || data68 === "warning" || data68 === "note" || data68 === "off")) {
-                  const err177 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err177 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err177];
                   } else {
@@ -22442,7 +23004,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err178 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err178 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err178];
               } else {
@@ -22456,7 +23018,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs201 = errors;
               if (Array.isArray(data67)) {
                 if (data67.length > 2) {
-                  const err179 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err179 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err179];
                   } else {
@@ -22465,7 +23027,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data67.length < 2) {
-                  const err180 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err180 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err180];
                   } else {
@@ -22477,7 +23039,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len32 > 0) {
                   let data69 = data67[0];
                   if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
-                    const err181 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err181 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err181];
                     } else {
@@ -22490,7 +23052,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data70 = data67[1];
                   if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
                     for (const key16 in data70) {
-                      const err182 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+                      const err182 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err182];
                       } else {
@@ -22499,7 +23061,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err183 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err183 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err183];
                     } else {
@@ -22509,7 +23071,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err184 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err184 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err184];
                 } else {
@@ -22522,7 +23084,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid60) {
-            const err185 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err185 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err185];
             } else {
@@ -22540,13 +23102,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["no-committed-terraform-state"] !== void 0) {
-          let data71 = data14["no-committed-terraform-state"];
+        if (data14["kustomize-unreferenced-manifest"] !== void 0) {
+          let data71 = data14["kustomize-unreferenced-manifest"];
           const _errs208 = errors;
           let valid63 = false;
           const _errs209 = errors;
           if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
-            const err186 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err186 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err186];
             } else {
@@ -22560,7 +23122,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs210 = errors;
             if (Array.isArray(data71)) {
               if (data71.length > 1) {
-                const err187 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err187 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err187];
                 } else {
@@ -22569,7 +23131,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data71.length < 1) {
-                const err188 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err188 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err188];
                 } else {
@@ -22581,7 +23143,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len33 > 0) {
                 let data72 = data71[0];
                 if (!(data72 === "error" || data72 === "warning" || data72 === "note" || data72 === "off")) {
-                  const err189 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err189 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err189];
                   } else {
@@ -22591,7 +23153,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err190 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err190 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err190];
               } else {
@@ -22605,7 +23167,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs213 = errors;
               if (Array.isArray(data71)) {
                 if (data71.length > 2) {
-                  const err191 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err191 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err191];
                   } else {
@@ -22614,7 +23176,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data71.length < 2) {
-                  const err192 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err192 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err192];
                   } else {
@@ -22626,7 +23188,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len34 > 0) {
                   let data73 = data71[0];
                   if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
-                    const err193 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err193 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err193];
                     } else {
@@ -22639,7 +23201,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data74 = data71[1];
                   if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
                     for (const key17 in data74) {
-                      const err194 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                      const err194 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err194];
                       } else {
@@ -22648,7 +23210,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err195 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err195 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err195];
                     } else {
@@ -22658,7 +23220,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err196 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err196 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err196];
                 } else {
@@ -22671,7 +23233,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid63) {
-            const err197 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err197 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err197];
             } else {
@@ -22689,13 +23251,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["no-plaintext-sensitive-env"] !== void 0) {
-          let data75 = data14["no-plaintext-sensitive-env"];
+        if (data14["no-committed-terraform-state"] !== void 0) {
+          let data75 = data14["no-committed-terraform-state"];
           const _errs220 = errors;
           let valid66 = false;
           const _errs221 = errors;
           if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
-            const err198 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err198 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err198];
             } else {
@@ -22709,7 +23271,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs222 = errors;
             if (Array.isArray(data75)) {
               if (data75.length > 1) {
-                const err199 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err199 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err199];
                 } else {
@@ -22718,7 +23280,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data75.length < 1) {
-                const err200 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err200 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err200];
                 } else {
@@ -22730,7 +23292,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len35 > 0) {
                 let data76 = data75[0];
                 if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
-                  const err201 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err201 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err201];
                   } else {
@@ -22740,7 +23302,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err202 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err202 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err202];
               } else {
@@ -22754,7 +23316,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs225 = errors;
               if (Array.isArray(data75)) {
                 if (data75.length > 2) {
-                  const err203 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err203 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err203];
                   } else {
@@ -22763,7 +23325,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data75.length < 2) {
-                  const err204 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err204 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err204];
                   } else {
@@ -22775,7 +23337,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len36 > 0) {
                   let data77 = data75[0];
                   if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
-                    const err205 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err205 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err205];
                     } else {
@@ -22788,7 +23350,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data78 = data75[1];
                   if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
                     for (const key18 in data78) {
-                      const err206 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                      const err206 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err206];
                       } else {
@@ -22797,7 +23359,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err207 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err207 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err207];
                     } else {
@@ -22807,7 +23369,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err208 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err208 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err208];
                 } else {
@@ -22820,7 +23382,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid66) {
-            const err209 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err209 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err209];
             } else {
@@ -22838,13 +23400,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["no-tracked-ignored-files"] !== void 0) {
-          let data79 = data14["no-tracked-ignored-files"];
+        if (data14["no-plaintext-sensitive-env"] !== void 0) {
+          let data79 = data14["no-plaintext-sensitive-env"];
           const _errs232 = errors;
           let valid69 = false;
           const _errs233 = errors;
           if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
-            const err210 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err210 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err210];
             } else {
@@ -22858,7 +23420,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs234 = errors;
             if (Array.isArray(data79)) {
               if (data79.length > 1) {
-                const err211 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err211 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err211];
                 } else {
@@ -22867,7 +23429,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data79.length < 1) {
-                const err212 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err212 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err212];
                 } else {
@@ -22879,7 +23441,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len37 > 0) {
                 let data80 = data79[0];
                 if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
-                  const err213 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err213 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err213];
                   } else {
@@ -22889,7 +23451,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err214 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err214 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err214];
               } else {
@@ -22903,7 +23465,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs237 = errors;
               if (Array.isArray(data79)) {
                 if (data79.length > 2) {
-                  const err215 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err215 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err215];
                   } else {
@@ -22912,7 +23474,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data79.length < 2) {
-                  const err216 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err216 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err216];
                   } else {
@@ -22924,7 +23486,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len38 > 0) {
                   let data81 = data79[0];
                   if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
-                    const err217 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err217 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err217];
                     } else {
@@ -22937,7 +23499,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data82 = data79[1];
                   if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
                     for (const key19 in data82) {
-                      const err218 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                      const err218 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err218];
                       } else {
@@ -22946,7 +23508,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err219 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err219 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err219];
                     } else {
@@ -22956,7 +23518,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err220 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err220 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err220];
                 } else {
@@ -22969,7 +23531,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid69) {
-            const err221 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err221 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err221];
             } else {
@@ -22987,13 +23549,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["required-env"] !== void 0) {
-          let data83 = data14["required-env"];
+        if (data14["no-tracked-ignored-files"] !== void 0) {
+          let data83 = data14["no-tracked-ignored-files"];
           const _errs244 = errors;
           let valid72 = false;
           const _errs245 = errors;
           if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
-            const err222 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err222 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err222];
             } else {
@@ -23007,7 +23569,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs246 = errors;
             if (Array.isArray(data83)) {
               if (data83.length > 1) {
-                const err223 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err223 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err223];
                 } else {
@@ -23016,7 +23578,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data83.length < 1) {
-                const err224 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err224 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err224];
                 } else {
@@ -23028,7 +23590,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len39 > 0) {
                 let data84 = data83[0];
                 if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
-                  const err225 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err225 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err225];
                   } else {
@@ -23038,7 +23600,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err226 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err226 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err226];
               } else {
@@ -23052,7 +23614,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs249 = errors;
               if (Array.isArray(data83)) {
                 if (data83.length > 2) {
-                  const err227 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err227 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err227];
                   } else {
@@ -23061,7 +23623,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data83.length < 2) {
-                  const err228 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err228 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err228];
                   } else {
@@ -23073,7 +23635,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len40 > 0) {
                   let data85 = data83[0];
                   if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
-                    const err229 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err229 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err229];
                     } else {
@@ -23086,312 +23648,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data86 = data83[1];
                   if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
                     for (const key20 in data86) {
-                      if (!(key20 === "workloads")) {
-                        const err230 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err230];
-                        } else {
-                          vErrors.push(err230);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data86.workloads !== void 0) {
-                      let data87 = data86.workloads;
-                      if (Array.isArray(data87)) {
-                        const len41 = data87.length;
-                        for (let i9 = 0; i9 < len41; i9++) {
-                          let data88 = data87[i9];
-                          if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
-                            if (data88.kind === void 0) {
-                              const err231 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
-                              if (vErrors === null) {
-                                vErrors = [err231];
-                              } else {
-                                vErrors.push(err231);
-                              }
-                              errors++;
-                            }
-                            if (data88.name === void 0) {
-                              const err232 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                              if (vErrors === null) {
-                                vErrors = [err232];
-                              } else {
-                                vErrors.push(err232);
-                              }
-                              errors++;
-                            }
-                            if (data88.env === void 0) {
-                              const err233 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
-                              if (vErrors === null) {
-                                vErrors = [err233];
-                              } else {
-                                vErrors.push(err233);
-                              }
-                              errors++;
-                            }
-                            for (const key21 in data88) {
-                              if (!(key21 === "kind" || key21 === "name" || key21 === "namespace" || key21 === "container" || key21 === "env")) {
-                                const err234 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
-                                if (vErrors === null) {
-                                  vErrors = [err234];
-                                } else {
-                                  vErrors.push(err234);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data88.kind !== void 0) {
-                              if (typeof data88.kind !== "string") {
-                                const err235 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err235];
-                                } else {
-                                  vErrors.push(err235);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data88.name !== void 0) {
-                              if (typeof data88.name !== "string") {
-                                const err236 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err236];
-                                } else {
-                                  vErrors.push(err236);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data88.namespace !== void 0) {
-                              if (typeof data88.namespace !== "string") {
-                                const err237 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err237];
-                                } else {
-                                  vErrors.push(err237);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data88.container !== void 0) {
-                              if (typeof data88.container !== "string") {
-                                const err238 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err238];
-                                } else {
-                                  vErrors.push(err238);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data88.env !== void 0) {
-                              let data93 = data88.env;
-                              if (Array.isArray(data93)) {
-                                const len42 = data93.length;
-                                for (let i10 = 0; i10 < len42; i10++) {
-                                  let data94 = data93[i10];
-                                  const _errs271 = errors;
-                                  let valid81 = false;
-                                  const _errs272 = errors;
-                                  if (typeof data94 === "string") {
-                                    if (func3(data94) < 1) {
-                                      const err239 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                                      if (vErrors === null) {
-                                        vErrors = [err239];
-                                      } else {
-                                        vErrors.push(err239);
-                                      }
-                                      errors++;
-                                    }
-                                  } else {
-                                    const err240 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                    if (vErrors === null) {
-                                      vErrors = [err240];
-                                    } else {
-                                      vErrors.push(err240);
-                                    }
-                                    errors++;
-                                  }
-                                  var _valid19 = _errs272 === errors;
-                                  valid81 = valid81 || _valid19;
-                                  if (!valid81) {
-                                    const _errs274 = errors;
-                                    const _errs276 = errors;
-                                    const _errs277 = errors;
-                                    if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
-                                      let missing0;
-                                      if (data94.secret === void 0 && (missing0 = "secret") || data94.value === void 0 && (missing0 = "value")) {
-                                        const err241 = {};
-                                        if (vErrors === null) {
-                                          vErrors = [err241];
-                                        } else {
-                                          vErrors.push(err241);
-                                        }
-                                        errors++;
-                                      }
-                                    }
-                                    var valid82 = _errs277 === errors;
-                                    if (valid82) {
-                                      const err242 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
-                                      if (vErrors === null) {
-                                        vErrors = [err242];
-                                      } else {
-                                        vErrors.push(err242);
-                                      }
-                                      errors++;
-                                    } else {
-                                      errors = _errs276;
-                                      if (vErrors !== null) {
-                                        if (_errs276) {
-                                          vErrors.length = _errs276;
-                                        } else {
-                                          vErrors = null;
-                                        }
-                                      }
-                                    }
-                                    if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
-                                      if (data94.name === void 0) {
-                                        const err243 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                                        if (vErrors === null) {
-                                          vErrors = [err243];
-                                        } else {
-                                          vErrors.push(err243);
-                                        }
-                                        errors++;
-                                      }
-                                      for (const key22 in data94) {
-                                        if (!(key22 === "name" || key22 === "secret" || key22 === "value")) {
-                                          const err244 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
-                                          if (vErrors === null) {
-                                            vErrors = [err244];
-                                          } else {
-                                            vErrors.push(err244);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data94.name !== void 0) {
-                                        let data95 = data94.name;
-                                        if (typeof data95 === "string") {
-                                          if (func3(data95) < 1) {
-                                            const err245 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                                            if (vErrors === null) {
-                                              vErrors = [err245];
-                                            } else {
-                                              vErrors.push(err245);
-                                            }
-                                            errors++;
-                                          }
-                                        } else {
-                                          const err246 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err246];
-                                          } else {
-                                            vErrors.push(err246);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data94.secret !== void 0) {
-                                        if (typeof data94.secret !== "string") {
-                                          const err247 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err247];
-                                          } else {
-                                            vErrors.push(err247);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data94.value !== void 0) {
-                                        if (typeof data94.value !== "boolean") {
-                                          const err248 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                                          if (vErrors === null) {
-                                            vErrors = [err248];
-                                          } else {
-                                            vErrors.push(err248);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                    } else {
-                                      const err249 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                                      if (vErrors === null) {
-                                        vErrors = [err249];
-                                      } else {
-                                        vErrors.push(err249);
-                                      }
-                                      errors++;
-                                    }
-                                    var _valid19 = _errs274 === errors;
-                                    valid81 = valid81 || _valid19;
-                                  }
-                                  if (!valid81) {
-                                    const err250 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                                    if (vErrors === null) {
-                                      vErrors = [err250];
-                                    } else {
-                                      vErrors.push(err250);
-                                    }
-                                    errors++;
-                                  } else {
-                                    errors = _errs271;
-                                    if (vErrors !== null) {
-                                      if (_errs271) {
-                                        vErrors.length = _errs271;
-                                      } else {
-                                        vErrors = null;
-                                      }
-                                    }
-                                  }
-                                }
-                              } else {
-                                const err251 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                                if (vErrors === null) {
-                                  vErrors = [err251];
-                                } else {
-                                  vErrors.push(err251);
-                                }
-                                errors++;
-                              }
-                            }
-                          } else {
-                            const err252 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                            if (vErrors === null) {
-                              vErrors = [err252];
-                            } else {
-                              vErrors.push(err252);
-                            }
-                            errors++;
-                          }
-                        }
+                      const err230 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err230];
                       } else {
-                        const err253 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err253];
-                        } else {
-                          vErrors.push(err253);
-                        }
-                        errors++;
+                        vErrors.push(err230);
                       }
+                      errors++;
                     }
                   } else {
-                    const err254 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err231 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err254];
+                      vErrors = [err231];
                     } else {
-                      vErrors.push(err254);
+                      vErrors.push(err231);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err255 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err232 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err255];
+                  vErrors = [err232];
                 } else {
-                  vErrors.push(err255);
+                  vErrors.push(err232);
                 }
                 errors++;
               }
@@ -23400,11 +23680,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid72) {
-            const err256 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err233 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err256];
+              vErrors = [err233];
             } else {
-              vErrors.push(err256);
+              vErrors.push(err233);
             }
             errors++;
           } else {
@@ -23418,115 +23698,397 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["schema-valid"] !== void 0) {
-          let data98 = data14["schema-valid"];
-          const _errs286 = errors;
-          let valid84 = false;
-          const _errs287 = errors;
-          if (!(data98 === "error" || data98 === "warning" || data98 === "note" || data98 === "off")) {
-            const err257 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data14["required-env"] !== void 0) {
+          let data87 = data14["required-env"];
+          const _errs256 = errors;
+          let valid75 = false;
+          const _errs257 = errors;
+          if (!(data87 === "error" || data87 === "warning" || data87 === "note" || data87 === "off")) {
+            const err234 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err257];
+              vErrors = [err234];
             } else {
-              vErrors.push(err257);
+              vErrors.push(err234);
             }
             errors++;
           }
-          var _valid20 = _errs287 === errors;
-          valid84 = valid84 || _valid20;
-          if (!valid84) {
-            const _errs288 = errors;
-            if (Array.isArray(data98)) {
-              if (data98.length > 1) {
-                const err258 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid19 = _errs257 === errors;
+          valid75 = valid75 || _valid19;
+          if (!valid75) {
+            const _errs258 = errors;
+            if (Array.isArray(data87)) {
+              if (data87.length > 1) {
+                const err235 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err258];
+                  vErrors = [err235];
                 } else {
-                  vErrors.push(err258);
+                  vErrors.push(err235);
                 }
                 errors++;
               }
-              if (data98.length < 1) {
-                const err259 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data87.length < 1) {
+                const err236 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err259];
+                  vErrors = [err236];
                 } else {
-                  vErrors.push(err259);
+                  vErrors.push(err236);
                 }
                 errors++;
               }
-              const len43 = data98.length;
-              if (len43 > 0) {
-                let data99 = data98[0];
-                if (!(data99 === "error" || data99 === "warning" || data99 === "note" || data99 === "off")) {
-                  const err260 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len41 = data87.length;
+              if (len41 > 0) {
+                let data88 = data87[0];
+                if (!(data88 === "error" || data88 === "warning" || data88 === "note" || data88 === "off")) {
+                  const err237 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err260];
+                    vErrors = [err237];
                   } else {
-                    vErrors.push(err260);
+                    vErrors.push(err237);
                   }
                   errors++;
                 }
               }
             } else {
-              const err261 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err238 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err261];
+                vErrors = [err238];
               } else {
-                vErrors.push(err261);
+                vErrors.push(err238);
               }
               errors++;
             }
-            var _valid20 = _errs288 === errors;
-            valid84 = valid84 || _valid20;
-            if (!valid84) {
-              const _errs291 = errors;
-              if (Array.isArray(data98)) {
-                if (data98.length > 2) {
-                  const err262 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid19 = _errs258 === errors;
+            valid75 = valid75 || _valid19;
+            if (!valid75) {
+              const _errs261 = errors;
+              if (Array.isArray(data87)) {
+                if (data87.length > 2) {
+                  const err239 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err262];
+                    vErrors = [err239];
                   } else {
-                    vErrors.push(err262);
+                    vErrors.push(err239);
                   }
                   errors++;
                 }
-                if (data98.length < 2) {
-                  const err263 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data87.length < 2) {
+                  const err240 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err263];
+                    vErrors = [err240];
                   } else {
-                    vErrors.push(err263);
+                    vErrors.push(err240);
                   }
                   errors++;
                 }
-                const len44 = data98.length;
-                if (len44 > 0) {
-                  let data100 = data98[0];
-                  if (!(data100 === "error" || data100 === "warning" || data100 === "note" || data100 === "off")) {
-                    const err264 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len42 = data87.length;
+                if (len42 > 0) {
+                  let data89 = data87[0];
+                  if (!(data89 === "error" || data89 === "warning" || data89 === "note" || data89 === "off")) {
+                    const err241 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err264];
+                      vErrors = [err241];
                     } else {
-                      vErrors.push(err264);
+                      vErrors.push(err241);
                     }
                     errors++;
                   }
                 }
-                if (len44 > 1) {
-                  let data101 = data98[1];
-                  if (data101 && typeof data101 == "object" && !Array.isArray(data101)) {
-                    for (const key23 in data101) {
-                      const err265 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err265];
-                      } else {
-                        vErrors.push(err265);
+                if (len42 > 1) {
+                  let data90 = data87[1];
+                  if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
+                    for (const key21 in data90) {
+                      if (!(key21 === "workloads")) {
+                        const err242 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err242];
+                        } else {
+                          vErrors.push(err242);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data90.workloads !== void 0) {
+                      let data91 = data90.workloads;
+                      if (Array.isArray(data91)) {
+                        const len43 = data91.length;
+                        for (let i9 = 0; i9 < len43; i9++) {
+                          let data92 = data91[i9];
+                          if (data92 && typeof data92 == "object" && !Array.isArray(data92)) {
+                            if (data92.kind === void 0) {
+                              const err243 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                              if (vErrors === null) {
+                                vErrors = [err243];
+                              } else {
+                                vErrors.push(err243);
+                              }
+                              errors++;
+                            }
+                            if (data92.name === void 0) {
+                              const err244 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                              if (vErrors === null) {
+                                vErrors = [err244];
+                              } else {
+                                vErrors.push(err244);
+                              }
+                              errors++;
+                            }
+                            if (data92.env === void 0) {
+                              const err245 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                              if (vErrors === null) {
+                                vErrors = [err245];
+                              } else {
+                                vErrors.push(err245);
+                              }
+                              errors++;
+                            }
+                            for (const key22 in data92) {
+                              if (!(key22 === "kind" || key22 === "name" || key22 === "namespace" || key22 === "container" || key22 === "env")) {
+                                const err246 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
+                                if (vErrors === null) {
+                                  vErrors = [err246];
+                                } else {
+                                  vErrors.push(err246);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data92.kind !== void 0) {
+                              if (typeof data92.kind !== "string") {
+                                const err247 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err247];
+                                } else {
+                                  vErrors.push(err247);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data92.name !== void 0) {
+                              if (typeof data92.name !== "string") {
+                                const err248 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err248];
+                                } else {
+                                  vErrors.push(err248);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data92.namespace !== void 0) {
+                              if (typeof data92.namespace !== "string") {
+                                const err249 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err249];
+                                } else {
+                                  vErrors.push(err249);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data92.container !== void 0) {
+                              if (typeof data92.container !== "string") {
+                                const err250 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err250];
+                                } else {
+                                  vErrors.push(err250);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data92.env !== void 0) {
+                              let data97 = data92.env;
+                              if (Array.isArray(data97)) {
+                                const len44 = data97.length;
+                                for (let i10 = 0; i10 < len44; i10++) {
+                                  let data98 = data97[i10];
+                                  const _errs283 = errors;
+                                  let valid84 = false;
+                                  const _errs284 = errors;
+                                  if (typeof data98 === "string") {
+                                    if (func3(data98) < 1) {
+                                      const err251 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                      if (vErrors === null) {
+                                        vErrors = [err251];
+                                      } else {
+                                        vErrors.push(err251);
+                                      }
+                                      errors++;
+                                    }
+                                  } else {
+                                    const err252 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                    if (vErrors === null) {
+                                      vErrors = [err252];
+                                    } else {
+                                      vErrors.push(err252);
+                                    }
+                                    errors++;
+                                  }
+                                  var _valid20 = _errs284 === errors;
+                                  valid84 = valid84 || _valid20;
+                                  if (!valid84) {
+                                    const _errs286 = errors;
+                                    const _errs288 = errors;
+                                    const _errs289 = errors;
+                                    if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
+                                      let missing0;
+                                      if (data98.secret === void 0 && (missing0 = "secret") || data98.value === void 0 && (missing0 = "value")) {
+                                        const err253 = {};
+                                        if (vErrors === null) {
+                                          vErrors = [err253];
+                                        } else {
+                                          vErrors.push(err253);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                    var valid85 = _errs289 === errors;
+                                    if (valid85) {
+                                      const err254 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
+                                      if (vErrors === null) {
+                                        vErrors = [err254];
+                                      } else {
+                                        vErrors.push(err254);
+                                      }
+                                      errors++;
+                                    } else {
+                                      errors = _errs288;
+                                      if (vErrors !== null) {
+                                        if (_errs288) {
+                                          vErrors.length = _errs288;
+                                        } else {
+                                          vErrors = null;
+                                        }
+                                      }
+                                    }
+                                    if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
+                                      if (data98.name === void 0) {
+                                        const err255 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                                        if (vErrors === null) {
+                                          vErrors = [err255];
+                                        } else {
+                                          vErrors.push(err255);
+                                        }
+                                        errors++;
+                                      }
+                                      for (const key23 in data98) {
+                                        if (!(key23 === "name" || key23 === "secret" || key23 === "value")) {
+                                          const err256 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
+                                          if (vErrors === null) {
+                                            vErrors = [err256];
+                                          } else {
+                                            vErrors.push(err256);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data98.name !== void 0) {
+                                        let data99 = data98.name;
+                                        if (typeof data99 === "string") {
+                                          if (func3(data99) < 1) {
+                                            const err257 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                            if (vErrors === null) {
+                                              vErrors = [err257];
+                                            } else {
+                                              vErrors.push(err257);
+                                            }
+                                            errors++;
+                                          }
+                                        } else {
+                                          const err258 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          if (vErrors === null) {
+                                            vErrors = [err258];
+                                          } else {
+                                            vErrors.push(err258);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data98.secret !== void 0) {
+                                        if (typeof data98.secret !== "string") {
+                                          const err259 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          if (vErrors === null) {
+                                            vErrors = [err259];
+                                          } else {
+                                            vErrors.push(err259);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data98.value !== void 0) {
+                                        if (typeof data98.value !== "boolean") {
+                                          const err260 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                          if (vErrors === null) {
+                                            vErrors = [err260];
+                                          } else {
+                                            vErrors.push(err260);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                    } else {
+                                      const err261 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                                      if (vErrors === null) {
+                                        vErrors = [err261];
+                                      } else {
+                                        vErrors.push(err261);
+                                      }
+                                      errors++;
+                                    }
+                                    var _valid20 = _errs286 === errors;
+                                    valid84 = valid84 || _valid20;
+                                  }
+                                  if (!valid84) {
+                                    const err262 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                                    if (vErrors === null) {
+                                      vErrors = [err262];
+                                    } else {
+                                      vErrors.push(err262);
+                                    }
+                                    errors++;
+                                  } else {
+                                    errors = _errs283;
+                                    if (vErrors !== null) {
+                                      if (_errs283) {
+                                        vErrors.length = _errs283;
+                                      } else {
+                                        vErrors = null;
+                                      }
+                                    }
+                                  }
+                                }
+                              } else {
+                                const err263 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                                if (vErrors === null) {
+                                  vErrors = [err263];
+                                } else {
+                                  vErrors.push(err263);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err264 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i9, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            if (vErrors === null) {
+                              vErrors = [err264];
+                            } else {
+                              vErrors.push(err264);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err265 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err265];
+                        } else {
+                          vErrors.push(err265);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err266 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err266 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err266];
                     } else {
@@ -23536,7 +24098,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err267 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err267 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err267];
                 } else {
@@ -23544,12 +24106,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid20 = _errs291 === errors;
-              valid84 = valid84 || _valid20;
+              var _valid19 = _errs261 === errors;
+              valid75 = valid75 || _valid19;
             }
           }
-          if (!valid84) {
-            const err268 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid75) {
+            const err268 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err268];
             } else {
@@ -23557,23 +24119,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs286;
+            errors = _errs256;
             if (vErrors !== null) {
-              if (_errs286) {
-                vErrors.length = _errs286;
+              if (_errs256) {
+                vErrors.length = _errs256;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data14["secret-ref-exists"] !== void 0) {
-          let data102 = data14["secret-ref-exists"];
+        if (data14["schema-valid"] !== void 0) {
+          let data102 = data14["schema-valid"];
           const _errs298 = errors;
           let valid87 = false;
           const _errs299 = errors;
           if (!(data102 === "error" || data102 === "warning" || data102 === "note" || data102 === "off")) {
-            const err269 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err269 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err269];
             } else {
@@ -23587,7 +24149,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs300 = errors;
             if (Array.isArray(data102)) {
               if (data102.length > 1) {
-                const err270 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err270 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err270];
                 } else {
@@ -23596,7 +24158,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data102.length < 1) {
-                const err271 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err271 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err271];
                 } else {
@@ -23608,7 +24170,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len45 > 0) {
                 let data103 = data102[0];
                 if (!(data103 === "error" || data103 === "warning" || data103 === "note" || data103 === "off")) {
-                  const err272 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err272 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err272];
                   } else {
@@ -23618,7 +24180,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err273 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err273 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err273];
               } else {
@@ -23632,7 +24194,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs303 = errors;
               if (Array.isArray(data102)) {
                 if (data102.length > 2) {
-                  const err274 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err274 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err274];
                   } else {
@@ -23641,7 +24203,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data102.length < 2) {
-                  const err275 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err275 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err275];
                   } else {
@@ -23653,7 +24215,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len46 > 0) {
                   let data104 = data102[0];
                   if (!(data104 === "error" || data104 === "warning" || data104 === "note" || data104 === "off")) {
-                    const err276 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err276 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err276];
                     } else {
@@ -23666,7 +24228,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data105 = data102[1];
                   if (data105 && typeof data105 == "object" && !Array.isArray(data105)) {
                     for (const key24 in data105) {
-                      const err277 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
+                      const err277 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err277];
                       } else {
@@ -23675,7 +24237,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err278 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err278 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err278];
                     } else {
@@ -23685,7 +24247,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err279 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err279 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err279];
                 } else {
@@ -23698,7 +24260,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid87) {
-            const err280 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err280 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err280];
             } else {
@@ -23716,13 +24278,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["sops-config-valid"] !== void 0) {
-          let data106 = data14["sops-config-valid"];
+        if (data14["secret-ref-exists"] !== void 0) {
+          let data106 = data14["secret-ref-exists"];
           const _errs310 = errors;
           let valid90 = false;
           const _errs311 = errors;
           if (!(data106 === "error" || data106 === "warning" || data106 === "note" || data106 === "off")) {
-            const err281 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err281 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err281];
             } else {
@@ -23736,7 +24298,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs312 = errors;
             if (Array.isArray(data106)) {
               if (data106.length > 1) {
-                const err282 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err282 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -23745,7 +24307,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data106.length < 1) {
-                const err283 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err283 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err283];
                 } else {
@@ -23757,7 +24319,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len47 > 0) {
                 let data107 = data106[0];
                 if (!(data107 === "error" || data107 === "warning" || data107 === "note" || data107 === "off")) {
-                  const err284 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err284 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err284];
                   } else {
@@ -23767,7 +24329,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err285 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err285 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err285];
               } else {
@@ -23781,7 +24343,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs315 = errors;
               if (Array.isArray(data106)) {
                 if (data106.length > 2) {
-                  const err286 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err286 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err286];
                   } else {
@@ -23790,7 +24352,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data106.length < 2) {
-                  const err287 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err287 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -23802,7 +24364,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len48 > 0) {
                   let data108 = data106[0];
                   if (!(data108 === "error" || data108 === "warning" || data108 === "note" || data108 === "off")) {
-                    const err288 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err288 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err288];
                     } else {
@@ -23815,7 +24377,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data109 = data106[1];
                   if (data109 && typeof data109 == "object" && !Array.isArray(data109)) {
                     for (const key25 in data109) {
-                      const err289 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
+                      const err289 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err289];
                       } else {
@@ -23824,7 +24386,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err290 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err290 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err290];
                     } else {
@@ -23834,7 +24396,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err291 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err291 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err291];
                 } else {
@@ -23847,7 +24409,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid90) {
-            const err292 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err292 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err292];
             } else {
@@ -23865,13 +24427,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["sops-creation-rules"] !== void 0) {
-          let data110 = data14["sops-creation-rules"];
+        if (data14["sops-config-valid"] !== void 0) {
+          let data110 = data14["sops-config-valid"];
           const _errs322 = errors;
           let valid93 = false;
           const _errs323 = errors;
           if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
-            const err293 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err293 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err293];
             } else {
@@ -23885,7 +24447,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs324 = errors;
             if (Array.isArray(data110)) {
               if (data110.length > 1) {
-                const err294 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err294 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err294];
                 } else {
@@ -23894,7 +24456,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data110.length < 1) {
-                const err295 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err295 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err295];
                 } else {
@@ -23906,7 +24468,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len49 > 0) {
                 let data111 = data110[0];
                 if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
-                  const err296 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err296 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err296];
                   } else {
@@ -23916,7 +24478,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err297 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err297 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err297];
               } else {
@@ -23930,7 +24492,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs327 = errors;
               if (Array.isArray(data110)) {
                 if (data110.length > 2) {
-                  const err298 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err298 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err298];
                   } else {
@@ -23939,7 +24501,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data110.length < 2) {
-                  const err299 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err299 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err299];
                   } else {
@@ -23951,7 +24513,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len50 > 0) {
                   let data112 = data110[0];
                   if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
-                    const err300 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err300 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err300];
                     } else {
@@ -23964,7 +24526,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data113 = data110[1];
                   if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
                     for (const key26 in data113) {
-                      const err301 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
+                      const err301 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err301];
                       } else {
@@ -23973,7 +24535,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err302 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err302 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err302];
                     } else {
@@ -23983,7 +24545,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err303 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err303 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err303];
                 } else {
@@ -23996,7 +24558,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid93) {
-            const err304 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err304 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err304];
             } else {
@@ -24014,13 +24576,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["sops-metadata-valid"] !== void 0) {
-          let data114 = data14["sops-metadata-valid"];
+        if (data14["sops-creation-rules"] !== void 0) {
+          let data114 = data14["sops-creation-rules"];
           const _errs334 = errors;
           let valid96 = false;
           const _errs335 = errors;
           if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
-            const err305 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err305 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err305];
             } else {
@@ -24034,7 +24596,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs336 = errors;
             if (Array.isArray(data114)) {
               if (data114.length > 1) {
-                const err306 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err306 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -24043,7 +24605,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data114.length < 1) {
-                const err307 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err307 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err307];
                 } else {
@@ -24055,7 +24617,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len51 > 0) {
                 let data115 = data114[0];
                 if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
-                  const err308 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err308 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err308];
                   } else {
@@ -24065,7 +24627,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err309 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err309 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err309];
               } else {
@@ -24079,7 +24641,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs339 = errors;
               if (Array.isArray(data114)) {
                 if (data114.length > 2) {
-                  const err310 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err310 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err310];
                   } else {
@@ -24088,7 +24650,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data114.length < 2) {
-                  const err311 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err311 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err311];
                   } else {
@@ -24100,7 +24662,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len52 > 0) {
                   let data116 = data114[0];
                   if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
-                    const err312 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err312 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err312];
                     } else {
@@ -24113,7 +24675,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data117 = data114[1];
                   if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
                     for (const key27 in data117) {
-                      const err313 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
+                      const err313 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err313];
                       } else {
@@ -24122,7 +24684,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err314 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err314 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err314];
                     } else {
@@ -24132,7 +24694,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err315 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err315 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err315];
                 } else {
@@ -24145,7 +24707,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid96) {
-            const err316 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err316 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err316];
             } else {
@@ -24163,13 +24725,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["sops-secret-encrypted"] !== void 0) {
-          let data118 = data14["sops-secret-encrypted"];
+        if (data14["sops-metadata-valid"] !== void 0) {
+          let data118 = data14["sops-metadata-valid"];
           const _errs346 = errors;
           let valid99 = false;
           const _errs347 = errors;
           if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
-            const err317 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err317 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err317];
             } else {
@@ -24183,7 +24745,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs348 = errors;
             if (Array.isArray(data118)) {
               if (data118.length > 1) {
-                const err318 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err318 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err318];
                 } else {
@@ -24192,7 +24754,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data118.length < 1) {
-                const err319 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err319 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err319];
                 } else {
@@ -24204,7 +24766,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len53 > 0) {
                 let data119 = data118[0];
                 if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
-                  const err320 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err320 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err320];
                   } else {
@@ -24214,7 +24776,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err321 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err321 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err321];
               } else {
@@ -24228,7 +24790,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs351 = errors;
               if (Array.isArray(data118)) {
                 if (data118.length > 2) {
-                  const err322 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err322 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err322];
                   } else {
@@ -24237,7 +24799,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data118.length < 2) {
-                  const err323 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err323 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err323];
                   } else {
@@ -24249,7 +24811,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len54 > 0) {
                   let data120 = data118[0];
                   if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
-                    const err324 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err324 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err324];
                     } else {
@@ -24262,7 +24824,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data121 = data118[1];
                   if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
                     for (const key28 in data121) {
-                      const err325 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
+                      const err325 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err325];
                       } else {
@@ -24271,7 +24833,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err326 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err326];
                     } else {
@@ -24281,7 +24843,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err327 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err327 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err327];
                 } else {
@@ -24294,7 +24856,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid99) {
-            const err328 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err328 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err328];
             } else {
@@ -24312,13 +24874,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data14["yaml-syntax"] !== void 0) {
-          let data122 = data14["yaml-syntax"];
+        if (data14["sops-secret-encrypted"] !== void 0) {
+          let data122 = data14["sops-secret-encrypted"];
           const _errs358 = errors;
           let valid102 = false;
           const _errs359 = errors;
           if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
-            const err329 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err329 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err329];
             } else {
@@ -24332,7 +24894,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs360 = errors;
             if (Array.isArray(data122)) {
               if (data122.length > 1) {
-                const err330 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err330 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err330];
                 } else {
@@ -24341,7 +24903,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data122.length < 1) {
-                const err331 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err331 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err331];
                 } else {
@@ -24353,7 +24915,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len55 > 0) {
                 let data123 = data122[0];
                 if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
-                  const err332 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err332 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err332];
                   } else {
@@ -24363,7 +24925,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err333 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err333 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err333];
               } else {
@@ -24377,7 +24939,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs363 = errors;
               if (Array.isArray(data122)) {
                 if (data122.length > 2) {
-                  const err334 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err334 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err334];
                   } else {
@@ -24386,7 +24948,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data122.length < 2) {
-                  const err335 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err335 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err335];
                   } else {
@@ -24398,7 +24960,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len56 > 0) {
                   let data124 = data122[0];
                   if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
-                    const err336 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err336 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err336];
                     } else {
@@ -24411,7 +24973,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data125 = data122[1];
                   if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
                     for (const key29 in data125) {
-                      const err337 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
+                      const err337 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err337];
                       } else {
@@ -24420,7 +24982,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err338 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err338 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err338];
                     } else {
@@ -24430,7 +24992,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err339 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err339 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err339];
                 } else {
@@ -24443,7 +25005,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid102) {
-            const err340 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err340 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err340];
             } else {
@@ -24461,22 +25023,171 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
+        if (data14["yaml-syntax"] !== void 0) {
+          let data126 = data14["yaml-syntax"];
+          const _errs370 = errors;
+          let valid105 = false;
+          const _errs371 = errors;
+          if (!(data126 === "error" || data126 === "warning" || data126 === "note" || data126 === "off")) {
+            const err341 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err341];
+            } else {
+              vErrors.push(err341);
+            }
+            errors++;
+          }
+          var _valid27 = _errs371 === errors;
+          valid105 = valid105 || _valid27;
+          if (!valid105) {
+            const _errs372 = errors;
+            if (Array.isArray(data126)) {
+              if (data126.length > 1) {
+                const err342 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err342];
+                } else {
+                  vErrors.push(err342);
+                }
+                errors++;
+              }
+              if (data126.length < 1) {
+                const err343 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err343];
+                } else {
+                  vErrors.push(err343);
+                }
+                errors++;
+              }
+              const len57 = data126.length;
+              if (len57 > 0) {
+                let data127 = data126[0];
+                if (!(data127 === "error" || data127 === "warning" || data127 === "note" || data127 === "off")) {
+                  const err344 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err344];
+                  } else {
+                    vErrors.push(err344);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err345 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err345];
+              } else {
+                vErrors.push(err345);
+              }
+              errors++;
+            }
+            var _valid27 = _errs372 === errors;
+            valid105 = valid105 || _valid27;
+            if (!valid105) {
+              const _errs375 = errors;
+              if (Array.isArray(data126)) {
+                if (data126.length > 2) {
+                  const err346 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err346];
+                  } else {
+                    vErrors.push(err346);
+                  }
+                  errors++;
+                }
+                if (data126.length < 2) {
+                  const err347 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err347];
+                  } else {
+                    vErrors.push(err347);
+                  }
+                  errors++;
+                }
+                const len58 = data126.length;
+                if (len58 > 0) {
+                  let data128 = data126[0];
+                  if (!(data128 === "error" || data128 === "warning" || data128 === "note" || data128 === "off")) {
+                    const err348 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err348];
+                    } else {
+                      vErrors.push(err348);
+                    }
+                    errors++;
+                  }
+                }
+                if (len58 > 1) {
+                  let data129 = data126[1];
+                  if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
+                    for (const key30 in data129) {
+                      const err349 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err349];
+                      } else {
+                        vErrors.push(err349);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err350 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err350];
+                    } else {
+                      vErrors.push(err350);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err351 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err351];
+                } else {
+                  vErrors.push(err351);
+                }
+                errors++;
+              }
+              var _valid27 = _errs375 === errors;
+              valid105 = valid105 || _valid27;
+            }
+          }
+          if (!valid105) {
+            const err352 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err352];
+            } else {
+              vErrors.push(err352);
+            }
+            errors++;
+          } else {
+            errors = _errs370;
+            if (vErrors !== null) {
+              if (_errs370) {
+                vErrors.length = _errs370;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
       } else {
-        const err341 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err353 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err341];
+          vErrors = [err353];
         } else {
-          vErrors.push(err341);
+          vErrors.push(err353);
         }
         errors++;
       }
     }
   } else {
-    const err342 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err354 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err342];
+      vErrors = [err354];
     } else {
-      vErrors.push(err342);
+      vErrors.push(err354);
     }
     errors++;
   }
@@ -24489,7 +25200,7 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
   }
@@ -24656,7 +25367,7 @@ async function parseConfig(text, file, rules) {
   const value = first?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
-    const doc = first?.doc ?? (0, import_yaml9.parseDocument)(text);
+    const doc = first?.doc ?? (0, import_yaml10.parseDocument)(text);
     const error = mostUsefulError(validate2.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -24686,13 +25397,13 @@ function pointerToPath(pointer) {
   if (pointer === "") return [];
   return pointer.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-var import_promises, import_node_path5, import_yaml9, CONFIG_FILE_NAME, ConfigError, validators;
+var import_promises, import_node_path5, import_yaml10, CONFIG_FILE_NAME, ConfigError, validators;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_promises = require("node:fs/promises");
     import_node_path5 = __toESM(require("node:path"), 1);
-    import_yaml9 = __toESM(require_dist(), 1);
+    import_yaml10 = __toESM(require_dist(), 1);
     init_parse();
     init_position();
     init_rules();
@@ -32758,16 +33469,16 @@ function redactedText(file, model) {
   const ranges = sopsSecretRanges(file, model);
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
-    (0, import_yaml10.visit)(doc, {
+    (0, import_yaml11.visit)(doc, {
       Pair(_key, pair, path20) {
-        const key = (0, import_yaml10.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml11.isScalar)(pair.key) ? String(pair.key.value) : "";
         const topLevel = path20[path20.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
-          return import_yaml10.visit.SKIP;
+          return import_yaml11.visit.SKIP;
         }
-        if (isMaskedValue(key, (0, import_yaml10.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
+        if (isMaskedValue(key, (0, import_yaml11.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
         return void 0;
       },
       Scalar(_key, scalar2) {
@@ -32778,9 +33489,9 @@ function redactedText(file, model) {
         if (equals !== -1 && equals < scalar2.range[1]) ranges.push([equals + 1, scalar2.range[1]]);
       },
       Map(_key, map2) {
-        const name2 = map2.items.find((item) => (0, import_yaml10.isScalar)(item.key) && item.key.value === "name");
-        const literal = map2.items.find((item) => (0, import_yaml10.isScalar)(item.key) && item.key.value === "value");
-        if (name2 && literal && (0, import_yaml10.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml10.isScalar)(literal.value) ? literal.value.value : void 0)) {
+        const name2 = map2.items.find((item) => (0, import_yaml11.isScalar)(item.key) && item.key.value === "name");
+        const literal = map2.items.find((item) => (0, import_yaml11.isScalar)(item.key) && item.key.value === "value");
+        if (name2 && literal && (0, import_yaml11.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml11.isScalar)(literal.value) ? literal.value.value : void 0)) {
           collectScalars(literal.value, ranges);
         }
       }
@@ -32800,13 +33511,13 @@ function redactedText(file, model) {
 }
 function collectScalars(node, ranges) {
   if (node === null) return;
-  if ((0, import_yaml10.isScalar)(node)) {
+  if ((0, import_yaml11.isScalar)(node)) {
     if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
     return;
   }
-  if ((0, import_yaml10.isMap)(node) || (0, import_yaml10.isSeq)(node)) {
+  if ((0, import_yaml11.isMap)(node) || (0, import_yaml11.isSeq)(node)) {
     for (const item of node.items) {
-      if ((0, import_yaml10.isPair)(item)) collectScalars(item.value, ranges);
+      if ((0, import_yaml11.isPair)(item)) collectScalars(item.value, ranges);
       else collectScalars(item, ranges);
     }
   }
@@ -32830,88 +33541,15 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml10, MASK;
+var import_yaml11, MASK;
 var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
-    import_yaml10 = __toESM(require_dist(), 1);
+    import_yaml11 = __toESM(require_dist(), 1);
     init_redact();
     init_credential();
     init_values();
     MASK = "***";
-  }
-});
-
-// src/engine/report.ts
-function interpolate(template, data = {}) {
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
-}
-function reportTarget(report) {
-  if ("resource" in report) {
-    const path20 = report.path ?? [];
-    const at = report.resource.applied?.locate(path20);
-    if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path20 };
-  }
-  return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
-}
-function offsetsOf(report, file) {
-  const text = file.text;
-  if (text === void 0) return void 0;
-  if ("resource" in report) {
-    const target = reportTarget(report);
-    const doc = target.docIndex === void 0 ? void 0 : target.file.documents[target.docIndex]?.doc;
-    return doc ? offsetsOfPath(doc, text, target.path, report.key ?? false) : firstLineOf(text, 0);
-  }
-  if (report.offsets) return report.offsets;
-  if (report.docIndex !== void 0) {
-    const doc = file.documents[report.docIndex]?.doc;
-    if (doc) return offsetsOfPath(doc, text, report.path ?? [], report.key ?? false);
-  }
-  return firstLineOf(text, 0);
-}
-function toFinding(rule, report, level) {
-  const file = reportTarget(report).file;
-  const offsets = offsetsOf(report, file);
-  const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
-  const template = rule.meta.messages[report.messageId] ?? report.messageId;
-  const message = interpolate(template, report.data);
-  let resource;
-  if ("resource" in report) {
-    const { apiVersion, kind, name: name2, appliedNamespace, docIndex } = report.resource;
-    resource = { apiVersion, kind, name: name2, docIndex };
-    if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
-  }
-  const path20 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
-  const finding = {
-    ruleId: rule.meta.id,
-    level,
-    message,
-    messageId: report.messageId,
-    location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path20, report.messageId, message)
-  };
-  if (resource) finding.resource = resource;
-  if (path20) finding.path = path20;
-  return finding;
-}
-function fingerprint(ruleId, file, resource, path20, messageId, message) {
-  const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
-  const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path20 ?? []).join(""), messageId, message].join("\0"));
-  return hash.digest("hex").slice(0, 32);
-}
-function compareFindings(a, b) {
-  return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
-}
-var import_node_crypto3, EMPTY_REGION;
-var init_report = __esm({
-  "src/engine/report.ts"() {
-    "use strict";
-    import_node_crypto3 = require("node:crypto");
-    init_collections();
-    init_position();
-    EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
   }
 });
 
@@ -33128,7 +33766,7 @@ var init_paths = __esm({
 function isSuppressed(finding) {
   return finding.suppressions !== void 0;
 }
-function plural(count, noun) {
+function plural2(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 function sanitize(text) {
@@ -33287,14 +33925,14 @@ var init_github = __esm({
         ...annotated,
         ...overflow,
         ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
-        ...suppressed > 0 ? [`gitops-lint: ${plural(suppressed, "suppressed finding")} not shown.`] : []
+        ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : []
       ];
       if (overflow.length > 0) {
         lines.push(
           workflowCommand(
             "notice",
             { title: "gitops-lint" },
-            `${plural(overflow.length, "more finding")} not annotated: GitHub attaches at most ${ANNOTATIONS_PER_TYPE} annotations of each type per step. They are listed in this step's log, and in code scanning when the SARIF report is uploaded.`
+            `${plural2(overflow.length, "more finding")} not annotated: GitHub attaches at most ${ANNOTATIONS_PER_TYPE} annotations of each type per step. They are listed in this step's log, and in code scanning when the SARIF report is uploaded.`
           )
         );
       }
@@ -33404,7 +34042,7 @@ function testcase(ruleId, findings, file) {
   if (active2.length > 0) {
     return { xml: [open, ...active2.map((f) => failure(f, file)), "    </testcase>"], failures: active2.length, skipped: 0 };
   }
-  const skipped2 = `      <skipped${attrs({ message: `${plural(findings.length, "suppressed finding")}` })}/>`;
+  const skipped2 = `      <skipped${attrs({ message: `${plural2(findings.length, "suppressed finding")}` })}/>`;
   return { xml: [open, skipped2, "    </testcase>"], failures: 0, skipped: 1 };
 }
 var NOT_XML, junit;
@@ -33437,7 +34075,7 @@ ${error.message}`)}</error>`,
         ];
       });
       if (tests === 0 && runCases.length === 0) {
-        runCases.push([`    <testcase${attrs({ classname: "gitops-lint", name: `${plural(result.fileCount, "file")} linted` })}/>`]);
+        runCases.push([`    <testcase${attrs({ classname: "gitops-lint", name: `${plural2(result.fileCount, "file")} linted` })}/>`]);
       }
       const notes = result.notes.map((n) => n.file === void 0 ? n.message : `${displayFile(n.file, cwd)}: ${n.message}`);
       if (runCases.length > 0 || notes.length > 0) {
@@ -33735,12 +34373,12 @@ function renderFinding(finding, widths, result, colors) {
 }
 function summary(active2, suppressed, colors) {
   const count = (level) => active2.filter((f) => f.level === level).length;
-  const hidden = suppressed > 0 ? [colors.dim(`${plural(suppressed, "suppressed finding")} not shown.`)] : [];
+  const hidden = suppressed > 0 ? [colors.dim(`${plural2(suppressed, "suppressed finding")} not shown.`)] : [];
   if (active2.length === 0) return hidden.length > 0 ? [colors.green("\u2714 No problems"), ...hidden] : [];
   const errors = count("error");
   const style = errors > 0 ? colors.red : count("warning") > 0 ? colors.yellow : colors.blue;
-  const counts = `${plural(errors, "error")}, ${plural(count("warning"), "warning")}, ${plural(count("note"), "note")}`;
-  return [colors.bold(style(`\u2716 ${plural(active2.length, "problem")} (${counts})`)), ...hidden];
+  const counts = `${plural2(errors, "error")}, ${plural2(count("warning"), "warning")}, ${plural2(count("note"), "note")}`;
+  return [colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})`)), ...hidden];
 }
 function runMessages(result, { cwd }, colors) {
   const out = [];
@@ -44491,7 +45129,7 @@ function renderObject(object, label) {
   const patches = patched.length > 0 ? `
 # patched by ${[...new Set(patched.map((at) => `${at.file.root.name}/${at.file.path}`))].join(", ")}` : "";
   return `# from ${where2} (${label})${patches}
-${(0, import_yaml11.stringify)(masked(object), { lineWidth: 0 })}`;
+${(0, import_yaml12.stringify)(masked(object), { lineWidth: 0 })}`;
 }
 function masked(object) {
   const isSecret2 = object.kind === "Secret" && object.group === "";
@@ -44528,11 +45166,11 @@ function maskAssignment(text) {
 function maskUrlPassword(text) {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK2}@`);
 }
-var import_yaml11, MASK2, UnknownKustomizationError;
+var import_yaml12, MASK2, UnknownKustomizationError;
 var init_render = __esm({
   "src/applied/render.ts"() {
     "use strict";
-    import_yaml11 = __toESM(require_dist(), 1);
+    import_yaml12 = __toESM(require_dist(), 1);
     init_credential();
     MASK2 = "***";
     UnknownKustomizationError = class extends Error {

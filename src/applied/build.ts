@@ -181,9 +181,11 @@ export function buildApplied(input: AppliedInput): AppliedResult {
   // What each written Kustomization would apply, to find the ones that apply themselves.
   const selfApplied: Resource[] = [];
   const includedByOther = new Set<Resource>();
+  const readByTrials = new Set<SourceFile>();
   for (const kustomization of fluxKustomizations) {
     const trial = fluxBuild(kustomization);
     if (!trial) continue;
+    for (const file of trial.resourceFiles) readByTrials.add(file);
     for (const object of trial.objects) {
       const written = object.applied?.written;
       if (!written || !isFluxKustomization(written)) continue;
@@ -220,7 +222,14 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     });
     for (const dir of outermost) {
       const generated = !hasKustomizationFile(input.rootFiles(root), dir);
-      const output = buildKustomization(hostOf(root), dir, generated ? { generated: { exclude: excludedBy(root, undefined) } } : {});
+      // What the Kustomizations found there apply is theirs to build, as their parents patch them.
+      const ignored = excludedBy(root, undefined);
+      const tree = input.rootFiles(root);
+      const exclude = (relative: string): boolean => {
+        const file = tree.files.get(relative);
+        return ignored(relative) || (file !== undefined && readByTrials.has(file) && !assumed.some((kustomization) => kustomization.file === file));
+      };
+      const output = buildKustomization(hostOf(root), dir, generated ? { generated: { exclude } } : {});
       const build: AppliedBuild = {
         kustomization: undefined,
         root,

@@ -5,6 +5,7 @@
  */
 import type { YamlPath } from '../model/finding.js';
 import type { ConfigData, Resource } from '../model/workspace.js';
+import { parseDocument } from 'yaml';
 import { asArray, asRecord, asScalarString, asString, getIn } from '../engine/values.js';
 import type { FluxGraph, FluxKustomization } from './types.js';
 
@@ -158,4 +159,322 @@ export function substitutionRuns(kustomization: FluxKustomization, variables: Va
   if (!kustomization.postBuild) return false;
   const strategy = asScalarString(kustomization.resource.get(['spec', 'postBuild', 'substituteStrategy']));
   return strategy === 'Always' || variables.names.size > 0 || !variables.complete;
+}
+
+/**
+ * A variable whose value the repository does not tell: it comes from a Secret (SOPS-encrypted,
+ * or in the cluster only), from a source that is missing or not linted, or from one of several
+ * ConfigMaps that could be the one the cluster has.
+ */
+export const UNKNOWN_VARIABLE: unique symbol = Symbol('unknown variable');
+
+/** A string, `UNKNOWN_VARIABLE`, or `undefined` when the variable is known not to be defined. */
+export type VariableValue = string | typeof UNKNOWN_VARIABLE | undefined;
+
+export type VariableLookup = (name: string) => VariableValue;
+
+export interface Evaluated {
+  text: string;
+  /** The variable values and defaults written into the text. */
+  inserted: string[];
+}
+
+/** Identifier characters of fluxcd/pkg envsubst (`unicode.IsLetter`, `unicode.IsDigit`, `_`). */
+const IDENT = /[\p{L}\p{Nd}_]/u;
+
+/**
+ * Evaluate one string as fluxcd/pkg envsubst does in strict mode (reference §2): `$$` becomes
+ * `$`, `${v}` a value, and the default forms (`${v:=d}`, `${v=d}`, `${v:-d}`, `${v:+d}`,
+ * `${v:?d}`) their default when the variable is empty or unset; defaults may nest `${w}` and
+ * escape `\\`, `\/` and `$$`. `undefined` when the result cannot be known: an unknown value,
+ * a variable that is not defined and has no default (strict mode fails the build, which
+ * flux-substitution reports), an operator the linter does not evaluate (case, length,
+ * substring, pattern), or text that does not parse.
+ */
+export function evaluateSubstitution(text: string, lookup: VariableLookup): Evaluated | undefined {
+  const inserted: string[] = [];
+  const parsed = evaluateFrom(text, 0, false, lookup, inserted);
+  return parsed && parsed.end === text.length ? { text: parsed.text, inserted } : undefined;
+}
+
+/** Reads from `start` to the end (top level) or to the `}` closing a default (inside). */
+function evaluateFrom(
+  text: string, start: number, inDefault: boolean, lookup: VariableLookup, inserted: string[],
+): { text: string; end: number } | undefined {
+  let out = '';
+  let at = start;
+  while (at < text.length) {
+    const char = text[at]!;
+    const next = text[at + 1];
+    if (inDefault && char === '}') return { text: out, end: at };
+    if (char === '$' && next === '{') {
+      const expression = evaluateExpression(text, at + 2, lookup, inserted);
+      if (!expression) return undefined;
+      out += expression.text;
+      at = expression.end + 1;
+    } else if (char === '$' && next === '$') {
+      out += '$';
+      at += 2;
+    } else if (inDefault && char === '\\' && (next === '\\' || next === '/')) {
+      out += next;
+      at += 2;
+    } else {
+      out += char;
+      at += 1;
+    }
+  }
+  return inDefault ? undefined : { text: out, end: at };
+}
+
+/** `${` was read; `start` is the first character of the name. Returns the value and the index of the closing `}`. */
+function evaluateExpression(text: string, start: number, lookup: VariableLookup, inserted: string[]): { text: string; end: number } | undefined {
+  let at = start;
+  while (at < text.length && IDENT.test(text[at]!)) at++;
+  const name = text.slice(start, at);
+  if (name === '') return undefined;
+  const value = lookup(name);
+  if (text[at] === '}') {
+    if (typeof value !== 'string') return undefined;
+    inserted.push(value);
+    return { text: value, end: at };
+  }
+  let operatorEnd: number;
+  if (text[at] === '=') operatorEnd = at + 1;
+  else if (text[at] === ':' && '=-?+'.includes(text[at + 1] ?? '')) operatorEnd = at + 2;
+  else return undefined;
+  // Flux evaluates the default before looking at the variable, so a default that fails fails the expression.
+  const fallback = evaluateFrom(text, operatorEnd, true, lookup, inserted);
+  if (!fallback || value === UNKNOWN_VARIABLE) return undefined;
+  if (value !== undefined && value !== '') {
+    inserted.push(value);
+    return { text: value, end: fallback.end };
+  }
+  return { text: fallback.text, end: fallback.end };
+}
+
+type EmittedStyle = 'plain' | 'quoted' | 'block';
+
+/**
+ * How the go-yaml v2 emitter that Flux serialises objects with (sigs.k8s.io/yaml `JSONToYAML`)
+ * writes a string value holding an expression, in block context: plain unless an indicator or
+ * surrounding whitespace forbids it, a literal block for several lines. `undefined` for
+ * control characters, whose escaping the linter does not follow.
+ */
+function emittedStyle(written: string): EmittedStyle | undefined {
+  if (written.includes('\n')) return 'block';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000B-\u001F\u007F\uFEFF]/.test(written)) return undefined;
+  if (/^[ \t]|[ \t]$/.test(written)) return 'quoted';
+  if (/^[#,[\]{}&*!|>'"%@`]/.test(written) || /^[-?:](?:[ \t]|$)/.test(written) || /^(?:---|\.\.\.)/.test(written)) return 'quoted';
+  if (/:(?:[ \t]|$)|[ \t]#/.test(written)) return 'quoted';
+  return 'plain';
+}
+
+/**
+ * Parse the text a plain scalar becomes as go-yaml v2 does (YAML 1.1 types). Where YAML 1.1
+ * and 1.2 disagree (`yes`, `0777`, `1_000`, dates), and when the text does not parse as a
+ * single value, the result is not trusted.
+ */
+function reparse(text: string): { value: unknown } | undefined {
+  let agreed: string | undefined;
+  let value: unknown;
+  for (const version of ['1.1', '1.2'] as const) {
+    const doc = parseDocument(`v: ${text}`, { version });
+    if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
+    const parsed = asRecord(doc.toJS());
+    if (!parsed || Object.keys(parsed).length !== 1 || !('v' in parsed)) return undefined;
+    const json = JSON.stringify(parsed.v);
+    if (agreed !== undefined && json !== agreed) return undefined;
+    agreed = json;
+    value = parsed.v;
+  }
+  return { value };
+}
+
+/**
+ * The value a string written in an object has after post-build substitution, or `undefined`
+ * when it cannot be known. Flux serialises the object to YAML, substitutes in the text and
+ * parses it again (reference §2), so `replicas: ${N}` with `N: "2"` becomes the integer 2 and
+ * `${quote}${id}${quote}` with `quote: '"'` a string.
+ */
+export function substitutedValue(written: string, lookup: VariableLookup): { value: unknown } | undefined {
+  const evaluated = evaluateSubstitution(written, lookup);
+  const style = emittedStyle(written);
+  if (!evaluated || !style) return undefined;
+  if (style === 'plain') return evaluated.text === written ? { value: written } : reparse(evaluated.text);
+  // Quoted scalars and literal blocks stay strings, unless an inserted quote or backslash changes how they read.
+  if (style === 'quoted' && [written, ...evaluated.inserted].some((part) => /['"\\]/.test(part))) return undefined;
+  return { value: evaluated.text };
+}
+
+/** What one Flux Kustomization's post-build substitution does, as far as the linted roots tell. */
+export interface KustomizationSubstitution {
+  kustomization: FluxKustomization;
+  /** True when substitution runs, false when objects are applied as written, `undefined` when the roots do not tell. */
+  runs: boolean | undefined;
+  /** The value of a variable (inline `substitute` wins over `substituteFrom`, later sources over earlier ones). */
+  value: VariableLookup;
+}
+
+/**
+ * A ConfigMap's value for a variable. A Secret's values are not read: in git they are
+ * SOPS-encrypted, and Flux reads the cluster's copy. When several ConfigMaps could be the
+ * source (one per cluster folder, all named `cluster-vars` in `flux-system`), the value is
+ * known only if they agree.
+ */
+function sourceValue(candidates: readonly ConfigData[], name: string): VariableValue | 'absent' {
+  let value: VariableValue | 'absent' | null = null;
+  for (const data of candidates) {
+    if (!data.keysKnown) return UNKNOWN_VARIABLE;
+    let here: VariableValue | 'absent' = 'absent';
+    if (data.keys.has(name)) {
+      const written = data.kind === 'ConfigMap' && data.origin === 'manifest' && !data.encrypted ? asRecord(data.resource?.value.data)?.[name] : undefined;
+      // A value holding `$` may itself be rewritten by the Kustomization that applies the ConfigMap.
+      here = typeof written === 'string' && !written.includes('$') ? written.replaceAll('\n', '') : UNKNOWN_VARIABLE;
+    }
+    if (value !== null && value !== here) return UNKNOWN_VARIABLE;
+    value = here;
+  }
+  return value ?? 'absent';
+}
+
+/** What a Kustomization substitutes: whether it runs and each variable's value, as far as the linted roots tell. */
+export function kustomizationSubstitution(kustomization: FluxKustomization, graph: FluxGraph): KustomizationSubstitution {
+  const { resource } = kustomization;
+  if (!kustomization.postBuild) return { kustomization, runs: false, value: () => undefined };
+  const variables = kustomizationVariables(kustomization, graph);
+  const strategy = asScalarString(resource.get(['spec', 'postBuild', 'substituteStrategy']));
+  const runs = strategy === 'Always' || variables.names.size > 0 ? true : variables.complete ? false : undefined;
+  const inline = asRecord(getIn(resource.value, ['spec', 'postBuild', 'substitute'])) ?? {};
+  const entries = asArray(getIn(resource.value, ['spec', 'postBuild', 'substituteFrom']));
+  const sourceAt = new Map(variables.sources.map((source) => [source.index, source]));
+  const namespace = resource.appliedNamespace;
+  const cache = new Map<string, VariableValue>();
+  const lookup = (name: string): VariableValue => {
+    if (Object.prototype.hasOwnProperty.call(inline, name)) {
+      const written = inline[name];
+      // A value holding `$` may be rewritten by the substitution of the Kustomization that applies this one.
+      return typeof written === 'string' && !written.includes('$') ? written.replaceAll('\n', '') : UNKNOWN_VARIABLE;
+    }
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const source = sourceAt.get(index);
+      if (!source) return UNKNOWN_VARIABLE;
+      if (!source.data) {
+        if (!source.optional || graph.gap(resource, namespace) !== undefined) return UNKNOWN_VARIABLE;
+        continue;
+      }
+      const { matches } = graph.data(source.kind, source.name, namespace);
+      const exact = matches.filter((candidate) => candidate.namespace === namespace);
+      const value = sourceValue(exact.length > 0 ? exact : matches, name);
+      if (value !== 'absent') return value;
+    }
+    return undefined;
+  };
+  return {
+    kustomization,
+    runs,
+    value(name) {
+      if (!cache.has(name)) cache.set(name, lookup(name));
+      return cache.get(name);
+    },
+  };
+}
+
+/** One distinct value an object is applied with. */
+export interface SubstitutedCopy {
+  /** The object as applied: written values, substituted ones, or the caller's `unknown` marker where the value cannot be known. */
+  value: Record<string, unknown>;
+  /** The Flux Kustomizations that apply this copy (none for an object no linted Flux Kustomization applies). */
+  kustomizations: FluxKustomization[];
+  /** True when substitution ran on this copy (values at `changed` are substituted ones). */
+  substituted: boolean;
+  /** Paths of string values that hold `${…}` or `$$`: substituted, set to `unknown`, or applied as written. */
+  changed: YamlPath[];
+  /** Paths of values set to the `unknown` marker. */
+  unknown: YamlPath[];
+  /** Paths of mapping keys holding `${…}`, which substitution may rename. */
+  dynamicKeys: YamlPath[];
+}
+
+export interface AppliedCopies {
+  copies: SubstitutedCopy[];
+  /** False when no Flux Kustomization in the linted roots applies the object. */
+  applied: boolean;
+}
+
+function replaceAt(value: unknown, path: YamlPath, index: number, replacement: unknown): unknown {
+  if (index === path.length) return replacement;
+  const segment = path[index]!;
+  if (Array.isArray(value)) {
+    const copy = [...value];
+    copy[segment as number] = replaceAt(value[segment as number], path, index + 1, replacement);
+    return copy;
+  }
+  const record = value as Record<string, unknown>;
+  return { ...record, [segment]: replaceAt(record[segment], path, index + 1, replacement) };
+}
+
+/**
+ * The distinct values an object is applied with after post-build substitution, one per
+ * distinct outcome over the Flux Kustomizations that apply it. A copy applied without
+ * substitution (no `postBuild`, no variable, or `kustomize.toolkit.fluxcd.io/substitute:
+ * disabled`) keeps the written values. An object no linted Flux Kustomization applies gets one
+ * copy whose `${…}` values are `unknown`: the repository that applies it (and how) is not known.
+ */
+export function appliedCopies(
+  resource: Resource,
+  graph: FluxGraph,
+  substitutionOf: (kustomization: FluxKustomization) => KustomizationSubstitution,
+  unknown: unknown,
+): AppliedCopies {
+  const written = (kustomizations: FluxKustomization[]): SubstitutedCopy => ({
+    value: resource.value, kustomizations, substituted: false, changed: [], unknown: [], dynamicKeys: [],
+  });
+  const kustomizations = graph.appliedBy(resource);
+  const nodes = mayHoldDollar(resource) ? stringsWithDollar(resource.value) : [];
+  const withExpressions = (text: string): boolean => scanSubstitutions(text).expressions.length > 0;
+  const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes('$$')));
+  const dynamicKeys = nodes.filter((node) => node.key && withExpressions(node.text)).map((node) => node.path);
+  if (kustomizations.length === 0) {
+    const copy = written([]);
+    const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
+    if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
+    for (const path of unknownPaths) copy.value = replaceAt(copy.value, path, 0, unknown) as Record<string, unknown>;
+    return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
+  }
+  if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written(kustomizations)], applied: true };
+
+  const disabled = substitutionDisabled(resource);
+  const byOutcome = new Map<string, SubstitutedCopy>();
+  for (const kustomization of kustomizations) {
+    const substitution = substitutionOf(kustomization);
+    let key = 'written';
+    let copy: SubstitutedCopy | undefined;
+    if (!disabled && substitution.runs !== false) {
+      const outcomes = values.map((node) => (substitution.runs ? substitutedValue(node.text, substitution.value) : undefined));
+      key = JSON.stringify(outcomes.map((outcome) => (outcome ? [outcome.value] : null)));
+      if (!byOutcome.has(key)) {
+        let value: unknown = resource.value;
+        const unknownPaths: YamlPath[] = [];
+        values.forEach((node, index) => {
+          const outcome = outcomes[index];
+          if (!outcome) unknownPaths.push(node.path);
+          value = replaceAt(value, node.path, 0, outcome ? outcome.value : unknown);
+        });
+        copy = {
+          value: value as Record<string, unknown>,
+          kustomizations: [],
+          substituted: true,
+          changed: values.map((node) => node.path),
+          unknown: unknownPaths,
+          dynamicKeys,
+        };
+      }
+    } else if (!byOutcome.has(key)) {
+      copy = { ...written([]), changed: values.map((node) => node.path) };
+    }
+    if (copy) byOutcome.set(key, copy);
+    byOutcome.get(key)!.kustomizations.push(kustomization);
+  }
+  return { copies: [...byOutcome.values()], applied: true };
 }

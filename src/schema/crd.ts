@@ -19,6 +19,8 @@ export interface CrdVersion {
   group: string;
   version: string;
   kind: string;
+  /** `spec.scope`: whether the kind's objects live in a namespace. */
+  scope: 'Namespaced' | 'Cluster' | undefined;
   /** The raw `openAPIV3Schema`, converted on first use. */
   openAPIV3Schema: Record<string, unknown>;
 }
@@ -32,13 +34,14 @@ function isObject(value: unknown): value is Raw {
 /** Served versions of a CRD object that carry a schema; empty when the object is not a usable CRD. */
 export function crdVersions(crd: unknown): CrdVersion[] {
   if (!isObject(crd) || !isObject(crd.spec)) return [];
-  const { group, names, versions } = crd.spec;
+  const { group, names, versions, scope } = crd.spec;
   if (typeof group !== 'string' || !isObject(names) || typeof names.kind !== 'string' || !Array.isArray(versions)) return [];
   const out: CrdVersion[] = [];
   for (const entry of versions) {
     if (!isObject(entry) || typeof entry.name !== 'string' || entry.served === false) continue;
     const schema = isObject(entry.schema) ? entry.schema.openAPIV3Schema : undefined;
-    if (isObject(schema)) out.push({ group, version: entry.name, kind: names.kind, openAPIV3Schema: schema });
+    if (!isObject(schema)) continue;
+    out.push({ group, version: entry.name, kind: names.kind, scope: scope === 'Namespaced' || scope === 'Cluster' ? scope : undefined, openAPIV3Schema: schema });
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { validateValue } from './validate.js';
 
 export { SchemaRegistry, findSchemaDir } from './registry.js';
 export { crdSchema, crdVersions, convertNode } from './crd.js';
-export { validateValue } from './validate.js';
+export { UNKNOWN_VALUE, validateValue } from './validate.js';
 export type { Schema, SchemaFamily, SchemaMessageId, SchemaProblem } from './types.js';
 
 export interface ObjectToValidate {

@@ -27,6 +27,26 @@ export const VENDORED: readonly VendoredFile[] = [
 
 const KUBERNETES = VENDORED[0]!;
 
+/**
+ * The cluster-scoped kinds of the vendored schemas, by `group/Kind` (`/Kind` for the core
+ * group); every other vendored kind is namespaced (Kubernetes API discovery, `namespaced`).
+ */
+const VENDORED_CLUSTER_SCOPED = new Set([
+  '/ComponentStatus', '/Namespace', '/Node', '/PersistentVolume',
+  'admissionregistration.k8s.io/MutatingAdmissionPolicy', 'admissionregistration.k8s.io/MutatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'apiextensions.k8s.io/CustomResourceDefinition', 'apiregistration.k8s.io/APIService',
+  'authentication.k8s.io/SelfSubjectReview', 'authentication.k8s.io/TokenReview',
+  'authorization.k8s.io/SelfSubjectAccessReview', 'authorization.k8s.io/SelfSubjectRulesReview', 'authorization.k8s.io/SubjectAccessReview',
+  'certificates.k8s.io/CertificateSigningRequest', 'flowcontrol.apiserver.k8s.io/FlowSchema', 'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
+  'networking.k8s.io/IngressClass', 'networking.k8s.io/IPAddress', 'networking.k8s.io/ServiceCIDR', 'node.k8s.io/RuntimeClass',
+  'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'resource.k8s.io/DeviceClass', 'resource.k8s.io/ResourceSlice', 'scheduling.k8s.io/PriorityClass',
+  'storage.k8s.io/CSIDriver', 'storage.k8s.io/CSINode', 'storage.k8s.io/StorageClass', 'storage.k8s.io/VolumeAttachment',
+  'storage.k8s.io/VolumeAttributesClass', 'postgresql.cnpg.io/ClusterImageCatalog',
+]);
+
 export interface ResolvedSchema {
   schema: Schema;
   source: 'crd' | 'vendored';
@@ -91,6 +111,18 @@ export class SchemaRegistry {
       this.resolved.set(key, result);
     }
     return result ?? undefined;
+  }
+
+  /**
+   * Whether objects of a kind live in a namespace: a CRD's `spec.scope`, or what the API
+   * server says of a vendored kind; `undefined` when neither knows the kind.
+   */
+  scope(apiVersion: string, kind: string): 'Namespaced' | 'Cluster' | undefined {
+    const crd = this.crds.get(`${apiVersion}/${kind}`);
+    if (crd) return crd.scope;
+    if (this.lookup(apiVersion, kind)?.source !== 'vendored') return undefined;
+    const slash = apiVersion.lastIndexOf('/');
+    return VENDORED_CLUSTER_SCOPED.has(`${slash < 0 ? '' : apiVersion.slice(0, slash)}/${kind}`) ? 'Cluster' : 'Namespaced';
   }
 
   private resolve(apiVersion: string, kind: string, key: string): ResolvedSchema | undefined {

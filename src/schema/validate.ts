@@ -23,6 +23,20 @@ export interface ValidateOptions {
 
 type Path = Array<string | number>;
 
+/**
+ * A value the validator accepts without looking at it: a field whose value is only known in
+ * the cluster (a post-build variable from a Secret, say). Checks on the field itself are
+ * skipped, and checks on an enclosing value that depend on it (enum, uniqueItems, oneOf, not)
+ * never report.
+ */
+export const UNKNOWN_VALUE: unique symbol = Symbol('unknown value');
+
+function containsUnknown(value: unknown, depth = 0): boolean {
+  if (value === UNKNOWN_VALUE) return true;
+  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return false;
+  return (Array.isArray(value) ? value : Object.values(value)).some((child) => containsUnknown(child, depth + 1));
+}
+
 /** Deeper documents are not looked into: no Kubernetes API nests this far, and the stack stays safe. */
 const MAX_DEPTH = 256;
 
@@ -77,11 +91,11 @@ class Walker {
 
   /** A value of the wrong type gets one problem and is not looked into further. */
   walk(value: unknown, raw: Schema, path: Path): void {
-    if (this.full || path.length > MAX_DEPTH) return;
+    if (this.full || path.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
     const schema = this.resolve(raw);
     if (!schema) return;
     if (schema.type !== undefined && !this.checkType(value, schema.type, path)) return;
-    if (schema.enum && !schema.enum.some((allowed) => equal(allowed, value))) {
+    if (schema.enum && !schema.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
       this.report('enum', path, { path: this.name(path), allowed: formatAllowed(schema.enum) });
     }
     if (typeof value === 'string') this.checkString(value, schema, path);
@@ -91,7 +105,7 @@ class Walker {
     if (schema.allOf) for (const sub of schema.allOf) this.walk(value, sub, path);
     if (schema.anyOf) this.checkAlternatives(value, schema.anyOf, path, 'anyOf');
     if (schema.oneOf) this.checkAlternatives(value, schema.oneOf, path, 'oneOf');
-    if (schema.not && this.passes(value, schema.not, path)) this.report('not', path, { path: this.name(path) });
+    if (schema.not && this.passes(value, schema.not, path) && !containsUnknown(value)) this.report('not', path, { path: this.name(path) });
   }
 
   private checkType(value: unknown, type: JsonType | JsonType[], path: Path): boolean {
@@ -134,7 +148,7 @@ class Walker {
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {
       this.report('maxItems', path, { path: this.name(path), limit: String(schema.maxItems) });
     }
-    if (schema.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index)) {
+    if (schema.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
       this.report('uniqueItems', path, { path: this.name(path) });
     }
     if (schema.items) {
@@ -193,6 +207,8 @@ class Walker {
   private checkAlternatives(value: unknown, options: Schema[], path: Path, kind: 'anyOf' | 'oneOf'): void {
     const passing = options.filter((option) => this.passes(value, option, path)).length;
     if (kind === 'anyOf' ? passing > 0 : passing === 1) return;
+    // Alternatives that pass only because an unknown value passes everything may not all pass in the cluster.
+    if (passing > 1 && containsUnknown(value)) return;
     const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
     if (passing === 0 && requiredOnly) {
       const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);

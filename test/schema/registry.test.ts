@@ -129,3 +129,29 @@ describe('CRDs from the linted roots', () => {
     expect(registry.lookup('infra.contrib.fluxcd.io/v1alpha2', 'Terraform')).toBeUndefined();
   });
 });
+
+describe('kind scope', () => {
+  it('knows vendored kinds, CRD scopes, and nothing else', () => {
+    const registry = new SchemaRegistry();
+    registry.addCrd({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'clusterissuers.cert-manager.io' },
+      spec: {
+        group: 'cert-manager.io',
+        names: { kind: 'ClusterIssuer', plural: 'clusterissuers' },
+        scope: 'Cluster',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+      },
+    });
+    expect(registry.scope('apps/v1', 'Deployment')).toBe('Namespaced');
+    expect(registry.scope('v1', 'ConfigMap')).toBe('Namespaced');
+    expect(registry.scope('v1', 'Namespace')).toBe('Cluster');
+    expect(registry.scope('rbac.authorization.k8s.io/v1', 'ClusterRole')).toBe('Cluster');
+    expect(registry.scope('kustomize.toolkit.fluxcd.io/v1', 'Kustomization')).toBe('Namespaced');
+    expect(registry.scope('postgresql.cnpg.io/v1', 'ClusterImageCatalog')).toBe('Cluster');
+    expect(registry.scope('cert-manager.io/v1', 'ClusterIssuer')).toBe('Cluster');
+    expect(registry.scope('cert-manager.io/v1', 'Issuer')).toBeUndefined();
+    expect(registry.scope('example.com/v1', 'Widget')).toBeUndefined();
+  });
+});
