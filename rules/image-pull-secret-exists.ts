@@ -67,7 +67,7 @@ export default defineRule<'missing' | 'otherNamespace'>({
     },
     docs: {
       rationale:
-        'When a Secret named in `imagePullSecrets` (of a pod template, or of the ServiceAccount its pods run as) is missing, the kubelet logs a warning and pulls without it: public images still start, private ones fail with `ErrImagePull`. That is why this is a warning and not part of `secret-ref-exists`. The Secret is looked up in the pod\'s (or ServiceAccount\'s) applied namespace, among the manifests, generators, controller-created Secrets and `externalSecrets` of the config, as `secret-ref-exists` does.',
+        'When a Secret named in `imagePullSecrets` (of a pod template, of the ServiceAccount its pods run as, or a FluxInstance `distribution.imagePullSecret` for the Flux controllers) is missing, the kubelet logs a warning and pulls without it: public images still start, private ones fail with `ErrImagePull`. That is why this is a warning and not part of `secret-ref-exists`. The Secret is looked up in the pod\'s (or ServiceAccount\'s) applied namespace, among the manifests, generators, controller-created Secrets and `externalSecrets` of the config, as `secret-ref-exists` does.',
       incorrect: [
         {
           title: 'A pull Secret that exists only in another namespace',

@@ -16743,6 +16743,35 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
+function namedSecret(resource, path20, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path20));
+  if (name2 === void 0 || name2 === "") return void 0;
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path20, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+}
+function fluxInstanceRefs(model) {
+  const refs = [];
+  const syncRefs = (resource, base, namespace) => {
+    const sync = asRecord(resource.get(base));
+    if (!sync) return;
+    const url = asString(sync.url) ?? "";
+    const ssh = (sync.kind === void 0 || sync.kind === "GitRepository") && url.startsWith("ssh://");
+    const required = ssh ? { requiredKeys: [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] } : {};
+    push2(refs, namedSecret(resource, [...base, "pullSecret"], namespace, "source-controller cannot fetch the sync source, so the cluster is not reconciled", required));
+  };
+  for (const resource of model.ofKind("FluxInstance", OPERATOR_GROUP)) {
+    const namespace = resource.appliedNamespace;
+    syncRefs(resource, ["spec", "sync"], namespace);
+    push2(refs, namedSecret(resource, ["spec", "distribution", "artifactPullSecret"], namespace, "the Flux Operator cannot pull the distribution manifests"));
+    push2(refs, namedSecret(resource, ["spec", "distribution", "imagePullSecret"], namespace, "the kubelet pulls the Flux controller images without it, so pulls from a private registry fail", { pullSecret: true, scope: POD_SCOPE }));
+  }
+  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+    const chart = asString(resource.get(["spec", "chart", "spec", "chart"])) ?? asString(resource.get(["spec", "chartRef", "name"]));
+    if (chart !== "flux-instance") continue;
+    const namespace = asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
+    syncRefs(resource, ["spec", "values", "instance", "sync"], namespace);
+  }
+  return refs;
+}
 function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
@@ -16826,9 +16855,9 @@ function kustomizationRefs(model) {
   return refs;
 }
 function fluxRefs(model) {
-  return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model)];
+  return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model)];
 }
-var NOTIFICATION_GROUP, IMAGE_GROUP, PROXY_KEYS;
+var NOTIFICATION_GROUP, IMAGE_GROUP, OPERATOR_GROUP, PROXY_KEYS;
 var init_flux = __esm({
   "src/references/flux.ts"() {
     "use strict";
@@ -16837,6 +16866,7 @@ var init_flux = __esm({
     init_types();
     NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io";
     IMAGE_GROUP = "image.toolkit.fluxcd.io";
+    OPERATOR_GROUP = "fluxcd.controlplane.io";
     PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
   }
 });
@@ -17017,6 +17047,7 @@ function collect(model) {
   const resolveName = nameResolver(model);
   const all = [...containerRefs(model.containers, resolveName), ...podSpecRefs(model, resolveName), ...fluxRefs(model), ...helmValuesRefs(model, resolveName)];
   return all.filter((ref) => {
+    if (ref.referrer.synthetic !== void 0) return false;
     if (!ref.name.includes("${")) return true;
     model.note({ message: `Secret and ConfigMap references of ${describeObject(ref.referrer)} whose names hold a Flux substitution variable (\${\u2026}) were not checked.`, file: ref.referrer.file.absPath });
     return false;
@@ -17104,7 +17135,7 @@ sops:
           otherNamespace: "Image pull Secret {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}."
         },
         docs: {
-          rationale: "When a Secret named in `imagePullSecrets` (of a pod template, or of the ServiceAccount its pods run as) is missing, the kubelet logs a warning and pulls without it: public images still start, private ones fail with `ErrImagePull`. That is why this is a warning and not part of `secret-ref-exists`. The Secret is looked up in the pod's (or ServiceAccount's) applied namespace, among the manifests, generators, controller-created Secrets and `externalSecrets` of the config, as `secret-ref-exists` does.",
+          rationale: "When a Secret named in `imagePullSecrets` (of a pod template, of the ServiceAccount its pods run as, or a FluxInstance `distribution.imagePullSecret` for the Flux controllers) is missing, the kubelet logs a warning and pulls without it: public images still start, private ones fail with `ErrImagePull`. That is why this is a warning and not part of `secret-ref-exists`. The Secret is looked up in the pod's (or ServiceAccount's) applied namespace, among the manifests, generators, controller-created Secrets and `externalSecrets` of the config, as `secret-ref-exists` does.",
           incorrect: [
             {
               title: "A pull Secret that exists only in another namespace",
@@ -18647,7 +18678,7 @@ spec:
           noDecryptionKey: "Secret {{name}} has no SOPS key entry (a key ending in .agekey or .asc; it has {{keys}}): Flux finds nothing to decrypt with. Store the age private key under age.agekey."
         },
         docs: {
-          rationale: "A missing Secret, ConfigMap or key is found only when a source stops fetching, the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves every reference Flux or Kubernetes reads, in the namespace it is read from (`src/references` lists them):\n\n- pods: container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, `secret`/`configMap`/`projected` volumes (and their `items` keys), and, in HelmRelease values, Dagster-style `envSecrets`/`envConfigMaps` and the `existingSecret` convention (not under `enabled: false`), in the pod's applied namespace or the release namespace;\n- Flux: source `secretRef`, `certSecretRef`, `proxySecretRef` and `verify.secretRef` (GitRepository, OCIRepository, HelmRepository, Bucket), `kubeConfig.secretRef` (Kustomization, HelmRelease), notification `Provider` and `Receiver` Secrets, `ImageRepository` Secrets, HelmRelease `valuesFrom` (with `valuesKey`), and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: all in the referring object's own namespace (for a Kustomization, not its `targetNamespace`);\n- tofu-controller: Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env.\n\nKeys are checked where the reference names one, and where the consumer cannot work without one: `identity` and `known_hosts` for a GitRepository with an `ssh://` URL, `address` in a proxy Secret, `token` for a Receiver, `value` or `value.yaml` for a kubeconfig without `key`, an age or PGP key for decryption. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (`flux bootstrap`'s Secret in `flux-system` only, Cluster API `<cluster>-kubeconfig`, tofu-controller outputs, SealedSecret, ExternalSecret `target.name` or its own name, ClusterExternalSecret, cert-manager `Certificate.spec.secretName`, Kyverno `generate` rules, and copies that Reflector or kubernetes-replicator keep in other namespaces), and from `externalSecrets` in the config (the message says which namespace to declare). Helm values names are chart templates: `{{ .Release.Name }}` and `{{ .Release.Namespace }}` are resolved as helm-controller names the release; other expressions, names with a Flux `${VAR}`, Secrets that the chart of another release in the namespace may create (named after that release), and objects that may come from a repository that is not linted are skipped with a note. References marked `optional: true` are skipped. Missing `imagePullSecrets` are reported by `image-pull-secret-exists`, as a warning.",
+          rationale: "A missing Secret, ConfigMap or key is found only when a source stops fetching, the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves every reference Flux or Kubernetes reads, in the namespace it is read from (`src/references` lists them):\n\n- pods: container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, `secret`/`configMap`/`projected` volumes (and their `items` keys), and, in HelmRelease values, Dagster-style `envSecrets`/`envConfigMaps` and the `existingSecret` convention (not under `enabled: false`), in the pod's applied namespace or the release namespace;\n- Flux: source `secretRef`, `certSecretRef`, `proxySecretRef` and `verify.secretRef` (GitRepository, OCIRepository, HelmRepository, Bucket), `kubeConfig.secretRef` (Kustomization, HelmRelease), notification `Provider` and `Receiver` Secrets, `ImageRepository` Secrets, Flux Operator `FluxInstance` `sync.pullSecret` and `distribution.artifactPullSecret` (and `instance.sync.pullSecret` in flux-instance chart values), HelmRelease `valuesFrom` (with `valuesKey`), and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: all in the referring object's own namespace (for a Kustomization, not its `targetNamespace`);\n- tofu-controller: Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env.\n\nKeys are checked where the reference names one, and where the consumer cannot work without one: `identity` and `known_hosts` for a GitRepository with an `ssh://` URL, `address` in a proxy Secret, `token` for a Receiver, `value` or `value.yaml` for a kubeconfig without `key`, an age or PGP key for decryption. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (`flux bootstrap`'s Secret in `flux-system` only, Cluster API `<cluster>-kubeconfig`, tofu-controller outputs, SealedSecret, ExternalSecret `target.name` or its own name, ClusterExternalSecret, cert-manager `Certificate.spec.secretName`, Kyverno `generate` rules, and copies that Reflector or kubernetes-replicator keep in other namespaces), and from `externalSecrets` in the config (the message says which namespace to declare). Helm values names are chart templates: `{{ .Release.Name }}` and `{{ .Release.Namespace }}` are resolved as helm-controller names the release; other expressions, names with a Flux `${VAR}`, Secrets that the chart of another release in the namespace may create (named after that release), and objects that may come from a repository that is not linted are skipped with a note. References marked `optional: true` are skipped. Missing `imagePullSecrets` are reported by `image-pull-secret-exists`, as a warning.",
           incorrect: [
             {
               title: "A GitRepository in lotus-lake using the flux bootstrap deploy key, which exists only in flux-system",

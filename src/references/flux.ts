@@ -3,10 +3,11 @@ import { HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS, TERRAFORM_GROU
 import { asArray, asRecord, asScalarString, asString } from '../engine/values.js';
 import type { YamlPath } from '../model/finding.js';
 import type { Model, Resource } from '../model/workspace.js';
-import { KUSTOMIZATION_SCOPE, SAME_NAMESPACE, type DataRef, type RequiredKey } from './types.js';
+import { KUSTOMIZATION_SCOPE, POD_SCOPE, SAME_NAMESPACE, type DataRef, type RequiredKey } from './types.js';
 
 export const NOTIFICATION_GROUP = 'notification.toolkit.fluxcd.io';
 export const IMAGE_GROUP = 'image.toolkit.fluxcd.io';
+export const OPERATOR_GROUP = 'fluxcd.controlplane.io';
 
 /** `{kind: Secret|ConfigMap, name}` at `path`, if it is one. */
 function typedRef(resource: Resource, path: YamlPath): { kind: 'Secret' | 'ConfigMap'; name: string; item: Record<string, unknown> } | undefined {
@@ -93,6 +94,46 @@ function notificationAndImageRefs(model: Model): DataRef[] {
   return refs;
 }
 
+/** A Secret named by the string at `path` (`pullSecret: name`), read from `namespace`. */
+function namedSecret(resource: Resource, path: YamlPath, namespace: string | undefined, effect: string, extra: Partial<DataRef> = {}): DataRef | undefined {
+  const name = asString(resource.get(path));
+  if (name === undefined || name === '') return undefined;
+  return { referrer: resource, kind: 'Secret', name, namespace, path, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+}
+
+/**
+ * Flux Operator `FluxInstance` Secrets, all in the instance's namespace (flux-operator
+ * internal/builder/templates.go, fluxinstance_artifact_controller.go): `sync.pullSecret` becomes
+ * the sync source's `secretRef` (an SSH Git URL needs `identity` and `known_hosts`),
+ * `distribution.imagePullSecret` the controllers' `imagePullSecrets`, and
+ * `distribution.artifactPullSecret` authenticates the operator's manifests pull. The same
+ * `sync` block in the values of a flux-instance chart HelmRelease is read in the release namespace.
+ */
+function fluxInstanceRefs(model: Model): DataRef[] {
+  const refs: DataRef[] = [];
+  const syncRefs = (resource: Resource, base: YamlPath, namespace: string | undefined): void => {
+    const sync = asRecord(resource.get(base));
+    if (!sync) return;
+    const url = asString(sync.url) ?? '';
+    const ssh = (sync.kind === undefined || sync.kind === 'GitRepository') && url.startsWith('ssh://');
+    const required = ssh ? { requiredKeys: [{ anyOf: ['identity'], reason: 'its ssh:// URL authenticates with this private key' }, { anyOf: ['known_hosts'], reason: 'its ssh:// URL checks the server against these host keys' }] } : {};
+    push(refs, namedSecret(resource, [...base, 'pullSecret'], namespace, 'source-controller cannot fetch the sync source, so the cluster is not reconciled', required));
+  };
+  for (const resource of model.ofKind('FluxInstance', OPERATOR_GROUP)) {
+    const namespace = resource.appliedNamespace;
+    syncRefs(resource, ['spec', 'sync'], namespace);
+    push(refs, namedSecret(resource, ['spec', 'distribution', 'artifactPullSecret'], namespace, 'the Flux Operator cannot pull the distribution manifests'));
+    push(refs, namedSecret(resource, ['spec', 'distribution', 'imagePullSecret'], namespace, 'the kubelet pulls the Flux controller images without it, so pulls from a private registry fail', { pullSecret: true, scope: POD_SCOPE }));
+  }
+  for (const resource of model.ofKind('HelmRelease', HELM_GROUP)) {
+    const chart = asString(resource.get(['spec', 'chart', 'spec', 'chart'])) ?? asString(resource.get(['spec', 'chartRef', 'name']));
+    if (chart !== 'flux-instance') continue;
+    const namespace = asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
+    syncRefs(resource, ['spec', 'values', 'instance', 'sync'], namespace);
+  }
+  return refs;
+}
+
 /** HelmRelease `valuesFrom` (with `valuesKey`). */
 function valuesFromRefs(model: Model): DataRef[] {
   const refs: DataRef[] = [];
@@ -171,5 +212,5 @@ function kustomizationRefs(model: Model): DataRef[] {
 }
 
 export function fluxRefs(model: Model): DataRef[] {
-  return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model)];
+  return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model)];
 }

@@ -136,5 +136,33 @@ new RuleTester().run(rule, {
         },
       ],
     },
+    {
+      name: 'a FluxInstance imagePullSecret for the controller images that does not exist in its namespace',
+      files: {
+        'clusters/flux.yaml': flux,
+        'clusters/flux-instance.yaml': yaml`
+          apiVersion: fluxcd.controlplane.io/v1
+          kind: FluxInstance
+          metadata:
+            name: flux
+            namespace: flux-system
+          spec:
+            distribution:
+              version: "2.x"
+              registry: ghcr.io/controlplaneio-fluxcd/distroless
+              imagePullSecret: enterprise-pull
+        `,
+      },
+      errors: [
+        {
+          messageId: 'missing',
+          data: {
+            name: 'enterprise-pull', where: 'namespace flux-system', declare: 'with namespace: flux-system', referrer: 'FluxInstance flux-system/flux',
+            effect: 'the kubelet pulls the Flux controller images without it, so pulls from a private registry fail',
+          },
+          file: 'clusters/flux-instance.yaml', line: 10, column: 22, endLine: 10, endColumn: 37,
+        },
+      ],
+    },
   ],
 });

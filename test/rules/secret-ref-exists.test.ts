@@ -273,6 +273,39 @@ const reflectedCertificate = (namespaces: string) => yaml`
         reflector.v1.k8s.emberstack.com/reflection-auto-namespaces: "${namespaces}"
 `;
 
+/** A Flux Operator FluxInstance syncing the cluster repo over SSH, and a Kustomization of it. */
+const fluxInstance = yaml`
+  apiVersion: fluxcd.controlplane.io/v1
+  kind: FluxInstance
+  metadata:
+    name: flux
+    namespace: flux-system
+  spec:
+    distribution:
+      version: "2.x"
+      registry: ghcr.io/fluxcd
+      artifactPullSecret: flux-manifests-auth
+    sync:
+      kind: GitRepository
+      url: ssh://git@github.com/matta-kelly/h-kube
+      ref: refs/heads/main
+      path: clusters/homelab
+      pullSecret: h-kube-deploy-key
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: apps
+    namespace: flux-system
+  spec:
+    interval: 10m
+    prune: true
+    path: ./apps
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`;
+
 new RuleTester().run(rule, {
   valid: [
     {
@@ -593,6 +626,32 @@ new RuleTester().run(rule, {
                     items:
                       - key: password
                         path: smtp-password`),
+      },
+    },
+    {
+      name: 'FluxInstance sync and artifact pull Secrets in its namespace, and the same sync block in flux-instance chart values',
+      files: {
+        'clusters/homelab/flux-instance.yaml': fluxInstance,
+        'clusters/homelab/secrets.yaml': [fluxSecret('h-kube-deploy-key', ['identity', 'known_hosts']), fluxSecret('flux-manifests-auth', ['.dockerconfigjson'])].join('---\n'),
+        'clusters/homelab/flux-instance-release.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: flux-instance
+            namespace: flux-system
+          spec:
+            interval: 1h
+            chartRef:
+              kind: OCIRepository
+              name: flux-instance
+            values:
+              instance:
+                sync:
+                  kind: GitRepository
+                  url: ssh://git@github.com/matta-kelly/h-kube
+                  path: clusters/homelab
+                  pullSecret: h-kube-deploy-key
+        `,
       },
     },
   ],
@@ -1102,6 +1161,31 @@ new RuleTester().run(rule, {
           messageId: 'missing',
           data: { kind: 'Secret', name: 'grafana-secret', where: 'namespace lotus-lake', declare: 'with namespace: lotus-lake', referrer: 'Deployment lotus-lake/cube', effect: 'the pod does not start (its volume cannot be mounted)' },
           file: 'apps/cube.yaml', line: 17, column: 25, endLine: 17, endColumn: 39,
+        },
+      ],
+    },
+    {
+      name: 'FluxInstance: an artifact pull Secret that does not exist, and a sync pull Secret without the SSH host keys',
+      files: {
+        'clusters/homelab/flux-instance.yaml': fluxInstance,
+        'clusters/homelab/secrets.yaml': fluxSecret('h-kube-deploy-key', ['identity']),
+      },
+      errors: [
+        {
+          messageId: 'missing',
+          data: {
+            kind: 'Secret', name: 'flux-manifests-auth', where: 'namespace flux-system', declare: 'with namespace: flux-system', referrer: 'FluxInstance flux-system/flux',
+            effect: 'the Flux Operator cannot pull the distribution manifests',
+          },
+          file: 'clusters/homelab/flux-instance.yaml', line: 10, column: 25, endLine: 10, endColumn: 44,
+        },
+        {
+          messageId: 'missingRequiredKey',
+          data: {
+            kind: 'Secret', name: 'h-kube-deploy-key', key: 'known_hosts', keys: 'identity', referrer: 'FluxInstance flux-system/flux',
+            reason: 'its ssh:// URL checks the server against these host keys', effect: 'source-controller cannot fetch the sync source, so the cluster is not reconciled',
+          },
+          file: 'clusters/homelab/flux-instance.yaml', line: 16, column: 17, endLine: 16, endColumn: 34,
         },
       ],
     },
