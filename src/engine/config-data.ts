@@ -43,7 +43,7 @@ function cnpgSecrets(cluster: Resource): ConfigData[] {
 }
 
 /** Kinds whose controllers (or `flux bootstrap`) write a Secret from the object, in the order their Secrets are listed. */
-const CONTROLLER_KINDS = ['GitRepository', 'Terraform', 'SealedSecret', 'ExternalSecret', 'ClusterExternalSecret', 'Certificate', 'Cluster'] as const;
+const CONTROLLER_KINDS = ['GitRepository', 'FluxInstance', 'HelmRelease', 'Terraform', 'SealedSecret', 'ExternalSecret', 'ClusterExternalSecret', 'Certificate', 'Cluster'] as const;
 
 function controllerSecret(resource: Resource, name: string | undefined, keys: Iterable<string>, keysKnown: boolean): ConfigData | undefined {
   if (name === undefined) return undefined;
@@ -59,6 +59,18 @@ function fromController(resource: Resource): ConfigData | undefined {
     // `identity.pub`, `known_hosts`; token auth `username`, `password`), so they are unknown.
     if (resource.name !== 'flux-system' || resource.appliedNamespace !== 'flux-system') return undefined;
     return controllerSecret(resource, asString(getIn(spec, ['secretRef', 'name'])), [], false);
+  }
+  if (resource.kind === 'FluxInstance' && resource.group === 'fluxcd.controlplane.io') {
+    // Like `flux bootstrap`'s Secret, the sync pull Secret is created when the Flux Operator is
+    // bootstrapped (`flux-operator install`, its Terraform module), in the instance's namespace.
+    return controllerSecret(resource, asString(getIn(spec, ['sync', 'pullSecret'])), [], false);
+  }
+  if (resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io') {
+    // The same for the flux-instance chart, in the release namespace.
+    const chart = asString(getIn(spec, ['chart', 'spec', 'chart'])) ?? asString(getIn(spec, ['chartRef', 'name']));
+    if (chart !== 'flux-instance') return undefined;
+    const data = controllerSecret(resource, asString(getIn(spec, ['values', 'instance', 'sync', 'pullSecret'])), [], false);
+    return data && { ...data, namespace: asString(spec.targetNamespace) ?? resource.appliedNamespace };
   }
   if (resource.kind === 'Terraform' && resource.group === TERRAFORM_GROUP) {
     // tofu-controller `writeOutputsToSecret`: one key per output (`output:key` renames).

@@ -629,10 +629,10 @@ new RuleTester().run(rule, {
       },
     },
     {
-      name: 'FluxInstance sync and artifact pull Secrets in its namespace, and the same sync block in flux-instance chart values',
+      name: 'FluxInstance: the sync pull Secret is created at bootstrap in its namespace (also for the flux-instance chart values), the artifact pull Secret is in git',
       files: {
         'clusters/homelab/flux-instance.yaml': fluxInstance,
-        'clusters/homelab/secrets.yaml': [fluxSecret('h-kube-deploy-key', ['identity', 'known_hosts']), fluxSecret('flux-manifests-auth', ['.dockerconfigjson'])].join('---\n'),
+        'clusters/homelab/secrets.yaml': fluxSecret('flux-manifests-auth', ['.dockerconfigjson']),
         'clusters/homelab/flux-instance-release.yaml': yaml`
           apiVersion: helm.toolkit.fluxcd.io/v2
           kind: HelmRelease
@@ -1165,10 +1165,10 @@ new RuleTester().run(rule, {
       ],
     },
     {
-      name: 'FluxInstance: an artifact pull Secret that does not exist, and a sync pull Secret without the SSH host keys',
+      name: 'FluxInstance: an artifact pull Secret that does not exist, and its sync pull Secret read by a GitRepository in another namespace',
       files: {
         'clusters/homelab/flux-instance.yaml': fluxInstance,
-        'clusters/homelab/secrets.yaml': fluxSecret('h-kube-deploy-key', ['identity']),
+        'clusters/homelab/lotus-lake-source.yaml': lotusLakeSource('lotus-lake').replace('name: flux-system', 'name: h-kube-deploy-key'),
       },
       errors: [
         {
@@ -1180,12 +1180,12 @@ new RuleTester().run(rule, {
           file: 'clusters/homelab/flux-instance.yaml', line: 10, column: 25, endLine: 10, endColumn: 44,
         },
         {
-          messageId: 'missingRequiredKey',
+          messageId: 'otherNamespace',
           data: {
-            kind: 'Secret', name: 'h-kube-deploy-key', key: 'known_hosts', keys: 'identity', referrer: 'FluxInstance flux-system/flux',
-            reason: 'its ssh:// URL checks the server against these host keys', effect: 'source-controller cannot fetch the sync source, so the cluster is not reconciled',
+            kind: 'Secret', name: 'h-kube-deploy-key', found: 'flux-system', namespace: 'lotus-lake', referrer: 'GitRepository lotus-lake/lotus-lake',
+            effect: 'source-controller cannot fetch the GitRepository', scope: 'the controller reads it from the namespace of the object that references it',
           },
-          file: 'clusters/homelab/flux-instance.yaml', line: 16, column: 17, endLine: 16, endColumn: 34,
+          file: 'clusters/homelab/lotus-lake-source.yaml', line: 12, column: 11, endLine: 12, endColumn: 28,
         },
       ],
     },
