@@ -1,8 +1,9 @@
 import { describeObject, qualified } from '../src/flux/describe.js';
-import type { FluxKustomization } from '../src/flux/types.js';
+import type { FluxGraph, FluxKustomization } from '../src/flux/types.js';
 import { isClusterScoped } from '../src/engine/model.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
-import type { Resource, SourceFile } from '../src/model/workspace.js';
+import type { KustomizeNode, Resource, SourceFile } from '../src/model/workspace.js';
+import { offsetsOfPath } from '../src/yaml/position.js';
 
 type MessageId = 'duplicateInBuild' | 'duplicateInCluster' | 'appliedTwice' | 'includedTwice';
 
@@ -14,8 +15,20 @@ function identity(resource: Resource): string {
   return `${resource.group}\0${resource.kind}\0${namespace}\0${resource.name}`;
 }
 
+/** `file:line` of an object's `metadata.name`, with the repo name when it is in another root. */
 function where(resource: Resource, from: SourceFile): string {
-  return resource.file.root === from.root ? resource.file.path : `${resource.file.root.name}/${resource.file.path}`;
+  const file = resource.file.root === from.root ? resource.file.path : `${resource.file.root.name}/${resource.file.path}`;
+  const text = resource.file.text;
+  if (text === undefined) return file;
+  const [start] = offsetsOfPath(resource.doc, text, ['metadata', 'name']);
+  return `${file}:${resource.file.lineCounter.linePos(start).line}`;
+}
+
+/** The build two copies meet in: the Flux Kustomization(s) building this kustomization, else the plain kustomize build. */
+function buildOf(graph: FluxGraph, node: KustomizeNode): string {
+  const by = graph.kustomizations.filter((kustomization) => kustomization.kustomization === node);
+  if (by.length === 0) return `the kustomize build of ${node.file.path}`;
+  return `the build of ${by.map((kustomization) => `Kustomization ${name(kustomization)}`).join(' and ')} (${node.file.path})`;
 }
 
 function name(kustomization: FluxKustomization): string {
@@ -32,7 +45,7 @@ export default defineRule<MessageId>({
     recommended: true,
     messages: {
       duplicateInBuild:
-        'Duplicate object: {{object}} is already defined in {{other}}, which the same kustomize build includes: the build fails with "may not add resource with an already registered id", so nothing of it is applied. Remove or rename one of them.',
+        'Duplicate object: {{object}} is already defined at {{other}}, and {{build}} includes both: the build fails with "may not add resource with an already registered id", so nothing of it is applied. Remove or rename one of them.',
       duplicateInCluster:
         'Duplicate object: {{object}} is also applied from {{other}} by Kustomization {{otherKustomization}}, while Kustomization {{kustomization}} applies this one: the two overwrite each other on every reconcile, and each prunes it when the other stops. Keep one definition.',
       appliedTwice:
@@ -91,7 +104,7 @@ export default defineRule<MessageId>({
       if (node.parents.length > 0) continue;
       const build = graph.kustomizeBuild(node);
       reportRepeats(build.repeats);
-      checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), reported);
+      checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
     }
 
     // One cluster at a time: the Flux Kustomizations under the same top-level Kustomization.
@@ -132,7 +145,7 @@ export default defineRule<MessageId>({
             ctx.report({ resource, path: ['metadata', 'name'], messageId: 'appliedTwice', data: { object, first: name(earlier.by), second: name(kustomization) } });
           } else if (earlier.by === kustomization) {
             reported.add(writtenOf(resource));
-            ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object, other: where(earlier.resource, resource.file) } });
+            ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object, other: where(earlier.resource, resource.file), build: `the build of Kustomization ${name(kustomization)}` } });
           } else {
             reported.add(writtenOf(resource));
             ctx.report({
@@ -153,7 +166,7 @@ function writtenOf(resource: Resource): Resource {
   return resource.applied?.written ?? resource;
 }
 
-function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], reported: Set<Resource>): void {
+function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[], build: string, reported: Set<Resource>): void {
   const first = new Map<string, Resource>();
   for (const resource of resources) {
     if (resource.name === '') continue;
@@ -165,6 +178,6 @@ function checkBuild(ctx: RuleContext<MessageId>, resources: readonly Resource[],
     }
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
-    ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object: describeObject(resource), other: where(earlier, resource.file) } });
+    ctx.report({ resource, path: ['metadata', 'name'], messageId: 'duplicateInBuild', data: { object: describeObject(resource), other: where(earlier, resource.file), build } });
   }
 }

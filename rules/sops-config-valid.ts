@@ -11,6 +11,7 @@ const CONFIG_MESSAGES: Record<ConfigIssueCode, MessageId> = {
   unknownKeySuggestion: 'unknownKeySuggestion',
   invalidType: 'invalidType',
   multipleSelection: 'multipleSelection',
+  invalidPathRegex: 'invalidPathRegex',
   invalidRegex: 'invalidRegex',
   regexMatchesMetadata: 'regexMatchesMetadata',
   unreachableRule: 'unreachableRule',
@@ -33,7 +34,10 @@ export default defineRule({
       unknownKeySuggestion: 'Unknown key `{{key}}` in {{where}}: sops ignores it without a word. The key `{{suggestion}}` is probably meant.',
       invalidType: '`{{key}}` must be {{expected}}: sops fails to load this .sops.yaml.',
       multipleSelection: 'This creation rule sets more than one of {{keys}}: sops refuses it ("cannot use more than one of …"). Keep one.',
-      invalidRegex: '`{{key}}` is not a usable RE2 regular expression: {{reason}}.',
+      invalidPathRegex:
+        '`{{key}}` is not a valid RE2 regular expression ({{reason}}): sops stops with "can not compile regexp" for every file that reaches this rule.',
+      invalidRegex:
+        '`{{key}}` is not a valid RE2 regular expression ({{reason}}): sops drops the error and the pattern matches no key, so {{effect}}.',
       regexMatchesMetadata:
         '`{{key}}` also matches the key `{{field}}` (sops tests it unanchored against every key of a path): sops encrypts it and Flux cannot apply the object. Anchor the pattern, for example `encrypted_regex: ^(data|stringData)$`.',
       unreachableRule:
@@ -41,7 +45,7 @@ export default defineRule({
     },
     docs: {
       rationale:
-        'sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults — for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.',
+        'sops reads `.sops.yaml` with a plain YAML decoder: a misspelt key (`encrypted-regex`, `pathRegex`, `hc_vault_uris`) is ignored without a word, and the file is then encrypted with defaults — for a Kubernetes Secret that means `metadata` is encrypted too and Flux cannot apply it. `encrypted_regex` is an unanchored RE2 regex tested against every key, so `data|stringData` also matches `metadata`; a regex Go cannot compile stops sops when it is a `path_regex`, and silently matches nothing when it selects values. Regexes are evaluated with an RE2 implementation, and anchors, aliases and merge keys are read as the YAML decoder of sops reads them. Rules are tried in order and the first match wins, so rules after a catch-all are dead. A file named `.sops.yml` is not read at all.',
       incorrect: [
         {
           title: 'An unanchored encrypted_regex and a rule after the catch-all',
@@ -59,6 +63,12 @@ export default defineRule({
           title: 'Specific rules first, an anchored regex, the catch-all last',
           files: {
             '.sops.yaml': `creation_rules:\n  - path_regex: prod/.*\\.yaml$\n    encrypted_regex: ^(data|stringData)$\n    age: ${AGE}\n  - encrypted_regex: ^(data|stringData)$\n    age: ${AGE}\n`,
+          },
+        },
+        {
+          title: 'Keys named once with anchors, shared settings merged, RE2 syntax such as (?i) in mid-pattern',
+          files: {
+            '.sops.yaml': `keys:\n  - &admin ${AGE}\nflux: &flux\n  encrypted_regex: ^(data|stringData)$\ncreation_rules:\n  - path_regex: ^clusters/(?i)prod/\n    <<: *flux\n    key_groups:\n      - age:\n          - *admin\n  - <<: *flux\n    age: *admin\n`,
           },
         },
       ],

@@ -72,7 +72,8 @@ export default defineRule({
       invalidKeyEntry: `A {{type}} key entry in the \`sops\` metadata has no \`{{field}}\`: sops cannot decrypt the data key with it. ${RESTORE}`,
       multipleSelection:
         'The `sops` metadata sets more than one of {{keys}}: sops refuses to load such a file. Keep only the one the file was encrypted with.',
-      invalidRegex: '`{{field}}` in the `sops` metadata cannot be evaluated ({{reason}}), so which values must be encrypted is not checked.',
+      invalidRegex:
+        '`{{field}}` in the `sops` metadata is not a valid RE2 regular expression ({{reason}}): sops drops the error and the pattern matches no key, so {{effect}}. Restore the `sops` block from git history.',
       invalidShamir:
         '`shamir_threshold` is {{threshold}} but the file has {{groups}} key group(s): the data key can never be recovered. Re-encrypt the file with enough key groups.',
       duplicateKey:

@@ -106,8 +106,7 @@ export function buildApplied(input: AppliedInput): AppliedResult {
   };
 
   const builds: AppliedBuild[] = [];
-  // By identity: the copy of a Kustomization in its parent's build is the one rules see.
-  const buildByKustomization = new Map<string, AppliedBuild>();
+  const buildByKustomization = new Map<Resource, AppliedBuild>();
   const resources: Resource[] = [];
   const copies = new Map<Resource, Resource[]>();
   const touched = new Set<SourceFile>();
@@ -155,27 +154,37 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     };
   };
 
+  // Each entry point is one cluster: two clusters' bootstraps are both flux-system/flux-system.
   const done = new Set<string>();
   let count = 0;
   /** Build Kustomizations, then the Flux Kustomizations their builds apply, until none is new. */
-  const follow = (start: readonly Resource[]): void => {
+  const follow = (start: ReadonlyArray<{ kustomization: Resource; cluster: string }>): void => {
     const queue = [...start];
     while (queue.length > 0 && count < MAX_BUILDS) {
-      const kustomization = queue.shift()!;
-      const id = identity(kustomization);
+      const { kustomization, cluster } = queue.shift()!;
+      const id = `${cluster}\0${identity(kustomization)}`;
       if (done.has(id)) continue;
       done.add(id);
       count++;
       const build = fluxBuild(kustomization);
       if (!build) continue;
-      buildByKustomization.set(identity(kustomization), build);
+      // The copy of a Kustomization in its own build (what bootstrap commits) is the one rules see.
+      const written = kustomization.applied?.written ?? kustomization;
+      const self = build.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written);
+      if (self) {
+        build.kustomization = self;
+        for (const object of build.objects) if (object.applied) object.applied.build = self;
+        buildByKustomization.set(self, build);
+      }
+      buildByKustomization.set(kustomization, build);
       record(build);
       for (const object of build.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
-        if (isFluxKustomization(object) && !done.has(identity(object))) queue.push(object);
+        if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
     }
   };
+  const clusterOf = (resource: Resource): string => `${resource.file.absPath}#${resource.docIndex}`;
 
   const fluxKustomizations = input.written.filter(isFluxKustomization);
   // What each written Kustomization would apply, to find the ones that apply themselves.
@@ -194,7 +203,10 @@ export function buildApplied(input: AppliedInput): AppliedResult {
     }
   }
   const synthetic = input.written.filter((resource) => resource.synthetic !== undefined && isFluxKustomization(resource));
-  follow([...selfApplied, ...synthetic.map((resource) => asWrittenCopy(resource, undefined))]);
+  follow([
+    ...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })),
+    ...synthetic.map((resource) => ({ kustomization: asWrittenCopy(resource, undefined), cluster: clusterOf(resource) })),
+  ]);
 
   // Roots Flux reaches from an entry point; the rest of a reached root is not applied.
   const reached = new Set<Root>([...touched].map((file) => file.root));
@@ -248,7 +260,7 @@ export function buildApplied(input: AppliedInput): AppliedResult {
       }
     }
   }
-  follow(assumedEntries);
+  follow(assumedEntries.map((kustomization) => ({ kustomization, cluster: `root:${kustomization.file.root.dir}` })));
 
   // Roots Flux reaches from entry points in git: what no build reads there is not applied.
   const assumedRoots = new Set(folders.keys());
@@ -293,7 +305,7 @@ export function buildApplied(input: AppliedInput): AppliedResult {
 
   const model: AppliedModel = {
     builds,
-    buildOf: (kustomization) => buildByKustomization.get(identity(kustomization)),
+    buildOf: (kustomization) => buildByKustomization.get(kustomization),
     entryRoots,
   };
   return {

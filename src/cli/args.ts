@@ -41,7 +41,7 @@ Options:
   -c, --config FILE         Use this config for every root instead of each root's
                             .gitops-lint.yaml.
       --max-warnings N      Exit 1 when there are more than N warnings.
-      --quiet               Report errors only.
+      --quiet               Report errors only (the reason for a failing exit is still shown).
       --staged              Lint the staged content (git index) of the repository in the
                             current directory; PATHs restrict reporting to those files.
       --root DIR            With --staged: another repository to resolve references in.

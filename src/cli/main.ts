@@ -4,10 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { builtinRules } from '../../rules/index.js';
 import { ConfigError } from '../config/load.js';
 import { lint } from '../index.js';
+import { palette } from '../formatters/ansi.js';
 import { formatterNames, getFormatter } from '../formatters/index.js';
+import { summaryLine } from '../formatters/stylish.js';
+import { plural } from '../formatters/text.js';
 import type { LintResult } from '../model/result.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type FormatTarget } from './args.js';
-import { exitCodeOf, onlyErrors } from './outcome.js';
+import { exitCodeOf, onlyErrors, warningCount } from './outcome.js';
 import { formatRuleList } from './rules-list.js';
 
 /** What the CLI needs from its process, so tests can run it in-process. */
@@ -90,12 +93,14 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
   }
   const shown = options.quiet ? onlyErrors(result) : result;
   const version = await toolVersion();
+  let toStdout = false;
   for (const format of formats) {
     const formatter = getFormatter(format.name);
     if (!formatter) continue;
     const color = format.file === undefined && (options.color ?? useColor(io));
     const output = formatter(shown, { cwd: io.cwd, toolVersion: version, color });
     if (format.file === undefined) {
+      toStdout = true;
       io.stdout(output);
     } else {
       const target = path.resolve(io.cwd, format.file);
@@ -103,7 +108,15 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
       await writeFile(target, output);
     }
   }
+  // Every run ends with a summary: when all outputs went to files, it goes to stdout alone.
+  if (!toStdout) io.stdout(`${summaryLine(shown, palette(options.color ?? useColor(io)))}\n`);
   for (const error of result.errors) io.stderr(`gitops-lint: ${error.message}\n`);
+  // As ESLint does; --quiet hides the warnings, never the reason the run failed.
+  const warnings = warningCount(result);
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+    io.stderr(`gitops-lint found too many warnings (maximum: ${options.maxWarnings}).\n`);
+    if (options.quiet) io.stderr(`${plural(warnings, 'warning')} not shown because of --quiet.\n`);
+  }
   if (io.env.TIMING) io.stderr(formatTimings(result.timings ?? {}));
   return exitCodeOf(result, options.maxWarnings);
 }

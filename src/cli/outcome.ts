@@ -13,9 +13,13 @@ export function exitCodeOf(result: LintResult, maxWarnings?: number): number {
   if (result.errors.length > 0) return 2;
   const findings = active(result);
   if (findings.some((finding) => finding.level === 'error')) return 1;
-  const warnings = findings.filter((finding) => finding.level === 'warning').length;
-  if (maxWarnings !== undefined && warnings > maxWarnings) return 1;
+  if (maxWarnings !== undefined && warningCount(result) > maxWarnings) return 1;
   return 0;
+}
+
+/** Unsuppressed warnings: what `--max-warnings` counts. */
+export function warningCount(result: LintResult): number {
+  return active(result).filter((finding) => finding.level === 'warning').length;
 }
 
 /** `--quiet`: the same result with warnings and notes left out. */

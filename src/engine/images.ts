@@ -1,5 +1,5 @@
 import type { ImageOverride, ImageRef } from '../model/workspace.js';
-import { hasNestedRepetition } from './safe-regex.js';
+import { compileGoRegexp, type GoRegexp } from './safe-regex.js';
 
 /**
  * Split an image reference into name, tag and digest (distribution/reference grammar: the
@@ -29,20 +29,10 @@ export function formatImageRef(ref: ImageRef): string {
   return `${ref.name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`;
 }
 
-const matcherCache = new Map<string, RegExp | null>();
-
-/** Kustomize matches `name` as an anchored regex against the image as written. */
-function matcher(name: string): RegExp | null {
-  let cached = matcherCache.get(name);
-  if (cached === undefined) {
-    try {
-      cached = hasNestedRepetition(name) ? null : new RegExp(`^${name}(:[^@]*)?(@.*)?$`);
-    } catch {
-      cached = null;
-    }
-    matcherCache.set(name, cached);
-  }
-  return cached;
+/** Kustomize matches `name` as an anchored Go regex against the image as written; a name it cannot compile matches nothing. */
+function matcher(name: string): GoRegexp | null {
+  const compiled = compileGoRegexp(`^${name}(:[^@]*)?(@.*)?$`);
+  return compiled.ok ? compiled.regexp : null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigError, defaultConfig, loadConfigFile, loadRootConfig, resolveConfigText } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
-import type { Finding, RunError, RunNote } from '../model/finding.js';
+import type { Finding, Level, RunError, RunNote } from '../model/finding.js';
 import type { Report, Rule, RuleContext } from '../model/rule.js';
 import type { LintResult } from '../model/result.js';
 import type { Model, Resource, Root, SourceFile } from '../model/workspace.js';
@@ -12,7 +12,7 @@ import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type Roo
 import { gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from './model.js';
-import { redactedText } from './redact.js';
+import { maskedOffset, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
 
 type AnyRule = Rule<string, never>;
@@ -115,9 +115,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       model,
       report(report: Report<string>) {
         const file = reportTarget(report).file;
-        const level = levelFor(file.root);
-        if (level === 'off' || !file.reported) return;
-        const finding = toFinding(rule, report, level);
+        const configured = levelFor(file.root);
+        if (configured === 'off' || !file.reported) return;
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build = 'resource' in report ? buildName(report.resource) : undefined;
         const earlier = seen.get(key);
@@ -152,7 +152,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     notes,
     errors,
     timings,
-    sourceLines: sourceLinesOf(files, model),
+    ...sourceViews(files, model),
   };
 }
 
@@ -217,18 +217,53 @@ function applySuppressions(findings: Finding[], files: readonly SourceFile[]): v
   }
 }
 
-function sourceLinesOf(files: readonly SourceFile[], model: Model): LintResult['sourceLines'] {
+/** Redacted source lines for code frames, and regions mapped onto them (cut and mapped once per file). */
+function sourceViews(files: readonly SourceFile[], model: Model): Pick<LintResult, 'sourceLines' | 'frameRegion'> {
   const byPath = new Map(files.map((file) => [path.join(file.root.dir, file.path), file]));
-  const cache = new Map<string, string[] | undefined>();
-  return (root, file, startLine, endLine) => {
+  const cache = new Map<string, { file: SourceFile; redaction: Redaction; lines: string[]; lineStarts: number[] } | undefined>();
+  const view = (root: string, file: string) => {
     const key = path.join(root, file);
     if (!cache.has(key)) {
       const source = byPath.get(key);
-      cache.set(key, source ? redactedText(source, model)?.split(/\r?\n/) : undefined);
+      const redaction = source ? redact(source, model) : undefined;
+      if (!source || !redaction) cache.set(key, undefined);
+      else {
+        const lineStarts = [0];
+        for (let i = redaction.text.indexOf('\n'); i !== -1; i = redaction.text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+        cache.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
+      }
     }
-    const lines = cache.get(key);
-    return lines?.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
+    return cache.get(key);
+  };
+  return {
+    sourceLines(root, file, startLine, endLine) {
+      return view(root, file)?.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
+    },
+    frameRegion(root, file, region) {
+      const found = view(root, file);
+      if (!found || found.redaction.spans.length === 0) return region;
+      const originalStarts = found.file.lineCounter.lineStarts;
+      const at = (line: number, column: number, side: 'start' | 'end'): { line: number; column: number } => {
+        const lineStart = originalStarts[line - 1];
+        if (lineStart === undefined) return { line, column };
+        const masked = maskedOffset(found.redaction, lineStart + column - 1, side);
+        let maskedLine = Math.min(line - 1, found.lineStarts.length - 1);
+        while (maskedLine > 0 && (found.lineStarts[maskedLine] ?? 0) > masked) maskedLine--;
+        while (maskedLine + 1 < found.lineStarts.length && (found.lineStarts[maskedLine + 1] ?? Infinity) <= masked) maskedLine++;
+        return { line: maskedLine + 1, column: masked - (found.lineStarts[maskedLine] ?? 0) + 1 };
+      };
+      const start = at(region.startLine, region.startColumn, 'start');
+      const end = at(region.endLine, region.endColumn, 'end');
+      return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+    },
   };
 }
 
 export type { Model };
+
+const SEVERITY: Record<Level, number> = { note: 0, warning: 1, error: 2 };
+
+/** The configured level, lowered to a message's cap when it has one. */
+function capLevel(level: Level, cap: Level | undefined): Level {
+  return cap !== undefined && SEVERITY[cap] < SEVERITY[level] ? cap : level;
+}

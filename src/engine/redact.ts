@@ -6,6 +6,21 @@ import { asRecord, asString } from './values.js';
 
 const MASK = '***';
 
+/** A masked part of a file: `[start, end)` of the original text became `[maskedStart, maskedEnd)`. */
+export interface MaskedSpan {
+  start: number;
+  end: number;
+  maskedStart: number;
+  maskedEnd: number;
+}
+
+export interface Redaction {
+  /** The text with every secret value masked; line breaks are kept, so line numbers hold. */
+  text: string;
+  /** The masked parts, in order. */
+  spans: MaskedSpan[];
+}
+
 /**
  * The file's text with every value that may be a secret masked: all values under a
  * Secret's `data`/`stringData`, any scalar whose key (or env entry name) looks sensitive or
@@ -14,6 +29,32 @@ const MASK = '***';
  * included. Code frames and snippets are cut from this text only.
  */
 export function redactedText(file: SourceFile, model?: Pick<Model, 'fileAt'>): string | undefined {
+  return redact(file, model)?.text;
+}
+
+/**
+ * Where an offset of the original text lands in the redacted one. An offset inside a masked
+ * part lands at the mask's start (`start`) or end (`end`), so a range over a secret value
+ * covers exactly its mask.
+ */
+export function maskedOffset(redaction: Redaction, offset: number, side: 'start' | 'end'): number {
+  let shift = 0;
+  for (const span of redaction.spans) {
+    if (offset <= span.start) break;
+    if (offset < span.end) return side === 'start' ? span.maskedStart : firstLineEnd(redaction.text, span);
+    shift = span.maskedEnd - span.end;
+  }
+  return offset + shift;
+}
+
+/** The end of a mask's first line (a masked multi-line value keeps its line breaks after the mask). */
+function firstLineEnd(text: string, span: MaskedSpan): number {
+  const newline = text.indexOf('\n', span.maskedStart);
+  return newline === -1 || newline > span.maskedEnd ? span.maskedEnd : newline;
+}
+
+/** The file's text with secret values masked, and where the masks are. */
+export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redaction | undefined {
   const text = file.text;
   if (text === undefined) return undefined;
   const ranges: Array<[number, number]> = sopsSecretRanges(file, model);
@@ -50,17 +91,21 @@ export function redactedText(file: SourceFile, model?: Pick<Model, 'fileAt'>): s
       },
     });
   }
-  if (ranges.length === 0) return text;
+  if (ranges.length === 0) return { text, spans: [] };
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = '';
   let cursor = 0;
+  const spans: MaskedSpan[] = [];
   for (const [start, end] of ranges) {
     if (end <= cursor) continue;
     const from = Math.max(start, cursor);
-    out += text.slice(cursor, from) + maskKeepingLines(text.slice(from, end));
+    out += text.slice(cursor, from);
+    const maskedStart = out.length;
+    out += maskKeepingLines(text.slice(from, end));
+    spans.push({ start: from, end, maskedStart, maskedEnd: out.length });
     cursor = end;
   }
-  return out + text.slice(cursor);
+  return { text: out + text.slice(cursor), spans };
 }
 
 function collectScalars(node: Node | null, ranges: Array<[number, number]>): void {
@@ -89,9 +134,10 @@ function collectBlockLines(text: string, node: Node | null, ranges: Array<[numbe
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1 || lineEnd > end) lineEnd = end;
     const line = text.slice(lineStart, lineEnd);
-    const comment = /^\s*#/.exec(line);
-    const separator = /:(\s|$)/.exec(line);
-    const from = comment ? comment[0].length : separator ? separator.index + 1 : -1;
+    // The mask starts where the value (or the comment's text) does, so `key: ***` keeps its shape.
+    const comment = /^\s*#\s*/.exec(line);
+    const separator = /:(?:\s+|$)/.exec(line);
+    const from = comment ? comment[0].length : separator ? separator.index + separator[0].length : -1;
     if (from !== -1 && lineStart + from < lineEnd) ranges.push([lineStart + from, lineEnd]);
     lineStart = lineEnd + 1;
   }

@@ -37,7 +37,20 @@ function offsetsOf(report: Report<string>, file: SourceFile): Offsets | undefine
     const doc = file.documents[report.docIndex]?.doc;
     if (doc) return offsetsOfPath(doc, text, report.path ?? [], report.key ?? false);
   }
-  return firstLineOf(text, 0);
+  return fileLevelOffsets(text);
+}
+
+/**
+ * Where a finding about a whole file points: its first line, or the first token of it when
+ * that line is a comment (a comment is not the problem, so underlining all of it misleads).
+ */
+function fileLevelOffsets(text: string): Offsets {
+  const [start, end] = firstLineOf(text, 0);
+  const line = text.slice(start, end);
+  const comment = /^(\s*)#\S*/.exec(line);
+  if (!comment) return [start, end];
+  const indent = comment[1]?.length ?? 0;
+  return [start + indent, start + comment[0].length];
 }
 
 const EMPTY_REGION: Region = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };

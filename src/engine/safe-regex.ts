@@ -1,92 +1,67 @@
 /**
- * Patterns written in a linted repository (kustomize `images[].name`, CRD `pattern`s,
- * `.sops.yaml` regexes) run in JavaScript's backtracking engine, where a repeated group
- * whose content can end in a repetition, such as `(a+)+$` or `(\w+\s?)*`, takes exponential
- * time on a short input that does not match; Go's RE2, which Flux, kustomize and sops use,
- * cannot. Such patterns are refused so a repository cannot hang a pre-commit hook or the
- * editor. A separator after the inner repetition (`([0-9]+(ms|s))+`) keeps a pattern safe.
+ * Regular expressions written in a linted repository — `.sops.yaml` and SOPS metadata
+ * regexes, kustomize `images[].name`, CRD `pattern`s — are Go RE2 patterns: sops, kustomize
+ * and the Kubernetes API server compile them with Go's `regexp`. They are evaluated here by
+ * re2js, a port of RE2 to JavaScript, so they mean what they mean to those programs (`(?i)`
+ * anywhere, `\z`, `[[:alpha:]]`, `\pL`, `(?P<name>…)`, no lookaround or backreferences)
+ * and match in linear time: a repository cannot hang a pre-commit hook or the editor with a
+ * pattern such as `(a+)+$`, which backtracks exponentially in JavaScript's engine.
  */
-export function hasNestedRepetition(source: string): boolean {
-  try {
-    return new Scanner(source).alternatives(false).dangerous;
-  } catch {
-    return false;
-  }
+import { RE2JS } from 're2js';
+
+/** A compiled RE2 pattern. `test` is unanchored, as Go's `MatchString`. */
+export interface GoRegexp {
+  readonly source: string;
+  test(text: string): boolean;
 }
 
-interface Atom {
-  /** The atom repeats (quantifier `*`, `+` or `{n,}`), or is a group that can end in a repetition. */
-  repeats: boolean;
-  /** The atom can be skipped (`?`, `*`, `{0,n}`). */
-  optional: boolean;
-}
+/** A compiled pattern, or why Go's `regexp.Compile` refuses it (its own words, such as "missing closing ): `(data`"). */
+export type GoRegexpResult = { ok: true; regexp: GoRegexp } | { ok: false; reason: string };
 
-class Scanner {
-  private index = 0;
+/** Repositories hold a handful of patterns; the bound only keeps hostile input from growing the caches without end. */
+const MAX_PATTERNS = 4096;
+/** Results are remembered for short inputs (key names, paths, image names), which repeat across files. */
+const MAX_RESULTS = 1024;
+const MAX_REMEMBERED_LENGTH = 256;
+const PREFIX = 'error parsing regexp: ';
+const cache = new Map<string, GoRegexpResult>();
 
-  constructor(private readonly source: string) {}
+class Compiled implements GoRegexp {
+  private readonly results = new Map<string, boolean>();
 
-  /** Alternatives up to `)` (or the end): whether one can end in a repetition, and whether a nested repeat was found. */
-  alternatives(inGroup: boolean): { endsRepeating: boolean; dangerous: boolean } {
-    let dangerous = false;
-    let endsRepeating = false;
-    let atoms: Atom[] = [];
-    const close = () => {
-      endsRepeating ||= endsWithRepetition(atoms);
-      atoms = [];
-    };
-    while (this.index < this.source.length) {
-      const char = this.source[this.index];
-      if (char === ')' && inGroup) break;
-      if (char === '|') {
-        close();
-        this.index++;
-        continue;
-      }
-      let inner = { endsRepeating: false, dangerous: false };
-      if (char === '(') {
-        this.index++;
-        if (this.source[this.index] === '?') this.index += this.source[this.index + 1] === '<' && /[=!]/.test(this.source[this.index + 2] ?? '') ? 3 : 2;
-        inner = this.alternatives(true);
-        this.index++;
-      } else if (char === '[') {
-        this.skipClass();
-      } else {
-        this.index += char === '\\' ? 2 : 1;
-      }
-      const quantifier = this.quantifier();
-      if (inner.dangerous || (quantifier.repeats && inner.endsRepeating)) dangerous = true;
-      atoms.push({ repeats: quantifier.repeats || inner.endsRepeating, optional: quantifier.optional });
+  constructor(
+    readonly source: string,
+    private readonly re: RE2JS,
+  ) {}
+
+  test(text: string): boolean {
+    if (text.length > MAX_REMEMBERED_LENGTH) return this.re.test(text);
+    let result = this.results.get(text);
+    if (result === undefined) {
+      result = this.re.test(text);
+      if (this.results.size >= MAX_RESULTS) this.results.clear();
+      this.results.set(text, result);
     }
-    close();
-    return { endsRepeating, dangerous };
-  }
-
-  private skipClass(): void {
-    this.index++;
-    while (this.index < this.source.length && this.source[this.index] !== ']') this.index += this.source[this.index] === '\\' ? 2 : 1;
-    this.index++;
-  }
-
-  private quantifier(): { repeats: boolean; optional: boolean } {
-    const rest = this.source.slice(this.index);
-    const match = /^(?:([*+?])|\{(\d*)(,?)(\d*)\})\??/.exec(rest);
-    if (!match) return { repeats: false, optional: false };
-    this.index += match[0].length;
-    if (match[1]) return { repeats: match[1] !== '?', optional: match[1] !== '+' };
-    const min = Number(match[2] || '0');
-    const unbounded = match[3] === ',' && match[4] === '';
-    const max = unbounded ? Infinity : Number(match[4] || match[2] || '0');
-    return { repeats: max > 1, optional: min === 0 };
+    return result;
   }
 }
 
-/** From the end, skipping optional atoms: does the sequence end in a repeating atom? */
-function endsWithRepetition(atoms: readonly Atom[]): boolean {
-  for (let index = atoms.length - 1; index >= 0; index--) {
-    const atom = atoms[index] as Atom;
-    if (atom.repeats) return true;
-    if (!atom.optional) return false;
+/**
+ * Compiles a Go RE2 pattern (Perl syntax, as `regexp.Compile`). Never throws; cached.
+ *
+ * @example compileGoRegexp('(?i)^secret').ok // true
+ */
+export function compileGoRegexp(pattern: string): GoRegexpResult {
+  let result = cache.get(pattern);
+  if (result === undefined) {
+    try {
+      result = { ok: true, regexp: new Compiled(pattern, RE2JS.compile(pattern)) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result = { ok: false, reason: message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message };
+    }
+    if (cache.size >= MAX_PATTERNS) cache.clear();
+    cache.set(pattern, result);
   }
-  return false;
+  return result;
 }

@@ -33,18 +33,33 @@ function renderFinding(finding: Finding, widths: { pos: number; level: number },
   const { from, to } = frameLines(loc);
   const lines = result.sourceLines(loc.root, loc.file, from, to);
   if (lines === undefined || lines.length === 0) return head;
-  const frame = codeFrame({ region: loc, lines, firstLine: from, mark: style, colors });
+  const region = result.frameRegion?.(loc.root, loc.file, loc) ?? loc;
+  const frame = codeFrame({ region, lines, firstLine: from, mark: style, colors });
   return [...head, ...frame.map((line) => `    ${line}`)];
 }
 
-function summary(active: readonly Finding[], suppressed: number, colors: Palette): string[] {
+/**
+ * The closing line of a run, in ESLint's shape: `✖ 3 problems (1 error, 2 warnings)` (notes
+ * added when there are some), or `✔ 0 problems (12 files)` for a clean run. Run errors (exit
+ * code 2) are counted too, so the line never looks clean when the run failed.
+ */
+export function summaryLine(result: LintResult, colors: Palette): string {
+  const active = result.findings.filter((f) => !isSuppressed(f));
+  const runErrors = result.errors.length > 0 ? `, ${plural(result.errors.length, 'run error')}` : '';
+  if (active.length === 0) {
+    const line = `0 problems${runErrors} (${plural(result.fileCount, 'file')})`;
+    return runErrors === '' ? colors.green(`✔ ${line}`) : colors.bold(colors.red(`✖ ${line}`));
+  }
   const count = (level: Level): number => active.filter((f) => f.level === level).length;
+  const [errors, warnings, notes] = [count('error'), count('warning'), count('note')];
+  const style = errors > 0 || runErrors !== '' ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
+  const counts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(notes > 0 ? [plural(notes, 'note')] : [])].join(', ');
+  return colors.bold(style(`✖ ${plural(active.length, 'problem')} (${counts})${runErrors}`));
+}
+
+function summary(result: LintResult, suppressed: number, colors: Palette): string[] {
   const hidden = suppressed > 0 ? [colors.dim(`${plural(suppressed, 'suppressed finding')} not shown.`)] : [];
-  if (active.length === 0) return hidden.length > 0 ? [colors.green('✔ No problems'), ...hidden] : [];
-  const errors = count('error');
-  const style = errors > 0 ? colors.red : count('warning') > 0 ? colors.yellow : colors.blue;
-  const counts = `${plural(errors, 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')}`;
-  return [colors.bold(style(`✖ ${plural(active.length, 'problem')} (${counts})`)), ...hidden];
+  return [summaryLine(result, colors), ...hidden];
 }
 
 function runMessages(result: LintResult, { cwd }: FormatterContext, colors: Palette): string[] {
@@ -69,7 +84,7 @@ function runMessages(result: LintResult, { cwd }: FormatterContext, colors: Pale
 
 /**
  * The default terminal format: findings grouped by file (paths relative to the working
- * directory) with a code frame each, a summary line, then run notes and run errors under their
+ * directory) with a code frame each, a summary line (also for a clean run), then run notes and run errors under their
  * own headings. Suppressed findings are not listed, only counted under the summary: the point of
  * suppressing is to stop seeing them here, and the json and sarif formats keep them in full.
  */
@@ -89,8 +104,8 @@ export const stylish: Formatter = (result, ctx) => {
     });
     out.push('');
   }
-  out.push(...summary(active, result.findings.length - active.length, colors));
+  out.push(...summary(result, result.findings.length - active.length, colors));
   out.push(...runMessages(result, ctx, colors));
   while (out[0] === '') out.shift();
-  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n`;
 };

@@ -1,4 +1,4 @@
-import type { Finding, RootInfo, RunError, RunNote } from './finding.js';
+import type { Finding, Region, RootInfo, RunError, RunNote } from './finding.js';
 import type { RuleMeta } from './rule.js';
 
 /** The outcome of one lint run: what formatters, the CLI and the LSP consume. */
@@ -21,6 +21,11 @@ export interface LintResult {
    * every secret value replaced by `***`. `undefined` when the file has no text.
    */
   sourceLines(root: string, file: string, startLine: number, endLine: number): string[] | undefined;
+  /**
+   * A finding's region as it falls on `sourceLines`: a range over a masked value covers the
+   * `***` mask, no more. Absent (or the region unchanged) when nothing on those lines is masked.
+   */
+  frameRegion?(root: string, file: string, region: Region): Region;
 }
 
 /** Context given to formatters. */

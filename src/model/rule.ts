@@ -44,6 +44,11 @@ export interface RuleMeta<M extends string = string> {
   recommended: boolean;
   /** Message templates with `{{placeholder}}`s. Capitalised, ending with a period. */
   messages: Record<M, string>;
+  /**
+   * The most severe level some messages are reported at: a configured level above it is
+   * lowered (a message about something that still works today, say). Config still decides.
+   */
+  messageLevels?: Partial<Record<M, Level>>;
   /** JSON Schema of the options object; every property has a description. */
   options?: Record<string, unknown>;
   defaultOptions?: Record<string, unknown>;

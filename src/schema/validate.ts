@@ -8,7 +8,7 @@
  * could not be compiled ahead at all. Walking the schema costs nothing up front and lets
  * every message name the field, suggest a spelling and keep Kubernetes' null semantics.
  */
-import { hasNestedRepetition } from '../engine/safe-regex.js';
+import { compileGoRegexp, type GoRegexp } from '../engine/safe-regex.js';
 import { describeFound, describeTypes, formatAllowed, formatPath, suggest, typeOf } from './describe.js';
 import type { JsonType, Schema, SchemaMessageId, SchemaProblem } from './types.js';
 
@@ -46,7 +46,7 @@ class Walker {
   constructor(
     private readonly options: ValidateOptions,
     private readonly max: number,
-    private readonly patterns = new Map<string, RegExp | null>(),
+    private readonly patterns = new Map<string, GoRegexp | null>(),
   ) {}
 
   get full(): boolean {
@@ -75,15 +75,12 @@ class Walker {
     return current;
   }
 
-  private regex(pattern: string): RegExp | null {
+  /** The API server compiles a CRD `pattern` with Go's regexp; one it cannot compile is not checked here. */
+  private regex(pattern: string): GoRegexp | null {
     let re = this.patterns.get(pattern);
     if (re === undefined) {
-      try {
-        re = hasNestedRepetition(pattern) ? null : new RegExp(pattern, 'u');
-      } catch {
-        // Go RE2 syntax that JavaScript does not accept ((?i) flags...): skip rather than guess.
-        re = null;
-      }
+      const compiled = compileGoRegexp(pattern);
+      re = compiled.ok ? compiled.regexp : null;
       this.patterns.set(pattern, re);
     }
     return re;

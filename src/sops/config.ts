@@ -3,10 +3,10 @@
  * selection, and what SOPS would silently ignore or reject. Which rule governs a file is in
  * `config-lookup.ts`.
  */
-import { isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, Scalar, type Document, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { YamlPath } from '../model/finding.js';
-import { keyText, pairOf, stringValue } from './ast.js';
-import { convertGoRegexp } from './regexp.js';
+import { keyText, stringValue } from './ast.js';
+import { compileGoRegexp, type GoRegexp } from '../engine/safe-regex.js';
 import { azureKey, normaliseRecipient, type Recipient, type RecipientType } from './recipients.js';
 import { SELECTION_KEYS, defaultSelection, isSelectionKey, makeSelection, type Selection, type SelectionKey } from './selection.js';
 
@@ -16,6 +16,7 @@ export type ConfigIssueCode =
   | 'unknownKeySuggestion'
   | 'invalidType'
   | 'multipleSelection'
+  | 'invalidPathRegex'
   | 'invalidRegex'
   | 'regexMatchesMetadata'
   | 'unreachableRule';
@@ -34,8 +35,8 @@ export interface CreationRule {
   path: YamlPath;
   /** `path_regex` as written; `undefined` when absent (the rule matches every file). */
   pathRegex: string | undefined;
-  /** The converted `path_regex`; `undefined` when absent or not convertible. */
-  pathRegexp: RegExp | undefined;
+  /** The compiled `path_regex`; `undefined` when absent, empty or invalid. */
+  pathRegexp: GoRegexp | undefined;
   /** Matches every path (no `path_regex`, or a match-all one). */
   catchAll: boolean;
   /** Recipients of the key groups, or of the per-rule keys when there are no key groups. */
@@ -105,6 +106,14 @@ const RULE_RECIPIENT_TYPES: Record<string, RecipientType> = {
   hckms: 'hckms',
 };
 
+/** What sops does with a selection regex it cannot compile: `regexp.Match` fails, the error is dropped, and nothing matches. */
+const INVALID_REGEX_EFFECT: Partial<Record<SelectionKey, string>> = {
+  encrypted_regex: 'no value is encrypted',
+  unencrypted_regex: 'every value is encrypted, `apiVersion`, `kind` and `metadata` included',
+  encrypted_comment_regex: 'no value is encrypted',
+  unencrypted_comment_regex: 'every value is encrypted, `apiVersion`, `kind` and `metadata` included',
+};
+const YAML11_BOOLEANS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
 const cache = new WeakMap<Document.Parsed, SopsConfig>();
 
 /** Reads `.sops.yaml` from its (first) document. Cached per document; never throws. */
@@ -112,37 +121,104 @@ export function readSopsConfig(doc: Document.Parsed | undefined): SopsConfig {
   if (!doc) return { rules: [], issues: [] };
   let config = cache.get(doc);
   if (!config) {
-    config = parse(doc.contents);
+    config = parse(new Nodes(doc));
     cache.set(doc, config);
   }
   return config;
 }
 
-function parse(root: unknown): SopsConfig {
+/** A mapping entry as sops' YAML decoder sees it: aliases followed, merge keys expanded. */
+interface Entry {
+  key: string;
+  /** The value, with an alias replaced by the node it refers to. */
+  value: unknown;
+}
+
+/**
+ * The document as go-yaml decodes it into sops' structs: `*alias` stands for its anchored
+ * node, and `<<: *anchor` (or a list of them) adds the anchored mapping's keys that the
+ * mapping does not set itself, earlier merges first. Paths keep pointing where the alias or
+ * the mapping is written.
+ */
+class Nodes {
+  constructor(private readonly doc: Document.Parsed) {}
+
+  get root(): unknown {
+    return this.deref(this.doc.contents);
+  }
+
+  deref(node: unknown): unknown {
+    let current = node;
+    // Bounded: an alias can only refer back to an anchor before it, but stay safe on broken input.
+    for (let hops = 0; isAlias(current) && hops < 32; hops++) current = current.resolve(this.doc);
+    return isAlias(current) ? undefined : current;
+  }
+
+  entries(node: YAMLMap, depth = 0): Entry[] {
+    const own: Entry[] = [];
+    const merged: Entry[] = [];
+    for (const pair of node.items) {
+      if (isMergeKey(pair)) {
+        if (depth >= 8) continue;
+        const source = this.deref(pair.value);
+        const sources = isSeq(source) ? source.items.map((item) => this.deref(item)) : [source];
+        for (const map of sources) if (isMap(map)) merged.push(...this.entries(map, depth + 1));
+        continue;
+      }
+      const key = keyText(pair);
+      if (key !== undefined) own.push({ key, value: this.deref(pair.value) });
+    }
+    const seen = new Set(own.map((entry) => entry.key));
+    for (const entry of merged) {
+      if (seen.has(entry.key)) continue;
+      seen.add(entry.key);
+      own.push(entry);
+    }
+    return own;
+  }
+
+  get(node: unknown, key: string): Entry | undefined {
+    return isMap(node) ? this.entries(node).find((entry) => entry.key === key) : undefined;
+  }
+
+  items(node: YAMLSeq): unknown[] {
+    return node.items.map((item) => this.deref(item));
+  }
+}
+
+/** `<<` written plain is a merge key (YAML 1.1, go-yaml); `"<<"` is an ordinary key. */
+function isMergeKey(pair: Pair): boolean {
+  const key = pair.key;
+  if (!isScalar(key) || (key.type !== undefined && key.type !== Scalar.PLAIN)) return false;
+  return key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<');
+}
+
+function parse(nodes: Nodes): SopsConfig {
   const config: SopsConfig = { rules: [], issues: [] };
+  const root = nodes.root;
   if (root == null || (isScalar(root) && root.value == null)) return config;
   if (!isMap(root)) {
     config.issues.push({ code: 'notMapping', path: [], data: { what: '.sops.yaml' } });
     return config;
   }
   checkKeys(root, [], TOP_KEYS, 'the top level', config.issues);
-  const rules = pairOf(root, 'creation_rules')?.value;
+  const rules = nodes.get(root, 'creation_rules')?.value;
   if (isSeq(rules)) {
-    rules.items.forEach((item, i) => {
-      const rule = readRule(item, i, config.issues);
+    nodes.items(rules).forEach((item, i) => {
+      const rule = readRule(nodes, item, i, config.issues);
       if (rule) config.rules.push(rule);
     });
-  } else if (rules != null && !isNull(rules)) {
+  } else if (!isNull(rules)) {
     config.issues.push(invalidType(['creation_rules'], 'creation_rules', 'a list of rules'));
   }
   checkUnreachable(config);
-  checkDestinations(pairOf(root, 'destination_rules')?.value, config.issues);
-  const stores = pairOf(root, 'stores')?.value;
+  checkDestinations(nodes, nodes.get(root, 'destination_rules')?.value, config.issues);
+  const stores = nodes.get(root, 'stores')?.value;
   if (isMap(stores)) checkKeys(stores, ['stores'], STORE_KEYS, 'stores', config.issues);
   return config;
 }
 
-function readRule(node: unknown, index: number, issues: ConfigIssue[]): CreationRule | undefined {
+function readRule(nodes: Nodes, node: unknown, index: number, issues: ConfigIssue[]): CreationRule | undefined {
   const path: YamlPath = ['creation_rules', index];
   if (!isMap(node)) {
     issues.push({ code: 'notMapping', path, data: { what: `creation rule ${index + 1}` } });
@@ -158,147 +234,167 @@ function readRule(node: unknown, index: number, issues: ConfigIssue[]): Creation
     recipients: [],
     selection: undefined,
   };
-  readPathRegex(node, rule, issues);
-  rule.recipients = readRuleRecipients(node, path, issues);
-  rule.selection = readSelection(node, path, issues);
-  checkScalarType(node, path, 'shamir_threshold', 'number', 'a whole number', issues);
-  checkScalarType(node, path, 'mac_only_encrypted', 'boolean', 'true or false', issues);
-  checkScalarType(node, path, 'aws_profile', 'string', 'a string', issues);
+  readPathRegex(nodes, node, rule, issues);
+  rule.recipients = readRuleRecipients(nodes, node, path, issues);
+  rule.selection = readSelection(nodes, node, path, issues);
+  checkShamir(nodes, node, path, issues);
+  checkBoolean(nodes, node, path, 'mac_only_encrypted', issues);
+  checkString(nodes, node, path, 'aws_profile', issues);
   return rule;
 }
 
-function readPathRegex(node: YAMLMap, rule: CreationRule, issues: ConfigIssue[]): void {
-  const pair = pairOf(node, 'path_regex');
-  if (!pair || isNull(pair.value)) return;
-  const source = scalarText(pair.value);
+function readPathRegex(nodes: Nodes, node: YAMLMap, rule: CreationRule, issues: ConfigIssue[]): void {
+  const entry = nodes.get(node, 'path_regex');
+  if (!entry || isNull(entry.value)) return;
+  const source = scalarText(entry.value);
   if (source === undefined) {
     issues.push(invalidType([...rule.path, 'path_regex'], 'path_regex', 'a string'));
     rule.catchAll = false;
     return;
   }
+  // sops tests `path_regex != ""` before compiling: an empty one matches every file.
   rule.pathRegex = source;
   rule.catchAll = source === '' || MATCH_ALL.test(source);
-  const converted = convertGoRegexp(source);
-  if (converted.ok) rule.pathRegexp = converted.regexp;
-  else issues.push({ code: 'invalidRegex', path: [...rule.path, 'path_regex'], data: { key: 'path_regex', reason: converted.reason } });
+  if (source === '') return;
+  const compiled = compileGoRegexp(source);
+  if (compiled.ok) rule.pathRegexp = compiled.regexp;
+  else issues.push({ code: 'invalidPathRegex', path: [...rule.path, 'path_regex'], data: { key: 'path_regex', reason: compiled.reason } });
 }
 
-function readRuleRecipients(node: YAMLMap, path: YamlPath, issues: ConfigIssue[]): Recipient[] {
-  const groups = pairOf(node, 'key_groups')?.value;
-  if (groups != null && !isNull(groups) && !isSeq(groups)) {
+function readRuleRecipients(nodes: Nodes, node: YAMLMap, path: YamlPath, issues: ConfigIssue[]): Recipient[] {
+  const groups = nodes.get(node, 'key_groups')?.value;
+  if (!isNull(groups) && !isSeq(groups)) {
     issues.push(invalidType([...path, 'key_groups'], 'key_groups', 'a list of key groups'));
   }
   // With key groups present SOPS ignores the per-rule keys.
   if (isSeq(groups) && groups.items.length > 0) {
     const out: Recipient[] = [];
-    groups.items.forEach((group, i) => readGroup(group, [...path, 'key_groups', i], out, issues, 0));
+    nodes.items(groups).forEach((group, i) => readGroup(nodes, group, [...path, 'key_groups', i], out, issues, 0));
     return out;
   }
   const out: Recipient[] = [];
   for (const key of RECIPIENT_KEYS) {
-    const pair = pairOf(node, key);
-    if (!pair || isNull(pair.value)) continue;
+    const entry = nodes.get(node, key);
+    if (!entry || isNull(entry.value)) continue;
     const type = RULE_RECIPIENT_TYPES[key] as RecipientType;
-    const items = recipientStrings(pair.value);
+    // `hckms` is a list only; the others a comma-separated string or a list (config.go parseKeyField).
+    const items = recipientStrings(nodes, entry.value, key !== 'hckms');
     if (!items) {
-      issues.push(invalidType([...path, key], key, 'a comma-separated string or a list of strings'));
+      const expected = key === 'hckms' ? 'a list of strings' : 'a comma-separated string or a list of strings';
+      issues.push(invalidType([...path, key], key, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipient(out, type, text, [...path, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type, text, [...path, key, ...itemPath]);
   }
   return out;
 }
 
 /** A key group; `merge` nests groups, so the depth is bounded against hostile input. */
-function readGroup(node: unknown, path: YamlPath, out: Recipient[], issues: ConfigIssue[], depth: number): void {
+function readGroup(nodes: Nodes, node: unknown, path: YamlPath, out: Recipient[], issues: ConfigIssue[], depth: number): void {
   if (!isMap(node)) {
     issues.push({ code: 'notMapping', path, data: { what: 'a key group' } });
     return;
   }
   checkKeys(node, path, GROUP_KEYS, 'a key group', issues);
   for (const key of GROUP_KEYS) {
-    const value = pairOf(node, key)?.value;
-    if (value == null || isNull(value)) continue;
+    const value = nodes.get(node, key)?.value;
+    if (isNull(value)) continue;
+    // go-yaml decodes these fields into Go slices: a single string is refused.
     if (!isSeq(value)) {
       issues.push(invalidType([...path, key], key, 'a list'));
       continue;
     }
-    value.items.forEach((item, i) => {
+    nodes.items(value).forEach((item, i) => {
       const itemPath = [...path, key, i];
       if (key === 'merge') {
-        if (depth < 8) readGroup(item, itemPath, out, issues, depth + 1);
+        if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
       }
       const objectKeys = GROUP_OBJECT_KEYS[key];
-      if (objectKeys && isMap(item)) checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
-      const text = groupEntryId(key, item);
-      if (text === undefined) issues.push(invalidType(itemPath, key, objectKeys ? 'a mapping' : 'a string'));
-      else addRecipient(out, key === 'azure_keyvault' ? 'azure_kv' : (key as RecipientType), text, itemPath);
+      if (objectKeys) {
+        if (!isMap(item)) {
+          issues.push(invalidType(itemPath, key, 'a list of mappings'));
+          return;
+        }
+        checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
+        const text = groupEntryId(nodes, key, item);
+        if (text !== undefined) addRecipients(out, key === 'azure_keyvault' ? 'azure_kv' : (key as RecipientType), text, itemPath);
+        return;
+      }
+      // A null item decodes to "", which sops skips; a mapping or a list is refused.
+      if (isNull(item)) return;
+      const text = scalarText(item);
+      if (text === undefined) issues.push(invalidType(itemPath, key, 'a list of strings'));
+      // An age item may itself list recipients separated by commas (age.MasterKeysFromRecipients).
+      else if (key === 'age') for (const part of text.split(',')) addRecipients(out, 'age', part, itemPath);
+      else addRecipients(out, key as RecipientType, text, itemPath);
     });
   }
 }
 
-function groupEntryId(key: string, item: unknown): string | undefined {
+function groupEntryId(nodes: Nodes, key: string, item: YAMLMap): string | undefined {
+  const field = (name: string): string | undefined => scalarText(nodes.get(item, name)?.value);
   switch (key) {
     case 'kms':
-      return stringValue(pairOf(item, 'arn')?.value);
+      return field('arn');
     case 'gcp_kms':
-      return stringValue(pairOf(item, 'resource_id')?.value);
+      return field('resource_id');
     case 'hckms':
-      return stringValue(pairOf(item, 'key_id')?.value);
+      return field('key_id');
     case 'azure_keyvault': {
-      const url = stringValue(pairOf(item, 'vaultUrl')?.value);
-      const name = stringValue(pairOf(item, 'key')?.value);
+      const url = field('vaultUrl');
+      const name = field('key');
       return url !== undefined && name !== undefined ? azureKey(url, name) : undefined;
     }
     default:
-      return stringValue(item);
+      return undefined;
   }
 }
 
-/** Items of a comma-separated string or a list of strings, with their sub-paths. */
-function recipientStrings(value: unknown): Array<[string, YamlPath]> | undefined {
+/**
+ * Items of a comma-separated string or a list of strings, with their sub-paths. sops joins
+ * list items with commas and splits again, so an item may hold several keys too.
+ */
+function recipientStrings(nodes: Nodes, value: unknown, acceptString: boolean): Array<[string, YamlPath]> | undefined {
   const text = stringValue(value);
-  if (text !== undefined) return text.split(',').map((part) => [part, []]);
+  if (text !== undefined) return acceptString ? text.split(',').map((part) => [part, []]) : undefined;
   if (!isSeq(value)) return undefined;
   const items: Array<[string, YamlPath]> = [];
-  for (const [i, item] of value.items.entries()) {
+  for (const [i, item] of nodes.items(value).entries()) {
     const itemText = stringValue(item);
     if (itemText === undefined) return undefined;
-    items.push([itemText, [i]]);
+    for (const part of itemText.split(',')) items.push([part, [i]]);
   }
   return items;
 }
 
-function addRecipient(out: Recipient[], type: RecipientType, text: string, path: YamlPath): void {
+function addRecipients(out: Recipient[], type: RecipientType, text: string, path: YamlPath): void {
   const id = normaliseRecipient(type, text);
   if (id !== undefined) out.push({ type, id, path });
 }
 
-function readSelection(node: YAMLMap, path: YamlPath, issues: ConfigIssue[]): Selection | undefined {
+function readSelection(nodes: Nodes, node: YAMLMap, path: YamlPath, issues: ConfigIssue[]): Selection | undefined {
   // As in SOPS, an empty value counts as unset.
-  const present = node.items.filter((pair) => {
-    const key = keyText(pair);
-    return key !== undefined && isSelectionKey(key) && !isNull(pair.value) && stringValue(pair.value) !== '';
-  });
+  const present = nodes.entries(node).filter((entry) => isSelectionKey(entry.key) && !isNull(entry.value) && scalarText(entry.value) !== '');
   if (present.length > 1) {
-    const keys = present.map((pair) => keyText(pair)).join(', ');
-    for (const pair of present.slice(1)) {
-      issues.push({ code: 'multipleSelection', path: [...path, keyText(pair) as string], key: true, data: { keys } });
+    const keys = present.map((entry) => entry.key).join(', ');
+    for (const entry of present.slice(1)) {
+      issues.push({ code: 'multipleSelection', path: [...path, entry.key], key: true, data: { keys } });
     }
     return undefined;
   }
-  const pair = present[0];
-  if (!pair) return defaultSelection();
-  const key = keyText(pair) as SelectionKey;
-  const value = stringValue(pair.value);
+  const entry = present[0];
+  if (!entry) return defaultSelection();
+  const key = entry.key as SelectionKey;
+  // go-yaml decodes any scalar into these string fields: `encrypted_suffix: 1` is "1".
+  const value = scalarText(entry.value);
   if (value === undefined) {
     issues.push(invalidType([...path, key], key, 'a string'));
     return undefined;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: 'invalidRegex', path: [...path, key], data: { key, reason: made.reason } });
+    issues.push({ code: 'invalidRegex', path: [...path, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? '' } });
     return undefined;
   }
   checkIdentity(made.selection, [...path, key], issues);
@@ -326,17 +422,21 @@ function checkUnreachable(config: SopsConfig): void {
   }
 }
 
-function checkDestinations(value: unknown, issues: ConfigIssue[]): void {
+function checkDestinations(nodes: Nodes, value: unknown, issues: ConfigIssue[]): void {
   if (!isSeq(value)) return;
-  value.items.forEach((item, i) => {
+  nodes.items(value).forEach((item, i) => {
     if (isMap(item)) checkKeys(item, ['destination_rules', i], DESTINATION_KEYS, `destination rule ${i + 1}`, issues);
   });
 }
 
+/**
+ * Keys sops does not know. A key that only holds anchors for the rules to refer to (the
+ * `keys:` list of age keys with `&name` in the sops docs' examples) is deliberate, not a typo.
+ */
 function checkKeys(node: YAMLMap, path: YamlPath, known: readonly string[], where: string, issues: ConfigIssue[]): void {
   for (const pair of node.items) {
     const key = keyText(pair);
-    if (key === undefined || known.includes(key)) continue;
+    if (key === undefined || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest(key, known);
     issues.push(
       suggestion
@@ -344,6 +444,14 @@ function checkKeys(node: YAMLMap, path: YamlPath, known: readonly string[], wher
         : { code: 'unknownKey', path: [...path, key], key: true, data: { key, where } },
     );
   }
+}
+
+function holdsAnchor(node: unknown, depth: number): boolean {
+  if (!isNode(node) || depth > 16) return false;
+  if (node.anchor) return true;
+  if (isMap(node)) return node.items.some((pair) => holdsAnchor(pair.value, depth + 1));
+  if (isSeq(node)) return node.items.some((item) => holdsAnchor(item, depth + 1));
+  return false;
 }
 
 function suggest(key: string, known: readonly string[]): string | undefined {
@@ -370,19 +478,25 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] as number;
 }
 
-function checkScalarType(
-  node: YAMLMap,
-  path: YamlPath,
-  key: string,
-  type: 'number' | 'boolean' | 'string',
-  expected: string,
-  issues: ConfigIssue[],
-): void {
-  const pair = pairOf(node, key);
-  if (!pair || isNull(pair.value)) return;
-  const value = isScalar(pair.value) ? pair.value.value : undefined;
-  const ok = typeof value === type && (type !== 'number' || Number.isInteger(value));
-  if (!ok) issues.push(invalidType([...path, key], key, expected));
+/** `shamir_threshold` is a Go int: go-yaml takes an integer or a float (truncated), nothing else. */
+function checkShamir(nodes: Nodes, node: YAMLMap, path: YamlPath, issues: ConfigIssue[]): void {
+  const value = nodes.get(node, 'shamir_threshold')?.value;
+  if (isNull(value)) return;
+  if (!isScalar(value) || typeof value.value !== 'number') issues.push(invalidType([...path, 'shamir_threshold'], 'shamir_threshold', 'a number'));
+}
+
+/** A Go bool: go-yaml also takes the YAML 1.1 words y/yes/on and n/no/off, quoted or not. */
+function checkBoolean(nodes: Nodes, node: YAMLMap, path: YamlPath, key: string, issues: ConfigIssue[]): void {
+  const value = nodes.get(node, key)?.value;
+  if (isNull(value)) return;
+  const v = isScalar(value) ? value.value : undefined;
+  if (typeof v !== 'boolean' && !(typeof v === 'string' && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path, key], key, 'true or false'));
+}
+
+/** A Go string: go-yaml takes the text of any scalar, not a mapping or a list. */
+function checkString(nodes: Nodes, node: YAMLMap, path: YamlPath, key: string, issues: ConfigIssue[]): void {
+  const value = nodes.get(node, key)?.value;
+  if (!isNull(value) && scalarText(value) === undefined) issues.push(invalidType([...path, key], key, 'a string'));
 }
 
 function invalidType(path: YamlPath, key: string, expected: string): ConfigIssue {

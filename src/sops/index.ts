@@ -10,6 +10,6 @@ export { analyzeDocument, analyzeValue, documentComments, precedingComments, typ
 export { valuesMirrorAst, hasSopsKeyAt, isSopsEncryptedAt, sopsMetadataAt, valuesAt } from './facts.js';
 export { readSopsConfig, type SopsConfig, type CreationRule, type ConfigIssue } from './config.js';
 export { findSopsConfig, matchCreationRule, coveringCreationRule, pathFromConfig, SOPS_CONFIG_NAME } from './config-lookup.js';
-export { convertGoRegexp } from './regexp.js';
+export { compileGoRegexp, type GoRegexp } from '../engine/safe-regex.js';
 export { recipientKey, describeRecipient, type Recipient } from './recipients.js';
 export { sopsSecretRanges } from './redact.js';

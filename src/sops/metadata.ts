@@ -239,6 +239,10 @@ function readKeyGroups(node: YAMLMap, meta: SopsMetadata): void {
       else meta.issues.push(invalidField(path, `key_groups[${i}]`, 'a mapping of key lists'));
     });
     meta.keyGroupCount = groups.items.length;
+  } else if (isMap(groups)) {
+    // mapstructure decodes the metadata weakly typed: a single mapping stands for a list of one.
+    readKeyLists(groups, ['sops', 'key_groups'], meta);
+    meta.keyGroupCount = 1;
   } else {
     if (groups != null && !isNullScalar(groups) && !isSeq(groups)) {
       meta.issues.push(invalidField(['sops', 'key_groups'], 'key_groups', 'a list of key groups'));
@@ -257,6 +261,11 @@ function readKeyLists(group: YAMLMap, base: YamlPath, meta: SopsMetadata): void 
     const pair = pairOf(group, type);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
     const path = [...base, type];
+    if (isMap(pair.value)) {
+      // Weakly typed decoding: one key entry written without the list.
+      readKeyEntry(type, pair.value, path, meta);
+      continue;
+    }
     if (!isSeq(pair.value)) {
       meta.issues.push(invalidField(path, type, 'a list of key entries'));
       continue;
@@ -298,7 +307,7 @@ function readSelection(node: YAMLMap, issues: MetadataIssue[]): Selection | unde
   // SOPS treats an empty selection value as unset.
   const present = node.items.filter((pair) => {
     const key = keyText(pair);
-    return key !== undefined && isSelectionKey(key) && !isNullScalar(pair.value) && stringValue(pair.value) !== '';
+    return key !== undefined && isSelectionKey(key) && !isNullScalar(pair.value) && weakString(pair.value) !== '';
   });
   if (present.length === 0) return defaultSelection();
   if (present.length > 1) {
@@ -310,22 +319,23 @@ function readSelection(node: YAMLMap, issues: MetadataIssue[]): Selection | unde
   }
   const pair = present[0] as (typeof present)[number];
   const key = keyText(pair) as SelectionKey;
-  const value = stringValue(pair.value);
+  const value = weakString(pair.value);
   if (value === undefined) {
     issues.push(invalidField(['sops', key], key, 'a string'));
     return undefined;
   }
   const made = makeSelection(key, value);
   if (made.ok) return made.selection;
-  issues.push({ code: 'invalidRegex', path: ['sops', key], data: { field: key, reason: made.reason } });
+  const effect = key.startsWith('un') ? 'sops tries to decrypt every value, the plaintext ones too, and fails' : 'sops decrypts no value of this file';
+  issues.push({ code: 'invalidRegex', path: ['sops', key], data: { field: key, reason: made.reason, effect } });
   return undefined;
 }
 
 function readShamir(node: YAMLMap, meta: SopsMetadata): void {
   const pair = pairOf(node, 'shamir_threshold');
   if (!pair || isNullScalar(pair.value)) return;
-  const value = isScalar(pair.value) ? pair.value.value : undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+  const value = weakInteger(pair.value);
+  if (value === undefined || value < 0) {
     meta.issues.push(invalidField(['sops', 'shamir_threshold'], 'shamir_threshold', 'a whole number'));
   } else if (value > meta.keyGroupCount) {
     meta.issues.push({
@@ -338,6 +348,30 @@ function readShamir(node: YAMLMap, meta: SopsMetadata): void {
 
 function invalidField(path: YamlPath, field: string, expected: string): MetadataIssue {
   return { code: 'invalidField', path, data: { field, expected } };
+}
+
+/**
+ * A string field as sops decodes its metadata (mapstructure, weakly typed): numbers give
+ * their decimal text, booleans "1" or "0"; mappings and lists are refused.
+ */
+function weakString(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const value = node.value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  return undefined;
+}
+
+/** An int field, weakly typed: a number (truncated), a boolean (1 or 0) or a string of digits. */
+function weakInteger(node: unknown): number | undefined {
+  if (!isScalar(node)) return undefined;
+  const value = node.value;
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : undefined;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string' && value === '') return 0;
+  if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) return Number(value.trim());
+  return undefined;
 }
 
 function isNullScalar(node: unknown): boolean {

@@ -4,7 +4,7 @@
  * not part of it), by exactly one selection key stored in the file's metadata or set by a
  * creation rule.
  */
-import { convertGoRegexp } from './regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../engine/safe-regex.js';
 
 /** The six mutually exclusive selection keys, in the spelling of metadata and `.sops.yaml`. */
 export const SELECTION_KEYS = [
@@ -20,12 +20,12 @@ export type SelectionKey = (typeof SELECTION_KEYS)[number];
 /** The suffix SOPS assumes when no selection key is stored. */
 export const DEFAULT_UNENCRYPTED_SUFFIX = '_unencrypted';
 
-/** A usable selection: the key, its value, and for regex keys the converted RegExp. */
+/** A usable selection: the key, its value, and for regex keys the compiled RE2 pattern. */
 export interface Selection {
   key: SelectionKey;
   value: string;
   /** Set for the four regex keys. */
-  regexp?: RegExp;
+  regexp?: GoRegexp;
 }
 
 /** Result of turning a `key: value` pair into a {@link Selection}. */
@@ -47,12 +47,12 @@ export function isCommentSelection(selection: Selection): boolean {
   return selection.key === 'unencrypted_comment_regex' || selection.key === 'encrypted_comment_regex';
 }
 
-/** Builds a selection, converting regexes from Go RE2; an unusable regex is an error, not a throw. */
+/** Builds a selection, compiling regexes as Go RE2; an invalid regex is an error, not a throw. */
 export function makeSelection(key: SelectionKey, value: string): SelectionResult {
   if (!key.endsWith('_regex')) return { ok: true, selection: { key, value } };
-  const converted = convertGoRegexp(value);
-  if (!converted.ok) return { ok: false, reason: converted.reason };
-  return { ok: true, selection: { key, value, regexp: converted.regexp } };
+  const compiled = compileGoRegexp(value);
+  if (!compiled.ok) return { ok: false, reason: compiled.reason };
+  return { ok: true, selection: { key, value, regexp: compiled.regexp } };
 }
 
 /**
@@ -84,7 +84,7 @@ export function mustEncrypt(
   }
 }
 
-function test(regexp: RegExp | undefined, text: string): boolean {
+function test(regexp: GoRegexp | undefined, text: string): boolean {
   return regexp !== undefined && regexp.test(text);
 }
 

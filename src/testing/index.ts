@@ -10,7 +10,7 @@ import { builtinRules } from '../../rules/index.js';
 import { Ajv } from 'ajv';
 import { lint } from '../engine/lint.js';
 import { interpolate } from '../engine/report.js';
-import type { Finding } from '../model/finding.js';
+import type { Finding, Level } from '../model/finding.js';
 import type { DocExample, Rule } from '../model/rule.js';
 import type { LintResult } from '../model/result.js';
 import type { MemoryRoot } from '../workspace/load.js';
@@ -40,6 +40,8 @@ export interface ExpectedError {
   column: number;
   endLine: number;
   endColumn: number;
+  /** The finding's level, checked when given (the rule's default level is configured). */
+  level?: Level;
 }
 
 export interface InvalidCase extends TestCase {
@@ -128,7 +130,7 @@ export class RuleTester {
             expect(result.errors).toEqual([]);
             const multiRoot = testCase.roots !== undefined && Object.keys(testCase.roots).length > 1;
             const got = result.findings.map((finding) => actual(finding, multiRoot));
-            const want = testCase.errors.map(({ data: _data, ...error }) => (multiRoot ? error : { ...error, root: undefined })).map(stripUndefined);
+            const want = testCase.errors.map(({ data: _data, level: _level, ...error }) => (multiRoot ? error : { ...error, root: undefined })).map(stripUndefined);
             expect(got.map(stripUndefined)).toEqual(want);
             testCase.errors.forEach((error, index) => {
               const finding = result.findings[index];
@@ -136,6 +138,7 @@ export class RuleTester {
                 const template = rule.meta.messages[error.messageId] ?? '';
                 expect(finding.message).toBe(interpolate(template, error.data));
               }
+              if (error.level && finding) expect(finding.level, `level of ${error.messageId}`).toBe(error.level);
               if (finding) expect(finding.message, 'every placeholder filled').not.toMatch(/\{\{/);
             });
           });

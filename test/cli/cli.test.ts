@@ -92,7 +92,8 @@ describe('gitops-lint CLI', () => {
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]?.results).toHaveLength(1);
     const single = await runCli(['-o', 'report.txt', '-f', 'compact'], dir);
-    expect(single.stdout).toBe('');
+    // Every output went to a file: the summary line alone on stdout.
+    expect(single.stdout).toBe('✖ 1 problem (1 error, 0 warnings)\n');
     expect(readFileSync(path.join(dir, 'report.txt'), 'utf8')).toContain('a.yaml:7:3');
   });
 

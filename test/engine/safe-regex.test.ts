@@ -1,28 +1,89 @@
 import { describe, expect, it } from 'vitest';
-import { hasNestedRepetition } from '../../src/engine/safe-regex.js';
+import { compileGoRegexp } from '../../src/engine/safe-regex.js';
 import { applyImageOverrides } from '../../src/engine/images.js';
-import { convertGoRegexp } from '../../src/sops/regexp.js';
 
-describe('nested repetition detection', () => {
-  it('refuses patterns that backtrack exponentially', () => {
-    for (const pattern of ['(a+)+$', '(a*)*b', '^(\\w+\\s?)*$', '((ab)+c?)+', '(x+){2,}', '(?:a|b+)*c']) {
-      expect(hasNestedRepetition(pattern), pattern).toBe(true);
-    }
+function matches(pattern: string, text: string): boolean | string {
+  const result = compileGoRegexp(pattern);
+  return result.ok ? result.regexp.test(text) : result.reason;
+}
+
+describe('compileGoRegexp (RE2 through re2js)', () => {
+  it('is unanchored, as Go MatchString is', () => {
+    expect(matches('data|stringData', 'metadata')).toBe(true);
+    expect(matches('^(data|stringData)$', 'metadata')).toBe(false);
   });
 
-  it('accepts the patterns real manifests use', () => {
-    for (const pattern of ['^(data|stringData)$', 'ghcr.io/acme/app', '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '\\.ya?ml$', '(a)+', '[(a+)]+', 'secrets/.*\\.yaml$', '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$']) {
-      expect(hasNestedRepetition(pattern), pattern).toBe(false);
-    }
+  it('applies (?i) in the middle of a pattern, from there on', () => {
+    expect(matches('^secrets/(?i)prod/', 'secrets/PROD/a.yaml')).toBe(true);
+    expect(matches('^secrets/(?i)prod/', 'SECRETS/prod/a.yaml')).toBe(false);
+    expect(matches('^(?i:data)Key$', 'DATAKey')).toBe(true);
+    expect(matches('^(?i:data)Key$', 'dataKEY')).toBe(false);
   });
 
-  it('keeps a kustomize images name with nested repetition from hanging the run', () => {
+  it('reads \\A and \\z as the bounds of the input, not of a line', () => {
+    expect(matches('\\Asecrets/.*\\.yaml\\z', 'secrets/a.yaml')).toBe(true);
+    expect(matches('\\Asecrets/.*\\.yaml\\z', 'x/secrets/a.yaml')).toBe(false);
+    expect(matches('\\Asecrets/.*\\.yaml\\z', 'secrets/a.yaml\n')).toBe(false);
+  });
+
+  it('knows POSIX classes, negated ones too', () => {
+    expect(matches('^[[:alpha:]_]+$', 'stringData')).toBe(true);
+    expect(matches('^[[:alpha:]_]+$', 'data1')).toBe(false);
+    expect(matches('^[[:^digit:]]+$', 'data')).toBe(true);
+  });
+
+  it('knows Unicode classes and both named-group spellings', () => {
+    expect(matches('^\\pL+$', 'Größe')).toBe(true);
+    expect(matches('^\\p{Greek}+$', 'αβγ')).toBe(true);
+    expect(matches('^(?P<env>prod|dev)/', 'prod/a.yaml')).toBe(true);
+    expect(matches('^(?<env>prod|dev)/', 'dev/a.yaml')).toBe(true);
+  });
+
+  it('reads \\Q…\\E, a ] first in a class and a brace that is no repetition as literals', () => {
+    expect(matches('\\Q.enc.yaml\\E$', 'a.enc.yaml')).toBe(true);
+    expect(matches('\\Q.enc.yaml\\E$', 'aXencXyaml')).toBe(false);
+    expect(matches('[]a]', ']')).toBe(true);
+    expect(matches('a{,3}', 'a{,3}')).toBe(true);
+  });
+
+  it('reports what Go refuses, in Go words, without throwing', () => {
+    expect(matches('(?=data)', 'data')).toBe('invalid or unsupported Perl syntax: `(?=`');
+    expect(matches('(a)\\1', 'aa')).toBe('invalid escape sequence: `\\1`');
+    expect(matches('a{1001}', 'a')).toBe('invalid repeat count: `{1001}`');
+    expect(matches('[a', 'a')).toBe('missing closing ]: `[a`');
+    expect(matches('(data', 'data')).toBe('missing closing ): `(data`');
+    expect(matches('*data', 'data')).toBe('missing argument to repetition operator: `*`');
+    expect(matches('a**', 'a')).toBe('invalid nested repetition operator: `**`');
+  });
+
+  it('matches in linear time a pattern that backtracks exponentially in JavaScript', () => {
+    // /^(a+)+$/ in V8 takes seconds on 30 a's and a mismatch; RE2 has no backtracking.
+    const started = performance.now();
+    expect(matches('^(a+)+$', `${'a'.repeat(5000)}!`)).toBe(false);
+    expect(matches('^(\\w+\\s?)*$', `${'word '.repeat(2000)}!`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('gives the same answer when the result is remembered', () => {
+    const result = compileGoRegexp('^(data|stringData)$');
+    expect(result.ok && [result.regexp.test('data'), result.regexp.test('data'), result.regexp.test('metadata')]).toEqual([true, true, false]);
+  });
+});
+
+describe('kustomize images names as Go regexes', () => {
+  it('keeps a name with nested repetition from hanging the run, and applies it as kustomize would', () => {
     const evil = { kustomization: undefined as never, index: 0, name: '(a+)+b', newTag: 'x' };
-    const { applied } = applyImageOverrides(`${'a'.repeat(40)}c`, [evil]);
-    expect(applied).toEqual([]);
+    expect(applyImageOverrides(`${'a'.repeat(40)}c`, [evil]).applied).toEqual([]);
+    expect(applyImageOverrides('aaab:1', [evil]).ref).toEqual({ name: 'aaab', tag: 'x' });
   });
 
-  it('reports a .sops.yaml regex with nested repetition as not convertible', () => {
-    expect(convertGoRegexp('^(a+)+$')).toEqual({ ok: false, reason: 'it nests repetitions, which take exponential time in JavaScript (RE2 would not)' });
+  it('matches a name with RE2 syntax JavaScript lacks', () => {
+    const override = { kustomization: undefined as never, index: 0, name: '(?i)ghcr.io/acme/app', newTag: '2.0.0' };
+    expect(applyImageOverrides('GHCR.io/acme/APP:1.0.0', [override]).ref).toEqual({ name: 'GHCR.io/acme/APP', tag: '2.0.0' });
+  });
+
+  it('matches nothing with a name Go cannot compile', () => {
+    const override = { kustomization: undefined as never, index: 0, name: 'app(?=x)', newTag: '2.0.0' };
+    expect(applyImageOverrides('app:1.0.0', [override]).applied).toEqual([]);
   });
 });

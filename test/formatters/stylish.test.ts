@@ -8,13 +8,27 @@ function withSource(text: string, result: LintResult): LintResult {
 }
 
 describe('stylish', () => {
-  it('prints nothing for a clean run', () => {
-    expect(stylish(lintResult([]), context)).toBe('');
+  it('ends a clean run with a summary line that counts the files', () => {
+    expect(stylish(lintResult([]), context)).toBe('✔ 0 problems (42 files)\n');
+    expect(stylish({ ...lintResult([]), fileCount: 1 }, context)).toBe('✔ 0 problems (1 file)\n');
+  });
+
+  it('never looks clean when the run had errors', () => {
+    const result = { ...lintResult([]), errors: [{ message: 'Rule x failed: boom. Please report this.' }] };
+    expect(stylish(result, context).split('\n')[0]).toBe('✖ 0 problems, 1 run error (42 files)');
+  });
+
+  it("summarises in ESLint's shape, naming notes only when there are some", () => {
+    const result = lintResult([
+      finding({ ruleId: 'env-required', level: 'error', file: 'a.yaml', at: [1, 1, 1, 2], message: 'M.' }),
+      finding({ ruleId: 'env-required', level: 'warning', file: 'a.yaml', at: [2, 1, 2, 2], message: 'N.' }),
+    ]);
+    expect(stylish(result, context).trimEnd().split('\n').at(-1)).toBe('✖ 2 problems (1 error, 1 warning)');
   });
 
   it('counts suppressed findings without listing them', () => {
     const result = lintResult([finding({ ruleId: 'env-required', level: 'error', file: 'a.yaml', at: [1, 1, 1, 2], message: 'M.', suppressed: '' })]);
-    expect(stylish(result, context)).toBe('✔ No problems\n1 suppressed finding not shown.\n');
+    expect(stylish(result, context)).toBe('✔ 0 problems (42 files)\n1 suppressed finding not shown.\n');
   });
 
   it('underlines at least one character for an empty range', () => {

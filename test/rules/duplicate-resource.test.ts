@@ -86,7 +86,7 @@ new RuleTester().run(rule, {
       errors: [
         {
           messageId: 'duplicateInBuild',
-          data: { object: 'Cluster dagster-db', other: 'deploy/dagster/database.yaml' },
+          data: { object: 'Cluster dagster-db', other: 'deploy/dagster/database.yaml:4', build: 'the kustomize build of deploy/dagster/kustomization.yaml' },
           file: 'deploy/dagster/restore.yaml', line: 5, column: 9, endLine: 5, endColumn: 19,
         },
       ],
@@ -121,7 +121,7 @@ new RuleTester().run(rule, {
         },
         {
           messageId: 'duplicateInCluster',
-          data: { object: 'ConfigMap flux-system/cluster-vars', other: 'clusters/homelab/vars.yaml', otherKustomization: 'flux-system/flux-system', kustomization: 'flux-system/apps' },
+          data: { object: 'ConfigMap flux-system/cluster-vars', other: 'clusters/homelab/vars.yaml:4', otherKustomization: 'flux-system/flux-system', kustomization: 'flux-system/apps' },
           file: 'apps/vars.yaml', line: 4, column: 9, endLine: 4, endColumn: 21,
         },
       ],
@@ -163,8 +163,25 @@ new RuleTester().run(rule, {
       errors: [
         {
           messageId: 'duplicateInBuild',
-          data: { object: 'ConfigMap lotus-lake/settings', other: 'deploy/cube.yaml' },
+          data: { object: 'ConfigMap lotus-lake/settings', other: 'deploy/cube.yaml:4', build: 'the build of Kustomization lotus-lake/lotus-lake-deploy' },
           root: 'lotus-lake', file: 'deploy/dagster.yaml', line: 4, column: 9, endLine: 4, endColumn: 17,
+        },
+      ],
+    },
+    {
+      name: 'the message names the Flux Kustomization whose kustomization.yaml includes both copies, and the line of the other one',
+      files: {
+        'clusters/homelab/flux-system.yaml': bootstrap('homelab'),
+        'clusters/homelab/apps.yaml': kustomization('apps', './apps'),
+        'apps/kustomization.yaml': 'resources:\n  - settings.yaml\n  - more-settings.yaml\n',
+        'apps/settings.yaml': `${configMap('other', 'lotus-lake')}---\n${configMap('settings', 'lotus-lake')}`,
+        'apps/more-settings.yaml': configMap('settings', 'lotus-lake'),
+      },
+      errors: [
+        {
+          messageId: 'duplicateInBuild',
+          data: { object: 'ConfigMap lotus-lake/settings', other: 'apps/settings.yaml:12', build: 'the build of Kustomization flux-system/apps (apps/kustomization.yaml)' },
+          file: 'apps/more-settings.yaml', line: 4, column: 9, endLine: 4, endColumn: 17,
         },
       ],
     },

@@ -13,6 +13,22 @@ const networkPolicy = yaml`
     podSelector: {}
 `;
 
+/** A Flux Kustomization file (a `ks.yaml`) for an app, using the flux-system source. */
+const ks = (name: string, path: string) => yaml`
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: ${name}
+    namespace: flux-system
+  spec:
+    interval: 10m
+    path: ${path}
+    prune: true
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`;
+
 const fluxSystem = (path: string, ignore = '') => yaml`
   apiVersion: source.toolkit.fluxcd.io/v1
   kind: GitRepository
@@ -67,6 +83,46 @@ new RuleTester().run(rule, {
         'cluster/drafts/quota.yaml': 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: quota\n',
       },
     },
+    {
+      name: 'every ks.yaml is included by the build of the cluster entry point',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./apps'),
+        'apps/kustomization.yaml': 'resources:\n  - dagster/ks.yaml\n',
+        'apps/dagster/ks.yaml': ks('dagster', './apps/dagster/app'),
+        'apps/dagster/app/namespace.yaml': namespace,
+      },
+    },
+    {
+      name: 'a patch that targets a Flux Kustomization is a kustomize input, not a ks.yaml that is never applied',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./tenants/production'),
+        'tenants/base/ks.yaml': ks('dev-team', './apps'),
+        'tenants/base/kustomization.yaml': 'resources:\n  - ks.yaml\n',
+        'tenants/production/kustomization.yaml': 'resources:\n  - ../base\npatches:\n  - path: dev-team-patch.yaml\n',
+        'tenants/production/dev-team-patch.yaml': ks('dev-team', './apps/production'),
+        'tenants/staging/dev-team-patch.yaml': ks('dev-team', './apps/staging'),
+        'tenants/staging/kustomization.yaml': 'resources:\n  - ../base\npatches:\n  - path: dev-team-patch.yaml\n',
+      },
+    },
+    {
+      name: 'a ks.yaml in a repo whose cluster a FluxInstance syncs from outside git is not judged',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./apps'),
+        'clusters/homelab/flux-instance.yaml': 'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: 2.x\n  sync:\n    kind: GitRepository\n    url: https://github.com/matta-kelly/h-kube\n    ref: refs/heads/main\n    path: clusters/staging\n',
+        'apps/kustomization.yaml': 'resources:\n  - namespace.yaml\n',
+        'apps/namespace.yaml': namespace,
+        'staging/ks.yaml': ks('dagster', './apps'),
+      },
+    },
+    {
+      name: 'an empty kustomization.yaml at the path of a Flux Kustomization, and an explicit empty resources list',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./cluster'),
+        'cluster/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n',
+        'base/kustomization.yaml': 'resources:\n  - placeholder\n',
+        'base/placeholder/kustomization.yaml': 'resources: []\n',
+      },
+    },
   ],
   invalid: [
     {
@@ -79,8 +135,8 @@ new RuleTester().run(rule, {
       errors: [
         {
           messageId: 'notListed',
-          data: { file: 'cluster/namespaces/lotus-lake/network-policy.yaml', objects: 'NetworkPolicy lotus-lake/default-deny-ingress' },
-          file: 'cluster/namespaces/lotus-lake/network-policy.yaml', line: 1, column: 1, endLine: 1, endColumn: 82,
+          data: { kustomizationFile: 'kustomization.yaml', objects: 'NetworkPolicy lotus-lake/default-deny-ingress' },
+          file: 'cluster/namespaces/lotus-lake/network-policy.yaml', line: 1, column: 1, endLine: 1, endColumn: 2,
         },
       ],
     },
@@ -97,7 +153,7 @@ new RuleTester().run(rule, {
         {
           messageId: 'notApplied',
           data: { file: 'cluster/policies/network-policy.yaml', objects: 'NetworkPolicy lotus-lake/default-deny-ingress', path: './cluster', kustomization: 'flux-system/flux-system' },
-          file: 'cluster/policies/network-policy.yaml', line: 1, column: 1, endLine: 1, endColumn: 82,
+          file: 'cluster/policies/network-policy.yaml', line: 1, column: 1, endLine: 1, endColumn: 2,
         },
         {
           messageId: 'notApplied',
@@ -147,6 +203,53 @@ new RuleTester().run(rule, {
           messageId: 'notApplied',
           data: { file: 'deploy/tools/pgweb.yaml', objects: 'Deployment pgweb and 1 more', path: './deploy', kustomization: 'lotus-lake/lotus-lake-deploy' },
           root: 'lotus-lake', file: 'deploy/tools/pgweb.yaml', line: 1, column: 1, endLine: 1, endColumn: 20,
+        },
+      ],
+    },
+    {
+      name: 'a ks.yaml that no build includes is never applied',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./apps'),
+        'apps/kustomization.yaml': 'resources:\n  - dagster/ks.yaml\n',
+        'apps/dagster/ks.yaml': ks('dagster', './apps/dagster/app'),
+        'apps/dagster/app/namespace.yaml': namespace,
+        'staging/cube/ks.yaml': ks('cube', './apps/dagster/app'),
+      },
+      errors: [
+        {
+          messageId: 'neverApplied',
+          data: { objects: 'Kustomization flux-system/cube' },
+          file: 'staging/cube/ks.yaml', line: 1, column: 1, endLine: 1, endColumn: 43,
+        },
+      ],
+    },
+    {
+      name: 'an empty kustomization.yaml in a folder another kustomization includes',
+      files: {
+        'cluster/kustomization.yaml': 'resources:\n  - namespace.yaml\n  - policies\n',
+        'cluster/namespace.yaml': namespace,
+        'cluster/policies/kustomization.yaml': '# Policies come later.\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n',
+      },
+      errors: [
+        {
+          messageId: 'emptyKustomization',
+          data: { includer: 'the build of cluster/kustomization.yaml (which includes this folder)' },
+          file: 'cluster/policies/kustomization.yaml', line: 1, column: 1, endLine: 1, endColumn: 2,
+        },
+      ],
+    },
+    {
+      name: 'an empty kustomization.yaml that the kustomization Flux generates for its path finds',
+      files: {
+        'clusters/homelab/flux-system.yaml': fluxSystem('./clusters/homelab'),
+        'clusters/homelab/namespace.yaml': namespace,
+        'clusters/homelab/apps/kustomization.yaml': '',
+      },
+      errors: [
+        {
+          messageId: 'emptyKustomization',
+          data: { includer: 'the build of Kustomization flux-system/flux-system (which scans this folder)' },
+          file: 'clusters/homelab/apps/kustomization.yaml', line: 1, column: 1, endLine: 1, endColumn: 1,
         },
       ],
     },

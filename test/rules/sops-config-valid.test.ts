@@ -41,6 +41,40 @@ new RuleTester().run(rule, {
       },
     },
     {
+      name: 'the keys: anchors convention, a merge key and key groups with age lists',
+      files: {
+        '.sops.yaml': yaml`
+          keys:
+            - &admin ${AGE}
+            - &cluster age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg
+          defaults: &flux
+            encrypted_regex: ^(data|stringData)$
+            mac_only_encrypted: yes
+          creation_rules:
+            - path_regex: ^clusters/(?i)prod/.*\\.ya?ml\\z
+              <<: *flux
+              key_groups:
+                - age:
+                    - *admin
+                    - *cluster
+                  pgp:
+                    - FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4
+            - path_regex: ^(?P<team>[[:alpha:]]+)/secrets/
+              <<: *flux
+              age: *admin
+        `,
+      },
+    },
+    {
+      name: 'a path_regex that backtracks exponentially in JavaScript is ordinary RE2',
+      files: { '.sops.yaml': yaml`
+        creation_rules:
+          - path_regex: ^(\\w+/?)*\\.enc\\.yaml$
+            encrypted_regex: ^(data|stringData)$
+            age: ${AGE}
+      ` },
+    },
+    {
       name: 'a .sops.yml-like name that is not one, and other YAML',
       files: { 'docs/example.sops.yml.md': 'not yaml\n', 'deploy/app.yaml': 'creation_rule: not a sops config\n' },
     },
@@ -91,6 +125,30 @@ new RuleTester().run(rule, {
       ],
     },
     {
+      name: 'an invalid path_regex and an invalid encrypted_regex',
+      files: {
+        '.sops.yaml': yaml`
+          creation_rules:
+            - path_regex: ^secrets/(.*\\.yaml$
+              age: ${AGE}
+            - encrypted_regex: ^(data|stringData)$)
+              age: ${AGE}
+        `,
+      },
+      errors: [
+        {
+          messageId: 'invalidPathRegex',
+          data: { key: 'path_regex', reason: 'missing closing ): `^secrets/(.*\\.yaml$`' },
+          file: '.sops.yaml', line: 2, column: 17, endLine: 2, endColumn: 36,
+        },
+        {
+          messageId: 'invalidRegex',
+          data: { key: 'encrypted_regex', reason: 'unexpected ): `^(data|stringData)$)`', effect: 'no value is encrypted' },
+          file: '.sops.yaml', line: 4, column: 22, endLine: 4, endColumn: 42,
+        },
+      ],
+    },
+    {
       name: 'two selection keys, a regex RE2 rejects, a suffix that selects metadata and a wrong type',
       files: {
         '.sops.yaml': yaml`
@@ -104,9 +162,9 @@ new RuleTester().run(rule, {
         `,
       },
       errors: [
-        { messageId: 'invalidRegex', data: { key: 'path_regex', reason: 'lookaround is not supported by RE2' }, file: '.sops.yaml', line: 2, column: 17, endLine: 2, endColumn: 28 },
+        { messageId: 'invalidPathRegex', data: { key: 'path_regex', reason: 'invalid or unsupported Perl syntax: `(?=`' }, file: '.sops.yaml', line: 2, column: 17, endLine: 2, endColumn: 28 },
         { messageId: 'multipleSelection', data: { keys: 'encrypted_regex, unencrypted_suffix' }, file: '.sops.yaml', line: 4, column: 5, endLine: 4, endColumn: 23 },
-        { messageId: 'invalidType', data: { key: 'shamir_threshold', expected: 'a whole number' }, file: '.sops.yaml', line: 5, column: 23, endLine: 5, endColumn: 26 },
+        { messageId: 'invalidType', data: { key: 'shamir_threshold', expected: 'a number' }, file: '.sops.yaml', line: 5, column: 23, endLine: 5, endColumn: 26 },
         { messageId: 'regexMatchesMetadata', data: { key: 'encrypted_suffix', field: 'metadata' }, file: '.sops.yaml', line: 6, column: 23, endLine: 6, endColumn: 27 },
         { messageId: 'invalidType', data: { key: 'age', expected: 'a comma-separated string or a list of strings' }, file: '.sops.yaml', line: 7, column: 5, endLine: 7, endColumn: 8 },
       ],

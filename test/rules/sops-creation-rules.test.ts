@@ -65,8 +65,62 @@ new RuleTester().run(rule, {
         `,
       },
     },
+    {
+      name: 'a rule read through keys: anchors, a merge key, (?i) in mid-pattern and a key group age item listing two recipients',
+      files: {
+        '.sops.yaml': yaml`
+          keys:
+            - &both "${AGE_A}, ${AGE_B}"
+          base: &base
+            encrypted_regex: ^(data|stringData)$
+          creation_rules:
+            - path_regex: ^clusters/(?i)prod/
+              <<: *base
+              key_groups:
+                - age: [*both]
+        `,
+        'clusters/PROD/db.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+              name: db
+          stringData:
+              password: ${ENC}
+          sops:
+              age:
+                  - recipient: ${AGE_B}
+                    enc: x
+                  - recipient: ${AGE_A}
+                    enc: y
+              lastmodified: "2025-02-11T09:12:44Z"
+              mac: ${MAC}
+              encrypted_regex: ^(data|stringData)$
+              version: 3.10.2
+        `,
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'a file under a rule whose path_regex turns (?i) on in mid-pattern, missing a recipient of the rule',
+      files: {
+        '.sops.yaml': yaml`
+          creation_rules:
+            - path_regex: ^clusters/(?i)prod/
+              encrypted_regex: ^(data|stringData)$
+              key_groups:
+                - age: ["${AGE_A},${AGE_B}"]
+        `,
+        'clusters/Prod/secrets/backup.yaml': fixture('backup-secret.sops-3.8.yaml'),
+      },
+      errors: [
+        {
+          messageId: 'missingRecipient',
+          data: { file: 'clusters/Prod/secrets/backup.yaml', config: '.sops.yaml', rule: 1, recipient: `age ${AGE_B}` },
+          file: 'clusters/Prod/secrets/backup.yaml', line: 12, column: 1, endLine: 12, endColumn: 5,
+        },
+      ],
+    },
     {
       name: 'a file encrypted before a second key was added to its rule',
       files: { '.sops.yaml': CONFIG, 'clusters/prod/secrets/backup.yaml': fixture('backup-secret.sops-3.8.yaml') },

@@ -16,6 +16,28 @@ const MAC2 =
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      name: 'metadata that sops decodes weakly typed: one key entry without its list, a threshold as a string, RE2 syntax',
+      files: {
+        'deploy/db.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+              name: db
+          stringData:
+              password: ${ENC}
+          sops:
+              age:
+                  recipient: ${AGE}
+                  enc: x
+              lastmodified: "2024-03-01T10:00:00Z"
+              mac: ${MAC}
+              shamir_threshold: "1"
+              encrypted_regex: ^(?i:data|STRINGDATA)\\z
+              version: 3.9.4
+        `,
+      },
+    },
     { name: 'sops 3.8 with empty key lists and an encrypted comment', files: { 'deploy/backup-secret.yaml': fixture('backup-secret.sops-3.8.yaml') } },
     { name: 'sops 3.10 with age and pgp, default selection, every value type', files: { 'terraform/vars.enc.yaml': fixture('tofu-vars.sops-3.10.yaml') } },
     { name: 'sops 3.13 key groups with a Shamir threshold', files: { 'apps/credentials.yaml': fixture('app-credentials.key-groups.yaml') } },
@@ -165,7 +187,15 @@ new RuleTester().run(rule, {
         `,
       },
       errors: [
-        { messageId: 'invalidRegex', data: { field: 'encrypted_regex', reason: 'lookaround is not supported by RE2' }, file: 'deploy/db.yaml', line: 7, column: 22, endLine: 7, endColumn: 35 },
+        {
+          messageId: 'invalidRegex',
+          data: { field: 'encrypted_regex', reason: 'invalid or unsupported Perl syntax: `(?!`', effect: 'sops decrypts no value of this file' },
+          file: 'deploy/db.yaml',
+          line: 7,
+          column: 22,
+          endLine: 7,
+          endColumn: 35,
+        },
       ],
     },
     {

@@ -116,8 +116,13 @@ describe('validateValue', () => {
     expect(check('xx', { not: { enum: ['xx'] } })).toEqual([{ path: [], messageId: 'not', data: { path: 'Widget' } }]);
   });
 
-  it('skips patterns JavaScript cannot compile', () => {
+  it('evaluates patterns as Go RE2, as the API server does, and skips one Go cannot compile', () => {
     expect(check('abc', { type: 'string', pattern: '(?i)^ABC$' })).toEqual([]);
+    expect(check('abd', { type: 'string', pattern: '^a(?i)BC$' })).toEqual([{ path: [], messageId: 'pattern', data: { path: 'Widget', pattern: '^a(?i)BC$' } }]);
+    expect(check(`${'a'.repeat(3000)}!`, { type: 'string', pattern: '^(a+)+$' })).toEqual([
+      { path: [], messageId: 'pattern', data: { path: 'Widget', pattern: '^(a+)+$' } },
+    ]);
+    expect(check('abc', { type: 'string', pattern: '^(?=x)' })).toEqual([]);
   });
 
   it('stops after maxProblems', () => {

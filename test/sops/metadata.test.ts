@@ -61,6 +61,63 @@ describe('sopsMetadata on files as sops writes them', () => {
   });
 });
 
+describe('sopsMetadata reads what sops decodes (mapstructure, weakly typed)', () => {
+  const base = [`  mac: ${MAC}`, '  lastmodified: "2024-01-01T00:00:00Z"', '  version: 3.9.0'];
+
+  it('a single key entry or key group written without its list', () => {
+    const meta = sopsMetadata(doc(['sops:', `  age: {recipient: ${AGE_A}, enc: x}`, ...base].join('\n')));
+    expect(meta?.issues).toEqual([]);
+    expect(meta?.recipients).toEqual([{ type: 'age', id: AGE_A, path: ['sops', 'age'] }]);
+    const grouped = sopsMetadata(doc(['sops:', '  key_groups:', `    age: [{recipient: ${AGE_B}, enc: x}]`, ...base].join('\n')));
+    expect(grouped?.issues).toEqual([]);
+    expect(grouped?.keyGroupCount).toBe(1);
+    expect(grouped?.recipients).toEqual([{ type: 'age', id: AGE_B, path: ['sops', 'key_groups', 'age', 0] }]);
+  });
+
+  it('key groups with age, pgp, kms, gcp_kms, azure_kv and hc_vault lists', () => {
+    const meta = sopsMetadata(
+      doc(
+        [
+          'sops:',
+          '  shamir_threshold: 2',
+          '  key_groups:',
+          `    - age: [{recipient: ${AGE_A}, enc: x}]`,
+          '      pgp: [{fp: FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4, enc: x, created_at: "2024-01-01T00:00:00Z"}]',
+          '      kms: [{arn: "arn:aws:kms:eu-west-1:1:key/a", role: "arn:aws:iam::1:role/r", enc: x}]',
+          '    - gcp_kms: [{resource_id: projects/p/locations/l/keyRings/r/cryptoKeys/k, enc: x}]',
+          '      azure_kv: [{vault_url: "https://v.vault.azure.net", name: sops, version: "1", enc: x}]',
+          '      hc_vault: [{vault_address: "https://vault.example.org", engine_path: sops, key_name: apps, enc: x}]',
+          ...base,
+        ].join('\n'),
+      ),
+    );
+    expect(meta?.issues).toEqual([]);
+    expect(meta?.keyGroupCount).toBe(2);
+    expect(meta?.recipients.map((r) => `${r.type}:${r.id}`)).toEqual([
+      `age:${AGE_A}`,
+      'pgp:FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4',
+      'kms:arn:aws:kms:eu-west-1:1:key/a',
+      'gcp_kms:projects/p/locations/l/keyRings/r/cryptoKeys/k',
+      'azure_kv:https://v.vault.azure.net/keys/sops',
+      'hc_vault:https://vault.example.org/v1/sops/keys/apps',
+    ]);
+  });
+
+  it('a number as a selection value and a Shamir threshold written as a string', () => {
+    const meta = sopsMetadata(
+      doc(['sops:', '  key_groups:', `    - age: [{recipient: ${AGE_A}, enc: x}]`, `    - age: [{recipient: ${AGE_B}, enc: y}]`, '  shamir_threshold: "2"', '  encrypted_suffix: 1', ...base].join('\n')),
+    );
+    expect(meta?.issues).toEqual([]);
+    expect(meta?.selection).toEqual({ key: 'encrypted_suffix', value: '1' });
+  });
+
+  it('a selection regex with RE2 syntax JavaScript lacks', () => {
+    const meta = sopsMetadata(doc(['sops:', `  age: [{recipient: ${AGE_A}, enc: x}]`, '  encrypted_regex: ^(?i:data|stringdata)\\z', ...base].join('\n')));
+    expect(meta?.issues).toEqual([]);
+    expect(['stringData', 'DATA', 'metadata', 'data\n'].map((key) => meta?.selection?.regexp?.test(key))).toEqual([true, true, false, false]);
+  });
+});
+
 describe('sopsMetadata problems', () => {
   it('is undefined for a document without a sops key', () => {
     const plain = doc('apiVersion: v1\nkind: Secret\n');
@@ -171,7 +228,7 @@ describe('sopsMetadata problems', () => {
       {
         code: 'invalidRegex',
         path: ['sops', 'encrypted_regex'],
-        data: { field: 'encrypted_regex', reason: 'lookaround is not supported by RE2' },
+        data: { field: 'encrypted_regex', reason: 'invalid named capture: `(?<!meta)data`', effect: 'sops decrypts no value of this file' },
       },
     ]);
   });

@@ -46,8 +46,24 @@ describe('mustEncrypt', () => {
   });
 });
 
+describe('mustEncrypt with RE2 selection regexes', () => {
+  it('turns case folding on in the middle of an encrypted_regex', () => {
+    const s = selection('encrypted_regex', '^(string)?(?i)data$');
+    expect(mustEncrypt(s, ['stringDATA', 'password'])).toBe(true);
+    expect(mustEncrypt(s, ['STRINGdata', 'password'])).toBe(false);
+  });
+
+  it('evaluates in linear time an unencrypted_regex that backtracks exponentially in JavaScript', () => {
+    const s = selection('unencrypted_regex', '^([a-zA-Z]+_?)*$');
+    const started = performance.now();
+    expect(mustEncrypt(s, [`${'database_host_'.repeat(40)}!`])).toBe(true);
+    expect(mustEncrypt(s, ['database_host'])).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
 describe('makeSelection', () => {
-  it('reports a regex it cannot convert instead of throwing', () => {
-    expect(makeSelection('encrypted_regex', '^(?=data)')).toEqual({ ok: false, reason: 'lookaround is not supported by RE2' });
+  it('reports a regex Go cannot compile instead of throwing', () => {
+    expect(makeSelection('encrypted_regex', '^(?=data)')).toEqual({ ok: false, reason: 'invalid or unsupported Perl syntax: `(?=`' });
   });
 });
