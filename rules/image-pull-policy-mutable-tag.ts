@@ -19,7 +19,7 @@ export default defineRule<'explicitPolicy' | 'defaultPolicy', MutableTagOptions>
     defaultOptions: { mutableTags: ['latest'] },
     docs: {
       rationale:
-        'With `IfNotPresent` (or `Never`) the kubelet uses whatever image a node already has under the tag. For a tag that CI moves (`latest`, `main`), that is an old build, and a different old build on each node. Kubernetes defaults the policy to `Always` only for `latest` or a missing tag (and computes it from the image after kustomize `images:` overrides); any other mutable tag, such as `main`, defaults to `IfNotPresent`. The finding points at the `imagePullPolicy` (or Helm `pullPolicy`) written, or at the tag when the default applies. A Helm values image without `pullPolicy` is not reported: the chart decides the default.',
+        'With `IfNotPresent` (or `Never`) the kubelet uses whatever image a node already has under the tag. For a tag that CI moves (`latest`, `main`), that is an old build, and a different old build on each node. Kubernetes defaults the policy to `Always` only for `latest` or a missing tag (and computes it from the image after kustomize `images:` overrides); any other mutable tag, such as `main`, defaults to `IfNotPresent`. The finding points at the `imagePullPolicy` (or Helm `pullPolicy`) written, or at the tag when the default applies. A Helm values image without `pullPolicy` is not reported: the chart decides the default. An `image` string with sibling `tag` and `pullPolicy` keys is read as one image with that tag and policy.',
       incorrect: [
         {
           title: 'IfNotPresent with latest',

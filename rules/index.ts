@@ -9,6 +9,7 @@ import fluxSourceRef from './flux-source-ref.js';
 import fluxSubstitution from './flux-substitution.js';
 import fluxSubstitutionEscape from './flux-substitution-escape.js';
 import imagePullPolicyMutableTag from './image-pull-policy-mutable-tag.js';
+import imagePullSecretExists from './image-pull-secret-exists.js';
 import imageTagMutable from './image-tag-mutable.js';
 import kustomizeResourcesExist from './kustomize-resources-exist.js';
 import kustomizeUnreferencedManifest from './kustomize-unreferenced-manifest.js';
@@ -38,6 +39,7 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   fluxSubstitution,
   fluxSubstitutionEscape,
   imagePullPolicyMutableTag,
+  imagePullSecretExists,
   imageTagMutable,
   kustomizeResourcesExist,
   kustomizeUnreferencedManifest,

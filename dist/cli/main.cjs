@@ -1080,13 +1080,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache4, path21) {
+      _test(originalPath, cache5, path21) {
         checkPath2(
           path21,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path21 ? this._t(path21, cache4) : {
+        return path21 ? this._t(path21, cache5) : {
           ignored: false,
           unignored: false
         };
@@ -1103,13 +1103,13 @@ var require_ignore = __commonJS({
         const literal = this._rules.testLiteral(path21);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path21, cache4) {
-        if (path21 in cache4) {
-          return cache4[path21];
+      _t(path21, cache5) {
+        if (path21 in cache5) {
+          return cache5[path21];
         }
         const parentPath = parentOf(path21);
-        const parent = parentPath ? this._t(parentPath, cache4) : UNDEFINED;
-        return cache4[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
+        return cache5[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
       }
       ignores(path21) {
         return this._test(path21, this._ignoreCache, convertPath(path21)).ignored;
@@ -11316,7 +11316,7 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
 function generatedBuild(dir, kustomize, tree, ignored) {
   const build = { files: [], repeats: [], scanned: [] };
   const seen = /* @__PURE__ */ new Set();
-  const walk2 = (current) => {
+  const walk3 = (current) => {
     for (const file of tree.filesIn.get(current) ?? []) {
       if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
       seen.add(file);
@@ -11329,11 +11329,11 @@ function generatedBuild(dir, kustomize, tree, ignored) {
         const node = kustomize.at(tree.root, sub);
         if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build, seen);
       } else {
-        walk2(sub);
+        walk3(sub);
       }
     }
   };
-  walk2(dir);
+  walk3(dir);
   return build;
 }
 function sourceIgnoresIn(tree) {
@@ -12472,10 +12472,10 @@ function referencesOf(res) {
   const id = currentId(res);
   const value = res.value;
   const out = [];
-  const podSpecPath = POD_SPEC_PATHS[`${id.group}/${id.kind}`];
-  if (podSpecPath) {
-    const spec = getPath(value, podSpecPath);
-    if (isMap(spec)) podSpecReferences(spec, podSpecPath, out);
+  const podSpecPath2 = POD_SPEC_PATHS[`${id.group}/${id.kind}`];
+  if (podSpecPath2) {
+    const spec = getPath(value, podSpecPath2);
+    if (isMap(spec)) podSpecReferences(spec, podSpecPath2, out);
   }
   if (id.group === "apps" && id.kind === "StatefulSet" && typeof getPath(value, ["spec", "serviceName"]) === "string") {
     out.push({ kind: "Service", path: ["spec", "serviceName"], name: getPath(value, ["spec", "serviceName"]) });
@@ -12885,7 +12885,7 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   markNode(out, own2);
   merge2.res.owned.add(out);
   const used = /* @__PURE__ */ new Set();
-  const push2 = (value, at) => {
+  const push3 = (value, at) => {
     if (isObject2(value)) {
       if (!locationOf(value)) markNode(value, at);
     } else markKey(out, out.length, at);
@@ -12898,14 +12898,14 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     if (item.$patch === "delete") return;
     if (match >= 0) {
       const merged = mergeValue(merge2, dst[match], locate(dst, own2, [match]), item, itemAt, typePath);
-      if (merged !== DELETE) push2(merged, itemAt);
+      if (merged !== DELETE) push3(merged, itemAt);
     } else {
       const copy = fromPatch(merge2, item, itemAt);
-      if (copy !== DELETE) push2(copy, itemAt);
+      if (copy !== DELETE) push3(copy, itemAt);
     }
   });
   dst.forEach((item, index) => {
-    if (!used.has(index)) push2(item, locate(dst, own2, [index]));
+    if (!used.has(index)) push3(item, locate(dst, own2, [index]));
   });
   return out;
 }
@@ -13371,7 +13371,7 @@ function runComponent(state, includer, entry, resmap) {
 function generatedRoot(state, dir) {
   const exclude = state.generated?.exclude ?? (() => false);
   const resmap = [];
-  const walk2 = (current) => {
+  const walk3 = (current) => {
     for (const file of state.host.filesIn(current)) {
       if (!/\.ya?ml$/i.test(file.path) || exclude(file.path)) continue;
       append(state, resmap, loadFile(state, file, { file, docIndex: 0, path: [] }), { file, docIndex: 0, path: [] });
@@ -13382,10 +13382,10 @@ function generatedRoot(state, dir) {
       if (kustomization) {
         const at = { file: kustomization, docIndex: 0, path: [] };
         append(state, resmap, buildDirectory(state, sub, kustomization, at, false), at);
-      } else walk2(sub);
+      } else walk3(sub);
     }
   };
-  walk2(dir);
+  walk3(dir);
   return resmap;
 }
 function buildKustomization(host, dir, options = {}) {
@@ -16598,11 +16598,11 @@ var init_build3 = __esm({
         const startState = this.start(input, pos);
         if (startState === null) return null;
         const matches3 = /* @__PURE__ */ new Set();
-        const collect2 = (state, atEnd) => {
+        const collect3 = (state, atEnd) => {
           if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches3.add(state.matchIDs[k]);
           return false;
         };
-        if (this.run(input, pos, anchor, startState, collect2) === null) return null;
+        if (this.run(input, pos, anchor, startState, collect3) === null) return null;
         return Array.from(matches3).sort((a, b) => a - b);
       }
     };
@@ -20950,11 +20950,15 @@ var init_images2 = __esm({
 });
 
 // src/engine/containers.ts
+function podSpecPath(resource) {
+  const specPath = Object.hasOwn(POD_SPEC_PATHS2, resource.kind) ? POD_SPEC_PATHS2[resource.kind] : void 0;
+  return specPath && (resource.group === "" || resource.group === "apps" || resource.group === "batch") ? specPath : void 0;
+}
 function extractContainers(resources, overridesFor) {
   const containers = [];
   for (const resource of resources) {
-    const specPath = POD_SPEC_PATHS2[resource.kind];
-    if (specPath && (resource.group === "" || resource.group === "apps" || resource.group === "batch")) {
+    const specPath = podSpecPath(resource);
+    if (specPath) {
       podSpecContainers(resource, specPath, overridesFor(resource), containers);
     } else if (resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io") {
       const values = getIn(resource.value, ["spec", "values"]);
@@ -21032,6 +21036,13 @@ function valuesContainer(resource, object, path21, dotted, namespace) {
   const mapping = asRecord(image);
   if (typeof image === "string") {
     written2 = image;
+    const siblingTag = asScalarString(object.tag);
+    if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
+      written2 = `${image}:${siblingTag}`;
+      tagPath = [...path21, "tag"];
+      policy = asString(object.pullPolicy);
+      if (policy !== void 0) policyPath = [...path21, "pullPolicy"];
+    }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
@@ -21157,6 +21168,9 @@ function cnpgSecrets(cluster) {
   if (spec.enableSuperuserAccess === true && asString(getIn(spec, ["superuserSecret", "name"])) === void 0) {
     out.push({ ...base, name: `${cluster.name}-superuser` });
   }
+  for (const suffix of ["ca", "server", "replication", "pull-secret"]) {
+    out.push({ ...base, name: `${cluster.name}-${suffix}`, keys: /* @__PURE__ */ new Set(), keysKnown: false });
+  }
   return out;
 }
 function controllerSecret(resource, name2, keys, keysKnown) {
@@ -21165,6 +21179,19 @@ function controllerSecret(resource, name2, keys, keysKnown) {
 }
 function fromController(resource) {
   const spec = asRecord(resource.value.spec) ?? {};
+  if (resource.kind === "GitRepository" && resource.group === SOURCE_GROUP) {
+    if (resource.name !== "flux-system" || resource.appliedNamespace !== "flux-system") return void 0;
+    return controllerSecret(resource, asString(getIn(spec, ["secretRef", "name"])), [], false);
+  }
+  if (resource.kind === "FluxInstance" && resource.group === "fluxcd.controlplane.io") {
+    return controllerSecret(resource, asString(getIn(spec, ["sync", "pullSecret"])), [], false);
+  }
+  if (resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io") {
+    const chart = asString(getIn(spec, ["chart", "spec", "chart"])) ?? asString(getIn(spec, ["chartRef", "name"]));
+    if (chart !== "flux-instance") return void 0;
+    const data = controllerSecret(resource, asString(getIn(spec, ["values", "instance", "sync", "pullSecret"])), [], false);
+    return data && { ...data, namespace: asString(spec.targetNamespace) ?? resource.appliedNamespace };
+  }
   if (resource.kind === "Terraform" && resource.group === TERRAFORM_GROUP) {
     const target = asRecord(spec.writeOutputsToSecret);
     const outputs = asArray(target?.outputs).filter((output) => typeof output === "string");
@@ -21172,12 +21199,22 @@ function fromController(resource) {
   }
   if (resource.kind === "SealedSecret" && resource.group === "bitnami.com") {
     const keys = [...Object.keys(asRecord(spec.encryptedData) ?? {}), ...Object.keys(asRecord(getIn(spec, ["template", "data"])) ?? {})];
-    return controllerSecret(resource, asString(getIn(spec, ["template", "metadata", "name"])) ?? resource.name, keys, true);
+    return controllerSecret(resource, resource.name, keys, true);
   }
   if (resource.kind === "ExternalSecret" && resource.group === "external-secrets.io") {
+    if (getIn(spec, ["target", "creationPolicy"]) === "None") return void 0;
     const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key) => key !== void 0);
     const known = spec.dataFrom === void 0 && getIn(spec, ["target", "template"]) === void 0;
     return controllerSecret(resource, asString(getIn(spec, ["target", "name"])) ?? resource.name, keys, known);
+  }
+  if (resource.kind === "ClusterExternalSecret" && resource.group === "external-secrets.io") {
+    const inner = asRecord(spec.externalSecretSpec) ?? {};
+    if (getIn(inner, ["target", "creationPolicy"]) === "None") return void 0;
+    const name2 = asString(getIn(inner, ["target", "name"])) ?? asString(spec.externalSecretName) ?? resource.name;
+    return { kind: "Secret", name: name2, namespace: void 0, keys: /* @__PURE__ */ new Set(), keysKnown: false, origin: "controller", resource, encrypted: false };
+  }
+  if (resource.kind === "Cluster" && resource.group === "cluster.x-k8s.io") {
+    return controllerSecret(resource, `${resource.name}-kubeconfig`, ["value"], true);
   }
   if (resource.kind === "Certificate" && resource.group === "cert-manager.io") {
     return controllerSecret(resource, asString(spec.secretName), ["tls.crt", "tls.key", "ca.crt"], true);
@@ -21188,6 +21225,7 @@ function manifestData(resource) {
   const fields = resource.kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"];
   const keys = /* @__PURE__ */ new Set();
   for (const field of fields) for (const key of Object.keys(asRecord(resource.value[field]) ?? {})) keys.add(key);
+  if (resource.kind === "Secret" && resource.value.type === "kubernetes.io/service-account-token") for (const key of SERVICE_ACCOUNT_TOKEN_KEYS) keys.add(key);
   return {
     kind: resource.kind,
     name: resource.name,
@@ -21240,15 +21278,59 @@ function ancestors(node) {
   }
   return out;
 }
+function kyvernoGenerated(policy) {
+  const out = [];
+  for (const rawRule of asArray(getIn(policy.value, ["spec", "rules"]))) {
+    const generate2 = asRecord(asRecord(rawRule)?.generate);
+    const kind = asString(generate2?.kind);
+    const name2 = asString(generate2?.name);
+    if (!generate2 || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0 || name2.includes("{{")) continue;
+    const written2 = asString(generate2.namespace);
+    const namespace = policy.kind === "Policy" ? policy.appliedNamespace : written2 === void 0 || written2.includes("{{") ? void 0 : written2;
+    out.push({ kind, name: name2, namespace, keys: /* @__PURE__ */ new Set(), keysKnown: false, origin: "controller", resource: policy, encrypted: false });
+  }
+  return out;
+}
+function createdAnnotations(resource) {
+  const paths = {
+    Secret: ["metadata", "annotations"],
+    ConfigMap: ["metadata", "annotations"],
+    Certificate: ["spec", "secretTemplate", "annotations"],
+    ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
+    SealedSecret: ["spec", "template", "metadata", "annotations"]
+  };
+  const path21 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path21 && asRecord(getIn(resource.value, path21))) ?? {};
+}
+function replicas(data) {
+  if (!data.resource) return [];
+  const annotations = createdAnnotations(data.resource);
+  let targets;
+  if (String(annotations[`${REFLECTOR}reflection-auto-enabled`]) === "true") targets = asString(annotations[`${REFLECTOR}reflection-auto-namespaces`]) ?? "";
+  else targets = asString(annotations[`${REPLICATOR}replicate-to`]);
+  if (targets === void 0) return [];
+  const names = targets.split(",").map((name2) => name2.trim()).filter((name2) => name2 !== "");
+  const copy = { ...data, origin: "controller" };
+  if (names.length === 0 || names.some((name2) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name2))) return [{ ...copy, namespace: void 0 }];
+  return names.filter((name2) => name2 !== data.namespace).map((namespace) => ({ ...copy, namespace }));
+}
+function isReplicaTarget(resource) {
+  const annotations = createdAnnotations(resource);
+  return annotations[`${REFLECTOR}reflects`] !== void 0 || annotations[`${REPLICATOR}replicate-from`] !== void 0;
+}
 function buildConfigDataIndex(resources, kustomize, external) {
   const all = [];
   const written2 = new Map(CONTROLLER_KINDS.map((kind) => [kind, []]));
   for (const resource of resources) {
-    if ((resource.kind === "Secret" || resource.kind === "ConfigMap") && resource.group === "") all.push(manifestData(resource));
-    else if (resource.kind === "Cluster" && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
+    if ((resource.kind === "Secret" || resource.kind === "ConfigMap") && resource.group === "") {
+      const data = manifestData(resource);
+      if (isReplicaTarget(resource)) data.keysKnown = false;
+      all.push(data, ...replicas(data));
+    } else if (resource.kind === "Cluster" && resource.group === CNPG_GROUP) all.push(...cnpgSecrets(resource));
+    else if ((resource.kind === "ClusterPolicy" || resource.kind === "Policy") && resource.group === "kyverno.io") all.push(...kyvernoGenerated(resource));
     else if (written2.has(resource.kind)) {
       const data = fromController(resource);
-      if (data) push(written2, resource.kind, data);
+      if (data) for (const each of [data, ...replicas(data)]) push(written2, resource.kind, each);
     }
   }
   all.push(...generated(kustomize));
@@ -21276,7 +21358,7 @@ function buildConfigDataIndex(resources, kustomize, external) {
     }
   };
 }
-var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS;
+var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS, SERVICE_ACCOUNT_TOKEN_KEYS, REFLECTOR, REPLICATOR;
 var init_config_data = __esm({
   "src/engine/config-data.ts"() {
     "use strict";
@@ -21298,7 +21380,10 @@ var init_config_data = __esm({
       "fqdn-uri",
       "fqdn-jdbc-uri"
     ];
-    CONTROLLER_KINDS = ["Terraform", "SealedSecret", "ExternalSecret", "Certificate"];
+    CONTROLLER_KINDS = ["GitRepository", "FluxInstance", "HelmRelease", "Terraform", "SealedSecret", "ExternalSecret", "ClusterExternalSecret", "Certificate", "Cluster"];
+    SERVICE_ACCOUNT_TOKEN_KEYS = ["token", "ca.crt", "namespace"];
+    REFLECTOR = "reflector.v1.k8s.emberstack.com/";
+    REPLICATOR = "replicator.v1.mittwald.de/";
   }
 });
 
@@ -22967,7 +23052,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached = cache4.get(memoKey);
+        const cached = cache5.get(memoKey);
         if (cached) {
           return cached;
         }
@@ -23001,7 +23086,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache4.set(memoKey, result);
+        cache5.set(memoKey, result);
         return result;
       }
       intersects(range, options) {
@@ -23040,7 +23125,7 @@ var require_range = __commonJS({
     };
     module2.exports = Range2;
     var LRU = require_lrucache();
-    var cache4 = new LRU();
+    var cache5 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug = require_debug();
@@ -25618,7 +25703,7 @@ function kustomizationSubstitution(kustomization, graph) {
   const entries = asArray(getIn(resource.value, ["spec", "postBuild", "substituteFrom"]));
   const sourceAt = new Map(variables.sources.map((source) => [source.index, source]));
   const namespace = resource.appliedNamespace;
-  const cache4 = /* @__PURE__ */ new Map();
+  const cache5 = /* @__PURE__ */ new Map();
   const lookup = (name2) => {
     if (Object.prototype.hasOwnProperty.call(inline, name2)) {
       const written2 = inline[name2];
@@ -25642,8 +25727,8 @@ function kustomizationSubstitution(kustomization, graph) {
     kustomization,
     runs,
     value(name2) {
-      if (!cache4.has(name2)) cache4.set(name2, lookup(name2));
-      return cache4.get(name2);
+      if (!cache5.has(name2)) cache5.set(name2, lookup(name2));
+      return cache5.get(name2);
     }
   };
 }
@@ -25958,7 +26043,7 @@ function mutableImage(container, mutableTags) {
   if (!ref || ref.digest !== void 0) return void 0;
   const tag = ref.tag === "" ? void 0 : ref.tag;
   if (tag === void 0) {
-    if (container.origin === "helmValues" && typeof container.resource.get(container.image.path) !== "string") return void 0;
+    if (container.origin === "helmValues" && (typeof container.resource.get(container.image.path) !== "string" || container.resource.get([...container.path, "tag"]) !== void 0)) return void 0;
   } else if (!mutableTags.includes(tag)) {
     return void 0;
   }
@@ -26009,7 +26094,7 @@ var init_image_pull_policy_mutable_tag = __esm({
         options: MUTABLE_TAGS_OPTIONS,
         defaultOptions: { mutableTags: ["latest"] },
         docs: {
-          rationale: "With `IfNotPresent` (or `Never`) the kubelet uses whatever image a node already has under the tag. For a tag that CI moves (`latest`, `main`), that is an old build, and a different old build on each node. Kubernetes defaults the policy to `Always` only for `latest` or a missing tag (and computes it from the image after kustomize `images:` overrides); any other mutable tag, such as `main`, defaults to `IfNotPresent`. The finding points at the `imagePullPolicy` (or Helm `pullPolicy`) written, or at the tag when the default applies. A Helm values image without `pullPolicy` is not reported: the chart decides the default.",
+          rationale: "With `IfNotPresent` (or `Never`) the kubelet uses whatever image a node already has under the tag. For a tag that CI moves (`latest`, `main`), that is an old build, and a different old build on each node. Kubernetes defaults the policy to `Always` only for `latest` or a missing tag (and computes it from the image after kustomize `images:` overrides); any other mutable tag, such as `main`, defaults to `IfNotPresent`. The finding points at the `imagePullPolicy` (or Helm `pullPolicy`) written, or at the tag when the default applies. A Helm values image without `pullPolicy` is not reported: the chart decides the default. An `image` string with sibling `tag` and `pullPolicy` keys is read as one image with that tag and policy.",
           incorrect: [
             {
               title: "IfNotPresent with latest",
@@ -26054,6 +26139,631 @@ var init_image_pull_policy_mutable_tag = __esm({
   }
 });
 
+// src/references/helm-release.ts
+function helmReleaseTarget(resource) {
+  const explicit = asString(getIn(resource.value, ["spec", "releaseName"]));
+  const targetNamespace = asString(getIn(resource.value, ["spec", "targetNamespace"]));
+  const full = explicit !== void 0 && explicit !== "" ? explicit : targetNamespace ? `${targetNamespace}-${resource.name}` : resource.name;
+  const name2 = full.length <= 53 ? full : `${full.slice(0, 40)}-${(0, import_node_crypto2.createHash)("sha256").update(full).digest("hex").slice(0, 12)}`;
+  return { name: name2, namespace: targetNamespace || resource.appliedNamespace };
+}
+function renderReleaseTemplate(text, release) {
+  if (!text.includes("{{")) return text;
+  let unknown = false;
+  const rendered = text.replace(TEMPLATE, (_whole, expression) => {
+    if (expression === ".Release.Name" || expression === "$.Release.Name") return release.name;
+    if ((expression === ".Release.Namespace" || expression === "$.Release.Namespace") && release.namespace !== void 0) return release.namespace;
+    unknown = true;
+    return "";
+  });
+  return unknown || rendered.includes("{{") ? void 0 : rendered;
+}
+var import_node_crypto2, TEMPLATE;
+var init_helm_release = __esm({
+  "src/references/helm-release.ts"() {
+    "use strict";
+    import_node_crypto2 = require("node:crypto");
+    init_values();
+    TEMPLATE = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+  }
+});
+
+// src/references/check.ts
+function listKeys(data) {
+  const keys = [...data.keys].sort();
+  if (keys.length === 0) return "no keys";
+  return keys.length > 8 ? `${keys.slice(0, 8).join(", ")}, \u2026` : keys.join(", ");
+}
+function cnpgCluster(model, name2, namespace) {
+  const match = /^(.+)-(app|superuser)$/.exec(name2);
+  if (!match) return void 0;
+  const [, base, suffix] = match;
+  const cluster = model.find({ kind: "Cluster", name: base, group: CNPG_GROUP }).find((candidate) => candidate.appliedNamespace === void 0 || namespace === void 0 || candidate.appliedNamespace === namespace);
+  return cluster ? { cluster, suffix } : void 0;
+}
+function chartMayCreate(model, ref) {
+  if (ref.namespace === void 0) return void 0;
+  const releases = releasesByNamespace(model).get(ref.namespace) ?? [];
+  return releases.find(({ resource, name: name2 }) => resource !== ref.referrer && (ref.name === name2 || ref.name.startsWith(`${name2}-`)))?.resource;
+}
+function releasesByNamespace(model) {
+  let byNamespace = releaseCache.get(model);
+  if (!byNamespace) {
+    byNamespace = /* @__PURE__ */ new Map();
+    for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+      const target = helmReleaseTarget(resource);
+      if (target.namespace !== void 0) push(byNamespace, target.namespace, { resource, name: target.name });
+    }
+    releaseCache.set(model, byNamespace);
+  }
+  return byNamespace;
+}
+function checkReference(model, ref) {
+  const graph = model.flux;
+  const referrer = describeObject(ref.referrer);
+  const lookup = graph.data(ref.kind, ref.name, ref.namespace);
+  const common2 = { kind: ref.kind, name: ref.name, referrer, effect: ref.effect };
+  if (lookup.matches.length === 0) {
+    if (ref.optional || ref.keyOnly) return [];
+    const gap = graph.gap(ref.referrer, ref.namespace);
+    if (gap) {
+      model.note({ message: gap, file: ref.referrer.file.absPath });
+      return [];
+    }
+    const chart = chartMayCreate(model, ref);
+    if (chart) {
+      model.note({
+        message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: the chart of ${describeObject(chart)} may create it, and charts are not rendered.`,
+        file: ref.referrer.file.absPath
+      });
+      return [];
+    }
+    const generated2 = ref.kind === "Secret" && !ref.pullSecret ? cnpgCluster(model, ref.name, ref.namespace) : void 0;
+    if (generated2?.suffix === "superuser") {
+      return [{ messageId: "cnpgSuperuser", path: ref.path, data: { ...common2, cluster: generated2.cluster.name } }];
+    }
+    const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
+    if (generated2 && bootstrap !== void 0) {
+      return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2, cluster: generated2.cluster.name, secret: bootstrap } }];
+    }
+    const elsewhere = lookup.elsewhere[0];
+    if (elsewhere?.namespace !== void 0 && ref.namespace !== void 0) {
+      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2, found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } }];
+    }
+    const where2 = describeNamespace(ref.namespace);
+    if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2, where: where2 } }];
+    const declare = ref.namespace === void 0 ? "without a namespace" : `with namespace: ${ref.namespace}`;
+    return [{ messageId: "missing", path: ref.path, data: { ...common2, where: where2, declare } }];
+  }
+  const problems = [];
+  const hasKey = (key) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key));
+  const [first] = lookup.matches;
+  if (!first) return problems;
+  if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
+    problems.push({ messageId: "missingKey", path: ref.key.path, data: { ...common2, key: ref.key.name, keys: listKeys(first) } });
+  }
+  for (const required of ref.requiredKeys ?? []) {
+    if (required.anyOf.some(hasKey)) continue;
+    problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2, key: required.anyOf.join(" or "), keys: listKeys(first), reason: required.reason } });
+  }
+  if (ref.decryptionKey && !lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key) => DECRYPTION_KEY.test(key)))) {
+    problems.push({ messageId: "noDecryptionKey", path: ref.path, data: { name: ref.name, keys: listKeys(first) } });
+  }
+  return problems;
+}
+var DECRYPTION_KEY, releaseCache;
+var init_check = __esm({
+  "src/references/check.ts"() {
+    "use strict";
+    init_collections();
+    init_config_data();
+    init_describe();
+    init_kinds();
+    init_helm_release();
+    DECRYPTION_KEY = /\.(agekey|asc)$|^sops\.(vault-token|aws-kms|azure-kv|gcp-kms)$/;
+    releaseCache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/references/types.ts
+var POD_SCOPE, KUSTOMIZATION_SCOPE, SAME_NAMESPACE;
+var init_types = __esm({
+  "src/references/types.ts"() {
+    "use strict";
+    POD_SCOPE = "a pod reads Secrets and ConfigMaps only from its own namespace";
+    KUSTOMIZATION_SCOPE = "substituteFrom and decryption read from the Kustomization's own namespace, not from targetNamespace";
+    SAME_NAMESPACE = "the controller reads it from the namespace of the object that references it";
+  }
+});
+
+// src/references/flux.ts
+function typedRef(resource, path21) {
+  const item = asRecord(resource.get(path21));
+  const kind = asString(item?.kind);
+  const name2 = asString(item?.name);
+  if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
+  return { kind, name: name2, item };
+}
+function localSecret(resource, path21, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path21, "name"]));
+  if (name2 === void 0 || name2 === "") return void 0;
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path21, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  if (requiredKeys) ref.requiredKeys = requiredKeys;
+  return ref;
+}
+function push2(refs, ref) {
+  if (ref) refs.push(ref);
+}
+function sourceRefs(model) {
+  const refs = [];
+  for (const kind of SOURCE_KINDS) {
+    for (const resource of model.ofKind(kind, SOURCE_GROUP)) {
+      const effect = `source-controller cannot fetch the ${kind}`;
+      const url = asString(resource.get(["spec", "url"])) ?? "";
+      const ssh = kind === "GitRepository" && url.startsWith("ssh://");
+      const auth = ssh ? [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] : void 0;
+      push2(refs, localSecret(resource, ["spec", "secretRef"], effect, auth));
+      push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+      push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+      push2(refs, localSecret(resource, ["spec", "verify", "secretRef"], `source-controller cannot verify the ${kind}, so it is not used`));
+    }
+  }
+  return refs;
+}
+function kubeConfigRefs(model) {
+  const refs = [];
+  for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
+    const path21 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path21, "the controller cannot connect to the remote cluster");
+    if (!ref) continue;
+    const key = asScalarString(resource.get([...path21, "key"]));
+    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path21, "key"] };
+    else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
+    refs.push(ref);
+  }
+  return refs;
+}
+function notificationAndImageRefs(model) {
+  const refs = [];
+  for (const resource of model.ofKind("Provider", NOTIFICATION_GROUP2)) {
+    const effect = "notification-controller cannot send alerts through this Provider";
+    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+  }
+  for (const resource of model.ofKind("Receiver", NOTIFICATION_GROUP2)) {
+    push2(refs, localSecret(resource, ["spec", "secretRef"], "the Receiver is not ready and its webhook rejects every call", [{ anyOf: ["token"], reason: "it validates webhook calls with it" }]));
+  }
+  for (const resource of model.ofKind("ImageRepository", IMAGE_GROUP2)) {
+    const effect = "image-reflector-controller cannot scan the registry";
+    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+  }
+  return refs;
+}
+function namedSecret(resource, path21, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path21));
+  if (name2 === void 0 || name2 === "") return void 0;
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path21, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+}
+function fluxInstanceRefs(model) {
+  const refs = [];
+  const syncRefs = (resource, base, namespace) => {
+    const sync = asRecord(resource.get(base));
+    if (!sync) return;
+    const url = asString(sync.url) ?? "";
+    const ssh = (sync.kind === void 0 || sync.kind === "GitRepository") && url.startsWith("ssh://");
+    const required = ssh ? { requiredKeys: [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] } : {};
+    push2(refs, namedSecret(resource, [...base, "pullSecret"], namespace, "source-controller cannot fetch the sync source, so the cluster is not reconciled", required));
+  };
+  for (const resource of model.ofKind("FluxInstance", OPERATOR_GROUP2)) {
+    const namespace = resource.appliedNamespace;
+    syncRefs(resource, ["spec", "sync"], namespace);
+    push2(refs, namedSecret(resource, ["spec", "distribution", "artifactPullSecret"], namespace, "the Flux Operator cannot pull the distribution manifests"));
+    push2(refs, namedSecret(resource, ["spec", "distribution", "imagePullSecret"], namespace, "the kubelet pulls the Flux controller images without it, so pulls from a private registry fail", { pullSecret: true, scope: POD_SCOPE }));
+  }
+  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+    const chart = asString(resource.get(["spec", "chart", "spec", "chart"])) ?? asString(resource.get(["spec", "chartRef", "name"]));
+    if (chart !== "flux-instance") continue;
+    const namespace = asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
+    syncRefs(resource, ["spec", "values", "instance", "sync"], namespace);
+  }
+  return refs;
+}
+function valuesFromRefs(model) {
+  const refs = [];
+  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+    asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
+      const path21 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path21);
+      if (!ref) return;
+      const keyPath = ref.item.valuesKey === void 0 ? [...path21, "name"] : [...path21, "valuesKey"];
+      refs.push({
+        referrer: resource,
+        kind: ref.kind,
+        name: ref.name,
+        namespace: resource.appliedNamespace,
+        path: [...path21, "name"],
+        key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
+        optional: ref.item.optional === true,
+        optionalKey: false,
+        effect: "the Helm release fails",
+        scope: SAME_NAMESPACE
+      });
+    });
+  }
+  return refs;
+}
+function terraformRefs(model) {
+  const refs = [];
+  for (const resource of model.ofKind("Terraform", TERRAFORM_GROUP)) {
+    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: SAME_NAMESPACE, optionalKey: true };
+    for (const field of ["varsFrom", "backendConfigsFrom"]) {
+      const keysField = field === "varsFrom" ? "varsKeys" : "keys";
+      asArray(resource.get(["spec", field])).forEach((_, index) => {
+        const path21 = ["spec", field, index];
+        const ref = typedRef(resource, path21);
+        if (!ref) return;
+        const { kind, name: name2, item } = ref;
+        const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], optional: item.optional === true, effect });
+        asArray(item[keysField]).forEach((key, keyIndex) => {
+          if (typeof key !== "string") return;
+          refs.push({
+            ...base,
+            kind,
+            name: name2,
+            path: [...path21, "name"],
+            optional: item.optional === true,
+            keyOnly: true,
+            key: { name: key.split(":")[0] ?? key, path: [...path21, keysField, keyIndex] },
+            effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
+          });
+        });
+      });
+    }
+    const runner = ["spec", "runnerPodTemplate", "spec"];
+    asArray(resource.get([...runner, "env"])).forEach((raw, index) => {
+      const valueFrom = asRecord(asRecord(raw)?.valueFrom);
+      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
+        const ref = asRecord(valueFrom?.[field]);
+        const name2 = asString(ref?.name);
+        if (!ref || name2 === void 0) continue;
+        const path21 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path21, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+      }
+    });
+  }
+  return refs;
+}
+function kustomizationRefs(model) {
+  const refs = [];
+  for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
+    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
+    asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
+      const path21 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path21);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path21, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+    });
+    const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
+    if (secret !== void 0) {
+      refs.push({ ...base, kind: "Secret", name: secret, path: ["spec", "decryption", "secretRef", "name"], optional: false, decryptionKey: true, effect: "Flux cannot decrypt the SOPS files it applies" });
+    }
+  }
+  return refs;
+}
+function fluxRefs(model) {
+  return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model)];
+}
+var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS;
+var init_flux = __esm({
+  "src/references/flux.ts"() {
+    "use strict";
+    init_kinds();
+    init_values();
+    init_types();
+    NOTIFICATION_GROUP2 = "notification.toolkit.fluxcd.io";
+    IMAGE_GROUP2 = "image.toolkit.fluxcd.io";
+    OPERATOR_GROUP2 = "fluxcd.controlplane.io";
+    PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
+  }
+});
+
+// src/references/helm-values.ts
+function helmValuesRefs(model, resolveName) {
+  const refs = [];
+  for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
+    const namespace = helmReleaseTarget(resource).namespace;
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path21, raw) => {
+      const name2 = resolveName(resource, raw, "helmValues");
+      if (name2 === void 0) return;
+      refs.push({
+        referrer: resource,
+        kind: "Secret",
+        name: name2,
+        namespace,
+        path: path21,
+        optional: false,
+        optionalKey: false,
+        effect: "the chart's pods that read it do not start",
+        scope: RELEASE_SCOPE
+      });
+    });
+  }
+  return refs;
+}
+function walk(resource, value, path21, found) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => walk(resource, item, [...path21, index], found));
+    return;
+  }
+  const object = asRecord(value);
+  if (!object || object.enabled === false) return;
+  for (const [key, child] of Object.entries(object)) {
+    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path21, key], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path21, key], found);
+  }
+}
+var RELEASE_SCOPE;
+var init_helm_values = __esm({
+  "src/references/helm-values.ts"() {
+    "use strict";
+    init_kinds();
+    init_values();
+    init_helm_release();
+    RELEASE_SCOPE = "a chart reads an existing Secret from the namespace it installs into";
+  }
+});
+
+// src/references/pods.ts
+function containerRefs(containers, resolveName) {
+  const refs = [];
+  for (const container of containers) {
+    const base = { referrer: container.resource, namespace: container.namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true };
+    for (const entry of container.env) {
+      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
+        const ref = entry[field];
+        if (!ref || ref.name === "") continue;
+        const name2 = resolveName(container.resource, ref.name, container.origin);
+        if (name2 === void 0) continue;
+        const path21 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: ref.key, path: [...path21, "key"] }, optional: ref.optional });
+      }
+    }
+    for (const source of container.envFrom) {
+      const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
+      const path21 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const name2 = resolveName(container.resource, source.name, container.origin);
+      if (name2 === void 0) continue;
+      refs.push({ ...base, kind: source.kind, name: name2, path: path21, optional: source.optional });
+    }
+  }
+  return refs;
+}
+function itemKeys(source, path21) {
+  const keys = [];
+  asArray(source.items).forEach((raw, index) => {
+    const key = asScalarString(asRecord(raw)?.key);
+    if (key !== void 0) keys.push({ name: key, path: [...path21, "items", index, "key"] });
+  });
+  return keys;
+}
+function volumeSourceRefs(resource, namespace, source, path21, kind, nameField, resolveName) {
+  const raw = asString(source[nameField]);
+  if (raw === void 0 || raw === "") return [];
+  const name2 = resolveName(resource, raw, "manifest");
+  if (name2 === void 0) return [];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path21, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path21).map((key) => ({ ...base, key, keyOnly: true }))];
+}
+function podSpecRefs(model, resolveName) {
+  const refs = [];
+  for (const resource of model.resources) {
+    const specPath = podSpecPath(resource);
+    const spec = specPath ? asRecord(resource.get(specPath)) : void 0;
+    if (!specPath || !spec) continue;
+    const namespace = resource.appliedNamespace;
+    asArray(spec.volumes).forEach((raw, index) => {
+      const volume = asRecord(raw);
+      if (!volume) return;
+      const path21 = [...specPath, "volumes", index];
+      const secret = asRecord(volume.secret);
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path21, "secret"], "Secret", "secretName", resolveName));
+      const configMap = asRecord(volume.configMap);
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path21, "configMap"], "ConfigMap", "name", resolveName));
+      asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
+        const projected = asRecord(rawSource);
+        const sourcePath = [...path21, "projected", "sources", sourceIndex];
+        const projectedSecret = asRecord(projected?.secret);
+        if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
+        const projectedConfigMap = asRecord(projected?.configMap);
+        if (projectedConfigMap) refs.push(...volumeSourceRefs(resource, namespace, projectedConfigMap, [...sourcePath, "configMap"], "ConfigMap", "name", resolveName));
+      });
+    });
+    refs.push(...pullSecretRefs(resource, spec, specPath, resolveName));
+  }
+  for (const account of model.ofKind("ServiceAccount", "")) {
+    refs.push(...pullSecretRefs(account, account.value, [], resolveName));
+  }
+  return refs;
+}
+function pullSecretRefs(resource, holder, path21, resolveName) {
+  const refs = [];
+  asArray(holder.imagePullSecrets).forEach((raw, index) => {
+    const written2 = asString(asRecord(raw)?.name);
+    if (written2 === void 0 || written2 === "") return;
+    const name2 = resolveName(resource, written2, "manifest");
+    if (name2 === void 0) return;
+    refs.push({
+      referrer: resource,
+      kind: "Secret",
+      name: name2,
+      namespace: resource.appliedNamespace,
+      path: [...path21, "imagePullSecrets", index, "name"],
+      optional: false,
+      optionalKey: false,
+      pullSecret: true,
+      effect: PULL_EFFECT,
+      scope: POD_SCOPE
+    });
+  });
+  return refs;
+}
+var POD_EFFECT, VOLUME_EFFECT, PULL_EFFECT;
+var init_pods = __esm({
+  "src/references/pods.ts"() {
+    "use strict";
+    init_containers();
+    init_values();
+    init_types();
+    POD_EFFECT = "the container does not start";
+    VOLUME_EFFECT = "the pod does not start (its volume cannot be mounted)";
+    PULL_EFFECT = "the kubelet pulls without it, so pulls of private images fail";
+  }
+});
+
+// src/references/index.ts
+function nameResolver(model) {
+  return (referrer, raw, origin) => {
+    if (origin !== "helmValues" || !raw.includes("{{")) return raw;
+    const rendered = renderReleaseTemplate(raw, helmReleaseTarget(referrer));
+    if (rendered === void 0) {
+      model.note({
+        message: `Secret and ConfigMap references in the values of ${describeObject(referrer)} that use chart template expressions other than {{ .Release.Name }} and {{ .Release.Namespace }} were not checked.`,
+        file: referrer.file.absPath
+      });
+    }
+    return rendered;
+  };
+}
+function dataReferences(model) {
+  let refs = cache2.get(model);
+  if (!refs) cache2.set(model, refs = collect(model));
+  return refs;
+}
+function collect(model) {
+  const resolveName = nameResolver(model);
+  const all = [...containerRefs(model.containers, resolveName), ...podSpecRefs(model, resolveName), ...fluxRefs(model), ...helmValuesRefs(model, resolveName)];
+  return all.filter((ref) => {
+    if (ref.referrer.synthetic !== void 0 && ref.referrer.kind !== "Kustomization") return false;
+    if (!ref.name.includes("${")) return true;
+    model.note({ message: `Secret and ConfigMap references of ${describeObject(ref.referrer)} whose names hold a Flux substitution variable (\${\u2026}) were not checked.`, file: ref.referrer.file.absPath });
+    return false;
+  });
+}
+var cache2;
+var init_references = __esm({
+  "src/references/index.ts"() {
+    "use strict";
+    init_describe();
+    init_flux();
+    init_helm_release();
+    init_helm_values();
+    init_pods();
+    init_helm_release();
+    cache2 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// rules/image-pull-secret-exists.ts
+var FLUX4, DEPLOYMENT, PULL_SECRET, image_pull_secret_exists_default;
+var init_image_pull_secret_exists = __esm({
+  "rules/image-pull-secret-exists.ts"() {
+    "use strict";
+    init_check();
+    init_references();
+    init_rule();
+    FLUX4 = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: ssh://git@github.com/matta-kelly/h-kube
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: deploy
+  namespace: flux-system
+spec:
+  interval: 10m
+  prune: true
+  path: ./deploy
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+    DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cube
+  namespace: lotus-lake
+spec:
+  template:
+    spec:
+      imagePullSecrets:
+        - name: ghcr-pull
+      containers:
+        - name: cube
+          image: ghcr.io/matta-kelly/lotus-lake-cube:2a51271
+`;
+    PULL_SECRET = `apiVersion: v1
+kind: Secret
+metadata:
+  name: ghcr-pull
+  namespace: lotus-lake
+type: kubernetes.io/dockerconfigjson
+data:
+  .dockerconfigjson: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]
+sops:
+  mac: ENC[AES256_GCM,data:AAAA,iv:AAAA,tag:AAAA,type:str]
+`;
+    image_pull_secret_exists_default = defineRule({
+      meta: {
+        id: "image-pull-secret-exists",
+        description: "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace",
+        scope: "cluster",
+        category: "reliability",
+        defaultLevel: "warning",
+        recommended: true,
+        messages: {
+          missing: "Image pull Secret {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it (SOPS-encrypted), fix the name, or, if it is created outside git, list it in externalSecrets of .gitops-lint.yaml {{declare}}.",
+          otherNamespace: "Image pull Secret {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}."
+        },
+        docs: {
+          rationale: "When a Secret named in `imagePullSecrets` (of a pod template, of the ServiceAccount its pods run as, or a FluxInstance `distribution.imagePullSecret` for the Flux controllers) is missing, the kubelet logs a warning and pulls without it: public images still start, private ones fail with `ErrImagePull`. That is why this is a warning and not part of `secret-ref-exists`. The Secret is looked up in the pod's (or ServiceAccount's) applied namespace, among the manifests, generators, controller-created Secrets and `externalSecrets` of the config, as `secret-ref-exists` does.",
+          incorrect: [
+            {
+              title: "A pull Secret that exists only in another namespace",
+              files: { "clusters/flux.yaml": FLUX4, "deploy/cube.yaml": DEPLOYMENT, "deploy/pull.yaml": PULL_SECRET.replace("namespace: lotus-lake", "namespace: flux-system") }
+            }
+          ],
+          correct: [
+            {
+              title: "The pull Secret in the pod's namespace",
+              files: { "clusters/flux.yaml": FLUX4, "deploy/cube.yaml": DEPLOYMENT, "deploy/pull.yaml": PULL_SECRET }
+            }
+          ],
+          whenNotToUse: "When every image comes from public registries and pull Secrets only raise rate limits."
+        }
+      },
+      check(ctx) {
+        for (const ref of dataReferences(ctx.model)) {
+          if (!ref.pullSecret) continue;
+          for (const problem of checkReference(ctx.model, ref)) {
+            if (problem.messageId === "missing" || problem.messageId === "otherNamespace") {
+              ctx.report({ resource: ref.referrer, path: problem.path, messageId: problem.messageId, data: problem.data });
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
 // rules/image-tag-mutable.ts
 var image_tag_mutable_default;
 var init_image_tag_mutable = __esm({
@@ -26076,7 +26786,7 @@ var init_image_tag_mutable = __esm({
         options: MUTABLE_TAGS_OPTIONS,
         defaultOptions: { mutableTags: ["latest"] },
         docs: {
-          rationale: "Flux reconciles what is in git. When CI pushes a new image under the same tag (`latest`, `main`), nothing in git changes, so nothing is rolled out: the pods keep the image they started with until something else restarts them, and then each node may pull a different build. The seed repository runs its Dagster user code from `:latest` for exactly this reason and needs a manual `kubectl rollout restart`. Pin a version tag or a digest (Flux image automation can update it in git for you). The rule checks every container of every workload and every image in HelmRelease `spec.values`, using the image after kustomize `images:` overrides, so an override that pins the tag fixes the finding. An image without a tag means `latest`; a digest pins the image whatever its tag. A Helm values `image` mapping without `tag` is not reported, because the chart chooses the tag.",
+          rationale: "Flux reconciles what is in git. When CI pushes a new image under the same tag (`latest`, `main`), nothing in git changes, so nothing is rolled out: the pods keep the image they started with until something else restarts them, and then each node may pull a different build. The seed repository runs its Dagster user code from `:latest` for exactly this reason and needs a manual `kubectl rollout restart`. Pin a version tag or a digest (Flux image automation can update it in git for you). The rule checks every container of every workload and every image in HelmRelease `spec.values`, using the image after kustomize `images:` overrides, so an override that pins the tag fixes the finding. An image without a tag means `latest`; a digest pins the image whatever its tag. In Helm values, an `image` string with a sibling `tag` (`image: airbyte/worker` next to `tag: latest`) is one image, `airbyte/worker:latest`, reported at the tag; an `image` mapping without `tag`, or a sibling `tag` left empty, is not reported, because the chart chooses the tag.",
           incorrect: [
             {
               title: "latest in a Deployment",
@@ -26329,7 +27039,7 @@ function reportEmptyKustomizations(model, kustomizations, report) {
     }
   }
 }
-var FLUX4, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
+var FLUX5, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
 var init_kustomize_unreferenced_manifest = __esm({
   "rules/kustomize-unreferenced-manifest.ts"() {
     "use strict";
@@ -26340,7 +27050,7 @@ var init_kustomize_unreferenced_manifest = __esm({
     init_kustomize_files();
     init_rule();
     init_source_file();
-    FLUX4 = `apiVersion: source.toolkit.fluxcd.io/v1
+    FLUX5 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -26392,7 +27102,7 @@ spec:
             {
               title: "A folder under a Flux path that the build never reaches",
               files: {
-                "clusters/flux-system.yaml": FLUX4,
+                "clusters/flux-system.yaml": FLUX5,
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "cluster/namespaces/policies/network-policy.yaml": POLICY
@@ -26401,7 +27111,7 @@ spec:
             {
               title: "A Flux Kustomization (ks.yaml) that no build applies",
               files: {
-                "clusters/flux-system.yaml": FLUX4,
+                "clusters/flux-system.yaml": FLUX5,
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "apps/dagster/ks.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dagster\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/dagster/app\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
@@ -26419,7 +27129,7 @@ spec:
           correct: [
             {
               files: {
-                "clusters/flux-system.yaml": FLUX4,
+                "clusters/flux-system.yaml": FLUX5,
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n  - policies/network-policy.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "cluster/namespaces/policies/network-policy.yaml": POLICY
@@ -27229,18 +27939,18 @@ function toFinding(rule, report, level) {
 }
 function fingerprint(ruleId, file, resource, path21, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
-  const hash = (0, import_node_crypto2.createHash)("sha256");
+  const hash = (0, import_node_crypto3.createHash)("sha256");
   hash.update([ruleId, file.root.name, file.path, identity3, (path21 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
   return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
-var import_node_crypto2, EMPTY_REGION;
+var import_node_crypto3, EMPTY_REGION;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
-    import_node_crypto2 = require("node:crypto");
+    import_node_crypto3 = require("node:crypto");
     init_collections();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
@@ -27285,13 +27995,13 @@ var init_schema_valid = __esm({
     init_schema();
     MAX_PROBLEMS_PER_RESOURCE = 20;
     MAX_KINDS_IN_NOTE = 10;
-    deployment = (replicas) => [
+    deployment = (replicas2) => [
       "apiVersion: apps/v1",
       "kind: Deployment",
       "metadata:",
       "  name: web",
       "spec:",
-      `  replicas: ${replicas}`,
+      `  replicas: ${replicas2}`,
       "  selector:",
       "    matchLabels: {app: web}",
       "  template:",
@@ -27480,129 +28190,24 @@ var init_schema_valid = __esm({
 });
 
 // rules/secret-ref-exists.ts
-function listKeys(data) {
-  const keys = [...data.keys].sort();
-  if (keys.length === 0) return "no keys";
-  return keys.length > 8 ? `${keys.slice(0, 8).join(", ")}, \u2026` : keys.join(", ");
-}
-function references(ctx) {
-  const { model } = ctx;
-  const refs = [];
-  const podEffect = "the container does not start";
-  for (const container of model.containers) {
-    const base = { referrer: container.resource, namespace: container.namespace, effect: podEffect, scope: POD_SCOPE, optionalKey: true };
-    for (const entry of container.env) {
-      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
-        const ref = entry[field];
-        if (!ref || ref.name === "") continue;
-        const path21 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: ref.name, path: [...path21, "name"], key: { name: ref.key, path: [...path21, "key"] }, optional: ref.optional });
-      }
-    }
-    for (const source of container.envFrom) {
-      const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path21 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
-      refs.push({ ...base, kind: source.kind, name: source.name, path: path21, optional: source.optional });
-    }
-  }
-  const graph = model.flux;
-  for (const { resource } of graph.helmReleases) {
-    asArray(resource.get(["spec", "valuesFrom"])).forEach((raw, index) => {
-      const item = asRecord(raw);
-      const kind = asString(item?.kind);
-      const name2 = asString(item?.name);
-      if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-      const path21 = ["spec", "valuesFrom", index];
-      const keyPath = item.valuesKey === void 0 ? [...path21, "name"] : [...path21, "valuesKey"];
-      refs.push({
-        referrer: resource,
-        kind,
-        name: name2,
-        namespace: resource.appliedNamespace,
-        path: [...path21, "name"],
-        key: { name: asScalarString(item.valuesKey) ?? "values.yaml", path: keyPath },
-        optional: item.optional === true,
-        optionalKey: false,
-        effect: "the Helm release fails",
-        scope: SAME_NAMESPACE
-      });
-    });
-  }
-  for (const { resource } of graph.terraforms) {
-    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: SAME_NAMESPACE, optionalKey: true };
-    for (const field of ["varsFrom", "backendConfigsFrom"]) {
-      const keysField = field === "varsFrom" ? "varsKeys" : "keys";
-      asArray(resource.get(["spec", field])).forEach((raw, index) => {
-        const item = asRecord(raw);
-        const kind = asString(item?.kind);
-        const name2 = asString(item?.name);
-        if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-        const path21 = ["spec", field, index];
-        const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], optional: item.optional === true, effect });
-        asArray(item[keysField]).forEach((key, keyIndex) => {
-          if (typeof key !== "string") return;
-          refs.push({
-            ...base,
-            kind,
-            name: name2,
-            path: [...path21, "name"],
-            optional: item.optional === true,
-            keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path21, keysField, keyIndex] },
-            effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
-          });
-        });
-      });
-    }
-    const runner = ["spec", "runnerPodTemplate", "spec"];
-    asArray(resource.get([...runner, "env"])).forEach((raw, index) => {
-      const valueFrom = asRecord(asRecord(raw)?.valueFrom);
-      for (const [field, kind] of [["secretKeyRef", "Secret"], ["configMapKeyRef", "ConfigMap"]]) {
-        const ref = asRecord(valueFrom?.[field]);
-        const name2 = asString(ref?.name);
-        if (!ref || name2 === void 0) continue;
-        const path21 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path21, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
-      }
-    });
-  }
-  for (const { resource } of graph.kustomizations) {
-    const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
-    asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((raw, index) => {
-      const item = asRecord(raw);
-      const kind = asString(item?.kind);
-      const name2 = asString(item?.name);
-      if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return;
-      refs.push({ ...base, kind, name: name2, path: ["spec", "postBuild", "substituteFrom", index, "name"], optional: item.optional === true, effect: "the Kustomization fails to build" });
-    });
-    const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
-    if (secret !== void 0) {
-      refs.push({ ...base, kind: "Secret", name: secret, path: ["spec", "decryption", "secretRef", "name"], optional: false, effect: "Flux cannot decrypt the SOPS files it applies" });
-    }
-  }
-  return refs;
-}
-function cnpgCluster(ctx, name2, namespace) {
-  const match = /^(.+)-(app|superuser)$/.exec(name2);
-  if (!match) return void 0;
-  const [, base, suffix] = match;
-  const cluster = ctx.model.find({ kind: "Cluster", name: base, group: CNPG_GROUP }).find((candidate) => candidate.appliedNamespace === void 0 || namespace === void 0 || candidate.appliedNamespace === namespace);
-  return cluster ? { cluster, suffix } : void 0;
-}
-var POD_SCOPE, KUSTOMIZATION_SCOPE, SAME_NAMESPACE, DECRYPTION_KEY, FLUX5, WORKLOAD, CLUSTER_REPO2, DATABASE2, secret_ref_exists_default;
+var MESSAGE_OF, FLUX6, WORKLOAD, CLUSTER_REPO2, BOOTSTRAP, LOTUS_LAKE_SOURCE, DATABASE2, secret_ref_exists_default;
 var init_secret_ref_exists = __esm({
   "rules/secret-ref-exists.ts"() {
     "use strict";
-    init_describe();
-    init_config_data();
-    init_values();
+    init_check();
+    init_references();
     init_rule();
-    POD_SCOPE = "a pod reads Secrets and ConfigMaps only from its own namespace";
-    KUSTOMIZATION_SCOPE = "substituteFrom and decryption read from the Kustomization's own namespace, not from targetNamespace";
-    SAME_NAMESPACE = "the controller reads it from the namespace of the object that references it";
-    DECRYPTION_KEY = /\.(agekey|asc)$|^sops\.(vault-token|aws-kms|azure-kv|gcp-kms)$/;
-    FLUX5 = `apiVersion: source.toolkit.fluxcd.io/v1
+    MESSAGE_OF = {
+      missing: "missing",
+      missingConfigMap: "missingConfigMap",
+      otherNamespace: "otherNamespace",
+      missingKey: "missingKey",
+      missingRequiredKey: "missingRequiredKey",
+      cnpgSuperuser: "cnpgSuperuser",
+      cnpgApp: "cnpgApp",
+      noDecryptionKey: "noDecryptionKey"
+    };
+    FLUX6 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -27665,6 +28270,43 @@ spec:
     kind: GitRepository
     name: lotus-lake
 `;
+    BOOTSTRAP = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 1m0s
+  ref:
+    branch: main
+  secretRef:
+    name: flux-system
+  url: ssh://git@github.com/matta-kelly/h-kube
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m0s
+  path: ./clusters/homelab
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+    LOTUS_LAKE_SOURCE = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: lotus-lake
+  namespace: NAMESPACE
+spec:
+  interval: 5m
+  url: ssh://git@github.com/matta-kelly/lotus-lake
+  secretRef:
+    name: flux-system
+`;
     DATABASE2 = "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: ducklake-db\nspec:\n  instances: 2\n  storage:\n    size: 5Gi\n";
     secret_ref_exists_default = defineRule({
       meta: {
@@ -27675,19 +28317,25 @@ spec:
         defaultLevel: "error",
         recommended: true,
         messages: {
-          missing: "Referenced {{kind}} {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it (SOPS-encrypted for a Secret), fix the name, set optional: true, or list it in externalSecrets of .gitops-lint.yaml if it is created outside git.",
+          missing: "Referenced Secret {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it (SOPS-encrypted), fix the name, or mark the reference optional where the field allows it; if it is created outside git, list it in externalSecrets of .gitops-lint.yaml {{declare}}.",
+          missingConfigMap: "Referenced ConfigMap {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it, fix the name, or mark the reference optional where the field allows it.",
           otherNamespace: "Referenced {{kind}} {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}.",
           missingKey: "Referenced {{kind}} {{name}} has no key {{key}} (it has {{keys}}): {{effect}}. Fix the key, or add it to the {{kind}}.",
+          missingRequiredKey: "Referenced {{kind}} {{name}} has no key {{key}} (it has {{keys}}), which {{referrer}} needs because {{reason}}: {{effect}}. Add the key to the {{kind}}.",
           cnpgSuperuser: "Secret {{name}} is generated by CloudNativePG only when Cluster {{cluster}} sets spec.enableSuperuserAccess: true: {{effect}}. Enable superuser access there, or use {{cluster}}-app.",
           cnpgApp: "Secret {{name}} is not generated: Cluster {{cluster}} bootstraps its owner from Secret {{secret}} instead, so {{effect}}. Reference {{secret}}.",
           noDecryptionKey: "Secret {{name}} has no SOPS key entry (a key ending in .agekey or .asc; it has {{keys}}): Flux finds nothing to decrypt with. Store the age private key under age.agekey."
         },
         docs: {
-          rationale: "A missing Secret, ConfigMap or key is found only when the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, Dagster-style `envSecrets`/`envConfigMaps` in HelmRelease values, HelmRelease `valuesFrom` (with `valuesKey`), Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env, and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`, in the namespace each is read from: the pod's or object's applied namespace, but the Kustomization's own namespace for `substituteFrom` and `decryption`. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (tofu-controller outputs, SealedSecret, ExternalSecret, cert-manager), and from `externalSecrets` in the config. References marked `optional: true` are skipped. When the object may come from a repository that is not linted, the check is skipped with a note.",
+          rationale: "A missing Secret, ConfigMap or key is found only when a source stops fetching, the pod does not start, the Helm release or Terraform run fails, or the Kustomization stops building. The rule resolves every reference Flux or Kubernetes reads, in the namespace it is read from (`src/references` lists them):\n\n- pods: container `secretKeyRef`/`configMapKeyRef` (name and key), `envFrom`, `secret`/`configMap`/`projected` volumes (and their `items` keys), and, in HelmRelease values, Dagster-style `envSecrets`/`envConfigMaps` and the `existingSecret` convention (not under `enabled: false`), in the pod's applied namespace or the release namespace;\n- Flux: source `secretRef`, `certSecretRef`, `proxySecretRef` and `verify.secretRef` (GitRepository, OCIRepository, HelmRepository, Bucket), `kubeConfig.secretRef` (Kustomization, HelmRelease), notification `Provider` and `Receiver` Secrets, `ImageRepository` Secrets, Flux Operator `FluxInstance` `sync.pullSecret` and `distribution.artifactPullSecret` (and `instance.sync.pullSecret` in flux-instance chart values), HelmRelease `valuesFrom` (with `valuesKey`), and Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: all in the referring object's own namespace (for a Kustomization, not its `targetNamespace`);\n- tofu-controller: Terraform `varsFrom` (with `varsKeys`), `backendConfigsFrom` and runner env.\n\nKeys are checked where the reference names one, and where the consumer cannot work without one: `identity` and `known_hosts` for a GitRepository with an `ssh://` URL, `address` in a proxy Secret, `token` for a Receiver, `value` or `value.yaml` for a kubeconfig without `key`, an age or PGP key for decryption. Secrets come from manifests (SOPS files keep their key names readable), from CloudNativePG clusters (`<cluster>-app`, and `<cluster>-superuser` only with `enableSuperuserAccess`), from kustomize generators, from controllers (`flux bootstrap`'s Secret in `flux-system` only, a FluxInstance's `sync.pullSecret` in its namespace (created when the operator is bootstrapped), Cluster API `<cluster>-kubeconfig`, tofu-controller outputs, SealedSecret, ExternalSecret `target.name` or its own name, ClusterExternalSecret, cert-manager `Certificate.spec.secretName`, Kyverno `generate` rules, and copies that Reflector or kubernetes-replicator keep in other namespaces), and from `externalSecrets` in the config (the message says which namespace to declare). Helm values names are chart templates: `{{ .Release.Name }}` and `{{ .Release.Namespace }}` are resolved as helm-controller names the release; other expressions, names with a Flux `${VAR}`, Secrets that the chart of another release in the namespace may create (named after that release), and objects that may come from a repository that is not linted are skipped with a note. References marked `optional: true` are skipped. Missing `imagePullSecrets` are reported by `image-pull-secret-exists`, as a warning.",
           incorrect: [
             {
+              title: "A GitRepository in lotus-lake using the flux bootstrap deploy key, which exists only in flux-system",
+              files: { "clusters/homelab/flux-system/gotk-sync.yaml": BOOTSTRAP, "clusters/homelab/lotus-lake-source.yaml": LOTUS_LAKE_SOURCE.replace("NAMESPACE", "lotus-lake") }
+            },
+            {
               title: "A key that CloudNativePG does not generate",
-              files: { "clusters/flux.yaml": FLUX5, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "pass"), "deploy/database.yaml": DATABASE2 }
+              files: { "clusters/flux.yaml": FLUX6, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "pass"), "deploy/database.yaml": DATABASE2 }
             },
             {
               title: "A Secret of the cluster repo that is in another namespace than the workload",
@@ -27702,8 +28350,12 @@ spec:
           ],
           correct: [
             {
+              title: "A GitRepository in flux-system using the deploy key flux bootstrap created there",
+              files: { "clusters/homelab/flux-system/gotk-sync.yaml": BOOTSTRAP, "clusters/homelab/lotus-lake-source.yaml": LOTUS_LAKE_SOURCE.replace("NAMESPACE", "flux-system") }
+            },
+            {
               title: "The password of a CloudNativePG-generated Secret",
-              files: { "clusters/flux.yaml": FLUX5, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "password"), "deploy/database.yaml": DATABASE2 }
+              files: { "clusters/flux.yaml": FLUX6, "deploy/maintenance.yaml": WORKLOAD.replace("KEY", "password"), "deploy/database.yaml": DATABASE2 }
             },
             {
               title: "The app repo linted alone: Secrets of the cluster repo are not checked",
@@ -27713,48 +28365,10 @@ spec:
         }
       },
       check(ctx) {
-        const graph = ctx.model.flux;
-        for (const ref of references(ctx)) {
-          const referrer = describeObject(ref.referrer);
-          const lookup = graph.data(ref.kind, ref.name, ref.namespace);
-          const common2 = { kind: ref.kind, name: ref.name, referrer, effect: ref.effect };
-          if (lookup.matches.length === 0) {
-            if (ref.optional || ref.keyOnly) continue;
-            const gap = graph.gap(ref.referrer, ref.namespace);
-            if (gap) {
-              ctx.model.note({ message: gap, file: ref.referrer.file.absPath });
-              continue;
-            }
-            const generated2 = ref.kind === "Secret" ? cnpgCluster(ctx, ref.name, ref.namespace) : void 0;
-            if (generated2?.suffix === "superuser") {
-              ctx.report({ resource: ref.referrer, path: ref.path, messageId: "cnpgSuperuser", data: { ...common2, cluster: generated2.cluster.name } });
-              continue;
-            }
-            const bootstrap = generated2 ? cnpgBootstrapSecret(generated2.cluster) : void 0;
-            if (generated2 && bootstrap !== void 0) {
-              ctx.report({ resource: ref.referrer, path: ref.path, messageId: "cnpgApp", data: { ...common2, cluster: generated2.cluster.name, secret: bootstrap } });
-              continue;
-            }
-            const elsewhere = lookup.elsewhere[0];
-            if (elsewhere?.namespace !== void 0 && ref.namespace !== void 0) {
-              ctx.report({ resource: ref.referrer, path: ref.path, messageId: "otherNamespace", data: { ...common2, found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } });
-              continue;
-            }
-            ctx.report({ resource: ref.referrer, path: ref.path, messageId: "missing", data: { ...common2, where: describeNamespace(ref.namespace) } });
-            continue;
-          }
-          if (ref.key && !(ref.optional && ref.optionalKey)) {
-            const key = ref.key.name;
-            if (!lookup.matches.some((data) => !data.keysKnown || data.keys.has(key))) {
-              const [first] = lookup.matches;
-              if (first) ctx.report({ resource: ref.referrer, path: ref.key.path, messageId: "missingKey", data: { ...common2, key, keys: listKeys(first) } });
-            }
-          }
-          if (ref.path.at(-2) === "secretRef" && ref.path.includes("decryption")) {
-            if (!lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key) => DECRYPTION_KEY.test(key)))) {
-              const [first] = lookup.matches;
-              if (first) ctx.report({ resource: ref.referrer, path: ref.path, messageId: "noDecryptionKey", data: { name: ref.name, keys: listKeys(first) } });
-            }
+        for (const ref of dataReferences(ctx.model)) {
+          if (ref.pullSecret) continue;
+          for (const problem of checkReference(ctx.model, ref)) {
+            ctx.report({ resource: ref.referrer, path: problem.path, messageId: MESSAGE_OF[problem.messageId], data: problem.data });
           }
         }
       }
@@ -27893,10 +28507,10 @@ var init_selection = __esm({
 // src/sops/config.ts
 function readSopsConfig(doc) {
   if (!doc) return { rules: [], issues: [] };
-  let config = cache2.get(doc);
+  let config = cache3.get(doc);
   if (!config) {
     config = parse3(new Nodes(doc));
-    cache2.set(doc, config);
+    cache3.set(doc, config);
   }
   return config;
 }
@@ -28176,7 +28790,7 @@ function scalarText(node) {
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml7, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache2, Nodes;
+var import_yaml7, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache3, Nodes;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
@@ -28244,7 +28858,7 @@ var init_config = __esm({
       unencrypted_comment_regex: "every value is encrypted, `apiVersion`, `kind` and `metadata` included"
     };
     YAML11_BOOLEANS = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
-    cache2 = /* @__PURE__ */ new WeakMap();
+    cache3 = /* @__PURE__ */ new WeakMap();
     Nodes = class {
       constructor(doc) {
         this.doc = doc;
@@ -28450,7 +29064,7 @@ function rawComments(text) {
   if (memo?.text === text) return memo.comments;
   const comments = [];
   try {
-    for (const token of new import_yaml8.Parser().parse(text)) collect(token, text, comments);
+    for (const token of new import_yaml8.Parser().parse(text)) collect2(token, text, comments);
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
@@ -28458,7 +29072,7 @@ function rawComments(text) {
   memo = { text, comments: unique2 };
   return unique2;
 }
-function collect(node, text, out) {
+function collect2(node, text, out) {
   const stack = [node];
   while (stack.length > 0) {
     const item = stack.pop();
@@ -28539,12 +29153,12 @@ function analyzeDocument(doc) {
   let analysis = analyses.get(doc);
   if (!analysis) {
     analysis = { values: [], duplicates: [], anchors: [] };
-    walk(doc.contents, [], [], void 0, false, 0, analysis);
+    walk2(doc.contents, [], [], void 0, false, 0, analysis);
     analyses.set(doc, analysis);
   }
   return analysis;
 }
-function walk(node, path21, keys, anchor, inSops, depth, out) {
+function walk2(node, path21, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml9.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -28556,14 +29170,14 @@ function walk(node, path21, keys, anchor, inSops, depth, out) {
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk(pair.value, [...path21, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path21, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml9.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml9.isScalar)(item) || (0, import_yaml9.isMap)(item) || (0, import_yaml9.isSeq)(item) || (0, import_yaml9.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk(item, [...path21, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path21, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml9.isScalar)(node) || (0, import_yaml9.isAlias)(node)) && node.range && anchor && !inSops) {
     out.values.push({ path: path21, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
@@ -28721,11 +29335,11 @@ function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
 }
 function sopsMetadata(doc) {
-  let meta = cache3.get(doc);
+  let meta = cache4.get(doc);
   if (meta === void 0) {
     const pair = sopsPair(doc);
     meta = pair ? readMetadata(pair.value) : null;
-    cache3.set(doc, meta);
+    cache4.set(doc, meta);
   }
   return meta ?? void 0;
 }
@@ -28959,7 +29573,7 @@ function weakInteger(node) {
 function isNullScalar(node) {
   return (0, import_yaml10.isScalar)(node) && node.value == null;
 }
-var import_yaml10, ID_FIELDS, RFC3339, VERSION, SOPS, cache3, valueCache;
+var import_yaml10, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
@@ -28980,7 +29594,7 @@ var init_metadata = __esm({
     RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
     VERSION = /^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/;
     SOPS = ["sops"];
-    cache3 = /* @__PURE__ */ new WeakMap();
+    cache4 = /* @__PURE__ */ new WeakMap();
     valueCache = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -29651,6 +30265,7 @@ var init_rules = __esm({
     init_flux_substitution();
     init_flux_substitution_escape();
     init_image_pull_policy_mutable_tag();
+    init_image_pull_secret_exists();
     init_image_tag_mutable();
     init_kustomize_resources_exist();
     init_kustomize_unreferenced_manifest();
@@ -29676,6 +30291,7 @@ var init_rules = __esm({
       flux_substitution_default,
       flux_substitution_escape_default,
       image_pull_policy_mutable_tag_default,
+      image_pull_secret_exists_default,
       image_tag_mutable_default,
       kustomize_resources_exist_default,
       kustomize_unreferenced_manifest_default,
@@ -31675,13 +32291,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["image-tag-mutable"] !== void 0) {
-          let data65 = data22["image-tag-mutable"];
+        if (data22["image-pull-secret-exists"] !== void 0) {
+          let data65 = data22["image-pull-secret-exists"];
           const _errs184 = errors;
           let valid53 = false;
           const _errs185 = errors;
           if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
-            const err158 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err158 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err158];
             } else {
@@ -31695,7 +32311,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs186 = errors;
             if (Array.isArray(data65)) {
               if (data65.length > 1) {
-                const err159 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err159 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err159];
                 } else {
@@ -31704,7 +32320,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data65.length < 1) {
-                const err160 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err160 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err160];
                 } else {
@@ -31716,7 +32332,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len27 > 0) {
                 let data66 = data65[0];
                 if (!(data66 === "error" || data66 === "warning" || data66 === "note" || data66 === "off")) {
-                  const err161 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err161 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err161];
                   } else {
@@ -31726,7 +32342,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err162 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err162 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err162];
               } else {
@@ -31740,7 +32356,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs189 = errors;
               if (Array.isArray(data65)) {
                 if (data65.length > 2) {
-                  const err163 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err163 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err163];
                   } else {
@@ -31749,7 +32365,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data65.length < 2) {
-                  const err164 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err164 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err164];
                   } else {
@@ -31761,7 +32377,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len28 > 0) {
                   let data67 = data65[0];
                   if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
-                    const err165 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err165 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err165];
                     } else {
@@ -31774,91 +32390,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data68 = data65[1];
                   if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
                     for (const key15 in data68) {
-                      if (!(key15 === "mutableTags")) {
-                        const err166 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err166];
-                        } else {
-                          vErrors.push(err166);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data68.mutableTags !== void 0) {
-                      let data69 = data68.mutableTags;
-                      if (Array.isArray(data69)) {
-                        const len29 = data69.length;
-                        for (let i8 = 0; i8 < len29; i8++) {
-                          let data70 = data69[i8];
-                          if (typeof data70 === "string") {
-                            if (func3(data70) < 1) {
-                              const err167 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                              if (vErrors === null) {
-                                vErrors = [err167];
-                              } else {
-                                vErrors.push(err167);
-                              }
-                              errors++;
-                            }
-                          } else {
-                            const err168 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                            if (vErrors === null) {
-                              vErrors = [err168];
-                            } else {
-                              vErrors.push(err168);
-                            }
-                            errors++;
-                          }
-                        }
-                        let i9 = data69.length;
-                        let j1;
-                        if (i9 > 1) {
-                          const indices1 = {};
-                          for (; i9--; ) {
-                            let item1 = data69[i9];
-                            if (typeof item1 !== "string") {
-                              continue;
-                            }
-                            if (typeof indices1[item1] == "number") {
-                              j1 = indices1[item1];
-                              const err169 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
-                              if (vErrors === null) {
-                                vErrors = [err169];
-                              } else {
-                                vErrors.push(err169);
-                              }
-                              errors++;
-                              break;
-                            }
-                            indices1[item1] = i9;
-                          }
-                        }
+                      const err166 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err166];
                       } else {
-                        const err170 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err170];
-                        } else {
-                          vErrors.push(err170);
-                        }
-                        errors++;
+                        vErrors.push(err166);
                       }
+                      errors++;
                     }
                   } else {
-                    const err171 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err167 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err171];
+                      vErrors = [err167];
                     } else {
-                      vErrors.push(err171);
+                      vErrors.push(err167);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err172 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err168 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err172];
+                  vErrors = [err168];
                 } else {
-                  vErrors.push(err172);
+                  vErrors.push(err168);
                 }
                 errors++;
               }
@@ -31867,11 +32422,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid53) {
-            const err173 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err169 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err173];
+              vErrors = [err169];
             } else {
-              vErrors.push(err173);
+              vErrors.push(err169);
             }
             errors++;
           } else {
@@ -31885,115 +32440,176 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["kustomize-resources-exist"] !== void 0) {
-          let data71 = data22["kustomize-resources-exist"];
-          const _errs200 = errors;
-          let valid60 = false;
-          const _errs201 = errors;
-          if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
-            const err174 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data22["image-tag-mutable"] !== void 0) {
+          let data69 = data22["image-tag-mutable"];
+          const _errs196 = errors;
+          let valid56 = false;
+          const _errs197 = errors;
+          if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
+            const err170 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err174];
+              vErrors = [err170];
             } else {
-              vErrors.push(err174);
+              vErrors.push(err170);
             }
             errors++;
           }
-          var _valid13 = _errs201 === errors;
-          valid60 = valid60 || _valid13;
-          if (!valid60) {
-            const _errs202 = errors;
-            if (Array.isArray(data71)) {
-              if (data71.length > 1) {
-                const err175 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid13 = _errs197 === errors;
+          valid56 = valid56 || _valid13;
+          if (!valid56) {
+            const _errs198 = errors;
+            if (Array.isArray(data69)) {
+              if (data69.length > 1) {
+                const err171 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err175];
+                  vErrors = [err171];
                 } else {
-                  vErrors.push(err175);
+                  vErrors.push(err171);
                 }
                 errors++;
               }
-              if (data71.length < 1) {
-                const err176 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data69.length < 1) {
+                const err172 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err176];
+                  vErrors = [err172];
                 } else {
-                  vErrors.push(err176);
+                  vErrors.push(err172);
                 }
                 errors++;
               }
-              const len30 = data71.length;
-              if (len30 > 0) {
-                let data72 = data71[0];
-                if (!(data72 === "error" || data72 === "warning" || data72 === "note" || data72 === "off")) {
-                  const err177 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len29 = data69.length;
+              if (len29 > 0) {
+                let data70 = data69[0];
+                if (!(data70 === "error" || data70 === "warning" || data70 === "note" || data70 === "off")) {
+                  const err173 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err177];
+                    vErrors = [err173];
                   } else {
-                    vErrors.push(err177);
+                    vErrors.push(err173);
                   }
                   errors++;
                 }
               }
             } else {
-              const err178 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err174 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err178];
+                vErrors = [err174];
               } else {
-                vErrors.push(err178);
+                vErrors.push(err174);
               }
               errors++;
             }
-            var _valid13 = _errs202 === errors;
-            valid60 = valid60 || _valid13;
-            if (!valid60) {
-              const _errs205 = errors;
-              if (Array.isArray(data71)) {
-                if (data71.length > 2) {
-                  const err179 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid13 = _errs198 === errors;
+            valid56 = valid56 || _valid13;
+            if (!valid56) {
+              const _errs201 = errors;
+              if (Array.isArray(data69)) {
+                if (data69.length > 2) {
+                  const err175 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err179];
+                    vErrors = [err175];
                   } else {
-                    vErrors.push(err179);
+                    vErrors.push(err175);
                   }
                   errors++;
                 }
-                if (data71.length < 2) {
-                  const err180 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data69.length < 2) {
+                  const err176 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err180];
+                    vErrors = [err176];
                   } else {
-                    vErrors.push(err180);
+                    vErrors.push(err176);
                   }
                   errors++;
                 }
-                const len31 = data71.length;
-                if (len31 > 0) {
-                  let data73 = data71[0];
-                  if (!(data73 === "error" || data73 === "warning" || data73 === "note" || data73 === "off")) {
-                    const err181 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len30 = data69.length;
+                if (len30 > 0) {
+                  let data71 = data69[0];
+                  if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
+                    const err177 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err181];
+                      vErrors = [err177];
                     } else {
-                      vErrors.push(err181);
+                      vErrors.push(err177);
                     }
                     errors++;
                   }
                 }
-                if (len31 > 1) {
-                  let data74 = data71[1];
-                  if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
-                    for (const key16 in data74) {
-                      const err182 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err182];
-                      } else {
-                        vErrors.push(err182);
+                if (len30 > 1) {
+                  let data72 = data69[1];
+                  if (data72 && typeof data72 == "object" && !Array.isArray(data72)) {
+                    for (const key16 in data72) {
+                      if (!(key16 === "mutableTags")) {
+                        const err178 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err178];
+                        } else {
+                          vErrors.push(err178);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data72.mutableTags !== void 0) {
+                      let data73 = data72.mutableTags;
+                      if (Array.isArray(data73)) {
+                        const len31 = data73.length;
+                        for (let i8 = 0; i8 < len31; i8++) {
+                          let data74 = data73[i8];
+                          if (typeof data74 === "string") {
+                            if (func3(data74) < 1) {
+                              const err179 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                              if (vErrors === null) {
+                                vErrors = [err179];
+                              } else {
+                                vErrors.push(err179);
+                              }
+                              errors++;
+                            }
+                          } else {
+                            const err180 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (vErrors === null) {
+                              vErrors = [err180];
+                            } else {
+                              vErrors.push(err180);
+                            }
+                            errors++;
+                          }
+                        }
+                        let i9 = data73.length;
+                        let j1;
+                        if (i9 > 1) {
+                          const indices1 = {};
+                          for (; i9--; ) {
+                            let item1 = data73[i9];
+                            if (typeof item1 !== "string") {
+                              continue;
+                            }
+                            if (typeof indices1[item1] == "number") {
+                              j1 = indices1[item1];
+                              const err181 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
+                              if (vErrors === null) {
+                                vErrors = [err181];
+                              } else {
+                                vErrors.push(err181);
+                              }
+                              errors++;
+                              break;
+                            }
+                            indices1[item1] = i9;
+                          }
+                        }
+                      } else {
+                        const err182 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err182];
+                        } else {
+                          vErrors.push(err182);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err183 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err183 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err183];
                     } else {
@@ -32003,7 +32619,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err184 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err184 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err184];
                 } else {
@@ -32011,12 +32627,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid13 = _errs205 === errors;
-              valid60 = valid60 || _valid13;
+              var _valid13 = _errs201 === errors;
+              valid56 = valid56 || _valid13;
             }
           }
-          if (!valid60) {
-            const err185 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid56) {
+            const err185 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err185];
             } else {
@@ -32024,23 +32640,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs200;
+            errors = _errs196;
             if (vErrors !== null) {
-              if (_errs200) {
-                vErrors.length = _errs200;
+              if (_errs196) {
+                vErrors.length = _errs196;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data22["kustomize-unreferenced-manifest"] !== void 0) {
-          let data75 = data22["kustomize-unreferenced-manifest"];
+        if (data22["kustomize-resources-exist"] !== void 0) {
+          let data75 = data22["kustomize-resources-exist"];
           const _errs212 = errors;
           let valid63 = false;
           const _errs213 = errors;
           if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
-            const err186 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err186 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err186];
             } else {
@@ -32054,7 +32670,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs214 = errors;
             if (Array.isArray(data75)) {
               if (data75.length > 1) {
-                const err187 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err187 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err187];
                 } else {
@@ -32063,7 +32679,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data75.length < 1) {
-                const err188 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err188 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err188];
                 } else {
@@ -32075,7 +32691,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len32 > 0) {
                 let data76 = data75[0];
                 if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
-                  const err189 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err189 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err189];
                   } else {
@@ -32085,7 +32701,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err190 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err190 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err190];
               } else {
@@ -32099,7 +32715,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs217 = errors;
               if (Array.isArray(data75)) {
                 if (data75.length > 2) {
-                  const err191 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err191 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err191];
                   } else {
@@ -32108,7 +32724,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data75.length < 2) {
-                  const err192 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err192 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err192];
                   } else {
@@ -32120,7 +32736,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len33 > 0) {
                   let data77 = data75[0];
                   if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
-                    const err193 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err193 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err193];
                     } else {
@@ -32133,7 +32749,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data78 = data75[1];
                   if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
                     for (const key17 in data78) {
-                      const err194 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                      const err194 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err194];
                       } else {
@@ -32142,7 +32758,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err195 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err195 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err195];
                     } else {
@@ -32152,7 +32768,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err196 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err196 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err196];
                 } else {
@@ -32165,7 +32781,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid63) {
-            const err197 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err197 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err197];
             } else {
@@ -32183,13 +32799,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["no-committed-terraform-state"] !== void 0) {
-          let data79 = data22["no-committed-terraform-state"];
+        if (data22["kustomize-unreferenced-manifest"] !== void 0) {
+          let data79 = data22["kustomize-unreferenced-manifest"];
           const _errs224 = errors;
           let valid66 = false;
           const _errs225 = errors;
           if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
-            const err198 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err198 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err198];
             } else {
@@ -32203,7 +32819,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs226 = errors;
             if (Array.isArray(data79)) {
               if (data79.length > 1) {
-                const err199 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err199 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err199];
                 } else {
@@ -32212,7 +32828,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data79.length < 1) {
-                const err200 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err200 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err200];
                 } else {
@@ -32224,7 +32840,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len34 > 0) {
                 let data80 = data79[0];
                 if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
-                  const err201 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err201 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err201];
                   } else {
@@ -32234,7 +32850,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err202 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err202 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err202];
               } else {
@@ -32248,7 +32864,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs229 = errors;
               if (Array.isArray(data79)) {
                 if (data79.length > 2) {
-                  const err203 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err203 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err203];
                   } else {
@@ -32257,7 +32873,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data79.length < 2) {
-                  const err204 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err204 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err204];
                   } else {
@@ -32269,7 +32885,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len35 > 0) {
                   let data81 = data79[0];
                   if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
-                    const err205 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err205 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err205];
                     } else {
@@ -32282,7 +32898,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data82 = data79[1];
                   if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
                     for (const key18 in data82) {
-                      const err206 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                      const err206 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err206];
                       } else {
@@ -32291,7 +32907,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err207 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err207 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err207];
                     } else {
@@ -32301,7 +32917,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err208 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err208 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err208];
                 } else {
@@ -32314,7 +32930,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid66) {
-            const err209 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err209 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err209];
             } else {
@@ -32332,13 +32948,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["no-plaintext-sensitive-env"] !== void 0) {
-          let data83 = data22["no-plaintext-sensitive-env"];
+        if (data22["no-committed-terraform-state"] !== void 0) {
+          let data83 = data22["no-committed-terraform-state"];
           const _errs236 = errors;
           let valid69 = false;
           const _errs237 = errors;
           if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
-            const err210 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err210 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err210];
             } else {
@@ -32352,7 +32968,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs238 = errors;
             if (Array.isArray(data83)) {
               if (data83.length > 1) {
-                const err211 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err211 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err211];
                 } else {
@@ -32361,7 +32977,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data83.length < 1) {
-                const err212 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err212 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err212];
                 } else {
@@ -32373,7 +32989,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len36 > 0) {
                 let data84 = data83[0];
                 if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
-                  const err213 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err213 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err213];
                   } else {
@@ -32383,7 +32999,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err214 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err214 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err214];
               } else {
@@ -32397,7 +33013,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs241 = errors;
               if (Array.isArray(data83)) {
                 if (data83.length > 2) {
-                  const err215 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err215 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err215];
                   } else {
@@ -32406,7 +33022,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data83.length < 2) {
-                  const err216 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err216 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err216];
                   } else {
@@ -32418,7 +33034,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len37 > 0) {
                   let data85 = data83[0];
                   if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
-                    const err217 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err217 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err217];
                     } else {
@@ -32431,7 +33047,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data86 = data83[1];
                   if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
                     for (const key19 in data86) {
-                      const err218 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                      const err218 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err218];
                       } else {
@@ -32440,7 +33056,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err219 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err219 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err219];
                     } else {
@@ -32450,7 +33066,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err220 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err220 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err220];
                 } else {
@@ -32463,7 +33079,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid69) {
-            const err221 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err221 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err221];
             } else {
@@ -32481,13 +33097,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["no-tracked-ignored-files"] !== void 0) {
-          let data87 = data22["no-tracked-ignored-files"];
+        if (data22["no-plaintext-sensitive-env"] !== void 0) {
+          let data87 = data22["no-plaintext-sensitive-env"];
           const _errs248 = errors;
           let valid72 = false;
           const _errs249 = errors;
           if (!(data87 === "error" || data87 === "warning" || data87 === "note" || data87 === "off")) {
-            const err222 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err222 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err222];
             } else {
@@ -32501,7 +33117,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs250 = errors;
             if (Array.isArray(data87)) {
               if (data87.length > 1) {
-                const err223 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err223 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err223];
                 } else {
@@ -32510,7 +33126,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data87.length < 1) {
-                const err224 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err224 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err224];
                 } else {
@@ -32522,7 +33138,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len38 > 0) {
                 let data88 = data87[0];
                 if (!(data88 === "error" || data88 === "warning" || data88 === "note" || data88 === "off")) {
-                  const err225 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err225 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err225];
                   } else {
@@ -32532,7 +33148,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err226 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err226 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err226];
               } else {
@@ -32546,7 +33162,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs253 = errors;
               if (Array.isArray(data87)) {
                 if (data87.length > 2) {
-                  const err227 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err227 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err227];
                   } else {
@@ -32555,7 +33171,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data87.length < 2) {
-                  const err228 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err228 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err228];
                   } else {
@@ -32567,7 +33183,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len39 > 0) {
                   let data89 = data87[0];
                   if (!(data89 === "error" || data89 === "warning" || data89 === "note" || data89 === "off")) {
-                    const err229 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err229 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err229];
                     } else {
@@ -32580,7 +33196,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data90 = data87[1];
                   if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
                     for (const key20 in data90) {
-                      const err230 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                      const err230 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err230];
                       } else {
@@ -32589,7 +33205,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err231 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err231 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err231];
                     } else {
@@ -32599,7 +33215,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err232 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err232 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err232];
                 } else {
@@ -32612,7 +33228,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid72) {
-            const err233 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err233 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err233];
             } else {
@@ -32630,13 +33246,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["required-env"] !== void 0) {
-          let data91 = data22["required-env"];
+        if (data22["no-tracked-ignored-files"] !== void 0) {
+          let data91 = data22["no-tracked-ignored-files"];
           const _errs260 = errors;
           let valid75 = false;
           const _errs261 = errors;
           if (!(data91 === "error" || data91 === "warning" || data91 === "note" || data91 === "off")) {
-            const err234 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err234 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err234];
             } else {
@@ -32650,7 +33266,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs262 = errors;
             if (Array.isArray(data91)) {
               if (data91.length > 1) {
-                const err235 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err235 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err235];
                 } else {
@@ -32659,7 +33275,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data91.length < 1) {
-                const err236 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err236 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err236];
                 } else {
@@ -32671,7 +33287,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len40 > 0) {
                 let data92 = data91[0];
                 if (!(data92 === "error" || data92 === "warning" || data92 === "note" || data92 === "off")) {
-                  const err237 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err237 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err237];
                   } else {
@@ -32681,7 +33297,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err238 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err238 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err238];
               } else {
@@ -32695,7 +33311,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs265 = errors;
               if (Array.isArray(data91)) {
                 if (data91.length > 2) {
-                  const err239 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err239 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err239];
                   } else {
@@ -32704,7 +33320,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data91.length < 2) {
-                  const err240 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err240 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err240];
                   } else {
@@ -32716,7 +33332,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len41 > 0) {
                   let data93 = data91[0];
                   if (!(data93 === "error" || data93 === "warning" || data93 === "note" || data93 === "off")) {
-                    const err241 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err241 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err241];
                     } else {
@@ -32729,312 +33345,30 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data94 = data91[1];
                   if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
                     for (const key21 in data94) {
-                      if (!(key21 === "workloads")) {
-                        const err242 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
-                        if (vErrors === null) {
-                          vErrors = [err242];
-                        } else {
-                          vErrors.push(err242);
-                        }
-                        errors++;
-                      }
-                    }
-                    if (data94.workloads !== void 0) {
-                      let data95 = data94.workloads;
-                      if (Array.isArray(data95)) {
-                        const len42 = data95.length;
-                        for (let i10 = 0; i10 < len42; i10++) {
-                          let data96 = data95[i10];
-                          if (data96 && typeof data96 == "object" && !Array.isArray(data96)) {
-                            if (data96.kind === void 0) {
-                              const err243 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
-                              if (vErrors === null) {
-                                vErrors = [err243];
-                              } else {
-                                vErrors.push(err243);
-                              }
-                              errors++;
-                            }
-                            if (data96.name === void 0) {
-                              const err244 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                              if (vErrors === null) {
-                                vErrors = [err244];
-                              } else {
-                                vErrors.push(err244);
-                              }
-                              errors++;
-                            }
-                            if (data96.env === void 0) {
-                              const err245 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
-                              if (vErrors === null) {
-                                vErrors = [err245];
-                              } else {
-                                vErrors.push(err245);
-                              }
-                              errors++;
-                            }
-                            for (const key22 in data96) {
-                              if (!(key22 === "kind" || key22 === "name" || key22 === "namespace" || key22 === "container" || key22 === "env")) {
-                                const err246 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
-                                if (vErrors === null) {
-                                  vErrors = [err246];
-                                } else {
-                                  vErrors.push(err246);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data96.kind !== void 0) {
-                              if (typeof data96.kind !== "string") {
-                                const err247 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err247];
-                                } else {
-                                  vErrors.push(err247);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data96.name !== void 0) {
-                              if (typeof data96.name !== "string") {
-                                const err248 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err248];
-                                } else {
-                                  vErrors.push(err248);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data96.namespace !== void 0) {
-                              if (typeof data96.namespace !== "string") {
-                                const err249 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err249];
-                                } else {
-                                  vErrors.push(err249);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data96.container !== void 0) {
-                              if (typeof data96.container !== "string") {
-                                const err250 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                if (vErrors === null) {
-                                  vErrors = [err250];
-                                } else {
-                                  vErrors.push(err250);
-                                }
-                                errors++;
-                              }
-                            }
-                            if (data96.env !== void 0) {
-                              let data101 = data96.env;
-                              if (Array.isArray(data101)) {
-                                const len43 = data101.length;
-                                for (let i11 = 0; i11 < len43; i11++) {
-                                  let data102 = data101[i11];
-                                  const _errs287 = errors;
-                                  let valid84 = false;
-                                  const _errs288 = errors;
-                                  if (typeof data102 === "string") {
-                                    if (func3(data102) < 1) {
-                                      const err251 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                                      if (vErrors === null) {
-                                        vErrors = [err251];
-                                      } else {
-                                        vErrors.push(err251);
-                                      }
-                                      errors++;
-                                    }
-                                  } else {
-                                    const err252 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                    if (vErrors === null) {
-                                      vErrors = [err252];
-                                    } else {
-                                      vErrors.push(err252);
-                                    }
-                                    errors++;
-                                  }
-                                  var _valid19 = _errs288 === errors;
-                                  valid84 = valid84 || _valid19;
-                                  if (!valid84) {
-                                    const _errs290 = errors;
-                                    const _errs292 = errors;
-                                    const _errs293 = errors;
-                                    if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
-                                      let missing0;
-                                      if (data102.secret === void 0 && (missing0 = "secret") || data102.value === void 0 && (missing0 = "value")) {
-                                        const err253 = {};
-                                        if (vErrors === null) {
-                                          vErrors = [err253];
-                                        } else {
-                                          vErrors.push(err253);
-                                        }
-                                        errors++;
-                                      }
-                                    }
-                                    var valid85 = _errs293 === errors;
-                                    if (valid85) {
-                                      const err254 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
-                                      if (vErrors === null) {
-                                        vErrors = [err254];
-                                      } else {
-                                        vErrors.push(err254);
-                                      }
-                                      errors++;
-                                    } else {
-                                      errors = _errs292;
-                                      if (vErrors !== null) {
-                                        if (_errs292) {
-                                          vErrors.length = _errs292;
-                                        } else {
-                                          vErrors = null;
-                                        }
-                                      }
-                                    }
-                                    if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
-                                      if (data102.name === void 0) {
-                                        const err255 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
-                                        if (vErrors === null) {
-                                          vErrors = [err255];
-                                        } else {
-                                          vErrors.push(err255);
-                                        }
-                                        errors++;
-                                      }
-                                      for (const key23 in data102) {
-                                        if (!(key23 === "name" || key23 === "secret" || key23 === "value")) {
-                                          const err256 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
-                                          if (vErrors === null) {
-                                            vErrors = [err256];
-                                          } else {
-                                            vErrors.push(err256);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data102.name !== void 0) {
-                                        let data103 = data102.name;
-                                        if (typeof data103 === "string") {
-                                          if (func3(data103) < 1) {
-                                            const err257 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                                            if (vErrors === null) {
-                                              vErrors = [err257];
-                                            } else {
-                                              vErrors.push(err257);
-                                            }
-                                            errors++;
-                                          }
-                                        } else {
-                                          const err258 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err258];
-                                          } else {
-                                            vErrors.push(err258);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data102.secret !== void 0) {
-                                        if (typeof data102.secret !== "string") {
-                                          const err259 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err259];
-                                          } else {
-                                            vErrors.push(err259);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data102.value !== void 0) {
-                                        if (typeof data102.value !== "boolean") {
-                                          const err260 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
-                                          if (vErrors === null) {
-                                            vErrors = [err260];
-                                          } else {
-                                            vErrors.push(err260);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                    } else {
-                                      const err261 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                                      if (vErrors === null) {
-                                        vErrors = [err261];
-                                      } else {
-                                        vErrors.push(err261);
-                                      }
-                                      errors++;
-                                    }
-                                    var _valid19 = _errs290 === errors;
-                                    valid84 = valid84 || _valid19;
-                                  }
-                                  if (!valid84) {
-                                    const err262 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-                                    if (vErrors === null) {
-                                      vErrors = [err262];
-                                    } else {
-                                      vErrors.push(err262);
-                                    }
-                                    errors++;
-                                  } else {
-                                    errors = _errs287;
-                                    if (vErrors !== null) {
-                                      if (_errs287) {
-                                        vErrors.length = _errs287;
-                                      } else {
-                                        vErrors = null;
-                                      }
-                                    }
-                                  }
-                                }
-                              } else {
-                                const err263 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                                if (vErrors === null) {
-                                  vErrors = [err263];
-                                } else {
-                                  vErrors.push(err263);
-                                }
-                                errors++;
-                              }
-                            }
-                          } else {
-                            const err264 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-                            if (vErrors === null) {
-                              vErrors = [err264];
-                            } else {
-                              vErrors.push(err264);
-                            }
-                            errors++;
-                          }
-                        }
+                      const err242 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err242];
                       } else {
-                        const err265 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-                        if (vErrors === null) {
-                          vErrors = [err265];
-                        } else {
-                          vErrors.push(err265);
-                        }
-                        errors++;
+                        vErrors.push(err242);
                       }
+                      errors++;
                     }
                   } else {
-                    const err266 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err243 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err266];
+                      vErrors = [err243];
                     } else {
-                      vErrors.push(err266);
+                      vErrors.push(err243);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err267 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err244 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err267];
+                  vErrors = [err244];
                 } else {
-                  vErrors.push(err267);
+                  vErrors.push(err244);
                 }
                 errors++;
               }
@@ -33043,11 +33377,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid75) {
-            const err268 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err245 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err268];
+              vErrors = [err245];
             } else {
-              vErrors.push(err268);
+              vErrors.push(err245);
             }
             errors++;
           } else {
@@ -33061,115 +33395,397 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["schema-valid"] !== void 0) {
-          let data106 = data22["schema-valid"];
-          const _errs302 = errors;
-          let valid87 = false;
-          const _errs303 = errors;
-          if (!(data106 === "error" || data106 === "warning" || data106 === "note" || data106 === "off")) {
-            const err269 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+        if (data22["required-env"] !== void 0) {
+          let data95 = data22["required-env"];
+          const _errs272 = errors;
+          let valid78 = false;
+          const _errs273 = errors;
+          if (!(data95 === "error" || data95 === "warning" || data95 === "note" || data95 === "off")) {
+            const err246 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
-              vErrors = [err269];
+              vErrors = [err246];
             } else {
-              vErrors.push(err269);
+              vErrors.push(err246);
             }
             errors++;
           }
-          var _valid20 = _errs303 === errors;
-          valid87 = valid87 || _valid20;
-          if (!valid87) {
-            const _errs304 = errors;
-            if (Array.isArray(data106)) {
-              if (data106.length > 1) {
-                const err270 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+          var _valid19 = _errs273 === errors;
+          valid78 = valid78 || _valid19;
+          if (!valid78) {
+            const _errs274 = errors;
+            if (Array.isArray(data95)) {
+              if (data95.length > 1) {
+                const err247 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err270];
+                  vErrors = [err247];
                 } else {
-                  vErrors.push(err270);
+                  vErrors.push(err247);
                 }
                 errors++;
               }
-              if (data106.length < 1) {
-                const err271 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+              if (data95.length < 1) {
+                const err248 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
-                  vErrors = [err271];
+                  vErrors = [err248];
                 } else {
-                  vErrors.push(err271);
+                  vErrors.push(err248);
                 }
                 errors++;
               }
-              const len44 = data106.length;
-              if (len44 > 0) {
-                let data107 = data106[0];
-                if (!(data107 === "error" || data107 === "warning" || data107 === "note" || data107 === "off")) {
-                  const err272 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+              const len42 = data95.length;
+              if (len42 > 0) {
+                let data96 = data95[0];
+                if (!(data96 === "error" || data96 === "warning" || data96 === "note" || data96 === "off")) {
+                  const err249 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err272];
+                    vErrors = [err249];
                   } else {
-                    vErrors.push(err272);
+                    vErrors.push(err249);
                   }
                   errors++;
                 }
               }
             } else {
-              const err273 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err250 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err273];
+                vErrors = [err250];
               } else {
-                vErrors.push(err273);
+                vErrors.push(err250);
               }
               errors++;
             }
-            var _valid20 = _errs304 === errors;
-            valid87 = valid87 || _valid20;
-            if (!valid87) {
-              const _errs307 = errors;
-              if (Array.isArray(data106)) {
-                if (data106.length > 2) {
-                  const err274 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+            var _valid19 = _errs274 === errors;
+            valid78 = valid78 || _valid19;
+            if (!valid78) {
+              const _errs277 = errors;
+              if (Array.isArray(data95)) {
+                if (data95.length > 2) {
+                  const err251 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err274];
+                    vErrors = [err251];
                   } else {
-                    vErrors.push(err274);
+                    vErrors.push(err251);
                   }
                   errors++;
                 }
-                if (data106.length < 2) {
-                  const err275 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                if (data95.length < 2) {
+                  const err252 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
-                    vErrors = [err275];
+                    vErrors = [err252];
                   } else {
-                    vErrors.push(err275);
+                    vErrors.push(err252);
                   }
                   errors++;
                 }
-                const len45 = data106.length;
-                if (len45 > 0) {
-                  let data108 = data106[0];
-                  if (!(data108 === "error" || data108 === "warning" || data108 === "note" || data108 === "off")) {
-                    const err276 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                const len43 = data95.length;
+                if (len43 > 0) {
+                  let data97 = data95[0];
+                  if (!(data97 === "error" || data97 === "warning" || data97 === "note" || data97 === "off")) {
+                    const err253 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err276];
+                      vErrors = [err253];
                     } else {
-                      vErrors.push(err276);
+                      vErrors.push(err253);
                     }
                     errors++;
                   }
                 }
-                if (len45 > 1) {
-                  let data109 = data106[1];
-                  if (data109 && typeof data109 == "object" && !Array.isArray(data109)) {
-                    for (const key24 in data109) {
-                      const err277 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
-                      if (vErrors === null) {
-                        vErrors = [err277];
-                      } else {
-                        vErrors.push(err277);
+                if (len43 > 1) {
+                  let data98 = data95[1];
+                  if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
+                    for (const key22 in data98) {
+                      if (!(key22 === "workloads")) {
+                        const err254 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
+                        if (vErrors === null) {
+                          vErrors = [err254];
+                        } else {
+                          vErrors.push(err254);
+                        }
+                        errors++;
                       }
-                      errors++;
+                    }
+                    if (data98.workloads !== void 0) {
+                      let data99 = data98.workloads;
+                      if (Array.isArray(data99)) {
+                        const len44 = data99.length;
+                        for (let i10 = 0; i10 < len44; i10++) {
+                          let data100 = data99[i10];
+                          if (data100 && typeof data100 == "object" && !Array.isArray(data100)) {
+                            if (data100.kind === void 0) {
+                              const err255 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
+                              if (vErrors === null) {
+                                vErrors = [err255];
+                              } else {
+                                vErrors.push(err255);
+                              }
+                              errors++;
+                            }
+                            if (data100.name === void 0) {
+                              const err256 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                              if (vErrors === null) {
+                                vErrors = [err256];
+                              } else {
+                                vErrors.push(err256);
+                              }
+                              errors++;
+                            }
+                            if (data100.env === void 0) {
+                              const err257 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                              if (vErrors === null) {
+                                vErrors = [err257];
+                              } else {
+                                vErrors.push(err257);
+                              }
+                              errors++;
+                            }
+                            for (const key23 in data100) {
+                              if (!(key23 === "kind" || key23 === "name" || key23 === "namespace" || key23 === "container" || key23 === "env")) {
+                                const err258 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
+                                if (vErrors === null) {
+                                  vErrors = [err258];
+                                } else {
+                                  vErrors.push(err258);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data100.kind !== void 0) {
+                              if (typeof data100.kind !== "string") {
+                                const err259 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err259];
+                                } else {
+                                  vErrors.push(err259);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data100.name !== void 0) {
+                              if (typeof data100.name !== "string") {
+                                const err260 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err260];
+                                } else {
+                                  vErrors.push(err260);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data100.namespace !== void 0) {
+                              if (typeof data100.namespace !== "string") {
+                                const err261 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err261];
+                                } else {
+                                  vErrors.push(err261);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data100.container !== void 0) {
+                              if (typeof data100.container !== "string") {
+                                const err262 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err262];
+                                } else {
+                                  vErrors.push(err262);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data100.env !== void 0) {
+                              let data105 = data100.env;
+                              if (Array.isArray(data105)) {
+                                const len45 = data105.length;
+                                for (let i11 = 0; i11 < len45; i11++) {
+                                  let data106 = data105[i11];
+                                  const _errs299 = errors;
+                                  let valid87 = false;
+                                  const _errs300 = errors;
+                                  if (typeof data106 === "string") {
+                                    if (func3(data106) < 1) {
+                                      const err263 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                      if (vErrors === null) {
+                                        vErrors = [err263];
+                                      } else {
+                                        vErrors.push(err263);
+                                      }
+                                      errors++;
+                                    }
+                                  } else {
+                                    const err264 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                    if (vErrors === null) {
+                                      vErrors = [err264];
+                                    } else {
+                                      vErrors.push(err264);
+                                    }
+                                    errors++;
+                                  }
+                                  var _valid20 = _errs300 === errors;
+                                  valid87 = valid87 || _valid20;
+                                  if (!valid87) {
+                                    const _errs302 = errors;
+                                    const _errs304 = errors;
+                                    const _errs305 = errors;
+                                    if (data106 && typeof data106 == "object" && !Array.isArray(data106)) {
+                                      let missing0;
+                                      if (data106.secret === void 0 && (missing0 = "secret") || data106.value === void 0 && (missing0 = "value")) {
+                                        const err265 = {};
+                                        if (vErrors === null) {
+                                          vErrors = [err265];
+                                        } else {
+                                          vErrors.push(err265);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                    var valid88 = _errs305 === errors;
+                                    if (valid88) {
+                                      const err266 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
+                                      if (vErrors === null) {
+                                        vErrors = [err266];
+                                      } else {
+                                        vErrors.push(err266);
+                                      }
+                                      errors++;
+                                    } else {
+                                      errors = _errs304;
+                                      if (vErrors !== null) {
+                                        if (_errs304) {
+                                          vErrors.length = _errs304;
+                                        } else {
+                                          vErrors = null;
+                                        }
+                                      }
+                                    }
+                                    if (data106 && typeof data106 == "object" && !Array.isArray(data106)) {
+                                      if (data106.name === void 0) {
+                                        const err267 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                                        if (vErrors === null) {
+                                          vErrors = [err267];
+                                        } else {
+                                          vErrors.push(err267);
+                                        }
+                                        errors++;
+                                      }
+                                      for (const key24 in data106) {
+                                        if (!(key24 === "name" || key24 === "secret" || key24 === "value")) {
+                                          const err268 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
+                                          if (vErrors === null) {
+                                            vErrors = [err268];
+                                          } else {
+                                            vErrors.push(err268);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data106.name !== void 0) {
+                                        let data107 = data106.name;
+                                        if (typeof data107 === "string") {
+                                          if (func3(data107) < 1) {
+                                            const err269 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                            if (vErrors === null) {
+                                              vErrors = [err269];
+                                            } else {
+                                              vErrors.push(err269);
+                                            }
+                                            errors++;
+                                          }
+                                        } else {
+                                          const err270 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          if (vErrors === null) {
+                                            vErrors = [err270];
+                                          } else {
+                                            vErrors.push(err270);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data106.secret !== void 0) {
+                                        if (typeof data106.secret !== "string") {
+                                          const err271 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          if (vErrors === null) {
+                                            vErrors = [err271];
+                                          } else {
+                                            vErrors.push(err271);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      if (data106.value !== void 0) {
+                                        if (typeof data106.value !== "boolean") {
+                                          const err272 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                          if (vErrors === null) {
+                                            vErrors = [err272];
+                                          } else {
+                                            vErrors.push(err272);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                    } else {
+                                      const err273 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                                      if (vErrors === null) {
+                                        vErrors = [err273];
+                                      } else {
+                                        vErrors.push(err273);
+                                      }
+                                      errors++;
+                                    }
+                                    var _valid20 = _errs302 === errors;
+                                    valid87 = valid87 || _valid20;
+                                  }
+                                  if (!valid87) {
+                                    const err274 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                                    if (vErrors === null) {
+                                      vErrors = [err274];
+                                    } else {
+                                      vErrors.push(err274);
+                                    }
+                                    errors++;
+                                  } else {
+                                    errors = _errs299;
+                                    if (vErrors !== null) {
+                                      if (_errs299) {
+                                        vErrors.length = _errs299;
+                                      } else {
+                                        vErrors = null;
+                                      }
+                                    }
+                                  }
+                                }
+                              } else {
+                                const err275 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                                if (vErrors === null) {
+                                  vErrors = [err275];
+                                } else {
+                                  vErrors.push(err275);
+                                }
+                                errors++;
+                              }
+                            }
+                          } else {
+                            const err276 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            if (vErrors === null) {
+                              vErrors = [err276];
+                            } else {
+                              vErrors.push(err276);
+                            }
+                            errors++;
+                          }
+                        }
+                      } else {
+                        const err277 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        if (vErrors === null) {
+                          vErrors = [err277];
+                        } else {
+                          vErrors.push(err277);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err278 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err278 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err278];
                     } else {
@@ -33179,7 +33795,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err279 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err279 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err279];
                 } else {
@@ -33187,12 +33803,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              var _valid20 = _errs307 === errors;
-              valid87 = valid87 || _valid20;
+              var _valid19 = _errs277 === errors;
+              valid78 = valid78 || _valid19;
             }
           }
-          if (!valid87) {
-            const err280 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+          if (!valid78) {
+            const err280 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err280];
             } else {
@@ -33200,23 +33816,23 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           } else {
-            errors = _errs302;
+            errors = _errs272;
             if (vErrors !== null) {
-              if (_errs302) {
-                vErrors.length = _errs302;
+              if (_errs272) {
+                vErrors.length = _errs272;
               } else {
                 vErrors = null;
               }
             }
           }
         }
-        if (data22["secret-ref-exists"] !== void 0) {
-          let data110 = data22["secret-ref-exists"];
+        if (data22["schema-valid"] !== void 0) {
+          let data110 = data22["schema-valid"];
           const _errs314 = errors;
           let valid90 = false;
           const _errs315 = errors;
           if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
-            const err281 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err281 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err281];
             } else {
@@ -33230,7 +33846,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs316 = errors;
             if (Array.isArray(data110)) {
               if (data110.length > 1) {
-                const err282 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err282 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -33239,7 +33855,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data110.length < 1) {
-                const err283 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err283 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err283];
                 } else {
@@ -33251,7 +33867,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len46 > 0) {
                 let data111 = data110[0];
                 if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
-                  const err284 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err284 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err284];
                   } else {
@@ -33261,7 +33877,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err285 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err285 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err285];
               } else {
@@ -33275,7 +33891,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs319 = errors;
               if (Array.isArray(data110)) {
                 if (data110.length > 2) {
-                  const err286 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err286 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err286];
                   } else {
@@ -33284,7 +33900,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data110.length < 2) {
-                  const err287 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err287 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -33296,7 +33912,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len47 > 0) {
                   let data112 = data110[0];
                   if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
-                    const err288 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err288 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err288];
                     } else {
@@ -33309,7 +33925,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data113 = data110[1];
                   if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
                     for (const key25 in data113) {
-                      const err289 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
+                      const err289 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err289];
                       } else {
@@ -33318,7 +33934,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err290 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err290 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err290];
                     } else {
@@ -33328,7 +33944,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err291 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err291 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err291];
                 } else {
@@ -33341,7 +33957,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid90) {
-            const err292 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err292 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err292];
             } else {
@@ -33359,13 +33975,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["sops-config-valid"] !== void 0) {
-          let data114 = data22["sops-config-valid"];
+        if (data22["secret-ref-exists"] !== void 0) {
+          let data114 = data22["secret-ref-exists"];
           const _errs326 = errors;
           let valid93 = false;
           const _errs327 = errors;
           if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
-            const err293 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err293 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err293];
             } else {
@@ -33379,7 +33995,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs328 = errors;
             if (Array.isArray(data114)) {
               if (data114.length > 1) {
-                const err294 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err294 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err294];
                 } else {
@@ -33388,7 +34004,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data114.length < 1) {
-                const err295 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err295 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err295];
                 } else {
@@ -33400,7 +34016,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len48 > 0) {
                 let data115 = data114[0];
                 if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
-                  const err296 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err296 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err296];
                   } else {
@@ -33410,7 +34026,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err297 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err297 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err297];
               } else {
@@ -33424,7 +34040,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs331 = errors;
               if (Array.isArray(data114)) {
                 if (data114.length > 2) {
-                  const err298 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err298 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err298];
                   } else {
@@ -33433,7 +34049,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data114.length < 2) {
-                  const err299 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err299 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err299];
                   } else {
@@ -33445,7 +34061,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len49 > 0) {
                   let data116 = data114[0];
                   if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
-                    const err300 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err300 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err300];
                     } else {
@@ -33458,7 +34074,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data117 = data114[1];
                   if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
                     for (const key26 in data117) {
-                      const err301 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
+                      const err301 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err301];
                       } else {
@@ -33467,7 +34083,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err302 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err302 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err302];
                     } else {
@@ -33477,7 +34093,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err303 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err303 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err303];
                 } else {
@@ -33490,7 +34106,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid93) {
-            const err304 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err304 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err304];
             } else {
@@ -33508,13 +34124,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["sops-creation-rules"] !== void 0) {
-          let data118 = data22["sops-creation-rules"];
+        if (data22["sops-config-valid"] !== void 0) {
+          let data118 = data22["sops-config-valid"];
           const _errs338 = errors;
           let valid96 = false;
           const _errs339 = errors;
           if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
-            const err305 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err305 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err305];
             } else {
@@ -33528,7 +34144,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs340 = errors;
             if (Array.isArray(data118)) {
               if (data118.length > 1) {
-                const err306 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err306 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -33537,7 +34153,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data118.length < 1) {
-                const err307 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err307 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err307];
                 } else {
@@ -33549,7 +34165,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len50 > 0) {
                 let data119 = data118[0];
                 if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
-                  const err308 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err308 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err308];
                   } else {
@@ -33559,7 +34175,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err309 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err309 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err309];
               } else {
@@ -33573,7 +34189,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs343 = errors;
               if (Array.isArray(data118)) {
                 if (data118.length > 2) {
-                  const err310 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err310 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err310];
                   } else {
@@ -33582,7 +34198,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data118.length < 2) {
-                  const err311 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err311 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err311];
                   } else {
@@ -33594,7 +34210,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len51 > 0) {
                   let data120 = data118[0];
                   if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
-                    const err312 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err312 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err312];
                     } else {
@@ -33607,7 +34223,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data121 = data118[1];
                   if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
                     for (const key27 in data121) {
-                      const err313 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
+                      const err313 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err313];
                       } else {
@@ -33616,7 +34232,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err314 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err314 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err314];
                     } else {
@@ -33626,7 +34242,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err315 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err315 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err315];
                 } else {
@@ -33639,7 +34255,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid96) {
-            const err316 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err316 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err316];
             } else {
@@ -33657,13 +34273,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["sops-metadata-valid"] !== void 0) {
-          let data122 = data22["sops-metadata-valid"];
+        if (data22["sops-creation-rules"] !== void 0) {
+          let data122 = data22["sops-creation-rules"];
           const _errs350 = errors;
           let valid99 = false;
           const _errs351 = errors;
           if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
-            const err317 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err317 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err317];
             } else {
@@ -33677,7 +34293,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs352 = errors;
             if (Array.isArray(data122)) {
               if (data122.length > 1) {
-                const err318 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err318 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err318];
                 } else {
@@ -33686,7 +34302,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data122.length < 1) {
-                const err319 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err319 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err319];
                 } else {
@@ -33698,7 +34314,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len52 > 0) {
                 let data123 = data122[0];
                 if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
-                  const err320 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err320 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err320];
                   } else {
@@ -33708,7 +34324,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err321 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err321 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err321];
               } else {
@@ -33722,7 +34338,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs355 = errors;
               if (Array.isArray(data122)) {
                 if (data122.length > 2) {
-                  const err322 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err322 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err322];
                   } else {
@@ -33731,7 +34347,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data122.length < 2) {
-                  const err323 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err323 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err323];
                   } else {
@@ -33743,7 +34359,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len53 > 0) {
                   let data124 = data122[0];
                   if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
-                    const err324 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err324 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err324];
                     } else {
@@ -33756,7 +34372,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data125 = data122[1];
                   if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
                     for (const key28 in data125) {
-                      const err325 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
+                      const err325 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err325];
                       } else {
@@ -33765,7 +34381,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err326 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err326];
                     } else {
@@ -33775,7 +34391,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err327 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err327 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err327];
                 } else {
@@ -33788,7 +34404,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid99) {
-            const err328 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err328 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err328];
             } else {
@@ -33806,13 +34422,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["sops-secret-encrypted"] !== void 0) {
-          let data126 = data22["sops-secret-encrypted"];
+        if (data22["sops-metadata-valid"] !== void 0) {
+          let data126 = data22["sops-metadata-valid"];
           const _errs362 = errors;
           let valid102 = false;
           const _errs363 = errors;
           if (!(data126 === "error" || data126 === "warning" || data126 === "note" || data126 === "off")) {
-            const err329 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err329 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err329];
             } else {
@@ -33826,7 +34442,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs364 = errors;
             if (Array.isArray(data126)) {
               if (data126.length > 1) {
-                const err330 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err330 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err330];
                 } else {
@@ -33835,7 +34451,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data126.length < 1) {
-                const err331 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err331 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err331];
                 } else {
@@ -33847,7 +34463,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len54 > 0) {
                 let data127 = data126[0];
                 if (!(data127 === "error" || data127 === "warning" || data127 === "note" || data127 === "off")) {
-                  const err332 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err332 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err332];
                   } else {
@@ -33857,7 +34473,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err333 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err333 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err333];
               } else {
@@ -33871,7 +34487,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs367 = errors;
               if (Array.isArray(data126)) {
                 if (data126.length > 2) {
-                  const err334 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err334 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err334];
                   } else {
@@ -33880,7 +34496,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data126.length < 2) {
-                  const err335 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err335 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err335];
                   } else {
@@ -33892,7 +34508,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len55 > 0) {
                   let data128 = data126[0];
                   if (!(data128 === "error" || data128 === "warning" || data128 === "note" || data128 === "off")) {
-                    const err336 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err336 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err336];
                     } else {
@@ -33905,7 +34521,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data129 = data126[1];
                   if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
                     for (const key29 in data129) {
-                      const err337 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
+                      const err337 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err337];
                       } else {
@@ -33914,7 +34530,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err338 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err338 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err338];
                     } else {
@@ -33924,7 +34540,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err339 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err339 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err339];
                 } else {
@@ -33937,7 +34553,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid102) {
-            const err340 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err340 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err340];
             } else {
@@ -33955,13 +34571,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data22["yaml-syntax"] !== void 0) {
-          let data130 = data22["yaml-syntax"];
+        if (data22["sops-secret-encrypted"] !== void 0) {
+          let data130 = data22["sops-secret-encrypted"];
           const _errs374 = errors;
           let valid105 = false;
           const _errs375 = errors;
           if (!(data130 === "error" || data130 === "warning" || data130 === "note" || data130 === "off")) {
-            const err341 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err341 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
             if (vErrors === null) {
               vErrors = [err341];
             } else {
@@ -33975,7 +34591,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs376 = errors;
             if (Array.isArray(data130)) {
               if (data130.length > 1) {
-                const err342 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                const err342 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err342];
                 } else {
@@ -33984,7 +34600,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
               if (data130.length < 1) {
-                const err343 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                const err343 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err343];
                 } else {
@@ -33996,7 +34612,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (len56 > 0) {
                 let data131 = data130[0];
                 if (!(data131 === "error" || data131 === "warning" || data131 === "note" || data131 === "off")) {
-                  const err344 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  const err344 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
                     vErrors = [err344];
                   } else {
@@ -34006,7 +34622,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              const err345 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err345 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
                 vErrors = [err345];
               } else {
@@ -34020,7 +34636,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs379 = errors;
               if (Array.isArray(data130)) {
                 if (data130.length > 2) {
-                  const err346 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  const err346 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err346];
                   } else {
@@ -34029,7 +34645,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
                 if (data130.length < 2) {
-                  const err347 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  const err347 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err347];
                   } else {
@@ -34041,7 +34657,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (len57 > 0) {
                   let data132 = data130[0];
                   if (!(data132 === "error" || data132 === "warning" || data132 === "note" || data132 === "off")) {
-                    const err348 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    const err348 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
                       vErrors = [err348];
                     } else {
@@ -34054,7 +34670,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   let data133 = data130[1];
                   if (data133 && typeof data133 == "object" && !Array.isArray(data133)) {
                     for (const key30 in data133) {
-                      const err349 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
+                      const err349 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
                         vErrors = [err349];
                       } else {
@@ -34063,7 +34679,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err350 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err350 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
                       vErrors = [err350];
                     } else {
@@ -34073,7 +34689,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err351 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err351 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
                   vErrors = [err351];
                 } else {
@@ -34086,7 +34702,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
           if (!valid105) {
-            const err352 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err352 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err352];
             } else {
@@ -34104,22 +34720,171 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
+        if (data22["yaml-syntax"] !== void 0) {
+          let data134 = data22["yaml-syntax"];
+          const _errs386 = errors;
+          let valid108 = false;
+          const _errs387 = errors;
+          if (!(data134 === "error" || data134 === "warning" || data134 === "note" || data134 === "off")) {
+            const err353 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err353];
+            } else {
+              vErrors.push(err353);
+            }
+            errors++;
+          }
+          var _valid27 = _errs387 === errors;
+          valid108 = valid108 || _valid27;
+          if (!valid108) {
+            const _errs388 = errors;
+            if (Array.isArray(data134)) {
+              if (data134.length > 1) {
+                const err354 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err354];
+                } else {
+                  vErrors.push(err354);
+                }
+                errors++;
+              }
+              if (data134.length < 1) {
+                const err355 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err355];
+                } else {
+                  vErrors.push(err355);
+                }
+                errors++;
+              }
+              const len58 = data134.length;
+              if (len58 > 0) {
+                let data135 = data134[0];
+                if (!(data135 === "error" || data135 === "warning" || data135 === "note" || data135 === "off")) {
+                  const err356 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  if (vErrors === null) {
+                    vErrors = [err356];
+                  } else {
+                    vErrors.push(err356);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err357 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              if (vErrors === null) {
+                vErrors = [err357];
+              } else {
+                vErrors.push(err357);
+              }
+              errors++;
+            }
+            var _valid27 = _errs388 === errors;
+            valid108 = valid108 || _valid27;
+            if (!valid108) {
+              const _errs391 = errors;
+              if (Array.isArray(data134)) {
+                if (data134.length > 2) {
+                  const err358 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err358];
+                  } else {
+                    vErrors.push(err358);
+                  }
+                  errors++;
+                }
+                if (data134.length < 2) {
+                  const err359 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err359];
+                  } else {
+                    vErrors.push(err359);
+                  }
+                  errors++;
+                }
+                const len59 = data134.length;
+                if (len59 > 0) {
+                  let data136 = data134[0];
+                  if (!(data136 === "error" || data136 === "warning" || data136 === "note" || data136 === "off")) {
+                    const err360 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                    if (vErrors === null) {
+                      vErrors = [err360];
+                    } else {
+                      vErrors.push(err360);
+                    }
+                    errors++;
+                  }
+                }
+                if (len59 > 1) {
+                  let data137 = data134[1];
+                  if (data137 && typeof data137 == "object" && !Array.isArray(data137)) {
+                    for (const key31 in data137) {
+                      const err361 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties" };
+                      if (vErrors === null) {
+                        vErrors = [err361];
+                      } else {
+                        vErrors.push(err361);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err362 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    if (vErrors === null) {
+                      vErrors = [err362];
+                    } else {
+                      vErrors.push(err362);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err363 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err363];
+                } else {
+                  vErrors.push(err363);
+                }
+                errors++;
+              }
+              var _valid27 = _errs391 === errors;
+              valid108 = valid108 || _valid27;
+            }
+          }
+          if (!valid108) {
+            const err364 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            if (vErrors === null) {
+              vErrors = [err364];
+            } else {
+              vErrors.push(err364);
+            }
+            errors++;
+          } else {
+            errors = _errs386;
+            if (vErrors !== null) {
+              if (_errs386) {
+                vErrors.length = _errs386;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
       } else {
-        const err353 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err365 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err353];
+          vErrors = [err365];
         } else {
-          vErrors.push(err353);
+          vErrors.push(err365);
         }
         errors++;
       }
     }
   } else {
-    const err354 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err366 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err354];
+      vErrors = [err366];
     } else {
-      vErrors.push(err354);
+      vErrors.push(err366);
     }
     errors++;
   }
@@ -34132,7 +34897,7 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
   }
@@ -34140,7 +34905,7 @@ var init_config_validator_generated = __esm({
 
 // src/config/types.ts
 var EXTERNAL_SOURCE_KINDS;
-var init_types = __esm({
+var init_types2 = __esm({
   "src/config/types.ts"() {
     "use strict";
     EXTERNAL_SOURCE_KINDS = ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"];
@@ -34229,7 +34994,7 @@ var LEVELS, CONFIG_AJV_OPTIONS;
 var init_schema2 = __esm({
   "src/config/schema.ts"() {
     "use strict";
-    init_types();
+    init_types2();
     LEVELS = ["error", "warning", "note", "off"];
     CONFIG_AJV_OPTIONS = { allErrors: true, strict: false };
   }
@@ -35419,12 +36184,12 @@ var require_fill_range = __commonJS({
         return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
       let parts = { negatives: [], positives: [] };
-      let push2 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
         if (options.toRegex === true && step > 1) {
-          push2(a);
+          push3(a);
         } else {
           range.push(pad(format(a, index), maxLen, toNumber));
         }
@@ -35497,7 +36262,7 @@ var require_compile = __commonJS({
     var fill = require_fill_range();
     var utils = require_utils();
     var compile = (ast, options = {}) => {
-      const walk2 = (node, parent = {}) => {
+      const walk3 = (node, parent = {}) => {
         const invalidBlock = utils.isInvalidBrace(parent);
         const invalidNode = node.invalid === true && options.escapeInvalid === true;
         const invalid = invalidBlock === true || invalidNode === true;
@@ -35531,12 +36296,12 @@ var require_compile = __commonJS({
         }
         if (node.nodes) {
           for (const child of node.nodes) {
-            output += walk2(child, node);
+            output += walk3(child, node);
           }
         }
         return output;
       };
-      return walk2(ast);
+      return walk3(ast);
     };
     module2.exports = compile;
   }
@@ -35573,7 +36338,7 @@ var require_expand = __commonJS({
     };
     var expand = (ast, options = {}) => {
       const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk2 = (node, parent = {}) => {
+      const walk3 = (node, parent = {}) => {
         node.queue = [];
         let p = parent;
         let q = parent.queue;
@@ -35625,12 +36390,12 @@ var require_expand = __commonJS({
             continue;
           }
           if (child.nodes) {
-            walk2(child, node);
+            walk3(child, node);
           }
         }
         return queue;
       };
-      return utils.flatten(walk2(ast));
+      return utils.flatten(walk3(ast));
     };
     module2.exports = expand;
   }
@@ -35790,7 +36555,7 @@ var require_parse2 = __commonJS({
       let depth = 0;
       let value;
       const advance = () => input[index++];
-      const push2 = (node) => {
+      const push3 = (node) => {
         if (node.type === "text" && prev.type === "dot") {
           prev.type = "text";
         }
@@ -35804,7 +36569,7 @@ var require_parse2 = __commonJS({
         prev = node;
         return node;
       };
-      push2({ type: "bos" });
+      push3({ type: "bos" });
       while (index < length) {
         block = stack[stack.length - 1];
         value = advance();
@@ -35812,11 +36577,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value === CHAR_BACKSLASH) {
-          push2({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
           continue;
         }
         if (value === CHAR_RIGHT_SQUARE_BRACKET2) {
-          push2({ type: "text", value: "\\" + value });
+          push3({ type: "text", value: "\\" + value });
           continue;
         }
         if (value === CHAR_LEFT_SQUARE_BRACKET2) {
@@ -35839,22 +36604,22 @@ var require_parse2 = __commonJS({
               }
             }
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_PARENTHESES) {
-          block = push2({ type: "paren", nodes: [] });
+          block = push3({ type: "paren", nodes: [] });
           stack.push(block);
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_RIGHT_PARENTHESES) {
           if (block.type !== "paren") {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           block = stack.pop();
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           block = stack[stack.length - 1];
           continue;
         }
@@ -35875,7 +36640,7 @@ var require_parse2 = __commonJS({
             }
             value += next;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_CURLY_BRACE) {
@@ -35891,20 +36656,20 @@ var require_parse2 = __commonJS({
             ranges: 0,
             nodes: []
           };
-          block = push2(brace);
+          block = push3(brace);
           stack.push(block);
-          push2({ type: "open", value });
+          push3({ type: "open", value });
           continue;
         }
         if (value === CHAR_RIGHT_CURLY_BRACE) {
           if (block.type !== "brace") {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const type2 = "close";
           block = stack.pop();
           block.close = true;
-          push2({ type: type2, value });
+          push3({ type: type2, value });
           depth--;
           block = stack[stack.length - 1];
           continue;
@@ -35915,14 +36680,14 @@ var require_parse2 = __commonJS({
             const open = block.nodes.shift();
             block.nodes = [open, { type: "text", value: stringify2(block) }];
           }
-          push2({ type: "comma", value });
+          push3({ type: "comma", value });
           block.commas++;
           continue;
         }
         if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
           const siblings = block.nodes;
           if (depth === 0 || siblings.length === 0) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           if (prev.type === "dot") {
@@ -35947,10 +36712,10 @@ var require_parse2 = __commonJS({
             block.ranges--;
             continue;
           }
-          push2({ type: "dot", value });
+          push3({ type: "dot", value });
           continue;
         }
-        push2({ type: "text", value });
+        push3({ type: "text", value });
       }
       do {
         block = stack.pop();
@@ -35968,7 +36733,7 @@ var require_parse2 = __commonJS({
           parent.nodes.splice(index2, 1, ...block.nodes);
         }
       } while (stack.length > 0);
-      push2({ type: "eos" });
+      push3({ type: "eos" });
       return ast;
     };
     module2.exports = parse4;
@@ -36967,7 +37732,7 @@ var require_parse3 = __commonJS({
         state[type2]--;
         stack.pop();
       };
-      const push2 = (tok) => {
+      const push3 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -37001,8 +37766,8 @@ var require_parse3 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push2({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
-        push2({ type: "paren", extglob: true, value: advance(), output });
+        push3({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push3({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -37022,7 +37787,7 @@ var require_parse3 = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push2({ type: "paren", extglob: true, value, output: "" });
+          push3({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -37044,7 +37809,7 @@ var require_parse3 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push2({ type: "paren", extglob: true, value, output });
+        push3({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -37105,7 +37870,7 @@ var require_parse3 = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -37123,7 +37888,7 @@ var require_parse3 = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
             continue;
           }
         }
@@ -37171,13 +37936,13 @@ var require_parse3 = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push2({ type: "text", value });
+            push3({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push2({ type: "paren", value });
+          push3({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -37189,7 +37954,7 @@ var require_parse3 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push3({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -37202,19 +37967,19 @@ var require_parse3 = __commonJS({
           } else {
             increment("brackets");
           }
-          push2({ type: "bracket", value });
+          push3({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push2({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push2({ type: "text", value, output: `\\${value}` });
+            push3({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -37248,13 +38013,13 @@ var require_parse3 = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push2(open);
+          push3(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push2({ type: "text", value, output: value });
+            push3({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -37283,7 +38048,7 @@ var require_parse3 = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push2({ type: "brace", value, output });
+          push3({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -37292,7 +38057,7 @@ var require_parse3 = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -37302,7 +38067,7 @@ var require_parse3 = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push2({ type: "comma", value, output });
+          push3({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -37314,7 +38079,7 @@ var require_parse3 = __commonJS({
             prev = bos;
             continue;
           }
-          push2({ type: "slash", value, output: SLASH_LITERAL });
+          push3({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -37328,10 +38093,10 @@ var require_parse3 = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push2({ type: "text", value, output: DOT_LITERAL });
+            push3({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push2({ type: "dot", value, output: DOT_LITERAL });
+          push3({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -37349,14 +38114,14 @@ var require_parse3 = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push2({ type: "text", value, output });
+            push3({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push2({ type: "qmark", value, output: QMARK_NO_DOT });
+            push3({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push2({ type: "qmark", value, output: QMARK });
+          push3({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -37377,22 +38142,22 @@ var require_parse3 = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push2({ type: "plus", value, output: PLUS_LITERAL });
+            push3({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push2({ type: "plus", value });
+            push3({ type: "plus", value });
             continue;
           }
-          push2({ type: "plus", value: PLUS_LITERAL });
+          push3({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push2({ type: "at", extglob: true, value, output: "" });
+            push3({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -37404,7 +38169,7 @@ var require_parse3 = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push2({ type: "text", value });
+          push3({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -37432,13 +38197,13 @@ var require_parse3 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push2({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push2({ type: "star", value, output: "" });
+            push3({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -37479,7 +38244,7 @@ var require_parse3 = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -37489,7 +38254,7 @@ var require_parse3 = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push2({ type: "slash", value: "/", output: "" });
+            push3({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -37507,12 +38272,12 @@ var require_parse3 = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push2(token);
+          push3(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push2(token);
+          push3(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -37531,7 +38296,7 @@ var require_parse3 = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push2(token);
+        push3(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -37549,7 +38314,7 @@ var require_parse3 = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -38965,13 +39730,13 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache4 = reusify(Task);
+      var cache5 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
       var errorHandler = null;
       var self = {
-        push: push2,
+        push: push3,
         drain: noop2,
         saturated: noop2,
         pause,
@@ -39043,8 +39808,8 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self.length() === 0;
       }
-      function push2(value, done) {
-        var current = cache4.get();
+      function push3(value, done) {
+        var current = cache5.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -39065,7 +39830,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache4.get();
+        var current = cache5.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -39087,7 +39852,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache4.release(holder);
+          cache5.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -39137,7 +39902,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache4.release(current);
+          cache5.release(current);
           current = next;
         }
         self.drain = noop2;
@@ -39183,11 +39948,11 @@ var require_queue = __commonJS({
       var queue = fastqueue(context, asyncWrapper, _concurrency);
       var pushCb = queue.push;
       var unshiftCb = queue.unshift;
-      queue.push = push2;
+      queue.push = push3;
       queue.unshift = unshift;
       queue.drained = drained;
       return queue;
-      function push2(value) {
+      function push3(value) {
         var p = new Promise(function(resolve3, reject) {
           pushCb(value, function(err, result) {
             if (err) {
@@ -39594,14 +40359,14 @@ var require_out3 = __commonJS({
     var sync_1 = require_sync4();
     var settings_1 = require_settings3();
     exports2.Settings = settings_1.default;
-    function walk2(directory, optionsOrSettingsOrCallback, callback) {
+    function walk3(directory, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
         return;
       }
       new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
     }
-    exports2.walk = walk2;
+    exports2.walk = walk3;
     function walkSync(directory, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       const provider = new sync_1.default(directory, settings);
@@ -42388,17 +43153,17 @@ async function loadStagedRoot(dir, index, config, notes) {
   const rootPrefix = import_node_path14.default.relative(index.repo, dir).split(import_node_path14.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
-  const collect2 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
+  const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
   const root = {
     dir,
     name: rootName(dir),
     git: true,
-    tracked: collect2(index.entries.keys()),
-    trackedIgnored: collect2(index.ignored),
+    tracked: collect3(index.entries.keys()),
+    trackedIgnored: collect3(index.ignored),
     config,
     ...await readGitBranches(dir)
   };
-  for (const relative of collect2(index.unmerged)) {
+  for (const relative of collect3(index.unmerged)) {
     notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path14.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
@@ -42752,20 +43517,20 @@ function applySuppressions(findings, files) {
 }
 function sourceViews(files, model) {
   const byPath = new Map(files.map((file) => [import_node_path15.default.join(file.root.dir, file.path), file]));
-  const cache4 = /* @__PURE__ */ new Map();
+  const cache5 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
     const key = import_node_path15.default.join(root, file);
-    if (!cache4.has(key)) {
+    if (!cache5.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : void 0;
-      if (!source || !redaction) cache4.set(key, void 0);
+      if (!source || !redaction) cache5.set(key, void 0);
       else {
         const lineStarts = [0];
         for (let i2 = redaction.text.indexOf("\n"); i2 !== -1; i2 = redaction.text.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
-        cache4.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
+        cache5.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
       }
     }
-    return cache4.get(key);
+    return cache5.get(key);
   };
   return {
     sourceLines(root, file, startLine, endLine) {
@@ -54229,8 +54994,8 @@ ${(0, import_yaml13.stringify)(masked(object), { lineWidth: 0 })}`;
 }
 function masked(object) {
   const isSecret2 = object.kind === "Secret" && object.group === "";
-  const walk2 = (value, depth) => {
-    if (Array.isArray(value)) return value.map((item) => walk2(item, depth + 1));
+  const walk3 = (value, depth) => {
+    if (Array.isArray(value)) return value.map((item) => walk3(item, depth + 1));
     if (typeof value === "object" && value !== null) {
       const record = value;
       const sensitiveEntry = typeof record.name === "string" && isMaskedValue(record.name, record.value);
@@ -54240,7 +55005,7 @@ function masked(object) {
         if (isSecret2 && depth === 0 && (childKey === "data" || childKey === "stringData") || isMaskedValue(childKey, child) || sensitiveEntry && childKey === "value") {
           out[childKey] = maskAll(child);
         } else {
-          out[childKey] = walk2(child, depth + 1);
+          out[childKey] = walk3(child, depth + 1);
         }
       }
       return out;
@@ -54248,7 +55013,7 @@ function masked(object) {
     if (typeof value === "string") return maskUrlPassword(maskAssignment(value));
     return value;
   };
-  return walk2(object.value, 0);
+  return walk3(object.value, 0);
 }
 function maskAll(value) {
   if (Array.isArray(value)) return value.map(maskAll);

@@ -17,12 +17,18 @@ const POD_SPEC_PATHS: Record<string, YamlPath> = {
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
 
+/** Path of the pod spec in a workload of the core, `apps` or `batch` group; `undefined` for other objects. */
+export function podSpecPath(resource: Resource): YamlPath | undefined {
+  const specPath = Object.hasOwn(POD_SPEC_PATHS, resource.kind) ? POD_SPEC_PATHS[resource.kind] : undefined;
+  return specPath && (resource.group === '' || resource.group === 'apps' || resource.group === 'batch') ? specPath : undefined;
+}
+
 /** Every container of every workload and every image-bearing object in HelmRelease values. */
 export function extractContainers(resources: readonly Resource[], overridesFor: (resource: Resource) => ImageOverride[]): Container[] {
   const containers: Container[] = [];
   for (const resource of resources) {
-    const specPath = POD_SPEC_PATHS[resource.kind];
-    if (specPath && (resource.group === '' || resource.group === 'apps' || resource.group === 'batch')) {
+    const specPath = podSpecPath(resource);
+    if (specPath) {
       podSpecContainers(resource, specPath, overridesFor(resource), containers);
     } else if (resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io') {
       const values = getIn(resource.value, ['spec', 'values']);
@@ -86,7 +92,10 @@ function writtenImage(resource: Resource, path: YamlPath, applied: string | unde
   return asScalarString(getIn(info.written.value, [...container.path, path[path.length - 1]!])) ?? applied;
 }
 
-/** Helm values: any object with an `image` string, or an `image` mapping with `repository`. */
+/**
+ * Helm values: any object with an `image` string (with its sibling `tag`, when the string has
+ * none: charts join them as `image:tag`), or an `image` mapping with `repository`.
+ */
 function walkValues(resource: Resource, value: unknown, path: YamlPath, dotted: string, namespace: string | undefined, out: Container[]): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => walkValues(resource, item, [...path, index], `${dotted}[${index}]`, namespace, out));
@@ -111,6 +120,13 @@ function valuesContainer(resource: Resource, object: Record<string, unknown>, pa
   const mapping = asRecord(image);
   if (typeof image === 'string') {
     written = image;
+    const siblingTag = asScalarString(object.tag);
+    if (siblingTag !== undefined && siblingTag !== '' && parseImageRef(image).tag === undefined && !image.includes('@')) {
+      written = `${image}:${siblingTag}`;
+      tagPath = [...path, 'tag'];
+      policy = asString(object.pullPolicy);
+      if (policy !== undefined) policyPath = [...path, 'pullPolicy'];
+    }
   } else if (mapping && typeof mapping.repository === 'string') {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);

@@ -31,15 +31,17 @@ export interface MutableImage {
 
 /**
  * The container's effective image when its tag is mutable. A digest pins the image whatever
- * the tag. A Helm values `image` mapping without a tag is left alone: the chart picks the tag
- * (the Dagster chart uses its own version).
+ * the tag. A Helm values `image` mapping without a tag (or an `image` string with an empty
+ * sibling `tag`) is left alone: the chart picks the tag (the Dagster chart uses its own version).
  */
 export function mutableImage(container: Container, mutableTags: readonly string[]): MutableImage | undefined {
   const ref = container.image.effective;
   if (!ref || ref.digest !== undefined) return undefined;
   const tag = ref.tag === '' ? undefined : ref.tag;
   if (tag === undefined) {
-    if (container.origin === 'helmValues' && typeof container.resource.get(container.image.path) !== 'string') return undefined;
+    // A values `image` mapping without a tag, or an `image` string whose sibling `tag` is
+    // empty: the chart picks the tag.
+    if (container.origin === 'helmValues' && (typeof container.resource.get(container.image.path) !== 'string' || container.resource.get([...container.path, 'tag']) !== undefined)) return undefined;
   } else if (!mutableTags.includes(tag)) {
     return undefined;
   }

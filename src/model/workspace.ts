@@ -201,7 +201,9 @@ export interface Container {
 /**
  * A Secret or ConfigMap the cluster will have, with the key names visible in git: from a
  * manifest (SOPS included), a CloudNativePG Cluster, a kustomize generator, config
- * `externalSecrets`, or a controller that writes it from another object (tofu-controller
+ * `externalSecrets`, or a controller that writes it from another object (`flux bootstrap`'s
+ * `flux-system` Secret named by GitRepository flux-system/flux-system, Cluster API
+ * `<cluster>-kubeconfig`, tofu-controller
  * `writeOutputsToSecret`, SealedSecret, ExternalSecret, cert-manager Certificate).
  */
 export interface ConfigData {

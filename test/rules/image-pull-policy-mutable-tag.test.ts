@@ -88,6 +88,23 @@ new RuleTester().run(rule, {
         `,
       },
     },
+    {
+      name: 'Helm values: IfNotPresent with an image string whose sibling tag is pinned',
+      files: {
+        'deploy/release.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: airbyte
+          spec:
+            values:
+              worker:
+                image: airbyte/worker
+                tag: "1.6.1"
+                pullPolicy: IfNotPresent
+        `,
+      },
+    },
   ],
   invalid: [
     {
@@ -212,6 +229,30 @@ new RuleTester().run(rule, {
           messageId: 'explicitPolicy',
           data: { image: 'ghcr.io/acme/agent:latest', tag: 'latest', policy: 'IfNotPresent' },
           file: 'deploy/app.yaml', line: 10, column: 28, endLine: 10, endColumn: 40,
+        },
+      ],
+    },
+    {
+      name: 'Helm values: IfNotPresent next to an image string and a sibling latest tag',
+      files: {
+        'deploy/release.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: airbyte
+          spec:
+            values:
+              worker:
+                image: airbyte/worker
+                tag: latest
+                pullPolicy: IfNotPresent
+        `,
+      },
+      errors: [
+        {
+          messageId: 'explicitPolicy',
+          data: { image: 'airbyte/worker:latest', tag: 'latest', policy: 'IfNotPresent' },
+          file: 'deploy/release.yaml', line: 10, column: 19, endLine: 10, endColumn: 31,
         },
       ],
     },

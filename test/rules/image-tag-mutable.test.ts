@@ -80,6 +80,25 @@ new RuleTester().run(rule, {
         `,
       },
     },
+    {
+      name: 'Helm values: an image string with a pinned sibling tag, and one whose empty tag is left to the chart',
+      files: {
+        'deploy/release.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: airbyte
+          spec:
+            values:
+              worker:
+                image: airbyte/worker
+                tag: "1.6.1"
+              webapp:
+                image: airbyte/webapp
+                tag: ""
+        `,
+      },
+    },
   ],
   invalid: [
     {
@@ -212,6 +231,26 @@ new RuleTester().run(rule, {
           file: 'deploy/dagster/release.yaml', line: 13, column: 18, endLine: 13, endColumn: 22,
         },
       ],
+    },
+    {
+      name: 'Helm values: an image string with a sibling latest tag is one image, reported at the tag',
+      files: {
+        'deploy/release.yaml': yaml`
+          apiVersion: helm.toolkit.fluxcd.io/v2
+          kind: HelmRelease
+          metadata:
+            name: airbyte
+          spec:
+            values:
+              worker:
+                image: airbyte/worker
+                tag: latest
+              webapp:
+                image: airbyte/webapp
+                tag: ""
+        `,
+      },
+      errors: [{ messageId: 'mutableTag', data: { image: 'airbyte/worker:latest', tag: 'latest' }, file: 'deploy/release.yaml', line: 9, column: 12, endLine: 9, endColumn: 18 }],
     },
   ],
 });

@@ -1,0 +1,107 @@
+/** References a pod resolves: env, envFrom, volumes and imagePullSecrets (and a ServiceAccount's). */
+import { podSpecPath } from '../engine/containers.js';
+import { asArray, asRecord, asScalarString, asString } from '../engine/values.js';
+import type { YamlPath } from '../model/finding.js';
+import type { Container, Model, Resource } from '../model/workspace.js';
+import { POD_SCOPE, type DataRef } from './types.js';
+
+const POD_EFFECT = 'the container does not start';
+const VOLUME_EFFECT = 'the pod does not start (its volume cannot be mounted)';
+const PULL_EFFECT = 'the kubelet pulls without it, so pulls of private images fail';
+
+/** A name as the consumer sees it, or `undefined` to skip the reference (the resolver notes why). */
+export type NameResolver = (referrer: Resource, raw: string, origin: Container['origin'] | 'manifest') => string | undefined;
+
+/** `secretKeyRef`/`configMapKeyRef`, `envFrom` and Dagster-style `envSecrets`/`envConfigMaps` of each container. */
+export function containerRefs(containers: readonly Container[], resolveName: NameResolver): DataRef[] {
+  const refs: DataRef[] = [];
+  for (const container of containers) {
+    const base = { referrer: container.resource, namespace: container.namespace, effect: POD_EFFECT, scope: POD_SCOPE, optionalKey: true };
+    for (const entry of container.env) {
+      for (const [field, kind] of [['secretKeyRef', 'Secret'], ['configMapKeyRef', 'ConfigMap']] as const) {
+        const ref = entry[field];
+        if (!ref || ref.name === '') continue;
+        const name = resolveName(container.resource, ref.name, container.origin);
+        if (name === undefined) continue;
+        const path = [...entry.path, 'valueFrom', field];
+        refs.push({ ...base, kind, name, path: [...path, 'name'], key: { name: ref.key, path: [...path, 'key'] }, optional: ref.optional });
+      }
+    }
+    for (const source of container.envFrom) {
+      const field = source.kind === 'Secret' ? 'secretRef' : 'configMapRef';
+      const path = source.via === 'envFrom' ? [...source.path, field, 'name'] : typeof container.resource.get(source.path) === 'string' ? source.path : [...source.path, 'name'];
+      const name = resolveName(container.resource, source.name, container.origin);
+      if (name === undefined) continue;
+      refs.push({ ...base, kind: source.kind, name, path, optional: source.optional });
+    }
+  }
+  return refs;
+}
+
+/** Keys listed in a volume's `items`: each must exist unless the volume is optional. */
+function itemKeys(source: Record<string, unknown>, path: YamlPath): { name: string; path: YamlPath }[] {
+  const keys: { name: string; path: YamlPath }[] = [];
+  asArray(source.items).forEach((raw, index) => {
+    const key = asScalarString(asRecord(raw)?.key);
+    if (key !== undefined) keys.push({ name: key, path: [...path, 'items', index, 'key'] });
+  });
+  return keys;
+}
+
+/** One volume source (`secret`, `configMap`, or a `projected` source): the object and each listed key. */
+function volumeSourceRefs(resource: Resource, namespace: string | undefined, source: Record<string, unknown>, path: YamlPath, kind: 'Secret' | 'ConfigMap', nameField: string, resolveName: NameResolver): DataRef[] {
+  const raw = asString(source[nameField]);
+  if (raw === undefined || raw === '') return [];
+  const name = resolveName(resource, raw, 'manifest');
+  if (name === undefined) return [];
+  const base = { referrer: resource, kind, name, namespace, path: [...path, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path).map((key) => ({ ...base, key, keyOnly: true }))];
+}
+
+/** `secret`, `configMap` and `projected` volumes, and `imagePullSecrets`, of every pod spec. */
+export function podSpecRefs(model: Model, resolveName: NameResolver): DataRef[] {
+  const refs: DataRef[] = [];
+  for (const resource of model.resources) {
+    const specPath = podSpecPath(resource);
+    const spec = specPath ? asRecord(resource.get(specPath)) : undefined;
+    if (!specPath || !spec) continue;
+    const namespace = resource.appliedNamespace;
+    asArray(spec.volumes).forEach((raw, index) => {
+      const volume = asRecord(raw);
+      if (!volume) return;
+      const path = [...specPath, 'volumes', index];
+      const secret = asRecord(volume.secret);
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path, 'secret'], 'Secret', 'secretName', resolveName));
+      const configMap = asRecord(volume.configMap);
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path, 'configMap'], 'ConfigMap', 'name', resolveName));
+      asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
+        const projected = asRecord(rawSource);
+        const sourcePath = [...path, 'projected', 'sources', sourceIndex];
+        const projectedSecret = asRecord(projected?.secret);
+        if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, 'secret'], 'Secret', 'name', resolveName));
+        const projectedConfigMap = asRecord(projected?.configMap);
+        if (projectedConfigMap) refs.push(...volumeSourceRefs(resource, namespace, projectedConfigMap, [...sourcePath, 'configMap'], 'ConfigMap', 'name', resolveName));
+      });
+    });
+    refs.push(...pullSecretRefs(resource, spec, specPath, resolveName));
+  }
+  for (const account of model.ofKind('ServiceAccount', '')) {
+    refs.push(...pullSecretRefs(account, account.value, [], resolveName));
+  }
+  return refs;
+}
+
+function pullSecretRefs(resource: Resource, holder: Record<string, unknown>, path: YamlPath, resolveName: NameResolver): DataRef[] {
+  const refs: DataRef[] = [];
+  asArray(holder.imagePullSecrets).forEach((raw, index) => {
+    const written = asString(asRecord(raw)?.name);
+    if (written === undefined || written === '') return;
+    const name = resolveName(resource, written, 'manifest');
+    if (name === undefined) return;
+    refs.push({
+      referrer: resource, kind: 'Secret', name, namespace: resource.appliedNamespace, path: [...path, 'imagePullSecrets', index, 'name'],
+      optional: false, optionalKey: false, pullSecret: true, effect: PULL_EFFECT, scope: POD_SCOPE,
+    });
+  });
+  return refs;
+}
