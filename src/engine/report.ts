@@ -3,7 +3,6 @@ import type { Finding, FindingResource, Level, Region, YamlPath } from '../model
 import type { Report, Rule } from '../model/rule.js';
 import type { SourceFile } from '../model/workspace.js';
 import { compareStrings } from './collections.js';
-import { locate, locationOf } from '../kustomize/origin.js';
 import { firstLineOf, offsetsOfPath, regionOf, type Offsets } from '../yaml/position.js';
 
 /** Replace `{{name}}` placeholders; unknown placeholders are left visible so tests catch them. */

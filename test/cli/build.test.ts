@@ -18,7 +18,7 @@ function hasKubectl(): boolean {
   }
 }
 const kubectl = hasKubectl();
-if (!kubectl) console.warn('kubectl is not on PATH: the differential build tests are skipped.');
+if (!kubectl) console.warn('kubectl is not on PATH: the differential build tests are skipped.'); // eslint-disable-line no-console
 
 function objects(text: string): unknown[] {
   const docs = parseAllDocuments(text)
