@@ -125,7 +125,17 @@ const KNOWN_FIELDS = new Set([
 ]);
 
 /** Fields this build does not emulate: the objects are built without them, with a problem `unsupported`. */
-const UNSUPPORTED_FIELDS = ['replacements', 'vars', 'helmCharts', 'helmChartInflationGenerator', 'generators', 'transformers', 'validators', 'crds', 'configurations'];
+const UNSUPPORTED_FIELDS = ['replacements', 'vars', 'helmCharts', 'helmChartInflationGenerator', 'generators', 'transformers', 'validators', 'crds', 'configurations', 'openapi', 'buildMetadata'];
+
+/** Top-level keys of a kustomize transformer config file (`configurations:`, builtinconfig.TransformerConfig). */
+const CONFIG_KEYS = new Set(['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'nameReference', 'varReference', 'images', 'replicas']);
+
+/** A kustomization/Component document or a kustomize config document: not an object. */
+function isKustomizeDocument(value: Value): boolean {
+  if (typeof value.apiVersion === 'string' && value.apiVersion.startsWith('kustomize.config.k8s.io/')) return true;
+  const keys = Object.keys(value);
+  return value.kind === undefined && keys.length > 0 && keys.every((key) => CONFIG_KEYS.has(key));
+}
 
 type Entry = { value: string; at: Location };
 
@@ -211,7 +221,10 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
   }
   if (isMap(value.commonAnnotations)) spec.annotations.push({ pairs: value.commonAnnotations, at: at('commonAnnotations'), selectors: false, templates: true });
   if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at('replicas', index) }));
-  if (Array.isArray(value.images)) value.images.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at('images', index) }));
+  for (const field of ['images', 'imageTags']) {
+    const list = value[field];
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
+  }
   const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at('generatorOptions') } : undefined;
   for (const field of ['configMapGenerator', 'secretGenerator'] as const) {
     const list = value[field];
@@ -255,16 +268,23 @@ function effectiveNamespace(state: State, res: KResource): string {
 }
 
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`). */
-function append(state: State, resmap: KResource[], added: readonly KResource[], at: Location): void {
-  for (const res of added) {
-    const id = currentId(res);
-    const namespace = effectiveNamespace(state, res);
-    const clash = resmap.some((other) => {
-      const otherId = currentId(other);
-      return otherId.group === id.group && otherId.version === id.version && otherId.kind === id.kind && otherId.name === id.name && effectiveNamespace(state, other) === namespace;
-    });
-    if (clash) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(id)}`, at);
-    else resmap.push(res);
+function idKey(state: State, res: KResource): string {
+  const id = currentId(res);
+  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
+}
+
+/** Append objects, rejecting an id already present (kustomize `ResMap.Append`); each batch comes with the entry it is reported at. */
+function append(state: State, resmap: KResource[], batches: ReadonlyArray<{ added: readonly KResource[]; at: Location }>): void {
+  const seen = new Set(resmap.map((res) => idKey(state, res)));
+  for (const { added, at } of batches) {
+    for (const res of added) {
+      const key = idKey(state, res);
+      if (seen.has(key)) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      else {
+        seen.add(key);
+        resmap.push(res);
+      }
+    }
   }
 }
 
@@ -276,6 +296,10 @@ function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[
     state.problem('invalid-yaml', `${file.path} does not parse: ${file.problems[0]!.message}`, entryAt);
     return out;
   }
+  if (file.text === undefined) {
+    state.problem('unknown-input', `${file.path} was not read, so its objects are unknown`, entryAt);
+    return out;
+  }
   for (const document of file.documents) {
     const value = document.value;
     if (value === null || value === undefined) continue;
@@ -284,6 +308,7 @@ function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[
       state.problem('invalid-object', `${file.path}: a document is not a Kubernetes object`, at);
       continue;
     }
+    if (isKustomizeDocument(value)) continue;
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ['items', index]);
@@ -350,7 +375,7 @@ function buildDirectory(state: State, dir: string, file: SourceFile, entryAt: Lo
 
 /** Run one kustomization or Component on an accumulator; returns the objects after it. */
 function accumulate(state: State, spec: Spec, resmap: KResource[]): KResource[] {
-  for (const entry of spec.resources) append(state, resmap, loadEntry(state, spec, entry), entry.at);
+  append(state, resmap, spec.resources.map((entry) => ({ added: loadEntry(state, spec, entry), at: entry.at })));
   resmap = applyGenerators(state, spec.dir, resmap, spec.generators);
   for (const entry of spec.components) resmap = runComponent(state, spec, entry, resmap);
   for (const entry of spec.patches.strategicMerge) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
@@ -404,22 +429,25 @@ function runComponent(state: State, includer: Spec, entry: Entry, resmap: KResou
 /** Flux's generated root: .yaml/.yml files found recursively; a subdirectory with a kustomization is a directory resource. */
 function generatedRoot(state: State, dir: string): KResource[] {
   const exclude = state.generated?.exclude ?? (() => false);
-  const resmap: KResource[] = [];
+  const batches: Array<{ added: KResource[]; at: Location }> = [];
   const walk = (current: string): void => {
     for (const file of state.host.filesIn(current)) {
       if (!/\.ya?ml$/i.test(file.path) || exclude(file.path)) continue;
-      append(state, resmap, loadFile(state, file, { file, docIndex: 0, path: [] }), { file, docIndex: 0, path: [] });
+      const at: Location = { file, docIndex: 0, path: [] };
+      batches.push({ added: loadFile(state, file, at), at });
     }
     for (const sub of state.host.dirsIn(current)) {
       if (exclude(sub)) continue;
       const kustomization = state.host.kustomizationFile(sub);
       if (kustomization) {
         const at: Location = { file: kustomization, docIndex: 0, path: [] };
-        append(state, resmap, buildDirectory(state, sub, kustomization, at, false), at);
+        batches.push({ added: buildDirectory(state, sub, kustomization, at, false), at });
       } else walk(sub);
     }
   };
   walk(dir);
+  const resmap: KResource[] = [];
+  append(state, resmap, batches);
   return resmap;
 }
 
@@ -429,7 +457,19 @@ function generatedRoot(state: State, dir: string): KResource[] {
  */
 export function buildKustomization(host: KustomizeHost, dir: string, options: BuildOptions = {}): BuildResult {
   dir = resolvePath('', dir) ?? dir;
-  const state: State = {
+  const state = newState(host, options);
+  try {
+    return build(state, dir, options);
+  } catch (error) {
+    // A bug here must not stop the lint run: report it where the build starts, with no objects.
+    const at = host.kustomizationFile(dir) ?? host.filesIn(dir)[0];
+    const problems = at ? [{ code: 'internal-error', message: `the kustomize build failed: ${error instanceof Error ? error.message : String(error)}`, at: { file: at, docIndex: 0, path: [] } }] : [];
+    return { objects: [], problems, resourceFiles: [], patchFiles: [], kustomizations: [] };
+  }
+}
+
+function newState(host: KustomizeHost, options: BuildOptions): State {
+  return {
     host,
     problems: [],
     problem(code, message, at) {
@@ -441,6 +481,10 @@ export function buildKustomization(host: KustomizeHost, dir: string, options: Bu
     stack: [],
     generated: options.generated,
   };
+}
+
+function build(state: State, dir: string, options: BuildOptions): BuildResult {
+  const host = state.host;
   let resmap: KResource[];
   const file = host.kustomizationFile(dir);
   if (file) {

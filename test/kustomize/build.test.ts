@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildKustomization } from '../../src/kustomize/build.js';
 import { hostFromFiles } from '../../src/kustomize/host.js';
+import { defaultConfig } from '../../src/config/load.js';
+import { loadMemoryRoot } from '../../src/workspace/load.js';
 import { buildMemory, lineOf, memoryFiles, objectIndex, problemsOf } from './helpers.js';
+
+/** A file the loader lists without reading it (too large, binary): tracked but given no content. */
+function loadedWithoutText(path: string) {
+  return loadMemoryRoot({ dir: '/virtual/repo', files: {}, tracked: [path] }, defaultConfig([]), []).files;
+}
 
 const cm = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
@@ -49,8 +56,8 @@ components:
       'outside-root @ kustomization.yaml:resources.2',
       'missing-kustomization @ kustomization.yaml:resources.3',
       'invalid-kustomization @ again/kustomization.yaml:unknownField',
-      'duplicate-id @ kustomization.yaml:resources.5',
       'component-as-resource @ kustomization.yaml:resources.6',
+      'duplicate-id @ kustomization.yaml:resources.5',
       'kustomization-as-component @ kustomization.yaml:components.0',
     ]);
     expect(result.problems.find((problem) => problem.code === 'duplicate-id')!.message).toBe('may not add resource with an already registered id: v1_ConfigMap|~X|a');
@@ -62,6 +69,18 @@ components:
     expect(buildMemory({ 'kustomization.yaml': 'resources: [a.yaml]\nfoo: bar\n', 'a.yaml': cm('a') }).problems).toEqual([]);
     expect(buildMemory({ 'kustomization.yaml': '' }).objects).toEqual([]);
     expect(problemsOf(buildMemory({ 'kustomization.yaml': 'resources: [empty]\n', 'empty/kustomization.yaml': '# nothing\n' }))).toEqual(['invalid-kustomization @ empty/kustomization.yaml:']);
+  });
+
+  it('takes no object from kustomize documents and says when a resource file was not read', () => {
+    const result = buildMemory({
+      'kustomization.yaml': 'resources: [a.yaml, config.yaml, big.yaml]\n',
+      'a.yaml': `${cm('a')}---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nmetadata:\n  name: stray\n`,
+      'config.yaml': 'nameReference:\n  - kind: Secret\n    fieldSpecs: [{path: spec/secretName, kind: Certificate}]\n',
+    });
+    expect(problemsOf(result)).toEqual(['missing-file @ kustomization.yaml:resources.2']);
+    expect(names(result)).toEqual(['ConfigMap/-/a']);
+    const unread = buildKustomization(hostFromFiles(memoryFiles({ 'kustomization.yaml': 'resources: [blob.yaml]\n' }).concat(loadedWithoutText('blob.yaml'))), '');
+    expect(problemsOf(unread)).toEqual(['unknown-input @ kustomization.yaml:resources.0']);
   });
 
   it('records the kustomizations an object passed through, innermost first', () => {
