@@ -13,7 +13,7 @@
  * Values taken from the patch are marked with where the patch wrote them.
  */
 import { locate, locationOf, markKey, markNode, type Location } from './origin.js';
-import { mergeKeyOf } from './merge-keys.js';
+import { mergeKeyOf, PRIMITIVE_SET } from './merge-keys.js';
 import { cloneNode, currentId, isMap, isObject, type KResource, type Value } from './resource.js';
 
 const DELETE = Symbol('delete');
@@ -84,18 +84,26 @@ function mergeValue(merge: Merge, dst: unknown, dstAt: Location, src: unknown, s
 function mergeList(merge: Merge, dst: unknown[], dstAt: Location, src: unknown[], srcAt: Location, typePath: string[]): unknown {
   if (src.some((item) => isMap(item) && item.$patch === 'replace')) return fromPatch(merge, src, srcAt);
   const key = mergeKeyOf(merge.group, merge.kind, typePath);
-  if (key === undefined || !src.every(isMap)) return fromPatch(merge, src, srcAt);
   const own = locationOf(dst) ?? dstAt;
   const out: unknown[] = [];
-  markNode(out, own);
-  merge.res.owned.add(out);
-  const used = new Set<number>();
   const push = (value: unknown, at: Location): void => {
     if (isObject(value)) {
       if (!locationOf(value)) markNode(value, at);
     } else markKey(out, out.length, at);
     out.push(value);
   };
+  if (key === PRIMITIVE_SET && !src.some(isObject) && !dst.some(isObject)) {
+    // The patch's items first, then the others (checked with `kubectl kustomize` on finalizers).
+    markNode(out, own);
+    merge.res.owned.add(out);
+    src.forEach((item, index) => !out.includes(item) && push(item, locate(src, srcAt, [index])));
+    dst.forEach((item, index) => !out.includes(item) && push(item, locate(dst, own, [index])));
+    return out;
+  }
+  if (key === undefined || key === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge, src, srcAt);
+  markNode(out, own);
+  merge.res.owned.add(out);
+  const used = new Set<number>();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);
     const match = dst.findIndex((candidate, at) => !used.has(at) && isMap(candidate) && candidate[key] === (item as Value)[key]);
