@@ -212,14 +212,22 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
     if (typeof value[field] === 'string' && value[field] !== '') spec[field] = { value: value[field] as string, at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  if (isMap(value.commonLabels)) spec.labels.push({ pairs: value.commonLabels, at: at('commonLabels'), selectors: true, templates: true });
+  // kustomize reads label and annotation values as strings: `true` or `1` unquoted are rejected.
+  const pairs = (raw: unknown, path: Array<string | number>): raw is Value => {
+    if (!isMap(raw)) return false;
+    for (const [key, pairValue] of Object.entries(raw)) {
+      if (typeof pairValue !== 'string') state.problem('invalid-kustomization', `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path, key));
+    }
+    return true;
+  };
+  if (pairs(value.commonLabels, ['commonLabels'])) spec.labels.push({ pairs: value.commonLabels, at: at('commonLabels'), selectors: true, templates: true });
   if (Array.isArray(value.labels)) {
     value.labels.forEach((raw, index) => {
-      if (!isMap(raw) || !isMap(raw.pairs)) return;
+      if (!isMap(raw) || !pairs(raw.pairs, ['labels', index, 'pairs'])) return;
       spec.labels.push({ pairs: raw.pairs, at: at('labels', index), selectors: raw.includeSelectors === true, templates: raw.includeTemplates === true || raw.includeSelectors === true });
     });
   }
-  if (isMap(value.commonAnnotations)) spec.annotations.push({ pairs: value.commonAnnotations, at: at('commonAnnotations'), selectors: false, templates: true });
+  if (pairs(value.commonAnnotations, ['commonAnnotations'])) spec.annotations.push({ pairs: value.commonAnnotations, at: at('commonAnnotations'), selectors: false, templates: true });
   if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at('replicas', index) }));
   for (const field of ['images', 'imageTags']) {
     const list = value[field];

@@ -1,7 +1,7 @@
 /** `images`, `replicas`, `commonLabels`/`labels`/`commonAnnotations`: values and where they locate. */
 import { describe, expect, it } from 'vitest';
 import { imageMatches, splitImage, updatedImage } from '../../src/kustomize/images.js';
-import { buildMemory, lineOf, memoryFiles } from './helpers.js';
+import { buildMemory, lineOf, memoryFiles, problemsOf } from './helpers.js';
 import { buildKustomization } from '../../src/kustomize/build.js';
 import { hostFromFiles } from '../../src/kustomize/host.js';
 
@@ -78,5 +78,10 @@ describe('labels and annotations', () => {
     expect(lineOf(result, 0, ['metadata', 'labels', 'team'])).toBe('kustomization.yaml:3:9');
     expect(lineOf(result, 0, ['metadata', 'labels', 'env'])).toBe('kustomization.yaml:6:12');
     expect(lineOf(result, 0, ['spec', 'selector', 'matchLabels', 'app'])).toBe('deploy.yaml:8:24');
+  });
+
+  it('rejects label values that are not strings, as kustomize does', () => {
+    const result = buildMemory({ 'kustomization.yaml': 'resources: [deploy.yaml]\ncommonLabels:\n  enabled: true\n', 'deploy.yaml': deployment });
+    expect(problemsOf(result)).toEqual(['invalid-kustomization @ kustomization.yaml:commonLabels.enabled']);
   });
 });
