@@ -368,7 +368,8 @@ function buildDirectory(state: State, dir: string, file: SourceFile, entryAt: Lo
   }
   const spec = readSpec(state, file, dir, root);
   if (!spec) return [];
-  if (spec.isComponent) {
+  // A Component may be built on its own (kustomize builds a Component root); only including one as a resource fails.
+  if (spec.isComponent && !root) {
     state.problem('component-as-resource', `expected kind != 'Component' for path "${dir || '.'}"`, entryAt ?? { file, docIndex: 0, path: ['kind'] });
     return [];
   }

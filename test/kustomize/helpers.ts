@@ -24,7 +24,7 @@ type Obj = Record<string, unknown>;
 
 function key(object: Obj): string {
   const metadata = (object.metadata ?? {}) as Obj;
-  return `${String(object.kind)}/${String(metadata.namespace ?? '')}/${String(metadata.name)}`;
+  return `${String(object.apiVersion)}/${String(object.kind)}/${String(metadata.namespace ?? '')}/${String(metadata.name)}`;
 }
 
 /** Objects sorted by kind/namespace/name, as plain JSON values. */
