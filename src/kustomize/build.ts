@@ -20,7 +20,7 @@ import { applyGenerators, finishGenerated, type GeneratorEntry } from './generat
 import { applyImages, type ImageEntry } from './images.js';
 import { applyAnnotations, applyLabels, type LabelEntry } from './labels.js';
 import { applyNameAffix } from './name-affix.js';
-import { fixNameReferences } from './name-references.js';
+import { fixNameReferences, parseNameReferences, type NameReferenceConfig } from './name-references.js';
 import { applyNamespace } from './namespace.js';
 import { locate, type Location } from './origin.js';
 import { applyPatchEntry, patchEntries, type PatchEntry } from './patches.js';
@@ -125,7 +125,7 @@ const KNOWN_FIELDS = new Set([
 ]);
 
 /** Fields this build does not emulate: the objects are built without them, with a problem `unsupported`. */
-const UNSUPPORTED_FIELDS = ['replacements', 'vars', 'helmCharts', 'helmChartInflationGenerator', 'generators', 'transformers', 'validators', 'crds', 'configurations', 'openapi', 'buildMetadata'];
+const UNSUPPORTED_FIELDS = ['replacements', 'vars', 'helmCharts', 'helmChartInflationGenerator', 'generators', 'transformers', 'validators', 'crds', 'openapi', 'buildMetadata'];
 
 /** Top-level keys of a kustomize transformer config file (`configurations:`, builtinconfig.TransformerConfig). */
 const CONFIG_KEYS = new Set(['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'nameReference', 'varReference', 'images', 'replicas']);
@@ -159,6 +159,8 @@ interface Spec {
 
 interface State extends BuildContext {
   problems: BuildProblem[];
+  /** `nameReference` entries of every `configurations:` file read. */
+  nameReferences: NameReferenceConfig[];
   /** Directories being built (cycle detection). */
   stack: string[];
   generated: BuildOptions['generated'];
@@ -201,6 +203,9 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
   for (const field of UNSUPPORTED_FIELDS) {
     if (value[field] !== undefined && value[field] !== null) state.problem('unsupported', `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
   }
+  if (Array.isArray(value.configurations)) {
+    value.configurations.forEach((entry, index) => typeof entry === 'string' && readConfiguration(state, dir, entry, at('configurations', index)));
+  }
   const strings = (field: string): Entry[] => {
     const list = value[field];
     if (!Array.isArray(list)) return [];
@@ -239,6 +244,27 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
     if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === 'configMapGenerator' ? 'ConfigMap' : 'Secret', entry: raw, at: at(field, index), options }));
   }
   return spec;
+}
+
+/**
+ * A `configurations:` file: its `nameReference` entries join the build's name references
+ * (kustomize merges the transformer configs of every kustomization); other sections are not
+ * emulated.
+ */
+function readConfiguration(state: State, dir: string, entry: string, at: Location): void {
+  const target = resolvePath(dir, entry);
+  const file = target === undefined ? undefined : state.host.file(target);
+  if (!file) {
+    state.problem(target === undefined ? 'outside-root' : 'missing-file', `configurations file "${entry}" not found`, at);
+    return;
+  }
+  for (const document of file.documents) {
+    if (!isMap(document.value)) continue;
+    for (const key of Object.keys(document.value)) {
+      if (key === 'nameReference') state.nameReferences.push(...parseNameReferences(document.value.nameReference));
+      else state.problem('unsupported', `kustomize configurations "${key}" is not emulated: the objects are built without it`, { file, docIndex: document.index, path: [key] });
+    }
+  }
 }
 
 /** Apply a Flux Kustomization's spec to the root kustomization (FLUX-LAYOUTS §1 "spec → root file"). */
@@ -488,6 +514,7 @@ function newState(host: KustomizeHost, options: BuildOptions): State {
     patchFiles: new Set(),
     kustomizations: new Set(),
     stack: [],
+    nameReferences: [],
     generated: options.generated,
   };
 }
@@ -509,7 +536,7 @@ function build(state: State, dir: string, options: BuildOptions): BuildResult {
     }
   }
   finishGenerated(resmap);
-  fixNameReferences(resmap);
+  fixNameReferences(resmap, state.nameReferences);
   // A patch file is not a resource, even when another entry lists it as one.
   const patchFiles = [...state.patchFiles];
   return {

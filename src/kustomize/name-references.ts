@@ -14,7 +14,8 @@
  * A reference matches an object of that kind that had this name (any of its names) in the
  * referrer's namespace, or a single such object in any namespace. Not covered: the
  * deprecated `serviceAccount` field (kustomize leaves it too), other kinds' references (e.g.
- * HelmRelease `valuesFrom`, which kustomize leaves as well).
+ * HelmRelease `valuesFrom`, which kustomize leaves as well) unless a `configurations:` file
+ * declares them with `nameReference` (the usual Flux kustomizeconfig.yaml).
  */
 import { POD_SPEC_PATHS } from './merge-keys.js';
 import { currentId, getPath, isMap, setIn, type KResource } from './resource.js';
@@ -25,6 +26,8 @@ interface Reference {
   kind: string;
   path: Path;
   name: string;
+  /** API group of the referenced kind (default: core, rbac for roles). */
+  group?: string;
   /** A subject's `namespace` (path and value): it must match, and is set to the object's. */
   namespace?: { path: Path; value: string | undefined };
 }
@@ -127,21 +130,73 @@ export function referencesOf(res: KResource): Reference[] {
   return out;
 }
 
+/**
+ * A `nameReference` entry of a kustomize `configurations:` file: objects of `kind` (and
+ * `group`/`version` when given) are referenced by name at each field spec's `path` (segments
+ * separated by `/`, lists traversed) in objects of the field spec's kind.
+ */
+export interface NameReferenceConfig {
+  kind: string;
+  group?: string;
+  version?: string;
+  fieldSpecs: Array<{ path: string; kind?: string; group?: string; version?: string }>;
+}
+
+/** Read the `nameReference` entries of a configurations document. */
+export function parseNameReferences(raw: unknown): NameReferenceConfig[] {
+  if (!Array.isArray(raw)) return [];
+  const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  return raw.flatMap((entry) => {
+    if (!isMap(entry) || !str(entry.kind) || !Array.isArray(entry.fieldSpecs)) return [];
+    const fieldSpecs = entry.fieldSpecs.flatMap((spec) => (isMap(spec) && str(spec.path) ? [{ path: str(spec.path)!, kind: str(spec.kind), group: str(spec.group), version: str(spec.version) }] : []));
+    return [{ kind: str(entry.kind)!, group: str(entry.group), version: str(entry.version), fieldSpecs }];
+  });
+}
+
+/** The string values at a field-spec path (`a/b[]/c`), lists traversed. */
+function valuesAtPath(value: unknown, segments: readonly string[], path: Path, out: Array<{ path: Path; name: string }>): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path, index], out));
+    return;
+  }
+  if (segments.length === 0) {
+    if (typeof value === 'string') out.push({ path, name: value });
+    return;
+  }
+  if (!isMap(value)) return;
+  const segment = segments[0]!.replace(/\[\]$/, '');
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path, segment], out);
+}
+
+function configuredReferences(res: KResource, configs: readonly NameReferenceConfig[]): Reference[] {
+  const id = currentId(res);
+  const out: Reference[] = [];
+  for (const config of configs) {
+    for (const spec of config.fieldSpecs) {
+      if ((spec.kind && spec.kind !== id.kind) || (spec.group !== undefined && spec.group !== id.group) || (spec.version && spec.version !== id.version)) continue;
+      const found: Array<{ path: Path; name: string }> = [];
+      valuesAtPath(res.value, spec.path.split('/').filter((segment) => segment !== ''), [], found);
+      for (const { path, name } of found) out.push({ kind: config.kind, group: config.group, path, name });
+    }
+  }
+  return out;
+}
+
 /** Rewrite references to renamed objects of the build to their final names. */
-export function fixNameReferences(resources: readonly KResource[]): void {
+export function fixNameReferences(resources: readonly KResource[], configs: readonly NameReferenceConfig[] = []): void {
   const byKind = new Map<string, KResource[]>();
   for (const res of resources) {
     const id = currentId(res);
-    if (id.group !== '' && id.group !== 'rbac.authorization.k8s.io') continue;
     const list = byKind.get(id.kind) ?? [];
     list.push(res);
     byKind.set(id.kind, list);
   }
   for (const referrer of resources) {
     const namespace = currentId(referrer).namespace;
-    for (const reference of referencesOf(referrer)) {
+    for (const reference of [...referencesOf(referrer), ...configuredReferences(referrer, configs)]) {
+      const group = reference.group ?? (reference.kind === 'Role' || reference.kind === 'ClusterRole' ? 'rbac.authorization.k8s.io' : '');
       const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
-        if (res === referrer) return false;
+        if (res === referrer || currentId(res).group !== group) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;
         const written = reference.namespace?.value;
