@@ -28,7 +28,7 @@ import { applyReplicas, type ReplicaEntry } from './replicas.js';
 import { currentId, describeId, isMap, newResource, type KResource, type Value } from './resource.js';
 import { parseTarget } from './select.js';
 
-export type { BuildProblem, KustomizeHost } from './context.js';
+export { isNote, type BuildProblem, type BuildProblemCode, type KustomizeHost } from './context.js';
 
 /** A Flux Kustomization's spec as it rewrites the root kustomization (FLUX-LAYOUTS §1 "spec → root file"). */
 export interface FluxOverrides {
@@ -498,7 +498,7 @@ export function buildKustomization(host: KustomizeHost, dir: string, options: Bu
   } catch (error) {
     // A bug here must not stop the lint run: report it where the build starts, with no objects.
     const at = host.kustomizationFile(dir) ?? host.filesIn(dir)[0];
-    const problems = at ? [{ code: 'internal-error', message: `the kustomize build failed: ${error instanceof Error ? error.message : String(error)}`, at: { file: at, docIndex: 0, path: [] } }] : [];
+    const problems: BuildProblem[] = at ? [{ code: 'internal-error', message: `the kustomize build failed: ${error instanceof Error ? error.message : String(error)}`, at: { file: at, docIndex: 0, path: [] } }] : [];
     return { objects: [], problems, resourceFiles: [], patchFiles: [], kustomizations: [] };
   }
 }
