@@ -34,6 +34,8 @@ export interface PatchEntry {
   target?: Target;
   /** Where the entry was written (a `patches` item, or the string of `patchesStrategicMerge`). */
   at: Location;
+  /** `options.allowNameChange` / `allowKindChange` of a `patches` entry. */
+  allow?: { nameChange?: boolean; kindChange?: boolean };
   /** Where the inline text was written (defaults to `at` + `patch`). */
   textAt?: Location;
   field: 'patches' | 'patchesStrategicMerge' | 'patchesJson6902';
@@ -171,7 +173,7 @@ export function applyPatchEntry(context: BuildContext, dir: string, resources: K
       return resources;
     }
     const document = documents[0]!;
-    return resources.filter((res) => !select(res) || applySmp(res, document, entry.at));
+    return resources.filter((res) => !select(res) || applySmp(res, document, entry));
   }
   let left = resources;
   for (const document of documents) {
@@ -183,15 +185,15 @@ export function applyPatchEntry(context: BuildContext, dir: string, resources: K
       continue;
     }
     const target = matches[0]!;
-    if (!applySmp(target, document, entry.at)) left = left.filter((res) => res !== target);
+    if (!applySmp(target, document, entry)) left = left.filter((res) => res !== target);
   }
   return left;
 }
 
 /** Apply one strategic merge document; false when it deletes the object. */
-function applySmp(res: KResource, document: PatchDocument, entryAt: Location): boolean {
-  notePatched(res, entryAt);
-  return applyStrategicMerge(res, document.value as Value, document.at);
+function applySmp(res: KResource, document: PatchDocument, entry: PatchEntry): boolean {
+  notePatched(res, entry.at);
+  return applyStrategicMerge(res, document.value as Value, document.at, entry.allow);
 }
 
 /** Read the patch fields of a kustomization document into entries, in the order kustomize runs them. */
@@ -216,6 +218,7 @@ export function patchEntries(kustomization: Value, file: SourceFile, docIndex: n
         patch: typeof raw.patch === 'string' ? raw.patch : undefined,
         path: typeof raw.path === 'string' ? raw.path : undefined,
         target: parseTarget(raw.target),
+        allow: isMap(raw.options) ? { nameChange: raw.options.allowNameChange === true, kindChange: raw.options.allowKindChange === true } : undefined,
         at: at(field, index),
         field,
       });

@@ -127,21 +127,23 @@ function mergeList(merge: Merge, dst: unknown[], dstAt: Location, src: unknown[]
  * Apply a strategic merge patch (`patchAt`: where its root was written) to `res`. Returns
  * false when the patch deletes the object.
  */
-export function applyStrategicMerge(res: KResource, patch: Value, patchAt: Location): boolean {
+export function applyStrategicMerge(res: KResource, patch: Value, patchAt: Location, allow: { nameChange?: boolean; kindChange?: boolean } = {}): boolean {
   if (patch.$patch === 'delete') return false;
   const id = currentId(res);
   const merge: Merge = { res, group: id.group, kind: id.kind };
-  // The object's identity stays (kustomize Resource.ApplySmPatch restores name, namespace, kind; the GVK is copied to the patch).
+  // The object's identity stays (kustomize Resource.ApplySmPatch restores name, namespace and,
+  // unless the patch entry allows changing them, kind and name; the GVK is copied to the patch).
   const src: Value = {};
   for (const [key, value] of Object.entries(patch)) {
-    if (key === 'apiVersion' || key === 'kind') continue;
+    if (key === 'apiVersion' || (key === 'kind' && !allow.kindChange)) continue;
     if (key === 'metadata' && isMap(value)) {
       const metadata: Value = {};
       markNode(metadata, locate(patch, patchAt, ['metadata']));
-      for (const [field, fieldValue] of Object.entries(value)) if (field !== 'name' && field !== 'namespace') metadata[field] = fieldValue;
+      for (const [field, fieldValue] of Object.entries(value)) if ((field !== 'name' || allow.nameChange) && field !== 'namespace') metadata[field] = fieldValue;
       src.metadata = metadata;
     } else src[key] = value;
   }
+  if (allow.nameChange && isMap(src.metadata) && typeof src.metadata.name === 'string' && src.metadata.name !== id.name) res.previousNames.push(id.name);
   const merged = mergeValue(merge, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
   if (merged === DELETE) return false;
   res.value = merged as Value;
