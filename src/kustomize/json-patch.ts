@@ -1,8 +1,8 @@
 /**
  * JSON 6902 patches on one object (RFC 6902 operations, RFC 6901 pointers with `~0`/`~1`
  * and `-` for the end of a list), as kustomize applies them through evanphx/json-patch v4:
- * `remove`, `replace`, `move`, `copy` and `test` fail on a missing path, `add` creates
- * missing parent mappings (checked with `kubectl kustomize`). A value set by an operation is marked with where the operation wrote it;
+ * `remove`, `replace`, `move`, `copy` and `test` fail on a missing path, `add` on a missing
+ * parent, except `metadata.annotations`, which exists during a kustomize build. A value set by an operation is marked with where the operation wrote it;
  * moved and copied values keep their place.
  */
 import type { YamlPath } from '../model/finding.js';
@@ -67,11 +67,13 @@ function resolve(value: unknown, segments: readonly string[], forAdd: boolean, p
       path.push(position);
       node = node[position];
     } else if (isMap(node)) {
-      if (!(segment in node) && !forAdd) throw new JsonPatchError(`doc is missing path: "${pointer}"`);
+      // During a build kustomize keeps internal annotations on every object, so
+      // `metadata.annotations` always exists for an `add` (checked with `kubectl kustomize`).
+      const annotations = forAdd && index === segments.length - 2 && path.length === 1 && path[0] === 'metadata' && segment === 'annotations';
+      if (!(segment in node) && !(last && forAdd) && !annotations) throw new JsonPatchError(`doc is missing path: "${pointer}"`);
       path.push(segment);
       node = node[segment];
-    } else if (node === undefined && forAdd) {
-      // kustomize's `add` creates missing parent mappings (json-patch EnsurePathExistsOnAdd).
+    } else if (node === undefined && last && forAdd && path.length === 2 && path[0] === 'metadata' && path[1] === 'annotations') {
       path.push(segment);
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer}"`);

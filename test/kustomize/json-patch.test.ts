@@ -79,4 +79,21 @@ patches:
     expect(result.objects[0]!.value.data).toEqual({ a: '1', b: '2' });
     expect(result.objects[0]!.patchedBy).toEqual([]);
   });
+
+  it('adds under missing metadata.annotations (kustomize keeps internal annotations) but not under other missing parents', () => {
+    const result = buildMemory({
+      'kustomization.yaml': `resources: [cm.yaml]
+patches:
+  - target: {kind: ConfigMap}
+    patch: '[{"op": "add", "path": "/metadata/annotations/owner", "value": "a"}]'
+  - target: {kind: ConfigMap}
+    patch: '[{"op": "add", "path": "/metadata/labels/team", "value": "a"}]'
+  - target: {kind: ConfigMap}
+    patch: '[{"op": "add", "path": "/spec/items/-", "value": "a"}]'
+`,
+      'cm.yaml': configMap,
+    });
+    expect(problemsOf(result)).toEqual(['patch-failed @ kustomization.yaml:patches.1', 'patch-failed @ kustomization.yaml:patches.2']);
+    expect(result.objects[0]!.value.metadata).toEqual({ name: 'settings', annotations: { owner: 'a' } });
+  });
 });
