@@ -1,5 +1,5 @@
 /** A KustomizeHost over the loaded files of one root (tests, tools; the model may index its own). */
-import type { SourceFile } from '../model/workspace.js';
+import type { RootFiles, SourceFile } from '../model/workspace.js';
 import type { KustomizeHost } from './context.js';
 import { builtInClusterScoped } from './scope.js';
 
@@ -38,6 +38,24 @@ export function hostFromFiles(files: readonly SourceFile[], isClusterScoped: Kus
     },
     filesIn: (dir) => filesIn.get(dir) ?? [],
     dirsIn: (dir) => [...(dirsIn.get(dir) ?? [])].sort(),
+    isClusterScoped,
+  };
+}
+
+/** A KustomizeHost over the model's index of one root (`Model.rootFiles`). */
+export function hostFromRootFiles(rootFiles: RootFiles, isClusterScoped: KustomizeHost['isClusterScoped'] = builtInClusterScoped): KustomizeHost {
+  return {
+    file: (path) => rootFiles.files.get(path),
+    isDirectory: (path) => rootFiles.dirs.has(path),
+    kustomizationFile(dir) {
+      for (const name of KUSTOMIZATION_FILES) {
+        const file = rootFiles.files.get(dir === '' ? name : `${dir}/${name}`);
+        if (file) return file;
+      }
+      return undefined;
+    },
+    filesIn: (dir) => rootFiles.filesIn.get(dir) ?? [],
+    dirsIn: (dir) => rootFiles.dirsIn.get(dir) ?? [],
     isClusterScoped,
   };
 }
