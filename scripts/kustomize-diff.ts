@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { defaultConfig } from '../src/config/load.js';
 import { buildKustomization } from '../src/kustomize/build.js';
-import { hostFromFiles } from '../src/kustomize/host.js';
+import { diskTextReader, hostFromFiles } from '../src/kustomize/host.js';
 import { loadDiskRoot } from '../src/workspace/load.js';
 
 type Obj = Record<string, unknown> & { metadata?: { name?: string; namespace?: string } };
@@ -34,7 +34,7 @@ const counts = { same: 0, different: 0, failed: 0 };
 for (const argument of process.argv.slice(2)) {
   const root = path.resolve(argument);
   const { files } = await loadDiskRoot(root, defaultConfig([]), []);
-  const host = hostFromFiles(files);
+  const host = hostFromFiles(files, undefined, diskTextReader(files));
   for (const file of files.filter((candidate) => /(^|\/)(kustomization\.ya?ml|Kustomization)$/.test(candidate.path))) {
     const dir = path.posix.dirname(file.path) === '.' ? '' : path.posix.dirname(file.path);
     const ours = buildKustomization(host, dir);

@@ -14,6 +14,12 @@ export interface KustomizeHost {
   dirsIn(dir: string): readonly string[];
   /** Whether a kind is cluster-scoped; `undefined` for a kind the host does not know. */
   isClusterScoped(apiVersion: string, kind: string): boolean | undefined;
+  /**
+   * Optional: the UTF-8 text of a file the loader did not read (a generator input such as
+   * `app.env` or `script.sh`); `undefined` when it cannot be read or is not UTF-8 text.
+   * Without it such inputs are unknown (`nameUnknown`).
+   */
+  readText?(path: string): string | undefined;
 }
 
 /**

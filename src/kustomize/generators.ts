@@ -60,9 +60,10 @@ function readInput(context: BuildContext, dir: string, entry: string, at: Locati
     context.problem('missing-file', `generator input "${entry}" not found`, at);
     return { unknown: 'missing' };
   }
-  if (file.text === undefined) return { file, unknown: 'not read by the linter' };
-  if (SOPS_MARK.test(file.text)) return { file, unknown: 'SOPS-encrypted' };
-  return { file, text: file.text, unknown: undefined };
+  const text = file.text ?? context.host.readText?.(target);
+  if (text === undefined) return { file, unknown: 'not read by the linter' };
+  if (SOPS_MARK.test(text)) return { file, unknown: 'SOPS-encrypted' };
+  return { file, text, unknown: undefined };
 }
 
 /** Dotenv lines of an env file (kustomize `kv.KeyValuesFromLines`). */

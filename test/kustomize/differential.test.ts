@@ -2,7 +2,8 @@
  * Differential test: every fixture under test/fixtures/kustomize/<case>/ is built by our
  * build and by `kubectl kustomize` (kustomize v5, with Flux's LoadRestrictionsNone), and the
  * objects are compared sorted by kind/namespace/name. A case builds its root, or the
- * directories listed one per line in its `BUILDS` file. Skipped when kubectl is not on PATH.
+ * directories listed one per line in its `BUILDS` file. Generator inputs that the loader does
+ * not read (`.env`, scripts) are read from disk. Skipped when kubectl is not on PATH.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildKustomization } from '../../src/kustomize/build.js';
-import { hostFromFiles } from '../../src/kustomize/host.js';
+import { diskTextReader, hostFromFiles } from '../../src/kustomize/host.js';
 import { diskFiles, normalize } from './helpers.js';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'kustomize');
@@ -50,7 +51,7 @@ describe.skipIf(!hasKubectl)('kustomize build matches kubectl kustomize', () => 
     for (const build of buildsOf(caseDir)) {
       it(`${name}${build ? `/${build}` : ''}`, async () => {
         const files = await diskFiles(caseDir);
-        const result = buildKustomization(hostFromFiles(files), build);
+        const result = buildKustomization(hostFromFiles(files, undefined, diskTextReader(files)), build);
         expect(result.problems.map((problem) => `${problem.code}: ${problem.message}`)).toEqual([]);
         expect(normalize(result.objects.map((object) => object.value))).toEqual(normalize(kustomize(path.join(caseDir, build))));
       });
