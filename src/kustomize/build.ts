@@ -508,7 +508,9 @@ function newState(host: KustomizeHost, options: BuildOptions): State {
     host,
     problems: [],
     problem(code, message, at) {
-      this.problems.push({ code, message, at });
+      // A Component included twice is read twice: report its problems once.
+      const same = (other: BuildProblem): boolean => other.code === code && other.message === message && other.at.file === at.file && other.at.docIndex === at.docIndex && other.at.path.join('\0') === at.path.join('\0');
+      if (!this.problems.some(same)) this.problems.push({ code, message, at });
     },
     resourceFiles: new Set(),
     patchFiles: new Set(),

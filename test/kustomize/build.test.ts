@@ -129,6 +129,18 @@ patches:
   });
 });
 
+describe('problems', () => {
+  it('reports a problem of a Component included twice once', () => {
+    const result = buildMemory({
+      'kustomization.yaml': 'resources: [a, b]\n',
+      'a/kustomization.yaml': 'namespace: a\ncomponents: [../shared]\n',
+      'b/kustomization.yaml': 'namespace: b\ncomponents: [../shared]\n',
+      'shared/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nreplacements: []\n',
+    });
+    expect(problemsOf(result)).toEqual(['unsupported @ shared/kustomization.yaml:replacements']);
+  });
+});
+
 describe("Flux's generated root", () => {
   it('scans .yaml/.yml files recursively, takes a folder with a kustomization as a directory, and honours exclusions', () => {
     const files = memoryFiles({
