@@ -1,7 +1,8 @@
 /**
  * Differential test: every fixture under test/fixtures/kustomize/<case>/ is built by our
  * build and by `kubectl kustomize` (kustomize v5, with Flux's LoadRestrictionsNone), and the
- * objects are compared sorted by kind/namespace/name. A case builds its root, or the
+ * objects are compared sorted by kind/namespace/name. Parsed values are frozen first, so a
+ * build that mutated them would fail. A case builds its root, or the
  * directories listed one per line in its `BUILDS` file. Generator inputs that the loader does
  * not read (`.env`, scripts) are read from disk. Skipped when kubectl is not on PATH.
  */
@@ -33,6 +34,12 @@ function buildsOf(caseDir: string): string[] {
     .filter((line) => line !== '');
 }
 
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
 function kustomize(dir: string): unknown[] {
   const run = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dir], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${run.stderr}`);
@@ -51,6 +58,8 @@ describe.skipIf(!hasKubectl)('kustomize build matches kubectl kustomize', () => 
     for (const build of buildsOf(caseDir)) {
       it(`${name}${build ? `/${build}` : ''}`, async () => {
         const files = await diskFiles(caseDir);
+        // Frozen parsed values: any mutation by the build throws.
+        for (const file of files) for (const document of file.documents) deepFreeze(document.value);
         const result = buildKustomization(hostFromFiles(files, undefined, diskTextReader(files)), build);
         expect(result.problems.map((problem) => `${problem.code}: ${problem.message}`)).toEqual([]);
         expect(normalize(result.objects.map((object) => object.value))).toEqual(normalize(kustomize(path.join(caseDir, build))));
