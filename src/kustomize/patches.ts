@@ -41,8 +41,23 @@ export interface PatchEntry {
   field: 'patches' | 'patchesStrategicMerge' | 'patchesJson6902';
 }
 
-/** Parse inline YAML/JSON patch text; every node locates to `at` (the scalar holding it). */
+/**
+ * Parsed inline patches by the file and place that hold them: several builds reading the same
+ * kustomization share the parsed (never mutated) nodes, whose marks are that same place.
+ */
+const inlineCache = new WeakMap<SourceFile, Map<string, PatchDocument[] | string>>();
+
 function parseInline(text: string, at: Location): PatchDocument[] | string {
+  let byPlace = inlineCache.get(at.file);
+  if (!byPlace) inlineCache.set(at.file, (byPlace = new Map()));
+  const key = `${at.docIndex}\0${at.path.join('\0')}\0${text}`;
+  let parsed = byPlace.get(key);
+  if (parsed === undefined) byPlace.set(key, (parsed = parseInlineText(text, at)));
+  return parsed;
+}
+
+/** Parse inline YAML/JSON patch text; every node locates to `at` (the scalar holding it). */
+function parseInlineText(text: string, at: Location): PatchDocument[] | string {
   const documents = parseAllDocuments(text, { merge: true });
   if (!Array.isArray(documents)) return [];
   const out: PatchDocument[] = [];
