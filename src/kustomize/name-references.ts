@@ -10,7 +10,10 @@
  * - ServiceAccount: `serviceAccountName` of pod specs, (Cluster)RoleBinding subjects;
  * - PersistentVolumeClaim: volumes `persistentVolumeClaim.claimName`;
  * - Service: Ingress backends, StatefulSet `serviceName`;
- * - Role/ClusterRole: (Cluster)RoleBinding `roleRef`.
+ * - Role/ClusterRole: (Cluster)RoleBinding `roleRef`;
+ * - Secret: ServiceAccount `imagePullSecrets` (not `secrets`); StorageClass: PVC
+ *   `storageClassName`; PriorityClass: pod specs' `priorityClassName`; the HPA
+ *   `scaleTargetRef`; Service: webhook configurations' `clientConfig.service`.
  * A reference matches an object of that kind that had this name (any of its names) in the
  * referrer's namespace, or a single such object in any namespace. Not covered: the
  * deprecated `serviceAccount` field (kustomize leaves it too), other kinds' references (e.g.
@@ -46,6 +49,7 @@ function podSpecReferences(spec: Record<string, unknown>, base: Path, out: Refer
     if (typeof value === 'string') out.push({ kind, path, name: value });
   };
   add('ServiceAccount', [...base, 'serviceAccountName'], spec.serviceAccountName);
+  if (typeof spec.priorityClassName === 'string') out.push({ kind: 'PriorityClass', group: 'scheduling.k8s.io', path: [...base, 'priorityClassName'], name: spec.priorityClassName });
   if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add('Secret', [...base, 'imagePullSecrets', index, 'name'], entry.name));
   for (const { key, index, container } of containersOf(spec)) {
     const at: Path = [...base, key, index];
@@ -114,6 +118,22 @@ export function referencesOf(res: KResource): Reference[] {
         if (Array.isArray(paths)) paths.forEach((entry, pathIndex) => isMap(entry) && ingressBackend(entry.backend, ['spec', 'rules', ruleIndex, 'http', 'paths', pathIndex, 'backend'], out));
       });
     }
+  }
+  if (id.group === 'autoscaling' && id.kind === 'HorizontalPodAutoscaler' && isMap(getPath(value, ['spec', 'scaleTargetRef']))) {
+    const ref = getPath(value, ['spec', 'scaleTargetRef']) as Record<string, unknown>;
+    if (typeof ref.name === 'string' && typeof ref.kind === 'string') out.push({ kind: ref.kind, group: typeof ref.apiVersion === 'string' && ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '', path: ['spec', 'scaleTargetRef', 'name'], name: ref.name });
+  }
+  if (id.group === '' && id.kind === 'ServiceAccount' && Array.isArray(value.imagePullSecrets)) {
+    value.imagePullSecrets.forEach((entry, index) => isMap(entry) && typeof entry.name === 'string' && out.push({ kind: 'Secret', path: ['imagePullSecrets', index, 'name'], name: entry.name }));
+  }
+  if (id.group === '' && id.kind === 'PersistentVolumeClaim' && typeof getPath(value, ['spec', 'storageClassName']) === 'string') {
+    out.push({ kind: 'StorageClass', group: 'storage.k8s.io', path: ['spec', 'storageClassName'], name: getPath(value, ['spec', 'storageClassName']) as string });
+  }
+  if (id.group === 'admissionregistration.k8s.io' && (id.kind === 'ValidatingWebhookConfiguration' || id.kind === 'MutatingWebhookConfiguration') && Array.isArray(value.webhooks)) {
+    value.webhooks.forEach((webhook, index) => {
+      const service = isMap(webhook) && isMap(webhook.clientConfig) && isMap(webhook.clientConfig.service) ? webhook.clientConfig.service : undefined;
+      if (service && typeof service.name === 'string') out.push({ kind: 'Service', path: ['webhooks', index, 'clientConfig', 'service', 'name'], name: service.name, namespace: { path: ['webhooks', index, 'clientConfig', 'service', 'namespace'], value: typeof service.namespace === 'string' ? service.namespace : undefined } });
+    });
   }
   if (id.group === 'rbac.authorization.k8s.io' && (id.kind === 'RoleBinding' || id.kind === 'ClusterRoleBinding')) {
     if (Array.isArray(value.subjects)) {
@@ -206,11 +226,9 @@ export function fixNameReferences(resources: readonly KResource[], configs: read
       const chosen = sameNamespace.length === 1 ? sameNamespace[0] : candidates.length === 1 ? candidates[0] : undefined;
       if (!chosen) continue;
       const final = currentId(chosen);
-      if (final.name !== reference.name) {
-        setIn(referrer, reference.path, final.name, undefined);
-        // kustomize also points a ServiceAccount subject at the account's namespace.
-        if (reference.namespace && final.namespace !== undefined && reference.namespace.value !== final.namespace) setIn(referrer, reference.namespace.path, final.namespace, undefined);
-      }
+      if (final.name !== reference.name) setIn(referrer, reference.path, final.name, undefined);
+      // kustomize also points a subject or webhook service at the object's namespace (renamed or not).
+      if (reference.namespace && final.namespace !== undefined && reference.namespace.value !== final.namespace) setIn(referrer, reference.namespace.path, final.namespace, undefined);
     }
   }
 }
