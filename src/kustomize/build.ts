@@ -538,7 +538,7 @@ function build(state: State, dir: string, options: BuildOptions): BuildResult {
     }
   }
   finishGenerated(resmap);
-  fixNameReferences(resmap, state.nameReferences);
+  fixNameReferences(resmap, state.nameReferences, (apiVersion, kind) => host.isClusterScoped(apiVersion, kind));
   // A patch file is not a resource, even when another entry lists it as one.
   const patchFiles = [...state.patchFiles];
   return {

@@ -14,8 +14,10 @@
  * - Secret: ServiceAccount `imagePullSecrets` (not `secrets`); StorageClass: PVC
  *   `storageClassName`; PriorityClass: pod specs' `priorityClassName`; the HPA
  *   `scaleTargetRef`; Service: webhook configurations' `clientConfig.service`.
- * A reference matches an object of that kind that had this name (any of its names) in the
- * referrer's namespace, or a single such object in any namespace. Not covered: the
+ * A reference matches an object of that kind that had this name (any of its names) and that
+ * the referrer can reach: a namespaced referrer reaches cluster-scoped objects and those of
+ * its namespace (a RoleBinding also its subjects' namespaces); of several, the one in the
+ * referrer's namespace. Not covered: the
  * deprecated `serviceAccount` field (kustomize leaves it too), other kinds' references (e.g.
  * HelmRelease `valuesFrom`, which kustomize leaves as well) unless a `configurations:` file
  * declares them with `nameReference` (the usual Flux kustomizeconfig.yaml).
@@ -202,8 +204,21 @@ function configuredReferences(res: KResource, configs: readonly NameReferenceCon
   return out;
 }
 
+type ScopeOf = (apiVersion: string, kind: string) => boolean | undefined;
+
+/** Namespaces named by a (Cluster)RoleBinding's subjects. */
+function subjectNamespaces(res: KResource): string[] {
+  const id = currentId(res);
+  if (id.group !== 'rbac.authorization.k8s.io' || (id.kind !== 'RoleBinding' && id.kind !== 'ClusterRoleBinding') || !Array.isArray(res.value.subjects)) return [];
+  return res.value.subjects.flatMap((subject) => (isMap(subject) && typeof subject.namespace === 'string' ? [subject.namespace] : []));
+}
+
 /** Rewrite references to renamed objects of the build to their final names. */
-export function fixNameReferences(resources: readonly KResource[], configs: readonly NameReferenceConfig[] = []): void {
+export function fixNameReferences(resources: readonly KResource[], configs: readonly NameReferenceConfig[] = [], isClusterScoped: ScopeOf = () => undefined): void {
+  const clusterScoped = (res: KResource): boolean => {
+    const id = currentId(res);
+    return isClusterScoped(id.group ? `${id.group}/${id.version}` : id.version, id.kind) === true;
+  };
   const byKind = new Map<string, KResource[]>();
   for (const res of resources) {
     const id = currentId(res);
@@ -213,10 +228,14 @@ export function fixNameReferences(resources: readonly KResource[], configs: read
   }
   for (const referrer of resources) {
     const namespace = currentId(referrer).namespace;
+    // kustomize `SubsetThatCouldBeReferencedByResource`: a namespaced object refers to objects of
+    // its own namespace (a RoleBinding also to those of its subjects) or cluster-scoped ones.
+    const reachable = new Set([namespace ?? 'default', ...subjectNamespaces(referrer)]);
+    const inScope = (res: KResource): boolean => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? 'default');
     for (const reference of [...referencesOf(referrer), ...configuredReferences(referrer, configs)]) {
       const group = reference.group ?? (reference.kind === 'Role' || reference.kind === 'ClusterRole' ? 'rbac.authorization.k8s.io' : '');
       const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
-        if (res === referrer || currentId(res).group !== group) return false;
+        if (res === referrer || currentId(res).group !== group || !inScope(res)) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;
         const written = reference.namespace?.value;
