@@ -342,7 +342,8 @@ function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[
       state.problem('invalid-object', `${file.path}: a document is not a Kubernetes object`, at);
       continue;
     }
-    if (isKustomizeDocument(value)) continue;
+    // kustomize skips empty documents, `{}` included.
+    if (isKustomizeDocument(value) || Object.keys(value).length === 0) continue;
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ['items', index]);

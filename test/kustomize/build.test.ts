@@ -24,10 +24,10 @@ describe('resources', () => {
   it('expands Lists, skips empty documents, and locates list items to their place', () => {
     const result = buildMemory({
       'kustomization.yaml': 'resources: [list.yaml]\n',
-      'list.yaml': `---\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: b\n`,
+      'list.yaml': `---\n{}\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: b\n`,
     });
     expect(names(result)).toEqual(['ConfigMap/-/a', 'ConfigMap/-/b']);
-    expect(lineOf(result, 1, ['metadata', 'name'])).toBe('list.yaml:13:13');
+    expect(lineOf(result, 1, ['metadata', 'name'])).toBe('list.yaml:14:13');
     expect(result.objects[1]!.written).toEqual({ file: result.resourceFiles[0], docIndex: 1 });
   });
 
