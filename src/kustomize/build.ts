@@ -20,7 +20,7 @@ import { applyGenerators, finishGenerated, type GeneratorEntry } from './generat
 import { applyImages, type ImageEntry } from './images.js';
 import { applyAnnotations, applyLabels, type LabelEntry } from './labels.js';
 import { applyNameAffix } from './name-affix.js';
-import { fixNameReferences } from './name-references.js';
+import { fixNameReferences, parseNameReferences, type NameReferenceConfig } from './name-references.js';
 import { applyNamespace } from './namespace.js';
 import { locate, type Location } from './origin.js';
 import { applyPatchEntry, patchEntries, type PatchEntry } from './patches.js';
@@ -28,7 +28,7 @@ import { applyReplicas, type ReplicaEntry } from './replicas.js';
 import { currentId, describeId, isMap, newResource, type KResource, type Value } from './resource.js';
 import { parseTarget } from './select.js';
 
-export type { BuildProblem, KustomizeHost } from './context.js';
+export { isNote, type BuildProblem, type BuildProblemCode, type KustomizeHost } from './context.js';
 
 /** A Flux Kustomization's spec as it rewrites the root kustomization (FLUX-LAYOUTS §1 "spec → root file"). */
 export interface FluxOverrides {
@@ -125,7 +125,17 @@ const KNOWN_FIELDS = new Set([
 ]);
 
 /** Fields this build does not emulate: the objects are built without them, with a problem `unsupported`. */
-const UNSUPPORTED_FIELDS = ['replacements', 'vars', 'helmCharts', 'helmChartInflationGenerator', 'generators', 'transformers', 'validators', 'crds', 'configurations'];
+const UNSUPPORTED_FIELDS = ['replacements', 'vars', 'helmCharts', 'helmChartInflationGenerator', 'generators', 'transformers', 'validators', 'crds', 'openapi', 'buildMetadata'];
+
+/** Top-level keys of a kustomize transformer config file (`configurations:`, builtinconfig.TransformerConfig). */
+const CONFIG_KEYS = new Set(['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'nameReference', 'varReference', 'images', 'replicas']);
+
+/** A kustomization/Component document or a kustomize config document: not an object. */
+function isKustomizeDocument(value: Value): boolean {
+  if (typeof value.apiVersion === 'string' && value.apiVersion.startsWith('kustomize.config.k8s.io/')) return true;
+  const keys = Object.keys(value);
+  return value.kind === undefined && keys.length > 0 && keys.every((key) => CONFIG_KEYS.has(key));
+}
 
 type Entry = { value: string; at: Location };
 
@@ -149,6 +159,8 @@ interface Spec {
 
 interface State extends BuildContext {
   problems: BuildProblem[];
+  /** `nameReference` entries of every `configurations:` file read. */
+  nameReferences: NameReferenceConfig[];
   /** Directories being built (cycle detection). */
   stack: string[];
   generated: BuildOptions['generated'];
@@ -191,6 +203,9 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
   for (const field of UNSUPPORTED_FIELDS) {
     if (value[field] !== undefined && value[field] !== null) state.problem('unsupported', `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
   }
+  if (Array.isArray(value.configurations)) {
+    value.configurations.forEach((entry, index) => typeof entry === 'string' && readConfiguration(state, dir, entry, at('configurations', index)));
+  }
   const strings = (field: string): Entry[] => {
     const list = value[field];
     if (!Array.isArray(list)) return [];
@@ -202,22 +217,54 @@ function readSpec(state: State, file: SourceFile, dir: string, root: boolean): S
     if (typeof value[field] === 'string' && value[field] !== '') spec[field] = { value: value[field] as string, at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  if (isMap(value.commonLabels)) spec.labels.push({ pairs: value.commonLabels, at: at('commonLabels'), selectors: true, templates: true });
+  // kustomize reads label and annotation values as strings: `true` or `1` unquoted are rejected.
+  const pairs = (raw: unknown, path: Array<string | number>): raw is Value => {
+    if (!isMap(raw)) return false;
+    for (const [key, pairValue] of Object.entries(raw)) {
+      if (typeof pairValue !== 'string') state.problem('invalid-kustomization', `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path, key));
+    }
+    return true;
+  };
+  if (pairs(value.commonLabels, ['commonLabels'])) spec.labels.push({ pairs: value.commonLabels, at: at('commonLabels'), selectors: true, templates: true });
   if (Array.isArray(value.labels)) {
     value.labels.forEach((raw, index) => {
-      if (!isMap(raw) || !isMap(raw.pairs)) return;
+      if (!isMap(raw) || !pairs(raw.pairs, ['labels', index, 'pairs'])) return;
       spec.labels.push({ pairs: raw.pairs, at: at('labels', index), selectors: raw.includeSelectors === true, templates: raw.includeTemplates === true || raw.includeSelectors === true });
     });
   }
-  if (isMap(value.commonAnnotations)) spec.annotations.push({ pairs: value.commonAnnotations, at: at('commonAnnotations'), selectors: false, templates: true });
+  if (pairs(value.commonAnnotations, ['commonAnnotations'])) spec.annotations.push({ pairs: value.commonAnnotations, at: at('commonAnnotations'), selectors: false, templates: true });
   if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at('replicas', index) }));
-  if (Array.isArray(value.images)) value.images.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at('images', index) }));
+  for (const field of ['images', 'imageTags']) {
+    const list = value[field];
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
+  }
   const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at('generatorOptions') } : undefined;
   for (const field of ['configMapGenerator', 'secretGenerator'] as const) {
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === 'configMapGenerator' ? 'ConfigMap' : 'Secret', entry: raw, at: at(field, index), options }));
   }
   return spec;
+}
+
+/**
+ * A `configurations:` file: its `nameReference` entries join the build's name references
+ * (kustomize merges the transformer configs of every kustomization); other sections are not
+ * emulated.
+ */
+function readConfiguration(state: State, dir: string, entry: string, at: Location): void {
+  const target = resolvePath(dir, entry);
+  const file = target === undefined ? undefined : state.host.file(target);
+  if (!file) {
+    state.problem(target === undefined ? 'outside-root' : 'missing-file', `configurations file "${entry}" not found`, at);
+    return;
+  }
+  for (const document of file.documents) {
+    if (!isMap(document.value)) continue;
+    for (const key of Object.keys(document.value)) {
+      if (key === 'nameReference') state.nameReferences.push(...parseNameReferences(document.value.nameReference));
+      else state.problem('unsupported', `kustomize configurations "${key}" is not emulated: the objects are built without it`, { file, docIndex: document.index, path: [key] });
+    }
+  }
 }
 
 /** Apply a Flux Kustomization's spec to the root kustomization (FLUX-LAYOUTS §1 "spec → root file"). */
@@ -255,16 +302,23 @@ function effectiveNamespace(state: State, res: KResource): string {
 }
 
 /** Append objects, rejecting an id already present (kustomize `ResMap.Append`). */
-function append(state: State, resmap: KResource[], added: readonly KResource[], at: Location): void {
-  for (const res of added) {
-    const id = currentId(res);
-    const namespace = effectiveNamespace(state, res);
-    const clash = resmap.some((other) => {
-      const otherId = currentId(other);
-      return otherId.group === id.group && otherId.version === id.version && otherId.kind === id.kind && otherId.name === id.name && effectiveNamespace(state, other) === namespace;
-    });
-    if (clash) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(id)}`, at);
-    else resmap.push(res);
+function idKey(state: State, res: KResource): string {
+  const id = currentId(res);
+  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
+}
+
+/** Append objects, rejecting an id already present (kustomize `ResMap.Append`); each batch comes with the entry it is reported at. */
+function append(state: State, resmap: KResource[], batches: ReadonlyArray<{ added: readonly KResource[]; at: Location }>): void {
+  const seen = new Set(resmap.map((res) => idKey(state, res)));
+  for (const { added, at } of batches) {
+    for (const res of added) {
+      const key = idKey(state, res);
+      if (seen.has(key)) state.problem('duplicate-id', `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      else {
+        seen.add(key);
+        resmap.push(res);
+      }
+    }
   }
 }
 
@@ -276,6 +330,10 @@ function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[
     state.problem('invalid-yaml', `${file.path} does not parse: ${file.problems[0]!.message}`, entryAt);
     return out;
   }
+  if (file.text === undefined) {
+    state.problem('unknown-input', `${file.path} was not read, so its objects are unknown`, entryAt);
+    return out;
+  }
   for (const document of file.documents) {
     const value = document.value;
     if (value === null || value === undefined) continue;
@@ -284,6 +342,8 @@ function loadFile(state: State, file: SourceFile, entryAt: Location): KResource[
       state.problem('invalid-object', `${file.path}: a document is not a Kubernetes object`, at);
       continue;
     }
+    // kustomize skips empty documents, `{}` included.
+    if (isKustomizeDocument(value) || Object.keys(value).length === 0) continue;
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ['items', index]);
@@ -335,7 +395,8 @@ function buildDirectory(state: State, dir: string, file: SourceFile, entryAt: Lo
   }
   const spec = readSpec(state, file, dir, root);
   if (!spec) return [];
-  if (spec.isComponent) {
+  // A Component may be built on its own (kustomize builds a Component root); only including one as a resource fails.
+  if (spec.isComponent && !root) {
     state.problem('component-as-resource', `expected kind != 'Component' for path "${dir || '.'}"`, entryAt ?? { file, docIndex: 0, path: ['kind'] });
     return [];
   }
@@ -350,7 +411,7 @@ function buildDirectory(state: State, dir: string, file: SourceFile, entryAt: Lo
 
 /** Run one kustomization or Component on an accumulator; returns the objects after it. */
 function accumulate(state: State, spec: Spec, resmap: KResource[]): KResource[] {
-  for (const entry of spec.resources) append(state, resmap, loadEntry(state, spec, entry), entry.at);
+  append(state, resmap, spec.resources.map((entry) => ({ added: loadEntry(state, spec, entry), at: entry.at })));
   resmap = applyGenerators(state, spec.dir, resmap, spec.generators);
   for (const entry of spec.components) resmap = runComponent(state, spec, entry, resmap);
   for (const entry of spec.patches.strategicMerge) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
@@ -404,22 +465,25 @@ function runComponent(state: State, includer: Spec, entry: Entry, resmap: KResou
 /** Flux's generated root: .yaml/.yml files found recursively; a subdirectory with a kustomization is a directory resource. */
 function generatedRoot(state: State, dir: string): KResource[] {
   const exclude = state.generated?.exclude ?? (() => false);
-  const resmap: KResource[] = [];
+  const batches: Array<{ added: KResource[]; at: Location }> = [];
   const walk = (current: string): void => {
     for (const file of state.host.filesIn(current)) {
       if (!/\.ya?ml$/i.test(file.path) || exclude(file.path)) continue;
-      append(state, resmap, loadFile(state, file, { file, docIndex: 0, path: [] }), { file, docIndex: 0, path: [] });
+      const at: Location = { file, docIndex: 0, path: [] };
+      batches.push({ added: loadFile(state, file, at), at });
     }
     for (const sub of state.host.dirsIn(current)) {
       if (exclude(sub)) continue;
       const kustomization = state.host.kustomizationFile(sub);
       if (kustomization) {
         const at: Location = { file: kustomization, docIndex: 0, path: [] };
-        append(state, resmap, buildDirectory(state, sub, kustomization, at, false), at);
+        batches.push({ added: buildDirectory(state, sub, kustomization, at, false), at });
       } else walk(sub);
     }
   };
   walk(dir);
+  const resmap: KResource[] = [];
+  append(state, resmap, batches);
   return resmap;
 }
 
@@ -429,18 +493,37 @@ function generatedRoot(state: State, dir: string): KResource[] {
  */
 export function buildKustomization(host: KustomizeHost, dir: string, options: BuildOptions = {}): BuildResult {
   dir = resolvePath('', dir) ?? dir;
-  const state: State = {
+  const state = newState(host, options);
+  try {
+    return build(state, dir, options);
+  } catch (error) {
+    // A bug here must not stop the lint run: report it where the build starts, with no objects.
+    const at = host.kustomizationFile(dir) ?? host.filesIn(dir)[0];
+    const problems: BuildProblem[] = at ? [{ code: 'internal-error', message: `the kustomize build failed: ${error instanceof Error ? error.message : String(error)}`, at: { file: at, docIndex: 0, path: [] } }] : [];
+    return { objects: [], problems, resourceFiles: [], patchFiles: [], kustomizations: [] };
+  }
+}
+
+function newState(host: KustomizeHost, options: BuildOptions): State {
+  return {
     host,
     problems: [],
     problem(code, message, at) {
-      this.problems.push({ code, message, at });
+      // A Component included twice is read twice: report its problems once.
+      const same = (other: BuildProblem): boolean => other.code === code && other.message === message && other.at.file === at.file && other.at.docIndex === at.docIndex && other.at.path.join('\0') === at.path.join('\0');
+      if (!this.problems.some(same)) this.problems.push({ code, message, at });
     },
     resourceFiles: new Set(),
     patchFiles: new Set(),
     kustomizations: new Set(),
     stack: [],
+    nameReferences: [],
     generated: options.generated,
   };
+}
+
+function build(state: State, dir: string, options: BuildOptions): BuildResult {
+  const host = state.host;
   let resmap: KResource[];
   const file = host.kustomizationFile(dir);
   if (file) {
@@ -456,7 +539,7 @@ export function buildKustomization(host: KustomizeHost, dir: string, options: Bu
     }
   }
   finishGenerated(resmap);
-  fixNameReferences(resmap);
+  fixNameReferences(resmap, state.nameReferences, (apiVersion, kind) => host.isClusterScoped(apiVersion, kind));
   // A patch file is not a resource, even when another entry lists it as one.
   const patchFiles = [...state.patchFiles];
   return {

@@ -60,22 +60,28 @@ function readInput(context: BuildContext, dir: string, entry: string, at: Locati
     context.problem('missing-file', `generator input "${entry}" not found`, at);
     return { unknown: 'missing' };
   }
-  if (file.text === undefined) return { file, unknown: 'not read by the linter' };
-  if (SOPS_MARK.test(file.text)) return { file, unknown: 'SOPS-encrypted' };
-  return { file, text: file.text, unknown: undefined };
+  const text = file.text ?? context.host.readText?.(target);
+  if (text === undefined) return { file, unknown: 'not read by the linter' };
+  if (SOPS_MARK.test(text)) return { file, unknown: 'SOPS-encrypted' };
+  return { file, text, unknown: undefined };
 }
 
-/** Dotenv lines of an env file (kustomize `kv.KeyValuesFromLines`). */
-function envItems(text: string, at: Location): DataItem[] {
+/**
+ * Lines of an env file (kustomize `kv.KeyValuesFromLine`): leading whitespace trimmed, `#`
+ * comments and empty lines skipped, `KEY=value` with the value kept as written; a line
+ * without `=` takes the value from the controller's environment, unknown here.
+ */
+function envItems(text: string, at: Location): { items: DataItem[]; fromEnvironment: string[] } {
   const items: DataItem[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/^\uFEFF/, '').trim();
-    if (line === '' || line.startsWith('#')) continue;
+  const fromEnvironment: string[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = (index === 0 ? raw.replace(/^\uFEFF/, '') : raw).trimStart();
+    if (line === '' || line.startsWith('#')) return;
     const equals = line.indexOf('=');
-    if (equals < 0) continue;
-    items.push({ key: line.slice(0, equals).trim(), value: line.slice(equals + 1), at });
-  }
-  return items;
+    if (equals < 0) fromEnvironment.push(line);
+    items.push({ key: equals < 0 ? line : line.slice(0, equals), value: equals < 0 ? '' : line.slice(equals + 1), at });
+  });
+  return { items, fromEnvironment };
 }
 
 function toBase64(text: string): string {
@@ -126,8 +132,13 @@ function generate(context: BuildContext, dir: string, generator: GeneratorEntry)
   if (typeof entry.env === 'string') envs.push({ path: entry.env, at: childLocation(at, 'env') });
   for (const env of envs) {
     const input = readInput(context, dir, env.path, env.at);
-    if (input.unknown) unknown.push(`"${env.path}" (${input.unknown})`);
-    else items.push(...envItems(input.text!, env.at));
+    if (input.unknown) {
+      unknown.push(`"${env.path}" (${input.unknown})`);
+      continue;
+    }
+    const parsed = envItems(input.text!, env.at);
+    items.push(...parsed.items);
+    if (parsed.fromEnvironment.length > 0) unknown.push(`"${env.path}" (${parsed.fromEnvironment.join(', ')} from the controller's environment)`);
   }
   const options = { ...(generator.options?.value ?? {}), ...(isMap(entry.options) ? entry.options : {}) };
   const labels = { ...stringMap(generator.options?.value.labels), ...stringMap(isMap(entry.options) ? entry.options.labels : undefined) };
@@ -157,7 +168,7 @@ function generate(context: BuildContext, dir: string, generator: GeneratorEntry)
   res.generated = { hash: options.disableNameSuffixHash !== true, behavior: typeof entry.behavior === 'string' ? entry.behavior : 'create' };
   if (unknown.length > 0) {
     res.nameUnknown = res.generated.hash;
-    context.problem('unknown-input', `${kind} "${name}": ${unknown.join(', ')} cannot be read${res.generated.hash ? ', so its name suffix is unknown' : ''}`, at);
+    context.problem('unknown-input', `${kind} "${name}" has inputs the build cannot know: ${unknown.join(', ')}${res.generated.hash ? ', so its name suffix is unknown' : ''}`, at);
   }
   return res;
 }

@@ -1,5 +1,6 @@
 /** A KustomizeHost over the loaded files of one root (tests, tools; the model may index its own). */
-import type { SourceFile } from '../model/workspace.js';
+import { readFileSync } from 'node:fs';
+import type { RootFiles, SourceFile } from '../model/workspace.js';
 import type { KustomizeHost } from './context.js';
 import { builtInClusterScoped } from './scope.js';
 
@@ -10,7 +11,7 @@ function parentOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
-export function hostFromFiles(files: readonly SourceFile[], isClusterScoped: KustomizeHost['isClusterScoped'] = builtInClusterScoped): KustomizeHost {
+export function hostFromFiles(files: readonly SourceFile[], isClusterScoped: KustomizeHost['isClusterScoped'] = builtInClusterScoped, readText?: KustomizeHost['readText']): KustomizeHost {
   const byPath = new Map<string, SourceFile>();
   const filesIn = new Map<string, SourceFile[]>();
   const dirsIn = new Map<string, Set<string>>();
@@ -39,5 +40,43 @@ export function hostFromFiles(files: readonly SourceFile[], isClusterScoped: Kus
     filesIn: (dir) => filesIn.get(dir) ?? [],
     dirsIn: (dir) => [...(dirsIn.get(dir) ?? [])].sort(),
     isClusterScoped,
+    readText,
+  };
+}
+
+/** A KustomizeHost over the model's index of one root (`Model.rootFiles`). */
+export function hostFromRootFiles(rootFiles: RootFiles, isClusterScoped: KustomizeHost['isClusterScoped'] = builtInClusterScoped, readText?: KustomizeHost['readText']): KustomizeHost {
+  return {
+    file: (path) => rootFiles.files.get(path),
+    isDirectory: (path) => rootFiles.dirs.has(path),
+    kustomizationFile(dir) {
+      for (const name of KUSTOMIZATION_FILES) {
+        const file = rootFiles.files.get(dir === '' ? name : `${dir}/${name}`);
+        if (file) return file;
+      }
+      return undefined;
+    },
+    filesIn: (dir) => rootFiles.filesIn.get(dir) ?? [],
+    dirsIn: (dir) => rootFiles.dirsIn.get(dir) ?? [],
+    isClusterScoped,
+    readText,
+  };
+}
+
+/**
+ * A `readText` that reads a file of the loaded set from disk as UTF-8 (undefined when it
+ * cannot be read or is not valid UTF-8). Not for `--staged` runs, where the index is the truth.
+ */
+export function diskTextReader(files: readonly SourceFile[]): (path: string) => string | undefined {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return (path) => {
+    const file = byPath.get(path);
+    if (!file) return undefined;
+    try {
+      return decoder.decode(readFileSync(file.absPath));
+    } catch {
+      return undefined;
+    }
   };
 }

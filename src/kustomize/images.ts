@@ -39,9 +39,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const matchers = new Map<string, RegExp>();
+
 /** kustomize `image.IsImageMatched` (the entry name is used literally here, not as a pattern). */
 export function imageMatches(image: string, name: string): boolean {
-  return new RegExp(`^${escapeRegExp(name)}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`).test(image);
+  let matcher = matchers.get(name);
+  if (!matcher) {
+    matcher = new RegExp(`^${escapeRegExp(name)}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
+    if (matchers.size > 10_000) matchers.clear();
+    matchers.set(name, matcher);
+  }
+  return matcher.test(image);
 }
 
 function scalar(value: unknown): string {

@@ -1,8 +1,8 @@
 /**
  * JSON 6902 patches on one object (RFC 6902 operations, RFC 6901 pointers with `~0`/`~1`
  * and `-` for the end of a list), as kustomize applies them through evanphx/json-patch v4:
- * `remove`, `replace`, `move`, `copy` and `test` fail on a missing path, `add` creates
- * missing parent mappings (checked with `kubectl kustomize`). A value set by an operation is marked with where the operation wrote it;
+ * `remove`, `replace`, `move`, `copy` and `test` fail on a missing path, `add` on a missing
+ * parent; `metadata.annotations` exists during a kustomize build (withAnnotations). A value set by an operation is marked with where the operation wrote it;
  * moved and copied values keep their place.
  */
 import type { YamlPath } from '../model/finding.js';
@@ -67,12 +67,9 @@ function resolve(value: unknown, segments: readonly string[], forAdd: boolean, p
       path.push(position);
       node = node[position];
     } else if (isMap(node)) {
-      if (!(segment in node) && !forAdd) throw new JsonPatchError(`doc is missing path: "${pointer}"`);
+      if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer}"`);
       path.push(segment);
       node = node[segment];
-    } else if (node === undefined && forAdd) {
-      // kustomize's `add` creates missing parent mappings (json-patch EnsurePathExistsOnAdd).
-      path.push(segment);
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer}"`);
     }
@@ -105,8 +102,30 @@ function removeAt(res: KResource, path: YamlPath): void {
   else delete writable(res, parentPath)[key];
 }
 
+/**
+ * During a build kustomize keeps internal annotations on every object, so `metadata.annotations`
+ * exists for the operations (checked with `kubectl kustomize`): give the object an empty one
+ * while patching, dropped again when it stays empty.
+ */
+function withAnnotations(res: KResource, operations: readonly JsonPatchOperation[], apply: () => void): void {
+  const touches = operations.some((operation) => [operation.path, operation.from].some((pointer) => pointer !== undefined && (pointer === '/metadata/annotations' || pointer.startsWith('/metadata/annotations/'))));
+  const metadata = getPath(res.value, ['metadata']);
+  if (!touches || !isMap(metadata) || metadata.annotations !== undefined) {
+    apply();
+    return;
+  }
+  setIn(res, ['metadata', 'annotations'], {}, undefined);
+  apply();
+  const after = getPath(res.value, ['metadata', 'annotations']);
+  if (isMap(after) && Object.keys(after).length === 0) delete writable(res, ['metadata'])['annotations'];
+}
+
 /** Apply the operations in order; throws JsonPatchError on the first that fails. */
 export function applyJsonPatch(res: KResource, operations: readonly JsonPatchOperation[]): void {
+  withAnnotations(res, operations, () => applyOperations(res, operations));
+}
+
+function applyOperations(res: KResource, operations: readonly JsonPatchOperation[]): void {
   for (const operation of operations) {
     const valueAt = { ...operation.at, path: [...operation.at.path, 'value'] };
     const segments = parsePointer(operation.path);

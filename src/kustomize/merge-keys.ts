@@ -59,6 +59,9 @@ const BUILT_IN_GROUPS = new Set([
   'events.k8s.io',
 ]);
 
+/** Marker for lists of scalars that merge as sets (`patchStrategy: merge` without a key, e.g. finalizers). */
+export const PRIMITIVE_SET = '$primitive';
+
 export function isBuiltInGroup(group: string): boolean {
   return BUILT_IN_GROUPS.has(group);
 }
@@ -69,11 +72,13 @@ function startsWith(path: readonly string[], prefix: readonly string[]): boolean
 
 /**
  * The merge key of the list at `path` (field names only, no indices) in an object of this
- * group and kind, or `undefined` when the list is replaced by a patch.
+ * group and kind, PRIMITIVE_SET for a list of scalars merged as a set, or `undefined` when the
+ * list is replaced by a patch.
  */
 export function mergeKeyOf(group: string, kind: string, path: readonly string[]): string | undefined {
   if (!BUILT_IN_GROUPS.has(group)) return undefined;
   if (path.length === 2 && path[0] === 'metadata' && path[1] === 'ownerReferences') return 'uid';
+  if (path.length === 2 && path[0] === 'metadata' && path[1] === 'finalizers') return PRIMITIVE_SET;
   if (group === '' && kind === 'Service' && path.length === 2 && path[0] === 'spec' && path[1] === 'ports') return 'port';
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
   if (!podSpec || !startsWith(path, podSpec)) return undefined;

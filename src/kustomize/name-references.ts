@@ -10,11 +10,17 @@
  * - ServiceAccount: `serviceAccountName` of pod specs, (Cluster)RoleBinding subjects;
  * - PersistentVolumeClaim: volumes `persistentVolumeClaim.claimName`;
  * - Service: Ingress backends, StatefulSet `serviceName`;
- * - Role/ClusterRole: (Cluster)RoleBinding `roleRef`.
- * A reference matches an object of that kind that had this name (any of its names) in the
- * referrer's namespace, or a single such object in any namespace. Not covered: the
+ * - Role/ClusterRole: (Cluster)RoleBinding `roleRef`;
+ * - Secret: ServiceAccount `imagePullSecrets` (not `secrets`); StorageClass: PVC
+ *   `storageClassName`; PriorityClass: pod specs' `priorityClassName`; the HPA
+ *   `scaleTargetRef`; Service: webhook configurations' `clientConfig.service`.
+ * A reference matches an object of that kind that had this name (any of its names) and that
+ * the referrer can reach: a namespaced referrer reaches cluster-scoped objects and those of
+ * its namespace (a RoleBinding also its subjects' namespaces); of several, the one in the
+ * referrer's namespace. Not covered: the
  * deprecated `serviceAccount` field (kustomize leaves it too), other kinds' references (e.g.
- * HelmRelease `valuesFrom`, which kustomize leaves as well).
+ * HelmRelease `valuesFrom`, which kustomize leaves as well) unless a `configurations:` file
+ * declares them with `nameReference` (the usual Flux kustomizeconfig.yaml).
  */
 import { POD_SPEC_PATHS } from './merge-keys.js';
 import { currentId, getPath, isMap, setIn, type KResource } from './resource.js';
@@ -25,6 +31,8 @@ interface Reference {
   kind: string;
   path: Path;
   name: string;
+  /** API group of the referenced kind (default: core, rbac for roles). */
+  group?: string;
   /** A subject's `namespace` (path and value): it must match, and is set to the object's. */
   namespace?: { path: Path; value: string | undefined };
 }
@@ -43,6 +51,7 @@ function podSpecReferences(spec: Record<string, unknown>, base: Path, out: Refer
     if (typeof value === 'string') out.push({ kind, path, name: value });
   };
   add('ServiceAccount', [...base, 'serviceAccountName'], spec.serviceAccountName);
+  if (typeof spec.priorityClassName === 'string') out.push({ kind: 'PriorityClass', group: 'scheduling.k8s.io', path: [...base, 'priorityClassName'], name: spec.priorityClassName });
   if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add('Secret', [...base, 'imagePullSecrets', index, 'name'], entry.name));
   for (const { key, index, container } of containersOf(spec)) {
     const at: Path = [...base, key, index];
@@ -112,6 +121,22 @@ export function referencesOf(res: KResource): Reference[] {
       });
     }
   }
+  if (id.group === 'autoscaling' && id.kind === 'HorizontalPodAutoscaler' && isMap(getPath(value, ['spec', 'scaleTargetRef']))) {
+    const ref = getPath(value, ['spec', 'scaleTargetRef']) as Record<string, unknown>;
+    if (typeof ref.name === 'string' && typeof ref.kind === 'string') out.push({ kind: ref.kind, group: typeof ref.apiVersion === 'string' && ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '', path: ['spec', 'scaleTargetRef', 'name'], name: ref.name });
+  }
+  if (id.group === '' && id.kind === 'ServiceAccount' && Array.isArray(value.imagePullSecrets)) {
+    value.imagePullSecrets.forEach((entry, index) => isMap(entry) && typeof entry.name === 'string' && out.push({ kind: 'Secret', path: ['imagePullSecrets', index, 'name'], name: entry.name }));
+  }
+  if (id.group === '' && id.kind === 'PersistentVolumeClaim' && typeof getPath(value, ['spec', 'storageClassName']) === 'string') {
+    out.push({ kind: 'StorageClass', group: 'storage.k8s.io', path: ['spec', 'storageClassName'], name: getPath(value, ['spec', 'storageClassName']) as string });
+  }
+  if (id.group === 'admissionregistration.k8s.io' && (id.kind === 'ValidatingWebhookConfiguration' || id.kind === 'MutatingWebhookConfiguration') && Array.isArray(value.webhooks)) {
+    value.webhooks.forEach((webhook, index) => {
+      const service = isMap(webhook) && isMap(webhook.clientConfig) && isMap(webhook.clientConfig.service) ? webhook.clientConfig.service : undefined;
+      if (service && typeof service.name === 'string') out.push({ kind: 'Service', path: ['webhooks', index, 'clientConfig', 'service', 'name'], name: service.name, namespace: { path: ['webhooks', index, 'clientConfig', 'service', 'namespace'], value: typeof service.namespace === 'string' ? service.namespace : undefined } });
+    });
+  }
   if (id.group === 'rbac.authorization.k8s.io' && (id.kind === 'RoleBinding' || id.kind === 'ClusterRoleBinding')) {
     if (Array.isArray(value.subjects)) {
       value.subjects.forEach((subject, index) => {
@@ -127,21 +152,90 @@ export function referencesOf(res: KResource): Reference[] {
   return out;
 }
 
+/**
+ * A `nameReference` entry of a kustomize `configurations:` file: objects of `kind` (and
+ * `group`/`version` when given) are referenced by name at each field spec's `path` (segments
+ * separated by `/`, lists traversed) in objects of the field spec's kind.
+ */
+export interface NameReferenceConfig {
+  kind: string;
+  group?: string;
+  version?: string;
+  fieldSpecs: Array<{ path: string; kind?: string; group?: string; version?: string }>;
+}
+
+/** Read the `nameReference` entries of a configurations document. */
+export function parseNameReferences(raw: unknown): NameReferenceConfig[] {
+  if (!Array.isArray(raw)) return [];
+  const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+  return raw.flatMap((entry) => {
+    if (!isMap(entry) || !str(entry.kind) || !Array.isArray(entry.fieldSpecs)) return [];
+    const fieldSpecs = entry.fieldSpecs.flatMap((spec) => (isMap(spec) && str(spec.path) ? [{ path: str(spec.path)!, kind: str(spec.kind), group: str(spec.group), version: str(spec.version) }] : []));
+    return [{ kind: str(entry.kind)!, group: str(entry.group), version: str(entry.version), fieldSpecs }];
+  });
+}
+
+/** The string values at a field-spec path (`a/b[]/c`), lists traversed. */
+function valuesAtPath(value: unknown, segments: readonly string[], path: Path, out: Array<{ path: Path; name: string }>): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path, index], out));
+    return;
+  }
+  if (segments.length === 0) {
+    if (typeof value === 'string') out.push({ path, name: value });
+    return;
+  }
+  if (!isMap(value)) return;
+  const segment = segments[0]!.replace(/\[\]$/, '');
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path, segment], out);
+}
+
+function configuredReferences(res: KResource, configs: readonly NameReferenceConfig[]): Reference[] {
+  const id = currentId(res);
+  const out: Reference[] = [];
+  for (const config of configs) {
+    for (const spec of config.fieldSpecs) {
+      if ((spec.kind && spec.kind !== id.kind) || (spec.group !== undefined && spec.group !== id.group) || (spec.version && spec.version !== id.version)) continue;
+      const found: Array<{ path: Path; name: string }> = [];
+      valuesAtPath(res.value, spec.path.split('/').filter((segment) => segment !== ''), [], found);
+      for (const { path, name } of found) out.push({ kind: config.kind, group: config.group, path, name });
+    }
+  }
+  return out;
+}
+
+type ScopeOf = (apiVersion: string, kind: string) => boolean | undefined;
+
+/** Namespaces named by a (Cluster)RoleBinding's subjects. */
+function subjectNamespaces(res: KResource): string[] {
+  const id = currentId(res);
+  if (id.group !== 'rbac.authorization.k8s.io' || (id.kind !== 'RoleBinding' && id.kind !== 'ClusterRoleBinding') || !Array.isArray(res.value.subjects)) return [];
+  return res.value.subjects.flatMap((subject) => (isMap(subject) && typeof subject.namespace === 'string' ? [subject.namespace] : []));
+}
+
 /** Rewrite references to renamed objects of the build to their final names. */
-export function fixNameReferences(resources: readonly KResource[]): void {
+export function fixNameReferences(resources: readonly KResource[], configs: readonly NameReferenceConfig[] = [], isClusterScoped: ScopeOf = () => undefined): void {
+  const clusterScoped = (res: KResource): boolean => {
+    const id = currentId(res);
+    return isClusterScoped(id.group ? `${id.group}/${id.version}` : id.version, id.kind) === true;
+  };
   const byKind = new Map<string, KResource[]>();
   for (const res of resources) {
     const id = currentId(res);
-    if (id.group !== '' && id.group !== 'rbac.authorization.k8s.io') continue;
     const list = byKind.get(id.kind) ?? [];
     list.push(res);
     byKind.set(id.kind, list);
   }
   for (const referrer of resources) {
     const namespace = currentId(referrer).namespace;
-    for (const reference of referencesOf(referrer)) {
+    // kustomize `SubsetThatCouldBeReferencedByResource`: a namespaced object refers to objects of
+    // its own namespace (a RoleBinding also to those of its subjects) or cluster-scoped ones.
+    const reachable = new Set([namespace ?? 'default', ...subjectNamespaces(referrer)]);
+    const inScope = (res: KResource): boolean => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? 'default');
+    for (const reference of [...referencesOf(referrer), ...configuredReferences(referrer, configs)]) {
+      const group = reference.group ?? (reference.kind === 'Role' || reference.kind === 'ClusterRole' ? 'rbac.authorization.k8s.io' : '');
       const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
-        if (res === referrer) return false;
+        if (res === referrer || currentId(res).group !== group || !inScope(res)) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;
         const written = reference.namespace?.value;
@@ -151,11 +245,9 @@ export function fixNameReferences(resources: readonly KResource[]): void {
       const chosen = sameNamespace.length === 1 ? sameNamespace[0] : candidates.length === 1 ? candidates[0] : undefined;
       if (!chosen) continue;
       const final = currentId(chosen);
-      if (final.name !== reference.name) {
-        setIn(referrer, reference.path, final.name, undefined);
-        // kustomize also points a ServiceAccount subject at the account's namespace.
-        if (reference.namespace && final.namespace !== undefined && reference.namespace.value !== final.namespace) setIn(referrer, reference.namespace.path, final.namespace, undefined);
-      }
+      if (final.name !== reference.name) setIn(referrer, reference.path, final.name, undefined);
+      // kustomize also points a subject or webhook service at the object's namespace (renamed or not).
+      if (reference.namespace && final.namespace !== undefined && reference.namespace.value !== final.namespace) setIn(referrer, reference.namespace.path, final.namespace, undefined);
     }
   }
 }

@@ -34,13 +34,30 @@ export interface PatchEntry {
   target?: Target;
   /** Where the entry was written (a `patches` item, or the string of `patchesStrategicMerge`). */
   at: Location;
+  /** `options.allowNameChange` / `allowKindChange` of a `patches` entry. */
+  allow?: { nameChange?: boolean; kindChange?: boolean };
   /** Where the inline text was written (defaults to `at` + `patch`). */
   textAt?: Location;
   field: 'patches' | 'patchesStrategicMerge' | 'patchesJson6902';
 }
 
-/** Parse inline YAML/JSON patch text; every node locates to `at` (the scalar holding it). */
+/**
+ * Parsed inline patches by the file and place that hold them: several builds reading the same
+ * kustomization share the parsed (never mutated) nodes, whose marks are that same place.
+ */
+const inlineCache = new WeakMap<SourceFile, Map<string, PatchDocument[] | string>>();
+
 function parseInline(text: string, at: Location): PatchDocument[] | string {
+  let byPlace = inlineCache.get(at.file);
+  if (!byPlace) inlineCache.set(at.file, (byPlace = new Map()));
+  const key = `${at.docIndex}\0${at.path.join('\0')}\0${text}`;
+  let parsed = byPlace.get(key);
+  if (parsed === undefined) byPlace.set(key, (parsed = parseInlineText(text, at)));
+  return parsed;
+}
+
+/** Parse inline YAML/JSON patch text; every node locates to `at` (the scalar holding it). */
+function parseInlineText(text: string, at: Location): PatchDocument[] | string {
   const documents = parseAllDocuments(text, { merge: true });
   if (!Array.isArray(documents)) return [];
   const out: PatchDocument[] = [];
@@ -171,7 +188,7 @@ export function applyPatchEntry(context: BuildContext, dir: string, resources: K
       return resources;
     }
     const document = documents[0]!;
-    return resources.filter((res) => !select(res) || applySmp(res, document, entry.at));
+    return resources.filter((res) => !select(res) || applySmp(res, document, entry));
   }
   let left = resources;
   for (const document of documents) {
@@ -183,15 +200,15 @@ export function applyPatchEntry(context: BuildContext, dir: string, resources: K
       continue;
     }
     const target = matches[0]!;
-    if (!applySmp(target, document, entry.at)) left = left.filter((res) => res !== target);
+    if (!applySmp(target, document, entry)) left = left.filter((res) => res !== target);
   }
   return left;
 }
 
 /** Apply one strategic merge document; false when it deletes the object. */
-function applySmp(res: KResource, document: PatchDocument, entryAt: Location): boolean {
-  notePatched(res, entryAt);
-  return applyStrategicMerge(res, document.value as Value, document.at);
+function applySmp(res: KResource, document: PatchDocument, entry: PatchEntry): boolean {
+  notePatched(res, entry.at);
+  return applyStrategicMerge(res, document.value as Value, document.at, entry.allow);
 }
 
 /** Read the patch fields of a kustomization document into entries, in the order kustomize runs them. */
@@ -216,6 +233,7 @@ export function patchEntries(kustomization: Value, file: SourceFile, docIndex: n
         patch: typeof raw.patch === 'string' ? raw.patch : undefined,
         path: typeof raw.path === 'string' ? raw.path : undefined,
         target: parseTarget(raw.target),
+        allow: isMap(raw.options) ? { nameChange: raw.options.allowNameChange === true, kindChange: raw.options.allowKindChange === true } : undefined,
         at: at(field, index),
         field,
       });

@@ -13,7 +13,7 @@
  * Values taken from the patch are marked with where the patch wrote them.
  */
 import { locate, locationOf, markKey, markNode, type Location } from './origin.js';
-import { mergeKeyOf } from './merge-keys.js';
+import { mergeKeyOf, PRIMITIVE_SET } from './merge-keys.js';
 import { cloneNode, currentId, isMap, isObject, type KResource, type Value } from './resource.js';
 
 const DELETE = Symbol('delete');
@@ -84,18 +84,26 @@ function mergeValue(merge: Merge, dst: unknown, dstAt: Location, src: unknown, s
 function mergeList(merge: Merge, dst: unknown[], dstAt: Location, src: unknown[], srcAt: Location, typePath: string[]): unknown {
   if (src.some((item) => isMap(item) && item.$patch === 'replace')) return fromPatch(merge, src, srcAt);
   const key = mergeKeyOf(merge.group, merge.kind, typePath);
-  if (key === undefined || !src.every(isMap)) return fromPatch(merge, src, srcAt);
   const own = locationOf(dst) ?? dstAt;
   const out: unknown[] = [];
-  markNode(out, own);
-  merge.res.owned.add(out);
-  const used = new Set<number>();
   const push = (value: unknown, at: Location): void => {
     if (isObject(value)) {
       if (!locationOf(value)) markNode(value, at);
     } else markKey(out, out.length, at);
     out.push(value);
   };
+  if (key === PRIMITIVE_SET && !src.some(isObject) && !dst.some(isObject)) {
+    // The patch's items first, then the others (checked with `kubectl kustomize` on finalizers).
+    markNode(out, own);
+    merge.res.owned.add(out);
+    src.forEach((item, index) => !out.includes(item) && push(item, locate(src, srcAt, [index])));
+    dst.forEach((item, index) => !out.includes(item) && push(item, locate(dst, own, [index])));
+    return out;
+  }
+  if (key === undefined || key === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge, src, srcAt);
+  markNode(out, own);
+  merge.res.owned.add(out);
+  const used = new Set<number>();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);
     const match = dst.findIndex((candidate, at) => !used.has(at) && isMap(candidate) && candidate[key] === (item as Value)[key]);
@@ -119,21 +127,23 @@ function mergeList(merge: Merge, dst: unknown[], dstAt: Location, src: unknown[]
  * Apply a strategic merge patch (`patchAt`: where its root was written) to `res`. Returns
  * false when the patch deletes the object.
  */
-export function applyStrategicMerge(res: KResource, patch: Value, patchAt: Location): boolean {
+export function applyStrategicMerge(res: KResource, patch: Value, patchAt: Location, allow: { nameChange?: boolean; kindChange?: boolean } = {}): boolean {
   if (patch.$patch === 'delete') return false;
   const id = currentId(res);
   const merge: Merge = { res, group: id.group, kind: id.kind };
-  // The object's identity stays (kustomize Resource.ApplySmPatch restores name, namespace, kind; the GVK is copied to the patch).
+  // The object's identity stays (kustomize Resource.ApplySmPatch restores name, namespace and,
+  // unless the patch entry allows changing them, kind and name; the GVK is copied to the patch).
   const src: Value = {};
   for (const [key, value] of Object.entries(patch)) {
-    if (key === 'apiVersion' || key === 'kind') continue;
+    if (key === 'apiVersion' || (key === 'kind' && !allow.kindChange)) continue;
     if (key === 'metadata' && isMap(value)) {
       const metadata: Value = {};
       markNode(metadata, locate(patch, patchAt, ['metadata']));
-      for (const [field, fieldValue] of Object.entries(value)) if (field !== 'name' && field !== 'namespace') metadata[field] = fieldValue;
+      for (const [field, fieldValue] of Object.entries(value)) if ((field !== 'name' || allow.nameChange) && field !== 'namespace') metadata[field] = fieldValue;
       src.metadata = metadata;
     } else src[key] = value;
   }
+  if (allow.nameChange && isMap(src.metadata) && typeof src.metadata.name === 'string' && src.metadata.name !== id.name) res.previousNames.push(id.name);
   const merged = mergeValue(merge, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
   if (merged === DELETE) return false;
   res.value = merged as Value;

@@ -1,8 +1,10 @@
 /**
  * Differential test: every fixture under test/fixtures/kustomize/<case>/ is built by our
  * build and by `kubectl kustomize` (kustomize v5, with Flux's LoadRestrictionsNone), and the
- * objects are compared sorted by kind/namespace/name. A case builds its root, or the
- * directories listed one per line in its `BUILDS` file. Skipped when kubectl is not on PATH.
+ * objects are compared sorted by kind/namespace/name. Parsed values are frozen first, so a
+ * build that mutated them would fail. A case builds its root, or the
+ * directories listed one per line in its `BUILDS` file. Generator inputs that the loader does
+ * not read (`.env`, scripts) are read from disk. Skipped when kubectl is not on PATH.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildKustomization } from '../../src/kustomize/build.js';
-import { hostFromFiles } from '../../src/kustomize/host.js';
+import { diskTextReader, hostFromFiles } from '../../src/kustomize/host.js';
 import { diskFiles, normalize } from './helpers.js';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'kustomize');
@@ -32,6 +34,12 @@ function buildsOf(caseDir: string): string[] {
     .filter((line) => line !== '');
 }
 
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
 function kustomize(dir: string): unknown[] {
   const run = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dir], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${run.stderr}`);
@@ -50,7 +58,9 @@ describe.skipIf(!hasKubectl)('kustomize build matches kubectl kustomize', () => 
     for (const build of buildsOf(caseDir)) {
       it(`${name}${build ? `/${build}` : ''}`, async () => {
         const files = await diskFiles(caseDir);
-        const result = buildKustomization(hostFromFiles(files), build);
+        // Frozen parsed values: any mutation by the build throws.
+        for (const file of files) for (const document of file.documents) deepFreeze(document.value);
+        const result = buildKustomization(hostFromFiles(files, undefined, diskTextReader(files)), build);
         expect(result.problems.map((problem) => `${problem.code}: ${problem.message}`)).toEqual([]);
         expect(normalize(result.objects.map((object) => object.value))).toEqual(normalize(kustomize(path.join(caseDir, build))));
       });
