@@ -11314,27 +11314,27 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
   return into;
 }
 function generatedBuild(dir, kustomize, tree, ignored) {
-  const build = { files: [], repeats: [], scanned: [] };
+  const build2 = { files: [], repeats: [], scanned: [] };
   const seen = /* @__PURE__ */ new Set();
   const walk3 = (current) => {
     for (const file of tree.filesIn.get(current) ?? []) {
       if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
       seen.add(file);
-      build.files.push(file);
-      build.scanned.push(file);
+      build2.files.push(file);
+      build2.scanned.push(file);
     }
     for (const sub of tree.dirsIn.get(current) ?? []) {
       if (ignored(`${sub}/`)) continue;
       if (hasKustomizationFile(tree, sub)) {
         const node = kustomize.at(tree.root, sub);
-        if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build, seen);
+        if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build2, seen);
       } else {
         walk3(sub);
       }
     }
   };
   walk3(dir);
-  return build;
+  return build2;
 }
 function sourceIgnoresIn(tree) {
   let found = sourceIgnoreFiles.get(tree);
@@ -11527,17 +11527,17 @@ function buildFluxGraph(model) {
     if (link.status !== "linked" || path21.status !== "directory" || path21.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
-    let build;
+    let build2;
     if (hasKustomizationFile(tree, path21.dir)) {
       entry.kustomization = model.kustomize.at(link.root, path21.dir);
-      if (entry.kustomization) build = kustomizeBuild(entry.kustomization, model.kustomize, tree);
+      if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build = generatedBuild(path21.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path21.dir, model.kustomize, tree, entry.excluded);
     }
-    if (!build) return entry;
+    if (!build2) return entry;
     entry.known = true;
-    entry.repeats = build.repeats;
-    entry.scanned = build.scanned;
+    entry.repeats = build2.repeats;
+    entry.scanned = build2.scanned;
     const applied = model.applied.buildOf(resource);
     entry.files = applied ? applied.resourceFiles : [];
     entry.resources = applied ? applied.objects : [];
@@ -11579,9 +11579,9 @@ function buildFluxGraph(model) {
     helmReleases,
     terraforms,
     appliedBy(resource) {
-      const build = resource.applied?.build;
-      if (!build) return byFile.get(resource.file) ?? [];
-      const kustomization = byResource.get(build) ?? byIdentity.get(identityOf(build));
+      const build2 = resource.applied?.build;
+      if (!build2) return byFile.get(resource.file) ?? [];
+      const kustomization = byResource.get(build2) ?? byIdentity.get(identityOf(build2));
       return kustomization ? [kustomization] : [];
     },
     appliedByFile: (file) => byFile.get(file) ?? [],
@@ -11607,9 +11607,9 @@ function buildFluxGraph(model) {
       return void 0;
     },
     kustomizeBuild(node) {
-      let build = buildCache.get(node);
-      if (!build) buildCache.set(node, build = kustomizeBuild(node, model.kustomize, treeOf(node.file.root)));
-      return build;
+      let build2 = buildCache.get(node);
+      if (!build2) buildCache.set(node, build2 = kustomizeBuild(node, model.kustomize, treeOf(node.file.root)));
+      return build2;
     },
     entryAt(root, relative) {
       const tree = treeOf(root);
@@ -11979,20 +11979,22 @@ function readInput(context, dir, entry, at) {
     context.problem("missing-file", `generator input "${entry}" not found`, at);
     return { unknown: "missing" };
   }
-  if (file.text === void 0) return { file, unknown: "not read by the linter" };
-  if (SOPS_MARK.test(file.text)) return { file, unknown: "SOPS-encrypted" };
-  return { file, text: file.text, unknown: void 0 };
+  const text = file.text ?? context.host.readText?.(target);
+  if (text === void 0) return { file, unknown: "not read by the linter" };
+  if (SOPS_MARK.test(text)) return { file, unknown: "SOPS-encrypted" };
+  return { file, text, unknown: void 0 };
 }
 function envItems(text, at) {
   const items = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/^\uFEFF/, "").trim();
-    if (line === "" || line.startsWith("#")) continue;
+  const fromEnvironment = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = (index === 0 ? raw.replace(/^\uFEFF/, "") : raw).trimStart();
+    if (line === "" || line.startsWith("#")) return;
     const equals = line.indexOf("=");
-    if (equals < 0) continue;
-    items.push({ key: line.slice(0, equals).trim(), value: line.slice(equals + 1), at });
-  }
-  return items;
+    if (equals < 0) fromEnvironment.push(line);
+    items.push({ key: equals < 0 ? line : line.slice(0, equals), value: equals < 0 ? "" : line.slice(equals + 1), at });
+  });
+  return { items, fromEnvironment };
 }
 function toBase64(text) {
   return Buffer.from(text, "utf8").toString("base64");
@@ -12039,8 +12041,13 @@ function generate(context, dir, generator) {
   if (typeof entry.env === "string") envs.push({ path: entry.env, at: childLocation(at, "env") });
   for (const env of envs) {
     const input = readInput(context, dir, env.path, env.at);
-    if (input.unknown) unknown.push(`"${env.path}" (${input.unknown})`);
-    else items.push(...envItems(input.text, env.at));
+    if (input.unknown) {
+      unknown.push(`"${env.path}" (${input.unknown})`);
+      continue;
+    }
+    const parsed = envItems(input.text, env.at);
+    items.push(...parsed.items);
+    if (parsed.fromEnvironment.length > 0) unknown.push(`"${env.path}" (${parsed.fromEnvironment.join(", ")} from the controller's environment)`);
   }
   const options = { ...generator.options?.value ?? {}, ...isMap(entry.options) ? entry.options : {} };
   const labels = { ...stringMap(generator.options?.value.labels), ...stringMap(isMap(entry.options) ? entry.options.labels : void 0) };
@@ -12069,7 +12076,7 @@ function generate(context, dir, generator) {
   res.generated = { hash: options.disableNameSuffixHash !== true, behavior: typeof entry.behavior === "string" ? entry.behavior : "create" };
   if (unknown.length > 0) {
     res.nameUnknown = res.generated.hash;
-    context.problem("unknown-input", `${kind} "${name2}": ${unknown.join(", ")} cannot be read${res.generated.hash ? ", so its name suffix is unknown" : ""}`, at);
+    context.problem("unknown-input", `${kind} "${name2}" has inputs the build cannot know: ${unknown.join(", ")}${res.generated.hash ? ", so its name suffix is unknown" : ""}`, at);
   }
   return res;
 }
@@ -12181,7 +12188,13 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function imageMatches(image, name2) {
-  return new RegExp(`^${escapeRegExp(name2)}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`).test(image);
+  let matcher2 = matchers.get(name2);
+  if (!matcher2) {
+    matcher2 = new RegExp(`^${escapeRegExp(name2)}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
+    if (matchers.size > 1e4) matchers.clear();
+    matchers.set(name2, matcher2);
+  }
+  return matcher2.test(image);
 }
 function scalar(value) {
   return value === void 0 || value === null ? "" : String(value);
@@ -12237,10 +12250,12 @@ function applyImages(resources, { entry, at }) {
     if (changed) notePatched(res, at);
   }
 }
+var matchers;
 var init_images = __esm({
   "src/kustomize/images.ts"() {
     "use strict";
     init_resource();
+    matchers = /* @__PURE__ */ new Map();
   }
 });
 
@@ -12349,6 +12364,7 @@ function startsWith(path21, prefix) {
 function mergeKeyOf(group, kind, path21) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
   if (path21.length === 2 && path21[0] === "metadata" && path21[1] === "ownerReferences") return "uid";
+  if (path21.length === 2 && path21[0] === "metadata" && path21[1] === "finalizers") return PRIMITIVE_SET;
   if (group === "" && kind === "Service" && path21.length === 2 && path21[0] === "spec" && path21[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
   if (!podSpec || !startsWith(path21, podSpec)) return void 0;
@@ -12357,7 +12373,7 @@ function mergeKeyOf(group, kind, path21) {
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
 }
-var POD_SPEC_LISTS, CONTAINER_LISTS, POD_SPEC_PATHS, BUILT_IN_GROUPS;
+var POD_SPEC_LISTS, CONTAINER_LISTS, POD_SPEC_PATHS, BUILT_IN_GROUPS, PRIMITIVE_SET;
 var init_merge_keys = __esm({
   "src/kustomize/merge-keys.ts"() {
     "use strict";
@@ -12409,6 +12425,7 @@ var init_merge_keys = __esm({
       "certificates.k8s.io",
       "events.k8s.io"
     ]);
+    PRIMITIVE_SET = "$primitive";
   }
 });
 
@@ -12426,6 +12443,7 @@ function podSpecReferences(spec, base, out) {
     if (typeof value === "string") out.push({ kind, path: path21, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
+  if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
   if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add2("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
   for (const { key, index, container } of containersOf(spec)) {
     const at = [...base, key, index];
@@ -12492,6 +12510,22 @@ function referencesOf(res) {
       });
     }
   }
+  if (id.group === "autoscaling" && id.kind === "HorizontalPodAutoscaler" && isMap(getPath(value, ["spec", "scaleTargetRef"]))) {
+    const ref = getPath(value, ["spec", "scaleTargetRef"]);
+    if (typeof ref.name === "string" && typeof ref.kind === "string") out.push({ kind: ref.kind, group: typeof ref.apiVersion === "string" && ref.apiVersion.includes("/") ? ref.apiVersion.split("/")[0] : "", path: ["spec", "scaleTargetRef", "name"], name: ref.name });
+  }
+  if (id.group === "" && id.kind === "ServiceAccount" && Array.isArray(value.imagePullSecrets)) {
+    value.imagePullSecrets.forEach((entry, index) => isMap(entry) && typeof entry.name === "string" && out.push({ kind: "Secret", path: ["imagePullSecrets", index, "name"], name: entry.name }));
+  }
+  if (id.group === "" && id.kind === "PersistentVolumeClaim" && typeof getPath(value, ["spec", "storageClassName"]) === "string") {
+    out.push({ kind: "StorageClass", group: "storage.k8s.io", path: ["spec", "storageClassName"], name: getPath(value, ["spec", "storageClassName"]) });
+  }
+  if (id.group === "admissionregistration.k8s.io" && (id.kind === "ValidatingWebhookConfiguration" || id.kind === "MutatingWebhookConfiguration") && Array.isArray(value.webhooks)) {
+    value.webhooks.forEach((webhook, index) => {
+      const service = isMap(webhook) && isMap(webhook.clientConfig) && isMap(webhook.clientConfig.service) ? webhook.clientConfig.service : void 0;
+      if (service && typeof service.name === "string") out.push({ kind: "Service", path: ["webhooks", index, "clientConfig", "service", "name"], name: service.name, namespace: { path: ["webhooks", index, "clientConfig", "service", "namespace"], value: typeof service.namespace === "string" ? service.namespace : void 0 } });
+    });
+  }
   if (id.group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
     if (Array.isArray(value.subjects)) {
       value.subjects.forEach((subject, index) => {
@@ -12506,20 +12540,66 @@ function referencesOf(res) {
   }
   return out;
 }
-function fixNameReferences(resources) {
+function parseNameReferences(raw) {
+  if (!Array.isArray(raw)) return [];
+  const str2 = (value) => typeof value === "string" && value !== "" ? value : void 0;
+  return raw.flatMap((entry) => {
+    if (!isMap(entry) || !str2(entry.kind) || !Array.isArray(entry.fieldSpecs)) return [];
+    const fieldSpecs = entry.fieldSpecs.flatMap((spec) => isMap(spec) && str2(spec.path) ? [{ path: str2(spec.path), kind: str2(spec.kind), group: str2(spec.group), version: str2(spec.version) }] : []);
+    return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
+  });
+}
+function valuesAtPath(value, segments, path21, out) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path21, index], out));
+    return;
+  }
+  if (segments.length === 0) {
+    if (typeof value === "string") out.push({ path: path21, name: value });
+    return;
+  }
+  if (!isMap(value)) return;
+  const segment = segments[0].replace(/\[\]$/, "");
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path21, segment], out);
+}
+function configuredReferences(res, configs) {
+  const id = currentId(res);
+  const out = [];
+  for (const config of configs) {
+    for (const spec of config.fieldSpecs) {
+      if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
+      const found = [];
+      valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
+      for (const { path: path21, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path21, name: name2 });
+    }
+  }
+  return out;
+}
+function subjectNamespaces(res) {
+  const id = currentId(res);
+  if (id.group !== "rbac.authorization.k8s.io" || id.kind !== "RoleBinding" && id.kind !== "ClusterRoleBinding" || !Array.isArray(res.value.subjects)) return [];
+  return res.value.subjects.flatMap((subject) => isMap(subject) && typeof subject.namespace === "string" ? [subject.namespace] : []);
+}
+function fixNameReferences(resources, configs = [], isClusterScoped2 = () => void 0) {
+  const clusterScoped = (res) => {
+    const id = currentId(res);
+    return isClusterScoped2(id.group ? `${id.group}/${id.version}` : id.version, id.kind) === true;
+  };
   const byKind = /* @__PURE__ */ new Map();
   for (const res of resources) {
     const id = currentId(res);
-    if (id.group !== "" && id.group !== "rbac.authorization.k8s.io") continue;
     const list = byKind.get(id.kind) ?? [];
     list.push(res);
     byKind.set(id.kind, list);
   }
   for (const referrer of resources) {
     const namespace = currentId(referrer).namespace;
-    for (const reference of referencesOf(referrer)) {
+    const reachable = /* @__PURE__ */ new Set([namespace ?? "default", ...subjectNamespaces(referrer)]);
+    const inScope = (res) => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? "default");
+    for (const reference of [...referencesOf(referrer), ...configuredReferences(referrer, configs)]) {
+      const group = reference.group ?? (reference.kind === "Role" || reference.kind === "ClusterRole" ? "rbac.authorization.k8s.io" : "");
       const candidates = (byKind.get(reference.kind) ?? []).filter((res) => {
-        if (res === referrer) return false;
+        if (res === referrer || currentId(res).group !== group || !inScope(res)) return false;
         const names = [res.orgId.name, ...res.previousNames];
         if (!names.includes(reference.name)) return false;
         const written2 = reference.namespace?.value;
@@ -12529,10 +12609,8 @@ function fixNameReferences(resources) {
       const chosen = sameNamespace.length === 1 ? sameNamespace[0] : candidates.length === 1 ? candidates[0] : void 0;
       if (!chosen) continue;
       const final = currentId(chosen);
-      if (final.name !== reference.name) {
-        setIn(referrer, reference.path, final.name, void 0);
-        if (reference.namespace && final.namespace !== void 0 && reference.namespace.value !== final.namespace) setIn(referrer, reference.namespace.path, final.namespace, void 0);
-      }
+      if (final.name !== reference.name) setIn(referrer, reference.path, final.name, void 0);
+      if (reference.namespace && final.namespace !== void 0 && reference.namespace.value !== final.namespace) setIn(referrer, reference.namespace.path, final.namespace, void 0);
     }
   }
 }
@@ -12633,11 +12711,9 @@ function resolve(value, segments, forAdd, pointer2) {
       path21.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
-      if (!(segment in node) && !forAdd) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
+      if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
       path21.push(segment);
       node = node[segment];
-    } else if (node === void 0 && forAdd) {
-      path21.push(segment);
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
@@ -12666,7 +12742,22 @@ function removeAt(res, path21) {
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
   else delete writable(res, parentPath)[key];
 }
+function withAnnotations(res, operations, apply2) {
+  const touches = operations.some((operation) => [operation.path, operation.from].some((pointer2) => pointer2 !== void 0 && (pointer2 === "/metadata/annotations" || pointer2.startsWith("/metadata/annotations/"))));
+  const metadata = getPath(res.value, ["metadata"]);
+  if (!touches || !isMap(metadata) || metadata.annotations !== void 0) {
+    apply2();
+    return;
+  }
+  setIn(res, ["metadata", "annotations"], {}, void 0);
+  apply2();
+  const after = getPath(res.value, ["metadata", "annotations"]);
+  if (isMap(after) && Object.keys(after).length === 0) delete writable(res, ["metadata"])["annotations"];
+}
 function applyJsonPatch(res, operations) {
+  withAnnotations(res, operations, () => applyOperations(res, operations));
+}
+function applyOperations(res, operations) {
   for (const operation of operations) {
     const valueAt = { ...operation.at, path: [...operation.at.path, "value"] };
     const segments = parsePointer(operation.path);
@@ -12879,18 +12970,25 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
 function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   if (src.some((item) => isMap(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
   const key = mergeKeyOf(merge2.group, merge2.kind, typePath);
-  if (key === void 0 || !src.every(isMap)) return fromPatch(merge2, src, srcAt);
   const own2 = locationOf(dst) ?? dstAt;
   const out = [];
-  markNode(out, own2);
-  merge2.res.owned.add(out);
-  const used = /* @__PURE__ */ new Set();
   const push3 = (value, at) => {
     if (isObject2(value)) {
       if (!locationOf(value)) markNode(value, at);
     } else markKey(out, out.length, at);
     out.push(value);
   };
+  if (key === PRIMITIVE_SET && !src.some(isObject2) && !dst.some(isObject2)) {
+    markNode(out, own2);
+    merge2.res.owned.add(out);
+    src.forEach((item, index) => !out.includes(item) && push3(item, locate(src, srcAt, [index])));
+    dst.forEach((item, index) => !out.includes(item) && push3(item, locate(dst, own2, [index])));
+    return out;
+  }
+  if (key === void 0 || key === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge2, src, srcAt);
+  markNode(out, own2);
+  merge2.res.owned.add(out);
+  const used = /* @__PURE__ */ new Set();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);
     const match = dst.findIndex((candidate, at) => !used.has(at) && isMap(candidate) && candidate[key] === item[key]);
@@ -12909,20 +13007,21 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   });
   return out;
 }
-function applyStrategicMerge(res, patch, patchAt) {
+function applyStrategicMerge(res, patch, patchAt, allow = {}) {
   if (patch.$patch === "delete") return false;
   const id = currentId(res);
   const merge2 = { res, group: id.group, kind: id.kind };
   const src = {};
   for (const [key, value] of Object.entries(patch)) {
-    if (key === "apiVersion" || key === "kind") continue;
+    if (key === "apiVersion" || key === "kind" && !allow.kindChange) continue;
     if (key === "metadata" && isMap(value)) {
       const metadata = {};
       markNode(metadata, locate(patch, patchAt, ["metadata"]));
-      for (const [field, fieldValue] of Object.entries(value)) if (field !== "name" && field !== "namespace") metadata[field] = fieldValue;
+      for (const [field, fieldValue] of Object.entries(value)) if ((field !== "name" || allow.nameChange) && field !== "namespace") metadata[field] = fieldValue;
       src.metadata = metadata;
     } else src[key] = value;
   }
+  if (allow.nameChange && isMap(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames.push(id.name);
   const merged = mergeValue(merge2, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
   if (merged === DELETE) return false;
   res.value = merged;
@@ -12941,6 +13040,14 @@ var init_smp = __esm({
 
 // src/kustomize/patches.ts
 function parseInline(text, at) {
+  let byPlace = inlineCache.get(at.file);
+  if (!byPlace) inlineCache.set(at.file, byPlace = /* @__PURE__ */ new Map());
+  const key = `${at.docIndex}\0${at.path.join("\0")}\0${text}`;
+  let parsed = byPlace.get(key);
+  if (parsed === void 0) byPlace.set(key, parsed = parseInlineText(text, at));
+  return parsed;
+}
+function parseInlineText(text, at) {
   const documents = (0, import_yaml2.parseAllDocuments)(text, { merge: true });
   if (!Array.isArray(documents)) return [];
   const out = [];
@@ -13057,7 +13164,7 @@ function applyPatchEntry(context, dir, resources, entry) {
       return resources;
     }
     const document = documents[0];
-    return resources.filter((res) => !select(res) || applySmp(res, document, entry.at));
+    return resources.filter((res) => !select(res) || applySmp(res, document, entry));
   }
   let left = resources;
   for (const document of documents) {
@@ -13069,13 +13176,13 @@ function applyPatchEntry(context, dir, resources, entry) {
       continue;
     }
     const target = matches3[0];
-    if (!applySmp(target, document, entry.at)) left = left.filter((res) => res !== target);
+    if (!applySmp(target, document, entry)) left = left.filter((res) => res !== target);
   }
   return left;
 }
-function applySmp(res, document, entryAt) {
-  notePatched(res, entryAt);
-  return applyStrategicMerge(res, document.value, document.at);
+function applySmp(res, document, entry) {
+  notePatched(res, entry.at);
+  return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
   const at = (...path21) => ({ file, docIndex, path: path21 });
@@ -13097,6 +13204,7 @@ function patchEntries(kustomization, file, docIndex) {
         patch: typeof raw.patch === "string" ? raw.patch : void 0,
         path: typeof raw.path === "string" ? raw.path : void 0,
         target: parseTarget(raw.target),
+        allow: isMap(raw.options) ? { nameChange: raw.options.allowNameChange === true, kindChange: raw.options.allowKindChange === true } : void 0,
         at: at(field, index),
         field
       });
@@ -13106,7 +13214,7 @@ function patchEntries(kustomization, file, docIndex) {
   read("patchesJson6902", json6902);
   return { strategicMerge, patches, json6902 };
 }
-var import_yaml2;
+var import_yaml2, inlineCache;
 var init_patches = __esm({
   "src/kustomize/patches.ts"() {
     "use strict";
@@ -13117,6 +13225,7 @@ var init_patches = __esm({
     init_select();
     init_smp();
     init_resource();
+    inlineCache = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -13141,6 +13250,11 @@ var init_replicas = __esm({
 });
 
 // src/kustomize/build.ts
+function isKustomizeDocument(value) {
+  if (typeof value.apiVersion === "string" && value.apiVersion.startsWith("kustomize.config.k8s.io/")) return true;
+  const keys = Object.keys(value);
+  return value.kind === void 0 && keys.length > 0 && keys.every((key) => CONFIG_KEYS.has(key));
+}
 function emptySpec(file, dir) {
   return { file, dir, isComponent: false, resources: [], components: [], generators: [], patches: { strategicMerge: [], patches: [], json6902: [] }, labels: [], annotations: [], replicas: [], images: [] };
 }
@@ -13175,6 +13289,9 @@ function readSpec(state, file, dir, root) {
   for (const field of UNSUPPORTED_FIELDS) {
     if (value[field] !== void 0 && value[field] !== null) state.problem("unsupported", `kustomize "${field}" is not emulated: the objects are built without it`, at(field));
   }
+  if (Array.isArray(value.configurations)) {
+    value.configurations.forEach((entry, index) => typeof entry === "string" && readConfiguration(state, dir, entry, at("configurations", index)));
+  }
   const strings = (field) => {
     const list = value[field];
     if (!Array.isArray(list)) return [];
@@ -13186,22 +13303,47 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  if (isMap(value.commonLabels)) spec.labels.push({ pairs: value.commonLabels, at: at("commonLabels"), selectors: true, templates: true });
+  const pairs2 = (raw, path21) => {
+    if (!isMap(raw)) return false;
+    for (const [key, pairValue] of Object.entries(raw)) {
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path21, key));
+    }
+    return true;
+  };
+  if (pairs2(value.commonLabels, ["commonLabels"])) spec.labels.push({ pairs: value.commonLabels, at: at("commonLabels"), selectors: true, templates: true });
   if (Array.isArray(value.labels)) {
     value.labels.forEach((raw, index) => {
-      if (!isMap(raw) || !isMap(raw.pairs)) return;
+      if (!isMap(raw) || !pairs2(raw.pairs, ["labels", index, "pairs"])) return;
       spec.labels.push({ pairs: raw.pairs, at: at("labels", index), selectors: raw.includeSelectors === true, templates: raw.includeTemplates === true || raw.includeSelectors === true });
     });
   }
-  if (isMap(value.commonAnnotations)) spec.annotations.push({ pairs: value.commonAnnotations, at: at("commonAnnotations"), selectors: false, templates: true });
+  if (pairs2(value.commonAnnotations, ["commonAnnotations"])) spec.annotations.push({ pairs: value.commonAnnotations, at: at("commonAnnotations"), selectors: false, templates: true });
   if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at("replicas", index) }));
-  if (Array.isArray(value.images)) value.images.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at("images", index) }));
+  for (const field of ["images", "imageTags"]) {
+    const list = value[field];
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
+  }
   const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at("generatorOptions") } : void 0;
   for (const field of ["configMapGenerator", "secretGenerator"]) {
     const list = value[field];
     if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === "configMapGenerator" ? "ConfigMap" : "Secret", entry: raw, at: at(field, index), options }));
   }
   return spec;
+}
+function readConfiguration(state, dir, entry, at) {
+  const target = resolvePath(dir, entry);
+  const file = target === void 0 ? void 0 : state.host.file(target);
+  if (!file) {
+    state.problem(target === void 0 ? "outside-root" : "missing-file", `configurations file "${entry}" not found`, at);
+    return;
+  }
+  for (const document of file.documents) {
+    if (!isMap(document.value)) continue;
+    for (const key of Object.keys(document.value)) {
+      if (key === "nameReference") state.nameReferences.push(...parseNameReferences(document.value.nameReference));
+      else state.problem("unsupported", `kustomize configurations "${key}" is not emulated: the objects are built without it`, { file, docIndex: document.index, path: [key] });
+    }
+  }
 }
 function applyOverrides(spec, flux) {
   if (flux.namespace) spec.namespace = { value: flux.namespace, at: flux.at?.namespace };
@@ -13233,16 +13375,21 @@ function effectiveNamespace(state, res) {
   const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
   return state.host.isClusterScoped(apiVersion, id.kind) === true ? "" : id.namespace ?? "default";
 }
-function append(state, resmap, added, at) {
-  for (const res of added) {
-    const id = currentId(res);
-    const namespace = effectiveNamespace(state, res);
-    const clash = resmap.some((other) => {
-      const otherId = currentId(other);
-      return otherId.group === id.group && otherId.version === id.version && otherId.kind === id.kind && otherId.name === id.name && effectiveNamespace(state, other) === namespace;
-    });
-    if (clash) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(id)}`, at);
-    else resmap.push(res);
+function idKey(state, res) {
+  const id = currentId(res);
+  return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
+}
+function append(state, resmap, batches) {
+  const seen = new Set(resmap.map((res) => idKey(state, res)));
+  for (const { added, at } of batches) {
+    for (const res of added) {
+      const key = idKey(state, res);
+      if (seen.has(key)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      else {
+        seen.add(key);
+        resmap.push(res);
+      }
+    }
   }
 }
 function loadFile(state, file, entryAt) {
@@ -13250,6 +13397,10 @@ function loadFile(state, file, entryAt) {
   const out = [];
   if (file.problems.length > 0) {
     state.problem("invalid-yaml", `${file.path} does not parse: ${file.problems[0].message}`, entryAt);
+    return out;
+  }
+  if (file.text === void 0) {
+    state.problem("unknown-input", `${file.path} was not read, so its objects are unknown`, entryAt);
     return out;
   }
   for (const document of file.documents) {
@@ -13260,6 +13411,7 @@ function loadFile(state, file, entryAt) {
       state.problem("invalid-object", `${file.path}: a document is not a Kubernetes object`, at);
       continue;
     }
+    if (isKustomizeDocument(value) || Object.keys(value).length === 0) continue;
     if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ["items", index]);
@@ -13307,7 +13459,7 @@ function buildDirectory(state, dir, file, entryAt, root, flux) {
   }
   const spec = readSpec(state, file, dir, root);
   if (!spec) return [];
-  if (spec.isComponent) {
+  if (spec.isComponent && !root) {
     state.problem("component-as-resource", `expected kind != 'Component' for path "${dir || "."}"`, entryAt ?? { file, docIndex: 0, path: ["kind"] });
     return [];
   }
@@ -13320,7 +13472,7 @@ function buildDirectory(state, dir, file, entryAt, root, flux) {
   return result;
 }
 function accumulate(state, spec, resmap) {
-  for (const entry of spec.resources) append(state, resmap, loadEntry(state, spec, entry), entry.at);
+  append(state, resmap, spec.resources.map((entry) => ({ added: loadEntry(state, spec, entry), at: entry.at })));
   resmap = applyGenerators(state, spec.dir, resmap, spec.generators);
   for (const entry of spec.components) resmap = runComponent(state, spec, entry, resmap);
   for (const entry of spec.patches.strategicMerge) resmap = applyPatchEntry(state, spec.dir, resmap, entry);
@@ -13370,38 +13522,56 @@ function runComponent(state, includer, entry, resmap) {
 }
 function generatedRoot(state, dir) {
   const exclude = state.generated?.exclude ?? (() => false);
-  const resmap = [];
+  const batches = [];
   const walk3 = (current) => {
     for (const file of state.host.filesIn(current)) {
       if (!/\.ya?ml$/i.test(file.path) || exclude(file.path)) continue;
-      append(state, resmap, loadFile(state, file, { file, docIndex: 0, path: [] }), { file, docIndex: 0, path: [] });
+      const at = { file, docIndex: 0, path: [] };
+      batches.push({ added: loadFile(state, file, at), at });
     }
     for (const sub of state.host.dirsIn(current)) {
       if (exclude(sub)) continue;
       const kustomization = state.host.kustomizationFile(sub);
       if (kustomization) {
         const at = { file: kustomization, docIndex: 0, path: [] };
-        append(state, resmap, buildDirectory(state, sub, kustomization, at, false), at);
+        batches.push({ added: buildDirectory(state, sub, kustomization, at, false), at });
       } else walk3(sub);
     }
   };
   walk3(dir);
+  const resmap = [];
+  append(state, resmap, batches);
   return resmap;
 }
 function buildKustomization(host, dir, options = {}) {
   dir = resolvePath("", dir) ?? dir;
-  const state = {
+  const state = newState(host, options);
+  try {
+    return build(state, dir, options);
+  } catch (error) {
+    const at = host.kustomizationFile(dir) ?? host.filesIn(dir)[0];
+    const problems = at ? [{ code: "internal-error", message: `the kustomize build failed: ${error instanceof Error ? error.message : String(error)}`, at: { file: at, docIndex: 0, path: [] } }] : [];
+    return { objects: [], problems, resourceFiles: [], patchFiles: [], kustomizations: [] };
+  }
+}
+function newState(host, options) {
+  return {
     host,
     problems: [],
     problem(code, message, at) {
-      this.problems.push({ code, message, at });
+      const same = (other) => other.code === code && other.message === message && other.at.file === at.file && other.at.docIndex === at.docIndex && other.at.path.join("\0") === at.path.join("\0");
+      if (!this.problems.some(same)) this.problems.push({ code, message, at });
     },
     resourceFiles: /* @__PURE__ */ new Set(),
     patchFiles: /* @__PURE__ */ new Set(),
     kustomizations: /* @__PURE__ */ new Set(),
     stack: [],
+    nameReferences: [],
     generated: options.generated
   };
+}
+function build(state, dir, options) {
+  const host = state.host;
   let resmap;
   const file = host.kustomizationFile(dir);
   if (file) {
@@ -13417,7 +13587,7 @@ function buildKustomization(host, dir, options = {}) {
     }
   }
   finishGenerated(resmap);
-  fixNameReferences(resmap);
+  fixNameReferences(resmap, state.nameReferences, (apiVersion, kind) => host.isClusterScoped(apiVersion, kind));
   const patchFiles = [...state.patchFiles];
   return {
     objects: resmap.map(toApplied),
@@ -13437,7 +13607,7 @@ function toApplied(res) {
     nameUnknown: res.nameUnknown
   };
 }
-var KNOWN_FIELDS, UNSUPPORTED_FIELDS;
+var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS;
 var init_build = __esm({
   "src/kustomize/build.ts"() {
     "use strict";
@@ -13454,6 +13624,7 @@ var init_build = __esm({
     init_replicas();
     init_resource();
     init_select();
+    init_context();
     KNOWN_FIELDS = /* @__PURE__ */ new Set([
       "apiVersion",
       "kind",
@@ -13490,7 +13661,8 @@ var init_build = __esm({
       "buildMetadata",
       "sortOptions"
     ]);
-    UNSUPPORTED_FIELDS = ["replacements", "vars", "helmCharts", "helmChartInflationGenerator", "generators", "transformers", "validators", "crds", "configurations"];
+    UNSUPPORTED_FIELDS = ["replacements", "vars", "helmCharts", "helmChartInflationGenerator", "generators", "transformers", "validators", "crds", "openapi", "buildMetadata"];
+    CONFIG_KEYS = /* @__PURE__ */ new Set(["namePrefix", "nameSuffix", "namespace", "commonLabels", "templateLabels", "commonAnnotations", "nameReference", "varReference", "images", "replicas"]);
   }
 });
 
@@ -13777,7 +13949,7 @@ function splitApiVersion2(apiVersion) {
   const slash2 = apiVersion.indexOf("/");
   return slash2 === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
 }
-function appliedResource(document, written2, build) {
+function appliedResource(document, written2, build2) {
   const value = document.value;
   const metadata = asRecord(value.metadata) ?? {};
   const apiVersion = asString(value.apiVersion) ?? written2?.apiVersion ?? "";
@@ -13801,11 +13973,11 @@ function appliedResource(document, written2, build) {
     get: (path21) => getIn(value, path21),
     applied: void 0
   };
-  resource.applied = { written: written2 ?? resource, build, locate: (path21) => document.locate(path21), patchedBy: document.patchedBy };
+  resource.applied = { written: written2 ?? resource, build: build2, locate: (path21) => document.locate(path21), patchedBy: document.patchedBy };
   if (!written2) resource.synthetic = "generated by kustomize";
   return resource;
 }
-function asWrittenCopy(written2, build) {
+function asWrittenCopy(written2, build2) {
   const at = { file: written2.file, docIndex: written2.docIndex, path: [] };
   return {
     file: written2.file,
@@ -13823,7 +13995,7 @@ function asWrittenCopy(written2, build) {
     encrypted: written2.encrypted,
     value: written2.value,
     get: written2.get,
-    applied: { written: written2, build, locate: (path21) => locate(written2.value, at, path21), patchedBy: [] },
+    applied: { written: written2, build: build2, locate: (path21) => locate(written2.value, at, path21), patchedBy: [] },
     ...written2.synthetic !== void 0 ? { synthetic: written2.synthetic } : {}
   };
 }
@@ -13912,10 +14084,10 @@ function buildOnce(input) {
   const resources = [];
   const copies = /* @__PURE__ */ new Map();
   const touched = /* @__PURE__ */ new Set();
-  const record = (build) => {
-    builds.push(build);
-    for (const file of [...build.resourceFiles, ...build.patchFiles, ...build.kustomizations]) touched.add(file);
-    for (const object of build.objects) {
+  const record = (build2) => {
+    builds.push(build2);
+    for (const file of [...build2.resourceFiles, ...build2.patchFiles, ...build2.kustomizations]) touched.add(file);
+    for (const object of build2.objects) {
       resources.push(object);
       const written2 = object.applied?.written;
       if (written2) {
@@ -13925,7 +14097,7 @@ function buildOnce(input) {
       }
     }
   };
-  const objectsOf = (documents, build) => documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build));
+  const objectsOf = (documents, build2) => documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build2));
   const fluxBuild = (kustomization) => {
     const target = targetOf(kustomization);
     if (!target) return void 0;
@@ -13971,22 +14143,22 @@ function buildOnce(input) {
       if (done.has(id)) continue;
       done.add(id);
       count++;
-      const build = fluxBuild(kustomization);
-      if (!build) continue;
+      const build2 = fluxBuild(kustomization);
+      if (!build2) continue;
       const written2 = kustomization.applied?.written ?? kustomization;
-      const self = build.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2);
+      const self = build2.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2);
       if (self) {
-        build.kustomization = self;
-        for (const object of build.objects) if (object.applied) object.applied.build = self;
-        buildByKustomization.set(self, build);
+        build2.kustomization = self;
+        for (const object of build2.objects) if (object.applied) object.applied.build = self;
+        buildByKustomization.set(self, build2);
       }
-      buildByKustomization.set(kustomization, build);
-      record(build);
-      for (const object of build.objects) {
+      buildByKustomization.set(kustomization, build2);
+      record(build2);
+      for (const object of build2.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
-      const creators2 = build.objects.filter(isSyncCreator);
+      const creators2 = build2.objects.filter(isSyncCreator);
       const madeBySync = creators2.length === 0 ? [] : synthesizeSyncObjects([...creators2, ...appliedSources]);
       for (const created of madeBySync) {
         createdBySync.push(created);
@@ -14046,7 +14218,7 @@ function buildOnce(input) {
         return ignored(relative) || file !== void 0 && readByTrials.has(file) && !assumed.some((kustomization) => kustomization.file === file);
       };
       const output = buildKustomization(hostOf(root), dir, generated2 ? { generated: { exclude } } : {});
-      const build = {
+      const build2 = {
         kustomization: void 0,
         root,
         dir,
@@ -14057,8 +14229,8 @@ function buildOnce(input) {
         kustomizations: output.kustomizations,
         problems: output.problems
       };
-      record(build);
-      for (const object of build.objects) {
+      record(build2);
+      for (const object of build2.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object)) assumedEntries.push(object);
       }
@@ -21670,7 +21842,7 @@ function name(kustomization) {
 function writtenOf(resource) {
   return resource.applied?.written ?? resource;
 }
-function checkBuild(ctx, resources, build, reported) {
+function checkBuild(ctx, resources, build2, reported) {
   const first = /* @__PURE__ */ new Map();
   for (const resource of resources) {
     if (resource.name === "" || resource.synthetic !== void 0) continue;
@@ -21682,7 +21854,7 @@ function checkBuild(ctx, resources, build, reported) {
     }
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
-    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build } });
+    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build2 } });
   }
 }
 var CLUSTER, duplicate_resource_default;
@@ -21764,13 +21936,13 @@ spec:
         };
         for (const node of model.kustomize.nodes) {
           if (node.parents.length > 0) continue;
-          const build = graph.kustomizeBuild(node);
-          reportRepeats(build.repeats);
-          checkBuild(ctx, build.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
+          const build2 = graph.kustomizeBuild(node);
+          reportRepeats(build2.repeats);
+          checkBuild(ctx, build2.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
         }
-        for (const build of model.applied.builds) {
-          if (!build.generated || !build.kustomization) continue;
-          for (const problem of build.problems) {
+        for (const build2 of model.applied.builds) {
+          if (!build2.generated || !build2.kustomization) continue;
+          for (const problem of build2.problems) {
             if (problem.code !== "duplicate-id") continue;
             ctx.report({
               file: problem.at.file,
@@ -21778,7 +21950,7 @@ spec:
               // The refused object's name, when the problem is about a whole document.
               path: problem.at.path.length === 0 ? ["metadata", "name"] : problem.at.path,
               messageId: "duplicateInGeneratedBuild",
-              data: { kustomization: qualified(build.kustomization.appliedNamespace, build.kustomization.name), path: build.dir === "" ? "./" : `./${build.dir}`, problem: problem.message }
+              data: { kustomization: qualified(build2.kustomization.appliedNamespace, build2.kustomization.name), path: build2.dir === "" ? "./" : `./${build2.dir}`, problem: problem.message }
             });
           }
         }
@@ -22702,8 +22874,8 @@ var require_coerce = __commonJS({
       const minor = match[3] || "0";
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse4(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module2.exports = coerce;
   }
@@ -42763,12 +42935,12 @@ var init_globby = __esm({
 
 // src/workspace/gitignore.ts
 function gitignoreMatcher(ignoreFiles) {
-  const matchers = [...ignoreFiles].map(([file, text]) => ({
+  const matchers2 = [...ignoreFiles].map(([file, text]) => ({
     base: file === ".gitignore" ? "" : file.slice(0, -".gitignore".length),
     matcher: (0, import_ignore5.default)().add(text)
   }));
-  if (matchers.length === 0) return () => false;
-  return (file) => matchers.some(({ base, matcher: matcher2 }) => file.startsWith(base) && file.length > base.length && matcher2.ignores(file.slice(base.length)));
+  if (matchers2.length === 0) return () => false;
+  return (file) => matchers2.some(({ base, matcher: matcher2 }) => file.startsWith(base) && file.length > base.length && matcher2.ignores(file.slice(base.length)));
 }
 function isGitignore(file) {
   return file === ".gitignore" || file.endsWith("/.gitignore");
@@ -43431,13 +43603,13 @@ async function lint(options) {
         if (configured === "off" || !file.reported) return;
         const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
-        const build = "resource" in report ? buildName(report.resource) : void 0;
+        const build2 = "resource" in report ? buildName(report.resource) : void 0;
         const earlier = seen.get(key);
         if (earlier) {
-          if (build !== void 0) earlier.builds.add(build);
+          if (build2 !== void 0) earlier.builds.add(build2);
           return;
         }
-        seen.set(key, { finding, builds: new Set(build === void 0 ? [] : [build]) });
+        seen.set(key, { finding, builds: new Set(build2 === void 0 ? [] : [build2]) });
         findings.push(finding);
       }
     };
@@ -43467,9 +43639,9 @@ async function lint(options) {
   };
 }
 function buildName(resource) {
-  const build = resource.applied?.build;
-  if (!build) return void 0;
-  return `Kustomization ${build.appliedNamespace === void 0 ? build.name : `${build.appliedNamespace}/${build.name}`}`;
+  const build2 = resource.applied?.build;
+  if (!build2) return void 0;
+  return `Kustomization ${build2.appliedNamespace === void 0 ? build2.name : `${build2.appliedNamespace}/${build2.name}`}`;
 }
 function ruleOptions(rule, roots) {
   const configured = roots.find((root) => root.config.file !== void 0) ?? roots[0];
@@ -54950,32 +55122,32 @@ var init_server = __esm({
 });
 
 // src/applied/render.ts
-function buildLabel(build) {
-  if (build.kustomization) {
-    const { appliedNamespace: namespace, name: name2 } = build.kustomization;
+function buildLabel(build2) {
+  if (build2.kustomization) {
+    const { appliedNamespace: namespace, name: name2 } = build2.kustomization;
     return `Kustomization ${namespace === void 0 ? name2 : `${namespace}/${name2}`}`;
   }
-  return `kustomize build ${build.root.name}/${build.dir === "" ? "." : build.dir}`;
+  return `kustomize build ${build2.root.name}/${build2.dir === "" ? "." : build2.dir}`;
 }
-function matches2(build, wanted) {
-  const kustomization = build.kustomization;
+function matches2(build2, wanted) {
+  const kustomization = build2.kustomization;
   if (!kustomization) return false;
   return wanted.includes("/") ? `${kustomization.appliedNamespace ?? ""}/${kustomization.name}` === wanted : kustomization.name === wanted;
 }
 function renderApplied(model, options = {}) {
-  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build) => matches2(build, options.kustomization));
+  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build2) => matches2(build2, options.kustomization));
   if (options.kustomization !== void 0 && builds.length === 0) {
-    const known = model.applied.builds.flatMap((build) => build.kustomization ? [`${build.kustomization.appliedNamespace ?? ""}/${build.kustomization.name}`] : []);
+    const known = model.applied.builds.flatMap((build2) => build2.kustomization ? [`${build2.kustomization.appliedNamespace ?? ""}/${build2.kustomization.name}`] : []);
     throw new UnknownKustomizationError(
       `No applied Flux Kustomization ${options.kustomization} whose build is known${known.length > 0 ? ` (known: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", \u2026" : ""})` : ""}.`
     );
   }
   const documents = [];
   const inBuilds = /* @__PURE__ */ new Set();
-  for (const build of builds) {
-    for (const object of build.objects) {
+  for (const build2 of builds) {
+    for (const object of build2.objects) {
       inBuilds.add(object);
-      documents.push(renderObject(object, buildLabel(build)));
+      documents.push(renderObject(object, buildLabel(build2)));
     }
   }
   if (options.kustomization === void 0) {
