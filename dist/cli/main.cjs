@@ -13944,6 +13944,62 @@ var init_synthesized = __esm({
   }
 });
 
+// src/kustomize/scope.ts
+function builtInClusterScoped(apiVersion, kind) {
+  const slash2 = apiVersion.indexOf("/");
+  const group = slash2 < 0 ? "" : apiVersion.slice(0, slash2);
+  if (CLUSTER_SCOPED[group]?.has(kind)) return true;
+  return BUILT_IN_GROUPS2.has(group) ? false : void 0;
+}
+var CLUSTER_SCOPED, BUILT_IN_GROUPS2;
+var init_scope = __esm({
+  "src/kustomize/scope.ts"() {
+    "use strict";
+    CLUSTER_SCOPED = {
+      "": /* @__PURE__ */ new Set(["Namespace", "Node", "PersistentVolume", "ComponentStatus"]),
+      "rbac.authorization.k8s.io": /* @__PURE__ */ new Set(["ClusterRole", "ClusterRoleBinding"]),
+      "apiextensions.k8s.io": /* @__PURE__ */ new Set(["CustomResourceDefinition"]),
+      "apiregistration.k8s.io": /* @__PURE__ */ new Set(["APIService"]),
+      "storage.k8s.io": /* @__PURE__ */ new Set(["StorageClass", "CSIDriver", "CSINode", "VolumeAttachment"]),
+      "scheduling.k8s.io": /* @__PURE__ */ new Set(["PriorityClass"]),
+      "networking.k8s.io": /* @__PURE__ */ new Set(["IngressClass"]),
+      "admissionregistration.k8s.io": /* @__PURE__ */ new Set(["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]),
+      "certificates.k8s.io": /* @__PURE__ */ new Set(["CertificateSigningRequest"]),
+      "node.k8s.io": /* @__PURE__ */ new Set(["RuntimeClass"]),
+      "policy": /* @__PURE__ */ new Set(["PodSecurityPolicy"]),
+      "flowcontrol.apiserver.k8s.io": /* @__PURE__ */ new Set(["FlowSchema", "PriorityLevelConfiguration"])
+    };
+    BUILT_IN_GROUPS2 = /* @__PURE__ */ new Set(["", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "certificates.k8s.io", "events.k8s.io", "flowcontrol.apiserver.k8s.io"]);
+  }
+});
+
+// src/kustomize/host.ts
+function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
+  return {
+    file: (path21) => rootFiles.files.get(path21),
+    isDirectory: (path21) => rootFiles.dirs.has(path21),
+    kustomizationFile(dir) {
+      for (const name2 of KUSTOMIZATION_FILES) {
+        const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
+        if (file) return file;
+      }
+      return void 0;
+    },
+    filesIn: (dir) => rootFiles.filesIn.get(dir) ?? [],
+    dirsIn: (dir) => rootFiles.dirsIn.get(dir) ?? [],
+    isClusterScoped: isClusterScoped2,
+    readText: readText2
+  };
+}
+var KUSTOMIZATION_FILES;
+var init_host = __esm({
+  "src/kustomize/host.ts"() {
+    "use strict";
+    init_scope();
+    KUSTOMIZATION_FILES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+  }
+});
+
 // src/applied/resource.ts
 function splitApiVersion2(apiVersion) {
   const slash2 = apiVersion.indexOf("/");
@@ -14029,17 +14085,7 @@ function buildOnce(input) {
   const hosts = /* @__PURE__ */ new Map();
   const hostOf = (root) => {
     let host = hosts.get(root);
-    if (!host) {
-      const tree = input.rootFiles(root);
-      hosts.set(root, host = {
-        file: (path21) => tree.files.get(path21),
-        isDirectory: (path21) => tree.dirs.has(path21),
-        kustomizationFile: (dir) => kustomizationIn(tree.filesIn.get(dir) ?? []),
-        filesIn: (dir) => tree.filesIn.get(dir) ?? [],
-        dirsIn: (dir) => tree.dirsIn.get(dir) ?? [],
-        isClusterScoped: input.isClusterScoped
-      });
-    }
+    if (!host) hosts.set(root, host = hostFromRootFiles(input.rootFiles(root), input.isClusterScoped));
     return host;
   };
   const isSource = (resource) => resource.group === SOURCE_GROUP && SOURCE_KINDS.includes(resource.kind);
@@ -14337,7 +14383,7 @@ var init_build2 = __esm({
     init_repos();
     init_synthesized();
     init_tree();
-    init_source_file();
+    init_host();
     init_collections();
     init_resource2();
     MAX_BUILDS = 1e4;
@@ -21561,7 +21607,7 @@ var init_config_data = __esm({
 
 // src/engine/model.ts
 function isClusterScoped(kind) {
-  return CLUSTER_SCOPED.has(kind);
+  return CLUSTER_SCOPED2.has(kind);
 }
 function isKustomizeConfig(file, value) {
   const apiVersion = asString(value.apiVersion) ?? "";
@@ -21709,7 +21755,7 @@ function buildModel(roots, files, notes) {
   };
   return model;
 }
-var CLUSTER_SCOPED;
+var CLUSTER_SCOPED2;
 var init_model = __esm({
   "src/engine/model.ts"() {
     "use strict";
@@ -21722,7 +21768,7 @@ var init_model = __esm({
     init_config_data();
     init_kustomize();
     init_values();
-    CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+    CLUSTER_SCOPED2 = /* @__PURE__ */ new Set([
       "Namespace",
       "ClusterRole",
       "ClusterRoleBinding",

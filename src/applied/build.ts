@@ -25,7 +25,7 @@ import { linkGitRepositories, linkGitRepository } from '../flux/repos.js';
 import { synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { RepoLink } from '../flux/types.js';
 import { fluxDir, hasKustomizationFile, sourceIgnoreMatcher } from '../flux/tree.js';
-import { kustomizationIn } from '../workspace/source-file.js';
+import { hostFromRootFiles } from '../kustomize/host.js';
 import { dirOf } from '../engine/collections.js';
 import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
 import { appliedResource, asWrittenCopy } from './resource.js';
@@ -83,17 +83,7 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   const hosts = new Map<Root, KustomizeHost>();
   const hostOf = (root: Root): KustomizeHost => {
     let host = hosts.get(root);
-    if (!host) {
-      const tree = input.rootFiles(root);
-      hosts.set(root, (host = {
-        file: (path) => tree.files.get(path),
-        isDirectory: (path) => tree.dirs.has(path),
-        kustomizationFile: (dir) => kustomizationIn(tree.filesIn.get(dir) ?? []),
-        filesIn: (dir) => tree.filesIn.get(dir) ?? [],
-        dirsIn: (dir) => tree.dirsIn.get(dir) ?? [],
-        isClusterScoped: input.isClusterScoped,
-      }));
-    }
+    if (!host) hosts.set(root, (host = hostFromRootFiles(input.rootFiles(root), input.isClusterScoped)));
     return host;
   };
 
