@@ -198,6 +198,7 @@ export default defineRule<MessageId>({
     const unknownKinds = new Map<string, number>();
     let unappliedFields = 0;
     let unknownFields = 0;
+    let unseenApplierFields = 0;
     // Copies of one written document (a file two builds apply) are judged together, reported once.
     const byDocument = new Map<Resource, Resource[]>();
     for (const resource of ctx.model.resources) {
@@ -216,6 +217,7 @@ export default defineRule<MessageId>({
         continue;
       }
       // Each distinct value the object is applied with is checked; a problem several copies share is reported once.
+      const mayBeCompleted = resource.group.endsWith('.toolkit.fluxcd.io') && members.every((member) => member.applied?.assumed === true);
       const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
       const copies = each.flatMap((entry) => entry.copies);
       const applied = each.some((entry) => entry.applied);
@@ -226,6 +228,12 @@ export default defineRule<MessageId>({
         const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
         for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
           if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
+          // An applier the linter cannot see (an entry point outside git) commonly patches
+          // defaults (interval, prune, sourceRef) into every Flux object it applies.
+          if (problem.messageId === 'required' && mayBeCompleted) {
+            unseenApplierFields++;
+            continue;
+          }
           const mode = modeOf(copy, problem);
           const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
           let entry = found.get(id);
@@ -254,6 +262,12 @@ export default defineRule<MessageId>({
     if (unknownFields > 0) {
       ctx.model.note({
         message: `schema-valid: ${plural(unknownFields, 'field', 'fields')} holding \${…} ${unknownFields === 1 ? 'was' : 'were'} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)`,
+      });
+    }
+
+    if (unseenApplierFields > 0) {
+      ctx.model.note({
+        message: `schema-valid: ${plural(unseenApplierFields, 'missing required field', 'missing required fields')} of Flux objects ${unseenApplierFields === 1 ? 'was' : 'were'} not reported: what applies those objects is not in git (no Flux entry point), and it may patch the fields in (a parent Kustomization's spec.patches).`,
       });
     }
 

@@ -13926,6 +13926,28 @@ function externalSource(root, entry, fileAt) {
   const at = { file, docIndex: 0, path: declared ? ["externalSources", declared.index] : [] };
   return syntheticResource(file, 0, value, at, `externalSources in ${import_node_path4.default.basename(configPath)}`);
 }
+function synthesizeBootstrap(files, hasResources) {
+  const out = [];
+  for (const file of files) {
+    const match = /^(?:(.*)\/)?flux-system\/gotk-sync\.ya?ml$/.exec(file.path);
+    if (!match || hasResources(file) || file.text === void 0) continue;
+    const cluster = match[1] ?? "";
+    const at = { file, docIndex: 0, path: [] };
+    const creator = `flux bootstrap (placeholder ${file.path})`;
+    const metadata = { name: "flux-system", namespace: "flux-system" };
+    out.push(
+      syntheticResource(file, 0, { apiVersion: `${SOURCE_GROUP}/v1`, kind: "GitRepository", metadata: { ...metadata }, spec: { interval: "1m0s", ref: { branch: "main" }, secretRef: { name: "flux-system" } } }, at, creator),
+      syntheticResource(
+        file,
+        0,
+        { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: { interval: "10m0s", path: `./${cluster}`, prune: true, sourceRef: { kind: "GitRepository", name: "flux-system" } } },
+        at,
+        creator
+      )
+    );
+  }
+  return out;
+}
 var import_node_path4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators;
 var init_synthesized = __esm({
   "src/flux/synthesized.ts"() {
@@ -14250,14 +14272,15 @@ function buildOnce(input) {
   }
   const assumedEntries = [];
   for (const [root, dirs] of folders) {
-    const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === "" || dir.startsWith(`${other}/`))));
-    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.appliedNamespace ?? ""}/${kustomization.name}`.replace(/^\//, ""));
+    const ignored = excludedBy(root, void 0);
+    const outermost = dirs.filter((dir) => (dir === "" || !ignored(`${dir}/`)) && !dirs.some((other) => other !== dir && (other === "" || dir.startsWith(`${other}/`))));
+    if (outermost.length === 0) continue;
+    const shown = (list) => `${list.slice(0, 5).join(", ")}${list.length > 5 ? ` and ${list.length - 5} more` : ""}`;
     input.note({
-      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}) were taken as applied: ${outermost.map((dir) => dir === "" ? "." : dir).join(", ")}.`
+      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync from a linted source, or config externalSources), so the folders of its top Kustomizations were taken as applied, as written: ${shown(outermost.map((dir) => dir === "" ? "." : dir))}.`
     });
     for (const dir of outermost) {
       const generated2 = !hasKustomizationFile(input.rootFiles(root), dir);
-      const ignored = excludedBy(root, void 0);
       const tree = input.rootFiles(root);
       const exclude = (relative) => {
         const file = tree.files.get(relative);
@@ -14275,6 +14298,7 @@ function buildOnce(input) {
         kustomizations: output.kustomizations,
         problems: output.problems
       };
+      for (const object of build2.objects) if (object.applied) object.applied.assumed = true;
       record(build2);
       for (const object of build2.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
@@ -14306,10 +14330,13 @@ function buildOnce(input) {
         for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
       }
     }
-    const excluded = assumedRoots.has(root) ? excludedBy(root, void 0) : () => false;
+    const uncovered = assumedRoots.has(root);
+    const excluded = uncovered ? excludedBy(root, void 0) : () => false;
+    const patches = patchFilesOf(input.kustomize, root);
     for (const resource of input.written) {
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path)) continue;
+      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
       const copy = asWrittenCopy(resource, void 0);
+      if (uncovered && copy.applied) copy.applied.assumed = true;
       resources.push(copy);
       const list = copies.get(resource);
       if (list) list.push(copy);
@@ -14329,6 +14356,21 @@ function buildOnce(input) {
     status: (file) => touched.has(file) || !entryRoots.has(file.root) ? "applied" : "not-applied",
     createdBySync
   };
+}
+function patchFilesOf(kustomize, root) {
+  const paths = /* @__PURE__ */ new Set();
+  const add2 = (dir, entry) => {
+    const target = typeof entry === "string" ? entry : asString(asRecord(entry)?.path);
+    if (target === void 0 || target.includes("\n")) return;
+    const resolved = resolveInRoot(dir, target);
+    if (resolved !== void 0) paths.add(resolved);
+  };
+  for (const node of kustomize.nodes) {
+    if (node.file.root !== root) continue;
+    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
+    for (const field of ["patches", "patchesStrategicMerge", "patchesJson6902"]) for (const entry of asArray(value[field])) add2(node.dir, entry);
+  }
+  return paths;
 }
 function includeAt(source, dir) {
   let best;
@@ -14385,6 +14427,7 @@ var init_build2 = __esm({
     init_tree();
     init_host();
     init_collections();
+    init_kustomize();
     init_resource2();
     MAX_BUILDS = 1e4;
   }
@@ -21697,7 +21740,8 @@ function buildModel(roots, files, notes) {
   const filesByPath = new Map(files.map((file) => [file.absPath, file]));
   const synthetic = [
     ...synthesizeSyncObjects(written2, (message, file) => note({ message, file })),
-    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath))
+    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)),
+    ...synthesizeBootstrap(files, (file) => (byFile.get(file) ?? []).length > 0)
   ];
   const applied = buildApplied({
     roots,
@@ -28340,6 +28384,7 @@ var init_schema_valid = __esm({
         const unknownKinds = /* @__PURE__ */ new Map();
         let unappliedFields = 0;
         let unknownFields = 0;
+        let unseenApplierFields = 0;
         const byDocument = /* @__PURE__ */ new Map();
         for (const resource of ctx.model.resources) {
           if (resource.synthetic !== void 0) continue;
@@ -28355,6 +28400,7 @@ var init_schema_valid = __esm({
             unknownKinds.set(key, (unknownKinds.get(key) ?? 0) + 1);
             continue;
           }
+          const mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && members.every((member) => member.applied?.assumed === true);
           const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
           const copies = each.flatMap((entry) => entry.copies);
           const applied = each.some((entry) => entry.applied);
@@ -28365,6 +28411,10 @@ var init_schema_valid = __esm({
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
+              if (problem.messageId === "required" && mayBeCompleted) {
+                unseenApplierFields++;
+                continue;
+              }
               const mode = modeOf(copy, problem);
               const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
               let entry = found.get(id);
@@ -28392,6 +28442,11 @@ var init_schema_valid = __esm({
         if (unknownFields > 0) {
           ctx.model.note({
             message: `schema-valid: ${plural(unknownFields, "field", "fields")} holding \${\u2026} ${unknownFields === 1 ? "was" : "were"} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)`
+          });
+        }
+        if (unseenApplierFields > 0) {
+          ctx.model.note({
+            message: `schema-valid: ${plural(unseenApplierFields, "missing required field", "missing required fields")} of Flux objects ${unseenApplierFields === 1 ? "was" : "were"} not reported: what applies those objects is not in git (no Flux entry point), and it may patch the fields in (a parent Kustomization's spec.patches).`
           });
         }
         if (unknownKinds.size > 0) {

@@ -27,6 +27,7 @@ import type { RepoLink } from '../flux/types.js';
 import { fluxDir, hasKustomizationFile, sourceIgnoreMatcher } from '../flux/tree.js';
 import { hostFromRootFiles } from '../kustomize/host.js';
 import { dirOf } from '../engine/collections.js';
+import { resolveInRoot } from '../engine/kustomize.js';
 import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
 import { appliedResource, asWrittenCopy } from './resource.js';
 
@@ -280,15 +281,17 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   }
   const assumedEntries: Resource[] = [];
   for (const [root, dirs] of folders) {
-    const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === '' || dir.startsWith(`${other}/`))));
-    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.appliedNamespace ?? ''}/${kustomization.name}`.replace(/^\//, ''));
+    const ignored = excludedBy(root, undefined);
+    // Folders a source would leave out of its artifact (an ignored archive) are no sync path.
+    const outermost = dirs.filter((dir) => (dir === '' || !ignored(`${dir}/`)) && !dirs.some((other) => other !== dir && (other === '' || dir.startsWith(`${other}/`))));
+    if (outermost.length === 0) continue;
+    const shown = (list: readonly string[]): string => `${list.slice(0, 5).join(', ')}${list.length > 5 ? ` and ${list.length - 5} more` : ''}`;
     input.note({
-      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}) were taken as applied: ${outermost.map((dir) => (dir === '' ? '.' : dir)).join(', ')}.`,
+      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync from a linted source, or config externalSources), so the folders of its top Kustomizations were taken as applied, as written: ${shown(outermost.map((dir) => (dir === '' ? '.' : dir)))}.`,
     });
     for (const dir of outermost) {
       const generated = !hasKustomizationFile(input.rootFiles(root), dir);
       // What the Kustomizations found there apply is theirs to build, as their parents patch them.
-      const ignored = excludedBy(root, undefined);
       const tree = input.rootFiles(root);
       const exclude = (relative: string): boolean => {
         const file = tree.files.get(relative);
@@ -306,6 +309,8 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
         kustomizations: output.kustomizations,
         problems: output.problems as AppliedProblem[],
       };
+      // Whatever applies this folder is not in git, and may patch what it applies.
+      for (const object of build.objects) if (object.applied) object.applied.assumed = true;
       record(build);
       for (const object of build.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
@@ -344,10 +349,14 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
         for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
       }
     }
-    const excluded = assumedRoots.has(root) ? excludedBy(root, undefined) : () => false;
+    const uncovered = assumedRoots.has(root);
+    const excluded = uncovered ? excludedBy(root, undefined) : () => false;
+    // A file some kustomization uses as a patch is never an object of its own.
+    const patches = patchFilesOf(input.kustomize, root);
     for (const resource of input.written) {
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined || excluded(resource.file.path)) continue;
+      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
       const copy = asWrittenCopy(resource, undefined);
+      if (uncovered && copy.applied) copy.applied.assumed = true;
       resources.push(copy);
       const list = copies.get(resource);
       if (list) list.push(copy);
@@ -368,6 +377,23 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     status: (file) => (touched.has(file) || !entryRoots.has(file.root) ? 'applied' : 'not-applied'),
     createdBySync,
   };
+}
+
+/** Root-relative paths of the files a root's kustomizations (and Components) use as patches. */
+function patchFilesOf(kustomize: KustomizeIndex, root: Root): Set<string> {
+  const paths = new Set<string>();
+  const add = (dir: string, entry: unknown): void => {
+    const target = typeof entry === 'string' ? entry : asString(asRecord(entry)?.path);
+    if (target === undefined || target.includes('\n')) return;
+    const resolved = resolveInRoot(dir, target);
+    if (resolved !== undefined) paths.add(resolved);
+  };
+  for (const node of kustomize.nodes) {
+    if (node.file.root !== root) continue;
+    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
+    for (const field of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) for (const entry of asArray(value[field])) add(node.dir, entry);
+  }
+  return paths;
 }
 
 /**

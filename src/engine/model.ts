@@ -2,7 +2,7 @@ import type { RunNote } from '../model/finding.js';
 import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
-import { synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
+import { synthesizeBootstrap, synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
 import { compareStrings, dirOf, push } from './collections.js';
@@ -131,6 +131,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
   const synthetic = [
     ...synthesizeSyncObjects(written, (message, file) => note({ message, file })),
     ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)),
+    ...synthesizeBootstrap(files, (file) => (byFile.get(file) ?? []).length > 0),
   ];
   const applied = buildApplied({
     roots,

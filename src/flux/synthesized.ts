@@ -237,3 +237,33 @@ function externalSource(root: Root, entry: ExternalSource, fileAt: (absPath: str
   const at: Location = { file, docIndex: 0, path: declared ? ['externalSources', declared.index] : [] };
   return syntheticResource(file, 0, value, at, `externalSources in ${path.basename(configPath)}`);
 }
+
+/**
+ * What `flux bootstrap` creates when the repository holds only its placeholder: a
+ * `<cluster>/flux-system/gotk-sync.yaml` without objects ("generated automatically by flux
+ * bootstrap", as Flux's example repositories commit it). Bootstrap writes a GitRepository
+ * `flux-system/flux-system` fetching this repository and a Kustomization `flux-system/flux-system`
+ * applying `./<cluster>` (FLUX-LAYOUTS §5), both placed on the placeholder.
+ */
+export function synthesizeBootstrap(files: readonly SourceFile[], hasResources: (file: SourceFile) => boolean): Resource[] {
+  const out: Resource[] = [];
+  for (const file of files) {
+    const match = /^(?:(.*)\/)?flux-system\/gotk-sync\.ya?ml$/.exec(file.path);
+    if (!match || hasResources(file) || file.text === undefined) continue;
+    const cluster = match[1] ?? '';
+    const at: Location = { file, docIndex: 0, path: [] };
+    const creator = `flux bootstrap (placeholder ${file.path})`;
+    const metadata = { name: 'flux-system', namespace: 'flux-system' };
+    out.push(
+      syntheticResource(file, 0, { apiVersion: `${SOURCE_GROUP}/v1`, kind: 'GitRepository', metadata: { ...metadata }, spec: { interval: '1m0s', ref: { branch: 'main' }, secretRef: { name: 'flux-system' } } }, at, creator),
+      syntheticResource(
+        file,
+        0,
+        { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: 'Kustomization', metadata: { ...metadata }, spec: { interval: '10m0s', path: `./${cluster}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } } },
+        at,
+        creator,
+      ),
+    );
+  }
+  return out;
+}

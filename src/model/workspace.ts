@@ -115,6 +115,11 @@ export interface AppliedInfo {
   locate(path: YamlPath): Location;
   /** Patches and transformer entries that changed the object. */
   patchedBy: readonly Location[];
+  /**
+   * True when what applies the object is not known (a root whose Flux entry point is not in
+   * git): it is taken as written, though its unknown applier may patch it.
+   */
+  assumed?: boolean;
 }
 
 /**

@@ -222,4 +222,32 @@ describe('applied model: layouts', () => {
     };
     expect(await findings(files, ['schema-valid', 'flux-path-exists', 'image-tag-mutable', 'duplicate-resource'])).toEqual([]);
   });
+
+  it('takes a bootstrap placeholder as the source and Kustomization flux bootstrap creates', async () => {
+    const files = {
+      'clusters/prod/flux-system/gotk-sync.yaml': '# This file will be generated automatically by flux bootstrap.\n',
+      'clusters/prod/apps.yaml': ks('apps', './apps'),
+      'apps/deployment.yaml': DEPLOYMENT('nginx:latest'),
+      'archive/deployment.yaml': DEPLOYMENT('nginx:latest'),
+    };
+    // The source resolves, the applied tree is judged, the archive outside ./clusters/prod's tree is not.
+    expect(await findings(files, ['flux-source-ref', 'image-tag-mutable'])).toEqual(['image-tag-mutable apps/deployment.yaml:14:18']);
+  });
+
+  it('in a root without a Flux entry point, judges the folders of its top Kustomizations as written, never a patch file', async () => {
+    const dir = path.join(path.sep, 'virtual', 'fleet');
+    const files = {
+      // A Kustomization without interval and prune, whose parent (not in git) patches them in.
+      'clusters/prod/apps.yaml': ks('apps', './apps').replace('  interval: 10m\n', '').replace('  prune: true\n', ''),
+      'clusters/prod/values-patch.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: podinfo\nspec:\n  values:\n    replicaCount: 2\n',
+      'clusters/prod/kustomization.yaml': 'resources:\n  - apps.yaml\npatches:\n  - path: values-patch.yaml\n',
+    };
+    const rules = builtinRules.filter((rule) => rule.meta.id === 'schema-valid');
+    const result = await lint({ roots: [{ dir, name: 'fleet', files, config: defaultConfig(builtinRules) }], rules, cwd: dir });
+    expect(result.findings).toEqual([]);
+    expect(result.notes.map((note) => note.message)).toEqual([
+      "fleet has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync from a linted source, or config externalSources), so the folders of its top Kustomizations were taken as applied, as written: clusters/prod.",
+      "schema-valid: 2 missing required fields of Flux objects were not reported: what applies those objects is not in git (no Flux entry point), and it may patch the fields in (a parent Kustomization's spec.patches).",
+    ]);
+  });
 });
