@@ -1,6 +1,6 @@
 import { describeObject, qualified } from '../src/flux/describe.js';
 import type { FluxGraph, FluxKustomization } from '../src/flux/types.js';
-import { isClusterScoped } from '../src/engine/model.js';
+import { isClusterScoped } from '../src/model/build.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { KustomizeNode, Resource, SourceFile } from '../src/model/workspace.js';
 import { offsetsOfPath } from '../src/yaml/position.js';

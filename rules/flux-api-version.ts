@@ -2,7 +2,8 @@ import { removedApiVersion, type RemovedApi } from '../src/flux/kinds.js';
 import { describeVersionSource, fluxVersionsFor, serving, type FluxVersion, type Serving } from '../src/flux/version.js';
 import { asString } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
-import type { Model, Resource } from '../src/model/workspace.js';
+import type { Resource } from '../src/model/workspace.js';
+import type { Model } from '../src/model/model.js';
 
 /** The head of a `flux install` manifest: the header comment and the first object. */
 const GOTK = (version: string): string =>

@@ -1,6 +1,6 @@
 import { qualified } from '../src/flux/describe.js';
 import type { FluxKustomization } from '../src/flux/types.js';
-import { isClusterScoped } from '../src/engine/model.js';
+import { isClusterScoped } from '../src/model/build.js';
 import type { Resource } from '../src/model/workspace.js';
 import { defineRule } from '../src/model/rule.js';
 import { SchemaRegistry } from '../src/schema/index.js';

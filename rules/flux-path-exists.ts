@@ -1,6 +1,6 @@
 import { describeObject } from '../src/flux/describe.js';
 import type { FluxPathConsumer } from '../src/flux/types.js';
-import { resolveInRoot } from '../src/engine/kustomize.js';
+import { resolveInRoot } from '../src/kustomize/tree.js';
 import { asArray, asRecord, asString } from '../src/engine/values.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { SourceFile } from '../src/model/workspace.js';

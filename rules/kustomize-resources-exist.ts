@@ -1,5 +1,5 @@
 import { kustomizationFileReferences } from '../src/flux/kustomize-files.js';
-import { isRemoteTarget, resolveInRoot } from '../src/engine/kustomize.js';
+import { isRemoteTarget, resolveInRoot } from '../src/kustomize/tree.js';
 import { asArray, asRecord, asString } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
 import { kustomizationIn } from '../src/workspace/source-file.js';

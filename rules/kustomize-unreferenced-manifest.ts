@@ -5,7 +5,8 @@ import { KUSTOMIZE_GROUP, SOURCE_GROUP } from '../src/flux/kinds.js';
 import { kustomizationFileReferences } from '../src/flux/kustomize-files.js';
 import type { FluxKustomization } from '../src/flux/types.js';
 import { defineRule } from '../src/model/rule.js';
-import type { Model, Resource, SourceFile } from '../src/model/workspace.js';
+import type { Resource, SourceFile } from '../src/model/workspace.js';
+import type { Model } from '../src/model/model.js';
 import { isKustomizationFile, kustomizationIn } from '../src/workspace/source-file.js';
 
 const FLUX = `apiVersion: source.toolkit.fluxcd.io/v1

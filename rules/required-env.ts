@@ -1,6 +1,7 @@
 import { push } from '../src/engine/collections.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
-import type { Container, EnvEntry, EnvSource, Model, Resource } from '../src/model/workspace.js';
+import type { Container, EnvEntry, EnvSource, Resource } from '../src/model/workspace.js';
+import type { Model } from '../src/model/model.js';
 
 interface EnvRequirement {
   name: string;

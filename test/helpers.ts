@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { defaultConfig } from '../src/config/load.js';
-import { buildModel } from '../src/engine/model.js';
+import { buildModel } from '../src/model/build.js';
 import type { RunNote } from '../src/model/finding.js';
-import type { Model } from '../src/model/workspace.js';
+import type { Model } from '../src/model/model.js';
 import { loadMemoryRoot } from '../src/workspace/load.js';
 import { builtinRules } from '../rules/index.js';
 

@@ -27,7 +27,7 @@ import type { RepoLink } from '../flux/types.js';
 import { fluxDir, hasKustomizationFile, sourceIgnoreMatcher } from '../flux/tree.js';
 import { hostFromRootFiles } from '../kustomize/host.js';
 import { dirOf } from '../engine/collections.js';
-import { resolveInRoot } from '../engine/kustomize.js';
+import { resolveInRoot } from '../kustomize/tree.js';
 import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
 import { appliedResource, asWrittenCopy } from './resource.js';
 

@@ -4,7 +4,8 @@
  * Values that may be secrets are masked the way code frames mask them.
  */
 import { stringify } from 'yaml';
-import type { Model, Resource } from '../model/workspace.js';
+import type { Resource } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { isMaskedValue } from '../engine/credential.js';
 import type { AppliedBuild } from './types.js';
 

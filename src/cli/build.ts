@@ -4,7 +4,7 @@ import { ConfigError } from '../config/load.js';
 import { loadWorkspace } from '../engine/lint.js';
 import { renderApplied, UnknownKustomizationError } from '../applied/render.js';
 import type { CliOptions } from './args.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 
 export async function runBuild(options: CliOptions, io: CliIo): Promise<number> {
   try {

@@ -1,6 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { builtinRules } from '../../rules/index.js';
 import { ConfigError } from '../config/load.js';
 import { lint } from '../index.js';
@@ -12,15 +11,11 @@ import type { LintResult } from '../model/result.js';
 import { HELP, parseCliArgs, UsageError, type CliOptions, type FormatTarget } from './args.js';
 import { exitCodeOf, onlyErrors, warningCount } from './outcome.js';
 import { formatRuleList } from './rules-list.js';
+import type { CliIo } from './io.js';
+import { toolVersion } from '../version.js';
 
-/** What the CLI needs from its process, so tests can run it in-process. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  isTTY: boolean;
-}
+export type { CliIo };
+
 
 /** Run the CLI; returns the exit code (0 clean, 1 findings, 2 usage/config/internal error). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -128,19 +123,3 @@ export function formatTimings(timings: Record<string, number>): string {
   return `${'Rule'.padEnd(width)}  Time (ms)\n${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).join('\n')}\n`;
 }
 
-let cachedVersion: string | undefined;
-
-/** The package version, read from the package.json above this module (src or dist). */
-export async function toolVersion(): Promise<string> {
-  if (cachedVersion) return cachedVersion;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 5; depth++) {
-    const text = await readFile(path.join(dir, 'package.json'), 'utf8').catch(() => undefined);
-    if (text) {
-      const pkg = JSON.parse(text) as { name?: string; version?: string };
-      if (pkg.name === 'gitops-lint' && pkg.version) return (cachedVersion = pkg.version);
-    }
-    dir = path.dirname(dir);
-  }
-  return (cachedVersion = '0.0.0');
-}

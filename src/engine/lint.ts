@@ -5,13 +5,14 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { Finding, Level, RunError, RunNote } from '../model/finding.js';
 import type { Report, Rule, RuleContext } from '../model/rule.js';
 import type { LintResult } from '../model/result.js';
-import type { Model, Resource, Root, SourceFile } from '../model/workspace.js';
+import type { Resource, Root, SourceFile } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
 import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
 import { gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
-import { buildModel } from './model.js';
+import { buildModel } from '../model/build.js';
 import { maskedOffset, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
 

@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
-import type { Model, SourceFile } from '../model/workspace.js';
+import type { SourceFile } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { sopsSecretRanges } from '../sops/redact.js';
 import { isMaskedValue } from './credential.js';
 import { asRecord, asString } from './values.js';

@@ -1,5 +1,6 @@
 import type { YamlPath } from '../model/finding.js';
-import type { KustomizeNode, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
+import type { KustomizeNode, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { push } from '../engine/collections.js';
 import { asArray, asRecord, asString, getIn } from '../engine/values.js';
 import { qualified } from './describe.js';

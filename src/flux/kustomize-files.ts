@@ -1,7 +1,7 @@
 /** Files a kustomization file names besides `resources`/`components` (reference §5.2, §5.5). */
 import type { YamlPath } from '../model/finding.js';
 import type { KustomizeNode } from '../model/workspace.js';
-import { resolveInRoot } from '../engine/kustomize.js';
+import { resolveInRoot } from '../kustomize/tree.js';
 import { asArray, asRecord, asString } from '../engine/values.js';
 
 export interface FileReference {

@@ -5,7 +5,8 @@
  */
 import semver from 'semver';
 import { asRecord, asString, getIn } from '../engine/values.js';
-import type { Model, Resource, Root, SourceFile } from '../model/workspace.js';
+import type { Resource, Root, SourceFile } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { HELM_GROUP, SOURCE_GROUP } from './kinds.js';
 import { refAt } from './graph.js';
 import type { FluxKustomization } from './types.js';

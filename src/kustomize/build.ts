@@ -14,7 +14,7 @@
  */
 import type { YamlPath } from '../model/finding.js';
 import type { SourceFile } from '../model/workspace.js';
-import { isRemoteTarget } from '../engine/kustomize.js';
+import { isRemoteTarget } from './tree.js';
 import { resolvePath, type BuildContext, type BuildProblem, type KustomizeHost } from './context.js';
 import { applyGenerators, finishGenerated, type GeneratorEntry } from './generators.js';
 import { applyImages, type ImageEntry } from './images.js';

@@ -9,14 +9,9 @@
  * parsed node may be shared by several applied objects safely.
  */
 import type { YamlPath } from '../model/finding.js';
-import type { SourceFile } from '../model/workspace.js';
+import type { Location } from '../model/workspace.js';
 
-/** A place in a file: a document and a path inside it. */
-export interface Location {
-  file: SourceFile;
-  docIndex: number;
-  path: YamlPath;
-}
+export type { Location };
 
 interface Mark {
   /** Where the node itself was written (absent for a node built by a transform). */

@@ -20,7 +20,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { toolVersion } from '../cli/main.js';
+import { toolVersion } from '../version.js';
 import { CONFIG_FILE_NAME, ConfigError } from '../config/load.js';
 import { lint } from '../index.js';
 import type { LintResult } from '../model/result.js';

@@ -1,5 +1,6 @@
 import type { Level, YamlPath } from './finding.js';
-import type { Model, Resource, SourceFile } from './workspace.js';
+import type { Model } from './model.js';
+import type { Resource, SourceFile } from './workspace.js';
 
 /** One documentation example: files by root-relative path (or `<root>/<path>` with `roots`). */
 export interface DocExample {

@@ -1,10 +1,11 @@
 /** Resolving one Secret/ConfigMap reference against what the cluster will have. */
 import { push } from '../engine/collections.js';
-import { CNPG_GROUP, cnpgBootstrapSecret } from '../engine/config-data.js';
+import { CNPG_GROUP, cnpgBootstrapSecret } from '../model/config-data.js';
 import { describeNamespace, describeObject } from '../flux/describe.js';
 import { HELM_GROUP } from '../flux/kinds.js';
 import type { YamlPath } from '../model/finding.js';
-import type { ConfigData, Model, Resource } from '../model/workspace.js';
+import type { ConfigData, Resource } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { helmReleaseTarget } from './helm-release.js';
 import type { DataRef } from './types.js';
 

@@ -2,7 +2,8 @@
 import { HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS, TERRAFORM_GROUP } from '../flux/kinds.js';
 import { asArray, asRecord, asScalarString, asString } from '../engine/values.js';
 import type { YamlPath } from '../model/finding.js';
-import type { Model, Resource } from '../model/workspace.js';
+import type { Resource } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { KUSTOMIZATION_SCOPE, POD_SCOPE, SAME_NAMESPACE, type DataRef, type RequiredKey } from './types.js';
 
 export const NOTIFICATION_GROUP = 'notification.toolkit.fluxcd.io';

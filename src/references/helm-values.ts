@@ -2,7 +2,8 @@
 import { HELM_GROUP } from '../flux/kinds.js';
 import { asRecord } from '../engine/values.js';
 import type { YamlPath } from '../model/finding.js';
-import type { Model, Resource } from '../model/workspace.js';
+import type { Resource } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { helmReleaseTarget } from './helm-release.js';
 import type { NameResolver } from './pods.js';
 import type { DataRef } from './types.js';

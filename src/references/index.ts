@@ -3,7 +3,7 @@
  * `secret-ref-exists` and `image-pull-secret-exists` check.
  */
 import { describeObject } from '../flux/describe.js';
-import type { Model } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { fluxRefs } from './flux.js';
 import { helmReleaseTarget, renderReleaseTemplate } from './helm-release.js';
 import { helmValuesRefs } from './helm-values.js';

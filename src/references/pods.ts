@@ -1,8 +1,9 @@
 /** References a pod resolves: env, envFrom, volumes and imagePullSecrets (and a ServiceAccount's). */
-import { podSpecPath } from '../engine/containers.js';
+import { podSpecPath } from '../model/containers.js';
 import { asArray, asRecord, asScalarString, asString } from '../engine/values.js';
 import type { YamlPath } from '../model/finding.js';
-import type { Container, Model, Resource } from '../model/workspace.js';
+import type { Container, Resource } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { POD_SCOPE, type DataRef } from './types.js';
 
 const POD_EFFECT = 'the container does not start';

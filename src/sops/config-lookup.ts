@@ -3,7 +3,8 @@
  * in the file's folder or above; rules tried in order, first match wins; `path_regex` tested
  * unanchored against the path relative to the config's folder.
  */
-import type { Model, SourceFile } from '../model/workspace.js';
+import type { SourceFile } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { readSopsConfig, type CreationRule, type SopsConfig } from './config.js';
 
 /** The file name SOPS looks for; `.sops.yml` is ignored. */

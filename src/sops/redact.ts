@@ -4,7 +4,8 @@
  * `database.host` in an encrypted Terraform vars file, or a plaintext comment under
  * `stringData`.
  */
-import type { Model, SourceFile } from '../model/workspace.js';
+import type { SourceFile } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 import { coveringCreationRule } from './config-lookup.js';
 import { analyzeDocument, documentComments } from './document.js';
 import { hasSopsKey, sopsMetadata } from './metadata.js';

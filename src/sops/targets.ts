@@ -2,7 +2,8 @@
  * Where SOPS rules report a document: as its resource when the model has one (so findings
  * carry the object's identity), otherwise as the file and document index.
  */
-import type { Model, Resource, SourceFile } from '../model/workspace.js';
+import type { Resource, SourceFile } from '../model/workspace.js';
+import type { Model } from '../model/model.js';
 
 export type DocumentTarget = { resource: Resource } | { file: SourceFile; docIndex: number };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRemoteTarget } from '../../src/engine/kustomize.js';
+import { isRemoteTarget } from '../../src/kustomize/tree.js';
 
 describe('isRemoteTarget', () => {
   it('recognises the remote forms of reference §5.3', () => {

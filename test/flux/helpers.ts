@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { defaultConfig, resolveConfigText } from '../../src/config/load.js';
-import { buildModel } from '../../src/engine/model.js';
+import { buildModel } from '../../src/model/build.js';
 import type { RunNote } from '../../src/model/finding.js';
-import type { Model, Resource } from '../../src/model/workspace.js';
+import type { Resource } from '../../src/model/workspace.js';
+import type { Model } from '../../src/model/model.js';
 import { loadMemoryRoot } from '../../src/workspace/load.js';
 import { VIRTUAL_BASE } from '../../src/testing/index.js';
 import { fluxRules } from './rules.js';

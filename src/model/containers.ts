@@ -1,7 +1,7 @@
-import type { YamlPath } from '../model/finding.js';
-import type { Container, EnvEntry, EnvSource, ImageOverride, Resource } from '../model/workspace.js';
-import { applyImageOverrides, defaultPullPolicy, formatImageRef, parseImageRef } from './images.js';
-import { asArray, asRecord, asScalarString, asString, getIn } from './values.js';
+import type { YamlPath } from './finding.js';
+import type { Container, EnvEntry, EnvSource, ImageOverride, Resource } from './workspace.js';
+import { applyImageOverrides, defaultPullPolicy, formatImageRef, parseImageRef } from '../engine/images.js';
+import { asArray, asRecord, asScalarString, asString, getIn } from '../engine/values.js';
 
 /** Where each workload kind keeps its pod spec (reference §8). */
 const POD_SPEC_PATHS: Record<string, YamlPath> = {

@@ -1,9 +1,9 @@
 import type { ExternalSecret } from '../config/types.js';
 import { SOURCE_GROUP, TERRAFORM_GROUP } from '../flux/kinds.js';
-import type { ConfigData, ConfigDataIndex, KustomizeIndex, Resource } from '../model/workspace.js';
-import { push } from './collections.js';
-import { kustomizeNamespace } from './kustomize.js';
-import { asArray, asRecord, asString, getIn } from './values.js';
+import type { ConfigData, ConfigDataIndex, KustomizeIndex, Resource } from './workspace.js';
+import { push } from '../engine/collections.js';
+import { kustomizeNamespace } from '../kustomize/tree.js';
+import { asArray, asRecord, asString, getIn } from '../engine/values.js';
 
 export const CNPG_GROUP = 'postgresql.cnpg.io';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { ImageOverride, KustomizeEntry, KustomizeIndex, KustomizeNode, Root, RootFiles, SourceFile } from '../model/workspace.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
-import { dirOf, push } from './collections.js';
-import { asRecord, asString } from './values.js';
+import { dirOf, push } from '../engine/collections.js';
+import { asRecord, asString } from '../engine/values.js';
 
 /**
  * Remote targets (reference §5.3): a URL with a scheme (`https://`, `ssh://`, `git://`, ...),

@@ -1,15 +1,16 @@
-import type { RunNote } from '../model/finding.js';
-import type { ConfigDataIndex, Container, KustomizeIndex, Model, Resource, Root, RootFiles, SourceFile } from '../model/workspace.js';
+import type { RunNote } from './finding.js';
+import type { Model } from './model.js';
+import type { ConfigDataIndex, Container, KustomizeIndex, Resource, Root, RootFiles, SourceFile } from './workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
 import { synthesizeBootstrap, synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
-import { compareStrings, dirOf, push } from './collections.js';
+import { compareStrings, dirOf, push } from '../engine/collections.js';
 import { extractContainers } from './containers.js';
 import { buildConfigDataIndex } from './config-data.js';
-import { buildKustomizeIndex, kustomizeNamespace } from './kustomize.js';
-import { asRecord, asString, getIn } from './values.js';
+import { buildKustomizeIndex, kustomizeNamespace } from '../kustomize/tree.js';
+import { asRecord, asString, getIn } from '../engine/values.js';
 
 /** Kinds kustomize knows to be cluster-scoped: its namespace transformer leaves them alone. */
 const CLUSTER_SCOPED = new Set([
