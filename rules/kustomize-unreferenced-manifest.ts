@@ -197,7 +197,8 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
     let skippedNote = false;
     /** A Flux Kustomization file no build applies (and not an entry point that defines its own source). */
     const neverApplied = (file: SourceFile): boolean => {
-      if (!entered.has(file.root) || graph.appliedByFile(file).length > 0) return false;
+      // Applied by some build (a Flux Kustomization's, or the folder an unknown entry point applies).
+      if (!entered.has(file.root) || graph.appliedByFile(file).length > 0 || model.appliedStatus(file) === 'applied') return false;
       const resources = model.resourcesIn(file);
       const kustomizations = resources.filter((resource) => resource.kind === 'Kustomization' && resource.group === KUSTOMIZE_GROUP);
       if (kustomizations.length === 0) return false;

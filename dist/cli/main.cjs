@@ -27447,7 +27447,7 @@ spec:
         const syncOutsideGit = hasSyncOutsideGit(model);
         let skippedNote = false;
         const neverApplied = (file) => {
-          if (!entered.has(file.root) || graph.appliedByFile(file).length > 0) return false;
+          if (!entered.has(file.root) || graph.appliedByFile(file).length > 0 || model.appliedStatus(file) === "applied") return false;
           const resources = model.resourcesIn(file);
           const kustomizations = resources.filter((resource) => resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
           if (kustomizations.length === 0) return false;

@@ -209,7 +209,9 @@ new RuleTester().run(rule, {
     {
       name: 'a ks.yaml that no build includes is never applied',
       files: {
-        'clusters/homelab/flux-system.yaml': fluxSystem('./apps'),
+        // Bootstrapped: flux-system applies its own folder, which applies ./apps.
+        'clusters/homelab/flux-system.yaml': fluxSystem('./clusters/homelab'),
+        'clusters/homelab/apps.yaml': ks('apps', './apps'),
         'apps/kustomization.yaml': 'resources:\n  - dagster/ks.yaml\n',
         'apps/dagster/ks.yaml': ks('dagster', './apps/dagster/app'),
         'apps/dagster/app/namespace.yaml': namespace,
