@@ -97,9 +97,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path21) {
+function getIn(value, path22) {
   let current = value;
-  for (const segment of path21) {
+  for (const segment of path22) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -784,26 +784,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path21) => {
-      const end = path21.length - 1;
-      const index = path21.lastIndexOf(
+    var basenameOf = (path22) => {
+      const end = path22.length - 1;
+      const index = path22.lastIndexOf(
         SLASH,
-        path21[end] === SLASH ? end - 1 : end
+        path22[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path21 : path21.slice(index + 1);
+      return index < 0 ? path22 : path22.slice(index + 1);
     };
-    var parentOf = (path21) => {
-      if (path21.charCodeAt(0) === SLASH_CODE || path21.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path21.split(SLASH).filter(Boolean);
+    var parentOf = (path22) => {
+      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path22.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path21.length - 1;
-      const cut = path21.lastIndexOf(
+      const end = path22.length - 1;
+      const cut = path22.lastIndexOf(
         SLASH,
-        path21.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path21.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -953,7 +953,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path21) {
+      testLiteral(path22) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -962,7 +962,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path21)) {
+          if (rule.checkRegex.test(path22)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -982,15 +982,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path21, mode) {
+      test(path22, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path21) : path21;
+        const basename2 = shortcut ? basenameOf(path22) : path22;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path21
+            shortcut && rule._basenameOnly ? basename2 : path22
           )) {
             const { negative } = rule;
             const ret = {
@@ -1012,17 +1012,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path21, originalPath, doThrow) => {
-      if (!isString(path21)) {
+    var checkPath2 = (path22, originalPath, doThrow) => {
+      if (!isString(path22)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path21) {
+      if (!path22) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path21)) {
+      if (checkPath2.isNotRelative(path22)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -1031,25 +1031,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path21) => {
-      const first = path21.charCodeAt(0);
+    var isNotRelative = (path22) => {
+      const first = path22.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path21.length === 1) {
+      if (path22.length === 1) {
         return true;
       }
-      const second = path21.charCodeAt(1);
+      const second = path22.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path21.length === 2 || path21.charCodeAt(2) === SLASH_CODE;
+      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -1080,58 +1080,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path21) {
+      _test(originalPath, cache5, path22) {
         checkPath2(
-          path21,
+          path22,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path21 ? this._t(path21, cache5) : {
+        return path22 ? this._t(path22, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path21 = convertPath(target);
-        if (!path21 || path21.charCodeAt(path21.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path21);
+        const path22 = convertPath(target);
+        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path22);
         }
-        const dir = this._t(path21, this._testCache);
+        const dir = this._t(path22, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path21);
+        const literal = this._rules.testLiteral(path22);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path21, cache5) {
-        if (path21 in cache5) {
-          return cache5[path21];
+      _t(path22, cache5) {
+        if (path22 in cache5) {
+          return cache5[path22];
         }
-        const parentPath = parentOf(path21);
+        const parentPath = parentOf(path22);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
+        return cache5[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
       }
-      ignores(path21) {
-        return this._test(path21, this._ignoreCache, convertPath(path21)).ignored;
+      ignores(path22) {
+        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
       }
       createFilter() {
-        return (path21) => !this.ignores(path21);
+        return (path22) => !this.ignores(path22);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path21) {
-        return this._test(path21, this._testCache, convertPath(path21));
+      test(path22) {
+        return this._test(path22, this._testCache, convertPath(path22));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path21) => checkPath2(convertPath(path21), path21, RETURN_FALSE);
+    var isPathValid2 = (path22) => checkPath2(convertPath(path22), path22, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path21) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path21) || isNotRelative(path21);
+      checkPath2.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -3849,17 +3849,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path21) {
-      const ctrl = callVisitor(key, node, visitor, path21);
+    function visit_(key, node, visitor, path22) {
+      const ctrl = callVisitor(key, node, visitor, path22);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visit_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visit_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path21);
+            const ci = visit_(i2, node.items[i2], visitor, path22);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -3870,13 +3870,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = visit_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = visit_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path21);
+          const cv = visit_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3897,17 +3897,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path21) {
-      const ctrl = await callVisitor(key, node, visitor, path21);
+    async function visitAsync_(key, node, visitor, path22) {
+      const ctrl = await callVisitor(key, node, visitor, path22);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path21, ctrl);
-        return visitAsync_(key, ctrl, visitor, path21);
+        replaceNode(key, path22, ctrl);
+        return visitAsync_(key, ctrl, visitor, path22);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path21 = Object.freeze(path21.concat(node));
+          path22 = Object.freeze(path22.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path21);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path22);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -3918,13 +3918,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path21 = Object.freeze(path21.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path21);
+          path22 = Object.freeze(path22.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path22);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path21);
+          const cv = await visitAsync_("value", node.value, visitor, path22);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3951,23 +3951,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path21) {
+    function callVisitor(key, node, visitor, path22) {
       if (typeof visitor === "function")
-        return visitor(key, node, path21);
+        return visitor(key, node, path22);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path21);
+        return visitor.Map?.(key, node, path22);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path21);
+        return visitor.Seq?.(key, node, path22);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path21);
+        return visitor.Pair?.(key, node, path22);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path21);
+        return visitor.Scalar?.(key, node, path22);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path21);
+        return visitor.Alias?.(key, node, path22);
       return void 0;
     }
-    function replaceNode(key, path21, node) {
-      const parent = path21[path21.length - 1];
+    function replaceNode(key, path22, node) {
+      const parent = path22[path22.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity3.isPair(parent)) {
@@ -4579,10 +4579,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path21, value) {
+    function collectionFromPath(schema2, path22, value) {
       let v = value;
-      for (let i2 = path21.length - 1; i2 >= 0; --i2) {
-        const k = path21[i2];
+      for (let i2 = path22.length - 1; i2 >= 0; --i2) {
+        const k = path22[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -4601,7 +4601,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
+    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -4631,11 +4631,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path21, value) {
-        if (isEmptyPath(path21))
+      addIn(path22, value) {
+        if (isEmptyPath(path22))
           this.add(value);
         else {
-          const [key, ...rest] = path21;
+          const [key, ...rest] = path22;
           const node = this.get(key, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -4649,8 +4649,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        const [key, ...rest] = path21;
+      deleteIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -4664,8 +4664,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        const [key, ...rest] = path21;
+      getIn(path22, keepScalar) {
+        const [key, ...rest] = path22;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -4683,8 +4683,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path21) {
-        const [key, ...rest] = path21;
+      hasIn(path22) {
+        const [key, ...rest] = path22;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -4694,8 +4694,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        const [key, ...rest] = path21;
+      setIn(path22, value) {
+        const [key, ...rest] = path22;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7210,9 +7210,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path21, value) {
+      addIn(path22, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path21, value);
+          this.contents.addIn(path22, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -7287,14 +7287,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path21) {
-        if (Collection.isEmptyPath(path21)) {
+      deleteIn(path22) {
+        if (Collection.isEmptyPath(path22)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -7309,10 +7309,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path21, keepScalar) {
-        if (Collection.isEmptyPath(path21))
+      getIn(path22, keepScalar) {
+        if (Collection.isEmptyPath(path22))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -7323,10 +7323,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path21) {
-        if (Collection.isEmptyPath(path21))
+      hasIn(path22) {
+        if (Collection.isEmptyPath(path22))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -7343,13 +7343,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path21, value) {
-        if (Collection.isEmptyPath(path21)) {
+      setIn(path22, value) {
+        if (Collection.isEmptyPath(path22)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path21, value);
+          this.contents.setIn(path22, value);
         }
       }
       /**
@@ -9310,9 +9310,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path21) => {
+    visit2.itemAtPath = (cst, path22) => {
       let item = cst;
-      for (const [field, index] of path21) {
+      for (const [field, index] of path22) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -9321,23 +9321,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path21) => {
-      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
-      const field = path21[path21.length - 1][0];
+    visit2.parentCollection = (cst, path22) => {
+      const parent = visit2.itemAtPath(cst, path22.slice(0, -1));
+      const field = path22[path22.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path21, item, visitor) {
-      let ctrl = visitor(item, path21);
+    function _visit(path22, item, visitor) {
+      let ctrl = visitor(item, path22);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path21.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path22.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -9348,10 +9348,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path21);
+            ctrl = ctrl(item, path22);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -11403,8 +11403,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path21, kind = {}) {
-  const value = asRecord(getIn(resource.value, path21));
+function refAt(resource, path22, kind = {}) {
+  const value = asRecord(getIn(resource.value, path22));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -11416,7 +11416,7 @@ function refAt(resource, path21, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path21
+    path: path22
   };
 }
 function dependsOnRefs(resource) {
@@ -11475,12 +11475,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path21 = { written: writtenPath, dir, status: void 0 };
+    const path22 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path21.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path22.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path21, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path22, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -11523,16 +11523,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path21 } = base;
-    if (link.status !== "linked" || path21.status !== "directory" || path21.dir === void 0) return entry;
+    const { link, path: path22 } = base;
+    if (link.status !== "linked" || path22.status !== "directory" || path22.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path21.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path21.dir);
+    if (hasKustomizationFile(tree, path22.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path22.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path21.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path22.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -11807,13 +11807,13 @@ function locationOf(node) {
 function childLocation(at, key) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
 }
-function locate(root, rootAt, path21) {
+function locate(root, rootAt, path22) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path21.length; index++) {
-    const segment = path21[index];
+  for (let index = 0; index < path22.length; index++) {
+    const segment = path22[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path21.slice(index)] };
+      return { ...at, path: [...at.path, ...path22.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -11890,17 +11890,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn(res, path21) {
-  return locate(res.value, res.at, path21);
+function locateIn(res, path22) {
+  return locate(res.value, res.at, path22);
 }
-function writable(res, path21) {
+function writable(res, path22) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path21) {
+  for (const segment of path22) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -11916,18 +11916,18 @@ function writable(res, path21) {
   }
   return node;
 }
-function setIn(res, path21, value, at) {
-  const parent = writable(res, path21.slice(0, -1));
-  const key = path21[path21.length - 1];
+function setIn(res, path22, value, at) {
+  const parent = writable(res, path22.slice(0, -1));
+  const key = path22[path22.length - 1];
   parent[key] = value;
   if (at) {
     if (isObject2(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
-function getPath(value, path21) {
+function getPath(value, path22) {
   let node = value;
-  for (const segment of path21) {
+  for (const segment of path22) {
     if (!isObject2(node)) return void 0;
     node = node[segment];
   }
@@ -11965,8 +11965,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path21) {
-  return path21.slice(path21.lastIndexOf("/") + 1);
+function basename(path22) {
+  return path22.slice(path22.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -12217,19 +12217,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path21, out) {
+function imagePaths(value, path22, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path21, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path22, index], out));
     return;
   }
   if (!isMap(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path21, key, index, "image"], image: container.image });
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path22, key, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path21, key], out);
+    imagePaths(child, [...path22, key], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -12240,11 +12240,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path21, image } of found) {
+    for (const { path: path22, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path21, next, at);
+      setIn(res, path22, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -12287,12 +12287,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path21, entry, pairsAt) {
+function setPairs(res, path22, entry, pairsAt) {
   let changed = false;
   for (const [key, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path21, key]) === text) continue;
-    setIn(res, [...path21, key], text, childLocation(pairsAt, key));
+    if (getPath(res.value, [...path22, key]) === text) continue;
+    setIn(res, [...path22, key], text, childLocation(pairsAt, key));
     changed = true;
   }
   return changed;
@@ -12304,16 +12304,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path21 of templatePaths(groupKind)) changed = setPairs(res, [...path21, field], entry, pairsAt) || changed;
+      for (const path22 of templatePaths(groupKind)) changed = setPairs(res, [...path22, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path21, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path21))) continue;
-        changed = setPairs(res, path21, entry, pairsAt) || changed;
+      for (const [path22, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path22))) continue;
+        changed = setPairs(res, path22, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -12358,17 +12358,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path21, prefix) {
-  return prefix.length <= path21.length && prefix.every((segment, index) => path21[index] === segment);
+function startsWith(path22, prefix) {
+  return prefix.length <= path22.length && prefix.every((segment, index) => path22[index] === segment);
 }
-function mergeKeyOf(group, kind, path21) {
+function mergeKeyOf(group, kind, path22) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path21.length === 2 && path21[0] === "metadata" && path21[1] === "ownerReferences") return "uid";
-  if (path21.length === 2 && path21[0] === "metadata" && path21[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path21.length === 2 && path21[0] === "spec" && path21[1] === "ports") return "port";
+  if (path22.length === 2 && path22[0] === "metadata" && path22[1] === "ownerReferences") return "uid";
+  if (path22.length === 2 && path22[0] === "metadata" && path22[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path22.length === 2 && path22[0] === "spec" && path22[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path21, podSpec)) return void 0;
-  const rest = path21.slice(podSpec.length);
+  if (!podSpec || !startsWith(path22, podSpec)) return void 0;
+  const rest = path22.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -12439,8 +12439,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path21, value) => {
-    if (typeof value === "string") out.push({ kind, path: path21, name: value });
+  const add2 = (kind, path22, value) => {
+    if (typeof value === "string") out.push({ kind, path: path22, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -12481,10 +12481,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path21, out) {
+function ingressBackend(backend, path22, out) {
   const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path21, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path21, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path22, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path22, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -12549,18 +12549,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path21, out) {
+function valuesAtPath(value, segments, path22, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path21, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path22, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path21, name: value });
+    if (typeof value === "string") out.push({ path: path22, name: value });
     return;
   }
   if (!isMap(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path21, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path22, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -12570,7 +12570,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path21, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path21, name: name2 });
+      for (const { path: path22, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path22, name: name2 });
     }
   }
   return out;
@@ -12628,10 +12628,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path21) => {
-      if (getPath(res.value, path21) === namespace) return;
-      if (path21[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path21, namespace, at);
+    const set2 = (path22) => {
+      if (getPath(res.value, path22) === namespace) return;
+      if (path22[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path22, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -12695,30 +12695,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path21 = [];
+  const path22 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path21.push(node.length);
+        path22.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path21.push(position2);
+      path22.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path21.push(segment);
+      path22.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path21;
+  return path22;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -12727,18 +12727,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
 }
-function insert(res, path21, value, at) {
-  const parentPath = path21.slice(0, -1);
-  const key = path21[path21.length - 1];
+function insert(res, path22, value, at) {
+  const parentPath = path22.slice(0, -1);
+  const key = path22[path22.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
     spliceList(res, parentPath, key, 0, [{ value, at }]);
   } else {
-    setIn(res, path21, value, at);
+    setIn(res, path22, value, at);
   }
 }
-function removeAt(res, path21) {
-  const parentPath = path21.slice(0, -1);
-  const key = path21[path21.length - 1];
+function removeAt(res, path22) {
+  const parentPath = path22.slice(0, -1);
+  const key = path22[path22.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
   else delete writable(res, parentPath)[key];
 }
@@ -12773,9 +12773,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path21 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path21, value, valueAt);
-        else insert(res, path21, value, valueAt);
+        const path22 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path22, value, valueAt);
+        else insert(res, path22, value, valueAt);
         break;
       }
       case "remove": {
@@ -12791,17 +12791,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn(res, fromPath);
         if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path21 = resolve(res.value, segments, true, operation.path);
-        insert(res, path21, value, fromAt);
+        const path22 = resolve(res.value, segments, true, operation.path);
+        insert(res, path22, value, fromAt);
         if (!isObject2(value)) {
-          const parent = getPath(res.value, path21.slice(0, -1));
-          if (isObject2(parent)) markKey(parent, path21[path21.length - 1], fromAt);
+          const parent = getPath(res.value, path22.slice(0, -1));
+          if (isObject2(parent)) markKey(parent, path22[path22.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path21 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path21), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path22 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path22), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -13185,7 +13185,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path21) => ({ file, docIndex, path: path21 });
+  const at = (...path22) => ({ file, docIndex, path: path22 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -13266,7 +13266,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path21) => ({ file, docIndex: document?.index ?? 0, path: path21 });
+  const at = (...path22) => ({ file, docIndex: document?.index ?? 0, path: path22 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -13303,10 +13303,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path21) => {
+  const pairs2 = (raw, path22) => {
     if (!isMap(raw)) return false;
     for (const [key, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path21, key));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path22, key));
     }
     return true;
   };
@@ -13601,7 +13601,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path21) => locate(res.value, res.at, path21),
+    locate: (path22) => locate(res.value, res.at, path22),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -13688,10 +13688,10 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path21) {
-  if (path21 === "") return [];
-  if (!path21.startsWith("/")) return void 0;
-  return path21.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path22) {
+  if (path22 === "") return [];
+  if (!path22.startsWith("/")) return void 0;
+  return path22.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
@@ -13976,8 +13976,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path21) => rootFiles.files.get(path21),
-    isDirectory: (path21) => rootFiles.dirs.has(path21),
+    file: (path22) => rootFiles.files.get(path22),
+    isDirectory: (path22) => rootFiles.dirs.has(path22),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -14026,10 +14026,10 @@ function appliedResource(document, written2, build2) {
     appliedNamespace: namespace,
     encrypted: written2?.encrypted ?? asRecord(value.sops) !== void 0,
     value,
-    get: (path21) => getIn(value, path21),
+    get: (path22) => getIn(value, path22),
     applied: void 0
   };
-  resource.applied = { written: written2 ?? resource, build: build2, locate: (path21) => document.locate(path21), patchedBy: document.patchedBy };
+  resource.applied = { written: written2 ?? resource, build: build2, locate: (path22) => document.locate(path22), patchedBy: document.patchedBy };
   if (!written2) resource.synthetic = "generated by kustomize";
   return resource;
 }
@@ -14051,7 +14051,7 @@ function asWrittenCopy(written2, build2) {
     encrypted: written2.encrypted,
     value: written2.value,
     get: written2.get,
-    applied: { written: written2, build: build2, locate: (path21) => locate(written2.value, at, path21), patchedBy: [] },
+    applied: { written: written2, build: build2, locate: (path22) => locate(written2.value, at, path22), patchedBy: [] },
     ...written2.synthetic !== void 0 ? { synthetic: written2.synthetic } : {}
   };
 }
@@ -14347,7 +14347,7 @@ function includeAt(source, dir) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path21) => kustomization.applied?.locate(["spec", ...path21]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path21] };
+  const at = (path22) => kustomization.applied?.locate(["spec", ...path22]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path22] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -21193,62 +21193,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path21 = [...specPath, list, index];
+      const path22 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path21, "image"], image);
+      const written2 = writtenImage(resource, [...path22, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path21,
+        path: path22,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path21, "image"],
-          tagPath: [...path21, "image"],
+          path: [...path22, "image"],
+          tagPath: [...path22, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path21, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path22, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path21, "env"]),
-        envPath: item.env !== void 0 ? [...path21, "env"] : void 0,
-        envFrom: envFromSources(item, path21)
+        env: envEntries(item.env, [...path22, "env"]),
+        envPath: item.env !== void 0 ? [...path22, "env"] : void 0,
+        envFrom: envFromSources(item, path22)
       });
     });
   }
 }
-function writtenImage(resource, path21, applied) {
+function writtenImage(resource, path22, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path21.slice(0, -1));
+  const container = info.locate(path22.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path21[path21.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path22[path22.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path21, dotted, namespace, out) {
+function walkValues(resource, value, path22, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path21, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path22, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path21, dotted, namespace);
+  const container = valuesContainer(resource, object, path22, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path21, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path22, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path21, dotted, namespace) {
+function valuesContainer(resource, object, path22, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path21, "image"];
+  let tagPath = [...path22, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -21257,48 +21257,48 @@ function valuesContainer(resource, object, path21, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path21, "tag"];
+      tagPath = [...path22, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path21, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path22, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path21, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path22, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path21, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path22, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path21, "imagePullPolicy"];
+    policyPath = [...path22, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path21,
+    path: path22,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path21, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path22, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path21, "env"]),
-    envPath: object.env !== void 0 ? [...path21, "env"] : void 0,
-    envFrom: envFromSources(object, path21)
+    env: envEntries(object.env, [...path22, "env"]),
+    envPath: object.env !== void 0 ? [...path22, "env"] : void 0,
+    envFrom: envFromSources(object, path22)
   };
 }
-function envEntries(env, path21) {
+function envEntries(env, path22) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path21, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path22, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -21316,7 +21316,7 @@ function envEntries(env, path21) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path21, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path22, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -21325,7 +21325,7 @@ function envEntries(env, path21) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path21) {
+function envFromSources(object, path22) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -21335,7 +21335,7 @@ function envFromSources(object, path21) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path21, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path22, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -21344,7 +21344,7 @@ function envFromSources(object, path21) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path21, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path22, field, index] });
     });
   }
   return sources;
@@ -21517,8 +21517,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path21 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path21 && asRecord(getIn(resource.value, path21))) ?? {};
+  const path22 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path22 && asRecord(getIn(resource.value, path22))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -21640,7 +21640,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path21) => getIn(value, path21)
+    get: (path22) => getIn(value, path22)
   };
 }
 function emptyRootFiles(root) {
@@ -21726,7 +21726,7 @@ function buildModel(roots, files, notes) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path21) => rootFilesMap.get(root)?.files.get(path21),
+    fileAt: (root, path22) => rootFilesMap.get(root)?.files.get(path22),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -21803,17 +21803,17 @@ var init_rule = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path21) {
+function locate2(doc, path22) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path21.length; i2++) {
-    const segment = path21[i2];
+  for (let i2 = 0; i2 < path22.length; i2++) {
+    const segment = path22[i2];
     if ((0, import_yaml4.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path21.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path22.length - 1 };
     } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -21825,8 +21825,8 @@ function locate2(doc, path21) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path21, key = false) {
-  const { node, pair, exact } = locate2(doc, path21);
+function offsetsOfPath(doc, text, path22, key = false) {
+  const { node, pair, exact } = locate2(doc, path22);
   if (exact && key && pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -24384,8 +24384,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path21 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path21 : `${version2.via} in ${path21}`;
+  const path22 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path22 : `${version2.via} in ${path22}`;
 }
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
@@ -24506,15 +24506,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path21 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path21, "apiVersion"]));
-            const kind = asString(resource.get([...path21, "kind"]));
+          for (const path22 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path22, "apiVersion"]));
+            const kind = asString(resource.get([...path22, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path21, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path22, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -24654,13 +24654,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path21 = [edge];
+        const path22 = [edge];
         let back = previous.get(node);
         while (back) {
-          path21.unshift(back);
+          path22.unshift(back);
           back = previous.get(back.from);
         }
-        return path21;
+        return path22;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -24791,10 +24791,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path21 = cycleFrom(first, members, edges);
-          const [edge] = path21;
+          const path22 = cycleFrom(first, members, edges);
+          const [edge] = path22;
           if (!edge) continue;
-          const names = [first, ...path21.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path22.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -24803,10 +24803,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path21, rootName2) {
-  if (path21.length === 0) return rootName2;
+function formatPath(path22, rootName2) {
+  if (path22.length === 0) return rootName2;
   let out = "";
-  for (const segment of path21) {
+  for (const segment of path22) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -24922,14 +24922,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path21, data, key = false) {
+      report(messageId, path22, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path21], messageId, data };
+        const problem = { path: [...path22], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path21) {
-        return formatPath(path21, this.options.rootName);
+      name(path22) {
+        return formatPath(path22, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -24951,83 +24951,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path21) {
-        if (this.full || path21.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path22) {
+        if (this.full || path22.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path21)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path22)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path21, { path: this.name(path21), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path22, { path: this.name(path22), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path21);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path21);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path21);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path21);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path21);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path21, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path21, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path21) && !containsUnknown(value)) this.report("not", path21, { path: this.name(path21) });
+        if (typeof value === "string") this.checkString(value, schema2, path22);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path22);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path22);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path22);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path22);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path22, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path22, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path22) && !containsUnknown(value)) this.report("not", path22, { path: this.name(path22) });
       }
-      checkType(value, type2, path21) {
+      checkType(value, type2, path22) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path21, { expected: describeTypes(types2), path: this.name(path21), actual: describeFound(value) });
+        if (!ok) this.report("type", path22, { expected: describeTypes(types2), path: this.name(path22), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path21) {
+      checkString(value, schema2, path22) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path21, { path: this.name(path21), limit: String(schema2.minLength) });
+          this.report("minLength", path22, { path: this.name(path22), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path21, { path: this.name(path21), limit: String(schema2.maxLength) });
+          this.report("maxLength", path22, { path: this.name(path22), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path21, { path: this.name(path21), pattern: schema2.pattern });
+          this.report("pattern", path22, { path: this.name(path22), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path21) {
-        const range = (comparison, limit) => this.report("range", path21, { path: this.name(path21), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path22) {
+        const range = (comparison, limit) => this.report("range", path22, { path: this.name(path22), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path21, { path: this.name(path21), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path22, { path: this.name(path22), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path21) {
+      checkArray(value, schema2, path22) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path21, { path: this.name(path21), limit: String(schema2.minItems) });
+          this.report("minItems", path22, { path: this.name(path22), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path21, { path: this.name(path21), limit: String(schema2.maxItems) });
+          this.report("maxItems", path22, { path: this.name(path22), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path21, { path: this.name(path21) });
+          this.report("uniqueItems", path22, { path: this.name(path22) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path21.push(index);
-            this.walk(value[index], schema2.items, path21);
-            path21.pop();
+            path22.push(index);
+            this.walk(value[index], schema2.items, path22);
+            path22.pop();
           }
         }
       }
-      checkObject(value, schema2, path21) {
+      checkObject(value, schema2, path22) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path21, { path: this.name(path21), limit: String(schema2.minProperties) });
+          this.report("minProperties", path22, { path: this.name(path22), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path21, { path: this.name(path21), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path22, { path: this.name(path22), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path21.length === 0 && "kind" in value ? ["kind"] : path21;
-              this.report("required", at, { field, parent: this.name(path21) });
+              const at = path22.length === 0 && "kind" in value ? ["kind"] : path22;
+              this.report("required", at, { field, parent: this.name(path22) });
             }
           }
         }
@@ -25039,34 +25039,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path21.push(key);
-              this.walk(child, childSchema, path21);
-              path21.pop();
+              path22.push(key);
+              this.walk(child, childSchema, path22);
+              path22.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path21) };
+            const data = { field: key, parent: this.name(path22) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path21, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path22, key], data, true);
           }
         }
       }
-      passes(value, schema2, path21) {
+      passes(value, schema2, path22) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path21);
+        probe.walk(value, schema2, path22);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path21, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path21)).length;
+      checkAlternatives(value, options, path22, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path22)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path21, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path21) });
+          this.report("requiredOneOf", path22, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path22) });
           return;
         }
-        this.report(kind, path21, { path: this.name(path21) });
+        this.report(kind, path22, { path: this.name(path22) });
       }
     };
   }
@@ -25448,13 +25448,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path21, resource } = consumer;
+  const { link, path: path22, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path21.written ?? "", repo: link.root.name };
-  if (path21.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path21.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path21.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path21.status === "directory";
+  const data = { referrer: describeObject(resource), path: path22.written ?? "", repo: link.root.name };
+  if (path22.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path22.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path22.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path22.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -25568,9 +25568,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path21 } = kustomization;
-          if (link.status !== "linked" || path21.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path21.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path22 } = kustomization;
+          if (link.status !== "linked" || path22.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path22.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -25579,7 +25579,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path21.dir, component);
+            const target = resolveInRoot(path22.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -25614,12 +25614,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path21 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path22 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path21, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path22, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path21, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path22, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -25764,16 +25764,16 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path21 = [], out = []) {
+function stringsWithDollar(value, path22 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path21, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path22, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path21, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path22, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (path21.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path21, key], key: true, text: key });
-      stringsWithDollar(child, [...path21, key], out);
+      if (path22.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path22, key], key: true, text: key });
+      stringsWithDollar(child, [...path22, key], out);
     }
   }
   return out;
@@ -25950,16 +25950,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path21, index, replacement) {
-  if (index === path21.length) return replacement;
-  const segment = path21[index];
+function replaceAt(value, path22, index, replacement) {
+  if (index === path22.length) return replacement;
+  const segment = path22[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path21, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path22, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path21, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path22, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -25979,7 +25979,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path21 of unknownPaths) copy.value = replaceAt(copy.value, path21, 0, unknown);
+    for (const path22 of unknownPaths) copy.value = replaceAt(copy.value, path22, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -26495,17 +26495,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path21) {
-  const item = asRecord(resource.get(path21));
+function typedRef(resource, path22) {
+  const item = asRecord(resource.get(path22));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path21, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path21, "name"]));
+function localSecret(resource, path22, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path22, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path21, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path22, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -26531,11 +26531,11 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path21 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path21, "the controller cannot connect to the remote cluster");
+    const path22 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path22, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
-    const key = asScalarString(resource.get([...path21, "key"]));
-    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path21, "key"] };
+    const key = asScalarString(resource.get([...path22, "key"]));
+    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path22, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -26560,10 +26560,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path21, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path21));
+function namedSecret(resource, path22, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path22));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path21, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path22, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -26593,16 +26593,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path21 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path21);
+      const path22 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path22);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path21, "name"] : [...path21, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path22, "name"] : [...path22, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path21, "name"],
+        path: [...path22, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -26620,22 +26620,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path21 = ["spec", field, index];
-        const ref = typedRef(resource, path21);
+        const path22 = ["spec", field, index];
+        const ref = typedRef(resource, path22);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path22, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path21, "name"],
+            path: [...path22, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path21, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path22, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -26648,8 +26648,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path21 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path21, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path22 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path22, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path22, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -26660,9 +26660,9 @@ function kustomizationRefs(model) {
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path21 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path21);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path21, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path22 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path22);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path22, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -26693,7 +26693,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path21, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path22, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -26701,7 +26701,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path21,
+        path: path22,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -26711,16 +26711,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path21, found) {
+function walk(resource, value, path22, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path21, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path22, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key, child] of Object.entries(object)) {
-    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path21, key], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path21, key], found);
+    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path22, key], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path22, key], found);
   }
 }
 var RELEASE_SCOPE;
@@ -26745,35 +26745,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path21 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: ref.key, path: [...path21, "key"] }, optional: ref.optional });
+        const path22 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path22, "name"], key: { name: ref.key, path: [...path22, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path21 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path22 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path21, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path22, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path21) {
+function itemKeys(source, path22) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key = asScalarString(asRecord(raw)?.key);
-    if (key !== void 0) keys.push({ name: key, path: [...path21, "items", index, "key"] });
+    if (key !== void 0) keys.push({ name: key, path: [...path22, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path21, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path22, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path21, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path21).map((key) => ({ ...base, key, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path22, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path22).map((key) => ({ ...base, key, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -26785,14 +26785,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path21 = [...specPath, "volumes", index];
+      const path22 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path21, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path22, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path21, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path22, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path21, "projected", "sources", sourceIndex];
+        const sourcePath = [...path22, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -26806,7 +26806,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path21, resolveName) {
+function pullSecretRefs(resource, holder, path22, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -26818,7 +26818,7 @@ function pullSecretRefs(resource, holder, path21, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path21, "imagePullSecrets", index, "name"],
+      path: [...path22, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -27056,9 +27056,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path21, raw, expects) => {
+  const add2 = (path22, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path21, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path22, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -27155,20 +27155,20 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path21 = [entry.field, entry.index];
+            const path22 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path22, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path22, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path22, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path22, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -27233,9 +27233,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path21 } = kustomization;
-    if (link.status !== "linked" || path21.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path21.status === "directory") push(generated2, key(link.root, path21.dir), kustomization);
+    const { link, path: path22 } = kustomization;
+    if (link.status !== "linked" || path22.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path22.status === "directory") push(generated2, key(link.root, path22.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -27384,11 +27384,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path21 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path21.dir === void 0) continue;
+          const { link, path: path22 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path22.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path21.dir, kustomization);
+          push(byDir, path22.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -27708,10 +27708,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path21, dotted, parentKey) {
+function walkValues2(ctx, release, value, path22, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path21, index];
+      const itemPath = [...path22, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -27727,10 +27727,10 @@ function walkValues2(ctx, release, value, path21, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path21, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path22, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path21, key];
+    const childPath = [...path22, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
@@ -27801,8 +27801,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path21 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path21, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path22 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path22, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.ofKind("HelmRelease", "helm.toolkit.fluxcd.io")) {
@@ -27876,11 +27876,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path21 = container.envPath ?? container.path;
+    const path22 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path21, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path21, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path21, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path22, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path22, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path22, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -28100,10 +28100,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path21 = report.path ?? [];
-    const at = report.resource.applied?.locate(path21);
+    const path22 = report.path ?? [];
+    const at = report.resource.applied?.locate(path22);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path21 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path22 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -28142,23 +28142,23 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path21 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path22 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path21, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path22, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path21) finding.path = path21;
+  if (path22) finding.path = path22;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path21, messageId, message) {
+function fingerprint(ruleId, file, resource, path22, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path21 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity3, (path22 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
@@ -28176,12 +28176,12 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path21, prefix) {
-  return prefix.length <= path21.length && prefix.every((segment, index) => path21[index] === segment);
+function startsWith2(path22, prefix) {
+  return prefix.length <= path22.length && prefix.every((segment, index) => path22[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path21) => startsWith2(problem.path, path21) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path21, problem.path) || problem.messageId === "required" && startsWith2(path21, [...problem.path, problem.data.field ?? ""])
+    (path22) => startsWith2(problem.path, path22) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path22, problem.path) || problem.messageId === "required" && startsWith2(path22, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -28361,7 +28361,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path21 of copy.unknown) unknownPaths.add(JSON.stringify(path21));
+            for (const path22 of copy.unknown) unknownPaths.add(JSON.stringify(path22));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -28610,8 +28610,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path21) {
-  return path21.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path22) {
+  return path22.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml6;
 var init_ast = __esm({
@@ -28762,15 +28762,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path21 = ["creation_rules", index];
+  const path22 = ["creation_rules", index];
   if (!(0, import_yaml7.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path21, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path22, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path21, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path22, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path21,
+    path: path22,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -28778,11 +28778,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path21, issues);
-  rule.selection = readSelection(nodes, node, path21, issues);
-  checkShamir(nodes, node, path21, issues);
-  checkBoolean(nodes, node, path21, "mac_only_encrypted", issues);
-  checkString(nodes, node, path21, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path22, issues);
+  rule.selection = readSelection(nodes, node, path22, issues);
+  checkShamir(nodes, node, path22, issues);
+  checkBoolean(nodes, node, path22, "mac_only_encrypted", issues);
+  checkString(nodes, node, path22, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -28801,14 +28801,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled.ok) rule.pathRegexp = compiled.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
 }
-function readRuleRecipients(nodes, node, path21, issues) {
+function readRuleRecipients(nodes, node, path22, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull2(groups) && !(0, import_yaml7.isSeq)(groups)) {
-    issues.push(invalidType([...path21, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path22, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml7.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path21, "key_groups", i2], out2, issues, 0));
+    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path22, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -28819,28 +28819,28 @@ function readRuleRecipients(nodes, node, path21, issues) {
     const items = recipientStrings(nodes, entry.value, key !== "hckms");
     if (!items) {
       const expected = key === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path21, key], key, expected));
+      issues.push(invalidType([...path22, key], key, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path21, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path22, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path21, out, issues, depth) {
+function readGroup(nodes, node, path22, out, issues, depth) {
   if (!(0, import_yaml7.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path21, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path22, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path21, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path22, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
     if (isNull2(value)) continue;
     if (!(0, import_yaml7.isSeq)(value)) {
-      issues.push(invalidType([...path21, key], key, "a list"));
+      issues.push(invalidType([...path22, key], key, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path21, key, i2];
+      const itemPath = [...path22, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -28894,16 +28894,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path21) {
+function addRecipients(out, type2, text, path22) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path21 });
+  if (id !== void 0) out.push({ type: type2, id, path: path22 });
 }
-function readSelection(nodes, node, path21, issues) {
+function readSelection(nodes, node, path22, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull2(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path21, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path22, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -28912,22 +28912,22 @@ function readSelection(nodes, node, path21, issues) {
   const key = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path21, key], key, "a string"));
+    issues.push(invalidType([...path22, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path21, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path22, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path21, key], issues);
+  checkIdentity(made.selection, [...path22, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path21, issues) {
+function checkIdentity(selection, path22, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path21, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path22, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -28947,13 +28947,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml7.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path21, known, where2, issues) {
+function checkKeys(node, path22, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path21, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path21, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path22, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path22, key], key: true, data: { key, where: where2 } }
     );
   }
 }
@@ -28982,23 +28982,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path21, issues) {
+function checkShamir(nodes, node, path22, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull2(value)) return;
-  if (!(0, import_yaml7.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path21, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml7.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path22, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path21, key, issues) {
+function checkBoolean(nodes, node, path22, key, issues) {
   const value = nodes.get(node, key)?.value;
   if (isNull2(value)) return;
   const v = (0, import_yaml7.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path21, key], key, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path22, key], key, "true or false"));
 }
-function checkString(nodes, node, path21, key, issues) {
+function checkString(nodes, node, path22, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path21, key], key, "a string"));
+  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path22, key], key, "a string"));
 }
-function invalidType(path21, key, expected) {
-  return { code: "invalidType", path: path21, data: { key, expected } };
+function invalidType(path22, key, expected) {
+  return { code: "invalidType", path: path22, data: { key, expected } };
 }
 function isNull2(node) {
   return node == null || (0, import_yaml7.isScalar)(node) && node.value == null;
@@ -29150,9 +29150,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path21) {
-  const i2 = path21.lastIndexOf("/");
-  return i2 === -1 ? "" : path21.slice(0, i2);
+function dirname(path22) {
+  const i2 = path22.lastIndexOf("/");
+  return i2 === -1 ? "" : path22.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -29376,7 +29376,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path21, keys, anchor, inSops, depth, out) {
+function walk2(node, path22, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml9.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -29384,21 +29384,21 @@ function walk2(node, path21, keys, anchor, inSops, depth, out) {
       const key = keyText(pair);
       const keyRange = (0, import_yaml9.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path21, range: [keyRange[0], keyRange[1]] });
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path22, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk2(pair.value, [...path21, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path22, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml9.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml9.isScalar)(item) || (0, import_yaml9.isMap)(item) || (0, import_yaml9.isSeq)(item) || (0, import_yaml9.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path21, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path22, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml9.isScalar)(node) || (0, import_yaml9.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path21, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path22, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -29411,23 +29411,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path21, keys, depth, out) {
+function walkValue(node, path22, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path21, i2], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i2], [...path22, i2], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key of Object.keys(node)) {
       if (ambiguousKey(key)) return false;
       const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path21, key], [...keys, key], depth + 1, out);
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path22, key], [...keys, key], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path21, keys, state } : { path: path21, keys, state, problem });
+    out.push(problem === void 0 ? { path: path22, keys, state } : { path: path22, keys, state, problem });
   }
   return true;
 }
@@ -29677,9 +29677,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml10.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path21 = ["sops", "key_groups", i2];
-      if ((0, import_yaml10.isMap)(group)) readKeyLists(group, path21, meta);
-      else meta.issues.push(invalidField(path21, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path22 = ["sops", "key_groups", i2];
+      if ((0, import_yaml10.isMap)(group)) readKeyLists(group, path22, meta);
+      else meta.issues.push(invalidField(path22, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml10.isMap)(groups)) {
@@ -29701,22 +29701,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path21 = [...base, type2];
+    const path22 = [...base, type2];
     if ((0, import_yaml10.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path21, meta);
+      readKeyEntry(type2, pair.value, path22, meta);
       continue;
     }
     if (!(0, import_yaml10.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path21, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path22, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path21, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path22, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path21, meta) {
+function readKeyEntry(type2, entry, path22, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path21, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path21 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path22, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path22 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -29768,8 +29768,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path21, field, expected) {
-  return { code: "invalidField", path: path21, data: { field, expected } };
+function invalidField(path22, field, expected) {
+  return { code: "invalidField", path: path22, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml10.isScalar)(node)) return void 0;
@@ -35716,7 +35716,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os2 = require("os");
-    var path21 = require("path");
+    var path22 = require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -35728,7 +35728,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path21.resolve(cwd, filepath);
+      return path22.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -37025,7 +37025,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path21 = require("path");
+    var path22 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -37199,7 +37199,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path21.sep,
+      SEP: path22.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -37226,7 +37226,7 @@ var require_constants3 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path21 = require("path");
+    var path22 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -37255,7 +37255,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path21.sep === "\\";
+      return win32 === true || path22.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -38619,7 +38619,7 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path21 = require("path");
+    var path22 = require("path");
     var scan = require_scan();
     var parse4 = require_parse3();
     var utils = require_utils2();
@@ -38704,7 +38704,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path21.basename(input));
+      return regex.test(path22.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -38931,7 +38931,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path21 = require("path");
+    var path22 = require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -39026,7 +39026,7 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path21.basename(pattern);
+      const basename2 = path22.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -39084,7 +39084,7 @@ var require_pattern = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path21.isAbsolute(pattern);
+      return path22.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute;
   }
@@ -39261,8 +39261,8 @@ var require_utils3 = __commonJS({
     exports2.errno = errno;
     var fs4 = require_fs();
     exports2.fs = fs4;
-    var path21 = require_path();
-    exports2.path = path21;
+    var path22 = require_path();
+    exports2.path = path22;
     var pattern = require_pattern();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -39374,8 +39374,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path21, settings, callback) {
-      settings.fs.lstat(path21, (lstatError, lstat3) => {
+    function read(path22, settings, callback) {
+      settings.fs.lstat(path22, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -39384,7 +39384,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path21, (statError, stat3) => {
+        settings.fs.stat(path22, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -39416,13 +39416,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path21, settings) {
-      const lstat3 = settings.fs.lstatSync(path21);
+    function read(path22, settings) {
+      const lstat3 = settings.fs.lstatSync(path22);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path21);
+        const stat3 = settings.fs.statSync(path22);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -39493,17 +39493,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat3(path21, optionsOrSettingsOrCallback, callback) {
+    function stat3(path22, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path22, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path22, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat3;
-    function statSync2(path21, optionsOrSettings) {
+    function statSync2(path22, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path21, settings);
+      return sync.read(path22, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -39719,16 +39719,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path21 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path22 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path21, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path22, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path21,
+                path: path22,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -39846,7 +39846,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path21 = require("path");
+    var path22 = require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -39854,7 +39854,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path22.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -39881,17 +39881,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path21, optionsOrSettingsOrCallback, callback) {
+    function scandir(path22, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path21, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path22, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path21, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path22, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path21, optionsOrSettings) {
+    function scandirSync(path22, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path21, settings);
+      return sync.read(path22, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -40539,7 +40539,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path21 = require("path");
+    var path22 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -40549,7 +40549,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path21.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path22.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -40611,7 +40611,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path21 = require("path");
+    var path22 = require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -40624,7 +40624,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path21.resolve(this._settings.cwd, filepath);
+        return path22.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -41040,7 +41040,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path21 = require("path");
+    var path22 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -41054,7 +41054,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path21.resolve(this._settings.cwd, task.base);
+        return path22.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -41427,12 +41427,12 @@ var init_is_path_inside = __esm({
 });
 
 // node_modules/slash/index.js
-function slash(path21) {
-  const isExtendedLengthPath = path21.startsWith("\\\\?\\");
+function slash(path22) {
+  const isExtendedLengthPath = path22.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path21;
+    return path22;
   }
-  return path21.replace(/\\/g, "/");
+  return path22.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -42509,25 +42509,25 @@ var init_globby = __esm({
       return bindFsMethod(import_node_fs4.default.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path21, fsImplementation) => {
+    isDirectory = async (path22, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path21);
+        const stats = await getStatMethod(fsImplementation)(path22);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path21, fsImplementation) => {
+    isDirectorySync = (path22, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path21);
+        const stats = getStatSyncMethod2(fsImplementation)(path22);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path21 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path10.default.isAbsolute(path21) ? path21 : import_node_path10.default.join(cwd, path21);
+      const path22 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return import_node_path10.default.isAbsolute(path22) ? path22 : import_node_path10.default.join(cwd, path22);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -42612,9 +42612,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path21) => {
-      const globalResult = globalMatcher ? globalMatcher(path21) : void 0;
-      const result = matcher2 ? matcher2(path21) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path22) => {
+      const globalResult = globalMatcher ? globalMatcher(path22) : void 0;
+      const result = matcher2 ? matcher2(path22) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -43060,6 +43060,60 @@ var init_discover = __esm({
   }
 });
 
+// src/workspace/chart-templates.ts
+function chartTemplates(paths) {
+  const list = [...paths];
+  const charts = /* @__PURE__ */ new Set();
+  for (const file of list) {
+    const slash2 = file.lastIndexOf("/");
+    if (file.slice(slash2 + 1) === CHART_FILE) charts.add(slash2 === -1 ? "" : file.slice(0, slash2));
+  }
+  const templates = /* @__PURE__ */ new Map();
+  if (charts.size === 0 && !list.some(isTpl)) return templates;
+  for (const file of list) {
+    const chart = chartOfTemplate(file, charts);
+    if (chart !== void 0) templates.set(file, chart);
+    else if (isTpl(file)) templates.set(file, enclosingChart(file, charts));
+  }
+  return templates;
+}
+function isTpl(file) {
+  return file.endsWith(".tpl");
+}
+function chartOfTemplate(file, charts) {
+  if (charts.size === 0) return void 0;
+  let start = 0;
+  for (let slash2 = file.indexOf("/"); slash2 !== -1; start = slash2 + 1, slash2 = file.indexOf("/", start)) {
+    if (file.slice(start, slash2) !== "templates") continue;
+    const chart = start === 0 ? "" : file.slice(0, start - 1);
+    if (charts.has(chart)) return chart;
+  }
+  return void 0;
+}
+function enclosingChart(file, charts) {
+  for (let slash2 = file.lastIndexOf("/"); slash2 > 0; slash2 = file.lastIndexOf("/", slash2 - 1)) {
+    const dir = file.slice(0, slash2);
+    if (charts.has(dir)) return dir;
+  }
+  return charts.has("") ? "" : void 0;
+}
+function chartTemplateNotes(dir, templates) {
+  const charts = /* @__PURE__ */ new Set();
+  for (const chart of templates.values()) if (chart !== void 0) charts.add(chart);
+  return [...charts].sort().map((chart) => ({
+    message: `Helm chart templates in ${chart === "" ? "." : chart} are rendered by Helm and were not linted.`,
+    file: import_node_path12.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
+  }));
+}
+var import_node_path12, CHART_FILE;
+var init_chart_templates = __esm({
+  "src/workspace/chart-templates.ts"() {
+    "use strict";
+    import_node_path12 = __toESM(require("node:path"), 1);
+    CHART_FILE = "Chart.yaml";
+  }
+});
+
 // src/workspace/git.ts
 function git(cwd, args) {
   return new Promise((resolve3) => {
@@ -43073,7 +43127,7 @@ function splitNul(out) {
 }
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path12.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path13.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
   const [tracked, ignored] = await Promise.all([
@@ -43084,22 +43138,22 @@ async function readGitFiles(dir) {
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
 function gitDirsOf(dir) {
-  for (let current = import_node_path12.default.resolve(dir); ; current = import_node_path12.default.dirname(current)) {
-    const dotGit = import_node_path12.default.join(current, ".git");
+  for (let current = import_node_path13.default.resolve(dir); ; current = import_node_path13.default.dirname(current)) {
+    const dotGit = import_node_path13.default.join(current, ".git");
     let gitDir;
     try {
       if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
       else {
         const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
-        if (pointer2 !== void 0) gitDir = import_node_path12.default.resolve(current, pointer2);
+        if (pointer2 !== void 0) gitDir = import_node_path13.default.resolve(current, pointer2);
       }
     } catch {
     }
     if (gitDir !== void 0) {
-      const common2 = readText(import_node_path12.default.join(gitDir, "commondir"))?.trim();
-      return { gitDir, commonDir: common2 ? import_node_path12.default.resolve(gitDir, common2) : gitDir };
+      const common2 = readText(import_node_path13.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path13.default.resolve(gitDir, common2) : gitDir };
     }
-    if (import_node_path12.default.dirname(current) === current) return void 0;
+    if (import_node_path13.default.dirname(current) === current) return void 0;
   }
 }
 function readText(file) {
@@ -43112,13 +43166,13 @@ function readText(file) {
 function readBranchFiles(dir) {
   const dirs = gitDirsOf(dir);
   if (!dirs) return {};
-  if ((0, import_node_fs6.existsSync)(import_node_path12.default.join(dirs.commonDir, "reftable"))) return void 0;
-  const head = readText(import_node_path12.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if ((0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path13.default.join(dirs.gitDir, "HEAD"))?.trim();
   if (head === void 0) return void 0;
-  const packed = readText(import_node_path12.default.join(dirs.commonDir, "packed-refs")) ?? "";
-  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path12.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+  const packed = readText(import_node_path13.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
 `);
-  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path12.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path13.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
   let defaultBranch = remoteHead;
   if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
   else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
@@ -43153,20 +43207,20 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_fs6, import_node_path12, REMOTE_REFS;
+var import_node_child_process2, import_node_fs6, import_node_path13, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
     import_node_fs6 = require("node:fs");
-    import_node_path12 = __toESM(require("node:path"), 1);
+    import_node_path13 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path13.default.basename(dir);
+  return explicit ?? import_node_path14.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
@@ -43184,16 +43238,19 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path13.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path14.default.join(dir, link) });
   }
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path13.default.relative(dir, absPath).split(import_node_path13.default.sep).join("/");
+    const relative = import_node_path14.default.relative(dir, absPath).split(import_node_path14.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises5.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
+  const templates = chartTemplates(entries.map((entry) => entry.path));
+  notes.push(...chartTemplateNotes(dir, templates));
   const files = entries.map((entry) => {
+    if (templates.has(entry.path)) return loadFile2(root, entry.path, entry.absPath, void 0).file;
     const override = options.overrides?.get(entry.absPath);
     const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : void 0);
     if (content === TOO_LARGE) {
@@ -43212,10 +43269,10 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path13.default.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path14.default.join(root.dir, ...file.split("/")) }));
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path13.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path14.default.join(dir, ...file.split("/"));
   try {
     if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
     return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
@@ -43257,27 +43314,28 @@ function loadMemoryRoot(input, config, notes) {
     ...input.defaultBranch === void 0 ? {} : { defaultBranch: input.defaultBranch }
   };
   const configIgnore = (0, import_ignore6.default)().add(config.ignore);
+  const given = Object.entries(input.files).filter(([relative]) => !(ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative))).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const unread = [...tracked ?? []].filter((relative) => !(relative in input.files) && !configIgnore.ignores(relative)).sort();
+  const templates = chartTemplates([...given.map(([relative]) => relative), ...unread]);
+  notes.push(...chartTemplateNotes(input.dir, templates));
   const files = [];
-  for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    if (ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative)) continue;
-    const outcome = loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), text);
+  for (const [relative, text] of given) {
+    const outcome = loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  for (const relative of [...tracked ?? []].sort()) {
-    if (relative in input.files || configIgnore.ignores(relative)) continue;
-    files.push(loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), void 0).file);
-  }
+  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises5, import_node_fs7, import_node_path13, import_ignore6, TOO_LARGE;
+var import_promises5, import_node_fs7, import_node_path14, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises5 = require("node:fs/promises");
     import_node_fs7 = require("node:fs");
-    import_node_path13 = __toESM(require("node:path"), 1);
+    import_node_path14 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
+    init_chart_templates();
     init_discover();
     init_gitignore();
     init_git();
@@ -43357,8 +43415,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path14.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path14.default.posix.normalize(import_node_path14.default.posix.join(import_node_path14.default.posix.dirname(current), target));
+    if (import_node_path15.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path15.default.posix.normalize(import_node_path15.default.posix.join(import_node_path15.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -43368,7 +43426,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path14.default.relative(index.repo, dir).split(import_node_path14.default.sep).join("/");
+  const rootPrefix = import_node_path15.default.relative(index.repo, dir).split(import_node_path15.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -43382,7 +43440,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     ...await readGitBranches(dir)
   };
   for (const relative of collect3(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path14.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path15.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
@@ -43392,8 +43450,11 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path14.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path15.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
+  const templates = chartTemplates(plan.map((item) => item.relative));
+  notes.push(...chartTemplateNotes(dir, templates));
+  for (const item of plan) if (templates.has(item.relative)) item.object = null;
   const linkBlobs = await readBlobs(index.repo, links.values());
   const linkTargets = /* @__PURE__ */ new Map();
   for (const [repoPath, object] of links) {
@@ -43427,13 +43488,14 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path14, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process3, import_node_path15, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_node_child_process3 = require("node:child_process");
-    import_node_path14 = __toESM(require("node:path"), 1);
+    import_node_path15 = __toESM(require("node:path"), 1);
     import_ignore7 = __toESM(require_ignore(), 1);
+    init_chart_templates();
     init_git();
     init_load2();
     init_source_file();
@@ -43503,9 +43565,9 @@ function redact(file, model) {
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml12.visit)(doc, {
-      Pair(_key, pair, path21) {
+      Pair(_key, pair, path22) {
         const key = (0, import_yaml12.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path21[path21.length - 1] === doc.contents;
+        const topLevel = path22[path22.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
@@ -43595,7 +43657,7 @@ async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path15.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), rules) : void 0);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
@@ -43606,7 +43668,7 @@ async function loadWorkspace(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path15.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path16.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? await stagedConfig(dir2, staged.index, rules);
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -43614,13 +43676,13 @@ async function loadWorkspace(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path15.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? await loadRootConfig(dir, rules);
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path15.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -43696,18 +43758,18 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path15.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path16.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path15.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path16.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
   if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path15.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path15.default.relative(index.repo, file).split(import_node_path15.default.sep).join("/"));
+  const file = import_node_path16.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path16.default.relative(index.repo, file).split(import_node_path16.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
@@ -43716,14 +43778,14 @@ async function resolveRootPath(target) {
   const info = await (0, import_promises6.stat)(target).catch(() => void 0);
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path15.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path15.default.dirname(target);
+  const top = await gitTopLevel(import_node_path16.default.dirname(target));
+  const dir = top && isInside(top, target) ? top : import_node_path16.default.dirname(target);
   return { dir, file: target };
 }
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = import_node_path15.default.join(finding.location.root, finding.location.file);
+    const key = import_node_path16.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key);
     if (list) list.push(finding);
     else byFile.set(key, [finding]);
@@ -43734,10 +43796,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path15.default.join(file.root.dir, file.path), file]));
+  const byPath = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
   const cache5 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key = import_node_path15.default.join(root, file);
+    const key = import_node_path16.default.join(root, file);
     if (!cache5.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : void 0;
@@ -43776,12 +43838,12 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises6, import_node_path15, SEVERITY;
+var import_promises6, import_node_path16, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
     import_promises6 = require("node:fs/promises");
-    import_node_path15 = __toESM(require("node:path"), 1);
+    import_node_path16 = __toESM(require("node:path"), 1);
     init_load();
     init_comments2();
     init_discover();
@@ -43835,22 +43897,22 @@ var init_ansi = __esm({
 
 // src/formatters/paths.ts
 function toSlashes(p) {
-  return p.split(import_node_path16.default.sep).join("/");
+  return p.split(import_node_path17.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path16.default.relative(cwd, import_node_path16.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path16.default.isAbsolute(file) ? import_node_path16.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
 }
-var import_node_path16;
+var import_node_path17;
 var init_paths = __esm({
   "src/formatters/paths.ts"() {
     "use strict";
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_node_path17 = __toESM(require("node:path"), 1);
   }
 });
 
@@ -44209,7 +44271,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path17.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path18.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -44281,11 +44343,11 @@ function unknownRuleDescriptor(id) {
     helpUri: ruleDocsUrl(id)
   };
 }
-var import_node_path17, MAX_DESCRIPTION, PROBLEM_SEVERITY, SECURITY_SEVERITY, LANGUAGES;
+var import_node_path18, MAX_DESCRIPTION, PROBLEM_SEVERITY, SECURITY_SEVERITY, LANGUAGES;
 var init_sarif_rules = __esm({
   "src/formatters/sarif-rules.ts"() {
     "use strict";
-    import_node_path17 = __toESM(require("node:path"), 1);
+    import_node_path18 = __toESM(require("node:path"), 1);
     init_rule();
     MAX_DESCRIPTION = 1024;
     PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -44312,7 +44374,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path18.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path19.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -44325,9 +44387,9 @@ function directoryUri(dir) {
 }
 function artifactFor(absFile, ids) {
   for (const [dir, id] of ids) {
-    const rel = import_node_path18.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path18.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path18.default.sep).join("/")), uriBaseId: id };
+    const rel = import_node_path19.default.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !import_node_path19.default.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(import_node_path19.default.sep).join("/")), uriBaseId: id };
     }
   }
   return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
@@ -44338,7 +44400,7 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path18.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path19.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function sarifResult(finding, ruleIndex, ids) {
@@ -44367,11 +44429,11 @@ function sarifResult(finding, ruleIndex, ids) {
   }
   return out;
 }
-var import_node_path18, import_node_url3, SCHEMA, INFORMATION_URI, sarif;
+var import_node_path19, import_node_url3, SCHEMA, INFORMATION_URI, sarif;
 var init_sarif = __esm({
   "src/formatters/sarif.ts"() {
     "use strict";
-    import_node_path18 = __toESM(require("node:path"), 1);
+    import_node_path19 = __toESM(require("node:path"), 1);
     import_node_url3 = require("node:url");
     init_sarif_rules();
     SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -53500,7 +53562,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path21 = __importStar(require("path"));
+    var path22 = __importStar(require("path"));
     var fs4 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -53519,7 +53581,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path21.normalize(segments.join("/"));
+      return path22.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -53549,7 +53611,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path21.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path22.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -53621,9 +53683,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path21.join(prefix, "node_modules");
+            return path22.join(prefix, "node_modules");
           } else {
-            return path21.join(prefix, "lib", "node_modules");
+            return path22.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -53662,7 +53724,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path21.join(yarn.data, "node_modules");
+              return path22.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -53691,17 +53753,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path21.normalize(child).indexOf(path21.normalize(parent)) === 0;
+          return path22.normalize(child).indexOf(path22.normalize(parent)) === 0;
         } else {
-          return path21.normalize(child).toLowerCase().indexOf(path21.normalize(parent).toLowerCase()) === 0;
+          return path22.normalize(child).toLowerCase().indexOf(path22.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path21.isAbsolute(nodePath2)) {
-          nodePath2 = path21.join(workspaceRoot, nodePath2);
+        if (!path22.isAbsolute(nodePath2)) {
+          nodePath2 = path22.join(workspaceRoot, nodePath2);
         }
         return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -53934,7 +53996,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path21 = __importStar(require("path"));
+    var path22 = __importStar(require("path"));
     var os2 = __importStar(require("os"));
     var fs4 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -54086,7 +54148,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path21.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path22.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -54892,7 +54954,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path19.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path20.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -54908,11 +54970,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path19, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path20, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path19 = __toESM(require("node:path"), 1);
+    import_node_path20 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -54933,7 +54995,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path20.default.resolve((0, import_node_url4.fileURLToPath)(uri));
+    return import_node_path21.default.resolve((0, import_node_url4.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -54945,13 +55007,13 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises7, import_node_path20, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises7, import_node_path21, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
     import_node_fs8 = require("node:fs");
     import_promises7 = require("node:fs/promises");
-    import_node_path20 = __toESM(require("node:path"), 1);
+    import_node_path21 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
     import_node3 = __toESM(require_main3(), 1);
     init_main2();
@@ -55000,11 +55062,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path20.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path21.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path20.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path20.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path21.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path21.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -55122,7 +55184,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path20.default.dirname(first);
+          const dir = import_node_path21.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -55153,7 +55215,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path20.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path21.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -55391,8 +55453,8 @@ async function runLint(options, io) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path21.default.resolve(io.cwd, format.file);
-      await (0, import_promises8.mkdir)(import_node_path21.default.dirname(target), { recursive: true });
+      const target = import_node_path22.default.resolve(io.cwd, format.file);
+      await (0, import_promises8.mkdir)(import_node_path22.default.dirname(target), { recursive: true });
       await (0, import_promises8.writeFile)(target, output);
     }
   }
@@ -55419,22 +55481,22 @@ ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).jo
 }
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path21.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path22.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises8.readFile)(import_node_path21.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises8.readFile)(import_node_path22.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path21.default.dirname(dir);
+    dir = import_node_path22.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises8, import_node_path21, import_node_url5, cachedVersion;
+var import_promises8, import_node_path22, import_node_url5, cachedVersion;
 var init_main3 = __esm({
   "src/cli/main.ts"() {
     import_promises8 = require("node:fs/promises");
-    import_node_path21 = __toESM(require("node:path"), 1);
+    import_node_path22 = __toESM(require("node:path"), 1);
     import_node_url5 = require("node:url");
     init_rules();
     init_load();
