@@ -11640,7 +11640,7 @@ var init_graph = __esm({
   }
 });
 
-// src/kustomize/tree.ts
+// src/engine/kustomize.ts
 function isRemoteTarget(entry) {
   return REMOTE.test(entry);
 }
@@ -11758,8 +11758,8 @@ function kustomizeNamespace(chain) {
   return namespace;
 }
 var import_node_path3, REMOTE;
-var init_tree2 = __esm({
-  "src/kustomize/tree.ts"() {
+var init_kustomize = __esm({
+  "src/engine/kustomize.ts"() {
     "use strict";
     import_node_path3 = __toESM(require("node:path"), 1);
     init_source_file();
@@ -13611,7 +13611,7 @@ var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS;
 var init_build = __esm({
   "src/kustomize/build.ts"() {
     "use strict";
-    init_tree2();
+    init_kustomize();
     init_context();
     init_generators();
     init_images();
@@ -13925,28 +13925,6 @@ function externalSource(root, entry, fileAt) {
   const value = { apiVersion: `${SOURCE_GROUP}/v1`, kind: entry.kind, metadata: { name: entry.name, namespace: entry.namespace }, spec };
   const at = { file, docIndex: 0, path: declared ? ["externalSources", declared.index] : [] };
   return syntheticResource(file, 0, value, at, `externalSources in ${import_node_path4.default.basename(configPath)}`);
-}
-function synthesizeBootstrap(files, hasResources) {
-  const out = [];
-  for (const file of files) {
-    const match = /^(?:(.*)\/)?flux-system\/gotk-sync\.ya?ml$/.exec(file.path);
-    if (!match || hasResources(file) || file.text === void 0) continue;
-    const cluster = match[1] ?? "";
-    const at = { file, docIndex: 0, path: [] };
-    const creator = `flux bootstrap (placeholder ${file.path})`;
-    const metadata = { name: "flux-system", namespace: "flux-system" };
-    out.push(
-      syntheticResource(file, 0, { apiVersion: `${SOURCE_GROUP}/v1`, kind: "GitRepository", metadata: { ...metadata }, spec: { interval: "1m0s", ref: { branch: "main" }, secretRef: { name: "flux-system" } } }, at, creator),
-      syntheticResource(
-        file,
-        0,
-        { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: { interval: "10m0s", path: `./${cluster}`, prune: true, sourceRef: { kind: "GitRepository", name: "flux-system" } } },
-        at,
-        creator
-      )
-    );
-  }
-  return out;
 }
 var import_node_path4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators;
 var init_synthesized = __esm({
@@ -14272,15 +14250,14 @@ function buildOnce(input) {
   }
   const assumedEntries = [];
   for (const [root, dirs] of folders) {
-    const ignored = excludedBy(root, void 0);
-    const outermost = dirs.filter((dir) => (dir === "" || !ignored(`${dir}/`)) && !dirs.some((other) => other !== dir && (other === "" || dir.startsWith(`${other}/`))));
-    if (outermost.length === 0) continue;
-    const shown = (list) => `${list.slice(0, 5).join(", ")}${list.length > 5 ? ` and ${list.length - 5} more` : ""}`;
+    const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === "" || dir.startsWith(`${other}/`))));
+    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.appliedNamespace ?? ""}/${kustomization.name}`.replace(/^\//, ""));
     input.note({
-      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync from a linted source, or config externalSources), so the folders of its top Kustomizations were taken as applied, as written: ${shown(outermost.map((dir) => dir === "" ? "." : dir))}.`
+      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}) were taken as applied: ${outermost.map((dir) => dir === "" ? "." : dir).join(", ")}.`
     });
     for (const dir of outermost) {
       const generated2 = !hasKustomizationFile(input.rootFiles(root), dir);
+      const ignored = excludedBy(root, void 0);
       const tree = input.rootFiles(root);
       const exclude = (relative) => {
         const file = tree.files.get(relative);
@@ -14298,7 +14275,6 @@ function buildOnce(input) {
         kustomizations: output.kustomizations,
         problems: output.problems
       };
-      for (const object of build2.objects) if (object.applied) object.applied.assumed = true;
       record(build2);
       for (const object of build2.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
@@ -14330,13 +14306,10 @@ function buildOnce(input) {
         for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
       }
     }
-    const uncovered = assumedRoots.has(root);
-    const excluded = uncovered ? excludedBy(root, void 0) : () => false;
-    const patches = patchFilesOf(input.kustomize, root);
+    const excluded = assumedRoots.has(root) ? excludedBy(root, void 0) : () => false;
     for (const resource of input.written) {
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
+      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path)) continue;
       const copy = asWrittenCopy(resource, void 0);
-      if (uncovered && copy.applied) copy.applied.assumed = true;
       resources.push(copy);
       const list = copies.get(resource);
       if (list) list.push(copy);
@@ -14356,21 +14329,6 @@ function buildOnce(input) {
     status: (file) => touched.has(file) || !entryRoots.has(file.root) ? "applied" : "not-applied",
     createdBySync
   };
-}
-function patchFilesOf(kustomize, root) {
-  const paths = /* @__PURE__ */ new Set();
-  const add2 = (dir, entry) => {
-    const target = typeof entry === "string" ? entry : asString(asRecord(entry)?.path);
-    if (target === void 0 || target.includes("\n")) return;
-    const resolved = resolveInRoot(dir, target);
-    if (resolved !== void 0) paths.add(resolved);
-  };
-  for (const node of kustomize.nodes) {
-    if (node.file.root !== root) continue;
-    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
-    for (const field of ["patches", "patchesStrategicMerge", "patchesJson6902"]) for (const entry of asArray(value[field])) add2(node.dir, entry);
-  }
-  return paths;
 }
 function includeAt(source, dir) {
   let best;
@@ -14427,7 +14385,6 @@ var init_build2 = __esm({
     init_tree();
     init_host();
     init_collections();
-    init_tree2();
     init_resource2();
     MAX_BUILDS = 1e4;
   }
@@ -21210,7 +21167,7 @@ var init_images2 = __esm({
   }
 });
 
-// src/model/containers.ts
+// src/engine/containers.ts
 function podSpecPath(resource) {
   const specPath = Object.hasOwn(POD_SPEC_PATHS2, resource.kind) ? POD_SPEC_PATHS2[resource.kind] : void 0;
   return specPath && (resource.group === "" || resource.group === "apps" || resource.group === "batch") ? specPath : void 0;
@@ -21394,7 +21351,7 @@ function envFromSources(object, path22) {
 }
 var POD_SPEC_PATHS2, CONTAINER_LISTS2;
 var init_containers = __esm({
-  "src/model/containers.ts"() {
+  "src/engine/containers.ts"() {
     "use strict";
     init_images2();
     init_values();
@@ -21412,7 +21369,7 @@ var init_containers = __esm({
   }
 });
 
-// src/model/config-data.ts
+// src/engine/config-data.ts
 function cnpgBootstrapSecret(cluster) {
   const bootstrap = asRecord(getIn(cluster.value, ["spec", "bootstrap"])) ?? {};
   for (const method of ["initdb", "recovery", "pg_basebackup"]) {
@@ -21621,11 +21578,11 @@ function buildConfigDataIndex(resources, kustomize, external) {
 }
 var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS, SERVICE_ACCOUNT_TOKEN_KEYS, REFLECTOR, REPLICATOR;
 var init_config_data = __esm({
-  "src/model/config-data.ts"() {
+  "src/engine/config-data.ts"() {
     "use strict";
     init_kinds();
     init_collections();
-    init_tree2();
+    init_kustomize();
     init_values();
     CNPG_GROUP = "postgresql.cnpg.io";
     CNPG_SECRET_KEYS = [
@@ -21648,7 +21605,7 @@ var init_config_data = __esm({
   }
 });
 
-// src/model/build.ts
+// src/engine/model.ts
 function isClusterScoped(kind) {
   return CLUSTER_SCOPED2.has(kind);
 }
@@ -21740,8 +21697,7 @@ function buildModel(roots, files, notes) {
   const filesByPath = new Map(files.map((file) => [file.absPath, file]));
   const synthetic = [
     ...synthesizeSyncObjects(written2, (message, file) => note({ message, file })),
-    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)),
-    ...synthesizeBootstrap(files, (file) => (byFile.get(file) ?? []).length > 0)
+    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath))
   ];
   const applied = buildApplied({
     roots,
@@ -21800,8 +21756,8 @@ function buildModel(roots, files, notes) {
   return model;
 }
 var CLUSTER_SCOPED2;
-var init_build4 = __esm({
-  "src/model/build.ts"() {
+var init_model = __esm({
+  "src/engine/model.ts"() {
     "use strict";
     init_graph();
     init_build2();
@@ -21810,7 +21766,7 @@ var init_build4 = __esm({
     init_collections();
     init_containers();
     init_config_data();
-    init_tree2();
+    init_kustomize();
     init_values();
     CLUSTER_SCOPED2 = /* @__PURE__ */ new Set([
       "Namespace",
@@ -21952,7 +21908,7 @@ var init_duplicate_resource = __esm({
   "rules/duplicate-resource.ts"() {
     "use strict";
     init_describe();
-    init_build4();
+    init_model();
     init_rule();
     init_position();
     CLUSTER = (name2, instances) => `apiVersion: postgresql.cnpg.io/v1
@@ -25385,7 +25341,7 @@ var init_flux_namespace_required = __esm({
   "rules/flux-namespace-required.ts"() {
     "use strict";
     init_describe();
-    init_build4();
+    init_model();
     init_rule();
     init_schema();
     FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -25505,7 +25461,7 @@ var init_flux_path_exists = __esm({
   "rules/flux-path-exists.ts"() {
     "use strict";
     init_describe();
-    init_tree2();
+    init_kustomize();
     init_values();
     init_rule();
     TERRAFORM = `apiVersion: infra.contrib.fluxcd.io/v1alpha2
@@ -27135,7 +27091,7 @@ var REMOTE2;
 var init_kustomize_files = __esm({
   "src/flux/kustomize-files.ts"() {
     "use strict";
-    init_tree2();
+    init_kustomize();
     init_values();
     REMOTE2 = /^[a-z][a-z0-9+.-]*:\/\//i;
   }
@@ -27147,7 +27103,7 @@ var init_kustomize_resources_exist = __esm({
   "rules/kustomize-resources-exist.ts"() {
     "use strict";
     init_kustomize_files();
-    init_tree2();
+    init_kustomize();
     init_values();
     init_rule();
     init_source_file();
@@ -27447,7 +27403,7 @@ spec:
         const syncOutsideGit = hasSyncOutsideGit(model);
         let skippedNote = false;
         const neverApplied = (file) => {
-          if (!entered.has(file.root) || graph.appliedByFile(file).length > 0 || model.appliedStatus(file) === "applied") return false;
+          if (!entered.has(file.root) || graph.appliedByFile(file).length > 0) return false;
           const resources = model.resourcesIn(file);
           const kustomizations = resources.filter((resource) => resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
           if (kustomizations.length === 0) return false;
@@ -28384,7 +28340,6 @@ var init_schema_valid = __esm({
         const unknownKinds = /* @__PURE__ */ new Map();
         let unappliedFields = 0;
         let unknownFields = 0;
-        let unseenApplierFields = 0;
         const byDocument = /* @__PURE__ */ new Map();
         for (const resource of ctx.model.resources) {
           if (resource.synthetic !== void 0) continue;
@@ -28400,7 +28355,6 @@ var init_schema_valid = __esm({
             unknownKinds.set(key, (unknownKinds.get(key) ?? 0) + 1);
             continue;
           }
-          const mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && members.every((member) => member.applied?.assumed === true);
           const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
           const copies = each.flatMap((entry) => entry.copies);
           const applied = each.some((entry) => entry.applied);
@@ -28411,10 +28365,6 @@ var init_schema_valid = __esm({
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
-              if (problem.messageId === "required" && mayBeCompleted) {
-                unseenApplierFields++;
-                continue;
-              }
               const mode = modeOf(copy, problem);
               const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
               let entry = found.get(id);
@@ -28442,11 +28392,6 @@ var init_schema_valid = __esm({
         if (unknownFields > 0) {
           ctx.model.note({
             message: `schema-valid: ${plural(unknownFields, "field", "fields")} holding \${\u2026} ${unknownFields === 1 ? "was" : "were"} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)`
-          });
-        }
-        if (unseenApplierFields > 0) {
-          ctx.model.note({
-            message: `schema-valid: ${plural(unseenApplierFields, "missing required field", "missing required fields")} of Flux objects ${unseenApplierFields === 1 ? "was" : "were"} not reported: what applies those objects is not in git (no Flux entry point), and it may patch the fields in (a parent Kustomization's spec.patches).`
           });
         }
         if (unknownKinds.size > 0) {
@@ -43115,6 +43060,60 @@ var init_discover = __esm({
   }
 });
 
+// src/workspace/chart-templates.ts
+function chartTemplates(paths) {
+  const list = [...paths];
+  const charts = /* @__PURE__ */ new Set();
+  for (const file of list) {
+    const slash2 = file.lastIndexOf("/");
+    if (file.slice(slash2 + 1) === CHART_FILE) charts.add(slash2 === -1 ? "" : file.slice(0, slash2));
+  }
+  const templates = /* @__PURE__ */ new Map();
+  if (charts.size === 0 && !list.some(isTpl)) return templates;
+  for (const file of list) {
+    const chart = chartOfTemplate(file, charts);
+    if (chart !== void 0) templates.set(file, chart);
+    else if (isTpl(file)) templates.set(file, enclosingChart(file, charts));
+  }
+  return templates;
+}
+function isTpl(file) {
+  return file.endsWith(".tpl");
+}
+function chartOfTemplate(file, charts) {
+  if (charts.size === 0) return void 0;
+  let start = 0;
+  for (let slash2 = file.indexOf("/"); slash2 !== -1; start = slash2 + 1, slash2 = file.indexOf("/", start)) {
+    if (file.slice(start, slash2) !== "templates") continue;
+    const chart = start === 0 ? "" : file.slice(0, start - 1);
+    if (charts.has(chart)) return chart;
+  }
+  return void 0;
+}
+function enclosingChart(file, charts) {
+  for (let slash2 = file.lastIndexOf("/"); slash2 > 0; slash2 = file.lastIndexOf("/", slash2 - 1)) {
+    const dir = file.slice(0, slash2);
+    if (charts.has(dir)) return dir;
+  }
+  return charts.has("") ? "" : void 0;
+}
+function chartTemplateNotes(dir, templates) {
+  const charts = /* @__PURE__ */ new Set();
+  for (const chart of templates.values()) if (chart !== void 0) charts.add(chart);
+  return [...charts].sort().map((chart) => ({
+    message: `Helm chart templates in ${chart === "" ? "." : chart} are rendered by Helm and were not linted.`,
+    file: import_node_path12.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
+  }));
+}
+var import_node_path12, CHART_FILE;
+var init_chart_templates = __esm({
+  "src/workspace/chart-templates.ts"() {
+    "use strict";
+    import_node_path12 = __toESM(require("node:path"), 1);
+    CHART_FILE = "Chart.yaml";
+  }
+});
+
 // src/workspace/git.ts
 function git(cwd, args) {
   return new Promise((resolve3) => {
@@ -43128,7 +43127,7 @@ function splitNul(out) {
 }
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path12.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path13.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
   const [tracked, ignored] = await Promise.all([
@@ -43139,22 +43138,22 @@ async function readGitFiles(dir) {
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
 function gitDirsOf(dir) {
-  for (let current = import_node_path12.default.resolve(dir); ; current = import_node_path12.default.dirname(current)) {
-    const dotGit = import_node_path12.default.join(current, ".git");
+  for (let current = import_node_path13.default.resolve(dir); ; current = import_node_path13.default.dirname(current)) {
+    const dotGit = import_node_path13.default.join(current, ".git");
     let gitDir;
     try {
       if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
       else {
         const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
-        if (pointer2 !== void 0) gitDir = import_node_path12.default.resolve(current, pointer2);
+        if (pointer2 !== void 0) gitDir = import_node_path13.default.resolve(current, pointer2);
       }
     } catch {
     }
     if (gitDir !== void 0) {
-      const common2 = readText(import_node_path12.default.join(gitDir, "commondir"))?.trim();
-      return { gitDir, commonDir: common2 ? import_node_path12.default.resolve(gitDir, common2) : gitDir };
+      const common2 = readText(import_node_path13.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path13.default.resolve(gitDir, common2) : gitDir };
     }
-    if (import_node_path12.default.dirname(current) === current) return void 0;
+    if (import_node_path13.default.dirname(current) === current) return void 0;
   }
 }
 function readText(file) {
@@ -43167,13 +43166,13 @@ function readText(file) {
 function readBranchFiles(dir) {
   const dirs = gitDirsOf(dir);
   if (!dirs) return {};
-  if ((0, import_node_fs6.existsSync)(import_node_path12.default.join(dirs.commonDir, "reftable"))) return void 0;
-  const head = readText(import_node_path12.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if ((0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path13.default.join(dirs.gitDir, "HEAD"))?.trim();
   if (head === void 0) return void 0;
-  const packed = readText(import_node_path12.default.join(dirs.commonDir, "packed-refs")) ?? "";
-  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path12.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+  const packed = readText(import_node_path13.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
 `);
-  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path12.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path13.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
   let defaultBranch = remoteHead;
   if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
   else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
@@ -43208,20 +43207,20 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_fs6, import_node_path12, REMOTE_REFS;
+var import_node_child_process2, import_node_fs6, import_node_path13, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
     import_node_fs6 = require("node:fs");
-    import_node_path12 = __toESM(require("node:path"), 1);
+    import_node_path13 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path13.default.basename(dir);
+  return explicit ?? import_node_path14.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
@@ -43239,16 +43238,19 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path13.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path14.default.join(dir, link) });
   }
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path13.default.relative(dir, absPath).split(import_node_path13.default.sep).join("/");
+    const relative = import_node_path14.default.relative(dir, absPath).split(import_node_path14.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises5.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
+  const templates = chartTemplates(entries.map((entry) => entry.path));
+  notes.push(...chartTemplateNotes(dir, templates));
   const files = entries.map((entry) => {
+    if (templates.has(entry.path)) return loadFile2(root, entry.path, entry.absPath, void 0).file;
     const override = options.overrides?.get(entry.absPath);
     const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : void 0);
     if (content === TOO_LARGE) {
@@ -43267,10 +43269,10 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path13.default.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path14.default.join(root.dir, ...file.split("/")) }));
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path13.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path14.default.join(dir, ...file.split("/"));
   try {
     if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
     return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
@@ -43312,27 +43314,28 @@ function loadMemoryRoot(input, config, notes) {
     ...input.defaultBranch === void 0 ? {} : { defaultBranch: input.defaultBranch }
   };
   const configIgnore = (0, import_ignore6.default)().add(config.ignore);
+  const given = Object.entries(input.files).filter(([relative]) => !(ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative))).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  const unread = [...tracked ?? []].filter((relative) => !(relative in input.files) && !configIgnore.ignores(relative)).sort();
+  const templates = chartTemplates([...given.map(([relative]) => relative), ...unread]);
+  notes.push(...chartTemplateNotes(input.dir, templates));
   const files = [];
-  for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    if (ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative)) continue;
-    const outcome = loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), text);
+  for (const [relative, text] of given) {
+    const outcome = loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  for (const relative of [...tracked ?? []].sort()) {
-    if (relative in input.files || configIgnore.ignores(relative)) continue;
-    files.push(loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), void 0).file);
-  }
+  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises5, import_node_fs7, import_node_path13, import_ignore6, TOO_LARGE;
+var import_promises5, import_node_fs7, import_node_path14, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises5 = require("node:fs/promises");
     import_node_fs7 = require("node:fs");
-    import_node_path13 = __toESM(require("node:path"), 1);
+    import_node_path14 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
+    init_chart_templates();
     init_discover();
     init_gitignore();
     init_git();
@@ -43412,8 +43415,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path14.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path14.default.posix.normalize(import_node_path14.default.posix.join(import_node_path14.default.posix.dirname(current), target));
+    if (import_node_path15.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path15.default.posix.normalize(import_node_path15.default.posix.join(import_node_path15.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -43423,7 +43426,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path14.default.relative(index.repo, dir).split(import_node_path14.default.sep).join("/");
+  const rootPrefix = import_node_path15.default.relative(index.repo, dir).split(import_node_path15.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -43437,7 +43440,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     ...await readGitBranches(dir)
   };
   for (const relative of collect3(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path14.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path15.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
@@ -43447,8 +43450,11 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path14.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path15.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
+  const templates = chartTemplates(plan.map((item) => item.relative));
+  notes.push(...chartTemplateNotes(dir, templates));
+  for (const item of plan) if (templates.has(item.relative)) item.object = null;
   const linkBlobs = await readBlobs(index.repo, links.values());
   const linkTargets = /* @__PURE__ */ new Map();
   for (const [repoPath, object] of links) {
@@ -43482,13 +43488,14 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path14, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process3, import_node_path15, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_node_child_process3 = require("node:child_process");
-    import_node_path14 = __toESM(require("node:path"), 1);
+    import_node_path15 = __toESM(require("node:path"), 1);
     import_ignore7 = __toESM(require_ignore(), 1);
+    init_chart_templates();
     init_git();
     init_load2();
     init_source_file();
@@ -43650,7 +43657,7 @@ async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path15.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), rules) : void 0);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
@@ -43661,7 +43668,7 @@ async function loadWorkspace(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path15.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path16.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? await stagedConfig(dir2, staged.index, rules);
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -43669,13 +43676,13 @@ async function loadWorkspace(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path15.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? await loadRootConfig(dir, rules);
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path15.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -43751,18 +43758,18 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path15.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path16.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path15.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path16.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
   if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path15.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path15.default.relative(index.repo, file).split(import_node_path15.default.sep).join("/"));
+  const file = import_node_path16.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path16.default.relative(index.repo, file).split(import_node_path16.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
@@ -43771,14 +43778,14 @@ async function resolveRootPath(target) {
   const info = await (0, import_promises6.stat)(target).catch(() => void 0);
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path15.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path15.default.dirname(target);
+  const top = await gitTopLevel(import_node_path16.default.dirname(target));
+  const dir = top && isInside(top, target) ? top : import_node_path16.default.dirname(target);
   return { dir, file: target };
 }
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = import_node_path15.default.join(finding.location.root, finding.location.file);
+    const key = import_node_path16.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key);
     if (list) list.push(finding);
     else byFile.set(key, [finding]);
@@ -43789,10 +43796,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path15.default.join(file.root.dir, file.path), file]));
+  const byPath = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
   const cache5 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key = import_node_path15.default.join(root, file);
+    const key = import_node_path16.default.join(root, file);
     if (!cache5.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : void 0;
@@ -43831,19 +43838,19 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises6, import_node_path15, SEVERITY;
+var import_promises6, import_node_path16, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
     import_promises6 = require("node:fs/promises");
-    import_node_path15 = __toESM(require("node:path"), 1);
+    import_node_path16 = __toESM(require("node:path"), 1);
     init_load();
     init_comments2();
     init_discover();
     init_load2();
     init_git();
     init_staged();
-    init_build4();
+    init_model();
     init_redact2();
     init_report();
     SEVERITY = { note: 0, warning: 1, error: 2 };
@@ -43864,27 +43871,873 @@ var init_index = __esm({
   }
 });
 
-// src/version.ts
-async function toolVersion() {
-  if (cachedVersion) return cachedVersion;
-  let dir = import_node_path19.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
-  for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises7.readFile)(import_node_path19.default.join(dir, "package.json"), "utf8").catch(() => void 0);
-    if (text) {
-      const pkg = JSON.parse(text);
-      if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
-    }
-    dir = import_node_path19.default.dirname(dir);
-  }
-  return cachedVersion = "0.0.0";
+// src/formatters/ansi.ts
+function palette(enabled) {
+  const entries = Object.entries(codes).map(([name2, [open, close]]) => {
+    const style = enabled ? (text) => text === "" ? text : `\x1B[${open}m${text}\x1B[${close}m` : (text) => text;
+    return [name2, style];
+  });
+  return Object.fromEntries(entries);
 }
-var import_promises7, import_node_path19, import_node_url4, cachedVersion;
-var init_version2 = __esm({
-  "src/version.ts"() {
+var codes;
+var init_ansi = __esm({
+  "src/formatters/ansi.ts"() {
     "use strict";
-    import_promises7 = require("node:fs/promises");
+    codes = {
+      red: [31, 39],
+      yellow: [33, 39],
+      blue: [34, 39],
+      green: [32, 39],
+      dim: [2, 22],
+      bold: [1, 22],
+      underline: [4, 24]
+    };
+  }
+});
+
+// src/formatters/paths.ts
+function toSlashes(p) {
+  return p.split(import_node_path17.default.sep).join("/");
+}
+function displayPath(location, cwd) {
+  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
+}
+function displayFile(file, cwd) {
+  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
+}
+function guard(p) {
+  return p.startsWith("::") ? `./${p}` : p;
+}
+var import_node_path17;
+var init_paths = __esm({
+  "src/formatters/paths.ts"() {
+    "use strict";
+    import_node_path17 = __toESM(require("node:path"), 1);
+  }
+});
+
+// src/formatters/text.ts
+function isSuppressed(finding) {
+  return finding.suppressions !== void 0;
+}
+function plural2(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+function sanitize(text) {
+  return text.replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
+  );
+}
+function oneLine(text) {
+  return text.split(/\r\n|\r|\n/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
+}
+function defuseCommand(line) {
+  return line.replace(/^(\s*)::/, "$1\\::");
+}
+var LEVELS2;
+var init_text = __esm({
+  "src/formatters/text.ts"() {
+    "use strict";
+    LEVELS2 = ["error", "warning", "note"];
+  }
+});
+
+// src/formatters/compact.ts
+function compactLine(finding, cwd) {
+  const { startLine, startColumn } = finding.location;
+  const file = displayPath(finding.location, cwd);
+  return sanitize(`${file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
+}
+function compactErrorLine(error, cwd) {
+  const where2 = error.file === void 0 ? "gitops-lint" : `${displayFile(error.file, cwd)}:${error.line ?? 1}:${error.column ?? 1}`;
+  return sanitize(`${where2}: error: ${oneLine(error.message)}`);
+}
+var compact;
+var init_compact = __esm({
+  "src/formatters/compact.ts"() {
+    "use strict";
+    init_paths();
+    init_text();
+    compact = (result, { cwd }) => {
+      const lines = [
+        ...result.findings.filter((f) => !isSuppressed(f)).map((f) => compactLine(f, cwd)),
+        ...result.errors.map((e) => compactErrorLine(e, cwd))
+      ];
+      return lines.map((line) => `${line}
+`).join("");
+    };
+  }
+});
+
+// src/formatters/code-frame.ts
+function frameLines(region) {
+  const lastRangeLine = Math.min(lastLine(region), region.startLine + MAX_RANGE_LINES - 1);
+  return { from: Math.max(1, region.startLine - 1), to: lastRangeLine + 1 };
+}
+function lastLine(region) {
+  return region.endLine > region.startLine && region.endColumn === 1 ? region.endLine - 1 : region.endLine;
+}
+function codeFrame({ region, lines, firstLine: firstLine2, mark: mark2, colors }) {
+  const shown = lines.map((line) => line.replace(/\r$/, ""));
+  const lastShown = firstLine2 + shown.length - 1;
+  const width = String(lastShown).length;
+  const offset = region.startColumn - 1 > SCROLL_AFTER ? region.startColumn - 1 - SCROLL_AFTER / 2 : 0;
+  const singleLine = region.startLine === lastLine(region);
+  const out = [];
+  shown.forEach((raw, i2) => {
+    const lineNo = firstLine2 + i2;
+    const { text, shift } = clip(raw, offset);
+    const marker = lineNo === region.startLine ? mark2(">") : " ";
+    out.push(`${marker} ${colors.dim(`${String(lineNo).padStart(width)} |`)}${text === "" ? "" : ` ${sanitize(text)}`}`);
+    if (singleLine && lineNo === region.startLine) {
+      out.push(`  ${colors.dim(`${" ".repeat(width)} |`)} ${underline(raw, region, offset, shift, mark2)}`);
+    }
+  });
+  return out;
+}
+function clip(line, offset) {
+  const head = offset > 0 ? "\u2026" : "";
+  const body = line.slice(offset, offset + MAX_WIDTH);
+  const tail = line.length > offset + MAX_WIDTH ? "\u2026" : "";
+  return { text: `${head}${body}${tail}`, shift: head.length };
+}
+function underline(line, region, offset, shift, mark2) {
+  const start = Math.max(0, region.startColumn - 1 - offset);
+  const visibleEnd = Math.min(line.length - offset, MAX_WIDTH);
+  const end = Math.max(start + 1, Math.min(region.endColumn - 1 - offset, visibleEnd));
+  const pad = line.slice(offset, offset + start).replace(/[^\t]/g, " ").padEnd(start, " ");
+  return `${" ".repeat(shift)}${pad}${mark2("^".repeat(end - start))}`;
+}
+var MAX_RANGE_LINES, MAX_WIDTH, SCROLL_AFTER;
+var init_code_frame = __esm({
+  "src/formatters/code-frame.ts"() {
+    "use strict";
+    init_text();
+    MAX_RANGE_LINES = 3;
+    MAX_WIDTH = 160;
+    SCROLL_AFTER = 100;
+  }
+});
+
+// src/formatters/github.ts
+function escapeData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(text) {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function workflowCommand(command, properties, message) {
+  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
+  return `::${command}${props === "" ? "" : ` ${props}`}::${escapeData(message)}`;
+}
+function position(finding) {
+  const loc = finding.location;
+  const endLine = lastLine(loc);
+  if (endLine !== loc.startLine) return { line: loc.startLine, endLine };
+  const endColumn = loc.endLine === loc.startLine ? Math.max(loc.startColumn, loc.endColumn - 1) : void 0;
+  return { line: loc.startLine, col: loc.startColumn, endLine, endColumn };
+}
+function annotation(finding, cwd) {
+  return workflowCommand(
+    COMMAND[finding.level],
+    { file: displayPath(finding.location, cwd), ...position(finding), title: finding.ruleId },
+    sanitize(finding.message)
+  );
+}
+function errorAnnotation(error, cwd) {
+  const file = error.file === void 0 ? void 0 : displayFile(error.file, cwd);
+  const line = file === void 0 ? void 0 : error.line;
+  const col = line === void 0 ? void 0 : error.column;
+  return workflowCommand("error", { file, line, col, title: "gitops-lint" }, sanitize(error.message));
+}
+var ANNOTATIONS_PER_TYPE, COMMAND, github;
+var init_github = __esm({
+  "src/formatters/github.ts"() {
+    "use strict";
+    init_code_frame();
+    init_compact();
+    init_paths();
+    init_text();
+    ANNOTATIONS_PER_TYPE = 10;
+    COMMAND = { error: "error", warning: "warning", note: "notice" };
+    github = (result, { cwd }) => {
+      const active2 = result.findings.filter((f) => !isSuppressed(f));
+      const byLevel = LEVELS2.map((level) => active2.filter((f) => f.level === level));
+      const overflowing = byLevel.some((group, i2) => group.length + (i2 === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
+      const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, cwd));
+      const overflow = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));
+      LEVELS2.forEach((level, i2) => {
+        const group = byLevel[i2] ?? [];
+        const reserved = (level === "error" ? Math.min(result.errors.length, ANNOTATIONS_PER_TYPE) : 0) + (level === "note" && overflowing ? 1 : 0);
+        const room = ANNOTATIONS_PER_TYPE - reserved;
+        annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
+        overflow.push(...group.slice(room).map((f) => compactLine(f, cwd)));
+      });
+      const suppressed = result.findings.length - active2.length;
+      const lines = [
+        ...annotated,
+        ...overflow,
+        ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
+        ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : []
+      ];
+      if (overflow.length > 0) {
+        lines.push(
+          workflowCommand(
+            "notice",
+            { title: "gitops-lint" },
+            `${plural2(overflow.length, "more finding")} not annotated: GitHub attaches at most ${ANNOTATIONS_PER_TYPE} annotations of each type per step. They are listed in this step's log, and in code scanning when the SARIF report is uploaded.`
+          )
+        );
+      }
+      return lines.map((line) => `${line}
+`).join("");
+    };
+  }
+});
+
+// src/formatters/json.ts
+function findingJson(finding, cwd) {
+  const { location: loc } = finding;
+  return {
+    ruleId: finding.ruleId,
+    level: finding.level,
+    message: finding.message,
+    messageId: finding.messageId,
+    location: {
+      root: loc.root,
+      file: loc.file,
+      startLine: loc.startLine,
+      startColumn: loc.startColumn,
+      endLine: loc.endLine,
+      endColumn: loc.endColumn
+    },
+    displayPath: displayPath(loc, cwd),
+    resource: finding.resource && {
+      apiVersion: finding.resource.apiVersion,
+      kind: finding.resource.kind,
+      name: finding.resource.name,
+      namespace: finding.resource.namespace,
+      docIndex: finding.resource.docIndex
+    },
+    path: finding.path,
+    fingerprint: finding.fingerprint,
+    suppressions: finding.suppressions?.map((s) => ({ kind: s.kind, justification: s.justification }))
+  };
+}
+function runMessageJson(entry, cwd) {
+  return {
+    message: entry.message,
+    file: entry.file,
+    displayPath: entry.file === void 0 ? void 0 : displayFile(entry.file, cwd),
+    line: "line" in entry ? entry.line : void 0,
+    column: "column" in entry ? entry.column : void 0
+  };
+}
+var json2;
+var init_json = __esm({
+  "src/formatters/json.ts"() {
+    "use strict";
+    init_rule();
+    init_paths();
+    json2 = (result, { cwd, toolVersion: toolVersion2 }) => `${JSON.stringify(
+      {
+        version: toolVersion2,
+        roots: result.roots.map((r) => ({ name: r.name, dir: r.dir, displayPath: displayFile(r.dir, cwd) || ".", git: r.git })),
+        fileCount: result.fileCount,
+        resourceCount: result.resourceCount,
+        findings: result.findings.map((f) => findingJson(f, cwd)),
+        rules: result.rules.map((r) => ({
+          id: r.id,
+          description: r.description,
+          defaultLevel: r.defaultLevel,
+          category: r.category,
+          docsUrl: ruleDocsUrl(r.id)
+        })),
+        notes: result.notes.map((n) => runMessageJson(n, cwd)),
+        errors: result.errors.map((e) => runMessageJson(e, cwd))
+      },
+      null,
+      2
+    )}
+`;
+  }
+});
+
+// src/formatters/junit.ts
+function xmlText(text) {
+  return text.replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;").replace(/\n(?=\s*::)/g, "&#10;");
+}
+function xmlAttr(text) {
+  return xmlText(text).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
+}
+function attrs(values) {
+  return Object.entries(values).map(([key, value]) => ` ${key}="${xmlAttr(String(value))}"`).join("");
+}
+function suites(result, cwd) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const finding of result.findings) {
+    const name2 = displayPath(finding.location, cwd);
+    const suite = byFile.get(name2) ?? { name: name2, cases: /* @__PURE__ */ new Map() };
+    byFile.set(name2, suite);
+    suite.cases.set(finding.ruleId, [...suite.cases.get(finding.ruleId) ?? [], finding]);
+  }
+  return [...byFile.values()];
+}
+function failure(finding, file) {
+  const { startLine, startColumn } = finding.location;
+  const body = `${file}:${startLine}:${startColumn}
+${finding.level}: ${finding.message}`;
+  return `      <failure${attrs({ message: finding.message, type: finding.level })}>${xmlText(body)}</failure>`;
+}
+function testcase(ruleId, findings, file) {
+  const active2 = findings.filter((f) => !isSuppressed(f));
+  const open = `    <testcase${attrs({ classname: ruleId, name: file })}>`;
+  if (active2.length > 0) {
+    return { xml: [open, ...active2.map((f) => failure(f, file)), "    </testcase>"], failures: active2.length, skipped: 0 };
+  }
+  const skipped2 = `      <skipped${attrs({ message: `${plural2(findings.length, "suppressed finding")}` })}/>`;
+  return { xml: [open, skipped2, "    </testcase>"], failures: 0, skipped: 1 };
+}
+var NOT_XML, junit;
+var init_junit = __esm({
+  "src/formatters/junit.ts"() {
+    "use strict";
+    init_paths();
+    init_text();
+    NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+    junit = (result, { cwd }) => {
+      const body = [];
+      let tests = 0;
+      let failures = 0;
+      for (const suite of suites(result, cwd)) {
+        const cases = [...suite.cases].map(([ruleId, findings]) => testcase(ruleId, findings, suite.name));
+        const suiteFailures = cases.reduce((n, c) => n + c.failures, 0);
+        const skipped2 = cases.reduce((n, c) => n + c.skipped, 0);
+        tests += cases.length;
+        failures += suiteFailures;
+        body.push(`  <testsuite${attrs({ name: suite.name, tests: cases.length, failures: suiteFailures, errors: 0, skipped: skipped2 })}>`);
+        body.push(...cases.flatMap((c) => c.xml), "  </testsuite>");
+      }
+      const runCases = result.errors.map((error) => {
+        const where2 = error.file === void 0 ? "" : `${displayFile(error.file, cwd)}${error.line === void 0 ? "" : `:${error.line}:${error.column ?? 1}`}`;
+        return [
+          `    <testcase${attrs({ classname: "gitops-lint", name: where2 || "run" })}>`,
+          `      <error${attrs({ message: error.message, type: "error" })}>${xmlText(where2 === "" ? error.message : `${where2}
+${error.message}`)}</error>`,
+          "    </testcase>"
+        ];
+      });
+      if (tests === 0 && runCases.length === 0) {
+        runCases.push([`    <testcase${attrs({ classname: "gitops-lint", name: `${plural2(result.fileCount, "file")} linted` })}/>`]);
+      }
+      const notes = result.notes.map((n) => n.file === void 0 ? n.message : `${displayFile(n.file, cwd)}: ${n.message}`);
+      if (runCases.length > 0 || notes.length > 0) {
+        tests += runCases.length;
+        body.push(`  <testsuite${attrs({ name: "gitops-lint", tests: runCases.length, failures: 0, errors: result.errors.length, skipped: 0 })}>`);
+        body.push(...runCases.flat());
+        if (notes.length > 0) body.push(`    <system-out>${xmlText(notes.join("\n"))}</system-out>`);
+        body.push("  </testsuite>");
+      }
+      return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites${attrs({ name: "gitops-lint", tests, failures, errors: result.errors.length })}>`,
+        ...body,
+        "</testsuites>",
+        ""
+      ].join("\n");
+    };
+  }
+});
+
+// src/formatters/sarif-rules.ts
+function pascalCase(id) {
+  return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== "").map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`).join("");
+}
+function truncate(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+function firstParagraph(markdown) {
+  return markdown.trim().split(/\n\s*\n/)[0]?.trim() ?? "";
+}
+function exampleFiles(example) {
+  if (example.roots !== void 0) {
+    return Object.entries(example.roots).flatMap(
+      ([root, files]) => Object.entries(files).map(([file, text]) => [`${root}/${file}`, text])
+    );
+  }
+  return Object.entries(example.files ?? {});
+}
+function fenced(file, content) {
+  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const language = LANGUAGES[import_node_path18.default.extname(file).toLowerCase()] ?? "";
+  return `${fence}${language}
+${content.replace(/\n$/, "")}
+${fence}`;
+}
+function examplesMarkdown(heading, examples) {
+  if (examples.length === 0) return [];
+  const blocks = examples.flatMap((example) => [
+    ...example.title === void 0 ? [] : [`${example.title}:`],
+    ...exampleFiles(example).flatMap(([file, text]) => [`\`${file}\``, fenced(file, text)])
+  ]);
+  return [`## ${heading}`, ...blocks];
+}
+function examplesText(heading, examples) {
+  if (examples.length === 0) return [];
+  const blocks = examples.flatMap((example) => [
+    ...example.title === void 0 ? [] : [`${example.title}:`],
+    ...exampleFiles(example).map(([file, text]) => `${file}:
+${text.replace(/\n$/, "").replace(/^/gm, "    ")}`)
+  ]);
+  return [`${heading}:`, ...blocks];
+}
+function help(meta) {
+  const { docs } = meta;
+  const url = ruleDocsUrl(meta.id);
+  const whenNot = docs.whenNotToUse === void 0 ? [] : [docs.whenNotToUse.trim()];
+  const markdown = [
+    docs.rationale.trim(),
+    ...examplesMarkdown("Incorrect", docs.incorrect),
+    ...examplesMarkdown("Correct", docs.correct),
+    ...whenNot.length > 0 ? ["## When not to use it", ...whenNot] : [],
+    `[Documentation of ${meta.id}](${url})`
+  ];
+  const text = [
+    docs.rationale.trim(),
+    ...examplesText("Incorrect", docs.incorrect),
+    ...examplesText("Correct", docs.correct),
+    ...whenNot.length > 0 ? ["When not to use it:", ...whenNot] : [],
+    `Documentation: ${url}`
+  ];
+  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
+}
+function ruleDescriptor(meta) {
+  const properties = {
+    tags: [meta.category],
+    // Rules are deterministic checks of files against documented controller behaviour.
+    precision: "high",
+    "problem.severity": PROBLEM_SEVERITY[meta.defaultLevel]
+  };
+  if (meta.category === "security") properties["security-severity"] = SECURITY_SEVERITY[meta.defaultLevel];
+  return {
+    id: meta.id,
+    name: pascalCase(meta.id),
+    shortDescription: { text: truncate(meta.description, MAX_DESCRIPTION) },
+    fullDescription: { text: truncate(firstParagraph(meta.docs.rationale) || meta.description, MAX_DESCRIPTION) },
+    help: help(meta),
+    helpUri: ruleDocsUrl(meta.id),
+    defaultConfiguration: { level: meta.defaultLevel },
+    properties
+  };
+}
+function unknownRuleDescriptor(id) {
+  const text = `Findings reported as ${id}`;
+  return {
+    id,
+    name: pascalCase(id),
+    shortDescription: { text },
+    fullDescription: { text },
+    help: { text: `Documentation: ${ruleDocsUrl(id)}` },
+    helpUri: ruleDocsUrl(id)
+  };
+}
+var import_node_path18, MAX_DESCRIPTION, PROBLEM_SEVERITY, SECURITY_SEVERITY, LANGUAGES;
+var init_sarif_rules = __esm({
+  "src/formatters/sarif-rules.ts"() {
+    "use strict";
+    import_node_path18 = __toESM(require("node:path"), 1);
+    init_rule();
+    MAX_DESCRIPTION = 1024;
+    PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
+    SECURITY_SEVERITY = { error: "8.0", warning: "5.0", note: "2.0" };
+    LANGUAGES = { ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tf": "hcl", ".hcl": "hcl" };
+  }
+});
+
+// src/formatters/sarif.ts
+function baseIds(roots) {
+  const ids = /* @__PURE__ */ new Map();
+  if (roots.length === 1 && roots[0] !== void 0) return ids.set(roots[0].dir, "%SRCROOT%");
+  const used = /* @__PURE__ */ new Set();
+  for (const root of roots) {
+    let base = root.name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+    if (!/^[A-Z]/.test(base)) base = `ROOT_${base}`.replace(/_$/, "");
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+    used.add(id);
+    ids.set(root.dir, id);
+  }
+  return ids;
+}
+function allRoots(result) {
+  const roots = [...result.roots];
+  for (const { location } of result.findings) {
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path19.default.basename(location.root), git: false });
+  }
+  return roots;
+}
+function relativeUri(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
+function directoryUri(dir) {
+  const href = (0, import_node_url3.pathToFileURL)(dir).href;
+  return href.endsWith("/") ? href : `${href}/`;
+}
+function artifactFor(absFile, ids) {
+  for (const [dir, id] of ids) {
+    const rel = import_node_path19.default.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !import_node_path19.default.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(import_node_path19.default.sep).join("/")), uriBaseId: id };
+    }
+  }
+  return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
+}
+function notification(entry, level, ids, cwd) {
+  const out = { level, message: { text: entry.message } };
+  if (entry.file === void 0) return out;
+  const line = "line" in entry ? entry.line : void 0;
+  const column = "column" in entry ? entry.column : void 0;
+  const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path19.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  return out;
+}
+function sarifResult(finding, ruleIndex, ids) {
+  const loc = finding.location;
+  const out = {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: finding.level,
+    message: { text: finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: relativeUri(loc.file), uriBaseId: ids.get(loc.root) ?? "%SRCROOT%" },
+          region: { startLine: loc.startLine, startColumn: loc.startColumn, endLine: loc.endLine, endColumn: loc.endColumn }
+        }
+      }
+    ],
+    // GitHub's primaryLocationLineHash is left to upload-sarif, which computes it from the file.
+    partialFingerprints: { "gitopsLint/v1": finding.fingerprint }
+  };
+  if (finding.suppressions !== void 0) {
+    out.suppressions = finding.suppressions.map((s) => ({
+      kind: s.kind,
+      ...s.justification !== void 0 && s.justification !== "" && { justification: s.justification }
+    }));
+  }
+  return out;
+}
+var import_node_path19, import_node_url3, SCHEMA, INFORMATION_URI, sarif;
+var init_sarif = __esm({
+  "src/formatters/sarif.ts"() {
+    "use strict";
     import_node_path19 = __toESM(require("node:path"), 1);
-    import_node_url4 = require("node:url");
+    import_node_url3 = require("node:url");
+    init_sarif_rules();
+    SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    INFORMATION_URI = "https://github.com/gitops-lint/gitops-lint";
+    sarif = (result, { cwd, toolVersion: toolVersion2 }) => {
+      const rules = result.rules.map(ruleDescriptor);
+      const ruleIndex = new Map(rules.map((r, i2) => [r.id, i2]));
+      const indexOf = (id) => {
+        const known = ruleIndex.get(id);
+        if (known !== void 0) return known;
+        ruleIndex.set(id, rules.push(unknownRuleDescriptor(id)) - 1);
+        return rules.length - 1;
+      };
+      const ids = baseIds(allRoots(result));
+      const results = result.findings.map((f) => sarifResult(f, indexOf(f.ruleId), ids));
+      const notifications = [
+        ...result.errors.map((e) => notification(e, "error", ids, cwd)),
+        ...result.notes.map((n) => notification(n, "note", ids, cwd))
+      ];
+      const run = {
+        tool: {
+          driver: { name: "gitops-lint", semanticVersion: toolVersion2, version: toolVersion2, informationUri: INFORMATION_URI, rules }
+        },
+        automationDetails: { id: "gitops-lint/" },
+        originalUriBaseIds: Object.fromEntries([...ids].map(([dir, id]) => [id, { uri: directoryUri(dir) }])),
+        invocations: [
+          { executionSuccessful: result.errors.length === 0, ...notifications.length > 0 && { toolExecutionNotifications: notifications } }
+        ],
+        columnKind: "utf16CodeUnits",
+        results
+      };
+      const log = { $schema: SCHEMA, version: "2.1.0", runs: [run] };
+      return `${JSON.stringify(log, null, 2)}
+`;
+    };
+  }
+});
+
+// src/formatters/stylish.ts
+function levelStyle(level, colors) {
+  return level === "error" ? colors.red : level === "warning" ? colors.yellow : colors.blue;
+}
+function groupByFile(findings, cwd) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const key = displayPath(finding.location, cwd);
+    groups.set(key, [...groups.get(key) ?? [], finding]);
+  }
+  return [...groups];
+}
+function renderFinding(finding, widths, result, colors) {
+  const { location: loc } = finding;
+  const style = levelStyle(finding.level, colors);
+  const pos = `${loc.startLine}:${loc.startColumn}`.padEnd(widths.pos);
+  const indent = " ".repeat(2 + widths.pos + 2 + widths.level + 2);
+  const message = sanitize(finding.message).split(/\r\n|\r|\n/);
+  const last = message.length - 1;
+  const head = message.map((text, i2) => {
+    const lead = i2 === 0 ? `  ${colors.dim(pos)}  ${style(finding.level)}${" ".repeat(widths.level - finding.level.length)}  ` : indent;
+    return `${lead}${i2 === 0 ? text : defuseCommand(text)}${i2 === last ? `  ${colors.dim(finding.ruleId)}` : ""}`;
+  });
+  const { from, to } = frameLines(loc);
+  const lines = result.sourceLines(loc.root, loc.file, from, to);
+  if (lines === void 0 || lines.length === 0) return head;
+  const region = result.frameRegion?.(loc.root, loc.file, loc) ?? loc;
+  const frame = codeFrame({ region, lines, firstLine: from, mark: style, colors });
+  return [...head, ...frame.map((line) => `    ${line}`)];
+}
+function summaryLine(result, colors) {
+  const active2 = result.findings.filter((f) => !isSuppressed(f));
+  const runErrors = result.errors.length > 0 ? `, ${plural2(result.errors.length, "run error")}` : "";
+  if (active2.length === 0) {
+    const line = `0 problems${runErrors} (${plural2(result.fileCount, "file")})`;
+    return runErrors === "" ? colors.green(`\u2714 ${line}`) : colors.bold(colors.red(`\u2716 ${line}`));
+  }
+  const count = (level) => active2.filter((f) => f.level === level).length;
+  const [errors, warnings, notes] = [count("error"), count("warning"), count("note")];
+  const style = errors > 0 || runErrors !== "" ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
+  const counts = [plural2(errors, "error"), plural2(warnings, "warning"), ...notes > 0 ? [plural2(notes, "note")] : []].join(", ");
+  return colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})${runErrors}`));
+}
+function summary(result, suppressed, colors) {
+  const hidden = suppressed > 0 ? [colors.dim(`${plural2(suppressed, "suppressed finding")} not shown.`)] : [];
+  return [summaryLine(result, colors), ...hidden];
+}
+function runMessages(result, { cwd }, colors) {
+  const out = [];
+  if (result.notes.length > 0) {
+    out.push("", colors.bold("Run notes:"));
+    for (const note of result.notes) {
+      const where2 = note.file === void 0 ? "" : `${colors.underline(displayFile(note.file, cwd))}: `;
+      out.push(`  ${colors.blue("\u2139")} ${where2}${sanitize(note.message)}`);
+    }
+  }
+  if (result.errors.length > 0) {
+    out.push("", colors.bold(colors.red("Run errors:")));
+    for (const error of result.errors) {
+      const pos = error.line === void 0 ? "" : `:${error.line}${error.column === void 0 ? "" : `:${error.column}`}`;
+      const where2 = error.file === void 0 ? "" : `${colors.underline(`${displayFile(error.file, cwd)}${pos}`)}: `;
+      out.push(`  ${colors.red("\u2716")} ${where2}${sanitize(error.message)}`);
+    }
+  }
+  return out;
+}
+var stylish;
+var init_stylish = __esm({
+  "src/formatters/stylish.ts"() {
+    "use strict";
+    init_ansi();
+    init_code_frame();
+    init_paths();
+    init_text();
+    stylish = (result, ctx) => {
+      const colors = palette(ctx.color);
+      const active2 = result.findings.filter((f) => !isSuppressed(f));
+      const out = [];
+      for (const [file, findings] of groupByFile(active2, ctx.cwd)) {
+        const widths = {
+          pos: Math.max(...findings.map((f) => `${f.location.startLine}:${f.location.startColumn}`.length)),
+          level: Math.max(...findings.map((f) => f.level.length))
+        };
+        out.push(colors.underline(sanitize(file)));
+        findings.forEach((finding, i2) => {
+          if (i2 > 0) out.push("");
+          out.push(...renderFinding(finding, widths, result, colors));
+        });
+        out.push("");
+      }
+      out.push(...summary(result, result.findings.length - active2.length, colors));
+      out.push(...runMessages(result, ctx, colors));
+      while (out[0] === "") out.shift();
+      return `${out.join("\n")}
+`;
+    };
+  }
+});
+
+// src/formatters/index.ts
+function getFormatter(name2) {
+  return Object.hasOwn(formatters, name2) ? formatters[name2] : void 0;
+}
+var formatters, formatterNames;
+var init_formatters = __esm({
+  "src/formatters/index.ts"() {
+    "use strict";
+    init_compact();
+    init_github();
+    init_json();
+    init_junit();
+    init_sarif();
+    init_stylish();
+    formatters = Object.freeze(
+      Object.assign(/* @__PURE__ */ Object.create(null), { stylish, compact, json: json2, sarif, github, junit })
+    );
+    formatterNames = Object.keys(formatters);
+  }
+});
+
+// src/cli/args.ts
+function parseCliArgs(argv) {
+  let parsed;
+  try {
+    parsed = (0, import_node_util3.parseArgs)({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: "string", short: "f", multiple: true },
+        "output-file": { type: "string", short: "o" },
+        config: { type: "string", short: "c" },
+        "max-warnings": { type: "string" },
+        quiet: { type: "boolean" },
+        staged: { type: "boolean" },
+        root: { type: "string", multiple: true },
+        color: { type: "boolean" },
+        "no-color": { type: "boolean" },
+        stdio: { type: "boolean" },
+        kustomization: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" }
+      }
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const first = positionals[0];
+  const command = values.help ? "help" : values.version ? "version" : first === "rules" ? "rules" : first === "lsp" ? "lsp" : first === "build" ? "build" : "lint";
+  const paths = command === "lint" ? positionals : positionals.slice(1);
+  if (command === "lsp" && paths.length > 0) throw new UsageError(`Unexpected argument for lsp: ${paths[0]}`);
+  if (values.kustomization !== void 0 && command !== "build") throw new UsageError("--kustomization is only used with build.");
+  let maxWarnings;
+  if (values["max-warnings"] !== void 0) {
+    maxWarnings = Number(values["max-warnings"]);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError("--max-warnings needs a whole number of 0 or more.");
+  }
+  const formats = (values.format ?? []).map((spec) => {
+    const equals = spec.indexOf("=");
+    return equals === -1 ? { name: spec } : { name: spec.slice(0, equals), file: spec.slice(equals + 1) };
+  });
+  const outputFile = values["output-file"];
+  if (outputFile !== void 0) {
+    const target = formats.find((format) => format.file === void 0);
+    if (target) target.file = outputFile;
+    else if (formats.length === 0) formats.push({ name: "", file: outputFile });
+    else throw new UsageError("--output-file given but every --format already has =FILE.");
+  }
+  if ((values.root ?? []).length > 0 && !values.staged) throw new UsageError("--root is only used with --staged; give the roots as PATHs instead.");
+  const options = {
+    command,
+    paths,
+    formats,
+    quiet: values.quiet ?? false,
+    staged: values.staged ?? false,
+    roots: values.root ?? []
+  };
+  if (values.config !== void 0) options.config = values.config;
+  if (values.kustomization !== void 0) options.kustomization = values.kustomization;
+  if (maxWarnings !== void 0) options.maxWarnings = maxWarnings;
+  if (values["no-color"]) options.color = false;
+  else if (values.color) options.color = true;
+  return options;
+}
+var import_node_util3, UsageError, HELP;
+var init_args = __esm({
+  "src/cli/args.ts"() {
+    "use strict";
+    import_node_util3 = require("node:util");
+    UsageError = class extends Error {
+    };
+    HELP = `Usage: gitops-lint [options] [PATH...]
+       gitops-lint build [--kustomization NS/NAME] [PATH...]
+       gitops-lint rules
+       gitops-lint lsp --stdio
+
+Lint Flux CD GitOps repositories. Each PATH is a repository root (or a file inside one);
+several roots are linted together so references across repositories resolve. Default: .
+
+build prints the objects Flux applies, after every kustomize and Flux transform, as YAML:
+each after a "# from FILE:LINE (build ...)" comment, secret values masked.
+
+Options:
+  -f, --format NAME[=FILE]  Output format: stylish, compact, json, sarif, github, junit.
+                            Repeat for several outputs; =FILE writes that one to a file.
+                            Default: github when GITHUB_ACTIONS=true, else stylish.
+  -o, --output-file FILE    Write the (first) format without =FILE to FILE.
+  -c, --config FILE         Use this config for every root instead of each root's
+                            .gitops-lint.yaml.
+      --max-warnings N      Exit 1 when there are more than N warnings.
+      --quiet               Report errors only (the reason for a failing exit is still shown).
+      --staged              Lint the staged content (git index) of the repository in the
+                            current directory; PATHs restrict reporting to those files.
+      --root DIR            With --staged: another repository to resolve references in.
+      --color, --no-color   Force or disable colours (NO_COLOR is honoured).
+      --kustomization NS/NAME  With build: only that Flux Kustomization's objects.
+  -h, --help                Show this help.
+  -v, --version             Show the version.
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
+warnings, 2 usage, configuration or internal error.
+`;
+  }
+});
+
+// src/cli/outcome.ts
+function active(result) {
+  return result.findings.filter((finding) => !finding.suppressions?.length);
+}
+function exitCodeOf(result, maxWarnings) {
+  if (result.errors.length > 0) return 2;
+  const findings = active(result);
+  if (findings.some((finding) => finding.level === "error")) return 1;
+  if (maxWarnings !== void 0 && warningCount(result) > maxWarnings) return 1;
+  return 0;
+}
+function warningCount(result) {
+  return active(result).filter((finding) => finding.level === "warning").length;
+}
+function onlyErrors(result) {
+  return { ...result, findings: result.findings.filter((finding) => finding.level === "error") };
+}
+var init_outcome = __esm({
+  "src/cli/outcome.ts"() {
+    "use strict";
+  }
+});
+
+// src/cli/rules-list.ts
+function formatRuleList(rules, color) {
+  const sorted2 = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  const idWidth = Math.max(...sorted2.map((rule) => rule.meta.id.length), 4);
+  const bold = (text) => color ? `\x1B[1m${text}\x1B[22m` : text;
+  const lines = [`${bold("rule".padEnd(idWidth))}  ${bold("level  ")}  ${bold("description")}`];
+  for (const { meta } of sorted2) {
+    const level = meta.recommended ? meta.defaultLevel : "off";
+    lines.push(`${meta.id.padEnd(idWidth)}  ${level.padEnd(7)}  ${meta.description}`);
+  }
+  lines.push("", "Levels are the defaults of the recommended preset; change them under `rules:` in .gitops-lint.yaml.");
+  return `${lines.join("\n")}
+`;
+}
+var init_rules_list = __esm({
+  "src/cli/rules-list.ts"() {
+    "use strict";
   }
 });
 
@@ -54142,7 +54995,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path21.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path21.default.resolve((0, import_node_url4.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -54154,17 +55007,17 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises8, import_node_path21, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises7, import_node_path21, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
     import_node_fs8 = require("node:fs");
-    import_promises8 = require("node:fs/promises");
+    import_promises7 = require("node:fs/promises");
     import_node_path21 = __toESM(require("node:path"), 1);
-    import_node_url5 = require("node:url");
+    import_node_url4 = require("node:url");
     import_node3 = __toESM(require_main3(), 1);
     init_main2();
-    init_version2();
+    init_main3();
     init_load();
     init_index();
     init_discover();
@@ -54336,7 +55189,7 @@ var init_server = __esm({
           this.watchConfigFiles();
           roots = this.roots();
         }
-        const present = await Promise.all(roots.map((root) => (0, import_promises8.stat)(root).then((info) => info.isDirectory(), () => false)));
+        const present = await Promise.all(roots.map((root) => (0, import_promises7.stat)(root).then((info) => info.isDirectory(), () => false)));
         return roots.filter((_, index) => present[index]);
       }
       /** Send changed diagnostics, clear files that have none left, and answer every edited document. */
@@ -54346,7 +55199,7 @@ var init_server = __esm({
         for (const file of open.keys()) if (!next.has(file) && !this.published.has(file)) this.publish(file, [], open, versions);
       }
       publish(file, diagnostics, open, versions) {
-        const uri = open.get(file)?.uri ?? (0, import_node_url5.pathToFileURL)(file).href;
+        const uri = open.get(file)?.uri ?? (0, import_node_url4.pathToFileURL)(file).href;
         const version2 = versions.get(file);
         const json3 = JSON.stringify(diagnostics);
         const last = this.published.get(file);
@@ -54499,7 +55352,7 @@ async function runBuild(options, io) {
     return 2;
   }
 }
-var init_build5 = __esm({
+var init_build4 = __esm({
   "src/cli/build.ts"() {
     "use strict";
     init_rules();
@@ -54513,780 +55366,10 @@ var init_build5 = __esm({
 var main_exports2 = {};
 __export(main_exports2, {
   formatTimings: () => formatTimings,
-  main: () => main
+  main: () => main,
+  toolVersion: () => toolVersion
 });
 module.exports = __toCommonJS(main_exports2);
-var import_promises9 = require("node:fs/promises");
-var import_node_path22 = __toESM(require("node:path"), 1);
-init_rules();
-init_load();
-init_index();
-
-// src/formatters/ansi.ts
-var codes = {
-  red: [31, 39],
-  yellow: [33, 39],
-  blue: [34, 39],
-  green: [32, 39],
-  dim: [2, 22],
-  bold: [1, 22],
-  underline: [4, 24]
-};
-function palette(enabled) {
-  const entries = Object.entries(codes).map(([name2, [open, close]]) => {
-    const style = enabled ? (text) => text === "" ? text : `\x1B[${open}m${text}\x1B[${close}m` : (text) => text;
-    return [name2, style];
-  });
-  return Object.fromEntries(entries);
-}
-
-// src/formatters/paths.ts
-var import_node_path16 = __toESM(require("node:path"), 1);
-function toSlashes(p) {
-  return p.split(import_node_path16.default.sep).join("/");
-}
-function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path16.default.relative(cwd, import_node_path16.default.join(location.root, location.file))));
-}
-function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path16.default.isAbsolute(file) ? import_node_path16.default.relative(cwd, file) : file));
-}
-function guard(p) {
-  return p.startsWith("::") ? `./${p}` : p;
-}
-
-// src/formatters/text.ts
-var LEVELS2 = ["error", "warning", "note"];
-function isSuppressed(finding) {
-  return finding.suppressions !== void 0;
-}
-function plural2(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-function sanitize(text) {
-  return text.replace(
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
-  );
-}
-function oneLine(text) {
-  return text.split(/\r\n|\r|\n/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
-}
-function defuseCommand(line) {
-  return line.replace(/^(\s*)::/, "$1\\::");
-}
-
-// src/formatters/compact.ts
-function compactLine(finding, cwd) {
-  const { startLine, startColumn } = finding.location;
-  const file = displayPath(finding.location, cwd);
-  return sanitize(`${file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
-}
-function compactErrorLine(error, cwd) {
-  const where2 = error.file === void 0 ? "gitops-lint" : `${displayFile(error.file, cwd)}:${error.line ?? 1}:${error.column ?? 1}`;
-  return sanitize(`${where2}: error: ${oneLine(error.message)}`);
-}
-var compact = (result, { cwd }) => {
-  const lines = [
-    ...result.findings.filter((f) => !isSuppressed(f)).map((f) => compactLine(f, cwd)),
-    ...result.errors.map((e) => compactErrorLine(e, cwd))
-  ];
-  return lines.map((line) => `${line}
-`).join("");
-};
-
-// src/formatters/code-frame.ts
-var MAX_RANGE_LINES = 3;
-var MAX_WIDTH = 160;
-var SCROLL_AFTER = 100;
-function frameLines(region) {
-  const lastRangeLine = Math.min(lastLine(region), region.startLine + MAX_RANGE_LINES - 1);
-  return { from: Math.max(1, region.startLine - 1), to: lastRangeLine + 1 };
-}
-function lastLine(region) {
-  return region.endLine > region.startLine && region.endColumn === 1 ? region.endLine - 1 : region.endLine;
-}
-function codeFrame({ region, lines, firstLine: firstLine2, mark: mark2, colors }) {
-  const shown = lines.map((line) => line.replace(/\r$/, ""));
-  const lastShown = firstLine2 + shown.length - 1;
-  const width = String(lastShown).length;
-  const offset = region.startColumn - 1 > SCROLL_AFTER ? region.startColumn - 1 - SCROLL_AFTER / 2 : 0;
-  const singleLine = region.startLine === lastLine(region);
-  const out = [];
-  shown.forEach((raw, i2) => {
-    const lineNo = firstLine2 + i2;
-    const { text, shift } = clip(raw, offset);
-    const marker = lineNo === region.startLine ? mark2(">") : " ";
-    out.push(`${marker} ${colors.dim(`${String(lineNo).padStart(width)} |`)}${text === "" ? "" : ` ${sanitize(text)}`}`);
-    if (singleLine && lineNo === region.startLine) {
-      out.push(`  ${colors.dim(`${" ".repeat(width)} |`)} ${underline(raw, region, offset, shift, mark2)}`);
-    }
-  });
-  return out;
-}
-function clip(line, offset) {
-  const head = offset > 0 ? "\u2026" : "";
-  const body = line.slice(offset, offset + MAX_WIDTH);
-  const tail = line.length > offset + MAX_WIDTH ? "\u2026" : "";
-  return { text: `${head}${body}${tail}`, shift: head.length };
-}
-function underline(line, region, offset, shift, mark2) {
-  const start = Math.max(0, region.startColumn - 1 - offset);
-  const visibleEnd = Math.min(line.length - offset, MAX_WIDTH);
-  const end = Math.max(start + 1, Math.min(region.endColumn - 1 - offset, visibleEnd));
-  const pad = line.slice(offset, offset + start).replace(/[^\t]/g, " ").padEnd(start, " ");
-  return `${" ".repeat(shift)}${pad}${mark2("^".repeat(end - start))}`;
-}
-
-// src/formatters/github.ts
-var ANNOTATIONS_PER_TYPE = 10;
-var COMMAND = { error: "error", warning: "warning", note: "notice" };
-function escapeData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(text) {
-  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function workflowCommand(command, properties, message) {
-  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
-  return `::${command}${props === "" ? "" : ` ${props}`}::${escapeData(message)}`;
-}
-function position(finding) {
-  const loc = finding.location;
-  const endLine = lastLine(loc);
-  if (endLine !== loc.startLine) return { line: loc.startLine, endLine };
-  const endColumn = loc.endLine === loc.startLine ? Math.max(loc.startColumn, loc.endColumn - 1) : void 0;
-  return { line: loc.startLine, col: loc.startColumn, endLine, endColumn };
-}
-function annotation(finding, cwd) {
-  return workflowCommand(
-    COMMAND[finding.level],
-    { file: displayPath(finding.location, cwd), ...position(finding), title: finding.ruleId },
-    sanitize(finding.message)
-  );
-}
-function errorAnnotation(error, cwd) {
-  const file = error.file === void 0 ? void 0 : displayFile(error.file, cwd);
-  const line = file === void 0 ? void 0 : error.line;
-  const col = line === void 0 ? void 0 : error.column;
-  return workflowCommand("error", { file, line, col, title: "gitops-lint" }, sanitize(error.message));
-}
-var github = (result, { cwd }) => {
-  const active2 = result.findings.filter((f) => !isSuppressed(f));
-  const byLevel = LEVELS2.map((level) => active2.filter((f) => f.level === level));
-  const overflowing = byLevel.some((group, i2) => group.length + (i2 === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
-  const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, cwd));
-  const overflow = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));
-  LEVELS2.forEach((level, i2) => {
-    const group = byLevel[i2] ?? [];
-    const reserved = (level === "error" ? Math.min(result.errors.length, ANNOTATIONS_PER_TYPE) : 0) + (level === "note" && overflowing ? 1 : 0);
-    const room = ANNOTATIONS_PER_TYPE - reserved;
-    annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
-    overflow.push(...group.slice(room).map((f) => compactLine(f, cwd)));
-  });
-  const suppressed = result.findings.length - active2.length;
-  const lines = [
-    ...annotated,
-    ...overflow,
-    ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
-    ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : []
-  ];
-  if (overflow.length > 0) {
-    lines.push(
-      workflowCommand(
-        "notice",
-        { title: "gitops-lint" },
-        `${plural2(overflow.length, "more finding")} not annotated: GitHub attaches at most ${ANNOTATIONS_PER_TYPE} annotations of each type per step. They are listed in this step's log, and in code scanning when the SARIF report is uploaded.`
-      )
-    );
-  }
-  return lines.map((line) => `${line}
-`).join("");
-};
-
-// src/formatters/json.ts
-init_rule();
-function findingJson(finding, cwd) {
-  const { location: loc } = finding;
-  return {
-    ruleId: finding.ruleId,
-    level: finding.level,
-    message: finding.message,
-    messageId: finding.messageId,
-    location: {
-      root: loc.root,
-      file: loc.file,
-      startLine: loc.startLine,
-      startColumn: loc.startColumn,
-      endLine: loc.endLine,
-      endColumn: loc.endColumn
-    },
-    displayPath: displayPath(loc, cwd),
-    resource: finding.resource && {
-      apiVersion: finding.resource.apiVersion,
-      kind: finding.resource.kind,
-      name: finding.resource.name,
-      namespace: finding.resource.namespace,
-      docIndex: finding.resource.docIndex
-    },
-    path: finding.path,
-    fingerprint: finding.fingerprint,
-    suppressions: finding.suppressions?.map((s) => ({ kind: s.kind, justification: s.justification }))
-  };
-}
-function runMessageJson(entry, cwd) {
-  return {
-    message: entry.message,
-    file: entry.file,
-    displayPath: entry.file === void 0 ? void 0 : displayFile(entry.file, cwd),
-    line: "line" in entry ? entry.line : void 0,
-    column: "column" in entry ? entry.column : void 0
-  };
-}
-var json2 = (result, { cwd, toolVersion: toolVersion2 }) => `${JSON.stringify(
-  {
-    version: toolVersion2,
-    roots: result.roots.map((r) => ({ name: r.name, dir: r.dir, displayPath: displayFile(r.dir, cwd) || ".", git: r.git })),
-    fileCount: result.fileCount,
-    resourceCount: result.resourceCount,
-    findings: result.findings.map((f) => findingJson(f, cwd)),
-    rules: result.rules.map((r) => ({
-      id: r.id,
-      description: r.description,
-      defaultLevel: r.defaultLevel,
-      category: r.category,
-      docsUrl: ruleDocsUrl(r.id)
-    })),
-    notes: result.notes.map((n) => runMessageJson(n, cwd)),
-    errors: result.errors.map((e) => runMessageJson(e, cwd))
-  },
-  null,
-  2
-)}
-`;
-
-// src/formatters/junit.ts
-var NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-function xmlText(text) {
-  return text.replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;").replace(/\n(?=\s*::)/g, "&#10;");
-}
-function xmlAttr(text) {
-  return xmlText(text).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
-}
-function attrs(values) {
-  return Object.entries(values).map(([key, value]) => ` ${key}="${xmlAttr(String(value))}"`).join("");
-}
-function suites(result, cwd) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const finding of result.findings) {
-    const name2 = displayPath(finding.location, cwd);
-    const suite = byFile.get(name2) ?? { name: name2, cases: /* @__PURE__ */ new Map() };
-    byFile.set(name2, suite);
-    suite.cases.set(finding.ruleId, [...suite.cases.get(finding.ruleId) ?? [], finding]);
-  }
-  return [...byFile.values()];
-}
-function failure(finding, file) {
-  const { startLine, startColumn } = finding.location;
-  const body = `${file}:${startLine}:${startColumn}
-${finding.level}: ${finding.message}`;
-  return `      <failure${attrs({ message: finding.message, type: finding.level })}>${xmlText(body)}</failure>`;
-}
-function testcase(ruleId, findings, file) {
-  const active2 = findings.filter((f) => !isSuppressed(f));
-  const open = `    <testcase${attrs({ classname: ruleId, name: file })}>`;
-  if (active2.length > 0) {
-    return { xml: [open, ...active2.map((f) => failure(f, file)), "    </testcase>"], failures: active2.length, skipped: 0 };
-  }
-  const skipped2 = `      <skipped${attrs({ message: `${plural2(findings.length, "suppressed finding")}` })}/>`;
-  return { xml: [open, skipped2, "    </testcase>"], failures: 0, skipped: 1 };
-}
-var junit = (result, { cwd }) => {
-  const body = [];
-  let tests = 0;
-  let failures = 0;
-  for (const suite of suites(result, cwd)) {
-    const cases = [...suite.cases].map(([ruleId, findings]) => testcase(ruleId, findings, suite.name));
-    const suiteFailures = cases.reduce((n, c) => n + c.failures, 0);
-    const skipped2 = cases.reduce((n, c) => n + c.skipped, 0);
-    tests += cases.length;
-    failures += suiteFailures;
-    body.push(`  <testsuite${attrs({ name: suite.name, tests: cases.length, failures: suiteFailures, errors: 0, skipped: skipped2 })}>`);
-    body.push(...cases.flatMap((c) => c.xml), "  </testsuite>");
-  }
-  const runCases = result.errors.map((error) => {
-    const where2 = error.file === void 0 ? "" : `${displayFile(error.file, cwd)}${error.line === void 0 ? "" : `:${error.line}:${error.column ?? 1}`}`;
-    return [
-      `    <testcase${attrs({ classname: "gitops-lint", name: where2 || "run" })}>`,
-      `      <error${attrs({ message: error.message, type: "error" })}>${xmlText(where2 === "" ? error.message : `${where2}
-${error.message}`)}</error>`,
-      "    </testcase>"
-    ];
-  });
-  if (tests === 0 && runCases.length === 0) {
-    runCases.push([`    <testcase${attrs({ classname: "gitops-lint", name: `${plural2(result.fileCount, "file")} linted` })}/>`]);
-  }
-  const notes = result.notes.map((n) => n.file === void 0 ? n.message : `${displayFile(n.file, cwd)}: ${n.message}`);
-  if (runCases.length > 0 || notes.length > 0) {
-    tests += runCases.length;
-    body.push(`  <testsuite${attrs({ name: "gitops-lint", tests: runCases.length, failures: 0, errors: result.errors.length, skipped: 0 })}>`);
-    body.push(...runCases.flat());
-    if (notes.length > 0) body.push(`    <system-out>${xmlText(notes.join("\n"))}</system-out>`);
-    body.push("  </testsuite>");
-  }
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: "gitops-lint", tests, failures, errors: result.errors.length })}>`,
-    ...body,
-    "</testsuites>",
-    ""
-  ].join("\n");
-};
-
-// src/formatters/sarif.ts
-var import_node_path18 = __toESM(require("node:path"), 1);
-var import_node_url3 = require("node:url");
-
-// src/formatters/sarif-rules.ts
-var import_node_path17 = __toESM(require("node:path"), 1);
-init_rule();
-var MAX_DESCRIPTION = 1024;
-var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
-var SECURITY_SEVERITY = { error: "8.0", warning: "5.0", note: "2.0" };
-function pascalCase(id) {
-  return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== "").map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`).join("");
-}
-function truncate(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
-}
-function firstParagraph(markdown) {
-  return markdown.trim().split(/\n\s*\n/)[0]?.trim() ?? "";
-}
-var LANGUAGES = { ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tf": "hcl", ".hcl": "hcl" };
-function exampleFiles(example) {
-  if (example.roots !== void 0) {
-    return Object.entries(example.roots).flatMap(
-      ([root, files]) => Object.entries(files).map(([file, text]) => [`${root}/${file}`, text])
-    );
-  }
-  return Object.entries(example.files ?? {});
-}
-function fenced(file, content) {
-  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path17.default.extname(file).toLowerCase()] ?? "";
-  return `${fence}${language}
-${content.replace(/\n$/, "")}
-${fence}`;
-}
-function examplesMarkdown(heading, examples) {
-  if (examples.length === 0) return [];
-  const blocks = examples.flatMap((example) => [
-    ...example.title === void 0 ? [] : [`${example.title}:`],
-    ...exampleFiles(example).flatMap(([file, text]) => [`\`${file}\``, fenced(file, text)])
-  ]);
-  return [`## ${heading}`, ...blocks];
-}
-function examplesText(heading, examples) {
-  if (examples.length === 0) return [];
-  const blocks = examples.flatMap((example) => [
-    ...example.title === void 0 ? [] : [`${example.title}:`],
-    ...exampleFiles(example).map(([file, text]) => `${file}:
-${text.replace(/\n$/, "").replace(/^/gm, "    ")}`)
-  ]);
-  return [`${heading}:`, ...blocks];
-}
-function help(meta) {
-  const { docs } = meta;
-  const url = ruleDocsUrl(meta.id);
-  const whenNot = docs.whenNotToUse === void 0 ? [] : [docs.whenNotToUse.trim()];
-  const markdown = [
-    docs.rationale.trim(),
-    ...examplesMarkdown("Incorrect", docs.incorrect),
-    ...examplesMarkdown("Correct", docs.correct),
-    ...whenNot.length > 0 ? ["## When not to use it", ...whenNot] : [],
-    `[Documentation of ${meta.id}](${url})`
-  ];
-  const text = [
-    docs.rationale.trim(),
-    ...examplesText("Incorrect", docs.incorrect),
-    ...examplesText("Correct", docs.correct),
-    ...whenNot.length > 0 ? ["When not to use it:", ...whenNot] : [],
-    `Documentation: ${url}`
-  ];
-  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
-}
-function ruleDescriptor(meta) {
-  const properties = {
-    tags: [meta.category],
-    // Rules are deterministic checks of files against documented controller behaviour.
-    precision: "high",
-    "problem.severity": PROBLEM_SEVERITY[meta.defaultLevel]
-  };
-  if (meta.category === "security") properties["security-severity"] = SECURITY_SEVERITY[meta.defaultLevel];
-  return {
-    id: meta.id,
-    name: pascalCase(meta.id),
-    shortDescription: { text: truncate(meta.description, MAX_DESCRIPTION) },
-    fullDescription: { text: truncate(firstParagraph(meta.docs.rationale) || meta.description, MAX_DESCRIPTION) },
-    help: help(meta),
-    helpUri: ruleDocsUrl(meta.id),
-    defaultConfiguration: { level: meta.defaultLevel },
-    properties
-  };
-}
-function unknownRuleDescriptor(id) {
-  const text = `Findings reported as ${id}`;
-  return {
-    id,
-    name: pascalCase(id),
-    shortDescription: { text },
-    fullDescription: { text },
-    help: { text: `Documentation: ${ruleDocsUrl(id)}` },
-    helpUri: ruleDocsUrl(id)
-  };
-}
-
-// src/formatters/sarif.ts
-var SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-var INFORMATION_URI = "https://github.com/gitops-lint/gitops-lint";
-function baseIds(roots) {
-  const ids = /* @__PURE__ */ new Map();
-  if (roots.length === 1 && roots[0] !== void 0) return ids.set(roots[0].dir, "%SRCROOT%");
-  const used = /* @__PURE__ */ new Set();
-  for (const root of roots) {
-    let base = root.name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
-    if (!/^[A-Z]/.test(base)) base = `ROOT_${base}`.replace(/_$/, "");
-    let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
-    used.add(id);
-    ids.set(root.dir, id);
-  }
-  return ids;
-}
-function allRoots(result) {
-  const roots = [...result.roots];
-  for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path18.default.basename(location.root), git: false });
-  }
-  return roots;
-}
-function relativeUri(file) {
-  return file.split("/").map(encodeURIComponent).join("/");
-}
-function directoryUri(dir) {
-  const href = (0, import_node_url3.pathToFileURL)(dir).href;
-  return href.endsWith("/") ? href : `${href}/`;
-}
-function artifactFor(absFile, ids) {
-  for (const [dir, id] of ids) {
-    const rel = import_node_path18.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path18.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path18.default.sep).join("/")), uriBaseId: id };
-    }
-  }
-  return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
-}
-function notification(entry, level, ids, cwd) {
-  const out = { level, message: { text: entry.message } };
-  if (entry.file === void 0) return out;
-  const line = "line" in entry ? entry.line : void 0;
-  const column = "column" in entry ? entry.column : void 0;
-  const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path18.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
-  return out;
-}
-function sarifResult(finding, ruleIndex, ids) {
-  const loc = finding.location;
-  const out = {
-    ruleId: finding.ruleId,
-    ruleIndex,
-    level: finding.level,
-    message: { text: finding.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: relativeUri(loc.file), uriBaseId: ids.get(loc.root) ?? "%SRCROOT%" },
-          region: { startLine: loc.startLine, startColumn: loc.startColumn, endLine: loc.endLine, endColumn: loc.endColumn }
-        }
-      }
-    ],
-    // GitHub's primaryLocationLineHash is left to upload-sarif, which computes it from the file.
-    partialFingerprints: { "gitopsLint/v1": finding.fingerprint }
-  };
-  if (finding.suppressions !== void 0) {
-    out.suppressions = finding.suppressions.map((s) => ({
-      kind: s.kind,
-      ...s.justification !== void 0 && s.justification !== "" && { justification: s.justification }
-    }));
-  }
-  return out;
-}
-var sarif = (result, { cwd, toolVersion: toolVersion2 }) => {
-  const rules = result.rules.map(ruleDescriptor);
-  const ruleIndex = new Map(rules.map((r, i2) => [r.id, i2]));
-  const indexOf = (id) => {
-    const known = ruleIndex.get(id);
-    if (known !== void 0) return known;
-    ruleIndex.set(id, rules.push(unknownRuleDescriptor(id)) - 1);
-    return rules.length - 1;
-  };
-  const ids = baseIds(allRoots(result));
-  const results = result.findings.map((f) => sarifResult(f, indexOf(f.ruleId), ids));
-  const notifications = [
-    ...result.errors.map((e) => notification(e, "error", ids, cwd)),
-    ...result.notes.map((n) => notification(n, "note", ids, cwd))
-  ];
-  const run = {
-    tool: {
-      driver: { name: "gitops-lint", semanticVersion: toolVersion2, version: toolVersion2, informationUri: INFORMATION_URI, rules }
-    },
-    automationDetails: { id: "gitops-lint/" },
-    originalUriBaseIds: Object.fromEntries([...ids].map(([dir, id]) => [id, { uri: directoryUri(dir) }])),
-    invocations: [
-      { executionSuccessful: result.errors.length === 0, ...notifications.length > 0 && { toolExecutionNotifications: notifications } }
-    ],
-    columnKind: "utf16CodeUnits",
-    results
-  };
-  const log = { $schema: SCHEMA, version: "2.1.0", runs: [run] };
-  return `${JSON.stringify(log, null, 2)}
-`;
-};
-
-// src/formatters/stylish.ts
-function levelStyle(level, colors) {
-  return level === "error" ? colors.red : level === "warning" ? colors.yellow : colors.blue;
-}
-function groupByFile(findings, cwd) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const key = displayPath(finding.location, cwd);
-    groups.set(key, [...groups.get(key) ?? [], finding]);
-  }
-  return [...groups];
-}
-function renderFinding(finding, widths, result, colors) {
-  const { location: loc } = finding;
-  const style = levelStyle(finding.level, colors);
-  const pos = `${loc.startLine}:${loc.startColumn}`.padEnd(widths.pos);
-  const indent = " ".repeat(2 + widths.pos + 2 + widths.level + 2);
-  const message = sanitize(finding.message).split(/\r\n|\r|\n/);
-  const last = message.length - 1;
-  const head = message.map((text, i2) => {
-    const lead = i2 === 0 ? `  ${colors.dim(pos)}  ${style(finding.level)}${" ".repeat(widths.level - finding.level.length)}  ` : indent;
-    return `${lead}${i2 === 0 ? text : defuseCommand(text)}${i2 === last ? `  ${colors.dim(finding.ruleId)}` : ""}`;
-  });
-  const { from, to } = frameLines(loc);
-  const lines = result.sourceLines(loc.root, loc.file, from, to);
-  if (lines === void 0 || lines.length === 0) return head;
-  const region = result.frameRegion?.(loc.root, loc.file, loc) ?? loc;
-  const frame = codeFrame({ region, lines, firstLine: from, mark: style, colors });
-  return [...head, ...frame.map((line) => `    ${line}`)];
-}
-function summaryLine(result, colors) {
-  const active2 = result.findings.filter((f) => !isSuppressed(f));
-  const runErrors = result.errors.length > 0 ? `, ${plural2(result.errors.length, "run error")}` : "";
-  if (active2.length === 0) {
-    const line = `0 problems${runErrors} (${plural2(result.fileCount, "file")})`;
-    return runErrors === "" ? colors.green(`\u2714 ${line}`) : colors.bold(colors.red(`\u2716 ${line}`));
-  }
-  const count = (level) => active2.filter((f) => f.level === level).length;
-  const [errors, warnings, notes] = [count("error"), count("warning"), count("note")];
-  const style = errors > 0 || runErrors !== "" ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
-  const counts = [plural2(errors, "error"), plural2(warnings, "warning"), ...notes > 0 ? [plural2(notes, "note")] : []].join(", ");
-  return colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})${runErrors}`));
-}
-function summary(result, suppressed, colors) {
-  const hidden = suppressed > 0 ? [colors.dim(`${plural2(suppressed, "suppressed finding")} not shown.`)] : [];
-  return [summaryLine(result, colors), ...hidden];
-}
-function runMessages(result, { cwd }, colors) {
-  const out = [];
-  if (result.notes.length > 0) {
-    out.push("", colors.bold("Run notes:"));
-    for (const note of result.notes) {
-      const where2 = note.file === void 0 ? "" : `${colors.underline(displayFile(note.file, cwd))}: `;
-      out.push(`  ${colors.blue("\u2139")} ${where2}${sanitize(note.message)}`);
-    }
-  }
-  if (result.errors.length > 0) {
-    out.push("", colors.bold(colors.red("Run errors:")));
-    for (const error of result.errors) {
-      const pos = error.line === void 0 ? "" : `:${error.line}${error.column === void 0 ? "" : `:${error.column}`}`;
-      const where2 = error.file === void 0 ? "" : `${colors.underline(`${displayFile(error.file, cwd)}${pos}`)}: `;
-      out.push(`  ${colors.red("\u2716")} ${where2}${sanitize(error.message)}`);
-    }
-  }
-  return out;
-}
-var stylish = (result, ctx) => {
-  const colors = palette(ctx.color);
-  const active2 = result.findings.filter((f) => !isSuppressed(f));
-  const out = [];
-  for (const [file, findings] of groupByFile(active2, ctx.cwd)) {
-    const widths = {
-      pos: Math.max(...findings.map((f) => `${f.location.startLine}:${f.location.startColumn}`.length)),
-      level: Math.max(...findings.map((f) => f.level.length))
-    };
-    out.push(colors.underline(sanitize(file)));
-    findings.forEach((finding, i2) => {
-      if (i2 > 0) out.push("");
-      out.push(...renderFinding(finding, widths, result, colors));
-    });
-    out.push("");
-  }
-  out.push(...summary(result, result.findings.length - active2.length, colors));
-  out.push(...runMessages(result, ctx, colors));
-  while (out[0] === "") out.shift();
-  return `${out.join("\n")}
-`;
-};
-
-// src/formatters/index.ts
-var formatters = Object.freeze(
-  Object.assign(/* @__PURE__ */ Object.create(null), { stylish, compact, json: json2, sarif, github, junit })
-);
-var formatterNames = Object.keys(formatters);
-function getFormatter(name2) {
-  return Object.hasOwn(formatters, name2) ? formatters[name2] : void 0;
-}
-
-// src/cli/args.ts
-var import_node_util3 = require("node:util");
-var UsageError = class extends Error {
-};
-var HELP = `Usage: gitops-lint [options] [PATH...]
-       gitops-lint build [--kustomization NS/NAME] [PATH...]
-       gitops-lint rules
-       gitops-lint lsp --stdio
-
-Lint Flux CD GitOps repositories. Each PATH is a repository root (or a file inside one);
-several roots are linted together so references across repositories resolve. Default: .
-
-build prints the objects Flux applies, after every kustomize and Flux transform, as YAML:
-each after a "# from FILE:LINE (build ...)" comment, secret values masked.
-
-Options:
-  -f, --format NAME[=FILE]  Output format: stylish, compact, json, sarif, github, junit.
-                            Repeat for several outputs; =FILE writes that one to a file.
-                            Default: github when GITHUB_ACTIONS=true, else stylish.
-  -o, --output-file FILE    Write the (first) format without =FILE to FILE.
-  -c, --config FILE         Use this config for every root instead of each root's
-                            .gitops-lint.yaml.
-      --max-warnings N      Exit 1 when there are more than N warnings.
-      --quiet               Report errors only (the reason for a failing exit is still shown).
-      --staged              Lint the staged content (git index) of the repository in the
-                            current directory; PATHs restrict reporting to those files.
-      --root DIR            With --staged: another repository to resolve references in.
-      --color, --no-color   Force or disable colours (NO_COLOR is honoured).
-      --kustomization NS/NAME  With build: only that Flux Kustomization's objects.
-  -h, --help                Show this help.
-  -v, --version             Show the version.
-
-Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
-warnings, 2 usage, configuration or internal error.
-`;
-function parseCliArgs(argv) {
-  let parsed;
-  try {
-    parsed = (0, import_node_util3.parseArgs)({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: "string", short: "f", multiple: true },
-        "output-file": { type: "string", short: "o" },
-        config: { type: "string", short: "c" },
-        "max-warnings": { type: "string" },
-        quiet: { type: "boolean" },
-        staged: { type: "boolean" },
-        root: { type: "string", multiple: true },
-        color: { type: "boolean" },
-        "no-color": { type: "boolean" },
-        stdio: { type: "boolean" },
-        kustomization: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" }
-      }
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
-  const first = positionals[0];
-  const command = values.help ? "help" : values.version ? "version" : first === "rules" ? "rules" : first === "lsp" ? "lsp" : first === "build" ? "build" : "lint";
-  const paths = command === "lint" ? positionals : positionals.slice(1);
-  if (command === "lsp" && paths.length > 0) throw new UsageError(`Unexpected argument for lsp: ${paths[0]}`);
-  if (values.kustomization !== void 0 && command !== "build") throw new UsageError("--kustomization is only used with build.");
-  let maxWarnings;
-  if (values["max-warnings"] !== void 0) {
-    maxWarnings = Number(values["max-warnings"]);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError("--max-warnings needs a whole number of 0 or more.");
-  }
-  const formats = (values.format ?? []).map((spec) => {
-    const equals = spec.indexOf("=");
-    return equals === -1 ? { name: spec } : { name: spec.slice(0, equals), file: spec.slice(equals + 1) };
-  });
-  const outputFile = values["output-file"];
-  if (outputFile !== void 0) {
-    const target = formats.find((format) => format.file === void 0);
-    if (target) target.file = outputFile;
-    else if (formats.length === 0) formats.push({ name: "", file: outputFile });
-    else throw new UsageError("--output-file given but every --format already has =FILE.");
-  }
-  if ((values.root ?? []).length > 0 && !values.staged) throw new UsageError("--root is only used with --staged; give the roots as PATHs instead.");
-  const options = {
-    command,
-    paths,
-    formats,
-    quiet: values.quiet ?? false,
-    staged: values.staged ?? false,
-    roots: values.root ?? []
-  };
-  if (values.config !== void 0) options.config = values.config;
-  if (values.kustomization !== void 0) options.kustomization = values.kustomization;
-  if (maxWarnings !== void 0) options.maxWarnings = maxWarnings;
-  if (values["no-color"]) options.color = false;
-  else if (values.color) options.color = true;
-  return options;
-}
-
-// src/cli/outcome.ts
-function active(result) {
-  return result.findings.filter((finding) => !finding.suppressions?.length);
-}
-function exitCodeOf(result, maxWarnings) {
-  if (result.errors.length > 0) return 2;
-  const findings = active(result);
-  if (findings.some((finding) => finding.level === "error")) return 1;
-  if (maxWarnings !== void 0 && warningCount(result) > maxWarnings) return 1;
-  return 0;
-}
-function warningCount(result) {
-  return active(result).filter((finding) => finding.level === "warning").length;
-}
-function onlyErrors(result) {
-  return { ...result, findings: result.findings.filter((finding) => finding.level === "error") };
-}
-
-// src/cli/rules-list.ts
-function formatRuleList(rules, color) {
-  const sorted2 = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
-  const idWidth = Math.max(...sorted2.map((rule) => rule.meta.id.length), 4);
-  const bold = (text) => color ? `\x1B[1m${text}\x1B[22m` : text;
-  const lines = [`${bold("rule".padEnd(idWidth))}  ${bold("level  ")}  ${bold("description")}`];
-  for (const { meta } of sorted2) {
-    const level = meta.recommended ? meta.defaultLevel : "off";
-    lines.push(`${meta.id.padEnd(idWidth)}  ${level.padEnd(7)}  ${meta.description}`);
-  }
-  lines.push("", "Levels are the defaults of the recommended preset; change them under `rules:` in .gitops-lint.yaml.");
-  return `${lines.join("\n")}
-`;
-}
-
-// src/cli/main.ts
-init_version2();
 async function main(argv, io) {
   let options;
   try {
@@ -55317,7 +55400,7 @@ Run gitops-lint --help for usage.
       return new Promise(() => void 0);
     }
     case "build": {
-      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build5(), build_exports));
+      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build4(), build_exports));
       return runBuild2(options, io);
     }
     default:
@@ -55371,8 +55454,8 @@ async function runLint(options, io) {
       io.stdout(output);
     } else {
       const target = import_node_path22.default.resolve(io.cwd, format.file);
-      await (0, import_promises9.mkdir)(import_node_path22.default.dirname(target), { recursive: true });
-      await (0, import_promises9.writeFile)(target, output);
+      await (0, import_promises8.mkdir)(import_node_path22.default.dirname(target), { recursive: true });
+      await (0, import_promises8.writeFile)(target, output);
     }
   }
   if (!toStdout) io.stdout(`${summaryLine(shown, palette(options.color ?? useColor(io)))}
@@ -55396,8 +55479,41 @@ function formatTimings(timings) {
 ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).join("\n")}
 `;
 }
+async function toolVersion() {
+  if (cachedVersion) return cachedVersion;
+  let dir = import_node_path22.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
+  for (let depth = 0; depth < 5; depth++) {
+    const text = await (0, import_promises8.readFile)(import_node_path22.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    if (text) {
+      const pkg = JSON.parse(text);
+      if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
+    }
+    dir = import_node_path22.default.dirname(dir);
+  }
+  return cachedVersion = "0.0.0";
+}
+var import_promises8, import_node_path22, import_node_url5, cachedVersion;
+var init_main3 = __esm({
+  "src/cli/main.ts"() {
+    import_promises8 = require("node:fs/promises");
+    import_node_path22 = __toESM(require("node:path"), 1);
+    import_node_url5 = require("node:url");
+    init_rules();
+    init_load();
+    init_index();
+    init_ansi();
+    init_formatters();
+    init_stylish();
+    init_text();
+    init_args();
+    init_outcome();
+    init_rules_list();
+  }
+});
+init_main3();
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   formatTimings,
-  main
+  main,
+  toolVersion
 });

@@ -5,6 +5,7 @@ import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
+import { chartTemplateNotes, chartTemplates } from './chart-templates.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
 import { readGitBranches, readGitFiles } from './git.js';
@@ -86,8 +87,12 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
     // A new, unsaved file is added; one on disk that discovery left out (ignored) stays out.
     if (!(await lstat(absPath).then(() => true, () => false))) entries.push({ path: relative, absPath });
   }
+  // Helm chart templates are not read: Helm renders them, nothing applies them as written.
+  const templates = chartTemplates(entries.map((entry) => entry.path));
+  notes.push(...chartTemplateNotes(dir, templates));
   // Reads are synchronous: see readContent.
   const files = entries.map((entry) => {
+    if (templates.has(entry.path)) return loadFile(root, entry.path, entry.absPath, undefined).file;
     const override = options.overrides?.get(entry.absPath);
     const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : undefined);
     if (content === TOO_LARGE) {
@@ -173,18 +178,20 @@ export function loadMemoryRoot(input: MemoryRoot, config: ResolvedConfig, notes:
     ...(input.defaultBranch === undefined ? {} : { defaultBranch: input.defaultBranch }),
   };
   const configIgnore = ignore().add(config.ignore);
+  const given = Object.entries(input.files)
+    .filter(([relative]) => !((ignored(relative) && !root.trackedIgnored.has(relative)) || configIgnore.ignores(relative)))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Tracked files given without content stand for files the linter does not read (binaries).
+  const unread = [...(tracked ?? [])].filter((relative) => !(relative in input.files) && !configIgnore.ignores(relative)).sort();
+  const templates = chartTemplates([...given.map(([relative]) => relative), ...unread]);
+  notes.push(...chartTemplateNotes(input.dir, templates));
   const files: SourceFile[] = [];
-  for (const [relative, text] of Object.entries(input.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if ((ignored(relative) && !root.trackedIgnored.has(relative)) || configIgnore.ignores(relative)) continue;
-    const outcome = loadSourceFile(root, relative, path.join(input.dir, relative), text);
+  for (const [relative, text] of given) {
+    const outcome = loadSourceFile(root, relative, path.join(input.dir, relative), templates.has(relative) ? undefined : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  // Tracked files given without content stand for files the linter does not read (binaries).
-  for (const relative of [...(tracked ?? [])].sort()) {
-    if (relative in input.files || configIgnore.ignores(relative)) continue;
-    files.push(loadSourceFile(root, relative, path.join(input.dir, relative), undefined).file);
-  }
+  for (const relative of unread) files.push(loadSourceFile(root, relative, path.join(input.dir, relative), undefined).file);
   return { root, files };
 }
 

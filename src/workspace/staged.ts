@@ -4,6 +4,7 @@ import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
+import { chartTemplateNotes, chartTemplates } from './chart-templates.js';
 import { git, readGitBranches, splitNul } from './git.js';
 import { needsContent, rootName } from './load.js';
 import { MAX_FILE_BYTES, loadSourceFile } from './source-file.js';
@@ -175,6 +176,10 @@ export async function loadStagedRoot(dir: string, index: StagedIndex, config: Re
     if (entry.mode === '120000') links.set(repoPath, entry.object);
     plan.push({ relative, absPath: path.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
+  // Helm chart templates are not read, as in the working tree (see chartTemplates).
+  const templates = chartTemplates(plan.map((item) => item.relative));
+  notes.push(...chartTemplateNotes(dir, templates));
+  for (const item of plan) if (templates.has(item.relative)) item.object = null;
 
   // Symlink blobs hold the link target. Like discovery on disk, a link is linted as the
   // regular file it names when that is inside the root, and skipped otherwise.
