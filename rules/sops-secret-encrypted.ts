@@ -1,4 +1,4 @@
-import { holdsSecretValue } from '../src/engine/credential.js';
+import { holdsSecretValue, isCredential } from '../src/engine/credential.js';
 import { getIn } from '../src/engine/values.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { Resource, SourceFile } from '../src/model/workspace.js';
@@ -15,6 +15,8 @@ type Context = RuleContext<MessageId>;
 type Covering = NonNullable<ReturnType<typeof coveringCreationRule>>;
 
 const SECRET_FIELDS = ['data', 'stringData'];
+/** A PEM private key: a credential whatever key it is written under (`tls.key: |`). */
+const PRIVATE_KEY_PEM = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 /** Tool configuration that a broad `path_regex` may match but that never holds secrets. */
 const TOOL_FILES = /(^|\/)(\.sops\.ya?ml|\.gitops-lint\.ya?ml|\.pre-commit-[^/]*|\.github\/.*)$/;
 
@@ -43,7 +45,7 @@ const ENC_VALUE =
 export default defineRule({
   meta: {
     id: 'sops-secret-encrypted',
-    description: 'Require Secrets and files that .sops.yaml covers to be SOPS-encrypted, with no plaintext left inside',
+    description: 'Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside',
     scope: 'repository',
     category: 'security',
     defaultLevel: 'error',
@@ -58,11 +60,11 @@ export default defineRule({
       plaintextComment:
         'A plaintext comment {{where}} in a SOPS-encrypted file: sops encrypts comments there, so it was added after encryption and is readable in git. Remove it or write it with `sops edit`.',
       fileNotEncrypted:
-        'File {{file}} matches creation rule {{rule}} of {{config}} and holds values that rule encrypts (first: `{{key}}`), but it is not SOPS-encrypted. Encrypt it with `sops --encrypt --in-place {{file}}`.',
+        'File {{file}} keeps a credential in plaintext (`{{key}}`, a value creation rule {{rule}} of {{config}} encrypts) but is not SOPS-encrypted: everyone who can read the repository can read it. Encrypt it with `sops --encrypt --in-place {{file}}`.',
     },
     docs: {
       rationale:
-        'A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely — as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file\'s own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. Files that a `.sops.yaml` creation rule with a `path_regex` covers must be encrypted too when they hold values the rule selects. A plaintext Secret whose values are all references holds no secret and is accepted: 1Password `op://…` references that `op inject` resolves before applying, Flux `${VAR}` placeholders that post-build substitution fills from `substituteFrom`, and the other references the shared credential judgement knows (`{{ … }}`, `ref+…://…`, `vault:…`). It is not a finding but a run note naming the file, so the skip stays visible; a Secret that mixes references with a literal is reported for the field holding the literal. Findings name the key, never the value.',
+        'A Secret committed in plaintext is readable by everyone with access to the repository and stays in its history forever. SOPS keeps key names readable and encrypts values, so a Flux repository can hold Secrets safely — as long as every value really is encrypted. A value added to an encrypted file by hand is plaintext, and the file no longer decrypts locally (`sops --decrypt` fails the MAC check). Which values must be encrypted comes from the file\'s own `encrypted_regex`, `unencrypted_regex`, `encrypted_suffix` or `unencrypted_suffix` (default: everything except keys ending in `_unencrypted`); empty strings and `null` stay plain, and comments under encrypted keys are written as `#ENC[...]`. A `.sops.yaml` creation rule only chooses the keys `sops --encrypt` uses for the files its `path_regex` matches; sops never requires such a file to be encrypted, and broad rules (`bootstrap/.*\\.yaml`) also match Ansible tasks, Taskfiles and values files. So a plaintext file that is not a Kubernetes object is reported only when a value the rule would encrypt (by its `encrypted_regex`, `unencrypted_regex` or suffix) is a credential by the shared judgement: a key that names a credential with a literal credential value (`password: hunter2`; not `secret_name: app-tls`, `password: "{{ vault_password }}"` or `enabled: true`), or a PEM private key under any key. A Kubernetes Secret is judged by its `data` and `stringData` wherever it is. A plaintext Secret whose values are all references holds no secret and is accepted: 1Password `op://…` references that `op inject` resolves before applying, Flux `${VAR}` placeholders that post-build substitution fills from `substituteFrom`, and the other references the shared credential judgement knows (`{{ … }}`, `ref+…://…`, `vault:…`). It is not a finding but a run note naming the file, so the skip stays visible; a Secret that mixes references with a literal is reported for the field holding the literal. Findings name the key, never the value.',
       incorrect: [
         {
           title: 'A plaintext Secret',
@@ -75,7 +77,7 @@ export default defineRule({
           },
         },
         {
-          title: 'A file a creation rule covers, left unencrypted',
+          title: 'A credential in a file a creation rule covers, left unencrypted',
           files: {
             '.sops.yaml': 'creation_rules:\n  - path_regex: \\.enc\\.yaml$\n    age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n',
             'terraform/vars.enc.yaml': 'db_password: not-yet-encrypted\n',
@@ -83,6 +85,13 @@ export default defineRule({
         },
       ],
       correct: [
+        {
+          title: 'A Taskfile that a broad creation rule matches: it holds no credential',
+          files: {
+            '.sops.yaml': 'creation_rules:\n  - path_regex: bootstrap/.*\\.yaml\n    age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n',
+            'bootstrap/flux/Taskfile.yaml': "version: '3'\nvars:\n  flux_sops_secret_name: sops-age\ntasks:\n  bootstrap:\n    cmds:\n      - flux bootstrap github --owner=lotus --repository=h-kube\n",
+          },
+        },
         {
           title: 'An encrypted Secret: only data and stringData are encrypted',
           files: { 'deploy/backup-secret.yaml': `${SECRET}stringData:\n    ACCESS_KEY_ID: ${ENC_VALUE}\n    EMPTY: ""\n${SOPS_BLOCK}` },
@@ -172,9 +181,18 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
   const covering = coveringRule();
   const selection = covering?.rule.selection;
   if (!covering || !selection) return;
+  // A creation rule only picks the keys `sops --encrypt` uses for a file; sops never requires
+  // a file it matches to be encrypted (DOMAIN §6.4), and broad rules (`bootstrap/.*\.yaml`)
+  // match Ansible tasks, Taskfiles and values files too. So the file is a finding only when a
+  // value the rule would encrypt is a credential.
   const byComments = isCommentSelection(selection);
-  const plain = selectionValues(file, docIndex, byComments).filter((value) => value.state === 'plain');
-  const first = plain.find((value) => mustEncrypt(selection, value.keys, precedingCommentsOf(file, docIndex, value, byComments)));
+  const value = file.documents[docIndex]?.value;
+  const first = selectionValues(file, docIndex, byComments).find(
+    (fact) =>
+      fact.state === 'plain' &&
+      holdsCredential(fact, getIn(value, fact.path)) &&
+      mustEncrypt(selection, fact.keys, precedingCommentsOf(file, docIndex, fact, byComments)),
+  );
   if (!first) return;
   ctx.report({
     file,
@@ -184,6 +202,17 @@ function checkPlain(ctx: Context, file: SourceFile, docIndex: number, coveringRu
     messageId: 'fileNotEncrypted',
     data: { file: file.path, rule: covering.rule.index + 1, config: covering.configFile.path, key: describePath(first.path) },
   });
+}
+
+/**
+ * Whether a plaintext value of a file that is not a Kubernetes object is a credential: by the
+ * shared judgement on its nearest mapping key (`password: hunter2`, not `secret_name: x`), or a
+ * PEM private key under any key.
+ */
+function holdsCredential(fact: ValueFact, value: unknown): boolean {
+  if (typeof value === 'string' && PRIVATE_KEY_PEM.test(value)) return true;
+  const key = fact.keys.at(-1);
+  return key !== undefined && isCredential(key, value, 'setting');
 }
 
 /** `namespace/name`, or the name alone when the namespace is not known. */

@@ -35,10 +35,12 @@
  *      `data[].secretKey` (26 values there, all key names), `credentialsName`, `secretRef`.
  *    So: a last word `name(s)`, `namespace(s)`, `ref(s)`, `store` or `class` (`secretName`,
  *    `secretNamespace`, `secretStoreRef`, `secretProviderClass`); a first word `existing`;
+ *    a last word `id(s)` in a setting, unless the value is a UUID (GCP Secret Manager's
+ *    `secret_id: letsencrypt-account-key`; a Vault AppRole `secret_id` is a UUID);
  *    a last word `secret(s)` after another word (`existingSecret`, `envFromSecret`,
  *    `certificatesSecret`) unless that word makes it a credential (`clientSecret`,
  *    `cookieSecret`, `jwtSecret`, `webhookSecret`…); a last word `key(s)` after a credential
- *    word (`passwordKey`, `adminPasswordKey`, `secretKey`, `tokenKey`) but not `apiKey`,
+ *    word (`passwordKey`, `adminPasswordKey`, `secretKey`, `tokenKey`, `secret_entry`) but not `apiKey`,
  *    `accessKey`, `privateKey` or `authKey`. In environment variables `*_SECRET` and
  *    `*_SECRET_KEY` are credentials (`JWT_SECRET`, Django's `SECRET_KEY`), so only the
  *    name/namespace/ref/store/class suffixes and `EXISTING_…` count there; an upper-case
@@ -91,6 +93,10 @@ const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-
 const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A key of a Secret's `data`. */
 const DATA_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+/** Last words that name a key inside a Secret (`passwordKey`, `flux_sops_secret_entry: sops.agekey`). */
+const KEY_TAIL = new Set(['key', 'keys', 'entry', 'entries']);
+/** Vault AppRole `secret_id`s are UUIDs: a credential even under an `…_id` key. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const BOOLEAN = /^(true|false|yes|no|on|off)$/i;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -169,8 +175,11 @@ function namesObject(words: readonly string[], value: string, context: Credentia
   const existing = words[0] === 'existing';
   if (last === 'namespace' || last === 'namespaces') return DNS_LABEL.test(value);
   if (isTokenLike(value)) return false;
-  const keyName = (last === 'key' || last === 'keys') && before !== undefined && isCredentialWord(before);
+  const keyName = KEY_TAIL.has(last) && before !== undefined && isCredentialWord(before);
   if (keyName && (context === 'setting' || existing) && DATA_KEY.test(value)) return true;
+  // `gcp_letsencrypt_secret_id: letsencrypt-account-key`: the id of a secret in a secret
+  // manager (GCP Secret Manager ids are names), unless it is a UUID.
+  if ((last === 'id' || last === 'ids') && context === 'setting') return DNS_SUBDOMAIN.test(value) && !UUID.test(value);
   if (NAME_TAIL.has(last) || existing) return DNS_SUBDOMAIN.test(value);
   if (context === 'env' || before === undefined) return false;
   return (last === 'secret' || last === 'secrets') && !SECRET_QUALIFIER.has(before) && DNS_SUBDOMAIN.test(value);

@@ -42,6 +42,7 @@ describe('credentials', () => {
         { name: 'a URL with a token in its query', key: 'WEBHOOK_TOKEN', value: 'https://hooks.example.com/in?token=abc', context: 'env' },
         { name: 'a URL with user information', key: 'DB_PASSWORD', value: 'postgres://app:hunter2@db/app', context: 'env' },
         { name: 'a password key holding a value with spaces, not a key name', key: 'passwordKey', value: 'correct horse battery', context: 'setting' },
+        { name: 'a Vault AppRole secret_id, a UUID', key: 'secret_id', value: '6a174c20-f6de-a53c-74d2-6018fcceff64', context: 'setting' },
       ],
       true,
     );
@@ -76,6 +77,9 @@ describe('credentials', () => {
         { name: 'grafana admin.passwordKey', key: 'passwordKey', value: 'admin-password', context: 'setting' },
         { name: 'an ExternalSecret secretKey', key: 'secretKey', value: 'tls.crt', context: 'setting' },
         { name: 'an existingSecretPasswordKey with an upper-case key', key: 'existingSecretPasswordKey', value: 'NAUTOBOT_DB_PASSWORD', context: 'setting' },
+        { name: 'a GCP Secret Manager secret id in Ansible vars', key: 'gcp_letsencrypt_secret_id', value: 'letsencrypt-account-key', context: 'setting' },
+        { name: 'a secret_id naming a GCP secret', key: 'secret_id', value: 'sops-k8s-gitops-dev', context: 'setting' },
+        { name: 'a Taskfile var naming the entry of a Secret', key: 'flux_sops_secret_entry', value: 'sops.agekey', context: 'setting' },
       ],
       false,
     );

@@ -11,6 +11,15 @@ const ENC = 'ENC[AES256_GCM,data:zMaBkieue1959g==,iv:JSjcPuw3KJ1prBbWJ5PN1Y7+Y2e
 const MAC =
   'ENC[AES256_GCM,data:cFvcEaS+6kDUQ9NKYIeWEc5xxpz28WtBOW1amdLl2n0yDpCs6jiX+WS+O5AheqZCIY1JcO6VJGMVBMHswcUP3MQMEMJAGNb5iseBvJqMraJD5NXnZoSgluGiYPyIqEJ+d+mHae6BkKr7zLJhwllrdHpjomgB534QQudzG9Leids=,iv:MLYk2t7g/LHuqjCrtBe5VJ/DpyPFUKGKx0TOkCIWcnw=,tag:prDkNyhSWzVBI7BaS+vF+A==,type:str]';
 
+/** allenporter/k8s-gitops's rules: they pick the key for the few encrypted files under these folders. */
+const BROAD_RULES = yaml`
+  creation_rules:
+    - path_regex: bootstrap/.*\.yaml
+      age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+    - path_regex: netops/.*\.yaml
+      age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
+`;
+
 new RuleTester().run(rule, {
   valid: [
     { name: 'a Secret as sops 3.8 writes it, with empty key lists and an encrypted comment', files: { 'deploy/backup-secret.yaml': fixture('backup-secret.sops-3.8.yaml') } },
@@ -72,6 +81,64 @@ new RuleTester().run(rule, {
             - age: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p
         `,
         'charts/app/values.yaml': 'replicas: 2\n',
+      },
+    },
+    {
+      name: 'an Ansible tasks file under a broad creation rule: no credential in it',
+      files: {
+        '.sops.yaml': BROAD_RULES,
+        'bootstrap/env/roles/common/tasks/admin.yaml': yaml`
+          ---
+          - name: Create the admin user
+            ansible.builtin.user:
+              name: admin
+              password: "{{ admin_password_hash }}"
+              groups: sudo
+            no_log: true
+          - name: Read the sops key from Secret Manager
+            ansible.builtin.command: gcloud secrets versions access 1 --secret={{ secret_id }}
+            vars:
+              secret_id: sops-k8s-gitops-prod
+              secret_version: 1
+        `,
+      },
+    },
+    {
+      name: 'a Taskfile under a broad creation rule: variables that name a Secret and its entry',
+      files: {
+        '.sops.yaml': BROAD_RULES,
+        'bootstrap/flux/Taskfile.yaml': yaml`
+          version: '3'
+          vars:
+            flux_sops_secret_name: sops-age
+            flux_sops_secret_entry: sops.agekey
+            flux_sops_secret_namespace: flux-system
+          tasks:
+            bootstrap-sops-key:
+              cmds:
+                - kubectl create secret generic "{{.flux_sops_secret_name}}" --from-file="{{.flux_sops_secret_entry}}=/dev/stdin"
+        `,
+      },
+    },
+    {
+      name: 'an inventory and a ConfigMap under a broad creation rule',
+      files: {
+        '.sops.yaml': BROAD_RULES,
+        'netops/inventory/hosts.yaml': yaml`
+          rtr:
+            hosts:
+              rtr01:
+                ansible_host: 10.10.0.1
+                ansible_user: admin
+        `,
+        'netops/config.yaml': yaml`
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: settings
+          data:
+            password: not-a-secret-here
+        `,
       },
     },
     {
@@ -251,8 +318,70 @@ new RuleTester().run(rule, {
       errors: [
         {
           messageId: 'fileNotEncrypted',
-          data: { file: 'terraform/airbyte.enc.yaml', rule: 2, config: '.sops.yaml', key: 'workspace' },
-          file: 'terraform/airbyte.enc.yaml', line: 1, column: 1, endLine: 1, endColumn: 10,
+          data: { file: 'terraform/airbyte.enc.yaml', rule: 2, config: '.sops.yaml', key: 'credentials.client_secret' },
+          file: 'terraform/airbyte.enc.yaml', line: 3, column: 3, endLine: 3, endColumn: 16,
+        },
+      ],
+    },
+    {
+      name: 'a values file under a broad creation rule with a plaintext password',
+      files: {
+        '.sops.yaml': BROAD_RULES,
+        'bootstrap/db/values.yaml': yaml`
+          replicas: 1
+          auth:
+            username: app
+            existingSecret: db-auth
+            password: hunter2
+        `,
+      },
+      errors: [
+        {
+          messageId: 'fileNotEncrypted',
+          data: { file: 'bootstrap/db/values.yaml', rule: 1, config: '.sops.yaml', key: 'auth.password' },
+          file: 'bootstrap/db/values.yaml', line: 5, column: 3, endLine: 5, endColumn: 11,
+        },
+      ],
+    },
+    {
+      name: 'a PEM private key under a broad creation rule, whatever its key',
+      files: {
+        '.sops.yaml': BROAD_RULES,
+        'netops/certs/router.yaml': yaml`
+          hostname: rtr01
+          tls.key: |
+            -----BEGIN EC PRIVATE KEY-----
+            MHcCAQEEIDistinctiveNotARealKey
+            -----END EC PRIVATE KEY-----
+        `,
+      },
+      errors: [
+        {
+          messageId: 'fileNotEncrypted',
+          data: { file: 'netops/certs/router.yaml', rule: 2, config: '.sops.yaml', key: 'tls.key' },
+          file: 'netops/certs/router.yaml', line: 2, column: 1, endLine: 2, endColumn: 8,
+        },
+      ],
+    },
+    {
+      name: 'a plaintext Secret under a broad creation rule',
+      files: {
+        '.sops.yaml': BROAD_RULES,
+        'bootstrap/flux/sops-age.yaml': yaml`
+          apiVersion: v1
+          kind: Secret
+          metadata:
+            name: sops-age
+            namespace: flux-system
+          stringData:
+            age.agekey: AGE-SECRET-KEY-1DISTINCTIVENOTAREALKEY
+        `,
+      },
+      errors: [
+        {
+          messageId: 'notEncrypted',
+          data: { name: 'sops-age', field: 'stringData', file: 'bootstrap/flux/sops-age.yaml' },
+          file: 'bootstrap/flux/sops-age.yaml', line: 6, column: 1, endLine: 6, endColumn: 11,
         },
       ],
     },
