@@ -32,6 +32,22 @@ spec:
     name: flux-system
 `;
 
+/** What flux bootstrap commits: the Kustomization that applies its own folder (the entry point). */
+const BOOTSTRAP = `---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  prune: true
+  path: ./clusters
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+
 const POLICY = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-ingress\n  namespace: lotus-lake\nspec:\n  podSelector: {}\n';
 const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: lotus-lake\n';
 
@@ -117,7 +133,7 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
         {
           title: 'A Flux Kustomization (ks.yaml) that no build applies',
           files: {
-            'clusters/flux-system.yaml': FLUX,
+            'clusters/flux-system.yaml': FLUX + BOOTSTRAP,
             'cluster/namespaces/kustomization.yaml': 'resources:\n  - namespace.yaml\n',
             'cluster/namespaces/namespace.yaml': NAMESPACE,
             'apps/dagster/ks.yaml':

@@ -97,9 +97,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path22) {
+function getIn(value, path23) {
   let current = value;
-  for (const segment of path22) {
+  for (const segment of path23) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -784,26 +784,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path22) => {
-      const end = path22.length - 1;
-      const index = path22.lastIndexOf(
+    var basenameOf = (path23) => {
+      const end = path23.length - 1;
+      const index = path23.lastIndexOf(
         SLASH,
-        path22[end] === SLASH ? end - 1 : end
+        path23[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path22 : path22.slice(index + 1);
+      return index < 0 ? path23 : path23.slice(index + 1);
     };
-    var parentOf = (path22) => {
-      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path22.split(SLASH).filter(Boolean);
+    var parentOf = (path23) => {
+      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path23.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path22.length - 1;
-      const cut = path22.lastIndexOf(
+      const end = path23.length - 1;
+      const cut = path23.lastIndexOf(
         SLASH,
-        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -953,7 +953,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path22) {
+      testLiteral(path23) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -962,7 +962,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path22)) {
+          if (rule.checkRegex.test(path23)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -982,15 +982,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path22, mode) {
+      test(path23, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path22) : path22;
+        const basename2 = shortcut ? basenameOf(path23) : path23;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path22
+            shortcut && rule._basenameOnly ? basename2 : path23
           )) {
             const { negative } = rule;
             const ret = {
@@ -1012,17 +1012,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path22, originalPath, doThrow) => {
-      if (!isString(path22)) {
+    var checkPath2 = (path23, originalPath, doThrow) => {
+      if (!isString(path23)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path22) {
+      if (!path23) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path22)) {
+      if (checkPath2.isNotRelative(path23)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -1031,25 +1031,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path22) => {
-      const first = path22.charCodeAt(0);
+    var isNotRelative = (path23) => {
+      const first = path23.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path22.length === 1) {
+      if (path23.length === 1) {
         return true;
       }
-      const second = path22.charCodeAt(1);
+      const second = path23.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
+      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -1080,58 +1080,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path22) {
+      _test(originalPath, cache5, path23) {
         checkPath2(
-          path22,
+          path23,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path22 ? this._t(path22, cache5) : {
+        return path23 ? this._t(path23, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path22 = convertPath(target);
-        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path22);
+        const path23 = convertPath(target);
+        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path23);
         }
-        const dir = this._t(path22, this._testCache);
+        const dir = this._t(path23, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path22);
+        const literal = this._rules.testLiteral(path23);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path22, cache5) {
-        if (path22 in cache5) {
-          return cache5[path22];
+      _t(path23, cache5) {
+        if (path23 in cache5) {
+          return cache5[path23];
         }
-        const parentPath = parentOf(path22);
+        const parentPath = parentOf(path23);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
+        return cache5[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
       }
-      ignores(path22) {
-        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
+      ignores(path23) {
+        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
       }
       createFilter() {
-        return (path22) => !this.ignores(path22);
+        return (path23) => !this.ignores(path23);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path22) {
-        return this._test(path22, this._testCache, convertPath(path22));
+      test(path23) {
+        return this._test(path23, this._testCache, convertPath(path23));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path22) => checkPath2(convertPath(path22), path22, RETURN_FALSE);
+    var isPathValid2 = (path23) => checkPath2(convertPath(path23), path23, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
+      checkPath2.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -3849,17 +3849,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path22) {
-      const ctrl = callVisitor(key, node, visitor, path22);
+    function visit_(key, node, visitor, path23) {
+      const ctrl = callVisitor(key, node, visitor, path23);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visit_(key, ctrl, visitor, path22);
+        replaceNode(key, path23, ctrl);
+        return visit_(key, ctrl, visitor, path23);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+          path23 = Object.freeze(path23.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path22);
+            const ci = visit_(i2, node.items[i2], visitor, path23);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -3870,13 +3870,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = visit_("key", node.key, visitor, path22);
+          path23 = Object.freeze(path23.concat(node));
+          const ck = visit_("key", node.key, visitor, path23);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path22);
+          const cv = visit_("value", node.value, visitor, path23);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3897,17 +3897,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path22) {
-      const ctrl = await callVisitor(key, node, visitor, path22);
+    async function visitAsync_(key, node, visitor, path23) {
+      const ctrl = await callVisitor(key, node, visitor, path23);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path22, ctrl);
-        return visitAsync_(key, ctrl, visitor, path22);
+        replaceNode(key, path23, ctrl);
+        return visitAsync_(key, ctrl, visitor, path23);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path22 = Object.freeze(path22.concat(node));
+          path23 = Object.freeze(path23.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path22);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path23);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -3918,13 +3918,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path22 = Object.freeze(path22.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path22);
+          path23 = Object.freeze(path23.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path23);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path22);
+          const cv = await visitAsync_("value", node.value, visitor, path23);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -3951,23 +3951,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path22) {
+    function callVisitor(key, node, visitor, path23) {
       if (typeof visitor === "function")
-        return visitor(key, node, path22);
+        return visitor(key, node, path23);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path22);
+        return visitor.Map?.(key, node, path23);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path22);
+        return visitor.Seq?.(key, node, path23);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path22);
+        return visitor.Pair?.(key, node, path23);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path22);
+        return visitor.Scalar?.(key, node, path23);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path22);
+        return visitor.Alias?.(key, node, path23);
       return void 0;
     }
-    function replaceNode(key, path22, node) {
-      const parent = path22[path22.length - 1];
+    function replaceNode(key, path23, node) {
+      const parent = path23[path23.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity3.isPair(parent)) {
@@ -4579,10 +4579,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path22, value) {
+    function collectionFromPath(schema2, path23, value) {
       let v = value;
-      for (let i2 = path22.length - 1; i2 >= 0; --i2) {
-        const k = path22[i2];
+      for (let i2 = path23.length - 1; i2 >= 0; --i2) {
+        const k = path23[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -4601,7 +4601,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path22) => path22 == null || typeof path22 === "object" && !!path22[Symbol.iterator]().next().done;
+    var isEmptyPath = (path23) => path23 == null || typeof path23 === "object" && !!path23[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -4631,11 +4631,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path22, value) {
-        if (isEmptyPath(path22))
+      addIn(path23, value) {
+        if (isEmptyPath(path23))
           this.add(value);
         else {
-          const [key, ...rest] = path22;
+          const [key, ...rest] = path23;
           const node = this.get(key, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -4649,8 +4649,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        const [key, ...rest] = path22;
+      deleteIn(path23) {
+        const [key, ...rest] = path23;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -4664,8 +4664,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        const [key, ...rest] = path22;
+      getIn(path23, keepScalar) {
+        const [key, ...rest] = path23;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -4683,8 +4683,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path22) {
-        const [key, ...rest] = path22;
+      hasIn(path23) {
+        const [key, ...rest] = path23;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -4694,8 +4694,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        const [key, ...rest] = path22;
+      setIn(path23, value) {
+        const [key, ...rest] = path23;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7210,9 +7210,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path22, value) {
+      addIn(path23, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path22, value);
+          this.contents.addIn(path23, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -7287,14 +7287,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path22) {
-        if (Collection.isEmptyPath(path22)) {
+      deleteIn(path23) {
+        if (Collection.isEmptyPath(path23)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path22) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path23) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -7309,10 +7309,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path22, keepScalar) {
-        if (Collection.isEmptyPath(path22))
+      getIn(path23, keepScalar) {
+        if (Collection.isEmptyPath(path23))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path22, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path23, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -7323,10 +7323,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path22) {
-        if (Collection.isEmptyPath(path22))
+      hasIn(path23) {
+        if (Collection.isEmptyPath(path23))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path22) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path23) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -7343,13 +7343,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path22, value) {
-        if (Collection.isEmptyPath(path22)) {
+      setIn(path23, value) {
+        if (Collection.isEmptyPath(path23)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path22), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path23), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path22, value);
+          this.contents.setIn(path23, value);
         }
       }
       /**
@@ -9310,9 +9310,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path22) => {
+    visit2.itemAtPath = (cst, path23) => {
       let item = cst;
-      for (const [field, index] of path22) {
+      for (const [field, index] of path23) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -9321,23 +9321,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path22) => {
-      const parent = visit2.itemAtPath(cst, path22.slice(0, -1));
-      const field = path22[path22.length - 1][0];
+    visit2.parentCollection = (cst, path23) => {
+      const parent = visit2.itemAtPath(cst, path23.slice(0, -1));
+      const field = path23[path23.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path22, item, visitor) {
-      let ctrl = visitor(item, path22);
+    function _visit(path23, item, visitor) {
+      let ctrl = visitor(item, path23);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path22.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path23.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -9348,10 +9348,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path22);
+            ctrl = ctrl(item, path23);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path22) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path23) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -11403,8 +11403,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path22, kind = {}) {
-  const value = asRecord(getIn(resource.value, path22));
+function refAt(resource, path23, kind = {}) {
+  const value = asRecord(getIn(resource.value, path23));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -11416,7 +11416,7 @@ function refAt(resource, path22, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path22
+    path: path23
   };
 }
 function dependsOnRefs(resource) {
@@ -11475,12 +11475,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path22 = { written: writtenPath, dir, status: void 0 };
+    const path23 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path22.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path23.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path22, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path23, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -11523,16 +11523,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path22 } = base;
-    if (link.status !== "linked" || path22.status !== "directory" || path22.dir === void 0) return entry;
+    const { link, path: path23 } = base;
+    if (link.status !== "linked" || path23.status !== "directory" || path23.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path22.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path22.dir);
+    if (hasKustomizationFile(tree, path23.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path23.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path22.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path23.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -11640,7 +11640,7 @@ var init_graph = __esm({
   }
 });
 
-// src/engine/kustomize.ts
+// src/kustomize/tree.ts
 function isRemoteTarget(entry) {
   return REMOTE.test(entry);
 }
@@ -11758,8 +11758,8 @@ function kustomizeNamespace(chain) {
   return namespace;
 }
 var import_node_path3, REMOTE;
-var init_kustomize = __esm({
-  "src/engine/kustomize.ts"() {
+var init_tree2 = __esm({
+  "src/kustomize/tree.ts"() {
     "use strict";
     import_node_path3 = __toESM(require("node:path"), 1);
     init_source_file();
@@ -11807,13 +11807,13 @@ function locationOf(node) {
 function childLocation(at, key) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
 }
-function locate(root, rootAt, path22) {
+function locate(root, rootAt, path23) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path22.length; index++) {
-    const segment = path22[index];
+  for (let index = 0; index < path23.length; index++) {
+    const segment = path23[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path22.slice(index)] };
+      return { ...at, path: [...at.path, ...path23.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -11890,17 +11890,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn(res, path22) {
-  return locate(res.value, res.at, path22);
+function locateIn(res, path23) {
+  return locate(res.value, res.at, path23);
 }
-function writable(res, path22) {
+function writable(res, path23) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path22) {
+  for (const segment of path23) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -11916,18 +11916,18 @@ function writable(res, path22) {
   }
   return node;
 }
-function setIn(res, path22, value, at) {
-  const parent = writable(res, path22.slice(0, -1));
-  const key = path22[path22.length - 1];
+function setIn(res, path23, value, at) {
+  const parent = writable(res, path23.slice(0, -1));
+  const key = path23[path23.length - 1];
   parent[key] = value;
   if (at) {
     if (isObject2(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
-function getPath(value, path22) {
+function getPath(value, path23) {
   let node = value;
-  for (const segment of path22) {
+  for (const segment of path23) {
     if (!isObject2(node)) return void 0;
     node = node[segment];
   }
@@ -11965,8 +11965,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path22) {
-  return path22.slice(path22.lastIndexOf("/") + 1);
+function basename(path23) {
+  return path23.slice(path23.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -12217,19 +12217,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path22, out) {
+function imagePaths(value, path23, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path22, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path23, index], out));
     return;
   }
   if (!isMap(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path22, key, index, "image"], image: container.image });
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path23, key, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path22, key], out);
+    imagePaths(child, [...path23, key], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -12240,11 +12240,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path22, image } of found) {
+    for (const { path: path23, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path22, next, at);
+      setIn(res, path23, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -12287,12 +12287,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path22, entry, pairsAt) {
+function setPairs(res, path23, entry, pairsAt) {
   let changed = false;
   for (const [key, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path22, key]) === text) continue;
-    setIn(res, [...path22, key], text, childLocation(pairsAt, key));
+    if (getPath(res.value, [...path23, key]) === text) continue;
+    setIn(res, [...path23, key], text, childLocation(pairsAt, key));
     changed = true;
   }
   return changed;
@@ -12304,16 +12304,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path22 of templatePaths(groupKind)) changed = setPairs(res, [...path22, field], entry, pairsAt) || changed;
+      for (const path23 of templatePaths(groupKind)) changed = setPairs(res, [...path23, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path22, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path22))) continue;
-        changed = setPairs(res, path22, entry, pairsAt) || changed;
+      for (const [path23, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path23))) continue;
+        changed = setPairs(res, path23, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -12358,17 +12358,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path22, prefix) {
-  return prefix.length <= path22.length && prefix.every((segment, index) => path22[index] === segment);
+function startsWith(path23, prefix) {
+  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
 }
-function mergeKeyOf(group, kind, path22) {
+function mergeKeyOf(group, kind, path23) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path22.length === 2 && path22[0] === "metadata" && path22[1] === "ownerReferences") return "uid";
-  if (path22.length === 2 && path22[0] === "metadata" && path22[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path22.length === 2 && path22[0] === "spec" && path22[1] === "ports") return "port";
+  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "ownerReferences") return "uid";
+  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path23.length === 2 && path23[0] === "spec" && path23[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path22, podSpec)) return void 0;
-  const rest = path22.slice(podSpec.length);
+  if (!podSpec || !startsWith(path23, podSpec)) return void 0;
+  const rest = path23.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -12439,8 +12439,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path22, value) => {
-    if (typeof value === "string") out.push({ kind, path: path22, name: value });
+  const add2 = (kind, path23, value) => {
+    if (typeof value === "string") out.push({ kind, path: path23, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -12481,10 +12481,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path22, out) {
+function ingressBackend(backend, path23, out) {
   const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path22, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path22, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path23, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path23, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -12549,18 +12549,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path22, out) {
+function valuesAtPath(value, segments, path23, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path22, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path23, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path22, name: value });
+    if (typeof value === "string") out.push({ path: path23, name: value });
     return;
   }
   if (!isMap(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path22, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path23, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -12570,7 +12570,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path22, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path22, name: name2 });
+      for (const { path: path23, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path23, name: name2 });
     }
   }
   return out;
@@ -12628,10 +12628,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path22) => {
-      if (getPath(res.value, path22) === namespace) return;
-      if (path22[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path22, namespace, at);
+    const set2 = (path23) => {
+      if (getPath(res.value, path23) === namespace) return;
+      if (path23[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path23, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -12695,30 +12695,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path22 = [];
+  const path23 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path22.push(node.length);
+        path23.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path22.push(position2);
+      path23.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path22.push(segment);
+      path23.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path22;
+  return path23;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -12727,18 +12727,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
 }
-function insert(res, path22, value, at) {
-  const parentPath = path22.slice(0, -1);
-  const key = path22[path22.length - 1];
+function insert(res, path23, value, at) {
+  const parentPath = path23.slice(0, -1);
+  const key = path23[path23.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
     spliceList(res, parentPath, key, 0, [{ value, at }]);
   } else {
-    setIn(res, path22, value, at);
+    setIn(res, path23, value, at);
   }
 }
-function removeAt(res, path22) {
-  const parentPath = path22.slice(0, -1);
-  const key = path22[path22.length - 1];
+function removeAt(res, path23) {
+  const parentPath = path23.slice(0, -1);
+  const key = path23[path23.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
   else delete writable(res, parentPath)[key];
 }
@@ -12773,9 +12773,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path22 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path22, value, valueAt);
-        else insert(res, path22, value, valueAt);
+        const path23 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path23, value, valueAt);
+        else insert(res, path23, value, valueAt);
         break;
       }
       case "remove": {
@@ -12791,17 +12791,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn(res, fromPath);
         if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path22 = resolve(res.value, segments, true, operation.path);
-        insert(res, path22, value, fromAt);
+        const path23 = resolve(res.value, segments, true, operation.path);
+        insert(res, path23, value, fromAt);
         if (!isObject2(value)) {
-          const parent = getPath(res.value, path22.slice(0, -1));
-          if (isObject2(parent)) markKey(parent, path22[path22.length - 1], fromAt);
+          const parent = getPath(res.value, path23.slice(0, -1));
+          if (isObject2(parent)) markKey(parent, path23[path23.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path22 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path22), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path23 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path23), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -13185,7 +13185,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path22) => ({ file, docIndex, path: path22 });
+  const at = (...path23) => ({ file, docIndex, path: path23 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -13266,7 +13266,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path22) => ({ file, docIndex: document?.index ?? 0, path: path22 });
+  const at = (...path23) => ({ file, docIndex: document?.index ?? 0, path: path23 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -13303,10 +13303,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path22) => {
+  const pairs2 = (raw, path23) => {
     if (!isMap(raw)) return false;
     for (const [key, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path22, key));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path23, key));
     }
     return true;
   };
@@ -13601,7 +13601,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path22) => locate(res.value, res.at, path22),
+    locate: (path23) => locate(res.value, res.at, path23),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -13611,7 +13611,7 @@ var KNOWN_FIELDS, UNSUPPORTED_FIELDS, CONFIG_KEYS;
 var init_build = __esm({
   "src/kustomize/build.ts"() {
     "use strict";
-    init_kustomize();
+    init_tree2();
     init_context();
     init_generators();
     init_images();
@@ -13688,10 +13688,10 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path22) {
-  if (path22 === "") return [];
-  if (!path22.startsWith("/")) return void 0;
-  return path22.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path23) {
+  if (path23 === "") return [];
+  if (!path23.startsWith("/")) return void 0;
+  return path23.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
@@ -13926,6 +13926,28 @@ function externalSource(root, entry, fileAt) {
   const at = { file, docIndex: 0, path: declared ? ["externalSources", declared.index] : [] };
   return syntheticResource(file, 0, value, at, `externalSources in ${import_node_path4.default.basename(configPath)}`);
 }
+function synthesizeBootstrap(files, hasResources) {
+  const out = [];
+  for (const file of files) {
+    const match = /^(?:(.*)\/)?flux-system\/gotk-sync\.ya?ml$/.exec(file.path);
+    if (!match || hasResources(file) || file.text === void 0) continue;
+    const cluster = match[1] ?? "";
+    const at = { file, docIndex: 0, path: [] };
+    const creator = `flux bootstrap (placeholder ${file.path})`;
+    const metadata = { name: "flux-system", namespace: "flux-system" };
+    out.push(
+      syntheticResource(file, 0, { apiVersion: `${SOURCE_GROUP}/v1`, kind: "GitRepository", metadata: { ...metadata }, spec: { interval: "1m0s", ref: { branch: "main" }, secretRef: { name: "flux-system" } } }, at, creator),
+      syntheticResource(
+        file,
+        0,
+        { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: { interval: "10m0s", path: `./${cluster}`, prune: true, sourceRef: { kind: "GitRepository", name: "flux-system" } } },
+        at,
+        creator
+      )
+    );
+  }
+  return out;
+}
 var import_node_path4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators;
 var init_synthesized = __esm({
   "src/flux/synthesized.ts"() {
@@ -13976,8 +13998,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path22) => rootFiles.files.get(path22),
-    isDirectory: (path22) => rootFiles.dirs.has(path22),
+    file: (path23) => rootFiles.files.get(path23),
+    isDirectory: (path23) => rootFiles.dirs.has(path23),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -14026,10 +14048,10 @@ function appliedResource(document, written2, build2) {
     appliedNamespace: namespace,
     encrypted: written2?.encrypted ?? asRecord(value.sops) !== void 0,
     value,
-    get: (path22) => getIn(value, path22),
+    get: (path23) => getIn(value, path23),
     applied: void 0
   };
-  resource.applied = { written: written2 ?? resource, build: build2, locate: (path22) => document.locate(path22), patchedBy: document.patchedBy };
+  resource.applied = { written: written2 ?? resource, build: build2, locate: (path23) => document.locate(path23), patchedBy: document.patchedBy };
   if (!written2) resource.synthetic = "generated by kustomize";
   return resource;
 }
@@ -14051,7 +14073,7 @@ function asWrittenCopy(written2, build2) {
     encrypted: written2.encrypted,
     value: written2.value,
     get: written2.get,
-    applied: { written: written2, build: build2, locate: (path22) => locate(written2.value, at, path22), patchedBy: [] },
+    applied: { written: written2, build: build2, locate: (path23) => locate(written2.value, at, path23), patchedBy: [] },
     ...written2.synthetic !== void 0 ? { synthetic: written2.synthetic } : {}
   };
 }
@@ -14250,14 +14272,15 @@ function buildOnce(input) {
   }
   const assumedEntries = [];
   for (const [root, dirs] of folders) {
-    const outermost = dirs.filter((dir) => !dirs.some((other) => other !== dir && (other === "" || dir.startsWith(`${other}/`))));
-    const names = assumed.filter((kustomization) => kustomization.file.root === root).map((kustomization) => `${kustomization.appliedNamespace ?? ""}/${kustomization.name}`.replace(/^\//, ""));
+    const ignored = excludedBy(root, void 0);
+    const outermost = dirs.filter((dir) => (dir === "" || !ignored(`${dir}/`)) && !dirs.some((other) => other !== dir && (other === "" || dir.startsWith(`${other}/`))));
+    if (outermost.length === 0) continue;
+    const shown = (list) => `${list.slice(0, 5).join(", ")}${list.length > 5 ? ` and ${list.length - 5} more` : ""}`;
     input.note({
-      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync, or config externalSources), so the folders of its top Kustomizations (${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}) were taken as applied: ${outermost.map((dir) => dir === "" ? "." : dir).join(", ")}.`
+      message: `${root.name} has no Flux entry point in git (flux bootstrap's gotk-sync.yaml, a FluxInstance sync from a linted source, or config externalSources), so the folders of its top Kustomizations were taken as applied, as written: ${shown(outermost.map((dir) => dir === "" ? "." : dir))}.`
     });
     for (const dir of outermost) {
       const generated2 = !hasKustomizationFile(input.rootFiles(root), dir);
-      const ignored = excludedBy(root, void 0);
       const tree = input.rootFiles(root);
       const exclude = (relative) => {
         const file = tree.files.get(relative);
@@ -14275,6 +14298,7 @@ function buildOnce(input) {
         kustomizations: output.kustomizations,
         problems: output.problems
       };
+      for (const object of build2.objects) if (object.applied) object.applied.assumed = true;
       record(build2);
       for (const object of build2.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
@@ -14306,10 +14330,13 @@ function buildOnce(input) {
         for (const file of [...output.resourceFiles, ...output.patchFiles, ...output.kustomizations]) read.add(file);
       }
     }
-    const excluded = assumedRoots.has(root) ? excludedBy(root, void 0) : () => false;
+    const uncovered = assumedRoots.has(root);
+    const excluded = uncovered ? excludedBy(root, void 0) : () => false;
+    const patches = patchFilesOf(input.kustomize, root);
     for (const resource of input.written) {
-      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path)) continue;
+      if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
       const copy = asWrittenCopy(resource, void 0);
+      if (uncovered && copy.applied) copy.applied.assumed = true;
       resources.push(copy);
       const list = copies.get(resource);
       if (list) list.push(copy);
@@ -14330,6 +14357,21 @@ function buildOnce(input) {
     createdBySync
   };
 }
+function patchFilesOf(kustomize, root) {
+  const paths = /* @__PURE__ */ new Set();
+  const add2 = (dir, entry) => {
+    const target = typeof entry === "string" ? entry : asString(asRecord(entry)?.path);
+    if (target === void 0 || target.includes("\n")) return;
+    const resolved = resolveInRoot(dir, target);
+    if (resolved !== void 0) paths.add(resolved);
+  };
+  for (const node of kustomize.nodes) {
+    if (node.file.root !== root) continue;
+    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
+    for (const field of ["patches", "patchesStrategicMerge", "patchesJson6902"]) for (const entry of asArray(value[field])) add2(node.dir, entry);
+  }
+  return paths;
+}
 function includeAt(source, dir) {
   let best;
   for (const raw of asArray(getIn(source.value, ["spec", "include"]))) {
@@ -14347,7 +14389,7 @@ function includeAt(source, dir) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path22) => kustomization.applied?.locate(["spec", ...path22]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path22] };
+  const at = (path23) => kustomization.applied?.locate(["spec", ...path23]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path23] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -14385,6 +14427,7 @@ var init_build2 = __esm({
     init_tree();
     init_host();
     init_collections();
+    init_tree2();
     init_resource2();
     MAX_BUILDS = 1e4;
   }
@@ -21167,7 +21210,7 @@ var init_images2 = __esm({
   }
 });
 
-// src/engine/containers.ts
+// src/model/containers.ts
 function podSpecPath(resource) {
   const specPath = Object.hasOwn(POD_SPEC_PATHS2, resource.kind) ? POD_SPEC_PATHS2[resource.kind] : void 0;
   return specPath && (resource.group === "" || resource.group === "apps" || resource.group === "batch") ? specPath : void 0;
@@ -21193,62 +21236,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path22 = [...specPath, list, index];
+      const path23 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path22, "image"], image);
+      const written2 = writtenImage(resource, [...path23, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path22,
+        path: path23,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path22, "image"],
-          tagPath: [...path22, "image"],
+          path: [...path23, "image"],
+          tagPath: [...path23, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path22, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path23, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path22, "env"]),
-        envPath: item.env !== void 0 ? [...path22, "env"] : void 0,
-        envFrom: envFromSources(item, path22)
+        env: envEntries(item.env, [...path23, "env"]),
+        envPath: item.env !== void 0 ? [...path23, "env"] : void 0,
+        envFrom: envFromSources(item, path23)
       });
     });
   }
 }
-function writtenImage(resource, path22, applied) {
+function writtenImage(resource, path23, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path22.slice(0, -1));
+  const container = info.locate(path23.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path22[path22.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path23[path23.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path22, dotted, namespace, out) {
+function walkValues(resource, value, path23, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path22, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path23, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path22, dotted, namespace);
+  const container = valuesContainer(resource, object, path23, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path22, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path23, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path22, dotted, namespace) {
+function valuesContainer(resource, object, path23, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path22, "image"];
+  let tagPath = [...path23, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -21257,48 +21300,48 @@ function valuesContainer(resource, object, path22, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path22, "tag"];
+      tagPath = [...path23, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path22, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path23, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path22, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path23, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path22, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path23, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path22, "imagePullPolicy"];
+    policyPath = [...path23, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path22,
+    path: path23,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path22, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path23, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path22, "env"]),
-    envPath: object.env !== void 0 ? [...path22, "env"] : void 0,
-    envFrom: envFromSources(object, path22)
+    env: envEntries(object.env, [...path23, "env"]),
+    envPath: object.env !== void 0 ? [...path23, "env"] : void 0,
+    envFrom: envFromSources(object, path23)
   };
 }
-function envEntries(env, path22) {
+function envEntries(env, path23) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path22, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path23, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -21316,7 +21359,7 @@ function envEntries(env, path22) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path22, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path23, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -21325,7 +21368,7 @@ function envEntries(env, path22) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path22) {
+function envFromSources(object, path23) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -21335,7 +21378,7 @@ function envFromSources(object, path22) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path22, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path23, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -21344,14 +21387,14 @@ function envFromSources(object, path22) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path22, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path23, field, index] });
     });
   }
   return sources;
 }
 var POD_SPEC_PATHS2, CONTAINER_LISTS2;
 var init_containers = __esm({
-  "src/engine/containers.ts"() {
+  "src/model/containers.ts"() {
     "use strict";
     init_images2();
     init_values();
@@ -21369,7 +21412,7 @@ var init_containers = __esm({
   }
 });
 
-// src/engine/config-data.ts
+// src/model/config-data.ts
 function cnpgBootstrapSecret(cluster) {
   const bootstrap = asRecord(getIn(cluster.value, ["spec", "bootstrap"])) ?? {};
   for (const method of ["initdb", "recovery", "pg_basebackup"]) {
@@ -21517,8 +21560,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path22 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path22 && asRecord(getIn(resource.value, path22))) ?? {};
+  const path23 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path23 && asRecord(getIn(resource.value, path23))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -21578,11 +21621,11 @@ function buildConfigDataIndex(resources, kustomize, external) {
 }
 var CNPG_GROUP, CNPG_SECRET_KEYS, CONTROLLER_KINDS, SERVICE_ACCOUNT_TOKEN_KEYS, REFLECTOR, REPLICATOR;
 var init_config_data = __esm({
-  "src/engine/config-data.ts"() {
+  "src/model/config-data.ts"() {
     "use strict";
     init_kinds();
     init_collections();
-    init_kustomize();
+    init_tree2();
     init_values();
     CNPG_GROUP = "postgresql.cnpg.io";
     CNPG_SECRET_KEYS = [
@@ -21605,7 +21648,7 @@ var init_config_data = __esm({
   }
 });
 
-// src/engine/model.ts
+// src/model/build.ts
 function isClusterScoped(kind) {
   return CLUSTER_SCOPED2.has(kind);
 }
@@ -21640,7 +21683,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path22) => getIn(value, path22)
+    get: (path23) => getIn(value, path23)
   };
 }
 function emptyRootFiles(root) {
@@ -21697,7 +21740,8 @@ function buildModel(roots, files, notes) {
   const filesByPath = new Map(files.map((file) => [file.absPath, file]));
   const synthetic = [
     ...synthesizeSyncObjects(written2, (message, file) => note({ message, file })),
-    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath))
+    ...synthesizeExternalSources(roots, (absPath) => filesByPath.get(absPath)),
+    ...synthesizeBootstrap(files, (file) => (byFile.get(file) ?? []).length > 0)
   ];
   const applied = buildApplied({
     roots,
@@ -21726,7 +21770,7 @@ function buildModel(roots, files, notes) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path22) => rootFilesMap.get(root)?.files.get(path22),
+    fileAt: (root, path23) => rootFilesMap.get(root)?.files.get(path23),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -21756,8 +21800,8 @@ function buildModel(roots, files, notes) {
   return model;
 }
 var CLUSTER_SCOPED2;
-var init_model = __esm({
-  "src/engine/model.ts"() {
+var init_build4 = __esm({
+  "src/model/build.ts"() {
     "use strict";
     init_graph();
     init_build2();
@@ -21766,7 +21810,7 @@ var init_model = __esm({
     init_collections();
     init_containers();
     init_config_data();
-    init_kustomize();
+    init_tree2();
     init_values();
     CLUSTER_SCOPED2 = /* @__PURE__ */ new Set([
       "Namespace",
@@ -21803,17 +21847,17 @@ var init_rule = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path22) {
+function locate2(doc, path23) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path22.length; i2++) {
-    const segment = path22[i2];
+  for (let i2 = 0; i2 < path23.length; i2++) {
+    const segment = path23[i2];
     if ((0, import_yaml4.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path22.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path23.length - 1 };
     } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -21825,8 +21869,8 @@ function locate2(doc, path22) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path22, key = false) {
-  const { node, pair, exact } = locate2(doc, path22);
+function offsetsOfPath(doc, text, path23, key = false) {
+  const { node, pair, exact } = locate2(doc, path23);
   if (exact && key && pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -21908,7 +21952,7 @@ var init_duplicate_resource = __esm({
   "rules/duplicate-resource.ts"() {
     "use strict";
     init_describe();
-    init_model();
+    init_build4();
     init_rule();
     init_position();
     CLUSTER = (name2, instances) => `apiVersion: postgresql.cnpg.io/v1
@@ -24384,8 +24428,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path22 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path22 : `${version2.via} in ${path22}`;
+  const path23 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path23 : `${version2.via} in ${path23}`;
 }
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
@@ -24506,15 +24550,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path22 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path22, "apiVersion"]));
-            const kind = asString(resource.get([...path22, "kind"]));
+          for (const path23 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path23, "apiVersion"]));
+            const kind = asString(resource.get([...path23, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path22, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path23, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -24654,13 +24698,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path22 = [edge];
+        const path23 = [edge];
         let back = previous.get(node);
         while (back) {
-          path22.unshift(back);
+          path23.unshift(back);
           back = previous.get(back.from);
         }
-        return path22;
+        return path23;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -24791,10 +24835,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path22 = cycleFrom(first, members, edges);
-          const [edge] = path22;
+          const path23 = cycleFrom(first, members, edges);
+          const [edge] = path23;
           if (!edge) continue;
-          const names = [first, ...path22.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path23.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -24803,10 +24847,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path22, rootName2) {
-  if (path22.length === 0) return rootName2;
+function formatPath(path23, rootName2) {
+  if (path23.length === 0) return rootName2;
   let out = "";
-  for (const segment of path22) {
+  for (const segment of path23) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -24922,14 +24966,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path22, data, key = false) {
+      report(messageId, path23, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path22], messageId, data };
+        const problem = { path: [...path23], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path22) {
-        return formatPath(path22, this.options.rootName);
+      name(path23) {
+        return formatPath(path23, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -24951,83 +24995,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path22) {
-        if (this.full || path22.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path23) {
+        if (this.full || path23.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path22)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path23)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path22, { path: this.name(path22), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path23, { path: this.name(path23), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path22);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path22);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path22);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path22);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path22);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path22, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path22, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path22) && !containsUnknown(value)) this.report("not", path22, { path: this.name(path22) });
+        if (typeof value === "string") this.checkString(value, schema2, path23);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path23);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path23);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path23);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path23);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path23, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path23, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path23) && !containsUnknown(value)) this.report("not", path23, { path: this.name(path23) });
       }
-      checkType(value, type2, path22) {
+      checkType(value, type2, path23) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path22, { expected: describeTypes(types2), path: this.name(path22), actual: describeFound(value) });
+        if (!ok) this.report("type", path23, { expected: describeTypes(types2), path: this.name(path23), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path22) {
+      checkString(value, schema2, path23) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path22, { path: this.name(path22), limit: String(schema2.minLength) });
+          this.report("minLength", path23, { path: this.name(path23), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path22, { path: this.name(path22), limit: String(schema2.maxLength) });
+          this.report("maxLength", path23, { path: this.name(path23), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path22, { path: this.name(path22), pattern: schema2.pattern });
+          this.report("pattern", path23, { path: this.name(path23), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path22) {
-        const range = (comparison, limit) => this.report("range", path22, { path: this.name(path22), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path23) {
+        const range = (comparison, limit) => this.report("range", path23, { path: this.name(path23), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path22, { path: this.name(path22), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path23, { path: this.name(path23), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path22) {
+      checkArray(value, schema2, path23) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path22, { path: this.name(path22), limit: String(schema2.minItems) });
+          this.report("minItems", path23, { path: this.name(path23), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path22, { path: this.name(path22), limit: String(schema2.maxItems) });
+          this.report("maxItems", path23, { path: this.name(path23), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path22, { path: this.name(path22) });
+          this.report("uniqueItems", path23, { path: this.name(path23) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path22.push(index);
-            this.walk(value[index], schema2.items, path22);
-            path22.pop();
+            path23.push(index);
+            this.walk(value[index], schema2.items, path23);
+            path23.pop();
           }
         }
       }
-      checkObject(value, schema2, path22) {
+      checkObject(value, schema2, path23) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path22, { path: this.name(path22), limit: String(schema2.minProperties) });
+          this.report("minProperties", path23, { path: this.name(path23), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path22, { path: this.name(path22), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path23, { path: this.name(path23), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path22.length === 0 && "kind" in value ? ["kind"] : path22;
-              this.report("required", at, { field, parent: this.name(path22) });
+              const at = path23.length === 0 && "kind" in value ? ["kind"] : path23;
+              this.report("required", at, { field, parent: this.name(path23) });
             }
           }
         }
@@ -25039,34 +25083,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path22.push(key);
-              this.walk(child, childSchema, path22);
-              path22.pop();
+              path23.push(key);
+              this.walk(child, childSchema, path23);
+              path23.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path22) };
+            const data = { field: key, parent: this.name(path23) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path22, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path23, key], data, true);
           }
         }
       }
-      passes(value, schema2, path22) {
+      passes(value, schema2, path23) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path22);
+        probe.walk(value, schema2, path23);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path22, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path22)).length;
+      checkAlternatives(value, options, path23, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path23)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path22, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path22) });
+          this.report("requiredOneOf", path23, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path23) });
           return;
         }
-        this.report(kind, path22, { path: this.name(path22) });
+        this.report(kind, path23, { path: this.name(path23) });
       }
     };
   }
@@ -25341,7 +25385,7 @@ var init_flux_namespace_required = __esm({
   "rules/flux-namespace-required.ts"() {
     "use strict";
     init_describe();
-    init_model();
+    init_build4();
     init_rule();
     init_schema();
     FLUX3 = `apiVersion: source.toolkit.fluxcd.io/v1
@@ -25448,20 +25492,20 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path22, resource } = consumer;
+  const { link, path: path23, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path22.written ?? "", repo: link.root.name };
-  if (path22.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path22.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path22.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path22.status === "directory";
+  const data = { referrer: describeObject(resource), path: path23.written ?? "", repo: link.root.name };
+  if (path23.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path23.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path23.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path23.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
   "rules/flux-path-exists.ts"() {
     "use strict";
     init_describe();
-    init_kustomize();
+    init_tree2();
     init_values();
     init_rule();
     TERRAFORM = `apiVersion: infra.contrib.fluxcd.io/v1alpha2
@@ -25568,9 +25612,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path22 } = kustomization;
-          if (link.status !== "linked" || path22.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path22.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path23 } = kustomization;
+          if (link.status !== "linked" || path23.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path23.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -25579,7 +25623,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path22.dir, component);
+            const target = resolveInRoot(path23.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -25614,12 +25658,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path22 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path23 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path22, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path23, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path22, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path23, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -25764,16 +25808,16 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path22 = [], out = []) {
+function stringsWithDollar(value, path23 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path22, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path23, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path22, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path23, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (path22.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path22, key], key: true, text: key });
-      stringsWithDollar(child, [...path22, key], out);
+      if (path23.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path23, key], key: true, text: key });
+      stringsWithDollar(child, [...path23, key], out);
     }
   }
   return out;
@@ -25950,16 +25994,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path22, index, replacement) {
-  if (index === path22.length) return replacement;
-  const segment = path22[index];
+function replaceAt(value, path23, index, replacement) {
+  if (index === path23.length) return replacement;
+  const segment = path23[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path22, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path23, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path22, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path23, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -25979,7 +26023,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path22 of unknownPaths) copy.value = replaceAt(copy.value, path22, 0, unknown);
+    for (const path23 of unknownPaths) copy.value = replaceAt(copy.value, path23, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -26495,17 +26539,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path22) {
-  const item = asRecord(resource.get(path22));
+function typedRef(resource, path23) {
+  const item = asRecord(resource.get(path23));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path22, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path22, "name"]));
+function localSecret(resource, path23, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path23, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path22, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path23, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -26531,11 +26575,11 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path22 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path22, "the controller cannot connect to the remote cluster");
+    const path23 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path23, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
-    const key = asScalarString(resource.get([...path22, "key"]));
-    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path22, "key"] };
+    const key = asScalarString(resource.get([...path23, "key"]));
+    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path23, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -26560,10 +26604,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path22, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path22));
+function namedSecret(resource, path23, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path23));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path22, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path23, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -26593,16 +26637,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path22 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path22);
+      const path23 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path23);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path22, "name"] : [...path22, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path23, "name"] : [...path23, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path22, "name"],
+        path: [...path23, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -26620,22 +26664,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path22 = ["spec", field, index];
-        const ref = typedRef(resource, path22);
+        const path23 = ["spec", field, index];
+        const ref = typedRef(resource, path23);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path22, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path22, "name"],
+            path: [...path23, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path22, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path23, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -26648,8 +26692,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path22 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path22, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path22, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path23 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path23, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -26660,9 +26704,9 @@ function kustomizationRefs(model) {
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path22 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path22);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path22, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path23 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path23);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path23, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -26693,7 +26737,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path22, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path23, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -26701,7 +26745,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path22,
+        path: path23,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -26711,16 +26755,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path22, found) {
+function walk(resource, value, path23, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path22, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path23, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key, child] of Object.entries(object)) {
-    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path22, key], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path22, key], found);
+    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path23, key], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path23, key], found);
   }
 }
 var RELEASE_SCOPE;
@@ -26745,35 +26789,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path22 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path22, "name"], key: { name: ref.key, path: [...path22, "key"] }, optional: ref.optional });
+        const path23 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: ref.key, path: [...path23, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path22 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path23 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path22, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path23, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path22) {
+function itemKeys(source, path23) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key = asScalarString(asRecord(raw)?.key);
-    if (key !== void 0) keys.push({ name: key, path: [...path22, "items", index, "key"] });
+    if (key !== void 0) keys.push({ name: key, path: [...path23, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path22, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path23, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path22, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path22).map((key) => ({ ...base, key, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path23, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path23).map((key) => ({ ...base, key, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -26785,14 +26829,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path22 = [...specPath, "volumes", index];
+      const path23 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path22, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path23, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path22, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path23, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path22, "projected", "sources", sourceIndex];
+        const sourcePath = [...path23, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -26806,7 +26850,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path22, resolveName) {
+function pullSecretRefs(resource, holder, path23, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -26818,7 +26862,7 @@ function pullSecretRefs(resource, holder, path22, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path22, "imagePullSecrets", index, "name"],
+      path: [...path23, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -27056,9 +27100,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path22, raw, expects) => {
+  const add2 = (path23, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path22, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path23, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -27091,7 +27135,7 @@ var REMOTE2;
 var init_kustomize_files = __esm({
   "src/flux/kustomize-files.ts"() {
     "use strict";
-    init_kustomize();
+    init_tree2();
     init_values();
     REMOTE2 = /^[a-z][a-z0-9+.-]*:\/\//i;
   }
@@ -27103,7 +27147,7 @@ var init_kustomize_resources_exist = __esm({
   "rules/kustomize-resources-exist.ts"() {
     "use strict";
     init_kustomize_files();
-    init_kustomize();
+    init_tree2();
     init_values();
     init_rule();
     init_source_file();
@@ -27155,20 +27199,20 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path22 = [entry.field, entry.index];
+            const path23 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path22, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path22, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path22, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path22, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -27233,9 +27277,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path22 } = kustomization;
-    if (link.status !== "linked" || path22.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path22.status === "directory") push(generated2, key(link.root, path22.dir), kustomization);
+    const { link, path: path23 } = kustomization;
+    if (link.status !== "linked" || path23.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path23.status === "directory") push(generated2, key(link.root, path23.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -27257,7 +27301,7 @@ function reportEmptyKustomizations(model, kustomizations, report) {
     }
   }
 }
-var FLUX5, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
+var FLUX5, BOOTSTRAP, POLICY, NAMESPACE, kustomize_unreferenced_manifest_default;
 var init_kustomize_unreferenced_manifest = __esm({
   "rules/kustomize-unreferenced-manifest.ts"() {
     "use strict";
@@ -27286,6 +27330,20 @@ spec:
   interval: 10m
   prune: true
   path: ./cluster/namespaces
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+`;
+    BOOTSTRAP = `---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: flux-system
+  namespace: flux-system
+spec:
+  interval: 10m
+  prune: true
+  path: ./clusters
   sourceRef:
     kind: GitRepository
     name: flux-system
@@ -27329,7 +27387,7 @@ spec:
             {
               title: "A Flux Kustomization (ks.yaml) that no build applies",
               files: {
-                "clusters/flux-system.yaml": FLUX5,
+                "clusters/flux-system.yaml": FLUX5 + BOOTSTRAP,
                 "cluster/namespaces/kustomization.yaml": "resources:\n  - namespace.yaml\n",
                 "cluster/namespaces/namespace.yaml": NAMESPACE,
                 "apps/dagster/ks.yaml": "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dagster\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./apps/dagster/app\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n"
@@ -27384,11 +27442,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path22 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path22.dir === void 0) continue;
+          const { link, path: path23 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path23.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path22.dir, kustomization);
+          push(byDir, path23.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -27403,7 +27461,7 @@ spec:
         const syncOutsideGit = hasSyncOutsideGit(model);
         let skippedNote = false;
         const neverApplied = (file) => {
-          if (!entered.has(file.root) || graph.appliedByFile(file).length > 0) return false;
+          if (!entered.has(file.root) || graph.appliedByFile(file).length > 0 || model.appliedStatus(file) === "applied") return false;
           const resources = model.resourcesIn(file);
           const kustomizations = resources.filter((resource) => resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
           if (kustomizations.length === 0) return false;
@@ -27711,10 +27769,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path22, dotted, parentKey) {
+function walkValues2(ctx, release, value, path23, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path22, index];
+      const itemPath = [...path23, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -27730,10 +27788,10 @@ function walkValues2(ctx, release, value, path22, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path22, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path23, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path22, key];
+    const childPath = [...path23, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
@@ -27804,8 +27862,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path22 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path22, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path23 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path23, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.ofKind("HelmRelease", "helm.toolkit.fluxcd.io")) {
@@ -27879,11 +27937,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path22 = container.envPath ?? container.path;
+    const path23 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path22, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path22, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path22, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path23, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path23, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path23, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -28103,10 +28161,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path22 = report.path ?? [];
-    const at = report.resource.applied?.locate(path22);
+    const path23 = report.path ?? [];
+    const at = report.resource.applied?.locate(path23);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path22 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path23 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -28145,23 +28203,23 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path22 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path23 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path22, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path23, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path22) finding.path = path22;
+  if (path23) finding.path = path23;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path22, messageId, message) {
+function fingerprint(ruleId, file, resource, path23, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path22 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity3, (path23 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
@@ -28179,12 +28237,12 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path22, prefix) {
-  return prefix.length <= path22.length && prefix.every((segment, index) => path22[index] === segment);
+function startsWith2(path23, prefix) {
+  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path22) => startsWith2(problem.path, path22) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path22, problem.path) || problem.messageId === "required" && startsWith2(path22, [...problem.path, problem.data.field ?? ""])
+    (path23) => startsWith2(problem.path, path23) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path23, problem.path) || problem.messageId === "required" && startsWith2(path23, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -28343,6 +28401,7 @@ var init_schema_valid = __esm({
         const unknownKinds = /* @__PURE__ */ new Map();
         let unappliedFields = 0;
         let unknownFields = 0;
+        let unseenApplierFields = 0;
         const byDocument = /* @__PURE__ */ new Map();
         for (const resource of ctx.model.resources) {
           if (resource.synthetic !== void 0) continue;
@@ -28358,16 +28417,21 @@ var init_schema_valid = __esm({
             unknownKinds.set(key, (unknownKinds.get(key) ?? 0) + 1);
             continue;
           }
+          const mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && members.every((member) => member.applied?.assumed === true);
           const each = members.map((member) => appliedCopies(member, ctx.model.flux, substitutionOf, UNKNOWN_VALUE));
           const copies = each.flatMap((entry) => entry.copies);
           const applied = each.some((entry) => entry.applied);
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path22 of copy.unknown) unknownPaths.add(JSON.stringify(path22));
+            for (const path23 of copy.unknown) unknownPaths.add(JSON.stringify(path23));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
+              if (problem.messageId === "required" && mayBeCompleted) {
+                unseenApplierFields++;
+                continue;
+              }
               const mode = modeOf(copy, problem);
               const id = JSON.stringify([problem.path, problem.key === true, problem.messageId, problem.data, mode]);
               let entry = found.get(id);
@@ -28397,6 +28461,11 @@ var init_schema_valid = __esm({
             message: `schema-valid: ${plural(unknownFields, "field", "fields")} holding \${\u2026} ${unknownFields === 1 ? "was" : "were"} not checked after post-build substitution: the value is not known from the linted roots (a variable from a Secret or from a source outside the roots, ConfigMaps that differ between clusters, a patch that may change postBuild, or an expression the linter does not evaluate)`
           });
         }
+        if (unseenApplierFields > 0) {
+          ctx.model.note({
+            message: `schema-valid: ${plural(unseenApplierFields, "missing required field", "missing required fields")} of Flux objects ${unseenApplierFields === 1 ? "was" : "were"} not reported: what applies those objects is not in git (no Flux entry point), and it may patch the fields in (a parent Kustomization's spec.patches).`
+          });
+        }
         if (unknownKinds.size > 0) {
           const count = [...unknownKinds.values()].reduce((sum, n) => sum + n, 0);
           const kinds = [...unknownKinds.keys()].sort();
@@ -28411,7 +28480,7 @@ var init_schema_valid = __esm({
 });
 
 // rules/secret-ref-exists.ts
-var MESSAGE_OF, FLUX6, WORKLOAD, CLUSTER_REPO2, BOOTSTRAP, LOTUS_LAKE_SOURCE, DATABASE2, secret_ref_exists_default;
+var MESSAGE_OF, FLUX6, WORKLOAD, CLUSTER_REPO2, BOOTSTRAP2, LOTUS_LAKE_SOURCE, DATABASE2, secret_ref_exists_default;
 var init_secret_ref_exists = __esm({
   "rules/secret-ref-exists.ts"() {
     "use strict";
@@ -28491,7 +28560,7 @@ spec:
     kind: GitRepository
     name: lotus-lake
 `;
-    BOOTSTRAP = `apiVersion: source.toolkit.fluxcd.io/v1
+    BOOTSTRAP2 = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata:
   name: flux-system
@@ -28552,7 +28621,7 @@ spec:
           incorrect: [
             {
               title: "A GitRepository in lotus-lake using the flux bootstrap deploy key, which exists only in flux-system",
-              files: { "clusters/homelab/flux-system/gotk-sync.yaml": BOOTSTRAP, "clusters/homelab/lotus-lake-source.yaml": LOTUS_LAKE_SOURCE.replace("NAMESPACE", "lotus-lake") }
+              files: { "clusters/homelab/flux-system/gotk-sync.yaml": BOOTSTRAP2, "clusters/homelab/lotus-lake-source.yaml": LOTUS_LAKE_SOURCE.replace("NAMESPACE", "lotus-lake") }
             },
             {
               title: "A key that CloudNativePG does not generate",
@@ -28572,7 +28641,7 @@ spec:
           correct: [
             {
               title: "A GitRepository in flux-system using the deploy key flux bootstrap created there",
-              files: { "clusters/homelab/flux-system/gotk-sync.yaml": BOOTSTRAP, "clusters/homelab/lotus-lake-source.yaml": LOTUS_LAKE_SOURCE.replace("NAMESPACE", "flux-system") }
+              files: { "clusters/homelab/flux-system/gotk-sync.yaml": BOOTSTRAP2, "clusters/homelab/lotus-lake-source.yaml": LOTUS_LAKE_SOURCE.replace("NAMESPACE", "flux-system") }
             },
             {
               title: "The password of a CloudNativePG-generated Secret",
@@ -28613,8 +28682,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path22) {
-  return path22.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path23) {
+  return path23.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml6;
 var init_ast = __esm({
@@ -28765,15 +28834,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path22 = ["creation_rules", index];
+  const path23 = ["creation_rules", index];
   if (!(0, import_yaml7.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path22, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path23, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path22, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path23, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path22,
+    path: path23,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -28781,11 +28850,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path22, issues);
-  rule.selection = readSelection(nodes, node, path22, issues);
-  checkShamir(nodes, node, path22, issues);
-  checkBoolean(nodes, node, path22, "mac_only_encrypted", issues);
-  checkString(nodes, node, path22, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path23, issues);
+  rule.selection = readSelection(nodes, node, path23, issues);
+  checkShamir(nodes, node, path23, issues);
+  checkBoolean(nodes, node, path23, "mac_only_encrypted", issues);
+  checkString(nodes, node, path23, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -28804,14 +28873,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled.ok) rule.pathRegexp = compiled.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
 }
-function readRuleRecipients(nodes, node, path22, issues) {
+function readRuleRecipients(nodes, node, path23, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull2(groups) && !(0, import_yaml7.isSeq)(groups)) {
-    issues.push(invalidType([...path22, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path23, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml7.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path22, "key_groups", i2], out2, issues, 0));
+    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path23, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -28822,28 +28891,28 @@ function readRuleRecipients(nodes, node, path22, issues) {
     const items = recipientStrings(nodes, entry.value, key !== "hckms");
     if (!items) {
       const expected = key === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path22, key], key, expected));
+      issues.push(invalidType([...path23, key], key, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path22, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path23, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path22, out, issues, depth) {
+function readGroup(nodes, node, path23, out, issues, depth) {
   if (!(0, import_yaml7.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path22, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path23, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path22, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path23, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
     if (isNull2(value)) continue;
     if (!(0, import_yaml7.isSeq)(value)) {
-      issues.push(invalidType([...path22, key], key, "a list"));
+      issues.push(invalidType([...path23, key], key, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path22, key, i2];
+      const itemPath = [...path23, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -28897,16 +28966,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path22) {
+function addRecipients(out, type2, text, path23) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path22 });
+  if (id !== void 0) out.push({ type: type2, id, path: path23 });
 }
-function readSelection(nodes, node, path22, issues) {
+function readSelection(nodes, node, path23, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull2(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path22, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path23, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -28915,22 +28984,22 @@ function readSelection(nodes, node, path22, issues) {
   const key = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path22, key], key, "a string"));
+    issues.push(invalidType([...path23, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path22, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path23, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path22, key], issues);
+  checkIdentity(made.selection, [...path23, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path22, issues) {
+function checkIdentity(selection, path23, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path22, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path23, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -28950,13 +29019,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml7.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path22, known, where2, issues) {
+function checkKeys(node, path23, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path22, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path22, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path23, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path23, key], key: true, data: { key, where: where2 } }
     );
   }
 }
@@ -28985,23 +29054,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path22, issues) {
+function checkShamir(nodes, node, path23, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull2(value)) return;
-  if (!(0, import_yaml7.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path22, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml7.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path23, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path22, key, issues) {
+function checkBoolean(nodes, node, path23, key, issues) {
   const value = nodes.get(node, key)?.value;
   if (isNull2(value)) return;
   const v = (0, import_yaml7.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path22, key], key, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path23, key], key, "true or false"));
 }
-function checkString(nodes, node, path22, key, issues) {
+function checkString(nodes, node, path23, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path22, key], key, "a string"));
+  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path23, key], key, "a string"));
 }
-function invalidType(path22, key, expected) {
-  return { code: "invalidType", path: path22, data: { key, expected } };
+function invalidType(path23, key, expected) {
+  return { code: "invalidType", path: path23, data: { key, expected } };
 }
 function isNull2(node) {
   return node == null || (0, import_yaml7.isScalar)(node) && node.value == null;
@@ -29153,9 +29222,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path22) {
-  const i2 = path22.lastIndexOf("/");
-  return i2 === -1 ? "" : path22.slice(0, i2);
+function dirname(path23) {
+  const i2 = path23.lastIndexOf("/");
+  return i2 === -1 ? "" : path23.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -29379,7 +29448,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path22, keys, anchor, inSops, depth, out) {
+function walk2(node, path23, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml9.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -29387,21 +29456,21 @@ function walk2(node, path22, keys, anchor, inSops, depth, out) {
       const key = keyText(pair);
       const keyRange = (0, import_yaml9.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path22, range: [keyRange[0], keyRange[1]] });
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path23, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk2(pair.value, [...path22, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path23, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml9.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml9.isScalar)(item) || (0, import_yaml9.isMap)(item) || (0, import_yaml9.isSeq)(item) || (0, import_yaml9.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path22, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path23, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml9.isScalar)(node) || (0, import_yaml9.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path22, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path23, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -29414,23 +29483,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path22, keys, depth, out) {
+function walkValue(node, path23, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path22, i2], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i2], [...path23, i2], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key of Object.keys(node)) {
       if (ambiguousKey(key)) return false;
       const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path22, key], [...keys, key], depth + 1, out);
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path23, key], [...keys, key], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path22, keys, state } : { path: path22, keys, state, problem });
+    out.push(problem === void 0 ? { path: path23, keys, state } : { path: path23, keys, state, problem });
   }
   return true;
 }
@@ -29680,9 +29749,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml10.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path22 = ["sops", "key_groups", i2];
-      if ((0, import_yaml10.isMap)(group)) readKeyLists(group, path22, meta);
-      else meta.issues.push(invalidField(path22, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path23 = ["sops", "key_groups", i2];
+      if ((0, import_yaml10.isMap)(group)) readKeyLists(group, path23, meta);
+      else meta.issues.push(invalidField(path23, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml10.isMap)(groups)) {
@@ -29704,22 +29773,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path22 = [...base, type2];
+    const path23 = [...base, type2];
     if ((0, import_yaml10.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path22, meta);
+      readKeyEntry(type2, pair.value, path23, meta);
       continue;
     }
     if (!(0, import_yaml10.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path22, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path23, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path22, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path23, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path22, meta) {
+function readKeyEntry(type2, entry, path23, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path22, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path22 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path23, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path23 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -29771,8 +29840,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path22, field, expected) {
-  return { code: "invalidField", path: path22, data: { field, expected } };
+function invalidField(path23, field, expected) {
+  return { code: "invalidField", path: path23, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml10.isScalar)(node)) return void 0;
@@ -35734,7 +35803,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os2 = require("os");
-    var path22 = require("path");
+    var path23 = require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -35746,7 +35815,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path22.resolve(cwd, filepath);
+      return path23.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -37043,7 +37112,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path22 = require("path");
+    var path23 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -37217,7 +37286,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path22.sep,
+      SEP: path23.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -37244,7 +37313,7 @@ var require_constants3 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path22 = require("path");
+    var path23 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -37273,7 +37342,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path22.sep === "\\";
+      return win32 === true || path23.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -38637,7 +38706,7 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path22 = require("path");
+    var path23 = require("path");
     var scan = require_scan();
     var parse4 = require_parse3();
     var utils = require_utils2();
@@ -38722,7 +38791,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path22.basename(input));
+      return regex.test(path23.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -38949,7 +39018,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path22 = require("path");
+    var path23 = require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -39044,7 +39113,7 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path22.basename(pattern);
+      const basename2 = path23.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -39102,7 +39171,7 @@ var require_pattern = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path22.isAbsolute(pattern);
+      return path23.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute;
   }
@@ -39279,8 +39348,8 @@ var require_utils3 = __commonJS({
     exports2.errno = errno;
     var fs4 = require_fs();
     exports2.fs = fs4;
-    var path22 = require_path();
-    exports2.path = path22;
+    var path23 = require_path();
+    exports2.path = path23;
     var pattern = require_pattern();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -39392,8 +39461,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path22, settings, callback) {
-      settings.fs.lstat(path22, (lstatError, lstat3) => {
+    function read(path23, settings, callback) {
+      settings.fs.lstat(path23, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -39402,7 +39471,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path22, (statError, stat3) => {
+        settings.fs.stat(path23, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -39434,13 +39503,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path22, settings) {
-      const lstat3 = settings.fs.lstatSync(path22);
+    function read(path23, settings) {
+      const lstat3 = settings.fs.lstatSync(path23);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path22);
+        const stat3 = settings.fs.statSync(path23);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -39511,17 +39580,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat3(path22, optionsOrSettingsOrCallback, callback) {
+    function stat3(path23, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path22, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path22, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat3;
-    function statSync2(path22, optionsOrSettings) {
+    function statSync2(path23, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path22, settings);
+      return sync.read(path23, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -39737,16 +39806,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path22 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path23 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path22, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path23, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path22,
+                path: path23,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -39864,7 +39933,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path22 = require("path");
+    var path23 = require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -39872,7 +39941,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path22.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -39899,17 +39968,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path22, optionsOrSettingsOrCallback, callback) {
+    function scandir(path23, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path22, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path22, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path22, optionsOrSettings) {
+    function scandirSync(path23, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path22, settings);
+      return sync.read(path23, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -40557,7 +40626,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path22 = require("path");
+    var path23 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -40567,7 +40636,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path22.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -40629,7 +40698,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path22 = require("path");
+    var path23 = require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -40642,7 +40711,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path22.resolve(this._settings.cwd, filepath);
+        return path23.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -41058,7 +41127,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path22 = require("path");
+    var path23 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -41072,7 +41141,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path22.resolve(this._settings.cwd, task.base);
+        return path23.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -41445,12 +41514,12 @@ var init_is_path_inside = __esm({
 });
 
 // node_modules/slash/index.js
-function slash(path22) {
-  const isExtendedLengthPath = path22.startsWith("\\\\?\\");
+function slash(path23) {
+  const isExtendedLengthPath = path23.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path22;
+    return path23;
   }
-  return path22.replace(/\\/g, "/");
+  return path23.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -42527,25 +42596,25 @@ var init_globby = __esm({
       return bindFsMethod(import_node_fs4.default.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path22, fsImplementation) => {
+    isDirectory = async (path23, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path22);
+        const stats = await getStatMethod(fsImplementation)(path23);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path22, fsImplementation) => {
+    isDirectorySync = (path23, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path22);
+        const stats = getStatSyncMethod2(fsImplementation)(path23);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path22 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path10.default.isAbsolute(path22) ? path22 : import_node_path10.default.join(cwd, path22);
+      const path23 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return import_node_path10.default.isAbsolute(path23) ? path23 : import_node_path10.default.join(cwd, path23);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -42630,9 +42699,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path22) => {
-      const globalResult = globalMatcher ? globalMatcher(path22) : void 0;
-      const result = matcher2 ? matcher2(path22) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path23) => {
+      const globalResult = globalMatcher ? globalMatcher(path23) : void 0;
+      const result = matcher2 ? matcher2(path23) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -43583,9 +43652,9 @@ function redact(file, model) {
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml12.visit)(doc, {
-      Pair(_key, pair, path22) {
+      Pair(_key, pair, path23) {
         const key = (0, import_yaml12.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path22[path22.length - 1] === doc.contents;
+        const topLevel = path23[path23.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
@@ -43868,7 +43937,7 @@ var init_lint = __esm({
     init_load2();
     init_git();
     init_staged();
-    init_model();
+    init_build4();
     init_redact2();
     init_report();
     SEVERITY = { note: 0, warning: 1, error: 2 };
@@ -43889,873 +43958,27 @@ var init_index = __esm({
   }
 });
 
-// src/formatters/ansi.ts
-function palette(enabled) {
-  const entries = Object.entries(codes).map(([name2, [open, close]]) => {
-    const style = enabled ? (text) => text === "" ? text : `\x1B[${open}m${text}\x1B[${close}m` : (text) => text;
-    return [name2, style];
-  });
-  return Object.fromEntries(entries);
-}
-var codes;
-var init_ansi = __esm({
-  "src/formatters/ansi.ts"() {
-    "use strict";
-    codes = {
-      red: [31, 39],
-      yellow: [33, 39],
-      blue: [34, 39],
-      green: [32, 39],
-      dim: [2, 22],
-      bold: [1, 22],
-      underline: [4, 24]
-    };
-  }
-});
-
-// src/formatters/paths.ts
-function toSlashes(p) {
-  return p.split(import_node_path17.default.sep).join("/");
-}
-function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
-}
-function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
-}
-function guard(p) {
-  return p.startsWith("::") ? `./${p}` : p;
-}
-var import_node_path17;
-var init_paths = __esm({
-  "src/formatters/paths.ts"() {
-    "use strict";
-    import_node_path17 = __toESM(require("node:path"), 1);
-  }
-});
-
-// src/formatters/text.ts
-function isSuppressed(finding) {
-  return finding.suppressions !== void 0;
-}
-function plural2(count, noun) {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
-function sanitize(text) {
-  return text.replace(
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
-  );
-}
-function oneLine(text) {
-  return text.split(/\r\n|\r|\n/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
-}
-function defuseCommand(line) {
-  return line.replace(/^(\s*)::/, "$1\\::");
-}
-var LEVELS2;
-var init_text = __esm({
-  "src/formatters/text.ts"() {
-    "use strict";
-    LEVELS2 = ["error", "warning", "note"];
-  }
-});
-
-// src/formatters/compact.ts
-function compactLine(finding, cwd) {
-  const { startLine, startColumn } = finding.location;
-  const file = displayPath(finding.location, cwd);
-  return sanitize(`${file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
-}
-function compactErrorLine(error, cwd) {
-  const where2 = error.file === void 0 ? "gitops-lint" : `${displayFile(error.file, cwd)}:${error.line ?? 1}:${error.column ?? 1}`;
-  return sanitize(`${where2}: error: ${oneLine(error.message)}`);
-}
-var compact;
-var init_compact = __esm({
-  "src/formatters/compact.ts"() {
-    "use strict";
-    init_paths();
-    init_text();
-    compact = (result, { cwd }) => {
-      const lines = [
-        ...result.findings.filter((f) => !isSuppressed(f)).map((f) => compactLine(f, cwd)),
-        ...result.errors.map((e) => compactErrorLine(e, cwd))
-      ];
-      return lines.map((line) => `${line}
-`).join("");
-    };
-  }
-});
-
-// src/formatters/code-frame.ts
-function frameLines(region) {
-  const lastRangeLine = Math.min(lastLine(region), region.startLine + MAX_RANGE_LINES - 1);
-  return { from: Math.max(1, region.startLine - 1), to: lastRangeLine + 1 };
-}
-function lastLine(region) {
-  return region.endLine > region.startLine && region.endColumn === 1 ? region.endLine - 1 : region.endLine;
-}
-function codeFrame({ region, lines, firstLine: firstLine2, mark: mark2, colors }) {
-  const shown = lines.map((line) => line.replace(/\r$/, ""));
-  const lastShown = firstLine2 + shown.length - 1;
-  const width = String(lastShown).length;
-  const offset = region.startColumn - 1 > SCROLL_AFTER ? region.startColumn - 1 - SCROLL_AFTER / 2 : 0;
-  const singleLine = region.startLine === lastLine(region);
-  const out = [];
-  shown.forEach((raw, i2) => {
-    const lineNo = firstLine2 + i2;
-    const { text, shift } = clip(raw, offset);
-    const marker = lineNo === region.startLine ? mark2(">") : " ";
-    out.push(`${marker} ${colors.dim(`${String(lineNo).padStart(width)} |`)}${text === "" ? "" : ` ${sanitize(text)}`}`);
-    if (singleLine && lineNo === region.startLine) {
-      out.push(`  ${colors.dim(`${" ".repeat(width)} |`)} ${underline(raw, region, offset, shift, mark2)}`);
+// src/version.ts
+async function toolVersion() {
+  if (cachedVersion) return cachedVersion;
+  let dir = import_node_path20.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  for (let depth = 0; depth < 5; depth++) {
+    const text = await (0, import_promises7.readFile)(import_node_path20.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    if (text) {
+      const pkg = JSON.parse(text);
+      if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-  });
-  return out;
+    dir = import_node_path20.default.dirname(dir);
+  }
+  return cachedVersion = "0.0.0";
 }
-function clip(line, offset) {
-  const head = offset > 0 ? "\u2026" : "";
-  const body = line.slice(offset, offset + MAX_WIDTH);
-  const tail = line.length > offset + MAX_WIDTH ? "\u2026" : "";
-  return { text: `${head}${body}${tail}`, shift: head.length };
-}
-function underline(line, region, offset, shift, mark2) {
-  const start = Math.max(0, region.startColumn - 1 - offset);
-  const visibleEnd = Math.min(line.length - offset, MAX_WIDTH);
-  const end = Math.max(start + 1, Math.min(region.endColumn - 1 - offset, visibleEnd));
-  const pad = line.slice(offset, offset + start).replace(/[^\t]/g, " ").padEnd(start, " ");
-  return `${" ".repeat(shift)}${pad}${mark2("^".repeat(end - start))}`;
-}
-var MAX_RANGE_LINES, MAX_WIDTH, SCROLL_AFTER;
-var init_code_frame = __esm({
-  "src/formatters/code-frame.ts"() {
+var import_promises7, import_node_path20, import_node_url4, cachedVersion;
+var init_version2 = __esm({
+  "src/version.ts"() {
     "use strict";
-    init_text();
-    MAX_RANGE_LINES = 3;
-    MAX_WIDTH = 160;
-    SCROLL_AFTER = 100;
-  }
-});
-
-// src/formatters/github.ts
-function escapeData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(text) {
-  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function workflowCommand(command, properties, message) {
-  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
-  return `::${command}${props === "" ? "" : ` ${props}`}::${escapeData(message)}`;
-}
-function position(finding) {
-  const loc = finding.location;
-  const endLine = lastLine(loc);
-  if (endLine !== loc.startLine) return { line: loc.startLine, endLine };
-  const endColumn = loc.endLine === loc.startLine ? Math.max(loc.startColumn, loc.endColumn - 1) : void 0;
-  return { line: loc.startLine, col: loc.startColumn, endLine, endColumn };
-}
-function annotation(finding, cwd) {
-  return workflowCommand(
-    COMMAND[finding.level],
-    { file: displayPath(finding.location, cwd), ...position(finding), title: finding.ruleId },
-    sanitize(finding.message)
-  );
-}
-function errorAnnotation(error, cwd) {
-  const file = error.file === void 0 ? void 0 : displayFile(error.file, cwd);
-  const line = file === void 0 ? void 0 : error.line;
-  const col = line === void 0 ? void 0 : error.column;
-  return workflowCommand("error", { file, line, col, title: "gitops-lint" }, sanitize(error.message));
-}
-var ANNOTATIONS_PER_TYPE, COMMAND, github;
-var init_github = __esm({
-  "src/formatters/github.ts"() {
-    "use strict";
-    init_code_frame();
-    init_compact();
-    init_paths();
-    init_text();
-    ANNOTATIONS_PER_TYPE = 10;
-    COMMAND = { error: "error", warning: "warning", note: "notice" };
-    github = (result, { cwd }) => {
-      const active2 = result.findings.filter((f) => !isSuppressed(f));
-      const byLevel = LEVELS2.map((level) => active2.filter((f) => f.level === level));
-      const overflowing = byLevel.some((group, i2) => group.length + (i2 === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
-      const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, cwd));
-      const overflow = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));
-      LEVELS2.forEach((level, i2) => {
-        const group = byLevel[i2] ?? [];
-        const reserved = (level === "error" ? Math.min(result.errors.length, ANNOTATIONS_PER_TYPE) : 0) + (level === "note" && overflowing ? 1 : 0);
-        const room = ANNOTATIONS_PER_TYPE - reserved;
-        annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
-        overflow.push(...group.slice(room).map((f) => compactLine(f, cwd)));
-      });
-      const suppressed = result.findings.length - active2.length;
-      const lines = [
-        ...annotated,
-        ...overflow,
-        ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
-        ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : []
-      ];
-      if (overflow.length > 0) {
-        lines.push(
-          workflowCommand(
-            "notice",
-            { title: "gitops-lint" },
-            `${plural2(overflow.length, "more finding")} not annotated: GitHub attaches at most ${ANNOTATIONS_PER_TYPE} annotations of each type per step. They are listed in this step's log, and in code scanning when the SARIF report is uploaded.`
-          )
-        );
-      }
-      return lines.map((line) => `${line}
-`).join("");
-    };
-  }
-});
-
-// src/formatters/json.ts
-function findingJson(finding, cwd) {
-  const { location: loc } = finding;
-  return {
-    ruleId: finding.ruleId,
-    level: finding.level,
-    message: finding.message,
-    messageId: finding.messageId,
-    location: {
-      root: loc.root,
-      file: loc.file,
-      startLine: loc.startLine,
-      startColumn: loc.startColumn,
-      endLine: loc.endLine,
-      endColumn: loc.endColumn
-    },
-    displayPath: displayPath(loc, cwd),
-    resource: finding.resource && {
-      apiVersion: finding.resource.apiVersion,
-      kind: finding.resource.kind,
-      name: finding.resource.name,
-      namespace: finding.resource.namespace,
-      docIndex: finding.resource.docIndex
-    },
-    path: finding.path,
-    fingerprint: finding.fingerprint,
-    suppressions: finding.suppressions?.map((s) => ({ kind: s.kind, justification: s.justification }))
-  };
-}
-function runMessageJson(entry, cwd) {
-  return {
-    message: entry.message,
-    file: entry.file,
-    displayPath: entry.file === void 0 ? void 0 : displayFile(entry.file, cwd),
-    line: "line" in entry ? entry.line : void 0,
-    column: "column" in entry ? entry.column : void 0
-  };
-}
-var json2;
-var init_json = __esm({
-  "src/formatters/json.ts"() {
-    "use strict";
-    init_rule();
-    init_paths();
-    json2 = (result, { cwd, toolVersion: toolVersion2 }) => `${JSON.stringify(
-      {
-        version: toolVersion2,
-        roots: result.roots.map((r) => ({ name: r.name, dir: r.dir, displayPath: displayFile(r.dir, cwd) || ".", git: r.git })),
-        fileCount: result.fileCount,
-        resourceCount: result.resourceCount,
-        findings: result.findings.map((f) => findingJson(f, cwd)),
-        rules: result.rules.map((r) => ({
-          id: r.id,
-          description: r.description,
-          defaultLevel: r.defaultLevel,
-          category: r.category,
-          docsUrl: ruleDocsUrl(r.id)
-        })),
-        notes: result.notes.map((n) => runMessageJson(n, cwd)),
-        errors: result.errors.map((e) => runMessageJson(e, cwd))
-      },
-      null,
-      2
-    )}
-`;
-  }
-});
-
-// src/formatters/junit.ts
-function xmlText(text) {
-  return text.replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;").replace(/\n(?=\s*::)/g, "&#10;");
-}
-function xmlAttr(text) {
-  return xmlText(text).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
-}
-function attrs(values) {
-  return Object.entries(values).map(([key, value]) => ` ${key}="${xmlAttr(String(value))}"`).join("");
-}
-function suites(result, cwd) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const finding of result.findings) {
-    const name2 = displayPath(finding.location, cwd);
-    const suite = byFile.get(name2) ?? { name: name2, cases: /* @__PURE__ */ new Map() };
-    byFile.set(name2, suite);
-    suite.cases.set(finding.ruleId, [...suite.cases.get(finding.ruleId) ?? [], finding]);
-  }
-  return [...byFile.values()];
-}
-function failure(finding, file) {
-  const { startLine, startColumn } = finding.location;
-  const body = `${file}:${startLine}:${startColumn}
-${finding.level}: ${finding.message}`;
-  return `      <failure${attrs({ message: finding.message, type: finding.level })}>${xmlText(body)}</failure>`;
-}
-function testcase(ruleId, findings, file) {
-  const active2 = findings.filter((f) => !isSuppressed(f));
-  const open = `    <testcase${attrs({ classname: ruleId, name: file })}>`;
-  if (active2.length > 0) {
-    return { xml: [open, ...active2.map((f) => failure(f, file)), "    </testcase>"], failures: active2.length, skipped: 0 };
-  }
-  const skipped2 = `      <skipped${attrs({ message: `${plural2(findings.length, "suppressed finding")}` })}/>`;
-  return { xml: [open, skipped2, "    </testcase>"], failures: 0, skipped: 1 };
-}
-var NOT_XML, junit;
-var init_junit = __esm({
-  "src/formatters/junit.ts"() {
-    "use strict";
-    init_paths();
-    init_text();
-    NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-    junit = (result, { cwd }) => {
-      const body = [];
-      let tests = 0;
-      let failures = 0;
-      for (const suite of suites(result, cwd)) {
-        const cases = [...suite.cases].map(([ruleId, findings]) => testcase(ruleId, findings, suite.name));
-        const suiteFailures = cases.reduce((n, c) => n + c.failures, 0);
-        const skipped2 = cases.reduce((n, c) => n + c.skipped, 0);
-        tests += cases.length;
-        failures += suiteFailures;
-        body.push(`  <testsuite${attrs({ name: suite.name, tests: cases.length, failures: suiteFailures, errors: 0, skipped: skipped2 })}>`);
-        body.push(...cases.flatMap((c) => c.xml), "  </testsuite>");
-      }
-      const runCases = result.errors.map((error) => {
-        const where2 = error.file === void 0 ? "" : `${displayFile(error.file, cwd)}${error.line === void 0 ? "" : `:${error.line}:${error.column ?? 1}`}`;
-        return [
-          `    <testcase${attrs({ classname: "gitops-lint", name: where2 || "run" })}>`,
-          `      <error${attrs({ message: error.message, type: "error" })}>${xmlText(where2 === "" ? error.message : `${where2}
-${error.message}`)}</error>`,
-          "    </testcase>"
-        ];
-      });
-      if (tests === 0 && runCases.length === 0) {
-        runCases.push([`    <testcase${attrs({ classname: "gitops-lint", name: `${plural2(result.fileCount, "file")} linted` })}/>`]);
-      }
-      const notes = result.notes.map((n) => n.file === void 0 ? n.message : `${displayFile(n.file, cwd)}: ${n.message}`);
-      if (runCases.length > 0 || notes.length > 0) {
-        tests += runCases.length;
-        body.push(`  <testsuite${attrs({ name: "gitops-lint", tests: runCases.length, failures: 0, errors: result.errors.length, skipped: 0 })}>`);
-        body.push(...runCases.flat());
-        if (notes.length > 0) body.push(`    <system-out>${xmlText(notes.join("\n"))}</system-out>`);
-        body.push("  </testsuite>");
-      }
-      return [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        `<testsuites${attrs({ name: "gitops-lint", tests, failures, errors: result.errors.length })}>`,
-        ...body,
-        "</testsuites>",
-        ""
-      ].join("\n");
-    };
-  }
-});
-
-// src/formatters/sarif-rules.ts
-function pascalCase(id) {
-  return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== "").map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`).join("");
-}
-function truncate(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
-}
-function firstParagraph(markdown) {
-  return markdown.trim().split(/\n\s*\n/)[0]?.trim() ?? "";
-}
-function exampleFiles(example) {
-  if (example.roots !== void 0) {
-    return Object.entries(example.roots).flatMap(
-      ([root, files]) => Object.entries(files).map(([file, text]) => [`${root}/${file}`, text])
-    );
-  }
-  return Object.entries(example.files ?? {});
-}
-function fenced(file, content) {
-  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path18.default.extname(file).toLowerCase()] ?? "";
-  return `${fence}${language}
-${content.replace(/\n$/, "")}
-${fence}`;
-}
-function examplesMarkdown(heading, examples) {
-  if (examples.length === 0) return [];
-  const blocks = examples.flatMap((example) => [
-    ...example.title === void 0 ? [] : [`${example.title}:`],
-    ...exampleFiles(example).flatMap(([file, text]) => [`\`${file}\``, fenced(file, text)])
-  ]);
-  return [`## ${heading}`, ...blocks];
-}
-function examplesText(heading, examples) {
-  if (examples.length === 0) return [];
-  const blocks = examples.flatMap((example) => [
-    ...example.title === void 0 ? [] : [`${example.title}:`],
-    ...exampleFiles(example).map(([file, text]) => `${file}:
-${text.replace(/\n$/, "").replace(/^/gm, "    ")}`)
-  ]);
-  return [`${heading}:`, ...blocks];
-}
-function help(meta) {
-  const { docs } = meta;
-  const url = ruleDocsUrl(meta.id);
-  const whenNot = docs.whenNotToUse === void 0 ? [] : [docs.whenNotToUse.trim()];
-  const markdown = [
-    docs.rationale.trim(),
-    ...examplesMarkdown("Incorrect", docs.incorrect),
-    ...examplesMarkdown("Correct", docs.correct),
-    ...whenNot.length > 0 ? ["## When not to use it", ...whenNot] : [],
-    `[Documentation of ${meta.id}](${url})`
-  ];
-  const text = [
-    docs.rationale.trim(),
-    ...examplesText("Incorrect", docs.incorrect),
-    ...examplesText("Correct", docs.correct),
-    ...whenNot.length > 0 ? ["When not to use it:", ...whenNot] : [],
-    `Documentation: ${url}`
-  ];
-  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
-}
-function ruleDescriptor(meta) {
-  const properties = {
-    tags: [meta.category],
-    // Rules are deterministic checks of files against documented controller behaviour.
-    precision: "high",
-    "problem.severity": PROBLEM_SEVERITY[meta.defaultLevel]
-  };
-  if (meta.category === "security") properties["security-severity"] = SECURITY_SEVERITY[meta.defaultLevel];
-  return {
-    id: meta.id,
-    name: pascalCase(meta.id),
-    shortDescription: { text: truncate(meta.description, MAX_DESCRIPTION) },
-    fullDescription: { text: truncate(firstParagraph(meta.docs.rationale) || meta.description, MAX_DESCRIPTION) },
-    help: help(meta),
-    helpUri: ruleDocsUrl(meta.id),
-    defaultConfiguration: { level: meta.defaultLevel },
-    properties
-  };
-}
-function unknownRuleDescriptor(id) {
-  const text = `Findings reported as ${id}`;
-  return {
-    id,
-    name: pascalCase(id),
-    shortDescription: { text },
-    fullDescription: { text },
-    help: { text: `Documentation: ${ruleDocsUrl(id)}` },
-    helpUri: ruleDocsUrl(id)
-  };
-}
-var import_node_path18, MAX_DESCRIPTION, PROBLEM_SEVERITY, SECURITY_SEVERITY, LANGUAGES;
-var init_sarif_rules = __esm({
-  "src/formatters/sarif-rules.ts"() {
-    "use strict";
-    import_node_path18 = __toESM(require("node:path"), 1);
-    init_rule();
-    MAX_DESCRIPTION = 1024;
-    PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
-    SECURITY_SEVERITY = { error: "8.0", warning: "5.0", note: "2.0" };
-    LANGUAGES = { ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tf": "hcl", ".hcl": "hcl" };
-  }
-});
-
-// src/formatters/sarif.ts
-function baseIds(roots) {
-  const ids = /* @__PURE__ */ new Map();
-  if (roots.length === 1 && roots[0] !== void 0) return ids.set(roots[0].dir, "%SRCROOT%");
-  const used = /* @__PURE__ */ new Set();
-  for (const root of roots) {
-    let base = root.name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
-    if (!/^[A-Z]/.test(base)) base = `ROOT_${base}`.replace(/_$/, "");
-    let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
-    used.add(id);
-    ids.set(root.dir, id);
-  }
-  return ids;
-}
-function allRoots(result) {
-  const roots = [...result.roots];
-  for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path19.default.basename(location.root), git: false });
-  }
-  return roots;
-}
-function relativeUri(file) {
-  return file.split("/").map(encodeURIComponent).join("/");
-}
-function directoryUri(dir) {
-  const href = (0, import_node_url3.pathToFileURL)(dir).href;
-  return href.endsWith("/") ? href : `${href}/`;
-}
-function artifactFor(absFile, ids) {
-  for (const [dir, id] of ids) {
-    const rel = import_node_path19.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path19.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path19.default.sep).join("/")), uriBaseId: id };
-    }
-  }
-  return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
-}
-function notification(entry, level, ids, cwd) {
-  const out = { level, message: { text: entry.message } };
-  if (entry.file === void 0) return out;
-  const line = "line" in entry ? entry.line : void 0;
-  const column = "column" in entry ? entry.column : void 0;
-  const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path19.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
-  return out;
-}
-function sarifResult(finding, ruleIndex, ids) {
-  const loc = finding.location;
-  const out = {
-    ruleId: finding.ruleId,
-    ruleIndex,
-    level: finding.level,
-    message: { text: finding.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: relativeUri(loc.file), uriBaseId: ids.get(loc.root) ?? "%SRCROOT%" },
-          region: { startLine: loc.startLine, startColumn: loc.startColumn, endLine: loc.endLine, endColumn: loc.endColumn }
-        }
-      }
-    ],
-    // GitHub's primaryLocationLineHash is left to upload-sarif, which computes it from the file.
-    partialFingerprints: { "gitopsLint/v1": finding.fingerprint }
-  };
-  if (finding.suppressions !== void 0) {
-    out.suppressions = finding.suppressions.map((s) => ({
-      kind: s.kind,
-      ...s.justification !== void 0 && s.justification !== "" && { justification: s.justification }
-    }));
-  }
-  return out;
-}
-var import_node_path19, import_node_url3, SCHEMA, INFORMATION_URI, sarif;
-var init_sarif = __esm({
-  "src/formatters/sarif.ts"() {
-    "use strict";
-    import_node_path19 = __toESM(require("node:path"), 1);
-    import_node_url3 = require("node:url");
-    init_sarif_rules();
-    SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    INFORMATION_URI = "https://github.com/gitops-lint/gitops-lint";
-    sarif = (result, { cwd, toolVersion: toolVersion2 }) => {
-      const rules = result.rules.map(ruleDescriptor);
-      const ruleIndex = new Map(rules.map((r, i2) => [r.id, i2]));
-      const indexOf = (id) => {
-        const known = ruleIndex.get(id);
-        if (known !== void 0) return known;
-        ruleIndex.set(id, rules.push(unknownRuleDescriptor(id)) - 1);
-        return rules.length - 1;
-      };
-      const ids = baseIds(allRoots(result));
-      const results = result.findings.map((f) => sarifResult(f, indexOf(f.ruleId), ids));
-      const notifications = [
-        ...result.errors.map((e) => notification(e, "error", ids, cwd)),
-        ...result.notes.map((n) => notification(n, "note", ids, cwd))
-      ];
-      const run = {
-        tool: {
-          driver: { name: "gitops-lint", semanticVersion: toolVersion2, version: toolVersion2, informationUri: INFORMATION_URI, rules }
-        },
-        automationDetails: { id: "gitops-lint/" },
-        originalUriBaseIds: Object.fromEntries([...ids].map(([dir, id]) => [id, { uri: directoryUri(dir) }])),
-        invocations: [
-          { executionSuccessful: result.errors.length === 0, ...notifications.length > 0 && { toolExecutionNotifications: notifications } }
-        ],
-        columnKind: "utf16CodeUnits",
-        results
-      };
-      const log = { $schema: SCHEMA, version: "2.1.0", runs: [run] };
-      return `${JSON.stringify(log, null, 2)}
-`;
-    };
-  }
-});
-
-// src/formatters/stylish.ts
-function levelStyle(level, colors) {
-  return level === "error" ? colors.red : level === "warning" ? colors.yellow : colors.blue;
-}
-function groupByFile(findings, cwd) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    const key = displayPath(finding.location, cwd);
-    groups.set(key, [...groups.get(key) ?? [], finding]);
-  }
-  return [...groups];
-}
-function renderFinding(finding, widths, result, colors) {
-  const { location: loc } = finding;
-  const style = levelStyle(finding.level, colors);
-  const pos = `${loc.startLine}:${loc.startColumn}`.padEnd(widths.pos);
-  const indent = " ".repeat(2 + widths.pos + 2 + widths.level + 2);
-  const message = sanitize(finding.message).split(/\r\n|\r|\n/);
-  const last = message.length - 1;
-  const head = message.map((text, i2) => {
-    const lead = i2 === 0 ? `  ${colors.dim(pos)}  ${style(finding.level)}${" ".repeat(widths.level - finding.level.length)}  ` : indent;
-    return `${lead}${i2 === 0 ? text : defuseCommand(text)}${i2 === last ? `  ${colors.dim(finding.ruleId)}` : ""}`;
-  });
-  const { from, to } = frameLines(loc);
-  const lines = result.sourceLines(loc.root, loc.file, from, to);
-  if (lines === void 0 || lines.length === 0) return head;
-  const region = result.frameRegion?.(loc.root, loc.file, loc) ?? loc;
-  const frame = codeFrame({ region, lines, firstLine: from, mark: style, colors });
-  return [...head, ...frame.map((line) => `    ${line}`)];
-}
-function summaryLine(result, colors) {
-  const active2 = result.findings.filter((f) => !isSuppressed(f));
-  const runErrors = result.errors.length > 0 ? `, ${plural2(result.errors.length, "run error")}` : "";
-  if (active2.length === 0) {
-    const line = `0 problems${runErrors} (${plural2(result.fileCount, "file")})`;
-    return runErrors === "" ? colors.green(`\u2714 ${line}`) : colors.bold(colors.red(`\u2716 ${line}`));
-  }
-  const count = (level) => active2.filter((f) => f.level === level).length;
-  const [errors, warnings, notes] = [count("error"), count("warning"), count("note")];
-  const style = errors > 0 || runErrors !== "" ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
-  const counts = [plural2(errors, "error"), plural2(warnings, "warning"), ...notes > 0 ? [plural2(notes, "note")] : []].join(", ");
-  return colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})${runErrors}`));
-}
-function summary(result, suppressed, colors) {
-  const hidden = suppressed > 0 ? [colors.dim(`${plural2(suppressed, "suppressed finding")} not shown.`)] : [];
-  return [summaryLine(result, colors), ...hidden];
-}
-function runMessages(result, { cwd }, colors) {
-  const out = [];
-  if (result.notes.length > 0) {
-    out.push("", colors.bold("Run notes:"));
-    for (const note of result.notes) {
-      const where2 = note.file === void 0 ? "" : `${colors.underline(displayFile(note.file, cwd))}: `;
-      out.push(`  ${colors.blue("\u2139")} ${where2}${sanitize(note.message)}`);
-    }
-  }
-  if (result.errors.length > 0) {
-    out.push("", colors.bold(colors.red("Run errors:")));
-    for (const error of result.errors) {
-      const pos = error.line === void 0 ? "" : `:${error.line}${error.column === void 0 ? "" : `:${error.column}`}`;
-      const where2 = error.file === void 0 ? "" : `${colors.underline(`${displayFile(error.file, cwd)}${pos}`)}: `;
-      out.push(`  ${colors.red("\u2716")} ${where2}${sanitize(error.message)}`);
-    }
-  }
-  return out;
-}
-var stylish;
-var init_stylish = __esm({
-  "src/formatters/stylish.ts"() {
-    "use strict";
-    init_ansi();
-    init_code_frame();
-    init_paths();
-    init_text();
-    stylish = (result, ctx) => {
-      const colors = palette(ctx.color);
-      const active2 = result.findings.filter((f) => !isSuppressed(f));
-      const out = [];
-      for (const [file, findings] of groupByFile(active2, ctx.cwd)) {
-        const widths = {
-          pos: Math.max(...findings.map((f) => `${f.location.startLine}:${f.location.startColumn}`.length)),
-          level: Math.max(...findings.map((f) => f.level.length))
-        };
-        out.push(colors.underline(sanitize(file)));
-        findings.forEach((finding, i2) => {
-          if (i2 > 0) out.push("");
-          out.push(...renderFinding(finding, widths, result, colors));
-        });
-        out.push("");
-      }
-      out.push(...summary(result, result.findings.length - active2.length, colors));
-      out.push(...runMessages(result, ctx, colors));
-      while (out[0] === "") out.shift();
-      return `${out.join("\n")}
-`;
-    };
-  }
-});
-
-// src/formatters/index.ts
-function getFormatter(name2) {
-  return Object.hasOwn(formatters, name2) ? formatters[name2] : void 0;
-}
-var formatters, formatterNames;
-var init_formatters = __esm({
-  "src/formatters/index.ts"() {
-    "use strict";
-    init_compact();
-    init_github();
-    init_json();
-    init_junit();
-    init_sarif();
-    init_stylish();
-    formatters = Object.freeze(
-      Object.assign(/* @__PURE__ */ Object.create(null), { stylish, compact, json: json2, sarif, github, junit })
-    );
-    formatterNames = Object.keys(formatters);
-  }
-});
-
-// src/cli/args.ts
-function parseCliArgs(argv) {
-  let parsed;
-  try {
-    parsed = (0, import_node_util3.parseArgs)({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: "string", short: "f", multiple: true },
-        "output-file": { type: "string", short: "o" },
-        config: { type: "string", short: "c" },
-        "max-warnings": { type: "string" },
-        quiet: { type: "boolean" },
-        staged: { type: "boolean" },
-        root: { type: "string", multiple: true },
-        color: { type: "boolean" },
-        "no-color": { type: "boolean" },
-        stdio: { type: "boolean" },
-        kustomization: { type: "string" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" }
-      }
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
-  const first = positionals[0];
-  const command = values.help ? "help" : values.version ? "version" : first === "rules" ? "rules" : first === "lsp" ? "lsp" : first === "build" ? "build" : "lint";
-  const paths = command === "lint" ? positionals : positionals.slice(1);
-  if (command === "lsp" && paths.length > 0) throw new UsageError(`Unexpected argument for lsp: ${paths[0]}`);
-  if (values.kustomization !== void 0 && command !== "build") throw new UsageError("--kustomization is only used with build.");
-  let maxWarnings;
-  if (values["max-warnings"] !== void 0) {
-    maxWarnings = Number(values["max-warnings"]);
-    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError("--max-warnings needs a whole number of 0 or more.");
-  }
-  const formats = (values.format ?? []).map((spec) => {
-    const equals = spec.indexOf("=");
-    return equals === -1 ? { name: spec } : { name: spec.slice(0, equals), file: spec.slice(equals + 1) };
-  });
-  const outputFile = values["output-file"];
-  if (outputFile !== void 0) {
-    const target = formats.find((format) => format.file === void 0);
-    if (target) target.file = outputFile;
-    else if (formats.length === 0) formats.push({ name: "", file: outputFile });
-    else throw new UsageError("--output-file given but every --format already has =FILE.");
-  }
-  if ((values.root ?? []).length > 0 && !values.staged) throw new UsageError("--root is only used with --staged; give the roots as PATHs instead.");
-  const options = {
-    command,
-    paths,
-    formats,
-    quiet: values.quiet ?? false,
-    staged: values.staged ?? false,
-    roots: values.root ?? []
-  };
-  if (values.config !== void 0) options.config = values.config;
-  if (values.kustomization !== void 0) options.kustomization = values.kustomization;
-  if (maxWarnings !== void 0) options.maxWarnings = maxWarnings;
-  if (values["no-color"]) options.color = false;
-  else if (values.color) options.color = true;
-  return options;
-}
-var import_node_util3, UsageError, HELP;
-var init_args = __esm({
-  "src/cli/args.ts"() {
-    "use strict";
-    import_node_util3 = require("node:util");
-    UsageError = class extends Error {
-    };
-    HELP = `Usage: gitops-lint [options] [PATH...]
-       gitops-lint build [--kustomization NS/NAME] [PATH...]
-       gitops-lint rules
-       gitops-lint lsp --stdio
-
-Lint Flux CD GitOps repositories. Each PATH is a repository root (or a file inside one);
-several roots are linted together so references across repositories resolve. Default: .
-
-build prints the objects Flux applies, after every kustomize and Flux transform, as YAML:
-each after a "# from FILE:LINE (build ...)" comment, secret values masked.
-
-Options:
-  -f, --format NAME[=FILE]  Output format: stylish, compact, json, sarif, github, junit.
-                            Repeat for several outputs; =FILE writes that one to a file.
-                            Default: github when GITHUB_ACTIONS=true, else stylish.
-  -o, --output-file FILE    Write the (first) format without =FILE to FILE.
-  -c, --config FILE         Use this config for every root instead of each root's
-                            .gitops-lint.yaml.
-      --max-warnings N      Exit 1 when there are more than N warnings.
-      --quiet               Report errors only (the reason for a failing exit is still shown).
-      --staged              Lint the staged content (git index) of the repository in the
-                            current directory; PATHs restrict reporting to those files.
-      --root DIR            With --staged: another repository to resolve references in.
-      --color, --no-color   Force or disable colours (NO_COLOR is honoured).
-      --kustomization NS/NAME  With build: only that Flux Kustomization's objects.
-  -h, --help                Show this help.
-  -v, --version             Show the version.
-
-Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
-warnings, 2 usage, configuration or internal error.
-`;
-  }
-});
-
-// src/cli/outcome.ts
-function active(result) {
-  return result.findings.filter((finding) => !finding.suppressions?.length);
-}
-function exitCodeOf(result, maxWarnings) {
-  if (result.errors.length > 0) return 2;
-  const findings = active(result);
-  if (findings.some((finding) => finding.level === "error")) return 1;
-  if (maxWarnings !== void 0 && warningCount(result) > maxWarnings) return 1;
-  return 0;
-}
-function warningCount(result) {
-  return active(result).filter((finding) => finding.level === "warning").length;
-}
-function onlyErrors(result) {
-  return { ...result, findings: result.findings.filter((finding) => finding.level === "error") };
-}
-var init_outcome = __esm({
-  "src/cli/outcome.ts"() {
-    "use strict";
-  }
-});
-
-// src/cli/rules-list.ts
-function formatRuleList(rules, color) {
-  const sorted2 = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
-  const idWidth = Math.max(...sorted2.map((rule) => rule.meta.id.length), 4);
-  const bold = (text) => color ? `\x1B[1m${text}\x1B[22m` : text;
-  const lines = [`${bold("rule".padEnd(idWidth))}  ${bold("level  ")}  ${bold("description")}`];
-  for (const { meta } of sorted2) {
-    const level = meta.recommended ? meta.defaultLevel : "off";
-    lines.push(`${meta.id.padEnd(idWidth)}  ${level.padEnd(7)}  ${meta.description}`);
-  }
-  lines.push("", "Levels are the defaults of the recommended preset; change them under `rules:` in .gitops-lint.yaml.");
-  return `${lines.join("\n")}
-`;
-}
-var init_rules_list = __esm({
-  "src/cli/rules-list.ts"() {
-    "use strict";
+    import_promises7 = require("node:fs/promises");
+    import_node_path20 = __toESM(require("node:path"), 1);
+    import_node_url4 = require("node:url");
   }
 });
 
@@ -53580,7 +52803,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path22 = __importStar(require("path"));
+    var path23 = __importStar(require("path"));
     var fs4 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -53599,7 +52822,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path22.normalize(segments.join("/"));
+      return path23.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -53629,7 +52852,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path22.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path23.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -53701,9 +52924,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path22.join(prefix, "node_modules");
+            return path23.join(prefix, "node_modules");
           } else {
-            return path22.join(prefix, "lib", "node_modules");
+            return path23.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -53742,7 +52965,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path22.join(yarn.data, "node_modules");
+              return path23.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -53771,17 +52994,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path22.normalize(child).indexOf(path22.normalize(parent)) === 0;
+          return path23.normalize(child).indexOf(path23.normalize(parent)) === 0;
         } else {
-          return path22.normalize(child).toLowerCase().indexOf(path22.normalize(parent).toLowerCase()) === 0;
+          return path23.normalize(child).toLowerCase().indexOf(path23.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path22.isAbsolute(nodePath2)) {
-          nodePath2 = path22.join(workspaceRoot, nodePath2);
+        if (!path23.isAbsolute(nodePath2)) {
+          nodePath2 = path23.join(workspaceRoot, nodePath2);
         }
         return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -54014,7 +53237,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path22 = __importStar(require("path"));
+    var path23 = __importStar(require("path"));
     var os2 = __importStar(require("os"));
     var fs4 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -54166,7 +53389,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path22.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path23.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -54972,7 +54195,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path20.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path21.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -54988,11 +54211,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path20, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path21, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path20 = __toESM(require("node:path"), 1);
+    import_node_path21 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -55013,7 +54236,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path21.default.resolve((0, import_node_url4.fileURLToPath)(uri));
+    return import_node_path22.default.resolve((0, import_node_url5.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -55025,17 +54248,17 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises7, import_node_path21, import_node_url4, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises8, import_node_path22, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
     import_node_fs8 = require("node:fs");
-    import_promises7 = require("node:fs/promises");
-    import_node_path21 = __toESM(require("node:path"), 1);
-    import_node_url4 = require("node:url");
+    import_promises8 = require("node:fs/promises");
+    import_node_path22 = __toESM(require("node:path"), 1);
+    import_node_url5 = require("node:url");
     import_node3 = __toESM(require_main3(), 1);
     init_main2();
-    init_main3();
+    init_version2();
     init_load();
     init_index();
     init_discover();
@@ -55080,11 +54303,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path21.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path22.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path21.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path21.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path22.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path22.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -55202,12 +54425,12 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path21.default.dirname(first);
+          const dir = import_node_path22.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
         }
-        const present = await Promise.all(roots.map((root) => (0, import_promises7.stat)(root).then((info) => info.isDirectory(), () => false)));
+        const present = await Promise.all(roots.map((root) => (0, import_promises8.stat)(root).then((info) => info.isDirectory(), () => false)));
         return roots.filter((_, index) => present[index]);
       }
       /** Send changed diagnostics, clear files that have none left, and answer every edited document. */
@@ -55217,7 +54440,7 @@ var init_server = __esm({
         for (const file of open.keys()) if (!next.has(file) && !this.published.has(file)) this.publish(file, [], open, versions);
       }
       publish(file, diagnostics, open, versions) {
-        const uri = open.get(file)?.uri ?? (0, import_node_url4.pathToFileURL)(file).href;
+        const uri = open.get(file)?.uri ?? (0, import_node_url5.pathToFileURL)(file).href;
         const version2 = versions.get(file);
         const json3 = JSON.stringify(diagnostics);
         const last = this.published.get(file);
@@ -55233,7 +54456,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path21.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path22.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -55370,7 +54593,7 @@ async function runBuild(options, io) {
     return 2;
   }
 }
-var init_build4 = __esm({
+var init_build5 = __esm({
   "src/cli/build.ts"() {
     "use strict";
     init_rules();
@@ -55384,10 +54607,780 @@ var init_build4 = __esm({
 var main_exports2 = {};
 __export(main_exports2, {
   formatTimings: () => formatTimings,
-  main: () => main,
-  toolVersion: () => toolVersion
+  main: () => main
 });
 module.exports = __toCommonJS(main_exports2);
+var import_promises9 = require("node:fs/promises");
+var import_node_path23 = __toESM(require("node:path"), 1);
+init_rules();
+init_load();
+init_index();
+
+// src/formatters/ansi.ts
+var codes = {
+  red: [31, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  green: [32, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+  underline: [4, 24]
+};
+function palette(enabled) {
+  const entries = Object.entries(codes).map(([name2, [open, close]]) => {
+    const style = enabled ? (text) => text === "" ? text : `\x1B[${open}m${text}\x1B[${close}m` : (text) => text;
+    return [name2, style];
+  });
+  return Object.fromEntries(entries);
+}
+
+// src/formatters/paths.ts
+var import_node_path17 = __toESM(require("node:path"), 1);
+function toSlashes(p) {
+  return p.split(import_node_path17.default.sep).join("/");
+}
+function displayPath(location, cwd) {
+  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
+}
+function displayFile(file, cwd) {
+  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
+}
+function guard(p) {
+  return p.startsWith("::") ? `./${p}` : p;
+}
+
+// src/formatters/text.ts
+var LEVELS2 = ["error", "warning", "note"];
+function isSuppressed(finding) {
+  return finding.suppressions !== void 0;
+}
+function plural2(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+function sanitize(text) {
+  return text.replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
+  );
+}
+function oneLine(text) {
+  return text.split(/\r\n|\r|\n/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
+}
+function defuseCommand(line) {
+  return line.replace(/^(\s*)::/, "$1\\::");
+}
+
+// src/formatters/compact.ts
+function compactLine(finding, cwd) {
+  const { startLine, startColumn } = finding.location;
+  const file = displayPath(finding.location, cwd);
+  return sanitize(`${file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
+}
+function compactErrorLine(error, cwd) {
+  const where2 = error.file === void 0 ? "gitops-lint" : `${displayFile(error.file, cwd)}:${error.line ?? 1}:${error.column ?? 1}`;
+  return sanitize(`${where2}: error: ${oneLine(error.message)}`);
+}
+var compact = (result, { cwd }) => {
+  const lines = [
+    ...result.findings.filter((f) => !isSuppressed(f)).map((f) => compactLine(f, cwd)),
+    ...result.errors.map((e) => compactErrorLine(e, cwd))
+  ];
+  return lines.map((line) => `${line}
+`).join("");
+};
+
+// src/formatters/code-frame.ts
+var MAX_RANGE_LINES = 3;
+var MAX_WIDTH = 160;
+var SCROLL_AFTER = 100;
+function frameLines(region) {
+  const lastRangeLine = Math.min(lastLine(region), region.startLine + MAX_RANGE_LINES - 1);
+  return { from: Math.max(1, region.startLine - 1), to: lastRangeLine + 1 };
+}
+function lastLine(region) {
+  return region.endLine > region.startLine && region.endColumn === 1 ? region.endLine - 1 : region.endLine;
+}
+function codeFrame({ region, lines, firstLine: firstLine2, mark: mark2, colors }) {
+  const shown = lines.map((line) => line.replace(/\r$/, ""));
+  const lastShown = firstLine2 + shown.length - 1;
+  const width = String(lastShown).length;
+  const offset = region.startColumn - 1 > SCROLL_AFTER ? region.startColumn - 1 - SCROLL_AFTER / 2 : 0;
+  const singleLine = region.startLine === lastLine(region);
+  const out = [];
+  shown.forEach((raw, i2) => {
+    const lineNo = firstLine2 + i2;
+    const { text, shift } = clip(raw, offset);
+    const marker = lineNo === region.startLine ? mark2(">") : " ";
+    out.push(`${marker} ${colors.dim(`${String(lineNo).padStart(width)} |`)}${text === "" ? "" : ` ${sanitize(text)}`}`);
+    if (singleLine && lineNo === region.startLine) {
+      out.push(`  ${colors.dim(`${" ".repeat(width)} |`)} ${underline(raw, region, offset, shift, mark2)}`);
+    }
+  });
+  return out;
+}
+function clip(line, offset) {
+  const head = offset > 0 ? "\u2026" : "";
+  const body = line.slice(offset, offset + MAX_WIDTH);
+  const tail = line.length > offset + MAX_WIDTH ? "\u2026" : "";
+  return { text: `${head}${body}${tail}`, shift: head.length };
+}
+function underline(line, region, offset, shift, mark2) {
+  const start = Math.max(0, region.startColumn - 1 - offset);
+  const visibleEnd = Math.min(line.length - offset, MAX_WIDTH);
+  const end = Math.max(start + 1, Math.min(region.endColumn - 1 - offset, visibleEnd));
+  const pad = line.slice(offset, offset + start).replace(/[^\t]/g, " ").padEnd(start, " ");
+  return `${" ".repeat(shift)}${pad}${mark2("^".repeat(end - start))}`;
+}
+
+// src/formatters/github.ts
+var ANNOTATIONS_PER_TYPE = 10;
+var COMMAND = { error: "error", warning: "warning", note: "notice" };
+function escapeData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(text) {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function workflowCommand(command, properties, message) {
+  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
+  return `::${command}${props === "" ? "" : ` ${props}`}::${escapeData(message)}`;
+}
+function position(finding) {
+  const loc = finding.location;
+  const endLine = lastLine(loc);
+  if (endLine !== loc.startLine) return { line: loc.startLine, endLine };
+  const endColumn = loc.endLine === loc.startLine ? Math.max(loc.startColumn, loc.endColumn - 1) : void 0;
+  return { line: loc.startLine, col: loc.startColumn, endLine, endColumn };
+}
+function annotation(finding, cwd) {
+  return workflowCommand(
+    COMMAND[finding.level],
+    { file: displayPath(finding.location, cwd), ...position(finding), title: finding.ruleId },
+    sanitize(finding.message)
+  );
+}
+function errorAnnotation(error, cwd) {
+  const file = error.file === void 0 ? void 0 : displayFile(error.file, cwd);
+  const line = file === void 0 ? void 0 : error.line;
+  const col = line === void 0 ? void 0 : error.column;
+  return workflowCommand("error", { file, line, col, title: "gitops-lint" }, sanitize(error.message));
+}
+var github = (result, { cwd }) => {
+  const active2 = result.findings.filter((f) => !isSuppressed(f));
+  const byLevel = LEVELS2.map((level) => active2.filter((f) => f.level === level));
+  const overflowing = byLevel.some((group, i2) => group.length + (i2 === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
+  const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, cwd));
+  const overflow = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));
+  LEVELS2.forEach((level, i2) => {
+    const group = byLevel[i2] ?? [];
+    const reserved = (level === "error" ? Math.min(result.errors.length, ANNOTATIONS_PER_TYPE) : 0) + (level === "note" && overflowing ? 1 : 0);
+    const room = ANNOTATIONS_PER_TYPE - reserved;
+    annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
+    overflow.push(...group.slice(room).map((f) => compactLine(f, cwd)));
+  });
+  const suppressed = result.findings.length - active2.length;
+  const lines = [
+    ...annotated,
+    ...overflow,
+    ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
+    ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : []
+  ];
+  if (overflow.length > 0) {
+    lines.push(
+      workflowCommand(
+        "notice",
+        { title: "gitops-lint" },
+        `${plural2(overflow.length, "more finding")} not annotated: GitHub attaches at most ${ANNOTATIONS_PER_TYPE} annotations of each type per step. They are listed in this step's log, and in code scanning when the SARIF report is uploaded.`
+      )
+    );
+  }
+  return lines.map((line) => `${line}
+`).join("");
+};
+
+// src/formatters/json.ts
+init_rule();
+function findingJson(finding, cwd) {
+  const { location: loc } = finding;
+  return {
+    ruleId: finding.ruleId,
+    level: finding.level,
+    message: finding.message,
+    messageId: finding.messageId,
+    location: {
+      root: loc.root,
+      file: loc.file,
+      startLine: loc.startLine,
+      startColumn: loc.startColumn,
+      endLine: loc.endLine,
+      endColumn: loc.endColumn
+    },
+    displayPath: displayPath(loc, cwd),
+    resource: finding.resource && {
+      apiVersion: finding.resource.apiVersion,
+      kind: finding.resource.kind,
+      name: finding.resource.name,
+      namespace: finding.resource.namespace,
+      docIndex: finding.resource.docIndex
+    },
+    path: finding.path,
+    fingerprint: finding.fingerprint,
+    suppressions: finding.suppressions?.map((s) => ({ kind: s.kind, justification: s.justification }))
+  };
+}
+function runMessageJson(entry, cwd) {
+  return {
+    message: entry.message,
+    file: entry.file,
+    displayPath: entry.file === void 0 ? void 0 : displayFile(entry.file, cwd),
+    line: "line" in entry ? entry.line : void 0,
+    column: "column" in entry ? entry.column : void 0
+  };
+}
+var json2 = (result, { cwd, toolVersion: toolVersion2 }) => `${JSON.stringify(
+  {
+    version: toolVersion2,
+    roots: result.roots.map((r) => ({ name: r.name, dir: r.dir, displayPath: displayFile(r.dir, cwd) || ".", git: r.git })),
+    fileCount: result.fileCount,
+    resourceCount: result.resourceCount,
+    findings: result.findings.map((f) => findingJson(f, cwd)),
+    rules: result.rules.map((r) => ({
+      id: r.id,
+      description: r.description,
+      defaultLevel: r.defaultLevel,
+      category: r.category,
+      docsUrl: ruleDocsUrl(r.id)
+    })),
+    notes: result.notes.map((n) => runMessageJson(n, cwd)),
+    errors: result.errors.map((e) => runMessageJson(e, cwd))
+  },
+  null,
+  2
+)}
+`;
+
+// src/formatters/junit.ts
+var NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+function xmlText(text) {
+  return text.replace(NOT_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;").replace(/\n(?=\s*::)/g, "&#10;");
+}
+function xmlAttr(text) {
+  return xmlText(text).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
+}
+function attrs(values) {
+  return Object.entries(values).map(([key, value]) => ` ${key}="${xmlAttr(String(value))}"`).join("");
+}
+function suites(result, cwd) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const finding of result.findings) {
+    const name2 = displayPath(finding.location, cwd);
+    const suite = byFile.get(name2) ?? { name: name2, cases: /* @__PURE__ */ new Map() };
+    byFile.set(name2, suite);
+    suite.cases.set(finding.ruleId, [...suite.cases.get(finding.ruleId) ?? [], finding]);
+  }
+  return [...byFile.values()];
+}
+function failure(finding, file) {
+  const { startLine, startColumn } = finding.location;
+  const body = `${file}:${startLine}:${startColumn}
+${finding.level}: ${finding.message}`;
+  return `      <failure${attrs({ message: finding.message, type: finding.level })}>${xmlText(body)}</failure>`;
+}
+function testcase(ruleId, findings, file) {
+  const active2 = findings.filter((f) => !isSuppressed(f));
+  const open = `    <testcase${attrs({ classname: ruleId, name: file })}>`;
+  if (active2.length > 0) {
+    return { xml: [open, ...active2.map((f) => failure(f, file)), "    </testcase>"], failures: active2.length, skipped: 0 };
+  }
+  const skipped2 = `      <skipped${attrs({ message: `${plural2(findings.length, "suppressed finding")}` })}/>`;
+  return { xml: [open, skipped2, "    </testcase>"], failures: 0, skipped: 1 };
+}
+var junit = (result, { cwd }) => {
+  const body = [];
+  let tests = 0;
+  let failures = 0;
+  for (const suite of suites(result, cwd)) {
+    const cases = [...suite.cases].map(([ruleId, findings]) => testcase(ruleId, findings, suite.name));
+    const suiteFailures = cases.reduce((n, c) => n + c.failures, 0);
+    const skipped2 = cases.reduce((n, c) => n + c.skipped, 0);
+    tests += cases.length;
+    failures += suiteFailures;
+    body.push(`  <testsuite${attrs({ name: suite.name, tests: cases.length, failures: suiteFailures, errors: 0, skipped: skipped2 })}>`);
+    body.push(...cases.flatMap((c) => c.xml), "  </testsuite>");
+  }
+  const runCases = result.errors.map((error) => {
+    const where2 = error.file === void 0 ? "" : `${displayFile(error.file, cwd)}${error.line === void 0 ? "" : `:${error.line}:${error.column ?? 1}`}`;
+    return [
+      `    <testcase${attrs({ classname: "gitops-lint", name: where2 || "run" })}>`,
+      `      <error${attrs({ message: error.message, type: "error" })}>${xmlText(where2 === "" ? error.message : `${where2}
+${error.message}`)}</error>`,
+      "    </testcase>"
+    ];
+  });
+  if (tests === 0 && runCases.length === 0) {
+    runCases.push([`    <testcase${attrs({ classname: "gitops-lint", name: `${plural2(result.fileCount, "file")} linted` })}/>`]);
+  }
+  const notes = result.notes.map((n) => n.file === void 0 ? n.message : `${displayFile(n.file, cwd)}: ${n.message}`);
+  if (runCases.length > 0 || notes.length > 0) {
+    tests += runCases.length;
+    body.push(`  <testsuite${attrs({ name: "gitops-lint", tests: runCases.length, failures: 0, errors: result.errors.length, skipped: 0 })}>`);
+    body.push(...runCases.flat());
+    if (notes.length > 0) body.push(`    <system-out>${xmlText(notes.join("\n"))}</system-out>`);
+    body.push("  </testsuite>");
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: "gitops-lint", tests, failures, errors: result.errors.length })}>`,
+    ...body,
+    "</testsuites>",
+    ""
+  ].join("\n");
+};
+
+// src/formatters/sarif.ts
+var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_url3 = require("node:url");
+
+// src/formatters/sarif-rules.ts
+var import_node_path18 = __toESM(require("node:path"), 1);
+init_rule();
+var MAX_DESCRIPTION = 1024;
+var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
+var SECURITY_SEVERITY = { error: "8.0", warning: "5.0", note: "2.0" };
+function pascalCase(id) {
+  return id.split(/[^A-Za-z0-9]+/).filter((part) => part !== "").map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`).join("");
+}
+function truncate(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+function firstParagraph(markdown) {
+  return markdown.trim().split(/\n\s*\n/)[0]?.trim() ?? "";
+}
+var LANGUAGES = { ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".tf": "hcl", ".hcl": "hcl" };
+function exampleFiles(example) {
+  if (example.roots !== void 0) {
+    return Object.entries(example.roots).flatMap(
+      ([root, files]) => Object.entries(files).map(([file, text]) => [`${root}/${file}`, text])
+    );
+  }
+  return Object.entries(example.files ?? {});
+}
+function fenced(file, content) {
+  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const language = LANGUAGES[import_node_path18.default.extname(file).toLowerCase()] ?? "";
+  return `${fence}${language}
+${content.replace(/\n$/, "")}
+${fence}`;
+}
+function examplesMarkdown(heading, examples) {
+  if (examples.length === 0) return [];
+  const blocks = examples.flatMap((example) => [
+    ...example.title === void 0 ? [] : [`${example.title}:`],
+    ...exampleFiles(example).flatMap(([file, text]) => [`\`${file}\``, fenced(file, text)])
+  ]);
+  return [`## ${heading}`, ...blocks];
+}
+function examplesText(heading, examples) {
+  if (examples.length === 0) return [];
+  const blocks = examples.flatMap((example) => [
+    ...example.title === void 0 ? [] : [`${example.title}:`],
+    ...exampleFiles(example).map(([file, text]) => `${file}:
+${text.replace(/\n$/, "").replace(/^/gm, "    ")}`)
+  ]);
+  return [`${heading}:`, ...blocks];
+}
+function help(meta) {
+  const { docs } = meta;
+  const url = ruleDocsUrl(meta.id);
+  const whenNot = docs.whenNotToUse === void 0 ? [] : [docs.whenNotToUse.trim()];
+  const markdown = [
+    docs.rationale.trim(),
+    ...examplesMarkdown("Incorrect", docs.incorrect),
+    ...examplesMarkdown("Correct", docs.correct),
+    ...whenNot.length > 0 ? ["## When not to use it", ...whenNot] : [],
+    `[Documentation of ${meta.id}](${url})`
+  ];
+  const text = [
+    docs.rationale.trim(),
+    ...examplesText("Incorrect", docs.incorrect),
+    ...examplesText("Correct", docs.correct),
+    ...whenNot.length > 0 ? ["When not to use it:", ...whenNot] : [],
+    `Documentation: ${url}`
+  ];
+  return { text: text.join("\n\n"), markdown: markdown.join("\n\n") };
+}
+function ruleDescriptor(meta) {
+  const properties = {
+    tags: [meta.category],
+    // Rules are deterministic checks of files against documented controller behaviour.
+    precision: "high",
+    "problem.severity": PROBLEM_SEVERITY[meta.defaultLevel]
+  };
+  if (meta.category === "security") properties["security-severity"] = SECURITY_SEVERITY[meta.defaultLevel];
+  return {
+    id: meta.id,
+    name: pascalCase(meta.id),
+    shortDescription: { text: truncate(meta.description, MAX_DESCRIPTION) },
+    fullDescription: { text: truncate(firstParagraph(meta.docs.rationale) || meta.description, MAX_DESCRIPTION) },
+    help: help(meta),
+    helpUri: ruleDocsUrl(meta.id),
+    defaultConfiguration: { level: meta.defaultLevel },
+    properties
+  };
+}
+function unknownRuleDescriptor(id) {
+  const text = `Findings reported as ${id}`;
+  return {
+    id,
+    name: pascalCase(id),
+    shortDescription: { text },
+    fullDescription: { text },
+    help: { text: `Documentation: ${ruleDocsUrl(id)}` },
+    helpUri: ruleDocsUrl(id)
+  };
+}
+
+// src/formatters/sarif.ts
+var SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+var INFORMATION_URI = "https://github.com/gitops-lint/gitops-lint";
+function baseIds(roots) {
+  const ids = /* @__PURE__ */ new Map();
+  if (roots.length === 1 && roots[0] !== void 0) return ids.set(roots[0].dir, "%SRCROOT%");
+  const used = /* @__PURE__ */ new Set();
+  for (const root of roots) {
+    let base = root.name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+    if (!/^[A-Z]/.test(base)) base = `ROOT_${base}`.replace(/_$/, "");
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+    used.add(id);
+    ids.set(root.dir, id);
+  }
+  return ids;
+}
+function allRoots(result) {
+  const roots = [...result.roots];
+  for (const { location } of result.findings) {
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path19.default.basename(location.root), git: false });
+  }
+  return roots;
+}
+function relativeUri(file) {
+  return file.split("/").map(encodeURIComponent).join("/");
+}
+function directoryUri(dir) {
+  const href = (0, import_node_url3.pathToFileURL)(dir).href;
+  return href.endsWith("/") ? href : `${href}/`;
+}
+function artifactFor(absFile, ids) {
+  for (const [dir, id] of ids) {
+    const rel = import_node_path19.default.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !import_node_path19.default.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(import_node_path19.default.sep).join("/")), uriBaseId: id };
+    }
+  }
+  return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
+}
+function notification(entry, level, ids, cwd) {
+  const out = { level, message: { text: entry.message } };
+  if (entry.file === void 0) return out;
+  const line = "line" in entry ? entry.line : void 0;
+  const column = "column" in entry ? entry.column : void 0;
+  const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path19.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  return out;
+}
+function sarifResult(finding, ruleIndex, ids) {
+  const loc = finding.location;
+  const out = {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: finding.level,
+    message: { text: finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: relativeUri(loc.file), uriBaseId: ids.get(loc.root) ?? "%SRCROOT%" },
+          region: { startLine: loc.startLine, startColumn: loc.startColumn, endLine: loc.endLine, endColumn: loc.endColumn }
+        }
+      }
+    ],
+    // GitHub's primaryLocationLineHash is left to upload-sarif, which computes it from the file.
+    partialFingerprints: { "gitopsLint/v1": finding.fingerprint }
+  };
+  if (finding.suppressions !== void 0) {
+    out.suppressions = finding.suppressions.map((s) => ({
+      kind: s.kind,
+      ...s.justification !== void 0 && s.justification !== "" && { justification: s.justification }
+    }));
+  }
+  return out;
+}
+var sarif = (result, { cwd, toolVersion: toolVersion2 }) => {
+  const rules = result.rules.map(ruleDescriptor);
+  const ruleIndex = new Map(rules.map((r, i2) => [r.id, i2]));
+  const indexOf = (id) => {
+    const known = ruleIndex.get(id);
+    if (known !== void 0) return known;
+    ruleIndex.set(id, rules.push(unknownRuleDescriptor(id)) - 1);
+    return rules.length - 1;
+  };
+  const ids = baseIds(allRoots(result));
+  const results = result.findings.map((f) => sarifResult(f, indexOf(f.ruleId), ids));
+  const notifications = [
+    ...result.errors.map((e) => notification(e, "error", ids, cwd)),
+    ...result.notes.map((n) => notification(n, "note", ids, cwd))
+  ];
+  const run = {
+    tool: {
+      driver: { name: "gitops-lint", semanticVersion: toolVersion2, version: toolVersion2, informationUri: INFORMATION_URI, rules }
+    },
+    automationDetails: { id: "gitops-lint/" },
+    originalUriBaseIds: Object.fromEntries([...ids].map(([dir, id]) => [id, { uri: directoryUri(dir) }])),
+    invocations: [
+      { executionSuccessful: result.errors.length === 0, ...notifications.length > 0 && { toolExecutionNotifications: notifications } }
+    ],
+    columnKind: "utf16CodeUnits",
+    results
+  };
+  const log = { $schema: SCHEMA, version: "2.1.0", runs: [run] };
+  return `${JSON.stringify(log, null, 2)}
+`;
+};
+
+// src/formatters/stylish.ts
+function levelStyle(level, colors) {
+  return level === "error" ? colors.red : level === "warning" ? colors.yellow : colors.blue;
+}
+function groupByFile(findings, cwd) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const key = displayPath(finding.location, cwd);
+    groups.set(key, [...groups.get(key) ?? [], finding]);
+  }
+  return [...groups];
+}
+function renderFinding(finding, widths, result, colors) {
+  const { location: loc } = finding;
+  const style = levelStyle(finding.level, colors);
+  const pos = `${loc.startLine}:${loc.startColumn}`.padEnd(widths.pos);
+  const indent = " ".repeat(2 + widths.pos + 2 + widths.level + 2);
+  const message = sanitize(finding.message).split(/\r\n|\r|\n/);
+  const last = message.length - 1;
+  const head = message.map((text, i2) => {
+    const lead = i2 === 0 ? `  ${colors.dim(pos)}  ${style(finding.level)}${" ".repeat(widths.level - finding.level.length)}  ` : indent;
+    return `${lead}${i2 === 0 ? text : defuseCommand(text)}${i2 === last ? `  ${colors.dim(finding.ruleId)}` : ""}`;
+  });
+  const { from, to } = frameLines(loc);
+  const lines = result.sourceLines(loc.root, loc.file, from, to);
+  if (lines === void 0 || lines.length === 0) return head;
+  const region = result.frameRegion?.(loc.root, loc.file, loc) ?? loc;
+  const frame = codeFrame({ region, lines, firstLine: from, mark: style, colors });
+  return [...head, ...frame.map((line) => `    ${line}`)];
+}
+function summaryLine(result, colors) {
+  const active2 = result.findings.filter((f) => !isSuppressed(f));
+  const runErrors = result.errors.length > 0 ? `, ${plural2(result.errors.length, "run error")}` : "";
+  if (active2.length === 0) {
+    const line = `0 problems${runErrors} (${plural2(result.fileCount, "file")})`;
+    return runErrors === "" ? colors.green(`\u2714 ${line}`) : colors.bold(colors.red(`\u2716 ${line}`));
+  }
+  const count = (level) => active2.filter((f) => f.level === level).length;
+  const [errors, warnings, notes] = [count("error"), count("warning"), count("note")];
+  const style = errors > 0 || runErrors !== "" ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
+  const counts = [plural2(errors, "error"), plural2(warnings, "warning"), ...notes > 0 ? [plural2(notes, "note")] : []].join(", ");
+  return colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})${runErrors}`));
+}
+function summary(result, suppressed, colors) {
+  const hidden = suppressed > 0 ? [colors.dim(`${plural2(suppressed, "suppressed finding")} not shown.`)] : [];
+  return [summaryLine(result, colors), ...hidden];
+}
+function runMessages(result, { cwd }, colors) {
+  const out = [];
+  if (result.notes.length > 0) {
+    out.push("", colors.bold("Run notes:"));
+    for (const note of result.notes) {
+      const where2 = note.file === void 0 ? "" : `${colors.underline(displayFile(note.file, cwd))}: `;
+      out.push(`  ${colors.blue("\u2139")} ${where2}${sanitize(note.message)}`);
+    }
+  }
+  if (result.errors.length > 0) {
+    out.push("", colors.bold(colors.red("Run errors:")));
+    for (const error of result.errors) {
+      const pos = error.line === void 0 ? "" : `:${error.line}${error.column === void 0 ? "" : `:${error.column}`}`;
+      const where2 = error.file === void 0 ? "" : `${colors.underline(`${displayFile(error.file, cwd)}${pos}`)}: `;
+      out.push(`  ${colors.red("\u2716")} ${where2}${sanitize(error.message)}`);
+    }
+  }
+  return out;
+}
+var stylish = (result, ctx) => {
+  const colors = palette(ctx.color);
+  const active2 = result.findings.filter((f) => !isSuppressed(f));
+  const out = [];
+  for (const [file, findings] of groupByFile(active2, ctx.cwd)) {
+    const widths = {
+      pos: Math.max(...findings.map((f) => `${f.location.startLine}:${f.location.startColumn}`.length)),
+      level: Math.max(...findings.map((f) => f.level.length))
+    };
+    out.push(colors.underline(sanitize(file)));
+    findings.forEach((finding, i2) => {
+      if (i2 > 0) out.push("");
+      out.push(...renderFinding(finding, widths, result, colors));
+    });
+    out.push("");
+  }
+  out.push(...summary(result, result.findings.length - active2.length, colors));
+  out.push(...runMessages(result, ctx, colors));
+  while (out[0] === "") out.shift();
+  return `${out.join("\n")}
+`;
+};
+
+// src/formatters/index.ts
+var formatters = Object.freeze(
+  Object.assign(/* @__PURE__ */ Object.create(null), { stylish, compact, json: json2, sarif, github, junit })
+);
+var formatterNames = Object.keys(formatters);
+function getFormatter(name2) {
+  return Object.hasOwn(formatters, name2) ? formatters[name2] : void 0;
+}
+
+// src/cli/args.ts
+var import_node_util3 = require("node:util");
+var UsageError = class extends Error {
+};
+var HELP = `Usage: gitops-lint [options] [PATH...]
+       gitops-lint build [--kustomization NS/NAME] [PATH...]
+       gitops-lint rules
+       gitops-lint lsp --stdio
+
+Lint Flux CD GitOps repositories. Each PATH is a repository root (or a file inside one);
+several roots are linted together so references across repositories resolve. Default: .
+
+build prints the objects Flux applies, after every kustomize and Flux transform, as YAML:
+each after a "# from FILE:LINE (build ...)" comment, secret values masked.
+
+Options:
+  -f, --format NAME[=FILE]  Output format: stylish, compact, json, sarif, github, junit.
+                            Repeat for several outputs; =FILE writes that one to a file.
+                            Default: github when GITHUB_ACTIONS=true, else stylish.
+  -o, --output-file FILE    Write the (first) format without =FILE to FILE.
+  -c, --config FILE         Use this config for every root instead of each root's
+                            .gitops-lint.yaml.
+      --max-warnings N      Exit 1 when there are more than N warnings.
+      --quiet               Report errors only (the reason for a failing exit is still shown).
+      --staged              Lint the staged content (git index) of the repository in the
+                            current directory; PATHs restrict reporting to those files.
+      --root DIR            With --staged: another repository to resolve references in.
+      --color, --no-color   Force or disable colours (NO_COLOR is honoured).
+      --kustomization NS/NAME  With build: only that Flux Kustomization's objects.
+  -h, --help                Show this help.
+  -v, --version             Show the version.
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
+warnings, 2 usage, configuration or internal error.
+`;
+function parseCliArgs(argv) {
+  let parsed;
+  try {
+    parsed = (0, import_node_util3.parseArgs)({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: "string", short: "f", multiple: true },
+        "output-file": { type: "string", short: "o" },
+        config: { type: "string", short: "c" },
+        "max-warnings": { type: "string" },
+        quiet: { type: "boolean" },
+        staged: { type: "boolean" },
+        root: { type: "string", multiple: true },
+        color: { type: "boolean" },
+        "no-color": { type: "boolean" },
+        stdio: { type: "boolean" },
+        kustomization: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" }
+      }
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const first = positionals[0];
+  const command = values.help ? "help" : values.version ? "version" : first === "rules" ? "rules" : first === "lsp" ? "lsp" : first === "build" ? "build" : "lint";
+  const paths = command === "lint" ? positionals : positionals.slice(1);
+  if (command === "lsp" && paths.length > 0) throw new UsageError(`Unexpected argument for lsp: ${paths[0]}`);
+  if (values.kustomization !== void 0 && command !== "build") throw new UsageError("--kustomization is only used with build.");
+  let maxWarnings;
+  if (values["max-warnings"] !== void 0) {
+    maxWarnings = Number(values["max-warnings"]);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError("--max-warnings needs a whole number of 0 or more.");
+  }
+  const formats = (values.format ?? []).map((spec) => {
+    const equals = spec.indexOf("=");
+    return equals === -1 ? { name: spec } : { name: spec.slice(0, equals), file: spec.slice(equals + 1) };
+  });
+  const outputFile = values["output-file"];
+  if (outputFile !== void 0) {
+    const target = formats.find((format) => format.file === void 0);
+    if (target) target.file = outputFile;
+    else if (formats.length === 0) formats.push({ name: "", file: outputFile });
+    else throw new UsageError("--output-file given but every --format already has =FILE.");
+  }
+  if ((values.root ?? []).length > 0 && !values.staged) throw new UsageError("--root is only used with --staged; give the roots as PATHs instead.");
+  const options = {
+    command,
+    paths,
+    formats,
+    quiet: values.quiet ?? false,
+    staged: values.staged ?? false,
+    roots: values.root ?? []
+  };
+  if (values.config !== void 0) options.config = values.config;
+  if (values.kustomization !== void 0) options.kustomization = values.kustomization;
+  if (maxWarnings !== void 0) options.maxWarnings = maxWarnings;
+  if (values["no-color"]) options.color = false;
+  else if (values.color) options.color = true;
+  return options;
+}
+
+// src/cli/outcome.ts
+function active(result) {
+  return result.findings.filter((finding) => !finding.suppressions?.length);
+}
+function exitCodeOf(result, maxWarnings) {
+  if (result.errors.length > 0) return 2;
+  const findings = active(result);
+  if (findings.some((finding) => finding.level === "error")) return 1;
+  if (maxWarnings !== void 0 && warningCount(result) > maxWarnings) return 1;
+  return 0;
+}
+function warningCount(result) {
+  return active(result).filter((finding) => finding.level === "warning").length;
+}
+function onlyErrors(result) {
+  return { ...result, findings: result.findings.filter((finding) => finding.level === "error") };
+}
+
+// src/cli/rules-list.ts
+function formatRuleList(rules, color) {
+  const sorted2 = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
+  const idWidth = Math.max(...sorted2.map((rule) => rule.meta.id.length), 4);
+  const bold = (text) => color ? `\x1B[1m${text}\x1B[22m` : text;
+  const lines = [`${bold("rule".padEnd(idWidth))}  ${bold("level  ")}  ${bold("description")}`];
+  for (const { meta } of sorted2) {
+    const level = meta.recommended ? meta.defaultLevel : "off";
+    lines.push(`${meta.id.padEnd(idWidth)}  ${level.padEnd(7)}  ${meta.description}`);
+  }
+  lines.push("", "Levels are the defaults of the recommended preset; change them under `rules:` in .gitops-lint.yaml.");
+  return `${lines.join("\n")}
+`;
+}
+
+// src/cli/main.ts
+init_version2();
 async function main(argv, io) {
   let options;
   try {
@@ -55418,7 +55411,7 @@ Run gitops-lint --help for usage.
       return new Promise(() => void 0);
     }
     case "build": {
-      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build4(), build_exports));
+      const { runBuild: runBuild2 } = await Promise.resolve().then(() => (init_build5(), build_exports));
       return runBuild2(options, io);
     }
     default:
@@ -55471,9 +55464,9 @@ async function runLint(options, io) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path22.default.resolve(io.cwd, format.file);
-      await (0, import_promises8.mkdir)(import_node_path22.default.dirname(target), { recursive: true });
-      await (0, import_promises8.writeFile)(target, output);
+      const target = import_node_path23.default.resolve(io.cwd, format.file);
+      await (0, import_promises9.mkdir)(import_node_path23.default.dirname(target), { recursive: true });
+      await (0, import_promises9.writeFile)(target, output);
     }
   }
   if (!toStdout) io.stdout(`${summaryLine(shown, palette(options.color ?? useColor(io)))}
@@ -55497,41 +55490,8 @@ function formatTimings(timings) {
 ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).join("\n")}
 `;
 }
-async function toolVersion() {
-  if (cachedVersion) return cachedVersion;
-  let dir = import_node_path22.default.dirname((0, import_node_url5.fileURLToPath)(__gitopsLintModuleUrl));
-  for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises8.readFile)(import_node_path22.default.join(dir, "package.json"), "utf8").catch(() => void 0);
-    if (text) {
-      const pkg = JSON.parse(text);
-      if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
-    }
-    dir = import_node_path22.default.dirname(dir);
-  }
-  return cachedVersion = "0.0.0";
-}
-var import_promises8, import_node_path22, import_node_url5, cachedVersion;
-var init_main3 = __esm({
-  "src/cli/main.ts"() {
-    import_promises8 = require("node:fs/promises");
-    import_node_path22 = __toESM(require("node:path"), 1);
-    import_node_url5 = require("node:url");
-    init_rules();
-    init_load();
-    init_index();
-    init_ansi();
-    init_formatters();
-    init_stylish();
-    init_text();
-    init_args();
-    init_outcome();
-    init_rules_list();
-  }
-});
-init_main3();
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   formatTimings,
-  main,
-  toolVersion
+  main
 });
