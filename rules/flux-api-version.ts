@@ -101,7 +101,11 @@ export default defineRule<MessageId>({
   },
   check(ctx) {
     const { model } = ctx;
-    for (const resource of model.resources) {
+    // A patch names the apiVersion of what it patches, and must change with it: the patch
+    // documents that applied builds read are judged too.
+    const patchDocuments = new Set<Resource>();
+    for (const build of model.applied.builds) for (const file of build.patchFiles) for (const written of model.resourcesIn(file)) patchDocuments.add(written);
+    for (const resource of [...model.resources, ...patchDocuments]) {
       // Objects Flux creates outside git have no written apiVersion to fix.
       if (resource.synthetic !== undefined) continue;
       const removed = removedApiVersion(resource.apiVersion, resource.kind);

@@ -24540,7 +24540,9 @@ metadata:
       },
       check(ctx) {
         const { model } = ctx;
-        for (const resource of model.resources) {
+        const patchDocuments2 = /* @__PURE__ */ new Set();
+        for (const build2 of model.applied.builds) for (const file of build2.patchFiles) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
+        for (const resource of [...model.resources, ...patchDocuments2]) {
           if (resource.synthetic !== void 0) continue;
           const removed = removedApiVersion(resource.apiVersion, resource.kind);
           if (removed) {

@@ -1,5 +1,6 @@
 import rule from '../../rules/flux-api-version.js';
-import { RuleTester, yaml } from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { lintExample, RuleTester, yaml } from '../../src/testing/index.js';
 
 /** The head of a `flux install` manifest; `header: false` leaves only the labels to read. */
 const gotk = (version: string, header = true) => `---
@@ -514,4 +515,21 @@ new RuleTester().run(rule, {
       ],
     },
   ],
+});
+
+describe('flux-api-version on patch files', () => {
+  it('judges the apiVersion a patch names, which must change together with what it patches', async () => {
+    const result = await lintExample(rule, {
+      files: {
+        'deploy/kustomization.yaml': 'resources:\n  - release.yaml\npatches:\n  - path: release-patch.yaml\n',
+        'deploy/release.yaml':
+          'apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  interval: 10m\n  chart:\n    spec:\n      chart: podinfo\n      sourceRef:\n        kind: HelmRepository\n        name: podinfo\n',
+        'deploy/release-patch.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2beta1\nkind: HelmRelease\nmetadata:\n  name: podinfo\n  namespace: apps\nspec:\n  values:\n    replicaCount: 2\n',
+      },
+    });
+    expect(result.findings.map((finding) => `${finding.location.file}:${finding.location.startLine}:${finding.location.startColumn} ${finding.messageId}`)).toEqual([
+      'deploy/release-patch.yaml:1:13 removed',
+      'deploy/release.yaml:1:13 removed',
+    ]);
+  });
 });
