@@ -1,5 +1,6 @@
 import { describeObject, qualified } from '../src/flux/describe.js';
 import type { FluxGraph, FluxKustomization } from '../src/flux/types.js';
+import { evaluateSubstitution, kustomizationSubstitution, substitutionDisabled, type KustomizationSubstitution } from '../src/flux/substitution.js';
 import { isClusterScoped } from '../src/model/build.js';
 import { defineRule, type RuleContext } from '../src/model/rule.js';
 import type { KustomizeNode, Resource, SourceFile } from '../src/model/workspace.js';
@@ -149,7 +150,9 @@ export default defineRule<MessageId>({
       for (const kustomization of members) {
         for (const resource of kustomization.resources) {
           if (resource.name === '' || resource.synthetic !== undefined) continue;
-          const key = identity(resource);
+          // Names holding ${VAR} are the ones post-build substitution gives (a Component's ${APP} in each app).
+          const key = substitutedIdentity(resource, kustomization, graph);
+          if (key === undefined) continue;
           const earlier = first.get(key);
           if (!earlier) {
             first.set(key, { resource, by: kustomization });
@@ -178,6 +181,19 @@ export default defineRule<MessageId>({
     }
   },
 });
+
+const substitutions = new WeakMap<FluxKustomization, KustomizationSubstitution>();
+
+/** The identity after the Kustomization's post-build substitution; `undefined` when it cannot be known. */
+function substitutedIdentity(resource: Resource, kustomization: FluxKustomization, graph: FluxGraph): string | undefined {
+  const key = identity(resource);
+  if (!key.includes('$') || substitutionDisabled(resource)) return key;
+  let substitution = substitutions.get(kustomization);
+  if (!substitution) substitutions.set(kustomization, (substitution = kustomizationSubstitution(kustomization, graph)));
+  if (substitution.runs === false) return key;
+  if (substitution.runs === undefined) return undefined;
+  return evaluateSubstitution(key, substitution.value)?.text;
+}
 
 /** The document an applied copy was written as: two copies of one document are one object written once. */
 function writtenOf(resource: Resource): Resource {

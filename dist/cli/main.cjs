@@ -63,3715 +63,6 @@ var init_describe = __esm({
   }
 });
 
-// src/engine/collections.ts
-function push(map2, key, value) {
-  const list = map2.get(key);
-  if (list) list.push(value);
-  else map2.set(key, [value]);
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function dirOf(relativePath) {
-  const slash2 = relativePath.lastIndexOf("/");
-  return slash2 === -1 ? "" : relativePath.slice(0, slash2);
-}
-var init_collections = __esm({
-  "src/engine/collections.ts"() {
-    "use strict";
-  }
-});
-
-// src/engine/values.ts
-function asRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-}
-function asString(value) {
-  return typeof value === "string" ? value : void 0;
-}
-function asArray(value) {
-  return Array.isArray(value) ? value : [];
-}
-function asScalarString(value) {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return void 0;
-}
-function getIn(value, path23) {
-  let current = value;
-  for (const segment of path23) {
-    if (Array.isArray(current) && typeof segment === "number") current = current[segment];
-    else if (typeof current === "object" && current !== null) current = current[String(segment)];
-    else return void 0;
-  }
-  return current;
-}
-var init_values = __esm({
-  "src/engine/values.ts"() {
-    "use strict";
-  }
-});
-
-// src/flux/kinds.ts
-function groupOfKind(kind) {
-  if (SOURCE_KINDS.includes(kind) || kind === "HelmChart") return SOURCE_GROUP;
-  if (kind === "Kustomization") return KUSTOMIZE_GROUP;
-  if (kind === "HelmRelease") return HELM_GROUP;
-  if (kind === "Terraform") return TERRAFORM_GROUP;
-  return void 0;
-}
-function removedApiVersion(apiVersion, kind) {
-  const slash2 = apiVersion.indexOf("/");
-  if (slash2 === -1) return void 0;
-  const group = apiVersion.slice(0, slash2);
-  const version2 = apiVersion.slice(slash2 + 1);
-  const entry = Object.hasOwn(REMOVED_VERSIONS, group) ? REMOVED_VERSIONS[group] : void 0;
-  const removedMinor = entry && Object.hasOwn(entry.removed, version2) ? entry.removed[version2] : void 0;
-  if (!entry || removedMinor === void 0) return void 0;
-  const byKind = kind !== void 0 && entry.currentByKind && Object.hasOwn(entry.currentByKind, kind) ? entry.currentByKind[kind] : void 0;
-  const replacement = byKind !== void 0 || !entry.currentByKind ? `${group}/${byKind ?? entry.current}` : Object.entries(entry.currentByKind).map(([k, v]) => `${group}/${v} (${k})`).join(" or ");
-  return { removedIn: `Flux 2.${removedMinor}`, removedMinor, replacement };
-}
-var SOURCE_GROUP, KUSTOMIZE_GROUP, HELM_GROUP, TERRAFORM_GROUP, SOURCE_KINDS, ACCEPTED_SOURCE_KINDS, GENERATED_SOURCE_KINDS, IMAGE_GROUP, NOTIFICATION_GROUP, REMOVED_VERSIONS;
-var init_kinds = __esm({
-  "src/flux/kinds.ts"() {
-    "use strict";
-    SOURCE_GROUP = "source.toolkit.fluxcd.io";
-    KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
-    HELM_GROUP = "helm.toolkit.fluxcd.io";
-    TERRAFORM_GROUP = "infra.contrib.fluxcd.io";
-    SOURCE_KINDS = ["GitRepository", "OCIRepository", "HelmRepository", "Bucket"];
-    ACCEPTED_SOURCE_KINDS = {
-      kustomization: ["GitRepository", "OCIRepository", "Bucket", "ExternalArtifact"],
-      helmChart: ["HelmRepository", "GitRepository", "Bucket"],
-      helmChartRef: ["OCIRepository", "HelmChart", "ExternalArtifact"],
-      terraform: ["GitRepository", "OCIRepository", "Bucket"]
-    };
-    GENERATED_SOURCE_KINDS = /* @__PURE__ */ new Set(["ExternalArtifact"]);
-    IMAGE_GROUP = "image.toolkit.fluxcd.io";
-    NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io";
-    REMOVED_VERSIONS = {
-      [SOURCE_GROUP]: { removed: { v1beta1: 7, v1beta2: 8 }, current: "v1" },
-      [KUSTOMIZE_GROUP]: { removed: { v1beta1: 7, v1beta2: 8 }, current: "v1" },
-      [HELM_GROUP]: { removed: { v2beta1: 7, v2beta2: 8 }, current: "v2" },
-      [IMAGE_GROUP]: { removed: { v1beta1: 7, v1beta2: 9 }, current: "v1" },
-      [NOTIFICATION_GROUP]: { removed: { v1beta1: 7, v1beta2: 9 }, current: "v1beta3", currentByKind: { Alert: "v1beta3", Provider: "v1beta3", Receiver: "v1" } }
-    };
-  }
-});
-
-// src/flux/repos.ts
-function repoNameOfUrl(url) {
-  const bare = url.replace(/[?#].*$/, "").replace(/\/+$/, "").replace(/\.git$/, "");
-  const segment = bare.slice(Math.max(bare.lastIndexOf("/"), bare.lastIndexOf(":")) + 1);
-  return segment.length > 0 ? segment : void 0;
-}
-function samePath(a, b) {
-  return import_node_path.default.resolve(a) === import_node_path.default.resolve(b);
-}
-function gitRefOf(resource) {
-  const ref = asRecord(getIn(resource.value, ["spec", "ref"])) ?? {};
-  const commit = asString(ref.commit);
-  if (commit !== void 0) return { describe: `commit ${commit}` };
-  const name2 = asString(ref.name);
-  if (name2 !== void 0) {
-    const branch2 = /^refs\/heads\/(.+)$/.exec(name2)?.[1];
-    return branch2 === void 0 ? { describe: `ref ${name2}` } : { branch: branch2, describe: `branch ${branch2}` };
-  }
-  const semver2 = asString(ref.semver);
-  if (semver2 !== void 0) return { describe: `tags matching ${semver2}` };
-  const tag = asString(ref.tag);
-  if (tag !== void 0) return { describe: `tag ${tag}` };
-  const branch = asString(ref.branch) ?? "master";
-  return { branch, describe: `branch ${branch}` };
-}
-function idOf(resource) {
-  return qualified(resource.namespace ?? resource.appliedNamespace, resource.name);
-}
-function linkOne(resource, roots) {
-  const namespace = resource.namespace ?? resource.appliedNamespace;
-  const { branch } = gitRefOf(resource);
-  const names = namespace === void 0 ? [resource.name] : [`${namespace}/${resource.name}`, resource.name];
-  const keys = [...branch === void 0 ? [] : names.map((name3) => ({ key: `${name3}@${branch}`, pinned: true })), ...names.map((key) => ({ key, pinned: false }))];
-  const configured = [resource.file.root, ...roots.filter((root) => root !== resource.file.root)];
-  let missingTarget;
-  for (const { key, pinned } of keys) {
-    for (const root of configured) {
-      const target = root.config.repos[key];
-      if (target === void 0) continue;
-      const linked = roots.find((candidate) => samePath(candidate.dir, target));
-      if (linked) return { link: { status: "linked", root: linked, via: "config" }, pinned };
-      missingTarget ??= target;
-    }
-  }
-  const url = asString(getIn(resource.value, ["spec", "url"]));
-  const name2 = url === void 0 ? void 0 : repoNameOfUrl(url);
-  const fallback = missingTarget === void 0 ? void 0 : `\`repos:\` maps GitRepository ${idOf(resource)} to ${missingTarget}, which is not among the linted roots`;
-  const byName = name2 === void 0 ? void 0 : roots.find((root) => root.name === name2);
-  if (byName) {
-    const link = { status: "linked", root: byName, via: "url" };
-    if (fallback) link.note = `${fallback}: it was linked to ${byName.name} by its URL instead.`;
-    return { link, pinned: false };
-  }
-  if (resource.name === "flux-system" && namespace === "flux-system") {
-    const link = { status: "linked", root: resource.file.root, via: "bootstrap" };
-    if (fallback) link.note = `${fallback}: it was linked to ${resource.file.root.name}, the repository it is committed in, as \`flux bootstrap\` writes it.`;
-    return { link, pinned: false };
-  }
-  if (missingTarget !== void 0) return { link: { status: "unlinked", reason: `\`repos:\` maps it to ${missingTarget}, which is not among the linted roots` }, pinned: false };
-  return {
-    link: { status: "unlinked", reason: url === void 0 ? "it has no spec.url" : `its repository ${name2 ?? url} is not among the linted roots` },
-    pinned: false
-  };
-}
-function linkGitRepository(resource, roots) {
-  return linkOne(resource, roots).link;
-}
-function linkGitRepositories(resources, roots) {
-  const links = /* @__PURE__ */ new Map();
-  const byRoot = /* @__PURE__ */ new Map();
-  for (const resource of resources) {
-    const { link, pinned } = linkOne(resource, roots);
-    links.set(resource, link);
-    if (link.status !== "linked" || pinned) continue;
-    const group = byRoot.get(link.root);
-    if (group) group.push(resource);
-    else byRoot.set(link.root, [resource]);
-  }
-  for (const [root, group] of byRoot) {
-    const refs = new Map(group.map((resource) => [resource, gitRefOf(resource)]));
-    if (new Set([...refs.values()].map((ref) => ref.describe)).size < 2) {
-      for (const resource of group) {
-        const reason = otherBranchOfOwnRepo(resource, root, refs.get(resource));
-        if (reason) links.set(resource, { status: "unlinked", reason, advice: branchAdvice(resource, refs.get(resource)) });
-      }
-      continue;
-    }
-    const branches = new Set([...refs.values()].flatMap((ref) => ref.branch === void 0 ? [] : [ref.branch]));
-    const chosen = [root.branch, root.defaultBranch].find((branch) => branch !== void 0 && branches.has(branch));
-    const tree = root.branch === void 0 ? `the checkout of ${root.name}` : `the checkout of ${root.name} (branch ${root.branch})`;
-    const fetchers = group.filter((resource) => refs.get(resource)?.branch === chosen).map((resource) => `GitRepository ${idOf(resource)}`);
-    for (const resource of group) {
-      const ref = refs.get(resource);
-      if (chosen !== void 0 && ref.branch === chosen) continue;
-      const reason = chosen === void 0 ? `it fetches ${ref.describe} of ${root.name} while other GitRepositories fetch other refs of it, and ${root.branch === void 0 ? `the branch of ${tree} is not known` : `neither ${tree} nor its default branch is one of them`}, so it is not known which one fetches the linted tree` : `it fetches ${ref.describe} of ${root.name}, a different tree from ${tree}, which ${fetchers.join(" and ")} fetch${fetchers.length === 1 ? "es" : ""}`;
-      links.set(resource, { status: "unlinked", reason, advice: branchAdvice(resource, ref) });
-    }
-  }
-  return links;
-}
-function branchAdvice(resource, ref) {
-  if (ref.branch === void 0) return "Lint a checkout of that ref to check them.";
-  return `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${idOf(resource)}@${ref.branch}": PATH}\` in .gitops-lint.yaml.`;
-}
-function otherBranchOfOwnRepo(resource, root, ref) {
-  if (resource.file.root !== root || root.branch === void 0 || root.defaultBranch === void 0) return void 0;
-  const written2 = asRecord(getIn(resource.value, ["spec", "ref"]));
-  if (asString(written2?.branch) === void 0 && asString(written2?.name) === void 0) return void 0;
-  if (ref.branch === void 0 || ref.branch === root.branch || ref.branch === root.defaultBranch) return void 0;
-  const checkout = root.branch === root.defaultBranch ? `its default branch ${root.branch}` : `branch ${root.branch} (default ${root.defaultBranch})`;
-  return `it fetches ${ref.describe} of ${root.name}, the repository it is committed in, whose checkout is on ${checkout}: a different tree`;
-}
-var import_node_path;
-var init_repos = __esm({
-  "src/flux/repos.ts"() {
-    "use strict";
-    import_node_path = __toESM(require("node:path"), 1);
-    init_values();
-    init_describe();
-  }
-});
-
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body) => {
-      if (negated) {
-        return `[^\\/${body}]`;
-      }
-      const source = `[${body}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name2 = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
-              return null;
-            }
-            body += POSIX_CLASSES[name2];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "\uE000";
-    var TRAILING_DOUBLESTAR = "\uE001";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE + SPACE
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
-        separator += run[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run = [];
-      const flush = () => {
-        let lastWildcard;
-        run.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
-        });
-        run = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher2, replacer, required]) => {
-          if (matcher2 === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher2.test(prev) ? prev.replace(matcher2, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
-      return index < 0 || index === body.length - 1;
-    };
-    var basenameOf = (path23) => {
-      const end = path23.length - 1;
-      const index = path23.lastIndexOf(
-        SLASH,
-        path23[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path23 : path23.slice(index + 1);
-    };
-    var parentOf = (path23) => {
-      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path23.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path23.length - 1;
-      const cut = path23.lastIndexOf(
-        SLASH,
-        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark2, body, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark2;
-        this.negative = negative;
-        define(this, "body", body);
-        define(this, "ignoreCase", ignoreCase);
-        define(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str2 = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
-        return define(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str2) => {
-      let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd2 = (body, stripLineEnd) => {
-      let lineEnd = body.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
-          end--;
-        }
-        if (!stripLineEnd || body[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
-    };
-    var createRule = (pattern, mark2, ignoreCase, stripLineEnd, stripBOM) => {
-      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
-      if (body[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body[0] === "!") {
-        negative = true;
-        body = body.slice(1);
-      }
-      const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd2(body, stripLineEnd);
-      }
-      if (!body || hasTrailingBackslash(body)) {
-        return;
-      }
-      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body);
-      return new IgnoreRule(
-        pattern,
-        mark2,
-        body,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule) {
-          this._added = true;
-          this._rules.push(rule);
-          if (matchesBasename(rule.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path23) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule.checkRegex.test(path23)) {
-            ignored = !rule.negative;
-            unignored = rule.negative;
-            matchedRule = rule.negative ? UNDEFINED : rule;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path23, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path23) : path23;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule = rules[index];
-          if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path23
-          )) {
-            const { negative } = rule;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError2 = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath2 = (path23, originalPath, doThrow) => {
-      if (!isString(path23)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path23) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath2.isNotRelative(path23)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path23) => {
-      const first = path23.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path23.length === 1) {
-        return true;
-      }
-      const second = path23.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath2.isNotRelative = isNotRelative;
-    checkPath2.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath2.convert(target);
-    var Ignore = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache5, path23) {
-        checkPath2(
-          path23,
-          originalPath,
-          this._strictPathCheck ? throwError2 : RETURN_FALSE
-        );
-        return path23 ? this._t(path23, cache5) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path23 = convertPath(target);
-        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path23);
-        }
-        const dir = this._t(path23, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal = this._rules.testLiteral(path23);
-        return literal.ignored || literal.unignored ? literal : dir;
-      }
-      _t(path23, cache5) {
-        if (path23 in cache5) {
-          return cache5[path23];
-        }
-        const parentPath = parentOf(path23);
-        const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
-      }
-      ignores(path23) {
-        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
-      }
-      createFilter() {
-        return (path23) => !this.ignores(path23);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path23) {
-        return this._test(path23, this._testCache, convertPath(path23));
-      }
-    };
-    var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path23) => checkPath2(convertPath(path23), path23, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
-      checkPath2.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module2.exports = factory;
-    factory.default = factory;
-    module2.exports.isPathValid = isPathValid2;
-    define(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// node_modules/js-yaml/dist/js-yaml.mjs
-function isNothing(subject) {
-  return typeof subject === "undefined" || subject === null;
-}
-function isObject(subject) {
-  return typeof subject === "object" && subject !== null;
-}
-function toArray(sequence) {
-  if (Array.isArray(sequence)) return sequence;
-  else if (isNothing(sequence)) return [];
-  return [sequence];
-}
-function extend(target, source) {
-  var index, length, key, sourceKeys;
-  if (source) {
-    sourceKeys = Object.keys(source);
-    for (index = 0, length = sourceKeys.length; index < length; index += 1) {
-      key = sourceKeys[index];
-      target[key] = source[key];
-    }
-  }
-  return target;
-}
-function repeat(string, count) {
-  var result = "", cycle;
-  for (cycle = 0; cycle < count; cycle += 1) {
-    result += string;
-  }
-  return result;
-}
-function isNegativeZero(number) {
-  return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
-}
-function formatError(exception2, compact2) {
-  var where2 = "", message = exception2.reason || "(unknown reason)";
-  if (!exception2.mark) return message;
-  if (exception2.mark.name) {
-    where2 += 'in "' + exception2.mark.name + '" ';
-  }
-  where2 += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
-  if (!compact2 && exception2.mark.snippet) {
-    where2 += "\n\n" + exception2.mark.snippet;
-  }
-  return message + " " + where2;
-}
-function YAMLException$1(reason, mark2) {
-  Error.call(this);
-  this.name = "YAMLException";
-  this.reason = reason;
-  this.mark = mark2;
-  this.message = formatError(this, false);
-  if (Error.captureStackTrace) {
-    Error.captureStackTrace(this, this.constructor);
-  } else {
-    this.stack = new Error().stack || "";
-  }
-}
-function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
-  var head = "";
-  var tail = "";
-  var maxHalfLength = Math.floor(maxLineLength / 2) - 1;
-  if (position2 - lineStart > maxHalfLength) {
-    head = " ... ";
-    lineStart = position2 - maxHalfLength + head.length;
-  }
-  if (lineEnd - position2 > maxHalfLength) {
-    tail = " ...";
-    lineEnd = position2 + maxHalfLength - tail.length;
-  }
-  return {
-    str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
-    pos: position2 - lineStart + head.length
-    // relative position
-  };
-}
-function padStart(string, max) {
-  return common.repeat(" ", max - string.length) + string;
-}
-function makeSnippet(mark2, options) {
-  options = Object.create(options || null);
-  if (!mark2.buffer) return null;
-  if (!options.maxLength) options.maxLength = 79;
-  if (typeof options.indent !== "number") options.indent = 1;
-  if (typeof options.linesBefore !== "number") options.linesBefore = 3;
-  if (typeof options.linesAfter !== "number") options.linesAfter = 2;
-  var re = /\r?\n|\r|\0/g;
-  var lineStarts = [0];
-  var lineEnds = [];
-  var match;
-  var foundLineNo = -1;
-  while (match = re.exec(mark2.buffer)) {
-    lineEnds.push(match.index);
-    lineStarts.push(match.index + match[0].length);
-    if (mark2.position <= match.index && foundLineNo < 0) {
-      foundLineNo = lineStarts.length - 2;
-    }
-  }
-  if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
-  var result = "", i2, line;
-  var lineNoLength = Math.min(mark2.line + options.linesAfter, lineEnds.length).toString().length;
-  var maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
-  for (i2 = 1; i2 <= options.linesBefore; i2++) {
-    if (foundLineNo - i2 < 0) break;
-    line = getLine(
-      mark2.buffer,
-      lineStarts[foundLineNo - i2],
-      lineEnds[foundLineNo - i2],
-      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]),
-      maxLineLength
-    );
-    result = common.repeat(" ", options.indent) + padStart((mark2.line - i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n" + result;
-  }
-  line = getLine(mark2.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark2.position, maxLineLength);
-  result += common.repeat(" ", options.indent) + padStart((mark2.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-  result += common.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
-  for (i2 = 1; i2 <= options.linesAfter; i2++) {
-    if (foundLineNo + i2 >= lineEnds.length) break;
-    line = getLine(
-      mark2.buffer,
-      lineStarts[foundLineNo + i2],
-      lineEnds[foundLineNo + i2],
-      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]),
-      maxLineLength
-    );
-    result += common.repeat(" ", options.indent) + padStart((mark2.line + i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-  }
-  return result.replace(/\n$/, "");
-}
-function compileStyleAliases(map2) {
-  var result = {};
-  if (map2 !== null) {
-    Object.keys(map2).forEach(function(style) {
-      map2[style].forEach(function(alias) {
-        result[String(alias)] = style;
-      });
-    });
-  }
-  return result;
-}
-function Type$1(tag, options) {
-  options = options || {};
-  Object.keys(options).forEach(function(name2) {
-    if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name2) === -1) {
-      throw new exception('Unknown option "' + name2 + '" is met in definition of "' + tag + '" YAML type.');
-    }
-  });
-  this.options = options;
-  this.tag = tag;
-  this.kind = options["kind"] || null;
-  this.resolve = options["resolve"] || function() {
-    return true;
-  };
-  this.construct = options["construct"] || function(data) {
-    return data;
-  };
-  this.instanceOf = options["instanceOf"] || null;
-  this.predicate = options["predicate"] || null;
-  this.represent = options["represent"] || null;
-  this.representName = options["representName"] || null;
-  this.defaultStyle = options["defaultStyle"] || null;
-  this.multi = options["multi"] || false;
-  this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
-  if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
-    throw new exception('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
-  }
-}
-function compileList(schema2, name2) {
-  var result = [];
-  schema2[name2].forEach(function(currentType) {
-    var newIndex = result.length;
-    result.forEach(function(previousType, previousIndex) {
-      if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
-        newIndex = previousIndex;
-      }
-    });
-    result[newIndex] = currentType;
-  });
-  return result;
-}
-function compileMap() {
-  var result = {
-    scalar: {},
-    sequence: {},
-    mapping: {},
-    fallback: {},
-    multi: {
-      scalar: [],
-      sequence: [],
-      mapping: [],
-      fallback: []
-    }
-  }, index, length;
-  function collectType(type2) {
-    if (type2.multi) {
-      result.multi[type2.kind].push(type2);
-      result.multi["fallback"].push(type2);
-    } else {
-      result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
-    }
-  }
-  for (index = 0, length = arguments.length; index < length; index += 1) {
-    arguments[index].forEach(collectType);
-  }
-  return result;
-}
-function Schema$1(definition) {
-  return this.extend(definition);
-}
-function resolveYamlNull(data) {
-  if (data === null) return true;
-  var max = data.length;
-  return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
-}
-function constructYamlNull() {
-  return null;
-}
-function isNull(object) {
-  return object === null;
-}
-function resolveYamlBoolean(data) {
-  if (data === null) return false;
-  var max = data.length;
-  return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
-}
-function constructYamlBoolean(data) {
-  return data === "true" || data === "True" || data === "TRUE";
-}
-function isBoolean(object) {
-  return Object.prototype.toString.call(object) === "[object Boolean]";
-}
-function isHexCode(c) {
-  return 48 <= c && c <= 57 || 65 <= c && c <= 70 || 97 <= c && c <= 102;
-}
-function isOctCode(c) {
-  return 48 <= c && c <= 55;
-}
-function isDecCode(c) {
-  return 48 <= c && c <= 57;
-}
-function resolveYamlInteger(data) {
-  if (data === null) return false;
-  var max = data.length, index = 0, hasDigits = false, ch;
-  if (!max) return false;
-  ch = data[index];
-  if (ch === "-" || ch === "+") {
-    ch = data[++index];
-  }
-  if (ch === "0") {
-    if (index + 1 === max) return true;
-    ch = data[++index];
-    if (ch === "b") {
-      index++;
-      for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
-        if (ch !== "0" && ch !== "1") return false;
-        hasDigits = true;
-      }
-      return hasDigits && ch !== "_";
-    }
-    if (ch === "x") {
-      index++;
-      for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
-        if (!isHexCode(data.charCodeAt(index))) return false;
-        hasDigits = true;
-      }
-      return hasDigits && ch !== "_";
-    }
-    if (ch === "o") {
-      index++;
-      for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
-        if (!isOctCode(data.charCodeAt(index))) return false;
-        hasDigits = true;
-      }
-      return hasDigits && ch !== "_";
-    }
-  }
-  if (ch === "_") return false;
-  for (; index < max; index++) {
-    ch = data[index];
-    if (ch === "_") continue;
-    if (!isDecCode(data.charCodeAt(index))) {
-      return false;
-    }
-    hasDigits = true;
-  }
-  if (!hasDigits || ch === "_") return false;
-  return true;
-}
-function constructYamlInteger(data) {
-  var value = data, sign = 1, ch;
-  if (value.indexOf("_") !== -1) {
-    value = value.replace(/_/g, "");
-  }
-  ch = value[0];
-  if (ch === "-" || ch === "+") {
-    if (ch === "-") sign = -1;
-    value = value.slice(1);
-    ch = value[0];
-  }
-  if (value === "0") return 0;
-  if (ch === "0") {
-    if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-    if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-    if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
-  }
-  return sign * parseInt(value, 10);
-}
-function isInteger(object) {
-  return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
-}
-function resolveYamlFloat(data) {
-  if (data === null) return false;
-  if (!YAML_FLOAT_PATTERN.test(data) || // Quick hack to not allow integers end with `_`
-  // Probably should update regexp & check speed
-  data[data.length - 1] === "_") {
-    return false;
-  }
-  return true;
-}
-function constructYamlFloat(data) {
-  var value, sign;
-  value = data.replace(/_/g, "").toLowerCase();
-  sign = value[0] === "-" ? -1 : 1;
-  if ("+-".indexOf(value[0]) >= 0) {
-    value = value.slice(1);
-  }
-  if (value === ".inf") {
-    return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  } else if (value === ".nan") {
-    return NaN;
-  }
-  return sign * parseFloat(value, 10);
-}
-function representYamlFloat(object, style) {
-  var res;
-  if (isNaN(object)) {
-    switch (style) {
-      case "lowercase":
-        return ".nan";
-      case "uppercase":
-        return ".NAN";
-      case "camelcase":
-        return ".NaN";
-    }
-  } else if (Number.POSITIVE_INFINITY === object) {
-    switch (style) {
-      case "lowercase":
-        return ".inf";
-      case "uppercase":
-        return ".INF";
-      case "camelcase":
-        return ".Inf";
-    }
-  } else if (Number.NEGATIVE_INFINITY === object) {
-    switch (style) {
-      case "lowercase":
-        return "-.inf";
-      case "uppercase":
-        return "-.INF";
-      case "camelcase":
-        return "-.Inf";
-    }
-  } else if (common.isNegativeZero(object)) {
-    return "-0.0";
-  }
-  res = object.toString(10);
-  return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
-}
-function isFloat(object) {
-  return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common.isNegativeZero(object));
-}
-function resolveYamlTimestamp(data) {
-  if (data === null) return false;
-  if (YAML_DATE_REGEXP.exec(data) !== null) return true;
-  if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
-  return false;
-}
-function constructYamlTimestamp(data) {
-  var match, year, month, day, hour, minute, second, fraction = 0, delta = null, tz_hour, tz_minute, date;
-  match = YAML_DATE_REGEXP.exec(data);
-  if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
-  if (match === null) throw new Error("Date resolve error");
-  year = +match[1];
-  month = +match[2] - 1;
-  day = +match[3];
-  if (!match[4]) {
-    return new Date(Date.UTC(year, month, day));
-  }
-  hour = +match[4];
-  minute = +match[5];
-  second = +match[6];
-  if (match[7]) {
-    fraction = match[7].slice(0, 3);
-    while (fraction.length < 3) {
-      fraction += "0";
-    }
-    fraction = +fraction;
-  }
-  if (match[9]) {
-    tz_hour = +match[10];
-    tz_minute = +(match[11] || 0);
-    delta = (tz_hour * 60 + tz_minute) * 6e4;
-    if (match[9] === "-") delta = -delta;
-  }
-  date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
-  if (delta) date.setTime(date.getTime() - delta);
-  return date;
-}
-function representYamlTimestamp(object) {
-  return object.toISOString();
-}
-function resolveYamlMerge(data) {
-  return data === "<<" || data === null;
-}
-function resolveYamlBinary(data) {
-  if (data === null) return false;
-  var code, idx, bitlen = 0, max = data.length, map2 = BASE64_MAP;
-  for (idx = 0; idx < max; idx++) {
-    code = map2.indexOf(data.charAt(idx));
-    if (code > 64) continue;
-    if (code < 0) return false;
-    bitlen += 6;
-  }
-  return bitlen % 8 === 0;
-}
-function constructYamlBinary(data) {
-  var idx, tailbits, input = data.replace(/[\r\n=]/g, ""), max = input.length, map2 = BASE64_MAP, bits = 0, result = [];
-  for (idx = 0; idx < max; idx++) {
-    if (idx % 4 === 0 && idx) {
-      result.push(bits >> 16 & 255);
-      result.push(bits >> 8 & 255);
-      result.push(bits & 255);
-    }
-    bits = bits << 6 | map2.indexOf(input.charAt(idx));
-  }
-  tailbits = max % 4 * 6;
-  if (tailbits === 0) {
-    result.push(bits >> 16 & 255);
-    result.push(bits >> 8 & 255);
-    result.push(bits & 255);
-  } else if (tailbits === 18) {
-    result.push(bits >> 10 & 255);
-    result.push(bits >> 2 & 255);
-  } else if (tailbits === 12) {
-    result.push(bits >> 4 & 255);
-  }
-  return new Uint8Array(result);
-}
-function representYamlBinary(object) {
-  var result = "", bits = 0, idx, tail, max = object.length, map2 = BASE64_MAP;
-  for (idx = 0; idx < max; idx++) {
-    if (idx % 3 === 0 && idx) {
-      result += map2[bits >> 18 & 63];
-      result += map2[bits >> 12 & 63];
-      result += map2[bits >> 6 & 63];
-      result += map2[bits & 63];
-    }
-    bits = (bits << 8) + object[idx];
-  }
-  tail = max % 3;
-  if (tail === 0) {
-    result += map2[bits >> 18 & 63];
-    result += map2[bits >> 12 & 63];
-    result += map2[bits >> 6 & 63];
-    result += map2[bits & 63];
-  } else if (tail === 2) {
-    result += map2[bits >> 10 & 63];
-    result += map2[bits >> 4 & 63];
-    result += map2[bits << 2 & 63];
-    result += map2[64];
-  } else if (tail === 1) {
-    result += map2[bits >> 2 & 63];
-    result += map2[bits << 4 & 63];
-    result += map2[64];
-    result += map2[64];
-  }
-  return result;
-}
-function isBinary(obj) {
-  return Object.prototype.toString.call(obj) === "[object Uint8Array]";
-}
-function resolveYamlOmap(data) {
-  if (data === null) return true;
-  var objectKeys = [], index, length, pair, pairKey, pairHasKey, object = data;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
-    pairHasKey = false;
-    if (_toString$2.call(pair) !== "[object Object]") return false;
-    for (pairKey in pair) {
-      if (_hasOwnProperty$3.call(pair, pairKey)) {
-        if (!pairHasKey) pairHasKey = true;
-        else return false;
-      }
-    }
-    if (!pairHasKey) return false;
-    if (objectKeys.indexOf(pairKey) === -1) objectKeys.push(pairKey);
-    else return false;
-  }
-  return true;
-}
-function constructYamlOmap(data) {
-  return data !== null ? data : [];
-}
-function resolveYamlPairs(data) {
-  if (data === null) return true;
-  var index, length, pair, keys, result, object = data;
-  result = new Array(object.length);
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
-    if (_toString$1.call(pair) !== "[object Object]") return false;
-    keys = Object.keys(pair);
-    if (keys.length !== 1) return false;
-    result[index] = [keys[0], pair[keys[0]]];
-  }
-  return true;
-}
-function constructYamlPairs(data) {
-  if (data === null) return [];
-  var index, length, pair, keys, result, object = data;
-  result = new Array(object.length);
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
-    keys = Object.keys(pair);
-    result[index] = [keys[0], pair[keys[0]]];
-  }
-  return result;
-}
-function resolveYamlSet(data) {
-  if (data === null) return true;
-  var key, object = data;
-  for (key in object) {
-    if (_hasOwnProperty$2.call(object, key)) {
-      if (object[key] !== null) return false;
-    }
-  }
-  return true;
-}
-function constructYamlSet(data) {
-  return data !== null ? data : {};
-}
-function _class(obj) {
-  return Object.prototype.toString.call(obj);
-}
-function is_EOL(c) {
-  return c === 10 || c === 13;
-}
-function is_WHITE_SPACE(c) {
-  return c === 9 || c === 32;
-}
-function is_WS_OR_EOL(c) {
-  return c === 9 || c === 32 || c === 10 || c === 13;
-}
-function is_FLOW_INDICATOR(c) {
-  return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
-}
-function fromHexCode(c) {
-  var lc;
-  if (48 <= c && c <= 57) {
-    return c - 48;
-  }
-  lc = c | 32;
-  if (97 <= lc && lc <= 102) {
-    return lc - 97 + 10;
-  }
-  return -1;
-}
-function escapedHexLen(c) {
-  if (c === 120) {
-    return 2;
-  }
-  if (c === 117) {
-    return 4;
-  }
-  if (c === 85) {
-    return 8;
-  }
-  return 0;
-}
-function fromDecimalCode(c) {
-  if (48 <= c && c <= 57) {
-    return c - 48;
-  }
-  return -1;
-}
-function simpleEscapeSequence(c) {
-  return c === 48 ? "\0" : c === 97 ? "\x07" : c === 98 ? "\b" : c === 116 ? "	" : c === 9 ? "	" : c === 110 ? "\n" : c === 118 ? "\v" : c === 102 ? "\f" : c === 114 ? "\r" : c === 101 ? "\x1B" : c === 32 ? " " : c === 34 ? '"' : c === 47 ? "/" : c === 92 ? "\\" : c === 78 ? "\x85" : c === 95 ? "\xA0" : c === 76 ? "\u2028" : c === 80 ? "\u2029" : "";
-}
-function charFromCodepoint(c) {
-  if (c <= 65535) {
-    return String.fromCharCode(c);
-  }
-  return String.fromCharCode(
-    (c - 65536 >> 10) + 55296,
-    (c - 65536 & 1023) + 56320
-  );
-}
-function State$1(input, options) {
-  this.input = input;
-  this.filename = options["filename"] || null;
-  this.schema = options["schema"] || _default;
-  this.onWarning = options["onWarning"] || null;
-  this.legacy = options["legacy"] || false;
-  this.json = options["json"] || false;
-  this.listener = options["listener"] || null;
-  this.implicitTypes = this.schema.compiledImplicit;
-  this.typeMap = this.schema.compiledTypeMap;
-  this.length = input.length;
-  this.position = 0;
-  this.line = 0;
-  this.lineStart = 0;
-  this.lineIndent = 0;
-  this.firstTabInLine = -1;
-  this.documents = [];
-}
-function generateError(state, message) {
-  var mark2 = {
-    name: state.filename,
-    buffer: state.input.slice(0, -1),
-    // omit trailing \0
-    position: state.position,
-    line: state.line,
-    column: state.position - state.lineStart
-  };
-  mark2.snippet = snippet(mark2);
-  return new exception(message, mark2);
-}
-function throwError(state, message) {
-  throw generateError(state, message);
-}
-function throwWarning(state, message) {
-  if (state.onWarning) {
-    state.onWarning.call(null, generateError(state, message));
-  }
-}
-function captureSegment(state, start, end, checkJson) {
-  var _position, _length, _character, _result;
-  if (start < end) {
-    _result = state.input.slice(start, end);
-    if (checkJson) {
-      for (_position = 0, _length = _result.length; _position < _length; _position += 1) {
-        _character = _result.charCodeAt(_position);
-        if (!(_character === 9 || 32 <= _character && _character <= 1114111)) {
-          throwError(state, "expected valid JSON character");
-        }
-      }
-    } else if (PATTERN_NON_PRINTABLE.test(_result)) {
-      throwError(state, "the stream contains non-printable characters");
-    }
-    state.result += _result;
-  }
-}
-function mergeMappings(state, destination, source, overridableKeys) {
-  var sourceKeys, key, index, quantity;
-  if (!common.isObject(source)) {
-    throwError(state, "cannot merge mappings; the provided source object is unacceptable");
-  }
-  sourceKeys = Object.keys(source);
-  for (index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-    key = sourceKeys[index];
-    if (!_hasOwnProperty$1.call(destination, key)) {
-      destination[key] = source[key];
-      overridableKeys[key] = true;
-    }
-  }
-}
-function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
-  var index, quantity;
-  if (Array.isArray(keyNode)) {
-    keyNode = Array.prototype.slice.call(keyNode);
-    for (index = 0, quantity = keyNode.length; index < quantity; index += 1) {
-      if (Array.isArray(keyNode[index])) {
-        throwError(state, "nested arrays are not supported inside keys");
-      }
-      if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
-        keyNode[index] = "[object Object]";
-      }
-    }
-  }
-  if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
-    keyNode = "[object Object]";
-  }
-  keyNode = String(keyNode);
-  if (_result === null) {
-    _result = {};
-  }
-  if (keyTag === "tag:yaml.org,2002:merge") {
-    if (Array.isArray(valueNode)) {
-      for (index = 0, quantity = valueNode.length; index < quantity; index += 1) {
-        mergeMappings(state, _result, valueNode[index], overridableKeys);
-      }
-    } else {
-      mergeMappings(state, _result, valueNode, overridableKeys);
-    }
-  } else {
-    if (!state.json && !_hasOwnProperty$1.call(overridableKeys, keyNode) && _hasOwnProperty$1.call(_result, keyNode)) {
-      state.line = startLine || state.line;
-      state.lineStart = startLineStart || state.lineStart;
-      state.position = startPos || state.position;
-      throwError(state, "duplicated mapping key");
-    }
-    if (keyNode === "__proto__") {
-      Object.defineProperty(_result, keyNode, {
-        configurable: true,
-        enumerable: true,
-        writable: true,
-        value: valueNode
-      });
-    } else {
-      _result[keyNode] = valueNode;
-    }
-    delete overridableKeys[keyNode];
-  }
-  return _result;
-}
-function readLineBreak(state) {
-  var ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 10) {
-    state.position++;
-  } else if (ch === 13) {
-    state.position++;
-    if (state.input.charCodeAt(state.position) === 10) {
-      state.position++;
-    }
-  } else {
-    throwError(state, "a line break is expected");
-  }
-  state.line += 1;
-  state.lineStart = state.position;
-  state.firstTabInLine = -1;
-}
-function skipSeparationSpace(state, allowComments, checkIndent) {
-  var lineBreaks = 0, ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
-    while (is_WHITE_SPACE(ch)) {
-      if (ch === 9 && state.firstTabInLine === -1) {
-        state.firstTabInLine = state.position;
-      }
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (allowComments && ch === 35) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (ch !== 10 && ch !== 13 && ch !== 0);
-    }
-    if (is_EOL(ch)) {
-      readLineBreak(state);
-      ch = state.input.charCodeAt(state.position);
-      lineBreaks++;
-      state.lineIndent = 0;
-      while (ch === 32) {
-        state.lineIndent++;
-        ch = state.input.charCodeAt(++state.position);
-      }
-    } else {
-      break;
-    }
-  }
-  if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
-    throwWarning(state, "deficient indentation");
-  }
-  return lineBreaks;
-}
-function testDocumentSeparator(state) {
-  var _position = state.position, ch;
-  ch = state.input.charCodeAt(_position);
-  if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
-    _position += 3;
-    ch = state.input.charCodeAt(_position);
-    if (ch === 0 || is_WS_OR_EOL(ch)) {
-      return true;
-    }
-  }
-  return false;
-}
-function writeFoldedLines(state, count) {
-  if (count === 1) {
-    state.result += " ";
-  } else if (count > 1) {
-    state.result += common.repeat("\n", count - 1);
-  }
-}
-function readPlainScalar(state, nodeIndent, withinFlowCollection) {
-  var preceding, following, captureStart, captureEnd, hasPendingContent, _line, _lineStart, _lineIndent, _kind = state.kind, _result = state.result, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (is_WS_OR_EOL(ch) || is_FLOW_INDICATOR(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
-    return false;
-  }
-  if (ch === 63 || ch === 45) {
-    following = state.input.charCodeAt(state.position + 1);
-    if (is_WS_OR_EOL(following) || withinFlowCollection && is_FLOW_INDICATOR(following)) {
-      return false;
-    }
-  }
-  state.kind = "scalar";
-  state.result = "";
-  captureStart = captureEnd = state.position;
-  hasPendingContent = false;
-  while (ch !== 0) {
-    if (ch === 58) {
-      following = state.input.charCodeAt(state.position + 1);
-      if (is_WS_OR_EOL(following) || withinFlowCollection && is_FLOW_INDICATOR(following)) {
-        break;
-      }
-    } else if (ch === 35) {
-      preceding = state.input.charCodeAt(state.position - 1);
-      if (is_WS_OR_EOL(preceding)) {
-        break;
-      }
-    } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && is_FLOW_INDICATOR(ch)) {
-      break;
-    } else if (is_EOL(ch)) {
-      _line = state.line;
-      _lineStart = state.lineStart;
-      _lineIndent = state.lineIndent;
-      skipSeparationSpace(state, false, -1);
-      if (state.lineIndent >= nodeIndent) {
-        hasPendingContent = true;
-        ch = state.input.charCodeAt(state.position);
-        continue;
-      } else {
-        state.position = captureEnd;
-        state.line = _line;
-        state.lineStart = _lineStart;
-        state.lineIndent = _lineIndent;
-        break;
-      }
-    }
-    if (hasPendingContent) {
-      captureSegment(state, captureStart, captureEnd, false);
-      writeFoldedLines(state, state.line - _line);
-      captureStart = captureEnd = state.position;
-      hasPendingContent = false;
-    }
-    if (!is_WHITE_SPACE(ch)) {
-      captureEnd = state.position + 1;
-    }
-    ch = state.input.charCodeAt(++state.position);
-  }
-  captureSegment(state, captureStart, captureEnd, false);
-  if (state.result) {
-    return true;
-  }
-  state.kind = _kind;
-  state.result = _result;
-  return false;
-}
-function readSingleQuotedScalar(state, nodeIndent) {
-  var ch, captureStart, captureEnd;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 39) {
-    return false;
-  }
-  state.kind = "scalar";
-  state.result = "";
-  state.position++;
-  captureStart = captureEnd = state.position;
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-    if (ch === 39) {
-      captureSegment(state, captureStart, state.position, true);
-      ch = state.input.charCodeAt(++state.position);
-      if (ch === 39) {
-        captureStart = state.position;
-        state.position++;
-        captureEnd = state.position;
-      } else {
-        return true;
-      }
-    } else if (is_EOL(ch)) {
-      captureSegment(state, captureStart, captureEnd, true);
-      writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-      captureStart = captureEnd = state.position;
-    } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-      throwError(state, "unexpected end of the document within a single quoted scalar");
-    } else {
-      state.position++;
-      captureEnd = state.position;
-    }
-  }
-  throwError(state, "unexpected end of the stream within a single quoted scalar");
-}
-function readDoubleQuotedScalar(state, nodeIndent) {
-  var captureStart, captureEnd, hexLength, hexResult, tmp, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 34) {
-    return false;
-  }
-  state.kind = "scalar";
-  state.result = "";
-  state.position++;
-  captureStart = captureEnd = state.position;
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-    if (ch === 34) {
-      captureSegment(state, captureStart, state.position, true);
-      state.position++;
-      return true;
-    } else if (ch === 92) {
-      captureSegment(state, captureStart, state.position, true);
-      ch = state.input.charCodeAt(++state.position);
-      if (is_EOL(ch)) {
-        skipSeparationSpace(state, false, nodeIndent);
-      } else if (ch < 256 && simpleEscapeCheck[ch]) {
-        state.result += simpleEscapeMap[ch];
-        state.position++;
-      } else if ((tmp = escapedHexLen(ch)) > 0) {
-        hexLength = tmp;
-        hexResult = 0;
-        for (; hexLength > 0; hexLength--) {
-          ch = state.input.charCodeAt(++state.position);
-          if ((tmp = fromHexCode(ch)) >= 0) {
-            hexResult = (hexResult << 4) + tmp;
-          } else {
-            throwError(state, "expected hexadecimal character");
-          }
-        }
-        state.result += charFromCodepoint(hexResult);
-        state.position++;
-      } else {
-        throwError(state, "unknown escape sequence");
-      }
-      captureStart = captureEnd = state.position;
-    } else if (is_EOL(ch)) {
-      captureSegment(state, captureStart, captureEnd, true);
-      writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-      captureStart = captureEnd = state.position;
-    } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-      throwError(state, "unexpected end of the document within a double quoted scalar");
-    } else {
-      state.position++;
-      captureEnd = state.position;
-    }
-  }
-  throwError(state, "unexpected end of the stream within a double quoted scalar");
-}
-function readFlowCollection(state, nodeIndent) {
-  var readNext = true, _line, _lineStart, _pos, _tag = state.tag, _result, _anchor = state.anchor, following, terminator, isPair2, isExplicitPair, isMapping, overridableKeys = /* @__PURE__ */ Object.create(null), keyNode, keyTag, valueNode, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 91) {
-    terminator = 93;
-    isMapping = false;
-    _result = [];
-  } else if (ch === 123) {
-    terminator = 125;
-    isMapping = true;
-    _result = {};
-  } else {
-    return false;
-  }
-  if (state.anchor !== null) {
-    state.anchorMap[state.anchor] = _result;
-  }
-  ch = state.input.charCodeAt(++state.position);
-  while (ch !== 0) {
-    skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if (ch === terminator) {
-      state.position++;
-      state.tag = _tag;
-      state.anchor = _anchor;
-      state.kind = isMapping ? "mapping" : "sequence";
-      state.result = _result;
-      return true;
-    } else if (!readNext) {
-      throwError(state, "missed comma between flow collection entries");
-    } else if (ch === 44) {
-      throwError(state, "expected the node content, but found ','");
-    }
-    keyTag = keyNode = valueNode = null;
-    isPair2 = isExplicitPair = false;
-    if (ch === 63) {
-      following = state.input.charCodeAt(state.position + 1);
-      if (is_WS_OR_EOL(following)) {
-        isPair2 = isExplicitPair = true;
-        state.position++;
-        skipSeparationSpace(state, true, nodeIndent);
-      }
-    }
-    _line = state.line;
-    _lineStart = state.lineStart;
-    _pos = state.position;
-    composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-    keyTag = state.tag;
-    keyNode = state.result;
-    skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if ((isExplicitPair || state.line === _line) && ch === 58) {
-      isPair2 = true;
-      ch = state.input.charCodeAt(++state.position);
-      skipSeparationSpace(state, true, nodeIndent);
-      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-      valueNode = state.result;
-    }
-    if (isMapping) {
-      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-    } else if (isPair2) {
-      _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
-    } else {
-      _result.push(keyNode);
-    }
-    skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if (ch === 44) {
-      readNext = true;
-      ch = state.input.charCodeAt(++state.position);
-    } else {
-      readNext = false;
-    }
-  }
-  throwError(state, "unexpected end of the stream within a flow collection");
-}
-function readBlockScalar(state, nodeIndent) {
-  var captureStart, folding, chomping = CHOMPING_CLIP, didReadContent = false, detectedIndent = false, textIndent = nodeIndent, emptyLines = 0, atMoreIndented = false, tmp, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 124) {
-    folding = false;
-  } else if (ch === 62) {
-    folding = true;
-  } else {
-    return false;
-  }
-  state.kind = "scalar";
-  state.result = "";
-  while (ch !== 0) {
-    ch = state.input.charCodeAt(++state.position);
-    if (ch === 43 || ch === 45) {
-      if (CHOMPING_CLIP === chomping) {
-        chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
-      } else {
-        throwError(state, "repeat of a chomping mode identifier");
-      }
-    } else if ((tmp = fromDecimalCode(ch)) >= 0) {
-      if (tmp === 0) {
-        throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
-      } else if (!detectedIndent) {
-        textIndent = nodeIndent + tmp - 1;
-        detectedIndent = true;
-      } else {
-        throwError(state, "repeat of an indentation width identifier");
-      }
-    } else {
-      break;
-    }
-  }
-  if (is_WHITE_SPACE(ch)) {
-    do {
-      ch = state.input.charCodeAt(++state.position);
-    } while (is_WHITE_SPACE(ch));
-    if (ch === 35) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (!is_EOL(ch) && ch !== 0);
-    }
-  }
-  while (ch !== 0) {
-    readLineBreak(state);
-    state.lineIndent = 0;
-    ch = state.input.charCodeAt(state.position);
-    while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
-      state.lineIndent++;
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (!detectedIndent && state.lineIndent > textIndent) {
-      textIndent = state.lineIndent;
-    }
-    if (is_EOL(ch)) {
-      emptyLines++;
-      continue;
-    }
-    if (state.lineIndent < textIndent) {
-      if (chomping === CHOMPING_KEEP) {
-        state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-      } else if (chomping === CHOMPING_CLIP) {
-        if (didReadContent) {
-          state.result += "\n";
-        }
-      }
-      break;
-    }
-    if (folding) {
-      if (is_WHITE_SPACE(ch)) {
-        atMoreIndented = true;
-        state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-      } else if (atMoreIndented) {
-        atMoreIndented = false;
-        state.result += common.repeat("\n", emptyLines + 1);
-      } else if (emptyLines === 0) {
-        if (didReadContent) {
-          state.result += " ";
-        }
-      } else {
-        state.result += common.repeat("\n", emptyLines);
-      }
-    } else {
-      state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-    }
-    didReadContent = true;
-    detectedIndent = true;
-    emptyLines = 0;
-    captureStart = state.position;
-    while (!is_EOL(ch) && ch !== 0) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    captureSegment(state, captureStart, state.position, false);
-  }
-  return true;
-}
-function readBlockSequence(state, nodeIndent) {
-  var _line, _tag = state.tag, _anchor = state.anchor, _result = [], following, detected = false, ch;
-  if (state.firstTabInLine !== -1) return false;
-  if (state.anchor !== null) {
-    state.anchorMap[state.anchor] = _result;
-  }
-  ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
-    if (state.firstTabInLine !== -1) {
-      state.position = state.firstTabInLine;
-      throwError(state, "tab characters must not be used in indentation");
-    }
-    if (ch !== 45) {
-      break;
-    }
-    following = state.input.charCodeAt(state.position + 1);
-    if (!is_WS_OR_EOL(following)) {
-      break;
-    }
-    detected = true;
-    state.position++;
-    if (skipSeparationSpace(state, true, -1)) {
-      if (state.lineIndent <= nodeIndent) {
-        _result.push(null);
-        ch = state.input.charCodeAt(state.position);
-        continue;
-      }
-    }
-    _line = state.line;
-    composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
-    _result.push(state.result);
-    skipSeparationSpace(state, true, -1);
-    ch = state.input.charCodeAt(state.position);
-    if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-      throwError(state, "bad indentation of a sequence entry");
-    } else if (state.lineIndent < nodeIndent) {
-      break;
-    }
-  }
-  if (detected) {
-    state.tag = _tag;
-    state.anchor = _anchor;
-    state.kind = "sequence";
-    state.result = _result;
-    return true;
-  }
-  return false;
-}
-function readBlockMapping(state, nodeIndent, flowIndent) {
-  var following, allowCompact, _line, _keyLine, _keyLineStart, _keyPos, _tag = state.tag, _anchor = state.anchor, _result = {}, overridableKeys = /* @__PURE__ */ Object.create(null), keyTag = null, keyNode = null, valueNode = null, atExplicitKey = false, detected = false, ch;
-  if (state.firstTabInLine !== -1) return false;
-  if (state.anchor !== null) {
-    state.anchorMap[state.anchor] = _result;
-  }
-  ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
-    if (!atExplicitKey && state.firstTabInLine !== -1) {
-      state.position = state.firstTabInLine;
-      throwError(state, "tab characters must not be used in indentation");
-    }
-    following = state.input.charCodeAt(state.position + 1);
-    _line = state.line;
-    if ((ch === 63 || ch === 58) && is_WS_OR_EOL(following)) {
-      if (ch === 63) {
-        if (atExplicitKey) {
-          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-          keyTag = keyNode = valueNode = null;
-        }
-        detected = true;
-        atExplicitKey = true;
-        allowCompact = true;
-      } else if (atExplicitKey) {
-        atExplicitKey = false;
-        allowCompact = true;
-      } else {
-        throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
-      }
-      state.position += 1;
-      ch = following;
-    } else {
-      _keyLine = state.line;
-      _keyLineStart = state.lineStart;
-      _keyPos = state.position;
-      if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
-        break;
-      }
-      if (state.line === _line) {
-        ch = state.input.charCodeAt(state.position);
-        while (is_WHITE_SPACE(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        if (ch === 58) {
-          ch = state.input.charCodeAt(++state.position);
-          if (!is_WS_OR_EOL(ch)) {
-            throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
-          }
-          if (atExplicitKey) {
-            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-            keyTag = keyNode = valueNode = null;
-          }
-          detected = true;
-          atExplicitKey = false;
-          allowCompact = false;
-          keyTag = state.tag;
-          keyNode = state.result;
-        } else if (detected) {
-          throwError(state, "can not read an implicit mapping pair; a colon is missed");
-        } else {
-          state.tag = _tag;
-          state.anchor = _anchor;
-          return true;
-        }
-      } else if (detected) {
-        throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
-      } else {
-        state.tag = _tag;
-        state.anchor = _anchor;
-        return true;
-      }
-    }
-    if (state.line === _line || state.lineIndent > nodeIndent) {
-      if (atExplicitKey) {
-        _keyLine = state.line;
-        _keyLineStart = state.lineStart;
-        _keyPos = state.position;
-      }
-      if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
-        if (atExplicitKey) {
-          keyNode = state.result;
-        } else {
-          valueNode = state.result;
-        }
-      }
-      if (!atExplicitKey) {
-        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
-        keyTag = keyNode = valueNode = null;
-      }
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
-    }
-    if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-      throwError(state, "bad indentation of a mapping entry");
-    } else if (state.lineIndent < nodeIndent) {
-      break;
-    }
-  }
-  if (atExplicitKey) {
-    storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-  }
-  if (detected) {
-    state.tag = _tag;
-    state.anchor = _anchor;
-    state.kind = "mapping";
-    state.result = _result;
-  }
-  return detected;
-}
-function readTagProperty(state) {
-  var _position, isVerbatim = false, isNamed = false, tagHandle, tagName, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 33) return false;
-  if (state.tag !== null) {
-    throwError(state, "duplication of a tag property");
-  }
-  ch = state.input.charCodeAt(++state.position);
-  if (ch === 60) {
-    isVerbatim = true;
-    ch = state.input.charCodeAt(++state.position);
-  } else if (ch === 33) {
-    isNamed = true;
-    tagHandle = "!!";
-    ch = state.input.charCodeAt(++state.position);
-  } else {
-    tagHandle = "!";
-  }
-  _position = state.position;
-  if (isVerbatim) {
-    do {
-      ch = state.input.charCodeAt(++state.position);
-    } while (ch !== 0 && ch !== 62);
-    if (state.position < state.length) {
-      tagName = state.input.slice(_position, state.position);
-      ch = state.input.charCodeAt(++state.position);
-    } else {
-      throwError(state, "unexpected end of the stream within a verbatim tag");
-    }
-  } else {
-    while (ch !== 0 && !is_WS_OR_EOL(ch)) {
-      if (ch === 33) {
-        if (!isNamed) {
-          tagHandle = state.input.slice(_position - 1, state.position + 1);
-          if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
-            throwError(state, "named tag handle cannot contain such characters");
-          }
-          isNamed = true;
-          _position = state.position + 1;
-        } else {
-          throwError(state, "tag suffix cannot contain exclamation marks");
-        }
-      }
-      ch = state.input.charCodeAt(++state.position);
-    }
-    tagName = state.input.slice(_position, state.position);
-    if (PATTERN_FLOW_INDICATORS.test(tagName)) {
-      throwError(state, "tag suffix cannot contain flow indicator characters");
-    }
-  }
-  if (tagName && !PATTERN_TAG_URI.test(tagName)) {
-    throwError(state, "tag name cannot contain such characters: " + tagName);
-  }
-  try {
-    tagName = decodeURIComponent(tagName);
-  } catch (err) {
-    throwError(state, "tag name is malformed: " + tagName);
-  }
-  if (isVerbatim) {
-    state.tag = tagName;
-  } else if (_hasOwnProperty$1.call(state.tagMap, tagHandle)) {
-    state.tag = state.tagMap[tagHandle] + tagName;
-  } else if (tagHandle === "!") {
-    state.tag = "!" + tagName;
-  } else if (tagHandle === "!!") {
-    state.tag = "tag:yaml.org,2002:" + tagName;
-  } else {
-    throwError(state, 'undeclared tag handle "' + tagHandle + '"');
-  }
-  return true;
-}
-function readAnchorProperty(state) {
-  var _position, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 38) return false;
-  if (state.anchor !== null) {
-    throwError(state, "duplication of an anchor property");
-  }
-  ch = state.input.charCodeAt(++state.position);
-  _position = state.position;
-  while (ch !== 0 && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
-    ch = state.input.charCodeAt(++state.position);
-  }
-  if (state.position === _position) {
-    throwError(state, "name of an anchor node must contain at least one character");
-  }
-  state.anchor = state.input.slice(_position, state.position);
-  return true;
-}
-function readAlias(state) {
-  var _position, alias, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 42) return false;
-  ch = state.input.charCodeAt(++state.position);
-  _position = state.position;
-  while (ch !== 0 && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
-    ch = state.input.charCodeAt(++state.position);
-  }
-  if (state.position === _position) {
-    throwError(state, "name of an alias node must contain at least one character");
-  }
-  alias = state.input.slice(_position, state.position);
-  if (!_hasOwnProperty$1.call(state.anchorMap, alias)) {
-    throwError(state, 'unidentified alias "' + alias + '"');
-  }
-  state.result = state.anchorMap[alias];
-  skipSeparationSpace(state, true, -1);
-  return true;
-}
-function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
-  var allowBlockStyles, allowBlockScalars, allowBlockCollections, indentStatus = 1, atNewLine = false, hasContent = false, typeIndex, typeQuantity, typeList, type2, flowIndent, blockIndent;
-  if (state.listener !== null) {
-    state.listener("open", state);
-  }
-  state.tag = null;
-  state.anchor = null;
-  state.kind = null;
-  state.result = null;
-  allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
-  if (allowToSeek) {
-    if (skipSeparationSpace(state, true, -1)) {
-      atNewLine = true;
-      if (state.lineIndent > parentIndent) {
-        indentStatus = 1;
-      } else if (state.lineIndent === parentIndent) {
-        indentStatus = 0;
-      } else if (state.lineIndent < parentIndent) {
-        indentStatus = -1;
-      }
-    }
-  }
-  if (indentStatus === 1) {
-    while (readTagProperty(state) || readAnchorProperty(state)) {
-      if (skipSeparationSpace(state, true, -1)) {
-        atNewLine = true;
-        allowBlockCollections = allowBlockStyles;
-        if (state.lineIndent > parentIndent) {
-          indentStatus = 1;
-        } else if (state.lineIndent === parentIndent) {
-          indentStatus = 0;
-        } else if (state.lineIndent < parentIndent) {
-          indentStatus = -1;
-        }
-      } else {
-        allowBlockCollections = false;
-      }
-    }
-  }
-  if (allowBlockCollections) {
-    allowBlockCollections = atNewLine || allowCompact;
-  }
-  if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
-    if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
-      flowIndent = parentIndent;
-    } else {
-      flowIndent = parentIndent + 1;
-    }
-    blockIndent = state.position - state.lineStart;
-    if (indentStatus === 1) {
-      if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
-        hasContent = true;
-      } else {
-        if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
-          hasContent = true;
-        } else if (readAlias(state)) {
-          hasContent = true;
-          if (state.tag !== null || state.anchor !== null) {
-            throwError(state, "alias node should not have any properties");
-          }
-        } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
-          hasContent = true;
-          if (state.tag === null) {
-            state.tag = "?";
-          }
-        }
-        if (state.anchor !== null) {
-          state.anchorMap[state.anchor] = state.result;
-        }
-      }
-    } else if (indentStatus === 0) {
-      hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
-    }
-  }
-  if (state.tag === null) {
-    if (state.anchor !== null) {
-      state.anchorMap[state.anchor] = state.result;
-    }
-  } else if (state.tag === "?") {
-    if (state.result !== null && state.kind !== "scalar") {
-      throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
-    }
-    for (typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
-      type2 = state.implicitTypes[typeIndex];
-      if (type2.resolve(state.result)) {
-        state.result = type2.construct(state.result);
-        state.tag = type2.tag;
-        if (state.anchor !== null) {
-          state.anchorMap[state.anchor] = state.result;
-        }
-        break;
-      }
-    }
-  } else if (state.tag !== "!") {
-    if (_hasOwnProperty$1.call(state.typeMap[state.kind || "fallback"], state.tag)) {
-      type2 = state.typeMap[state.kind || "fallback"][state.tag];
-    } else {
-      type2 = null;
-      typeList = state.typeMap.multi[state.kind || "fallback"];
-      for (typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
-        if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
-          type2 = typeList[typeIndex];
-          break;
-        }
-      }
-    }
-    if (!type2) {
-      throwError(state, "unknown tag !<" + state.tag + ">");
-    }
-    if (state.result !== null && type2.kind !== state.kind) {
-      throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
-    }
-    if (!type2.resolve(state.result, state.tag)) {
-      throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
-    } else {
-      state.result = type2.construct(state.result, state.tag);
-      if (state.anchor !== null) {
-        state.anchorMap[state.anchor] = state.result;
-      }
-    }
-  }
-  if (state.listener !== null) {
-    state.listener("close", state);
-  }
-  return state.tag !== null || state.anchor !== null || hasContent;
-}
-function readDocument(state) {
-  var documentStart = state.position, _position, directiveName, directiveArgs, hasDirectives = false, ch;
-  state.version = null;
-  state.checkLineBreaks = state.legacy;
-  state.tagMap = /* @__PURE__ */ Object.create(null);
-  state.anchorMap = /* @__PURE__ */ Object.create(null);
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-    skipSeparationSpace(state, true, -1);
-    ch = state.input.charCodeAt(state.position);
-    if (state.lineIndent > 0 || ch !== 37) {
-      break;
-    }
-    hasDirectives = true;
-    ch = state.input.charCodeAt(++state.position);
-    _position = state.position;
-    while (ch !== 0 && !is_WS_OR_EOL(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    directiveName = state.input.slice(_position, state.position);
-    directiveArgs = [];
-    if (directiveName.length < 1) {
-      throwError(state, "directive name must not be less than one character in length");
-    }
-    while (ch !== 0) {
-      while (is_WHITE_SPACE(ch)) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (ch !== 0 && !is_EOL(ch));
-        break;
-      }
-      if (is_EOL(ch)) break;
-      _position = state.position;
-      while (ch !== 0 && !is_WS_OR_EOL(ch)) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      directiveArgs.push(state.input.slice(_position, state.position));
-    }
-    if (ch !== 0) readLineBreak(state);
-    if (_hasOwnProperty$1.call(directiveHandlers, directiveName)) {
-      directiveHandlers[directiveName](state, directiveName, directiveArgs);
-    } else {
-      throwWarning(state, 'unknown document directive "' + directiveName + '"');
-    }
-  }
-  skipSeparationSpace(state, true, -1);
-  if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
-    state.position += 3;
-    skipSeparationSpace(state, true, -1);
-  } else if (hasDirectives) {
-    throwError(state, "directives end mark is expected");
-  }
-  composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
-  skipSeparationSpace(state, true, -1);
-  if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
-    throwWarning(state, "non-ASCII line breaks are interpreted as content");
-  }
-  state.documents.push(state.result);
-  if (state.position === state.lineStart && testDocumentSeparator(state)) {
-    if (state.input.charCodeAt(state.position) === 46) {
-      state.position += 3;
-      skipSeparationSpace(state, true, -1);
-    }
-    return;
-  }
-  if (state.position < state.length - 1) {
-    throwError(state, "end of the stream or a document separator is expected");
-  } else {
-    return;
-  }
-}
-function loadDocuments(input, options) {
-  input = String(input);
-  options = options || {};
-  if (input.length !== 0) {
-    if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
-      input += "\n";
-    }
-    if (input.charCodeAt(0) === 65279) {
-      input = input.slice(1);
-    }
-  }
-  var state = new State$1(input, options);
-  var nullpos = input.indexOf("\0");
-  if (nullpos !== -1) {
-    state.position = nullpos;
-    throwError(state, "null byte is not allowed in input");
-  }
-  state.input += "\0";
-  while (state.input.charCodeAt(state.position) === 32) {
-    state.lineIndent += 1;
-    state.position += 1;
-  }
-  while (state.position < state.length - 1) {
-    readDocument(state);
-  }
-  return state.documents;
-}
-function loadAll$1(input, iterator, options) {
-  if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
-    options = iterator;
-    iterator = null;
-  }
-  var documents = loadDocuments(input, options);
-  if (typeof iterator !== "function") {
-    return documents;
-  }
-  for (var index = 0, length = documents.length; index < length; index += 1) {
-    iterator(documents[index]);
-  }
-}
-function load$1(input, options) {
-  var documents = loadDocuments(input, options);
-  if (documents.length === 0) {
-    return void 0;
-  } else if (documents.length === 1) {
-    return documents[0];
-  }
-  throw new exception("expected a single document in the stream, but found more");
-}
-function compileStyleMap(schema2, map2) {
-  var result, keys, index, length, tag, style, type2;
-  if (map2 === null) return {};
-  result = {};
-  keys = Object.keys(map2);
-  for (index = 0, length = keys.length; index < length; index += 1) {
-    tag = keys[index];
-    style = String(map2[tag]);
-    if (tag.slice(0, 2) === "!!") {
-      tag = "tag:yaml.org,2002:" + tag.slice(2);
-    }
-    type2 = schema2.compiledTypeMap["fallback"][tag];
-    if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
-      style = type2.styleAliases[style];
-    }
-    result[tag] = style;
-  }
-  return result;
-}
-function encodeHex(character) {
-  var string, handle, length;
-  string = character.toString(16).toUpperCase();
-  if (character <= 255) {
-    handle = "x";
-    length = 2;
-  } else if (character <= 65535) {
-    handle = "u";
-    length = 4;
-  } else if (character <= 4294967295) {
-    handle = "U";
-    length = 8;
-  } else {
-    throw new exception("code point within a string may not be greater than 0xFFFFFFFF");
-  }
-  return "\\" + handle + common.repeat("0", length - string.length) + string;
-}
-function State(options) {
-  this.schema = options["schema"] || _default;
-  this.indent = Math.max(1, options["indent"] || 2);
-  this.noArrayIndent = options["noArrayIndent"] || false;
-  this.skipInvalid = options["skipInvalid"] || false;
-  this.flowLevel = common.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
-  this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
-  this.sortKeys = options["sortKeys"] || false;
-  this.lineWidth = options["lineWidth"] || 80;
-  this.noRefs = options["noRefs"] || false;
-  this.noCompatMode = options["noCompatMode"] || false;
-  this.condenseFlow = options["condenseFlow"] || false;
-  this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
-  this.forceQuotes = options["forceQuotes"] || false;
-  this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
-  this.implicitTypes = this.schema.compiledImplicit;
-  this.explicitTypes = this.schema.compiledExplicit;
-  this.tag = null;
-  this.result = "";
-  this.duplicates = [];
-  this.usedDuplicates = null;
-}
-function indentString(string, spaces) {
-  var ind = common.repeat(" ", spaces), position2 = 0, next = -1, result = "", line, length = string.length;
-  while (position2 < length) {
-    next = string.indexOf("\n", position2);
-    if (next === -1) {
-      line = string.slice(position2);
-      position2 = length;
-    } else {
-      line = string.slice(position2, next + 1);
-      position2 = next + 1;
-    }
-    if (line.length && line !== "\n") result += ind;
-    result += line;
-  }
-  return result;
-}
-function generateNextLine(state, level) {
-  return "\n" + common.repeat(" ", state.indent * level);
-}
-function testImplicitResolving(state, str2) {
-  var index, length, type2;
-  for (index = 0, length = state.implicitTypes.length; index < length; index += 1) {
-    type2 = state.implicitTypes[index];
-    if (type2.resolve(str2)) {
-      return true;
-    }
-  }
-  return false;
-}
-function isWhitespace(c) {
-  return c === CHAR_SPACE || c === CHAR_TAB;
-}
-function isPrintable(c) {
-  return 32 <= c && c <= 126 || 161 <= c && c <= 55295 && c !== 8232 && c !== 8233 || 57344 <= c && c <= 65533 && c !== CHAR_BOM || 65536 <= c && c <= 1114111;
-}
-function isNsCharOrWhitespace(c) {
-  return isPrintable(c) && c !== CHAR_BOM && c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
-}
-function isPlainSafe(c, prev, inblock) {
-  var cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
-  var cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
-  return (
-    // ns-plain-safe
-    (inblock ? (
-      // c = flow-in
-      cIsNsCharOrWhitespace
-    ) : cIsNsCharOrWhitespace && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && c !== CHAR_SHARP && !(prev === CHAR_COLON && !cIsNsChar) || isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || prev === CHAR_COLON && cIsNsChar
-  );
-}
-function isPlainSafeFirst(c) {
-  return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
-}
-function isPlainSafeLast(c) {
-  return !isWhitespace(c) && c !== CHAR_COLON;
-}
-function codePointAt(string, pos) {
-  var first = string.charCodeAt(pos), second;
-  if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
-    second = string.charCodeAt(pos + 1);
-    if (second >= 56320 && second <= 57343) {
-      return (first - 55296) * 1024 + second - 56320 + 65536;
-    }
-  }
-  return first;
-}
-function needIndentIndicator(string) {
-  var leadingSpaceRe = /^\n* /;
-  return leadingSpaceRe.test(string);
-}
-function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
-  var i2;
-  var char = 0;
-  var prevChar = null;
-  var hasLineBreak = false;
-  var hasFoldableLine = false;
-  var shouldTrackWidth = lineWidth !== -1;
-  var previousLineBreak = -1;
-  var plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
-  if (singleLineOnly || forceQuotes) {
-    for (i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
-      char = codePointAt(string, i2);
-      if (!isPrintable(char)) {
-        return STYLE_DOUBLE;
-      }
-      plain = plain && isPlainSafe(char, prevChar, inblock);
-      prevChar = char;
-    }
-  } else {
-    for (i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
-      char = codePointAt(string, i2);
-      if (char === CHAR_LINE_FEED) {
-        hasLineBreak = true;
-        if (shouldTrackWidth) {
-          hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
-          i2 - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
-          previousLineBreak = i2;
-        }
-      } else if (!isPrintable(char)) {
-        return STYLE_DOUBLE;
-      }
-      plain = plain && isPlainSafe(char, prevChar, inblock);
-      prevChar = char;
-    }
-    hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i2 - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
-  }
-  if (!hasLineBreak && !hasFoldableLine) {
-    if (plain && !forceQuotes && !testAmbiguousType(string)) {
-      return STYLE_PLAIN;
-    }
-    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-  }
-  if (indentPerLevel > 9 && needIndentIndicator(string)) {
-    return STYLE_DOUBLE;
-  }
-  if (!forceQuotes) {
-    return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
-  }
-  return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-}
-function writeScalar(state, string, level, iskey, inblock) {
-  state.dump = (function() {
-    if (string.length === 0) {
-      return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
-    }
-    if (!state.noCompatMode) {
-      if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
-        return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
-      }
-    }
-    var indent = state.indent * Math.max(1, level);
-    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
-    var singleLineOnly = iskey || state.flowLevel > -1 && level >= state.flowLevel;
-    function testAmbiguity(string2) {
-      return testImplicitResolving(state, string2);
-    }
-    switch (chooseScalarStyle(
-      string,
-      singleLineOnly,
-      state.indent,
-      lineWidth,
-      testAmbiguity,
-      state.quotingType,
-      state.forceQuotes && !iskey,
-      inblock
-    )) {
-      case STYLE_PLAIN:
-        return string;
-      case STYLE_SINGLE:
-        return "'" + string.replace(/'/g, "''") + "'";
-      case STYLE_LITERAL:
-        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
-      case STYLE_FOLDED:
-        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
-      case STYLE_DOUBLE:
-        return '"' + escapeString(string) + '"';
-      default:
-        throw new exception("impossible error: invalid scalar style");
-    }
-  })();
-}
-function blockHeader(string, indentPerLevel) {
-  var indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
-  var clip2 = string[string.length - 1] === "\n";
-  var keep = clip2 && (string[string.length - 2] === "\n" || string === "\n");
-  var chomp = keep ? "+" : clip2 ? "" : "-";
-  return indentIndicator + chomp + "\n";
-}
-function dropEndingNewline(string) {
-  return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
-}
-function foldString(string, width) {
-  var lineRe = /(\n+)([^\n]*)/g;
-  var result = (function() {
-    var nextLF = string.indexOf("\n");
-    nextLF = nextLF !== -1 ? nextLF : string.length;
-    lineRe.lastIndex = nextLF;
-    return foldLine(string.slice(0, nextLF), width);
-  })();
-  var prevMoreIndented = string[0] === "\n" || string[0] === " ";
-  var moreIndented;
-  var match;
-  while (match = lineRe.exec(string)) {
-    var prefix = match[1], line = match[2];
-    moreIndented = line[0] === " ";
-    result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
-    prevMoreIndented = moreIndented;
-  }
-  return result;
-}
-function foldLine(line, width) {
-  if (line === "" || line[0] === " ") return line;
-  var breakRe = / [^ ]/g;
-  var match;
-  var start = 0, end, curr = 0, next = 0;
-  var result = "";
-  while (match = breakRe.exec(line)) {
-    next = match.index;
-    if (next - start > width) {
-      end = curr > start ? curr : next;
-      result += "\n" + line.slice(start, end);
-      start = end + 1;
-    }
-    curr = next;
-  }
-  result += "\n";
-  if (line.length - start > width && curr > start) {
-    result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
-  } else {
-    result += line.slice(start);
-  }
-  return result.slice(1);
-}
-function escapeString(string) {
-  var result = "";
-  var char = 0;
-  var escapeSeq;
-  for (var i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
-    char = codePointAt(string, i2);
-    escapeSeq = ESCAPE_SEQUENCES[char];
-    if (!escapeSeq && isPrintable(char)) {
-      result += string[i2];
-      if (char >= 65536) result += string[i2 + 1];
-    } else {
-      result += escapeSeq || encodeHex(char);
-    }
-  }
-  return result;
-}
-function writeFlowSequence(state, level, object) {
-  var _result = "", _tag = state.tag, index, length, value;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
-    if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
-    }
-    if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
-      if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
-      _result += state.dump;
-    }
-  }
-  state.tag = _tag;
-  state.dump = "[" + _result + "]";
-}
-function writeBlockSequence(state, level, object, compact2) {
-  var _result = "", _tag = state.tag, index, length, value;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
-    if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
-    }
-    if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
-      if (!compact2 || _result !== "") {
-        _result += generateNextLine(state, level);
-      }
-      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-        _result += "-";
-      } else {
-        _result += "- ";
-      }
-      _result += state.dump;
-    }
-  }
-  state.tag = _tag;
-  state.dump = _result || "[]";
-}
-function writeFlowMapping(state, level, object) {
-  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object), index, length, objectKey, objectValue, pairBuffer;
-  for (index = 0, length = objectKeyList.length; index < length; index += 1) {
-    pairBuffer = "";
-    if (_result !== "") pairBuffer += ", ";
-    if (state.condenseFlow) pairBuffer += '"';
-    objectKey = objectKeyList[index];
-    objectValue = object[objectKey];
-    if (state.replacer) {
-      objectValue = state.replacer.call(object, objectKey, objectValue);
-    }
-    if (!writeNode(state, level, objectKey, false, false)) {
-      continue;
-    }
-    if (state.dump.length > 1024) pairBuffer += "? ";
-    pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-    if (!writeNode(state, level, objectValue, false, false)) {
-      continue;
-    }
-    pairBuffer += state.dump;
-    _result += pairBuffer;
-  }
-  state.tag = _tag;
-  state.dump = "{" + _result + "}";
-}
-function writeBlockMapping(state, level, object, compact2) {
-  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object), index, length, objectKey, objectValue, explicitPair, pairBuffer;
-  if (state.sortKeys === true) {
-    objectKeyList.sort();
-  } else if (typeof state.sortKeys === "function") {
-    objectKeyList.sort(state.sortKeys);
-  } else if (state.sortKeys) {
-    throw new exception("sortKeys must be a boolean or a function");
-  }
-  for (index = 0, length = objectKeyList.length; index < length; index += 1) {
-    pairBuffer = "";
-    if (!compact2 || _result !== "") {
-      pairBuffer += generateNextLine(state, level);
-    }
-    objectKey = objectKeyList[index];
-    objectValue = object[objectKey];
-    if (state.replacer) {
-      objectValue = state.replacer.call(object, objectKey, objectValue);
-    }
-    if (!writeNode(state, level + 1, objectKey, true, true, true)) {
-      continue;
-    }
-    explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
-    if (explicitPair) {
-      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-        pairBuffer += "?";
-      } else {
-        pairBuffer += "? ";
-      }
-    }
-    pairBuffer += state.dump;
-    if (explicitPair) {
-      pairBuffer += generateNextLine(state, level);
-    }
-    if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
-      continue;
-    }
-    if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-      pairBuffer += ":";
-    } else {
-      pairBuffer += ": ";
-    }
-    pairBuffer += state.dump;
-    _result += pairBuffer;
-  }
-  state.tag = _tag;
-  state.dump = _result || "{}";
-}
-function detectType(state, object, explicit) {
-  var _result, typeList, index, length, type2, style;
-  typeList = explicit ? state.explicitTypes : state.implicitTypes;
-  for (index = 0, length = typeList.length; index < length; index += 1) {
-    type2 = typeList[index];
-    if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
-      if (explicit) {
-        if (type2.multi && type2.representName) {
-          state.tag = type2.representName(object);
-        } else {
-          state.tag = type2.tag;
-        }
-      } else {
-        state.tag = "?";
-      }
-      if (type2.represent) {
-        style = state.styleMap[type2.tag] || type2.defaultStyle;
-        if (_toString.call(type2.represent) === "[object Function]") {
-          _result = type2.represent(object, style);
-        } else if (_hasOwnProperty.call(type2.represent, style)) {
-          _result = type2.represent[style](object, style);
-        } else {
-          throw new exception("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
-        }
-        state.dump = _result;
-      }
-      return true;
-    }
-  }
-  return false;
-}
-function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
-  state.tag = null;
-  state.dump = object;
-  if (!detectType(state, object, false)) {
-    detectType(state, object, true);
-  }
-  var type2 = _toString.call(state.dump);
-  var inblock = block;
-  var tagStr;
-  if (block) {
-    block = state.flowLevel < 0 || state.flowLevel > level;
-  }
-  var objectOrArray = type2 === "[object Object]" || type2 === "[object Array]", duplicateIndex, duplicate;
-  if (objectOrArray) {
-    duplicateIndex = state.duplicates.indexOf(object);
-    duplicate = duplicateIndex !== -1;
-  }
-  if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-    compact2 = false;
-  }
-  if (duplicate && state.usedDuplicates[duplicateIndex]) {
-    state.dump = "*ref_" + duplicateIndex;
-  } else {
-    if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
-      state.usedDuplicates[duplicateIndex] = true;
-    }
-    if (type2 === "[object Object]") {
-      if (block && Object.keys(state.dump).length !== 0) {
-        writeBlockMapping(state, level, state.dump, compact2);
-        if (duplicate) {
-          state.dump = "&ref_" + duplicateIndex + state.dump;
-        }
-      } else {
-        writeFlowMapping(state, level, state.dump);
-        if (duplicate) {
-          state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-        }
-      }
-    } else if (type2 === "[object Array]") {
-      if (block && state.dump.length !== 0) {
-        if (state.noArrayIndent && !isblockseq && level > 0) {
-          writeBlockSequence(state, level - 1, state.dump, compact2);
-        } else {
-          writeBlockSequence(state, level, state.dump, compact2);
-        }
-        if (duplicate) {
-          state.dump = "&ref_" + duplicateIndex + state.dump;
-        }
-      } else {
-        writeFlowSequence(state, level, state.dump);
-        if (duplicate) {
-          state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-        }
-      }
-    } else if (type2 === "[object String]") {
-      if (state.tag !== "?") {
-        writeScalar(state, state.dump, level, iskey, inblock);
-      }
-    } else if (type2 === "[object Undefined]") {
-      return false;
-    } else {
-      if (state.skipInvalid) return false;
-      throw new exception("unacceptable kind of an object to dump " + type2);
-    }
-    if (state.tag !== null && state.tag !== "?") {
-      tagStr = encodeURI(
-        state.tag[0] === "!" ? state.tag.slice(1) : state.tag
-      ).replace(/!/g, "%21");
-      if (state.tag[0] === "!") {
-        tagStr = "!" + tagStr;
-      } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
-        tagStr = "!!" + tagStr.slice(18);
-      } else {
-        tagStr = "!<" + tagStr + ">";
-      }
-      state.dump = tagStr + " " + state.dump;
-    }
-  }
-  return true;
-}
-function getDuplicateReferences(object, state) {
-  var objects = [], duplicatesIndexes = [], index, length;
-  inspectNode(object, objects, duplicatesIndexes);
-  for (index = 0, length = duplicatesIndexes.length; index < length; index += 1) {
-    state.duplicates.push(objects[duplicatesIndexes[index]]);
-  }
-  state.usedDuplicates = new Array(length);
-}
-function inspectNode(object, objects, duplicatesIndexes) {
-  var objectKeyList, index, length;
-  if (object !== null && typeof object === "object") {
-    index = objects.indexOf(object);
-    if (index !== -1) {
-      if (duplicatesIndexes.indexOf(index) === -1) {
-        duplicatesIndexes.push(index);
-      }
-    } else {
-      objects.push(object);
-      if (Array.isArray(object)) {
-        for (index = 0, length = object.length; index < length; index += 1) {
-          inspectNode(object[index], objects, duplicatesIndexes);
-        }
-      } else {
-        objectKeyList = Object.keys(object);
-        for (index = 0, length = objectKeyList.length; index < length; index += 1) {
-          inspectNode(object[objectKeyList[index]], objects, duplicatesIndexes);
-        }
-      }
-    }
-  }
-}
-function dump$1(input, options) {
-  options = options || {};
-  var state = new State(options);
-  if (!state.noRefs) getDuplicateReferences(input, state);
-  var value = input;
-  if (state.replacer) {
-    value = state.replacer.call({ "": value }, "", value);
-  }
-  if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
-  return "";
-}
-function renamed(from, to) {
-  return function() {
-    throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
-  };
-}
-var isNothing_1, isObject_1, toArray_1, repeat_1, isNegativeZero_1, extend_1, common, exception, snippet, TYPE_CONSTRUCTOR_OPTIONS, YAML_NODE_KINDS, type, schema, str, seq, map, failsafe, _null, bool, int, YAML_FLOAT_PATTERN, SCIENTIFIC_WITHOUT_DOT, float, json, core, YAML_DATE_REGEXP, YAML_TIMESTAMP_REGEXP, timestamp, merge, BASE64_MAP, binary, _hasOwnProperty$3, _toString$2, omap, _toString$1, pairs, _hasOwnProperty$2, set, _default, _hasOwnProperty$1, CONTEXT_FLOW_IN, CONTEXT_FLOW_OUT, CONTEXT_BLOCK_IN, CONTEXT_BLOCK_OUT, CHOMPING_CLIP, CHOMPING_STRIP, CHOMPING_KEEP, PATTERN_NON_PRINTABLE, PATTERN_NON_ASCII_LINE_BREAKS, PATTERN_FLOW_INDICATORS, PATTERN_TAG_HANDLE, PATTERN_TAG_URI, simpleEscapeCheck, simpleEscapeMap, i, directiveHandlers, loadAll_1, load_1, loader, _toString, _hasOwnProperty, CHAR_BOM, CHAR_TAB, CHAR_LINE_FEED, CHAR_CARRIAGE_RETURN, CHAR_SPACE, CHAR_EXCLAMATION, CHAR_DOUBLE_QUOTE, CHAR_SHARP, CHAR_PERCENT, CHAR_AMPERSAND, CHAR_SINGLE_QUOTE, CHAR_ASTERISK, CHAR_COMMA, CHAR_MINUS, CHAR_COLON, CHAR_EQUALS, CHAR_GREATER_THAN, CHAR_QUESTION, CHAR_COMMERCIAL_AT, CHAR_LEFT_SQUARE_BRACKET, CHAR_RIGHT_SQUARE_BRACKET, CHAR_GRAVE_ACCENT, CHAR_LEFT_CURLY_BRACKET, CHAR_VERTICAL_LINE, CHAR_RIGHT_CURLY_BRACKET, ESCAPE_SEQUENCES, DEPRECATED_BOOLEANS_SYNTAX, DEPRECATED_BASE60_SYNTAX, QUOTING_TYPE_SINGLE, QUOTING_TYPE_DOUBLE, STYLE_PLAIN, STYLE_SINGLE, STYLE_LITERAL, STYLE_FOLDED, STYLE_DOUBLE, dump_1, dumper, Type, Schema, FAILSAFE_SCHEMA, JSON_SCHEMA, CORE_SCHEMA, DEFAULT_SCHEMA, load, loadAll, dump, YAMLException, types, safeLoad, safeLoadAll, safeDump, jsYaml, js_yaml_default;
-var init_js_yaml = __esm({
-  "node_modules/js-yaml/dist/js-yaml.mjs"() {
-    isNothing_1 = isNothing;
-    isObject_1 = isObject;
-    toArray_1 = toArray;
-    repeat_1 = repeat;
-    isNegativeZero_1 = isNegativeZero;
-    extend_1 = extend;
-    common = {
-      isNothing: isNothing_1,
-      isObject: isObject_1,
-      toArray: toArray_1,
-      repeat: repeat_1,
-      isNegativeZero: isNegativeZero_1,
-      extend: extend_1
-    };
-    YAMLException$1.prototype = Object.create(Error.prototype);
-    YAMLException$1.prototype.constructor = YAMLException$1;
-    YAMLException$1.prototype.toString = function toString(compact2) {
-      return this.name + ": " + formatError(this, compact2);
-    };
-    exception = YAMLException$1;
-    snippet = makeSnippet;
-    TYPE_CONSTRUCTOR_OPTIONS = [
-      "kind",
-      "multi",
-      "resolve",
-      "construct",
-      "instanceOf",
-      "predicate",
-      "represent",
-      "representName",
-      "defaultStyle",
-      "styleAliases"
-    ];
-    YAML_NODE_KINDS = [
-      "scalar",
-      "sequence",
-      "mapping"
-    ];
-    type = Type$1;
-    Schema$1.prototype.extend = function extend2(definition) {
-      var implicit = [];
-      var explicit = [];
-      if (definition instanceof type) {
-        explicit.push(definition);
-      } else if (Array.isArray(definition)) {
-        explicit = explicit.concat(definition);
-      } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
-        if (definition.implicit) implicit = implicit.concat(definition.implicit);
-        if (definition.explicit) explicit = explicit.concat(definition.explicit);
-      } else {
-        throw new exception("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
-      }
-      implicit.forEach(function(type$1) {
-        if (!(type$1 instanceof type)) {
-          throw new exception("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-        }
-        if (type$1.loadKind && type$1.loadKind !== "scalar") {
-          throw new exception("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
-        }
-        if (type$1.multi) {
-          throw new exception("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
-        }
-      });
-      explicit.forEach(function(type$1) {
-        if (!(type$1 instanceof type)) {
-          throw new exception("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-        }
-      });
-      var result = Object.create(Schema$1.prototype);
-      result.implicit = (this.implicit || []).concat(implicit);
-      result.explicit = (this.explicit || []).concat(explicit);
-      result.compiledImplicit = compileList(result, "implicit");
-      result.compiledExplicit = compileList(result, "explicit");
-      result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
-      return result;
-    };
-    schema = Schema$1;
-    str = new type("tag:yaml.org,2002:str", {
-      kind: "scalar",
-      construct: function(data) {
-        return data !== null ? data : "";
-      }
-    });
-    seq = new type("tag:yaml.org,2002:seq", {
-      kind: "sequence",
-      construct: function(data) {
-        return data !== null ? data : [];
-      }
-    });
-    map = new type("tag:yaml.org,2002:map", {
-      kind: "mapping",
-      construct: function(data) {
-        return data !== null ? data : {};
-      }
-    });
-    failsafe = new schema({
-      explicit: [
-        str,
-        seq,
-        map
-      ]
-    });
-    _null = new type("tag:yaml.org,2002:null", {
-      kind: "scalar",
-      resolve: resolveYamlNull,
-      construct: constructYamlNull,
-      predicate: isNull,
-      represent: {
-        canonical: function() {
-          return "~";
-        },
-        lowercase: function() {
-          return "null";
-        },
-        uppercase: function() {
-          return "NULL";
-        },
-        camelcase: function() {
-          return "Null";
-        },
-        empty: function() {
-          return "";
-        }
-      },
-      defaultStyle: "lowercase"
-    });
-    bool = new type("tag:yaml.org,2002:bool", {
-      kind: "scalar",
-      resolve: resolveYamlBoolean,
-      construct: constructYamlBoolean,
-      predicate: isBoolean,
-      represent: {
-        lowercase: function(object) {
-          return object ? "true" : "false";
-        },
-        uppercase: function(object) {
-          return object ? "TRUE" : "FALSE";
-        },
-        camelcase: function(object) {
-          return object ? "True" : "False";
-        }
-      },
-      defaultStyle: "lowercase"
-    });
-    int = new type("tag:yaml.org,2002:int", {
-      kind: "scalar",
-      resolve: resolveYamlInteger,
-      construct: constructYamlInteger,
-      predicate: isInteger,
-      represent: {
-        binary: function(obj) {
-          return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
-        },
-        octal: function(obj) {
-          return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
-        },
-        decimal: function(obj) {
-          return obj.toString(10);
-        },
-        /* eslint-disable max-len */
-        hexadecimal: function(obj) {
-          return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
-        }
-      },
-      defaultStyle: "decimal",
-      styleAliases: {
-        binary: [2, "bin"],
-        octal: [8, "oct"],
-        decimal: [10, "dec"],
-        hexadecimal: [16, "hex"]
-      }
-    });
-    YAML_FLOAT_PATTERN = new RegExp(
-      // 2.5e4, 2.5 and integers
-      "^(?:[-+]?(?:[0-9][0-9_]*)(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-    );
-    SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
-    float = new type("tag:yaml.org,2002:float", {
-      kind: "scalar",
-      resolve: resolveYamlFloat,
-      construct: constructYamlFloat,
-      predicate: isFloat,
-      represent: representYamlFloat,
-      defaultStyle: "lowercase"
-    });
-    json = failsafe.extend({
-      implicit: [
-        _null,
-        bool,
-        int,
-        float
-      ]
-    });
-    core = json;
-    YAML_DATE_REGEXP = new RegExp(
-      "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
-    );
-    YAML_TIMESTAMP_REGEXP = new RegExp(
-      "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
-    );
-    timestamp = new type("tag:yaml.org,2002:timestamp", {
-      kind: "scalar",
-      resolve: resolveYamlTimestamp,
-      construct: constructYamlTimestamp,
-      instanceOf: Date,
-      represent: representYamlTimestamp
-    });
-    merge = new type("tag:yaml.org,2002:merge", {
-      kind: "scalar",
-      resolve: resolveYamlMerge
-    });
-    BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
-    binary = new type("tag:yaml.org,2002:binary", {
-      kind: "scalar",
-      resolve: resolveYamlBinary,
-      construct: constructYamlBinary,
-      predicate: isBinary,
-      represent: representYamlBinary
-    });
-    _hasOwnProperty$3 = Object.prototype.hasOwnProperty;
-    _toString$2 = Object.prototype.toString;
-    omap = new type("tag:yaml.org,2002:omap", {
-      kind: "sequence",
-      resolve: resolveYamlOmap,
-      construct: constructYamlOmap
-    });
-    _toString$1 = Object.prototype.toString;
-    pairs = new type("tag:yaml.org,2002:pairs", {
-      kind: "sequence",
-      resolve: resolveYamlPairs,
-      construct: constructYamlPairs
-    });
-    _hasOwnProperty$2 = Object.prototype.hasOwnProperty;
-    set = new type("tag:yaml.org,2002:set", {
-      kind: "mapping",
-      resolve: resolveYamlSet,
-      construct: constructYamlSet
-    });
-    _default = core.extend({
-      implicit: [
-        timestamp,
-        merge
-      ],
-      explicit: [
-        binary,
-        omap,
-        pairs,
-        set
-      ]
-    });
-    _hasOwnProperty$1 = Object.prototype.hasOwnProperty;
-    CONTEXT_FLOW_IN = 1;
-    CONTEXT_FLOW_OUT = 2;
-    CONTEXT_BLOCK_IN = 3;
-    CONTEXT_BLOCK_OUT = 4;
-    CHOMPING_CLIP = 1;
-    CHOMPING_STRIP = 2;
-    CHOMPING_KEEP = 3;
-    PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
-    PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
-    PATTERN_FLOW_INDICATORS = /[,\[\]\{\}]/;
-    PATTERN_TAG_HANDLE = /^(?:!|!!|![a-z\-]+!)$/i;
-    PATTERN_TAG_URI = /^(?:!|[^,\[\]\{\}])(?:%[0-9a-f]{2}|[0-9a-z\-#;\/\?:@&=\+\$,_\.!~\*'\(\)\[\]])*$/i;
-    simpleEscapeCheck = new Array(256);
-    simpleEscapeMap = new Array(256);
-    for (i = 0; i < 256; i++) {
-      simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
-      simpleEscapeMap[i] = simpleEscapeSequence(i);
-    }
-    directiveHandlers = {
-      YAML: function handleYamlDirective(state, name2, args) {
-        var match, major, minor;
-        if (state.version !== null) {
-          throwError(state, "duplication of %YAML directive");
-        }
-        if (args.length !== 1) {
-          throwError(state, "YAML directive accepts exactly one argument");
-        }
-        match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-        if (match === null) {
-          throwError(state, "ill-formed argument of the YAML directive");
-        }
-        major = parseInt(match[1], 10);
-        minor = parseInt(match[2], 10);
-        if (major !== 1) {
-          throwError(state, "unacceptable YAML version of the document");
-        }
-        state.version = args[0];
-        state.checkLineBreaks = minor < 2;
-        if (minor !== 1 && minor !== 2) {
-          throwWarning(state, "unsupported YAML version of the document");
-        }
-      },
-      TAG: function handleTagDirective(state, name2, args) {
-        var handle, prefix;
-        if (args.length !== 2) {
-          throwError(state, "TAG directive accepts exactly two arguments");
-        }
-        handle = args[0];
-        prefix = args[1];
-        if (!PATTERN_TAG_HANDLE.test(handle)) {
-          throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
-        }
-        if (_hasOwnProperty$1.call(state.tagMap, handle)) {
-          throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
-        }
-        if (!PATTERN_TAG_URI.test(prefix)) {
-          throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
-        }
-        try {
-          prefix = decodeURIComponent(prefix);
-        } catch (err) {
-          throwError(state, "tag prefix is malformed: " + prefix);
-        }
-        state.tagMap[handle] = prefix;
-      }
-    };
-    loadAll_1 = loadAll$1;
-    load_1 = load$1;
-    loader = {
-      loadAll: loadAll_1,
-      load: load_1
-    };
-    _toString = Object.prototype.toString;
-    _hasOwnProperty = Object.prototype.hasOwnProperty;
-    CHAR_BOM = 65279;
-    CHAR_TAB = 9;
-    CHAR_LINE_FEED = 10;
-    CHAR_CARRIAGE_RETURN = 13;
-    CHAR_SPACE = 32;
-    CHAR_EXCLAMATION = 33;
-    CHAR_DOUBLE_QUOTE = 34;
-    CHAR_SHARP = 35;
-    CHAR_PERCENT = 37;
-    CHAR_AMPERSAND = 38;
-    CHAR_SINGLE_QUOTE = 39;
-    CHAR_ASTERISK = 42;
-    CHAR_COMMA = 44;
-    CHAR_MINUS = 45;
-    CHAR_COLON = 58;
-    CHAR_EQUALS = 61;
-    CHAR_GREATER_THAN = 62;
-    CHAR_QUESTION = 63;
-    CHAR_COMMERCIAL_AT = 64;
-    CHAR_LEFT_SQUARE_BRACKET = 91;
-    CHAR_RIGHT_SQUARE_BRACKET = 93;
-    CHAR_GRAVE_ACCENT = 96;
-    CHAR_LEFT_CURLY_BRACKET = 123;
-    CHAR_VERTICAL_LINE = 124;
-    CHAR_RIGHT_CURLY_BRACKET = 125;
-    ESCAPE_SEQUENCES = {};
-    ESCAPE_SEQUENCES[0] = "\\0";
-    ESCAPE_SEQUENCES[7] = "\\a";
-    ESCAPE_SEQUENCES[8] = "\\b";
-    ESCAPE_SEQUENCES[9] = "\\t";
-    ESCAPE_SEQUENCES[10] = "\\n";
-    ESCAPE_SEQUENCES[11] = "\\v";
-    ESCAPE_SEQUENCES[12] = "\\f";
-    ESCAPE_SEQUENCES[13] = "\\r";
-    ESCAPE_SEQUENCES[27] = "\\e";
-    ESCAPE_SEQUENCES[34] = '\\"';
-    ESCAPE_SEQUENCES[92] = "\\\\";
-    ESCAPE_SEQUENCES[133] = "\\N";
-    ESCAPE_SEQUENCES[160] = "\\_";
-    ESCAPE_SEQUENCES[8232] = "\\L";
-    ESCAPE_SEQUENCES[8233] = "\\P";
-    DEPRECATED_BOOLEANS_SYNTAX = [
-      "y",
-      "Y",
-      "yes",
-      "Yes",
-      "YES",
-      "on",
-      "On",
-      "ON",
-      "n",
-      "N",
-      "no",
-      "No",
-      "NO",
-      "off",
-      "Off",
-      "OFF"
-    ];
-    DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
-    QUOTING_TYPE_SINGLE = 1;
-    QUOTING_TYPE_DOUBLE = 2;
-    STYLE_PLAIN = 1;
-    STYLE_SINGLE = 2;
-    STYLE_LITERAL = 3;
-    STYLE_FOLDED = 4;
-    STYLE_DOUBLE = 5;
-    dump_1 = dump$1;
-    dumper = {
-      dump: dump_1
-    };
-    Type = type;
-    Schema = schema;
-    FAILSAFE_SCHEMA = failsafe;
-    JSON_SCHEMA = json;
-    CORE_SCHEMA = core;
-    DEFAULT_SCHEMA = _default;
-    load = loader.load;
-    loadAll = loader.loadAll;
-    dump = dumper.dump;
-    YAMLException = exception;
-    types = {
-      binary,
-      float,
-      map,
-      null: _null,
-      pairs,
-      set,
-      timestamp,
-      bool,
-      int,
-      merge,
-      omap,
-      seq,
-      str
-    };
-    safeLoad = renamed("safeLoad", "load");
-    safeLoadAll = renamed("safeLoadAll", "loadAll");
-    safeDump = renamed("safeDump", "dump");
-    jsYaml = {
-      Type,
-      Schema,
-      FAILSAFE_SCHEMA,
-      JSON_SCHEMA,
-      CORE_SCHEMA,
-      DEFAULT_SCHEMA,
-      load,
-      loadAll,
-      dump,
-      YAMLException,
-      types,
-      safeLoad,
-      safeLoadAll,
-      safeDump
-    };
-    js_yaml_default = jsYaml;
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
@@ -10969,7 +7260,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -11044,7 +7335,7 @@ var require_public_api = __commonJS({
       return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports2.parse = parse4;
-    exports2.parseAllDocuments = parseAllDocuments3;
+    exports2.parseAllDocuments = parseAllDocuments4;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify2;
   }
@@ -11102,6 +7393,3206 @@ var require_dist = __commonJS({
   }
 });
 
+// src/engine/values.ts
+function asRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+function asString(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function asArray(value) {
+  return Array.isArray(value) ? value : [];
+}
+function asScalarString(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return void 0;
+}
+function getIn(value, path23) {
+  let current = value;
+  for (const segment of path23) {
+    if (Array.isArray(current) && typeof segment === "number") current = current[segment];
+    else if (typeof current === "object" && current !== null) current = current[String(segment)];
+    else return void 0;
+  }
+  return current;
+}
+var init_values = __esm({
+  "src/engine/values.ts"() {
+    "use strict";
+  }
+});
+
+// src/flux/substitution.ts
+function scanSubstitutions(text) {
+  const scan = { expressions: [], collapsingEscapes: 0 };
+  let index = text.indexOf("$");
+  while (index !== -1) {
+    let run = 1;
+    while (text[index + run] === "$") run++;
+    const after = text[index + run];
+    if ((run === 2 || run === 3) && after !== "{") scan.collapsingEscapes++;
+    if (run % 2 === 0 || after !== "{") {
+      index = text.indexOf("$", index + run);
+      continue;
+    }
+    const open = index + run;
+    let depth = 0;
+    let end = -1;
+    for (let at = open; at < text.length; at++) {
+      if (text[at] === "{") depth++;
+      else if (text[at] === "}" && --depth === 0) {
+        end = at;
+        break;
+      }
+    }
+    if (end === -1) break;
+    const inner = text.slice(open + 1, end);
+    const lengthOf = inner.startsWith("#");
+    const name2 = /^[A-Za-z0-9_]*/.exec(lengthOf ? inner.slice(1) : inner)?.[0] ?? "";
+    if (name2 !== "") {
+      const operator = lengthOf ? "" : inner.slice(name2.length);
+      const needsValue = !DEFAULT_OPERATORS.some((candidate) => operator.startsWith(candidate));
+      scan.expressions.push({ text: text.slice(open - 1, end + 1), name: name2, needsValue });
+    }
+    index = text.indexOf("$", end + 1);
+  }
+  return scan;
+}
+function mayHoldDollar(resource) {
+  return resource.file.text === void 0 || resource.file.text.includes("$");
+}
+function stringsWithDollar(value, path23 = [], out = []) {
+  if (typeof value === "string") {
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path23, key: false, text: value });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => stringsWithDollar(item, [...path23, index], out));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      if (path23.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path23, key], key: true, text: key });
+      stringsWithDollar(child, [...path23, key], out);
+    }
+  }
+  return out;
+}
+function substitutionDisabled(resource) {
+  const metadata = asRecord(resource.value.metadata) ?? {};
+  return ["labels", "annotations"].some((field) => asRecord(metadata[field])?.["kustomize.toolkit.fluxcd.io/substitute"] === "disabled");
+}
+function kustomizationVariables(kustomization, graph) {
+  const { resource } = kustomization;
+  const namespace = resource.appliedNamespace;
+  const variables = { names: /* @__PURE__ */ new Set(), complete: true, sources: [] };
+  asArray(getIn(resource.value, ["spec", "postBuild", "substituteFrom"])).forEach((raw, index) => {
+    const item = asRecord(raw);
+    const kind = asString(item?.kind);
+    const name2 = asString(item?.name);
+    if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) {
+      variables.complete = false;
+      return;
+    }
+    const matches3 = graph.data(kind, name2, namespace).matches;
+    const data = matches3.find((candidate) => candidate.namespace === namespace) ?? matches3[0];
+    const optional = item.optional === true;
+    variables.sources.push({ index, kind, name: name2, optional, data });
+    if (!data) {
+      if (!optional || graph.gap(resource, namespace) !== void 0) variables.complete = false;
+      return;
+    }
+    if (!data.keysKnown) variables.complete = false;
+    for (const key of data.keys) variables.names.add(key);
+  });
+  for (const key of Object.keys(asRecord(getIn(resource.value, ["spec", "postBuild", "substitute"])) ?? {})) variables.names.add(key);
+  return variables;
+}
+function substitutionRuns(kustomization, variables) {
+  if (!kustomization.postBuild) return false;
+  const strategy = asScalarString(kustomization.resource.get(["spec", "postBuild", "substituteStrategy"]));
+  return strategy === "Always" || variables.names.size > 0 || !variables.complete;
+}
+function evaluateSubstitution(text, lookup) {
+  const inserted = [];
+  const parsed = evaluateFrom(text, 0, false, lookup, inserted);
+  return parsed && parsed.end === text.length ? { text: parsed.text, inserted } : void 0;
+}
+function evaluateFrom(text, start, inDefault, lookup, inserted) {
+  let out = "";
+  let at = start;
+  while (at < text.length) {
+    const char = text[at];
+    const next = text[at + 1];
+    if (inDefault && char === "}") return { text: out, end: at };
+    if (char === "$" && next === "{") {
+      const expression = evaluateExpression(text, at + 2, lookup, inserted);
+      if (!expression) return void 0;
+      out += expression.text;
+      at = expression.end + 1;
+    } else if (char === "$" && next === "$") {
+      out += "$";
+      at += 2;
+    } else if (inDefault && char === "\\" && (next === "\\" || next === "/")) {
+      out += next;
+      at += 2;
+    } else {
+      out += char;
+      at += 1;
+    }
+  }
+  return inDefault ? void 0 : { text: out, end: at };
+}
+function evaluateExpression(text, start, lookup, inserted) {
+  let at = start;
+  while (at < text.length && IDENT.test(text[at])) at++;
+  const name2 = text.slice(start, at);
+  if (name2 === "") return void 0;
+  const value = lookup(name2);
+  if (text[at] === "}") {
+    if (typeof value !== "string") return void 0;
+    inserted.push(value);
+    return { text: value, end: at };
+  }
+  let operatorEnd;
+  if (text[at] === "=") operatorEnd = at + 1;
+  else if (text[at] === ":" && "=-?+".includes(text[at + 1] ?? "")) operatorEnd = at + 2;
+  else return void 0;
+  const fallback = evaluateFrom(text, operatorEnd, true, lookup, inserted);
+  if (!fallback || value === UNKNOWN_VARIABLE) return void 0;
+  if (value !== void 0 && value !== "") {
+    inserted.push(value);
+    return { text: value, end: fallback.end };
+  }
+  return { text: fallback.text, end: fallback.end };
+}
+function emittedStyle(written2) {
+  if (written2.includes("\n")) return "block";
+  if (/[\u0000-\u0008\u000B-\u001F\u007F\uFEFF]/.test(written2)) return void 0;
+  if (/^[ \t]|[ \t]$/.test(written2)) return "quoted";
+  if (/^[#,[\]{}&*!|>'"%@`]/.test(written2) || /^[-?:](?:[ \t]|$)/.test(written2) || /^(?:---|\.\.\.)/.test(written2)) return "quoted";
+  if (/:(?:[ \t]|$)|[ \t]#/.test(written2)) return "quoted";
+  return "plain";
+}
+function reparse(text) {
+  let agreed;
+  let value;
+  for (const version2 of ["1.1", "1.2"]) {
+    const doc = (0, import_yaml.parseDocument)(`v: ${text}`, { version: version2 });
+    if (doc.errors.length > 0 || doc.warnings.length > 0) return void 0;
+    const parsed = asRecord(doc.toJS());
+    if (!parsed || Object.keys(parsed).length !== 1 || !("v" in parsed)) return void 0;
+    const json3 = JSON.stringify(parsed.v);
+    if (agreed !== void 0 && json3 !== agreed) return void 0;
+    agreed = json3;
+    value = parsed.v;
+  }
+  return { value };
+}
+function substitutedValue(written2, lookup) {
+  const evaluated = evaluateSubstitution(written2, lookup);
+  const style = emittedStyle(written2);
+  if (!evaluated || !style) return void 0;
+  if (style === "plain") return evaluated.text === written2 ? { value: written2 } : reparse(evaluated.text);
+  if (style === "quoted" && [written2, ...evaluated.inserted].some((part) => /['"\\]/.test(part))) return void 0;
+  return { value: evaluated.text };
+}
+function sourceValue(candidates, name2) {
+  let value = null;
+  for (const data of candidates) {
+    if (!data.keysKnown) return UNKNOWN_VARIABLE;
+    let here = "absent";
+    if (data.keys.has(name2)) {
+      const written2 = data.kind === "ConfigMap" && data.origin === "manifest" && !data.encrypted ? asRecord(data.resource?.value.data)?.[name2] : void 0;
+      here = typeof written2 === "string" && !written2.includes("$") ? written2.replaceAll("\n", "") : UNKNOWN_VARIABLE;
+    }
+    if (value !== null && value !== here) return UNKNOWN_VARIABLE;
+    value = here;
+  }
+  return value ?? "absent";
+}
+function kustomizationSubstitution(kustomization, graph) {
+  const { resource } = kustomization;
+  if (!kustomization.postBuild) return { kustomization, runs: false, value: () => void 0 };
+  const variables = kustomizationVariables(kustomization, graph);
+  const strategy = asScalarString(resource.get(["spec", "postBuild", "substituteStrategy"]));
+  const runs = strategy === "Always" || variables.names.size > 0 ? true : variables.complete ? false : void 0;
+  const inline = asRecord(getIn(resource.value, ["spec", "postBuild", "substitute"])) ?? {};
+  const entries = asArray(getIn(resource.value, ["spec", "postBuild", "substituteFrom"]));
+  const sourceAt = new Map(variables.sources.map((source) => [source.index, source]));
+  const namespace = resource.appliedNamespace;
+  const cache5 = /* @__PURE__ */ new Map();
+  const lookup = (name2) => {
+    if (Object.prototype.hasOwnProperty.call(inline, name2)) {
+      const written2 = inline[name2];
+      return typeof written2 === "string" && !written2.includes("$") ? written2.replaceAll("\n", "") : UNKNOWN_VARIABLE;
+    }
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const source = sourceAt.get(index);
+      if (!source) return UNKNOWN_VARIABLE;
+      if (!source.data) {
+        if (!source.optional || graph.gap(resource, namespace) !== void 0) return UNKNOWN_VARIABLE;
+        continue;
+      }
+      const { matches: matches3 } = graph.data(source.kind, source.name, namespace);
+      const exact = matches3.filter((candidate) => candidate.namespace === namespace);
+      const value = sourceValue(exact.length > 0 ? exact : matches3, name2);
+      if (value !== "absent") return value;
+    }
+    return void 0;
+  };
+  return {
+    kustomization,
+    runs,
+    value(name2) {
+      if (!cache5.has(name2)) cache5.set(name2, lookup(name2));
+      return cache5.get(name2);
+    }
+  };
+}
+function replaceAt(value, path23, index, replacement) {
+  if (index === path23.length) return replacement;
+  const segment = path23[index];
+  if (Array.isArray(value)) {
+    const copy = [...value];
+    copy[segment] = replaceAt(value[segment], path23, index + 1, replacement);
+    return copy;
+  }
+  const record = value;
+  return { ...record, [segment]: replaceAt(record[segment], path23, index + 1, replacement) };
+}
+function appliedCopies(resource, graph, substitutionOf, unknown) {
+  const written2 = (kustomizations2) => ({
+    value: resource.value,
+    kustomizations: kustomizations2,
+    substituted: false,
+    changed: [],
+    unknown: [],
+    dynamicKeys: []
+  });
+  const kustomizations = graph.appliedBy(resource);
+  const nodes = mayHoldDollar(resource) ? stringsWithDollar(resource.value) : [];
+  const withExpressions = (text) => scanSubstitutions(text).expressions.length > 0;
+  const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes("$$")));
+  const dynamicKeys = nodes.filter((node) => node.key && withExpressions(node.text)).map((node) => node.path);
+  if (kustomizations.length === 0) {
+    const copy = written2([]);
+    const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
+    if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
+    for (const path23 of unknownPaths) copy.value = replaceAt(copy.value, path23, 0, unknown);
+    return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
+  }
+  if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
+  const disabled = substitutionDisabled(resource);
+  const byOutcome = /* @__PURE__ */ new Map();
+  for (const kustomization of kustomizations) {
+    const substitution = substitutionOf(kustomization);
+    let key = "written";
+    let copy;
+    if (!disabled && substitution.runs !== false) {
+      const outcomes = values.map((node) => substitution.runs ? substitutedValue(node.text, substitution.value) : void 0);
+      key = JSON.stringify(outcomes.map((outcome) => outcome ? [outcome.value] : null));
+      if (!byOutcome.has(key)) {
+        let value = resource.value;
+        const unknownPaths = [];
+        values.forEach((node, index) => {
+          const outcome = outcomes[index];
+          if (!outcome) unknownPaths.push(node.path);
+          value = replaceAt(value, node.path, 0, outcome ? outcome.value : unknown);
+        });
+        copy = {
+          value,
+          kustomizations: [],
+          substituted: true,
+          changed: values.map((node) => node.path),
+          unknown: unknownPaths,
+          dynamicKeys
+        };
+      }
+    } else if (!byOutcome.has(key)) {
+      copy = { ...written2([]), changed: values.map((node) => node.path) };
+    }
+    if (copy) byOutcome.set(key, copy);
+    byOutcome.get(key).kustomizations.push(kustomization);
+  }
+  return { copies: [...byOutcome.values()], applied: true };
+}
+var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
+var init_substitution = __esm({
+  "src/flux/substitution.ts"() {
+    "use strict";
+    import_yaml = __toESM(require_dist(), 1);
+    init_values();
+    VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
+    DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
+    UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
+    IDENT = /[\p{L}\p{Nd}_]/u;
+  }
+});
+
+// src/engine/collections.ts
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function dirOf(relativePath) {
+  const slash2 = relativePath.lastIndexOf("/");
+  return slash2 === -1 ? "" : relativePath.slice(0, slash2);
+}
+var init_collections = __esm({
+  "src/engine/collections.ts"() {
+    "use strict";
+  }
+});
+
+// src/flux/kinds.ts
+function groupOfKind(kind) {
+  if (SOURCE_KINDS.includes(kind) || kind === "HelmChart") return SOURCE_GROUP;
+  if (kind === "Kustomization") return KUSTOMIZE_GROUP;
+  if (kind === "HelmRelease") return HELM_GROUP;
+  if (kind === "Terraform") return TERRAFORM_GROUP;
+  return void 0;
+}
+function removedApiVersion(apiVersion, kind) {
+  const slash2 = apiVersion.indexOf("/");
+  if (slash2 === -1) return void 0;
+  const group = apiVersion.slice(0, slash2);
+  const version2 = apiVersion.slice(slash2 + 1);
+  const entry = Object.hasOwn(REMOVED_VERSIONS, group) ? REMOVED_VERSIONS[group] : void 0;
+  const removedMinor = entry && Object.hasOwn(entry.removed, version2) ? entry.removed[version2] : void 0;
+  if (!entry || removedMinor === void 0) return void 0;
+  const byKind = kind !== void 0 && entry.currentByKind && Object.hasOwn(entry.currentByKind, kind) ? entry.currentByKind[kind] : void 0;
+  const replacement = byKind !== void 0 || !entry.currentByKind ? `${group}/${byKind ?? entry.current}` : Object.entries(entry.currentByKind).map(([k, v]) => `${group}/${v} (${k})`).join(" or ");
+  return { removedIn: `Flux 2.${removedMinor}`, removedMinor, replacement };
+}
+var SOURCE_GROUP, KUSTOMIZE_GROUP, HELM_GROUP, TERRAFORM_GROUP, SOURCE_KINDS, ACCEPTED_SOURCE_KINDS, GENERATED_SOURCE_KINDS, IMAGE_GROUP, NOTIFICATION_GROUP, REMOVED_VERSIONS;
+var init_kinds = __esm({
+  "src/flux/kinds.ts"() {
+    "use strict";
+    SOURCE_GROUP = "source.toolkit.fluxcd.io";
+    KUSTOMIZE_GROUP = "kustomize.toolkit.fluxcd.io";
+    HELM_GROUP = "helm.toolkit.fluxcd.io";
+    TERRAFORM_GROUP = "infra.contrib.fluxcd.io";
+    SOURCE_KINDS = ["GitRepository", "OCIRepository", "HelmRepository", "Bucket"];
+    ACCEPTED_SOURCE_KINDS = {
+      kustomization: ["GitRepository", "OCIRepository", "Bucket", "ExternalArtifact"],
+      helmChart: ["HelmRepository", "GitRepository", "Bucket"],
+      helmChartRef: ["OCIRepository", "HelmChart", "ExternalArtifact"],
+      terraform: ["GitRepository", "OCIRepository", "Bucket"]
+    };
+    GENERATED_SOURCE_KINDS = /* @__PURE__ */ new Set(["ExternalArtifact"]);
+    IMAGE_GROUP = "image.toolkit.fluxcd.io";
+    NOTIFICATION_GROUP = "notification.toolkit.fluxcd.io";
+    REMOVED_VERSIONS = {
+      [SOURCE_GROUP]: { removed: { v1beta1: 7, v1beta2: 8 }, current: "v1" },
+      [KUSTOMIZE_GROUP]: { removed: { v1beta1: 7, v1beta2: 8 }, current: "v1" },
+      [HELM_GROUP]: { removed: { v2beta1: 7, v2beta2: 8 }, current: "v2" },
+      [IMAGE_GROUP]: { removed: { v1beta1: 7, v1beta2: 9 }, current: "v1" },
+      [NOTIFICATION_GROUP]: { removed: { v1beta1: 7, v1beta2: 9 }, current: "v1beta3", currentByKind: { Alert: "v1beta3", Provider: "v1beta3", Receiver: "v1" } }
+    };
+  }
+});
+
+// src/flux/repos.ts
+function repoNameOfUrl(url) {
+  const bare = url.replace(/[?#].*$/, "").replace(/\/+$/, "").replace(/\.git$/, "");
+  const segment = bare.slice(Math.max(bare.lastIndexOf("/"), bare.lastIndexOf(":")) + 1);
+  return segment.length > 0 ? segment : void 0;
+}
+function samePath(a, b) {
+  return import_node_path.default.resolve(a) === import_node_path.default.resolve(b);
+}
+function gitRefOf(resource) {
+  const ref = asRecord(getIn(resource.value, ["spec", "ref"])) ?? {};
+  const commit = asString(ref.commit);
+  if (commit !== void 0) return { describe: `commit ${commit}` };
+  const name2 = asString(ref.name);
+  if (name2 !== void 0) {
+    const branch2 = /^refs\/heads\/(.+)$/.exec(name2)?.[1];
+    return branch2 === void 0 ? { describe: `ref ${name2}` } : { branch: branch2, describe: `branch ${branch2}` };
+  }
+  const semver2 = asString(ref.semver);
+  if (semver2 !== void 0) return { describe: `tags matching ${semver2}` };
+  const tag = asString(ref.tag);
+  if (tag !== void 0) return { describe: `tag ${tag}` };
+  const branch = asString(ref.branch) ?? "master";
+  return { branch, describe: `branch ${branch}` };
+}
+function idOf(resource) {
+  return qualified(resource.namespace ?? resource.appliedNamespace, resource.name);
+}
+function linkOne(resource, roots) {
+  const namespace = resource.namespace ?? resource.appliedNamespace;
+  const { branch } = gitRefOf(resource);
+  const names = namespace === void 0 ? [resource.name] : [`${namespace}/${resource.name}`, resource.name];
+  const keys = [...branch === void 0 ? [] : names.map((name3) => ({ key: `${name3}@${branch}`, pinned: true })), ...names.map((key) => ({ key, pinned: false }))];
+  const configured = [resource.file.root, ...roots.filter((root) => root !== resource.file.root)];
+  let missingTarget;
+  for (const { key, pinned } of keys) {
+    for (const root of configured) {
+      const target = root.config.repos[key];
+      if (target === void 0) continue;
+      const linked = roots.find((candidate) => samePath(candidate.dir, target));
+      if (linked) return { link: { status: "linked", root: linked, via: "config" }, pinned };
+      missingTarget ??= target;
+    }
+  }
+  const url = asString(getIn(resource.value, ["spec", "url"]));
+  const name2 = url === void 0 ? void 0 : repoNameOfUrl(url);
+  const fallback = missingTarget === void 0 ? void 0 : `\`repos:\` maps GitRepository ${idOf(resource)} to ${missingTarget}, which is not among the linted roots`;
+  const byName = name2 === void 0 ? void 0 : roots.find((root) => root.name === name2);
+  if (byName) {
+    const link = { status: "linked", root: byName, via: "url" };
+    if (fallback) link.note = `${fallback}: it was linked to ${byName.name} by its URL instead.`;
+    return { link, pinned: false };
+  }
+  if (resource.name === "flux-system" && namespace === "flux-system") {
+    const link = { status: "linked", root: resource.file.root, via: "bootstrap" };
+    if (fallback) link.note = `${fallback}: it was linked to ${resource.file.root.name}, the repository it is committed in, as \`flux bootstrap\` writes it.`;
+    return { link, pinned: false };
+  }
+  if (missingTarget !== void 0) return { link: { status: "unlinked", reason: `\`repos:\` maps it to ${missingTarget}, which is not among the linted roots` }, pinned: false };
+  return {
+    link: { status: "unlinked", reason: url === void 0 ? "it has no spec.url" : `its repository ${name2 ?? url} is not among the linted roots` },
+    pinned: false
+  };
+}
+function linkGitRepository(resource, roots) {
+  return linkOne(resource, roots).link;
+}
+function linkGitRepositories(resources, roots) {
+  const links = /* @__PURE__ */ new Map();
+  const byRoot = /* @__PURE__ */ new Map();
+  for (const resource of resources) {
+    const { link, pinned } = linkOne(resource, roots);
+    links.set(resource, link);
+    if (link.status !== "linked" || pinned) continue;
+    const group = byRoot.get(link.root);
+    if (group) group.push(resource);
+    else byRoot.set(link.root, [resource]);
+  }
+  for (const [root, group] of byRoot) {
+    const refs = new Map(group.map((resource) => [resource, gitRefOf(resource)]));
+    if (new Set([...refs.values()].map((ref) => ref.describe)).size < 2) {
+      for (const resource of group) {
+        const reason = otherBranchOfOwnRepo(resource, root, refs.get(resource));
+        if (reason) links.set(resource, { status: "unlinked", reason, advice: branchAdvice(resource, refs.get(resource)) });
+      }
+      continue;
+    }
+    const branches = new Set([...refs.values()].flatMap((ref) => ref.branch === void 0 ? [] : [ref.branch]));
+    const chosen = [root.branch, root.defaultBranch].find((branch) => branch !== void 0 && branches.has(branch));
+    const tree = root.branch === void 0 ? `the checkout of ${root.name}` : `the checkout of ${root.name} (branch ${root.branch})`;
+    const fetchers = group.filter((resource) => refs.get(resource)?.branch === chosen).map((resource) => `GitRepository ${idOf(resource)}`);
+    for (const resource of group) {
+      const ref = refs.get(resource);
+      if (chosen !== void 0 && ref.branch === chosen) continue;
+      const reason = chosen === void 0 ? `it fetches ${ref.describe} of ${root.name} while other GitRepositories fetch other refs of it, and ${root.branch === void 0 ? `the branch of ${tree} is not known` : `neither ${tree} nor its default branch is one of them`}, so it is not known which one fetches the linted tree` : `it fetches ${ref.describe} of ${root.name}, a different tree from ${tree}, which ${fetchers.join(" and ")} fetch${fetchers.length === 1 ? "es" : ""}`;
+      links.set(resource, { status: "unlinked", reason, advice: branchAdvice(resource, ref) });
+    }
+  }
+  return links;
+}
+function branchAdvice(resource, ref) {
+  if (ref.branch === void 0) return "Lint a checkout of that ref to check them.";
+  return `Lint a checkout of branch ${ref.branch} together with this one and map it with \`repos: {"${idOf(resource)}@${ref.branch}": PATH}\` in .gitops-lint.yaml.`;
+}
+function otherBranchOfOwnRepo(resource, root, ref) {
+  if (resource.file.root !== root || root.branch === void 0 || root.defaultBranch === void 0) return void 0;
+  const written2 = asRecord(getIn(resource.value, ["spec", "ref"]));
+  if (asString(written2?.branch) === void 0 && asString(written2?.name) === void 0) return void 0;
+  if (ref.branch === void 0 || ref.branch === root.branch || ref.branch === root.defaultBranch) return void 0;
+  const checkout = root.branch === root.defaultBranch ? `its default branch ${root.branch}` : `branch ${root.branch} (default ${root.defaultBranch})`;
+  return `it fetches ${ref.describe} of ${root.name}, the repository it is committed in, whose checkout is on ${checkout}: a different tree`;
+}
+var import_node_path;
+var init_repos = __esm({
+  "src/flux/repos.ts"() {
+    "use strict";
+    import_node_path = __toESM(require("node:path"), 1);
+    init_values();
+    init_describe();
+  }
+});
+
+// src/kustomize/origin.ts
+function markOf(node) {
+  let mark2 = marks.get(node);
+  if (!mark2) marks.set(node, mark2 = {});
+  return mark2;
+}
+function markNode(node, at) {
+  markOf(node).at = at;
+}
+function markKey(node, key, at) {
+  const mark2 = markOf(node);
+  (mark2.keys ??= /* @__PURE__ */ new Map()).set(key, at);
+}
+function locationOf(node) {
+  return marks.get(node)?.at;
+}
+function childLocation(at, key) {
+  return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
+}
+function locate(root, rootAt, path23) {
+  let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
+  let node = root;
+  for (let index = 0; index < path23.length; index++) {
+    const segment = path23[index];
+    if (typeof node !== "object" || node === null) {
+      return { ...at, path: [...at.path, ...path23.slice(index)] };
+    }
+    const child = node[segment];
+    const keyed = marks.get(node)?.keys?.get(segment);
+    const own2 = typeof child === "object" && child !== null ? locationOf(child) : void 0;
+    at = own2 ?? keyed ?? childLocation(at, segment);
+    node = child;
+  }
+  return at;
+}
+function markFileText(at, file) {
+  fileTexts.set(at, { file });
+}
+function fileTextAt(at) {
+  return fileTexts.get(at);
+}
+var marks, fileTexts;
+var init_origin = __esm({
+  "src/kustomize/origin.ts"() {
+    "use strict";
+    marks = /* @__PURE__ */ new WeakMap();
+    fileTexts = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// node_modules/js-yaml/dist/js-yaml.mjs
+function isNothing(subject) {
+  return typeof subject === "undefined" || subject === null;
+}
+function isObject(subject) {
+  return typeof subject === "object" && subject !== null;
+}
+function toArray(sequence) {
+  if (Array.isArray(sequence)) return sequence;
+  else if (isNothing(sequence)) return [];
+  return [sequence];
+}
+function extend(target, source) {
+  var index, length, key, sourceKeys;
+  if (source) {
+    sourceKeys = Object.keys(source);
+    for (index = 0, length = sourceKeys.length; index < length; index += 1) {
+      key = sourceKeys[index];
+      target[key] = source[key];
+    }
+  }
+  return target;
+}
+function repeat(string, count) {
+  var result = "", cycle;
+  for (cycle = 0; cycle < count; cycle += 1) {
+    result += string;
+  }
+  return result;
+}
+function isNegativeZero(number) {
+  return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+}
+function formatError(exception2, compact2) {
+  var where2 = "", message = exception2.reason || "(unknown reason)";
+  if (!exception2.mark) return message;
+  if (exception2.mark.name) {
+    where2 += 'in "' + exception2.mark.name + '" ';
+  }
+  where2 += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+  if (!compact2 && exception2.mark.snippet) {
+    where2 += "\n\n" + exception2.mark.snippet;
+  }
+  return message + " " + where2;
+}
+function YAMLException$1(reason, mark2) {
+  Error.call(this);
+  this.name = "YAMLException";
+  this.reason = reason;
+  this.mark = mark2;
+  this.message = formatError(this, false);
+  if (Error.captureStackTrace) {
+    Error.captureStackTrace(this, this.constructor);
+  } else {
+    this.stack = new Error().stack || "";
+  }
+}
+function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
+  var head = "";
+  var tail = "";
+  var maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+  if (position2 - lineStart > maxHalfLength) {
+    head = " ... ";
+    lineStart = position2 - maxHalfLength + head.length;
+  }
+  if (lineEnd - position2 > maxHalfLength) {
+    tail = " ...";
+    lineEnd = position2 + maxHalfLength - tail.length;
+  }
+  return {
+    str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
+    pos: position2 - lineStart + head.length
+    // relative position
+  };
+}
+function padStart(string, max) {
+  return common.repeat(" ", max - string.length) + string;
+}
+function makeSnippet(mark2, options) {
+  options = Object.create(options || null);
+  if (!mark2.buffer) return null;
+  if (!options.maxLength) options.maxLength = 79;
+  if (typeof options.indent !== "number") options.indent = 1;
+  if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+  if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+  var re = /\r?\n|\r|\0/g;
+  var lineStarts = [0];
+  var lineEnds = [];
+  var match;
+  var foundLineNo = -1;
+  while (match = re.exec(mark2.buffer)) {
+    lineEnds.push(match.index);
+    lineStarts.push(match.index + match[0].length);
+    if (mark2.position <= match.index && foundLineNo < 0) {
+      foundLineNo = lineStarts.length - 2;
+    }
+  }
+  if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+  var result = "", i2, line;
+  var lineNoLength = Math.min(mark2.line + options.linesAfter, lineEnds.length).toString().length;
+  var maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+  for (i2 = 1; i2 <= options.linesBefore; i2++) {
+    if (foundLineNo - i2 < 0) break;
+    line = getLine(
+      mark2.buffer,
+      lineStarts[foundLineNo - i2],
+      lineEnds[foundLineNo - i2],
+      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]),
+      maxLineLength
+    );
+    result = common.repeat(" ", options.indent) + padStart((mark2.line - i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n" + result;
+  }
+  line = getLine(mark2.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark2.position, maxLineLength);
+  result += common.repeat(" ", options.indent) + padStart((mark2.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+  result += common.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+  for (i2 = 1; i2 <= options.linesAfter; i2++) {
+    if (foundLineNo + i2 >= lineEnds.length) break;
+    line = getLine(
+      mark2.buffer,
+      lineStarts[foundLineNo + i2],
+      lineEnds[foundLineNo + i2],
+      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]),
+      maxLineLength
+    );
+    result += common.repeat(" ", options.indent) + padStart((mark2.line + i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+  }
+  return result.replace(/\n$/, "");
+}
+function compileStyleAliases(map2) {
+  var result = {};
+  if (map2 !== null) {
+    Object.keys(map2).forEach(function(style) {
+      map2[style].forEach(function(alias) {
+        result[String(alias)] = style;
+      });
+    });
+  }
+  return result;
+}
+function Type$1(tag, options) {
+  options = options || {};
+  Object.keys(options).forEach(function(name2) {
+    if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name2) === -1) {
+      throw new exception('Unknown option "' + name2 + '" is met in definition of "' + tag + '" YAML type.');
+    }
+  });
+  this.options = options;
+  this.tag = tag;
+  this.kind = options["kind"] || null;
+  this.resolve = options["resolve"] || function() {
+    return true;
+  };
+  this.construct = options["construct"] || function(data) {
+    return data;
+  };
+  this.instanceOf = options["instanceOf"] || null;
+  this.predicate = options["predicate"] || null;
+  this.represent = options["represent"] || null;
+  this.representName = options["representName"] || null;
+  this.defaultStyle = options["defaultStyle"] || null;
+  this.multi = options["multi"] || false;
+  this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+  if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+    throw new exception('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+  }
+}
+function compileList(schema2, name2) {
+  var result = [];
+  schema2[name2].forEach(function(currentType) {
+    var newIndex = result.length;
+    result.forEach(function(previousType, previousIndex) {
+      if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+        newIndex = previousIndex;
+      }
+    });
+    result[newIndex] = currentType;
+  });
+  return result;
+}
+function compileMap() {
+  var result = {
+    scalar: {},
+    sequence: {},
+    mapping: {},
+    fallback: {},
+    multi: {
+      scalar: [],
+      sequence: [],
+      mapping: [],
+      fallback: []
+    }
+  }, index, length;
+  function collectType(type2) {
+    if (type2.multi) {
+      result.multi[type2.kind].push(type2);
+      result.multi["fallback"].push(type2);
+    } else {
+      result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+    }
+  }
+  for (index = 0, length = arguments.length; index < length; index += 1) {
+    arguments[index].forEach(collectType);
+  }
+  return result;
+}
+function Schema$1(definition) {
+  return this.extend(definition);
+}
+function resolveYamlNull(data) {
+  if (data === null) return true;
+  var max = data.length;
+  return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+}
+function constructYamlNull() {
+  return null;
+}
+function isNull(object) {
+  return object === null;
+}
+function resolveYamlBoolean(data) {
+  if (data === null) return false;
+  var max = data.length;
+  return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+}
+function constructYamlBoolean(data) {
+  return data === "true" || data === "True" || data === "TRUE";
+}
+function isBoolean(object) {
+  return Object.prototype.toString.call(object) === "[object Boolean]";
+}
+function isHexCode(c) {
+  return 48 <= c && c <= 57 || 65 <= c && c <= 70 || 97 <= c && c <= 102;
+}
+function isOctCode(c) {
+  return 48 <= c && c <= 55;
+}
+function isDecCode(c) {
+  return 48 <= c && c <= 57;
+}
+function resolveYamlInteger(data) {
+  if (data === null) return false;
+  var max = data.length, index = 0, hasDigits = false, ch;
+  if (!max) return false;
+  ch = data[index];
+  if (ch === "-" || ch === "+") {
+    ch = data[++index];
+  }
+  if (ch === "0") {
+    if (index + 1 === max) return true;
+    ch = data[++index];
+    if (ch === "b") {
+      index++;
+      for (; index < max; index++) {
+        ch = data[index];
+        if (ch === "_") continue;
+        if (ch !== "0" && ch !== "1") return false;
+        hasDigits = true;
+      }
+      return hasDigits && ch !== "_";
+    }
+    if (ch === "x") {
+      index++;
+      for (; index < max; index++) {
+        ch = data[index];
+        if (ch === "_") continue;
+        if (!isHexCode(data.charCodeAt(index))) return false;
+        hasDigits = true;
+      }
+      return hasDigits && ch !== "_";
+    }
+    if (ch === "o") {
+      index++;
+      for (; index < max; index++) {
+        ch = data[index];
+        if (ch === "_") continue;
+        if (!isOctCode(data.charCodeAt(index))) return false;
+        hasDigits = true;
+      }
+      return hasDigits && ch !== "_";
+    }
+  }
+  if (ch === "_") return false;
+  for (; index < max; index++) {
+    ch = data[index];
+    if (ch === "_") continue;
+    if (!isDecCode(data.charCodeAt(index))) {
+      return false;
+    }
+    hasDigits = true;
+  }
+  if (!hasDigits || ch === "_") return false;
+  return true;
+}
+function constructYamlInteger(data) {
+  var value = data, sign = 1, ch;
+  if (value.indexOf("_") !== -1) {
+    value = value.replace(/_/g, "");
+  }
+  ch = value[0];
+  if (ch === "-" || ch === "+") {
+    if (ch === "-") sign = -1;
+    value = value.slice(1);
+    ch = value[0];
+  }
+  if (value === "0") return 0;
+  if (ch === "0") {
+    if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+    if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+    if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+  }
+  return sign * parseInt(value, 10);
+}
+function isInteger(object) {
+  return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
+}
+function resolveYamlFloat(data) {
+  if (data === null) return false;
+  if (!YAML_FLOAT_PATTERN.test(data) || // Quick hack to not allow integers end with `_`
+  // Probably should update regexp & check speed
+  data[data.length - 1] === "_") {
+    return false;
+  }
+  return true;
+}
+function constructYamlFloat(data) {
+  var value, sign;
+  value = data.replace(/_/g, "").toLowerCase();
+  sign = value[0] === "-" ? -1 : 1;
+  if ("+-".indexOf(value[0]) >= 0) {
+    value = value.slice(1);
+  }
+  if (value === ".inf") {
+    return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  } else if (value === ".nan") {
+    return NaN;
+  }
+  return sign * parseFloat(value, 10);
+}
+function representYamlFloat(object, style) {
+  var res;
+  if (isNaN(object)) {
+    switch (style) {
+      case "lowercase":
+        return ".nan";
+      case "uppercase":
+        return ".NAN";
+      case "camelcase":
+        return ".NaN";
+    }
+  } else if (Number.POSITIVE_INFINITY === object) {
+    switch (style) {
+      case "lowercase":
+        return ".inf";
+      case "uppercase":
+        return ".INF";
+      case "camelcase":
+        return ".Inf";
+    }
+  } else if (Number.NEGATIVE_INFINITY === object) {
+    switch (style) {
+      case "lowercase":
+        return "-.inf";
+      case "uppercase":
+        return "-.INF";
+      case "camelcase":
+        return "-.Inf";
+    }
+  } else if (common.isNegativeZero(object)) {
+    return "-0.0";
+  }
+  res = object.toString(10);
+  return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+}
+function isFloat(object) {
+  return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common.isNegativeZero(object));
+}
+function resolveYamlTimestamp(data) {
+  if (data === null) return false;
+  if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+  if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+  return false;
+}
+function constructYamlTimestamp(data) {
+  var match, year, month, day, hour, minute, second, fraction = 0, delta = null, tz_hour, tz_minute, date;
+  match = YAML_DATE_REGEXP.exec(data);
+  if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+  if (match === null) throw new Error("Date resolve error");
+  year = +match[1];
+  month = +match[2] - 1;
+  day = +match[3];
+  if (!match[4]) {
+    return new Date(Date.UTC(year, month, day));
+  }
+  hour = +match[4];
+  minute = +match[5];
+  second = +match[6];
+  if (match[7]) {
+    fraction = match[7].slice(0, 3);
+    while (fraction.length < 3) {
+      fraction += "0";
+    }
+    fraction = +fraction;
+  }
+  if (match[9]) {
+    tz_hour = +match[10];
+    tz_minute = +(match[11] || 0);
+    delta = (tz_hour * 60 + tz_minute) * 6e4;
+    if (match[9] === "-") delta = -delta;
+  }
+  date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+  if (delta) date.setTime(date.getTime() - delta);
+  return date;
+}
+function representYamlTimestamp(object) {
+  return object.toISOString();
+}
+function resolveYamlMerge(data) {
+  return data === "<<" || data === null;
+}
+function resolveYamlBinary(data) {
+  if (data === null) return false;
+  var code, idx, bitlen = 0, max = data.length, map2 = BASE64_MAP;
+  for (idx = 0; idx < max; idx++) {
+    code = map2.indexOf(data.charAt(idx));
+    if (code > 64) continue;
+    if (code < 0) return false;
+    bitlen += 6;
+  }
+  return bitlen % 8 === 0;
+}
+function constructYamlBinary(data) {
+  var idx, tailbits, input = data.replace(/[\r\n=]/g, ""), max = input.length, map2 = BASE64_MAP, bits = 0, result = [];
+  for (idx = 0; idx < max; idx++) {
+    if (idx % 4 === 0 && idx) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    }
+    bits = bits << 6 | map2.indexOf(input.charAt(idx));
+  }
+  tailbits = max % 4 * 6;
+  if (tailbits === 0) {
+    result.push(bits >> 16 & 255);
+    result.push(bits >> 8 & 255);
+    result.push(bits & 255);
+  } else if (tailbits === 18) {
+    result.push(bits >> 10 & 255);
+    result.push(bits >> 2 & 255);
+  } else if (tailbits === 12) {
+    result.push(bits >> 4 & 255);
+  }
+  return new Uint8Array(result);
+}
+function representYamlBinary(object) {
+  var result = "", bits = 0, idx, tail, max = object.length, map2 = BASE64_MAP;
+  for (idx = 0; idx < max; idx++) {
+    if (idx % 3 === 0 && idx) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    }
+    bits = (bits << 8) + object[idx];
+  }
+  tail = max % 3;
+  if (tail === 0) {
+    result += map2[bits >> 18 & 63];
+    result += map2[bits >> 12 & 63];
+    result += map2[bits >> 6 & 63];
+    result += map2[bits & 63];
+  } else if (tail === 2) {
+    result += map2[bits >> 10 & 63];
+    result += map2[bits >> 4 & 63];
+    result += map2[bits << 2 & 63];
+    result += map2[64];
+  } else if (tail === 1) {
+    result += map2[bits >> 2 & 63];
+    result += map2[bits << 4 & 63];
+    result += map2[64];
+    result += map2[64];
+  }
+  return result;
+}
+function isBinary(obj) {
+  return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+}
+function resolveYamlOmap(data) {
+  if (data === null) return true;
+  var objectKeys = [], index, length, pair, pairKey, pairHasKey, object = data;
+  for (index = 0, length = object.length; index < length; index += 1) {
+    pair = object[index];
+    pairHasKey = false;
+    if (_toString$2.call(pair) !== "[object Object]") return false;
+    for (pairKey in pair) {
+      if (_hasOwnProperty$3.call(pair, pairKey)) {
+        if (!pairHasKey) pairHasKey = true;
+        else return false;
+      }
+    }
+    if (!pairHasKey) return false;
+    if (objectKeys.indexOf(pairKey) === -1) objectKeys.push(pairKey);
+    else return false;
+  }
+  return true;
+}
+function constructYamlOmap(data) {
+  return data !== null ? data : [];
+}
+function resolveYamlPairs(data) {
+  if (data === null) return true;
+  var index, length, pair, keys, result, object = data;
+  result = new Array(object.length);
+  for (index = 0, length = object.length; index < length; index += 1) {
+    pair = object[index];
+    if (_toString$1.call(pair) !== "[object Object]") return false;
+    keys = Object.keys(pair);
+    if (keys.length !== 1) return false;
+    result[index] = [keys[0], pair[keys[0]]];
+  }
+  return true;
+}
+function constructYamlPairs(data) {
+  if (data === null) return [];
+  var index, length, pair, keys, result, object = data;
+  result = new Array(object.length);
+  for (index = 0, length = object.length; index < length; index += 1) {
+    pair = object[index];
+    keys = Object.keys(pair);
+    result[index] = [keys[0], pair[keys[0]]];
+  }
+  return result;
+}
+function resolveYamlSet(data) {
+  if (data === null) return true;
+  var key, object = data;
+  for (key in object) {
+    if (_hasOwnProperty$2.call(object, key)) {
+      if (object[key] !== null) return false;
+    }
+  }
+  return true;
+}
+function constructYamlSet(data) {
+  return data !== null ? data : {};
+}
+function _class(obj) {
+  return Object.prototype.toString.call(obj);
+}
+function is_EOL(c) {
+  return c === 10 || c === 13;
+}
+function is_WHITE_SPACE(c) {
+  return c === 9 || c === 32;
+}
+function is_WS_OR_EOL(c) {
+  return c === 9 || c === 32 || c === 10 || c === 13;
+}
+function is_FLOW_INDICATOR(c) {
+  return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+function fromHexCode(c) {
+  var lc;
+  if (48 <= c && c <= 57) {
+    return c - 48;
+  }
+  lc = c | 32;
+  if (97 <= lc && lc <= 102) {
+    return lc - 97 + 10;
+  }
+  return -1;
+}
+function escapedHexLen(c) {
+  if (c === 120) {
+    return 2;
+  }
+  if (c === 117) {
+    return 4;
+  }
+  if (c === 85) {
+    return 8;
+  }
+  return 0;
+}
+function fromDecimalCode(c) {
+  if (48 <= c && c <= 57) {
+    return c - 48;
+  }
+  return -1;
+}
+function simpleEscapeSequence(c) {
+  return c === 48 ? "\0" : c === 97 ? "\x07" : c === 98 ? "\b" : c === 116 ? "	" : c === 9 ? "	" : c === 110 ? "\n" : c === 118 ? "\v" : c === 102 ? "\f" : c === 114 ? "\r" : c === 101 ? "\x1B" : c === 32 ? " " : c === 34 ? '"' : c === 47 ? "/" : c === 92 ? "\\" : c === 78 ? "\x85" : c === 95 ? "\xA0" : c === 76 ? "\u2028" : c === 80 ? "\u2029" : "";
+}
+function charFromCodepoint(c) {
+  if (c <= 65535) {
+    return String.fromCharCode(c);
+  }
+  return String.fromCharCode(
+    (c - 65536 >> 10) + 55296,
+    (c - 65536 & 1023) + 56320
+  );
+}
+function State$1(input, options) {
+  this.input = input;
+  this.filename = options["filename"] || null;
+  this.schema = options["schema"] || _default;
+  this.onWarning = options["onWarning"] || null;
+  this.legacy = options["legacy"] || false;
+  this.json = options["json"] || false;
+  this.listener = options["listener"] || null;
+  this.implicitTypes = this.schema.compiledImplicit;
+  this.typeMap = this.schema.compiledTypeMap;
+  this.length = input.length;
+  this.position = 0;
+  this.line = 0;
+  this.lineStart = 0;
+  this.lineIndent = 0;
+  this.firstTabInLine = -1;
+  this.documents = [];
+}
+function generateError(state, message) {
+  var mark2 = {
+    name: state.filename,
+    buffer: state.input.slice(0, -1),
+    // omit trailing \0
+    position: state.position,
+    line: state.line,
+    column: state.position - state.lineStart
+  };
+  mark2.snippet = snippet(mark2);
+  return new exception(message, mark2);
+}
+function throwError(state, message) {
+  throw generateError(state, message);
+}
+function throwWarning(state, message) {
+  if (state.onWarning) {
+    state.onWarning.call(null, generateError(state, message));
+  }
+}
+function captureSegment(state, start, end, checkJson) {
+  var _position, _length, _character, _result;
+  if (start < end) {
+    _result = state.input.slice(start, end);
+    if (checkJson) {
+      for (_position = 0, _length = _result.length; _position < _length; _position += 1) {
+        _character = _result.charCodeAt(_position);
+        if (!(_character === 9 || 32 <= _character && _character <= 1114111)) {
+          throwError(state, "expected valid JSON character");
+        }
+      }
+    } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+      throwError(state, "the stream contains non-printable characters");
+    }
+    state.result += _result;
+  }
+}
+function mergeMappings(state, destination, source, overridableKeys) {
+  var sourceKeys, key, index, quantity;
+  if (!common.isObject(source)) {
+    throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+  }
+  sourceKeys = Object.keys(source);
+  for (index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+    key = sourceKeys[index];
+    if (!_hasOwnProperty$1.call(destination, key)) {
+      destination[key] = source[key];
+      overridableKeys[key] = true;
+    }
+  }
+}
+function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+  var index, quantity;
+  if (Array.isArray(keyNode)) {
+    keyNode = Array.prototype.slice.call(keyNode);
+    for (index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+      if (Array.isArray(keyNode[index])) {
+        throwError(state, "nested arrays are not supported inside keys");
+      }
+      if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+        keyNode[index] = "[object Object]";
+      }
+    }
+  }
+  if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+    keyNode = "[object Object]";
+  }
+  keyNode = String(keyNode);
+  if (_result === null) {
+    _result = {};
+  }
+  if (keyTag === "tag:yaml.org,2002:merge") {
+    if (Array.isArray(valueNode)) {
+      for (index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+        mergeMappings(state, _result, valueNode[index], overridableKeys);
+      }
+    } else {
+      mergeMappings(state, _result, valueNode, overridableKeys);
+    }
+  } else {
+    if (!state.json && !_hasOwnProperty$1.call(overridableKeys, keyNode) && _hasOwnProperty$1.call(_result, keyNode)) {
+      state.line = startLine || state.line;
+      state.lineStart = startLineStart || state.lineStart;
+      state.position = startPos || state.position;
+      throwError(state, "duplicated mapping key");
+    }
+    if (keyNode === "__proto__") {
+      Object.defineProperty(_result, keyNode, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value: valueNode
+      });
+    } else {
+      _result[keyNode] = valueNode;
+    }
+    delete overridableKeys[keyNode];
+  }
+  return _result;
+}
+function readLineBreak(state) {
+  var ch;
+  ch = state.input.charCodeAt(state.position);
+  if (ch === 10) {
+    state.position++;
+  } else if (ch === 13) {
+    state.position++;
+    if (state.input.charCodeAt(state.position) === 10) {
+      state.position++;
+    }
+  } else {
+    throwError(state, "a line break is expected");
+  }
+  state.line += 1;
+  state.lineStart = state.position;
+  state.firstTabInLine = -1;
+}
+function skipSeparationSpace(state, allowComments, checkIndent) {
+  var lineBreaks = 0, ch = state.input.charCodeAt(state.position);
+  while (ch !== 0) {
+    while (is_WHITE_SPACE(ch)) {
+      if (ch === 9 && state.firstTabInLine === -1) {
+        state.firstTabInLine = state.position;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (allowComments && ch === 35) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 10 && ch !== 13 && ch !== 0);
+    }
+    if (is_EOL(ch)) {
+      readLineBreak(state);
+      ch = state.input.charCodeAt(state.position);
+      lineBreaks++;
+      state.lineIndent = 0;
+      while (ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+    } else {
+      break;
+    }
+  }
+  if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+    throwWarning(state, "deficient indentation");
+  }
+  return lineBreaks;
+}
+function testDocumentSeparator(state) {
+  var _position = state.position, ch;
+  ch = state.input.charCodeAt(_position);
+  if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+    _position += 3;
+    ch = state.input.charCodeAt(_position);
+    if (ch === 0 || is_WS_OR_EOL(ch)) {
+      return true;
+    }
+  }
+  return false;
+}
+function writeFoldedLines(state, count) {
+  if (count === 1) {
+    state.result += " ";
+  } else if (count > 1) {
+    state.result += common.repeat("\n", count - 1);
+  }
+}
+function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+  var preceding, following, captureStart, captureEnd, hasPendingContent, _line, _lineStart, _lineIndent, _kind = state.kind, _result = state.result, ch;
+  ch = state.input.charCodeAt(state.position);
+  if (is_WS_OR_EOL(ch) || is_FLOW_INDICATOR(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+    return false;
+  }
+  if (ch === 63 || ch === 45) {
+    following = state.input.charCodeAt(state.position + 1);
+    if (is_WS_OR_EOL(following) || withinFlowCollection && is_FLOW_INDICATOR(following)) {
+      return false;
+    }
+  }
+  state.kind = "scalar";
+  state.result = "";
+  captureStart = captureEnd = state.position;
+  hasPendingContent = false;
+  while (ch !== 0) {
+    if (ch === 58) {
+      following = state.input.charCodeAt(state.position + 1);
+      if (is_WS_OR_EOL(following) || withinFlowCollection && is_FLOW_INDICATOR(following)) {
+        break;
+      }
+    } else if (ch === 35) {
+      preceding = state.input.charCodeAt(state.position - 1);
+      if (is_WS_OR_EOL(preceding)) {
+        break;
+      }
+    } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && is_FLOW_INDICATOR(ch)) {
+      break;
+    } else if (is_EOL(ch)) {
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _lineIndent = state.lineIndent;
+      skipSeparationSpace(state, false, -1);
+      if (state.lineIndent >= nodeIndent) {
+        hasPendingContent = true;
+        ch = state.input.charCodeAt(state.position);
+        continue;
+      } else {
+        state.position = captureEnd;
+        state.line = _line;
+        state.lineStart = _lineStart;
+        state.lineIndent = _lineIndent;
+        break;
+      }
+    }
+    if (hasPendingContent) {
+      captureSegment(state, captureStart, captureEnd, false);
+      writeFoldedLines(state, state.line - _line);
+      captureStart = captureEnd = state.position;
+      hasPendingContent = false;
+    }
+    if (!is_WHITE_SPACE(ch)) {
+      captureEnd = state.position + 1;
+    }
+    ch = state.input.charCodeAt(++state.position);
+  }
+  captureSegment(state, captureStart, captureEnd, false);
+  if (state.result) {
+    return true;
+  }
+  state.kind = _kind;
+  state.result = _result;
+  return false;
+}
+function readSingleQuotedScalar(state, nodeIndent) {
+  var ch, captureStart, captureEnd;
+  ch = state.input.charCodeAt(state.position);
+  if (ch !== 39) {
+    return false;
+  }
+  state.kind = "scalar";
+  state.result = "";
+  state.position++;
+  captureStart = captureEnd = state.position;
+  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+    if (ch === 39) {
+      captureSegment(state, captureStart, state.position, true);
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 39) {
+        captureStart = state.position;
+        state.position++;
+        captureEnd = state.position;
+      } else {
+        return true;
+      }
+    } else if (is_EOL(ch)) {
+      captureSegment(state, captureStart, captureEnd, true);
+      writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+      captureStart = captureEnd = state.position;
+    } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      throwError(state, "unexpected end of the document within a single quoted scalar");
+    } else {
+      state.position++;
+      captureEnd = state.position;
+    }
+  }
+  throwError(state, "unexpected end of the stream within a single quoted scalar");
+}
+function readDoubleQuotedScalar(state, nodeIndent) {
+  var captureStart, captureEnd, hexLength, hexResult, tmp, ch;
+  ch = state.input.charCodeAt(state.position);
+  if (ch !== 34) {
+    return false;
+  }
+  state.kind = "scalar";
+  state.result = "";
+  state.position++;
+  captureStart = captureEnd = state.position;
+  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+    if (ch === 34) {
+      captureSegment(state, captureStart, state.position, true);
+      state.position++;
+      return true;
+    } else if (ch === 92) {
+      captureSegment(state, captureStart, state.position, true);
+      ch = state.input.charCodeAt(++state.position);
+      if (is_EOL(ch)) {
+        skipSeparationSpace(state, false, nodeIndent);
+      } else if (ch < 256 && simpleEscapeCheck[ch]) {
+        state.result += simpleEscapeMap[ch];
+        state.position++;
+      } else if ((tmp = escapedHexLen(ch)) > 0) {
+        hexLength = tmp;
+        hexResult = 0;
+        for (; hexLength > 0; hexLength--) {
+          ch = state.input.charCodeAt(++state.position);
+          if ((tmp = fromHexCode(ch)) >= 0) {
+            hexResult = (hexResult << 4) + tmp;
+          } else {
+            throwError(state, "expected hexadecimal character");
+          }
+        }
+        state.result += charFromCodepoint(hexResult);
+        state.position++;
+      } else {
+        throwError(state, "unknown escape sequence");
+      }
+      captureStart = captureEnd = state.position;
+    } else if (is_EOL(ch)) {
+      captureSegment(state, captureStart, captureEnd, true);
+      writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+      captureStart = captureEnd = state.position;
+    } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      throwError(state, "unexpected end of the document within a double quoted scalar");
+    } else {
+      state.position++;
+      captureEnd = state.position;
+    }
+  }
+  throwError(state, "unexpected end of the stream within a double quoted scalar");
+}
+function readFlowCollection(state, nodeIndent) {
+  var readNext = true, _line, _lineStart, _pos, _tag = state.tag, _result, _anchor = state.anchor, following, terminator, isPair2, isExplicitPair, isMapping2, overridableKeys = /* @__PURE__ */ Object.create(null), keyNode, keyTag, valueNode, ch;
+  ch = state.input.charCodeAt(state.position);
+  if (ch === 91) {
+    terminator = 93;
+    isMapping2 = false;
+    _result = [];
+  } else if (ch === 123) {
+    terminator = 125;
+    isMapping2 = true;
+    _result = {};
+  } else {
+    return false;
+  }
+  if (state.anchor !== null) {
+    state.anchorMap[state.anchor] = _result;
+  }
+  ch = state.input.charCodeAt(++state.position);
+  while (ch !== 0) {
+    skipSeparationSpace(state, true, nodeIndent);
+    ch = state.input.charCodeAt(state.position);
+    if (ch === terminator) {
+      state.position++;
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = isMapping2 ? "mapping" : "sequence";
+      state.result = _result;
+      return true;
+    } else if (!readNext) {
+      throwError(state, "missed comma between flow collection entries");
+    } else if (ch === 44) {
+      throwError(state, "expected the node content, but found ','");
+    }
+    keyTag = keyNode = valueNode = null;
+    isPair2 = isExplicitPair = false;
+    if (ch === 63) {
+      following = state.input.charCodeAt(state.position + 1);
+      if (is_WS_OR_EOL(following)) {
+        isPair2 = isExplicitPair = true;
+        state.position++;
+        skipSeparationSpace(state, true, nodeIndent);
+      }
+    }
+    _line = state.line;
+    _lineStart = state.lineStart;
+    _pos = state.position;
+    composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+    keyTag = state.tag;
+    keyNode = state.result;
+    skipSeparationSpace(state, true, nodeIndent);
+    ch = state.input.charCodeAt(state.position);
+    if ((isExplicitPair || state.line === _line) && ch === 58) {
+      isPair2 = true;
+      ch = state.input.charCodeAt(++state.position);
+      skipSeparationSpace(state, true, nodeIndent);
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      valueNode = state.result;
+    }
+    if (isMapping2) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+    } else if (isPair2) {
+      _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+    } else {
+      _result.push(keyNode);
+    }
+    skipSeparationSpace(state, true, nodeIndent);
+    ch = state.input.charCodeAt(state.position);
+    if (ch === 44) {
+      readNext = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      readNext = false;
+    }
+  }
+  throwError(state, "unexpected end of the stream within a flow collection");
+}
+function readBlockScalar(state, nodeIndent) {
+  var captureStart, folding, chomping = CHOMPING_CLIP, didReadContent = false, detectedIndent = false, textIndent = nodeIndent, emptyLines = 0, atMoreIndented = false, tmp, ch;
+  ch = state.input.charCodeAt(state.position);
+  if (ch === 124) {
+    folding = false;
+  } else if (ch === 62) {
+    folding = true;
+  } else {
+    return false;
+  }
+  state.kind = "scalar";
+  state.result = "";
+  while (ch !== 0) {
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 43 || ch === 45) {
+      if (CHOMPING_CLIP === chomping) {
+        chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+      } else {
+        throwError(state, "repeat of a chomping mode identifier");
+      }
+    } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+      if (tmp === 0) {
+        throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+      } else if (!detectedIndent) {
+        textIndent = nodeIndent + tmp - 1;
+        detectedIndent = true;
+      } else {
+        throwError(state, "repeat of an indentation width identifier");
+      }
+    } else {
+      break;
+    }
+  }
+  if (is_WHITE_SPACE(ch)) {
+    do {
+      ch = state.input.charCodeAt(++state.position);
+    } while (is_WHITE_SPACE(ch));
+    if (ch === 35) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (!is_EOL(ch) && ch !== 0);
+    }
+  }
+  while (ch !== 0) {
+    readLineBreak(state);
+    state.lineIndent = 0;
+    ch = state.input.charCodeAt(state.position);
+    while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+      state.lineIndent++;
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (!detectedIndent && state.lineIndent > textIndent) {
+      textIndent = state.lineIndent;
+    }
+    if (is_EOL(ch)) {
+      emptyLines++;
+      continue;
+    }
+    if (state.lineIndent < textIndent) {
+      if (chomping === CHOMPING_KEEP) {
+        state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      } else if (chomping === CHOMPING_CLIP) {
+        if (didReadContent) {
+          state.result += "\n";
+        }
+      }
+      break;
+    }
+    if (folding) {
+      if (is_WHITE_SPACE(ch)) {
+        atMoreIndented = true;
+        state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      } else if (atMoreIndented) {
+        atMoreIndented = false;
+        state.result += common.repeat("\n", emptyLines + 1);
+      } else if (emptyLines === 0) {
+        if (didReadContent) {
+          state.result += " ";
+        }
+      } else {
+        state.result += common.repeat("\n", emptyLines);
+      }
+    } else {
+      state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+    }
+    didReadContent = true;
+    detectedIndent = true;
+    emptyLines = 0;
+    captureStart = state.position;
+    while (!is_EOL(ch) && ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, state.position, false);
+  }
+  return true;
+}
+function readBlockSequence(state, nodeIndent) {
+  var _line, _tag = state.tag, _anchor = state.anchor, _result = [], following, detected = false, ch;
+  if (state.firstTabInLine !== -1) return false;
+  if (state.anchor !== null) {
+    state.anchorMap[state.anchor] = _result;
+  }
+  ch = state.input.charCodeAt(state.position);
+  while (ch !== 0) {
+    if (state.firstTabInLine !== -1) {
+      state.position = state.firstTabInLine;
+      throwError(state, "tab characters must not be used in indentation");
+    }
+    if (ch !== 45) {
+      break;
+    }
+    following = state.input.charCodeAt(state.position + 1);
+    if (!is_WS_OR_EOL(following)) {
+      break;
+    }
+    detected = true;
+    state.position++;
+    if (skipSeparationSpace(state, true, -1)) {
+      if (state.lineIndent <= nodeIndent) {
+        _result.push(null);
+        ch = state.input.charCodeAt(state.position);
+        continue;
+      }
+    }
+    _line = state.line;
+    composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+    _result.push(state.result);
+    skipSeparationSpace(state, true, -1);
+    ch = state.input.charCodeAt(state.position);
+    if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+      throwError(state, "bad indentation of a sequence entry");
+    } else if (state.lineIndent < nodeIndent) {
+      break;
+    }
+  }
+  if (detected) {
+    state.tag = _tag;
+    state.anchor = _anchor;
+    state.kind = "sequence";
+    state.result = _result;
+    return true;
+  }
+  return false;
+}
+function readBlockMapping(state, nodeIndent, flowIndent) {
+  var following, allowCompact, _line, _keyLine, _keyLineStart, _keyPos, _tag = state.tag, _anchor = state.anchor, _result = {}, overridableKeys = /* @__PURE__ */ Object.create(null), keyTag = null, keyNode = null, valueNode = null, atExplicitKey = false, detected = false, ch;
+  if (state.firstTabInLine !== -1) return false;
+  if (state.anchor !== null) {
+    state.anchorMap[state.anchor] = _result;
+  }
+  ch = state.input.charCodeAt(state.position);
+  while (ch !== 0) {
+    if (!atExplicitKey && state.firstTabInLine !== -1) {
+      state.position = state.firstTabInLine;
+      throwError(state, "tab characters must not be used in indentation");
+    }
+    following = state.input.charCodeAt(state.position + 1);
+    _line = state.line;
+    if ((ch === 63 || ch === 58) && is_WS_OR_EOL(following)) {
+      if (ch === 63) {
+        if (atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        detected = true;
+        atExplicitKey = true;
+        allowCompact = true;
+      } else if (atExplicitKey) {
+        atExplicitKey = false;
+        allowCompact = true;
+      } else {
+        throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+      }
+      state.position += 1;
+      ch = following;
+    } else {
+      _keyLine = state.line;
+      _keyLineStart = state.lineStart;
+      _keyPos = state.position;
+      if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+        break;
+      }
+      if (state.line === _line) {
+        ch = state.input.charCodeAt(state.position);
+        while (is_WHITE_SPACE(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 58) {
+          ch = state.input.charCodeAt(++state.position);
+          if (!is_WS_OR_EOL(ch)) {
+            throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+          }
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = false;
+          allowCompact = false;
+          keyTag = state.tag;
+          keyNode = state.result;
+        } else if (detected) {
+          throwError(state, "can not read an implicit mapping pair; a colon is missed");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      } else if (detected) {
+        throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+      } else {
+        state.tag = _tag;
+        state.anchor = _anchor;
+        return true;
+      }
+    }
+    if (state.line === _line || state.lineIndent > nodeIndent) {
+      if (atExplicitKey) {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+      }
+      if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+        if (atExplicitKey) {
+          keyNode = state.result;
+        } else {
+          valueNode = state.result;
+        }
+      }
+      if (!atExplicitKey) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+        keyTag = keyNode = valueNode = null;
+      }
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+    }
+    if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+      throwError(state, "bad indentation of a mapping entry");
+    } else if (state.lineIndent < nodeIndent) {
+      break;
+    }
+  }
+  if (atExplicitKey) {
+    storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+  }
+  if (detected) {
+    state.tag = _tag;
+    state.anchor = _anchor;
+    state.kind = "mapping";
+    state.result = _result;
+  }
+  return detected;
+}
+function readTagProperty(state) {
+  var _position, isVerbatim = false, isNamed = false, tagHandle, tagName, ch;
+  ch = state.input.charCodeAt(state.position);
+  if (ch !== 33) return false;
+  if (state.tag !== null) {
+    throwError(state, "duplication of a tag property");
+  }
+  ch = state.input.charCodeAt(++state.position);
+  if (ch === 60) {
+    isVerbatim = true;
+    ch = state.input.charCodeAt(++state.position);
+  } else if (ch === 33) {
+    isNamed = true;
+    tagHandle = "!!";
+    ch = state.input.charCodeAt(++state.position);
+  } else {
+    tagHandle = "!";
+  }
+  _position = state.position;
+  if (isVerbatim) {
+    do {
+      ch = state.input.charCodeAt(++state.position);
+    } while (ch !== 0 && ch !== 62);
+    if (state.position < state.length) {
+      tagName = state.input.slice(_position, state.position);
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      throwError(state, "unexpected end of the stream within a verbatim tag");
+    }
+  } else {
+    while (ch !== 0 && !is_WS_OR_EOL(ch)) {
+      if (ch === 33) {
+        if (!isNamed) {
+          tagHandle = state.input.slice(_position - 1, state.position + 1);
+          if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+            throwError(state, "named tag handle cannot contain such characters");
+          }
+          isNamed = true;
+          _position = state.position + 1;
+        } else {
+          throwError(state, "tag suffix cannot contain exclamation marks");
+        }
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    tagName = state.input.slice(_position, state.position);
+    if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+      throwError(state, "tag suffix cannot contain flow indicator characters");
+    }
+  }
+  if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+    throwError(state, "tag name cannot contain such characters: " + tagName);
+  }
+  try {
+    tagName = decodeURIComponent(tagName);
+  } catch (err) {
+    throwError(state, "tag name is malformed: " + tagName);
+  }
+  if (isVerbatim) {
+    state.tag = tagName;
+  } else if (_hasOwnProperty$1.call(state.tagMap, tagHandle)) {
+    state.tag = state.tagMap[tagHandle] + tagName;
+  } else if (tagHandle === "!") {
+    state.tag = "!" + tagName;
+  } else if (tagHandle === "!!") {
+    state.tag = "tag:yaml.org,2002:" + tagName;
+  } else {
+    throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+  }
+  return true;
+}
+function readAnchorProperty(state) {
+  var _position, ch;
+  ch = state.input.charCodeAt(state.position);
+  if (ch !== 38) return false;
+  if (state.anchor !== null) {
+    throwError(state, "duplication of an anchor property");
+  }
+  ch = state.input.charCodeAt(++state.position);
+  _position = state.position;
+  while (ch !== 0 && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
+    ch = state.input.charCodeAt(++state.position);
+  }
+  if (state.position === _position) {
+    throwError(state, "name of an anchor node must contain at least one character");
+  }
+  state.anchor = state.input.slice(_position, state.position);
+  return true;
+}
+function readAlias(state) {
+  var _position, alias, ch;
+  ch = state.input.charCodeAt(state.position);
+  if (ch !== 42) return false;
+  ch = state.input.charCodeAt(++state.position);
+  _position = state.position;
+  while (ch !== 0 && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
+    ch = state.input.charCodeAt(++state.position);
+  }
+  if (state.position === _position) {
+    throwError(state, "name of an alias node must contain at least one character");
+  }
+  alias = state.input.slice(_position, state.position);
+  if (!_hasOwnProperty$1.call(state.anchorMap, alias)) {
+    throwError(state, 'unidentified alias "' + alias + '"');
+  }
+  state.result = state.anchorMap[alias];
+  skipSeparationSpace(state, true, -1);
+  return true;
+}
+function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+  var allowBlockStyles, allowBlockScalars, allowBlockCollections, indentStatus = 1, atNewLine = false, hasContent = false, typeIndex, typeQuantity, typeList, type2, flowIndent, blockIndent;
+  if (state.listener !== null) {
+    state.listener("open", state);
+  }
+  state.tag = null;
+  state.anchor = null;
+  state.kind = null;
+  state.result = null;
+  allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+  if (allowToSeek) {
+    if (skipSeparationSpace(state, true, -1)) {
+      atNewLine = true;
+      if (state.lineIndent > parentIndent) {
+        indentStatus = 1;
+      } else if (state.lineIndent === parentIndent) {
+        indentStatus = 0;
+      } else if (state.lineIndent < parentIndent) {
+        indentStatus = -1;
+      }
+    }
+  }
+  if (indentStatus === 1) {
+    while (readTagProperty(state) || readAnchorProperty(state)) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        allowBlockCollections = allowBlockStyles;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      } else {
+        allowBlockCollections = false;
+      }
+    }
+  }
+  if (allowBlockCollections) {
+    allowBlockCollections = atNewLine || allowCompact;
+  }
+  if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+    if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+      flowIndent = parentIndent;
+    } else {
+      flowIndent = parentIndent + 1;
+    }
+    blockIndent = state.position - state.lineStart;
+    if (indentStatus === 1) {
+      if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+        hasContent = true;
+      } else {
+        if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+          hasContent = true;
+        } else if (readAlias(state)) {
+          hasContent = true;
+          if (state.tag !== null || state.anchor !== null) {
+            throwError(state, "alias node should not have any properties");
+          }
+        } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+          hasContent = true;
+          if (state.tag === null) {
+            state.tag = "?";
+          }
+        }
+        if (state.anchor !== null) {
+          state.anchorMap[state.anchor] = state.result;
+        }
+      }
+    } else if (indentStatus === 0) {
+      hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+    }
+  }
+  if (state.tag === null) {
+    if (state.anchor !== null) {
+      state.anchorMap[state.anchor] = state.result;
+    }
+  } else if (state.tag === "?") {
+    if (state.result !== null && state.kind !== "scalar") {
+      throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+    }
+    for (typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+      type2 = state.implicitTypes[typeIndex];
+      if (type2.resolve(state.result)) {
+        state.result = type2.construct(state.result);
+        state.tag = type2.tag;
+        if (state.anchor !== null) {
+          state.anchorMap[state.anchor] = state.result;
+        }
+        break;
+      }
+    }
+  } else if (state.tag !== "!") {
+    if (_hasOwnProperty$1.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+      type2 = state.typeMap[state.kind || "fallback"][state.tag];
+    } else {
+      type2 = null;
+      typeList = state.typeMap.multi[state.kind || "fallback"];
+      for (typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+        if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+          type2 = typeList[typeIndex];
+          break;
+        }
+      }
+    }
+    if (!type2) {
+      throwError(state, "unknown tag !<" + state.tag + ">");
+    }
+    if (state.result !== null && type2.kind !== state.kind) {
+      throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+    }
+    if (!type2.resolve(state.result, state.tag)) {
+      throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+    } else {
+      state.result = type2.construct(state.result, state.tag);
+      if (state.anchor !== null) {
+        state.anchorMap[state.anchor] = state.result;
+      }
+    }
+  }
+  if (state.listener !== null) {
+    state.listener("close", state);
+  }
+  return state.tag !== null || state.anchor !== null || hasContent;
+}
+function readDocument(state) {
+  var documentStart = state.position, _position, directiveName, directiveArgs, hasDirectives = false, ch;
+  state.version = null;
+  state.checkLineBreaks = state.legacy;
+  state.tagMap = /* @__PURE__ */ Object.create(null);
+  state.anchorMap = /* @__PURE__ */ Object.create(null);
+  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+    skipSeparationSpace(state, true, -1);
+    ch = state.input.charCodeAt(state.position);
+    if (state.lineIndent > 0 || ch !== 37) {
+      break;
+    }
+    hasDirectives = true;
+    ch = state.input.charCodeAt(++state.position);
+    _position = state.position;
+    while (ch !== 0 && !is_WS_OR_EOL(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    directiveName = state.input.slice(_position, state.position);
+    directiveArgs = [];
+    if (directiveName.length < 1) {
+      throwError(state, "directive name must not be less than one character in length");
+    }
+    while (ch !== 0) {
+      while (is_WHITE_SPACE(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 0 && !is_EOL(ch));
+        break;
+      }
+      if (is_EOL(ch)) break;
+      _position = state.position;
+      while (ch !== 0 && !is_WS_OR_EOL(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      directiveArgs.push(state.input.slice(_position, state.position));
+    }
+    if (ch !== 0) readLineBreak(state);
+    if (_hasOwnProperty$1.call(directiveHandlers, directiveName)) {
+      directiveHandlers[directiveName](state, directiveName, directiveArgs);
+    } else {
+      throwWarning(state, 'unknown document directive "' + directiveName + '"');
+    }
+  }
+  skipSeparationSpace(state, true, -1);
+  if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+    state.position += 3;
+    skipSeparationSpace(state, true, -1);
+  } else if (hasDirectives) {
+    throwError(state, "directives end mark is expected");
+  }
+  composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+  skipSeparationSpace(state, true, -1);
+  if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+    throwWarning(state, "non-ASCII line breaks are interpreted as content");
+  }
+  state.documents.push(state.result);
+  if (state.position === state.lineStart && testDocumentSeparator(state)) {
+    if (state.input.charCodeAt(state.position) === 46) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    }
+    return;
+  }
+  if (state.position < state.length - 1) {
+    throwError(state, "end of the stream or a document separator is expected");
+  } else {
+    return;
+  }
+}
+function loadDocuments(input, options) {
+  input = String(input);
+  options = options || {};
+  if (input.length !== 0) {
+    if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+      input += "\n";
+    }
+    if (input.charCodeAt(0) === 65279) {
+      input = input.slice(1);
+    }
+  }
+  var state = new State$1(input, options);
+  var nullpos = input.indexOf("\0");
+  if (nullpos !== -1) {
+    state.position = nullpos;
+    throwError(state, "null byte is not allowed in input");
+  }
+  state.input += "\0";
+  while (state.input.charCodeAt(state.position) === 32) {
+    state.lineIndent += 1;
+    state.position += 1;
+  }
+  while (state.position < state.length - 1) {
+    readDocument(state);
+  }
+  return state.documents;
+}
+function loadAll$1(input, iterator, options) {
+  if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+    options = iterator;
+    iterator = null;
+  }
+  var documents = loadDocuments(input, options);
+  if (typeof iterator !== "function") {
+    return documents;
+  }
+  for (var index = 0, length = documents.length; index < length; index += 1) {
+    iterator(documents[index]);
+  }
+}
+function load$1(input, options) {
+  var documents = loadDocuments(input, options);
+  if (documents.length === 0) {
+    return void 0;
+  } else if (documents.length === 1) {
+    return documents[0];
+  }
+  throw new exception("expected a single document in the stream, but found more");
+}
+function compileStyleMap(schema2, map2) {
+  var result, keys, index, length, tag, style, type2;
+  if (map2 === null) return {};
+  result = {};
+  keys = Object.keys(map2);
+  for (index = 0, length = keys.length; index < length; index += 1) {
+    tag = keys[index];
+    style = String(map2[tag]);
+    if (tag.slice(0, 2) === "!!") {
+      tag = "tag:yaml.org,2002:" + tag.slice(2);
+    }
+    type2 = schema2.compiledTypeMap["fallback"][tag];
+    if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+      style = type2.styleAliases[style];
+    }
+    result[tag] = style;
+  }
+  return result;
+}
+function encodeHex(character) {
+  var string, handle, length;
+  string = character.toString(16).toUpperCase();
+  if (character <= 255) {
+    handle = "x";
+    length = 2;
+  } else if (character <= 65535) {
+    handle = "u";
+    length = 4;
+  } else if (character <= 4294967295) {
+    handle = "U";
+    length = 8;
+  } else {
+    throw new exception("code point within a string may not be greater than 0xFFFFFFFF");
+  }
+  return "\\" + handle + common.repeat("0", length - string.length) + string;
+}
+function State(options) {
+  this.schema = options["schema"] || _default;
+  this.indent = Math.max(1, options["indent"] || 2);
+  this.noArrayIndent = options["noArrayIndent"] || false;
+  this.skipInvalid = options["skipInvalid"] || false;
+  this.flowLevel = common.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+  this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+  this.sortKeys = options["sortKeys"] || false;
+  this.lineWidth = options["lineWidth"] || 80;
+  this.noRefs = options["noRefs"] || false;
+  this.noCompatMode = options["noCompatMode"] || false;
+  this.condenseFlow = options["condenseFlow"] || false;
+  this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+  this.forceQuotes = options["forceQuotes"] || false;
+  this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+  this.implicitTypes = this.schema.compiledImplicit;
+  this.explicitTypes = this.schema.compiledExplicit;
+  this.tag = null;
+  this.result = "";
+  this.duplicates = [];
+  this.usedDuplicates = null;
+}
+function indentString(string, spaces) {
+  var ind = common.repeat(" ", spaces), position2 = 0, next = -1, result = "", line, length = string.length;
+  while (position2 < length) {
+    next = string.indexOf("\n", position2);
+    if (next === -1) {
+      line = string.slice(position2);
+      position2 = length;
+    } else {
+      line = string.slice(position2, next + 1);
+      position2 = next + 1;
+    }
+    if (line.length && line !== "\n") result += ind;
+    result += line;
+  }
+  return result;
+}
+function generateNextLine(state, level) {
+  return "\n" + common.repeat(" ", state.indent * level);
+}
+function testImplicitResolving(state, str2) {
+  var index, length, type2;
+  for (index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+    type2 = state.implicitTypes[index];
+    if (type2.resolve(str2)) {
+      return true;
+    }
+  }
+  return false;
+}
+function isWhitespace(c) {
+  return c === CHAR_SPACE || c === CHAR_TAB;
+}
+function isPrintable(c) {
+  return 32 <= c && c <= 126 || 161 <= c && c <= 55295 && c !== 8232 && c !== 8233 || 57344 <= c && c <= 65533 && c !== CHAR_BOM || 65536 <= c && c <= 1114111;
+}
+function isNsCharOrWhitespace(c) {
+  return isPrintable(c) && c !== CHAR_BOM && c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+}
+function isPlainSafe(c, prev, inblock) {
+  var cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+  var cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+  return (
+    // ns-plain-safe
+    (inblock ? (
+      // c = flow-in
+      cIsNsCharOrWhitespace
+    ) : cIsNsCharOrWhitespace && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && c !== CHAR_SHARP && !(prev === CHAR_COLON && !cIsNsChar) || isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || prev === CHAR_COLON && cIsNsChar
+  );
+}
+function isPlainSafeFirst(c) {
+  return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+}
+function isPlainSafeLast(c) {
+  return !isWhitespace(c) && c !== CHAR_COLON;
+}
+function codePointAt(string, pos) {
+  var first = string.charCodeAt(pos), second;
+  if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+    second = string.charCodeAt(pos + 1);
+    if (second >= 56320 && second <= 57343) {
+      return (first - 55296) * 1024 + second - 56320 + 65536;
+    }
+  }
+  return first;
+}
+function needIndentIndicator(string) {
+  var leadingSpaceRe = /^\n* /;
+  return leadingSpaceRe.test(string);
+}
+function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+  var i2;
+  var char = 0;
+  var prevChar = null;
+  var hasLineBreak = false;
+  var hasFoldableLine = false;
+  var shouldTrackWidth = lineWidth !== -1;
+  var previousLineBreak = -1;
+  var plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+  if (singleLineOnly || forceQuotes) {
+    for (i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
+      char = codePointAt(string, i2);
+      if (!isPrintable(char)) {
+        return STYLE_DOUBLE;
+      }
+      plain = plain && isPlainSafe(char, prevChar, inblock);
+      prevChar = char;
+    }
+  } else {
+    for (i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
+      char = codePointAt(string, i2);
+      if (char === CHAR_LINE_FEED) {
+        hasLineBreak = true;
+        if (shouldTrackWidth) {
+          hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+          i2 - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+          previousLineBreak = i2;
+        }
+      } else if (!isPrintable(char)) {
+        return STYLE_DOUBLE;
+      }
+      plain = plain && isPlainSafe(char, prevChar, inblock);
+      prevChar = char;
+    }
+    hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i2 - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+  }
+  if (!hasLineBreak && !hasFoldableLine) {
+    if (plain && !forceQuotes && !testAmbiguousType(string)) {
+      return STYLE_PLAIN;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  if (indentPerLevel > 9 && needIndentIndicator(string)) {
+    return STYLE_DOUBLE;
+  }
+  if (!forceQuotes) {
+    return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+  }
+  return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+}
+function writeScalar(state, string, level, iskey, inblock) {
+  state.dump = (function() {
+    if (string.length === 0) {
+      return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+    }
+    if (!state.noCompatMode) {
+      if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+      }
+    }
+    var indent = state.indent * Math.max(1, level);
+    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+    var singleLineOnly = iskey || state.flowLevel > -1 && level >= state.flowLevel;
+    function testAmbiguity(string2) {
+      return testImplicitResolving(state, string2);
+    }
+    switch (chooseScalarStyle(
+      string,
+      singleLineOnly,
+      state.indent,
+      lineWidth,
+      testAmbiguity,
+      state.quotingType,
+      state.forceQuotes && !iskey,
+      inblock
+    )) {
+      case STYLE_PLAIN:
+        return string;
+      case STYLE_SINGLE:
+        return "'" + string.replace(/'/g, "''") + "'";
+      case STYLE_LITERAL:
+        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+      case STYLE_FOLDED:
+        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+      case STYLE_DOUBLE:
+        return '"' + escapeString(string) + '"';
+      default:
+        throw new exception("impossible error: invalid scalar style");
+    }
+  })();
+}
+function blockHeader(string, indentPerLevel) {
+  var indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+  var clip2 = string[string.length - 1] === "\n";
+  var keep = clip2 && (string[string.length - 2] === "\n" || string === "\n");
+  var chomp = keep ? "+" : clip2 ? "" : "-";
+  return indentIndicator + chomp + "\n";
+}
+function dropEndingNewline(string) {
+  return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+}
+function foldString(string, width) {
+  var lineRe = /(\n+)([^\n]*)/g;
+  var result = (function() {
+    var nextLF = string.indexOf("\n");
+    nextLF = nextLF !== -1 ? nextLF : string.length;
+    lineRe.lastIndex = nextLF;
+    return foldLine(string.slice(0, nextLF), width);
+  })();
+  var prevMoreIndented = string[0] === "\n" || string[0] === " ";
+  var moreIndented;
+  var match;
+  while (match = lineRe.exec(string)) {
+    var prefix = match[1], line = match[2];
+    moreIndented = line[0] === " ";
+    result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+    prevMoreIndented = moreIndented;
+  }
+  return result;
+}
+function foldLine(line, width) {
+  if (line === "" || line[0] === " ") return line;
+  var breakRe = / [^ ]/g;
+  var match;
+  var start = 0, end, curr = 0, next = 0;
+  var result = "";
+  while (match = breakRe.exec(line)) {
+    next = match.index;
+    if (next - start > width) {
+      end = curr > start ? curr : next;
+      result += "\n" + line.slice(start, end);
+      start = end + 1;
+    }
+    curr = next;
+  }
+  result += "\n";
+  if (line.length - start > width && curr > start) {
+    result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+  } else {
+    result += line.slice(start);
+  }
+  return result.slice(1);
+}
+function escapeString(string) {
+  var result = "";
+  var char = 0;
+  var escapeSeq;
+  for (var i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
+    char = codePointAt(string, i2);
+    escapeSeq = ESCAPE_SEQUENCES[char];
+    if (!escapeSeq && isPrintable(char)) {
+      result += string[i2];
+      if (char >= 65536) result += string[i2 + 1];
+    } else {
+      result += escapeSeq || encodeHex(char);
+    }
+  }
+  return result;
+}
+function writeFlowSequence(state, level, object) {
+  var _result = "", _tag = state.tag, index, length, value;
+  for (index = 0, length = object.length; index < length; index += 1) {
+    value = object[index];
+    if (state.replacer) {
+      value = state.replacer.call(object, String(index), value);
+    }
+    if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+      if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+      _result += state.dump;
+    }
+  }
+  state.tag = _tag;
+  state.dump = "[" + _result + "]";
+}
+function writeBlockSequence(state, level, object, compact2) {
+  var _result = "", _tag = state.tag, index, length, value;
+  for (index = 0, length = object.length; index < length; index += 1) {
+    value = object[index];
+    if (state.replacer) {
+      value = state.replacer.call(object, String(index), value);
+    }
+    if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+      if (!compact2 || _result !== "") {
+        _result += generateNextLine(state, level);
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        _result += "-";
+      } else {
+        _result += "- ";
+      }
+      _result += state.dump;
+    }
+  }
+  state.tag = _tag;
+  state.dump = _result || "[]";
+}
+function writeFlowMapping(state, level, object) {
+  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object), index, length, objectKey, objectValue, pairBuffer;
+  for (index = 0, length = objectKeyList.length; index < length; index += 1) {
+    pairBuffer = "";
+    if (_result !== "") pairBuffer += ", ";
+    if (state.condenseFlow) pairBuffer += '"';
+    objectKey = objectKeyList[index];
+    objectValue = object[objectKey];
+    if (state.replacer) {
+      objectValue = state.replacer.call(object, objectKey, objectValue);
+    }
+    if (!writeNode(state, level, objectKey, false, false)) {
+      continue;
+    }
+    if (state.dump.length > 1024) pairBuffer += "? ";
+    pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+    if (!writeNode(state, level, objectValue, false, false)) {
+      continue;
+    }
+    pairBuffer += state.dump;
+    _result += pairBuffer;
+  }
+  state.tag = _tag;
+  state.dump = "{" + _result + "}";
+}
+function writeBlockMapping(state, level, object, compact2) {
+  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object), index, length, objectKey, objectValue, explicitPair, pairBuffer;
+  if (state.sortKeys === true) {
+    objectKeyList.sort();
+  } else if (typeof state.sortKeys === "function") {
+    objectKeyList.sort(state.sortKeys);
+  } else if (state.sortKeys) {
+    throw new exception("sortKeys must be a boolean or a function");
+  }
+  for (index = 0, length = objectKeyList.length; index < length; index += 1) {
+    pairBuffer = "";
+    if (!compact2 || _result !== "") {
+      pairBuffer += generateNextLine(state, level);
+    }
+    objectKey = objectKeyList[index];
+    objectValue = object[objectKey];
+    if (state.replacer) {
+      objectValue = state.replacer.call(object, objectKey, objectValue);
+    }
+    if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+      continue;
+    }
+    explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+    if (explicitPair) {
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += "?";
+      } else {
+        pairBuffer += "? ";
+      }
+    }
+    pairBuffer += state.dump;
+    if (explicitPair) {
+      pairBuffer += generateNextLine(state, level);
+    }
+    if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+      continue;
+    }
+    if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+      pairBuffer += ":";
+    } else {
+      pairBuffer += ": ";
+    }
+    pairBuffer += state.dump;
+    _result += pairBuffer;
+  }
+  state.tag = _tag;
+  state.dump = _result || "{}";
+}
+function detectType(state, object, explicit) {
+  var _result, typeList, index, length, type2, style;
+  typeList = explicit ? state.explicitTypes : state.implicitTypes;
+  for (index = 0, length = typeList.length; index < length; index += 1) {
+    type2 = typeList[index];
+    if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+      if (explicit) {
+        if (type2.multi && type2.representName) {
+          state.tag = type2.representName(object);
+        } else {
+          state.tag = type2.tag;
+        }
+      } else {
+        state.tag = "?";
+      }
+      if (type2.represent) {
+        style = state.styleMap[type2.tag] || type2.defaultStyle;
+        if (_toString.call(type2.represent) === "[object Function]") {
+          _result = type2.represent(object, style);
+        } else if (_hasOwnProperty.call(type2.represent, style)) {
+          _result = type2.represent[style](object, style);
+        } else {
+          throw new exception("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+        }
+        state.dump = _result;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
+  state.tag = null;
+  state.dump = object;
+  if (!detectType(state, object, false)) {
+    detectType(state, object, true);
+  }
+  var type2 = _toString.call(state.dump);
+  var inblock = block;
+  var tagStr;
+  if (block) {
+    block = state.flowLevel < 0 || state.flowLevel > level;
+  }
+  var objectOrArray = type2 === "[object Object]" || type2 === "[object Array]", duplicateIndex, duplicate;
+  if (objectOrArray) {
+    duplicateIndex = state.duplicates.indexOf(object);
+    duplicate = duplicateIndex !== -1;
+  }
+  if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+    compact2 = false;
+  }
+  if (duplicate && state.usedDuplicates[duplicateIndex]) {
+    state.dump = "*ref_" + duplicateIndex;
+  } else {
+    if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+      state.usedDuplicates[duplicateIndex] = true;
+    }
+    if (type2 === "[object Object]") {
+      if (block && Object.keys(state.dump).length !== 0) {
+        writeBlockMapping(state, level, state.dump, compact2);
+        if (duplicate) {
+          state.dump = "&ref_" + duplicateIndex + state.dump;
+        }
+      } else {
+        writeFlowMapping(state, level, state.dump);
+        if (duplicate) {
+          state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+        }
+      }
+    } else if (type2 === "[object Array]") {
+      if (block && state.dump.length !== 0) {
+        if (state.noArrayIndent && !isblockseq && level > 0) {
+          writeBlockSequence(state, level - 1, state.dump, compact2);
+        } else {
+          writeBlockSequence(state, level, state.dump, compact2);
+        }
+        if (duplicate) {
+          state.dump = "&ref_" + duplicateIndex + state.dump;
+        }
+      } else {
+        writeFlowSequence(state, level, state.dump);
+        if (duplicate) {
+          state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+        }
+      }
+    } else if (type2 === "[object String]") {
+      if (state.tag !== "?") {
+        writeScalar(state, state.dump, level, iskey, inblock);
+      }
+    } else if (type2 === "[object Undefined]") {
+      return false;
+    } else {
+      if (state.skipInvalid) return false;
+      throw new exception("unacceptable kind of an object to dump " + type2);
+    }
+    if (state.tag !== null && state.tag !== "?") {
+      tagStr = encodeURI(
+        state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+      ).replace(/!/g, "%21");
+      if (state.tag[0] === "!") {
+        tagStr = "!" + tagStr;
+      } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+        tagStr = "!!" + tagStr.slice(18);
+      } else {
+        tagStr = "!<" + tagStr + ">";
+      }
+      state.dump = tagStr + " " + state.dump;
+    }
+  }
+  return true;
+}
+function getDuplicateReferences(object, state) {
+  var objects = [], duplicatesIndexes = [], index, length;
+  inspectNode(object, objects, duplicatesIndexes);
+  for (index = 0, length = duplicatesIndexes.length; index < length; index += 1) {
+    state.duplicates.push(objects[duplicatesIndexes[index]]);
+  }
+  state.usedDuplicates = new Array(length);
+}
+function inspectNode(object, objects, duplicatesIndexes) {
+  var objectKeyList, index, length;
+  if (object !== null && typeof object === "object") {
+    index = objects.indexOf(object);
+    if (index !== -1) {
+      if (duplicatesIndexes.indexOf(index) === -1) {
+        duplicatesIndexes.push(index);
+      }
+    } else {
+      objects.push(object);
+      if (Array.isArray(object)) {
+        for (index = 0, length = object.length; index < length; index += 1) {
+          inspectNode(object[index], objects, duplicatesIndexes);
+        }
+      } else {
+        objectKeyList = Object.keys(object);
+        for (index = 0, length = objectKeyList.length; index < length; index += 1) {
+          inspectNode(object[objectKeyList[index]], objects, duplicatesIndexes);
+        }
+      }
+    }
+  }
+}
+function dump$1(input, options) {
+  options = options || {};
+  var state = new State(options);
+  if (!state.noRefs) getDuplicateReferences(input, state);
+  var value = input;
+  if (state.replacer) {
+    value = state.replacer.call({ "": value }, "", value);
+  }
+  if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+  return "";
+}
+function renamed(from, to) {
+  return function() {
+    throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+  };
+}
+var isNothing_1, isObject_1, toArray_1, repeat_1, isNegativeZero_1, extend_1, common, exception, snippet, TYPE_CONSTRUCTOR_OPTIONS, YAML_NODE_KINDS, type, schema, str, seq, map, failsafe, _null, bool, int, YAML_FLOAT_PATTERN, SCIENTIFIC_WITHOUT_DOT, float, json, core, YAML_DATE_REGEXP, YAML_TIMESTAMP_REGEXP, timestamp, merge, BASE64_MAP, binary, _hasOwnProperty$3, _toString$2, omap, _toString$1, pairs, _hasOwnProperty$2, set, _default, _hasOwnProperty$1, CONTEXT_FLOW_IN, CONTEXT_FLOW_OUT, CONTEXT_BLOCK_IN, CONTEXT_BLOCK_OUT, CHOMPING_CLIP, CHOMPING_STRIP, CHOMPING_KEEP, PATTERN_NON_PRINTABLE, PATTERN_NON_ASCII_LINE_BREAKS, PATTERN_FLOW_INDICATORS, PATTERN_TAG_HANDLE, PATTERN_TAG_URI, simpleEscapeCheck, simpleEscapeMap, i, directiveHandlers, loadAll_1, load_1, loader, _toString, _hasOwnProperty, CHAR_BOM, CHAR_TAB, CHAR_LINE_FEED, CHAR_CARRIAGE_RETURN, CHAR_SPACE, CHAR_EXCLAMATION, CHAR_DOUBLE_QUOTE, CHAR_SHARP, CHAR_PERCENT, CHAR_AMPERSAND, CHAR_SINGLE_QUOTE, CHAR_ASTERISK, CHAR_COMMA, CHAR_MINUS, CHAR_COLON, CHAR_EQUALS, CHAR_GREATER_THAN, CHAR_QUESTION, CHAR_COMMERCIAL_AT, CHAR_LEFT_SQUARE_BRACKET, CHAR_RIGHT_SQUARE_BRACKET, CHAR_GRAVE_ACCENT, CHAR_LEFT_CURLY_BRACKET, CHAR_VERTICAL_LINE, CHAR_RIGHT_CURLY_BRACKET, ESCAPE_SEQUENCES, DEPRECATED_BOOLEANS_SYNTAX, DEPRECATED_BASE60_SYNTAX, QUOTING_TYPE_SINGLE, QUOTING_TYPE_DOUBLE, STYLE_PLAIN, STYLE_SINGLE, STYLE_LITERAL, STYLE_FOLDED, STYLE_DOUBLE, dump_1, dumper, Type, Schema, FAILSAFE_SCHEMA, JSON_SCHEMA, CORE_SCHEMA, DEFAULT_SCHEMA, load, loadAll, dump, YAMLException, types, safeLoad, safeLoadAll, safeDump, jsYaml, js_yaml_default;
+var init_js_yaml = __esm({
+  "node_modules/js-yaml/dist/js-yaml.mjs"() {
+    isNothing_1 = isNothing;
+    isObject_1 = isObject;
+    toArray_1 = toArray;
+    repeat_1 = repeat;
+    isNegativeZero_1 = isNegativeZero;
+    extend_1 = extend;
+    common = {
+      isNothing: isNothing_1,
+      isObject: isObject_1,
+      toArray: toArray_1,
+      repeat: repeat_1,
+      isNegativeZero: isNegativeZero_1,
+      extend: extend_1
+    };
+    YAMLException$1.prototype = Object.create(Error.prototype);
+    YAMLException$1.prototype.constructor = YAMLException$1;
+    YAMLException$1.prototype.toString = function toString(compact2) {
+      return this.name + ": " + formatError(this, compact2);
+    };
+    exception = YAMLException$1;
+    snippet = makeSnippet;
+    TYPE_CONSTRUCTOR_OPTIONS = [
+      "kind",
+      "multi",
+      "resolve",
+      "construct",
+      "instanceOf",
+      "predicate",
+      "represent",
+      "representName",
+      "defaultStyle",
+      "styleAliases"
+    ];
+    YAML_NODE_KINDS = [
+      "scalar",
+      "sequence",
+      "mapping"
+    ];
+    type = Type$1;
+    Schema$1.prototype.extend = function extend2(definition) {
+      var implicit = [];
+      var explicit = [];
+      if (definition instanceof type) {
+        explicit.push(definition);
+      } else if (Array.isArray(definition)) {
+        explicit = explicit.concat(definition);
+      } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+        if (definition.implicit) implicit = implicit.concat(definition.implicit);
+        if (definition.explicit) explicit = explicit.concat(definition.explicit);
+      } else {
+        throw new exception("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+      }
+      implicit.forEach(function(type$1) {
+        if (!(type$1 instanceof type)) {
+          throw new exception("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+        }
+        if (type$1.loadKind && type$1.loadKind !== "scalar") {
+          throw new exception("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+        }
+        if (type$1.multi) {
+          throw new exception("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+        }
+      });
+      explicit.forEach(function(type$1) {
+        if (!(type$1 instanceof type)) {
+          throw new exception("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+        }
+      });
+      var result = Object.create(Schema$1.prototype);
+      result.implicit = (this.implicit || []).concat(implicit);
+      result.explicit = (this.explicit || []).concat(explicit);
+      result.compiledImplicit = compileList(result, "implicit");
+      result.compiledExplicit = compileList(result, "explicit");
+      result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+      return result;
+    };
+    schema = Schema$1;
+    str = new type("tag:yaml.org,2002:str", {
+      kind: "scalar",
+      construct: function(data) {
+        return data !== null ? data : "";
+      }
+    });
+    seq = new type("tag:yaml.org,2002:seq", {
+      kind: "sequence",
+      construct: function(data) {
+        return data !== null ? data : [];
+      }
+    });
+    map = new type("tag:yaml.org,2002:map", {
+      kind: "mapping",
+      construct: function(data) {
+        return data !== null ? data : {};
+      }
+    });
+    failsafe = new schema({
+      explicit: [
+        str,
+        seq,
+        map
+      ]
+    });
+    _null = new type("tag:yaml.org,2002:null", {
+      kind: "scalar",
+      resolve: resolveYamlNull,
+      construct: constructYamlNull,
+      predicate: isNull,
+      represent: {
+        canonical: function() {
+          return "~";
+        },
+        lowercase: function() {
+          return "null";
+        },
+        uppercase: function() {
+          return "NULL";
+        },
+        camelcase: function() {
+          return "Null";
+        },
+        empty: function() {
+          return "";
+        }
+      },
+      defaultStyle: "lowercase"
+    });
+    bool = new type("tag:yaml.org,2002:bool", {
+      kind: "scalar",
+      resolve: resolveYamlBoolean,
+      construct: constructYamlBoolean,
+      predicate: isBoolean,
+      represent: {
+        lowercase: function(object) {
+          return object ? "true" : "false";
+        },
+        uppercase: function(object) {
+          return object ? "TRUE" : "FALSE";
+        },
+        camelcase: function(object) {
+          return object ? "True" : "False";
+        }
+      },
+      defaultStyle: "lowercase"
+    });
+    int = new type("tag:yaml.org,2002:int", {
+      kind: "scalar",
+      resolve: resolveYamlInteger,
+      construct: constructYamlInteger,
+      predicate: isInteger,
+      represent: {
+        binary: function(obj) {
+          return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+        },
+        octal: function(obj) {
+          return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+        },
+        decimal: function(obj) {
+          return obj.toString(10);
+        },
+        /* eslint-disable max-len */
+        hexadecimal: function(obj) {
+          return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+        }
+      },
+      defaultStyle: "decimal",
+      styleAliases: {
+        binary: [2, "bin"],
+        octal: [8, "oct"],
+        decimal: [10, "dec"],
+        hexadecimal: [16, "hex"]
+      }
+    });
+    YAML_FLOAT_PATTERN = new RegExp(
+      // 2.5e4, 2.5 and integers
+      "^(?:[-+]?(?:[0-9][0-9_]*)(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+    );
+    SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+    float = new type("tag:yaml.org,2002:float", {
+      kind: "scalar",
+      resolve: resolveYamlFloat,
+      construct: constructYamlFloat,
+      predicate: isFloat,
+      represent: representYamlFloat,
+      defaultStyle: "lowercase"
+    });
+    json = failsafe.extend({
+      implicit: [
+        _null,
+        bool,
+        int,
+        float
+      ]
+    });
+    core = json;
+    YAML_DATE_REGEXP = new RegExp(
+      "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+    );
+    YAML_TIMESTAMP_REGEXP = new RegExp(
+      "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+    );
+    timestamp = new type("tag:yaml.org,2002:timestamp", {
+      kind: "scalar",
+      resolve: resolveYamlTimestamp,
+      construct: constructYamlTimestamp,
+      instanceOf: Date,
+      represent: representYamlTimestamp
+    });
+    merge = new type("tag:yaml.org,2002:merge", {
+      kind: "scalar",
+      resolve: resolveYamlMerge
+    });
+    BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+    binary = new type("tag:yaml.org,2002:binary", {
+      kind: "scalar",
+      resolve: resolveYamlBinary,
+      construct: constructYamlBinary,
+      predicate: isBinary,
+      represent: representYamlBinary
+    });
+    _hasOwnProperty$3 = Object.prototype.hasOwnProperty;
+    _toString$2 = Object.prototype.toString;
+    omap = new type("tag:yaml.org,2002:omap", {
+      kind: "sequence",
+      resolve: resolveYamlOmap,
+      construct: constructYamlOmap
+    });
+    _toString$1 = Object.prototype.toString;
+    pairs = new type("tag:yaml.org,2002:pairs", {
+      kind: "sequence",
+      resolve: resolveYamlPairs,
+      construct: constructYamlPairs
+    });
+    _hasOwnProperty$2 = Object.prototype.hasOwnProperty;
+    set = new type("tag:yaml.org,2002:set", {
+      kind: "mapping",
+      resolve: resolveYamlSet,
+      construct: constructYamlSet
+    });
+    _default = core.extend({
+      implicit: [
+        timestamp,
+        merge
+      ],
+      explicit: [
+        binary,
+        omap,
+        pairs,
+        set
+      ]
+    });
+    _hasOwnProperty$1 = Object.prototype.hasOwnProperty;
+    CONTEXT_FLOW_IN = 1;
+    CONTEXT_FLOW_OUT = 2;
+    CONTEXT_BLOCK_IN = 3;
+    CONTEXT_BLOCK_OUT = 4;
+    CHOMPING_CLIP = 1;
+    CHOMPING_STRIP = 2;
+    CHOMPING_KEEP = 3;
+    PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+    PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+    PATTERN_FLOW_INDICATORS = /[,\[\]\{\}]/;
+    PATTERN_TAG_HANDLE = /^(?:!|!!|![a-z\-]+!)$/i;
+    PATTERN_TAG_URI = /^(?:!|[^,\[\]\{\}])(?:%[0-9a-f]{2}|[0-9a-z\-#;\/\?:@&=\+\$,_\.!~\*'\(\)\[\]])*$/i;
+    simpleEscapeCheck = new Array(256);
+    simpleEscapeMap = new Array(256);
+    for (i = 0; i < 256; i++) {
+      simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+      simpleEscapeMap[i] = simpleEscapeSequence(i);
+    }
+    directiveHandlers = {
+      YAML: function handleYamlDirective(state, name2, args) {
+        var match, major, minor;
+        if (state.version !== null) {
+          throwError(state, "duplication of %YAML directive");
+        }
+        if (args.length !== 1) {
+          throwError(state, "YAML directive accepts exactly one argument");
+        }
+        match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+        if (match === null) {
+          throwError(state, "ill-formed argument of the YAML directive");
+        }
+        major = parseInt(match[1], 10);
+        minor = parseInt(match[2], 10);
+        if (major !== 1) {
+          throwError(state, "unacceptable YAML version of the document");
+        }
+        state.version = args[0];
+        state.checkLineBreaks = minor < 2;
+        if (minor !== 1 && minor !== 2) {
+          throwWarning(state, "unsupported YAML version of the document");
+        }
+      },
+      TAG: function handleTagDirective(state, name2, args) {
+        var handle, prefix;
+        if (args.length !== 2) {
+          throwError(state, "TAG directive accepts exactly two arguments");
+        }
+        handle = args[0];
+        prefix = args[1];
+        if (!PATTERN_TAG_HANDLE.test(handle)) {
+          throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+        }
+        if (_hasOwnProperty$1.call(state.tagMap, handle)) {
+          throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+        }
+        if (!PATTERN_TAG_URI.test(prefix)) {
+          throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+        }
+        try {
+          prefix = decodeURIComponent(prefix);
+        } catch (err) {
+          throwError(state, "tag prefix is malformed: " + prefix);
+        }
+        state.tagMap[handle] = prefix;
+      }
+    };
+    loadAll_1 = loadAll$1;
+    load_1 = load$1;
+    loader = {
+      loadAll: loadAll_1,
+      load: load_1
+    };
+    _toString = Object.prototype.toString;
+    _hasOwnProperty = Object.prototype.hasOwnProperty;
+    CHAR_BOM = 65279;
+    CHAR_TAB = 9;
+    CHAR_LINE_FEED = 10;
+    CHAR_CARRIAGE_RETURN = 13;
+    CHAR_SPACE = 32;
+    CHAR_EXCLAMATION = 33;
+    CHAR_DOUBLE_QUOTE = 34;
+    CHAR_SHARP = 35;
+    CHAR_PERCENT = 37;
+    CHAR_AMPERSAND = 38;
+    CHAR_SINGLE_QUOTE = 39;
+    CHAR_ASTERISK = 42;
+    CHAR_COMMA = 44;
+    CHAR_MINUS = 45;
+    CHAR_COLON = 58;
+    CHAR_EQUALS = 61;
+    CHAR_GREATER_THAN = 62;
+    CHAR_QUESTION = 63;
+    CHAR_COMMERCIAL_AT = 64;
+    CHAR_LEFT_SQUARE_BRACKET = 91;
+    CHAR_RIGHT_SQUARE_BRACKET = 93;
+    CHAR_GRAVE_ACCENT = 96;
+    CHAR_LEFT_CURLY_BRACKET = 123;
+    CHAR_VERTICAL_LINE = 124;
+    CHAR_RIGHT_CURLY_BRACKET = 125;
+    ESCAPE_SEQUENCES = {};
+    ESCAPE_SEQUENCES[0] = "\\0";
+    ESCAPE_SEQUENCES[7] = "\\a";
+    ESCAPE_SEQUENCES[8] = "\\b";
+    ESCAPE_SEQUENCES[9] = "\\t";
+    ESCAPE_SEQUENCES[10] = "\\n";
+    ESCAPE_SEQUENCES[11] = "\\v";
+    ESCAPE_SEQUENCES[12] = "\\f";
+    ESCAPE_SEQUENCES[13] = "\\r";
+    ESCAPE_SEQUENCES[27] = "\\e";
+    ESCAPE_SEQUENCES[34] = '\\"';
+    ESCAPE_SEQUENCES[92] = "\\\\";
+    ESCAPE_SEQUENCES[133] = "\\N";
+    ESCAPE_SEQUENCES[160] = "\\_";
+    ESCAPE_SEQUENCES[8232] = "\\L";
+    ESCAPE_SEQUENCES[8233] = "\\P";
+    DEPRECATED_BOOLEANS_SYNTAX = [
+      "y",
+      "Y",
+      "yes",
+      "Yes",
+      "YES",
+      "on",
+      "On",
+      "ON",
+      "n",
+      "N",
+      "no",
+      "No",
+      "NO",
+      "off",
+      "Off",
+      "OFF"
+    ];
+    DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+    QUOTING_TYPE_SINGLE = 1;
+    QUOTING_TYPE_DOUBLE = 2;
+    STYLE_PLAIN = 1;
+    STYLE_SINGLE = 2;
+    STYLE_LITERAL = 3;
+    STYLE_FOLDED = 4;
+    STYLE_DOUBLE = 5;
+    dump_1 = dump$1;
+    dumper = {
+      dump: dump_1
+    };
+    Type = type;
+    Schema = schema;
+    FAILSAFE_SCHEMA = failsafe;
+    JSON_SCHEMA = json;
+    CORE_SCHEMA = core;
+    DEFAULT_SCHEMA = _default;
+    load = loader.load;
+    loadAll = loader.loadAll;
+    dump = dumper.dump;
+    YAMLException = exception;
+    types = {
+      binary,
+      float,
+      map,
+      null: _null,
+      pairs,
+      set,
+      timestamp,
+      bool,
+      int,
+      merge,
+      omap,
+      seq,
+      str
+    };
+    safeLoad = renamed("safeLoad", "load");
+    safeLoadAll = renamed("safeLoadAll", "loadAll");
+    safeDump = renamed("safeDump", "dump");
+    jsYaml = {
+      Type,
+      Schema,
+      FAILSAFE_SCHEMA,
+      JSON_SCHEMA,
+      CORE_SCHEMA,
+      DEFAULT_SCHEMA,
+      load,
+      loadAll,
+      dump,
+      YAMLException,
+      types,
+      safeLoad,
+      safeLoadAll,
+      safeDump
+    };
+    js_yaml_default = jsYaml;
+  }
+});
+
 // src/yaml/parse.ts
 function parseYamlText(text) {
   if (!MAY_HAVE_ANCHOR.test(text)) {
@@ -11119,7 +10610,7 @@ function lazyDocuments(text, values) {
   let asts;
   const astAt = (index) => {
     asts ??= astsOf(text);
-    return asts[index] ?? new import_yaml.Document(null);
+    return asts[index] ?? new import_yaml2.Document(null);
   };
   return values.map((value, index) => ({
     index,
@@ -11130,7 +10621,7 @@ function lazyDocuments(text, values) {
   }));
 }
 function astsOf(text) {
-  const parsed = (0, import_yaml.parseAllDocuments)(text, { merge: true, uniqueKeys: false });
+  const parsed = (0, import_yaml2.parseAllDocuments)(text, { merge: true, uniqueKeys: false });
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 function parseWithPositions(text) {
@@ -11138,7 +10629,7 @@ function parseWithPositions(text) {
   const documents = [];
   let parsed;
   try {
-    parsed = (0, import_yaml.parseAllDocuments)(text, { lineCounter: new import_yaml.LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
+    parsed = (0, import_yaml2.parseAllDocuments)(text, { lineCounter: new import_yaml2.LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     problems.push({ code: "PARSE_FAILED", message: errorMessage(error), offsets: [0, Math.min(text.length, 1)] });
     return { documents, problems };
@@ -11163,7 +10654,7 @@ function parseWithPositions(text) {
   return { documents, problems };
 }
 function lineCounterOf(text) {
-  const counter = new import_yaml.LineCounter();
+  const counter = new import_yaml2.LineCounter();
   counter.addNewLine(0);
   for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) counter.addNewLine(index + 1);
   return counter;
@@ -11187,12 +10678,12 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, KEY_TOKEN;
+var import_yaml2, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
     init_js_yaml();
-    import_yaml = __toESM(require_dist(), 1);
+    import_yaml2 = __toESM(require_dist(), 1);
     MAX_ALIAS_COUNT = 200;
     MERGE_TYPE = js_yaml_default.types.merge;
     VALUE_SCHEMA = js_yaml_default.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
@@ -11277,10 +10768,1294 @@ var init_source_file = __esm({
   }
 });
 
+// src/flux/instance-patches.ts
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function matches(pattern, value) {
+  if (pattern === void 0) return true;
+  if (typeof pattern !== "string") return false;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return pattern === value;
+  }
+}
+function mark(parent, key, value, at) {
+  if (typeof value === "object" && value !== null) markNode(value, at);
+  else markKey(parent, key, at);
+}
+function markTree(value, at) {
+  if (typeof value !== "object" || value === null) return;
+  markNode(value, at);
+  for (const child of Object.values(value)) markTree(child, at);
+}
+function pointer(path23) {
+  if (path23 === "") return [];
+  if (!path23.startsWith("/")) return void 0;
+  return path23.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+function applyJson6902(target, ops, at) {
+  for (const raw of ops) {
+    const op = asRecord(raw);
+    const kind = asString(op?.op);
+    const parts = pointer(asString(op?.path) ?? "-");
+    if (!op || kind === void 0 || !parts || parts.length === 0) return "an operation without op or path";
+    if (kind !== "add" && kind !== "replace" && kind !== "remove" && kind !== "test") return `a "${kind}" operation`;
+    let parent = target;
+    for (const part of parts.slice(0, -1)) {
+      parent = Array.isArray(parent) ? parent[Number(part)] : isObject2(parent) ? parent[part] : void 0;
+      if (parent === void 0) return `the path ${String(op.path)}, which does not exist`;
+    }
+    const last = parts.at(-1);
+    if (kind === "test") continue;
+    if (Array.isArray(parent)) {
+      const index = last === "-" ? parent.length : Number(last);
+      if (!Number.isInteger(index) || index < 0 || index > parent.length) return `the path ${String(op.path)}, which does not exist`;
+      if (kind === "remove") parent.splice(index, 1);
+      else {
+        parent.splice(index, kind === "replace" ? 1 : 0, op.value);
+        markTree(op.value, at);
+        mark(parent, index, op.value, at);
+      }
+    } else if (isObject2(parent)) {
+      if ((kind === "replace" || kind === "remove") && !(last in parent)) return `the path ${String(op.path)}, which does not exist`;
+      if (kind === "remove") delete parent[last];
+      else {
+        parent[last] = op.value;
+        markTree(op.value, at);
+        mark(parent, last, op.value, at);
+      }
+    } else {
+      return `the path ${String(op.path)}, which does not exist`;
+    }
+  }
+  return void 0;
+}
+function applyMerge(target, patch, at) {
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === "$patch" || isObject2(value) && "$patch" in value) return "a $patch directive";
+    if (value === null) {
+      delete target[key];
+    } else if (isObject2(value) && isObject2(target[key])) {
+      const problem = applyMerge(target[key], value, at);
+      if (problem) return problem;
+    } else {
+      target[key] = value;
+      markTree(value, at);
+      mark(target, key, value, at);
+    }
+  }
+  return void 0;
+}
+function applyInstancePatches(object, identity3, patches, owner) {
+  let applied = 0;
+  for (const [index, raw] of asArray(patches).entries()) {
+    const entry = asRecord(raw);
+    const text = asString(entry?.patch);
+    if (!entry || text === void 0) continue;
+    const at = { file: owner.file, docIndex: owner.docIndex, path: [...owner.path, index, "patch"] };
+    let parsed;
+    try {
+      parsed = (0, import_yaml3.parse)(text);
+    } catch {
+      return { unknown: `patch ${index} does not parse` };
+    }
+    const target = asRecord(entry.target);
+    if (target) {
+      if (target.labelSelector !== void 0 || target.annotationSelector !== void 0) return { unknown: `patch ${index} selects objects by label or annotation` };
+      const fits = matches(target.kind, identity3.kind) && matches(target.name, identity3.name) && matches(target.group, identity3.group) && matches(target.version, identity3.version);
+      if (!fits) continue;
+    } else {
+      const own2 = asRecord(parsed);
+      if (!own2 || asString(own2.kind) !== identity3.kind || asString(asRecord(own2.metadata)?.name) !== identity3.name) continue;
+    }
+    const problem = Array.isArray(parsed) ? applyJson6902(object, parsed, at) : isObject2(parsed) ? applyMerge(object, parsed, at) : "it is neither a list of operations nor a mapping";
+    if (problem) return { unknown: `patch ${index} uses ${problem}` };
+    applied++;
+  }
+  return { applied };
+}
+var import_yaml3;
+var init_instance_patches = __esm({
+  "src/flux/instance-patches.ts"() {
+    "use strict";
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_origin();
+    init_values();
+  }
+});
+
+// src/flux/synthesized.ts
+function syntheticResource(file, docIndex, value, at, synthetic) {
+  markNode(value, at);
+  const metadata = asRecord(value.metadata) ?? {};
+  const apiVersion = asString(value.apiVersion) ?? "";
+  const slash2 = apiVersion.indexOf("/");
+  const namespace = asString(metadata.namespace);
+  return {
+    file,
+    docIndex,
+    get doc() {
+      return file.documents[docIndex]?.doc;
+    },
+    apiVersion,
+    group: apiVersion.slice(0, slash2),
+    version: apiVersion.slice(slash2 + 1),
+    kind: asString(value.kind) ?? "",
+    name: asString(metadata.name) ?? "",
+    namespace,
+    appliedNamespace: namespace,
+    encrypted: false,
+    value,
+    get: (at2) => getIn(value, at2),
+    synthetic
+  };
+}
+function syncObjects(owner, values, syncPath, patchesPath, namespaceOf, creator, note, defaultKind) {
+  const namespace = namespaceOf();
+  const sync = asRecord(getIn(values.root, syncPath));
+  if (!sync) return [];
+  const kind = asString(sync.kind) ?? defaultKind;
+  if (kind === void 0 || !SYNC_KINDS.has(kind)) return [];
+  const fixedName = asString(sync.name) || void 0;
+  const name2 = fixedName ?? namespace ?? PROVISIONAL_NAME;
+  const at = (key) => values.at(key === void 0 ? syncPath : [...syncPath, key]);
+  const url = asString(sync.url);
+  const ref = asString(sync.ref);
+  const sourceSpec = { interval: asString(sync.interval) ?? "1m" };
+  if (kind === "Bucket") {
+    if (ref !== void 0) sourceSpec.bucketName = ref;
+    if (url !== void 0) sourceSpec.endpoint = url;
+  } else {
+    if (url !== void 0) sourceSpec.url = url;
+    if (ref !== void 0) {
+      const refValue = kind === "GitRepository" ? { name: ref } : { tag: ref };
+      sourceSpec.ref = refValue;
+      markNode(refValue, at("ref"));
+    }
+  }
+  for (const key of ["url", "interval"]) if (sync[key] !== void 0) markKey(sourceSpec, kind === "Bucket" && key === "url" ? "endpoint" : key, at(key));
+  if (kind === "Bucket" && ref !== void 0) markKey(sourceSpec, "bucketName", at("ref"));
+  const provider = asString(sync.provider);
+  if (provider) {
+    sourceSpec.provider = provider;
+    markKey(sourceSpec, "provider", at("provider"));
+  }
+  const pullSecret = asString(sync.pullSecret);
+  if (pullSecret) {
+    const secretRef = { name: pullSecret };
+    sourceSpec.secretRef = secretRef;
+    markNode(secretRef, at("pullSecret"));
+  }
+  const metadata = namespace === void 0 ? { name: name2 } : { name: name2, namespace };
+  const sourceValue2 = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
+  const patches = getIn(values.root, patchesPath);
+  const patchesAt = values.at(patchesPath);
+  const sourcePatched = applyInstancePatches(sourceValue2, { group: SOURCE_GROUP, version: "v1", kind, name: name2 }, patches, patchesAt);
+  if ("unknown" in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${qualified(namespace, name2)} is checked as generated, without that patch.`);
+  const source = syntheticResource(owner.file, owner.docIndex, sourceValue2, at(), creator);
+  const sourceRef = { kind, name: name2 };
+  const kustomizationSpec = { interval: "10m", prune: true, sourceRef };
+  const syncPathValue = asString(sync.path);
+  if (syncPathValue !== void 0) {
+    kustomizationSpec.path = syncPathValue;
+    markKey(kustomizationSpec, "path", at("path"));
+  }
+  const kustomizationValue = { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: kustomizationSpec };
+  const patched = applyInstancePatches(kustomizationValue, { group: KUSTOMIZE_GROUP, version: "v1", kind: "Kustomization", name: name2 }, patches, patchesAt);
+  creators.set(source, { namespace: namespaceOf, name: fixedName });
+  if ("unknown" in patched) {
+    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${qualified(namespace, name2)} applies were not checked.`);
+    return [source];
+  }
+  const kustomization = syntheticResource(owner.file, owner.docIndex, kustomizationValue, at(), creator);
+  creators.set(kustomization, { namespace: namespaceOf, name: fixedName });
+  return [source, kustomization];
+}
+function isFluxInstanceRelease(release, ociUrl) {
+  if (asString(release.get(["spec", "chart", "spec", "chart"])) === "flux-instance") return true;
+  const chartRef = asRecord(release.get(["spec", "chartRef"]));
+  if (!chartRef || asString(chartRef.kind) !== "OCIRepository") return false;
+  const name2 = asString(chartRef.name);
+  if (name2 === void 0) return false;
+  const url = ociUrl(name2, asString(chartRef.namespace) ?? release.appliedNamespace);
+  return url !== void 0 && /\/flux-instance\/?$/.test(url.replace(/[:@][^/:@]*$/, ""));
+}
+function hasUnknownSync(resource) {
+  return unknownSync.has(resource);
+}
+function locateIn(resource, path23) {
+  return resource.applied?.locate(path23) ?? { file: resource.file, docIndex: resource.docIndex, path: path23 };
+}
+function copyMarked(value, where2, path23) {
+  if (typeof value !== "object" || value === null) return value;
+  const copy = Array.isArray(value) ? [] : {};
+  markNode(copy, where2(path23));
+  for (const [key, child] of Object.entries(value)) {
+    const childKey = Array.isArray(value) ? Number(key) : key;
+    copy[childKey] = copyMarked(child, where2, [...path23, childKey]);
+    markKey(copy, childKey, where2([...path23, childKey]));
+  }
+  return copy;
+}
+function mergeMarked(target, source, where2, path23 = []) {
+  if (!isMapping(source)) return;
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path23, key]);
+    else {
+      target[key] = copyMarked(value, where2, [...path23, key]);
+      markKey(target, key, where2([...path23, key]));
+    }
+  }
+}
+function setPath(targetPath) {
+  if (/[[\]]/.test(targetPath)) return void 0;
+  const segments = targetPath.split(/(?<!\\)\./).map((segment) => segment.replace(/\\\./g, "."));
+  return segments.some((segment) => segment === "") ? void 0 : segments;
+}
+function setValue(text) {
+  if (/^(['"]).*\1$/s.test(text)) return text.slice(1, -1);
+  if (text === "true" || text === "false") return text === "true";
+  if (text === "null") return null;
+  if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  return text;
+}
+function touchesSync(path23) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path23.every((segment, index) => index >= sync.length || segment === sync[index]));
+}
+function releaseValues(release, objects) {
+  const result = {};
+  const rootAt = locateIn(release, ["spec", "values"]);
+  markNode(result, rootAt);
+  const inline = release.get(["spec", "values"]);
+  const inlineAt = (path23) => locateIn(release, ["spec", "values", ...path23]);
+  const unreadable = [];
+  let unknown = false;
+  asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
+    const entry = asRecord(raw);
+    if (!entry) return;
+    const kind = asString(entry.kind);
+    const name2 = asString(entry.name) ?? "";
+    const key = asString(entry.valuesKey) ?? "values.yaml";
+    const targetPath = asString(entry.targetPath);
+    const path23 = targetPath === void 0 ? [] : setPath(targetPath);
+    const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key === "values.yaml" ? "" : ` key ${key}`}`;
+    const cannot = (why) => {
+      unreadable.push(`${label} (${why})`);
+      if (path23 === void 0 || touchesSync(path23)) unknown = true;
+    };
+    if (kind === "Secret") return cannot("Secret values are not known");
+    if (kind !== "ConfigMap") return cannot("not a ConfigMap");
+    if (path23 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    const configMap = objects.find(
+      (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name2 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
+    );
+    if (!configMap) return cannot(`${entry.optional === true ? "optional, " : ""}not applied by the same build`);
+    const data = asString(asRecord(configMap.get(["data"]))?.[key]);
+    if (data === void 0) return cannot(`no data key ${key}`);
+    const dataAt = locateIn(configMap, ["data", key]);
+    const text = fileTextAt(dataAt);
+    if (text && text.file === void 0) return cannot("its generator input is not readable");
+    if (path23.length > 0) {
+      if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
+      mergeMarked(result, inline, inlineAt);
+      let node = result;
+      for (const segment of path23.slice(0, -1)) {
+        if (!isMapping(node[segment])) {
+          node[segment] = {};
+          markNode(node[segment], dataAt);
+        }
+        node = node[segment];
+      }
+      node[path23[path23.length - 1]] = setValue(data);
+      markKey(node, path23[path23.length - 1], dataAt);
+      return;
+    }
+    const document = text?.file?.documents[0];
+    if (document) return mergeMarked(result, document.value, (at) => ({ file: text.file, docIndex: document.index, path: at }));
+    let parsed;
+    try {
+      parsed = (0, import_yaml4.parseAllDocuments)(data)[0]?.toJS();
+    } catch {
+      return cannot("not valid YAML");
+    }
+    mergeMarked(result, parsed, () => dataAt);
+  });
+  mergeMarked(result, inline, inlineAt);
+  return { values: { root: { spec: { values: result } }, at: (path23) => locate(result, rootAt, path23.slice(2)) }, unreadable, unknown };
+}
+function synthesizeSyncObjects(resources, note = () => {
+}, options = {}) {
+  const out = [];
+  const ociRepositories = resources.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
+  const ociUrl = (name2, namespace) => asString(ociRepositories.find((resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace))?.get(["spec", "url"]));
+  for (const resource of resources) {
+    if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
+      const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
+      const say = (message) => note(message, resource.file.absPath);
+      const values = { root: resource.value, at: (path23) => ({ file: resource.file, docIndex: resource.docIndex, path: path23 }) };
+      out.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
+    } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
+      const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
+      const say = (message) => note(message, resource.file.absPath);
+      const hasValuesFrom = asArray(resource.get(["spec", "valuesFrom"])).length > 0;
+      if (hasValuesFrom && !options.valuesFrom) continue;
+      const { values, unreadable, unknown } = releaseValues(resource, resources);
+      if (unreadable.length > 0) {
+        say(
+          `${creator}: values from ${unreadable.join(", ")} cannot be read, ${unknown ? "so its instance.sync is not known: the sync source and Kustomization it creates were not modeled." : "but they do not set instance.sync."}`
+        );
+      }
+      if (unknown) {
+        unknownSync.add(resource);
+        continue;
+      }
+      if (asString(getIn(values.root, ["spec", "values", "instance", "sync", "url"])) === void 0) continue;
+      const namespaceOf = () => asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
+      out.push(...syncObjects(resource, values, ["spec", "values", "instance", "sync"], ["spec", "values", "instance", "kustomize", "patches"], namespaceOf, creator, say, "GitRepository"));
+    }
+  }
+  return out;
+}
+function synthesizeExternalSources(roots, fileAt) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const root of roots) {
+    for (const entry of root.config.externalSources) {
+      const key = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(externalSource(root, entry, fileAt));
+    }
+  }
+  return out;
+}
+function externalSource(root, entry, fileAt) {
+  const declared = entry.declaredIn;
+  const configPath = declared?.file ?? root.config.file ?? import_node_path2.default.join(root.dir, ".gitops-lint.yaml");
+  const file = fileAt(configPath) ?? loadSourceFile(root, import_node_path2.default.relative(root.dir, configPath).split(import_node_path2.default.sep).join("/"), configPath, void 0).file;
+  const spec = {};
+  if (entry.url !== void 0) spec[entry.kind === "Bucket" ? "endpoint" : "url"] = entry.url;
+  if (entry.branch !== void 0 || entry.tag !== void 0) {
+    spec.ref = { ...entry.branch === void 0 ? {} : { branch: entry.branch }, ...entry.tag === void 0 ? {} : { tag: entry.tag } };
+  }
+  const value = { apiVersion: `${SOURCE_GROUP}/v1`, kind: entry.kind, metadata: { name: entry.name, namespace: entry.namespace }, spec };
+  const at = { file, docIndex: 0, path: declared ? ["externalSources", declared.index] : [] };
+  return syntheticResource(file, 0, value, at, `externalSources in ${import_node_path2.default.basename(configPath)}`);
+}
+function synthesizeBootstrap(files, hasResources) {
+  const out = [];
+  for (const file of files) {
+    const match = /^(?:(.*)\/)?flux-system\/gotk-sync\.ya?ml$/.exec(file.path);
+    if (!match || hasResources(file) || file.text === void 0) continue;
+    const cluster = match[1] ?? "";
+    const at = { file, docIndex: 0, path: [] };
+    const creator = `flux bootstrap (placeholder ${file.path})`;
+    const metadata = { name: "flux-system", namespace: "flux-system" };
+    out.push(
+      syntheticResource(file, 0, { apiVersion: `${SOURCE_GROUP}/v1`, kind: "GitRepository", metadata: { ...metadata }, spec: { interval: "1m0s", ref: { branch: "main" }, secretRef: { name: "flux-system" } } }, at, creator),
+      syntheticResource(
+        file,
+        0,
+        { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: { interval: "10m0s", path: `./${cluster}`, prune: true, sourceRef: { kind: "GitRepository", name: "flux-system" } } },
+        at,
+        creator
+      )
+    );
+  }
+  return out;
+}
+var import_node_path2, import_yaml4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators, unknownSync, isMapping;
+var init_synthesized = __esm({
+  "src/flux/synthesized.ts"() {
+    "use strict";
+    import_node_path2 = __toESM(require("node:path"), 1);
+    import_yaml4 = __toESM(require_dist(), 1);
+    init_origin();
+    init_values();
+    init_source_file();
+    init_describe();
+    init_instance_patches();
+    init_kinds();
+    OPERATOR_GROUP = "fluxcd.controlplane.io";
+    SYNC_KINDS = /* @__PURE__ */ new Set(["GitRepository", "OCIRepository", "Bucket"]);
+    PROVISIONAL_NAME = "flux-system";
+    creators = /* @__PURE__ */ new WeakMap();
+    unknownSync = /* @__PURE__ */ new WeakSet();
+    isMapping = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports2, module2) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name2 = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name2];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher2, replacer, required]) => {
+          if (matcher2 === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher2.test(prev) ? prev.replace(matcher2, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path23) => {
+      const end = path23.length - 1;
+      const index = path23.lastIndexOf(
+        SLASH,
+        path23[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path23 : path23.slice(index + 1);
+    };
+    var parentOf = (path23) => {
+      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path23.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path23.length - 1;
+      const cut = path23.lastIndexOf(
+        SLASH,
+        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark2, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark2;
+        this.negative = negative;
+        define(this, "body", body);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str2 = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        return define(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str2) => {
+      let count = 0;
+      while (str2[str2.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd2 = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark2, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd2(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark2,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path23) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path23)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path23, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename2 = shortcut ? basenameOf(path23) : path23;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename2 : path23
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError2 = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath2 = (path23, originalPath, doThrow) => {
+      if (!isString(path23)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path23) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath2.isNotRelative(path23)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path23) => {
+      const first = path23.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path23.length === 1) {
+        return true;
+      }
+      const second = path23.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath2.isNotRelative = isNotRelative;
+    checkPath2.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath2.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache5, path23) {
+        checkPath2(
+          path23,
+          originalPath,
+          this._strictPathCheck ? throwError2 : RETURN_FALSE
+        );
+        return path23 ? this._t(path23, cache5) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path23 = convertPath(target);
+        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path23);
+        }
+        const dir = this._t(path23, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path23);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path23, cache5) {
+        if (path23 in cache5) {
+          return cache5[path23];
+        }
+        const parentPath = parentOf(path23);
+        const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
+        return cache5[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
+      }
+      ignores(path23) {
+        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
+      }
+      createFilter() {
+        return (path23) => !this.ignores(path23);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path23) {
+        return this._test(path23, this._testCache, convertPath(path23));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid2 = (path23) => checkPath2(convertPath(path23), path23, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      checkPath2.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath2.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module2.exports = factory;
+    factory.default = factory;
+    module2.exports.isPathValid = isPathValid2;
+    define(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
 // src/flux/tree.ts
 function fluxDir(written2) {
   if (written2 === void 0) return "";
-  const joined = import_node_path2.default.posix.normalize(`./${written2.replace(/^\/+/, "")}`);
+  const joined = import_node_path3.default.posix.normalize(`./${written2.replace(/^\/+/, "")}`);
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined === "." || joined === "./" ? "" : joined.replace(/\/$/, "");
 }
@@ -11363,11 +12138,11 @@ function sourceIgnoreMatcher(tree, gitRepository) {
 function hasKustomizationFile(tree, dir) {
   return kustomizationIn(tree.filesIn.get(dir) ?? []) !== void 0;
 }
-var import_node_path2, import_ignore, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
+var import_node_path3, import_ignore, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
     "use strict";
-    import_node_path2 = __toESM(require("node:path"), 1);
+    import_node_path3 = __toESM(require("node:path"), 1);
     import_ignore = __toESM(require_ignore(), 1);
     init_collections();
     init_values();
@@ -11573,6 +12348,7 @@ function buildFluxGraph(model) {
   }
   const opaque = kustomizations.filter((k) => !k.known && (k.link.status === "unlinked" || k.link.status === "external"));
   const buildCache = /* @__PURE__ */ new Map();
+  let unknownSyncCreator;
   const graph = {
     sources,
     kustomizations,
@@ -11603,6 +12379,11 @@ function buildFluxGraph(model) {
         if (kustomization.targetNamespace !== void 0 && namespace !== void 0 && kustomization.targetNamespace !== namespace) continue;
         const where2 = kustomization.targetNamespace ?? "any namespace";
         return `References to objects in ${namespace ?? "an unknown namespace"} were only checked against the linted roots: Kustomization ${qualified(kustomization.resource.appliedNamespace, kustomization.resource.name)} applies objects to ${where2} from a source that is not linted.`;
+      }
+      unknownSyncCreator ??= { resource: model.resources.find(hasUnknownSync) };
+      const creator = unknownSyncCreator.resource;
+      if (creator) {
+        return `References to objects in ${namespace ?? "an unknown namespace"} were only checked against the linted roots: HelmRelease ${qualified(creator.appliedNamespace, creator.name)} creates a sync source and Kustomization from values that are not known.`;
       }
       return void 0;
     },
@@ -11636,6 +12417,7 @@ var init_graph = __esm({
     init_describe();
     init_kinds();
     init_repos();
+    init_synthesized();
     init_tree();
   }
 });
@@ -11645,8 +12427,8 @@ function isRemoteTarget(entry) {
   return REMOTE.test(entry);
 }
 function resolveInRoot(dir, entry) {
-  const joined = import_node_path3.default.posix.normalize(import_node_path3.default.posix.join(dir, entry));
-  if (joined === ".." || joined.startsWith("../") || import_node_path3.default.posix.isAbsolute(entry)) return void 0;
+  const joined = import_node_path4.default.posix.normalize(import_node_path4.default.posix.join(dir, entry));
+  if (joined === ".." || joined.startsWith("../") || import_node_path4.default.posix.isAbsolute(entry)) return void 0;
   return joined === "." ? "" : joined.replace(/\/$/, "");
 }
 function buildKustomizeIndex(files, rootFiles) {
@@ -11757,11 +12539,11 @@ function kustomizeNamespace(chain) {
   for (const node of chain) if (node.namespace !== void 0) namespace = node.namespace;
   return namespace;
 }
-var import_node_path3, REMOTE;
+var import_node_path4, REMOTE;
 var init_tree2 = __esm({
   "src/kustomize/tree.ts"() {
     "use strict";
-    import_node_path3 = __toESM(require("node:path"), 1);
+    import_node_path4 = __toESM(require("node:path"), 1);
     init_source_file();
     init_collections();
     init_values();
@@ -11788,51 +12570,8 @@ var init_context = __esm({
   }
 });
 
-// src/kustomize/origin.ts
-function markOf(node) {
-  let mark2 = marks.get(node);
-  if (!mark2) marks.set(node, mark2 = {});
-  return mark2;
-}
-function markNode(node, at) {
-  markOf(node).at = at;
-}
-function markKey(node, key, at) {
-  const mark2 = markOf(node);
-  (mark2.keys ??= /* @__PURE__ */ new Map()).set(key, at);
-}
-function locationOf(node) {
-  return marks.get(node)?.at;
-}
-function childLocation(at, key) {
-  return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
-}
-function locate(root, rootAt, path23) {
-  let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
-  let node = root;
-  for (let index = 0; index < path23.length; index++) {
-    const segment = path23[index];
-    if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path23.slice(index)] };
-    }
-    const child = node[segment];
-    const keyed = marks.get(node)?.keys?.get(segment);
-    const own2 = typeof child === "object" && child !== null ? locationOf(child) : void 0;
-    at = own2 ?? keyed ?? childLocation(at, segment);
-    node = child;
-  }
-  return at;
-}
-var marks;
-var init_origin = __esm({
-  "src/kustomize/origin.ts"() {
-    "use strict";
-    marks = /* @__PURE__ */ new WeakMap();
-  }
-});
-
 // src/kustomize/resource.ts
-function isObject2(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null;
 }
 function isMap(value) {
@@ -11882,7 +12621,7 @@ function cloneNode(node, at) {
   for (const key of Array.isArray(node) ? node.keys() : Object.keys(node)) {
     const child = node[key];
     const childAt = locate(node, own2, [key]);
-    if (isObject2(child)) {
+    if (isObject3(child)) {
       if (!locationOf(child)) markNode(child, childAt);
     } else if (!samePlace(childAt, childLocation(own2, key))) {
       markKey(copy, key, childAt);
@@ -11890,7 +12629,7 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn(res, path23) {
+function locateIn2(res, path23) {
   return locate(res.value, res.at, path23);
 }
 function writable(res, path23) {
@@ -11904,7 +12643,7 @@ function writable(res, path23) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
-    if (!isObject2(existing)) child = {};
+    if (!isObject3(existing)) child = {};
     else if (!res.owned.has(existing)) child = cloneNode(existing, childAt);
     else child = existing;
     if (child !== existing) {
@@ -11921,14 +12660,14 @@ function setIn(res, path23, value, at) {
   const key = path23[path23.length - 1];
   parent[key] = value;
   if (at) {
-    if (isObject2(value) && !locationOf(value)) markNode(value, at);
+    if (isObject3(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
 function getPath(value, path23) {
   let node = value;
   for (const segment of path23) {
-    if (!isObject2(node)) return void 0;
+    if (!isObject3(node)) return void 0;
     node = node[segment];
   }
   return node;
@@ -11941,13 +12680,13 @@ function currentId(res) {
 }
 function spliceList(res, listPath, start, deleteCount, inserted) {
   const list = writable(res, listPath);
-  const listAt = locateIn(res, listPath);
+  const listAt = locateIn2(res, listPath);
   const places = list.map((_, index) => locate(list, listAt, [index]));
   const removed = list.splice(start, deleteCount, ...inserted.map((item) => item.value));
   places.splice(start, deleteCount, ...inserted.map((item) => item.at));
   list.forEach((item, index) => {
     const place2 = places[index];
-    if (isObject2(item)) {
+    if (isObject3(item)) {
       if (!locationOf(item)) markNode(item, place2);
     } else markKey(list, index, place2);
   });
@@ -12033,6 +12772,7 @@ function generate(context, dir, generator) {
       const key = equals > 0 ? raw.slice(0, equals) : basename(raw);
       const input = readInput(context, dir, equals > 0 ? raw.slice(equals + 1) : raw, itemAt);
       if (input.unknown) unknown.push(`"${raw}" (${input.unknown})`);
+      markFileText(itemAt, input.text === void 0 ? void 0 : input.file);
       items.push({ key, value: input.text ?? "", at: itemAt });
     });
   }
@@ -12722,7 +13462,7 @@ function resolve(value, segments, forAdd, pointer2) {
 }
 function deepEqual(a, b) {
   if (a === b) return true;
-  if (!isObject2(a) || !isObject2(b) || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (!isObject3(a) || !isObject3(b) || Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
@@ -12766,7 +13506,7 @@ function applyOperations(res, operations) {
       case "replace": {
         if (!operation.hasValue) throw new JsonPatchError(`${operation.op} operation on "${operation.path}" has no value`);
         const value = operation.value;
-        if (isObject2(value) && !locationOf(value)) markNode(value, valueAt);
+        if (isObject3(value) && !locationOf(value)) markNode(value, valueAt);
         if (segments.length === 0) {
           if (!isMap(value)) throw new JsonPatchError("the patched document must stay an object");
           res.value = value;
@@ -12788,14 +13528,14 @@ function applyOperations(res, operations) {
         if (operation.from === void 0) throw new JsonPatchError(`${operation.op} operation on "${operation.path}" has no "from"`);
         const fromPath = resolve(res.value, parsePointer(operation.from), false, operation.from);
         const value = getPath(res.value, fromPath);
-        const fromAt = locateIn(res, fromPath);
-        if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
+        const fromAt = locateIn2(res, fromPath);
+        if (isObject3(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
         const path23 = resolve(res.value, segments, true, operation.path);
         insert(res, path23, value, fromAt);
-        if (!isObject2(value)) {
+        if (!isObject3(value)) {
           const parent = getPath(res.value, path23.slice(0, -1));
-          if (isObject2(parent)) markKey(parent, path23[path23.length - 1], fromAt);
+          if (isObject3(parent)) markKey(parent, path23[path23.length - 1], fromAt);
         }
         break;
       }
@@ -12914,7 +13654,7 @@ var init_select = __esm({
 
 // src/kustomize/smp.ts
 function fromPatch(merge2, src, srcAt) {
-  if (!isObject2(src)) return src;
+  if (!isObject3(src)) return src;
   const at = locationOf(src) ?? srcAt;
   if (Array.isArray(src)) {
     const out2 = [];
@@ -12924,7 +13664,7 @@ function fromPatch(merge2, src, srcAt) {
       const itemAt = locate(src, at, [index]);
       const copy = fromPatch(merge2, item, itemAt);
       if (copy === DELETE) return;
-      if (!isObject2(copy) && out2.length !== index) markKey(out2, out2.length, itemAt);
+      if (!isObject3(copy) && out2.length !== index) markKey(out2, out2.length, itemAt);
       out2.push(copy);
     });
     merge2.res.owned.add(out2);
@@ -12959,13 +13699,13 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
       if (merged === DELETE) delete out[key];
       else {
         out[key] = merged;
-        if (!isObject2(merged)) markKey(out, key, valueAt);
+        if (!isObject3(merged)) markKey(out, key, valueAt);
       }
     }
     return out;
   }
   if (Array.isArray(src) && Array.isArray(dst)) return mergeList(merge2, dst, dstAt, src, srcAt, typePath);
-  return isObject2(src) ? fromPatch(merge2, src, srcAt) : src;
+  return isObject3(src) ? fromPatch(merge2, src, srcAt) : src;
 }
 function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   if (src.some((item) => isMap(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
@@ -12973,12 +13713,12 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   const own2 = locationOf(dst) ?? dstAt;
   const out = [];
   const push3 = (value, at) => {
-    if (isObject2(value)) {
+    if (isObject3(value)) {
       if (!locationOf(value)) markNode(value, at);
     } else markKey(out, out.length, at);
     out.push(value);
   };
-  if (key === PRIMITIVE_SET && !src.some(isObject2) && !dst.some(isObject2)) {
+  if (key === PRIMITIVE_SET && !src.some(isObject3) && !dst.some(isObject3)) {
     markNode(out, own2);
     merge2.res.owned.add(out);
     src.forEach((item, index) => !out.includes(item) && push3(item, locate(src, srcAt, [index])));
@@ -13048,7 +13788,7 @@ function parseInline(text, at) {
   return parsed;
 }
 function parseInlineText(text, at) {
-  const documents = (0, import_yaml2.parseAllDocuments)(text, { merge: true });
+  const documents = (0, import_yaml5.parseAllDocuments)(text, { merge: true });
   if (!Array.isArray(documents)) return [];
   const out = [];
   for (const document of documents) {
@@ -13214,11 +13954,11 @@ function patchEntries(kustomization, file, docIndex) {
   read("patchesJson6902", json6902);
   return { strategicMerge, patches, json6902 };
 }
-var import_yaml2, inlineCache;
+var import_yaml5, inlineCache;
 var init_patches = __esm({
   "src/kustomize/patches.ts"() {
     "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
     init_context();
     init_json_patch();
     init_origin();
@@ -13666,306 +14406,6 @@ var init_build = __esm({
   }
 });
 
-// src/flux/instance-patches.ts
-function isObject3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function matches(pattern, value) {
-  if (pattern === void 0) return true;
-  if (typeof pattern !== "string") return false;
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
-  } catch {
-    return pattern === value;
-  }
-}
-function mark(parent, key, value, at) {
-  if (typeof value === "object" && value !== null) markNode(value, at);
-  else markKey(parent, key, at);
-}
-function markTree(value, at) {
-  if (typeof value !== "object" || value === null) return;
-  markNode(value, at);
-  for (const child of Object.values(value)) markTree(child, at);
-}
-function pointer(path23) {
-  if (path23 === "") return [];
-  if (!path23.startsWith("/")) return void 0;
-  return path23.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-function applyJson6902(target, ops, at) {
-  for (const raw of ops) {
-    const op = asRecord(raw);
-    const kind = asString(op?.op);
-    const parts = pointer(asString(op?.path) ?? "-");
-    if (!op || kind === void 0 || !parts || parts.length === 0) return "an operation without op or path";
-    if (kind !== "add" && kind !== "replace" && kind !== "remove" && kind !== "test") return `a "${kind}" operation`;
-    let parent = target;
-    for (const part of parts.slice(0, -1)) {
-      parent = Array.isArray(parent) ? parent[Number(part)] : isObject3(parent) ? parent[part] : void 0;
-      if (parent === void 0) return `the path ${String(op.path)}, which does not exist`;
-    }
-    const last = parts.at(-1);
-    if (kind === "test") continue;
-    if (Array.isArray(parent)) {
-      const index = last === "-" ? parent.length : Number(last);
-      if (!Number.isInteger(index) || index < 0 || index > parent.length) return `the path ${String(op.path)}, which does not exist`;
-      if (kind === "remove") parent.splice(index, 1);
-      else {
-        parent.splice(index, kind === "replace" ? 1 : 0, op.value);
-        markTree(op.value, at);
-        mark(parent, index, op.value, at);
-      }
-    } else if (isObject3(parent)) {
-      if ((kind === "replace" || kind === "remove") && !(last in parent)) return `the path ${String(op.path)}, which does not exist`;
-      if (kind === "remove") delete parent[last];
-      else {
-        parent[last] = op.value;
-        markTree(op.value, at);
-        mark(parent, last, op.value, at);
-      }
-    } else {
-      return `the path ${String(op.path)}, which does not exist`;
-    }
-  }
-  return void 0;
-}
-function applyMerge(target, patch, at) {
-  for (const [key, value] of Object.entries(patch)) {
-    if (key === "$patch" || isObject3(value) && "$patch" in value) return "a $patch directive";
-    if (value === null) {
-      delete target[key];
-    } else if (isObject3(value) && isObject3(target[key])) {
-      const problem = applyMerge(target[key], value, at);
-      if (problem) return problem;
-    } else {
-      target[key] = value;
-      markTree(value, at);
-      mark(target, key, value, at);
-    }
-  }
-  return void 0;
-}
-function applyInstancePatches(object, identity3, patches, owner) {
-  let applied = 0;
-  for (const [index, raw] of asArray(patches).entries()) {
-    const entry = asRecord(raw);
-    const text = asString(entry?.patch);
-    if (!entry || text === void 0) continue;
-    const at = { file: owner.file, docIndex: owner.docIndex, path: [...owner.path, index, "patch"] };
-    let parsed;
-    try {
-      parsed = (0, import_yaml3.parse)(text);
-    } catch {
-      return { unknown: `patch ${index} does not parse` };
-    }
-    const target = asRecord(entry.target);
-    if (target) {
-      if (target.labelSelector !== void 0 || target.annotationSelector !== void 0) return { unknown: `patch ${index} selects objects by label or annotation` };
-      const fits = matches(target.kind, identity3.kind) && matches(target.name, identity3.name) && matches(target.group, identity3.group) && matches(target.version, identity3.version);
-      if (!fits) continue;
-    } else {
-      const own2 = asRecord(parsed);
-      if (!own2 || asString(own2.kind) !== identity3.kind || asString(asRecord(own2.metadata)?.name) !== identity3.name) continue;
-    }
-    const problem = Array.isArray(parsed) ? applyJson6902(object, parsed, at) : isObject3(parsed) ? applyMerge(object, parsed, at) : "it is neither a list of operations nor a mapping";
-    if (problem) return { unknown: `patch ${index} uses ${problem}` };
-    applied++;
-  }
-  return { applied };
-}
-var import_yaml3;
-var init_instance_patches = __esm({
-  "src/flux/instance-patches.ts"() {
-    "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
-    init_origin();
-    init_values();
-  }
-});
-
-// src/flux/synthesized.ts
-function syntheticResource(file, docIndex, value, at, synthetic) {
-  markNode(value, at);
-  const metadata = asRecord(value.metadata) ?? {};
-  const apiVersion = asString(value.apiVersion) ?? "";
-  const slash2 = apiVersion.indexOf("/");
-  const namespace = asString(metadata.namespace);
-  return {
-    file,
-    docIndex,
-    get doc() {
-      return file.documents[docIndex]?.doc;
-    },
-    apiVersion,
-    group: apiVersion.slice(0, slash2),
-    version: apiVersion.slice(slash2 + 1),
-    kind: asString(value.kind) ?? "",
-    name: asString(metadata.name) ?? "",
-    namespace,
-    appliedNamespace: namespace,
-    encrypted: false,
-    value,
-    get: (at2) => getIn(value, at2),
-    synthetic
-  };
-}
-function syncObjects(owner, syncPath, patchesPath, namespaceOf, creator, note, defaultKind) {
-  const namespace = namespaceOf();
-  const sync = asRecord(getIn(owner.value, syncPath));
-  if (!sync) return [];
-  const kind = asString(sync.kind) ?? defaultKind;
-  if (kind === void 0 || !SYNC_KINDS.has(kind)) return [];
-  const fixedName = asString(sync.name) || void 0;
-  const name2 = fixedName ?? namespace ?? PROVISIONAL_NAME;
-  const at = (key) => ({ file: owner.file, docIndex: owner.docIndex, path: key === void 0 ? syncPath : [...syncPath, key] });
-  const url = asString(sync.url);
-  const ref = asString(sync.ref);
-  const sourceSpec = { interval: asString(sync.interval) ?? "1m" };
-  if (kind === "Bucket") {
-    if (ref !== void 0) sourceSpec.bucketName = ref;
-    if (url !== void 0) sourceSpec.endpoint = url;
-  } else {
-    if (url !== void 0) sourceSpec.url = url;
-    if (ref !== void 0) {
-      const refValue = kind === "GitRepository" ? { name: ref } : { tag: ref };
-      sourceSpec.ref = refValue;
-      markNode(refValue, at("ref"));
-    }
-  }
-  for (const key of ["url", "interval"]) if (sync[key] !== void 0) markKey(sourceSpec, kind === "Bucket" && key === "url" ? "endpoint" : key, at(key));
-  if (kind === "Bucket" && ref !== void 0) markKey(sourceSpec, "bucketName", at("ref"));
-  const provider = asString(sync.provider);
-  if (provider) {
-    sourceSpec.provider = provider;
-    markKey(sourceSpec, "provider", at("provider"));
-  }
-  const pullSecret = asString(sync.pullSecret);
-  if (pullSecret) {
-    const secretRef = { name: pullSecret };
-    sourceSpec.secretRef = secretRef;
-    markNode(secretRef, at("pullSecret"));
-  }
-  const metadata = namespace === void 0 ? { name: name2 } : { name: name2, namespace };
-  const sourceValue2 = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
-  const patches = getIn(owner.value, patchesPath);
-  const patchesAt = { file: owner.file, docIndex: owner.docIndex, path: patchesPath };
-  const sourcePatched = applyInstancePatches(sourceValue2, { group: SOURCE_GROUP, version: "v1", kind, name: name2 }, patches, patchesAt);
-  if ("unknown" in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${qualified(namespace, name2)} is checked as generated, without that patch.`);
-  const source = syntheticResource(owner.file, owner.docIndex, sourceValue2, at(), creator);
-  const sourceRef = { kind, name: name2 };
-  const kustomizationSpec = { interval: "10m", prune: true, sourceRef };
-  const syncPathValue = asString(sync.path);
-  if (syncPathValue !== void 0) {
-    kustomizationSpec.path = syncPathValue;
-    markKey(kustomizationSpec, "path", at("path"));
-  }
-  const kustomizationValue = { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: kustomizationSpec };
-  const patched = applyInstancePatches(kustomizationValue, { group: KUSTOMIZE_GROUP, version: "v1", kind: "Kustomization", name: name2 }, patches, patchesAt);
-  creators.set(source, { namespace: namespaceOf, name: fixedName });
-  if ("unknown" in patched) {
-    note(`${creator}: ${patched.unknown}, so the files its Kustomization ${qualified(namespace, name2)} applies were not checked.`);
-    return [source];
-  }
-  const kustomization = syntheticResource(owner.file, owner.docIndex, kustomizationValue, at(), creator);
-  creators.set(kustomization, { namespace: namespaceOf, name: fixedName });
-  return [source, kustomization];
-}
-function isFluxInstanceRelease(release, ociUrl) {
-  if (asString(release.get(["spec", "chart", "spec", "chart"])) === "flux-instance") return true;
-  const chartRef = asRecord(release.get(["spec", "chartRef"]));
-  if (!chartRef || asString(chartRef.kind) !== "OCIRepository") return false;
-  const name2 = asString(chartRef.name);
-  if (name2 === void 0) return false;
-  const url = ociUrl(name2, asString(chartRef.namespace) ?? release.appliedNamespace);
-  return url !== void 0 && /\/flux-instance\/?$/.test(url.replace(/[:@][^/:@]*$/, ""));
-}
-function synthesizeSyncObjects(resources, note = () => {
-}) {
-  const out = [];
-  const ociRepositories = resources.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
-  const ociUrl = (name2, namespace) => asString(ociRepositories.find((resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace))?.get(["spec", "url"]));
-  for (const resource of resources) {
-    if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
-      const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
-      const say = (message) => note(message, resource.file.absPath);
-      out.push(...syncObjects(resource, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
-    } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
-      if (asString(resource.get(["spec", "values", "instance", "sync", "url"])) === void 0) continue;
-      const namespaceOf = () => asString(resource.get(["spec", "targetNamespace"])) ?? resource.appliedNamespace;
-      const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
-      const say = (message) => note(message, resource.file.absPath);
-      out.push(...syncObjects(resource, ["spec", "values", "instance", "sync"], ["spec", "values", "instance", "kustomize", "patches"], namespaceOf, creator, say, "GitRepository"));
-    }
-  }
-  return out;
-}
-function synthesizeExternalSources(roots, fileAt) {
-  const out = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const root of roots) {
-    for (const entry of root.config.externalSources) {
-      const key = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(externalSource(root, entry, fileAt));
-    }
-  }
-  return out;
-}
-function externalSource(root, entry, fileAt) {
-  const declared = entry.declaredIn;
-  const configPath = declared?.file ?? root.config.file ?? import_node_path4.default.join(root.dir, ".gitops-lint.yaml");
-  const file = fileAt(configPath) ?? loadSourceFile(root, import_node_path4.default.relative(root.dir, configPath).split(import_node_path4.default.sep).join("/"), configPath, void 0).file;
-  const spec = {};
-  if (entry.url !== void 0) spec[entry.kind === "Bucket" ? "endpoint" : "url"] = entry.url;
-  if (entry.branch !== void 0 || entry.tag !== void 0) {
-    spec.ref = { ...entry.branch === void 0 ? {} : { branch: entry.branch }, ...entry.tag === void 0 ? {} : { tag: entry.tag } };
-  }
-  const value = { apiVersion: `${SOURCE_GROUP}/v1`, kind: entry.kind, metadata: { name: entry.name, namespace: entry.namespace }, spec };
-  const at = { file, docIndex: 0, path: declared ? ["externalSources", declared.index] : [] };
-  return syntheticResource(file, 0, value, at, `externalSources in ${import_node_path4.default.basename(configPath)}`);
-}
-function synthesizeBootstrap(files, hasResources) {
-  const out = [];
-  for (const file of files) {
-    const match = /^(?:(.*)\/)?flux-system\/gotk-sync\.ya?ml$/.exec(file.path);
-    if (!match || hasResources(file) || file.text === void 0) continue;
-    const cluster = match[1] ?? "";
-    const at = { file, docIndex: 0, path: [] };
-    const creator = `flux bootstrap (placeholder ${file.path})`;
-    const metadata = { name: "flux-system", namespace: "flux-system" };
-    out.push(
-      syntheticResource(file, 0, { apiVersion: `${SOURCE_GROUP}/v1`, kind: "GitRepository", metadata: { ...metadata }, spec: { interval: "1m0s", ref: { branch: "main" }, secretRef: { name: "flux-system" } } }, at, creator),
-      syntheticResource(
-        file,
-        0,
-        { apiVersion: `${KUSTOMIZE_GROUP}/v1`, kind: "Kustomization", metadata: { ...metadata }, spec: { interval: "10m0s", path: `./${cluster}`, prune: true, sourceRef: { kind: "GitRepository", name: "flux-system" } } },
-        at,
-        creator
-      )
-    );
-  }
-  return out;
-}
-var import_node_path4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators;
-var init_synthesized = __esm({
-  "src/flux/synthesized.ts"() {
-    "use strict";
-    import_node_path4 = __toESM(require("node:path"), 1);
-    init_origin();
-    init_values();
-    init_source_file();
-    init_describe();
-    init_instance_patches();
-    init_kinds();
-    OPERATOR_GROUP = "fluxcd.controlplane.io";
-    SYNC_KINDS = /* @__PURE__ */ new Set(["GitRepository", "OCIRepository", "Bucket"]);
-    PROVISIONAL_NAME = "flux-system";
-    creators = /* @__PURE__ */ new WeakMap();
-  }
-});
-
 // src/kustomize/scope.ts
 function builtInClusterScoped(apiVersion, kind) {
   const slash2 = apiVersion.indexOf("/");
@@ -14096,12 +14536,30 @@ function identity(resource) {
   return `${resource.group}/${resource.kind}/${resource.appliedNamespace ?? ""}/${resource.name}`;
 }
 function buildApplied(input) {
-  const first = buildOnce(input);
   const sameCreator = (a, b) => a.file === b.file && a.docIndex === b.docIndex && a.kind === b.kind;
-  const moved = first.createdBySync.filter((created) => input.synthetic.some((written2) => sameCreator(written2, created) && identity(written2) !== identity(created)));
-  if (moved.length === 0) return first;
-  const synthetic = [...input.synthetic.filter((written2) => !moved.some((created) => sameCreator(written2, created))), ...moved];
-  return buildOnce({ ...input, synthetic });
+  let synthetic = input.synthetic;
+  const pass = (next) => {
+    const notes2 = [];
+    return { result: buildOnce({ ...next, note: (note) => notes2.push(note) }), notes: notes2 };
+  };
+  let { result, notes } = pass(input);
+  for (let count = 0; count < MAX_SYNC_PASSES; count++) {
+    const moved = result.createdBySync.filter((created) => {
+      const written2 = synthetic.filter((other) => sameCreator(other, created));
+      return written2.length === 0 || written2.some((other) => identity(other) !== identity(created));
+    });
+    if (moved.length === 0) break;
+    const chosen = /* @__PURE__ */ new Map();
+    for (const created of moved) {
+      const key = `${created.file.absPath}#${created.docIndex}#${created.kind}`;
+      const previous = chosen.get(key);
+      if (!previous || previous.appliedNamespace === void 0 || created.appliedNamespace !== void 0) chosen.set(key, created);
+    }
+    synthetic = [...synthetic.filter((written2) => !moved.some((created) => sameCreator(written2, created))), ...chosen.values()];
+    ({ result, notes } = pass({ ...input, synthetic }));
+  }
+  for (const note of notes) input.note(note);
+  return result;
 }
 function buildOnce(input) {
   const hosts = /* @__PURE__ */ new Map();
@@ -14201,6 +14659,17 @@ function buildOnce(input) {
     if (isSource(copy)) appliedSources.push(copy);
     return copy;
   };
+  const synthesizeFrom = (build2) => {
+    const creators2 = build2.objects.filter(isSyncCreator);
+    const madeBySync = creators2.length === 0 ? [] : synthesizeSyncObjects([...build2.objects, ...appliedSources], (message, file) => input.note({ message, file }), { valuesFrom: true });
+    const kustomizations = [];
+    for (const created of madeBySync) {
+      createdBySync.push(created);
+      const copy = addSynthetic(created);
+      if (copy && isFluxKustomization(copy)) kustomizations.push(copy);
+    }
+    return kustomizations;
+  };
   const done = /* @__PURE__ */ new Set();
   let count = 0;
   const follow = (start) => {
@@ -14226,13 +14695,7 @@ function buildOnce(input) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
-      const creators2 = build2.objects.filter(isSyncCreator);
-      const madeBySync = creators2.length === 0 ? [] : synthesizeSyncObjects([...creators2, ...appliedSources]);
-      for (const created of madeBySync) {
-        createdBySync.push(created);
-        const copy = addSynthetic(created);
-        if (copy && isFluxKustomization(copy)) queue.push({ kustomization: copy, cluster });
-      }
+      for (const copy of synthesizeFrom(build2)) queue.push({ kustomization: copy, cluster });
     }
   };
   const clusterOf = (resource) => `${resource.file.absPath}#${resource.docIndex}`;
@@ -14304,6 +14767,7 @@ function buildOnce(input) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object)) assumedEntries.push(object);
       }
+      assumedEntries.push(...synthesizeFrom(build2));
     }
   }
   follow(assumedEntries.map((kustomization) => ({ kustomization, cluster: `root:${kustomization.file.root.dir}` })));
@@ -14415,7 +14879,7 @@ function fluxOverrides(kustomization) {
   const key = JSON.stringify([targetNamespace, namePrefix, nameSuffix, spec.patches, spec.images, spec.components]);
   return { flux, key };
 }
-var MAX_BUILDS;
+var MAX_BUILDS, MAX_SYNC_PASSES;
 var init_build2 = __esm({
   "src/applied/build.ts"() {
     "use strict";
@@ -14430,6 +14894,7 @@ var init_build2 = __esm({
     init_tree2();
     init_resource2();
     MAX_BUILDS = 1e4;
+    MAX_SYNC_PASSES = 3;
   }
 });
 
@@ -21852,13 +22317,13 @@ function locate2(doc, path23) {
   let pair;
   for (let i2 = 0; i2 < path23.length; i2++) {
     const segment = path23[i2];
-    if ((0, import_yaml4.isMap)(node)) {
-      const found = node.items.find((item) => (0, import_yaml4.isScalar)(item.key) && String(item.key.value) === String(segment));
+    if ((0, import_yaml6.isMap)(node)) {
+      const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
       if (node === null) return { node: null, pair, exact: i2 === path23.length - 1 };
-    } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number") {
+    } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
       node = item;
@@ -21871,18 +22336,18 @@ function locate2(doc, path23) {
 }
 function offsetsOfPath(doc, text, path23, key = false) {
   const { node, pair, exact } = locate2(doc, path23);
-  if (exact && key && pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) {
+  if (exact && key && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
   if (node === null) {
-    if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+    if (pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
     return firstLineOf(text, 0);
   }
-  if (!(0, import_yaml4.isCollection)(node)) {
+  if (!(0, import_yaml6.isCollection)(node)) {
     const range = node.range;
     if (range) return trimEnd(text, range[0], range[1]);
   }
-  if (pair && (0, import_yaml4.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+  if (pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
   const start = node.range?.[0] ?? 0;
   return firstLineOf(text, start, node.range?.[1]);
 }
@@ -21901,11 +22366,11 @@ function regionOf(lineCounter, offsets) {
   const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
   return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
 }
-var import_yaml4;
+var import_yaml6;
 var init_position = __esm({
   "src/yaml/position.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
   }
 });
 
@@ -21929,6 +22394,15 @@ function buildOf(graph, node) {
 function name(kustomization) {
   return qualified(kustomization.resource.appliedNamespace, kustomization.resource.name);
 }
+function substitutedIdentity(resource, kustomization, graph) {
+  const key = identity2(resource);
+  if (!key.includes("$") || substitutionDisabled(resource)) return key;
+  let substitution = substitutions.get(kustomization);
+  if (!substitution) substitutions.set(kustomization, substitution = kustomizationSubstitution(kustomization, graph));
+  if (substitution.runs === false) return key;
+  if (substitution.runs === void 0) return void 0;
+  return evaluateSubstitution(key, substitution.value)?.text;
+}
 function writtenOf(resource) {
   return resource.applied?.written ?? resource;
 }
@@ -21947,11 +22421,12 @@ function checkBuild(ctx, resources, build2, reported) {
     ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build2 } });
   }
 }
-var CLUSTER, duplicate_resource_default;
+var CLUSTER, duplicate_resource_default, substitutions;
 var init_duplicate_resource = __esm({
   "rules/duplicate-resource.ts"() {
     "use strict";
     init_describe();
+    init_substitution();
     init_build4();
     init_rule();
     init_position();
@@ -22066,7 +22541,8 @@ spec:
           for (const kustomization of members) {
             for (const resource of kustomization.resources) {
               if (resource.name === "" || resource.synthetic !== void 0) continue;
-              const key = identity2(resource);
+              const key = substitutedIdentity(resource, kustomization, graph);
+              if (key === void 0) continue;
               const earlier = first.get(key);
               if (!earlier) {
                 first.set(key, { resource, by: kustomization });
@@ -22095,6 +22571,7 @@ spec:
         }
       }
     });
+    substitutions = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -25771,311 +26248,6 @@ spec:
   }
 });
 
-// src/flux/substitution.ts
-function scanSubstitutions(text) {
-  const scan = { expressions: [], collapsingEscapes: 0 };
-  let index = text.indexOf("$");
-  while (index !== -1) {
-    let run = 1;
-    while (text[index + run] === "$") run++;
-    const after = text[index + run];
-    if ((run === 2 || run === 3) && after !== "{") scan.collapsingEscapes++;
-    if (run % 2 === 0 || after !== "{") {
-      index = text.indexOf("$", index + run);
-      continue;
-    }
-    const open = index + run;
-    let depth = 0;
-    let end = -1;
-    for (let at = open; at < text.length; at++) {
-      if (text[at] === "{") depth++;
-      else if (text[at] === "}" && --depth === 0) {
-        end = at;
-        break;
-      }
-    }
-    if (end === -1) break;
-    const inner = text.slice(open + 1, end);
-    const lengthOf = inner.startsWith("#");
-    const name2 = /^[A-Za-z0-9_]*/.exec(lengthOf ? inner.slice(1) : inner)?.[0] ?? "";
-    if (name2 !== "") {
-      const operator = lengthOf ? "" : inner.slice(name2.length);
-      const needsValue = !DEFAULT_OPERATORS.some((candidate) => operator.startsWith(candidate));
-      scan.expressions.push({ text: text.slice(open - 1, end + 1), name: name2, needsValue });
-    }
-    index = text.indexOf("$", end + 1);
-  }
-  return scan;
-}
-function mayHoldDollar(resource) {
-  return resource.file.text === void 0 || resource.file.text.includes("$");
-}
-function stringsWithDollar(value, path23 = [], out = []) {
-  if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path23, key: false, text: value });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path23, index], out));
-  } else if (typeof value === "object" && value !== null) {
-    for (const [key, child] of Object.entries(value)) {
-      if (path23.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path23, key], key: true, text: key });
-      stringsWithDollar(child, [...path23, key], out);
-    }
-  }
-  return out;
-}
-function substitutionDisabled(resource) {
-  const metadata = asRecord(resource.value.metadata) ?? {};
-  return ["labels", "annotations"].some((field) => asRecord(metadata[field])?.["kustomize.toolkit.fluxcd.io/substitute"] === "disabled");
-}
-function kustomizationVariables(kustomization, graph) {
-  const { resource } = kustomization;
-  const namespace = resource.appliedNamespace;
-  const variables = { names: /* @__PURE__ */ new Set(), complete: true, sources: [] };
-  asArray(getIn(resource.value, ["spec", "postBuild", "substituteFrom"])).forEach((raw, index) => {
-    const item = asRecord(raw);
-    const kind = asString(item?.kind);
-    const name2 = asString(item?.name);
-    if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) {
-      variables.complete = false;
-      return;
-    }
-    const matches3 = graph.data(kind, name2, namespace).matches;
-    const data = matches3.find((candidate) => candidate.namespace === namespace) ?? matches3[0];
-    const optional = item.optional === true;
-    variables.sources.push({ index, kind, name: name2, optional, data });
-    if (!data) {
-      if (!optional || graph.gap(resource, namespace) !== void 0) variables.complete = false;
-      return;
-    }
-    if (!data.keysKnown) variables.complete = false;
-    for (const key of data.keys) variables.names.add(key);
-  });
-  for (const key of Object.keys(asRecord(getIn(resource.value, ["spec", "postBuild", "substitute"])) ?? {})) variables.names.add(key);
-  return variables;
-}
-function substitutionRuns(kustomization, variables) {
-  if (!kustomization.postBuild) return false;
-  const strategy = asScalarString(kustomization.resource.get(["spec", "postBuild", "substituteStrategy"]));
-  return strategy === "Always" || variables.names.size > 0 || !variables.complete;
-}
-function evaluateSubstitution(text, lookup) {
-  const inserted = [];
-  const parsed = evaluateFrom(text, 0, false, lookup, inserted);
-  return parsed && parsed.end === text.length ? { text: parsed.text, inserted } : void 0;
-}
-function evaluateFrom(text, start, inDefault, lookup, inserted) {
-  let out = "";
-  let at = start;
-  while (at < text.length) {
-    const char = text[at];
-    const next = text[at + 1];
-    if (inDefault && char === "}") return { text: out, end: at };
-    if (char === "$" && next === "{") {
-      const expression = evaluateExpression(text, at + 2, lookup, inserted);
-      if (!expression) return void 0;
-      out += expression.text;
-      at = expression.end + 1;
-    } else if (char === "$" && next === "$") {
-      out += "$";
-      at += 2;
-    } else if (inDefault && char === "\\" && (next === "\\" || next === "/")) {
-      out += next;
-      at += 2;
-    } else {
-      out += char;
-      at += 1;
-    }
-  }
-  return inDefault ? void 0 : { text: out, end: at };
-}
-function evaluateExpression(text, start, lookup, inserted) {
-  let at = start;
-  while (at < text.length && IDENT.test(text[at])) at++;
-  const name2 = text.slice(start, at);
-  if (name2 === "") return void 0;
-  const value = lookup(name2);
-  if (text[at] === "}") {
-    if (typeof value !== "string") return void 0;
-    inserted.push(value);
-    return { text: value, end: at };
-  }
-  let operatorEnd;
-  if (text[at] === "=") operatorEnd = at + 1;
-  else if (text[at] === ":" && "=-?+".includes(text[at + 1] ?? "")) operatorEnd = at + 2;
-  else return void 0;
-  const fallback = evaluateFrom(text, operatorEnd, true, lookup, inserted);
-  if (!fallback || value === UNKNOWN_VARIABLE) return void 0;
-  if (value !== void 0 && value !== "") {
-    inserted.push(value);
-    return { text: value, end: fallback.end };
-  }
-  return { text: fallback.text, end: fallback.end };
-}
-function emittedStyle(written2) {
-  if (written2.includes("\n")) return "block";
-  if (/[\u0000-\u0008\u000B-\u001F\u007F\uFEFF]/.test(written2)) return void 0;
-  if (/^[ \t]|[ \t]$/.test(written2)) return "quoted";
-  if (/^[#,[\]{}&*!|>'"%@`]/.test(written2) || /^[-?:](?:[ \t]|$)/.test(written2) || /^(?:---|\.\.\.)/.test(written2)) return "quoted";
-  if (/:(?:[ \t]|$)|[ \t]#/.test(written2)) return "quoted";
-  return "plain";
-}
-function reparse(text) {
-  let agreed;
-  let value;
-  for (const version2 of ["1.1", "1.2"]) {
-    const doc = (0, import_yaml5.parseDocument)(`v: ${text}`, { version: version2 });
-    if (doc.errors.length > 0 || doc.warnings.length > 0) return void 0;
-    const parsed = asRecord(doc.toJS());
-    if (!parsed || Object.keys(parsed).length !== 1 || !("v" in parsed)) return void 0;
-    const json3 = JSON.stringify(parsed.v);
-    if (agreed !== void 0 && json3 !== agreed) return void 0;
-    agreed = json3;
-    value = parsed.v;
-  }
-  return { value };
-}
-function substitutedValue(written2, lookup) {
-  const evaluated = evaluateSubstitution(written2, lookup);
-  const style = emittedStyle(written2);
-  if (!evaluated || !style) return void 0;
-  if (style === "plain") return evaluated.text === written2 ? { value: written2 } : reparse(evaluated.text);
-  if (style === "quoted" && [written2, ...evaluated.inserted].some((part) => /['"\\]/.test(part))) return void 0;
-  return { value: evaluated.text };
-}
-function sourceValue(candidates, name2) {
-  let value = null;
-  for (const data of candidates) {
-    if (!data.keysKnown) return UNKNOWN_VARIABLE;
-    let here = "absent";
-    if (data.keys.has(name2)) {
-      const written2 = data.kind === "ConfigMap" && data.origin === "manifest" && !data.encrypted ? asRecord(data.resource?.value.data)?.[name2] : void 0;
-      here = typeof written2 === "string" && !written2.includes("$") ? written2.replaceAll("\n", "") : UNKNOWN_VARIABLE;
-    }
-    if (value !== null && value !== here) return UNKNOWN_VARIABLE;
-    value = here;
-  }
-  return value ?? "absent";
-}
-function kustomizationSubstitution(kustomization, graph) {
-  const { resource } = kustomization;
-  if (!kustomization.postBuild) return { kustomization, runs: false, value: () => void 0 };
-  const variables = kustomizationVariables(kustomization, graph);
-  const strategy = asScalarString(resource.get(["spec", "postBuild", "substituteStrategy"]));
-  const runs = strategy === "Always" || variables.names.size > 0 ? true : variables.complete ? false : void 0;
-  const inline = asRecord(getIn(resource.value, ["spec", "postBuild", "substitute"])) ?? {};
-  const entries = asArray(getIn(resource.value, ["spec", "postBuild", "substituteFrom"]));
-  const sourceAt = new Map(variables.sources.map((source) => [source.index, source]));
-  const namespace = resource.appliedNamespace;
-  const cache5 = /* @__PURE__ */ new Map();
-  const lookup = (name2) => {
-    if (Object.prototype.hasOwnProperty.call(inline, name2)) {
-      const written2 = inline[name2];
-      return typeof written2 === "string" && !written2.includes("$") ? written2.replaceAll("\n", "") : UNKNOWN_VARIABLE;
-    }
-    for (let index = entries.length - 1; index >= 0; index--) {
-      const source = sourceAt.get(index);
-      if (!source) return UNKNOWN_VARIABLE;
-      if (!source.data) {
-        if (!source.optional || graph.gap(resource, namespace) !== void 0) return UNKNOWN_VARIABLE;
-        continue;
-      }
-      const { matches: matches3 } = graph.data(source.kind, source.name, namespace);
-      const exact = matches3.filter((candidate) => candidate.namespace === namespace);
-      const value = sourceValue(exact.length > 0 ? exact : matches3, name2);
-      if (value !== "absent") return value;
-    }
-    return void 0;
-  };
-  return {
-    kustomization,
-    runs,
-    value(name2) {
-      if (!cache5.has(name2)) cache5.set(name2, lookup(name2));
-      return cache5.get(name2);
-    }
-  };
-}
-function replaceAt(value, path23, index, replacement) {
-  if (index === path23.length) return replacement;
-  const segment = path23[index];
-  if (Array.isArray(value)) {
-    const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path23, index + 1, replacement);
-    return copy;
-  }
-  const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path23, index + 1, replacement) };
-}
-function appliedCopies(resource, graph, substitutionOf, unknown) {
-  const written2 = (kustomizations2) => ({
-    value: resource.value,
-    kustomizations: kustomizations2,
-    substituted: false,
-    changed: [],
-    unknown: [],
-    dynamicKeys: []
-  });
-  const kustomizations = graph.appliedBy(resource);
-  const nodes = mayHoldDollar(resource) ? stringsWithDollar(resource.value) : [];
-  const withExpressions = (text) => scanSubstitutions(text).expressions.length > 0;
-  const values = nodes.filter((node) => !node.key && (withExpressions(node.text) || node.text.includes("$$")));
-  const dynamicKeys = nodes.filter((node) => node.key && withExpressions(node.text)).map((node) => node.path);
-  if (kustomizations.length === 0) {
-    const copy = written2([]);
-    const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
-    if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path23 of unknownPaths) copy.value = replaceAt(copy.value, path23, 0, unknown);
-    return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
-  }
-  if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
-  const disabled = substitutionDisabled(resource);
-  const byOutcome = /* @__PURE__ */ new Map();
-  for (const kustomization of kustomizations) {
-    const substitution = substitutionOf(kustomization);
-    let key = "written";
-    let copy;
-    if (!disabled && substitution.runs !== false) {
-      const outcomes = values.map((node) => substitution.runs ? substitutedValue(node.text, substitution.value) : void 0);
-      key = JSON.stringify(outcomes.map((outcome) => outcome ? [outcome.value] : null));
-      if (!byOutcome.has(key)) {
-        let value = resource.value;
-        const unknownPaths = [];
-        values.forEach((node, index) => {
-          const outcome = outcomes[index];
-          if (!outcome) unknownPaths.push(node.path);
-          value = replaceAt(value, node.path, 0, outcome ? outcome.value : unknown);
-        });
-        copy = {
-          value,
-          kustomizations: [],
-          substituted: true,
-          changed: values.map((node) => node.path),
-          unknown: unknownPaths,
-          dynamicKeys
-        };
-      }
-    } else if (!byOutcome.has(key)) {
-      copy = { ...written2([]), changed: values.map((node) => node.path) };
-    }
-    if (copy) byOutcome.set(key, copy);
-    byOutcome.get(key).kustomizations.push(kustomization);
-  }
-  return { copies: [...byOutcome.values()], applied: true };
-}
-var import_yaml5, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
-var init_substitution = __esm({
-  "src/flux/substitution.ts"() {
-    "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
-    init_values();
-    VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
-    DEFAULT_OPERATORS = [":-", ":=", ":+", ":?", "-", "=", "+", "?"];
-    UNKNOWN_VARIABLE = /* @__PURE__ */ Symbol("unknown variable");
-    IDENT = /[\p{L}\p{Nd}_]/u;
-  }
-});
-
 // rules/flux-substitution.ts
 var KUSTOMIZATION, DATABASE, flux_substitution_default;
 var init_flux_substitution = __esm({
@@ -28392,11 +28564,11 @@ var init_schema_valid = __esm({
       check(ctx) {
         const registry = new SchemaRegistry();
         for (const crd of ctx.model.ofKind("CustomResourceDefinition", "apiextensions.k8s.io")) registry.addCrd(crd.value);
-        const substitutions = /* @__PURE__ */ new Map();
+        const substitutions2 = /* @__PURE__ */ new Map();
         const substitutionOf = (kustomization) => {
-          let substitution = substitutions.get(kustomization);
+          let substitution = substitutions2.get(kustomization);
           if (!substitution) {
-            substitutions.set(kustomization, substitution = kustomizationSubstitution(kustomization, ctx.model.flux));
+            substitutions2.set(kustomization, substitution = kustomizationSubstitution(kustomization, ctx.model.flux));
           }
           return substitution;
         };
@@ -28671,15 +28843,15 @@ spec:
 // src/sops/ast.ts
 function keyText(pair) {
   const key = pair.key;
-  if (!(0, import_yaml6.isScalar)(key)) return void 0;
+  if (!(0, import_yaml7.isScalar)(key)) return void 0;
   return key.value == null ? "" : String(key.value);
 }
 function pairOf(node, key) {
-  if (!(0, import_yaml6.isMap)(node)) return void 0;
+  if (!(0, import_yaml7.isMap)(node)) return void 0;
   return node.items.find((pair) => keyText(pair) === key);
 }
 function stringValue(node) {
-  return (0, import_yaml6.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+  return (0, import_yaml7.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
 }
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
@@ -28687,11 +28859,11 @@ function sopsPair(doc) {
 function describePath(path23) {
   return path23.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
-var import_yaml6;
+var import_yaml7;
 var init_ast = __esm({
   "src/sops/ast.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
   }
 });
 
@@ -28808,20 +28980,20 @@ function readSopsConfig(doc) {
 }
 function isMergeKey(pair) {
   const key = pair.key;
-  if (!(0, import_yaml7.isScalar)(key) || key.type !== void 0 && key.type !== import_yaml7.Scalar.PLAIN) return false;
+  if (!(0, import_yaml8.isScalar)(key) || key.type !== void 0 && key.type !== import_yaml8.Scalar.PLAIN) return false;
   return key.value === "<<" || typeof key.value === "symbol" && key.value.description === "<<";
 }
 function parse3(nodes) {
   const config = { rules: [], issues: [] };
   const root = nodes.root;
-  if (root == null || (0, import_yaml7.isScalar)(root) && root.value == null) return config;
-  if (!(0, import_yaml7.isMap)(root)) {
+  if (root == null || (0, import_yaml8.isScalar)(root) && root.value == null) return config;
+  if (!(0, import_yaml8.isMap)(root)) {
     config.issues.push({ code: "notMapping", path: [], data: { what: ".sops.yaml" } });
     return config;
   }
   checkKeys(root, [], TOP_KEYS, "the top level", config.issues);
   const rules = nodes.get(root, "creation_rules")?.value;
-  if ((0, import_yaml7.isSeq)(rules)) {
+  if ((0, import_yaml8.isSeq)(rules)) {
     nodes.items(rules).forEach((item, i2) => {
       const rule = readRule(nodes, item, i2, config.issues);
       if (rule) config.rules.push(rule);
@@ -28832,12 +29004,12 @@ function parse3(nodes) {
   checkUnreachable(config);
   checkDestinations(nodes, nodes.get(root, "destination_rules")?.value, config.issues);
   const stores = nodes.get(root, "stores")?.value;
-  if ((0, import_yaml7.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
+  if ((0, import_yaml8.isMap)(stores)) checkKeys(stores, ["stores"], STORE_KEYS, "stores", config.issues);
   return config;
 }
 function readRule(nodes, node, index, issues) {
   const path23 = ["creation_rules", index];
-  if (!(0, import_yaml7.isMap)(node)) {
+  if (!(0, import_yaml8.isMap)(node)) {
     issues.push({ code: "notMapping", path: path23, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
@@ -28877,10 +29049,10 @@ function readPathRegex(nodes, node, rule, issues) {
 }
 function readRuleRecipients(nodes, node, path23, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
-  if (!isNull2(groups) && !(0, import_yaml7.isSeq)(groups)) {
+  if (!isNull2(groups) && !(0, import_yaml8.isSeq)(groups)) {
     issues.push(invalidType([...path23, "key_groups"], "key_groups", "a list of key groups"));
   }
-  if ((0, import_yaml7.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
     nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path23, "key_groups", i2], out2, issues, 0));
     return out2;
@@ -28901,7 +29073,7 @@ function readRuleRecipients(nodes, node, path23, issues) {
   return out;
 }
 function readGroup(nodes, node, path23, out, issues, depth) {
-  if (!(0, import_yaml7.isMap)(node)) {
+  if (!(0, import_yaml8.isMap)(node)) {
     issues.push({ code: "notMapping", path: path23, data: { what: "a key group" } });
     return;
   }
@@ -28909,7 +29081,7 @@ function readGroup(nodes, node, path23, out, issues, depth) {
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
     if (isNull2(value)) continue;
-    if (!(0, import_yaml7.isSeq)(value)) {
+    if (!(0, import_yaml8.isSeq)(value)) {
       issues.push(invalidType([...path23, key], key, "a list"));
       continue;
     }
@@ -28921,7 +29093,7 @@ function readGroup(nodes, node, path23, out, issues, depth) {
       }
       const objectKeys = GROUP_OBJECT_KEYS[key];
       if (objectKeys) {
-        if (!(0, import_yaml7.isMap)(item)) {
+        if (!(0, import_yaml8.isMap)(item)) {
           issues.push(invalidType(itemPath, key, "a list of mappings"));
           return;
         }
@@ -28959,7 +29131,7 @@ function groupEntryId(nodes, key, item) {
 function recipientStrings(nodes, value, acceptString) {
   const text = stringValue(value);
   if (text !== void 0) return acceptString ? text.split(",").map((part) => [part, []]) : void 0;
-  if (!(0, import_yaml7.isSeq)(value)) return void 0;
+  if (!(0, import_yaml8.isSeq)(value)) return void 0;
   const items = [];
   for (const [i2, item] of nodes.items(value).entries()) {
     const itemText = stringValue(item);
@@ -29016,9 +29188,9 @@ function checkUnreachable(config) {
   }
 }
 function checkDestinations(nodes, value, issues) {
-  if (!(0, import_yaml7.isSeq)(value)) return;
+  if (!(0, import_yaml8.isSeq)(value)) return;
   nodes.items(value).forEach((item, i2) => {
-    if ((0, import_yaml7.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
+    if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
 function checkKeys(node, path23, known, where2, issues) {
@@ -29032,10 +29204,10 @@ function checkKeys(node, path23, known, where2, issues) {
   }
 }
 function holdsAnchor(node, depth) {
-  if (!(0, import_yaml7.isNode)(node) || depth > 16) return false;
+  if (!(0, import_yaml8.isNode)(node) || depth > 16) return false;
   if (node.anchor) return true;
-  if ((0, import_yaml7.isMap)(node)) return node.items.some((pair) => holdsAnchor(pair.value, depth + 1));
-  if ((0, import_yaml7.isSeq)(node)) return node.items.some((item) => holdsAnchor(item, depth + 1));
+  if ((0, import_yaml8.isMap)(node)) return node.items.some((pair) => holdsAnchor(pair.value, depth + 1));
+  if ((0, import_yaml8.isSeq)(node)) return node.items.some((item) => holdsAnchor(item, depth + 1));
   return false;
 }
 function suggest2(key, known) {
@@ -29059,12 +29231,12 @@ function editDistance(a, b) {
 function checkShamir(nodes, node, path23, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull2(value)) return;
-  if (!(0, import_yaml7.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path23, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path23, "shamir_threshold"], "shamir_threshold", "a number"));
 }
 function checkBoolean(nodes, node, path23, key, issues) {
   const value = nodes.get(node, key)?.value;
   if (isNull2(value)) return;
-  const v = (0, import_yaml7.isScalar)(value) ? value.value : void 0;
+  const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
   if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path23, key], key, "true or false"));
 }
 function checkString(nodes, node, path23, key, issues) {
@@ -29075,18 +29247,18 @@ function invalidType(path23, key, expected) {
   return { code: "invalidType", path: path23, data: { key, expected } };
 }
 function isNull2(node) {
-  return node == null || (0, import_yaml7.isScalar)(node) && node.value == null;
+  return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
 }
 function scalarText(node) {
-  if (!(0, import_yaml7.isScalar)(node)) return void 0;
+  if (!(0, import_yaml8.isScalar)(node)) return void 0;
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml7, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache3, Nodes;
+var import_yaml8, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache3, Nodes;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist(), 1);
+    import_yaml8 = __toESM(require_dist(), 1);
     init_ast();
     init_safe_regex();
     init_recipients();
@@ -29161,8 +29333,8 @@ var init_config = __esm({
       }
       deref(node) {
         let current = node;
-        for (let hops = 0; (0, import_yaml7.isAlias)(current) && hops < 32; hops++) current = current.resolve(this.doc);
-        return (0, import_yaml7.isAlias)(current) ? void 0 : current;
+        for (let hops = 0; (0, import_yaml8.isAlias)(current) && hops < 32; hops++) current = current.resolve(this.doc);
+        return (0, import_yaml8.isAlias)(current) ? void 0 : current;
       }
       entries(node, depth = 0) {
         const own2 = [];
@@ -29171,8 +29343,8 @@ var init_config = __esm({
           if (isMergeKey(pair)) {
             if (depth >= 8) continue;
             const source = this.deref(pair.value);
-            const sources = (0, import_yaml7.isSeq)(source) ? source.items.map((item) => this.deref(item)) : [source];
-            for (const map2 of sources) if ((0, import_yaml7.isMap)(map2)) merged.push(...this.entries(map2, depth + 1));
+            const sources = (0, import_yaml8.isSeq)(source) ? source.items.map((item) => this.deref(item)) : [source];
+            for (const map2 of sources) if ((0, import_yaml8.isMap)(map2)) merged.push(...this.entries(map2, depth + 1));
             continue;
           }
           const key = keyText(pair);
@@ -29187,7 +29359,7 @@ var init_config = __esm({
         return own2;
       }
       get(node, key) {
-        return (0, import_yaml7.isMap)(node) ? this.entries(node).find((entry) => entry.key === key) : void 0;
+        return (0, import_yaml8.isMap)(node) ? this.entries(node).find((entry) => entry.key === key) : void 0;
       }
       items(node) {
         return node.items.map((item) => this.deref(item));
@@ -29356,7 +29528,7 @@ function rawComments(text) {
   if (memo?.text === text) return memo.comments;
   const comments = [];
   try {
-    for (const token of new import_yaml8.Parser().parse(text)) collect2(token, text, comments);
+    for (const token of new import_yaml9.Parser().parse(text)) collect2(token, text, comments);
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
@@ -29396,11 +29568,11 @@ function lineIndent(text, offset) {
 function lineStartOf(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
-var import_yaml8, memo;
+var import_yaml9, memo;
 var init_comments = __esm({
   "src/sops/comments.ts"() {
     "use strict";
-    import_yaml8 = __toESM(require_dist(), 1);
+    import_yaml9 = __toESM(require_dist(), 1);
   }
 });
 
@@ -29452,11 +29624,11 @@ function analyzeDocument(doc) {
 }
 function walk2(node, path23, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
-  if ((0, import_yaml9.isMap)(node)) {
+  if ((0, import_yaml10.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
       const key = keyText(pair);
-      const keyRange = (0, import_yaml9.isScalar)(pair.key) ? pair.key.range : void 0;
+      const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
       if (seen.has(key)) out.duplicates.push({ key, mapPath: path23, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
@@ -29464,14 +29636,14 @@ function walk2(node, path23, keys, anchor, inSops, depth, out) {
       const childInSops = inSops || depth === 0 && key === "sops";
       walk2(pair.value, [...path23, key], [...keys, key], child, childInSops, depth + 1, out);
     }
-  } else if ((0, import_yaml9.isSeq)(node)) {
+  } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i2) => {
-      const range = (0, import_yaml9.isScalar)(item) || (0, import_yaml9.isMap)(item) || (0, import_yaml9.isSeq)(item) || (0, import_yaml9.isAlias)(item) ? item.range : void 0;
+      const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
       walk2(item, [...path23, i2], keys, child, inSops, depth + 1, out);
     });
-  } else if (((0, import_yaml9.isScalar)(node) || (0, import_yaml9.isAlias)(node)) && node.range && anchor && !inSops) {
+  } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
     out.values.push({ path: path23, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
@@ -29530,7 +29702,7 @@ function addAnchor(out, offset, keys, parent, inSops) {
   return anchor;
 }
 function valueState(node) {
-  if (!(0, import_yaml9.isScalar)(node)) return { state: "plain" };
+  if (!(0, import_yaml10.isScalar)(node)) return { state: "plain" };
   return textState(node.value, "value");
 }
 function textState(value, role) {
@@ -29603,11 +29775,11 @@ function firstAfter(anchors, offset) {
   }
   return lo;
 }
-var import_yaml9, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
+var import_yaml10, MAX_DEPTH2, analyses, AMBIGUOUS_KEY, valueAnalyses, commentCache;
 var init_document = __esm({
   "src/sops/document.ts"() {
     "use strict";
-    import_yaml9 = __toESM(require_dist(), 1);
+    import_yaml10 = __toESM(require_dist(), 1);
     init_ast();
     init_comments();
     init_encrypted_value();
@@ -29621,7 +29793,7 @@ var init_document = __esm({
 
 // src/sops/metadata.ts
 function isSopsEncrypted(doc) {
-  return (0, import_yaml10.isMap)(sopsPair(doc)?.value);
+  return (0, import_yaml11.isMap)(sopsPair(doc)?.value);
 }
 function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
@@ -29710,7 +29882,7 @@ function readMetadata(node) {
     selection: void 0,
     issues: []
   };
-  if (!(0, import_yaml10.isMap)(node)) {
+  if (!(0, import_yaml11.isMap)(node)) {
     meta.issues.push({ code: "notMapping", path: SOPS, data: {} });
     return meta;
   }
@@ -29742,25 +29914,25 @@ function readField(node, field, pattern, code, issues) {
     issues.push({ code: "missingField", path: SOPS, key: true, data: { field } });
     return void 0;
   }
-  const value = (0, import_yaml10.isScalar)(pair.value) ? pair.value.value : void 0;
+  const value = (0, import_yaml11.isScalar)(pair.value) ? pair.value.value : void 0;
   const text = value instanceof Date ? value.toISOString() : typeof value === "string" ? value : void 0;
   if (text === void 0 || !pattern.test(text)) issues.push({ code, path: ["sops", field], data: {} });
   return text;
 }
 function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
-  if ((0, import_yaml10.isSeq)(groups) && groups.items.length > 0) {
+  if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
       const path23 = ["sops", "key_groups", i2];
-      if ((0, import_yaml10.isMap)(group)) readKeyLists(group, path23, meta);
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path23, meta);
       else meta.issues.push(invalidField(path23, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
-  } else if ((0, import_yaml10.isMap)(groups)) {
+  } else if ((0, import_yaml11.isMap)(groups)) {
     readKeyLists(groups, ["sops", "key_groups"], meta);
     meta.keyGroupCount = 1;
   } else {
-    if (groups != null && !isNullScalar(groups) && !(0, import_yaml10.isSeq)(groups)) {
+    if (groups != null && !isNullScalar(groups) && !(0, import_yaml11.isSeq)(groups)) {
       meta.issues.push(invalidField(["sops", "key_groups"], "key_groups", "a list of key groups"));
     }
     readKeyLists(node, SOPS, meta);
@@ -29776,11 +29948,11 @@ function readKeyLists(group, base, meta) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
     const path23 = [...base, type2];
-    if ((0, import_yaml10.isMap)(pair.value)) {
+    if ((0, import_yaml11.isMap)(pair.value)) {
       readKeyEntry(type2, pair.value, path23, meta);
       continue;
     }
-    if (!(0, import_yaml10.isSeq)(pair.value)) {
+    if (!(0, import_yaml11.isSeq)(pair.value)) {
       meta.issues.push(invalidField(path23, type2, "a list of key entries"));
       continue;
     }
@@ -29846,7 +30018,7 @@ function invalidField(path23, field, expected) {
   return { code: "invalidField", path: path23, data: { field, expected } };
 }
 function weakString(node) {
-  if (!(0, import_yaml10.isScalar)(node)) return void 0;
+  if (!(0, import_yaml11.isScalar)(node)) return void 0;
   const value = node.value;
   if (typeof value === "string") return value;
   if (typeof value === "number") return String(value);
@@ -29854,7 +30026,7 @@ function weakString(node) {
   return void 0;
 }
 function weakInteger(node) {
-  if (!(0, import_yaml10.isScalar)(node)) return void 0;
+  if (!(0, import_yaml11.isScalar)(node)) return void 0;
   const value = node.value;
   if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : void 0;
   if (typeof value === "boolean") return value ? 1 : 0;
@@ -29863,13 +30035,13 @@ function weakInteger(node) {
   return void 0;
 }
 function isNullScalar(node) {
-  return (0, import_yaml10.isScalar)(node) && node.value == null;
+  return (0, import_yaml11.isScalar)(node) && node.value == null;
 }
-var import_yaml10, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
+var import_yaml11, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
-    import_yaml10 = __toESM(require_dist(), 1);
+    import_yaml11 = __toESM(require_dist(), 1);
     init_ast();
     init_encrypted_value();
     init_recipients();
@@ -35400,7 +35572,7 @@ async function parseConfig(text, file, rules) {
   const value = first?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
-    const doc = first?.doc ?? (0, import_yaml11.parseDocument)(text);
+    const doc = first?.doc ?? (0, import_yaml12.parseDocument)(text);
     const error = mostUsefulError(validate2.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -35430,13 +35602,13 @@ function pointerToPath(pointer2) {
   if (pointer2 === "") return [];
   return pointer2.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-var import_promises, import_node_path6, import_yaml11, CONFIG_FILE_NAME, ConfigError, validators;
+var import_promises, import_node_path6, import_yaml12, CONFIG_FILE_NAME, ConfigError, validators;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_promises = require("node:fs/promises");
     import_node_path6 = __toESM(require("node:path"), 1);
-    import_yaml11 = __toESM(require_dist(), 1);
+    import_yaml12 = __toESM(require_dist(), 1);
     init_parse();
     init_position();
     init_rules();
@@ -43653,16 +43825,16 @@ function redact(file, model) {
   const ranges = sopsSecretRanges(file, model);
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
-    (0, import_yaml12.visit)(doc, {
+    (0, import_yaml13.visit)(doc, {
       Pair(_key, pair, path23) {
-        const key = (0, import_yaml12.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const key = (0, import_yaml13.isScalar)(pair.key) ? String(pair.key.value) : "";
         const topLevel = path23[path23.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
-          return import_yaml12.visit.SKIP;
+          return import_yaml13.visit.SKIP;
         }
-        if (isMaskedValue(key, (0, import_yaml12.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
+        if (isMaskedValue(key, (0, import_yaml13.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
         return void 0;
       },
       Scalar(_key, scalar2) {
@@ -43673,9 +43845,9 @@ function redact(file, model) {
         if (equals !== -1 && equals < scalar2.range[1]) ranges.push([equals + 1, scalar2.range[1]]);
       },
       Map(_key, map2) {
-        const name2 = map2.items.find((item) => (0, import_yaml12.isScalar)(item.key) && item.key.value === "name");
-        const literal = map2.items.find((item) => (0, import_yaml12.isScalar)(item.key) && item.key.value === "value");
-        if (name2 && literal && (0, import_yaml12.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml12.isScalar)(literal.value) ? literal.value.value : void 0)) {
+        const name2 = map2.items.find((item) => (0, import_yaml13.isScalar)(item.key) && item.key.value === "name");
+        const literal = map2.items.find((item) => (0, import_yaml13.isScalar)(item.key) && item.key.value === "value");
+        if (name2 && literal && (0, import_yaml13.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml13.isScalar)(literal.value) ? literal.value.value : void 0)) {
           collectScalars(literal.value, ranges);
         }
       }
@@ -43699,13 +43871,13 @@ function redact(file, model) {
 }
 function collectScalars(node, ranges) {
   if (node === null) return;
-  if ((0, import_yaml12.isScalar)(node)) {
+  if ((0, import_yaml13.isScalar)(node)) {
     if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
     return;
   }
-  if ((0, import_yaml12.isMap)(node) || (0, import_yaml12.isSeq)(node)) {
+  if ((0, import_yaml13.isMap)(node) || (0, import_yaml13.isSeq)(node)) {
     for (const item of node.items) {
-      if ((0, import_yaml12.isPair)(item)) collectScalars(item.value, ranges);
+      if ((0, import_yaml13.isPair)(item)) collectScalars(item.value, ranges);
       else collectScalars(item, ranges);
     }
   }
@@ -43729,11 +43901,11 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml12, MASK;
+var import_yaml13, MASK;
 var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
-    import_yaml12 = __toESM(require_dist(), 1);
+    import_yaml13 = __toESM(require_dist(), 1);
     init_redact();
     init_credential();
     init_values();
@@ -54513,7 +54685,7 @@ function renderObject(object, label) {
   const patches = patched.length > 0 ? `
 # patched by ${[...new Set(patched.map((at) => `${at.file.root.name}/${at.file.path}`))].join(", ")}` : "";
   return `# from ${where2} (${label})${patches}
-${(0, import_yaml13.stringify)(masked(object), { lineWidth: 0 })}`;
+${(0, import_yaml14.stringify)(masked(object), { lineWidth: 0 })}`;
 }
 function masked(object) {
   const isSecret2 = object.kind === "Secret" && object.group === "";
@@ -54550,11 +54722,11 @@ function maskAssignment(text) {
 function maskUrlPassword(text) {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK2}@`);
 }
-var import_yaml13, MASK2, UnknownKustomizationError;
+var import_yaml14, MASK2, UnknownKustomizationError;
 var init_render = __esm({
   "src/applied/render.ts"() {
     "use strict";
-    import_yaml13 = __toESM(require_dist(), 1);
+    import_yaml14 = __toESM(require_dist(), 1);
     init_credential();
     MASK2 = "***";
     UnknownKustomizationError = class extends Error {

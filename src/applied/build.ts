@@ -53,6 +53,9 @@ export interface AppliedResult {
 /** Bounds a chain of Kustomizations that apply each other (each one is built once anyway). */
 const MAX_BUILDS = 10_000;
 
+/** Passes of the whole build while sync objects move (written → found by a build → placed by the sync's own build). */
+const MAX_SYNC_PASSES = 3;
+
 /** Objects the Flux Operator turns into a sync source and Kustomization. */
 function isSyncCreator(resource: Resource): boolean {
   return (resource.kind === 'FluxInstance' && resource.group === 'fluxcd.controlplane.io') || (resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io');
@@ -72,12 +75,34 @@ function identity(resource: Resource): string {
  * written differ from the ones their applied copies make, the build runs again from those.
  */
 export function buildApplied(input: AppliedInput): AppliedResult {
-  const first = buildOnce(input);
   const sameCreator = (a: Resource, b: Resource): boolean => a.file === b.file && a.docIndex === b.docIndex && a.kind === b.kind;
-  const moved = first.createdBySync.filter((created) => input.synthetic.some((written) => sameCreator(written, created) && identity(written) !== identity(created)));
-  if (moved.length === 0) return first;
-  const synthetic = [...input.synthetic.filter((written) => !moved.some((created) => sameCreator(written, created))), ...moved];
-  return buildOnce({ ...input, synthetic });
+  let synthetic = input.synthetic;
+  // Only the last pass's notes stand: an earlier pass may have lacked the entry point.
+  const pass = (next: AppliedInput): { result: ReturnType<typeof buildOnce>; notes: RunNote[] } => {
+    const notes: RunNote[] = [];
+    return { result: buildOnce({ ...next, note: (note) => notes.push(note) }), notes };
+  };
+  let { result, notes } = pass(input);
+  // A creator whose sync only its build knows (a release's valuesFrom ConfigMap) is an entry point from the next pass,
+  // and one the entry point's build then places in a namespace moves once more.
+  for (let count = 0; count < MAX_SYNC_PASSES; count++) {
+    const moved = result.createdBySync.filter((created) => {
+      const written = synthetic.filter((other) => sameCreator(other, created));
+      return written.length === 0 || written.some((other) => identity(other) !== identity(created));
+    });
+    if (moved.length === 0) break;
+    // One object per creator and kind: the one a Flux build placed in a namespace, else the last.
+    const chosen = new Map<string, Resource>();
+    for (const created of moved) {
+      const key = `${created.file.absPath}#${created.docIndex}#${created.kind}`;
+      const previous = chosen.get(key);
+      if (!previous || previous.appliedNamespace === undefined || created.appliedNamespace !== undefined) chosen.set(key, created);
+    }
+    synthetic = [...synthetic.filter((written) => !moved.some((created) => sameCreator(written, created))), ...chosen.values()];
+    ({ result, notes } = pass({ ...input, synthetic }));
+  }
+  for (const note of notes) input.note(note);
+  return result;
 }
 
 function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resource[] } {
@@ -199,6 +224,24 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     return copy;
   };
 
+  /**
+   * A FluxInstance (or flux-instance HelmRelease) a build applies creates its sync objects, in its applied namespace.
+   * The chart's OCIRepository may come from this build or another one; a release's valuesFrom ConfigMaps come from this build.
+   * Returns the created Kustomizations, to build.
+   */
+  const synthesizeFrom = (build: AppliedBuild): Resource[] => {
+    const creators = build.objects.filter(isSyncCreator);
+    const madeBySync =
+      creators.length === 0 ? [] : synthesizeSyncObjects([...build.objects, ...appliedSources], (message, file) => input.note({ message, file }), { valuesFrom: true });
+    const kustomizations: Resource[] = [];
+    for (const created of madeBySync) {
+      createdBySync.push(created);
+      const copy = addSynthetic(created);
+      if (copy && isFluxKustomization(copy)) kustomizations.push(copy);
+    }
+    return kustomizations;
+  };
+
   // Each entry point is one cluster: two clusters' bootstraps are both flux-system/flux-system.
   const done = new Set<string>();
   let count = 0;
@@ -227,15 +270,7 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
-      // A FluxInstance (or flux-instance HelmRelease) this build applies creates its sync objects, in its applied namespace.
-      // The chart's OCIRepository may come from this build or another one.
-      const creators = build.objects.filter(isSyncCreator);
-      const madeBySync = creators.length === 0 ? [] : synthesizeSyncObjects([...creators, ...appliedSources]);
-      for (const created of madeBySync) {
-        createdBySync.push(created);
-        const copy = addSynthetic(created);
-        if (copy && isFluxKustomization(copy)) queue.push({ kustomization: copy, cluster });
-      }
+      for (const copy of synthesizeFrom(build)) queue.push({ kustomization: copy, cluster });
     }
   };
   const clusterOf = (resource: Resource): string => `${resource.file.absPath}#${resource.docIndex}`;
@@ -316,6 +351,8 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object)) assumedEntries.push(object);
       }
+      // A sync created from here (a flux-instance release whose values only the build knows) is an entry point of the next pass.
+      assumedEntries.push(...synthesizeFrom(build));
     }
   }
   follow(assumedEntries.map((kustomization) => ({ kustomization, cluster: `root:${kustomization.file.root.dir}` })));

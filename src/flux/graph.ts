@@ -8,6 +8,7 @@ import {
   GENERATED_SOURCE_KINDS, HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS, TERRAFORM_GROUP, groupOfKind,
 } from './kinds.js';
 import { linkGitRepositories } from './repos.js';
+import { hasUnknownSync } from './synthesized.js';
 import { fluxDir, generatedBuild, hasKustomizationFile, kustomizeBuild, sourceIgnoreMatcher, type Build } from './tree.js';
 import type {
   DataLookup, FluxGraph, FluxHelmRelease, FluxKustomization, FluxPathConsumer, FluxRef, FluxSource, FluxTerraform, PathTarget, RepoLink,
@@ -221,6 +222,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
   const opaque = kustomizations.filter((k) => !k.known && (k.link.status === 'unlinked' || k.link.status === 'external'));
 
   const buildCache = new Map<KustomizeNode, Build>();
+  let unknownSyncCreator: { resource: Resource | undefined } | undefined;
   const graph: FluxGraph = {
     sources,
     kustomizations,
@@ -252,6 +254,12 @@ export function buildFluxGraph(model: Model): FluxGraph {
         if (kustomization.targetNamespace !== undefined && namespace !== undefined && kustomization.targetNamespace !== namespace) continue;
         const where = kustomization.targetNamespace ?? 'any namespace';
         return `References to objects in ${namespace ?? 'an unknown namespace'} were only checked against the linted roots: Kustomization ${qualified(kustomization.resource.appliedNamespace, kustomization.resource.name)} applies objects to ${where} from a source that is not linted.`;
+      }
+      // A flux-instance release whose instance.sync is not known creates a source and a Kustomization nobody can name.
+      unknownSyncCreator ??= { resource: model.resources.find(hasUnknownSync) };
+      const creator = unknownSyncCreator.resource;
+      if (creator) {
+        return `References to objects in ${namespace ?? 'an unknown namespace'} were only checked against the linted roots: HelmRelease ${qualified(creator.appliedNamespace, creator.name)} creates a sync source and Kustomization from values that are not known.`;
       }
       return undefined;
     },

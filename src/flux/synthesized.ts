@@ -6,12 +6,12 @@
  * Flux graph follows them into the linted roots.
  */
 import path from 'node:path';
-import type { Document } from 'yaml';
+import { parseAllDocuments, type Document } from 'yaml';
 import type { ExternalSource } from '../config/types.js';
 import type { YamlPath } from '../model/finding.js';
 import type { Resource, Root, SourceFile } from '../model/workspace.js';
-import { markKey, markNode, type Location } from '../kustomize/origin.js';
-import { asRecord, asString, getIn } from '../engine/values.js';
+import { fileTextAt, locate, markKey, markNode, type Location } from '../kustomize/origin.js';
+import { asArray, asRecord, asString, getIn } from '../engine/values.js';
 import { loadSourceFile } from '../workspace/source-file.js';
 import { qualified } from './describe.js';
 import { applyInstancePatches } from './instance-patches.js';
@@ -63,6 +63,7 @@ function syntheticResource(file: SourceFile, docIndex: number, value: Record<str
  */
 function syncObjects(
   owner: Resource,
+  values: ValuesView,
   syncPath: YamlPath,
   patchesPath: YamlPath,
   namespaceOf: () => string | undefined,
@@ -73,13 +74,13 @@ function syncObjects(
   // The creator's namespace may be known only once Flux targetNamespace is applied: until then
   // the objects have none (they match references from any namespace) and the usual name.
   const namespace = namespaceOf();
-  const sync = asRecord(getIn(owner.value, syncPath));
+  const sync = asRecord(getIn(values.root, syncPath));
   if (!sync) return [];
   const kind = asString(sync.kind) ?? defaultKind;
   if (kind === undefined || !SYNC_KINDS.has(kind)) return [];
   const fixedName = asString(sync.name) || undefined;
   const name = fixedName ?? namespace ?? PROVISIONAL_NAME;
-  const at = (key?: string): Location => ({ file: owner.file, docIndex: owner.docIndex, path: key === undefined ? syncPath : [...syncPath, key] });
+  const at = (key?: string): Location => values.at(key === undefined ? syncPath : [...syncPath, key]);
   const url = asString(sync.url);
   const ref = asString(sync.ref);
   const sourceSpec: Record<string, unknown> = { interval: asString(sync.interval) ?? '1m' };
@@ -109,8 +110,8 @@ function syncObjects(
   }
   const metadata: Record<string, unknown> = namespace === undefined ? { name } : { name, namespace };
   const sourceValue = { apiVersion: `${SOURCE_GROUP}/v1`, kind, metadata, spec: sourceSpec };
-  const patches = getIn(owner.value, patchesPath);
-  const patchesAt = { file: owner.file, docIndex: owner.docIndex, path: patchesPath };
+  const patches = getIn(values.root, patchesPath);
+  const patchesAt = values.at(patchesPath);
   const sourcePatched = applyInstancePatches(sourceValue, { group: SOURCE_GROUP, version: 'v1', kind, name }, patches, patchesAt);
   if ('unknown' in sourcePatched) note(`${creator}: ${sourcePatched.unknown}, so its ${kind} ${qualified(namespace, name)} is checked as generated, without that patch.`);
   const source = syntheticResource(owner.file, owner.docIndex, sourceValue, at(), creator);
@@ -182,8 +183,152 @@ function isFluxInstanceRelease(release: Resource, ociUrl: (name: string, namespa
   return url !== undefined && /\/flux-instance\/?$/.test(url.replace(/[:@][^/:@]*$/, ''));
 }
 
-/** The objects the Flux Operator creates from FluxInstances and flux-instance HelmReleases. */
-export function synthesizeSyncObjects(resources: readonly Resource[], note: (message: string, file: string) => void = () => {}): Resource[] {
+/** Creators whose sync block is not known (values from a Secret): they apply unknown objects from an unknown source. */
+const unknownSync = new WeakSet<Resource>();
+
+/** True for a flux-instance HelmRelease whose `instance.sync` could not be read, so its sync objects were not created. */
+export function hasUnknownSync(resource: Resource): boolean {
+  return unknownSync.has(resource);
+}
+
+/** Values a sync block is read from, and where each of them was written. */
+interface ValuesView {
+  root: unknown;
+  at(path: YamlPath): Location;
+}
+
+function locateIn(resource: Resource, path: YamlPath): Location {
+  return resource.applied?.locate(path) ?? { file: resource.file, docIndex: resource.docIndex, path };
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A copy of `value` whose nodes and scalars are marked with `where` their path was written. */
+function copyMarked(value: unknown, where: (path: YamlPath) => Location, path: YamlPath): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const copy = (Array.isArray(value) ? [] : {}) as Record<string | number, unknown>;
+  markNode(copy, where(path));
+  for (const [key, child] of Object.entries(value)) {
+    const childKey = Array.isArray(value) ? Number(key) : key;
+    copy[childKey] = copyMarked(child, where, [...path, childKey]);
+    markKey(copy, childKey, where([...path, childKey]));
+  }
+  return copy;
+}
+
+/** Helm's MergeMaps (fluxcd/pkg chartutil): mappings merge key by key, anything else from `source` replaces. */
+function mergeMarked(target: Record<string, unknown>, source: unknown, where: (path: YamlPath) => Location, path: YamlPath = []): void {
+  if (!isMapping(source)) return;
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where, [...path, key]);
+    else {
+      target[key] = copyMarked(value, where, [...path, key]);
+      markKey(target, key, where([...path, key]));
+    }
+  }
+}
+
+/** A `--set` path (`a.b.c`, `\.` escaping a dot); `undefined` for list indexes, which are not followed here. */
+function setPath(targetPath: string): string[] | undefined {
+  if (/[[\]]/.test(targetPath)) return undefined;
+  const segments = targetPath.split(/(?<!\\)\./).map((segment) => segment.replace(/\\\./g, '.'));
+  return segments.some((segment) => segment === '') ? undefined : segments;
+}
+
+/** A `--set` value as helm's strvals.ParseInto types it (quoted: a string, kept as written). */
+function setValue(text: string): unknown {
+  if (/^(['"]).*\1$/s.test(text)) return text.slice(1, -1);
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (text === 'null') return null;
+  if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  return text;
+}
+
+/** The chart values a path changes overlap the sync block when one is a prefix of the other. */
+function touchesSync(path: readonly string[]): boolean {
+  return [['instance', 'sync'], ['instance', 'kustomize', 'patches']].some((sync) => path.every((segment, index) => index >= sync.length || segment === sync[index]));
+}
+
+/**
+ * A HelmRelease's values as helm-controller merges them (fluxcd/pkg chartutil
+ * ChartValuesFromReferences): `valuesFrom` in order (a ConfigMap or Secret in the release's
+ * namespace, key `valuesKey` or `values.yaml`; with `targetPath`, `spec.values` merged first
+ * and the key's flat value set at that path), then `spec.values`. ConfigMaps are looked up
+ * among `objects` (the build that applies the release); a generated ConfigMap's value is read
+ * from its input file, so positions land there. `unknown` lists the entries not known that
+ * may change the sync block.
+ */
+function releaseValues(release: Resource, objects: readonly Resource[]): { values: ValuesView; unreadable: string[]; unknown: boolean } {
+  const result: Record<string, unknown> = {};
+  const rootAt = locateIn(release, ['spec', 'values']);
+  markNode(result, rootAt);
+  const inline = release.get(['spec', 'values']);
+  const inlineAt = (path: YamlPath): Location => locateIn(release, ['spec', 'values', ...path]);
+  const unreadable: string[] = [];
+  let unknown = false;
+  asArray(release.get(['spec', 'valuesFrom'])).forEach((raw, index) => {
+    const entry = asRecord(raw);
+    if (!entry) return;
+    const kind = asString(entry.kind);
+    const name = asString(entry.name) ?? '';
+    const key = asString(entry.valuesKey) ?? 'values.yaml';
+    const targetPath = asString(entry.targetPath);
+    const path = targetPath === undefined ? [] : setPath(targetPath);
+    const label = `valuesFrom[${index}] ${kind ?? '?'} ${name}${key === 'values.yaml' ? '' : ` key ${key}`}`;
+    const cannot = (why: string): void => {
+      unreadable.push(`${label} (${why})`);
+      if (path === undefined || touchesSync(path)) unknown = true;
+    };
+    if (kind === 'Secret') return cannot('Secret values are not known');
+    if (kind !== 'ConfigMap') return cannot('not a ConfigMap');
+    if (path === undefined) return cannot(`targetPath ${targetPath} is not followed`);
+    const configMap = objects.find(
+      (object) => object.kind === 'ConfigMap' && object.group === '' && object.name === name && (object.appliedNamespace === undefined || release.appliedNamespace === undefined || object.appliedNamespace === release.appliedNamespace),
+    );
+    if (!configMap) return cannot(`${entry.optional === true ? 'optional, ' : ''}not applied by the same build`);
+    const data = asString(asRecord(configMap.get(['data']))?.[key]);
+    if (data === undefined) return cannot(`no data key ${key}`);
+    const dataAt = locateIn(configMap, ['data', key]);
+    const text = fileTextAt(dataAt);
+    if (text && text.file === undefined) return cannot('its generator input is not readable');
+    if (path.length > 0) {
+      // An unquoted value with commas is several `--set` assignments: helm-controller fails on it.
+      if (data.includes(',') && !/^(['"]).*\1$/s.test(data)) return cannot('its value has commas, which --set parsing splits');
+      mergeMarked(result, inline, inlineAt);
+      let node = result;
+      for (const segment of path.slice(0, -1)) {
+        if (!isMapping(node[segment])) {
+          node[segment] = {};
+          markNode(node[segment] as object, dataAt);
+        }
+        node = node[segment] as Record<string, unknown>;
+      }
+      node[path[path.length - 1]!] = setValue(data);
+      markKey(node, path[path.length - 1]!, dataAt);
+      return;
+    }
+    // The values file as a generator read it (its parsed document, for positions), else the data text.
+    const document = text?.file?.documents[0];
+    if (document) return mergeMarked(result, document.value, (at) => ({ file: text!.file!, docIndex: document.index, path: at }));
+    let parsed: unknown;
+    try {
+      parsed = parseAllDocuments(data)[0]?.toJS();
+    } catch {
+      return cannot('not valid YAML');
+    }
+    mergeMarked(result, parsed, () => dataAt);
+  });
+  mergeMarked(result, inline, inlineAt);
+  return { values: { root: { spec: { values: result } }, at: (path) => locate(result, rootAt, path.slice(2)) }, unreadable, unknown };
+}
+
+/**
+ * The objects the Flux Operator creates from FluxInstances and flux-instance HelmReleases.
+ * A release's `valuesFrom` ConfigMaps are looked up among `resources` when `valuesFrom` is set
+ * (the objects of the build that applies it); without it such a release is left to that build.
+ */
+export function synthesizeSyncObjects(resources: readonly Resource[], note: (message: string, file: string) => void = () => {}, options: { valuesFrom?: boolean } = {}): Resource[] {
   const out: Resource[] = [];
   const ociRepositories = resources.filter((resource) => resource.kind === 'OCIRepository' && resource.group === SOURCE_GROUP);
   const ociUrl = (name: string, namespace: string | undefined): string | undefined =>
@@ -192,15 +337,28 @@ export function synthesizeSyncObjects(resources: readonly Resource[], note: (mes
     if (resource.kind === 'FluxInstance' && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message: string): void => note(message, resource.file.absPath);
-      out.push(...syncObjects(resource, ['spec', 'sync'], ['spec', 'kustomize', 'patches'], () => resource.appliedNamespace, creator, say));
+      const values: ValuesView = { root: resource.value, at: (path) => ({ file: resource.file, docIndex: resource.docIndex, path }) };
+      out.push(...syncObjects(resource, values, ['spec', 'sync'], ['spec', 'kustomize', 'patches'], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === 'HelmRelease' && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
-      // The chart emits the sync block only when instance.sync.url is set.
-      if (asString(resource.get(['spec', 'values', 'instance', 'sync', 'url'])) === undefined) continue;
-      // The FluxInstance goes to the release's target namespace (else the release's own).
-      const namespaceOf = (): string | undefined => asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
       const say = (message: string): void => note(message, resource.file.absPath);
-      out.push(...syncObjects(resource, ['spec', 'values', 'instance', 'sync'], ['spec', 'values', 'instance', 'kustomize', 'patches'], namespaceOf, creator, say, 'GitRepository'));
+      const hasValuesFrom = asArray(resource.get(['spec', 'valuesFrom'])).length > 0;
+      if (hasValuesFrom && !options.valuesFrom) continue;
+      const { values, unreadable, unknown } = releaseValues(resource, resources);
+      if (unreadable.length > 0) {
+        say(
+          `${creator}: values from ${unreadable.join(', ')} cannot be read, ${unknown ? 'so its instance.sync is not known: the sync source and Kustomization it creates were not modeled.' : 'but they do not set instance.sync.'}`,
+        );
+      }
+      if (unknown) {
+        unknownSync.add(resource);
+        continue;
+      }
+      // The chart emits the sync block only when instance.sync.url is set.
+      if (asString(getIn(values.root, ['spec', 'values', 'instance', 'sync', 'url'])) === undefined) continue;
+      // The FluxInstance goes to the release's target namespace (else the release's own).
+      const namespaceOf = (): string | undefined => asString(resource.get(['spec', 'targetNamespace'])) ?? resource.appliedNamespace;
+      out.push(...syncObjects(resource, values, ['spec', 'values', 'instance', 'sync'], ['spec', 'values', 'instance', 'kustomize', 'patches'], namespaceOf, creator, say, 'GitRepository'));
     }
   }
   return out;

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceFile } from '../model/workspace.js';
 import { resolvePath, type BuildContext } from './context.js';
-import { childLocation, markKey, markNode, type Location } from './origin.js';
+import { childLocation, markFileText, markKey, markNode, type Location } from './origin.js';
 import { currentId, describeId, isMap, newResource, notePatched, setIn, writable, type KResource, type Value } from './resource.js';
 
 export interface GeneratorEntry {
@@ -124,6 +124,8 @@ function generate(context: BuildContext, dir: string, generator: GeneratorEntry)
       const key = equals > 0 ? raw.slice(0, equals) : basename(raw);
       const input = readInput(context, dir, equals > 0 ? raw.slice(equals + 1) : raw, itemAt);
       if (input.unknown) unknown.push(`"${raw}" (${input.unknown})`);
+      // A consumer of the data (a HelmRelease's valuesFrom) reads the file itself, for positions.
+      markFileText(itemAt, input.text === undefined ? undefined : input.file);
       items.push({ key, value: input.text ?? '', at: itemAt });
     });
   }

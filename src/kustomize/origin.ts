@@ -9,7 +9,7 @@
  * parsed node may be shared by several applied objects safely.
  */
 import type { YamlPath } from '../model/finding.js';
-import type { Location } from '../model/workspace.js';
+import type { Location, SourceFile } from '../model/workspace.js';
 
 export type { Location };
 
@@ -68,4 +68,20 @@ export function locate(root: unknown, rootAt: Location, path: YamlPath): Locatio
     node = child;
   }
   return at;
+}
+
+/**
+ * Values that hold a whole file's text (a generator's `files` input), by the place their key
+ * was written: the file, or `undefined` when the build could not read it (the value is then
+ * not its content). Keyed by the Location object, which clones of the holding node keep.
+ */
+const fileTexts = new WeakMap<Location, { file: SourceFile | undefined }>();
+
+export function markFileText(at: Location, file: SourceFile | undefined): void {
+  fileTexts.set(at, { file });
+}
+
+/** The file whose text a value located at `at` holds, when a generator put it there. */
+export function fileTextAt(at: Location): { file: SourceFile | undefined } | undefined {
+  return fileTexts.get(at);
 }

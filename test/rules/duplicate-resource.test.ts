@@ -53,8 +53,24 @@ const kustomization = (name: string, path: string) => yaml`
       name: flux-system
 `;
 
+
+/** Two apps that include one Component whose object is named ${APP}, each Kustomization setting APP. */
+const sharedComponent = (first: string, second: string): Record<string, string> => ({
+  'clusters/homelab/flux-system.yaml': bootstrap('homelab'),
+  'clusters/homelab/apps.yaml':
+    kustomization('atuin', './apps/atuin') + `  postBuild:\n    substitute:\n      APP: ${first}\n---\n` + kustomization('authelia', './apps/authelia') + `  postBuild:\n    substitute:\n      APP: ${second}\n`,
+  'apps/atuin/kustomization.yaml': 'namespace: default\ncomponents:\n  - ../../components/volsync\n',
+  'apps/authelia/kustomization.yaml': 'namespace: default\ncomponents:\n  - ../../components/volsync\n',
+  'components/volsync/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - pvc.yaml\n',
+  'components/volsync/pvc.yaml': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: ${APP}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n',
+});
+
 new RuleTester().run(rule, {
   valid: [
+    {
+      name: 'a Component object named ${APP} in two apps whose Kustomizations set APP differently',
+      files: sharedComponent('atuin', 'authelia'),
+    },
     {
       name: 'one base in two overlays, and the same name for other kinds and namespaces',
       files: {
@@ -88,6 +104,17 @@ new RuleTester().run(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a Component object named ${APP} in two apps whose Kustomizations set the same APP',
+      files: sharedComponent('atuin', 'atuin'),
+      errors: [
+        {
+          messageId: 'appliedTwice',
+          data: { object: 'PersistentVolumeClaim default/${APP}', first: 'flux-system/atuin', second: 'flux-system/authelia' },
+          file: 'components/volsync/pvc.yaml', line: 4, column: 9, endLine: 4, endColumn: 15,
+        },
+      ],
+    },
     {
       name: 'one Component listed twice by the same kustomization',
       files: {
