@@ -127,21 +127,25 @@ export default defineRule<MessageId>({
     }
 
     // One cluster at a time: the Flux Kustomizations under the same top-level Kustomization.
-    const clusters = new Map<FluxKustomization, FluxKustomization[]>();
+    const clusters = new Map<string, FluxKustomization[]>();
     const depth = new Map<FluxKustomization, number>();
     for (const kustomization of graph.kustomizations) {
       if (!kustomization.known) continue;
       reportRepeats(kustomization.repeats);
+      // A Kustomization with spec.kubeConfig applies its build to another cluster: the one its kubeconfig Secret names.
       let top = kustomization;
       const seen = new Set([top]);
-      for (let parent = graph.appliedBy(top.resource)[0]; parent && !seen.has(parent); parent = graph.appliedBy(top.resource)[0]) {
+      let cluster = remoteCluster(top);
+      for (let parent = graph.appliedBy(top.resource)[0]; cluster === undefined && parent && !seen.has(parent); parent = graph.appliedBy(top.resource)[0]) {
         seen.add(parent);
         top = parent;
+        cluster = remoteCluster(top);
       }
       depth.set(kustomization, seen.size);
-      const members = clusters.get(top) ?? [];
+      const key = cluster ?? `local:${top.resource.file.absPath}#${top.resource.docIndex}/${top.resource.appliedNamespace ?? ''}/${top.resource.name}`;
+      const members = clusters.get(key) ?? [];
       members.push(kustomization);
-      clusters.set(top, members);
+      clusters.set(key, members);
     }
     for (const unsorted of clusters.values()) {
       // Outer Kustomizations first, so the copy in the more specific one is reported.
@@ -193,6 +197,14 @@ function substitutedIdentity(resource: Resource, kustomization: FluxKustomizatio
   if (substitution.runs === false) return key;
   if (substitution.runs === undefined) return undefined;
   return evaluateSubstitution(key, substitution.value)?.text;
+}
+
+/** The remote cluster a Kustomization applies to (`spec.kubeConfig`), as a key; `undefined` for its own cluster. */
+function remoteCluster(kustomization: FluxKustomization): string | undefined {
+  const kubeConfig = kustomization.resource.get(['spec', 'kubeConfig']);
+  if (kubeConfig === undefined || kubeConfig === null) return undefined;
+  const secret = kustomization.resource.get(['spec', 'kubeConfig', 'secretRef', 'name']);
+  return `remote:${kustomization.resource.appliedNamespace ?? ''}/${typeof secret === 'string' ? secret : JSON.stringify(kubeConfig)}`;
 }
 
 /** The document an applied copy was written as: two copies of one document are one object written once. */

@@ -3,6 +3,7 @@ import { describeVersionSource, fluxVersionsFor, serving, type FluxVersion, type
 import { asString } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
 import type { Resource } from '../src/model/workspace.js';
+import { patchPathsOf } from '../src/kustomize/tree.js';
 import type { Model } from '../src/model/model.js';
 
 /** The head of a `flux install` manifest: the header comment and the first object. */
@@ -104,7 +105,13 @@ export default defineRule<MessageId>({
     // A patch names the apiVersion of what it patches, and must change with it: the patch
     // documents that applied builds read are judged too.
     const patchDocuments = new Set<Resource>();
-    for (const build of model.applied.builds) for (const file of build.patchFiles) for (const written of model.resourcesIn(file)) patchDocuments.add(written);
+    for (const node of model.kustomize.nodes) {
+      if (model.appliedStatus(node.file) !== 'applied') continue;
+      for (const path of patchPathsOf(node)) {
+        const file = model.fileAt(node.file.root, path);
+        if (file) for (const written of model.resourcesIn(file)) patchDocuments.add(written);
+      }
+    }
     for (const resource of [...model.resources, ...patchDocuments]) {
       // Objects Flux creates outside git have no written apiVersion to fix.
       if (resource.synthetic !== undefined) continue;

@@ -63,7 +63,8 @@ export default defineRule<MessageId>({
     },
   },
   check(ctx) {
-    for (const container of ctx.model.containers) {
+    // A plaintext credential in git is readable whether or not a build applies the file.
+    for (const container of ctx.model.writtenContainers) {
       // Helm values are walked as a whole below, env lists included.
       if (container.origin !== 'podSpec') continue;
       for (const entry of container.env) {
@@ -72,7 +73,7 @@ export default defineRule<MessageId>({
         ctx.report({ resource: container.resource, path, messageId: 'envLiteral', data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
       }
     }
-    for (const release of ctx.model.ofKind('HelmRelease', 'helm.toolkit.fluxcd.io')) {
+    for (const release of ctx.model.written.filter((resource) => resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io')) {
       walkValues(ctx, release, getIn(release.value, ['spec', 'values']), ['spec', 'values'], '', undefined);
     }
   },

@@ -12539,6 +12539,21 @@ function kustomizeNamespace(chain) {
   for (const node of chain) if (node.namespace !== void 0) namespace = node.namespace;
   return namespace;
 }
+function patchPathsOf(node) {
+  const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
+  const paths = [];
+  for (const field of ["patches", "patchesStrategicMerge", "patchesJson6902"]) {
+    const list = value[field];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      const target = typeof entry === "string" ? entry : asString(asRecord(entry)?.path);
+      if (target === void 0 || target.includes("\n")) continue;
+      const resolved = resolveInRoot(node.dir, target);
+      if (resolved !== void 0) paths.push(resolved);
+    }
+  }
+  return paths;
+}
 var import_node_path4, REMOTE;
 var init_tree2 = __esm({
   "src/kustomize/tree.ts"() {
@@ -14651,7 +14666,7 @@ function buildOnce(input) {
   const createdBySync = [];
   const added = [];
   const addSynthetic = (resource) => {
-    const same = (other) => other.group === resource.group && other.kind === resource.kind && other.name === resource.name && (other.appliedNamespace === void 0 || resource.appliedNamespace === void 0 || other.appliedNamespace === resource.appliedNamespace);
+    const same = (other) => other.file === resource.file && other.docIndex === resource.docIndex && other.group === resource.group && other.kind === resource.kind && other.name === resource.name && (other.appliedNamespace === void 0 || resource.appliedNamespace === void 0 || other.appliedNamespace === resource.appliedNamespace);
     if (added.some(same)) return void 0;
     added.push(resource);
     const copy = resource.applied ? resource : asWrittenCopy(resource, void 0);
@@ -14797,8 +14812,11 @@ function buildOnce(input) {
     const uncovered = assumedRoots.has(root);
     const excluded = uncovered ? excludedBy(root, void 0) : () => false;
     const patches = patchFilesOf(input.kustomize, root);
+    const fluxPaths = builds.filter((build2) => build2.kustomization !== void 0 && build2.root === root).map((build2) => build2.dir);
+    const underFluxPath = (file) => fluxPaths.some((dir) => dir === "" || file.path.startsWith(`${dir}/`));
     for (const resource of input.written) {
       if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
+      if (underFluxPath(resource.file)) continue;
       const copy = asWrittenCopy(resource, void 0);
       if (uncovered && copy.applied) copy.applied.assumed = true;
       resources.push(copy);
@@ -14822,19 +14840,7 @@ function buildOnce(input) {
   };
 }
 function patchFilesOf(kustomize, root) {
-  const paths = /* @__PURE__ */ new Set();
-  const add2 = (dir, entry) => {
-    const target = typeof entry === "string" ? entry : asString(asRecord(entry)?.path);
-    if (target === void 0 || target.includes("\n")) return;
-    const resolved = resolveInRoot(dir, target);
-    if (resolved !== void 0) paths.add(resolved);
-  };
-  for (const node of kustomize.nodes) {
-    if (node.file.root !== root) continue;
-    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
-    for (const field of ["patches", "patchesStrategicMerge", "patchesJson6902"]) for (const entry of asArray(value[field])) add2(node.dir, entry);
-  }
-  return paths;
+  return new Set(kustomize.nodes.filter((node) => node.file.root === root).flatMap(patchPathsOf));
 }
 function includeAt(source, dir) {
   let best;
@@ -22224,6 +22230,7 @@ function buildModel(roots, files, notes) {
   const writtenByKind = /* @__PURE__ */ new Map();
   for (const resource of written2) push(writtenByKind, resource.kind, resource);
   let containers;
+  let writtenContainers;
   let configData;
   let flux;
   const model = {
@@ -22244,6 +22251,10 @@ function buildModel(roots, files, notes) {
     unapplied: (kind, name2) => (writtenByKind.get(kind) ?? []).filter((resource) => resource.name === name2 && !applied.copies.has(resource)),
     applied: applied.model,
     kustomize,
+    get writtenContainers() {
+      writtenContainers ??= extractContainers(written2, (resource) => kustomize.chain(resource.file).flatMap((node) => node.images));
+      return writtenContainers;
+    },
     get containers() {
       containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));
       return containers;
@@ -22403,6 +22414,12 @@ function substitutedIdentity(resource, kustomization, graph) {
   if (substitution.runs === void 0) return void 0;
   return evaluateSubstitution(key, substitution.value)?.text;
 }
+function remoteCluster(kustomization) {
+  const kubeConfig = kustomization.resource.get(["spec", "kubeConfig"]);
+  if (kubeConfig === void 0 || kubeConfig === null) return void 0;
+  const secret = kustomization.resource.get(["spec", "kubeConfig", "secretRef", "name"]);
+  return `remote:${kustomization.resource.appliedNamespace ?? ""}/${typeof secret === "string" ? secret : JSON.stringify(kubeConfig)}`;
+}
 function writtenOf(resource) {
   return resource.applied?.written ?? resource;
 }
@@ -22526,14 +22543,17 @@ spec:
           reportRepeats(kustomization.repeats);
           let top = kustomization;
           const seen = /* @__PURE__ */ new Set([top]);
-          for (let parent = graph.appliedBy(top.resource)[0]; parent && !seen.has(parent); parent = graph.appliedBy(top.resource)[0]) {
+          let cluster = remoteCluster(top);
+          for (let parent = graph.appliedBy(top.resource)[0]; cluster === void 0 && parent && !seen.has(parent); parent = graph.appliedBy(top.resource)[0]) {
             seen.add(parent);
             top = parent;
+            cluster = remoteCluster(top);
           }
           depth.set(kustomization, seen.size);
-          const members = clusters.get(top) ?? [];
+          const key = cluster ?? `local:${top.resource.file.absPath}#${top.resource.docIndex}/${top.resource.appliedNamespace ?? ""}/${top.resource.name}`;
+          const members = clusters.get(key) ?? [];
           members.push(kustomization);
-          clusters.set(top, members);
+          clusters.set(key, members);
         }
         for (const unsorted of clusters.values()) {
           const members = [...unsorted].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0));
@@ -24945,6 +24965,7 @@ var init_flux_api_version = __esm({
     init_version();
     init_values();
     init_rule();
+    init_tree2();
     GOTK = (version2) => `---
 # This manifest was generated by flux. DO NOT EDIT.
 # Flux Version: ${version2}
@@ -25018,7 +25039,13 @@ metadata:
       check(ctx) {
         const { model } = ctx;
         const patchDocuments2 = /* @__PURE__ */ new Set();
-        for (const build2 of model.applied.builds) for (const file of build2.patchFiles) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
+        for (const node of model.kustomize.nodes) {
+          if (model.appliedStatus(node.file) !== "applied") continue;
+          for (const path23 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path23);
+            if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
+          }
+        }
         for (const resource of [...model.resources, ...patchDocuments2]) {
           if (resource.synthetic !== void 0) continue;
           const removed = removedApiVersion(resource.apiVersion, resource.kind);
@@ -28032,7 +28059,7 @@ var init_no_plaintext_sensitive_env = __esm({
         }
       },
       check(ctx) {
-        for (const container of ctx.model.containers) {
+        for (const container of ctx.model.writtenContainers) {
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
@@ -28040,7 +28067,7 @@ var init_no_plaintext_sensitive_env = __esm({
             ctx.report({ resource: container.resource, path: path23, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
-        for (const release of ctx.model.ofKind("HelmRelease", "helm.toolkit.fluxcd.io")) {
+        for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
           walkValues2(ctx, release, getIn(release.value, ["spec", "values"]), ["spec", "values"], "", void 0);
         }
       }

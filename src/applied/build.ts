@@ -27,7 +27,7 @@ import type { RepoLink } from '../flux/types.js';
 import { fluxDir, hasKustomizationFile, sourceIgnoreMatcher } from '../flux/tree.js';
 import { hostFromRootFiles } from '../kustomize/host.js';
 import { dirOf } from '../engine/collections.js';
-import { resolveInRoot } from '../kustomize/tree.js';
+import { patchPathsOf } from '../kustomize/tree.js';
 import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
 import { appliedResource, asWrittenCopy } from './resource.js';
 
@@ -213,7 +213,9 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   const added: Resource[] = [];
   const addSynthetic = (resource: Resource): Resource | undefined => {
     // A creator whose namespace only Flux gives yields objects without one at first: the same objects.
+    // Two clusters' creators (two bootstrap placeholders) both make flux-system/flux-system: keep both.
     const same = (other: Resource): boolean =>
+      other.file === resource.file && other.docIndex === resource.docIndex &&
       other.group === resource.group && other.kind === resource.kind && other.name === resource.name &&
       (other.appliedNamespace === undefined || resource.appliedNamespace === undefined || other.appliedNamespace === resource.appliedNamespace);
     if (added.some(same)) return undefined;
@@ -388,10 +390,14 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     }
     const uncovered = assumedRoots.has(root);
     const excluded = uncovered ? excludedBy(root, undefined) : () => false;
-    // A file some kustomization uses as a patch is never an object of its own.
+    // A file some kustomization uses as a patch is never an object of its own, and a file under
+    // the path of a Flux Kustomization whose build is known, that the build leaves out, is not applied.
     const patches = patchFilesOf(input.kustomize, root);
+    const fluxPaths = builds.filter((build) => build.kustomization !== undefined && build.root === root).map((build) => build.dir);
+    const underFluxPath = (file: SourceFile): boolean => fluxPaths.some((dir) => dir === '' || file.path.startsWith(`${dir}/`));
     for (const resource of input.written) {
       if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== undefined || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
+      if (underFluxPath(resource.file)) continue;
       const copy = asWrittenCopy(resource, undefined);
       if (uncovered && copy.applied) copy.applied.assumed = true;
       resources.push(copy);
@@ -418,19 +424,7 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
 
 /** Root-relative paths of the files a root's kustomizations (and Components) use as patches. */
 function patchFilesOf(kustomize: KustomizeIndex, root: Root): Set<string> {
-  const paths = new Set<string>();
-  const add = (dir: string, entry: unknown): void => {
-    const target = typeof entry === 'string' ? entry : asString(asRecord(entry)?.path);
-    if (target === undefined || target.includes('\n')) return;
-    const resolved = resolveInRoot(dir, target);
-    if (resolved !== undefined) paths.add(resolved);
-  };
-  for (const node of kustomize.nodes) {
-    if (node.file.root !== root) continue;
-    const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
-    for (const field of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) for (const entry of asArray(value[field])) add(node.dir, entry);
-  }
-  return paths;
+  return new Set(kustomize.nodes.filter((node) => node.file.root === root).flatMap(patchPathsOf));
 }
 
 /**

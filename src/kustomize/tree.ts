@@ -141,3 +141,21 @@ export function kustomizeNamespace(chain: readonly KustomizeNode[]): string | un
   for (const node of chain) if (node.namespace !== undefined) namespace = node.namespace;
   return namespace;
 }
+
+/** Root-relative paths of the files a kustomization (or Component) uses as patches. */
+export function patchPathsOf(node: KustomizeNode): string[] {
+  const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
+  const paths: string[] = [];
+  for (const field of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) {
+    const list = value[field];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      const target = typeof entry === 'string' ? entry : asString(asRecord(entry)?.path);
+      // A patchesStrategicMerge entry may be an inline patch, not a path.
+      if (target === undefined || target.includes('\n')) continue;
+      const resolved = resolveInRoot(node.dir, target);
+      if (resolved !== undefined) paths.push(resolved);
+    }
+  }
+  return paths;
+}

@@ -151,6 +151,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
   for (const resource of written) push(writtenByKind, resource.kind, resource);
 
   let containers: Container[] | undefined;
+  let writtenContainers: Container[] | undefined;
   let configData: ConfigDataIndex | undefined;
   let flux: FluxGraph | undefined;
   const model: Model = {
@@ -175,6 +176,10 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
     unapplied: (kind, name) => (writtenByKind.get(kind) ?? []).filter((resource) => resource.name === name && !applied.copies.has(resource)),
     applied: applied.model,
     kustomize,
+    get writtenContainers() {
+      writtenContainers ??= extractContainers(written, (resource) => kustomize.chain(resource.file).flatMap((node) => node.images));
+      return writtenContainers;
+    },
     get containers() {
       // Images are final in applied objects; the chain's entries say which ones set them.
       containers ??= extractContainers(resources, (resource) => kustomize.chain((resource.applied?.written ?? resource).file).flatMap((node) => node.images));

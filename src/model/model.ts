@@ -40,6 +40,8 @@ export interface Model {
   readonly applied: AppliedModel;
   readonly kustomize: KustomizeIndex;
   readonly containers: Container[];
+  /** Containers of the written resources (repository rules: every file as written, applied or not). */
+  readonly writtenContainers: Container[];
   readonly configData: ConfigDataIndex;
   /** Flux sources, Kustomizations with what they apply, HelmReleases, Terraforms (built on first use). */
   readonly flux: FluxGraph;

@@ -1,5 +1,6 @@
 import rule from '../../rules/duplicate-resource.js';
-import { RuleTester, yaml } from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { lintExample, RuleTester, yaml } from '../../src/testing/index.js';
 
 const cluster = (name: string, instances: number) => yaml`
   apiVersion: postgresql.cnpg.io/v1
@@ -236,4 +237,23 @@ new RuleTester().run(rule, {
       ],
     },
   ],
+});
+
+describe('duplicate-resource and remote clusters', () => {
+  it('does not compare objects that Kustomizations with spec.kubeConfig apply to different clusters', async () => {
+    const remote = (cluster: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: tenants\n  namespace: ${cluster}\nspec:\n  interval: 10m\n  prune: true\n  path: ./deploy\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n  kubeConfig:\n    secretRef:\n      name: cluster-kubeconfig\n`;
+    const files = {
+      'hub/flux-system.yaml':
+        'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@github.com/acme/repo\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m\n  prune: true\n  path: ./hub\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n',
+      'hub/production.yaml': remote('production'),
+      'hub/staging.yaml': remote('staging'),
+      'deploy/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n',
+    };
+    const result = await lintExample(rule, { files });
+    expect(result.findings).toEqual([]);
+    // Without kubeConfig both apply to the hub itself: the two builds overlap.
+    const local = await lintExample(rule, { files: { ...files, 'hub/production.yaml': remote('production').replace(/  kubeConfig:[\s\S]*$/, ''), 'hub/staging.yaml': remote('staging').replace(/  kubeConfig:[\s\S]*$/, '') } });
+    expect(local.findings.map((finding) => `${finding.location.file}:${finding.location.startLine} ${finding.messageId}`)).toEqual(['deploy/namespace.yaml:4 appliedTwice']);
+  });
 });
