@@ -253,7 +253,7 @@ describe('duplicate-resource and remote clusters', () => {
     const result = await lintExample(rule, { files });
     expect(result.findings).toEqual([]);
     // Without kubeConfig both apply to the hub itself: the two builds overlap.
-    const local = await lintExample(rule, { files: { ...files, 'hub/production.yaml': remote('production').replace(/  kubeConfig:[\s\S]*$/, ''), 'hub/staging.yaml': remote('staging').replace(/  kubeConfig:[\s\S]*$/, '') } });
+    const local = await lintExample(rule, { files: { ...files, 'hub/production.yaml': remote('production').replace(/ {2}kubeConfig:[\s\S]*$/, ''), 'hub/staging.yaml': remote('staging').replace(/ {2}kubeConfig:[\s\S]*$/, '') } });
     expect(local.findings.map((finding) => `${finding.location.file}:${finding.location.startLine} ${finding.messageId}`)).toEqual(['deploy/namespace.yaml:4 appliedTwice']);
   });
 });
