@@ -7930,6 +7930,9 @@ function markKey(node, key, at) {
   const mark2 = markOf(node);
   (mark2.keys ??= /* @__PURE__ */ new Map()).set(key, at);
 }
+function keyMarksOf(node) {
+  return marks.get(node)?.keys;
+}
 function locationOf(node) {
   return marks.get(node)?.at;
 }
@@ -12633,14 +12636,12 @@ function cloneNode(node, at) {
   const own2 = locationOf(node) ?? at;
   const copy = Array.isArray(node) ? [...node] : { ...node };
   markNode(copy, own2);
-  for (const key of Array.isArray(node) ? node.keys() : Object.keys(node)) {
-    const child = node[key];
-    const childAt = locate(node, own2, [key]);
-    if (isObject3(child)) {
-      if (!locationOf(child)) markNode(child, childAt);
-    } else if (!samePlace(childAt, childLocation(own2, key))) {
-      markKey(copy, key, childAt);
-    }
+  const keyed = keyMarksOf(node);
+  if (keyed) for (const [key, place2] of keyed) markKey(copy, key, place2);
+  if (Array.isArray(node)) {
+    node.forEach((child, index) => {
+      if (isObject3(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own2, index));
+    });
   }
   return copy;
 }
@@ -13336,6 +13337,7 @@ function subjectNamespaces(res) {
   return res.value.subjects.flatMap((subject) => isMap(subject) && typeof subject.namespace === "string" ? [subject.namespace] : []);
 }
 function fixNameReferences(resources, configs = [], isClusterScoped2 = () => void 0) {
+  if (!resources.some((res) => res.previousNames.length > 0 || res.previousNamespaces.length > 0)) return;
   const clusterScoped = (res) => {
     const id = currentId(res);
     return isClusterScoped2(id.group ? `${id.group}/${id.version}` : id.version, id.kind) === true;
@@ -13347,7 +13349,9 @@ function fixNameReferences(resources, configs = [], isClusterScoped2 = () => voi
     list.push(res);
     byKind.set(id.kind, list);
   }
+  const renamed2 = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
   for (const referrer of resources) {
+    if (!renamed2 && !NAMESPACED_REFERRERS.has(currentId(referrer).kind)) continue;
     const namespace = currentId(referrer).namespace;
     const reachable = /* @__PURE__ */ new Set([namespace ?? "default", ...subjectNamespaces(referrer)]);
     const inScope = (res) => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? "default");
@@ -13369,11 +13373,20 @@ function fixNameReferences(resources, configs = [], isClusterScoped2 = () => voi
     }
   }
 }
+var NAMESPACED_REFERRERS;
 var init_name_references = __esm({
   "src/kustomize/name-references.ts"() {
     "use strict";
     init_merge_keys();
     init_resource();
+    NAMESPACED_REFERRERS = /* @__PURE__ */ new Set([
+      "RoleBinding",
+      "ClusterRoleBinding",
+      "MutatingWebhookConfiguration",
+      "ValidatingWebhookConfiguration",
+      "APIService",
+      "CustomResourceDefinition"
+    ]);
   }
 });
 
@@ -14639,18 +14652,24 @@ function buildOnce(input) {
     }
   };
   const objectsOf = (documents, build2) => documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build2));
-  const fluxBuild = (kustomization) => {
+  const rawBuild = (kustomization) => {
     const target = targetOf(kustomization);
     if (!target) return void 0;
     const overrides = fluxOverrides(kustomization);
     const generated2 = !hasKustomizationFile(input.rootFiles(target.root), target.dir);
-    const exclude = excludedBy(target.root, target.source);
     const key = `${target.root.dir}\0${target.dir}\0${target.source ? `${target.source.file.absPath}#${target.source.docIndex}` : ""}\0${overrides.key}`;
     let output = buildCache.get(key);
     if (!output) {
+      const exclude = excludedBy(target.root, target.source);
       output = buildKustomization(hostOf(target.root), target.dir, { flux: overrides.flux, ...generated2 ? { generated: { exclude } } : {} });
       buildCache.set(key, output);
     }
+    return { target, generated: generated2, output };
+  };
+  const fluxBuild = (kustomization) => {
+    const raw = rawBuild(kustomization);
+    if (!raw) return void 0;
+    const { target, generated: generated2, output } = raw;
     return {
       kustomization,
       root: target.root,
@@ -14719,14 +14738,14 @@ function buildOnce(input) {
   const includedByOther = /* @__PURE__ */ new Set();
   const readByTrials = /* @__PURE__ */ new Set();
   for (const kustomization of fluxKustomizations) {
-    const trial = fluxBuild(kustomization);
+    const trial = rawBuild(kustomization);
     if (!trial) continue;
-    for (const file of trial.resourceFiles) readByTrials.add(file);
-    for (const object of trial.objects) {
-      const written2 = object.applied?.written;
+    for (const file of trial.output.resourceFiles) readByTrials.add(file);
+    for (const document of trial.output.objects) {
+      const written2 = input.resourceAt(document.written.file, document.written.docIndex);
       if (!written2 || !isFluxKustomization(written2)) continue;
-      if (written2 === kustomization) selfApplied.push(object);
-      else includedByOther.add(written2);
+      if (written2 !== kustomization) includedByOther.add(written2);
+      else if (!selfApplied.includes(kustomization)) selfApplied.push(kustomization);
     }
   }
   const syntheticEntries = input.synthetic.flatMap((resource) => {

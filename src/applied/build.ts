@@ -183,18 +183,27 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build));
 
   /** Build a Flux Kustomization as Flux would; `undefined` when its source or path is not known. */
-  const fluxBuild = (kustomization: Resource): AppliedBuild | undefined => {
+  /** kustomize's output for a Flux Kustomization as Flux would build it (cached by what decides it). */
+  const rawBuild = (kustomization: Resource) => {
     const target = targetOf(kustomization);
     if (!target) return undefined;
     const overrides = fluxOverrides(kustomization);
     const generated = !hasKustomizationFile(input.rootFiles(target.root), target.dir);
-    const exclude = excludedBy(target.root, target.source);
     const key = `${target.root.dir}\0${target.dir}\0${target.source ? `${target.source.file.absPath}#${target.source.docIndex}` : ''}\0${overrides.key}`;
     let output = buildCache.get(key);
     if (!output) {
+      const exclude = excludedBy(target.root, target.source);
       output = buildKustomization(hostOf(target.root), target.dir, { flux: overrides.flux, ...(generated ? { generated: { exclude } } : {}) });
       buildCache.set(key, output);
     }
+    return { target, generated, output };
+  };
+
+  /** Build a Flux Kustomization as Flux would; `undefined` when its source or path is not known. */
+  const fluxBuild = (kustomization: Resource): AppliedBuild | undefined => {
+    const raw = rawBuild(kustomization);
+    if (!raw) return undefined;
+    const { target, generated, output } = raw;
     return {
       kustomization,
       root: target.root,
@@ -283,14 +292,14 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   const includedByOther = new Set<Resource>();
   const readByTrials = new Set<SourceFile>();
   for (const kustomization of fluxKustomizations) {
-    const trial = fluxBuild(kustomization);
+    const trial = rawBuild(kustomization);
     if (!trial) continue;
-    for (const file of trial.resourceFiles) readByTrials.add(file);
-    for (const object of trial.objects) {
-      const written = object.applied?.written;
+    for (const file of trial.output.resourceFiles) readByTrials.add(file);
+    for (const document of trial.output.objects) {
+      const written = input.resourceAt(document.written.file, document.written.docIndex);
       if (!written || !isFluxKustomization(written)) continue;
-      if (written === kustomization) selfApplied.push(object);
-      else includedByOther.add(written);
+      if (written !== kustomization) includedByOther.add(written);
+      else if (!selfApplied.includes(kustomization)) selfApplied.push(kustomization);
     }
   }
   const syntheticEntries = input.synthetic.flatMap((resource) => {

@@ -214,7 +214,13 @@ function subjectNamespaces(res: KResource): string[] {
 }
 
 /** Rewrite references to renamed objects of the build to their final names. */
+const NAMESPACED_REFERRERS: ReadonlySet<string> = new Set([
+  'RoleBinding', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService', 'CustomResourceDefinition',
+]);
+
 export function fixNameReferences(resources: readonly KResource[], configs: readonly NameReferenceConfig[] = [], isClusterScoped: ScopeOf = () => undefined): void {
+  // Nothing was renamed or moved: every reference already names what it meant.
+  if (!resources.some((res) => res.previousNames.length > 0 || res.previousNamespaces.length > 0)) return;
   const clusterScoped = (res: KResource): boolean => {
     const id = currentId(res);
     return isClusterScoped(id.group ? `${id.group}/${id.version}` : id.version, id.kind) === true;
@@ -226,7 +232,11 @@ export function fixNameReferences(resources: readonly KResource[], configs: read
     list.push(res);
     byKind.set(id.kind, list);
   }
+  // With no object renamed, only references that carry a namespace can change: binding
+  // subjects and service references of webhooks, APIServices and CRD conversion webhooks.
+  const renamed = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
   for (const referrer of resources) {
+    if (!renamed && !NAMESPACED_REFERRERS.has(currentId(referrer).kind)) continue;
     const namespace = currentId(referrer).namespace;
     // kustomize `SubsetThatCouldBeReferencedByResource`: a namespaced object refers to objects of
     // its own namespace (a RoleBinding also to those of its subjects) or cluster-scoped ones.

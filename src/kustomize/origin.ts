@@ -39,6 +39,11 @@ export function markKey(node: object, key: string | number, at: Location): void 
   (mark.keys ??= new Map()).set(key, at);
 }
 
+/** The children of `node` written somewhere else than its place plus their key, if any. */
+export function keyMarksOf(node: object): ReadonlyMap<string | number, Location> | undefined {
+  return marks.get(node)?.keys;
+}
+
 /** Where `node` was written, when it was marked. */
 export function locationOf(node: object): Location | undefined {
   return marks.get(node)?.at;

@@ -8,7 +8,7 @@
  */
 import type { YamlPath } from '../model/finding.js';
 import type { SourceFile } from '../model/workspace.js';
-import { childLocation, locate, locationOf, markKey, markNode, type Location } from './origin.js';
+import { childLocation, keyMarksOf, locate, locationOf, markKey, markNode, type Location } from './origin.js';
 
 export type Value = Record<string, unknown>;
 
@@ -102,14 +102,14 @@ export function cloneNode<T extends object>(node: T, at: Location): T {
   const own = locationOf(node) ?? at;
   const copy = (Array.isArray(node) ? [...node] : { ...node }) as T;
   markNode(copy, own);
-  for (const key of Array.isArray(node) ? node.keys() : Object.keys(node)) {
-    const child = (node as Record<string | number, unknown>)[key];
-    const childAt = locate(node, own, [key]);
-    if (isObject(child)) {
-      if (!locationOf(child)) markNode(child, childAt);
-    } else if (!samePlace(childAt, childLocation(own, key))) {
-      markKey(copy, key, childAt);
-    }
+  // A mapping's children stay where the copy's place plus their key says; only places that
+  // differ are carried over. A list's object items are pinned, since patches may move them.
+  const keyed = keyMarksOf(node);
+  if (keyed) for (const [key, place] of keyed) markKey(copy, key, place);
+  if (Array.isArray(node)) {
+    node.forEach((child: unknown, index) => {
+      if (isObject(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own, index));
+    });
   }
   return copy;
 }
