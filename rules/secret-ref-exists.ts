@@ -7,6 +7,7 @@ type MessageId = ReferenceProblemId;
 /** Each problem the shared resolver finds, and the message this rule reports it with. */
 const MESSAGE_OF: Readonly<Record<ReferenceProblemId, MessageId>> = {
   missing: 'missing',
+  notApplied: 'notApplied',
   missingConfigMap: 'missingConfigMap',
   otherNamespace: 'otherNamespace',
   missingKey: 'missingKey',
@@ -134,6 +135,8 @@ export default defineRule<MessageId>({
     messages: {
       missing:
         'Referenced Secret {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it (SOPS-encrypted), fix the name, or mark the reference optional where the field allows it; if it is created outside git, list it in externalSecrets of .gitops-lint.yaml {{declare}}.',
+      notApplied:
+        'Referenced {{kind}} {{name}} is written in {{file}}, but no Flux Kustomization applies that file, so it does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. List the file in a kustomization.yaml that a Flux Kustomization builds.',
       missingConfigMap:
         'Referenced ConfigMap {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it, fix the name, or mark the reference optional where the field allows it.',
       otherNamespace: 'Referenced {{kind}} {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}.',

@@ -26713,6 +26713,8 @@ function checkReference(model, ref) {
       return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2, found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } }];
     }
     const where2 = describeNamespace(ref.namespace);
+    const unapplied = model.unapplied(ref.kind, ref.name).find((resource) => ref.namespace === void 0 || resource.appliedNamespace === void 0 || resource.appliedNamespace === ref.namespace);
+    if (unapplied) return [{ messageId: "notApplied", path: ref.path, data: { ...common2, where: where2, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
     if (ref.kind === "ConfigMap") return [{ messageId: "missingConfigMap", path: ref.path, data: { ...common2, where: where2 } }];
     const declare = ref.namespace === void 0 ? "without a namespace" : `with namespace: ${ref.namespace}`;
     return [{ messageId: "missing", path: ref.path, data: { ...common2, where: where2, declare } }];
@@ -27823,10 +27825,21 @@ function isReference(value) {
   const trimmed = value.trim();
   return CONTAINS_REFERENCE.some((pattern) => pattern.test(trimmed)) || WHOLE_REFERENCE.some((pattern) => pattern.test(trimmed));
 }
+function isPlaceholder(value) {
+  const trimmed = value.trim();
+  return /^[A-Za-z0-9_-]{0,8}[xX]{6,}$/.test(trimmed) || /^<[^<>]{1,80}>$/.test(trimmed);
+}
+function isPublicKeyMaterial(value) {
+  const lines = value.trim().split(/\r?\n/).filter((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+  if (lines.length === 0) return false;
+  if (lines.every((line) => /^(?:(?:[a-z0-9-]+=\S+|[a-z-]+)(?:,\S+)*\s+)?(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+[A-Za-z0-9+/=]+/.test(line.trim()))) return true;
+  const text = value.trim();
+  return /^-----BEGIN (?:CERTIFICATE|PUBLIC KEY)-----/.test(text) && !/PRIVATE KEY-----/.test(text);
+}
 function isCredential(key, value, context) {
   if (typeof value !== "string") return false;
   const trimmed = value.trim();
-  if (trimmed === "" || isReference(trimmed) || key.includes("/")) return false;
+  if (trimmed === "" || isReference(trimmed) || key.includes("/") || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
   const words = wordsOf(key);
   if (!namesCredential(words) || namesSetting(words)) return false;
   if (namesObject(words, trimmed, ENV_NAME.test(key) ? "env" : context)) return false;
@@ -27865,7 +27878,7 @@ function isTokenLike(value) {
 }
 function holdsSecretValue(value) {
   if (typeof value === "number" || typeof value === "boolean") return true;
-  return typeof value === "string" && value.trim() !== "" && !isReference(value);
+  return typeof value === "string" && value.trim() !== "" && !isReference(value) && !isPlaceholder(value) && !isPublicKeyMaterial(value);
 }
 var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, KEY_TAIL, UUID, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE;
 var init_credential = __esm({
@@ -28709,6 +28722,7 @@ var init_secret_ref_exists = __esm({
     init_rule();
     MESSAGE_OF = {
       missing: "missing",
+      notApplied: "notApplied",
       missingConfigMap: "missingConfigMap",
       otherNamespace: "otherNamespace",
       missingKey: "missingKey",
@@ -28828,6 +28842,7 @@ spec:
         recommended: true,
         messages: {
           missing: "Referenced Secret {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it (SOPS-encrypted), fix the name, or mark the reference optional where the field allows it; if it is created outside git, list it in externalSecrets of .gitops-lint.yaml {{declare}}.",
+          notApplied: "Referenced {{kind}} {{name}} is written in {{file}}, but no Flux Kustomization applies that file, so it does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. List the file in a kustomization.yaml that a Flux Kustomization builds.",
           missingConfigMap: "Referenced ConfigMap {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it, fix the name, or mark the reference optional where the field allows it.",
           otherNamespace: "Referenced {{kind}} {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}.",
           missingKey: "Referenced {{kind}} {{name}} has no key {{key}} (it has {{keys}}): {{effect}}. Fix the key, or add it to the {{kind}}.",

@@ -126,11 +126,32 @@ export function isReference(value: string): boolean {
   return CONTAINS_REFERENCE.some((pattern) => pattern.test(trimmed)) || WHOLE_REFERENCE.some((pattern) => pattern.test(trimmed));
 }
 
+/**
+ * A placeholder, not a value: a run of X's (`sk-XXXXXXXXXXXXXXXX`, `xxxxxxxx`) or an angle-bracket
+ * hint (`<your-token>`), as example values and docs write them.
+ */
+export function isPlaceholder(value: string): boolean {
+  const trimmed = value.trim();
+  return /^[A-Za-z0-9_-]{0,8}[xX]{6,}$/.test(trimmed) || /^<[^<>]{1,80}>$/.test(trimmed);
+}
+
+/**
+ * Public key material, readable by design: SSH public keys (one per line, as authorized_keys
+ * holds them), PEM certificates and public keys. A PEM *private* key never matches.
+ */
+export function isPublicKeyMaterial(value: string): boolean {
+  const lines = value.trim().split(/\r?\n/).filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  if (lines.length === 0) return false;
+  if (lines.every((line) => /^(?:(?:[a-z0-9-]+=\S+|[a-z-]+)(?:,\S+)*\s+)?(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)\s+[A-Za-z0-9+/=]+/.test(line.trim()))) return true;
+  const text = value.trim();
+  return /^-----BEGIN (?:CERTIFICATE|PUBLIC KEY)-----/.test(text) && !/PRIVATE KEY-----/.test(text);
+}
+
 /** Whether the literal `value` written under `key` is a credential. */
 export function isCredential(key: string, value: unknown, context: CredentialContext): boolean {
   if (typeof value !== 'string') return false;
   const trimmed = value.trim();
-  if (trimmed === '' || isReference(trimmed) || key.includes('/')) return false;
+  if (trimmed === '' || isReference(trimmed) || key.includes('/') || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
   const words = wordsOf(key);
   if (!namesCredential(words) || namesSetting(words)) return false;
   // `SECRET_KEY: …` under a chart's `config:` or `extraEnv:` is an environment variable too.
@@ -198,5 +219,5 @@ function isTokenLike(value: string): boolean {
  */
 export function holdsSecretValue(value: unknown): boolean {
   if (typeof value === 'number' || typeof value === 'boolean') return true;
-  return typeof value === 'string' && value.trim() !== '' && !isReference(value);
+  return typeof value === 'string' && value.trim() !== '' && !isReference(value) && !isPlaceholder(value) && !isPublicKeyMaterial(value);
 }

@@ -10,7 +10,7 @@ import { helmReleaseTarget } from './helm-release.js';
 import type { DataRef } from './types.js';
 
 export type ReferenceProblemId =
-  | 'missing' | 'missingConfigMap' | 'otherNamespace' | 'missingKey' | 'missingRequiredKey' | 'cnpgSuperuser' | 'cnpgApp' | 'noDecryptionKey';
+  | 'missing' | 'notApplied' | 'missingConfigMap' | 'otherNamespace' | 'missingKey' | 'missingRequiredKey' | 'cnpgSuperuser' | 'cnpgApp' | 'noDecryptionKey';
 
 export interface ReferenceProblem {
   messageId: ReferenceProblemId;
@@ -100,6 +100,9 @@ export function checkReference(model: Model, ref: DataRef): ReferenceProblem[] {
       return [{ messageId: 'otherNamespace', path: ref.path, data: { ...common, found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } }];
     }
     const where = describeNamespace(ref.namespace);
+    // Written in git, but no build applies it: it never reaches the cluster.
+    const unapplied = model.unapplied(ref.kind, ref.name).find((resource) => ref.namespace === undefined || resource.appliedNamespace === undefined || resource.appliedNamespace === ref.namespace);
+    if (unapplied) return [{ messageId: 'notApplied', path: ref.path, data: { ...common, where, file: `${unapplied.file.root.name}/${unapplied.file.path}` } }];
     if (ref.kind === 'ConfigMap') return [{ messageId: 'missingConfigMap', path: ref.path, data: { ...common, where } }];
     const declare = ref.namespace === undefined ? 'without a namespace' : `with namespace: ${ref.namespace}`;
     return [{ messageId: 'missing', path: ref.path, data: { ...common, where, declare } }];

@@ -250,4 +250,23 @@ describe('applied model: layouts', () => {
       "schema-valid: 2 missing required fields of Flux objects were not reported: what applies those objects is not in git (no Flux entry point), and it may patch the fields in (a parent Kustomization's spec.patches).",
     ]);
   });
+
+  it('reports a reference to a ConfigMap that is written in git but that no build applies', async () => {
+    const substituteFrom = ['    postBuild:', '      substituteFrom:', '        - kind: ConfigMap', '          name: cluster-vars', ''].join('\n');
+    const files = {
+      ...BOOTSTRAP,
+      'clusters/prod/kustomization.yaml': 'resources:\n  - flux-system/gotk-sync.yaml\n  - apps.yaml\n',
+      'clusters/prod/apps.yaml': ks('apps', './apps', substituteFrom),
+      // Next to the Kustomizations, but clusters/prod/kustomization.yaml does not list it.
+      'clusters/prod/cluster-vars.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-vars\n  namespace: flux-system\ndata:\n  CLUSTER: prod\n',
+      'apps/deployment.yaml': DEPLOYMENT('ghcr.io/stefanprodan/podinfo:6.7.0'),
+    };
+    const rules = builtinRules.filter((rule) => rule.meta.id === 'secret-ref-exists');
+    const dir = path.join(path.sep, 'virtual', 'fleet');
+    const result = await lint({ roots: [{ dir, name: 'fleet', files, config: defaultConfig(builtinRules) }], rules, cwd: dir });
+    expect(result.findings.map((finding) => `${finding.location.file}:${finding.location.startLine}:${finding.location.startColumn} ${finding.messageId}`)).toEqual([
+      'clusters/prod/apps.yaml:16:15 notApplied',
+    ]);
+    expect(result.findings[0]?.message).toContain('is written in fleet/clusters/prod/cluster-vars.yaml, but no Flux Kustomization applies that file');
+  });
 });

@@ -182,3 +182,17 @@ describe('masking', () => {
     expect(isMaskedValue('secretName', 'bjw-s-dev-tls')).toBe(false);
   });
 });
+
+describe('placeholders and public key material are no credentials', () => {
+  it('a run of X or an angle-bracket hint is a placeholder', () => {
+    expect(isCredential('OPENAI_API_KEY', 'sk-XXXXXXXXXXXXXXXXXXXX', 'env')).toBe(false);
+    expect(isCredential('token', '<your-token>', 'setting')).toBe(false);
+    expect(isCredential('password', 'hunter2', 'setting')).toBe(true);
+  });
+
+  it('SSH public keys and PEM certificates are public; a PEM private key is not', () => {
+    expect(holdsSecretValue('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3 user@host\nssh-rsa AAAAB3NzaC1yc2E= other@host\n')).toBe(false);
+    expect(holdsSecretValue('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')).toBe(false);
+    expect(holdsSecretValue('-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n')).toBe(true);
+  });
+});
