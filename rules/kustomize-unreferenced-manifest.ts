@@ -236,6 +236,8 @@ export default defineRule<'notListed' | 'notApplied' | 'neverApplied' | 'emptyKu
       if (isInput) continue;
       if (!included.has(file)) {
         const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
+        // A kustomization no build reads (an ignored archive folder) leaves nothing out of the cluster.
+        if (kustomizationFile && model.appliedStatus(kustomizationFile) === 'not-applied') continue;
         if (kustomizationFile) {
           ctx.report({ file, messageId: 'notListed', data: { file: file.path, objects, kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf('/') + 1) } });
           continue;

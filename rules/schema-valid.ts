@@ -199,6 +199,8 @@ export default defineRule<MessageId>({
     let unappliedFields = 0;
     let unknownFields = 0;
     let unseenApplierFields = 0;
+    // The Flux Operator patches the notification CRDs to accept its own kinds as event sources.
+    const fluxOperator = ctx.model.written.some((resource) => resource.kind === 'FluxInstance') || ctx.model.resources.some((resource) => resource.synthetic !== undefined && /FluxInstance|flux-instance/.test(resource.synthetic));
     // Copies of one written document (a file two builds apply) are judged together, reported once.
     const byDocument = new Map<Resource, Resource[]>();
     for (const resource of ctx.model.resources) {
@@ -230,6 +232,7 @@ export default defineRule<MessageId>({
           if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
           // An applier the linter cannot see (an entry point outside git) commonly patches
           // defaults (interval, prune, sourceRef) into every Flux object it applies.
+          if (operatorKind(resource, copy.value, problem.path, fluxOperator)) continue;
           if (problem.messageId === 'required' && mayBeCompleted) {
             unseenApplierFields++;
             continue;
@@ -281,3 +284,19 @@ export default defineRule<MessageId>({
     }
   },
 });
+
+const OPERATOR_KINDS: ReadonlySet<string> = new Set(['FluxInstance', 'ResourceSet', 'ResourceSetInputProvider']);
+
+/**
+ * An Alert event source or Receiver resource of a Flux Operator kind, in a repository that runs
+ * the Flux Operator: it patches the Alert and Receiver CRDs' kind enums to accept them
+ * (flux-operator internal/builder/templates.go).
+ */
+function operatorKind(resource: Resource, value: unknown, path: YamlPath, operator: boolean): boolean {
+  if (!operator || resource.group !== 'notification.toolkit.fluxcd.io') return false;
+  const list = resource.kind === 'Alert' ? 'eventSources' : resource.kind === 'Receiver' ? 'resources' : undefined;
+  if (!list || path.length < 4 || path[0] !== 'spec' || path[1] !== list || typeof path[2] !== 'number' || path[3] !== 'kind') return false;
+  const items = (value as { spec?: Record<string, unknown> }).spec?.[list];
+  const kind = Array.isArray(items) ? (items[path[2]] as { kind?: unknown } | undefined)?.kind : undefined;
+  return typeof kind === 'string' && OPERATOR_KINDS.has(kind);
+}

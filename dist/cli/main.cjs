@@ -14854,7 +14854,11 @@ function buildOnce(input) {
     model,
     resources,
     copies,
-    status: (file) => touched.has(file) || !entryRoots.has(file.root) ? "applied" : "not-applied",
+    status: (file) => {
+      if (touched.has(file)) return "applied";
+      if (entryRoots.has(file.root)) return "not-applied";
+      return assumedRoots.has(file.root) && excludedBy(file.root, void 0)(file.path) ? "not-applied" : "applied";
+    },
     createdBySync
   };
 }
@@ -27704,6 +27708,7 @@ spec:
           if (isInput) continue;
           if (!included.has(file)) {
             const kustomizationFile = kustomizationIn(model.rootFiles(file.root).filesIn.get(dirOf(file.path)) ?? []);
+            if (kustomizationFile && model.appliedStatus(kustomizationFile) === "not-applied") continue;
             if (kustomizationFile) {
               ctx.report({ file, messageId: "notListed", data: { file: file.path, objects, kustomizationFile: kustomizationFile.path.slice(kustomizationFile.path.lastIndexOf("/") + 1) } });
               continue;
@@ -28496,7 +28501,15 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default;
+function operatorKind(resource, value, path23, operator) {
+  if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
+  const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
+  if (!list || path23.length < 4 || path23[0] !== "spec" || path23[1] !== list || typeof path23[2] !== "number" || path23[3] !== "kind") return false;
+  const items = value.spec?.[list];
+  const kind = Array.isArray(items) ? items[path23[2]]?.kind : void 0;
+  return typeof kind === "string" && OPERATOR_KINDS.has(kind);
+}
+var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default, OPERATOR_KINDS;
 var init_schema_valid = __esm({
   "rules/schema-valid.ts"() {
     "use strict";
@@ -28635,6 +28648,7 @@ var init_schema_valid = __esm({
         let unappliedFields = 0;
         let unknownFields = 0;
         let unseenApplierFields = 0;
+        const fluxOperator = ctx.model.written.some((resource) => resource.kind === "FluxInstance") || ctx.model.resources.some((resource) => resource.synthetic !== void 0 && /FluxInstance|flux-instance/.test(resource.synthetic));
         const byDocument = /* @__PURE__ */ new Map();
         for (const resource of ctx.model.resources) {
           if (resource.synthetic !== void 0) continue;
@@ -28661,6 +28675,7 @@ var init_schema_valid = __esm({
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
+              if (operatorKind(resource, copy.value, problem.path, fluxOperator)) continue;
               if (problem.messageId === "required" && mayBeCompleted) {
                 unseenApplierFields++;
                 continue;
@@ -28709,6 +28724,7 @@ var init_schema_valid = __esm({
         }
       }
     });
+    OPERATOR_KINDS = /* @__PURE__ */ new Set(["FluxInstance", "ResourceSet", "ResourceSetInputProvider"]);
   }
 });
 

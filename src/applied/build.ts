@@ -426,7 +426,12 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     model,
     resources,
     copies,
-    status: (file) => (touched.has(file) || !entryRoots.has(file.root) ? 'applied' : 'not-applied'),
+    status: (file) => {
+      if (touched.has(file)) return 'applied';
+      if (entryRoots.has(file.root)) return 'not-applied';
+      // A root whose entry point is not in git: what its source would leave out is never applied.
+      return assumedRoots.has(file.root) && excludedBy(file.root, undefined)(file.path) ? 'not-applied' : 'applied';
+    },
     createdBySync,
   };
 }

@@ -450,3 +450,18 @@ describe('schema-valid note', () => {
     ]);
   });
 });
+
+describe('schema-valid and the Flux Operator', () => {
+  const alert = 'apiVersion: notification.toolkit.fluxcd.io/v1beta3\nkind: Alert\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  providerRef:\n    name: alertmanager\n  eventSources:\n    - kind: FluxInstance\n      name: flux\n';
+  const instance = 'apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux-system\nspec:\n  distribution:\n    version: "2.x"\n    registry: ghcr.io/fluxcd\n';
+
+  it('accepts the operator kinds as Alert event sources where a FluxInstance runs Flux', async () => {
+    const result = await lintExample(rule, { files: { 'alert.yaml': alert, 'flux-instance.yaml': instance } });
+    expect(result.findings).toEqual([]);
+  });
+
+  it('still rejects them without the Flux Operator', async () => {
+    const result = await lintExample(rule, { files: { 'alert.yaml': alert } });
+    expect(result.findings.map((finding) => `${finding.location.file}:${finding.location.startLine}:${finding.location.startColumn} ${finding.messageId}`)).toEqual(['alert.yaml:10:13 enum']);
+  });
+});
