@@ -139,7 +139,7 @@ export default defineRule<MessageId>({
         'Referenced {{kind}} {{name}} is written in {{file}}, but no Flux Kustomization applies that file, so it does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. List the file in a kustomization.yaml that a Flux Kustomization builds.',
       missingConfigMap:
         'Referenced ConfigMap {{name}} does not exist in {{where}}, where {{referrer}} reads it: {{effect}}. Add it, fix the name, or mark the reference optional where the field allows it.',
-      otherNamespace: 'Referenced {{kind}} {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}.',
+      otherNamespace: 'Referenced {{kind}} {{name}} is in namespace {{found}}, but {{referrer}} reads it from {{namespace}} ({{scope}}): {{effect}}. Create it in {{namespace}}, or, if it is created there outside git, list it in externalSecrets of .gitops-lint.yaml with namespace: {{namespace}}.',
       missingKey: 'Referenced {{kind}} {{name}} has no key {{key}} (it has {{keys}}): {{effect}}. Fix the key, or add it to the {{kind}}.',
       missingRequiredKey:
         'Referenced {{kind}} {{name}} has no key {{key}} (it has {{keys}}), which {{referrer}} needs because {{reason}}: {{effect}}. Add the key to the {{kind}}.',

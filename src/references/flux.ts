@@ -65,6 +65,7 @@ function kubeConfigRefs(model: Model): DataRef[] {
     const path = ['spec', 'kubeConfig', 'secretRef'];
     const ref = localSecret(resource, path, 'the controller cannot connect to the remote cluster');
     if (!ref) continue;
+    ref.outOfBand = 'kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)';
     const key = asScalarString(resource.get([...path, 'key']));
     if (key !== undefined && key !== '') ref.key = { name: key, path: [...path, 'key'] };
     else ref.requiredKeys = [{ anyOf: ['value', 'value.yaml'], reason: 'kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml' }];

@@ -35,6 +35,11 @@ export interface DataRef {
   optionalKey: boolean;
   /** An `imagePullSecrets` entry: the kubelet pulls without it (rule image-pull-secret-exists). */
   pullSecret?: boolean;
+  /**
+   * A Secret that is by nature created outside git (a kubeconfig for a remote cluster): when it
+   * is not in the linted roots or `externalSecrets`, it is noted, not reported.
+   */
+  outOfBand?: string;
   effect: string;
   /** Why the namespace is the one it is read from. */
   scope: string;

@@ -1,5 +1,6 @@
 import rule from '../../rules/secret-ref-exists.js';
-import { RuleTester, yaml } from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { lintExample, RuleTester, yaml } from '../../src/testing/index.js';
 
 /** h-kube: lotus-lake's GitRepository, the Kustomization applying ./deploy, and SOPS credentials. */
 const clusterRepo = (deployExtra = '') => ({
@@ -1190,4 +1191,35 @@ new RuleTester().run(rule, {
       ],
     },
   ],
+});
+
+describe('secret-ref-exists and Secrets created outside git by nature', () => {
+  it('notes a kubeConfig Secret that is nowhere in git instead of reporting it', async () => {
+    const result = await lintExample(rule, {
+      files: {
+        'hub/tenants.yaml': yaml`
+          apiVersion: kustomize.toolkit.fluxcd.io/v1
+          kind: Kustomization
+          metadata:
+            name: tenants
+            namespace: production
+          spec:
+            interval: 10m
+            prune: true
+            path: ./deploy
+            sourceRef:
+              kind: GitRepository
+              name: flux-system
+              namespace: flux-system
+            kubeConfig:
+              secretRef:
+                name: cluster-kubeconfig
+        `,
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.notes.map((note) => note.message)).toContain(
+      'Secret cluster-kubeconfig in namespace production (read by Kustomization production/tenants) was not checked: kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API). Declare it in externalSecrets of .gitops-lint.yaml to check its keys.',
+    );
+  });
 });
