@@ -14555,7 +14555,9 @@ var init_resource2 = __esm({
 
 // src/applied/build.ts
 function isSyncCreator(resource) {
-  return resource.kind === "FluxInstance" && resource.group === "fluxcd.controlplane.io" || resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io";
+  if (resource.kind === "FluxInstance" && resource.group === "fluxcd.controlplane.io") return true;
+  if (resource.kind !== "HelmRelease" || resource.group !== "helm.toolkit.fluxcd.io") return false;
+  return resource.get(["spec", "chart", "spec", "chart"]) === "flux-instance" || resource.get(["spec", "chartRef"]) !== void 0;
 }
 function isFluxKustomization(resource) {
   return resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP;
@@ -14695,7 +14697,11 @@ function buildOnce(input) {
   };
   const synthesizeFrom = (build2) => {
     const creators2 = build2.objects.filter(isSyncCreator);
-    const madeBySync = creators2.length === 0 ? [] : synthesizeSyncObjects([...build2.objects, ...appliedSources], (message, file) => input.note({ message, file }), { valuesFrom: true });
+    const madeBySync = creators2.length === 0 ? [] : synthesizeSyncObjects(
+      [...creators2, ...build2.objects.filter((object) => object.kind === "ConfigMap" || object.kind === "Secret"), ...appliedSources.filter((source) => source.kind === "OCIRepository")],
+      (message, file) => input.note({ message, file }),
+      { valuesFrom: true }
+    );
     const kustomizations = [];
     for (const created of madeBySync) {
       createdBySync.push(created);
@@ -22275,7 +22281,13 @@ function buildModel(roots, files, notes) {
     applied: applied.model,
     kustomize,
     get writtenContainers() {
-      writtenContainers ??= extractContainers(written2, (resource) => kustomize.chain(resource.file).flatMap((node) => node.images));
+      writtenContainers ??= [
+        ...model.containers,
+        ...extractContainers(
+          written2.filter((resource) => !applied.copies.has(resource)),
+          (resource) => kustomize.chain(resource.file).flatMap((node) => node.images)
+        )
+      ];
       return writtenContainers;
     },
     get containers() {

@@ -57,8 +57,11 @@ const MAX_BUILDS = 10_000;
 const MAX_SYNC_PASSES = 3;
 
 /** Objects the Flux Operator turns into a sync source and Kustomization. */
+/** A FluxInstance, or a HelmRelease that may install the flux-instance chart (by name, or any chartRef: its OCIRepository decides). */
 function isSyncCreator(resource: Resource): boolean {
-  return (resource.kind === 'FluxInstance' && resource.group === 'fluxcd.controlplane.io') || (resource.kind === 'HelmRelease' && resource.group === 'helm.toolkit.fluxcd.io');
+  if (resource.kind === 'FluxInstance' && resource.group === 'fluxcd.controlplane.io') return true;
+  if (resource.kind !== 'HelmRelease' || resource.group !== 'helm.toolkit.fluxcd.io') return false;
+  return resource.get(['spec', 'chart', 'spec', 'chart']) === 'flux-instance' || resource.get(['spec', 'chartRef']) !== undefined;
 }
 
 function isFluxKustomization(resource: Resource): boolean {
@@ -243,7 +246,13 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   const synthesizeFrom = (build: AppliedBuild): Resource[] => {
     const creators = build.objects.filter(isSyncCreator);
     const madeBySync =
-      creators.length === 0 ? [] : synthesizeSyncObjects([...build.objects, ...appliedSources], (message, file) => input.note({ message, file }), { valuesFrom: true });
+      creators.length === 0
+        ? []
+        : synthesizeSyncObjects(
+            [...creators, ...build.objects.filter((object) => object.kind === 'ConfigMap' || object.kind === 'Secret'), ...appliedSources.filter((source) => source.kind === 'OCIRepository')],
+            (message, file) => input.note({ message, file }),
+            { valuesFrom: true },
+          );
     const kustomizations: Resource[] = [];
     for (const created of madeBySync) {
       createdBySync.push(created);

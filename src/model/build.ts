@@ -177,7 +177,15 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
     applied: applied.model,
     kustomize,
     get writtenContainers() {
-      writtenContainers ??= extractContainers(written, (resource) => kustomize.chain(resource.file).flatMap((node) => node.images));
+      // Applied copies stand for the documents they were made from (a finding lands on the written
+      // line either way); only documents no build applies are extracted again.
+      writtenContainers ??= [
+        ...model.containers,
+        ...extractContainers(
+          written.filter((resource) => !applied.copies.has(resource)),
+          (resource) => kustomize.chain(resource.file).flatMap((node) => node.images),
+        ),
+      ];
       return writtenContainers;
     },
     get containers() {

@@ -40,7 +40,10 @@ export interface Model {
   readonly applied: AppliedModel;
   readonly kustomize: KustomizeIndex;
   readonly containers: Container[];
-  /** Containers of the written resources (repository rules: every file as written, applied or not). */
+  /**
+   * Containers of every written resource, applied or not (repository rules): the applied
+   * containers, plus those of documents no build applies.
+   */
   readonly writtenContainers: Container[];
   readonly configData: ConfigDataIndex;
   /** Flux sources, Kustomizations with what they apply, HelmReleases, Terraforms (built on first use). */

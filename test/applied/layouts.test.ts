@@ -269,4 +269,21 @@ describe('applied model: layouts', () => {
     ]);
     expect(result.findings[0]?.message).toContain('is written in fleet/clusters/prod/cluster-vars.yaml, but no Flux Kustomization applies that file');
   });
+
+  it('lets repository rules judge files that no build applies (a plaintext password in an archive)', async () => {
+    const files = {
+      ...BOOTSTRAP,
+      'clusters/prod/apps.yaml': ks('apps', './apps'),
+      'apps/deployment.yaml': DEPLOYMENT('ghcr.io/stefanprodan/podinfo:6.7.0'),
+      'archive/db/deployment.yaml': DEPLOYMENT(
+        'mariadb:11.4.2',
+        `            env:
+              - name: MARIADB_ROOT_PASSWORD
+                value: hunter2
+`,
+      ),
+    };
+    // The archive reaches no cluster, but the password is readable in git all the same.
+    expect(await findings(files, ['no-plaintext-sensitive-env', 'image-tag-mutable'])).toEqual(['no-plaintext-sensitive-env archive/db/deployment.yaml:17:22']);
+  });
 });
