@@ -26708,7 +26708,7 @@ function checkReference(model, ref) {
       model.note({ message: gap, file: ref.referrer.file.absPath });
       return [];
     }
-    if (ref.outOfBand !== void 0 && lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0) {
+    if (ref.outOfBand !== void 0 && (ref.outOfBandAnywhere === true || lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0)) {
       model.note({
         message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
         file: ref.referrer.file.absPath
@@ -26945,6 +26945,11 @@ function terraformRefs(model) {
   }
   return refs;
 }
+function isEntry(model, resource) {
+  if (resource.synthetic !== void 0) return true;
+  const build2 = model.applied.buildOf(resource);
+  return build2 !== void 0 && build2.objects.some((object) => object.kind === resource.kind && object.name === resource.name && object.appliedNamespace === resource.appliedNamespace);
+}
 function kustomizationRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
@@ -26956,7 +26961,12 @@ function kustomizationRefs(model) {
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
-      refs.push({ ...base, kind: "Secret", name: secret, path: ["spec", "decryption", "secretRef", "name"], optional: false, decryptionKey: true, effect: "Flux cannot decrypt the SOPS files it applies" });
+      const ref = { ...base, kind: "Secret", name: secret, path: ["spec", "decryption", "secretRef", "name"], optional: false, decryptionKey: true, effect: "Flux cannot decrypt the SOPS files it applies" };
+      if (isEntry(model, resource)) {
+        ref.outOfBand = "the decryption key of the Kustomization that syncs the cluster is created at bootstrap, outside git";
+        ref.outOfBandAnywhere = true;
+      }
+      refs.push(ref);
     }
   }
   return refs;

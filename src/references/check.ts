@@ -79,7 +79,7 @@ export function checkReference(model: Model, ref: DataRef): ReferenceProblem[] {
       model.note({ message: gap, file: ref.referrer.file.absPath });
       return [];
     }
-    if (ref.outOfBand !== undefined && lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0) {
+    if (ref.outOfBand !== undefined && (ref.outOfBandAnywhere === true || (lookup.elsewhere.length === 0 && model.unapplied(ref.kind, ref.name).length === 0))) {
       model.note({
         message: `${ref.kind} ${ref.name} in ${describeNamespace(ref.namespace)} (read by ${referrer}) was not checked: ${ref.outOfBand}. Declare it in externalSecrets of .gitops-lint.yaml to check its keys.`,
         file: ref.referrer.file.absPath,

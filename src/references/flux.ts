@@ -195,6 +195,13 @@ function terraformRefs(model: Model): DataRef[] {
   return refs;
 }
 
+/** A Flux Kustomization that Flux's own entry point is: made from a FluxInstance or bootstrap placeholder, or applying itself. */
+function isEntry(model: Model, resource: Resource): boolean {
+  if (resource.synthetic !== undefined) return true;
+  const build = model.applied.buildOf(resource);
+  return build !== undefined && build.objects.some((object) => object.kind === resource.kind && object.name === resource.name && object.appliedNamespace === resource.appliedNamespace);
+}
+
 /** Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: the Kustomization's own namespace. */
 function kustomizationRefs(model: Model): DataRef[] {
   const refs: DataRef[] = [];
@@ -207,7 +214,14 @@ function kustomizationRefs(model: Model): DataRef[] {
     });
     const secret = asString(resource.get(['spec', 'decryption', 'secretRef', 'name']));
     if (secret !== undefined) {
-      refs.push({ ...base, kind: 'Secret', name: secret, path: ['spec', 'decryption', 'secretRef', 'name'], optional: false, decryptionKey: true, effect: 'Flux cannot decrypt the SOPS files it applies' });
+      const ref: DataRef = { ...base, kind: 'Secret', name: secret, path: ['spec', 'decryption', 'secretRef', 'name'], optional: false, decryptionKey: true, effect: 'Flux cannot decrypt the SOPS files it applies' };
+      // The Kustomization that syncs the cluster (bootstrap's, a FluxInstance's) cannot decrypt its
+      // own key: that key is put in the cluster at bootstrap, outside git.
+      if (isEntry(model, resource)) {
+        ref.outOfBand = 'the decryption key of the Kustomization that syncs the cluster is created at bootstrap, outside git';
+        ref.outOfBandAnywhere = true;
+      }
+      refs.push(ref);
     }
   }
   return refs;

@@ -40,6 +40,8 @@ export interface DataRef {
    * is not in the linted roots or `externalSecrets`, it is noted, not reported.
    */
   outOfBand?: string;
+  /** With `outOfBand`: noted even when copies exist in other namespaces (they are not the one read). */
+  outOfBandAnywhere?: boolean;
   effect: string;
   /** Why the namespace is the one it is read from. */
   scope: string;
