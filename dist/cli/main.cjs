@@ -12240,7 +12240,8 @@ function buildFluxGraph(model) {
     let source;
     let link = { status: "noSource" };
     if (sourceRef) {
-      const candidate = resolve3(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).find((r) => sourceByResource.has(r));
+      const candidates = resolve3(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).filter((r) => sourceByResource.has(r));
+      const candidate = candidates.find((r) => r.file.root === resource.file.root) ?? candidates[0];
       source = candidate ? sourceByResource.get(candidate) : void 0;
       if (source) link = source.link;
       else if (GENERATED_SOURCE_KINDS.has(sourceRef.kind)) link = { status: "external", kind: sourceRef.kind };
@@ -14645,9 +14646,13 @@ function buildOnce(input) {
   const appliedSources = [];
   const ignoreCache = /* @__PURE__ */ new Map();
   const buildCache = /* @__PURE__ */ new Map();
-  const findSource = (name2, namespace) => {
+  const sourceCluster = /* @__PURE__ */ new Map();
+  let currentCluster;
+  const findSource = (name2, namespace, root) => {
     const matches3 = (source) => source.kind === "GitRepository" && source.name === name2 && (namespace === void 0 || source.appliedNamespace === void 0 || source.appliedNamespace === namespace);
-    return appliedSources.find(matches3) ?? writtenSources.find(matches3);
+    const own2 = currentCluster === void 0 ? void 0 : appliedSources.find((source) => sourceCluster.get(source) === currentCluster && matches3(source));
+    const sameRoot = root === void 0 ? void 0 : appliedSources.find((source) => source.file.root === root && matches3(source)) ?? writtenSources.find((source) => source.file.root === root && matches3(source));
+    return own2 ?? sameRoot ?? appliedSources.find(matches3) ?? writtenSources.find(matches3);
   };
   const targetOf = (kustomization) => {
     const ref = asRecord(getIn(kustomization.value, ["spec", "sourceRef"]));
@@ -14655,7 +14660,7 @@ function buildOnce(input) {
     const kind = asString(ref?.kind) ?? "GitRepository";
     if (!ref || name2 === void 0 || kind !== "GitRepository") return void 0;
     const namespace = asString(ref.namespace) ?? kustomization.appliedNamespace;
-    let source = findSource(name2, namespace);
+    let source = findSource(name2, namespace, kustomization.file.root);
     if (!source) return void 0;
     let dir = fluxDir(asString(getIn(kustomization.value, ["spec", "path"])));
     if (dir === void 0) return void 0;
@@ -14754,8 +14759,13 @@ function buildOnce(input) {
   let count = 0;
   const follow = (start) => {
     const queue = [...start];
-    while (queue.length > 0 && count < MAX_BUILDS) {
+    while (queue.length > 0) {
+      if (count >= MAX_BUILDS) {
+        input.note({ message: `More than ${MAX_BUILDS} Flux Kustomizations apply each other: the rest were not built, and what they apply was not checked.` });
+        return;
+      }
       const { kustomization, cluster } = queue.shift();
+      currentCluster = cluster;
       const id = `${cluster}\0${identity(kustomization)}`;
       if (done.has(id)) continue;
       done.add(id);
@@ -14763,7 +14773,7 @@ function buildOnce(input) {
       const build2 = fluxBuild(kustomization);
       if (!build2) continue;
       const written2 = kustomization.applied?.written ?? kustomization;
-      const self = build2.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2);
+      const self = build2.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2 && identity(object) === identity(kustomization));
       if (self) {
         build2.kustomization = self;
         for (const object of build2.objects) if (object.applied) object.applied.build = self;
@@ -14772,7 +14782,10 @@ function buildOnce(input) {
       buildByKustomization.set(kustomization, build2);
       record(build2);
       for (const object of build2.objects) {
-        if (object.group === SOURCE_GROUP) appliedSources.push(object);
+        if (object.group === SOURCE_GROUP) {
+          appliedSources.push(object);
+          sourceCluster.set(object, cluster);
+        }
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
       for (const copy of synthesizeFrom(build2)) queue.push({ kustomization: copy, cluster });
@@ -14798,7 +14811,8 @@ function buildOnce(input) {
     const copy = addSynthetic(resource);
     return copy && isFluxKustomization(copy) ? [{ kustomization: copy, cluster: clusterOf(resource) }] : [];
   });
-  follow([...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
+  const entries = selfApplied.filter((kustomization) => !includedByOther.has(kustomization));
+  follow([...entries.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
   const reached = new Set([...touched].map((file) => file.root));
   const assumed = [];
   for (const kustomization of fluxKustomizations) {
@@ -22270,7 +22284,13 @@ function buildModel(roots, files, notes) {
   }
   const byFile = /* @__PURE__ */ new Map();
   for (const resource of written2) push(byFile, resource.file, resource);
-  const resourceAt = (file, docIndex) => byFile.get(file)?.find((resource) => resource.docIndex === docIndex);
+  const byDocument = /* @__PURE__ */ new Map();
+  for (const resource of written2) {
+    let documents = byDocument.get(resource.file);
+    if (!documents) byDocument.set(resource.file, documents = /* @__PURE__ */ new Map());
+    documents.set(resource.docIndex, resource);
+  }
+  const resourceAt = (file, docIndex) => byDocument.get(file)?.get(docIndex);
   const noteMessages = new Set(notes.map((note2) => note2.message));
   const note = (runNote) => {
     if (noteMessages.has(runNote.message)) return;
@@ -22290,7 +22310,8 @@ function buildModel(roots, files, notes) {
     rootFiles,
     kustomize,
     resourceAt,
-    isClusterScoped: (_apiVersion, kind) => isClusterScoped(kind),
+    // What kustomize itself knows to be cluster-scoped (its embedded schema): it gives every other kind a namespace.
+    isClusterScoped: builtInClusterScoped,
     note
   });
   const resources = applied.resources;
@@ -22356,6 +22377,7 @@ var init_build4 = __esm({
     "use strict";
     init_graph();
     init_build2();
+    init_scope();
     init_synthesized();
     init_source_file();
     init_collections();
@@ -54826,7 +54848,8 @@ function renderApplied(model, options = {}) {
   return documents.join("---\n");
 }
 function renderObject(object, label) {
-  const line = object.doc.contents?.range ? object.file.lineCounter.linePos(object.doc.contents.range[0]).line : 1;
+  const range = object.doc?.contents?.range;
+  const line = range ? object.file.lineCounter.linePos(range[0]).line : 1;
   const where2 = `${object.file.root.name}/${object.file.path}:${line}`;
   const patched = object.applied?.patchedBy ?? [];
   const patches = patched.length > 0 ? `
@@ -54835,24 +54858,36 @@ function renderObject(object, label) {
 ${(0, import_yaml14.stringify)(masked(object), { lineWidth: 0 })}`;
 }
 function masked(object) {
-  const isSecret2 = object.kind === "Secret" && object.group === "";
   const walk3 = (value, depth) => {
-    if (Array.isArray(value)) return value.map((item) => walk3(item, depth + 1));
+    if (Array.isArray(value)) {
+      const out = [];
+      value.forEach((item, index) => {
+        const previous = index > 0 ? value[index - 1] : void 0;
+        const flag = typeof previous === "string" ? /^--?([A-Za-z_][\w.-]*)$/.exec(previous)?.[1] : void 0;
+        out.push(flag !== void 0 && typeof item === "string" && isMaskedValue(flag, item) ? MASK2 : walk3(item, depth + 1));
+      });
+      return out;
+    }
     if (typeof value === "object" && value !== null) {
       const record = value;
-      const sensitiveEntry = typeof record.name === "string" && isMaskedValue(record.name, record.value);
+      const isSecret2 = record.kind === "Secret" && (record.apiVersion === void 0 || record.apiVersion === "v1");
+      const sensitiveEntry = typeof record.name === "string" && isMaskedValue(record.name, typeof record.value === "string" ? record.value : "x");
       const out = {};
-      for (const [childKey, child] of Object.entries(record)) {
-        if (depth === 0 && childKey === "sops") continue;
-        if (isSecret2 && depth === 0 && (childKey === "data" || childKey === "stringData") || isMaskedValue(childKey, child) || sensitiveEntry && childKey === "value") {
-          out[childKey] = maskAll(child);
+      for (const [key, child] of Object.entries(record)) {
+        if (depth === 0 && key === "sops") continue;
+        if (isSecret2 && (key === "data" || key === "stringData") || isMaskedValue(key, child) || sensitiveEntry && key === "value") {
+          out[key] = maskAll(child);
+        } else if (isSecret2 && key === "metadata" && typeof child === "object" && child !== null) {
+          const metadata = { ...child };
+          if (metadata.annotations !== void 0) metadata.annotations = maskAll(metadata.annotations);
+          out[key] = walk3(metadata, depth + 1);
         } else {
-          out[childKey] = walk3(child, depth + 1);
+          out[key] = walk3(child, depth + 1);
         }
       }
       return out;
     }
-    if (typeof value === "string") return maskUrlPassword(maskAssignment(value));
+    if (typeof value === "string") return maskText(value);
     return value;
   };
   return walk3(object.value, 0);
@@ -54862,12 +54897,12 @@ function maskAll(value) {
   if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, maskAll(child)]));
   return value === null || value === void 0 ? value : MASK2;
 }
-function maskAssignment(text) {
-  const assignment = /^(--?)?([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(text);
-  return assignment?.[2] && isMaskedValue(assignment[2], text.slice(assignment[0].length)) ? `${assignment[0]}${MASK2}` : text;
-}
-function maskUrlPassword(text) {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK2}@`);
+function maskText(text) {
+  const assignments = text.replace(/("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g, (whole, quote, key, separator, value) => {
+    const bare = value.replace(/^["']|["']$/g, "");
+    return isMaskedValue(key, bare) ? `${quote}${key}${quote}${separator}${MASK2}` : whole;
+  });
+  return assignments.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s@]+@/gi, `$1${MASK2}@`);
 }
 var import_yaml14, MASK2, UnknownKustomizationError;
 var init_render = __esm({

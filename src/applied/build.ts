@@ -126,10 +126,15 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   const buildCache = new Map<string, ReturnType<typeof buildKustomization>>();
 
   /** Where a Flux Kustomization's path leads: a root and a folder in it, when its source is a linted checkout. */
-  const findSource = (name: string, namespace: string | undefined): Resource | undefined => {
+  // Sources a cluster's own builds apply come first: two clusters' bootstraps both hold flux-system/flux-system.
+  const sourceCluster = new Map<Resource, string>();
+  let currentCluster: string | undefined;
+  const findSource = (name: string, namespace: string | undefined, root?: Root): Resource | undefined => {
     const matches = (source: Resource): boolean =>
       source.kind === 'GitRepository' && source.name === name && (namespace === undefined || source.appliedNamespace === undefined || source.appliedNamespace === namespace);
-    return appliedSources.find(matches) ?? writtenSources.find(matches);
+    const own = currentCluster === undefined ? undefined : appliedSources.find((source) => sourceCluster.get(source) === currentCluster && matches(source));
+    const sameRoot = root === undefined ? undefined : appliedSources.find((source) => source.file.root === root && matches(source)) ?? writtenSources.find((source) => source.file.root === root && matches(source));
+    return own ?? sameRoot ?? appliedSources.find(matches) ?? writtenSources.find(matches);
   };
 
   const targetOf = (kustomization: Resource): { root: Root; dir: string; source: Resource | undefined } | undefined => {
@@ -139,7 +144,7 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     if (!ref || name === undefined || kind !== 'GitRepository') return undefined;
     // Applied objects carry their final namespace; written ones the namespace kustomize gives them.
     const namespace = asString(ref.namespace) ?? kustomization.appliedNamespace;
-    let source = findSource(name, namespace);
+    let source = findSource(name, namespace, kustomization.file.root);
     if (!source) return undefined;
     let dir = fluxDir(asString(getIn(kustomization.value, ['spec', 'path'])));
     if (dir === undefined) return undefined;
@@ -268,8 +273,13 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
   /** Build Kustomizations, then the Flux Kustomizations their builds apply, until none is new. */
   const follow = (start: ReadonlyArray<{ kustomization: Resource; cluster: string }>): void => {
     const queue = [...start];
-    while (queue.length > 0 && count < MAX_BUILDS) {
+    while (queue.length > 0) {
+      if (count >= MAX_BUILDS) {
+        input.note({ message: `More than ${MAX_BUILDS} Flux Kustomizations apply each other: the rest were not built, and what they apply was not checked.` });
+        return;
+      }
       const { kustomization, cluster } = queue.shift()!;
+      currentCluster = cluster;
       const id = `${cluster}\0${identity(kustomization)}`;
       if (done.has(id)) continue;
       done.add(id);
@@ -278,7 +288,8 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
       if (!build) continue;
       // The copy of a Kustomization in its own build (what bootstrap commits) is the one rules see.
       const written = kustomization.applied?.written ?? kustomization;
-      const self = build.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written);
+      // Its own copy has its identity; a copy that a transform moved or renamed is another Kustomization.
+      const self = build.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written && identity(object) === identity(kustomization));
       if (self) {
         build.kustomization = self;
         for (const object of build.objects) if (object.applied) object.applied.build = self;
@@ -287,7 +298,10 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
       buildByKustomization.set(kustomization, build);
       record(build);
       for (const object of build.objects) {
-        if (object.group === SOURCE_GROUP) appliedSources.push(object);
+        if (object.group === SOURCE_GROUP) {
+          appliedSources.push(object);
+          sourceCluster.set(object, cluster);
+        }
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
       for (const copy of synthesizeFrom(build)) queue.push({ kustomization: copy, cluster });
@@ -315,7 +329,9 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     const copy = addSynthetic(resource);
     return copy && isFluxKustomization(copy) ? [{ kustomization: copy, cluster: clusterOf(resource) }] : [];
   });
-  follow([...selfApplied.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
+  // A Kustomization that a parent applies is the parent's child, even when its path holds its own file.
+  const entries = selfApplied.filter((kustomization) => !includedByOther.has(kustomization));
+  follow([...entries.map((kustomization) => ({ kustomization, cluster: clusterOf(kustomization) })), ...syntheticEntries]);
 
   // Roots Flux reaches from an entry point; the rest of a reached root is not applied.
   const reached = new Set<Root>([...touched].map((file) => file.root));

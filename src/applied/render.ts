@@ -57,34 +57,55 @@ export function renderApplied(model: Model, options: RenderOptions = {}): string
 }
 
 function renderObject(object: Resource, label: string): string {
-  const line = object.doc.contents?.range ? object.file.lineCounter.linePos(object.doc.contents.range[0]).line : 1;
+  // An object from a config file outside the linted files has no document: line 1.
+  const range = object.doc?.contents?.range;
+  const line = range ? object.file.lineCounter.linePos(range[0]).line : 1;
   const where = `${object.file.root.name}/${object.file.path}:${line}`;
   const patched = object.applied?.patchedBy ?? [];
   const patches = patched.length > 0 ? `\n# patched by ${[...new Set(patched.map((at) => `${at.file.root.name}/${at.file.path}`))].join(', ')}` : '';
   return `# from ${where} (${label})${patches}\n${stringify(masked(object), { lineWidth: 0 })}`;
 }
 
-/** A copy of the object with Secret data, sensitive keys, sensitive env entries and URL passwords masked. */
+/**
+ * A copy of the object with everything that may be a secret masked: the `data`, `stringData`
+ * and annotations of a Secret at any depth (List items, Helm values, embedded manifests),
+ * values under sensitive keys, sensitive env entries, the argument after a sensitive `--flag`,
+ * and in every string each `key=value`, `key: value` or `"key": "value"` with a sensitive key,
+ * and URL passwords.
+ */
 function masked(object: Resource): unknown {
-  const isSecret = object.kind === 'Secret' && object.group === '';
   const walk = (value: unknown, depth: number): unknown => {
-    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      value.forEach((item, index) => {
+        const previous = index > 0 ? value[index - 1] : undefined;
+        const flag = typeof previous === 'string' ? /^--?([A-Za-z_][\w.-]*)$/.exec(previous)?.[1] : undefined;
+        out.push(flag !== undefined && typeof item === 'string' && isMaskedValue(flag, item) ? MASK : walk(item, depth + 1));
+      });
+      return out;
+    }
     if (typeof value === 'object' && value !== null) {
       const record = value as Record<string, unknown>;
-      const sensitiveEntry = typeof record.name === 'string' && isMaskedValue(record.name, record.value);
+      const isSecret = record.kind === 'Secret' && (record.apiVersion === undefined || record.apiVersion === 'v1');
+      const sensitiveEntry = typeof record.name === 'string' && isMaskedValue(record.name, typeof record.value === 'string' ? record.value : 'x');
       const out: Record<string, unknown> = {};
-      for (const [childKey, child] of Object.entries(record)) {
+      for (const [key, child] of Object.entries(record)) {
         // Flux decrypts and drops the SOPS metadata before applying.
-        if (depth === 0 && childKey === 'sops') continue;
-        if ((isSecret && depth === 0 && (childKey === 'data' || childKey === 'stringData')) || isMaskedValue(childKey, child) || (sensitiveEntry && childKey === 'value')) {
-          out[childKey] = maskAll(child);
+        if (depth === 0 && key === 'sops') continue;
+        if ((isSecret && (key === 'data' || key === 'stringData')) || isMaskedValue(key, child) || (sensitiveEntry && key === 'value')) {
+          out[key] = maskAll(child);
+        } else if (isSecret && key === 'metadata' && typeof child === 'object' && child !== null) {
+          // last-applied-configuration and the like hold the whole Secret.
+          const metadata = { ...(child as Record<string, unknown>) };
+          if (metadata.annotations !== undefined) metadata.annotations = maskAll(metadata.annotations);
+          out[key] = walk(metadata, depth + 1);
         } else {
-          out[childKey] = walk(child, depth + 1);
+          out[key] = walk(child, depth + 1);
         }
       }
       return out;
     }
-    if (typeof value === 'string') return maskUrlPassword(maskAssignment(value));
+    if (typeof value === 'string') return maskText(value);
     return value;
   };
   return walk(object.value, 0);
@@ -96,13 +117,11 @@ function maskAll(value: unknown): unknown {
   return value === null || value === undefined ? value : MASK;
 }
 
-/** `NAME=value` strings (Dagster envVars, container args) with a sensitive name. */
-function maskAssignment(text: string): string {
-  const assignment = /^(--?)?([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(text);
-  return assignment?.[2] && isMaskedValue(assignment[2], text.slice(assignment[0].length)) ? `${assignment[0]}${MASK}` : text;
-}
-
-/** `scheme://user:password@host` → the password masked. */
-function maskUrlPassword(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK}@`);
+/** Sensitive assignments anywhere in a string (config files, DSNs, JSON, `--flag=value`), and URL passwords. */
+function maskText(text: string): string {
+  const assignments = text.replace(/("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g, (whole, quote: string, key: string, separator: string, value: string) => {
+    const bare = value.replace(/^["']|["']$/g, '');
+    return isMaskedValue(key, bare) ? `${quote}${key}${quote}${separator}${MASK}` : whole;
+  });
+  return assignments.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s@]+@/gi, `$1${MASK}@`);
 }

@@ -91,7 +91,9 @@ export function buildFluxGraph(model: Model): FluxGraph {
     let source: FluxSource | undefined;
     let link: RepoLink = { status: 'noSource' };
     if (sourceRef) {
-      const candidate = resolve(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).find((r) => sourceByResource.has(r));
+      // Several clusters may each hold a flux-system source: the referrer's own repository's comes first.
+      const candidates = resolve(sourceRef.kind, sourceRef.name, sourceRef.resolvedNamespace).filter((r) => sourceByResource.has(r));
+      const candidate = candidates.find((r) => r.file.root === resource.file.root) ?? candidates[0];
       source = candidate ? sourceByResource.get(candidate) : undefined;
       if (source) link = source.link;
       else if (GENERATED_SOURCE_KINDS.has(sourceRef.kind)) link = { status: 'external', kind: sourceRef.kind };

@@ -3,6 +3,7 @@ import type { Model } from './model.js';
 import type { ConfigDataIndex, Container, KustomizeIndex, Resource, Root, RootFiles, SourceFile } from './workspace.js';
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
+import { builtInClusterScoped } from '../kustomize/scope.js';
 import { synthesizeBootstrap, synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
@@ -118,7 +119,14 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
   }
   const byFile = new Map<SourceFile, Resource[]>();
   for (const resource of written) push(byFile, resource.file, resource);
-  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => byFile.get(file)?.find((resource) => resource.docIndex === docIndex);
+  // By document index, so a file with thousands of documents costs no more per document.
+  const byDocument = new Map<SourceFile, Map<number, Resource>>();
+  for (const resource of written) {
+    let documents = byDocument.get(resource.file);
+    if (!documents) byDocument.set(resource.file, (documents = new Map()));
+    documents.set(resource.docIndex, resource);
+  }
+  const resourceAt = (file: SourceFile, docIndex: number): Resource | undefined => byDocument.get(file)?.get(docIndex);
 
   const noteMessages = new Set(notes.map((note) => note.message));
   const note = (runNote: RunNote): void => {
@@ -141,7 +149,8 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
     rootFiles,
     kustomize,
     resourceAt,
-    isClusterScoped: (_apiVersion, kind) => isClusterScoped(kind),
+    // What kustomize itself knows to be cluster-scoped (its embedded schema): it gives every other kind a namespace.
+    isClusterScoped: builtInClusterScoped,
     note,
   });
   const resources = applied.resources;

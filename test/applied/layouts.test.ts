@@ -286,4 +286,23 @@ describe('applied model: layouts', () => {
     // The archive reaches no cluster, but the password is readable in git all the same.
     expect(await findings(files, ['no-plaintext-sensitive-env', 'image-tag-mutable'])).toEqual(['no-plaintext-sensitive-env archive/db/deployment.yaml:17:22']);
   });
+
+  it("builds each cluster's Kustomizations from that cluster's own GitRepository", async () => {
+    const staging = BOOTSTRAP['clusters/prod/flux-system/gotk-sync.yaml'].replace('ssh://git@github.com/acme/fleet', 'ssh://git@github.com/acme/platform').replace('./clusters/prod', './clusters/staging');
+    const fleet = {
+      ...BOOTSTRAP,
+      'clusters/prod/apps.yaml': ks('apps', './apps/prod'),
+      'apps/prod/deployment.yaml': DEPLOYMENT('ghcr.io/stefanprodan/podinfo:6.7.0'),
+    };
+    // Staging syncs another repository, linted alongside: its apps.yaml and paths are that checkout's.
+    const platform = {
+      'clusters/staging/flux-system/gotk-sync.yaml': staging,
+      'clusters/staging/apps.yaml': ks('apps', './apps/staging'),
+      'apps/staging/deployment.yaml': DEPLOYMENT('ghcr.io/stefanprodan/podinfo:6.7.0'),
+    };
+    const rules = builtinRules.filter((rule) => ['flux-path-exists', 'duplicate-resource'].includes(rule.meta.id));
+    const root = (name: string, files: Record<string, string>) => ({ dir: path.join(path.sep, 'virtual', name), name, files, config: defaultConfig(builtinRules) });
+    const result = await lint({ roots: [root('fleet', fleet), root('platform', platform)], rules, cwd: path.sep });
+    expect(result.findings.map((finding) => `${finding.ruleId} ${finding.location.file}:${finding.location.startLine}`)).toEqual([]);
+  });
 });

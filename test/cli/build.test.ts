@@ -119,4 +119,57 @@ describe('gitops-lint build', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('gitops-lint: No applied Flux Kustomization flux-system/nope whose build is known.\n');
   });
+
+  it('masks a secret value wherever an object holds it', async () => {
+    const dir = tempRepo({
+      'list.yaml': [
+        'apiVersion: v1',
+        'kind: List',
+        'items:',
+        '  - apiVersion: v1',
+        '    kind: Secret',
+        '    metadata:',
+        '      name: in-list',
+        '      annotations:',
+        '        kubectl.kubernetes.io/last-applied-configuration: \'{"stringData":{"token":"CANARY-ANNOTATION"}}\'',
+        '    stringData:',
+        '      token: CANARY-LIST',
+        '',
+      ].join('\n'),
+      'release.yaml': [
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata:',
+        '  name: app',
+        'spec:',
+        '  values:',
+        '    extraObjects:',
+        '      - apiVersion: v1',
+        '        kind: Secret',
+        '        metadata: {name: extra}',
+        '        data:',
+        '          conn: CANARY-EXTRA',
+        '    args: ["--db-password", "CANARY-ARG", "--db-password=CANARY-ARG2"]',
+        '',
+      ].join('\n'),
+      'config.yaml': [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: app-config',
+        'data:',
+        '  app.properties: |',
+        '    db.host=db',
+        '    db.password=CANARY-PROPS',
+        '  dsn: host=db user=app password=CANARY-DSN',
+        '  settings.json: \'{"apiToken": "CANARY-JSON"}\'',
+        '  url: postgres://app:CANARY-URL@db:5432/app',
+        '',
+      ].join('\n'),
+    });
+    const run = await runCli(['build', '.'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/CANARY/);
+    expect(run.stdout).toContain('db.host=db');
+  });
 });
