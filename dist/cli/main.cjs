@@ -12141,6 +12141,21 @@ function sourceIgnoreMatcher(tree, gitRepository) {
 function hasKustomizationFile(tree, dir) {
   return kustomizationIn(tree.filesIn.get(dir) ?? []) !== void 0;
 }
+function includeAt(source, dir) {
+  let best;
+  for (const raw of asArray(getIn(source.value, ["spec", "include"]))) {
+    const item = asRecord(raw);
+    const name2 = asString(asRecord(item?.repository)?.name);
+    if (!item || name2 === void 0) continue;
+    const to = fluxDir(asString(item.toPath) ?? name2);
+    const from = fluxDir(asString(item.fromPath));
+    if (to === void 0 || to === "" || from === void 0) continue;
+    if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name: name2 };
+  }
+  if (!best) return void 0;
+  const rest = dir.slice(best.to.length).replace(/^\//, "");
+  return { name: best.name, to: best.to, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
+}
 var import_node_path3, import_ignore, VCS_PATTERNS, DEFAULT_PATTERNS, sourceIgnoreFiles;
 var init_tree = __esm({
   "src/flux/tree.ts"() {
@@ -12249,7 +12264,7 @@ function buildFluxGraph(model) {
     const written2 = getIn(resource.value, ["spec", "path"]);
     const writtenPath = typeof written2 === "string" ? written2 : void 0;
     let dir = fluxDir(writtenPath);
-    const include = source && dir !== void 0 ? includeAt2(source, dir) : void 0;
+    const include = source && dir !== void 0 ? includedAt(source, dir) : void 0;
     if (include) {
       link = include.link;
       dir = include.dir;
@@ -12263,21 +12278,11 @@ function buildFluxGraph(model) {
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
-  const includeAt2 = (source, dir) => {
+  const includedAt = (source, dir) => {
     if (source.kind !== "GitRepository") return void 0;
-    let best;
-    for (const raw of asArray(getIn(source.resource.value, ["spec", "include"]))) {
-      const item = asRecord(raw);
-      const name2 = asString(asRecord(item?.repository)?.name);
-      if (!item || name2 === void 0) continue;
-      const to = fluxDir(asString(item.toPath) ?? name2);
-      const from = fluxDir(asString(item.fromPath));
-      if (to === void 0 || to === "" || from === void 0) continue;
-      if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name: name2 };
-    }
+    const best = includeAt(source.resource, dir);
     if (!best) return void 0;
-    const rest = dir.slice(best.to.length).replace(/^\//, "");
-    const target = best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}`;
+    const target = best.dir;
     const where2 = `the paths under ${best.to} of its artifact hold the files of GitRepository ${best.name} (spec.include)`;
     const candidate = resolve3("GitRepository", best.name, source.resource.appliedNamespace).find((r) => sourceByResource.has(r));
     const included = candidate ? sourceByResource.get(candidate) : void 0;
@@ -14492,10 +14497,6 @@ var init_host = __esm({
 });
 
 // src/applied/resource.ts
-function splitApiVersion2(apiVersion) {
-  const slash2 = apiVersion.indexOf("/");
-  return slash2 === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
-}
 function appliedResource(document, written2, build2) {
   const value = document.value;
   const metadata = asRecord(value.metadata) ?? {};
@@ -14537,6 +14538,7 @@ var init_resource2 = __esm({
   "src/applied/resource.ts"() {
     "use strict";
     init_origin();
+    init_resource();
     init_values();
     Applied = class {
       constructor(written2, build2, patchedBy, document) {
@@ -14567,7 +14569,7 @@ var init_resource2 = __esm({
         this.appliedNamespace = appliedNamespace;
         this.encrypted = encrypted;
         this.value = value;
-        const { group, version: version2 } = splitApiVersion2(apiVersion);
+        const { group, version: version2 } = splitApiVersion(apiVersion);
         this.group = group;
         this.version = version2;
       }
@@ -14924,21 +14926,6 @@ function buildOnce(input) {
 }
 function patchFilesOf(kustomize, root) {
   return new Set(kustomize.nodes.filter((node) => node.file.root === root).flatMap(patchPathsOf));
-}
-function includeAt(source, dir) {
-  let best;
-  for (const raw of asArray(getIn(source.value, ["spec", "include"]))) {
-    const item = asRecord(raw);
-    const name2 = asString(asRecord(item?.repository)?.name);
-    if (!item || name2 === void 0) continue;
-    const to = fluxDir(asString(item.toPath) ?? name2);
-    const from = fluxDir(asString(item.fromPath));
-    if (to === void 0 || to === "" || from === void 0) continue;
-    if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name: name2 };
-  }
-  if (!best) return void 0;
-  const rest = dir.slice(best.to.length).replace(/^\//, "");
-  return { name: best.name, dir: best.from === "" ? rest : rest === "" ? best.from : `${best.from}/${rest}` };
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
@@ -22210,10 +22197,6 @@ function isKustomizeConfig(file, value) {
   const apiVersion = asString(value.apiVersion) ?? "";
   return isKustomizationFile(file.path) || apiVersion.startsWith("kustomize.config.k8s.io/");
 }
-function splitApiVersion3(apiVersion) {
-  const slash2 = apiVersion.indexOf("/");
-  return slash2 === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
-}
 function makeResource(file, docIndex) {
   const parsed = file.documents[docIndex];
   const value = asRecord(parsed?.value);
@@ -22230,7 +22213,7 @@ function makeResource(file, docIndex) {
       return parsed.doc;
     },
     apiVersion,
-    ...splitApiVersion3(apiVersion),
+    ...splitApiVersion(apiVersion),
     kind,
     name: asString(metadata.name) ?? "",
     namespace,
@@ -22378,6 +22361,7 @@ var init_build4 = __esm({
     init_graph();
     init_build2();
     init_scope();
+    init_resource();
     init_synthesized();
     init_source_file();
     init_collections();

@@ -24,7 +24,7 @@ import { KUSTOMIZE_GROUP, SOURCE_GROUP, SOURCE_KINDS } from '../flux/kinds.js';
 import { linkGitRepositories, linkGitRepository } from '../flux/repos.js';
 import { synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { RepoLink } from '../flux/types.js';
-import { fluxDir, hasKustomizationFile, sourceIgnoreMatcher } from '../flux/tree.js';
+import { fluxDir, hasKustomizationFile, includeAt, sourceIgnoreMatcher } from '../flux/tree.js';
 import { hostFromRootFiles } from '../kustomize/host.js';
 import { dirOf } from '../engine/collections.js';
 import { patchPathsOf } from '../kustomize/tree.js';
@@ -464,27 +464,6 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
 /** Root-relative paths of the files a root's kustomizations (and Components) use as patches. */
 function patchFilesOf(kustomize: KustomizeIndex, root: Root): Set<string> {
   return new Set(kustomize.nodes.filter((node) => node.file.root === root).flatMap(patchPathsOf));
-}
-
-/**
- * `spec.include` of a GitRepository (FLUX-LAYOUTS §4): the included GitRepository's files from
- * `fromPath` (default its root) sit at `toPath` (default its name). For a path at or below the
- * deepest matching `toPath`: the included GitRepository's name and the folder in its checkout.
- */
-function includeAt(source: Resource, dir: string): { name: string; dir: string } | undefined {
-  let best: { to: string; from: string; name: string } | undefined;
-  for (const raw of asArray(getIn(source.value, ['spec', 'include']))) {
-    const item = asRecord(raw);
-    const name = asString(asRecord(item?.repository)?.name);
-    if (!item || name === undefined) continue;
-    const to = fluxDir(asString(item.toPath) ?? name);
-    const from = fluxDir(asString(item.fromPath));
-    if (to === undefined || to === '' || from === undefined) continue;
-    if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name };
-  }
-  if (!best) return undefined;
-  const rest = dir.slice(best.to.length).replace(/^\//, '');
-  return { name: best.name, dir: best.from === '' ? rest : rest === '' ? best.from : `${best.from}/${rest}` };
 }
 
 /** The parts of a Flux Kustomization's spec that Flux writes into the root kustomization (FLUX-LAYOUTS §1). */

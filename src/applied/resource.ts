@@ -8,12 +8,8 @@ import type { YamlPath } from '../model/finding.js';
 import type { AppliedInfo, Location, Resource, SourceFile } from '../model/workspace.js';
 import type { AppliedDocument } from '../kustomize/build.js';
 import { locate } from '../kustomize/origin.js';
+import { splitApiVersion } from '../kustomize/resource.js';
 import { asRecord, asString, getIn } from '../engine/values.js';
-
-function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
 
 class Applied implements AppliedInfo {
   assumed?: boolean;

@@ -54,7 +54,7 @@ export interface LoadedWorkspace {
  * Read and parse the roots and build the model (what `lint` checks and `gitops-lint build`
  * prints). Throws `ConfigError` for a bad config; never for bad input files.
  */
-export async function loadWorkspace(options: Omit<LintOptions, 'rules'> & { rules: ReadonlyArray<AnyRule> }): Promise<LoadedWorkspace> {
+export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspace> {
   const cwd = options.cwd ?? process.cwd();
   const notes: RunNote[] = [];
   const rules = options.rules;

@@ -9,7 +9,7 @@ import {
 } from './kinds.js';
 import { linkGitRepositories } from './repos.js';
 import { hasUnknownSync } from './synthesized.js';
-import { fluxDir, generatedBuild, hasKustomizationFile, kustomizeBuild, sourceIgnoreMatcher, type Build } from './tree.js';
+import { fluxDir, generatedBuild, hasKustomizationFile, includeAt, kustomizeBuild, sourceIgnoreMatcher, type Build } from './tree.js';
 import type {
   DataLookup, FluxGraph, FluxHelmRelease, FluxKustomization, FluxPathConsumer, FluxRef, FluxSource, FluxTerraform, PathTarget, RepoLink,
 } from './types.js';
@@ -102,7 +102,7 @@ export function buildFluxGraph(model: Model): FluxGraph {
     const writtenPath = typeof written === 'string' ? written : undefined;
     let dir = fluxDir(writtenPath);
     // A path inside a `spec.include` destination reads the included repository's files.
-    const include = source && dir !== undefined ? includeAt(source, dir) : undefined;
+    const include = source && dir !== undefined ? includedAt(source, dir) : undefined;
     if (include) {
       link = include.link;
       dir = include.dir;
@@ -122,21 +122,11 @@ export function buildFluxGraph(model: Model): FluxGraph {
    * `fromPath` (default its root) are copied to `toPath` (default its name) of the artifact.
    * For a path at or below a `toPath`: where it leads in the included repository.
    */
-  const includeAt = (source: FluxSource, dir: string): { link: RepoLink; dir: string; source?: FluxSource } | undefined => {
+  const includedAt = (source: FluxSource, dir: string): { link: RepoLink; dir: string; source?: FluxSource } | undefined => {
     if (source.kind !== 'GitRepository') return undefined;
-    let best: { to: string; from: string; name: string } | undefined;
-    for (const raw of asArray(getIn(source.resource.value, ['spec', 'include']))) {
-      const item = asRecord(raw);
-      const name = asString(asRecord(item?.repository)?.name);
-      if (!item || name === undefined) continue;
-      const to = fluxDir(asString(item.toPath) ?? name);
-      const from = fluxDir(asString(item.fromPath));
-      if (to === undefined || to === '' || from === undefined) continue;
-      if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name };
-    }
+    const best = includeAt(source.resource, dir);
     if (!best) return undefined;
-    const rest = dir.slice(best.to.length).replace(/^\//, '');
-    const target = best.from === '' ? rest : rest === '' ? best.from : `${best.from}/${rest}`;
+    const target = best.dir;
     const where = `the paths under ${best.to} of its artifact hold the files of GitRepository ${best.name} (spec.include)`;
     // Included repositories are looked up in the including GitRepository's namespace.
     const candidate = resolve('GitRepository', best.name, source.resource.appliedNamespace).find((r) => sourceByResource.has(r));

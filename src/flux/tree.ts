@@ -3,7 +3,7 @@ import path from 'node:path';
 import ignore from 'ignore';
 import type { KustomizeIndex, KustomizeNode, Resource, RootFiles, SourceFile } from '../model/workspace.js';
 import { dirOf } from '../engine/collections.js';
-import { asString, getIn } from '../engine/values.js';
+import { asArray, asRecord, asString, getIn } from '../engine/values.js';
 import { isSourceIgnoreFile, kustomizationIn } from '../workspace/source-file.js';
 import type { RepeatedInclusion } from './types.js';
 
@@ -138,4 +138,25 @@ export function sourceIgnoreMatcher(tree: RootFiles, gitRepository: Resource | u
 /** True when a folder has a kustomization file (Flux then uses it as is). */
 export function hasKustomizationFile(tree: RootFiles, dir: string): boolean {
   return kustomizationIn(tree.filesIn.get(dir) ?? []) !== undefined;
+}
+
+/**
+ * `spec.include` of a GitRepository (FLUX-LAYOUTS §4): the included GitRepository's files from
+ * `fromPath` (default its root) sit at `toPath` (default its name). For a path at or below the
+ * deepest matching `toPath`: the included GitRepository's name and the folder in its checkout.
+ */
+export function includeAt(source: Resource, dir: string): { name: string; to: string; dir: string } | undefined {
+  let best: { to: string; from: string; name: string } | undefined;
+  for (const raw of asArray(getIn(source.value, ['spec', 'include']))) {
+    const item = asRecord(raw);
+    const name = asString(asRecord(item?.repository)?.name);
+    if (!item || name === undefined) continue;
+    const to = fluxDir(asString(item.toPath) ?? name);
+    const from = fluxDir(asString(item.fromPath));
+    if (to === undefined || to === '' || from === undefined) continue;
+    if ((dir === to || dir.startsWith(`${to}/`)) && (!best || to.length >= best.to.length)) best = { to, from, name };
+  }
+  if (!best) return undefined;
+  const rest = dir.slice(best.to.length).replace(/^\//, '');
+  return { name: best.name, to: best.to, dir: best.from === '' ? rest : rest === '' ? best.from : `${best.from}/${rest}` };
 }

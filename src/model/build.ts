@@ -4,6 +4,7 @@ import type { ConfigDataIndex, Container, KustomizeIndex, Resource, Root, RootFi
 import { buildFluxGraph } from '../flux/graph.js';
 import { buildApplied } from '../applied/build.js';
 import { builtInClusterScoped } from '../kustomize/scope.js';
+import { splitApiVersion } from '../kustomize/resource.js';
 import { synthesizeBootstrap, synthesizeExternalSources, synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { FluxGraph } from '../flux/types.js';
 import { isKustomizationFile } from '../workspace/source-file.js';
@@ -28,11 +29,6 @@ export function isClusterScoped(kind: string): boolean {
 function isKustomizeConfig(file: SourceFile, value: Record<string, unknown>): boolean {
   const apiVersion = asString(value.apiVersion) ?? '';
   return isKustomizationFile(file.path) || apiVersion.startsWith('kustomize.config.k8s.io/');
-}
-
-function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 function makeResource(file: SourceFile, docIndex: number): Resource | undefined {
