@@ -24947,6 +24947,17 @@ function fromChart(release) {
   if (getIn(release.value, ["spec", "valuesFrom"]) !== void 0) return void 0;
   return version("2.x", release.file, `the flux-instance chart's default, HelmRelease ${release.name}`);
 }
+function fromFluxManifests(source, kustomizations) {
+  if (!FLUX_MANIFESTS_URL.test(asString(getIn(source.value, ["spec", "url"])) ?? "")) return void 0;
+  const applied = kustomizations.some((kustomization) => {
+    const ref2 = refAt(kustomization, ["spec", "sourceRef"]);
+    return ref2?.kind === "OCIRepository" && ref2.name === source.name && namespaceMatches(source.appliedNamespace, ref2.resolvedNamespace);
+  });
+  if (!applied) return void 0;
+  const ref = asRecord(getIn(source.value, ["spec", "ref"]));
+  if (ref?.digest !== void 0) return void 0;
+  return version(ref?.tag ?? ref?.semver, source.file, `OCIRepository ${source.name}`);
+}
 function add(map2, key, value) {
   const list = map2.get(key);
   if (!list) map2.set(key, [value]);
@@ -24980,6 +24991,11 @@ function buildIndex(model) {
     if (found) all.push(found);
   }
   const ociRepositories = documents.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
+  const kustomizations = documents.filter((resource) => resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
+  for (const source of ociRepositories) {
+    const found = fromFluxManifests(source, kustomizations);
+    if (found) all.push(found);
+  }
   for (const release of documents) {
     if (release.kind !== "HelmRelease" || release.group !== HELM_GROUP || !isFluxInstanceChart(release, ociRepositories)) continue;
     const found = fromChart(release);
@@ -25012,7 +25028,7 @@ function describeVersionSource(version2, from) {
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
 }
-var import_semver, CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, indexes;
+var import_semver, CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, FLUX_MANIFESTS_URL, indexes;
 var init_version = __esm({
   "src/flux/version.ts"() {
     "use strict";
@@ -25023,6 +25039,7 @@ var init_version = __esm({
     CANDIDATE_MINORS = Array.from({ length: 100 }, (_, minor) => minor);
     GOTK_COMPONENTS = /(^|\/)gotk-components\.ya?ml$/;
     HEADER = /^#\s*Flux Version:\s*(\S+)\s*$/m;
+    FLUX_MANIFESTS_URL = /^oci:\/\/.+\/flux-manifests\/?$/;
     indexes = /* @__PURE__ */ new WeakMap();
   }
 });
