@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const REPO = path.resolve(import.meta.dirname, '../..');
 const preCommit = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
 const available = preCommit.status === 0;
-if (!available) console.warn('pre-commit is not installed (apt-get install pre-commit): the pre-commit hook tests are skipped.');
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Dev',
@@ -52,7 +51,7 @@ interface Commit {
   output: string;
 }
 
-describe.skipIf(!available)(`pre-commit hook (${available ? preCommit.stdout.trim() : 'pre-commit not installed: skipped'})`, () => {
+describe.skipIf(!available)(`pre-commit hook (${available ? preCommit.stdout.trim() : 'skipped: pre-commit is not installed, apt-get install pre-commit'})`, () => {
   let work: string;
   let consumer: string;
   let env: NodeJS.ProcessEnv;
