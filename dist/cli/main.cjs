@@ -55179,7 +55179,11 @@ function noteFile(file, roots, context) {
 }
 var github = (result, context) => {
   const active2 = result.findings.filter((f) => !isSuppressed(f));
-  const byLevel = LEVELS2.map((level) => active2.filter((f) => f.level === level));
+  const onDiff = (f) => !("label" in findingPlace(f, context));
+  const byLevel = LEVELS2.map((level) => {
+    const group = active2.filter((f) => f.level === level);
+    return [...group.filter(onDiff), ...group.filter((f) => !onDiff(f))];
+  });
   const overflowing = byLevel.some((group, i2) => group.length + (i2 === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
   const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, result.roots, context));
   const overflow = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));

@@ -112,7 +112,7 @@ function noteFile(file: string, roots: readonly RootInfo[], context: FormatterCo
 
 /**
  * GitHub Actions workflow commands. Findings are annotated most severe first, in result order
- * within a level; run errors come before finding errors and count against the same limit.
+ * within a level (files of the workspace before files outside it, which the diff cannot show); run errors come before finding errors and count against the same limit.
  * Beyond {@link ANNOTATIONS_PER_TYPE} per type, findings are printed as plain compact log lines
  * and a final notice says how many there are (one notice slot is kept free for it). Suppressed
  * findings are not annotated; run notes are plain log lines so they do not use notice slots.
@@ -123,7 +123,12 @@ function noteFile(file: string, roots: readonly RootInfo[], context: FormatterCo
  */
 export const github: Formatter = (result, context) => {
   const active = result.findings.filter((f) => !isSuppressed(f));
-  const byLevel = LEVELS.map((level) => active.filter((f) => f.level === level));
+  // Within a level, files of the workspace first: only their annotations reach the diff.
+  const onDiff = (f: Finding) => !('label' in findingPlace(f, context));
+  const byLevel = LEVELS.map((level) => {
+    const group = active.filter((f) => f.level === level);
+    return [...group.filter(onDiff), ...group.filter((f) => !onDiff(f))];
+  });
   const overflowing = byLevel.some((group, i) => group.length + (i === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
   const annotated: string[] = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, result.roots, context));
   const overflow: string[] = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));

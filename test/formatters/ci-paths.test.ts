@@ -120,4 +120,14 @@ describe('github annotations are relative to the workspace', () => {
     expect(out).toContain('h-kube/apps/a-11.yaml:1:1: warning: F11. [env-required]');
     expect(out.join('\n')).not.toContain('_temp');
   });
+
+  it('annotates workspace files before files outside it, which the diff cannot show', () => {
+    const outside = Array.from({ length: 10 }, (_, i) =>
+      finding({ ruleId: 'env-required', level: 'error', root: TEMP_HKUBE, file: `apps/a-${String(i + 1).padStart(2, '0')}.yaml`, at: [1, 1, 1, 2], message: `H${i + 1}.` }),
+    );
+    const inside = finding({ ruleId: 'env-required', level: 'error', root: `${WORKSPACE}/deploy`, file: 'z.yaml', at: [2, 1, 2, 2], message: 'W.' });
+    const out = github(lintResult([...outside, inside], { roots }), context).split('\n');
+    expect(out[0]).toBe('::error file=deploy/z.yaml,line=2,col=1,endLine=2,endColumn=1,title=env-required::W.');
+    expect(out).toContain('h-kube/apps/a-10.yaml:1:1: error: H10. [env-required]');
+  });
 });

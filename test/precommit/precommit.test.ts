@@ -2,10 +2,11 @@
 // of this repository into a real consumer repository, and run by real `git commit`s. No
 // registry is needed: the hook is `language: script` and runs the committed bundle.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyCommitFiles } from '../ci/commit-files.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const preCommit = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
@@ -74,16 +75,7 @@ describe.skipIf(!available)(`pre-commit hook (${available ? preCommit.stdout.tri
     // The hook repository: this checkout's files as a commit would hold them (tracked and new
     // files, not ignored ones such as node_modules), committed in a fresh repository.
     const hookRepo = path.join(work, 'gitops-lint');
-    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' })
-      .split('\0')
-      .filter((file) => file !== '');
-    for (const file of files) {
-      try {
-        cpSync(path.join(REPO, file), path.join(hookRepo, file));
-      } catch {
-        // Deleted in the working tree but still in the index: not part of the next commit.
-      }
-    }
+    copyCommitFiles(REPO, hookRepo);
     git(hookRepo, 'init', '-q', '-b', 'main');
     git(hookRepo, 'add', '-A');
     git(hookRepo, 'commit', '-qm', 'gitops-lint');
