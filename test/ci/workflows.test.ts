@@ -237,3 +237,42 @@ describe("the README's action example (one repository)", () => {
     for (const file of paths) expect(existsSync(path.join(upload.checkoutPath, file))).toBe(true);
   });
 });
+
+describe('the action with args, working-directory and setup-node: false', () => {
+  let run: Simulation;
+
+  beforeAll(() => {
+    run = simulate('inputs', [
+      { name: 'Check out', uses: 'actions/checkout@v7' },
+      {
+        name: 'gitops-lint',
+        id: 'gitops-lint',
+        uses: 'gitops-lint/gitops-lint@v0',
+        with: { 'working-directory': 'deploy', 'setup-node': 'false', 'fail-on-findings': 'false', args: `--quiet --format 'junit=reports/lint results.xml'` },
+      },
+      { name: 'Upload', uses: 'github/codeql-action/upload-sarif@v4', with: { sarif_file: '${{ steps.gitops-lint.outputs.sarif-file }}' } },
+    ]);
+  }, 120_000);
+
+  it('uses the node on PATH', () => {
+    expect(run.setupNode).toEqual([]);
+  });
+
+  it('passes args through, quoted words kept together, relative to the working directory', () => {
+    expect(existsSync(path.join(run.workspace, 'deploy', 'reports', 'lint results.xml'))).toBe(true);
+    expect(run.lintOutput).not.toContain('::warning');
+  });
+
+  it('names files from the workspace and writes repository paths for a root below the top', () => {
+    expect(reported(run.lintOutput, 'sops-secret-encrypted', 'deploy/cube/api-secret.yaml', 8)).toBe(true);
+    const [upload] = run.uploads;
+    if (!upload) throw new Error('no upload');
+    expect(uploadedPaths(upload)).toContain('deploy/cube/api-secret.yaml');
+    expect(existsSync(path.join(run.workspace, 'gitops-lint.sarif'))).toBe(true);
+  });
+
+  it('does not fail the job with fail-on-findings: false', () => {
+    expect(run.runner.log.find((entry) => entry.name === 'Fail on findings')?.skipped).toBe(true);
+    expect(run.runner.failed).toBe(false);
+  });
+});
