@@ -140,17 +140,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path23) {
-      const ctrl = callVisitor(key, node, visitor, path23);
+    function visit_(key, node, visitor, path24) {
+      const ctrl = callVisitor(key, node, visitor, path24);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visit_(key, ctrl, visitor, path23);
+        replaceNode(key, path24, ctrl);
+        return visit_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path23);
+            const ci = visit_(i2, node.items[i2], visitor, path24);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -161,13 +161,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = visit_("key", node.key, visitor, path23);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = visit_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path23);
+          const cv = visit_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -188,17 +188,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path23) {
-      const ctrl = await callVisitor(key, node, visitor, path23);
+    async function visitAsync_(key, node, visitor, path24) {
+      const ctrl = await callVisitor(key, node, visitor, path24);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visitAsync_(key, ctrl, visitor, path23);
+        replaceNode(key, path24, ctrl);
+        return visitAsync_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path23);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path24);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -209,13 +209,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path23);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path23);
+          const cv = await visitAsync_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -242,23 +242,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path23) {
+    function callVisitor(key, node, visitor, path24) {
       if (typeof visitor === "function")
-        return visitor(key, node, path23);
+        return visitor(key, node, path24);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path23);
+        return visitor.Map?.(key, node, path24);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path23);
+        return visitor.Seq?.(key, node, path24);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path23);
+        return visitor.Pair?.(key, node, path24);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path23);
+        return visitor.Scalar?.(key, node, path24);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path23);
+        return visitor.Alias?.(key, node, path24);
       return void 0;
     }
-    function replaceNode(key, path23, node) {
-      const parent = path23[path23.length - 1];
+    function replaceNode(key, path24, node) {
+      const parent = path24[path24.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity3.isPair(parent)) {
@@ -870,10 +870,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path23, value) {
+    function collectionFromPath(schema2, path24, value) {
       let v = value;
-      for (let i2 = path23.length - 1; i2 >= 0; --i2) {
-        const k = path23[i2];
+      for (let i2 = path24.length - 1; i2 >= 0; --i2) {
+        const k = path24[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -892,7 +892,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path23) => path23 == null || typeof path23 === "object" && !!path23[Symbol.iterator]().next().done;
+    var isEmptyPath = (path24) => path24 == null || typeof path24 === "object" && !!path24[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -922,11 +922,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path23, value) {
-        if (isEmptyPath(path23))
+      addIn(path24, value) {
+        if (isEmptyPath(path24))
           this.add(value);
         else {
-          const [key, ...rest] = path23;
+          const [key, ...rest] = path24;
           const node = this.get(key, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        const [key, ...rest] = path23;
+      deleteIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -955,8 +955,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        const [key, ...rest] = path23;
+      getIn(path24, keepScalar) {
+        const [key, ...rest] = path24;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -974,8 +974,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path23) {
-        const [key, ...rest] = path23;
+      hasIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -985,8 +985,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        const [key, ...rest] = path23;
+      setIn(path24, value) {
+        const [key, ...rest] = path24;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3501,9 +3501,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path23, value) {
+      addIn(path24, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path23, value);
+          this.contents.addIn(path24, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3578,14 +3578,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        if (Collection.isEmptyPath(path23)) {
+      deleteIn(path24) {
+        if (Collection.isEmptyPath(path24)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path23) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path24) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3600,10 +3600,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        if (Collection.isEmptyPath(path23))
+      getIn(path24, keepScalar) {
+        if (Collection.isEmptyPath(path24))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path23, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path24, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3614,10 +3614,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path23) {
-        if (Collection.isEmptyPath(path23))
+      hasIn(path24) {
+        if (Collection.isEmptyPath(path24))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path23) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path24) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3634,13 +3634,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        if (Collection.isEmptyPath(path23)) {
+      setIn(path24, value) {
+        if (Collection.isEmptyPath(path24)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path23), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path24), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path23, value);
+          this.contents.setIn(path24, value);
         }
       }
       /**
@@ -5601,9 +5601,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path23) => {
+    visit2.itemAtPath = (cst, path24) => {
       let item = cst;
-      for (const [field, index] of path23) {
+      for (const [field, index] of path24) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5612,23 +5612,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path23) => {
-      const parent = visit2.itemAtPath(cst, path23.slice(0, -1));
-      const field = path23[path23.length - 1][0];
+    visit2.parentCollection = (cst, path24) => {
+      const parent = visit2.itemAtPath(cst, path24.slice(0, -1));
+      const field = path24[path24.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path23, item, visitor) {
-      let ctrl = visitor(item, path23);
+    function _visit(path24, item, visitor) {
+      let ctrl = visitor(item, path24);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path23.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path24.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5639,10 +5639,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path23);
+            ctrl = ctrl(item, path24);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path23) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path24) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -7408,9 +7408,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path23) {
+function getIn(value, path24) {
   let current = value;
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -7462,16 +7462,16 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path23 = [], out = []) {
+function stringsWithDollar(value, path24 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path23, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path24, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path23, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path24, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (path23.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path23, key], key: true, text: key });
-      stringsWithDollar(child, [...path23, key], out);
+      if (path24.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path24, key], key: true, text: key });
+      stringsWithDollar(child, [...path24, key], out);
     }
   }
   return out;
@@ -7648,16 +7648,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path23, index, replacement) {
-  if (index === path23.length) return replacement;
-  const segment = path23[index];
+function replaceAt(value, path24, index, replacement) {
+  if (index === path24.length) return replacement;
+  const segment = path24[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path23, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path24, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path23, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path24, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -7677,7 +7677,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path23 of unknownPaths) copy.value = replaceAt(copy.value, path23, 0, unknown);
+    for (const path24 of unknownPaths) copy.value = replaceAt(copy.value, path24, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -7939,13 +7939,13 @@ function locationOf(node) {
 function childLocation(at, key) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
 }
-function locate(root, rootAt, path23) {
+function locate(root, rootAt, path24) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path23.length; index++) {
-    const segment = path23[index];
+  for (let index = 0; index < path24.length; index++) {
+    const segment = path24[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path23.slice(index)] };
+      return { ...at, path: [...at.path, ...path24.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -10793,10 +10793,10 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path23) {
-  if (path23 === "") return [];
-  if (!path23.startsWith("/")) return void 0;
-  return path23.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path24) {
+  if (path24 === "") return [];
+  if (!path24.startsWith("/")) return void 0;
+  return path24.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
@@ -10988,28 +10988,28 @@ function isFluxInstanceRelease(release, ociUrl) {
 function hasUnknownSync(resource) {
   return unknownSync.has(resource);
 }
-function locateIn(resource, path23) {
-  return resource.applied?.locate(path23) ?? { file: resource.file, docIndex: resource.docIndex, path: path23 };
+function locateIn(resource, path24) {
+  return resource.applied?.locate(path24) ?? { file: resource.file, docIndex: resource.docIndex, path: path24 };
 }
-function copyMarked(value, where2, path23) {
+function copyMarked(value, where2, path24) {
   if (typeof value !== "object" || value === null) return value;
   const copy = Array.isArray(value) ? [] : {};
-  markNode(copy, where2(path23));
+  markNode(copy, where2(path24));
   for (const [key, child] of Object.entries(value)) {
     const childKey = Array.isArray(value) ? Number(key) : key;
-    copy[childKey] = copyMarked(child, where2, [...path23, childKey]);
-    markKey(copy, childKey, where2([...path23, childKey]));
+    copy[childKey] = copyMarked(child, where2, [...path24, childKey]);
+    markKey(copy, childKey, where2([...path24, childKey]));
   }
   return copy;
 }
-function mergeMarked(target, source, where2, path23 = []) {
+function mergeMarked(target, source, where2, path24 = []) {
   if (!isMapping(source)) return;
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
-    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path23, key]);
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path24, key]);
     else {
-      target[key] = copyMarked(value, where2, [...path23, key]);
-      markKey(target, key, where2([...path23, key]));
+      target[key] = copyMarked(value, where2, [...path24, key]);
+      markKey(target, key, where2([...path24, key]));
     }
   }
 }
@@ -11025,15 +11025,15 @@ function setValue(text) {
   if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   return text;
 }
-function touchesSync(path23) {
-  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path23.every((segment, index) => index >= sync.length || segment === sync[index]));
+function touchesSync(path24) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path24.every((segment, index) => index >= sync.length || segment === sync[index]));
 }
 function releaseValues(release, objects) {
   const result = {};
   const rootAt = locateIn(release, ["spec", "values"]);
   markNode(result, rootAt);
   const inline = release.get(["spec", "values"]);
-  const inlineAt = (path23) => locateIn(release, ["spec", "values", ...path23]);
+  const inlineAt = (path24) => locateIn(release, ["spec", "values", ...path24]);
   const unreadable = [];
   let unknown = false;
   asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
@@ -11043,15 +11043,15 @@ function releaseValues(release, objects) {
     const name2 = asString(entry.name) ?? "";
     const key = asString(entry.valuesKey) ?? "values.yaml";
     const targetPath = asString(entry.targetPath);
-    const path23 = targetPath === void 0 ? [] : setPath(targetPath);
+    const path24 = targetPath === void 0 ? [] : setPath(targetPath);
     const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key === "values.yaml" ? "" : ` key ${key}`}`;
     const cannot = (why) => {
       unreadable.push(`${label} (${why})`);
-      if (path23 === void 0 || touchesSync(path23)) unknown = true;
+      if (path24 === void 0 || touchesSync(path24)) unknown = true;
     };
     if (kind === "Secret") return cannot("Secret values are not known");
     if (kind !== "ConfigMap") return cannot("not a ConfigMap");
-    if (path23 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    if (path24 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
     const configMap = objects.find(
       (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name2 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
     );
@@ -11061,19 +11061,19 @@ function releaseValues(release, objects) {
     const dataAt = locateIn(configMap, ["data", key]);
     const text = fileTextAt(dataAt);
     if (text && text.file === void 0) return cannot("its generator input is not readable");
-    if (path23.length > 0) {
+    if (path24.length > 0) {
       if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
       mergeMarked(result, inline, inlineAt);
       let node = result;
-      for (const segment of path23.slice(0, -1)) {
+      for (const segment of path24.slice(0, -1)) {
         if (!isMapping(node[segment])) {
           node[segment] = {};
           markNode(node[segment], dataAt);
         }
         node = node[segment];
       }
-      node[path23[path23.length - 1]] = setValue(data);
-      markKey(node, path23[path23.length - 1], dataAt);
+      node[path24[path24.length - 1]] = setValue(data);
+      markKey(node, path24[path24.length - 1], dataAt);
       return;
     }
     const document = text?.file?.documents[0];
@@ -11087,7 +11087,7 @@ function releaseValues(release, objects) {
     mergeMarked(result, parsed, () => dataAt);
   });
   mergeMarked(result, inline, inlineAt);
-  return { values: { root: { spec: { values: result } }, at: (path23) => locate(result, rootAt, path23.slice(2)) }, unreadable, unknown };
+  return { values: { root: { spec: { values: result } }, at: (path24) => locate(result, rootAt, path24.slice(2)) }, unreadable, unknown };
 }
 function synthesizeSyncObjects(resources, note = () => {
 }, options = {}) {
@@ -11098,7 +11098,7 @@ function synthesizeSyncObjects(resources, note = () => {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
-      const values = { root: resource.value, at: (path23) => ({ file: resource.file, docIndex: resource.docIndex, path: path23 }) };
+      const values = { root: resource.value, at: (path24) => ({ file: resource.file, docIndex: resource.docIndex, path: path24 }) };
       out.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
@@ -11693,26 +11693,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path23) => {
-      const end = path23.length - 1;
-      const index = path23.lastIndexOf(
+    var basenameOf = (path24) => {
+      const end = path24.length - 1;
+      const index = path24.lastIndexOf(
         SLASH,
-        path23[end] === SLASH ? end - 1 : end
+        path24[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path23 : path23.slice(index + 1);
+      return index < 0 ? path24 : path24.slice(index + 1);
     };
-    var parentOf = (path23) => {
-      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path23.split(SLASH).filter(Boolean);
+    var parentOf = (path24) => {
+      if (path24.charCodeAt(0) === SLASH_CODE || path24.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path24.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path23.length - 1;
-      const cut = path23.lastIndexOf(
+      const end = path24.length - 1;
+      const cut = path24.lastIndexOf(
         SLASH,
-        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path24.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path24.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -11862,7 +11862,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path23) {
+      testLiteral(path24) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11871,7 +11871,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path23)) {
+          if (rule.checkRegex.test(path24)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11891,15 +11891,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path23, mode) {
+      test(path24, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path23) : path23;
+        const basename2 = shortcut ? basenameOf(path24) : path24;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path23
+            shortcut && rule._basenameOnly ? basename2 : path24
           )) {
             const { negative } = rule;
             const ret = {
@@ -11921,17 +11921,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path23, originalPath, doThrow) => {
-      if (!isString(path23)) {
+    var checkPath2 = (path24, originalPath, doThrow) => {
+      if (!isString(path24)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path23) {
+      if (!path24) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path23)) {
+      if (checkPath2.isNotRelative(path24)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11940,25 +11940,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path23) => {
-      const first = path23.charCodeAt(0);
+    var isNotRelative = (path24) => {
+      const first = path24.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path23.length === 1) {
+      if (path24.length === 1) {
         return true;
       }
-      const second = path23.charCodeAt(1);
+      const second = path24.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
+      return path24.length === 2 || path24.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -11989,58 +11989,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path23) {
+      _test(originalPath, cache5, path24) {
         checkPath2(
-          path23,
+          path24,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path23 ? this._t(path23, cache5) : {
+        return path24 ? this._t(path24, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path23 = convertPath(target);
-        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path23);
+        const path24 = convertPath(target);
+        if (!path24 || path24.charCodeAt(path24.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path24);
         }
-        const dir = this._t(path23, this._testCache);
+        const dir = this._t(path24, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path23);
+        const literal = this._rules.testLiteral(path24);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path23, cache5) {
-        if (path23 in cache5) {
-          return cache5[path23];
+      _t(path24, cache5) {
+        if (path24 in cache5) {
+          return cache5[path24];
         }
-        const parentPath = parentOf(path23);
+        const parentPath = parentOf(path24);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
+        return cache5[path24] = parent && parent.ignored ? parent : this._rules.test(path24, MODE_IGNORE);
       }
-      ignores(path23) {
-        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
+      ignores(path24) {
+        return this._test(path24, this._ignoreCache, convertPath(path24)).ignored;
       }
       createFilter() {
-        return (path23) => !this.ignores(path23);
+        return (path24) => !this.ignores(path24);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path23) {
-        return this._test(path23, this._testCache, convertPath(path23));
+      test(path24) {
+        return this._test(path24, this._testCache, convertPath(path24));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path23) => checkPath2(convertPath(path23), path23, RETURN_FALSE);
+    var isPathValid2 = (path24) => checkPath2(convertPath(path24), path24, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
+      checkPath2.isNotRelative = (path24) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path24) || isNotRelative(path24);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12196,8 +12196,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path23, kind = {}) {
-  const value = asRecord(getIn(resource.value, path23));
+function refAt(resource, path24, kind = {}) {
+  const value = asRecord(getIn(resource.value, path24));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -12209,7 +12209,7 @@ function refAt(resource, path23, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path23
+    path: path24
   };
 }
 function dependsOnRefs(resource) {
@@ -12269,12 +12269,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path23 = { written: writtenPath, dir, status: void 0 };
+    const path24 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path23.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path24.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path23, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path24, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -12307,16 +12307,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path23 } = base;
-    if (link.status !== "linked" || path23.status !== "directory" || path23.dir === void 0) return entry;
+    const { link, path: path24 } = base;
+    if (link.status !== "linked" || path24.status !== "directory" || path24.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path23.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path23.dir);
+    if (hasKustomizationFile(tree, path24.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path24.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path23.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path24.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -12643,7 +12643,7 @@ function cloneNode(node, at) {
   const copy = Array.isArray(node) ? [...node] : { ...node };
   markNode(copy, own2);
   const keyed = keyMarksOf(node);
-  if (keyed) for (const [key, place2] of keyed) markKey(copy, key, place2);
+  if (keyed) for (const [key, place3] of keyed) markKey(copy, key, place3);
   if (Array.isArray(node)) {
     node.forEach((child, index) => {
       if (isObject3(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own2, index));
@@ -12651,17 +12651,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn2(res, path23) {
-  return locate(res.value, res.at, path23);
+function locateIn2(res, path24) {
+  return locate(res.value, res.at, path24);
 }
-function writable(res, path23) {
+function writable(res, path24) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path23) {
+  for (const segment of path24) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -12677,18 +12677,18 @@ function writable(res, path23) {
   }
   return node;
 }
-function setIn(res, path23, value, at) {
-  const parent = writable(res, path23.slice(0, -1));
-  const key = path23[path23.length - 1];
+function setIn(res, path24, value, at) {
+  const parent = writable(res, path24.slice(0, -1));
+  const key = path24[path24.length - 1];
   parent[key] = value;
   if (at) {
     if (isObject3(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
-function getPath(value, path23) {
+function getPath(value, path24) {
   let node = value;
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (!isObject3(node)) return void 0;
     node = node[segment];
   }
@@ -12707,10 +12707,10 @@ function spliceList(res, listPath, start, deleteCount, inserted) {
   const removed = list.splice(start, deleteCount, ...inserted.map((item) => item.value));
   places.splice(start, deleteCount, ...inserted.map((item) => item.at));
   list.forEach((item, index) => {
-    const place2 = places[index];
+    const place3 = places[index];
     if (isObject3(item)) {
-      if (!locationOf(item)) markNode(item, place2);
-    } else markKey(list, index, place2);
+      if (!locationOf(item)) markNode(item, place3);
+    } else markKey(list, index, place3);
   });
   return removed;
 }
@@ -12726,8 +12726,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path23) {
-  return path23.slice(path23.lastIndexOf("/") + 1);
+function basename(path24) {
+  return path24.slice(path24.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -12979,19 +12979,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path23, out) {
+function imagePaths(value, path24, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path23, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path24, index], out));
     return;
   }
   if (!isMap(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path23, key, index, "image"], image: container.image });
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path24, key, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path23, key], out);
+    imagePaths(child, [...path24, key], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -13002,11 +13002,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path23, image } of found) {
+    for (const { path: path24, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path23, next, at);
+      setIn(res, path24, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -13049,12 +13049,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path23, entry, pairsAt) {
+function setPairs(res, path24, entry, pairsAt) {
   let changed = false;
   for (const [key, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path23, key]) === text) continue;
-    setIn(res, [...path23, key], text, childLocation(pairsAt, key));
+    if (getPath(res.value, [...path24, key]) === text) continue;
+    setIn(res, [...path24, key], text, childLocation(pairsAt, key));
     changed = true;
   }
   return changed;
@@ -13066,16 +13066,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path23 of templatePaths(groupKind)) changed = setPairs(res, [...path23, field], entry, pairsAt) || changed;
+      for (const path24 of templatePaths(groupKind)) changed = setPairs(res, [...path24, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path23, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path23))) continue;
-        changed = setPairs(res, path23, entry, pairsAt) || changed;
+      for (const [path24, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path24))) continue;
+        changed = setPairs(res, path24, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -13120,17 +13120,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path23, prefix) {
-  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
+function startsWith(path24, prefix) {
+  return prefix.length <= path24.length && prefix.every((segment, index) => path24[index] === segment);
 }
-function mergeKeyOf(group, kind, path23) {
+function mergeKeyOf(group, kind, path24) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "ownerReferences") return "uid";
-  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path23.length === 2 && path23[0] === "spec" && path23[1] === "ports") return "port";
+  if (path24.length === 2 && path24[0] === "metadata" && path24[1] === "ownerReferences") return "uid";
+  if (path24.length === 2 && path24[0] === "metadata" && path24[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path24.length === 2 && path24[0] === "spec" && path24[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path23, podSpec)) return void 0;
-  const rest = path23.slice(podSpec.length);
+  if (!podSpec || !startsWith(path24, podSpec)) return void 0;
+  const rest = path24.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -13201,8 +13201,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path23, value) => {
-    if (typeof value === "string") out.push({ kind, path: path23, name: value });
+  const add2 = (kind, path24, value) => {
+    if (typeof value === "string") out.push({ kind, path: path24, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -13243,10 +13243,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path23, out) {
+function ingressBackend(backend, path24, out) {
   const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path23, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path23, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path24, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path24, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13311,18 +13311,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path23, out) {
+function valuesAtPath(value, segments, path24, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path23, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path24, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path23, name: value });
+    if (typeof value === "string") out.push({ path: path24, name: value });
     return;
   }
   if (!isMap(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path23, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path24, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -13332,7 +13332,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path23, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path23, name: name2 });
+      for (const { path: path24, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path24, name: name2 });
     }
   }
   return out;
@@ -13402,10 +13402,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path23) => {
-      if (getPath(res.value, path23) === namespace) return;
-      if (path23[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path23, namespace, at);
+    const set2 = (path24) => {
+      if (getPath(res.value, path24) === namespace) return;
+      if (path24[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path24, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -13469,30 +13469,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path23 = [];
+  const path24 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path23.push(node.length);
+        path24.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path23.push(position2);
+      path24.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path23.push(segment);
+      path24.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path23;
+  return path24;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -13501,18 +13501,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
 }
-function insert(res, path23, value, at) {
-  const parentPath = path23.slice(0, -1);
-  const key = path23[path23.length - 1];
+function insert(res, path24, value, at) {
+  const parentPath = path24.slice(0, -1);
+  const key = path24[path24.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
     spliceList(res, parentPath, key, 0, [{ value, at }]);
   } else {
-    setIn(res, path23, value, at);
+    setIn(res, path24, value, at);
   }
 }
-function removeAt(res, path23) {
-  const parentPath = path23.slice(0, -1);
-  const key = path23[path23.length - 1];
+function removeAt(res, path24) {
+  const parentPath = path24.slice(0, -1);
+  const key = path24[path24.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
   else delete writable(res, parentPath)[key];
 }
@@ -13547,9 +13547,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path23 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path23, value, valueAt);
-        else insert(res, path23, value, valueAt);
+        const path24 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path24, value, valueAt);
+        else insert(res, path24, value, valueAt);
         break;
       }
       case "remove": {
@@ -13565,17 +13565,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn2(res, fromPath);
         if (isObject3(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path23 = resolve(res.value, segments, true, operation.path);
-        insert(res, path23, value, fromAt);
+        const path24 = resolve(res.value, segments, true, operation.path);
+        insert(res, path24, value, fromAt);
         if (!isObject3(value)) {
-          const parent = getPath(res.value, path23.slice(0, -1));
-          if (isObject3(parent)) markKey(parent, path23[path23.length - 1], fromAt);
+          const parent = getPath(res.value, path24.slice(0, -1));
+          if (isObject3(parent)) markKey(parent, path24[path24.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path23 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path23), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path24 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path24), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -13959,7 +13959,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path23) => ({ file, docIndex, path: path23 });
+  const at = (...path24) => ({ file, docIndex, path: path24 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -14040,7 +14040,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path23) => ({ file, docIndex: document?.index ?? 0, path: path23 });
+  const at = (...path24) => ({ file, docIndex: document?.index ?? 0, path: path24 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -14077,10 +14077,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path23) => {
+  const pairs2 = (raw, path24) => {
     if (!isMap(raw)) return false;
     for (const [key, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path23, key));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path24, key));
     }
     return true;
   };
@@ -14375,7 +14375,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path23) => locate(res.value, res.at, path23),
+    locate: (path24) => locate(res.value, res.at, path24),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -14472,8 +14472,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path23) => rootFiles.files.get(path23),
-    isDirectory: (path23) => rootFiles.dirs.has(path23),
+    file: (path24) => rootFiles.files.get(path24),
+    isDirectory: (path24) => rootFiles.dirs.has(path24),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -14552,10 +14552,10 @@ var init_resource2 = __esm({
       patchedBy;
       document;
       assumed;
-      locate(path23) {
-        if (this.document) return this.document.locate(path23);
+      locate(path24) {
+        if (this.document) return this.document.locate(path24);
         const written2 = this.written;
-        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path23);
+        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path24);
       }
     };
     AppliedObject = class {
@@ -14589,8 +14589,8 @@ var init_resource2 = __esm({
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
       }
-      get(path23) {
-        return getIn(this.value, path23);
+      get(path24) {
+        return getIn(this.value, path24);
       }
     };
   }
@@ -14929,7 +14929,7 @@ function patchFilesOf(kustomize, root) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path23) => kustomization.applied?.locate(["spec", ...path23]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path23] };
+  const at = (path24) => kustomization.applied?.locate(["spec", ...path24]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path24] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -21777,62 +21777,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path23 = [...specPath, list, index];
+      const path24 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path23, "image"], image);
+      const written2 = writtenImage(resource, [...path24, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path23,
+        path: path24,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path23, "image"],
-          tagPath: [...path23, "image"],
+          path: [...path24, "image"],
+          tagPath: [...path24, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path23, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path24, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path23, "env"]),
-        envPath: item.env !== void 0 ? [...path23, "env"] : void 0,
-        envFrom: envFromSources(item, path23)
+        env: envEntries(item.env, [...path24, "env"]),
+        envPath: item.env !== void 0 ? [...path24, "env"] : void 0,
+        envFrom: envFromSources(item, path24)
       });
     });
   }
 }
-function writtenImage(resource, path23, applied) {
+function writtenImage(resource, path24, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path23.slice(0, -1));
+  const container = info.locate(path24.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path23[path23.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path24[path24.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path23, dotted, namespace, out) {
+function walkValues(resource, value, path24, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path23, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path24, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path23, dotted, namespace);
+  const container = valuesContainer(resource, object, path24, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path23, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path24, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path23, dotted, namespace) {
+function valuesContainer(resource, object, path24, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path23, "image"];
+  let tagPath = [...path24, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -21841,48 +21841,48 @@ function valuesContainer(resource, object, path23, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path23, "tag"];
+      tagPath = [...path24, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path23, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path24, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path23, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path24, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path23, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path24, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path23, "imagePullPolicy"];
+    policyPath = [...path24, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path23,
+    path: path24,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path23, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path24, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path23, "env"]),
-    envPath: object.env !== void 0 ? [...path23, "env"] : void 0,
-    envFrom: envFromSources(object, path23)
+    env: envEntries(object.env, [...path24, "env"]),
+    envPath: object.env !== void 0 ? [...path24, "env"] : void 0,
+    envFrom: envFromSources(object, path24)
   };
 }
-function envEntries(env, path23) {
+function envEntries(env, path24) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path23, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path24, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -21900,7 +21900,7 @@ function envEntries(env, path23) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path23, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path24, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -21909,7 +21909,7 @@ function envEntries(env, path23) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path23) {
+function envFromSources(object, path24) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -21919,7 +21919,7 @@ function envFromSources(object, path23) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path23, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path24, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -21928,7 +21928,7 @@ function envFromSources(object, path23) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path23, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path24, field, index] });
     });
   }
   return sources;
@@ -22101,8 +22101,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path23 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path23 && asRecord(getIn(resource.value, path23))) ?? {};
+  const path24 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path24 && asRecord(getIn(resource.value, path24))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -22220,7 +22220,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path23) => getIn(value, path23)
+    get: (path24) => getIn(value, path24)
   };
 }
 function emptyRootFiles(root) {
@@ -22315,7 +22315,7 @@ function buildModel(roots, files, notes) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path23) => rootFilesMap.get(root)?.files.get(path23),
+    fileAt: (root, path24) => rootFilesMap.get(root)?.files.get(path24),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -22404,17 +22404,17 @@ var init_rule = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path23) {
+function locate2(doc, path24) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path23.length; i2++) {
-    const segment = path23[i2];
+  for (let i2 = 0; i2 < path24.length; i2++) {
+    const segment = path24[i2];
     if ((0, import_yaml6.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path23.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path24.length - 1 };
     } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -22426,8 +22426,8 @@ function locate2(doc, path23) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path23, key = false) {
-  const { node, pair, exact } = locate2(doc, path23);
+function offsetsOfPath(doc, text, path24, key = false) {
+  const { node, pair, exact } = locate2(doc, path24);
   if (exact && key && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -25022,8 +25022,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path23 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path23 : `${version2.via} in ${path23}`;
+  const path24 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path24 : `${version2.via} in ${path24}`;
 }
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
@@ -25139,8 +25139,8 @@ metadata:
         const patchDocuments2 = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
-          for (const path23 of patchPathsOf(node)) {
-            const file = model.fileAt(node.file.root, path23);
+          for (const path24 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path24);
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
@@ -25154,15 +25154,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path23 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path23, "apiVersion"]));
-            const kind = asString(resource.get([...path23, "kind"]));
+          for (const path24 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path24, "apiVersion"]));
+            const kind = asString(resource.get([...path24, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path23, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path24, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -25302,13 +25302,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path23 = [edge];
+        const path24 = [edge];
         let back = previous.get(node);
         while (back) {
-          path23.unshift(back);
+          path24.unshift(back);
           back = previous.get(back.from);
         }
-        return path23;
+        return path24;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -25439,10 +25439,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path23 = cycleFrom(first, members, edges);
-          const [edge] = path23;
+          const path24 = cycleFrom(first, members, edges);
+          const [edge] = path24;
           if (!edge) continue;
-          const names = [first, ...path23.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path24.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -25451,10 +25451,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path23, rootName2) {
-  if (path23.length === 0) return rootName2;
+function formatPath(path24, rootName2) {
+  if (path24.length === 0) return rootName2;
   let out = "";
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -25570,14 +25570,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path23, data, key = false) {
+      report(messageId, path24, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path23], messageId, data };
+        const problem = { path: [...path24], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path23) {
-        return formatPath(path23, this.options.rootName);
+      name(path24) {
+        return formatPath(path24, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -25599,83 +25599,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path23) {
-        if (this.full || path23.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path24) {
+        if (this.full || path24.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path23)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path24)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path23, { path: this.name(path23), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path24, { path: this.name(path24), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path23);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path23);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path23);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path23);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path23);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path23, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path23, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path23) && !containsUnknown(value)) this.report("not", path23, { path: this.name(path23) });
+        if (typeof value === "string") this.checkString(value, schema2, path24);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path24);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path24);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path24);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path24);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path24, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path24, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path24) && !containsUnknown(value)) this.report("not", path24, { path: this.name(path24) });
       }
-      checkType(value, type2, path23) {
+      checkType(value, type2, path24) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path23, { expected: describeTypes(types2), path: this.name(path23), actual: describeFound(value) });
+        if (!ok) this.report("type", path24, { expected: describeTypes(types2), path: this.name(path24), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path23) {
+      checkString(value, schema2, path24) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path23, { path: this.name(path23), limit: String(schema2.minLength) });
+          this.report("minLength", path24, { path: this.name(path24), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path23, { path: this.name(path23), limit: String(schema2.maxLength) });
+          this.report("maxLength", path24, { path: this.name(path24), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path23, { path: this.name(path23), pattern: schema2.pattern });
+          this.report("pattern", path24, { path: this.name(path24), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path23) {
-        const range = (comparison, limit) => this.report("range", path23, { path: this.name(path23), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path24) {
+        const range = (comparison, limit) => this.report("range", path24, { path: this.name(path24), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path23, { path: this.name(path23), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path24, { path: this.name(path24), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path23) {
+      checkArray(value, schema2, path24) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path23, { path: this.name(path23), limit: String(schema2.minItems) });
+          this.report("minItems", path24, { path: this.name(path24), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path23, { path: this.name(path23), limit: String(schema2.maxItems) });
+          this.report("maxItems", path24, { path: this.name(path24), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path23, { path: this.name(path23) });
+          this.report("uniqueItems", path24, { path: this.name(path24) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path23.push(index);
-            this.walk(value[index], schema2.items, path23);
-            path23.pop();
+            path24.push(index);
+            this.walk(value[index], schema2.items, path24);
+            path24.pop();
           }
         }
       }
-      checkObject(value, schema2, path23) {
+      checkObject(value, schema2, path24) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path23, { path: this.name(path23), limit: String(schema2.minProperties) });
+          this.report("minProperties", path24, { path: this.name(path24), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path23, { path: this.name(path23), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path24, { path: this.name(path24), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path23.length === 0 && "kind" in value ? ["kind"] : path23;
-              this.report("required", at, { field, parent: this.name(path23) });
+              const at = path24.length === 0 && "kind" in value ? ["kind"] : path24;
+              this.report("required", at, { field, parent: this.name(path24) });
             }
           }
         }
@@ -25687,34 +25687,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path23.push(key);
-              this.walk(child, childSchema, path23);
-              path23.pop();
+              path24.push(key);
+              this.walk(child, childSchema, path24);
+              path24.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path23) };
+            const data = { field: key, parent: this.name(path24) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path23, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path24, key], data, true);
           }
         }
       }
-      passes(value, schema2, path23) {
+      passes(value, schema2, path24) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path23);
+        probe.walk(value, schema2, path24);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path23, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path23)).length;
+      checkAlternatives(value, options, path24, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path24)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path23, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path23) });
+          this.report("requiredOneOf", path24, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path24) });
           return;
         }
-        this.report(kind, path23, { path: this.name(path23) });
+        this.report(kind, path24, { path: this.name(path24) });
       }
     };
   }
@@ -26096,13 +26096,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path23, resource } = consumer;
+  const { link, path: path24, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path23.written ?? "", repo: link.root.name };
-  if (path23.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path23.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path23.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path23.status === "directory";
+  const data = { referrer: describeObject(resource), path: path24.written ?? "", repo: link.root.name };
+  if (path24.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path24.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path24.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path24.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -26216,9 +26216,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path23 } = kustomization;
-          if (link.status !== "linked" || path23.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path23.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path24 } = kustomization;
+          if (link.status !== "linked" || path24.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path24.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -26227,7 +26227,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path23.dir, component);
+            const target = resolveInRoot(path24.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -26262,12 +26262,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path23 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path24 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path23, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path24, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path23, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path24, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -26847,17 +26847,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path23) {
-  const item = asRecord(resource.get(path23));
+function typedRef(resource, path24) {
+  const item = asRecord(resource.get(path24));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path23, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path23, "name"]));
+function localSecret(resource, path24, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path24, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path23, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path24, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -26883,12 +26883,12 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path23 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path23, "the controller cannot connect to the remote cluster");
+    const path24 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path24, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
-    const key = asScalarString(resource.get([...path23, "key"]));
-    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path23, "key"] };
+    const key = asScalarString(resource.get([...path24, "key"]));
+    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path24, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -26913,10 +26913,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path23, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path23));
+function namedSecret(resource, path24, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path24));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path23, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path24, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -26946,16 +26946,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path23 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path23);
+      const path24 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path24);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path23, "name"] : [...path23, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path24, "name"] : [...path24, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path23, "name"],
+        path: [...path24, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -26973,22 +26973,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path23 = ["spec", field, index];
-        const ref = typedRef(resource, path23);
+        const path24 = ["spec", field, index];
+        const ref = typedRef(resource, path24);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path23, "name"],
+            path: [...path24, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path23, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path24, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -27001,8 +27001,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path23 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path23, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path24 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path24, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -27018,9 +27018,9 @@ function kustomizationRefs(model) {
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path23 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path23);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path23, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path24 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path24);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path24, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -27056,7 +27056,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path23, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path24, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -27064,7 +27064,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path23,
+        path: path24,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -27074,16 +27074,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path23, found) {
+function walk(resource, value, path24, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path23, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path24, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key, child] of Object.entries(object)) {
-    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path23, key], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path23, key], found);
+    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path24, key], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path24, key], found);
   }
 }
 var RELEASE_SCOPE;
@@ -27108,35 +27108,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path23 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: ref.key, path: [...path23, "key"] }, optional: ref.optional });
+        const path24 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], key: { name: ref.key, path: [...path24, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path23 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path24 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path23, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path24, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path23) {
+function itemKeys(source, path24) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key = asScalarString(asRecord(raw)?.key);
-    if (key !== void 0) keys.push({ name: key, path: [...path23, "items", index, "key"] });
+    if (key !== void 0) keys.push({ name: key, path: [...path24, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path23, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path24, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path23, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path23).map((key) => ({ ...base, key, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path24, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path24).map((key) => ({ ...base, key, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -27148,14 +27148,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path23 = [...specPath, "volumes", index];
+      const path24 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path23, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path24, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path23, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path24, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path23, "projected", "sources", sourceIndex];
+        const sourcePath = [...path24, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -27169,7 +27169,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path23, resolveName) {
+function pullSecretRefs(resource, holder, path24, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -27181,7 +27181,7 @@ function pullSecretRefs(resource, holder, path23, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path23, "imagePullSecrets", index, "name"],
+      path: [...path24, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -27419,9 +27419,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path23, raw, expects) => {
+  const add2 = (path24, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path23, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path24, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -27518,20 +27518,20 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path23 = [entry.field, entry.index];
+            const path24 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -27596,9 +27596,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path23 } = kustomization;
-    if (link.status !== "linked" || path23.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path23.status === "directory") push(generated2, key(link.root, path23.dir), kustomization);
+    const { link, path: path24 } = kustomization;
+    if (link.status !== "linked" || path24.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path24.status === "directory") push(generated2, key(link.root, path24.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -27761,11 +27761,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path23 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path23.dir === void 0) continue;
+          const { link, path: path24 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path24.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path23.dir, kustomization);
+          push(byDir, path24.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -28100,10 +28100,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path23, dotted, parentKey) {
+function walkValues2(ctx, release, value, path24, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path23, index];
+      const itemPath = [...path24, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -28119,10 +28119,10 @@ function walkValues2(ctx, release, value, path23, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path23, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path24, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path23, key];
+    const childPath = [...path24, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
@@ -28193,8 +28193,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path23 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path23, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path24 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path24, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
@@ -28268,11 +28268,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path23 = container.envPath ?? container.path;
+    const path24 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path23, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path23, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path23, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path24, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path24, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path24, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -28492,10 +28492,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path23 = report.path ?? [];
-    const at = report.resource.applied?.locate(path23);
+    const path24 = report.path ?? [];
+    const at = report.resource.applied?.locate(path24);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path23 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path24 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -28534,23 +28534,23 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path23 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path24 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path23, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path24, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path23) finding.path = path23;
+  if (path24) finding.path = path24;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path23, messageId, message) {
+function fingerprint(ruleId, file, resource, path24, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path23 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity3, (path24 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
@@ -28568,12 +28568,12 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path23, prefix) {
-  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
+function startsWith2(path24, prefix) {
+  return prefix.length <= path24.length && prefix.every((segment, index) => path24[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path23) => startsWith2(problem.path, path23) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path23, problem.path) || problem.messageId === "required" && startsWith2(path23, [...problem.path, problem.data.field ?? ""])
+    (path24) => startsWith2(problem.path, path24) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path24, problem.path) || problem.messageId === "required" && startsWith2(path24, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -28594,12 +28594,12 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-function operatorKind(resource, value, path23, operator) {
+function operatorKind(resource, value, path24, operator) {
   if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
   const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
-  if (!list || path23.length < 4 || path23[0] !== "spec" || path23[1] !== list || typeof path23[2] !== "number" || path23[3] !== "kind") return false;
+  if (!list || path24.length < 4 || path24[0] !== "spec" || path24[1] !== list || typeof path24[2] !== "number" || path24[3] !== "kind") return false;
   const items = value.spec?.[list];
-  const kind = Array.isArray(items) ? items[path23[2]]?.kind : void 0;
+  const kind = Array.isArray(items) ? items[path24[2]]?.kind : void 0;
   return typeof kind === "string" && OPERATOR_KINDS.has(kind);
 }
 var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default, OPERATOR_KINDS;
@@ -28764,7 +28764,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path23 of copy.unknown) unknownPaths.add(JSON.stringify(path23));
+            for (const path24 of copy.unknown) unknownPaths.add(JSON.stringify(path24));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -29026,8 +29026,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path23) {
-  return path23.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path24) {
+  return path24.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml7;
 var init_ast = __esm({
@@ -29178,15 +29178,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path23 = ["creation_rules", index];
+  const path24 = ["creation_rules", index];
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path23, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path24, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path23, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path24, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path23,
+    path: path24,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -29194,11 +29194,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path23, issues);
-  rule.selection = readSelection(nodes, node, path23, issues);
-  checkShamir(nodes, node, path23, issues);
-  checkBoolean(nodes, node, path23, "mac_only_encrypted", issues);
-  checkString(nodes, node, path23, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path24, issues);
+  rule.selection = readSelection(nodes, node, path24, issues);
+  checkShamir(nodes, node, path24, issues);
+  checkBoolean(nodes, node, path24, "mac_only_encrypted", issues);
+  checkString(nodes, node, path24, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -29217,14 +29217,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled.ok) rule.pathRegexp = compiled.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
 }
-function readRuleRecipients(nodes, node, path23, issues) {
+function readRuleRecipients(nodes, node, path24, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull2(groups) && !(0, import_yaml8.isSeq)(groups)) {
-    issues.push(invalidType([...path23, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path24, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path23, "key_groups", i2], out2, issues, 0));
+    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path24, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -29235,28 +29235,28 @@ function readRuleRecipients(nodes, node, path23, issues) {
     const items = recipientStrings(nodes, entry.value, key !== "hckms");
     if (!items) {
       const expected = key === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path23, key], key, expected));
+      issues.push(invalidType([...path24, key], key, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path23, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path24, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path23, out, issues, depth) {
+function readGroup(nodes, node, path24, out, issues, depth) {
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path23, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path24, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path23, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path24, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
     if (isNull2(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
-      issues.push(invalidType([...path23, key], key, "a list"));
+      issues.push(invalidType([...path24, key], key, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path23, key, i2];
+      const itemPath = [...path24, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -29310,16 +29310,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path23) {
+function addRecipients(out, type2, text, path24) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path23 });
+  if (id !== void 0) out.push({ type: type2, id, path: path24 });
 }
-function readSelection(nodes, node, path23, issues) {
+function readSelection(nodes, node, path24, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull2(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path23, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path24, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -29328,22 +29328,22 @@ function readSelection(nodes, node, path23, issues) {
   const key = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path23, key], key, "a string"));
+    issues.push(invalidType([...path24, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path23, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path24, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path23, key], issues);
+  checkIdentity(made.selection, [...path24, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path23, issues) {
+function checkIdentity(selection, path24, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path23, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path24, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -29363,13 +29363,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path23, known, where2, issues) {
+function checkKeys(node, path24, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path23, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path23, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path24, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path24, key], key: true, data: { key, where: where2 } }
     );
   }
 }
@@ -29398,23 +29398,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path23, issues) {
+function checkShamir(nodes, node, path24, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull2(value)) return;
-  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path23, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path24, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path23, key, issues) {
+function checkBoolean(nodes, node, path24, key, issues) {
   const value = nodes.get(node, key)?.value;
   if (isNull2(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path23, key], key, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path24, key], key, "true or false"));
 }
-function checkString(nodes, node, path23, key, issues) {
+function checkString(nodes, node, path24, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path23, key], key, "a string"));
+  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path24, key], key, "a string"));
 }
-function invalidType(path23, key, expected) {
-  return { code: "invalidType", path: path23, data: { key, expected } };
+function invalidType(path24, key, expected) {
+  return { code: "invalidType", path: path24, data: { key, expected } };
 }
 function isNull2(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
@@ -29566,9 +29566,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path23) {
-  const i2 = path23.lastIndexOf("/");
-  return i2 === -1 ? "" : path23.slice(0, i2);
+function dirname(path24) {
+  const i2 = path24.lastIndexOf("/");
+  return i2 === -1 ? "" : path24.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -29792,7 +29792,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path23, keys, anchor, inSops, depth, out) {
+function walk2(node, path24, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml10.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -29800,21 +29800,21 @@ function walk2(node, path23, keys, anchor, inSops, depth, out) {
       const key = keyText(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path23, range: [keyRange[0], keyRange[1]] });
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path24, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk2(pair.value, [...path23, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path24, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path23, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path24, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path23, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path24, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -29827,23 +29827,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path23, keys, depth, out) {
+function walkValue(node, path24, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path23, i2], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i2], [...path24, i2], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key of Object.keys(node)) {
       if (ambiguousKey(key)) return false;
       const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path23, key], [...keys, key], depth + 1, out);
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path24, key], [...keys, key], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path23, keys, state } : { path: path23, keys, state, problem });
+    out.push(problem === void 0 ? { path: path24, keys, state } : { path: path24, keys, state, problem });
   }
   return true;
 }
@@ -30093,9 +30093,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path23 = ["sops", "key_groups", i2];
-      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path23, meta);
-      else meta.issues.push(invalidField(path23, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path24 = ["sops", "key_groups", i2];
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path24, meta);
+      else meta.issues.push(invalidField(path24, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -30117,22 +30117,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path23 = [...base, type2];
+    const path24 = [...base, type2];
     if ((0, import_yaml11.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path23, meta);
+      readKeyEntry(type2, pair.value, path24, meta);
       continue;
     }
     if (!(0, import_yaml11.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path23, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path24, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path23, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path24, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path23, meta) {
+function readKeyEntry(type2, entry, path24, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path23, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path23 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path24, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path24 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -30184,8 +30184,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path23, field, expected) {
-  return { code: "invalidField", path: path23, data: { field, expected } };
+function invalidField(path24, field, expected) {
+  return { code: "invalidField", path: path24, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml11.isScalar)(node)) return void 0;
@@ -30956,6 +30956,32 @@ var init_rules = __esm({
       sops_secret_encrypted_default,
       yaml_syntax_default
     ].map((rule) => rule);
+  }
+});
+
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    function ucs2length(str2) {
+      const len = str2.length;
+      let length = 0;
+      let pos = 0;
+      let value;
+      while (pos < len) {
+        length++;
+        value = str2.charCodeAt(pos++);
+        if (value >= 55296 && value <= 56319 && pos < len) {
+          value = str2.charCodeAt(pos);
+          if ((value & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports2.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -35544,7 +35570,7 @@ var import_ucs2length, validate, schema11, func2, func3;
 var init_config_validator_generated = __esm({
   "src/config/config-validator.generated.ts"() {
     "use strict";
-    import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
+    import_ucs2length = __toESM(require_ucs2length(), 1);
     validate = validate10;
     schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
@@ -36147,7 +36173,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os2 = require("os");
-    var path23 = require("path");
+    var path24 = require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -36159,7 +36185,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path23.resolve(cwd, filepath);
+      return path24.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -37456,7 +37482,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -37630,7 +37656,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path23.sep,
+      SEP: path24.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -37657,7 +37683,7 @@ var require_constants3 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -37686,7 +37712,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path23.sep === "\\";
+      return win32 === true || path24.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -39050,7 +39076,7 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var scan = require_scan();
     var parse4 = require_parse3();
     var utils = require_utils2();
@@ -39135,7 +39161,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path23.basename(input));
+      return regex.test(path24.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -39362,7 +39388,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path23 = require("path");
+    var path24 = require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -39457,7 +39483,7 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path23.basename(pattern);
+      const basename2 = path24.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -39515,7 +39541,7 @@ var require_pattern = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path23.isAbsolute(pattern);
+      return path24.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute;
   }
@@ -39692,8 +39718,8 @@ var require_utils3 = __commonJS({
     exports2.errno = errno;
     var fs4 = require_fs();
     exports2.fs = fs4;
-    var path23 = require_path();
-    exports2.path = path23;
+    var path24 = require_path();
+    exports2.path = path24;
     var pattern = require_pattern();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -39805,8 +39831,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path23, settings, callback) {
-      settings.fs.lstat(path23, (lstatError, lstat3) => {
+    function read(path24, settings, callback) {
+      settings.fs.lstat(path24, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -39815,7 +39841,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path23, (statError, stat3) => {
+        settings.fs.stat(path24, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -39847,13 +39873,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path23, settings) {
-      const lstat3 = settings.fs.lstatSync(path23);
+    function read(path24, settings) {
+      const lstat3 = settings.fs.lstatSync(path24);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path23);
+        const stat3 = settings.fs.statSync(path24);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -39924,17 +39950,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat3(path23, optionsOrSettingsOrCallback, callback) {
+    function stat3(path24, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path24, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path24, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat3;
-    function statSync2(path23, optionsOrSettings) {
+    function statSync2(path24, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path23, settings);
+      return sync.read(path24, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -40150,16 +40176,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path23 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path24 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path23, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path24, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path23,
+                path: path24,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -40277,7 +40303,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -40285,7 +40311,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path24.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -40312,17 +40338,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path23, optionsOrSettingsOrCallback, callback) {
+    function scandir(path24, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path24, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path24, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path23, optionsOrSettings) {
+    function scandirSync(path24, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path23, settings);
+      return sync.read(path24, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -40970,7 +40996,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -40980,7 +41006,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path24.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -41042,7 +41068,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -41055,7 +41081,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path23.resolve(this._settings.cwd, filepath);
+        return path24.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -41471,7 +41497,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -41485,7 +41511,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path23.resolve(this._settings.cwd, task.base);
+        return path24.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -41858,12 +41884,12 @@ var init_is_path_inside = __esm({
 });
 
 // node_modules/slash/index.js
-function slash(path23) {
-  const isExtendedLengthPath = path23.startsWith("\\\\?\\");
+function slash(path24) {
+  const isExtendedLengthPath = path24.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path23;
+    return path24;
   }
-  return path23.replace(/\\/g, "/");
+  return path24.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -42940,25 +42966,25 @@ var init_globby = __esm({
       return bindFsMethod(import_node_fs4.default.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path23, fsImplementation) => {
+    isDirectory = async (path24, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path23);
+        const stats = await getStatMethod(fsImplementation)(path24);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path23, fsImplementation) => {
+    isDirectorySync = (path24, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path23);
+        const stats = getStatSyncMethod2(fsImplementation)(path24);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path23 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path10.default.isAbsolute(path23) ? path23 : import_node_path10.default.join(cwd, path23);
+      const path24 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return import_node_path10.default.isAbsolute(path24) ? path24 : import_node_path10.default.join(cwd, path24);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -43043,9 +43069,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path23) => {
-      const globalResult = globalMatcher ? globalMatcher(path23) : void 0;
-      const result = matcher2 ? matcher2(path23) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path24) => {
+      const globalResult = globalMatcher ? globalMatcher(path24) : void 0;
+      const result = matcher2 ? matcher2(path24) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -43587,6 +43613,12 @@ function gitDirsOf(dir) {
     if (import_node_path13.default.dirname(current) === current) return void 0;
   }
 }
+function workTreeTop(dir) {
+  for (let current = import_node_path13.default.resolve(dir); ; current = import_node_path13.default.dirname(current)) {
+    if ((0, import_node_fs6.existsSync)(import_node_path13.default.join(current, ".git"))) return current;
+    if (import_node_path13.default.dirname(current) === current) return void 0;
+  }
+}
 function readText(file) {
   try {
     return (0, import_node_fs6.readFileSync)(file, "utf8");
@@ -43663,6 +43695,7 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     dir,
     name: rootName(dir),
     git: gitFiles !== void 0,
+    ...gitFiles === void 0 ? {} : withRepo(workTreeTop(dir)),
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? /* @__PURE__ */ new Set(),
     config,
@@ -43701,6 +43734,9 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
   return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path14.default.join(root.dir, ...file.split("/")) }));
+}
+function withRepo(repo) {
+  return repo === void 0 ? {} : { repo };
 }
 function staysInside(dir, file) {
   const absPath = import_node_path14.default.join(dir, ...file.split("/"));
@@ -43865,6 +43901,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     dir,
     name: rootName(dir),
     git: true,
+    repo: index.repo,
     tracked: collect3(index.entries.keys()),
     trackedIgnored: collect3(index.ignored),
     config,
@@ -43996,9 +44033,9 @@ function redact(file, model) {
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml13.visit)(doc, {
-      Pair(_key, pair, path23) {
+      Pair(_key, pair, path24) {
         const key = (0, import_yaml13.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path23[path23.length - 1] === doc.contents;
+        const topLevel = path24[path24.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
@@ -44168,7 +44205,7 @@ async function lint(options) {
   return {
     findings,
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
-    roots: roots.map(({ dir, name: name2, git: git2 }) => ({ dir, name: name2, git: git2 })),
+    roots: roots.map(({ dir, name: name2, git: git2, repo }) => ({ dir, name: name2, git: git2, ...repo === void 0 ? {} : { repo } })),
     fileCount: files.length,
     resourceCount: model.written.length,
     notes,
@@ -44305,23 +44342,23 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path20.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path21.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises7.readFile)(import_node_path20.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises7.readFile)(import_node_path21.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path20.default.dirname(dir);
+    dir = import_node_path21.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises7, import_node_path20, import_node_url4, cachedVersion;
+var import_promises7, import_node_path21, import_node_url4, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
     import_promises7 = require("node:fs/promises");
-    import_node_path20 = __toESM(require("node:path"), 1);
+    import_node_path21 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
   }
 });
@@ -53147,7 +53184,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path23 = __importStar(require("path"));
+    var path24 = __importStar(require("path"));
     var fs4 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -53166,7 +53203,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path23.normalize(segments.join("/"));
+      return path24.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -53196,7 +53233,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path23.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path24.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -53268,9 +53305,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path23.join(prefix, "node_modules");
+            return path24.join(prefix, "node_modules");
           } else {
-            return path23.join(prefix, "lib", "node_modules");
+            return path24.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -53309,7 +53346,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path23.join(yarn.data, "node_modules");
+              return path24.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -53338,17 +53375,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path23.normalize(child).indexOf(path23.normalize(parent)) === 0;
+          return path24.normalize(child).indexOf(path24.normalize(parent)) === 0;
         } else {
-          return path23.normalize(child).toLowerCase().indexOf(path23.normalize(parent).toLowerCase()) === 0;
+          return path24.normalize(child).toLowerCase().indexOf(path24.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path23.isAbsolute(nodePath2)) {
-          nodePath2 = path23.join(workspaceRoot, nodePath2);
+        if (!path24.isAbsolute(nodePath2)) {
+          nodePath2 = path24.join(workspaceRoot, nodePath2);
         }
         return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -53581,7 +53618,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path23 = __importStar(require("path"));
+    var path24 = __importStar(require("path"));
     var os2 = __importStar(require("os"));
     var fs4 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -53733,7 +53770,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path23.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path24.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -54539,7 +54576,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path21.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path22.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -54555,11 +54592,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path21, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path22, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path21 = __toESM(require("node:path"), 1);
+    import_node_path22 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -54580,7 +54617,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path22.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path23.default.resolve((0, import_node_url5.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -54592,13 +54629,13 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises8, import_node_path22, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises8, import_node_path23, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
     import_node_fs8 = require("node:fs");
     import_promises8 = require("node:fs/promises");
-    import_node_path22 = __toESM(require("node:path"), 1);
+    import_node_path23 = __toESM(require("node:path"), 1);
     import_node_url5 = require("node:url");
     import_node3 = __toESM(require_main3(), 1);
     init_main2();
@@ -54647,11 +54684,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path22.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path23.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path22.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path22.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path23.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path23.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -54769,7 +54806,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path22.default.dirname(first);
+          const dir = import_node_path23.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -54800,7 +54837,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path22.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path23.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -54968,7 +55005,7 @@ __export(main_exports2, {
 });
 module.exports = __toCommonJS(main_exports2);
 var import_promises9 = require("node:fs/promises");
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_node_path24 = __toESM(require("node:path"), 1);
 init_rules();
 init_load();
 init_index();
@@ -55046,6 +55083,9 @@ var compact = (result, { cwd }) => {
 `).join("");
 };
 
+// src/formatters/github.ts
+var import_node_path18 = __toESM(require("node:path"), 1);
+
 // src/formatters/code-frame.ts
 var MAX_RANGE_LINES = 3;
 var MAX_WIDTH = 160;
@@ -55109,37 +55149,73 @@ function position(finding) {
   const endColumn = loc.endLine === loc.startLine ? Math.max(loc.startColumn, loc.endColumn - 1) : void 0;
   return { line: loc.startLine, col: loc.startColumn, endLine, endColumn };
 }
-function annotation(finding, cwd) {
-  return workflowCommand(
-    COMMAND[finding.level],
-    { file: displayPath(finding.location, cwd), ...position(finding), title: finding.ruleId },
-    sanitize(finding.message)
-  );
+function place2(absFile, rootDir, { cwd, workspace }) {
+  if (workspace === void 0) return { file: displayFile(absFile, cwd) };
+  const inWorkspace = import_node_path18.default.relative(workspace, absFile);
+  if (inWorkspace !== "" && !inWorkspace.startsWith("..") && !import_node_path18.default.isAbsolute(inWorkspace)) return { file: displayFile(absFile, workspace) };
+  const from = import_node_path18.default.dirname(rootDir ?? absFile);
+  return { label: toSlashes(import_node_path18.default.relative(from, absFile)) };
 }
-function errorAnnotation(error, cwd) {
-  const file = error.file === void 0 ? void 0 : displayFile(error.file, cwd);
+function findingPlace(finding, context) {
+  const loc = finding.location;
+  if (context.workspace === void 0) return { file: displayPath(loc, context.cwd) };
+  return place2(import_node_path18.default.join(loc.root, ...loc.file.split("/")), loc.root, context);
+}
+function annotation(finding, context) {
+  const at = findingPlace(finding, context);
+  const loc = finding.location;
+  if ("label" in at) {
+    return workflowCommand(COMMAND[finding.level], { title: finding.ruleId }, sanitize(`${at.label}:${loc.startLine}:${loc.startColumn}: ${finding.message}`));
+  }
+  return workflowCommand(COMMAND[finding.level], { file: at.file, ...position(finding), title: finding.ruleId }, sanitize(finding.message));
+}
+function logLine(finding, context) {
+  const at = findingPlace(finding, context);
+  const { startLine, startColumn } = finding.location;
+  return sanitize(`${"label" in at ? at.label : at.file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
+}
+function fileOf(file, roots, context) {
+  const absFile = import_node_path18.default.resolve(context.cwd, file);
+  const root = roots.find((r) => !import_node_path18.default.relative(r.dir, absFile).startsWith(".."));
+  return place2(absFile, root?.dir, context);
+}
+function errorAnnotation(error, roots, context) {
+  const at = error.file === void 0 ? void 0 : fileOf(error.file, roots, context);
+  if (at !== void 0 && "label" in at) {
+    const where2 = [at.label, error.line, error.line === void 0 ? void 0 : error.column].filter((part) => part !== void 0).join(":");
+    return workflowCommand("error", { title: "gitops-lint" }, sanitize(`${where2}: ${error.message}`));
+  }
+  const file = at?.file;
   const line = file === void 0 ? void 0 : error.line;
   const col = line === void 0 ? void 0 : error.column;
   return workflowCommand("error", { file, line, col, title: "gitops-lint" }, sanitize(error.message));
 }
-var github = (result, { cwd }) => {
+function noteFile(file, roots, context) {
+  const at = fileOf(file, roots, context);
+  return "label" in at ? at.label : at.file;
+}
+var github = (result, context) => {
   const active2 = result.findings.filter((f) => !isSuppressed(f));
-  const byLevel = LEVELS2.map((level) => active2.filter((f) => f.level === level));
+  const onDiff = (f) => !("label" in findingPlace(f, context));
+  const byLevel = LEVELS2.map((level) => {
+    const group = active2.filter((f) => f.level === level);
+    return [...group.filter(onDiff), ...group.filter((f) => !onDiff(f))];
+  });
   const overflowing = byLevel.some((group, i2) => group.length + (i2 === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
-  const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, cwd));
+  const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, result.roots, context));
   const overflow = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));
   LEVELS2.forEach((level, i2) => {
     const group = byLevel[i2] ?? [];
     const reserved = (level === "error" ? Math.min(result.errors.length, ANNOTATIONS_PER_TYPE) : 0) + (level === "note" && overflowing ? 1 : 0);
     const room = ANNOTATIONS_PER_TYPE - reserved;
-    annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
-    overflow.push(...group.slice(room).map((f) => compactLine(f, cwd)));
+    annotated.push(...group.slice(0, room).map((f) => annotation(f, context)));
+    overflow.push(...group.slice(room).map((f) => logLine(f, context)));
   });
   const suppressed = result.findings.length - active2.length;
   const lines = [
     ...annotated,
     ...overflow,
-    ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
+    ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${noteFile(n.file, result.roots, context)}: `}${oneLine(n.message)}`)),
     ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : []
   ];
   if (overflow.length > 0) {
@@ -55295,11 +55371,11 @@ ${error.message}`)}</error>`,
 };
 
 // src/formatters/sarif.ts
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 var import_node_url3 = require("node:url");
 
 // src/formatters/sarif-rules.ts
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_node_path19 = __toESM(require("node:path"), 1);
 init_rule();
 var MAX_DESCRIPTION = 1024;
 var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -55325,7 +55401,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path18.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path19.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -55403,7 +55479,7 @@ var SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var INFORMATION_URI = "https://github.com/gitops-lint/gitops-lint";
 function baseIds(roots) {
   const ids = /* @__PURE__ */ new Map();
-  if (roots.length === 1 && roots[0] !== void 0) return ids.set(roots[0].dir, "%SRCROOT%");
+  if (roots.length === 1 && roots[0] !== void 0) return ids.set(roots[0].dir, { id: "%SRCROOT%", dir: roots[0].repo ?? roots[0].dir });
   const used = /* @__PURE__ */ new Set();
   for (const root of roots) {
     let base = root.name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
@@ -55411,14 +55487,14 @@ function baseIds(roots) {
     let id = base;
     for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
     used.add(id);
-    ids.set(root.dir, id);
+    ids.set(root.dir, { id, dir: root.repo ?? root.dir });
   }
   return ids;
 }
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path19.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path20.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -55429,12 +55505,16 @@ function directoryUri(dir) {
   const href = (0, import_node_url3.pathToFileURL)(dir).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
+function isBelow(dir, absFile) {
+  const rel = import_node_path20.default.relative(dir, absFile);
+  return rel !== "" && !rel.startsWith("..") && !import_node_path20.default.isAbsolute(rel);
+}
+function located(absFile, base) {
+  return { uri: relativeUri(import_node_path20.default.relative(base.dir, absFile).split(import_node_path20.default.sep).join("/")), uriBaseId: base.id };
+}
 function artifactFor(absFile, ids) {
-  for (const [dir, id] of ids) {
-    const rel = import_node_path19.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path19.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path19.default.sep).join("/")), uriBaseId: id };
-    }
+  for (const [dir, base] of ids) {
+    if (isBelow(dir, absFile)) return located(absFile, base);
   }
   return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
 }
@@ -55444,8 +55524,13 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path19.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path20.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
+}
+function findingArtifact(root, file, ids) {
+  const base = ids.get(root);
+  if (base === void 0 || base.dir === root) return { uri: relativeUri(file), uriBaseId: base?.id ?? "%SRCROOT%" };
+  return located(import_node_path20.default.join(root, ...file.split("/")), base);
 }
 function sarifResult(finding, ruleIndex, ids) {
   const loc = finding.location;
@@ -55457,7 +55542,7 @@ function sarifResult(finding, ruleIndex, ids) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: relativeUri(loc.file), uriBaseId: ids.get(loc.root) ?? "%SRCROOT%" },
+          artifactLocation: findingArtifact(loc.root, loc.file, ids),
           region: { startLine: loc.startLine, startColumn: loc.startColumn, endLine: loc.endLine, endColumn: loc.endColumn }
         }
       }
@@ -55493,7 +55578,7 @@ var sarif = (result, { cwd, toolVersion: toolVersion2 }) => {
       driver: { name: "gitops-lint", semanticVersion: toolVersion2, version: toolVersion2, informationUri: INFORMATION_URI, rules }
     },
     automationDetails: { id: "gitops-lint/" },
-    originalUriBaseIds: Object.fromEntries([...ids].map(([dir, id]) => [id, { uri: directoryUri(dir) }])),
+    originalUriBaseIds: Object.fromEntries([...ids.values()].map(({ id, dir }) => [id, { uri: directoryUri(dir) }])),
     invocations: [
       { executionSuccessful: result.errors.length === 0, ...notifications.length > 0 && { toolExecutionNotifications: notifications } }
     ],
@@ -55816,13 +55901,13 @@ async function runLint(options, io) {
     const formatter = getFormatter(format.name);
     if (!formatter) continue;
     const color = format.file === void 0 && (options.color ?? useColor(io));
-    const output = formatter(shown, { cwd: io.cwd, toolVersion: version2, color });
+    const output = formatter(shown, { cwd: io.cwd, toolVersion: version2, color, ...io.env.GITHUB_WORKSPACE ? { workspace: io.env.GITHUB_WORKSPACE } : {} });
     if (format.file === void 0) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path23.default.resolve(io.cwd, format.file);
-      await (0, import_promises9.mkdir)(import_node_path23.default.dirname(target), { recursive: true });
+      const target = import_node_path24.default.resolve(io.cwd, format.file);
+      await (0, import_promises9.mkdir)(import_node_path24.default.dirname(target), { recursive: true });
       await (0, import_promises9.writeFile)(target, output);
     }
   }

@@ -8,7 +8,7 @@ import type { Root, SourceFile } from '../model/workspace.js';
 import { chartTemplateNotes, chartTemplates } from './chart-templates.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
-import { readGitBranches, readGitFiles } from './git.js';
+import { readGitBranches, readGitFiles, workTreeTop } from './git.js';
 import { isSourceIgnoreFile, loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
 
 /** A root whose files are given in memory (tests, docs examples, editors). */
@@ -71,6 +71,7 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
     dir,
     name: rootName(dir),
     git: gitFiles !== undefined,
+    ...(gitFiles === undefined ? {} : withRepo(workTreeTop(dir))),
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? new Set(),
     config,
@@ -121,6 +122,10 @@ function trackedButIgnored(root: Root, discovered: ReadonlySet<string>): Discove
     .filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file))
     .sort()
     .map((file) => ({ path: file, absPath: path.join(root.dir, ...file.split('/')) }));
+}
+
+function withRepo(repo: string | undefined): { repo?: string } {
+  return repo === undefined ? {} : { repo };
 }
 
 const TOO_LARGE = Symbol('too large');
