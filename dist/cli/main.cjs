@@ -149,15 +149,15 @@ var require_visit = __commonJS({
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
           path23 = Object.freeze(path23.concat(node));
-          for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path23);
+          for (let i = 0; i < node.items.length; ++i) {
+            const ci = visit_(i, node.items[i], visitor, path23);
             if (typeof ci === "number")
-              i2 = ci - 1;
+              i = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node.items.splice(i2, 1);
-              i2 -= 1;
+              node.items.splice(i, 1);
+              i -= 1;
             }
           }
         } else if (identity3.isPair(node)) {
@@ -197,15 +197,15 @@ var require_visit = __commonJS({
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
           path23 = Object.freeze(path23.concat(node));
-          for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path23);
+          for (let i = 0; i < node.items.length; ++i) {
+            const ci = await visitAsync_(i, node.items[i], visitor, path23);
             if (typeof ci === "number")
-              i2 = ci - 1;
+              i = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node.items.splice(i2, 1);
-              i2 -= 1;
+              node.items.splice(i, 1);
+              i -= 1;
             }
           }
         } else if (identity3.isPair(node)) {
@@ -294,10 +294,10 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml, tags) {
+      constructor(yaml2, tags) {
         this.docStart = null;
         this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
@@ -474,8 +474,8 @@ var require_anchors = __commonJS({
       return anchors;
     }
     function findNewAnchor(prefix, exclude) {
-      for (let i2 = 1; true; ++i2) {
-        const name2 = `${prefix}${i2}`;
+      for (let i = 1; true; ++i) {
+        const name2 = `${prefix}${i}`;
         if (!exclude.has(name2))
           return name2;
       }
@@ -526,13 +526,13 @@ var require_applyReviver = __commonJS({
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
-          for (let i2 = 0, len = val.length; i2 < len; ++i2) {
-            const v0 = val[i2];
-            const v1 = applyReviver(reviver, val, String(i2), v0);
+          for (let i = 0, len = val.length; i < len; ++i) {
+            const v0 = val[i];
+            const v1 = applyReviver(reviver, val, String(i), v0);
             if (v1 === void 0)
-              delete val[i2];
+              delete val[i];
             else if (v1 !== v0)
-              val[i2] = v1;
+              val[i] = v1;
           }
         } else if (val instanceof Map) {
           for (const k of Array.from(val.keys())) {
@@ -576,7 +576,7 @@ var require_toJS = __commonJS({
     var identity3 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i2) => toJS(v, String(i2), ctx));
+        return value.map((v, i) => toJS(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity3.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -872,8 +872,8 @@ var require_Collection = __commonJS({
     var Node = require_Node();
     function collectionFromPath(schema2, path23, value) {
       let v = value;
-      for (let i2 = path23.length - 1; i2 >= 0; --i2) {
-        const k = path23[i2];
+      for (let i = path23.length - 1; i >= 0; --i) {
+        const k = path23[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -1050,44 +1050,44 @@ var require_foldFlowLines = __commonJS({
       let split = void 0;
       let prev = void 0;
       let overflow = false;
-      let i2 = -1;
+      let i = -1;
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i2 = consumeMoreIndentedLines(text, i2, indent.length);
-        if (i2 !== -1)
-          end = i2 + endStep;
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+          end = i + endStep;
       }
-      for (let ch; ch = text[i2 += 1]; ) {
+      for (let ch; ch = text[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
-          escStart = i2;
-          switch (text[i2 + 1]) {
+          escStart = i;
+          switch (text[i + 1]) {
             case "x":
-              i2 += 3;
+              i += 3;
               break;
             case "u":
-              i2 += 5;
+              i += 5;
               break;
             case "U":
-              i2 += 9;
+              i += 9;
               break;
             default:
-              i2 += 1;
+              i += 1;
           }
-          escEnd = i2;
+          escEnd = i;
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i2 = consumeMoreIndentedLines(text, i2, indent.length);
-          end = i2 + indent.length + endStep;
+            i = consumeMoreIndentedLines(text, i, indent.length);
+          end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i2 + 1];
+            const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i2;
+              split = i;
           }
-          if (i2 >= end) {
+          if (i >= end) {
             if (split) {
               folds.push(split);
               end = split + endStep;
@@ -1095,10 +1095,10 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i2 += 1];
+                ch = text[i += 1];
                 overflow = true;
               }
-              const j = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
+              const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
                 return text;
               folds.push(j);
@@ -1119,9 +1119,9 @@ var require_foldFlowLines = __commonJS({
       if (onFold)
         onFold();
       let res = text.slice(0, folds[0]);
-      for (let i3 = 0; i3 < folds.length; ++i3) {
-        const fold = folds[i3];
-        const end2 = folds[i3 + 1] || text.length;
+      for (let i2 = 0; i2 < folds.length; ++i2) {
+        const fold = folds[i2];
+        const end2 = folds[i2 + 1] || text.length;
         if (fold === 0)
           res = `
 ${indent}${text.slice(0, end2)}`;
@@ -1134,19 +1134,19 @@ ${indent}${text.slice(fold + 1, end2)}`;
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i2, indent) {
-      let end = i2;
-      let start = i2 + 1;
+    function consumeMoreIndentedLines(text, i, indent) {
+      let end = i;
+      let start = i + 1;
       let ch = text[start];
       while (ch === " " || ch === "	") {
-        if (i2 < start + indent) {
-          ch = text[++i2];
+        if (i < start + indent) {
+          ch = text[++i];
         } else {
           do {
-            ch = text[++i2];
+            ch = text[++i];
           } while (ch && ch !== "\n");
-          end = i2;
-          start = i2 + 1;
+          end = i;
+          start = i + 1;
           ch = text[start];
         }
       }
@@ -1178,11 +1178,11 @@ var require_stringifyString = __commonJS({
       const strLen = str2.length;
       if (strLen <= limit)
         return false;
-      for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
-        if (str2[i2] === "\n") {
-          if (i2 - start > limit)
+      for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str2[i] === "\n") {
+          if (i - start > limit)
             return true;
-          start = i2 + 1;
+          start = i + 1;
           if (strLen - start <= limit)
             return false;
         }
@@ -1198,19 +1198,19 @@ var require_stringifyString = __commonJS({
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
       let start = 0;
-      for (let i2 = 0, ch = json3[i2]; ch; ch = json3[++i2]) {
-        if (ch === " " && json3[i2 + 1] === "\\" && json3[i2 + 2] === "n") {
-          str2 += json3.slice(start, i2) + "\\ ";
-          i2 += 1;
-          start = i2;
+      for (let i = 0, ch = json3[i]; ch; ch = json3[++i]) {
+        if (ch === " " && json3[i + 1] === "\\" && json3[i + 2] === "n") {
+          str2 += json3.slice(start, i) + "\\ ";
+          i += 1;
+          start = i;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json3[i2 + 1]) {
+          switch (json3[i + 1]) {
             case "u":
               {
-                str2 += json3.slice(start, i2);
-                const code = json3.substr(i2 + 2, 4);
+                str2 += json3.slice(start, i);
+                const code = json3.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
                     str2 += "\\0";
@@ -1240,30 +1240,30 @@ var require_stringifyString = __commonJS({
                     if (code.substr(0, 2) === "00")
                       str2 += "\\x" + code.substr(2);
                     else
-                      str2 += json3.substr(i2, 6);
+                      str2 += json3.substr(i, 6);
                 }
-                i2 += 5;
-                start = i2 + 1;
+                i += 5;
+                start = i + 1;
               }
               break;
             case "n":
-              if (implicitKey || json3[i2 + 2] === '"' || json3.length < minMultiLineLength) {
-                i2 += 1;
+              if (implicitKey || json3[i + 2] === '"' || json3.length < minMultiLineLength) {
+                i += 1;
               } else {
-                str2 += json3.slice(start, i2) + "\n\n";
-                while (json3[i2 + 2] === "\\" && json3[i2 + 3] === "n" && json3[i2 + 4] !== '"') {
+                str2 += json3.slice(start, i) + "\n\n";
+                while (json3[i + 2] === "\\" && json3[i + 3] === "n" && json3[i + 4] !== '"') {
                   str2 += "\n";
-                  i2 += 2;
+                  i += 2;
                 }
                 str2 += indent;
-                if (json3[i2 + 2] === " ")
+                if (json3[i + 2] === " ")
                   str2 += "\\";
-                i2 += 1;
-                start = i2 + 1;
+                i += 1;
+                start = i + 1;
               }
               break;
             default:
-              i2 += 1;
+              i += 1;
           }
       }
       str2 = start ? str2 + json3.slice(start) : json3;
@@ -1902,8 +1902,8 @@ var require_stringifyCollection = __commonJS({
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i2 = 0; i2 < items.length; ++i2) {
-        const item = items[i2];
+      for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
         let comment2 = null;
         if (identity3.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -1932,8 +1932,8 @@ var require_stringifyCollection = __commonJS({
         str2 = flowChars.start + flowChars.end;
       } else {
         str2 = lines[0];
-        for (let i2 = 1; i2 < lines.length; ++i2) {
-          const line = lines[i2];
+        for (let i = 1; i < lines.length; ++i) {
+          const line = lines[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -1957,8 +1957,8 @@ ${indent}${line}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i2 = 0; i2 < items.length; ++i2) {
-        const item = items[i2];
+      for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
         let comment = null;
         if (identity3.isNode(item)) {
           if (item.spaceBefore)
@@ -1989,7 +1989,7 @@ ${indent}${line}` : "\n";
           reqNewline = true;
         let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
-        if (i2 < items.length - 1) {
+        if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -2117,11 +2117,11 @@ var require_YAMLMap = __commonJS({
           else
             prev.value = _pair.value;
         } else if (sortEntries) {
-          const i2 = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
-          if (i2 === -1)
+          const i = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
+          if (i === -1)
             this.items.push(_pair);
           else
-            this.items.splice(i2, 0, _pair);
+            this.items.splice(i, 0, _pair);
         } else {
           this.items.push(_pair);
         }
@@ -2276,9 +2276,9 @@ var require_YAMLSeq = __commonJS({
         const seq2 = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq2);
-        let i2 = 0;
+        let i = 0;
         for (const item of this.items)
-          seq2.push(toJS.toJS(item, String(i2++), ctx));
+          seq2.push(toJS.toJS(item, String(i++), ctx));
         return seq2;
       }
       toString(ctx, onComment, onChompKeep) {
@@ -2296,10 +2296,10 @@ var require_YAMLSeq = __commonJS({
         const { replacer } = ctx;
         const seq2 = new this(schema2);
         if (obj && Symbol.iterator in Object(obj)) {
-          let i2 = 0;
+          let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i2++);
+              const key = obj instanceof Set ? it : String(i++);
               it = replacer.call(obj, key, it);
             }
             seq2.items.push(createNode.createNode(it, void 0, ctx));
@@ -2413,12 +2413,12 @@ var require_stringifyNumber = __commonJS({
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
-        let i2 = n.indexOf(".");
-        if (i2 < 0) {
-          i2 = n.length;
+        let i = n.indexOf(".");
+        if (i < 0) {
+          i = n.length;
           n += ".";
         }
-        let d = minFractionDigits - (n.length - i2 - 1);
+        let d = minFractionDigits - (n.length - i - 1);
         while (d-- > 0)
           n += "0";
       }
@@ -2640,8 +2640,8 @@ var require_binary = __commonJS({
         } else if (typeof atob === "function") {
           const str2 = atob(src.replace(/[\n\r]/g, ""));
           const buffer = new Uint8Array(str2.length);
-          for (let i2 = 0; i2 < str2.length; ++i2)
-            buffer[i2] = str2.charCodeAt(i2);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -2657,8 +2657,8 @@ var require_binary = __commonJS({
           str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
-          for (let i2 = 0; i2 < buf.length; ++i2)
-            s += String.fromCharCode(buf[i2]);
+          for (let i = 0; i < buf.length; ++i)
+            s += String.fromCharCode(buf[i]);
           str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
@@ -2668,8 +2668,8 @@ var require_binary = __commonJS({
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
-          for (let i2 = 0, o = 0; i2 < n; ++i2, o += lineWidth) {
-            lines[i2] = str2.substr(o, lineWidth);
+          for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+            lines[i] = str2.substr(o, lineWidth);
           }
           str2 = lines.join(type2 === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
@@ -2690,8 +2690,8 @@ var require_pairs = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq2, onError) {
       if (identity3.isSeq(seq2)) {
-        for (let i2 = 0; i2 < seq2.items.length; ++i2) {
-          let item = seq2.items[i2];
+        for (let i = 0; i < seq2.items.length; ++i) {
+          let item = seq2.items[i];
           if (identity3.isPair(item))
             continue;
           else if (identity3.isMap(item)) {
@@ -2708,7 +2708,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq2.items[i2] = identity3.isPair(item) ? item : new Pair.Pair(item);
+          seq2.items[i] = identity3.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -2718,11 +2718,11 @@ ${cn.comment}` : item.comment;
       const { replacer } = ctx;
       const pairs3 = new YAMLSeq.YAMLSeq(schema2);
       pairs3.tag = "tag:yaml.org,2002:pairs";
-      let i2 = 0;
+      let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
         for (let it of iterable) {
           if (typeof replacer === "function")
-            it = replacer.call(iterable, String(i2++), it);
+            it = replacer.call(iterable, String(i++), it);
           let key, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
@@ -4018,7 +4018,7 @@ var require_resolve_block_map = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
-    function resolveBlockMap({ composeNode: composeNode2, composeEmptyNode }, ctx, bm, onError, tag) {
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
       const map2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
@@ -4061,7 +4061,7 @@ var require_resolve_block_map = __commonJS({
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode2(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
@@ -4083,7 +4083,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode2(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4122,7 +4122,7 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode: composeNode2, composeEmptyNode }, ctx, bs, onError, tag) {
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
       const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
       const seq2 = new NodeClass(ctx.schema);
       if (ctx.atRoot)
@@ -4153,7 +4153,7 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node = value ? composeNode2(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node.range[2];
@@ -4223,7 +4223,7 @@ var require_resolve_flow_collection = __commonJS({
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
-    function resolveFlowCollection({ composeNode: composeNode2, composeEmptyNode }, ctx, fc, onError, tag) {
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap8 = fc.start.source === "{";
       const fcName = isMap8 ? "flow map" : "flow sequence";
       const NodeClass = tag?.nodeClass ?? (isMap8 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
@@ -4235,8 +4235,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ctx.atKey)
         ctx.atKey = false;
       let offset = fc.offset + fc.start.source.length;
-      for (let i2 = 0; i2 < fc.items.length; ++i2) {
-        const collItem = fc.items[i2];
+      for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
         const { start, key, sep, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
@@ -4249,9 +4249,9 @@ var require_resolve_flow_collection = __commonJS({
         });
         if (!props.found) {
           if (!props.anchor && !props.tag && !sep && !value) {
-            if (i2 === 0 && props.comma)
+            if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
-            else if (i2 < fc.items.length - 1)
+            else if (i < fc.items.length - 1)
               onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
             if (props.comment) {
               if (coll.comment)
@@ -4270,7 +4270,7 @@ var require_resolve_flow_collection = __commonJS({
               "Implicit keys of flow sequence pairs need to be on a single line"
             );
         }
-        if (i2 === 0) {
+        if (i === 0) {
           if (props.comma)
             onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
         } else {
@@ -4303,7 +4303,7 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap8 && !sep && !props.found) {
-          const valueNode = value ? composeNode2(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4311,7 +4311,7 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode2(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -4344,7 +4344,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode2(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4481,10 +4481,10 @@ var require_resolve_block_scalar = __commonJS({
       const type2 = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
-      for (let i2 = lines.length - 1; i2 >= 0; --i2) {
-        const content = lines[i2][1];
+      for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
         if (content === "" || content === "\r")
-          chompStart = i2;
+          chompStart = i;
         else
           break;
       }
@@ -4498,8 +4498,8 @@ var require_resolve_block_scalar = __commonJS({
       let trimIndent = scalar2.indent + header.indent;
       let offset = scalar2.offset + header.length;
       let contentStart = 0;
-      for (let i2 = 0; i2 < chompStart; ++i2) {
-        const [indent, content] = lines[i2];
+      for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -4510,7 +4510,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           if (header.indent === 0)
             trimIndent = indent.length;
-          contentStart = i2;
+          contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
             onError(offset, "BAD_INDENT", message);
@@ -4519,17 +4519,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i2 = lines.length - 1; i2 >= chompStart; --i2) {
-        if (lines[i2][0].length > trimIndent)
-          chompStart = i2 + 1;
+      for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+          chompStart = i + 1;
       }
       let value = "";
       let sep = "";
       let prevMoreIndented = false;
-      for (let i2 = 0; i2 < contentStart; ++i2)
-        value += lines[i2][0].slice(trimIndent) + "\n";
-      for (let i2 = contentStart; i2 < chompStart; ++i2) {
-        let [indent, content] = lines[i2];
+      for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + "\n";
+      for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -4566,8 +4566,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i2 = chompStart; i2 < lines.length; ++i2)
-            value += "\n" + lines[i2][0].slice(trimIndent);
+          for (let i = chompStart; i < lines.length; ++i)
+            value += "\n" + lines[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -4587,8 +4587,8 @@ var require_resolve_block_scalar = __commonJS({
       let indent = 0;
       let chomp = "";
       let error = -1;
-      for (let i2 = 1; i2 < source.length; ++i2) {
-        const ch = source[i2];
+      for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
@@ -4596,7 +4596,7 @@ var require_resolve_block_scalar = __commonJS({
           if (!indent && n)
             indent = n;
           else if (error === -1)
-            error = offset + i2;
+            error = offset + i;
         }
       }
       if (error !== -1)
@@ -4604,8 +4604,8 @@ var require_resolve_block_scalar = __commonJS({
       let hasSpace = false;
       let comment = "";
       let length = source.length;
-      for (let i2 = 1; i2 < props.length; ++i2) {
-        const token = props[i2];
+      for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
         switch (token.type) {
           case "space":
             hasSpace = true;
@@ -4643,8 +4643,8 @@ var require_resolve_block_scalar = __commonJS({
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i2 = 1; i2 < split.length; i2 += 2)
-        lines.push([split[i2], split[i2 + 1]]);
+      for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
       return lines;
     }
     exports2.resolveBlockScalar = resolveBlockScalar;
@@ -4763,43 +4763,43 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
-      for (let i2 = 1; i2 < source.length - 1; ++i2) {
-        const ch = source[i2];
-        if (ch === "\r" && source[i2 + 1] === "\n")
+      for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i2);
+          const { fold, offset } = foldNewline(source, i);
           res += fold;
-          i2 = offset;
+          i = offset;
         } else if (ch === "\\") {
-          let next = source[++i2];
+          let next = source[++i];
           const cc = escapeCodes[next];
           if (cc)
             res += cc;
           else if (next === "\n") {
-            next = source[i2 + 1];
+            next = source[i + 1];
             while (next === " " || next === "	")
-              next = source[++i2 + 1];
-          } else if (next === "\r" && source[i2 + 1] === "\n") {
-            next = source[++i2 + 1];
+              next = source[++i + 1];
+          } else if (next === "\r" && source[i + 1] === "\n") {
+            next = source[++i + 1];
             while (next === " " || next === "	")
-              next = source[++i2 + 1];
+              next = source[++i + 1];
           } else if (next === "x" || next === "u" || next === "U") {
             const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i2 + 1, length, onError);
-            i2 += length;
+            res += parseCharCode(source, i + 1, length, onError);
+            i += length;
           } else {
-            const raw = source.substr(i2 - 1, 2);
-            onError(i2 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            const raw = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
         } else if (ch === " " || ch === "	") {
-          const wsStart = i2;
-          let next = source[i2 + 1];
+          const wsStart = i;
+          let next = source[i + 1];
           while (next === " " || next === "	")
-            next = source[++i2 + 1];
-          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
-            res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
+            next = source[++i + 1];
+          if (next !== "\n" && !(next === "\r" && source[i + 2] === "\n"))
+            res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
         } else {
           res += ch;
         }
@@ -4960,8 +4960,8 @@ var require_util_empty_scalar_position = __commonJS({
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
-        for (let i2 = pos - 1; i2 >= 0; --i2) {
-          let st = before[i2];
+        for (let i = pos - 1; i >= 0; --i) {
+          let st = before[i];
           switch (st.type) {
             case "space":
             case "comment":
@@ -4969,10 +4969,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i2];
+          st = before[++i];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i2];
+            st = before[++i];
           }
           break;
         }
@@ -4993,8 +4993,8 @@ var require_compose_node = __commonJS({
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
     var utilEmptyScalarPosition = require_util_empty_scalar_position();
-    var CN = { composeNode: composeNode2, composeEmptyNode };
-    function composeNode2(ctx, token, props, onError) {
+    var CN = { composeNode, composeEmptyNode };
+    function composeNode(ctx, token, props, onError) {
       const atKey = ctx.atKey;
       const { spaceBefore, comment, anchor, tag } = props;
       let node;
@@ -5085,7 +5085,7 @@ var require_compose_node = __commonJS({
       return alias;
     }
     exports2.composeEmptyNode = composeEmptyNode;
-    exports2.composeNode = composeNode2;
+    exports2.composeNode = composeNode;
   }
 });
 
@@ -5094,7 +5094,7 @@ var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
-    var composeNode2 = require_compose_node();
+    var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -5120,7 +5120,7 @@ var require_compose_doc = __commonJS({
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode2.composeNode(ctx, value, props, onError) : composeNode2.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -5155,8 +5155,8 @@ var require_composer = __commonJS({
       let comment = "";
       let atComment = false;
       let afterEmptyLine = false;
-      for (let i2 = 0; i2 < prelude.length; ++i2) {
-        const source = prelude[i2];
+      for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
         switch (source[0]) {
           case "#":
             comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
@@ -5164,8 +5164,8 @@ var require_composer = __commonJS({
             afterEmptyLine = false;
             break;
           case "%":
-            if (prelude[i2 + 1]?.[0] !== "#")
-              i2 += 1;
+            if (prelude[i + 1]?.[0] !== "#")
+              i += 1;
             atComment = false;
             break;
           default:
@@ -5216,10 +5216,10 @@ ${cb}` : comment;
           }
         }
         if (afterDoc) {
-          for (let i2 = 0; i2 < this.errors.length; ++i2)
-            doc.errors.push(this.errors[i2]);
-          for (let i2 = 0; i2 < this.warnings.length; ++i2)
-            doc.warnings.push(this.warnings[i2]);
+          for (let i = 0; i < this.errors.length; ++i)
+            doc.errors.push(this.errors[i]);
+          for (let i = 0; i < this.warnings.length; ++i)
+            doc.warnings.push(this.warnings[i]);
         } else {
           doc.errors = this.errors;
           doc.warnings = this.warnings;
@@ -5627,15 +5627,15 @@ var require_cst_visit = __commonJS({
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
-          for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path23.concat([[field, i2]])), token.items[i2], visitor);
+          for (let i = 0; i < token.items.length; ++i) {
+            const ci = _visit(Object.freeze(path23.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
-              i2 = ci - 1;
+              i = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              token.items.splice(i2, 1);
-              i2 -= 1;
+              token.items.splice(i, 1);
+              i -= 1;
             }
           }
           if (typeof ctrl === "function" && field === "key")
@@ -5805,14 +5805,14 @@ var require_lexer = __commonJS({
           next = yield* this.parseNext(next);
       }
       atLineEnd() {
-        let i2 = this.pos;
-        let ch = this.buffer[i2];
+        let i = this.pos;
+        let ch = this.buffer[i];
         while (ch === " " || ch === "	")
-          ch = this.buffer[++i2];
+          ch = this.buffer[++i];
         if (!ch || ch === "#" || ch === "\n")
           return true;
         if (ch === "\r")
-          return this.buffer[i2 + 1] === "\n";
+          return this.buffer[i + 1] === "\n";
         return false;
       }
       charAt(n) {
@@ -6107,9 +6107,9 @@ var require_lexer = __commonJS({
       *parseBlockScalarHeader() {
         this.blockScalarIndent = -1;
         this.blockScalarKeep = false;
-        let i2 = this.pos;
+        let i = this.pos;
         while (true) {
-          const ch = this.buffer[++i2];
+          const ch = this.buffer[++i];
           if (ch === "+")
             this.blockScalarKeep = true;
           else if (ch > "0" && ch <= "9")
@@ -6123,17 +6123,17 @@ var require_lexer = __commonJS({
         let nl = this.pos - 1;
         let indent = 0;
         let ch;
-        loop: for (let i3 = this.pos; ch = this.buffer[i3]; ++i3) {
+        loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
               indent += 1;
               break;
             case "\n":
-              nl = i3;
+              nl = i2;
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i3 + 1];
+              const next = this.buffer[i2 + 1];
               if (!next && !this.atEnd)
                 return this.setNext("block-scalar");
               if (next === "\n")
@@ -6164,25 +6164,25 @@ var require_lexer = __commonJS({
             nl = this.buffer.length;
           }
         }
-        let i2 = nl + 1;
-        ch = this.buffer[i2];
+        let i = nl + 1;
+        ch = this.buffer[i];
         while (ch === " ")
-          ch = this.buffer[++i2];
+          ch = this.buffer[++i];
         if (ch === "	") {
           while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
-            ch = this.buffer[++i2];
-          nl = i2 - 1;
+            ch = this.buffer[++i];
+          nl = i - 1;
         } else if (!this.blockScalarKeep) {
           do {
-            let i3 = nl - 1;
-            let ch2 = this.buffer[i3];
+            let i2 = nl - 1;
+            let ch2 = this.buffer[i2];
             if (ch2 === "\r")
-              ch2 = this.buffer[--i3];
-            const lastChar = i3;
+              ch2 = this.buffer[--i2];
+            const lastChar = i2;
             while (ch2 === " ")
-              ch2 = this.buffer[--i3];
-            if (ch2 === "\n" && i3 >= this.pos && i3 + 1 + indent > lastChar)
-              nl = i3;
+              ch2 = this.buffer[--i2];
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+              nl = i2;
             else
               break;
           } while (true);
@@ -6194,36 +6194,36 @@ var require_lexer = __commonJS({
       *parsePlainScalar() {
         const inFlow = this.flowLevel > 0;
         let end = this.pos - 1;
-        let i2 = this.pos - 1;
+        let i = this.pos - 1;
         let ch;
-        while (ch = this.buffer[++i2]) {
+        while (ch = this.buffer[++i]) {
           if (ch === ":") {
-            const next = this.buffer[i2 + 1];
+            const next = this.buffer[i + 1];
             if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
-            end = i2;
+            end = i;
           } else if (isEmpty(ch)) {
-            let next = this.buffer[i2 + 1];
+            let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
-                i2 += 1;
+                i += 1;
                 ch = "\n";
-                next = this.buffer[i2 + 1];
+                next = this.buffer[i + 1];
               } else
-                end = i2;
+                end = i;
             }
             if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
-              const cs = this.continueScalar(i2 + 1);
+              const cs = this.continueScalar(i + 1);
               if (cs === -1)
                 break;
-              i2 = Math.max(i2, cs - 2);
+              i = Math.max(i, cs - 2);
             }
           } else {
             if (inFlow && flowIndicatorChars.has(ch))
               break;
-            end = i2;
+            end = i;
           }
         }
         if (!ch && !this.atEnd)
@@ -6240,8 +6240,8 @@ var require_lexer = __commonJS({
         }
         return 0;
       }
-      *pushToIndex(i2, allowEmpty) {
-        const s = this.buffer.slice(this.pos, i2);
+      *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
         if (s) {
           yield s;
           this.pos += s.length;
@@ -6286,23 +6286,23 @@ var require_lexer = __commonJS({
       }
       *pushTag() {
         if (this.charAt(1) === "<") {
-          let i2 = this.pos + 2;
-          let ch = this.buffer[i2];
+          let i = this.pos + 2;
+          let ch = this.buffer[i];
           while (!isEmpty(ch) && ch !== ">")
-            ch = this.buffer[++i2];
-          return yield* this.pushToIndex(ch === ">" ? i2 + 1 : i2, false);
+            ch = this.buffer[++i];
+          return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
-          let i2 = this.pos + 1;
-          let ch = this.buffer[i2];
+          let i = this.pos + 1;
+          let ch = this.buffer[i];
           while (ch) {
             if (tagChars.has(ch))
-              ch = this.buffer[++i2];
-            else if (ch === "%" && hexDigits.has(this.buffer[i2 + 1]) && hexDigits.has(this.buffer[i2 + 2])) {
-              ch = this.buffer[i2 += 3];
+              ch = this.buffer[++i];
+            else if (ch === "%" && hexDigits.has(this.buffer[i + 1]) && hexDigits.has(this.buffer[i + 2])) {
+              ch = this.buffer[i += 3];
             } else
               break;
           }
-          return yield* this.pushToIndex(i2, false);
+          return yield* this.pushToIndex(i, false);
         }
       }
       *pushNewline() {
@@ -6315,24 +6315,24 @@ var require_lexer = __commonJS({
           return 0;
       }
       *pushSpaces(allowTabs) {
-        let i2 = this.pos - 1;
+        let i = this.pos - 1;
         let ch;
         do {
-          ch = this.buffer[++i2];
+          ch = this.buffer[++i];
         } while (ch === " " || allowTabs && ch === "	");
-        const n = i2 - this.pos;
+        const n = i - this.pos;
         if (n > 0) {
           yield this.buffer.substr(this.pos, n);
-          this.pos = i2;
+          this.pos = i;
         }
         return n;
       }
       *pushUntil(test2) {
-        let i2 = this.pos;
-        let ch = this.buffer[i2];
+        let i = this.pos;
+        let ch = this.buffer[i];
         while (!test2(ch))
-          ch = this.buffer[++i2];
-        return yield* this.pushToIndex(i2, false);
+          ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
       }
     };
     exports2.Lexer = Lexer;
@@ -6378,20 +6378,20 @@ var require_parser = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     function includesToken(list, type2) {
-      for (let i2 = 0; i2 < list.length; ++i2)
-        if (list[i2].type === type2)
+      for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type2)
           return true;
       return false;
     }
     function findNonEmptyIndex(list) {
-      for (let i2 = 0; i2 < list.length; ++i2) {
-        switch (list[i2].type) {
+      for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
           case "space":
           case "comment":
           case "newline":
             break;
           default:
-            return i2;
+            return i;
         }
       }
       return -1;
@@ -6426,9 +6426,9 @@ var require_parser = __commonJS({
     function getFirstKeyStartProps(prev) {
       if (prev.length === 0)
         return [];
-      let i2 = prev.length;
-      loop: while (--i2 >= 0) {
-        switch (prev[i2].type) {
+      let i = prev.length;
+      loop: while (--i >= 0) {
+        switch (prev[i].type) {
           case "doc-start":
           case "explicit-key-ind":
           case "map-value-ind":
@@ -6437,16 +6437,16 @@ var require_parser = __commonJS({
             break loop;
         }
       }
-      while (prev[++i2]?.type === "space") {
+      while (prev[++i]?.type === "space") {
       }
-      return prev.splice(i2, prev.length);
+      return prev.splice(i, prev.length);
     }
     function arrayPushArray(target, source) {
       if (source.length < 1e5)
         Array.prototype.push.apply(target, source);
       else
-        for (let i2 = 0; i2 < source.length; ++i2)
-          target.push(source[i2]);
+        for (let i = 0; i < source.length; ++i)
+          target.push(source[i]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -6832,11 +6832,11 @@ var require_parser = __commonJS({
           let start = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
-            for (let i2 = 0; i2 < it.sep.length; ++i2) {
-              const st = it.sep[i2];
+            for (let i = 0; i < it.sep.length; ++i) {
+              const st = it.sep[i];
               switch (st.type) {
                 case "newline":
-                  nl.push(i2);
+                  nl.push(i);
                   break;
                 case "space":
                   break;
@@ -7971,1409 +7971,2052 @@ var init_origin = __esm({
 });
 
 // node_modules/js-yaml/dist/js-yaml.mjs
-function isNothing(subject) {
-  return typeof subject === "undefined" || subject === null;
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
 }
-function isObject(subject) {
-  return typeof subject === "object" && subject !== null;
-}
-function toArray(sequence) {
-  if (Array.isArray(sequence)) return sequence;
-  else if (isNothing(sequence)) return [];
-  return [sequence];
-}
-function extend(target, source) {
-  var index, length, key, sourceKeys;
-  if (source) {
-    sourceKeys = Object.keys(source);
-    for (index = 0, length = sourceKeys.length; index < length; index += 1) {
-      key = sourceKeys[index];
-      target[key] = source[key];
-    }
+function requireCommon() {
+  if (hasRequiredCommon) return common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
   }
-  return target;
-}
-function repeat(string, count) {
-  var result = "", cycle;
-  for (cycle = 0; cycle < count; cycle += 1) {
-    result += string;
+  function isObject4(subject) {
+    return typeof subject === "object" && subject !== null;
   }
-  return result;
-}
-function isNegativeZero(number) {
-  return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
-}
-function formatError(exception2, compact2) {
-  var where2 = "", message = exception2.reason || "(unknown reason)";
-  if (!exception2.mark) return message;
-  if (exception2.mark.name) {
-    where2 += 'in "' + exception2.mark.name + '" ';
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
   }
-  where2 += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
-  if (!compact2 && exception2.mark.snippet) {
-    where2 += "\n\n" + exception2.mark.snippet;
-  }
-  return message + " " + where2;
-}
-function YAMLException$1(reason, mark2) {
-  Error.call(this);
-  this.name = "YAMLException";
-  this.reason = reason;
-  this.mark = mark2;
-  this.message = formatError(this, false);
-  if (Error.captureStackTrace) {
-    Error.captureStackTrace(this, this.constructor);
-  } else {
-    this.stack = new Error().stack || "";
-  }
-}
-function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
-  var head = "";
-  var tail = "";
-  var maxHalfLength = Math.floor(maxLineLength / 2) - 1;
-  if (position2 - lineStart > maxHalfLength) {
-    head = " ... ";
-    lineStart = position2 - maxHalfLength + head.length;
-  }
-  if (lineEnd - position2 > maxHalfLength) {
-    tail = " ...";
-    lineEnd = position2 + maxHalfLength - tail.length;
-  }
-  return {
-    str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
-    pos: position2 - lineStart + head.length
-    // relative position
-  };
-}
-function padStart(string, max) {
-  return common.repeat(" ", max - string.length) + string;
-}
-function makeSnippet(mark2, options) {
-  options = Object.create(options || null);
-  if (!mark2.buffer) return null;
-  if (!options.maxLength) options.maxLength = 79;
-  if (typeof options.indent !== "number") options.indent = 1;
-  if (typeof options.linesBefore !== "number") options.linesBefore = 3;
-  if (typeof options.linesAfter !== "number") options.linesAfter = 2;
-  var re = /\r?\n|\r|\0/g;
-  var lineStarts = [0];
-  var lineEnds = [];
-  var match;
-  var foundLineNo = -1;
-  while (match = re.exec(mark2.buffer)) {
-    lineEnds.push(match.index);
-    lineStarts.push(match.index + match[0].length);
-    if (mark2.position <= match.index && foundLineNo < 0) {
-      foundLineNo = lineStarts.length - 2;
-    }
-  }
-  if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
-  var result = "", i2, line;
-  var lineNoLength = Math.min(mark2.line + options.linesAfter, lineEnds.length).toString().length;
-  var maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
-  for (i2 = 1; i2 <= options.linesBefore; i2++) {
-    if (foundLineNo - i2 < 0) break;
-    line = getLine(
-      mark2.buffer,
-      lineStarts[foundLineNo - i2],
-      lineEnds[foundLineNo - i2],
-      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i2]),
-      maxLineLength
-    );
-    result = common.repeat(" ", options.indent) + padStart((mark2.line - i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n" + result;
-  }
-  line = getLine(mark2.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark2.position, maxLineLength);
-  result += common.repeat(" ", options.indent) + padStart((mark2.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-  result += common.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
-  for (i2 = 1; i2 <= options.linesAfter; i2++) {
-    if (foundLineNo + i2 >= lineEnds.length) break;
-    line = getLine(
-      mark2.buffer,
-      lineStarts[foundLineNo + i2],
-      lineEnds[foundLineNo + i2],
-      mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i2]),
-      maxLineLength
-    );
-    result += common.repeat(" ", options.indent) + padStart((mark2.line + i2 + 1).toString(), lineNoLength) + " | " + line.str + "\n";
-  }
-  return result.replace(/\n$/, "");
-}
-function compileStyleAliases(map2) {
-  var result = {};
-  if (map2 !== null) {
-    Object.keys(map2).forEach(function(style) {
-      map2[style].forEach(function(alias) {
-        result[String(alias)] = style;
-      });
-    });
-  }
-  return result;
-}
-function Type$1(tag, options) {
-  options = options || {};
-  Object.keys(options).forEach(function(name2) {
-    if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name2) === -1) {
-      throw new exception('Unknown option "' + name2 + '" is met in definition of "' + tag + '" YAML type.');
-    }
-  });
-  this.options = options;
-  this.tag = tag;
-  this.kind = options["kind"] || null;
-  this.resolve = options["resolve"] || function() {
-    return true;
-  };
-  this.construct = options["construct"] || function(data) {
-    return data;
-  };
-  this.instanceOf = options["instanceOf"] || null;
-  this.predicate = options["predicate"] || null;
-  this.represent = options["represent"] || null;
-  this.representName = options["representName"] || null;
-  this.defaultStyle = options["defaultStyle"] || null;
-  this.multi = options["multi"] || false;
-  this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
-  if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
-    throw new exception('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
-  }
-}
-function compileList(schema2, name2) {
-  var result = [];
-  schema2[name2].forEach(function(currentType) {
-    var newIndex = result.length;
-    result.forEach(function(previousType, previousIndex) {
-      if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
-        newIndex = previousIndex;
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
       }
-    });
-    result[newIndex] = currentType;
-  });
-  return result;
-}
-function compileMap() {
-  var result = {
-    scalar: {},
-    sequence: {},
-    mapping: {},
-    fallback: {},
-    multi: {
-      scalar: [],
-      sequence: [],
-      mapping: [],
-      fallback: []
     }
-  }, index, length;
-  function collectType(type2) {
-    if (type2.multi) {
-      result.multi[type2.kind].push(type2);
-      result.multi["fallback"].push(type2);
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  common.isNothing = isNothing;
+  common.isObject = isObject4;
+  common.toArray = toArray;
+  common.repeat = repeat;
+  common.isNegativeZero = isNegativeZero;
+  common.extend = extend;
+  return common;
+}
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact2) {
+    let where2 = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where2 += 'in "' + exception2.mark.name + '" ';
+    }
+    where2 += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact2 && exception2.mark.snippet) {
+      where2 += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where2;
+  }
+  function YAMLException2(reason, mark2) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark2;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
     } else {
-      result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      this.stack = new Error().stack || "";
     }
   }
-  for (index = 0, length = arguments.length; index < length; index += 1) {
-    arguments[index].forEach(collectType);
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact2) {
+    return this.name + ": " + formatError(this, compact2);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position2, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position2 - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position2 - maxHalfLength + head.length;
+    }
+    if (lineEnd - position2 > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position2 + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
+      pos: position2 - lineStart + head.length
+      // relative position
+    };
   }
-  return result;
-}
-function Schema$1(definition) {
-  return this.extend(definition);
-}
-function resolveYamlNull(data) {
-  if (data === null) return true;
-  var max = data.length;
-  return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
-}
-function constructYamlNull() {
-  return null;
-}
-function isNull(object) {
-  return object === null;
-}
-function resolveYamlBoolean(data) {
-  if (data === null) return false;
-  var max = data.length;
-  return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
-}
-function constructYamlBoolean(data) {
-  return data === "true" || data === "True" || data === "TRUE";
-}
-function isBoolean(object) {
-  return Object.prototype.toString.call(object) === "[object Boolean]";
-}
-function isHexCode(c) {
-  return 48 <= c && c <= 57 || 65 <= c && c <= 70 || 97 <= c && c <= 102;
-}
-function isOctCode(c) {
-  return 48 <= c && c <= 55;
-}
-function isDecCode(c) {
-  return 48 <= c && c <= 57;
-}
-function resolveYamlInteger(data) {
-  if (data === null) return false;
-  var max = data.length, index = 0, hasDigits = false, ch;
-  if (!max) return false;
-  ch = data[index];
-  if (ch === "-" || ch === "+") {
-    ch = data[++index];
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
   }
-  if (ch === "0") {
-    if (index + 1 === max) return true;
-    ch = data[++index];
-    if (ch === "b") {
-      index++;
-      for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
-        if (ch !== "0" && ch !== "1") return false;
-        hasDigits = true;
+  function makeSnippet(mark2, options) {
+    options = Object.create(options || null);
+    if (!mark2.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark2.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark2.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
       }
-      return hasDigits && ch !== "_";
     }
-    if (ch === "x") {
-      index++;
-      for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
-        if (!isHexCode(data.charCodeAt(index))) return false;
-        hasDigits = true;
-      }
-      return hasDigits && ch !== "_";
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark2.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark2.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark2.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
     }
-    if (ch === "o") {
-      index++;
-      for (; index < max; index++) {
-        ch = data[index];
-        if (ch === "_") continue;
-        if (!isOctCode(data.charCodeAt(index))) return false;
-        hasDigits = true;
+    const line = getLine(mark2.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark2.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark2.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark2.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark2.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name2) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name2) === -1) {
+        throw new YAMLException2('Unknown option "' + name2 + '" is met in definition of "' + tag + '" YAML type.');
       }
-      return hasDigits && ch !== "_";
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
     }
   }
-  if (ch === "_") return false;
-  for (; index < max; index++) {
-    ch = data[index];
-    if (ch === "_") continue;
-    if (!isDecCode(data.charCodeAt(index))) {
+  type = Type2;
+  return type;
+}
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name2) {
+    const result = [];
+    schema2[name2].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+function require_null2() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull2(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull2,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+function requireInt() {
+  if (hasRequiredInt) return int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return int;
+}
+function requireFloat() {
+  if (hasRequiredFloat) return float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
       return false;
     }
-    hasDigits = true;
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
   }
-  if (!hasDigits || ch === "_") return false;
-  return true;
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return float;
 }
-function constructYamlInteger(data) {
-  var value = data, sign = 1, ch;
-  if (value.indexOf("_") !== -1) {
-    value = value.replace(/_/g, "");
-  }
-  ch = value[0];
-  if (ch === "-" || ch === "+") {
-    if (ch === "-") sign = -1;
-    value = value.slice(1);
-    ch = value[0];
-  }
-  if (value === "0") return 0;
-  if (ch === "0") {
-    if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-    if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-    if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
-  }
-  return sign * parseInt(value, 10);
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null2(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
 }
-function isInteger(object) {
-  return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common.isNegativeZero(object));
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
 }
-function resolveYamlFloat(data) {
-  if (data === null) return false;
-  if (!YAML_FLOAT_PATTERN.test(data) || // Quick hack to not allow integers end with `_`
-  // Probably should update regexp & check speed
-  data[data.length - 1] === "_") {
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
     return false;
   }
-  return true;
-}
-function constructYamlFloat(data) {
-  var value, sign;
-  value = data.replace(/_/g, "").toLowerCase();
-  sign = value[0] === "-" ? -1 : 1;
-  if ("+-".indexOf(value[0]) >= 0) {
-    value = value.slice(1);
-  }
-  if (value === ".inf") {
-    return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  } else if (value === ".nan") {
-    return NaN;
-  }
-  return sign * parseFloat(value, 10);
-}
-function representYamlFloat(object, style) {
-  var res;
-  if (isNaN(object)) {
-    switch (style) {
-      case "lowercase":
-        return ".nan";
-      case "uppercase":
-        return ".NAN";
-      case "camelcase":
-        return ".NaN";
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
     }
-  } else if (Number.POSITIVE_INFINITY === object) {
-    switch (style) {
-      case "lowercase":
-        return ".inf";
-      case "uppercase":
-        return ".INF";
-      case "camelcase":
-        return ".Inf";
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
     }
-  } else if (Number.NEGATIVE_INFINITY === object) {
-    switch (style) {
-      case "lowercase":
-        return "-.inf";
-      case "uppercase":
-        return "-.INF";
-      case "camelcase":
-        return "-.Inf";
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
     }
-  } else if (common.isNegativeZero(object)) {
-    return "-0.0";
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
   }
-  res = object.toString(10);
-  return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
-}
-function isFloat(object) {
-  return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common.isNegativeZero(object));
-}
-function resolveYamlTimestamp(data) {
-  if (data === null) return false;
-  if (YAML_DATE_REGEXP.exec(data) !== null) return true;
-  if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
-  return false;
-}
-function constructYamlTimestamp(data) {
-  var match, year, month, day, hour, minute, second, fraction = 0, delta = null, tz_hour, tz_minute, date;
-  match = YAML_DATE_REGEXP.exec(data);
-  if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
-  if (match === null) throw new Error("Date resolve error");
-  year = +match[1];
-  month = +match[2] - 1;
-  day = +match[3];
-  if (!match[4]) {
-    return new Date(Date.UTC(year, month, day));
+  function representYamlTimestamp(object) {
+    return object.toISOString();
   }
-  hour = +match[4];
-  minute = +match[5];
-  second = +match[6];
-  if (match[7]) {
-    fraction = match[7].slice(0, 3);
-    while (fraction.length < 3) {
-      fraction += "0";
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
     }
-    fraction = +fraction;
+    return bitlen % 8 === 0;
   }
-  if (match[9]) {
-    tz_hour = +match[10];
-    tz_minute = +(match[11] || 0);
-    delta = (tz_hour * 60 + tz_minute) * 6e4;
-    if (match[9] === "-") delta = -delta;
-  }
-  date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
-  if (delta) date.setTime(date.getTime() - delta);
-  return date;
-}
-function representYamlTimestamp(object) {
-  return object.toISOString();
-}
-function resolveYamlMerge(data) {
-  return data === "<<" || data === null;
-}
-function resolveYamlBinary(data) {
-  if (data === null) return false;
-  var code, idx, bitlen = 0, max = data.length, map2 = BASE64_MAP;
-  for (idx = 0; idx < max; idx++) {
-    code = map2.indexOf(data.charAt(idx));
-    if (code > 64) continue;
-    if (code < 0) return false;
-    bitlen += 6;
-  }
-  return bitlen % 8 === 0;
-}
-function constructYamlBinary(data) {
-  var idx, tailbits, input = data.replace(/[\r\n=]/g, ""), max = input.length, map2 = BASE64_MAP, bits = 0, result = [];
-  for (idx = 0; idx < max; idx++) {
-    if (idx % 4 === 0 && idx) {
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
       result.push(bits >> 16 & 255);
       result.push(bits >> 8 & 255);
       result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
     }
-    bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    return new Uint8Array(result);
   }
-  tailbits = max % 4 * 6;
-  if (tailbits === 0) {
-    result.push(bits >> 16 & 255);
-    result.push(bits >> 8 & 255);
-    result.push(bits & 255);
-  } else if (tailbits === 18) {
-    result.push(bits >> 10 & 255);
-    result.push(bits >> 2 & 255);
-  } else if (tailbits === 12) {
-    result.push(bits >> 4 & 255);
-  }
-  return new Uint8Array(result);
-}
-function representYamlBinary(object) {
-  var result = "", bits = 0, idx, tail, max = object.length, map2 = BASE64_MAP;
-  for (idx = 0; idx < max; idx++) {
-    if (idx % 3 === 0 && idx) {
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
       result += map2[bits >> 18 & 63];
       result += map2[bits >> 12 & 63];
       result += map2[bits >> 6 & 63];
       result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
     }
-    bits = (bits << 8) + object[idx];
+    return result;
   }
-  tail = max % 3;
-  if (tail === 0) {
-    result += map2[bits >> 18 & 63];
-    result += map2[bits >> 12 & 63];
-    result += map2[bits >> 6 & 63];
-    result += map2[bits & 63];
-  } else if (tail === 2) {
-    result += map2[bits >> 10 & 63];
-    result += map2[bits >> 4 & 63];
-    result += map2[bits << 2 & 63];
-    result += map2[64];
-  } else if (tail === 1) {
-    result += map2[bits >> 2 & 63];
-    result += map2[bits << 4 & 63];
-    result += map2[64];
-    result += map2[64];
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
   }
-  return result;
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
 }
-function isBinary(obj) {
-  return Object.prototype.toString.call(obj) === "[object Uint8Array]";
-}
-function resolveYamlOmap(data) {
-  if (data === null) return true;
-  var objectKeys = [], index, length, pair, pairKey, pairHasKey, object = data;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
-    pairHasKey = false;
-    if (_toString$2.call(pair) !== "[object Object]") return false;
-    for (pairKey in pair) {
-      if (_hasOwnProperty$3.call(pair, pairKey)) {
-        if (!pairHasKey) pairHasKey = true;
-        else return false;
-      }
-    }
-    if (!pairHasKey) return false;
-    if (objectKeys.indexOf(pairKey) === -1) objectKeys.push(pairKey);
-    else return false;
-  }
-  return true;
-}
-function constructYamlOmap(data) {
-  return data !== null ? data : [];
-}
-function resolveYamlPairs(data) {
-  if (data === null) return true;
-  var index, length, pair, keys, result, object = data;
-  result = new Array(object.length);
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
-    if (_toString$1.call(pair) !== "[object Object]") return false;
-    keys = Object.keys(pair);
-    if (keys.length !== 1) return false;
-    result[index] = [keys[0], pair[keys[0]]];
-  }
-  return true;
-}
-function constructYamlPairs(data) {
-  if (data === null) return [];
-  var index, length, pair, keys, result, object = data;
-  result = new Array(object.length);
-  for (index = 0, length = object.length; index < length; index += 1) {
-    pair = object[index];
-    keys = Object.keys(pair);
-    result[index] = [keys[0], pair[keys[0]]];
-  }
-  return result;
-}
-function resolveYamlSet(data) {
-  if (data === null) return true;
-  var key, object = data;
-  for (key in object) {
-    if (_hasOwnProperty$2.call(object, key)) {
-      if (object[key] !== null) return false;
-    }
-  }
-  return true;
-}
-function constructYamlSet(data) {
-  return data !== null ? data : {};
-}
-function _class(obj) {
-  return Object.prototype.toString.call(obj);
-}
-function is_EOL(c) {
-  return c === 10 || c === 13;
-}
-function is_WHITE_SPACE(c) {
-  return c === 9 || c === 32;
-}
-function is_WS_OR_EOL(c) {
-  return c === 9 || c === 32 || c === 10 || c === 13;
-}
-function is_FLOW_INDICATOR(c) {
-  return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
-}
-function fromHexCode(c) {
-  var lc;
-  if (48 <= c && c <= 57) {
-    return c - 48;
-  }
-  lc = c | 32;
-  if (97 <= lc && lc <= 102) {
-    return lc - 97 + 10;
-  }
-  return -1;
-}
-function escapedHexLen(c) {
-  if (c === 120) {
-    return 2;
-  }
-  if (c === 117) {
-    return 4;
-  }
-  if (c === 85) {
-    return 8;
-  }
-  return 0;
-}
-function fromDecimalCode(c) {
-  if (48 <= c && c <= 57) {
-    return c - 48;
-  }
-  return -1;
-}
-function simpleEscapeSequence(c) {
-  return c === 48 ? "\0" : c === 97 ? "\x07" : c === 98 ? "\b" : c === 116 ? "	" : c === 9 ? "	" : c === 110 ? "\n" : c === 118 ? "\v" : c === 102 ? "\f" : c === 114 ? "\r" : c === 101 ? "\x1B" : c === 32 ? " " : c === 34 ? '"' : c === 47 ? "/" : c === 92 ? "\\" : c === 78 ? "\x85" : c === 95 ? "\xA0" : c === 76 ? "\u2028" : c === 80 ? "\u2029" : "";
-}
-function charFromCodepoint(c) {
-  if (c <= 65535) {
-    return String.fromCharCode(c);
-  }
-  return String.fromCharCode(
-    (c - 65536 >> 10) + 55296,
-    (c - 65536 & 1023) + 56320
-  );
-}
-function State$1(input, options) {
-  this.input = input;
-  this.filename = options["filename"] || null;
-  this.schema = options["schema"] || _default;
-  this.onWarning = options["onWarning"] || null;
-  this.legacy = options["legacy"] || false;
-  this.json = options["json"] || false;
-  this.listener = options["listener"] || null;
-  this.implicitTypes = this.schema.compiledImplicit;
-  this.typeMap = this.schema.compiledTypeMap;
-  this.length = input.length;
-  this.position = 0;
-  this.line = 0;
-  this.lineStart = 0;
-  this.lineIndent = 0;
-  this.firstTabInLine = -1;
-  this.documents = [];
-}
-function generateError(state, message) {
-  var mark2 = {
-    name: state.filename,
-    buffer: state.input.slice(0, -1),
-    // omit trailing \0
-    position: state.position,
-    line: state.line,
-    column: state.position - state.lineStart
-  };
-  mark2.snippet = snippet(mark2);
-  return new exception(message, mark2);
-}
-function throwError(state, message) {
-  throw generateError(state, message);
-}
-function throwWarning(state, message) {
-  if (state.onWarning) {
-    state.onWarning.call(null, generateError(state, message));
-  }
-}
-function captureSegment(state, start, end, checkJson) {
-  var _position, _length, _character, _result;
-  if (start < end) {
-    _result = state.input.slice(start, end);
-    if (checkJson) {
-      for (_position = 0, _length = _result.length; _position < _length; _position += 1) {
-        _character = _result.charCodeAt(_position);
-        if (!(_character === 9 || 32 <= _character && _character <= 1114111)) {
-          throwError(state, "expected valid JSON character");
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
         }
       }
-    } else if (PATTERN_NON_PRINTABLE.test(_result)) {
-      throwError(state, "the stream contains non-printable characters");
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
     }
-    state.result += _result;
+    return true;
   }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
 }
-function mergeMappings(state, destination, source, overridableKeys) {
-  var sourceKeys, key, index, quantity;
-  if (!common.isObject(source)) {
-    throwError(state, "cannot merge mappings; the provided source object is unacceptable");
-  }
-  sourceKeys = Object.keys(source);
-  for (index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-    key = sourceKeys[index];
-    if (!_hasOwnProperty$1.call(destination, key)) {
-      destination[key] = source[key];
-      overridableKeys[key] = true;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
     }
+    return true;
   }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
 }
-function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
-  var index, quantity;
-  if (Array.isArray(keyNode)) {
-    keyNode = Array.prototype.slice.call(keyNode);
-    for (index = 0, quantity = keyNode.length; index < quantity; index += 1) {
-      if (Array.isArray(keyNode[index])) {
-        throwError(state, "nested arrays are not supported inside keys");
-      }
-      if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
-        keyNode[index] = "[object Object]";
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
       }
     }
+    return true;
   }
-  if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
-    keyNode = "[object Object]";
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
   }
-  keyNode = String(keyNode);
-  if (_result === null) {
-    _result = {};
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
   }
-  if (keyTag === "tag:yaml.org,2002:merge") {
-    if (Array.isArray(valueNode)) {
-      for (index = 0, quantity = valueNode.length; index < quantity; index += 1) {
-        mergeMappings(state, _result, valueNode[index], overridableKeys);
-      }
-    } else {
-      mergeMappings(state, _result, valueNode, overridableKeys);
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
     }
-  } else {
-    if (!state.json && !_hasOwnProperty$1.call(overridableKeys, keyNode) && _hasOwnProperty$1.call(_result, keyNode)) {
-      state.line = startLine || state.line;
-      state.lineStart = startLineStart || state.lineStart;
-      state.position = startPos || state.position;
-      throwError(state, "duplicated mapping key");
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
     }
-    if (keyNode === "__proto__") {
-      Object.defineProperty(_result, keyNode, {
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "\x85";
+      case 95:
+        return "\xA0";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
         configurable: true,
         enumerable: true,
         writable: true,
-        value: valueNode
+        value
       });
     } else {
-      _result[keyNode] = valueNode;
+      object[key] = value;
     }
-    delete overridableKeys[keyNode];
   }
-  return _result;
-}
-function readLineBreak(state) {
-  var ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 10) {
-    state.position++;
-  } else if (ch === 13) {
-    state.position++;
-    if (state.input.charCodeAt(state.position) === 10) {
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark2 = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark2.snippet = makeSnippet(mark2);
+    return new YAMLException2(message, mark2);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name2, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name2)) {
+        transaction[name2] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name2),
+          value: state.anchorMap[name2]
+        };
+      }
+    }
+    state.anchorMap[name2] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name2 = names[index];
+      if (!_hasOwnProperty.call(parent, name2)) {
+        parent[name2] = transaction[name2];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name2, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name2, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
       state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
     }
-  } else {
-    throwError(state, "a line break is expected");
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
   }
-  state.line += 1;
-  state.lineStart = state.position;
-  state.firstTabInLine = -1;
-}
-function skipSeparationSpace(state, allowComments, checkIndent) {
-  var lineBreaks = 0, ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
-    while (is_WHITE_SPACE(ch)) {
-      if (ch === 9 && state.firstTabInLine === -1) {
-        state.firstTabInLine = state.position;
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
       }
       ch = state.input.charCodeAt(++state.position);
     }
-    if (allowComments && ch === 35) {
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair2;
+    let isExplicitPair;
+    let isMapping2;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping2 = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping2 = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping2 ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair2 = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair2 = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair2 = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping2) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair2) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
       do {
         ch = state.input.charCodeAt(++state.position);
-      } while (ch !== 10 && ch !== 13 && ch !== 0);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
     }
-    if (is_EOL(ch)) {
+    while (ch !== 0) {
       readLineBreak(state);
-      ch = state.input.charCodeAt(state.position);
-      lineBreaks++;
       state.lineIndent = 0;
-      while (ch === 32) {
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
         state.lineIndent++;
         ch = state.input.charCodeAt(++state.position);
       }
-    } else {
-      break;
-    }
-  }
-  if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
-    throwWarning(state, "deficient indentation");
-  }
-  return lineBreaks;
-}
-function testDocumentSeparator(state) {
-  var _position = state.position, ch;
-  ch = state.input.charCodeAt(_position);
-  if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
-    _position += 3;
-    ch = state.input.charCodeAt(_position);
-    if (ch === 0 || is_WS_OR_EOL(ch)) {
-      return true;
-    }
-  }
-  return false;
-}
-function writeFoldedLines(state, count) {
-  if (count === 1) {
-    state.result += " ";
-  } else if (count > 1) {
-    state.result += common.repeat("\n", count - 1);
-  }
-}
-function readPlainScalar(state, nodeIndent, withinFlowCollection) {
-  var preceding, following, captureStart, captureEnd, hasPendingContent, _line, _lineStart, _lineIndent, _kind = state.kind, _result = state.result, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (is_WS_OR_EOL(ch) || is_FLOW_INDICATOR(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
-    return false;
-  }
-  if (ch === 63 || ch === 45) {
-    following = state.input.charCodeAt(state.position + 1);
-    if (is_WS_OR_EOL(following) || withinFlowCollection && is_FLOW_INDICATOR(following)) {
-      return false;
-    }
-  }
-  state.kind = "scalar";
-  state.result = "";
-  captureStart = captureEnd = state.position;
-  hasPendingContent = false;
-  while (ch !== 0) {
-    if (ch === 58) {
-      following = state.input.charCodeAt(state.position + 1);
-      if (is_WS_OR_EOL(following) || withinFlowCollection && is_FLOW_INDICATOR(following)) {
-        break;
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
       }
-    } else if (ch === 35) {
-      preceding = state.input.charCodeAt(state.position - 1);
-      if (is_WS_OR_EOL(preceding)) {
-        break;
-      }
-    } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && is_FLOW_INDICATOR(ch)) {
-      break;
-    } else if (is_EOL(ch)) {
-      _line = state.line;
-      _lineStart = state.lineStart;
-      _lineIndent = state.lineIndent;
-      skipSeparationSpace(state, false, -1);
-      if (state.lineIndent >= nodeIndent) {
-        hasPendingContent = true;
-        ch = state.input.charCodeAt(state.position);
+      if (isEol(ch)) {
+        emptyLines++;
         continue;
-      } else {
-        state.position = captureEnd;
-        state.line = _line;
-        state.lineStart = _lineStart;
-        state.lineIndent = _lineIndent;
-        break;
       }
-    }
-    if (hasPendingContent) {
-      captureSegment(state, captureStart, captureEnd, false);
-      writeFoldedLines(state, state.line - _line);
-      captureStart = captureEnd = state.position;
-      hasPendingContent = false;
-    }
-    if (!is_WHITE_SPACE(ch)) {
-      captureEnd = state.position + 1;
-    }
-    ch = state.input.charCodeAt(++state.position);
-  }
-  captureSegment(state, captureStart, captureEnd, false);
-  if (state.result) {
-    return true;
-  }
-  state.kind = _kind;
-  state.result = _result;
-  return false;
-}
-function readSingleQuotedScalar(state, nodeIndent) {
-  var ch, captureStart, captureEnd;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 39) {
-    return false;
-  }
-  state.kind = "scalar";
-  state.result = "";
-  state.position++;
-  captureStart = captureEnd = state.position;
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-    if (ch === 39) {
-      captureSegment(state, captureStart, state.position, true);
-      ch = state.input.charCodeAt(++state.position);
-      if (ch === 39) {
-        captureStart = state.position;
-        state.position++;
-        captureEnd = state.position;
-      } else {
-        return true;
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
       }
-    } else if (is_EOL(ch)) {
-      captureSegment(state, captureStart, captureEnd, true);
-      writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-      captureStart = captureEnd = state.position;
-    } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-      throwError(state, "unexpected end of the document within a single quoted scalar");
-    } else {
-      state.position++;
-      captureEnd = state.position;
-    }
-  }
-  throwError(state, "unexpected end of the stream within a single quoted scalar");
-}
-function readDoubleQuotedScalar(state, nodeIndent) {
-  var captureStart, captureEnd, hexLength, hexResult, tmp, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 34) {
-    return false;
-  }
-  state.kind = "scalar";
-  state.result = "";
-  state.position++;
-  captureStart = captureEnd = state.position;
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-    if (ch === 34) {
-      captureSegment(state, captureStart, state.position, true);
-      state.position++;
-      return true;
-    } else if (ch === 92) {
-      captureSegment(state, captureStart, state.position, true);
-      ch = state.input.charCodeAt(++state.position);
-      if (is_EOL(ch)) {
-        skipSeparationSpace(state, false, nodeIndent);
-      } else if (ch < 256 && simpleEscapeCheck[ch]) {
-        state.result += simpleEscapeMap[ch];
-        state.position++;
-      } else if ((tmp = escapedHexLen(ch)) > 0) {
-        hexLength = tmp;
-        hexResult = 0;
-        for (; hexLength > 0; hexLength--) {
-          ch = state.input.charCodeAt(++state.position);
-          if ((tmp = fromHexCode(ch)) >= 0) {
-            hexResult = (hexResult << 4) + tmp;
-          } else {
-            throwError(state, "expected hexadecimal character");
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
           }
         }
-        state.result += charFromCodepoint(hexResult);
-        state.position++;
-      } else {
-        throwError(state, "unknown escape sequence");
+        break;
       }
-      captureStart = captureEnd = state.position;
-    } else if (is_EOL(ch)) {
-      captureSegment(state, captureStart, captureEnd, true);
-      writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
-      captureStart = captureEnd = state.position;
-    } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
-      throwError(state, "unexpected end of the document within a double quoted scalar");
-    } else {
-      state.position++;
-      captureEnd = state.position;
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
     }
+    return true;
   }
-  throwError(state, "unexpected end of the stream within a double quoted scalar");
-}
-function readFlowCollection(state, nodeIndent) {
-  var readNext = true, _line, _lineStart, _pos, _tag = state.tag, _result, _anchor = state.anchor, following, terminator, isPair2, isExplicitPair, isMapping2, overridableKeys = /* @__PURE__ */ Object.create(null), keyNode, keyTag, valueNode, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 91) {
-    terminator = 93;
-    isMapping2 = false;
-    _result = [];
-  } else if (ch === 123) {
-    terminator = 125;
-    isMapping2 = true;
-    _result = {};
-  } else {
-    return false;
-  }
-  if (state.anchor !== null) {
-    state.anchorMap[state.anchor] = _result;
-  }
-  ch = state.input.charCodeAt(++state.position);
-  while (ch !== 0) {
-    skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if (ch === terminator) {
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
       state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
       state.tag = _tag;
       state.anchor = _anchor;
-      state.kind = isMapping2 ? "mapping" : "sequence";
+      state.kind = "sequence";
       state.result = _result;
       return true;
-    } else if (!readNext) {
-      throwError(state, "missed comma between flow collection entries");
-    } else if (ch === 44) {
-      throwError(state, "expected the node content, but found ','");
     }
-    keyTag = keyNode = valueNode = null;
-    isPair2 = isExplicitPair = false;
-    if (ch === 63) {
-      following = state.input.charCodeAt(state.position + 1);
-      if (is_WS_OR_EOL(following)) {
-        isPair2 = isExplicitPair = true;
-        state.position++;
-        skipSeparationSpace(state, true, nodeIndent);
-      }
-    }
-    _line = state.line;
-    _lineStart = state.lineStart;
-    _pos = state.position;
-    composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-    keyTag = state.tag;
-    keyNode = state.result;
-    skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if ((isExplicitPair || state.line === _line) && ch === 58) {
-      isPair2 = true;
-      ch = state.input.charCodeAt(++state.position);
-      skipSeparationSpace(state, true, nodeIndent);
-      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
-      valueNode = state.result;
-    }
-    if (isMapping2) {
-      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
-    } else if (isPair2) {
-      _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
-    } else {
-      _result.push(keyNode);
-    }
-    skipSeparationSpace(state, true, nodeIndent);
-    ch = state.input.charCodeAt(state.position);
-    if (ch === 44) {
-      readNext = true;
-      ch = state.input.charCodeAt(++state.position);
-    } else {
-      readNext = false;
-    }
-  }
-  throwError(state, "unexpected end of the stream within a flow collection");
-}
-function readBlockScalar(state, nodeIndent) {
-  var captureStart, folding, chomping = CHOMPING_CLIP, didReadContent = false, detectedIndent = false, textIndent = nodeIndent, emptyLines = 0, atMoreIndented = false, tmp, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch === 124) {
-    folding = false;
-  } else if (ch === 62) {
-    folding = true;
-  } else {
     return false;
   }
-  state.kind = "scalar";
-  state.result = "";
-  while (ch !== 0) {
-    ch = state.input.charCodeAt(++state.position);
-    if (ch === 43 || ch === 45) {
-      if (CHOMPING_CLIP === chomping) {
-        chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
-      } else {
-        throwError(state, "repeat of a chomping mode identifier");
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
       }
-    } else if ((tmp = fromDecimalCode(ch)) >= 0) {
-      if (tmp === 0) {
-        throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
-      } else if (!detectedIndent) {
-        textIndent = nodeIndent + tmp - 1;
-        detectedIndent = true;
-      } else {
-        throwError(state, "repeat of an indentation width identifier");
-      }
-    } else {
-      break;
-    }
-  }
-  if (is_WHITE_SPACE(ch)) {
-    do {
-      ch = state.input.charCodeAt(++state.position);
-    } while (is_WHITE_SPACE(ch));
-    if (ch === 35) {
-      do {
-        ch = state.input.charCodeAt(++state.position);
-      } while (!is_EOL(ch) && ch !== 0);
-    }
-  }
-  while (ch !== 0) {
-    readLineBreak(state);
-    state.lineIndent = 0;
-    ch = state.input.charCodeAt(state.position);
-    while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
-      state.lineIndent++;
-      ch = state.input.charCodeAt(++state.position);
-    }
-    if (!detectedIndent && state.lineIndent > textIndent) {
-      textIndent = state.lineIndent;
-    }
-    if (is_EOL(ch)) {
-      emptyLines++;
-      continue;
-    }
-    if (state.lineIndent < textIndent) {
-      if (chomping === CHOMPING_KEEP) {
-        state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-      } else if (chomping === CHOMPING_CLIP) {
-        if (didReadContent) {
-          state.result += "\n";
-        }
-      }
-      break;
-    }
-    if (folding) {
-      if (is_WHITE_SPACE(ch)) {
-        atMoreIndented = true;
-        state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-      } else if (atMoreIndented) {
-        atMoreIndented = false;
-        state.result += common.repeat("\n", emptyLines + 1);
-      } else if (emptyLines === 0) {
-        if (didReadContent) {
-          state.result += " ";
-        }
-      } else {
-        state.result += common.repeat("\n", emptyLines);
-      }
-    } else {
-      state.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
-    }
-    didReadContent = true;
-    detectedIndent = true;
-    emptyLines = 0;
-    captureStart = state.position;
-    while (!is_EOL(ch) && ch !== 0) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    captureSegment(state, captureStart, state.position, false);
-  }
-  return true;
-}
-function readBlockSequence(state, nodeIndent) {
-  var _line, _tag = state.tag, _anchor = state.anchor, _result = [], following, detected = false, ch;
-  if (state.firstTabInLine !== -1) return false;
-  if (state.anchor !== null) {
-    state.anchorMap[state.anchor] = _result;
-  }
-  ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
-    if (state.firstTabInLine !== -1) {
-      state.position = state.firstTabInLine;
-      throwError(state, "tab characters must not be used in indentation");
-    }
-    if (ch !== 45) {
-      break;
-    }
-    following = state.input.charCodeAt(state.position + 1);
-    if (!is_WS_OR_EOL(following)) {
-      break;
-    }
-    detected = true;
-    state.position++;
-    if (skipSeparationSpace(state, true, -1)) {
-      if (state.lineIndent <= nodeIndent) {
-        _result.push(null);
-        ch = state.input.charCodeAt(state.position);
-        continue;
-      }
-    }
-    _line = state.line;
-    composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
-    _result.push(state.result);
-    skipSeparationSpace(state, true, -1);
-    ch = state.input.charCodeAt(state.position);
-    if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-      throwError(state, "bad indentation of a sequence entry");
-    } else if (state.lineIndent < nodeIndent) {
-      break;
-    }
-  }
-  if (detected) {
-    state.tag = _tag;
-    state.anchor = _anchor;
-    state.kind = "sequence";
-    state.result = _result;
-    return true;
-  }
-  return false;
-}
-function readBlockMapping(state, nodeIndent, flowIndent) {
-  var following, allowCompact, _line, _keyLine, _keyLineStart, _keyPos, _tag = state.tag, _anchor = state.anchor, _result = {}, overridableKeys = /* @__PURE__ */ Object.create(null), keyTag = null, keyNode = null, valueNode = null, atExplicitKey = false, detected = false, ch;
-  if (state.firstTabInLine !== -1) return false;
-  if (state.anchor !== null) {
-    state.anchorMap[state.anchor] = _result;
-  }
-  ch = state.input.charCodeAt(state.position);
-  while (ch !== 0) {
-    if (!atExplicitKey && state.firstTabInLine !== -1) {
-      state.position = state.firstTabInLine;
-      throwError(state, "tab characters must not be used in indentation");
-    }
-    following = state.input.charCodeAt(state.position + 1);
-    _line = state.line;
-    if ((ch === 63 || ch === 58) && is_WS_OR_EOL(following)) {
-      if (ch === 63) {
-        if (atExplicitKey) {
-          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-          keyTag = keyNode = valueNode = null;
-        }
-        detected = true;
-        atExplicitKey = true;
-        allowCompact = true;
-      } else if (atExplicitKey) {
-        atExplicitKey = false;
-        allowCompact = true;
-      } else {
-        throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
-      }
-      state.position += 1;
-      ch = following;
-    } else {
-      _keyLine = state.line;
-      _keyLineStart = state.lineStart;
-      _keyPos = state.position;
-      if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
-        break;
-      }
-      if (state.line === _line) {
-        ch = state.input.charCodeAt(state.position);
-        while (is_WHITE_SPACE(ch)) {
-          ch = state.input.charCodeAt(++state.position);
-        }
-        if (ch === 58) {
-          ch = state.input.charCodeAt(++state.position);
-          if (!is_WS_OR_EOL(ch)) {
-            throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
-          }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
           if (atExplicitKey) {
             storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
             keyTag = keyNode = valueNode = null;
           }
           detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
           atExplicitKey = false;
-          allowCompact = false;
-          keyTag = state.tag;
-          keyNode = state.result;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
         } else if (detected) {
-          throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
         } else {
           state.tag = _tag;
           state.anchor = _anchor;
           return true;
         }
-      } else if (detected) {
-        throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
-      } else {
-        state.tag = _tag;
-        state.anchor = _anchor;
-        return true;
       }
-    }
-    if (state.line === _line || state.lineIndent > nodeIndent) {
-      if (atExplicitKey) {
-        _keyLine = state.line;
-        _keyLineStart = state.lineStart;
-        _keyPos = state.position;
-      }
-      if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+      if (state.line === _line || state.lineIndent > nodeIndent) {
         if (atExplicitKey) {
-          keyNode = state.result;
-        } else {
-          valueNode = state.result;
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
         }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
       }
-      if (!atExplicitKey) {
-        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
-        keyTag = keyNode = valueNode = null;
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
       }
-      skipSeparationSpace(state, true, -1);
-      ch = state.input.charCodeAt(state.position);
     }
-    if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
-      throwError(state, "bad indentation of a mapping entry");
-    } else if (state.lineIndent < nodeIndent) {
-      break;
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
     }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
   }
-  if (atExplicitKey) {
-    storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
-  }
-  if (detected) {
-    state.tag = _tag;
-    state.anchor = _anchor;
-    state.kind = "mapping";
-    state.result = _result;
-  }
-  return detected;
-}
-function readTagProperty(state) {
-  var _position, isVerbatim = false, isNamed = false, tagHandle, tagName, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 33) return false;
-  if (state.tag !== null) {
-    throwError(state, "duplication of a tag property");
-  }
-  ch = state.input.charCodeAt(++state.position);
-  if (ch === 60) {
-    isVerbatim = true;
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
     ch = state.input.charCodeAt(++state.position);
-  } else if (ch === 33) {
-    isNamed = true;
-    tagHandle = "!!";
-    ch = state.input.charCodeAt(++state.position);
-  } else {
-    tagHandle = "!";
-  }
-  _position = state.position;
-  if (isVerbatim) {
-    do {
+    if (ch === 60) {
+      isVerbatim = true;
       ch = state.input.charCodeAt(++state.position);
-    } while (ch !== 0 && ch !== 62);
-    if (state.position < state.length) {
-      tagName = state.input.slice(_position, state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
       ch = state.input.charCodeAt(++state.position);
     } else {
-      throwError(state, "unexpected end of the stream within a verbatim tag");
+      tagHandle = "!";
     }
-  } else {
-    while (ch !== 0 && !is_WS_OR_EOL(ch)) {
-      if (ch === 33) {
-        if (!isNamed) {
-          tagHandle = state.input.slice(_position - 1, state.position + 1);
-          if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
-            throwError(state, "named tag handle cannot contain such characters");
-          }
-          isNamed = true;
-          _position = state.position + 1;
-        } else {
-          throwError(state, "tag suffix cannot contain exclamation marks");
-        }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
       }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
       ch = state.input.charCodeAt(++state.position);
     }
-    tagName = state.input.slice(_position, state.position);
-    if (PATTERN_FLOW_INDICATORS.test(tagName)) {
-      throwError(state, "tag suffix cannot contain flow indicator characters");
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
     }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
   }
-  if (tagName && !PATTERN_TAG_URI.test(tagName)) {
-    throwError(state, "tag name cannot contain such characters: " + tagName);
-  }
-  try {
-    tagName = decodeURIComponent(tagName);
-  } catch (err) {
-    throwError(state, "tag name is malformed: " + tagName);
-  }
-  if (isVerbatim) {
-    state.tag = tagName;
-  } else if (_hasOwnProperty$1.call(state.tagMap, tagHandle)) {
-    state.tag = state.tagMap[tagHandle] + tagName;
-  } else if (tagHandle === "!") {
-    state.tag = "!" + tagName;
-  } else if (tagHandle === "!!") {
-    state.tag = "tag:yaml.org,2002:" + tagName;
-  } else {
-    throwError(state, 'undeclared tag handle "' + tagHandle + '"');
-  }
-  return true;
-}
-function readAnchorProperty(state) {
-  var _position, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 38) return false;
-  if (state.anchor !== null) {
-    throwError(state, "duplication of an anchor property");
-  }
-  ch = state.input.charCodeAt(++state.position);
-  _position = state.position;
-  while (ch !== 0 && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
     ch = state.input.charCodeAt(++state.position);
-  }
-  if (state.position === _position) {
-    throwError(state, "name of an anchor node must contain at least one character");
-  }
-  state.anchor = state.input.slice(_position, state.position);
-  return true;
-}
-function readAlias(state) {
-  var _position, alias, ch;
-  ch = state.input.charCodeAt(state.position);
-  if (ch !== 42) return false;
-  ch = state.input.charCodeAt(++state.position);
-  _position = state.position;
-  while (ch !== 0 && !is_WS_OR_EOL(ch) && !is_FLOW_INDICATOR(ch)) {
-    ch = state.input.charCodeAt(++state.position);
-  }
-  if (state.position === _position) {
-    throwError(state, "name of an alias node must contain at least one character");
-  }
-  alias = state.input.slice(_position, state.position);
-  if (!_hasOwnProperty$1.call(state.anchorMap, alias)) {
-    throwError(state, 'unidentified alias "' + alias + '"');
-  }
-  state.result = state.anchorMap[alias];
-  skipSeparationSpace(state, true, -1);
-  return true;
-}
-function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
-  var allowBlockStyles, allowBlockScalars, allowBlockCollections, indentStatus = 1, atNewLine = false, hasContent = false, typeIndex, typeQuantity, typeList, type2, flowIndent, blockIndent;
-  if (state.listener !== null) {
-    state.listener("open", state);
-  }
-  state.tag = null;
-  state.anchor = null;
-  state.kind = null;
-  state.result = null;
-  allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
-  if (allowToSeek) {
-    if (skipSeparationSpace(state, true, -1)) {
-      atNewLine = true;
-      if (state.lineIndent > parentIndent) {
-        indentStatus = 1;
-      } else if (state.lineIndent === parentIndent) {
-        indentStatus = 0;
-      } else if (state.lineIndent < parentIndent) {
-        indentStatus = -1;
-      }
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
     }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
   }
-  if (indentStatus === 1) {
-    while (readTagProperty(state) || readAnchorProperty(state)) {
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
       if (skipSeparationSpace(state, true, -1)) {
         atNewLine = true;
-        allowBlockCollections = allowBlockStyles;
         if (state.lineIndent > parentIndent) {
           indentStatus = 1;
         } else if (state.lineIndent === parentIndent) {
@@ -9381,1202 +10024,959 @@ function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact
         } else if (state.lineIndent < parentIndent) {
           indentStatus = -1;
         }
-      } else {
-        allowBlockCollections = false;
       }
     }
-  }
-  if (allowBlockCollections) {
-    allowBlockCollections = atNewLine || allowCompact;
-  }
-  if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
-    if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
-      flowIndent = parentIndent;
-    } else {
-      flowIndent = parentIndent + 1;
-    }
-    blockIndent = state.position - state.lineStart;
     if (indentStatus === 1) {
-      if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
-        hasContent = true;
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
       } else {
-        if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
-          hasContent = true;
-        } else if (readAlias(state)) {
-          hasContent = true;
-          if (state.tag !== null || state.anchor !== null) {
-            throwError(state, "alias node should not have any properties");
-          }
-        } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
-          hasContent = true;
-          if (state.tag === null) {
-            state.tag = "?";
-          }
-        }
-        if (state.anchor !== null) {
-          state.anchorMap[state.anchor] = state.result;
-        }
+        flowIndent = parentIndent + 1;
       }
-    } else if (indentStatus === 0) {
-      hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
-    }
-  }
-  if (state.tag === null) {
-    if (state.anchor !== null) {
-      state.anchorMap[state.anchor] = state.result;
-    }
-  } else if (state.tag === "?") {
-    if (state.result !== null && state.kind !== "scalar") {
-      throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
-    }
-    for (typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
-      type2 = state.implicitTypes[typeIndex];
-      if (type2.resolve(state.result)) {
-        state.result = type2.construct(state.result);
-        state.tag = type2.tag;
-        if (state.anchor !== null) {
-          state.anchorMap[state.anchor] = state.result;
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
         }
-        break;
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
       }
     }
-  } else if (state.tag !== "!") {
-    if (_hasOwnProperty$1.call(state.typeMap[state.kind || "fallback"], state.tag)) {
-      type2 = state.typeMap[state.kind || "fallback"][state.tag];
-    } else {
-      type2 = null;
-      typeList = state.typeMap.multi[state.kind || "fallback"];
-      for (typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
-        if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
-          type2 = typeList[typeIndex];
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
           break;
         }
       }
-    }
-    if (!type2) {
-      throwError(state, "unknown tag !<" + state.tag + ">");
-    }
-    if (state.result !== null && type2.kind !== state.kind) {
-      throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
-    }
-    if (!type2.resolve(state.result, state.tag)) {
-      throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
-    } else {
-      state.result = type2.construct(state.result, state.tag);
-      if (state.anchor !== null) {
-        state.anchorMap[state.anchor] = state.result;
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
       }
     }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
   }
-  if (state.listener !== null) {
-    state.listener("close", state);
-  }
-  return state.tag !== null || state.anchor !== null || hasContent;
-}
-function readDocument(state) {
-  var documentStart = state.position, _position, directiveName, directiveArgs, hasDirectives = false, ch;
-  state.version = null;
-  state.checkLineBreaks = state.legacy;
-  state.tagMap = /* @__PURE__ */ Object.create(null);
-  state.anchorMap = /* @__PURE__ */ Object.create(null);
-  while ((ch = state.input.charCodeAt(state.position)) !== 0) {
-    skipSeparationSpace(state, true, -1);
-    ch = state.input.charCodeAt(state.position);
-    if (state.lineIndent > 0 || ch !== 37) {
-      break;
-    }
-    hasDirectives = true;
-    ch = state.input.charCodeAt(++state.position);
-    _position = state.position;
-    while (ch !== 0 && !is_WS_OR_EOL(ch)) {
-      ch = state.input.charCodeAt(++state.position);
-    }
-    directiveName = state.input.slice(_position, state.position);
-    directiveArgs = [];
-    if (directiveName.length < 1) {
-      throwError(state, "directive name must not be less than one character in length");
-    }
-    while (ch !== 0) {
-      while (is_WHITE_SPACE(ch)) {
-        ch = state.input.charCodeAt(++state.position);
-      }
-      if (ch === 35) {
-        do {
-          ch = state.input.charCodeAt(++state.position);
-        } while (ch !== 0 && !is_EOL(ch));
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
         break;
       }
-      if (is_EOL(ch)) break;
-      _position = state.position;
-      while (ch !== 0 && !is_WS_OR_EOL(ch)) {
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
         ch = state.input.charCodeAt(++state.position);
       }
-      directiveArgs.push(state.input.slice(_position, state.position));
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
     }
-    if (ch !== 0) readLineBreak(state);
-    if (_hasOwnProperty$1.call(directiveHandlers, directiveName)) {
-      directiveHandlers[directiveName](state, directiveName, directiveArgs);
-    } else {
-      throwWarning(state, 'unknown document directive "' + directiveName + '"');
-    }
-  }
-  skipSeparationSpace(state, true, -1);
-  if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
-    state.position += 3;
     skipSeparationSpace(state, true, -1);
-  } else if (hasDirectives) {
-    throwError(state, "directives end mark is expected");
-  }
-  composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
-  skipSeparationSpace(state, true, -1);
-  if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
-    throwWarning(state, "non-ASCII line breaks are interpreted as content");
-  }
-  state.documents.push(state.result);
-  if (state.position === state.lineStart && testDocumentSeparator(state)) {
-    if (state.input.charCodeAt(state.position) === 46) {
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
       state.position += 3;
       skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
     }
-    return;
-  }
-  if (state.position < state.length - 1) {
-    throwError(state, "end of the stream or a document separator is expected");
-  } else {
-    return;
-  }
-}
-function loadDocuments(input, options) {
-  input = String(input);
-  options = options || {};
-  if (input.length !== 0) {
-    if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
-      input += "\n";
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
     }
-    if (input.charCodeAt(0) === 65279) {
-      input = input.slice(1);
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
     }
   }
-  var state = new State$1(input, options);
-  var nullpos = input.indexOf("\0");
-  if (nullpos !== -1) {
-    state.position = nullpos;
-    throwError(state, "null byte is not allowed in input");
-  }
-  state.input += "\0";
-  while (state.input.charCodeAt(state.position) === 32) {
-    state.lineIndent += 1;
-    state.position += 1;
-  }
-  while (state.position < state.length - 1) {
-    readDocument(state);
-  }
-  return state.documents;
-}
-function loadAll$1(input, iterator, options) {
-  if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
-    options = iterator;
-    iterator = null;
-  }
-  var documents = loadDocuments(input, options);
-  if (typeof iterator !== "function") {
-    return documents;
-  }
-  for (var index = 0, length = documents.length; index < length; index += 1) {
-    iterator(documents[index]);
-  }
-}
-function load$1(input, options) {
-  var documents = loadDocuments(input, options);
-  if (documents.length === 0) {
-    return void 0;
-  } else if (documents.length === 1) {
-    return documents[0];
-  }
-  throw new exception("expected a single document in the stream, but found more");
-}
-function compileStyleMap(schema2, map2) {
-  var result, keys, index, length, tag, style, type2;
-  if (map2 === null) return {};
-  result = {};
-  keys = Object.keys(map2);
-  for (index = 0, length = keys.length; index < length; index += 1) {
-    tag = keys[index];
-    style = String(map2[tag]);
-    if (tag.slice(0, 2) === "!!") {
-      tag = "tag:yaml.org,2002:" + tag.slice(2);
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
     }
-    type2 = schema2.compiledTypeMap["fallback"][tag];
-    if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
-      style = type2.styleAliases[style];
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
     }
-    result[tag] = style;
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
   }
-  return result;
-}
-function encodeHex(character) {
-  var string, handle, length;
-  string = character.toString(16).toUpperCase();
-  if (character <= 255) {
-    handle = "x";
-    length = 2;
-  } else if (character <= 65535) {
-    handle = "u";
-    length = 4;
-  } else if (character <= 4294967295) {
-    handle = "U";
-    length = 8;
-  } else {
-    throw new exception("code point within a string may not be greater than 0xFFFFFFFF");
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
   }
-  return "\\" + handle + common.repeat("0", length - string.length) + string;
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
 }
-function State(options) {
-  this.schema = options["schema"] || _default;
-  this.indent = Math.max(1, options["indent"] || 2);
-  this.noArrayIndent = options["noArrayIndent"] || false;
-  this.skipInvalid = options["skipInvalid"] || false;
-  this.flowLevel = common.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
-  this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
-  this.sortKeys = options["sortKeys"] || false;
-  this.lineWidth = options["lineWidth"] || 80;
-  this.noRefs = options["noRefs"] || false;
-  this.noCompatMode = options["noCompatMode"] || false;
-  this.condenseFlow = options["condenseFlow"] || false;
-  this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
-  this.forceQuotes = options["forceQuotes"] || false;
-  this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
-  this.implicitTypes = this.schema.compiledImplicit;
-  this.explicitTypes = this.schema.compiledExplicit;
-  this.tag = null;
-  this.result = "";
-  this.duplicates = [];
-  this.usedDuplicates = null;
-}
-function indentString(string, spaces) {
-  var ind = common.repeat(" ", spaces), position2 = 0, next = -1, result = "", line, length = string.length;
-  while (position2 < length) {
-    next = string.indexOf("\n", position2);
-    if (next === -1) {
-      line = string.slice(position2);
-      position2 = length;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
     } else {
-      line = string.slice(position2, next + 1);
-      position2 = next + 1;
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
     }
-    if (line.length && line !== "\n") result += ind;
-    result += line;
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
   }
-  return result;
-}
-function generateNextLine(state, level) {
-  return "\n" + common.repeat(" ", state.indent * level);
-}
-function testImplicitResolving(state, str2) {
-  var index, length, type2;
-  for (index = 0, length = state.implicitTypes.length; index < length; index += 1) {
-    type2 = state.implicitTypes[index];
-    if (type2.resolve(str2)) {
-      return true;
-    }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
   }
-  return false;
-}
-function isWhitespace(c) {
-  return c === CHAR_SPACE || c === CHAR_TAB;
-}
-function isPrintable(c) {
-  return 32 <= c && c <= 126 || 161 <= c && c <= 55295 && c !== 8232 && c !== 8233 || 57344 <= c && c <= 65533 && c !== CHAR_BOM || 65536 <= c && c <= 1114111;
-}
-function isNsCharOrWhitespace(c) {
-  return isPrintable(c) && c !== CHAR_BOM && c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
-}
-function isPlainSafe(c, prev, inblock) {
-  var cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
-  var cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
-  return (
-    // ns-plain-safe
-    (inblock ? (
-      // c = flow-in
-      cIsNsCharOrWhitespace
-    ) : cIsNsCharOrWhitespace && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && c !== CHAR_SHARP && !(prev === CHAR_COLON && !cIsNsChar) || isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || prev === CHAR_COLON && cIsNsChar
-  );
-}
-function isPlainSafeFirst(c) {
-  return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
-}
-function isPlainSafeLast(c) {
-  return !isWhitespace(c) && c !== CHAR_COLON;
-}
-function codePointAt(string, pos) {
-  var first = string.charCodeAt(pos), second;
-  if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
-    second = string.charCodeAt(pos + 1);
-    if (second >= 56320 && second <= 57343) {
-      return (first - 55296) * 1024 + second - 56320 + 65536;
-    }
-  }
-  return first;
-}
-function needIndentIndicator(string) {
-  var leadingSpaceRe = /^\n* /;
-  return leadingSpaceRe.test(string);
-}
-function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
-  var i2;
-  var char = 0;
-  var prevChar = null;
-  var hasLineBreak = false;
-  var hasFoldableLine = false;
-  var shouldTrackWidth = lineWidth !== -1;
-  var previousLineBreak = -1;
-  var plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
-  if (singleLineOnly || forceQuotes) {
-    for (i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
-      char = codePointAt(string, i2);
-      if (!isPrintable(char)) {
-        return STYLE_DOUBLE;
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position2 = 0;
+    let result = "";
+    const length = string.length;
+    while (position2 < length) {
+      let line;
+      const next = string.indexOf("\n", position2);
+      if (next === -1) {
+        line = string.slice(position2);
+        position2 = length;
+      } else {
+        line = string.slice(position2, next + 1);
+        position2 = next + 1;
       }
-      plain = plain && isPlainSafe(char, prevChar, inblock);
-      prevChar = char;
+      if (line.length && line !== "\n") result += ind;
+      result += line;
     }
-  } else {
-    for (i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
-      char = codePointAt(string, i2);
-      if (char === CHAR_LINE_FEED) {
-        hasLineBreak = true;
-        if (shouldTrackWidth) {
-          hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
-          i2 - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
-          previousLineBreak = i2;
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
         }
-      } else if (!isPrintable(char)) {
-        return STYLE_DOUBLE;
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
       }
-      plain = plain && isPlainSafe(char, prevChar, inblock);
-      prevChar = char;
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
     }
-    hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i2 - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
-  }
-  if (!hasLineBreak && !hasFoldableLine) {
-    if (plain && !forceQuotes && !testAmbiguousType(string)) {
-      return STYLE_PLAIN;
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
     }
     return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
   }
-  if (indentPerLevel > 9 && needIndentIndicator(string)) {
-    return STYLE_DOUBLE;
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
   }
-  if (!forceQuotes) {
-    return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip2 = string[string.length - 1] === "\n";
+    const keep = clip2 && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip2 ? "" : "-";
+    return indentIndicator + chomp + "\n";
   }
-  return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
-}
-function writeScalar(state, string, level, iskey, inblock) {
-  state.dump = (function() {
-    if (string.length === 0) {
-      return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
     }
-    if (!state.noCompatMode) {
-      if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
-        return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
       }
     }
-    var indent = state.indent * Math.max(1, level);
-    var lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
-    var singleLineOnly = iskey || state.flowLevel > -1 && level >= state.flowLevel;
-    function testAmbiguity(string2) {
-      return testImplicitResolving(state, string2);
-    }
-    switch (chooseScalarStyle(
-      string,
-      singleLineOnly,
-      state.indent,
-      lineWidth,
-      testAmbiguity,
-      state.quotingType,
-      state.forceQuotes && !iskey,
-      inblock
-    )) {
-      case STYLE_PLAIN:
-        return string;
-      case STYLE_SINGLE:
-        return "'" + string.replace(/'/g, "''") + "'";
-      case STYLE_LITERAL:
-        return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
-      case STYLE_FOLDED:
-        return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
-      case STYLE_DOUBLE:
-        return '"' + escapeString(string) + '"';
-      default:
-        throw new exception("impossible error: invalid scalar style");
-    }
-  })();
-}
-function blockHeader(string, indentPerLevel) {
-  var indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
-  var clip2 = string[string.length - 1] === "\n";
-  var keep = clip2 && (string[string.length - 2] === "\n" || string === "\n");
-  var chomp = keep ? "+" : clip2 ? "" : "-";
-  return indentIndicator + chomp + "\n";
-}
-function dropEndingNewline(string) {
-  return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
-}
-function foldString(string, width) {
-  var lineRe = /(\n+)([^\n]*)/g;
-  var result = (function() {
-    var nextLF = string.indexOf("\n");
-    nextLF = nextLF !== -1 ? nextLF : string.length;
-    lineRe.lastIndex = nextLF;
-    return foldLine(string.slice(0, nextLF), width);
-  })();
-  var prevMoreIndented = string[0] === "\n" || string[0] === " ";
-  var moreIndented;
-  var match;
-  while (match = lineRe.exec(string)) {
-    var prefix = match[1], line = match[2];
-    moreIndented = line[0] === " ";
-    result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
-    prevMoreIndented = moreIndented;
+    return result;
   }
-  return result;
-}
-function foldLine(line, width) {
-  if (line === "" || line[0] === " ") return line;
-  var breakRe = / [^ ]/g;
-  var match;
-  var start = 0, end, curr = 0, next = 0;
-  var result = "";
-  while (match = breakRe.exec(line)) {
-    next = match.index;
-    if (next - start > width) {
-      end = curr > start ? curr : next;
-      result += "\n" + line.slice(start, end);
-      start = end + 1;
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
     }
-    curr = next;
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
   }
-  result += "\n";
-  if (line.length - start > width && curr > start) {
-    result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
-  } else {
-    result += line.slice(start);
+  function writeBlockSequence(state, level, object, compact2) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact2 || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
   }
-  return result.slice(1);
-}
-function escapeString(string) {
-  var result = "";
-  var char = 0;
-  var escapeSeq;
-  for (var i2 = 0; i2 < string.length; char >= 65536 ? i2 += 2 : i2++) {
-    char = codePointAt(string, i2);
-    escapeSeq = ESCAPE_SEQUENCES[char];
-    if (!escapeSeq && isPrintable(char)) {
-      result += string[i2];
-      if (char >= 65536) result += string[i2 + 1];
-    } else {
-      result += escapeSeq || encodeHex(char);
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
     }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
   }
-  return result;
-}
-function writeFlowSequence(state, level, object) {
-  var _result = "", _tag = state.tag, index, length, value;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
-    if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
+  function writeBlockMapping(state, level, object, compact2) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
     }
-    if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
-      if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
-      _result += state.dump;
-    }
-  }
-  state.tag = _tag;
-  state.dump = "[" + _result + "]";
-}
-function writeBlockSequence(state, level, object, compact2) {
-  var _result = "", _tag = state.tag, index, length, value;
-  for (index = 0, length = object.length; index < length; index += 1) {
-    value = object[index];
-    if (state.replacer) {
-      value = state.replacer.call(object, String(index), value);
-    }
-    if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
       if (!compact2 || _result !== "") {
-        _result += generateNextLine(state, level);
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
       }
       if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-        _result += "-";
+        pairBuffer += ":";
       } else {
-        _result += "- ";
+        pairBuffer += ": ";
       }
-      _result += state.dump;
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact2 = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact2);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact2);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact2);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
     }
   }
-  state.tag = _tag;
-  state.dump = _result || "[]";
-}
-function writeFlowMapping(state, level, object) {
-  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object), index, length, objectKey, objectValue, pairBuffer;
-  for (index = 0, length = objectKeyList.length; index < length; index += 1) {
-    pairBuffer = "";
-    if (_result !== "") pairBuffer += ", ";
-    if (state.condenseFlow) pairBuffer += '"';
-    objectKey = objectKeyList[index];
-    objectValue = object[objectKey];
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
     if (state.replacer) {
-      objectValue = state.replacer.call(object, objectKey, objectValue);
+      value = state.replacer.call({ "": value }, "", value);
     }
-    if (!writeNode(state, level, objectKey, false, false)) {
-      continue;
-    }
-    if (state.dump.length > 1024) pairBuffer += "? ";
-    pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-    if (!writeNode(state, level, objectValue, false, false)) {
-      continue;
-    }
-    pairBuffer += state.dump;
-    _result += pairBuffer;
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
   }
-  state.tag = _tag;
-  state.dump = "{" + _result + "}";
+  dumper.dump = dump2;
+  return dumper;
 }
-function writeBlockMapping(state, level, object, compact2) {
-  var _result = "", _tag = state.tag, objectKeyList = Object.keys(object), index, length, objectKey, objectValue, explicitPair, pairBuffer;
-  if (state.sortKeys === true) {
-    objectKeyList.sort();
-  } else if (typeof state.sortKeys === "function") {
-    objectKeyList.sort(state.sortKeys);
-  } else if (state.sortKeys) {
-    throw new exception("sortKeys must be a boolean or a function");
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
   }
-  for (index = 0, length = objectKeyList.length; index < length; index += 1) {
-    pairBuffer = "";
-    if (!compact2 || _result !== "") {
-      pairBuffer += generateNextLine(state, level);
-    }
-    objectKey = objectKeyList[index];
-    objectValue = object[objectKey];
-    if (state.replacer) {
-      objectValue = state.replacer.call(object, objectKey, objectValue);
-    }
-    if (!writeNode(state, level + 1, objectKey, true, true, true)) {
-      continue;
-    }
-    explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
-    if (explicitPair) {
-      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-        pairBuffer += "?";
-      } else {
-        pairBuffer += "? ";
-      }
-    }
-    pairBuffer += state.dump;
-    if (explicitPair) {
-      pairBuffer += generateNextLine(state, level);
-    }
-    if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
-      continue;
-    }
-    if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
-      pairBuffer += ":";
-    } else {
-      pairBuffer += ": ";
-    }
-    pairBuffer += state.dump;
-    _result += pairBuffer;
-  }
-  state.tag = _tag;
-  state.dump = _result || "{}";
-}
-function detectType(state, object, explicit) {
-  var _result, typeList, index, length, type2, style;
-  typeList = explicit ? state.explicitTypes : state.implicitTypes;
-  for (index = 0, length = typeList.length; index < length; index += 1) {
-    type2 = typeList[index];
-    if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
-      if (explicit) {
-        if (type2.multi && type2.representName) {
-          state.tag = type2.representName(object);
-        } else {
-          state.tag = type2.tag;
-        }
-      } else {
-        state.tag = "?";
-      }
-      if (type2.represent) {
-        style = state.styleMap[type2.tag] || type2.defaultStyle;
-        if (_toString.call(type2.represent) === "[object Function]") {
-          _result = type2.represent(object, style);
-        } else if (_hasOwnProperty.call(type2.represent, style)) {
-          _result = type2.represent[style](object, style);
-        } else {
-          throw new exception("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
-        }
-        state.dump = _result;
-      }
-      return true;
-    }
-  }
-  return false;
-}
-function writeNode(state, level, object, block, compact2, iskey, isblockseq) {
-  state.tag = null;
-  state.dump = object;
-  if (!detectType(state, object, false)) {
-    detectType(state, object, true);
-  }
-  var type2 = _toString.call(state.dump);
-  var inblock = block;
-  var tagStr;
-  if (block) {
-    block = state.flowLevel < 0 || state.flowLevel > level;
-  }
-  var objectOrArray = type2 === "[object Object]" || type2 === "[object Array]", duplicateIndex, duplicate;
-  if (objectOrArray) {
-    duplicateIndex = state.duplicates.indexOf(object);
-    duplicate = duplicateIndex !== -1;
-  }
-  if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
-    compact2 = false;
-  }
-  if (duplicate && state.usedDuplicates[duplicateIndex]) {
-    state.dump = "*ref_" + duplicateIndex;
-  } else {
-    if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
-      state.usedDuplicates[duplicateIndex] = true;
-    }
-    if (type2 === "[object Object]") {
-      if (block && Object.keys(state.dump).length !== 0) {
-        writeBlockMapping(state, level, state.dump, compact2);
-        if (duplicate) {
-          state.dump = "&ref_" + duplicateIndex + state.dump;
-        }
-      } else {
-        writeFlowMapping(state, level, state.dump);
-        if (duplicate) {
-          state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-        }
-      }
-    } else if (type2 === "[object Array]") {
-      if (block && state.dump.length !== 0) {
-        if (state.noArrayIndent && !isblockseq && level > 0) {
-          writeBlockSequence(state, level - 1, state.dump, compact2);
-        } else {
-          writeBlockSequence(state, level, state.dump, compact2);
-        }
-        if (duplicate) {
-          state.dump = "&ref_" + duplicateIndex + state.dump;
-        }
-      } else {
-        writeFlowSequence(state, level, state.dump);
-        if (duplicate) {
-          state.dump = "&ref_" + duplicateIndex + " " + state.dump;
-        }
-      }
-    } else if (type2 === "[object String]") {
-      if (state.tag !== "?") {
-        writeScalar(state, state.dump, level, iskey, inblock);
-      }
-    } else if (type2 === "[object Undefined]") {
-      return false;
-    } else {
-      if (state.skipInvalid) return false;
-      throw new exception("unacceptable kind of an object to dump " + type2);
-    }
-    if (state.tag !== null && state.tag !== "?") {
-      tagStr = encodeURI(
-        state.tag[0] === "!" ? state.tag.slice(1) : state.tag
-      ).replace(/!/g, "%21");
-      if (state.tag[0] === "!") {
-        tagStr = "!" + tagStr;
-      } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
-        tagStr = "!!" + tagStr.slice(18);
-      } else {
-        tagStr = "!<" + tagStr + ">";
-      }
-      state.dump = tagStr + " " + state.dump;
-    }
-  }
-  return true;
-}
-function getDuplicateReferences(object, state) {
-  var objects = [], duplicatesIndexes = [], index, length;
-  inspectNode(object, objects, duplicatesIndexes);
-  for (index = 0, length = duplicatesIndexes.length; index < length; index += 1) {
-    state.duplicates.push(objects[duplicatesIndexes[index]]);
-  }
-  state.usedDuplicates = new Array(length);
-}
-function inspectNode(object, objects, duplicatesIndexes) {
-  var objectKeyList, index, length;
-  if (object !== null && typeof object === "object") {
-    index = objects.indexOf(object);
-    if (index !== -1) {
-      if (duplicatesIndexes.indexOf(index) === -1) {
-        duplicatesIndexes.push(index);
-      }
-    } else {
-      objects.push(object);
-      if (Array.isArray(object)) {
-        for (index = 0, length = object.length; index < length; index += 1) {
-          inspectNode(object[index], objects, duplicatesIndexes);
-        }
-      } else {
-        objectKeyList = Object.keys(object);
-        for (index = 0, length = objectKeyList.length; index < length; index += 1) {
-          inspectNode(object[objectKeyList[index]], objects, duplicatesIndexes);
-        }
-      }
-    }
-  }
-}
-function dump$1(input, options) {
-  options = options || {};
-  var state = new State(options);
-  if (!state.noRefs) getDuplicateReferences(input, state);
-  var value = input;
-  if (state.replacer) {
-    value = state.replacer.call({ "": value }, "", value);
-  }
-  if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
-  return "";
-}
-function renamed(from, to) {
-  return function() {
-    throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null2(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
   };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
 }
-var isNothing_1, isObject_1, toArray_1, repeat_1, isNegativeZero_1, extend_1, common, exception, snippet, TYPE_CONSTRUCTOR_OPTIONS, YAML_NODE_KINDS, type, schema, str, seq, map, failsafe, _null, bool, int, YAML_FLOAT_PATTERN, SCIENTIFIC_WITHOUT_DOT, float, json, core, YAML_DATE_REGEXP, YAML_TIMESTAMP_REGEXP, timestamp, merge, BASE64_MAP, binary, _hasOwnProperty$3, _toString$2, omap, _toString$1, pairs, _hasOwnProperty$2, set, _default, _hasOwnProperty$1, CONTEXT_FLOW_IN, CONTEXT_FLOW_OUT, CONTEXT_BLOCK_IN, CONTEXT_BLOCK_OUT, CHOMPING_CLIP, CHOMPING_STRIP, CHOMPING_KEEP, PATTERN_NON_PRINTABLE, PATTERN_NON_ASCII_LINE_BREAKS, PATTERN_FLOW_INDICATORS, PATTERN_TAG_HANDLE, PATTERN_TAG_URI, simpleEscapeCheck, simpleEscapeMap, i, directiveHandlers, loadAll_1, load_1, loader, _toString, _hasOwnProperty, CHAR_BOM, CHAR_TAB, CHAR_LINE_FEED, CHAR_CARRIAGE_RETURN, CHAR_SPACE, CHAR_EXCLAMATION, CHAR_DOUBLE_QUOTE, CHAR_SHARP, CHAR_PERCENT, CHAR_AMPERSAND, CHAR_SINGLE_QUOTE, CHAR_ASTERISK, CHAR_COMMA, CHAR_MINUS, CHAR_COLON, CHAR_EQUALS, CHAR_GREATER_THAN, CHAR_QUESTION, CHAR_COMMERCIAL_AT, CHAR_LEFT_SQUARE_BRACKET, CHAR_RIGHT_SQUARE_BRACKET, CHAR_GRAVE_ACCENT, CHAR_LEFT_CURLY_BRACKET, CHAR_VERTICAL_LINE, CHAR_RIGHT_CURLY_BRACKET, ESCAPE_SEQUENCES, DEPRECATED_BOOLEANS_SYNTAX, DEPRECATED_BASE60_SYNTAX, QUOTING_TYPE_SINGLE, QUOTING_TYPE_DOUBLE, STYLE_PLAIN, STYLE_SINGLE, STYLE_LITERAL, STYLE_FOLDED, STYLE_DOUBLE, dump_1, dumper, Type, Schema, FAILSAFE_SCHEMA, JSON_SCHEMA, CORE_SCHEMA, DEFAULT_SCHEMA, load, loadAll, dump, YAMLException, types, safeLoad, safeLoadAll, safeDump, jsYaml, js_yaml_default;
+var jsYaml, loader, common, hasRequiredCommon, exception, hasRequiredException, snippet, hasRequiredSnippet, type, hasRequiredType, schema, hasRequiredSchema, str, hasRequiredStr, seq, hasRequiredSeq, map, hasRequiredMap, failsafe, hasRequiredFailsafe, _null, hasRequired_null, bool, hasRequiredBool, int, hasRequiredInt, float, hasRequiredFloat, json, hasRequiredJson, core, hasRequiredCore, timestamp, hasRequiredTimestamp, merge, hasRequiredMerge, binary, hasRequiredBinary, omap, hasRequiredOmap, pairs, hasRequiredPairs, set, hasRequiredSet, _default, hasRequired_default, hasRequiredLoader, dumper, hasRequiredDumper, hasRequiredJsYaml, jsYamlExports, yaml, Type, Schema, FAILSAFE_SCHEMA, JSON_SCHEMA, CORE_SCHEMA, DEFAULT_SCHEMA, load, loadAll, dump, YAMLException, types, safeLoad, safeLoadAll, safeDump;
 var init_js_yaml = __esm({
   "node_modules/js-yaml/dist/js-yaml.mjs"() {
-    isNothing_1 = isNothing;
-    isObject_1 = isObject;
-    toArray_1 = toArray;
-    repeat_1 = repeat;
-    isNegativeZero_1 = isNegativeZero;
-    extend_1 = extend;
-    common = {
-      isNothing: isNothing_1,
-      isObject: isObject_1,
-      toArray: toArray_1,
-      repeat: repeat_1,
-      isNegativeZero: isNegativeZero_1,
-      extend: extend_1
-    };
-    YAMLException$1.prototype = Object.create(Error.prototype);
-    YAMLException$1.prototype.constructor = YAMLException$1;
-    YAMLException$1.prototype.toString = function toString(compact2) {
-      return this.name + ": " + formatError(this, compact2);
-    };
-    exception = YAMLException$1;
-    snippet = makeSnippet;
-    TYPE_CONSTRUCTOR_OPTIONS = [
-      "kind",
-      "multi",
-      "resolve",
-      "construct",
-      "instanceOf",
-      "predicate",
-      "represent",
-      "representName",
-      "defaultStyle",
-      "styleAliases"
-    ];
-    YAML_NODE_KINDS = [
-      "scalar",
-      "sequence",
-      "mapping"
-    ];
-    type = Type$1;
-    Schema$1.prototype.extend = function extend2(definition) {
-      var implicit = [];
-      var explicit = [];
-      if (definition instanceof type) {
-        explicit.push(definition);
-      } else if (Array.isArray(definition)) {
-        explicit = explicit.concat(definition);
-      } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
-        if (definition.implicit) implicit = implicit.concat(definition.implicit);
-        if (definition.explicit) explicit = explicit.concat(definition.explicit);
-      } else {
-        throw new exception("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
-      }
-      implicit.forEach(function(type$1) {
-        if (!(type$1 instanceof type)) {
-          throw new exception("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-        }
-        if (type$1.loadKind && type$1.loadKind !== "scalar") {
-          throw new exception("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
-        }
-        if (type$1.multi) {
-          throw new exception("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
-        }
-      });
-      explicit.forEach(function(type$1) {
-        if (!(type$1 instanceof type)) {
-          throw new exception("Specified list of YAML types (or a single Type object) contains a non-Type object.");
-        }
-      });
-      var result = Object.create(Schema$1.prototype);
-      result.implicit = (this.implicit || []).concat(implicit);
-      result.explicit = (this.explicit || []).concat(explicit);
-      result.compiledImplicit = compileList(result, "implicit");
-      result.compiledExplicit = compileList(result, "explicit");
-      result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
-      return result;
-    };
-    schema = Schema$1;
-    str = new type("tag:yaml.org,2002:str", {
-      kind: "scalar",
-      construct: function(data) {
-        return data !== null ? data : "";
-      }
-    });
-    seq = new type("tag:yaml.org,2002:seq", {
-      kind: "sequence",
-      construct: function(data) {
-        return data !== null ? data : [];
-      }
-    });
-    map = new type("tag:yaml.org,2002:map", {
-      kind: "mapping",
-      construct: function(data) {
-        return data !== null ? data : {};
-      }
-    });
-    failsafe = new schema({
-      explicit: [
-        str,
-        seq,
-        map
-      ]
-    });
-    _null = new type("tag:yaml.org,2002:null", {
-      kind: "scalar",
-      resolve: resolveYamlNull,
-      construct: constructYamlNull,
-      predicate: isNull,
-      represent: {
-        canonical: function() {
-          return "~";
-        },
-        lowercase: function() {
-          return "null";
-        },
-        uppercase: function() {
-          return "NULL";
-        },
-        camelcase: function() {
-          return "Null";
-        },
-        empty: function() {
-          return "";
-        }
-      },
-      defaultStyle: "lowercase"
-    });
-    bool = new type("tag:yaml.org,2002:bool", {
-      kind: "scalar",
-      resolve: resolveYamlBoolean,
-      construct: constructYamlBoolean,
-      predicate: isBoolean,
-      represent: {
-        lowercase: function(object) {
-          return object ? "true" : "false";
-        },
-        uppercase: function(object) {
-          return object ? "TRUE" : "FALSE";
-        },
-        camelcase: function(object) {
-          return object ? "True" : "False";
-        }
-      },
-      defaultStyle: "lowercase"
-    });
-    int = new type("tag:yaml.org,2002:int", {
-      kind: "scalar",
-      resolve: resolveYamlInteger,
-      construct: constructYamlInteger,
-      predicate: isInteger,
-      represent: {
-        binary: function(obj) {
-          return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
-        },
-        octal: function(obj) {
-          return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
-        },
-        decimal: function(obj) {
-          return obj.toString(10);
-        },
-        /* eslint-disable max-len */
-        hexadecimal: function(obj) {
-          return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
-        }
-      },
-      defaultStyle: "decimal",
-      styleAliases: {
-        binary: [2, "bin"],
-        octal: [8, "oct"],
-        decimal: [10, "dec"],
-        hexadecimal: [16, "hex"]
-      }
-    });
-    YAML_FLOAT_PATTERN = new RegExp(
-      // 2.5e4, 2.5 and integers
-      "^(?:[-+]?(?:[0-9][0-9_]*)(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
-    );
-    SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
-    float = new type("tag:yaml.org,2002:float", {
-      kind: "scalar",
-      resolve: resolveYamlFloat,
-      construct: constructYamlFloat,
-      predicate: isFloat,
-      represent: representYamlFloat,
-      defaultStyle: "lowercase"
-    });
-    json = failsafe.extend({
-      implicit: [
-        _null,
-        bool,
-        int,
-        float
-      ]
-    });
-    core = json;
-    YAML_DATE_REGEXP = new RegExp(
-      "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
-    );
-    YAML_TIMESTAMP_REGEXP = new RegExp(
-      "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
-    );
-    timestamp = new type("tag:yaml.org,2002:timestamp", {
-      kind: "scalar",
-      resolve: resolveYamlTimestamp,
-      construct: constructYamlTimestamp,
-      instanceOf: Date,
-      represent: representYamlTimestamp
-    });
-    merge = new type("tag:yaml.org,2002:merge", {
-      kind: "scalar",
-      resolve: resolveYamlMerge
-    });
-    BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
-    binary = new type("tag:yaml.org,2002:binary", {
-      kind: "scalar",
-      resolve: resolveYamlBinary,
-      construct: constructYamlBinary,
-      predicate: isBinary,
-      represent: representYamlBinary
-    });
-    _hasOwnProperty$3 = Object.prototype.hasOwnProperty;
-    _toString$2 = Object.prototype.toString;
-    omap = new type("tag:yaml.org,2002:omap", {
-      kind: "sequence",
-      resolve: resolveYamlOmap,
-      construct: constructYamlOmap
-    });
-    _toString$1 = Object.prototype.toString;
-    pairs = new type("tag:yaml.org,2002:pairs", {
-      kind: "sequence",
-      resolve: resolveYamlPairs,
-      construct: constructYamlPairs
-    });
-    _hasOwnProperty$2 = Object.prototype.hasOwnProperty;
-    set = new type("tag:yaml.org,2002:set", {
-      kind: "mapping",
-      resolve: resolveYamlSet,
-      construct: constructYamlSet
-    });
-    _default = core.extend({
-      implicit: [
-        timestamp,
-        merge
-      ],
-      explicit: [
-        binary,
-        omap,
-        pairs,
-        set
-      ]
-    });
-    _hasOwnProperty$1 = Object.prototype.hasOwnProperty;
-    CONTEXT_FLOW_IN = 1;
-    CONTEXT_FLOW_OUT = 2;
-    CONTEXT_BLOCK_IN = 3;
-    CONTEXT_BLOCK_OUT = 4;
-    CHOMPING_CLIP = 1;
-    CHOMPING_STRIP = 2;
-    CHOMPING_KEEP = 3;
-    PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
-    PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
-    PATTERN_FLOW_INDICATORS = /[,\[\]\{\}]/;
-    PATTERN_TAG_HANDLE = /^(?:!|!!|![a-z\-]+!)$/i;
-    PATTERN_TAG_URI = /^(?:!|[^,\[\]\{\}])(?:%[0-9a-f]{2}|[0-9a-z\-#;\/\?:@&=\+\$,_\.!~\*'\(\)\[\]])*$/i;
-    simpleEscapeCheck = new Array(256);
-    simpleEscapeMap = new Array(256);
-    for (i = 0; i < 256; i++) {
-      simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
-      simpleEscapeMap[i] = simpleEscapeSequence(i);
-    }
-    directiveHandlers = {
-      YAML: function handleYamlDirective(state, name2, args) {
-        var match, major, minor;
-        if (state.version !== null) {
-          throwError(state, "duplication of %YAML directive");
-        }
-        if (args.length !== 1) {
-          throwError(state, "YAML directive accepts exactly one argument");
-        }
-        match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-        if (match === null) {
-          throwError(state, "ill-formed argument of the YAML directive");
-        }
-        major = parseInt(match[1], 10);
-        minor = parseInt(match[2], 10);
-        if (major !== 1) {
-          throwError(state, "unacceptable YAML version of the document");
-        }
-        state.version = args[0];
-        state.checkLineBreaks = minor < 2;
-        if (minor !== 1 && minor !== 2) {
-          throwWarning(state, "unsupported YAML version of the document");
-        }
-      },
-      TAG: function handleTagDirective(state, name2, args) {
-        var handle, prefix;
-        if (args.length !== 2) {
-          throwError(state, "TAG directive accepts exactly two arguments");
-        }
-        handle = args[0];
-        prefix = args[1];
-        if (!PATTERN_TAG_HANDLE.test(handle)) {
-          throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
-        }
-        if (_hasOwnProperty$1.call(state.tagMap, handle)) {
-          throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
-        }
-        if (!PATTERN_TAG_URI.test(prefix)) {
-          throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
-        }
-        try {
-          prefix = decodeURIComponent(prefix);
-        } catch (err) {
-          throwError(state, "tag prefix is malformed: " + prefix);
-        }
-        state.tagMap[handle] = prefix;
-      }
-    };
-    loadAll_1 = loadAll$1;
-    load_1 = load$1;
-    loader = {
-      loadAll: loadAll_1,
-      load: load_1
-    };
-    _toString = Object.prototype.toString;
-    _hasOwnProperty = Object.prototype.hasOwnProperty;
-    CHAR_BOM = 65279;
-    CHAR_TAB = 9;
-    CHAR_LINE_FEED = 10;
-    CHAR_CARRIAGE_RETURN = 13;
-    CHAR_SPACE = 32;
-    CHAR_EXCLAMATION = 33;
-    CHAR_DOUBLE_QUOTE = 34;
-    CHAR_SHARP = 35;
-    CHAR_PERCENT = 37;
-    CHAR_AMPERSAND = 38;
-    CHAR_SINGLE_QUOTE = 39;
-    CHAR_ASTERISK = 42;
-    CHAR_COMMA = 44;
-    CHAR_MINUS = 45;
-    CHAR_COLON = 58;
-    CHAR_EQUALS = 61;
-    CHAR_GREATER_THAN = 62;
-    CHAR_QUESTION = 63;
-    CHAR_COMMERCIAL_AT = 64;
-    CHAR_LEFT_SQUARE_BRACKET = 91;
-    CHAR_RIGHT_SQUARE_BRACKET = 93;
-    CHAR_GRAVE_ACCENT = 96;
-    CHAR_LEFT_CURLY_BRACKET = 123;
-    CHAR_VERTICAL_LINE = 124;
-    CHAR_RIGHT_CURLY_BRACKET = 125;
-    ESCAPE_SEQUENCES = {};
-    ESCAPE_SEQUENCES[0] = "\\0";
-    ESCAPE_SEQUENCES[7] = "\\a";
-    ESCAPE_SEQUENCES[8] = "\\b";
-    ESCAPE_SEQUENCES[9] = "\\t";
-    ESCAPE_SEQUENCES[10] = "\\n";
-    ESCAPE_SEQUENCES[11] = "\\v";
-    ESCAPE_SEQUENCES[12] = "\\f";
-    ESCAPE_SEQUENCES[13] = "\\r";
-    ESCAPE_SEQUENCES[27] = "\\e";
-    ESCAPE_SEQUENCES[34] = '\\"';
-    ESCAPE_SEQUENCES[92] = "\\\\";
-    ESCAPE_SEQUENCES[133] = "\\N";
-    ESCAPE_SEQUENCES[160] = "\\_";
-    ESCAPE_SEQUENCES[8232] = "\\L";
-    ESCAPE_SEQUENCES[8233] = "\\P";
-    DEPRECATED_BOOLEANS_SYNTAX = [
-      "y",
-      "Y",
-      "yes",
-      "Yes",
-      "YES",
-      "on",
-      "On",
-      "ON",
-      "n",
-      "N",
-      "no",
-      "No",
-      "NO",
-      "off",
-      "Off",
-      "OFF"
-    ];
-    DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
-    QUOTING_TYPE_SINGLE = 1;
-    QUOTING_TYPE_DOUBLE = 2;
-    STYLE_PLAIN = 1;
-    STYLE_SINGLE = 2;
-    STYLE_LITERAL = 3;
-    STYLE_FOLDED = 4;
-    STYLE_DOUBLE = 5;
-    dump_1 = dump$1;
-    dumper = {
-      dump: dump_1
-    };
-    Type = type;
-    Schema = schema;
-    FAILSAFE_SCHEMA = failsafe;
-    JSON_SCHEMA = json;
-    CORE_SCHEMA = core;
-    DEFAULT_SCHEMA = _default;
-    load = loader.load;
-    loadAll = loader.loadAll;
-    dump = dumper.dump;
-    YAMLException = exception;
-    types = {
-      binary,
-      float,
-      map,
-      null: _null,
-      pairs,
-      set,
-      timestamp,
-      bool,
-      int,
-      merge,
-      omap,
-      seq,
-      str
-    };
-    safeLoad = renamed("safeLoad", "load");
-    safeLoadAll = renamed("safeLoadAll", "loadAll");
-    safeDump = renamed("safeDump", "dump");
-    jsYaml = {
+    jsYaml = {};
+    loader = {};
+    common = {};
+    dumper = {};
+    jsYamlExports = requireJsYaml();
+    yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+    ({
       Type,
       Schema,
       FAILSAFE_SCHEMA,
@@ -10591,8 +10991,7 @@ var init_js_yaml = __esm({
       safeLoad,
       safeLoadAll,
       safeDump
-    };
-    js_yaml_default = jsYaml;
+    } = yaml);
   }
 });
 
@@ -10601,7 +11000,7 @@ function parseYamlText(text) {
   if (!MAY_HAVE_ANCHOR.test(text)) {
     let values;
     try {
-      values = js_yaml_default.loadAll(text, void 0, { schema: VALUE_SCHEMA });
+      values = yaml.loadAll(text, void 0, { schema: VALUE_SCHEMA });
     } catch {
       values = void 0;
     }
@@ -10688,8 +11087,8 @@ var init_parse = __esm({
     init_js_yaml();
     import_yaml2 = __toESM(require_dist(), 1);
     MAX_ALIAS_COUNT = 200;
-    MERGE_TYPE = js_yaml_default.types.merge;
-    VALUE_SCHEMA = js_yaml_default.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
+    MERGE_TYPE = yaml.types.merge;
+    VALUE_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
     MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
@@ -10772,7 +11171,7 @@ var init_source_file = __esm({
 });
 
 // src/flux/instance-patches.ts
-function isObject2(value) {
+function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function matches(pattern, value) {
@@ -10807,7 +11206,7 @@ function applyJson6902(target, ops, at) {
     if (kind !== "add" && kind !== "replace" && kind !== "remove" && kind !== "test") return `a "${kind}" operation`;
     let parent = target;
     for (const part of parts.slice(0, -1)) {
-      parent = Array.isArray(parent) ? parent[Number(part)] : isObject2(parent) ? parent[part] : void 0;
+      parent = Array.isArray(parent) ? parent[Number(part)] : isObject(parent) ? parent[part] : void 0;
       if (parent === void 0) return `the path ${String(op.path)}, which does not exist`;
     }
     const last = parts.at(-1);
@@ -10821,7 +11220,7 @@ function applyJson6902(target, ops, at) {
         markTree(op.value, at);
         mark(parent, index, op.value, at);
       }
-    } else if (isObject2(parent)) {
+    } else if (isObject(parent)) {
       if ((kind === "replace" || kind === "remove") && !(last in parent)) return `the path ${String(op.path)}, which does not exist`;
       if (kind === "remove") delete parent[last];
       else {
@@ -10837,10 +11236,10 @@ function applyJson6902(target, ops, at) {
 }
 function applyMerge(target, patch, at) {
   for (const [key, value] of Object.entries(patch)) {
-    if (key === "$patch" || isObject2(value) && "$patch" in value) return "a $patch directive";
+    if (key === "$patch" || isObject(value) && "$patch" in value) return "a $patch directive";
     if (value === null) {
       delete target[key];
-    } else if (isObject2(value) && isObject2(target[key])) {
+    } else if (isObject(value) && isObject(target[key])) {
       const problem = applyMerge(target[key], value, at);
       if (problem) return problem;
     } else {
@@ -10873,7 +11272,7 @@ function applyInstancePatches(object, identity3, patches, owner) {
       const own2 = asRecord(parsed);
       if (!own2 || asString(own2.kind) !== identity3.kind || asString(asRecord(own2.metadata)?.name) !== identity3.name) continue;
     }
-    const problem = Array.isArray(parsed) ? applyJson6902(object, parsed, at) : isObject2(parsed) ? applyMerge(object, parsed, at) : "it is neither a list of operations nor a mapping";
+    const problem = Array.isArray(parsed) ? applyJson6902(object, parsed, at) : isObject(parsed) ? applyMerge(object, parsed, at) : "it is neither a list of operations nor a mapping";
     if (problem) return { unknown: `patch ${index} uses ${problem}` };
     applied++;
   }
@@ -11918,7 +12317,7 @@ var require_ignore = __commonJS({
         };
       }
     };
-    var throwError2 = (message, Ctor) => {
+    var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
     var checkPath2 = (path23, originalPath, doThrow) => {
@@ -11993,7 +12392,7 @@ var require_ignore = __commonJS({
         checkPath2(
           path23,
           originalPath,
-          this._strictPathCheck ? throwError2 : RETURN_FALSE
+          this._strictPathCheck ? throwError : RETURN_FALSE
         );
         return path23 ? this._t(path23, cache5) : {
           ignored: false,
@@ -12595,7 +12994,7 @@ var init_context = __esm({
 });
 
 // src/kustomize/resource.ts
-function isObject3(value) {
+function isObject2(value) {
   return typeof value === "object" && value !== null;
 }
 function isMap(value) {
@@ -12646,7 +13045,7 @@ function cloneNode(node, at) {
   if (keyed) for (const [key, place2] of keyed) markKey(copy, key, place2);
   if (Array.isArray(node)) {
     node.forEach((child, index) => {
-      if (isObject3(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own2, index));
+      if (isObject2(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own2, index));
     });
   }
   return copy;
@@ -12665,7 +13064,7 @@ function writable(res, path23) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
-    if (!isObject3(existing)) child = {};
+    if (!isObject2(existing)) child = {};
     else if (!res.owned.has(existing)) child = cloneNode(existing, childAt);
     else child = existing;
     if (child !== existing) {
@@ -12682,14 +13081,14 @@ function setIn(res, path23, value, at) {
   const key = path23[path23.length - 1];
   parent[key] = value;
   if (at) {
-    if (isObject3(value) && !locationOf(value)) markNode(value, at);
+    if (isObject2(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
 function getPath(value, path23) {
   let node = value;
   for (const segment of path23) {
-    if (!isObject3(node)) return void 0;
+    if (!isObject2(node)) return void 0;
     node = node[segment];
   }
   return node;
@@ -12708,7 +13107,7 @@ function spliceList(res, listPath, start, deleteCount, inserted) {
   places.splice(start, deleteCount, ...inserted.map((item) => item.at));
   list.forEach((item, index) => {
     const place2 = places[index];
-    if (isObject3(item)) {
+    if (isObject2(item)) {
       if (!locationOf(item)) markNode(item, place2);
     } else markKey(list, index, place2);
   });
@@ -13355,9 +13754,9 @@ function fixNameReferences(resources, configs = [], isClusterScoped2 = () => voi
     list.push(res);
     byKind.set(id.kind, list);
   }
-  const renamed2 = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
+  const renamed = configs.length > 0 || resources.some((res) => res.previousNames.length > 0);
   for (const referrer of resources) {
-    if (!renamed2 && !NAMESPACED_REFERRERS.has(currentId(referrer).kind)) continue;
+    if (!renamed && !NAMESPACED_REFERRERS.has(currentId(referrer).kind)) continue;
     const namespace = currentId(referrer).namespace;
     const reachable = /* @__PURE__ */ new Set([namespace ?? "default", ...subjectNamespaces(referrer)]);
     const inScope = (res) => clusterScoped(referrer) || clusterScoped(res) || reachable.has(currentId(res).namespace ?? "default");
@@ -13496,7 +13895,7 @@ function resolve(value, segments, forAdd, pointer2) {
 }
 function deepEqual(a, b) {
   if (a === b) return true;
-  if (!isObject3(a) || !isObject3(b) || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (!isObject2(a) || !isObject2(b) || Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
@@ -13540,7 +13939,7 @@ function applyOperations(res, operations) {
       case "replace": {
         if (!operation.hasValue) throw new JsonPatchError(`${operation.op} operation on "${operation.path}" has no value`);
         const value = operation.value;
-        if (isObject3(value) && !locationOf(value)) markNode(value, valueAt);
+        if (isObject2(value) && !locationOf(value)) markNode(value, valueAt);
         if (segments.length === 0) {
           if (!isMap(value)) throw new JsonPatchError("the patched document must stay an object");
           res.value = value;
@@ -13563,13 +13962,13 @@ function applyOperations(res, operations) {
         const fromPath = resolve(res.value, parsePointer(operation.from), false, operation.from);
         const value = getPath(res.value, fromPath);
         const fromAt = locateIn2(res, fromPath);
-        if (isObject3(value) && !locationOf(value)) markNode(value, fromAt);
+        if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
         const path23 = resolve(res.value, segments, true, operation.path);
         insert(res, path23, value, fromAt);
-        if (!isObject3(value)) {
+        if (!isObject2(value)) {
           const parent = getPath(res.value, path23.slice(0, -1));
-          if (isObject3(parent)) markKey(parent, path23[path23.length - 1], fromAt);
+          if (isObject2(parent)) markKey(parent, path23[path23.length - 1], fromAt);
         }
         break;
       }
@@ -13688,7 +14087,7 @@ var init_select = __esm({
 
 // src/kustomize/smp.ts
 function fromPatch(merge2, src, srcAt) {
-  if (!isObject3(src)) return src;
+  if (!isObject2(src)) return src;
   const at = locationOf(src) ?? srcAt;
   if (Array.isArray(src)) {
     const out2 = [];
@@ -13698,7 +14097,7 @@ function fromPatch(merge2, src, srcAt) {
       const itemAt = locate(src, at, [index]);
       const copy = fromPatch(merge2, item, itemAt);
       if (copy === DELETE) return;
-      if (!isObject3(copy) && out2.length !== index) markKey(out2, out2.length, itemAt);
+      if (!isObject2(copy) && out2.length !== index) markKey(out2, out2.length, itemAt);
       out2.push(copy);
     });
     merge2.res.owned.add(out2);
@@ -13733,13 +14132,13 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
       if (merged === DELETE) delete out[key];
       else {
         out[key] = merged;
-        if (!isObject3(merged)) markKey(out, key, valueAt);
+        if (!isObject2(merged)) markKey(out, key, valueAt);
       }
     }
     return out;
   }
   if (Array.isArray(src) && Array.isArray(dst)) return mergeList(merge2, dst, dstAt, src, srcAt, typePath);
-  return isObject3(src) ? fromPatch(merge2, src, srcAt) : src;
+  return isObject2(src) ? fromPatch(merge2, src, srcAt) : src;
 }
 function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   if (src.some((item) => isMap(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
@@ -13747,12 +14146,12 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   const own2 = locationOf(dst) ?? dstAt;
   const out = [];
   const push3 = (value, at) => {
-    if (isObject3(value)) {
+    if (isObject2(value)) {
       if (!locationOf(value)) markNode(value, at);
     } else markKey(out, out.length, at);
     out.push(value);
   };
-  if (key === PRIMITIVE_SET && !src.some(isObject3) && !dst.some(isObject3)) {
+  if (key === PRIMITIVE_SET && !src.some(isObject2) && !dst.some(isObject2)) {
     markNode(out, own2);
     merge2.res.owned.add(out);
     src.forEach((item, index) => !out.includes(item) && push3(item, locate(src, srcAt, [index])));
@@ -15008,11 +15407,11 @@ var init_build3 = __esm({
     ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
     ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
     MAX_BMP = 65535;
-    for (let i2 = 0; i2 < ASCII_SIZE; i2++) {
-      if (i2 >= 97 && i2 <= 122) ASCII_TO_UPPER[i2] = i2 - 32;
-      else ASCII_TO_UPPER[i2] = i2;
-      if (i2 >= 65 && i2 <= 90) ASCII_TO_LOWER[i2] = i2 + 32;
-      else ASCII_TO_LOWER[i2] = i2;
+    for (let i = 0; i < ASCII_SIZE; i++) {
+      if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+      else ASCII_TO_UPPER[i] = i;
+      if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+      else ASCII_TO_LOWER[i] = i;
     }
     Codepoint = class {
       static CODES = Object.freeze({
@@ -15124,13 +15523,13 @@ var init_build3 = __esm({
     };
     B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
     B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-    for (let i2 = 0; i2 < 64; i2++) B64_MAP[B64.charCodeAt(i2)] = i2;
+    for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
     decodeVLQ = (str2) => {
       const res = [];
       let value = 0;
       let shift = 0;
-      for (let i2 = 0; i2 < str2.length; i2++) {
-        const digit = B64_MAP[str2.charCodeAt(i2)];
+      for (let i = 0; i < str2.length; i++) {
+        const digit = B64_MAP[str2.charCodeAt(i)];
         value |= (digit & 31) << shift;
         if ((digit & 32) === 0) {
           res.push(value);
@@ -15146,12 +15545,12 @@ var init_build3 = __esm({
       const out = new Uint32Array(numRanges * 3);
       let current = 0;
       let resIdx = 0;
-      for (let i2 = 0; i2 < numRanges; i2++) {
+      for (let i = 0; i < numRanges; i++) {
         current += res[resIdx++];
-        out[i2 * 3] = current;
+        out[i * 3] = current;
         current += res[resIdx++];
-        out[i2 * 3 + 1] = current;
-        out[i2 * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+        out[i * 3 + 1] = current;
+        out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
       }
       return out;
     };
@@ -15159,9 +15558,9 @@ var init_build3 = __esm({
       const res = decodeVLQ(str2);
       const map2 = /* @__PURE__ */ new Map();
       let currentKey = 0;
-      for (let i2 = 0; i2 < res.length; i2 += 2) {
-        currentKey += res[i2];
-        const zz = res[i2 + 1];
+      for (let i = 0; i < res.length; i += 2) {
+        currentKey += res[i];
+        const zz = res[i + 1];
         const delta = zz >>> 1 ^ -(zz & 1);
         map2.set(currentKey, currentKey + delta);
       }
@@ -15480,11 +15879,11 @@ var init_build3 = __esm({
       }
       static is(ranges, r) {
         if (r <= Unicode2.MAX_LATIN1) {
-          for (let i2 = 0; i2 < ranges.length; i2++) {
-            if (r > ranges.getHi(i2)) continue;
-            const rlo = ranges.getLo(i2);
+          for (let i = 0; i < ranges.length; i++) {
+            if (r > ranges.getHi(i)) continue;
+            const rlo = ranges.getLo(i);
             if (r < rlo) return false;
-            const stride = ranges.getStride(i2);
+            const stride = ranges.getStride(i);
             return (r - rlo) % stride === 0;
           }
           return false;
@@ -15581,7 +15980,7 @@ var init_build3 = __esm({
     };
     FAST_PATH_TABLE_SIZE = 256;
     WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
-    for (let i2 = 0; i2 < FAST_PATH_TABLE_SIZE; i2++) WORD_RUNE_TABLE[i2] = 97 <= i2 && i2 <= 122 || 65 <= i2 && i2 <= 90 || 48 <= i2 && i2 <= 57 || i2 === 95 ? 1 : 0;
+    for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
     cachedNativeEncoder = null;
     cachedNativeDecoder = null;
     Utils = class Utils2 {
@@ -15667,11 +16066,11 @@ var init_build3 = __esm({
       static stringToRunes(str2) {
         const string = String(str2);
         const runes = [];
-        let i2 = 0;
-        while (i2 < string.length) {
-          const cp = string.codePointAt(i2);
+        let i = 0;
+        while (i < string.length) {
+          const cp = string.codePointAt(i);
           runes.push(cp);
-          i2 += cp > Unicode.MAX_BMP ? 2 : 1;
+          i += cp > Unicode.MAX_BMP ? 2 : 1;
         }
         return new Int32Array(runes);
       }
@@ -15714,7 +16113,7 @@ var init_build3 = __esm({
       static toArray(typedArray) {
         const len = typedArray.length;
         const res = new Array(len);
-        for (let i2 = 0; i2 < len; i2++) res[i2] = typedArray[i2];
+        for (let i = 0; i < len; i++) res[i] = typedArray[i];
         return res;
       }
       static stringToUtf8ByteArray(str2) {
@@ -15723,14 +16122,14 @@ var init_build3 = __esm({
           return cachedNativeEncoder.encode(str2);
         } else {
           let out = [], p = 0;
-          for (let i2 = 0; i2 < str2.length; i2++) {
-            let c = str2.charCodeAt(i2);
+          for (let i = 0; i < str2.length; i++) {
+            let c = str2.charCodeAt(i);
             if (c < 128) out[p++] = c;
             else if (c < 2048) {
               out[p++] = c >> 6 | 192;
               out[p++] = c & 63 | 128;
-            } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i2 + 1 < str2.length && (str2.charCodeAt(i2 + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
-              c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str2.charCodeAt(++i2) & 1023);
+            } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str2.length && (str2.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+              c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str2.charCodeAt(++i) & 1023);
               out[p++] = c >> 18 | 240;
               out[p++] = c >> 12 & 63 | 128;
               out[p++] = c >> 6 & 63 | 128;
@@ -15776,9 +16175,9 @@ var init_build3 = __esm({
     };
     createEnum = (values = [], initNum = 0) => {
       const enumObject = /* @__PURE__ */ Object.create(null);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        const val = values[i2];
-        const keyVal = initNum + i2;
+      for (let i = 0; i < values.length; i++) {
+        const val = values[i];
+        const keyVal = initNum + i;
         enumObject[val] = keyVal;
         enumObject[keyVal] = val;
       }
@@ -15978,8 +16377,8 @@ var init_build3 = __esm({
       }
       index(re2, pos) {
         pos += this.start;
-        const i2 = this.indexOf(this.bytes, re2.prefixUTF8, pos);
-        return i2 < 0 ? i2 : i2 - pos;
+        const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+        return i < 0 ? i : i - pos;
       }
       context(pos) {
         pos += this.start;
@@ -16005,22 +16404,22 @@ var init_build3 = __esm({
         const firstByte = target[0];
         let limit = this.end - targetLength;
         const hasNativeIndexOf = typeof source.indexOf === "function";
-        let i2 = fromIndex;
-        while (i2 <= limit) {
+        let i = fromIndex;
+        while (i <= limit) {
           if (hasNativeIndexOf) {
-            i2 = source.indexOf(firstByte, i2);
-            if (i2 === -1 || i2 > limit) return -1;
+            i = source.indexOf(firstByte, i);
+            if (i === -1 || i > limit) return -1;
           } else {
-            while (i2 <= limit && source[i2] !== firstByte) i2++;
-            if (i2 > limit) return -1;
+            while (i <= limit && source[i] !== firstByte) i++;
+            if (i > limit) return -1;
           }
           let match = true;
-          for (let j = 1; j < targetLength; j++) if (source[i2 + j] !== target[j]) {
+          for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
             match = false;
             break;
           }
-          if (match) return i2;
-          i2++;
+          if (match) return i;
+          i++;
         }
         return -1;
       }
@@ -16053,9 +16452,9 @@ var init_build3 = __esm({
       }
       index(re2, pos) {
         pos += this.start;
-        const i2 = this.charSequence.indexOf(re2.prefix, pos);
-        if (i2 < 0 || i2 > this.end - re2.prefix.length) return -1;
-        return i2 - pos;
+        const i = this.charSequence.indexOf(re2.prefix, pos);
+        if (i < 0 || i > this.end - re2.prefix.length) return -1;
+        return i - pos;
       }
       context(pos) {
         pos += this.start;
@@ -16369,24 +16768,24 @@ var init_build3 = __esm({
         let res = "";
         let last = 0;
         const m = replacement.length;
-        let i2 = 0;
-        while (i2 < m) {
-          const cCode = replacement.codePointAt(i2);
+        let i = 0;
+        while (i < m) {
+          const cCode = replacement.codePointAt(i);
           if (cCode === Codepoint.CODES["\\"]) {
-            if (last < i2) res += replacement.substring(last, i2);
-            i2++;
-            if (i2 >= m) throw new RE2JSGroupException("character to be escaped is missing");
-            last = i2;
-            i2++;
+            if (last < i) res += replacement.substring(last, i);
+            i++;
+            if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
+            last = i;
+            i++;
             continue;
           }
           if (cCode === Codepoint.CODES["$"]) {
-            if (last < i2) res += replacement.substring(last, i2);
-            if (i2 + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
-            const nextCode = replacement.codePointAt(i2 + 1);
+            if (last < i) res += replacement.substring(last, i);
+            if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+            const nextCode = replacement.codePointAt(i + 1);
             if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
               let n = nextCode - Codepoint.CODES["0"];
-              let j = i2 + 2;
+              let j = i + 2;
               for (; j < m; j++) {
                 const digit = replacement.codePointAt(j);
                 if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
@@ -16395,21 +16794,21 @@ var init_build3 = __esm({
               if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
               const group = this.group(n);
               if (group !== null) res += group;
-              i2 = j;
-              last = i2;
+              i = j;
+              last = i;
             } else if (nextCode === Codepoint.CODES["{"]) {
-              let j = i2 + 2;
+              let j = i + 2;
               while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
               if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
-              const groupName = replacement.substring(i2 + 2, j);
+              const groupName = replacement.substring(i + 2, j);
               const groupVal = this.group(groupName);
               if (groupVal !== null) res += groupVal;
-              i2 = j + 1;
-              last = i2;
+              i = j + 1;
+              last = i;
             } else throw new RE2JSGroupException("Illegal group reference");
             continue;
           }
-          i2++;
+          i++;
         }
         if (last < m) res += replacement.substring(last, m);
         return res;
@@ -16429,29 +16828,29 @@ var init_build3 = __esm({
         const isDigit = (c) => c >= 48 && c <= 57;
         const groupCount = this.patternGroupCount;
         let res = "";
-        let i2 = 0;
-        while (i2 < replacement.length) {
-          const dollar = replacement.indexOf("$", i2);
+        let i = 0;
+        while (i < replacement.length) {
+          const dollar = replacement.indexOf("$", i);
           if (dollar < 0) break;
-          res += replacement.substring(i2, dollar);
-          i2 = dollar;
-          const c = replacement.charCodeAt(i2 + 1);
+          res += replacement.substring(i, dollar);
+          i = dollar;
+          const c = replacement.charCodeAt(i + 1);
           if (c === Codepoint.CODES["$"]) {
             res += "$";
-            i2 += 2;
+            i += 2;
           } else if (c === Codepoint.CODES["&"]) {
             res += this.group(0);
-            i2 += 2;
+            i += 2;
           } else if (c === Codepoint.CODES["`"]) {
             res += this.substring(0, this.start(0));
-            i2 += 2;
+            i += 2;
           } else if (c === Codepoint.CODES["'"]) {
             res += this.substring(this.end(0), this.matcherInputLength);
-            i2 += 2;
+            i += 2;
           } else if (isDigit(c)) {
             let digits = 1;
             let index = c - 48;
-            const c2 = replacement.charCodeAt(i2 + 2);
+            const c2 = replacement.charCodeAt(i + 2);
             if (isDigit(c2) && index * 10 + c2 - 48 <= groupCount) {
               digits = 2;
               index = index * 10 + c2 - 48;
@@ -16459,27 +16858,27 @@ var init_build3 = __esm({
             if (index >= 1 && index <= groupCount) {
               const group = this.group(index);
               if (group !== null) res += group;
-            } else res += replacement.substring(i2, i2 + 1 + digits);
-            i2 += 1 + digits;
+            } else res += replacement.substring(i, i + 1 + digits);
+            i += 1 + digits;
           } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
-            const gt = replacement.indexOf(">", i2 + 2);
+            const gt = replacement.indexOf(">", i + 2);
             if (gt < 0) {
               res += "$<";
-              i2 += 2;
+              i += 2;
             } else {
-              const name2 = replacement.substring(i2 + 2, gt);
+              const name2 = replacement.substring(i + 2, gt);
               if (Object.hasOwn(this.namedGroups, name2)) {
                 const group = this.group(name2);
                 if (group !== null) res += group;
               }
-              i2 = gt + 1;
+              i = gt + 1;
             }
           } else {
             res += "$";
-            i2 += 1;
+            i += 1;
           }
         }
-        return res + replacement.substring(i2);
+        return res + replacement.substring(i);
       }
       /**
       * Return the substring of the input from the append position to the end of the
@@ -16565,8 +16964,8 @@ var init_build3 = __esm({
       */
       matchArray() {
         const result = [this.group(0)];
-        for (let i2 = 1; i2 <= this.patternGroupCount; i2++) {
-          const group = this.group(i2);
+        for (let i = 1; i <= this.patternGroupCount; i++) {
+          const group = this.group(i);
           result.push(group === null ? void 0 : group);
         }
         return result;
@@ -16751,9 +17150,9 @@ var init_build3 = __esm({
       }
       toString() {
         let out = "{";
-        for (let i2 = 0; i2 < this.size; i2++) {
-          if (i2 !== 0) out += ", ";
-          out += this.densePcs[i2];
+        for (let i = 0; i < this.size; i++) {
+          if (i !== 0) out += ", ";
+          out += this.densePcs[i];
         }
         out += "}";
         return out;
@@ -16928,19 +17327,19 @@ var init_build3 = __esm({
           flag = input.context(nextPos);
           for (let j = 0; j < runq.size; j++) {
             const pc = runq.densePcs[j];
-            const i2 = this.prog.inst[pc];
+            const i = this.prog.inst[pc];
             const capOffset = j * this.ncap;
             let add2 = false;
-            switch (i2.op) {
+            switch (i.op) {
               case Inst.MATCH:
                 if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
-                matches3.add(i2.arg);
+                matches3.add(i.arg);
                 break;
               case Inst.RUNE:
-                add2 = i2.matchRune(rune);
+                add2 = i.matchRune(rune);
                 break;
               case Inst.RUNE1:
-                add2 = rune === i2.runes[0];
+                add2 = rune === i.runes[0];
                 break;
               case Inst.RUNE_ANY:
                 add2 = true;
@@ -16951,7 +17350,7 @@ var init_build3 = __esm({
               default:
                 continue;
             }
-            if (add2) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, flag);
+            if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
           }
           runq.clear();
           if (width === 0) break;
@@ -16976,9 +17375,9 @@ var init_build3 = __esm({
           const pc = runq.densePcs[j];
           const capOffset = j * this.ncap;
           if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
-          const i2 = this.prog.inst[pc];
+          const i = this.prog.inst[pc];
           let add2 = false;
-          switch (i2.op) {
+          switch (i.op) {
             case Inst.MATCH:
               if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
               if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
@@ -16989,10 +17388,10 @@ var init_build3 = __esm({
               this.matched = true;
               break;
             case Inst.RUNE:
-              add2 = i2.matchRune(c);
+              add2 = i.matchRune(c);
               break;
             case Inst.RUNE1:
-              add2 = c === i2.runes[0];
+              add2 = c === i.runes[0];
               break;
             case Inst.RUNE_ANY:
               add2 = true;
@@ -17003,12 +17402,12 @@ var init_build3 = __esm({
             default:
               continue;
           }
-          if (add2) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, nextCond);
+          if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
         }
         runq.clear();
       }
       spawnLookbehinds(q, pos, flag) {
-        for (let i2 = 0; i2 < this.prog.lbStarts.length; i2++) this.add(q, this.prog.lbStarts[i2], pos, this.matchcap, 0, flag);
+        for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
       }
       restoreLookbehinds(lbState, q, flag) {
         this.lbTable.set(lbState.lbTable);
@@ -17092,21 +17491,21 @@ var init_build3 = __esm({
     };
     hashState = (pcs, flag, ids) => {
       let h = -2128831035;
-      for (let i2 = 0; i2 < pcs.length; i2++) {
-        h ^= pcs[i2];
+      for (let i = 0; i < pcs.length; i++) {
+        h ^= pcs[i];
         h = Math.imul(h, 16777619);
       }
       h ^= flag;
       h = Math.imul(h, 16777619);
-      for (let i2 = 0; i2 < ids.length; i2++) {
-        h ^= ids[i2];
+      for (let i = 0; i < ids.length; i++) {
+        h ^= ids[i];
         h = Math.imul(h, 16777619);
       }
       return h;
     };
     arraysEqual = (a, b) => {
       if (a.length !== b.length) return false;
-      for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b[i2]) return false;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
       return true;
     };
     isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
@@ -17236,7 +17635,7 @@ var init_build3 = __esm({
         if (cached instanceof DFAState) {
           if (isState(cached, pcs, flag, ids)) return cached;
         } else if (cached !== void 0) {
-          for (let i2 = 0; i2 < cached.length; i2++) if (isState(cached[i2], pcs, flag, ids)) return cached[i2];
+          for (let i = 0; i < cached.length; i++) if (isState(cached[i], pcs, flag, ids)) return cached[i];
         }
         const cost = DFA2.stateCost(pcs, ids);
         if (this.memBudget < cost) return null;
@@ -17309,8 +17708,8 @@ var init_build3 = __esm({
         const nextPCs = [];
         let ismatch = false;
         let ids = NO_IDS;
-        for (let i2 = 0; i2 < pcs.length; i2++) {
-          const inst = this.prog.getInst(pcs[i2]);
+        for (let i = 0; i < pcs.length; i++) {
+          const inst = this.prog.getInst(pcs[i]);
           if (inst.op === Inst.MATCH) {
             if (!ismatch) {
               ismatch = true;
@@ -17366,24 +17765,24 @@ var init_build3 = __esm({
         const latin1Class = this.latin1Class;
         const unanchored = anchor === RE2Flags.UNANCHORED;
         const search = { resetPos: -1 };
-        let i2 = pos;
-        while (i2 < endPos) {
-          const r = input.step(i2);
+        let i = pos;
+        while (i < endPos) {
+          const r = input.step(i);
           const rune = r >> 3;
           const width = r & 7;
           if (width === 0) break;
           const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
           let next = unanchored && state.next !== null ? state.next[cls] : null;
           if (next === null) {
-            next = this.stepOrReset(state, cls, rune, anchor, i2, search);
+            next = this.stepOrReset(state, cls, rune, anchor, i, search);
             if (next === null) return null;
           }
           state = next;
           if (state.isMatch && onMatch(state, false)) return true;
           if (!unanchored && state.nfaStates.length === 0) return false;
-          i2 += width;
+          i += width;
         }
-        state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i2, search);
+        state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
         if (state === null) return null;
         return state.isMatch && onMatch(state, true);
       }
@@ -17663,7 +18062,7 @@ var init_build3 = __esm({
       const next = [];
       let ok = true;
       let ix = -1;
-      const extend3 = (isLeft) => {
+      const extend = (isLeft) => {
         const newArray = isLeft ? leftRunes : rightRunes;
         const low = isLeft ? lx : rx;
         const pc = isLeft ? leftPC : rightPC;
@@ -17676,10 +18075,10 @@ var init_build3 = __esm({
         return true;
       };
       while (lx < leftLen || rx < rightLen) {
-        if (rx >= rightLen) ok = extend3(true);
-        else if (lx >= leftLen) ok = extend3(false);
-        else if (rightRunes[rx] < leftRunes[lx]) ok = extend3(false);
-        else ok = extend3(true);
+        if (rx >= rightLen) ok = extend(true);
+        else if (lx >= leftLen) ok = extend(false);
+        else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
+        else ok = extend(true);
         if (!ok) return null;
       }
       return {
@@ -17692,14 +18091,14 @@ var init_build3 = __esm({
         this.start = prog.start;
         this.numCap = prog.numCap;
         this.inst = new Array(prog.inst.length);
-        for (let i2 = 0; i2 < prog.inst.length; i2++) {
-          const orig = prog.inst[i2];
+        for (let i = 0; i < prog.inst.length; i++) {
+          const orig = prog.inst[i];
           const inst = new Inst(orig.op);
           inst.out = orig.out;
           inst.arg = orig.arg;
           inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
           inst.next = null;
-          this.inst[i2] = inst;
+          this.inst[i] = inst;
         }
       }
     };
@@ -17847,7 +18246,7 @@ var init_build3 = __esm({
         visitQueue.clear();
         if (!check(instQueue.next())) return null;
       }
-      for (let i2 = 0; i2 < p.inst.length; i2++) if (onePassRunes[i2]) p.inst[i2].runes = onePassRunes[i2];
+      for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
       return p;
     };
     cleanupOnePass = (p, original) => {
@@ -17881,12 +18280,12 @@ var init_build3 = __esm({
         const startInst = prog.inst[prog.start];
         if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
         let hasAlt = false;
-        for (let i2 = 0; i2 < prog.inst.length; i2++) if (prog.inst[i2].op === Inst.ALT || prog.inst[i2].op === Inst.ALT_MATCH) {
+        for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
           hasAlt = true;
           break;
         }
-        for (let i2 = 0; i2 < prog.inst.length; i2++) {
-          const inst = prog.inst[i2];
+        for (let i = 0; i < prog.inst.length; i++) {
+          const inst = prog.inst[i];
           const opOut = prog.inst[inst.out].op;
           switch (inst.op) {
             case Inst.ALT:
@@ -18171,9 +18570,9 @@ var init_build3 = __esm({
             if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
             else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
               out += "^";
-              for (let i2 = 1; i2 < this.runes.length - 1; i2 += 2) {
-                const lo = this.runes[i2] + 1;
-                const hi = this.runes[i2 + 1] - 1;
+              for (let i = 1; i < this.runes.length - 1; i += 2) {
+                const lo = this.runes[i] + 1;
+                const hi = this.runes[i + 1] - 1;
                 out += Regexp2.quoteIfHyphen(lo);
                 out += Utils.escapeRune(lo);
                 if (lo !== hi) {
@@ -18182,9 +18581,9 @@ var init_build3 = __esm({
                   out += Utils.escapeRune(hi);
                 }
               }
-            } else for (let i2 = 0; i2 < this.runes.length; i2 += 2) {
-              const lo = this.runes[i2];
-              const hi = this.runes[i2 + 1];
+            } else for (let i = 0; i < this.runes.length; i += 2) {
+              const lo = this.runes[i];
+              const hi = this.runes[i + 1];
               out += Regexp2.quoteIfHyphen(lo);
               out += Utils.escapeRune(lo);
               if (lo !== hi) {
@@ -18222,12 +18621,12 @@ var init_build3 = __esm({
             if (this.runes === null && that.runes === null) break;
             if (this.runes === null || that.runes === null) return false;
             if (this.runes.length !== that.runes.length) return false;
-            for (let i2 = 0; i2 < this.runes.length; i2++) if (this.runes[i2] !== that.runes[i2]) return false;
+            for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
             break;
           case Regexp2.Op.ALTERNATE:
           case Regexp2.Op.CONCAT:
             if (this.subs.length !== that.subs.length) return false;
-            for (let i2 = 0; i2 < this.subs.length; ++i2) if (!this.subs[i2].equals(that.subs[i2])) return false;
+            for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
             break;
           case Regexp2.Op.STAR:
           case Regexp2.Op.PLUS:
@@ -18291,14 +18690,14 @@ var init_build3 = __esm({
         const terminal = [0];
         for (const word of words) {
           let node = 0;
-          for (let i2 = 0; i2 < word.length; i2++) {
-            const key = node * alphabetSize + word[i2];
+          for (let i = 0; i < word.length; i++) {
+            const key = node * alphabetSize + word[i];
             let child = edges.get(key);
             if (child === void 0) {
               child = parent.length;
               edges.set(key, child);
               parent.push(node);
-              unit.push(word[i2]);
+              unit.push(word[i]);
               depth.push(depth[node] + 1);
               terminal.push(0);
             }
@@ -18363,16 +18762,16 @@ var init_build3 = __esm({
       }
       searchUTF16(charSeq, start, end) {
         let node = 0;
-        for (let i2 = start; i2 < end; i2++) {
-          node = this.advance(node, charSeq.charCodeAt(i2));
+        for (let i = start; i < end; i++) {
+          node = this.advance(node, charSeq.charCodeAt(i));
           if (this.match[node] === 1) return true;
         }
         return false;
       }
       searchUTF8(bytes, start, end) {
         let node = 0;
-        for (let i2 = start; i2 < end; i2++) {
-          node = this.advance(node, bytes[i2]);
+        for (let i = start; i < end; i++) {
+          node = this.advance(node, bytes[i]);
           if (this.match[node] === 1) return true;
         }
         return false;
@@ -18401,7 +18800,7 @@ var init_build3 = __esm({
         if (this.ac16 === null) {
           const words = this.subs.map((s) => {
             const arr = new Array(s.str.length);
-            for (let i2 = 0; i2 < s.str.length; i2++) arr[i2] = s.str.charCodeAt(i2);
+            for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
             return arr;
           });
           this.ac16 = new AhoCorasick(words, 65536);
@@ -18419,11 +18818,11 @@ var init_build3 = __esm({
           case Prefilter2.Type.EXACT:
             return input.hasString(this, pos);
           case Prefilter2.Type.AND:
-            for (let i2 = 0; i2 < this.subs.length; i2++) if (!this.subs[i2].eval(input, pos)) return false;
+            for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
             return true;
           case Prefilter2.Type.OR:
             if (this.allExact) return input.hasAnyString(this, pos);
-            for (let i2 = 0; i2 < this.subs.length; i2++) if (this.subs[i2].eval(input, pos)) return true;
+            for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
             return false;
           default:
             return true;
@@ -18445,9 +18844,9 @@ var init_build3 = __esm({
         if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
         if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
         let str2 = "";
-        for (let i2 = 0; i2 < re.runes.length; i2++) {
-          if (Unicode.isUnsearchable(re.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
-          str2 += String.fromCodePoint(re.runes[i2]);
+        for (let i = 0; i < re.runes.length; i++) {
+          if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+          str2 += String.fromCodePoint(re.runes[i]);
         }
         const pf = new Prefilter(Prefilter.Type.EXACT);
         pf.str = str2;
@@ -18583,48 +18982,48 @@ var init_build3 = __esm({
           const pc = pending.pop();
           if (pc === 0 || lbInst[pc] === 1) continue;
           lbInst[pc] = 1;
-          const i2 = this.inst[pc];
-          switch (i2.op) {
+          const i = this.inst[pc];
+          switch (i.op) {
             case Inst.ALT:
             case Inst.ALT_MATCH:
-              pending.push(i2.out, i2.arg);
+              pending.push(i.out, i.arg);
               break;
             case Inst.MATCH:
             case Inst.FAIL:
               break;
             default:
-              pending.push(i2.out);
+              pending.push(i.out);
           }
         }
         this.lbInst = lbInst;
       }
       skipNop(pc) {
-        let i2 = this.inst[pc];
-        while (i2.op === Inst.NOP || i2.op === Inst.CAPTURE) {
-          i2 = this.inst[pc];
-          pc = i2.out;
+        let i = this.inst[pc];
+        while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+          i = this.inst[pc];
+          pc = i.out;
         }
-        return i2;
+        return i;
       }
       /** @returns {[boolean, string]} */
       prefix() {
         let prefix = "";
-        let i2 = this.skipNop(this.start);
-        if (!Inst.isRuneOp(i2.op) || i2.runes.length !== 1) return [i2.op === Inst.MATCH, prefix];
-        while (Inst.isRuneOp(i2.op) && i2.runes.length === 1 && (i2.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i2.runes[0])) {
-          prefix += String.fromCodePoint(i2.runes[0]);
-          i2 = this.skipNop(i2.out);
+        let i = this.skipNop(this.start);
+        if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
+        while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+          prefix += String.fromCodePoint(i.runes[0]);
+          i = this.skipNop(i.out);
         }
-        return [i2.op === Inst.MATCH, prefix];
+        return [i.op === Inst.MATCH, prefix];
       }
       startCond() {
         let flag = 0;
         let pc = this.start;
         loop: for (; ; ) {
-          const i2 = this.inst[pc];
-          switch (i2.op) {
+          const i = this.inst[pc];
+          switch (i.op) {
             case Inst.EMPTY_WIDTH:
-              flag |= i2.arg;
+              flag |= i.arg;
               break;
             case Inst.FAIL:
               return -1;
@@ -18634,29 +19033,29 @@ var init_build3 = __esm({
             default:
               break loop;
           }
-          pc = i2.out;
+          pc = i.out;
         }
         return flag;
       }
       patch(l, val) {
         let head = l.head;
         while (head !== 0) {
-          const i2 = this.inst[head >> 1];
+          const i = this.inst[head >> 1];
           if ((head & 1) === 0) {
-            head = i2.out;
-            i2.out = val;
+            head = i.out;
+            i.out = val;
           } else {
-            head = i2.arg;
-            i2.arg = val;
+            head = i.arg;
+            i.arg = val;
           }
         }
       }
       append(l1, l2) {
         if (l1.head === 0) return l2;
         if (l2.head === 0) return l1;
-        const i2 = this.inst[l1.tail >> 1];
-        if ((l1.tail & 1) === 0) i2.out = l2.head;
-        else i2.arg = l2.head;
+        const i = this.inst[l1.tail >> 1];
+        if ((l1.tail & 1) === 0) i.out = l2.head;
+        else i.arg = l2.head;
         return new PatchList(l1.head, l2.tail);
       }
       /**
@@ -18684,8 +19083,8 @@ var init_build3 = __esm({
     ]);
     ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
     Frag = class {
-      constructor(i2 = 0, out = new PatchList(), nullable = false) {
-        this.i = i2;
+      constructor(i = 0, out = new PatchList(), nullable = false) {
+        this.i = i;
         this.out = out;
         this.nullable = nullable;
       }
@@ -18707,20 +19106,20 @@ var init_build3 = __esm({
           return c.prog;
         }
         let starts = [];
-        for (let i2 = 0; i2 < regexps.length; i2++) {
+        for (let i = 0; i < regexps.length; i++) {
           c.lbOffset = c.prog.numLb;
-          const f = c.compile(regexps[i2]);
+          const f = c.compile(regexps[i]);
           const m = c.newInst(Inst.MATCH);
-          c.prog.getInst(m.i).arg = i2;
+          c.prog.getInst(m.i).arg = i;
           c.prog.patch(f.out, m.i);
           starts.push(f.i);
         }
         let start = starts[0];
-        for (let i2 = 1; i2 < starts.length; i2++) {
+        for (let i = 1; i < starts.length; i++) {
           const f = c.newInst(Inst.ALT);
           const inst = c.prog.getInst(f.i);
           inst.out = start;
-          inst.arg = starts[i2];
+          inst.arg = starts[i];
           start = f.i;
         }
         c.prog.start = start;
@@ -18771,21 +19170,21 @@ var init_build3 = __esm({
         if (f1.i === 0) return f2;
         if (f2.i === 0) return f1;
         const f = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f.i);
-        i2.out = f1.i;
-        i2.arg = f2.i;
+        const i = this.prog.getInst(f.i);
+        i.out = f1.i;
+        i.arg = f2.i;
         f.out = this.prog.append(f1.out, f2.out);
         f.nullable = f1.nullable || f2.nullable;
         return f;
       }
       loop(f1, nongreedy) {
         const f = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f.i);
+        const i = this.prog.getInst(f.i);
         if (nongreedy) {
-          i2.arg = f1.i;
+          i.arg = f1.i;
           f.out = new PatchList(f.i << 1, f.i << 1);
         } else {
-          i2.out = f1.i;
+          i.out = f1.i;
           f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
         }
         this.prog.patch(f1.out, f.i);
@@ -18794,12 +19193,12 @@ var init_build3 = __esm({
       quest(f1, nongreedy) {
         if (f1.i === 0) return this.nop();
         const f = this.newInst(Inst.ALT);
-        const i2 = this.prog.getInst(f.i);
+        const i = this.prog.getInst(f.i);
         if (nongreedy) {
-          i2.arg = f1.i;
+          i.arg = f1.i;
           f.out = new PatchList(f.i << 1, f.i << 1);
         } else {
-          i2.out = f1.i;
+          i.out = f1.i;
           f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
         }
         f.out = this.prog.append(f.out, f1.out);
@@ -18823,15 +19222,15 @@ var init_build3 = __esm({
       rune(runes, flags) {
         const f = this.newInst(Inst.RUNE);
         f.nullable = false;
-        const i2 = this.prog.getInst(f.i);
-        i2.runes = runes;
+        const i = this.prog.getInst(f.i);
+        i.runes = runes;
         flags &= RE2Flags.FOLD_CASE;
         if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
-        i2.arg = flags;
+        i.arg = flags;
         f.out = new PatchList(f.i << 1, f.i << 1);
-        if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i2.op = Inst.RUNE1;
-        else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY;
-        else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY_NOT_NL;
+        if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+        else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+        else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
         return f;
       }
       lookBehind(a, parsedLb) {
@@ -18953,7 +19352,7 @@ var init_build3 = __esm({
       static WALKER = {
         leaf: (re) => Simplify2.leaf(re),
         enter: (re) => Simplify2.enter(re),
-        child: (re, state, result, i2) => Simplify2.child(re, state, result, i2),
+        child: (re, state, result, i) => Simplify2.child(re, state, result, i),
         leave: (re, state) => Simplify2.leave(re, state)
       };
       static leaf(re) {
@@ -18987,12 +19386,12 @@ var init_build3 = __esm({
             return { result: re };
         }
       }
-      static child(re, state, nsub, i2) {
+      static child(re, state, nsub, i) {
         if (state.subs === void 0) {
           state.sub = nsub;
           return;
         }
-        if (nsub !== re.subs[i2]) state.changed = true;
+        if (nsub !== re.subs[i]) state.changed = true;
         if (re.op === Regexp.Op.CONCAT) {
           if (nsub.op === Regexp.Op.NO_MATCH) {
             state.result = new Regexp(Regexp.Op.NO_MATCH);
@@ -19061,7 +19460,7 @@ var init_build3 = __esm({
           if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
           if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
           const subs = [];
-          for (let i2 = 0; i2 < re.min - 1; i2++) subs.push(sub);
+          for (let i = 0; i < re.min - 1; i++) subs.push(sub);
           subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
           return Simplify2.concat(subs);
         }
@@ -19069,11 +19468,11 @@ var init_build3 = __esm({
         let prefixSubs = null;
         if (re.min > 0) {
           prefixSubs = [];
-          for (let i2 = 0; i2 < re.min; i2++) prefixSubs.push(sub);
+          for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
         }
         if (re.max > re.min) {
           let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
-          for (let i2 = re.min + 1; i2 < re.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+          for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
           if (prefixSubs === null) return suffix;
           prefixSubs.push(suffix);
         }
@@ -19082,8 +19481,8 @@ var init_build3 = __esm({
       }
       static concat(subs) {
         const newSubs = [];
-        for (let i2 = 0; i2 < subs.length; i2++) {
-          const sub = subs[i2];
+        for (let i = 0; i < subs.length; i++) {
+          const sub = subs[i];
           if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
           if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
           if (sub.op === Regexp.Op.CONCAT) {
@@ -19244,10 +19643,10 @@ var init_build3 = __esm({
     CharClass = class CharClass2 {
       static charClassToString(r, len) {
         let result = "[";
-        for (let i2 = 0; i2 < len; i2 += 2) {
-          if (i2 > 0) result += " ";
-          const lo = r[i2];
-          const hi = r[i2 + 1];
+        for (let i = 0; i < len; i += 2) {
+          if (i > 0) result += " ";
+          const lo = r[i];
+          const hi = r[i + 1];
           if (lo === hi) result += `0x${lo.toString(16)}`;
           else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
         }
@@ -19257,12 +19656,12 @@ var init_build3 = __esm({
       static sortRanges(array, len) {
         const n = len >> 1;
         const order = new Array(n);
-        for (let i2 = 0; i2 < n; i2++) order[i2] = i2;
+        for (let i = 0; i < n; i++) order[i] = i;
         order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
         const sorted2 = array.slice(0, len);
-        for (let i2 = 0; i2 < n; i2++) {
-          array[2 * i2] = sorted2[2 * order[i2]];
-          array[2 * i2 + 1] = sorted2[2 * order[i2] + 1];
+        for (let i = 0; i < n; i++) {
+          array[2 * i] = sorted2[2 * order[i]];
+          array[2 * i + 1] = sorted2[2 * order[i] + 1];
         }
       }
       /**
@@ -19287,9 +19686,9 @@ var init_build3 = __esm({
         if (this.len < 4) return this;
         CharClass2.sortRanges(this.r, this.len);
         let w = 2;
-        for (let i2 = 2; i2 < this.len; i2 += 2) {
-          const lo = this.r[i2];
-          const hi = this.r[i2 + 1];
+        for (let i = 2; i < this.len; i += 2) {
+          const lo = this.r[i];
+          const hi = this.r[i + 1];
           if (lo <= this.r[w - 1] + 1) {
             if (hi > this.r[w - 1]) this.r[w - 1] = hi;
             continue;
@@ -19306,12 +19705,12 @@ var init_build3 = __esm({
       }
       appendRange(lo, hi) {
         if (this.len > 0) {
-          for (let i2 = 2; i2 <= 4; i2 += 2) if (this.len >= i2) {
-            const rlo = this.r[this.len - i2];
-            const rhi = this.r[this.len - i2 + 1];
+          for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+            const rlo = this.r[this.len - i];
+            const rhi = this.r[this.len - i + 1];
             if (lo <= rhi + 1 && rlo <= hi + 1) {
-              if (lo < rlo) this.r[this.len - i2] = lo;
-              if (hi > rhi) this.r[this.len - i2 + 1] = hi;
+              if (lo < rlo) this.r[this.len - i] = lo;
+              if (hi > rhi) this.r[this.len - i + 1] = hi;
               return this;
             }
           }
@@ -19338,18 +19737,18 @@ var init_build3 = __esm({
         return this;
       }
       appendClass(x) {
-        for (let i2 = 0; i2 < x.length; i2 += 2) this.appendRange(x[i2], x[i2 + 1]);
+        for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
         return this;
       }
       appendFoldedClass(x) {
-        for (let i2 = 0; i2 < x.length; i2 += 2) this.appendFoldedRange(x[i2], x[i2 + 1]);
+        for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
         return this;
       }
       appendNegatedClass(x) {
         let nextLo = 0;
-        for (let i2 = 0; i2 < x.length; i2 += 2) {
-          const lo = x[i2];
-          const hi = x[i2 + 1];
+        for (let i = 0; i < x.length; i += 2) {
+          const lo = x[i];
+          const hi = x[i + 1];
           if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
           nextLo = hi + 1;
         }
@@ -19357,10 +19756,10 @@ var init_build3 = __esm({
         return this;
       }
       appendTable(table) {
-        for (let i2 = 0; i2 < table.length; ++i2) {
-          const lo = table.getLo(i2);
-          const hi = table.getHi(i2);
-          const stride = table.getStride(i2);
+        for (let i = 0; i < table.length; ++i) {
+          const lo = table.getLo(i);
+          const hi = table.getHi(i);
+          const stride = table.getStride(i);
           if (stride === 1) {
             this.appendRange(lo, hi);
             continue;
@@ -19371,10 +19770,10 @@ var init_build3 = __esm({
       }
       appendNegatedTable(table) {
         let nextLo = 0;
-        for (let i2 = 0; i2 < table.length; ++i2) {
-          const lo = table.getLo(i2);
-          const hi = table.getHi(i2);
-          const stride = table.getStride(i2);
+        for (let i = 0; i < table.length; ++i) {
+          const lo = table.getLo(i);
+          const hi = table.getHi(i);
+          const stride = table.getStride(i);
           if (stride === 1) {
             if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
             nextLo = hi + 1;
@@ -19394,9 +19793,9 @@ var init_build3 = __esm({
       negateClass() {
         let nextLo = 0;
         let w = 0;
-        for (let i2 = 0; i2 < this.len; i2 += 2) {
-          const lo = this.r[i2];
-          const hi = this.r[i2 + 1];
+        for (let i = 0; i < this.len; i += 2) {
+          const lo = this.r[i];
+          const hi = this.r[i + 1];
           if (nextLo <= lo - 1) {
             this.r[w] = nextLo;
             this.r[w + 1] = lo - 1;
@@ -19590,8 +19989,8 @@ var init_build3 = __esm({
       }
       static isValidCaptureName(name2) {
         if (name2.length === 0) return false;
-        for (let i2 = 0; i2 < name2.length; i2++) {
-          const c = name2.codePointAt(i2);
+        for (let i = 0; i < name2.length; i++) {
+          const c = name2.codePointAt(i);
           if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
         }
         return true;
@@ -19612,7 +20011,7 @@ var init_build3 = __esm({
           case Regexp.Op.LITERAL:
             return re.runes.length === 1 && re.runes[0] === r;
           case Regexp.Op.CHAR_CLASS:
-            for (let i2 = 0; i2 < re.runes.length; i2 += 2) if (re.runes[i2] <= r && r <= re.runes[i2 + 1]) return true;
+            for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
             return false;
           case Regexp.Op.ANY_CHAR_NOT_NL:
             return r !== Codepoint.CODES["\n"];
@@ -19657,7 +20056,7 @@ var init_build3 = __esm({
             if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
           case Codepoint.CODES["0"]: {
             let r = c - Codepoint.CODES["0"];
-            for (let i2 = 1; i2 < 3; i2++) {
+            for (let i = 1; i < 3; i++) {
               if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
               r = r * 8 + t.peek() - Codepoint.CODES["0"];
               t.skip(1);
@@ -19840,9 +20239,9 @@ var init_build3 = __esm({
       }
       popToPseudo() {
         const n = this.stack.length;
-        let i2 = n;
-        while (i2 > 0 && !Regexp.isPseudoOp(this.stack[i2 - 1].op)) i2--;
-        return this.stack.splice(i2, n - i2);
+        let i = n;
+        while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+        return this.stack.splice(i, n - i);
       }
       push(re) {
         this.numRunes += re.runes.length;
@@ -19868,7 +20267,7 @@ var init_build3 = __esm({
         const re2 = this.stack[n - 2];
         if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
         if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
-        for (let i2 = 0; i2 < re1.runes.length; i2++) re2.runes.push(re1.runes[i2]);
+        for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
         if (r >= 0) {
           re1.runes = [r];
           re1.flags = flags;
@@ -19955,11 +20354,11 @@ var init_build3 = __esm({
         let len = 0;
         for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
         let newsubs = new Array(len).fill(null);
-        let i2 = 0;
+        let i = 0;
         for (let sub of subs) if (sub.op === op) {
-          for (let j = 0; j < sub.subs.length; j++) newsubs[i2++] = sub.subs[j];
+          for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
           this.reuse(sub);
-        } else newsubs[i2++] = sub;
+        } else newsubs[i++] = sub;
         let re = this.newRegexp(op);
         re.subs = newsubs;
         if (op === Regexp.Op.ALTERNATE) {
@@ -19981,12 +20380,12 @@ var init_build3 = __esm({
         let strlen = 0;
         let strflags = 0;
         let start = 0;
-        for (let i2 = 0; i2 <= lensub; i2++) {
+        for (let i = 0; i <= lensub; i++) {
           let istr = null;
           let istrlen = 0;
           let iflags = 0;
-          if (i2 < lensub) {
-            let re = array[s + i2];
+          if (i < lensub) {
+            let re = array[s + i];
             if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
             if (re.op === Regexp.Op.LITERAL) {
               istr = re.runes;
@@ -20002,22 +20401,22 @@ var init_build3 = __esm({
               }
             }
           }
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
             const prefix = this.newRegexp(Regexp.Op.LITERAL);
             prefix.flags = strflags;
             prefix.runes = str2.slice(0, strlen);
-            for (let j = start; j < i2; j++) {
+            for (let j = start; j < i; j++) {
               array[s + j] = this.removeLeadingString(array[s + j], strlen);
               this.checkLimits(array[s + j]);
             }
-            const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
+            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
             const re = this.newRegexp(Regexp.Op.CONCAT);
             re.subs = [prefix, suffix];
             array[lenout++] = re;
           }
-          start = i2;
+          start = i;
           str2 = istr;
           strlen = istrlen;
           strflags = iflags;
@@ -20027,40 +20426,40 @@ var init_build3 = __esm({
         start = 0;
         lenout = 0;
         let first = null;
-        for (let i2 = 0; i2 <= lensub; i2++) {
+        for (let i = 0; i <= lensub; i++) {
           let ifirst = null;
-          if (i2 < lensub) {
-            ifirst = Parser2.leadingRegexp(array[s + i2]);
+          if (i < lensub) {
+            ifirst = Parser2.leadingRegexp(array[s + i]);
             if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
           }
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
             const prefix = first;
-            for (let j = start; j < i2; j++) {
+            for (let j = start; j < i; j++) {
               const reuse = j !== start;
               array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
               this.checkLimits(array[s + j]);
             }
-            const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
+            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
             const re = this.newRegexp(Regexp.Op.CONCAT);
             re.subs = [prefix, suffix];
             array[lenout++] = re;
           }
-          start = i2;
+          start = i;
           first = ifirst;
         }
         lensub = lenout;
         s = 0;
         start = 0;
         lenout = 0;
-        for (let i2 = 0; i2 <= lensub; i2++) {
-          if (i2 < lensub && Parser2.isCharClass(array[s + i2])) continue;
-          if (i2 === start) {
-          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+        for (let i = 0; i <= lensub; i++) {
+          if (i < lensub && Parser2.isCharClass(array[s + i])) continue;
+          if (i === start) {
+          } else if (i === start + 1) array[lenout++] = array[s + start];
           else {
             let max = start;
-            for (let j = start + 1; j < i2; j++) {
+            for (let j = start + 1; j < i; j++) {
               const subMax = array[s + max];
               const subJ = array[s + j];
               if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
@@ -20068,23 +20467,23 @@ var init_build3 = __esm({
             const tmp = array[s + start];
             array[s + start] = array[s + max];
             array[s + max] = tmp;
-            for (let j = start + 1; j < i2; j++) {
+            for (let j = start + 1; j < i; j++) {
               Parser2.mergeCharClass(array[s + start], array[s + j]);
               this.reuse(array[s + j]);
             }
             this.cleanAlt(array[s + start]);
             array[lenout++] = array[s + start];
           }
-          if (i2 < lensub) array[lenout++] = array[s + i2];
-          start = i2 + 1;
+          if (i < lensub) array[lenout++] = array[s + i];
+          start = i + 1;
         }
         lensub = lenout;
         s = 0;
         start = 0;
         lenout = 0;
-        for (let i2 = 0; i2 < lensub; ++i2) {
-          if (i2 + 1 < lensub && array[s + i2].op === Regexp.Op.EMPTY_MATCH && array[s + i2 + 1].op === Regexp.Op.EMPTY_MATCH) continue;
-          array[lenout++] = array[s + i2];
+        for (let i = 0; i < lensub; ++i) {
+          if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+          array[lenout++] = array[s + i];
         }
         lensub = lenout;
         s = 0;
@@ -20245,9 +20644,9 @@ var init_build3 = __esm({
                   throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
                 case Codepoint.CODES["Q"]: {
                   let lit = t.rest();
-                  const i2 = lit.indexOf("\\E");
-                  if (i2 >= 0) {
-                    lit = lit.substring(0, i2);
+                  const i = lit.indexOf("\\E");
+                  if (i >= 0) {
+                    lit = lit.substring(0, i);
                     t.skipString(lit);
                     t.skipString("\\E");
                   } else t.skipString(lit);
@@ -20441,9 +20840,9 @@ var init_build3 = __esm({
       }
       parseNamedClass(t, cc) {
         const cls = t.rest();
-        const i2 = cls.indexOf(":]");
-        if (i2 < 0) return false;
-        const name2 = cls.substring(0, i2 + 2);
+        const i = cls.indexOf(":]");
+        if (i < 0) return false;
+        const name2 = cls.substring(0, i + 2);
         t.skipString(name2);
         const g = POSIX_GROUPS.has(name2) ? POSIX_GROUPS.get(name2) : null;
         if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name2);
@@ -20803,7 +21202,7 @@ var init_build3 = __esm({
         let n = (1 + this.numSubexp) * 2;
         if (a.length < n) {
           let a2 = new Array(n).fill(-1);
-          for (let i2 = 0; i2 < a.length; i2++) a2[i2] = a[i2];
+          for (let i = 0; i < a.length; i++) a2[i] = a[i];
           a = a2;
         }
         return a;
@@ -20813,10 +21212,10 @@ var init_build3 = __esm({
         const end = input.endPos();
         if (n < 0) n = end + 1;
         let pos = 0;
-        let i2 = 0;
+        let i = 0;
         let prevMatchEnd = -1;
         const lbState = this.createLookbehindState();
-        while (i2 < n && pos <= end) {
+        while (i < n && pos <= end) {
           const matches3 = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
           if (matches3 === null || matches3.length === 0) break;
           let accept = true;
@@ -20829,7 +21228,7 @@ var init_build3 = __esm({
           prevMatchEnd = matches3[1];
           if (accept) {
             result.push(deliverFun(this.pad(matches3)));
-            i2++;
+            i++;
           }
         }
         return result;
@@ -20890,7 +21289,7 @@ var init_build3 = __esm({
         const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
         if (a === null) return null;
         const ret = new Array(1 + this.numSubexp).fill(null);
-        for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = b.slice(a[2 * i2], a[2 * i2 + 1]);
+        for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b.slice(a[2 * i], a[2 * i + 1]);
         return ret;
       }
       /**
@@ -20914,7 +21313,7 @@ var init_build3 = __esm({
         const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
         if (a === null) return null;
         const ret = new Array(1 + this.numSubexp).fill(null);
-        for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = s.substring(a[2 * i2], a[2 * i2 + 1]);
+        for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
         return ret;
       }
       /**
@@ -21143,38 +21542,38 @@ var init_build3 = __esm({
           changed = true;
         }
         let inCharClass = false;
-        let i2 = 0;
-        while (i2 < size) {
-          let ch = data[i2];
+        let i = 0;
+        while (i < size) {
+          let ch = data[i];
           if (ch === "\\") {
-            if (i2 + 1 < size) {
-              ch = data[i2 + 1];
+            if (i + 1 < size) {
+              ch = data[i + 1];
               switch (ch) {
                 case "\\":
                   result += "\\\\";
-                  i2 += 2;
+                  i += 2;
                   continue;
                 case "c":
-                  if (i2 + 2 < size) {
-                    let code = data[i2 + 2].charCodeAt(0);
+                  if (i + 2 < size) {
+                    let code = data[i + 2].charCodeAt(0);
                     if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
                       let val = code % 32;
                       result += "\\x";
                       result += (val >> 4).toString(16).toUpperCase();
                       result += (val & 15).toString(16).toUpperCase();
-                      i2 += 3;
+                      i += 3;
                       changed = true;
                       continue;
                     }
                   }
                   result += "c";
-                  i2 += 2;
+                  i += 2;
                   changed = true;
                   continue;
                 case "u":
-                  if (i2 + 2 < size) {
-                    if (data[i2 + 2] === "{") {
-                      let j = i2 + 3;
+                  if (i + 2 < size) {
+                    if (data[i + 2] === "{") {
+                      let j = i + 3;
                       let hasHex = false;
                       let closed = false;
                       while (j < size) {
@@ -21189,32 +21588,32 @@ var init_build3 = __esm({
                       }
                       if (closed && hasHex) {
                         result += "\\x";
-                        i2 += 2;
+                        i += 2;
                         changed = true;
                         continue;
                       }
-                    } else if (i2 + 5 < size) {
+                    } else if (i + 5 < size) {
                       let isHex4 = true;
-                      for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i2 + 2 + j])) {
+                      for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
                         isHex4 = false;
                         break;
                       }
                       if (isHex4) {
-                        result += "\\x{" + data.substring(i2 + 2, i2 + 6) + "}";
-                        i2 += 6;
+                        result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                        i += 6;
                         changed = true;
                         continue;
                       }
                     }
                   }
                   result += "u";
-                  i2 += 2;
+                  i += 2;
                   changed = true;
                   continue;
                 case "x": {
                   let isValidHex = false;
-                  if (i2 + 2 < size && data[i2 + 2] === "{") {
-                    let j = i2 + 3;
+                  if (i + 2 < size && data[i + 2] === "{") {
+                    let j = i + 3;
                     let hasHex = false;
                     let closed = false;
                     while (j < size) {
@@ -21228,13 +21627,13 @@ var init_build3 = __esm({
                       j++;
                     }
                     if (closed && hasHex) isValidHex = true;
-                  } else if (i2 + 3 < size && TranslateRegExpString2.isHexadecimal(data[i2 + 2]) && TranslateRegExpString2.isHexadecimal(data[i2 + 3])) isValidHex = true;
+                  } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
                   if (isValidHex) {
                     result += "\\x";
-                    i2 += 2;
+                    i += 2;
                   } else {
                     result += "x";
-                    i2 += 2;
+                    i += 2;
                     changed = true;
                   }
                   continue;
@@ -21268,20 +21667,20 @@ var init_build3 = __esm({
                 case "6":
                 case "7":
                   result += "\\" + ch;
-                  i2 += 2;
+                  i += 2;
                   continue;
                 default: {
-                  let cp2 = data.codePointAt(i2 + 1);
+                  let cp2 = data.codePointAt(i + 1);
                   if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
                     let symSize2 = Utils.charCount(cp2);
-                    result += data.substring(i2 + 1, i2 + 1 + symSize2);
-                    i2 += symSize2 + 1;
+                    result += data.substring(i + 1, i + 1 + symSize2);
+                    i += symSize2 + 1;
                     changed = true;
                   } else {
                     result += "\\";
                     let symSize2 = Utils.charCount(cp2);
-                    result += data.substring(i2 + 1, i2 + 1 + symSize2);
-                    i2 += symSize2 + 1;
+                    result += data.substring(i + 1, i + 1 + symSize2);
+                    i += symSize2 + 1;
                   }
                   continue;
                 }
@@ -21289,36 +21688,36 @@ var init_build3 = __esm({
             }
           } else if (ch === "/") {
             result += "\\/";
-            i2 += 1;
+            i += 1;
             changed = true;
             continue;
           } else if (ch === "[") {
-            if (!inCharClass && data[i2 + 1] === "]") {
+            if (!inCharClass && data[i + 1] === "]") {
               result += "[^\\x00-\\x{10FFFF}]";
-              i2 += 2;
+              i += 2;
               changed = true;
               continue;
             }
-            if (!inCharClass && data[i2 + 1] === "^" && data[i2 + 2] === "]") {
+            if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
               result += "[\\x00-\\x{10FFFF}]";
-              i2 += 3;
+              i += 3;
               changed = true;
               continue;
             }
             inCharClass = true;
           } else if (ch === "]") inCharClass = false;
-          else if (!inCharClass && ch === "(" && i2 + 2 < size && data[i2 + 1] === "?" && data[i2 + 2] === "<") {
-            if (i2 + 3 < size && !"=!>)".includes(data[i2 + 3])) {
+          else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+            if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
               result += "(?P<";
-              i2 += 3;
+              i += 3;
               changed = true;
               continue;
             }
           }
-          let cp = data.codePointAt(i2);
+          let cp = data.codePointAt(i);
           let symSize = Utils.charCount(cp);
-          result += data.substring(i2, i2 + symSize);
-          i2 += symSize;
+          result += data.substring(i, i + symSize);
+          i += symSize;
         }
         const finalResult = changed ? result : data;
         if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
@@ -22407,14 +22806,14 @@ var init_rule = __esm({
 function locate2(doc, path23) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path23.length; i2++) {
-    const segment = path23[i2];
+  for (let i = 0; i < path23.length; i++) {
+    const segment = path23[i];
     if ((0, import_yaml6.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path23.length - 1 };
+      if (node === null) return { node: null, pair, exact: i === path23.length - 1 };
     } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -22892,8 +23291,8 @@ var require_semver = __commonJS({
       if (identifiers.length > prerelease.length) {
         return false;
       }
-      for (let i2 = 0; i2 < identifiers.length; i2++) {
-        if (compareIdentifiers(prerelease[i2], identifiers[i2]) !== 0) {
+      for (let i = 0; i < identifiers.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
           return false;
         }
       }
@@ -23011,11 +23410,11 @@ var require_semver = __commonJS({
         } else if (!this.prerelease.length && !other.prerelease.length) {
           return 0;
         }
-        let i2 = 0;
+        let i = 0;
         do {
-          const a = this.prerelease[i2];
-          const b = other.prerelease[i2];
-          debug("prerelease compare", i2, a, b);
+          const a = this.prerelease[i];
+          const b = other.prerelease[i];
+          debug("prerelease compare", i, a, b);
           if (a === void 0 && b === void 0) {
             return 0;
           } else if (b === void 0) {
@@ -23027,17 +23426,17 @@ var require_semver = __commonJS({
           } else {
             return compareIdentifiers(a, b);
           }
-        } while (++i2);
+        } while (++i);
       }
       compareBuild(other) {
         if (!(other instanceof _SemVer)) {
           other = new _SemVer(other, this.options);
         }
-        let i2 = 0;
+        let i = 0;
         do {
-          const a = this.build[i2];
-          const b = other.build[i2];
-          debug("build compare", i2, a, b);
+          const a = this.build[i];
+          const b = other.build[i];
+          debug("build compare", i, a, b);
           if (a === void 0 && b === void 0) {
             return 0;
           } else if (b === void 0) {
@@ -23049,7 +23448,7 @@ var require_semver = __commonJS({
           } else {
             return compareIdentifiers(a, b);
           }
-        } while (++i2);
+        } while (++i);
       }
       // preminor will bump the version up to the next minor release, and immediately
       // down to pre-release. premajor and prepatch work the same way.
@@ -23126,14 +23525,14 @@ var require_semver = __commonJS({
             if (this.prerelease.length === 0) {
               this.prerelease = [base];
             } else {
-              let i2 = this.prerelease.length;
-              while (--i2 >= 0) {
-                if (typeof this.prerelease[i2] === "number") {
-                  this.prerelease[i2]++;
-                  i2 = -2;
+              let i = this.prerelease.length;
+              while (--i >= 0) {
+                if (typeof this.prerelease[i] === "number") {
+                  this.prerelease[i]++;
+                  i = -2;
                 }
               }
-              if (i2 === -1) {
+              if (i === -1) {
                 if (identifier === this.prerelease.join(".") && identifierBase === false) {
                   throw new Error("invalid increment argument: identifier already exists");
                 }
@@ -23641,8 +24040,8 @@ var require_trim_comparator_whitespace = __commonJS({
     for (const char of WHITESPACE_CHARACTERS) {
       whitespace[char.charCodeAt(0)] = 1;
     }
-    var isWhitespace2 = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace2(char);
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
     var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
     var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
     var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
@@ -23776,7 +24175,7 @@ var require_trim_comparator_whitespace = __commonJS({
     };
     var findRemovableWhitespaceIndex = (range, matchStart) => {
       let position2 = matchStart;
-      if (isWhitespace2(range[position2])) {
+      if (isWhitespace(range[position2])) {
         position2++;
       }
       if (range[position2] === "<" || range[position2] === ">") {
@@ -23785,7 +24184,7 @@ var require_trim_comparator_whitespace = __commonJS({
       if (range[position2] === "=") {
         position2++;
       }
-      return isWhitespace2(range[position2]) ? position2 : -1;
+      return isWhitespace(range[position2]) ? position2 : -1;
     };
     var trimComparatorWhitespace = (range) => {
       let result = "";
@@ -23867,11 +24266,11 @@ var require_range = __commonJS({
       get range() {
         if (this.formatted === void 0) {
           this.formatted = "";
-          for (let i2 = 0; i2 < this.set.length; i2++) {
-            if (i2 > 0) {
+          for (let i = 0; i < this.set.length; i++) {
+            if (i > 0) {
               this.formatted += "||";
             }
-            const comps = this.set[i2];
+            const comps = this.set[i];
             for (let k = 0; k < comps.length; k++) {
               if (k > 0) {
                 this.formatted += " ";
@@ -23955,8 +24354,8 @@ var require_range = __commonJS({
             return false;
           }
         }
-        for (let i2 = 0; i2 < this.set.length; i2++) {
-          if (testSet(this.set[i2], version2, this.options)) {
+        for (let i = 0; i < this.set.length; i++) {
+          if (testSet(this.set[i], version2, this.options)) {
             return true;
           }
         }
@@ -24179,19 +24578,19 @@ var require_range = __commonJS({
       return `${from} ${to}`.trim();
     };
     var testSet = (set2, version2, options) => {
-      for (let i2 = 0; i2 < set2.length; i2++) {
-        if (!set2[i2].test(version2)) {
+      for (let i = 0; i < set2.length; i++) {
+        if (!set2[i].test(version2)) {
           return false;
         }
       }
       if (version2.prerelease.length && !options.includePrerelease) {
-        for (let i2 = 0; i2 < set2.length; i2++) {
-          debug(set2[i2].semver);
-          if (set2[i2].semver === Comparator.ANY) {
+        for (let i = 0; i < set2.length; i++) {
+          debug(set2[i].semver);
+          if (set2[i].semver === Comparator.ANY) {
             continue;
           }
-          if (set2[i2].semver.prerelease.length > 0) {
-            const allowed = set2[i2].semver;
+          if (set2[i].semver.prerelease.length > 0) {
+            const allowed = set2[i].semver;
             if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
               return true;
             }
@@ -24420,8 +24819,8 @@ var require_min_version = __commonJS({
         return minver;
       }
       minver = null;
-      for (let i2 = 0; i2 < range.set.length; ++i2) {
-        const comparators = range.set[i2];
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
         let setMin = null;
         comparators.forEach((comparator) => {
           const compver = new SemVer(comparator.semver.version);
@@ -24515,8 +24914,8 @@ var require_outside = __commonJS({
       if (satisfies(version2, range, options)) {
         return false;
       }
-      for (let i2 = 0; i2 < range.set.length; ++i2) {
-        const comparators = range.set[i2];
+      for (let i = 0; i < range.set.length; ++i) {
+        const comparators = range.set[i];
         let high = null;
         let low = null;
         comparators.forEach((comparator) => {
@@ -25010,7 +25409,7 @@ function describeVersionSource(version2, from) {
   return version2.via === "" ? path23 : `${version2.via} in ${path23}`;
 }
 function unique(versions) {
-  return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
+  return versions.filter((version2, i) => versions.findIndex((other) => other.text === version2.text) === i);
 }
 var import_semver, CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, indexes;
 var init_version = __esm({
@@ -25473,10 +25872,10 @@ function formatAllowed(values) {
 }
 function distance(a, b) {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i2 = 1; i2 <= a.length; i2++) {
-    const current = [i2];
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i2 - 1] === b[j - 1] ? 0 : 1;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
     }
     previous = current;
@@ -25704,29 +26103,29 @@ var init_validate = __esm({
 });
 
 // src/schema/crd.ts
-function isObject4(value) {
+function isObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function crdVersions(crd) {
-  if (!isObject4(crd) || !isObject4(crd.spec)) return [];
+  if (!isObject3(crd) || !isObject3(crd.spec)) return [];
   const { group, names, versions, scope } = crd.spec;
-  if (typeof group !== "string" || !isObject4(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
+  if (typeof group !== "string" || !isObject3(names) || typeof names.kind !== "string" || !Array.isArray(versions)) return [];
   const out = [];
   for (const entry of versions) {
-    if (!isObject4(entry) || typeof entry.name !== "string" || entry.served === false) continue;
-    const schema2 = isObject4(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
-    if (!isObject4(schema2)) continue;
+    if (!isObject3(entry) || typeof entry.name !== "string" || entry.served === false) continue;
+    const schema2 = isObject3(entry.schema) ? entry.schema.openAPIV3Schema : void 0;
+    if (!isObject3(schema2)) continue;
     out.push({ group, version: entry.name, kind: names.kind, scope: scope === "Namespaced" || scope === "Cluster" ? scope : void 0, openAPIV3Schema: schema2 });
   }
   return out;
 }
 function isIntOrStringPair(list) {
   if (!Array.isArray(list) || list.length !== 2) return false;
-  const types2 = list.map((item) => isObject4(item) ? item.type : void 0).sort();
+  const types2 = list.map((item) => isObject3(item) ? item.type : void 0).sort();
   return types2[0] === "integer" && types2[1] === "string";
 }
 function convertNode(node, inJunctor = false) {
-  if (!isObject4(node)) return {};
+  if (!isObject3(node)) return {};
   const out = {};
   const nullable = node.nullable === true;
   const intOrString = node["x-kubernetes-int-or-string"] === true;
@@ -25747,9 +26146,9 @@ function convertNode(node, inJunctor = false) {
   }
   if (node.uniqueItems === true) out.uniqueItems = true;
   if (Array.isArray(node.required)) out.required = node.required.filter((field) => typeof field === "string");
-  if (isObject4(node.items)) out.items = convertNode(node.items);
+  if (isObject3(node.items)) out.items = convertNode(node.items);
   const preserve = node["x-kubernetes-preserve-unknown-fields"] === true;
-  if (isObject4(node.properties)) {
+  if (isObject3(node.properties)) {
     out.properties = {};
     for (const [name2, child] of Object.entries(node.properties)) out.properties[name2] = convertNode(child);
     if (node["x-kubernetes-embedded-resource"] === true) {
@@ -25758,7 +26157,7 @@ function convertNode(node, inJunctor = false) {
       out.properties.metadata ??= { type: "object" };
     }
   }
-  if (isObject4(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
+  if (isObject3(node.additionalProperties)) out.additionalProperties = convertNode(node.additionalProperties);
   else if (node.additionalProperties === false || out.properties && !preserve && !inJunctor && node.additionalProperties !== true) {
     out.additionalProperties = false;
   }
@@ -25768,7 +26167,7 @@ function convertNode(node, inJunctor = false) {
     if (intOrString && key === "anyOf" && isIntOrStringPair(list)) continue;
     out[key] = list.map((item) => convertNode(item, true));
   }
-  if (isObject4(node.not)) out.not = convertNode(node.not, true);
+  if (isObject3(node.not)) out.not = convertNode(node.not, true);
   return out;
 }
 function crdSchema(version2) {
@@ -25798,7 +26197,7 @@ var init_crd = __esm({
 // src/schema/registry.ts
 function findSchemaDir(start = import_node_path5.default.dirname((0, import_node_url.fileURLToPath)(__gitopsLintModuleUrl))) {
   let dir = start;
-  for (let i2 = 0; i2 < 5; i2++) {
+  for (let i = 0; i < 5; i++) {
     const candidate = import_node_path5.default.join(dir, "schemas");
     if ((0, import_node_fs.existsSync)(import_node_path5.default.join(candidate, KUBERNETES.file))) return candidate;
     dir = import_node_path5.default.dirname(dir);
@@ -29147,11 +29546,11 @@ function parse3(nodes) {
   checkKeys(root, [], TOP_KEYS, "the top level", config.issues);
   const rules = nodes.get(root, "creation_rules")?.value;
   if ((0, import_yaml8.isSeq)(rules)) {
-    nodes.items(rules).forEach((item, i2) => {
-      const rule = readRule(nodes, item, i2, config.issues);
+    nodes.items(rules).forEach((item, i) => {
+      const rule = readRule(nodes, item, i, config.issues);
       if (rule) config.rules.push(rule);
     });
-  } else if (!isNull2(rules)) {
+  } else if (!isNull(rules)) {
     config.issues.push(invalidType(["creation_rules"], "creation_rules", "a list of rules"));
   }
   checkUnreachable(config);
@@ -29186,7 +29585,7 @@ function readRule(nodes, node, index, issues) {
 }
 function readPathRegex(nodes, node, rule, issues) {
   const entry = nodes.get(node, "path_regex");
-  if (!entry || isNull2(entry.value)) return;
+  if (!entry || isNull(entry.value)) return;
   const source = scalarText(entry.value);
   if (source === void 0) {
     issues.push(invalidType([...rule.path, "path_regex"], "path_regex", "a string"));
@@ -29202,18 +29601,18 @@ function readPathRegex(nodes, node, rule, issues) {
 }
 function readRuleRecipients(nodes, node, path23, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
-  if (!isNull2(groups) && !(0, import_yaml8.isSeq)(groups)) {
+  if (!isNull(groups) && !(0, import_yaml8.isSeq)(groups)) {
     issues.push(invalidType([...path23, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path23, "key_groups", i2], out2, issues, 0));
+    nodes.items(groups).forEach((group, i) => readGroup(nodes, group, [...path23, "key_groups", i], out2, issues, 0));
     return out2;
   }
   const out = [];
   for (const key of RECIPIENT_KEYS) {
     const entry = nodes.get(node, key);
-    if (!entry || isNull2(entry.value)) continue;
+    if (!entry || isNull(entry.value)) continue;
     const type2 = RULE_RECIPIENT_TYPES[key];
     const items = recipientStrings(nodes, entry.value, key !== "hckms");
     if (!items) {
@@ -29233,13 +29632,13 @@ function readGroup(nodes, node, path23, out, issues, depth) {
   checkKeys(node, path23, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
-    if (isNull2(value)) continue;
+    if (isNull(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
       issues.push(invalidType([...path23, key], key, "a list"));
       continue;
     }
-    nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path23, key, i2];
+    nodes.items(value).forEach((item, i) => {
+      const itemPath = [...path23, key, i];
       if (key === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -29255,7 +29654,7 @@ function readGroup(nodes, node, path23, out, issues, depth) {
         if (text2 !== void 0) addRecipients(out, key === "azure_keyvault" ? "azure_kv" : key, text2, itemPath);
         return;
       }
-      if (isNull2(item)) return;
+      if (isNull(item)) return;
       const text = scalarText(item);
       if (text === void 0) issues.push(invalidType(itemPath, key, "a list of strings"));
       else if (key === "age") for (const part of text.split(",")) addRecipients(out, "age", part, itemPath);
@@ -29286,10 +29685,10 @@ function recipientStrings(nodes, value, acceptString) {
   if (text !== void 0) return acceptString ? text.split(",").map((part) => [part, []]) : void 0;
   if (!(0, import_yaml8.isSeq)(value)) return void 0;
   const items = [];
-  for (const [i2, item] of nodes.items(value).entries()) {
+  for (const [i, item] of nodes.items(value).entries()) {
     const itemText = stringValue(item);
     if (itemText === void 0) return void 0;
-    for (const part of itemText.split(",")) items.push([part, [i2]]);
+    for (const part of itemText.split(",")) items.push([part, [i]]);
   }
   return items;
 }
@@ -29298,7 +29697,7 @@ function addRecipients(out, type2, text, path23) {
   if (id !== void 0) out.push({ type: type2, id, path: path23 });
 }
 function readSelection(nodes, node, path23, issues) {
-  const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull2(entry2.value) && scalarText(entry2.value) !== "");
+  const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
@@ -29342,8 +29741,8 @@ function checkUnreachable(config) {
 }
 function checkDestinations(nodes, value, issues) {
   if (!(0, import_yaml8.isSeq)(value)) return;
-  nodes.items(value).forEach((item, i2) => {
-    if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
+  nodes.items(value).forEach((item, i) => {
+    if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i], DESTINATION_KEYS, `destination rule ${i + 1}`, issues);
   });
 }
 function checkKeys(node, path23, known, where2, issues) {
@@ -29371,10 +29770,10 @@ function suggest2(key, known) {
 }
 function editDistance(a, b) {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i2 = 1; i2 <= a.length; i2++) {
-    const current = [i2];
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i2 - 1] === b[j - 1] ? 0 : 1);
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
       current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
     }
     previous = current;
@@ -29383,23 +29782,23 @@ function editDistance(a, b) {
 }
 function checkShamir(nodes, node, path23, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
-  if (isNull2(value)) return;
+  if (isNull(value)) return;
   if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path23, "shamir_threshold"], "shamir_threshold", "a number"));
 }
 function checkBoolean(nodes, node, path23, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (isNull2(value)) return;
+  if (isNull(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
   if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path23, key], key, "true or false"));
 }
 function checkString(nodes, node, path23, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path23, key], key, "a string"));
+  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path23, key], key, "a string"));
 }
 function invalidType(path23, key, expected) {
   return { code: "invalidType", path: path23, data: { key, expected } };
 }
-function isNull2(node) {
+function isNull(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
 }
 function scalarText(node) {
@@ -29550,8 +29949,8 @@ function coveringCreationRule(model, file) {
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
 function dirname(path23) {
-  const i2 = path23.lastIndexOf("/");
-  return i2 === -1 ? "" : path23.slice(0, i2);
+  const i = path23.lastIndexOf("/");
+  return i === -1 ? "" : path23.slice(0, i);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -29685,7 +30084,7 @@ function rawComments(text) {
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
-  const unique2 = comments.filter((c, i2) => i2 === 0 || comments[i2 - 1]?.offset !== c.offset);
+  const unique2 = comments.filter((c, i) => i === 0 || comments[i - 1]?.offset !== c.offset);
   memo = { text, comments: unique2 };
   return unique2;
 }
@@ -29714,9 +30113,9 @@ function makeComment(offset, source, text) {
 }
 function lineIndent(text, offset) {
   const lineStart = lineStartOf(text, offset);
-  let i2 = lineStart;
-  while (text[i2] === " " || text[i2] === "	") i2++;
-  return i2 - lineStart;
+  let i = lineStart;
+  while (text[i] === " " || text[i] === "	") i++;
+  return i - lineStart;
 }
 function lineStartOf(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
@@ -29790,11 +30189,11 @@ function walk2(node, path23, keys, anchor, inSops, depth, out) {
       walk2(pair.value, [...path23, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
-    node.items.forEach((item, i2) => {
+    node.items.forEach((item, i) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path23, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path23, i], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
     out.values.push({ path: path23, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
@@ -29813,8 +30212,8 @@ function analyzeValue(value) {
 function walkValue(node, path23, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
-    for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path23, i2], keys, depth + 1, out)) return false;
+    for (let i = 0; i < node.length; i++) {
+      if (!walkValue(node[i], [...path23, i], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
@@ -29982,8 +30381,8 @@ function readCleanMetadata(sops) {
   const groups = own(sops, "key_groups");
   let keyGroupCount = 1;
   if (Array.isArray(groups) && groups.length > 0) {
-    for (const [i2, group] of groups.entries()) {
-      if (!isPlainMap(group) || !readCleanKeyLists(group, ["sops", "key_groups", i2], recipients)) return void 0;
+    for (const [i, group] of groups.entries()) {
+      if (!isPlainMap(group) || !readCleanKeyLists(group, ["sops", "key_groups", i], recipients)) return void 0;
     }
     keyGroupCount = groups.length;
   } else if (groups != null && !Array.isArray(groups) || !readCleanKeyLists(sops, SOPS, recipients)) {
@@ -29999,13 +30398,13 @@ function readCleanKeyLists(group, base, recipients) {
     const entries = own(group, type2);
     if (entries == null) continue;
     if (!Array.isArray(entries)) return false;
-    for (const [i2, entry] of entries.entries()) {
+    for (const [i, entry] of entries.entries()) {
       const entryId = keyEntryId(type2, (field) => {
         const value = isPlainMap(entry) ? own(entry, field) : void 0;
         return typeof value === "string" ? value : void 0;
       });
       if (!entryId.ok) return false;
-      if (entryId.id !== void 0) recipients.push({ type: type2, id: entryId.id, path: [...base, type2, i2] });
+      if (entryId.id !== void 0) recipients.push({ type: type2, id: entryId.id, path: [...base, type2, i] });
     }
   }
   return true;
@@ -30075,10 +30474,10 @@ function readField(node, field, pattern, code, issues) {
 function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
-    groups.items.forEach((group, i2) => {
-      const path23 = ["sops", "key_groups", i2];
+    groups.items.forEach((group, i) => {
+      const path23 = ["sops", "key_groups", i];
       if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path23, meta);
-      else meta.issues.push(invalidField(path23, `key_groups[${i2}]`, "a mapping of key lists"));
+      else meta.issues.push(invalidField(path23, `key_groups[${i}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -30109,7 +30508,7 @@ function readKeyLists(group, base, meta) {
       meta.issues.push(invalidField(path23, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path23, i2], meta));
+    pair.value.items.forEach((entry, i) => readKeyEntry(type2, entry, [...path23, i], meta));
   }
 }
 function readKeyEntry(type2, entry, path23, meta) {
@@ -36417,8 +36816,8 @@ var require_utils = __commonJS({
     exports2.flatten = (...args) => {
       const result = [];
       const flat = (arr) => {
-        for (let i2 = 0; i2 < arr.length; i2++) {
-          const ele = arr[i2];
+        for (let i = 0; i < arr.length; i++) {
+          const ele = arr[i];
           if (Array.isArray(ele)) {
             flat(ele);
             continue;
@@ -36583,8 +36982,8 @@ var require_to_regex_range = __commonJS({
       let digits = zipped.length;
       let pattern = "";
       let count = 0;
-      for (let i2 = 0; i2 < digits; i2++) {
-        let [startDigit, stopDigit] = zipped[i2];
+      for (let i = 0; i < digits; i++) {
+        let [startDigit, stopDigit] = zipped[i];
         if (startDigit === stopDigit) {
           pattern += startDigit;
         } else if (startDigit !== "0" || stopDigit !== "9") {
@@ -36603,8 +37002,8 @@ var require_to_regex_range = __commonJS({
       let tokens = [];
       let start = min;
       let prev;
-      for (let i2 = 0; i2 < ranges.length; i2++) {
-        let max2 = ranges[i2];
+      for (let i = 0; i < ranges.length; i++) {
+        let max2 = ranges[i];
         let obj = rangeToPattern(String(start), String(max2), options);
         let zeros = "";
         if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
@@ -36641,7 +37040,7 @@ var require_to_regex_range = __commonJS({
     }
     function zip(a, b) {
       let arr = [];
-      for (let i2 = 0; i2 < a.length; i2++) arr.push([a[i2], b[i2]]);
+      for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
       return arr;
     }
     function compare2(a, b) {
@@ -36699,7 +37098,7 @@ var require_fill_range = __commonJS({
     "use strict";
     var util = require("util");
     var toRegexRange = require_to_regex_range();
-    var isObject5 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var isObject4 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     var transform = (toNumber) => {
       return (value) => toNumber === true ? Number(value) : String(value);
     };
@@ -36868,14 +37267,14 @@ var require_fill_range = __commonJS({
       if (typeof step === "function") {
         return fill(start, end, 1, { transform: step });
       }
-      if (isObject5(step)) {
+      if (isObject4(step)) {
         return fill(start, end, 0, step);
       }
       let opts = { ...options };
       if (opts.capture === true) opts.wrap = true;
       step = step || opts.step || 1;
       if (!isNumber(step)) {
-        if (step != null && !isObject5(step)) return invalidStep(step, opts);
+        if (step != null && !isObject4(step)) return invalidStep(step, opts);
         return fill(start, end, 1, step);
       }
       if (isNumber(start) && isNumber(end)) {
@@ -37006,10 +37405,10 @@ var require_expand = __commonJS({
           block = block.parent;
           queue = block.queue;
         }
-        for (let i2 = 0; i2 < node.nodes.length; i2++) {
-          const child = node.nodes[i2];
+        for (let i = 0; i < node.nodes.length; i++) {
+          const child = node.nodes[i];
           if (child.type === "comma" && node.type === "brace") {
-            if (i2 === 1) queue.push("");
+            if (i === 1) queue.push("");
             queue.push("");
             continue;
           }
@@ -37145,7 +37544,7 @@ var require_parse2 = __commonJS({
       /* \ */
       CHAR_BACKTICK,
       /* ` */
-      CHAR_COMMA: CHAR_COMMA2,
+      CHAR_COMMA,
       /* , */
       CHAR_DOT,
       /* . */
@@ -37157,13 +37556,13 @@ var require_parse2 = __commonJS({
       /* { */
       CHAR_RIGHT_CURLY_BRACE,
       /* } */
-      CHAR_LEFT_SQUARE_BRACKET: CHAR_LEFT_SQUARE_BRACKET2,
+      CHAR_LEFT_SQUARE_BRACKET,
       /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2,
+      CHAR_RIGHT_SQUARE_BRACKET,
       /* ] */
-      CHAR_DOUBLE_QUOTE: CHAR_DOUBLE_QUOTE2,
+      CHAR_DOUBLE_QUOTE,
       /* " */
-      CHAR_SINGLE_QUOTE: CHAR_SINGLE_QUOTE2,
+      CHAR_SINGLE_QUOTE,
       /* ' */
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
@@ -37212,16 +37611,16 @@ var require_parse2 = __commonJS({
           push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
           continue;
         }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET2) {
+        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
           push3({ type: "text", value: "\\" + value });
           continue;
         }
-        if (value === CHAR_LEFT_SQUARE_BRACKET2) {
+        if (value === CHAR_LEFT_SQUARE_BRACKET) {
           brackets++;
           let next;
           while (index < length && (next = advance())) {
             value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET2) {
+            if (next === CHAR_LEFT_SQUARE_BRACKET) {
               brackets++;
               continue;
             }
@@ -37229,7 +37628,7 @@ var require_parse2 = __commonJS({
               value += advance();
               continue;
             }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               brackets--;
               if (brackets === 0) {
                 break;
@@ -37255,7 +37654,7 @@ var require_parse2 = __commonJS({
           block = stack[stack.length - 1];
           continue;
         }
-        if (value === CHAR_DOUBLE_QUOTE2 || value === CHAR_SINGLE_QUOTE2 || value === CHAR_BACKTICK) {
+        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
           const open = value;
           let next;
           if (options.keepQuotes !== true) {
@@ -37306,7 +37705,7 @@ var require_parse2 = __commonJS({
           block = stack[stack.length - 1];
           continue;
         }
-        if (value === CHAR_COMMA2 && depth > 0) {
+        if (value === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
             const open = block.nodes.shift();
@@ -37703,13 +38102,13 @@ var require_scan = __commonJS({
     "use strict";
     var utils = require_utils2();
     var {
-      CHAR_ASTERISK: CHAR_ASTERISK2,
+      CHAR_ASTERISK,
       /* * */
       CHAR_AT,
       /* @ */
       CHAR_BACKWARD_SLASH,
       /* \ */
-      CHAR_COMMA: CHAR_COMMA2,
+      CHAR_COMMA,
       /* , */
       CHAR_DOT,
       /* . */
@@ -37721,7 +38120,7 @@ var require_scan = __commonJS({
       /* { */
       CHAR_LEFT_PARENTHESES,
       /* ( */
-      CHAR_LEFT_SQUARE_BRACKET: CHAR_LEFT_SQUARE_BRACKET2,
+      CHAR_LEFT_SQUARE_BRACKET,
       /* [ */
       CHAR_PLUS,
       /* + */
@@ -37731,7 +38130,7 @@ var require_scan = __commonJS({
       /* } */
       CHAR_RIGHT_PARENTHESES,
       /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2
+      CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants3();
     var isPathSeparator = (code) => {
@@ -37805,7 +38204,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code === CHAR_COMMA2) {
+            if (braceEscaped !== true && code === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished2 = true;
@@ -37842,7 +38241,7 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK2 || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
@@ -37868,8 +38267,8 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code === CHAR_ASTERISK2) {
-          if (prev === CHAR_ASTERISK2) isGlobstar = token.isGlobstar = true;
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished2 = true;
           if (scanToEnd === true) {
@@ -37885,14 +38284,14 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code === CHAR_LEFT_SQUARE_BRACKET2) {
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
               finished2 = true;
@@ -37992,8 +38391,8 @@ var require_scan = __commonJS({
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
           const n = prevIndex ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value = input.slice(n, i2);
+          const i = slashes[idx];
+          const value = input.slice(n, i);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
@@ -38007,7 +38406,7 @@ var require_scan = __commonJS({
           if (idx !== 0 || value !== "") {
             parts.push(value);
           }
-          prevIndex = i2;
+          prevIndex = i;
         }
         if (prevIndex && prevIndex + 1 < input.length) {
           const value = input.slice(prevIndex + 1);
@@ -38135,9 +38534,9 @@ var require_parse3 = __commonJS({
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j = i2 + 1; j < values.length; j++) {
-          const a = values[i2];
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
           const b = values[j];
           const char = a[0];
           if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
@@ -38158,8 +38557,8 @@ var require_parse3 = __commonJS({
       let paren = 0;
       let quote = 0;
       let escaped = false;
-      for (let i2 = 1; i2 < pattern.length; i2++) {
-        const ch = pattern[i2];
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
         if (escaped === true) {
           escaped = false;
           continue;
@@ -38193,13 +38592,13 @@ var require_parse3 = __commonJS({
         if (ch === ")") {
           paren--;
           if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern.length - 1) {
+            if (requireEnd === true && i !== pattern.length - 1) {
               return;
             }
             return {
               type: pattern[0],
-              body: pattern.slice(2, i2),
-              end: i2
+              body: pattern.slice(2, i),
+              end: i
             };
           }
         }
@@ -38412,10 +38811,10 @@ var require_parse3 = __commonJS({
           open.type = "text";
           open.value = literal;
           open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
           }
           state.output = token.output + open.output;
           state.backtrack = true;
@@ -38658,13 +39057,13 @@ var require_parse3 = __commonJS({
           if (brace.dots === true) {
             const arr = tokens.slice();
             const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+            for (let i = arr.length - 1; i >= 0; i--) {
               tokens.pop();
-              if (arr[i2].type === "brace") {
+              if (arr[i].type === "brace") {
                 break;
               }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
               }
             }
             output = expandRange(range, opts);
@@ -39038,7 +39437,7 @@ var require_picomatch = __commonJS({
     var parse4 = require_parse3();
     var utils = require_utils2();
     var constants = require_constants3();
-    var isObject5 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch(input, options, returnState));
@@ -39051,7 +39450,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject5(glob) && glob.tokens && glob.input;
+      const isState2 = isObject4(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -39204,8 +39603,8 @@ var require_micromatch = __commonJS({
           options.onResult(state);
         }
       };
-      for (let i2 = 0; i2 < patterns.length; i2++) {
-        let isMatch = picomatch(String(patterns[i2]), { ...options, onResult }, true);
+      for (let i = 0; i < patterns.length; i++) {
+        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
         let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
         if (negated) negatives++;
         for (let item of list) {
@@ -39532,8 +39931,8 @@ var require_merge2 = __commonJS({
       }
       const mergedStream = PassThrough(options);
       function addStream() {
-        for (let i2 = 0, len = arguments.length; i2 < len; i2++) {
-          streamsQueue.push(pauseStreams(arguments[i2], options));
+        for (let i = 0, len = arguments.length; i < len; i++) {
+          streamsQueue.push(pauseStreams(arguments[i], options));
         }
         mergeStream();
         return this;
@@ -39582,8 +39981,8 @@ var require_merge2 = __commonJS({
           stream.pipe(mergedStream, { end: false });
           stream.resume();
         }
-        for (let i2 = 0; i2 < streams.length; i2++) {
-          pipe(streams[i2]);
+        for (let i = 0; i < streams.length; i++) {
+          pipe(streams[i]);
         }
         next();
       }
@@ -39614,8 +40013,8 @@ var require_merge2 = __commonJS({
         }
         streams.pause();
       } else {
-        for (let i2 = 0, len = streams.length; i2 < len; i2++) {
-          streams[i2] = pauseStreams(streams[i2], options);
+        for (let i = 0, len = streams.length; i < len; i++) {
+          streams[i] = pauseStreams(streams[i], options);
         }
       }
       return streams;
@@ -39963,8 +40362,8 @@ var require_run_parallel = __commonJS({
         if (isSync) queueMicrotask2(end);
         else end();
       }
-      function each(i2, err, result) {
-        results[i2] = result;
+      function each(i, err, result) {
+        results[i] = result;
         if (--pending === 0 || err) {
           done(err);
         }
@@ -39978,9 +40377,9 @@ var require_run_parallel = __commonJS({
           });
         });
       } else {
-        tasks.forEach(function(task, i2) {
+        tasks.forEach(function(task, i) {
           task(function(err, result) {
-            each(i2, err, result);
+            each(i, err, result);
           });
         });
       }
@@ -41091,8 +41490,8 @@ var require_stream3 = __commonJS({
             done();
           }).catch(done);
         };
-        for (let i2 = 0; i2 < filepaths.length; i2++) {
-          stream.write(i2);
+        for (let i = 0; i < filepaths.length; i++) {
+          stream.write(i);
         }
         return stream;
       }
@@ -44220,7 +44619,7 @@ function sourceViews(files, model) {
       if (!source || !redaction) cache5.set(key, void 0);
       else {
         const lineStarts = [0];
-        for (let i2 = redaction.text.indexOf("\n"); i2 !== -1; i2 = redaction.text.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
+        for (let i = redaction.text.indexOf("\n"); i !== -1; i = redaction.text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
         cache5.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
       }
     }
@@ -44424,7 +44823,7 @@ var require_messages = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -45238,11 +45637,11 @@ var require_events = __commonJS({
           return;
         }
         let foundCallbackWithDifferentContext = false;
-        for (let i2 = 0, len = this._callbacks.length; i2 < len; i2++) {
-          if (this._callbacks[i2] === callback) {
-            if (this._contexts[i2] === context) {
-              this._callbacks.splice(i2, 1);
-              this._contexts.splice(i2, 1);
+        for (let i = 0, len = this._callbacks.length; i < len; i++) {
+          if (this._callbacks[i] === callback) {
+            if (this._contexts[i] === context) {
+              this._callbacks.splice(i, 1);
+              this._contexts.splice(i, 1);
               return;
             } else {
               foundCallbackWithDifferentContext = true;
@@ -45258,9 +45657,9 @@ var require_events = __commonJS({
           return [];
         }
         const ret = [], callbacks = this._callbacks.slice(0), contexts = this._contexts.slice(0);
-        for (let i2 = 0, len = callbacks.length; i2 < len; i2++) {
+        for (let i = 0, len = callbacks.length; i < len; i++) {
           try {
-            ret.push(callbacks[i2].apply(contexts[i2], args));
+            ret.push(callbacks[i].apply(contexts[i], args));
           } catch (e) {
             (0, ral_1.default)().console.error(e);
           }
@@ -45373,7 +45772,7 @@ var require_cancellation = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -45655,7 +46054,7 @@ var require_messageReader = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -45897,7 +46296,7 @@ var require_messageWriter = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -46102,8 +46501,8 @@ var require_messageBuffer = __commonJS({
         if (headers.length < 2) {
           return result;
         }
-        for (let i2 = 0; i2 < headers.length - 2; i2++) {
-          const header = headers[i2];
+        for (let i = 0; i < headers.length - 2; i++) {
+          const header = headers[i];
           const index = header.indexOf(":");
           if (index === -1) {
             throw new Error(`Message header must separate key and value using ':'
@@ -46206,7 +46605,7 @@ var require_connection = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -46302,7 +46701,7 @@ var require_connection = __commonJS({
         }
       }
       Trace2.fromString = fromString;
-      function toString2(value) {
+      function toString(value) {
         switch (value) {
           case Trace2.Off:
             return "off";
@@ -46316,7 +46715,7 @@ var require_connection = __commonJS({
             return "off";
         }
       }
-      Trace2.toString = toString2;
+      Trace2.toString = toString;
     })(Trace || (exports2.Trace = Trace = {}));
     var TraceFormat;
     (function(TraceFormat2) {
@@ -47020,11 +47419,11 @@ ${JSON.stringify(message, null, 4)}`);
             break;
           default:
             result = [];
-            for (let i2 = 0; i2 < params.length && i2 < numberOfParams; i2++) {
-              result.push(undefinedToNull(params[i2]));
+            for (let i = 0; i < params.length && i < numberOfParams; i++) {
+              result.push(undefinedToNull(params[i]));
             }
             if (params.length < numberOfParams) {
-              for (let i2 = params.length; i2 < numberOfParams; i2++) {
+              for (let i = params.length; i < numberOfParams; i++) {
                 result.push(null);
               }
             }
@@ -48941,8 +49340,8 @@ var init_main = __esm({
           return diff;
         });
         let lastModifiedOffset = text.length;
-        for (let i2 = sortedEdits.length - 1; i2 >= 0; i2--) {
-          const e = sortedEdits[i2];
+        for (let i = sortedEdits.length - 1; i >= 0; i--) {
+          const e = sortedEdits[i];
           const startOffset = document.offsetAt(e.range.start);
           const endOffset = document.offsetAt(e.range.end);
           if (endOffset <= lastModifiedOffset) {
@@ -48966,20 +49365,20 @@ var init_main = __esm({
         mergeSort2(right, compare2);
         let leftIdx = 0;
         let rightIdx = 0;
-        let i2 = 0;
+        let i = 0;
         while (leftIdx < left.length && rightIdx < right.length) {
           const ret = compare2(left[leftIdx], right[rightIdx]);
           if (ret <= 0) {
-            data[i2++] = left[leftIdx++];
+            data[i++] = left[leftIdx++];
           } else {
-            data[i2++] = right[rightIdx++];
+            data[i++] = right[rightIdx++];
           }
         }
         while (leftIdx < left.length) {
-          data[i2++] = left[leftIdx++];
+          data[i++] = left[leftIdx++];
         }
         while (rightIdx < right.length) {
-          data[i2++] = right[rightIdx++];
+          data[i++] = right[rightIdx++];
         }
         return data;
       }
@@ -49019,15 +49418,15 @@ var init_main = __esm({
           const lineOffsets = [];
           const text = this._content;
           let isLineStart = true;
-          for (let i2 = 0; i2 < text.length; i2++) {
+          for (let i = 0; i < text.length; i++) {
             if (isLineStart) {
-              lineOffsets.push(i2);
+              lineOffsets.push(i);
               isLineStart = false;
             }
-            const ch = text.charAt(i2);
+            const ch = text.charAt(i);
             isLineStart = ch === "\r" || ch === "\n";
-            if (ch === "\r" && i2 + 1 < text.length && text.charAt(i2 + 1) === "\n") {
-              i2++;
+            if (ch === "\r" && i + 1 < text.length && text.charAt(i + 1) === "\n") {
+              i++;
             }
           }
           if (isLineStart && text.length > 0) {
@@ -49071,7 +49470,7 @@ var init_main = __esm({
       }
     };
     (function(Is2) {
-      const toString2 = Object.prototype.toString;
+      const toString = Object.prototype.toString;
       function defined(value) {
         return typeof value !== "undefined";
       }
@@ -49085,27 +49484,27 @@ var init_main = __esm({
       }
       Is2.boolean = boolean;
       function string(value) {
-        return toString2.call(value) === "[object String]";
+        return toString.call(value) === "[object String]";
       }
       Is2.string = string;
       function number(value) {
-        return toString2.call(value) === "[object Number]";
+        return toString.call(value) === "[object Number]";
       }
       Is2.number = number;
       function numberRange(value, min, max) {
-        return toString2.call(value) === "[object Number]" && min <= value && value <= max;
+        return toString.call(value) === "[object Number]" && min <= value && value <= max;
       }
       Is2.numberRange = numberRange;
       function integer2(value) {
-        return toString2.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
+        return toString.call(value) === "[object Number]" && -2147483648 <= value && value <= 2147483647;
       }
       Is2.integer = integer2;
       function uinteger2(value) {
-        return toString2.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
+        return toString.call(value) === "[object Number]" && 0 <= value && value <= 2147483647;
       }
       Is2.uinteger = uinteger2;
       function func(value) {
-        return toString2.call(value) === "[object Function]";
+        return toString.call(value) === "[object Function]";
       }
       Is2.func = func;
       function objectLiteral(value) {
@@ -49758,7 +50157,7 @@ var require_protocol_diagnostic = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -49843,7 +50242,7 @@ var require_protocol_notebook = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -49942,8 +50341,8 @@ var require_protocol_notebook = __commonJS({
           if (one.length !== other.length) {
             return false;
           }
-          for (let i2 = 0; i2 < one.length; i2++) {
-            if (!equalsMetadata(one[i2], other[i2])) {
+          for (let i = 0; i < one.length; i++) {
+            if (!equalsMetadata(one[i], other[i])) {
               return false;
             }
           }
@@ -49959,8 +50358,8 @@ var require_protocol_notebook = __commonJS({
           if (!equalsMetadata(oneKeys, otherKeys)) {
             return false;
           }
-          for (let i2 = 0; i2 < oneKeys.length; i2++) {
-            const prop = oneKeys[i2];
+          for (let i = 0; i < oneKeys.length; i++) {
+            const prop = oneKeys[i];
             if (!equalsMetadata(one[prop], other[prop])) {
               return false;
             }
@@ -50109,7 +50508,7 @@ var require_protocol = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -51161,7 +51560,7 @@ var require_configuration = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -51424,8 +51823,8 @@ var require_semanticTokens = __commonJS({
         let prevLine = 0;
         let prevChar = 0;
         const result = [];
-        for (let i2 = 0; i2 < tokenCount; i2++) {
-          const dstOffset = 5 * i2;
+        for (let i = 0; i < tokenCount; i++) {
+          const dstOffset = 5 * i;
           let line = data[dstOffset];
           let char = data[dstOffset + 1];
           if (line === 0) {
@@ -51450,8 +51849,8 @@ var require_semanticTokens = __commonJS({
       static _sortAndDeltaEncode(data) {
         const pos = [];
         const tokenCount = data.length / 5 | 0;
-        for (let i2 = 0; i2 < tokenCount; i2++) {
-          pos[i2] = i2;
+        for (let i = 0; i < tokenCount; i++) {
+          pos[i] = i;
         }
         pos.sort((a, b) => {
           const aLine = data[5 * a];
@@ -51466,8 +51865,8 @@ var require_semanticTokens = __commonJS({
         const result = [];
         let prevLine = 0;
         let prevChar = 0;
-        for (let i2 = 0; i2 < tokenCount; i2++) {
-          const srcOffset = 5 * pos[i2];
+        for (let i = 0; i < tokenCount; i++) {
+          const srcOffset = 5 * pos[i];
           const line = data[srcOffset + 0];
           const char = data[srcOffset + 1];
           const length = data[srcOffset + 2];
@@ -51475,7 +51874,7 @@ var require_semanticTokens = __commonJS({
           const tokenModifiers = data[srcOffset + 4];
           const pushLine = line - prevLine;
           const pushChar = pushLine === 0 ? char - prevChar : char;
-          const dstOffset = 5 * i2;
+          const dstOffset = 5 * i;
           result[dstOffset + 0] = pushLine;
           result[dstOffset + 1] = pushChar;
           result[dstOffset + 2] = length;
@@ -52128,10 +52527,10 @@ var require_notebook = __commonJS({
             }
             if (changedCells.data !== void 0) {
               const cellUpdates = new Map(changedCells.data.map((cell) => [cell.document, cell]));
-              for (let i2 = 0; i2 <= notebookDocument.cells.length; i2++) {
-                const change2 = cellUpdates.get(notebookDocument.cells[i2].document);
+              for (let i = 0; i <= notebookDocument.cells.length; i++) {
+                const change2 = cellUpdates.get(notebookDocument.cells[i].document);
                 if (change2 !== void 0) {
-                  const old = notebookDocument.cells.splice(i2, 1, change2);
+                  const old = notebookDocument.cells.splice(i, 1, change2);
                   data.push({ old: old[0], new: change2 });
                   cellUpdates.delete(change2.document);
                   if (cellUpdates.size === 0) {
@@ -52317,7 +52716,7 @@ var require_server = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -53116,7 +53515,7 @@ var require_files = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -53139,8 +53538,8 @@ var require_files = __commonJS({
         return void 0;
       }
       const segments = parsed.path.split("/");
-      for (let i2 = 0, len = segments.length; i2 < len; i2++) {
-        segments[i2] = decodeURIComponent(segments[i2]);
+      for (let i = 0, len = segments.length; i < len; i++) {
+        segments[i] = decodeURIComponent(segments[i]);
       }
       if (process.platform === "win32" && segments.length > 1) {
         const first = segments[0];
@@ -53542,7 +53941,7 @@ var require_main = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -53924,7 +54323,7 @@ var require_main3 = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys(mod), i2 = 0; i2 < k.length; i2++) if (k[i2] !== "default") __createBinding(result, mod, k[i2]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
         __setModuleDefault(result, mod);
         return result;
@@ -53981,10 +54380,10 @@ var require_main3 = __commonJS({
         } catch (e) {
         }
       }
-      for (let i2 = 2; i2 < process.argv.length; i2++) {
-        const arg = process.argv[i2];
-        if (arg === argName && i2 + 1 < process.argv.length) {
-          runTimer(process.argv[i2 + 1]);
+      for (let i = 2; i < process.argv.length; i++) {
+        const arg = process.argv[i];
+        if (arg === argName && i + 1 < process.argv.length) {
+          runTimer(process.argv[i + 1]);
           return;
         } else {
           const args = arg.split("=");
@@ -54045,8 +54444,8 @@ var require_main3 = __commonJS({
         let port = void 0;
         let pipeName = void 0;
         const argv = process.argv.slice(2);
-        for (let i2 = 0; i2 < argv.length; i2++) {
-          const arg = argv[i2];
+        for (let i = 0; i < argv.length; i++) {
+          const arg = argv[i];
           if (arg === "--node-ipc") {
             input = new node_1.IPCMessageReader(process);
             output = new node_1.IPCMessageWriter(process);
@@ -54057,10 +54456,10 @@ var require_main3 = __commonJS({
             output = process.stdout;
             break;
           } else if (arg === "--socket") {
-            port = parseInt(argv[i2 + 1]);
+            port = parseInt(argv[i + 1]);
             break;
           } else if (arg === "--pipe") {
-            pipeName = argv[i2 + 1];
+            pipeName = argv[i + 1];
             break;
           } else {
             const args = arg.split("=");
@@ -54183,32 +54582,32 @@ function mergeSort(data, compare2) {
   mergeSort(right, compare2);
   let leftIdx = 0;
   let rightIdx = 0;
-  let i2 = 0;
+  let i = 0;
   while (leftIdx < left.length && rightIdx < right.length) {
     const ret = compare2(left[leftIdx], right[rightIdx]);
     if (ret <= 0) {
-      data[i2++] = left[leftIdx++];
+      data[i++] = left[leftIdx++];
     } else {
-      data[i2++] = right[rightIdx++];
+      data[i++] = right[rightIdx++];
     }
   }
   while (leftIdx < left.length) {
-    data[i2++] = left[leftIdx++];
+    data[i++] = left[leftIdx++];
   }
   while (rightIdx < right.length) {
-    data[i2++] = right[rightIdx++];
+    data[i++] = right[rightIdx++];
   }
   return data;
 }
 function computeLineOffsets(text, isAtLineStart, textOffset = 0) {
   const result = isAtLineStart ? [textOffset] : [];
-  for (let i2 = 0; i2 < text.length; i2++) {
-    const ch = text.charCodeAt(i2);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
     if (isEOL(ch)) {
-      if (ch === 13 && i2 + 1 < text.length && text.charCodeAt(i2 + 1) === 10) {
-        i2++;
+      if (ch === 13 && i + 1 < text.length && text.charCodeAt(i + 1) === 10) {
+        i++;
       }
-      result.push(textOffset + i2 + 1);
+      result.push(textOffset + i + 1);
     }
   }
   return result;
@@ -54279,8 +54678,8 @@ var init_main2 = __esm({
             let lineOffsets = this._lineOffsets;
             const addedLineOffsets = computeLineOffsets(change.text, false, startOffset);
             if (endLine - startLine === addedLineOffsets.length) {
-              for (let i2 = 0, len = addedLineOffsets.length; i2 < len; i2++) {
-                lineOffsets[i2 + startLine + 1] = addedLineOffsets[i2];
+              for (let i = 0, len = addedLineOffsets.length; i < len; i++) {
+                lineOffsets[i + startLine + 1] = addedLineOffsets[i];
               }
             } else {
               if (addedLineOffsets.length < 1e4) {
@@ -54291,8 +54690,8 @@ var init_main2 = __esm({
             }
             const diff = change.text.length - (endOffset - startOffset);
             if (diff !== 0) {
-              for (let i2 = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i2 < len; i2++) {
-                lineOffsets[i2] = lineOffsets[i2] + diff;
+              for (let i = startLine + 1 + addedLineOffsets.length, len = lineOffsets.length; i < len; i++) {
+                lineOffsets[i] = lineOffsets[i] + diff;
               }
             }
           } else if (_FullTextDocument.isFull(change)) {
@@ -54943,13 +55342,20 @@ var init_build5 = __esm({
   }
 });
 
-// src/cli/main.ts
-var main_exports2 = {};
-__export(main_exports2, {
-  formatTimings: () => formatTimings,
-  main: () => main
+// src/package.ts
+var package_exports = {};
+__export(package_exports, {
+  ConfigError: () => ConfigError,
+  builtinRules: () => builtinRules,
+  defineRule: () => defineRule,
+  lint: () => lint2,
+  main: () => main,
+  ruleDocsUrl: () => ruleDocsUrl
 });
-module.exports = __toCommonJS(main_exports2);
+module.exports = __toCommonJS(package_exports);
+init_index();
+
+// src/cli/main.ts
 var import_promises9 = require("node:fs/promises");
 var import_node_path23 = __toESM(require("node:path"), 1);
 init_rules();
@@ -55047,8 +55453,8 @@ function codeFrame({ region, lines, firstLine: firstLine2, mark: mark2, colors }
   const offset = region.startColumn - 1 > SCROLL_AFTER ? region.startColumn - 1 - SCROLL_AFTER / 2 : 0;
   const singleLine = region.startLine === lastLine(region);
   const out = [];
-  shown.forEach((raw, i2) => {
-    const lineNo = firstLine2 + i2;
+  shown.forEach((raw, i) => {
+    const lineNo = firstLine2 + i;
     const { text, shift } = clip(raw, offset);
     const marker = lineNo === region.startLine ? mark2(">") : " ";
     out.push(`${marker} ${colors.dim(`${String(lineNo).padStart(width)} |`)}${text === "" ? "" : ` ${sanitize(text)}`}`);
@@ -55108,11 +55514,11 @@ function errorAnnotation(error, cwd) {
 var github = (result, { cwd }) => {
   const active2 = result.findings.filter((f) => !isSuppressed(f));
   const byLevel = LEVELS2.map((level) => active2.filter((f) => f.level === level));
-  const overflowing = byLevel.some((group, i2) => group.length + (i2 === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
+  const overflowing = byLevel.some((group, i) => group.length + (i === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
   const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, cwd));
   const overflow = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));
-  LEVELS2.forEach((level, i2) => {
-    const group = byLevel[i2] ?? [];
+  LEVELS2.forEach((level, i) => {
+    const group = byLevel[i] ?? [];
     const reserved = (level === "error" ? Math.min(result.errors.length, ANNOTATIONS_PER_TYPE) : 0) + (level === "note" && overflowing ? 1 : 0);
     const room = ANNOTATIONS_PER_TYPE - reserved;
     annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
@@ -55458,7 +55864,7 @@ function sarifResult(finding, ruleIndex, ids) {
 }
 var sarif = (result, { cwd, toolVersion: toolVersion2 }) => {
   const rules = result.rules.map(ruleDescriptor);
-  const ruleIndex = new Map(rules.map((r, i2) => [r.id, i2]));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   const indexOf = (id) => {
     const known = ruleIndex.get(id);
     if (known !== void 0) return known;
@@ -55507,9 +55913,9 @@ function renderFinding(finding, widths, result, colors) {
   const indent = " ".repeat(2 + widths.pos + 2 + widths.level + 2);
   const message = sanitize(finding.message).split(/\r\n|\r|\n/);
   const last = message.length - 1;
-  const head = message.map((text, i2) => {
-    const lead = i2 === 0 ? `  ${colors.dim(pos)}  ${style(finding.level)}${" ".repeat(widths.level - finding.level.length)}  ` : indent;
-    return `${lead}${i2 === 0 ? text : defuseCommand(text)}${i2 === last ? `  ${colors.dim(finding.ruleId)}` : ""}`;
+  const head = message.map((text, i) => {
+    const lead = i === 0 ? `  ${colors.dim(pos)}  ${style(finding.level)}${" ".repeat(widths.level - finding.level.length)}  ` : indent;
+    return `${lead}${i === 0 ? text : defuseCommand(text)}${i === last ? `  ${colors.dim(finding.ruleId)}` : ""}`;
   });
   const { from, to } = frameLines(loc);
   const lines = result.sourceLines(loc.root, loc.file, from, to);
@@ -55564,8 +55970,8 @@ var stylish = (result, ctx) => {
       level: Math.max(...findings.map((f) => f.level.length))
     };
     out.push(colors.underline(sanitize(file)));
-    findings.forEach((finding, i2) => {
-      if (i2 > 0) out.push("");
+    findings.forEach((finding, i) => {
+      if (i > 0) out.push("");
       out.push(...renderFinding(finding, widths, result, colors));
     });
     out.push("");
@@ -55832,6 +56238,10 @@ ${rows.map(([id, ms]) => `${id.padEnd(width)}  ${ms.toFixed(1).padStart(9)}`).jo
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
-  formatTimings,
-  main
+  ConfigError,
+  builtinRules,
+  defineRule,
+  lint,
+  main,
+  ruleDocsUrl
 });

@@ -73,7 +73,7 @@ export class LspClient {
   }
 
   static async start(options: StartOptions): Promise<LspClient> {
-    // The bin runs the build in dist/: `npm run build` first (`npm test` does).
+    // The bin runs the build in dist/: `npm run bundle` first (`npm test` does).
     const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: options.folders[0] ?? REPO, stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`gitops-lint lsp exited with code ${String(code)} before answering initialize (is dist/ built?).`))),
