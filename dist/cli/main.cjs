@@ -27,9 +27,9 @@ var __export = (target, all) => {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -140,17 +140,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path23) {
-      const ctrl = callVisitor(key, node, visitor, path23);
+    function visit_(key2, node, visitor, path24) {
+      const ctrl = callVisitor(key2, node, visitor, path24);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visit_(key, ctrl, visitor, path23);
+        replaceNode(key2, path24, ctrl);
+        return visit_(key2, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path23);
+            const ci = visit_(i, node.items[i], visitor, path24);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -161,13 +161,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = visit_("key", node.key, visitor, path23);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = visit_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path23);
+          const cv = visit_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -188,17 +188,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path23) {
-      const ctrl = await callVisitor(key, node, visitor, path23);
+    async function visitAsync_(key2, node, visitor, path24) {
+      const ctrl = await callVisitor(key2, node, visitor, path24);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visitAsync_(key, ctrl, visitor, path23);
+        replaceNode(key2, path24, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path23);
+            const ci = await visitAsync_(i, node.items[i], visitor, path24);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -209,13 +209,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path23);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path23);
+          const cv = await visitAsync_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -242,27 +242,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path23) {
+    function callVisitor(key2, node, visitor, path24) {
       if (typeof visitor === "function")
-        return visitor(key, node, path23);
+        return visitor(key2, node, path24);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path23);
+        return visitor.Map?.(key2, node, path24);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path23);
+        return visitor.Seq?.(key2, node, path24);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path23);
+        return visitor.Pair?.(key2, node, path24);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path23);
+        return visitor.Scalar?.(key2, node, path24);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path23);
+        return visitor.Alias?.(key2, node, path24);
       return void 0;
     }
-    function replaceNode(key, path23, node) {
-      const parent = path23[path23.length - 1];
+    function replaceNode(key2, path24, node) {
+      const parent = path24[path24.length - 1];
       if (identity3.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity3.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -523,7 +523,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -563,7 +563,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key2, val);
     }
     exports2.applyReviver = applyReviver;
   }
@@ -870,10 +870,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path23, value) {
+    function collectionFromPath(schema2, path24, value) {
       let v = value;
-      for (let i = path23.length - 1; i >= 0; --i) {
-        const k = path23[i];
+      for (let i = path24.length - 1; i >= 0; --i) {
+        const k = path24[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -892,7 +892,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path23) => path23 == null || typeof path23 === "object" && !!path23[Symbol.iterator]().next().done;
+    var isEmptyPath = (path24) => path24 == null || typeof path24 === "object" && !!path24[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -922,42 +922,42 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path23, value) {
-        if (isEmptyPath(path23))
+      addIn(path24, value) {
+        if (isEmptyPath(path24))
           this.add(value);
         else {
-          const [key, ...rest] = path23;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path24;
+          const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        const [key, ...rest] = path23;
+      deleteIn(path24) {
+        const [key2, ...rest] = path24;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity3.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        const [key, ...rest] = path23;
-        const node = this.get(key, true);
+      getIn(path24, keepScalar) {
+        const [key2, ...rest] = path24;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
         else
@@ -974,29 +974,29 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path23) {
-        const [key, ...rest] = path23;
+      hasIn(path24) {
+        const [key2, ...rest] = path24;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity3.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        const [key, ...rest] = path23;
+      setIn(path24, value) {
+        const [key2, ...rest] = path24;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -1574,19 +1574,19 @@ var require_stringifyPair = __commonJS({
     var Scalar2 = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity3.isNode(key) && key.comment || null;
+      let keyComment = identity3.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity3.isCollection(key) || !identity3.isNode(key) && typeof key === "object") {
+        if (identity3.isCollection(key2) || !identity3.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity3.isCollection(key) || (identity3.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity3.isCollection(key2) || (identity3.isScalar(key2) ? key2.type === Scalar2.Scalar.BLOCK_FOLDED || key2.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1594,7 +1594,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1738,7 +1738,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey2 = (ctx, key) => (merge2.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey2 = (ctx, key2) => (merge2.identify(key2) || identity3.isScalar(key2) && (!key2.type || key2.type === Scalar2.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity3.isSeq(source))
@@ -1755,14 +1755,14 @@ var require_merge = __commonJS({
       if (!identity3.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
+          if (!map2.has(key2))
+            map2.set(key2, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+          map2.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
+          Object.defineProperty(map2, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -1790,19 +1790,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify2 = require_stringify();
     var identity3 = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity3.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map2, { key: key2, value }) {
+      if (identity3.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key2))
         merge2.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -1817,19 +1817,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map2;
     }
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity3.isNode(key) && ctx?.doc) {
+      if (identity3.isNode(key2) && ctx?.doc) {
         const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -1853,24 +1853,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity3 = require_identity();
-    function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema2) {
-        let { key, value } = this;
-        if (identity3.isNode(key))
-          key = key.clone(schema2);
+        let { key: key2, value } = this;
+        if (identity3.isNode(key2))
+          key2 = key2.clone(schema2);
         if (identity3.isNode(value))
           value = value.clone(schema2);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2046,11 +2046,11 @@ var require_YAMLMap = __commonJS({
     var identity3 = require_identity();
     var Pair = require_Pair();
     var Scalar2 = require_Scalar();
-    function findPair(items, key) {
-      const k = identity3.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k = identity3.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity3.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key2 || it.key === k)
             return it;
           if (identity3.isScalar(it.key) && it.key.value === k)
             return it;
@@ -2073,20 +2073,20 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema2);
-        const add2 = (key, value) => {
+        const add2 = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key2, value, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add2(key, value);
+          for (const [key2, value] of obj)
+            add2(key2, value);
         } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add2(key, obj[key]);
+          for (const key2 of Object.keys(obj))
+            add2(key2, obj[key2]);
         }
         if (typeof schema2.sortMapEntries === "function") {
           map2.items.sort(schema2.sortMapEntries);
@@ -2126,23 +2126,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node = it?.value;
         return (!keepScalar && identity3.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2231,15 +2231,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -2251,8 +2251,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -2262,10 +2262,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity3.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
@@ -2299,8 +2299,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key2 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key2, it);
             }
             seq2.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -2308,8 +2308,8 @@ var require_YAMLSeq = __commonJS({
         return seq2;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity3.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity3.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -2723,25 +2723,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs3.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs3;
     }
@@ -2788,16 +2788,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity3.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key2, value);
         }
         return map2;
       }
@@ -2818,12 +2818,12 @@ var require_omap = __commonJS({
       resolve(seq2, onError) {
         const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity3.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity3.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -3008,14 +3008,14 @@ var require_set = __commonJS({
         super(schema2);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity3.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity3.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -3024,18 +3024,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity3.isPair(pair) ? identity3.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_, ctx) {
@@ -3282,7 +3282,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -3298,7 +3298,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -3501,9 +3501,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path23, value) {
+      addIn(path24, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path23, value);
+          this.contents.addIn(path24, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3562,8 +3562,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -3571,76 +3571,76 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        if (Collection.isEmptyPath(path23)) {
+      deleteIn(path24) {
+        if (Collection.isEmptyPath(path24)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path23) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path24) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity3.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity3.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        if (Collection.isEmptyPath(path23))
+      getIn(path24, keepScalar) {
+        if (Collection.isEmptyPath(path24))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path23, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path24, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity3.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity3.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path23) {
-        if (Collection.isEmptyPath(path23))
+      hasIn(path24) {
+        if (Collection.isEmptyPath(path24))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path23) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path24) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        if (Collection.isEmptyPath(path23)) {
+      setIn(path24, value) {
+        if (Collection.isEmptyPath(path24)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path23), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path24), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path23, value);
+          this.contents.setIn(path24, value);
         }
       }
       /**
@@ -3935,24 +3935,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -4026,10 +4026,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4037,10 +4037,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep) {
@@ -4053,17 +4053,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4073,7 +4073,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -4237,11 +4237,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -4262,9 +4262,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -4311,8 +4311,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep ?? [], {
@@ -5462,9 +5462,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -5512,9 +5512,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type: type2, indent, source, end });
         }
       }
@@ -5569,12 +5569,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key: key2, sep, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep)
         for (const st of sep)
           res += st.source;
@@ -5601,9 +5601,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path23) => {
+    visit2.itemAtPath = (cst, path24) => {
       let item = cst;
-      for (const [field, index] of path23) {
+      for (const [field, index] of path24) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5612,23 +5612,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path23) => {
-      const parent = visit2.itemAtPath(cst, path23.slice(0, -1));
-      const field = path23[path23.length - 1][0];
+    visit2.parentCollection = (cst, path24) => {
+      const parent = visit2.itemAtPath(cst, path24.slice(0, -1));
+      const field = path24[path24.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path23, item, visitor) {
-      let ctrl = visitor(item, path23);
+    function _visit(path24, item, visitor) {
+      let ctrl = visitor(item, path24);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path23.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path24.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5639,10 +5639,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path23);
+            ctrl = ctrl(item, path24);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path23) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path24) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -6906,7 +6906,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep = it.sep;
                   sep.push(this.sourceToken);
                   delete it.key;
@@ -6915,7 +6915,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key: key2, sep }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7408,9 +7408,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path23) {
+function getIn(value, path24) {
   let current = value;
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -7462,16 +7462,16 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path23 = [], out = []) {
+function stringsWithDollar(value, path24 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path23, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path24, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path23, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path24, index], out));
   } else if (typeof value === "object" && value !== null) {
-    for (const [key, child] of Object.entries(value)) {
-      if (path23.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path23, key], key: true, text: key });
-      stringsWithDollar(child, [...path23, key], out);
+    for (const [key2, child] of Object.entries(value)) {
+      if (path24.length === 0 && key2 === "sops") continue;
+      if (key2.includes("$")) out.push({ path: [...path24, key2], key: true, text: key2 });
+      stringsWithDollar(child, [...path24, key2], out);
     }
   }
   return out;
@@ -7501,9 +7501,9 @@ function kustomizationVariables(kustomization, graph) {
       return;
     }
     if (!data.keysKnown) variables.complete = false;
-    for (const key of data.keys) variables.names.add(key);
+    for (const key2 of data.keys) variables.names.add(key2);
   });
-  for (const key of Object.keys(asRecord(getIn(resource.value, ["spec", "postBuild", "substitute"])) ?? {})) variables.names.add(key);
+  for (const key2 of Object.keys(asRecord(getIn(resource.value, ["spec", "postBuild", "substitute"])) ?? {})) variables.names.add(key2);
   return variables;
 }
 function substitutionRuns(kustomization, variables) {
@@ -7648,16 +7648,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path23, index, replacement) {
-  if (index === path23.length) return replacement;
-  const segment = path23[index];
+function replaceAt(value, path24, index, replacement) {
+  if (index === path24.length) return replacement;
+  const segment = path24[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path23, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path24, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path23, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path24, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -7677,7 +7677,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path23 of unknownPaths) copy.value = replaceAt(copy.value, path23, 0, unknown);
+    for (const path24 of unknownPaths) copy.value = replaceAt(copy.value, path24, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -7685,12 +7685,12 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
   const byOutcome = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
     const substitution = substitutionOf(kustomization);
-    let key = "written";
+    let key2 = "written";
     let copy;
     if (!disabled && substitution.runs !== false) {
       const outcomes = values.map((node) => substitution.runs ? substitutedValue(node.text, substitution.value) : void 0);
-      key = JSON.stringify(outcomes.map((outcome) => outcome ? [outcome.value] : null));
-      if (!byOutcome.has(key)) {
+      key2 = JSON.stringify(outcomes.map((outcome) => outcome ? [outcome.value] : null));
+      if (!byOutcome.has(key2)) {
         let value = resource.value;
         const unknownPaths = [];
         values.forEach((node, index) => {
@@ -7707,11 +7707,11 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
           dynamicKeys
         };
       }
-    } else if (!byOutcome.has(key)) {
+    } else if (!byOutcome.has(key2)) {
       copy = { ...written2([]), changed: values.map((node) => node.path) };
     }
-    if (copy) byOutcome.set(key, copy);
-    byOutcome.get(key).kustomizations.push(kustomization);
+    if (copy) byOutcome.set(key2, copy);
+    byOutcome.get(key2).kustomizations.push(kustomization);
   }
   return { copies: [...byOutcome.values()], applied: true };
 }
@@ -7729,10 +7729,10 @@ var init_substitution = __esm({
 });
 
 // src/engine/collections.ts
-function push(map2, key, value) {
-  const list = map2.get(key);
+function push(map2, key2, value) {
+  const list = map2.get(key2);
   if (list) list.push(value);
-  else map2.set(key, [value]);
+  else map2.set(key2, [value]);
 }
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -7827,12 +7827,12 @@ function linkOne(resource, roots) {
   const namespace = resource.namespace ?? resource.appliedNamespace;
   const { branch } = gitRefOf(resource);
   const names = namespace === void 0 ? [resource.name] : [`${namespace}/${resource.name}`, resource.name];
-  const keys = [...branch === void 0 ? [] : names.map((name3) => ({ key: `${name3}@${branch}`, pinned: true })), ...names.map((key) => ({ key, pinned: false }))];
+  const keys = [...branch === void 0 ? [] : names.map((name3) => ({ key: `${name3}@${branch}`, pinned: true })), ...names.map((key2) => ({ key: key2, pinned: false }))];
   const configured = [resource.file.root, ...roots.filter((root) => root !== resource.file.root)];
   let missingTarget;
-  for (const { key, pinned } of keys) {
+  for (const { key: key2, pinned } of keys) {
     for (const root of configured) {
-      const target = root.config.repos[key];
+      const target = root.config.repos[key2];
       if (target === void 0) continue;
       const linked = roots.find((candidate) => samePath(candidate.dir, target));
       if (linked) return { link: { status: "linked", root: linked, via: "config" }, pinned };
@@ -7926,9 +7926,9 @@ function markOf(node) {
 function markNode(node, at) {
   markOf(node).at = at;
 }
-function markKey(node, key, at) {
+function markKey(node, key2, at) {
   const mark2 = markOf(node);
-  (mark2.keys ??= /* @__PURE__ */ new Map()).set(key, at);
+  (mark2.keys ??= /* @__PURE__ */ new Map()).set(key2, at);
 }
 function keyMarksOf(node) {
   return marks.get(node)?.keys;
@@ -7936,16 +7936,16 @@ function keyMarksOf(node) {
 function locationOf(node) {
   return marks.get(node)?.at;
 }
-function childLocation(at, key) {
-  return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
+function childLocation(at, key2) {
+  return { file: at.file, docIndex: at.docIndex, path: [...at.path, key2] };
 }
-function locate(root, rootAt, path23) {
+function locate(root, rootAt, path24) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path23.length; index++) {
-    const segment = path23[index];
+  for (let index = 0; index < path24.length; index++) {
+    const segment = path24[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path23.slice(index)] };
+      return { ...at, path: [...at.path, ...path24.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -7992,8 +7992,8 @@ function requireCommon() {
     if (source) {
       const sourceKeys = Object.keys(source);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key = sourceKeys[index];
-        target[key] = source[key];
+        const key2 = sourceKeys[index];
+        target[key2] = source[key2];
       }
     }
     return target;
@@ -8864,9 +8864,9 @@ function requireSet() {
   function resolveYamlSet(data) {
     if (data === null) return true;
     const object = data;
-    for (const key in object) {
-      if (_hasOwnProperty.call(object, key)) {
-        if (object[key] !== null) return false;
+    for (const key2 in object) {
+      if (_hasOwnProperty.call(object, key2)) {
+        if (object[key2] !== null) return false;
       }
     }
     return true;
@@ -9012,16 +9012,16 @@ function requireLoader() {
       (c - 65536 & 1023) + 56320
     );
   }
-  function setProperty(object, key, value) {
-    if (key === "__proto__") {
-      Object.defineProperty(object, key, {
+  function setProperty(object, key2, value) {
+    if (key2 === "__proto__") {
+      Object.defineProperty(object, key2, {
         configurable: true,
         enumerable: true,
         writable: true,
         value
       });
     } else {
-      object[key] = value;
+      object[key2] = value;
     }
   }
   const simpleEscapeCheck = new Array(256);
@@ -9214,11 +9214,11 @@ function requireLoader() {
     chargeMergeWork(state);
     const sourceKeys = Object.keys(source);
     for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key = sourceKeys[index];
+      const key2 = sourceKeys[index];
       chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
-        overridableKeys[key] = true;
+      if (!_hasOwnProperty.call(destination, key2)) {
+        setProperty(destination, key2, source[key2]);
+        overridableKeys[key2] = true;
       }
     }
   }
@@ -11183,19 +11183,19 @@ function matches(pattern, value) {
     return pattern === value;
   }
 }
-function mark(parent, key, value, at) {
+function mark(parent, key2, value, at) {
   if (typeof value === "object" && value !== null) markNode(value, at);
-  else markKey(parent, key, at);
+  else markKey(parent, key2, at);
 }
 function markTree(value, at) {
   if (typeof value !== "object" || value === null) return;
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path23) {
-  if (path23 === "") return [];
-  if (!path23.startsWith("/")) return void 0;
-  return path23.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path24) {
+  if (path24 === "") return [];
+  if (!path24.startsWith("/")) return void 0;
+  return path24.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
@@ -11235,17 +11235,17 @@ function applyJson6902(target, ops, at) {
   return void 0;
 }
 function applyMerge(target, patch, at) {
-  for (const [key, value] of Object.entries(patch)) {
-    if (key === "$patch" || isObject(value) && "$patch" in value) return "a $patch directive";
+  for (const [key2, value] of Object.entries(patch)) {
+    if (key2 === "$patch" || isObject(value) && "$patch" in value) return "a $patch directive";
     if (value === null) {
-      delete target[key];
-    } else if (isObject(value) && isObject(target[key])) {
-      const problem = applyMerge(target[key], value, at);
+      delete target[key2];
+    } else if (isObject(value) && isObject(target[key2])) {
+      const problem = applyMerge(target[key2], value, at);
       if (problem) return problem;
     } else {
-      target[key] = value;
+      target[key2] = value;
       markTree(value, at);
-      mark(target, key, value, at);
+      mark(target, key2, value, at);
     }
   }
   return void 0;
@@ -11322,7 +11322,7 @@ function syncObjects(owner, values, syncPath, patchesPath, namespaceOf, creator,
   if (kind === void 0 || !SYNC_KINDS.has(kind)) return [];
   const fixedName = asString(sync.name) || void 0;
   const name2 = fixedName ?? namespace ?? PROVISIONAL_NAME;
-  const at = (key) => values.at(key === void 0 ? syncPath : [...syncPath, key]);
+  const at = (key2) => values.at(key2 === void 0 ? syncPath : [...syncPath, key2]);
   const url = asString(sync.url);
   const ref = asString(sync.ref);
   const sourceSpec = { interval: asString(sync.interval) ?? "1m" };
@@ -11337,7 +11337,7 @@ function syncObjects(owner, values, syncPath, patchesPath, namespaceOf, creator,
       markNode(refValue, at("ref"));
     }
   }
-  for (const key of ["url", "interval"]) if (sync[key] !== void 0) markKey(sourceSpec, kind === "Bucket" && key === "url" ? "endpoint" : key, at(key));
+  for (const key2 of ["url", "interval"]) if (sync[key2] !== void 0) markKey(sourceSpec, kind === "Bucket" && key2 === "url" ? "endpoint" : key2, at(key2));
   if (kind === "Bucket" && ref !== void 0) markKey(sourceSpec, "bucketName", at("ref"));
   const provider = asString(sync.provider);
   if (provider) {
@@ -11387,28 +11387,28 @@ function isFluxInstanceRelease(release, ociUrl) {
 function hasUnknownSync(resource) {
   return unknownSync.has(resource);
 }
-function locateIn(resource, path23) {
-  return resource.applied?.locate(path23) ?? { file: resource.file, docIndex: resource.docIndex, path: path23 };
+function locateIn(resource, path24) {
+  return resource.applied?.locate(path24) ?? { file: resource.file, docIndex: resource.docIndex, path: path24 };
 }
-function copyMarked(value, where2, path23) {
+function copyMarked(value, where2, path24) {
   if (typeof value !== "object" || value === null) return value;
   const copy = Array.isArray(value) ? [] : {};
-  markNode(copy, where2(path23));
-  for (const [key, child] of Object.entries(value)) {
-    const childKey = Array.isArray(value) ? Number(key) : key;
-    copy[childKey] = copyMarked(child, where2, [...path23, childKey]);
-    markKey(copy, childKey, where2([...path23, childKey]));
+  markNode(copy, where2(path24));
+  for (const [key2, child] of Object.entries(value)) {
+    const childKey = Array.isArray(value) ? Number(key2) : key2;
+    copy[childKey] = copyMarked(child, where2, [...path24, childKey]);
+    markKey(copy, childKey, where2([...path24, childKey]));
   }
   return copy;
 }
-function mergeMarked(target, source, where2, path23 = []) {
+function mergeMarked(target, source, where2, path24 = []) {
   if (!isMapping(source)) return;
-  for (const [key, value] of Object.entries(source)) {
-    const existing = target[key];
-    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path23, key]);
+  for (const [key2, value] of Object.entries(source)) {
+    const existing = target[key2];
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path24, key2]);
     else {
-      target[key] = copyMarked(value, where2, [...path23, key]);
-      markKey(target, key, where2([...path23, key]));
+      target[key2] = copyMarked(value, where2, [...path24, key2]);
+      markKey(target, key2, where2([...path24, key2]));
     }
   }
 }
@@ -11424,15 +11424,15 @@ function setValue(text) {
   if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   return text;
 }
-function touchesSync(path23) {
-  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path23.every((segment, index) => index >= sync.length || segment === sync[index]));
+function touchesSync(path24) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path24.every((segment, index) => index >= sync.length || segment === sync[index]));
 }
 function releaseValues(release, objects) {
   const result = {};
   const rootAt = locateIn(release, ["spec", "values"]);
   markNode(result, rootAt);
   const inline = release.get(["spec", "values"]);
-  const inlineAt = (path23) => locateIn(release, ["spec", "values", ...path23]);
+  const inlineAt = (path24) => locateIn(release, ["spec", "values", ...path24]);
   const unreadable = [];
   let unknown = false;
   asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
@@ -11440,39 +11440,39 @@ function releaseValues(release, objects) {
     if (!entry) return;
     const kind = asString(entry.kind);
     const name2 = asString(entry.name) ?? "";
-    const key = asString(entry.valuesKey) ?? "values.yaml";
+    const key2 = asString(entry.valuesKey) ?? "values.yaml";
     const targetPath = asString(entry.targetPath);
-    const path23 = targetPath === void 0 ? [] : setPath(targetPath);
-    const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key === "values.yaml" ? "" : ` key ${key}`}`;
+    const path24 = targetPath === void 0 ? [] : setPath(targetPath);
+    const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key2 === "values.yaml" ? "" : ` key ${key2}`}`;
     const cannot = (why) => {
       unreadable.push(`${label} (${why})`);
-      if (path23 === void 0 || touchesSync(path23)) unknown = true;
+      if (path24 === void 0 || touchesSync(path24)) unknown = true;
     };
     if (kind === "Secret") return cannot("Secret values are not known");
     if (kind !== "ConfigMap") return cannot("not a ConfigMap");
-    if (path23 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    if (path24 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
     const configMap = objects.find(
       (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name2 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
     );
     if (!configMap) return cannot(`${entry.optional === true ? "optional, " : ""}not applied by the same build`);
-    const data = asString(asRecord(configMap.get(["data"]))?.[key]);
-    if (data === void 0) return cannot(`no data key ${key}`);
-    const dataAt = locateIn(configMap, ["data", key]);
+    const data = asString(asRecord(configMap.get(["data"]))?.[key2]);
+    if (data === void 0) return cannot(`no data key ${key2}`);
+    const dataAt = locateIn(configMap, ["data", key2]);
     const text = fileTextAt(dataAt);
     if (text && text.file === void 0) return cannot("its generator input is not readable");
-    if (path23.length > 0) {
+    if (path24.length > 0) {
       if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
       mergeMarked(result, inline, inlineAt);
       let node = result;
-      for (const segment of path23.slice(0, -1)) {
+      for (const segment of path24.slice(0, -1)) {
         if (!isMapping(node[segment])) {
           node[segment] = {};
           markNode(node[segment], dataAt);
         }
         node = node[segment];
       }
-      node[path23[path23.length - 1]] = setValue(data);
-      markKey(node, path23[path23.length - 1], dataAt);
+      node[path24[path24.length - 1]] = setValue(data);
+      markKey(node, path24[path24.length - 1], dataAt);
       return;
     }
     const document = text?.file?.documents[0];
@@ -11486,7 +11486,7 @@ function releaseValues(release, objects) {
     mergeMarked(result, parsed, () => dataAt);
   });
   mergeMarked(result, inline, inlineAt);
-  return { values: { root: { spec: { values: result } }, at: (path23) => locate(result, rootAt, path23.slice(2)) }, unreadable, unknown };
+  return { values: { root: { spec: { values: result } }, at: (path24) => locate(result, rootAt, path24.slice(2)) }, unreadable, unknown };
 }
 function synthesizeSyncObjects(resources, note = () => {
 }, options = {}) {
@@ -11497,7 +11497,7 @@ function synthesizeSyncObjects(resources, note = () => {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
-      const values = { root: resource.value, at: (path23) => ({ file: resource.file, docIndex: resource.docIndex, path: path23 }) };
+      const values = { root: resource.value, at: (path24) => ({ file: resource.file, docIndex: resource.docIndex, path: path24 }) };
       out.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
@@ -11526,9 +11526,9 @@ function synthesizeExternalSources(roots, fileAt) {
   const seen = /* @__PURE__ */ new Set();
   for (const root of roots) {
     for (const entry of root.config.externalSources) {
-      const key = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const key2 = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
+      if (seen.has(key2)) continue;
+      seen.add(key2);
       out.push(externalSource(root, entry, fileAt));
     }
   }
@@ -11615,8 +11615,8 @@ var require_ignore = __commonJS({
       TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
     }
     var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
+    var define = (object, key2, value) => {
+      Object.defineProperty(object, key2, { value });
       return value;
     };
     var RETURN_FALSE = () => false;
@@ -12092,26 +12092,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path23) => {
-      const end = path23.length - 1;
-      const index = path23.lastIndexOf(
+    var basenameOf = (path24) => {
+      const end = path24.length - 1;
+      const index = path24.lastIndexOf(
         SLASH,
-        path23[end] === SLASH ? end - 1 : end
+        path24[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path23 : path23.slice(index + 1);
+      return index < 0 ? path24 : path24.slice(index + 1);
     };
-    var parentOf = (path23) => {
-      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path23.split(SLASH).filter(Boolean);
+    var parentOf = (path24) => {
+      if (path24.charCodeAt(0) === SLASH_CODE || path24.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path24.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path23.length - 1;
-      const cut = path23.lastIndexOf(
+      const end = path24.length - 1;
+      const cut = path24.lastIndexOf(
         SLASH,
-        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path24.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path24.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -12134,25 +12134,25 @@ var require_ignore = __commonJS({
         return define(this, "_basenameOnly", matchesBasename(this.body));
       }
       get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
+        const key2 = UNDERSCORE + MODE_IGNORE;
+        if (this[key2]) {
+          return this[key2];
         }
-        return this._make(MODE_IGNORE, key);
+        return this._make(MODE_IGNORE, key2);
       }
       get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
+        const key2 = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key2]) {
+          return this[key2];
         }
-        return this._make(MODE_CHECK_IGNORE, key);
+        return this._make(MODE_CHECK_IGNORE, key2);
       }
-      _make(mode, key) {
+      _make(mode, key2) {
         const str2 = pinWildcards(
           mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
         );
         const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
-        return define(this, key, regex);
+        return define(this, key2, regex);
       }
     };
     var hasTrailingBackslash = (str2) => {
@@ -12261,7 +12261,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path23) {
+      testLiteral(path24) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -12270,7 +12270,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path23)) {
+          if (rule.checkRegex.test(path24)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -12290,15 +12290,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path23, mode) {
+      test(path24, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path23) : path23;
+        const basename2 = shortcut ? basenameOf(path24) : path24;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path23
+            shortcut && rule._basenameOnly ? basename2 : path24
           )) {
             const { negative } = rule;
             const ret = {
@@ -12320,17 +12320,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path23, originalPath, doThrow) => {
-      if (!isString(path23)) {
+    var checkPath2 = (path24, originalPath, doThrow) => {
+      if (!isString(path24)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path23) {
+      if (!path24) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path23)) {
+      if (checkPath2.isNotRelative(path24)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -12339,25 +12339,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path23) => {
-      const first = path23.charCodeAt(0);
+    var isNotRelative = (path24) => {
+      const first = path24.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path23.length === 1) {
+      if (path24.length === 1) {
         return true;
       }
-      const second = path23.charCodeAt(1);
+      const second = path24.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
+      return path24.length === 2 || path24.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -12388,58 +12388,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path23) {
+      _test(originalPath, cache5, path24) {
         checkPath2(
-          path23,
+          path24,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path23 ? this._t(path23, cache5) : {
+        return path24 ? this._t(path24, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path23 = convertPath(target);
-        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path23);
+        const path24 = convertPath(target);
+        if (!path24 || path24.charCodeAt(path24.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path24);
         }
-        const dir = this._t(path23, this._testCache);
+        const dir = this._t(path24, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path23);
+        const literal = this._rules.testLiteral(path24);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path23, cache5) {
-        if (path23 in cache5) {
-          return cache5[path23];
+      _t(path24, cache5) {
+        if (path24 in cache5) {
+          return cache5[path24];
         }
-        const parentPath = parentOf(path23);
+        const parentPath = parentOf(path24);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
+        return cache5[path24] = parent && parent.ignored ? parent : this._rules.test(path24, MODE_IGNORE);
       }
-      ignores(path23) {
-        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
+      ignores(path24) {
+        return this._test(path24, this._ignoreCache, convertPath(path24)).ignored;
       }
       createFilter() {
-        return (path23) => !this.ignores(path23);
+        return (path24) => !this.ignores(path24);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path23) {
-        return this._test(path23, this._testCache, convertPath(path23));
+      test(path24) {
+        return this._test(path24, this._testCache, convertPath(path24));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path23) => checkPath2(convertPath(path23), path23, RETURN_FALSE);
+    var isPathValid2 = (path24) => checkPath2(convertPath(path24), path24, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
+      checkPath2.isNotRelative = (path24) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path24) || isNotRelative(path24);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12595,8 +12595,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path23, kind = {}) {
-  const value = asRecord(getIn(resource.value, path23));
+function refAt(resource, path24, kind = {}) {
+  const value = asRecord(getIn(resource.value, path24));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -12608,7 +12608,7 @@ function refAt(resource, path23, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path23
+    path: path24
   };
 }
 function dependsOnRefs(resource) {
@@ -12644,9 +12644,9 @@ function buildFluxGraph(model) {
   }
   const ignoreCache = /* @__PURE__ */ new Map();
   const ignoredFor = (tree, source) => {
-    const key = `${tree.root.dir}\0${source ? `${source.resource.file.absPath}#${source.resource.docIndex}` : ""}`;
-    let matcher2 = ignoreCache.get(key);
-    if (!matcher2) ignoreCache.set(key, matcher2 = sourceIgnoreMatcher(tree, source?.kind === "GitRepository" ? source.resource : void 0));
+    const key2 = `${tree.root.dir}\0${source ? `${source.resource.file.absPath}#${source.resource.docIndex}` : ""}`;
+    let matcher2 = ignoreCache.get(key2);
+    if (!matcher2) ignoreCache.set(key2, matcher2 = sourceIgnoreMatcher(tree, source?.kind === "GitRepository" ? source.resource : void 0));
     return matcher2;
   };
   const consumer = (resource) => {
@@ -12668,12 +12668,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path23 = { written: writtenPath, dir, status: void 0 };
+    const path24 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path23.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path24.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path23, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path24, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -12706,16 +12706,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path23 } = base;
-    if (link.status !== "linked" || path23.status !== "directory" || path23.dir === void 0) return entry;
+    const { link, path: path24 } = base;
+    if (link.status !== "linked" || path24.status !== "directory" || path24.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path23.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path23.dir);
+    if (hasKustomizationFile(tree, path24.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path24.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path23.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path24.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -13042,7 +13042,7 @@ function cloneNode(node, at) {
   const copy = Array.isArray(node) ? [...node] : { ...node };
   markNode(copy, own2);
   const keyed = keyMarksOf(node);
-  if (keyed) for (const [key, place2] of keyed) markKey(copy, key, place2);
+  if (keyed) for (const [key2, place2] of keyed) markKey(copy, key2, place2);
   if (Array.isArray(node)) {
     node.forEach((child, index) => {
       if (isObject2(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own2, index));
@@ -13050,17 +13050,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn2(res, path23) {
-  return locate(res.value, res.at, path23);
+function locateIn2(res, path24) {
+  return locate(res.value, res.at, path24);
 }
-function writable(res, path23) {
+function writable(res, path24) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path23) {
+  for (const segment of path24) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -13076,18 +13076,18 @@ function writable(res, path23) {
   }
   return node;
 }
-function setIn(res, path23, value, at) {
-  const parent = writable(res, path23.slice(0, -1));
-  const key = path23[path23.length - 1];
-  parent[key] = value;
+function setIn(res, path24, value, at) {
+  const parent = writable(res, path24.slice(0, -1));
+  const key2 = path24[path24.length - 1];
+  parent[key2] = value;
   if (at) {
     if (isObject2(value) && !locationOf(value)) markNode(value, at);
-    markKey(parent, key, at);
+    markKey(parent, key2, at);
   }
 }
-function getPath(value, path23) {
+function getPath(value, path24) {
   let node = value;
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (!isObject2(node)) return void 0;
     node = node[segment];
   }
@@ -13125,8 +13125,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path23) {
-  return path23.slice(path23.lastIndexOf("/") + 1);
+function basename(path24) {
+  return path24.slice(path24.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -13161,7 +13161,7 @@ function toBase64(text) {
 }
 function stringMap(value) {
   const out = {};
-  if (isMap(value)) for (const [key, entry] of Object.entries(value)) out[key] = entry === null || entry === void 0 ? "" : String(entry);
+  if (isMap(value)) for (const [key2, entry] of Object.entries(value)) out[key2] = entry === null || entry === void 0 ? "" : String(entry);
   return out;
 }
 function generate(context, dir, generator) {
@@ -13190,11 +13190,11 @@ function generate(context, dir, generator) {
       if (typeof raw !== "string") return;
       const itemAt = childLocation(childLocation(at, "files"), index);
       const equals = raw.indexOf("=");
-      const key = equals > 0 ? raw.slice(0, equals) : basename(raw);
+      const key2 = equals > 0 ? raw.slice(0, equals) : basename(raw);
       const input = readInput(context, dir, equals > 0 ? raw.slice(equals + 1) : raw, itemAt);
       if (input.unknown) unknown.push(`"${raw}" (${input.unknown})`);
       markFileText(itemAt, input.text === void 0 ? void 0 : input.file);
-      items.push({ key, value: input.text ?? "", at: itemAt });
+      items.push({ key: key2, value: input.text ?? "", at: itemAt });
     });
   }
   const envs = [];
@@ -13247,15 +13247,15 @@ function combine(existing, generated2, behavior, at) {
   if (replace) setIn(existing, ["data"], { ...data }, at);
   else {
     const target = writable(existing, ["data"]);
-    for (const [key, value] of Object.entries(data)) {
-      target[key] = value;
-      markKey(target, key, at);
+    for (const [key2, value] of Object.entries(data)) {
+      target[key2] = value;
+      markKey(target, key2, at);
     }
   }
   for (const field of ["labels", "annotations"]) {
     const pairs2 = generated2.value.metadata[field];
     if (!isMap(pairs2)) continue;
-    for (const [key, value] of Object.entries(pairs2)) setIn(existing, ["metadata", field, key], value, at);
+    for (const [key2, value] of Object.entries(pairs2)) setIn(existing, ["metadata", field, key2], value, at);
   }
   if (generated2.value.immutable === true) setIn(existing, ["immutable"], true, at);
   existing.nameUnknown ||= generated2.nameUnknown;
@@ -13291,7 +13291,7 @@ function applyGenerators(context, dir, resources, generators) {
   return out;
 }
 function contentHash(value) {
-  const field = (key) => isMap(value[key]) ? value[key] : "";
+  const field = (key2) => isMap(value[key2]) ? value[key2] : "";
   const encoded = value.kind === "Secret" ? { kind: "Secret", type: typeof value.type === "string" ? value.type : "", name: "", data: field("data") } : { kind: "ConfigMap", name: "", data: field("data") };
   const extra = value.kind === "Secret" ? "stringData" : "binaryData";
   if (isMap(value[extra])) encoded[extra] = value[extra];
@@ -13301,7 +13301,7 @@ function contentHash(value) {
 function goJson(value) {
   if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
   if (isMap(value)) {
-    return `{${Object.keys(value).sort().map((key) => `${goJson(key)}:${goJson(value[key])}`).join(",")}}`;
+    return `{${Object.keys(value).sort().map((key2) => `${goJson(key2)}:${goJson(value[key2])}`).join(",")}}`;
   }
   return (JSON.stringify(value) ?? "null").replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
@@ -13378,19 +13378,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path23, out) {
+function imagePaths(value, path24, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path23, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path24, index], out));
     return;
   }
   if (!isMap(value)) return;
-  for (const [key, child] of Object.entries(value)) {
-    if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
+  for (const [key2, child] of Object.entries(value)) {
+    if ((key2 === "containers" || key2 === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path23, key, index, "image"], image: container.image });
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path24, key2, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path23, key], out);
+    imagePaths(child, [...path24, key2], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -13401,11 +13401,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path23, image } of found) {
+    for (const { path: path24, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path23, next, at);
+      setIn(res, path24, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -13448,12 +13448,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path23, entry, pairsAt) {
+function setPairs(res, path24, entry, pairsAt) {
   let changed = false;
-  for (const [key, value] of Object.entries(entry.pairs)) {
+  for (const [key2, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path23, key]) === text) continue;
-    setIn(res, [...path23, key], text, childLocation(pairsAt, key));
+    if (getPath(res.value, [...path24, key2]) === text) continue;
+    setIn(res, [...path24, key2], text, childLocation(pairsAt, key2));
     changed = true;
   }
   return changed;
@@ -13465,16 +13465,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path23 of templatePaths(groupKind)) changed = setPairs(res, [...path23, field], entry, pairsAt) || changed;
+      for (const path24 of templatePaths(groupKind)) changed = setPairs(res, [...path24, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path23, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path23))) continue;
-        changed = setPairs(res, path23, entry, pairsAt) || changed;
+      for (const [path24, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path24))) continue;
+        changed = setPairs(res, path24, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -13519,17 +13519,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path23, prefix) {
-  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
+function startsWith(path24, prefix) {
+  return prefix.length <= path24.length && prefix.every((segment, index) => path24[index] === segment);
 }
-function mergeKeyOf(group, kind, path23) {
+function mergeKeyOf(group, kind, path24) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "ownerReferences") return "uid";
-  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path23.length === 2 && path23[0] === "spec" && path23[1] === "ports") return "port";
+  if (path24.length === 2 && path24[0] === "metadata" && path24[1] === "ownerReferences") return "uid";
+  if (path24.length === 2 && path24[0] === "metadata" && path24[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path24.length === 2 && path24[0] === "spec" && path24[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path23, podSpec)) return void 0;
-  const rest = path23.slice(podSpec.length);
+  if (!podSpec || !startsWith(path24, podSpec)) return void 0;
+  const rest = path24.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -13593,21 +13593,21 @@ var init_merge_keys = __esm({
 // src/kustomize/name-references.ts
 function containersOf(spec) {
   const out = [];
-  for (const key of ["containers", "initContainers", "ephemeralContainers"]) {
-    const list = spec[key];
-    if (Array.isArray(list)) list.forEach((container, index) => isMap(container) && out.push({ key, index, container }));
+  for (const key2 of ["containers", "initContainers", "ephemeralContainers"]) {
+    const list = spec[key2];
+    if (Array.isArray(list)) list.forEach((container, index) => isMap(container) && out.push({ key: key2, index, container }));
   }
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path23, value) => {
-    if (typeof value === "string") out.push({ kind, path: path23, name: value });
+  const add2 = (kind, path24, value) => {
+    if (typeof value === "string") out.push({ kind, path: path24, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
   if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add2("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
-  for (const { key, index, container } of containersOf(spec)) {
-    const at = [...base, key, index];
+  for (const { key: key2, index, container } of containersOf(spec)) {
+    const at = [...base, key2, index];
     if (Array.isArray(container.env)) {
       container.env.forEach((env, envIndex) => {
         const from = isMap(env) && isMap(env.valueFrom) ? env.valueFrom : void 0;
@@ -13642,10 +13642,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path23, out) {
+function ingressBackend(backend, path24, out) {
   const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path23, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path23, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path24, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path24, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13710,18 +13710,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path23, out) {
+function valuesAtPath(value, segments, path24, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path23, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path24, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path23, name: value });
+    if (typeof value === "string") out.push({ path: path24, name: value });
     return;
   }
   if (!isMap(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path23, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path24, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -13731,7 +13731,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path23, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path23, name: name2 });
+      for (const { path: path24, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path24, name: name2 });
     }
   }
   return out;
@@ -13801,10 +13801,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path23) => {
-      if (getPath(res.value, path23) === namespace) return;
-      if (path23[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path23, namespace, at);
+    const set2 = (path24) => {
+      if (getPath(res.value, path24) === namespace) return;
+      if (path24[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path24, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -13868,52 +13868,52 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path23 = [];
+  const path24 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path23.push(node.length);
+        path24.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path23.push(position2);
+      path24.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path23.push(segment);
+      path24.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path23;
+  return path24;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
   if (!isObject2(a) || !isObject2(b) || Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a);
   const keysB = Object.keys(b);
-  return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
+  return keysA.length === keysB.length && keysA.every((key2) => key2 in b && deepEqual(a[key2], b[key2]));
 }
-function insert(res, path23, value, at) {
-  const parentPath = path23.slice(0, -1);
-  const key = path23[path23.length - 1];
-  if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
-    spliceList(res, parentPath, key, 0, [{ value, at }]);
+function insert(res, path24, value, at) {
+  const parentPath = path24.slice(0, -1);
+  const key2 = path24[path24.length - 1];
+  if (Array.isArray(getPath(res.value, parentPath)) && typeof key2 === "number") {
+    spliceList(res, parentPath, key2, 0, [{ value, at }]);
   } else {
-    setIn(res, path23, value, at);
+    setIn(res, path24, value, at);
   }
 }
-function removeAt(res, path23) {
-  const parentPath = path23.slice(0, -1);
-  const key = path23[path23.length - 1];
-  if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
-  else delete writable(res, parentPath)[key];
+function removeAt(res, path24) {
+  const parentPath = path24.slice(0, -1);
+  const key2 = path24[path24.length - 1];
+  if (Array.isArray(getPath(res.value, parentPath)) && typeof key2 === "number") spliceList(res, parentPath, key2, 1, []);
+  else delete writable(res, parentPath)[key2];
 }
 function withAnnotations(res, operations, apply2) {
   const touches = operations.some((operation) => [operation.path, operation.from].some((pointer2) => pointer2 !== void 0 && (pointer2 === "/metadata/annotations" || pointer2.startsWith("/metadata/annotations/"))));
@@ -13946,9 +13946,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path23 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path23, value, valueAt);
-        else insert(res, path23, value, valueAt);
+        const path24 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path24, value, valueAt);
+        else insert(res, path24, value, valueAt);
         break;
       }
       case "remove": {
@@ -13964,17 +13964,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn2(res, fromPath);
         if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path23 = resolve(res.value, segments, true, operation.path);
-        insert(res, path23, value, fromAt);
+        const path24 = resolve(res.value, segments, true, operation.path);
+        insert(res, path24, value, fromAt);
         if (!isObject2(value)) {
-          const parent = getPath(res.value, path23.slice(0, -1));
-          if (isObject2(parent)) markKey(parent, path23[path23.length - 1], fromAt);
+          const parent = getPath(res.value, path24.slice(0, -1));
+          if (isObject2(parent)) markKey(parent, path24[path24.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path23 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path23), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path24 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path24), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -14035,9 +14035,9 @@ function parseSelector(text) {
   return requirements;
 }
 function matchesSelector(requirements, labels) {
-  return requirements.every(({ key, op, values }) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    const value = has ? String(labels[key]) : void 0;
+  return requirements.every(({ key: key2, op, values }) => {
+    const has = Object.prototype.hasOwnProperty.call(labels, key2);
+    const value = has ? String(labels[key2]) : void 0;
     switch (op) {
       case "exists":
         return has;
@@ -14106,10 +14106,10 @@ function fromPatch(merge2, src, srcAt) {
   if (src.$patch === "delete") return DELETE;
   const out = {};
   markNode(out, at);
-  for (const [key, value] of Object.entries(src)) {
-    if (key.startsWith("$") || value === null) continue;
-    const copy = fromPatch(merge2, value, locate(src, at, [key]));
-    if (copy !== DELETE) out[key] = copy;
+  for (const [key2, value] of Object.entries(src)) {
+    if (key2.startsWith("$") || value === null) continue;
+    const copy = fromPatch(merge2, value, locate(src, at, [key2]));
+    if (copy !== DELETE) out[key2] = copy;
   }
   merge2.res.owned.add(out);
   return out;
@@ -14121,18 +14121,18 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
     const out = cloneNode(dst, dstAt);
     merge2.res.owned.add(out);
     const outAt = locationOf(out);
-    for (const [key, value] of Object.entries(src)) {
-      if (key.startsWith("$")) continue;
+    for (const [key2, value] of Object.entries(src)) {
+      if (key2.startsWith("$")) continue;
       if (value === null) {
-        delete out[key];
+        delete out[key2];
         continue;
       }
-      const valueAt = locate(src, srcAt, [key]);
-      const merged = key in out ? mergeValue(merge2, out[key], locate(out, outAt, [key]), value, valueAt, [...typePath, key]) : fromPatch(merge2, value, valueAt);
-      if (merged === DELETE) delete out[key];
+      const valueAt = locate(src, srcAt, [key2]);
+      const merged = key2 in out ? mergeValue(merge2, out[key2], locate(out, outAt, [key2]), value, valueAt, [...typePath, key2]) : fromPatch(merge2, value, valueAt);
+      if (merged === DELETE) delete out[key2];
       else {
-        out[key] = merged;
-        if (!isObject2(merged)) markKey(out, key, valueAt);
+        out[key2] = merged;
+        if (!isObject2(merged)) markKey(out, key2, valueAt);
       }
     }
     return out;
@@ -14142,7 +14142,7 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
 }
 function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   if (src.some((item) => isMap(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
-  const key = mergeKeyOf(merge2.group, merge2.kind, typePath);
+  const key2 = mergeKeyOf(merge2.group, merge2.kind, typePath);
   const own2 = locationOf(dst) ?? dstAt;
   const out = [];
   const push3 = (value, at) => {
@@ -14151,20 +14151,20 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     } else markKey(out, out.length, at);
     out.push(value);
   };
-  if (key === PRIMITIVE_SET && !src.some(isObject2) && !dst.some(isObject2)) {
+  if (key2 === PRIMITIVE_SET && !src.some(isObject2) && !dst.some(isObject2)) {
     markNode(out, own2);
     merge2.res.owned.add(out);
     src.forEach((item, index) => !out.includes(item) && push3(item, locate(src, srcAt, [index])));
     dst.forEach((item, index) => !out.includes(item) && push3(item, locate(dst, own2, [index])));
     return out;
   }
-  if (key === void 0 || key === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge2, src, srcAt);
+  if (key2 === void 0 || key2 === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge2, src, srcAt);
   markNode(out, own2);
   merge2.res.owned.add(out);
   const used = /* @__PURE__ */ new Set();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);
-    const match = dst.findIndex((candidate, at) => !used.has(at) && isMap(candidate) && candidate[key] === item[key]);
+    const match = dst.findIndex((candidate, at) => !used.has(at) && isMap(candidate) && candidate[key2] === item[key2]);
     if (match >= 0) used.add(match);
     if (item.$patch === "delete") return;
     if (match >= 0) {
@@ -14185,14 +14185,14 @@ function applyStrategicMerge(res, patch, patchAt, allow = {}) {
   const id = currentId(res);
   const merge2 = { res, group: id.group, kind: id.kind };
   const src = {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (key === "apiVersion" || key === "kind" && !allow.kindChange) continue;
-    if (key === "metadata" && isMap(value)) {
+  for (const [key2, value] of Object.entries(patch)) {
+    if (key2 === "apiVersion" || key2 === "kind" && !allow.kindChange) continue;
+    if (key2 === "metadata" && isMap(value)) {
       const metadata = {};
       markNode(metadata, locate(patch, patchAt, ["metadata"]));
       for (const [field, fieldValue] of Object.entries(value)) if ((field !== "name" || allow.nameChange) && field !== "namespace") metadata[field] = fieldValue;
       src.metadata = metadata;
-    } else src[key] = value;
+    } else src[key2] = value;
   }
   if (allow.nameChange && isMap(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames.push(id.name);
   const merged = mergeValue(merge2, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
@@ -14215,9 +14215,9 @@ var init_smp = __esm({
 function parseInline(text, at) {
   let byPlace = inlineCache.get(at.file);
   if (!byPlace) inlineCache.set(at.file, byPlace = /* @__PURE__ */ new Map());
-  const key = `${at.docIndex}\0${at.path.join("\0")}\0${text}`;
-  let parsed = byPlace.get(key);
-  if (parsed === void 0) byPlace.set(key, parsed = parseInlineText(text, at));
+  const key2 = `${at.docIndex}\0${at.path.join("\0")}\0${text}`;
+  let parsed = byPlace.get(key2);
+  if (parsed === void 0) byPlace.set(key2, parsed = parseInlineText(text, at));
   return parsed;
 }
 function parseInlineText(text, at) {
@@ -14358,7 +14358,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path23) => ({ file, docIndex, path: path23 });
+  const at = (...path24) => ({ file, docIndex, path: path24 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -14426,7 +14426,7 @@ var init_replicas = __esm({
 function isKustomizeDocument(value) {
   if (typeof value.apiVersion === "string" && value.apiVersion.startsWith("kustomize.config.k8s.io/")) return true;
   const keys = Object.keys(value);
-  return value.kind === void 0 && keys.length > 0 && keys.every((key) => CONFIG_KEYS.has(key));
+  return value.kind === void 0 && keys.length > 0 && keys.every((key2) => CONFIG_KEYS.has(key2));
 }
 function emptySpec(file, dir) {
   return { file, dir, isComponent: false, resources: [], components: [], generators: [], patches: { strategicMerge: [], patches: [], json6902: [] }, labels: [], annotations: [], replicas: [], images: [] };
@@ -14439,7 +14439,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path23) => ({ file, docIndex: document?.index ?? 0, path: path23 });
+  const at = (...path24) => ({ file, docIndex: document?.index ?? 0, path: path24 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -14455,8 +14455,8 @@ function readSpec(state, file, dir, root) {
   const value = document.value;
   spec.isComponent = value.kind === "Component";
   if (!root) {
-    for (const key of Object.keys(value)) {
-      if (!KNOWN_FIELDS.has(key)) state.problem("invalid-kustomization", `invalid Kustomization: json: unknown field "${key}"`, at(key));
+    for (const key2 of Object.keys(value)) {
+      if (!KNOWN_FIELDS.has(key2)) state.problem("invalid-kustomization", `invalid Kustomization: json: unknown field "${key2}"`, at(key2));
     }
   }
   for (const field of UNSUPPORTED_FIELDS) {
@@ -14476,10 +14476,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path23) => {
+  const pairs2 = (raw, path24) => {
     if (!isMap(raw)) return false;
-    for (const [key, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path23, key));
+    for (const [key2, pairValue] of Object.entries(raw)) {
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key2}" must be a string (quote it)`, at(...path24, key2));
     }
     return true;
   };
@@ -14512,9 +14512,9 @@ function readConfiguration(state, dir, entry, at) {
   }
   for (const document of file.documents) {
     if (!isMap(document.value)) continue;
-    for (const key of Object.keys(document.value)) {
-      if (key === "nameReference") state.nameReferences.push(...parseNameReferences(document.value.nameReference));
-      else state.problem("unsupported", `kustomize configurations "${key}" is not emulated: the objects are built without it`, { file, docIndex: document.index, path: [key] });
+    for (const key2 of Object.keys(document.value)) {
+      if (key2 === "nameReference") state.nameReferences.push(...parseNameReferences(document.value.nameReference));
+      else state.problem("unsupported", `kustomize configurations "${key2}" is not emulated: the objects are built without it`, { file, docIndex: document.index, path: [key2] });
     }
   }
 }
@@ -14556,10 +14556,10 @@ function append(state, resmap, batches) {
   const seen = new Set(resmap.map((res) => idKey(state, res)));
   for (const { added, at } of batches) {
     for (const res of added) {
-      const key = idKey(state, res);
-      if (seen.has(key)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      const key2 = idKey(state, res);
+      if (seen.has(key2)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
       else {
-        seen.add(key);
+        seen.add(key2);
         resmap.push(res);
       }
     }
@@ -14774,7 +14774,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path23) => locate(res.value, res.at, path23),
+    locate: (path24) => locate(res.value, res.at, path24),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -14871,8 +14871,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path23) => rootFiles.files.get(path23),
-    isDirectory: (path23) => rootFiles.dirs.has(path23),
+    file: (path24) => rootFiles.files.get(path24),
+    isDirectory: (path24) => rootFiles.dirs.has(path24),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -14951,10 +14951,10 @@ var init_resource2 = __esm({
       patchedBy;
       document;
       assumed;
-      locate(path23) {
-        if (this.document) return this.document.locate(path23);
+      locate(path24) {
+        if (this.document) return this.document.locate(path24);
         const written2 = this.written;
-        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path23);
+        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path24);
       }
     };
     AppliedObject = class {
@@ -14988,8 +14988,8 @@ var init_resource2 = __esm({
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
       }
-      get(path23) {
-        return getIn(this.value, path23);
+      get(path24) {
+        return getIn(this.value, path24);
       }
     };
   }
@@ -15023,9 +15023,9 @@ function buildApplied(input) {
     if (moved.length === 0) break;
     const chosen = /* @__PURE__ */ new Map();
     for (const created of moved) {
-      const key = `${created.file.absPath}#${created.docIndex}#${created.kind}`;
-      const previous = chosen.get(key);
-      if (!previous || previous.appliedNamespace === void 0 || created.appliedNamespace !== void 0) chosen.set(key, created);
+      const key2 = `${created.file.absPath}#${created.docIndex}#${created.kind}`;
+      const previous = chosen.get(key2);
+      if (!previous || previous.appliedNamespace === void 0 || created.appliedNamespace !== void 0) chosen.set(key2, created);
     }
     synthetic = [...synthetic.filter((written2) => !moved.some((created) => sameCreator(written2, created))), ...chosen.values()];
     ({ result, notes } = pass({ ...input, synthetic }));
@@ -15076,9 +15076,9 @@ function buildOnce(input) {
     return { root: link.root, dir, source };
   };
   const excludedBy = (root, source) => {
-    const key = `${root.dir}\0${source ? `${source.file.absPath}#${source.docIndex}` : ""}`;
-    let matcher2 = ignoreCache.get(key);
-    if (!matcher2) ignoreCache.set(key, matcher2 = sourceIgnoreMatcher(input.rootFiles(root), source));
+    const key2 = `${root.dir}\0${source ? `${source.file.absPath}#${source.docIndex}` : ""}`;
+    let matcher2 = ignoreCache.get(key2);
+    if (!matcher2) ignoreCache.set(key2, matcher2 = sourceIgnoreMatcher(input.rootFiles(root), source));
     return matcher2;
   };
   const builds = [];
@@ -15105,12 +15105,12 @@ function buildOnce(input) {
     if (!target) return void 0;
     const overrides = fluxOverrides(kustomization);
     const generated2 = !hasKustomizationFile(input.rootFiles(target.root), target.dir);
-    const key = `${target.root.dir}\0${target.dir}\0${target.source ? `${target.source.file.absPath}#${target.source.docIndex}` : ""}\0${overrides.key}`;
-    let output = buildCache.get(key);
+    const key2 = `${target.root.dir}\0${target.dir}\0${target.source ? `${target.source.file.absPath}#${target.source.docIndex}` : ""}\0${overrides.key}`;
+    let output = buildCache.get(key2);
     if (!output) {
       const exclude = excludedBy(target.root, target.source);
       output = buildKustomization(hostOf(target.root), target.dir, { flux: overrides.flux, ...generated2 ? { generated: { exclude } } : {} });
-      buildCache.set(key, output);
+      buildCache.set(key2, output);
     }
     return { target, generated: generated2, output };
   };
@@ -15328,7 +15328,7 @@ function patchFilesOf(kustomize, root) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path23) => kustomization.applied?.locate(["spec", ...path23]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path23] };
+  const at = (path24) => kustomization.applied?.locate(["spec", ...path24]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path24] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -15351,8 +15351,8 @@ function fluxOverrides(kustomization) {
   if (images.length > 0) flux.images = images;
   const components = asArray(spec.components).flatMap((raw, index) => typeof raw === "string" ? [{ path: raw, at: at(["components", index]) }] : []);
   if (components.length > 0) flux.components = components;
-  const key = JSON.stringify([targetNamespace, namePrefix, nameSuffix, spec.patches, spec.images, spec.components]);
-  return { flux, key };
+  const key2 = JSON.stringify([targetNamespace, namePrefix, nameSuffix, spec.patches, spec.images, spec.components]);
+  return { flux, key: key2 };
 }
 var MAX_BUILDS, MAX_SYNC_PASSES;
 var init_build2 = __esm({
@@ -15571,13 +15571,13 @@ var init_build3 = __esm({
         this.initializer = initializer;
         this.cache = /* @__PURE__ */ new Map();
       }
-      has(key) {
-        return Object.hasOwn(this.initializer, key);
+      has(key2) {
+        return Object.hasOwn(this.initializer, key2);
       }
-      get(key) {
-        if (this.cache.has(key)) return this.cache.get(key);
-        const val = this.has(key) ? this.initializer[key]() : null;
-        this.cache.set(key, val);
+      get(key2) {
+        if (this.cache.has(key2)) return this.cache.get(key2);
+        const val = this.has(key2) ? this.initializer[key2]() : null;
+        this.cache.set(key2, val);
         return val;
       }
     };
@@ -18691,11 +18691,11 @@ var init_build3 = __esm({
         for (const word of words) {
           let node = 0;
           for (let i = 0; i < word.length; i++) {
-            const key = node * alphabetSize + word[i];
-            let child = edges.get(key);
+            const key2 = node * alphabetSize + word[i];
+            let child = edges.get(key2);
             if (child === void 0) {
               child = parent.length;
-              edges.set(key, child);
+              edges.set(key2, child);
               parent.push(node);
               unit.push(word[i]);
               depth.push(depth[node] + 1);
@@ -22176,62 +22176,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path23 = [...specPath, list, index];
+      const path24 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path23, "image"], image);
+      const written2 = writtenImage(resource, [...path24, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path23,
+        path: path24,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path23, "image"],
-          tagPath: [...path23, "image"],
+          path: [...path24, "image"],
+          tagPath: [...path24, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path23, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path24, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path23, "env"]),
-        envPath: item.env !== void 0 ? [...path23, "env"] : void 0,
-        envFrom: envFromSources(item, path23)
+        env: envEntries(item.env, [...path24, "env"]),
+        envPath: item.env !== void 0 ? [...path24, "env"] : void 0,
+        envFrom: envFromSources(item, path24)
       });
     });
   }
 }
-function writtenImage(resource, path23, applied) {
+function writtenImage(resource, path24, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path23.slice(0, -1));
+  const container = info.locate(path24.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path23[path23.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path24[path24.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path23, dotted, namespace, out) {
+function walkValues(resource, value, path24, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path23, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path24, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path23, dotted, namespace);
+  const container = valuesContainer(resource, object, path24, dotted, namespace);
   if (container) out.push(container);
-  for (const [key, child] of Object.entries(object)) {
-    if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path23, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+  for (const [key2, child] of Object.entries(object)) {
+    if (key2 === "image" || typeof child !== "object" || child === null) continue;
+    walkValues(resource, child, [...path24, key2], dotted === "" ? key2 : `${dotted}.${key2}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path23, dotted, namespace) {
+function valuesContainer(resource, object, path24, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path23, "image"];
+  let tagPath = [...path24, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -22240,48 +22240,48 @@ function valuesContainer(resource, object, path23, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path23, "tag"];
+      tagPath = [...path24, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path23, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path24, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path23, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path24, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path23, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path24, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path23, "imagePullPolicy"];
+    policyPath = [...path24, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path23,
+    path: path24,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path23, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path24, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path23, "env"]),
-    envPath: object.env !== void 0 ? [...path23, "env"] : void 0,
-    envFrom: envFromSources(object, path23)
+    env: envEntries(object.env, [...path24, "env"]),
+    envPath: object.env !== void 0 ? [...path24, "env"] : void 0,
+    envFrom: envFromSources(object, path24)
   };
 }
-function envEntries(env, path23) {
+function envEntries(env, path24) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path23, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path24, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -22299,7 +22299,7 @@ function envEntries(env, path23) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path23, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path24, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -22308,7 +22308,7 @@ function envEntries(env, path23) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path23) {
+function envFromSources(object, path24) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -22318,7 +22318,7 @@ function envFromSources(object, path23) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path23, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path24, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -22327,7 +22327,7 @@ function envFromSources(object, path23) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path23, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path24, field, index] });
     });
   }
   return sources;
@@ -22404,7 +22404,7 @@ function fromController(resource) {
   }
   if (resource.kind === "ExternalSecret" && resource.group === "external-secrets.io") {
     if (getIn(spec, ["target", "creationPolicy"]) === "None") return void 0;
-    const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key) => key !== void 0);
+    const keys = asArray(spec.data).map((item) => asString(asRecord(item)?.secretKey)).filter((key2) => key2 !== void 0);
     const known = spec.dataFrom === void 0 && getIn(spec, ["target", "template"]) === void 0;
     return controllerSecret(resource, asString(getIn(spec, ["target", "name"])) ?? resource.name, keys, known);
   }
@@ -22425,8 +22425,8 @@ function fromController(resource) {
 function manifestData(resource) {
   const fields = resource.kind === "Secret" ? ["data", "stringData"] : ["data", "binaryData"];
   const keys = /* @__PURE__ */ new Set();
-  for (const field of fields) for (const key of Object.keys(asRecord(resource.value[field]) ?? {})) keys.add(key);
-  if (resource.kind === "Secret" && resource.value.type === "kubernetes.io/service-account-token") for (const key of SERVICE_ACCOUNT_TOKEN_KEYS) keys.add(key);
+  for (const field of fields) for (const key2 of Object.keys(asRecord(resource.value[field]) ?? {})) keys.add(key2);
+  if (resource.kind === "Secret" && resource.value.type === "kubernetes.io/service-account-token") for (const key2 of SERVICE_ACCOUNT_TOKEN_KEYS) keys.add(key2);
   return {
     kind: resource.kind,
     name: resource.name,
@@ -22500,8 +22500,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path23 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path23 && asRecord(getIn(resource.value, path23))) ?? {};
+  const path24 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path24 && asRecord(getIn(resource.value, path24))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -22619,7 +22619,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path23) => getIn(value, path23)
+    get: (path24) => getIn(value, path24)
   };
 }
 function emptyRootFiles(root) {
@@ -22714,7 +22714,7 @@ function buildModel(roots, files, notes) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path23) => rootFilesMap.get(root)?.files.get(path23),
+    fileAt: (root, path24) => rootFilesMap.get(root)?.files.get(path24),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -22803,17 +22803,17 @@ var init_rule = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path23) {
+function locate2(doc, path24) {
   let node = doc.contents;
   let pair;
-  for (let i = 0; i < path23.length; i++) {
-    const segment = path23[i];
+  for (let i = 0; i < path24.length; i++) {
+    const segment = path24[i];
     if ((0, import_yaml6.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i === path23.length - 1 };
+      if (node === null) return { node: null, pair, exact: i === path24.length - 1 };
     } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -22825,9 +22825,9 @@ function locate2(doc, path23) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path23, key = false) {
-  const { node, pair, exact } = locate2(doc, path23);
-  if (exact && key && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
+function offsetsOfPath(doc, text, path24, key2 = false) {
+  const { node, pair, exact } = locate2(doc, path24);
+  if (exact && key2 && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
   if (node === null) {
@@ -22886,13 +22886,13 @@ function name(kustomization) {
   return qualified(kustomization.resource.appliedNamespace, kustomization.resource.name);
 }
 function substitutedIdentity(resource, kustomization, graph) {
-  const key = identity2(resource);
-  if (!key.includes("$") || substitutionDisabled(resource)) return key;
+  const key2 = identity2(resource);
+  if (!key2.includes("$") || substitutionDisabled(resource)) return key2;
   let substitution = substitutions.get(kustomization);
   if (!substitution) substitutions.set(kustomization, substitution = kustomizationSubstitution(kustomization, graph));
-  if (substitution.runs === false) return key;
+  if (substitution.runs === false) return key2;
   if (substitution.runs === void 0) return void 0;
-  return evaluateSubstitution(key, substitution.value)?.text;
+  return evaluateSubstitution(key2, substitution.value)?.text;
 }
 function remoteCluster(kustomization) {
   const kubeConfig = kustomization.resource.get(["spec", "kubeConfig"]);
@@ -22907,10 +22907,10 @@ function checkBuild(ctx, resources, build2, reported) {
   const first = /* @__PURE__ */ new Map();
   for (const resource of resources) {
     if (resource.name === "" || resource.synthetic !== void 0) continue;
-    const key = identity2(resource);
-    const earlier = first.get(key);
+    const key2 = identity2(resource);
+    const earlier = first.get(key2);
     if (!earlier) {
-      first.set(key, resource);
+      first.set(key2, resource);
       continue;
     }
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
@@ -22990,9 +22990,9 @@ spec:
         const reportedEntries = /* @__PURE__ */ new Set();
         const reportRepeats = (repeats) => {
           for (const { node, entry } of repeats) {
-            const key = `${node.file.absPath}\0${entry.field}\0${entry.index}`;
-            if (reportedEntries.has(key)) continue;
-            reportedEntries.add(key);
+            const key2 = `${node.file.absPath}\0${entry.field}\0${entry.index}`;
+            if (reportedEntries.has(key2)) continue;
+            reportedEntries.add(key2);
             ctx.report({ file: node.file, docIndex: node.docIndex, path: [entry.field, entry.index], messageId: "includedTwice", data: { entry: entry.value } });
           }
         };
@@ -23030,10 +23030,10 @@ spec:
             cluster = remoteCluster(top);
           }
           depth.set(kustomization, seen.size);
-          const key = cluster ?? `local:${top.resource.file.absPath}#${top.resource.docIndex}/${top.resource.appliedNamespace ?? ""}/${top.resource.name}`;
-          const members = clusters.get(key) ?? [];
+          const key2 = cluster ?? `local:${top.resource.file.absPath}#${top.resource.docIndex}/${top.resource.appliedNamespace ?? ""}/${top.resource.name}`;
+          const members = clusters.get(key2) ?? [];
           members.push(kustomization);
-          clusters.set(key, members);
+          clusters.set(key2, members);
         }
         for (const unsorted of clusters.values()) {
           const members = [...unsorted].sort((a, b) => (depth.get(a) ?? 0) - (depth.get(b) ?? 0));
@@ -23041,11 +23041,11 @@ spec:
           for (const kustomization of members) {
             for (const resource of kustomization.resources) {
               if (resource.name === "" || resource.synthetic !== void 0) continue;
-              const key = substitutedIdentity(resource, kustomization, graph);
-              if (key === void 0) continue;
-              const earlier = first.get(key);
+              const key2 = substitutedIdentity(resource, kustomization, graph);
+              if (key2 === void 0) continue;
+              const earlier = first.get(key2);
               if (!earlier) {
-                first.set(key, { resource, by: kustomization });
+                first.set(key2, { resource, by: kustomization });
                 continue;
               }
               if (reported.has(writtenOf(resource))) continue;
@@ -23998,27 +23998,27 @@ var require_lrucache = __commonJS({
         this.max = 1e3;
         this.map = /* @__PURE__ */ new Map();
       }
-      get(key) {
-        const value = this.map.get(key);
+      get(key2) {
+        const value = this.map.get(key2);
         if (value === void 0) {
           return void 0;
         } else {
-          this.map.delete(key);
-          this.map.set(key, value);
+          this.map.delete(key2);
+          this.map.set(key2, value);
           return value;
         }
       }
-      delete(key) {
-        return this.map.delete(key);
+      delete(key2) {
+        return this.map.delete(key2);
       }
-      set(key, value) {
-        const deleted = this.delete(key);
+      set(key2, value) {
+        const deleted = this.delete(key2);
         if (!deleted && value !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key2, value);
         }
         return this;
       }
@@ -25346,9 +25346,9 @@ function fromChart(release) {
   if (getIn(release.value, ["spec", "valuesFrom"]) !== void 0) return void 0;
   return version("2.x", release.file, `the flux-instance chart's default, HelmRelease ${release.name}`);
 }
-function add(map2, key, value) {
-  const list = map2.get(key);
-  if (!list) map2.set(key, [value]);
+function add(map2, key2, value) {
+  const list = map2.get(key2);
+  if (!list) map2.set(key2, [value]);
   else if (!list.some((known) => known.text === value.text)) list.push(value);
 }
 function buildIndex(model) {
@@ -25405,8 +25405,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path23 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path23 : `${version2.via} in ${path23}`;
+  const path24 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path24 : `${version2.via} in ${path24}`;
 }
 function unique(versions) {
   return versions.filter((version2, i) => versions.findIndex((other) => other.text === version2.text) === i);
@@ -25521,8 +25521,8 @@ metadata:
         const patchDocuments2 = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
-          for (const path23 of patchPathsOf(node)) {
-            const file = model.fileAt(node.file.root, path23);
+          for (const path24 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path24);
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
@@ -25536,15 +25536,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path23 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path23, "apiVersion"]));
-            const kind = asString(resource.get([...path23, "kind"]));
+          for (const path24 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path24, "apiVersion"]));
+            const kind = asString(resource.get([...path24, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path23, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path24, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -25684,13 +25684,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path23 = [edge];
+        const path24 = [edge];
         let back = previous.get(node);
         while (back) {
-          path23.unshift(back);
+          path24.unshift(back);
           back = previous.get(back.from);
         }
-        return path23;
+        return path24;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -25821,10 +25821,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path23 = cycleFrom(first, members, edges);
-          const [edge] = path23;
+          const path24 = cycleFrom(first, members, edges);
+          const [edge] = path24;
           if (!edge) continue;
-          const names = [first, ...path23.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path24.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -25833,10 +25833,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path23, rootName2) {
-  if (path23.length === 0) return rootName2;
+function formatPath(path24, rootName2) {
+  if (path24.length === 0) return rootName2;
   let out = "";
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -25919,7 +25919,7 @@ function containsUnknown(value, depth = 0) {
   return (Array.isArray(value) ? value : Object.values(value)).some((child) => containsUnknown(child, depth + 1));
 }
 function onlyRequired(schema2) {
-  return Object.keys(schema2).every((key) => key === "required");
+  return Object.keys(schema2).every((key2) => key2 === "required");
 }
 function equal(a, b) {
   if (a === b) return true;
@@ -25952,14 +25952,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path23, data, key = false) {
+      report(messageId, path24, data, key2 = false) {
         if (this.full) return;
-        const problem = { path: [...path23], messageId, data };
-        if (key) problem.key = true;
+        const problem = { path: [...path24], messageId, data };
+        if (key2) problem.key = true;
         this.problems.push(problem);
       }
-      name(path23) {
-        return formatPath(path23, this.options.rootName);
+      name(path24) {
+        return formatPath(path24, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -25981,122 +25981,122 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path23) {
-        if (this.full || path23.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path24) {
+        if (this.full || path24.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path23)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path24)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path23, { path: this.name(path23), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path24, { path: this.name(path24), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path23);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path23);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path23);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path23);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path23);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path23, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path23, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path23) && !containsUnknown(value)) this.report("not", path23, { path: this.name(path23) });
+        if (typeof value === "string") this.checkString(value, schema2, path24);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path24);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path24);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path24);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path24);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path24, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path24, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path24) && !containsUnknown(value)) this.report("not", path24, { path: this.name(path24) });
       }
-      checkType(value, type2, path23) {
+      checkType(value, type2, path24) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path23, { expected: describeTypes(types2), path: this.name(path23), actual: describeFound(value) });
+        if (!ok) this.report("type", path24, { expected: describeTypes(types2), path: this.name(path24), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path23) {
+      checkString(value, schema2, path24) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path23, { path: this.name(path23), limit: String(schema2.minLength) });
+          this.report("minLength", path24, { path: this.name(path24), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path23, { path: this.name(path23), limit: String(schema2.maxLength) });
+          this.report("maxLength", path24, { path: this.name(path24), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path23, { path: this.name(path23), pattern: schema2.pattern });
+          this.report("pattern", path24, { path: this.name(path24), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path23) {
-        const range = (comparison, limit) => this.report("range", path23, { path: this.name(path23), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path24) {
+        const range = (comparison, limit) => this.report("range", path24, { path: this.name(path24), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path23, { path: this.name(path23), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path24, { path: this.name(path24), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path23) {
+      checkArray(value, schema2, path24) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path23, { path: this.name(path23), limit: String(schema2.minItems) });
+          this.report("minItems", path24, { path: this.name(path24), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path23, { path: this.name(path23), limit: String(schema2.maxItems) });
+          this.report("maxItems", path24, { path: this.name(path24), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path23, { path: this.name(path23) });
+          this.report("uniqueItems", path24, { path: this.name(path24) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path23.push(index);
-            this.walk(value[index], schema2.items, path23);
-            path23.pop();
+            path24.push(index);
+            this.walk(value[index], schema2.items, path24);
+            path24.pop();
           }
         }
       }
-      checkObject(value, schema2, path23) {
+      checkObject(value, schema2, path24) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path23, { path: this.name(path23), limit: String(schema2.minProperties) });
+          this.report("minProperties", path24, { path: this.name(path24), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path23, { path: this.name(path23), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path24, { path: this.name(path24), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path23.length === 0 && "kind" in value ? ["kind"] : path23;
-              this.report("required", at, { field, parent: this.name(path23) });
+              const at = path24.length === 0 && "kind" in value ? ["kind"] : path24;
+              this.report("required", at, { field, parent: this.name(path24) });
             }
           }
         }
         const properties = schema2.properties;
         const extra = schema2.additionalProperties;
-        for (const key of keys) {
-          const child = value[key];
-          const known = properties && Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : void 0;
+        for (const key2 of keys) {
+          const child = value[key2];
+          const known = properties && Object.prototype.hasOwnProperty.call(properties, key2) ? properties[key2] : void 0;
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path23.push(key);
-              this.walk(child, childSchema, path23);
-              path23.pop();
+              path24.push(key2);
+              this.walk(child, childSchema, path24);
+              path24.pop();
             }
           } else if (extra === false) {
-            const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path23) };
+            const suggestion = suggest(key2, Object.keys(properties ?? {}));
+            const data = { field: key2, parent: this.name(path24) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path23, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path24, key2], data, true);
           }
         }
       }
-      passes(value, schema2, path23) {
+      passes(value, schema2, path24) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path23);
+        probe.walk(value, schema2, path24);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path23, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path23)).length;
+      checkAlternatives(value, options, path24, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path24)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path23, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path23) });
+          this.report("requiredOneOf", path24, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path24) });
           return;
         }
-        this.report(kind, path23, { path: this.name(path23) });
+        this.report(kind, path24, { path: this.name(path24) });
       }
     };
   }
@@ -26135,7 +26135,7 @@ function convertNode(node, inJunctor = false) {
   }
   if (Array.isArray(node.enum)) out.enum = nullable ? [...node.enum, null] : [...node.enum];
   if (typeof node.pattern === "string") out.pattern = node.pattern;
-  for (const key of NUMBER_KEYS) if (typeof node[key] === "number") out[key] = node[key];
+  for (const key2 of NUMBER_KEYS) if (typeof node[key2] === "number") out[key2] = node[key2];
   if (node.exclusiveMinimum === true && out.minimum !== void 0) {
     out.exclusiveMinimum = out.minimum;
     delete out.minimum;
@@ -26161,11 +26161,11 @@ function convertNode(node, inJunctor = false) {
   else if (node.additionalProperties === false || out.properties && !preserve && !inJunctor && node.additionalProperties !== true) {
     out.additionalProperties = false;
   }
-  for (const key of ["allOf", "anyOf", "oneOf"]) {
-    const list = node[key];
+  for (const key2 of ["allOf", "anyOf", "oneOf"]) {
+    const list = node[key2];
     if (!Array.isArray(list)) continue;
-    if (intOrString && key === "anyOf" && isIntOrStringPair(list)) continue;
-    out[key] = list.map((item) => convertNode(item, true));
+    if (intOrString && key2 === "anyOf" && isIntOrStringPair(list)) continue;
+    out[key2] = list.map((item) => convertNode(item, true));
   }
   if (isObject3(node.not)) out.not = convertNode(node.not, true);
   return out;
@@ -26281,19 +26281,19 @@ var init_registry = __esm({
       addCrd(crd) {
         const versions = crdVersions(crd);
         for (const version2 of versions) {
-          const key = `${apiVersionOf(version2.group, version2.version)}/${version2.kind}`;
-          this.crds.set(key, version2);
-          this.resolved.delete(key);
+          const key2 = `${apiVersionOf(version2.group, version2.version)}/${version2.kind}`;
+          this.crds.set(key2, version2);
+          this.resolved.delete(key2);
         }
         return versions.length;
       }
       /** The schema for a kind, or undefined when neither a CRD nor a vendored file knows it. */
       lookup(apiVersion, kind) {
-        const key = `${apiVersion}/${kind}`;
-        let result = this.resolved.get(key);
+        const key2 = `${apiVersion}/${kind}`;
+        let result = this.resolved.get(key2);
         if (result === void 0) {
-          result = this.resolve(apiVersion, kind, key) ?? null;
-          this.resolved.set(key, result);
+          result = this.resolve(apiVersion, kind, key2) ?? null;
+          this.resolved.set(key2, result);
         }
         return result ?? void 0;
       }
@@ -26308,8 +26308,8 @@ var init_registry = __esm({
         const slash2 = apiVersion.lastIndexOf("/");
         return VENDORED_CLUSTER_SCOPED.has(`${slash2 < 0 ? "" : apiVersion.slice(0, slash2)}/${kind}`) ? "Cluster" : "Namespaced";
       }
-      resolve(apiVersion, kind, key) {
-        const crd = this.crds.get(key);
+      resolve(apiVersion, kind, key2) {
+        const crd = this.crds.get(key2);
         if (crd) {
           this.load(KUBERNETES);
           return { schema: crdSchema(crd), source: "crd" };
@@ -26319,7 +26319,7 @@ var init_registry = __esm({
         for (const vendored of VENDORED) {
           if (!vendored.covers(group)) continue;
           const family = this.load(vendored);
-          const name2 = family?.kinds[key];
+          const name2 = family?.kinds[key2];
           if (name2 !== void 0) return { schema: { $ref: `#/definitions/${name2}` }, source: "vendored" };
         }
         return void 0;
@@ -26478,13 +26478,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path23, resource } = consumer;
+  const { link, path: path24, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path23.written ?? "", repo: link.root.name };
-  if (path23.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path23.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path23.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path23.status === "directory";
+  const data = { referrer: describeObject(resource), path: path24.written ?? "", repo: link.root.name };
+  if (path24.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path24.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path24.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path24.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -26598,9 +26598,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path23 } = kustomization;
-          if (link.status !== "linked" || path23.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path23.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path24 } = kustomization;
+          if (link.status !== "linked" || path24.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path24.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -26609,7 +26609,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path23.dir, component);
+            const target = resolveInRoot(path24.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -26644,12 +26644,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path23 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path24 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path23, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path24, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path23, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path24, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -26853,19 +26853,19 @@ spec:
           const { resource } = kustomization;
           const name2 = qualified(resource.appliedNamespace, resource.name);
           const variables = kustomizationVariables(kustomization, graph);
-          for (const key of Object.keys(asRecord(resource.get(["spec", "postBuild", "substitute"])) ?? {})) {
-            if (!VARIABLE_NAME.test(key)) ctx.report({ resource, path: ["spec", "postBuild", "substitute", key], key: true, messageId: "invalidInlineName", data: { key } });
+          for (const key2 of Object.keys(asRecord(resource.get(["spec", "postBuild", "substitute"])) ?? {})) {
+            if (!VARIABLE_NAME.test(key2)) ctx.report({ resource, path: ["spec", "postBuild", "substitute", key2], key: true, messageId: "invalidInlineName", data: { key: key2 } });
           }
           for (const source of variables.sources) {
             const data = source.data;
             if (!data) continue;
-            for (const key of data.keys) {
-              const id = `${data.kind}\0${data.namespace ?? ""}\0${data.name}\0${key}`;
-              if (VARIABLE_NAME.test(key) || reportedKeys.has(id)) continue;
+            for (const key2 of data.keys) {
+              const id = `${data.kind}\0${data.namespace ?? ""}\0${data.name}\0${key2}`;
+              if (VARIABLE_NAME.test(key2) || reportedKeys.has(id)) continue;
               reportedKeys.add(id);
-              const messageData = { key, kind: source.kind, name: source.name, kustomization: name2 };
-              const field = data.origin === "manifest" && data.resource ? ["data", "stringData", "binaryData"].find((candidate) => asRecord(data.resource?.value[candidate])?.[key] !== void 0) : void 0;
-              if (data.resource && field) ctx.report({ resource: data.resource, path: [field, key], key: true, messageId: "invalidName", data: messageData });
+              const messageData = { key: key2, kind: source.kind, name: source.name, kustomization: name2 };
+              const field = data.origin === "manifest" && data.resource ? ["data", "stringData", "binaryData"].find((candidate) => asRecord(data.resource?.value[candidate])?.[key2] !== void 0) : void 0;
+              if (data.resource && field) ctx.report({ resource: data.resource, path: [field, key2], key: true, messageId: "invalidName", data: messageData });
               else ctx.report({ resource, path: ["spec", "postBuild", "substituteFrom", source.index, "name"], messageId: "invalidName", data: messageData });
             }
           }
@@ -27188,7 +27188,7 @@ function checkReference(model, ref) {
     return [{ messageId: "missing", path: ref.path, data: { ...common2, where: where2, declare } }];
   }
   const problems = [];
-  const hasKey = (key) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key));
+  const hasKey = (key2) => lookup.matches.some((data) => !data.keysKnown || data.keys.has(key2));
   const [first] = lookup.matches;
   if (!first) return problems;
   if (ref.key && !(ref.optional && ref.optionalKey) && !hasKey(ref.key.name)) {
@@ -27198,7 +27198,7 @@ function checkReference(model, ref) {
     if (required.anyOf.some(hasKey)) continue;
     problems.push({ messageId: "missingRequiredKey", path: ref.path, data: { ...common2, key: required.anyOf.join(" or "), keys: listKeys(first), reason: required.reason } });
   }
-  if (ref.decryptionKey && !lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key) => DECRYPTION_KEY.test(key)))) {
+  if (ref.decryptionKey && !lookup.matches.some((data) => !data.keysKnown || [...data.keys].some((key2) => DECRYPTION_KEY.test(key2)))) {
     problems.push({ messageId: "noDecryptionKey", path: ref.path, data: { name: ref.name, keys: listKeys(first) } });
   }
   return problems;
@@ -27229,17 +27229,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path23) {
-  const item = asRecord(resource.get(path23));
+function typedRef(resource, path24) {
+  const item = asRecord(resource.get(path24));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path23, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path23, "name"]));
+function localSecret(resource, path24, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path24, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path23, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path24, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -27265,12 +27265,12 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path23 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path23, "the controller cannot connect to the remote cluster");
+    const path24 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path24, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
-    const key = asScalarString(resource.get([...path23, "key"]));
-    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path23, "key"] };
+    const key2 = asScalarString(resource.get([...path24, "key"]));
+    if (key2 !== void 0 && key2 !== "") ref.key = { name: key2, path: [...path24, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -27295,10 +27295,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path23, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path23));
+function namedSecret(resource, path24, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path24));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path23, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path24, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -27328,16 +27328,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path23 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path23);
+      const path24 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path24);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path23, "name"] : [...path23, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path24, "name"] : [...path24, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path23, "name"],
+        path: [...path24, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -27355,22 +27355,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path23 = ["spec", field, index];
-        const ref = typedRef(resource, path23);
+        const path24 = ["spec", field, index];
+        const ref = typedRef(resource, path24);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], optional: item.optional === true, effect });
-        asArray(item[keysField]).forEach((key, keyIndex) => {
-          if (typeof key !== "string") return;
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], optional: item.optional === true, effect });
+        asArray(item[keysField]).forEach((key2, keyIndex) => {
+          if (typeof key2 !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path23, "name"],
+            path: [...path24, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path23, keysField, keyIndex] },
+            key: { name: key2.split(":")[0] ?? key2, path: [...path24, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -27383,8 +27383,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path23 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path23, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path24 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path24, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -27400,9 +27400,9 @@ function kustomizationRefs(model) {
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path23 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path23);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path23, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path24 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path24);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path24, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -27438,7 +27438,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path23, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path24, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -27446,7 +27446,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path23,
+        path: path24,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -27456,16 +27456,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path23, found) {
+function walk(resource, value, path24, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path23, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path24, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
-  for (const [key, child] of Object.entries(object)) {
-    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path23, key], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path23, key], found);
+  for (const [key2, child] of Object.entries(object)) {
+    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path24, key2], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path24, key2], found);
   }
 }
 var RELEASE_SCOPE;
@@ -27490,35 +27490,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path23 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: ref.key, path: [...path23, "key"] }, optional: ref.optional });
+        const path24 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], key: { name: ref.key, path: [...path24, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path23 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path24 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path23, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path24, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path23) {
+function itemKeys(source, path24) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
-    const key = asScalarString(asRecord(raw)?.key);
-    if (key !== void 0) keys.push({ name: key, path: [...path23, "items", index, "key"] });
+    const key2 = asScalarString(asRecord(raw)?.key);
+    if (key2 !== void 0) keys.push({ name: key2, path: [...path24, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path23, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path24, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path23, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path23).map((key) => ({ ...base, key, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path24, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path24).map((key2) => ({ ...base, key: key2, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -27530,14 +27530,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path23 = [...specPath, "volumes", index];
+      const path24 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path23, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path24, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path23, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path24, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path23, "projected", "sources", sourceIndex];
+        const sourcePath = [...path24, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -27551,7 +27551,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path23, resolveName) {
+function pullSecretRefs(resource, holder, path24, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -27563,7 +27563,7 @@ function pullSecretRefs(resource, holder, path23, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path23, "imagePullSecrets", index, "name"],
+      path: [...path24, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -27801,9 +27801,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path23, raw, expects) => {
+  const add2 = (path24, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path23, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path24, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -27900,20 +27900,20 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path23 = [entry.field, entry.index];
+            const path24 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -27951,7 +27951,7 @@ function isEmptyKustomization(file) {
   if (value === void 0 || value === null) return true;
   const record = asRecord(value);
   if (!record) return false;
-  return Object.entries(record).every(([key, entry]) => key === "apiVersion" || key === "kind" || entry === null || entry === "" || entry === false || entry === 0);
+  return Object.entries(record).every(([key2, entry]) => key2 === "apiVersion" || key2 === "kind" || entry === null || entry === "" || entry === false || entry === 0);
 }
 function hasSyncOutsideGit(model) {
   const syncKustomizations = model.resources.filter((resource) => resource.synthetic !== void 0 && resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
@@ -27970,30 +27970,30 @@ function definesItsSource(kustomization, inFile) {
 }
 function reportEmptyKustomizations(model, kustomizations, report) {
   const includers = /* @__PURE__ */ new Map();
-  const key = (root, dir) => `${root.dir}\0${dir}`;
+  const key2 = (root, dir) => `${root.dir}\0${dir}`;
   for (const node of model.kustomize.nodes) {
     for (const entry of node.entries) {
-      if (entry.kind === "directory" && entry.target !== void 0) push(includers, key(node.file.root, entry.target), node.file.path);
+      if (entry.kind === "directory" && entry.target !== void 0) push(includers, key2(node.file.root, entry.target), node.file.path);
     }
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path23 } = kustomization;
-    if (link.status !== "linked" || path23.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path23.status === "directory") push(generated2, key(link.root, path23.dir), kustomization);
+    const { link, path: path24 } = kustomization;
+    if (link.status !== "linked" || path24.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path24.status === "directory") push(generated2, key2(link.root, path24.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
     const dir = dirOf(file.path);
     if (kustomizationIn(model.rootFiles(file.root).filesIn.get(dir) ?? []) !== file) continue;
-    const parents = includers.get(key(file.root, dir)) ?? [];
+    const parents = includers.get(key2(file.root, dir)) ?? [];
     if (parents.length > 0) {
       report(file, `the build of ${parents.join(" and ")} (which includes this folder)`);
       continue;
     }
     for (let above = dir; above !== ""; ) {
       above = dirOf(above);
-      const scanning = (generated2.get(key(file.root, above)) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
+      const scanning = (generated2.get(key2(file.root, above)) ?? []).filter((kustomization) => !kustomization.excluded(file.path));
       if (scanning.length > 0) {
         report(file, `the build of Kustomization ${scanning.map((k) => qualified(k.resource.appliedNamespace, k.resource.name)).join(" and ")} (which scans this folder)`);
         break;
@@ -28143,11 +28143,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path23 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path23.dir === void 0) continue;
+          const { link, path: path24 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path24.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path23.dir, kustomization);
+          push(byDir, path24.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -28316,20 +28316,20 @@ function isPublicKeyMaterial(value) {
   const text = value.trim();
   return /^-----BEGIN (?:CERTIFICATE|PUBLIC KEY)-----/.test(text) && !/PRIVATE KEY-----/.test(text);
 }
-function isCredential(key, value, context) {
+function isCredential(key2, value, context) {
   if (typeof value !== "string") return false;
   const trimmed = value.trim();
-  if (trimmed === "" || isReference(trimmed) || key.includes("/") || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
-  const words = wordsOf(key);
+  if (trimmed === "" || isReference(trimmed) || key2.includes("/") || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
+  const words = wordsOf(key2);
   if (!namesCredential(words) || namesSetting(words)) return false;
-  if (namesObject(words, trimmed, ENV_NAME.test(key) ? "env" : context)) return false;
+  if (namesObject(words, trimmed, ENV_NAME.test(key2) ? "env" : context)) return false;
   return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
 }
-function isMaskedValue(key, value) {
-  return MASKED_NAME.test(key) && !MASK_EXEMPT_NAME.test(key) || isCredential(key, value, "env") || isCredential(key, value, "setting");
+function isMaskedValue(key2, value) {
+  return MASKED_NAME.test(key2) && !MASK_EXEMPT_NAME.test(key2) || isCredential(key2, value, "env") || isCredential(key2, value, "setting");
 }
-function wordsOf(key) {
-  return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
+function wordsOf(key2) {
+  return key2.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
 }
 function isCredentialWord(word) {
   return CREDENTIAL_EXACT.has(word) || CREDENTIAL_WORD.test(word) && !NOT_CREDENTIAL_WORD.test(word);
@@ -28482,10 +28482,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path23, dotted, parentKey) {
+function walkValues2(ctx, release, value, path24, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path23, index];
+      const itemPath = [...path24, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -28501,18 +28501,18 @@ function walkValues2(ctx, release, value, path23, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path23, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path24, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
-  for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path23, key];
-    const childDotted = dotted === "" ? key : `${dotted}.${key}`;
+  for (const [key2, child] of Object.entries(object)) {
+    const childPath = [...path24, key2];
+    const childDotted = dotted === "" ? key2 : `${dotted}.${key2}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
-      if (!isCredential(key, child, isEnv ? "env" : "setting")) continue;
-      if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key, key: childDotted, release: release.name } });
+      if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;
+      if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key2, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
-      walkValues2(ctx, release, child, childPath, childDotted, key);
+      walkValues2(ctx, release, child, childPath, childDotted, key2);
     }
   }
 }
@@ -28575,8 +28575,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path23 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path23, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path24 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path24, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
@@ -28650,11 +28650,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path23 = container.envPath ?? container.path;
+    const path24 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path23, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path23, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path23, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path24, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path24, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path24, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -28870,14 +28870,14 @@ spec:
 
 // src/engine/report.ts
 function interpolate(template, data = {}) {
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path23 = report.path ?? [];
-    const at = report.resource.applied?.locate(path23);
+    const path24 = report.path ?? [];
+    const at = report.resource.applied?.locate(path24);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path23 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path24 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -28916,23 +28916,23 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path23 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path24 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path23, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path24, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path23) finding.path = path23;
+  if (path24) finding.path = path24;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path23, messageId, message) {
+function fingerprint(ruleId, file, resource, path24, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path23 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity3, (path24 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
@@ -28950,17 +28950,17 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path23, prefix) {
-  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
+function startsWith2(path24, prefix) {
+  return prefix.length <= path24.length && prefix.every((segment, index) => path24[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path23) => startsWith2(problem.path, path23) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path23, problem.path) || problem.messageId === "required" && startsWith2(path23, [...problem.path, problem.data.field ?? ""])
+    (path24) => startsWith2(problem.path, path24) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path24, problem.path) || problem.messageId === "required" && startsWith2(path24, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
   return dynamicKeys.some(
-    (key) => startsWith2(problem.path, key) || KEY_DEPENDENT.has(problem.messageId) && startsWith2(key.slice(0, -1), problem.path)
+    (key2) => startsWith2(problem.path, key2) || KEY_DEPENDENT.has(problem.messageId) && startsWith2(key2.slice(0, -1), problem.path)
   );
 }
 function describeKustomizations2(kustomizations) {
@@ -28976,12 +28976,12 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-function operatorKind(resource, value, path23, operator) {
+function operatorKind(resource, value, path24, operator) {
   if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
   const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
-  if (!list || path23.length < 4 || path23[0] !== "spec" || path23[1] !== list || typeof path23[2] !== "number" || path23[3] !== "kind") return false;
+  if (!list || path24.length < 4 || path24[0] !== "spec" || path24[1] !== list || typeof path24[2] !== "number" || path24[3] !== "kind") return false;
   const items = value.spec?.[list];
-  const kind = Array.isArray(items) ? items[path23[2]]?.kind : void 0;
+  const kind = Array.isArray(items) ? items[path24[2]]?.kind : void 0;
   return typeof kind === "string" && OPERATOR_KINDS.has(kind);
 }
 var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default, OPERATOR_KINDS;
@@ -29135,8 +29135,8 @@ var init_schema_valid = __esm({
         for (const members of byDocument.values()) {
           const resource = members[0];
           if (!registry.lookup(resource.apiVersion, resource.kind)) {
-            const key = `${resource.apiVersion} ${resource.kind}`;
-            unknownKinds.set(key, (unknownKinds.get(key) ?? 0) + 1);
+            const key2 = `${resource.apiVersion} ${resource.kind}`;
+            unknownKinds.set(key2, (unknownKinds.get(key2) ?? 0) + 1);
             continue;
           }
           const mayBeCompleted = resource.group.endsWith(".toolkit.fluxcd.io") && members.every((member) => member.applied?.assumed === true);
@@ -29146,7 +29146,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path23 of copy.unknown) unknownPaths.add(JSON.stringify(path23));
+            for (const path24 of copy.unknown) unknownPaths.add(JSON.stringify(path24));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -29394,13 +29394,13 @@ spec:
 
 // src/sops/ast.ts
 function keyText(pair) {
-  const key = pair.key;
-  if (!(0, import_yaml7.isScalar)(key)) return void 0;
-  return key.value == null ? "" : String(key.value);
+  const key2 = pair.key;
+  if (!(0, import_yaml7.isScalar)(key2)) return void 0;
+  return key2.value == null ? "" : String(key2.value);
 }
-function pairOf(node, key) {
+function pairOf(node, key2) {
   if (!(0, import_yaml7.isMap)(node)) return void 0;
-  return node.items.find((pair) => keyText(pair) === key);
+  return node.items.find((pair) => keyText(pair) === key2);
 }
 function stringValue(node) {
   return (0, import_yaml7.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
@@ -29408,8 +29408,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path23) {
-  return path23.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path24) {
+  return path24.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml7;
 var init_ast = __esm({
@@ -29464,8 +29464,8 @@ var init_recipients = __esm({
 });
 
 // src/sops/selection.ts
-function isSelectionKey(key) {
-  return SELECTION_KEY_SET.has(key);
+function isSelectionKey(key2) {
+  return SELECTION_KEY_SET.has(key2);
 }
 function defaultSelection() {
   return { key: "unencrypted_suffix", value: DEFAULT_UNENCRYPTED_SUFFIX };
@@ -29473,15 +29473,15 @@ function defaultSelection() {
 function isCommentSelection(selection) {
   return selection.key === "unencrypted_comment_regex" || selection.key === "encrypted_comment_regex";
 }
-function makeSelection(key, value) {
-  if (!key.endsWith("_regex")) return { ok: true, selection: { key, value } };
+function makeSelection(key2, value) {
+  if (!key2.endsWith("_regex")) return { ok: true, selection: { key: key2, value } };
   const compiled = compileGoRegexp(value);
   if (!compiled.ok) return { ok: false, reason: compiled.reason };
-  return { ok: true, selection: { key, value, regexp: compiled.regexp } };
+  return { ok: true, selection: { key: key2, value, regexp: compiled.regexp } };
 }
 function mustEncrypt(selection, keys, comments = []) {
-  const { key, value, regexp } = selection;
-  switch (key) {
+  const { key: key2, value, regexp } = selection;
+  switch (key2) {
     case "unencrypted_suffix":
       return !keys.some((k) => k.endsWith(value));
     case "encrypted_suffix":
@@ -29531,9 +29531,9 @@ function readSopsConfig(doc) {
   return config;
 }
 function isMergeKey(pair) {
-  const key = pair.key;
-  if (!(0, import_yaml8.isScalar)(key) || key.type !== void 0 && key.type !== import_yaml8.Scalar.PLAIN) return false;
-  return key.value === "<<" || typeof key.value === "symbol" && key.value.description === "<<";
+  const key2 = pair.key;
+  if (!(0, import_yaml8.isScalar)(key2) || key2.type !== void 0 && key2.type !== import_yaml8.Scalar.PLAIN) return false;
+  return key2.value === "<<" || typeof key2.value === "symbol" && key2.value.description === "<<";
 }
 function parse3(nodes) {
   const config = { rules: [], issues: [] };
@@ -29560,15 +29560,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path23 = ["creation_rules", index];
+  const path24 = ["creation_rules", index];
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path23, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path24, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path23, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path24, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path23,
+    path: path24,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -29576,11 +29576,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path23, issues);
-  rule.selection = readSelection(nodes, node, path23, issues);
-  checkShamir(nodes, node, path23, issues);
-  checkBoolean(nodes, node, path23, "mac_only_encrypted", issues);
-  checkString(nodes, node, path23, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path24, issues);
+  rule.selection = readSelection(nodes, node, path24, issues);
+  checkShamir(nodes, node, path24, issues);
+  checkBoolean(nodes, node, path24, "mac_only_encrypted", issues);
+  checkString(nodes, node, path24, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -29599,72 +29599,72 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled.ok) rule.pathRegexp = compiled.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
 }
-function readRuleRecipients(nodes, node, path23, issues) {
+function readRuleRecipients(nodes, node, path24, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull(groups) && !(0, import_yaml8.isSeq)(groups)) {
-    issues.push(invalidType([...path23, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path24, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i) => readGroup(nodes, group, [...path23, "key_groups", i], out2, issues, 0));
+    nodes.items(groups).forEach((group, i) => readGroup(nodes, group, [...path24, "key_groups", i], out2, issues, 0));
     return out2;
   }
   const out = [];
-  for (const key of RECIPIENT_KEYS) {
-    const entry = nodes.get(node, key);
+  for (const key2 of RECIPIENT_KEYS) {
+    const entry = nodes.get(node, key2);
     if (!entry || isNull(entry.value)) continue;
-    const type2 = RULE_RECIPIENT_TYPES[key];
-    const items = recipientStrings(nodes, entry.value, key !== "hckms");
+    const type2 = RULE_RECIPIENT_TYPES[key2];
+    const items = recipientStrings(nodes, entry.value, key2 !== "hckms");
     if (!items) {
-      const expected = key === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path23, key], key, expected));
+      const expected = key2 === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
+      issues.push(invalidType([...path24, key2], key2, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path23, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path24, key2, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path23, out, issues, depth) {
+function readGroup(nodes, node, path24, out, issues, depth) {
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path23, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path24, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path23, GROUP_KEYS, "a key group", issues);
-  for (const key of GROUP_KEYS) {
-    const value = nodes.get(node, key)?.value;
+  checkKeys(node, path24, GROUP_KEYS, "a key group", issues);
+  for (const key2 of GROUP_KEYS) {
+    const value = nodes.get(node, key2)?.value;
     if (isNull(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
-      issues.push(invalidType([...path23, key], key, "a list"));
+      issues.push(invalidType([...path24, key2], key2, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i) => {
-      const itemPath = [...path23, key, i];
-      if (key === "merge") {
+      const itemPath = [...path24, key2, i];
+      if (key2 === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
       }
-      const objectKeys = GROUP_OBJECT_KEYS[key];
+      const objectKeys = GROUP_OBJECT_KEYS[key2];
       if (objectKeys) {
         if (!(0, import_yaml8.isMap)(item)) {
-          issues.push(invalidType(itemPath, key, "a list of mappings"));
+          issues.push(invalidType(itemPath, key2, "a list of mappings"));
           return;
         }
-        checkKeys(item, itemPath, objectKeys, `a ${key} entry`, issues);
-        const text2 = groupEntryId(nodes, key, item);
-        if (text2 !== void 0) addRecipients(out, key === "azure_keyvault" ? "azure_kv" : key, text2, itemPath);
+        checkKeys(item, itemPath, objectKeys, `a ${key2} entry`, issues);
+        const text2 = groupEntryId(nodes, key2, item);
+        if (text2 !== void 0) addRecipients(out, key2 === "azure_keyvault" ? "azure_kv" : key2, text2, itemPath);
         return;
       }
       if (isNull(item)) return;
       const text = scalarText(item);
-      if (text === void 0) issues.push(invalidType(itemPath, key, "a list of strings"));
-      else if (key === "age") for (const part of text.split(",")) addRecipients(out, "age", part, itemPath);
-      else addRecipients(out, key, text, itemPath);
+      if (text === void 0) issues.push(invalidType(itemPath, key2, "a list of strings"));
+      else if (key2 === "age") for (const part of text.split(",")) addRecipients(out, "age", part, itemPath);
+      else addRecipients(out, key2, text, itemPath);
     });
   }
 }
-function groupEntryId(nodes, key, item) {
+function groupEntryId(nodes, key2, item) {
   const field = (name2) => scalarText(nodes.get(item, name2)?.value);
-  switch (key) {
+  switch (key2) {
     case "kms":
       return field("arn");
     case "gcp_kms":
@@ -29692,40 +29692,40 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path23) {
+function addRecipients(out, type2, text, path24) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path23 });
+  if (id !== void 0) out.push({ type: type2, id, path: path24 });
 }
-function readSelection(nodes, node, path23, issues) {
+function readSelection(nodes, node, path24, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path23, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path24, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
   const entry = present[0];
   if (!entry) return defaultSelection();
-  const key = entry.key;
+  const key2 = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path23, key], key, "a string"));
+    issues.push(invalidType([...path24, key2], key2, "a string"));
     return void 0;
   }
-  const made = makeSelection(key, value);
+  const made = makeSelection(key2, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path23, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path24, key2], data: { key: key2, reason: made.reason, effect: INVALID_REGEX_EFFECT[key2] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path23, key], issues);
+  checkIdentity(made.selection, [...path24, key2], issues);
   return made.selection;
 }
-function checkIdentity(selection, path23, issues) {
-  const { key, value, regexp } = selection;
-  if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
+function checkIdentity(selection, path24, issues) {
+  const { key: key2, value, regexp } = selection;
+  if (key2 !== "encrypted_regex" && key2 !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path23, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path24, data: { key: key2, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -29745,13 +29745,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i], DESTINATION_KEYS, `destination rule ${i + 1}`, issues);
   });
 }
-function checkKeys(node, path23, known, where2, issues) {
+function checkKeys(node, path24, known, where2, issues) {
   for (const pair of node.items) {
-    const key = keyText(pair);
-    if (key === void 0 || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
-    const suggestion = suggest2(key, known);
+    const key2 = keyText(pair);
+    if (key2 === void 0 || isMergeKey(pair) || known.includes(key2) || holdsAnchor(pair.value, 0)) continue;
+    const suggestion = suggest2(key2, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path23, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path23, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path24, key2], key: true, data: { key: key2, where: where2, suggestion } } : { code: "unknownKey", path: [...path24, key2], key: true, data: { key: key2, where: where2 } }
     );
   }
 }
@@ -29762,10 +29762,10 @@ function holdsAnchor(node, depth) {
   if ((0, import_yaml8.isSeq)(node)) return node.items.some((item) => holdsAnchor(item, depth + 1));
   return false;
 }
-function suggest2(key, known) {
-  const alias = ALIASES[key];
+function suggest2(key2, known) {
+  const alias = ALIASES[key2];
   if (alias && known.includes(alias)) return alias;
-  const normalised = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase();
+  const normalised = key2.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase();
   return known.find((k) => k === normalised) ?? known.find((k) => editDistance(k, normalised) <= 2 && normalised.length > 3);
 }
 function editDistance(a, b) {
@@ -29780,23 +29780,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path23, issues) {
+function checkShamir(nodes, node, path24, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull(value)) return;
-  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path23, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path24, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path23, key, issues) {
-  const value = nodes.get(node, key)?.value;
+function checkBoolean(nodes, node, path24, key2, issues) {
+  const value = nodes.get(node, key2)?.value;
   if (isNull(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path23, key], key, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path24, key2], key2, "true or false"));
 }
-function checkString(nodes, node, path23, key, issues) {
-  const value = nodes.get(node, key)?.value;
-  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path23, key], key, "a string"));
+function checkString(nodes, node, path24, key2, issues) {
+  const value = nodes.get(node, key2)?.value;
+  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path24, key2], key2, "a string"));
 }
-function invalidType(path23, key, expected) {
-  return { code: "invalidType", path: path23, data: { key, expected } };
+function invalidType(path24, key2, expected) {
+  return { code: "invalidType", path: path24, data: { key: key2, expected } };
 }
 function isNull(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
@@ -29899,8 +29899,8 @@ var init_config = __esm({
             for (const map2 of sources) if ((0, import_yaml8.isMap)(map2)) merged.push(...this.entries(map2, depth + 1));
             continue;
           }
-          const key = keyText(pair);
-          if (key !== void 0) own2.push({ key, value: this.deref(pair.value) });
+          const key2 = keyText(pair);
+          if (key2 !== void 0) own2.push({ key: key2, value: this.deref(pair.value) });
         }
         const seen = new Set(own2.map((entry) => entry.key));
         for (const entry of merged) {
@@ -29910,8 +29910,8 @@ var init_config = __esm({
         }
         return own2;
       }
-      get(node, key) {
-        return (0, import_yaml8.isMap)(node) ? this.entries(node).find((entry) => entry.key === key) : void 0;
+      get(node, key2) {
+        return (0, import_yaml8.isMap)(node) ? this.entries(node).find((entry) => entry.key === key2) : void 0;
       }
       items(node) {
         return node.items.map((item) => this.deref(item));
@@ -29948,9 +29948,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path23) {
-  const i = path23.lastIndexOf("/");
-  return i === -1 ? "" : path23.slice(0, i);
+function dirname(path24) {
+  const i = path24.lastIndexOf("/");
+  return i === -1 ? "" : path24.slice(0, i);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -30174,29 +30174,29 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path23, keys, anchor, inSops, depth, out) {
+function walk2(node, path24, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml10.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
-      const key = keyText(pair);
+      const key2 = keyText(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
-      if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path23, range: [keyRange[0], keyRange[1]] });
-      seen.add(key);
+      if (key2 === void 0 || !keyRange) continue;
+      if (seen.has(key2)) out.duplicates.push({ key: key2, mapPath: path24, range: [keyRange[0], keyRange[1]] });
+      seen.add(key2);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
-      const childInSops = inSops || depth === 0 && key === "sops";
-      walk2(pair.value, [...path23, key], [...keys, key], child, childInSops, depth + 1, out);
+      const childInSops = inSops || depth === 0 && key2 === "sops";
+      walk2(pair.value, [...path24, key2], [...keys, key2], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path23, i], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path24, i], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path23, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path24, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -30209,23 +30209,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path23, keys, depth, out) {
+function walkValue(node, path24, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
-      if (!walkValue(node[i], [...path23, i], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i], [...path24, i], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
-    for (const key of Object.keys(node)) {
-      if (ambiguousKey(key)) return false;
-      const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path23, key], [...keys, key], depth + 1, out);
+    for (const key2 of Object.keys(node)) {
+      if (ambiguousKey(key2)) return false;
+      const child = node[key2];
+      const clear = depth === 0 && key2 === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path24, key2], [...keys, key2], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path23, keys, state } : { path: path23, keys, state, problem });
+    out.push(problem === void 0 ? { path: path24, keys, state } : { path: path24, keys, state, problem });
   }
   return true;
 }
@@ -30234,8 +30234,8 @@ function keysClear(node, depth) {
   if (Array.isArray(node)) return node.every((item) => keysClear(item, depth + 1));
   if (node === null || typeof node !== "object") return true;
   if (!isPlainObject(node)) return false;
-  for (const key of Object.keys(node)) {
-    if (ambiguousKey(key) || !keysClear(node[key], depth + 1)) return false;
+  for (const key2 of Object.keys(node)) {
+    if (ambiguousKey(key2) || !keysClear(node[key2], depth + 1)) return false;
   }
   return true;
 }
@@ -30243,10 +30243,10 @@ function isPlainObject(node) {
   const proto = Object.getPrototypeOf(node);
   return proto === Object.prototype || proto === null;
 }
-function ambiguousKey(key) {
-  const c = key.charCodeAt(0) | 32;
+function ambiguousKey(key2) {
+  const c = key2.charCodeAt(0) | 32;
   if (c >= 97 && c <= 122 && c !== 102 && c !== 110 && c !== 116) return false;
-  return AMBIGUOUS_KEY.test(key);
+  return AMBIGUOUS_KEY.test(key2);
 }
 function addAnchor(out, offset, keys, parent, inSops) {
   const anchor = { offset, keys, parent, inSops };
@@ -30410,19 +30410,19 @@ function readCleanKeyLists(group, base, recipients) {
   return true;
 }
 function readCleanSelection(sops) {
-  const present = Object.keys(sops).filter((key2) => isSelectionKey(key2) && sops[key2] !== null && sops[key2] !== "");
+  const present = Object.keys(sops).filter((key3) => isSelectionKey(key3) && sops[key3] !== null && sops[key3] !== "");
   if (present.length === 0) return defaultSelection();
-  const key = present[0];
-  const value = sops[key];
+  const key2 = present[0];
+  const value = sops[key2];
   if (present.length > 1 || typeof value !== "string") return void 0;
-  const made = makeSelection(key, value);
+  const made = makeSelection(key2, value);
   return made.ok ? made.selection : void 0;
 }
 function isPlainMap(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
-function own(map2, key) {
-  return Object.hasOwn(map2, key) ? map2[key] : void 0;
+function own(map2, key2) {
+  return Object.hasOwn(map2, key2) ? map2[key2] : void 0;
 }
 function readMetadata(node) {
   const meta = {
@@ -30475,9 +30475,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i) => {
-      const path23 = ["sops", "key_groups", i];
-      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path23, meta);
-      else meta.issues.push(invalidField(path23, `key_groups[${i}]`, "a mapping of key lists"));
+      const path24 = ["sops", "key_groups", i];
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path24, meta);
+      else meta.issues.push(invalidField(path24, `key_groups[${i}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -30499,22 +30499,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path23 = [...base, type2];
+    const path24 = [...base, type2];
     if ((0, import_yaml11.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path23, meta);
+      readKeyEntry(type2, pair.value, path24, meta);
       continue;
     }
     if (!(0, import_yaml11.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path23, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path24, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i) => readKeyEntry(type2, entry, [...path23, i], meta));
+    pair.value.items.forEach((entry, i) => readKeyEntry(type2, entry, [...path24, i], meta));
   }
 }
-function readKeyEntry(type2, entry, path23, meta) {
+function readKeyEntry(type2, entry, path24, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path23, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path23 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path24, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path24 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -30528,8 +30528,8 @@ function keyEntryId(type2, field) {
 }
 function readSelection2(node, issues) {
   const present = node.items.filter((pair2) => {
-    const key2 = keyText(pair2);
-    return key2 !== void 0 && isSelectionKey(key2) && !isNullScalar(pair2.value) && weakString(pair2.value) !== "";
+    const key3 = keyText(pair2);
+    return key3 !== void 0 && isSelectionKey(key3) && !isNullScalar(pair2.value) && weakString(pair2.value) !== "";
   });
   if (present.length === 0) return defaultSelection();
   if (present.length > 1) {
@@ -30540,16 +30540,16 @@ function readSelection2(node, issues) {
     return void 0;
   }
   const pair = present[0];
-  const key = keyText(pair);
+  const key2 = keyText(pair);
   const value = weakString(pair.value);
   if (value === void 0) {
-    issues.push(invalidField(["sops", key], key, "a string"));
+    issues.push(invalidField(["sops", key2], key2, "a string"));
     return void 0;
   }
-  const made = makeSelection(key, value);
+  const made = makeSelection(key2, value);
   if (made.ok) return made.selection;
-  const effect = key.startsWith("un") ? "sops tries to decrypt every value, the plaintext ones too, and fails" : "sops decrypts no value of this file";
-  issues.push({ code: "invalidRegex", path: ["sops", key], data: { field: key, reason: made.reason, effect } });
+  const effect = key2.startsWith("un") ? "sops tries to decrypt every value, the plaintext ones too, and fails" : "sops decrypts no value of this file";
+  issues.push({ code: "invalidRegex", path: ["sops", key2], data: { field: key2, reason: made.reason, effect } });
   return void 0;
 }
 function readShamir(node, meta) {
@@ -30566,8 +30566,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path23, field, expected) {
-  return { code: "invalidField", path: path23, data: { field, expected } };
+function invalidField(path24, field, expected) {
+  return { code: "invalidField", path: path24, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml11.isScalar)(node)) return void 0;
@@ -30640,11 +30640,11 @@ function isSopsEncryptedAt(file, index) {
   if (!valuesMirrorAst(file)) return isSopsEncrypted(parsed.doc);
   return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, "sops") && isPlainMap2(parsed.value.sops);
 }
-function hasTopLevelKeyAt(file, index, key) {
+function hasTopLevelKeyAt(file, index, key2) {
   const parsed = file.documents[index];
   if (!parsed) return false;
-  if (!valuesMirrorAst(file)) return pairOf(parsed.doc.contents, key) !== void 0;
-  return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, key);
+  if (!valuesMirrorAst(file)) return pairOf(parsed.doc.contents, key2) !== void 0;
+  return isPlainMap2(parsed.value) && Object.hasOwn(parsed.value, key2);
 }
 function sopsMetadataAt(file, index) {
   const parsed = file.documents[index];
@@ -30869,17 +30869,17 @@ function checkDocument(ctx, file, docIndex, meta) {
   }
   const manifest = hasTopLevelKeyAt(file, docIndex, "apiVersion") && hasTopLevelKeyAt(file, docIndex, "kind");
   for (const value of valuesAt(file, docIndex)) {
-    const key = describePath(value.path);
+    const key2 = describePath(value.path);
     if (value.state === "malformed") {
-      ctx.report({ ...target, path: value.path, messageId: "malformedValue", data: { key, problem: value.problem ?? "" } });
+      ctx.report({ ...target, path: value.path, messageId: "malformedValue", data: { key: key2, problem: value.problem ?? "" } });
     } else if (value.state === "encrypted" && manifest && IDENTITY_KEYS2.includes(value.keys[0] ?? "")) {
-      ctx.report({ ...target, path: value.path, messageId: "identityEncrypted", data: { key } });
+      ctx.report({ ...target, path: value.path, messageId: "identityEncrypted", data: { key: key2 } });
     } else if (value.state === "encrypted" && meta.selection && notSelected(meta.selection, value)) {
       ctx.report({
         ...target,
         path: value.path,
         messageId: "encryptedNotSelected",
-        data: { key, selection: describeSelection(meta.selection) }
+        data: { key: key2, selection: describeSelection(meta.selection) }
       });
     }
   }
@@ -31040,15 +31040,15 @@ function checkEncrypted(ctx, file, docIndex) {
   for (const value of selectionValues(file, docIndex, byComments)) {
     if (value.state !== "plain") continue;
     const comments = precedingCommentsOf(file, docIndex, value, byComments);
-    const key = describePath(value.path);
+    const key2 = describePath(value.path);
     if (mustEncrypt(selection, value.keys, comments)) {
-      ctx.report({ ...target, path: value.path, messageId: "plaintextValue", data: { key } });
+      ctx.report({ ...target, path: value.path, messageId: "plaintextValue", data: { key: key2 } });
     } else if (secret && SECRET_FIELDS.includes(value.keys[0] ?? "")) {
       ctx.report({
         ...target,
         path: value.path,
         messageId: "notSelected",
-        data: { name: resource.name, key, selection: describeSelection(selection) }
+        data: { name: resource.name, key: key2, selection: describeSelection(selection) }
       });
     }
   }
@@ -31102,8 +31102,8 @@ function checkPlain(ctx, file, docIndex, coveringRule) {
 }
 function holdsCredential(fact, value) {
   if (typeof value === "string" && PRIVATE_KEY_PEM.test(value)) return true;
-  const key = fact.keys.at(-1);
-  return key !== void 0 && isCredential(key, value, "setting");
+  const key2 = fact.keys.at(-1);
+  return key2 !== void 0 && isCredential(key2, value, "setting");
 }
 function describeSecret(secret) {
   return secret.appliedNamespace === void 0 ? secret.name : `${secret.appliedNamespace}/${secret.name}`;
@@ -31348,7 +31348,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!(key0 === "extends" || key0 === "ignore" || key0 === "repos" || key0 === "externalSecrets" || key0 === "externalSources" || key0 === "policies" || key0 === "rules")) {
+      if (!(key0 === "extends" || key0 === "ignore" || key0 === "repos" || key0 === "externalSecrets" || key0 === "externalSources" || key0 === "baseline" || key0 === "policies" || key0 === "rules")) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err0];
@@ -31732,52 +31732,48 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.baseline !== void 0) {
+      if (typeof data.baseline !== "string") {
+        const err31 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+    }
     if (data.policies !== void 0) {
-      let data20 = data.policies;
-      if (Array.isArray(data20)) {
-        const len5 = data20.length;
+      let data21 = data.policies;
+      if (Array.isArray(data21)) {
+        const len5 = data21.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          if (typeof data20[i5] !== "string") {
-            const err31 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/properties/policies/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          if (typeof data21[i5] !== "string") {
+            const err32 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/properties/policies/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err31];
+              vErrors = [err32];
             } else {
-              vErrors.push(err31);
+              vErrors.push(err32);
             }
             errors++;
           }
         }
       } else {
-        const err32 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err33 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err32];
+          vErrors = [err33];
         } else {
-          vErrors.push(err32);
+          vErrors.push(err33);
         }
         errors++;
       }
     }
     if (data.rules !== void 0) {
-      let data22 = data.rules;
-      if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-        for (const key4 in data22) {
+      let data23 = data.rules;
+      if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+        for (const key4 in data23) {
           if (!func2.call(schema11.properties.rules.properties, key4)) {
-            const err33 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
-            if (vErrors === null) {
-              vErrors = [err33];
-            } else {
-              vErrors.push(err33);
-            }
-            errors++;
-          }
-        }
-        if (data22["duplicate-resource"] !== void 0) {
-          let data23 = data22["duplicate-resource"];
-          const _errs60 = errors;
-          let valid19 = false;
-          const _errs61 = errors;
-          if (!(data23 === "error" || data23 === "warning" || data23 === "note" || data23 === "off")) {
-            const err34 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err34 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -31785,22 +31781,28 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          var _valid2 = _errs61 === errors;
+        }
+        if (data23["duplicate-resource"] !== void 0) {
+          let data24 = data23["duplicate-resource"];
+          const _errs62 = errors;
+          let valid19 = false;
+          const _errs63 = errors;
+          if (!(data24 === "error" || data24 === "warning" || data24 === "warn" || data24 === "note" || data24 === "off")) {
+            const err35 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+          var _valid2 = _errs63 === errors;
           valid19 = valid19 || _valid2;
           if (!valid19) {
-            const _errs62 = errors;
-            if (Array.isArray(data23)) {
-              if (data23.length > 1) {
-                const err35 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err35];
-                } else {
-                  vErrors.push(err35);
-                }
-                errors++;
-              }
-              if (data23.length < 1) {
-                const err36 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs64 = errors;
+            if (Array.isArray(data24)) {
+              if (data24.length > 1) {
+                const err36 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err36];
                 } else {
@@ -31808,44 +31810,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len6 = data23.length;
+              if (data24.length < 1) {
+                const err37 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+              const len6 = data24.length;
               if (len6 > 0) {
-                let data24 = data23[0];
-                if (!(data24 === "error" || data24 === "warning" || data24 === "note" || data24 === "off")) {
-                  const err37 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data25 = data24[0];
+                if (!(data25 === "error" || data25 === "warning" || data25 === "warn" || data25 === "note" || data25 === "off")) {
+                  const err38 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err37];
+                    vErrors = [err38];
                   } else {
-                    vErrors.push(err37);
+                    vErrors.push(err38);
                   }
                   errors++;
                 }
               }
             } else {
-              const err38 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err39 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err38];
+                vErrors = [err39];
               } else {
-                vErrors.push(err38);
+                vErrors.push(err39);
               }
               errors++;
             }
-            var _valid2 = _errs62 === errors;
+            var _valid2 = _errs64 === errors;
             valid19 = valid19 || _valid2;
             if (!valid19) {
-              const _errs65 = errors;
-              if (Array.isArray(data23)) {
-                if (data23.length > 2) {
-                  const err39 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err39];
-                  } else {
-                    vErrors.push(err39);
-                  }
-                  errors++;
-                }
-                if (data23.length < 2) {
-                  const err40 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs67 = errors;
+              if (Array.isArray(data24)) {
+                if (data24.length > 2) {
+                  const err40 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err40];
                   } else {
@@ -31853,103 +31855,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len7 = data23.length;
+                if (data24.length < 2) {
+                  const err41 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err41];
+                  } else {
+                    vErrors.push(err41);
+                  }
+                  errors++;
+                }
+                const len7 = data24.length;
                 if (len7 > 0) {
-                  let data25 = data23[0];
-                  if (!(data25 === "error" || data25 === "warning" || data25 === "note" || data25 === "off")) {
-                    const err41 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data26 = data24[0];
+                  if (!(data26 === "error" || data26 === "warning" || data26 === "warn" || data26 === "note" || data26 === "off")) {
+                    const err42 = { instancePath: instancePath + "/rules/duplicate-resource/0", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["duplicate-resource"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err41];
+                      vErrors = [err42];
                     } else {
-                      vErrors.push(err41);
+                      vErrors.push(err42);
                     }
                     errors++;
                   }
                 }
                 if (len7 > 1) {
-                  let data26 = data23[1];
-                  if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
-                    for (const key5 in data26) {
-                      const err42 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                  let data27 = data24[1];
+                  if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
+                    for (const key5 in data27) {
+                      const err43 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err42];
+                        vErrors = [err43];
                       } else {
-                        vErrors.push(err42);
+                        vErrors.push(err43);
                       }
                       errors++;
                     }
                   } else {
-                    const err43 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err44 = { instancePath: instancePath + "/rules/duplicate-resource/1", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err43];
+                      vErrors = [err44];
                     } else {
-                      vErrors.push(err43);
+                      vErrors.push(err44);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err44 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err45 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err44];
+                  vErrors = [err45];
                 } else {
-                  vErrors.push(err44);
+                  vErrors.push(err45);
                 }
                 errors++;
               }
-              var _valid2 = _errs65 === errors;
+              var _valid2 = _errs67 === errors;
               valid19 = valid19 || _valid2;
             }
           }
           if (!valid19) {
-            const err45 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err45];
-            } else {
-              vErrors.push(err45);
-            }
-            errors++;
-          } else {
-            errors = _errs60;
-            if (vErrors !== null) {
-              if (_errs60) {
-                vErrors.length = _errs60;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-api-version"] !== void 0) {
-          let data27 = data22["flux-api-version"];
-          const _errs72 = errors;
-          let valid22 = false;
-          const _errs73 = errors;
-          if (!(data27 === "error" || data27 === "warning" || data27 === "note" || data27 === "off")) {
-            const err46 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err46 = { instancePath: instancePath + "/rules/duplicate-resource", schemaPath: "#/properties/rules/properties/duplicate-resource/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err46];
             } else {
               vErrors.push(err46);
             }
             errors++;
+          } else {
+            errors = _errs62;
+            if (vErrors !== null) {
+              if (_errs62) {
+                vErrors.length = _errs62;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid3 = _errs73 === errors;
+        }
+        if (data23["flux-api-version"] !== void 0) {
+          let data28 = data23["flux-api-version"];
+          const _errs74 = errors;
+          let valid22 = false;
+          const _errs75 = errors;
+          if (!(data28 === "error" || data28 === "warning" || data28 === "warn" || data28 === "note" || data28 === "off")) {
+            const err47 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          }
+          var _valid3 = _errs75 === errors;
           valid22 = valid22 || _valid3;
           if (!valid22) {
-            const _errs74 = errors;
-            if (Array.isArray(data27)) {
-              if (data27.length > 1) {
-                const err47 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err47];
-                } else {
-                  vErrors.push(err47);
-                }
-                errors++;
-              }
-              if (data27.length < 1) {
-                const err48 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs76 = errors;
+            if (Array.isArray(data28)) {
+              if (data28.length > 1) {
+                const err48 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err48];
                 } else {
@@ -31957,44 +31959,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len8 = data27.length;
+              if (data28.length < 1) {
+                const err49 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
+                }
+                errors++;
+              }
+              const len8 = data28.length;
               if (len8 > 0) {
-                let data28 = data27[0];
-                if (!(data28 === "error" || data28 === "warning" || data28 === "note" || data28 === "off")) {
-                  const err49 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data29 = data28[0];
+                if (!(data29 === "error" || data29 === "warning" || data29 === "warn" || data29 === "note" || data29 === "off")) {
+                  const err50 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err49];
+                    vErrors = [err50];
                   } else {
-                    vErrors.push(err49);
+                    vErrors.push(err50);
                   }
                   errors++;
                 }
               }
             } else {
-              const err50 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err51 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err50];
+                vErrors = [err51];
               } else {
-                vErrors.push(err50);
+                vErrors.push(err51);
               }
               errors++;
             }
-            var _valid3 = _errs74 === errors;
+            var _valid3 = _errs76 === errors;
             valid22 = valid22 || _valid3;
             if (!valid22) {
-              const _errs77 = errors;
-              if (Array.isArray(data27)) {
-                if (data27.length > 2) {
-                  const err51 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err51];
-                  } else {
-                    vErrors.push(err51);
-                  }
-                  errors++;
-                }
-                if (data27.length < 2) {
-                  const err52 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs79 = errors;
+              if (Array.isArray(data28)) {
+                if (data28.length > 2) {
+                  const err52 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err52];
                   } else {
@@ -32002,103 +32004,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len9 = data27.length;
+                if (data28.length < 2) {
+                  const err53 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err53];
+                  } else {
+                    vErrors.push(err53);
+                  }
+                  errors++;
+                }
+                const len9 = data28.length;
                 if (len9 > 0) {
-                  let data29 = data27[0];
-                  if (!(data29 === "error" || data29 === "warning" || data29 === "note" || data29 === "off")) {
-                    const err53 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data30 = data28[0];
+                  if (!(data30 === "error" || data30 === "warning" || data30 === "warn" || data30 === "note" || data30 === "off")) {
+                    const err54 = { instancePath: instancePath + "/rules/flux-api-version/0", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-api-version"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err53];
+                      vErrors = [err54];
                     } else {
-                      vErrors.push(err53);
+                      vErrors.push(err54);
                     }
                     errors++;
                   }
                 }
                 if (len9 > 1) {
-                  let data30 = data27[1];
-                  if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-                    for (const key6 in data30) {
-                      const err54 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+                  let data31 = data28[1];
+                  if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+                    for (const key6 in data31) {
+                      const err55 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err54];
+                        vErrors = [err55];
                       } else {
-                        vErrors.push(err54);
+                        vErrors.push(err55);
                       }
                       errors++;
                     }
                   } else {
-                    const err55 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err56 = { instancePath: instancePath + "/rules/flux-api-version/1", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err55];
+                      vErrors = [err56];
                     } else {
-                      vErrors.push(err55);
+                      vErrors.push(err56);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err56 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err57 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err56];
+                  vErrors = [err57];
                 } else {
-                  vErrors.push(err56);
+                  vErrors.push(err57);
                 }
                 errors++;
               }
-              var _valid3 = _errs77 === errors;
+              var _valid3 = _errs79 === errors;
               valid22 = valid22 || _valid3;
             }
           }
           if (!valid22) {
-            const err57 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err57];
-            } else {
-              vErrors.push(err57);
-            }
-            errors++;
-          } else {
-            errors = _errs72;
-            if (vErrors !== null) {
-              if (_errs72) {
-                vErrors.length = _errs72;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-decryption-required"] !== void 0) {
-          let data31 = data22["flux-decryption-required"];
-          const _errs84 = errors;
-          let valid25 = false;
-          const _errs85 = errors;
-          if (!(data31 === "error" || data31 === "warning" || data31 === "note" || data31 === "off")) {
-            const err58 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err58 = { instancePath: instancePath + "/rules/flux-api-version", schemaPath: "#/properties/rules/properties/flux-api-version/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err58];
             } else {
               vErrors.push(err58);
             }
             errors++;
+          } else {
+            errors = _errs74;
+            if (vErrors !== null) {
+              if (_errs74) {
+                vErrors.length = _errs74;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid4 = _errs85 === errors;
+        }
+        if (data23["flux-decryption-required"] !== void 0) {
+          let data32 = data23["flux-decryption-required"];
+          const _errs86 = errors;
+          let valid25 = false;
+          const _errs87 = errors;
+          if (!(data32 === "error" || data32 === "warning" || data32 === "warn" || data32 === "note" || data32 === "off")) {
+            const err59 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+          var _valid4 = _errs87 === errors;
           valid25 = valid25 || _valid4;
           if (!valid25) {
-            const _errs86 = errors;
-            if (Array.isArray(data31)) {
-              if (data31.length > 1) {
-                const err59 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err59];
-                } else {
-                  vErrors.push(err59);
-                }
-                errors++;
-              }
-              if (data31.length < 1) {
-                const err60 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs88 = errors;
+            if (Array.isArray(data32)) {
+              if (data32.length > 1) {
+                const err60 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err60];
                 } else {
@@ -32106,44 +32108,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len10 = data31.length;
+              if (data32.length < 1) {
+                const err61 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+              const len10 = data32.length;
               if (len10 > 0) {
-                let data32 = data31[0];
-                if (!(data32 === "error" || data32 === "warning" || data32 === "note" || data32 === "off")) {
-                  const err61 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data33 = data32[0];
+                if (!(data33 === "error" || data33 === "warning" || data33 === "warn" || data33 === "note" || data33 === "off")) {
+                  const err62 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err61];
+                    vErrors = [err62];
                   } else {
-                    vErrors.push(err61);
+                    vErrors.push(err62);
                   }
                   errors++;
                 }
               }
             } else {
-              const err62 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err63 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err62];
+                vErrors = [err63];
               } else {
-                vErrors.push(err62);
+                vErrors.push(err63);
               }
               errors++;
             }
-            var _valid4 = _errs86 === errors;
+            var _valid4 = _errs88 === errors;
             valid25 = valid25 || _valid4;
             if (!valid25) {
-              const _errs89 = errors;
-              if (Array.isArray(data31)) {
-                if (data31.length > 2) {
-                  const err63 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err63];
-                  } else {
-                    vErrors.push(err63);
-                  }
-                  errors++;
-                }
-                if (data31.length < 2) {
-                  const err64 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs91 = errors;
+              if (Array.isArray(data32)) {
+                if (data32.length > 2) {
+                  const err64 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err64];
                   } else {
@@ -32151,103 +32153,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len11 = data31.length;
+                if (data32.length < 2) {
+                  const err65 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err65];
+                  } else {
+                    vErrors.push(err65);
+                  }
+                  errors++;
+                }
+                const len11 = data32.length;
                 if (len11 > 0) {
-                  let data33 = data31[0];
-                  if (!(data33 === "error" || data33 === "warning" || data33 === "note" || data33 === "off")) {
-                    const err65 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data34 = data32[0];
+                  if (!(data34 === "error" || data34 === "warning" || data34 === "warn" || data34 === "note" || data34 === "off")) {
+                    const err66 = { instancePath: instancePath + "/rules/flux-decryption-required/0", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-decryption-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err65];
+                      vErrors = [err66];
                     } else {
-                      vErrors.push(err65);
+                      vErrors.push(err66);
                     }
                     errors++;
                   }
                 }
                 if (len11 > 1) {
-                  let data34 = data31[1];
-                  if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-                    for (const key7 in data34) {
-                      const err66 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
+                  let data35 = data32[1];
+                  if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+                    for (const key7 in data35) {
+                      const err67 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err66];
+                        vErrors = [err67];
                       } else {
-                        vErrors.push(err66);
+                        vErrors.push(err67);
                       }
                       errors++;
                     }
                   } else {
-                    const err67 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err68 = { instancePath: instancePath + "/rules/flux-decryption-required/1", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err67];
+                      vErrors = [err68];
                     } else {
-                      vErrors.push(err67);
+                      vErrors.push(err68);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err68 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err69 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err68];
+                  vErrors = [err69];
                 } else {
-                  vErrors.push(err68);
+                  vErrors.push(err69);
                 }
                 errors++;
               }
-              var _valid4 = _errs89 === errors;
+              var _valid4 = _errs91 === errors;
               valid25 = valid25 || _valid4;
             }
           }
           if (!valid25) {
-            const err69 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          } else {
-            errors = _errs84;
-            if (vErrors !== null) {
-              if (_errs84) {
-                vErrors.length = _errs84;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-depends-on"] !== void 0) {
-          let data35 = data22["flux-depends-on"];
-          const _errs96 = errors;
-          let valid28 = false;
-          const _errs97 = errors;
-          if (!(data35 === "error" || data35 === "warning" || data35 === "note" || data35 === "off")) {
-            const err70 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err70 = { instancePath: instancePath + "/rules/flux-decryption-required", schemaPath: "#/properties/rules/properties/flux-decryption-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
               vErrors.push(err70);
             }
             errors++;
+          } else {
+            errors = _errs86;
+            if (vErrors !== null) {
+              if (_errs86) {
+                vErrors.length = _errs86;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid5 = _errs97 === errors;
+        }
+        if (data23["flux-depends-on"] !== void 0) {
+          let data36 = data23["flux-depends-on"];
+          const _errs98 = errors;
+          let valid28 = false;
+          const _errs99 = errors;
+          if (!(data36 === "error" || data36 === "warning" || data36 === "warn" || data36 === "note" || data36 === "off")) {
+            const err71 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err71];
+            } else {
+              vErrors.push(err71);
+            }
+            errors++;
+          }
+          var _valid5 = _errs99 === errors;
           valid28 = valid28 || _valid5;
           if (!valid28) {
-            const _errs98 = errors;
-            if (Array.isArray(data35)) {
-              if (data35.length > 1) {
-                const err71 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err71];
-                } else {
-                  vErrors.push(err71);
-                }
-                errors++;
-              }
-              if (data35.length < 1) {
-                const err72 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs100 = errors;
+            if (Array.isArray(data36)) {
+              if (data36.length > 1) {
+                const err72 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -32255,44 +32257,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len12 = data35.length;
+              if (data36.length < 1) {
+                const err73 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
+                }
+                errors++;
+              }
+              const len12 = data36.length;
               if (len12 > 0) {
-                let data36 = data35[0];
-                if (!(data36 === "error" || data36 === "warning" || data36 === "note" || data36 === "off")) {
-                  const err73 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data37 = data36[0];
+                if (!(data37 === "error" || data37 === "warning" || data37 === "warn" || data37 === "note" || data37 === "off")) {
+                  const err74 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err73];
+                    vErrors = [err74];
                   } else {
-                    vErrors.push(err73);
+                    vErrors.push(err74);
                   }
                   errors++;
                 }
               }
             } else {
-              const err74 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err75 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err74];
+                vErrors = [err75];
               } else {
-                vErrors.push(err74);
+                vErrors.push(err75);
               }
               errors++;
             }
-            var _valid5 = _errs98 === errors;
+            var _valid5 = _errs100 === errors;
             valid28 = valid28 || _valid5;
             if (!valid28) {
-              const _errs101 = errors;
-              if (Array.isArray(data35)) {
-                if (data35.length > 2) {
-                  const err75 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err75];
-                  } else {
-                    vErrors.push(err75);
-                  }
-                  errors++;
-                }
-                if (data35.length < 2) {
-                  const err76 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs103 = errors;
+              if (Array.isArray(data36)) {
+                if (data36.length > 2) {
+                  const err76 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err76];
                   } else {
@@ -32300,103 +32302,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len13 = data35.length;
+                if (data36.length < 2) {
+                  const err77 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err77];
+                  } else {
+                    vErrors.push(err77);
+                  }
+                  errors++;
+                }
+                const len13 = data36.length;
                 if (len13 > 0) {
-                  let data37 = data35[0];
-                  if (!(data37 === "error" || data37 === "warning" || data37 === "note" || data37 === "off")) {
-                    const err77 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data38 = data36[0];
+                  if (!(data38 === "error" || data38 === "warning" || data38 === "warn" || data38 === "note" || data38 === "off")) {
+                    const err78 = { instancePath: instancePath + "/rules/flux-depends-on/0", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-depends-on"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err77];
+                      vErrors = [err78];
                     } else {
-                      vErrors.push(err77);
+                      vErrors.push(err78);
                     }
                     errors++;
                   }
                 }
                 if (len13 > 1) {
-                  let data38 = data35[1];
-                  if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
-                    for (const key8 in data38) {
-                      const err78 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
+                  let data39 = data36[1];
+                  if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
+                    for (const key8 in data39) {
+                      const err79 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err78];
+                        vErrors = [err79];
                       } else {
-                        vErrors.push(err78);
+                        vErrors.push(err79);
                       }
                       errors++;
                     }
                   } else {
-                    const err79 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err80 = { instancePath: instancePath + "/rules/flux-depends-on/1", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err79];
+                      vErrors = [err80];
                     } else {
-                      vErrors.push(err79);
+                      vErrors.push(err80);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err80 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err81 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err80];
+                  vErrors = [err81];
                 } else {
-                  vErrors.push(err80);
+                  vErrors.push(err81);
                 }
                 errors++;
               }
-              var _valid5 = _errs101 === errors;
+              var _valid5 = _errs103 === errors;
               valid28 = valid28 || _valid5;
             }
           }
           if (!valid28) {
-            const err81 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err81];
-            } else {
-              vErrors.push(err81);
-            }
-            errors++;
-          } else {
-            errors = _errs96;
-            if (vErrors !== null) {
-              if (_errs96) {
-                vErrors.length = _errs96;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-namespace-required"] !== void 0) {
-          let data39 = data22["flux-namespace-required"];
-          const _errs108 = errors;
-          let valid31 = false;
-          const _errs109 = errors;
-          if (!(data39 === "error" || data39 === "warning" || data39 === "note" || data39 === "off")) {
-            const err82 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err82 = { instancePath: instancePath + "/rules/flux-depends-on", schemaPath: "#/properties/rules/properties/flux-depends-on/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err82];
             } else {
               vErrors.push(err82);
             }
             errors++;
+          } else {
+            errors = _errs98;
+            if (vErrors !== null) {
+              if (_errs98) {
+                vErrors.length = _errs98;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid6 = _errs109 === errors;
+        }
+        if (data23["flux-namespace-required"] !== void 0) {
+          let data40 = data23["flux-namespace-required"];
+          const _errs110 = errors;
+          let valid31 = false;
+          const _errs111 = errors;
+          if (!(data40 === "error" || data40 === "warning" || data40 === "warn" || data40 === "note" || data40 === "off")) {
+            const err83 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err83];
+            } else {
+              vErrors.push(err83);
+            }
+            errors++;
+          }
+          var _valid6 = _errs111 === errors;
           valid31 = valid31 || _valid6;
           if (!valid31) {
-            const _errs110 = errors;
-            if (Array.isArray(data39)) {
-              if (data39.length > 1) {
-                const err83 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-              if (data39.length < 1) {
-                const err84 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs112 = errors;
+            if (Array.isArray(data40)) {
+              if (data40.length > 1) {
+                const err84 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err84];
                 } else {
@@ -32404,44 +32406,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len14 = data39.length;
+              if (data40.length < 1) {
+                const err85 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err85];
+                } else {
+                  vErrors.push(err85);
+                }
+                errors++;
+              }
+              const len14 = data40.length;
               if (len14 > 0) {
-                let data40 = data39[0];
-                if (!(data40 === "error" || data40 === "warning" || data40 === "note" || data40 === "off")) {
-                  const err85 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data41 = data40[0];
+                if (!(data41 === "error" || data41 === "warning" || data41 === "warn" || data41 === "note" || data41 === "off")) {
+                  const err86 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err85];
+                    vErrors = [err86];
                   } else {
-                    vErrors.push(err85);
+                    vErrors.push(err86);
                   }
                   errors++;
                 }
               }
             } else {
-              const err86 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err87 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err86];
+                vErrors = [err87];
               } else {
-                vErrors.push(err86);
+                vErrors.push(err87);
               }
               errors++;
             }
-            var _valid6 = _errs110 === errors;
+            var _valid6 = _errs112 === errors;
             valid31 = valid31 || _valid6;
             if (!valid31) {
-              const _errs113 = errors;
-              if (Array.isArray(data39)) {
-                if (data39.length > 2) {
-                  const err87 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err87];
-                  } else {
-                    vErrors.push(err87);
-                  }
-                  errors++;
-                }
-                if (data39.length < 2) {
-                  const err88 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs115 = errors;
+              if (Array.isArray(data40)) {
+                if (data40.length > 2) {
+                  const err88 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err88];
                   } else {
@@ -32449,103 +32451,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len15 = data39.length;
+                if (data40.length < 2) {
+                  const err89 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err89];
+                  } else {
+                    vErrors.push(err89);
+                  }
+                  errors++;
+                }
+                const len15 = data40.length;
                 if (len15 > 0) {
-                  let data41 = data39[0];
-                  if (!(data41 === "error" || data41 === "warning" || data41 === "note" || data41 === "off")) {
-                    const err89 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data42 = data40[0];
+                  if (!(data42 === "error" || data42 === "warning" || data42 === "warn" || data42 === "note" || data42 === "off")) {
+                    const err90 = { instancePath: instancePath + "/rules/flux-namespace-required/0", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-namespace-required"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err89];
+                      vErrors = [err90];
                     } else {
-                      vErrors.push(err89);
+                      vErrors.push(err90);
                     }
                     errors++;
                   }
                 }
                 if (len15 > 1) {
-                  let data42 = data39[1];
-                  if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
-                    for (const key9 in data42) {
-                      const err90 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
+                  let data43 = data40[1];
+                  if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+                    for (const key9 in data43) {
+                      const err91 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err90];
+                        vErrors = [err91];
                       } else {
-                        vErrors.push(err90);
+                        vErrors.push(err91);
                       }
                       errors++;
                     }
                   } else {
-                    const err91 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err92 = { instancePath: instancePath + "/rules/flux-namespace-required/1", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err91];
+                      vErrors = [err92];
                     } else {
-                      vErrors.push(err91);
+                      vErrors.push(err92);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err92 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err93 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err92];
+                  vErrors = [err93];
                 } else {
-                  vErrors.push(err92);
+                  vErrors.push(err93);
                 }
                 errors++;
               }
-              var _valid6 = _errs113 === errors;
+              var _valid6 = _errs115 === errors;
               valid31 = valid31 || _valid6;
             }
           }
           if (!valid31) {
-            const err93 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err93];
-            } else {
-              vErrors.push(err93);
-            }
-            errors++;
-          } else {
-            errors = _errs108;
-            if (vErrors !== null) {
-              if (_errs108) {
-                vErrors.length = _errs108;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-path-exists"] !== void 0) {
-          let data43 = data22["flux-path-exists"];
-          const _errs120 = errors;
-          let valid34 = false;
-          const _errs121 = errors;
-          if (!(data43 === "error" || data43 === "warning" || data43 === "note" || data43 === "off")) {
-            const err94 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err94 = { instancePath: instancePath + "/rules/flux-namespace-required", schemaPath: "#/properties/rules/properties/flux-namespace-required/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err94];
             } else {
               vErrors.push(err94);
             }
             errors++;
+          } else {
+            errors = _errs110;
+            if (vErrors !== null) {
+              if (_errs110) {
+                vErrors.length = _errs110;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid7 = _errs121 === errors;
+        }
+        if (data23["flux-path-exists"] !== void 0) {
+          let data44 = data23["flux-path-exists"];
+          const _errs122 = errors;
+          let valid34 = false;
+          const _errs123 = errors;
+          if (!(data44 === "error" || data44 === "warning" || data44 === "warn" || data44 === "note" || data44 === "off")) {
+            const err95 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err95];
+            } else {
+              vErrors.push(err95);
+            }
+            errors++;
+          }
+          var _valid7 = _errs123 === errors;
           valid34 = valid34 || _valid7;
           if (!valid34) {
-            const _errs122 = errors;
-            if (Array.isArray(data43)) {
-              if (data43.length > 1) {
-                const err95 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
-              if (data43.length < 1) {
-                const err96 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs124 = errors;
+            if (Array.isArray(data44)) {
+              if (data44.length > 1) {
+                const err96 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err96];
                 } else {
@@ -32553,44 +32555,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len16 = data43.length;
+              if (data44.length < 1) {
+                const err97 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err97];
+                } else {
+                  vErrors.push(err97);
+                }
+                errors++;
+              }
+              const len16 = data44.length;
               if (len16 > 0) {
-                let data44 = data43[0];
-                if (!(data44 === "error" || data44 === "warning" || data44 === "note" || data44 === "off")) {
-                  const err97 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data45 = data44[0];
+                if (!(data45 === "error" || data45 === "warning" || data45 === "warn" || data45 === "note" || data45 === "off")) {
+                  const err98 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err97];
+                    vErrors = [err98];
                   } else {
-                    vErrors.push(err97);
+                    vErrors.push(err98);
                   }
                   errors++;
                 }
               }
             } else {
-              const err98 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err99 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err98];
+                vErrors = [err99];
               } else {
-                vErrors.push(err98);
+                vErrors.push(err99);
               }
               errors++;
             }
-            var _valid7 = _errs122 === errors;
+            var _valid7 = _errs124 === errors;
             valid34 = valid34 || _valid7;
             if (!valid34) {
-              const _errs125 = errors;
-              if (Array.isArray(data43)) {
-                if (data43.length > 2) {
-                  const err99 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err99];
-                  } else {
-                    vErrors.push(err99);
-                  }
-                  errors++;
-                }
-                if (data43.length < 2) {
-                  const err100 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs127 = errors;
+              if (Array.isArray(data44)) {
+                if (data44.length > 2) {
+                  const err100 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err100];
                   } else {
@@ -32598,103 +32600,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len17 = data43.length;
+                if (data44.length < 2) {
+                  const err101 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err101];
+                  } else {
+                    vErrors.push(err101);
+                  }
+                  errors++;
+                }
+                const len17 = data44.length;
                 if (len17 > 0) {
-                  let data45 = data43[0];
-                  if (!(data45 === "error" || data45 === "warning" || data45 === "note" || data45 === "off")) {
-                    const err101 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data46 = data44[0];
+                  if (!(data46 === "error" || data46 === "warning" || data46 === "warn" || data46 === "note" || data46 === "off")) {
+                    const err102 = { instancePath: instancePath + "/rules/flux-path-exists/0", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-path-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err101];
+                      vErrors = [err102];
                     } else {
-                      vErrors.push(err101);
+                      vErrors.push(err102);
                     }
                     errors++;
                   }
                 }
                 if (len17 > 1) {
-                  let data46 = data43[1];
-                  if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-                    for (const key10 in data46) {
-                      const err102 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
+                  let data47 = data44[1];
+                  if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
+                    for (const key10 in data47) {
+                      const err103 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err102];
+                        vErrors = [err103];
                       } else {
-                        vErrors.push(err102);
+                        vErrors.push(err103);
                       }
                       errors++;
                     }
                   } else {
-                    const err103 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err104 = { instancePath: instancePath + "/rules/flux-path-exists/1", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err103];
+                      vErrors = [err104];
                     } else {
-                      vErrors.push(err103);
+                      vErrors.push(err104);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err104 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err105 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err104];
+                  vErrors = [err105];
                 } else {
-                  vErrors.push(err104);
+                  vErrors.push(err105);
                 }
                 errors++;
               }
-              var _valid7 = _errs125 === errors;
+              var _valid7 = _errs127 === errors;
               valid34 = valid34 || _valid7;
             }
           }
           if (!valid34) {
-            const err105 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err105];
-            } else {
-              vErrors.push(err105);
-            }
-            errors++;
-          } else {
-            errors = _errs120;
-            if (vErrors !== null) {
-              if (_errs120) {
-                vErrors.length = _errs120;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-source-ref"] !== void 0) {
-          let data47 = data22["flux-source-ref"];
-          const _errs132 = errors;
-          let valid37 = false;
-          const _errs133 = errors;
-          if (!(data47 === "error" || data47 === "warning" || data47 === "note" || data47 === "off")) {
-            const err106 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err106 = { instancePath: instancePath + "/rules/flux-path-exists", schemaPath: "#/properties/rules/properties/flux-path-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err106];
             } else {
               vErrors.push(err106);
             }
             errors++;
+          } else {
+            errors = _errs122;
+            if (vErrors !== null) {
+              if (_errs122) {
+                vErrors.length = _errs122;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid8 = _errs133 === errors;
+        }
+        if (data23["flux-source-ref"] !== void 0) {
+          let data48 = data23["flux-source-ref"];
+          const _errs134 = errors;
+          let valid37 = false;
+          const _errs135 = errors;
+          if (!(data48 === "error" || data48 === "warning" || data48 === "warn" || data48 === "note" || data48 === "off")) {
+            const err107 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
+            }
+            errors++;
+          }
+          var _valid8 = _errs135 === errors;
           valid37 = valid37 || _valid8;
           if (!valid37) {
-            const _errs134 = errors;
-            if (Array.isArray(data47)) {
-              if (data47.length > 1) {
-                const err107 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err107];
-                } else {
-                  vErrors.push(err107);
-                }
-                errors++;
-              }
-              if (data47.length < 1) {
-                const err108 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs136 = errors;
+            if (Array.isArray(data48)) {
+              if (data48.length > 1) {
+                const err108 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err108];
                 } else {
@@ -32702,44 +32704,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len18 = data47.length;
+              if (data48.length < 1) {
+                const err109 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err109];
+                } else {
+                  vErrors.push(err109);
+                }
+                errors++;
+              }
+              const len18 = data48.length;
               if (len18 > 0) {
-                let data48 = data47[0];
-                if (!(data48 === "error" || data48 === "warning" || data48 === "note" || data48 === "off")) {
-                  const err109 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data49 = data48[0];
+                if (!(data49 === "error" || data49 === "warning" || data49 === "warn" || data49 === "note" || data49 === "off")) {
+                  const err110 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err109];
+                    vErrors = [err110];
                   } else {
-                    vErrors.push(err109);
+                    vErrors.push(err110);
                   }
                   errors++;
                 }
               }
             } else {
-              const err110 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err111 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err110];
+                vErrors = [err111];
               } else {
-                vErrors.push(err110);
+                vErrors.push(err111);
               }
               errors++;
             }
-            var _valid8 = _errs134 === errors;
+            var _valid8 = _errs136 === errors;
             valid37 = valid37 || _valid8;
             if (!valid37) {
-              const _errs137 = errors;
-              if (Array.isArray(data47)) {
-                if (data47.length > 2) {
-                  const err111 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err111];
-                  } else {
-                    vErrors.push(err111);
-                  }
-                  errors++;
-                }
-                if (data47.length < 2) {
-                  const err112 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs139 = errors;
+              if (Array.isArray(data48)) {
+                if (data48.length > 2) {
+                  const err112 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err112];
                   } else {
@@ -32747,103 +32749,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len19 = data47.length;
+                if (data48.length < 2) {
+                  const err113 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err113];
+                  } else {
+                    vErrors.push(err113);
+                  }
+                  errors++;
+                }
+                const len19 = data48.length;
                 if (len19 > 0) {
-                  let data49 = data47[0];
-                  if (!(data49 === "error" || data49 === "warning" || data49 === "note" || data49 === "off")) {
-                    const err113 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data50 = data48[0];
+                  if (!(data50 === "error" || data50 === "warning" || data50 === "warn" || data50 === "note" || data50 === "off")) {
+                    const err114 = { instancePath: instancePath + "/rules/flux-source-ref/0", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-source-ref"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err113];
+                      vErrors = [err114];
                     } else {
-                      vErrors.push(err113);
+                      vErrors.push(err114);
                     }
                     errors++;
                   }
                 }
                 if (len19 > 1) {
-                  let data50 = data47[1];
-                  if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-                    for (const key11 in data50) {
-                      const err114 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
+                  let data51 = data48[1];
+                  if (data51 && typeof data51 == "object" && !Array.isArray(data51)) {
+                    for (const key11 in data51) {
+                      const err115 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err114];
+                        vErrors = [err115];
                       } else {
-                        vErrors.push(err114);
+                        vErrors.push(err115);
                       }
                       errors++;
                     }
                   } else {
-                    const err115 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err116 = { instancePath: instancePath + "/rules/flux-source-ref/1", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err115];
+                      vErrors = [err116];
                     } else {
-                      vErrors.push(err115);
+                      vErrors.push(err116);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err116 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err117 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err116];
+                  vErrors = [err117];
                 } else {
-                  vErrors.push(err116);
+                  vErrors.push(err117);
                 }
                 errors++;
               }
-              var _valid8 = _errs137 === errors;
+              var _valid8 = _errs139 === errors;
               valid37 = valid37 || _valid8;
             }
           }
           if (!valid37) {
-            const err117 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err117];
-            } else {
-              vErrors.push(err117);
-            }
-            errors++;
-          } else {
-            errors = _errs132;
-            if (vErrors !== null) {
-              if (_errs132) {
-                vErrors.length = _errs132;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-substitution"] !== void 0) {
-          let data51 = data22["flux-substitution"];
-          const _errs144 = errors;
-          let valid40 = false;
-          const _errs145 = errors;
-          if (!(data51 === "error" || data51 === "warning" || data51 === "note" || data51 === "off")) {
-            const err118 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err118 = { instancePath: instancePath + "/rules/flux-source-ref", schemaPath: "#/properties/rules/properties/flux-source-ref/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err118];
             } else {
               vErrors.push(err118);
             }
             errors++;
+          } else {
+            errors = _errs134;
+            if (vErrors !== null) {
+              if (_errs134) {
+                vErrors.length = _errs134;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid9 = _errs145 === errors;
+        }
+        if (data23["flux-substitution"] !== void 0) {
+          let data52 = data23["flux-substitution"];
+          const _errs146 = errors;
+          let valid40 = false;
+          const _errs147 = errors;
+          if (!(data52 === "error" || data52 === "warning" || data52 === "warn" || data52 === "note" || data52 === "off")) {
+            const err119 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err119];
+            } else {
+              vErrors.push(err119);
+            }
+            errors++;
+          }
+          var _valid9 = _errs147 === errors;
           valid40 = valid40 || _valid9;
           if (!valid40) {
-            const _errs146 = errors;
-            if (Array.isArray(data51)) {
-              if (data51.length > 1) {
-                const err119 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err119];
-                } else {
-                  vErrors.push(err119);
-                }
-                errors++;
-              }
-              if (data51.length < 1) {
-                const err120 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs148 = errors;
+            if (Array.isArray(data52)) {
+              if (data52.length > 1) {
+                const err120 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err120];
                 } else {
@@ -32851,44 +32853,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len20 = data51.length;
+              if (data52.length < 1) {
+                const err121 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err121];
+                } else {
+                  vErrors.push(err121);
+                }
+                errors++;
+              }
+              const len20 = data52.length;
               if (len20 > 0) {
-                let data52 = data51[0];
-                if (!(data52 === "error" || data52 === "warning" || data52 === "note" || data52 === "off")) {
-                  const err121 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data53 = data52[0];
+                if (!(data53 === "error" || data53 === "warning" || data53 === "warn" || data53 === "note" || data53 === "off")) {
+                  const err122 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err121];
+                    vErrors = [err122];
                   } else {
-                    vErrors.push(err121);
+                    vErrors.push(err122);
                   }
                   errors++;
                 }
               }
             } else {
-              const err122 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err123 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err122];
+                vErrors = [err123];
               } else {
-                vErrors.push(err122);
+                vErrors.push(err123);
               }
               errors++;
             }
-            var _valid9 = _errs146 === errors;
+            var _valid9 = _errs148 === errors;
             valid40 = valid40 || _valid9;
             if (!valid40) {
-              const _errs149 = errors;
-              if (Array.isArray(data51)) {
-                if (data51.length > 2) {
-                  const err123 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err123];
-                  } else {
-                    vErrors.push(err123);
-                  }
-                  errors++;
-                }
-                if (data51.length < 2) {
-                  const err124 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs151 = errors;
+              if (Array.isArray(data52)) {
+                if (data52.length > 2) {
+                  const err124 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err124];
                   } else {
@@ -32896,103 +32898,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len21 = data51.length;
+                if (data52.length < 2) {
+                  const err125 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err125];
+                  } else {
+                    vErrors.push(err125);
+                  }
+                  errors++;
+                }
+                const len21 = data52.length;
                 if (len21 > 0) {
-                  let data53 = data51[0];
-                  if (!(data53 === "error" || data53 === "warning" || data53 === "note" || data53 === "off")) {
-                    const err125 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data54 = data52[0];
+                  if (!(data54 === "error" || data54 === "warning" || data54 === "warn" || data54 === "note" || data54 === "off")) {
+                    const err126 = { instancePath: instancePath + "/rules/flux-substitution/0", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err125];
+                      vErrors = [err126];
                     } else {
-                      vErrors.push(err125);
+                      vErrors.push(err126);
                     }
                     errors++;
                   }
                 }
                 if (len21 > 1) {
-                  let data54 = data51[1];
-                  if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
-                    for (const key12 in data54) {
-                      const err126 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
+                  let data55 = data52[1];
+                  if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
+                    for (const key12 in data55) {
+                      const err127 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err126];
+                        vErrors = [err127];
                       } else {
-                        vErrors.push(err126);
+                        vErrors.push(err127);
                       }
                       errors++;
                     }
                   } else {
-                    const err127 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err128 = { instancePath: instancePath + "/rules/flux-substitution/1", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err127];
+                      vErrors = [err128];
                     } else {
-                      vErrors.push(err127);
+                      vErrors.push(err128);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err128 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err129 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err128];
+                  vErrors = [err129];
                 } else {
-                  vErrors.push(err128);
+                  vErrors.push(err129);
                 }
                 errors++;
               }
-              var _valid9 = _errs149 === errors;
+              var _valid9 = _errs151 === errors;
               valid40 = valid40 || _valid9;
             }
           }
           if (!valid40) {
-            const err129 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err129];
-            } else {
-              vErrors.push(err129);
-            }
-            errors++;
-          } else {
-            errors = _errs144;
-            if (vErrors !== null) {
-              if (_errs144) {
-                vErrors.length = _errs144;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["flux-substitution-escape"] !== void 0) {
-          let data55 = data22["flux-substitution-escape"];
-          const _errs156 = errors;
-          let valid43 = false;
-          const _errs157 = errors;
-          if (!(data55 === "error" || data55 === "warning" || data55 === "note" || data55 === "off")) {
-            const err130 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err130 = { instancePath: instancePath + "/rules/flux-substitution", schemaPath: "#/properties/rules/properties/flux-substitution/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err130];
             } else {
               vErrors.push(err130);
             }
             errors++;
+          } else {
+            errors = _errs146;
+            if (vErrors !== null) {
+              if (_errs146) {
+                vErrors.length = _errs146;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid10 = _errs157 === errors;
+        }
+        if (data23["flux-substitution-escape"] !== void 0) {
+          let data56 = data23["flux-substitution-escape"];
+          const _errs158 = errors;
+          let valid43 = false;
+          const _errs159 = errors;
+          if (!(data56 === "error" || data56 === "warning" || data56 === "warn" || data56 === "note" || data56 === "off")) {
+            const err131 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err131];
+            } else {
+              vErrors.push(err131);
+            }
+            errors++;
+          }
+          var _valid10 = _errs159 === errors;
           valid43 = valid43 || _valid10;
           if (!valid43) {
-            const _errs158 = errors;
-            if (Array.isArray(data55)) {
-              if (data55.length > 1) {
-                const err131 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err131];
-                } else {
-                  vErrors.push(err131);
-                }
-                errors++;
-              }
-              if (data55.length < 1) {
-                const err132 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs160 = errors;
+            if (Array.isArray(data56)) {
+              if (data56.length > 1) {
+                const err132 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err132];
                 } else {
@@ -33000,44 +33002,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len22 = data55.length;
+              if (data56.length < 1) {
+                const err133 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err133];
+                } else {
+                  vErrors.push(err133);
+                }
+                errors++;
+              }
+              const len22 = data56.length;
               if (len22 > 0) {
-                let data56 = data55[0];
-                if (!(data56 === "error" || data56 === "warning" || data56 === "note" || data56 === "off")) {
-                  const err133 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data57 = data56[0];
+                if (!(data57 === "error" || data57 === "warning" || data57 === "warn" || data57 === "note" || data57 === "off")) {
+                  const err134 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err133];
+                    vErrors = [err134];
                   } else {
-                    vErrors.push(err133);
+                    vErrors.push(err134);
                   }
                   errors++;
                 }
               }
             } else {
-              const err134 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err135 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err134];
+                vErrors = [err135];
               } else {
-                vErrors.push(err134);
+                vErrors.push(err135);
               }
               errors++;
             }
-            var _valid10 = _errs158 === errors;
+            var _valid10 = _errs160 === errors;
             valid43 = valid43 || _valid10;
             if (!valid43) {
-              const _errs161 = errors;
-              if (Array.isArray(data55)) {
-                if (data55.length > 2) {
-                  const err135 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err135];
-                  } else {
-                    vErrors.push(err135);
-                  }
-                  errors++;
-                }
-                if (data55.length < 2) {
-                  const err136 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs163 = errors;
+              if (Array.isArray(data56)) {
+                if (data56.length > 2) {
+                  const err136 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err136];
                   } else {
@@ -33045,103 +33047,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len23 = data55.length;
+                if (data56.length < 2) {
+                  const err137 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err137];
+                  } else {
+                    vErrors.push(err137);
+                  }
+                  errors++;
+                }
+                const len23 = data56.length;
                 if (len23 > 0) {
-                  let data57 = data55[0];
-                  if (!(data57 === "error" || data57 === "warning" || data57 === "note" || data57 === "off")) {
-                    const err137 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data58 = data56[0];
+                  if (!(data58 === "error" || data58 === "warning" || data58 === "warn" || data58 === "note" || data58 === "off")) {
+                    const err138 = { instancePath: instancePath + "/rules/flux-substitution-escape/0", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["flux-substitution-escape"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err137];
+                      vErrors = [err138];
                     } else {
-                      vErrors.push(err137);
+                      vErrors.push(err138);
                     }
                     errors++;
                   }
                 }
                 if (len23 > 1) {
-                  let data58 = data55[1];
-                  if (data58 && typeof data58 == "object" && !Array.isArray(data58)) {
-                    for (const key13 in data58) {
-                      const err138 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
+                  let data59 = data56[1];
+                  if (data59 && typeof data59 == "object" && !Array.isArray(data59)) {
+                    for (const key13 in data59) {
+                      const err139 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err138];
+                        vErrors = [err139];
                       } else {
-                        vErrors.push(err138);
+                        vErrors.push(err139);
                       }
                       errors++;
                     }
                   } else {
-                    const err139 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err140 = { instancePath: instancePath + "/rules/flux-substitution-escape/1", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err139];
+                      vErrors = [err140];
                     } else {
-                      vErrors.push(err139);
+                      vErrors.push(err140);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err140 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err141 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err140];
+                  vErrors = [err141];
                 } else {
-                  vErrors.push(err140);
+                  vErrors.push(err141);
                 }
                 errors++;
               }
-              var _valid10 = _errs161 === errors;
+              var _valid10 = _errs163 === errors;
               valid43 = valid43 || _valid10;
             }
           }
           if (!valid43) {
-            const err141 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err141];
-            } else {
-              vErrors.push(err141);
-            }
-            errors++;
-          } else {
-            errors = _errs156;
-            if (vErrors !== null) {
-              if (_errs156) {
-                vErrors.length = _errs156;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["image-pull-policy-mutable-tag"] !== void 0) {
-          let data59 = data22["image-pull-policy-mutable-tag"];
-          const _errs168 = errors;
-          let valid46 = false;
-          const _errs169 = errors;
-          if (!(data59 === "error" || data59 === "warning" || data59 === "note" || data59 === "off")) {
-            const err142 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err142 = { instancePath: instancePath + "/rules/flux-substitution-escape", schemaPath: "#/properties/rules/properties/flux-substitution-escape/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err142];
             } else {
               vErrors.push(err142);
             }
             errors++;
+          } else {
+            errors = _errs158;
+            if (vErrors !== null) {
+              if (_errs158) {
+                vErrors.length = _errs158;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid11 = _errs169 === errors;
+        }
+        if (data23["image-pull-policy-mutable-tag"] !== void 0) {
+          let data60 = data23["image-pull-policy-mutable-tag"];
+          const _errs170 = errors;
+          let valid46 = false;
+          const _errs171 = errors;
+          if (!(data60 === "error" || data60 === "warning" || data60 === "warn" || data60 === "note" || data60 === "off")) {
+            const err143 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err143];
+            } else {
+              vErrors.push(err143);
+            }
+            errors++;
+          }
+          var _valid11 = _errs171 === errors;
           valid46 = valid46 || _valid11;
           if (!valid46) {
-            const _errs170 = errors;
-            if (Array.isArray(data59)) {
-              if (data59.length > 1) {
-                const err143 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err143];
-                } else {
-                  vErrors.push(err143);
-                }
-                errors++;
-              }
-              if (data59.length < 1) {
-                const err144 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs172 = errors;
+            if (Array.isArray(data60)) {
+              if (data60.length > 1) {
+                const err144 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err144];
                 } else {
@@ -33149,44 +33151,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len24 = data59.length;
+              if (data60.length < 1) {
+                const err145 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err145];
+                } else {
+                  vErrors.push(err145);
+                }
+                errors++;
+              }
+              const len24 = data60.length;
               if (len24 > 0) {
-                let data60 = data59[0];
-                if (!(data60 === "error" || data60 === "warning" || data60 === "note" || data60 === "off")) {
-                  const err145 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data61 = data60[0];
+                if (!(data61 === "error" || data61 === "warning" || data61 === "warn" || data61 === "note" || data61 === "off")) {
+                  const err146 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err145];
+                    vErrors = [err146];
                   } else {
-                    vErrors.push(err145);
+                    vErrors.push(err146);
                   }
                   errors++;
                 }
               }
             } else {
-              const err146 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err147 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err146];
+                vErrors = [err147];
               } else {
-                vErrors.push(err146);
+                vErrors.push(err147);
               }
               errors++;
             }
-            var _valid11 = _errs170 === errors;
+            var _valid11 = _errs172 === errors;
             valid46 = valid46 || _valid11;
             if (!valid46) {
-              const _errs173 = errors;
-              if (Array.isArray(data59)) {
-                if (data59.length > 2) {
-                  const err147 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err147];
-                  } else {
-                    vErrors.push(err147);
-                  }
-                  errors++;
-                }
-                if (data59.length < 2) {
-                  const err148 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs175 = errors;
+              if (Array.isArray(data60)) {
+                if (data60.length > 2) {
+                  const err148 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err148];
                   } else {
@@ -33194,75 +33196,84 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len25 = data59.length;
+                if (data60.length < 2) {
+                  const err149 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err149];
+                  } else {
+                    vErrors.push(err149);
+                  }
+                  errors++;
+                }
+                const len25 = data60.length;
                 if (len25 > 0) {
-                  let data61 = data59[0];
-                  if (!(data61 === "error" || data61 === "warning" || data61 === "note" || data61 === "off")) {
-                    const err149 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data62 = data60[0];
+                  if (!(data62 === "error" || data62 === "warning" || data62 === "warn" || data62 === "note" || data62 === "off")) {
+                    const err150 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/0", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-policy-mutable-tag"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err149];
+                      vErrors = [err150];
                     } else {
-                      vErrors.push(err149);
+                      vErrors.push(err150);
                     }
                     errors++;
                   }
                 }
                 if (len25 > 1) {
-                  let data62 = data59[1];
-                  if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
-                    for (const key14 in data62) {
+                  let data63 = data60[1];
+                  if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+                    for (const key14 in data63) {
                       if (!(key14 === "mutableTags")) {
-                        const err150 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
+                        const err151 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
-                          vErrors = [err150];
+                          vErrors = [err151];
                         } else {
-                          vErrors.push(err150);
+                          vErrors.push(err151);
                         }
                         errors++;
                       }
                     }
-                    if (data62.mutableTags !== void 0) {
-                      let data63 = data62.mutableTags;
-                      if (Array.isArray(data63)) {
-                        const len26 = data63.length;
+                    if (data63.mutableTags !== void 0) {
+                      let data64 = data63.mutableTags;
+                      if (Array.isArray(data64)) {
+                        const len26 = data64.length;
                         for (let i6 = 0; i6 < len26; i6++) {
-                          let data64 = data63[i6];
-                          if (typeof data64 === "string") {
-                            if (func3(data64) < 1) {
-                              const err151 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          let data65 = data64[i6];
+                          if (typeof data65 === "string") {
+                            if (func3(data65) < 1) {
+                              const err152 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                               if (vErrors === null) {
-                                vErrors = [err151];
+                                vErrors = [err152];
                               } else {
-                                vErrors.push(err151);
+                                vErrors.push(err152);
                               }
                               errors++;
                             }
                           } else {
-                            const err152 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            const err153 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags/" + i6, schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                             if (vErrors === null) {
-                              vErrors = [err152];
+                              vErrors = [err153];
                             } else {
-                              vErrors.push(err152);
+                              vErrors.push(err153);
                             }
                             errors++;
                           }
                         }
-                        let i7 = data63.length;
+                        let i7 = data64.length;
                         let j0;
                         if (i7 > 1) {
                           const indices0 = {};
                           for (; i7--; ) {
-                            let item0 = data63[i7];
+                            let item0 = data64[i7];
                             if (typeof item0 !== "string") {
                               continue;
                             }
                             if (typeof indices0[item0] == "number") {
                               j0 = indices0[item0];
-                              const err153 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i7 + " are identical)" };
+                              const err154 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i7 + " are identical)" };
                               if (vErrors === null) {
-                                vErrors = [err153];
+                                vErrors = [err154];
                               } else {
-                                vErrors.push(err153);
+                                vErrors.push(err154);
                               }
                               errors++;
                               break;
@@ -33271,87 +33282,78 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        const err154 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        const err155 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1/mutableTags", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
-                          vErrors = [err154];
+                          vErrors = [err155];
                         } else {
-                          vErrors.push(err154);
+                          vErrors.push(err155);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err155 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err156 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag/1", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err155];
+                      vErrors = [err156];
                     } else {
-                      vErrors.push(err155);
+                      vErrors.push(err156);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err156 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err157 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err156];
+                  vErrors = [err157];
                 } else {
-                  vErrors.push(err156);
+                  vErrors.push(err157);
                 }
                 errors++;
               }
-              var _valid11 = _errs173 === errors;
+              var _valid11 = _errs175 === errors;
               valid46 = valid46 || _valid11;
             }
           }
           if (!valid46) {
-            const err157 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err157];
-            } else {
-              vErrors.push(err157);
-            }
-            errors++;
-          } else {
-            errors = _errs168;
-            if (vErrors !== null) {
-              if (_errs168) {
-                vErrors.length = _errs168;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["image-pull-secret-exists"] !== void 0) {
-          let data65 = data22["image-pull-secret-exists"];
-          const _errs184 = errors;
-          let valid53 = false;
-          const _errs185 = errors;
-          if (!(data65 === "error" || data65 === "warning" || data65 === "note" || data65 === "off")) {
-            const err158 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err158 = { instancePath: instancePath + "/rules/image-pull-policy-mutable-tag", schemaPath: "#/properties/rules/properties/image-pull-policy-mutable-tag/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err158];
             } else {
               vErrors.push(err158);
             }
             errors++;
+          } else {
+            errors = _errs170;
+            if (vErrors !== null) {
+              if (_errs170) {
+                vErrors.length = _errs170;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid12 = _errs185 === errors;
+        }
+        if (data23["image-pull-secret-exists"] !== void 0) {
+          let data66 = data23["image-pull-secret-exists"];
+          const _errs186 = errors;
+          let valid53 = false;
+          const _errs187 = errors;
+          if (!(data66 === "error" || data66 === "warning" || data66 === "warn" || data66 === "note" || data66 === "off")) {
+            const err159 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err159];
+            } else {
+              vErrors.push(err159);
+            }
+            errors++;
+          }
+          var _valid12 = _errs187 === errors;
           valid53 = valid53 || _valid12;
           if (!valid53) {
-            const _errs186 = errors;
-            if (Array.isArray(data65)) {
-              if (data65.length > 1) {
-                const err159 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err159];
-                } else {
-                  vErrors.push(err159);
-                }
-                errors++;
-              }
-              if (data65.length < 1) {
-                const err160 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs188 = errors;
+            if (Array.isArray(data66)) {
+              if (data66.length > 1) {
+                const err160 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err160];
                 } else {
@@ -33359,44 +33361,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len27 = data65.length;
+              if (data66.length < 1) {
+                const err161 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err161];
+                } else {
+                  vErrors.push(err161);
+                }
+                errors++;
+              }
+              const len27 = data66.length;
               if (len27 > 0) {
-                let data66 = data65[0];
-                if (!(data66 === "error" || data66 === "warning" || data66 === "note" || data66 === "off")) {
-                  const err161 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data67 = data66[0];
+                if (!(data67 === "error" || data67 === "warning" || data67 === "warn" || data67 === "note" || data67 === "off")) {
+                  const err162 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err161];
+                    vErrors = [err162];
                   } else {
-                    vErrors.push(err161);
+                    vErrors.push(err162);
                   }
                   errors++;
                 }
               }
             } else {
-              const err162 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err163 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err162];
+                vErrors = [err163];
               } else {
-                vErrors.push(err162);
+                vErrors.push(err163);
               }
               errors++;
             }
-            var _valid12 = _errs186 === errors;
+            var _valid12 = _errs188 === errors;
             valid53 = valid53 || _valid12;
             if (!valid53) {
-              const _errs189 = errors;
-              if (Array.isArray(data65)) {
-                if (data65.length > 2) {
-                  const err163 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err163];
-                  } else {
-                    vErrors.push(err163);
-                  }
-                  errors++;
-                }
-                if (data65.length < 2) {
-                  const err164 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs191 = errors;
+              if (Array.isArray(data66)) {
+                if (data66.length > 2) {
+                  const err164 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err164];
                   } else {
@@ -33404,103 +33406,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len28 = data65.length;
+                if (data66.length < 2) {
+                  const err165 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err165];
+                  } else {
+                    vErrors.push(err165);
+                  }
+                  errors++;
+                }
+                const len28 = data66.length;
                 if (len28 > 0) {
-                  let data67 = data65[0];
-                  if (!(data67 === "error" || data67 === "warning" || data67 === "note" || data67 === "off")) {
-                    const err165 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data68 = data66[0];
+                  if (!(data68 === "error" || data68 === "warning" || data68 === "warn" || data68 === "note" || data68 === "off")) {
+                    const err166 = { instancePath: instancePath + "/rules/image-pull-secret-exists/0", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-pull-secret-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err165];
+                      vErrors = [err166];
                     } else {
-                      vErrors.push(err165);
+                      vErrors.push(err166);
                     }
                     errors++;
                   }
                 }
                 if (len28 > 1) {
-                  let data68 = data65[1];
-                  if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-                    for (const key15 in data68) {
-                      const err166 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
+                  let data69 = data66[1];
+                  if (data69 && typeof data69 == "object" && !Array.isArray(data69)) {
+                    for (const key15 in data69) {
+                      const err167 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err166];
+                        vErrors = [err167];
                       } else {
-                        vErrors.push(err166);
+                        vErrors.push(err167);
                       }
                       errors++;
                     }
                   } else {
-                    const err167 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err168 = { instancePath: instancePath + "/rules/image-pull-secret-exists/1", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err167];
+                      vErrors = [err168];
                     } else {
-                      vErrors.push(err167);
+                      vErrors.push(err168);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err168 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err169 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err168];
+                  vErrors = [err169];
                 } else {
-                  vErrors.push(err168);
+                  vErrors.push(err169);
                 }
                 errors++;
               }
-              var _valid12 = _errs189 === errors;
+              var _valid12 = _errs191 === errors;
               valid53 = valid53 || _valid12;
             }
           }
           if (!valid53) {
-            const err169 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err169];
-            } else {
-              vErrors.push(err169);
-            }
-            errors++;
-          } else {
-            errors = _errs184;
-            if (vErrors !== null) {
-              if (_errs184) {
-                vErrors.length = _errs184;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["image-tag-mutable"] !== void 0) {
-          let data69 = data22["image-tag-mutable"];
-          const _errs196 = errors;
-          let valid56 = false;
-          const _errs197 = errors;
-          if (!(data69 === "error" || data69 === "warning" || data69 === "note" || data69 === "off")) {
-            const err170 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err170 = { instancePath: instancePath + "/rules/image-pull-secret-exists", schemaPath: "#/properties/rules/properties/image-pull-secret-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err170];
             } else {
               vErrors.push(err170);
             }
             errors++;
+          } else {
+            errors = _errs186;
+            if (vErrors !== null) {
+              if (_errs186) {
+                vErrors.length = _errs186;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid13 = _errs197 === errors;
+        }
+        if (data23["image-tag-mutable"] !== void 0) {
+          let data70 = data23["image-tag-mutable"];
+          const _errs198 = errors;
+          let valid56 = false;
+          const _errs199 = errors;
+          if (!(data70 === "error" || data70 === "warning" || data70 === "warn" || data70 === "note" || data70 === "off")) {
+            const err171 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err171];
+            } else {
+              vErrors.push(err171);
+            }
+            errors++;
+          }
+          var _valid13 = _errs199 === errors;
           valid56 = valid56 || _valid13;
           if (!valid56) {
-            const _errs198 = errors;
-            if (Array.isArray(data69)) {
-              if (data69.length > 1) {
-                const err171 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err171];
-                } else {
-                  vErrors.push(err171);
-                }
-                errors++;
-              }
-              if (data69.length < 1) {
-                const err172 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs200 = errors;
+            if (Array.isArray(data70)) {
+              if (data70.length > 1) {
+                const err172 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err172];
                 } else {
@@ -33508,44 +33510,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len29 = data69.length;
+              if (data70.length < 1) {
+                const err173 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err173];
+                } else {
+                  vErrors.push(err173);
+                }
+                errors++;
+              }
+              const len29 = data70.length;
               if (len29 > 0) {
-                let data70 = data69[0];
-                if (!(data70 === "error" || data70 === "warning" || data70 === "note" || data70 === "off")) {
-                  const err173 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data71 = data70[0];
+                if (!(data71 === "error" || data71 === "warning" || data71 === "warn" || data71 === "note" || data71 === "off")) {
+                  const err174 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err173];
+                    vErrors = [err174];
                   } else {
-                    vErrors.push(err173);
+                    vErrors.push(err174);
                   }
                   errors++;
                 }
               }
             } else {
-              const err174 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err175 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err174];
+                vErrors = [err175];
               } else {
-                vErrors.push(err174);
+                vErrors.push(err175);
               }
               errors++;
             }
-            var _valid13 = _errs198 === errors;
+            var _valid13 = _errs200 === errors;
             valid56 = valid56 || _valid13;
             if (!valid56) {
-              const _errs201 = errors;
-              if (Array.isArray(data69)) {
-                if (data69.length > 2) {
-                  const err175 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err175];
-                  } else {
-                    vErrors.push(err175);
-                  }
-                  errors++;
-                }
-                if (data69.length < 2) {
-                  const err176 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs203 = errors;
+              if (Array.isArray(data70)) {
+                if (data70.length > 2) {
+                  const err176 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err176];
                   } else {
@@ -33553,75 +33555,84 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len30 = data69.length;
+                if (data70.length < 2) {
+                  const err177 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err177];
+                  } else {
+                    vErrors.push(err177);
+                  }
+                  errors++;
+                }
+                const len30 = data70.length;
                 if (len30 > 0) {
-                  let data71 = data69[0];
-                  if (!(data71 === "error" || data71 === "warning" || data71 === "note" || data71 === "off")) {
-                    const err177 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data72 = data70[0];
+                  if (!(data72 === "error" || data72 === "warning" || data72 === "warn" || data72 === "note" || data72 === "off")) {
+                    const err178 = { instancePath: instancePath + "/rules/image-tag-mutable/0", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["image-tag-mutable"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err177];
+                      vErrors = [err178];
                     } else {
-                      vErrors.push(err177);
+                      vErrors.push(err178);
                     }
                     errors++;
                   }
                 }
                 if (len30 > 1) {
-                  let data72 = data69[1];
-                  if (data72 && typeof data72 == "object" && !Array.isArray(data72)) {
-                    for (const key16 in data72) {
+                  let data73 = data70[1];
+                  if (data73 && typeof data73 == "object" && !Array.isArray(data73)) {
+                    for (const key16 in data73) {
                       if (!(key16 === "mutableTags")) {
-                        const err178 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
+                        const err179 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
-                          vErrors = [err178];
+                          vErrors = [err179];
                         } else {
-                          vErrors.push(err178);
+                          vErrors.push(err179);
                         }
                         errors++;
                       }
                     }
-                    if (data72.mutableTags !== void 0) {
-                      let data73 = data72.mutableTags;
-                      if (Array.isArray(data73)) {
-                        const len31 = data73.length;
+                    if (data73.mutableTags !== void 0) {
+                      let data74 = data73.mutableTags;
+                      if (Array.isArray(data74)) {
+                        const len31 = data74.length;
                         for (let i8 = 0; i8 < len31; i8++) {
-                          let data74 = data73[i8];
-                          if (typeof data74 === "string") {
-                            if (func3(data74) < 1) {
-                              const err179 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                          let data75 = data74[i8];
+                          if (typeof data75 === "string") {
+                            if (func3(data75) < 1) {
+                              const err180 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                               if (vErrors === null) {
-                                vErrors = [err179];
+                                vErrors = [err180];
                               } else {
-                                vErrors.push(err179);
+                                vErrors.push(err180);
                               }
                               errors++;
                             }
                           } else {
-                            const err180 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            const err181 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags/" + i8, schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                             if (vErrors === null) {
-                              vErrors = [err180];
+                              vErrors = [err181];
                             } else {
-                              vErrors.push(err180);
+                              vErrors.push(err181);
                             }
                             errors++;
                           }
                         }
-                        let i9 = data73.length;
+                        let i9 = data74.length;
                         let j1;
                         if (i9 > 1) {
                           const indices1 = {};
                           for (; i9--; ) {
-                            let item1 = data73[i9];
+                            let item1 = data74[i9];
                             if (typeof item1 !== "string") {
                               continue;
                             }
                             if (typeof indices1[item1] == "number") {
                               j1 = indices1[item1];
-                              const err181 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
+                              const err182 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i9 + " are identical)" };
                               if (vErrors === null) {
-                                vErrors = [err181];
+                                vErrors = [err182];
                               } else {
-                                vErrors.push(err181);
+                                vErrors.push(err182);
                               }
                               errors++;
                               break;
@@ -33630,87 +33641,78 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                         }
                       } else {
-                        const err182 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        const err183 = { instancePath: instancePath + "/rules/image-tag-mutable/1/mutableTags", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/properties/mutableTags/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
-                          vErrors = [err182];
+                          vErrors = [err183];
                         } else {
-                          vErrors.push(err182);
+                          vErrors.push(err183);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err183 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err184 = { instancePath: instancePath + "/rules/image-tag-mutable/1", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err183];
+                      vErrors = [err184];
                     } else {
-                      vErrors.push(err183);
+                      vErrors.push(err184);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err184 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err185 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err184];
+                  vErrors = [err185];
                 } else {
-                  vErrors.push(err184);
+                  vErrors.push(err185);
                 }
                 errors++;
               }
-              var _valid13 = _errs201 === errors;
+              var _valid13 = _errs203 === errors;
               valid56 = valid56 || _valid13;
             }
           }
           if (!valid56) {
-            const err185 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err185];
-            } else {
-              vErrors.push(err185);
-            }
-            errors++;
-          } else {
-            errors = _errs196;
-            if (vErrors !== null) {
-              if (_errs196) {
-                vErrors.length = _errs196;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["kustomize-resources-exist"] !== void 0) {
-          let data75 = data22["kustomize-resources-exist"];
-          const _errs212 = errors;
-          let valid63 = false;
-          const _errs213 = errors;
-          if (!(data75 === "error" || data75 === "warning" || data75 === "note" || data75 === "off")) {
-            const err186 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err186 = { instancePath: instancePath + "/rules/image-tag-mutable", schemaPath: "#/properties/rules/properties/image-tag-mutable/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err186];
             } else {
               vErrors.push(err186);
             }
             errors++;
+          } else {
+            errors = _errs198;
+            if (vErrors !== null) {
+              if (_errs198) {
+                vErrors.length = _errs198;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid14 = _errs213 === errors;
+        }
+        if (data23["kustomize-resources-exist"] !== void 0) {
+          let data76 = data23["kustomize-resources-exist"];
+          const _errs214 = errors;
+          let valid63 = false;
+          const _errs215 = errors;
+          if (!(data76 === "error" || data76 === "warning" || data76 === "warn" || data76 === "note" || data76 === "off")) {
+            const err187 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err187];
+            } else {
+              vErrors.push(err187);
+            }
+            errors++;
+          }
+          var _valid14 = _errs215 === errors;
           valid63 = valid63 || _valid14;
           if (!valid63) {
-            const _errs214 = errors;
-            if (Array.isArray(data75)) {
-              if (data75.length > 1) {
-                const err187 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err187];
-                } else {
-                  vErrors.push(err187);
-                }
-                errors++;
-              }
-              if (data75.length < 1) {
-                const err188 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs216 = errors;
+            if (Array.isArray(data76)) {
+              if (data76.length > 1) {
+                const err188 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err188];
                 } else {
@@ -33718,44 +33720,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len32 = data75.length;
+              if (data76.length < 1) {
+                const err189 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err189];
+                } else {
+                  vErrors.push(err189);
+                }
+                errors++;
+              }
+              const len32 = data76.length;
               if (len32 > 0) {
-                let data76 = data75[0];
-                if (!(data76 === "error" || data76 === "warning" || data76 === "note" || data76 === "off")) {
-                  const err189 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data77 = data76[0];
+                if (!(data77 === "error" || data77 === "warning" || data77 === "warn" || data77 === "note" || data77 === "off")) {
+                  const err190 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err189];
+                    vErrors = [err190];
                   } else {
-                    vErrors.push(err189);
+                    vErrors.push(err190);
                   }
                   errors++;
                 }
               }
             } else {
-              const err190 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err191 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err190];
+                vErrors = [err191];
               } else {
-                vErrors.push(err190);
+                vErrors.push(err191);
               }
               errors++;
             }
-            var _valid14 = _errs214 === errors;
+            var _valid14 = _errs216 === errors;
             valid63 = valid63 || _valid14;
             if (!valid63) {
-              const _errs217 = errors;
-              if (Array.isArray(data75)) {
-                if (data75.length > 2) {
-                  const err191 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err191];
-                  } else {
-                    vErrors.push(err191);
-                  }
-                  errors++;
-                }
-                if (data75.length < 2) {
-                  const err192 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs219 = errors;
+              if (Array.isArray(data76)) {
+                if (data76.length > 2) {
+                  const err192 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err192];
                   } else {
@@ -33763,103 +33765,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len33 = data75.length;
+                if (data76.length < 2) {
+                  const err193 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err193];
+                  } else {
+                    vErrors.push(err193);
+                  }
+                  errors++;
+                }
+                const len33 = data76.length;
                 if (len33 > 0) {
-                  let data77 = data75[0];
-                  if (!(data77 === "error" || data77 === "warning" || data77 === "note" || data77 === "off")) {
-                    const err193 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data78 = data76[0];
+                  if (!(data78 === "error" || data78 === "warning" || data78 === "warn" || data78 === "note" || data78 === "off")) {
+                    const err194 = { instancePath: instancePath + "/rules/kustomize-resources-exist/0", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-resources-exist"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err193];
+                      vErrors = [err194];
                     } else {
-                      vErrors.push(err193);
+                      vErrors.push(err194);
                     }
                     errors++;
                   }
                 }
                 if (len33 > 1) {
-                  let data78 = data75[1];
-                  if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
-                    for (const key17 in data78) {
-                      const err194 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
+                  let data79 = data76[1];
+                  if (data79 && typeof data79 == "object" && !Array.isArray(data79)) {
+                    for (const key17 in data79) {
+                      const err195 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err194];
+                        vErrors = [err195];
                       } else {
-                        vErrors.push(err194);
+                        vErrors.push(err195);
                       }
                       errors++;
                     }
                   } else {
-                    const err195 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err196 = { instancePath: instancePath + "/rules/kustomize-resources-exist/1", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err195];
+                      vErrors = [err196];
                     } else {
-                      vErrors.push(err195);
+                      vErrors.push(err196);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err196 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err197 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err196];
+                  vErrors = [err197];
                 } else {
-                  vErrors.push(err196);
+                  vErrors.push(err197);
                 }
                 errors++;
               }
-              var _valid14 = _errs217 === errors;
+              var _valid14 = _errs219 === errors;
               valid63 = valid63 || _valid14;
             }
           }
           if (!valid63) {
-            const err197 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err197];
-            } else {
-              vErrors.push(err197);
-            }
-            errors++;
-          } else {
-            errors = _errs212;
-            if (vErrors !== null) {
-              if (_errs212) {
-                vErrors.length = _errs212;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["kustomize-unreferenced-manifest"] !== void 0) {
-          let data79 = data22["kustomize-unreferenced-manifest"];
-          const _errs224 = errors;
-          let valid66 = false;
-          const _errs225 = errors;
-          if (!(data79 === "error" || data79 === "warning" || data79 === "note" || data79 === "off")) {
-            const err198 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err198 = { instancePath: instancePath + "/rules/kustomize-resources-exist", schemaPath: "#/properties/rules/properties/kustomize-resources-exist/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err198];
             } else {
               vErrors.push(err198);
             }
             errors++;
+          } else {
+            errors = _errs214;
+            if (vErrors !== null) {
+              if (_errs214) {
+                vErrors.length = _errs214;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid15 = _errs225 === errors;
+        }
+        if (data23["kustomize-unreferenced-manifest"] !== void 0) {
+          let data80 = data23["kustomize-unreferenced-manifest"];
+          const _errs226 = errors;
+          let valid66 = false;
+          const _errs227 = errors;
+          if (!(data80 === "error" || data80 === "warning" || data80 === "warn" || data80 === "note" || data80 === "off")) {
+            const err199 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err199];
+            } else {
+              vErrors.push(err199);
+            }
+            errors++;
+          }
+          var _valid15 = _errs227 === errors;
           valid66 = valid66 || _valid15;
           if (!valid66) {
-            const _errs226 = errors;
-            if (Array.isArray(data79)) {
-              if (data79.length > 1) {
-                const err199 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err199];
-                } else {
-                  vErrors.push(err199);
-                }
-                errors++;
-              }
-              if (data79.length < 1) {
-                const err200 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs228 = errors;
+            if (Array.isArray(data80)) {
+              if (data80.length > 1) {
+                const err200 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err200];
                 } else {
@@ -33867,44 +33869,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len34 = data79.length;
+              if (data80.length < 1) {
+                const err201 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err201];
+                } else {
+                  vErrors.push(err201);
+                }
+                errors++;
+              }
+              const len34 = data80.length;
               if (len34 > 0) {
-                let data80 = data79[0];
-                if (!(data80 === "error" || data80 === "warning" || data80 === "note" || data80 === "off")) {
-                  const err201 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data81 = data80[0];
+                if (!(data81 === "error" || data81 === "warning" || data81 === "warn" || data81 === "note" || data81 === "off")) {
+                  const err202 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err201];
+                    vErrors = [err202];
                   } else {
-                    vErrors.push(err201);
+                    vErrors.push(err202);
                   }
                   errors++;
                 }
               }
             } else {
-              const err202 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err203 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err202];
+                vErrors = [err203];
               } else {
-                vErrors.push(err202);
+                vErrors.push(err203);
               }
               errors++;
             }
-            var _valid15 = _errs226 === errors;
+            var _valid15 = _errs228 === errors;
             valid66 = valid66 || _valid15;
             if (!valid66) {
-              const _errs229 = errors;
-              if (Array.isArray(data79)) {
-                if (data79.length > 2) {
-                  const err203 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err203];
-                  } else {
-                    vErrors.push(err203);
-                  }
-                  errors++;
-                }
-                if (data79.length < 2) {
-                  const err204 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs231 = errors;
+              if (Array.isArray(data80)) {
+                if (data80.length > 2) {
+                  const err204 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err204];
                   } else {
@@ -33912,103 +33914,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len35 = data79.length;
+                if (data80.length < 2) {
+                  const err205 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err205];
+                  } else {
+                    vErrors.push(err205);
+                  }
+                  errors++;
+                }
+                const len35 = data80.length;
                 if (len35 > 0) {
-                  let data81 = data79[0];
-                  if (!(data81 === "error" || data81 === "warning" || data81 === "note" || data81 === "off")) {
-                    const err205 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data82 = data80[0];
+                  if (!(data82 === "error" || data82 === "warning" || data82 === "warn" || data82 === "note" || data82 === "off")) {
+                    const err206 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/0", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["kustomize-unreferenced-manifest"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err205];
+                      vErrors = [err206];
                     } else {
-                      vErrors.push(err205);
+                      vErrors.push(err206);
                     }
                     errors++;
                   }
                 }
                 if (len35 > 1) {
-                  let data82 = data79[1];
-                  if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
-                    for (const key18 in data82) {
-                      const err206 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
+                  let data83 = data80[1];
+                  if (data83 && typeof data83 == "object" && !Array.isArray(data83)) {
+                    for (const key18 in data83) {
+                      const err207 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err206];
+                        vErrors = [err207];
                       } else {
-                        vErrors.push(err206);
+                        vErrors.push(err207);
                       }
                       errors++;
                     }
                   } else {
-                    const err207 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err208 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest/1", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err207];
+                      vErrors = [err208];
                     } else {
-                      vErrors.push(err207);
+                      vErrors.push(err208);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err208 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err209 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err208];
+                  vErrors = [err209];
                 } else {
-                  vErrors.push(err208);
+                  vErrors.push(err209);
                 }
                 errors++;
               }
-              var _valid15 = _errs229 === errors;
+              var _valid15 = _errs231 === errors;
               valid66 = valid66 || _valid15;
             }
           }
           if (!valid66) {
-            const err209 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err209];
-            } else {
-              vErrors.push(err209);
-            }
-            errors++;
-          } else {
-            errors = _errs224;
-            if (vErrors !== null) {
-              if (_errs224) {
-                vErrors.length = _errs224;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["no-committed-terraform-state"] !== void 0) {
-          let data83 = data22["no-committed-terraform-state"];
-          const _errs236 = errors;
-          let valid69 = false;
-          const _errs237 = errors;
-          if (!(data83 === "error" || data83 === "warning" || data83 === "note" || data83 === "off")) {
-            const err210 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err210 = { instancePath: instancePath + "/rules/kustomize-unreferenced-manifest", schemaPath: "#/properties/rules/properties/kustomize-unreferenced-manifest/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err210];
             } else {
               vErrors.push(err210);
             }
             errors++;
+          } else {
+            errors = _errs226;
+            if (vErrors !== null) {
+              if (_errs226) {
+                vErrors.length = _errs226;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid16 = _errs237 === errors;
+        }
+        if (data23["no-committed-terraform-state"] !== void 0) {
+          let data84 = data23["no-committed-terraform-state"];
+          const _errs238 = errors;
+          let valid69 = false;
+          const _errs239 = errors;
+          if (!(data84 === "error" || data84 === "warning" || data84 === "warn" || data84 === "note" || data84 === "off")) {
+            const err211 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err211];
+            } else {
+              vErrors.push(err211);
+            }
+            errors++;
+          }
+          var _valid16 = _errs239 === errors;
           valid69 = valid69 || _valid16;
           if (!valid69) {
-            const _errs238 = errors;
-            if (Array.isArray(data83)) {
-              if (data83.length > 1) {
-                const err211 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err211];
-                } else {
-                  vErrors.push(err211);
-                }
-                errors++;
-              }
-              if (data83.length < 1) {
-                const err212 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs240 = errors;
+            if (Array.isArray(data84)) {
+              if (data84.length > 1) {
+                const err212 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err212];
                 } else {
@@ -34016,44 +34018,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len36 = data83.length;
+              if (data84.length < 1) {
+                const err213 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err213];
+                } else {
+                  vErrors.push(err213);
+                }
+                errors++;
+              }
+              const len36 = data84.length;
               if (len36 > 0) {
-                let data84 = data83[0];
-                if (!(data84 === "error" || data84 === "warning" || data84 === "note" || data84 === "off")) {
-                  const err213 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data85 = data84[0];
+                if (!(data85 === "error" || data85 === "warning" || data85 === "warn" || data85 === "note" || data85 === "off")) {
+                  const err214 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err213];
+                    vErrors = [err214];
                   } else {
-                    vErrors.push(err213);
+                    vErrors.push(err214);
                   }
                   errors++;
                 }
               }
             } else {
-              const err214 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err215 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err214];
+                vErrors = [err215];
               } else {
-                vErrors.push(err214);
+                vErrors.push(err215);
               }
               errors++;
             }
-            var _valid16 = _errs238 === errors;
+            var _valid16 = _errs240 === errors;
             valid69 = valid69 || _valid16;
             if (!valid69) {
-              const _errs241 = errors;
-              if (Array.isArray(data83)) {
-                if (data83.length > 2) {
-                  const err215 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err215];
-                  } else {
-                    vErrors.push(err215);
-                  }
-                  errors++;
-                }
-                if (data83.length < 2) {
-                  const err216 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs243 = errors;
+              if (Array.isArray(data84)) {
+                if (data84.length > 2) {
+                  const err216 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err216];
                   } else {
@@ -34061,103 +34063,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len37 = data83.length;
+                if (data84.length < 2) {
+                  const err217 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err217];
+                  } else {
+                    vErrors.push(err217);
+                  }
+                  errors++;
+                }
+                const len37 = data84.length;
                 if (len37 > 0) {
-                  let data85 = data83[0];
-                  if (!(data85 === "error" || data85 === "warning" || data85 === "note" || data85 === "off")) {
-                    const err217 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data86 = data84[0];
+                  if (!(data86 === "error" || data86 === "warning" || data86 === "warn" || data86 === "note" || data86 === "off")) {
+                    const err218 = { instancePath: instancePath + "/rules/no-committed-terraform-state/0", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-committed-terraform-state"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err217];
+                      vErrors = [err218];
                     } else {
-                      vErrors.push(err217);
+                      vErrors.push(err218);
                     }
                     errors++;
                   }
                 }
                 if (len37 > 1) {
-                  let data86 = data83[1];
-                  if (data86 && typeof data86 == "object" && !Array.isArray(data86)) {
-                    for (const key19 in data86) {
-                      const err218 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
+                  let data87 = data84[1];
+                  if (data87 && typeof data87 == "object" && !Array.isArray(data87)) {
+                    for (const key19 in data87) {
+                      const err219 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err218];
+                        vErrors = [err219];
                       } else {
-                        vErrors.push(err218);
+                        vErrors.push(err219);
                       }
                       errors++;
                     }
                   } else {
-                    const err219 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err220 = { instancePath: instancePath + "/rules/no-committed-terraform-state/1", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err219];
+                      vErrors = [err220];
                     } else {
-                      vErrors.push(err219);
+                      vErrors.push(err220);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err220 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err221 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err220];
+                  vErrors = [err221];
                 } else {
-                  vErrors.push(err220);
+                  vErrors.push(err221);
                 }
                 errors++;
               }
-              var _valid16 = _errs241 === errors;
+              var _valid16 = _errs243 === errors;
               valid69 = valid69 || _valid16;
             }
           }
           if (!valid69) {
-            const err221 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err221];
-            } else {
-              vErrors.push(err221);
-            }
-            errors++;
-          } else {
-            errors = _errs236;
-            if (vErrors !== null) {
-              if (_errs236) {
-                vErrors.length = _errs236;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["no-plaintext-sensitive-env"] !== void 0) {
-          let data87 = data22["no-plaintext-sensitive-env"];
-          const _errs248 = errors;
-          let valid72 = false;
-          const _errs249 = errors;
-          if (!(data87 === "error" || data87 === "warning" || data87 === "note" || data87 === "off")) {
-            const err222 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err222 = { instancePath: instancePath + "/rules/no-committed-terraform-state", schemaPath: "#/properties/rules/properties/no-committed-terraform-state/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err222];
             } else {
               vErrors.push(err222);
             }
             errors++;
+          } else {
+            errors = _errs238;
+            if (vErrors !== null) {
+              if (_errs238) {
+                vErrors.length = _errs238;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid17 = _errs249 === errors;
+        }
+        if (data23["no-plaintext-sensitive-env"] !== void 0) {
+          let data88 = data23["no-plaintext-sensitive-env"];
+          const _errs250 = errors;
+          let valid72 = false;
+          const _errs251 = errors;
+          if (!(data88 === "error" || data88 === "warning" || data88 === "warn" || data88 === "note" || data88 === "off")) {
+            const err223 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err223];
+            } else {
+              vErrors.push(err223);
+            }
+            errors++;
+          }
+          var _valid17 = _errs251 === errors;
           valid72 = valid72 || _valid17;
           if (!valid72) {
-            const _errs250 = errors;
-            if (Array.isArray(data87)) {
-              if (data87.length > 1) {
-                const err223 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err223];
-                } else {
-                  vErrors.push(err223);
-                }
-                errors++;
-              }
-              if (data87.length < 1) {
-                const err224 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs252 = errors;
+            if (Array.isArray(data88)) {
+              if (data88.length > 1) {
+                const err224 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err224];
                 } else {
@@ -34165,44 +34167,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len38 = data87.length;
+              if (data88.length < 1) {
+                const err225 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err225];
+                } else {
+                  vErrors.push(err225);
+                }
+                errors++;
+              }
+              const len38 = data88.length;
               if (len38 > 0) {
-                let data88 = data87[0];
-                if (!(data88 === "error" || data88 === "warning" || data88 === "note" || data88 === "off")) {
-                  const err225 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data89 = data88[0];
+                if (!(data89 === "error" || data89 === "warning" || data89 === "warn" || data89 === "note" || data89 === "off")) {
+                  const err226 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err225];
+                    vErrors = [err226];
                   } else {
-                    vErrors.push(err225);
+                    vErrors.push(err226);
                   }
                   errors++;
                 }
               }
             } else {
-              const err226 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err227 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err226];
+                vErrors = [err227];
               } else {
-                vErrors.push(err226);
+                vErrors.push(err227);
               }
               errors++;
             }
-            var _valid17 = _errs250 === errors;
+            var _valid17 = _errs252 === errors;
             valid72 = valid72 || _valid17;
             if (!valid72) {
-              const _errs253 = errors;
-              if (Array.isArray(data87)) {
-                if (data87.length > 2) {
-                  const err227 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err227];
-                  } else {
-                    vErrors.push(err227);
-                  }
-                  errors++;
-                }
-                if (data87.length < 2) {
-                  const err228 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs255 = errors;
+              if (Array.isArray(data88)) {
+                if (data88.length > 2) {
+                  const err228 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err228];
                   } else {
@@ -34210,103 +34212,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len39 = data87.length;
+                if (data88.length < 2) {
+                  const err229 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err229];
+                  } else {
+                    vErrors.push(err229);
+                  }
+                  errors++;
+                }
+                const len39 = data88.length;
                 if (len39 > 0) {
-                  let data89 = data87[0];
-                  if (!(data89 === "error" || data89 === "warning" || data89 === "note" || data89 === "off")) {
-                    const err229 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data90 = data88[0];
+                  if (!(data90 === "error" || data90 === "warning" || data90 === "warn" || data90 === "note" || data90 === "off")) {
+                    const err230 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/0", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-plaintext-sensitive-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err229];
+                      vErrors = [err230];
                     } else {
-                      vErrors.push(err229);
+                      vErrors.push(err230);
                     }
                     errors++;
                   }
                 }
                 if (len39 > 1) {
-                  let data90 = data87[1];
-                  if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
-                    for (const key20 in data90) {
-                      const err230 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
+                  let data91 = data88[1];
+                  if (data91 && typeof data91 == "object" && !Array.isArray(data91)) {
+                    for (const key20 in data91) {
+                      const err231 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err230];
+                        vErrors = [err231];
                       } else {
-                        vErrors.push(err230);
+                        vErrors.push(err231);
                       }
                       errors++;
                     }
                   } else {
-                    const err231 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err232 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env/1", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err231];
+                      vErrors = [err232];
                     } else {
-                      vErrors.push(err231);
+                      vErrors.push(err232);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err232 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err233 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err232];
+                  vErrors = [err233];
                 } else {
-                  vErrors.push(err232);
+                  vErrors.push(err233);
                 }
                 errors++;
               }
-              var _valid17 = _errs253 === errors;
+              var _valid17 = _errs255 === errors;
               valid72 = valid72 || _valid17;
             }
           }
           if (!valid72) {
-            const err233 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err233];
-            } else {
-              vErrors.push(err233);
-            }
-            errors++;
-          } else {
-            errors = _errs248;
-            if (vErrors !== null) {
-              if (_errs248) {
-                vErrors.length = _errs248;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["no-tracked-ignored-files"] !== void 0) {
-          let data91 = data22["no-tracked-ignored-files"];
-          const _errs260 = errors;
-          let valid75 = false;
-          const _errs261 = errors;
-          if (!(data91 === "error" || data91 === "warning" || data91 === "note" || data91 === "off")) {
-            const err234 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err234 = { instancePath: instancePath + "/rules/no-plaintext-sensitive-env", schemaPath: "#/properties/rules/properties/no-plaintext-sensitive-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err234];
             } else {
               vErrors.push(err234);
             }
             errors++;
+          } else {
+            errors = _errs250;
+            if (vErrors !== null) {
+              if (_errs250) {
+                vErrors.length = _errs250;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid18 = _errs261 === errors;
+        }
+        if (data23["no-tracked-ignored-files"] !== void 0) {
+          let data92 = data23["no-tracked-ignored-files"];
+          const _errs262 = errors;
+          let valid75 = false;
+          const _errs263 = errors;
+          if (!(data92 === "error" || data92 === "warning" || data92 === "warn" || data92 === "note" || data92 === "off")) {
+            const err235 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err235];
+            } else {
+              vErrors.push(err235);
+            }
+            errors++;
+          }
+          var _valid18 = _errs263 === errors;
           valid75 = valid75 || _valid18;
           if (!valid75) {
-            const _errs262 = errors;
-            if (Array.isArray(data91)) {
-              if (data91.length > 1) {
-                const err235 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err235];
-                } else {
-                  vErrors.push(err235);
-                }
-                errors++;
-              }
-              if (data91.length < 1) {
-                const err236 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs264 = errors;
+            if (Array.isArray(data92)) {
+              if (data92.length > 1) {
+                const err236 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err236];
                 } else {
@@ -34314,44 +34316,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len40 = data91.length;
+              if (data92.length < 1) {
+                const err237 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err237];
+                } else {
+                  vErrors.push(err237);
+                }
+                errors++;
+              }
+              const len40 = data92.length;
               if (len40 > 0) {
-                let data92 = data91[0];
-                if (!(data92 === "error" || data92 === "warning" || data92 === "note" || data92 === "off")) {
-                  const err237 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data93 = data92[0];
+                if (!(data93 === "error" || data93 === "warning" || data93 === "warn" || data93 === "note" || data93 === "off")) {
+                  const err238 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err237];
+                    vErrors = [err238];
                   } else {
-                    vErrors.push(err237);
+                    vErrors.push(err238);
                   }
                   errors++;
                 }
               }
             } else {
-              const err238 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err239 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err238];
+                vErrors = [err239];
               } else {
-                vErrors.push(err238);
+                vErrors.push(err239);
               }
               errors++;
             }
-            var _valid18 = _errs262 === errors;
+            var _valid18 = _errs264 === errors;
             valid75 = valid75 || _valid18;
             if (!valid75) {
-              const _errs265 = errors;
-              if (Array.isArray(data91)) {
-                if (data91.length > 2) {
-                  const err239 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err239];
-                  } else {
-                    vErrors.push(err239);
-                  }
-                  errors++;
-                }
-                if (data91.length < 2) {
-                  const err240 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs267 = errors;
+              if (Array.isArray(data92)) {
+                if (data92.length > 2) {
+                  const err240 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err240];
                   } else {
@@ -34359,103 +34361,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len41 = data91.length;
+                if (data92.length < 2) {
+                  const err241 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err241];
+                  } else {
+                    vErrors.push(err241);
+                  }
+                  errors++;
+                }
+                const len41 = data92.length;
                 if (len41 > 0) {
-                  let data93 = data91[0];
-                  if (!(data93 === "error" || data93 === "warning" || data93 === "note" || data93 === "off")) {
-                    const err241 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data94 = data92[0];
+                  if (!(data94 === "error" || data94 === "warning" || data94 === "warn" || data94 === "note" || data94 === "off")) {
+                    const err242 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/0", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["no-tracked-ignored-files"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err241];
+                      vErrors = [err242];
                     } else {
-                      vErrors.push(err241);
+                      vErrors.push(err242);
                     }
                     errors++;
                   }
                 }
                 if (len41 > 1) {
-                  let data94 = data91[1];
-                  if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
-                    for (const key21 in data94) {
-                      const err242 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
+                  let data95 = data92[1];
+                  if (data95 && typeof data95 == "object" && !Array.isArray(data95)) {
+                    for (const key21 in data95) {
+                      const err243 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err242];
+                        vErrors = [err243];
                       } else {
-                        vErrors.push(err242);
+                        vErrors.push(err243);
                       }
                       errors++;
                     }
                   } else {
-                    const err243 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err244 = { instancePath: instancePath + "/rules/no-tracked-ignored-files/1", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err243];
+                      vErrors = [err244];
                     } else {
-                      vErrors.push(err243);
+                      vErrors.push(err244);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err244 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err245 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err244];
+                  vErrors = [err245];
                 } else {
-                  vErrors.push(err244);
+                  vErrors.push(err245);
                 }
                 errors++;
               }
-              var _valid18 = _errs265 === errors;
+              var _valid18 = _errs267 === errors;
               valid75 = valid75 || _valid18;
             }
           }
           if (!valid75) {
-            const err245 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err245];
-            } else {
-              vErrors.push(err245);
-            }
-            errors++;
-          } else {
-            errors = _errs260;
-            if (vErrors !== null) {
-              if (_errs260) {
-                vErrors.length = _errs260;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["required-env"] !== void 0) {
-          let data95 = data22["required-env"];
-          const _errs272 = errors;
-          let valid78 = false;
-          const _errs273 = errors;
-          if (!(data95 === "error" || data95 === "warning" || data95 === "note" || data95 === "off")) {
-            const err246 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err246 = { instancePath: instancePath + "/rules/no-tracked-ignored-files", schemaPath: "#/properties/rules/properties/no-tracked-ignored-files/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err246];
             } else {
               vErrors.push(err246);
             }
             errors++;
+          } else {
+            errors = _errs262;
+            if (vErrors !== null) {
+              if (_errs262) {
+                vErrors.length = _errs262;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid19 = _errs273 === errors;
+        }
+        if (data23["required-env"] !== void 0) {
+          let data96 = data23["required-env"];
+          const _errs274 = errors;
+          let valid78 = false;
+          const _errs275 = errors;
+          if (!(data96 === "error" || data96 === "warning" || data96 === "warn" || data96 === "note" || data96 === "off")) {
+            const err247 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err247];
+            } else {
+              vErrors.push(err247);
+            }
+            errors++;
+          }
+          var _valid19 = _errs275 === errors;
           valid78 = valid78 || _valid19;
           if (!valid78) {
-            const _errs274 = errors;
-            if (Array.isArray(data95)) {
-              if (data95.length > 1) {
-                const err247 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err247];
-                } else {
-                  vErrors.push(err247);
-                }
-                errors++;
-              }
-              if (data95.length < 1) {
-                const err248 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs276 = errors;
+            if (Array.isArray(data96)) {
+              if (data96.length > 1) {
+                const err248 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err248];
                 } else {
@@ -34463,44 +34465,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len42 = data95.length;
+              if (data96.length < 1) {
+                const err249 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err249];
+                } else {
+                  vErrors.push(err249);
+                }
+                errors++;
+              }
+              const len42 = data96.length;
               if (len42 > 0) {
-                let data96 = data95[0];
-                if (!(data96 === "error" || data96 === "warning" || data96 === "note" || data96 === "off")) {
-                  const err249 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data97 = data96[0];
+                if (!(data97 === "error" || data97 === "warning" || data97 === "warn" || data97 === "note" || data97 === "off")) {
+                  const err250 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err249];
+                    vErrors = [err250];
                   } else {
-                    vErrors.push(err249);
+                    vErrors.push(err250);
                   }
                   errors++;
                 }
               }
             } else {
-              const err250 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err251 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err250];
+                vErrors = [err251];
               } else {
-                vErrors.push(err250);
+                vErrors.push(err251);
               }
               errors++;
             }
-            var _valid19 = _errs274 === errors;
+            var _valid19 = _errs276 === errors;
             valid78 = valid78 || _valid19;
             if (!valid78) {
-              const _errs277 = errors;
-              if (Array.isArray(data95)) {
-                if (data95.length > 2) {
-                  const err251 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err251];
-                  } else {
-                    vErrors.push(err251);
-                  }
-                  errors++;
-                }
-                if (data95.length < 2) {
-                  const err252 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs279 = errors;
+              if (Array.isArray(data96)) {
+                if (data96.length > 2) {
+                  const err252 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err252];
                   } else {
@@ -34508,51 +34510,51 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len43 = data95.length;
+                if (data96.length < 2) {
+                  const err253 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err253];
+                  } else {
+                    vErrors.push(err253);
+                  }
+                  errors++;
+                }
+                const len43 = data96.length;
                 if (len43 > 0) {
-                  let data97 = data95[0];
-                  if (!(data97 === "error" || data97 === "warning" || data97 === "note" || data97 === "off")) {
-                    const err253 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data98 = data96[0];
+                  if (!(data98 === "error" || data98 === "warning" || data98 === "warn" || data98 === "note" || data98 === "off")) {
+                    const err254 = { instancePath: instancePath + "/rules/required-env/0", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["required-env"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err253];
+                      vErrors = [err254];
                     } else {
-                      vErrors.push(err253);
+                      vErrors.push(err254);
                     }
                     errors++;
                   }
                 }
                 if (len43 > 1) {
-                  let data98 = data95[1];
-                  if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
-                    for (const key22 in data98) {
+                  let data99 = data96[1];
+                  if (data99 && typeof data99 == "object" && !Array.isArray(data99)) {
+                    for (const key22 in data99) {
                       if (!(key22 === "workloads")) {
-                        const err254 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
+                        const err255 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties" };
                         if (vErrors === null) {
-                          vErrors = [err254];
+                          vErrors = [err255];
                         } else {
-                          vErrors.push(err254);
+                          vErrors.push(err255);
                         }
                         errors++;
                       }
                     }
-                    if (data98.workloads !== void 0) {
-                      let data99 = data98.workloads;
-                      if (Array.isArray(data99)) {
-                        const len44 = data99.length;
+                    if (data99.workloads !== void 0) {
+                      let data100 = data99.workloads;
+                      if (Array.isArray(data100)) {
+                        const len44 = data100.length;
                         for (let i10 = 0; i10 < len44; i10++) {
-                          let data100 = data99[i10];
-                          if (data100 && typeof data100 == "object" && !Array.isArray(data100)) {
-                            if (data100.kind === void 0) {
-                              const err255 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
-                              if (vErrors === null) {
-                                vErrors = [err255];
-                              } else {
-                                vErrors.push(err255);
-                              }
-                              errors++;
-                            }
-                            if (data100.name === void 0) {
-                              const err256 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                          let data101 = data100[i10];
+                          if (data101 && typeof data101 == "object" && !Array.isArray(data101)) {
+                            if (data101.kind === void 0) {
+                              const err256 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
                               if (vErrors === null) {
                                 vErrors = [err256];
                               } else {
@@ -34560,8 +34562,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                               errors++;
                             }
-                            if (data100.env === void 0) {
-                              const err257 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                            if (data101.name === void 0) {
+                              const err257 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                               if (vErrors === null) {
                                 vErrors = [err257];
                               } else {
@@ -34569,20 +34571,18 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                               errors++;
                             }
-                            for (const key23 in data100) {
-                              if (!(key23 === "kind" || key23 === "name" || key23 === "namespace" || key23 === "container" || key23 === "env")) {
-                                const err258 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
-                                if (vErrors === null) {
-                                  vErrors = [err258];
-                                } else {
-                                  vErrors.push(err258);
-                                }
-                                errors++;
+                            if (data101.env === void 0) {
+                              const err258 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/required", keyword: "required", params: { missingProperty: "env" }, message: "must have required property 'env'" };
+                              if (vErrors === null) {
+                                vErrors = [err258];
+                              } else {
+                                vErrors.push(err258);
                               }
+                              errors++;
                             }
-                            if (data100.kind !== void 0) {
-                              if (typeof data100.kind !== "string") {
-                                const err259 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            for (const key23 in data101) {
+                              if (!(key23 === "kind" || key23 === "name" || key23 === "namespace" || key23 === "container" || key23 === "env")) {
+                                const err259 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties" };
                                 if (vErrors === null) {
                                   vErrors = [err259];
                                 } else {
@@ -34591,9 +34591,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data100.name !== void 0) {
-                              if (typeof data100.name !== "string") {
-                                const err260 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data101.kind !== void 0) {
+                              if (typeof data101.kind !== "string") {
+                                const err260 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/kind", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
                                   vErrors = [err260];
                                 } else {
@@ -34602,9 +34602,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data100.namespace !== void 0) {
-                              if (typeof data100.namespace !== "string") {
-                                const err261 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data101.name !== void 0) {
+                              if (typeof data101.name !== "string") {
+                                const err261 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
                                   vErrors = [err261];
                                 } else {
@@ -34613,9 +34613,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data100.container !== void 0) {
-                              if (typeof data100.container !== "string") {
-                                const err262 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                            if (data101.namespace !== void 0) {
+                              if (typeof data101.namespace !== "string") {
+                                const err262 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/namespace", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                 if (vErrors === null) {
                                   vErrors = [err262];
                                 } else {
@@ -34624,117 +34624,117 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                 errors++;
                               }
                             }
-                            if (data100.env !== void 0) {
-                              let data105 = data100.env;
-                              if (Array.isArray(data105)) {
-                                const len45 = data105.length;
+                            if (data101.container !== void 0) {
+                              if (typeof data101.container !== "string") {
+                                const err263 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/container", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/container/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                if (vErrors === null) {
+                                  vErrors = [err263];
+                                } else {
+                                  vErrors.push(err263);
+                                }
+                                errors++;
+                              }
+                            }
+                            if (data101.env !== void 0) {
+                              let data106 = data101.env;
+                              if (Array.isArray(data106)) {
+                                const len45 = data106.length;
                                 for (let i11 = 0; i11 < len45; i11++) {
-                                  let data106 = data105[i11];
-                                  const _errs299 = errors;
+                                  let data107 = data106[i11];
+                                  const _errs301 = errors;
                                   let valid87 = false;
-                                  const _errs300 = errors;
-                                  if (typeof data106 === "string") {
-                                    if (func3(data106) < 1) {
-                                      const err263 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                  const _errs302 = errors;
+                                  if (typeof data107 === "string") {
+                                    if (func3(data107) < 1) {
+                                      const err264 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                       if (vErrors === null) {
-                                        vErrors = [err263];
+                                        vErrors = [err264];
                                       } else {
-                                        vErrors.push(err263);
+                                        vErrors.push(err264);
                                       }
                                       errors++;
                                     }
                                   } else {
-                                    const err264 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                    const err265 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                     if (vErrors === null) {
-                                      vErrors = [err264];
+                                      vErrors = [err265];
                                     } else {
-                                      vErrors.push(err264);
+                                      vErrors.push(err265);
                                     }
                                     errors++;
                                   }
-                                  var _valid20 = _errs300 === errors;
+                                  var _valid20 = _errs302 === errors;
                                   valid87 = valid87 || _valid20;
                                   if (!valid87) {
-                                    const _errs302 = errors;
                                     const _errs304 = errors;
-                                    const _errs305 = errors;
-                                    if (data106 && typeof data106 == "object" && !Array.isArray(data106)) {
+                                    const _errs306 = errors;
+                                    const _errs307 = errors;
+                                    if (data107 && typeof data107 == "object" && !Array.isArray(data107)) {
                                       let missing0;
-                                      if (data106.secret === void 0 && (missing0 = "secret") || data106.value === void 0 && (missing0 = "value")) {
-                                        const err265 = {};
+                                      if (data107.secret === void 0 && (missing0 = "secret") || data107.value === void 0 && (missing0 = "value")) {
+                                        const err266 = {};
                                         if (vErrors === null) {
-                                          vErrors = [err265];
+                                          vErrors = [err266];
                                         } else {
-                                          vErrors.push(err265);
+                                          vErrors.push(err266);
                                         }
                                         errors++;
                                       }
                                     }
-                                    var valid88 = _errs305 === errors;
+                                    var valid88 = _errs307 === errors;
                                     if (valid88) {
-                                      const err266 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
+                                      const err267 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/not", keyword: "not", params: {}, message: "must NOT be valid" };
                                       if (vErrors === null) {
-                                        vErrors = [err266];
+                                        vErrors = [err267];
                                       } else {
-                                        vErrors.push(err266);
+                                        vErrors.push(err267);
                                       }
                                       errors++;
                                     } else {
-                                      errors = _errs304;
+                                      errors = _errs306;
                                       if (vErrors !== null) {
-                                        if (_errs304) {
-                                          vErrors.length = _errs304;
+                                        if (_errs306) {
+                                          vErrors.length = _errs306;
                                         } else {
                                           vErrors = null;
                                         }
                                       }
                                     }
-                                    if (data106 && typeof data106 == "object" && !Array.isArray(data106)) {
-                                      if (data106.name === void 0) {
-                                        const err267 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+                                    if (data107 && typeof data107 == "object" && !Array.isArray(data107)) {
+                                      if (data107.name === void 0) {
+                                        const err268 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                                         if (vErrors === null) {
-                                          vErrors = [err267];
+                                          vErrors = [err268];
                                         } else {
-                                          vErrors.push(err267);
+                                          vErrors.push(err268);
                                         }
                                         errors++;
                                       }
-                                      for (const key24 in data106) {
+                                      for (const key24 in data107) {
                                         if (!(key24 === "name" || key24 === "secret" || key24 === "value")) {
-                                          const err268 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
+                                          const err269 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties" };
                                           if (vErrors === null) {
-                                            vErrors = [err268];
+                                            vErrors = [err269];
                                           } else {
-                                            vErrors.push(err268);
+                                            vErrors.push(err269);
                                           }
                                           errors++;
                                         }
                                       }
-                                      if (data106.name !== void 0) {
-                                        let data107 = data106.name;
-                                        if (typeof data107 === "string") {
-                                          if (func3(data107) < 1) {
-                                            const err269 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+                                      if (data107.name !== void 0) {
+                                        let data108 = data107.name;
+                                        if (typeof data108 === "string") {
+                                          if (func3(data108) < 1) {
+                                            const err270 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                                             if (vErrors === null) {
-                                              vErrors = [err269];
+                                              vErrors = [err270];
                                             } else {
-                                              vErrors.push(err269);
+                                              vErrors.push(err270);
                                             }
                                             errors++;
                                           }
                                         } else {
-                                          const err270 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                                          if (vErrors === null) {
-                                            vErrors = [err270];
-                                          } else {
-                                            vErrors.push(err270);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      if (data106.secret !== void 0) {
-                                        if (typeof data106.secret !== "string") {
-                                          const err271 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                                          const err271 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/name", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
                                             vErrors = [err271];
                                           } else {
@@ -34743,9 +34743,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                           errors++;
                                         }
                                       }
-                                      if (data106.value !== void 0) {
-                                        if (typeof data106.value !== "boolean") {
-                                          const err272 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                      if (data107.secret !== void 0) {
+                                        if (typeof data107.secret !== "string") {
+                                          const err272 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/secret", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                                           if (vErrors === null) {
                                             vErrors = [err272];
                                           } else {
@@ -34754,31 +34754,42 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                           errors++;
                                         }
                                       }
+                                      if (data107.value !== void 0) {
+                                        if (typeof data107.value !== "boolean") {
+                                          const err273 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11 + "/value", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/properties/value/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+                                          if (vErrors === null) {
+                                            vErrors = [err273];
+                                          } else {
+                                            vErrors.push(err273);
+                                          }
+                                          errors++;
+                                        }
+                                      }
                                     } else {
-                                      const err273 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                                      const err274 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                                       if (vErrors === null) {
-                                        vErrors = [err273];
+                                        vErrors = [err274];
                                       } else {
-                                        vErrors.push(err273);
+                                        vErrors.push(err274);
                                       }
                                       errors++;
                                     }
-                                    var _valid20 = _errs302 === errors;
+                                    var _valid20 = _errs304 === errors;
                                     valid87 = valid87 || _valid20;
                                   }
                                   if (!valid87) {
-                                    const err274 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+                                    const err275 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env/" + i11, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
                                     if (vErrors === null) {
-                                      vErrors = [err274];
+                                      vErrors = [err275];
                                     } else {
-                                      vErrors.push(err274);
+                                      vErrors.push(err275);
                                     }
                                     errors++;
                                   } else {
-                                    errors = _errs299;
+                                    errors = _errs301;
                                     if (vErrors !== null) {
-                                      if (_errs299) {
-                                        vErrors.length = _errs299;
+                                      if (_errs301) {
+                                        vErrors.length = _errs301;
                                       } else {
                                         vErrors = null;
                                       }
@@ -34786,107 +34797,98 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                                   }
                                 }
                               } else {
-                                const err275 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                                const err276 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10 + "/env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/properties/env/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                                 if (vErrors === null) {
-                                  vErrors = [err275];
+                                  vErrors = [err276];
                                 } else {
-                                  vErrors.push(err275);
+                                  vErrors.push(err276);
                                 }
                                 errors++;
                               }
                             }
                           } else {
-                            const err276 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                            const err277 = { instancePath: instancePath + "/rules/required-env/1/workloads/" + i10, schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                             if (vErrors === null) {
-                              vErrors = [err276];
+                              vErrors = [err277];
                             } else {
-                              vErrors.push(err276);
+                              vErrors.push(err277);
                             }
                             errors++;
                           }
                         }
                       } else {
-                        const err277 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                        const err278 = { instancePath: instancePath + "/rules/required-env/1/workloads", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/properties/workloads/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                         if (vErrors === null) {
-                          vErrors = [err277];
+                          vErrors = [err278];
                         } else {
-                          vErrors.push(err277);
+                          vErrors.push(err278);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err278 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err279 = { instancePath: instancePath + "/rules/required-env/1", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err278];
+                      vErrors = [err279];
                     } else {
-                      vErrors.push(err278);
+                      vErrors.push(err279);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err279 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err280 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err279];
+                  vErrors = [err280];
                 } else {
-                  vErrors.push(err279);
+                  vErrors.push(err280);
                 }
                 errors++;
               }
-              var _valid19 = _errs277 === errors;
+              var _valid19 = _errs279 === errors;
               valid78 = valid78 || _valid19;
             }
           }
           if (!valid78) {
-            const err280 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err280];
-            } else {
-              vErrors.push(err280);
-            }
-            errors++;
-          } else {
-            errors = _errs272;
-            if (vErrors !== null) {
-              if (_errs272) {
-                vErrors.length = _errs272;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["schema-valid"] !== void 0) {
-          let data110 = data22["schema-valid"];
-          const _errs314 = errors;
-          let valid90 = false;
-          const _errs315 = errors;
-          if (!(data110 === "error" || data110 === "warning" || data110 === "note" || data110 === "off")) {
-            const err281 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err281 = { instancePath: instancePath + "/rules/required-env", schemaPath: "#/properties/rules/properties/required-env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err281];
             } else {
               vErrors.push(err281);
             }
             errors++;
+          } else {
+            errors = _errs274;
+            if (vErrors !== null) {
+              if (_errs274) {
+                vErrors.length = _errs274;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid21 = _errs315 === errors;
+        }
+        if (data23["schema-valid"] !== void 0) {
+          let data111 = data23["schema-valid"];
+          const _errs316 = errors;
+          let valid90 = false;
+          const _errs317 = errors;
+          if (!(data111 === "error" || data111 === "warning" || data111 === "warn" || data111 === "note" || data111 === "off")) {
+            const err282 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err282];
+            } else {
+              vErrors.push(err282);
+            }
+            errors++;
+          }
+          var _valid21 = _errs317 === errors;
           valid90 = valid90 || _valid21;
           if (!valid90) {
-            const _errs316 = errors;
-            if (Array.isArray(data110)) {
-              if (data110.length > 1) {
-                const err282 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err282];
-                } else {
-                  vErrors.push(err282);
-                }
-                errors++;
-              }
-              if (data110.length < 1) {
-                const err283 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs318 = errors;
+            if (Array.isArray(data111)) {
+              if (data111.length > 1) {
+                const err283 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err283];
                 } else {
@@ -34894,44 +34896,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len46 = data110.length;
+              if (data111.length < 1) {
+                const err284 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err284];
+                } else {
+                  vErrors.push(err284);
+                }
+                errors++;
+              }
+              const len46 = data111.length;
               if (len46 > 0) {
-                let data111 = data110[0];
-                if (!(data111 === "error" || data111 === "warning" || data111 === "note" || data111 === "off")) {
-                  const err284 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data112 = data111[0];
+                if (!(data112 === "error" || data112 === "warning" || data112 === "warn" || data112 === "note" || data112 === "off")) {
+                  const err285 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err284];
+                    vErrors = [err285];
                   } else {
-                    vErrors.push(err284);
+                    vErrors.push(err285);
                   }
                   errors++;
                 }
               }
             } else {
-              const err285 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err286 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err285];
+                vErrors = [err286];
               } else {
-                vErrors.push(err285);
+                vErrors.push(err286);
               }
               errors++;
             }
-            var _valid21 = _errs316 === errors;
+            var _valid21 = _errs318 === errors;
             valid90 = valid90 || _valid21;
             if (!valid90) {
-              const _errs319 = errors;
-              if (Array.isArray(data110)) {
-                if (data110.length > 2) {
-                  const err286 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err286];
-                  } else {
-                    vErrors.push(err286);
-                  }
-                  errors++;
-                }
-                if (data110.length < 2) {
-                  const err287 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs321 = errors;
+              if (Array.isArray(data111)) {
+                if (data111.length > 2) {
+                  const err287 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -34939,103 +34941,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len47 = data110.length;
+                if (data111.length < 2) {
+                  const err288 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err288];
+                  } else {
+                    vErrors.push(err288);
+                  }
+                  errors++;
+                }
+                const len47 = data111.length;
                 if (len47 > 0) {
-                  let data112 = data110[0];
-                  if (!(data112 === "error" || data112 === "warning" || data112 === "note" || data112 === "off")) {
-                    const err288 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data113 = data111[0];
+                  if (!(data113 === "error" || data113 === "warning" || data113 === "warn" || data113 === "note" || data113 === "off")) {
+                    const err289 = { instancePath: instancePath + "/rules/schema-valid/0", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["schema-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err288];
+                      vErrors = [err289];
                     } else {
-                      vErrors.push(err288);
+                      vErrors.push(err289);
                     }
                     errors++;
                   }
                 }
                 if (len47 > 1) {
-                  let data113 = data110[1];
-                  if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
-                    for (const key25 in data113) {
-                      const err289 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
+                  let data114 = data111[1];
+                  if (data114 && typeof data114 == "object" && !Array.isArray(data114)) {
+                    for (const key25 in data114) {
+                      const err290 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err289];
+                        vErrors = [err290];
                       } else {
-                        vErrors.push(err289);
+                        vErrors.push(err290);
                       }
                       errors++;
                     }
                   } else {
-                    const err290 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err291 = { instancePath: instancePath + "/rules/schema-valid/1", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err290];
+                      vErrors = [err291];
                     } else {
-                      vErrors.push(err290);
+                      vErrors.push(err291);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err291 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err292 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err291];
+                  vErrors = [err292];
                 } else {
-                  vErrors.push(err291);
+                  vErrors.push(err292);
                 }
                 errors++;
               }
-              var _valid21 = _errs319 === errors;
+              var _valid21 = _errs321 === errors;
               valid90 = valid90 || _valid21;
             }
           }
           if (!valid90) {
-            const err292 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err292];
-            } else {
-              vErrors.push(err292);
-            }
-            errors++;
-          } else {
-            errors = _errs314;
-            if (vErrors !== null) {
-              if (_errs314) {
-                vErrors.length = _errs314;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["secret-ref-exists"] !== void 0) {
-          let data114 = data22["secret-ref-exists"];
-          const _errs326 = errors;
-          let valid93 = false;
-          const _errs327 = errors;
-          if (!(data114 === "error" || data114 === "warning" || data114 === "note" || data114 === "off")) {
-            const err293 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err293 = { instancePath: instancePath + "/rules/schema-valid", schemaPath: "#/properties/rules/properties/schema-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err293];
             } else {
               vErrors.push(err293);
             }
             errors++;
+          } else {
+            errors = _errs316;
+            if (vErrors !== null) {
+              if (_errs316) {
+                vErrors.length = _errs316;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid22 = _errs327 === errors;
+        }
+        if (data23["secret-ref-exists"] !== void 0) {
+          let data115 = data23["secret-ref-exists"];
+          const _errs328 = errors;
+          let valid93 = false;
+          const _errs329 = errors;
+          if (!(data115 === "error" || data115 === "warning" || data115 === "warn" || data115 === "note" || data115 === "off")) {
+            const err294 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err294];
+            } else {
+              vErrors.push(err294);
+            }
+            errors++;
+          }
+          var _valid22 = _errs329 === errors;
           valid93 = valid93 || _valid22;
           if (!valid93) {
-            const _errs328 = errors;
-            if (Array.isArray(data114)) {
-              if (data114.length > 1) {
-                const err294 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err294];
-                } else {
-                  vErrors.push(err294);
-                }
-                errors++;
-              }
-              if (data114.length < 1) {
-                const err295 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs330 = errors;
+            if (Array.isArray(data115)) {
+              if (data115.length > 1) {
+                const err295 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err295];
                 } else {
@@ -35043,44 +35045,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len48 = data114.length;
+              if (data115.length < 1) {
+                const err296 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err296];
+                } else {
+                  vErrors.push(err296);
+                }
+                errors++;
+              }
+              const len48 = data115.length;
               if (len48 > 0) {
-                let data115 = data114[0];
-                if (!(data115 === "error" || data115 === "warning" || data115 === "note" || data115 === "off")) {
-                  const err296 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data116 = data115[0];
+                if (!(data116 === "error" || data116 === "warning" || data116 === "warn" || data116 === "note" || data116 === "off")) {
+                  const err297 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err296];
+                    vErrors = [err297];
                   } else {
-                    vErrors.push(err296);
+                    vErrors.push(err297);
                   }
                   errors++;
                 }
               }
             } else {
-              const err297 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err298 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err297];
+                vErrors = [err298];
               } else {
-                vErrors.push(err297);
+                vErrors.push(err298);
               }
               errors++;
             }
-            var _valid22 = _errs328 === errors;
+            var _valid22 = _errs330 === errors;
             valid93 = valid93 || _valid22;
             if (!valid93) {
-              const _errs331 = errors;
-              if (Array.isArray(data114)) {
-                if (data114.length > 2) {
-                  const err298 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err298];
-                  } else {
-                    vErrors.push(err298);
-                  }
-                  errors++;
-                }
-                if (data114.length < 2) {
-                  const err299 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs333 = errors;
+              if (Array.isArray(data115)) {
+                if (data115.length > 2) {
+                  const err299 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err299];
                   } else {
@@ -35088,103 +35090,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len49 = data114.length;
+                if (data115.length < 2) {
+                  const err300 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err300];
+                  } else {
+                    vErrors.push(err300);
+                  }
+                  errors++;
+                }
+                const len49 = data115.length;
                 if (len49 > 0) {
-                  let data116 = data114[0];
-                  if (!(data116 === "error" || data116 === "warning" || data116 === "note" || data116 === "off")) {
-                    const err300 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data117 = data115[0];
+                  if (!(data117 === "error" || data117 === "warning" || data117 === "warn" || data117 === "note" || data117 === "off")) {
+                    const err301 = { instancePath: instancePath + "/rules/secret-ref-exists/0", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["secret-ref-exists"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err300];
+                      vErrors = [err301];
                     } else {
-                      vErrors.push(err300);
+                      vErrors.push(err301);
                     }
                     errors++;
                   }
                 }
                 if (len49 > 1) {
-                  let data117 = data114[1];
-                  if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
-                    for (const key26 in data117) {
-                      const err301 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
+                  let data118 = data115[1];
+                  if (data118 && typeof data118 == "object" && !Array.isArray(data118)) {
+                    for (const key26 in data118) {
+                      const err302 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err301];
+                        vErrors = [err302];
                       } else {
-                        vErrors.push(err301);
+                        vErrors.push(err302);
                       }
                       errors++;
                     }
                   } else {
-                    const err302 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err303 = { instancePath: instancePath + "/rules/secret-ref-exists/1", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err302];
+                      vErrors = [err303];
                     } else {
-                      vErrors.push(err302);
+                      vErrors.push(err303);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err303 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err304 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err303];
+                  vErrors = [err304];
                 } else {
-                  vErrors.push(err303);
+                  vErrors.push(err304);
                 }
                 errors++;
               }
-              var _valid22 = _errs331 === errors;
+              var _valid22 = _errs333 === errors;
               valid93 = valid93 || _valid22;
             }
           }
           if (!valid93) {
-            const err304 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err304];
-            } else {
-              vErrors.push(err304);
-            }
-            errors++;
-          } else {
-            errors = _errs326;
-            if (vErrors !== null) {
-              if (_errs326) {
-                vErrors.length = _errs326;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["sops-config-valid"] !== void 0) {
-          let data118 = data22["sops-config-valid"];
-          const _errs338 = errors;
-          let valid96 = false;
-          const _errs339 = errors;
-          if (!(data118 === "error" || data118 === "warning" || data118 === "note" || data118 === "off")) {
-            const err305 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err305 = { instancePath: instancePath + "/rules/secret-ref-exists", schemaPath: "#/properties/rules/properties/secret-ref-exists/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err305];
             } else {
               vErrors.push(err305);
             }
             errors++;
+          } else {
+            errors = _errs328;
+            if (vErrors !== null) {
+              if (_errs328) {
+                vErrors.length = _errs328;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid23 = _errs339 === errors;
+        }
+        if (data23["sops-config-valid"] !== void 0) {
+          let data119 = data23["sops-config-valid"];
+          const _errs340 = errors;
+          let valid96 = false;
+          const _errs341 = errors;
+          if (!(data119 === "error" || data119 === "warning" || data119 === "warn" || data119 === "note" || data119 === "off")) {
+            const err306 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err306];
+            } else {
+              vErrors.push(err306);
+            }
+            errors++;
+          }
+          var _valid23 = _errs341 === errors;
           valid96 = valid96 || _valid23;
           if (!valid96) {
-            const _errs340 = errors;
-            if (Array.isArray(data118)) {
-              if (data118.length > 1) {
-                const err306 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err306];
-                } else {
-                  vErrors.push(err306);
-                }
-                errors++;
-              }
-              if (data118.length < 1) {
-                const err307 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs342 = errors;
+            if (Array.isArray(data119)) {
+              if (data119.length > 1) {
+                const err307 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err307];
                 } else {
@@ -35192,44 +35194,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len50 = data118.length;
+              if (data119.length < 1) {
+                const err308 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err308];
+                } else {
+                  vErrors.push(err308);
+                }
+                errors++;
+              }
+              const len50 = data119.length;
               if (len50 > 0) {
-                let data119 = data118[0];
-                if (!(data119 === "error" || data119 === "warning" || data119 === "note" || data119 === "off")) {
-                  const err308 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data120 = data119[0];
+                if (!(data120 === "error" || data120 === "warning" || data120 === "warn" || data120 === "note" || data120 === "off")) {
+                  const err309 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err308];
+                    vErrors = [err309];
                   } else {
-                    vErrors.push(err308);
+                    vErrors.push(err309);
                   }
                   errors++;
                 }
               }
             } else {
-              const err309 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err310 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err309];
+                vErrors = [err310];
               } else {
-                vErrors.push(err309);
+                vErrors.push(err310);
               }
               errors++;
             }
-            var _valid23 = _errs340 === errors;
+            var _valid23 = _errs342 === errors;
             valid96 = valid96 || _valid23;
             if (!valid96) {
-              const _errs343 = errors;
-              if (Array.isArray(data118)) {
-                if (data118.length > 2) {
-                  const err310 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err310];
-                  } else {
-                    vErrors.push(err310);
-                  }
-                  errors++;
-                }
-                if (data118.length < 2) {
-                  const err311 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs345 = errors;
+              if (Array.isArray(data119)) {
+                if (data119.length > 2) {
+                  const err311 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err311];
                   } else {
@@ -35237,103 +35239,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len51 = data118.length;
+                if (data119.length < 2) {
+                  const err312 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err312];
+                  } else {
+                    vErrors.push(err312);
+                  }
+                  errors++;
+                }
+                const len51 = data119.length;
                 if (len51 > 0) {
-                  let data120 = data118[0];
-                  if (!(data120 === "error" || data120 === "warning" || data120 === "note" || data120 === "off")) {
-                    const err312 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data121 = data119[0];
+                  if (!(data121 === "error" || data121 === "warning" || data121 === "warn" || data121 === "note" || data121 === "off")) {
+                    const err313 = { instancePath: instancePath + "/rules/sops-config-valid/0", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-config-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err312];
+                      vErrors = [err313];
                     } else {
-                      vErrors.push(err312);
+                      vErrors.push(err313);
                     }
                     errors++;
                   }
                 }
                 if (len51 > 1) {
-                  let data121 = data118[1];
-                  if (data121 && typeof data121 == "object" && !Array.isArray(data121)) {
-                    for (const key27 in data121) {
-                      const err313 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
+                  let data122 = data119[1];
+                  if (data122 && typeof data122 == "object" && !Array.isArray(data122)) {
+                    for (const key27 in data122) {
+                      const err314 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err313];
+                        vErrors = [err314];
                       } else {
-                        vErrors.push(err313);
+                        vErrors.push(err314);
                       }
                       errors++;
                     }
                   } else {
-                    const err314 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err315 = { instancePath: instancePath + "/rules/sops-config-valid/1", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err314];
+                      vErrors = [err315];
                     } else {
-                      vErrors.push(err314);
+                      vErrors.push(err315);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err315 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err316 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err315];
+                  vErrors = [err316];
                 } else {
-                  vErrors.push(err315);
+                  vErrors.push(err316);
                 }
                 errors++;
               }
-              var _valid23 = _errs343 === errors;
+              var _valid23 = _errs345 === errors;
               valid96 = valid96 || _valid23;
             }
           }
           if (!valid96) {
-            const err316 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err316];
-            } else {
-              vErrors.push(err316);
-            }
-            errors++;
-          } else {
-            errors = _errs338;
-            if (vErrors !== null) {
-              if (_errs338) {
-                vErrors.length = _errs338;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["sops-creation-rules"] !== void 0) {
-          let data122 = data22["sops-creation-rules"];
-          const _errs350 = errors;
-          let valid99 = false;
-          const _errs351 = errors;
-          if (!(data122 === "error" || data122 === "warning" || data122 === "note" || data122 === "off")) {
-            const err317 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err317 = { instancePath: instancePath + "/rules/sops-config-valid", schemaPath: "#/properties/rules/properties/sops-config-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err317];
             } else {
               vErrors.push(err317);
             }
             errors++;
+          } else {
+            errors = _errs340;
+            if (vErrors !== null) {
+              if (_errs340) {
+                vErrors.length = _errs340;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid24 = _errs351 === errors;
+        }
+        if (data23["sops-creation-rules"] !== void 0) {
+          let data123 = data23["sops-creation-rules"];
+          const _errs352 = errors;
+          let valid99 = false;
+          const _errs353 = errors;
+          if (!(data123 === "error" || data123 === "warning" || data123 === "warn" || data123 === "note" || data123 === "off")) {
+            const err318 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err318];
+            } else {
+              vErrors.push(err318);
+            }
+            errors++;
+          }
+          var _valid24 = _errs353 === errors;
           valid99 = valid99 || _valid24;
           if (!valid99) {
-            const _errs352 = errors;
-            if (Array.isArray(data122)) {
-              if (data122.length > 1) {
-                const err318 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err318];
-                } else {
-                  vErrors.push(err318);
-                }
-                errors++;
-              }
-              if (data122.length < 1) {
-                const err319 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs354 = errors;
+            if (Array.isArray(data123)) {
+              if (data123.length > 1) {
+                const err319 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err319];
                 } else {
@@ -35341,44 +35343,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len52 = data122.length;
+              if (data123.length < 1) {
+                const err320 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err320];
+                } else {
+                  vErrors.push(err320);
+                }
+                errors++;
+              }
+              const len52 = data123.length;
               if (len52 > 0) {
-                let data123 = data122[0];
-                if (!(data123 === "error" || data123 === "warning" || data123 === "note" || data123 === "off")) {
-                  const err320 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data124 = data123[0];
+                if (!(data124 === "error" || data124 === "warning" || data124 === "warn" || data124 === "note" || data124 === "off")) {
+                  const err321 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err320];
+                    vErrors = [err321];
                   } else {
-                    vErrors.push(err320);
+                    vErrors.push(err321);
                   }
                   errors++;
                 }
               }
             } else {
-              const err321 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err322 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err321];
+                vErrors = [err322];
               } else {
-                vErrors.push(err321);
+                vErrors.push(err322);
               }
               errors++;
             }
-            var _valid24 = _errs352 === errors;
+            var _valid24 = _errs354 === errors;
             valid99 = valid99 || _valid24;
             if (!valid99) {
-              const _errs355 = errors;
-              if (Array.isArray(data122)) {
-                if (data122.length > 2) {
-                  const err322 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err322];
-                  } else {
-                    vErrors.push(err322);
-                  }
-                  errors++;
-                }
-                if (data122.length < 2) {
-                  const err323 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs357 = errors;
+              if (Array.isArray(data123)) {
+                if (data123.length > 2) {
+                  const err323 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err323];
                   } else {
@@ -35386,103 +35388,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len53 = data122.length;
+                if (data123.length < 2) {
+                  const err324 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err324];
+                  } else {
+                    vErrors.push(err324);
+                  }
+                  errors++;
+                }
+                const len53 = data123.length;
                 if (len53 > 0) {
-                  let data124 = data122[0];
-                  if (!(data124 === "error" || data124 === "warning" || data124 === "note" || data124 === "off")) {
-                    const err324 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data125 = data123[0];
+                  if (!(data125 === "error" || data125 === "warning" || data125 === "warn" || data125 === "note" || data125 === "off")) {
+                    const err325 = { instancePath: instancePath + "/rules/sops-creation-rules/0", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-creation-rules"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err324];
+                      vErrors = [err325];
                     } else {
-                      vErrors.push(err324);
+                      vErrors.push(err325);
                     }
                     errors++;
                   }
                 }
                 if (len53 > 1) {
-                  let data125 = data122[1];
-                  if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
-                    for (const key28 in data125) {
-                      const err325 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
+                  let data126 = data123[1];
+                  if (data126 && typeof data126 == "object" && !Array.isArray(data126)) {
+                    for (const key28 in data126) {
+                      const err326 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err325];
+                        vErrors = [err326];
                       } else {
-                        vErrors.push(err325);
+                        vErrors.push(err326);
                       }
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err327 = { instancePath: instancePath + "/rules/sops-creation-rules/1", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err326];
+                      vErrors = [err327];
                     } else {
-                      vErrors.push(err326);
+                      vErrors.push(err327);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err327 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err328 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err327];
+                  vErrors = [err328];
                 } else {
-                  vErrors.push(err327);
+                  vErrors.push(err328);
                 }
                 errors++;
               }
-              var _valid24 = _errs355 === errors;
+              var _valid24 = _errs357 === errors;
               valid99 = valid99 || _valid24;
             }
           }
           if (!valid99) {
-            const err328 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err328];
-            } else {
-              vErrors.push(err328);
-            }
-            errors++;
-          } else {
-            errors = _errs350;
-            if (vErrors !== null) {
-              if (_errs350) {
-                vErrors.length = _errs350;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["sops-metadata-valid"] !== void 0) {
-          let data126 = data22["sops-metadata-valid"];
-          const _errs362 = errors;
-          let valid102 = false;
-          const _errs363 = errors;
-          if (!(data126 === "error" || data126 === "warning" || data126 === "note" || data126 === "off")) {
-            const err329 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err329 = { instancePath: instancePath + "/rules/sops-creation-rules", schemaPath: "#/properties/rules/properties/sops-creation-rules/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err329];
             } else {
               vErrors.push(err329);
             }
             errors++;
+          } else {
+            errors = _errs352;
+            if (vErrors !== null) {
+              if (_errs352) {
+                vErrors.length = _errs352;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid25 = _errs363 === errors;
+        }
+        if (data23["sops-metadata-valid"] !== void 0) {
+          let data127 = data23["sops-metadata-valid"];
+          const _errs364 = errors;
+          let valid102 = false;
+          const _errs365 = errors;
+          if (!(data127 === "error" || data127 === "warning" || data127 === "warn" || data127 === "note" || data127 === "off")) {
+            const err330 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err330];
+            } else {
+              vErrors.push(err330);
+            }
+            errors++;
+          }
+          var _valid25 = _errs365 === errors;
           valid102 = valid102 || _valid25;
           if (!valid102) {
-            const _errs364 = errors;
-            if (Array.isArray(data126)) {
-              if (data126.length > 1) {
-                const err330 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err330];
-                } else {
-                  vErrors.push(err330);
-                }
-                errors++;
-              }
-              if (data126.length < 1) {
-                const err331 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs366 = errors;
+            if (Array.isArray(data127)) {
+              if (data127.length > 1) {
+                const err331 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err331];
                 } else {
@@ -35490,44 +35492,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len54 = data126.length;
+              if (data127.length < 1) {
+                const err332 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err332];
+                } else {
+                  vErrors.push(err332);
+                }
+                errors++;
+              }
+              const len54 = data127.length;
               if (len54 > 0) {
-                let data127 = data126[0];
-                if (!(data127 === "error" || data127 === "warning" || data127 === "note" || data127 === "off")) {
-                  const err332 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data128 = data127[0];
+                if (!(data128 === "error" || data128 === "warning" || data128 === "warn" || data128 === "note" || data128 === "off")) {
+                  const err333 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err332];
+                    vErrors = [err333];
                   } else {
-                    vErrors.push(err332);
+                    vErrors.push(err333);
                   }
                   errors++;
                 }
               }
             } else {
-              const err333 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err334 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err333];
+                vErrors = [err334];
               } else {
-                vErrors.push(err333);
+                vErrors.push(err334);
               }
               errors++;
             }
-            var _valid25 = _errs364 === errors;
+            var _valid25 = _errs366 === errors;
             valid102 = valid102 || _valid25;
             if (!valid102) {
-              const _errs367 = errors;
-              if (Array.isArray(data126)) {
-                if (data126.length > 2) {
-                  const err334 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err334];
-                  } else {
-                    vErrors.push(err334);
-                  }
-                  errors++;
-                }
-                if (data126.length < 2) {
-                  const err335 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs369 = errors;
+              if (Array.isArray(data127)) {
+                if (data127.length > 2) {
+                  const err335 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err335];
                   } else {
@@ -35535,103 +35537,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len55 = data126.length;
+                if (data127.length < 2) {
+                  const err336 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err336];
+                  } else {
+                    vErrors.push(err336);
+                  }
+                  errors++;
+                }
+                const len55 = data127.length;
                 if (len55 > 0) {
-                  let data128 = data126[0];
-                  if (!(data128 === "error" || data128 === "warning" || data128 === "note" || data128 === "off")) {
-                    const err336 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data129 = data127[0];
+                  if (!(data129 === "error" || data129 === "warning" || data129 === "warn" || data129 === "note" || data129 === "off")) {
+                    const err337 = { instancePath: instancePath + "/rules/sops-metadata-valid/0", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-metadata-valid"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err336];
+                      vErrors = [err337];
                     } else {
-                      vErrors.push(err336);
+                      vErrors.push(err337);
                     }
                     errors++;
                   }
                 }
                 if (len55 > 1) {
-                  let data129 = data126[1];
-                  if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
-                    for (const key29 in data129) {
-                      const err337 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
+                  let data130 = data127[1];
+                  if (data130 && typeof data130 == "object" && !Array.isArray(data130)) {
+                    for (const key29 in data130) {
+                      const err338 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err337];
+                        vErrors = [err338];
                       } else {
-                        vErrors.push(err337);
+                        vErrors.push(err338);
                       }
                       errors++;
                     }
                   } else {
-                    const err338 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err339 = { instancePath: instancePath + "/rules/sops-metadata-valid/1", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err338];
+                      vErrors = [err339];
                     } else {
-                      vErrors.push(err338);
+                      vErrors.push(err339);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err339 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err340 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err339];
+                  vErrors = [err340];
                 } else {
-                  vErrors.push(err339);
+                  vErrors.push(err340);
                 }
                 errors++;
               }
-              var _valid25 = _errs367 === errors;
+              var _valid25 = _errs369 === errors;
               valid102 = valid102 || _valid25;
             }
           }
           if (!valid102) {
-            const err340 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err340];
-            } else {
-              vErrors.push(err340);
-            }
-            errors++;
-          } else {
-            errors = _errs362;
-            if (vErrors !== null) {
-              if (_errs362) {
-                vErrors.length = _errs362;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["sops-secret-encrypted"] !== void 0) {
-          let data130 = data22["sops-secret-encrypted"];
-          const _errs374 = errors;
-          let valid105 = false;
-          const _errs375 = errors;
-          if (!(data130 === "error" || data130 === "warning" || data130 === "note" || data130 === "off")) {
-            const err341 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err341 = { instancePath: instancePath + "/rules/sops-metadata-valid", schemaPath: "#/properties/rules/properties/sops-metadata-valid/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err341];
             } else {
               vErrors.push(err341);
             }
             errors++;
+          } else {
+            errors = _errs364;
+            if (vErrors !== null) {
+              if (_errs364) {
+                vErrors.length = _errs364;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid26 = _errs375 === errors;
+        }
+        if (data23["sops-secret-encrypted"] !== void 0) {
+          let data131 = data23["sops-secret-encrypted"];
+          const _errs376 = errors;
+          let valid105 = false;
+          const _errs377 = errors;
+          if (!(data131 === "error" || data131 === "warning" || data131 === "warn" || data131 === "note" || data131 === "off")) {
+            const err342 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err342];
+            } else {
+              vErrors.push(err342);
+            }
+            errors++;
+          }
+          var _valid26 = _errs377 === errors;
           valid105 = valid105 || _valid26;
           if (!valid105) {
-            const _errs376 = errors;
-            if (Array.isArray(data130)) {
-              if (data130.length > 1) {
-                const err342 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err342];
-                } else {
-                  vErrors.push(err342);
-                }
-                errors++;
-              }
-              if (data130.length < 1) {
-                const err343 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs378 = errors;
+            if (Array.isArray(data131)) {
+              if (data131.length > 1) {
+                const err343 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err343];
                 } else {
@@ -35639,44 +35641,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len56 = data130.length;
+              if (data131.length < 1) {
+                const err344 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err344];
+                } else {
+                  vErrors.push(err344);
+                }
+                errors++;
+              }
+              const len56 = data131.length;
               if (len56 > 0) {
-                let data131 = data130[0];
-                if (!(data131 === "error" || data131 === "warning" || data131 === "note" || data131 === "off")) {
-                  const err344 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data132 = data131[0];
+                if (!(data132 === "error" || data132 === "warning" || data132 === "warn" || data132 === "note" || data132 === "off")) {
+                  const err345 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err344];
+                    vErrors = [err345];
                   } else {
-                    vErrors.push(err344);
+                    vErrors.push(err345);
                   }
                   errors++;
                 }
               }
             } else {
-              const err345 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err346 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err345];
+                vErrors = [err346];
               } else {
-                vErrors.push(err345);
+                vErrors.push(err346);
               }
               errors++;
             }
-            var _valid26 = _errs376 === errors;
+            var _valid26 = _errs378 === errors;
             valid105 = valid105 || _valid26;
             if (!valid105) {
-              const _errs379 = errors;
-              if (Array.isArray(data130)) {
-                if (data130.length > 2) {
-                  const err346 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err346];
-                  } else {
-                    vErrors.push(err346);
-                  }
-                  errors++;
-                }
-                if (data130.length < 2) {
-                  const err347 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs381 = errors;
+              if (Array.isArray(data131)) {
+                if (data131.length > 2) {
+                  const err347 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err347];
                   } else {
@@ -35684,103 +35686,103 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len57 = data130.length;
+                if (data131.length < 2) {
+                  const err348 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err348];
+                  } else {
+                    vErrors.push(err348);
+                  }
+                  errors++;
+                }
+                const len57 = data131.length;
                 if (len57 > 0) {
-                  let data132 = data130[0];
-                  if (!(data132 === "error" || data132 === "warning" || data132 === "note" || data132 === "off")) {
-                    const err348 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data133 = data131[0];
+                  if (!(data133 === "error" || data133 === "warning" || data133 === "warn" || data133 === "note" || data133 === "off")) {
+                    const err349 = { instancePath: instancePath + "/rules/sops-secret-encrypted/0", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["sops-secret-encrypted"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err348];
+                      vErrors = [err349];
                     } else {
-                      vErrors.push(err348);
+                      vErrors.push(err349);
                     }
                     errors++;
                   }
                 }
                 if (len57 > 1) {
-                  let data133 = data130[1];
-                  if (data133 && typeof data133 == "object" && !Array.isArray(data133)) {
-                    for (const key30 in data133) {
-                      const err349 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
+                  let data134 = data131[1];
+                  if (data134 && typeof data134 == "object" && !Array.isArray(data134)) {
+                    for (const key30 in data134) {
+                      const err350 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err349];
+                        vErrors = [err350];
                       } else {
-                        vErrors.push(err349);
+                        vErrors.push(err350);
                       }
                       errors++;
                     }
                   } else {
-                    const err350 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err351 = { instancePath: instancePath + "/rules/sops-secret-encrypted/1", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err350];
+                      vErrors = [err351];
                     } else {
-                      vErrors.push(err350);
+                      vErrors.push(err351);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err351 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err352 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err351];
+                  vErrors = [err352];
                 } else {
-                  vErrors.push(err351);
+                  vErrors.push(err352);
                 }
                 errors++;
               }
-              var _valid26 = _errs379 === errors;
+              var _valid26 = _errs381 === errors;
               valid105 = valid105 || _valid26;
             }
           }
           if (!valid105) {
-            const err352 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-            if (vErrors === null) {
-              vErrors = [err352];
-            } else {
-              vErrors.push(err352);
-            }
-            errors++;
-          } else {
-            errors = _errs374;
-            if (vErrors !== null) {
-              if (_errs374) {
-                vErrors.length = _errs374;
-              } else {
-                vErrors = null;
-              }
-            }
-          }
-        }
-        if (data22["yaml-syntax"] !== void 0) {
-          let data134 = data22["yaml-syntax"];
-          const _errs386 = errors;
-          let valid108 = false;
-          const _errs387 = errors;
-          if (!(data134 === "error" || data134 === "warning" || data134 === "note" || data134 === "off")) {
-            const err353 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            const err353 = { instancePath: instancePath + "/rules/sops-secret-encrypted", schemaPath: "#/properties/rules/properties/sops-secret-encrypted/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
               vErrors = [err353];
             } else {
               vErrors.push(err353);
             }
             errors++;
+          } else {
+            errors = _errs376;
+            if (vErrors !== null) {
+              if (_errs376) {
+                vErrors.length = _errs376;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          var _valid27 = _errs387 === errors;
+        }
+        if (data23["yaml-syntax"] !== void 0) {
+          let data135 = data23["yaml-syntax"];
+          const _errs388 = errors;
+          let valid108 = false;
+          const _errs389 = errors;
+          if (!(data135 === "error" || data135 === "warning" || data135 === "warn" || data135 === "note" || data135 === "off")) {
+            const err354 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[0].enum }, message: "must be equal to one of the allowed values" };
+            if (vErrors === null) {
+              vErrors = [err354];
+            } else {
+              vErrors.push(err354);
+            }
+            errors++;
+          }
+          var _valid27 = _errs389 === errors;
           valid108 = valid108 || _valid27;
           if (!valid108) {
-            const _errs388 = errors;
-            if (Array.isArray(data134)) {
-              if (data134.length > 1) {
-                const err354 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
-                if (vErrors === null) {
-                  vErrors = [err354];
-                } else {
-                  vErrors.push(err354);
-                }
-                errors++;
-              }
-              if (data134.length < 1) {
-                const err355 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+            const _errs390 = errors;
+            if (Array.isArray(data135)) {
+              if (data135.length > 1) {
+                const err355 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/maxItems", keyword: "maxItems", params: { limit: 1 }, message: "must NOT have more than 1 items" };
                 if (vErrors === null) {
                   vErrors = [err355];
                 } else {
@@ -35788,44 +35790,44 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              const len58 = data134.length;
+              if (data135.length < 1) {
+                const err356 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items" };
+                if (vErrors === null) {
+                  vErrors = [err356];
+                } else {
+                  vErrors.push(err356);
+                }
+                errors++;
+              }
+              const len58 = data135.length;
               if (len58 > 0) {
-                let data135 = data134[0];
-                if (!(data135 === "error" || data135 === "warning" || data135 === "note" || data135 === "off")) {
-                  const err356 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
+                let data136 = data135[0];
+                if (!(data136 === "error" || data136 === "warning" || data136 === "warn" || data136 === "note" || data136 === "off")) {
+                  const err357 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[1].items[0].enum }, message: "must be equal to one of the allowed values" };
                   if (vErrors === null) {
-                    vErrors = [err356];
+                    vErrors = [err357];
                   } else {
-                    vErrors.push(err356);
+                    vErrors.push(err357);
                   }
                   errors++;
                 }
               }
             } else {
-              const err357 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+              const err358 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array" };
               if (vErrors === null) {
-                vErrors = [err357];
+                vErrors = [err358];
               } else {
-                vErrors.push(err357);
+                vErrors.push(err358);
               }
               errors++;
             }
-            var _valid27 = _errs388 === errors;
+            var _valid27 = _errs390 === errors;
             valid108 = valid108 || _valid27;
             if (!valid108) {
-              const _errs391 = errors;
-              if (Array.isArray(data134)) {
-                if (data134.length > 2) {
-                  const err358 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
-                  if (vErrors === null) {
-                    vErrors = [err358];
-                  } else {
-                    vErrors.push(err358);
-                  }
-                  errors++;
-                }
-                if (data134.length < 2) {
-                  const err359 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+              const _errs393 = errors;
+              if (Array.isArray(data135)) {
+                if (data135.length > 2) {
+                  const err359 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/maxItems", keyword: "maxItems", params: { limit: 2 }, message: "must NOT have more than 2 items" };
                   if (vErrors === null) {
                     vErrors = [err359];
                   } else {
@@ -35833,67 +35835,76 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len59 = data134.length;
+                if (data135.length < 2) {
+                  const err360 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/minItems", keyword: "minItems", params: { limit: 2 }, message: "must NOT have fewer than 2 items" };
+                  if (vErrors === null) {
+                    vErrors = [err360];
+                  } else {
+                    vErrors.push(err360);
+                  }
+                  errors++;
+                }
+                const len59 = data135.length;
                 if (len59 > 0) {
-                  let data136 = data134[0];
-                  if (!(data136 === "error" || data136 === "warning" || data136 === "note" || data136 === "off")) {
-                    const err360 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
+                  let data137 = data135[0];
+                  if (!(data137 === "error" || data137 === "warning" || data137 === "warn" || data137 === "note" || data137 === "off")) {
+                    const err361 = { instancePath: instancePath + "/rules/yaml-syntax/0", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/0/enum", keyword: "enum", params: { allowedValues: schema11.properties.rules.properties["yaml-syntax"].anyOf[2].items[0].enum }, message: "must be equal to one of the allowed values" };
                     if (vErrors === null) {
-                      vErrors = [err360];
+                      vErrors = [err361];
                     } else {
-                      vErrors.push(err360);
+                      vErrors.push(err361);
                     }
                     errors++;
                   }
                 }
                 if (len59 > 1) {
-                  let data137 = data134[1];
-                  if (data137 && typeof data137 == "object" && !Array.isArray(data137)) {
-                    for (const key31 in data137) {
-                      const err361 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties" };
+                  let data138 = data135[1];
+                  if (data138 && typeof data138 == "object" && !Array.isArray(data138)) {
+                    for (const key31 in data138) {
+                      const err362 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties" };
                       if (vErrors === null) {
-                        vErrors = [err361];
+                        vErrors = [err362];
                       } else {
-                        vErrors.push(err361);
+                        vErrors.push(err362);
                       }
                       errors++;
                     }
                   } else {
-                    const err362 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                    const err363 = { instancePath: instancePath + "/rules/yaml-syntax/1", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/items/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
                     if (vErrors === null) {
-                      vErrors = [err362];
+                      vErrors = [err363];
                     } else {
-                      vErrors.push(err362);
+                      vErrors.push(err363);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err363 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                const err364 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf/2/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                 if (vErrors === null) {
-                  vErrors = [err363];
+                  vErrors = [err364];
                 } else {
-                  vErrors.push(err363);
+                  vErrors.push(err364);
                 }
                 errors++;
               }
-              var _valid27 = _errs391 === errors;
+              var _valid27 = _errs393 === errors;
               valid108 = valid108 || _valid27;
             }
           }
           if (!valid108) {
-            const err364 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err365 = { instancePath: instancePath + "/rules/yaml-syntax", schemaPath: "#/properties/rules/properties/yaml-syntax/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err364];
+              vErrors = [err365];
             } else {
-              vErrors.push(err364);
+              vErrors.push(err365);
             }
             errors++;
           } else {
-            errors = _errs386;
+            errors = _errs388;
             if (vErrors !== null) {
-              if (_errs386) {
-                vErrors.length = _errs386;
+              if (_errs388) {
+                vErrors.length = _errs388;
               } else {
                 vErrors = null;
               }
@@ -35901,21 +35912,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err365 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err366 = { instancePath: instancePath + "/rules", schemaPath: "#/properties/rules/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err365];
+          vErrors = [err366];
         } else {
-          vErrors.push(err365);
+          vErrors.push(err366);
         }
         errors++;
       }
     }
   } else {
-    const err366 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err367 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err366];
+      vErrors = [err367];
     } else {
-      vErrors.push(err366);
+      vErrors.push(err367);
     }
     errors++;
   }
@@ -35928,7 +35939,7 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "baseline": { "description": "A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).", "type": "string" }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
   }
@@ -35945,7 +35956,7 @@ var init_types2 = __esm({
 
 // src/config/schema.ts
 function buildConfigSchema(rules) {
-  const level = { enum: LEVELS, description: "Rule level; `off` disables the rule." };
+  const level = { enum: LEVELS, description: "Rule level; `off` disables the rule; `warn` is `warning`." };
   const ruleProperties = {};
   for (const rule of [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id))) {
     const options = rule.meta.options ?? { type: "object", additionalProperties: false, properties: {} };
@@ -36011,6 +36022,10 @@ function buildConfigSchema(rules) {
           }
         }
       },
+      baseline: {
+        description: "A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).",
+        type: "string"
+      },
       policies: { description: "Compiled Rego policy bundles (reserved).", type: "array", items: { type: "string" } },
       rules: {
         description: "Rule levels and options.",
@@ -36026,7 +36041,7 @@ var init_schema2 = __esm({
   "src/config/schema.ts"() {
     "use strict";
     init_types2();
-    LEVELS = ["error", "warning", "note", "off"];
+    LEVELS = ["error", "warning", "warn", "note", "off"];
     CONFIG_AJV_OPTIONS = { allErrors: true, strict: false };
   }
 });
@@ -36092,17 +36107,22 @@ async function resolveConfigText(text, file, rules, seen = []) {
     externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
     externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } }))
   });
+  if (raw.baseline !== void 0) resolved.baseline = import_node_path6.default.resolve(rootDir, raw.baseline);
   return resolved;
 }
 function resolveRules(settings, base) {
   const out = {};
   for (const [id, setting] of Object.entries(settings)) {
     const [level, options] = Array.isArray(setting) ? setting : [setting, void 0];
-    out[id] = { level, options: { ...base.rules[id]?.options ?? {}, ...options ?? {} } };
+    out[id] = { level: normalizeLevel(level), options: { ...base.rules[id]?.options ?? {}, ...options ?? {} } };
   }
   return out;
 }
+function normalizeLevel(level) {
+  return level === "warn" ? "warning" : level;
+}
 function mergeInto(target, source) {
+  if (source.baseline !== void 0) target.baseline = source.baseline;
   Object.assign(target.rules, source.rules);
   target.ignore.push(...source.ignore);
   Object.assign(target.repos, source.repos);
@@ -36125,25 +36145,50 @@ async function parseConfig(text, file, rules) {
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
     const doc = first?.doc ?? (0, import_yaml12.parseDocument)(text);
-    const error = mostUsefulError(validate2.errors ?? []);
-    const pathSegments = pointerToPath(error.instancePath);
-    const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
-    const target = unknownKey === void 0 ? pathSegments : [...pathSegments, unknownKey];
-    const region = regionOf(lineCounter, offsetsOfPath(doc, text, target, unknownKey !== void 0));
-    throw new ConfigError(describeError(error, target), file, region.startLine, region.startColumn);
+    const problems = usefulErrors(validate2.errors ?? []).map((error) => {
+      const pathSegments = pointerToPath(error.instancePath);
+      const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
+      const target = unknownKey === void 0 ? pathSegments : [...pathSegments, unknownKey];
+      const region = regionOf(lineCounter, offsetsOfPath(doc, text, target, unknownKey !== void 0));
+      return { message: describeError(error, target), line: region.startLine, column: region.startColumn };
+    });
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    const [firstProblem, ...more] = problems;
+    throw new ConfigError(firstProblem.message, file, firstProblem.line, firstProblem.column, more);
   }
   return value;
 }
-function mostUsefulError(errors) {
-  const ranked = errors.filter((error) => error.keyword !== "anyOf");
-  const pool = ranked.length > 0 ? ranked : errors;
-  return pool.reduce((best, error) => error.instancePath.length > best.instancePath.length ? error : best, pool[0]);
+function usefulErrors(errors) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const error of errors) {
+    if (error.keyword === "anyOf") continue;
+    const entry = error.instancePath.split("/").slice(0, 3).join("/");
+    const group = groups.get(entry);
+    if (group) group.push(error);
+    else groups.set(entry, [error]);
+  }
+  if (groups.size === 0 && errors[0]) return [errors[0]];
+  const useful = [];
+  for (const group of groups.values()) {
+    const unknownKeys = group.filter((error) => error.keyword === "additionalProperties");
+    if (unknownKeys.length > 0) {
+      const seen = /* @__PURE__ */ new Set();
+      for (const error of unknownKeys) {
+        const id = `${error.instancePath}/${String(error.params.additionalProperty)}`;
+        if (!seen.has(id)) useful.push(error);
+        seen.add(id);
+      }
+    } else {
+      useful.push(group.reduce((best, error) => error.instancePath.length > best.instancePath.length ? error : best));
+    }
+  }
+  return useful;
 }
 function describeError(error, target) {
   const where2 = target.length > 0 ? target.join(".") : "the config";
   if (error.keyword === "additionalProperties") {
-    const key = String(error.params.additionalProperty);
-    return target[0] === "rules" && target.length === 2 ? `Unknown rule "${key}".` : `Unknown key "${key}" in ${target.slice(0, -1).join(".") || "the config"}.`;
+    const key2 = String(error.params.additionalProperty);
+    return target[0] === "rules" && target.length === 2 ? `Unknown rule "${key2}".` : `Unknown key "${key2}" in ${target.slice(0, -1).join(".") || "the config"}.`;
   }
   if (error.keyword === "enum") return `Invalid value at ${where2}: expected one of ${error.params.allowedValues.join(", ")}.`;
   if (error.keyword === "type") return `Invalid value at ${where2}: expected ${String(error.params.type)}.`;
@@ -36168,23 +36213,112 @@ var init_load = __esm({
     init_schema2();
     CONFIG_FILE_NAME = ".gitops-lint.yaml";
     ConfigError = class extends Error {
-      constructor(message, file, line, column) {
+      constructor(message, file, line, column, more = []) {
         super(message);
         this.file = file;
         this.line = line;
         this.column = column;
+        this.more = more;
         this.name = "ConfigError";
       }
       file;
       line;
       column;
-      /** `file:line:col: message`, the shape editors and terminals link. */
+      more;
+      /** `file:line:col: message`, the shape editors and terminals link; one line per problem. */
       describe(cwd) {
-        const where2 = [import_node_path6.default.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== void 0).join(":");
-        return `${where2}: ${this.message}`;
+        const file = import_node_path6.default.relative(cwd, this.file) || this.file;
+        return [{ message: this.message, line: this.line, column: this.column }, ...this.more].map(({ message, line, column }) => `${[file, line, column].filter((part) => part !== void 0).join(":")}: ${message}`).join("\n");
       }
     };
     validators = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/suppress/baseline.ts
+function entryFile(finding, baselineFile) {
+  return import_node_path7.default.relative(import_node_path7.default.dirname(baselineFile), import_node_path7.default.join(finding.location.root, finding.location.file)).split(import_node_path7.default.sep).join("/");
+}
+function inSource(finding) {
+  return finding.suppressions?.some((suppression) => suppression.kind === "inSource") ?? false;
+}
+function createBaseline(findings, baselineFile) {
+  const entries = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    if (inSource(finding)) continue;
+    const file = entryFile(finding, baselineFile);
+    const existing = entries.get(key(file, finding.fingerprint));
+    if (existing) existing.count++;
+    else entries.set(key(file, finding.fingerprint), { rule: finding.ruleId, file, fingerprint: finding.fingerprint, count: 1, message: finding.message });
+  }
+  const sorted2 = [...entries.values()].sort(
+    (a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule) || compareStrings(a.fingerprint, b.fingerprint)
+  );
+  return { version: 1, findings: sorted2 };
+}
+function formatBaseline(baseline) {
+  return `${JSON.stringify(baseline, null, 2)}
+`;
+}
+async function writeBaseline(file, baseline) {
+  await (0, import_promises2.mkdir)(import_node_path7.default.dirname(file), { recursive: true });
+  await (0, import_promises2.writeFile)(file, formatBaseline(baseline));
+}
+async function readBaseline(file) {
+  const text = await (0, import_promises2.readFile)(file, "utf8").catch((error) => {
+    throw new ConfigError(`Cannot read the baseline file (${error.code ?? error.message}); write one with --write-baseline.`, file);
+  });
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError("The baseline file is not JSON; write it again with --write-baseline.", file);
+  }
+  const problems = baselineProblems(value);
+  if (problems.length > 0) throw new ConfigError(`Invalid baseline file: ${problems.join(" ")}`, file);
+  return value;
+}
+function baselineProblems(value) {
+  if (typeof value !== "object" || value === null || value.version !== 1 || !Array.isArray(value.findings)) {
+    return ['expected {"version": 1, "findings": [...]}.'];
+  }
+  const problems = [];
+  value.findings.forEach((entry, index) => {
+    const e = entry;
+    const ok = typeof e === "object" && e !== null && typeof e.rule === "string" && typeof e.file === "string" && typeof e.fingerprint === "string" && typeof e.message === "string" && Number.isInteger(e.count) && e.count > 0;
+    if (!ok) problems.push(`findings[${index}] needs rule, file, fingerprint, message (strings) and count (a whole number above 0).`);
+  });
+  return problems;
+}
+function applyBaseline(findings, baseline, baselineFile) {
+  const accepted = /* @__PURE__ */ new Map();
+  for (const entry of baseline.findings) accepted.set(key(entry.file, entry.fingerprint), (accepted.get(key(entry.file, entry.fingerprint)) ?? 0) + entry.count);
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    if (finding.suppressions !== void 0) continue;
+    const k = key(entryFile(finding, baselineFile), finding.fingerprint);
+    const group = groups.get(k);
+    if (group) group.push(finding);
+    else groups.set(k, [finding]);
+  }
+  const justification = `In the baseline ${import_node_path7.default.basename(baselineFile)}.`;
+  let hidden = 0;
+  for (const [k, group] of groups) {
+    if (group.length > (accepted.get(k) ?? 0)) continue;
+    for (const finding of group) finding.suppressions = [{ kind: "external", justification }];
+    hidden += group.length;
+  }
+  return hidden;
+}
+var import_promises2, import_node_path7, key;
+var init_baseline = __esm({
+  "src/suppress/baseline.ts"() {
+    "use strict";
+    import_promises2 = require("node:fs/promises");
+    import_node_path7 = __toESM(require("node:path"), 1);
+    init_load();
+    init_collections();
+    key = (file, fingerprint2) => `${file}\0${fingerprint2}`;
   }
 });
 
@@ -36255,12 +36389,12 @@ function mergeStreams(streams) {
   }
   return passThroughStream;
 }
-var import_node_events, import_node_stream, import_promises2, getHighWaterMark, MergedStream, onMergedStreamFinished, onMergedStreamEnd, onInputStreamsUnpipe, validateStream, endWhenStreamsDone, afterMergedStreamFinished, onInputStreamEnd, onInputStreamUnpipe, endStream, errorOrAbortStream, isAbortError, abortStream, errorStream, noop, updateMaxListeners, PASSTHROUGH_LISTENERS_COUNT, PASSTHROUGH_LISTENERS_PER_STREAM;
+var import_node_events, import_node_stream, import_promises3, getHighWaterMark, MergedStream, onMergedStreamFinished, onMergedStreamEnd, onInputStreamsUnpipe, validateStream, endWhenStreamsDone, afterMergedStreamFinished, onInputStreamEnd, onInputStreamUnpipe, endStream, errorOrAbortStream, isAbortError, abortStream, errorStream, noop, updateMaxListeners, PASSTHROUGH_LISTENERS_COUNT, PASSTHROUGH_LISTENERS_PER_STREAM;
 var init_merge_streams = __esm({
   "node_modules/@sindresorhus/merge-streams/index.js"() {
     import_node_events = require("node:events");
     import_node_stream = require("node:stream");
-    import_promises2 = require("node:stream/promises");
+    import_promises3 = require("node:stream/promises");
     getHighWaterMark = (streams, objectMode) => {
       if (streams.length === 0) {
         return (0, import_node_stream.getDefaultHighWaterMark)(objectMode);
@@ -36324,7 +36458,7 @@ var init_merge_streams = __esm({
     };
     onMergedStreamEnd = async (passThroughStream, { signal }) => {
       try {
-        await (0, import_promises2.finished)(passThroughStream, { signal, cleanup: true });
+        await (0, import_promises3.finished)(passThroughStream, { signal, cleanup: true });
       } catch (error) {
         errorOrAbortStream(passThroughStream, error);
         throw error;
@@ -36391,7 +36525,7 @@ var init_merge_streams = __esm({
     };
     onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, aborted, controller: { signal } }) => {
       try {
-        await (0, import_promises2.finished)(stream, {
+        await (0, import_promises3.finished)(stream, {
           signal,
           cleanup: true,
           readable: true,
@@ -36529,7 +36663,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os2 = require("os");
-    var path23 = require("path");
+    var path24 = require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -36541,7 +36675,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path23.resolve(cwd, filepath);
+      return path24.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -37046,8 +37180,8 @@ var require_to_regex_range = __commonJS({
     function compare2(a, b) {
       return a > b ? 1 : b > a ? -1 : 0;
     }
-    function contains(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
+    function contains(arr, key2, val) {
+      return arr.some((ele) => ele[key2] === val);
     }
     function countNines(min, len) {
       return Number(String(min).slice(0, -len) + "9".repeat(len));
@@ -37838,7 +37972,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -38012,7 +38146,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path23.sep,
+      SEP: path24.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -38039,7 +38173,7 @@ var require_constants3 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -38068,7 +38202,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path23.sep === "\\";
+      return win32 === true || path24.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -39432,7 +39566,7 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var scan = require_scan();
     var parse4 = require_parse3();
     var utils = require_utils2();
@@ -39517,7 +39651,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path23.basename(input));
+      return regex.test(path24.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
@@ -39674,7 +39808,7 @@ var require_micromatch = __commonJS({
       }
       let keys = micromatch2(Object.keys(obj), patterns, options);
       let res = {};
-      for (let key of keys) res[key] = obj[key];
+      for (let key2 of keys) res[key2] = obj[key2];
       return res;
     };
     micromatch2.some = (list, patterns, options) => {
@@ -39744,7 +39878,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path23 = require("path");
+    var path24 = require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -39839,7 +39973,7 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path23.basename(pattern);
+      const basename2 = path24.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -39897,7 +40031,7 @@ var require_pattern = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path23.isAbsolute(pattern);
+      return path24.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute;
   }
@@ -40074,8 +40208,8 @@ var require_utils3 = __commonJS({
     exports2.errno = errno;
     var fs4 = require_fs();
     exports2.fs = fs4;
-    var path23 = require_path();
-    exports2.path = path23;
+    var path24 = require_path();
+    exports2.path = path24;
     var pattern = require_pattern();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -40187,8 +40321,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path23, settings, callback) {
-      settings.fs.lstat(path23, (lstatError, lstat3) => {
+    function read(path24, settings, callback) {
+      settings.fs.lstat(path24, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -40197,7 +40331,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path23, (statError, stat3) => {
+        settings.fs.stat(path24, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -40207,9 +40341,9 @@ var require_async = __commonJS({
             return;
           }
           if (settings.markSymbolicLink) {
-            stat3.isSymbolicLink = () => true;
+            stat4.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat3);
+          callSuccessCallback(callback, stat4);
         });
       });
     }
@@ -40229,17 +40363,17 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path23, settings) {
-      const lstat3 = settings.fs.lstatSync(path23);
+    function read(path24, settings) {
+      const lstat3 = settings.fs.lstatSync(path24);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path23);
+        const stat4 = settings.fs.statSync(path24);
         if (settings.markSymbolicLink) {
-          stat3.isSymbolicLink = () => true;
+          stat4.isSymbolicLink = () => true;
         }
-        return stat3;
+        return stat4;
       } catch (error) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
           return lstat3;
@@ -40306,17 +40440,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat3(path23, optionsOrSettingsOrCallback, callback) {
+    function stat4(path24, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path24, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path24, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports2.stat = stat3;
-    function statSync2(path23, optionsOrSettings) {
+    exports2.stat = stat4;
+    function statSync2(path24, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path23, settings);
+      return sync.read(path24, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -40371,9 +40505,9 @@ var require_run_parallel = __commonJS({
       if (!pending) {
         done(null);
       } else if (keys) {
-        keys.forEach(function(key) {
-          tasks[key](function(err, result) {
-            each(key, err, result);
+        keys.forEach(function(key2) {
+          tasks[key2](function(err, result) {
+            each(key2, err, result);
           });
         });
       } else {
@@ -40532,16 +40666,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path23 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path24 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path23, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path24, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path23,
+                path: path24,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -40659,7 +40793,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -40667,7 +40801,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path24.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -40694,17 +40828,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path23, optionsOrSettingsOrCallback, callback) {
+    function scandir(path24, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path24, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path24, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path23, optionsOrSettings) {
+    function scandirSync(path24, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path23, settings);
+      return sync.read(path24, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -41352,7 +41486,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -41362,7 +41496,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path24.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -41424,7 +41558,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -41437,7 +41571,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path23.resolve(this._settings.cwd, filepath);
+        return path24.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -41853,7 +41987,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -41867,7 +42001,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path23.resolve(this._settings.cwd, task.base);
+        return path24.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -42227,25 +42361,25 @@ var init_node = __esm({
 
 // node_modules/is-path-inside/index.js
 function isPathInside(childPath, parentPath) {
-  const relation = import_node_path7.default.relative(parentPath, childPath);
+  const relation = import_node_path8.default.relative(parentPath, childPath);
   return Boolean(
-    relation && relation !== ".." && !relation.startsWith(`..${import_node_path7.default.sep}`) && relation !== import_node_path7.default.resolve(childPath)
+    relation && relation !== ".." && !relation.startsWith(`..${import_node_path8.default.sep}`) && relation !== import_node_path8.default.resolve(childPath)
   );
 }
-var import_node_path7;
+var import_node_path8;
 var init_is_path_inside = __esm({
   "node_modules/is-path-inside/index.js"() {
-    import_node_path7 = __toESM(require("node:path"), 1);
+    import_node_path8 = __toESM(require("node:path"), 1);
   }
 });
 
 // node_modules/slash/index.js
-function slash(path23) {
-  const isExtendedLengthPath = path23.startsWith("\\\\?\\");
+function slash(path24) {
+  const isExtendedLengthPath = path24.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path23;
+    return path24;
   }
-  return path23.replace(/\\/g, "/");
+  return path24.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -42253,11 +42387,11 @@ var init_slash = __esm({
 });
 
 // node_modules/globby/utilities.js
-var import_node_fs2, import_node_path8, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
+var import_node_fs2, import_node_path9, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
 var init_utilities = __esm({
   "node_modules/globby/utilities.js"() {
     import_node_fs2 = __toESM(require("node:fs"), 1);
-    import_node_path8 = __toESM(require("node:path"), 1);
+    import_node_path9 = __toESM(require("node:path"), 1);
     import_node_util2 = require("node:util");
     import_fast_glob = __toESM(require_out4(), 1);
     import_ignore2 = __toESM(require_ignore(), 1);
@@ -42279,7 +42413,7 @@ var init_utilities = __esm({
     };
     absolutePrefixesMatch = (positivePrefix, negativePrefix) => negativePrefix === positivePrefix;
     getStaticAbsolutePathPrefix = (pattern) => {
-      if (!import_node_path8.default.isAbsolute(pattern)) {
+      if (!import_node_path9.default.isAbsolute(pattern)) {
         return void 0;
       }
       const staticSegments = [];
@@ -42376,7 +42510,7 @@ var init_utilities = __esm({
       let currentPath = startPath;
       chain.push(currentPath);
       while (currentPath !== rootPath) {
-        const parentPath = import_node_path8.default.dirname(currentPath);
+        const parentPath = import_node_path9.default.dirname(currentPath);
         if (parentPath === currentPath) {
           break;
         }
@@ -42387,7 +42521,7 @@ var init_utilities = __esm({
     };
     findGitRootInChain = async (paths, statMethod) => {
       for (const directory of paths) {
-        const gitPath = import_node_path8.default.join(directory, ".git");
+        const gitPath = import_node_path9.default.join(directory, ".git");
         try {
           const stats = await statMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -42403,11 +42537,11 @@ var init_utilities = __esm({
       if (!statSyncMethod) {
         return void 0;
       }
-      const currentPath = import_node_path8.default.resolve(cwd);
-      const { root } = import_node_path8.default.parse(currentPath);
+      const currentPath = import_node_path9.default.resolve(cwd);
+      const { root } = import_node_path9.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       for (const directory of chain) {
-        const gitPath = import_node_path8.default.join(directory, ".git");
+        const gitPath = import_node_path9.default.join(directory, ".git");
         try {
           const stats = statSyncMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -42429,8 +42563,8 @@ var init_utilities = __esm({
       if (!statMethod) {
         return findGitRootSync(cwd, fsImplementation);
       }
-      const currentPath = import_node_path8.default.resolve(cwd);
-      const { root } = import_node_path8.default.parse(currentPath);
+      const currentPath = import_node_path9.default.resolve(cwd);
+      const { root } = import_node_path9.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       return findGitRootInChain(chain, statMethod);
     };
@@ -42441,8 +42575,8 @@ var init_utilities = __esm({
       return findGitRootAsyncUncached(cwd, fsImplementation);
     };
     isWithinGitRoot = (gitRoot, cwd) => {
-      const resolvedGitRoot = import_node_path8.default.resolve(gitRoot);
-      const resolvedCwd = import_node_path8.default.resolve(cwd);
+      const resolvedGitRoot = import_node_path9.default.resolve(gitRoot);
+      const resolvedCwd = import_node_path9.default.resolve(cwd);
       return resolvedCwd === resolvedGitRoot || isPathInside(resolvedCwd, resolvedGitRoot);
     };
     getParentGitignorePaths = (gitRoot, cwd) => {
@@ -42458,8 +42592,8 @@ var init_utilities = __esm({
       if (!isWithinGitRoot(gitRoot, cwd)) {
         return [];
       }
-      const chain = buildPathChain(import_node_path8.default.resolve(cwd), import_node_path8.default.resolve(gitRoot));
-      return [...chain].reverse().map((directory) => import_node_path8.default.join(directory, ".gitignore"));
+      const chain = buildPathChain(import_node_path9.default.resolve(cwd), import_node_path9.default.resolve(gitRoot));
+      return [...chain].reverse().map((directory) => import_node_path9.default.join(directory, ".gitignore"));
     };
     GITIGNORE_WILDCARDS = /(?<!\\)[*?[]/u;
     hasGitignoreWildcards = (value) => GITIGNORE_WILDCARDS.test(value);
@@ -42469,9 +42603,9 @@ var init_utilities = __esm({
     toLiteralPattern = (value) => import_fast_glob.default.escapePath(unescapeGitignorePattern(value));
     finalSegment = (value) => value.replace(/\/+$/u, "").split("/").pop();
     toStandaloneRule = (value) => value.replace(/^([#!])/u, String.raw`\$1`);
-    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path8.default.isAbsolute(relativePath);
+    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path9.default.isAbsolute(relativePath);
     anchorToCwd = (directory, body, cwd) => {
-      const relativePath = slash(import_node_path8.default.relative(cwd, import_node_path8.default.join(directory, body)));
+      const relativePath = slash(import_node_path9.default.relative(cwd, import_node_path9.default.join(directory, body)));
       return isInsideCwd(relativePath) ? relativePath : void 0;
     };
     createNameComparer = () => {
@@ -42549,7 +42683,7 @@ var init_utilities = __esm({
       }
       const toFastGlob = (value) => normalizeDirectoryPatternForFastGlob(`/${value}${isDirectoryPattern ? "/" : ""}`).replace(/^\//u, "");
       if (!body.includes("/") && canSkipAtAnyDepth(body)) {
-        const relativeDirectory = slash(import_node_path8.default.relative(cwd, directory));
+        const relativeDirectory = slash(import_node_path9.default.relative(cwd, directory));
         const prefix = isInsideCwd(relativeDirectory) ? `${import_fast_glob.default.escapePath(relativeDirectory)}/` : "";
         return { pattern: toFastGlob(`${prefix}**/${isGlob ? body : toLiteralPattern(body)}`), guardName: body };
       }
@@ -42562,7 +42696,7 @@ var init_utilities = __esm({
       if (isGlob) {
         return hasNegations ? void 0 : { pattern: toFastGlob(target), guardName };
       }
-      if (!matcher2(import_node_path8.default.resolve(cwd, target) + import_node_path8.default.sep).ignored) {
+      if (!matcher2(import_node_path9.default.resolve(cwd, target) + import_node_path9.default.sep).ignored) {
         return void 0;
       }
       const needsGuard = !gitignoreOnlySearch || target.includes("/");
@@ -42604,13 +42738,13 @@ var init_utilities = __esm({
 });
 
 // node_modules/globby/ignore.js
-var import_node_process, import_node_fs3, import_promises3, import_node_path9, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
+var import_node_process, import_node_fs3, import_promises4, import_node_path10, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
 var init_ignore = __esm({
   "node_modules/globby/ignore.js"() {
     import_node_process = __toESM(require("node:process"), 1);
     import_node_fs3 = __toESM(require("node:fs"), 1);
-    import_promises3 = __toESM(require("node:fs/promises"), 1);
-    import_node_path9 = __toESM(require("node:path"), 1);
+    import_promises4 = __toESM(require("node:fs/promises"), 1);
+    import_node_path10 = __toESM(require("node:path"), 1);
     import_node_os = __toESM(require("node:os"), 1);
     import_fast_glob2 = __toESM(require_out4(), 1);
     import_ignore3 = __toESM(require_ignore(), 1);
@@ -42630,7 +42764,7 @@ var init_ignore = __esm({
     };
     GITIGNORE_FILES_PATTERN = "**/.gitignore";
     MAX_INCLUDE_DEPTH = 10;
-    getReadFileMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "readFile") ?? bindFsMethod(import_promises3.default, "readFile") ?? promisifyFsMethod(fsImplementation, "readFile");
+    getReadFileMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "readFile") ?? bindFsMethod(import_promises4.default, "readFile") ?? promisifyFsMethod(fsImplementation, "readFile");
     getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs3.default, "readFileSync");
     shouldSkipIgnoreFileError = (error, suppressErrors) => {
       if (!error) {
@@ -42708,7 +42842,7 @@ var init_ignore = __esm({
     };
     readIgnoreFileLines = (content) => content.split(/\r?\n/).map((line) => normalizeIgnoreFileLine(line)).filter((line) => line && !line.startsWith("#"));
     getIgnoreRules = (files) => files.flatMap((file) => {
-      const directory = import_node_path9.default.dirname(file.filePath);
+      const directory = import_node_path10.default.dirname(file.filePath);
       return readIgnoreFileLines(file.content).map((pattern) => ({ pattern, directory }));
     });
     buildIgnoreResult = (files, normalizedOptions, gitRoot) => {
@@ -42733,21 +42867,21 @@ var init_ignore = __esm({
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path9.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path10.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path9.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path10.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path9.default.posix.join(base, cleanPattern);
+        result = import_node_path10.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     parseIgnoreFile = (file, cwd) => {
-      const base = slash(import_node_path9.default.relative(cwd, import_node_path9.default.dirname(file.filePath)));
+      const base = slash(import_node_path10.default.relative(cwd, import_node_path10.default.dirname(file.filePath)));
       return readIgnoreFileLines(file.content).map((pattern) => applyBaseToPattern(pattern, base));
     };
     toRelativePath = (fileOrDirectory, cwd) => {
-      if (import_node_path9.default.isAbsolute(fileOrDirectory)) {
-        const relativePath = import_node_path9.default.relative(cwd, fileOrDirectory);
+      if (import_node_path10.default.isAbsolute(fileOrDirectory)) {
+        const relativePath = import_node_path10.default.relative(cwd, fileOrDirectory);
         if (relativePath && !isPathInside(fileOrDirectory, cwd)) {
           return void 0;
         }
@@ -42764,12 +42898,12 @@ var init_ignore = __esm({
     notIgnored = { ignored: false, unignored: false };
     createIgnoreMatcher = (patterns, cwd, baseDir) => {
       const ignores = (0, import_ignore3.default)().add(patterns);
-      const resolvedCwd = import_node_path9.default.normalize(import_node_path9.default.resolve(cwd));
-      const resolvedBaseDir = import_node_path9.default.normalize(import_node_path9.default.resolve(baseDir));
+      const resolvedCwd = import_node_path10.default.normalize(import_node_path10.default.resolve(cwd));
+      const resolvedBaseDir = import_node_path10.default.normalize(import_node_path10.default.resolve(baseDir));
       return (fileOrDirectory) => {
         fileOrDirectory = toPath(fileOrDirectory);
         const hasTrailingSeparator = /[/\\]$/.test(fileOrDirectory);
-        const normalizedPath = import_node_path9.default.normalize(import_node_path9.default.resolve(fileOrDirectory));
+        const normalizedPath = import_node_path10.default.normalize(import_node_path10.default.resolve(fileOrDirectory));
         if (normalizedPath === resolvedCwd) {
           return notIgnored;
         }
@@ -42780,8 +42914,8 @@ var init_ignore = __esm({
         if (!relativePath) {
           return notIgnored;
         }
-        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path9.default.sep)) {
-          relativePath += import_node_path9.default.sep;
+        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path10.default.sep)) {
+          relativePath += import_node_path10.default.sep;
         }
         return ignores.test(slash(relativePath));
       };
@@ -42840,16 +42974,16 @@ var init_ignore = __esm({
     resolveConfigPath = (filePath, configPath) => {
       if (configPath.startsWith("~/")) {
         const homeDirectory = import_node_os.default.homedir();
-        const resolved = import_node_path9.default.join(homeDirectory, configPath.slice(2));
+        const resolved = import_node_path10.default.join(homeDirectory, configPath.slice(2));
         if (!isPathInside(resolved, homeDirectory)) {
-          return import_node_path9.default.join(homeDirectory, ".globby-invalid-path-traversal");
+          return import_node_path10.default.join(homeDirectory, ".globby-invalid-path-traversal");
         }
         return resolved;
       }
-      if (import_node_path9.default.isAbsolute(configPath)) {
+      if (import_node_path10.default.isAbsolute(configPath)) {
         return configPath;
       }
-      return import_node_path9.default.resolve(import_node_path9.default.dirname(filePath), configPath);
+      return import_node_path10.default.resolve(import_node_path10.default.dirname(filePath), configPath);
     };
     parseGitConfigSection = (line) => {
       if (!line.startsWith("[")) {
@@ -42900,10 +43034,10 @@ var init_ignore = __esm({
     };
     normalizeGitConfigConditionPattern = (pattern, configFilePath) => {
       if (pattern.startsWith("~/")) {
-        pattern = import_node_path9.default.join(import_node_os.default.homedir(), pattern.slice(2));
+        pattern = import_node_path10.default.join(import_node_os.default.homedir(), pattern.slice(2));
       } else if (pattern.startsWith("./")) {
-        pattern = import_node_path9.default.resolve(import_node_path9.default.dirname(configFilePath), pattern.slice(2));
-      } else if (!import_node_path9.default.isAbsolute(pattern)) {
+        pattern = import_node_path10.default.resolve(import_node_path10.default.dirname(configFilePath), pattern.slice(2));
+      } else if (!import_node_path10.default.isAbsolute(pattern)) {
         pattern = `**/${pattern}`;
       }
       if (pattern.endsWith("/")) {
@@ -42967,7 +43101,7 @@ var init_ignore = __esm({
       const pattern = normalizeGitConfigConditionPattern(rawPattern.trim(), configFilePath);
       const isCaseInsensitive = keyword.toLowerCase() === "gitdir/i";
       const regularExpression = gitConfigGlobToRegex(pattern, isCaseInsensitive ? "i" : void 0);
-      const normalizedGitDirectory = slash(import_node_path9.default.resolve(gitDirectory));
+      const normalizedGitDirectory = slash(import_node_path10.default.resolve(gitDirectory));
       return regularExpression.test(normalizedGitDirectory);
     };
     shouldIncludeConfigSection = (section, gitDirectory, configFilePath) => {
@@ -43020,7 +43154,7 @@ var init_ignore = __esm({
     };
     getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path9.default.resolve(filePath);
+      const normalizedPath = import_node_path10.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -43043,9 +43177,9 @@ var init_ignore = __esm({
       includeStack.delete(normalizedPath);
       return excludesFile;
     };
-    getExcludesFileFromGitConfigAsync = async (filePath, readFile3, gitDirectory, options = {}) => {
+    getExcludesFileFromGitConfigAsync = async (filePath, readFile4, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path9.default.resolve(filePath);
+      const normalizedPath = import_node_path10.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -43055,7 +43189,7 @@ var init_ignore = __esm({
       includeStack.add(normalizedPath);
       let content;
       try {
-        content = await readFile3(normalizedPath, "utf8");
+        content = await readFile4(normalizedPath, "utf8");
       } catch (error) {
         includeStack.delete(normalizedPath);
         if (shouldSkipIgnoreFileError(error, suppressErrors)) {
@@ -43065,7 +43199,7 @@ var init_ignore = __esm({
       }
       let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
       for (const includePath of includePaths) {
-        const includedExcludesFile = await getExcludesFileFromGitConfigAsync(includePath, readFile3, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        const includedExcludesFile = await getExcludesFileFromGitConfigAsync(includePath, readFile4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
         if (includedExcludesFile !== void 0) {
           excludesFile = includedExcludesFile;
         }
@@ -43078,42 +43212,42 @@ var init_ignore = __esm({
       if (!match) {
         return gitFilePath;
       }
-      return import_node_path9.default.resolve(import_node_path9.default.dirname(gitFilePath), match[1]);
+      return import_node_path10.default.resolve(import_node_path10.default.dirname(gitFilePath), match[1]);
     };
     getGitDirectorySync = (gitRoot, readFileSync4) => {
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path10.default.join(gitRoot, ".git");
       try {
         return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
     };
-    getGitDirectoryAsync = async (gitRoot, readFile3) => {
+    getGitDirectoryAsync = async (gitRoot, readFile4) => {
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path10.default.join(gitRoot, ".git");
       try {
-        return resolveGitDirectoryFromFile(gitFilePath, await readFile3(gitFilePath, "utf8"));
+        return resolveGitDirectoryFromFile(gitFilePath, await readFile4(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
     };
-    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path9.default.join(import_node_os.default.homedir(), ".config");
+    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path10.default.join(import_node_os.default.homedir(), ".config");
     getGitConfigPaths = () => {
       if ("GIT_CONFIG_GLOBAL" in import_node_process.default.env) {
         const value = import_node_process.default.env.GIT_CONFIG_GLOBAL;
         return value ? [value] : [];
       }
       return [
-        import_node_path9.default.join(getXdgConfigHome(), "git", "config"),
-        import_node_path9.default.join(import_node_os.default.homedir(), ".gitconfig")
+        import_node_path10.default.join(getXdgConfigHome(), "git", "config"),
+        import_node_path10.default.join(import_node_os.default.homedir(), ".gitconfig")
       ];
     };
-    getDefaultGlobalGitignorePath = () => import_node_path9.default.join(getXdgConfigHome(), "git", "ignore");
+    getDefaultGlobalGitignorePath = () => import_node_path10.default.join(getXdgConfigHome(), "git", "ignore");
     resolveExcludesFilePath = (excludesFileConfig) => {
       if (excludesFileConfig?.value === "") {
         return void 0;
@@ -43151,12 +43285,12 @@ var init_ignore = __esm({
     };
     getGlobalGitignoreFileAsync = async (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFile3 = getReadFileMethod(options.fs);
+      const readFile4 = getReadFileMethod(options.fs);
       const gitRoot = await findGitRoot(cwd, options.fs);
-      const gitDirectory = await getGitDirectoryAsync(gitRoot, readFile3);
+      const gitDirectory = await getGitDirectoryAsync(gitRoot, readFile4);
       const excludesFileValues = await Promise.all(getGitConfigPaths().map((gitConfigPath) => getExcludesFileFromGitConfigAsync(
         gitConfigPath,
-        readFile3,
+        readFile4,
         gitDirectory,
         { suppressErrors: options.suppressErrors }
       )));
@@ -43166,7 +43300,7 @@ var init_ignore = __esm({
         return void 0;
       }
       try {
-        const content = await readFile3(filePath, "utf8");
+        const content = await readFile4(filePath, "utf8");
         return { filePath, content };
       } catch (error) {
         if (shouldSkipIgnoreFileError(error, options.suppressErrors)) {
@@ -43176,7 +43310,7 @@ var init_ignore = __esm({
       }
     };
     buildGlobalMatcher = (globalIgnoreFile, cwd, rootDirectory = cwd) => {
-      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path9.default.dirname(globalIgnoreFile.filePath));
+      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path10.default.dirname(globalIgnoreFile.filePath));
       return createIgnoreMatcher(patterns, cwd, rootDirectory);
     };
     getKnownIgnoreFilePaths = (patterns, normalizedOptions, gitRoot) => {
@@ -43185,7 +43319,7 @@ var init_ignore = __esm({
       if (!isGitignoreSearch) {
         return [];
       }
-      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path9.default.join(normalizedOptions.cwd, ".gitignore")];
+      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path10.default.join(normalizedOptions.cwd, ".gitignore")];
     };
     getKnownIgnoreFileSearchOptions = (patterns, normalizedOptions) => ({
       ...normalizedOptions,
@@ -43196,12 +43330,12 @@ var init_ignore = __esm({
       ]
     });
     getKnownIgnoreFilePattern = (filePath, cwd) => {
-      const pattern = isPathInside(filePath, cwd) ? import_node_path9.default.relative(cwd, filePath) : filePath;
+      const pattern = isPathInside(filePath, cwd) ? import_node_path10.default.relative(cwd, filePath) : filePath;
       return import_fast_glob2.default.convertPathToPattern(pattern);
     };
     getMatchingKnownIgnoreFilePaths = (knownPaths, matchingPaths) => {
-      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
-      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path9.default.resolve(filePath)));
+      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path10.default.resolve(filePath)));
+      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path10.default.resolve(filePath)));
     };
     globKnownIgnoreFilePaths = (globFunction, knownPaths, patterns, normalizedOptions) => {
       if (knownPaths.length === 0) {
@@ -43236,8 +43370,8 @@ var init_ignore = __esm({
     };
     withPrunedSearch = (normalizedOptions, prunePatterns) => prunePatterns.length === 0 ? normalizedOptions : { ...normalizedOptions, ignore: [...normalizedOptions.ignore, ...prunePatterns] };
     getUnreadPaths = (childPaths, knownPaths) => {
-      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
-      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path9.default.resolve(filePath)));
+      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path10.default.resolve(filePath)));
+      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path10.default.resolve(filePath)));
     };
     collectIgnoreFileArtifactsAsync = async (patterns, options, includeParentIgnoreFiles) => {
       const normalizedOptions = normalizeOptions(options);
@@ -43298,12 +43432,12 @@ var init_ignore = __esm({
 });
 
 // node_modules/globby/index.js
-var import_node_process2, import_node_fs4, import_node_path10, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
+var import_node_process2, import_node_fs4, import_node_path11, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
 var init_globby = __esm({
   "node_modules/globby/index.js"() {
     import_node_process2 = __toESM(require("node:process"), 1);
     import_node_fs4 = __toESM(require("node:fs"), 1);
-    import_node_path10 = __toESM(require("node:path"), 1);
+    import_node_path11 = __toESM(require("node:path"), 1);
     import_node_stream2 = require("node:stream");
     init_merge_streams();
     import_fast_glob3 = __toESM(require_out4(), 1);
@@ -43322,25 +43456,25 @@ var init_globby = __esm({
       return bindFsMethod(import_node_fs4.default.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path23, fsImplementation) => {
+    isDirectory = async (path24, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path23);
+        const stats = await getStatMethod(fsImplementation)(path24);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path23, fsImplementation) => {
+    isDirectorySync = (path24, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path23);
+        const stats = getStatSyncMethod2(fsImplementation)(path24);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path23 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path10.default.isAbsolute(path23) ? path23 : import_node_path10.default.join(cwd, path23);
+      const path24 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return import_node_path11.default.isAbsolute(path24) ? path24 : import_node_path11.default.join(cwd, path24);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -43349,12 +43483,12 @@ var init_globby = __esm({
       }
       const dirname2 = match[1];
       const hasWildcards = /[*?[\]{}]/.test(dirname2);
-      const hasExtension = import_node_path10.default.extname(dirname2) && !dirname2.startsWith(".");
+      const hasExtension = import_node_path11.default.extname(dirname2) && !dirname2.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = extensions?.length > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file) => import_node_path10.default.posix.join(directoryPath, `**/${import_node_path10.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path10.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file) => import_node_path11.default.posix.join(directoryPath, `**/${import_node_path11.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path11.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     directoryToGlob = async (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -43425,9 +43559,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path23) => {
-      const globalResult = globalMatcher ? globalMatcher(path23) : void 0;
-      const result = matcher2 ? matcher2(path23) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path24) => {
+      const globalResult = globalMatcher ? globalMatcher(path24) : void 0;
+      const result = matcher2 ? matcher2(path24) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -43436,11 +43570,11 @@ var init_globby = __esm({
     hasIgnoredAncestorDirectory = (matcher2, globalMatcher, file) => {
       let currentPath = file;
       while (true) {
-        const parentDirectory = import_node_path10.default.dirname(currentPath);
+        const parentDirectory = import_node_path11.default.dirname(currentPath);
         if (parentDirectory === currentPath) {
           return false;
         }
-        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path10.default.sep}`)) {
+        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path11.default.sep}`)) {
           return true;
         }
         currentPath = parentDirectory;
@@ -43541,7 +43675,7 @@ var init_globby = __esm({
           if (pathCache.size > 1e4) {
             pathCache.clear();
           }
-          absolutePath = import_node_path10.default.isAbsolute(pathKey) ? pathKey : import_node_path10.default.resolve(basePath, pathKey);
+          absolutePath = import_node_path11.default.isAbsolute(pathKey) ? pathKey : import_node_path11.default.resolve(basePath, pathKey);
           pathCache.set(pathKey, absolutePath);
         }
         return absolutePath;
@@ -43593,11 +43727,11 @@ var init_globby = __esm({
         if (!isIgnored) {
           return true;
         }
-        const absolutePath = resolveAbsolutePath(import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult));
+        const absolutePath = resolveAbsolutePath(import_node_path11.default.normalize(fastGlobResult.path ?? fastGlobResult));
         if (isIgnored(absolutePath)) {
           return false;
         }
-        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`));
+        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path11.default.sep}`));
       };
     };
     createFilterFunction = (isIgnored, cwd, fsImplementation) => {
@@ -43605,7 +43739,7 @@ var init_globby = __esm({
       const resolveAbsolutePath = createPathResolver(cwd);
       const isDirectoryEntry = createDirectoryCheck(getStatSyncMethod2(fsImplementation));
       return (fastGlobResult) => {
-        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        const pathKey = import_node_path11.default.normalize(fastGlobResult.path ?? fastGlobResult);
         if (seen.has(pathKey)) {
           return false;
         }
@@ -43614,7 +43748,7 @@ var init_globby = __esm({
           if (isIgnored(absolutePath)) {
             return false;
           }
-          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`)) {
+          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path11.default.sep}`)) {
             return false;
           }
         }
@@ -43631,7 +43765,7 @@ var init_globby = __esm({
         if (!matches3[index]) {
           return false;
         }
-        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        const pathKey = import_node_path11.default.normalize(fastGlobResult.path ?? fastGlobResult);
         if (seen.has(pathKey)) {
           return false;
         }
@@ -43776,7 +43910,7 @@ var init_globby = __esm({
         }
         const streams = tasks.map((task) => import_fast_glob3.default.stream(task.patterns, task.options));
         for await (const fastGlobResult of mergeStreams(streams)) {
-          const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
+          const pathKey = import_node_path11.default.normalize(fastGlobResult.path ?? fastGlobResult);
           if (!seen.has(pathKey) && await filter(fastGlobResult)) {
             seen.add(pathKey);
             yield fastGlobResult;
@@ -43827,27 +43961,27 @@ async function discoverFiles(dir, ignore5) {
   for (const entry of all) {
     if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
     try {
-      ignoreFiles.set(entry.path.split(import_node_path11.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path11.default.join(dir, entry.path), "utf8"));
+      ignoreFiles.set(entry.path.split(import_node_path12.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path12.default.join(dir, entry.path), "utf8"));
     } catch {
     }
   }
   const ignored = gitignoreMatcher(ignoreFiles);
-  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path11.default.sep).join("/")));
-  const rootReal = await (0, import_promises4.realpath)(dir);
+  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path12.default.sep).join("/")));
+  const rootReal = await (0, import_promises5.realpath)(dir);
   const files = [];
   const escapingLinks = [];
   for (const entry of entries) {
     const dirent = entry.dirent;
-    const relative = entry.path.split(import_node_path11.default.sep).join("/");
-    const absPath = import_node_path11.default.join(dir, relative);
+    const relative = entry.path.split(import_node_path12.default.sep).join("/");
+    const absPath = import_node_path12.default.join(dir, relative);
     if (dirent.isSymbolicLink()) {
-      const target = await (0, import_promises4.realpath)(absPath).catch(() => void 0);
+      const target = await (0, import_promises5.realpath)(absPath).catch(() => void 0);
       if (target === void 0 || !isInside(rootReal, target)) {
         escapingLinks.push(relative);
         continue;
       }
-      const stat3 = await (0, import_promises4.lstat)(target).catch(() => void 0);
-      if (!stat3?.isFile()) continue;
+      const stat4 = await (0, import_promises5.lstat)(target).catch(() => void 0);
+      if (!stat4?.isFile()) continue;
     } else if (!dirent.isFile()) {
       continue;
     }
@@ -43857,16 +43991,16 @@ async function discoverFiles(dir, ignore5) {
   return { files, escapingLinks };
 }
 function isInside(parent, child) {
-  const relative = import_node_path11.default.relative(parent, child);
-  return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
+  const relative = import_node_path12.default.relative(parent, child);
+  return relative === "" || !relative.startsWith("..") && !import_node_path12.default.isAbsolute(relative);
 }
-var import_node_fs5, import_promises4, import_node_path11, ALWAYS_IGNORED;
+var import_node_fs5, import_promises5, import_node_path12, ALWAYS_IGNORED;
 var init_discover = __esm({
   "src/workspace/discover.ts"() {
     "use strict";
     import_node_fs5 = require("node:fs");
-    import_promises4 = require("node:fs/promises");
-    import_node_path11 = __toESM(require("node:path"), 1);
+    import_promises5 = require("node:fs/promises");
+    import_node_path12 = __toESM(require("node:path"), 1);
     init_globby();
     init_gitignore();
     ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
@@ -43915,14 +44049,14 @@ function chartTemplateNotes(dir, templates) {
   for (const chart of templates.values()) if (chart !== void 0) charts.add(chart);
   return [...charts].sort().map((chart) => ({
     message: `Helm chart templates in ${chart === "" ? "." : chart} are rendered by Helm and were not linted.`,
-    file: import_node_path12.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
+    file: import_node_path13.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
   }));
 }
-var import_node_path12, CHART_FILE;
+var import_node_path13, CHART_FILE;
 var init_chart_templates = __esm({
   "src/workspace/chart-templates.ts"() {
     "use strict";
-    import_node_path12 = __toESM(require("node:path"), 1);
+    import_node_path13 = __toESM(require("node:path"), 1);
     CHART_FILE = "Chart.yaml";
   }
 });
@@ -43940,7 +44074,7 @@ function splitNul(out) {
 }
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path13.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path14.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
   const [tracked, ignored] = await Promise.all([
@@ -43951,22 +44085,22 @@ async function readGitFiles(dir) {
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
 function gitDirsOf(dir) {
-  for (let current = import_node_path13.default.resolve(dir); ; current = import_node_path13.default.dirname(current)) {
-    const dotGit = import_node_path13.default.join(current, ".git");
+  for (let current = import_node_path14.default.resolve(dir); ; current = import_node_path14.default.dirname(current)) {
+    const dotGit = import_node_path14.default.join(current, ".git");
     let gitDir;
     try {
       if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
       else {
         const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
-        if (pointer2 !== void 0) gitDir = import_node_path13.default.resolve(current, pointer2);
+        if (pointer2 !== void 0) gitDir = import_node_path14.default.resolve(current, pointer2);
       }
     } catch {
     }
     if (gitDir !== void 0) {
-      const common2 = readText(import_node_path13.default.join(gitDir, "commondir"))?.trim();
-      return { gitDir, commonDir: common2 ? import_node_path13.default.resolve(gitDir, common2) : gitDir };
+      const common2 = readText(import_node_path14.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path14.default.resolve(gitDir, common2) : gitDir };
     }
-    if (import_node_path13.default.dirname(current) === current) return void 0;
+    if (import_node_path14.default.dirname(current) === current) return void 0;
   }
 }
 function readText(file) {
@@ -43979,13 +44113,13 @@ function readText(file) {
 function readBranchFiles(dir) {
   const dirs = gitDirsOf(dir);
   if (!dirs) return {};
-  if ((0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, "reftable"))) return void 0;
-  const head = readText(import_node_path13.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if ((0, import_node_fs6.existsSync)(import_node_path14.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path14.default.join(dirs.gitDir, "HEAD"))?.trim();
   if (head === void 0) return void 0;
-  const packed = readText(import_node_path13.default.join(dirs.commonDir, "packed-refs")) ?? "";
-  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+  const packed = readText(import_node_path14.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path14.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
 `);
-  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path13.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path14.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
   let defaultBranch = remoteHead;
   if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
   else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
@@ -44020,20 +44154,20 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_fs6, import_node_path13, REMOTE_REFS;
+var import_node_child_process2, import_node_fs6, import_node_path14, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
     import_node_fs6 = require("node:fs");
-    import_node_path13 = __toESM(require("node:path"), 1);
+    import_node_path14 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path14.default.basename(dir);
+  return explicit ?? import_node_path15.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
@@ -44051,14 +44185,14 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path14.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path15.default.join(dir, link) });
   }
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path14.default.relative(dir, absPath).split(import_node_path14.default.sep).join("/");
+    const relative = import_node_path15.default.relative(dir, absPath).split(import_node_path15.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
-    if (!await (0, import_promises5.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
+    if (!await (0, import_promises6.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
   const templates = chartTemplates(entries.map((entry) => entry.path));
   notes.push(...chartTemplateNotes(dir, templates));
@@ -44082,10 +44216,10 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path14.default.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path15.default.join(root.dir, ...file.split("/")) }));
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path14.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path15.default.join(dir, ...file.split("/"));
   try {
     if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
     return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
@@ -44133,20 +44267,20 @@ function loadMemoryRoot(input, config, notes) {
   notes.push(...chartTemplateNotes(input.dir, templates));
   const files = [];
   for (const [relative, text] of given) {
-    const outcome = loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
+    const outcome = loadSourceFile(root, relative, import_node_path15.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), void 0).file);
+  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path15.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises5, import_node_fs7, import_node_path14, import_ignore6, TOO_LARGE;
+var import_promises6, import_node_fs7, import_node_path15, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
-    import_promises5 = require("node:fs/promises");
+    import_promises6 = require("node:fs/promises");
     import_node_fs7 = require("node:fs");
-    import_node_path14 = __toESM(require("node:path"), 1);
+    import_node_path15 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
     init_chart_templates();
     init_discover();
@@ -44228,8 +44362,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path15.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path15.default.posix.normalize(import_node_path15.default.posix.join(import_node_path15.default.posix.dirname(current), target));
+    if (import_node_path16.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path16.default.posix.normalize(import_node_path16.default.posix.join(import_node_path16.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -44239,7 +44373,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path15.default.relative(index.repo, dir).split(import_node_path15.default.sep).join("/");
+  const rootPrefix = import_node_path16.default.relative(index.repo, dir).split(import_node_path16.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -44253,7 +44387,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     ...await readGitBranches(dir)
   };
   for (const relative of collect3(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path15.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path16.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
@@ -44263,7 +44397,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path15.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path16.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const templates = chartTemplates(plan.map((item) => item.relative));
   notes.push(...chartTemplateNotes(dir, templates));
@@ -44301,12 +44435,12 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path15, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process3, import_node_path16, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_node_child_process3 = require("node:child_process");
-    import_node_path15 = __toESM(require("node:path"), 1);
+    import_node_path16 = __toESM(require("node:path"), 1);
     import_ignore7 = __toESM(require_ignore(), 1);
     init_chart_templates();
     init_git();
@@ -44378,15 +44512,15 @@ function redact(file, model) {
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml13.visit)(doc, {
-      Pair(_key, pair, path23) {
-        const key = (0, import_yaml13.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path23[path23.length - 1] === doc.contents;
-        if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
+      Pair(_key, pair, path24) {
+        const key2 = (0, import_yaml13.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const topLevel = path24[path24.length - 1] === doc.contents;
+        if (isSecret2 && topLevel && (key2 === "data" || key2 === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
           return import_yaml13.visit.SKIP;
         }
-        if (isMaskedValue(key, (0, import_yaml13.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
+        if (isMaskedValue(key2, (0, import_yaml13.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
         return void 0;
       },
       Scalar(_key, scalar2) {
@@ -44466,36 +44600,53 @@ var init_redact2 = __esm({
 });
 
 // src/engine/lint.ts
+function withOverrides(config, overrides) {
+  if (!overrides) return config;
+  const rules = { ...config.rules };
+  for (const [id, level] of Object.entries(overrides.rules ?? {})) {
+    const current = rules[id];
+    if (current) rules[id] = { ...current, level };
+  }
+  return { ...config, rules, ignore: [...config.ignore, ...overrides.ignore ?? []] };
+}
+async function configForPath(target, options) {
+  const cwd = options.cwd ?? process.cwd();
+  const { dir } = await resolveRootPath(import_node_path17.default.resolve(cwd, target), true);
+  const explicit = options.config ?? (options.configFile ? await loadConfigFile(import_node_path17.default.resolve(cwd, options.configFile), options.rules) : void 0);
+  return { root: dir, config: withOverrides(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
+}
 async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path17.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitConfig = explicitLoaded && withOverrides(explicitLoaded, options.configOverrides);
+  const own2 = (config) => withOverrides(config, options.configOverrides);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
   const loaded = await Promise.all(
     options.roots.map(async (input, position2) => {
       if (typeof input !== "string") {
-        const config2 = input.config ?? explicitConfig ?? await memoryConfig(input, rules);
+        const config2 = input.config ?? explicitConfig ?? own2(await memoryConfig(input, rules));
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path16.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path17.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
-          const config2 = explicitConfig ?? await stagedConfig(dir2, staged.index, rules);
+          const config2 = explicitConfig ?? own2(await stagedConfig(dir2, staged.index, rules));
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
           for (const file2 of loadedRoot.forCommit) forCommit.add(file2);
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path17.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
-      const config = explicitConfig ?? await loadRootConfig(dir, rules);
+      const config = explicitConfig ?? own2(await loadRootConfig(dir, rules));
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path17.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -44523,14 +44674,14 @@ async function lint(options) {
         const configured = levelFor(file.root);
         if (configured === "off" || !file.reported) return;
         const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
-        const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
+        const key2 = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build2 = "resource" in report ? buildName(report.resource) : void 0;
-        const earlier = seen.get(key);
+        const earlier = seen.get(key2);
         if (earlier) {
           if (build2 !== void 0) earlier.builds.add(build2);
           return;
         }
-        seen.set(key, { finding, builds: new Set(build2 === void 0 ? [] : [build2]) });
+        seen.set(key2, { finding, builds: new Set(build2 === void 0 ? [] : [build2]) });
         findings.push(finding);
       }
     };
@@ -44546,6 +44697,7 @@ async function lint(options) {
     }
   }
   applySuppressions(findings, files);
+  await applyBaselines(findings, roots, options);
   findings.sort(compareFindings);
   return {
     findings,
@@ -44571,37 +44723,55 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path16.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path17.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path16.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path17.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
   if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path16.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path16.default.relative(index.repo, file).split(import_node_path16.default.sep).join("/"));
+  const file = import_node_path17.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path17.default.relative(index.repo, file).split(import_node_path17.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
 }
-async function resolveRootPath(target) {
-  const info = await (0, import_promises6.stat)(target).catch(() => void 0);
+async function resolveRootPath(target, mayBeMissing = false) {
+  const info = await (0, import_promises7.stat)(target).catch(() => void 0);
+  if (!info && mayBeMissing) {
+    let dir2 = import_node_path17.default.dirname(target);
+    while (!await (0, import_promises7.stat)(dir2).then((found) => found.isDirectory(), () => false) && import_node_path17.default.dirname(dir2) !== dir2) dir2 = import_node_path17.default.dirname(dir2);
+    const top2 = await gitTopLevel(dir2);
+    return { dir: top2 && isInside(top2, target) ? top2 : dir2, file: target };
+  }
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path16.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path16.default.dirname(target);
+  const top = await gitTopLevel(import_node_path17.default.dirname(target));
+  const dir = top && isInside(top, target) ? top : import_node_path17.default.dirname(target);
   return { dir, file: target };
+}
+async function applyBaselines(findings, roots, options) {
+  if (options.baseline === false) return;
+  const byFile = /* @__PURE__ */ new Map();
+  const add2 = (file, list) => byFile.set(file, [...byFile.get(file) ?? [], ...list]);
+  if (options.baseline !== void 0) add2(import_node_path17.default.resolve(options.cwd ?? process.cwd(), options.baseline), findings);
+  else {
+    for (const root of roots) {
+      if (root.config.baseline !== void 0) add2(root.config.baseline, findings.filter((finding) => finding.location.root === root.dir));
+    }
+  }
+  for (const [file, list] of byFile) applyBaseline(list, await readBaseline(file), file);
 }
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = import_node_path16.default.join(finding.location.root, finding.location.file);
-    const list = byFile.get(key);
+    const key2 = import_node_path17.default.join(finding.location.root, finding.location.file);
+    const list = byFile.get(key2);
     if (list) list.push(finding);
-    else byFile.set(key, [finding]);
+    else byFile.set(key2, [finding]);
   }
   for (const file of files) {
     const list = byFile.get(file.absPath);
@@ -44609,21 +44779,21 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
+  const byPath = new Map(files.map((file) => [import_node_path17.default.join(file.root.dir, file.path), file]));
   const cache5 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key = import_node_path16.default.join(root, file);
-    if (!cache5.has(key)) {
-      const source = byPath.get(key);
+    const key2 = import_node_path17.default.join(root, file);
+    if (!cache5.has(key2)) {
+      const source = byPath.get(key2);
       const redaction = source ? redact(source, model) : void 0;
-      if (!source || !redaction) cache5.set(key, void 0);
+      if (!source || !redaction) cache5.set(key2, void 0);
       else {
         const lineStarts = [0];
         for (let i = redaction.text.indexOf("\n"); i !== -1; i = redaction.text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-        cache5.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
+        cache5.set(key2, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
       }
     }
-    return cache5.get(key);
+    return cache5.get(key2);
   };
   return {
     sourceLines(root, file, startLine, endLine) {
@@ -44651,13 +44821,14 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises6, import_node_path16, SEVERITY;
+var import_promises7, import_node_path17, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
-    import_promises6 = require("node:fs/promises");
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_promises7 = require("node:fs/promises");
+    import_node_path17 = __toESM(require("node:path"), 1);
     init_load();
+    init_baseline();
     init_comments2();
     init_discover();
     init_load2();
@@ -44687,23 +44858,23 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path20.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path21.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises7.readFile)(import_node_path20.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises8.readFile)(import_node_path21.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path20.default.dirname(dir);
+    dir = import_node_path21.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises7, import_node_path20, import_node_url4, cachedVersion;
+var import_promises8, import_node_path21, import_node_url4, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
-    import_promises7 = require("node:fs/promises");
-    import_node_path20 = __toESM(require("node:path"), 1);
+    import_promises8 = require("node:fs/promises");
+    import_node_path21 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
   }
 });
@@ -45220,19 +45391,19 @@ var require_linkedMap = __commonJS({
       get last() {
         return this._tail?.value;
       }
-      before(key) {
-        const item = this._map.get(key);
+      before(key2) {
+        const item = this._map.get(key2);
         return item ? item.previous?.value : void 0;
       }
-      after(key) {
-        const item = this._map.get(key);
+      after(key2) {
+        const item = this._map.get(key2);
         return item ? item.next?.value : void 0;
       }
-      has(key) {
-        return this._map.has(key);
+      has(key2) {
+        return this._map.has(key2);
       }
-      get(key, touch = Touch.None) {
-        const item = this._map.get(key);
+      get(key2, touch = Touch.None) {
+        const item = this._map.get(key2);
         if (!item) {
           return void 0;
         }
@@ -45241,15 +45412,15 @@ var require_linkedMap = __commonJS({
         }
         return item.value;
       }
-      set(key, value, touch = Touch.None) {
-        let item = this._map.get(key);
+      set(key2, value, touch = Touch.None) {
+        let item = this._map.get(key2);
         if (item) {
           item.value = value;
           if (touch !== Touch.None) {
             this.touch(item, touch);
           }
         } else {
-          item = { key, value, next: void 0, previous: void 0 };
+          item = { key: key2, value, next: void 0, previous: void 0 };
           switch (touch) {
             case Touch.None:
               this.addItemLast(item);
@@ -45264,20 +45435,20 @@ var require_linkedMap = __commonJS({
               this.addItemLast(item);
               break;
           }
-          this._map.set(key, item);
+          this._map.set(key2, item);
           this._size++;
         }
         return this;
       }
-      delete(key) {
-        return !!this.remove(key);
+      delete(key2) {
+        return !!this.remove(key2);
       }
-      remove(key) {
-        const item = this._map.get(key);
+      remove(key2) {
+        const item = this._map.get(key2);
         if (!item) {
           return void 0;
         }
-        this._map.delete(key);
+        this._map.delete(key2);
         this.removeItem(item);
         this._size--;
         return item.value;
@@ -45501,15 +45672,15 @@ var require_linkedMap = __commonJS({
       }
       toJSON() {
         const data = [];
-        this.forEach((value, key) => {
-          data.push([key, value]);
+        this.forEach((value, key2) => {
+          data.push([key2, value]);
         });
         return data;
       }
       fromJSON(data) {
         this.clear();
-        for (const [key, value] of data) {
-          this.set(key, value);
+        for (const [key2, value] of data) {
+          this.set(key2, value);
         }
       }
     };
@@ -45536,14 +45707,14 @@ var require_linkedMap = __commonJS({
         this._ratio = Math.min(Math.max(0, ratio), 1);
         this.checkTrim();
       }
-      get(key, touch = Touch.AsNew) {
-        return super.get(key, touch);
+      get(key2, touch = Touch.AsNew) {
+        return super.get(key2, touch);
       }
-      peek(key) {
-        return super.get(key, Touch.None);
+      peek(key2) {
+        return super.get(key2, Touch.None);
       }
-      set(key, value) {
-        super.set(key, value, Touch.Last);
+      set(key2, value) {
+        super.set(key2, value, Touch.Last);
         this.checkTrim();
         return this;
       }
@@ -46508,9 +46679,9 @@ var require_messageBuffer = __commonJS({
             throw new Error(`Message header must separate key and value using ':'
 ${header}`);
           }
-          const key = header.substr(0, index);
+          const key2 = header.substr(0, index);
           const value = header.substr(index + 1).trim();
-          result.set(lowerCaseKeys ? key.toLowerCase() : key, value);
+          result.set(lowerCaseKeys ? key2.toLowerCase() : key2, value);
         }
         return result;
       }
@@ -46987,13 +47158,13 @@ var require_connection = __commonJS({
         try {
           if (messages_1.Message.isNotification(message) && message.method === CancelNotification.type.method) {
             const cancelId = message.params.id;
-            const key = createRequestQueueKey(cancelId);
-            const toCancel = messageQueue.get(key);
+            const key2 = createRequestQueueKey(cancelId);
+            const toCancel = messageQueue.get(key2);
             if (messages_1.Message.isRequest(toCancel)) {
               const strategy = options?.connectionStrategy;
               const response = strategy && strategy.cancelUndispatched ? strategy.cancelUndispatched(toCancel, cancelUndispatched) : cancelUndispatched(toCancel);
               if (response && (response.error !== void 0 || response.result !== void 0)) {
-                messageQueue.delete(key);
+                messageQueue.delete(key2);
                 requestTokens.delete(cancelId);
                 response.id = toCancel.id;
                 traceSendingResponse(response, message.method, Date.now());
@@ -47110,11 +47281,11 @@ ${JSON.stringify(responseMessage.error, void 0, 4)}`);
             logger.error(`Received response message without id. No further error information provided.`);
           }
         } else {
-          const key = responseMessage.id;
-          const responsePromise = responsePromises.get(key);
+          const key2 = responseMessage.id;
+          const responsePromise = responsePromises.get(key2);
           traceReceivedResponse(responseMessage, responsePromise);
           if (responsePromise !== void 0) {
-            responsePromises.delete(key);
+            responsePromises.delete(key2);
             try {
               if (responseMessage.error) {
                 const error = responseMessage.error;
@@ -47207,8 +47378,8 @@ ${JSON.stringify(responseMessage.error, void 0, 4)}`);
 ${JSON.stringify(message, null, 4)}`);
         const responseMessage = message;
         if (Is2.string(responseMessage.id) || Is2.number(responseMessage.id)) {
-          const key = responseMessage.id;
-          const responseHandler = responsePromises.get(key);
+          const key2 = responseMessage.id;
+          const responseHandler = responsePromises.get(key2);
           if (responseHandler) {
             responseHandler.reject(new Error("The received response has neither a result nor an error property."));
           }
@@ -48571,9 +48742,9 @@ var init_main = __esm({
               }
             });
           } else if (workspaceEdit.changes) {
-            Object.keys(workspaceEdit.changes).forEach((key) => {
-              const textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key]);
-              this._textEditChanges[key] = textEditChange;
+            Object.keys(workspaceEdit.changes).forEach((key2) => {
+              const textEditChange = new TextEditChangeImpl(workspaceEdit.changes[key2]);
+              this._textEditChanges[key2] = textEditChange;
             });
           }
         } else {
@@ -48595,13 +48766,13 @@ var init_main = __esm({
         }
         return this._workspaceEdit;
       }
-      getTextEditChange(key) {
-        if (OptionalVersionedTextDocumentIdentifier.is(key)) {
+      getTextEditChange(key2) {
+        if (OptionalVersionedTextDocumentIdentifier.is(key2)) {
           this.initDocumentChanges();
           if (this._workspaceEdit.documentChanges === void 0) {
             throw new Error("Workspace edit is not configured for document changes.");
           }
-          const textDocument = { uri: key.uri, version: key.version };
+          const textDocument = { uri: key2.uri, version: key2.version };
           let result = this._textEditChanges[textDocument.uri];
           if (!result) {
             const edits = [];
@@ -48619,12 +48790,12 @@ var init_main = __esm({
           if (this._workspaceEdit.changes === void 0) {
             throw new Error("Workspace edit is not configured for normal text edit changes.");
           }
-          let result = this._textEditChanges[key];
+          let result = this._textEditChanges[key2];
           if (!result) {
             const edits = [];
-            this._workspaceEdit.changes[key] = edits;
+            this._workspaceEdit.changes[key2] = edits;
             result = new TextEditChangeImpl(edits);
-            this._textEditChanges[key] = result;
+            this._textEditChanges[key2] = result;
           }
           return result;
         }
@@ -52451,8 +52622,8 @@ var require_notebook = __commonJS({
         return value && value[0];
       }
       findNotebookDocumentForCell(cell) {
-        const key = typeof cell === "string" ? cell : cell.document;
-        const value = this.notebookCellMap.get(key);
+        const key2 = typeof cell === "string" ? cell : cell.document;
+        const value = this.notebookCellMap.get(key2);
         return value && value[1];
       }
       get onDidOpen() {
@@ -53529,7 +53700,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path23 = __importStar(require("path"));
+    var path24 = __importStar(require("path"));
     var fs4 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -53548,7 +53719,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path23.normalize(segments.join("/"));
+      return path24.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -53575,10 +53746,10 @@ var require_files = __commonJS({
       return new Promise((resolve4, reject) => {
         const env = process.env;
         const newEnv = /* @__PURE__ */ Object.create(null);
-        Object.keys(env).forEach((key) => newEnv[key] = env[key]);
+        Object.keys(env).forEach((key2) => newEnv[key2] = env[key2]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path23.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path24.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -53623,7 +53794,7 @@ var require_files = __commonJS({
     function resolveGlobalNodePath(tracer) {
       let npmCommand = "npm";
       const env = /* @__PURE__ */ Object.create(null);
-      Object.keys(process.env).forEach((key) => env[key] = process.env[key]);
+      Object.keys(process.env).forEach((key2) => env[key2] = process.env[key2]);
       env["NO_UPDATE_NOTIFIER"] = "true";
       const options = {
         encoding: "utf8",
@@ -53650,9 +53821,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path23.join(prefix, "node_modules");
+            return path24.join(prefix, "node_modules");
           } else {
-            return path23.join(prefix, "lib", "node_modules");
+            return path24.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -53691,7 +53862,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path23.join(yarn.data, "node_modules");
+              return path24.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -53720,17 +53891,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path23.normalize(child).indexOf(path23.normalize(parent)) === 0;
+          return path24.normalize(child).indexOf(path24.normalize(parent)) === 0;
         } else {
-          return path23.normalize(child).toLowerCase().indexOf(path23.normalize(parent).toLowerCase()) === 0;
+          return path24.normalize(child).toLowerCase().indexOf(path24.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path23.isAbsolute(nodePath2)) {
-          nodePath2 = path23.join(workspaceRoot, nodePath2);
+        if (!path24.isAbsolute(nodePath2)) {
+          nodePath2 = path24.join(workspaceRoot, nodePath2);
         }
         return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -53963,7 +54134,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path23 = __importStar(require("path"));
+    var path24 = __importStar(require("path"));
     var os2 = __importStar(require("os"));
     var fs4 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -54115,7 +54286,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path23.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path24.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -54866,30 +55037,30 @@ var init_cache = __esm({
         this.used.clear();
       }
       endRun() {
-        for (const key of this.parsed.keys()) if (!this.used.has(key)) this.parsed.delete(key);
+        for (const key2 of this.parsed.keys()) if (!this.used.has(key2)) this.parsed.delete(key2);
       }
-      memo(map2, key, read) {
+      memo(map2, key2, read) {
         const now = performance.now();
-        const entry = map2.get(key);
+        const entry = map2.get(key2);
         if (entry && now - entry.at <= this.maxAgeMs) return entry.value;
         const value = read();
-        map2.set(key, { at: now, value });
-        value.catch(() => map2.delete(key));
+        map2.set(key2, { at: now, value });
+        value.catch(() => map2.delete(key2));
         return value;
       }
       hooks = {
         discover: (dir, ignore5) => this.memo(this.discoveries, `${dir}\0${JSON.stringify(ignore5)}`, () => discoverFiles(dir, ignore5)),
         readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
         loadFile: (root, relativePath, absPath, content) => {
-          const key = `${root.dir}\0${absPath}`;
-          this.used.add(key);
-          const cached = this.parsed.get(key);
+          const key2 = `${root.dir}\0${absPath}`;
+          this.used.add(key2);
+          const cached = this.parsed.get(key2);
           if (cached && sameContent(cached.content, content)) {
             const file = { ...cached.outcome.file, root, reported: true };
             return cached.outcome.skipped === void 0 ? { file } : { file, skipped: cached.outcome.skipped };
           }
           const outcome = loadSourceFile(root, relativePath, absPath, content);
-          this.parsed.set(key, { content, outcome });
+          this.parsed.set(key2, { content, outcome });
           return outcome;
         }
       };
@@ -54921,7 +55092,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path21.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path22.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -54937,11 +55108,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path21, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path22, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path21 = __toESM(require("node:path"), 1);
+    import_node_path22 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -54962,7 +55133,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path22.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path23.default.resolve((0, import_node_url5.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -54974,13 +55145,13 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises8, import_node_path22, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs8, import_promises9, import_node_path23, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
     import_node_fs8 = require("node:fs");
-    import_promises8 = require("node:fs/promises");
-    import_node_path22 = __toESM(require("node:path"), 1);
+    import_promises9 = require("node:fs/promises");
+    import_node_path23 = __toESM(require("node:path"), 1);
     import_node_url5 = require("node:url");
     import_node3 = __toESM(require_main3(), 1);
     init_main2();
@@ -55029,11 +55200,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path22.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path23.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path22.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path22.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path23.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path23.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -55151,12 +55322,12 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path22.default.dirname(first);
+          const dir = import_node_path23.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
         }
-        const present = await Promise.all(roots.map((root) => (0, import_promises8.stat)(root).then((info) => info.isDirectory(), () => false)));
+        const present = await Promise.all(roots.map((root) => (0, import_promises9.stat)(root).then((info) => info.isDirectory(), () => false)));
         return roots.filter((_, index) => present[index]);
       }
       /** Send changed diagnostics, clear files that have none left, and answer every edited document. */
@@ -55182,7 +55353,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path22.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path23.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -55256,16 +55427,16 @@ function masked(object) {
       const isSecret2 = record.kind === "Secret" && (record.apiVersion === void 0 || record.apiVersion === "v1");
       const sensitiveEntry = typeof record.name === "string" && isMaskedValue(record.name, typeof record.value === "string" ? record.value : "x");
       const out = {};
-      for (const [key, child] of Object.entries(record)) {
-        if (depth === 0 && key === "sops") continue;
-        if (isSecret2 && (key === "data" || key === "stringData") || isMaskedValue(key, child) || sensitiveEntry && key === "value") {
-          out[key] = maskAll(child);
-        } else if (isSecret2 && key === "metadata" && typeof child === "object" && child !== null) {
+      for (const [key2, child] of Object.entries(record)) {
+        if (depth === 0 && key2 === "sops") continue;
+        if (isSecret2 && (key2 === "data" || key2 === "stringData") || isMaskedValue(key2, child) || sensitiveEntry && key2 === "value") {
+          out[key2] = maskAll(child);
+        } else if (isSecret2 && key2 === "metadata" && typeof child === "object" && child !== null) {
           const metadata = { ...child };
           if (metadata.annotations !== void 0) metadata.annotations = maskAll(metadata.annotations);
-          out[key] = walk3(metadata, depth + 1);
+          out[key2] = walk3(metadata, depth + 1);
         } else {
-          out[key] = walk3(child, depth + 1);
+          out[key2] = walk3(child, depth + 1);
         }
       }
       return out;
@@ -55277,13 +55448,13 @@ function masked(object) {
 }
 function maskAll(value) {
   if (Array.isArray(value)) return value.map(maskAll);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, maskAll(child)]));
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key2, child]) => [key2, maskAll(child)]));
   return value === null || value === void 0 ? value : MASK2;
 }
 function maskText(text) {
-  const assignments = text.replace(/("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g, (whole, quote, key, separator, value) => {
+  const assignments = text.replace(/("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g, (whole, quote, key2, separator, value) => {
     const bare = value.replace(/^["']|["']$/g, "");
-    return isMaskedValue(key, bare) ? `${quote}${key}${quote}${separator}${MASK2}` : whole;
+    return isMaskedValue(key2, bare) ? `${quote}${key2}${quote}${separator}${MASK2}` : whole;
   });
   return assignments.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s@]+@/gi, `$1${MASK2}@`);
 }
@@ -55356,8 +55527,8 @@ module.exports = __toCommonJS(package_exports);
 init_index();
 
 // src/cli/main.ts
-var import_promises9 = require("node:fs/promises");
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_promises10 = require("node:fs/promises");
+var import_node_path24 = __toESM(require("node:path"), 1);
 init_rules();
 init_load();
 init_index();
@@ -55381,15 +55552,15 @@ function palette(enabled) {
 }
 
 // src/formatters/paths.ts
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_node_path18 = __toESM(require("node:path"), 1);
 function toSlashes(p) {
-  return p.split(import_node_path17.default.sep).join("/");
+  return p.split(import_node_path18.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path18.default.relative(cwd, import_node_path18.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path18.default.isAbsolute(file) ? import_node_path18.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
@@ -55399,6 +55570,15 @@ function guard(p) {
 var LEVELS2 = ["error", "warning", "note"];
 function isSuppressed(finding) {
   return finding.suppressions !== void 0;
+}
+function suppressedCounts(findings) {
+  let inSource2 = 0;
+  let baseline = 0;
+  for (const finding of findings) {
+    if (finding.suppressions?.some((s) => s.kind === "inSource")) inSource2++;
+    else if (finding.suppressions?.some((s) => s.kind === "external")) baseline++;
+  }
+  return { inSource: inSource2, baseline };
 }
 function plural2(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
@@ -55488,7 +55668,7 @@ function escapeProperty(text) {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function workflowCommand(command, properties, message) {
-  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
+  const props = Object.entries(properties).filter((entry) => entry[1] !== void 0).map(([key2, value]) => `${key2}=${escapeProperty(String(value))}`).join(",");
   return `::${command}${props === "" ? "" : ` ${props}`}::${escapeData(message)}`;
 }
 function position(finding) {
@@ -55524,12 +55704,13 @@ var github = (result, { cwd }) => {
     annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
     overflow.push(...group.slice(room).map((f) => compactLine(f, cwd)));
   });
-  const suppressed = result.findings.length - active2.length;
+  const { inSource: suppressed, baseline } = suppressedCounts(result.findings);
   const lines = [
     ...annotated,
     ...overflow,
     ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
-    ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : []
+    ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : [],
+    ...baseline > 0 ? [`gitops-lint: ${plural2(baseline, "finding")} hidden by the baseline.`] : []
   ];
   if (overflow.length > 0) {
     lines.push(
@@ -55614,7 +55795,7 @@ function xmlAttr(text) {
   return xmlText(text).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;");
 }
 function attrs(values) {
-  return Object.entries(values).map(([key, value]) => ` ${key}="${xmlAttr(String(value))}"`).join("");
+  return Object.entries(values).map(([key2, value]) => ` ${key2}="${xmlAttr(String(value))}"`).join("");
 }
 function suites(result, cwd) {
   const byFile = /* @__PURE__ */ new Map();
@@ -55684,11 +55865,11 @@ ${error.message}`)}</error>`,
 };
 
 // src/formatters/sarif.ts
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 var import_node_url3 = require("node:url");
 
 // src/formatters/sarif-rules.ts
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_node_path19 = __toESM(require("node:path"), 1);
 init_rule();
 var MAX_DESCRIPTION = 1024;
 var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -55714,7 +55895,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path18.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path19.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -55807,7 +55988,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path19.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path20.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -55820,9 +56001,9 @@ function directoryUri(dir) {
 }
 function artifactFor(absFile, ids) {
   for (const [dir, id] of ids) {
-    const rel = import_node_path19.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path19.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path19.default.sep).join("/")), uriBaseId: id };
+    const rel = import_node_path20.default.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !import_node_path20.default.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(import_node_path20.default.sep).join("/")), uriBaseId: id };
     }
   }
   return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
@@ -55833,7 +56014,7 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path19.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path20.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function sarifResult(finding, ruleIndex, ids) {
@@ -55901,8 +56082,8 @@ function levelStyle(level, colors) {
 function groupByFile(findings, cwd) {
   const groups = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = displayPath(finding.location, cwd);
-    groups.set(key, [...groups.get(key) ?? [], finding]);
+    const key2 = displayPath(finding.location, cwd);
+    groups.set(key2, [...groups.get(key2) ?? [], finding]);
   }
   return [...groups];
 }
@@ -55927,17 +56108,20 @@ function renderFinding(finding, widths, result, colors) {
 function summaryLine(result, colors) {
   const active2 = result.findings.filter((f) => !isSuppressed(f));
   const runErrors = result.errors.length > 0 ? `, ${plural2(result.errors.length, "run error")}` : "";
+  const baselined = suppressedCounts(result.findings).baseline;
+  const hidden = baselined > 0 ? colors.dim(`; ${baselined} hidden by the baseline`) : "";
   if (active2.length === 0) {
     const line = `0 problems${runErrors} (${plural2(result.fileCount, "file")})`;
-    return runErrors === "" ? colors.green(`\u2714 ${line}`) : colors.bold(colors.red(`\u2716 ${line}`));
+    return `${runErrors === "" ? colors.green(`\u2714 ${line}`) : colors.bold(colors.red(`\u2716 ${line}`))}${hidden}`;
   }
   const count = (level) => active2.filter((f) => f.level === level).length;
   const [errors, warnings, notes] = [count("error"), count("warning"), count("note")];
   const style = errors > 0 || runErrors !== "" ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
   const counts = [plural2(errors, "error"), plural2(warnings, "warning"), ...notes > 0 ? [plural2(notes, "note")] : []].join(", ");
-  return colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})${runErrors}`));
+  return `${colors.bold(style(`\u2716 ${plural2(active2.length, "problem")} (${counts})${runErrors}`))}${hidden}`;
 }
-function summary(result, suppressed, colors) {
+function summary(result, colors) {
+  const suppressed = suppressedCounts(result.findings).inSource;
   const hidden = suppressed > 0 ? [colors.dim(`${plural2(suppressed, "suppressed finding")} not shown.`)] : [];
   return [summaryLine(result, colors), ...hidden];
 }
@@ -55976,7 +56160,7 @@ var stylish = (result, ctx) => {
     });
     out.push("");
   }
-  out.push(...summary(result, result.findings.length - active2.length, colors));
+  out.push(...summary(result, colors));
   out.push(...runMessages(result, ctx, colors));
   while (out[0] === "") out.shift();
   return `${out.join("\n")}
@@ -55997,8 +56181,10 @@ var import_node_util3 = require("node:util");
 var UsageError = class extends Error {
 };
 var HELP = `Usage: gitops-lint [options] [PATH...]
+       gitops-lint [options] --stdin-filename FILE [-] < FILE
        gitops-lint build [--kustomization NS/NAME] [PATH...]
-       gitops-lint rules
+       gitops-lint rules [--format json] [-c FILE] [--rule ID:LEVEL] [PATH]
+       gitops-lint --print-config FILE
        gitops-lint lsp --stdio
 
 Lint Flux CD GitOps repositories. Each PATH is a repository root (or a file inside one);
@@ -56019,7 +56205,19 @@ Options:
       --staged              Lint the staged content (git index) of the repository in the
                             current directory; PATHs restrict reporting to those files.
       --root DIR            With --staged: another repository to resolve references in.
-      --color, --no-color   Force or disable colours (NO_COLOR is honoured).
+      --rule ID:LEVEL       Set a rule's level (error, warning or warn, note, off) for
+                            every root, over the config. Repeatable.
+      --ignore-pattern GLOB Do not lint files matching GLOB (relative to each root, like
+                            the config's ignore). Repeatable.
+      --baseline FILE       Hide the findings FILE lists (instead of the config's
+                            baseline:); the summary says how many.
+      --write-baseline FILE Write every current finding to FILE (JSON) and exit 0:
+                            adopt the tool on a repository with existing findings.
+      --print-config FILE   Print the resolved config for FILE's root (JSON) and exit.
+      --stdin-filename FILE Lint the text on stdin as the content of FILE (editors that
+                            pipe); "-" as a PATH reads stdin too and needs this option.
+      --color, --no-color   Force or disable colours (FORCE_COLOR and NO_COLOR are
+                            honoured; the options win).
       --kustomization NS/NAME  With build: only that Flux Kustomization's objects.
   -h, --help                Show this help.
   -v, --version             Show the version.
@@ -56027,6 +56225,19 @@ Options:
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 lint errors or too many
 warnings, 2 usage, configuration or internal error.
 `;
+var LEVEL_NAMES = { error: "error", warning: "warning", warn: "warning", note: "note", off: "off" };
+function usageMessage(error) {
+  const message = error instanceof Error ? error.message : String(error);
+  const quoted = /'(-[^']*)'/.exec(message)?.[1] ?? "";
+  const option = /--[\w-]+/.exec(quoted)?.[0] ?? /-\w/.exec(quoted)?.[0];
+  const code = error.code;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) return `Unknown option ${option}.`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+    if (/does not take an argument/.test(message)) return `${option} takes no value.`;
+    return `${option} needs a value.`;
+  }
+  return message.split("\n")[0] ?? message;
+}
 function parseCliArgs(argv) {
   let parsed;
   try {
@@ -56045,19 +56256,50 @@ function parseCliArgs(argv) {
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         stdio: { type: "boolean" },
+        // Language clients (vscode-languageclient) add it; the server library reads it itself.
+        clientProcessId: { type: "string" },
         kustomization: { type: "string" },
+        baseline: { type: "string" },
+        "write-baseline": { type: "string" },
+        "print-config": { type: "string" },
+        rule: { type: "string", multiple: true },
+        "ignore-pattern": { type: "string", multiple: true },
+        "stdin-filename": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" }
       }
     });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(usageMessage(error));
   }
   const { values, positionals } = parsed;
   const first = positionals[0];
   const command = values.help ? "help" : values.version ? "version" : first === "rules" ? "rules" : first === "lsp" ? "lsp" : first === "build" ? "build" : "lint";
-  const paths = command === "lint" ? positionals : positionals.slice(1);
-  if (command === "lsp" && paths.length > 0) throw new UsageError(`Unexpected argument for lsp: ${paths[0]}`);
+  const stdinDash = command === "lint" && positionals.includes("-");
+  const paths = (command === "lint" ? positionals : positionals.slice(1)).filter((entry) => !(stdinDash && entry === "-"));
+  if (command === "lsp" && paths.length > 0) throw new UsageError(`Unexpected argument for lsp: ${paths[0]}.`);
+  if (command === "lsp" && !values.stdio) throw new UsageError("lsp needs --stdio, the one transport it speaks: gitops-lint lsp --stdio.");
+  if (values.stdio && command !== "lsp") throw new UsageError("--stdio is only used with lsp.");
+  if (command === "rules" && paths.length > 1) throw new UsageError("rules takes at most one PATH (the root whose config it shows).");
+  if (stdinDash && values["stdin-filename"] === void 0) throw new UsageError('"-" reads stdin and needs --stdin-filename FILE, the path the text is linted as.');
+  const lintOnly = [
+    ["--baseline", values.baseline],
+    ["--write-baseline", values["write-baseline"]],
+    ["--stdin-filename", values["stdin-filename"]],
+    ["--print-config", values["print-config"]]
+  ];
+  for (const [flag, value] of lintOnly) {
+    if (value !== void 0 && command !== "lint") throw new UsageError(`${flag} is not used with ${command}.`);
+  }
+  if (values["write-baseline"] !== void 0 && values.staged) throw new UsageError("--write-baseline lints whole roots; it cannot be used with --staged.");
+  if (values["write-baseline"] !== void 0 && values["stdin-filename"] !== void 0) throw new UsageError("--write-baseline lints whole roots; it cannot be used with stdin.");
+  if (values["stdin-filename"] !== void 0 && values.staged) throw new UsageError("--stdin-filename and --staged both say what to lint: use one.");
+  const ruleLevels = (values.rule ?? []).map((spec) => {
+    const colon = spec.lastIndexOf(":");
+    const level = LEVEL_NAMES[spec.slice(colon + 1)];
+    if (colon <= 0 || level === void 0) throw new UsageError(`--rule needs ID:LEVEL with LEVEL one of error, warning (or warn), note, off; got "${spec}".`);
+    return { id: spec.slice(0, colon), level };
+  });
   if (values.kustomization !== void 0 && command !== "build") throw new UsageError("--kustomization is only used with build.");
   let maxWarnings;
   if (values["max-warnings"] !== void 0) {
@@ -56082,8 +56324,14 @@ function parseCliArgs(argv) {
     formats,
     quiet: values.quiet ?? false,
     staged: values.staged ?? false,
-    roots: values.root ?? []
+    roots: values.root ?? [],
+    ruleLevels,
+    ignorePatterns: values["ignore-pattern"] ?? []
   };
+  if (values.baseline !== void 0) options.baseline = values.baseline;
+  if (values["write-baseline"] !== void 0) options.writeBaseline = values["write-baseline"];
+  if (values["print-config"] !== void 0) options.printConfig = values["print-config"];
+  if (values["stdin-filename"] !== void 0) options.stdinFilename = values["stdin-filename"];
   if (values.config !== void 0) options.config = values.config;
   if (values.kustomization !== void 0) options.kustomization = values.kustomization;
   if (maxWarnings !== void 0) options.maxWarnings = maxWarnings;
@@ -56111,21 +56359,38 @@ function onlyErrors(result) {
 }
 
 // src/cli/rules-list.ts
-function formatRuleList(rules, color) {
-  const sorted2 = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
-  const idWidth = Math.max(...sorted2.map((rule) => rule.meta.id.length), 4);
+init_rule();
+function ruleListEntries(rules, config) {
+  return [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id)).map(({ meta }) => ({
+    id: meta.id,
+    level: config.rules[meta.id]?.level ?? "off",
+    defaultLevel: meta.recommended ? meta.defaultLevel : "off",
+    description: meta.description,
+    docs: ruleDocsUrl(meta.id),
+    options: config.rules[meta.id]?.options ?? {}
+  }));
+}
+function formatRuleList(entries, configFile, color) {
+  const idWidth = Math.max(...entries.map((entry) => entry.id.length), 4);
   const bold = (text) => color ? `\x1B[1m${text}\x1B[22m` : text;
+  const dim = (text) => color ? `\x1B[2m${text}\x1B[22m` : text;
   const lines = [`${bold("rule".padEnd(idWidth))}  ${bold("level  ")}  ${bold("description")}`];
-  for (const { meta } of sorted2) {
-    const level = meta.recommended ? meta.defaultLevel : "off";
-    lines.push(`${meta.id.padEnd(idWidth)}  ${level.padEnd(7)}  ${meta.description}`);
+  for (const entry of entries) {
+    const changed = entry.level === entry.defaultLevel ? "" : ` (default: ${entry.defaultLevel})`;
+    lines.push(`${entry.id.padEnd(idWidth)}  ${entry.level.padEnd(7)}  ${entry.description}${changed}`);
+    lines.push(`${" ".repeat(idWidth + 11)}${dim(entry.docs)}`);
   }
-  lines.push("", "Levels are the defaults of the recommended preset; change them under `rules:` in .gitops-lint.yaml.");
+  lines.push(
+    "",
+    configFile === void 0 ? "Levels are the defaults of the recommended preset; change them under `rules:` in .gitops-lint.yaml." : `Levels from ${configFile}; change them under \`rules:\` there.`
+  );
   return `${lines.join("\n")}
 `;
 }
 
 // src/cli/main.ts
+init_lint();
+init_baseline();
 init_version2();
 async function main(argv, io) {
   let options;
@@ -56149,8 +56414,7 @@ Run gitops-lint --help for usage.
 `);
       return 0;
     case "rules":
-      io.stdout(formatRuleList(builtinRules, options.color ?? useColor(io)));
-      return 0;
+      return withConfigErrors(io, () => runRules(options, io));
     case "lsp": {
       const { startLanguageServer: startLanguageServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
       startLanguageServer2();
@@ -56161,11 +56425,88 @@ Run gitops-lint --help for usage.
       return runBuild2(options, io);
     }
     default:
+      if (options.printConfig !== void 0) {
+        const target = options.printConfig;
+        return withConfigErrors(io, () => runPrintConfig(target, options, io));
+      }
       return runLint(options, io);
   }
 }
-function useColor(io) {
+function useColor(io, options) {
+  if (options?.color !== void 0) return options.color;
+  const force = io.env.FORCE_COLOR;
+  if (force !== void 0) return force !== "0" && force !== "false";
   return io.isTTY && !io.env.NO_COLOR;
+}
+function usageError(io, message) {
+  io.stderr(`gitops-lint: ${message}
+Run gitops-lint --help for usage.
+`);
+  return 2;
+}
+async function withConfigErrors(io, run) {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`gitops-lint: ${error.describe(io.cwd)}
+`);
+      return 2;
+    }
+    throw error;
+  }
+}
+function unknownRule(options) {
+  const known = new Set(builtinRules.map((rule) => rule.meta.id));
+  const unknown = options.ruleLevels.find(({ id }) => !known.has(id));
+  return unknown && `Unknown rule "${unknown.id}" in --rule (gitops-lint rules lists them).`;
+}
+function configOverrides(options) {
+  if (options.ruleLevels.length === 0 && options.ignorePatterns.length === 0) return void 0;
+  return { rules: Object.fromEntries(options.ruleLevels.map(({ id, level }) => [id, level])), ignore: options.ignorePatterns };
+}
+function configLookup(options, io) {
+  const overrides = configOverrides(options);
+  return {
+    cwd: io.cwd,
+    rules: builtinRules,
+    ...options.config !== void 0 ? { configFile: options.config } : {},
+    ...overrides ? { configOverrides: overrides } : {}
+  };
+}
+async function runRules(options, io) {
+  const problem = unknownRule(options);
+  if (problem) return usageError(io, problem);
+  const format = options.formats[0]?.name ?? "text";
+  if (!["text", "json", "stylish"].includes(format) || options.formats.length > 1 || options.formats[0]?.file !== void 0) {
+    return usageError(io, "rules prints text (the default) or --format json to stdout.");
+  }
+  const { config } = await configForPath(options.paths[0] ?? ".", configLookup(options, io));
+  const entries = ruleListEntries(builtinRules, config);
+  const configFile = config.file === void 0 ? void 0 : import_node_path24.default.relative(io.cwd, config.file) || config.file;
+  if (format === "json") io.stdout(`${JSON.stringify({ config: configFile ?? null, rules: entries }, null, 2)}
+`);
+  else io.stdout(formatRuleList(entries, configFile, useColor(io, options)));
+  return 0;
+}
+async function runPrintConfig(target, options, io) {
+  const problem = unknownRule(options);
+  if (problem) return usageError(io, problem);
+  const { root, config } = await configForPath(target, configLookup(options, io));
+  const relative = (file) => import_node_path24.default.relative(io.cwd, file).split(import_node_path24.default.sep).join("/") || ".";
+  const printed = {
+    root: relative(root),
+    config: config.file === void 0 ? null : relative(config.file),
+    baseline: config.baseline === void 0 ? null : relative(config.baseline),
+    rules: config.rules,
+    ignore: config.ignore,
+    repos: Object.fromEntries(Object.entries(config.repos).map(([name2, dir]) => [name2, relative(dir)])),
+    externalSecrets: config.externalSecrets,
+    externalSources: config.externalSources.map(({ declaredIn: _declaredIn, ...source }) => source)
+  };
+  io.stdout(`${JSON.stringify(printed, null, 2)}
+`);
+  return 0;
 }
 function chooseFormats(options, io) {
   const fallback = io.env.GITHUB_ACTIONS === "true" ? "github" : "stylish";
@@ -56180,14 +56521,36 @@ async function runLint(options, io) {
 `);
     return 2;
   }
+  const problem = unknownRule(options);
+  if (problem) return usageError(io, problem);
   let result;
   try {
+    const overrides = configOverrides(options);
+    const stdin = options.stdinFilename === void 0 ? void 0 : await readStdin(options.stdinFilename, io);
+    if (stdin === null) return usageError(io, "--stdin-filename reads stdin, which this process does not have.");
+    if (options.writeBaseline !== void 0) {
+      for (const entry of options.paths) {
+        if ((await (0, import_promises10.stat)(import_node_path24.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
+      }
+    }
+    const paths = options.paths.length > 0 ? options.paths : ["."];
     result = await lint2({
-      roots: options.staged ? [".", ...options.roots] : options.paths.length > 0 ? options.paths : ["."],
+      roots: options.staged ? [".", ...options.roots] : stdin ? [stdin.root, ...options.paths] : paths,
       cwd: io.cwd,
       ...options.staged ? { staged: true, reportOnly: options.paths } : {},
-      ...options.config !== void 0 ? { configFile: options.config } : {}
+      ...stdin ? { overrides: /* @__PURE__ */ new Map([[stdin.file, stdin.text]]), reportOnly: [stdin.file] } : {},
+      ...options.config !== void 0 ? { configFile: options.config } : {},
+      ...overrides ? { configOverrides: overrides } : {},
+      ...options.writeBaseline !== void 0 ? { baseline: false } : options.baseline !== void 0 ? { baseline: options.baseline } : {}
     });
+    if (options.writeBaseline !== void 0) {
+      const file = import_node_path24.default.resolve(io.cwd, options.writeBaseline);
+      const baseline = createBaseline(result.findings, file);
+      await writeBaseline(file, baseline);
+      const hidden = applyBaseline(result.findings, baseline, file);
+      io.stderr(`gitops-lint: wrote ${plural2(hidden, "finding")} to ${import_node_path24.default.relative(io.cwd, file) || file}.
+`);
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`gitops-lint: ${error.describe(io.cwd)}
@@ -56204,18 +56567,18 @@ async function runLint(options, io) {
   for (const format of formats) {
     const formatter = getFormatter(format.name);
     if (!formatter) continue;
-    const color = format.file === void 0 && (options.color ?? useColor(io));
+    const color = format.file === void 0 && useColor(io, options);
     const output = formatter(shown, { cwd: io.cwd, toolVersion: version2, color });
     if (format.file === void 0) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path23.default.resolve(io.cwd, format.file);
-      await (0, import_promises9.mkdir)(import_node_path23.default.dirname(target), { recursive: true });
-      await (0, import_promises9.writeFile)(target, output);
+      const target = import_node_path24.default.resolve(io.cwd, format.file);
+      await (0, import_promises10.mkdir)(import_node_path24.default.dirname(target), { recursive: true });
+      await (0, import_promises10.writeFile)(target, output);
     }
   }
-  if (!toStdout) io.stdout(`${summaryLine(shown, palette(options.color ?? useColor(io)))}
+  if (!toStdout) io.stdout(`${summaryLine(shown, palette(useColor(io, options)))}
 `);
   for (const error of result.errors) io.stderr(`gitops-lint: ${error.message}
 `);
@@ -56228,6 +56591,12 @@ async function runLint(options, io) {
   }
   if (io.env.TIMING) io.stderr(formatTimings(result.timings ?? {}));
   return exitCodeOf(result, options.maxWarnings);
+}
+async function readStdin(name2, io) {
+  if (!io.stdin) return null;
+  const file = import_node_path24.default.resolve(io.cwd, name2);
+  const { dir } = await resolveRootPath(file, true);
+  return { file, root: dir, text: await io.stdin() };
 }
 function formatTimings(timings) {
   const rows = Object.entries(timings).sort((a, b) => b[1] - a[1]);

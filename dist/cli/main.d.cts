@@ -1224,6 +1224,8 @@ export interface ResolvedConfig {
 	repos: Record<string, string>;
 	externalSecrets: ExternalSecret[];
 	externalSources: ExternalSource[];
+	/** Absolute path of the baseline file whose findings are hidden, if the config names one. */
+	baseline?: string;
 }
 interface Location$1 {
 	file: SourceFile;
@@ -1953,14 +1955,38 @@ export interface LintOptions {
 	staged?: boolean;
 	/** Replacements for reading disk roots (the language server caches discovery and parses). */
 	load?: LoadHooks;
+	/**
+	 * A baseline file (cwd-relative) whose findings are hidden in every root, instead of each
+	 * root config's `baseline:`; `false` applies none (to write a new one).
+	 */
+	baseline?: string | false;
+	/** Applied over every root's config (the CLI's `--rule` and `--ignore-pattern`). */
+	configOverrides?: ConfigOverrides;
+}
+/** Settings that win over every root's config. */
+export interface ConfigOverrides {
+	/** Rule id → level. */
+	rules?: Record<string, RuleLevel>;
+	/** More `ignore` globs, relative to each root. */
+	ignore?: string[];
+}
+/** One more problem in the same config file (a config error lists them all). */
+export interface ConfigProblem {
+	message: string;
+	line?: number;
+	column?: number;
 }
 /** A config problem: exit code 2, with the file and line. */
 export declare class ConfigError extends Error {
 	readonly file: string;
 	readonly line?: number | undefined;
 	readonly column?: number | undefined;
-	constructor(message: string, file: string, line?: number | undefined, column?: number | undefined);
-	/** `file:line:col: message`, the shape editors and terminals link. */
+	/** Further problems found in the same file, after this one. */
+	readonly more: readonly ConfigProblem[];
+	constructor(message: string, file: string, line?: number | undefined, column?: number | undefined, 
+	/** Further problems found in the same file, after this one. */
+	more?: readonly ConfigProblem[]);
+	/** `file:line:col: message`, the shape editors and terminals link; one line per problem. */
 	describe(cwd: string): string;
 }
 /** Lint roots with the built-in rules unless `rules` is given. */
@@ -1974,6 +2000,8 @@ export interface CliIo {
 	cwd: string;
 	env: Record<string, string | undefined>;
 	isTTY: boolean;
+	/** The whole of stdin (for `--stdin-filename`); absent when the process has none to give. */
+	stdin?: () => Promise<string>;
 }
 /** Run the CLI; returns the exit code (0 clean, 1 findings, 2 usage/config/internal error). */
 export declare function main(argv: string[], io: CliIo): Promise<number>;

@@ -1,7 +1,7 @@
 import type { Rule } from '../model/rule.js';
 import { EXTERNAL_SOURCE_KINDS } from './types.js';
 
-const LEVELS = ['error', 'warning', 'note', 'off'];
+const LEVELS = ['error', 'warning', 'warn', 'note', 'off'];
 
 /** Ajv options shared by the ahead-of-time config validator and the runtime fallback. */
 export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false } as const;
@@ -12,7 +12,7 @@ export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false } as const;
  * `npm run generate:schema`; a test fails when the file is stale.
  */
 export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Record<string, unknown> {
-  const level = { enum: LEVELS, description: 'Rule level; `off` disables the rule.' };
+  const level = { enum: LEVELS, description: 'Rule level; `off` disables the rule; `warn` is `warning`.' };
   const ruleProperties: Record<string, unknown> = {};
   for (const rule of [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id))) {
     const options = rule.meta.options ?? { type: 'object', additionalProperties: false, properties: {} };
@@ -79,6 +79,10 @@ export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Re
             tag: { type: 'string', description: 'GitRepository or OCIRepository tag (`spec.ref.tag`).' },
           },
         },
+      },
+      baseline: {
+        description: 'A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).',
+        type: 'string',
       },
       policies: { description: 'Compiled Rego policy bundles (reserved).', type: 'array', items: { type: 'string' } },
       rules: {

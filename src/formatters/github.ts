@@ -3,7 +3,7 @@ import type { Formatter } from '../model/result.js';
 import { lastLine } from './code-frame.js';
 import { compactLine } from './compact.js';
 import { displayFile, displayPath } from './paths.js';
-import { LEVELS, isSuppressed, oneLine, plural, sanitize } from './text.js';
+import { LEVELS, isSuppressed, oneLine, plural, sanitize, suppressedCounts } from './text.js';
 
 /**
  * The runner attaches at most this many annotations of each type per step and only logs the
@@ -86,12 +86,13 @@ export const github: Formatter = (result, { cwd }) => {
     annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
     overflow.push(...group.slice(room).map((f) => compactLine(f, cwd)));
   });
-  const suppressed = result.findings.length - active.length;
+  const { inSource: suppressed, baseline } = suppressedCounts(result.findings);
   const lines = [
     ...annotated,
     ...overflow,
     ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === undefined ? '' : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
     ...(suppressed > 0 ? [`gitops-lint: ${plural(suppressed, 'suppressed finding')} not shown.`] : []),
+    ...(baseline > 0 ? [`gitops-lint: ${plural(baseline, 'finding')} hidden by the baseline.`] : []),
   ];
   if (overflow.length > 0) {
     lines.push(
