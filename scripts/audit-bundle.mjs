@@ -3,6 +3,7 @@
 // registry's advisory database, the endpoint npm audit uses, about the packages the bundle
 // holds (dist/cli/bundled-packages.json, written by npm run bundle) and fails on any advisory.
 // Needs the registry: CI runs it (.ci/run).
+/* global fetch */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import semver from 'semver';

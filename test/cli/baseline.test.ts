@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +96,17 @@ describe('--write-baseline and --baseline', () => {
     // Without the config's baseline (another one given), everything is back.
     writeFileSync(path.join(dir, 'empty.json'), '{ "version": 1, "findings": [] }\n');
     expect((await runCli(['-f', 'compact', '--baseline', 'empty.json', '.'], dir)).code).toBe(1);
+  });
+
+  it('hides baselined findings in a pre-commit run (--staged) through the config key', async () => {
+    const dir = repo();
+    await runCli(['--write-baseline', '.gitops-lint-baseline.json', '.'], dir);
+    writeFileSync(path.join(dir, '.gitops-lint.yaml'), 'baseline: .gitops-lint-baseline.json\n');
+    writeFileSync(path.join(dir, 'deploy', 'web.yaml'), pod('web', 'nginx:latest', '# moved down\n'));
+    writeFileSync(path.join(dir, 'deploy', 'worker.yaml'), pod('worker', 'busybox:latest'));
+    execFileSync('git', ['add', '.'], { cwd: dir });
+    const run = await runCli(['-f', 'compact', '--staged'], dir);
+    expect(run.stdout).toMatch(/^deploy\/worker\.yaml:8:14: warning: Image busybox:latest has a mutable tag \(latest\).*\[image-tag-mutable\]\n$/);
   });
 
   it('says what is wrong with a missing or malformed baseline (exit 2)', async () => {
