@@ -31348,7 +31348,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!(key0 === "extends" || key0 === "ignore" || key0 === "repos" || key0 === "externalSecrets" || key0 === "externalSources" || key0 === "baseline" || key0 === "policies" || key0 === "rules")) {
+      if (!(key0 === "extends" || key0 === "ignore" || key0 === "baseline" || key0 === "repos" || key0 === "externalSecrets" || key0 === "externalSources" || key0 === "policies" || key0 === "rules")) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
         if (vErrors === null) {
           vErrors = [err0];
@@ -31445,76 +31445,76 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.baseline !== void 0) {
+      if (typeof data.baseline !== "string") {
+        const err7 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
     if (data.repos !== void 0) {
-      let data4 = data.repos;
-      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-        for (const key1 in data4) {
-          if (typeof data4[key1] !== "string") {
-            const err7 = { instancePath: instancePath + "/repos/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/repos/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      let data5 = data.repos;
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        for (const key1 in data5) {
+          if (typeof data5[key1] !== "string") {
+            const err8 = { instancePath: instancePath + "/repos/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/repos/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err7];
+              vErrors = [err8];
             } else {
-              vErrors.push(err7);
+              vErrors.push(err8);
             }
             errors++;
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/repos", schemaPath: "#/properties/repos/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        const err9 = { instancePath: instancePath + "/repos", schemaPath: "#/properties/repos/type", keyword: "type", params: { type: "object" }, message: "must be object" };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err9];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err9);
         }
         errors++;
       }
     }
     if (data.externalSecrets !== void 0) {
-      let data6 = data.externalSecrets;
-      if (Array.isArray(data6)) {
-        const len2 = data6.length;
+      let data7 = data.externalSecrets;
+      if (Array.isArray(data7)) {
+        const len2 = data7.length;
         for (let i2 = 0; i2 < len2; i2++) {
-          let data7 = data6[i2];
-          const _errs22 = errors;
+          let data8 = data7[i2];
+          const _errs24 = errors;
           let valid9 = false;
-          const _errs23 = errors;
-          if (typeof data7 !== "string") {
-            const err9 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+          const _errs25 = errors;
+          if (typeof data8 !== "string") {
+            const err10 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf/0/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err9];
+              vErrors = [err10];
             } else {
-              vErrors.push(err9);
+              vErrors.push(err10);
             }
             errors++;
           }
-          var _valid1 = _errs23 === errors;
+          var _valid1 = _errs25 === errors;
           valid9 = valid9 || _valid1;
           if (!valid9) {
-            const _errs25 = errors;
-            if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-              if (data7.name === void 0) {
-                const err10 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+            const _errs27 = errors;
+            if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+              if (data8.name === void 0) {
+                const err11 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf/1/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
                 if (vErrors === null) {
-                  vErrors = [err10];
+                  vErrors = [err11];
                 } else {
-                  vErrors.push(err10);
+                  vErrors.push(err11);
                 }
                 errors++;
               }
-              for (const key2 in data7) {
+              for (const key2 in data8) {
                 if (!(key2 === "name" || key2 === "namespace" || key2 === "keys")) {
-                  const err11 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
-                  if (vErrors === null) {
-                    vErrors = [err11];
-                  } else {
-                    vErrors.push(err11);
-                  }
-                  errors++;
-                }
-              }
-              if (data7.name !== void 0) {
-                if (typeof data7.name !== "string") {
-                  const err12 = { instancePath: instancePath + "/externalSecrets/" + i2 + "/name", schemaPath: "#/properties/externalSecrets/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                  const err12 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
                   if (vErrors === null) {
                     vErrors = [err12];
                   } else {
@@ -31523,9 +31523,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               }
-              if (data7.namespace !== void 0) {
-                if (typeof data7.namespace !== "string") {
-                  const err13 = { instancePath: instancePath + "/externalSecrets/" + i2 + "/namespace", schemaPath: "#/properties/externalSecrets/items/anyOf/1/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+              if (data8.name !== void 0) {
+                if (typeof data8.name !== "string") {
+                  const err13 = { instancePath: instancePath + "/externalSecrets/" + i2 + "/name", schemaPath: "#/properties/externalSecrets/items/anyOf/1/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                   if (vErrors === null) {
                     vErrors = [err13];
                   } else {
@@ -31534,56 +31534,67 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               }
-              if (data7.keys !== void 0) {
-                let data10 = data7.keys;
-                if (Array.isArray(data10)) {
-                  const len3 = data10.length;
+              if (data8.namespace !== void 0) {
+                if (typeof data8.namespace !== "string") {
+                  const err14 = { instancePath: instancePath + "/externalSecrets/" + i2 + "/namespace", schemaPath: "#/properties/externalSecrets/items/anyOf/1/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                  if (vErrors === null) {
+                    vErrors = [err14];
+                  } else {
+                    vErrors.push(err14);
+                  }
+                  errors++;
+                }
+              }
+              if (data8.keys !== void 0) {
+                let data11 = data8.keys;
+                if (Array.isArray(data11)) {
+                  const len3 = data11.length;
                   for (let i3 = 0; i3 < len3; i3++) {
-                    if (typeof data10[i3] !== "string") {
-                      const err14 = { instancePath: instancePath + "/externalSecrets/" + i2 + "/keys/" + i3, schemaPath: "#/properties/externalSecrets/items/anyOf/1/properties/keys/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (typeof data11[i3] !== "string") {
+                      const err15 = { instancePath: instancePath + "/externalSecrets/" + i2 + "/keys/" + i3, schemaPath: "#/properties/externalSecrets/items/anyOf/1/properties/keys/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                       if (vErrors === null) {
-                        vErrors = [err14];
+                        vErrors = [err15];
                       } else {
-                        vErrors.push(err14);
+                        vErrors.push(err15);
                       }
                       errors++;
                     }
                   }
                 } else {
-                  const err15 = { instancePath: instancePath + "/externalSecrets/" + i2 + "/keys", schemaPath: "#/properties/externalSecrets/items/anyOf/1/properties/keys/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                  const err16 = { instancePath: instancePath + "/externalSecrets/" + i2 + "/keys", schemaPath: "#/properties/externalSecrets/items/anyOf/1/properties/keys/type", keyword: "type", params: { type: "array" }, message: "must be array" };
                   if (vErrors === null) {
-                    vErrors = [err15];
+                    vErrors = [err16];
                   } else {
-                    vErrors.push(err15);
+                    vErrors.push(err16);
                   }
                   errors++;
                 }
               }
             } else {
-              const err16 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+              const err17 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
               if (vErrors === null) {
-                vErrors = [err16];
+                vErrors = [err17];
               } else {
-                vErrors.push(err16);
+                vErrors.push(err17);
               }
               errors++;
             }
-            var _valid1 = _errs25 === errors;
+            var _valid1 = _errs27 === errors;
             valid9 = valid9 || _valid1;
           }
           if (!valid9) {
-            const err17 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+            const err18 = { instancePath: instancePath + "/externalSecrets/" + i2, schemaPath: "#/properties/externalSecrets/items/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
             if (vErrors === null) {
-              vErrors = [err17];
+              vErrors = [err18];
             } else {
-              vErrors.push(err17);
+              vErrors.push(err18);
             }
             errors++;
           } else {
-            errors = _errs22;
+            errors = _errs24;
             if (vErrors !== null) {
-              if (_errs22) {
-                vErrors.length = _errs22;
+              if (_errs24) {
+                vErrors.length = _errs24;
               } else {
                 vErrors = null;
               }
@@ -31591,33 +31602,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err18 = { instancePath: instancePath + "/externalSecrets", schemaPath: "#/properties/externalSecrets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err19 = { instancePath: instancePath + "/externalSecrets", schemaPath: "#/properties/externalSecrets/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err18];
+          vErrors = [err19];
         } else {
-          vErrors.push(err18);
+          vErrors.push(err19);
         }
         errors++;
       }
     }
     if (data.externalSources !== void 0) {
-      let data12 = data.externalSources;
-      if (Array.isArray(data12)) {
-        const len4 = data12.length;
+      let data13 = data.externalSources;
+      if (Array.isArray(data13)) {
+        const len4 = data13.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          let data13 = data12[i4];
-          if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
-            if (data13.kind === void 0) {
-              const err19 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
-              if (vErrors === null) {
-                vErrors = [err19];
-              } else {
-                vErrors.push(err19);
-              }
-              errors++;
-            }
-            if (data13.name === void 0) {
-              const err20 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          let data14 = data13[i4];
+          if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+            if (data14.kind === void 0) {
+              const err20 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'" };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -31625,8 +31627,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data13.namespace === void 0) {
-              const err21 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'" };
+            if (data14.name === void 0) {
+              const err21 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -31634,21 +31636,18 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key3 in data13) {
-              if (!(key3 === "kind" || key3 === "name" || key3 === "namespace" || key3 === "url" || key3 === "branch" || key3 === "tag")) {
-                const err22 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
-                if (vErrors === null) {
-                  vErrors = [err22];
-                } else {
-                  vErrors.push(err22);
-                }
-                errors++;
+            if (data14.namespace === void 0) {
+              const err22 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'" };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
               }
+              errors++;
             }
-            if (data13.kind !== void 0) {
-              let data14 = data13.kind;
-              if (!(data14 === "GitRepository" || data14 === "OCIRepository" || data14 === "Bucket" || data14 === "HelmRepository" || data14 === "HelmChart")) {
-                const err23 = { instancePath: instancePath + "/externalSources/" + i4 + "/kind", schemaPath: "#/properties/externalSources/items/properties/kind/enum", keyword: "enum", params: { allowedValues: schema11.properties.externalSources.items.properties.kind.enum }, message: "must be equal to one of the allowed values" };
+            for (const key3 in data14) {
+              if (!(key3 === "kind" || key3 === "name" || key3 === "namespace" || key3 === "url" || key3 === "branch" || key3 === "tag")) {
+                const err23 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
                 if (vErrors === null) {
                   vErrors = [err23];
                 } else {
@@ -31657,9 +31656,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data13.name !== void 0) {
-              if (typeof data13.name !== "string") {
-                const err24 = { instancePath: instancePath + "/externalSources/" + i4 + "/name", schemaPath: "#/properties/externalSources/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (data14.kind !== void 0) {
+              let data15 = data14.kind;
+              if (!(data15 === "GitRepository" || data15 === "OCIRepository" || data15 === "Bucket" || data15 === "HelmRepository" || data15 === "HelmChart")) {
+                const err24 = { instancePath: instancePath + "/externalSources/" + i4 + "/kind", schemaPath: "#/properties/externalSources/items/properties/kind/enum", keyword: "enum", params: { allowedValues: schema11.properties.externalSources.items.properties.kind.enum }, message: "must be equal to one of the allowed values" };
                 if (vErrors === null) {
                   vErrors = [err24];
                 } else {
@@ -31668,9 +31668,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data13.namespace !== void 0) {
-              if (typeof data13.namespace !== "string") {
-                const err25 = { instancePath: instancePath + "/externalSources/" + i4 + "/namespace", schemaPath: "#/properties/externalSources/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (data14.name !== void 0) {
+              if (typeof data14.name !== "string") {
+                const err25 = { instancePath: instancePath + "/externalSources/" + i4 + "/name", schemaPath: "#/properties/externalSources/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -31679,9 +31679,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data13.url !== void 0) {
-              if (typeof data13.url !== "string") {
-                const err26 = { instancePath: instancePath + "/externalSources/" + i4 + "/url", schemaPath: "#/properties/externalSources/items/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (data14.namespace !== void 0) {
+              if (typeof data14.namespace !== "string") {
+                const err26 = { instancePath: instancePath + "/externalSources/" + i4 + "/namespace", schemaPath: "#/properties/externalSources/items/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err26];
                 } else {
@@ -31690,9 +31690,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data13.branch !== void 0) {
-              if (typeof data13.branch !== "string") {
-                const err27 = { instancePath: instancePath + "/externalSources/" + i4 + "/branch", schemaPath: "#/properties/externalSources/items/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (data14.url !== void 0) {
+              if (typeof data14.url !== "string") {
+                const err27 = { instancePath: instancePath + "/externalSources/" + i4 + "/url", schemaPath: "#/properties/externalSources/items/properties/url/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err27];
                 } else {
@@ -31701,9 +31701,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data13.tag !== void 0) {
-              if (typeof data13.tag !== "string") {
-                const err28 = { instancePath: instancePath + "/externalSources/" + i4 + "/tag", schemaPath: "#/properties/externalSources/items/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (data14.branch !== void 0) {
+              if (typeof data14.branch !== "string") {
+                const err28 = { instancePath: instancePath + "/externalSources/" + i4 + "/branch", schemaPath: "#/properties/externalSources/items/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                 if (vErrors === null) {
                   vErrors = [err28];
                 } else {
@@ -31712,29 +31712,29 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data14.tag !== void 0) {
+              if (typeof data14.tag !== "string") {
+                const err29 = { instancePath: instancePath + "/externalSources/" + i4 + "/tag", schemaPath: "#/properties/externalSources/items/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err29 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err30 = { instancePath: instancePath + "/externalSources/" + i4, schemaPath: "#/properties/externalSources/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
             if (vErrors === null) {
-              vErrors = [err29];
+              vErrors = [err30];
             } else {
-              vErrors.push(err29);
+              vErrors.push(err30);
             }
             errors++;
           }
         }
       } else {
-        const err30 = { instancePath: instancePath + "/externalSources", schemaPath: "#/properties/externalSources/type", keyword: "type", params: { type: "array" }, message: "must be array" };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
-        }
-        errors++;
-      }
-    }
-    if (data.baseline !== void 0) {
-      if (typeof data.baseline !== "string") {
-        const err31 = { instancePath: instancePath + "/baseline", schemaPath: "#/properties/baseline/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err31 = { instancePath: instancePath + "/externalSources", schemaPath: "#/properties/externalSources/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
           vErrors = [err31];
         } else {
@@ -35939,7 +35939,7 @@ var init_config_validator_generated = __esm({
     "use strict";
     import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
     validate = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "baseline": { "description": "A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).", "type": "string" }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "baseline": { "description": "A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).", "type": "string" }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "warn", "note", "off"], "description": "Rule level; `off` disables the rule; `warn` is `warning`." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
     func3 = import_ucs2length.default.default ?? import_ucs2length.default;
   }
@@ -35981,6 +35981,10 @@ function buildConfigSchema(rules) {
         anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }]
       },
       ignore: { description: "Globs, relative to the root, of files not to lint.", type: "array", items: { type: "string" } },
+      baseline: {
+        description: "A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).",
+        type: "string"
+      },
       repos: {
         description: "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.",
         type: "object",
@@ -36021,10 +36025,6 @@ function buildConfigSchema(rules) {
             tag: { type: "string", description: "GitRepository or OCIRepository tag (`spec.ref.tag`)." }
           }
         }
-      },
-      baseline: {
-        description: "A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).",
-        type: "string"
       },
       policies: { description: "Compiled Rego policy bundles (reserved).", type: "array", items: { type: "string" } },
       rules: {

@@ -37,6 +37,10 @@ export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Re
         anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
       },
       ignore: { description: 'Globs, relative to the root, of files not to lint.', type: 'array', items: { type: 'string' } },
+      baseline: {
+        description: 'A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).',
+        type: 'string',
+      },
       repos: {
         description:
           'GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.',
@@ -79,10 +83,6 @@ export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Re
             tag: { type: 'string', description: 'GitRepository or OCIRepository tag (`spec.ref.tag`).' },
           },
         },
-      },
-      baseline: {
-        description: 'A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).',
-        type: 'string',
       },
       policies: { description: 'Compiled Rego policy bundles (reserved).', type: 'array', items: { type: 'string' } },
       rules: {
