@@ -42,6 +42,11 @@ process.exitCode = await module.exports.main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  stdin: async () => {
+    const chunks = [];
+    for await (const chunk of process.stdin) chunks.push(chunk);
+    return Buffer.concat(chunks).toString('utf8');
+  },
 });
 
 // Written after the run, so the cache also holds the functions the run compiled.

@@ -235,7 +235,7 @@ if (process.argv[2] === '--generate') {
   process.exit(0);
 }
 
-if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.cjs'))) execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.cjs'))) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
 
 const rows = [];
 if (process.env.BENCH_EXAMPLES !== '0') rows.push({ name: 'examples (lotus-lake + h-kube)', target: '≤ 0.25 s', ...measure(['examples/lotus-lake', 'examples/h-kube'], repoRoot) });

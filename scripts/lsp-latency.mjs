@@ -2,7 +2,7 @@
 // Measure the language server's latency: time from sending `textDocument/didChange` to
 // receiving `textDocument/publishDiagnostics` for that version of the document.
 //
-// Usage: npm run build && node scripts/lsp-latency.mjs [--edits N] [--file FILE] [ROOT...]
+// Usage: npm run bundle && node scripts/lsp-latency.mjs [--edits N] [--file FILE] [ROOT...]
 // Defaults: the two example repositories, 20 edits of the dagster HelmRelease, which toggle
 // its user-code image tag between a pinned SHA and `latest` (so findings change every time).
 import { spawn } from 'node:child_process';

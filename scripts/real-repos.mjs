@@ -254,7 +254,7 @@ function report(opts, checkouts, runs, judged) {
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (!isDir(opts.dir)) usage(`${opts.dir} is not a folder`);
-  if (opts.run && !existsSync(opts.cli)) usage(`${opts.cli} does not exist: build it with npm run build, or pass --cli`);
+  if (opts.run && !existsSync(opts.cli)) usage(`${opts.cli} does not exist: build it with npm run bundle, or pass --cli`);
   const checkouts = findCheckouts(opts.dir, opts.out);
   const known = new Set(checkouts.map((c) => c.dir));
   const groups = existsSync(opts.groups) ? readJson(opts.groups) : [];

@@ -5,4 +5,6 @@ export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
   isTTY: boolean;
+  /** The whole of stdin (for `--stdin-filename`); absent when the process has none to give. */
+  stdin?: () => Promise<string>;
 }

@@ -9,9 +9,16 @@ import { offsetsOfPath, regionOf } from '../yaml/position.js';
 import { builtinRules } from '../../rules/index.js';
 import { validate as compiledValidate } from './config-validator.generated.js';
 import { buildConfigSchema, CONFIG_AJV_OPTIONS } from './schema.js';
-import type { ConfigFile, ExternalSecret, ResolvedConfig, RuleSetting } from './types.js';
+import type { ConfigFile, ExternalSecret, ResolvedConfig, RuleSetting, RuleSettingLevel } from './types.js';
 
 export const CONFIG_FILE_NAME = '.gitops-lint.yaml';
+
+/** One more problem in the same config file (a config error lists them all). */
+export interface ConfigProblem {
+  message: string;
+  line?: number;
+  column?: number;
+}
 
 /** A config problem: exit code 2, with the file and line. */
 export class ConfigError extends Error {
@@ -20,15 +27,19 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly line?: number,
     readonly column?: number,
+    /** Further problems found in the same file, after this one. */
+    readonly more: readonly ConfigProblem[] = [],
   ) {
     super(message);
     this.name = 'ConfigError';
   }
 
-  /** `file:line:col: message`, the shape editors and terminals link. */
+  /** `file:line:col: message`, the shape editors and terminals link; one line per problem. */
   describe(cwd: string): string {
-    const where = [path.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== undefined).join(':');
-    return `${where}: ${this.message}`;
+    const file = path.relative(cwd, this.file) || this.file;
+    return [{ message: this.message, line: this.line, column: this.column }, ...this.more]
+      .map(({ message, line, column }) => `${[file, line, column].filter((part) => part !== undefined).join(':')}: ${message}`)
+      .join('\n');
   }
 }
 
@@ -111,6 +122,7 @@ export async function resolveConfigText(text: string, file: string, rules: Reado
     externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
     externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } })),
   });
+  if (raw.baseline !== undefined) resolved.baseline = path.resolve(rootDir, raw.baseline);
   return resolved;
 }
 
@@ -118,12 +130,18 @@ function resolveRules(settings: Record<string, RuleSetting>, base: ResolvedConfi
   const out: ResolvedConfig['rules'] = {};
   for (const [id, setting] of Object.entries(settings)) {
     const [level, options] = Array.isArray(setting) ? setting : [setting, undefined];
-    out[id] = { level: level as RuleLevel, options: { ...(base.rules[id]?.options ?? {}), ...(options ?? {}) } };
+    out[id] = { level: normalizeLevel(level), options: { ...(base.rules[id]?.options ?? {}), ...(options ?? {}) } };
   }
   return out;
 }
 
+/** `warn` is accepted for `warning`, as ESLint users write it. */
+export function normalizeLevel(level: RuleSettingLevel): RuleLevel {
+  return level === 'warn' ? 'warning' : level;
+}
+
 function mergeInto(target: ResolvedConfig, source: Omit<ResolvedConfig, 'file'>): void {
+  if (source.baseline !== undefined) target.baseline = source.baseline;
   Object.assign(target.rules, source.rules);
   target.ignore.push(...source.ignore);
   Object.assign(target.repos, source.repos);
@@ -149,21 +167,50 @@ async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyR
   const validate = await validatorFor(rules);
   if (!validate(value)) {
     const doc = first?.doc ?? parseDocument(text);
-    const error = mostUsefulError(validate.errors ?? []);
-    const pathSegments = pointerToPath(error.instancePath);
-    const unknownKey = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined;
-    const target = unknownKey === undefined ? pathSegments : [...pathSegments, unknownKey];
-    const region = regionOf(lineCounter, offsetsOfPath(doc, text, target, unknownKey !== undefined));
-    throw new ConfigError(describeError(error, target), file, region.startLine, region.startColumn);
+    const problems = usefulErrors(validate.errors ?? []).map((error): ConfigProblem => {
+      const pathSegments = pointerToPath(error.instancePath);
+      const unknownKey = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined;
+      const target = unknownKey === undefined ? pathSegments : [...pathSegments, unknownKey];
+      const region = regionOf(lineCounter, offsetsOfPath(doc, text, target, unknownKey !== undefined));
+      return { message: describeError(error, target), line: region.startLine, column: region.startColumn };
+    });
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    const [firstProblem, ...more] = problems as [ConfigProblem, ...ConfigProblem[]];
+    throw new ConfigError(firstProblem.message, file, firstProblem.line, firstProblem.column, more);
   }
   return value as ConfigFile;
 }
 
-/** Among anyOf branches ajv reports every failure; the deepest one is what the user got wrong. */
-function mostUsefulError(errors: ErrorObject[]): ErrorObject {
-  const ranked = errors.filter((error) => error.keyword !== 'anyOf');
-  const pool = ranked.length > 0 ? ranked : errors;
-  return pool.reduce((best, error) => (error.instancePath.length > best.instancePath.length ? error : best), pool[0] as ErrorObject);
+/**
+ * Every problem, once. ajv (allErrors) reports each failing anyOf branch; errors are grouped
+ * by the entry they are in (`rules.<id>`, `ignore.3`, a top-level key), and in each group the
+ * unknown keys are all reported, else the deepest error, which is what the user got wrong.
+ */
+function usefulErrors(errors: ErrorObject[]): ErrorObject[] {
+  const groups = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    if (error.keyword === 'anyOf') continue;
+    const entry = error.instancePath.split('/').slice(0, 3).join('/');
+    const group = groups.get(entry);
+    if (group) group.push(error);
+    else groups.set(entry, [error]);
+  }
+  if (groups.size === 0 && errors[0]) return [errors[0]];
+  const useful: ErrorObject[] = [];
+  for (const group of groups.values()) {
+    const unknownKeys = group.filter((error) => error.keyword === 'additionalProperties');
+    if (unknownKeys.length > 0) {
+      const seen = new Set<string>();
+      for (const error of unknownKeys) {
+        const id = `${error.instancePath}/${String(error.params.additionalProperty)}`;
+        if (!seen.has(id)) useful.push(error);
+        seen.add(id);
+      }
+    } else {
+      useful.push(group.reduce((best, error) => (error.instancePath.length > best.instancePath.length ? error : best)));
+    }
+  }
+  return useful;
 }
 
 function describeError(error: ErrorObject, target: Array<string | number>): string {

@@ -1,7 +1,7 @@
 import type { Rule } from '../model/rule.js';
 import { EXTERNAL_SOURCE_KINDS } from './types.js';
 
-const LEVELS = ['error', 'warning', 'note', 'off'];
+const LEVELS = ['error', 'warning', 'warn', 'note', 'off'];
 
 /** Ajv options shared by the ahead-of-time config validator and the runtime fallback. */
 export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false } as const;
@@ -12,7 +12,7 @@ export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false } as const;
  * `npm run generate:schema`; a test fails when the file is stale.
  */
 export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Record<string, unknown> {
-  const level = { enum: LEVELS, description: 'Rule level; `off` disables the rule.' };
+  const level = { enum: LEVELS, description: 'Rule level; `off` disables the rule; `warn` is `warning`.' };
   const ruleProperties: Record<string, unknown> = {};
   for (const rule of [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id))) {
     const options = rule.meta.options ?? { type: 'object', additionalProperties: false, properties: {} };
@@ -37,6 +37,10 @@ export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Re
         anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
       },
       ignore: { description: 'Globs, relative to the root, of files not to lint.', type: 'array', items: { type: 'string' } },
+      baseline: {
+        description: 'A baseline file written by `gitops-lint --write-baseline FILE`, relative to this config: the findings it lists are hidden (counted in the summary).',
+        type: 'string',
+      },
       repos: {
         description:
           'GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.',

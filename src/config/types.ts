@@ -1,7 +1,10 @@
 import type { RuleLevel } from '../model/finding.js';
 
+/** A level as written in `.gitops-lint.yaml`: `warn` is accepted for `warning`. */
+export type RuleSettingLevel = RuleLevel | 'warn';
+
 /** A rule entry as written in `.gitops-lint.yaml`: a level, or a level plus options. */
-export type RuleSetting = RuleLevel | [RuleLevel] | [RuleLevel, Record<string, unknown>];
+export type RuleSetting = RuleSettingLevel | [RuleSettingLevel] | [RuleSettingLevel, Record<string, unknown>];
 
 /** `.gitops-lint.yaml` as written (after schema validation). */
 export interface ConfigFile {
@@ -15,6 +18,8 @@ export interface ConfigFile {
   /** Flux sources that exist in the cluster but not in git. */
   externalSources?: Array<Omit<ExternalSource, 'declaredIn'>>;
   policies?: string[];
+  /** A baseline file (`--write-baseline`), relative to this config file. */
+  baseline?: string;
 }
 
 /** Kinds an `externalSources` entry may have. */
@@ -50,4 +55,6 @@ export interface ResolvedConfig {
   repos: Record<string, string>;
   externalSecrets: ExternalSecret[];
   externalSources: ExternalSource[];
+  /** Absolute path of the baseline file whose findings are hidden, if the config names one. */
+  baseline?: string;
 }

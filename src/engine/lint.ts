@@ -2,11 +2,12 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CONFIG_FILE_NAME, ConfigError, defaultConfig, loadConfigFile, loadRootConfig, resolveConfigText } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
-import type { Finding, Level, RunError, RunNote } from '../model/finding.js';
+import type { Finding, Level, RuleLevel, RunError, RunNote } from '../model/finding.js';
 import type { Report, Rule, RuleContext } from '../model/rule.js';
 import type { LintResult } from '../model/result.js';
 import type { Resource, Root, SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
+import { applyBaseline, readBaseline } from '../suppress/baseline.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
 import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
@@ -40,6 +41,43 @@ export interface LintOptions {
   staged?: boolean;
   /** Replacements for reading disk roots (the language server caches discovery and parses). */
   load?: LoadHooks;
+  /**
+   * A baseline file (cwd-relative) whose findings are hidden in every root, instead of each
+   * root config's `baseline:`; `false` applies none (to write a new one).
+   */
+  baseline?: string | false;
+  /** Applied over every root's config (the CLI's `--rule` and `--ignore-pattern`). */
+  configOverrides?: ConfigOverrides;
+}
+
+/** Settings that win over every root's config. */
+export interface ConfigOverrides {
+  /** Rule id → level. */
+  rules?: Record<string, RuleLevel>;
+  /** More `ignore` globs, relative to each root. */
+  ignore?: string[];
+}
+
+/** A root's config with the overrides applied (a copy; the original is left as loaded). */
+export function withOverrides(config: ResolvedConfig, overrides: ConfigOverrides | undefined): ResolvedConfig {
+  if (!overrides) return config;
+  const rules = { ...config.rules };
+  for (const [id, level] of Object.entries(overrides.rules ?? {})) {
+    const current = rules[id];
+    if (current) rules[id] = { ...current, level };
+  }
+  return { ...config, rules, ignore: [...config.ignore, ...(overrides.ignore ?? [])] };
+}
+
+/**
+ * The config `lint` uses for the root of `target` (a directory, or a file inside a root; the
+ * file need not exist): `--print-config` and `gitops-lint rules` show it.
+ */
+export async function configForPath(target: string, options: Pick<LintOptions, 'cwd' | 'configFile' | 'config' | 'rules' | 'configOverrides'>): Promise<{ root: string; config: ResolvedConfig }> {
+  const cwd = options.cwd ?? process.cwd();
+  const { dir } = await resolveRootPath(path.resolve(cwd, target), true);
+  const explicit = options.config ?? (options.configFile ? await loadConfigFile(path.resolve(cwd, options.configFile), options.rules) : undefined);
+  return { root: dir, config: withOverrides(explicit ?? (await loadRootConfig(dir, options.rules)), options.configOverrides) };
 }
 
 /** The roots read and parsed, and the model built from them. */
@@ -58,7 +96,9 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const cwd = options.cwd ?? process.cwd();
   const notes: RunNote[] = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(path.resolve(cwd, options.configFile), rules) : undefined);
+  const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(path.resolve(cwd, options.configFile), rules) : undefined);
+  const explicitConfig = explicitLoaded && withOverrides(explicitLoaded, options.configOverrides);
+  const own = (config: ResolvedConfig) => withOverrides(config, options.configOverrides);
 
   const reportOnly = new Set<string>();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : undefined;
@@ -66,14 +106,14 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const loaded = await Promise.all(
     options.roots.map(async (input, position) => {
       if (typeof input !== 'string') {
-        const config = input.config ?? explicitConfig ?? (await memoryConfig(input, rules));
+        const config = input.config ?? explicitConfig ?? own(await memoryConfig(input, rules));
         return loadMemoryRoot(input, config, notes);
       }
       if (staged) {
         // The repository being committed is read from its index; other repositories from their work trees.
         const dir = position === staged.position ? staged.index.repo : path.resolve(cwd, input);
         if (dir === staged.index.repo || (await gitTopLevel(dir)) === staged.index.repo) {
-          const config = explicitConfig ?? (await stagedConfig(dir, staged.index, rules));
+          const config = explicitConfig ?? own(await stagedConfig(dir, staged.index, rules));
           const loadedRoot = await loadStagedRoot(dir, staged.index, config, notes);
           for (const file of loadedRoot.forCommit) forCommit.add(file);
           return loadedRoot;
@@ -81,7 +121,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
       }
       const { dir, file } = await resolveRootPath(path.resolve(cwd, input));
       if (file) reportOnly.add(file);
-      const config = explicitConfig ?? (await loadRootConfig(dir, rules));
+      const config = explicitConfig ?? own(await loadRootConfig(dir, rules));
       return loadDiskRoot(dir, config, notes, { ...options.load, ...(options.overrides ? { overrides: options.overrides } : {}) });
     }),
   );
@@ -143,6 +183,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   }
 
   applySuppressions(findings, files);
+  await applyBaselines(findings, roots, options);
   findings.sort(compareFindings);
   return {
     findings,
@@ -194,14 +235,38 @@ async function stagedConfig(dir: string, index: StagedIndex, rules: ReadonlyArra
   return resolveConfigText(blob.toString('utf8'), file, rules);
 }
 
-/** A path given on the command line may be a file inside a root: lint its root, report on it. */
-async function resolveRootPath(target: string): Promise<{ dir: string; file?: string }> {
+/**
+ * A path given on the command line may be a file inside a root: lint its root, report on it.
+ * With `mayBeMissing` (stdin's file name, --print-config), a path that does not exist is a
+ * file in the nearest existing folder.
+ */
+export async function resolveRootPath(target: string, mayBeMissing = false): Promise<{ dir: string; file?: string }> {
   const info = await stat(target).catch(() => undefined);
+  if (!info && mayBeMissing) {
+    let dir = path.dirname(target);
+    while (!(await stat(dir).then((found) => found.isDirectory(), () => false)) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    const top = await gitTopLevel(dir);
+    return { dir: top && isInside(top, target) ? top : dir, file: target };
+  }
   if (!info) throw new ConfigError('No such file or directory.', target);
   if (info.isDirectory()) return { dir: target };
   const top = await gitTopLevel(path.dirname(target));
   const dir = top && isInside(top, target) ? top : path.dirname(target);
   return { dir, file: target };
+}
+
+/** Hide what the baseline (`--baseline`, else each root config's `baseline:`) accepts. */
+async function applyBaselines(findings: Finding[], roots: readonly Root[], options: LintOptions): Promise<void> {
+  if (options.baseline === false) return;
+  const byFile = new Map<string, Finding[]>();
+  const add = (file: string, list: Finding[]) => byFile.set(file, [...(byFile.get(file) ?? []), ...list]);
+  if (options.baseline !== undefined) add(path.resolve(options.cwd ?? process.cwd(), options.baseline), findings);
+  else {
+    for (const root of roots) {
+      if (root.config.baseline !== undefined) add(root.config.baseline, findings.filter((finding) => finding.location.root === root.dir));
+    }
+  }
+  for (const [file, list] of byFile) applyBaseline(list, await readBaseline(file), file);
 }
 
 function applySuppressions(findings: Finding[], files: readonly SourceFile[]): void {

@@ -3,7 +3,7 @@ import type { Finding, Level, RootInfo, RunError } from '../model/finding.js';
 import type { Formatter, FormatterContext } from '../model/result.js';
 import { lastLine } from './code-frame.js';
 import { displayFile, displayPath, toSlashes } from './paths.js';
-import { LEVELS, isSuppressed, oneLine, plural, sanitize } from './text.js';
+import { LEVELS, isSuppressed, oneLine, plural, sanitize, suppressedCounts } from './text.js';
 
 /**
  * The runner attaches at most this many annotations of each type per step and only logs the
@@ -139,12 +139,13 @@ export const github: Formatter = (result, context) => {
     annotated.push(...group.slice(0, room).map((f) => annotation(f, context)));
     overflow.push(...group.slice(room).map((f) => logLine(f, context)));
   });
-  const suppressed = result.findings.length - active.length;
+  const { inSource: suppressed, baseline } = suppressedCounts(result.findings);
   const lines = [
     ...annotated,
     ...overflow,
     ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === undefined ? '' : `${noteFile(n.file, result.roots, context)}: `}${oneLine(n.message)}`)),
     ...(suppressed > 0 ? [`gitops-lint: ${plural(suppressed, 'suppressed finding')} not shown.`] : []),
+    ...(baseline > 0 ? [`gitops-lint: ${plural(baseline, 'finding')} hidden by the baseline.`] : []),
   ];
   if (overflow.length > 0) {
     lines.push(

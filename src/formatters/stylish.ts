@@ -3,7 +3,7 @@ import type { Formatter, FormatterContext, LintResult } from '../model/result.js
 import { palette, type Palette, type Style } from './ansi.js';
 import { codeFrame, frameLines } from './code-frame.js';
 import { displayFile, displayPath } from './paths.js';
-import { defuseCommand, isSuppressed, plural, sanitize } from './text.js';
+import { defuseCommand, isSuppressed, plural, sanitize, suppressedCounts } from './text.js';
 
 function levelStyle(level: Level, colors: Palette): Style {
   return level === 'error' ? colors.red : level === 'warning' ? colors.yellow : colors.blue;
@@ -46,18 +46,22 @@ function renderFinding(finding: Finding, widths: { pos: number; level: number },
 export function summaryLine(result: LintResult, colors: Palette): string {
   const active = result.findings.filter((f) => !isSuppressed(f));
   const runErrors = result.errors.length > 0 ? `, ${plural(result.errors.length, 'run error')}` : '';
+  const baselined = suppressedCounts(result.findings).baseline;
+  const hidden = baselined > 0 ? colors.dim(`; ${baselined} hidden by the baseline`) : '';
   if (active.length === 0) {
     const line = `0 problems${runErrors} (${plural(result.fileCount, 'file')})`;
-    return runErrors === '' ? colors.green(`✔ ${line}`) : colors.bold(colors.red(`✖ ${line}`));
+    return `${runErrors === '' ? colors.green(`✔ ${line}`) : colors.bold(colors.red(`✖ ${line}`))}${hidden}`;
   }
   const count = (level: Level): number => active.filter((f) => f.level === level).length;
   const [errors, warnings, notes] = [count('error'), count('warning'), count('note')];
   const style = errors > 0 || runErrors !== '' ? colors.red : warnings > 0 ? colors.yellow : colors.blue;
   const counts = [plural(errors, 'error'), plural(warnings, 'warning'), ...(notes > 0 ? [plural(notes, 'note')] : [])].join(', ');
-  return colors.bold(style(`✖ ${plural(active.length, 'problem')} (${counts})${runErrors}`));
+  return `${colors.bold(style(`✖ ${plural(active.length, 'problem')} (${counts})${runErrors}`))}${hidden}`;
 }
 
-function summary(result: LintResult, suppressed: number, colors: Palette): string[] {
+/** The summary line, then how many findings comments suppressed (the baseline's are on the line). */
+function summary(result: LintResult, colors: Palette): string[] {
+  const suppressed = suppressedCounts(result.findings).inSource;
   const hidden = suppressed > 0 ? [colors.dim(`${plural(suppressed, 'suppressed finding')} not shown.`)] : [];
   return [summaryLine(result, colors), ...hidden];
 }
@@ -104,7 +108,7 @@ export const stylish: Formatter = (result, ctx) => {
     });
     out.push('');
   }
-  out.push(...summary(result, result.findings.length - active.length, colors));
+  out.push(...summary(result, colors));
   out.push(...runMessages(result, ctx, colors));
   while (out[0] === '') out.shift();
   return `${out.join('\n')}\n`;

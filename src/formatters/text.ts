@@ -7,6 +7,17 @@ export function isSuppressed(finding: Finding): boolean {
   return finding.suppressions !== undefined;
 }
 
+/** Suppressed findings: by a comment in the file (`inSource`), or by the baseline (`external`). */
+export function suppressedCounts(findings: readonly Finding[]): { inSource: number; baseline: number } {
+  let inSource = 0;
+  let baseline = 0;
+  for (const finding of findings) {
+    if (finding.suppressions?.some((s) => s.kind === 'inSource')) inSource++;
+    else if (finding.suppressions?.some((s) => s.kind === 'external')) baseline++;
+  }
+  return { inSource, baseline };
+}
+
 /** `1 error`, `2 errors`. */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -69,7 +69,7 @@ describe('gitops-lint CLI', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('gitops-lint: .gitops-lint.yaml:3:3: Unknown rule "no-such-rule".\n');
     const level = tempRepo({ '.gitops-lint.yaml': 'rules:\n  yaml-syntax: loud\n' });
-    expect((await runCli([], level)).stderr).toBe('gitops-lint: .gitops-lint.yaml:2:16: Invalid value at rules.yaml-syntax: expected one of error, warning, note, off.\n');
+    expect((await runCli([], level)).stderr).toBe('gitops-lint: .gitops-lint.yaml:2:16: Invalid value at rules.yaml-syntax: expected one of error, warning, warn, note, off.\n');
     const syntax = tempRepo({ '.gitops-lint.yaml': 'rules: [\n' });
     expect((await runCli([], syntax)).stderr).toMatch(/^gitops-lint: \.gitops-lint\.yaml:2:1: Invalid YAML: /);
     const unknownKey = tempRepo({ '.gitops-lint.yaml': 'ignore: []\nrepo:\n  a: b\n' });

@@ -75,7 +75,7 @@ export class LspClient {
   }
 
   static async start(options: StartOptions): Promise<LspClient> {
-    // The bin runs the build in dist/: `npm run build` first (`npm test` does).
+    // The bin runs the build in dist/: `npm run bundle` first (`npm test` does).
     const { command, args, env } = options.command ?? { command: process.execPath, args: [BIN, 'lsp', '--stdio'] };
     const child = spawn(command, args, { cwd: options.folders[0] ?? REPO, stdio: ['pipe', 'pipe', 'inherit'], ...(env && { env }) });
     const exited = new Promise<never>((_, reject) =>
