@@ -1,4 +1,5 @@
 import type { RuleLevel } from '../model/finding.js';
+import type { PolicyConfig, PolicyEntry } from '../policies/config.js';
 
 /** A rule entry as written in `.gitops-lint.yaml`: a level, or a level plus options. */
 export type RuleSetting = RuleLevel | [RuleLevel] | [RuleLevel, Record<string, unknown>];
@@ -14,7 +15,8 @@ export interface ConfigFile {
   externalSecrets?: Array<string | { name: string; namespace?: string; keys?: string[] }>;
   /** Flux sources that exist in the cluster but not in git. */
   externalSources?: Array<Omit<ExternalSource, 'declaredIn'>>;
-  policies?: string[];
+  /** Rego policies compiled to Wasm: bundles or modules, relative to the config file. */
+  policies?: PolicyEntry[];
 }
 
 /** Kinds an `externalSources` entry may have. */
@@ -50,4 +52,6 @@ export interface ResolvedConfig {
   repos: Record<string, string>;
   externalSecrets: ExternalSecret[];
   externalSources: ExternalSource[];
+  /** Policies loaded from `policies:` (of this file and the files it extends). */
+  policies?: PolicyConfig[];
 }

@@ -100,5 +100,7 @@ export function defineRule<M extends string, O = Record<string, unknown>>(rule: 
 
 /** The docs URL of a rule, used by SARIF `helpUri` and LSP `codeDescription.href`. */
 export function ruleDocsUrl(id: string): string {
+  // Policy rules (`policy/<package>/<rule>`) are the user's own: the README says how they run.
+  if (id.startsWith('policy/')) return 'https://github.com/gitops-lint/gitops-lint/blob/main/README.md#team-policies-in-rego';
   return `https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules/${id}.md`;
 }
