@@ -87,16 +87,15 @@ function formatOne(letter: string, value: GoValue, precision: number | undefined
       return value.type === 'int' ? withSign(String(value.value), flags) : bad(letter, value);
     case 'f':
     case 'F':
-      return value.type === 'string' ? bad(letter, value) : withSign(Number(value.value).toFixed(precision ?? 6), flags);
+      return value.type === 'float' ? withSign(value.value.toFixed(precision ?? 6), flags) : bad(letter, value);
     case 'e':
-      return value.type === 'string' ? bad(letter, value) : withSign(Number(value.value).toExponential(precision ?? 6).replace(/e([+-])(\d)$/, 'e$10$2'), flags);
+      return value.type === 'float' ? withSign(value.value.toExponential(precision ?? 6).replace(/e([+-])(\d)$/, 'e$10$2'), flags) : bad(letter, value);
     case 'x':
     case 'X': {
       const text = value.type === 'int' ? value.value.toString(16) : value.type === 'string' ? Buffer.from(value.value, 'utf8').toString('hex') : bad(letter, value);
       return letter === 'X' ? text.toUpperCase() : text;
     }
-    case 't':
-      return value.type === 'string' && (value.value === 'true' || value.value === 'false') ? value.value : bad(letter, value);
+    // OPA passes booleans as their text, so `%t` never applies (Go prints `%!t(string=true)`).
     default:
       return bad(letter, value);
   }
