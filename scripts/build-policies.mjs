@@ -20,6 +20,7 @@ export const BUNDLES = [
     sources: ['policy'],
     entrypoints: ['main', 'combined', 'throws', 'memory', 'rules/deny', 'rules/warn', 'rules/exception', 'notset'],
   },
+  { dir: 'test/fixtures/policies/bench', sources: ['policy'], entrypoints: ['main'] },
 ];
 
 /** The exact command, run in the bundle's folder. */

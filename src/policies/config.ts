@@ -39,6 +39,11 @@ export interface PolicyConfig {
   entrypoints: string[];
   /** Builtins the module imports that neither the SDK nor the linter provides. */
   missingBuiltins: string[];
+  /**
+   * Whether the module may read `data.conftest` (its string table names it): only then is
+   * `data.conftest.file` set for each file, which costs a `setData` per file.
+   */
+  readsConftestData: boolean;
 }
 
 export const DEFAULT_MAX_MEMORY_MIB = 64;
@@ -124,6 +129,7 @@ export async function loadPolicyEntry(entry: PolicyEntry, configFile: string, in
     timeoutMs: options.timeout ?? DEFAULT_TIMEOUT_MS,
     entrypoints,
     missingBuiltins: probe.missingBuiltins,
+    readsConftestData: Buffer.from(archive.wasm.buffer, archive.wasm.byteOffset, archive.wasm.byteLength).includes('conftest'),
   };
 }
 

@@ -95,11 +95,18 @@ class PolicyRun {
     }
   }
 
+  /** A fresh instance, with the data the previous one had. */
   private load(): void {
     this.instance = instantiate(this.policy.module, this.policy.maxMemoryPages, { nowNs: this.nowNs }).policy;
+    if (this.dataSet) this.setData(this.dataFile);
   }
 
+  private dataSet = false;
+  private dataFile: SourceFile | undefined;
+
   private setData(file: SourceFile | undefined): void {
+    this.dataSet = true;
+    this.dataFile = file;
     const data = file ? { ...this.policy.data, conftest: { file: { name: path.basename(file.absPath), dir: path.dirname(file.absPath) } } } : this.policy.data;
     this.instance.setData(data);
   }
@@ -114,9 +121,9 @@ class PolicyRun {
     let currentFile: SourceFile | undefined;
     for (const resource of objects) {
       if (this.stopped()) return;
-      if (resource.file !== currentFile) {
+      if (resource.file !== currentFile && (this.policy.readsConftestData || currentFile === undefined)) {
         currentFile = resource.file;
-        if (!this.guard(describe(resource), () => this.setData(resource.file))) continue;
+        if (!this.guard(describe(resource), () => this.setData(this.policy.readsConftestData ? resource.file : undefined))) continue;
       }
       for (const namespace of this.policy.namespaces) {
         const document = this.evaluateNamespace(resource.value, namespace, describe(resource));
