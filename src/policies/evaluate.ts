@@ -81,7 +81,7 @@ class PolicyRun {
     if (this.failures.length > 0) {
       const first = this.failures[0] as { where: string; message: string };
       const stopped = this.failures.length >= MAX_FAILURES ? ` It was stopped after ${MAX_FAILURES} failures.` : '';
-      const missing = policy.missingBuiltins.length > 0 ? ` It calls builtins gitops-lint does not provide: ${policy.missingBuiltins.join(', ')}.` : '';
+      const missing = policy.missingBuiltins.length > 0 && this.failures.some((failure) => failure.message.startsWith('not implemented')) ? ` It calls builtins gitops-lint does not provide: ${policy.missingBuiltins.join(', ')}.` : '';
       model.note({
         message: `Policy ${policy.name} failed on ${this.failures.length} evaluation(s) (first on ${first.where}: ${first.message}); their results are missing.${missing}${stopped}`,
         file: policy.file,
