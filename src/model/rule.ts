@@ -60,6 +60,8 @@ export interface RuleMeta<M extends string = string> {
 export type Report<M extends string> = {
   messageId: M;
   data?: Record<string, string | number>;
+  /** Extra fields passed through to the finding (a policy result's `details`, `metadata`…). */
+  metadata?: Record<string, unknown>;
 } & (
   | {
       /** The resource the finding is about. */

@@ -205,7 +205,11 @@ class PolicyRun {
           entry = { ruleId, defaultLevel: failure ? 'error' : 'warning', query: `data.${namespace}.${rule}`, policy: this.policy.name, reports: [] };
           this.rules.set(ruleId, entry);
         }
-        entry.reports.push({ ...report, messageId: 'result', data: { message: scrubSecretValues(message, 'resource' in report ? report.resource.value : input) } });
+        const judged = 'resource' in report ? report.resource.value : input;
+        // conftest's metadata: the object's other keys and the query; values masked like the message.
+        const rest = isRecord(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'msg' && key !== '_loc')) : {};
+        const metadata = JSON.parse(scrubSecretValues(JSON.stringify({ ...rest, query: entry.query }), judged)) as Record<string, unknown>;
+        entry.reports.push({ ...report, messageId: 'result', data: { message: scrubSecretValues(message, judged) }, metadata });
       }
     }
   }

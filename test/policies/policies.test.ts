@@ -41,6 +41,7 @@ async function run(config: string, files: Record<string, string>, dir = SUITE) {
       ...(f.suppressions ? { suppressed: true } : {}),
     })),
     fingerprints: result.findings.map((f) => f.fingerprint),
+    metadata: result.findings.map((f) => f.metadata),
     notes: result.notes.map((note) => note.message),
     rules: result.rules.map((rule) => rule.id),
     timings: result.timings ?? {},
@@ -63,6 +64,12 @@ describe('policies: conftest conventions', () => {
     expect(findings).toEqual([
       { ruleId: 'policy/main/deny', level: 'error', message: 'Container app has no memory limit.', file: 'web.yaml', line: 12, column: 11, endLine: 12, endColumn: 20 },
     ]);
+  });
+
+  it("an object result's other keys are the finding's metadata, with the query (as conftest reports them)", async () => {
+    const text = deployment('web', 'ghcr.io/acme/web:1.0').replace('          resources:\n            limits: {memory: 128Mi}\n', '');
+    const { metadata } = await run(MAIN, { 'web.yaml': text, 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  mode: debug\n' });
+    expect(metadata).toEqual([{ query: 'data.main.deny' }, { details: { path: 'spec.template.spec.containers[0].resources' }, severity: 'high', query: 'data.main.deny' }]);
   });
 
   it('warn is a warning', async () => {
