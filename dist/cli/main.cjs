@@ -28529,6 +28529,7 @@ function toFinding(rule, report, level) {
   };
   if (resource) finding.resource = resource;
   if (path25) finding.path = path25;
+  if (report.metadata) finding.metadata = report.metadata;
   return finding;
 }
 function fingerprint(ruleId, file, resource, path25, messageId, message) {
@@ -51311,7 +51312,7 @@ var init_evaluate = __esm({
         if (this.failures.length > 0) {
           const first2 = this.failures[0];
           const stopped = this.failures.length >= MAX_FAILURES ? ` It was stopped after ${MAX_FAILURES} failures.` : "";
-          const missing = policy.missingBuiltins.length > 0 ? ` It calls builtins gitops-lint does not provide: ${policy.missingBuiltins.join(", ")}.` : "";
+          const missing = policy.missingBuiltins.length > 0 && this.failures.some((failure2) => failure2.message.startsWith("not implemented")) ? ` It calls builtins gitops-lint does not provide: ${policy.missingBuiltins.join(", ")}.` : "";
           model.note({
             message: `Policy ${policy.name} failed on ${this.failures.length} evaluation(s) (first on ${first2.where}: ${first2.message}); their results are missing.${missing}${stopped}`,
             file: policy.file
@@ -51425,7 +51426,10 @@ var init_evaluate = __esm({
               entry = { ruleId, defaultLevel: failure2 ? "error" : "warning", query: `data.${namespace}.${rule}`, policy: this.policy.name, reports: [] };
               this.rules.set(ruleId, entry);
             }
-            entry.reports.push({ ...report, messageId: "result", data: { message: scrubSecretValues(message, "resource" in report ? report.resource.value : input) } });
+            const judged = "resource" in report ? report.resource.value : input;
+            const rest = isRecord3(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => key !== "msg" && key !== "_loc")) : {};
+            const metadata = JSON.parse(scrubSecretValues(JSON.stringify({ ...rest, query: entry.query }), judged));
+            entry.reports.push({ ...report, messageId: "result", data: { message: scrubSecretValues(message, judged) }, metadata });
           }
         }
       }
@@ -62575,7 +62579,8 @@ function findingJson(finding, cwd) {
     },
     path: finding.path,
     fingerprint: finding.fingerprint,
-    suppressions: finding.suppressions?.map((s) => ({ kind: s.kind, justification: s.justification }))
+    suppressions: finding.suppressions?.map((s) => ({ kind: s.kind, justification: s.justification })),
+    metadata: finding.metadata
   };
 }
 function runMessageJson(entry, cwd) {
@@ -62858,6 +62863,7 @@ function sarifResult(finding, ruleIndex, ids) {
     // GitHub's primaryLocationLineHash is left to upload-sarif, which computes it from the file.
     partialFingerprints: { "gitopsLint/v1": finding.fingerprint }
   };
+  if (finding.metadata !== void 0) out.properties = finding.metadata;
   if (finding.suppressions !== void 0) {
     out.suppressions = finding.suppressions.map((s) => ({
       kind: s.kind,
