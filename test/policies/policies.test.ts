@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load.js';
-import { lint } from '../../src/engine/lint.js';
+import { lint, loadWorkspace } from '../../src/engine/lint.js';
+import { runPolicies } from '../../src/policies/evaluate.js';
 import { readPolicyFile } from '../../src/policies/bundle.js';
 
 /** test/fixtures/policies/suite: Rego sources and the bundle built from them (scripts/build-policies.mjs). */
@@ -251,3 +252,18 @@ describe('policies: rules like any rule', () => {
   });
 });
 
+
+describe('policies: the time budget', () => {
+  it('a policy past its budget is stopped with a note; the objects before that point keep their results', async () => {
+    const files: Record<string, string> = { '.gitops-lint.yaml': 'policies:\n  - path: bundle/bundle.tar.gz\n    timeout: 25\n' };
+    for (const name of ['a', 'b', 'c', 'd', 'e']) files[`${name}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  mode: debug\n`;
+    const { model, notes } = await loadWorkspace({ rules: [], roots: [{ dir: SUITE, files }] });
+    // A clock that advances 10 ms each time the budget is checked (once per object, once at the start).
+    let now = 0;
+    const results = runPolicies(model, 0, () => (now += 10));
+    expect(results.get('policy/main/deny')?.reports.map((report) => ('resource' in report ? report.resource.name : ''))).toEqual(['a', 'b']);
+    expect(notes.map((note) => note.message)).toEqual([
+      'Policy bundle/bundle.tar.gz ran past its 25 ms budget and was stopped; objects after that point were not evaluated.',
+    ]);
+  });
+});
