@@ -51230,7 +51230,7 @@ var evaluate_exports = {};
 __export(evaluate_exports, {
   runPolicies: () => runPolicies
 });
-function runPolicies(model, nowNs) {
+function runPolicies(model, nowNs, clock = () => performance.now()) {
   const rules = /* @__PURE__ */ new Map();
   const byPolicy = /* @__PURE__ */ new Map();
   for (const root of model.roots) {
@@ -51242,7 +51242,7 @@ function runPolicies(model, nowNs) {
   }
   for (const [policy, roots] of byPolicy) {
     const objects = model.resources.filter((resource) => roots.has(resource.file.root) && resource.synthetic === void 0 && resource.file.documents[resource.docIndex] !== void 0);
-    new PolicyRun(policy, model, rules, nowNs).run({ objects: policy.combine ? objects : objects.filter((resource) => resource.file.reported), combined: policy.combine });
+    new PolicyRun(policy, model, rules, nowNs, clock).run({ objects: policy.combine ? objects : objects.filter((resource) => resource.file.reported), combined: policy.combine });
   }
   return rules;
 }
@@ -51283,16 +51283,18 @@ var init_evaluate = __esm({
     init_scrub();
     MAX_FAILURES = 20;
     PolicyRun = class {
-      constructor(policy, model, rules, nowNs) {
+      constructor(policy, model, rules, nowNs, clock) {
         this.policy = policy;
         this.model = model;
         this.rules = rules;
         this.nowNs = nowNs;
+        this.clock = clock;
       }
       policy;
       model;
       rules;
       nowNs;
+      clock;
       instance;
       failures = [];
       started = 0;
@@ -51306,7 +51308,7 @@ var init_evaluate = __esm({
           model.note({ message: `Policy ${policy.name} could not be instantiated: ${describeThrown(error)}. It was not evaluated.`, file: policy.file });
           return;
         }
-        this.started = performance.now();
+        this.started = this.clock();
         if (evaluation.combined) this.runCombined(evaluation.objects);
         else this.runEach(evaluation.objects);
         if (this.failures.length > 0) {
@@ -51340,7 +51342,7 @@ var init_evaluate = __esm({
       }
       stopped() {
         if (this.failures.length >= MAX_FAILURES || this.timedOut) return true;
-        if (performance.now() - this.started > this.policy.timeoutMs) this.timedOut = true;
+        if (this.clock() - this.started > this.policy.timeoutMs) this.timedOut = true;
         return this.timedOut;
       }
       runEach(objects) {
