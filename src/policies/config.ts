@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { BundleError, readPolicyFile } from './bundle.js';
+import { BundleError, readPolicyFile, type PolicyArchive } from './bundle.js';
 import { instantiate, loadSdk } from './instance.js';
 
 /** A `policies:` entry as written: a path, or a path with options. */
@@ -62,29 +62,51 @@ export class PolicyConfigError extends Error {
   }
 }
 
-/** Load one `policies:` entry of `configFile`. Throws `PolicyConfigError`. */
-export async function loadPolicyEntry(entry: PolicyEntry, configFile: string, index: number): Promise<PolicyConfig> {
-  await loadSdk();
-  const options = typeof entry === 'string' ? { path: entry } : entry;
-  const dir = path.dirname(configFile);
-  const file = path.resolve(dir, options.path);
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    throw new PolicyConfigError(`Cannot read the policy "${options.path}" (${error.code ?? error.message}).`, 'path');
+/** A policy file read and compiled, kept while its size and mtime stay (the language server reloads configs often). */
+interface Compiled {
+  stamp: string;
+  archive: PolicyArchive;
+  module: WebAssembly.Module;
+}
+
+const compiled = new Map<string, Compiled>();
+
+async function compile(file: string, written: string): Promise<Compiled> {
+  const info = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    throw new PolicyConfigError(`Cannot read the policy "${written}" (${error.code ?? error.message}).`, 'path');
   });
-  let archive;
+  const stamp = `${info.size}:${info.mtimeMs}`;
+  const cached = compiled.get(file);
+  if (cached && cached.stamp === stamp) return cached;
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    throw new PolicyConfigError(`Cannot read the policy "${written}" (${error.code ?? error.message}).`, 'path');
+  });
+  let archive: PolicyArchive;
   try {
     archive = readPolicyFile(bytes);
   } catch (error) {
-    if (error instanceof BundleError) throw new PolicyConfigError(`The policy "${options.path}" cannot be used: ${error.message}.`, 'path');
+    if (error instanceof BundleError) throw new PolicyConfigError(`The policy "${written}" cannot be used: ${error.message}.`, 'path');
     throw error;
   }
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(archive.wasm as Uint8Array<ArrayBuffer>);
   } catch (error) {
-    throw new PolicyConfigError(`The policy "${options.path}" is not a valid Wasm module (${(error as Error).message}).`, 'path');
+    throw new PolicyConfigError(`The policy "${written}" is not a valid Wasm module (${(error as Error).message}).`, 'path');
   }
-  const data = archive.data;
+  const entry = { stamp, archive, module };
+  compiled.set(file, entry);
+  return entry;
+}
+
+/** Load one `policies:` entry of `configFile`. Throws `PolicyConfigError`. */
+export async function loadPolicyEntry(entry: PolicyEntry, configFile: string, index: number): Promise<PolicyConfig> {
+  await loadSdk();
+  const options = typeof entry === 'string' ? { path: entry } : entry;
+  const dir = path.dirname(configFile);
+  const file = path.resolve(dir, options.path);
+  const { archive, module } = await compile(file, options.path);
+  const data: Record<string, unknown> = { ...archive.data };
   if (options.data !== undefined) {
     const dataFile = path.resolve(dir, options.data);
     const text = await readFile(dataFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
