@@ -21713,8 +21713,8 @@ function formatImageRef(ref) {
   return `${ref.name}${ref.tag !== void 0 ? `:${ref.tag}` : ""}${ref.digest !== void 0 ? `@${ref.digest}` : ""}`;
 }
 function matcher(name2) {
-  const compiled = compileGoRegexp(`^${name2}(:[^@]*)?(@.*)?$`);
-  return compiled.ok ? compiled.regexp : null;
+  const compiled2 = compileGoRegexp(`^${name2}(:[^@]*)?(@.*)?$`);
+  return compiled2.ok ? compiled2.regexp : null;
 }
 function applyImageOverrides(image, overrides) {
   let ref = parseImageRef(image);
@@ -25576,8 +25576,8 @@ var init_validate = __esm({
       regex(pattern) {
         let re = this.patterns.get(pattern);
         if (re === void 0) {
-          const compiled = compileGoRegexp(pattern);
-          re = compiled.ok ? compiled.regexp : null;
+          const compiled2 = compileGoRegexp(pattern);
+          re = compiled2.ok ? compiled2.regexp : null;
           this.patterns.set(pattern, re);
         }
         return re;
@@ -29078,9 +29078,9 @@ function isCommentSelection(selection) {
 }
 function makeSelection(key, value) {
   if (!key.endsWith("_regex")) return { ok: true, selection: { key, value } };
-  const compiled = compileGoRegexp(value);
-  if (!compiled.ok) return { ok: false, reason: compiled.reason };
-  return { ok: true, selection: { key, value, regexp: compiled.regexp } };
+  const compiled2 = compileGoRegexp(value);
+  if (!compiled2.ok) return { ok: false, reason: compiled2.reason };
+  return { ok: true, selection: { key, value, regexp: compiled2.regexp } };
 }
 function mustEncrypt(selection, keys, comments = []) {
   const { key, value, regexp } = selection;
@@ -29198,9 +29198,9 @@ function readPathRegex(nodes, node, rule, issues) {
   rule.pathRegex = source;
   rule.catchAll = source === "" || MATCH_ALL.test(source);
   if (source === "") return;
-  const compiled = compileGoRegexp(source);
-  if (compiled.ok) rule.pathRegexp = compiled.regexp;
-  else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
+  const compiled2 = compileGoRegexp(source);
+  if (compiled2.ok) rule.pathRegexp = compiled2.regexp;
+  else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled2.reason } });
 }
 function readRuleRecipients(nodes, node, path25, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
@@ -42547,28 +42547,40 @@ __export(config_exports, {
   isRuleEntrypoint: () => isRuleEntrypoint,
   loadPolicyEntry: () => loadPolicyEntry
 });
-async function loadPolicyEntry(entry, configFile, index) {
-  await loadSdk();
-  const options = typeof entry === "string" ? { path: entry } : entry;
-  const dir = import_node_path6.default.dirname(configFile);
-  const file = import_node_path6.default.resolve(dir, options.path);
+async function compile(file, written2) {
+  const info = await (0, import_promises.stat)(file).catch((error) => {
+    throw new PolicyConfigError(`Cannot read the policy "${written2}" (${error.code ?? error.message}).`, "path");
+  });
+  const stamp = `${info.size}:${info.mtimeMs}`;
+  const cached = compiled.get(file);
+  if (cached && cached.stamp === stamp) return cached;
   const bytes = await (0, import_promises.readFile)(file).catch((error) => {
-    throw new PolicyConfigError(`Cannot read the policy "${options.path}" (${error.code ?? error.message}).`, "path");
+    throw new PolicyConfigError(`Cannot read the policy "${written2}" (${error.code ?? error.message}).`, "path");
   });
   let archive;
   try {
     archive = readPolicyFile(bytes);
   } catch (error) {
-    if (error instanceof BundleError) throw new PolicyConfigError(`The policy "${options.path}" cannot be used: ${error.message}.`, "path");
+    if (error instanceof BundleError) throw new PolicyConfigError(`The policy "${written2}" cannot be used: ${error.message}.`, "path");
     throw error;
   }
   let module2;
   try {
     module2 = new WebAssembly.Module(archive.wasm);
   } catch (error) {
-    throw new PolicyConfigError(`The policy "${options.path}" is not a valid Wasm module (${error.message}).`, "path");
+    throw new PolicyConfigError(`The policy "${written2}" is not a valid Wasm module (${error.message}).`, "path");
   }
-  const data = archive.data;
+  const entry = { stamp, archive, module: module2 };
+  compiled.set(file, entry);
+  return entry;
+}
+async function loadPolicyEntry(entry, configFile, index) {
+  await loadSdk();
+  const options = typeof entry === "string" ? { path: entry } : entry;
+  const dir = import_node_path6.default.dirname(configFile);
+  const file = import_node_path6.default.resolve(dir, options.path);
+  const { archive, module: module2 } = await compile(file, options.path);
+  const data = { ...archive.data };
   if (options.data !== void 0) {
     const dataFile = import_node_path6.default.resolve(dir, options.data);
     const text = await (0, import_promises.readFile)(dataFile, "utf8").catch((error) => {
@@ -42627,7 +42639,7 @@ function describeThrown(error) {
   if (typeof error === "object" && error !== null && typeof error.message === "string") return error.message;
   return String(error);
 }
-var import_promises, import_node_path6, import_yaml12, DEFAULT_MAX_MEMORY_MIB, DEFAULT_TIMEOUT_MS, FAILURE_RULE, WARNING_RULE, PolicyConfigError;
+var import_promises, import_node_path6, import_yaml12, DEFAULT_MAX_MEMORY_MIB, DEFAULT_TIMEOUT_MS, FAILURE_RULE, WARNING_RULE, PolicyConfigError, compiled;
 var init_config2 = __esm({
   "src/policies/config.ts"() {
     "use strict";
@@ -42647,6 +42659,7 @@ var init_config2 = __esm({
       }
       key;
     };
+    compiled = /* @__PURE__ */ new Map();
   }
 });
 
@@ -43934,7 +43947,7 @@ var require_compile = __commonJS({
     "use strict";
     var fill = require_fill_range();
     var utils = require_utils();
-    var compile = (ast, options = {}) => {
+    var compile2 = (ast, options = {}) => {
       const walk3 = (node, parent = {}) => {
         const invalidBlock = utils.isInvalidBrace(parent);
         const invalidNode = node.invalid === true && options.escapeInvalid === true;
@@ -43976,7 +43989,7 @@ var require_compile = __commonJS({
       };
       return walk3(ast);
     };
-    module2.exports = compile;
+    module2.exports = compile2;
   }
 });
 
@@ -44418,7 +44431,7 @@ var require_braces = __commonJS({
   "node_modules/braces/index.js"(exports2, module2) {
     "use strict";
     var stringify2 = require_stringify2();
-    var compile = require_compile();
+    var compile2 = require_compile();
     var expand = require_expand();
     var parse4 = require_parse2();
     var braces = (input, options = {}) => {
@@ -44451,7 +44464,7 @@ var require_braces = __commonJS({
       if (typeof input === "string") {
         input = braces.parse(input, options);
       }
-      return compile(input, options);
+      return compile2(input, options);
     };
     braces.expand = (input, options = {}) => {
       if (typeof input === "string") {
@@ -46839,7 +46852,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path25, (statError, stat3) => {
+        settings.fs.stat(path25, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -46849,9 +46862,9 @@ var require_async = __commonJS({
             return;
           }
           if (settings.markSymbolicLink) {
-            stat3.isSymbolicLink = () => true;
+            stat4.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat3);
+          callSuccessCallback(callback, stat4);
         });
       });
     }
@@ -46877,11 +46890,11 @@ var require_sync = __commonJS({
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path25);
+        const stat4 = settings.fs.statSync(path25);
         if (settings.markSymbolicLink) {
-          stat3.isSymbolicLink = () => true;
+          stat4.isSymbolicLink = () => true;
         }
-        return stat3;
+        return stat4;
       } catch (error) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
           return lstat3;
@@ -46948,14 +46961,14 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat3(path25, optionsOrSettingsOrCallback, callback) {
+    function stat4(path25, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         async.read(path25, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
       async.read(path25, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports2.stat = stat3;
+    exports2.stat = stat4;
     function statSync2(path25, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path25, settings);
@@ -50488,8 +50501,8 @@ async function discoverFiles(dir, ignore5) {
         escapingLinks.push(relative);
         continue;
       }
-      const stat3 = await (0, import_promises5.lstat)(target).catch(() => void 0);
-      if (!stat3?.isFile()) continue;
+      const stat4 = await (0, import_promises5.lstat)(target).catch(() => void 0);
+      if (!stat4?.isFile()) continue;
     } else if (!dirent.isFile()) {
       continue;
     }
@@ -51208,6 +51221,7 @@ function scrubSecretValues(message, input) {
       }
     }
   }
+  if (values.size === 0) return message;
   let out = message;
   for (const value of [...values].filter((value2) => value2.trim().length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length)) {
     out = out.split(value).join("***");
@@ -51351,19 +51365,19 @@ var init_evaluate = __esm({
           if (this.stopped()) return;
           if (resource.file !== currentFile && (this.policy.readsConftestData || currentFile === void 0)) {
             currentFile = resource.file;
-            if (!this.guard(describe(resource), () => this.setData(this.policy.readsConftestData ? resource.file : void 0))) continue;
+            if (!this.guard(() => describe(resource), () => this.setData(this.policy.readsConftestData ? resource.file : void 0))) continue;
           }
           for (const namespace of this.policy.namespaces) {
-            const document = this.evaluateNamespace(resource.value, namespace, describe(resource));
+            const document = this.evaluateNamespace(resource.value, namespace, () => describe(resource));
             if (document) this.collect(document, namespace, resource.value, (hint) => this.target(resource, hint));
           }
         }
       }
       runCombined(objects) {
         const input = objects.map((resource) => ({ path: resource.file.path, contents: resource.value }));
-        if (!this.guard("the combined input", () => this.setData(void 0))) return;
+        if (!this.guard(() => "the combined input", () => this.setData(void 0))) return;
         for (const namespace of this.policy.namespaces) {
-          const document = this.evaluateNamespace(input, namespace, "the combined input");
+          const document = this.evaluateNamespace(input, namespace, () => "the combined input");
           if (!document) continue;
           this.collect(document, namespace, void 0, (hint) => this.combinedTarget(objects, hint));
         }
@@ -51374,7 +51388,7 @@ var init_evaluate = __esm({
           fn();
           return true;
         } catch (error) {
-          this.failures.push({ where: where2, message: describeThrown(error) });
+          this.failures.push({ where: where2(), message: describeThrown(error) });
           try {
             this.load();
           } catch {
@@ -51430,8 +51444,13 @@ var init_evaluate = __esm({
             }
             const judged = "resource" in report ? report.resource.value : input;
             const rest = isRecord3(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => key !== "msg" && key !== "_loc")) : {};
-            const metadata = JSON.parse(scrubSecretValues(JSON.stringify({ ...rest, query: entry.query }), judged));
-            entry.reports.push({ ...report, messageId: "result", data: { message: scrubSecretValues(message, judged) }, metadata });
+            const metadata = { ...rest, query: entry.query };
+            entry.reports.push({
+              ...report,
+              messageId: "result",
+              data: { message: scrubSecretValues(message, judged) },
+              metadata: Object.keys(rest).length === 0 ? metadata : JSON.parse(scrubSecretValues(JSON.stringify(metadata), judged))
+            });
           }
         }
       }

@@ -125,10 +125,10 @@ class PolicyRun {
       if (this.stopped()) return;
       if (resource.file !== currentFile && (this.policy.readsConftestData || currentFile === undefined)) {
         currentFile = resource.file;
-        if (!this.guard(describe(resource), () => this.setData(this.policy.readsConftestData ? resource.file : undefined))) continue;
+        if (!this.guard(() => describe(resource), () => this.setData(this.policy.readsConftestData ? resource.file : undefined))) continue;
       }
       for (const namespace of this.policy.namespaces) {
-        const document = this.evaluateNamespace(resource.value, namespace, describe(resource));
+        const document = this.evaluateNamespace(resource.value, namespace, () => describe(resource));
         if (document) this.collect(document, namespace, resource.value, (hint) => this.target(resource, hint));
       }
     }
@@ -136,21 +136,21 @@ class PolicyRun {
 
   private runCombined(objects: readonly Resource[]): void {
     const input = objects.map((resource) => ({ path: resource.file.path, contents: resource.value }));
-    if (!this.guard('the combined input', () => this.setData(undefined))) return;
+    if (!this.guard(() => 'the combined input', () => this.setData(undefined))) return;
     for (const namespace of this.policy.namespaces) {
-      const document = this.evaluateNamespace(input, namespace, 'the combined input');
+      const document = this.evaluateNamespace(input, namespace, () => 'the combined input');
       if (!document) continue;
       this.collect(document, namespace, undefined, (hint) => this.combinedTarget(objects, hint));
     }
   }
 
   /** Run `fn`; on a throw record the failure and start a fresh instance (its memory may be spent). */
-  private guard(where: string, fn: () => void): boolean {
+  private guard(where: () => string, fn: () => void): boolean {
     try {
       fn();
       return true;
     } catch (error) {
-      this.failures.push({ where, message: describeThrown(error) });
+      this.failures.push({ where: where(), message: describeThrown(error) });
       try {
         this.load();
       } catch {
@@ -161,7 +161,7 @@ class PolicyRun {
   }
 
   /** The package's document: one `package` entrypoint, or one entrypoint per conftest rule. */
-  private evaluateNamespace(input: unknown, namespace: string, where: string): Record<string, unknown> | undefined {
+  private evaluateNamespace(input: unknown, namespace: string, where: () => string): Record<string, unknown> | undefined {
     const packagePath = namespace.split('.').join('/');
     let document: Record<string, unknown> | undefined;
     const ok = this.guard(where, () => {
@@ -210,8 +210,13 @@ class PolicyRun {
         const judged = 'resource' in report ? report.resource.value : input;
         // conftest's metadata: the object's other keys and the query; values masked like the message.
         const rest = isRecord(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'msg' && key !== '_loc')) : {};
-        const metadata = JSON.parse(scrubSecretValues(JSON.stringify({ ...rest, query: entry.query }), judged)) as Record<string, unknown>;
-        entry.reports.push({ ...report, messageId: 'result', data: { message: scrubSecretValues(message, judged) }, metadata });
+        const metadata = { ...rest, query: entry.query };
+        entry.reports.push({
+          ...report,
+          messageId: 'result',
+          data: { message: scrubSecretValues(message, judged) },
+          metadata: Object.keys(rest).length === 0 ? metadata : (JSON.parse(scrubSecretValues(JSON.stringify(metadata), judged)) as Record<string, unknown>),
+        });
       }
     }
   }

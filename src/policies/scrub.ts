@@ -20,6 +20,7 @@ export function scrubSecretValues(message: string, input: unknown): string {
       }
     }
   }
+  if (values.size === 0) return message;
   let out = message;
   for (const value of [...values].filter((value) => value.trim().length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length)) {
     out = out.split(value).join('***');
