@@ -28794,11 +28794,11 @@ var init_schema_valid = __esm({
         }
         if (unknownKinds.size > 0) {
           const count = [...unknownKinds.values()].reduce((sum, n) => sum + n, 0);
-          const kinds = [...unknownKinds.keys()].sort();
-          const shown = kinds.slice(0, MAX_KINDS_IN_NOTE).join(", ") + (kinds.length > MAX_KINDS_IN_NOTE ? ", \u2026" : "");
+          const kinds2 = [...unknownKinds.keys()].sort();
+          const shown = kinds2.slice(0, MAX_KINDS_IN_NOTE).join(", ") + (kinds2.length > MAX_KINDS_IN_NOTE ? ", \u2026" : "");
           const resources = count === 1 ? "resource" : "resources";
-          const kindWord = kinds.length === 1 ? "kind has" : "kinds have";
-          ctx.model.note({ message: `schema-valid: ${count} ${resources} of ${kinds.length} ${kindWord} no schema (kinds: ${shown})` });
+          const kindWord = kinds2.length === 1 ? "kind has" : "kinds have";
+          ctx.model.note({ message: `schema-valid: ${count} ${resources} of ${kinds2.length} ${kindWord} no schema (kinds: ${shown})` });
         }
       }
     });
@@ -51260,6 +51260,13 @@ function runPolicies(model, nowNs, clock = () => performance.now()) {
   }
   return rules;
 }
+function ruleKind(rule) {
+  if (kinds.has(rule)) return kinds.get(rule);
+  const failure2 = FAILURE_RULE.test(rule);
+  const kind = failure2 || WARNING_RULE.test(rule) ? { failure: failure2, exceptionName: /^(deny|violation|warn)$/.test(rule) ? "" : rule.replace(/^(violation|deny|warn)_/, "") } : void 0;
+  kinds.set(rule, kind);
+  return kind;
+}
 function describe(resource) {
   const namespace = resource.appliedNamespace === void 0 ? "" : `${resource.appliedNamespace}/`;
   return `${resource.kind} ${namespace}${resource.name} (${resource.file.path})`;
@@ -51286,7 +51293,7 @@ function isRecord3(value) {
 function asArray2(value) {
   return Array.isArray(value) ? value : [];
 }
-var import_node_path17, MAX_FAILURES, PolicyRun;
+var import_node_path17, MAX_FAILURES, PolicyRun, kinds;
 var init_evaluate = __esm({
   "src/policies/evaluate.ts"() {
     "use strict";
@@ -51420,14 +51427,15 @@ var init_evaluate = __esm({
         const exempt = /* @__PURE__ */ new Set();
         for (const entry of asArray2(document.exception)) for (const name2 of asArray2(entry)) if (typeof name2 === "string") exempt.add(name2);
         for (const rule of Object.keys(document).sort()) {
-          const failure2 = FAILURE_RULE.test(rule);
-          if (!failure2 && !WARNING_RULE.test(rule)) continue;
+          const kind = ruleKind(rule);
+          if (kind === void 0) continue;
+          const failure2 = kind.failure;
           const values = document[rule];
           if (!Array.isArray(values)) {
             this.notSets.add(`data.${namespace}.${rule}`);
             continue;
           }
-          if (exempt.has(/^(deny|violation|warn)$/.test(rule) ? "" : rule.replace(/^(violation|deny|warn)_/, ""))) continue;
+          if (exempt.size > 0 && exempt.has(kind.exceptionName)) continue;
           for (const value of values) {
             const message = typeof value === "string" ? value : isRecord3(value) && typeof value.msg === "string" ? value.msg : void 0;
             if (message === void 0) {
@@ -51487,6 +51495,7 @@ var init_evaluate = __esm({
         return this.model.files.find((file) => file.path === clean || file.absPath === name2);
       }
     };
+    kinds = /* @__PURE__ */ new Map();
   }
 });
 

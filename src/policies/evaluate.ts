@@ -184,15 +184,16 @@ class PolicyRun {
     const exempt = new Set<string>();
     for (const entry of asArray(document.exception)) for (const name of asArray(entry)) if (typeof name === 'string') exempt.add(name);
     for (const rule of Object.keys(document).sort()) {
-      const failure = FAILURE_RULE.test(rule);
-      if (!failure && !WARNING_RULE.test(rule)) continue;
+      const kind = ruleKind(rule);
+      if (kind === undefined) continue;
+      const failure = kind.failure;
       const values = document[rule];
       if (!Array.isArray(values)) {
         this.notSets.add(`data.${namespace}.${rule}`);
         continue;
       }
       // conftest: `data.<ns>.exception[_][_] == "<rule without deny_/violation_/warn_>"` drops the rule's results.
-      if (exempt.has(/^(deny|violation|warn)$/.test(rule) ? '' : rule.replace(/^(violation|deny|warn)_/, ''))) continue;
+      if (exempt.size > 0 && exempt.has(kind.exceptionName)) continue;
       for (const value of values) {
         const message = typeof value === 'string' ? value : isRecord(value) && typeof value.msg === 'string' ? value.msg : undefined;
         if (message === undefined) {
@@ -256,6 +257,17 @@ class PolicyRun {
     for (const file of candidates) if (file.path === clean || file.absPath === name) return file;
     return this.model.files.find((file) => file.path === clean || file.absPath === name);
   }
+}
+
+const kinds = new Map<string, { failure: boolean; exceptionName: string } | undefined>();
+
+/** deny/violation (failure) or warn rule, and the name `exception` entries use for it; memoised per name. */
+function ruleKind(rule: string): { failure: boolean; exceptionName: string } | undefined {
+  if (kinds.has(rule)) return kinds.get(rule);
+  const failure = FAILURE_RULE.test(rule);
+  const kind = failure || WARNING_RULE.test(rule) ? { failure, exceptionName: /^(deny|violation|warn)$/.test(rule) ? '' : rule.replace(/^(violation|deny|warn)_/, '') } : undefined;
+  kinds.set(rule, kind);
+  return kind;
 }
 
 function describe(resource: Resource): string {
