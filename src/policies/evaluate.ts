@@ -84,8 +84,11 @@ class PolicyRun {
       const first = this.failures[0] as { where: string; message: string };
       const stopped = this.failures.length >= MAX_FAILURES ? ` It was stopped after ${MAX_FAILURES} failures.` : '';
       const missing = policy.missingBuiltins.length > 0 && this.failures.some((failure) => failure.message.startsWith('not implemented')) ? ` It calls builtins gitops-lint does not provide: ${policy.missingBuiltins.join(', ')}.` : '';
+      const memory = this.failures.some((failure) => /Maximum memory size exceeded|opa_malloc: failed/.test(failure.message))
+        ? ` Its memory cap is ${(policy.maxMemoryPages * 65536) / 1048576} MiB (\`maxMemory\` in its config entry).`
+        : '';
       model.note({
-        message: `Policy ${policy.name} failed on ${this.failures.length} evaluation(s) (first on ${first.where}: ${first.message}); their results are missing.${missing}${stopped}`,
+        message: `Policy ${policy.name} failed on ${this.failures.length} evaluation(s) (first on ${first.where}: ${first.message}); their results are missing.${missing}${memory}${stopped}`,
         file: policy.file,
       });
     }

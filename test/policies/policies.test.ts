@@ -180,7 +180,7 @@ describe('policies: failures are notes, never crashes', () => {
       ['policy/main/deny_registry', 'Image quay.io/web:1.0 is not from ["ghcr.io/acme/", "registry.k8s.io/"].'],
     ]);
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/^Policy bundle\/bundle\.tar\.gz failed on 1 evaluation\(s\) \(first on ConfigMap a \(a\.yaml\): .*(Maximum memory size exceeded|opa_malloc: failed).*\); their results are missing\.$/);
+    expect(notes[0]).toMatch(/^Policy bundle\/bundle\.tar\.gz failed on 1 evaluation\(s\) \(first on ConfigMap a \(a\.yaml\): .*(Maximum memory size exceeded|opa_malloc: failed).*\); their results are missing\. Its memory cap is 2 MiB \(`maxMemory` in its config entry\)\.$/);
   });
 
   it('a boolean deny rule is not a set: a note, as conftest rejects it', async () => {
