@@ -51336,8 +51336,9 @@ var init_evaluate = __esm({
           const first2 = this.failures[0];
           const stopped = this.failures.length >= MAX_FAILURES ? ` It was stopped after ${MAX_FAILURES} failures.` : "";
           const missing = policy.missingBuiltins.length > 0 && this.failures.some((failure2) => failure2.message.startsWith("not implemented")) ? ` It calls builtins gitops-lint does not provide: ${policy.missingBuiltins.join(", ")}.` : "";
+          const memory = this.failures.some((failure2) => /Maximum memory size exceeded|opa_malloc: failed/.test(failure2.message)) ? ` Its memory cap is ${policy.maxMemoryPages * 65536 / 1048576} MiB (\`maxMemory\` in its config entry).` : "";
           model.note({
-            message: `Policy ${policy.name} failed on ${this.failures.length} evaluation(s) (first on ${first2.where}: ${first2.message}); their results are missing.${missing}${stopped}`,
+            message: `Policy ${policy.name} failed on ${this.failures.length} evaluation(s) (first on ${first2.where}: ${first2.message}); their results are missing.${missing}${memory}${stopped}`,
             file: policy.file
           });
         }
