@@ -139,7 +139,7 @@ export async function loadPolicyEntry(entry: PolicyEntry, configFile: string, in
       );
     }
   }
-  return {
+  const loaded: PolicyConfig = {
     file,
     name: options.path,
     declaredIn: { file: configFile, index },
@@ -153,6 +153,12 @@ export async function loadPolicyEntry(entry: PolicyEntry, configFile: string, in
     missingBuiltins: probe.missingBuiltins,
     readsConftestData: Buffer.from(archive.wasm.buffer, archive.wasm.byteOffset, archive.wasm.byteLength).includes('conftest'),
   };
+  // A printed config (`--print-config`, logs) shows the entry, not the compiled module and its data.
+  Object.defineProperty(loaded, 'toJSON', {
+    enumerable: false,
+    value: () => ({ file, namespaces: loaded.namespaces, combine: loaded.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded.timeoutMs, entrypoints: loaded.entrypoints }),
+  });
+  return loaded;
 }
 
 /** `main/deny_foo` for package `main`: an entrypoint built for one conftest rule (or `exception`). */

@@ -267,3 +267,19 @@ describe('policies: the time budget', () => {
     ]);
   });
 });
+
+describe('policies: a printed config', () => {
+  it('shows each policy entry, not its compiled module or data', async () => {
+    const { roots } = await loadWorkspace({ rules: [], roots: [{ dir: SUITE, files: { '.gitops-lint.yaml': MAIN } }] });
+    expect(JSON.parse(JSON.stringify(roots[0]?.config.policies))).toEqual([
+      {
+        file: path.join(SUITE, 'bundle/bundle.tar.gz'),
+        namespaces: ['main'],
+        combine: false,
+        maxMemory: 64,
+        timeout: 10000,
+        entrypoints: ['combined', 'combined/deny', 'combined/warn', 'main', 'main/deny_registry', 'memory', 'notset', 'rules/deny', 'rules/exception', 'rules/warn', 'throws'],
+      },
+    ]);
+  });
+});
