@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Level, YamlPath } from '../model/finding.js';
+import type { Level } from '../model/finding.js';
 import type { Model } from '../model/model.js';
 import type { Report } from '../model/rule.js';
 import type { Resource, Root, SourceFile } from '../model/workspace.js';
@@ -26,7 +26,7 @@ const MAX_FAILURES = 20;
 
 interface Evaluation {
   objects: readonly Resource[];
-  /** Resource index in `objects` for combine-mode inputs; undefined in per-object mode. */
+  /** One evaluation with every object (`combine: true`) instead of one per object. */
   combined: boolean;
 }
 
@@ -305,4 +305,3 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-export type { YamlPath };
