@@ -42613,7 +42613,7 @@ async function loadPolicyEntry(entry, configFile, index) {
       );
     }
   }
-  return {
+  const loaded = {
     file,
     name: options.path,
     declaredIn: { file: configFile, index },
@@ -42627,6 +42627,11 @@ async function loadPolicyEntry(entry, configFile, index) {
     missingBuiltins: probe.missingBuiltins,
     readsConftestData: Buffer.from(archive.wasm.buffer, archive.wasm.byteOffset, archive.wasm.byteLength).includes("conftest")
   };
+  Object.defineProperty(loaded, "toJSON", {
+    enumerable: false,
+    value: () => ({ file, namespaces: loaded.namespaces, combine: loaded.combine, maxMemory: options.maxMemory ?? DEFAULT_MAX_MEMORY_MIB, timeout: loaded.timeoutMs, entrypoints: loaded.entrypoints })
+  });
+  return loaded;
 }
 function isRuleEntrypoint(name2, packagePath) {
   if (!name2.startsWith(`${packagePath}/`)) return false;
