@@ -47,6 +47,11 @@ export interface Finding {
 	fingerprint: string;
 	/** Present (possibly empty justification) when the finding is suppressed. */
 	suppressions?: Suppression[];
+	/**
+	 * Extra data of the finding: for a Rego policy result, conftest's metadata (every key of an
+	 * object result but `msg` and `_loc`, plus `query`). In JSON output and SARIF `properties`.
+	 */
+	metadata?: Record<string, unknown>;
 }
 /** Something the run wants the user to know that is not a rule finding (skipped files, etc.). */
 export interface RunNote {
@@ -1188,6 +1193,33 @@ declare class Directives {
 	tagString(tag: string): string;
 	toString(doc?: Document$1): string;
 }
+/** A policy file loaded from the config: compiled, with its data and the entrypoints to call. */
+export interface PolicyConfig {
+	/** Absolute path of the bundle or module. */
+	file: string;
+	/** The path as written in the config (names the policy in notes). */
+	name: string;
+	/** The config file and the index of the entry in its `policies:` list. */
+	declaredIn: {
+		file: string;
+		index: number;
+	};
+	module: WebAssembly.Module;
+	data: Record<string, unknown>;
+	namespaces: string[];
+	combine: boolean;
+	maxMemoryPages: number;
+	timeoutMs: number;
+	/** Entrypoint names of the module. */
+	entrypoints: string[];
+	/** Builtins the module imports that neither the SDK nor the linter provides. */
+	missingBuiltins: string[];
+	/**
+	 * Whether the module may read `data.conftest` (its string table names it): only then is
+	 * `data.conftest.file` set for each file, which costs a `setData` per file.
+	 */
+	readsConftestData: boolean;
+}
 declare const EXTERNAL_SOURCE_KINDS: readonly [
 	"GitRepository",
 	"OCIRepository",
@@ -1229,6 +1261,8 @@ export interface ResolvedConfig {
 	repos: Record<string, string>;
 	externalSecrets: ExternalSecret[];
 	externalSources: ExternalSource[];
+	/** Policies loaded from `policies:` (of this file and the files it extends). */
+	policies?: PolicyConfig[];
 	/** Absolute path of the baseline file whose findings are hidden, if the config names one. */
 	baseline?: string;
 }
@@ -1814,6 +1848,8 @@ export interface RuleMeta<M extends string = string> {
 type Report$1<M extends string> = {
 	messageId: M;
 	data?: Record<string, string | number>;
+	/** Extra fields passed through to the finding (a policy result's `details`, `metadata`…). */
+	metadata?: Record<string, unknown>;
 } & ({
 	/** The resource the finding is about. */
 	resource: Resource;

@@ -10,6 +10,7 @@ import { builtinRules } from '../../rules/index.js';
 import { validate as compiledValidate } from './config-validator.generated.js';
 import { buildConfigSchema, CONFIG_AJV_OPTIONS } from './schema.js';
 import type { ConfigFile, ExternalSecret, ResolvedConfig, RuleSetting, RuleSettingLevel } from './types.js';
+import type { PolicyConfig } from '../policies/config.js';
 
 export const CONFIG_FILE_NAME = '.gitops-lint.yaml';
 
@@ -99,7 +100,7 @@ export async function loadConfigFile(file: string, rules: ReadonlyArray<AnyRule>
 
 /** Parse, validate and resolve a config text (`extends` included). */
 export async function resolveConfigText(text: string, file: string, rules: ReadonlyArray<AnyRule>, seen: string[] = []): Promise<ResolvedConfig> {
-  const raw = await parseConfig(text, file, rules);
+  const { value: raw, place } = await parseConfig(text, file, rules);
   const resolved = defaultConfig(rules);
   resolved.file = file;
   const extendsList = raw.extends === undefined ? [] : Array.isArray(raw.extends) ? raw.extends : [raw.extends];
@@ -121,6 +122,7 @@ export async function resolveConfigText(text: string, file: string, rules: Reado
     repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name, dir]) => [name, path.resolve(rootDir, dir)])),
     externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
     externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } })),
+    policies: await loadPolicies(raw, file, place),
   });
   if (raw.baseline !== undefined) resolved.baseline = path.resolve(rootDir, raw.baseline);
   return resolved;
@@ -140,8 +142,27 @@ export function normalizeLevel(level: RuleSettingLevel): RuleLevel {
   return level === 'warn' ? 'warning' : level;
 }
 
+/** Load every `policies:` entry; an unreadable or unusable one is a config error at its line. */
+async function loadPolicies(raw: ConfigFile, file: string, place: Place): Promise<PolicyConfig[]> {
+  const entries = raw.policies ?? [];
+  if (entries.length === 0) return [];
+  const { loadPolicyEntry, PolicyConfigError } = await import('../policies/config.js');
+  const loaded: PolicyConfig[] = [];
+  for (const [index, entry] of entries.entries()) {
+    try {
+      loaded.push(await loadPolicyEntry(entry, file, index));
+    } catch (error) {
+      if (!(error instanceof PolicyConfigError)) throw error;
+      const at = place(typeof entry === 'string' ? ['policies', index] : ['policies', index, error.key]);
+      throw new ConfigError(error.message, file, at.line, at.column);
+    }
+  }
+  return loaded;
+}
+
 function mergeInto(target: ResolvedConfig, source: Omit<ResolvedConfig, 'file'>): void {
   if (source.baseline !== undefined) target.baseline = source.baseline;
+  if (source.policies && source.policies.length > 0) target.policies = [...(target.policies ?? []), ...source.policies];
   Object.assign(target.rules, source.rules);
   target.ignore.push(...source.ignore);
   Object.assign(target.repos, source.repos);
@@ -153,8 +174,11 @@ function toExternalSecret(entry: string | ExternalSecret): ExternalSecret {
   return typeof entry === 'string' ? { name: entry } : entry;
 }
 
+/** Line and column of a path in the config file. */
+type Place = (target: Array<string | number>) => { line: number; column: number };
+
 /** Parsed like any linted file: plain values first, the AST only to place an error. */
-async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyRule>): Promise<ConfigFile> {
+async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyRule>): Promise<{ value: ConfigFile; place: Place }> {
   const parsed = parseYamlText(text);
   const lineCounter = lineCounterOf(text);
   const syntax = parsed.problems[0];
@@ -178,7 +202,11 @@ async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyR
     const [firstProblem, ...more] = problems as [ConfigProblem, ...ConfigProblem[]];
     throw new ConfigError(firstProblem.message, file, firstProblem.line, firstProblem.column, more);
   }
-  return value as ConfigFile;
+  const place: Place = (target) => {
+    const region = regionOf(lineCounter, offsetsOfPath(first?.doc ?? parseDocument(text), text, target));
+    return { line: region.startLine, column: region.startColumn };
+  };
+  return { value: value as ConfigFile, place };
 }
 
 /**

@@ -84,12 +84,43 @@ export function buildConfigSchema(rules: ReadonlyArray<Rule<string, never>>): Re
           },
         },
       },
-      policies: { description: 'Compiled Rego policy bundles (reserved).', type: 'array', items: { type: 'string' } },
+      policies: {
+        description:
+          'Rego policies compiled to WebAssembly (`opa build -t wasm`), run on every applied object with conftest conventions (deny/violation/warn rules, `exception`). Paths are relative to this config file.',
+        type: 'array',
+        items: {
+          anyOf: [
+            { type: 'string', description: 'Path of a `bundle.tar.gz` or a `.wasm` module; package `main`.' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['path'],
+              properties: {
+                path: { type: 'string', description: 'Path of a `bundle.tar.gz` or a `.wasm` module.' },
+                data: { type: 'string', description: 'A JSON or YAML file merged into the policy data (over the bundle `data.json`).' },
+                namespace: {
+                  description: 'Rego packages whose rules run (conftest `--namespace`); default `main`.',
+                  anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
+                },
+                combine: { type: 'boolean', description: 'Evaluate once with every applied object as `[{path, contents}]` (conftest `--combine`).' },
+                maxMemory: { type: 'integer', minimum: 1, maximum: 4096, description: 'Wasm memory cap in MiB (default 64).' },
+                timeout: { type: 'integer', minimum: 1, description: 'Evaluation time budget of the policy for a run, in milliseconds (default 10000).' },
+              },
+            },
+          ],
+        },
+      },
       rules: {
         description: 'Rule levels and options.',
         type: 'object',
         additionalProperties: false,
         properties: ruleProperties,
+        patternProperties: {
+          '^policy/[^/]+/[^/]+$': {
+            description: 'A rule of a Rego policy: `policy/<package>/<rule>` (e.g. `policy/main/deny`).',
+            anyOf: [level, { type: 'array', items: [level], minItems: 1, maxItems: 1 }, { type: 'array', items: [level, { type: 'object', additionalProperties: false, properties: {} }], minItems: 1, maxItems: 2 }],
+          },
+        },
       },
     },
   };

@@ -1,4 +1,5 @@
 import type { RuleLevel } from '../model/finding.js';
+import type { PolicyConfig, PolicyEntry } from '../policies/config.js';
 
 /** A level as written in `.gitops-lint.yaml`: `warn` is accepted for `warning`. */
 export type RuleSettingLevel = RuleLevel | 'warn';
@@ -17,7 +18,8 @@ export interface ConfigFile {
   externalSecrets?: Array<string | { name: string; namespace?: string; keys?: string[] }>;
   /** Flux sources that exist in the cluster but not in git. */
   externalSources?: Array<Omit<ExternalSource, 'declaredIn'>>;
-  policies?: string[];
+  /** Rego policies compiled to Wasm: bundles or modules, relative to the config file. */
+  policies?: PolicyEntry[];
   /** A baseline file (`--write-baseline`), relative to this config file. */
   baseline?: string;
 }
@@ -55,6 +57,8 @@ export interface ResolvedConfig {
   repos: Record<string, string>;
   externalSecrets: ExternalSecret[];
   externalSources: ExternalSource[];
+  /** Policies loaded from `policies:` (of this file and the files it extends). */
+  policies?: PolicyConfig[];
   /** Absolute path of the baseline file whose findings are hidden, if the config names one. */
   baseline?: string;
 }

@@ -16,6 +16,7 @@ import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '..
 import { buildModel } from '../model/build.js';
 import { maskedOffset, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
+import { isPolicyRuleId } from '../policies/rules.js';
 
 type AnyRule = Rule<string, never>;
 
@@ -145,8 +146,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   // Includes lazily built model views (containers, Flux graph) in the first rule that asks.
   const timings: Record<string, number> = {};
   const ran: AnyRule[] = [];
-  for (const rule of rules) {
-    const levelFor = (root: Root) => root.config.rules[rule.meta.id]?.level ?? 'off';
+  const policiesStarted = performance.now();
+  const policies = await policyRules(model);
+  // Evaluation of every policy, once (their rules' own timings only hand the results over).
+  if (policies.length > 0 || model.roots.some((root) => (root.config.policies ?? []).length > 0)) timings.policies = performance.now() - policiesStarted;
+  for (const rule of [...rules, ...policies]) {
+    // A policy rule runs at its default level unless the config sets one.
+    const levelFor = (root: Root) => root.config.rules[rule.meta.id]?.level ?? (isPolicyRuleId(rule.meta.id) ? rule.meta.defaultLevel : 'off');
     if (!roots.some((root) => levelFor(root) !== 'off')) continue;
     ran.push(rule);
     // One finding per place and message; the builds that apply copies of a shared file are named.
@@ -196,6 +202,15 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     timings,
     ...sourceViews(files, model),
   };
+}
+
+/** The rules of the configured Rego policies, with their results (none without `policies:`). */
+async function policyRules(model: Model): Promise<AnyRule[]> {
+  if (!model.roots.some((root) => (root.config.policies ?? []).length > 0)) return [];
+  const { runPolicies } = await import('../policies/evaluate.js');
+  const { policyRule } = await import('../policies/rules.js');
+  const results = runPolicies(model, Date.now() * 1e6);
+  return [...results.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)).map((result) => policyRule(result) as AnyRule);
 }
 
 /** The Flux Kustomization whose build applies this copy, as messages name it. */

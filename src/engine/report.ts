@@ -79,6 +79,7 @@ export function toFinding(rule: Rule<string, never>, report: Report<string>, lev
   };
   if (resource) finding.resource = resource;
   if (path) finding.path = path;
+  if (report.metadata) finding.metadata = report.metadata;
   return finding;
 }
 

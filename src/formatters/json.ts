@@ -33,6 +33,7 @@ function findingJson(finding: Finding, cwd: string): Record<string, unknown> {
     path: finding.path,
     fingerprint: finding.fingerprint,
     suppressions: finding.suppressions?.map((s) => ({ kind: s.kind, justification: s.justification })),
+    metadata: finding.metadata,
   };
 }
 

@@ -113,6 +113,7 @@ function sarifResult(finding: Finding, ruleIndex: number, ids: BaseIds): Result 
     // GitHub's primaryLocationLineHash is left to upload-sarif, which computes it from the file.
     partialFingerprints: { 'gitopsLint/v1': finding.fingerprint },
   };
+  if (finding.metadata !== undefined) out.properties = finding.metadata;
   if (finding.suppressions !== undefined) {
     out.suppressions = finding.suppressions.map((s) => ({
       kind: s.kind,

@@ -53,6 +53,11 @@ export interface Finding {
   fingerprint: string;
   /** Present (possibly empty justification) when the finding is suppressed. */
   suppressions?: Suppression[];
+  /**
+   * Extra data of the finding: for a Rego policy result, conftest's metadata (every key of an
+   * object result but `msg` and `_loc`, plus `query`). In JSON output and SARIF `properties`.
+   */
+  metadata?: Record<string, unknown>;
 }
 
 /** Something the run wants the user to know that is not a rule finding (skipped files, etc.). */

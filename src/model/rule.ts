@@ -60,6 +60,8 @@ export interface RuleMeta<M extends string = string> {
 export type Report<M extends string> = {
   messageId: M;
   data?: Record<string, string | number>;
+  /** Extra fields passed through to the finding (a policy result's `details`, `metadata`…). */
+  metadata?: Record<string, unknown>;
 } & (
   | {
       /** The resource the finding is about. */
@@ -100,5 +102,7 @@ export function defineRule<M extends string, O = Record<string, unknown>>(rule: 
 
 /** The docs URL of a rule, used by SARIF `helpUri` and LSP `codeDescription.href`. */
 export function ruleDocsUrl(id: string): string {
+  // Policy rules (`policy/<package>/<rule>`) are the user's own: the README says how they run.
+  if (id.startsWith('policy/')) return 'https://github.com/gitops-lint/gitops-lint/blob/main/README.md#team-policies-in-rego';
   return `https://github.com/gitops-lint/gitops-lint/blob/main/docs/rules/${id}.md`;
 }
