@@ -78,7 +78,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -100,7 +100,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -115,7 +115,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap8;
     exports2.isNode = isNode2;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar7;
+    exports2.isScalar = isScalar8;
     exports2.isSeq = isSeq6;
   }
 });
@@ -5660,7 +5660,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5744,7 +5744,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection2;
-    exports2.isScalar = isScalar7;
+    exports2.isScalar = isScalar8;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -10596,6 +10596,192 @@ var init_js_yaml = __esm({
   }
 });
 
+// src/yaml/position.ts
+function locate2(doc, path23) {
+  let node = doc.contents;
+  let pair;
+  for (let i2 = 0; i2 < path23.length; i2++) {
+    const segment = path23[i2];
+    if ((0, import_yaml2.isMap)(node)) {
+      const found = node.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if (!found) return { node, pair, exact: false };
+      pair = found;
+      node = found.value ?? null;
+      if (node === null) return { node: null, pair, exact: i2 === path23.length - 1 };
+    } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (item === void 0) return { node, pair, exact: false };
+      node = item;
+      pair = void 0;
+    } else {
+      return { node, pair, exact: false };
+    }
+  }
+  return { node, pair, exact: true };
+}
+function offsetsOfPath(doc, text, path23, key = false) {
+  const { node, pair, exact } = locate2(doc, path23);
+  if (exact && key && pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) {
+    return [pair.key.range[0], pair.key.range[1]];
+  }
+  if (node === null) {
+    if (pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+    return firstLineOf(text, 0);
+  }
+  if (!(0, import_yaml2.isCollection)(node)) {
+    const range = node.range;
+    if (range) return trimEnd(text, range[0], range[1]);
+  }
+  if (pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+  const start = node.range?.[0] ?? 0;
+  return firstLineOf(text, start, node.range?.[1]);
+}
+function firstLineOf(text, start, limit = text.length) {
+  let end = text.indexOf("\n", start);
+  if (end === -1 || end > limit) end = limit;
+  return trimEnd(text, start, end);
+}
+function trimEnd(text, start, end) {
+  let stop = Math.min(end, text.length);
+  while (stop > start && /\s/.test(text[stop - 1] ?? "")) stop--;
+  return [start, stop];
+}
+function regionOf(lineCounter, offsets) {
+  const start = lineCounter.linePos(offsets[0]);
+  const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
+  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
+}
+var import_yaml2;
+var init_position = __esm({
+  "src/yaml/position.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+  }
+});
+
+// src/yaml/value-positions.ts
+function documentPositions(text, schema2, count) {
+  const top = [];
+  const stack = [];
+  try {
+    js_yaml_default.loadAll(text, void 0, {
+      schema: schema2,
+      listener(event, state) {
+        if (event === "open") {
+          stack.push({ open: state.position, close: state.position, kind: null, result: void 0, children: [] });
+          return;
+        }
+        const frame = stack.pop();
+        if (!frame) return;
+        frame.close = state.position;
+        frame.kind = state.kind;
+        frame.result = state.result;
+        (stack[stack.length - 1]?.children ?? top).push(frame);
+      }
+    });
+  } catch {
+    return void 0;
+  }
+  if (top.length !== count) return void 0;
+  return top;
+}
+function unwrap(frame) {
+  let current = frame;
+  while (current.children.length === 1 && current.children[0].result === current.result) current = current.children[0];
+  return current;
+}
+function pairFrames(frame) {
+  const children = frame.children;
+  if (children.length % 2 === 0) return children;
+  const last = children[children.length - 1];
+  return last.kind === null && last.open === last.close && last.children.length === 0 ? children.slice(0, -1) : void 0;
+}
+function startOf(text, frame) {
+  let at = frame.open;
+  while (at < text.length && SPACE.test(text[at])) at++;
+  const first = text[at];
+  if (first === void 0 || first === "#" || first === "!" || first === "&" || first === "*" || first === "|" || first === ">") return void 0;
+  return at;
+}
+function isScalar2(frame) {
+  return frame.kind === "scalar" && frame.children.length === 0 && frame.result !== null && typeof frame.result !== "object";
+}
+function scalarRange(text, frame) {
+  const start = startOf(text, frame);
+  if (start === void 0) return void 0;
+  let end = Math.min(frame.close, text.length);
+  while (end > start && /\s/.test(text[end - 1] ?? "")) end--;
+  return end > start ? [start, end] : void 0;
+}
+function offsetsOfValuePath(root, text, path23, key = false) {
+  if (!root) return void 0;
+  let node = unwrap(root);
+  let current = node.result;
+  let pairKey;
+  let exact = true;
+  for (let i2 = 0; i2 < path23.length; i2++) {
+    const segment = path23[i2];
+    if (node.kind === "mapping" && current !== null && typeof current === "object" && !Array.isArray(current)) {
+      const children = pairFrames(node);
+      if (!children) return void 0;
+      let found = -1;
+      for (let k = 0; k < children.length; k += 2) {
+        const keyFrame = unwrap(children[k]);
+        if (!isScalar2(keyFrame)) return void 0;
+        if (String(keyFrame.result) === String(segment)) {
+          found = k;
+          break;
+        }
+      }
+      if (found === -1) {
+        exact = false;
+        break;
+      }
+      pairKey = unwrap(children[found]);
+      const child = unwrap(children[found + 1]);
+      const next = current[String(segment)];
+      if (child.result !== next) return void 0;
+      node = child;
+      current = next;
+    } else if (node.kind === "sequence" && Array.isArray(current) && typeof segment === "number") {
+      if (node.children.length !== current.length) return void 0;
+      if (segment >= current.length || segment < 0 || !Number.isInteger(segment)) {
+        exact = false;
+        break;
+      }
+      const child = unwrap(node.children[segment]);
+      if (child.result !== current[segment]) return void 0;
+      node = child;
+      current = current[segment];
+      pairKey = void 0;
+    } else if (isScalar2(node) || node.kind === "mapping" || node.kind === "sequence") {
+      exact = false;
+      break;
+    } else {
+      return void 0;
+    }
+  }
+  const keyRange = pairKey ? scalarRange(text, pairKey) : void 0;
+  if (pairKey && keyRange === void 0) return void 0;
+  if (exact && key && keyRange) return keyRange;
+  if (isScalar2(node)) return scalarRange(text, node);
+  if (node.kind !== "mapping" && node.kind !== "sequence") return void 0;
+  if (keyRange) return keyRange;
+  if (node === unwrap(root)) return void 0;
+  const start = startOf(text, node);
+  if (start === void 0) return void 0;
+  return firstLineOf(text, start, node.close);
+}
+var SPACE;
+var init_value_positions = __esm({
+  "src/yaml/value-positions.ts"() {
+    "use strict";
+    init_js_yaml();
+    init_position();
+    SPACE = /[ \t\r\n]/;
+  }
+});
+
 // src/yaml/parse.ts
 function parseYamlText(text) {
   if (!MAY_HAVE_ANCHOR.test(text)) {
@@ -10611,20 +10797,27 @@ function parseYamlText(text) {
 }
 function lazyDocuments(text, values) {
   let asts;
+  let positions;
   const astAt = (index) => {
     asts ??= astsOf(text);
-    return asts[index] ?? new import_yaml2.Document(null);
+    return asts[index] ?? new import_yaml3.Document(null);
+  };
+  const offsetsAt = (index, path23, key) => {
+    if (asts !== void 0) return void 0;
+    if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path23, key);
   };
   return values.map((value, index) => ({
     index,
     value,
     get doc() {
       return astAt(index);
-    }
+    },
+    offsets: (path23, key = false) => offsetsAt(index, path23, key)
   }));
 }
 function astsOf(text) {
-  const parsed = (0, import_yaml2.parseAllDocuments)(text, { merge: true, uniqueKeys: false });
+  const parsed = (0, import_yaml3.parseAllDocuments)(text, { merge: true, uniqueKeys: false });
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 function parseWithPositions(text) {
@@ -10632,7 +10825,7 @@ function parseWithPositions(text) {
   const documents = [];
   let parsed;
   try {
-    parsed = (0, import_yaml2.parseAllDocuments)(text, { lineCounter: new import_yaml2.LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
+    parsed = (0, import_yaml3.parseAllDocuments)(text, { lineCounter: new import_yaml3.LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     problems.push({ code: "PARSE_FAILED", message: errorMessage(error), offsets: [0, Math.min(text.length, 1)] });
     return { documents, problems };
@@ -10657,7 +10850,7 @@ function parseWithPositions(text) {
   return { documents, problems };
 }
 function lineCounterOf(text) {
-  const counter = new import_yaml2.LineCounter();
+  const counter = new import_yaml3.LineCounter();
   counter.addNewLine(0);
   for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) counter.addNewLine(index + 1);
   return counter;
@@ -10681,12 +10874,13 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml2, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
     init_js_yaml();
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_value_positions();
     MAX_ALIAS_COUNT = 200;
     MERGE_TYPE = js_yaml_default.types.merge;
     VALUE_SCHEMA = js_yaml_default.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
@@ -10860,7 +11054,7 @@ function applyInstancePatches(object, identity3, patches, owner) {
     const at = { file: owner.file, docIndex: owner.docIndex, path: [...owner.path, index, "patch"] };
     let parsed;
     try {
-      parsed = (0, import_yaml3.parse)(text);
+      parsed = (0, import_yaml4.parse)(text);
     } catch {
       return { unknown: `patch ${index} does not parse` };
     }
@@ -10879,11 +11073,11 @@ function applyInstancePatches(object, identity3, patches, owner) {
   }
   return { applied };
 }
-var import_yaml3;
+var import_yaml4;
 var init_instance_patches = __esm({
   "src/flux/instance-patches.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml4 = __toESM(require_dist(), 1);
     init_origin();
     init_values();
   }
@@ -11080,7 +11274,7 @@ function releaseValues(release, objects) {
     if (document) return mergeMarked(result, document.value, (at) => ({ file: text.file, docIndex: document.index, path: at }));
     let parsed;
     try {
-      parsed = (0, import_yaml4.parseAllDocuments)(data)[0]?.toJS();
+      parsed = (0, import_yaml5.parseAllDocuments)(data)[0]?.toJS();
     } catch {
       return cannot("not valid YAML");
     }
@@ -11170,12 +11364,12 @@ function synthesizeBootstrap(files, hasResources) {
   }
   return out;
 }
-var import_node_path2, import_yaml4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators, unknownSync, isMapping;
+var import_node_path2, import_yaml5, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators, unknownSync, isMapping;
 var init_synthesized = __esm({
   "src/flux/synthesized.ts"() {
     "use strict";
     import_node_path2 = __toESM(require("node:path"), 1);
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
     init_origin();
     init_values();
     init_source_file();
@@ -11199,7 +11393,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY = "";
-    var SPACE = " ";
+    var SPACE2 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -11333,7 +11527,7 @@ var require_ignore = __commonJS({
           const escaped = pattern[index + 1];
           if (escaped === SLASH && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -11379,8 +11573,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE + SPACE
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
+        ESCAPE + SPACE2
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -11771,7 +11965,7 @@ var require_ignore = __commonJS({
           lineEnd--;
         }
         end = lineEnd;
-        while (body[end - 1] === SPACE) {
+        while (body[end - 1] === SPACE2) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
@@ -11786,7 +11980,7 @@ var require_ignore = __commonJS({
       while (body[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
     };
     var createRule = (pattern, mark2, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -11799,7 +11993,7 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
         body = trimEnd2(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -12598,7 +12792,7 @@ var init_context = __esm({
 function isObject3(value) {
   return typeof value === "object" && value !== null;
 }
-function isMap(value) {
+function isMap2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function splitApiVersion(apiVersion) {
@@ -12606,7 +12800,7 @@ function splitApiVersion(apiVersion) {
   return slash2 < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
 }
 function idOf2(value) {
-  const metadata = isMap(value.metadata) ? value.metadata : {};
+  const metadata = isMap2(value.metadata) ? value.metadata : {};
   const { group, version: version2 } = splitApiVersion(typeof value.apiVersion === "string" ? value.apiVersion : "");
   return {
     group,
@@ -12762,7 +12956,7 @@ function toBase64(text) {
 }
 function stringMap(value) {
   const out = {};
-  if (isMap(value)) for (const [key, entry] of Object.entries(value)) out[key] = entry === null || entry === void 0 ? "" : String(entry);
+  if (isMap2(value)) for (const [key, entry] of Object.entries(value)) out[key] = entry === null || entry === void 0 ? "" : String(entry);
   return out;
 }
 function generate(context, dir, generator) {
@@ -12811,9 +13005,9 @@ function generate(context, dir, generator) {
     items.push(...parsed.items);
     if (parsed.fromEnvironment.length > 0) unknown.push(`"${env.path}" (${parsed.fromEnvironment.join(", ")} from the controller's environment)`);
   }
-  const options = { ...generator.options?.value ?? {}, ...isMap(entry.options) ? entry.options : {} };
-  const labels = { ...stringMap(generator.options?.value.labels), ...stringMap(isMap(entry.options) ? entry.options.labels : void 0) };
-  const annotations = { ...stringMap(generator.options?.value.annotations), ...stringMap(isMap(entry.options) ? entry.options.annotations : void 0) };
+  const options = { ...generator.options?.value ?? {}, ...isMap2(entry.options) ? entry.options : {} };
+  const labels = { ...stringMap(generator.options?.value.labels), ...stringMap(isMap2(entry.options) ? entry.options.labels : void 0) };
+  const annotations = { ...stringMap(generator.options?.value.annotations), ...stringMap(isMap2(entry.options) ? entry.options.annotations : void 0) };
   const metadata = { name: name2 };
   if (typeof entry.namespace === "string" && entry.namespace !== "") metadata.namespace = entry.namespace;
   if (Object.keys(labels).length > 0) metadata.labels = labels;
@@ -12844,7 +13038,7 @@ function generate(context, dir, generator) {
 }
 function combine(existing, generated2, behavior, at) {
   const replace = behavior === "replace";
-  const data = isMap(generated2.value.data) ? generated2.value.data : {};
+  const data = isMap2(generated2.value.data) ? generated2.value.data : {};
   if (replace) setIn(existing, ["data"], { ...data }, at);
   else {
     const target = writable(existing, ["data"]);
@@ -12855,7 +13049,7 @@ function combine(existing, generated2, behavior, at) {
   }
   for (const field of ["labels", "annotations"]) {
     const pairs2 = generated2.value.metadata[field];
-    if (!isMap(pairs2)) continue;
+    if (!isMap2(pairs2)) continue;
     for (const [key, value] of Object.entries(pairs2)) setIn(existing, ["metadata", field, key], value, at);
   }
   if (generated2.value.immutable === true) setIn(existing, ["immutable"], true, at);
@@ -12892,16 +13086,16 @@ function applyGenerators(context, dir, resources, generators) {
   return out;
 }
 function contentHash(value) {
-  const field = (key) => isMap(value[key]) ? value[key] : "";
+  const field = (key) => isMap2(value[key]) ? value[key] : "";
   const encoded = value.kind === "Secret" ? { kind: "Secret", type: typeof value.type === "string" ? value.type : "", name: "", data: field("data") } : { kind: "ConfigMap", name: "", data: field("data") };
   const extra = value.kind === "Secret" ? "stringData" : "binaryData";
-  if (isMap(value[extra])) encoded[extra] = value[extra];
+  if (isMap2(value[extra])) encoded[extra] = value[extra];
   const hex = (0, import_node_crypto.createHash)("sha256").update(goJson(encoded)).digest("hex").slice(0, 10);
   return hex.replace(/[013ae]/g, (digit) => ({ "0": "g", "1": "h", "3": "k", a: "m", e: "t" })[digit]);
 }
 function goJson(value) {
   if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
-  if (isMap(value)) {
+  if (isMap2(value)) {
     return `{${Object.keys(value).sort().map((key) => `${goJson(key)}:${goJson(value[key])}`).join(",")}}`;
   }
   return (JSON.stringify(value) ?? "null").replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -12984,11 +13178,11 @@ function imagePaths(value, path23, out) {
     value.forEach((item, index) => imagePaths(item, [...path23, index], out));
     return;
   }
-  if (!isMap(value)) return;
+  if (!isMap2(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path23, key, index, "image"], image: container.image });
+        if (isMap2(container) && typeof container.image === "string") out.push({ path: [...path23, key, index, "image"], image: container.image });
       });
     }
     imagePaths(child, [...path23, key], out);
@@ -13074,7 +13268,7 @@ function apply(resources, entry, field) {
     }
     if (field === "labels" && entry.selectors) {
       for (const [path23, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path23))) continue;
+        if (!create && !isMap2(getPath(res.value, path23))) continue;
         changed = setPairs(res, path23, entry, pairsAt) || changed;
       }
     }
@@ -13196,7 +13390,7 @@ function containersOf(spec) {
   const out = [];
   for (const key of ["containers", "initContainers", "ephemeralContainers"]) {
     const list = spec[key];
-    if (Array.isArray(list)) list.forEach((container, index) => isMap(container) && out.push({ key, index, container }));
+    if (Array.isArray(list)) list.forEach((container, index) => isMap2(container) && out.push({ key, index, container }));
   }
   return out;
 }
@@ -13206,47 +13400,47 @@ function podSpecReferences(spec, base, out) {
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
-  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add2("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
+  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap2(entry) && add2("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
   for (const { key, index, container } of containersOf(spec)) {
     const at = [...base, key, index];
     if (Array.isArray(container.env)) {
       container.env.forEach((env, envIndex) => {
-        const from = isMap(env) && isMap(env.valueFrom) ? env.valueFrom : void 0;
+        const from = isMap2(env) && isMap2(env.valueFrom) ? env.valueFrom : void 0;
         if (!from) return;
-        if (isMap(from.configMapKeyRef)) add2("ConfigMap", [...at, "env", envIndex, "valueFrom", "configMapKeyRef", "name"], from.configMapKeyRef.name);
-        if (isMap(from.secretKeyRef)) add2("Secret", [...at, "env", envIndex, "valueFrom", "secretKeyRef", "name"], from.secretKeyRef.name);
+        if (isMap2(from.configMapKeyRef)) add2("ConfigMap", [...at, "env", envIndex, "valueFrom", "configMapKeyRef", "name"], from.configMapKeyRef.name);
+        if (isMap2(from.secretKeyRef)) add2("Secret", [...at, "env", envIndex, "valueFrom", "secretKeyRef", "name"], from.secretKeyRef.name);
       });
     }
     if (Array.isArray(container.envFrom)) {
       container.envFrom.forEach((source, sourceIndex) => {
-        if (!isMap(source)) return;
-        if (isMap(source.configMapRef)) add2("ConfigMap", [...at, "envFrom", sourceIndex, "configMapRef", "name"], source.configMapRef.name);
-        if (isMap(source.secretRef)) add2("Secret", [...at, "envFrom", sourceIndex, "secretRef", "name"], source.secretRef.name);
+        if (!isMap2(source)) return;
+        if (isMap2(source.configMapRef)) add2("ConfigMap", [...at, "envFrom", sourceIndex, "configMapRef", "name"], source.configMapRef.name);
+        if (isMap2(source.secretRef)) add2("Secret", [...at, "envFrom", sourceIndex, "secretRef", "name"], source.secretRef.name);
       });
     }
   }
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((volume, index) => {
-      if (!isMap(volume)) return;
+      if (!isMap2(volume)) return;
       const at = [...base, "volumes", index];
-      if (isMap(volume.configMap)) add2("ConfigMap", [...at, "configMap", "name"], volume.configMap.name);
-      if (isMap(volume.secret)) add2("Secret", [...at, "secret", "secretName"], volume.secret.secretName);
-      if (isMap(volume.persistentVolumeClaim)) add2("PersistentVolumeClaim", [...at, "persistentVolumeClaim", "claimName"], volume.persistentVolumeClaim.claimName);
-      const sources = isMap(volume.projected) ? volume.projected.sources : void 0;
+      if (isMap2(volume.configMap)) add2("ConfigMap", [...at, "configMap", "name"], volume.configMap.name);
+      if (isMap2(volume.secret)) add2("Secret", [...at, "secret", "secretName"], volume.secret.secretName);
+      if (isMap2(volume.persistentVolumeClaim)) add2("PersistentVolumeClaim", [...at, "persistentVolumeClaim", "claimName"], volume.persistentVolumeClaim.claimName);
+      const sources = isMap2(volume.projected) ? volume.projected.sources : void 0;
       if (Array.isArray(sources)) {
         sources.forEach((source, sourceIndex) => {
-          if (!isMap(source)) return;
-          if (isMap(source.configMap)) add2("ConfigMap", [...at, "projected", "sources", sourceIndex, "configMap", "name"], source.configMap.name);
-          if (isMap(source.secret)) add2("Secret", [...at, "projected", "sources", sourceIndex, "secret", "name"], source.secret.name);
+          if (!isMap2(source)) return;
+          if (isMap2(source.configMap)) add2("ConfigMap", [...at, "projected", "sources", sourceIndex, "configMap", "name"], source.configMap.name);
+          if (isMap2(source.secret)) add2("Secret", [...at, "projected", "sources", sourceIndex, "secret", "name"], source.secret.name);
         });
       }
     });
   }
 }
 function ingressBackend(backend, path23, out) {
-  const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
+  const service = isMap2(backend) && isMap2(backend.service) ? backend.service : void 0;
   if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path23, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path23, "serviceName"], name: backend.serviceName });
+  if (isMap2(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path23, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13255,50 +13449,50 @@ function referencesOf(res) {
   const podSpecPath2 = POD_SPEC_PATHS[`${id.group}/${id.kind}`];
   if (podSpecPath2) {
     const spec = getPath(value, podSpecPath2);
-    if (isMap(spec)) podSpecReferences(spec, podSpecPath2, out);
+    if (isMap2(spec)) podSpecReferences(spec, podSpecPath2, out);
   }
   if (id.group === "apps" && id.kind === "StatefulSet" && typeof getPath(value, ["spec", "serviceName"]) === "string") {
     out.push({ kind: "Service", path: ["spec", "serviceName"], name: getPath(value, ["spec", "serviceName"]) });
   }
-  if ((id.group === "networking.k8s.io" || id.group === "extensions") && id.kind === "Ingress" && isMap(value.spec)) {
+  if ((id.group === "networking.k8s.io" || id.group === "extensions") && id.kind === "Ingress" && isMap2(value.spec)) {
     const spec = value.spec;
     ingressBackend(spec.defaultBackend, ["spec", "defaultBackend"], out);
     ingressBackend(spec.backend, ["spec", "backend"], out);
-    if (Array.isArray(spec.tls)) spec.tls.forEach((tls, index) => isMap(tls) && typeof tls.secretName === "string" && out.push({ kind: "Secret", path: ["spec", "tls", index, "secretName"], name: tls.secretName }));
+    if (Array.isArray(spec.tls)) spec.tls.forEach((tls, index) => isMap2(tls) && typeof tls.secretName === "string" && out.push({ kind: "Secret", path: ["spec", "tls", index, "secretName"], name: tls.secretName }));
     if (Array.isArray(spec.rules)) {
       spec.rules.forEach((rule, ruleIndex) => {
-        const paths = isMap(rule) && isMap(rule.http) ? rule.http.paths : void 0;
-        if (Array.isArray(paths)) paths.forEach((entry, pathIndex) => isMap(entry) && ingressBackend(entry.backend, ["spec", "rules", ruleIndex, "http", "paths", pathIndex, "backend"], out));
+        const paths = isMap2(rule) && isMap2(rule.http) ? rule.http.paths : void 0;
+        if (Array.isArray(paths)) paths.forEach((entry, pathIndex) => isMap2(entry) && ingressBackend(entry.backend, ["spec", "rules", ruleIndex, "http", "paths", pathIndex, "backend"], out));
       });
     }
   }
-  if (id.group === "autoscaling" && id.kind === "HorizontalPodAutoscaler" && isMap(getPath(value, ["spec", "scaleTargetRef"]))) {
+  if (id.group === "autoscaling" && id.kind === "HorizontalPodAutoscaler" && isMap2(getPath(value, ["spec", "scaleTargetRef"]))) {
     const ref = getPath(value, ["spec", "scaleTargetRef"]);
     if (typeof ref.name === "string" && typeof ref.kind === "string") out.push({ kind: ref.kind, group: typeof ref.apiVersion === "string" && ref.apiVersion.includes("/") ? ref.apiVersion.split("/")[0] : "", path: ["spec", "scaleTargetRef", "name"], name: ref.name });
   }
   if (id.group === "" && id.kind === "ServiceAccount" && Array.isArray(value.imagePullSecrets)) {
-    value.imagePullSecrets.forEach((entry, index) => isMap(entry) && typeof entry.name === "string" && out.push({ kind: "Secret", path: ["imagePullSecrets", index, "name"], name: entry.name }));
+    value.imagePullSecrets.forEach((entry, index) => isMap2(entry) && typeof entry.name === "string" && out.push({ kind: "Secret", path: ["imagePullSecrets", index, "name"], name: entry.name }));
   }
   if (id.group === "" && id.kind === "PersistentVolumeClaim" && typeof getPath(value, ["spec", "storageClassName"]) === "string") {
     out.push({ kind: "StorageClass", group: "storage.k8s.io", path: ["spec", "storageClassName"], name: getPath(value, ["spec", "storageClassName"]) });
   }
   if (id.group === "admissionregistration.k8s.io" && (id.kind === "ValidatingWebhookConfiguration" || id.kind === "MutatingWebhookConfiguration") && Array.isArray(value.webhooks)) {
     value.webhooks.forEach((webhook, index) => {
-      const service = isMap(webhook) && isMap(webhook.clientConfig) && isMap(webhook.clientConfig.service) ? webhook.clientConfig.service : void 0;
+      const service = isMap2(webhook) && isMap2(webhook.clientConfig) && isMap2(webhook.clientConfig.service) ? webhook.clientConfig.service : void 0;
       if (service && typeof service.name === "string") out.push({ kind: "Service", path: ["webhooks", index, "clientConfig", "service", "name"], name: service.name, namespace: { path: ["webhooks", index, "clientConfig", "service", "namespace"], value: typeof service.namespace === "string" ? service.namespace : void 0 } });
     });
   }
   if (id.group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
     if (Array.isArray(value.subjects)) {
       value.subjects.forEach((subject, index) => {
-        if (isMap(subject) && subject.kind === "ServiceAccount" && typeof subject.name === "string") {
+        if (isMap2(subject) && subject.kind === "ServiceAccount" && typeof subject.name === "string") {
           const namespace = typeof subject.namespace === "string" ? subject.namespace : void 0;
           out.push({ kind: "ServiceAccount", path: ["subjects", index, "name"], name: subject.name, namespace: { path: ["subjects", index, "namespace"], value: namespace } });
         }
       });
     }
     const roleRef = value.roleRef;
-    if (isMap(roleRef) && typeof roleRef.name === "string" && (roleRef.kind === "Role" || roleRef.kind === "ClusterRole")) out.push({ kind: roleRef.kind, path: ["roleRef", "name"], name: roleRef.name });
+    if (isMap2(roleRef) && typeof roleRef.name === "string" && (roleRef.kind === "Role" || roleRef.kind === "ClusterRole")) out.push({ kind: roleRef.kind, path: ["roleRef", "name"], name: roleRef.name });
   }
   return out;
 }
@@ -13306,8 +13500,8 @@ function parseNameReferences(raw) {
   if (!Array.isArray(raw)) return [];
   const str2 = (value) => typeof value === "string" && value !== "" ? value : void 0;
   return raw.flatMap((entry) => {
-    if (!isMap(entry) || !str2(entry.kind) || !Array.isArray(entry.fieldSpecs)) return [];
-    const fieldSpecs = entry.fieldSpecs.flatMap((spec) => isMap(spec) && str2(spec.path) ? [{ path: str2(spec.path), kind: str2(spec.kind), group: str2(spec.group), version: str2(spec.version) }] : []);
+    if (!isMap2(entry) || !str2(entry.kind) || !Array.isArray(entry.fieldSpecs)) return [];
+    const fieldSpecs = entry.fieldSpecs.flatMap((spec) => isMap2(spec) && str2(spec.path) ? [{ path: str2(spec.path), kind: str2(spec.kind), group: str2(spec.group), version: str2(spec.version) }] : []);
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
@@ -13320,7 +13514,7 @@ function valuesAtPath(value, segments, path23, out) {
     if (typeof value === "string") out.push({ path: path23, name: value });
     return;
   }
-  if (!isMap(value)) return;
+  if (!isMap2(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
   if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path23, segment], out);
 }
@@ -13340,7 +13534,7 @@ function configuredReferences(res, configs) {
 function subjectNamespaces(res) {
   const id = currentId(res);
   if (id.group !== "rbac.authorization.k8s.io" || id.kind !== "RoleBinding" && id.kind !== "ClusterRoleBinding" || !Array.isArray(res.value.subjects)) return [];
-  return res.value.subjects.flatMap((subject) => isMap(subject) && typeof subject.namespace === "string" ? [subject.namespace] : []);
+  return res.value.subjects.flatMap((subject) => isMap2(subject) && typeof subject.namespace === "string" ? [subject.namespace] : []);
 }
 function fixNameReferences(resources, configs = [], isClusterScoped2 = () => void 0) {
   if (!resources.some((res) => res.previousNames.length > 0 || res.previousNamespaces.length > 0)) return;
@@ -13421,18 +13615,18 @@ function applyNamespace(resources, namespace, at, context) {
       const subjects = getPath(res.value, ["subjects"]);
       if (Array.isArray(subjects)) {
         subjects.forEach((subject, index) => {
-          if (isMap(subject) && subject.name === "default" && subject.namespace !== namespace) {
+          if (isMap2(subject) && subject.name === "default" && subject.namespace !== namespace) {
             setIn(res, ["subjects", index, "namespace"], namespace, at);
             changed = true;
           }
         });
       }
     }
-    if (id.group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap(getPath(res.value, ["spec", "service"]))) {
+    if (id.group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap2(getPath(res.value, ["spec", "service"]))) {
       set2(["spec", "service", "namespace"]);
     }
     const webhookService = ["spec", "conversion", "webhook", "clientConfig", "service"];
-    if (id.group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap(getPath(res.value, webhookService))) {
+    if (id.group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap2(getPath(res.value, webhookService))) {
       set2([...webhookService, "namespace"]);
     }
     if (changed && at) notePatched(res, at);
@@ -13451,7 +13645,7 @@ function parseOperations(raw, at) {
   const listAt = locationOf(raw) ?? at;
   return raw.map((entry, index) => {
     const entryAt = locate(raw, listAt, [index]);
-    if (!isMap(entry) || typeof entry.op !== "string") throw new JsonPatchError(`operation ${index} has no "op"`);
+    if (!isMap2(entry) || typeof entry.op !== "string") throw new JsonPatchError(`operation ${index} has no "op"`);
     if (typeof entry.path !== "string") throw new JsonPatchError(`operation ${index} (${entry.op}) has no "path"`);
     return {
       op: entry.op,
@@ -13484,7 +13678,7 @@ function resolve(value, segments, forAdd, pointer2) {
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
       path23.push(position2);
       node = node[position2];
-    } else if (isMap(node)) {
+    } else if (isMap2(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
       path23.push(segment);
       node = node[segment];
@@ -13519,14 +13713,14 @@ function removeAt(res, path23) {
 function withAnnotations(res, operations, apply2) {
   const touches = operations.some((operation) => [operation.path, operation.from].some((pointer2) => pointer2 !== void 0 && (pointer2 === "/metadata/annotations" || pointer2.startsWith("/metadata/annotations/"))));
   const metadata = getPath(res.value, ["metadata"]);
-  if (!touches || !isMap(metadata) || metadata.annotations !== void 0) {
+  if (!touches || !isMap2(metadata) || metadata.annotations !== void 0) {
     apply2();
     return;
   }
   setIn(res, ["metadata", "annotations"], {}, void 0);
   apply2();
   const after = getPath(res.value, ["metadata", "annotations"]);
-  if (isMap(after) && Object.keys(after).length === 0) delete writable(res, ["metadata"])["annotations"];
+  if (isMap2(after) && Object.keys(after).length === 0) delete writable(res, ["metadata"])["annotations"];
 }
 function applyJsonPatch(res, operations) {
   withAnnotations(res, operations, () => applyOperations(res, operations));
@@ -13542,7 +13736,7 @@ function applyOperations(res, operations) {
         const value = operation.value;
         if (isObject3(value) && !locationOf(value)) markNode(value, valueAt);
         if (segments.length === 0) {
-          if (!isMap(value)) throw new JsonPatchError("the patched document must stay an object");
+          if (!isMap2(value)) throw new JsonPatchError("the patched document must stay an object");
           res.value = value;
           res.at = valueAt;
           break;
@@ -13604,7 +13798,7 @@ function anchored(pattern, field) {
   }
 }
 function parseTarget(raw) {
-  if (!isMap(raw)) return void 0;
+  if (!isMap2(raw)) return void 0;
   const target = {};
   for (const field of ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]) {
     const value = raw[field];
@@ -13669,9 +13863,9 @@ function compileTarget(target, context) {
     if (group && !group.test(current.group)) return false;
     if (version2 && !version2.test(current.version)) return false;
     if (kind && !kind.test(current.kind)) return false;
-    const metadata = isMap(res.value.metadata) ? res.value.metadata : {};
-    if (labels && !matchesSelector(labels, isMap(metadata.labels) ? metadata.labels : {})) return false;
-    if (annotations && !matchesSelector(annotations, isMap(metadata.annotations) ? metadata.annotations : {})) return false;
+    const metadata = isMap2(res.value.metadata) ? res.value.metadata : {};
+    if (labels && !matchesSelector(labels, isMap2(metadata.labels) ? metadata.labels : {})) return false;
+    if (annotations && !matchesSelector(annotations, isMap2(metadata.annotations) ? metadata.annotations : {})) return false;
     return true;
   };
 }
@@ -13694,7 +13888,7 @@ function fromPatch(merge2, src, srcAt) {
     const out2 = [];
     markNode(out2, at);
     src.forEach((item, index) => {
-      if (isMap(item) && (item.$patch === "delete" || item.$patch === "replace") && Object.keys(item).length === 1) return;
+      if (isMap2(item) && (item.$patch === "delete" || item.$patch === "replace") && Object.keys(item).length === 1) return;
       const itemAt = locate(src, at, [index]);
       const copy = fromPatch(merge2, item, itemAt);
       if (copy === DELETE) return;
@@ -13716,9 +13910,9 @@ function fromPatch(merge2, src, srcAt) {
   return out;
 }
 function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
-  if (isMap(src)) {
+  if (isMap2(src)) {
     if (src.$patch === "delete") return DELETE;
-    if (src.$patch === "replace" || !isMap(dst)) return fromPatch(merge2, src, srcAt);
+    if (src.$patch === "replace" || !isMap2(dst)) return fromPatch(merge2, src, srcAt);
     const out = cloneNode(dst, dstAt);
     merge2.res.owned.add(out);
     const outAt = locationOf(out);
@@ -13742,7 +13936,7 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
   return isObject3(src) ? fromPatch(merge2, src, srcAt) : src;
 }
 function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
-  if (src.some((item) => isMap(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
+  if (src.some((item) => isMap2(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
   const key = mergeKeyOf(merge2.group, merge2.kind, typePath);
   const own2 = locationOf(dst) ?? dstAt;
   const out = [];
@@ -13759,13 +13953,13 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     dst.forEach((item, index) => !out.includes(item) && push3(item, locate(dst, own2, [index])));
     return out;
   }
-  if (key === void 0 || key === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge2, src, srcAt);
+  if (key === void 0 || key === PRIMITIVE_SET || !src.every(isMap2)) return fromPatch(merge2, src, srcAt);
   markNode(out, own2);
   merge2.res.owned.add(out);
   const used = /* @__PURE__ */ new Set();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);
-    const match = dst.findIndex((candidate, at) => !used.has(at) && isMap(candidate) && candidate[key] === item[key]);
+    const match = dst.findIndex((candidate, at) => !used.has(at) && isMap2(candidate) && candidate[key] === item[key]);
     if (match >= 0) used.add(match);
     if (item.$patch === "delete") return;
     if (match >= 0) {
@@ -13788,14 +13982,14 @@ function applyStrategicMerge(res, patch, patchAt, allow = {}) {
   const src = {};
   for (const [key, value] of Object.entries(patch)) {
     if (key === "apiVersion" || key === "kind" && !allow.kindChange) continue;
-    if (key === "metadata" && isMap(value)) {
+    if (key === "metadata" && isMap2(value)) {
       const metadata = {};
       markNode(metadata, locate(patch, patchAt, ["metadata"]));
       for (const [field, fieldValue] of Object.entries(value)) if ((field !== "name" || allow.nameChange) && field !== "namespace") metadata[field] = fieldValue;
       src.metadata = metadata;
     } else src[key] = value;
   }
-  if (allow.nameChange && isMap(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames.push(id.name);
+  if (allow.nameChange && isMap2(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames.push(id.name);
   const merged = mergeValue(merge2, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
   if (merged === DELETE) return false;
   res.value = merged;
@@ -13822,7 +14016,7 @@ function parseInline(text, at) {
   return parsed;
 }
 function parseInlineText(text, at) {
-  const documents = (0, import_yaml5.parseAllDocuments)(text, { merge: true });
+  const documents = (0, import_yaml6.parseAllDocuments)(text, { merge: true });
   if (!Array.isArray(documents)) return [];
   const out = [];
   for (const document of documents) {
@@ -13927,7 +14121,7 @@ function applyPatchEntry(context, dir, resources, entry) {
     return resources;
   }
   for (const document of documents) {
-    if (!isMap(document.value)) {
+    if (!isMap2(document.value)) {
       context.problem("invalid-patch", "a strategic merge patch must be a mapping", document.at);
       return resources;
     }
@@ -13973,12 +14167,12 @@ function patchEntries(kustomization, file, docIndex) {
   const read = (field, out) => {
     if (!Array.isArray(kustomization[field])) return;
     kustomization[field].forEach((raw, index) => {
-      if (!isMap(raw)) return;
+      if (!isMap2(raw)) return;
       out.push({
         patch: typeof raw.patch === "string" ? raw.patch : void 0,
         path: typeof raw.path === "string" ? raw.path : void 0,
         target: parseTarget(raw.target),
-        allow: isMap(raw.options) ? { nameChange: raw.options.allowNameChange === true, kindChange: raw.options.allowKindChange === true } : void 0,
+        allow: isMap2(raw.options) ? { nameChange: raw.options.allowNameChange === true, kindChange: raw.options.allowKindChange === true } : void 0,
         at: at(field, index),
         field
       });
@@ -13988,11 +14182,11 @@ function patchEntries(kustomization, file, docIndex) {
   read("patchesJson6902", json6902);
   return { strategicMerge, patches, json6902 };
 }
-var import_yaml5, inlineCache;
+var import_yaml6, inlineCache;
 var init_patches = __esm({
   "src/kustomize/patches.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_context();
     init_json_patch();
     init_origin();
@@ -14049,7 +14243,7 @@ function readSpec(state, file, dir, root) {
     if (!root) state.problem("invalid-kustomization", `kustomization file ${file.path} is empty`, at());
     return root ? spec : void 0;
   }
-  if (!isMap(document.value)) {
+  if (!isMap2(document.value)) {
     state.problem("invalid-kustomization", `kustomization file ${file.path} is not a mapping`, at());
     return void 0;
   }
@@ -14078,7 +14272,7 @@ function readSpec(state, file, dir, root) {
   }
   spec.patches = patchEntries(value, file, document.index);
   const pairs2 = (raw, path23) => {
-    if (!isMap(raw)) return false;
+    if (!isMap2(raw)) return false;
     for (const [key, pairValue] of Object.entries(raw)) {
       if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path23, key));
     }
@@ -14087,20 +14281,20 @@ function readSpec(state, file, dir, root) {
   if (pairs2(value.commonLabels, ["commonLabels"])) spec.labels.push({ pairs: value.commonLabels, at: at("commonLabels"), selectors: true, templates: true });
   if (Array.isArray(value.labels)) {
     value.labels.forEach((raw, index) => {
-      if (!isMap(raw) || !pairs2(raw.pairs, ["labels", index, "pairs"])) return;
+      if (!isMap2(raw) || !pairs2(raw.pairs, ["labels", index, "pairs"])) return;
       spec.labels.push({ pairs: raw.pairs, at: at("labels", index), selectors: raw.includeSelectors === true, templates: raw.includeTemplates === true || raw.includeSelectors === true });
     });
   }
   if (pairs2(value.commonAnnotations, ["commonAnnotations"])) spec.annotations.push({ pairs: value.commonAnnotations, at: at("commonAnnotations"), selectors: false, templates: true });
-  if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at("replicas", index) }));
+  if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap2(raw) && spec.replicas.push({ entry: raw, at: at("replicas", index) }));
   for (const field of ["images", "imageTags"]) {
     const list = value[field];
-    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap2(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
   }
-  const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at("generatorOptions") } : void 0;
+  const options = isMap2(value.generatorOptions) ? { value: value.generatorOptions, at: at("generatorOptions") } : void 0;
   for (const field of ["configMapGenerator", "secretGenerator"]) {
     const list = value[field];
-    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === "configMapGenerator" ? "ConfigMap" : "Secret", entry: raw, at: at(field, index), options }));
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap2(raw) && spec.generators.push({ kind: field === "configMapGenerator" ? "ConfigMap" : "Secret", entry: raw, at: at(field, index), options }));
   }
   return spec;
 }
@@ -14112,7 +14306,7 @@ function readConfiguration(state, dir, entry, at) {
     return;
   }
   for (const document of file.documents) {
-    if (!isMap(document.value)) continue;
+    if (!isMap2(document.value)) continue;
     for (const key of Object.keys(document.value)) {
       if (key === "nameReference") state.nameReferences.push(...parseNameReferences(document.value.nameReference));
       else state.problem("unsupported", `kustomize configurations "${key}" is not emulated: the objects are built without it`, { file, docIndex: document.index, path: [key] });
@@ -14181,7 +14375,7 @@ function loadFile(state, file, entryAt) {
     const value = document.value;
     if (value === null || value === void 0) continue;
     const at = { file, docIndex: document.index, path: [] };
-    if (!isMap(value)) {
+    if (!isMap2(value)) {
       state.problem("invalid-object", `${file.path}: a document is not a Kubernetes object`, at);
       continue;
     }
@@ -14189,12 +14383,12 @@ function loadFile(state, file, entryAt) {
     if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ["items", index]);
-        if (!isMap(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index} of the list is not a Kubernetes object`, itemAt);
+        if (!isMap2(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index} of the list is not a Kubernetes object`, itemAt);
         else out.push(newResource(item, itemAt, []));
       });
       continue;
     }
-    const name2 = isMap(value.metadata) ? value.metadata.name : void 0;
+    const name2 = isMap2(value.metadata) ? value.metadata.name : void 0;
     if (typeof value.kind !== "string" || value.kind === "" || typeof name2 !== "string" || name2 === "") {
       state.problem("invalid-object", `${file.path}: missing Resource metadata (kind and metadata.name are required)`, at);
       continue;
@@ -21646,18 +21840,126 @@ var init_build3 = __esm({
 function compileGoRegexp(pattern) {
   let result = cache.get(pattern);
   if (result === void 0) {
-    try {
-      result = { ok: true, regexp: new Compiled(pattern, RE2JS.compile(pattern)) };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      result = { ok: false, reason: message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message };
+    const fast = plainRegExp(pattern);
+    if (fast) {
+      result = { ok: true, regexp: new Compiled(pattern, void 0, fast) };
+    } else {
+      try {
+        result = { ok: true, regexp: new Compiled(pattern, RE2JS.compile(pattern), void 0) };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        result = { ok: false, reason: message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message };
+      }
     }
     if (cache.size >= MAX_PATTERNS) cache.clear();
     cache.set(pattern, result);
   }
   return result;
 }
-var MAX_PATTERNS, MAX_RESULTS, MAX_REMEMBERED_LENGTH, PREFIX, cache, Compiled;
+function plainRegExp(pattern) {
+  let flags = "";
+  let i2 = 0;
+  if (pattern.startsWith("(?i)")) {
+    flags = "i";
+    i2 = 4;
+  }
+  const anchored2 = pattern[i2] === "^";
+  let depth = 0;
+  let repeats = 0;
+  let alternatives = false;
+  let last;
+  while (i2 < pattern.length) {
+    const c = pattern[i2];
+    if (c === "\\") {
+      const next = pattern[i2 + 1];
+      if (next === void 0 || !ESCAPES.has(next)) return void 0;
+      i2 += 2;
+      last = "atom";
+    } else if (c === "[") {
+      const end = classEnd(pattern, i2);
+      if (end === void 0) return void 0;
+      i2 = end;
+      last = "atom";
+    } else if (c === "(") {
+      if (pattern[i2 + 1] === "?") {
+        if (pattern[i2 + 2] !== ":") return void 0;
+        i2 += 3;
+      } else i2 += 1;
+      depth++;
+      last = void 0;
+    } else if (c === ")") {
+      if (depth === 0) return void 0;
+      depth--;
+      i2 += 1;
+      last = "group";
+    } else if (c === "|" || c === "^" || c === "$") {
+      if (c === "|" && depth === 0) alternatives = true;
+      i2 += 1;
+      last = void 0;
+    } else if (c === "*" || c === "+" || c === "?" || c === "{") {
+      if (last === void 0 || last === "group" && c !== "?") return void 0;
+      let end = i2 + 1;
+      if (c === "{") {
+        const count = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(pattern.slice(i2));
+        if (!count) return void 0;
+        const min = Number(count[1]);
+        const max = count[2] === void 0 ? min : count[3] === "" ? Infinity : Number(count[3]);
+        if (min > MAX_COUNT || max !== Infinity && (max > MAX_COUNT || max < min)) return void 0;
+        if (max > 1) repeats++;
+        end = i2 + count[0].length;
+      } else if (c !== "?") repeats++;
+      if (pattern[end] === "?") end++;
+      i2 = end;
+      last = void 0;
+    } else if (c === "}" || c === "]" || !LITERAL.test(c)) {
+      return void 0;
+    } else {
+      i2 += 1;
+      last = "atom";
+    }
+  }
+  if (depth !== 0 || repeats > (anchored2 && !alternatives ? 2 : 1)) return void 0;
+  try {
+    return new RegExp(pattern.slice(flags ? 4 : 0), flags);
+  } catch {
+    return void 0;
+  }
+}
+function classEnd(pattern, start) {
+  let i2 = start + 1;
+  if (pattern[i2] === "^") i2++;
+  const first = i2;
+  let previous;
+  while (i2 < pattern.length) {
+    const c = pattern[i2];
+    if (c === "]") return i2 === first ? void 0 : i2 + 1;
+    if (c === "[" || !LITERAL.test(c)) return void 0;
+    if (c === "\\") {
+      const next = pattern[i2 + 1];
+      if (next === void 0 || !CLASS_ESCAPES.has(next)) return void 0;
+      previous = /[dw]/.test(next) ? void 0 : next;
+      i2 += 2;
+      continue;
+    }
+    if (c === "-" && i2 !== first && pattern[i2 + 1] !== "]") {
+      let to = pattern[i2 + 1];
+      let width = 2;
+      if (to === "\\") {
+        to = pattern[i2 + 2];
+        width = 3;
+        if (to === void 0 || !CLASS_ESCAPES.has(to) || /[dw]/.test(to)) return void 0;
+      }
+      if (previous === void 0 || to === void 0 || to === "[" || !LITERAL.test(to) || to < previous) return void 0;
+      previous = void 0;
+      i2 += width;
+      continue;
+    }
+    previous = c;
+    i2++;
+  }
+  return void 0;
+}
+var MAX_PATTERNS, MAX_RESULTS, MAX_REMEMBERED_LENGTH, MAX_FAST_LENGTH, OUTSIDE_FAST_TEXT, PREFIX, cache, Compiled, LITERAL, META, ESCAPES, CLASS_ESCAPES, MAX_COUNT;
 var init_safe_regex = __esm({
   "src/engine/safe-regex.ts"() {
     "use strict";
@@ -21665,27 +21967,41 @@ var init_safe_regex = __esm({
     MAX_PATTERNS = 4096;
     MAX_RESULTS = 1024;
     MAX_REMEMBERED_LENGTH = 256;
+    MAX_FAST_LENGTH = 256;
+    OUTSIDE_FAST_TEXT = /[\r\u0080-\uffff]/;
     PREFIX = "error parsing regexp: ";
     cache = /* @__PURE__ */ new Map();
     Compiled = class {
-      constructor(source, re) {
+      constructor(source, re, fast) {
         this.source = source;
         this.re = re;
+        this.fast = fast;
       }
       source;
       re;
+      fast;
       results = /* @__PURE__ */ new Map();
       test(text) {
-        if (text.length > MAX_REMEMBERED_LENGTH) return this.re.test(text);
+        if (text.length > MAX_REMEMBERED_LENGTH) return this.match(text);
         let result = this.results.get(text);
         if (result === void 0) {
-          result = this.re.test(text);
+          result = this.match(text);
           if (this.results.size >= MAX_RESULTS) this.results.clear();
           this.results.set(text, result);
         }
         return result;
       }
+      match(text) {
+        if (this.fast && text.length <= MAX_FAST_LENGTH && !OUTSIDE_FAST_TEXT.test(text)) return this.fast.test(text);
+        this.re ??= RE2JS.compile(this.source);
+        return this.re.test(text);
+      }
     };
+    LITERAL = /^[\x20-\x7e]$/;
+    META = "\\.+*?()|[]{}^$";
+    ESCAPES = /* @__PURE__ */ new Set([...META, "/", "-", "'", '"', "#", "&", "~", "!", "%", ",", ":", ";", "<", "=", ">", "@", "`", "_", " ", "d", "D", "w", "W"]);
+    CLASS_ESCAPES = new Set([...ESCAPES].filter((c) => !["D", "W"].includes(c)));
+    MAX_COUNT = 1e3;
   }
 });
 
@@ -22400,69 +22716,6 @@ function ruleDocsUrl(id) {
 var init_rule = __esm({
   "src/model/rule.ts"() {
     "use strict";
-  }
-});
-
-// src/yaml/position.ts
-function locate2(doc, path23) {
-  let node = doc.contents;
-  let pair;
-  for (let i2 = 0; i2 < path23.length; i2++) {
-    const segment = path23[i2];
-    if ((0, import_yaml6.isMap)(node)) {
-      const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
-      if (!found) return { node, pair, exact: false };
-      pair = found;
-      node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path23.length - 1 };
-    } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
-      const item = node.items[segment];
-      if (item === void 0) return { node, pair, exact: false };
-      node = item;
-      pair = void 0;
-    } else {
-      return { node, pair, exact: false };
-    }
-  }
-  return { node, pair, exact: true };
-}
-function offsetsOfPath(doc, text, path23, key = false) {
-  const { node, pair, exact } = locate2(doc, path23);
-  if (exact && key && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
-    return [pair.key.range[0], pair.key.range[1]];
-  }
-  if (node === null) {
-    if (pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
-    return firstLineOf(text, 0);
-  }
-  if (!(0, import_yaml6.isCollection)(node)) {
-    const range = node.range;
-    if (range) return trimEnd(text, range[0], range[1]);
-  }
-  if (pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
-  const start = node.range?.[0] ?? 0;
-  return firstLineOf(text, start, node.range?.[1]);
-}
-function firstLineOf(text, start, limit = text.length) {
-  let end = text.indexOf("\n", start);
-  if (end === -1 || end > limit) end = limit;
-  return trimEnd(text, start, end);
-}
-function trimEnd(text, start, end) {
-  let stop = Math.min(end, text.length);
-  while (stop > start && /\s/.test(text[stop - 1] ?? "")) stop--;
-  return [start, stop];
-}
-function regionOf(lineCounter, offsets) {
-  const start = lineCounter.linePos(offsets[0]);
-  const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
-  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
-}
-var import_yaml6;
-var init_position = __esm({
-  "src/yaml/position.ts"() {
-    "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
   }
 });
 
@@ -28487,12 +28740,18 @@ function offsetsOf(report, file) {
   if (text === void 0) return void 0;
   if ("resource" in report) {
     const target = reportTarget(report);
-    const doc = target.docIndex === void 0 ? void 0 : target.file.documents[target.docIndex]?.doc;
+    const parsed = target.docIndex === void 0 ? void 0 : target.file.documents[target.docIndex];
+    const fast = parsed?.offsets?.(target.path, report.key ?? false);
+    if (fast) return fast;
+    const doc = parsed?.doc;
     return doc ? offsetsOfPath(doc, text, target.path, report.key ?? false) : firstLineOf(text, 0);
   }
   if (report.offsets) return report.offsets;
   if (report.docIndex !== void 0) {
-    const doc = file.documents[report.docIndex]?.doc;
+    const parsed = file.documents[report.docIndex];
+    const fast = parsed?.offsets?.(report.path ?? [], report.key ?? false);
+    if (fast) return fast;
+    const doc = parsed?.doc;
     if (doc) return offsetsOfPath(doc, text, report.path ?? [], report.key ?? false);
   }
   return fileLevelOffsets(text);
