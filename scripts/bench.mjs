@@ -10,7 +10,8 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const bin = path.join(repoRoot, 'bin', 'gitops-lint.js');
+// BENCH_BIN times another build of the CLI (an older checkout's bin/gitops-lint.js) on the same workspaces.
+const bin = process.env.BENCH_BIN ? path.resolve(process.env.BENCH_BIN) : path.join(repoRoot, 'bin', 'gitops-lint.js');
 const sizes = (process.env.BENCH_SIZES ?? '200,2000,20000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const variants = (process.env.BENCH_VARIANTS ?? 'clean,findings').split(',');

@@ -7463,18 +7463,28 @@ function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
 function stringsWithDollar(value, path23 = [], out = []) {
+  collectDollars(value, [...path23], out);
+  return out;
+}
+function collectDollars(value, path23, out) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path23, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: [...path23], key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path23, index], out));
+    for (let index = 0; index < value.length; index++) {
+      path23.push(index);
+      collectDollars(value[index], path23, out);
+      path23.pop();
+    }
   } else if (typeof value === "object" && value !== null) {
-    for (const [key, child] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
       if (path23.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path23, key], key: true, text: key });
-      stringsWithDollar(child, [...path23, key], out);
+      path23.push(key);
+      if (key.includes("$")) out.push({ path: [...path23], key: true, text: key });
+      collectDollars(value[key], path23, out);
+      path23.pop();
     }
   }
-  return out;
 }
 function substitutionDisabled(resource) {
   const metadata = asRecord(resource.value.metadata) ?? {};
@@ -28172,15 +28182,25 @@ function isPublicKeyMaterial(value) {
 }
 function isCredential(key, value, context) {
   if (typeof value !== "string") return false;
+  const words = credentialWords(key);
+  if (words === null) return false;
   const trimmed = value.trim();
-  if (trimmed === "" || isReference(trimmed) || key.includes("/") || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
-  const words = wordsOf(key);
-  if (!namesCredential(words) || namesSetting(words)) return false;
+  if (trimmed === "" || isReference(trimmed) || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
   if (namesObject(words, trimmed, ENV_NAME.test(key) ? "env" : context)) return false;
   return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
 }
 function isMaskedValue(key, value) {
   return MASKED_NAME.test(key) && !MASK_EXEMPT_NAME.test(key) || isCredential(key, value, "env") || isCredential(key, value, "setting");
+}
+function credentialWords(key) {
+  let words = keyWords.get(key);
+  if (words === void 0) {
+    const split = key.includes("/") ? [] : wordsOf(key);
+    words = split.length > 0 && namesCredential(split) && !namesSetting(split) ? split : null;
+    if (keyWords.size >= MAX_REMEMBERED_KEYS) keyWords.clear();
+    keyWords.set(key, words);
+  }
+  return words;
 }
 function wordsOf(key) {
   return key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
@@ -28214,7 +28234,7 @@ function holdsSecretValue(value) {
   if (typeof value === "number" || typeof value === "boolean") return true;
   return typeof value === "string" && value.trim() !== "" && !isReference(value) && !isPlaceholder(value) && !isPublicKeyMaterial(value);
 }
-var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, KEY_TAIL, UUID, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE;
+var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, KEY_TAIL, UUID, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE, MAX_REMEMBERED_KEYS, keyWords;
 var init_credential = __esm({
   "src/engine/credential.ts"() {
     "use strict";
@@ -28332,6 +28352,8 @@ var init_credential = __esm({
       /^ENC\[/
       // sops-encrypted value
     ];
+    MAX_REMEMBERED_KEYS = 4096;
+    keyWords = /* @__PURE__ */ new Map();
   }
 });
 
@@ -28358,15 +28380,15 @@ function walkValues2(ctx, release, value, path23, dotted, parentKey) {
     ctx.report({ resource: release, path: [...path23, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path23, key];
-    const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key, child, isEnv ? "env" : "setting")) continue;
+      const childPath = [...path23, key];
+      const childDotted = dotted === "" ? key : `${dotted}.${key}`;
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
-      walkValues2(ctx, release, child, childPath, childDotted, key);
+      walkValues2(ctx, release, child, [...path23, key], dotted === "" ? key : `${dotted}.${key}`, key);
     }
   }
 }
