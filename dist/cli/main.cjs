@@ -10957,21 +10957,19 @@ function decode(content) {
   if (content.byteLength > MAX_FILE_BYTES) return { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
   const head = content.subarray(0, 8e3);
   if (head.includes(0)) return { reason: "binary content" };
-  try {
-    const text = utf8.decode(content);
-    return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-  } catch {
-    return { reason: "not valid UTF-8" };
-  }
+  if (!(0, import_node_buffer.isUtf8)(content)) return { reason: "not valid UTF-8" };
+  let text = import_node_buffer.Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString("utf8");
+  if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
-var MAX_FILE_BYTES, KUSTOMIZATION_FILE_NAMES, utf8;
+var import_node_buffer, MAX_FILE_BYTES, KUSTOMIZATION_FILE_NAMES;
 var init_source_file = __esm({
   "src/workspace/source-file.ts"() {
     "use strict";
+    import_node_buffer = require("node:buffer");
     init_parse();
     MAX_FILE_BYTES = 4 * 1024 * 1024;
     KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-    utf8 = new TextDecoder("utf-8", { fatal: true });
   }
 });
 
