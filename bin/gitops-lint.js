@@ -1,23 +1,33 @@
 #!/usr/bin/env node
-// Loads the bundled CLI through a V8 code cache: compiling the ~1 MB bundle is a third of a
-// small run. The cache lives in the user's own cache folder (never a shared temp folder,
-// where another user could plant bytecode), is keyed by Node version and bundle, and is
-// skipped silently when it cannot be read or written, or with GITOPS_LINT_NO_CACHE=1.
+// Loads the bundled CLI through a compile cache: compiling the ~1 MB bundle is a third of a
+// small run. Where Node has a built-in compile cache (module.enableCompileCache, Node >= 22.1)
+// that is used; otherwise the bundle is compiled through vm.Script with a V8 code cache. The
+// cache lives in the user's own cache folder (never a shared temp folder, where another user
+// could plant bytecode), is keyed by Node version and bundle, and is skipped silently when it
+// cannot be read or written, or with GITOPS_LINT_NO_CACHE=1.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
+import nodeModule, { createRequire, Module } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const bundle = fileURLToPath(new URL('../dist/cli/main.cjs', import.meta.url));
-const source = readFileSync(bundle, 'utf8');
 
-function cacheFile() {
+function cacheDir() {
   if (process.env.GITOPS_LINT_NO_CACHE) return undefined;
   try {
     const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'gitops-lint');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+function cacheFile(dir) {
+  if (dir === undefined) return undefined;
+  try {
     const { size, mtimeMs } = statSync(bundle);
     return path.join(dir, `main-${process.version}-${process.arch}-${size}-${Math.floor(mtimeMs)}.v8`);
   } catch {
@@ -25,18 +35,34 @@ function cacheFile() {
   }
 }
 
-const cache = cacheFile();
+const dir = cacheDir();
+const builtIn = typeof nodeModule.enableCompileCache === 'function';
+let cache;
 let cachedData;
-try {
-  cachedData = cache ? readFileSync(cache) : undefined;
-} catch {
-  cachedData = undefined;
+let script;
+let loaded;
+if (builtIn) {
+  // Node keys its cache by the file's content and its own version, and keeps it up to date.
+  try {
+    if (dir !== undefined) nodeModule.enableCompileCache(path.join(dir, 'node'));
+  } catch {
+    // No cache this time.
+  }
+  loaded = createRequire(import.meta.url)(bundle);
+} else {
+  cache = cacheFile(dir);
+  try {
+    cachedData = cache ? readFileSync(cache) : undefined;
+  } catch {
+    cachedData = undefined;
+  }
+  script = new vm.Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
+  loaded = module.exports;
 }
-const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, path.dirname(bundle));
 
-process.exitCode = await module.exports.main(process.argv.slice(2), {
+process.exitCode = await loaded.main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
@@ -50,7 +76,7 @@ process.exitCode = await module.exports.main(process.argv.slice(2), {
 });
 
 // Written after the run, so the cache also holds the functions the run compiled.
-if (cache && (cachedData === undefined || script.cachedDataRejected)) {
+if (script && cache && (cachedData === undefined || script.cachedDataRejected)) {
   try {
     const partial = `${cache}.${process.pid}`;
     writeFileSync(partial, script.createCachedData(), { mode: 0o600 });

@@ -103,16 +103,16 @@ function walkValues(ctx: RuleContext<MessageId>, release: Resource, value: unkno
     ctx.report({ resource: release, path: [...path, 'value'], messageId: 'helmEnv', data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path, key];
-    const childDotted = dotted === '' ? key : `${dotted}.${key}`;
     if (typeof child === 'string') {
       // Map-form env (Dagster `env: {NAME: value}`) holds variables, not chart settings.
       const isEnv = parentKey === 'env';
       if (!isCredential(key, child, isEnv ? 'env' : 'setting')) continue;
+      const childPath = [...path, key];
+      const childDotted = dotted === '' ? key : `${dotted}.${key}`;
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: 'helmEnv', data: { variable: key, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: 'helmValue', data: { key: childDotted, release: release.name } });
     } else if (typeof child === 'object' && child !== null) {
-      walkValues(ctx, release, child, childPath, childDotted, key);
+      walkValues(ctx, release, child, [...path, key], dotted === '' ? key : `${dotted}.${key}`, key);
     }
   }
 }

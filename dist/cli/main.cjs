@@ -78,7 +78,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -100,7 +100,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -115,7 +115,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap8;
     exports2.isNode = isNode2;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar7;
+    exports2.isScalar = isScalar8;
     exports2.isSeq = isSeq6;
   }
 });
@@ -5660,7 +5660,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5744,7 +5744,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection2;
-    exports2.isScalar = isScalar7;
+    exports2.isScalar = isScalar8;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -7463,18 +7463,28 @@ function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
 function stringsWithDollar(value, path27 = [], out = []) {
+  collectDollars(value, [...path27], out);
+  return out;
+}
+function collectDollars(value, path27, out) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path27, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: [...path27], key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path27, index], out));
+    for (let index = 0; index < value.length; index++) {
+      path27.push(index);
+      collectDollars(value[index], path27, out);
+      path27.pop();
+    }
   } else if (typeof value === "object" && value !== null) {
-    for (const [key2, child] of Object.entries(value)) {
+    for (const key2 in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key2)) continue;
       if (path27.length === 0 && key2 === "sops") continue;
-      if (key2.includes("$")) out.push({ path: [...path27, key2], key: true, text: key2 });
-      stringsWithDollar(child, [...path27, key2], out);
+      path27.push(key2);
+      if (key2.includes("$")) out.push({ path: [...path27], key: true, text: key2 });
+      collectDollars(value[key2], path27, out);
+      path27.pop();
     }
   }
-  return out;
 }
 function substitutionDisabled(resource) {
   const metadata = asRecord(resource.value.metadata) ?? {};
@@ -10995,6 +11005,192 @@ var init_js_yaml = __esm({
   }
 });
 
+// src/yaml/position.ts
+function locate2(doc, path27) {
+  let node = doc.contents;
+  let pair;
+  for (let i = 0; i < path27.length; i++) {
+    const segment = path27[i];
+    if ((0, import_yaml2.isMap)(node)) {
+      const found = node.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if (!found) return { node, pair, exact: false };
+      pair = found;
+      node = found.value ?? null;
+      if (node === null) return { node: null, pair, exact: i === path27.length - 1 };
+    } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (item === void 0) return { node, pair, exact: false };
+      node = item;
+      pair = void 0;
+    } else {
+      return { node, pair, exact: false };
+    }
+  }
+  return { node, pair, exact: true };
+}
+function offsetsOfPath(doc, text, path27, key2 = false) {
+  const { node, pair, exact } = locate2(doc, path27);
+  if (exact && key2 && pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) {
+    return [pair.key.range[0], pair.key.range[1]];
+  }
+  if (node === null) {
+    if (pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+    return firstLineOf(text, 0);
+  }
+  if (!(0, import_yaml2.isCollection)(node)) {
+    const range = node.range;
+    if (range) return trimEnd(text, range[0], range[1]);
+  }
+  if (pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
+  const start = node.range?.[0] ?? 0;
+  return firstLineOf(text, start, node.range?.[1]);
+}
+function firstLineOf(text, start, limit = text.length) {
+  let end = text.indexOf("\n", start);
+  if (end === -1 || end > limit) end = limit;
+  return trimEnd(text, start, end);
+}
+function trimEnd(text, start, end) {
+  let stop = Math.min(end, text.length);
+  while (stop > start && /\s/.test(text[stop - 1] ?? "")) stop--;
+  return [start, stop];
+}
+function regionOf(lineCounter, offsets) {
+  const start = lineCounter.linePos(offsets[0]);
+  const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
+  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
+}
+var import_yaml2;
+var init_position = __esm({
+  "src/yaml/position.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+  }
+});
+
+// src/yaml/value-positions.ts
+function documentPositions(text, schema2, count) {
+  const top = [];
+  const stack = [];
+  try {
+    yaml.loadAll(text, void 0, {
+      schema: schema2,
+      listener(event, state) {
+        if (event === "open") {
+          stack.push({ open: state.position, close: state.position, kind: null, result: void 0, children: [] });
+          return;
+        }
+        const frame = stack.pop();
+        if (!frame) return;
+        frame.close = state.position;
+        frame.kind = state.kind;
+        frame.result = state.result;
+        (stack[stack.length - 1]?.children ?? top).push(frame);
+      }
+    });
+  } catch {
+    return void 0;
+  }
+  if (top.length !== count) return void 0;
+  return top;
+}
+function unwrap(frame) {
+  let current = frame;
+  while (current.children.length === 1 && current.children[0].result === current.result) current = current.children[0];
+  return current;
+}
+function pairFrames(frame) {
+  const children = frame.children;
+  if (children.length % 2 === 0) return children;
+  const last = children[children.length - 1];
+  return last.kind === null && last.open === last.close && last.children.length === 0 ? children.slice(0, -1) : void 0;
+}
+function startOf(text, frame) {
+  let at = frame.open;
+  while (at < text.length && SPACE.test(text[at])) at++;
+  const first2 = text[at];
+  if (first2 === void 0 || first2 === "#" || first2 === "!" || first2 === "&" || first2 === "*" || first2 === "|" || first2 === ">") return void 0;
+  return at;
+}
+function isScalar2(frame) {
+  return frame.kind === "scalar" && frame.children.length === 0 && frame.result !== null && typeof frame.result !== "object";
+}
+function scalarRange(text, frame) {
+  const start = startOf(text, frame);
+  if (start === void 0) return void 0;
+  let end = Math.min(frame.close, text.length);
+  while (end > start && /\s/.test(text[end - 1] ?? "")) end--;
+  return end > start ? [start, end] : void 0;
+}
+function offsetsOfValuePath(root, text, path27, key2 = false) {
+  if (!root) return void 0;
+  let node = unwrap(root);
+  let current = node.result;
+  let pairKey;
+  let exact = true;
+  for (let i = 0; i < path27.length; i++) {
+    const segment = path27[i];
+    if (node.kind === "mapping" && current !== null && typeof current === "object" && !Array.isArray(current)) {
+      const children = pairFrames(node);
+      if (!children) return void 0;
+      let found = -1;
+      for (let k = 0; k < children.length; k += 2) {
+        const keyFrame = unwrap(children[k]);
+        if (!isScalar2(keyFrame)) return void 0;
+        if (String(keyFrame.result) === String(segment)) {
+          found = k;
+          break;
+        }
+      }
+      if (found === -1) {
+        exact = false;
+        break;
+      }
+      pairKey = unwrap(children[found]);
+      const child = unwrap(children[found + 1]);
+      const next = current[String(segment)];
+      if (child.result !== next) return void 0;
+      node = child;
+      current = next;
+    } else if (node.kind === "sequence" && Array.isArray(current) && typeof segment === "number") {
+      if (node.children.length !== current.length) return void 0;
+      if (segment >= current.length || segment < 0 || !Number.isInteger(segment)) {
+        exact = false;
+        break;
+      }
+      const child = unwrap(node.children[segment]);
+      if (child.result !== current[segment]) return void 0;
+      node = child;
+      current = current[segment];
+      pairKey = void 0;
+    } else if (isScalar2(node) || node.kind === "mapping" || node.kind === "sequence") {
+      exact = false;
+      break;
+    } else {
+      return void 0;
+    }
+  }
+  const keyRange = pairKey ? scalarRange(text, pairKey) : void 0;
+  if (pairKey && keyRange === void 0) return void 0;
+  if (exact && key2 && keyRange) return keyRange;
+  if (isScalar2(node)) return scalarRange(text, node);
+  if (node.kind !== "mapping" && node.kind !== "sequence") return void 0;
+  if (keyRange) return keyRange;
+  if (node === unwrap(root)) return void 0;
+  const start = startOf(text, node);
+  if (start === void 0) return void 0;
+  return firstLineOf(text, start, node.close);
+}
+var SPACE;
+var init_value_positions = __esm({
+  "src/yaml/value-positions.ts"() {
+    "use strict";
+    init_js_yaml();
+    init_position();
+    SPACE = /[ \t\r\n]/;
+  }
+});
+
 // src/yaml/parse.ts
 function parseYamlText(text) {
   if (!MAY_HAVE_ANCHOR.test(text)) {
@@ -11010,20 +11206,27 @@ function parseYamlText(text) {
 }
 function lazyDocuments(text, values) {
   let asts;
+  let positions;
   const astAt = (index) => {
     asts ??= astsOf(text);
-    return asts[index] ?? new import_yaml2.Document(null);
+    return asts[index] ?? new import_yaml3.Document(null);
+  };
+  const offsetsAt = (index, path27, key2) => {
+    if (asts !== void 0) return void 0;
+    if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path27, key2);
   };
   return values.map((value, index) => ({
     index,
     value,
     get doc() {
       return astAt(index);
-    }
+    },
+    offsets: (path27, key2 = false) => offsetsAt(index, path27, key2)
   }));
 }
 function astsOf(text) {
-  const parsed = (0, import_yaml2.parseAllDocuments)(text, { merge: true, uniqueKeys: false });
+  const parsed = (0, import_yaml3.parseAllDocuments)(text, { merge: true, uniqueKeys: false });
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 function parseWithPositions(text) {
@@ -11031,7 +11234,7 @@ function parseWithPositions(text) {
   const documents = [];
   let parsed;
   try {
-    parsed = (0, import_yaml2.parseAllDocuments)(text, { lineCounter: new import_yaml2.LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
+    parsed = (0, import_yaml3.parseAllDocuments)(text, { lineCounter: new import_yaml3.LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     problems.push({ code: "PARSE_FAILED", message: errorMessage(error), offsets: [0, Math.min(text.length, 1)] });
     return { documents, problems };
@@ -11056,7 +11259,7 @@ function parseWithPositions(text) {
   return { documents, problems };
 }
 function lineCounterOf(text) {
-  const counter = new import_yaml2.LineCounter();
+  const counter = new import_yaml3.LineCounter();
   counter.addNewLine(0);
   for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) counter.addNewLine(index + 1);
   return counter;
@@ -11080,12 +11283,13 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml2, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
     init_js_yaml();
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_value_positions();
     MAX_ALIAS_COUNT = 200;
     MERGE_TYPE = yaml.types.merge;
     VALUE_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
@@ -11152,21 +11356,19 @@ function decode(content) {
   if (content.byteLength > MAX_FILE_BYTES) return { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
   const head = content.subarray(0, 8e3);
   if (head.includes(0)) return { reason: "binary content" };
-  try {
-    const text = utf8.decode(content);
-    return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
-  } catch {
-    return { reason: "not valid UTF-8" };
-  }
+  if (!(0, import_node_buffer.isUtf8)(content)) return { reason: "not valid UTF-8" };
+  let text = import_node_buffer.Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString("utf8");
+  if (text.charCodeAt(0) === 65279) text = text.slice(1);
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
-var MAX_FILE_BYTES, KUSTOMIZATION_FILE_NAMES, utf8;
+var import_node_buffer, MAX_FILE_BYTES, KUSTOMIZATION_FILE_NAMES;
 var init_source_file = __esm({
   "src/workspace/source-file.ts"() {
     "use strict";
+    import_node_buffer = require("node:buffer");
     init_parse();
     MAX_FILE_BYTES = 4 * 1024 * 1024;
     KUSTOMIZATION_FILE_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-    utf8 = new TextDecoder("utf-8", { fatal: true });
   }
 });
 
@@ -11259,7 +11461,7 @@ function applyInstancePatches(object, identity3, patches, owner) {
     const at = { file: owner.file, docIndex: owner.docIndex, path: [...owner.path, index, "patch"] };
     let parsed;
     try {
-      parsed = (0, import_yaml3.parse)(text);
+      parsed = (0, import_yaml4.parse)(text);
     } catch {
       return { unknown: `patch ${index} does not parse` };
     }
@@ -11278,11 +11480,11 @@ function applyInstancePatches(object, identity3, patches, owner) {
   }
   return { applied };
 }
-var import_yaml3;
+var import_yaml4;
 var init_instance_patches = __esm({
   "src/flux/instance-patches.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml4 = __toESM(require_dist(), 1);
     init_origin();
     init_values();
   }
@@ -11479,7 +11681,7 @@ function releaseValues(release, objects) {
     if (document) return mergeMarked(result, document.value, (at) => ({ file: text.file, docIndex: document.index, path: at }));
     let parsed;
     try {
-      parsed = (0, import_yaml4.parseAllDocuments)(data)[0]?.toJS();
+      parsed = (0, import_yaml5.parseAllDocuments)(data)[0]?.toJS();
     } catch {
       return cannot("not valid YAML");
     }
@@ -11569,12 +11771,12 @@ function synthesizeBootstrap(files, hasResources) {
   }
   return out;
 }
-var import_node_path2, import_yaml4, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators, unknownSync, isMapping;
+var import_node_path2, import_yaml5, OPERATOR_GROUP, SYNC_KINDS, PROVISIONAL_NAME, creators, unknownSync, isMapping;
 var init_synthesized = __esm({
   "src/flux/synthesized.ts"() {
     "use strict";
     import_node_path2 = __toESM(require("node:path"), 1);
-    import_yaml4 = __toESM(require_dist(), 1);
+    import_yaml5 = __toESM(require_dist(), 1);
     init_origin();
     init_values();
     init_source_file();
@@ -11598,7 +11800,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY = "";
-    var SPACE = " ";
+    var SPACE2 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -11732,7 +11934,7 @@ var require_ignore = __commonJS({
           const escaped = pattern[index + 1];
           if (escaped === SLASH && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -11778,8 +11980,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
-        ESCAPE + SPACE
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE2 : run,
+        ESCAPE + SPACE2
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -12170,7 +12372,7 @@ var require_ignore = __commonJS({
           lineEnd--;
         }
         end = lineEnd;
-        while (body[end - 1] === SPACE) {
+        while (body[end - 1] === SPACE2) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
@@ -12185,7 +12387,7 @@ var require_ignore = __commonJS({
       while (body[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
     };
     var createRule = (pattern, mark2, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -12198,7 +12400,7 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
         body = trimEnd2(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
@@ -12997,7 +13199,7 @@ var init_context = __esm({
 function isObject2(value) {
   return typeof value === "object" && value !== null;
 }
-function isMap(value) {
+function isMap2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function splitApiVersion(apiVersion) {
@@ -13005,7 +13207,7 @@ function splitApiVersion(apiVersion) {
   return slash2 < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
 }
 function idOf2(value) {
-  const metadata = isMap(value.metadata) ? value.metadata : {};
+  const metadata = isMap2(value.metadata) ? value.metadata : {};
   const { group, version: version2 } = splitApiVersion(typeof value.apiVersion === "string" ? value.apiVersion : "");
   return {
     group,
@@ -13161,7 +13363,7 @@ function toBase64(text) {
 }
 function stringMap(value) {
   const out = {};
-  if (isMap(value)) for (const [key2, entry] of Object.entries(value)) out[key2] = entry === null || entry === void 0 ? "" : String(entry);
+  if (isMap2(value)) for (const [key2, entry] of Object.entries(value)) out[key2] = entry === null || entry === void 0 ? "" : String(entry);
   return out;
 }
 function generate(context, dir, generator) {
@@ -13210,9 +13412,9 @@ function generate(context, dir, generator) {
     items.push(...parsed.items);
     if (parsed.fromEnvironment.length > 0) unknown.push(`"${env.path}" (${parsed.fromEnvironment.join(", ")} from the controller's environment)`);
   }
-  const options = { ...generator.options?.value ?? {}, ...isMap(entry.options) ? entry.options : {} };
-  const labels = { ...stringMap(generator.options?.value.labels), ...stringMap(isMap(entry.options) ? entry.options.labels : void 0) };
-  const annotations = { ...stringMap(generator.options?.value.annotations), ...stringMap(isMap(entry.options) ? entry.options.annotations : void 0) };
+  const options = { ...generator.options?.value ?? {}, ...isMap2(entry.options) ? entry.options : {} };
+  const labels = { ...stringMap(generator.options?.value.labels), ...stringMap(isMap2(entry.options) ? entry.options.labels : void 0) };
+  const annotations = { ...stringMap(generator.options?.value.annotations), ...stringMap(isMap2(entry.options) ? entry.options.annotations : void 0) };
   const metadata = { name: name2 };
   if (typeof entry.namespace === "string" && entry.namespace !== "") metadata.namespace = entry.namespace;
   if (Object.keys(labels).length > 0) metadata.labels = labels;
@@ -13243,7 +13445,7 @@ function generate(context, dir, generator) {
 }
 function combine(existing, generated2, behavior, at) {
   const replace = behavior === "replace";
-  const data = isMap(generated2.value.data) ? generated2.value.data : {};
+  const data = isMap2(generated2.value.data) ? generated2.value.data : {};
   if (replace) setIn(existing, ["data"], { ...data }, at);
   else {
     const target = writable(existing, ["data"]);
@@ -13254,7 +13456,7 @@ function combine(existing, generated2, behavior, at) {
   }
   for (const field of ["labels", "annotations"]) {
     const pairs2 = generated2.value.metadata[field];
-    if (!isMap(pairs2)) continue;
+    if (!isMap2(pairs2)) continue;
     for (const [key2, value] of Object.entries(pairs2)) setIn(existing, ["metadata", field, key2], value, at);
   }
   if (generated2.value.immutable === true) setIn(existing, ["immutable"], true, at);
@@ -13291,16 +13493,16 @@ function applyGenerators(context, dir, resources, generators) {
   return out;
 }
 function contentHash(value) {
-  const field = (key2) => isMap(value[key2]) ? value[key2] : "";
+  const field = (key2) => isMap2(value[key2]) ? value[key2] : "";
   const encoded = value.kind === "Secret" ? { kind: "Secret", type: typeof value.type === "string" ? value.type : "", name: "", data: field("data") } : { kind: "ConfigMap", name: "", data: field("data") };
   const extra = value.kind === "Secret" ? "stringData" : "binaryData";
-  if (isMap(value[extra])) encoded[extra] = value[extra];
+  if (isMap2(value[extra])) encoded[extra] = value[extra];
   const hex = (0, import_node_crypto.createHash)("sha256").update(goJson(encoded)).digest("hex").slice(0, 10);
   return hex.replace(/[013ae]/g, (digit) => ({ "0": "g", "1": "h", "3": "k", a: "m", e: "t" })[digit]);
 }
 function goJson(value) {
   if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
-  if (isMap(value)) {
+  if (isMap2(value)) {
     return `{${Object.keys(value).sort().map((key2) => `${goJson(key2)}:${goJson(value[key2])}`).join(",")}}`;
   }
   return (JSON.stringify(value) ?? "null").replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -13383,11 +13585,11 @@ function imagePaths(value, path27, out) {
     value.forEach((item, index) => imagePaths(item, [...path27, index], out));
     return;
   }
-  if (!isMap(value)) return;
+  if (!isMap2(value)) return;
   for (const [key2, child] of Object.entries(value)) {
     if ((key2 === "containers" || key2 === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path27, key2, index, "image"], image: container.image });
+        if (isMap2(container) && typeof container.image === "string") out.push({ path: [...path27, key2, index, "image"], image: container.image });
       });
     }
     imagePaths(child, [...path27, key2], out);
@@ -13473,7 +13675,7 @@ function apply(resources, entry, field) {
     }
     if (field === "labels" && entry.selectors) {
       for (const [path27, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path27))) continue;
+        if (!create && !isMap2(getPath(res.value, path27))) continue;
         changed = setPairs(res, path27, entry, pairsAt) || changed;
       }
     }
@@ -13595,7 +13797,7 @@ function containersOf(spec) {
   const out = [];
   for (const key2 of ["containers", "initContainers", "ephemeralContainers"]) {
     const list = spec[key2];
-    if (Array.isArray(list)) list.forEach((container, index) => isMap(container) && out.push({ key: key2, index, container }));
+    if (Array.isArray(list)) list.forEach((container, index) => isMap2(container) && out.push({ key: key2, index, container }));
   }
   return out;
 }
@@ -13605,47 +13807,47 @@ function podSpecReferences(spec, base, out) {
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
-  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap(entry) && add2("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
+  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((entry, index) => isMap2(entry) && add2("Secret", [...base, "imagePullSecrets", index, "name"], entry.name));
   for (const { key: key2, index, container } of containersOf(spec)) {
     const at = [...base, key2, index];
     if (Array.isArray(container.env)) {
       container.env.forEach((env, envIndex) => {
-        const from = isMap(env) && isMap(env.valueFrom) ? env.valueFrom : void 0;
+        const from = isMap2(env) && isMap2(env.valueFrom) ? env.valueFrom : void 0;
         if (!from) return;
-        if (isMap(from.configMapKeyRef)) add2("ConfigMap", [...at, "env", envIndex, "valueFrom", "configMapKeyRef", "name"], from.configMapKeyRef.name);
-        if (isMap(from.secretKeyRef)) add2("Secret", [...at, "env", envIndex, "valueFrom", "secretKeyRef", "name"], from.secretKeyRef.name);
+        if (isMap2(from.configMapKeyRef)) add2("ConfigMap", [...at, "env", envIndex, "valueFrom", "configMapKeyRef", "name"], from.configMapKeyRef.name);
+        if (isMap2(from.secretKeyRef)) add2("Secret", [...at, "env", envIndex, "valueFrom", "secretKeyRef", "name"], from.secretKeyRef.name);
       });
     }
     if (Array.isArray(container.envFrom)) {
       container.envFrom.forEach((source, sourceIndex) => {
-        if (!isMap(source)) return;
-        if (isMap(source.configMapRef)) add2("ConfigMap", [...at, "envFrom", sourceIndex, "configMapRef", "name"], source.configMapRef.name);
-        if (isMap(source.secretRef)) add2("Secret", [...at, "envFrom", sourceIndex, "secretRef", "name"], source.secretRef.name);
+        if (!isMap2(source)) return;
+        if (isMap2(source.configMapRef)) add2("ConfigMap", [...at, "envFrom", sourceIndex, "configMapRef", "name"], source.configMapRef.name);
+        if (isMap2(source.secretRef)) add2("Secret", [...at, "envFrom", sourceIndex, "secretRef", "name"], source.secretRef.name);
       });
     }
   }
   if (Array.isArray(spec.volumes)) {
     spec.volumes.forEach((volume, index) => {
-      if (!isMap(volume)) return;
+      if (!isMap2(volume)) return;
       const at = [...base, "volumes", index];
-      if (isMap(volume.configMap)) add2("ConfigMap", [...at, "configMap", "name"], volume.configMap.name);
-      if (isMap(volume.secret)) add2("Secret", [...at, "secret", "secretName"], volume.secret.secretName);
-      if (isMap(volume.persistentVolumeClaim)) add2("PersistentVolumeClaim", [...at, "persistentVolumeClaim", "claimName"], volume.persistentVolumeClaim.claimName);
-      const sources = isMap(volume.projected) ? volume.projected.sources : void 0;
+      if (isMap2(volume.configMap)) add2("ConfigMap", [...at, "configMap", "name"], volume.configMap.name);
+      if (isMap2(volume.secret)) add2("Secret", [...at, "secret", "secretName"], volume.secret.secretName);
+      if (isMap2(volume.persistentVolumeClaim)) add2("PersistentVolumeClaim", [...at, "persistentVolumeClaim", "claimName"], volume.persistentVolumeClaim.claimName);
+      const sources = isMap2(volume.projected) ? volume.projected.sources : void 0;
       if (Array.isArray(sources)) {
         sources.forEach((source, sourceIndex) => {
-          if (!isMap(source)) return;
-          if (isMap(source.configMap)) add2("ConfigMap", [...at, "projected", "sources", sourceIndex, "configMap", "name"], source.configMap.name);
-          if (isMap(source.secret)) add2("Secret", [...at, "projected", "sources", sourceIndex, "secret", "name"], source.secret.name);
+          if (!isMap2(source)) return;
+          if (isMap2(source.configMap)) add2("ConfigMap", [...at, "projected", "sources", sourceIndex, "configMap", "name"], source.configMap.name);
+          if (isMap2(source.secret)) add2("Secret", [...at, "projected", "sources", sourceIndex, "secret", "name"], source.secret.name);
         });
       }
     });
   }
 }
 function ingressBackend(backend, path27, out) {
-  const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
+  const service = isMap2(backend) && isMap2(backend.service) ? backend.service : void 0;
   if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path27, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path27, "serviceName"], name: backend.serviceName });
+  if (isMap2(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path27, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13654,50 +13856,50 @@ function referencesOf(res) {
   const podSpecPath2 = POD_SPEC_PATHS[`${id.group}/${id.kind}`];
   if (podSpecPath2) {
     const spec = getPath(value, podSpecPath2);
-    if (isMap(spec)) podSpecReferences(spec, podSpecPath2, out);
+    if (isMap2(spec)) podSpecReferences(spec, podSpecPath2, out);
   }
   if (id.group === "apps" && id.kind === "StatefulSet" && typeof getPath(value, ["spec", "serviceName"]) === "string") {
     out.push({ kind: "Service", path: ["spec", "serviceName"], name: getPath(value, ["spec", "serviceName"]) });
   }
-  if ((id.group === "networking.k8s.io" || id.group === "extensions") && id.kind === "Ingress" && isMap(value.spec)) {
+  if ((id.group === "networking.k8s.io" || id.group === "extensions") && id.kind === "Ingress" && isMap2(value.spec)) {
     const spec = value.spec;
     ingressBackend(spec.defaultBackend, ["spec", "defaultBackend"], out);
     ingressBackend(spec.backend, ["spec", "backend"], out);
-    if (Array.isArray(spec.tls)) spec.tls.forEach((tls, index) => isMap(tls) && typeof tls.secretName === "string" && out.push({ kind: "Secret", path: ["spec", "tls", index, "secretName"], name: tls.secretName }));
+    if (Array.isArray(spec.tls)) spec.tls.forEach((tls, index) => isMap2(tls) && typeof tls.secretName === "string" && out.push({ kind: "Secret", path: ["spec", "tls", index, "secretName"], name: tls.secretName }));
     if (Array.isArray(spec.rules)) {
       spec.rules.forEach((rule, ruleIndex) => {
-        const paths = isMap(rule) && isMap(rule.http) ? rule.http.paths : void 0;
-        if (Array.isArray(paths)) paths.forEach((entry, pathIndex) => isMap(entry) && ingressBackend(entry.backend, ["spec", "rules", ruleIndex, "http", "paths", pathIndex, "backend"], out));
+        const paths = isMap2(rule) && isMap2(rule.http) ? rule.http.paths : void 0;
+        if (Array.isArray(paths)) paths.forEach((entry, pathIndex) => isMap2(entry) && ingressBackend(entry.backend, ["spec", "rules", ruleIndex, "http", "paths", pathIndex, "backend"], out));
       });
     }
   }
-  if (id.group === "autoscaling" && id.kind === "HorizontalPodAutoscaler" && isMap(getPath(value, ["spec", "scaleTargetRef"]))) {
+  if (id.group === "autoscaling" && id.kind === "HorizontalPodAutoscaler" && isMap2(getPath(value, ["spec", "scaleTargetRef"]))) {
     const ref = getPath(value, ["spec", "scaleTargetRef"]);
     if (typeof ref.name === "string" && typeof ref.kind === "string") out.push({ kind: ref.kind, group: typeof ref.apiVersion === "string" && ref.apiVersion.includes("/") ? ref.apiVersion.split("/")[0] : "", path: ["spec", "scaleTargetRef", "name"], name: ref.name });
   }
   if (id.group === "" && id.kind === "ServiceAccount" && Array.isArray(value.imagePullSecrets)) {
-    value.imagePullSecrets.forEach((entry, index) => isMap(entry) && typeof entry.name === "string" && out.push({ kind: "Secret", path: ["imagePullSecrets", index, "name"], name: entry.name }));
+    value.imagePullSecrets.forEach((entry, index) => isMap2(entry) && typeof entry.name === "string" && out.push({ kind: "Secret", path: ["imagePullSecrets", index, "name"], name: entry.name }));
   }
   if (id.group === "" && id.kind === "PersistentVolumeClaim" && typeof getPath(value, ["spec", "storageClassName"]) === "string") {
     out.push({ kind: "StorageClass", group: "storage.k8s.io", path: ["spec", "storageClassName"], name: getPath(value, ["spec", "storageClassName"]) });
   }
   if (id.group === "admissionregistration.k8s.io" && (id.kind === "ValidatingWebhookConfiguration" || id.kind === "MutatingWebhookConfiguration") && Array.isArray(value.webhooks)) {
     value.webhooks.forEach((webhook, index) => {
-      const service = isMap(webhook) && isMap(webhook.clientConfig) && isMap(webhook.clientConfig.service) ? webhook.clientConfig.service : void 0;
+      const service = isMap2(webhook) && isMap2(webhook.clientConfig) && isMap2(webhook.clientConfig.service) ? webhook.clientConfig.service : void 0;
       if (service && typeof service.name === "string") out.push({ kind: "Service", path: ["webhooks", index, "clientConfig", "service", "name"], name: service.name, namespace: { path: ["webhooks", index, "clientConfig", "service", "namespace"], value: typeof service.namespace === "string" ? service.namespace : void 0 } });
     });
   }
   if (id.group === "rbac.authorization.k8s.io" && (id.kind === "RoleBinding" || id.kind === "ClusterRoleBinding")) {
     if (Array.isArray(value.subjects)) {
       value.subjects.forEach((subject, index) => {
-        if (isMap(subject) && subject.kind === "ServiceAccount" && typeof subject.name === "string") {
+        if (isMap2(subject) && subject.kind === "ServiceAccount" && typeof subject.name === "string") {
           const namespace = typeof subject.namespace === "string" ? subject.namespace : void 0;
           out.push({ kind: "ServiceAccount", path: ["subjects", index, "name"], name: subject.name, namespace: { path: ["subjects", index, "namespace"], value: namespace } });
         }
       });
     }
     const roleRef = value.roleRef;
-    if (isMap(roleRef) && typeof roleRef.name === "string" && (roleRef.kind === "Role" || roleRef.kind === "ClusterRole")) out.push({ kind: roleRef.kind, path: ["roleRef", "name"], name: roleRef.name });
+    if (isMap2(roleRef) && typeof roleRef.name === "string" && (roleRef.kind === "Role" || roleRef.kind === "ClusterRole")) out.push({ kind: roleRef.kind, path: ["roleRef", "name"], name: roleRef.name });
   }
   return out;
 }
@@ -13705,8 +13907,8 @@ function parseNameReferences(raw) {
   if (!Array.isArray(raw)) return [];
   const str2 = (value) => typeof value === "string" && value !== "" ? value : void 0;
   return raw.flatMap((entry) => {
-    if (!isMap(entry) || !str2(entry.kind) || !Array.isArray(entry.fieldSpecs)) return [];
-    const fieldSpecs = entry.fieldSpecs.flatMap((spec) => isMap(spec) && str2(spec.path) ? [{ path: str2(spec.path), kind: str2(spec.kind), group: str2(spec.group), version: str2(spec.version) }] : []);
+    if (!isMap2(entry) || !str2(entry.kind) || !Array.isArray(entry.fieldSpecs)) return [];
+    const fieldSpecs = entry.fieldSpecs.flatMap((spec) => isMap2(spec) && str2(spec.path) ? [{ path: str2(spec.path), kind: str2(spec.kind), group: str2(spec.group), version: str2(spec.version) }] : []);
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
@@ -13719,7 +13921,7 @@ function valuesAtPath(value, segments, path27, out) {
     if (typeof value === "string") out.push({ path: path27, name: value });
     return;
   }
-  if (!isMap(value)) return;
+  if (!isMap2(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
   if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path27, segment], out);
 }
@@ -13739,7 +13941,7 @@ function configuredReferences(res, configs) {
 function subjectNamespaces(res) {
   const id = currentId(res);
   if (id.group !== "rbac.authorization.k8s.io" || id.kind !== "RoleBinding" && id.kind !== "ClusterRoleBinding" || !Array.isArray(res.value.subjects)) return [];
-  return res.value.subjects.flatMap((subject) => isMap(subject) && typeof subject.namespace === "string" ? [subject.namespace] : []);
+  return res.value.subjects.flatMap((subject) => isMap2(subject) && typeof subject.namespace === "string" ? [subject.namespace] : []);
 }
 function fixNameReferences(resources, configs = [], isClusterScoped2 = () => void 0) {
   if (!resources.some((res) => res.previousNames.length > 0 || res.previousNamespaces.length > 0)) return;
@@ -13820,18 +14022,18 @@ function applyNamespace(resources, namespace, at, context) {
       const subjects = getPath(res.value, ["subjects"]);
       if (Array.isArray(subjects)) {
         subjects.forEach((subject, index) => {
-          if (isMap(subject) && subject.name === "default" && subject.namespace !== namespace) {
+          if (isMap2(subject) && subject.name === "default" && subject.namespace !== namespace) {
             setIn(res, ["subjects", index, "namespace"], namespace, at);
             changed = true;
           }
         });
       }
     }
-    if (id.group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap(getPath(res.value, ["spec", "service"]))) {
+    if (id.group === "apiregistration.k8s.io" && id.kind === "APIService" && isMap2(getPath(res.value, ["spec", "service"]))) {
       set2(["spec", "service", "namespace"]);
     }
     const webhookService = ["spec", "conversion", "webhook", "clientConfig", "service"];
-    if (id.group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap(getPath(res.value, webhookService))) {
+    if (id.group === "apiextensions.k8s.io" && id.kind === "CustomResourceDefinition" && isMap2(getPath(res.value, webhookService))) {
       set2([...webhookService, "namespace"]);
     }
     if (changed && at) notePatched(res, at);
@@ -13850,7 +14052,7 @@ function parseOperations(raw, at) {
   const listAt = locationOf(raw) ?? at;
   return raw.map((entry, index) => {
     const entryAt = locate(raw, listAt, [index]);
-    if (!isMap(entry) || typeof entry.op !== "string") throw new JsonPatchError(`operation ${index} has no "op"`);
+    if (!isMap2(entry) || typeof entry.op !== "string") throw new JsonPatchError(`operation ${index} has no "op"`);
     if (typeof entry.path !== "string") throw new JsonPatchError(`operation ${index} (${entry.op}) has no "path"`);
     return {
       op: entry.op,
@@ -13883,7 +14085,7 @@ function resolve(value, segments, forAdd, pointer2) {
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
       path27.push(position2);
       node = node[position2];
-    } else if (isMap(node)) {
+    } else if (isMap2(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
       path27.push(segment);
       node = node[segment];
@@ -13918,14 +14120,14 @@ function removeAt(res, path27) {
 function withAnnotations(res, operations, apply2) {
   const touches = operations.some((operation) => [operation.path, operation.from].some((pointer2) => pointer2 !== void 0 && (pointer2 === "/metadata/annotations" || pointer2.startsWith("/metadata/annotations/"))));
   const metadata = getPath(res.value, ["metadata"]);
-  if (!touches || !isMap(metadata) || metadata.annotations !== void 0) {
+  if (!touches || !isMap2(metadata) || metadata.annotations !== void 0) {
     apply2();
     return;
   }
   setIn(res, ["metadata", "annotations"], {}, void 0);
   apply2();
   const after = getPath(res.value, ["metadata", "annotations"]);
-  if (isMap(after) && Object.keys(after).length === 0) delete writable(res, ["metadata"])["annotations"];
+  if (isMap2(after) && Object.keys(after).length === 0) delete writable(res, ["metadata"])["annotations"];
 }
 function applyJsonPatch(res, operations) {
   withAnnotations(res, operations, () => applyOperations(res, operations));
@@ -13941,7 +14143,7 @@ function applyOperations(res, operations) {
         const value = operation.value;
         if (isObject2(value) && !locationOf(value)) markNode(value, valueAt);
         if (segments.length === 0) {
-          if (!isMap(value)) throw new JsonPatchError("the patched document must stay an object");
+          if (!isMap2(value)) throw new JsonPatchError("the patched document must stay an object");
           res.value = value;
           res.at = valueAt;
           break;
@@ -14003,7 +14205,7 @@ function anchored(pattern, field) {
   }
 }
 function parseTarget(raw) {
-  if (!isMap(raw)) return void 0;
+  if (!isMap2(raw)) return void 0;
   const target = {};
   for (const field of ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]) {
     const value = raw[field];
@@ -14068,9 +14270,9 @@ function compileTarget(target, context) {
     if (group && !group.test(current.group)) return false;
     if (version2 && !version2.test(current.version)) return false;
     if (kind && !kind.test(current.kind)) return false;
-    const metadata = isMap(res.value.metadata) ? res.value.metadata : {};
-    if (labels && !matchesSelector(labels, isMap(metadata.labels) ? metadata.labels : {})) return false;
-    if (annotations && !matchesSelector(annotations, isMap(metadata.annotations) ? metadata.annotations : {})) return false;
+    const metadata = isMap2(res.value.metadata) ? res.value.metadata : {};
+    if (labels && !matchesSelector(labels, isMap2(metadata.labels) ? metadata.labels : {})) return false;
+    if (annotations && !matchesSelector(annotations, isMap2(metadata.annotations) ? metadata.annotations : {})) return false;
     return true;
   };
 }
@@ -14093,7 +14295,7 @@ function fromPatch(merge2, src, srcAt) {
     const out2 = [];
     markNode(out2, at);
     src.forEach((item, index) => {
-      if (isMap(item) && (item.$patch === "delete" || item.$patch === "replace") && Object.keys(item).length === 1) return;
+      if (isMap2(item) && (item.$patch === "delete" || item.$patch === "replace") && Object.keys(item).length === 1) return;
       const itemAt = locate(src, at, [index]);
       const copy = fromPatch(merge2, item, itemAt);
       if (copy === DELETE) return;
@@ -14115,9 +14317,9 @@ function fromPatch(merge2, src, srcAt) {
   return out;
 }
 function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
-  if (isMap(src)) {
+  if (isMap2(src)) {
     if (src.$patch === "delete") return DELETE;
-    if (src.$patch === "replace" || !isMap(dst)) return fromPatch(merge2, src, srcAt);
+    if (src.$patch === "replace" || !isMap2(dst)) return fromPatch(merge2, src, srcAt);
     const out = cloneNode(dst, dstAt);
     merge2.res.owned.add(out);
     const outAt = locationOf(out);
@@ -14141,7 +14343,7 @@ function mergeValue(merge2, dst, dstAt, src, srcAt, typePath) {
   return isObject2(src) ? fromPatch(merge2, src, srcAt) : src;
 }
 function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
-  if (src.some((item) => isMap(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
+  if (src.some((item) => isMap2(item) && item.$patch === "replace")) return fromPatch(merge2, src, srcAt);
   const key2 = mergeKeyOf(merge2.group, merge2.kind, typePath);
   const own2 = locationOf(dst) ?? dstAt;
   const out = [];
@@ -14158,13 +14360,13 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     dst.forEach((item, index) => !out.includes(item) && push3(item, locate(dst, own2, [index])));
     return out;
   }
-  if (key2 === void 0 || key2 === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge2, src, srcAt);
+  if (key2 === void 0 || key2 === PRIMITIVE_SET || !src.every(isMap2)) return fromPatch(merge2, src, srcAt);
   markNode(out, own2);
   merge2.res.owned.add(out);
   const used = /* @__PURE__ */ new Set();
   src.forEach((item, index) => {
     const itemAt = locate(src, srcAt, [index]);
-    const match = dst.findIndex((candidate, at) => !used.has(at) && isMap(candidate) && candidate[key2] === item[key2]);
+    const match = dst.findIndex((candidate, at) => !used.has(at) && isMap2(candidate) && candidate[key2] === item[key2]);
     if (match >= 0) used.add(match);
     if (item.$patch === "delete") return;
     if (match >= 0) {
@@ -14187,14 +14389,14 @@ function applyStrategicMerge(res, patch, patchAt, allow = {}) {
   const src = {};
   for (const [key2, value] of Object.entries(patch)) {
     if (key2 === "apiVersion" || key2 === "kind" && !allow.kindChange) continue;
-    if (key2 === "metadata" && isMap(value)) {
+    if (key2 === "metadata" && isMap2(value)) {
       const metadata = {};
       markNode(metadata, locate(patch, patchAt, ["metadata"]));
       for (const [field, fieldValue] of Object.entries(value)) if ((field !== "name" || allow.nameChange) && field !== "namespace") metadata[field] = fieldValue;
       src.metadata = metadata;
     } else src[key2] = value;
   }
-  if (allow.nameChange && isMap(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames.push(id.name);
+  if (allow.nameChange && isMap2(src.metadata) && typeof src.metadata.name === "string" && src.metadata.name !== id.name) res.previousNames.push(id.name);
   const merged = mergeValue(merge2, res.value, res.at, src, locationOf(patch) ?? patchAt, []);
   if (merged === DELETE) return false;
   res.value = merged;
@@ -14221,7 +14423,7 @@ function parseInline(text, at) {
   return parsed;
 }
 function parseInlineText(text, at) {
-  const documents = (0, import_yaml5.parseAllDocuments)(text, { merge: true });
+  const documents = (0, import_yaml6.parseAllDocuments)(text, { merge: true });
   if (!Array.isArray(documents)) return [];
   const out = [];
   for (const document of documents) {
@@ -14326,7 +14528,7 @@ function applyPatchEntry(context, dir, resources, entry) {
     return resources;
   }
   for (const document of documents) {
-    if (!isMap(document.value)) {
+    if (!isMap2(document.value)) {
       context.problem("invalid-patch", "a strategic merge patch must be a mapping", document.at);
       return resources;
     }
@@ -14372,12 +14574,12 @@ function patchEntries(kustomization, file, docIndex) {
   const read = (field, out) => {
     if (!Array.isArray(kustomization[field])) return;
     kustomization[field].forEach((raw, index) => {
-      if (!isMap(raw)) return;
+      if (!isMap2(raw)) return;
       out.push({
         patch: typeof raw.patch === "string" ? raw.patch : void 0,
         path: typeof raw.path === "string" ? raw.path : void 0,
         target: parseTarget(raw.target),
-        allow: isMap(raw.options) ? { nameChange: raw.options.allowNameChange === true, kindChange: raw.options.allowKindChange === true } : void 0,
+        allow: isMap2(raw.options) ? { nameChange: raw.options.allowNameChange === true, kindChange: raw.options.allowKindChange === true } : void 0,
         at: at(field, index),
         field
       });
@@ -14387,11 +14589,11 @@ function patchEntries(kustomization, file, docIndex) {
   read("patchesJson6902", json6902);
   return { strategicMerge, patches, json6902 };
 }
-var import_yaml5, inlineCache;
+var import_yaml6, inlineCache;
 var init_patches = __esm({
   "src/kustomize/patches.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_context();
     init_json_patch();
     init_origin();
@@ -14448,7 +14650,7 @@ function readSpec(state, file, dir, root) {
     if (!root) state.problem("invalid-kustomization", `kustomization file ${file.path} is empty`, at());
     return root ? spec : void 0;
   }
-  if (!isMap(document.value)) {
+  if (!isMap2(document.value)) {
     state.problem("invalid-kustomization", `kustomization file ${file.path} is not a mapping`, at());
     return void 0;
   }
@@ -14477,7 +14679,7 @@ function readSpec(state, file, dir, root) {
   }
   spec.patches = patchEntries(value, file, document.index);
   const pairs2 = (raw, path27) => {
-    if (!isMap(raw)) return false;
+    if (!isMap2(raw)) return false;
     for (const [key2, pairValue] of Object.entries(raw)) {
       if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key2}" must be a string (quote it)`, at(...path27, key2));
     }
@@ -14486,20 +14688,20 @@ function readSpec(state, file, dir, root) {
   if (pairs2(value.commonLabels, ["commonLabels"])) spec.labels.push({ pairs: value.commonLabels, at: at("commonLabels"), selectors: true, templates: true });
   if (Array.isArray(value.labels)) {
     value.labels.forEach((raw, index) => {
-      if (!isMap(raw) || !pairs2(raw.pairs, ["labels", index, "pairs"])) return;
+      if (!isMap2(raw) || !pairs2(raw.pairs, ["labels", index, "pairs"])) return;
       spec.labels.push({ pairs: raw.pairs, at: at("labels", index), selectors: raw.includeSelectors === true, templates: raw.includeTemplates === true || raw.includeSelectors === true });
     });
   }
   if (pairs2(value.commonAnnotations, ["commonAnnotations"])) spec.annotations.push({ pairs: value.commonAnnotations, at: at("commonAnnotations"), selectors: false, templates: true });
-  if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap(raw) && spec.replicas.push({ entry: raw, at: at("replicas", index) }));
+  if (Array.isArray(value.replicas)) value.replicas.forEach((raw, index) => isMap2(raw) && spec.replicas.push({ entry: raw, at: at("replicas", index) }));
   for (const field of ["images", "imageTags"]) {
     const list = value[field];
-    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap2(raw) && spec.images.push({ entry: raw, at: at(field, index) }));
   }
-  const options = isMap(value.generatorOptions) ? { value: value.generatorOptions, at: at("generatorOptions") } : void 0;
+  const options = isMap2(value.generatorOptions) ? { value: value.generatorOptions, at: at("generatorOptions") } : void 0;
   for (const field of ["configMapGenerator", "secretGenerator"]) {
     const list = value[field];
-    if (Array.isArray(list)) list.forEach((raw, index) => isMap(raw) && spec.generators.push({ kind: field === "configMapGenerator" ? "ConfigMap" : "Secret", entry: raw, at: at(field, index), options }));
+    if (Array.isArray(list)) list.forEach((raw, index) => isMap2(raw) && spec.generators.push({ kind: field === "configMapGenerator" ? "ConfigMap" : "Secret", entry: raw, at: at(field, index), options }));
   }
   return spec;
 }
@@ -14511,7 +14713,7 @@ function readConfiguration(state, dir, entry, at) {
     return;
   }
   for (const document of file.documents) {
-    if (!isMap(document.value)) continue;
+    if (!isMap2(document.value)) continue;
     for (const key2 of Object.keys(document.value)) {
       if (key2 === "nameReference") state.nameReferences.push(...parseNameReferences(document.value.nameReference));
       else state.problem("unsupported", `kustomize configurations "${key2}" is not emulated: the objects are built without it`, { file, docIndex: document.index, path: [key2] });
@@ -14580,7 +14782,7 @@ function loadFile(state, file, entryAt) {
     const value = document.value;
     if (value === null || value === void 0) continue;
     const at = { file, docIndex: document.index, path: [] };
-    if (!isMap(value)) {
+    if (!isMap2(value)) {
       state.problem("invalid-object", `${file.path}: a document is not a Kubernetes object`, at);
       continue;
     }
@@ -14588,12 +14790,12 @@ function loadFile(state, file, entryAt) {
     if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
       value.items.forEach((item, index) => {
         const itemAt = locate(value, at, ["items", index]);
-        if (!isMap(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index} of the list is not a Kubernetes object`, itemAt);
+        if (!isMap2(item) || typeof item.kind !== "string") state.problem("invalid-object", `${file.path}: item ${index} of the list is not a Kubernetes object`, itemAt);
         else out.push(newResource(item, itemAt, []));
       });
       continue;
     }
-    const name2 = isMap(value.metadata) ? value.metadata.name : void 0;
+    const name2 = isMap2(value.metadata) ? value.metadata.name : void 0;
     if (typeof value.kind !== "string" || value.kind === "" || typeof name2 !== "string" || name2 === "") {
       state.problem("invalid-object", `${file.path}: missing Resource metadata (kind and metadata.name are required)`, at);
       continue;
@@ -22045,18 +22247,126 @@ var init_build3 = __esm({
 function compileGoRegexp(pattern) {
   let result = cache.get(pattern);
   if (result === void 0) {
-    try {
-      result = { ok: true, regexp: new Compiled(pattern, RE2JS.compile(pattern)) };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      result = { ok: false, reason: message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message };
+    const fast = plainRegExp(pattern);
+    if (fast) {
+      result = { ok: true, regexp: new Compiled(pattern, void 0, fast) };
+    } else {
+      try {
+        result = { ok: true, regexp: new Compiled(pattern, RE2JS.compile(pattern), void 0) };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        result = { ok: false, reason: message.startsWith(PREFIX) ? message.slice(PREFIX.length) : message };
+      }
     }
     if (cache.size >= MAX_PATTERNS) cache.clear();
     cache.set(pattern, result);
   }
   return result;
 }
-var MAX_PATTERNS, MAX_RESULTS, MAX_REMEMBERED_LENGTH, PREFIX, cache, Compiled;
+function plainRegExp(pattern) {
+  let flags = "";
+  let i = 0;
+  if (pattern.startsWith("(?i)")) {
+    flags = "i";
+    i = 4;
+  }
+  const anchored2 = pattern[i] === "^";
+  let depth = 0;
+  let repeats = 0;
+  let alternatives = false;
+  let last;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === "\\") {
+      const next = pattern[i + 1];
+      if (next === void 0 || !ESCAPES.has(next)) return void 0;
+      i += 2;
+      last = "atom";
+    } else if (c === "[") {
+      const end = classEnd(pattern, i);
+      if (end === void 0) return void 0;
+      i = end;
+      last = "atom";
+    } else if (c === "(") {
+      if (pattern[i + 1] === "?") {
+        if (pattern[i + 2] !== ":") return void 0;
+        i += 3;
+      } else i += 1;
+      depth++;
+      last = void 0;
+    } else if (c === ")") {
+      if (depth === 0) return void 0;
+      depth--;
+      i += 1;
+      last = "group";
+    } else if (c === "|" || c === "^" || c === "$") {
+      if (c === "|" && depth === 0) alternatives = true;
+      i += 1;
+      last = void 0;
+    } else if (c === "*" || c === "+" || c === "?" || c === "{") {
+      if (last === void 0 || last === "group" && c !== "?") return void 0;
+      let end = i + 1;
+      if (c === "{") {
+        const count = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(pattern.slice(i));
+        if (!count) return void 0;
+        const min = Number(count[1]);
+        const max = count[2] === void 0 ? min : count[3] === "" ? Infinity : Number(count[3]);
+        if (min > MAX_COUNT || max !== Infinity && (max > MAX_COUNT || max < min)) return void 0;
+        if (max > 1) repeats++;
+        end = i + count[0].length;
+      } else if (c !== "?") repeats++;
+      if (pattern[end] === "?") end++;
+      i = end;
+      last = void 0;
+    } else if (c === "}" || c === "]" || !LITERAL.test(c)) {
+      return void 0;
+    } else {
+      i += 1;
+      last = "atom";
+    }
+  }
+  if (depth !== 0 || repeats > (anchored2 && !alternatives ? 2 : 1)) return void 0;
+  try {
+    return new RegExp(pattern.slice(flags ? 4 : 0), flags);
+  } catch {
+    return void 0;
+  }
+}
+function classEnd(pattern, start) {
+  let i = start + 1;
+  if (pattern[i] === "^") i++;
+  const first2 = i;
+  let previous;
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === "]") return i === first2 ? void 0 : i + 1;
+    if (c === "[" || !LITERAL.test(c)) return void 0;
+    if (c === "\\") {
+      const next = pattern[i + 1];
+      if (next === void 0 || !CLASS_ESCAPES.has(next)) return void 0;
+      previous = /[dw]/.test(next) ? void 0 : next;
+      i += 2;
+      continue;
+    }
+    if (c === "-" && i !== first2 && pattern[i + 1] !== "]") {
+      let to = pattern[i + 1];
+      let width = 2;
+      if (to === "\\") {
+        to = pattern[i + 2];
+        width = 3;
+        if (to === void 0 || !CLASS_ESCAPES.has(to) || /[dw]/.test(to)) return void 0;
+      }
+      if (previous === void 0 || to === void 0 || to === "[" || !LITERAL.test(to) || to < previous) return void 0;
+      previous = void 0;
+      i += width;
+      continue;
+    }
+    previous = c;
+    i++;
+  }
+  return void 0;
+}
+var MAX_PATTERNS, MAX_RESULTS, MAX_REMEMBERED_LENGTH, MAX_FAST_LENGTH, OUTSIDE_FAST_TEXT, PREFIX, cache, Compiled, LITERAL, META, ESCAPES, CLASS_ESCAPES, MAX_COUNT;
 var init_safe_regex = __esm({
   "src/engine/safe-regex.ts"() {
     "use strict";
@@ -22064,27 +22374,41 @@ var init_safe_regex = __esm({
     MAX_PATTERNS = 4096;
     MAX_RESULTS = 1024;
     MAX_REMEMBERED_LENGTH = 256;
+    MAX_FAST_LENGTH = 256;
+    OUTSIDE_FAST_TEXT = /[\r\u0080-\uffff]/;
     PREFIX = "error parsing regexp: ";
     cache = /* @__PURE__ */ new Map();
     Compiled = class {
-      constructor(source, re) {
+      constructor(source, re, fast) {
         this.source = source;
         this.re = re;
+        this.fast = fast;
       }
       source;
       re;
+      fast;
       results = /* @__PURE__ */ new Map();
       test(text) {
-        if (text.length > MAX_REMEMBERED_LENGTH) return this.re.test(text);
+        if (text.length > MAX_REMEMBERED_LENGTH) return this.match(text);
         let result = this.results.get(text);
         if (result === void 0) {
-          result = this.re.test(text);
+          result = this.match(text);
           if (this.results.size >= MAX_RESULTS) this.results.clear();
           this.results.set(text, result);
         }
         return result;
       }
+      match(text) {
+        if (this.fast && text.length <= MAX_FAST_LENGTH && !OUTSIDE_FAST_TEXT.test(text)) return this.fast.test(text);
+        this.re ??= RE2JS.compile(this.source);
+        return this.re.test(text);
+      }
     };
+    LITERAL = /^[\x20-\x7e]$/;
+    META = "\\.+*?()|[]{}^$";
+    ESCAPES = /* @__PURE__ */ new Set([...META, "/", "-", "'", '"', "#", "&", "~", "!", "%", ",", ":", ";", "<", "=", ">", "@", "`", "_", " ", "d", "D", "w", "W"]);
+    CLASS_ESCAPES = new Set([...ESCAPES].filter((c) => !["D", "W"].includes(c)));
+    MAX_COUNT = 1e3;
   }
 });
 
@@ -22800,69 +23124,6 @@ function ruleDocsUrl(id) {
 var init_rule = __esm({
   "src/model/rule.ts"() {
     "use strict";
-  }
-});
-
-// src/yaml/position.ts
-function locate2(doc, path27) {
-  let node = doc.contents;
-  let pair;
-  for (let i = 0; i < path27.length; i++) {
-    const segment = path27[i];
-    if ((0, import_yaml6.isMap)(node)) {
-      const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
-      if (!found) return { node, pair, exact: false };
-      pair = found;
-      node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i === path27.length - 1 };
-    } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
-      const item = node.items[segment];
-      if (item === void 0) return { node, pair, exact: false };
-      node = item;
-      pair = void 0;
-    } else {
-      return { node, pair, exact: false };
-    }
-  }
-  return { node, pair, exact: true };
-}
-function offsetsOfPath(doc, text, path27, key2 = false) {
-  const { node, pair, exact } = locate2(doc, path27);
-  if (exact && key2 && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
-    return [pair.key.range[0], pair.key.range[1]];
-  }
-  if (node === null) {
-    if (pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
-    return firstLineOf(text, 0);
-  }
-  if (!(0, import_yaml6.isCollection)(node)) {
-    const range = node.range;
-    if (range) return trimEnd(text, range[0], range[1]);
-  }
-  if (pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
-  const start = node.range?.[0] ?? 0;
-  return firstLineOf(text, start, node.range?.[1]);
-}
-function firstLineOf(text, start, limit = text.length) {
-  let end = text.indexOf("\n", start);
-  if (end === -1 || end > limit) end = limit;
-  return trimEnd(text, start, end);
-}
-function trimEnd(text, start, end) {
-  let stop = Math.min(end, text.length);
-  while (stop > start && /\s/.test(text[stop - 1] ?? "")) stop--;
-  return [start, stop];
-}
-function regionOf(lineCounter, offsets) {
-  const start = lineCounter.linePos(offsets[0]);
-  const end = lineCounter.linePos(Math.max(offsets[0], offsets[1]));
-  return { startLine: start.line, startColumn: start.col, endLine: end.line, endColumn: end.col };
-}
-var import_yaml6;
-var init_position = __esm({
-  "src/yaml/position.ts"() {
-    "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
   }
 });
 
@@ -28336,15 +28597,25 @@ function isPublicKeyMaterial(value) {
 }
 function isCredential(key2, value, context) {
   if (typeof value !== "string") return false;
+  const words = credentialWords(key2);
+  if (words === null) return false;
   const trimmed = value.trim();
-  if (trimmed === "" || isReference(trimmed) || key2.includes("/") || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
-  const words = wordsOf(key2);
-  if (!namesCredential(words) || namesSetting(words)) return false;
+  if (trimmed === "" || isReference(trimmed) || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
   if (namesObject(words, trimmed, ENV_NAME.test(key2) ? "env" : context)) return false;
   return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
 }
 function isMaskedValue(key2, value) {
   return MASKED_NAME.test(key2) && !MASK_EXEMPT_NAME.test(key2) || isCredential(key2, value, "env") || isCredential(key2, value, "setting");
+}
+function credentialWords(key2) {
+  let words = keyWords.get(key2);
+  if (words === void 0) {
+    const split = key2.includes("/") ? [] : wordsOf(key2);
+    words = split.length > 0 && namesCredential(split) && !namesSetting(split) ? split : null;
+    if (keyWords.size >= MAX_REMEMBERED_KEYS) keyWords.clear();
+    keyWords.set(key2, words);
+  }
+  return words;
 }
 function wordsOf(key2) {
   return key2.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter((word) => word !== "");
@@ -28378,7 +28649,7 @@ function holdsSecretValue(value) {
   if (typeof value === "number" || typeof value === "boolean") return true;
   return typeof value === "string" && value.trim() !== "" && !isReference(value) && !isPlaceholder(value) && !isPublicKeyMaterial(value);
 }
-var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, KEY_TAIL, UUID, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE;
+var MASKED_NAME, MASK_EXEMPT_NAME, CREDENTIAL_WORD, CREDENTIAL_EXACT, NOT_CREDENTIAL_WORD, KEY_QUALIFIER, SETTING_TAIL, SETTING_HEAD, NAME_TAIL, SECRET_QUALIFIER, ENV_NAME, DNS_SUBDOMAIN, DNS_LABEL, DATA_KEY, KEY_TAIL, UUID, BOOLEAN, NUMBER, DURATION, PLAIN_URL, CONTAINS_REFERENCE, WHOLE_REFERENCE, MAX_REMEMBERED_KEYS, keyWords;
 var init_credential = __esm({
   "src/engine/credential.ts"() {
     "use strict";
@@ -28496,6 +28767,8 @@ var init_credential = __esm({
       /^ENC\[/
       // sops-encrypted value
     ];
+    MAX_REMEMBERED_KEYS = 4096;
+    keyWords = /* @__PURE__ */ new Map();
   }
 });
 
@@ -28522,15 +28795,15 @@ function walkValues2(ctx, release, value, path27, dotted, parentKey) {
     ctx.report({ resource: release, path: [...path27, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key2, child] of Object.entries(object)) {
-    const childPath = [...path27, key2];
-    const childDotted = dotted === "" ? key2 : `${dotted}.${key2}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;
+      const childPath = [...path27, key2];
+      const childDotted = dotted === "" ? key2 : `${dotted}.${key2}`;
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key2, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
-      walkValues2(ctx, release, child, childPath, childDotted, key2);
+      walkValues2(ctx, release, child, [...path27, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
     }
   }
 }
@@ -28904,12 +29177,18 @@ function offsetsOf(report, file) {
   if (text === void 0) return void 0;
   if ("resource" in report) {
     const target = reportTarget(report);
-    const doc = target.docIndex === void 0 ? void 0 : target.file.documents[target.docIndex]?.doc;
+    const parsed = target.docIndex === void 0 ? void 0 : target.file.documents[target.docIndex];
+    const fast = parsed?.offsets?.(target.path, report.key ?? false);
+    if (fast) return fast;
+    const doc = parsed?.doc;
     return doc ? offsetsOfPath(doc, text, target.path, report.key ?? false) : firstLineOf(text, 0);
   }
   if (report.offsets) return report.offsets;
   if (report.docIndex !== void 0) {
-    const doc = file.documents[report.docIndex]?.doc;
+    const parsed = file.documents[report.docIndex];
+    const fast = parsed?.offsets?.(report.path ?? [], report.key ?? false);
+    if (fast) return fast;
+    const doc = parsed?.doc;
     if (doc) return offsetsOfPath(doc, text, report.path ?? [], report.key ?? false);
   }
   return fileLevelOffsets(text);

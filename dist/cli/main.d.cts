@@ -1297,6 +1297,14 @@ export interface ParsedDocument {
 	readonly doc: Document$1.Parsed;
 	/** Plain JS value of the document (computed once, on first use). */
 	readonly value: unknown;
+	/**
+	 * What `offsetsOfPath(doc, text, path, key)` gives, found without building `doc` when that
+	 * is certain (see src/yaml/value-positions.ts); undefined otherwise.
+	 */
+	offsets?(path: YamlPath, key?: boolean): readonly [
+		number,
+		number
+	] | undefined;
 }
 export interface SourceFile {
 	root: Root;

@@ -150,10 +150,11 @@ export function isPublicKeyMaterial(value: string): boolean {
 /** Whether the literal `value` written under `key` is a credential. */
 export function isCredential(key: string, value: unknown, context: CredentialContext): boolean {
   if (typeof value !== 'string') return false;
+  // The key first: almost no key names a credential, and keys repeat across a repository.
+  const words = credentialWords(key);
+  if (words === null) return false;
   const trimmed = value.trim();
-  if (trimmed === '' || isReference(trimmed) || key.includes('/') || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
-  const words = wordsOf(key);
-  if (!namesCredential(words) || namesSetting(words)) return false;
+  if (trimmed === '' || isReference(trimmed) || isPlaceholder(trimmed) || isPublicKeyMaterial(trimmed)) return false;
   // `SECRET_KEY: …` under a chart's `config:` or `extraEnv:` is an environment variable too.
   if (namesObject(words, trimmed, ENV_NAME.test(key) ? 'env' : context)) return false;
   return !BOOLEAN.test(trimmed) && !NUMBER.test(trimmed) && !DURATION.test(trimmed) && !PLAIN_URL.test(trimmed);
@@ -165,6 +166,21 @@ export function isCredential(key: string, value: unknown, context: CredentialCon
  */
 export function isMaskedValue(key: string, value: unknown): boolean {
   return (MASKED_NAME.test(key) && !MASK_EXEMPT_NAME.test(key)) || isCredential(key, value, 'env') || isCredential(key, value, 'setting');
+}
+
+const MAX_REMEMBERED_KEYS = 4096;
+const keyWords = new Map<string, readonly string[] | null>();
+
+/** The words of a key that names a credential (not a setting about one, not an annotation), else null. Remembered. */
+function credentialWords(key: string): readonly string[] | null {
+  let words = keyWords.get(key);
+  if (words === undefined) {
+    const split = key.includes('/') ? [] : wordsOf(key);
+    words = split.length > 0 && namesCredential(split) && !namesSetting(split) ? split : null;
+    if (keyWords.size >= MAX_REMEMBERED_KEYS) keyWords.clear();
+    keyWords.set(key, words);
+  }
+  return words;
 }
 
 /** `adminPasswordKey` → admin, password, key; `AWS_SECRET_ACCESS_KEY` → aws, secret, access, key. */

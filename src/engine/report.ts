@@ -29,12 +29,18 @@ function offsetsOf(report: Report<string>, file: SourceFile): Offsets | undefine
   if (text === undefined) return undefined;
   if ('resource' in report) {
     const target = reportTarget(report);
-    const doc = target.docIndex === undefined ? undefined : target.file.documents[target.docIndex]?.doc;
+    const parsed = target.docIndex === undefined ? undefined : target.file.documents[target.docIndex];
+    const fast = parsed?.offsets?.(target.path, report.key ?? false);
+    if (fast) return fast;
+    const doc = parsed?.doc;
     return doc ? offsetsOfPath(doc, text, target.path, report.key ?? false) : firstLineOf(text, 0);
   }
   if (report.offsets) return report.offsets;
   if (report.docIndex !== undefined) {
-    const doc = file.documents[report.docIndex]?.doc;
+    const parsed = file.documents[report.docIndex];
+    const fast = parsed?.offsets?.(report.path ?? [], report.key ?? false);
+    if (fast) return fast;
+    const doc = parsed?.doc;
     if (doc) return offsetsOfPath(doc, text, report.path ?? [], report.key ?? false);
   }
   return fileLevelOffsets(text);

@@ -84,20 +84,32 @@ export function mayHoldDollar(resource: Resource): boolean {
 }
 
 export function stringsWithDollar(value: unknown, path: YamlPath = [], out: StringNode[] = []): StringNode[] {
+  collectDollars(value, [...path], out);
+  return out;
+}
+
+/** `path` is one array pushed and popped along the walk; only the strings found get a copy. */
+function collectDollars(value: unknown, path: Array<string | number>, out: StringNode[]): void {
   if (typeof value === 'string') {
     // SOPS ciphertexts cannot hold expressions the linter could read.
-    if (value.includes('$') && !value.startsWith('ENC[AES256_GCM,')) out.push({ path, key: false, text: value });
+    if (value.includes('$') && !value.startsWith('ENC[AES256_GCM,')) out.push({ path: [...path], key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path, index], out));
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      collectDollars(value[index], path, out);
+      path.pop();
+    }
   } else if (typeof value === 'object' && value !== null) {
-    for (const [key, child] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
       // kustomize-controller removes the SOPS metadata when it decrypts, before substituting.
       if (path.length === 0 && key === 'sops') continue;
-      if (key.includes('$')) out.push({ path: [...path, key], key: true, text: key });
-      stringsWithDollar(child, [...path, key], out);
+      path.push(key);
+      if (key.includes('$')) out.push({ path: [...path], key: true, text: key });
+      collectDollars((value as Record<string, unknown>)[key], path, out);
+      path.pop();
     }
   }
-  return out;
 }
 
 /** Objects opt out with the label or annotation `kustomize.toolkit.fluxcd.io/substitute: disabled` (exact case). */

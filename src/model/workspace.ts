@@ -37,6 +37,11 @@ export interface ParsedDocument {
   readonly doc: Document.Parsed;
   /** Plain JS value of the document (computed once, on first use). */
   readonly value: unknown;
+  /**
+   * What `offsetsOfPath(doc, text, path, key)` gives, found without building `doc` when that
+   * is certain (see src/yaml/value-positions.ts); undefined otherwise.
+   */
+  offsets?(path: YamlPath, key?: boolean): readonly [number, number] | undefined;
 }
 
 export interface SourceFile {

@@ -1,3 +1,4 @@
+import { Buffer, isUtf8 } from 'node:buffer';
 import type { LineCounter } from 'yaml';
 import type { FileFormat, Root, SourceFile } from '../model/workspace.js';
 import { lineCounterOf, parseYamlText } from '../yaml/parse.js';
@@ -39,8 +40,6 @@ export function isSourceIgnoreFile(relativePath: string): boolean {
 
 export type LoadOutcome = { file: SourceFile; skipped?: string };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Turn raw content into a SourceFile; YAML and JSON are parsed once, here; `.sourceignore` keeps its text. */
 export function loadSourceFile(root: Root, relativePath: string, absPath: string, content: Uint8Array | string | undefined): LoadOutcome {
   const format = formatOf(relativePath);
@@ -78,10 +77,10 @@ function decode(content: Uint8Array | string): string | { reason: string } {
   if (content.byteLength > MAX_FILE_BYTES) return { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
   const head = content.subarray(0, 8000);
   if (head.includes(0)) return { reason: 'binary content' };
-  try {
-    const text = utf8.decode(content);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    return { reason: 'not valid UTF-8' };
-  }
+  // isUtf8 validates as a fatal TextDecoder does, several times faster on many small files.
+  if (!isUtf8(content)) return { reason: 'not valid UTF-8' };
+  let text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+  // The decoder drops a byte order mark; a second one is dropped too.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -1,6 +1,9 @@
 import jsYaml from 'js-yaml';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import type { YamlPath } from '../model/finding.js';
 import type { FileProblem, ParsedDocument } from '../model/workspace.js';
+import type { Offsets } from './position.js';
+import { documentPositions, offsetsOfValuePath, type DocumentPositions } from './value-positions.js';
 
 /**
  * Aliases are expanded by `toJS`; a small limit keeps "billion laughs" documents from
@@ -47,10 +50,17 @@ export function parseYamlText(text: string): ParsedText {
 
 function lazyDocuments(text: string, values: unknown[]): ParsedDocument[] {
   let asts: Document.Parsed[] | undefined;
+  let positions: DocumentPositions[] | null | undefined;
   const astAt = (index: number): Document.Parsed => {
     asts ??= astsOf(text);
     // A file of only comments is one empty document to js-yaml and none to `yaml`.
     return asts[index] ?? (new Document(null) as Document.Parsed);
+  };
+  // Until something needs the AST, positions come from a js-yaml pass (see value-positions.ts).
+  const offsetsAt = (index: number, path: YamlPath, key: boolean): Offsets | undefined => {
+    if (asts !== undefined) return undefined;
+    if (positions === undefined) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
+    return positions === null ? undefined : offsetsOfValuePath(positions[index], text, path, key);
   };
   return values.map((value, index) => ({
     index,
@@ -58,6 +68,7 @@ function lazyDocuments(text: string, values: unknown[]): ParsedDocument[] {
     get doc() {
       return astAt(index);
     },
+    offsets: (path: YamlPath, key = false) => offsetsAt(index, path, key),
   }));
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileGoRegexp } from '../../src/engine/safe-regex.js';
+import { RE2JS } from 're2js';
+import { compileGoRegexp, plainRegExp } from '../../src/engine/safe-regex.js';
 import { applyImageOverrides } from '../../src/engine/images.js';
 
 function matches(pattern: string, text: string): boolean | string {
@@ -85,5 +86,40 @@ describe('kustomize images names as Go regexes', () => {
   it('matches nothing with a name Go cannot compile', () => {
     const override = { kustomization: undefined as never, index: 0, name: 'app(?=x)', newTag: '2.0.0' };
     expect(applyImageOverrides('app:1.0.0', [override]).applied).toEqual([]);
+  });
+});
+
+describe('plain Go patterns tested with a RegExp', () => {
+  const re2 = (pattern: string, text: string): boolean => RE2JS.compile(pattern).test(text);
+
+  it('takes the plain patterns repositories write', () => {
+    expect(plainRegExp('^(data|stringData)$')?.source).toBe('^(data|stringData)$');
+    expect(plainRegExp('apps/.*\\.yaml$')?.source).toBe('apps\\/.*\\.yaml$');
+    expect(plainRegExp('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')?.source).toBe('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$');
+    expect(plainRegExp('(?i)^secret')?.flags).toBe('i');
+    expect(plainRegExp('^ghcr.io/acme/app(:[^@]*)?(@.*)?$')).toBeDefined();
+  });
+
+  it('leaves to re2js what JavaScript reads otherwise, backtracks on, or Go may refuse', () => {
+    for (const pattern of ['^(a+)+$', '(ab)*', '[]a]', '[[:alpha:]]', '\\s+', '\\Aa\\z', '^secrets/(?i)prod/', '(?P<env>a)', '(?=data)', 'a{,3}', 'a**', 'a{1001}', '[z-a]', '(data', 'data)', '\\pL', '.*a.*b', 'x|^.*a.*b', 'größe']) {
+      expect([pattern, plainRegExp(pattern)]).toEqual([pattern, undefined]);
+    }
+  });
+
+  it('answers as re2js on the texts it is used for', () => {
+    const patterns = ['^(data|stringData)$', 'data|stringData', 'apps/.*\\.yaml$', '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '(?i)^secret', '^ghcr.io/acme/app(:[^@]*)?(@.*)?$', '^a.c$', '[^@]+@', '^\\d{2,3}-\\w+', '^$', '(?:x|y)?z', '^[\\-.a]+$', 'a$'];
+    const texts = ['data', 'stringData', 'metadata', 'apps/a/b.yaml', 'apps/a.yml', 'my-app-1', '-app', 'SECRET_KEY', 'Secret', 'ghcr.io/acme/app:1.0@sha256:ab', 'ghcrxio/acme/app', 'a\nc', 'abc', 'user@host', '12-ab', '', 'z', 'yz', '-.a', 'a\n'];
+    for (const pattern of patterns) {
+      const fast = plainRegExp(pattern);
+      expect([pattern, fast !== undefined]).toEqual([pattern, true]);
+      for (const text of texts) expect([pattern, text, fast?.test(text)]).toEqual([pattern, text, re2(pattern, text)]);
+    }
+  });
+
+  it('gives text outside ASCII, with a carriage return or long to re2js', () => {
+    // Go's `.` is one code point and matches `\r`; JavaScript's is a UTF-16 unit and does not.
+    expect(matches('^.$', '😀')).toBe(true);
+    expect(matches('^a.b$', 'a\rb')).toBe(true);
+    expect(matches('^a*$', 'a'.repeat(300))).toBe(true);
   });
 });
