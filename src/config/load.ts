@@ -148,7 +148,7 @@ async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyR
   const value: unknown = first?.value ?? {};
   const validate = await validatorFor(rules);
   if (!validate(value)) {
-    const doc = first?.doc ?? parseDocument(text);
+    const doc = first?.doc ?? parseDocument(text, { logLevel: 'error' });
     const error = mostUsefulError(validate.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined;

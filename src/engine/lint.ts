@@ -13,7 +13,7 @@ import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type Roo
 import { gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
-import { maskedOffset, redact, type Redaction } from './redact.js';
+import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
 
 type AnyRule = Rule<string, never>;
@@ -142,8 +142,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
   }
 
+  const views = sourceViews(files, model);
+  for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
   applySuppressions(findings, files);
   findings.sort(compareFindings);
+  const { sourceLines, frameRegion } = views;
   return {
     findings,
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
@@ -153,7 +156,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     notes,
     errors,
     timings,
-    ...sourceViews(files, model),
+    sourceLines,
+    frameRegion,
   };
 }
 
@@ -219,7 +223,10 @@ function applySuppressions(findings: Finding[], files: readonly SourceFile[]): v
 }
 
 /** Redacted source lines for code frames, and regions mapped onto them (cut and mapped once per file). */
-function sourceViews(files: readonly SourceFile[], model: Model): Pick<LintResult, 'sourceLines' | 'frameRegion'> {
+function sourceViews(
+  files: readonly SourceFile[],
+  model: Model,
+): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): { redaction: Redaction; text: string } | undefined } {
   const byPath = new Map(files.map((file) => [path.join(file.root.dir, file.path), file]));
   const cache = new Map<string, { file: SourceFile; redaction: Redaction; lines: string[]; lineStarts: number[] } | undefined>();
   const view = (root: string, file: string) => {
@@ -237,6 +244,10 @@ function sourceViews(files: readonly SourceFile[], model: Model): Pick<LintResul
     return cache.get(key);
   };
   return {
+    redaction(root, file) {
+      const found = view(root, file);
+      return found && found.file.text !== undefined ? { redaction: found.redaction, text: found.file.text } : undefined;
+    },
     sourceLines(root, file, startLine, endLine) {
       return view(root, file)?.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
     },
