@@ -226,7 +226,7 @@ function applySuppressions(findings: Finding[], files: readonly SourceFile[]): v
 function sourceViews(
   files: readonly SourceFile[],
   model: Model,
-): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): { redaction: Redaction; text: string } | undefined } {
+): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): Redaction | undefined } {
   const byPath = new Map(files.map((file) => [path.join(file.root.dir, file.path), file]));
   const cache = new Map<string, { file: SourceFile; redaction: Redaction; lines: string[]; lineStarts: number[] } | undefined>();
   const view = (root: string, file: string) => {
@@ -245,8 +245,7 @@ function sourceViews(
   };
   return {
     redaction(root, file) {
-      const found = view(root, file);
-      return found && found.file.text !== undefined ? { redaction: found.redaction, text: found.file.text } : undefined;
+      return view(root, file)?.redaction;
     },
     sourceLines(root, file, startLine, endLine) {
       return view(root, file)?.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));

@@ -10,6 +10,7 @@
  * - values under a sensitive key (`isMaskedValue`), sensitive env entries (`name`/`value`);
  * - in a sequence (container `args`/`command`), the element after a sensitive flag
  *   (`--password`, `-p`);
+ * - kustomize `secretGenerator` literals (`name=value`): the value, whatever the name;
  * - in every string: `key=value`, `key: value` and `"key": "value"` with a sensitive key
  *   (`--db-password=…`, `DB_PASSWORD=…`, config files in ConfigMaps, DSNs), and URL passwords
  *   (`postgres://user:pass@host/db`);
@@ -99,11 +100,46 @@ export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R
         if (key !== undefined && ((isSecret && (key === 'data' || key === 'stringData')) || (sensitiveEntry && key === 'value'))) {
           return { key: keyOut, keyText: key, value: tree.all(value, isSecret) };
         }
+        if (key === 'secretGenerator') return { key: keyOut, keyText: key, value: walkGenerators(value) };
         if (key !== undefined && isMaskedValue(key, scalarValue(tree, value))) {
           return { key: keyOut, keyText: key, value: tree.all(value, false) };
         }
         if (isSecret && key === 'metadata') return { key: keyOut, keyText: key, value: walkMetadata(value) };
         return { key: keyOut, keyText: key, value: walk(value) };
+      }),
+    );
+  };
+  /** kustomize `secretGenerator` entries: every `literals` value (`name=value`) is a Secret value. */
+  const walkGenerators = (generators: N): R => {
+    const shape = tree.shape(generators);
+    if (shape.type !== 'seq') return tree.all(generators, false);
+    return tree.seq(
+      generators,
+      shape.items.map((entry) => {
+        const fields = tree.shape(entry);
+        if (fields.type !== 'map') return tree.all(entry, false);
+        return tree.map(
+          entry,
+          fields.pairs.map(({ key, keyNode, value }) => ({
+            key: keyNode === undefined ? undefined : key === undefined ? walk(keyNode) : maskString(keyNode, key),
+            keyText: key,
+            // `files` and `envs` name files (`key=path`): paths, not values.
+            value: key === 'literals' ? walkLiterals(value) : key === 'files' || key === 'envs' ? tree.keep(value) : walk(value),
+          })),
+        );
+      }),
+    );
+  };
+  const walkLiterals = (literals: N): R => {
+    const shape = tree.shape(literals);
+    if (shape.type !== 'seq') return tree.all(literals, false);
+    return tree.seq(
+      literals,
+      shape.items.map((literal) => {
+        const text = scalarText(tree, literal);
+        const equals = text?.indexOf('=') ?? -1;
+        if (text === undefined || equals === -1) return tree.all(literal, false);
+        return equals + 1 < text.length ? tree.spans(literal, text, [[equals + 1, text.length]]) : tree.keep(literal);
       }),
     );
   };

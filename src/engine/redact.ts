@@ -3,6 +3,7 @@ import type { SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
 import { sopsSecretRanges } from '../sops/redact.js';
 import type { Finding } from '../model/finding.js';
+import { isReference } from './credential.js';
 import { applySpans, lineSpans, MASK, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
 
 /** A masked part of a file: `[start, end)` of the original text became `[maskedStart, maskedEnd)`. */
@@ -18,6 +19,12 @@ export interface Redaction {
   text: string;
   /** The masked parts, in order. */
   spans: MaskedSpan[];
+  /**
+   * Masked values that are certainly secret (a Secret's data, sensitive assignments and URL
+   * passwords, every value of a broken document), which messages must not quote either; a
+   * value masked for its key's name alone (`secretName: db`) is not among them.
+   */
+  certain: string[];
 }
 
 /**
@@ -56,16 +63,17 @@ function firstLineEnd(text: string, span: MaskedSpan): number {
 const MIN_MESSAGE_SECRET = 6;
 
 /**
- * A finding's message and path with the values its file's frames mask, and with sensitive
- * assignments and URL passwords masked: rules quote keys and values, and in a document that
- * does not parse a "key" may be a whole line of a Secret.
+ * A finding's message and path without the values its file's frames certainly mask, and with
+ * sensitive assignments and URL passwords masked: rules quote keys and values, and in a
+ * document that does not parse a "key" may be a whole line of a Secret.
  */
-export function maskFinding(finding: Finding, source: { redaction: Redaction; text: string } | undefined): void {
+export function maskFinding(finding: Finding, redaction: Redaction | undefined): void {
   const known = new Set<string>();
-  for (const span of source?.redaction.spans ?? []) {
-    const value = source!.text.slice(span.start, span.end).trim();
-    for (const part of [value, value.replace(/^(["'])(.*)\1$/, '$2'), ...value.split(/[\s"',{}[\]:=@/]+/)]) {
-      if (part.length >= MIN_MESSAGE_SECRET) known.add(part);
+  for (const certain of redaction?.certain ?? []) {
+    const value = certain.trim();
+    for (const part of [value, value.replace(/^(["'])(.*)\1$/, '$2')]) {
+      // sops-encrypted values and other references are not secrets (and messages quote them).
+      if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
     }
   }
   const pattern = known.size > 0 ? new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g') : undefined;
@@ -109,9 +117,15 @@ export function masksEveryValue(file: SourceFile): boolean {
  * parser made of it is no guide to what it holds.
  */
 function redactYaml(text: string, docs: readonly Document.Parsed[], broken: boolean, ranges: Span[] = [], embedding = 0): Redaction {
-  if (broken && mentionsSecret(text)) ranges.push(...lineSpans(text));
-  else for (const doc of docs) walkMasks(doc.contents as Node | null, astTree(text, doc, ranges), embedding);
-  return applyRanges(text, ranges);
+  const certain: Span[] = [];
+  const words: string[] = [];
+  if (broken && mentionsSecret(text)) {
+    const lines = lineSpans(text);
+    ranges.push(...lines);
+    // A message may quote any word of a broken line (the parser's idea of a key).
+    for (const [start, end] of lines) words.push(text.slice(start, end), ...text.slice(start, end).split(/[\s"',{}[\]:=@/]+/));
+  } else for (const doc of docs) walkMasks(doc.contents as Node | null, astTree(text, doc, ranges, certain), embedding);
+  return { ...applyRanges(text, ranges), certain: [...certain.map(([start, end]) => text.slice(start, end)), ...words] };
 }
 
 /** Problems of documents that still compose: duplicate keys (the last wins), collection keys. */
@@ -130,7 +144,7 @@ export function maskYamlText(text: string, embedding: number): string {
 }
 
 /** The walk of `mask.ts` over a `yaml` AST: what it masks becomes offset ranges of `text`. */
-function astTree(text: string, doc: Document.Parsed, ranges: Span[]): MaskTree<Node | null, void> {
+function astTree(text: string, doc: Document.Parsed, ranges: Span[], certain: Span[]): MaskTree<Node | null, void> {
   const masked = new Set<Node>();
   const whole = (node: Node | null): void => {
     if (node?.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
@@ -171,7 +185,9 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[]): MaskTree<N
     seq() {},
     keep() {},
     all(node, secretData) {
+      const before = ranges.length;
       all(node);
+      if (secretData) certain.push(...ranges.slice(before));
       // Comments and leftovers between block lines; a flow collection's scalars are all there is.
       if (secretData && !(isCollection(node) && node.flow)) collectBlockLines(text, node, ranges);
     },
@@ -182,8 +198,10 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[]): MaskTree<N
       const source = text.slice(node.range[0], node.range[1]);
       const quote = node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE ? 1 : 0;
       const asWritten = (node.type === Scalar.PLAIN || quote === 1) && !value.includes('\n') && source.slice(quote, source.length - quote) === value;
+      const before = ranges.length;
       if (asWritten) for (const [start, end] of spans) ranges.push([node.range[0] + quote + start, node.range[0] + quote + end]);
       else whole(node);
+      certain.push(...ranges.slice(before));
     },
     embedded(node) {
       whole(node);
@@ -197,7 +215,7 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[]): MaskTree<N
 const MIN_KNOWN_SECRET = 8;
 
 /** `text` with `ranges` masked, each mask keeping the line breaks it covers. */
-function applyRanges(text: string, ranges: Span[]): Redaction {
+function applyRanges(text: string, ranges: Span[]): Omit<Redaction, 'certain'> {
   if (ranges.length === 0) return { text, spans: [] };
   ranges.push(...elsewhere(text, ranges));
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);

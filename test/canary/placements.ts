@@ -13,11 +13,31 @@ export type Modifier = 'none' | 'crlf' | 'bom' | 'tab' | 'broken-before' | 'brok
 
 export interface Placement {
   name: string;
-  /** The file's text with `value` (the written canary) in it; `id` keeps object names unique. */
-  file(value: string, id: string): string;
+  /**
+   * The file's text with `value` (the written canary) in it; `id` keeps object names unique;
+   * `w` writes a value standing alone in the chosen style, `key`/`env` are sensitive names.
+   */
+  file(value: string, id: string, style: Style): string;
   /** JSON files: `tab` and the YAML-only breakages still apply (the result is broken JSON). */
   json?: boolean;
 }
+
+/** How a value standing alone is written, and the sensitive names used. */
+export interface Style {
+  w(value: string): string;
+  /** A sensitive setting name (`adminPassword`, `client_secret`…). */
+  key: string;
+  /** A sensitive environment variable name (`DB_PASSWORD`…). */
+  env: string;
+}
+
+const SETTING_KEYS = ['adminPassword', 'password', 'client_secret', 'apiKey', 'token', 'secretKey', 'privateKey', 'auth-token'];
+const ENV_NAMES = ['DB_PASSWORD', 'API_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'GF_SECURITY_ADMIN_PASSWORD', 'SECRET_KEY', 'GITHUB_TOKEN'];
+const QUOTES: Record<string, (value: string) => string> = {
+  plain: (value) => value,
+  single: (value) => `'${value}'`,
+  double: (value) => JSON.stringify(value),
+};
 
 const lines = (...text: string[]): string => `${text.join('\n')}\n`;
 const q = (value: string): string => JSON.stringify(value);
@@ -26,11 +46,11 @@ const q = (value: string): string => JSON.stringify(value);
 export const PLACEMENTS: readonly Placement[] = [
   {
     name: 'secret data block',
-    file: (v, id) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, 'type: Opaque', 'data:', `  blob: ${v}`),
+    file: (v, id, o) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, 'type: Opaque', 'data:', `  blob: ${o.w(v)}`),
   },
   {
     name: 'secret stringData block',
-    file: (v, id) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, 'stringData:', '  username: admin', `  notes: ${v} # rotated`, `  # was: ${v}`),
+    file: (v, id, o) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, 'stringData:', '  username: admin', `  notes: ${o.w(v)} # rotated`, `  # was: ${v}`),
   },
   {
     name: 'secret stringData block scalar',
@@ -52,7 +72,7 @@ export const PLACEMENTS: readonly Placement[] = [
   },
   {
     name: 'anchor in a Secret, alias under an innocent name',
-    file: (v, id) =>
+    file: (v, id, o) =>
       lines(
         'apiVersion: v1',
         'kind: List',
@@ -62,7 +82,7 @@ export const PLACEMENTS: readonly Placement[] = [
         '    metadata:',
         `      name: s-${id}`,
         '    stringData:',
-        `      notes: &shared ${v}`,
+        `      notes: &shared ${o.w(v)}`,
         '  - apiVersion: v1',
         '    kind: ConfigMap',
         '    metadata:',
@@ -73,7 +93,7 @@ export const PLACEMENTS: readonly Placement[] = [
   },
   {
     name: 'anchor under an innocent name, alias in a Secret',
-    file: (v, id) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, '  labels:', `    tier: &shared ${v}`, 'stringData:', '  notes: *shared'),
+    file: (v, id, o) => lines('apiVersion: v1', 'kind: Secret', 'metadata:', `  name: s-${id}`, '  labels:', `    tier: &shared ${o.w(v)}`, 'stringData:', '  notes: *shared'),
   },
   {
     name: 'complex key',
@@ -81,11 +101,11 @@ export const PLACEMENTS: readonly Placement[] = [
   },
   {
     name: 'List items',
-    file: (v, id) => lines('apiVersion: v1', 'kind: List', 'items:', '  - apiVersion: v1', '    kind: Secret', '    metadata:', `      name: s-${id}`, '    data:', `      blob: ${v}`),
+    file: (v, id, o) => lines('apiVersion: v1', 'kind: List', 'items:', '  - apiVersion: v1', '    kind: Secret', '    metadata:', `      name: s-${id}`, '    data:', `      blob: ${o.w(v)}`),
   },
   {
     name: 'HelmRelease values: Secret object',
-    file: (v, id) =>
+    file: (v, id, o) =>
       lines(
         'apiVersion: helm.toolkit.fluxcd.io/v2',
         'kind: HelmRelease',
@@ -105,13 +125,13 @@ export const PLACEMENTS: readonly Placement[] = [
         '        metadata:',
         '          name: extra',
         '        stringData:',
-        `          notes: ${v}`,
+        `          notes: ${o.w(v)}`,
       ),
   },
   {
     name: 'HelmRelease values: sensitive key',
-    file: (v, id) =>
-      lines('apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', 'metadata:', `  name: h-${id}`, 'spec:', '  values:', '    auth:', `      adminPassword: ${q(v)}`),
+    file: (v, id, o) =>
+      lines('apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', 'metadata:', `  name: h-${id}`, 'spec:', '  values:', '    auth:', `      ${o.key}: ${o.w(v)}`),
   },
   {
     name: 'embedded manifest in a block string',
@@ -139,15 +159,15 @@ export const PLACEMENTS: readonly Placement[] = [
   },
   {
     name: 'env value',
-    file: (v, id) => deployment(id, ['          env:', '            - name: DB_PASSWORD', `              value: ${q(v)}`]),
+    file: (v, id, o) => deployment(id, ['          env:', `            - name: ${o.env}`, `              value: ${o.w(v)}`]),
   },
   {
     name: 'envVars string',
-    file: (v, id) =>
-      lines('apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', 'metadata:', `  name: h-${id}`, 'spec:', '  values:', '    runLauncher:', '      envVars:', `        - DB_PASSWORD=${v}`, '        - LOG_LEVEL=info'),
+    file: (v, id, o) =>
+      lines('apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', 'metadata:', `  name: h-${id}`, 'spec:', '  values:', '    runLauncher:', '      envVars:', `        - ${o.env}=${v}`, '        - LOG_LEVEL=info'),
   },
   { name: 'args --name=value', file: (v, id) => deployment(id, ['          args:', '            - --verbose', `            - --db-password=${v}`]) },
-  { name: 'args --name value', file: (v, id) => deployment(id, ['          args:', '            - --password', `            - ${q(v)}`]) },
+  { name: 'args --name value', file: (v, id, o) => deployment(id, ['          args:', '            - --password', `            - ${o.w(v)}`]) },
   { name: 'args -p value', file: (v, id) => deployment(id, ['          args: ["-h", "db", "-p", ' + q(v) + ']']) },
   { name: 'command NAME=value', file: (v, id) => deployment(id, ['          command:', '            - sh', '            - -c', `            - PGPASSWORD=${v} psql -h db`]) },
   {
@@ -156,11 +176,11 @@ export const PLACEMENTS: readonly Placement[] = [
   },
   {
     name: 'sensitive key in a ConfigMap',
-    file: (v, id) => lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: c-${id}`, 'data:', `  API_TOKEN: ${q(v)}`, '  application.properties: |', '    server.port=8080', `    db.password=${v}`),
+    file: (v, id, o) => lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: c-${id}`, 'data:', `  ${o.env}: ${o.w(v)}`, `  ${o.key}: ${o.w(v)}`, '  application.properties: |', '    server.port=8080', `    db.password=${v}`),
   },
   {
     name: 'SOPS leftovers',
-    file: (v, id) =>
+    file: (v, id, o) =>
       lines(
         'apiVersion: v1',
         'kind: Secret',
@@ -169,13 +189,18 @@ export const PLACEMENTS: readonly Placement[] = [
         'stringData:',
         `  # ${v}`,
         '  api: ENC[AES256_GCM,data:Zm9v,iv:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]',
-        `  added: ${v}`,
+        `  added: ${o.w(v)}`,
         'sops:',
         '  lastmodified: "2026-11-01T10:00:00Z"',
         '  mac: ENC[AES256_GCM,data:Zm9v,iv:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]',
         '  encrypted_regex: ^(data|stringData)$',
         '  version: 3.10.2',
       ),
+  },
+  {
+    name: 'kustomize secretGenerator literals',
+    file: (v, id) =>
+      lines('apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'secretGenerator:', `  - name: g-${id}`, '    literals:', `      - notes=${v}`, '      - username=admin'),
   },
   {
     name: 'Secret annotation',
@@ -236,6 +261,9 @@ export function modify(text: string, modifier: Modifier, value: string): string 
 /** One planted canary. */
 export interface Case {
   placement: string;
+  quote: string;
+  key: string;
+  env: string;
   form: Form;
   modifier: Modifier;
   canary: string;
@@ -258,6 +286,9 @@ export const canaryArbitrary: fc.Arbitrary<string> = fc
 
 export const caseArbitrary: fc.Arbitrary<Case> = fc.record({
   placement: fc.constantFrom(...PLACEMENTS.map((placement) => placement.name)),
+  quote: fc.constantFrom('plain', 'single', 'double'),
+  key: fc.constantFrom(...SETTING_KEYS),
+  env: fc.constantFrom(...ENV_NAMES),
   form: fc.constantFrom<Form>('raw', 'base64', 'url'),
   modifier: fc.constantFrom(...MODIFIERS),
   canary: canaryArbitrary,
@@ -273,7 +304,8 @@ export function repoFiles(cases: readonly Case[], prefix = 'deploy'): { files: R
   cases.forEach((planted, index) => {
     const { value, forbidden: never } = written(planted.canary, planted.form);
     const placement = PLACEMENTS.find((candidate) => candidate.name === planted.placement)!;
-    const text = modify(placement.file(value, `${prefix.replace(/[^a-z0-9]/g, '')}${index}`), planted.modifier, value);
+    const style: Style = { w: QUOTES[planted.quote]!, key: planted.key, env: planted.env };
+    const text = modify(placement.file(value, `${prefix.replace(/[^a-z0-9]/g, '')}${index}`, style), planted.modifier, value);
     files[`${prefix}/case-${index}.${placement.json ? 'json' : 'yaml'}`] = text;
     forbidden.push(...never);
   });
@@ -282,7 +314,7 @@ export function repoFiles(cases: readonly Case[], prefix = 'deploy'): { files: R
 
 /** A readable label for a failing case. */
 export function describeCase(planted: Case): string {
-  return `${planted.placement} / ${planted.form} / ${planted.modifier} / ${planted.canary}`;
+  return `${planted.placement} / ${planted.form} / ${planted.modifier} / ${planted.quote} ${planted.key} ${planted.env} / ${planted.canary}`;
 }
 
 /** Seed and run count: fixed in CI, chosen by `scripts/canary-fuzz.mjs` for longer runs. */

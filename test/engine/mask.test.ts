@@ -135,6 +135,12 @@ describe('code frames of well-formed documents', () => {
     expect(framed.slice(5, 9)).toEqual(['    tier: &shared ***', 'stringData:', '  notes: ***', '  copy: ***']);
   });
 
+  it('masks the values of kustomize secretGenerator literals, whatever their names', async () => {
+    const text = lines('apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'secretGenerator:', '  - name: db', '    literals:', '      - notes=Walrus-Literal-7432', '      - "empty="');
+    const framed = await frame(text, 'deploy/kustomization.yaml');
+    expect(framed.slice(3, 7)).toEqual(['  - name: db', '    literals:', '      - notes=***', '      - "empty="']);
+  });
+
   it('masks the sensitive parts of a complex key', async () => {
     const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  ? {token: Heron-Complex-9902}', '  : enabled');
     expect((await frame(text))[5]).toBe('  ? {token: ***}');
