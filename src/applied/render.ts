@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import type { Resource } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
+import { isReference } from '../engine/credential.js';
 import { applySpans, MASK, walkMasks, type MaskTree } from '../engine/mask.js';
 import { maskedOffset, masksEveryValue, redact } from '../engine/redact.js';
 import type { AppliedBuild } from './types.js';
@@ -137,17 +138,19 @@ function maskAll(value: unknown, secrets: Set<string>): unknown {
 }
 
 /**
- * Shorter masked values are not searched for elsewhere: a Secret's `username: admin` would
- * mask every `admin` of the build.
+ * Shorter masked values are not looked for elsewhere: a Secret's `username: admin` would mask
+ * every `admin` of the build.
  */
 const MIN_KNOWN_SECRET = 8;
 
-/** A function masking the known secret values wherever they occur in a masked copy, keys included. */
+/**
+ * A function masking the strings (values and keys) of a masked copy that equal a value masked
+ * elsewhere: an alias (`*shared`) copies a Secret's value whole under an innocent key.
+ */
 function knownSecrets(secrets: ReadonlySet<string>): (value: unknown) => unknown {
-  const known = [...secrets].filter((secret) => secret.trim().length >= MIN_KNOWN_SECRET).sort((a, b) => b.length - a.length);
-  if (known.length === 0) return (value) => value;
-  const pattern = new RegExp(known.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  const text = (value: string): string => value.replace(pattern, MASK);
+  const known = new Set([...secrets].filter((secret) => secret.trim().length >= MIN_KNOWN_SECRET && !isReference(secret)));
+  if (known.size === 0) return (value) => value;
+  const text = (value: string): string => (known.has(value) ? MASK : value);
   const walk = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(walk);
     if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, child]) => [text(key), walk(child)]));

@@ -68,8 +68,22 @@ const MIN_MESSAGE_SECRET = 6;
  * document that does not parse a "key" may be a whole line of a Secret.
  */
 export function maskFinding(finding: Finding, redaction: Redaction | undefined): void {
+  const pattern = redaction ? certainPattern(redaction) : undefined;
+  const mask = (text: string): string => {
+    const inner = pattern ? text.replace(pattern, MASK) : text;
+    return applySpans(inner, stringSpans(inner));
+  };
+  finding.message = mask(finding.message);
+  if (finding.path) finding.path = finding.path.map((segment) => (typeof segment === 'string' ? mask(segment) : segment));
+}
+
+/** One pattern per file for `maskFinding`, built on first use. */
+const certainPatterns = new WeakMap<Redaction, RegExp | undefined>();
+
+function certainPattern(redaction: Redaction): RegExp | undefined {
+  if (certainPatterns.has(redaction)) return certainPatterns.get(redaction);
   const known = new Set<string>();
-  for (const certain of redaction?.certain ?? []) {
+  for (const certain of redaction.certain) {
     const value = certain.trim();
     for (const part of [value, value.replace(/^(["'])(.*)\1$/, '$2')]) {
       // sops-encrypted values and other references are not secrets (and messages quote them).
@@ -77,12 +91,8 @@ export function maskFinding(finding: Finding, redaction: Redaction | undefined):
     }
   }
   const pattern = known.size > 0 ? new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g') : undefined;
-  const mask = (text: string): string => {
-    const inner = pattern ? text.replace(pattern, MASK) : text;
-    return applySpans(inner, stringSpans(inner));
-  };
-  finding.message = mask(finding.message);
-  if (finding.path) finding.path = finding.path.map((segment) => (typeof segment === 'string' ? mask(segment) : segment));
+  certainPatterns.set(redaction, pattern);
+  return pattern;
 }
 
 function escapeRegExp(text: string): string {
@@ -213,6 +223,7 @@ function astTree(text: string, doc: Document.Parsed, ranges: Span[], certain: Sp
  * Shorter masked values are not searched for elsewhere in the file (`admin`, `true`).
  */
 const MIN_KNOWN_SECRET = 8;
+const MAX_KNOWN_SECRETS = 64;
 
 /** `text` with `ranges` masked, each mask keeping the line breaks it covers. */
 function applyRanges(text: string, ranges: Span[]): Omit<Redaction, 'certain'> {
@@ -260,7 +271,9 @@ function elsewhere(text: string, ranges: readonly Span[]): Span[] {
   const known = new Set<string>();
   for (const [start, end] of ranges) {
     const value = text.slice(start, end).replace(/^(["'])(.*)\1$/, '$2').trim();
-    if (value.length >= MIN_KNOWN_SECRET && !value.includes('\n')) known.add(value);
+    if (value.length >= MIN_KNOWN_SECRET && !value.includes('\n') && !isReference(value)) known.add(value);
+    // One pass of a bounded alternation over the text: a file of thousands of values keeps its cost.
+    if (known.size >= MAX_KNOWN_SECRETS) break;
   }
   if (known.size === 0) return [];
   const pattern = new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
