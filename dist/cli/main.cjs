@@ -44097,10 +44097,13 @@ function looksLikeManifest(text) {
 }
 function stringSpans(text) {
   const spans = [];
-  for (const match of text.matchAll(ASSIGNMENT)) {
+  const assignment = new RegExp(ASSIGNMENT.source, "g");
+  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
     const [whole, , key, , value] = match;
     const bare = value.replace(/^["']|["']$/g, "");
-    if (isMaskedValue(key, bare)) spans.push([match.index + whole.length - value.length, match.index + whole.length]);
+    const valueStart = match.index + whole.length - value.length;
+    if (isMaskedValue(key, bare)) spans.push([valueStart, match.index + whole.length]);
+    else assignment.lastIndex = valueStart;
   }
   for (const match of text.matchAll(URL_PASSWORD)) {
     const password = match[1];
@@ -44216,8 +44219,21 @@ function redactYaml(text, docs, broken, ranges = [], embedding = 0) {
     const lines = lineSpans(text);
     ranges.push(...lines);
     for (const [start, end] of lines) words.push(text.slice(start, end), ...text.slice(start, end).split(/[\s"',{}[\]:=@/]+/));
-  } else for (const doc of docs) walkMasks(doc.contents, astTree(text, doc, ranges, certain), embedding);
+  } else {
+    for (const doc of docs) walkMasks(doc.contents, astTree(text, doc, ranges, certain), embedding);
+    const comments = commentSpans(text);
+    ranges.push(...comments);
+    certain.push(...comments);
+  }
   return { ...applyRanges(text, ranges), certain: [...certain.map(([start, end]) => text.slice(start, end)), ...words] };
+}
+function commentSpans(text) {
+  if (!text.includes("#")) return [];
+  const spans = [];
+  for (const comment of rawComments(text)) {
+    for (const [start, end] of stringSpans(text.slice(comment.offset, comment.end))) spans.push([comment.offset + start, comment.offset + end]);
+  }
+  return spans;
 }
 function failed(doc) {
   return doc.errors.some((error) => !COMPOSED.has(error.code));
@@ -44343,6 +44359,7 @@ var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
     import_yaml13 = __toESM(require_dist(), 1);
+    init_comments();
     init_redact();
     init_credential();
     init_mask();

@@ -200,10 +200,14 @@ const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
  */
 export function stringSpans(text: string): Span[] {
   const spans: Span[] = [];
-  for (const match of text.matchAll(ASSIGNMENT)) {
+  const assignment = new RegExp(ASSIGNMENT.source, 'g');
+  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
     const [whole, , key, , value] = match as unknown as [string, string, string, string, string];
     const bare = value.replace(/^["']|["']$/g, '');
-    if (isMaskedValue(key, bare)) spans.push([match.index + whole.length - value.length, match.index + whole.length]);
+    const valueStart = match.index + whole.length - value.length;
+    if (isMaskedValue(key, bare)) spans.push([valueStart, match.index + whole.length]);
+    // `old: DB_PASSWORD=…`: an innocent key's value may hold an assignment of its own.
+    else assignment.lastIndex = valueStart;
   }
   for (const match of text.matchAll(URL_PASSWORD)) {
     const password = match[1]!;

@@ -1,6 +1,7 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
 import type { SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
+import { rawComments } from '../sops/comments.js';
 import { sopsSecretRanges } from '../sops/redact.js';
 import type { Finding } from '../model/finding.js';
 import { isReference } from './credential.js';
@@ -134,8 +135,23 @@ function redactYaml(text: string, docs: readonly Document.Parsed[], broken: bool
     ranges.push(...lines);
     // A message may quote any word of a broken line (the parser's idea of a key).
     for (const [start, end] of lines) words.push(text.slice(start, end), ...text.slice(start, end).split(/[\s"',{}[\]:=@/]+/));
-  } else for (const doc of docs) walkMasks(doc.contents as Node | null, astTree(text, doc, ranges, certain), embedding);
+  } else {
+    for (const doc of docs) walkMasks(doc.contents as Node | null, astTree(text, doc, ranges, certain), embedding);
+    const comments = commentSpans(text);
+    ranges.push(...comments);
+    certain.push(...comments);
+  }
   return { ...applyRanges(text, ranges), certain: [...certain.map(([start, end]) => text.slice(start, end)), ...words] };
+}
+
+/** Sensitive assignments and URL passwords in comments (`# old: postgres://app:…@db/app`). */
+function commentSpans(text: string): Span[] {
+  if (!text.includes('#')) return [];
+  const spans: Span[] = [];
+  for (const comment of rawComments(text)) {
+    for (const [start, end] of stringSpans(text.slice(comment.offset, comment.end))) spans.push([comment.offset + start, comment.offset + end]);
+  }
+  return spans;
 }
 
 /** Problems of documents that still compose: duplicate keys (the last wins), collection keys. */

@@ -198,6 +198,10 @@ export const PLACEMENTS: readonly Placement[] = [
       ),
   },
   {
+    name: 'comments with an assignment or a URL',
+    file: (v, id, o) => lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: c-${id}`, 'data:', `  mode: fast # was ${o.env}=${v}`, `  # dsn: postgres://app:${v}@db/app`),
+  },
+  {
     name: 'kustomize secretGenerator literals',
     file: (v, id) =>
       lines('apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'secretGenerator:', `  - name: g-${id}`, '    literals:', `      - notes=${v}`, '      - username=admin'),

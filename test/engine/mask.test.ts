@@ -141,6 +141,11 @@ describe('code frames of well-formed documents', () => {
     expect(framed.slice(3, 7)).toEqual(['  - name: db', '    literals:', '      - notes=***', '      - "empty="']);
   });
 
+  it('masks sensitive assignments and URL passwords in comments', async () => {
+    const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  mode: fast # old: DB_PASSWORD=Marmot-Comment-5519', '  # dsn: postgres://app:Marmot-Comment-5520@db/app');
+    expect((await frame(text)).slice(5, 7)).toEqual(['  mode: fast # old: DB_PASSWORD=***', '  # dsn: postgres://app:***@db/app']);
+  });
+
   it('masks the sensitive parts of a complex key', async () => {
     const text = lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app', 'data:', '  ? {token: Heron-Complex-9902}', '  : enabled');
     expect((await frame(text))[5]).toBe('  ? {token: ***}');
