@@ -1,8 +1,9 @@
 import { defineRule } from '../src/model/rule.js';
 
-const MESSAGES: Record<string, 'duplicateKey' | 'aliasLimit'> = {
+const MESSAGES: Record<string, 'duplicateKey' | 'aliasLimit' | 'complexKey'> = {
   DUPLICATE_KEY: 'duplicateKey',
   ALIAS_LIMIT: 'aliasLimit',
+  COMPLEX_KEY: 'complexKey',
 };
 
 export default defineRule({
@@ -17,6 +18,7 @@ export default defineRule({
       syntax: 'Invalid YAML: {{problem}}.',
       duplicateKey: 'Duplicate key: the last value silently wins in most tools and sops refuses the file.',
       aliasLimit: 'Too many alias expansions: {{problem}}.',
+      complexKey: 'A mapping key is a collection: Kubernetes, kustomize and Helm accept only scalar keys.',
     },
     docs: {
       rationale:
@@ -24,6 +26,7 @@ export default defineRule({
       incorrect: [
         { files: { 'deploy/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mode: fast\n  mode: safe\n' } },
         { files: { 'deploy/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {a: b\n' } },
+        { files: { 'deploy/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  ? {mode: fast}\n  : safe\n' } },
       ],
       correct: [{ files: { 'deploy/app.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mode: fast\n' } }],
     },

@@ -74,13 +74,13 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection2(node) {
+    function isCollection4(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -100,7 +100,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar8(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection4(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -109,8 +109,8 @@ var require_identity = __commonJS({
     exports2.SCALAR = SCALAR;
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
-    exports2.isAlias = isAlias3;
-    exports2.isCollection = isCollection2;
+    exports2.isAlias = isAlias4;
+    exports2.isCollection = isCollection4;
     exports2.isDocument = isDocument;
     exports2.isMap = isMap8;
     exports2.isNode = isNode2;
@@ -766,7 +766,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar2 = class extends Node.NodeBase {
+    var Scalar3 = class extends Node.NodeBase {
       constructor(value) {
         super(identity3.SCALAR);
         this.value = value;
@@ -778,12 +778,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar2.PLAIN = "PLAIN";
-    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports2.Scalar = Scalar2;
+    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar3.PLAIN = "PLAIN";
+    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports2.Scalar = Scalar3;
     exports2.isScalarValue = isScalarValue;
   }
 });
@@ -794,7 +794,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity3 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -839,7 +839,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar2.Scalar(value);
+          const node2 = new Scalar3.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -850,7 +850,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -1163,7 +1163,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -1306,7 +1306,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar2.Scalar.BLOCK_FOLDED ? false : type2 === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar3.Scalar.BLOCK_FOLDED ? false : type2 === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -1361,7 +1361,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type2 !== Scalar2.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type2 !== Scalar3.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -1384,7 +1384,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type2 !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type2 !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -1409,20 +1409,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type: type2 } = item;
-      if (type2 !== Scalar2.Scalar.QUOTE_DOUBLE) {
+      if (type2 !== Scalar3.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type2 = Scalar2.Scalar.QUOTE_DOUBLE;
+          type2 = Scalar3.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar2.Scalar.BLOCK_FOLDED:
-          case Scalar2.Scalar.BLOCK_LITERAL:
+          case Scalar3.Scalar.BLOCK_FOLDED:
+          case Scalar3.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar2.Scalar.QUOTE_DOUBLE:
+          case Scalar3.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.QUOTE_SINGLE:
+          case Scalar3.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.PLAIN:
+          case Scalar3.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -1571,7 +1571,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
@@ -1586,7 +1586,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity3.isCollection(key2) || (identity3.isScalar(key2) ? key2.type === Scalar2.Scalar.BLOCK_FOLDED || key2.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity3.isCollection(key2) || (identity3.isScalar(key2) ? key2.type === Scalar3.Scalar.BLOCK_FOLDED || key2.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1726,19 +1726,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey2 = (ctx, key2) => (merge2.identify(key2) || identity3.isScalar(key2) && (!key2.type || key2.type === Scalar2.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey2 = (ctx, key2) => (merge2.identify(key2) || identity3.isScalar(key2) && (!key2.type || key2.type === Scalar3.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity3.isSeq(source))
@@ -2045,7 +2045,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity3 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function findPair(items, key2) {
       const k = identity3.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
@@ -2112,7 +2112,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity3.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity3.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -2210,7 +2210,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity3 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
       static get tagName() {
@@ -2267,7 +2267,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
-        if (identity3.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity3.isScalar(prev) && Scalar3.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -2363,14 +2363,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar2.Scalar(null),
+      createNode: () => new Scalar3.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar2.Scalar(null),
+      resolve: () => new Scalar3.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports2.nullTag = nullTag;
@@ -2381,13 +2381,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str2) => new Scalar3.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2432,7 +2432,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2460,7 +2460,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str2) {
-        const node = new Scalar2.Scalar(parseFloat(str2));
+        const node = new Scalar3.Scalar(parseFloat(str2));
         const dot = str2.indexOf(".");
         if (dot !== -1 && str2[str2.length - 1] === "0")
           node.minFractionDigits = str2.length - dot - 1;
@@ -2551,7 +2551,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var map2 = require_map();
     var seq2 = require_seq();
     function intIdentify(value) {
@@ -2568,7 +2568,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar2.Scalar(null),
+        createNode: () => new Scalar3.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -2619,7 +2619,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary2 = {
       identify: (value) => value instanceof Uint8Array,
@@ -2663,15 +2663,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type2 ?? (type2 = Scalar2.Scalar.BLOCK_LITERAL);
-        if (type2 !== Scalar2.Scalar.QUOTE_DOUBLE) {
+        type2 ?? (type2 = Scalar3.Scalar.BLOCK_LITERAL);
+        if (type2 !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type2 === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -2686,7 +2686,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity3 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq2, onError) {
       if (identity3.isSeq(seq2)) {
@@ -2697,7 +2697,7 @@ var require_pairs = __commonJS({
           else if (identity3.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -2840,7 +2840,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -2852,7 +2852,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar2.Scalar(true),
+      resolve: () => new Scalar3.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -2860,7 +2860,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar2.Scalar(false),
+      resolve: () => new Scalar3.Scalar(false),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -2872,7 +2872,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2900,7 +2900,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str2) {
-        const node = new Scalar2.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const node = new Scalar3.Scalar(parseFloat(str2.replace(/_/g, "")));
         const dot = str2.indexOf(".");
         if (dot !== -1) {
           const f = str2.substring(dot + 1).replace(/_/g, "");
@@ -4408,7 +4408,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -4457,7 +4457,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity3.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node = identity3.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -4472,13 +4472,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
       const start = scalar2.offset;
       const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type2 = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type2 = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -4540,7 +4540,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type2 === Scalar2.Scalar.BLOCK_LITERAL) {
+        if (type2 === Scalar3.Scalar.BLOCK_LITERAL) {
           value += sep + indent.slice(trimIndent) + content;
           sep = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -4655,7 +4655,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar2, strict, onError) {
       const { offset, type: type2, source, end } = scalar2;
@@ -4664,15 +4664,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type2) {
         case "scalar":
-          _type = Scalar2.Scalar.PLAIN;
+          _type = Scalar3.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_SINGLE;
+          _type = Scalar3.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_DOUBLE;
+          _type = Scalar3.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -4877,7 +4877,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -4895,11 +4895,11 @@ var require_compose_scalar = __commonJS({
       let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar2 = identity3.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar2 = identity3.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar2 = new Scalar2.Scalar(value);
+        scalar2 = new Scalar3.Scalar(value);
       }
       scalar2.range = range;
       scalar2.source = value;
@@ -5659,7 +5659,7 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection2 = (token) => !!token && "items" in token;
+    var isCollection4 = (token) => !!token && "items" in token;
     var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
@@ -5743,7 +5743,7 @@ var require_cst = __commonJS({
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
-    exports2.isCollection = isCollection2;
+    exports2.isCollection = isCollection4;
     exports2.isScalar = isScalar8;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
@@ -7260,7 +7260,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments4(source, options = {}) {
+    function parseAllDocuments5(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7335,7 +7335,7 @@ var require_public_api = __commonJS({
       return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports2.parse = parse4;
-    exports2.parseAllDocuments = parseAllDocuments4;
+    exports2.parseAllDocuments = parseAllDocuments5;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify2;
   }
@@ -7352,7 +7352,7 @@ var require_dist = __commonJS({
     var Alias = require_Alias();
     var identity3 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -7377,7 +7377,7 @@ var require_dist = __commonJS({
     exports2.isScalar = identity3.isScalar;
     exports2.isSeq = identity3.isSeq;
     exports2.Pair = Pair.Pair;
-    exports2.Scalar = Scalar2.Scalar;
+    exports2.Scalar = Scalar3.Scalar;
     exports2.YAMLMap = YAMLMap.YAMLMap;
     exports2.YAMLSeq = YAMLSeq.YAMLSeq;
     exports2.CST = cst;
@@ -7586,7 +7586,7 @@ function reparse(text) {
   let agreed;
   let value;
   for (const version2 of ["1.1", "1.2"]) {
-    const doc = (0, import_yaml.parseDocument)(`v: ${text}`, { version: version2 });
+    const doc = (0, import_yaml.parseDocument)(`v: ${text}`, { version: version2, logLevel: "error" });
     if (doc.errors.length > 0 || doc.warnings.length > 0) return void 0;
     const parsed = asRecord(doc.toJS());
     if (!parsed || Object.keys(parsed).length !== 1 || !("v" in parsed)) return void 0;
@@ -11193,7 +11193,7 @@ var init_value_positions = __esm({
 
 // src/yaml/parse.ts
 function parseYamlText(text) {
-  if (!MAY_HAVE_ANCHOR.test(text)) {
+  if (!MAY_HAVE_ANCHOR.test(text) && !MAY_HAVE_COMPLEX_KEY.test(text)) {
     let values;
     try {
       values = yaml.loadAll(text, void 0, { schema: VALUE_SCHEMA });
@@ -11226,7 +11226,7 @@ function lazyDocuments(text, values) {
   }));
 }
 function astsOf(text) {
-  const parsed = (0, import_yaml3.parseAllDocuments)(text, { merge: true, uniqueKeys: false });
+  const parsed = (0, import_yaml3.parseAllDocuments)(text, { ...QUIET, merge: true, uniqueKeys: false });
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 function parseWithPositions(text) {
@@ -11234,7 +11234,7 @@ function parseWithPositions(text) {
   const documents = [];
   let parsed;
   try {
-    parsed = (0, import_yaml3.parseAllDocuments)(text, { lineCounter: new import_yaml3.LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
+    parsed = (0, import_yaml3.parseAllDocuments)(text, { ...QUIET, lineCounter: new import_yaml3.LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     problems.push({ code: "PARSE_FAILED", message: errorMessage(error), offsets: [0, Math.min(text.length, 1)] });
     return { documents, problems };
@@ -11244,6 +11244,18 @@ function parseWithPositions(text) {
     for (const error of doc.errors) {
       problems.push({ code: error.code, message: firstLine(error.message), offsets: widen(text, error.code, clampOffsets(error.pos, text.length)) });
     }
+    (0, import_yaml3.visit)(doc, {
+      Pair(_key, pair) {
+        const key2 = pair.key;
+        if ((0, import_yaml3.isCollection)(key2) && key2.range) {
+          problems.push({
+            code: "COMPLEX_KEY",
+            message: "A mapping key is a collection; Kubernetes, kustomize and Helm accept only scalar keys",
+            offsets: clampOffsets([key2.range[0], key2.range[1]], text.length)
+          });
+        }
+      }
+    });
     let value;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -11283,7 +11295,7 @@ function firstLine(message) {
 function errorMessage(error) {
   return error instanceof Error ? error.message : String(error);
 }
-var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, KEY_TOKEN;
+var import_yaml3, MAX_ALIAS_COUNT, MERGE_TYPE, VALUE_SCHEMA, MAY_HAVE_ANCHOR, MAY_HAVE_COMPLEX_KEY, QUIET, KEY_TOKEN;
 var init_parse = __esm({
   "src/yaml/parse.ts"() {
     "use strict";
@@ -11294,6 +11306,8 @@ var init_parse = __esm({
     MERGE_TYPE = yaml.types.merge;
     VALUE_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
     MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
+    MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t]*:([ \t]|$)/m;
+    QUIET = { logLevel: "error" };
     KEY_TOKEN = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:#][^:#\n]*?)(?=[ \t]*:)/;
   }
 });
@@ -11461,7 +11475,7 @@ function applyInstancePatches(object, identity3, patches, owner) {
     const at = { file: owner.file, docIndex: owner.docIndex, path: [...owner.path, index, "patch"] };
     let parsed;
     try {
-      parsed = (0, import_yaml4.parse)(text);
+      parsed = (0, import_yaml4.parse)(text, { logLevel: "error" });
     } catch {
       return { unknown: `patch ${index} does not parse` };
     }
@@ -11681,7 +11695,7 @@ function releaseValues(release, objects) {
     if (document) return mergeMarked(result, document.value, (at) => ({ file: text.file, docIndex: document.index, path: at }));
     let parsed;
     try {
-      parsed = (0, import_yaml5.parseAllDocuments)(data)[0]?.toJS();
+      parsed = (0, import_yaml5.parseAllDocuments)(data, { logLevel: "error" })[0]?.toJS();
     } catch {
       return cannot("not valid YAML");
     }
@@ -14423,7 +14437,7 @@ function parseInline(text, at) {
   return parsed;
 }
 function parseInlineText(text, at) {
-  const documents = (0, import_yaml6.parseAllDocuments)(text, { merge: true });
+  const documents = (0, import_yaml6.parseAllDocuments)(text, { logLevel: "error", merge: true });
   if (!Array.isArray(documents)) return [];
   const out = [];
   for (const document of documents) {
@@ -26085,9 +26099,9 @@ spec:
               ctx.model.note({ message: gap, file: resource.file.absPath });
               continue;
             }
-            const elsewhere = graph.named(ref.kind, ref.name)[0];
-            if (elsewhere?.appliedNamespace !== void 0 && namespace !== void 0) {
-              const data = { referrer, kind: ref.kind, name: ref.name, namespace, found: elsewhere.appliedNamespace };
+            const elsewhere2 = graph.named(ref.kind, ref.name)[0];
+            if (elsewhere2?.appliedNamespace !== void 0 && namespace !== void 0) {
+              const data = { referrer, kind: ref.kind, name: ref.name, namespace, found: elsewhere2.appliedNamespace };
               if (ref.namespace === void 0) ctx.report({ resource, path: [...ref.path, "name"], messageId: "defaultNamespace", data });
               else ctx.report({ resource, path: [...ref.path, "namespace"], messageId: "otherNamespace", data });
               continue;
@@ -26919,10 +26933,10 @@ function checkRef(ctx, resource, ref, accepted, field) {
     ctx.model.note({ message: gap, file: resource.file.absPath });
     return;
   }
-  const elsewhere = graph.named(ref.kind, ref.name)[0];
-  if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
-    const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
-    const mover = movedBy(graph, elsewhere);
+  const elsewhere2 = graph.named(ref.kind, ref.name)[0];
+  if (elsewhere2 && elsewhere2.appliedNamespace !== void 0 && namespace !== void 0) {
+    const data = { kind: ref.kind, name: ref.name, found: elsewhere2.appliedNamespace, namespace, referrer };
+    const mover = movedBy(graph, elsewhere2);
     const path27 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
@@ -27455,9 +27469,9 @@ function checkReference(model, ref) {
     if (generated2 && bootstrap !== void 0) {
       return [{ messageId: "cnpgApp", path: ref.path, data: { ...common2, cluster: generated2.cluster.name, secret: bootstrap } }];
     }
-    const elsewhere = lookup.elsewhere[0];
-    if (elsewhere?.namespace !== void 0 && ref.namespace !== void 0) {
-      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2, found: elsewhere.namespace, namespace: ref.namespace, scope: ref.scope } }];
+    const elsewhere2 = lookup.elsewhere[0];
+    if (elsewhere2?.namespace !== void 0 && ref.namespace !== void 0) {
+      return [{ messageId: "otherNamespace", path: ref.path, data: { ...common2, found: elsewhere2.namespace, namespace: ref.namespace, scope: ref.scope } }];
     }
     const where2 = describeNamespace(ref.namespace);
     const unapplied = model.unapplied(ref.kind, ref.name).find((resource) => ref.namespace === void 0 || resource.appliedNamespace === void 0 || resource.appliedNamespace === ref.namespace);
@@ -31542,7 +31556,8 @@ var init_yaml_syntax = __esm({
     init_rule();
     MESSAGES = {
       DUPLICATE_KEY: "duplicateKey",
-      ALIAS_LIMIT: "aliasLimit"
+      ALIAS_LIMIT: "aliasLimit",
+      COMPLEX_KEY: "complexKey"
     };
     yaml_syntax_default = defineRule({
       meta: {
@@ -31555,13 +31570,15 @@ var init_yaml_syntax = __esm({
         messages: {
           syntax: "Invalid YAML: {{problem}}.",
           duplicateKey: "Duplicate key: the last value silently wins in most tools and sops refuses the file.",
-          aliasLimit: "Too many alias expansions: {{problem}}."
+          aliasLimit: "Too many alias expansions: {{problem}}.",
+          complexKey: "A mapping key is a collection: Kubernetes, kustomize and Helm accept only scalar keys."
         },
         docs: {
           rationale: "A file that does not parse fails the whole Flux Kustomization that applies it, and duplicate keys are worse: most YAML tools keep the last value without a word, so what is reviewed is not what is applied, and sops refuses such files outright.",
           incorrect: [
             { files: { "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mode: fast\n  mode: safe\n" } },
-            { files: { "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {a: b\n" } }
+            { files: { "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {a: b\n" } },
+            { files: { "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  ? {mode: fast}\n  : safe\n" } }
           ],
           correct: [{ files: { "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  mode: fast\n" } }]
         }
@@ -39485,7 +39502,7 @@ ${indent}${str2}`;
       if ((!ctx || !ctx.keep) && typeof value === "bigint") return Number(value);
       return value;
     }
-    var Scalar2 = class extends Node {
+    var Scalar3 = class extends Node {
       constructor(value) {
         super();
         this.value = value;
@@ -39543,14 +39560,14 @@ ${indent}${str2}`;
       }
       getIn([key2, ...rest], keepScalar) {
         const node = this.get(key2, true);
-        if (rest.length === 0) return !keepScalar && node instanceof Scalar2 ? node.value : node;
+        if (rest.length === 0) return !keepScalar && node instanceof Scalar3 ? node.value : node;
         else return node instanceof _Collection ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues() {
         return this.items.every((node) => {
           if (!node || node.type !== "PAIR") return false;
           const n = node.value;
-          return n == null || n instanceof Scalar2 && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || n instanceof Scalar3 && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       hasIn([key2, ...rest]) {
@@ -39658,7 +39675,7 @@ ${indent}${s}` : "\n";
     };
     PlainValue._defineProperty(Collection, "maxFlowStringSingleLineLength", 60);
     function asItemIndex(key2) {
-      let idx = key2 instanceof Scalar2 ? key2.value : key2;
+      let idx = key2 instanceof Scalar3 ? key2.value : key2;
       if (idx && typeof idx === "string") idx = Number(idx);
       return Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
@@ -39676,7 +39693,7 @@ ${indent}${s}` : "\n";
         const idx = asItemIndex(key2);
         if (typeof idx !== "number") return void 0;
         const it = this.items[idx];
-        return !keepScalar && it instanceof Scalar2 ? it.value : it;
+        return !keepScalar && it instanceof Scalar3 ? it.value : it;
       }
       has(key2) {
         const idx = asItemIndex(key2);
@@ -39732,7 +39749,7 @@ ${indent}${s}` : "\n";
         return this.key instanceof Node ? this.key.commentBefore : void 0;
       }
       set commentBefore(cb) {
-        if (this.key == null) this.key = new Scalar2(null);
+        if (this.key == null) this.key = new Scalar3(null);
         if (this.key instanceof Node) this.key.commentBefore = cb;
         else {
           const msg = "Pair.commentBefore is an alias for Pair.key.commentBefore. To set it, the key must be a Node.";
@@ -39829,7 +39846,7 @@ ${cs}`;
           value = doc.schema.createNode(value, true);
         }
         ctx.implicitKey = false;
-        if (!explicitKey && !this.comment && value instanceof Scalar2) ctx.indentAtStart = str2.length + 1;
+        if (!explicitKey && !this.comment && value instanceof Scalar3) ctx.indentAtStart = str2.length + 1;
         chompKeep = false;
         if (!indentSeq && indentSize >= 2 && !ctx.inFlow && !explicitKey && value instanceof YAMLSeq && value.type !== PlainValue.Type.FLOW_SEQ && !value.tag && !doc.anchors.getName(value)) {
           ctx.indent = ctx.indent.substr(2);
@@ -39925,7 +39942,7 @@ ${ctx.indent}`;
     };
     PlainValue._defineProperty(Alias, "default", true);
     function findPair(items, key2) {
-      const k = key2 instanceof Scalar2 ? key2.value : key2;
+      const k = key2 instanceof Scalar3 ? key2.value : key2;
       for (const it of items) {
         if (it instanceof Pair) {
           if (it.key === key2 || it.key === k) return it;
@@ -39960,7 +39977,7 @@ ${ctx.indent}`;
       get(key2, keepScalar) {
         const it = findPair(this.items, key2);
         const node = it && it.value;
-        return !keepScalar && node instanceof Scalar2 ? node.value : node;
+        return !keepScalar && node instanceof Scalar3 ? node.value : node;
       }
       has(key2) {
         return !!findPair(this.items, key2);
@@ -40009,7 +40026,7 @@ ${ctx.indent}`;
           super(pair.key, seq2);
           this.range = pair.range;
         } else {
-          super(new Scalar2(MERGE_KEY), new YAMLSeq());
+          super(new Scalar3(MERGE_KEY), new YAMLSeq());
         }
         this.type = Pair.Type.MERGE_PAIR;
       }
@@ -40087,14 +40104,14 @@ ${ctx.indent}`;
           const match = str2.match(test2);
           if (match) {
             let res = resolve3.apply(null, match);
-            if (!(res instanceof Scalar2)) res = new Scalar2(res);
+            if (!(res instanceof Scalar3)) res = new Scalar3(res);
             if (format) res.format = format;
             return res;
           }
         }
       }
       if (scalarFallback) str2 = scalarFallback(str2);
-      return new Scalar2(str2);
+      return new Scalar3(str2);
     }
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -40634,7 +40651,7 @@ ${indent}`);
           if (tag.test) matchWithTest.push(tag);
           else {
             const res = tag.resolve(doc, node);
-            return res instanceof Collection ? res : new Scalar2(res);
+            return res instanceof Collection ? res : new Scalar3(res);
           }
         }
       }
@@ -41232,7 +41249,7 @@ ${ca}` : ca;
     exports2.Merge = Merge;
     exports2.Node = Node;
     exports2.Pair = Pair;
-    exports2.Scalar = Scalar2;
+    exports2.Scalar = Scalar3;
     exports2.YAMLMap = YAMLMap;
     exports2.YAMLSeq = YAMLSeq;
     exports2.addComment = addComment;
@@ -42708,7 +42725,7 @@ var require_dist2 = __commonJS({
         super(Object.assign({}, Document$1.defaultOptions, options));
       }
     };
-    function parseAllDocuments4(src, options) {
+    function parseAllDocuments5(src, options) {
       const stream = [];
       let prev;
       for (const cstDoc of parseCst.parse(src)) {
@@ -42744,7 +42761,7 @@ var require_dist2 = __commonJS({
       defaultOptions: Document$1.defaultOptions,
       Document: Document2,
       parse: parse4,
-      parseAllDocuments: parseAllDocuments4,
+      parseAllDocuments: parseAllDocuments5,
       parseCST: parseCst.parse,
       parseDocument: parseDocument3,
       scalarOptions: Document$1.scalarOptions,
@@ -43520,7 +43537,7 @@ async function parseConfig(text, file, rules) {
   const value = first2?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
-    const doc = first2?.doc ?? (0, import_yaml13.parseDocument)(text);
+    const doc = first2?.doc ?? (0, import_yaml13.parseDocument)(text, { logLevel: "error" });
     const problems = usefulErrors(validate2.errors ?? []).map((error) => {
       const pathSegments = pointerToPath(error.instancePath);
       const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -43533,7 +43550,7 @@ async function parseConfig(text, file, rules) {
     throw new ConfigError(firstProblem.message, file, firstProblem.line, firstProblem.column, more);
   }
   const place3 = (target) => {
-    const region = regionOf(lineCounter, offsetsOfPath(first2?.doc ?? (0, import_yaml13.parseDocument)(text), text, target));
+    const region = regionOf(lineCounter, offsetsOfPath(first2?.doc ?? (0, import_yaml13.parseDocument)(text, { logLevel: "error" }), text, target));
     return { line: region.startLine, column: region.startColumn };
   };
   return { value, place: place3 };
@@ -51882,6 +51899,192 @@ var init_redact = __esm({
   }
 });
 
+// src/engine/mask.ts
+function walkMasks(root, tree, embedding = 0) {
+  const entered = /* @__PURE__ */ new Set();
+  const walk3 = (node) => {
+    const target = tree.target?.(node);
+    if (target !== void 0) {
+      if (entered.has(target)) return tree.keep(node);
+      entered.add(target);
+      return walk3(target);
+    }
+    const shape = tree.shape(node);
+    if (shape.type === "seq") {
+      return tree.seq(
+        node,
+        shape.items.map((item, index) => {
+          const flag = index > 0 ? flagName(scalarText2(tree, shape.items[index - 1])) : void 0;
+          const text = scalarText2(tree, item);
+          return flag !== void 0 && text !== void 0 && isMaskedValue(flag, text) ? tree.all(item, false) : walk3(item);
+        })
+      );
+    }
+    if (shape.type === "scalar") {
+      if (typeof shape.value !== "string") return tree.keep(node);
+      return maskString(node, shape.value);
+    }
+    const textOf = (key2) => {
+      const pair = shape.pairs.find((entry) => entry.key === key2);
+      return pair ? scalarText2(tree, pair.value) : void 0;
+    };
+    const isSecret2 = textOf("kind") === "Secret";
+    const entryName = textOf("name");
+    const sensitiveEntry = entryName !== void 0 && isMaskedValue(entryName, textOf("value") ?? "x");
+    return tree.map(
+      node,
+      shape.pairs.map(({ key: key2, keyNode, value }) => {
+        const keyOut = keyNode === void 0 ? void 0 : key2 === void 0 ? walk3(keyNode) : maskString(keyNode, key2);
+        if (key2 !== void 0 && (isSecret2 && (key2 === "data" || key2 === "stringData") || sensitiveEntry && key2 === "value")) {
+          return { key: keyOut, keyText: key2, value: tree.all(value, isSecret2) };
+        }
+        if (key2 === "secretGenerator") return { key: keyOut, keyText: key2, value: walkGenerators(value) };
+        if (key2 !== void 0 && isMaskedValue(key2, scalarValue(tree, value))) {
+          return { key: keyOut, keyText: key2, value: tree.all(value, false) };
+        }
+        if (isSecret2 && key2 === "metadata") return { key: keyOut, keyText: key2, value: walkMetadata(value) };
+        return { key: keyOut, keyText: key2, value: walk3(value) };
+      })
+    );
+  };
+  const walkGenerators = (generators) => {
+    const shape = tree.shape(generators);
+    if (shape.type !== "seq") return tree.all(generators, false);
+    return tree.seq(
+      generators,
+      shape.items.map((entry) => {
+        const fields = tree.shape(entry);
+        if (fields.type !== "map") return tree.all(entry, false);
+        return tree.map(
+          entry,
+          fields.pairs.map(({ key: key2, keyNode, value }) => ({
+            key: keyNode === void 0 ? void 0 : key2 === void 0 ? walk3(keyNode) : maskString(keyNode, key2),
+            keyText: key2,
+            // `files` and `envs` name files (`key=path`): paths, not values.
+            value: key2 === "literals" ? walkLiterals(value) : key2 === "files" || key2 === "envs" ? tree.keep(value) : walk3(value)
+          }))
+        );
+      })
+    );
+  };
+  const walkLiterals = (literals) => {
+    const shape = tree.shape(literals);
+    if (shape.type !== "seq") return tree.all(literals, false);
+    return tree.seq(
+      literals,
+      shape.items.map((literal) => {
+        const text = scalarText2(tree, literal);
+        const equals = text?.indexOf("=") ?? -1;
+        if (text === void 0 || equals === -1) return tree.all(literal, false);
+        return equals + 1 < text.length ? tree.spans(literal, text, [[equals + 1, text.length]]) : tree.keep(literal);
+      })
+    );
+  };
+  const walkMetadata = (metadata) => {
+    const shape = tree.shape(metadata);
+    if (shape.type !== "map") return walk3(metadata);
+    return tree.map(
+      metadata,
+      shape.pairs.map(({ key: key2, keyNode, value }) => ({
+        key: keyNode === void 0 ? void 0 : key2 === void 0 ? walk3(keyNode) : maskString(keyNode, key2),
+        keyText: key2,
+        value: key2 === "annotations" ? tree.all(value, false) : walk3(value)
+      }))
+    );
+  };
+  const maskString = (node, text) => {
+    if (looksLikeManifest(text)) {
+      const masked = embedding < MAX_EMBEDDING ? maskYamlText(text, embedding + 1) : void 0;
+      if (masked === void 0) return tree.all(node, false);
+      if (masked !== text) return tree.embedded(node, text, masked);
+    }
+    const spans = stringSpans(text);
+    return spans.length > 0 ? tree.spans(node, text, spans) : tree.keep(node);
+  };
+  return walk3(root);
+}
+function scalarValue(tree, node) {
+  const shape = tree.shape(tree.target?.(node) ?? node);
+  return shape.type === "scalar" ? shape.value : void 0;
+}
+function scalarText2(tree, node) {
+  const value = scalarValue(tree, node);
+  return typeof value === "string" ? value : void 0;
+}
+function flagName(text) {
+  if (text === void 0) return void 0;
+  if (/^-[pP]$/.test(text)) return "password";
+  return /^--?([A-Za-z_][\w.-]*)$/.exec(text)?.[1];
+}
+function looksLikeManifest(text) {
+  return /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
+}
+function stringSpans(text) {
+  const spans = [];
+  const assignment = new RegExp(ASSIGNMENT.source, "g");
+  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
+    const [whole, , key2, , value] = match;
+    const bare = value.replace(/^["']|["']$/g, "");
+    const valueStart = match.index + whole.length - value.length;
+    if (isMaskedValue(key2, bare)) spans.push([valueStart, match.index + whole.length]);
+    else assignment.lastIndex = valueStart;
+  }
+  for (const match of text.matchAll(URL_PASSWORD)) {
+    const password = match[1];
+    const end = match.index + match[0].length - 1;
+    spans.push([end - password.length, end]);
+  }
+  return spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+}
+function applySpans(text, spans) {
+  let out = "";
+  let cursor = 0;
+  for (const [start, end] of spans) {
+    if (end <= cursor) continue;
+    out += text.slice(cursor, Math.max(start, cursor)) + MASK;
+    cursor = end;
+  }
+  return out + text.slice(cursor);
+}
+function mentionsSecret(text) {
+  for (const [word] of text.matchAll(/[A-Za-z_][\w.-]*/g)) if (isMaskedValue(word, "x")) return true;
+  return /:\/\/[^\s/:@]*:[^\s@/]+@/.test(text);
+}
+function lineSpans(text, from = 0, to = text.length) {
+  const spans = [];
+  let lineStart = from;
+  while (lineStart < to) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd === -1 || lineEnd > to) lineEnd = to;
+    let end = lineEnd;
+    if (end > lineStart && text[end - 1] === "\r") end--;
+    const line = text.slice(lineStart, end);
+    let at = /^[ \t\uFEFF]*/.exec(line)[0].length;
+    if (!/^(---|\.\.\.)(\s|$)/.test(line.slice(at)) && !/^%/.test(line.slice(at))) {
+      for (let indicator = /^[-?:](?:[ \t]+|$)/.exec(line.slice(at)); indicator; indicator = /^[-?:](?:[ \t]+|$)/.exec(line.slice(at))) at += indicator[0].length;
+      const key2 = LINE_KEY.exec(line.slice(at));
+      if (key2) at += key2[0].length + /^[ \t]*/.exec(line.slice(at + key2[0].length))[0].length;
+      if (line[at] === "#") at += /^#[ \t]*/.exec(line.slice(at))[0].length;
+      if (at < line.length) spans.push([lineStart + at, lineStart + line.length]);
+    }
+    lineStart = lineEnd + 1;
+  }
+  return spans;
+}
+var MASK, MAX_EMBEDDING, ASSIGNMENT, URL_PASSWORD, LINE_KEY;
+var init_mask = __esm({
+  "src/engine/mask.ts"() {
+    "use strict";
+    init_credential();
+    init_redact2();
+    MASK = "***";
+    MAX_EMBEDDING = 3;
+    ASSIGNMENT = /("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g;
+    URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
+    LINE_KEY = /^(?:"(?:[^"\\\n]|\\.)*"\s*:|'(?:[^'\n]|'')*'\s*:|[^\s#'"{}[\],&*!|>%@`?:-][^#\n]*?:(?=\s|$)|[-?:][^\s#'"{}[\],&*!|>%@`][^#\n]*?:(?=\s|$))/;
+  }
+});
+
 // src/engine/redact.ts
 function maskedOffset(redaction, offset, side) {
   let shift = 0;
@@ -51896,41 +52099,140 @@ function firstLineEnd(text, span) {
   const newline = text.indexOf("\n", span.maskedStart);
   return newline === -1 || newline > span.maskedEnd ? span.maskedEnd : newline;
 }
+function maskFinding(finding, redaction) {
+  const pattern = redaction ? certainPattern(redaction) : void 0;
+  const mask = (text) => {
+    const inner = pattern ? text.replace(pattern, MASK) : text;
+    return applySpans(inner, stringSpans(inner));
+  };
+  finding.message = mask(finding.message);
+  if (finding.path) finding.path = finding.path.map((segment) => typeof segment === "string" ? mask(segment) : segment);
+}
+function certainPattern(redaction) {
+  if (certainPatterns.has(redaction)) return certainPatterns.get(redaction);
+  const known = /* @__PURE__ */ new Set();
+  for (const certain of redaction.certain) {
+    const value = certain.trim();
+    for (const part of [value, value.replace(/^(["'])(.*)\1$/, "$2")]) {
+      if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
+    }
+  }
+  const pattern = known.size > 0 ? new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp2).join("|"), "g") : void 0;
+  certainPatterns.set(redaction, pattern);
+  return pattern;
+}
+function escapeRegExp2(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 function redact(file, model) {
   const text = file.text;
   if (text === void 0) return void 0;
-  const ranges = sopsSecretRanges(file, model);
-  for (const { doc, value } of file.documents) {
-    const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
-    (0, import_yaml14.visit)(doc, {
-      Pair(_key, pair, path27) {
-        const key2 = (0, import_yaml14.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path27[path27.length - 1] === doc.contents;
-        if (isSecret2 && topLevel && (key2 === "data" || key2 === "stringData")) {
-          collectScalars(pair.value, ranges);
-          collectBlockLines(text, pair.value, ranges);
-          return import_yaml14.visit.SKIP;
-        }
-        if (isMaskedValue(key2, (0, import_yaml14.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
-        return void 0;
-      },
-      Scalar(_key, scalar2) {
-        if (typeof scalar2.value !== "string" || !scalar2.range) return;
-        const assignment = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(scalar2.value);
-        if (!assignment?.[1] || !isMaskedValue(assignment[1], scalar2.value.slice(assignment[0].length))) return;
-        const equals = text.indexOf("=", scalar2.range[0]);
-        if (equals !== -1 && equals < scalar2.range[1]) ranges.push([equals + 1, scalar2.range[1]]);
-      },
-      Map(_key, map2) {
-        const name2 = map2.items.find((item) => (0, import_yaml14.isScalar)(item.key) && item.key.value === "name");
-        const literal = map2.items.find((item) => (0, import_yaml14.isScalar)(item.key) && item.key.value === "value");
-        if (name2 && literal && (0, import_yaml14.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml14.isScalar)(literal.value) ? literal.value.value : void 0)) {
-          collectScalars(literal.value, ranges);
-        }
-      }
-    });
+  const docs = file.documents.map((parsed) => parsed.doc);
+  return redactYaml(text, docs, isBroken(file), sopsSecretRanges(file, model));
+}
+function isBroken(file) {
+  return file.problems.some((problem) => !COMPOSED.has(problem.code)) || file.documents.some((parsed) => failed(parsed.doc));
+}
+function masksEveryValue(file) {
+  return file.text !== void 0 && isBroken(file) && mentionsSecret(file.text);
+}
+function redactYaml(text, docs, broken, ranges = [], embedding = 0) {
+  const certain = [];
+  const words = [];
+  if (broken && mentionsSecret(text)) {
+    const lines = lineSpans(text);
+    ranges.push(...lines);
+    for (const [start, end] of lines) words.push(text.slice(start, end), ...text.slice(start, end).split(/[\s"',{}[\]:=@/]+/));
+  } else {
+    for (const doc of docs) walkMasks(doc.contents, astTree(text, doc, ranges, certain), embedding);
+    const comments = commentSpans(text);
+    ranges.push(...comments);
+    certain.push(...comments);
   }
+  return { ...applyRanges(text, ranges), certain: [...certain.map(([start, end]) => text.slice(start, end)), ...words] };
+}
+function commentSpans(text) {
+  if (!text.includes("#")) return [];
+  const spans = [];
+  for (const comment of rawComments(text)) {
+    for (const [start, end] of stringSpans(text.slice(comment.offset, comment.end))) spans.push([comment.offset + start, comment.offset + end]);
+  }
+  return spans;
+}
+function failed(doc) {
+  return doc.errors.some((error) => !COMPOSED.has(error.code));
+}
+function maskYamlText(text, embedding) {
+  const parsed = (0, import_yaml14.parseAllDocuments)(text, { logLevel: "error", merge: true, uniqueKeys: false });
+  const docs = Array.isArray(parsed) ? parsed : [parsed];
+  return redactYaml(text, docs, docs.some(failed), [], embedding).text;
+}
+function astTree(text, doc, ranges, certain) {
+  const masked = /* @__PURE__ */ new Set();
+  const whole = (node) => {
+    if (node?.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
+  };
+  const all = (node) => {
+    if (node === null || masked.has(node)) return;
+    masked.add(node);
+    if ((0, import_yaml14.isAlias)(node)) all(node.resolve(doc) ?? null);
+    else if ((0, import_yaml14.isScalar)(node)) whole(node);
+    else if ((0, import_yaml14.isMap)(node) || (0, import_yaml14.isSeq)(node)) {
+      for (const item of node.items) {
+        if ((0, import_yaml14.isPair)(item)) {
+          if ((0, import_yaml14.isCollection)(item.key)) all(item.key);
+          all(item.value);
+        } else all(item);
+      }
+    }
+  };
+  return {
+    shape(node) {
+      if ((0, import_yaml14.isMap)(node)) {
+        return {
+          type: "map",
+          pairs: node.items.map((pair) => {
+            const key2 = pair.key;
+            return { key: (0, import_yaml14.isScalar)(key2) ? String(key2.value) : void 0, keyNode: key2 ?? void 0, value: pair.value };
+          })
+        };
+      }
+      if ((0, import_yaml14.isSeq)(node)) return { type: "seq", items: node.items };
+      return { type: "scalar", value: (0, import_yaml14.isScalar)(node) ? node.value : null };
+    },
+    target(node) {
+      return (0, import_yaml14.isAlias)(node) ? node.resolve(doc) ?? null : void 0;
+    },
+    map() {
+    },
+    seq() {
+    },
+    keep() {
+    },
+    all(node, secretData) {
+      const before = ranges.length;
+      all(node);
+      if (secretData) certain.push(...ranges.slice(before));
+      if (secretData && !((0, import_yaml14.isCollection)(node) && node.flow)) collectBlockLines(text, node, ranges);
+    },
+    spans(node, value, spans) {
+      if (!(0, import_yaml14.isScalar)(node) || !node.range) return;
+      const source = text.slice(node.range[0], node.range[1]);
+      const quote = node.type === import_yaml14.Scalar.QUOTE_SINGLE || node.type === import_yaml14.Scalar.QUOTE_DOUBLE ? 1 : 0;
+      const asWritten = (node.type === import_yaml14.Scalar.PLAIN || quote === 1) && !value.includes("\n") && source.slice(quote, source.length - quote) === value;
+      const before = ranges.length;
+      if (asWritten) for (const [start, end] of spans) ranges.push([node.range[0] + quote + start, node.range[0] + quote + end]);
+      else whole(node);
+      certain.push(...ranges.slice(before));
+    },
+    embedded(node) {
+      whole(node);
+    }
+  };
+}
+function applyRanges(text, ranges) {
   if (ranges.length === 0) return { text, spans: [] };
+  ranges.push(...elsewhere(text, ranges));
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = "";
   let cursor = 0;
@@ -51945,19 +52247,6 @@ function redact(file, model) {
     cursor = end;
   }
   return { text: out + text.slice(cursor), spans };
-}
-function collectScalars(node, ranges) {
-  if (node === null) return;
-  if ((0, import_yaml14.isScalar)(node)) {
-    if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
-    return;
-  }
-  if ((0, import_yaml14.isMap)(node) || (0, import_yaml14.isSeq)(node)) {
-    for (const item of node.items) {
-      if ((0, import_yaml14.isPair)(item)) collectScalars(item.value, ranges);
-      else collectScalars(item, ranges);
-    }
-  }
 }
 function collectBlockLines(text, node, ranges) {
   if (!node?.range) return;
@@ -51974,19 +52263,35 @@ function collectBlockLines(text, node, ranges) {
     lineStart = lineEnd + 1;
   }
 }
+function elsewhere(text, ranges) {
+  const known = /* @__PURE__ */ new Set();
+  for (const [start, end] of ranges) {
+    const value = text.slice(start, end).replace(/^(["'])(.*)\1$/, "$2").trim();
+    if (value.length >= MIN_KNOWN_SECRET && !value.includes("\n") && !isReference(value)) known.add(value);
+    if (known.size >= MAX_KNOWN_SECRETS) break;
+  }
+  if (known.size === 0) return [];
+  const pattern = new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp2).join("|"), "g");
+  return [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length]);
+}
 function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml14, MASK;
+var import_yaml14, MIN_MESSAGE_SECRET, certainPatterns, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
 var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
     import_yaml14 = __toESM(require_dist(), 1);
+    init_comments();
     init_redact();
     init_credential();
-    init_values();
-    MASK = "***";
+    init_mask();
+    MIN_MESSAGE_SECRET = 6;
+    certainPatterns = /* @__PURE__ */ new WeakMap();
+    COMPOSED = /* @__PURE__ */ new Set(["DUPLICATE_KEY", "COMPLEX_KEY"]);
+    MIN_KNOWN_SECRET = 8;
+    MAX_KNOWN_SECRETS = 64;
   }
 });
 
@@ -52470,9 +52775,12 @@ async function lint(options) {
       if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
     }
   }
+  const views = sourceViews(files, model);
+  for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
   applySuppressions(findings, files);
   await applyBaselines(findings, roots, options);
   findings.sort(compareFindings);
+  const { sourceLines, frameRegion } = views;
   return {
     findings,
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
@@ -52482,7 +52790,8 @@ async function lint(options) {
     notes,
     errors,
     timings,
-    ...sourceViews(files, model)
+    sourceLines,
+    frameRegion
   };
 }
 async function policyRules(model) {
@@ -52577,6 +52886,9 @@ function sourceViews(files, model) {
     return cache5.get(key2);
   };
   return {
+    redaction(root, file) {
+      return view(root, file)?.redaction;
+    },
     sourceLines(root, file, startLine, endLine) {
       return view(root, file)?.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
     },
@@ -52587,11 +52899,11 @@ function sourceViews(files, model) {
       const at = (line, column, side) => {
         const lineStart = originalStarts[line - 1];
         if (lineStart === void 0) return { line, column };
-        const masked2 = maskedOffset(found.redaction, lineStart + column - 1, side);
+        const masked = maskedOffset(found.redaction, lineStart + column - 1, side);
         let maskedLine = Math.min(line - 1, found.lineStarts.length - 1);
-        while (maskedLine > 0 && (found.lineStarts[maskedLine] ?? 0) > masked2) maskedLine--;
-        while (maskedLine + 1 < found.lineStarts.length && (found.lineStarts[maskedLine + 1] ?? Infinity) <= masked2) maskedLine++;
-        return { line: maskedLine + 1, column: masked2 - (found.lineStarts[maskedLine] ?? 0) + 1 };
+        while (maskedLine > 0 && (found.lineStarts[maskedLine] ?? 0) > masked) maskedLine--;
+        while (maskedLine + 1 < found.lineStarts.length && (found.lineStarts[maskedLine + 1] ?? Infinity) <= masked) maskedLine++;
+        return { line: maskedLine + 1, column: masked - (found.lineStarts[maskedLine] ?? 0) + 1 };
       };
       const start = at(region.startLine, region.startColumn, "start");
       const end = at(region.endLine, region.endColumn, "end");
@@ -63170,85 +63482,109 @@ function renderApplied(model, options = {}) {
       `No applied Flux Kustomization ${options.kustomization} whose build is known${known.length > 0 ? ` (known: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", \u2026" : ""})` : ""}.`
     );
   }
-  const documents = [];
+  const objects = [];
   const inBuilds = /* @__PURE__ */ new Set();
   for (const build2 of builds) {
     for (const object of build2.objects) {
       inBuilds.add(object);
-      documents.push(renderObject(object, buildLabel(build2)));
+      objects.push({ object, label: buildLabel(build2) });
     }
   }
   if (options.kustomization === void 0) {
-    for (const object of model.resources) if (!inBuilds.has(object)) documents.push(renderObject(object, "applied as written"));
+    for (const object of model.resources) if (!inBuilds.has(object)) objects.push({ object, label: "applied as written" });
   }
-  return documents.join("---\n");
+  const secrets = /* @__PURE__ */ new Set();
+  const tree = valuesTree(secrets);
+  const masked = objects.map(({ object, label }) => ({ object, label, value: maskedCopy(object, tree) }));
+  const everywhere = knownSecrets(secrets);
+  return masked.map(({ object, label, value }) => renderObject(object, label, everywhere(value))).join("---\n");
 }
-function renderObject(object, label) {
+function renderObject(object, label, value) {
   const range = object.doc?.contents?.range;
   const line = range ? object.file.lineCounter.linePos(range[0]).line : 1;
   const where2 = `${object.file.root.name}/${object.file.path}:${line}`;
   const patched = object.applied?.patchedBy ?? [];
   const patches = patched.length > 0 ? `
 # patched by ${[...new Set(patched.map((at) => `${at.file.root.name}/${at.file.path}`))].join(", ")}` : "";
+  if (masksEveryValue(object.file)) {
+    const redaction = redact(object.file);
+    const range2 = object.doc?.range;
+    if (redaction && range2) {
+      const text = redaction.text.slice(maskedOffset(redaction, range2[0], "start"), maskedOffset(redaction, range2[2], "end"));
+      return `# from ${where2} (${label}; does not parse: as written, every value masked)${patches}
+${text.endsWith("\n") ? text : `${text}
+`}`;
+    }
+    return `# from ${where2} (${label}; does not parse: every value masked)${patches}
+`;
+  }
   return `# from ${where2} (${label})${patches}
-${(0, import_yaml15.stringify)(masked(object), { lineWidth: 0 })}`;
+${(0, import_yaml15.stringify)(value, { lineWidth: 0 })}`;
 }
-function masked(object) {
-  const walk3 = (value, depth) => {
-    if (Array.isArray(value)) {
-      const out = [];
-      value.forEach((item, index) => {
-        const previous = index > 0 ? value[index - 1] : void 0;
-        const flag = typeof previous === "string" ? /^--?([A-Za-z_][\w.-]*)$/.exec(previous)?.[1] : void 0;
-        out.push(flag !== void 0 && typeof item === "string" && isMaskedValue(flag, item) ? MASK2 : walk3(item, depth + 1));
-      });
-      return out;
-    }
-    if (typeof value === "object" && value !== null) {
-      const record = value;
-      const isSecret2 = record.kind === "Secret" && (record.apiVersion === void 0 || record.apiVersion === "v1");
-      const sensitiveEntry = typeof record.name === "string" && isMaskedValue(record.name, typeof record.value === "string" ? record.value : "x");
-      const out = {};
-      for (const [key2, child] of Object.entries(record)) {
-        if (depth === 0 && key2 === "sops") continue;
-        if (isSecret2 && (key2 === "data" || key2 === "stringData") || isMaskedValue(key2, child) || sensitiveEntry && key2 === "value") {
-          out[key2] = maskAll(child);
-        } else if (isSecret2 && key2 === "metadata" && typeof child === "object" && child !== null) {
-          const metadata = { ...child };
-          if (metadata.annotations !== void 0) metadata.annotations = maskAll(metadata.annotations);
-          out[key2] = walk3(metadata, depth + 1);
-        } else {
-          out[key2] = walk3(child, depth + 1);
-        }
-      }
-      return out;
-    }
-    if (typeof value === "string") return maskText(value);
-    return value;
+function maskedCopy(object, tree) {
+  const value = object.value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return walkMasks(value, tree);
+  const { sops: _sops, ...applied } = value;
+  return walkMasks(applied, tree);
+}
+function maskAll(value, secrets) {
+  if (Array.isArray(value)) return value.map((item) => maskAll(item, secrets));
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key2, child]) => [key2, maskAll(child, secrets)]));
+  if (typeof value === "string") secrets.add(value);
+  return value === null || value === void 0 ? value : MASK;
+}
+function knownSecrets(secrets) {
+  const known = new Set([...secrets].filter((secret) => secret.trim().length >= MIN_KNOWN_SECRET2 && !isReference(secret)));
+  if (known.size === 0) return (value) => value;
+  const text = (value) => known.has(value) ? MASK : value;
+  const walk3 = (value) => {
+    if (Array.isArray(value)) return value.map(walk3);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key2, child]) => [text(key2), walk3(child)]));
+    return typeof value === "string" ? text(value) : value;
   };
-  return walk3(object.value, 0);
+  return walk3;
 }
-function maskAll(value) {
-  if (Array.isArray(value)) return value.map(maskAll);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key2, child]) => [key2, maskAll(child)]));
-  return value === null || value === void 0 ? value : MASK2;
-}
-function maskText(text) {
-  const assignments = text.replace(/("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g, (whole, quote, key2, separator, value) => {
-    const bare = value.replace(/^["']|["']$/g, "");
-    return isMaskedValue(key2, bare) ? `${quote}${key2}${quote}${separator}${MASK2}` : whole;
-  });
-  return assignments.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s@]+@/gi, `$1${MASK2}@`);
-}
-var import_yaml15, MASK2, UnknownKustomizationError;
+var import_yaml15, UnknownKustomizationError, valuesTree, MIN_KNOWN_SECRET2;
 var init_render = __esm({
   "src/applied/render.ts"() {
     "use strict";
     import_yaml15 = __toESM(require_dist(), 1);
     init_credential();
-    MASK2 = "***";
+    init_mask();
+    init_redact2();
     UnknownKustomizationError = class extends Error {
     };
+    valuesTree = (secrets) => ({
+      shape(node) {
+        if (Array.isArray(node)) return { type: "seq", items: node };
+        if (typeof node === "object" && node !== null) {
+          return { type: "map", pairs: Object.entries(node).map(([key2, value]) => ({ key: key2, keyNode: key2, value })) };
+        }
+        return { type: "scalar", value: node };
+      },
+      map(_node, pairs2) {
+        const out = {};
+        for (const { key: key2, keyText: keyText2, value } of pairs2) out[String(key2 ?? keyText2)] = value;
+        return out;
+      },
+      seq(_node, items) {
+        return items;
+      },
+      keep(node) {
+        return node;
+      },
+      all(node) {
+        return maskAll(node, secrets);
+      },
+      spans(_node, text, spans) {
+        for (const [start, end] of spans) secrets.add(text.slice(start, end).replace(/^["']|["']$/g, ""));
+        return applySpans(text, spans);
+      },
+      embedded(_node, _text, masked) {
+        return masked;
+      }
+    });
+    MIN_KNOWN_SECRET2 = 8;
   }
 });
 

@@ -190,7 +190,7 @@ async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyR
   const value: unknown = first?.value ?? {};
   const validate = await validatorFor(rules);
   if (!validate(value)) {
-    const doc = first?.doc ?? parseDocument(text);
+    const doc = first?.doc ?? parseDocument(text, { logLevel: 'error' });
     const problems = usefulErrors(validate.errors ?? []).map((error): ConfigProblem => {
       const pathSegments = pointerToPath(error.instancePath);
       const unknownKey = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined;
@@ -203,7 +203,7 @@ async function parseConfig(text: string, file: string, rules: ReadonlyArray<AnyR
     throw new ConfigError(firstProblem.message, file, firstProblem.line, firstProblem.column, more);
   }
   const place: Place = (target) => {
-    const region = regionOf(lineCounter, offsetsOfPath(first?.doc ?? parseDocument(text), text, target));
+    const region = regionOf(lineCounter, offsetsOfPath(first?.doc ?? parseDocument(text, { logLevel: 'error' }), text, target));
     return { line: region.startLine, column: region.startColumn };
   };
   return { value: value as ConfigFile, place };

@@ -14,7 +14,7 @@ import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type Roo
 import { gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
-import { maskedOffset, redact, type Redaction } from './redact.js';
+import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
 import { isPolicyRuleId } from '../policies/rules.js';
 
@@ -188,9 +188,12 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
   }
 
+  const views = sourceViews(files, model);
+  for (const finding of findings) maskFinding(finding, views.redaction(finding.location.root, finding.location.file));
   applySuppressions(findings, files);
   await applyBaselines(findings, roots, options);
   findings.sort(compareFindings);
+  const { sourceLines, frameRegion } = views;
   return {
     findings,
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
@@ -200,7 +203,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     notes,
     errors,
     timings,
-    ...sourceViews(files, model),
+    sourceLines,
+    frameRegion,
   };
 }
 
@@ -299,7 +303,10 @@ function applySuppressions(findings: Finding[], files: readonly SourceFile[]): v
 }
 
 /** Redacted source lines for code frames, and regions mapped onto them (cut and mapped once per file). */
-function sourceViews(files: readonly SourceFile[], model: Model): Pick<LintResult, 'sourceLines' | 'frameRegion'> {
+function sourceViews(
+  files: readonly SourceFile[],
+  model: Model,
+): Pick<LintResult, 'sourceLines' | 'frameRegion'> & { redaction(root: string, file: string): Redaction | undefined } {
   const byPath = new Map(files.map((file) => [path.join(file.root.dir, file.path), file]));
   const cache = new Map<string, { file: SourceFile; redaction: Redaction; lines: string[]; lineStarts: number[] } | undefined>();
   const view = (root: string, file: string) => {
@@ -317,6 +324,9 @@ function sourceViews(files: readonly SourceFile[], model: Model): Pick<LintResul
     return cache.get(key);
   };
   return {
+    redaction(root, file) {
+      return view(root, file)?.redaction;
+    },
     sourceLines(root, file, startLine, endLine) {
       return view(root, file)?.lines.slice(Math.max(0, startLine - 1), Math.max(0, endLine));
     },

@@ -1,11 +1,11 @@
-import { isMap, isPair, isScalar, isSeq, visit, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
 import type { SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
+import { rawComments } from '../sops/comments.js';
 import { sopsSecretRanges } from '../sops/redact.js';
-import { isMaskedValue } from './credential.js';
-import { asRecord, asString } from './values.js';
-
-const MASK = '***';
+import type { Finding } from '../model/finding.js';
+import { isReference } from './credential.js';
+import { applySpans, lineSpans, MASK, mentionsSecret, stringSpans, walkMasks, type MaskTree, type Span } from './mask.js';
 
 /** A masked part of a file: `[start, end)` of the original text became `[maskedStart, maskedEnd)`. */
 export interface MaskedSpan {
@@ -20,6 +20,12 @@ export interface Redaction {
   text: string;
   /** The masked parts, in order. */
   spans: MaskedSpan[];
+  /**
+   * Masked values that are certainly secret (a Secret's data, sensitive assignments and URL
+   * passwords, every value of a broken document), which messages must not quote either; a
+   * value masked for its key's name alone (`secretName: db`) is not among them.
+   */
+  certain: string[];
 }
 
 /**
@@ -54,45 +60,191 @@ function firstLineEnd(text: string, span: MaskedSpan): number {
   return newline === -1 || newline > span.maskedEnd ? span.maskedEnd : newline;
 }
 
+/** Masked values shorter than this are not searched for in messages (`kind: ***` masks `Secret`). */
+const MIN_MESSAGE_SECRET = 6;
+
+/**
+ * A finding's message and path without the values its file's frames certainly mask, and with
+ * sensitive assignments and URL passwords masked: rules quote keys and values, and in a
+ * document that does not parse a "key" may be a whole line of a Secret.
+ */
+export function maskFinding(finding: Finding, redaction: Redaction | undefined): void {
+  const pattern = redaction ? certainPattern(redaction) : undefined;
+  const mask = (text: string): string => {
+    const inner = pattern ? text.replace(pattern, MASK) : text;
+    return applySpans(inner, stringSpans(inner));
+  };
+  finding.message = mask(finding.message);
+  if (finding.path) finding.path = finding.path.map((segment) => (typeof segment === 'string' ? mask(segment) : segment));
+}
+
+/** One pattern per file for `maskFinding`, built on first use. */
+const certainPatterns = new WeakMap<Redaction, RegExp | undefined>();
+
+function certainPattern(redaction: Redaction): RegExp | undefined {
+  if (certainPatterns.has(redaction)) return certainPatterns.get(redaction);
+  const known = new Set<string>();
+  for (const certain of redaction.certain) {
+    const value = certain.trim();
+    for (const part of [value, value.replace(/^(["'])(.*)\1$/, '$2')]) {
+      // sops-encrypted values and other references are not secrets (and messages quote them).
+      if (part.length >= MIN_MESSAGE_SECRET && !isReference(part)) known.add(part);
+    }
+  }
+  const pattern = known.size > 0 ? new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g') : undefined;
+  certainPatterns.set(redaction, pattern);
+  return pattern;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The file's text with secret values masked, and where the masks are. */
 export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redaction | undefined {
   const text = file.text;
   if (text === undefined) return undefined;
-  const ranges: Array<[number, number]> = sopsSecretRanges(file, model);
-  for (const { doc, value } of file.documents) {
-    const isSecret = asString(asRecord(value)?.kind) === 'Secret';
-    visit(doc, {
-      Pair(_key, pair, path) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : '';
-        // `path` holds the ancestors: the document, then the map this pair belongs to.
-        const topLevel = path[path.length - 1] === doc.contents;
-        if (isSecret && topLevel && (key === 'data' || key === 'stringData')) {
-          collectScalars(pair.value as Node | null, ranges);
-          collectBlockLines(text, pair.value as Node | null, ranges);
-          return visit.SKIP;
-        }
-        if (isMaskedValue(key, isScalar(pair.value) ? pair.value.value : undefined)) collectScalars(pair.value as Node | null, ranges);
-        return undefined;
-      },
-      Scalar(_key, scalar) {
-        // `NAME=value` strings (Dagster's envVars, container args): the part after `=`.
-        if (typeof scalar.value !== 'string' || !scalar.range) return;
-        const assignment = /^([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(scalar.value);
-        if (!assignment?.[1] || !isMaskedValue(assignment[1], scalar.value.slice(assignment[0].length))) return;
-        const equals = text.indexOf('=', scalar.range[0]);
-        if (equals !== -1 && equals < scalar.range[1]) ranges.push([equals + 1, scalar.range[1]]);
-      },
-      Map(_key, map) {
-        // Kubernetes env entries: `- name: DB_PASSWORD` / `value: ...`.
-        const name = map.items.find((item) => isScalar(item.key) && item.key.value === 'name');
-        const literal = map.items.find((item) => isScalar(item.key) && item.key.value === 'value');
-        if (name && literal && isScalar(name.value) && isMaskedValue(String(name.value.value), isScalar(literal.value) ? literal.value.value : undefined)) {
-          collectScalars(literal.value as Node | null, ranges);
-        }
-      },
-    });
+  const docs = file.documents.map((parsed) => parsed.doc);
+  return redactYaml(text, docs, isBroken(file), sopsSecretRanges(file, model));
+}
+
+/** A file with a document that does not parse or compose. */
+function isBroken(file: SourceFile): boolean {
+  return file.problems.some((problem) => !COMPOSED.has(problem.code)) || file.documents.some((parsed) => failed(parsed.doc));
+}
+
+/**
+ * Whether a file's values are all masked, line by line: it does not parse or compose and
+ * mentions a Secret or a sensitive key. What the parser made of it is then no guide either to
+ * what is secret in it: `gitops-lint build` prints its masked text instead.
+ */
+export function masksEveryValue(file: SourceFile): boolean {
+  return file.text !== undefined && isBroken(file) && mentionsSecret(file.text);
+}
+
+/**
+ * YAML text with secret values masked. Text that does not parse or compose (`broken`) and
+ * mentions a Secret or a sensitive key anywhere has every value masked, line by line: what the
+ * parser made of it is no guide to what it holds.
+ */
+function redactYaml(text: string, docs: readonly Document.Parsed[], broken: boolean, ranges: Span[] = [], embedding = 0): Redaction {
+  const certain: Span[] = [];
+  const words: string[] = [];
+  if (broken && mentionsSecret(text)) {
+    const lines = lineSpans(text);
+    ranges.push(...lines);
+    // A message may quote any word of a broken line (the parser's idea of a key).
+    for (const [start, end] of lines) words.push(text.slice(start, end), ...text.slice(start, end).split(/[\s"',{}[\]:=@/]+/));
+  } else {
+    for (const doc of docs) walkMasks(doc.contents as Node | null, astTree(text, doc, ranges, certain), embedding);
+    const comments = commentSpans(text);
+    ranges.push(...comments);
+    certain.push(...comments);
   }
+  return { ...applyRanges(text, ranges), certain: [...certain.map(([start, end]) => text.slice(start, end)), ...words] };
+}
+
+/** Sensitive assignments and URL passwords in comments (`# old: postgres://app:…@db/app`). */
+function commentSpans(text: string): Span[] {
+  if (!text.includes('#')) return [];
+  const spans: Span[] = [];
+  for (const comment of rawComments(text)) {
+    for (const [start, end] of stringSpans(text.slice(comment.offset, comment.end))) spans.push([comment.offset + start, comment.offset + end]);
+  }
+  return spans;
+}
+
+/** Problems of documents that still compose: duplicate keys (the last wins), collection keys. */
+const COMPOSED = new Set(['DUPLICATE_KEY', 'COMPLEX_KEY']);
+
+/** A document the parser could not read or compose. */
+function failed(doc: Document.Parsed): boolean {
+  return doc.errors.some((error) => !COMPOSED.has(error.code));
+}
+
+/** YAML text inside a string (an embedded manifest), masked the way files are. */
+export function maskYamlText(text: string, embedding: number): string {
+  const parsed = parseAllDocuments(text, { logLevel: 'error', merge: true, uniqueKeys: false });
+  const docs = Array.isArray(parsed) ? parsed : [parsed];
+  return redactYaml(text, docs, docs.some(failed), [], embedding).text;
+}
+
+/** The walk of `mask.ts` over a `yaml` AST: what it masks becomes offset ranges of `text`. */
+function astTree(text: string, doc: Document.Parsed, ranges: Span[], certain: Span[]): MaskTree<Node | null, void> {
+  const masked = new Set<Node>();
+  const whole = (node: Node | null): void => {
+    if (node?.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
+  };
+  const all = (node: Node | null): void => {
+    if (node === null || masked.has(node)) return;
+    masked.add(node);
+    if (isAlias(node)) all((node.resolve(doc) as Node | undefined) ?? null);
+    else if (isScalar(node)) whole(node);
+    else if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) {
+          // A complex key (`? {token: …}`) is part of the value; a scalar key is a name.
+          if (isCollection(item.key)) all(item.key as Node);
+          all(item.value as Node | null);
+        } else all(item as Node);
+      }
+    }
+  };
+  return {
+    shape(node) {
+      if (isMap(node)) {
+        return {
+          type: 'map',
+          pairs: node.items.map((pair) => {
+            const key = pair.key as Node | null;
+            return { key: isScalar(key) ? String(key.value) : undefined, keyNode: key ?? undefined, value: pair.value as Node | null };
+          }),
+        };
+      }
+      if (isSeq(node)) return { type: 'seq', items: node.items as Array<Node | null> };
+      return { type: 'scalar', value: isScalar(node) ? node.value : null };
+    },
+    target(node) {
+      return isAlias(node) ? ((node.resolve(doc) as Node | undefined) ?? null) : undefined;
+    },
+    map() {},
+    seq() {},
+    keep() {},
+    all(node, secretData) {
+      const before = ranges.length;
+      all(node);
+      if (secretData) certain.push(...ranges.slice(before));
+      // Comments and leftovers between block lines; a flow collection's scalars are all there is.
+      if (secretData && !(isCollection(node) && node.flow)) collectBlockLines(text, node, ranges);
+    },
+    spans(node, value, spans) {
+      // Parts of a scalar map onto the text when it is written as it reads (plain, or quoted
+      // without escapes on one line); otherwise the whole scalar is masked.
+      if (!isScalar(node) || !node.range) return;
+      const source = text.slice(node.range[0], node.range[1]);
+      const quote = node.type === Scalar.QUOTE_SINGLE || node.type === Scalar.QUOTE_DOUBLE ? 1 : 0;
+      const asWritten = (node.type === Scalar.PLAIN || quote === 1) && !value.includes('\n') && source.slice(quote, source.length - quote) === value;
+      const before = ranges.length;
+      if (asWritten) for (const [start, end] of spans) ranges.push([node.range[0] + quote + start, node.range[0] + quote + end]);
+      else whole(node);
+      certain.push(...ranges.slice(before));
+    },
+    embedded(node) {
+      whole(node);
+    },
+  };
+}
+
+/**
+ * Shorter masked values are not searched for elsewhere in the file (`admin`, `true`).
+ */
+const MIN_KNOWN_SECRET = 8;
+const MAX_KNOWN_SECRETS = 64;
+
+/** `text` with `ranges` masked, each mask keeping the line breaks it covers. */
+function applyRanges(text: string, ranges: Span[]): Omit<Redaction, 'certain'> {
   if (ranges.length === 0) return { text, spans: [] };
+  ranges.push(...elsewhere(text, ranges));
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = '';
   let cursor = 0;
@@ -109,25 +261,11 @@ export function redact(file: SourceFile, model?: Pick<Model, 'fileAt'>): Redacti
   return { text: out + text.slice(cursor), spans };
 }
 
-function collectScalars(node: Node | null, ranges: Array<[number, number]>): void {
-  if (node === null) return;
-  if (isScalar(node)) {
-    if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
-    return;
-  }
-  if (isMap(node) || isSeq(node)) {
-    for (const item of node.items) {
-      if (isPair(item)) collectScalars(item.value as Node | null, ranges);
-      else collectScalars(item as Node, ranges);
-    }
-  }
-}
-
 /**
  * Everything after the key on each line of a Secret's data block, and comments there: old
  * values often survive as comments (`# was: ...`) or trail a value.
  */
-function collectBlockLines(text: string, node: Node | null, ranges: Array<[number, number]>): void {
+function collectBlockLines(text: string, node: Node | null, ranges: Span[]): void {
   if (!node?.range) return;
   const [start, end] = [node.range[0], node.range[2]];
   let lineStart = text.lastIndexOf('\n', start - 1) + 1;
@@ -142,6 +280,20 @@ function collectBlockLines(text: string, node: Node | null, ranges: Array<[numbe
     if (from !== -1 && lineStart + from < lineEnd) ranges.push([lineStart + from, lineEnd]);
     lineStart = lineEnd + 1;
   }
+}
+
+/** Other places in the text of a masked value (one line, unquoted): copies, by hand or by YAML merge. */
+function elsewhere(text: string, ranges: readonly Span[]): Span[] {
+  const known = new Set<string>();
+  for (const [start, end] of ranges) {
+    const value = text.slice(start, end).replace(/^(["'])(.*)\1$/, '$2').trim();
+    if (value.length >= MIN_KNOWN_SECRET && !value.includes('\n') && !isReference(value)) known.add(value);
+    // One pass of a bounded alternation over the text: a file of thousands of values keeps its cost.
+    if (known.size >= MAX_KNOWN_SECRETS) break;
+  }
+  if (known.size === 0) return [];
+  const pattern = new RegExp([...known].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+  return [...text.matchAll(pattern)].map((match): Span => [match.index, match.index + match[0].length]);
 }
 
 /** Line structure is kept so line numbers in frames stay right. */

@@ -122,7 +122,7 @@ export function applyInstancePatches(
     const at: Location = { file: owner.file, docIndex: owner.docIndex, path: [...owner.path, index, 'patch'] };
     let parsed: unknown;
     try {
-      parsed = parse(text);
+      parsed = parse(text, { logLevel: 'error' });
     } catch {
       return { unknown: `patch ${index} does not parse` };
     }

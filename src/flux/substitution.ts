@@ -291,7 +291,7 @@ function reparse(text: string): { value: unknown } | undefined {
   let agreed: string | undefined;
   let value: unknown;
   for (const version of ['1.1', '1.2'] as const) {
-    const doc = parseDocument(`v: ${text}`, { version });
+    const doc = parseDocument(`v: ${text}`, { version, logLevel: 'error' });
     if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
     const parsed = asRecord(doc.toJS());
     if (!parsed || Object.keys(parsed).length !== 1 || !('v' in parsed)) return undefined;

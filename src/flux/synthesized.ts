@@ -313,7 +313,7 @@ function releaseValues(release: Resource, objects: readonly Resource[]): { value
     if (document) return mergeMarked(result, document.value, (at) => ({ file: text!.file!, docIndex: document.index, path: at }));
     let parsed: unknown;
     try {
-      parsed = parseAllDocuments(data)[0]?.toJS();
+      parsed = parseAllDocuments(data, { logLevel: 'error' })[0]?.toJS();
     } catch {
       return cannot('not valid YAML');
     }

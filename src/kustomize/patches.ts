@@ -58,7 +58,7 @@ function parseInline(text: string, at: Location): PatchDocument[] | string {
 
 /** Parse inline YAML/JSON patch text; every node locates to `at` (the scalar holding it). */
 function parseInlineText(text: string, at: Location): PatchDocument[] | string {
-  const documents = parseAllDocuments(text, { merge: true });
+  const documents = parseAllDocuments(text, { logLevel: 'error', merge: true });
   if (!Array.isArray(documents)) return [];
   const out: PatchDocument[] = [];
   for (const document of documents) {

@@ -1,5 +1,5 @@
 import jsYaml from 'js-yaml';
-import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import { Document, isCollection, LineCounter, parseAllDocuments, visit } from 'yaml';
 import type { YamlPath } from '../model/finding.js';
 import type { FileProblem, ParsedDocument } from '../model/workspace.js';
 import type { Offsets } from './position.js';
@@ -21,6 +21,18 @@ const VALUE_SCHEMA = jsYaml.CORE_SCHEMA.extend({ implicit: [MERGE_TYPE] });
  */
 const MAY_HAVE_ANCHOR = /(^|[\s[{,:-])&[^\s,[\]{}]/m;
 
+/**
+ * A key that may be a collection (`? {token: …}`, `[a, b]: c`): js-yaml turns it into
+ * `[object Object]`; the `yaml` path reports it (`COMPLEX_KEY`).
+ */
+const MAY_HAVE_COMPLEX_KEY = /(^|[\s[{,])\?([ \t]|$)|^[ \t-]*[[{][^\n]*[\]}][ \t]*:([ \t]|$)/m;
+
+/**
+ * The `yaml` package prints some warnings (a collection used as a key) with the source text in
+ * them through `process.emitWarning`: never, here. They become file problems without values.
+ */
+const QUIET = { logLevel: 'error' } as const;
+
 export interface ParsedText {
   documents: ParsedDocument[];
   problems: FileProblem[];
@@ -36,7 +48,7 @@ export interface ParsedText {
  * path at once, which reports every problem with its position and bounds alias expansion.
  */
 export function parseYamlText(text: string): ParsedText {
-  if (!MAY_HAVE_ANCHOR.test(text)) {
+  if (!MAY_HAVE_ANCHOR.test(text) && !MAY_HAVE_COMPLEX_KEY.test(text)) {
     let values: unknown[] | undefined;
     try {
       values = jsYaml.loadAll(text, undefined, { schema: VALUE_SCHEMA });
@@ -73,7 +85,7 @@ function lazyDocuments(text: string, values: unknown[]): ParsedDocument[] {
 }
 
 function astsOf(text: string): Document.Parsed[] {
-  const parsed = parseAllDocuments(text, { merge: true, uniqueKeys: false });
+  const parsed = parseAllDocuments(text, { ...QUIET, merge: true, uniqueKeys: false });
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 
@@ -83,7 +95,7 @@ function parseWithPositions(text: string): ParsedText {
   const documents: ParsedDocument[] = [];
   let parsed;
   try {
-    parsed = parseAllDocuments(text, { lineCounter: new LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
+    parsed = parseAllDocuments(text, { ...QUIET, lineCounter: new LineCounter(), merge: true, uniqueKeys: true, prettyErrors: false });
   } catch (error) {
     problems.push({ code: 'PARSE_FAILED', message: errorMessage(error), offsets: [0, Math.min(text.length, 1)] });
     return { documents, problems };
@@ -94,6 +106,18 @@ function parseWithPositions(text: string): ParsedText {
     for (const error of doc.errors) {
       problems.push({ code: error.code, message: firstLine(error.message), offsets: widen(text, error.code, clampOffsets(error.pos, text.length)) });
     }
+    visit(doc, {
+      Pair(_key, pair) {
+        const key = pair.key as { range?: [number, number, number] } | null;
+        if (isCollection(key) && key.range) {
+          problems.push({
+            code: 'COMPLEX_KEY',
+            message: 'A mapping key is a collection; Kubernetes, kustomize and Helm accept only scalar keys',
+            offsets: clampOffsets([key.range[0], key.range[1]], text.length),
+          });
+        }
+      },
+    });
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });

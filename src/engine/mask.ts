@@ -1,0 +1,271 @@
+/**
+ * What may be a secret, decided once for every output that shows values: code frames
+ * (`redact.ts`, over the `yaml` AST with offsets) and `gitops-lint build` (`applied/render.ts`,
+ * over plain values). Both walk their tree with `walkMasks`, which asks a `MaskTree` for the
+ * shape of each node and tells it what to mask:
+ *
+ * - the `data`, `stringData` and annotations of every object of kind `Secret`, at any depth
+ *   (the items of a `kind: List`, Helm values such as `extraObjects`, any mapping that looks
+ *   like a Kubernetes object);
+ * - values under a sensitive key (`isMaskedValue`), sensitive env entries (`name`/`value`);
+ * - in a sequence (container `args`/`command`), the element after a sensitive flag
+ *   (`--password`, `-p`);
+ * - kustomize `secretGenerator` literals (`name=value`): the value, whatever the name;
+ * - in every string: `key=value`, `key: value` and `"key": "value"` with a sensitive key
+ *   (`--db-password=…`, `DB_PASSWORD=…`, config files in ConfigMaps, DSNs), and URL passwords
+ *   (`postgres://user:pass@host/db`);
+ * - strings that hold a Kubernetes manifest are masked as YAML text themselves
+ *   (`maskYamlText`), and text that does not parse is masked line by line whenever it mentions
+ *   a Secret or a sensitive key (`maskLines`).
+ */
+import { isMaskedValue } from './credential.js';
+// A cycle on purpose: masking an embedded manifest masks YAML text, which walks again.
+import { maskYamlText } from './redact.js';
+
+export const MASK = '***';
+
+/** A string span `[start, end)` to mask. */
+export type Span = [number, number];
+
+/** The shape of one node, as the tree being masked sees it. */
+export type MaskShape<N> =
+  | { type: 'map'; pairs: ReadonlyArray<{ key: string | undefined; keyNode: N | undefined; value: N }> }
+  | { type: 'seq'; items: readonly N[] }
+  | { type: 'scalar'; value: unknown };
+
+/**
+ * A tree the walk masks: a `yaml` AST (results are ranges recorded on the side) or plain values
+ * (results are the masked copy).
+ */
+export interface MaskTree<N, R> {
+  shape(node: N): MaskShape<N>;
+  /**
+   * The node an alias stands for, or `undefined` for any other node. The walk enters each
+   * target once; `all` must follow aliases itself.
+   */
+  target?(node: N): N | undefined;
+  map(node: N, pairs: Array<{ key: R | undefined; keyText: string | undefined; value: R }>): R;
+  seq(node: N, items: R[]): R;
+  /** A node kept as it is. */
+  keep(node: N): R;
+  /** Every scalar under the node masked; `secretData` for a Secret's `data`/`stringData`. */
+  all(node: N, secretData: boolean): R;
+  /** Parts of a string scalar masked. */
+  spans(node: N, text: string, spans: Span[]): R;
+  /** A string holding YAML (an embedded manifest), masked as YAML text: `masked`. */
+  embedded(node: N, text: string, masked: string): R;
+}
+
+/** Embedded manifests inside embedded manifests: a bound, then the whole string is masked. */
+const MAX_EMBEDDING = 3;
+
+/** Walk a tree and mask what may be a secret (see the module comment). */
+export function walkMasks<N, R>(root: N, tree: MaskTree<N, R>, embedding = 0): R {
+  const entered = new Set<N>();
+  const walk = (node: N): R => {
+    const target = tree.target?.(node);
+    if (target !== undefined) {
+      // An alias: its target is walked where it is written, and once more here at most.
+      if (entered.has(target)) return tree.keep(node);
+      entered.add(target);
+      return walk(target);
+    }
+    const shape = tree.shape(node);
+    if (shape.type === 'seq') {
+      return tree.seq(
+        node,
+        shape.items.map((item, index) => {
+          const flag = index > 0 ? flagName(scalarText(tree, shape.items[index - 1]!)) : undefined;
+          const text = scalarText(tree, item);
+          return flag !== undefined && text !== undefined && isMaskedValue(flag, text) ? tree.all(item, false) : walk(item);
+        }),
+      );
+    }
+    if (shape.type === 'scalar') {
+      if (typeof shape.value !== 'string') return tree.keep(node);
+      return maskString(node, shape.value);
+    }
+    const textOf = (key: string): string | undefined => {
+      const pair = shape.pairs.find((entry) => entry.key === key);
+      return pair ? scalarText(tree, pair.value) : undefined;
+    };
+    const isSecret = textOf('kind') === 'Secret';
+    const entryName = textOf('name');
+    const sensitiveEntry = entryName !== undefined && isMaskedValue(entryName, textOf('value') ?? 'x');
+    return tree.map(
+      node,
+      shape.pairs.map(({ key, keyNode, value }) => {
+        // A complex key (`? {token: …}`) is walked like a value; a string key is a string.
+        const keyOut = keyNode === undefined ? undefined : key === undefined ? walk(keyNode) : maskString(keyNode, key);
+        if (key !== undefined && ((isSecret && (key === 'data' || key === 'stringData')) || (sensitiveEntry && key === 'value'))) {
+          return { key: keyOut, keyText: key, value: tree.all(value, isSecret) };
+        }
+        if (key === 'secretGenerator') return { key: keyOut, keyText: key, value: walkGenerators(value) };
+        if (key !== undefined && isMaskedValue(key, scalarValue(tree, value))) {
+          return { key: keyOut, keyText: key, value: tree.all(value, false) };
+        }
+        if (isSecret && key === 'metadata') return { key: keyOut, keyText: key, value: walkMetadata(value) };
+        return { key: keyOut, keyText: key, value: walk(value) };
+      }),
+    );
+  };
+  /** kustomize `secretGenerator` entries: every `literals` value (`name=value`) is a Secret value. */
+  const walkGenerators = (generators: N): R => {
+    const shape = tree.shape(generators);
+    if (shape.type !== 'seq') return tree.all(generators, false);
+    return tree.seq(
+      generators,
+      shape.items.map((entry) => {
+        const fields = tree.shape(entry);
+        if (fields.type !== 'map') return tree.all(entry, false);
+        return tree.map(
+          entry,
+          fields.pairs.map(({ key, keyNode, value }) => ({
+            key: keyNode === undefined ? undefined : key === undefined ? walk(keyNode) : maskString(keyNode, key),
+            keyText: key,
+            // `files` and `envs` name files (`key=path`): paths, not values.
+            value: key === 'literals' ? walkLiterals(value) : key === 'files' || key === 'envs' ? tree.keep(value) : walk(value),
+          })),
+        );
+      }),
+    );
+  };
+  const walkLiterals = (literals: N): R => {
+    const shape = tree.shape(literals);
+    if (shape.type !== 'seq') return tree.all(literals, false);
+    return tree.seq(
+      literals,
+      shape.items.map((literal) => {
+        const text = scalarText(tree, literal);
+        const equals = text?.indexOf('=') ?? -1;
+        if (text === undefined || equals === -1) return tree.all(literal, false);
+        return equals + 1 < text.length ? tree.spans(literal, text, [[equals + 1, text.length]]) : tree.keep(literal);
+      }),
+    );
+  };
+  /** A Secret's annotations (`last-applied-configuration` holds the whole Secret). */
+  const walkMetadata = (metadata: N): R => {
+    const shape = tree.shape(metadata);
+    if (shape.type !== 'map') return walk(metadata);
+    return tree.map(
+      metadata,
+      shape.pairs.map(({ key, keyNode, value }) => ({
+        key: keyNode === undefined ? undefined : key === undefined ? walk(keyNode) : maskString(keyNode, key),
+        keyText: key,
+        value: key === 'annotations' ? tree.all(value, false) : walk(value),
+      })),
+    );
+  };
+  const maskString = (node: N, text: string): R => {
+    if (looksLikeManifest(text)) {
+      const masked = embedding < MAX_EMBEDDING ? maskYamlText(text, embedding + 1) : undefined;
+      if (masked === undefined) return tree.all(node, false);
+      if (masked !== text) return tree.embedded(node, text, masked);
+    }
+    const spans = stringSpans(text);
+    return spans.length > 0 ? tree.spans(node, text, spans) : tree.keep(node);
+  };
+  return walk(root);
+}
+
+function scalarValue<N, R>(tree: MaskTree<N, R>, node: N): unknown {
+  const shape = tree.shape(tree.target?.(node) ?? node);
+  return shape.type === 'scalar' ? shape.value : undefined;
+}
+
+function scalarText<N, R>(tree: MaskTree<N, R>, node: N): string | undefined {
+  const value = scalarValue(tree, node);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A flag whose next argument is its value: `--password` → `password`; `-p` is the password of mysql, psql and friends. */
+export function flagName(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (/^-[pP]$/.test(text)) return 'password';
+  return /^--?([A-Za-z_][\w.-]*)$/.exec(text)?.[1];
+}
+
+/** A string that holds a Kubernetes object (YAML or JSON). */
+export function looksLikeManifest(text: string): boolean {
+  return /\bkind["']?\s*:/.test(text) && /\bapiVersion["']?\s*:/.test(text);
+}
+
+const ASSIGNMENT = /("?)([A-Za-z_][\w.-]*)\1(\s*[=:]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;&"']+)/g;
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:([^\s@/]+)@/gi;
+
+/**
+ * The parts of a string that may be secrets: the value of each sensitive `key=value`,
+ * `key: value` or `"key": "value"` (`--db-password=…`, `DB_PASSWORD=…`, a config file, JSON),
+ * and URL passwords (`postgres://user:pass@host/db`).
+ */
+export function stringSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  const assignment = new RegExp(ASSIGNMENT.source, 'g');
+  for (let match = assignment.exec(text); match !== null; match = assignment.exec(text)) {
+    const [whole, , key, , value] = match as unknown as [string, string, string, string, string];
+    const bare = value.replace(/^["']|["']$/g, '');
+    const valueStart = match.index + whole.length - value.length;
+    if (isMaskedValue(key, bare)) spans.push([valueStart, match.index + whole.length]);
+    // `old: DB_PASSWORD=…`: an innocent key's value may hold an assignment of its own.
+    else assignment.lastIndex = valueStart;
+  }
+  for (const match of text.matchAll(URL_PASSWORD)) {
+    const password = match[1]!;
+    const end = match.index + match[0].length - 1;
+    spans.push([end - password.length, end]);
+  }
+  return spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+}
+
+/** `text` with `spans` replaced by the mask. */
+export function applySpans(text: string, spans: readonly Span[]): string {
+  let out = '';
+  let cursor = 0;
+  for (const [start, end] of spans) {
+    if (end <= cursor) continue;
+    out += text.slice(cursor, Math.max(start, cursor)) + MASK;
+    cursor = end;
+  }
+  return out + text.slice(cursor);
+}
+
+/**
+ * Whether text mentions a Secret or a sensitive key anywhere (`kind: Secret`, `password`,
+ * `DB_TOKEN`…): text that did not parse is then masked line by line.
+ */
+export function mentionsSecret(text: string): boolean {
+  for (const [word] of text.matchAll(/[A-Za-z_][\w.-]*/g)) if (isMaskedValue(word, 'x')) return true;
+  return /:\/\/[^\s/:@]*:[^\s@/]+@/.test(text);
+}
+
+/** The start of a key on a line: plain, or quoted (`"password":` needs no space after the colon). */
+const LINE_KEY = /^(?:"(?:[^"\\\n]|\\.)*"\s*:|'(?:[^'\n]|'')*'\s*:|[^\s#'"{}[\],&*!|>%@`?:-][^#\n]*?:(?=\s|$)|[-?:][^\s#'"{}[\],&*!|>%@`][^#\n]*?:(?=\s|$))/;
+
+/**
+ * The spans of `text` between `from` and `to` that hold values, line by line, for text that
+ * does not parse: indentation, `- `/`? `/`: ` indicators, keys and document markers stay,
+ * everything else on a line (values, flow collections, comments' text) is masked, so each line
+ * keeps its shape: `\tpassword: ***`.
+ */
+export function lineSpans(text: string, from = 0, to = text.length): Span[] {
+  const spans: Span[] = [];
+  let lineStart = from;
+  while (lineStart < to) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1 || lineEnd > to) lineEnd = to;
+    let end = lineEnd;
+    if (end > lineStart && text[end - 1] === '\r') end--;
+    const line = text.slice(lineStart, end);
+    let at = /^[ \t\uFEFF]*/.exec(line)![0].length;
+    if (!/^(---|\.\.\.)(\s|$)/.test(line.slice(at)) && !/^%/.test(line.slice(at))) {
+      for (let indicator = /^[-?:](?:[ \t]+|$)/.exec(line.slice(at)); indicator; indicator = /^[-?:](?:[ \t]+|$)/.exec(line.slice(at))) at += indicator[0].length;
+      // One key per line: in `password: a: b` everything after `password:` is the value.
+      const key = LINE_KEY.exec(line.slice(at));
+      if (key) at += key[0].length + /^[ \t]*/.exec(line.slice(at + key[0].length))![0].length;
+      if (line[at] === '#') at += /^#[ \t]*/.exec(line.slice(at))![0].length;
+      if (at < line.length) spans.push([lineStart + at, lineStart + line.length]);
+    }
+    lineStart = lineEnd + 1;
+  }
+  return spans;
+}
