@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /** Symlink hops followed before giving up (Linux's own limit). */
@@ -15,6 +15,13 @@ export type Confined = { path: string } | { escapes: true };
  */
 export function resolveInside(boundary: string, target: string): Confined {
   const root = path.resolve(boundary);
+  // A link may name the root by its real path (the root was given through a symlink).
+  let real: string | undefined;
+  const rebase = (candidate: string): string | undefined => {
+    if (isInside(root, candidate)) return candidate;
+    real ??= realRoot(root);
+    return isInside(real, candidate) ? path.join(root, path.relative(real, candidate)) : undefined;
+  };
   let pending = path.resolve(target);
   if (!isInside(root, pending)) return { escapes: true };
   let current = root;
@@ -33,12 +40,21 @@ export function resolveInside(boundary: string, target: string): Confined {
     }
     if (++links > MAX_LINKS) return { escapes: true };
     // `current` has no symlink in it, so resolving the link text against it is what the kernel does.
-    pending = path.resolve(current, readlinkSync(next));
-    if (!isInside(root, pending)) return { escapes: true };
+    const inside = rebase(path.resolve(current, readlinkSync(next)));
+    if (inside === undefined) return { escapes: true };
+    pending = inside;
     current = root;
     rest = [...parts(path.relative(root, pending)), ...rest];
   }
   return { path: current };
+}
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
 }
 
 function parts(relative: string): string[] {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { realpath, lstat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { globbySync } from 'globby';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
+import { resolveInside } from './confine.js';
 
 /** Directories never worth reading in a GitOps repo. */
 const ALWAYS_IGNORED = ['**/.git/**', '**/node_modules/**'];
@@ -47,7 +48,6 @@ export async function discoverFiles(dir: string, ignore: readonly string[]): Pro
   }
   const ignored = gitignoreMatcher(ignoreFiles);
   const entries = all.filter((entry) => !ignored(entry.path.split(path.sep).join('/')));
-  const rootReal = await realpath(dir);
   const files: DiscoveredFile[] = [];
   const escapingLinks: string[] = [];
   for (const entry of entries) {
@@ -55,12 +55,13 @@ export async function discoverFiles(dir: string, ignore: readonly string[]): Pro
     const relative = entry.path.split(path.sep).join('/');
     const absPath = path.join(dir, relative);
     if (dirent.isSymbolicLink()) {
-      const target = await realpath(absPath).catch(() => undefined);
-      if (target === undefined || !isInside(rootReal, target)) {
+      // Resolved without touching anything outside the root (realpath would stat the target).
+      const target = resolveInside(dir, absPath);
+      if ('escapes' in target) {
         escapingLinks.push(relative);
         continue;
       }
-      const stat = await lstat(target).catch(() => undefined);
+      const stat = await lstat(target.path).catch(() => undefined);
       if (!stat?.isFile()) continue;
     } else if (!dirent.isFile()) {
       continue;

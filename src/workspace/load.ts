@@ -1,11 +1,12 @@
 import { lstat } from 'node:fs/promises';
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { chartTemplateNotes, chartTemplates } from './chart-templates.js';
+import { resolveInside } from './confine.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
 import { readGitBranches, readGitFiles } from './git.js';
@@ -130,7 +131,7 @@ function staysInside(dir: string, file: string): boolean {
   const absPath = path.join(dir, ...file.split('/'));
   try {
     if (!lstatSync(absPath).isSymbolicLink()) return true;
-    return isInside(realpathSync(dir), realpathSync(absPath));
+    return !('escapes' in resolveInside(dir, absPath));
   } catch {
     // Deleted from the working tree: nothing to read, but still tracked.
     return true;
