@@ -10,7 +10,7 @@ import type { Model } from '../model/model.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
 import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
-import { gitTopLevel } from '../workspace/git.js';
+import { gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
 import { maskedOffset, redact, type Redaction } from './redact.js';
@@ -181,7 +181,11 @@ async function openStagedRepo(roots: readonly RootInput[], cwd: string): Promise
   const position = roots.findIndex((input) => typeof input === 'string');
   const start = path.resolve(cwd, (roots[position] as string | undefined) ?? '.');
   const repo = await gitTopLevel(start);
-  if (repo === undefined) throw new ConfigError('--staged reads the git index, but this is not inside a git work tree.', start);
+  if (repo === undefined) {
+    const refusal = await gitRefusal(start);
+    if (refusal !== undefined) throw new ConfigError(`--staged reads the git index, but git refuses this repository as unsafe: ${refusal}`, start);
+    throw new ConfigError('--staged reads the git index, but this is not inside a git work tree.', start);
+  }
   return { position, index: await readStagedIndex(repo) };
 }
 
