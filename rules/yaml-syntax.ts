@@ -1,4 +1,5 @@
 import { defineRule } from '../src/model/rule.js';
+import type { SourceFile } from '../src/model/workspace.js';
 
 const MESSAGES: Record<string, 'duplicateKey' | 'aliasLimit'> = {
   DUPLICATE_KEY: 'duplicateKey',
@@ -30,11 +31,28 @@ export default defineRule({
   },
   check(ctx) {
     for (const file of ctx.model.files) {
-      for (const problem of file.problems) {
+      // One syntax error per document: the parser reports every line a misplaced block or
+      // unclosed collection throws off (dozens for one wrong indent); the first is the cause.
+      const reported = new Set<number>();
+      for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
         const messageId = MESSAGES[problem.code] ?? 'syntax';
+        if (messageId === 'syntax') {
+          const document = documentAt(file, problem.offsets[0]);
+          if (reported.has(document)) continue;
+          reported.add(document);
+        }
         const problemText = problem.message.replace(/\.$/, '');
         ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
       }
     }
   },
 });
+
+/** The index of the document holding an offset (documents are in text order). */
+function documentAt(file: SourceFile, offset: number): number {
+  let index = 0;
+  file.documents.forEach((document, i) => {
+    if (document.doc.range[0] <= offset) index = i;
+  });
+  return index;
+}

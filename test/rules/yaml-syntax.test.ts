@@ -54,6 +54,33 @@ new RuleTester().run(rule, {
       ],
     },
     {
+      name: 'one error for one misplaced indent, not one per line it throws off',
+      files: {
+        'deploy/app.yaml': yaml`
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: app
+          data:
+           a: "1"
+            b: "2"
+            c: "3"
+            d: "4"
+            e: "5"
+          ---
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+           name: other
+            namespace: apps
+        `,
+      },
+      errors: [
+        { messageId: 'syntax', file: 'deploy/app.yaml', line: 7, column: 1, endLine: 7, endColumn: 2 },
+        { messageId: 'syntax', file: 'deploy/app.yaml', line: 15, column: 8, endLine: 15, endColumn: 9 },
+      ],
+    },
+    {
       name: 'billion laughs is bounded',
       files: {
         'bomb.yaml': yaml`
