@@ -1,5 +1,7 @@
 import { defineRule } from '../src/model/rule.js';
 import type { SourceFile } from '../src/model/workspace.js';
+import { fileTextIncludes } from '../src/workspace/text-facts.js';
+import { isScalar, visit, type Document, type Scalar } from 'yaml';
 
 const MESSAGES: Record<string, 'duplicateKey' | 'aliasLimit'> = {
   DUPLICATE_KEY: 'duplicateKey',
@@ -44,9 +46,30 @@ export default defineRule({
         const problemText = problem.message.replace(/\.$/, '');
         ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
       }
+      // The parsers merge every `<<` of a mapping without a word, but YAML keys are unique and
+      // go-yaml (kustomize, kubectl) refuses the repeated key.
+      if (!fileTextIncludes(file, '<<')) continue;
+      for (const document of file.documents) {
+        for (const offsets of repeatedMergeKeys(document.doc)) ctx.report({ file, offsets, messageId: 'duplicateKey' });
+      }
     }
   },
 });
+
+/** The second and later `<<` keys of each mapping of a document. */
+function repeatedMergeKeys(doc: Document.Parsed): Array<[number, number]> {
+  const found: Array<[number, number]> = [];
+  visit(doc, {
+    Map(_key, map) {
+      const merges = map.items.filter((pair) => isScalar(pair.key) && typeof pair.key.value === 'symbol' && pair.key.range);
+      for (const pair of merges.slice(1)) {
+        const range = (pair.key as Scalar).range as [number, number, number];
+        found.push([range[0], range[1]]);
+      }
+    },
+  });
+  return found;
+}
 
 /** The index of the document holding an offset (documents are in text order). */
 function documentAt(file: SourceFile, offset: number): number {

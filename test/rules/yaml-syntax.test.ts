@@ -81,6 +81,22 @@ new RuleTester().run(rule, {
       ],
     },
     {
+      name: 'repeated merge keys in one mapping are duplicate keys; one << with a list is not',
+      files: {
+        'deploy/merge.yaml': yaml`
+          base: &base {a: 1}
+          extra: &extra {b: 2}
+          fine:
+            <<: [*base, *extra]
+          twice:
+            <<: *base
+            c: 3
+            <<: *extra
+        `,
+      },
+      errors: [{ messageId: 'duplicateKey', file: 'deploy/merge.yaml', line: 8, column: 3, endLine: 8, endColumn: 5 }],
+    },
+    {
       name: 'billion laughs is bounded',
       files: {
         'bomb.yaml': yaml`
