@@ -4,7 +4,7 @@ import { asArray, asRecord, asString } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
 import { kustomizationIn } from '../src/workspace/source-file.js';
 import type { YamlPath } from '../src/model/finding.js';
-import type { SourceFile } from '../src/model/workspace.js';
+import type { Root, SourceFile } from '../src/model/workspace.js';
 
 const KUSTOMIZATION = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -72,6 +72,8 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
         const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
         const path = [entry.field, entry.index];
         if (entry.kind === 'missing') {
+          // A folder that cannot be read or a symlink out of the root exists: its note says so.
+          if (entry.target !== undefined && isUnread(root, entry.target)) continue;
           ctx.report({ file, docIndex: node.docIndex, path, messageId: entry.target === undefined ? 'outside' : 'missing', data });
           continue;
         }
@@ -107,6 +109,7 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
         const target = resolveInRoot(node.dir, base);
         const data = { field: 'bases', entry: base, target: target ?? base };
         if (target === undefined) ctx.report({ file, docIndex: node.docIndex, path: ['bases', index], messageId: 'outside', data });
+        else if (isUnread(root, target)) return;
         else if (graph.entryAt(root, target) === undefined) ctx.report({ file, docIndex: node.docIndex, path: ['bases', index], messageId: 'missing', data });
         else if (!hasKustomizationFile(target)) ctx.report({ file, docIndex: node.docIndex, path: ['bases', index], messageId: 'noKustomization', data });
       });
@@ -119,6 +122,7 @@ export default defineRule<'missing' | 'outside' | 'noKustomization' | 'component
         }
         const found = graph.entryAt(root, reference.target);
         if (found === 'file' || (found === 'directory' && reference.expects === 'fileOrDirectory')) continue;
+        if (isUnread(root, reference.target)) continue;
         ctx.report({ file, docIndex: node.docIndex, path: reference.path, messageId: 'missing', data });
       }
     }
@@ -157,4 +161,13 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
 function hasSyntaxError(file: SourceFile, docIndex: number): boolean {
   if (file.problems.length === 0) return false;
   return (file.documents[docIndex]?.doc.errors ?? []).some((error) => error.code !== 'DUPLICATE_KEY');
+}
+
+/** Whether a root-relative path is, or is inside, a path that exists but was not read (see Root.unread). */
+function isUnread(root: Root, target: string): boolean {
+  if (!root.unread) return false;
+  for (let at = target; at !== ''; at = at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '') {
+    if (root.unread.has(at)) return true;
+  }
+  return false;
 }

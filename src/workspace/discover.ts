@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { globbySync } from 'globby';
@@ -18,6 +18,8 @@ export interface Discovery {
   files: DiscoveredFile[];
   /** Symlinks that point outside the root, by root-relative path. */
   escapingLinks: string[];
+  /** Folders that cannot be read (permission denied…), by root-relative path, with the error code. */
+  unreadableDirs?: Array<{ path: string; code: string }>;
 }
 
 /**
@@ -69,7 +71,27 @@ export async function discoverFiles(dir: string, ignore: readonly string[]): Pro
     files.push({ path: relative, absPath });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, escapingLinks };
+  return { files, escapingLinks, unreadableDirs: unreadableDirs(dir, entries) };
+}
+
+/**
+ * The walk skips folders it cannot read without a word (suppressErrors). Such a folder shows up
+ * as an entry with nothing under it, so only empty-looking folders are read again to tell an
+ * empty folder from an unreadable one.
+ */
+function unreadableDirs(dir: string, entries: ReadonlyArray<{ path: string; dirent: { isDirectory(): boolean } }>): Array<{ path: string; code: string }> {
+  const parents = new Set<string>();
+  for (const entry of entries) parents.add(path.dirname(entry.path));
+  const unreadable: Array<{ path: string; code: string }> = [];
+  for (const entry of entries) {
+    if (!entry.dirent.isDirectory() || parents.has(entry.path)) continue;
+    try {
+      readdirSync(path.join(dir, entry.path));
+    } catch (error) {
+      unreadable.push({ path: entry.path.split(path.sep).join('/'), code: (error as NodeJS.ErrnoException).code ?? 'error' });
+    }
+  }
+  return unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export function isInside(parent: string, child: string): boolean {

@@ -80,6 +80,11 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
   for (const link of discovery.escapingLinks) {
     notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: path.join(dir, link) });
   }
+  for (const folder of discovery.unreadableDirs ?? []) {
+    notes.push({ message: `Skipped folder ${folder.path}: it cannot be read (${folder.code}), so nothing in it was checked.`, file: path.join(dir, folder.path) });
+  }
+  const unread = [...discovery.escapingLinks, ...(discovery.unreadableDirs ?? []).map((folder) => folder.path)];
+  if (unread.length > 0) root.unread = new Set(unread);
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
