@@ -21,6 +21,8 @@ new RuleTester().run(rule, {
     },
     { name: 'JSON file', files: { 'values.json': '{"a": 1, "b": [1, 2]}\n' } },
     { name: 'anchors within the alias limit', files: { 'a.yaml': 'base: &b {x: 1}\ncopy: *b\n' } },
+    // 2,000 nested flow sequences: valid YAML deeper than the parser recurses (a note, not an error).
+    { name: 'nesting deeper than the parser can recurse', files: { 'deep.yaml': `a: ${'['.repeat(2000)}${']'.repeat(2000)}\n` } },
   ],
   invalid: [
     {
