@@ -63,6 +63,23 @@ var init_describe = __esm({
   }
 });
 
+// src/workspace/text-facts.ts
+function fileTextIncludes(file, needle) {
+  if (file.text === void 0) return false;
+  let answers = seen.get(file);
+  if (!answers) seen.set(file, answers = /* @__PURE__ */ new Map());
+  let answer = answers.get(needle);
+  if (answer === void 0) answers.set(needle, answer = file.text.includes(needle));
+  return answer;
+}
+var seen;
+var init_text_facts = __esm({
+  "src/workspace/text-facts.ts"() {
+    "use strict";
+    seen = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
@@ -78,7 +95,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -100,7 +117,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -115,7 +132,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap8;
     exports2.isNode = isNode2;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar7;
+    exports2.isScalar = isScalar8;
     exports2.isSeq = isSeq6;
   }
 });
@@ -128,7 +145,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity3.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -137,20 +154,20 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path23) {
-      const ctrl = callVisitor(key, node, visitor, path23);
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    function visit_(key, node, visitor, path24) {
+      const ctrl = callVisitor(key, node, visitor, path24);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visit_(key, ctrl, visitor, path23);
+        replaceNode(key, path24, ctrl);
+        return visit_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path23);
+            const ci = visit_(i2, node.items[i2], visitor, path24);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -161,13 +178,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = visit_("key", node.key, visitor, path23);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = visit_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path23);
+          const cv = visit_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -188,17 +205,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path23) {
-      const ctrl = await callVisitor(key, node, visitor, path23);
+    async function visitAsync_(key, node, visitor, path24) {
+      const ctrl = await callVisitor(key, node, visitor, path24);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visitAsync_(key, ctrl, visitor, path23);
+        replaceNode(key, path24, ctrl);
+        return visitAsync_(key, ctrl, visitor, path24);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path24 = Object.freeze(path24.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path23);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path24);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -209,13 +226,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path23);
+          path24 = Object.freeze(path24.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path24);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path23);
+          const cv = await visitAsync_("value", node.value, visitor, path24);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -242,23 +259,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path23) {
+    function callVisitor(key, node, visitor, path24) {
       if (typeof visitor === "function")
-        return visitor(key, node, path23);
+        return visitor(key, node, path24);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path23);
+        return visitor.Map?.(key, node, path24);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path23);
+        return visitor.Seq?.(key, node, path24);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path23);
+        return visitor.Pair?.(key, node, path24);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path23);
+        return visitor.Scalar?.(key, node, path24);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path23);
+        return visitor.Alias?.(key, node, path24);
       return void 0;
     }
-    function replaceNode(key, path23, node) {
-      const parent = path23[path23.length - 1];
+    function replaceNode(key, path24, node) {
+      const parent = path24[path24.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity3.isPair(parent)) {
@@ -273,7 +290,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -283,7 +300,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -336,26 +353,26 @@ var require_directives = __commonJS({
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
-        const name2 = parts.shift();
+        const parts2 = line.trim().split(/[ \t]+/);
+        const name2 = parts2.shift();
         switch (name2) {
           case "%TAG": {
-            if (parts.length !== 2) {
+            if (parts2.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
-              if (parts.length < 2)
+              if (parts2.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
+            const [handle, prefix] = parts2;
             this.tags[handle] = prefix;
             return true;
           }
           case "%YAML": {
             this.yaml.explicit = true;
-            if (parts.length !== 1) {
+            if (parts2.length !== 1) {
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version2] = parts;
+            const [version2] = parts2;
             if (version2 === "1.1" || version2 === "1.2") {
               this.yaml.version = version2;
               return true;
@@ -427,7 +444,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity3.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -454,7 +471,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -465,7 +482,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -645,7 +662,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -671,7 +688,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity3.isAlias(node) || identity3.hasAnchor(node))
                 nodes.push(node);
@@ -870,10 +887,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path23, value) {
+    function collectionFromPath(schema2, path24, value) {
       let v = value;
-      for (let i2 = path23.length - 1; i2 >= 0; --i2) {
-        const k = path23[i2];
+      for (let i2 = path24.length - 1; i2 >= 0; --i2) {
+        const k = path24[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -892,7 +909,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path23) => path23 == null || typeof path23 === "object" && !!path23[Symbol.iterator]().next().done;
+    var isEmptyPath = (path24) => path24 == null || typeof path24 === "object" && !!path24[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -922,11 +939,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path23, value) {
-        if (isEmptyPath(path23))
+      addIn(path24, value) {
+        if (isEmptyPath(path24))
           this.add(value);
         else {
-          const [key, ...rest] = path23;
+          const [key, ...rest] = path24;
           const node = this.get(key, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -940,8 +957,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        const [key, ...rest] = path23;
+      deleteIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -955,8 +972,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        const [key, ...rest] = path23;
+      getIn(path24, keepScalar) {
+        const [key, ...rest] = path24;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -974,8 +991,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path23) {
-        const [key, ...rest] = path23;
+      hasIn(path24) {
+        const [key, ...rest] = path24;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -985,8 +1002,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        const [key, ...rest] = path23;
+      setIn(path24, value) {
+        const [key, ...rest] = path24;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3092,9 +3109,9 @@ var require_timestamp = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+      const parts2 = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
+      const res = parts2.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
@@ -3110,18 +3127,18 @@ var require_timestamp = __commonJS({
         value *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
+      const parts2 = [value % _60];
       if (value < 60) {
-        parts.unshift(0);
+        parts2.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
+        value = (value - parts2[0]) / _60;
+        parts2.unshift(value % _60);
         if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+          value = (value - parts2[0]) / _60;
+          parts2.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign + parts2.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -3501,9 +3518,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path23, value) {
+      addIn(path24, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path23, value);
+          this.contents.addIn(path24, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3578,14 +3595,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        if (Collection.isEmptyPath(path23)) {
+      deleteIn(path24) {
+        if (Collection.isEmptyPath(path24)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path23) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path24) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3600,10 +3617,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        if (Collection.isEmptyPath(path23))
+      getIn(path24, keepScalar) {
+        if (Collection.isEmptyPath(path24))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path23, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path24, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3614,10 +3631,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path23) {
-        if (Collection.isEmptyPath(path23))
+      hasIn(path24) {
+        if (Collection.isEmptyPath(path24))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path23) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path24) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3634,13 +3651,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        if (Collection.isEmptyPath(path23)) {
+      setIn(path24, value) {
+        if (Collection.isEmptyPath(path24)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path23), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path24), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path23, value);
+          this.contents.setIn(path24, value);
         }
       }
       /**
@@ -5593,17 +5610,17 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path23) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path24) => {
       let item = cst;
-      for (const [field, index] of path23) {
+      for (const [field, index] of path24) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5612,23 +5629,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path23) => {
-      const parent = visit2.itemAtPath(cst, path23.slice(0, -1));
-      const field = path23[path23.length - 1][0];
+    visit3.parentCollection = (cst, path24) => {
+      const parent = visit3.itemAtPath(cst, path24.slice(0, -1));
+      const field = path24[path24.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path23, item, visitor) {
-      let ctrl = visitor(item, path23);
+    function _visit(path24, item, visitor) {
+      let ctrl = visitor(item, path24);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path23.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path24.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5639,12 +5656,12 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path23);
+            ctrl = ctrl(item, path24);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path23) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path24) : ctrl;
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
   }
 });
 
@@ -5660,7 +5677,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5744,7 +5761,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection2;
-    exports2.isScalar = isScalar7;
+    exports2.isScalar = isScalar8;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -7293,7 +7310,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7334,7 +7351,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse4;
+    exports2.parse = parse5;
     exports2.parseAllDocuments = parseAllDocuments4;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify2;
@@ -7360,7 +7377,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document2.Document;
     exports2.Schema = Schema2.Schema;
@@ -7388,8 +7405,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit2.visit;
-    exports2.visitAsync = visit2.visitAsync;
+    exports2.visit = visit3.visit;
+    exports2.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -7408,9 +7425,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path23) {
+function getIn(value, path24) {
   let current = value;
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -7460,18 +7477,18 @@ function scanSubstitutions(text) {
   return scan;
 }
 function mayHoldDollar(resource) {
-  return resource.file.text === void 0 || resource.file.text.includes("$");
+  return resource.file.text === void 0 || fileTextIncludes(resource.file, "$");
 }
-function stringsWithDollar(value, path23 = [], out = []) {
+function stringsWithDollar(value, path24 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path23, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path24, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path23, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path24, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (path23.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path23, key], key: true, text: key });
-      stringsWithDollar(child, [...path23, key], out);
+      if (path24.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path24, key], key: true, text: key });
+      stringsWithDollar(child, [...path24, key], out);
     }
   }
   return out;
@@ -7648,16 +7665,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path23, index, replacement) {
-  if (index === path23.length) return replacement;
-  const segment = path23[index];
+function replaceAt(value, path24, index, replacement) {
+  if (index === path24.length) return replacement;
+  const segment = path24[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path23, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path24, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path23, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path24, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -7677,7 +7694,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path23 of unknownPaths) copy.value = replaceAt(copy.value, path23, 0, unknown);
+    for (const path24 of unknownPaths) copy.value = replaceAt(copy.value, path24, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -7719,6 +7736,7 @@ var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
+    init_text_facts();
     import_yaml = __toESM(require_dist(), 1);
     init_values();
     VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
@@ -7939,13 +7957,13 @@ function locationOf(node) {
 function childLocation(at, key) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
 }
-function locate(root, rootAt, path23) {
+function locate(root, rootAt, path24) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path23.length; index++) {
-    const segment = path23[index];
+  for (let index = 0; index < path24.length; index++) {
+    const segment = path24[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path23.slice(index)] };
+      return { ...at, path: [...at.path, ...path24.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -10746,12 +10764,29 @@ function loadSourceFile(root, relativePath, absPath, content) {
   file.problems = parsed.problems;
   return { file };
 }
+function utf16Encoding(head) {
+  if (head[0] === 255 && head[1] === 254) return "UTF-16LE";
+  if (head[0] === 254 && head[1] === 255) return "UTF-16BE";
+  const pairs2 = Math.floor(head.length / 2);
+  if (pairs2 < 2) return void 0;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i2 = 0; i2 < pairs2 * 2; i2 += 2) {
+    if (head[i2] === 0) evenZeros++;
+    if (head[i2 + 1] === 0) oddZeros++;
+  }
+  if (oddZeros === pairs2 && evenZeros === 0) return "UTF-16LE";
+  if (evenZeros === pairs2 && oddZeros === 0) return "UTF-16BE";
+  return void 0;
+}
 function decode(content) {
   if (typeof content === "string") {
     return content.length > MAX_FILE_BYTES ? { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` } : content;
   }
   if (content.byteLength > MAX_FILE_BYTES) return { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
   const head = content.subarray(0, 8e3);
+  const utf16 = utf16Encoding(head);
+  if (utf16) return { reason: `${utf16} text, which the linter does not read (it reads UTF-8; save the file as UTF-8)` };
   if (head.includes(0)) return { reason: "binary content" };
   try {
     const text = utf8.decode(content);
@@ -10793,24 +10828,24 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path23) {
-  if (path23 === "") return [];
-  if (!path23.startsWith("/")) return void 0;
-  return path23.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path24) {
+  if (path24 === "") return [];
+  if (!path24.startsWith("/")) return void 0;
+  return path24.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
     const op = asRecord(raw);
     const kind = asString(op?.op);
-    const parts = pointer(asString(op?.path) ?? "-");
-    if (!op || kind === void 0 || !parts || parts.length === 0) return "an operation without op or path";
+    const parts2 = pointer(asString(op?.path) ?? "-");
+    if (!op || kind === void 0 || !parts2 || parts2.length === 0) return "an operation without op or path";
     if (kind !== "add" && kind !== "replace" && kind !== "remove" && kind !== "test") return `a "${kind}" operation`;
     let parent = target;
-    for (const part of parts.slice(0, -1)) {
+    for (const part of parts2.slice(0, -1)) {
       parent = Array.isArray(parent) ? parent[Number(part)] : isObject2(parent) ? parent[part] : void 0;
       if (parent === void 0) return `the path ${String(op.path)}, which does not exist`;
     }
-    const last = parts.at(-1);
+    const last = parts2.at(-1);
     if (kind === "test") continue;
     if (Array.isArray(parent)) {
       const index = last === "-" ? parent.length : Number(last);
@@ -10988,28 +11023,28 @@ function isFluxInstanceRelease(release, ociUrl) {
 function hasUnknownSync(resource) {
   return unknownSync.has(resource);
 }
-function locateIn(resource, path23) {
-  return resource.applied?.locate(path23) ?? { file: resource.file, docIndex: resource.docIndex, path: path23 };
+function locateIn(resource, path24) {
+  return resource.applied?.locate(path24) ?? { file: resource.file, docIndex: resource.docIndex, path: path24 };
 }
-function copyMarked(value, where2, path23) {
+function copyMarked(value, where2, path24) {
   if (typeof value !== "object" || value === null) return value;
   const copy = Array.isArray(value) ? [] : {};
-  markNode(copy, where2(path23));
+  markNode(copy, where2(path24));
   for (const [key, child] of Object.entries(value)) {
     const childKey = Array.isArray(value) ? Number(key) : key;
-    copy[childKey] = copyMarked(child, where2, [...path23, childKey]);
-    markKey(copy, childKey, where2([...path23, childKey]));
+    copy[childKey] = copyMarked(child, where2, [...path24, childKey]);
+    markKey(copy, childKey, where2([...path24, childKey]));
   }
   return copy;
 }
-function mergeMarked(target, source, where2, path23 = []) {
+function mergeMarked(target, source, where2, path24 = []) {
   if (!isMapping(source)) return;
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
-    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path23, key]);
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path24, key]);
     else {
-      target[key] = copyMarked(value, where2, [...path23, key]);
-      markKey(target, key, where2([...path23, key]));
+      target[key] = copyMarked(value, where2, [...path24, key]);
+      markKey(target, key, where2([...path24, key]));
     }
   }
 }
@@ -11025,15 +11060,15 @@ function setValue(text) {
   if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   return text;
 }
-function touchesSync(path23) {
-  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path23.every((segment, index) => index >= sync.length || segment === sync[index]));
+function touchesSync(path24) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path24.every((segment, index) => index >= sync.length || segment === sync[index]));
 }
 function releaseValues(release, objects) {
   const result = {};
   const rootAt = locateIn(release, ["spec", "values"]);
   markNode(result, rootAt);
   const inline = release.get(["spec", "values"]);
-  const inlineAt = (path23) => locateIn(release, ["spec", "values", ...path23]);
+  const inlineAt = (path24) => locateIn(release, ["spec", "values", ...path24]);
   const unreadable = [];
   let unknown = false;
   asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
@@ -11043,15 +11078,15 @@ function releaseValues(release, objects) {
     const name2 = asString(entry.name) ?? "";
     const key = asString(entry.valuesKey) ?? "values.yaml";
     const targetPath = asString(entry.targetPath);
-    const path23 = targetPath === void 0 ? [] : setPath(targetPath);
+    const path24 = targetPath === void 0 ? [] : setPath(targetPath);
     const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key === "values.yaml" ? "" : ` key ${key}`}`;
     const cannot = (why) => {
       unreadable.push(`${label} (${why})`);
-      if (path23 === void 0 || touchesSync(path23)) unknown = true;
+      if (path24 === void 0 || touchesSync(path24)) unknown = true;
     };
     if (kind === "Secret") return cannot("Secret values are not known");
     if (kind !== "ConfigMap") return cannot("not a ConfigMap");
-    if (path23 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    if (path24 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
     const configMap = objects.find(
       (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name2 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
     );
@@ -11061,19 +11096,19 @@ function releaseValues(release, objects) {
     const dataAt = locateIn(configMap, ["data", key]);
     const text = fileTextAt(dataAt);
     if (text && text.file === void 0) return cannot("its generator input is not readable");
-    if (path23.length > 0) {
+    if (path24.length > 0) {
       if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
       mergeMarked(result, inline, inlineAt);
       let node = result;
-      for (const segment of path23.slice(0, -1)) {
+      for (const segment of path24.slice(0, -1)) {
         if (!isMapping(node[segment])) {
           node[segment] = {};
           markNode(node[segment], dataAt);
         }
         node = node[segment];
       }
-      node[path23[path23.length - 1]] = setValue(data);
-      markKey(node, path23[path23.length - 1], dataAt);
+      node[path24[path24.length - 1]] = setValue(data);
+      markKey(node, path24[path24.length - 1], dataAt);
       return;
     }
     const document = text?.file?.documents[0];
@@ -11087,7 +11122,7 @@ function releaseValues(release, objects) {
     mergeMarked(result, parsed, () => dataAt);
   });
   mergeMarked(result, inline, inlineAt);
-  return { values: { root: { spec: { values: result } }, at: (path23) => locate(result, rootAt, path23.slice(2)) }, unreadable, unknown };
+  return { values: { root: { spec: { values: result } }, at: (path24) => locate(result, rootAt, path24.slice(2)) }, unreadable, unknown };
 }
 function synthesizeSyncObjects(resources, note = () => {
 }, options = {}) {
@@ -11098,7 +11133,7 @@ function synthesizeSyncObjects(resources, note = () => {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
-      const values = { root: resource.value, at: (path23) => ({ file: resource.file, docIndex: resource.docIndex, path: path23 }) };
+      const values = { root: resource.value, at: (path24) => ({ file: resource.file, docIndex: resource.docIndex, path: path24 }) };
       out.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
@@ -11124,12 +11159,12 @@ function synthesizeSyncObjects(resources, note = () => {
 }
 function synthesizeExternalSources(roots, fileAt) {
   const out = [];
-  const seen = /* @__PURE__ */ new Set();
+  const seen2 = /* @__PURE__ */ new Set();
   for (const root of roots) {
     for (const entry of root.config.externalSources) {
       const key = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen2.has(key)) continue;
+      seen2.add(key);
       out.push(externalSource(root, entry, fileAt));
     }
   }
@@ -11693,26 +11728,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path23) => {
-      const end = path23.length - 1;
-      const index = path23.lastIndexOf(
+    var basenameOf = (path24) => {
+      const end = path24.length - 1;
+      const index = path24.lastIndexOf(
         SLASH,
-        path23[end] === SLASH ? end - 1 : end
+        path24[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path23 : path23.slice(index + 1);
+      return index < 0 ? path24 : path24.slice(index + 1);
     };
-    var parentOf = (path23) => {
-      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path23.split(SLASH).filter(Boolean);
+    var parentOf = (path24) => {
+      if (path24.charCodeAt(0) === SLASH_CODE || path24.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path24.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path23.length - 1;
-      const cut = path23.lastIndexOf(
+      const end = path24.length - 1;
+      const cut = path24.lastIndexOf(
         SLASH,
-        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path24.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path24.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -11862,7 +11897,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path23) {
+      testLiteral(path24) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11871,7 +11906,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path23)) {
+          if (rule.checkRegex.test(path24)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11891,15 +11926,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path23, mode) {
+      test(path24, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path23) : path23;
+        const basename2 = shortcut ? basenameOf(path24) : path24;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path23
+            shortcut && rule._basenameOnly ? basename2 : path24
           )) {
             const { negative } = rule;
             const ret = {
@@ -11921,17 +11956,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path23, originalPath, doThrow) => {
-      if (!isString(path23)) {
+    var checkPath2 = (path24, originalPath, doThrow) => {
+      if (!isString(path24)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path23) {
+      if (!path24) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path23)) {
+      if (checkPath2.isNotRelative(path24)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11940,25 +11975,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path23) => {
-      const first = path23.charCodeAt(0);
+    var isNotRelative = (path24) => {
+      const first = path24.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path23.length === 1) {
+      if (path24.length === 1) {
         return true;
       }
-      const second = path23.charCodeAt(1);
+      const second = path24.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
+      return path24.length === 2 || path24.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -11989,58 +12024,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path23) {
+      _test(originalPath, cache5, path24) {
         checkPath2(
-          path23,
+          path24,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path23 ? this._t(path23, cache5) : {
+        return path24 ? this._t(path24, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path23 = convertPath(target);
-        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path23);
+        const path24 = convertPath(target);
+        if (!path24 || path24.charCodeAt(path24.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path24);
         }
-        const dir = this._t(path23, this._testCache);
+        const dir = this._t(path24, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path23);
+        const literal = this._rules.testLiteral(path24);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path23, cache5) {
-        if (path23 in cache5) {
-          return cache5[path23];
+      _t(path24, cache5) {
+        if (path24 in cache5) {
+          return cache5[path24];
         }
-        const parentPath = parentOf(path23);
+        const parentPath = parentOf(path24);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
+        return cache5[path24] = parent && parent.ignored ? parent : this._rules.test(path24, MODE_IGNORE);
       }
-      ignores(path23) {
-        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
+      ignores(path24) {
+        return this._test(path24, this._ignoreCache, convertPath(path24)).ignored;
       }
       createFilter() {
-        return (path23) => !this.ignores(path23);
+        return (path24) => !this.ignores(path24);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path23) {
-        return this._test(path23, this._testCache, convertPath(path23));
+      test(path24) {
+        return this._test(path24, this._testCache, convertPath(path24));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path23) => checkPath2(convertPath(path23), path23, RETURN_FALSE);
+    var isPathValid2 = (path24) => checkPath2(convertPath(path24), path24, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
+      checkPath2.isNotRelative = (path24) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path24) || isNotRelative(path24);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12062,42 +12097,42 @@ function fluxDir(written2) {
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined === "." || joined === "./" ? "" : joined.replace(/\/$/, "");
 }
-function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [], scanned: [] }, seen = /* @__PURE__ */ new Set()) {
-  seen.add(start);
-  const visit2 = (node) => {
+function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [], scanned: [] }, seen2 = /* @__PURE__ */ new Set()) {
+  seen2.add(start);
+  const visit3 = (node) => {
     for (const entry of node.entries) {
       if (entry.target === void 0) continue;
       if (entry.kind === "file") {
         const file = tree.files.get(entry.target);
         if (!file) continue;
-        if (seen.has(file)) into.repeats.push({ node, entry });
+        if (seen2.has(file)) into.repeats.push({ node, entry });
         else {
-          seen.add(file);
+          seen2.add(file);
           into.files.push(file);
         }
       } else if (entry.kind === "directory") {
         const child = kustomize.at(tree.root, entry.target);
         if (!child || child === node) continue;
-        if (seen.has(child)) {
+        if (seen2.has(child)) {
           const listedBefore = node.entries.some((other) => other.field === entry.field && other.index < entry.index && other.target === entry.target);
           if (entry.field !== "components" || listedBefore) into.repeats.push({ node, entry });
           continue;
         }
-        seen.add(child);
-        visit2(child);
+        seen2.add(child);
+        visit3(child);
       }
     }
   };
-  visit2(start);
+  visit3(start);
   return into;
 }
 function generatedBuild(dir, kustomize, tree, ignored) {
   const build2 = { files: [], repeats: [], scanned: [] };
-  const seen = /* @__PURE__ */ new Set();
+  const seen2 = /* @__PURE__ */ new Set();
   const walk3 = (current) => {
     for (const file of tree.filesIn.get(current) ?? []) {
       if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
-      seen.add(file);
+      seen2.add(file);
       build2.files.push(file);
       build2.scanned.push(file);
     }
@@ -12105,7 +12140,7 @@ function generatedBuild(dir, kustomize, tree, ignored) {
       if (ignored(`${sub}/`)) continue;
       if (hasKustomizationFile(tree, sub)) {
         const node = kustomize.at(tree.root, sub);
-        if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build2, seen);
+        if (node && !seen2.has(node)) kustomizeBuild(node, kustomize, tree, build2, seen2);
       } else {
         walk3(sub);
       }
@@ -12196,8 +12231,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path23, kind = {}) {
-  const value = asRecord(getIn(resource.value, path23));
+function refAt(resource, path24, kind = {}) {
+  const value = asRecord(getIn(resource.value, path24));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -12209,7 +12244,7 @@ function refAt(resource, path23, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path23
+    path: path24
   };
 }
 function dependsOnRefs(resource) {
@@ -12269,12 +12304,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path23 = { written: writtenPath, dir, status: void 0 };
+    const path24 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path23.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path24.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path23, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path24, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -12307,16 +12342,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path23 } = base;
-    if (link.status !== "linked" || path23.status !== "directory" || path23.dir === void 0) return entry;
+    const { link, path: path24 } = base;
+    if (link.status !== "linked" || path24.status !== "directory" || path24.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path23.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path23.dir);
+    if (hasKustomizationFile(tree, path24.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path24.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path23.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path24.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -12505,13 +12540,13 @@ function buildKustomizeIndex(files, rootFiles) {
       let cached = chainCache.get(file);
       if (cached) return cached;
       cached = [];
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       let frontier = index.owners(file);
       while (frontier.length > 0) {
         const next = [];
         for (const node of frontier) {
-          if (seen.has(node)) continue;
-          seen.add(node);
+          if (seen2.has(node)) continue;
+          seen2.add(node);
           cached.push(node);
           next.push(...node.parents);
         }
@@ -12577,16 +12612,16 @@ var init_tree2 = __esm({
 
 // src/kustomize/context.ts
 function resolvePath(dir, entry) {
-  const parts = dir === "" ? [] : dir.split("/");
+  const parts2 = dir === "" ? [] : dir.split("/");
   if (entry.startsWith("/")) return void 0;
   for (const part of entry.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      if (parts.length === 0) return void 0;
-      parts.pop();
-    } else parts.push(part);
+      if (parts2.length === 0) return void 0;
+      parts2.pop();
+    } else parts2.push(part);
   }
-  return parts.join("/");
+  return parts2.join("/");
 }
 var init_context = __esm({
   "src/kustomize/context.ts"() {
@@ -12651,17 +12686,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn2(res, path23) {
-  return locate(res.value, res.at, path23);
+function locateIn2(res, path24) {
+  return locate(res.value, res.at, path24);
 }
-function writable(res, path23) {
+function writable(res, path24) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path23) {
+  for (const segment of path24) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -12677,25 +12712,25 @@ function writable(res, path23) {
   }
   return node;
 }
-function setIn(res, path23, value, at) {
-  const parent = writable(res, path23.slice(0, -1));
-  const key = path23[path23.length - 1];
+function setIn(res, path24, value, at) {
+  const parent = writable(res, path24.slice(0, -1));
+  const key = path24[path24.length - 1];
   parent[key] = value;
   if (at) {
     if (isObject3(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
-function getPath(value, path23) {
+function getPath(value, path24) {
   let node = value;
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (!isObject3(node)) return void 0;
     node = node[segment];
   }
   return node;
 }
 function notePatched(res, at) {
-  if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy.push(at);
+  if (!res.patchedBy.some((seen2) => samePlace(seen2, at))) res.patchedBy.push(at);
 }
 function currentId(res) {
   return idOf2(res.value);
@@ -12726,8 +12761,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path23) {
-  return path23.slice(path23.lastIndexOf("/") + 1);
+function basename(path24) {
+  return path24.slice(path24.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -12979,19 +13014,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path23, out) {
+function imagePaths(value, path24, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path23, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path24, index], out));
     return;
   }
   if (!isMap(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path23, key, index, "image"], image: container.image });
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path24, key, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path23, key], out);
+    imagePaths(child, [...path24, key], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -13002,11 +13037,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path23, image } of found) {
+    for (const { path: path24, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path23, next, at);
+      setIn(res, path24, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -13049,12 +13084,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path23, entry, pairsAt) {
+function setPairs(res, path24, entry, pairsAt) {
   let changed = false;
   for (const [key, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path23, key]) === text) continue;
-    setIn(res, [...path23, key], text, childLocation(pairsAt, key));
+    if (getPath(res.value, [...path24, key]) === text) continue;
+    setIn(res, [...path24, key], text, childLocation(pairsAt, key));
     changed = true;
   }
   return changed;
@@ -13066,16 +13101,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path23 of templatePaths(groupKind)) changed = setPairs(res, [...path23, field], entry, pairsAt) || changed;
+      for (const path24 of templatePaths(groupKind)) changed = setPairs(res, [...path24, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path23, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path23))) continue;
-        changed = setPairs(res, path23, entry, pairsAt) || changed;
+      for (const [path24, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path24))) continue;
+        changed = setPairs(res, path24, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -13120,17 +13155,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path23, prefix) {
-  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
+function startsWith(path24, prefix) {
+  return prefix.length <= path24.length && prefix.every((segment, index) => path24[index] === segment);
 }
-function mergeKeyOf(group, kind, path23) {
+function mergeKeyOf(group, kind, path24) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "ownerReferences") return "uid";
-  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path23.length === 2 && path23[0] === "spec" && path23[1] === "ports") return "port";
+  if (path24.length === 2 && path24[0] === "metadata" && path24[1] === "ownerReferences") return "uid";
+  if (path24.length === 2 && path24[0] === "metadata" && path24[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path24.length === 2 && path24[0] === "spec" && path24[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path23, podSpec)) return void 0;
-  const rest = path23.slice(podSpec.length);
+  if (!podSpec || !startsWith(path24, podSpec)) return void 0;
+  const rest = path24.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -13201,8 +13236,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path23, value) => {
-    if (typeof value === "string") out.push({ kind, path: path23, name: value });
+  const add2 = (kind, path24, value) => {
+    if (typeof value === "string") out.push({ kind, path: path24, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -13243,10 +13278,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path23, out) {
+function ingressBackend(backend, path24, out) {
   const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path23, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path23, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path24, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path24, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13311,18 +13346,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path23, out) {
+function valuesAtPath(value, segments, path24, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path23, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path24, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path23, name: value });
+    if (typeof value === "string") out.push({ path: path24, name: value });
     return;
   }
   if (!isMap(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path23, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path24, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -13332,7 +13367,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path23, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path23, name: name2 });
+      for (const { path: path24, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path24, name: name2 });
     }
   }
   return out;
@@ -13402,10 +13437,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path23) => {
-      if (getPath(res.value, path23) === namespace) return;
-      if (path23[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path23, namespace, at);
+    const set2 = (path24) => {
+      if (getPath(res.value, path24) === namespace) return;
+      if (path24[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path24, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -13469,30 +13504,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path23 = [];
+  const path24 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path23.push(node.length);
+        path24.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path23.push(position2);
+      path24.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path23.push(segment);
+      path24.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path23;
+  return path24;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -13501,18 +13536,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
 }
-function insert(res, path23, value, at) {
-  const parentPath = path23.slice(0, -1);
-  const key = path23[path23.length - 1];
+function insert(res, path24, value, at) {
+  const parentPath = path24.slice(0, -1);
+  const key = path24[path24.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
     spliceList(res, parentPath, key, 0, [{ value, at }]);
   } else {
-    setIn(res, path23, value, at);
+    setIn(res, path24, value, at);
   }
 }
-function removeAt(res, path23) {
-  const parentPath = path23.slice(0, -1);
-  const key = path23[path23.length - 1];
+function removeAt(res, path24) {
+  const parentPath = path24.slice(0, -1);
+  const key = path24[path24.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
   else delete writable(res, parentPath)[key];
 }
@@ -13547,9 +13582,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path23 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path23, value, valueAt);
-        else insert(res, path23, value, valueAt);
+        const path24 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path24, value, valueAt);
+        else insert(res, path24, value, valueAt);
         break;
       }
       case "remove": {
@@ -13565,17 +13600,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn2(res, fromPath);
         if (isObject3(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path23 = resolve(res.value, segments, true, operation.path);
-        insert(res, path23, value, fromAt);
+        const path24 = resolve(res.value, segments, true, operation.path);
+        insert(res, path24, value, fromAt);
         if (!isObject3(value)) {
-          const parent = getPath(res.value, path23.slice(0, -1));
-          if (isObject3(parent)) markKey(parent, path23[path23.length - 1], fromAt);
+          const parent = getPath(res.value, path24.slice(0, -1));
+          if (isObject3(parent)) markKey(parent, path24[path24.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path23 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path23), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path24 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path24), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -13959,7 +13994,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path23) => ({ file, docIndex, path: path23 });
+  const at = (...path24) => ({ file, docIndex, path: path24 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -14040,7 +14075,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path23) => ({ file, docIndex: document?.index ?? 0, path: path23 });
+  const at = (...path24) => ({ file, docIndex: document?.index ?? 0, path: path24 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -14077,10 +14112,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path23) => {
+  const pairs2 = (raw, path24) => {
     if (!isMap(raw)) return false;
     for (const [key, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path23, key));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path24, key));
     }
     return true;
   };
@@ -14154,13 +14189,13 @@ function idKey(state, res) {
   return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
 }
 function append(state, resmap, batches) {
-  const seen = new Set(resmap.map((res) => idKey(state, res)));
+  const seen2 = new Set(resmap.map((res) => idKey(state, res)));
   for (const { added, at } of batches) {
     for (const res of added) {
       const key = idKey(state, res);
-      if (seen.has(key)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      if (seen2.has(key)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
       else {
-        seen.add(key);
+        seen2.add(key);
         resmap.push(res);
       }
     }
@@ -14375,7 +14410,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path23) => locate(res.value, res.at, path23),
+    locate: (path24) => locate(res.value, res.at, path24),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -14472,8 +14507,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path23) => rootFiles.files.get(path23),
-    isDirectory: (path23) => rootFiles.dirs.has(path23),
+    file: (path24) => rootFiles.files.get(path24),
+    isDirectory: (path24) => rootFiles.dirs.has(path24),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -14552,10 +14587,10 @@ var init_resource2 = __esm({
       patchedBy;
       document;
       assumed;
-      locate(path23) {
-        if (this.document) return this.document.locate(path23);
+      locate(path24) {
+        if (this.document) return this.document.locate(path24);
         const written2 = this.written;
-        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path23);
+        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path24);
       }
     };
     AppliedObject = class {
@@ -14589,8 +14624,8 @@ var init_resource2 = __esm({
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
       }
-      get(path23) {
-        return getIn(this.value, path23);
+      get(path24) {
+        return getIn(this.value, path24);
       }
     };
   }
@@ -14929,7 +14964,7 @@ function patchFilesOf(kustomize, root) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path23) => kustomization.applied?.locate(["spec", ...path23]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path23] };
+  const at = (path24) => kustomization.applied?.locate(["spec", ...path24]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path24] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -18503,12 +18538,12 @@ var init_build3 = __esm({
       static leave(re, state) {
         if (state.subs === void 0) return state.sub;
         const pf = state.pf;
-        const seen = /* @__PURE__ */ new Set();
+        const seen2 = /* @__PURE__ */ new Set();
         const subs = [];
         for (const sub of state.subs) {
           if (sub.type === Prefilter.Type.EXACT) {
-            if (seen.has(sub.str)) continue;
-            seen.add(sub.str);
+            if (seen2.has(sub.str)) continue;
+            seen2.add(sub.str);
           }
           subs.push(sub);
         }
@@ -21777,62 +21812,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path23 = [...specPath, list, index];
+      const path24 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path23, "image"], image);
+      const written2 = writtenImage(resource, [...path24, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path23,
+        path: path24,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path23, "image"],
-          tagPath: [...path23, "image"],
+          path: [...path24, "image"],
+          tagPath: [...path24, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path23, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path24, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path23, "env"]),
-        envPath: item.env !== void 0 ? [...path23, "env"] : void 0,
-        envFrom: envFromSources(item, path23)
+        env: envEntries(item.env, [...path24, "env"]),
+        envPath: item.env !== void 0 ? [...path24, "env"] : void 0,
+        envFrom: envFromSources(item, path24)
       });
     });
   }
 }
-function writtenImage(resource, path23, applied) {
+function writtenImage(resource, path24, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path23.slice(0, -1));
+  const container = info.locate(path24.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path23[path23.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path24[path24.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path23, dotted, namespace, out) {
+function walkValues(resource, value, path24, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path23, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path24, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path23, dotted, namespace);
+  const container = valuesContainer(resource, object, path24, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path23, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path24, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path23, dotted, namespace) {
+function valuesContainer(resource, object, path24, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path23, "image"];
+  let tagPath = [...path24, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -21841,48 +21876,48 @@ function valuesContainer(resource, object, path23, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path23, "tag"];
+      tagPath = [...path24, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path23, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path24, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path23, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path24, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path23, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path24, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path23, "imagePullPolicy"];
+    policyPath = [...path24, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path23,
+    path: path24,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path23, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path24, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path23, "env"]),
-    envPath: object.env !== void 0 ? [...path23, "env"] : void 0,
-    envFrom: envFromSources(object, path23)
+    env: envEntries(object.env, [...path24, "env"]),
+    envPath: object.env !== void 0 ? [...path24, "env"] : void 0,
+    envFrom: envFromSources(object, path24)
   };
 }
-function envEntries(env, path23) {
+function envEntries(env, path24) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path23, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path24, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -21900,7 +21935,7 @@ function envEntries(env, path23) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path23, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path24, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -21909,7 +21944,7 @@ function envEntries(env, path23) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path23) {
+function envFromSources(object, path24) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -21919,7 +21954,7 @@ function envFromSources(object, path23) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path23, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path24, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -21928,7 +21963,7 @@ function envFromSources(object, path23) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path23, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path24, field, index] });
     });
   }
   return sources;
@@ -22066,13 +22101,13 @@ function generated(kustomize) {
 }
 function ancestors(node) {
   const out = [];
-  const seen = /* @__PURE__ */ new Set([node]);
+  const seen2 = /* @__PURE__ */ new Set([node]);
   let frontier = node.parents;
   while (frontier.length > 0) {
     const next = [];
     for (const parent of frontier) {
-      if (seen.has(parent)) continue;
-      seen.add(parent);
+      if (seen2.has(parent)) continue;
+      seen2.add(parent);
       out.push(parent);
       next.push(...parent.parents);
     }
@@ -22101,8 +22136,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path23 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path23 && asRecord(getIn(resource.value, path23))) ?? {};
+  const path24 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path24 && asRecord(getIn(resource.value, path24))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -22220,7 +22255,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path23) => getIn(value, path23)
+    get: (path24) => getIn(value, path24)
   };
 }
 function emptyRootFiles(root) {
@@ -22300,8 +22335,10 @@ function buildModel(roots, files, notes) {
   const resources = applied.resources;
   const byKind = /* @__PURE__ */ new Map();
   for (const resource of resources) push(byKind, resource.kind, resource);
-  const writtenByKind = /* @__PURE__ */ new Map();
-  for (const resource of written2) push(writtenByKind, resource.kind, resource);
+  const byKindName = /* @__PURE__ */ new Map();
+  for (const resource of resources) push(byKindName, `${resource.kind}\0${resource.name}`, resource);
+  const writtenByKindName = /* @__PURE__ */ new Map();
+  for (const resource of written2) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
   let containers;
   let writtenContainers;
   let configData;
@@ -22312,16 +22349,16 @@ function buildModel(roots, files, notes) {
     resources,
     written: written2,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === void 0 || resource.group === group),
-    find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
-      (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
+    find: ({ kind, name: name2, namespace, group }) => (byKindName.get(`${kind}\0${name2}`) ?? []).filter(
+      (resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path23) => rootFilesMap.get(root)?.files.get(path23),
+    fileAt: (root, path24) => rootFilesMap.get(root)?.files.get(path24),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
     copiesOf: (resource) => applied.copies.get(resource) ?? [],
     appliedStatus: applied.status,
-    unapplied: (kind, name2) => (writtenByKind.get(kind) ?? []).filter((resource) => resource.name === name2 && !applied.copies.has(resource)),
+    unapplied: (kind, name2) => (writtenByKindName.get(`${kind}\0${name2}`) ?? []).filter((resource) => !applied.copies.has(resource)),
     applied: applied.model,
     kustomize,
     get writtenContainers() {
@@ -22404,17 +22441,17 @@ var init_rule = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path23) {
+function locate2(doc, path24) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path23.length; i2++) {
-    const segment = path23[i2];
+  for (let i2 = 0; i2 < path24.length; i2++) {
+    const segment = path24[i2];
     if ((0, import_yaml6.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path23.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path24.length - 1 };
     } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -22426,8 +22463,8 @@ function locate2(doc, path23) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path23, key = false) {
-  const { node, pair, exact } = locate2(doc, path23);
+function offsetsOfPath(doc, text, path24, key = false) {
+  const { node, pair, exact } = locate2(doc, path24);
   if (exact && key && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -22623,14 +22660,14 @@ spec:
           if (!kustomization.known) continue;
           reportRepeats(kustomization.repeats);
           let top = kustomization;
-          const seen = /* @__PURE__ */ new Set([top]);
+          const seen2 = /* @__PURE__ */ new Set([top]);
           let cluster = remoteCluster(top);
-          for (let parent = graph.appliedBy(top.resource)[0]; cluster === void 0 && parent && !seen.has(parent); parent = graph.appliedBy(top.resource)[0]) {
-            seen.add(parent);
+          for (let parent = graph.appliedBy(top.resource)[0]; cluster === void 0 && parent && !seen2.has(parent); parent = graph.appliedBy(top.resource)[0]) {
+            seen2.add(parent);
             top = parent;
             cluster = remoteCluster(top);
           }
-          depth.set(kustomization, seen.size);
+          depth.set(kustomization, seen2.size);
           const key = cluster ?? `local:${top.resource.file.absPath}#${top.resource.docIndex}/${top.resource.appliedNamespace ?? ""}/${top.resource.name}`;
           const members = clusters.get(key) ?? [];
           members.push(kustomization);
@@ -23175,7 +23212,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version2, options, throwErrors = false) => {
+    var parse5 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -23188,7 +23225,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module2.exports = parse4;
+    module2.exports = parse5;
   }
 });
 
@@ -23196,9 +23233,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var valid = (version2, options) => {
-      const v = parse4(version2, options);
+      const v = parse5(version2, options);
       return v ? v.version : null;
     };
     module2.exports = valid;
@@ -23209,9 +23246,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var clean = (version2, options) => {
-      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module2.exports = clean;
@@ -23246,10 +23283,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version2, null, true);
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -23320,9 +23357,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse4(version2, options);
+      const parsed = parse5(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module2.exports = prerelease;
@@ -23508,7 +23545,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -23543,7 +23580,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module2.exports = coerce;
   }
@@ -23553,7 +23590,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var constants = require_constants();
     var SemVer = require_semver();
     var truncate2 = (version2, truncation, options) => {
@@ -23565,7 +23602,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse4(versionStringToParse, options);
+      return parse5(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -24800,7 +24837,7 @@ var require_semver2 = __commonJS({
     var constants = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -24839,7 +24876,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module2.exports = {
-      parse: parse4,
+      parse: parse5,
       valid,
       clean,
       inc,
@@ -24959,9 +24996,9 @@ function buildIndex(model) {
     const known = tops.get(kustomization);
     if (known) return known;
     let current = kustomization;
-    const seen = /* @__PURE__ */ new Set([current]);
-    for (let parent = graph.appliedBy(current.resource)[0]; parent && !seen.has(parent); parent = graph.appliedBy(current.resource)[0]) {
-      seen.add(parent);
+    const seen2 = /* @__PURE__ */ new Set([current]);
+    for (let parent = graph.appliedBy(current.resource)[0]; parent && !seen2.has(parent); parent = graph.appliedBy(current.resource)[0]) {
+      seen2.add(parent);
       current = parent;
     }
     tops.set(kustomization, current);
@@ -25006,8 +25043,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path23 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path23 : `${version2.via} in ${path23}`;
+  const path24 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path24 : `${version2.via} in ${path24}`;
 }
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
@@ -25122,8 +25159,8 @@ metadata:
         const patchDocuments2 = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
-          for (const path23 of patchPathsOf(node)) {
-            const file = model.fileAt(node.file.root, path23);
+          for (const path24 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path24);
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
@@ -25137,15 +25174,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path23 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path23, "apiVersion"]));
-            const kind = asString(resource.get([...path23, "kind"]));
+          for (const path24 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path24, "apiVersion"]));
+            const kind = asString(resource.get([...path24, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path23, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path24, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -25250,14 +25287,14 @@ function cycles(nodes, edges) {
   const onStack = /* @__PURE__ */ new Set();
   const out = [];
   let counter = 0;
-  const visit2 = (node) => {
+  const visit3 = (node) => {
     index.set(node, counter);
     low.set(node, counter++);
     stack.push(node);
     onStack.add(node);
     for (const { to } of edges.get(node) ?? []) {
       if (!index.has(to)) {
-        visit2(to);
+        visit3(to);
         low.set(node, Math.min(low.get(node), low.get(to)));
       } else if (onStack.has(to)) {
         low.set(node, Math.min(low.get(node), index.get(to)));
@@ -25274,7 +25311,7 @@ function cycles(nodes, edges) {
     const selfLoop = (edges.get(node) ?? []).some((edge) => edge.to === node);
     if (component.length > 1 || selfLoop) out.push(component);
   };
-  for (const node of nodes) if (!index.has(node)) visit2(node);
+  for (const node of nodes) if (!index.has(node)) visit3(node);
   return out;
 }
 function cycleFrom(start, members, edges) {
@@ -25285,13 +25322,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path23 = [edge];
+        const path24 = [edge];
         let back = previous.get(node);
         while (back) {
-          path23.unshift(back);
+          path24.unshift(back);
           back = previous.get(back.from);
         }
-        return path23;
+        return path24;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -25422,10 +25459,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path23 = cycleFrom(first, members, edges);
-          const [edge] = path23;
+          const path24 = cycleFrom(first, members, edges);
+          const [edge] = path24;
           if (!edge) continue;
-          const names = [first, ...path23.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path24.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -25434,10 +25471,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path23, rootName2) {
-  if (path23.length === 0) return rootName2;
+function formatPath(path24, rootName2) {
+  if (path24.length === 0) return rootName2;
   let out = "";
-  for (const segment of path23) {
+  for (const segment of path24) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -25553,14 +25590,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path23, data, key = false) {
+      report(messageId, path24, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path23], messageId, data };
+        const problem = { path: [...path24], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path23) {
-        return formatPath(path23, this.options.rootName);
+      name(path24) {
+        return formatPath(path24, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -25582,83 +25619,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path23) {
-        if (this.full || path23.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path24) {
+        if (this.full || path24.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path23)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path24)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path23, { path: this.name(path23), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path24, { path: this.name(path24), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path23);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path23);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path23);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path23);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path23);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path23, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path23, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path23) && !containsUnknown(value)) this.report("not", path23, { path: this.name(path23) });
+        if (typeof value === "string") this.checkString(value, schema2, path24);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path24);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path24);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path24);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path24);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path24, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path24, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path24) && !containsUnknown(value)) this.report("not", path24, { path: this.name(path24) });
       }
-      checkType(value, type2, path23) {
+      checkType(value, type2, path24) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path23, { expected: describeTypes(types2), path: this.name(path23), actual: describeFound(value) });
+        if (!ok) this.report("type", path24, { expected: describeTypes(types2), path: this.name(path24), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path23) {
+      checkString(value, schema2, path24) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path23, { path: this.name(path23), limit: String(schema2.minLength) });
+          this.report("minLength", path24, { path: this.name(path24), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path23, { path: this.name(path23), limit: String(schema2.maxLength) });
+          this.report("maxLength", path24, { path: this.name(path24), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path23, { path: this.name(path23), pattern: schema2.pattern });
+          this.report("pattern", path24, { path: this.name(path24), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path23) {
-        const range = (comparison, limit) => this.report("range", path23, { path: this.name(path23), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path24) {
+        const range = (comparison, limit) => this.report("range", path24, { path: this.name(path24), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path23, { path: this.name(path23), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path24, { path: this.name(path24), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path23) {
+      checkArray(value, schema2, path24) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path23, { path: this.name(path23), limit: String(schema2.minItems) });
+          this.report("minItems", path24, { path: this.name(path24), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path23, { path: this.name(path23), limit: String(schema2.maxItems) });
+          this.report("maxItems", path24, { path: this.name(path24), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path23, { path: this.name(path23) });
+          this.report("uniqueItems", path24, { path: this.name(path24) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path23.push(index);
-            this.walk(value[index], schema2.items, path23);
-            path23.pop();
+            path24.push(index);
+            this.walk(value[index], schema2.items, path24);
+            path24.pop();
           }
         }
       }
-      checkObject(value, schema2, path23) {
+      checkObject(value, schema2, path24) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path23, { path: this.name(path23), limit: String(schema2.minProperties) });
+          this.report("minProperties", path24, { path: this.name(path24), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path23, { path: this.name(path23), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path24, { path: this.name(path24), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path23.length === 0 && "kind" in value ? ["kind"] : path23;
-              this.report("required", at, { field, parent: this.name(path23) });
+              const at = path24.length === 0 && "kind" in value ? ["kind"] : path24;
+              this.report("required", at, { field, parent: this.name(path24) });
             }
           }
         }
@@ -25670,34 +25707,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path23.push(key);
-              this.walk(child, childSchema, path23);
-              path23.pop();
+              path24.push(key);
+              this.walk(child, childSchema, path24);
+              path24.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path23) };
+            const data = { field: key, parent: this.name(path24) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path23, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path24, key], data, true);
           }
         }
       }
-      passes(value, schema2, path23) {
+      passes(value, schema2, path24) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path23);
+        probe.walk(value, schema2, path24);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path23, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path23)).length;
+      checkAlternatives(value, options, path24, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path24)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path23, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path23) });
+          this.report("requiredOneOf", path24, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path24) });
           return;
         }
-        this.report(kind, path23, { path: this.name(path23) });
+        this.report(kind, path24, { path: this.name(path24) });
       }
     };
   }
@@ -26079,13 +26116,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path23, resource } = consumer;
+  const { link, path: path24, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path23.written ?? "", repo: link.root.name };
-  if (path23.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path23.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path23.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path23.status === "directory";
+  const data = { referrer: describeObject(resource), path: path24.written ?? "", repo: link.root.name };
+  if (path24.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path24.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path24.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path24.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -26199,9 +26236,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path23 } = kustomization;
-          if (link.status !== "linked" || path23.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path23.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path24 } = kustomization;
+          if (link.status !== "linked" || path24.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path24.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -26210,7 +26247,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path23.dir, component);
+            const target = resolveInRoot(path24.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -26245,12 +26282,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path23 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path24 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path23, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path24, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path23, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path24, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -26830,17 +26867,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path23) {
-  const item = asRecord(resource.get(path23));
+function typedRef(resource, path24) {
+  const item = asRecord(resource.get(path24));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path23, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path23, "name"]));
+function localSecret(resource, path24, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path24, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path23, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path24, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -26866,12 +26903,12 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path23 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path23, "the controller cannot connect to the remote cluster");
+    const path24 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path24, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
-    const key = asScalarString(resource.get([...path23, "key"]));
-    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path23, "key"] };
+    const key = asScalarString(resource.get([...path24, "key"]));
+    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path24, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -26896,10 +26933,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path23, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path23));
+function namedSecret(resource, path24, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path24));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path23, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path24, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -26929,16 +26966,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path23 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path23);
+      const path24 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path24);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path23, "name"] : [...path23, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path24, "name"] : [...path24, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path23, "name"],
+        path: [...path24, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -26956,22 +26993,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path23 = ["spec", field, index];
-        const ref = typedRef(resource, path23);
+        const path24 = ["spec", field, index];
+        const ref = typedRef(resource, path24);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path23, "name"],
+            path: [...path24, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path23, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path24, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -26984,8 +27021,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path23 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path23, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path24 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path24, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -26994,16 +27031,21 @@ function terraformRefs(model) {
 function isEntry(model, resource) {
   if (resource.synthetic !== void 0) return true;
   const build2 = model.applied.buildOf(resource);
-  return build2 !== void 0 && build2.objects.some((object) => object.kind === resource.kind && object.name === resource.name && object.appliedNamespace === resource.appliedNamespace);
+  return build2 !== void 0 && identitiesOf(build2).has(identityKey(resource));
+}
+function identitiesOf(build2) {
+  let identities = buildIdentities.get(build2);
+  if (!identities) buildIdentities.set(build2, identities = new Set(build2.objects.map(identityKey)));
+  return identities;
 }
 function kustomizationRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path23 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path23);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path23, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path24 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path24);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path24, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -27020,7 +27062,7 @@ function kustomizationRefs(model) {
 function fluxRefs(model) {
   return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model)];
 }
-var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS;
+var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS, identityKey, buildIdentities;
 var init_flux = __esm({
   "src/references/flux.ts"() {
     "use strict";
@@ -27031,6 +27073,8 @@ var init_flux = __esm({
     IMAGE_GROUP2 = "image.toolkit.fluxcd.io";
     OPERATOR_GROUP2 = "fluxcd.controlplane.io";
     PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
+    identityKey = (resource) => JSON.stringify([resource.kind, resource.name, resource.appliedNamespace ?? null]);
+    buildIdentities = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -27039,7 +27083,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path23, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path24, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -27047,7 +27091,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path23,
+        path: path24,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -27057,16 +27101,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path23, found) {
+function walk(resource, value, path24, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path23, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path24, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key, child] of Object.entries(object)) {
-    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path23, key], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path23, key], found);
+    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path24, key], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path24, key], found);
   }
 }
 var RELEASE_SCOPE;
@@ -27091,35 +27135,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path23 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: ref.key, path: [...path23, "key"] }, optional: ref.optional });
+        const path24 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path24, "name"], key: { name: ref.key, path: [...path24, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path23 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path24 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path23, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path24, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path23) {
+function itemKeys(source, path24) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key = asScalarString(asRecord(raw)?.key);
-    if (key !== void 0) keys.push({ name: key, path: [...path23, "items", index, "key"] });
+    if (key !== void 0) keys.push({ name: key, path: [...path24, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path23, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path24, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path23, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path23).map((key) => ({ ...base, key, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path24, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path24).map((key) => ({ ...base, key, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -27131,14 +27175,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path23 = [...specPath, "volumes", index];
+      const path24 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path23, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path24, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path23, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path24, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path23, "projected", "sources", sourceIndex];
+        const sourcePath = [...path24, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -27152,7 +27196,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path23, resolveName) {
+function pullSecretRefs(resource, holder, path24, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -27164,7 +27208,7 @@ function pullSecretRefs(resource, holder, path23, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path23, "imagePullSecrets", index, "name"],
+      path: [...path24, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -27402,9 +27446,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path23, raw, expects) => {
+  const add2 = (path24, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path23, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path24, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -27444,7 +27488,39 @@ var init_kustomize_files = __esm({
 });
 
 // rules/kustomize-resources-exist.ts
-var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default;
+function notAnObject(value, file, docIndex) {
+  if (value === null || value === void 0 || value === "") return void 0;
+  if (hasSyntaxError(file, docIndex)) return void 0;
+  if (Array.isArray(value)) return value.length === 0 ? void 0 : { text: "is a list, not a mapping", path: [] };
+  if (typeof value !== "object") return { text: `is ${TYPE_NAMES[typeof value] ?? "a scalar"}, not a mapping`, path: [] };
+  const object = value;
+  if (Object.keys(object).length === 0) return void 0;
+  for (const field of ["apiVersion", "kind"]) {
+    const fieldValue = object[field];
+    if (fieldValue !== void 0 && fieldValue !== null && typeof fieldValue !== "string") return { text: `its ${field} is not a string`, path: [field] };
+  }
+  const kind = object.kind;
+  if (typeof kind !== "string" || kind === "") return { text: "has no kind", path: [] };
+  const metadata = object.metadata;
+  if (metadata !== void 0 && metadata !== null && (typeof metadata !== "object" || Array.isArray(metadata))) return { text: "its metadata is not a mapping", path: ["metadata"] };
+  if (kind.endsWith("List")) return void 0;
+  const name2 = asRecord(metadata)?.name;
+  if (name2 !== void 0 && name2 !== null && typeof name2 !== "string") return { text: "its metadata.name is not a string", path: ["metadata", "name"] };
+  if (typeof name2 !== "string" || name2 === "") return { text: "has no metadata.name", path: metadata === void 0 || metadata === null ? [] : ["metadata"] };
+  return void 0;
+}
+function hasSyntaxError(file, docIndex) {
+  if (file.problems.length === 0) return false;
+  return (file.documents[docIndex]?.doc.errors ?? []).some((error) => error.code !== "DUPLICATE_KEY");
+}
+function isUnread(root, target) {
+  if (!root.unread) return false;
+  for (let at = target; at !== ""; at = at.includes("/") ? at.slice(0, at.lastIndexOf("/")) : "") {
+    if (root.unread.has(at)) return true;
+  }
+  return false;
+}
+var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default, TYPE_NAMES;
 var init_kustomize_resources_exist = __esm({
   "rules/kustomize-resources-exist.ts"() {
     "use strict";
@@ -27476,13 +27552,23 @@ resources:
           outside: "Entry {{entry}} of {{field}} leaves the repository root: Flux builds inside the source artifact, so the file cannot be read. Move it into the repository.",
           noKustomization: 'Entry {{entry}} of {{field}} is a folder without kustomization.yaml: kustomize only builds folders that have one ("unable to find one of kustomization.yaml"). Add a kustomization.yaml there, or list its files instead.',
           componentInResources: "Entry {{entry}} of {{field}} is a Component: kustomize refuses components in resources. Move it to components.",
-          kustomizationInComponents: "Entry {{entry}} of components is a Kustomization, not a Component: kustomize refuses it. Move it to resources, or make it kind: Component."
+          kustomizationInComponents: "Entry {{entry}} of components is a Kustomization, not a Component: kustomize refuses it. Move it to resources, or make it kind: Component.",
+          cycle: `Entry {{entry}} of {{field}} names this kustomization's own folder or a folder above it: kustomize refuses it ("cycle detected"), and with it the Flux Kustomization that applies this folder. Remove the entry.`,
+          notAnObject: "This document is listed in {{kustomization}} but {{problem}}: kustomize build refuses it (every document it reads needs a kind and, unless it is a List, a metadata.name), and with it the Flux Kustomization that applies the folder. Fix the document or take the file out of resources."
         },
         docs: {
-          rationale: "A `kustomization.yaml` that names a file or folder that is not there fails `kustomize build`, and Flux then applies nothing of the Kustomization that builds it \u2014 not even the unchanged objects. The rule checks `resources`, `components` and the deprecated `bases` (a folder entry must hold a kustomization file, and components must be kind `Component`), patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`), generator inputs (`files`, `envs`), `configurations`, `crds`, `replacements[].path` and transformer, generator and validator files. Remote entries are not checked.",
+          rationale: "A `kustomization.yaml` that names a file or folder that is not there fails `kustomize build`, and Flux then applies nothing of the Kustomization that builds it \u2014 not even the unchanged objects. The rule checks `resources`, `components` and the deprecated `bases` (a folder entry must hold a kustomization file, and components must be kind `Component`), patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`), generator inputs (`files`, `envs`), `configurations`, `crds`, `replacements[].path` and transformer, generator and validator files. Remote entries are not checked. kustomize also refuses an entry that names the kustomization's own folder or a folder above it (a cycle), and a listed document that is not an object with a `kind` and (unless it is a List) a `metadata.name`: both are reported too.",
           incorrect: [
             { title: "A folder that was never committed", files: { "deploy/kustomization.yaml": `${KUSTOMIZATION3}  - superset/
 `, "deploy/dagster/kustomization.yaml": "resources: []\n", ...CUBE } },
+            {
+              title: "A folder that lists itself",
+              files: { "deploy/cube/kustomization.yaml": "resources:\n  - release.yaml\n  - .\n", "deploy/cube/release.yaml": CUBE["deploy/cube/release.yaml"] }
+            },
+            {
+              title: "A listed manifest without metadata.name",
+              files: { "deploy/cube/kustomization.yaml": "resources:\n  - release.yaml\n", "deploy/cube/release.yaml": "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n" }
+            },
             {
               title: "A patch file that was renamed",
               files: { "deploy/cube/kustomization.yaml": "resources:\n  - release.yaml\npatches:\n  - path: replicas-patch.yaml\n", "deploy/cube/release.yaml": CUBE["deploy/cube/release.yaml"] }
@@ -27494,6 +27580,7 @@ resources:
       check(ctx) {
         const { model } = ctx;
         const graph = model.flux;
+        const checkedFiles = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
           const root = node.file.root;
@@ -27501,20 +27588,35 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path23 = [entry.field, entry.index];
+            const path24 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              if (entry.target !== void 0 && isUnread(root, entry.target)) continue;
+              ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
+            if (entry.kind === "file" && entry.field === "resources" && entry.target !== void 0) {
+              const listed = model.rootFiles(root).files.get(entry.target);
+              if (listed && !checkedFiles.has(listed)) {
+                checkedFiles.add(listed);
+                listed.documents.forEach((document, docIndex) => {
+                  const problem = notAnObject(document.value, listed, docIndex);
+                  if (problem) ctx.report({ file: listed, docIndex, path: problem.path, messageId: "notAnObject", data: { kustomization: file.path, problem: problem.text } });
+                });
+              }
+            }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
+            if (entry.target === node.dir || entry.target === "" || node.dir.startsWith(`${entry.target}/`)) {
+              ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "cycle", data });
+              continue;
+            }
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path24, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -27522,6 +27624,7 @@ resources:
             const target = resolveInRoot(node.dir, base);
             const data = { field: "bases", entry: base, target: target ?? base };
             if (target === void 0) ctx.report({ file, docIndex: node.docIndex, path: ["bases", index], messageId: "outside", data });
+            else if (isUnread(root, target)) return;
             else if (graph.entryAt(root, target) === void 0) ctx.report({ file, docIndex: node.docIndex, path: ["bases", index], messageId: "missing", data });
             else if (!hasKustomizationFile2(target)) ctx.report({ file, docIndex: node.docIndex, path: ["bases", index], messageId: "noKustomization", data });
           });
@@ -27534,11 +27637,13 @@ resources:
             }
             const found = graph.entryAt(root, reference.target);
             if (found === "file" || found === "directory" && reference.expects === "fileOrDirectory") continue;
+            if (isUnread(root, reference.target)) continue;
             ctx.report({ file, docIndex: node.docIndex, path: reference.path, messageId: "missing", data });
           }
         }
       }
     });
+    TYPE_NAMES = { string: "a string", number: "a number", boolean: "a boolean" };
   }
 });
 
@@ -27579,9 +27684,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path23 } = kustomization;
-    if (link.status !== "linked" || path23.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path23.status === "directory") push(generated2, key(link.root, path23.dir), kustomization);
+    const { link, path: path24 } = kustomization;
+    if (link.status !== "linked" || path24.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path24.status === "directory") push(generated2, key(link.root, path24.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -27744,11 +27849,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path23 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path23.dir === void 0) continue;
+          const { link, path: path24 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path24.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path23.dir, kustomization);
+          push(byDir, path24.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -28083,10 +28188,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path23, dotted, parentKey) {
+function walkValues2(ctx, release, value, path24, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path23, index];
+      const itemPath = [...path24, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -28102,10 +28207,10 @@ function walkValues2(ctx, release, value, path23, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path23, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path24, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path23, key];
+    const childPath = [...path24, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
@@ -28176,8 +28281,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path23 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path23, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path24 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path24, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
@@ -28251,11 +28356,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path23 = container.envPath ?? container.path;
+    const path24 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path23, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path23, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path23, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path24, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path24, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path24, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -28475,10 +28580,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path23 = report.path ?? [];
-    const at = report.resource.applied?.locate(path23);
+    const path24 = report.path ?? [];
+    const at = report.resource.applied?.locate(path24);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path23 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path24 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -28505,7 +28610,7 @@ function fileLevelOffsets(text) {
   const indent = comment[1]?.length ?? 0;
   return [start + indent, start + comment[0].length];
 }
-function toFinding(rule, report, level) {
+function toFinding(rule, report, level, roots = []) {
   const file = reportTarget(report).file;
   const offsets = offsetsOf(report, file);
   const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
@@ -28517,29 +28622,46 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path23 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path24 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path23, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path24, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots]))
   };
   if (resource) finding.resource = resource;
-  if (path23) finding.path = path23;
+  if (path24) finding.path = path24;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path23, messageId, message) {
+function fingerprint(ruleId, file, resource, path24, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path23 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.path, identity3, (path24 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
+}
+function rootNeutral(message, roots) {
+  let neutral = neutralizers.get(roots);
+  if (!neutral) {
+    const dirs = [...new Set(roots.map((root) => root.dir))].sort((a, b) => b.length - a.length);
+    const names = [...new Set(roots.map((root) => root.name))].filter((name2) => name2 !== "").sort((a, b) => b.length - a.length);
+    const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const dirPattern = dirs.length === 0 ? void 0 : new RegExp(dirs.map(escape).join("|"), "g");
+    const namePattern = names.length === 0 ? void 0 : new RegExp(`(?<![\\w./-])(?:${names.map(escape).join("|")})(?![\\w-])`, "g");
+    neutral = (text) => {
+      let out = dirPattern ? text.replace(dirPattern, "<root>") : text;
+      if (namePattern) out = out.replace(namePattern, "<root>");
+      return out;
+    };
+    neutralizers.set(roots, neutral);
+  }
+  return neutral(message);
 }
 function compareFindings(a, b) {
   return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
-var import_node_crypto3, EMPTY_REGION;
+var import_node_crypto3, EMPTY_REGION, neutralizers;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
@@ -28547,16 +28669,17 @@ var init_report = __esm({
     init_collections();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+    neutralizers = /* @__PURE__ */ new WeakMap();
   }
 });
 
 // rules/schema-valid.ts
-function startsWith2(path23, prefix) {
-  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
+function startsWith2(path24, prefix) {
+  return prefix.length <= path24.length && prefix.every((segment, index) => path24[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path23) => startsWith2(problem.path, path23) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path23, problem.path) || problem.messageId === "required" && startsWith2(path23, [...problem.path, problem.data.field ?? ""])
+    (path24) => startsWith2(problem.path, path24) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path24, problem.path) || problem.messageId === "required" && startsWith2(path24, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -28577,13 +28700,17 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-function operatorKind(resource, value, path23, operator) {
+function operatorKind(resource, value, path24, operator) {
   if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
   const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
-  if (!list || path23.length < 4 || path23[0] !== "spec" || path23[1] !== list || typeof path23[2] !== "number" || path23[3] !== "kind") return false;
+  if (!list || path24.length < 4 || path24[0] !== "spec" || path24[1] !== list || typeof path24[2] !== "number" || path24[3] !== "kind") return false;
   const items = value.spec?.[list];
-  const kind = Array.isArray(items) ? items[path23[2]]?.kind : void 0;
+  const kind = Array.isArray(items) ? items[path24[2]]?.kind : void 0;
   return typeof kind === "string" && OPERATOR_KINDS.has(kind);
+}
+function hasSyntaxError2(resource) {
+  if (resource.file.problems.length === 0) return false;
+  return resource.doc.errors.some((error) => error.code !== "DUPLICATE_KEY");
 }
 var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default, OPERATOR_KINDS;
 var init_schema_valid = __esm({
@@ -28729,6 +28856,7 @@ var init_schema_valid = __esm({
         for (const resource of ctx.model.resources) {
           if (resource.synthetic !== void 0) continue;
           const written2 = resource.applied?.written ?? resource;
+          if (hasSyntaxError2(written2)) continue;
           const members = byDocument.get(written2);
           if (members) members.push(resource);
           else byDocument.set(written2, [resource]);
@@ -28747,7 +28875,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path23 of copy.unknown) unknownPaths.add(JSON.stringify(path23));
+            for (const path24 of copy.unknown) unknownPaths.add(JSON.stringify(path24));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -29009,8 +29137,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path23) {
-  return path23.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path24) {
+  return path24.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml7;
 var init_ast = __esm({
@@ -29161,15 +29289,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path23 = ["creation_rules", index];
+  const path24 = ["creation_rules", index];
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path23, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path24, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path23, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path24, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path23,
+    path: path24,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -29177,11 +29305,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path23, issues);
-  rule.selection = readSelection(nodes, node, path23, issues);
-  checkShamir(nodes, node, path23, issues);
-  checkBoolean(nodes, node, path23, "mac_only_encrypted", issues);
-  checkString(nodes, node, path23, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path24, issues);
+  rule.selection = readSelection(nodes, node, path24, issues);
+  checkShamir(nodes, node, path24, issues);
+  checkBoolean(nodes, node, path24, "mac_only_encrypted", issues);
+  checkString(nodes, node, path24, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -29200,14 +29328,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled.ok) rule.pathRegexp = compiled.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
 }
-function readRuleRecipients(nodes, node, path23, issues) {
+function readRuleRecipients(nodes, node, path24, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull2(groups) && !(0, import_yaml8.isSeq)(groups)) {
-    issues.push(invalidType([...path23, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path24, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path23, "key_groups", i2], out2, issues, 0));
+    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path24, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -29218,28 +29346,28 @@ function readRuleRecipients(nodes, node, path23, issues) {
     const items = recipientStrings(nodes, entry.value, key !== "hckms");
     if (!items) {
       const expected = key === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path23, key], key, expected));
+      issues.push(invalidType([...path24, key], key, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path23, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path24, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path23, out, issues, depth) {
+function readGroup(nodes, node, path24, out, issues, depth) {
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path23, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path24, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path23, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path24, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
     if (isNull2(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
-      issues.push(invalidType([...path23, key], key, "a list"));
+      issues.push(invalidType([...path24, key], key, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path23, key, i2];
+      const itemPath = [...path24, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -29293,16 +29421,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path23) {
+function addRecipients(out, type2, text, path24) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path23 });
+  if (id !== void 0) out.push({ type: type2, id, path: path24 });
 }
-function readSelection(nodes, node, path23, issues) {
+function readSelection(nodes, node, path24, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull2(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path23, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path24, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -29311,22 +29439,22 @@ function readSelection(nodes, node, path23, issues) {
   const key = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path23, key], key, "a string"));
+    issues.push(invalidType([...path24, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path23, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path24, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path23, key], issues);
+  checkIdentity(made.selection, [...path24, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path23, issues) {
+function checkIdentity(selection, path24, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path23, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path24, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -29346,13 +29474,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path23, known, where2, issues) {
+function checkKeys(node, path24, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path23, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path23, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path24, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path24, key], key: true, data: { key, where: where2 } }
     );
   }
 }
@@ -29381,23 +29509,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path23, issues) {
+function checkShamir(nodes, node, path24, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull2(value)) return;
-  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path23, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path24, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path23, key, issues) {
+function checkBoolean(nodes, node, path24, key, issues) {
   const value = nodes.get(node, key)?.value;
   if (isNull2(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path23, key], key, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path24, key], key, "true or false"));
 }
-function checkString(nodes, node, path23, key, issues) {
+function checkString(nodes, node, path24, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path23, key], key, "a string"));
+  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path24, key], key, "a string"));
 }
-function invalidType(path23, key, expected) {
-  return { code: "invalidType", path: path23, data: { key, expected } };
+function invalidType(path24, key, expected) {
+  return { code: "invalidType", path: path24, data: { key, expected } };
 }
 function isNull2(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
@@ -29503,10 +29631,10 @@ var init_config = __esm({
           const key = keyText(pair);
           if (key !== void 0) own2.push({ key, value: this.deref(pair.value) });
         }
-        const seen = new Set(own2.map((entry) => entry.key));
+        const seen2 = new Set(own2.map((entry) => entry.key));
         for (const entry of merged) {
-          if (seen.has(entry.key)) continue;
-          seen.add(entry.key);
+          if (seen2.has(entry.key)) continue;
+          seen2.add(entry.key);
           own2.push(entry);
         }
         return own2;
@@ -29549,9 +29677,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path23) {
-  const i2 = path23.lastIndexOf("/");
-  return i2 === -1 ? "" : path23.slice(0, i2);
+function dirname(path24) {
+  const i2 = path24.lastIndexOf("/");
+  return i2 === -1 ? "" : path24.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -29775,29 +29903,29 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path23, keys, anchor, inSops, depth, out) {
+function walk2(node, path24, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml10.isMap)(node)) {
-    const seen = /* @__PURE__ */ new Set();
+    const seen2 = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
       const key = keyText(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path23, range: [keyRange[0], keyRange[1]] });
-      seen.add(key);
+      if (seen2.has(key)) out.duplicates.push({ key, mapPath: path24, range: [keyRange[0], keyRange[1]] });
+      seen2.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk2(pair.value, [...path23, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path24, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path23, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path24, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path23, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path24, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -29810,23 +29938,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path23, keys, depth, out) {
+function walkValue(node, path24, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path23, i2], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i2], [...path24, i2], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key of Object.keys(node)) {
       if (ambiguousKey(key)) return false;
       const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path23, key], [...keys, key], depth + 1, out);
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path24, key], [...keys, key], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path23, keys, state } : { path: path23, keys, state, problem });
+    out.push(problem === void 0 ? { path: path24, keys, state } : { path: path24, keys, state, problem });
   }
   return true;
 }
@@ -30076,9 +30204,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path23 = ["sops", "key_groups", i2];
-      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path23, meta);
-      else meta.issues.push(invalidField(path23, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path24 = ["sops", "key_groups", i2];
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path24, meta);
+      else meta.issues.push(invalidField(path24, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -30100,22 +30228,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path23 = [...base, type2];
+    const path24 = [...base, type2];
     if ((0, import_yaml11.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path23, meta);
+      readKeyEntry(type2, pair.value, path24, meta);
       continue;
     }
     if (!(0, import_yaml11.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path23, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path24, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path23, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path24, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path23, meta) {
+function readKeyEntry(type2, entry, path24, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path23, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path23 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path24, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path24 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -30167,8 +30295,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path23, field, expected) {
-  return { code: "invalidField", path: path23, data: { field, expected } };
+function invalidField(path24, field, expected) {
+  return { code: "invalidField", path: path24, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml11.isScalar)(node)) return void 0;
@@ -30270,10 +30398,10 @@ function duplicatesAt(file, index) {
   return analyzeDocument(parsed.doc).duplicates;
 }
 function mayHaveComments(file) {
-  return file.text?.includes("#") ?? false;
+  return fileTextIncludes(file, "#");
 }
 function mayHaveEncryptedComments(file) {
-  return file.text?.includes("#ENC[") ?? false;
+  return fileTextIncludes(file, "#ENC[");
 }
 function isPlainMap2(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -30282,6 +30410,7 @@ var MAY_HAVE_ANCHOR2, MAY_HAVE_ALIAS, AST_ONLY_SYNTAX, mirrors;
 var init_facts = __esm({
   "src/sops/facts.ts"() {
     "use strict";
+    init_text_facts();
     init_ast();
     init_document();
     init_metadata();
@@ -30504,6 +30633,7 @@ var init_sops_metadata_valid = __esm({
   "rules/sops-metadata-valid.ts"() {
     "use strict";
     init_rule();
+    init_text_facts();
     init_ast();
     init_document();
     init_facts();
@@ -30613,7 +30743,7 @@ ${AGE2}    lastmodified: "2024-03-01T10:00:00Z"
           let first;
           file.documents.forEach((_parsed, docIndex) => {
             if (!hasSopsKeyAt(file, docIndex)) {
-              if (file.text?.includes("ENC[")) checkMissingMetadata(ctx, file, docIndex);
+              if (fileTextIncludes(file, "ENC[")) checkMissingMetadata(ctx, file, docIndex);
               return;
             }
             const meta = sopsMetadataAt(file, docIndex);
@@ -30838,11 +30968,33 @@ ${SOPS_BLOCK}` }
 });
 
 // rules/yaml-syntax.ts
-var MESSAGES, yaml_syntax_default;
+function repeatedMergeKeys(doc) {
+  const found = [];
+  (0, import_yaml12.visit)(doc, {
+    Map(_key, map2) {
+      const merges = map2.items.filter((pair) => (0, import_yaml12.isScalar)(pair.key) && typeof pair.key.value === "symbol" && pair.key.range);
+      for (const pair of merges.slice(1)) {
+        const range = pair.key.range;
+        found.push([range[0], range[1]]);
+      }
+    }
+  });
+  return found;
+}
+function documentAt(file, offset) {
+  let index = 0;
+  file.documents.forEach((document, i2) => {
+    if (document.doc.range[0] <= offset) index = i2;
+  });
+  return index;
+}
+var import_yaml12, MESSAGES, yaml_syntax_default;
 var init_yaml_syntax = __esm({
   "rules/yaml-syntax.ts"() {
     "use strict";
     init_rule();
+    init_text_facts();
+    import_yaml12 = __toESM(require_dist(), 1);
     MESSAGES = {
       DUPLICATE_KEY: "duplicateKey",
       ALIAS_LIMIT: "aliasLimit"
@@ -30871,10 +31023,24 @@ var init_yaml_syntax = __esm({
       },
       check(ctx) {
         for (const file of ctx.model.files) {
-          for (const problem of file.problems) {
+          const reported = /* @__PURE__ */ new Set();
+          for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
             const messageId = MESSAGES[problem.code] ?? "syntax";
+            if (/maximum call stack/i.test(problem.message)) {
+              ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
+              continue;
+            }
+            if (messageId === "syntax") {
+              const document = documentAt(file, problem.offsets[0]);
+              if (reported.has(document)) continue;
+              reported.add(document);
+            }
             const problemText = problem.message.replace(/\.$/, "");
             ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
+          }
+          if (!fileTextIncludes(file, "<<")) continue;
+          for (const document of file.documents) {
+            for (const offsets of repeatedMergeKeys(document.doc)) ctx.report({ file, offsets, messageId: "duplicateKey" });
           }
         }
       }
@@ -30939,6 +31105,64 @@ var init_rules = __esm({
       sops_secret_encrypted_default,
       yaml_syntax_default
     ].map((rule) => rule);
+  }
+});
+
+// src/workspace/confine.ts
+function resolveInside(boundary, target) {
+  const root = import_node_path6.default.resolve(boundary);
+  let real;
+  const rebase = (candidate) => {
+    if (isInside(root, candidate)) return candidate;
+    real ??= realRoot(root);
+    return isInside(real, candidate) ? import_node_path6.default.join(root, import_node_path6.default.relative(real, candidate)) : void 0;
+  };
+  let pending = import_node_path6.default.resolve(target);
+  if (!isInside(root, pending)) return { escapes: true };
+  let current = root;
+  let rest = parts(import_node_path6.default.relative(root, pending));
+  for (let links = 0; rest.length > 0; ) {
+    const next = import_node_path6.default.join(current, rest.shift());
+    let isLink;
+    try {
+      isLink = (0, import_node_fs2.lstatSync)(next).isSymbolicLink();
+    } catch {
+      return { path: import_node_path6.default.join(next, ...rest) };
+    }
+    if (!isLink) {
+      current = next;
+      continue;
+    }
+    if (++links > MAX_LINKS) return { escapes: true };
+    const inside = rebase(import_node_path6.default.resolve(current, (0, import_node_fs2.readlinkSync)(next)));
+    if (inside === void 0) return { escapes: true };
+    pending = inside;
+    current = root;
+    rest = [...parts(import_node_path6.default.relative(root, pending)), ...rest];
+  }
+  return { path: current };
+}
+function realRoot(root) {
+  try {
+    return (0, import_node_fs2.realpathSync)(root);
+  } catch {
+    return root;
+  }
+}
+function parts(relative) {
+  return relative.split(import_node_path6.default.sep).filter((part) => part !== "" && part !== ".");
+}
+function isInside(parent, child) {
+  const relative = import_node_path6.default.relative(parent, child);
+  return relative === "" || relative !== ".." && !relative.startsWith(`..${import_node_path6.default.sep}`) && !import_node_path6.default.isAbsolute(relative);
+}
+var import_node_fs2, import_node_path6, MAX_LINKS;
+var init_confine = __esm({
+  "src/workspace/confine.ts"() {
+    "use strict";
+    import_node_fs2 = require("node:fs");
+    import_node_path6 = __toESM(require("node:path"), 1);
+    MAX_LINKS = 40;
   }
 });
 
@@ -35658,10 +35882,12 @@ function applyPreset(config, rules, preset) {
   }
 }
 async function loadRootConfig(rootDir, rules) {
-  const file = import_node_path6.default.join(rootDir, CONFIG_FILE_NAME);
-  const text = await (0, import_promises.readFile)(file, "utf8").catch(() => void 0);
+  const file = import_node_path7.default.join(rootDir, CONFIG_FILE_NAME);
+  const confined = resolveInside(rootDir, file);
+  if ("escapes" in confined) throw new ConfigError(`${CONFIG_FILE_NAME} is a symlink that points outside the root; it is not read.`, file);
+  const text = await (0, import_promises.readFile)(confined.path, "utf8").catch(() => void 0);
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, file, rules);
+  return resolveConfigText(text, file, rules, rootDir);
 }
 async function loadConfigFile(file, rules) {
   const text = await (0, import_promises.readFile)(file, "utf8").catch((error) => {
@@ -35669,27 +35895,33 @@ async function loadConfigFile(file, rules) {
   });
   return resolveConfigText(text, file, rules);
 }
-async function resolveConfigText(text, file, rules, seen = []) {
+async function resolveConfigText(text, file, rules, boundary = import_node_path7.default.dirname(file), seen2 = []) {
   const raw = await parseConfig(text, file, rules);
   const resolved = defaultConfig(rules);
   resolved.file = file;
   const extendsList = raw.extends === void 0 ? [] : Array.isArray(raw.extends) ? raw.extends : [raw.extends];
-  for (const entry of extendsList) {
+  for (const [index, entry] of extendsList.entries()) {
     if (entry === "recommended" || entry === "all") {
       applyPreset(resolved, rules, entry);
       continue;
     }
-    const target = import_node_path6.default.resolve(import_node_path6.default.dirname(file), entry);
-    if (seen.includes(target) || target === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file);
-    const extendedText = await (0, import_promises.readFile)(target, "utf8").catch(() => void 0);
-    if (extendedText === void 0) throw new ConfigError(`Cannot read the extended config "${entry}".`, file);
-    mergeInto(resolved, await resolveConfigText(extendedText, target, rules, [...seen, file]));
+    const where2 = () => entryPosition(text, Array.isArray(raw.extends) ? ["extends", index] : ["extends"]);
+    const target = import_node_path7.default.resolve(import_node_path7.default.dirname(file), entry);
+    const confined = resolveInside(boundary, target);
+    if ("escapes" in confined) {
+      const { line, column } = where2();
+      throw new ConfigError(`"extends" names "${entry}", which is outside ${import_node_path7.default.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+    }
+    if (seen2.includes(confined.path) || confined.path === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file, where2().line, where2().column);
+    const extendedText = await (0, import_promises.readFile)(confined.path, "utf8").catch(() => void 0);
+    if (extendedText === void 0) throw new ConfigError(`Cannot read the extended config "${entry}".`, file, where2().line, where2().column);
+    mergeInto(resolved, await resolveConfigText(extendedText, confined.path, rules, boundary, [...seen2, file]));
   }
-  const rootDir = import_node_path6.default.dirname(file);
+  const rootDir = import_node_path7.default.dirname(file);
   mergeInto(resolved, {
     rules: resolveRules(raw.rules ?? {}, resolved),
     ignore: raw.ignore ?? [],
-    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name2, dir]) => [name2, import_node_path6.default.resolve(rootDir, dir)])),
+    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name2, dir]) => [name2, import_node_path7.default.resolve(rootDir, dir)])),
     externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
     externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } }))
   });
@@ -35725,7 +35957,7 @@ async function parseConfig(text, file, rules) {
   const value = first?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
-    const doc = first?.doc ?? (0, import_yaml12.parseDocument)(text);
+    const doc = first?.doc ?? (0, import_yaml13.parseDocument)(text);
     const error = mostUsefulError(validate2.errors ?? []);
     const pathSegments = pointerToPath(error.instancePath);
     const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -35734,6 +35966,10 @@ async function parseConfig(text, file, rules) {
     throw new ConfigError(describeError(error, target), file, region.startLine, region.startColumn);
   }
   return value;
+}
+function entryPosition(text, target) {
+  const region = regionOf(lineCounterOf(text), offsetsOfPath((0, import_yaml13.parseDocument)(text), text, target, false));
+  return { line: region.startLine, column: region.startColumn };
 }
 function mostUsefulError(errors) {
   const ranked = errors.filter((error) => error.keyword !== "anyOf");
@@ -35755,15 +35991,16 @@ function pointerToPath(pointer2) {
   if (pointer2 === "") return [];
   return pointer2.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-var import_promises, import_node_path6, import_yaml12, CONFIG_FILE_NAME, ConfigError, validators;
+var import_promises, import_node_path7, import_yaml13, CONFIG_FILE_NAME, ConfigError, validators;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_promises = require("node:fs/promises");
-    import_node_path6 = __toESM(require("node:path"), 1);
-    import_yaml12 = __toESM(require_dist(), 1);
+    import_node_path7 = __toESM(require("node:path"), 1);
+    import_yaml13 = __toESM(require_dist(), 1);
     init_parse();
     init_position();
+    init_confine();
     init_rules();
     init_config_validator_generated();
     init_schema2();
@@ -35781,7 +36018,7 @@ var init_load = __esm({
       column;
       /** `file:line:col: message`, the shape editors and terminals link. */
       describe(cwd) {
-        const where2 = [import_node_path6.default.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== void 0).join(":");
+        const where2 = [import_node_path7.default.relative(cwd, this.file) || this.file, this.line, this.column].filter((part) => part !== void 0).join(":");
         return `${where2}: ${this.message}`;
       }
     };
@@ -36130,7 +36367,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os2 = require("os");
-    var path23 = require("path");
+    var path24 = require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -36142,7 +36379,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path23.resolve(cwd, filepath);
+      return path24.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -36741,18 +36978,18 @@ var require_fill_range = __commonJS({
       while (input.length < maxLength) input = "0" + input;
       return negative ? "-" + input : input;
     };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    var toSequence = (parts2, options, maxLen) => {
+      parts2.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+      parts2.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
       let prefix = options.capture ? "" : "?:";
       let positives = "";
       let negatives = "";
       let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
+      if (parts2.positives.length) {
+        positives = parts2.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
       }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
+      if (parts2.negatives.length) {
+        negatives = `-(${prefix}${parts2.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
       }
       if (positives && negatives) {
         result = `${positives}|${negatives}`;
@@ -36815,8 +37052,8 @@ var require_fill_range = __commonJS({
       if (options.toRegex && step === 1) {
         return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
-      let parts = { negatives: [], positives: [] };
-      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let parts2 = { negatives: [], positives: [] };
+      let push3 = (num) => parts2[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
@@ -36829,7 +37066,7 @@ var require_fill_range = __commonJS({
         index++;
       }
       if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
+        return step > 1 ? toSequence(parts2, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
       }
       return range;
     };
@@ -37168,7 +37405,7 @@ var require_parse2 = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants2();
-    var parse4 = (input, options = {}) => {
+    var parse5 = (input, options = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -37368,7 +37605,7 @@ var require_parse2 = __commonJS({
       push3({ type: "eos" });
       return ast;
     };
-    module2.exports = parse4;
+    module2.exports = parse5;
   }
 });
 
@@ -37379,7 +37616,7 @@ var require_braces = __commonJS({
     var stringify2 = require_stringify2();
     var compile = require_compile();
     var expand = require_expand();
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var braces = (input, options = {}) => {
       let output = [];
       if (Array.isArray(input)) {
@@ -37399,7 +37636,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse4(input, options);
+    braces.parse = (input, options = {}) => parse5(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
         return stringify2(braces.parse(input, options), options);
@@ -37439,7 +37676,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -37613,7 +37850,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path23.sep,
+      SEP: path24.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -37640,7 +37877,7 @@ var require_constants3 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -37669,7 +37906,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path23.sep === "\\";
+      return win32 === true || path24.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -37748,7 +37985,7 @@ var require_scan = __commonJS({
       const scanToEnd = opts.parts === true || opts.scanToEnd === true;
       const slashes = [];
       const tokens = [];
-      const parts = [];
+      const parts2 = [];
       let str2 = input;
       let index = -1;
       let start = 0;
@@ -38005,13 +38242,13 @@ var require_scan = __commonJS({
             state.maxDepth += tokens[idx].depth;
           }
           if (idx !== 0 || value !== "") {
-            parts.push(value);
+            parts2.push(value);
           }
           prevIndex = i2;
         }
         if (prevIndex && prevIndex + 1 < input.length) {
           const value = input.slice(prevIndex + 1);
-          parts.push(value);
+          parts2.push(value);
           if (opts.tokens) {
             tokens[tokens.length - 1].value = value;
             depth(tokens[tokens.length - 1]);
@@ -38019,7 +38256,7 @@ var require_scan = __commonJS({
           }
         }
         state.slashes = slashes;
-        state.parts = parts;
+        state.parts = parts2;
       }
       return state;
     };
@@ -38057,7 +38294,7 @@ var require_parse3 = __commonJS({
       return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
     var splitTopLevel = (input) => {
-      const parts = [];
+      const parts2 = [];
       let bracket = 0;
       let paren = 0;
       let quote = 0;
@@ -38090,7 +38327,7 @@ var require_parse3 = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
+              parts2.push(value);
               value = "";
               continue;
             }
@@ -38098,8 +38335,8 @@ var require_parse3 = __commonJS({
         }
         value += ch;
       }
-      parts.push(value);
-      return parts;
+      parts2.push(value);
+      return parts2;
     };
     var isPlainBranch = (branch) => {
       let escaped = false;
@@ -38263,7 +38500,7 @@ var require_parse3 = __commonJS({
       }
       return { risky: false };
     };
-    var parse4 = (input, options) => {
+    var parse5 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -38434,7 +38671,7 @@ var require_parse3 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options, fastpaths: false }).output;
+            const expression = parse5(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -38959,7 +39196,7 @@ var require_parse3 = __commonJS({
       }
       return state;
     };
-    parse4.fastpaths = (input, options) => {
+    parse5.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -39025,7 +39262,7 @@ var require_parse3 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse4;
+    module2.exports = parse5;
   }
 });
 
@@ -39033,9 +39270,9 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path23 = require("path");
+    var path24 = require("path");
     var scan = require_scan();
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var utils = require_utils2();
     var constants = require_constants3();
     var isObject5 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -39118,12 +39355,12 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path23.basename(input));
+      return regex.test(path24.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse4(pattern, { ...options, fastpaths: false });
+      return parse5(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -39149,10 +39386,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse4.fastpaths(input, options);
+        parsed.output = parse5.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse4(input, options);
+        parsed = parse5(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -39345,7 +39582,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path23 = require("path");
+    var path24 = require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -39440,7 +39677,7 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path23.basename(pattern);
+      const basename2 = path24.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -39457,15 +39694,15 @@ var require_pattern = __commonJS({
     }
     exports2.expandBraceExpansion = expandBraceExpansion;
     function getPatternParts(pattern, options) {
-      let { parts } = micromatch2.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts.length === 0) {
-        parts = [pattern];
+      let { parts: parts2 } = micromatch2.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
+      if (parts2.length === 0) {
+        parts2 = [pattern];
       }
-      if (parts[0].startsWith("/")) {
-        parts[0] = parts[0].slice(1);
-        parts.unshift("");
+      if (parts2[0].startsWith("/")) {
+        parts2[0] = parts2[0].slice(1);
+        parts2.unshift("");
       }
-      return parts;
+      return parts2;
     }
     exports2.getPatternParts = getPatternParts;
     function makeRe(pattern, options) {
@@ -39498,7 +39735,7 @@ var require_pattern = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path23.isAbsolute(pattern);
+      return path24.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute;
   }
@@ -39675,8 +39912,8 @@ var require_utils3 = __commonJS({
     exports2.errno = errno;
     var fs4 = require_fs();
     exports2.fs = fs4;
-    var path23 = require_path();
-    exports2.path = path23;
+    var path24 = require_path();
+    exports2.path = path24;
     var pattern = require_pattern();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -39788,8 +40025,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path23, settings, callback) {
-      settings.fs.lstat(path23, (lstatError, lstat3) => {
+    function read(path24, settings, callback) {
+      settings.fs.lstat(path24, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -39798,7 +40035,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path23, (statError, stat3) => {
+        settings.fs.stat(path24, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -39830,13 +40067,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path23, settings) {
-      const lstat3 = settings.fs.lstatSync(path23);
+    function read(path24, settings) {
+      const lstat3 = settings.fs.lstatSync(path24);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat3 = settings.fs.statSync(path23);
+        const stat3 = settings.fs.statSync(path24);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -39907,17 +40144,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat3(path23, optionsOrSettingsOrCallback, callback) {
+    function stat3(path24, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path24, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path24, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat3;
-    function statSync2(path23, optionsOrSettings) {
+    function statSync2(path24, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path23, settings);
+      return sync.read(path24, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -40133,16 +40370,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path23 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path24 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path23, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path24, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path23,
+                path: path24,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -40260,7 +40497,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -40268,7 +40505,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path24.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -40295,17 +40532,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path23, optionsOrSettingsOrCallback, callback) {
+    function scandir(path24, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path24, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path24, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path23, optionsOrSettings) {
+    function scandirSync(path24, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path23, settings);
+      return sync.read(path24, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -40953,7 +41190,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -40963,7 +41200,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path24.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -41025,7 +41262,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -41038,7 +41275,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path23.resolve(this._settings.cwd, filepath);
+        return path24.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -41182,8 +41419,8 @@ var require_matcher = __commonJS({
         }
       }
       _getPatternSegments(pattern) {
-        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts.map((part) => {
+        const parts2 = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
+        return parts2.map((part) => {
           const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
           if (!dynamic) {
             return {
@@ -41214,15 +41451,15 @@ var require_partial = __commonJS({
     var matcher_1 = require_matcher();
     var PartialMatcher = class extends matcher_1.default {
       match(filepath) {
-        const parts = filepath.split("/");
-        const levels = parts.length;
+        const parts2 = filepath.split("/");
+        const levels = parts2.length;
         const patterns = this._storage.filter((info) => !info.complete || info.segments.length > levels);
         for (const pattern of patterns) {
           const section = pattern.sections[0];
           if (!pattern.complete && levels > section.length) {
             return true;
           }
-          const match = parts.every((part, index) => {
+          const match = parts2.every((part, index) => {
             const segment = pattern.segments[index];
             if (segment.dynamic && segment.patternRe.test(part)) {
               return true;
@@ -41454,7 +41691,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
+    var path24 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -41468,7 +41705,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path23.resolve(this._settings.cwd, task.base);
+        return path24.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -41828,25 +42065,25 @@ var init_node = __esm({
 
 // node_modules/is-path-inside/index.js
 function isPathInside(childPath, parentPath) {
-  const relation = import_node_path7.default.relative(parentPath, childPath);
+  const relation = import_node_path8.default.relative(parentPath, childPath);
   return Boolean(
-    relation && relation !== ".." && !relation.startsWith(`..${import_node_path7.default.sep}`) && relation !== import_node_path7.default.resolve(childPath)
+    relation && relation !== ".." && !relation.startsWith(`..${import_node_path8.default.sep}`) && relation !== import_node_path8.default.resolve(childPath)
   );
 }
-var import_node_path7;
+var import_node_path8;
 var init_is_path_inside = __esm({
   "node_modules/is-path-inside/index.js"() {
-    import_node_path7 = __toESM(require("node:path"), 1);
+    import_node_path8 = __toESM(require("node:path"), 1);
   }
 });
 
 // node_modules/slash/index.js
-function slash(path23) {
-  const isExtendedLengthPath = path23.startsWith("\\\\?\\");
+function slash(path24) {
+  const isExtendedLengthPath = path24.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path23;
+    return path24;
   }
-  return path23.replace(/\\/g, "/");
+  return path24.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -41854,11 +42091,11 @@ var init_slash = __esm({
 });
 
 // node_modules/globby/utilities.js
-var import_node_fs2, import_node_path8, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
+var import_node_fs3, import_node_path9, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
 var init_utilities = __esm({
   "node_modules/globby/utilities.js"() {
-    import_node_fs2 = __toESM(require("node:fs"), 1);
-    import_node_path8 = __toESM(require("node:path"), 1);
+    import_node_fs3 = __toESM(require("node:fs"), 1);
+    import_node_path9 = __toESM(require("node:path"), 1);
     import_node_util2 = require("node:util");
     import_fast_glob = __toESM(require_out4(), 1);
     import_ignore2 = __toESM(require_ignore(), 1);
@@ -41880,7 +42117,7 @@ var init_utilities = __esm({
     };
     absolutePrefixesMatch = (positivePrefix, negativePrefix) => negativePrefix === positivePrefix;
     getStaticAbsolutePathPrefix = (pattern) => {
-      if (!import_node_path8.default.isAbsolute(pattern)) {
+      if (!import_node_path9.default.isAbsolute(pattern)) {
         return void 0;
       }
       const staticSegments = [];
@@ -41964,12 +42201,12 @@ var init_utilities = __esm({
         return pattern;
       });
     };
-    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(import_node_fs2.default.promises, "stat");
+    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(import_node_fs3.default.promises, "stat");
     getStatSyncMethod = (fsImplementation) => {
       if (fsImplementation) {
         return bindFsMethod(fsImplementation, "statSync");
       }
-      return bindFsMethod(import_node_fs2.default, "statSync");
+      return bindFsMethod(import_node_fs3.default, "statSync");
     };
     pathHasGitDirectory = (stats) => Boolean(stats?.isDirectory?.() || stats?.isFile?.());
     buildPathChain = (startPath, rootPath) => {
@@ -41977,7 +42214,7 @@ var init_utilities = __esm({
       let currentPath = startPath;
       chain.push(currentPath);
       while (currentPath !== rootPath) {
-        const parentPath = import_node_path8.default.dirname(currentPath);
+        const parentPath = import_node_path9.default.dirname(currentPath);
         if (parentPath === currentPath) {
           break;
         }
@@ -41988,7 +42225,7 @@ var init_utilities = __esm({
     };
     findGitRootInChain = async (paths, statMethod) => {
       for (const directory of paths) {
-        const gitPath = import_node_path8.default.join(directory, ".git");
+        const gitPath = import_node_path9.default.join(directory, ".git");
         try {
           const stats = await statMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -42004,11 +42241,11 @@ var init_utilities = __esm({
       if (!statSyncMethod) {
         return void 0;
       }
-      const currentPath = import_node_path8.default.resolve(cwd);
-      const { root } = import_node_path8.default.parse(currentPath);
+      const currentPath = import_node_path9.default.resolve(cwd);
+      const { root } = import_node_path9.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       for (const directory of chain) {
-        const gitPath = import_node_path8.default.join(directory, ".git");
+        const gitPath = import_node_path9.default.join(directory, ".git");
         try {
           const stats = statSyncMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -42030,8 +42267,8 @@ var init_utilities = __esm({
       if (!statMethod) {
         return findGitRootSync(cwd, fsImplementation);
       }
-      const currentPath = import_node_path8.default.resolve(cwd);
-      const { root } = import_node_path8.default.parse(currentPath);
+      const currentPath = import_node_path9.default.resolve(cwd);
+      const { root } = import_node_path9.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       return findGitRootInChain(chain, statMethod);
     };
@@ -42042,8 +42279,8 @@ var init_utilities = __esm({
       return findGitRootAsyncUncached(cwd, fsImplementation);
     };
     isWithinGitRoot = (gitRoot, cwd) => {
-      const resolvedGitRoot = import_node_path8.default.resolve(gitRoot);
-      const resolvedCwd = import_node_path8.default.resolve(cwd);
+      const resolvedGitRoot = import_node_path9.default.resolve(gitRoot);
+      const resolvedCwd = import_node_path9.default.resolve(cwd);
       return resolvedCwd === resolvedGitRoot || isPathInside(resolvedCwd, resolvedGitRoot);
     };
     getParentGitignorePaths = (gitRoot, cwd) => {
@@ -42059,8 +42296,8 @@ var init_utilities = __esm({
       if (!isWithinGitRoot(gitRoot, cwd)) {
         return [];
       }
-      const chain = buildPathChain(import_node_path8.default.resolve(cwd), import_node_path8.default.resolve(gitRoot));
-      return [...chain].reverse().map((directory) => import_node_path8.default.join(directory, ".gitignore"));
+      const chain = buildPathChain(import_node_path9.default.resolve(cwd), import_node_path9.default.resolve(gitRoot));
+      return [...chain].reverse().map((directory) => import_node_path9.default.join(directory, ".gitignore"));
     };
     GITIGNORE_WILDCARDS = /(?<!\\)[*?[]/u;
     hasGitignoreWildcards = (value) => GITIGNORE_WILDCARDS.test(value);
@@ -42070,9 +42307,9 @@ var init_utilities = __esm({
     toLiteralPattern = (value) => import_fast_glob.default.escapePath(unescapeGitignorePattern(value));
     finalSegment = (value) => value.replace(/\/+$/u, "").split("/").pop();
     toStandaloneRule = (value) => value.replace(/^([#!])/u, String.raw`\$1`);
-    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path8.default.isAbsolute(relativePath);
+    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path9.default.isAbsolute(relativePath);
     anchorToCwd = (directory, body, cwd) => {
-      const relativePath = slash(import_node_path8.default.relative(cwd, import_node_path8.default.join(directory, body)));
+      const relativePath = slash(import_node_path9.default.relative(cwd, import_node_path9.default.join(directory, body)));
       return isInsideCwd(relativePath) ? relativePath : void 0;
     };
     createNameComparer = () => {
@@ -42150,7 +42387,7 @@ var init_utilities = __esm({
       }
       const toFastGlob = (value) => normalizeDirectoryPatternForFastGlob(`/${value}${isDirectoryPattern ? "/" : ""}`).replace(/^\//u, "");
       if (!body.includes("/") && canSkipAtAnyDepth(body)) {
-        const relativeDirectory = slash(import_node_path8.default.relative(cwd, directory));
+        const relativeDirectory = slash(import_node_path9.default.relative(cwd, directory));
         const prefix = isInsideCwd(relativeDirectory) ? `${import_fast_glob.default.escapePath(relativeDirectory)}/` : "";
         return { pattern: toFastGlob(`${prefix}**/${isGlob ? body : toLiteralPattern(body)}`), guardName: body };
       }
@@ -42163,7 +42400,7 @@ var init_utilities = __esm({
       if (isGlob) {
         return hasNegations ? void 0 : { pattern: toFastGlob(target), guardName };
       }
-      if (!matcher2(import_node_path8.default.resolve(cwd, target) + import_node_path8.default.sep).ignored) {
+      if (!matcher2(import_node_path9.default.resolve(cwd, target) + import_node_path9.default.sep).ignored) {
         return void 0;
       }
       const needsGuard = !gitignoreOnlySearch || target.includes("/");
@@ -42205,13 +42442,13 @@ var init_utilities = __esm({
 });
 
 // node_modules/globby/ignore.js
-var import_node_process, import_node_fs3, import_promises3, import_node_path9, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
+var import_node_process, import_node_fs4, import_promises3, import_node_path10, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
 var init_ignore = __esm({
   "node_modules/globby/ignore.js"() {
     import_node_process = __toESM(require("node:process"), 1);
-    import_node_fs3 = __toESM(require("node:fs"), 1);
+    import_node_fs4 = __toESM(require("node:fs"), 1);
     import_promises3 = __toESM(require("node:fs/promises"), 1);
-    import_node_path9 = __toESM(require("node:path"), 1);
+    import_node_path10 = __toESM(require("node:path"), 1);
     import_node_os = __toESM(require("node:os"), 1);
     import_fast_glob2 = __toESM(require_out4(), 1);
     import_ignore3 = __toESM(require_ignore(), 1);
@@ -42232,7 +42469,7 @@ var init_ignore = __esm({
     GITIGNORE_FILES_PATTERN = "**/.gitignore";
     MAX_INCLUDE_DEPTH = 10;
     getReadFileMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "readFile") ?? bindFsMethod(import_promises3.default, "readFile") ?? promisifyFsMethod(fsImplementation, "readFile");
-    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs3.default, "readFileSync");
+    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs4.default, "readFileSync");
     shouldSkipIgnoreFileError = (error, suppressErrors) => {
       if (!error) {
         return Boolean(suppressErrors);
@@ -42278,12 +42515,12 @@ var init_ignore = __esm({
     };
     readIgnoreFilesSafelySync = (paths, readFileSyncMethod, suppressErrors) => paths.map((filePath) => processIgnoreFileCore(filePath, readFileSyncMethod, suppressErrors)).filter(Boolean);
     dedupePaths = (paths) => {
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       return paths.filter((filePath) => {
-        if (seen.has(filePath)) {
+        if (seen2.has(filePath)) {
           return false;
         }
-        seen.add(filePath);
+        seen2.add(filePath);
         return true;
       });
     };
@@ -42309,7 +42546,7 @@ var init_ignore = __esm({
     };
     readIgnoreFileLines = (content) => content.split(/\r?\n/).map((line) => normalizeIgnoreFileLine(line)).filter((line) => line && !line.startsWith("#"));
     getIgnoreRules = (files) => files.flatMap((file) => {
-      const directory = import_node_path9.default.dirname(file.filePath);
+      const directory = import_node_path10.default.dirname(file.filePath);
       return readIgnoreFileLines(file.content).map((pattern) => ({ pattern, directory }));
     });
     buildIgnoreResult = (files, normalizedOptions, gitRoot) => {
@@ -42334,21 +42571,21 @@ var init_ignore = __esm({
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path9.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path10.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path9.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path10.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path9.default.posix.join(base, cleanPattern);
+        result = import_node_path10.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     parseIgnoreFile = (file, cwd) => {
-      const base = slash(import_node_path9.default.relative(cwd, import_node_path9.default.dirname(file.filePath)));
+      const base = slash(import_node_path10.default.relative(cwd, import_node_path10.default.dirname(file.filePath)));
       return readIgnoreFileLines(file.content).map((pattern) => applyBaseToPattern(pattern, base));
     };
     toRelativePath = (fileOrDirectory, cwd) => {
-      if (import_node_path9.default.isAbsolute(fileOrDirectory)) {
-        const relativePath = import_node_path9.default.relative(cwd, fileOrDirectory);
+      if (import_node_path10.default.isAbsolute(fileOrDirectory)) {
+        const relativePath = import_node_path10.default.relative(cwd, fileOrDirectory);
         if (relativePath && !isPathInside(fileOrDirectory, cwd)) {
           return void 0;
         }
@@ -42365,12 +42602,12 @@ var init_ignore = __esm({
     notIgnored = { ignored: false, unignored: false };
     createIgnoreMatcher = (patterns, cwd, baseDir) => {
       const ignores = (0, import_ignore3.default)().add(patterns);
-      const resolvedCwd = import_node_path9.default.normalize(import_node_path9.default.resolve(cwd));
-      const resolvedBaseDir = import_node_path9.default.normalize(import_node_path9.default.resolve(baseDir));
+      const resolvedCwd = import_node_path10.default.normalize(import_node_path10.default.resolve(cwd));
+      const resolvedBaseDir = import_node_path10.default.normalize(import_node_path10.default.resolve(baseDir));
       return (fileOrDirectory) => {
         fileOrDirectory = toPath(fileOrDirectory);
         const hasTrailingSeparator = /[/\\]$/.test(fileOrDirectory);
-        const normalizedPath = import_node_path9.default.normalize(import_node_path9.default.resolve(fileOrDirectory));
+        const normalizedPath = import_node_path10.default.normalize(import_node_path10.default.resolve(fileOrDirectory));
         if (normalizedPath === resolvedCwd) {
           return notIgnored;
         }
@@ -42381,8 +42618,8 @@ var init_ignore = __esm({
         if (!relativePath) {
           return notIgnored;
         }
-        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path9.default.sep)) {
-          relativePath += import_node_path9.default.sep;
+        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path10.default.sep)) {
+          relativePath += import_node_path10.default.sep;
         }
         return ignores.test(slash(relativePath));
       };
@@ -42441,16 +42678,16 @@ var init_ignore = __esm({
     resolveConfigPath = (filePath, configPath) => {
       if (configPath.startsWith("~/")) {
         const homeDirectory = import_node_os.default.homedir();
-        const resolved = import_node_path9.default.join(homeDirectory, configPath.slice(2));
+        const resolved = import_node_path10.default.join(homeDirectory, configPath.slice(2));
         if (!isPathInside(resolved, homeDirectory)) {
-          return import_node_path9.default.join(homeDirectory, ".globby-invalid-path-traversal");
+          return import_node_path10.default.join(homeDirectory, ".globby-invalid-path-traversal");
         }
         return resolved;
       }
-      if (import_node_path9.default.isAbsolute(configPath)) {
+      if (import_node_path10.default.isAbsolute(configPath)) {
         return configPath;
       }
-      return import_node_path9.default.resolve(import_node_path9.default.dirname(filePath), configPath);
+      return import_node_path10.default.resolve(import_node_path10.default.dirname(filePath), configPath);
     };
     parseGitConfigSection = (line) => {
       if (!line.startsWith("[")) {
@@ -42501,10 +42738,10 @@ var init_ignore = __esm({
     };
     normalizeGitConfigConditionPattern = (pattern, configFilePath) => {
       if (pattern.startsWith("~/")) {
-        pattern = import_node_path9.default.join(import_node_os.default.homedir(), pattern.slice(2));
+        pattern = import_node_path10.default.join(import_node_os.default.homedir(), pattern.slice(2));
       } else if (pattern.startsWith("./")) {
-        pattern = import_node_path9.default.resolve(import_node_path9.default.dirname(configFilePath), pattern.slice(2));
-      } else if (!import_node_path9.default.isAbsolute(pattern)) {
+        pattern = import_node_path10.default.resolve(import_node_path10.default.dirname(configFilePath), pattern.slice(2));
+      } else if (!import_node_path10.default.isAbsolute(pattern)) {
         pattern = `**/${pattern}`;
       }
       if (pattern.endsWith("/")) {
@@ -42568,7 +42805,7 @@ var init_ignore = __esm({
       const pattern = normalizeGitConfigConditionPattern(rawPattern.trim(), configFilePath);
       const isCaseInsensitive = keyword.toLowerCase() === "gitdir/i";
       const regularExpression = gitConfigGlobToRegex(pattern, isCaseInsensitive ? "i" : void 0);
-      const normalizedGitDirectory = slash(import_node_path9.default.resolve(gitDirectory));
+      const normalizedGitDirectory = slash(import_node_path10.default.resolve(gitDirectory));
       return regularExpression.test(normalizedGitDirectory);
     };
     shouldIncludeConfigSection = (section, gitDirectory, configFilePath) => {
@@ -42621,7 +42858,7 @@ var init_ignore = __esm({
     };
     getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path9.default.resolve(filePath);
+      const normalizedPath = import_node_path10.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -42646,7 +42883,7 @@ var init_ignore = __esm({
     };
     getExcludesFileFromGitConfigAsync = async (filePath, readFile3, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path9.default.resolve(filePath);
+      const normalizedPath = import_node_path10.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -42679,13 +42916,13 @@ var init_ignore = __esm({
       if (!match) {
         return gitFilePath;
       }
-      return import_node_path9.default.resolve(import_node_path9.default.dirname(gitFilePath), match[1]);
+      return import_node_path10.default.resolve(import_node_path10.default.dirname(gitFilePath), match[1]);
     };
     getGitDirectorySync = (gitRoot, readFileSync4) => {
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path10.default.join(gitRoot, ".git");
       try {
         return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
       } catch {
@@ -42696,25 +42933,25 @@ var init_ignore = __esm({
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path10.default.join(gitRoot, ".git");
       try {
         return resolveGitDirectoryFromFile(gitFilePath, await readFile3(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
     };
-    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path9.default.join(import_node_os.default.homedir(), ".config");
+    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path10.default.join(import_node_os.default.homedir(), ".config");
     getGitConfigPaths = () => {
       if ("GIT_CONFIG_GLOBAL" in import_node_process.default.env) {
         const value = import_node_process.default.env.GIT_CONFIG_GLOBAL;
         return value ? [value] : [];
       }
       return [
-        import_node_path9.default.join(getXdgConfigHome(), "git", "config"),
-        import_node_path9.default.join(import_node_os.default.homedir(), ".gitconfig")
+        import_node_path10.default.join(getXdgConfigHome(), "git", "config"),
+        import_node_path10.default.join(import_node_os.default.homedir(), ".gitconfig")
       ];
     };
-    getDefaultGlobalGitignorePath = () => import_node_path9.default.join(getXdgConfigHome(), "git", "ignore");
+    getDefaultGlobalGitignorePath = () => import_node_path10.default.join(getXdgConfigHome(), "git", "ignore");
     resolveExcludesFilePath = (excludesFileConfig) => {
       if (excludesFileConfig?.value === "") {
         return void 0;
@@ -42777,7 +43014,7 @@ var init_ignore = __esm({
       }
     };
     buildGlobalMatcher = (globalIgnoreFile, cwd, rootDirectory = cwd) => {
-      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path9.default.dirname(globalIgnoreFile.filePath));
+      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path10.default.dirname(globalIgnoreFile.filePath));
       return createIgnoreMatcher(patterns, cwd, rootDirectory);
     };
     getKnownIgnoreFilePaths = (patterns, normalizedOptions, gitRoot) => {
@@ -42786,7 +43023,7 @@ var init_ignore = __esm({
       if (!isGitignoreSearch) {
         return [];
       }
-      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path9.default.join(normalizedOptions.cwd, ".gitignore")];
+      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path10.default.join(normalizedOptions.cwd, ".gitignore")];
     };
     getKnownIgnoreFileSearchOptions = (patterns, normalizedOptions) => ({
       ...normalizedOptions,
@@ -42797,12 +43034,12 @@ var init_ignore = __esm({
       ]
     });
     getKnownIgnoreFilePattern = (filePath, cwd) => {
-      const pattern = isPathInside(filePath, cwd) ? import_node_path9.default.relative(cwd, filePath) : filePath;
+      const pattern = isPathInside(filePath, cwd) ? import_node_path10.default.relative(cwd, filePath) : filePath;
       return import_fast_glob2.default.convertPathToPattern(pattern);
     };
     getMatchingKnownIgnoreFilePaths = (knownPaths, matchingPaths) => {
-      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
-      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path9.default.resolve(filePath)));
+      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path10.default.resolve(filePath)));
+      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path10.default.resolve(filePath)));
     };
     globKnownIgnoreFilePaths = (globFunction, knownPaths, patterns, normalizedOptions) => {
       if (knownPaths.length === 0) {
@@ -42837,8 +43074,8 @@ var init_ignore = __esm({
     };
     withPrunedSearch = (normalizedOptions, prunePatterns) => prunePatterns.length === 0 ? normalizedOptions : { ...normalizedOptions, ignore: [...normalizedOptions.ignore, ...prunePatterns] };
     getUnreadPaths = (childPaths, knownPaths) => {
-      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
-      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path9.default.resolve(filePath)));
+      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path10.default.resolve(filePath)));
+      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path10.default.resolve(filePath)));
     };
     collectIgnoreFileArtifactsAsync = async (patterns, options, includeParentIgnoreFiles) => {
       const normalizedOptions = normalizeOptions(options);
@@ -42899,12 +43136,12 @@ var init_ignore = __esm({
 });
 
 // node_modules/globby/index.js
-var import_node_process2, import_node_fs4, import_node_path10, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
+var import_node_process2, import_node_fs5, import_node_path11, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
 var init_globby = __esm({
   "node_modules/globby/index.js"() {
     import_node_process2 = __toESM(require("node:process"), 1);
-    import_node_fs4 = __toESM(require("node:fs"), 1);
-    import_node_path10 = __toESM(require("node:path"), 1);
+    import_node_fs5 = __toESM(require("node:fs"), 1);
+    import_node_path11 = __toESM(require("node:path"), 1);
     import_node_stream2 = require("node:stream");
     init_merge_streams();
     import_fast_glob3 = __toESM(require_out4(), 1);
@@ -42920,28 +43157,28 @@ var init_globby = __esm({
       if (fsImplementation) {
         return bindFsMethod(fsImplementation.promises, "stat") ?? promisifyFsMethod(fsImplementation, "stat");
       }
-      return bindFsMethod(import_node_fs4.default.promises, "stat");
+      return bindFsMethod(import_node_fs5.default.promises, "stat");
     };
-    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path23, fsImplementation) => {
+    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs5.default, "statSync");
+    isDirectory = async (path24, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path23);
+        const stats = await getStatMethod(fsImplementation)(path24);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path23, fsImplementation) => {
+    isDirectorySync = (path24, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path23);
+        const stats = getStatSyncMethod2(fsImplementation)(path24);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path23 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path10.default.isAbsolute(path23) ? path23 : import_node_path10.default.join(cwd, path23);
+      const path24 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return import_node_path11.default.isAbsolute(path24) ? path24 : import_node_path11.default.join(cwd, path24);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -42950,12 +43187,12 @@ var init_globby = __esm({
       }
       const dirname2 = match[1];
       const hasWildcards = /[*?[\]{}]/.test(dirname2);
-      const hasExtension = import_node_path10.default.extname(dirname2) && !dirname2.startsWith(".");
+      const hasExtension = import_node_path11.default.extname(dirname2) && !dirname2.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = extensions?.length > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file) => import_node_path10.default.posix.join(directoryPath, `**/${import_node_path10.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path10.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file) => import_node_path11.default.posix.join(directoryPath, `**/${import_node_path11.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path11.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     directoryToGlob = async (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -42991,7 +43228,7 @@ var init_globby = __esm({
       assertPatternsInput(patterns);
       return patterns;
     };
-    checkCwdOption = (cwd, fsImplementation = import_node_fs4.default) => {
+    checkCwdOption = (cwd, fsImplementation = import_node_fs5.default) => {
       if (!cwd || !fsImplementation.statSync) {
         return;
       }
@@ -43026,9 +43263,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path23) => {
-      const globalResult = globalMatcher ? globalMatcher(path23) : void 0;
-      const result = matcher2 ? matcher2(path23) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path24) => {
+      const globalResult = globalMatcher ? globalMatcher(path24) : void 0;
+      const result = matcher2 ? matcher2(path24) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -43037,11 +43274,11 @@ var init_globby = __esm({
     hasIgnoredAncestorDirectory = (matcher2, globalMatcher, file) => {
       let currentPath = file;
       while (true) {
-        const parentDirectory = import_node_path10.default.dirname(currentPath);
+        const parentDirectory = import_node_path11.default.dirname(currentPath);
         if (parentDirectory === currentPath) {
           return false;
         }
-        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path10.default.sep}`)) {
+        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path11.default.sep}`)) {
           return true;
         }
         currentPath = parentDirectory;
@@ -43142,7 +43379,7 @@ var init_globby = __esm({
           if (pathCache.size > 1e4) {
             pathCache.clear();
           }
-          absolutePath = import_node_path10.default.isAbsolute(pathKey) ? pathKey : import_node_path10.default.resolve(basePath, pathKey);
+          absolutePath = import_node_path11.default.isAbsolute(pathKey) ? pathKey : import_node_path11.default.resolve(basePath, pathKey);
           pathCache.set(pathKey, absolutePath);
         }
         return absolutePath;
@@ -43194,20 +43431,20 @@ var init_globby = __esm({
         if (!isIgnored) {
           return true;
         }
-        const absolutePath = resolveAbsolutePath(import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult));
+        const absolutePath = resolveAbsolutePath(import_node_path11.default.normalize(fastGlobResult.path ?? fastGlobResult));
         if (isIgnored(absolutePath)) {
           return false;
         }
-        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`));
+        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path11.default.sep}`));
       };
     };
     createFilterFunction = (isIgnored, cwd, fsImplementation) => {
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       const resolveAbsolutePath = createPathResolver(cwd);
       const isDirectoryEntry = createDirectoryCheck(getStatSyncMethod2(fsImplementation));
       return (fastGlobResult) => {
-        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
-        if (seen.has(pathKey)) {
+        const pathKey = import_node_path11.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        if (seen2.has(pathKey)) {
           return false;
         }
         if (isIgnored) {
@@ -43215,11 +43452,11 @@ var init_globby = __esm({
           if (isIgnored(absolutePath)) {
             return false;
           }
-          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`)) {
+          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path11.default.sep}`)) {
             return false;
           }
         }
-        seen.add(pathKey);
+        seen2.add(pathKey);
         return true;
       };
     };
@@ -43227,16 +43464,16 @@ var init_globby = __esm({
     unionFastGlobResultsAsync = async (results, filter) => {
       results = results.flat();
       const matches3 = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       return results.filter((fastGlobResult, index) => {
         if (!matches3[index]) {
           return false;
         }
-        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
-        if (seen.has(pathKey)) {
+        const pathKey = import_node_path11.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        if (seen2.has(pathKey)) {
           return false;
         }
-        seen.add(pathKey);
+        seen2.add(pathKey);
         return true;
       });
     };
@@ -43368,7 +43605,7 @@ var init_globby = __esm({
     });
     globbyStream = normalizeArgumentsSync((patterns, options) => {
       assertGlobalGitignoreAsyncSupport(options);
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       const stream = import_node_stream2.Readable.from((async function* () {
         const { options: modifiedOptions, pruneIgnorePatterns, filter } = await applyIgnoreFilesAndGetFilter(options);
         const tasks = await generateTasks(patterns, modifiedOptions, pruneIgnorePatterns);
@@ -43377,9 +43614,9 @@ var init_globby = __esm({
         }
         const streams = tasks.map((task) => import_fast_glob3.default.stream(task.patterns, task.options));
         for await (const fastGlobResult of mergeStreams(streams)) {
-          const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
-          if (!seen.has(pathKey) && await filter(fastGlobResult)) {
-            seen.add(pathKey);
+          const pathKey = import_node_path11.default.normalize(fastGlobResult.path ?? fastGlobResult);
+          if (!seen2.has(pathKey) && await filter(fastGlobResult)) {
+            seen2.add(pathKey);
             yield fastGlobResult;
           }
         }
@@ -43428,26 +43665,25 @@ async function discoverFiles(dir, ignore5) {
   for (const entry of all) {
     if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
     try {
-      ignoreFiles.set(entry.path.split(import_node_path11.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path11.default.join(dir, entry.path), "utf8"));
+      ignoreFiles.set(entry.path.split(import_node_path12.default.sep).join("/"), (0, import_node_fs6.readFileSync)(import_node_path12.default.join(dir, entry.path), "utf8"));
     } catch {
     }
   }
   const ignored = gitignoreMatcher(ignoreFiles);
-  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path11.default.sep).join("/")));
-  const rootReal = await (0, import_promises4.realpath)(dir);
+  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path12.default.sep).join("/")));
   const files = [];
   const escapingLinks = [];
   for (const entry of entries) {
     const dirent = entry.dirent;
-    const relative = entry.path.split(import_node_path11.default.sep).join("/");
-    const absPath = import_node_path11.default.join(dir, relative);
+    const relative = entry.path.split(import_node_path12.default.sep).join("/");
+    const absPath = import_node_path12.default.join(dir, relative);
     if (dirent.isSymbolicLink()) {
-      const target = await (0, import_promises4.realpath)(absPath).catch(() => void 0);
-      if (target === void 0 || !isInside(rootReal, target)) {
+      const target = resolveInside(dir, absPath);
+      if ("escapes" in target) {
         escapingLinks.push(relative);
         continue;
       }
-      const stat3 = await (0, import_promises4.lstat)(target).catch(() => void 0);
+      const stat3 = await (0, import_promises4.lstat)(target.path).catch(() => void 0);
       if (!stat3?.isFile()) continue;
     } else if (!dirent.isFile()) {
       continue;
@@ -43455,21 +43691,36 @@ async function discoverFiles(dir, ignore5) {
     files.push({ path: relative, absPath });
   }
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files, escapingLinks };
+  return { files, escapingLinks, unreadableDirs: unreadableDirs(dir, entries) };
 }
-function isInside(parent, child) {
-  const relative = import_node_path11.default.relative(parent, child);
-  return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
+function unreadableDirs(dir, entries) {
+  const parents = /* @__PURE__ */ new Set();
+  for (const entry of entries) parents.add(import_node_path12.default.dirname(entry.path));
+  const unreadable = [];
+  for (const entry of entries) {
+    if (!entry.dirent.isDirectory() || parents.has(entry.path)) continue;
+    try {
+      (0, import_node_fs6.readdirSync)(import_node_path12.default.join(dir, entry.path));
+    } catch (error) {
+      unreadable.push({ path: entry.path.split(import_node_path12.default.sep).join("/"), code: error.code ?? "error" });
+    }
+  }
+  return unreadable.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
-var import_node_fs5, import_promises4, import_node_path11, ALWAYS_IGNORED;
+function isInside2(parent, child) {
+  const relative = import_node_path12.default.relative(parent, child);
+  return relative === "" || !relative.startsWith("..") && !import_node_path12.default.isAbsolute(relative);
+}
+var import_node_fs6, import_promises4, import_node_path12, ALWAYS_IGNORED;
 var init_discover = __esm({
   "src/workspace/discover.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     import_promises4 = require("node:fs/promises");
-    import_node_path11 = __toESM(require("node:path"), 1);
+    import_node_path12 = __toESM(require("node:path"), 1);
     init_globby();
     init_gitignore();
+    init_confine();
     ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
   }
 });
@@ -43516,14 +43767,14 @@ function chartTemplateNotes(dir, templates) {
   for (const chart of templates.values()) if (chart !== void 0) charts.add(chart);
   return [...charts].sort().map((chart) => ({
     message: `Helm chart templates in ${chart === "" ? "." : chart} are rendered by Helm and were not linted.`,
-    file: import_node_path12.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
+    file: import_node_path13.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
   }));
 }
-var import_node_path12, CHART_FILE;
+var import_node_path13, CHART_FILE;
 var init_chart_templates = __esm({
   "src/workspace/chart-templates.ts"() {
     "use strict";
-    import_node_path12 = __toESM(require("node:path"), 1);
+    import_node_path13 = __toESM(require("node:path"), 1);
     CHART_FILE = "Chart.yaml";
   }
 });
@@ -43539,9 +43790,19 @@ function git(cwd, args) {
 function splitNul(out) {
   return out.split("\0").filter((entry) => entry.length > 0);
 }
+function gitRefusal(dir) {
+  return new Promise((resolve3) => {
+    (0, import_node_child_process2.execFile)("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (error, _stdout, stderr) => {
+      if (!error || !/dubious ownership/.test(stderr)) return resolve3(void 0);
+      resolve3(
+        stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "").join(" ").replace(/^fatal: /, "")
+      );
+    });
+  });
+}
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path13.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path14.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
   const [tracked, ignored] = await Promise.all([
@@ -43552,27 +43813,27 @@ async function readGitFiles(dir) {
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
 function gitDirsOf(dir) {
-  for (let current = import_node_path13.default.resolve(dir); ; current = import_node_path13.default.dirname(current)) {
-    const dotGit = import_node_path13.default.join(current, ".git");
+  for (let current = import_node_path14.default.resolve(dir); ; current = import_node_path14.default.dirname(current)) {
+    const dotGit = import_node_path14.default.join(current, ".git");
     let gitDir;
     try {
-      if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
+      if ((0, import_node_fs7.statSync)(dotGit).isDirectory()) gitDir = dotGit;
       else {
-        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
-        if (pointer2 !== void 0) gitDir = import_node_path13.default.resolve(current, pointer2);
+        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs7.readFileSync)(dotGit, "utf8"))?.[1];
+        if (pointer2 !== void 0) gitDir = import_node_path14.default.resolve(current, pointer2);
       }
     } catch {
     }
     if (gitDir !== void 0) {
-      const common2 = readText(import_node_path13.default.join(gitDir, "commondir"))?.trim();
-      return { gitDir, commonDir: common2 ? import_node_path13.default.resolve(gitDir, common2) : gitDir };
+      const common2 = readText(import_node_path14.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path14.default.resolve(gitDir, common2) : gitDir };
     }
-    if (import_node_path13.default.dirname(current) === current) return void 0;
+    if (import_node_path14.default.dirname(current) === current) return void 0;
   }
 }
 function readText(file) {
   try {
-    return (0, import_node_fs6.readFileSync)(file, "utf8");
+    return (0, import_node_fs7.readFileSync)(file, "utf8");
   } catch {
     return void 0;
   }
@@ -43580,13 +43841,13 @@ function readText(file) {
 function readBranchFiles(dir) {
   const dirs = gitDirsOf(dir);
   if (!dirs) return {};
-  if ((0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, "reftable"))) return void 0;
-  const head = readText(import_node_path13.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if ((0, import_node_fs7.existsSync)(import_node_path14.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path14.default.join(dirs.gitDir, "HEAD"))?.trim();
   if (head === void 0) return void 0;
-  const packed = readText(import_node_path13.default.join(dirs.commonDir, "packed-refs")) ?? "";
-  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+  const packed = readText(import_node_path14.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs7.existsSync)(import_node_path14.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
 `);
-  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path13.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path14.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
   let defaultBranch = remoteHead;
   if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
   else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
@@ -43621,20 +43882,20 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_fs6, import_node_path13, REMOTE_REFS;
+var import_node_child_process2, import_node_fs7, import_node_path14, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
-    import_node_fs6 = require("node:fs");
-    import_node_path13 = __toESM(require("node:path"), 1);
+    import_node_fs7 = require("node:fs");
+    import_node_path14 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path14.default.basename(dir);
+  return explicit ?? import_node_path15.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
@@ -43652,12 +43913,17 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path14.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path15.default.join(dir, link) });
   }
+  for (const folder of discovery.unreadableDirs ?? []) {
+    notes.push({ message: `Skipped folder ${folder.path}: it cannot be read (${folder.code}), so nothing in it was checked.`, file: import_node_path15.default.join(dir, folder.path) });
+  }
+  const unread = [...discovery.escapingLinks, ...(discovery.unreadableDirs ?? []).map((folder) => folder.path)];
+  if (unread.length > 0) root.unread = new Set(unread);
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
-    if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path14.default.relative(dir, absPath).split(import_node_path14.default.sep).join("/");
+    if (!isInside2(dir, absPath)) continue;
+    const relative = import_node_path15.default.relative(dir, absPath).split(import_node_path15.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises5.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
@@ -43683,13 +43949,13 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path14.default.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path15.default.join(root.dir, ...file.split("/")) }));
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path14.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path15.default.join(dir, ...file.split("/"));
   try {
-    if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
-    return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
+    if (!(0, import_node_fs8.lstatSync)(absPath).isSymbolicLink()) return true;
+    return !("escapes" in resolveInside(dir, absPath));
   } catch {
     return true;
   }
@@ -43697,13 +43963,13 @@ function staysInside(dir, file) {
 function readContent(absPath) {
   let fd;
   try {
-    fd = (0, import_node_fs7.openSync)(absPath, "r");
-    const { size } = (0, import_node_fs7.fstatSync)(fd);
+    fd = (0, import_node_fs8.openSync)(absPath, "r");
+    const { size } = (0, import_node_fs8.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
-      const count = (0, import_node_fs7.readSync)(fd, buffer, read, size - read, read);
+      const count = (0, import_node_fs8.readSync)(fd, buffer, read, size - read, read);
       if (count === 0) break;
       read += count;
     }
@@ -43711,7 +43977,7 @@ function readContent(absPath) {
   } catch {
     return null;
   } finally {
-    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs8.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -43734,22 +44000,23 @@ function loadMemoryRoot(input, config, notes) {
   notes.push(...chartTemplateNotes(input.dir, templates));
   const files = [];
   for (const [relative, text] of given) {
-    const outcome = loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
+    const outcome = loadSourceFile(root, relative, import_node_path15.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), void 0).file);
+  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path15.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises5, import_node_fs7, import_node_path14, import_ignore6, TOO_LARGE;
+var import_promises5, import_node_fs8, import_node_path15, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises5 = require("node:fs/promises");
-    import_node_fs7 = require("node:fs");
-    import_node_path14 = __toESM(require("node:path"), 1);
+    import_node_fs8 = require("node:fs");
+    import_node_path15 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
     init_chart_templates();
+    init_confine();
     init_discover();
     init_gitignore();
     init_git();
@@ -43829,8 +44096,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path15.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path15.default.posix.normalize(import_node_path15.default.posix.join(import_node_path15.default.posix.dirname(current), target));
+    if (import_node_path16.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path16.default.posix.normalize(import_node_path16.default.posix.join(import_node_path16.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -43840,7 +44107,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path15.default.relative(index.repo, dir).split(import_node_path15.default.sep).join("/");
+  const rootPrefix = import_node_path16.default.relative(index.repo, dir).split(import_node_path16.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -43854,7 +44121,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     ...await readGitBranches(dir)
   };
   for (const relative of collect3(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path15.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path16.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
@@ -43864,7 +44131,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path15.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path16.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const templates = chartTemplates(plan.map((item) => item.relative));
   notes.push(...chartTemplateNotes(dir, templates));
@@ -43902,12 +44169,12 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path15, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process3, import_node_path16, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_node_child_process3 = require("node:child_process");
-    import_node_path15 = __toESM(require("node:path"), 1);
+    import_node_path16 = __toESM(require("node:path"), 1);
     import_ignore7 = __toESM(require_ignore(), 1);
     init_chart_templates();
     init_git();
@@ -43978,16 +44245,16 @@ function redact(file, model) {
   const ranges = sopsSecretRanges(file, model);
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
-    (0, import_yaml13.visit)(doc, {
-      Pair(_key, pair, path23) {
-        const key = (0, import_yaml13.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path23[path23.length - 1] === doc.contents;
+    (0, import_yaml14.visit)(doc, {
+      Pair(_key, pair, path24) {
+        const key = (0, import_yaml14.isScalar)(pair.key) ? String(pair.key.value) : "";
+        const topLevel = path24[path24.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
-          return import_yaml13.visit.SKIP;
+          return import_yaml14.visit.SKIP;
         }
-        if (isMaskedValue(key, (0, import_yaml13.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
+        if (isMaskedValue(key, (0, import_yaml14.isScalar)(pair.value) ? pair.value.value : void 0)) collectScalars(pair.value, ranges);
         return void 0;
       },
       Scalar(_key, scalar2) {
@@ -43998,9 +44265,9 @@ function redact(file, model) {
         if (equals !== -1 && equals < scalar2.range[1]) ranges.push([equals + 1, scalar2.range[1]]);
       },
       Map(_key, map2) {
-        const name2 = map2.items.find((item) => (0, import_yaml13.isScalar)(item.key) && item.key.value === "name");
-        const literal = map2.items.find((item) => (0, import_yaml13.isScalar)(item.key) && item.key.value === "value");
-        if (name2 && literal && (0, import_yaml13.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml13.isScalar)(literal.value) ? literal.value.value : void 0)) {
+        const name2 = map2.items.find((item) => (0, import_yaml14.isScalar)(item.key) && item.key.value === "name");
+        const literal = map2.items.find((item) => (0, import_yaml14.isScalar)(item.key) && item.key.value === "value");
+        if (name2 && literal && (0, import_yaml14.isScalar)(name2.value) && isMaskedValue(String(name2.value.value), (0, import_yaml14.isScalar)(literal.value) ? literal.value.value : void 0)) {
           collectScalars(literal.value, ranges);
         }
       }
@@ -44024,13 +44291,13 @@ function redact(file, model) {
 }
 function collectScalars(node, ranges) {
   if (node === null) return;
-  if ((0, import_yaml13.isScalar)(node)) {
+  if ((0, import_yaml14.isScalar)(node)) {
     if (node.range && node.range[1] > node.range[0]) ranges.push([node.range[0], node.range[1]]);
     return;
   }
-  if ((0, import_yaml13.isMap)(node) || (0, import_yaml13.isSeq)(node)) {
+  if ((0, import_yaml14.isMap)(node) || (0, import_yaml14.isSeq)(node)) {
     for (const item of node.items) {
-      if ((0, import_yaml13.isPair)(item)) collectScalars(item.value, ranges);
+      if ((0, import_yaml14.isPair)(item)) collectScalars(item.value, ranges);
       else collectScalars(item, ranges);
     }
   }
@@ -44054,11 +44321,11 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml13, MASK;
+var import_yaml14, MASK;
 var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
-    import_yaml13 = __toESM(require_dist(), 1);
+    import_yaml14 = __toESM(require_dist(), 1);
     init_redact();
     init_credential();
     init_values();
@@ -44071,7 +44338,7 @@ async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path17.default.resolve(cwd, options.configFile), rules) : void 0);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
@@ -44082,7 +44349,7 @@ async function loadWorkspace(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path16.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path17.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? await stagedConfig(dir2, staged.index, rules);
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -44090,13 +44357,13 @@ async function loadWorkspace(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path17.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? await loadRootConfig(dir, rules);
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path17.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -44115,7 +44382,7 @@ async function lint(options) {
     const levelFor = (root) => root.config.rules[rule.meta.id]?.level ?? "off";
     if (!roots.some((root) => levelFor(root) !== "off")) continue;
     ran.push(rule);
-    const seen = /* @__PURE__ */ new Map();
+    const seen2 = /* @__PURE__ */ new Map();
     const ctx = {
       options: ruleOptions(rule, roots),
       model,
@@ -44123,15 +44390,15 @@ async function lint(options) {
         const file = reportTarget(report).file;
         const configured = levelFor(file.root);
         if (configured === "off" || !file.reported) return;
-        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots);
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build2 = "resource" in report ? buildName(report.resource) : void 0;
-        const earlier = seen.get(key);
+        const earlier = seen2.get(key);
         if (earlier) {
           if (build2 !== void 0) earlier.builds.add(build2);
           return;
         }
-        seen.set(key, { finding, builds: new Set(build2 === void 0 ? [] : [build2]) });
+        seen2.set(key, { finding, builds: new Set(build2 === void 0 ? [] : [build2]) });
         findings.push(finding);
       }
     };
@@ -44142,7 +44409,7 @@ async function lint(options) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
     timings[rule.meta.id] = performance.now() - started;
-    for (const { finding, builds } of seen.values()) {
+    for (const { finding, builds } of seen2.values()) {
       if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
     }
   }
@@ -44172,18 +44439,22 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path16.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path17.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path16.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path17.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
-  if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
+  if (repo === void 0) {
+    const refusal = await gitRefusal(start);
+    if (refusal !== void 0) throw new ConfigError(`--staged reads the git index, but git refuses this repository as unsafe: ${refusal}`, start);
+    throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
+  }
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path16.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path16.default.relative(index.repo, file).split(import_node_path16.default.sep).join("/"));
+  const file = import_node_path17.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path17.default.relative(index.repo, file).split(import_node_path17.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
@@ -44192,14 +44463,14 @@ async function resolveRootPath(target) {
   const info = await (0, import_promises6.stat)(target).catch(() => void 0);
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path16.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path16.default.dirname(target);
+  const top = await gitTopLevel(import_node_path17.default.dirname(target));
+  const dir = top && isInside2(top, target) ? top : import_node_path17.default.dirname(target);
   return { dir, file: target };
 }
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = import_node_path16.default.join(finding.location.root, finding.location.file);
+    const key = import_node_path17.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key);
     if (list) list.push(finding);
     else byFile.set(key, [finding]);
@@ -44210,10 +44481,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
+  const byPath = new Map(files.map((file) => [import_node_path17.default.join(file.root.dir, file.path), file]));
   const cache5 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key = import_node_path16.default.join(root, file);
+    const key = import_node_path17.default.join(root, file);
     if (!cache5.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : void 0;
@@ -44252,12 +44523,12 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises6, import_node_path16, SEVERITY;
+var import_promises6, import_node_path17, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
     import_promises6 = require("node:fs/promises");
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_node_path17 = __toESM(require("node:path"), 1);
     init_load();
     init_comments2();
     init_discover();
@@ -44288,23 +44559,23 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path20.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path21.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises7.readFile)(import_node_path20.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises7.readFile)(import_node_path21.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path20.default.dirname(dir);
+    dir = import_node_path21.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises7, import_node_path20, import_node_url4, cachedVersion;
+var import_promises7, import_node_path21, import_node_url4, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
     import_promises7 = require("node:fs/promises");
-    import_node_path20 = __toESM(require("node:path"), 1);
+    import_node_path21 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
   }
 });
@@ -45678,7 +45949,7 @@ var require_messageReader = __commonJS({
       }
       MessageReader2.is = is;
     })(MessageReader || (exports2.MessageReader = MessageReader = {}));
-    var AbstractMessageReader = class {
+    var AbstractMessageReader2 = class {
       errorEmitter;
       closeEmitter;
       partialMessageEmitter;
@@ -45718,7 +45989,7 @@ var require_messageReader = __commonJS({
         }
       }
     };
-    exports2.AbstractMessageReader = AbstractMessageReader;
+    exports2.AbstractMessageReader = AbstractMessageReader2;
     var ResolvedMessageReaderOptions;
     (function(ResolvedMessageReaderOptions2) {
       function fromOptions(options) {
@@ -45759,7 +46030,7 @@ var require_messageReader = __commonJS({
       }
       ResolvedMessageReaderOptions2.fromOptions = fromOptions;
     })(ResolvedMessageReaderOptions || (ResolvedMessageReaderOptions = {}));
-    var ReadableStreamMessageReader = class extends AbstractMessageReader {
+    var ReadableStreamMessageReader = class extends AbstractMessageReader2 {
       readable;
       options;
       callback;
@@ -50868,7 +51139,7 @@ var require_uuid = __commonJS({
     exports2.empty = void 0;
     exports2.v4 = v4;
     exports2.isUUID = isUUID;
-    exports2.parse = parse4;
+    exports2.parse = parse5;
     exports2.generateUuid = generateUuid;
     var ValueUUID = class {
       _value;
@@ -50940,7 +51211,7 @@ var require_uuid = __commonJS({
     function isUUID(value) {
       return _UUIDPattern.test(value);
     }
-    function parse4(value) {
+    function parse5(value) {
       if (!isUUID(value)) {
         throw new Error("invalid uuid");
       }
@@ -53130,7 +53401,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path23 = __importStar(require("path"));
+    var path24 = __importStar(require("path"));
     var fs4 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -53149,7 +53420,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path23.normalize(segments.join("/"));
+      return path24.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -53179,7 +53450,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path23.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path24.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -53251,9 +53522,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path23.join(prefix, "node_modules");
+            return path24.join(prefix, "node_modules");
           } else {
-            return path23.join(prefix, "lib", "node_modules");
+            return path24.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -53292,7 +53563,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path23.join(yarn.data, "node_modules");
+              return path24.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -53321,17 +53592,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path23.normalize(child).indexOf(path23.normalize(parent)) === 0;
+          return path24.normalize(child).indexOf(path24.normalize(parent)) === 0;
         } else {
-          return path23.normalize(child).toLowerCase().indexOf(path23.normalize(parent).toLowerCase()) === 0;
+          return path24.normalize(child).toLowerCase().indexOf(path24.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path23.isAbsolute(nodePath2)) {
-          nodePath2 = path23.join(workspaceRoot, nodePath2);
+        if (!path24.isAbsolute(nodePath2)) {
+          nodePath2 = path24.join(workspaceRoot, nodePath2);
         }
         return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -53564,7 +53835,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path23 = __importStar(require("path"));
+    var path24 = __importStar(require("path"));
     var os2 = __importStar(require("os"));
     var fs4 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -53690,12 +53961,12 @@ var require_main = __commonJS({
       }
     };
     exports2.StreamMessageReader = StreamMessageReader;
-    var StreamMessageWriter = class extends api_1.WriteableStreamMessageWriter {
+    var StreamMessageWriter2 = class extends api_1.WriteableStreamMessageWriter {
       constructor(writable2, options) {
         super((0, ril_1.default)().stream.asWritableStream(writable2), options);
       }
     };
-    exports2.StreamMessageWriter = StreamMessageWriter;
+    exports2.StreamMessageWriter = StreamMessageWriter2;
     var XDG_RUNTIME_DIR = process.env["XDG_RUNTIME_DIR"];
     var safeIpcPathLengths = /* @__PURE__ */ new Map([
       ["linux", 107],
@@ -53716,7 +53987,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path23.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path24.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -53800,7 +54071,7 @@ var require_main = __commonJS({
         logger = api_1.NullLogger;
       }
       const reader = isReadableStream(input) ? new StreamMessageReader(input) : input;
-      const writer = isWritableStream(output) ? new StreamMessageWriter(output) : output;
+      const writer = isWritableStream(output) ? new StreamMessageWriter2(output) : output;
       if (api_1.ConnectionStrategy.is(options)) {
         options = { connectionStrategy: options };
       }
@@ -54498,6 +54769,140 @@ var init_cache = __esm({
   }
 });
 
+// src/lsp/transport.ts
+function headerAt(buffer, from, to) {
+  if (from === 0 && HEADER_LINE.test(buffer.subarray(0, 256).toString("latin1")) && /^content-/i.test(buffer.subarray(0, 8).toString("latin1"))) return 0;
+  const match = HEADER_LINE.exec(buffer.subarray(from, to).toString("latin1"));
+  return match === null ? -1 : from + match.index;
+}
+function parse4(body) {
+  try {
+    const value = JSON.parse(body.toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function stdioTransport() {
+  const writer = new import_node3.StreamMessageWriter(process.stdout);
+  return { reader: new StrictMessageReader(process.stdin, writer), writer };
+}
+var import_node3, STALL_MS, PARSE_ERROR, HEADER_END, HEADER_LINE, StrictMessageReader;
+var init_transport = __esm({
+  "src/lsp/transport.ts"() {
+    "use strict";
+    import_node3 = __toESM(require_main3(), 1);
+    STALL_MS = 500;
+    PARSE_ERROR = -32700;
+    HEADER_END = "\r\n\r\n";
+    HEADER_LINE = /content-(?:length|type):[^\r\n]*\r\n/i;
+    StrictMessageReader = class extends import_node3.AbstractMessageReader {
+      constructor(input, writer) {
+        super();
+        this.input = input;
+        this.writer = writer;
+      }
+      input;
+      writer;
+      buffer = Buffer.alloc(0);
+      callback;
+      stall;
+      /** How far the body of the frame at the head of the buffer was searched for a next frame. */
+      searched = 0;
+      listen(callback) {
+        this.callback = callback;
+        const onData = (chunk) => {
+          this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+          this.drain();
+        };
+        const onEnd = () => this.fireClose();
+        const onError = (error) => this.fireError(error);
+        this.input.on("data", onData);
+        this.input.on("end", onEnd);
+        this.input.on("error", onError);
+        return {
+          dispose: () => {
+            clearTimeout(this.stall);
+            this.input.off("data", onData);
+            this.input.off("end", onEnd);
+            this.input.off("error", onError);
+          }
+        };
+      }
+      drain() {
+        clearTimeout(this.stall);
+        this.stall = void 0;
+        while (this.buffer.length > 0) {
+          const first = headerAt(this.buffer, 0, this.buffer.length);
+          if (first === -1) return this.waitForMore(0);
+          if (first > 0) this.consume(first);
+          const headerEnd = this.buffer.indexOf(HEADER_END);
+          if (headerEnd === -1) return this.waitForMore(0);
+          const length = /^content-length:[ \t]*(\d+)[ \t]*$/im.exec(this.buffer.subarray(0, headerEnd).toString("ascii"));
+          const start = headerEnd + HEADER_END.length;
+          if (!length) {
+            this.answer(this.buffer.subarray(start), "The frame has no valid Content-Length header.");
+            this.consume(start);
+            continue;
+          }
+          const end = start + Number(length[1]);
+          const limit = Math.min(end, this.buffer.length);
+          const next = headerAt(this.buffer, Math.max(start, this.searched - 64), limit);
+          this.searched = limit;
+          if (next !== -1) {
+            this.malformed(this.buffer.subarray(start, next), `Content-Length says ${length[1]} bytes, but the next frame starts after ${next - start}.`);
+            this.consume(next);
+            continue;
+          }
+          if (this.buffer.length < end) return this.waitForMore(start, length[1]);
+          const message = parse4(this.buffer.subarray(start, end));
+          if (message === void 0) {
+            const reason = `The ${length[1]} bytes that Content-Length gives are not a JSON message; the length may be too small.`;
+            const after = headerAt(this.buffer, end, this.buffer.length);
+            if (after === -1) return this.waitForMore(start, void 0, reason);
+            this.malformed(this.buffer.subarray(start, after), reason);
+            this.consume(after);
+            continue;
+          }
+          this.consume(end);
+          this.callback?.(message);
+        }
+      }
+      consume(bytes) {
+        this.buffer = this.buffer.subarray(bytes);
+        this.searched = 0;
+      }
+      /**
+       * An incomplete frame: more bytes may be on their way. When none come, what arrived is all
+       * there is (the length was too large) and gets its answer.
+       */
+      waitForMore(start, declared, reason) {
+        this.stall = setTimeout(() => {
+          const body = this.buffer.subarray(start);
+          this.consume(this.buffer.length);
+          if (reason !== void 0) this.malformed(body, reason);
+          else if (declared === void 0) this.answer(body, "The input ended inside a frame header.");
+          else this.malformed(body, `Content-Length says ${declared} bytes, but only ${body.length} arrived.`);
+        }, STALL_MS);
+      }
+      malformed(body, reason) {
+        this.answer(body, `Malformed message frame: ${reason}`);
+      }
+      /** An error response, to the request's id when the bytes show one (so the client stops waiting). */
+      answer(body, message) {
+        const id = /"id"\s*:\s*(\d+|"(?:[^"\\]|\\.)*")/.exec(body.toString("utf8"))?.[1];
+        const error = {
+          jsonrpc: "2.0",
+          id: id === void 0 ? null : JSON.parse(id),
+          error: { code: PARSE_ERROR, message }
+        };
+        void this.writer.write(error);
+        this.fireError(new Error(message));
+      }
+    };
+  }
+});
+
 // src/lsp/diagnostics.ts
 function toSeverity(level) {
   return SEVERITY2[level];
@@ -54522,7 +54927,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path21.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path22.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -54538,11 +54943,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path21, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path22, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path21 = __toESM(require("node:path"), 1);
+    import_node_path22 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -54563,7 +54968,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path22.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path23.default.resolve((0, import_node_url5.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -54572,18 +54977,19 @@ function errorText(error) {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 function startLanguageServer() {
-  const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
+  const { reader, writer } = stdioTransport();
+  const connection = (0, import_node4.createConnection)(import_node4.ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises8, import_node_path22, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs9, import_promises8, import_node_path23, import_node_url5, import_node4, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     import_promises8 = require("node:fs/promises");
-    import_node_path22 = __toESM(require("node:path"), 1);
+    import_node_path23 = __toESM(require("node:path"), 1);
     import_node_url5 = require("node:url");
-    import_node3 = __toESM(require_main3(), 1);
+    import_node4 = __toESM(require_main3(), 1);
     init_main2();
     init_version2();
     init_load();
@@ -54591,6 +54997,7 @@ var init_server = __esm({
     init_discover();
     init_git();
     init_cache();
+    init_transport();
     init_diagnostics();
     DEBOUNCE_MS = 10;
     WATCHED_GLOBS = ["**/*.{yaml,yml,json}", "**/Kustomization", "**/.gitignore", "**/*.tfstate*", "**/.terraform/**"];
@@ -54599,7 +55006,7 @@ var init_server = __esm({
         this.connection = connection;
       }
       connection;
-      documents = new import_node3.TextDocuments(TextDocument2);
+      documents = new import_node4.TextDocuments(TextDocument2);
       cache = new LoadCache();
       /** Workspace folders and `initializationOptions.roots`, absolute. */
       folders = [];
@@ -54630,16 +55037,16 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path22.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path23.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path22.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path22.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path23.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path23.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
           capabilities: {
-            textDocumentSync: { openClose: true, change: import_node3.TextDocumentSyncKind.Incremental, save: { includeText: false } },
+            textDocumentSync: { openClose: true, change: import_node4.TextDocumentSyncKind.Incremental, save: { includeText: false } },
             workspace: { workspaceFolders: { supported: true, changeNotifications: true } }
           },
           serverInfo: { name: "gitops-lint", version: await toolVersion() }
@@ -54648,7 +55055,7 @@ var init_server = __esm({
       initialized() {
         this.schedule({ fresh: true });
         if (this.clientWatchesFiles) {
-          this.connection.client.register(import_node3.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
+          this.connection.client.register(import_node4.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
         }
         if (this.supportsFolderEvents) {
           this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -54676,7 +55083,7 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs8.watch)(dir, { persistent: false }, (_event, name2) => {
+            const watcher = (0, import_node_fs9.watch)(dir, { persistent: false }, (_event, name2) => {
               if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
             });
             watcher.on("error", () => watcher.close());
@@ -54688,7 +55095,7 @@ var init_server = __esm({
       /** The roots to lint: workspace folders and extra roots, without ones nested in another. */
       roots() {
         const all = [.../* @__PURE__ */ new Set([...this.folders, ...this.extraRoots])];
-        return all.filter((root) => !all.some((other) => other !== root && isInside(other, root)));
+        return all.filter((root) => !all.some((other) => other !== root && isInside2(other, root)));
       }
       /** Lint soon. `fresh` forgets cached discovery (files may have been created or deleted). */
       schedule({ fresh }) {
@@ -54752,7 +55159,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path22.default.dirname(first);
+          const dir = import_node_path23.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -54783,7 +55190,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path22.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path23.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -54839,7 +55246,7 @@ function renderObject(object, label) {
   const patches = patched.length > 0 ? `
 # patched by ${[...new Set(patched.map((at) => `${at.file.root.name}/${at.file.path}`))].join(", ")}` : "";
   return `# from ${where2} (${label})${patches}
-${(0, import_yaml14.stringify)(masked(object), { lineWidth: 0 })}`;
+${(0, import_yaml15.stringify)(masked(object), { lineWidth: 0 })}`;
 }
 function masked(object) {
   const walk3 = (value, depth) => {
@@ -54888,11 +55295,11 @@ function maskText(text) {
   });
   return assignments.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s@]+@/gi, `$1${MASK2}@`);
 }
-var import_yaml14, MASK2, UnknownKustomizationError;
+var import_yaml15, MASK2, UnknownKustomizationError;
 var init_render = __esm({
   "src/applied/render.ts"() {
     "use strict";
-    import_yaml14 = __toESM(require_dist(), 1);
+    import_yaml15 = __toESM(require_dist(), 1);
     init_credential();
     MASK2 = "***";
     UnknownKustomizationError = class extends Error {
@@ -54951,7 +55358,7 @@ __export(main_exports2, {
 });
 module.exports = __toCommonJS(main_exports2);
 var import_promises9 = require("node:fs/promises");
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_node_path24 = __toESM(require("node:path"), 1);
 init_rules();
 init_load();
 init_index();
@@ -54975,15 +55382,15 @@ function palette(enabled) {
 }
 
 // src/formatters/paths.ts
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_node_path18 = __toESM(require("node:path"), 1);
 function toSlashes(p) {
-  return p.split(import_node_path17.default.sep).join("/");
+  return p.split(import_node_path18.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path18.default.relative(cwd, import_node_path18.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path18.default.isAbsolute(file) ? import_node_path18.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
@@ -55003,6 +55410,12 @@ function sanitize(text) {
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
   );
 }
+var ESCAPES = { "\n": "\\n", "\r": "\\r", "	": "\\t", '"': '\\"', "\\": "\\\\" };
+function quoteFileName(name2) {
+  if (!/[\u0000-\u001f\u007f-\u009f]/.test(name2)) return name2;
+  const body = name2.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return `"${body}"`;
+}
 function oneLine(text) {
   return text.split(/\r\n|\r|\n/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
 }
@@ -55013,11 +55426,11 @@ function defuseCommand(line) {
 // src/formatters/compact.ts
 function compactLine(finding, cwd) {
   const { startLine, startColumn } = finding.location;
-  const file = displayPath(finding.location, cwd);
+  const file = quoteFileName(displayPath(finding.location, cwd));
   return sanitize(`${file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
 }
 function compactErrorLine(error, cwd) {
-  const where2 = error.file === void 0 ? "gitops-lint" : `${displayFile(error.file, cwd)}:${error.line ?? 1}:${error.column ?? 1}`;
+  const where2 = error.file === void 0 ? "gitops-lint" : `${quoteFileName(displayFile(error.file, cwd))}:${error.line ?? 1}:${error.column ?? 1}`;
   return sanitize(`${where2}: error: ${oneLine(error.message)}`);
 }
 var compact = (result, { cwd }) => {
@@ -55278,11 +55691,11 @@ ${error.message}`)}</error>`,
 };
 
 // src/formatters/sarif.ts
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 var import_node_url3 = require("node:url");
 
 // src/formatters/sarif-rules.ts
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_node_path19 = __toESM(require("node:path"), 1);
 init_rule();
 var MAX_DESCRIPTION = 1024;
 var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -55308,7 +55721,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path18.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path19.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -55401,7 +55814,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path19.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path20.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -55414,9 +55827,9 @@ function directoryUri(dir) {
 }
 function artifactFor(absFile, ids) {
   for (const [dir, id] of ids) {
-    const rel = import_node_path19.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path19.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path19.default.sep).join("/")), uriBaseId: id };
+    const rel = import_node_path20.default.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !import_node_path20.default.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(import_node_path20.default.sep).join("/")), uriBaseId: id };
     }
   }
   return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
@@ -55427,7 +55840,7 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path19.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path20.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function sarifResult(finding, ruleIndex, ids) {
@@ -55540,7 +55953,7 @@ function runMessages(result, { cwd }, colors) {
   if (result.notes.length > 0) {
     out.push("", colors.bold("Run notes:"));
     for (const note of result.notes) {
-      const where2 = note.file === void 0 ? "" : `${colors.underline(displayFile(note.file, cwd))}: `;
+      const where2 = note.file === void 0 ? "" : `${colors.underline(quoteFileName(displayFile(note.file, cwd)))}: `;
       out.push(`  ${colors.blue("\u2139")} ${where2}${sanitize(note.message)}`);
     }
   }
@@ -55548,7 +55961,7 @@ function runMessages(result, { cwd }, colors) {
     out.push("", colors.bold(colors.red("Run errors:")));
     for (const error of result.errors) {
       const pos = error.line === void 0 ? "" : `:${error.line}${error.column === void 0 ? "" : `:${error.column}`}`;
-      const where2 = error.file === void 0 ? "" : `${colors.underline(`${displayFile(error.file, cwd)}${pos}`)}: `;
+      const where2 = error.file === void 0 ? "" : `${colors.underline(`${quoteFileName(displayFile(error.file, cwd))}${pos}`)}: `;
       out.push(`  ${colors.red("\u2716")} ${where2}${sanitize(error.message)}`);
     }
   }
@@ -55563,7 +55976,7 @@ var stylish = (result, ctx) => {
       pos: Math.max(...findings.map((f) => `${f.location.startLine}:${f.location.startColumn}`.length)),
       level: Math.max(...findings.map((f) => f.level.length))
     };
-    out.push(colors.underline(sanitize(file)));
+    out.push(colors.underline(quoteFileName(file)));
     findings.forEach((finding, i2) => {
       if (i2 > 0) out.push("");
       out.push(...renderFinding(finding, widths, result, colors));
@@ -55804,8 +56217,8 @@ async function runLint(options, io) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path23.default.resolve(io.cwd, format.file);
-      await (0, import_promises9.mkdir)(import_node_path23.default.dirname(target), { recursive: true });
+      const target = import_node_path24.default.resolve(io.cwd, format.file);
+      await (0, import_promises9.mkdir)(import_node_path24.default.dirname(target), { recursive: true });
       await (0, import_promises9.writeFile)(target, output);
     }
   }
