@@ -19,7 +19,7 @@ function straceWorks(): string | undefined {
   return undefined;
 }
 const unavailable = straceWorks();
-if (unavailable) console.warn(`file-access test skipped: ${unavailable}`);
+if (unavailable) process.stderr.write(`file-access test skipped: ${unavailable}\n`);
 
 function write(dir: string, files: Record<string, string>): void {
   for (const [file, text] of Object.entries(files)) {
@@ -71,7 +71,7 @@ function traced(args: string[], cwd: string, cache: string): { code: number | nu
 
 const inside = (parent: string, child: string) => child === parent || child.startsWith(`${parent}/`);
 
-describe.skipIf(unavailable !== undefined)('file access under strace', () => {
+describe.skipIf(unavailable !== undefined)(`file access under strace${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   it('opens nothing outside the roots, the package, node and the cache, and never touches the escape targets', () => {
     const base = realpathSync(mkdtempSync(path.join(tmpdir(), 'gitops-lint-trace-')));
     const outside = path.join(base, 'outside');
