@@ -4,7 +4,8 @@ import { asArray, asRecord, asString } from '../src/engine/values.js';
 import { defineRule } from '../src/model/rule.js';
 import { kustomizationIn } from '../src/workspace/source-file.js';
 import type { YamlPath } from '../src/model/finding.js';
-import type { Root, SourceFile } from '../src/model/workspace.js';
+import type { SourceFile } from '../src/model/workspace.js';
+import { isUnread } from '../src/workspace/unread.js';
 
 const KUSTOMIZATION = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -161,13 +162,4 @@ function notAnObject(value: unknown, file: SourceFile, docIndex: number): { text
 function hasSyntaxError(file: SourceFile, docIndex: number): boolean {
   if (file.problems.length === 0) return false;
   return (file.documents[docIndex]?.doc.errors ?? []).some((error) => error.code !== 'DUPLICATE_KEY');
-}
-
-/** Whether a root-relative path is, or is inside, a path that exists but was not read (see Root.unread). */
-function isUnread(root: Root, target: string): boolean {
-  if (!root.unread) return false;
-  for (let at = target; at !== ''; at = at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '') {
-    if (root.unread.has(at)) return true;
-  }
-  return false;
 }

@@ -26103,6 +26103,20 @@ spec:
   }
 });
 
+// src/workspace/unread.ts
+function isUnread(root, target) {
+  if (!root.unread) return false;
+  for (let at = target; at !== ""; at = at.includes("/") ? at.slice(0, at.lastIndexOf("/")) : "") {
+    if (root.unread.has(at)) return true;
+  }
+  return false;
+}
+var init_unread = __esm({
+  "src/workspace/unread.ts"() {
+    "use strict";
+  }
+});
+
 // rules/flux-path-exists.ts
 function notKubernetes(file) {
   if (file.problems.length > 0) return false;
@@ -26119,6 +26133,7 @@ function checkPath(ctx, consumer) {
   const { link, path: path24, resource } = consumer;
   if (link.status !== "linked") return false;
   const data = { referrer: describeObject(resource), path: path24.written ?? "", repo: link.root.name };
+  if (path24.status === "missing" && path24.dir !== void 0 && isUnread(link.root, path24.dir)) return false;
   if (path24.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
   else if (path24.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
   else if (path24.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
@@ -26129,6 +26144,7 @@ var init_flux_path_exists = __esm({
   "rules/flux-path-exists.ts"() {
     "use strict";
     init_describe();
+    init_unread();
     init_tree2();
     init_values();
     init_rule();
@@ -27513,13 +27529,6 @@ function hasSyntaxError(file, docIndex) {
   if (file.problems.length === 0) return false;
   return (file.documents[docIndex]?.doc.errors ?? []).some((error) => error.code !== "DUPLICATE_KEY");
 }
-function isUnread(root, target) {
-  if (!root.unread) return false;
-  for (let at = target; at !== ""; at = at.includes("/") ? at.slice(0, at.lastIndexOf("/")) : "") {
-    if (root.unread.has(at)) return true;
-  }
-  return false;
-}
 var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default, TYPE_NAMES;
 var init_kustomize_resources_exist = __esm({
   "rules/kustomize-resources-exist.ts"() {
@@ -27529,6 +27538,7 @@ var init_kustomize_resources_exist = __esm({
     init_values();
     init_rule();
     init_source_file();
+    init_unread();
     KUSTOMIZATION3 = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
