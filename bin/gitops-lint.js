@@ -14,11 +14,34 @@ import vm from 'node:vm';
 
 const bundle = fileURLToPath(new URL('../dist/cli/main.cjs', import.meta.url));
 
+/**
+ * Create `dir` one level at a time, at most a few levels: `mkdirSync(..., {recursive: true})`
+ * loops forever where mkdir answers ENOENT for a parent that exists (anything under /proc).
+ * Throws when a level cannot be made.
+ */
+function makeCacheDir(dir) {
+  const missing = [];
+  let current = dir;
+  for (;;) {
+    try {
+      if (!statSync(current).isDirectory()) throw new Error(`${current} is not a folder`);
+      break;
+    } catch (error) {
+      if (error.code !== 'ENOENT' || missing.length >= 8 || path.dirname(current) === current) throw error;
+    }
+    missing.unshift(current);
+    current = path.dirname(current);
+  }
+  for (const level of missing) mkdirSync(level, { mode: 0o700 });
+}
+
 function cacheDir() {
   if (process.env.GITOPS_LINT_NO_CACHE) return undefined;
   try {
-    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'gitops-lint');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // XDG: a relative XDG_CACHE_HOME is invalid and is ignored.
+    const xdg = process.env.XDG_CACHE_HOME;
+    const dir = path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'gitops-lint');
+    makeCacheDir(dir);
     return dir;
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
 import { describeObject } from '../src/flux/describe.js';
+import { isUnread } from '../src/workspace/unread.js';
 import type { FluxPathConsumer } from '../src/flux/types.js';
 import { resolveInRoot } from '../src/kustomize/tree.js';
 import { asArray, asRecord, asString } from '../src/engine/values.js';
@@ -75,6 +76,8 @@ function checkPath(ctx: RuleContext<MessageId>, consumer: FluxPathConsumer): boo
   const { link, path, resource } = consumer;
   if (link.status !== 'linked') return false;
   const data = { referrer: describeObject(resource), path: path.written ?? '', repo: link.root.name };
+  // A folder that cannot be read (or a symlink out of the root) exists; its note says so.
+  if (path.status === 'missing' && path.dir !== undefined && isUnread(link.root, path.dir)) return false;
   if (path.status === 'missing') ctx.report({ resource, path: ['spec', 'path'], messageId: 'missing', data });
   else if (path.status === 'outside') ctx.report({ resource, path: ['spec', 'path'], messageId: 'outside', data });
   else if (path.status === 'file') ctx.report({ resource, path: ['spec', 'path'], messageId: 'notDirectory', data });

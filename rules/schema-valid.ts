@@ -207,6 +207,9 @@ export default defineRule<MessageId>({
       // Synthesized objects (FluxInstance sync, externalSources) are not written text to validate.
       if (resource.synthetic !== undefined) continue;
       const written = resource.applied?.written ?? resource;
+      // A document with a syntax error is reported by yaml-syntax; what the parser recovered
+      // from it (a misplaced block read as another field) would only add false schema errors.
+      if (hasSyntaxError(written)) continue;
       const members = byDocument.get(written);
       if (members) members.push(resource);
       else byDocument.set(written, [resource]);
@@ -299,4 +302,11 @@ function operatorKind(resource: Resource, value: unknown, path: YamlPath, operat
   const items = (value as { spec?: Record<string, unknown> }).spec?.[list];
   const kind = Array.isArray(items) ? (items[path[2]] as { kind?: unknown } | undefined)?.kind : undefined;
   return typeof kind === 'string' && OPERATOR_KINDS.has(kind);
+}
+
+/** Whether the document a resource was made from has a YAML syntax error (duplicate keys aside). */
+function hasSyntaxError(resource: Resource): boolean {
+  // Clean files (most) are answered without building the document's AST.
+  if (resource.file.problems.length === 0) return false;
+  return resource.doc.errors.some((error) => error.code !== 'DUPLICATE_KEY');
 }

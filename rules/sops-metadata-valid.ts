@@ -1,4 +1,5 @@
 import { defineRule, type RuleContext } from '../src/model/rule.js';
+import { fileTextIncludes } from '../src/workspace/text-facts.js';
 import type { SourceFile } from '../src/model/workspace.js';
 import { describePath } from '../src/sops/ast.js';
 import { documentComments, type ValueFact } from '../src/sops/document.js';
@@ -121,7 +122,7 @@ export default defineRule({
       let first: SopsMetadata | undefined;
       file.documents.forEach((_parsed, docIndex) => {
         if (!hasSopsKeyAt(file, docIndex)) {
-          if (file.text?.includes('ENC[')) checkMissingMetadata(ctx, file, docIndex);
+          if (fileTextIncludes(file, 'ENC[')) checkMissingMetadata(ctx, file, docIndex);
           return;
         }
         const meta = sopsMetadataAt(file, docIndex) as SopsMetadata;

@@ -1,4 +1,7 @@
 import { defineRule } from '../src/model/rule.js';
+import type { SourceFile } from '../src/model/workspace.js';
+import { fileTextIncludes } from '../src/workspace/text-facts.js';
+import { isScalar, visit, type Document, type Scalar } from 'yaml';
 
 const MESSAGES: Record<string, 'duplicateKey' | 'aliasLimit' | 'complexKey'> = {
   DUPLICATE_KEY: 'duplicateKey',
@@ -33,11 +36,55 @@ export default defineRule({
   },
   check(ctx) {
     for (const file of ctx.model.files) {
-      for (const problem of file.problems) {
+      // One syntax error per document: the parser reports every line a misplaced block or
+      // unclosed collection throws off (dozens for one wrong indent); the first is the cause.
+      const reported = new Set<number>();
+      for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
         const messageId = MESSAGES[problem.code] ?? 'syntax';
+        // Nesting deeper than the parser's recursion (~900 levels) is valid YAML (go-yaml allows
+        // 10,000): the linter cannot read it, which is not an error of the file.
+        if (/maximum call stack/i.test(problem.message)) {
+          ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
+          continue;
+        }
+        if (messageId === 'syntax') {
+          const document = documentAt(file, problem.offsets[0]);
+          if (reported.has(document)) continue;
+          reported.add(document);
+        }
         const problemText = problem.message.replace(/\.$/, '');
         ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
+      }
+      // The parsers merge every `<<` of a mapping without a word, but YAML keys are unique and
+      // go-yaml (kustomize, kubectl) refuses the repeated key.
+      if (!fileTextIncludes(file, '<<')) continue;
+      for (const document of file.documents) {
+        for (const offsets of repeatedMergeKeys(document.doc)) ctx.report({ file, offsets, messageId: 'duplicateKey' });
       }
     }
   },
 });
+
+/** The second and later `<<` keys of each mapping of a document. */
+function repeatedMergeKeys(doc: Document.Parsed): Array<[number, number]> {
+  const found: Array<[number, number]> = [];
+  visit(doc, {
+    Map(_key, map) {
+      const merges = map.items.filter((pair) => isScalar(pair.key) && typeof pair.key.value === 'symbol' && pair.key.range);
+      for (const pair of merges.slice(1)) {
+        const range = (pair.key as Scalar).range as [number, number, number];
+        found.push([range[0], range[1]]);
+      }
+    },
+  });
+  return found;
+}
+
+/** The index of the document holding an offset (documents are in text order). */
+function documentAt(file: SourceFile, offset: number): number {
+  let index = 0;
+  file.documents.forEach((document, i) => {
+    if (document.doc.range[0] <= offset) index = i;
+  });
+  return index;
+}

@@ -260,6 +260,11 @@ if (process.argv[2] === '--generate') {
   generate(path.resolve(process.argv[3]), Number(process.argv[4] ?? 2000), process.argv[5] === 'findings');
   process.exit(0);
 }
+// `node scripts/bench.mjs --scaling` runs only the scaling section (below).
+if (process.argv[2] === '--scaling') {
+  scaling();
+  process.exit(0);
+}
 
 if (!existsSync(path.join(repoRoot, 'dist', 'cli', 'main.cjs'))) execFileSync('npm', ['run', 'bundle'], { cwd: repoRoot, stdio: 'inherit' });
 
@@ -328,3 +333,83 @@ async function benchPolicies() {
 }
 
 if (process.env.BENCH_POLICIES !== '0') await benchPolicies();
+
+// Scaling section (issue 10): one input dimension grown at a time, each at two sizes, so the
+// ratio of the two times shows whether that dimension is linear (≈ the size ratio) or worse.
+// BENCH_SCALING=0 skips it; `--scaling` runs nothing else. Asserts nothing.
+function scalingWorkspaces() {
+  const cm = (i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  k: v${i}\n`;
+  const kustomization = (entries) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${entries.map((e) => `  - ${e}`).join('\n')}\n`;
+  const refs = (n) => {
+    // n references to one Secret: Deployments of 100 env entries each, all naming the same key.
+    const perPod = Math.min(n, 100);
+    const docs = [];
+    for (let d = 0; d < n / perPod; d++) {
+      const env = Array.from({ length: perPod }, (_, i) => `            - name: V${i}\n              valueFrom:\n                secretKeyRef: {name: shared, key: password}`).join('\n');
+      docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d${d}\nspec:\n  selector:\n    matchLabels: {app: d${d}}\n  template:\n    metadata:\n      labels: {app: d${d}}\n    spec:\n      containers:\n        - name: app\n          image: ghcr.io/acme/app:1.0.0\n          env:\n${env}\n`);
+    }
+    docs.push(secret('shared'));
+    return docs.join('---\n');
+  };
+  // Compact block sequences (`- - - 1`): one level costs two bytes, so input grows with depth.
+  // Past about 900 levels the parser's recursion overflows and the file gets a yaml-syntax finding.
+  const nested = (depth) => `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: deep\nspec:\n  x:\n    ${'- '.repeat(depth)}1\n`;
+  return [
+    // 29 bytes a document: 100k documents (2.9 MB) stay under the 4 MiB file limit.
+    { name: 'documents in one file', sizes: [25_000, 100_000], target: '100k ≤ 2 s', files: (n) => ({ 'all.yaml': 'apiVersion: v1\nkind: Pod\n---\n'.repeat(n) }) },
+    { name: 'keys in one mapping', sizes: [2_500, 10_000], files: (n) => ({ 'cm.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\ndata:\n${Array.from({ length: n }, (_, i) => `  key${i}: v${i}`).join('\n')}\n` }) },
+    {
+      name: 'kustomization entries',
+      sizes: [250, 1_000],
+      files: (n) => ({ 'kustomization.yaml': kustomization(Array.from({ length: n }, (_, i) => `r${i}.yaml`)), ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}.yaml`, cm(i)])) }),
+    },
+    { name: 'references to one Secret', sizes: [2_500, 10_000], files: (n) => ({ 'kustomization.yaml': kustomization(['refs.yaml']), 'refs.yaml': refs(n) }) },
+    { name: 'line length (bytes)', sizes: [1_000_000, 4_000_000], files: (n) => ({ 'long.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: long\ndata:\n  k: ${'x'.repeat(n)}\n` }) },
+    { name: 'nesting depth', sizes: [200, 800], files: (n) => ({ 'deep.yaml': nested(n) }) },
+  ];
+}
+
+/** Like measure(), with CPU time (user + system) too: on a shared machine wall time includes waiting. */
+function measureCpu(args, cwd) {
+  const samples = [];
+  let summary = {};
+  for (let run = 0; run < runs; run++) {
+    const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, bin, '-f', 'json', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (result.status !== 0 && result.status !== 1) throw new Error(`gitops-lint exited ${result.status}: ${result.stderr}`);
+    const [wall, user, system, rssKiB] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
+    samples.push({ wall, cpu: user + system, rssMiB: rssKiB / 1024 });
+    const json = JSON.parse(result.stdout);
+    summary = { files: json.fileCount, resources: json.resourceCount, findings: json.findings.length };
+  }
+  samples.sort((a, b) => a.cpu - b.cpu);
+  return { ...summary, ...samples[Math.floor(samples.length / 2)] };
+}
+
+function scaling() {
+  const rows = [];
+  const dir = mkdtempSync(path.join(tmpdir(), 'gitops-lint-scaling-'));
+  try {
+    for (const workspace of scalingWorkspaces()) {
+      const times = [];
+      for (const size of workspace.sizes) {
+        const ws = path.join(dir, `${workspace.name.replace(/\W+/g, '-')}-${size}`);
+        mkdirSync(ws, { recursive: true });
+        for (const [name, text] of Object.entries(workspace.files(size))) writeFileSync(path.join(ws, name), text);
+        const row = measureCpu(['.'], ws);
+        times.push(row.cpu);
+        rows.push({ name: `${workspace.name}: ${size.toLocaleString('en')}`, ...row, target: workspace.target ?? '' });
+        rmSync(ws, { recursive: true, force: true });
+      }
+      const sizeRatio = workspace.sizes[1] / workspace.sizes[0];
+      rows.at(-1).target = `${rows.at(-1).target ? `${rows.at(-1).target}; ` : ''}×${sizeRatio} input → ×${(times[1] / times[0]).toFixed(1)} CPU time`;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\nScaling, one dimension at a time — whole process, median of ${runs} runs by CPU time\n`);
+  console.log('| input | files | resources | findings | wall (s) | CPU (s) | peak RSS (MiB) | note |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const row of rows) console.log(`| ${row.name} | ${row.files} | ${row.resources} | ${row.findings} | ${row.wall.toFixed(2)} | ${row.cpu.toFixed(2)} | ${row.rssMiB.toFixed(0)} | ${row.target} |`);
+}
+
+if (process.env.BENCH_SCALING !== '0' && process.argv[2] !== '--scaling') scaling();

@@ -63,6 +63,23 @@ var init_describe = __esm({
   }
 });
 
+// src/workspace/text-facts.ts
+function fileTextIncludes(file, needle) {
+  if (file.text === void 0) return false;
+  let answers = seen.get(file);
+  if (!answers) seen.set(file, answers = /* @__PURE__ */ new Map());
+  let answer = answers.get(needle);
+  if (answer === void 0) answers.set(needle, answer = file.text.includes(needle));
+  return answer;
+}
+var seen;
+var init_text_facts = __esm({
+  "src/workspace/text-facts.ts"() {
+    "use strict";
+    seen = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
@@ -78,7 +95,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection4(node) {
       if (node && typeof node === "object")
@@ -100,7 +117,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar8(node) || isCollection4(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar9(node) || isCollection4(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -115,7 +132,7 @@ var require_identity = __commonJS({
     exports2.isMap = isMap8;
     exports2.isNode = isNode2;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar8;
+    exports2.isScalar = isScalar9;
     exports2.isSeq = isSeq6;
   }
 });
@@ -128,7 +145,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity3.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -137,20 +154,20 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path27) {
-      const ctrl = callVisitor(key2, node, visitor, path27);
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    function visit_(key2, node, visitor, path28) {
+      const ctrl = callVisitor(key2, node, visitor, path28);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path27, ctrl);
-        return visit_(key2, ctrl, visitor, path27);
+        replaceNode(key2, path28, ctrl);
+        return visit_(key2, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path27 = Object.freeze(path27.concat(node));
+          path28 = Object.freeze(path28.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path27);
+            const ci = visit_(i, node.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -161,13 +178,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path27 = Object.freeze(path27.concat(node));
-          const ck = visit_("key", node.key, visitor, path27);
+          path28 = Object.freeze(path28.concat(node));
+          const ck = visit_("key", node.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path27);
+          const cv = visit_("value", node.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -188,17 +205,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path27) {
-      const ctrl = await callVisitor(key2, node, visitor, path27);
+    async function visitAsync_(key2, node, visitor, path28) {
+      const ctrl = await callVisitor(key2, node, visitor, path28);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path27, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path27);
+        replaceNode(key2, path28, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path27 = Object.freeze(path27.concat(node));
+          path28 = Object.freeze(path28.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path27);
+            const ci = await visitAsync_(i, node.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -209,13 +226,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path27 = Object.freeze(path27.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path27);
+          path28 = Object.freeze(path28.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path27);
+          const cv = await visitAsync_("value", node.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -242,23 +259,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path27) {
+    function callVisitor(key2, node, visitor, path28) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path27);
+        return visitor(key2, node, path28);
       if (identity3.isMap(node))
-        return visitor.Map?.(key2, node, path27);
+        return visitor.Map?.(key2, node, path28);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key2, node, path27);
+        return visitor.Seq?.(key2, node, path28);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key2, node, path27);
+        return visitor.Pair?.(key2, node, path28);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key2, node, path27);
+        return visitor.Scalar?.(key2, node, path28);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key2, node, path27);
+        return visitor.Alias?.(key2, node, path28);
       return void 0;
     }
-    function replaceNode(key2, path27, node) {
-      const parent = path27[path27.length - 1];
+    function replaceNode(key2, path28, node) {
+      const parent = path28[path28.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity3.isPair(parent)) {
@@ -273,7 +290,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -283,7 +300,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -336,26 +353,26 @@ var require_directives = __commonJS({
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
-        const name2 = parts.shift();
+        const parts2 = line.trim().split(/[ \t]+/);
+        const name2 = parts2.shift();
         switch (name2) {
           case "%TAG": {
-            if (parts.length !== 2) {
+            if (parts2.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
-              if (parts.length < 2)
+              if (parts2.length < 2)
                 return false;
             }
-            const [handle, prefix] = parts;
+            const [handle, prefix] = parts2;
             this.tags[handle] = prefix;
             return true;
           }
           case "%YAML": {
             this.yaml.explicit = true;
-            if (parts.length !== 1) {
+            if (parts2.length !== 1) {
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version2] = parts;
+            const [version2] = parts2;
             if (version2 === "1.1" || version2 === "1.2") {
               this.yaml.version = version2;
               return true;
@@ -427,7 +444,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity3.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -454,7 +471,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity3 = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -465,7 +482,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -645,7 +662,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -671,7 +688,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity3.isAlias(node) || identity3.hasAnchor(node))
                 nodes.push(node);
@@ -870,10 +887,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path27, value) {
+    function collectionFromPath(schema2, path28, value) {
       let v = value;
-      for (let i = path27.length - 1; i >= 0; --i) {
-        const k = path27[i];
+      for (let i = path28.length - 1; i >= 0; --i) {
+        const k = path28[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -892,7 +909,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
+    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -922,11 +939,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path27, value) {
-        if (isEmptyPath(path27))
+      addIn(path28, value) {
+        if (isEmptyPath(path28))
           this.add(value);
         else {
-          const [key2, ...rest] = path27;
+          const [key2, ...rest] = path28;
           const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -940,8 +957,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path27) {
-        const [key2, ...rest] = path27;
+      deleteIn(path28) {
+        const [key2, ...rest] = path28;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -955,8 +972,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path27, keepScalar) {
-        const [key2, ...rest] = path27;
+      getIn(path28, keepScalar) {
+        const [key2, ...rest] = path28;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -974,8 +991,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path27) {
-        const [key2, ...rest] = path27;
+      hasIn(path28) {
+        const [key2, ...rest] = path28;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -985,8 +1002,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path27, value) {
-        const [key2, ...rest] = path27;
+      setIn(path28, value) {
+        const [key2, ...rest] = path28;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3092,9 +3109,9 @@ var require_timestamp = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+      const parts2 = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
+      const res = parts2.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
@@ -3110,18 +3127,18 @@ var require_timestamp = __commonJS({
         value *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
+      const parts2 = [value % _60];
       if (value < 60) {
-        parts.unshift(0);
+        parts2.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
+        value = (value - parts2[0]) / _60;
+        parts2.unshift(value % _60);
         if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+          value = (value - parts2[0]) / _60;
+          parts2.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign + parts2.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -3501,9 +3518,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path27, value) {
+      addIn(path28, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path27, value);
+          this.contents.addIn(path28, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3578,14 +3595,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path27) {
-        if (Collection.isEmptyPath(path27)) {
+      deleteIn(path28) {
+        if (Collection.isEmptyPath(path28)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3600,10 +3617,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path27, keepScalar) {
-        if (Collection.isEmptyPath(path27))
+      getIn(path28, keepScalar) {
+        if (Collection.isEmptyPath(path28))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3614,10 +3631,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path27) {
-        if (Collection.isEmptyPath(path27))
+      hasIn(path28) {
+        if (Collection.isEmptyPath(path28))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3634,13 +3651,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path27, value) {
-        if (Collection.isEmptyPath(path27)) {
+      setIn(path28, value) {
+        if (Collection.isEmptyPath(path28)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path27, value);
+          this.contents.setIn(path28, value);
         }
       }
       /**
@@ -5593,17 +5610,17 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path27) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path28) => {
       let item = cst;
-      for (const [field, index] of path27) {
+      for (const [field, index] of path28) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5612,23 +5629,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path27) => {
-      const parent = visit2.itemAtPath(cst, path27.slice(0, -1));
-      const field = path27[path27.length - 1][0];
+    visit3.parentCollection = (cst, path28) => {
+      const parent = visit3.itemAtPath(cst, path28.slice(0, -1));
+      const field = path28[path28.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path27, item, visitor) {
-      let ctrl = visitor(item, path27);
+    function _visit(path28, item, visitor) {
+      let ctrl = visitor(item, path28);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5639,12 +5656,12 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path27);
+            ctrl = ctrl(item, path28);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
     }
-    exports2.visit = visit2;
+    exports2.visit = visit3;
   }
 });
 
@@ -5660,7 +5677,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection4 = (token) => !!token && "items" in token;
-    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar9 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5744,7 +5761,7 @@ var require_cst = __commonJS({
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
     exports2.isCollection = isCollection4;
-    exports2.isScalar = isScalar8;
+    exports2.isScalar = isScalar9;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -7293,7 +7310,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7334,7 +7351,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse4;
+    exports2.parse = parse5;
     exports2.parseAllDocuments = parseAllDocuments5;
     exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify2;
@@ -7360,7 +7377,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document2.Document;
     exports2.Schema = Schema2.Schema;
@@ -7388,8 +7405,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit2.visit;
-    exports2.visitAsync = visit2.visitAsync;
+    exports2.visit = visit3.visit;
+    exports2.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -7408,9 +7425,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path27) {
+function getIn(value, path28) {
   let current = value;
-  for (const segment of path27) {
+  for (const segment of path28) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -7460,29 +7477,29 @@ function scanSubstitutions(text) {
   return scan;
 }
 function mayHoldDollar(resource) {
-  return resource.file.text === void 0 || resource.file.text.includes("$");
+  return resource.file.text === void 0 || fileTextIncludes(resource.file, "$");
 }
-function stringsWithDollar(value, path27 = [], out = []) {
-  collectDollars(value, [...path27], out);
+function stringsWithDollar(value, path28 = [], out = []) {
+  collectDollars(value, [...path28], out);
   return out;
 }
-function collectDollars(value, path27, out) {
+function collectDollars(value, path28, out) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: [...path27], key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: [...path28], key: false, text: value });
   } else if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      path27.push(index);
-      collectDollars(value[index], path27, out);
-      path27.pop();
+      path28.push(index);
+      collectDollars(value[index], path28, out);
+      path28.pop();
     }
   } else if (typeof value === "object" && value !== null) {
     for (const key2 in value) {
       if (!Object.prototype.hasOwnProperty.call(value, key2)) continue;
-      if (path27.length === 0 && key2 === "sops") continue;
-      path27.push(key2);
-      if (key2.includes("$")) out.push({ path: [...path27], key: true, text: key2 });
-      collectDollars(value[key2], path27, out);
-      path27.pop();
+      if (path28.length === 0 && key2 === "sops") continue;
+      path28.push(key2);
+      if (key2.includes("$")) out.push({ path: [...path28], key: true, text: key2 });
+      collectDollars(value[key2], path28, out);
+      path28.pop();
     }
   }
 }
@@ -7658,16 +7675,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path27, index, replacement) {
-  if (index === path27.length) return replacement;
-  const segment = path27[index];
+function replaceAt(value, path28, index, replacement) {
+  if (index === path28.length) return replacement;
+  const segment = path28[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path27, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path28, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path27, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path28, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -7687,7 +7704,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path27 of unknownPaths) copy.value = replaceAt(copy.value, path27, 0, unknown);
+    for (const path28 of unknownPaths) copy.value = replaceAt(copy.value, path28, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -7729,6 +7746,7 @@ var import_yaml, VARIABLE_NAME, DEFAULT_OPERATORS, UNKNOWN_VARIABLE, IDENT;
 var init_substitution = __esm({
   "src/flux/substitution.ts"() {
     "use strict";
+    init_text_facts();
     import_yaml = __toESM(require_dist(), 1);
     init_values();
     VARIABLE_NAME = /^[_A-Za-z][_A-Za-z0-9]*$/;
@@ -7949,13 +7967,13 @@ function locationOf(node) {
 function childLocation(at, key2) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key2] };
 }
-function locate(root, rootAt, path27) {
+function locate(root, rootAt, path28) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path27.length; index++) {
-    const segment = path27[index];
+  for (let index = 0; index < path28.length; index++) {
+    const segment = path28[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path27.slice(index)] };
+      return { ...at, path: [...at.path, ...path28.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -11006,17 +11024,17 @@ var init_js_yaml = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path27) {
+function locate2(doc, path28) {
   let node = doc.contents;
   let pair;
-  for (let i = 0; i < path27.length; i++) {
-    const segment = path27[i];
+  for (let i = 0; i < path28.length; i++) {
+    const segment = path28[i];
     if ((0, import_yaml2.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i === path27.length - 1 };
+      if (node === null) return { node: null, pair, exact: i === path28.length - 1 };
     } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -11028,8 +11046,8 @@ function locate2(doc, path27) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path27, key2 = false) {
-  const { node, pair, exact } = locate2(doc, path27);
+function offsetsOfPath(doc, text, path28, key2 = false) {
+  const { node, pair, exact } = locate2(doc, path28);
   if (exact && key2 && pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -11122,14 +11140,14 @@ function scalarRange(text, frame) {
   while (end > start && /\s/.test(text[end - 1] ?? "")) end--;
   return end > start ? [start, end] : void 0;
 }
-function offsetsOfValuePath(root, text, path27, key2 = false) {
+function offsetsOfValuePath(root, text, path28, key2 = false) {
   if (!root) return void 0;
   let node = unwrap(root);
   let current = node.result;
   let pairKey;
   let exact = true;
-  for (let i = 0; i < path27.length; i++) {
-    const segment = path27[i];
+  for (let i = 0; i < path28.length; i++) {
+    const segment = path28[i];
     if (node.kind === "mapping" && current !== null && typeof current === "object" && !Array.isArray(current)) {
       const children = pairFrames(node);
       if (!children) return void 0;
@@ -11211,10 +11229,10 @@ function lazyDocuments(text, values) {
     asts ??= astsOf(text);
     return asts[index] ?? new import_yaml3.Document(null);
   };
-  const offsetsAt = (index, path27, key2) => {
+  const offsetsAt = (index, path28, key2) => {
     if (asts !== void 0) return void 0;
     if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
-    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path27, key2);
+    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path28, key2);
   };
   return values.map((value, index) => ({
     index,
@@ -11222,7 +11240,7 @@ function lazyDocuments(text, values) {
     get doc() {
       return astAt(index);
     },
-    offsets: (path27, key2 = false) => offsetsAt(index, path27, key2)
+    offsets: (path28, key2 = false) => offsetsAt(index, path28, key2)
   }));
 }
 function astsOf(text) {
@@ -11363,12 +11381,29 @@ function loadSourceFile(root, relativePath, absPath, content) {
   file.problems = parsed.problems;
   return { file };
 }
+function utf16Encoding(head) {
+  if (head[0] === 255 && head[1] === 254) return "UTF-16LE";
+  if (head[0] === 254 && head[1] === 255) return "UTF-16BE";
+  const pairs2 = Math.floor(head.length / 2);
+  if (pairs2 < 2) return void 0;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < pairs2 * 2; i += 2) {
+    if (head[i] === 0) evenZeros++;
+    if (head[i + 1] === 0) oddZeros++;
+  }
+  if (oddZeros === pairs2 && evenZeros === 0) return "UTF-16LE";
+  if (evenZeros === pairs2 && oddZeros === 0) return "UTF-16BE";
+  return void 0;
+}
 function decode(content) {
   if (typeof content === "string") {
     return content.length > MAX_FILE_BYTES ? { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` } : content;
   }
   if (content.byteLength > MAX_FILE_BYTES) return { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
   const head = content.subarray(0, 8e3);
+  const utf16 = utf16Encoding(head);
+  if (utf16) return { reason: `${utf16} text, which the linter does not read (it reads UTF-8; save the file as UTF-8)` };
   if (head.includes(0)) return { reason: "binary content" };
   if (!(0, import_node_buffer.isUtf8)(content)) return { reason: "not valid UTF-8" };
   let text = import_node_buffer.Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString("utf8");
@@ -11408,24 +11443,24 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path27) {
-  if (path27 === "") return [];
-  if (!path27.startsWith("/")) return void 0;
-  return path27.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path28) {
+  if (path28 === "") return [];
+  if (!path28.startsWith("/")) return void 0;
+  return path28.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
     const op = asRecord(raw);
     const kind = asString(op?.op);
-    const parts = pointer(asString(op?.path) ?? "-");
-    if (!op || kind === void 0 || !parts || parts.length === 0) return "an operation without op or path";
+    const parts2 = pointer(asString(op?.path) ?? "-");
+    if (!op || kind === void 0 || !parts2 || parts2.length === 0) return "an operation without op or path";
     if (kind !== "add" && kind !== "replace" && kind !== "remove" && kind !== "test") return `a "${kind}" operation`;
     let parent = target;
-    for (const part of parts.slice(0, -1)) {
+    for (const part of parts2.slice(0, -1)) {
       parent = Array.isArray(parent) ? parent[Number(part)] : isObject(parent) ? parent[part] : void 0;
       if (parent === void 0) return `the path ${String(op.path)}, which does not exist`;
     }
-    const last = parts.at(-1);
+    const last = parts2.at(-1);
     if (kind === "test") continue;
     if (Array.isArray(parent)) {
       const index = last === "-" ? parent.length : Number(last);
@@ -11603,28 +11638,28 @@ function isFluxInstanceRelease(release, ociUrl) {
 function hasUnknownSync(resource) {
   return unknownSync.has(resource);
 }
-function locateIn(resource, path27) {
-  return resource.applied?.locate(path27) ?? { file: resource.file, docIndex: resource.docIndex, path: path27 };
+function locateIn(resource, path28) {
+  return resource.applied?.locate(path28) ?? { file: resource.file, docIndex: resource.docIndex, path: path28 };
 }
-function copyMarked(value, where2, path27) {
+function copyMarked(value, where2, path28) {
   if (typeof value !== "object" || value === null) return value;
   const copy = Array.isArray(value) ? [] : {};
-  markNode(copy, where2(path27));
+  markNode(copy, where2(path28));
   for (const [key2, child] of Object.entries(value)) {
     const childKey = Array.isArray(value) ? Number(key2) : key2;
-    copy[childKey] = copyMarked(child, where2, [...path27, childKey]);
-    markKey(copy, childKey, where2([...path27, childKey]));
+    copy[childKey] = copyMarked(child, where2, [...path28, childKey]);
+    markKey(copy, childKey, where2([...path28, childKey]));
   }
   return copy;
 }
-function mergeMarked(target, source, where2, path27 = []) {
+function mergeMarked(target, source, where2, path28 = []) {
   if (!isMapping(source)) return;
   for (const [key2, value] of Object.entries(source)) {
     const existing = target[key2];
-    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path27, key2]);
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path28, key2]);
     else {
-      target[key2] = copyMarked(value, where2, [...path27, key2]);
-      markKey(target, key2, where2([...path27, key2]));
+      target[key2] = copyMarked(value, where2, [...path28, key2]);
+      markKey(target, key2, where2([...path28, key2]));
     }
   }
 }
@@ -11640,15 +11675,15 @@ function setValue(text) {
   if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   return text;
 }
-function touchesSync(path27) {
-  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path27.every((segment, index) => index >= sync.length || segment === sync[index]));
+function touchesSync(path28) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path28.every((segment, index) => index >= sync.length || segment === sync[index]));
 }
 function releaseValues(release, objects) {
   const result = {};
   const rootAt = locateIn(release, ["spec", "values"]);
   markNode(result, rootAt);
   const inline = release.get(["spec", "values"]);
-  const inlineAt = (path27) => locateIn(release, ["spec", "values", ...path27]);
+  const inlineAt = (path28) => locateIn(release, ["spec", "values", ...path28]);
   const unreadable = [];
   let unknown = false;
   asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
@@ -11658,15 +11693,15 @@ function releaseValues(release, objects) {
     const name2 = asString(entry.name) ?? "";
     const key2 = asString(entry.valuesKey) ?? "values.yaml";
     const targetPath = asString(entry.targetPath);
-    const path27 = targetPath === void 0 ? [] : setPath(targetPath);
+    const path28 = targetPath === void 0 ? [] : setPath(targetPath);
     const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key2 === "values.yaml" ? "" : ` key ${key2}`}`;
     const cannot = (why) => {
       unreadable.push(`${label} (${why})`);
-      if (path27 === void 0 || touchesSync(path27)) unknown = true;
+      if (path28 === void 0 || touchesSync(path28)) unknown = true;
     };
     if (kind === "Secret") return cannot("Secret values are not known");
     if (kind !== "ConfigMap") return cannot("not a ConfigMap");
-    if (path27 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    if (path28 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
     const configMap = objects.find(
       (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name2 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
     );
@@ -11676,19 +11711,19 @@ function releaseValues(release, objects) {
     const dataAt = locateIn(configMap, ["data", key2]);
     const text = fileTextAt(dataAt);
     if (text && text.file === void 0) return cannot("its generator input is not readable");
-    if (path27.length > 0) {
+    if (path28.length > 0) {
       if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
       mergeMarked(result, inline, inlineAt);
       let node = result;
-      for (const segment of path27.slice(0, -1)) {
+      for (const segment of path28.slice(0, -1)) {
         if (!isMapping(node[segment])) {
           node[segment] = {};
           markNode(node[segment], dataAt);
         }
         node = node[segment];
       }
-      node[path27[path27.length - 1]] = setValue(data);
-      markKey(node, path27[path27.length - 1], dataAt);
+      node[path28[path28.length - 1]] = setValue(data);
+      markKey(node, path28[path28.length - 1], dataAt);
       return;
     }
     const document = text?.file?.documents[0];
@@ -11702,7 +11737,7 @@ function releaseValues(release, objects) {
     mergeMarked(result, parsed, () => dataAt);
   });
   mergeMarked(result, inline, inlineAt);
-  return { values: { root: { spec: { values: result } }, at: (path27) => locate(result, rootAt, path27.slice(2)) }, unreadable, unknown };
+  return { values: { root: { spec: { values: result } }, at: (path28) => locate(result, rootAt, path28.slice(2)) }, unreadable, unknown };
 }
 function synthesizeSyncObjects(resources, note = () => {
 }, options = {}) {
@@ -11713,7 +11748,7 @@ function synthesizeSyncObjects(resources, note = () => {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
-      const values = { root: resource.value, at: (path27) => ({ file: resource.file, docIndex: resource.docIndex, path: path27 }) };
+      const values = { root: resource.value, at: (path28) => ({ file: resource.file, docIndex: resource.docIndex, path: path28 }) };
       out.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
@@ -11739,12 +11774,12 @@ function synthesizeSyncObjects(resources, note = () => {
 }
 function synthesizeExternalSources(roots, fileAt) {
   const out = [];
-  const seen = /* @__PURE__ */ new Set();
+  const seen2 = /* @__PURE__ */ new Set();
   for (const root of roots) {
     for (const entry of root.config.externalSources) {
       const key2 = `${entry.kind}\0${entry.namespace}\0${entry.name}`;
-      if (seen.has(key2)) continue;
-      seen.add(key2);
+      if (seen2.has(key2)) continue;
+      seen2.add(key2);
       out.push(externalSource(root, entry, fileAt));
     }
   }
@@ -12308,26 +12343,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path27) => {
-      const end = path27.length - 1;
-      const index = path27.lastIndexOf(
+    var basenameOf = (path28) => {
+      const end = path28.length - 1;
+      const index = path28.lastIndexOf(
         SLASH,
-        path27[end] === SLASH ? end - 1 : end
+        path28[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path27 : path27.slice(index + 1);
+      return index < 0 ? path28 : path28.slice(index + 1);
     };
-    var parentOf = (path27) => {
-      if (path27.charCodeAt(0) === SLASH_CODE || path27.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path27.split(SLASH).filter(Boolean);
+    var parentOf = (path28) => {
+      if (path28.charCodeAt(0) === SLASH_CODE || path28.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path28.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path27.length - 1;
-      const cut = path27.lastIndexOf(
+      const end = path28.length - 1;
+      const cut = path28.lastIndexOf(
         SLASH,
-        path27.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path28.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path27.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path28.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -12477,7 +12512,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path27) {
+      testLiteral(path28) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -12486,7 +12521,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path27)) {
+          if (rule.checkRegex.test(path28)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -12506,15 +12541,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path27, mode) {
+      test(path28, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path27) : path27;
+        const basename2 = shortcut ? basenameOf(path28) : path28;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path27
+            shortcut && rule._basenameOnly ? basename2 : path28
           )) {
             const { negative } = rule;
             const ret = {
@@ -12536,17 +12571,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path27, originalPath, doThrow) => {
-      if (!isString(path27)) {
+    var checkPath2 = (path28, originalPath, doThrow) => {
+      if (!isString(path28)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path27) {
+      if (!path28) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path27)) {
+      if (checkPath2.isNotRelative(path28)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -12555,25 +12590,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path27) => {
-      const first2 = path27.charCodeAt(0);
+    var isNotRelative = (path28) => {
+      const first2 = path28.charCodeAt(0);
       if (first2 === SLASH_CODE) {
         return true;
       }
       if (first2 !== DOT_CODE) {
         return false;
       }
-      if (path27.length === 1) {
+      if (path28.length === 1) {
         return true;
       }
-      const second = path27.charCodeAt(1);
+      const second = path28.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path27.length === 2 || path27.charCodeAt(2) === SLASH_CODE;
+      return path28.length === 2 || path28.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -12604,58 +12639,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path27) {
+      _test(originalPath, cache5, path28) {
         checkPath2(
-          path27,
+          path28,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path27 ? this._t(path27, cache5) : {
+        return path28 ? this._t(path28, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path27 = convertPath(target);
-        if (!path27 || path27.charCodeAt(path27.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path27);
+        const path28 = convertPath(target);
+        if (!path28 || path28.charCodeAt(path28.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path28);
         }
-        const dir = this._t(path27, this._testCache);
+        const dir = this._t(path28, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path27);
+        const literal = this._rules.testLiteral(path28);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path27, cache5) {
-        if (path27 in cache5) {
-          return cache5[path27];
+      _t(path28, cache5) {
+        if (path28 in cache5) {
+          return cache5[path28];
         }
-        const parentPath = parentOf(path27);
+        const parentPath = parentOf(path28);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path27] = parent && parent.ignored ? parent : this._rules.test(path27, MODE_IGNORE);
+        return cache5[path28] = parent && parent.ignored ? parent : this._rules.test(path28, MODE_IGNORE);
       }
-      ignores(path27) {
-        return this._test(path27, this._ignoreCache, convertPath(path27)).ignored;
+      ignores(path28) {
+        return this._test(path28, this._ignoreCache, convertPath(path28)).ignored;
       }
       createFilter() {
-        return (path27) => !this.ignores(path27);
+        return (path28) => !this.ignores(path28);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path27) {
-        return this._test(path27, this._testCache, convertPath(path27));
+      test(path28) {
+        return this._test(path28, this._testCache, convertPath(path28));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path27) => checkPath2(convertPath(path27), path27, RETURN_FALSE);
+    var isPathValid2 = (path28) => checkPath2(convertPath(path28), path28, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path27) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path27) || isNotRelative(path27);
+      checkPath2.isNotRelative = (path28) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path28) || isNotRelative(path28);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12677,42 +12712,42 @@ function fluxDir(written2) {
   if (joined === ".." || joined.startsWith("../")) return void 0;
   return joined === "." || joined === "./" ? "" : joined.replace(/\/$/, "");
 }
-function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [], scanned: [] }, seen = /* @__PURE__ */ new Set()) {
-  seen.add(start);
-  const visit2 = (node) => {
+function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [], scanned: [] }, seen2 = /* @__PURE__ */ new Set()) {
+  seen2.add(start);
+  const visit3 = (node) => {
     for (const entry of node.entries) {
       if (entry.target === void 0) continue;
       if (entry.kind === "file") {
         const file = tree.files.get(entry.target);
         if (!file) continue;
-        if (seen.has(file)) into.repeats.push({ node, entry });
+        if (seen2.has(file)) into.repeats.push({ node, entry });
         else {
-          seen.add(file);
+          seen2.add(file);
           into.files.push(file);
         }
       } else if (entry.kind === "directory") {
         const child = kustomize.at(tree.root, entry.target);
         if (!child || child === node) continue;
-        if (seen.has(child)) {
+        if (seen2.has(child)) {
           const listedBefore = node.entries.some((other) => other.field === entry.field && other.index < entry.index && other.target === entry.target);
           if (entry.field !== "components" || listedBefore) into.repeats.push({ node, entry });
           continue;
         }
-        seen.add(child);
-        visit2(child);
+        seen2.add(child);
+        visit3(child);
       }
     }
   };
-  visit2(start);
+  visit3(start);
   return into;
 }
 function generatedBuild(dir, kustomize, tree, ignored) {
   const build2 = { files: [], repeats: [], scanned: [] };
-  const seen = /* @__PURE__ */ new Set();
+  const seen2 = /* @__PURE__ */ new Set();
   const walk3 = (current) => {
     for (const file of tree.filesIn.get(current) ?? []) {
       if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
-      seen.add(file);
+      seen2.add(file);
       build2.files.push(file);
       build2.scanned.push(file);
     }
@@ -12720,7 +12755,7 @@ function generatedBuild(dir, kustomize, tree, ignored) {
       if (ignored(`${sub}/`)) continue;
       if (hasKustomizationFile(tree, sub)) {
         const node = kustomize.at(tree.root, sub);
-        if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build2, seen);
+        if (node && !seen2.has(node)) kustomizeBuild(node, kustomize, tree, build2, seen2);
       } else {
         walk3(sub);
       }
@@ -12811,8 +12846,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path27, kind = {}) {
-  const value = asRecord(getIn(resource.value, path27));
+function refAt(resource, path28, kind = {}) {
+  const value = asRecord(getIn(resource.value, path28));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -12824,7 +12859,7 @@ function refAt(resource, path27, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path27
+    path: path28
   };
 }
 function dependsOnRefs(resource) {
@@ -12884,12 +12919,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path27 = { written: writtenPath, dir, status: void 0 };
+    const path28 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path27.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path28.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path27, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path28, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -12922,16 +12957,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path27 } = base;
-    if (link.status !== "linked" || path27.status !== "directory" || path27.dir === void 0) return entry;
+    const { link, path: path28 } = base;
+    if (link.status !== "linked" || path28.status !== "directory" || path28.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path27.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path27.dir);
+    if (hasKustomizationFile(tree, path28.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path28.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path27.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path28.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -13120,13 +13155,13 @@ function buildKustomizeIndex(files, rootFiles) {
       let cached = chainCache.get(file);
       if (cached) return cached;
       cached = [];
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       let frontier = index.owners(file);
       while (frontier.length > 0) {
         const next = [];
         for (const node of frontier) {
-          if (seen.has(node)) continue;
-          seen.add(node);
+          if (seen2.has(node)) continue;
+          seen2.add(node);
           cached.push(node);
           next.push(...node.parents);
         }
@@ -13192,16 +13227,16 @@ var init_tree2 = __esm({
 
 // src/kustomize/context.ts
 function resolvePath(dir, entry) {
-  const parts = dir === "" ? [] : dir.split("/");
+  const parts2 = dir === "" ? [] : dir.split("/");
   if (entry.startsWith("/")) return void 0;
   for (const part of entry.split("/")) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      if (parts.length === 0) return void 0;
-      parts.pop();
-    } else parts.push(part);
+      if (parts2.length === 0) return void 0;
+      parts2.pop();
+    } else parts2.push(part);
   }
-  return parts.join("/");
+  return parts2.join("/");
 }
 var init_context = __esm({
   "src/kustomize/context.ts"() {
@@ -13266,17 +13301,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn2(res, path27) {
-  return locate(res.value, res.at, path27);
+function locateIn2(res, path28) {
+  return locate(res.value, res.at, path28);
 }
-function writable(res, path27) {
+function writable(res, path28) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path27) {
+  for (const segment of path28) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -13292,25 +13327,25 @@ function writable(res, path27) {
   }
   return node;
 }
-function setIn(res, path27, value, at) {
-  const parent = writable(res, path27.slice(0, -1));
-  const key2 = path27[path27.length - 1];
+function setIn(res, path28, value, at) {
+  const parent = writable(res, path28.slice(0, -1));
+  const key2 = path28[path28.length - 1];
   parent[key2] = value;
   if (at) {
     if (isObject2(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key2, at);
   }
 }
-function getPath(value, path27) {
+function getPath(value, path28) {
   let node = value;
-  for (const segment of path27) {
+  for (const segment of path28) {
     if (!isObject2(node)) return void 0;
     node = node[segment];
   }
   return node;
 }
 function notePatched(res, at) {
-  if (!res.patchedBy.some((seen) => samePlace(seen, at))) res.patchedBy.push(at);
+  if (!res.patchedBy.some((seen2) => samePlace(seen2, at))) res.patchedBy.push(at);
 }
 function currentId(res) {
   return idOf2(res.value);
@@ -13341,8 +13376,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path27) {
-  return path27.slice(path27.lastIndexOf("/") + 1);
+function basename(path28) {
+  return path28.slice(path28.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -13594,19 +13629,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path27, out) {
+function imagePaths(value, path28, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path27, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path28, index], out));
     return;
   }
   if (!isMap2(value)) return;
   for (const [key2, child] of Object.entries(value)) {
     if ((key2 === "containers" || key2 === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap2(container) && typeof container.image === "string") out.push({ path: [...path27, key2, index, "image"], image: container.image });
+        if (isMap2(container) && typeof container.image === "string") out.push({ path: [...path28, key2, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path27, key2], out);
+    imagePaths(child, [...path28, key2], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -13617,11 +13652,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path27, image } of found) {
+    for (const { path: path28, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path27, next, at);
+      setIn(res, path28, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -13664,12 +13699,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path27, entry, pairsAt) {
+function setPairs(res, path28, entry, pairsAt) {
   let changed = false;
   for (const [key2, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path27, key2]) === text) continue;
-    setIn(res, [...path27, key2], text, childLocation(pairsAt, key2));
+    if (getPath(res.value, [...path28, key2]) === text) continue;
+    setIn(res, [...path28, key2], text, childLocation(pairsAt, key2));
     changed = true;
   }
   return changed;
@@ -13681,16 +13716,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path27 of templatePaths(groupKind)) changed = setPairs(res, [...path27, field], entry, pairsAt) || changed;
+      for (const path28 of templatePaths(groupKind)) changed = setPairs(res, [...path28, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path27, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap2(getPath(res.value, path27))) continue;
-        changed = setPairs(res, path27, entry, pairsAt) || changed;
+      for (const [path28, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap2(getPath(res.value, path28))) continue;
+        changed = setPairs(res, path28, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -13735,17 +13770,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path27, prefix) {
-  return prefix.length <= path27.length && prefix.every((segment, index) => path27[index] === segment);
+function startsWith(path28, prefix) {
+  return prefix.length <= path28.length && prefix.every((segment, index) => path28[index] === segment);
 }
-function mergeKeyOf(group, kind, path27) {
+function mergeKeyOf(group, kind, path28) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path27.length === 2 && path27[0] === "metadata" && path27[1] === "ownerReferences") return "uid";
-  if (path27.length === 2 && path27[0] === "metadata" && path27[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path27.length === 2 && path27[0] === "spec" && path27[1] === "ports") return "port";
+  if (path28.length === 2 && path28[0] === "metadata" && path28[1] === "ownerReferences") return "uid";
+  if (path28.length === 2 && path28[0] === "metadata" && path28[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path28.length === 2 && path28[0] === "spec" && path28[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path27, podSpec)) return void 0;
-  const rest = path27.slice(podSpec.length);
+  if (!podSpec || !startsWith(path28, podSpec)) return void 0;
+  const rest = path28.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -13816,8 +13851,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path27, value) => {
-    if (typeof value === "string") out.push({ kind, path: path27, name: value });
+  const add2 = (kind, path28, value) => {
+    if (typeof value === "string") out.push({ kind, path: path28, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -13858,10 +13893,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path27, out) {
+function ingressBackend(backend, path28, out) {
   const service = isMap2(backend) && isMap2(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path27, "service", "name"], name: service.name });
-  if (isMap2(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path27, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path28, "service", "name"], name: service.name });
+  if (isMap2(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path28, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13926,18 +13961,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path27, out) {
+function valuesAtPath(value, segments, path28, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path27, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path28, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path27, name: value });
+    if (typeof value === "string") out.push({ path: path28, name: value });
     return;
   }
   if (!isMap2(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path27, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path28, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -13947,7 +13982,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path27, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path27, name: name2 });
+      for (const { path: path28, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path28, name: name2 });
     }
   }
   return out;
@@ -14017,10 +14052,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path27) => {
-      if (getPath(res.value, path27) === namespace) return;
-      if (path27[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path27, namespace, at);
+    const set2 = (path28) => {
+      if (getPath(res.value, path28) === namespace) return;
+      if (path28[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path28, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -14084,30 +14119,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path27 = [];
+  const path28 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path27.push(node.length);
+        path28.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path27.push(position2);
+      path28.push(position2);
       node = node[position2];
     } else if (isMap2(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path27.push(segment);
+      path28.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path27;
+  return path28;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -14116,18 +14151,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key2) => key2 in b && deepEqual(a[key2], b[key2]));
 }
-function insert(res, path27, value, at) {
-  const parentPath = path27.slice(0, -1);
-  const key2 = path27[path27.length - 1];
+function insert(res, path28, value, at) {
+  const parentPath = path28.slice(0, -1);
+  const key2 = path28[path28.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key2 === "number") {
     spliceList(res, parentPath, key2, 0, [{ value, at }]);
   } else {
-    setIn(res, path27, value, at);
+    setIn(res, path28, value, at);
   }
 }
-function removeAt(res, path27) {
-  const parentPath = path27.slice(0, -1);
-  const key2 = path27[path27.length - 1];
+function removeAt(res, path28) {
+  const parentPath = path28.slice(0, -1);
+  const key2 = path28[path28.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key2 === "number") spliceList(res, parentPath, key2, 1, []);
   else delete writable(res, parentPath)[key2];
 }
@@ -14162,9 +14197,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path27 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path27, value, valueAt);
-        else insert(res, path27, value, valueAt);
+        const path28 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path28, value, valueAt);
+        else insert(res, path28, value, valueAt);
         break;
       }
       case "remove": {
@@ -14180,17 +14215,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn2(res, fromPath);
         if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path27 = resolve(res.value, segments, true, operation.path);
-        insert(res, path27, value, fromAt);
+        const path28 = resolve(res.value, segments, true, operation.path);
+        insert(res, path28, value, fromAt);
         if (!isObject2(value)) {
-          const parent = getPath(res.value, path27.slice(0, -1));
-          if (isObject2(parent)) markKey(parent, path27[path27.length - 1], fromAt);
+          const parent = getPath(res.value, path28.slice(0, -1));
+          if (isObject2(parent)) markKey(parent, path28[path28.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path27 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path27), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path28 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path28), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -14574,7 +14609,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path27) => ({ file, docIndex, path: path27 });
+  const at = (...path28) => ({ file, docIndex, path: path28 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -14655,7 +14690,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path27) => ({ file, docIndex: document?.index ?? 0, path: path27 });
+  const at = (...path28) => ({ file, docIndex: document?.index ?? 0, path: path28 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -14692,10 +14727,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path27) => {
+  const pairs2 = (raw, path28) => {
     if (!isMap2(raw)) return false;
     for (const [key2, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key2}" must be a string (quote it)`, at(...path27, key2));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key2}" must be a string (quote it)`, at(...path28, key2));
     }
     return true;
   };
@@ -14769,13 +14804,13 @@ function idKey(state, res) {
   return `${id.group}/${id.version}/${id.kind}|${effectiveNamespace(state, res)}|${id.name}`;
 }
 function append(state, resmap, batches) {
-  const seen = new Set(resmap.map((res) => idKey(state, res)));
+  const seen2 = new Set(resmap.map((res) => idKey(state, res)));
   for (const { added, at } of batches) {
     for (const res of added) {
       const key2 = idKey(state, res);
-      if (seen.has(key2)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
+      if (seen2.has(key2)) state.problem("duplicate-id", `may not add resource with an already registered id: ${describeId(currentId(res))}`, at);
       else {
-        seen.add(key2);
+        seen2.add(key2);
         resmap.push(res);
       }
     }
@@ -14990,7 +15025,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path27) => locate(res.value, res.at, path27),
+    locate: (path28) => locate(res.value, res.at, path28),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -15087,8 +15122,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path27) => rootFiles.files.get(path27),
-    isDirectory: (path27) => rootFiles.dirs.has(path27),
+    file: (path28) => rootFiles.files.get(path28),
+    isDirectory: (path28) => rootFiles.dirs.has(path28),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -15167,10 +15202,10 @@ var init_resource2 = __esm({
       patchedBy;
       document;
       assumed;
-      locate(path27) {
-        if (this.document) return this.document.locate(path27);
+      locate(path28) {
+        if (this.document) return this.document.locate(path28);
         const written2 = this.written;
-        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path27);
+        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path28);
       }
     };
     AppliedObject = class {
@@ -15204,8 +15239,8 @@ var init_resource2 = __esm({
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
       }
-      get(path27) {
-        return getIn(this.value, path27);
+      get(path28) {
+        return getIn(this.value, path28);
       }
     };
   }
@@ -15544,7 +15579,7 @@ function patchFilesOf(kustomize, root) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path27) => kustomization.applied?.locate(["spec", ...path27]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path27] };
+  const at = (path28) => kustomization.applied?.locate(["spec", ...path28]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path28] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -19118,12 +19153,12 @@ var init_build3 = __esm({
       static leave(re, state) {
         if (state.subs === void 0) return state.sub;
         const pf = state.pf;
-        const seen = /* @__PURE__ */ new Set();
+        const seen2 = /* @__PURE__ */ new Set();
         const subs = [];
         for (const sub of state.subs) {
           if (sub.type === Prefilter.Type.EXACT) {
-            if (seen.has(sub.str)) continue;
-            seen.add(sub.str);
+            if (seen2.has(sub.str)) continue;
+            seen2.add(sub.str);
           }
           subs.push(sub);
         }
@@ -22514,62 +22549,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path27 = [...specPath, list, index];
+      const path28 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path27, "image"], image);
+      const written2 = writtenImage(resource, [...path28, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path27,
+        path: path28,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path27, "image"],
-          tagPath: [...path27, "image"],
+          path: [...path28, "image"],
+          tagPath: [...path28, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path27, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path28, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path27, "env"]),
-        envPath: item.env !== void 0 ? [...path27, "env"] : void 0,
-        envFrom: envFromSources(item, path27)
+        env: envEntries(item.env, [...path28, "env"]),
+        envPath: item.env !== void 0 ? [...path28, "env"] : void 0,
+        envFrom: envFromSources(item, path28)
       });
     });
   }
 }
-function writtenImage(resource, path27, applied) {
+function writtenImage(resource, path28, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path27.slice(0, -1));
+  const container = info.locate(path28.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path27[path27.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path28[path28.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path27, dotted, namespace, out) {
+function walkValues(resource, value, path28, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path27, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path28, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path27, dotted, namespace);
+  const container = valuesContainer(resource, object, path28, dotted, namespace);
   if (container) out.push(container);
   for (const [key2, child] of Object.entries(object)) {
     if (key2 === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path27, key2], dotted === "" ? key2 : `${dotted}.${key2}`, namespace, out);
+    walkValues(resource, child, [...path28, key2], dotted === "" ? key2 : `${dotted}.${key2}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path27, dotted, namespace) {
+function valuesContainer(resource, object, path28, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path27, "image"];
+  let tagPath = [...path28, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -22578,48 +22613,48 @@ function valuesContainer(resource, object, path27, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path27, "tag"];
+      tagPath = [...path28, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path27, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path28, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path27, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path28, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path27, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path28, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path27, "imagePullPolicy"];
+    policyPath = [...path28, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path27,
+    path: path28,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path27, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path28, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path27, "env"]),
-    envPath: object.env !== void 0 ? [...path27, "env"] : void 0,
-    envFrom: envFromSources(object, path27)
+    env: envEntries(object.env, [...path28, "env"]),
+    envPath: object.env !== void 0 ? [...path28, "env"] : void 0,
+    envFrom: envFromSources(object, path28)
   };
 }
-function envEntries(env, path27) {
+function envEntries(env, path28) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path27, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path28, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -22637,7 +22672,7 @@ function envEntries(env, path27) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path27, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path28, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -22646,7 +22681,7 @@ function envEntries(env, path27) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path27) {
+function envFromSources(object, path28) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -22656,7 +22691,7 @@ function envFromSources(object, path27) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path27, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path28, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -22665,7 +22700,7 @@ function envFromSources(object, path27) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path27, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path28, field, index] });
     });
   }
   return sources;
@@ -22803,13 +22838,13 @@ function generated(kustomize) {
 }
 function ancestors(node) {
   const out = [];
-  const seen = /* @__PURE__ */ new Set([node]);
+  const seen2 = /* @__PURE__ */ new Set([node]);
   let frontier = node.parents;
   while (frontier.length > 0) {
     const next = [];
     for (const parent of frontier) {
-      if (seen.has(parent)) continue;
-      seen.add(parent);
+      if (seen2.has(parent)) continue;
+      seen2.add(parent);
       out.push(parent);
       next.push(...parent.parents);
     }
@@ -22838,8 +22873,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path27 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path27 && asRecord(getIn(resource.value, path27))) ?? {};
+  const path28 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path28 && asRecord(getIn(resource.value, path28))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -22957,7 +22992,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path27) => getIn(value, path27)
+    get: (path28) => getIn(value, path28)
   };
 }
 function emptyRootFiles(root) {
@@ -23037,8 +23072,10 @@ function buildModel(roots, files, notes) {
   const resources = applied.resources;
   const byKind = /* @__PURE__ */ new Map();
   for (const resource of resources) push(byKind, resource.kind, resource);
-  const writtenByKind = /* @__PURE__ */ new Map();
-  for (const resource of written2) push(writtenByKind, resource.kind, resource);
+  const byKindName = /* @__PURE__ */ new Map();
+  for (const resource of resources) push(byKindName, `${resource.kind}\0${resource.name}`, resource);
+  const writtenByKindName = /* @__PURE__ */ new Map();
+  for (const resource of written2) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
   let containers;
   let writtenContainers;
   let configData;
@@ -23049,16 +23086,16 @@ function buildModel(roots, files, notes) {
     resources,
     written: written2,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === void 0 || resource.group === group),
-    find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
-      (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
+    find: ({ kind, name: name2, namespace, group }) => (byKindName.get(`${kind}\0${name2}`) ?? []).filter(
+      (resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path27) => rootFilesMap.get(root)?.files.get(path27),
+    fileAt: (root, path28) => rootFilesMap.get(root)?.files.get(path28),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
     copiesOf: (resource) => applied.copies.get(resource) ?? [],
     appliedStatus: applied.status,
-    unapplied: (kind, name2) => (writtenByKind.get(kind) ?? []).filter((resource) => resource.name === name2 && !applied.copies.has(resource)),
+    unapplied: (kind, name2) => (writtenByKindName.get(`${kind}\0${name2}`) ?? []).filter((resource) => !applied.copies.has(resource)),
     applied: applied.model,
     kustomize,
     get writtenContainers() {
@@ -23298,14 +23335,14 @@ spec:
           if (!kustomization.known) continue;
           reportRepeats(kustomization.repeats);
           let top = kustomization;
-          const seen = /* @__PURE__ */ new Set([top]);
+          const seen2 = /* @__PURE__ */ new Set([top]);
           let cluster = remoteCluster(top);
-          for (let parent = graph.appliedBy(top.resource)[0]; cluster === void 0 && parent && !seen.has(parent); parent = graph.appliedBy(top.resource)[0]) {
-            seen.add(parent);
+          for (let parent = graph.appliedBy(top.resource)[0]; cluster === void 0 && parent && !seen2.has(parent); parent = graph.appliedBy(top.resource)[0]) {
+            seen2.add(parent);
             top = parent;
             cluster = remoteCluster(top);
           }
-          depth.set(kustomization, seen.size);
+          depth.set(kustomization, seen2.size);
           const key2 = cluster ?? `local:${top.resource.file.absPath}#${top.resource.docIndex}/${top.resource.appliedNamespace ?? ""}/${top.resource.name}`;
           const members = clusters.get(key2) ?? [];
           members.push(kustomization);
@@ -23850,7 +23887,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version2, options, throwErrors = false) => {
+    var parse5 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -23863,7 +23900,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module2.exports = parse4;
+    module2.exports = parse5;
   }
 });
 
@@ -23871,9 +23908,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var valid = (version2, options) => {
-      const v = parse4(version2, options);
+      const v = parse5(version2, options);
       return v ? v.version : null;
     };
     module2.exports = valid;
@@ -23884,9 +23921,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var clean = (version2, options) => {
-      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module2.exports = clean;
@@ -23921,10 +23958,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var diff = (version1, version2) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version2, null, true);
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -23995,9 +24032,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var prerelease = (version2, options) => {
-      const parsed = parse4(version2, options);
+      const parsed = parse5(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module2.exports = prerelease;
@@ -24183,7 +24220,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -24218,7 +24255,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module2.exports = coerce;
   }
@@ -24228,7 +24265,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var constants = require_constants();
     var SemVer = require_semver();
     var truncate3 = (version2, truncation, options) => {
@@ -24240,7 +24277,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse4(versionStringToParse, options);
+      return parse5(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -25475,7 +25512,7 @@ var require_semver2 = __commonJS({
     var constants = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse4 = require_parse();
+    var parse5 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -25514,7 +25551,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module2.exports = {
-      parse: parse4,
+      parse: parse5,
       valid,
       clean,
       inc,
@@ -25645,9 +25682,9 @@ function buildIndex(model) {
     const known = tops.get(kustomization);
     if (known) return known;
     let current = kustomization;
-    const seen = /* @__PURE__ */ new Set([current]);
-    for (let parent = graph.appliedBy(current.resource)[0]; parent && !seen.has(parent); parent = graph.appliedBy(current.resource)[0]) {
-      seen.add(parent);
+    const seen2 = /* @__PURE__ */ new Set([current]);
+    for (let parent = graph.appliedBy(current.resource)[0]; parent && !seen2.has(parent); parent = graph.appliedBy(current.resource)[0]) {
+      seen2.add(parent);
       current = parent;
     }
     tops.set(kustomization, current);
@@ -25697,8 +25734,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path27 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path27 : `${version2.via} in ${path27}`;
+  const path28 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path28 : `${version2.via} in ${path28}`;
 }
 function unique(versions) {
   return versions.filter((version2, i) => versions.findIndex((other) => other.text === version2.text) === i);
@@ -25814,8 +25851,8 @@ metadata:
         const patchDocuments2 = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
-          for (const path27 of patchPathsOf(node)) {
-            const file = model.fileAt(node.file.root, path27);
+          for (const path28 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path28);
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
@@ -25829,15 +25866,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path27 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path27, "apiVersion"]));
-            const kind = asString(resource.get([...path27, "kind"]));
+          for (const path28 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path28, "apiVersion"]));
+            const kind = asString(resource.get([...path28, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path27, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path28, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -25942,14 +25979,14 @@ function cycles(nodes, edges) {
   const onStack = /* @__PURE__ */ new Set();
   const out = [];
   let counter = 0;
-  const visit2 = (node) => {
+  const visit3 = (node) => {
     index.set(node, counter);
     low.set(node, counter++);
     stack.push(node);
     onStack.add(node);
     for (const { to } of edges.get(node) ?? []) {
       if (!index.has(to)) {
-        visit2(to);
+        visit3(to);
         low.set(node, Math.min(low.get(node), low.get(to)));
       } else if (onStack.has(to)) {
         low.set(node, Math.min(low.get(node), index.get(to)));
@@ -25966,7 +26003,7 @@ function cycles(nodes, edges) {
     const selfLoop = (edges.get(node) ?? []).some((edge) => edge.to === node);
     if (component.length > 1 || selfLoop) out.push(component);
   };
-  for (const node of nodes) if (!index.has(node)) visit2(node);
+  for (const node of nodes) if (!index.has(node)) visit3(node);
   return out;
 }
 function cycleFrom(start, members, edges) {
@@ -25977,13 +26014,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path27 = [edge];
+        const path28 = [edge];
         let back = previous.get(node);
         while (back) {
-          path27.unshift(back);
+          path28.unshift(back);
           back = previous.get(back.from);
         }
-        return path27;
+        return path28;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -26114,10 +26151,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first2 = order.find((resource) => members.has(resource));
-          const path27 = cycleFrom(first2, members, edges);
-          const [edge] = path27;
+          const path28 = cycleFrom(first2, members, edges);
+          const [edge] = path28;
           if (!edge) continue;
-          const names = [first2, ...path27.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first2, ...path28.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first2, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -26126,10 +26163,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path27, rootName2) {
-  if (path27.length === 0) return rootName2;
+function formatPath(path28, rootName2) {
+  if (path28.length === 0) return rootName2;
   let out = "";
-  for (const segment of path27) {
+  for (const segment of path28) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -26245,14 +26282,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path27, data, key2 = false) {
+      report(messageId, path28, data, key2 = false) {
         if (this.full) return;
-        const problem = { path: [...path27], messageId, data };
+        const problem = { path: [...path28], messageId, data };
         if (key2) problem.key = true;
         this.problems.push(problem);
       }
-      name(path27) {
-        return formatPath(path27, this.options.rootName);
+      name(path28) {
+        return formatPath(path28, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -26274,83 +26311,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path27) {
-        if (this.full || path27.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path28) {
+        if (this.full || path28.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path27)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path28)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path27, { path: this.name(path27), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path28, { path: this.name(path28), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path27);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path27);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path27);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path27);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path27);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path27, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path27, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path27) && !containsUnknown(value)) this.report("not", path27, { path: this.name(path27) });
+        if (typeof value === "string") this.checkString(value, schema2, path28);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path28);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path28);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path28);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path28);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path28, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path28, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path28) && !containsUnknown(value)) this.report("not", path28, { path: this.name(path28) });
       }
-      checkType(value, type2, path27) {
+      checkType(value, type2, path28) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path27, { expected: describeTypes(types2), path: this.name(path27), actual: describeFound(value) });
+        if (!ok) this.report("type", path28, { expected: describeTypes(types2), path: this.name(path28), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path27) {
+      checkString(value, schema2, path28) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path27, { path: this.name(path27), limit: String(schema2.minLength) });
+          this.report("minLength", path28, { path: this.name(path28), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path27, { path: this.name(path27), limit: String(schema2.maxLength) });
+          this.report("maxLength", path28, { path: this.name(path28), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path27, { path: this.name(path27), pattern: schema2.pattern });
+          this.report("pattern", path28, { path: this.name(path28), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path27) {
-        const range = (comparison, limit) => this.report("range", path27, { path: this.name(path27), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path28) {
+        const range = (comparison, limit) => this.report("range", path28, { path: this.name(path28), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path27, { path: this.name(path27), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path28, { path: this.name(path28), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path27) {
+      checkArray(value, schema2, path28) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path27, { path: this.name(path27), limit: String(schema2.minItems) });
+          this.report("minItems", path28, { path: this.name(path28), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path27, { path: this.name(path27), limit: String(schema2.maxItems) });
+          this.report("maxItems", path28, { path: this.name(path28), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path27, { path: this.name(path27) });
+          this.report("uniqueItems", path28, { path: this.name(path28) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path27.push(index);
-            this.walk(value[index], schema2.items, path27);
-            path27.pop();
+            path28.push(index);
+            this.walk(value[index], schema2.items, path28);
+            path28.pop();
           }
         }
       }
-      checkObject(value, schema2, path27) {
+      checkObject(value, schema2, path28) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path27, { path: this.name(path27), limit: String(schema2.minProperties) });
+          this.report("minProperties", path28, { path: this.name(path28), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path27, { path: this.name(path27), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path28, { path: this.name(path28), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path27.length === 0 && "kind" in value ? ["kind"] : path27;
-              this.report("required", at, { field, parent: this.name(path27) });
+              const at = path28.length === 0 && "kind" in value ? ["kind"] : path28;
+              this.report("required", at, { field, parent: this.name(path28) });
             }
           }
         }
@@ -26362,34 +26399,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path27.push(key2);
-              this.walk(child, childSchema, path27);
-              path27.pop();
+              path28.push(key2);
+              this.walk(child, childSchema, path28);
+              path28.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key2, Object.keys(properties ?? {}));
-            const data = { field: key2, parent: this.name(path27) };
+            const data = { field: key2, parent: this.name(path28) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path27, key2], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path28, key2], data, true);
           }
         }
       }
-      passes(value, schema2, path27) {
+      passes(value, schema2, path28) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path27);
+        probe.walk(value, schema2, path28);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path27, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path27)).length;
+      checkAlternatives(value, options, path28, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path28)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path27, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path27) });
+          this.report("requiredOneOf", path28, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path28) });
           return;
         }
-        this.report(kind, path27, { path: this.name(path27) });
+        this.report(kind, path28, { path: this.name(path28) });
       }
     };
   }
@@ -26758,6 +26795,20 @@ spec:
   }
 });
 
+// src/workspace/unread.ts
+function isUnread(root, target) {
+  if (!root.unread) return false;
+  for (let at = target; at !== ""; at = at.includes("/") ? at.slice(0, at.lastIndexOf("/")) : "") {
+    if (root.unread.has(at)) return true;
+  }
+  return false;
+}
+var init_unread = __esm({
+  "src/workspace/unread.ts"() {
+    "use strict";
+  }
+});
+
 // rules/flux-path-exists.ts
 function notKubernetes(file) {
   if (file.problems.length > 0) return false;
@@ -26771,19 +26822,21 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path27, resource } = consumer;
+  const { link, path: path28, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path27.written ?? "", repo: link.root.name };
-  if (path27.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path27.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path27.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path27.status === "directory";
+  const data = { referrer: describeObject(resource), path: path28.written ?? "", repo: link.root.name };
+  if (path28.status === "missing" && path28.dir !== void 0 && isUnread(link.root, path28.dir)) return false;
+  if (path28.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path28.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path28.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path28.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
   "rules/flux-path-exists.ts"() {
     "use strict";
     init_describe();
+    init_unread();
     init_tree2();
     init_values();
     init_rule();
@@ -26891,9 +26944,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path27 } = kustomization;
-          if (link.status !== "linked" || path27.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path27.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path28 } = kustomization;
+          if (link.status !== "linked" || path28.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path28.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -26902,7 +26955,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path27.dir, component);
+            const target = resolveInRoot(path28.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -26937,12 +26990,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere2 && elsewhere2.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere2.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere2);
-    const path27 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path28 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path27, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path28, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path27, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path28, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -27522,17 +27575,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path27) {
-  const item = asRecord(resource.get(path27));
+function typedRef(resource, path28) {
+  const item = asRecord(resource.get(path28));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path27, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path27, "name"]));
+function localSecret(resource, path28, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path28, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path27, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path28, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -27558,12 +27611,12 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path27 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path27, "the controller cannot connect to the remote cluster");
+    const path28 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path28, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
-    const key2 = asScalarString(resource.get([...path27, "key"]));
-    if (key2 !== void 0 && key2 !== "") ref.key = { name: key2, path: [...path27, "key"] };
+    const key2 = asScalarString(resource.get([...path28, "key"]));
+    if (key2 !== void 0 && key2 !== "") ref.key = { name: key2, path: [...path28, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -27588,10 +27641,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path27, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path27));
+function namedSecret(resource, path28, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path28));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path27, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path28, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -27621,16 +27674,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path27 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path27);
+      const path28 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path28);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path27, "name"] : [...path27, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path28, "name"] : [...path28, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path27, "name"],
+        path: [...path28, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -27648,22 +27701,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path27 = ["spec", field, index];
-        const ref = typedRef(resource, path27);
+        const path28 = ["spec", field, index];
+        const ref = typedRef(resource, path28);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path27, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path28, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key2, keyIndex) => {
           if (typeof key2 !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path27, "name"],
+            path: [...path28, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key2.split(":")[0] ?? key2, path: [...path27, keysField, keyIndex] },
+            key: { name: key2.split(":")[0] ?? key2, path: [...path28, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -27676,8 +27729,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path27 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path27, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path27, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path28 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path28, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path28, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -27686,16 +27739,21 @@ function terraformRefs(model) {
 function isEntry(model, resource) {
   if (resource.synthetic !== void 0) return true;
   const build2 = model.applied.buildOf(resource);
-  return build2 !== void 0 && build2.objects.some((object) => object.kind === resource.kind && object.name === resource.name && object.appliedNamespace === resource.appliedNamespace);
+  return build2 !== void 0 && identitiesOf(build2).has(identityKey(resource));
+}
+function identitiesOf(build2) {
+  let identities = buildIdentities.get(build2);
+  if (!identities) buildIdentities.set(build2, identities = new Set(build2.objects.map(identityKey)));
+  return identities;
 }
 function kustomizationRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path27 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path27);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path27, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path28 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path28);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path28, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -27712,7 +27770,7 @@ function kustomizationRefs(model) {
 function fluxRefs(model) {
   return [...valuesFromRefs(model), ...terraformRefs(model), ...kustomizationRefs(model), ...sourceRefs(model), ...kubeConfigRefs(model), ...notificationAndImageRefs(model), ...fluxInstanceRefs(model)];
 }
-var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS;
+var NOTIFICATION_GROUP2, IMAGE_GROUP2, OPERATOR_GROUP2, PROXY_KEYS, identityKey, buildIdentities;
 var init_flux = __esm({
   "src/references/flux.ts"() {
     "use strict";
@@ -27723,6 +27781,8 @@ var init_flux = __esm({
     IMAGE_GROUP2 = "image.toolkit.fluxcd.io";
     OPERATOR_GROUP2 = "fluxcd.controlplane.io";
     PROXY_KEYS = [{ anyOf: ["address"], reason: "it holds the proxy URL" }];
+    identityKey = (resource) => JSON.stringify([resource.kind, resource.name, resource.appliedNamespace ?? null]);
+    buildIdentities = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -27731,7 +27791,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path27, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path28, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -27739,7 +27799,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path27,
+        path: path28,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -27749,16 +27809,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path27, found) {
+function walk(resource, value, path28, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path27, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path28, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key2, child] of Object.entries(object)) {
-    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path27, key2], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path27, key2], found);
+    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path28, key2], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path28, key2], found);
   }
 }
 var RELEASE_SCOPE;
@@ -27783,35 +27843,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path27 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path27, "name"], key: { name: ref.key, path: [...path27, "key"] }, optional: ref.optional });
+        const path28 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path28, "name"], key: { name: ref.key, path: [...path28, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path27 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path28 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path27, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path28, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path27) {
+function itemKeys(source, path28) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key2 = asScalarString(asRecord(raw)?.key);
-    if (key2 !== void 0) keys.push({ name: key2, path: [...path27, "items", index, "key"] });
+    if (key2 !== void 0) keys.push({ name: key2, path: [...path28, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path27, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path28, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path27, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path27).map((key2) => ({ ...base, key: key2, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path28, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path28).map((key2) => ({ ...base, key: key2, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -27823,14 +27883,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path27 = [...specPath, "volumes", index];
+      const path28 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path27, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path28, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path27, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path28, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path27, "projected", "sources", sourceIndex];
+        const sourcePath = [...path28, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -27844,7 +27904,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path27, resolveName) {
+function pullSecretRefs(resource, holder, path28, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -27856,7 +27916,7 @@ function pullSecretRefs(resource, holder, path27, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path27, "imagePullSecrets", index, "name"],
+      path: [...path28, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -28094,9 +28154,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path27, raw, expects) => {
+  const add2 = (path28, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path27, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path28, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -28136,7 +28196,32 @@ var init_kustomize_files = __esm({
 });
 
 // rules/kustomize-resources-exist.ts
-var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default;
+function notAnObject(value, file, docIndex) {
+  if (value === null || value === void 0 || value === "") return void 0;
+  if (hasSyntaxError(file, docIndex)) return void 0;
+  if (Array.isArray(value)) return value.length === 0 ? void 0 : { text: "is a list, not a mapping", path: [] };
+  if (typeof value !== "object") return { text: `is ${TYPE_NAMES[typeof value] ?? "a scalar"}, not a mapping`, path: [] };
+  const object = value;
+  if (Object.keys(object).length === 0) return void 0;
+  for (const field of ["apiVersion", "kind"]) {
+    const fieldValue = object[field];
+    if (fieldValue !== void 0 && fieldValue !== null && typeof fieldValue !== "string") return { text: `its ${field} is not a string`, path: [field] };
+  }
+  const kind = object.kind;
+  if (typeof kind !== "string" || kind === "") return { text: "has no kind", path: [] };
+  const metadata = object.metadata;
+  if (metadata !== void 0 && metadata !== null && (typeof metadata !== "object" || Array.isArray(metadata))) return { text: "its metadata is not a mapping", path: ["metadata"] };
+  if (kind.endsWith("List")) return void 0;
+  const name2 = asRecord(metadata)?.name;
+  if (name2 !== void 0 && name2 !== null && typeof name2 !== "string") return { text: "its metadata.name is not a string", path: ["metadata", "name"] };
+  if (typeof name2 !== "string" || name2 === "") return { text: "has no metadata.name", path: metadata === void 0 || metadata === null ? [] : ["metadata"] };
+  return void 0;
+}
+function hasSyntaxError(file, docIndex) {
+  if (file.problems.length === 0) return false;
+  return (file.documents[docIndex]?.doc.errors ?? []).some((error) => error.code !== "DUPLICATE_KEY");
+}
+var KUSTOMIZATION3, CUBE, kustomize_resources_exist_default, TYPE_NAMES;
 var init_kustomize_resources_exist = __esm({
   "rules/kustomize-resources-exist.ts"() {
     "use strict";
@@ -28145,6 +28230,7 @@ var init_kustomize_resources_exist = __esm({
     init_values();
     init_rule();
     init_source_file();
+    init_unread();
     KUSTOMIZATION3 = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -28168,13 +28254,23 @@ resources:
           outside: "Entry {{entry}} of {{field}} leaves the repository root: Flux builds inside the source artifact, so the file cannot be read. Move it into the repository.",
           noKustomization: 'Entry {{entry}} of {{field}} is a folder without kustomization.yaml: kustomize only builds folders that have one ("unable to find one of kustomization.yaml"). Add a kustomization.yaml there, or list its files instead.',
           componentInResources: "Entry {{entry}} of {{field}} is a Component: kustomize refuses components in resources. Move it to components.",
-          kustomizationInComponents: "Entry {{entry}} of components is a Kustomization, not a Component: kustomize refuses it. Move it to resources, or make it kind: Component."
+          kustomizationInComponents: "Entry {{entry}} of components is a Kustomization, not a Component: kustomize refuses it. Move it to resources, or make it kind: Component.",
+          cycle: `Entry {{entry}} of {{field}} names this kustomization's own folder or a folder above it: kustomize refuses it ("cycle detected"), and with it the Flux Kustomization that applies this folder. Remove the entry.`,
+          notAnObject: "This document is listed in {{kustomization}} but {{problem}}: kustomize build refuses it (every document it reads needs a kind and, unless it is a List, a metadata.name), and with it the Flux Kustomization that applies the folder. Fix the document or take the file out of resources."
         },
         docs: {
-          rationale: "A `kustomization.yaml` that names a file or folder that is not there fails `kustomize build`, and Flux then applies nothing of the Kustomization that builds it \u2014 not even the unchanged objects. The rule checks `resources`, `components` and the deprecated `bases` (a folder entry must hold a kustomization file, and components must be kind `Component`), patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`), generator inputs (`files`, `envs`), `configurations`, `crds`, `replacements[].path` and transformer, generator and validator files. Remote entries are not checked.",
+          rationale: "A `kustomization.yaml` that names a file or folder that is not there fails `kustomize build`, and Flux then applies nothing of the Kustomization that builds it \u2014 not even the unchanged objects. The rule checks `resources`, `components` and the deprecated `bases` (a folder entry must hold a kustomization file, and components must be kind `Component`), patch files (`patches[].path`, `patchesStrategicMerge`, `patchesJson6902[].path`), generator inputs (`files`, `envs`), `configurations`, `crds`, `replacements[].path` and transformer, generator and validator files. Remote entries are not checked. kustomize also refuses an entry that names the kustomization's own folder or a folder above it (a cycle), and a listed document that is not an object with a `kind` and (unless it is a List) a `metadata.name`: both are reported too.",
           incorrect: [
             { title: "A folder that was never committed", files: { "deploy/kustomization.yaml": `${KUSTOMIZATION3}  - superset/
 `, "deploy/dagster/kustomization.yaml": "resources: []\n", ...CUBE } },
+            {
+              title: "A folder that lists itself",
+              files: { "deploy/cube/kustomization.yaml": "resources:\n  - release.yaml\n  - .\n", "deploy/cube/release.yaml": CUBE["deploy/cube/release.yaml"] }
+            },
+            {
+              title: "A listed manifest without metadata.name",
+              files: { "deploy/cube/kustomization.yaml": "resources:\n  - release.yaml\n", "deploy/cube/release.yaml": "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n" }
+            },
             {
               title: "A patch file that was renamed",
               files: { "deploy/cube/kustomization.yaml": "resources:\n  - release.yaml\npatches:\n  - path: replicas-patch.yaml\n", "deploy/cube/release.yaml": CUBE["deploy/cube/release.yaml"] }
@@ -28186,6 +28282,7 @@ resources:
       check(ctx) {
         const { model } = ctx;
         const graph = model.flux;
+        const checkedFiles = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
           const root = node.file.root;
@@ -28193,20 +28290,35 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path27 = [entry.field, entry.index];
+            const path28 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path27, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              if (entry.target !== void 0 && isUnread(root, entry.target)) continue;
+              ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
+            if (entry.kind === "file" && entry.field === "resources" && entry.target !== void 0) {
+              const listed = model.rootFiles(root).files.get(entry.target);
+              if (listed && !checkedFiles.has(listed)) {
+                checkedFiles.add(listed);
+                listed.documents.forEach((document, docIndex) => {
+                  const problem = notAnObject(document.value, listed, docIndex);
+                  if (problem) ctx.report({ file: listed, docIndex, path: problem.path, messageId: "notAnObject", data: { kustomization: file.path, problem: problem.text } });
+                });
+              }
+            }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
+            if (entry.target === node.dir || entry.target === "" || node.dir.startsWith(`${entry.target}/`)) {
+              ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: "cycle", data });
+              continue;
+            }
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path27, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path27, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path27, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -28214,6 +28326,7 @@ resources:
             const target = resolveInRoot(node.dir, base);
             const data = { field: "bases", entry: base, target: target ?? base };
             if (target === void 0) ctx.report({ file, docIndex: node.docIndex, path: ["bases", index], messageId: "outside", data });
+            else if (isUnread(root, target)) return;
             else if (graph.entryAt(root, target) === void 0) ctx.report({ file, docIndex: node.docIndex, path: ["bases", index], messageId: "missing", data });
             else if (!hasKustomizationFile2(target)) ctx.report({ file, docIndex: node.docIndex, path: ["bases", index], messageId: "noKustomization", data });
           });
@@ -28226,11 +28339,13 @@ resources:
             }
             const found = graph.entryAt(root, reference.target);
             if (found === "file" || found === "directory" && reference.expects === "fileOrDirectory") continue;
+            if (isUnread(root, reference.target)) continue;
             ctx.report({ file, docIndex: node.docIndex, path: reference.path, messageId: "missing", data });
           }
         }
       }
     });
+    TYPE_NAMES = { string: "a string", number: "a number", boolean: "a boolean" };
   }
 });
 
@@ -28271,9 +28386,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path27 } = kustomization;
-    if (link.status !== "linked" || path27.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path27.status === "directory") push(generated2, key2(link.root, path27.dir), kustomization);
+    const { link, path: path28 } = kustomization;
+    if (link.status !== "linked" || path28.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path28.status === "directory") push(generated2, key2(link.root, path28.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -28436,11 +28551,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path27 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path27.dir === void 0) continue;
+          const { link, path: path28 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path28.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path27.dir, kustomization);
+          push(byDir, path28.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -28787,10 +28902,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path27, dotted, parentKey) {
+function walkValues2(ctx, release, value, path28, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path27, index];
+      const itemPath = [...path28, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -28806,18 +28921,18 @@ function walkValues2(ctx, release, value, path27, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path27, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path28, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key2, child] of Object.entries(object)) {
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;
-      const childPath = [...path27, key2];
+      const childPath = [...path28, key2];
       const childDotted = dotted === "" ? key2 : `${dotted}.${key2}`;
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key2, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
-      walkValues2(ctx, release, child, [...path27, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
+      walkValues2(ctx, release, child, [...path28, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
     }
   }
 }
@@ -28880,8 +28995,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path27 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path27, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path28 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path28, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
@@ -28955,11 +29070,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path27 = container.envPath ?? container.path;
+    const path28 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path27, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path27, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path27, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path28, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path28, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path28, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -29179,10 +29294,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path27 = report.path ?? [];
-    const at = report.resource.applied?.locate(path27);
+    const path28 = report.path ?? [];
+    const at = report.resource.applied?.locate(path28);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path27 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path28 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -29215,7 +29330,7 @@ function fileLevelOffsets(text) {
   const indent = comment[1]?.length ?? 0;
   return [start + indent, start + comment[0].length];
 }
-function toFinding(rule, report, level) {
+function toFinding(rule, report, level, roots = []) {
   const file = reportTarget(report).file;
   const offsets = offsetsOf(report, file);
   const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
@@ -29227,30 +29342,47 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path27 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path28 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path27, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path28, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots]))
   };
   if (resource) finding.resource = resource;
-  if (path27) finding.path = path27;
+  if (path28) finding.path = path28;
   if (report.metadata) finding.metadata = report.metadata;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path27, messageId, message) {
+function fingerprint(ruleId, file, resource, path28, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path27 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.path, identity3, (path28 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
+}
+function rootNeutral(message, roots) {
+  let neutral = neutralizers.get(roots);
+  if (!neutral) {
+    const dirs = [...new Set(roots.map((root) => root.dir))].sort((a, b) => b.length - a.length);
+    const names = [...new Set(roots.map((root) => root.name))].filter((name2) => name2 !== "").sort((a, b) => b.length - a.length);
+    const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const dirPattern = dirs.length === 0 ? void 0 : new RegExp(dirs.map(escape).join("|"), "g");
+    const namePattern = names.length === 0 ? void 0 : new RegExp(`(?<![\\w./-])(?:${names.map(escape).join("|")})(?![\\w-])`, "g");
+    neutral = (text) => {
+      let out = dirPattern ? text.replace(dirPattern, "<root>") : text;
+      if (namePattern) out = out.replace(namePattern, "<root>");
+      return out;
+    };
+    neutralizers.set(roots, neutral);
+  }
+  return neutral(message);
 }
 function compareFindings(a, b) {
   return compareStrings(a.location.root, b.location.root) || compareStrings(a.location.file, b.location.file) || a.location.startLine - b.location.startLine || a.location.startColumn - b.location.startColumn || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
-var import_node_crypto3, EMPTY_REGION;
+var import_node_crypto3, EMPTY_REGION, neutralizers;
 var init_report = __esm({
   "src/engine/report.ts"() {
     "use strict";
@@ -29258,16 +29390,17 @@ var init_report = __esm({
     init_collections();
     init_position();
     EMPTY_REGION = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
+    neutralizers = /* @__PURE__ */ new WeakMap();
   }
 });
 
 // rules/schema-valid.ts
-function startsWith2(path27, prefix) {
-  return prefix.length <= path27.length && prefix.every((segment, index) => path27[index] === segment);
+function startsWith2(path28, prefix) {
+  return prefix.length <= path28.length && prefix.every((segment, index) => path28[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path27) => startsWith2(problem.path, path27) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path27, problem.path) || problem.messageId === "required" && startsWith2(path27, [...problem.path, problem.data.field ?? ""])
+    (path28) => startsWith2(problem.path, path28) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path28, problem.path) || problem.messageId === "required" && startsWith2(path28, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -29288,13 +29421,17 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-function operatorKind(resource, value, path27, operator) {
+function operatorKind(resource, value, path28, operator) {
   if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
   const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
-  if (!list || path27.length < 4 || path27[0] !== "spec" || path27[1] !== list || typeof path27[2] !== "number" || path27[3] !== "kind") return false;
+  if (!list || path28.length < 4 || path28[0] !== "spec" || path28[1] !== list || typeof path28[2] !== "number" || path28[3] !== "kind") return false;
   const items = value.spec?.[list];
-  const kind = Array.isArray(items) ? items[path27[2]]?.kind : void 0;
+  const kind = Array.isArray(items) ? items[path28[2]]?.kind : void 0;
   return typeof kind === "string" && OPERATOR_KINDS.has(kind);
+}
+function hasSyntaxError2(resource) {
+  if (resource.file.problems.length === 0) return false;
+  return resource.doc.errors.some((error) => error.code !== "DUPLICATE_KEY");
 }
 var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default, OPERATOR_KINDS;
 var init_schema_valid = __esm({
@@ -29440,6 +29577,7 @@ var init_schema_valid = __esm({
         for (const resource of ctx.model.resources) {
           if (resource.synthetic !== void 0) continue;
           const written2 = resource.applied?.written ?? resource;
+          if (hasSyntaxError2(written2)) continue;
           const members = byDocument.get(written2);
           if (members) members.push(resource);
           else byDocument.set(written2, [resource]);
@@ -29458,7 +29596,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path27 of copy.unknown) unknownPaths.add(JSON.stringify(path27));
+            for (const path28 of copy.unknown) unknownPaths.add(JSON.stringify(path28));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -29720,8 +29858,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path27) {
-  return path27.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path28) {
+  return path28.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml7;
 var init_ast = __esm({
@@ -29872,15 +30010,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path27 = ["creation_rules", index];
+  const path28 = ["creation_rules", index];
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path27, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path28, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path27, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path28, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path27,
+    path: path28,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -29888,11 +30026,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path27, issues);
-  rule.selection = readSelection(nodes, node, path27, issues);
-  checkShamir(nodes, node, path27, issues);
-  checkBoolean(nodes, node, path27, "mac_only_encrypted", issues);
-  checkString(nodes, node, path27, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path28, issues);
+  rule.selection = readSelection(nodes, node, path28, issues);
+  checkShamir(nodes, node, path28, issues);
+  checkBoolean(nodes, node, path28, "mac_only_encrypted", issues);
+  checkString(nodes, node, path28, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -29911,14 +30049,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled2.ok) rule.pathRegexp = compiled2.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled2.reason } });
 }
-function readRuleRecipients(nodes, node, path27, issues) {
+function readRuleRecipients(nodes, node, path28, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull(groups) && !(0, import_yaml8.isSeq)(groups)) {
-    issues.push(invalidType([...path27, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path28, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i) => readGroup(nodes, group, [...path27, "key_groups", i], out2, issues, 0));
+    nodes.items(groups).forEach((group, i) => readGroup(nodes, group, [...path28, "key_groups", i], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -29929,28 +30067,28 @@ function readRuleRecipients(nodes, node, path27, issues) {
     const items = recipientStrings(nodes, entry.value, key2 !== "hckms");
     if (!items) {
       const expected = key2 === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path27, key2], key2, expected));
+      issues.push(invalidType([...path28, key2], key2, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path27, key2, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path28, key2, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path27, out, issues, depth) {
+function readGroup(nodes, node, path28, out, issues, depth) {
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path27, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path28, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path27, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path28, GROUP_KEYS, "a key group", issues);
   for (const key2 of GROUP_KEYS) {
     const value = nodes.get(node, key2)?.value;
     if (isNull(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
-      issues.push(invalidType([...path27, key2], key2, "a list"));
+      issues.push(invalidType([...path28, key2], key2, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i) => {
-      const itemPath = [...path27, key2, i];
+      const itemPath = [...path28, key2, i];
       if (key2 === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -30004,16 +30142,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path27) {
+function addRecipients(out, type2, text, path28) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path27 });
+  if (id !== void 0) out.push({ type: type2, id, path: path28 });
 }
-function readSelection(nodes, node, path27, issues) {
+function readSelection(nodes, node, path28, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path27, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path28, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -30022,22 +30160,22 @@ function readSelection(nodes, node, path27, issues) {
   const key2 = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path27, key2], key2, "a string"));
+    issues.push(invalidType([...path28, key2], key2, "a string"));
     return void 0;
   }
   const made = makeSelection(key2, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path27, key2], data: { key: key2, reason: made.reason, effect: INVALID_REGEX_EFFECT[key2] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path28, key2], data: { key: key2, reason: made.reason, effect: INVALID_REGEX_EFFECT[key2] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path27, key2], issues);
+  checkIdentity(made.selection, [...path28, key2], issues);
   return made.selection;
 }
-function checkIdentity(selection, path27, issues) {
+function checkIdentity(selection, path28, issues) {
   const { key: key2, value, regexp } = selection;
   if (key2 !== "encrypted_regex" && key2 !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path27, data: { key: key2, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path28, data: { key: key2, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -30057,13 +30195,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i], DESTINATION_KEYS, `destination rule ${i + 1}`, issues);
   });
 }
-function checkKeys(node, path27, known, where2, issues) {
+function checkKeys(node, path28, known, where2, issues) {
   for (const pair of node.items) {
     const key2 = keyText(pair);
     if (key2 === void 0 || isMergeKey(pair) || known.includes(key2) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key2, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path27, key2], key: true, data: { key: key2, where: where2, suggestion } } : { code: "unknownKey", path: [...path27, key2], key: true, data: { key: key2, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path28, key2], key: true, data: { key: key2, where: where2, suggestion } } : { code: "unknownKey", path: [...path28, key2], key: true, data: { key: key2, where: where2 } }
     );
   }
 }
@@ -30092,23 +30230,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path27, issues) {
+function checkShamir(nodes, node, path28, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull(value)) return;
-  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path27, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path28, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path27, key2, issues) {
+function checkBoolean(nodes, node, path28, key2, issues) {
   const value = nodes.get(node, key2)?.value;
   if (isNull(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path27, key2], key2, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path28, key2], key2, "true or false"));
 }
-function checkString(nodes, node, path27, key2, issues) {
+function checkString(nodes, node, path28, key2, issues) {
   const value = nodes.get(node, key2)?.value;
-  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path27, key2], key2, "a string"));
+  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path28, key2], key2, "a string"));
 }
-function invalidType(path27, key2, expected) {
-  return { code: "invalidType", path: path27, data: { key: key2, expected } };
+function invalidType(path28, key2, expected) {
+  return { code: "invalidType", path: path28, data: { key: key2, expected } };
 }
 function isNull(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
@@ -30214,10 +30352,10 @@ var init_config = __esm({
           const key2 = keyText(pair);
           if (key2 !== void 0) own2.push({ key: key2, value: this.deref(pair.value) });
         }
-        const seen = new Set(own2.map((entry) => entry.key));
+        const seen2 = new Set(own2.map((entry) => entry.key));
         for (const entry of merged) {
-          if (seen.has(entry.key)) continue;
-          seen.add(entry.key);
+          if (seen2.has(entry.key)) continue;
+          seen2.add(entry.key);
           own2.push(entry);
         }
         return own2;
@@ -30260,9 +30398,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path27) {
-  const i = path27.lastIndexOf("/");
-  return i === -1 ? "" : path27.slice(0, i);
+function dirname(path28) {
+  const i = path28.lastIndexOf("/");
+  return i === -1 ? "" : path28.slice(0, i);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -30486,29 +30624,29 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path27, keys, anchor, inSops, depth, out) {
+function walk2(node, path28, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml10.isMap)(node)) {
-    const seen = /* @__PURE__ */ new Set();
+    const seen2 = /* @__PURE__ */ new Set();
     for (const pair of node.items) {
       const key2 = keyText(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key2 === void 0 || !keyRange) continue;
-      if (seen.has(key2)) out.duplicates.push({ key: key2, mapPath: path27, range: [keyRange[0], keyRange[1]] });
-      seen.add(key2);
+      if (seen2.has(key2)) out.duplicates.push({ key: key2, mapPath: path28, range: [keyRange[0], keyRange[1]] });
+      seen2.add(key2);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key2 === "sops";
-      walk2(pair.value, [...path27, key2], [...keys, key2], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path28, key2], [...keys, key2], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path27, i], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path28, i], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path27, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path28, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -30521,23 +30659,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path27, keys, depth, out) {
+function walkValue(node, path28, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
-      if (!walkValue(node[i], [...path27, i], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i], [...path28, i], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key2 of Object.keys(node)) {
       if (ambiguousKey(key2)) return false;
       const child = node[key2];
-      const clear = depth === 0 && key2 === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path27, key2], [...keys, key2], depth + 1, out);
+      const clear = depth === 0 && key2 === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path28, key2], [...keys, key2], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path27, keys, state } : { path: path27, keys, state, problem });
+    out.push(problem === void 0 ? { path: path28, keys, state } : { path: path28, keys, state, problem });
   }
   return true;
 }
@@ -30787,9 +30925,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i) => {
-      const path27 = ["sops", "key_groups", i];
-      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path27, meta);
-      else meta.issues.push(invalidField(path27, `key_groups[${i}]`, "a mapping of key lists"));
+      const path28 = ["sops", "key_groups", i];
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path28, meta);
+      else meta.issues.push(invalidField(path28, `key_groups[${i}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -30811,22 +30949,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path27 = [...base, type2];
+    const path28 = [...base, type2];
     if ((0, import_yaml11.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path27, meta);
+      readKeyEntry(type2, pair.value, path28, meta);
       continue;
     }
     if (!(0, import_yaml11.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path27, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path28, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i) => readKeyEntry(type2, entry, [...path27, i], meta));
+    pair.value.items.forEach((entry, i) => readKeyEntry(type2, entry, [...path28, i], meta));
   }
 }
-function readKeyEntry(type2, entry, path27, meta) {
+function readKeyEntry(type2, entry, path28, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path27, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path27 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path28, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path28 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -30878,8 +31016,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path27, field, expected) {
-  return { code: "invalidField", path: path27, data: { field, expected } };
+function invalidField(path28, field, expected) {
+  return { code: "invalidField", path: path28, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml11.isScalar)(node)) return void 0;
@@ -30981,10 +31119,10 @@ function duplicatesAt(file, index) {
   return analyzeDocument(parsed.doc).duplicates;
 }
 function mayHaveComments(file) {
-  return file.text?.includes("#") ?? false;
+  return fileTextIncludes(file, "#");
 }
 function mayHaveEncryptedComments(file) {
-  return file.text?.includes("#ENC[") ?? false;
+  return fileTextIncludes(file, "#ENC[");
 }
 function isPlainMap2(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -30993,6 +31131,7 @@ var MAY_HAVE_ANCHOR2, MAY_HAVE_ALIAS, AST_ONLY_SYNTAX, mirrors;
 var init_facts = __esm({
   "src/sops/facts.ts"() {
     "use strict";
+    init_text_facts();
     init_ast();
     init_document();
     init_metadata();
@@ -31215,6 +31354,7 @@ var init_sops_metadata_valid = __esm({
   "rules/sops-metadata-valid.ts"() {
     "use strict";
     init_rule();
+    init_text_facts();
     init_ast();
     init_document();
     init_facts();
@@ -31324,7 +31464,7 @@ ${AGE2}    lastmodified: "2024-03-01T10:00:00Z"
           let first2;
           file.documents.forEach((_parsed, docIndex) => {
             if (!hasSopsKeyAt(file, docIndex)) {
-              if (file.text?.includes("ENC[")) checkMissingMetadata(ctx, file, docIndex);
+              if (fileTextIncludes(file, "ENC[")) checkMissingMetadata(ctx, file, docIndex);
               return;
             }
             const meta = sopsMetadataAt(file, docIndex);
@@ -31549,11 +31689,33 @@ ${SOPS_BLOCK}` }
 });
 
 // rules/yaml-syntax.ts
-var MESSAGES, yaml_syntax_default;
+function repeatedMergeKeys(doc) {
+  const found = [];
+  (0, import_yaml12.visit)(doc, {
+    Map(_key, map2) {
+      const merges = map2.items.filter((pair) => (0, import_yaml12.isScalar)(pair.key) && typeof pair.key.value === "symbol" && pair.key.range);
+      for (const pair of merges.slice(1)) {
+        const range = pair.key.range;
+        found.push([range[0], range[1]]);
+      }
+    }
+  });
+  return found;
+}
+function documentAt(file, offset) {
+  let index = 0;
+  file.documents.forEach((document, i) => {
+    if (document.doc.range[0] <= offset) index = i;
+  });
+  return index;
+}
+var import_yaml12, MESSAGES, yaml_syntax_default;
 var init_yaml_syntax = __esm({
   "rules/yaml-syntax.ts"() {
     "use strict";
     init_rule();
+    init_text_facts();
+    import_yaml12 = __toESM(require_dist(), 1);
     MESSAGES = {
       DUPLICATE_KEY: "duplicateKey",
       ALIAS_LIMIT: "aliasLimit",
@@ -31585,10 +31747,24 @@ var init_yaml_syntax = __esm({
       },
       check(ctx) {
         for (const file of ctx.model.files) {
-          for (const problem of file.problems) {
+          const reported = /* @__PURE__ */ new Set();
+          for (const problem of [...file.problems].sort((a, b) => a.offsets[0] - b.offsets[0])) {
             const messageId = MESSAGES[problem.code] ?? "syntax";
+            if (/maximum call stack/i.test(problem.message)) {
+              ctx.model.note({ message: `Skipped ${file.path}: nested too deeply for the YAML parser (about 900 levels), so it was not checked.`, file: file.absPath });
+              continue;
+            }
+            if (messageId === "syntax") {
+              const document = documentAt(file, problem.offsets[0]);
+              if (reported.has(document)) continue;
+              reported.add(document);
+            }
             const problemText = problem.message.replace(/\.$/, "");
             ctx.report({ file, offsets: problem.offsets, messageId, data: { problem: problemText } });
+          }
+          if (!fileTextIncludes(file, "<<")) continue;
+          for (const document of file.documents) {
+            for (const offsets of repeatedMergeKeys(document.doc)) ctx.report({ file, offsets, messageId: "duplicateKey" });
           }
         }
       }
@@ -31653,6 +31829,64 @@ var init_rules = __esm({
       sops_secret_encrypted_default,
       yaml_syntax_default
     ].map((rule) => rule);
+  }
+});
+
+// src/workspace/confine.ts
+function resolveInside(boundary, target) {
+  const root = import_node_path6.default.resolve(boundary);
+  let real;
+  const rebase = (candidate) => {
+    if (isInside(root, candidate)) return candidate;
+    real ??= realRoot(root);
+    return isInside(real, candidate) ? import_node_path6.default.join(root, import_node_path6.default.relative(real, candidate)) : void 0;
+  };
+  let pending = import_node_path6.default.resolve(target);
+  if (!isInside(root, pending)) return { escapes: true };
+  let current = root;
+  let rest = parts(import_node_path6.default.relative(root, pending));
+  for (let links = 0; rest.length > 0; ) {
+    const next = import_node_path6.default.join(current, rest.shift());
+    let isLink;
+    try {
+      isLink = (0, import_node_fs2.lstatSync)(next).isSymbolicLink();
+    } catch {
+      return { path: import_node_path6.default.join(next, ...rest) };
+    }
+    if (!isLink) {
+      current = next;
+      continue;
+    }
+    if (++links > MAX_LINKS) return { escapes: true };
+    const inside = rebase(import_node_path6.default.resolve(current, (0, import_node_fs2.readlinkSync)(next)));
+    if (inside === void 0) return { escapes: true };
+    pending = inside;
+    current = root;
+    rest = [...parts(import_node_path6.default.relative(root, pending)), ...rest];
+  }
+  return { path: current };
+}
+function realRoot(root) {
+  try {
+    return (0, import_node_fs2.realpathSync)(root);
+  } catch {
+    return root;
+  }
+}
+function parts(relative) {
+  return relative.split(import_node_path6.default.sep).filter((part) => part !== "" && part !== ".");
+}
+function isInside(parent, child) {
+  const relative = import_node_path6.default.relative(parent, child);
+  return relative === "" || relative !== ".." && !relative.startsWith(`..${import_node_path6.default.sep}`) && !import_node_path6.default.isAbsolute(relative);
+}
+var import_node_fs2, import_node_path6, MAX_LINKS;
+var init_confine = __esm({
+  "src/workspace/confine.ts"() {
+    "use strict";
+    import_node_fs2 = require("node:fs");
+    import_node_path6 = __toESM(require("node:path"), 1);
+    MAX_LINKS = 40;
   }
 });
 
@@ -36836,9 +37070,9 @@ function readPolicyFile(bytes) {
 function stripSlash(name2) {
   return name2.replace(/^\.?\/+/, "");
 }
-function mergeAt(target, path27, value) {
+function mergeAt(target, path28, value) {
   let node = target;
-  for (const segment of path27) {
+  for (const segment of path28) {
     const next = node[segment];
     if (typeof next === "object" && next !== null && !Array.isArray(next)) node = next;
     else {
@@ -36847,14 +37081,14 @@ function mergeAt(target, path27, value) {
       node = created;
     }
   }
-  if (path27.length === 0 && (typeof value !== "object" || value === null || Array.isArray(value))) {
+  if (path28.length === 0 && (typeof value !== "object" || value === null || Array.isArray(value))) {
     throw new BundleError("its root data.json is not an object");
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) deepMerge(node, value);
-  else if (path27.length > 0) {
+  else if (path28.length > 0) {
     let parent = target;
-    for (const segment of path27.slice(0, -1)) parent = parent[segment];
-    parent[path27[path27.length - 1]] = value;
+    for (const segment of path28.slice(0, -1)) parent = parent[segment];
+    parent[path28[path28.length - 1]] = value;
   }
 }
 function deepMerge(target, source) {
@@ -39435,7 +39669,7 @@ var require_parse_cst = __commonJS({
         };
       }
     };
-    function parse4(src) {
+    function parse5(src) {
       const cr = [];
       if (src.indexOf("\r") !== -1) {
         src = src.replace(/\r\n?/g, (match, offset2) => {
@@ -39466,7 +39700,7 @@ var require_parse_cst = __commonJS({
       documents.toString = () => documents.join("...\n");
       return documents;
     }
-    exports2.parse = parse4;
+    exports2.parse = parse5;
   }
 });
 
@@ -39514,10 +39748,10 @@ ${indent}${str2}`;
         return String(this.value);
       }
     };
-    function collectionFromPath(schema2, path27, value) {
+    function collectionFromPath(schema2, path28, value) {
       let v = value;
-      for (let i = path27.length - 1; i >= 0; --i) {
-        const k = path27[i];
+      for (let i = path28.length - 1; i >= 0; --i) {
+        const k = path28[i];
         if (Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -39535,17 +39769,17 @@ ${indent}${str2}`;
       }
       return schema2.createNode(v, false);
     }
-    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && path27[Symbol.iterator]().next().done;
+    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && path28[Symbol.iterator]().next().done;
     var Collection = class _Collection extends Node {
       constructor(schema2) {
         super();
         PlainValue._defineProperty(this, "items", []);
         this.schema = schema2;
       }
-      addIn(path27, value) {
-        if (isEmptyPath(path27)) this.add(value);
+      addIn(path28, value) {
+        if (isEmptyPath(path28)) this.add(value);
         else {
-          const [key2, ...rest] = path27;
+          const [key2, ...rest] = path28;
           const node = this.get(key2, true);
           if (node instanceof _Collection) node.addIn(rest, value);
           else if (node === void 0 && this.schema) this.set(key2, collectionFromPath(this.schema, rest, value));
@@ -41502,8 +41736,8 @@ ${pair.comment}` : item.comment;
       resolve: parseSet,
       createNode: createSet
     };
-    var parseSexagesimal = (sign, parts) => {
-      const n = parts.split(":").reduce((n2, p) => n2 * 60 + Number(p), 0);
+    var parseSexagesimal = (sign, parts2) => {
+      const n = parts2.split(":").reduce((n2, p) => n2 * 60 + Number(p), 0);
       return sign === "-" ? -n : n;
     };
     var stringifySexagesimal = ({
@@ -41515,18 +41749,18 @@ ${pair.comment}` : item.comment;
         sign = "-";
         value = Math.abs(value);
       }
-      const parts = [value % 60];
+      const parts2 = [value % 60];
       if (value < 60) {
-        parts.unshift(0);
+        parts2.unshift(0);
       } else {
-        value = Math.round((value - parts[0]) / 60);
-        parts.unshift(value % 60);
+        value = Math.round((value - parts2[0]) / 60);
+        parts2.unshift(value % 60);
         if (value >= 60) {
-          value = Math.round((value - parts[0]) / 60);
-          parts.unshift(value);
+          value = Math.round((value - parts2[0]) / 60);
+          parts2.unshift(value);
         }
       }
-      return sign + parts.map((n) => n < 10 ? "0" + String(n) : String(n)).join(":").replace(/000000\d*$/, "");
+      return sign + parts2.map((n) => n < 10 ? "0" + String(n) : String(n)).join(":").replace(/000000\d*$/, "");
     };
     var intTime = {
       identify: (value) => typeof value === "number",
@@ -41534,7 +41768,7 @@ ${pair.comment}` : item.comment;
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^([-+]?)([0-9][0-9_]*(?::[0-5]?[0-9])+)$/,
-      resolve: (str2, sign, parts) => parseSexagesimal(sign, parts.replace(/_/g, "")),
+      resolve: (str2, sign, parts2) => parseSexagesimal(sign, parts2.replace(/_/g, "")),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -41543,7 +41777,7 @@ ${pair.comment}` : item.comment;
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^([-+]?)([0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*)$/,
-      resolve: (str2, sign, parts) => parseSexagesimal(sign, parts.replace(/_/g, "")),
+      resolve: (str2, sign, parts2) => parseSexagesimal(sign, parts2.replace(/_/g, "")),
       stringify: stringifySexagesimal
     };
     var timestamp2 = {
@@ -41588,8 +41822,8 @@ ${pair.comment}` : item.comment;
     }
     function warnFileDeprecation(filename) {
       if (shouldWarn(true)) {
-        const path27 = filename.replace(/.*yaml[/\\]/i, "").replace(/\.js$/, "").replace(/\\/g, "/");
-        warn(`The endpoint 'yaml/${path27}' will be removed in a future release.`, "DeprecationWarning");
+        const path28 = filename.replace(/.*yaml[/\\]/i, "").replace(/\.js$/, "").replace(/\\/g, "/");
+        warn(`The endpoint 'yaml/${path28}' will be removed in a future release.`, "DeprecationWarning");
       }
     }
     var warned = {};
@@ -42333,24 +42567,24 @@ ${ctx.indent}${str2}`;
         return name2;
       }
     };
-    var visit2 = (node, tags) => {
+    var visit3 = (node, tags) => {
       if (node && typeof node === "object") {
         const {
           tag
         } = node;
         if (node instanceof resolveSeq.Collection) {
           if (tag) tags[tag] = true;
-          node.items.forEach((n) => visit2(n, tags));
+          node.items.forEach((n) => visit3(n, tags));
         } else if (node instanceof resolveSeq.Pair) {
-          visit2(node.key, tags);
-          visit2(node.value, tags);
+          visit3(node.key, tags);
+          visit3(node.value, tags);
         } else if (node instanceof resolveSeq.Scalar) {
           if (tag) tags[tag] = true;
         }
       }
       return tags;
     };
-    var listTagNames = (node) => Object.keys(visit2(node, {}));
+    var listTagNames = (node) => Object.keys(visit3(node, {}));
     function parseContents(doc, contents) {
       const comments = {
         before: [],
@@ -42499,22 +42733,22 @@ ${cbNode.commentBefore}` : cb;
         assertCollection(this.contents);
         return this.contents.add(value);
       }
-      addIn(path27, value) {
+      addIn(path28, value) {
         assertCollection(this.contents);
-        this.contents.addIn(path27, value);
+        this.contents.addIn(path28, value);
       }
       delete(key2) {
         assertCollection(this.contents);
         return this.contents.delete(key2);
       }
-      deleteIn(path27) {
-        if (resolveSeq.isEmptyPath(path27)) {
+      deleteIn(path28) {
+        if (resolveSeq.isEmptyPath(path28)) {
           if (this.contents == null) return false;
           this.contents = null;
           return true;
         }
         assertCollection(this.contents);
-        return this.contents.deleteIn(path27);
+        return this.contents.deleteIn(path28);
       }
       getDefaults() {
         return _Document.defaults[this.version] || _Document.defaults[this.options.version] || {};
@@ -42522,26 +42756,26 @@ ${cbNode.commentBefore}` : cb;
       get(key2, keepScalar) {
         return this.contents instanceof resolveSeq.Collection ? this.contents.get(key2, keepScalar) : void 0;
       }
-      getIn(path27, keepScalar) {
-        if (resolveSeq.isEmptyPath(path27)) return !keepScalar && this.contents instanceof resolveSeq.Scalar ? this.contents.value : this.contents;
-        return this.contents instanceof resolveSeq.Collection ? this.contents.getIn(path27, keepScalar) : void 0;
+      getIn(path28, keepScalar) {
+        if (resolveSeq.isEmptyPath(path28)) return !keepScalar && this.contents instanceof resolveSeq.Scalar ? this.contents.value : this.contents;
+        return this.contents instanceof resolveSeq.Collection ? this.contents.getIn(path28, keepScalar) : void 0;
       }
       has(key2) {
         return this.contents instanceof resolveSeq.Collection ? this.contents.has(key2) : false;
       }
-      hasIn(path27) {
-        if (resolveSeq.isEmptyPath(path27)) return this.contents !== void 0;
-        return this.contents instanceof resolveSeq.Collection ? this.contents.hasIn(path27) : false;
+      hasIn(path28) {
+        if (resolveSeq.isEmptyPath(path28)) return this.contents !== void 0;
+        return this.contents instanceof resolveSeq.Collection ? this.contents.hasIn(path28) : false;
       }
       set(key2, value) {
         assertCollection(this.contents);
         this.contents.set(key2, value);
       }
-      setIn(path27, value) {
-        if (resolveSeq.isEmptyPath(path27)) this.contents = value;
+      setIn(path28, value) {
+        if (resolveSeq.isEmptyPath(path28)) this.contents = value;
         else {
           assertCollection(this.contents);
-          this.contents.setIn(path27, value);
+          this.contents.setIn(path28, value);
         }
       }
       setSchema(id, customTags) {
@@ -42745,7 +42979,7 @@ var require_dist2 = __commonJS({
       }
       return doc;
     }
-    function parse4(src, options) {
+    function parse5(src, options) {
       const doc = parseDocument3(src, options);
       doc.warnings.forEach((warning) => warnings.warn(warning));
       if (doc.errors.length > 0) throw doc.errors[0];
@@ -42760,7 +42994,7 @@ var require_dist2 = __commonJS({
       createNode,
       defaultOptions: Document$1.defaultOptions,
       Document: Document2,
-      parse: parse4,
+      parse: parse5,
       parseAllDocuments: parseAllDocuments5,
       parseCST: parseCst.parse,
       parseDocument: parseDocument3,
@@ -42788,7 +43022,7 @@ var require_yaml2 = __commonJS({
       "YAMLSyntaxError",
       "YAMLWarning"
     ]);
-    function parse4(str2) {
+    function parse5(str2) {
       if (typeof str2 !== "string") {
         return { ok: false, result: void 0 };
       }
@@ -42808,9 +43042,9 @@ var require_yaml2 = __commonJS({
     module2.exports = {
       // is_valid is expected to return nothing if input is invalid otherwise
       // true/false for it being valid YAML.
-      "yaml.is_valid": (str2) => typeof str2 === "string" ? parse4(str2).ok : void 0,
+      "yaml.is_valid": (str2) => typeof str2 === "string" ? parse5(str2).ok : void 0,
       "yaml.marshal": (data) => yaml2.stringify(data),
-      "yaml.unmarshal": (str2) => parse4(str2).result
+      "yaml.unmarshal": (str2) => parse5(str2).result
     };
   }
 });
@@ -43330,18 +43564,18 @@ async function compile(file, written2) {
 async function loadPolicyEntry(entry, configFile, index) {
   await loadSdk();
   const options = typeof entry === "string" ? { path: entry } : entry;
-  const dir = import_node_path6.default.dirname(configFile);
-  const file = import_node_path6.default.resolve(dir, options.path);
+  const dir = import_node_path7.default.dirname(configFile);
+  const file = import_node_path7.default.resolve(dir, options.path);
   const { archive, module: module2 } = await compile(file, options.path);
   const data = { ...archive.data };
   if (options.data !== void 0) {
-    const dataFile = import_node_path6.default.resolve(dir, options.data);
+    const dataFile = import_node_path7.default.resolve(dir, options.data);
     const text = await (0, import_promises.readFile)(dataFile, "utf8").catch((error) => {
       throw new PolicyConfigError(`Cannot read the policy data "${options.data}" (${error.code ?? error.message}).`, "data");
     });
     let value;
     try {
-      value = /\.json$/i.test(dataFile) ? JSON.parse(text) : (0, import_yaml12.parse)(text, { maxAliasCount: 100 });
+      value = /\.json$/i.test(dataFile) ? JSON.parse(text) : (0, import_yaml13.parse)(text, { maxAliasCount: 100 });
     } catch (error) {
       throw new PolicyConfigError(`The policy data "${options.data}" is not valid ${/\.json$/i.test(dataFile) ? "JSON" : "YAML"} (${error.message.split("\n")[0]}).`, "data");
     }
@@ -43397,13 +43631,13 @@ function describeThrown(error) {
   if (typeof error === "object" && error !== null && typeof error.message === "string") return error.message;
   return String(error);
 }
-var import_promises, import_node_path6, import_yaml12, DEFAULT_MAX_MEMORY_MIB, DEFAULT_TIMEOUT_MS, FAILURE_RULE, WARNING_RULE, PolicyConfigError, compiled;
+var import_promises, import_node_path7, import_yaml13, DEFAULT_MAX_MEMORY_MIB, DEFAULT_TIMEOUT_MS, FAILURE_RULE, WARNING_RULE, PolicyConfigError, compiled;
 var init_config2 = __esm({
   "src/policies/config.ts"() {
     "use strict";
     import_promises = require("node:fs/promises");
-    import_node_path6 = __toESM(require("node:path"), 1);
-    import_yaml12 = __toESM(require_dist(), 1);
+    import_node_path7 = __toESM(require("node:path"), 1);
+    import_yaml13 = __toESM(require_dist(), 1);
     init_bundle();
     init_instance();
     DEFAULT_MAX_MEMORY_MIB = 64;
@@ -43447,10 +43681,12 @@ function applyPreset(config, rules, preset) {
   }
 }
 async function loadRootConfig(rootDir, rules) {
-  const file = import_node_path7.default.join(rootDir, CONFIG_FILE_NAME);
-  const text = await (0, import_promises2.readFile)(file, "utf8").catch(() => void 0);
+  const file = import_node_path8.default.join(rootDir, CONFIG_FILE_NAME);
+  const confined = resolveInside(rootDir, file);
+  if ("escapes" in confined) throw new ConfigError(`${CONFIG_FILE_NAME} is a symlink that points outside the root; it is not read.`, file);
+  const text = await (0, import_promises2.readFile)(confined.path, "utf8").catch(() => void 0);
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, file, rules);
+  return resolveConfigText(text, file, rules, rootDir);
 }
 async function loadConfigFile(file, rules) {
   const text = await (0, import_promises2.readFile)(file, "utf8").catch((error) => {
@@ -43458,32 +43694,38 @@ async function loadConfigFile(file, rules) {
   });
   return resolveConfigText(text, file, rules);
 }
-async function resolveConfigText(text, file, rules, seen = []) {
+async function resolveConfigText(text, file, rules, boundary = import_node_path8.default.dirname(file), seen2 = []) {
   const { value: raw, place: place3 } = await parseConfig(text, file, rules);
   const resolved = defaultConfig(rules);
   resolved.file = file;
   const extendsList = raw.extends === void 0 ? [] : Array.isArray(raw.extends) ? raw.extends : [raw.extends];
-  for (const entry of extendsList) {
+  for (const [index, entry] of extendsList.entries()) {
     if (entry === "recommended" || entry === "all") {
       applyPreset(resolved, rules, entry);
       continue;
     }
-    const target = import_node_path7.default.resolve(import_node_path7.default.dirname(file), entry);
-    if (seen.includes(target) || target === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file);
-    const extendedText = await (0, import_promises2.readFile)(target, "utf8").catch(() => void 0);
-    if (extendedText === void 0) throw new ConfigError(`Cannot read the extended config "${entry}".`, file);
-    mergeInto(resolved, await resolveConfigText(extendedText, target, rules, [...seen, file]));
+    const where2 = () => place3(Array.isArray(raw.extends) ? ["extends", index] : ["extends"]);
+    const target = import_node_path8.default.resolve(import_node_path8.default.dirname(file), entry);
+    const confined = resolveInside(boundary, target);
+    if ("escapes" in confined) {
+      const { line, column } = where2();
+      throw new ConfigError(`"extends" names "${entry}", which is outside ${import_node_path8.default.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+    }
+    if (seen2.includes(confined.path) || confined.path === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file, where2().line, where2().column);
+    const extendedText = await (0, import_promises2.readFile)(confined.path, "utf8").catch(() => void 0);
+    if (extendedText === void 0) throw new ConfigError(`Cannot read the extended config "${entry}".`, file, where2().line, where2().column);
+    mergeInto(resolved, await resolveConfigText(extendedText, confined.path, rules, boundary, [...seen2, file]));
   }
-  const rootDir = import_node_path7.default.dirname(file);
+  const rootDir = import_node_path8.default.dirname(file);
   mergeInto(resolved, {
     rules: resolveRules(raw.rules ?? {}, resolved),
     ignore: raw.ignore ?? [],
-    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name2, dir]) => [name2, import_node_path7.default.resolve(rootDir, dir)])),
+    repos: Object.fromEntries(Object.entries(raw.repos ?? {}).map(([name2, dir]) => [name2, import_node_path8.default.resolve(rootDir, dir)])),
     externalSecrets: (raw.externalSecrets ?? []).map(toExternalSecret),
     externalSources: (raw.externalSources ?? []).map((entry, index) => ({ ...entry, declaredIn: { file, index } })),
     policies: await loadPolicies(raw, file, place3)
   });
-  if (raw.baseline !== void 0) resolved.baseline = import_node_path7.default.resolve(rootDir, raw.baseline);
+  if (raw.baseline !== void 0) resolved.baseline = import_node_path8.default.resolve(rootDir, raw.baseline);
   return resolved;
 }
 function resolveRules(settings, base) {
@@ -43537,7 +43779,7 @@ async function parseConfig(text, file, rules) {
   const value = first2?.value ?? {};
   const validate2 = await validatorFor(rules);
   if (!validate2(value)) {
-    const doc = first2?.doc ?? (0, import_yaml13.parseDocument)(text, { logLevel: "error" });
+    const doc = first2?.doc ?? (0, import_yaml14.parseDocument)(text, { logLevel: "error" });
     const problems = usefulErrors(validate2.errors ?? []).map((error) => {
       const pathSegments = pointerToPath(error.instancePath);
       const unknownKey = error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : void 0;
@@ -43550,7 +43792,7 @@ async function parseConfig(text, file, rules) {
     throw new ConfigError(firstProblem.message, file, firstProblem.line, firstProblem.column, more);
   }
   const place3 = (target) => {
-    const region = regionOf(lineCounter, offsetsOfPath(first2?.doc ?? (0, import_yaml13.parseDocument)(text, { logLevel: "error" }), text, target));
+    const region = regionOf(lineCounter, offsetsOfPath(first2?.doc ?? (0, import_yaml14.parseDocument)(text, { logLevel: "error" }), text, target));
     return { line: region.startLine, column: region.startColumn };
   };
   return { value, place: place3 };
@@ -43569,11 +43811,11 @@ function usefulErrors(errors) {
   for (const group of groups.values()) {
     const unknownKeys = group.filter((error) => error.keyword === "additionalProperties");
     if (unknownKeys.length > 0) {
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       for (const error of unknownKeys) {
         const id = `${error.instancePath}/${String(error.params.additionalProperty)}`;
-        if (!seen.has(id)) useful.push(error);
-        seen.add(id);
+        if (!seen2.has(id)) useful.push(error);
+        seen2.add(id);
       }
     } else {
       useful.push(group.reduce((best, error) => error.instancePath.length > best.instancePath.length ? error : best));
@@ -43596,15 +43838,16 @@ function pointerToPath(pointer2) {
   if (pointer2 === "") return [];
   return pointer2.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~")).map((part) => /^\d+$/.test(part) ? Number(part) : part);
 }
-var import_promises2, import_node_path7, import_yaml13, CONFIG_FILE_NAME, ConfigError, validators;
+var import_promises2, import_node_path8, import_yaml14, CONFIG_FILE_NAME, ConfigError, validators;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     import_promises2 = require("node:fs/promises");
-    import_node_path7 = __toESM(require("node:path"), 1);
-    import_yaml13 = __toESM(require_dist(), 1);
+    import_node_path8 = __toESM(require("node:path"), 1);
+    import_yaml14 = __toESM(require_dist(), 1);
     init_parse();
     init_position();
+    init_confine();
     init_rules();
     init_config_validator_generated();
     init_schema2();
@@ -43624,7 +43867,7 @@ var init_load = __esm({
       more;
       /** `file:line:col: message`, the shape editors and terminals link; one line per problem. */
       describe(cwd) {
-        const file = import_node_path7.default.relative(cwd, this.file) || this.file;
+        const file = import_node_path8.default.relative(cwd, this.file) || this.file;
         return [{ message: this.message, line: this.line, column: this.column }, ...this.more].map(({ message, line, column }) => `${[file, line, column].filter((part) => part !== void 0).join(":")}: ${message}`).join("\n");
       }
     };
@@ -43634,7 +43877,7 @@ var init_load = __esm({
 
 // src/suppress/baseline.ts
 function entryFile(finding, baselineFile) {
-  return import_node_path8.default.relative(import_node_path8.default.dirname(baselineFile), import_node_path8.default.join(finding.location.root, finding.location.file)).split(import_node_path8.default.sep).join("/");
+  return import_node_path9.default.relative(import_node_path9.default.dirname(baselineFile), import_node_path9.default.join(finding.location.root, finding.location.file)).split(import_node_path9.default.sep).join("/");
 }
 function inSource(finding) {
   return finding.suppressions?.some((suppression) => suppression.kind === "inSource") ?? false;
@@ -43658,7 +43901,7 @@ function formatBaseline(baseline) {
 `;
 }
 async function writeBaseline(file, baseline) {
-  await (0, import_promises3.mkdir)(import_node_path8.default.dirname(file), { recursive: true });
+  await (0, import_promises3.mkdir)(import_node_path9.default.dirname(file), { recursive: true });
   await (0, import_promises3.writeFile)(file, formatBaseline(baseline));
 }
 async function readBaseline(file) {
@@ -43698,7 +43941,7 @@ function applyBaseline(findings, baseline, baselineFile) {
     if (group) group.push(finding);
     else groups.set(k, [finding]);
   }
-  const justification = `In the baseline ${import_node_path8.default.basename(baselineFile)}.`;
+  const justification = `In the baseline ${import_node_path9.default.basename(baselineFile)}.`;
   let hidden = 0;
   for (const [k, group] of groups) {
     if (group.length > (accepted.get(k) ?? 0)) continue;
@@ -43707,12 +43950,12 @@ function applyBaseline(findings, baseline, baselineFile) {
   }
   return hidden;
 }
-var import_promises3, import_node_path8, key;
+var import_promises3, import_node_path9, key;
 var init_baseline = __esm({
   "src/suppress/baseline.ts"() {
     "use strict";
     import_promises3 = require("node:fs/promises");
-    import_node_path8 = __toESM(require("node:path"), 1);
+    import_node_path9 = __toESM(require("node:path"), 1);
     init_load();
     init_collections();
     key = (file, fingerprint2) => `${file}\0${fingerprint2}`;
@@ -44060,7 +44303,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
     var os2 = require("os");
-    var path27 = require("path");
+    var path28 = require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -44072,7 +44315,7 @@ var require_path = __commonJS({
     }
     exports2.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path27.resolve(cwd, filepath);
+      return path28.resolve(cwd, filepath);
     }
     exports2.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -44671,18 +44914,18 @@ var require_fill_range = __commonJS({
       while (input.length < maxLength) input = "0" + input;
       return negative ? "-" + input : input;
     };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+    var toSequence = (parts2, options, maxLen) => {
+      parts2.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+      parts2.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
       let prefix = options.capture ? "" : "?:";
       let positives = "";
       let negatives = "";
       let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
+      if (parts2.positives.length) {
+        positives = parts2.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
       }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
+      if (parts2.negatives.length) {
+        negatives = `-(${prefix}${parts2.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
       }
       if (positives && negatives) {
         result = `${positives}|${negatives}`;
@@ -44745,8 +44988,8 @@ var require_fill_range = __commonJS({
       if (options.toRegex && step === 1) {
         return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
-      let parts = { negatives: [], positives: [] };
-      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let parts2 = { negatives: [], positives: [] };
+      let push3 = (num) => parts2[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
@@ -44759,7 +45002,7 @@ var require_fill_range = __commonJS({
         index++;
       }
       if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
+        return step > 1 ? toSequence(parts2, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
       }
       return range;
     };
@@ -45098,7 +45341,7 @@ var require_parse2 = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants2();
-    var parse4 = (input, options = {}) => {
+    var parse5 = (input, options = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -45298,7 +45541,7 @@ var require_parse2 = __commonJS({
       push3({ type: "eos" });
       return ast;
     };
-    module2.exports = parse4;
+    module2.exports = parse5;
   }
 });
 
@@ -45309,7 +45552,7 @@ var require_braces = __commonJS({
     var stringify2 = require_stringify2();
     var compile2 = require_compile();
     var expand = require_expand();
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var braces = (input, options = {}) => {
       let output = [];
       if (Array.isArray(input)) {
@@ -45329,7 +45572,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse4(input, options);
+    braces.parse = (input, options = {}) => parse5(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
         return stringify2(braces.parse(input, options), options);
@@ -45369,7 +45612,7 @@ var require_braces = __commonJS({
 var require_constants3 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path27 = require("path");
+    var path28 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -45543,7 +45786,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path27.sep,
+      SEP: path28.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -45570,7 +45813,7 @@ var require_constants3 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path27 = require("path");
+    var path28 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -45599,7 +45842,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path27.sep === "\\";
+      return win32 === true || path28.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -45678,7 +45921,7 @@ var require_scan = __commonJS({
       const scanToEnd = opts.parts === true || opts.scanToEnd === true;
       const slashes = [];
       const tokens = [];
-      const parts = [];
+      const parts2 = [];
       let str2 = input;
       let index = -1;
       let start = 0;
@@ -45935,13 +46178,13 @@ var require_scan = __commonJS({
             state.maxDepth += tokens[idx].depth;
           }
           if (idx !== 0 || value !== "") {
-            parts.push(value);
+            parts2.push(value);
           }
           prevIndex = i;
         }
         if (prevIndex && prevIndex + 1 < input.length) {
           const value = input.slice(prevIndex + 1);
-          parts.push(value);
+          parts2.push(value);
           if (opts.tokens) {
             tokens[tokens.length - 1].value = value;
             depth(tokens[tokens.length - 1]);
@@ -45949,7 +46192,7 @@ var require_scan = __commonJS({
           }
         }
         state.slashes = slashes;
-        state.parts = parts;
+        state.parts = parts2;
       }
       return state;
     };
@@ -45987,7 +46230,7 @@ var require_parse3 = __commonJS({
       return `Missing ${type2}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
     var splitTopLevel = (input) => {
-      const parts = [];
+      const parts2 = [];
       let bracket = 0;
       let paren = 0;
       let quote = 0;
@@ -46020,7 +46263,7 @@ var require_parse3 = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
+              parts2.push(value);
               value = "";
               continue;
             }
@@ -46028,8 +46271,8 @@ var require_parse3 = __commonJS({
         }
         value += ch;
       }
-      parts.push(value);
-      return parts;
+      parts2.push(value);
+      return parts2;
     };
     var isPlainBranch = (branch) => {
       let escaped = false;
@@ -46193,7 +46436,7 @@ var require_parse3 = __commonJS({
       }
       return { risky: false };
     };
-    var parse4 = (input, options) => {
+    var parse5 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -46364,7 +46607,7 @@ var require_parse3 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options, fastpaths: false }).output;
+            const expression = parse5(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -46889,7 +47132,7 @@ var require_parse3 = __commonJS({
       }
       return state;
     };
-    parse4.fastpaths = (input, options) => {
+    parse5.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -46955,7 +47198,7 @@ var require_parse3 = __commonJS({
       }
       return source;
     };
-    module2.exports = parse4;
+    module2.exports = parse5;
   }
 });
 
@@ -46963,9 +47206,9 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path27 = require("path");
+    var path28 = require("path");
     var scan = require_scan();
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var utils = require_utils2();
     var constants = require_constants3();
     var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -47048,12 +47291,12 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path27.basename(input));
+      return regex.test(path28.basename(input));
     };
     picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse4(pattern, { ...options, fastpaths: false });
+      return parse5(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -47079,10 +47322,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse4.fastpaths(input, options);
+        parsed.output = parse5.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse4(input, options);
+        parsed = parse5(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -47275,7 +47518,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path27 = require("path");
+    var path28 = require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -47370,7 +47613,7 @@ var require_pattern = __commonJS({
     }
     exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path27.basename(pattern);
+      const basename2 = path28.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
     }
     exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -47387,15 +47630,15 @@ var require_pattern = __commonJS({
     }
     exports2.expandBraceExpansion = expandBraceExpansion;
     function getPatternParts(pattern, options) {
-      let { parts } = micromatch2.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts.length === 0) {
-        parts = [pattern];
+      let { parts: parts2 } = micromatch2.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
+      if (parts2.length === 0) {
+        parts2 = [pattern];
       }
-      if (parts[0].startsWith("/")) {
-        parts[0] = parts[0].slice(1);
-        parts.unshift("");
+      if (parts2[0].startsWith("/")) {
+        parts2[0] = parts2[0].slice(1);
+        parts2.unshift("");
       }
-      return parts;
+      return parts2;
     }
     exports2.getPatternParts = getPatternParts;
     function makeRe(pattern, options) {
@@ -47428,7 +47671,7 @@ var require_pattern = __commonJS({
     }
     exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path27.isAbsolute(pattern);
+      return path28.isAbsolute(pattern);
     }
     exports2.isAbsolute = isAbsolute;
   }
@@ -47605,8 +47848,8 @@ var require_utils3 = __commonJS({
     exports2.errno = errno;
     var fs4 = require_fs();
     exports2.fs = fs4;
-    var path27 = require_path();
-    exports2.path = path27;
+    var path28 = require_path();
+    exports2.path = path28;
     var pattern = require_pattern();
     exports2.pattern = pattern;
     var stream = require_stream();
@@ -47718,8 +47961,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path27, settings, callback) {
-      settings.fs.lstat(path27, (lstatError, lstat3) => {
+    function read(path28, settings, callback) {
+      settings.fs.lstat(path28, (lstatError, lstat3) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -47728,7 +47971,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat3);
           return;
         }
-        settings.fs.stat(path27, (statError, stat5) => {
+        settings.fs.stat(path28, (statError, stat5) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -47760,13 +48003,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.read = void 0;
-    function read(path27, settings) {
-      const lstat3 = settings.fs.lstatSync(path27);
+    function read(path28, settings) {
+      const lstat3 = settings.fs.lstatSync(path28);
       if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat3;
       }
       try {
-        const stat5 = settings.fs.statSync(path27);
+        const stat5 = settings.fs.statSync(path28);
         if (settings.markSymbolicLink) {
           stat5.isSymbolicLink = () => true;
         }
@@ -47837,17 +48080,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports2.Settings = settings_1.default;
-    function stat5(path27, optionsOrSettingsOrCallback, callback) {
+    function stat5(path28, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path27, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path28, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path27, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path28, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.stat = stat5;
-    function statSync2(path27, optionsOrSettings) {
+    function statSync2(path28, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path27, settings);
+      return sync.read(path28, settings);
     }
     exports2.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
@@ -48063,16 +48306,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name2) => {
-          const path27 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
+          const path28 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path27, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path28, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name: name2,
-                path: path27,
+                path: path28,
                 dirent: utils.fs.createDirentFromStats(name2, stats)
               };
               if (settings.stats) {
@@ -48190,7 +48433,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path27 = require("path");
+    var path28 = require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -48198,7 +48441,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path27.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path28.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -48225,17 +48468,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports2.Settings = settings_1.default;
-    function scandir(path27, optionsOrSettingsOrCallback, callback) {
+    function scandir(path28, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path27, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path28, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path27, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path28, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports2.scandir = scandir;
-    function scandirSync(path27, optionsOrSettings) {
+    function scandirSync(path28, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path27, settings);
+      return sync.read(path28, settings);
     }
     exports2.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -48883,7 +49126,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path27 = require("path");
+    var path28 = require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -48893,7 +49136,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path27.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path28.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -48955,7 +49198,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path27 = require("path");
+    var path28 = require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -48968,7 +49211,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path27.resolve(this._settings.cwd, filepath);
+        return path28.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -49112,8 +49355,8 @@ var require_matcher = __commonJS({
         }
       }
       _getPatternSegments(pattern) {
-        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts.map((part) => {
+        const parts2 = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
+        return parts2.map((part) => {
           const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
           if (!dynamic) {
             return {
@@ -49144,15 +49387,15 @@ var require_partial = __commonJS({
     var matcher_1 = require_matcher();
     var PartialMatcher = class extends matcher_1.default {
       match(filepath) {
-        const parts = filepath.split("/");
-        const levels = parts.length;
+        const parts2 = filepath.split("/");
+        const levels = parts2.length;
         const patterns = this._storage.filter((info) => !info.complete || info.segments.length > levels);
         for (const pattern of patterns) {
           const section = pattern.sections[0];
           if (!pattern.complete && levels > section.length) {
             return true;
           }
-          const match = parts.every((part, index) => {
+          const match = parts2.every((part, index) => {
             const segment = pattern.segments[index];
             if (segment.dynamic && segment.patternRe.test(part)) {
               return true;
@@ -49384,7 +49627,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    var path27 = require("path");
+    var path28 = require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -49398,7 +49641,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path27.resolve(this._settings.cwd, task.base);
+        return path28.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -49758,25 +50001,25 @@ var init_node = __esm({
 
 // node_modules/is-path-inside/index.js
 function isPathInside(childPath, parentPath) {
-  const relation = import_node_path9.default.relative(parentPath, childPath);
+  const relation = import_node_path10.default.relative(parentPath, childPath);
   return Boolean(
-    relation && relation !== ".." && !relation.startsWith(`..${import_node_path9.default.sep}`) && relation !== import_node_path9.default.resolve(childPath)
+    relation && relation !== ".." && !relation.startsWith(`..${import_node_path10.default.sep}`) && relation !== import_node_path10.default.resolve(childPath)
   );
 }
-var import_node_path9;
+var import_node_path10;
 var init_is_path_inside = __esm({
   "node_modules/is-path-inside/index.js"() {
-    import_node_path9 = __toESM(require("node:path"), 1);
+    import_node_path10 = __toESM(require("node:path"), 1);
   }
 });
 
 // node_modules/slash/index.js
-function slash(path27) {
-  const isExtendedLengthPath = path27.startsWith("\\\\?\\");
+function slash(path28) {
+  const isExtendedLengthPath = path28.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path27;
+    return path28;
   }
-  return path27.replace(/\\/g, "/");
+  return path28.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -49784,11 +50027,11 @@ var init_slash = __esm({
 });
 
 // node_modules/globby/utilities.js
-var import_node_fs2, import_node_path10, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
+var import_node_fs3, import_node_path11, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
 var init_utilities = __esm({
   "node_modules/globby/utilities.js"() {
-    import_node_fs2 = __toESM(require("node:fs"), 1);
-    import_node_path10 = __toESM(require("node:path"), 1);
+    import_node_fs3 = __toESM(require("node:fs"), 1);
+    import_node_path11 = __toESM(require("node:path"), 1);
     import_node_util2 = require("node:util");
     import_fast_glob = __toESM(require_out4(), 1);
     import_ignore2 = __toESM(require_ignore(), 1);
@@ -49810,7 +50053,7 @@ var init_utilities = __esm({
     };
     absolutePrefixesMatch = (positivePrefix, negativePrefix) => negativePrefix === positivePrefix;
     getStaticAbsolutePathPrefix = (pattern) => {
-      if (!import_node_path10.default.isAbsolute(pattern)) {
+      if (!import_node_path11.default.isAbsolute(pattern)) {
         return void 0;
       }
       const staticSegments = [];
@@ -49894,12 +50137,12 @@ var init_utilities = __esm({
         return pattern;
       });
     };
-    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(import_node_fs2.default.promises, "stat");
+    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(import_node_fs3.default.promises, "stat");
     getStatSyncMethod = (fsImplementation) => {
       if (fsImplementation) {
         return bindFsMethod(fsImplementation, "statSync");
       }
-      return bindFsMethod(import_node_fs2.default, "statSync");
+      return bindFsMethod(import_node_fs3.default, "statSync");
     };
     pathHasGitDirectory = (stats) => Boolean(stats?.isDirectory?.() || stats?.isFile?.());
     buildPathChain = (startPath, rootPath) => {
@@ -49907,7 +50150,7 @@ var init_utilities = __esm({
       let currentPath = startPath;
       chain.push(currentPath);
       while (currentPath !== rootPath) {
-        const parentPath = import_node_path10.default.dirname(currentPath);
+        const parentPath = import_node_path11.default.dirname(currentPath);
         if (parentPath === currentPath) {
           break;
         }
@@ -49918,7 +50161,7 @@ var init_utilities = __esm({
     };
     findGitRootInChain = async (paths, statMethod) => {
       for (const directory of paths) {
-        const gitPath = import_node_path10.default.join(directory, ".git");
+        const gitPath = import_node_path11.default.join(directory, ".git");
         try {
           const stats = await statMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -49934,11 +50177,11 @@ var init_utilities = __esm({
       if (!statSyncMethod) {
         return void 0;
       }
-      const currentPath = import_node_path10.default.resolve(cwd);
-      const { root } = import_node_path10.default.parse(currentPath);
+      const currentPath = import_node_path11.default.resolve(cwd);
+      const { root } = import_node_path11.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       for (const directory of chain) {
-        const gitPath = import_node_path10.default.join(directory, ".git");
+        const gitPath = import_node_path11.default.join(directory, ".git");
         try {
           const stats = statSyncMethod(gitPath);
           if (pathHasGitDirectory(stats)) {
@@ -49960,8 +50203,8 @@ var init_utilities = __esm({
       if (!statMethod) {
         return findGitRootSync(cwd, fsImplementation);
       }
-      const currentPath = import_node_path10.default.resolve(cwd);
-      const { root } = import_node_path10.default.parse(currentPath);
+      const currentPath = import_node_path11.default.resolve(cwd);
+      const { root } = import_node_path11.default.parse(currentPath);
       const chain = buildPathChain(currentPath, root);
       return findGitRootInChain(chain, statMethod);
     };
@@ -49972,8 +50215,8 @@ var init_utilities = __esm({
       return findGitRootAsyncUncached(cwd, fsImplementation);
     };
     isWithinGitRoot = (gitRoot, cwd) => {
-      const resolvedGitRoot = import_node_path10.default.resolve(gitRoot);
-      const resolvedCwd = import_node_path10.default.resolve(cwd);
+      const resolvedGitRoot = import_node_path11.default.resolve(gitRoot);
+      const resolvedCwd = import_node_path11.default.resolve(cwd);
       return resolvedCwd === resolvedGitRoot || isPathInside(resolvedCwd, resolvedGitRoot);
     };
     getParentGitignorePaths = (gitRoot, cwd) => {
@@ -49989,8 +50232,8 @@ var init_utilities = __esm({
       if (!isWithinGitRoot(gitRoot, cwd)) {
         return [];
       }
-      const chain = buildPathChain(import_node_path10.default.resolve(cwd), import_node_path10.default.resolve(gitRoot));
-      return [...chain].reverse().map((directory) => import_node_path10.default.join(directory, ".gitignore"));
+      const chain = buildPathChain(import_node_path11.default.resolve(cwd), import_node_path11.default.resolve(gitRoot));
+      return [...chain].reverse().map((directory) => import_node_path11.default.join(directory, ".gitignore"));
     };
     GITIGNORE_WILDCARDS = /(?<!\\)[*?[]/u;
     hasGitignoreWildcards = (value) => GITIGNORE_WILDCARDS.test(value);
@@ -50000,9 +50243,9 @@ var init_utilities = __esm({
     toLiteralPattern = (value) => import_fast_glob.default.escapePath(unescapeGitignorePattern(value));
     finalSegment = (value) => value.replace(/\/+$/u, "").split("/").pop();
     toStandaloneRule = (value) => value.replace(/^([#!])/u, String.raw`\$1`);
-    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path10.default.isAbsolute(relativePath);
+    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path11.default.isAbsolute(relativePath);
     anchorToCwd = (directory, body, cwd) => {
-      const relativePath = slash(import_node_path10.default.relative(cwd, import_node_path10.default.join(directory, body)));
+      const relativePath = slash(import_node_path11.default.relative(cwd, import_node_path11.default.join(directory, body)));
       return isInsideCwd(relativePath) ? relativePath : void 0;
     };
     createNameComparer = () => {
@@ -50080,7 +50323,7 @@ var init_utilities = __esm({
       }
       const toFastGlob = (value) => normalizeDirectoryPatternForFastGlob(`/${value}${isDirectoryPattern ? "/" : ""}`).replace(/^\//u, "");
       if (!body.includes("/") && canSkipAtAnyDepth(body)) {
-        const relativeDirectory = slash(import_node_path10.default.relative(cwd, directory));
+        const relativeDirectory = slash(import_node_path11.default.relative(cwd, directory));
         const prefix = isInsideCwd(relativeDirectory) ? `${import_fast_glob.default.escapePath(relativeDirectory)}/` : "";
         return { pattern: toFastGlob(`${prefix}**/${isGlob ? body : toLiteralPattern(body)}`), guardName: body };
       }
@@ -50093,7 +50336,7 @@ var init_utilities = __esm({
       if (isGlob) {
         return hasNegations ? void 0 : { pattern: toFastGlob(target), guardName };
       }
-      if (!matcher2(import_node_path10.default.resolve(cwd, target) + import_node_path10.default.sep).ignored) {
+      if (!matcher2(import_node_path11.default.resolve(cwd, target) + import_node_path11.default.sep).ignored) {
         return void 0;
       }
       const needsGuard = !gitignoreOnlySearch || target.includes("/");
@@ -50135,13 +50378,13 @@ var init_utilities = __esm({
 });
 
 // node_modules/globby/ignore.js
-var import_node_process, import_node_fs3, import_promises5, import_node_path11, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
+var import_node_process, import_node_fs4, import_promises5, import_node_path12, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
 var init_ignore = __esm({
   "node_modules/globby/ignore.js"() {
     import_node_process = __toESM(require("node:process"), 1);
-    import_node_fs3 = __toESM(require("node:fs"), 1);
+    import_node_fs4 = __toESM(require("node:fs"), 1);
     import_promises5 = __toESM(require("node:fs/promises"), 1);
-    import_node_path11 = __toESM(require("node:path"), 1);
+    import_node_path12 = __toESM(require("node:path"), 1);
     import_node_os = __toESM(require("node:os"), 1);
     import_fast_glob2 = __toESM(require_out4(), 1);
     import_ignore3 = __toESM(require_ignore(), 1);
@@ -50162,7 +50405,7 @@ var init_ignore = __esm({
     GITIGNORE_FILES_PATTERN = "**/.gitignore";
     MAX_INCLUDE_DEPTH = 10;
     getReadFileMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "readFile") ?? bindFsMethod(import_promises5.default, "readFile") ?? promisifyFsMethod(fsImplementation, "readFile");
-    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs3.default, "readFileSync");
+    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs4.default, "readFileSync");
     shouldSkipIgnoreFileError = (error, suppressErrors) => {
       if (!error) {
         return Boolean(suppressErrors);
@@ -50208,12 +50451,12 @@ var init_ignore = __esm({
     };
     readIgnoreFilesSafelySync = (paths, readFileSyncMethod, suppressErrors) => paths.map((filePath) => processIgnoreFileCore(filePath, readFileSyncMethod, suppressErrors)).filter(Boolean);
     dedupePaths = (paths) => {
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       return paths.filter((filePath) => {
-        if (seen.has(filePath)) {
+        if (seen2.has(filePath)) {
           return false;
         }
-        seen.add(filePath);
+        seen2.add(filePath);
         return true;
       });
     };
@@ -50239,7 +50482,7 @@ var init_ignore = __esm({
     };
     readIgnoreFileLines = (content) => content.split(/\r?\n/).map((line) => normalizeIgnoreFileLine(line)).filter((line) => line && !line.startsWith("#"));
     getIgnoreRules = (files) => files.flatMap((file) => {
-      const directory = import_node_path11.default.dirname(file.filePath);
+      const directory = import_node_path12.default.dirname(file.filePath);
       return readIgnoreFileLines(file.content).map((pattern) => ({ pattern, directory }));
     });
     buildIgnoreResult = (files, normalizedOptions, gitRoot) => {
@@ -50264,21 +50507,21 @@ var init_ignore = __esm({
       const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
       let result;
       if (!hasNonTrailingSlash) {
-        result = import_node_path11.default.posix.join(base, "**", cleanPattern);
+        result = import_node_path12.default.posix.join(base, "**", cleanPattern);
       } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path11.default.posix.join(base, cleanPattern.slice(1));
+        result = import_node_path12.default.posix.join(base, cleanPattern.slice(1));
       } else {
-        result = import_node_path11.default.posix.join(base, cleanPattern);
+        result = import_node_path12.default.posix.join(base, cleanPattern);
       }
       return isNegative ? "!" + result : result;
     };
     parseIgnoreFile = (file, cwd) => {
-      const base = slash(import_node_path11.default.relative(cwd, import_node_path11.default.dirname(file.filePath)));
+      const base = slash(import_node_path12.default.relative(cwd, import_node_path12.default.dirname(file.filePath)));
       return readIgnoreFileLines(file.content).map((pattern) => applyBaseToPattern(pattern, base));
     };
     toRelativePath = (fileOrDirectory, cwd) => {
-      if (import_node_path11.default.isAbsolute(fileOrDirectory)) {
-        const relativePath = import_node_path11.default.relative(cwd, fileOrDirectory);
+      if (import_node_path12.default.isAbsolute(fileOrDirectory)) {
+        const relativePath = import_node_path12.default.relative(cwd, fileOrDirectory);
         if (relativePath && !isPathInside(fileOrDirectory, cwd)) {
           return void 0;
         }
@@ -50295,12 +50538,12 @@ var init_ignore = __esm({
     notIgnored = { ignored: false, unignored: false };
     createIgnoreMatcher = (patterns, cwd, baseDir) => {
       const ignores = (0, import_ignore3.default)().add(patterns);
-      const resolvedCwd = import_node_path11.default.normalize(import_node_path11.default.resolve(cwd));
-      const resolvedBaseDir = import_node_path11.default.normalize(import_node_path11.default.resolve(baseDir));
+      const resolvedCwd = import_node_path12.default.normalize(import_node_path12.default.resolve(cwd));
+      const resolvedBaseDir = import_node_path12.default.normalize(import_node_path12.default.resolve(baseDir));
       return (fileOrDirectory) => {
         fileOrDirectory = toPath(fileOrDirectory);
         const hasTrailingSeparator = /[/\\]$/.test(fileOrDirectory);
-        const normalizedPath = import_node_path11.default.normalize(import_node_path11.default.resolve(fileOrDirectory));
+        const normalizedPath = import_node_path12.default.normalize(import_node_path12.default.resolve(fileOrDirectory));
         if (normalizedPath === resolvedCwd) {
           return notIgnored;
         }
@@ -50311,8 +50554,8 @@ var init_ignore = __esm({
         if (!relativePath) {
           return notIgnored;
         }
-        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path11.default.sep)) {
-          relativePath += import_node_path11.default.sep;
+        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path12.default.sep)) {
+          relativePath += import_node_path12.default.sep;
         }
         return ignores.test(slash(relativePath));
       };
@@ -50371,16 +50614,16 @@ var init_ignore = __esm({
     resolveConfigPath = (filePath, configPath) => {
       if (configPath.startsWith("~/")) {
         const homeDirectory = import_node_os.default.homedir();
-        const resolved = import_node_path11.default.join(homeDirectory, configPath.slice(2));
+        const resolved = import_node_path12.default.join(homeDirectory, configPath.slice(2));
         if (!isPathInside(resolved, homeDirectory)) {
-          return import_node_path11.default.join(homeDirectory, ".globby-invalid-path-traversal");
+          return import_node_path12.default.join(homeDirectory, ".globby-invalid-path-traversal");
         }
         return resolved;
       }
-      if (import_node_path11.default.isAbsolute(configPath)) {
+      if (import_node_path12.default.isAbsolute(configPath)) {
         return configPath;
       }
-      return import_node_path11.default.resolve(import_node_path11.default.dirname(filePath), configPath);
+      return import_node_path12.default.resolve(import_node_path12.default.dirname(filePath), configPath);
     };
     parseGitConfigSection = (line) => {
       if (!line.startsWith("[")) {
@@ -50431,10 +50674,10 @@ var init_ignore = __esm({
     };
     normalizeGitConfigConditionPattern = (pattern, configFilePath) => {
       if (pattern.startsWith("~/")) {
-        pattern = import_node_path11.default.join(import_node_os.default.homedir(), pattern.slice(2));
+        pattern = import_node_path12.default.join(import_node_os.default.homedir(), pattern.slice(2));
       } else if (pattern.startsWith("./")) {
-        pattern = import_node_path11.default.resolve(import_node_path11.default.dirname(configFilePath), pattern.slice(2));
-      } else if (!import_node_path11.default.isAbsolute(pattern)) {
+        pattern = import_node_path12.default.resolve(import_node_path12.default.dirname(configFilePath), pattern.slice(2));
+      } else if (!import_node_path12.default.isAbsolute(pattern)) {
         pattern = `**/${pattern}`;
       }
       if (pattern.endsWith("/")) {
@@ -50498,7 +50741,7 @@ var init_ignore = __esm({
       const pattern = normalizeGitConfigConditionPattern(rawPattern.trim(), configFilePath);
       const isCaseInsensitive = keyword.toLowerCase() === "gitdir/i";
       const regularExpression = gitConfigGlobToRegex(pattern, isCaseInsensitive ? "i" : void 0);
-      const normalizedGitDirectory = slash(import_node_path11.default.resolve(gitDirectory));
+      const normalizedGitDirectory = slash(import_node_path12.default.resolve(gitDirectory));
       return regularExpression.test(normalizedGitDirectory);
     };
     shouldIncludeConfigSection = (section, gitDirectory, configFilePath) => {
@@ -50551,7 +50794,7 @@ var init_ignore = __esm({
     };
     getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path11.default.resolve(filePath);
+      const normalizedPath = import_node_path12.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -50576,7 +50819,7 @@ var init_ignore = __esm({
     };
     getExcludesFileFromGitConfigAsync = async (filePath, readFile5, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path11.default.resolve(filePath);
+      const normalizedPath = import_node_path12.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
         return void 0;
       }
@@ -50609,13 +50852,13 @@ var init_ignore = __esm({
       if (!match) {
         return gitFilePath;
       }
-      return import_node_path11.default.resolve(import_node_path11.default.dirname(gitFilePath), match[1]);
+      return import_node_path12.default.resolve(import_node_path12.default.dirname(gitFilePath), match[1]);
     };
     getGitDirectorySync = (gitRoot, readFileSync4) => {
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path11.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path12.default.join(gitRoot, ".git");
       try {
         return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
       } catch {
@@ -50626,25 +50869,25 @@ var init_ignore = __esm({
       if (!gitRoot) {
         return void 0;
       }
-      const gitFilePath = import_node_path11.default.join(gitRoot, ".git");
+      const gitFilePath = import_node_path12.default.join(gitRoot, ".git");
       try {
         return resolveGitDirectoryFromFile(gitFilePath, await readFile5(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
     };
-    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path11.default.join(import_node_os.default.homedir(), ".config");
+    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path12.default.join(import_node_os.default.homedir(), ".config");
     getGitConfigPaths = () => {
       if ("GIT_CONFIG_GLOBAL" in import_node_process.default.env) {
         const value = import_node_process.default.env.GIT_CONFIG_GLOBAL;
         return value ? [value] : [];
       }
       return [
-        import_node_path11.default.join(getXdgConfigHome(), "git", "config"),
-        import_node_path11.default.join(import_node_os.default.homedir(), ".gitconfig")
+        import_node_path12.default.join(getXdgConfigHome(), "git", "config"),
+        import_node_path12.default.join(import_node_os.default.homedir(), ".gitconfig")
       ];
     };
-    getDefaultGlobalGitignorePath = () => import_node_path11.default.join(getXdgConfigHome(), "git", "ignore");
+    getDefaultGlobalGitignorePath = () => import_node_path12.default.join(getXdgConfigHome(), "git", "ignore");
     resolveExcludesFilePath = (excludesFileConfig) => {
       if (excludesFileConfig?.value === "") {
         return void 0;
@@ -50707,7 +50950,7 @@ var init_ignore = __esm({
       }
     };
     buildGlobalMatcher = (globalIgnoreFile, cwd, rootDirectory = cwd) => {
-      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path11.default.dirname(globalIgnoreFile.filePath));
+      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path12.default.dirname(globalIgnoreFile.filePath));
       return createIgnoreMatcher(patterns, cwd, rootDirectory);
     };
     getKnownIgnoreFilePaths = (patterns, normalizedOptions, gitRoot) => {
@@ -50716,7 +50959,7 @@ var init_ignore = __esm({
       if (!isGitignoreSearch) {
         return [];
       }
-      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path11.default.join(normalizedOptions.cwd, ".gitignore")];
+      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path12.default.join(normalizedOptions.cwd, ".gitignore")];
     };
     getKnownIgnoreFileSearchOptions = (patterns, normalizedOptions) => ({
       ...normalizedOptions,
@@ -50727,12 +50970,12 @@ var init_ignore = __esm({
       ]
     });
     getKnownIgnoreFilePattern = (filePath, cwd) => {
-      const pattern = isPathInside(filePath, cwd) ? import_node_path11.default.relative(cwd, filePath) : filePath;
+      const pattern = isPathInside(filePath, cwd) ? import_node_path12.default.relative(cwd, filePath) : filePath;
       return import_fast_glob2.default.convertPathToPattern(pattern);
     };
     getMatchingKnownIgnoreFilePaths = (knownPaths, matchingPaths) => {
-      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path11.default.resolve(filePath)));
-      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path11.default.resolve(filePath)));
+      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path12.default.resolve(filePath)));
+      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path12.default.resolve(filePath)));
     };
     globKnownIgnoreFilePaths = (globFunction, knownPaths, patterns, normalizedOptions) => {
       if (knownPaths.length === 0) {
@@ -50767,8 +51010,8 @@ var init_ignore = __esm({
     };
     withPrunedSearch = (normalizedOptions, prunePatterns) => prunePatterns.length === 0 ? normalizedOptions : { ...normalizedOptions, ignore: [...normalizedOptions.ignore, ...prunePatterns] };
     getUnreadPaths = (childPaths, knownPaths) => {
-      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path11.default.resolve(filePath)));
-      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path11.default.resolve(filePath)));
+      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path12.default.resolve(filePath)));
+      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path12.default.resolve(filePath)));
     };
     collectIgnoreFileArtifactsAsync = async (patterns, options, includeParentIgnoreFiles) => {
       const normalizedOptions = normalizeOptions(options);
@@ -50829,12 +51072,12 @@ var init_ignore = __esm({
 });
 
 // node_modules/globby/index.js
-var import_node_process2, import_node_fs4, import_node_path12, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
+var import_node_process2, import_node_fs5, import_node_path13, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
 var init_globby = __esm({
   "node_modules/globby/index.js"() {
     import_node_process2 = __toESM(require("node:process"), 1);
-    import_node_fs4 = __toESM(require("node:fs"), 1);
-    import_node_path12 = __toESM(require("node:path"), 1);
+    import_node_fs5 = __toESM(require("node:fs"), 1);
+    import_node_path13 = __toESM(require("node:path"), 1);
     import_node_stream2 = require("node:stream");
     init_merge_streams();
     import_fast_glob3 = __toESM(require_out4(), 1);
@@ -50850,28 +51093,28 @@ var init_globby = __esm({
       if (fsImplementation) {
         return bindFsMethod(fsImplementation.promises, "stat") ?? promisifyFsMethod(fsImplementation, "stat");
       }
-      return bindFsMethod(import_node_fs4.default.promises, "stat");
+      return bindFsMethod(import_node_fs5.default.promises, "stat");
     };
-    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path27, fsImplementation) => {
+    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs5.default, "statSync");
+    isDirectory = async (path28, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path27);
+        const stats = await getStatMethod(fsImplementation)(path28);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path27, fsImplementation) => {
+    isDirectorySync = (path28, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path27);
+        const stats = getStatSyncMethod2(fsImplementation)(path28);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path27 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path12.default.isAbsolute(path27) ? path27 : import_node_path12.default.join(cwd, path27);
+      const path28 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return import_node_path13.default.isAbsolute(path28) ? path28 : import_node_path13.default.join(cwd, path28);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -50880,12 +51123,12 @@ var init_globby = __esm({
       }
       const dirname2 = match[1];
       const hasWildcards = /[*?[\]{}]/.test(dirname2);
-      const hasExtension = import_node_path12.default.extname(dirname2) && !dirname2.startsWith(".");
+      const hasExtension = import_node_path13.default.extname(dirname2) && !dirname2.startsWith(".");
       return !hasWildcards && !hasExtension;
     };
     getDirectoryGlob = ({ directoryPath, files, extensions }) => {
       const extensionGlob = extensions?.length > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file) => import_node_path12.default.posix.join(directoryPath, `**/${import_node_path12.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path12.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
+      return files ? files.map((file) => import_node_path13.default.posix.join(directoryPath, `**/${import_node_path13.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path13.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
     };
     directoryToGlob = async (directoryPaths, {
       cwd = import_node_process2.default.cwd(),
@@ -50921,7 +51164,7 @@ var init_globby = __esm({
       assertPatternsInput(patterns);
       return patterns;
     };
-    checkCwdOption = (cwd, fsImplementation = import_node_fs4.default) => {
+    checkCwdOption = (cwd, fsImplementation = import_node_fs5.default) => {
       if (!cwd || !fsImplementation.statSync) {
         return;
       }
@@ -50956,9 +51199,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher2, globalMatcher, path27) => {
-      const globalResult = globalMatcher ? globalMatcher(path27) : void 0;
-      const result = matcher2 ? matcher2(path27) : void 0;
+    isPathIgnored = (matcher2, globalMatcher, path28) => {
+      const globalResult = globalMatcher ? globalMatcher(path28) : void 0;
+      const result = matcher2 ? matcher2(path28) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -50967,11 +51210,11 @@ var init_globby = __esm({
     hasIgnoredAncestorDirectory = (matcher2, globalMatcher, file) => {
       let currentPath = file;
       while (true) {
-        const parentDirectory = import_node_path12.default.dirname(currentPath);
+        const parentDirectory = import_node_path13.default.dirname(currentPath);
         if (parentDirectory === currentPath) {
           return false;
         }
-        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path12.default.sep}`)) {
+        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path13.default.sep}`)) {
           return true;
         }
         currentPath = parentDirectory;
@@ -51072,7 +51315,7 @@ var init_globby = __esm({
           if (pathCache.size > 1e4) {
             pathCache.clear();
           }
-          absolutePath = import_node_path12.default.isAbsolute(pathKey) ? pathKey : import_node_path12.default.resolve(basePath, pathKey);
+          absolutePath = import_node_path13.default.isAbsolute(pathKey) ? pathKey : import_node_path13.default.resolve(basePath, pathKey);
           pathCache.set(pathKey, absolutePath);
         }
         return absolutePath;
@@ -51124,20 +51367,20 @@ var init_globby = __esm({
         if (!isIgnored) {
           return true;
         }
-        const absolutePath = resolveAbsolutePath(import_node_path12.default.normalize(fastGlobResult.path ?? fastGlobResult));
+        const absolutePath = resolveAbsolutePath(import_node_path13.default.normalize(fastGlobResult.path ?? fastGlobResult));
         if (isIgnored(absolutePath)) {
           return false;
         }
-        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path12.default.sep}`));
+        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path13.default.sep}`));
       };
     };
     createFilterFunction = (isIgnored, cwd, fsImplementation) => {
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       const resolveAbsolutePath = createPathResolver(cwd);
       const isDirectoryEntry = createDirectoryCheck(getStatSyncMethod2(fsImplementation));
       return (fastGlobResult) => {
-        const pathKey = import_node_path12.default.normalize(fastGlobResult.path ?? fastGlobResult);
-        if (seen.has(pathKey)) {
+        const pathKey = import_node_path13.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        if (seen2.has(pathKey)) {
           return false;
         }
         if (isIgnored) {
@@ -51145,11 +51388,11 @@ var init_globby = __esm({
           if (isIgnored(absolutePath)) {
             return false;
           }
-          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path12.default.sep}`)) {
+          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path13.default.sep}`)) {
             return false;
           }
         }
-        seen.add(pathKey);
+        seen2.add(pathKey);
         return true;
       };
     };
@@ -51157,16 +51400,16 @@ var init_globby = __esm({
     unionFastGlobResultsAsync = async (results, filter) => {
       results = results.flat();
       const matches3 = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       return results.filter((fastGlobResult, index) => {
         if (!matches3[index]) {
           return false;
         }
-        const pathKey = import_node_path12.default.normalize(fastGlobResult.path ?? fastGlobResult);
-        if (seen.has(pathKey)) {
+        const pathKey = import_node_path13.default.normalize(fastGlobResult.path ?? fastGlobResult);
+        if (seen2.has(pathKey)) {
           return false;
         }
-        seen.add(pathKey);
+        seen2.add(pathKey);
         return true;
       });
     };
@@ -51298,7 +51541,7 @@ var init_globby = __esm({
     });
     globbyStream = normalizeArgumentsSync((patterns, options) => {
       assertGlobalGitignoreAsyncSupport(options);
-      const seen = /* @__PURE__ */ new Set();
+      const seen2 = /* @__PURE__ */ new Set();
       const stream = import_node_stream2.Readable.from((async function* () {
         const { options: modifiedOptions, pruneIgnorePatterns, filter } = await applyIgnoreFilesAndGetFilter(options);
         const tasks = await generateTasks(patterns, modifiedOptions, pruneIgnorePatterns);
@@ -51307,9 +51550,9 @@ var init_globby = __esm({
         }
         const streams = tasks.map((task) => import_fast_glob3.default.stream(task.patterns, task.options));
         for await (const fastGlobResult of mergeStreams(streams)) {
-          const pathKey = import_node_path12.default.normalize(fastGlobResult.path ?? fastGlobResult);
-          if (!seen.has(pathKey) && await filter(fastGlobResult)) {
-            seen.add(pathKey);
+          const pathKey = import_node_path13.default.normalize(fastGlobResult.path ?? fastGlobResult);
+          if (!seen2.has(pathKey) && await filter(fastGlobResult)) {
+            seen2.add(pathKey);
             yield fastGlobResult;
           }
         }
@@ -51358,26 +51601,25 @@ async function discoverFiles(dir, ignore5) {
   for (const entry of all) {
     if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
     try {
-      ignoreFiles.set(entry.path.split(import_node_path13.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path13.default.join(dir, entry.path), "utf8"));
+      ignoreFiles.set(entry.path.split(import_node_path14.default.sep).join("/"), (0, import_node_fs6.readFileSync)(import_node_path14.default.join(dir, entry.path), "utf8"));
     } catch {
     }
   }
   const ignored = gitignoreMatcher(ignoreFiles);
-  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path13.default.sep).join("/")));
-  const rootReal = await (0, import_promises6.realpath)(dir);
+  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path14.default.sep).join("/")));
   const files = [];
   const escapingLinks = [];
   for (const entry of entries) {
     const dirent = entry.dirent;
-    const relative = entry.path.split(import_node_path13.default.sep).join("/");
-    const absPath = import_node_path13.default.join(dir, relative);
+    const relative = entry.path.split(import_node_path14.default.sep).join("/");
+    const absPath = import_node_path14.default.join(dir, relative);
     if (dirent.isSymbolicLink()) {
-      const target = await (0, import_promises6.realpath)(absPath).catch(() => void 0);
-      if (target === void 0 || !isInside(rootReal, target)) {
+      const target = resolveInside(dir, absPath);
+      if ("escapes" in target) {
         escapingLinks.push(relative);
         continue;
       }
-      const stat5 = await (0, import_promises6.lstat)(target).catch(() => void 0);
+      const stat5 = await (0, import_promises6.lstat)(target.path).catch(() => void 0);
       if (!stat5?.isFile()) continue;
     } else if (!dirent.isFile()) {
       continue;
@@ -51385,21 +51627,36 @@ async function discoverFiles(dir, ignore5) {
     files.push({ path: relative, absPath });
   }
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files, escapingLinks };
+  return { files, escapingLinks, unreadableDirs: unreadableDirs(dir, entries) };
 }
-function isInside(parent, child) {
-  const relative = import_node_path13.default.relative(parent, child);
-  return relative === "" || !relative.startsWith("..") && !import_node_path13.default.isAbsolute(relative);
+function unreadableDirs(dir, entries) {
+  const parents = /* @__PURE__ */ new Set();
+  for (const entry of entries) parents.add(import_node_path14.default.dirname(entry.path));
+  const unreadable = [];
+  for (const entry of entries) {
+    if (!entry.dirent.isDirectory() || parents.has(entry.path)) continue;
+    try {
+      (0, import_node_fs6.readdirSync)(import_node_path14.default.join(dir, entry.path));
+    } catch (error) {
+      unreadable.push({ path: entry.path.split(import_node_path14.default.sep).join("/"), code: error.code ?? "error" });
+    }
+  }
+  return unreadable.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
-var import_node_fs5, import_promises6, import_node_path13, ALWAYS_IGNORED;
+function isInside2(parent, child) {
+  const relative = import_node_path14.default.relative(parent, child);
+  return relative === "" || !relative.startsWith("..") && !import_node_path14.default.isAbsolute(relative);
+}
+var import_node_fs6, import_promises6, import_node_path14, ALWAYS_IGNORED;
 var init_discover = __esm({
   "src/workspace/discover.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     import_promises6 = require("node:fs/promises");
-    import_node_path13 = __toESM(require("node:path"), 1);
+    import_node_path14 = __toESM(require("node:path"), 1);
     init_globby();
     init_gitignore();
+    init_confine();
     ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
   }
 });
@@ -51446,14 +51703,14 @@ function chartTemplateNotes(dir, templates) {
   for (const chart of templates.values()) if (chart !== void 0) charts.add(chart);
   return [...charts].sort().map((chart) => ({
     message: `Helm chart templates in ${chart === "" ? "." : chart} are rendered by Helm and were not linted.`,
-    file: import_node_path14.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
+    file: import_node_path15.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
   }));
 }
-var import_node_path14, CHART_FILE;
+var import_node_path15, CHART_FILE;
 var init_chart_templates = __esm({
   "src/workspace/chart-templates.ts"() {
     "use strict";
-    import_node_path14 = __toESM(require("node:path"), 1);
+    import_node_path15 = __toESM(require("node:path"), 1);
     CHART_FILE = "Chart.yaml";
   }
 });
@@ -51469,9 +51726,19 @@ function git(cwd, args) {
 function splitNul(out) {
   return out.split("\0").filter((entry) => entry.length > 0);
 }
+function gitRefusal(dir) {
+  return new Promise((resolve3) => {
+    (0, import_node_child_process2.execFile)("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (error, _stdout, stderr) => {
+      if (!error || !/dubious ownership/.test(stderr)) return resolve3(void 0);
+      resolve3(
+        stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "").join(" ").replace(/^fatal: /, "")
+      );
+    });
+  });
+}
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path15.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path16.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
   const [tracked, ignored] = await Promise.all([
@@ -51482,33 +51749,33 @@ async function readGitFiles(dir) {
   return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
 }
 function gitDirsOf(dir) {
-  for (let current = import_node_path15.default.resolve(dir); ; current = import_node_path15.default.dirname(current)) {
-    const dotGit = import_node_path15.default.join(current, ".git");
+  for (let current = import_node_path16.default.resolve(dir); ; current = import_node_path16.default.dirname(current)) {
+    const dotGit = import_node_path16.default.join(current, ".git");
     let gitDir;
     try {
-      if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
+      if ((0, import_node_fs7.statSync)(dotGit).isDirectory()) gitDir = dotGit;
       else {
-        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
-        if (pointer2 !== void 0) gitDir = import_node_path15.default.resolve(current, pointer2);
+        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs7.readFileSync)(dotGit, "utf8"))?.[1];
+        if (pointer2 !== void 0) gitDir = import_node_path16.default.resolve(current, pointer2);
       }
     } catch {
     }
     if (gitDir !== void 0) {
-      const common2 = readText(import_node_path15.default.join(gitDir, "commondir"))?.trim();
-      return { gitDir, commonDir: common2 ? import_node_path15.default.resolve(gitDir, common2) : gitDir };
+      const common2 = readText(import_node_path16.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path16.default.resolve(gitDir, common2) : gitDir };
     }
-    if (import_node_path15.default.dirname(current) === current) return void 0;
+    if (import_node_path16.default.dirname(current) === current) return void 0;
   }
 }
 function workTreeTop(dir) {
-  for (let current = import_node_path15.default.resolve(dir); ; current = import_node_path15.default.dirname(current)) {
-    if ((0, import_node_fs6.existsSync)(import_node_path15.default.join(current, ".git"))) return current;
-    if (import_node_path15.default.dirname(current) === current) return void 0;
+  for (let current = import_node_path16.default.resolve(dir); ; current = import_node_path16.default.dirname(current)) {
+    if ((0, import_node_fs7.existsSync)(import_node_path16.default.join(current, ".git"))) return current;
+    if (import_node_path16.default.dirname(current) === current) return void 0;
   }
 }
 function readText(file) {
   try {
-    return (0, import_node_fs6.readFileSync)(file, "utf8");
+    return (0, import_node_fs7.readFileSync)(file, "utf8");
   } catch {
     return void 0;
   }
@@ -51516,13 +51783,13 @@ function readText(file) {
 function readBranchFiles(dir) {
   const dirs = gitDirsOf(dir);
   if (!dirs) return {};
-  if ((0, import_node_fs6.existsSync)(import_node_path15.default.join(dirs.commonDir, "reftable"))) return void 0;
-  const head = readText(import_node_path15.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if ((0, import_node_fs7.existsSync)(import_node_path16.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path16.default.join(dirs.gitDir, "HEAD"))?.trim();
   if (head === void 0) return void 0;
-  const packed = readText(import_node_path15.default.join(dirs.commonDir, "packed-refs")) ?? "";
-  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path15.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+  const packed = readText(import_node_path16.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs7.existsSync)(import_node_path16.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
 `);
-  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path15.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path16.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
   let defaultBranch = remoteHead;
   if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
   else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
@@ -51557,20 +51824,20 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_fs6, import_node_path15, REMOTE_REFS;
+var import_node_child_process2, import_node_fs7, import_node_path16, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
-    import_node_fs6 = require("node:fs");
-    import_node_path15 = __toESM(require("node:path"), 1);
+    import_node_fs7 = require("node:fs");
+    import_node_path16 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path16.default.basename(dir);
+  return explicit ?? import_node_path17.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
@@ -51589,12 +51856,17 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path16.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path17.default.join(dir, link) });
   }
+  for (const folder of discovery.unreadableDirs ?? []) {
+    notes.push({ message: `Skipped folder ${folder.path}: it cannot be read (${folder.code}), so nothing in it was checked.`, file: import_node_path17.default.join(dir, folder.path) });
+  }
+  const unread = [...discovery.escapingLinks, ...(discovery.unreadableDirs ?? []).map((folder) => folder.path)];
+  if (unread.length > 0) root.unread = new Set(unread);
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
-    if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path16.default.relative(dir, absPath).split(import_node_path16.default.sep).join("/");
+    if (!isInside2(dir, absPath)) continue;
+    const relative = import_node_path17.default.relative(dir, absPath).split(import_node_path17.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
     if (!await (0, import_promises7.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
@@ -51620,16 +51892,16 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path16.default.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path17.default.join(root.dir, ...file.split("/")) }));
 }
 function withRepo(repo) {
   return repo === void 0 ? {} : { repo };
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path16.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path17.default.join(dir, ...file.split("/"));
   try {
-    if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
-    return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
+    if (!(0, import_node_fs8.lstatSync)(absPath).isSymbolicLink()) return true;
+    return !("escapes" in resolveInside(dir, absPath));
   } catch {
     return true;
   }
@@ -51637,13 +51909,13 @@ function staysInside(dir, file) {
 function readContent(absPath) {
   let fd;
   try {
-    fd = (0, import_node_fs7.openSync)(absPath, "r");
-    const { size } = (0, import_node_fs7.fstatSync)(fd);
+    fd = (0, import_node_fs8.openSync)(absPath, "r");
+    const { size } = (0, import_node_fs8.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
-      const count = (0, import_node_fs7.readSync)(fd, buffer, read, size - read, read);
+      const count = (0, import_node_fs8.readSync)(fd, buffer, read, size - read, read);
       if (count === 0) break;
       read += count;
     }
@@ -51651,7 +51923,7 @@ function readContent(absPath) {
   } catch {
     return null;
   } finally {
-    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs8.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -51674,22 +51946,23 @@ function loadMemoryRoot(input, config, notes) {
   notes.push(...chartTemplateNotes(input.dir, templates));
   const files = [];
   for (const [relative, text] of given) {
-    const outcome = loadSourceFile(root, relative, import_node_path16.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
+    const outcome = loadSourceFile(root, relative, import_node_path17.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path16.default.join(input.dir, relative), void 0).file);
+  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path17.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises7, import_node_fs7, import_node_path16, import_ignore6, TOO_LARGE;
+var import_promises7, import_node_fs8, import_node_path17, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises7 = require("node:fs/promises");
-    import_node_fs7 = require("node:fs");
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_node_fs8 = require("node:fs");
+    import_node_path17 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
     init_chart_templates();
+    init_confine();
     init_discover();
     init_gitignore();
     init_git();
@@ -51769,8 +52042,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path17.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path17.default.posix.normalize(import_node_path17.default.posix.join(import_node_path17.default.posix.dirname(current), target));
+    if (import_node_path18.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path18.default.posix.normalize(import_node_path18.default.posix.join(import_node_path18.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -51780,7 +52053,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path17.default.relative(index.repo, dir).split(import_node_path17.default.sep).join("/");
+  const rootPrefix = import_node_path18.default.relative(index.repo, dir).split(import_node_path18.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -51795,7 +52068,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     ...await readGitBranches(dir)
   };
   for (const relative of collect3(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path17.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path18.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
   const plan = [];
@@ -51805,7 +52078,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path17.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path18.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const templates = chartTemplates(plan.map((item) => item.relative));
   notes.push(...chartTemplateNotes(dir, templates));
@@ -51843,12 +52116,12 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path17, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process3, import_node_path18, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
     import_node_child_process3 = require("node:child_process");
-    import_node_path17 = __toESM(require("node:path"), 1);
+    import_node_path18 = __toESM(require("node:path"), 1);
     import_ignore7 = __toESM(require_ignore(), 1);
     init_chart_templates();
     init_git();
@@ -52163,7 +52436,7 @@ function failed(doc) {
   return doc.errors.some((error) => !COMPOSED.has(error.code));
 }
 function maskYamlText(text, embedding) {
-  const parsed = (0, import_yaml14.parseAllDocuments)(text, { logLevel: "error", merge: true, uniqueKeys: false });
+  const parsed = (0, import_yaml15.parseAllDocuments)(text, { logLevel: "error", merge: true, uniqueKeys: false });
   const docs = Array.isArray(parsed) ? parsed : [parsed];
   return redactYaml(text, docs, docs.some(failed), [], embedding).text;
 }
@@ -52175,12 +52448,12 @@ function astTree(text, doc, ranges, certain) {
   const all = (node) => {
     if (node === null || masked.has(node)) return;
     masked.add(node);
-    if ((0, import_yaml14.isAlias)(node)) all(node.resolve(doc) ?? null);
-    else if ((0, import_yaml14.isScalar)(node)) whole(node);
-    else if ((0, import_yaml14.isMap)(node) || (0, import_yaml14.isSeq)(node)) {
+    if ((0, import_yaml15.isAlias)(node)) all(node.resolve(doc) ?? null);
+    else if ((0, import_yaml15.isScalar)(node)) whole(node);
+    else if ((0, import_yaml15.isMap)(node) || (0, import_yaml15.isSeq)(node)) {
       for (const item of node.items) {
-        if ((0, import_yaml14.isPair)(item)) {
-          if ((0, import_yaml14.isCollection)(item.key)) all(item.key);
+        if ((0, import_yaml15.isPair)(item)) {
+          if ((0, import_yaml15.isCollection)(item.key)) all(item.key);
           all(item.value);
         } else all(item);
       }
@@ -52188,20 +52461,20 @@ function astTree(text, doc, ranges, certain) {
   };
   return {
     shape(node) {
-      if ((0, import_yaml14.isMap)(node)) {
+      if ((0, import_yaml15.isMap)(node)) {
         return {
           type: "map",
           pairs: node.items.map((pair) => {
             const key2 = pair.key;
-            return { key: (0, import_yaml14.isScalar)(key2) ? String(key2.value) : void 0, keyNode: key2 ?? void 0, value: pair.value };
+            return { key: (0, import_yaml15.isScalar)(key2) ? String(key2.value) : void 0, keyNode: key2 ?? void 0, value: pair.value };
           })
         };
       }
-      if ((0, import_yaml14.isSeq)(node)) return { type: "seq", items: node.items };
-      return { type: "scalar", value: (0, import_yaml14.isScalar)(node) ? node.value : null };
+      if ((0, import_yaml15.isSeq)(node)) return { type: "seq", items: node.items };
+      return { type: "scalar", value: (0, import_yaml15.isScalar)(node) ? node.value : null };
     },
     target(node) {
-      return (0, import_yaml14.isAlias)(node) ? node.resolve(doc) ?? null : void 0;
+      return (0, import_yaml15.isAlias)(node) ? node.resolve(doc) ?? null : void 0;
     },
     map() {
     },
@@ -52213,13 +52486,13 @@ function astTree(text, doc, ranges, certain) {
       const before = ranges.length;
       all(node);
       if (secretData) certain.push(...ranges.slice(before));
-      if (secretData && !((0, import_yaml14.isCollection)(node) && node.flow)) collectBlockLines(text, node, ranges);
+      if (secretData && !((0, import_yaml15.isCollection)(node) && node.flow)) collectBlockLines(text, node, ranges);
     },
     spans(node, value, spans) {
-      if (!(0, import_yaml14.isScalar)(node) || !node.range) return;
+      if (!(0, import_yaml15.isScalar)(node) || !node.range) return;
       const source = text.slice(node.range[0], node.range[1]);
-      const quote = node.type === import_yaml14.Scalar.QUOTE_SINGLE || node.type === import_yaml14.Scalar.QUOTE_DOUBLE ? 1 : 0;
-      const asWritten = (node.type === import_yaml14.Scalar.PLAIN || quote === 1) && !value.includes("\n") && source.slice(quote, source.length - quote) === value;
+      const quote = node.type === import_yaml15.Scalar.QUOTE_SINGLE || node.type === import_yaml15.Scalar.QUOTE_DOUBLE ? 1 : 0;
+      const asWritten = (node.type === import_yaml15.Scalar.PLAIN || quote === 1) && !value.includes("\n") && source.slice(quote, source.length - quote) === value;
       const before = ranges.length;
       if (asWritten) for (const [start, end] of spans) ranges.push([node.range[0] + quote + start, node.range[0] + quote + end]);
       else whole(node);
@@ -52278,11 +52551,11 @@ function maskKeepingLines(value) {
   const lines = value.split("\n");
   return [MASK, ...lines.slice(1).map(() => "")].join("\n");
 }
-var import_yaml14, MIN_MESSAGE_SECRET, certainPatterns, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
+var import_yaml15, MIN_MESSAGE_SECRET, certainPatterns, COMPOSED, MIN_KNOWN_SECRET, MAX_KNOWN_SECRETS;
 var init_redact2 = __esm({
   "src/engine/redact.ts"() {
     "use strict";
-    import_yaml14 = __toESM(require_dist(), 1);
+    import_yaml15 = __toESM(require_dist(), 1);
     init_comments();
     init_redact();
     init_credential();
@@ -52468,11 +52741,11 @@ function isRecord3(value) {
 function asArray2(value) {
   return Array.isArray(value) ? value : [];
 }
-var import_node_path18, MAX_FAILURES, PolicyRun, kinds;
+var import_node_path19, MAX_FAILURES, PolicyRun, kinds;
 var init_evaluate = __esm({
   "src/policies/evaluate.ts"() {
     "use strict";
-    import_node_path18 = __toESM(require("node:path"), 1);
+    import_node_path19 = __toESM(require("node:path"), 1);
     init_config2();
     init_instance();
     init_location();
@@ -52534,7 +52807,7 @@ var init_evaluate = __esm({
       setData(file) {
         this.dataSet = true;
         this.dataFile = file;
-        const data = file ? { ...this.policy.data, conftest: { file: { name: import_node_path18.default.basename(file.absPath), dir: import_node_path18.default.dirname(file.absPath) } } } : this.policy.data;
+        const data = file ? { ...this.policy.data, conftest: { file: { name: import_node_path19.default.basename(file.absPath), dir: import_node_path19.default.dirname(file.absPath) } } } : this.policy.data;
         this.instance.setData(data);
       }
       stopped() {
@@ -52687,15 +52960,15 @@ function withOverrides2(config, overrides) {
 }
 async function configForPath(target, options) {
   const cwd = options.cwd ?? process.cwd();
-  const { dir } = await resolveRootPath(import_node_path19.default.resolve(cwd, target), true);
-  const explicit = options.config ?? (options.configFile ? await loadConfigFile(import_node_path19.default.resolve(cwd, options.configFile), options.rules) : void 0);
+  const { dir } = await resolveRootPath(import_node_path20.default.resolve(cwd, target), true);
+  const explicit = options.config ?? (options.configFile ? await loadConfigFile(import_node_path20.default.resolve(cwd, options.configFile), options.rules) : void 0);
   return { root: dir, config: withOverrides2(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
 }
 async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path19.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path20.default.resolve(cwd, options.configFile), rules) : void 0);
   const explicitConfig = explicitLoaded && withOverrides2(explicitLoaded, options.configOverrides);
   const own2 = (config) => withOverrides2(config, options.configOverrides);
   const reportOnly = /* @__PURE__ */ new Set();
@@ -52708,7 +52981,7 @@ async function loadWorkspace(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path19.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path20.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? own2(await stagedConfig(dir2, staged.index, rules));
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -52716,13 +52989,13 @@ async function loadWorkspace(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path19.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path20.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? own2(await loadRootConfig(dir, rules));
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path19.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path20.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -52744,7 +53017,7 @@ async function lint(options) {
     const levelFor = (root) => root.config.rules[rule.meta.id]?.level ?? (isPolicyRuleId(rule.meta.id) ? rule.meta.defaultLevel : "off");
     if (!roots.some((root) => levelFor(root) !== "off")) continue;
     ran.push(rule);
-    const seen = /* @__PURE__ */ new Map();
+    const seen2 = /* @__PURE__ */ new Map();
     const ctx = {
       options: ruleOptions(rule, roots),
       model,
@@ -52752,15 +53025,15 @@ async function lint(options) {
         const file = reportTarget(report).file;
         const configured = levelFor(file.root);
         if (configured === "off" || !file.reported) return;
-        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots);
         const key2 = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build2 = "resource" in report ? buildName(report.resource) : void 0;
-        const earlier = seen.get(key2);
+        const earlier = seen2.get(key2);
         if (earlier) {
           if (build2 !== void 0) earlier.builds.add(build2);
           return;
         }
-        seen.set(key2, { finding, builds: new Set(build2 === void 0 ? [] : [build2]) });
+        seen2.set(key2, { finding, builds: new Set(build2 === void 0 ? [] : [build2]) });
         findings.push(finding);
       }
     };
@@ -52771,7 +53044,7 @@ async function lint(options) {
       errors.push({ message: `Rule ${rule.meta.id} failed: ${error instanceof Error ? error.message : String(error)}. Please report this.` });
     }
     timings[rule.meta.id] = performance.now() - started;
-    for (const { finding, builds } of seen.values()) {
+    for (const { finding, builds } of seen2.values()) {
       if (builds.size > 1) finding.message = `${finding.message} (Applied by ${[...builds].sort().join(", ")}.)`;
     }
   }
@@ -52813,18 +53086,22 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path19.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path20.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path19.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path20.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
-  if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
+  if (repo === void 0) {
+    const refusal = await gitRefusal(start);
+    if (refusal !== void 0) throw new ConfigError(`--staged reads the git index, but git refuses this repository as unsafe: ${refusal}`, start);
+    throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
+  }
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path19.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path19.default.relative(index.repo, file).split(import_node_path19.default.sep).join("/"));
+  const file = import_node_path20.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path20.default.relative(index.repo, file).split(import_node_path20.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
@@ -52832,22 +53109,22 @@ async function stagedConfig(dir, index, rules) {
 async function resolveRootPath(target, mayBeMissing = false) {
   const info = await (0, import_promises8.stat)(target).catch(() => void 0);
   if (!info && mayBeMissing) {
-    let dir2 = import_node_path19.default.dirname(target);
-    while (!await (0, import_promises8.stat)(dir2).then((found) => found.isDirectory(), () => false) && import_node_path19.default.dirname(dir2) !== dir2) dir2 = import_node_path19.default.dirname(dir2);
+    let dir2 = import_node_path20.default.dirname(target);
+    while (!await (0, import_promises8.stat)(dir2).then((found) => found.isDirectory(), () => false) && import_node_path20.default.dirname(dir2) !== dir2) dir2 = import_node_path20.default.dirname(dir2);
     const top2 = await gitTopLevel(dir2);
-    return { dir: top2 && isInside(top2, target) ? top2 : dir2, file: target };
+    return { dir: top2 && isInside2(top2, target) ? top2 : dir2, file: target };
   }
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path19.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path19.default.dirname(target);
+  const top = await gitTopLevel(import_node_path20.default.dirname(target));
+  const dir = top && isInside2(top, target) ? top : import_node_path20.default.dirname(target);
   return { dir, file: target };
 }
 async function applyBaselines(findings, roots, options) {
   if (options.baseline === false) return;
   const byFile = /* @__PURE__ */ new Map();
   const add2 = (file, list) => byFile.set(file, [...byFile.get(file) ?? [], ...list]);
-  if (options.baseline !== void 0) add2(import_node_path19.default.resolve(options.cwd ?? process.cwd(), options.baseline), findings);
+  if (options.baseline !== void 0) add2(import_node_path20.default.resolve(options.cwd ?? process.cwd(), options.baseline), findings);
   else {
     for (const root of roots) {
       if (root.config.baseline !== void 0) add2(root.config.baseline, findings.filter((finding) => finding.location.root === root.dir));
@@ -52858,7 +53135,7 @@ async function applyBaselines(findings, roots, options) {
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key2 = import_node_path19.default.join(finding.location.root, finding.location.file);
+    const key2 = import_node_path20.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key2);
     if (list) list.push(finding);
     else byFile.set(key2, [finding]);
@@ -52869,10 +53146,10 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path19.default.join(file.root.dir, file.path), file]));
+  const byPath = new Map(files.map((file) => [import_node_path20.default.join(file.root.dir, file.path), file]));
   const cache5 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key2 = import_node_path19.default.join(root, file);
+    const key2 = import_node_path20.default.join(root, file);
     if (!cache5.has(key2)) {
       const source = byPath.get(key2);
       const redaction = source ? redact(source, model) : void 0;
@@ -52914,12 +53191,12 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises8, import_node_path19, SEVERITY;
+var import_promises8, import_node_path20, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
     import_promises8 = require("node:fs/promises");
-    import_node_path19 = __toESM(require("node:path"), 1);
+    import_node_path20 = __toESM(require("node:path"), 1);
     init_load();
     init_baseline();
     init_comments2();
@@ -52952,23 +53229,23 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path24.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path25.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises9.readFile)(import_node_path24.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises9.readFile)(import_node_path25.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path24.default.dirname(dir);
+    dir = import_node_path25.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises9, import_node_path24, import_node_url4, cachedVersion;
+var import_promises9, import_node_path25, import_node_url4, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
     import_promises9 = require("node:fs/promises");
-    import_node_path24 = __toESM(require("node:path"), 1);
+    import_node_path25 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
   }
 });
@@ -54342,7 +54619,7 @@ var require_messageReader = __commonJS({
       }
       MessageReader2.is = is;
     })(MessageReader || (exports2.MessageReader = MessageReader = {}));
-    var AbstractMessageReader = class {
+    var AbstractMessageReader2 = class {
       errorEmitter;
       closeEmitter;
       partialMessageEmitter;
@@ -54382,7 +54659,7 @@ var require_messageReader = __commonJS({
         }
       }
     };
-    exports2.AbstractMessageReader = AbstractMessageReader;
+    exports2.AbstractMessageReader = AbstractMessageReader2;
     var ResolvedMessageReaderOptions;
     (function(ResolvedMessageReaderOptions2) {
       function fromOptions(options) {
@@ -54423,7 +54700,7 @@ var require_messageReader = __commonJS({
       }
       ResolvedMessageReaderOptions2.fromOptions = fromOptions;
     })(ResolvedMessageReaderOptions || (ResolvedMessageReaderOptions = {}));
-    var ReadableStreamMessageReader = class extends AbstractMessageReader {
+    var ReadableStreamMessageReader = class extends AbstractMessageReader2 {
       readable;
       options;
       callback;
@@ -59532,7 +59809,7 @@ var require_uuid = __commonJS({
     exports2.empty = void 0;
     exports2.v4 = v4;
     exports2.isUUID = isUUID;
-    exports2.parse = parse4;
+    exports2.parse = parse5;
     exports2.generateUuid = generateUuid;
     var ValueUUID = class {
       _value;
@@ -59604,7 +59881,7 @@ var require_uuid = __commonJS({
     function isUUID(value) {
       return _UUIDPattern.test(value);
     }
-    function parse4(value) {
+    function parse5(value) {
       if (!isUUID(value)) {
         throw new Error("invalid uuid");
       }
@@ -61794,7 +62071,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path27 = __importStar(require("path"));
+    var path28 = __importStar(require("path"));
     var fs4 = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -61813,7 +62090,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path27.normalize(segments.join("/"));
+      return path28.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -61843,7 +62120,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key2) => newEnv[key2] = env[key2]);
         if (nodePath2 && fs4.existsSync(nodePath2)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path27.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath2 + path28.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath2;
           }
@@ -61915,9 +62192,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path27.join(prefix, "node_modules");
+            return path28.join(prefix, "node_modules");
           } else {
-            return path27.join(prefix, "lib", "node_modules");
+            return path28.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -61956,7 +62233,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path27.join(yarn.data, "node_modules");
+              return path28.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -61985,17 +62262,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path27.normalize(child).indexOf(path27.normalize(parent)) === 0;
+          return path28.normalize(child).indexOf(path28.normalize(parent)) === 0;
         } else {
-          return path27.normalize(child).toLowerCase().indexOf(path27.normalize(parent).toLowerCase()) === 0;
+          return path28.normalize(child).toLowerCase().indexOf(path28.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
       if (nodePath2) {
-        if (!path27.isAbsolute(nodePath2)) {
-          nodePath2 = path27.join(workspaceRoot, nodePath2);
+        if (!path28.isAbsolute(nodePath2)) {
+          nodePath2 = path28.join(workspaceRoot, nodePath2);
         }
         return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
           if (FileSystem.isParent(nodePath2, value)) {
@@ -62228,7 +62505,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path27 = __importStar(require("path"));
+    var path28 = __importStar(require("path"));
     var os2 = __importStar(require("os"));
     var fs4 = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -62354,12 +62631,12 @@ var require_main = __commonJS({
       }
     };
     exports2.StreamMessageReader = StreamMessageReader;
-    var StreamMessageWriter = class extends api_1.WriteableStreamMessageWriter {
+    var StreamMessageWriter2 = class extends api_1.WriteableStreamMessageWriter {
       constructor(writable2, options) {
         super((0, ril_1.default)().stream.asWritableStream(writable2), options);
       }
     };
-    exports2.StreamMessageWriter = StreamMessageWriter;
+    exports2.StreamMessageWriter = StreamMessageWriter2;
     var XDG_RUNTIME_DIR = process.env["XDG_RUNTIME_DIR"];
     var safeIpcPathLengths = /* @__PURE__ */ new Map([
       ["linux", 107],
@@ -62380,7 +62657,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path27.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path28.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -62464,7 +62741,7 @@ var require_main = __commonJS({
         logger = api_1.NullLogger;
       }
       const reader = isReadableStream(input) ? new StreamMessageReader(input) : input;
-      const writer = isWritableStream(output) ? new StreamMessageWriter(output) : output;
+      const writer = isWritableStream(output) ? new StreamMessageWriter2(output) : output;
       if (api_1.ConnectionStrategy.is(options)) {
         options = { connectionStrategy: options };
       }
@@ -63162,6 +63439,140 @@ var init_cache = __esm({
   }
 });
 
+// src/lsp/transport.ts
+function headerAt(buffer, from, to) {
+  if (from === 0 && HEADER_LINE.test(buffer.subarray(0, 256).toString("latin1")) && /^content-/i.test(buffer.subarray(0, 8).toString("latin1"))) return 0;
+  const match = HEADER_LINE.exec(buffer.subarray(from, to).toString("latin1"));
+  return match === null ? -1 : from + match.index;
+}
+function parse4(body) {
+  try {
+    const value = JSON.parse(body.toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function stdioTransport() {
+  const writer = new import_node3.StreamMessageWriter(process.stdout);
+  return { reader: new StrictMessageReader(process.stdin, writer), writer };
+}
+var import_node3, STALL_MS, PARSE_ERROR, HEADER_END, HEADER_LINE, StrictMessageReader;
+var init_transport = __esm({
+  "src/lsp/transport.ts"() {
+    "use strict";
+    import_node3 = __toESM(require_main3(), 1);
+    STALL_MS = 500;
+    PARSE_ERROR = -32700;
+    HEADER_END = "\r\n\r\n";
+    HEADER_LINE = /content-(?:length|type):[^\r\n]*\r\n/i;
+    StrictMessageReader = class extends import_node3.AbstractMessageReader {
+      constructor(input, writer) {
+        super();
+        this.input = input;
+        this.writer = writer;
+      }
+      input;
+      writer;
+      buffer = Buffer.alloc(0);
+      callback;
+      stall;
+      /** How far the body of the frame at the head of the buffer was searched for a next frame. */
+      searched = 0;
+      listen(callback) {
+        this.callback = callback;
+        const onData = (chunk) => {
+          this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+          this.drain();
+        };
+        const onEnd = () => this.fireClose();
+        const onError = (error) => this.fireError(error);
+        this.input.on("data", onData);
+        this.input.on("end", onEnd);
+        this.input.on("error", onError);
+        return {
+          dispose: () => {
+            clearTimeout(this.stall);
+            this.input.off("data", onData);
+            this.input.off("end", onEnd);
+            this.input.off("error", onError);
+          }
+        };
+      }
+      drain() {
+        clearTimeout(this.stall);
+        this.stall = void 0;
+        while (this.buffer.length > 0) {
+          const first2 = headerAt(this.buffer, 0, this.buffer.length);
+          if (first2 === -1) return this.waitForMore(0);
+          if (first2 > 0) this.consume(first2);
+          const headerEnd = this.buffer.indexOf(HEADER_END);
+          if (headerEnd === -1) return this.waitForMore(0);
+          const length = /^content-length:[ \t]*(\d+)[ \t]*$/im.exec(this.buffer.subarray(0, headerEnd).toString("ascii"));
+          const start = headerEnd + HEADER_END.length;
+          if (!length) {
+            this.answer(this.buffer.subarray(start), "The frame has no valid Content-Length header.");
+            this.consume(start);
+            continue;
+          }
+          const end = start + Number(length[1]);
+          const limit = Math.min(end, this.buffer.length);
+          const next = headerAt(this.buffer, Math.max(start, this.searched - 64), limit);
+          this.searched = limit;
+          if (next !== -1) {
+            this.malformed(this.buffer.subarray(start, next), `Content-Length says ${length[1]} bytes, but the next frame starts after ${next - start}.`);
+            this.consume(next);
+            continue;
+          }
+          if (this.buffer.length < end) return this.waitForMore(start, length[1]);
+          const message = parse4(this.buffer.subarray(start, end));
+          if (message === void 0) {
+            const reason = `The ${length[1]} bytes that Content-Length gives are not a JSON message; the length may be too small.`;
+            const after = headerAt(this.buffer, end, this.buffer.length);
+            if (after === -1) return this.waitForMore(start, void 0, reason);
+            this.malformed(this.buffer.subarray(start, after), reason);
+            this.consume(after);
+            continue;
+          }
+          this.consume(end);
+          this.callback?.(message);
+        }
+      }
+      consume(bytes) {
+        this.buffer = this.buffer.subarray(bytes);
+        this.searched = 0;
+      }
+      /**
+       * An incomplete frame: more bytes may be on their way. When none come, what arrived is all
+       * there is (the length was too large) and gets its answer.
+       */
+      waitForMore(start, declared, reason) {
+        this.stall = setTimeout(() => {
+          const body = this.buffer.subarray(start);
+          this.consume(this.buffer.length);
+          if (reason !== void 0) this.malformed(body, reason);
+          else if (declared === void 0) this.answer(body, "The input ended inside a frame header.");
+          else this.malformed(body, `Content-Length says ${declared} bytes, but only ${body.length} arrived.`);
+        }, STALL_MS);
+      }
+      malformed(body, reason) {
+        this.answer(body, `Malformed message frame: ${reason}`);
+      }
+      /** An error response, to the request's id when the bytes show one (so the client stops waiting). */
+      answer(body, message) {
+        const id = /"id"\s*:\s*(\d+|"(?:[^"\\]|\\.)*")/.exec(body.toString("utf8"))?.[1];
+        const error = {
+          jsonrpc: "2.0",
+          id: id === void 0 ? null : JSON.parse(id),
+          error: { code: PARSE_ERROR, message }
+        };
+        void this.writer.write(error);
+        this.fireError(new Error(message));
+      }
+    };
+  }
+});
+
 // src/lsp/diagnostics.ts
 function toSeverity(level) {
   return SEVERITY2[level];
@@ -63186,7 +63597,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path25.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path26.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -63202,11 +63613,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path25, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path26, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path25 = __toESM(require("node:path"), 1);
+    import_node_path26 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -63227,7 +63638,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path26.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path27.default.resolve((0, import_node_url5.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -63236,18 +63647,19 @@ function errorText(error) {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 function startLanguageServer() {
-  const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
+  const { reader, writer } = stdioTransport();
+  const connection = (0, import_node4.createConnection)(import_node4.ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises10, import_node_path26, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs9, import_promises10, import_node_path27, import_node_url5, import_node4, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     import_promises10 = require("node:fs/promises");
-    import_node_path26 = __toESM(require("node:path"), 1);
+    import_node_path27 = __toESM(require("node:path"), 1);
     import_node_url5 = require("node:url");
-    import_node3 = __toESM(require_main3(), 1);
+    import_node4 = __toESM(require_main3(), 1);
     init_main2();
     init_version2();
     init_load();
@@ -63255,6 +63667,7 @@ var init_server = __esm({
     init_discover();
     init_git();
     init_cache();
+    init_transport();
     init_diagnostics();
     DEBOUNCE_MS = 10;
     WATCHED_GLOBS = ["**/*.{yaml,yml,json}", "**/Kustomization", "**/.gitignore", "**/*.tfstate*", "**/.terraform/**"];
@@ -63263,7 +63676,7 @@ var init_server = __esm({
         this.connection = connection;
       }
       connection;
-      documents = new import_node3.TextDocuments(TextDocument2);
+      documents = new import_node4.TextDocuments(TextDocument2);
       cache = new LoadCache();
       /** Workspace folders and `initializationOptions.roots`, absolute. */
       folders = [];
@@ -63294,16 +63707,16 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path26.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path27.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path26.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path26.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path27.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path27.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
           capabilities: {
-            textDocumentSync: { openClose: true, change: import_node3.TextDocumentSyncKind.Incremental, save: { includeText: false } },
+            textDocumentSync: { openClose: true, change: import_node4.TextDocumentSyncKind.Incremental, save: { includeText: false } },
             workspace: { workspaceFolders: { supported: true, changeNotifications: true } }
           },
           serverInfo: { name: "gitops-lint", version: await toolVersion() }
@@ -63312,7 +63725,7 @@ var init_server = __esm({
       initialized() {
         this.schedule({ fresh: true });
         if (this.clientWatchesFiles) {
-          this.connection.client.register(import_node3.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
+          this.connection.client.register(import_node4.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
         }
         if (this.supportsFolderEvents) {
           this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
@@ -63340,7 +63753,7 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs8.watch)(dir, { persistent: false }, (_event, name2) => {
+            const watcher = (0, import_node_fs9.watch)(dir, { persistent: false }, (_event, name2) => {
               if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
             });
             watcher.on("error", () => watcher.close());
@@ -63352,7 +63765,7 @@ var init_server = __esm({
       /** The roots to lint: workspace folders and extra roots, without ones nested in another. */
       roots() {
         const all = [.../* @__PURE__ */ new Set([...this.folders, ...this.extraRoots])];
-        return all.filter((root) => !all.some((other) => other !== root && isInside(other, root)));
+        return all.filter((root) => !all.some((other) => other !== root && isInside2(other, root)));
       }
       /** Lint soon. `fresh` forgets cached discovery (files may have been created or deleted). */
       schedule({ fresh }) {
@@ -63416,7 +63829,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first2 = open.keys().next().value;
           if (first2 === void 0) return [];
-          const dir = import_node_path26.default.dirname(first2);
+          const dir = import_node_path27.default.dirname(first2);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -63447,7 +63860,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path26.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path27.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -63519,7 +63932,7 @@ ${text.endsWith("\n") ? text : `${text}
 `;
   }
   return `# from ${where2} (${label})${patches}
-${(0, import_yaml15.stringify)(value, { lineWidth: 0 })}`;
+${(0, import_yaml16.stringify)(value, { lineWidth: 0 })}`;
 }
 function maskedCopy(object, tree) {
   const value = object.value;
@@ -63544,11 +63957,11 @@ function knownSecrets(secrets) {
   };
   return walk3;
 }
-var import_yaml15, UnknownKustomizationError, valuesTree, MIN_KNOWN_SECRET2;
+var import_yaml16, UnknownKustomizationError, valuesTree, MIN_KNOWN_SECRET2;
 var init_render = __esm({
   "src/applied/render.ts"() {
     "use strict";
-    import_yaml15 = __toESM(require_dist(), 1);
+    import_yaml16 = __toESM(require_dist(), 1);
     init_credential();
     init_mask();
     init_redact2();
@@ -63646,7 +64059,7 @@ init_index();
 
 // src/cli/main.ts
 var import_promises11 = require("node:fs/promises");
-var import_node_path27 = __toESM(require("node:path"), 1);
+var import_node_path28 = __toESM(require("node:path"), 1);
 init_rules();
 init_load();
 init_index();
@@ -63670,15 +64083,15 @@ function palette(enabled) {
 }
 
 // src/formatters/paths.ts
-var import_node_path20 = __toESM(require("node:path"), 1);
+var import_node_path21 = __toESM(require("node:path"), 1);
 function toSlashes(p) {
-  return p.split(import_node_path20.default.sep).join("/");
+  return p.split(import_node_path21.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path20.default.relative(cwd, import_node_path20.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path21.default.relative(cwd, import_node_path21.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path20.default.isAbsolute(file) ? import_node_path20.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path21.default.isAbsolute(file) ? import_node_path21.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
@@ -63707,6 +64120,12 @@ function sanitize(text) {
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`
   );
 }
+var ESCAPES2 = { "\n": "\\n", "\r": "\\r", "	": "\\t", '"': '\\"', "\\": "\\\\" };
+function quoteFileName(name2) {
+  if (!/[\u0000-\u001f\u007f-\u009f]/.test(name2)) return name2;
+  const body = name2.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) => ESCAPES2[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return `"${body}"`;
+}
 function oneLine(text) {
   return text.split(/\r\n|\r|\n/).map((part) => part.trim()).filter((part) => part !== "").join(" ");
 }
@@ -63717,11 +64136,11 @@ function defuseCommand(line) {
 // src/formatters/compact.ts
 function compactLine(finding, cwd) {
   const { startLine, startColumn } = finding.location;
-  const file = displayPath(finding.location, cwd);
+  const file = quoteFileName(displayPath(finding.location, cwd));
   return sanitize(`${file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
 }
 function compactErrorLine(error, cwd) {
-  const where2 = error.file === void 0 ? "gitops-lint" : `${displayFile(error.file, cwd)}:${error.line ?? 1}:${error.column ?? 1}`;
+  const where2 = error.file === void 0 ? "gitops-lint" : `${quoteFileName(displayFile(error.file, cwd))}:${error.line ?? 1}:${error.column ?? 1}`;
   return sanitize(`${where2}: error: ${oneLine(error.message)}`);
 }
 var compact = (result, { cwd }) => {
@@ -63734,7 +64153,7 @@ var compact = (result, { cwd }) => {
 };
 
 // src/formatters/github.ts
-var import_node_path21 = __toESM(require("node:path"), 1);
+var import_node_path22 = __toESM(require("node:path"), 1);
 
 // src/formatters/code-frame.ts
 var MAX_RANGE_LINES = 3;
@@ -63801,15 +64220,15 @@ function position(finding) {
 }
 function place2(absFile, rootDir, { cwd, workspace }) {
   if (workspace === void 0) return { file: displayFile(absFile, cwd) };
-  const inWorkspace = import_node_path21.default.relative(workspace, absFile);
-  if (inWorkspace !== "" && !inWorkspace.startsWith("..") && !import_node_path21.default.isAbsolute(inWorkspace)) return { file: displayFile(absFile, workspace) };
-  const from = import_node_path21.default.dirname(rootDir ?? absFile);
-  return { label: toSlashes(import_node_path21.default.relative(from, absFile)) };
+  const inWorkspace = import_node_path22.default.relative(workspace, absFile);
+  if (inWorkspace !== "" && !inWorkspace.startsWith("..") && !import_node_path22.default.isAbsolute(inWorkspace)) return { file: displayFile(absFile, workspace) };
+  const from = import_node_path22.default.dirname(rootDir ?? absFile);
+  return { label: toSlashes(import_node_path22.default.relative(from, absFile)) };
 }
 function findingPlace(finding, context) {
   const loc = finding.location;
   if (context.workspace === void 0) return { file: displayPath(loc, context.cwd) };
-  return place2(import_node_path21.default.join(loc.root, ...loc.file.split("/")), loc.root, context);
+  return place2(import_node_path22.default.join(loc.root, ...loc.file.split("/")), loc.root, context);
 }
 function annotation(finding, context) {
   const at = findingPlace(finding, context);
@@ -63825,8 +64244,8 @@ function logLine(finding, context) {
   return sanitize(`${"label" in at ? at.label : at.file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
 }
 function fileOf(file, roots, context) {
-  const absFile = import_node_path21.default.resolve(context.cwd, file);
-  const root = roots.find((r) => !import_node_path21.default.relative(r.dir, absFile).startsWith(".."));
+  const absFile = import_node_path22.default.resolve(context.cwd, file);
+  const root = roots.find((r) => !import_node_path22.default.relative(r.dir, absFile).startsWith(".."));
   return place2(absFile, root?.dir, context);
 }
 function errorAnnotation(error, roots, context) {
@@ -64023,11 +64442,11 @@ ${error.message}`)}</error>`,
 };
 
 // src/formatters/sarif.ts
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_node_path24 = __toESM(require("node:path"), 1);
 var import_node_url3 = require("node:url");
 
 // src/formatters/sarif-rules.ts
-var import_node_path22 = __toESM(require("node:path"), 1);
+var import_node_path23 = __toESM(require("node:path"), 1);
 init_rule();
 var MAX_DESCRIPTION = 1024;
 var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -64053,7 +64472,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path22.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path23.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -64146,7 +64565,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path23.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path24.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -64158,11 +64577,11 @@ function directoryUri(dir) {
   return href.endsWith("/") ? href : `${href}/`;
 }
 function isBelow(dir, absFile) {
-  const rel = import_node_path23.default.relative(dir, absFile);
-  return rel !== "" && !rel.startsWith("..") && !import_node_path23.default.isAbsolute(rel);
+  const rel = import_node_path24.default.relative(dir, absFile);
+  return rel !== "" && !rel.startsWith("..") && !import_node_path24.default.isAbsolute(rel);
 }
 function located(absFile, base) {
-  return { uri: relativeUri(import_node_path23.default.relative(base.dir, absFile).split(import_node_path23.default.sep).join("/")), uriBaseId: base.id };
+  return { uri: relativeUri(import_node_path24.default.relative(base.dir, absFile).split(import_node_path24.default.sep).join("/")), uriBaseId: base.id };
 }
 function artifactFor(absFile, ids) {
   for (const [dir, base] of ids) {
@@ -64176,13 +64595,13 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path23.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path24.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function findingArtifact(root, file, ids) {
   const base = ids.get(root);
   if (base === void 0 || base.dir === root) return { uri: relativeUri(file), uriBaseId: base?.id ?? "%SRCROOT%" };
-  return located(import_node_path23.default.join(root, ...file.split("/")), base);
+  return located(import_node_path24.default.join(root, ...file.split("/")), base);
 }
 function sarifResult(finding, ruleIndex, ids) {
   const loc = finding.location;
@@ -64298,7 +64717,7 @@ function runMessages(result, { cwd }, colors) {
   if (result.notes.length > 0) {
     out.push("", colors.bold("Run notes:"));
     for (const note of result.notes) {
-      const where2 = note.file === void 0 ? "" : `${colors.underline(displayFile(note.file, cwd))}: `;
+      const where2 = note.file === void 0 ? "" : `${colors.underline(quoteFileName(displayFile(note.file, cwd)))}: `;
       out.push(`  ${colors.blue("\u2139")} ${where2}${sanitize(note.message)}`);
     }
   }
@@ -64306,7 +64725,7 @@ function runMessages(result, { cwd }, colors) {
     out.push("", colors.bold(colors.red("Run errors:")));
     for (const error of result.errors) {
       const pos = error.line === void 0 ? "" : `:${error.line}${error.column === void 0 ? "" : `:${error.column}`}`;
-      const where2 = error.file === void 0 ? "" : `${colors.underline(`${displayFile(error.file, cwd)}${pos}`)}: `;
+      const where2 = error.file === void 0 ? "" : `${colors.underline(`${quoteFileName(displayFile(error.file, cwd))}${pos}`)}: `;
       out.push(`  ${colors.red("\u2716")} ${where2}${sanitize(error.message)}`);
     }
   }
@@ -64321,7 +64740,7 @@ var stylish = (result, ctx) => {
       pos: Math.max(...findings.map((f) => `${f.location.startLine}:${f.location.startColumn}`.length)),
       level: Math.max(...findings.map((f) => f.level.length))
     };
-    out.push(colors.underline(sanitize(file)));
+    out.push(colors.underline(quoteFileName(file)));
     findings.forEach((finding, i) => {
       if (i > 0) out.push("");
       out.push(...renderFinding(finding, widths, result, colors));
@@ -64651,7 +65070,7 @@ async function runRules(options, io) {
   }
   const { config } = await configForPath(options.paths[0] ?? ".", configLookup(options, io));
   const entries = ruleListEntries(builtinRules, config);
-  const configFile = config.file === void 0 ? void 0 : import_node_path27.default.relative(io.cwd, config.file) || config.file;
+  const configFile = config.file === void 0 ? void 0 : import_node_path28.default.relative(io.cwd, config.file) || config.file;
   if (format === "json") io.stdout(`${JSON.stringify({ config: configFile ?? null, rules: entries }, null, 2)}
 `);
   else io.stdout(formatRuleList(entries, configFile, useColor(io, options)));
@@ -64661,7 +65080,7 @@ async function runPrintConfig(target, options, io) {
   const problem = unknownRule(options);
   if (problem) return usageError(io, problem);
   const { root, config } = await configForPath(target, configLookup(options, io));
-  const relative = (file) => import_node_path27.default.relative(io.cwd, file).split(import_node_path27.default.sep).join("/") || ".";
+  const relative = (file) => import_node_path28.default.relative(io.cwd, file).split(import_node_path28.default.sep).join("/") || ".";
   const printed = {
     root: relative(root),
     config: config.file === void 0 ? null : relative(config.file),
@@ -64698,7 +65117,7 @@ async function runLint(options, io) {
     if (stdin === null) return usageError(io, "--stdin-filename reads stdin, which this process does not have.");
     if (options.writeBaseline !== void 0) {
       for (const entry of options.paths) {
-        if ((await (0, import_promises11.stat)(import_node_path27.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
+        if ((await (0, import_promises11.stat)(import_node_path28.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
       }
     }
     const paths = options.paths.length > 0 ? options.paths : ["."];
@@ -64712,11 +65131,11 @@ async function runLint(options, io) {
       ...options.writeBaseline !== void 0 ? { baseline: false } : options.baseline !== void 0 ? { baseline: options.baseline } : {}
     });
     if (options.writeBaseline !== void 0) {
-      const file = import_node_path27.default.resolve(io.cwd, options.writeBaseline);
+      const file = import_node_path28.default.resolve(io.cwd, options.writeBaseline);
       const baseline = createBaseline(result.findings, file);
       await writeBaseline(file, baseline);
       const hidden = applyBaseline(result.findings, baseline, file);
-      io.stderr(`gitops-lint: wrote ${plural2(hidden, "finding")} to ${import_node_path27.default.relative(io.cwd, file) || file}.
+      io.stderr(`gitops-lint: wrote ${plural2(hidden, "finding")} to ${import_node_path28.default.relative(io.cwd, file) || file}.
 `);
     }
   } catch (error) {
@@ -64741,8 +65160,8 @@ async function runLint(options, io) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path27.default.resolve(io.cwd, format.file);
-      await (0, import_promises11.mkdir)(import_node_path27.default.dirname(target), { recursive: true });
+      const target = import_node_path28.default.resolve(io.cwd, format.file);
+      await (0, import_promises11.mkdir)(import_node_path28.default.dirname(target), { recursive: true });
       await (0, import_promises11.writeFile)(target, output);
     }
   }
@@ -64762,7 +65181,7 @@ async function runLint(options, io) {
 }
 async function readStdin(name2, io) {
   if (!io.stdin) return null;
-  const file = import_node_path27.default.resolve(io.cwd, name2);
+  const file = import_node_path28.default.resolve(io.cwd, name2);
   const { dir } = await resolveRootPath(file, true);
   return { file, root: dir, text: await io.stdin() };
 }

@@ -1288,6 +1288,11 @@ export interface Root extends RootInfo {
 	branch?: string;
 	/** The repository's default branch (`origin/HEAD`, else `main`, else `master`), when known. */
 	defaultBranch?: string;
+	/**
+	 * Root-relative paths that exist but were not read, each with a run note saying why: folders
+	 * that cannot be read, symlinks that point outside the root. What names them is not "missing".
+	 */
+	unread?: ReadonlySet<string>;
 }
 export type FileFormat = "yaml" | "json" | "other";
 /** One parsed YAML (or JSON) document of a file. */
@@ -1945,6 +1950,11 @@ export interface Discovery {
 	files: DiscoveredFile[];
 	/** Symlinks that point outside the root, by root-relative path. */
 	escapingLinks: string[];
+	/** Folders that cannot be read (permission denied…), by root-relative path, with the error code. */
+	unreadableDirs?: Array<{
+		path: string;
+		code: string;
+	}>;
 }
 declare function discoverFiles(dir: string, ignore: readonly string[]): Promise<Discovery>;
 export interface GitFiles {

@@ -6,6 +6,7 @@ import type { RuleLevel } from '../model/finding.js';
 import type { Rule } from '../model/rule.js';
 import { lineCounterOf, parseYamlText } from '../yaml/parse.js';
 import { offsetsOfPath, regionOf } from '../yaml/position.js';
+import { resolveInside } from '../workspace/confine.js';
 import { builtinRules } from '../../rules/index.js';
 import { validate as compiledValidate } from './config-validator.generated.js';
 import { buildConfigSchema, CONFIG_AJV_OPTIONS } from './schema.js';
@@ -82,15 +83,25 @@ function applyPreset(config: ResolvedConfig, rules: ReadonlyArray<AnyRule>, pres
   }
 }
 
-/** Find and load `.gitops-lint.yaml` in `rootDir`; defaults when there is none. */
+/**
+ * Find and load `.gitops-lint.yaml` in `rootDir`; defaults when there is none. The file and
+ * everything it `extends` must be inside the root: a repository's config cannot make the
+ * linter read a file of the machine it runs on.
+ */
 export async function loadRootConfig(rootDir: string, rules: ReadonlyArray<AnyRule>): Promise<ResolvedConfig> {
   const file = path.join(rootDir, CONFIG_FILE_NAME);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const confined = resolveInside(rootDir, file);
+  if ('escapes' in confined) throw new ConfigError(`${CONFIG_FILE_NAME} is a symlink that points outside the root; it is not read.`, file);
+  const text = await readFile(confined.path, 'utf8').catch(() => undefined);
   if (text === undefined) return defaultConfig(rules);
-  return resolveConfigText(text, file, rules);
+  return resolveConfigText(text, file, rules, rootDir);
 }
 
-/** Load a config file given on the command line. */
+/**
+ * Load a config file given on the command line: the user chose it, so it may be anywhere. What
+ * it `extends` must be inside the folder that holds it (the file may itself come from a cloned
+ * repository).
+ */
 export async function loadConfigFile(file: string, rules: ReadonlyArray<AnyRule>): Promise<ResolvedConfig> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new ConfigError(`Cannot read the config file (${error.code ?? error.message}).`, file);
@@ -98,22 +109,32 @@ export async function loadConfigFile(file: string, rules: ReadonlyArray<AnyRule>
   return resolveConfigText(text, file, rules);
 }
 
-/** Parse, validate and resolve a config text (`extends` included). */
-export async function resolveConfigText(text: string, file: string, rules: ReadonlyArray<AnyRule>, seen: string[] = []): Promise<ResolvedConfig> {
+/**
+ * Parse, validate and resolve a config text (`extends` included). `boundary` is the folder
+ * `extends` paths must stay in (the root holding the config; by default the config's folder):
+ * a path outside it, directly or through a symlink, is a config error and is never opened.
+ */
+export async function resolveConfigText(text: string, file: string, rules: ReadonlyArray<AnyRule>, boundary: string = path.dirname(file), seen: string[] = []): Promise<ResolvedConfig> {
   const { value: raw, place } = await parseConfig(text, file, rules);
   const resolved = defaultConfig(rules);
   resolved.file = file;
   const extendsList = raw.extends === undefined ? [] : Array.isArray(raw.extends) ? raw.extends : [raw.extends];
-  for (const entry of extendsList) {
+  for (const [index, entry] of extendsList.entries()) {
     if (entry === 'recommended' || entry === 'all') {
       applyPreset(resolved, rules, entry);
       continue;
     }
+    const where = (): { line?: number; column?: number } => place(Array.isArray(raw.extends) ? ['extends', index] : ['extends']);
     const target = path.resolve(path.dirname(file), entry);
-    if (seen.includes(target) || target === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file);
-    const extendedText = await readFile(target, 'utf8').catch(() => undefined);
-    if (extendedText === undefined) throw new ConfigError(`Cannot read the extended config "${entry}".`, file);
-    mergeInto(resolved, await resolveConfigText(extendedText, target, rules, [...seen, file]));
+    const confined = resolveInside(boundary, target);
+    if ('escapes' in confined) {
+      const { line, column } = where();
+      throw new ConfigError(`"extends" names "${entry}", which is outside ${path.basename(boundary) || boundary}, the folder of the config; it is not read.`, file, line, column);
+    }
+    if (seen.includes(confined.path) || confined.path === file) throw new ConfigError(`"extends" forms a cycle through ${entry}.`, file, where().line, where().column);
+    const extendedText = await readFile(confined.path, 'utf8').catch(() => undefined);
+    if (extendedText === undefined) throw new ConfigError(`Cannot read the extended config "${entry}".`, file, where().line, where().column);
+    mergeInto(resolved, await resolveConfigText(extendedText, confined.path, rules, boundary, [...seen, file]));
   }
   const rootDir = path.dirname(file);
   mergeInto(resolved, {

@@ -11,7 +11,7 @@ import { applyBaseline, readBaseline } from '../suppress/baseline.js';
 import { applyDirectives, parseDirectives } from '../suppress/comments.js';
 import { isInside } from '../workspace/discover.js';
 import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type RootInput } from '../workspace/load.js';
-import { gitTopLevel } from '../workspace/git.js';
+import { gitRefusal, gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
 import { maskedOffset, maskFinding, redact, type Redaction } from './redact.js';
@@ -164,7 +164,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
         const file = reportTarget(report).file;
         const configured = levelFor(file.root);
         if (configured === 'off' || !file.reported) return;
-        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
+        const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]), roots);
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
         const build = 'resource' in report ? buildName(report.resource) : undefined;
         const earlier = seen.get(key);
@@ -241,7 +241,11 @@ async function openStagedRepo(roots: readonly RootInput[], cwd: string): Promise
   const position = roots.findIndex((input) => typeof input === 'string');
   const start = path.resolve(cwd, (roots[position] as string | undefined) ?? '.');
   const repo = await gitTopLevel(start);
-  if (repo === undefined) throw new ConfigError('--staged reads the git index, but this is not inside a git work tree.', start);
+  if (repo === undefined) {
+    const refusal = await gitRefusal(start);
+    if (refusal !== undefined) throw new ConfigError(`--staged reads the git index, but git refuses this repository as unsafe: ${refusal}`, start);
+    throw new ConfigError('--staged reads the git index, but this is not inside a git work tree.', start);
+  }
   return { position, index: await readStagedIndex(repo) };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, FindingResource, Level, Region, YamlPath } from '../model/finding.js';
 import type { Report, Rule } from '../model/rule.js';
-import type { SourceFile } from '../model/workspace.js';
+import type { Root, SourceFile } from '../model/workspace.js';
 import { compareStrings } from './collections.js';
 import { firstLineOf, offsetsOfPath, regionOf, type Offsets } from '../yaml/position.js';
 
@@ -62,7 +62,7 @@ function fileLevelOffsets(text: string): Offsets {
 const EMPTY_REGION: Region = { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 };
 
 /** Turn a rule's report into a finding: position, message and fingerprint are decided here. */
-export function toFinding(rule: Rule<string, never>, report: Report<string>, level: Level): Finding {
+export function toFinding(rule: Rule<string, never>, report: Report<string>, level: Level, roots: readonly Root[] = []): Finding {
   const file = reportTarget(report).file;
   const offsets = offsetsOf(report, file);
   const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
@@ -81,7 +81,7 @@ export function toFinding(rule: Rule<string, never>, report: Report<string>, lev
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path, report.messageId, message),
+    fingerprint: fingerprint(rule.meta.id, file, resource, path, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots])),
   };
   if (resource) finding.resource = resource;
   if (path) finding.path = path;
@@ -91,13 +91,40 @@ export function toFinding(rule: Rule<string, never>, report: Report<string>, lev
 
 /**
  * Line-independent identity of a finding: moving it within the file keeps the fingerprint;
- * changing what it is about changes it.
+ * changing what it is about changes it. Made of the root-relative path and content only: the
+ * same repository checked out under another folder name (a fork, a CI workspace) keeps every
+ * fingerprint, so the message enters with root folders and names replaced (`rootNeutral`).
  */
 function fingerprint(ruleId: string, file: SourceFile, resource: FindingResource | undefined, path: YamlPath | undefined, messageId: string, message: string): string {
   const identity = resource ? `${resource.kind}/${resource.namespace ?? ''}/${resource.name}` : '';
   const hash = createHash('sha256');
-  hash.update([ruleId, file.root.name, file.path, identity, (path ?? []).join('\u0001'), messageId, message].join('\u0000'));
+  hash.update([ruleId, file.path, identity, (path ?? []).join('\u0001'), messageId, message].join('\u0000'));
   return hash.digest('hex').slice(0, 32);
+}
+
+const neutralizers = new WeakMap<readonly Root[], (message: string) => string>();
+
+/**
+ * A message with every root's folder (absolute) and name (as a word of its own, such as
+ * "the root of lotus-lake" or "lotus-lake/deploy/x.yaml", not inside "./lotus-lake/x") replaced
+ * by `<root>`.
+ */
+function rootNeutral(message: string, roots: readonly Root[]): string {
+  let neutral = neutralizers.get(roots);
+  if (!neutral) {
+    const dirs = [...new Set(roots.map((root) => root.dir))].sort((a, b) => b.length - a.length);
+    const names = [...new Set(roots.map((root) => root.name))].filter((name) => name !== '').sort((a, b) => b.length - a.length);
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const dirPattern = dirs.length === 0 ? undefined : new RegExp(dirs.map(escape).join('|'), 'g');
+    const namePattern = names.length === 0 ? undefined : new RegExp(`(?<![\\w./-])(?:${names.map(escape).join('|')})(?![\\w-])`, 'g');
+    neutral = (text) => {
+      let out = dirPattern ? text.replace(dirPattern, '<root>') : text;
+      if (namePattern) out = out.replace(namePattern, '<root>');
+      return out;
+    };
+    neutralizers.set(roots, neutral);
+  }
+  return neutral(message);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -4,6 +4,7 @@
  * sit in the objects it applies.
  */
 import type { YamlPath } from '../model/finding.js';
+import { fileTextIncludes } from '../workspace/text-facts.js';
 import type { ConfigData, Resource } from '../model/workspace.js';
 import { parseDocument } from 'yaml';
 import { asArray, asRecord, asScalarString, asString, getIn } from '../engine/values.js';
@@ -80,7 +81,7 @@ export interface StringNode {
 /** Every string in an object (keys and values) that contains a `$`, with its path. */
 /** A file without `$` has nothing to substitute: the walk below is skipped for it. */
 export function mayHoldDollar(resource: Resource): boolean {
-  return resource.file.text === undefined || resource.file.text.includes('$');
+  return resource.file.text === undefined || fileTextIncludes(resource.file, '$');
 }
 
 export function stringsWithDollar(value: unknown, path: YamlPath = [], out: StringNode[] = []): StringNode[] {

@@ -1,7 +1,7 @@
 import type { Finding, RunError } from '../model/finding.js';
 import type { Formatter } from '../model/result.js';
 import { displayFile, displayPath } from './paths.js';
-import { isSuppressed, oneLine, sanitize } from './text.js';
+import { isSuppressed, oneLine, quoteFileName, sanitize } from './text.js';
 
 /**
  * `path:line:col: level: message [rule-id]`, the shape of GCC diagnostics, so that vim's
@@ -10,13 +10,13 @@ import { isSuppressed, oneLine, sanitize } from './text.js';
  */
 export function compactLine(finding: Finding, cwd: string): string {
   const { startLine, startColumn } = finding.location;
-  const file = displayPath(finding.location, cwd);
+  const file = quoteFileName(displayPath(finding.location, cwd));
   return sanitize(`${file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
 }
 
 /** A run error in the same shape, so a bad config line lands in the quickfix list too. */
 export function compactErrorLine(error: RunError, cwd: string): string {
-  const where = error.file === undefined ? 'gitops-lint' : `${displayFile(error.file, cwd)}:${error.line ?? 1}:${error.column ?? 1}`;
+  const where = error.file === undefined ? 'gitops-lint' : `${quoteFileName(displayFile(error.file, cwd))}:${error.line ?? 1}:${error.column ?? 1}`;
   return sanitize(`${where}: error: ${oneLine(error.message)}`);
 }
 

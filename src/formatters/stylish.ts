@@ -3,7 +3,7 @@ import type { Formatter, FormatterContext, LintResult } from '../model/result.js
 import { palette, type Palette, type Style } from './ansi.js';
 import { codeFrame, frameLines } from './code-frame.js';
 import { displayFile, displayPath } from './paths.js';
-import { defuseCommand, isSuppressed, plural, sanitize, suppressedCounts } from './text.js';
+import { defuseCommand, isSuppressed, plural, quoteFileName, sanitize, suppressedCounts } from './text.js';
 
 function levelStyle(level: Level, colors: Palette): Style {
   return level === 'error' ? colors.red : level === 'warning' ? colors.yellow : colors.blue;
@@ -71,7 +71,7 @@ function runMessages(result: LintResult, { cwd }: FormatterContext, colors: Pale
   if (result.notes.length > 0) {
     out.push('', colors.bold('Run notes:'));
     for (const note of result.notes) {
-      const where = note.file === undefined ? '' : `${colors.underline(displayFile(note.file, cwd))}: `;
+      const where = note.file === undefined ? '' : `${colors.underline(quoteFileName(displayFile(note.file, cwd)))}: `;
       out.push(`  ${colors.blue('ℹ')} ${where}${sanitize(note.message)}`);
     }
   }
@@ -79,7 +79,7 @@ function runMessages(result: LintResult, { cwd }: FormatterContext, colors: Pale
     out.push('', colors.bold(colors.red('Run errors:')));
     for (const error of result.errors) {
       const pos = error.line === undefined ? '' : `:${error.line}${error.column === undefined ? '' : `:${error.column}`}`;
-      const where = error.file === undefined ? '' : `${colors.underline(`${displayFile(error.file, cwd)}${pos}`)}: `;
+      const where = error.file === undefined ? '' : `${colors.underline(`${quoteFileName(displayFile(error.file, cwd))}${pos}`)}: `;
       out.push(`  ${colors.red('✖')} ${where}${sanitize(error.message)}`);
     }
   }
@@ -101,7 +101,7 @@ export const stylish: Formatter = (result, ctx) => {
       pos: Math.max(...findings.map((f) => `${f.location.startLine}:${f.location.startColumn}`.length)),
       level: Math.max(...findings.map((f) => f.level.length)),
     };
-    out.push(colors.underline(sanitize(file)));
+    out.push(colors.underline(quoteFileName(file)));
     findings.forEach((finding, i) => {
       if (i > 0) out.push('');
       out.push(...renderFinding(finding, widths, result, colors));

@@ -35,6 +35,21 @@ export function sanitize(text: string): string {
   );
 }
 
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
+
+/**
+ * A file name as line-oriented output shows it: unchanged, unless it holds a control character
+ * (a newline, a tab, ESC…), which would split the line or drive the terminal; then quoted and
+ * escaped the way git shows such names (`"bad\nname.yaml"`).
+ */
+export function quoteFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f-\u009f]/.test(name)) return name;
+  // eslint-disable-next-line no-control-regex
+  const body = name.replace(/[\u0000-\u001f\u007f-\u009f"\\]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `"${body}"`;
+}
+
 /** One-line form of a message, for line-oriented formats whose consumers split on newlines. */
 export function oneLine(text: string): string {
   return text

@@ -27,6 +27,7 @@ import type { LintResult } from '../model/result.js';
 import { isInside } from '../workspace/discover.js';
 import { gitTopLevel } from '../workspace/git.js';
 import { LoadCache } from './cache.js';
+import { stdioTransport } from './transport.js';
 import { configErrorDiagnostic, diagnosticsByFile } from './diagnostics.js';
 
 /**
@@ -61,7 +62,9 @@ function errorText(error: unknown): string {
 
 /** Start the server on the transport given on the command line (`--stdio`). Never returns control. */
 export function startLanguageServer(): void {
-  const connection = createConnection(ProposedFeatures.all);
+  // The stdio transport answers a frame with a wrong Content-Length with an error (transport.ts).
+  const { reader, writer } = stdioTransport();
+  const connection = createConnection(ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
 }
 

@@ -152,8 +152,11 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
   const resources = applied.resources;
   const byKind = new Map<string, Resource[]>();
   for (const resource of resources) push(byKind, resource.kind, resource);
-  const writtenByKind = new Map<string, Resource[]>();
-  for (const resource of written) push(writtenByKind, resource.kind, resource);
+  // By kind and name: a lookup per reference costs the matches, not every object of the kind.
+  const byKindName = new Map<string, Resource[]>();
+  for (const resource of resources) push(byKindName, `${resource.kind}\0${resource.name}`, resource);
+  const writtenByKindName = new Map<string, Resource[]>();
+  for (const resource of written) push(writtenByKindName, `${resource.kind}\0${resource.name}`, resource);
 
   let containers: Container[] | undefined;
   let writtenContainers: Container[] | undefined;
@@ -166,11 +169,8 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
     written,
     ofKind: (kind, group) => (byKind.get(kind) ?? []).filter((resource) => group === undefined || resource.group === group),
     find: ({ kind, name, namespace, group }) =>
-      (byKind.get(kind) ?? []).filter(
-        (resource) =>
-          resource.name === name &&
-          (namespace === undefined || resource.appliedNamespace === namespace) &&
-          (group === undefined || resource.group === group),
+      (byKindName.get(`${kind}\0${name}`) ?? []).filter(
+        (resource) => (namespace === undefined || resource.appliedNamespace === namespace) && (group === undefined || resource.group === group),
       ),
     fileAt: (root, path) => rootFilesMap.get(root)?.files.get(path),
     rootFiles,
@@ -178,7 +178,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
     resourceAt,
     copiesOf: (resource) => applied.copies.get(resource) ?? [],
     appliedStatus: applied.status,
-    unapplied: (kind, name) => (writtenByKind.get(kind) ?? []).filter((resource) => resource.name === name && !applied.copies.has(resource)),
+    unapplied: (kind, name) => (writtenByKindName.get(`${kind}\0${name}`) ?? []).filter((resource) => !applied.copies.has(resource)),
     applied: applied.model,
     kustomize,
     get writtenContainers() {

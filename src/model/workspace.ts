@@ -26,6 +26,11 @@ export interface Root extends RootInfo {
   branch?: string;
   /** The repository's default branch (`origin/HEAD`, else `main`, else `master`), when known. */
   defaultBranch?: string;
+  /**
+   * Root-relative paths that exist but were not read, each with a run note saying why: folders
+   * that cannot be read, symlinks that point outside the root. What names them is not "missing".
+   */
+  unread?: ReadonlySet<string>;
 }
 
 export type FileFormat = 'yaml' | 'json' | 'other';

@@ -4,6 +4,7 @@ import { asArray, asRecord, asScalarString, asString } from '../engine/values.js
 import type { YamlPath } from '../model/finding.js';
 import type { Resource } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
+import type { AppliedBuild } from '../applied/types.js';
 import { KUSTOMIZATION_SCOPE, POD_SCOPE, SAME_NAMESPACE, type DataRef, type RequiredKey } from './types.js';
 
 export const NOTIFICATION_GROUP = 'notification.toolkit.fluxcd.io';
@@ -199,7 +200,17 @@ function terraformRefs(model: Model): DataRef[] {
 function isEntry(model: Model, resource: Resource): boolean {
   if (resource.synthetic !== undefined) return true;
   const build = model.applied.buildOf(resource);
-  return build !== undefined && build.objects.some((object) => object.kind === resource.kind && object.name === resource.name && object.appliedNamespace === resource.appliedNamespace);
+  return build !== undefined && identitiesOf(build).has(identityKey(resource));
+}
+
+const identityKey = (resource: Resource): string => JSON.stringify([resource.kind, resource.name, resource.appliedNamespace ?? null]);
+
+/** The kind/name/namespace of every object of a build, once per build (one Kustomization per object asks). */
+const buildIdentities = new WeakMap<AppliedBuild, Set<string>>();
+function identitiesOf(build: AppliedBuild): Set<string> {
+  let identities = buildIdentities.get(build);
+  if (!identities) buildIdentities.set(build, (identities = new Set(build.objects.map(identityKey))));
+  return identities;
 }
 
 /** Kustomization `postBuild.substituteFrom` and `decryption.secretRef`: the Kustomization's own namespace. */

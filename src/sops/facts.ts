@@ -6,6 +6,7 @@
  * that it does not.
  */
 import type { SourceFile } from '../model/workspace.js';
+import { fileTextIncludes } from '../workspace/text-facts.js';
 import { pairOf } from './ast.js';
 import { analyzeDocument, analyzeValue, type DuplicateKey, type ValueFact } from './document.js';
 import { cleanSopsMetadata, hasSopsKey, isSopsEncrypted, sopsMetadata, type SopsMetadata } from './metadata.js';
@@ -111,12 +112,12 @@ export function duplicatesAt(file: SourceFile, index: number): readonly Duplicat
 
 /** False when the file's text has no comment at all (every comment starts with `#`). */
 export function mayHaveComments(file: SourceFile): boolean {
-  return file.text?.includes('#') ?? false;
+  return fileTextIncludes(file, '#');
 }
 
 /** False when no comment of the file can hold an `ENC[...]` value (one starts with `#ENC[`). */
 export function mayHaveEncryptedComments(file: SourceFile): boolean {
-  return file.text?.includes('#ENC[') ?? false;
+  return fileTextIncludes(file, '#ENC[');
 }
 
 function isPlainMap(value: unknown): value is Record<string, unknown> {

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { realpath, lstat } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { globbySync } from 'globby';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
+import { resolveInside } from './confine.js';
 
 /** Directories never worth reading in a GitOps repo. */
 const ALWAYS_IGNORED = ['**/.git/**', '**/node_modules/**'];
@@ -17,6 +18,8 @@ export interface Discovery {
   files: DiscoveredFile[];
   /** Symlinks that point outside the root, by root-relative path. */
   escapingLinks: string[];
+  /** Folders that cannot be read (permission denied…), by root-relative path, with the error code. */
+  unreadableDirs?: Array<{ path: string; code: string }>;
 }
 
 /**
@@ -47,7 +50,6 @@ export async function discoverFiles(dir: string, ignore: readonly string[]): Pro
   }
   const ignored = gitignoreMatcher(ignoreFiles);
   const entries = all.filter((entry) => !ignored(entry.path.split(path.sep).join('/')));
-  const rootReal = await realpath(dir);
   const files: DiscoveredFile[] = [];
   const escapingLinks: string[] = [];
   for (const entry of entries) {
@@ -55,12 +57,13 @@ export async function discoverFiles(dir: string, ignore: readonly string[]): Pro
     const relative = entry.path.split(path.sep).join('/');
     const absPath = path.join(dir, relative);
     if (dirent.isSymbolicLink()) {
-      const target = await realpath(absPath).catch(() => undefined);
-      if (target === undefined || !isInside(rootReal, target)) {
+      // Resolved without touching anything outside the root (realpath would stat the target).
+      const target = resolveInside(dir, absPath);
+      if ('escapes' in target) {
         escapingLinks.push(relative);
         continue;
       }
-      const stat = await lstat(target).catch(() => undefined);
+      const stat = await lstat(target.path).catch(() => undefined);
       if (!stat?.isFile()) continue;
     } else if (!dirent.isFile()) {
       continue;
@@ -68,7 +71,27 @@ export async function discoverFiles(dir: string, ignore: readonly string[]): Pro
     files.push({ path: relative, absPath });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, escapingLinks };
+  return { files, escapingLinks, unreadableDirs: unreadableDirs(dir, entries) };
+}
+
+/**
+ * The walk skips folders it cannot read without a word (suppressErrors). Such a folder shows up
+ * as an entry with nothing under it, so only empty-looking folders are read again to tell an
+ * empty folder from an unreadable one.
+ */
+function unreadableDirs(dir: string, entries: ReadonlyArray<{ path: string; dirent: { isDirectory(): boolean } }>): Array<{ path: string; code: string }> {
+  const parents = new Set<string>();
+  for (const entry of entries) parents.add(path.dirname(entry.path));
+  const unreadable: Array<{ path: string; code: string }> = [];
+  for (const entry of entries) {
+    if (!entry.dirent.isDirectory() || parents.has(entry.path)) continue;
+    try {
+      readdirSync(path.join(dir, entry.path));
+    } catch (error) {
+      unreadable.push({ path: entry.path.split(path.sep).join('/'), code: (error as NodeJS.ErrnoException).code ?? 'error' });
+    }
+  }
+  return unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export function isInside(parent: string, child: string): boolean {

@@ -23,6 +23,27 @@ export function splitNul(out: string): string[] {
   return out.split('\0').filter((entry) => entry.length > 0);
 }
 
+/**
+ * Why git will not work in `dir` when it refuses the repository itself: git's own message when
+ * it finds the repository unsafe (owned by another user, not in `safe.directory`), else
+ * `undefined` (a work tree, or no repository at all).
+ */
+export function gitRefusal(dir: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' }, (error, _stdout, stderr) => {
+      if (!error || !/dubious ownership/.test(stderr)) return resolve(undefined);
+      resolve(
+        stderr
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line !== '')
+          .join(' ')
+          .replace(/^fatal: /, ''),
+      );
+    });
+  });
+}
+
 /** Top-level directory of the git work tree containing `dir`, or `undefined` outside one. */
 export async function gitTopLevel(dir: string): Promise<string | undefined> {
   const out = await git(dir, ['rev-parse', '--show-toplevel']);

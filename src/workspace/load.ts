@@ -1,11 +1,12 @@
 import { lstat } from 'node:fs/promises';
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
 import { chartTemplateNotes, chartTemplates } from './chart-templates.js';
+import { resolveInside } from './confine.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
 import { readGitBranches, readGitFiles, workTreeTop } from './git.js';
@@ -80,6 +81,11 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
   for (const link of discovery.escapingLinks) {
     notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: path.join(dir, link) });
   }
+  for (const folder of discovery.unreadableDirs ?? []) {
+    notes.push({ message: `Skipped folder ${folder.path}: it cannot be read (${folder.code}), so nothing in it was checked.`, file: path.join(dir, folder.path) });
+  }
+  const unread = [...discovery.escapingLinks, ...(discovery.unreadableDirs ?? []).map((folder) => folder.path)];
+  if (unread.length > 0) root.unread = new Set(unread);
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
@@ -135,7 +141,7 @@ function staysInside(dir: string, file: string): boolean {
   const absPath = path.join(dir, ...file.split('/'));
   try {
     if (!lstatSync(absPath).isSymbolicLink()) return true;
-    return isInside(realpathSync(dir), realpathSync(absPath));
+    return !('escapes' in resolveInside(dir, absPath));
   } catch {
     // Deleted from the working tree: nothing to read, but still tracked.
     return true;

@@ -70,12 +70,35 @@ export function loadSourceFile(root: Root, relativePath: string, absPath: string
   return { file };
 }
 
+/**
+ * `UTF-16LE`/`UTF-16BE` when the bytes are UTF-16 text: a byte-order mark, or (without one) a
+ * NUL in every other byte and none between, as ASCII-range text in UTF-16 has. Editors on
+ * Windows save YAML this way; its NUL bytes would otherwise look binary.
+ */
+function utf16Encoding(head: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16LE';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16BE';
+  const pairs = Math.floor(head.length / 2);
+  if (pairs < 2) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    if (head[i] === 0) evenZeros++;
+    if (head[i + 1] === 0) oddZeros++;
+  }
+  if (oddZeros === pairs && evenZeros === 0) return 'UTF-16LE';
+  if (evenZeros === pairs && oddZeros === 0) return 'UTF-16BE';
+  return undefined;
+}
+
 function decode(content: Uint8Array | string): string | { reason: string } {
   if (typeof content === 'string') {
     return content.length > MAX_FILE_BYTES ? { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` } : content;
   }
   if (content.byteLength > MAX_FILE_BYTES) return { reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
   const head = content.subarray(0, 8000);
+  const utf16 = utf16Encoding(head);
+  if (utf16) return { reason: `${utf16} text, which the linter does not read (it reads UTF-8; save the file as UTF-8)` };
   if (head.includes(0)) return { reason: 'binary content' };
   // isUtf8 validates as a fatal TextDecoder does, several times faster on many small files.
   if (!isUtf8(content)) return { reason: 'not valid UTF-8' };

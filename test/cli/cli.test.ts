@@ -121,6 +121,22 @@ describe('gitops-lint CLI', () => {
     expect(run.stdout).toBe('b.yaml:7:3: error: Duplicate key: the last value silently wins in most tools and sops refuses the file. [yaml-syntax]\n');
   });
 
+  it('says UTF-16 (with or without a byte-order mark), not binary, for a UTF-16 file', async () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n';
+    const dir = tempRepo({});
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(path.join(dir, 'le-bom.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    writeFileSync(path.join(dir, 'be-bom.yaml'), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+    writeFileSync(path.join(dir, 'le.yaml'), Buffer.from(text, 'utf16le'));
+    const run = await runCli(['-f', 'json'], dir);
+    const json = JSON.parse(run.stdout) as { notes: Array<{ message: string }> };
+    expect(json.notes.map((note) => note.message)).toEqual([
+      'Skipped be-bom.yaml: UTF-16BE text, which the linter does not read (it reads UTF-8; save the file as UTF-8).',
+      'Skipped le-bom.yaml: UTF-16LE text, which the linter does not read (it reads UTF-8; save the file as UTF-8).',
+      'Skipped le.yaml: UTF-16LE text, which the linter does not read (it reads UTF-8; save the file as UTF-8).',
+    ]);
+  });
+
   it('skips binary, huge and invalid UTF-8 files and symlinks leaving the root with a note', async () => {
     const outside = tempRepo({ 'secret.yaml': broken });
     const dir = tempRepo({ 'bin.yaml': 'a: \u0000\u0001', 'latin1.yaml': '' });

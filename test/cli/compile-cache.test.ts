@@ -11,6 +11,8 @@ function run(cacheHome: string, extraEnv: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [path.join(repo, 'bin', 'gitops-lint.js'), '-f', 'compact', 'examples/broken/lotus-lake', 'examples/broken/h-kube'], {
     cwd: repo,
     encoding: 'utf8',
+    // A hang guard, not a timing: a run that hangs is killed and fails the test.
+    timeout: 25_000,
     env: { ...process.env, XDG_CACHE_HOME: cacheHome, NO_COLOR: '1', GITHUB_ACTIONS: '', ...extraEnv },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -38,5 +40,14 @@ describe('the bin compile cache', () => {
     const unwritable = run(blocker);
     expect(unwritable).toEqual(off);
     expect(off.code).toBe(1);
+  });
+
+  it('runs without a cache, and does not hang, when XDG_CACHE_HOME is under /proc', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'gitops-lint-cache-'));
+    const off = run(home, { GITOPS_LINT_NO_CACHE: '1' });
+    // mkdir -p below /proc answers ENOENT for a parent that exists; Node's recursive mkdir retried forever.
+    const proc = run('/proc/gitops-lint-cache-home');
+    expect(proc).toEqual(off);
+    expect(proc.code).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compact } from '../../src/formatters/compact.js';
 import { json } from '../../src/formatters/json.js';
 import { junit, xmlAttr, xmlText } from '../../src/formatters/junit.js';
+import { stylish } from '../../src/formatters/stylish.js';
 import { context, finding, lintResult } from './fixture.js';
 
 describe('compact', () => {
@@ -66,5 +67,19 @@ describe('junit', () => {
   it('skips a testcase whose findings are all suppressed', () => {
     const result = lintResult([finding({ ruleId: 'env-required', level: 'error', file: 'a.yaml', at: [1, 1, 1, 2], message: 'M.', suppressed: 'Why.' })]);
     expect(junit(result, context)).toContain('<skipped message="1 suppressed finding"/>');
+  });
+});
+
+describe('file names with control characters', () => {
+  it('are quoted and escaped, as git shows them, in compact and stylish output', () => {
+    const result = {
+      ...lintResult([finding({ ruleId: 'yaml-syntax', level: 'error', file: 'deploy/bad\nname\t"x"\u001b[31m.yaml', at: [2, 3, 2, 4], message: 'M.' })]),
+      notes: [{ message: 'A note.', file: '/repos/lotus-lake/odd\rname.yaml' }],
+      sourceLines: () => [],
+    };
+    expect(compact(result, context)).toBe('"lotus-lake/deploy/bad\\nname\\t\\"x\\"\\x1b[31m.yaml":2:3: error: M. [yaml-syntax]\n');
+    const lines = stylish(result, context).split('\n');
+    expect(lines[0]).toBe('"lotus-lake/deploy/bad\\nname\\t\\"x\\"\\x1b[31m.yaml"');
+    expect(lines).toContain('  ℹ "lotus-lake/odd\\rname.yaml": A note.');
   });
 });

@@ -72,6 +72,47 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'a kustomization that includes its own folder or a folder above it',
+      files: {
+        'deploy/app/kustomization.yaml': 'resources:\n  - cm.yaml\n  - .\n  - ../\n',
+        'deploy/app/cm.yaml': configMap('app'),
+        'deploy/kustomization.yaml': 'resources:\n  - app\n',
+      },
+      errors: [
+        { messageId: 'cycle', file: 'deploy/app/kustomization.yaml', line: 3, column: 5, endLine: 3, endColumn: 6 },
+        { messageId: 'cycle', file: 'deploy/app/kustomization.yaml', line: 4, column: 5, endLine: 4, endColumn: 8 },
+      ],
+    },
+    {
+      name: 'listed documents kustomize refuses: a scalar, a list, apiVersion [1], no kind, no name',
+      files: {
+        'deploy/kustomization.yaml': 'resources:\n  - objects.yaml\n',
+        'deploy/objects.yaml': [
+          'just a string',
+          '---',
+          '- a\n- b',
+          '---',
+          'apiVersion: [1]\nkind: ConfigMap\nmetadata:\n  name: a',
+          '---',
+          'apiVersion: v1\nmetadata:\n  name: b',
+          '---',
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {a: b}',
+          '---',
+          '# only a comment: kustomize skips empty documents',
+          '---',
+          'apiVersion: v1\nkind: List\nitems: []',
+          '',
+        ].join('\n'),
+      },
+      errors: [
+        { messageId: 'notAnObject', file: 'deploy/objects.yaml', line: 1, column: 1, endLine: 1, endColumn: 14 },
+        { messageId: 'notAnObject', file: 'deploy/objects.yaml', line: 3, column: 1, endLine: 3, endColumn: 4 },
+        { messageId: 'notAnObject', file: 'deploy/objects.yaml', line: 6, column: 1, endLine: 6, endColumn: 11 },
+        { messageId: 'notAnObject', file: 'deploy/objects.yaml', line: 11, column: 1, endLine: 11, endColumn: 15 },
+        { messageId: 'notAnObject', file: 'deploy/objects.yaml', line: 17, column: 1, endLine: 17, endColumn: 9 },
+      ],
+    },
+    {
       name: 'a folder that was never committed and a file that was renamed',
       files: {
         'deploy/kustomization.yaml': yaml`

@@ -57,6 +57,30 @@ const terraformCrd = yaml`
 new RuleTester().run(rule, {
   valid: [
     {
+      name: 'a document with a syntax error gets no schema findings from what the parser recovered',
+      files: {
+        'deploy/app.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata:
+            name: app
+          spec:
+            selector:
+              matchLabels: {app: app}
+            template:
+              metadata:
+                labels: {app: app}
+              spec:
+                containers:
+                  - name: app
+                  image: ghcr.io/acme/app:1.0.0
+                  env:
+                    - name: A
+                      value: b
+        `,
+      },
+    },
+    {
       name: 'a Deployment, a Service and a ConfigMap that match the Kubernetes schemas',
       files: {
         'deploy/web.yaml': yaml`
