@@ -57,7 +57,7 @@ export class LoadCache {
   }
 
   readonly hooks: Required<LoadHooks> = {
-    discover: (dir, ignore) => this.memo(this.discoveries, `${dir}\0${JSON.stringify(ignore)}`, () => discoverFiles(dir, ignore)),
+    discover: (dir, ignore, gitFiles) => this.memo(this.discoveries, `${dir}\0${JSON.stringify(ignore)}`, () => discoverFiles(dir, ignore, gitFiles)),
     readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
     loadFile: (root, relativePath, absPath, content) => {
       const key = `${root.dir}\0${absPath}`;

@@ -66,7 +66,9 @@ export function needsContent(relativePath: string): boolean {
 /** Read a disk root: its files (honouring ignores), git tracking, contents. */
 export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: RunNote[], options: LoadOptions = {}): Promise<{ root: Root; files: SourceFile[] }> {
   const { discover = discoverFiles, readGit = readGitFiles, loadFile = loadSourceFile } = options;
-  const [discovery, gitFiles, branches] = await Promise.all([discover(dir, config.ignore), readGit(dir), readGitBranches(dir)]);
+  const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
+  // In a git work tree git lists the files (its exact ignore rules; ignored folders are never walked).
+  const discovery = await discover(dir, config.ignore, gitFiles);
   const root: Root = {
     dir,
     name: rootName(dir),
