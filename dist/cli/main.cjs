@@ -140,17 +140,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path23) {
-      const ctrl = callVisitor(key, node, visitor, path23);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visit_(key, ctrl, visitor, path23);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path23);
+            const ci = visit_(i2, node.items[i2], visitor, path20);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -161,13 +161,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = visit_("key", node.key, visitor, path23);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path23);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -188,17 +188,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path23) {
-      const ctrl = await callVisitor(key, node, visitor, path23);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path23, ctrl);
-        return visitAsync_(key, ctrl, visitor, path23);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path23 = Object.freeze(path23.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path23);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path20);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -209,13 +209,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path23 = Object.freeze(path23.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path23);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path23);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -242,23 +242,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path23) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path23);
+        return visitor(key, node, path20);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path23);
+        return visitor.Map?.(key, node, path20);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path23);
+        return visitor.Seq?.(key, node, path20);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path23);
+        return visitor.Pair?.(key, node, path20);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path23);
+        return visitor.Scalar?.(key, node, path20);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path23);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path23, node) {
-      const parent = path23[path23.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity3.isPair(parent)) {
@@ -870,10 +870,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path23, value) {
+    function collectionFromPath(schema2, path20, value) {
       let v = value;
-      for (let i2 = path23.length - 1; i2 >= 0; --i2) {
-        const k = path23[i2];
+      for (let i2 = path20.length - 1; i2 >= 0; --i2) {
+        const k = path20[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -892,7 +892,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path23) => path23 == null || typeof path23 === "object" && !!path23[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -922,11 +922,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path23, value) {
-        if (isEmptyPath(path23))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path23;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        const [key, ...rest] = path23;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -955,8 +955,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        const [key, ...rest] = path23;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -974,8 +974,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path23) {
-        const [key, ...rest] = path23;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -985,8 +985,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        const [key, ...rest] = path23;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3501,9 +3501,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path23, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path23, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3578,14 +3578,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path23) {
-        if (Collection.isEmptyPath(path23)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path23) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3600,10 +3600,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path23, keepScalar) {
-        if (Collection.isEmptyPath(path23))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path23, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3614,10 +3614,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path23) {
-        if (Collection.isEmptyPath(path23))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path23) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3634,13 +3634,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path23, value) {
-        if (Collection.isEmptyPath(path23)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path23), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path23, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -5601,9 +5601,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path23) => {
+    visit2.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path23) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5612,23 +5612,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path23) => {
-      const parent = visit2.itemAtPath(cst, path23.slice(0, -1));
-      const field = path23[path23.length - 1][0];
+    visit2.parentCollection = (cst, path20) => {
+      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path23, item, visitor) {
-      let ctrl = visitor(item, path23);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path23.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5639,10 +5639,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path23);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path23) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -6944,14 +6944,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs4, sep: [] });
+                map2.items.push({ start, key: fs, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs4);
+                this.stack.push(fs);
               } else {
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7079,13 +7079,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs4, sep: [] });
+                fc.items.push({ start: [], key: fs, sep: [] });
               else if (it.sep)
-                this.stack.push(fs4);
+                this.stack.push(fs);
               else
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7408,9 +7408,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path23) {
+function getIn(value, path20) {
   let current = value;
-  for (const segment of path23) {
+  for (const segment of path20) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -7462,16 +7462,16 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path23 = [], out = []) {
+function stringsWithDollar(value, path20 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path23, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path20, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path23, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path20, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (path23.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path23, key], key: true, text: key });
-      stringsWithDollar(child, [...path23, key], out);
+      if (path20.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path20, key], key: true, text: key });
+      stringsWithDollar(child, [...path20, key], out);
     }
   }
   return out;
@@ -7648,16 +7648,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path23, index, replacement) {
-  if (index === path23.length) return replacement;
-  const segment = path23[index];
+function replaceAt(value, path20, index, replacement) {
+  if (index === path20.length) return replacement;
+  const segment = path20[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path23, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path20, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path23, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path20, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -7677,7 +7677,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path23 of unknownPaths) copy.value = replaceAt(copy.value, path23, 0, unknown);
+    for (const path20 of unknownPaths) copy.value = replaceAt(copy.value, path20, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -7738,8 +7738,8 @@ function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function dirOf(relativePath) {
-  const slash2 = relativePath.lastIndexOf("/");
-  return slash2 === -1 ? "" : relativePath.slice(0, slash2);
+  const slash = relativePath.lastIndexOf("/");
+  return slash === -1 ? "" : relativePath.slice(0, slash);
 }
 var init_collections = __esm({
   "src/engine/collections.ts"() {
@@ -7756,10 +7756,10 @@ function groupOfKind(kind) {
   return void 0;
 }
 function removedApiVersion(apiVersion, kind) {
-  const slash2 = apiVersion.indexOf("/");
-  if (slash2 === -1) return void 0;
-  const group = apiVersion.slice(0, slash2);
-  const version2 = apiVersion.slice(slash2 + 1);
+  const slash = apiVersion.indexOf("/");
+  if (slash === -1) return void 0;
+  const group = apiVersion.slice(0, slash);
+  const version2 = apiVersion.slice(slash + 1);
   const entry = Object.hasOwn(REMOVED_VERSIONS, group) ? REMOVED_VERSIONS[group] : void 0;
   const removedMinor = entry && Object.hasOwn(entry.removed, version2) ? entry.removed[version2] : void 0;
   if (!entry || removedMinor === void 0) return void 0;
@@ -7939,13 +7939,13 @@ function locationOf(node) {
 function childLocation(at, key) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
 }
-function locate(root, rootAt, path23) {
+function locate(root, rootAt, path20) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path23.length; index++) {
-    const segment = path23[index];
+  for (let index = 0; index < path20.length; index++) {
+    const segment = path20[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path23.slice(index)] };
+      return { ...at, path: [...at.path, ...path20.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -10793,10 +10793,10 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path23) {
-  if (path23 === "") return [];
-  if (!path23.startsWith("/")) return void 0;
-  return path23.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path20) {
+  if (path20 === "") return [];
+  if (!path20.startsWith("/")) return void 0;
+  return path20.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
@@ -10894,7 +10894,7 @@ function syntheticResource(file, docIndex, value, at, synthetic) {
   markNode(value, at);
   const metadata = asRecord(value.metadata) ?? {};
   const apiVersion = asString(value.apiVersion) ?? "";
-  const slash2 = apiVersion.indexOf("/");
+  const slash = apiVersion.indexOf("/");
   const namespace = asString(metadata.namespace);
   return {
     file,
@@ -10903,8 +10903,8 @@ function syntheticResource(file, docIndex, value, at, synthetic) {
       return file.documents[docIndex]?.doc;
     },
     apiVersion,
-    group: apiVersion.slice(0, slash2),
-    version: apiVersion.slice(slash2 + 1),
+    group: apiVersion.slice(0, slash),
+    version: apiVersion.slice(slash + 1),
     kind: asString(value.kind) ?? "",
     name: asString(metadata.name) ?? "",
     namespace,
@@ -10988,28 +10988,28 @@ function isFluxInstanceRelease(release, ociUrl) {
 function hasUnknownSync(resource) {
   return unknownSync.has(resource);
 }
-function locateIn(resource, path23) {
-  return resource.applied?.locate(path23) ?? { file: resource.file, docIndex: resource.docIndex, path: path23 };
+function locateIn(resource, path20) {
+  return resource.applied?.locate(path20) ?? { file: resource.file, docIndex: resource.docIndex, path: path20 };
 }
-function copyMarked(value, where2, path23) {
+function copyMarked(value, where2, path20) {
   if (typeof value !== "object" || value === null) return value;
   const copy = Array.isArray(value) ? [] : {};
-  markNode(copy, where2(path23));
+  markNode(copy, where2(path20));
   for (const [key, child] of Object.entries(value)) {
     const childKey = Array.isArray(value) ? Number(key) : key;
-    copy[childKey] = copyMarked(child, where2, [...path23, childKey]);
-    markKey(copy, childKey, where2([...path23, childKey]));
+    copy[childKey] = copyMarked(child, where2, [...path20, childKey]);
+    markKey(copy, childKey, where2([...path20, childKey]));
   }
   return copy;
 }
-function mergeMarked(target, source, where2, path23 = []) {
+function mergeMarked(target, source, where2, path20 = []) {
   if (!isMapping(source)) return;
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
-    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path23, key]);
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path20, key]);
     else {
-      target[key] = copyMarked(value, where2, [...path23, key]);
-      markKey(target, key, where2([...path23, key]));
+      target[key] = copyMarked(value, where2, [...path20, key]);
+      markKey(target, key, where2([...path20, key]));
     }
   }
 }
@@ -11025,15 +11025,15 @@ function setValue(text) {
   if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   return text;
 }
-function touchesSync(path23) {
-  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path23.every((segment, index) => index >= sync.length || segment === sync[index]));
+function touchesSync(path20) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path20.every((segment, index) => index >= sync.length || segment === sync[index]));
 }
 function releaseValues(release, objects) {
   const result = {};
   const rootAt = locateIn(release, ["spec", "values"]);
   markNode(result, rootAt);
   const inline = release.get(["spec", "values"]);
-  const inlineAt = (path23) => locateIn(release, ["spec", "values", ...path23]);
+  const inlineAt = (path20) => locateIn(release, ["spec", "values", ...path20]);
   const unreadable = [];
   let unknown = false;
   asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
@@ -11043,15 +11043,15 @@ function releaseValues(release, objects) {
     const name2 = asString(entry.name) ?? "";
     const key = asString(entry.valuesKey) ?? "values.yaml";
     const targetPath = asString(entry.targetPath);
-    const path23 = targetPath === void 0 ? [] : setPath(targetPath);
+    const path20 = targetPath === void 0 ? [] : setPath(targetPath);
     const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key === "values.yaml" ? "" : ` key ${key}`}`;
     const cannot = (why) => {
       unreadable.push(`${label} (${why})`);
-      if (path23 === void 0 || touchesSync(path23)) unknown = true;
+      if (path20 === void 0 || touchesSync(path20)) unknown = true;
     };
     if (kind === "Secret") return cannot("Secret values are not known");
     if (kind !== "ConfigMap") return cannot("not a ConfigMap");
-    if (path23 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    if (path20 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
     const configMap = objects.find(
       (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name2 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
     );
@@ -11061,19 +11061,19 @@ function releaseValues(release, objects) {
     const dataAt = locateIn(configMap, ["data", key]);
     const text = fileTextAt(dataAt);
     if (text && text.file === void 0) return cannot("its generator input is not readable");
-    if (path23.length > 0) {
+    if (path20.length > 0) {
       if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
       mergeMarked(result, inline, inlineAt);
       let node = result;
-      for (const segment of path23.slice(0, -1)) {
+      for (const segment of path20.slice(0, -1)) {
         if (!isMapping(node[segment])) {
           node[segment] = {};
           markNode(node[segment], dataAt);
         }
         node = node[segment];
       }
-      node[path23[path23.length - 1]] = setValue(data);
-      markKey(node, path23[path23.length - 1], dataAt);
+      node[path20[path20.length - 1]] = setValue(data);
+      markKey(node, path20[path20.length - 1], dataAt);
       return;
     }
     const document = text?.file?.documents[0];
@@ -11087,7 +11087,7 @@ function releaseValues(release, objects) {
     mergeMarked(result, parsed, () => dataAt);
   });
   mergeMarked(result, inline, inlineAt);
-  return { values: { root: { spec: { values: result } }, at: (path23) => locate(result, rootAt, path23.slice(2)) }, unreadable, unknown };
+  return { values: { root: { spec: { values: result } }, at: (path20) => locate(result, rootAt, path20.slice(2)) }, unreadable, unknown };
 }
 function synthesizeSyncObjects(resources, note = () => {
 }, options = {}) {
@@ -11098,7 +11098,7 @@ function synthesizeSyncObjects(resources, note = () => {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
-      const values = { root: resource.value, at: (path23) => ({ file: resource.file, docIndex: resource.docIndex, path: path23 }) };
+      const values = { root: resource.value, at: (path20) => ({ file: resource.file, docIndex: resource.docIndex, path: path20 }) };
       out.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
@@ -11693,26 +11693,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path23) => {
-      const end = path23.length - 1;
-      const index = path23.lastIndexOf(
+    var basenameOf = (path20) => {
+      const end = path20.length - 1;
+      const index = path20.lastIndexOf(
         SLASH,
-        path23[end] === SLASH ? end - 1 : end
+        path20[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path23 : path23.slice(index + 1);
+      return index < 0 ? path20 : path20.slice(index + 1);
     };
-    var parentOf = (path23) => {
-      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path23.split(SLASH).filter(Boolean);
+    var parentOf = (path20) => {
+      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path20.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path23.length - 1;
-      const cut = path23.lastIndexOf(
+      const end = path20.length - 1;
+      const cut = path20.lastIndexOf(
         SLASH,
-        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -11862,7 +11862,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path23) {
+      testLiteral(path20) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11871,7 +11871,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path23)) {
+          if (rule.checkRegex.test(path20)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11891,15 +11891,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path23, mode) {
+      test(path20, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path23) : path23;
+        const basename2 = shortcut ? basenameOf(path20) : path20;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path23
+            shortcut && rule._basenameOnly ? basename2 : path20
           )) {
             const { negative } = rule;
             const ret = {
@@ -11921,17 +11921,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path23, originalPath, doThrow) => {
-      if (!isString(path23)) {
+    var checkPath2 = (path20, originalPath, doThrow) => {
+      if (!isString(path20)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path23) {
+      if (!path20) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path23)) {
+      if (checkPath2.isNotRelative(path20)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11940,25 +11940,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path23) => {
-      const first = path23.charCodeAt(0);
+    var isNotRelative = (path20) => {
+      const first = path20.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path23.length === 1) {
+      if (path20.length === 1) {
         return true;
       }
-      const second = path23.charCodeAt(1);
+      const second = path20.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
+      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -11989,58 +11989,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path23) {
+      _test(originalPath, cache5, path20) {
         checkPath2(
-          path23,
+          path20,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path23 ? this._t(path23, cache5) : {
+        return path20 ? this._t(path20, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path23 = convertPath(target);
-        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path23);
+        const path20 = convertPath(target);
+        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path20);
         }
-        const dir = this._t(path23, this._testCache);
+        const dir = this._t(path20, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path23);
+        const literal = this._rules.testLiteral(path20);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path23, cache5) {
-        if (path23 in cache5) {
-          return cache5[path23];
+      _t(path20, cache5) {
+        if (path20 in cache5) {
+          return cache5[path20];
         }
-        const parentPath = parentOf(path23);
+        const parentPath = parentOf(path20);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
+        return cache5[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
       }
-      ignores(path23) {
-        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
+      ignores(path20) {
+        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
       }
       createFilter() {
-        return (path23) => !this.ignores(path23);
+        return (path20) => !this.ignores(path20);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path23) {
-        return this._test(path23, this._testCache, convertPath(path23));
+      test(path20) {
+        return this._test(path20, this._testCache, convertPath(path20));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path23) => checkPath2(convertPath(path23), path23, RETURN_FALSE);
+    var isPathValid = (path20) => checkPath2(convertPath(path20), path20, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
+      checkPath2.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12050,7 +12050,7 @@ var require_ignore = __commonJS({
     }
     module2.exports = factory;
     factory.default = factory;
-    module2.exports.isPathValid = isPathValid2;
+    module2.exports.isPathValid = isPathValid;
     define(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
@@ -12094,7 +12094,7 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
 function generatedBuild(dir, kustomize, tree, ignored) {
   const build2 = { files: [], repeats: [], scanned: [] };
   const seen = /* @__PURE__ */ new Set();
-  const walk3 = (current) => {
+  const walk4 = (current) => {
     for (const file of tree.filesIn.get(current) ?? []) {
       if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
       seen.add(file);
@@ -12107,11 +12107,11 @@ function generatedBuild(dir, kustomize, tree, ignored) {
         const node = kustomize.at(tree.root, sub);
         if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build2, seen);
       } else {
-        walk3(sub);
+        walk4(sub);
       }
     }
   };
-  walk3(dir);
+  walk4(dir);
   return build2;
 }
 function sourceIgnoresIn(tree) {
@@ -12196,8 +12196,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path23, kind = {}) {
-  const value = asRecord(getIn(resource.value, path23));
+function refAt(resource, path20, kind = {}) {
+  const value = asRecord(getIn(resource.value, path20));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -12209,7 +12209,7 @@ function refAt(resource, path23, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path23
+    path: path20
   };
 }
 function dependsOnRefs(resource) {
@@ -12269,12 +12269,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path23 = { written: writtenPath, dir, status: void 0 };
+    const path20 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path23.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path20.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path23, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path20, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -12307,16 +12307,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path23 } = base;
-    if (link.status !== "linked" || path23.status !== "directory" || path23.dir === void 0) return entry;
+    const { link, path: path20 } = base;
+    if (link.status !== "linked" || path20.status !== "directory" || path20.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path23.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path23.dir);
+    if (hasKustomizationFile(tree, path20.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path20.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path23.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path20.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -12602,8 +12602,8 @@ function isMap(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function splitApiVersion(apiVersion) {
-  const slash2 = apiVersion.indexOf("/");
-  return slash2 < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 function idOf2(value) {
   const metadata = isMap(value.metadata) ? value.metadata : {};
@@ -12651,17 +12651,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn2(res, path23) {
-  return locate(res.value, res.at, path23);
+function locateIn2(res, path20) {
+  return locate(res.value, res.at, path20);
 }
-function writable(res, path23) {
+function writable(res, path20) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path23) {
+  for (const segment of path20) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -12677,18 +12677,18 @@ function writable(res, path23) {
   }
   return node;
 }
-function setIn(res, path23, value, at) {
-  const parent = writable(res, path23.slice(0, -1));
-  const key = path23[path23.length - 1];
+function setIn(res, path20, value, at) {
+  const parent = writable(res, path20.slice(0, -1));
+  const key = path20[path20.length - 1];
   parent[key] = value;
   if (at) {
     if (isObject3(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
-function getPath(value, path23) {
+function getPath(value, path20) {
   let node = value;
-  for (const segment of path23) {
+  for (const segment of path20) {
     if (!isObject3(node)) return void 0;
     node = node[segment];
   }
@@ -12726,8 +12726,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path23) {
-  return path23.slice(path23.lastIndexOf("/") + 1);
+function basename(path20) {
+  return path20.slice(path20.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -12928,8 +12928,8 @@ var init_generators = __esm({
 
 // src/kustomize/images.ts
 function splitImage(image) {
-  const slash2 = image.indexOf("/");
-  const offset = slash2 > 0 ? slash2 : 0;
+  const slash = image.indexOf("/");
+  const offset = slash > 0 ? slash : 0;
   const search = image.slice(offset);
   let at = search.indexOf("@");
   let colon = search.indexOf(":");
@@ -12979,19 +12979,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path23, out) {
+function imagePaths(value, path20, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path23, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path20, index], out));
     return;
   }
   if (!isMap(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path23, key, index, "image"], image: container.image });
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path20, key, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path23, key], out);
+    imagePaths(child, [...path20, key], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -13002,11 +13002,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path23, image } of found) {
+    for (const { path: path20, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path23, next, at);
+      setIn(res, path20, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -13049,12 +13049,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path23, entry, pairsAt) {
+function setPairs(res, path20, entry, pairsAt) {
   let changed = false;
   for (const [key, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path23, key]) === text) continue;
-    setIn(res, [...path23, key], text, childLocation(pairsAt, key));
+    if (getPath(res.value, [...path20, key]) === text) continue;
+    setIn(res, [...path20, key], text, childLocation(pairsAt, key));
     changed = true;
   }
   return changed;
@@ -13066,16 +13066,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path23 of templatePaths(groupKind)) changed = setPairs(res, [...path23, field], entry, pairsAt) || changed;
+      for (const path20 of templatePaths(groupKind)) changed = setPairs(res, [...path20, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path23, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path23))) continue;
-        changed = setPairs(res, path23, entry, pairsAt) || changed;
+      for (const [path20, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path20))) continue;
+        changed = setPairs(res, path20, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -13120,17 +13120,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path23, prefix) {
-  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
+function startsWith(path20, prefix) {
+  return prefix.length <= path20.length && prefix.every((segment, index) => path20[index] === segment);
 }
-function mergeKeyOf(group, kind, path23) {
+function mergeKeyOf(group, kind, path20) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "ownerReferences") return "uid";
-  if (path23.length === 2 && path23[0] === "metadata" && path23[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path23.length === 2 && path23[0] === "spec" && path23[1] === "ports") return "port";
+  if (path20.length === 2 && path20[0] === "metadata" && path20[1] === "ownerReferences") return "uid";
+  if (path20.length === 2 && path20[0] === "metadata" && path20[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path20.length === 2 && path20[0] === "spec" && path20[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path23, podSpec)) return void 0;
-  const rest = path23.slice(podSpec.length);
+  if (!podSpec || !startsWith(path20, podSpec)) return void 0;
+  const rest = path20.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -13201,8 +13201,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path23, value) => {
-    if (typeof value === "string") out.push({ kind, path: path23, name: value });
+  const add2 = (kind, path20, value) => {
+    if (typeof value === "string") out.push({ kind, path: path20, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -13243,10 +13243,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path23, out) {
+function ingressBackend(backend, path20, out) {
   const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path23, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path23, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path20, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path20, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13311,18 +13311,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path23, out) {
+function valuesAtPath(value, segments, path20, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path23, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path20, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path23, name: value });
+    if (typeof value === "string") out.push({ path: path20, name: value });
     return;
   }
   if (!isMap(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path23, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path20, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -13332,7 +13332,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path23, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path23, name: name2 });
+      for (const { path: path20, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path20, name: name2 });
     }
   }
   return out;
@@ -13402,10 +13402,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path23) => {
-      if (getPath(res.value, path23) === namespace) return;
-      if (path23[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path23, namespace, at);
+    const set2 = (path20) => {
+      if (getPath(res.value, path20) === namespace) return;
+      if (path20[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path20, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -13469,30 +13469,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path23 = [];
+  const path20 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path23.push(node.length);
+        path20.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path23.push(position2);
+      path20.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path23.push(segment);
+      path20.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path23;
+  return path20;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -13501,18 +13501,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
 }
-function insert(res, path23, value, at) {
-  const parentPath = path23.slice(0, -1);
-  const key = path23[path23.length - 1];
+function insert(res, path20, value, at) {
+  const parentPath = path20.slice(0, -1);
+  const key = path20[path20.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
     spliceList(res, parentPath, key, 0, [{ value, at }]);
   } else {
-    setIn(res, path23, value, at);
+    setIn(res, path20, value, at);
   }
 }
-function removeAt(res, path23) {
-  const parentPath = path23.slice(0, -1);
-  const key = path23[path23.length - 1];
+function removeAt(res, path20) {
+  const parentPath = path20.slice(0, -1);
+  const key = path20[path20.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
   else delete writable(res, parentPath)[key];
 }
@@ -13547,9 +13547,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path23 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path23, value, valueAt);
-        else insert(res, path23, value, valueAt);
+        const path20 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path20, value, valueAt);
+        else insert(res, path20, value, valueAt);
         break;
       }
       case "remove": {
@@ -13565,17 +13565,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn2(res, fromPath);
         if (isObject3(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path23 = resolve(res.value, segments, true, operation.path);
-        insert(res, path23, value, fromAt);
+        const path20 = resolve(res.value, segments, true, operation.path);
+        insert(res, path20, value, fromAt);
         if (!isObject3(value)) {
-          const parent = getPath(res.value, path23.slice(0, -1));
-          if (isObject3(parent)) markKey(parent, path23[path23.length - 1], fromAt);
+          const parent = getPath(res.value, path20.slice(0, -1));
+          if (isObject3(parent)) markKey(parent, path20[path20.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path23 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path23), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path20 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path20), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -13959,7 +13959,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path23) => ({ file, docIndex, path: path23 });
+  const at = (...path20) => ({ file, docIndex, path: path20 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -14040,7 +14040,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path23) => ({ file, docIndex: document?.index ?? 0, path: path23 });
+  const at = (...path20) => ({ file, docIndex: document?.index ?? 0, path: path20 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -14077,10 +14077,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path23) => {
+  const pairs2 = (raw, path20) => {
     if (!isMap(raw)) return false;
     for (const [key, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path23, key));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path20, key));
     }
     return true;
   };
@@ -14297,7 +14297,7 @@ function runComponent(state, includer, entry, resmap) {
 function generatedRoot(state, dir) {
   const exclude = state.generated?.exclude ?? (() => false);
   const batches = [];
-  const walk3 = (current) => {
+  const walk4 = (current) => {
     for (const file of state.host.filesIn(current)) {
       if (!/\.ya?ml$/i.test(file.path) || exclude(file.path)) continue;
       const at = { file, docIndex: 0, path: [] };
@@ -14309,10 +14309,10 @@ function generatedRoot(state, dir) {
       if (kustomization) {
         const at = { file: kustomization, docIndex: 0, path: [] };
         batches.push({ added: buildDirectory(state, sub, kustomization, at, false), at });
-      } else walk3(sub);
+      } else walk4(sub);
     }
   };
-  walk3(dir);
+  walk4(dir);
   const resmap = [];
   append(state, resmap, batches);
   return resmap;
@@ -14375,7 +14375,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path23) => locate(res.value, res.at, path23),
+    locate: (path20) => locate(res.value, res.at, path20),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -14442,8 +14442,8 @@ var init_build = __esm({
 
 // src/kustomize/scope.ts
 function builtInClusterScoped(apiVersion, kind) {
-  const slash2 = apiVersion.indexOf("/");
-  const group = slash2 < 0 ? "" : apiVersion.slice(0, slash2);
+  const slash = apiVersion.indexOf("/");
+  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
   if (CLUSTER_SCOPED[group]?.has(kind)) return true;
   return BUILT_IN_GROUPS2.has(group) ? false : void 0;
 }
@@ -14472,8 +14472,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path23) => rootFiles.files.get(path23),
-    isDirectory: (path23) => rootFiles.dirs.has(path23),
+    file: (path20) => rootFiles.files.get(path20),
+    isDirectory: (path20) => rootFiles.dirs.has(path20),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -14552,10 +14552,10 @@ var init_resource2 = __esm({
       patchedBy;
       document;
       assumed;
-      locate(path23) {
-        if (this.document) return this.document.locate(path23);
+      locate(path20) {
+        if (this.document) return this.document.locate(path20);
         const written2 = this.written;
-        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path23);
+        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path20);
       }
     };
     AppliedObject = class {
@@ -14589,8 +14589,8 @@ var init_resource2 = __esm({
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
       }
-      get(path23) {
-        return getIn(this.value, path23);
+      get(path20) {
+        return getIn(this.value, path20);
       }
     };
   }
@@ -14929,7 +14929,7 @@ function patchFilesOf(kustomize, root) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path23) => kustomization.applied?.locate(["spec", ...path23]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path23] };
+  const at = (path20) => kustomization.applied?.locate(["spec", ...path20]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path20] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -21777,62 +21777,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path23 = [...specPath, list, index];
+      const path20 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path23, "image"], image);
+      const written2 = writtenImage(resource, [...path20, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path23,
+        path: path20,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path23, "image"],
-          tagPath: [...path23, "image"],
+          path: [...path20, "image"],
+          tagPath: [...path20, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path23, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path20, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path23, "env"]),
-        envPath: item.env !== void 0 ? [...path23, "env"] : void 0,
-        envFrom: envFromSources(item, path23)
+        env: envEntries(item.env, [...path20, "env"]),
+        envPath: item.env !== void 0 ? [...path20, "env"] : void 0,
+        envFrom: envFromSources(item, path20)
       });
     });
   }
 }
-function writtenImage(resource, path23, applied) {
+function writtenImage(resource, path20, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path23.slice(0, -1));
+  const container = info.locate(path20.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path23[path23.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path20[path20.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path23, dotted, namespace, out) {
+function walkValues(resource, value, path20, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path23, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path20, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path23, dotted, namespace);
+  const container = valuesContainer(resource, object, path20, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path23, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path20, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path23, dotted, namespace) {
+function valuesContainer(resource, object, path20, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path23, "image"];
+  let tagPath = [...path20, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -21841,48 +21841,48 @@ function valuesContainer(resource, object, path23, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path23, "tag"];
+      tagPath = [...path20, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path23, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path20, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path23, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path20, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path23, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path20, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path23, "imagePullPolicy"];
+    policyPath = [...path20, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path23,
+    path: path20,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path23, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path20, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path23, "env"]),
-    envPath: object.env !== void 0 ? [...path23, "env"] : void 0,
-    envFrom: envFromSources(object, path23)
+    env: envEntries(object.env, [...path20, "env"]),
+    envPath: object.env !== void 0 ? [...path20, "env"] : void 0,
+    envFrom: envFromSources(object, path20)
   };
 }
-function envEntries(env, path23) {
+function envEntries(env, path20) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path23, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path20, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -21900,7 +21900,7 @@ function envEntries(env, path23) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path23, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path20, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -21909,7 +21909,7 @@ function envEntries(env, path23) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path23) {
+function envFromSources(object, path20) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -21919,7 +21919,7 @@ function envFromSources(object, path23) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path23, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path20, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -21928,7 +21928,7 @@ function envFromSources(object, path23) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path23, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path20, field, index] });
     });
   }
   return sources;
@@ -22101,8 +22101,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path23 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path23 && asRecord(getIn(resource.value, path23))) ?? {};
+  const path20 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path20 && asRecord(getIn(resource.value, path20))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -22220,7 +22220,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path23) => getIn(value, path23)
+    get: (path20) => getIn(value, path20)
   };
 }
 function emptyRootFiles(root) {
@@ -22315,7 +22315,7 @@ function buildModel(roots, files, notes) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path23) => rootFilesMap.get(root)?.files.get(path23),
+    fileAt: (root, path20) => rootFilesMap.get(root)?.files.get(path20),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -22404,17 +22404,17 @@ var init_rule = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path23) {
+function locate2(doc, path20) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path23.length; i2++) {
-    const segment = path23[i2];
+  for (let i2 = 0; i2 < path20.length; i2++) {
+    const segment = path20[i2];
     if ((0, import_yaml6.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path23.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
     } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -22426,8 +22426,8 @@ function locate2(doc, path23) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path23, key = false) {
-  const { node, pair, exact } = locate2(doc, path23);
+function offsetsOfPath(doc, text, path20, key = false) {
+  const { node, pair, exact } = locate2(doc, path20);
   if (exact && key && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -25006,8 +25006,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path23 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path23 : `${version2.via} in ${path23}`;
+  const path20 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path20 : `${version2.via} in ${path20}`;
 }
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
@@ -25122,8 +25122,8 @@ metadata:
         const patchDocuments2 = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
-          for (const path23 of patchPathsOf(node)) {
-            const file = model.fileAt(node.file.root, path23);
+          for (const path20 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path20);
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
@@ -25137,15 +25137,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path23 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path23, "apiVersion"]));
-            const kind = asString(resource.get([...path23, "kind"]));
+          for (const path20 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path20, "apiVersion"]));
+            const kind = asString(resource.get([...path20, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path23, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path20, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -25285,13 +25285,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path23 = [edge];
+        const path20 = [edge];
         let back = previous.get(node);
         while (back) {
-          path23.unshift(back);
+          path20.unshift(back);
           back = previous.get(back.from);
         }
-        return path23;
+        return path20;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -25422,10 +25422,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path23 = cycleFrom(first, members, edges);
-          const [edge] = path23;
+          const path20 = cycleFrom(first, members, edges);
+          const [edge] = path20;
           if (!edge) continue;
-          const names = [first, ...path23.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path20.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -25434,10 +25434,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path23, rootName2) {
-  if (path23.length === 0) return rootName2;
+function formatPath(path20, rootName2) {
+  if (path20.length === 0) return rootName2;
   let out = "";
-  for (const segment of path23) {
+  for (const segment of path20) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -25553,14 +25553,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path23, data, key = false) {
+      report(messageId, path20, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path23], messageId, data };
+        const problem = { path: [...path20], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path23) {
-        return formatPath(path23, this.options.rootName);
+      name(path20) {
+        return formatPath(path20, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -25582,83 +25582,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path23) {
-        if (this.full || path23.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path20) {
+        if (this.full || path20.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path23)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path20)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path23, { path: this.name(path23), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path20, { path: this.name(path20), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path23);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path23);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path23);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path23);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path23);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path23, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path23, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path23) && !containsUnknown(value)) this.report("not", path23, { path: this.name(path23) });
+        if (typeof value === "string") this.checkString(value, schema2, path20);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path20);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path20);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path20);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path20);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path20, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path20, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path20) && !containsUnknown(value)) this.report("not", path20, { path: this.name(path20) });
       }
-      checkType(value, type2, path23) {
+      checkType(value, type2, path20) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path23, { expected: describeTypes(types2), path: this.name(path23), actual: describeFound(value) });
+        if (!ok) this.report("type", path20, { expected: describeTypes(types2), path: this.name(path20), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path23) {
+      checkString(value, schema2, path20) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path23, { path: this.name(path23), limit: String(schema2.minLength) });
+          this.report("minLength", path20, { path: this.name(path20), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path23, { path: this.name(path23), limit: String(schema2.maxLength) });
+          this.report("maxLength", path20, { path: this.name(path20), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path23, { path: this.name(path23), pattern: schema2.pattern });
+          this.report("pattern", path20, { path: this.name(path20), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path23) {
-        const range = (comparison, limit) => this.report("range", path23, { path: this.name(path23), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path20) {
+        const range = (comparison, limit) => this.report("range", path20, { path: this.name(path20), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path23, { path: this.name(path23), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path20, { path: this.name(path20), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path23) {
+      checkArray(value, schema2, path20) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path23, { path: this.name(path23), limit: String(schema2.minItems) });
+          this.report("minItems", path20, { path: this.name(path20), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path23, { path: this.name(path23), limit: String(schema2.maxItems) });
+          this.report("maxItems", path20, { path: this.name(path20), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path23, { path: this.name(path23) });
+          this.report("uniqueItems", path20, { path: this.name(path20) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path23.push(index);
-            this.walk(value[index], schema2.items, path23);
-            path23.pop();
+            path20.push(index);
+            this.walk(value[index], schema2.items, path20);
+            path20.pop();
           }
         }
       }
-      checkObject(value, schema2, path23) {
+      checkObject(value, schema2, path20) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path23, { path: this.name(path23), limit: String(schema2.minProperties) });
+          this.report("minProperties", path20, { path: this.name(path20), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path23, { path: this.name(path23), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path20, { path: this.name(path20), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path23.length === 0 && "kind" in value ? ["kind"] : path23;
-              this.report("required", at, { field, parent: this.name(path23) });
+              const at = path20.length === 0 && "kind" in value ? ["kind"] : path20;
+              this.report("required", at, { field, parent: this.name(path20) });
             }
           }
         }
@@ -25670,34 +25670,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path23.push(key);
-              this.walk(child, childSchema, path23);
-              path23.pop();
+              path20.push(key);
+              this.walk(child, childSchema, path20);
+              path20.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path23) };
+            const data = { field: key, parent: this.name(path20) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path23, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path20, key], data, true);
           }
         }
       }
-      passes(value, schema2, path23) {
+      passes(value, schema2, path20) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path23);
+        probe.walk(value, schema2, path20);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path23, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path23)).length;
+      checkAlternatives(value, options, path20, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path20)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path23, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path23) });
+          this.report("requiredOneOf", path20, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path20) });
           return;
         }
-        this.report(kind, path23, { path: this.name(path23) });
+        this.report(kind, path20, { path: this.name(path20) });
       }
     };
   }
@@ -25906,8 +25906,8 @@ var init_registry = __esm({
         const crd = this.crds.get(`${apiVersion}/${kind}`);
         if (crd) return crd.scope;
         if (this.lookup(apiVersion, kind)?.source !== "vendored") return void 0;
-        const slash2 = apiVersion.lastIndexOf("/");
-        return VENDORED_CLUSTER_SCOPED.has(`${slash2 < 0 ? "" : apiVersion.slice(0, slash2)}/${kind}`) ? "Cluster" : "Namespaced";
+        const slash = apiVersion.lastIndexOf("/");
+        return VENDORED_CLUSTER_SCOPED.has(`${slash < 0 ? "" : apiVersion.slice(0, slash)}/${kind}`) ? "Cluster" : "Namespaced";
       }
       resolve(apiVersion, kind, key) {
         const crd = this.crds.get(key);
@@ -25915,8 +25915,8 @@ var init_registry = __esm({
           this.load(KUBERNETES);
           return { schema: crdSchema(crd), source: "crd" };
         }
-        const slash2 = apiVersion.lastIndexOf("/");
-        const group = slash2 < 0 ? "" : apiVersion.slice(0, slash2);
+        const slash = apiVersion.lastIndexOf("/");
+        const group = slash < 0 ? "" : apiVersion.slice(0, slash);
         for (const vendored of VENDORED) {
           if (!vendored.covers(group)) continue;
           const family = this.load(vendored);
@@ -26079,13 +26079,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path23, resource } = consumer;
+  const { link, path: path20, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path23.written ?? "", repo: link.root.name };
-  if (path23.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path23.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path23.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path23.status === "directory";
+  const data = { referrer: describeObject(resource), path: path20.written ?? "", repo: link.root.name };
+  if (path20.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path20.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path20.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path20.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -26199,9 +26199,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path23 } = kustomization;
-          if (link.status !== "linked" || path23.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path23.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path20 } = kustomization;
+          if (link.status !== "linked" || path20.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path20.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -26210,7 +26210,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path23.dir, component);
+            const target = resolveInRoot(path20.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -26245,12 +26245,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path23 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path20 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path23, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path20, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path23, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path20, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -26830,17 +26830,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path23) {
-  const item = asRecord(resource.get(path23));
+function typedRef(resource, path20) {
+  const item = asRecord(resource.get(path20));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path23, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path23, "name"]));
+function localSecret(resource, path20, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path20, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path23, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path20, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -26866,12 +26866,12 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path23 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path23, "the controller cannot connect to the remote cluster");
+    const path20 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path20, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
-    const key = asScalarString(resource.get([...path23, "key"]));
-    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path23, "key"] };
+    const key = asScalarString(resource.get([...path20, "key"]));
+    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path20, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -26896,10 +26896,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path23, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path23));
+function namedSecret(resource, path20, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path20));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path23, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path20, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -26929,16 +26929,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path23 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path23);
+      const path20 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path20);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path23, "name"] : [...path23, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path20, "name"] : [...path20, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path23, "name"],
+        path: [...path20, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -26956,22 +26956,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path23 = ["spec", field, index];
-        const ref = typedRef(resource, path23);
+        const path20 = ["spec", field, index];
+        const ref = typedRef(resource, path20);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path23, "name"],
+            path: [...path20, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path23, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path20, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -26984,8 +26984,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path23 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path23, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path20 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path20, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -27001,9 +27001,9 @@ function kustomizationRefs(model) {
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path23 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path23);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path23, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path20 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path20);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path20, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -27039,7 +27039,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path23, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path20, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -27047,7 +27047,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path23,
+        path: path20,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -27057,16 +27057,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path23, found) {
+function walk(resource, value, path20, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path23, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path20, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key, child] of Object.entries(object)) {
-    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path23, key], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path23, key], found);
+    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path20, key], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path20, key], found);
   }
 }
 var RELEASE_SCOPE;
@@ -27091,35 +27091,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path23 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path23, "name"], key: { name: ref.key, path: [...path23, "key"] }, optional: ref.optional });
+        const path20 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: ref.key, path: [...path20, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path23 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path20 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path23, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path20, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path23) {
+function itemKeys(source, path20) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key = asScalarString(asRecord(raw)?.key);
-    if (key !== void 0) keys.push({ name: key, path: [...path23, "items", index, "key"] });
+    if (key !== void 0) keys.push({ name: key, path: [...path20, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path23, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path20, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path23, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path23).map((key) => ({ ...base, key, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path20, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path20).map((key) => ({ ...base, key, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -27131,14 +27131,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path23 = [...specPath, "volumes", index];
+      const path20 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path23, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path20, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path23, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path20, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path23, "projected", "sources", sourceIndex];
+        const sourcePath = [...path20, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -27152,7 +27152,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path23, resolveName) {
+function pullSecretRefs(resource, holder, path20, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -27164,7 +27164,7 @@ function pullSecretRefs(resource, holder, path23, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path23, "imagePullSecrets", index, "name"],
+      path: [...path20, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -27402,9 +27402,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path23, raw, expects) => {
+  const add2 = (path20, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path23, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path20, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -27501,20 +27501,20 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path23 = [entry.field, entry.index];
+            const path20 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path23, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -27579,9 +27579,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path23 } = kustomization;
-    if (link.status !== "linked" || path23.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path23.status === "directory") push(generated2, key(link.root, path23.dir), kustomization);
+    const { link, path: path20 } = kustomization;
+    if (link.status !== "linked" || path20.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path20.status === "directory") push(generated2, key(link.root, path20.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -27744,11 +27744,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path23 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path23.dir === void 0) continue;
+          const { link, path: path20 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path20.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path23.dir, kustomization);
+          push(byDir, path20.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -28083,10 +28083,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path23, dotted, parentKey) {
+function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path23, index];
+      const itemPath = [...path20, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -28102,10 +28102,10 @@ function walkValues2(ctx, release, value, path23, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path23, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path20, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path23, key];
+    const childPath = [...path20, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
@@ -28176,8 +28176,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path23 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path23, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path20 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path20, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
@@ -28251,11 +28251,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path23 = container.envPath ?? container.path;
+    const path20 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path23, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path23, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path23, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path20, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path20, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path20, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -28475,10 +28475,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path23 = report.path ?? [];
-    const at = report.resource.applied?.locate(path23);
+    const path20 = report.path ?? [];
+    const at = report.resource.applied?.locate(path20);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path23 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path20 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -28517,23 +28517,23 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path23 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path20 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path23, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path20, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path23) finding.path = path23;
+  if (path20) finding.path = path20;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path23, messageId, message) {
+function fingerprint(ruleId, file, resource, path20, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path23 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity3, (path20 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
@@ -28551,12 +28551,12 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path23, prefix) {
-  return prefix.length <= path23.length && prefix.every((segment, index) => path23[index] === segment);
+function startsWith2(path20, prefix) {
+  return prefix.length <= path20.length && prefix.every((segment, index) => path20[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path23) => startsWith2(problem.path, path23) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path23, problem.path) || problem.messageId === "required" && startsWith2(path23, [...problem.path, problem.data.field ?? ""])
+    (path20) => startsWith2(problem.path, path20) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path20, problem.path) || problem.messageId === "required" && startsWith2(path20, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -28577,12 +28577,12 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-function operatorKind(resource, value, path23, operator) {
+function operatorKind(resource, value, path20, operator) {
   if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
   const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
-  if (!list || path23.length < 4 || path23[0] !== "spec" || path23[1] !== list || typeof path23[2] !== "number" || path23[3] !== "kind") return false;
+  if (!list || path20.length < 4 || path20[0] !== "spec" || path20[1] !== list || typeof path20[2] !== "number" || path20[3] !== "kind") return false;
   const items = value.spec?.[list];
-  const kind = Array.isArray(items) ? items[path23[2]]?.kind : void 0;
+  const kind = Array.isArray(items) ? items[path20[2]]?.kind : void 0;
   return typeof kind === "string" && OPERATOR_KINDS.has(kind);
 }
 var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default, OPERATOR_KINDS;
@@ -28747,7 +28747,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path23 of copy.unknown) unknownPaths.add(JSON.stringify(path23));
+            for (const path20 of copy.unknown) unknownPaths.add(JSON.stringify(path20));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -29009,8 +29009,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path23) {
-  return path23.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path20) {
+  return path20.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml7;
 var init_ast = __esm({
@@ -29161,15 +29161,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path23 = ["creation_rules", index];
+  const path20 = ["creation_rules", index];
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path23, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path20, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path23, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path20, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path23,
+    path: path20,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -29177,11 +29177,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path23, issues);
-  rule.selection = readSelection(nodes, node, path23, issues);
-  checkShamir(nodes, node, path23, issues);
-  checkBoolean(nodes, node, path23, "mac_only_encrypted", issues);
-  checkString(nodes, node, path23, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path20, issues);
+  rule.selection = readSelection(nodes, node, path20, issues);
+  checkShamir(nodes, node, path20, issues);
+  checkBoolean(nodes, node, path20, "mac_only_encrypted", issues);
+  checkString(nodes, node, path20, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -29200,14 +29200,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled.ok) rule.pathRegexp = compiled.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
 }
-function readRuleRecipients(nodes, node, path23, issues) {
+function readRuleRecipients(nodes, node, path20, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull2(groups) && !(0, import_yaml8.isSeq)(groups)) {
-    issues.push(invalidType([...path23, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path20, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path23, "key_groups", i2], out2, issues, 0));
+    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path20, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -29218,28 +29218,28 @@ function readRuleRecipients(nodes, node, path23, issues) {
     const items = recipientStrings(nodes, entry.value, key !== "hckms");
     if (!items) {
       const expected = key === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path23, key], key, expected));
+      issues.push(invalidType([...path20, key], key, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path23, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path20, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path23, out, issues, depth) {
+function readGroup(nodes, node, path20, out, issues, depth) {
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path23, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path20, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path23, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path20, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
     if (isNull2(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
-      issues.push(invalidType([...path23, key], key, "a list"));
+      issues.push(invalidType([...path20, key], key, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path23, key, i2];
+      const itemPath = [...path20, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -29293,16 +29293,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path23) {
+function addRecipients(out, type2, text, path20) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path23 });
+  if (id !== void 0) out.push({ type: type2, id, path: path20 });
 }
-function readSelection(nodes, node, path23, issues) {
+function readSelection(nodes, node, path20, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull2(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path23, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path20, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -29311,22 +29311,22 @@ function readSelection(nodes, node, path23, issues) {
   const key = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path23, key], key, "a string"));
+    issues.push(invalidType([...path20, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path23, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path20, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path23, key], issues);
+  checkIdentity(made.selection, [...path20, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path23, issues) {
+function checkIdentity(selection, path20, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path23, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path20, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -29346,13 +29346,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path23, known, where2, issues) {
+function checkKeys(node, path20, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path23, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path23, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path20, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path20, key], key: true, data: { key, where: where2 } }
     );
   }
 }
@@ -29381,23 +29381,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path23, issues) {
+function checkShamir(nodes, node, path20, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull2(value)) return;
-  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path23, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path20, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path23, key, issues) {
+function checkBoolean(nodes, node, path20, key, issues) {
   const value = nodes.get(node, key)?.value;
   if (isNull2(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path23, key], key, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path20, key], key, "true or false"));
 }
-function checkString(nodes, node, path23, key, issues) {
+function checkString(nodes, node, path20, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path23, key], key, "a string"));
+  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path20, key], key, "a string"));
 }
-function invalidType(path23, key, expected) {
-  return { code: "invalidType", path: path23, data: { key, expected } };
+function invalidType(path20, key, expected) {
+  return { code: "invalidType", path: path20, data: { key, expected } };
 }
 function isNull2(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
@@ -29549,9 +29549,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path23) {
-  const i2 = path23.lastIndexOf("/");
-  return i2 === -1 ? "" : path23.slice(0, i2);
+function dirname(path20) {
+  const i2 = path20.lastIndexOf("/");
+  return i2 === -1 ? "" : path20.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -29775,7 +29775,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path23, keys, anchor, inSops, depth, out) {
+function walk2(node, path20, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml10.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -29783,21 +29783,21 @@ function walk2(node, path23, keys, anchor, inSops, depth, out) {
       const key = keyText(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path23, range: [keyRange[0], keyRange[1]] });
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path20, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk2(pair.value, [...path23, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path23, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path20, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path23, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path20, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -29810,23 +29810,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path23, keys, depth, out) {
+function walkValue(node, path20, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path23, i2], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i2], [...path20, i2], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key of Object.keys(node)) {
       if (ambiguousKey(key)) return false;
       const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path23, key], [...keys, key], depth + 1, out);
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path20, key], [...keys, key], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path23, keys, state } : { path: path23, keys, state, problem });
+    out.push(problem === void 0 ? { path: path20, keys, state } : { path: path20, keys, state, problem });
   }
   return true;
 }
@@ -30076,9 +30076,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path23 = ["sops", "key_groups", i2];
-      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path23, meta);
-      else meta.issues.push(invalidField(path23, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path20 = ["sops", "key_groups", i2];
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path20, meta);
+      else meta.issues.push(invalidField(path20, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -30100,22 +30100,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path23 = [...base, type2];
+    const path20 = [...base, type2];
     if ((0, import_yaml11.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path23, meta);
+      readKeyEntry(type2, pair.value, path20, meta);
       continue;
     }
     if (!(0, import_yaml11.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path23, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path20, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path23, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path20, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path23, meta) {
+function readKeyEntry(type2, entry, path20, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path23, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path23 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path20, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path20 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -30167,8 +30167,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path23, field, expected) {
-  return { code: "invalidField", path: path23, data: { field, expected } };
+function invalidField(path20, field, expected) {
+  return { code: "invalidField", path: path20, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml11.isScalar)(node)) return void 0;
@@ -35836,1610 +35836,11 @@ var init_comments2 = __esm({
   }
 });
 
-// node_modules/@sindresorhus/merge-streams/index.js
-function mergeStreams(streams) {
-  if (!Array.isArray(streams)) {
-    throw new TypeError(`Expected an array, got \`${typeof streams}\`.`);
-  }
-  for (const stream of streams) {
-    validateStream(stream);
-  }
-  const objectMode = streams.some(({ readableObjectMode }) => readableObjectMode);
-  const highWaterMark = getHighWaterMark(streams, objectMode);
-  const passThroughStream = new MergedStream({
-    objectMode,
-    writableHighWaterMark: highWaterMark,
-    readableHighWaterMark: highWaterMark
-  });
-  for (const stream of streams) {
-    passThroughStream.add(stream);
-  }
-  return passThroughStream;
-}
-var import_node_events, import_node_stream, import_promises2, getHighWaterMark, MergedStream, onMergedStreamFinished, onMergedStreamEnd, onInputStreamsUnpipe, validateStream, endWhenStreamsDone, afterMergedStreamFinished, onInputStreamEnd, onInputStreamUnpipe, endStream, errorOrAbortStream, isAbortError, abortStream, errorStream, noop, updateMaxListeners, PASSTHROUGH_LISTENERS_COUNT, PASSTHROUGH_LISTENERS_PER_STREAM;
-var init_merge_streams = __esm({
-  "node_modules/@sindresorhus/merge-streams/index.js"() {
-    import_node_events = require("node:events");
-    import_node_stream = require("node:stream");
-    import_promises2 = require("node:stream/promises");
-    getHighWaterMark = (streams, objectMode) => {
-      if (streams.length === 0) {
-        return (0, import_node_stream.getDefaultHighWaterMark)(objectMode);
-      }
-      const highWaterMarks = streams.filter(({ readableObjectMode }) => readableObjectMode === objectMode).map(({ readableHighWaterMark }) => readableHighWaterMark);
-      return Math.max(...highWaterMarks);
-    };
-    MergedStream = class extends import_node_stream.PassThrough {
-      #streams = /* @__PURE__ */ new Set([]);
-      #ended = /* @__PURE__ */ new Set([]);
-      #aborted = /* @__PURE__ */ new Set([]);
-      #onFinished;
-      #unpipeEvent = /* @__PURE__ */ Symbol("unpipe");
-      #streamPromises = /* @__PURE__ */ new WeakMap();
-      add(stream) {
-        validateStream(stream);
-        if (this.#streams.has(stream)) {
-          return;
-        }
-        this.#streams.add(stream);
-        this.#onFinished ??= onMergedStreamFinished(this, this.#streams, this.#unpipeEvent);
-        const streamPromise = endWhenStreamsDone({
-          passThroughStream: this,
-          stream,
-          streams: this.#streams,
-          ended: this.#ended,
-          aborted: this.#aborted,
-          onFinished: this.#onFinished,
-          unpipeEvent: this.#unpipeEvent
-        });
-        this.#streamPromises.set(stream, streamPromise);
-        stream.pipe(this, { end: false });
-      }
-      async remove(stream) {
-        validateStream(stream);
-        if (!this.#streams.has(stream)) {
-          return false;
-        }
-        const streamPromise = this.#streamPromises.get(stream);
-        if (streamPromise === void 0) {
-          return false;
-        }
-        this.#streamPromises.delete(stream);
-        stream.unpipe(this);
-        await streamPromise;
-        return true;
-      }
-    };
-    onMergedStreamFinished = async (passThroughStream, streams, unpipeEvent) => {
-      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_COUNT);
-      const controller = new AbortController();
-      try {
-        await Promise.race([
-          onMergedStreamEnd(passThroughStream, controller),
-          onInputStreamsUnpipe(passThroughStream, streams, unpipeEvent, controller)
-        ]);
-      } finally {
-        controller.abort();
-        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_COUNT);
-      }
-    };
-    onMergedStreamEnd = async (passThroughStream, { signal }) => {
-      try {
-        await (0, import_promises2.finished)(passThroughStream, { signal, cleanup: true });
-      } catch (error) {
-        errorOrAbortStream(passThroughStream, error);
-        throw error;
-      }
-    };
-    onInputStreamsUnpipe = async (passThroughStream, streams, unpipeEvent, { signal }) => {
-      for await (const [unpipedStream] of (0, import_node_events.on)(passThroughStream, "unpipe", { signal })) {
-        if (streams.has(unpipedStream)) {
-          unpipedStream.emit(unpipeEvent);
-        }
-      }
-    };
-    validateStream = (stream) => {
-      if (typeof stream?.pipe !== "function") {
-        throw new TypeError(`Expected a readable stream, got: \`${typeof stream}\`.`);
-      }
-    };
-    endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, aborted, onFinished, unpipeEvent }) => {
-      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_PER_STREAM);
-      const controller = new AbortController();
-      try {
-        await Promise.race([
-          afterMergedStreamFinished(onFinished, stream, controller),
-          onInputStreamEnd({
-            passThroughStream,
-            stream,
-            streams,
-            ended,
-            aborted,
-            controller
-          }),
-          onInputStreamUnpipe({
-            stream,
-            streams,
-            ended,
-            aborted,
-            unpipeEvent,
-            controller
-          })
-        ]);
-      } finally {
-        controller.abort();
-        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_PER_STREAM);
-      }
-      if (streams.size > 0 && streams.size === ended.size + aborted.size) {
-        if (ended.size === 0 && aborted.size > 0) {
-          abortStream(passThroughStream);
-        } else {
-          endStream(passThroughStream);
-        }
-      }
-    };
-    afterMergedStreamFinished = async (onFinished, stream, { signal }) => {
-      try {
-        await onFinished;
-        if (!signal.aborted) {
-          abortStream(stream);
-        }
-      } catch (error) {
-        if (!signal.aborted) {
-          errorOrAbortStream(stream, error);
-        }
-      }
-    };
-    onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, aborted, controller: { signal } }) => {
-      try {
-        await (0, import_promises2.finished)(stream, {
-          signal,
-          cleanup: true,
-          readable: true,
-          writable: false
-        });
-        if (streams.has(stream)) {
-          ended.add(stream);
-        }
-      } catch (error) {
-        if (signal.aborted || !streams.has(stream)) {
-          return;
-        }
-        if (isAbortError(error)) {
-          aborted.add(stream);
-        } else {
-          errorStream(passThroughStream, error);
-        }
-      }
-    };
-    onInputStreamUnpipe = async ({ stream, streams, ended, aborted, unpipeEvent, controller: { signal } }) => {
-      await (0, import_node_events.once)(stream, unpipeEvent, { signal });
-      if (!stream.readable) {
-        return (0, import_node_events.once)(signal, "abort", { signal });
-      }
-      streams.delete(stream);
-      ended.delete(stream);
-      aborted.delete(stream);
-    };
-    endStream = (stream) => {
-      if (stream.writable) {
-        stream.end();
-      }
-    };
-    errorOrAbortStream = (stream, error) => {
-      if (isAbortError(error)) {
-        abortStream(stream);
-      } else {
-        errorStream(stream, error);
-      }
-    };
-    isAbortError = (error) => error?.code === "ERR_STREAM_PREMATURE_CLOSE";
-    abortStream = (stream) => {
-      if (stream.readable || stream.writable) {
-        stream.destroy();
-      }
-    };
-    errorStream = (stream, error) => {
-      if (!stream.destroyed) {
-        stream.once("error", noop);
-        stream.destroy(error);
-      }
-    };
-    noop = () => {
-    };
-    updateMaxListeners = (passThroughStream, increment) => {
-      const maxListeners = passThroughStream.getMaxListeners();
-      if (maxListeners !== 0 && maxListeners !== Number.POSITIVE_INFINITY) {
-        passThroughStream.setMaxListeners(maxListeners + increment);
-      }
-    };
-    PASSTHROUGH_LISTENERS_COUNT = 2;
-    PASSTHROUGH_LISTENERS_PER_STREAM = 1;
-  }
-});
-
-// node_modules/fast-glob/out/utils/array.js
-var require_array = __commonJS({
-  "node_modules/fast-glob/out/utils/array.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.splitWhen = exports2.flatten = void 0;
-    function flatten(items) {
-      return items.reduce((collection, item) => [].concat(collection, item), []);
-    }
-    exports2.flatten = flatten;
-    function splitWhen(items, predicate) {
-      const result = [[]];
-      let groupIndex = 0;
-      for (const item of items) {
-        if (predicate(item)) {
-          groupIndex++;
-          result[groupIndex] = [];
-        } else {
-          result[groupIndex].push(item);
-        }
-      }
-      return result;
-    }
-    exports2.splitWhen = splitWhen;
-  }
-});
-
-// node_modules/fast-glob/out/utils/errno.js
-var require_errno = __commonJS({
-  "node_modules/fast-glob/out/utils/errno.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isEnoentCodeError = void 0;
-    function isEnoentCodeError(error) {
-      return error.code === "ENOENT";
-    }
-    exports2.isEnoentCodeError = isEnoentCodeError;
-  }
-});
-
-// node_modules/fast-glob/out/utils/fs.js
-var require_fs = __commonJS({
-  "node_modules/fast-glob/out/utils/fs.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name2, stats) {
-        this.name = name2;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name2, stats) {
-      return new DirentFromStats(name2, stats);
-    }
-    exports2.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/fast-glob/out/utils/path.js
-var require_path = __commonJS({
-  "node_modules/fast-glob/out/utils/path.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
-    var os2 = require("os");
-    var path23 = require("path");
-    var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
-    var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
-    var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
-    var WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()[\]{}]|^!|[!+@](?=\())/g;
-    var DOS_DEVICE_PATH_RE = /^\\\\([.?])/;
-    var WINDOWS_BACKSLASHES_RE = /\\(?![!()+@[\]{}])/g;
-    function unixify(filepath) {
-      return filepath.replace(/\\/g, "/");
-    }
-    exports2.unixify = unixify;
-    function makeAbsolute(cwd, filepath) {
-      return path23.resolve(cwd, filepath);
-    }
-    exports2.makeAbsolute = makeAbsolute;
-    function removeLeadingDotSegment(entry) {
-      if (entry.charAt(0) === ".") {
-        const secondCharactery = entry.charAt(1);
-        if (secondCharactery === "/" || secondCharactery === "\\") {
-          return entry.slice(LEADING_DOT_SEGMENT_CHARACTERS_COUNT);
-        }
-      }
-      return entry;
-    }
-    exports2.removeLeadingDotSegment = removeLeadingDotSegment;
-    exports2.escape = IS_WINDOWS_PLATFORM ? escapeWindowsPath : escapePosixPath;
-    function escapeWindowsPath(pattern) {
-      return pattern.replace(WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports2.escapeWindowsPath = escapeWindowsPath;
-    function escapePosixPath(pattern) {
-      return pattern.replace(POSIX_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports2.escapePosixPath = escapePosixPath;
-    exports2.convertPathToPattern = IS_WINDOWS_PLATFORM ? convertWindowsPathToPattern : convertPosixPathToPattern;
-    function convertWindowsPathToPattern(filepath) {
-      return escapeWindowsPath(filepath).replace(DOS_DEVICE_PATH_RE, "//$1").replace(WINDOWS_BACKSLASHES_RE, "/");
-    }
-    exports2.convertWindowsPathToPattern = convertWindowsPathToPattern;
-    function convertPosixPathToPattern(filepath) {
-      return escapePosixPath(filepath);
-    }
-    exports2.convertPosixPathToPattern = convertPosixPathToPattern;
-  }
-});
-
-// node_modules/is-extglob/index.js
-var require_is_extglob = __commonJS({
-  "node_modules/is-extglob/index.js"(exports2, module2) {
-    module2.exports = function isExtglob(str2) {
-      if (typeof str2 !== "string" || str2 === "") {
-        return false;
-      }
-      var match;
-      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str2)) {
-        if (match[2]) return true;
-        str2 = str2.slice(match.index + match[0].length);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/is-glob/index.js
-var require_is_glob = __commonJS({
-  "node_modules/is-glob/index.js"(exports2, module2) {
-    var isExtglob = require_is_extglob();
-    var chars = { "{": "}", "(": ")", "[": "]" };
-    var strictCheck = function(str2) {
-      if (str2[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      var pipeIndex = -2;
-      var closeSquareIndex = -2;
-      var closeCurlyIndex = -2;
-      var closeParenIndex = -2;
-      var backSlashIndex = -2;
-      while (index < str2.length) {
-        if (str2[index] === "*") {
-          return true;
-        }
-        if (str2[index + 1] === "?" && /[\].+)]/.test(str2[index])) {
-          return true;
-        }
-        if (closeSquareIndex !== -1 && str2[index] === "[" && str2[index + 1] !== "]") {
-          if (closeSquareIndex < index) {
-            closeSquareIndex = str2.indexOf("]", index);
-          }
-          if (closeSquareIndex > index) {
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-            backSlashIndex = str2.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeCurlyIndex !== -1 && str2[index] === "{" && str2[index + 1] !== "}") {
-          closeCurlyIndex = str2.indexOf("}", index);
-          if (closeCurlyIndex > index) {
-            backSlashIndex = str2.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeCurlyIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeParenIndex !== -1 && str2[index] === "(" && str2[index + 1] === "?" && /[:!=]/.test(str2[index + 2]) && str2[index + 3] !== ")") {
-          closeParenIndex = str2.indexOf(")", index);
-          if (closeParenIndex > index) {
-            backSlashIndex = str2.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-              return true;
-            }
-          }
-        }
-        if (pipeIndex !== -1 && str2[index] === "(" && str2[index + 1] !== "|") {
-          if (pipeIndex < index) {
-            pipeIndex = str2.indexOf("|", index);
-          }
-          if (pipeIndex !== -1 && str2[pipeIndex + 1] !== ")") {
-            closeParenIndex = str2.indexOf(")", pipeIndex);
-            if (closeParenIndex > pipeIndex) {
-              backSlashIndex = str2.indexOf("\\", pipeIndex);
-              if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-                return true;
-              }
-            }
-          }
-        }
-        if (str2[index] === "\\") {
-          var open = str2[index + 1];
-          index += 2;
-          var close = chars[open];
-          if (close) {
-            var n = str2.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str2[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    var relaxedCheck = function(str2) {
-      if (str2[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      while (index < str2.length) {
-        if (/[*?{}()[\]]/.test(str2[index])) {
-          return true;
-        }
-        if (str2[index] === "\\") {
-          var open = str2[index + 1];
-          index += 2;
-          var close = chars[open];
-          if (close) {
-            var n = str2.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str2[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    module2.exports = function isGlob(str2, options) {
-      if (typeof str2 !== "string" || str2 === "") {
-        return false;
-      }
-      if (isExtglob(str2)) {
-        return true;
-      }
-      var check = strictCheck;
-      if (options && options.strict === false) {
-        check = relaxedCheck;
-      }
-      return check(str2);
-    };
-  }
-});
-
-// node_modules/glob-parent/index.js
-var require_glob_parent = __commonJS({
-  "node_modules/glob-parent/index.js"(exports2, module2) {
-    "use strict";
-    var isGlob = require_is_glob();
-    var pathPosixDirname = require("path").posix.dirname;
-    var isWin32 = require("os").platform() === "win32";
-    var slash2 = "/";
-    var backslash = /\\/g;
-    var enclosure = /[\{\[].*[\}\]]$/;
-    var globby2 = /(^|[^\\])([\{\[]|\([^\)]+$)/;
-    var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
-    module2.exports = function globParent(str2, opts) {
-      var options = Object.assign({ flipBackslashes: true }, opts);
-      if (options.flipBackslashes && isWin32 && str2.indexOf(slash2) < 0) {
-        str2 = str2.replace(backslash, slash2);
-      }
-      if (enclosure.test(str2)) {
-        str2 += slash2;
-      }
-      str2 += "a";
-      do {
-        str2 = pathPosixDirname(str2);
-      } while (isGlob(str2) || globby2.test(str2));
-      return str2.replace(escaped, "$1");
-    };
-  }
-});
-
-// node_modules/braces/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/braces/lib/utils.js"(exports2) {
-    "use strict";
-    exports2.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
-      }
-      return false;
-    };
-    exports2.find = (node, type2) => node.nodes.find((node2) => node2.type === type2);
-    exports2.exceedsLimit = (min, max, step = 1, limit) => {
-      if (limit === false) return false;
-      if (!exports2.isInteger(min) || !exports2.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
-    };
-    exports2.escapeNode = (block, n = 0, type2) => {
-      const node = block.nodes[n];
-      if (!node) return;
-      if (type2 && node.type === type2 || node.type === "open" || node.type === "close") {
-        if (node.escaped !== true) {
-          node.value = "\\" + node.value;
-          node.escaped = true;
-        }
-      }
-    };
-    exports2.encloseBrace = (node) => {
-      if (node.type !== "brace") return false;
-      if (node.commas >> 0 + node.ranges >> 0 === 0) {
-        node.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports2.isInvalidBrace = (block) => {
-      if (block.type !== "brace") return false;
-      if (block.invalid === true || block.dollar) return true;
-      if (block.commas >> 0 + block.ranges >> 0 === 0) {
-        block.invalid = true;
-        return true;
-      }
-      if (block.open !== true || block.close !== true) {
-        block.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports2.isOpenOrClose = (node) => {
-      if (node.type === "open" || node.type === "close") {
-        return true;
-      }
-      return node.open === true || node.close === true;
-    };
-    exports2.reduce = (nodes) => nodes.reduce((acc, node) => {
-      if (node.type === "text") acc.push(node.value);
-      if (node.type === "range") node.type = "text";
-      return acc;
-    }, []);
-    exports2.flatten = (...args) => {
-      const result = [];
-      const flat = (arr) => {
-        for (let i2 = 0; i2 < arr.length; i2++) {
-          const ele = arr[i2];
-          if (Array.isArray(ele)) {
-            flat(ele);
-            continue;
-          }
-          if (ele !== void 0) {
-            result.push(ele);
-          }
-        }
-        return result;
-      };
-      flat(args);
-      return result;
-    };
-  }
-});
-
-// node_modules/braces/lib/stringify.js
-var require_stringify2 = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports2, module2) {
-    "use strict";
-    var utils = require_utils();
-    module2.exports = (ast, options = {}) => {
-      const stringify2 = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        let output = "";
-        if (node.value) {
-          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
-            return "\\" + node.value;
-          }
-          return node.value;
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += stringify2(child);
-          }
-        }
-        return output;
-      };
-      return stringify2(ast);
-    };
-  }
-});
-
-// node_modules/is-number/index.js
-var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/to-regex-range/index.js
-var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports2, module2) {
-    "use strict";
-    var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
-      if (isNumber(min) === false) {
-        throw new TypeError("toRegexRange: expected the first argument to be a number");
-      }
-      if (max === void 0 || min === max) {
-        return String(min);
-      }
-      if (isNumber(max) === false) {
-        throw new TypeError("toRegexRange: expected the second argument to be a number.");
-      }
-      let opts = { relaxZeros: true, ...options };
-      if (typeof opts.strictZeros === "boolean") {
-        opts.relaxZeros = opts.strictZeros === false;
-      }
-      let relax = String(opts.relaxZeros);
-      let shorthand = String(opts.shorthand);
-      let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
-      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
-        return toRegexRange.cache[cacheKey].result;
-      }
-      let a = Math.min(min, max);
-      let b = Math.max(min, max);
-      if (Math.abs(a - b) === 1) {
-        let result = min + "|" + max;
-        if (opts.capture) {
-          return `(${result})`;
-        }
-        if (opts.wrap === false) {
-          return result;
-        }
-        return `(?:${result})`;
-      }
-      let isPadded = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b };
-      let positives = [];
-      let negatives = [];
-      if (isPadded) {
-        state.isPadded = isPadded;
-        state.maxLen = String(state.max).length;
-      }
-      if (a < 0) {
-        let newMin = b < 0 ? Math.abs(b) : 1;
-        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
-        a = state.a = 0;
-      }
-      if (b >= 0) {
-        positives = splitToPatterns(a, b, state, opts);
-      }
-      state.negatives = negatives;
-      state.positives = positives;
-      state.result = collatePatterns(negatives, positives, opts);
-      if (opts.capture === true) {
-        state.result = `(${state.result})`;
-      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
-        state.result = `(?:${state.result})`;
-      }
-      toRegexRange.cache[cacheKey] = state;
-      return state.result;
-    };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
-      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
-      return subpatterns.join("|");
-    }
-    function splitToRanges(min, max) {
-      let nines = 1;
-      let zeros = 1;
-      let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
-        stops.add(stop);
-        nines += 1;
-        stop = countNines(min, nines);
-      }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
-        stops.add(stop);
-        zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
-      }
-      stops = [...stops];
-      stops.sort(compare2);
-      return stops;
-    }
-    function rangeToPattern(start, stop, options) {
-      if (start === stop) {
-        return { pattern: start, count: [], digits: 0 };
-      }
-      let zipped = zip(start, stop);
-      let digits = zipped.length;
-      let pattern = "";
-      let count = 0;
-      for (let i2 = 0; i2 < digits; i2++) {
-        let [startDigit, stopDigit] = zipped[i2];
-        if (startDigit === stopDigit) {
-          pattern += startDigit;
-        } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
-        } else {
-          count++;
-        }
-      }
-      if (count) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
-      }
-      return { pattern, count: [count], digits };
-    }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
-      let tokens = [];
-      let start = min;
-      let prev;
-      for (let i2 = 0; i2 < ranges.length; i2++) {
-        let max2 = ranges[i2];
-        let obj = rangeToPattern(String(start), String(max2), options);
-        let zeros = "";
-        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
-          if (prev.count.length > 1) {
-            prev.count.pop();
-          }
-          prev.count.push(obj.count[0]);
-          prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
-          continue;
-        }
-        if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
-        }
-        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
-        tokens.push(obj);
-        start = max2 + 1;
-        prev = obj;
-      }
-      return tokens;
-    }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
-      let result = [];
-      for (let ele of arr) {
-        let { string } = ele;
-        if (!intersection && !contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-        if (intersection && contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-      }
-      return result;
-    }
-    function zip(a, b) {
-      let arr = [];
-      for (let i2 = 0; i2 < a.length; i2++) arr.push([a[i2], b[i2]]);
-      return arr;
-    }
-    function compare2(a, b) {
-      return a > b ? 1 : b > a ? -1 : 0;
-    }
-    function contains(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
-    }
-    function countNines(min, len) {
-      return Number(String(min).slice(0, -len) + "9".repeat(len));
-    }
-    function countZeros(integer2, zeros) {
-      return integer2 - integer2 % Math.pow(10, zeros);
-    }
-    function toQuantifier(digits) {
-      let [start = 0, stop = ""] = digits;
-      if (stop || start > 1) {
-        return `{${start + (stop ? "," + stop : "")}}`;
-      }
-      return "";
-    }
-    function toCharacterClass(a, b, options) {
-      return `[${a}${b - a === 1 ? "" : "-"}${b}]`;
-    }
-    function hasPadding(str2) {
-      return /^-?(0+)\d/.test(str2);
-    }
-    function padZeros(value, tok, options) {
-      if (!tok.isPadded) {
-        return value;
-      }
-      let diff = Math.abs(tok.maxLen - String(value).length);
-      let relax = options.relaxZeros !== false;
-      switch (diff) {
-        case 0:
-          return "";
-        case 1:
-          return relax ? "0?" : "0";
-        case 2:
-          return relax ? "0{0,2}" : "00";
-        default: {
-          return relax ? `0{0,${diff}}` : `0{${diff}}`;
-        }
-      }
-    }
-    toRegexRange.cache = {};
-    toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module2.exports = toRegexRange;
-  }
-});
-
-// node_modules/fill-range/index.js
-var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports2, module2) {
-    "use strict";
-    var util = require("util");
-    var toRegexRange = require_to_regex_range();
-    var isObject5 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
-    };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
-    };
-    var isNumber = (num) => Number.isInteger(+num);
-    var zeros = (input) => {
-      let value = `${input}`;
-      let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
-      return index > 0;
-    };
-    var stringify2 = (start, end, options) => {
-      if (typeof start === "string" || typeof end === "string") {
-        return true;
-      }
-      return options.stringify === true;
-    };
-    var pad = (input, maxLength, toNumber) => {
-      if (maxLength > 0) {
-        let dash = input[0] === "-" ? "-" : "";
-        if (dash) input = input.slice(1);
-        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
-      }
-      if (toNumber === false) {
-        return String(input);
-      }
-      return input;
-    };
-    var toMaxLen = (input, maxLength) => {
-      let negative = input[0] === "-" ? "-" : "";
-      if (negative) {
-        input = input.slice(1);
-        maxLength--;
-      }
-      while (input.length < maxLength) input = "0" + input;
-      return negative ? "-" + input : input;
-    };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
-      let positives = "";
-      let negatives = "";
-      let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
-      }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
-      }
-      if (positives && negatives) {
-        result = `${positives}|${negatives}`;
-      } else {
-        result = positives || negatives;
-      }
-      if (options.wrap) {
-        return `(${prefix}${result})`;
-      }
-      return result;
-    };
-    var toRange2 = (a, b, isNumbers, options) => {
-      if (isNumbers) {
-        return toRegexRange(a, b, { wrap: false, ...options });
-      }
-      let start = String.fromCharCode(a);
-      if (a === b) return start;
-      let stop = String.fromCharCode(b);
-      return `[${start}-${stop}]`;
-    };
-    var toRegex = (start, end, options) => {
-      if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
-      }
-      return toRegexRange(start, end, options);
-    };
-    var rangeError = (...args) => {
-      return new RangeError("Invalid range arguments: " + util.inspect(...args));
-    };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
-      return [];
-    };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
-        throw new TypeError(`Expected step "${step}" to be a number`);
-      }
-      return [];
-    };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
-      let a = Number(start);
-      let b = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
-        return [];
-      }
-      if (a === 0) a = 0;
-      if (b === 0) b = 0;
-      let descending = a > b;
-      let startString = String(start);
-      let endString = String(end);
-      let stepString = String(step);
-      step = Math.max(Math.abs(step), 1);
-      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
-      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify2(start, end, options) === false;
-      let format = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
-      }
-      let parts = { negatives: [], positives: [] };
-      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        if (options.toRegex === true && step > 1) {
-          push3(a);
-        } else {
-          range.push(pad(format(a, index), maxLen, toNumber));
-        }
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
-      }
-      return range;
-    };
-    var fillLetters = (start, end, step = 1, options = {}) => {
-      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
-      }
-      let format = options.transform || ((val) => String.fromCharCode(val));
-      let a = `${start}`.charCodeAt(0);
-      let b = `${end}`.charCodeAt(0);
-      let descending = a > b;
-      let min = Math.min(a, b);
-      let max = Math.max(a, b);
-      if (options.toRegex && step === 1) {
-        return toRange2(min, max, false, options);
-      }
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        range.push(format(a, index));
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
-      }
-      return range;
-    };
-    var fill = (start, end, step, options = {}) => {
-      if (end == null && isValidValue(start)) {
-        return [start];
-      }
-      if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
-      }
-      if (typeof step === "function") {
-        return fill(start, end, 1, { transform: step });
-      }
-      if (isObject5(step)) {
-        return fill(start, end, 0, step);
-      }
-      let opts = { ...options };
-      if (opts.capture === true) opts.wrap = true;
-      step = step || opts.step || 1;
-      if (!isNumber(step)) {
-        if (step != null && !isObject5(step)) return invalidStep(step, opts);
-        return fill(start, end, 1, step);
-      }
-      if (isNumber(start) && isNumber(end)) {
-        return fillNumbers(start, end, step, opts);
-      }
-      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
-    };
-    module2.exports = fill;
-  }
-});
-
-// node_modules/braces/lib/compile.js
-var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports2, module2) {
-    "use strict";
-    var fill = require_fill_range();
-    var utils = require_utils();
-    var compile = (ast, options = {}) => {
-      const walk3 = (node, parent = {}) => {
-        const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
-        let output = "";
-        if (node.isOpen === true) {
-          return prefix + node.value;
-        }
-        if (node.isClose === true) {
-          console.log("node.isClose", prefix, node.value);
-          return prefix + node.value;
-        }
-        if (node.type === "open") {
-          return invalid ? prefix + node.value : "(";
-        }
-        if (node.type === "close") {
-          return invalid ? prefix + node.value : ")";
-        }
-        if (node.type === "comma") {
-          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
-          }
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += walk3(child, node);
-          }
-        }
-        return output;
-      };
-      return walk3(ast);
-    };
-    module2.exports = compile;
-  }
-});
-
-// node_modules/braces/lib/expand.js
-var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports2, module2) {
-    "use strict";
-    var fill = require_fill_range();
-    var stringify2 = require_stringify2();
-    var utils = require_utils();
-    var append2 = (queue = "", stash = "", enclose = false) => {
-      const result = [];
-      queue = [].concat(queue);
-      stash = [].concat(stash);
-      if (!stash.length) return queue;
-      if (!queue.length) {
-        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
-      }
-      for (const item of queue) {
-        if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append2(value, stash, enclose));
-          }
-        } else {
-          for (let ele of stash) {
-            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result.push(Array.isArray(ele) ? append2(item, ele, enclose) : item + ele);
-          }
-        }
-      }
-      return utils.flatten(result);
-    };
-    var expand = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk3 = (node, parent = {}) => {
-        node.queue = [];
-        let p = parent;
-        let q = parent.queue;
-        while (p.type !== "brace" && p.type !== "root" && p.parent) {
-          p = p.parent;
-          q = p.queue;
-        }
-        if (node.invalid || node.dollar) {
-          q.push(append2(q.pop(), stringify2(node, options)));
-          return;
-        }
-        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q.push(append2(q.pop(), ["{}"]));
-          return;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
-            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
-          }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify2(node, options);
-          }
-          q.push(append2(q.pop(), range));
-          node.nodes = [];
-          return;
-        }
-        const enclose = utils.encloseBrace(node);
-        let queue = node.queue;
-        let block = node;
-        while (block.type !== "brace" && block.type !== "root" && block.parent) {
-          block = block.parent;
-          queue = block.queue;
-        }
-        for (let i2 = 0; i2 < node.nodes.length; i2++) {
-          const child = node.nodes[i2];
-          if (child.type === "comma" && node.type === "brace") {
-            if (i2 === 1) queue.push("");
-            queue.push("");
-            continue;
-          }
-          if (child.type === "close") {
-            q.push(append2(q.pop(), queue, enclose));
-            continue;
-          }
-          if (child.value && child.type !== "open") {
-            queue.push(append2(queue.pop(), child.value));
-            continue;
-          }
-          if (child.nodes) {
-            walk3(child, node);
-          }
-        }
-        return queue;
-      };
-      return utils.flatten(walk3(ast));
-    };
-    module2.exports = expand;
-  }
-});
-
-// node_modules/braces/lib/constants.js
-var require_constants2 = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports2, module2) {
-    "use strict";
-    module2.exports = {
-      MAX_LENGTH: 1e4,
-      // Digits
-      CHAR_0: "0",
-      /* 0 */
-      CHAR_9: "9",
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: "A",
-      /* A */
-      CHAR_LOWERCASE_A: "a",
-      /* a */
-      CHAR_UPPERCASE_Z: "Z",
-      /* Z */
-      CHAR_LOWERCASE_Z: "z",
-      /* z */
-      CHAR_LEFT_PARENTHESES: "(",
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: ")",
-      /* ) */
-      CHAR_ASTERISK: "*",
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: "&",
-      /* & */
-      CHAR_AT: "@",
-      /* @ */
-      CHAR_BACKSLASH: "\\",
-      /* \ */
-      CHAR_BACKTICK: "`",
-      /* ` */
-      CHAR_CARRIAGE_RETURN: "\r",
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: "^",
-      /* ^ */
-      CHAR_COLON: ":",
-      /* : */
-      CHAR_COMMA: ",",
-      /* , */
-      CHAR_DOLLAR: "$",
-      /* . */
-      CHAR_DOT: ".",
-      /* . */
-      CHAR_DOUBLE_QUOTE: '"',
-      /* " */
-      CHAR_EQUAL: "=",
-      /* = */
-      CHAR_EXCLAMATION_MARK: "!",
-      /* ! */
-      CHAR_FORM_FEED: "\f",
-      /* \f */
-      CHAR_FORWARD_SLASH: "/",
-      /* / */
-      CHAR_HASH: "#",
-      /* # */
-      CHAR_HYPHEN_MINUS: "-",
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: "<",
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: "{",
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: "[",
-      /* [ */
-      CHAR_LINE_FEED: "\n",
-      /* \n */
-      CHAR_NO_BREAK_SPACE: "\xA0",
-      /* \u00A0 */
-      CHAR_PERCENT: "%",
-      /* % */
-      CHAR_PLUS: "+",
-      /* + */
-      CHAR_QUESTION_MARK: "?",
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: ">",
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: "}",
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: "]",
-      /* ] */
-      CHAR_SEMICOLON: ";",
-      /* ; */
-      CHAR_SINGLE_QUOTE: "'",
-      /* ' */
-      CHAR_SPACE: " ",
-      /*   */
-      CHAR_TAB: "	",
-      /* \t */
-      CHAR_UNDERSCORE: "_",
-      /* _ */
-      CHAR_VERTICAL_LINE: "|",
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
-      /* \uFEFF */
-    };
-  }
-});
-
-// node_modules/braces/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports2, module2) {
-    "use strict";
-    var stringify2 = require_stringify2();
-    var {
-      MAX_LENGTH,
-      CHAR_BACKSLASH,
-      /* \ */
-      CHAR_BACKTICK,
-      /* ` */
-      CHAR_COMMA: CHAR_COMMA2,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_LEFT_SQUARE_BRACKET: CHAR_LEFT_SQUARE_BRACKET2,
-      /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2,
-      /* ] */
-      CHAR_DOUBLE_QUOTE: CHAR_DOUBLE_QUOTE2,
-      /* " */
-      CHAR_SINGLE_QUOTE: CHAR_SINGLE_QUOTE2,
-      /* ' */
-      CHAR_NO_BREAK_SPACE,
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants2();
-    var parse4 = (input, options = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
-      }
-      const ast = { type: "root", input, nodes: [] };
-      const stack = [ast];
-      let block = ast;
-      let prev = ast;
-      let brackets = 0;
-      const length = input.length;
-      let index = 0;
-      let depth = 0;
-      let value;
-      const advance = () => input[index++];
-      const push3 = (node) => {
-        if (node.type === "text" && prev.type === "dot") {
-          prev.type = "text";
-        }
-        if (prev && prev.type === "text" && node.type === "text") {
-          prev.value += node.value;
-          return;
-        }
-        block.nodes.push(node);
-        node.parent = block;
-        node.prev = prev;
-        prev = node;
-        return node;
-      };
-      push3({ type: "bos" });
-      while (index < length) {
-        block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
-          continue;
-        }
-        if (value === CHAR_BACKSLASH) {
-          push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
-          continue;
-        }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET2) {
-          push3({ type: "text", value: "\\" + value });
-          continue;
-        }
-        if (value === CHAR_LEFT_SQUARE_BRACKET2) {
-          brackets++;
-          let next;
-          while (index < length && (next = advance())) {
-            value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET2) {
-              brackets++;
-              continue;
-            }
-            if (next === CHAR_BACKSLASH) {
-              value += advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
-              brackets--;
-              if (brackets === 0) {
-                break;
-              }
-            }
-          }
-          push3({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_PARENTHESES) {
-          block = push3({ type: "paren", nodes: [] });
-          stack.push(block);
-          push3({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_PARENTHESES) {
-          if (block.type !== "paren") {
-            push3({ type: "text", value });
-            continue;
-          }
-          block = stack.pop();
-          push3({ type: "text", value });
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_DOUBLE_QUOTE2 || value === CHAR_SINGLE_QUOTE2 || value === CHAR_BACKTICK) {
-          const open = value;
-          let next;
-          if (options.keepQuotes !== true) {
-            value = "";
-          }
-          while (index < length && (next = advance())) {
-            if (next === CHAR_BACKSLASH) {
-              value += next + advance();
-              continue;
-            }
-            if (next === open) {
-              if (options.keepQuotes === true) value += next;
-              break;
-            }
-            value += next;
-          }
-          push3({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
-          depth++;
-          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
-          const brace = {
-            type: "brace",
-            open: true,
-            close: false,
-            dollar,
-            depth,
-            commas: 0,
-            ranges: 0,
-            nodes: []
-          };
-          block = push3(brace);
-          stack.push(block);
-          push3({ type: "open", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
-          if (block.type !== "brace") {
-            push3({ type: "text", value });
-            continue;
-          }
-          const type2 = "close";
-          block = stack.pop();
-          block.close = true;
-          push3({ type: type2, value });
-          depth--;
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_COMMA2 && depth > 0) {
-          if (block.ranges > 0) {
-            block.ranges = 0;
-            const open = block.nodes.shift();
-            block.nodes = [open, { type: "text", value: stringify2(block) }];
-          }
-          push3({ type: "comma", value });
-          block.commas++;
-          continue;
-        }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
-          const siblings = block.nodes;
-          if (depth === 0 || siblings.length === 0) {
-            push3({ type: "text", value });
-            continue;
-          }
-          if (prev.type === "dot") {
-            block.range = [];
-            prev.value += value;
-            prev.type = "range";
-            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
-              block.invalid = true;
-              block.ranges = 0;
-              prev.type = "text";
-              continue;
-            }
-            block.ranges++;
-            block.args = [];
-            continue;
-          }
-          if (prev.type === "range") {
-            siblings.pop();
-            const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
-            prev = before;
-            block.ranges--;
-            continue;
-          }
-          push3({ type: "dot", value });
-          continue;
-        }
-        push3({ type: "text", value });
-      }
-      do {
-        block = stack.pop();
-        if (block.type !== "root") {
-          block.nodes.forEach((node) => {
-            if (!node.nodes) {
-              if (node.type === "open") node.isOpen = true;
-              if (node.type === "close") node.isClose = true;
-              if (!node.nodes) node.type = "text";
-              node.invalid = true;
-            }
-          });
-          const parent = stack[stack.length - 1];
-          const index2 = parent.nodes.indexOf(block);
-          parent.nodes.splice(index2, 1, ...block.nodes);
-        }
-      } while (stack.length > 0);
-      push3({ type: "eos" });
-      return ast;
-    };
-    module2.exports = parse4;
-  }
-});
-
-// node_modules/braces/index.js
-var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports2, module2) {
-    "use strict";
-    var stringify2 = require_stringify2();
-    var compile = require_compile();
-    var expand = require_expand();
-    var parse4 = require_parse2();
-    var braces = (input, options = {}) => {
-      let output = [];
-      if (Array.isArray(input)) {
-        for (const pattern of input) {
-          const result = braces.create(pattern, options);
-          if (Array.isArray(result)) {
-            output.push(...result);
-          } else {
-            output.push(result);
-          }
-        }
-      } else {
-        output = [].concat(braces.create(input, options));
-      }
-      if (options && options.expand === true && options.nodupes === true) {
-        output = [...new Set(output)];
-      }
-      return output;
-    };
-    braces.parse = (input, options = {}) => parse4(input, options);
-    braces.stringify = (input, options = {}) => {
-      if (typeof input === "string") {
-        return stringify2(braces.parse(input, options), options);
-      }
-      return stringify2(input, options);
-    };
-    braces.compile = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      return compile(input, options);
-    };
-    braces.expand = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      let result = expand(input, options);
-      if (options.noempty === true) {
-        result = result.filter(Boolean);
-      }
-      if (options.nodupes === true) {
-        result = [...new Set(result)];
-      }
-      return result;
-    };
-    braces.create = (input, options = {}) => {
-      if (input === "" || input.length < 3) {
-        return [input];
-      }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
-    };
-    module2.exports = braces;
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
-var require_constants3 = __commonJS({
+var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path23 = require("path");
+    var path20 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -37613,7 +36014,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path23.sep,
+      SEP: path20.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -37637,17 +36038,17 @@ var require_constants3 = __commonJS({
 });
 
 // node_modules/picomatch/lib/utils.js
-var require_utils2 = __commonJS({
+var require_utils = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path23 = require("path");
+    var path20 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
       REGEX_REMOVE_BACKSLASH,
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants3();
+    } = require_constants2();
     exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     exports2.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
     exports2.isRegexChar = (str2) => str2.length === 1 && exports2.hasRegexChars(str2);
@@ -37669,7 +36070,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path23.sep === "\\";
+      return win32 === true || path20.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -37701,7 +36102,7 @@ var require_utils2 = __commonJS({
 var require_scan = __commonJS({
   "node_modules/picomatch/lib/scan.js"(exports2, module2) {
     "use strict";
-    var utils = require_utils2();
+    var utils = require_utils();
     var {
       CHAR_ASTERISK: CHAR_ASTERISK2,
       /* * */
@@ -37733,7 +36134,7 @@ var require_scan = __commonJS({
       /* ) */
       CHAR_RIGHT_SQUARE_BRACKET: CHAR_RIGHT_SQUARE_BRACKET2
       /* ] */
-    } = require_constants3();
+    } = require_constants2();
     var isPathSeparator = (code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
@@ -37762,7 +36163,7 @@ var require_scan = __commonJS({
       let backslashes = false;
       let negated = false;
       let negatedExtglob = false;
-      let finished2 = false;
+      let finished = false;
       let braces = 0;
       let prev;
       let code;
@@ -37799,7 +36200,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished2 = true;
+              finished = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -37808,7 +36209,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code === CHAR_COMMA2) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished2 = true;
+              finished = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -37819,7 +36220,7 @@ var require_scan = __commonJS({
               if (braces === 0) {
                 braceEscaped = false;
                 isBrace = token.isBrace = true;
-                finished2 = true;
+                finished = true;
                 break;
               }
             }
@@ -37833,7 +36234,7 @@ var require_scan = __commonJS({
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
-          if (finished2 === true) continue;
+          if (finished === true) continue;
           if (prev === CHAR_DOT && index === start + 1) {
             start += 2;
             continue;
@@ -37846,7 +36247,7 @@ var require_scan = __commonJS({
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
-            finished2 = true;
+            finished = true;
             if (code === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
@@ -37859,7 +36260,7 @@ var require_scan = __commonJS({
                 }
                 if (code === CHAR_RIGHT_PARENTHESES) {
                   isGlob = token.isGlob = true;
-                  finished2 = true;
+                  finished = true;
                   break;
                 }
               }
@@ -37871,7 +36272,7 @@ var require_scan = __commonJS({
         if (code === CHAR_ASTERISK2) {
           if (prev === CHAR_ASTERISK2) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
-          finished2 = true;
+          finished = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -37879,7 +36280,7 @@ var require_scan = __commonJS({
         }
         if (code === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
-          finished2 = true;
+          finished = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -37895,7 +36296,7 @@ var require_scan = __commonJS({
             if (next === CHAR_RIGHT_SQUARE_BRACKET2) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
-              finished2 = true;
+              finished = true;
               break;
             }
           }
@@ -37919,7 +36320,7 @@ var require_scan = __commonJS({
                 continue;
               }
               if (code === CHAR_RIGHT_PARENTHESES) {
-                finished2 = true;
+                finished = true;
                 break;
               }
             }
@@ -37928,7 +36329,7 @@ var require_scan = __commonJS({
           break;
         }
         if (isGlob === true) {
-          finished2 = true;
+          finished = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -38028,11 +36429,11 @@ var require_scan = __commonJS({
 });
 
 // node_modules/picomatch/lib/parse.js
-var require_parse3 = __commonJS({
+var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants = require_constants3();
-    var utils = require_utils2();
+    var constants = require_constants2();
+    var utils = require_utils();
     var {
       MAX_LENGTH,
       POSIX_REGEX_SOURCE,
@@ -39033,15 +37434,15 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path23 = require("path");
+    var path20 = require("path");
     var scan = require_scan();
-    var parse4 = require_parse3();
-    var utils = require_utils2();
-    var constants = require_constants3();
+    var parse4 = require_parse2();
+    var utils = require_utils();
+    var constants = require_constants2();
     var isObject5 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch = (glob, options, returnState = false) => {
+    var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch(input, options, returnState));
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -39057,16 +37458,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = utils.isWindows(options);
-      const regex = isState2 ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -39092,7 +37493,7 @@ var require_picomatch = __commonJS({
       }
       return matcher2;
     };
-    picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -39109,24 +37510,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch.matchBase(input, regex, options, posix);
+          match = picomatch2.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path23.basename(input));
+    picomatch2.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(path20.basename(input));
     };
-    picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
-    picomatch.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
+    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse4(pattern, { ...options, fastpaths: false });
     };
-    picomatch.scan = (input, options) => scan(input, options);
-    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input, options) => scan(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -39137,13 +37538,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch.toRegex(source, options);
+      const regex = picomatch2.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -39154,9 +37555,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse4(input, options);
       }
-      return picomatch.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch.toRegex = (source, options) => {
+    picomatch2.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -39165,8 +37566,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants;
-    module2.exports = picomatch;
+    picomatch2.constants = constants;
+    module2.exports = picomatch2;
   }
 });
 
@@ -39178,4297 +37579,200 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/micromatch/index.js
-var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports2, module2) {
-    "use strict";
-    var util = require("util");
-    var braces = require_braces();
-    var picomatch = require_picomatch2();
-    var utils = require_utils2();
-    var isEmptyString = (v) => v === "" || v === "./";
-    var hasBraces = (v) => {
-      const index = v.indexOf("{");
-      return index > -1 && v.indexOf("}", index) > -1;
-    };
-    var micromatch2 = (list, patterns, options) => {
-      patterns = [].concat(patterns);
-      list = [].concat(list);
-      let omit = /* @__PURE__ */ new Set();
-      let keep = /* @__PURE__ */ new Set();
-      let items = /* @__PURE__ */ new Set();
-      let negatives = 0;
-      let onResult = (state) => {
-        items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
-        }
-      };
-      for (let i2 = 0; i2 < patterns.length; i2++) {
-        let isMatch = picomatch(String(patterns[i2]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
-        for (let item of list) {
-          let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
-          if (negated) {
-            omit.add(matched.output);
-          } else {
-            omit.delete(matched.output);
-            keep.add(matched.output);
-          }
-        }
-      }
-      let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches3 = result.filter((item) => !omit.has(item));
-      if (options && matches3.length === 0) {
-        if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
-        }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
-        }
-      }
-      return matches3;
-    };
-    micromatch2.match = micromatch2;
-    micromatch2.matcher = (pattern, options) => picomatch(pattern, options);
-    micromatch2.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
-    micromatch2.any = micromatch2.isMatch;
-    micromatch2.not = (list, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
-      let result = /* @__PURE__ */ new Set();
-      let items = [];
-      let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
-        items.push(state.output);
-      };
-      let matches3 = new Set(micromatch2(list, patterns, { ...options, onResult }));
-      for (let item of items) {
-        if (!matches3.has(item)) {
-          result.add(item);
-        }
-      }
-      return [...result];
-    };
-    micromatch2.contains = (str2, pattern, options) => {
-      if (typeof str2 !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str2)}"`);
-      }
-      if (Array.isArray(pattern)) {
-        return pattern.some((p) => micromatch2.contains(str2, p, options));
-      }
-      if (typeof pattern === "string") {
-        if (isEmptyString(str2) || isEmptyString(pattern)) {
-          return false;
-        }
-        if (str2.includes(pattern) || str2.startsWith("./") && str2.slice(2).includes(pattern)) {
-          return true;
-        }
-      }
-      return micromatch2.isMatch(str2, pattern, { ...options, contains: true });
-    };
-    micromatch2.matchKeys = (obj, patterns, options) => {
-      if (!utils.isObject(obj)) {
-        throw new TypeError("Expected the first argument to be an object");
-      }
-      let keys = micromatch2(Object.keys(obj), patterns, options);
-      let res = {};
-      for (let key of keys) res[key] = obj[key];
-      return res;
-    };
-    micromatch2.some = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (items.some((item) => isMatch(item))) {
-          return true;
-        }
-      }
-      return false;
-    };
-    micromatch2.every = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (!items.every((item) => isMatch(item))) {
-          return false;
-        }
-      }
-      return true;
-    };
-    micromatch2.all = (str2, patterns, options) => {
-      if (typeof str2 !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str2)}"`);
-      }
-      return [].concat(patterns).every((p) => picomatch(p, options)(str2));
-    };
-    micromatch2.capture = (glob, input, options) => {
-      let posix = utils.isWindows(options);
-      let regex = picomatch.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix ? utils.toPosixSlashes(input) : input);
-      if (match) {
-        return match.slice(1).map((v) => v === void 0 ? "" : v);
-      }
-    };
-    micromatch2.makeRe = (...args) => picomatch.makeRe(...args);
-    micromatch2.scan = (...args) => picomatch.scan(...args);
-    micromatch2.parse = (patterns, options) => {
-      let res = [];
-      for (let pattern of [].concat(patterns || [])) {
-        for (let str2 of braces(String(pattern), options)) {
-          res.push(picomatch.parse(str2, options));
-        }
-      }
-      return res;
-    };
-    micromatch2.braces = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
-        return [pattern];
-      }
-      return braces(pattern, options);
-    };
-    micromatch2.braceExpand = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch2.braces(pattern, { ...options, expand: true });
-    };
-    micromatch2.hasBraces = hasBraces;
-    module2.exports = micromatch2;
-  }
-});
-
-// node_modules/fast-glob/out/utils/pattern.js
-var require_pattern = __commonJS({
-  "node_modules/fast-glob/out/utils/pattern.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path23 = require("path");
-    var globParent = require_glob_parent();
-    var micromatch2 = require_micromatch();
-    var GLOBSTAR = "**";
-    var ESCAPE_SYMBOL = "\\";
-    var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
-    var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
-    var REGEX_GROUP_SYMBOLS_RE = /(?:^|[^!*+?@])\([^(]*\|[^|]*\)/;
-    var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
-    var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
-    var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
-    function isStaticPattern(pattern, options = {}) {
-      return !isDynamicPattern2(pattern, options);
-    }
-    exports2.isStaticPattern = isStaticPattern;
-    function isDynamicPattern2(pattern, options = {}) {
-      if (pattern === "") {
-        return false;
-      }
-      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
-        return true;
-      }
-      if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
-        return true;
-      }
-      return false;
-    }
-    exports2.isDynamicPattern = isDynamicPattern2;
-    function hasBraceExpansion(pattern) {
-      const openingBraceIndex = pattern.indexOf("{");
-      if (openingBraceIndex === -1) {
-        return false;
-      }
-      const closingBraceIndex = pattern.indexOf("}", openingBraceIndex + 1);
-      if (closingBraceIndex === -1) {
-        return false;
-      }
-      const braceContent = pattern.slice(openingBraceIndex, closingBraceIndex);
-      return BRACE_EXPANSION_SEPARATORS_RE.test(braceContent);
-    }
-    function convertToPositivePattern(pattern) {
-      return isNegativePattern2(pattern) ? pattern.slice(1) : pattern;
-    }
-    exports2.convertToPositivePattern = convertToPositivePattern;
-    function convertToNegativePattern(pattern) {
-      return "!" + pattern;
-    }
-    exports2.convertToNegativePattern = convertToNegativePattern;
-    function isNegativePattern2(pattern) {
-      return pattern.startsWith("!") && pattern[1] !== "(";
-    }
-    exports2.isNegativePattern = isNegativePattern2;
-    function isPositivePattern(pattern) {
-      return !isNegativePattern2(pattern);
-    }
-    exports2.isPositivePattern = isPositivePattern;
-    function getNegativePatterns(patterns) {
-      return patterns.filter(isNegativePattern2);
-    }
-    exports2.getNegativePatterns = getNegativePatterns;
-    function getPositivePatterns(patterns) {
-      return patterns.filter(isPositivePattern);
-    }
-    exports2.getPositivePatterns = getPositivePatterns;
-    function getPatternsInsideCurrentDirectory(patterns) {
-      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
-    }
-    exports2.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
-    function getPatternsOutsideCurrentDirectory(patterns) {
-      return patterns.filter(isPatternRelatedToParentDirectory);
-    }
-    exports2.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
-    function isPatternRelatedToParentDirectory(pattern) {
-      return pattern.startsWith("..") || pattern.startsWith("./..");
-    }
-    exports2.isPatternRelatedToParentDirectory = isPatternRelatedToParentDirectory;
-    function getBaseDirectory(pattern) {
-      return globParent(pattern, { flipBackslashes: false });
-    }
-    exports2.getBaseDirectory = getBaseDirectory;
-    function hasGlobStar(pattern) {
-      return pattern.includes(GLOBSTAR);
-    }
-    exports2.hasGlobStar = hasGlobStar;
-    function endsWithSlashGlobStar(pattern) {
-      return pattern.endsWith("/" + GLOBSTAR);
-    }
-    exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
-    function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path23.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
-    }
-    exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
-    function expandPatternsWithBraceExpansion(patterns) {
-      return patterns.reduce((collection, pattern) => {
-        return collection.concat(expandBraceExpansion(pattern));
-      }, []);
-    }
-    exports2.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
-    function expandBraceExpansion(pattern) {
-      const patterns = micromatch2.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
-      patterns.sort((a, b) => a.length - b.length);
-      return patterns.filter((pattern2) => pattern2 !== "");
-    }
-    exports2.expandBraceExpansion = expandBraceExpansion;
-    function getPatternParts(pattern, options) {
-      let { parts } = micromatch2.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts.length === 0) {
-        parts = [pattern];
-      }
-      if (parts[0].startsWith("/")) {
-        parts[0] = parts[0].slice(1);
-        parts.unshift("");
-      }
-      return parts;
-    }
-    exports2.getPatternParts = getPatternParts;
-    function makeRe(pattern, options) {
-      return micromatch2.makeRe(pattern, options);
-    }
-    exports2.makeRe = makeRe;
-    function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe(pattern, options));
-    }
-    exports2.convertPatternsToRe = convertPatternsToRe;
-    function matchAny(entry, patternsRe) {
-      return patternsRe.some((patternRe) => patternRe.test(entry));
-    }
-    exports2.matchAny = matchAny;
-    function removeDuplicateSlashes(pattern) {
-      return pattern.replace(DOUBLE_SLASH_RE, "/");
-    }
-    exports2.removeDuplicateSlashes = removeDuplicateSlashes;
-    function partitionAbsoluteAndRelative(patterns) {
-      const absolute = [];
-      const relative = [];
-      for (const pattern of patterns) {
-        if (isAbsolute(pattern)) {
-          absolute.push(pattern);
-        } else {
-          relative.push(pattern);
-        }
-      }
-      return [absolute, relative];
-    }
-    exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute(pattern) {
-      return path23.isAbsolute(pattern);
-    }
-    exports2.isAbsolute = isAbsolute;
-  }
-});
-
-// node_modules/merge2/index.js
-var require_merge2 = __commonJS({
-  "node_modules/merge2/index.js"(exports2, module2) {
-    "use strict";
-    var Stream = require("stream");
-    var PassThrough = Stream.PassThrough;
-    var slice = Array.prototype.slice;
-    module2.exports = merge2;
-    function merge2() {
-      const streamsQueue = [];
-      const args = slice.call(arguments);
-      let merging = false;
-      let options = args[args.length - 1];
-      if (options && !Array.isArray(options) && options.pipe == null) {
-        args.pop();
-      } else {
-        options = {};
-      }
-      const doEnd = options.end !== false;
-      const doPipeError = options.pipeError === true;
-      if (options.objectMode == null) {
-        options.objectMode = true;
-      }
-      if (options.highWaterMark == null) {
-        options.highWaterMark = 64 * 1024;
-      }
-      const mergedStream = PassThrough(options);
-      function addStream() {
-        for (let i2 = 0, len = arguments.length; i2 < len; i2++) {
-          streamsQueue.push(pauseStreams(arguments[i2], options));
-        }
-        mergeStream();
-        return this;
-      }
-      function mergeStream() {
-        if (merging) {
-          return;
-        }
-        merging = true;
-        let streams = streamsQueue.shift();
-        if (!streams) {
-          process.nextTick(endStream2);
-          return;
-        }
-        if (!Array.isArray(streams)) {
-          streams = [streams];
-        }
-        let pipesCount = streams.length + 1;
-        function next() {
-          if (--pipesCount > 0) {
-            return;
-          }
-          merging = false;
-          mergeStream();
-        }
-        function pipe(stream) {
-          function onend() {
-            stream.removeListener("merge2UnpipeEnd", onend);
-            stream.removeListener("end", onend);
-            if (doPipeError) {
-              stream.removeListener("error", onerror);
-            }
-            next();
-          }
-          function onerror(err) {
-            mergedStream.emit("error", err);
-          }
-          if (stream._readableState.endEmitted) {
-            return next();
-          }
-          stream.on("merge2UnpipeEnd", onend);
-          stream.on("end", onend);
-          if (doPipeError) {
-            stream.on("error", onerror);
-          }
-          stream.pipe(mergedStream, { end: false });
-          stream.resume();
-        }
-        for (let i2 = 0; i2 < streams.length; i2++) {
-          pipe(streams[i2]);
-        }
-        next();
-      }
-      function endStream2() {
-        merging = false;
-        mergedStream.emit("queueDrain");
-        if (doEnd) {
-          mergedStream.end();
-        }
-      }
-      mergedStream.setMaxListeners(0);
-      mergedStream.add = addStream;
-      mergedStream.on("unpipe", function(stream) {
-        stream.emit("merge2UnpipeEnd");
-      });
-      if (args.length) {
-        addStream.apply(null, args);
-      }
-      return mergedStream;
-    }
-    function pauseStreams(streams, options) {
-      if (!Array.isArray(streams)) {
-        if (!streams._readableState && streams.pipe) {
-          streams = streams.pipe(PassThrough(options));
-        }
-        if (!streams._readableState || !streams.pause || !streams.pipe) {
-          throw new Error("Only readable stream can be merged.");
-        }
-        streams.pause();
-      } else {
-        for (let i2 = 0, len = streams.length; i2 < len; i2++) {
-          streams[i2] = pauseStreams(streams[i2], options);
-        }
-      }
-      return streams;
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/stream.js
-var require_stream = __commonJS({
-  "node_modules/fast-glob/out/utils/stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.merge = void 0;
-    var merge2 = require_merge2();
-    function merge3(streams) {
-      const mergedStream = merge2(streams);
-      streams.forEach((stream) => {
-        stream.once("error", (error) => mergedStream.emit("error", error));
-      });
-      mergedStream.once("close", () => propagateCloseEventToSources(streams));
-      mergedStream.once("end", () => propagateCloseEventToSources(streams));
-      return mergedStream;
-    }
-    exports2.merge = merge3;
-    function propagateCloseEventToSources(streams) {
-      streams.forEach((stream) => stream.emit("close"));
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/string.js
-var require_string2 = __commonJS({
-  "node_modules/fast-glob/out/utils/string.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isEmpty = exports2.isString = void 0;
-    function isString(input) {
-      return typeof input === "string";
-    }
-    exports2.isString = isString;
-    function isEmpty(input) {
-      return input === "";
-    }
-    exports2.isEmpty = isEmpty;
-  }
-});
-
-// node_modules/fast-glob/out/utils/index.js
-var require_utils3 = __commonJS({
-  "node_modules/fast-glob/out/utils/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.string = exports2.stream = exports2.pattern = exports2.path = exports2.fs = exports2.errno = exports2.array = void 0;
-    var array = require_array();
-    exports2.array = array;
-    var errno = require_errno();
-    exports2.errno = errno;
-    var fs4 = require_fs();
-    exports2.fs = fs4;
-    var path23 = require_path();
-    exports2.path = path23;
-    var pattern = require_pattern();
-    exports2.pattern = pattern;
-    var stream = require_stream();
-    exports2.stream = stream;
-    var string = require_string2();
-    exports2.string = string;
-  }
-});
-
-// node_modules/fast-glob/out/managers/tasks.js
-var require_tasks = __commonJS({
-  "node_modules/fast-glob/out/managers/tasks.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.convertPatternGroupToTask = exports2.convertPatternGroupsToTasks = exports2.groupPatternsByBaseDirectory = exports2.getNegativePatternsAsPositive = exports2.getPositivePatterns = exports2.convertPatternsToTasks = exports2.generate = void 0;
-    var utils = require_utils3();
-    function generate2(input, settings) {
-      const patterns = processPatterns(input, settings);
-      const ignore5 = processPatterns(settings.ignore, settings);
-      const positivePatterns = getPositivePatterns(patterns);
-      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore5);
-      const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
-      const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
-      const staticTasks = convertPatternsToTasks(
-        staticPatterns,
-        negativePatterns,
-        /* dynamic */
-        false
-      );
-      const dynamicTasks = convertPatternsToTasks(
-        dynamicPatterns,
-        negativePatterns,
-        /* dynamic */
-        true
-      );
-      return staticTasks.concat(dynamicTasks);
-    }
-    exports2.generate = generate2;
-    function processPatterns(input, settings) {
-      let patterns = input;
-      if (settings.braceExpansion) {
-        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
-      }
-      if (settings.baseNameMatch) {
-        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
-      }
-      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
-    }
-    function convertPatternsToTasks(positive, negative, dynamic) {
-      const tasks = [];
-      const patternsOutsideCurrentDirectory = utils.pattern.getPatternsOutsideCurrentDirectory(positive);
-      const patternsInsideCurrentDirectory = utils.pattern.getPatternsInsideCurrentDirectory(positive);
-      const outsideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsOutsideCurrentDirectory);
-      const insideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsInsideCurrentDirectory);
-      tasks.push(...convertPatternGroupsToTasks(outsideCurrentDirectoryGroup, negative, dynamic));
-      if ("." in insideCurrentDirectoryGroup) {
-        tasks.push(convertPatternGroupToTask(".", patternsInsideCurrentDirectory, negative, dynamic));
-      } else {
-        tasks.push(...convertPatternGroupsToTasks(insideCurrentDirectoryGroup, negative, dynamic));
-      }
-      return tasks;
-    }
-    exports2.convertPatternsToTasks = convertPatternsToTasks;
-    function getPositivePatterns(patterns) {
-      return utils.pattern.getPositivePatterns(patterns);
-    }
-    exports2.getPositivePatterns = getPositivePatterns;
-    function getNegativePatternsAsPositive(patterns, ignore5) {
-      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore5);
-      const positive = negative.map(utils.pattern.convertToPositivePattern);
-      return positive;
-    }
-    exports2.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
-    function groupPatternsByBaseDirectory(patterns) {
-      const group = {};
-      return patterns.reduce((collection, pattern) => {
-        const base = utils.pattern.getBaseDirectory(pattern);
-        if (base in collection) {
-          collection[base].push(pattern);
-        } else {
-          collection[base] = [pattern];
-        }
-        return collection;
-      }, group);
-    }
-    exports2.groupPatternsByBaseDirectory = groupPatternsByBaseDirectory;
-    function convertPatternGroupsToTasks(positive, negative, dynamic) {
-      return Object.keys(positive).map((base) => {
-        return convertPatternGroupToTask(base, positive[base], negative, dynamic);
-      });
-    }
-    exports2.convertPatternGroupsToTasks = convertPatternGroupsToTasks;
-    function convertPatternGroupToTask(base, positive, negative, dynamic) {
-      return {
-        dynamic,
-        positive,
-        negative,
-        base,
-        patterns: [].concat(positive, negative.map(utils.pattern.convertToNegativePattern))
-      };
-    }
-    exports2.convertPatternGroupToTask = convertPatternGroupToTask;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/async.js
-var require_async = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.read = void 0;
-    function read(path23, settings, callback) {
-      settings.fs.lstat(path23, (lstatError, lstat3) => {
-        if (lstatError !== null) {
-          callFailureCallback(callback, lstatError);
-          return;
-        }
-        if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat3);
-          return;
-        }
-        settings.fs.stat(path23, (statError, stat3) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              callFailureCallback(callback, statError);
-              return;
-            }
-            callSuccessCallback(callback, lstat3);
-            return;
-          }
-          if (settings.markSymbolicLink) {
-            stat3.isSymbolicLink = () => true;
-          }
-          callSuccessCallback(callback, stat3);
-        });
-      });
-    }
-    exports2.read = read;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/sync.js
-var require_sync = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.read = void 0;
-    function read(path23, settings) {
-      const lstat3 = settings.fs.lstatSync(path23);
-      if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat3;
-      }
-      try {
-        const stat3 = settings.fs.statSync(path23);
-        if (settings.markSymbolicLink) {
-          stat3.isSymbolicLink = () => true;
-        }
-        return stat3;
-      } catch (error) {
-        if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat3;
-        }
-        throw error;
-      }
-    }
-    exports2.read = read;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/adapters/fs.js
-var require_fs2 = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/adapters/fs.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.createFileSystemAdapter = exports2.FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = require("fs");
-    exports2.FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      stat: fs4.stat,
-      lstatSync: fs4.lstatSync,
-      statSync: fs4.statSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports2.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports2.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports2.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/settings.js
-var require_settings = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/settings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var fs4 = require_fs2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports2.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/index.js
-var require_out = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.statSync = exports2.stat = exports2.Settings = void 0;
-    var async = require_async();
-    var sync = require_sync();
-    var settings_1 = require_settings();
-    exports2.Settings = settings_1.default;
-    function stat3(path23, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports2.stat = stat3;
-    function statSync2(path23, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path23, settings);
-    }
-    exports2.statSync = statSync2;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/queue-microtask/index.js
-var require_queue_microtask = __commonJS({
-  "node_modules/queue-microtask/index.js"(exports2, module2) {
-    var promise;
-    module2.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
-      throw err;
-    }, 0));
-  }
-});
-
-// node_modules/run-parallel/index.js
-var require_run_parallel = __commonJS({
-  "node_modules/run-parallel/index.js"(exports2, module2) {
-    module2.exports = runParallel;
-    var queueMicrotask2 = require_queue_microtask();
-    function runParallel(tasks, cb) {
-      let results, pending, keys;
-      let isSync = true;
-      if (Array.isArray(tasks)) {
-        results = [];
-        pending = tasks.length;
-      } else {
-        keys = Object.keys(tasks);
-        results = {};
-        pending = keys.length;
-      }
-      function done(err) {
-        function end() {
-          if (cb) cb(err, results);
-          cb = null;
-        }
-        if (isSync) queueMicrotask2(end);
-        else end();
-      }
-      function each(i2, err, result) {
-        results[i2] = result;
-        if (--pending === 0 || err) {
-          done(err);
-        }
-      }
-      if (!pending) {
-        done(null);
-      } else if (keys) {
-        keys.forEach(function(key) {
-          tasks[key](function(err, result) {
-            each(key, err, result);
-          });
-        });
-      } else {
-        tasks.forEach(function(task, i2) {
-          task(function(err, result) {
-            each(i2, err, result);
-          });
-        });
-      }
-      isSync = false;
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/constants.js
-var require_constants4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/constants.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.IS_SUPPORT_READDIR_WITH_FILE_TYPES = void 0;
-    var NODE_PROCESS_VERSION_PARTS = process.versions.node.split(".");
-    if (NODE_PROCESS_VERSION_PARTS[0] === void 0 || NODE_PROCESS_VERSION_PARTS[1] === void 0) {
-      throw new Error(`Unexpected behavior. The 'process.versions.node' variable has invalid value: ${process.versions.node}`);
-    }
-    var MAJOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[0], 10);
-    var MINOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[1], 10);
-    var SUPPORTED_MAJOR_VERSION = 10;
-    var SUPPORTED_MINOR_VERSION = 10;
-    var IS_MATCHED_BY_MAJOR = MAJOR_VERSION > SUPPORTED_MAJOR_VERSION;
-    var IS_MATCHED_BY_MAJOR_AND_MINOR = MAJOR_VERSION === SUPPORTED_MAJOR_VERSION && MINOR_VERSION >= SUPPORTED_MINOR_VERSION;
-    exports2.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_BY_MAJOR_AND_MINOR;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/fs.js
-var require_fs3 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/fs.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name2, stats) {
-        this.name = name2;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name2, stats) {
-      return new DirentFromStats(name2, stats);
-    }
-    exports2.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/index.js
-var require_utils4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.fs = void 0;
-    var fs4 = require_fs3();
-    exports2.fs = fs4;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/common.js
-var require_common = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/common.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.joinPathSegments = void 0;
-    function joinPathSegments(a, b, separator) {
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports2.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/async.js
-var require_async2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.readdir = exports2.readdirWithFileTypes = exports2.read = void 0;
-    var fsStat = require_out();
-    var rpl = require_run_parallel();
-    var constants_1 = require_constants4();
-    var utils = require_utils4();
-    var common2 = require_common();
-    function read(directory, settings, callback) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        readdirWithFileTypes(directory, settings, callback);
-        return;
-      }
-      readdir(directory, settings, callback);
-    }
-    exports2.read = read;
-    function readdirWithFileTypes(directory, settings, callback) {
-      settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const entries = dirents.map((dirent) => ({
-          dirent,
-          name: dirent.name,
-          path: common2.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        }));
-        if (!settings.followSymbolicLinks) {
-          callSuccessCallback(callback, entries);
-          return;
-        }
-        const tasks = entries.map((entry) => makeRplTaskEntry(entry, settings));
-        rpl(tasks, (rplError, rplEntries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, rplEntries);
-        });
-      });
-    }
-    exports2.readdirWithFileTypes = readdirWithFileTypes;
-    function makeRplTaskEntry(entry, settings) {
-      return (done) => {
-        if (!entry.dirent.isSymbolicLink()) {
-          done(null, entry);
-          return;
-        }
-        settings.fs.stat(entry.path, (statError, stats) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              done(statError);
-              return;
-            }
-            done(null, entry);
-            return;
-          }
-          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          done(null, entry);
-        });
-      };
-    }
-    function readdir(directory, settings, callback) {
-      settings.fs.readdir(directory, (readdirError, names) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const tasks = names.map((name2) => {
-          const path23 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
-          return (done) => {
-            fsStat.stat(path23, settings.fsStatSettings, (error, stats) => {
-              if (error !== null) {
-                done(error);
-                return;
-              }
-              const entry = {
-                name: name2,
-                path: path23,
-                dirent: utils.fs.createDirentFromStats(name2, stats)
-              };
-              if (settings.stats) {
-                entry.stats = stats;
-              }
-              done(null, entry);
-            });
-          };
-        });
-        rpl(tasks, (rplError, entries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, entries);
-        });
-      });
-    }
-    exports2.readdir = readdir;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/sync.js
-var require_sync2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.readdir = exports2.readdirWithFileTypes = exports2.read = void 0;
-    var fsStat = require_out();
-    var constants_1 = require_constants4();
-    var utils = require_utils4();
-    var common2 = require_common();
-    function read(directory, settings) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        return readdirWithFileTypes(directory, settings);
-      }
-      return readdir(directory, settings);
-    }
-    exports2.read = read;
-    function readdirWithFileTypes(directory, settings) {
-      const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
-      return dirents.map((dirent) => {
-        const entry = {
-          dirent,
-          name: dirent.name,
-          path: common2.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        };
-        if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
-          try {
-            const stats = settings.fs.statSync(entry.path);
-            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          } catch (error) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              throw error;
-            }
-          }
-        }
-        return entry;
-      });
-    }
-    exports2.readdirWithFileTypes = readdirWithFileTypes;
-    function readdir(directory, settings) {
-      const names = settings.fs.readdirSync(directory);
-      return names.map((name2) => {
-        const entryPath = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
-        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
-        const entry = {
-          name: name2,
-          path: entryPath,
-          dirent: utils.fs.createDirentFromStats(name2, stats)
-        };
-        if (settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      });
-    }
-    exports2.readdir = readdir;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/adapters/fs.js
-var require_fs4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/adapters/fs.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.createFileSystemAdapter = exports2.FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = require("fs");
-    exports2.FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      stat: fs4.stat,
-      lstatSync: fs4.lstatSync,
-      statSync: fs4.statSync,
-      readdir: fs4.readdir,
-      readdirSync: fs4.readdirSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports2.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports2.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports2.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/settings.js
-var require_settings2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
-    var fsStat = require_out();
-    var fs4 = require_fs4();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
-        this.stats = this._getValue(this._options.stats, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-        this.fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this.followSymbolicLinks,
-          fs: this.fs,
-          throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports2.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/index.js
-var require_out2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.Settings = exports2.scandirSync = exports2.scandir = void 0;
-    var async = require_async2();
-    var sync = require_sync2();
-    var settings_1 = require_settings2();
-    exports2.Settings = settings_1.default;
-    function scandir(path23, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path23, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path23, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports2.scandir = scandir;
-    function scandirSync(path23, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path23, settings);
-    }
-    exports2.scandirSync = scandirSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/reusify/reusify.js
-var require_reusify = __commonJS({
-  "node_modules/reusify/reusify.js"(exports2, module2) {
-    "use strict";
-    function reusify(Constructor) {
-      var head = new Constructor();
-      var tail = head;
-      function get() {
-        var current = head;
-        if (current.next) {
-          head = current.next;
-        } else {
-          head = new Constructor();
-          tail = head;
-        }
-        current.next = null;
-        return current;
-      }
-      function release(obj) {
-        tail.next = obj;
-        tail = obj;
-      }
-      return {
-        get,
-        release
-      };
-    }
-    module2.exports = reusify;
-  }
-});
-
-// node_modules/fastq/queue.js
-var require_queue = __commonJS({
-  "node_modules/fastq/queue.js"(exports2, module2) {
-    "use strict";
-    var reusify = require_reusify();
-    function fastqueue(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      if (!(_concurrency >= 1)) {
-        throw new Error("fastqueue concurrency must be equal to or greater than 1");
-      }
-      var cache5 = reusify(Task);
-      var queueHead = null;
-      var queueTail = null;
-      var _running = 0;
-      var errorHandler = null;
-      var self = {
-        push: push3,
-        drain: noop2,
-        saturated: noop2,
-        pause,
-        paused: false,
-        get concurrency() {
-          return _concurrency;
-        },
-        set concurrency(value) {
-          if (!(value >= 1)) {
-            throw new Error("fastqueue concurrency must be equal to or greater than 1");
-          }
-          _concurrency = value;
-          if (self.paused) return;
-          for (; queueHead && _running < _concurrency; ) {
-            _running++;
-            release();
-          }
-        },
-        running,
-        resume,
-        idle,
-        length,
-        getQueue,
-        unshift,
-        empty: noop2,
-        kill,
-        killAndDrain,
-        error,
-        abort
-      };
-      return self;
-      function running() {
-        return _running;
-      }
-      function pause() {
-        self.paused = true;
-      }
-      function length() {
-        var current = queueHead;
-        var counter = 0;
-        while (current) {
-          current = current.next;
-          counter++;
-        }
-        return counter;
-      }
-      function getQueue() {
-        var current = queueHead;
-        var tasks = [];
-        while (current) {
-          tasks.push(current.value);
-          current = current.next;
-        }
-        return tasks;
-      }
-      function resume() {
-        if (!self.paused) return;
-        self.paused = false;
-        if (queueHead === null) {
-          _running++;
-          release();
-          return;
-        }
-        for (; queueHead && _running < _concurrency; ) {
-          _running++;
-          release();
-        }
-      }
-      function idle() {
-        return _running === 0 && self.length() === 0;
-      }
-      function push3(value, done) {
-        var current = cache5.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop2;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueTail) {
-            queueTail.next = current;
-            queueTail = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function unshift(value, done) {
-        var current = cache5.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop2;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueHead) {
-            current.next = queueHead;
-            queueHead = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function release(holder) {
-        if (holder) {
-          cache5.release(holder);
-        }
-        var next = queueHead;
-        if (next && _running <= _concurrency) {
-          if (!self.paused) {
-            if (queueTail === queueHead) {
-              queueTail = null;
-            }
-            queueHead = next.next;
-            next.next = null;
-            worker.call(context, next.value, next.worked);
-            if (queueTail === null) {
-              self.empty();
-            }
-          } else {
-            _running--;
-          }
-        } else if (--_running === 0) {
-          self.drain();
-        }
-      }
-      function kill() {
-        queueHead = null;
-        queueTail = null;
-        self.drain = noop2;
-      }
-      function killAndDrain() {
-        queueHead = null;
-        queueTail = null;
-        self.drain();
-        self.drain = noop2;
-      }
-      function abort() {
-        var current = queueHead;
-        queueHead = null;
-        queueTail = null;
-        while (current) {
-          var next = current.next;
-          var callback = current.callback;
-          var errorHandler2 = current.errorHandler;
-          var val = current.value;
-          var context2 = current.context;
-          current.value = null;
-          current.callback = noop2;
-          current.errorHandler = null;
-          current.next = null;
-          if (errorHandler2) {
-            errorHandler2(new Error("abort"), val);
-          }
-          callback.call(context2, new Error("abort"));
-          cache5.release(current);
-          current = next;
-        }
-        self.drain = noop2;
-      }
-      function error(handler) {
-        errorHandler = handler;
-      }
-    }
-    function noop2() {
-    }
-    function Task() {
-      this.value = null;
-      this.callback = noop2;
-      this.next = null;
-      this.release = noop2;
-      this.context = null;
-      this.errorHandler = null;
-      var self = this;
-      this.worked = function worked(err, result) {
-        var callback = self.callback;
-        var errorHandler = self.errorHandler;
-        var val = self.value;
-        self.value = null;
-        self.callback = noop2;
-        if (self.errorHandler) {
-          errorHandler(err, val);
-        }
-        callback.call(self.context, err, result);
-        self.release(self);
-      };
-    }
-    function queueAsPromised(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      function asyncWrapper(arg, cb) {
-        worker.call(this, arg).then(function(res) {
-          cb(null, res);
-        }, cb);
-      }
-      var queue = fastqueue(context, asyncWrapper, _concurrency);
-      var pushCb = queue.push;
-      var unshiftCb = queue.unshift;
-      queue.push = push3;
-      queue.unshift = unshift;
-      queue.drained = drained;
-      return queue;
-      function push3(value) {
-        var p = new Promise(function(resolve3, reject) {
-          pushCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve3(result);
-          });
-        });
-        p.catch(noop2);
-        return p;
-      }
-      function unshift(value) {
-        var p = new Promise(function(resolve3, reject) {
-          unshiftCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve3(result);
-          });
-        });
-        p.catch(noop2);
-        return p;
-      }
-      function drained() {
-        var p = new Promise(function(resolve3) {
-          process.nextTick(function() {
-            if (queue.idle()) {
-              resolve3();
-            } else {
-              var previousDrain = queue.drain;
-              queue.drain = function() {
-                if (typeof previousDrain === "function") previousDrain();
-                resolve3();
-                queue.drain = previousDrain;
-              };
-            }
-          });
-        });
-        return p;
-      }
-    }
-    module2.exports = fastqueue;
-    module2.exports.promise = queueAsPromised;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/common.js
-var require_common2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/common.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.joinPathSegments = exports2.replacePathSegmentSeparator = exports2.isAppliedFilter = exports2.isFatalError = void 0;
-    function isFatalError(settings, error) {
-      if (settings.errorFilter === null) {
-        return true;
-      }
-      return !settings.errorFilter(error);
-    }
-    exports2.isFatalError = isFatalError;
-    function isAppliedFilter(filter, value) {
-      return filter === null || filter(value);
-    }
-    exports2.isAppliedFilter = isAppliedFilter;
-    function replacePathSegmentSeparator(filepath, separator) {
-      return filepath.split(/[/\\]/).join(separator);
-    }
-    exports2.replacePathSegmentSeparator = replacePathSegmentSeparator;
-    function joinPathSegments(a, b, separator) {
-      if (a === "") {
-        return b;
-      }
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports2.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/reader.js
-var require_reader = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/reader.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var common2 = require_common2();
-    var Reader = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._root = common2.replacePathSegmentSeparator(_root, _settings.pathSegmentSeparator);
-      }
-    };
-    exports2.default = Reader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/async.js
-var require_async3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var events_1 = require("events");
-    var fsScandir = require_out2();
-    var fastq = require_queue();
-    var common2 = require_common2();
-    var reader_1 = require_reader();
-    var AsyncReader = class extends reader_1.default {
-      constructor(_root, _settings) {
-        super(_root, _settings);
-        this._settings = _settings;
-        this._scandir = fsScandir.scandir;
-        this._emitter = new events_1.EventEmitter();
-        this._queue = fastq(this._worker.bind(this), this._settings.concurrency);
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        this._queue.drain = () => {
-          if (!this._isFatalError) {
-            this._emitter.emit("end");
-          }
-        };
-      }
-      read() {
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        setImmediate(() => {
-          this._pushToQueue(this._root, this._settings.basePath);
-        });
-        return this._emitter;
-      }
-      get isDestroyed() {
-        return this._isDestroyed;
-      }
-      destroy() {
-        if (this._isDestroyed) {
-          throw new Error("The reader is already destroyed");
-        }
-        this._isDestroyed = true;
-        this._queue.killAndDrain();
-      }
-      onEntry(callback) {
-        this._emitter.on("entry", callback);
-      }
-      onError(callback) {
-        this._emitter.once("error", callback);
-      }
-      onEnd(callback) {
-        this._emitter.once("end", callback);
-      }
-      _pushToQueue(directory, base) {
-        const queueItem = { directory, base };
-        this._queue.push(queueItem, (error) => {
-          if (error !== null) {
-            this._handleError(error);
-          }
-        });
-      }
-      _worker(item, done) {
-        this._scandir(item.directory, this._settings.fsScandirSettings, (error, entries) => {
-          if (error !== null) {
-            done(error, void 0);
-            return;
-          }
-          for (const entry of entries) {
-            this._handleEntry(entry, item.base);
-          }
-          done(null, void 0);
-        });
-      }
-      _handleError(error) {
-        if (this._isDestroyed || !common2.isFatalError(this._settings, error)) {
-          return;
-        }
-        this._isFatalError = true;
-        this._isDestroyed = true;
-        this._emitter.emit("error", error);
-      }
-      _handleEntry(entry, base) {
-        if (this._isDestroyed || this._isFatalError) {
-          return;
-        }
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common2.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common2.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._emitEntry(entry);
-        }
-        if (entry.dirent.isDirectory() && common2.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _emitEntry(entry) {
-        this._emitter.emit("entry", entry);
-      }
-    };
-    exports2.default = AsyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/async.js
-var require_async4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var async_1 = require_async3();
-    var AsyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._storage = [];
-      }
-      read(callback) {
-        this._reader.onError((error) => {
-          callFailureCallback(callback, error);
-        });
-        this._reader.onEntry((entry) => {
-          this._storage.push(entry);
-        });
-        this._reader.onEnd(() => {
-          callSuccessCallback(callback, this._storage);
-        });
-        this._reader.read();
-      }
-    };
-    exports2.default = AsyncProvider;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, entries) {
-      callback(null, entries);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/stream.js
-var require_stream2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var stream_1 = require("stream");
-    var async_1 = require_async3();
-    var StreamProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._stream = new stream_1.Readable({
-          objectMode: true,
-          read: () => {
-          },
-          destroy: () => {
-            if (!this._reader.isDestroyed) {
-              this._reader.destroy();
-            }
-          }
-        });
-      }
-      read() {
-        this._reader.onError((error) => {
-          this._stream.emit("error", error);
-        });
-        this._reader.onEntry((entry) => {
-          this._stream.push(entry);
-        });
-        this._reader.onEnd(() => {
-          this._stream.push(null);
-        });
-        this._reader.read();
-        return this._stream;
-      }
-    };
-    exports2.default = StreamProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/sync.js
-var require_sync3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var fsScandir = require_out2();
-    var common2 = require_common2();
-    var reader_1 = require_reader();
-    var SyncReader = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._scandir = fsScandir.scandirSync;
-        this._storage = [];
-        this._queue = /* @__PURE__ */ new Set();
-      }
-      read() {
-        this._pushToQueue(this._root, this._settings.basePath);
-        this._handleQueue();
-        return this._storage;
-      }
-      _pushToQueue(directory, base) {
-        this._queue.add({ directory, base });
-      }
-      _handleQueue() {
-        for (const item of this._queue.values()) {
-          this._handleDirectory(item.directory, item.base);
-        }
-      }
-      _handleDirectory(directory, base) {
-        try {
-          const entries = this._scandir(directory, this._settings.fsScandirSettings);
-          for (const entry of entries) {
-            this._handleEntry(entry, base);
-          }
-        } catch (error) {
-          this._handleError(error);
-        }
-      }
-      _handleError(error) {
-        if (!common2.isFatalError(this._settings, error)) {
-          return;
-        }
-        throw error;
-      }
-      _handleEntry(entry, base) {
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common2.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common2.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._pushToStorage(entry);
-        }
-        if (entry.dirent.isDirectory() && common2.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _pushToStorage(entry) {
-        this._storage.push(entry);
-      }
-    };
-    exports2.default = SyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/sync.js
-var require_sync4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var sync_1 = require_sync3();
-    var SyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new sync_1.default(this._root, this._settings);
-      }
-      read() {
-        return this._reader.read();
-      }
-    };
-    exports2.default = SyncProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/settings.js
-var require_settings3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
-    var fsScandir = require_out2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.basePath = this._getValue(this._options.basePath, void 0);
-        this.concurrency = this._getValue(this._options.concurrency, Number.POSITIVE_INFINITY);
-        this.deepFilter = this._getValue(this._options.deepFilter, null);
-        this.entryFilter = this._getValue(this._options.entryFilter, null);
-        this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path23.sep);
-        this.fsScandirSettings = new fsScandir.Settings({
-          followSymbolicLinks: this._options.followSymbolicLinks,
-          fs: this._options.fs,
-          pathSegmentSeparator: this._options.pathSegmentSeparator,
-          stats: this._options.stats,
-          throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports2.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/index.js
-var require_out3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.Settings = exports2.walkStream = exports2.walkSync = exports2.walk = void 0;
-    var async_1 = require_async4();
-    var stream_1 = require_stream2();
-    var sync_1 = require_sync4();
-    var settings_1 = require_settings3();
-    exports2.Settings = settings_1.default;
-    function walk3(directory, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
-        return;
-      }
-      new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
-    }
-    exports2.walk = walk3;
-    function walkSync(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new sync_1.default(directory, settings);
-      return provider.read();
-    }
-    exports2.walkSync = walkSync;
-    function walkStream(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new stream_1.default(directory, settings);
-      return provider.read();
-    }
-    exports2.walkStream = walkStream;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/fast-glob/out/readers/reader.js
-var require_reader2 = __commonJS({
-  "node_modules/fast-glob/out/readers/reader.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
-    var fsStat = require_out();
-    var utils = require_utils3();
-    var Reader = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this._fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          throwErrorOnBrokenSymbolicLink: this._settings.followSymbolicLinks
-        });
-      }
-      _getFullEntryPath(filepath) {
-        return path23.resolve(this._settings.cwd, filepath);
-      }
-      _makeEntry(stats, pattern) {
-        const entry = {
-          name: pattern,
-          path: pattern,
-          dirent: utils.fs.createDirentFromStats(pattern, stats)
-        };
-        if (this._settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      }
-      _isFatalError(error) {
-        return !utils.errno.isEnoentCodeError(error) && !this._settings.suppressErrors;
-      }
-    };
-    exports2.default = Reader;
-  }
-});
-
-// node_modules/fast-glob/out/readers/stream.js
-var require_stream3 = __commonJS({
-  "node_modules/fast-glob/out/readers/stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var stream_1 = require("stream");
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderStream = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkStream = fsWalk.walkStream;
-        this._stat = fsStat.stat;
-      }
-      dynamic(root, options) {
-        return this._walkStream(root, options);
-      }
-      static(patterns, options) {
-        const filepaths = patterns.map(this._getFullEntryPath, this);
-        const stream = new stream_1.PassThrough({ objectMode: true });
-        stream._write = (index, _enc, done) => {
-          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
-            if (entry !== null && options.entryFilter(entry)) {
-              stream.push(entry);
-            }
-            if (index === filepaths.length - 1) {
-              stream.end();
-            }
-            done();
-          }).catch(done);
-        };
-        for (let i2 = 0; i2 < filepaths.length; i2++) {
-          stream.write(i2);
-        }
-        return stream;
-      }
-      _getEntry(filepath, pattern, options) {
-        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error) => {
-          if (options.errorFilter(error)) {
-            return null;
-          }
-          throw error;
-        });
-      }
-      _getStat(filepath) {
-        return new Promise((resolve3, reject) => {
-          this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve3(stats) : reject(error);
-          });
-        });
-      }
-    };
-    exports2.default = ReaderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/async.js
-var require_async5 = __commonJS({
-  "node_modules/fast-glob/out/readers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var stream_1 = require_stream3();
-    var ReaderAsync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkAsync = fsWalk.walk;
-        this._readerStream = new stream_1.default(this._settings);
-      }
-      dynamic(root, options) {
-        return new Promise((resolve3, reject) => {
-          this._walkAsync(root, options, (error, entries) => {
-            if (error === null) {
-              resolve3(entries);
-            } else {
-              reject(error);
-            }
-          });
-        });
-      }
-      async static(patterns, options) {
-        const entries = [];
-        const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve3, reject) => {
-          stream.once("error", reject);
-          stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve3(entries));
-        });
-      }
-    };
-    exports2.default = ReaderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/matcher.js
-var require_matcher = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/matcher.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var Matcher3 = class {
-      constructor(_patterns, _settings, _micromatchOptions) {
-        this._patterns = _patterns;
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this._storage = [];
-        this._fillStorage();
-      }
-      _fillStorage() {
-        for (const pattern of this._patterns) {
-          const segments = this._getPatternSegments(pattern);
-          const sections = this._splitSegmentsIntoSections(segments);
-          this._storage.push({
-            complete: sections.length <= 1,
-            pattern,
-            segments,
-            sections
-          });
-        }
-      }
-      _getPatternSegments(pattern) {
-        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts.map((part) => {
-          const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
-          if (!dynamic) {
-            return {
-              dynamic: false,
-              pattern: part
-            };
-          }
-          return {
-            dynamic: true,
-            pattern: part,
-            patternRe: utils.pattern.makeRe(part, this._micromatchOptions)
-          };
-        });
-      }
-      _splitSegmentsIntoSections(segments) {
-        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
-      }
-    };
-    exports2.default = Matcher3;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/partial.js
-var require_partial = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/partial.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var matcher_1 = require_matcher();
-    var PartialMatcher = class extends matcher_1.default {
-      match(filepath) {
-        const parts = filepath.split("/");
-        const levels = parts.length;
-        const patterns = this._storage.filter((info) => !info.complete || info.segments.length > levels);
-        for (const pattern of patterns) {
-          const section = pattern.sections[0];
-          if (!pattern.complete && levels > section.length) {
-            return true;
-          }
-          const match = parts.every((part, index) => {
-            const segment = pattern.segments[index];
-            if (segment.dynamic && segment.patternRe.test(part)) {
-              return true;
-            }
-            if (!segment.dynamic && segment.pattern === part) {
-              return true;
-            }
-            return false;
-          });
-          if (match) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    exports2.default = PartialMatcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/deep.js
-var require_deep = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/deep.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var partial_1 = require_partial();
-    var DeepFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-      }
-      getFilter(basePath, positive, negative) {
-        const matcher2 = this._getMatcher(positive);
-        const negativeRe = this._getNegativePatternsRe(negative);
-        return (entry) => this._filter(basePath, entry, matcher2, negativeRe);
-      }
-      _getMatcher(patterns) {
-        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
-      }
-      _getNegativePatternsRe(patterns) {
-        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
-        return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
-      }
-      _filter(basePath, entry, matcher2, negativeRe) {
-        if (this._isSkippedByDeep(basePath, entry.path)) {
-          return false;
-        }
-        if (this._isSkippedSymbolicLink(entry)) {
-          return false;
-        }
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._isSkippedByPositivePatterns(filepath, matcher2)) {
-          return false;
-        }
-        return this._isSkippedByNegativePatterns(filepath, negativeRe);
-      }
-      _isSkippedByDeep(basePath, entryPath) {
-        if (this._settings.deep === Infinity) {
-          return false;
-        }
-        return this._getEntryLevel(basePath, entryPath) >= this._settings.deep;
-      }
-      _getEntryLevel(basePath, entryPath) {
-        const entryPathDepth = entryPath.split("/").length;
-        if (basePath === "") {
-          return entryPathDepth;
-        }
-        const basePathDepth = basePath.split("/").length;
-        return entryPathDepth - basePathDepth;
-      }
-      _isSkippedSymbolicLink(entry) {
-        return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
-      }
-      _isSkippedByPositivePatterns(entryPath, matcher2) {
-        return !this._settings.baseNameMatch && !matcher2.match(entryPath);
-      }
-      _isSkippedByNegativePatterns(entryPath, patternsRe) {
-        return !utils.pattern.matchAny(entryPath, patternsRe);
-      }
-    };
-    exports2.default = DeepFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/entry.js
-var require_entry = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/entry.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var EntryFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this.index = /* @__PURE__ */ new Map();
-      }
-      getFilter(positive, negative) {
-        const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
-        const patterns = {
-          positive: {
-            all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
-          },
-          negative: {
-            absolute: utils.pattern.convertPatternsToRe(absoluteNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true })),
-            relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
-          }
-        };
-        return (entry) => this._filter(entry, patterns);
-      }
-      _filter(entry, patterns) {
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._settings.unique && this._isDuplicateEntry(filepath)) {
-          return false;
-        }
-        if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
-          return false;
-        }
-        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
-        if (this._settings.unique && isMatched) {
-          this._createIndexRecord(filepath);
-        }
-        return isMatched;
-      }
-      _isDuplicateEntry(filepath) {
-        return this.index.has(filepath);
-      }
-      _createIndexRecord(filepath) {
-        this.index.set(filepath, void 0);
-      }
-      _onlyFileFilter(entry) {
-        return this._settings.onlyFiles && !entry.dirent.isFile();
-      }
-      _onlyDirectoryFilter(entry) {
-        return this._settings.onlyDirectories && !entry.dirent.isDirectory();
-      }
-      _isMatchToPatternsSet(filepath, patterns, isDirectory2) {
-        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory2);
-        if (!isMatched) {
-          return false;
-        }
-        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory2);
-        if (isMatchedByRelativeNegative) {
-          return false;
-        }
-        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory2);
-        if (isMatchedByAbsoluteNegative) {
-          return false;
-        }
-        return true;
-      }
-      _isMatchToAbsoluteNegative(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const fullpath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-        return this._isMatchToPatterns(fullpath, patternsRe, isDirectory2);
-      }
-      _isMatchToPatterns(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const isMatched = utils.pattern.matchAny(filepath, patternsRe);
-        if (!isMatched && isDirectory2) {
-          return utils.pattern.matchAny(filepath + "/", patternsRe);
-        }
-        return isMatched;
-      }
-    };
-    exports2.default = EntryFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/error.js
-var require_error = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/error.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var ErrorFilter = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getFilter() {
-        return (error) => this._isNonFatalError(error);
-      }
-      _isNonFatalError(error) {
-        return utils.errno.isEnoentCodeError(error) || this._settings.suppressErrors;
-      }
-    };
-    exports2.default = ErrorFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/transformers/entry.js
-var require_entry2 = __commonJS({
-  "node_modules/fast-glob/out/providers/transformers/entry.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var EntryTransformer = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getTransformer() {
-        return (entry) => this._transform(entry);
-      }
-      _transform(entry) {
-        let filepath = entry.path;
-        if (this._settings.absolute) {
-          filepath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-          filepath = utils.path.unixify(filepath);
-        }
-        if (this._settings.markDirectories && entry.dirent.isDirectory()) {
-          filepath += "/";
-        }
-        if (!this._settings.objectMode) {
-          return filepath;
-        }
-        return Object.assign(Object.assign({}, entry), { path: filepath });
-      }
-    };
-    exports2.default = EntryTransformer;
-  }
-});
-
-// node_modules/fast-glob/out/providers/provider.js
-var require_provider = __commonJS({
-  "node_modules/fast-glob/out/providers/provider.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var path23 = require("path");
-    var deep_1 = require_deep();
-    var entry_1 = require_entry();
-    var error_1 = require_error();
-    var entry_2 = require_entry2();
-    var Provider = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this.errorFilter = new error_1.default(this._settings);
-        this.entryFilter = new entry_1.default(this._settings, this._getMicromatchOptions());
-        this.deepFilter = new deep_1.default(this._settings, this._getMicromatchOptions());
-        this.entryTransformer = new entry_2.default(this._settings);
-      }
-      _getRootDirectory(task) {
-        return path23.resolve(this._settings.cwd, task.base);
-      }
-      _getReaderOptions(task) {
-        const basePath = task.base === "." ? "" : task.base;
-        return {
-          basePath,
-          pathSegmentSeparator: "/",
-          concurrency: this._settings.concurrency,
-          deepFilter: this.deepFilter.getFilter(basePath, task.positive, task.negative),
-          entryFilter: this.entryFilter.getFilter(task.positive, task.negative),
-          errorFilter: this.errorFilter.getFilter(),
-          followSymbolicLinks: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          stats: this._settings.stats,
-          throwErrorOnBrokenSymbolicLink: this._settings.throwErrorOnBrokenSymbolicLink,
-          transform: this.entryTransformer.getTransformer()
-        };
-      }
-      _getMicromatchOptions() {
-        return {
-          dot: this._settings.dot,
-          matchBase: this._settings.baseNameMatch,
-          nobrace: !this._settings.braceExpansion,
-          nocase: !this._settings.caseSensitiveMatch,
-          noext: !this._settings.extglob,
-          noglobstar: !this._settings.globstar,
-          posix: true,
-          strictSlashes: false
-        };
-      }
-    };
-    exports2.default = Provider;
-  }
-});
-
-// node_modules/fast-glob/out/providers/async.js
-var require_async6 = __commonJS({
-  "node_modules/fast-glob/out/providers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var async_1 = require_async5();
-    var provider_1 = require_provider();
-    var ProviderAsync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new async_1.default(this._settings);
-      }
-      async read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = await this.api(root, task, options);
-        return entries.map((entry) => options.transform(entry));
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports2.default = ProviderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/stream.js
-var require_stream4 = __commonJS({
-  "node_modules/fast-glob/out/providers/stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var stream_1 = require("stream");
-    var stream_2 = require_stream3();
-    var provider_1 = require_provider();
-    var ProviderStream = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new stream_2.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const source = this.api(root, task, options);
-        const destination = new stream_1.Readable({ objectMode: true, read: () => {
-        } });
-        source.once("error", (error) => destination.emit("error", error)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
-        destination.once("close", () => source.destroy());
-        return destination;
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports2.default = ProviderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/sync.js
-var require_sync5 = __commonJS({
-  "node_modules/fast-glob/out/readers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderSync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkSync = fsWalk.walkSync;
-        this._statSync = fsStat.statSync;
-      }
-      dynamic(root, options) {
-        return this._walkSync(root, options);
-      }
-      static(patterns, options) {
-        const entries = [];
-        for (const pattern of patterns) {
-          const filepath = this._getFullEntryPath(pattern);
-          const entry = this._getEntry(filepath, pattern, options);
-          if (entry === null || !options.entryFilter(entry)) {
-            continue;
-          }
-          entries.push(entry);
-        }
-        return entries;
-      }
-      _getEntry(filepath, pattern, options) {
-        try {
-          const stats = this._getStat(filepath);
-          return this._makeEntry(stats, pattern);
-        } catch (error) {
-          if (options.errorFilter(error)) {
-            return null;
-          }
-          throw error;
-        }
-      }
-      _getStat(filepath) {
-        return this._statSync(filepath, this._fsStatSettings);
-      }
-    };
-    exports2.default = ReaderSync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/sync.js
-var require_sync6 = __commonJS({
-  "node_modules/fast-glob/out/providers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var sync_1 = require_sync5();
-    var provider_1 = require_provider();
-    var ProviderSync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new sync_1.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = this.api(root, task, options);
-        return entries.map(options.transform);
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports2.default = ProviderSync;
-  }
-});
-
-// node_modules/fast-glob/out/settings.js
-var require_settings4 = __commonJS({
-  "node_modules/fast-glob/out/settings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = require("fs");
-    var os2 = require("os");
-    var CPU_COUNT = Math.max(os2.cpus().length, 1);
-    exports2.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      lstatSync: fs4.lstatSync,
-      stat: fs4.stat,
-      statSync: fs4.statSync,
-      readdir: fs4.readdir,
-      readdirSync: fs4.readdirSync
-    };
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.absolute = this._getValue(this._options.absolute, false);
-        this.baseNameMatch = this._getValue(this._options.baseNameMatch, false);
-        this.braceExpansion = this._getValue(this._options.braceExpansion, true);
-        this.caseSensitiveMatch = this._getValue(this._options.caseSensitiveMatch, true);
-        this.concurrency = this._getValue(this._options.concurrency, CPU_COUNT);
-        this.cwd = this._getValue(this._options.cwd, process.cwd());
-        this.deep = this._getValue(this._options.deep, Infinity);
-        this.dot = this._getValue(this._options.dot, false);
-        this.extglob = this._getValue(this._options.extglob, true);
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, true);
-        this.fs = this._getFileSystemMethods(this._options.fs);
-        this.globstar = this._getValue(this._options.globstar, true);
-        this.ignore = this._getValue(this._options.ignore, []);
-        this.markDirectories = this._getValue(this._options.markDirectories, false);
-        this.objectMode = this._getValue(this._options.objectMode, false);
-        this.onlyDirectories = this._getValue(this._options.onlyDirectories, false);
-        this.onlyFiles = this._getValue(this._options.onlyFiles, true);
-        this.stats = this._getValue(this._options.stats, false);
-        this.suppressErrors = this._getValue(this._options.suppressErrors, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, false);
-        this.unique = this._getValue(this._options.unique, true);
-        if (this.onlyDirectories) {
-          this.onlyFiles = false;
-        }
-        if (this.stats) {
-          this.objectMode = true;
-        }
-        this.ignore = [].concat(this.ignore);
-      }
-      _getValue(option, value) {
-        return option === void 0 ? value : option;
-      }
-      _getFileSystemMethods(methods = {}) {
-        return Object.assign(Object.assign({}, exports2.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
-      }
-    };
-    exports2.default = Settings;
-  }
-});
-
-// node_modules/fast-glob/out/index.js
-var require_out4 = __commonJS({
-  "node_modules/fast-glob/out/index.js"(exports2, module2) {
-    "use strict";
-    var taskManager = require_tasks();
-    var async_1 = require_async6();
-    var stream_1 = require_stream4();
-    var sync_1 = require_sync6();
-    var settings_1 = require_settings4();
-    var utils = require_utils3();
-    async function FastGlob(source, options) {
-      assertPatternsInput2(source);
-      const works = getWorks(source, async_1.default, options);
-      const result = await Promise.all(works);
-      return utils.array.flatten(result);
-    }
-    (function(FastGlob2) {
-      FastGlob2.glob = FastGlob2;
-      FastGlob2.globSync = sync;
-      FastGlob2.globStream = stream;
-      FastGlob2.async = FastGlob2;
-      function sync(source, options) {
-        assertPatternsInput2(source);
-        const works = getWorks(source, sync_1.default, options);
-        return utils.array.flatten(works);
-      }
-      FastGlob2.sync = sync;
-      function stream(source, options) {
-        assertPatternsInput2(source);
-        const works = getWorks(source, stream_1.default, options);
-        return utils.stream.merge(works);
-      }
-      FastGlob2.stream = stream;
-      function generateTasks2(source, options) {
-        assertPatternsInput2(source);
-        const patterns = [].concat(source);
-        const settings = new settings_1.default(options);
-        return taskManager.generate(patterns, settings);
-      }
-      FastGlob2.generateTasks = generateTasks2;
-      function isDynamicPattern2(source, options) {
-        assertPatternsInput2(source);
-        const settings = new settings_1.default(options);
-        return utils.pattern.isDynamicPattern(source, settings);
-      }
-      FastGlob2.isDynamicPattern = isDynamicPattern2;
-      function escapePath(source) {
-        assertPatternsInput2(source);
-        return utils.path.escape(source);
-      }
-      FastGlob2.escapePath = escapePath;
-      function convertPathToPattern2(source) {
-        assertPatternsInput2(source);
-        return utils.path.convertPathToPattern(source);
-      }
-      FastGlob2.convertPathToPattern = convertPathToPattern2;
-      let posix;
-      (function(posix2) {
-        function escapePath2(source) {
-          assertPatternsInput2(source);
-          return utils.path.escapePosixPath(source);
-        }
-        posix2.escapePath = escapePath2;
-        function convertPathToPattern3(source) {
-          assertPatternsInput2(source);
-          return utils.path.convertPosixPathToPattern(source);
-        }
-        posix2.convertPathToPattern = convertPathToPattern3;
-      })(posix = FastGlob2.posix || (FastGlob2.posix = {}));
-      let win32;
-      (function(win322) {
-        function escapePath2(source) {
-          assertPatternsInput2(source);
-          return utils.path.escapeWindowsPath(source);
-        }
-        win322.escapePath = escapePath2;
-        function convertPathToPattern3(source) {
-          assertPatternsInput2(source);
-          return utils.path.convertWindowsPathToPattern(source);
-        }
-        win322.convertPathToPattern = convertPathToPattern3;
-      })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
-    })(FastGlob || (FastGlob = {}));
-    function getWorks(source, _Provider, options) {
-      const patterns = [].concat(source);
-      const settings = new settings_1.default(options);
-      const tasks = taskManager.generate(patterns, settings);
-      const provider = new _Provider(settings);
-      return tasks.map(provider.read, provider);
-    }
-    function assertPatternsInput2(input) {
-      const source = [].concat(input);
-      const isValidSource = source.every((item) => utils.string.isString(item) && !utils.string.isEmpty(item));
-      if (!isValidSource) {
-        throw new TypeError("Patterns must be a string (non empty) or an array of strings");
-      }
-    }
-    module2.exports = FastGlob;
-  }
-});
-
-// node_modules/unicorn-magic/default.js
-var init_default = __esm({
-  "node_modules/unicorn-magic/default.js"() {
-  }
-});
-
-// node_modules/unicorn-magic/node.js
-function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? (0, import_node_url2.fileURLToPath)(urlOrPath) : urlOrPath;
-}
-var import_node_util, import_node_child_process, import_node_url2, execFileOriginal, TEN_MEGABYTES_IN_BYTES;
-var init_node = __esm({
-  "node_modules/unicorn-magic/node.js"() {
-    import_node_util = require("node:util");
-    import_node_child_process = require("node:child_process");
-    import_node_url2 = require("node:url");
-    init_default();
-    execFileOriginal = (0, import_node_util.promisify)(import_node_child_process.execFile);
-    TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
-  }
-});
-
-// node_modules/is-path-inside/index.js
-function isPathInside(childPath, parentPath) {
-  const relation = import_node_path7.default.relative(parentPath, childPath);
-  return Boolean(
-    relation && relation !== ".." && !relation.startsWith(`..${import_node_path7.default.sep}`) && relation !== import_node_path7.default.resolve(childPath)
-  );
-}
-var import_node_path7;
-var init_is_path_inside = __esm({
-  "node_modules/is-path-inside/index.js"() {
-    import_node_path7 = __toESM(require("node:path"), 1);
-  }
-});
-
-// node_modules/slash/index.js
-function slash(path23) {
-  const isExtendedLengthPath = path23.startsWith("\\\\?\\");
-  if (isExtendedLengthPath) {
-    return path23;
-  }
-  return path23.replace(/\\/g, "/");
-}
-var init_slash = __esm({
-  "node_modules/slash/index.js"() {
-  }
-});
-
-// node_modules/globby/utilities.js
-var import_node_fs2, import_node_path8, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
-var init_utilities = __esm({
-  "node_modules/globby/utilities.js"() {
-    import_node_fs2 = __toESM(require("node:fs"), 1);
-    import_node_path8 = __toESM(require("node:path"), 1);
-    import_node_util2 = require("node:util");
-    import_fast_glob = __toESM(require_out4(), 1);
-    import_ignore2 = __toESM(require_ignore(), 1);
-    init_is_path_inside();
-    import_micromatch = __toESM(require_micromatch(), 1);
-    init_slash();
-    isNegativePattern = (pattern) => pattern[0] === "!";
-    normalizeAbsolutePatternToRelative = (pattern) => {
-      if (!pattern.startsWith("/")) {
-        return pattern;
-      }
-      const inner = pattern.slice(1);
-      const firstSlashIndex = inner.indexOf("/");
-      const firstSegment = firstSlashIndex > 0 ? inner.slice(0, firstSlashIndex) : inner;
-      if (firstSlashIndex > 0 && !import_fast_glob.default.isDynamicPattern(firstSegment)) {
-        return pattern;
-      }
-      return inner;
-    };
-    absolutePrefixesMatch = (positivePrefix, negativePrefix) => negativePrefix === positivePrefix;
-    getStaticAbsolutePathPrefix = (pattern) => {
-      if (!import_node_path8.default.isAbsolute(pattern)) {
-        return void 0;
-      }
-      const staticSegments = [];
-      for (const segment of pattern.split("/")) {
-        if (!segment) {
-          continue;
-        }
-        if (import_fast_glob.default.isDynamicPattern(segment)) {
-          break;
-        }
-        staticSegments.push(segment);
-      }
-      return staticSegments.length === 0 ? void 0 : `/${staticSegments.join("/")}`;
-    };
-    normalizeNegativePattern = (pattern, positiveAbsolutePathPrefixes = [], hasRelativePositivePattern = false) => {
-      if (!pattern.startsWith("/")) {
-        return pattern;
-      }
-      const normalizedPattern = normalizeAbsolutePatternToRelative(pattern);
-      if (normalizedPattern !== pattern) {
-        return normalizedPattern;
-      }
-      if (hasRelativePositivePattern) {
-        return pattern.slice(1);
-      }
-      const negativeAbsolutePathPrefix = getStaticAbsolutePathPrefix(pattern);
-      const preserveAsAbsolutePattern = negativeAbsolutePathPrefix !== void 0 && positiveAbsolutePathPrefixes.some((positiveAbsolutePathPrefix) => absolutePrefixesMatch(positiveAbsolutePathPrefix, negativeAbsolutePathPrefix));
-      return preserveAsAbsolutePattern ? pattern : pattern.slice(1);
-    };
-    bindFsMethod = (object, methodName) => {
-      const method = object?.[methodName];
-      return typeof method === "function" ? method.bind(object) : void 0;
-    };
-    promisifyFsMethod = (object, methodName) => {
-      const method = object?.[methodName];
-      if (typeof method !== "function") {
-        return void 0;
-      }
-      return (0, import_node_util2.promisify)(method.bind(object));
-    };
-    normalizeDirectoryPatternForFastGlob = (pattern) => {
-      if (!pattern.endsWith("/")) {
-        return pattern;
-      }
-      const trimmedPattern = pattern.replace(/\/+$/u, "");
-      if (!trimmedPattern) {
-        return "/**";
-      }
-      if (trimmedPattern === "**") {
-        return "**/**";
-      }
-      const hasLeadingSlash = trimmedPattern.startsWith("/");
-      const patternBody = hasLeadingSlash ? trimmedPattern.slice(1) : trimmedPattern;
-      const hasInnerSlash = patternBody.includes("/");
-      const needsRecursivePrefix = !hasLeadingSlash && !hasInnerSlash && !trimmedPattern.startsWith("**/");
-      const recursivePrefix = needsRecursivePrefix ? "**/" : "";
-      return `${recursivePrefix}${trimmedPattern}/**`;
-    };
-    getParentDirectoryPrefix = (pattern) => {
-      const normalizedPattern = isNegativePattern(pattern) ? pattern.slice(1) : pattern;
-      const match = normalizedPattern.match(/^(\.\.\/)+/);
-      return match ? match[0] : "";
-    };
-    adjustIgnorePatternsForParentDirectories = (patterns, ignorePatterns) => {
-      if (patterns.length === 0 || ignorePatterns.length === 0) {
-        return ignorePatterns;
-      }
-      const parentPrefixes = patterns.map((pattern) => getParentDirectoryPrefix(pattern));
-      const firstPrefix = parentPrefixes[0];
-      if (!firstPrefix) {
-        return ignorePatterns;
-      }
-      const allSamePrefix = parentPrefixes.every((prefix) => prefix === firstPrefix);
-      if (!allSamePrefix) {
-        return ignorePatterns;
-      }
-      return ignorePatterns.map((pattern) => {
-        if (pattern.startsWith("**/") && !pattern.startsWith("../")) {
-          return firstPrefix + pattern;
-        }
-        return pattern;
-      });
-    };
-    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(import_node_fs2.default.promises, "stat");
-    getStatSyncMethod = (fsImplementation) => {
-      if (fsImplementation) {
-        return bindFsMethod(fsImplementation, "statSync");
-      }
-      return bindFsMethod(import_node_fs2.default, "statSync");
-    };
-    pathHasGitDirectory = (stats) => Boolean(stats?.isDirectory?.() || stats?.isFile?.());
-    buildPathChain = (startPath, rootPath) => {
-      const chain = [];
-      let currentPath = startPath;
-      chain.push(currentPath);
-      while (currentPath !== rootPath) {
-        const parentPath = import_node_path8.default.dirname(currentPath);
-        if (parentPath === currentPath) {
-          break;
-        }
-        currentPath = parentPath;
-        chain.push(currentPath);
-      }
-      return chain;
-    };
-    findGitRootInChain = async (paths, statMethod) => {
-      for (const directory of paths) {
-        const gitPath = import_node_path8.default.join(directory, ".git");
-        try {
-          const stats = await statMethod(gitPath);
-          if (pathHasGitDirectory(stats)) {
-            return directory;
-          }
-        } catch {
-        }
-      }
-      return void 0;
-    };
-    findGitRootSyncUncached = (cwd, fsImplementation) => {
-      const statSyncMethod = getStatSyncMethod(fsImplementation);
-      if (!statSyncMethod) {
-        return void 0;
-      }
-      const currentPath = import_node_path8.default.resolve(cwd);
-      const { root } = import_node_path8.default.parse(currentPath);
-      const chain = buildPathChain(currentPath, root);
-      for (const directory of chain) {
-        const gitPath = import_node_path8.default.join(directory, ".git");
-        try {
-          const stats = statSyncMethod(gitPath);
-          if (pathHasGitDirectory(stats)) {
-            return directory;
-          }
-        } catch {
-        }
-      }
-      return void 0;
-    };
-    findGitRootSync = (cwd, fsImplementation) => {
-      if (typeof cwd !== "string") {
-        throw new TypeError("cwd must be a string");
-      }
-      return findGitRootSyncUncached(cwd, fsImplementation);
-    };
-    findGitRootAsyncUncached = async (cwd, fsImplementation) => {
-      const statMethod = getAsyncStatMethod(fsImplementation);
-      if (!statMethod) {
-        return findGitRootSync(cwd, fsImplementation);
-      }
-      const currentPath = import_node_path8.default.resolve(cwd);
-      const { root } = import_node_path8.default.parse(currentPath);
-      const chain = buildPathChain(currentPath, root);
-      return findGitRootInChain(chain, statMethod);
-    };
-    findGitRoot = async (cwd, fsImplementation) => {
-      if (typeof cwd !== "string") {
-        throw new TypeError("cwd must be a string");
-      }
-      return findGitRootAsyncUncached(cwd, fsImplementation);
-    };
-    isWithinGitRoot = (gitRoot, cwd) => {
-      const resolvedGitRoot = import_node_path8.default.resolve(gitRoot);
-      const resolvedCwd = import_node_path8.default.resolve(cwd);
-      return resolvedCwd === resolvedGitRoot || isPathInside(resolvedCwd, resolvedGitRoot);
-    };
-    getParentGitignorePaths = (gitRoot, cwd) => {
-      if (gitRoot && typeof gitRoot !== "string") {
-        throw new TypeError("gitRoot must be a string or undefined");
-      }
-      if (typeof cwd !== "string") {
-        throw new TypeError("cwd must be a string");
-      }
-      if (!gitRoot) {
-        return [];
-      }
-      if (!isWithinGitRoot(gitRoot, cwd)) {
-        return [];
-      }
-      const chain = buildPathChain(import_node_path8.default.resolve(cwd), import_node_path8.default.resolve(gitRoot));
-      return [...chain].reverse().map((directory) => import_node_path8.default.join(directory, ".gitignore"));
-    };
-    GITIGNORE_WILDCARDS = /(?<!\\)[*?[]/u;
-    hasGitignoreWildcards = (value) => GITIGNORE_WILDCARDS.test(value);
-    MICROMATCH_ONLY_SYNTAX = /[(){}|\\]/u;
-    unescapeGitignorePattern = (value) => value.replaceAll(/\\(.)/gu, "$1");
-    normalizeGitignorePatternForIgnore = (value) => value.replaceAll(/\\(.)/gu, (match, character) => "*[]\\".includes(character) ? match : character);
-    toLiteralPattern = (value) => import_fast_glob.default.escapePath(unescapeGitignorePattern(value));
-    finalSegment = (value) => value.replace(/\/+$/u, "").split("/").pop();
-    toStandaloneRule = (value) => value.replace(/^([#!])/u, String.raw`\$1`);
-    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path8.default.isAbsolute(relativePath);
-    anchorToCwd = (directory, body, cwd) => {
-      const relativePath = slash(import_node_path8.default.relative(cwd, import_node_path8.default.join(directory, body)));
-      return isInsideCwd(relativePath) ? relativePath : void 0;
-    };
-    createNameComparer = () => {
-      const nameMatchers = /* @__PURE__ */ new Map();
-      const matchesName = (pattern, name2) => {
-        const namePath = unescapeGitignorePattern(name2);
-        if (!(0, import_ignore2.isPathValid)(namePath)) {
-          return true;
-        }
-        const normalizedPattern = normalizeGitignorePatternForIgnore(pattern);
-        let nameMatcher = nameMatchers.get(normalizedPattern);
-        if (!nameMatcher) {
-          nameMatcher = (0, import_ignore2.default)().add([toStandaloneRule(normalizedPattern)]);
-          nameMatchers.set(normalizedPattern, nameMatcher);
-        }
-        return nameMatcher.ignores(namePath);
-      };
-      return (pattern, name2) => {
-        if (hasGitignoreWildcards(pattern) && hasGitignoreWildcards(name2)) {
-          return true;
-        }
-        return hasGitignoreWildcards(name2) ? matchesName(name2, pattern) : matchesName(pattern, name2);
-      };
-    };
-    getNegationFinalSegments = (rules) => rules.filter((rule) => isNegativePattern(rule.pattern)).map((rule) => finalSegment(rule.pattern.slice(1))).filter(Boolean);
-    negationsCouldRescue = (rules, names) => {
-      if (names.length === 0) {
-        return false;
-      }
-      const couldNameTheSamePath = createNameComparer();
-      return getNegationFinalSegments(rules).some((negation) => names.some((name2) => couldNameTheSamePath(name2, negation)));
-    };
-    expandBraceGroups = (pattern) => {
-      if (!pattern.includes("{")) {
-        return [pattern];
-      }
-      const expandedPatterns = import_fast_glob.default.generateTasks(pattern).flatMap((task) => task.patterns);
-      return expandedPatterns.length > 0 ? expandedPatterns : [pattern];
-    };
-    convertIgnorePatternsForIgnoreFileSearch = (ignorePatterns, searchPatterns) => {
-      if (ignorePatterns.length === 0) {
-        return ignorePatterns;
-      }
-      const couldNameTheSamePath = createNameComparer();
-      const expandedSearchPatterns = searchPatterns.flatMap((pattern) => expandBraceGroups(pattern));
-      if (expandedSearchPatterns.some((pattern) => MICROMATCH_ONLY_SYNTAX.test(pattern.slice(0, pattern.lastIndexOf("/") + 1)))) {
-        return [];
-      }
-      const ignoreFileNames = expandedSearchPatterns.map((pattern) => finalSegment(pattern)).filter(Boolean);
-      const couldNameAnIgnoreFile = (pattern) => {
-        const name2 = finalSegment(pattern.replace(/\/\*\*$/u, ""));
-        if (!name2 || MICROMATCH_ONLY_SYNTAX.test(name2)) {
-          return true;
-        }
-        return ignoreFileNames.some((ignoreFileName) => MICROMATCH_ONLY_SYNTAX.test(ignoreFileName) ? hasGitignoreWildcards(name2) || import_micromatch.default.isMatch(unescapeGitignorePattern(name2), ignoreFileName, { dot: true, nocase: true }) : couldNameTheSamePath(name2, ignoreFileName));
-      };
-      return ignorePatterns.filter((pattern) => !expandBraceGroups(pattern).some((expanded) => couldNameAnIgnoreFile(expanded)));
-    };
-    getRulePrune = ({ pattern, directory }, { cwd, matcher: matcher2, hasNegations, canSkipAtAnyDepth, canMatchIgnoreFile, gitignoreOnlySearch }) => {
-      if (isNegativePattern(pattern)) {
-        return void 0;
-      }
-      const isDirectoryPattern = pattern.endsWith("/");
-      const clean = pattern.replace(/\/+$/u, "");
-      if (!clean) {
-        return void 0;
-      }
-      const body = clean.startsWith("**/") && !clean.slice(3).includes("/") ? clean.slice(3) : clean;
-      if (canMatchIgnoreFile(finalSegment(body))) {
-        return void 0;
-      }
-      const isGlob = hasGitignoreWildcards(body);
-      if (isGlob && MICROMATCH_ONLY_SYNTAX.test(body)) {
-        return void 0;
-      }
-      const toFastGlob = (value) => normalizeDirectoryPatternForFastGlob(`/${value}${isDirectoryPattern ? "/" : ""}`).replace(/^\//u, "");
-      if (!body.includes("/") && canSkipAtAnyDepth(body)) {
-        const relativeDirectory = slash(import_node_path8.default.relative(cwd, directory));
-        const prefix = isInsideCwd(relativeDirectory) ? `${import_fast_glob.default.escapePath(relativeDirectory)}/` : "";
-        return { pattern: toFastGlob(`${prefix}**/${isGlob ? body : toLiteralPattern(body)}`), guardName: body };
-      }
-      const anchoredBody = body.replace(/^\//u, "");
-      const target = anchorToCwd(directory, isGlob ? anchoredBody : unescapeGitignorePattern(anchoredBody), cwd);
-      if (target === void 0) {
-        return void 0;
-      }
-      const guardName = finalSegment(anchoredBody);
-      if (isGlob) {
-        return hasNegations ? void 0 : { pattern: toFastGlob(target), guardName };
-      }
-      if (!matcher2(import_node_path8.default.resolve(cwd, target) + import_node_path8.default.sep).ignored) {
-        return void 0;
-      }
-      const needsGuard = !gitignoreOnlySearch || target.includes("/");
-      return {
-        pattern: toFastGlob(import_fast_glob.default.escapePath(target)),
-        guardName: needsGuard ? guardName : void 0
-      };
-    };
-    buildPrunePatternsAndGuards = (rules, matcher2, cwd, { gitignoreOnlySearch = false, searchesForGitignoreFiles = false } = {}) => {
-      if (!matcher2 || !cwd || !rules || rules.length === 0) {
-        return { patterns: [], guardNames: [] };
-      }
-      const negationNames = getNegationFinalSegments(rules);
-      const couldNameTheSamePath = createNameComparer();
-      const context = {
-        cwd,
-        matcher: matcher2,
-        hasNegations: negationNames.length > 0,
-        canSkipAtAnyDepth: (pattern) => !negationNames.some((name2) => couldNameTheSamePath(pattern, name2)),
-        canMatchIgnoreFile: (pattern) => searchesForGitignoreFiles && couldNameTheSamePath(pattern, ".gitignore"),
-        gitignoreOnlySearch
-      };
-      const patterns = [];
-      const guardNames = [];
-      for (const rule of rules) {
-        const prune = getRulePrune(rule, context);
-        if (!prune) {
-          continue;
-        }
-        patterns.push(prune.pattern);
-        if (prune.guardName !== void 0) {
-          guardNames.push(prune.guardName);
-        }
-      }
-      return { patterns, guardNames };
-    };
-    convertPatternsForFastGlob = (rules, matcher2, cwd) => buildPrunePatternsAndGuards(rules, matcher2, cwd).patterns;
-  }
-});
-
-// node_modules/globby/ignore.js
-var import_node_process, import_node_fs3, import_promises3, import_node_path9, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
-var init_ignore = __esm({
-  "node_modules/globby/ignore.js"() {
-    import_node_process = __toESM(require("node:process"), 1);
-    import_node_fs3 = __toESM(require("node:fs"), 1);
-    import_promises3 = __toESM(require("node:fs/promises"), 1);
-    import_node_path9 = __toESM(require("node:path"), 1);
-    import_node_os = __toESM(require("node:os"), 1);
-    import_fast_glob2 = __toESM(require_out4(), 1);
-    import_ignore3 = __toESM(require_ignore(), 1);
-    init_is_path_inside();
-    init_slash();
-    init_node();
-    init_utilities();
-    defaultIgnoredDirectories = [
-      "**/node_modules",
-      "**/flow-typed",
-      "**/coverage",
-      "**/.git"
-    ];
-    ignoreFilesGlobOptions = {
-      absolute: true,
-      dot: true
-    };
-    GITIGNORE_FILES_PATTERN = "**/.gitignore";
-    MAX_INCLUDE_DEPTH = 10;
-    getReadFileMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "readFile") ?? bindFsMethod(import_promises3.default, "readFile") ?? promisifyFsMethod(fsImplementation, "readFile");
-    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs3.default, "readFileSync");
-    shouldSkipIgnoreFileError = (error, suppressErrors) => {
-      if (!error) {
-        return Boolean(suppressErrors);
-      }
-      if (error.code === "ENOENT" || error.code === "ENOTDIR") {
-        return true;
-      }
-      return Boolean(suppressErrors);
-    };
-    createReadError = (kind, filePath, error) => {
-      const prefix = `Failed to read ${kind} at ${filePath}`;
-      if (error instanceof Error) {
-        return new Error(`${prefix}: ${error.message}`, { cause: error });
-      }
-      return new Error(`${prefix}: ${String(error)}`);
-    };
-    createIgnoreFileReadError = (filePath, error) => createReadError("ignore file", filePath, error);
-    createGitConfigReadError = (filePath, error) => createReadError("git config", filePath, error);
-    processIgnoreFileCore = (filePath, readMethod, suppressErrors) => {
-      try {
-        const content = readMethod(filePath, "utf8");
-        return { filePath, content };
-      } catch (error) {
-        if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-          return void 0;
-        }
-        throw createIgnoreFileReadError(filePath, error);
-      }
-    };
-    readIgnoreFilesSafely = async (paths, readFileMethod, suppressErrors) => {
-      const fileResults = await Promise.all(paths.map(async (filePath) => {
-        try {
-          const content = await readFileMethod(filePath, "utf8");
-          return { filePath, content };
-        } catch (error) {
-          if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-            return void 0;
-          }
-          throw createIgnoreFileReadError(filePath, error);
-        }
-      }));
-      return fileResults.filter(Boolean);
-    };
-    readIgnoreFilesSafelySync = (paths, readFileSyncMethod, suppressErrors) => paths.map((filePath) => processIgnoreFileCore(filePath, readFileSyncMethod, suppressErrors)).filter(Boolean);
-    dedupePaths = (paths) => {
-      const seen = /* @__PURE__ */ new Set();
-      return paths.filter((filePath) => {
-        if (seen.has(filePath)) {
-          return false;
-        }
-        seen.add(filePath);
-        return true;
-      });
-    };
-    globIgnoreFiles = (globFunction, patterns, normalizedOptions) => globFunction(patterns, {
-      ...normalizedOptions,
-      ...ignoreFilesGlobOptions
-      // Must be last to ensure absolute/dot flags stick
-    });
-    normalizeIgnoreFileLine = (line) => {
-      line = line.replace(/^\uFEFF/u, "");
-      let whitespaceStart = line.length;
-      while (whitespaceStart > 0 && /\s/u.test(line[whitespaceStart - 1])) {
-        whitespaceStart--;
-      }
-      if (whitespaceStart === line.length) {
-        return line;
-      }
-      let backslashCount = 0;
-      for (let index = whitespaceStart - 1; index >= 0 && line[index] === "\\"; index--) {
-        backslashCount++;
-      }
-      return backslashCount % 2 === 1 ? line.slice(0, whitespaceStart) + " " : line.slice(0, whitespaceStart);
-    };
-    readIgnoreFileLines = (content) => content.split(/\r?\n/).map((line) => normalizeIgnoreFileLine(line)).filter((line) => line && !line.startsWith("#"));
-    getIgnoreRules = (files) => files.flatMap((file) => {
-      const directory = import_node_path9.default.dirname(file.filePath);
-      return readIgnoreFileLines(file.content).map((pattern) => ({ pattern, directory }));
-    });
-    buildIgnoreResult = (files, normalizedOptions, gitRoot) => {
-      const baseDir = gitRoot || normalizedOptions.cwd;
-      const patterns = getPatternsFromIgnoreFiles(files, baseDir);
-      const matcher2 = createIgnoreMatcher(patterns, normalizedOptions.cwd, baseDir);
-      return {
-        patterns,
-        rules: getIgnoreRules(files),
-        matcher: matcher2,
-        predicate: (fileOrDirectory) => matcher2(fileOrDirectory).ignored,
-        usingGitRoot: Boolean(gitRoot && gitRoot !== normalizedOptions.cwd)
-      };
-    };
-    applyBaseToPattern = (pattern, base) => {
-      if (!base) {
-        return pattern;
-      }
-      const isNegative = isNegativePattern(pattern);
-      const cleanPattern = isNegative ? pattern.slice(1) : pattern;
-      const slashIndex = cleanPattern.indexOf("/");
-      const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
-      let result;
-      if (!hasNonTrailingSlash) {
-        result = import_node_path9.default.posix.join(base, "**", cleanPattern);
-      } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path9.default.posix.join(base, cleanPattern.slice(1));
-      } else {
-        result = import_node_path9.default.posix.join(base, cleanPattern);
-      }
-      return isNegative ? "!" + result : result;
-    };
-    parseIgnoreFile = (file, cwd) => {
-      const base = slash(import_node_path9.default.relative(cwd, import_node_path9.default.dirname(file.filePath)));
-      return readIgnoreFileLines(file.content).map((pattern) => applyBaseToPattern(pattern, base));
-    };
-    toRelativePath = (fileOrDirectory, cwd) => {
-      if (import_node_path9.default.isAbsolute(fileOrDirectory)) {
-        const relativePath = import_node_path9.default.relative(cwd, fileOrDirectory);
-        if (relativePath && !isPathInside(fileOrDirectory, cwd)) {
-          return void 0;
-        }
-        return relativePath;
-      }
-      if (fileOrDirectory.startsWith("./")) {
-        return fileOrDirectory.slice(2);
-      }
-      if (fileOrDirectory.startsWith("../")) {
-        return void 0;
-      }
-      return fileOrDirectory;
-    };
-    notIgnored = { ignored: false, unignored: false };
-    createIgnoreMatcher = (patterns, cwd, baseDir) => {
-      const ignores = (0, import_ignore3.default)().add(patterns);
-      const resolvedCwd = import_node_path9.default.normalize(import_node_path9.default.resolve(cwd));
-      const resolvedBaseDir = import_node_path9.default.normalize(import_node_path9.default.resolve(baseDir));
-      return (fileOrDirectory) => {
-        fileOrDirectory = toPath(fileOrDirectory);
-        const hasTrailingSeparator = /[/\\]$/.test(fileOrDirectory);
-        const normalizedPath = import_node_path9.default.normalize(import_node_path9.default.resolve(fileOrDirectory));
-        if (normalizedPath === resolvedCwd) {
-          return notIgnored;
-        }
-        let relativePath = toRelativePath(fileOrDirectory, resolvedBaseDir);
-        if (relativePath === void 0) {
-          return notIgnored;
-        }
-        if (!relativePath) {
-          return notIgnored;
-        }
-        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path9.default.sep)) {
-          relativePath += import_node_path9.default.sep;
-        }
-        return ignores.test(slash(relativePath));
-      };
-    };
-    normalizeOptions = (options = {}) => {
-      const ignoreOption = options.ignore ? Array.isArray(options.ignore) ? options.ignore : [options.ignore] : [];
-      const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const deep = typeof options.deep === "number" ? Math.max(0, options.deep) + 1 : Number.POSITIVE_INFINITY;
-      return {
-        cwd,
-        suppressErrors: options.suppressErrors ?? false,
-        deep,
-        ignore: [...ignoreOption, ...defaultIgnoredDirectories],
-        followSymbolicLinks: options.followSymbolicLinks ?? true,
-        concurrency: options.concurrency,
-        throwErrorOnBrokenSymbolicLink: options.throwErrorOnBrokenSymbolicLink ?? false,
-        fs: options.fs
-      };
-    };
-    unescapeGitQuotedValue = (value) => value.replaceAll(/\\(["\\abfnrtv])/g, (_match, escapedCharacter) => {
-      switch (escapedCharacter) {
-        case "a": {
-          return "\x07";
-        }
-        case "b": {
-          return "\b";
-        }
-        case "f": {
-          return "\f";
-        }
-        case "n": {
-          return "\n";
-        }
-        case "r": {
-          return "\r";
-        }
-        case "t": {
-          return "	";
-        }
-        case "v": {
-          return "\v";
-        }
-        default: {
-          return escapedCharacter;
-        }
-      }
-    });
-    parseGitConfigValue = (value) => {
-      const trimmedValue = value.trim();
-      const quotedMatch = trimmedValue.match(/^"((?:[^"\\]|\\.)*)"\s*(?:[#;].*)?$/);
-      if (quotedMatch) {
-        return unescapeGitQuotedValue(quotedMatch[1]);
-      }
-      return trimmedValue.replace(/\s[#;].*$/, "").trim();
-    };
-    resolveConfigPath = (filePath, configPath) => {
-      if (configPath.startsWith("~/")) {
-        const homeDirectory = import_node_os.default.homedir();
-        const resolved = import_node_path9.default.join(homeDirectory, configPath.slice(2));
-        if (!isPathInside(resolved, homeDirectory)) {
-          return import_node_path9.default.join(homeDirectory, ".globby-invalid-path-traversal");
-        }
-        return resolved;
-      }
-      if (import_node_path9.default.isAbsolute(configPath)) {
-        return configPath;
-      }
-      return import_node_path9.default.resolve(import_node_path9.default.dirname(filePath), configPath);
-    };
-    parseGitConfigSection = (line) => {
-      if (!line.startsWith("[")) {
-        return void 0;
-      }
-      let inQuotes = false;
-      let isEscaped = false;
-      for (let index = 1; index < line.length; index++) {
-        const character = line[index];
-        if (isEscaped) {
-          isEscaped = false;
-          continue;
-        }
-        if (character === "\\") {
-          isEscaped = true;
-          continue;
-        }
-        if (character === '"') {
-          inQuotes = !inQuotes;
-          continue;
-        }
-        if (character === "]" && !inQuotes) {
-          const remainder = line.slice(index + 1).trimStart();
-          if (remainder && !remainder.startsWith("#") && !remainder.startsWith(";")) {
-            return void 0;
-          }
-          return line.slice(1, index).trim();
-        }
-      }
-      return void 0;
-    };
-    parseGitConfigEntry = (line) => {
-      const match = line.match(/^([A-Za-z\d-.]+)\s*=\s*(.*)$/);
-      if (!match) {
-        return void 0;
-      }
-      return {
-        key: match[1].toLowerCase(),
-        value: parseGitConfigValue(match[2])
-      };
-    };
-    parseIncludeIfCondition = (section) => {
-      if (!section) {
-        return void 0;
-      }
-      const match = section.match(/^includeif\s+"([^"]+)"$/i);
-      return match ? match[1] : void 0;
-    };
-    normalizeGitConfigConditionPattern = (pattern, configFilePath) => {
-      if (pattern.startsWith("~/")) {
-        pattern = import_node_path9.default.join(import_node_os.default.homedir(), pattern.slice(2));
-      } else if (pattern.startsWith("./")) {
-        pattern = import_node_path9.default.resolve(import_node_path9.default.dirname(configFilePath), pattern.slice(2));
-      } else if (!import_node_path9.default.isAbsolute(pattern)) {
-        pattern = `**/${pattern}`;
-      }
-      if (pattern.endsWith("/")) {
-        pattern += "**";
-      }
-      return slash(pattern);
-    };
-    gitConfigGlobToRegex = (pattern, flags) => {
-      let regex = "";
-      for (let index = 0; index < pattern.length; index++) {
-        const character = pattern[index];
-        const nextCharacter = pattern[index + 1];
-        const nextNextCharacter = pattern[index + 2];
-        if (character === "*" && nextCharacter === "*" && nextNextCharacter === "/") {
-          regex += "(?:.*/)?";
-          index += 2;
-          continue;
-        }
-        if (character === "*" && nextCharacter === "*") {
-          regex += ".*";
-          index += 1;
-          continue;
-        }
-        if (character === "*") {
-          regex += "[^/]*";
-          continue;
-        }
-        if (character === "?") {
-          regex += "[^/]";
-          continue;
-        }
-        if (character === "[") {
-          const closingBracketIndex = pattern.indexOf("]", index + 1);
-          if (closingBracketIndex !== -1) {
-            const bracketContent = pattern.slice(index + 1, closingBracketIndex);
-            if (bracketContent) {
-              const negatedBracketContent = bracketContent[0] === "!" ? `^${bracketContent.slice(1)}` : bracketContent;
-              regex += `[${negatedBracketContent}]`;
-              index = closingBracketIndex;
-              continue;
-            }
-          }
-        }
-        regex += /[|\\{}()[\]^$+?.]/.test(character) ? `\\${character}` : character;
-      }
-      try {
-        return new RegExp(`^${regex}$`, flags);
-      } catch {
-        return /(?!)/;
-      }
-    };
-    matchesIncludeIfCondition = (condition, gitDirectory, configFilePath) => {
-      if (!gitDirectory) {
-        return false;
-      }
-      const match = condition.match(/^(gitdir|gitdir\/i):(.*)$/i);
-      if (!match) {
-        return false;
-      }
-      const [, keyword, rawPattern] = match;
-      const pattern = normalizeGitConfigConditionPattern(rawPattern.trim(), configFilePath);
-      const isCaseInsensitive = keyword.toLowerCase() === "gitdir/i";
-      const regularExpression = gitConfigGlobToRegex(pattern, isCaseInsensitive ? "i" : void 0);
-      const normalizedGitDirectory = slash(import_node_path9.default.resolve(gitDirectory));
-      return regularExpression.test(normalizedGitDirectory);
-    };
-    shouldIncludeConfigSection = (section, gitDirectory, configFilePath) => {
-      if (section?.toLowerCase() === "include") {
-        return true;
-      }
-      const condition = parseIncludeIfCondition(section);
-      return condition ? matchesIncludeIfCondition(condition, gitDirectory, configFilePath) : false;
-    };
-    createExcludesFileValue = (value, declaringFilePath) => ({
-      value,
-      declaringFilePath
-    });
-    parseGitConfigForExcludesFile = (content, normalizedPath, gitDirectory) => {
-      let currentSection;
-      let excludesFile;
-      const includePaths = [];
-      for (const line of content.split(/\r?\n/)) {
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith("#") || trimmed.startsWith(";")) {
-          continue;
-        }
-        if (trimmed.startsWith("[")) {
-          currentSection = parseGitConfigSection(trimmed);
-          continue;
-        }
-        const entry = parseGitConfigEntry(trimmed);
-        if (!entry) {
-          continue;
-        }
-        if (currentSection?.toLowerCase() === "core" && entry.key === "excludesfile") {
-          excludesFile = createExcludesFileValue(entry.value, normalizedPath);
-          continue;
-        }
-        if (shouldIncludeConfigSection(currentSection, gitDirectory, normalizedPath) && entry.key === "path" && entry.value) {
-          includePaths.push(resolveConfigPath(normalizedPath, entry.value));
-        }
-      }
-      return { excludesFile, includePaths };
-    };
-    readGitConfigFile = (normalizedPath, readMethod, suppressErrors) => {
-      try {
-        return readMethod(normalizedPath, "utf8");
-      } catch (error) {
-        if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-          return void 0;
-        }
-        throw createGitConfigReadError(normalizedPath, error);
-      }
-    };
-    getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
-      const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path9.default.resolve(filePath);
-      if (includeStack.has(normalizedPath)) {
-        return void 0;
-      }
-      if (depth >= MAX_INCLUDE_DEPTH) {
-        return void 0;
-      }
-      includeStack.add(normalizedPath);
-      const content = readGitConfigFile(normalizedPath, readFileSync4, suppressErrors);
-      if (content === void 0) {
-        includeStack.delete(normalizedPath);
-        return void 0;
-      }
-      let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
-      for (const includePath of includePaths) {
-        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
-        if (includedExcludesFile !== void 0) {
-          excludesFile = includedExcludesFile;
-        }
-      }
-      includeStack.delete(normalizedPath);
-      return excludesFile;
-    };
-    getExcludesFileFromGitConfigAsync = async (filePath, readFile3, gitDirectory, options = {}) => {
-      const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path9.default.resolve(filePath);
-      if (includeStack.has(normalizedPath)) {
-        return void 0;
-      }
-      if (depth >= MAX_INCLUDE_DEPTH) {
-        return void 0;
-      }
-      includeStack.add(normalizedPath);
-      let content;
-      try {
-        content = await readFile3(normalizedPath, "utf8");
-      } catch (error) {
-        includeStack.delete(normalizedPath);
-        if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-          return void 0;
-        }
-        throw createGitConfigReadError(normalizedPath, error);
-      }
-      let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
-      for (const includePath of includePaths) {
-        const includedExcludesFile = await getExcludesFileFromGitConfigAsync(includePath, readFile3, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
-        if (includedExcludesFile !== void 0) {
-          excludesFile = includedExcludesFile;
-        }
-      }
-      includeStack.delete(normalizedPath);
-      return excludesFile;
-    };
-    resolveGitDirectoryFromFile = (gitFilePath, content) => {
-      const match = content.match(/^gitdir:\s*(.+?)\s*$/i);
-      if (!match) {
-        return gitFilePath;
-      }
-      return import_node_path9.default.resolve(import_node_path9.default.dirname(gitFilePath), match[1]);
-    };
-    getGitDirectorySync = (gitRoot, readFileSync4) => {
-      if (!gitRoot) {
-        return void 0;
-      }
-      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
-      try {
-        return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
-      } catch {
-        return gitFilePath;
-      }
-    };
-    getGitDirectoryAsync = async (gitRoot, readFile3) => {
-      if (!gitRoot) {
-        return void 0;
-      }
-      const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
-      try {
-        return resolveGitDirectoryFromFile(gitFilePath, await readFile3(gitFilePath, "utf8"));
-      } catch {
-        return gitFilePath;
-      }
-    };
-    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path9.default.join(import_node_os.default.homedir(), ".config");
-    getGitConfigPaths = () => {
-      if ("GIT_CONFIG_GLOBAL" in import_node_process.default.env) {
-        const value = import_node_process.default.env.GIT_CONFIG_GLOBAL;
-        return value ? [value] : [];
-      }
-      return [
-        import_node_path9.default.join(getXdgConfigHome(), "git", "config"),
-        import_node_path9.default.join(import_node_os.default.homedir(), ".gitconfig")
-      ];
-    };
-    getDefaultGlobalGitignorePath = () => import_node_path9.default.join(getXdgConfigHome(), "git", "ignore");
-    resolveExcludesFilePath = (excludesFileConfig) => {
-      if (excludesFileConfig?.value === "") {
-        return void 0;
-      }
-      if (excludesFileConfig === void 0) {
-        return getDefaultGlobalGitignorePath();
-      }
-      return resolveConfigPath(excludesFileConfig.declaringFilePath, excludesFileConfig.value);
-    };
-    readGlobalGitignoreContent = (filePath, readMethod, suppressErrors) => {
-      try {
-        const content = readMethod(filePath, "utf8");
-        return { filePath, content };
-      } catch (error) {
-        if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-          return void 0;
-        }
-        throw createIgnoreFileReadError(filePath, error);
-      }
-    };
-    getGlobalGitignoreFile = (options = {}) => {
-      const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFileSync4 = getReadFileSyncMethod(options.fs);
-      const gitRoot = findGitRootSync(cwd, options.fs);
-      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync4);
-      let excludesFileConfig;
-      for (const gitConfigPath of getGitConfigPaths()) {
-        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync4, gitDirectory, { suppressErrors: options.suppressErrors });
-        if (value !== void 0) {
-          excludesFileConfig = value;
-        }
-      }
-      const filePath = resolveExcludesFilePath(excludesFileConfig);
-      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync4, options.suppressErrors);
-    };
-    getGlobalGitignoreFileAsync = async (options = {}) => {
-      const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFile3 = getReadFileMethod(options.fs);
-      const gitRoot = await findGitRoot(cwd, options.fs);
-      const gitDirectory = await getGitDirectoryAsync(gitRoot, readFile3);
-      const excludesFileValues = await Promise.all(getGitConfigPaths().map((gitConfigPath) => getExcludesFileFromGitConfigAsync(
-        gitConfigPath,
-        readFile3,
-        gitDirectory,
-        { suppressErrors: options.suppressErrors }
-      )));
-      const excludesFileConfig = excludesFileValues.findLast((value) => value !== void 0);
-      const filePath = resolveExcludesFilePath(excludesFileConfig);
-      if (filePath === void 0) {
-        return void 0;
-      }
-      try {
-        const content = await readFile3(filePath, "utf8");
-        return { filePath, content };
-      } catch (error) {
-        if (shouldSkipIgnoreFileError(error, options.suppressErrors)) {
-          return void 0;
-        }
-        throw createIgnoreFileReadError(filePath, error);
-      }
-    };
-    buildGlobalMatcher = (globalIgnoreFile, cwd, rootDirectory = cwd) => {
-      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path9.default.dirname(globalIgnoreFile.filePath));
-      return createIgnoreMatcher(patterns, cwd, rootDirectory);
-    };
-    getKnownIgnoreFilePaths = (patterns, normalizedOptions, gitRoot) => {
-      const searchPatterns = [patterns].flat();
-      const isGitignoreSearch = searchPatterns.includes(GITIGNORE_FILES_PATTERN);
-      if (!isGitignoreSearch) {
-        return [];
-      }
-      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path9.default.join(normalizedOptions.cwd, ".gitignore")];
-    };
-    getKnownIgnoreFileSearchOptions = (patterns, normalizedOptions) => ({
-      ...normalizedOptions,
-      ignore: [
-        ...normalizedOptions.ignore,
-        // Keep negative search patterns active when the known candidates are matched independently.
-        ...[patterns].flat().filter((pattern) => isNegativePattern(pattern)).map((pattern) => pattern.slice(1))
-      ]
-    });
-    getKnownIgnoreFilePattern = (filePath, cwd) => {
-      const pattern = isPathInside(filePath, cwd) ? import_node_path9.default.relative(cwd, filePath) : filePath;
-      return import_fast_glob2.default.convertPathToPattern(pattern);
-    };
-    getMatchingKnownIgnoreFilePaths = (knownPaths, matchingPaths) => {
-      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
-      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path9.default.resolve(filePath)));
-    };
-    globKnownIgnoreFilePaths = (globFunction, knownPaths, patterns, normalizedOptions) => {
-      if (knownPaths.length === 0) {
-        return [];
-      }
-      return globIgnoreFiles(
-        globFunction,
-        knownPaths.map((filePath) => getKnownIgnoreFilePattern(filePath, normalizedOptions.cwd)),
-        getKnownIgnoreFileSearchOptions(patterns, normalizedOptions)
-      );
-    };
-    filterKnownIgnoreFilePathsAsync = async (knownPaths, patterns, normalizedOptions) => {
-      const matchingPaths = await globKnownIgnoreFilePaths(import_fast_glob2.default, knownPaths, patterns, normalizedOptions);
-      return getMatchingKnownIgnoreFilePaths(knownPaths, matchingPaths);
-    };
-    filterKnownIgnoreFilePathsSync = (knownPaths, patterns, normalizedOptions) => {
-      const matchingPaths = globKnownIgnoreFilePaths(import_fast_glob2.default.sync, knownPaths, patterns, normalizedOptions);
-      return getMatchingKnownIgnoreFilePaths(knownPaths, matchingPaths);
-    };
-    getIgnoreFileSearchPrune = (searchPatterns, files, normalizedOptions, gitRoot) => {
-      if (files.length === 0) {
-        return { patterns: [], guardNames: [] };
-      }
-      const { cwd } = normalizedOptions;
-      const baseDir = gitRoot || cwd;
-      const ignorePatterns = getPatternsFromIgnoreFiles(files, baseDir);
-      const matcher2 = createIgnoreMatcher(ignorePatterns, cwd, baseDir);
-      const searchPatternsArray = [searchPatterns].flat();
-      const gitignoreOnlySearch = searchPatternsArray.every((pattern) => pattern === GITIGNORE_FILES_PATTERN);
-      const searchesForGitignoreFiles = searchPatternsArray.includes(GITIGNORE_FILES_PATTERN);
-      return buildPrunePatternsAndGuards(getIgnoreRules(files), matcher2, cwd, { gitignoreOnlySearch, searchesForGitignoreFiles });
-    };
-    withPrunedSearch = (normalizedOptions, prunePatterns) => prunePatterns.length === 0 ? normalizedOptions : { ...normalizedOptions, ignore: [...normalizedOptions.ignore, ...prunePatterns] };
-    getUnreadPaths = (childPaths, knownPaths) => {
-      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path9.default.resolve(filePath)));
-      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path9.default.resolve(filePath)));
-    };
-    collectIgnoreFileArtifactsAsync = async (patterns, options, includeParentIgnoreFiles) => {
-      const normalizedOptions = normalizeOptions(options);
-      const readFileMethod = getReadFileMethod(normalizedOptions.fs);
-      const gitRoot = includeParentIgnoreFiles ? await findGitRoot(normalizedOptions.cwd, normalizedOptions.fs) : void 0;
-      const knownPaths = await filterKnownIgnoreFilePathsAsync(
-        getKnownIgnoreFilePaths(patterns, normalizedOptions, gitRoot),
-        patterns,
-        normalizedOptions
-      );
-      const knownFiles = await readIgnoreFilesSafely(knownPaths, readFileMethod, normalizedOptions.suppressErrors);
-      const { patterns: prunePatterns, guardNames } = getIgnoreFileSearchPrune(patterns, knownFiles, normalizedOptions, gitRoot);
-      const childPaths = await globIgnoreFiles(import_fast_glob2.default, patterns, withPrunedSearch(normalizedOptions, prunePatterns));
-      let childFiles = await readIgnoreFilesSafely(getUnreadPaths(childPaths, knownPaths), readFileMethod, normalizedOptions.suppressErrors);
-      if (negationsCouldRescue(getIgnoreRules(childFiles), guardNames)) {
-        const allPaths = await globIgnoreFiles(import_fast_glob2.default, patterns, normalizedOptions);
-        childFiles = await readIgnoreFilesSafely(getUnreadPaths(allPaths, knownPaths), readFileMethod, normalizedOptions.suppressErrors);
-      }
-      return { files: [...knownFiles, ...childFiles], normalizedOptions, gitRoot };
-    };
-    collectIgnoreFileArtifactsSync = (patterns, options, includeParentIgnoreFiles) => {
-      const normalizedOptions = normalizeOptions(options);
-      const readFileSyncMethod = getReadFileSyncMethod(normalizedOptions.fs);
-      const gitRoot = includeParentIgnoreFiles ? findGitRootSync(normalizedOptions.cwd, normalizedOptions.fs) : void 0;
-      const knownPaths = filterKnownIgnoreFilePathsSync(
-        getKnownIgnoreFilePaths(patterns, normalizedOptions, gitRoot),
-        patterns,
-        normalizedOptions
-      );
-      const knownFiles = readIgnoreFilesSafelySync(knownPaths, readFileSyncMethod, normalizedOptions.suppressErrors);
-      const { patterns: prunePatterns, guardNames } = getIgnoreFileSearchPrune(patterns, knownFiles, normalizedOptions, gitRoot);
-      const childPaths = globIgnoreFiles(import_fast_glob2.default.sync, patterns, withPrunedSearch(normalizedOptions, prunePatterns));
-      let childFiles = readIgnoreFilesSafelySync(getUnreadPaths(childPaths, knownPaths), readFileSyncMethod, normalizedOptions.suppressErrors);
-      if (negationsCouldRescue(getIgnoreRules(childFiles), guardNames)) {
-        const allPaths = globIgnoreFiles(import_fast_glob2.default.sync, patterns, normalizedOptions);
-        childFiles = readIgnoreFilesSafelySync(getUnreadPaths(allPaths, knownPaths), readFileSyncMethod, normalizedOptions.suppressErrors);
-      }
-      return { files: [...knownFiles, ...childFiles], normalizedOptions, gitRoot };
-    };
-    getPatternsFromIgnoreFiles = (files, baseDir) => files.flatMap((file) => parseIgnoreFile(file, baseDir));
-    getIgnorePatternsAndPredicate = async (patterns, options, includeParentIgnoreFiles = false) => {
-      const { files, normalizedOptions, gitRoot } = await collectIgnoreFileArtifactsAsync(
-        patterns,
-        options,
-        includeParentIgnoreFiles
-      );
-      return buildIgnoreResult(files, normalizedOptions, gitRoot);
-    };
-    getIgnorePatternsAndPredicateSync = (patterns, options, includeParentIgnoreFiles = false) => {
-      const { files, normalizedOptions, gitRoot } = collectIgnoreFileArtifactsSync(
-        patterns,
-        options,
-        includeParentIgnoreFiles
-      );
-      return buildIgnoreResult(files, normalizedOptions, gitRoot);
-    };
-  }
-});
-
-// node_modules/globby/index.js
-var import_node_process2, import_node_fs4, import_node_path10, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
-var init_globby = __esm({
-  "node_modules/globby/index.js"() {
-    import_node_process2 = __toESM(require("node:process"), 1);
-    import_node_fs4 = __toESM(require("node:fs"), 1);
-    import_node_path10 = __toESM(require("node:path"), 1);
-    import_node_stream2 = require("node:stream");
-    init_merge_streams();
-    import_fast_glob3 = __toESM(require_out4(), 1);
-    init_node();
-    init_ignore();
-    init_utilities();
-    assertPatternsInput = (patterns) => {
-      if (patterns.some((pattern) => typeof pattern !== "string")) {
-        throw new TypeError("Patterns must be a string or an array of strings");
-      }
-    };
-    getStatMethod = (fsImplementation) => {
-      if (fsImplementation) {
-        return bindFsMethod(fsImplementation.promises, "stat") ?? promisifyFsMethod(fsImplementation, "stat");
-      }
-      return bindFsMethod(import_node_fs4.default.promises, "stat");
-    };
-    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
-    isDirectory = async (path23, fsImplementation) => {
-      try {
-        const stats = await getStatMethod(fsImplementation)(path23);
-        return stats.isDirectory();
-      } catch {
-        return false;
-      }
-    };
-    isDirectorySync = (path23, fsImplementation) => {
-      try {
-        const stats = getStatSyncMethod2(fsImplementation)(path23);
-        return stats.isDirectory();
-      } catch {
-        return false;
-      }
-    };
-    normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path23 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path10.default.isAbsolute(path23) ? path23 : import_node_path10.default.join(cwd, path23);
-    };
-    shouldExpandGlobstarDirectory = (pattern) => {
-      const match = pattern?.match(/\*\*\/([^/]+)$/);
-      if (!match) {
-        return false;
-      }
-      const dirname2 = match[1];
-      const hasWildcards = /[*?[\]{}]/.test(dirname2);
-      const hasExtension = import_node_path10.default.extname(dirname2) && !dirname2.startsWith(".");
-      return !hasWildcards && !hasExtension;
-    };
-    getDirectoryGlob = ({ directoryPath, files, extensions }) => {
-      const extensionGlob = extensions?.length > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file) => import_node_path10.default.posix.join(directoryPath, `**/${import_node_path10.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path10.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
-    };
-    directoryToGlob = async (directoryPaths, {
-      cwd = import_node_process2.default.cwd(),
-      files,
-      extensions,
-      fs: fsImplementation
-    } = {}) => {
-      const globs = await Promise.all(directoryPaths.map(async (directoryPath) => {
-        const checkPattern = isNegativePattern(directoryPath) ? directoryPath.slice(1) : directoryPath;
-        if (shouldExpandGlobstarDirectory(checkPattern)) {
-          return getDirectoryGlob({ directoryPath, files, extensions });
-        }
-        const pathToCheck = normalizePathForDirectoryGlob(directoryPath, cwd);
-        return await isDirectory(pathToCheck, fsImplementation) ? getDirectoryGlob({ directoryPath, files, extensions }) : directoryPath;
-      }));
-      return globs.flat();
-    };
-    directoryToGlobSync = (directoryPaths, {
-      cwd = import_node_process2.default.cwd(),
-      files,
-      extensions,
-      fs: fsImplementation
-    } = {}) => directoryPaths.flatMap((directoryPath) => {
-      const checkPattern = isNegativePattern(directoryPath) ? directoryPath.slice(1) : directoryPath;
-      if (shouldExpandGlobstarDirectory(checkPattern)) {
-        return getDirectoryGlob({ directoryPath, files, extensions });
-      }
-      const pathToCheck = normalizePathForDirectoryGlob(directoryPath, cwd);
-      return isDirectorySync(pathToCheck, fsImplementation) ? getDirectoryGlob({ directoryPath, files, extensions }) : directoryPath;
-    });
-    toPatternsArray = (patterns) => {
-      patterns = [...new Set([patterns].flat())];
-      assertPatternsInput(patterns);
-      return patterns;
-    };
-    checkCwdOption = (cwd, fsImplementation = import_node_fs4.default) => {
-      if (!cwd || !fsImplementation.statSync) {
-        return;
-      }
-      let stats;
-      try {
-        stats = fsImplementation.statSync(cwd);
-      } catch {
-        return;
-      }
-      if (!stats.isDirectory()) {
-        throw new Error(`The \`cwd\` option must be a path to a directory, got: ${cwd}`);
-      }
-    };
-    normalizeOptions2 = (options = {}) => {
-      const ignore5 = options.ignore ? Array.isArray(options.ignore) ? options.ignore : [options.ignore] : [];
-      options = {
-        ...options,
-        ignore: ignore5,
-        expandDirectories: options.expandDirectories ?? true,
-        cwd: toPath(options.cwd)
-      };
-      checkCwdOption(options.cwd, options.fs);
-      return options;
-    };
-    normalizeArguments = (function_) => async (patterns, options) => function_(toPatternsArray(patterns), normalizeOptions2(options));
-    normalizeArgumentsSync = (function_) => (patterns, options) => function_(toPatternsArray(patterns), normalizeOptions2(options));
-    getIgnoreFilesPatterns = (options) => {
-      const { ignoreFiles, gitignore } = options;
-      const patterns = ignoreFiles ? toPatternsArray(ignoreFiles) : [];
-      if (gitignore) {
-        patterns.push(GITIGNORE_FILES_PATTERN);
-      }
-      return patterns;
-    };
-    isPathIgnored = (matcher2, globalMatcher, path23) => {
-      const globalResult = globalMatcher ? globalMatcher(path23) : void 0;
-      const result = matcher2 ? matcher2(path23) : void 0;
-      if (result?.unignored) {
-        return false;
-      }
-      return Boolean(result?.ignored || globalResult?.ignored);
-    };
-    hasIgnoredAncestorDirectory = (matcher2, globalMatcher, file) => {
-      let currentPath = file;
-      while (true) {
-        const parentDirectory = import_node_path10.default.dirname(currentPath);
-        if (parentDirectory === currentPath) {
-          return false;
-        }
-        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path10.default.sep}`)) {
-          return true;
-        }
-        currentPath = parentDirectory;
-      }
-    };
-    combinePredicate = (matcher2, globalMatcher) => {
-      if (!matcher2 && !globalMatcher) {
-        return false;
-      }
-      return (file) => {
-        const result = matcher2 ? matcher2(file) : void 0;
-        if (result?.unignored) {
-          const globalResult = globalMatcher ? globalMatcher(file) : void 0;
-          return globalResult?.ignored && hasIgnoredAncestorDirectory(matcher2, globalMatcher, file);
-        }
-        return isPathIgnored(matcher2, globalMatcher, file);
-      };
-    };
-    buildIgnoreFilterResult = ({ options, cwd, ignoreResult: { rules, matcher: matcher2 }, globalMatcher, createFilter }) => {
-      const finalPredicate = combinePredicate(matcher2, globalMatcher);
-      const pruneIgnorePatterns = convertPatternsForFastGlob(rules, matcher2, cwd);
-      return {
-        options,
-        pruneIgnorePatterns,
-        filter: createFilter(finalPredicate, cwd, options.fs)
-      };
-    };
-    getIgnoreFileSearchOptions = (options, searchPatterns) => ({
-      ...options,
-      ignore: convertIgnorePatternsForIgnoreFileSearch(options.ignore, searchPatterns)
-    });
-    applyIgnoreFilesAndGetFilter = async (options) => {
-      const cwd = options.cwd ?? import_node_process2.default.cwd();
-      const ignoreFilesPatterns = getIgnoreFilesPatterns(options);
-      const globalIgnoreFile = options.globalGitignore ? await getGlobalGitignoreFileAsync(options) : void 0;
-      if (ignoreFilesPatterns.length === 0 && !globalIgnoreFile) {
-        return {
-          options,
-          pruneIgnorePatterns: [],
-          filter: createFilterFunctionAsync(false, cwd, options.fs)
-        };
-      }
-      const includeParentIgnoreFiles = options.gitignore === true;
-      const ignoreResult = ignoreFilesPatterns.length > 0 ? await getIgnorePatternsAndPredicate(ignoreFilesPatterns, getIgnoreFileSearchOptions(options, ignoreFilesPatterns), includeParentIgnoreFiles) : { rules: [], matcher: false };
-      const globalGitRoot = globalIgnoreFile ? await findGitRoot(cwd, options.fs) : void 0;
-      const globalMatcher = globalIgnoreFile ? buildGlobalMatcher(globalIgnoreFile, cwd, globalGitRoot ?? cwd) : void 0;
-      return buildIgnoreFilterResult({
-        options,
-        cwd,
-        ignoreResult,
-        globalMatcher,
-        createFilter: createFilterFunctionAsync
-      });
-    };
-    applyIgnoreFilesAndGetFilterSync = (options) => {
-      const cwd = options.cwd ?? import_node_process2.default.cwd();
-      const ignoreFilesPatterns = getIgnoreFilesPatterns(options);
-      const globalIgnoreFile = options.globalGitignore ? getGlobalGitignoreFile(options) : void 0;
-      if (ignoreFilesPatterns.length === 0 && !globalIgnoreFile) {
-        return {
-          options,
-          pruneIgnorePatterns: [],
-          filter: createFilterFunction(false, cwd, options.fs)
-        };
-      }
-      const includeParentIgnoreFiles = options.gitignore === true;
-      const ignoreResult = ignoreFilesPatterns.length > 0 ? getIgnorePatternsAndPredicateSync(ignoreFilesPatterns, getIgnoreFileSearchOptions(options, ignoreFilesPatterns), includeParentIgnoreFiles) : { rules: [], matcher: false };
-      const globalGitRoot = globalIgnoreFile ? findGitRootSync(cwd, options.fs) : void 0;
-      const globalMatcher = globalIgnoreFile ? buildGlobalMatcher(globalIgnoreFile, cwd, globalGitRoot ?? cwd) : void 0;
-      return buildIgnoreFilterResult({
-        options,
-        cwd,
-        ignoreResult,
-        globalMatcher,
-        createFilter: createFilterFunction
-      });
-    };
-    assertGlobalGitignoreSyncSupport = (options) => {
-      if (options.globalGitignore && options.fs && !options.fs.statSync) {
-        throw new Error("The `globalGitignore` option in `globbySync()` requires `fs.statSync` when a custom `fs` is provided.");
-      }
-    };
-    globalGitignoreAsyncStatErrorMessage = "The `globalGitignore` option in `globby()` and `globbyStream()` requires `fs.promises.stat` or `fs.stat` when a custom `fs` is provided.";
-    assertGlobalGitignoreAsyncSupport = (options) => {
-      if (!options.globalGitignore || !options.fs) {
-        return;
-      }
-      if (!options.fs.promises?.stat && !options.fs.stat) {
-        throw new Error(globalGitignoreAsyncStatErrorMessage);
-      }
-    };
-    createPathResolver = (cwd) => {
-      const basePath = cwd || import_node_process2.default.cwd();
-      const pathCache = /* @__PURE__ */ new Map();
-      return (pathKey) => {
-        let absolutePath = pathCache.get(pathKey);
-        if (absolutePath === void 0) {
-          if (pathCache.size > 1e4) {
-            pathCache.clear();
-          }
-          absolutePath = import_node_path10.default.isAbsolute(pathKey) ? pathKey : import_node_path10.default.resolve(basePath, pathKey);
-          pathCache.set(pathKey, absolutePath);
-        }
-        return absolutePath;
-      };
-    };
-    createAsyncDirectoryCheck = (fsMethod) => {
-      const directoryCache = /* @__PURE__ */ new Map();
-      return async (absolutePath) => {
-        let isDirectory2 = directoryCache.get(absolutePath);
-        if (isDirectory2 !== void 0) {
-          return isDirectory2;
-        }
-        try {
-          const stats = await fsMethod?.(absolutePath);
-          isDirectory2 = Boolean(stats?.isDirectory());
-        } catch {
-          isDirectory2 = false;
-        }
-        if (directoryCache.size > 1e4) {
-          directoryCache.clear();
-        }
-        directoryCache.set(absolutePath, isDirectory2);
-        return isDirectory2;
-      };
-    };
-    createDirectoryCheck = (fsMethod) => {
-      const directoryCache = /* @__PURE__ */ new Map();
-      return (absolutePath) => {
-        let isDirectory2 = directoryCache.get(absolutePath);
-        if (isDirectory2 !== void 0) {
-          return isDirectory2;
-        }
-        try {
-          isDirectory2 = Boolean(fsMethod?.(absolutePath)?.isDirectory());
-        } catch {
-          isDirectory2 = false;
-        }
-        if (directoryCache.size > 1e4) {
-          directoryCache.clear();
-        }
-        directoryCache.set(absolutePath, isDirectory2);
-        return isDirectory2;
-      };
-    };
-    createFilterFunctionAsync = (isIgnored, cwd, fsImplementation) => {
-      const resolveAbsolutePath = createPathResolver(cwd);
-      const isDirectoryEntry = createAsyncDirectoryCheck(getStatMethod(fsImplementation));
-      return async (fastGlobResult) => {
-        if (!isIgnored) {
-          return true;
-        }
-        const absolutePath = resolveAbsolutePath(import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult));
-        if (isIgnored(absolutePath)) {
-          return false;
-        }
-        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`));
-      };
-    };
-    createFilterFunction = (isIgnored, cwd, fsImplementation) => {
-      const seen = /* @__PURE__ */ new Set();
-      const resolveAbsolutePath = createPathResolver(cwd);
-      const isDirectoryEntry = createDirectoryCheck(getStatSyncMethod2(fsImplementation));
-      return (fastGlobResult) => {
-        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
-        if (seen.has(pathKey)) {
-          return false;
-        }
-        if (isIgnored) {
-          const absolutePath = resolveAbsolutePath(pathKey);
-          if (isIgnored(absolutePath)) {
-            return false;
-          }
-          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path10.default.sep}`)) {
-            return false;
-          }
-        }
-        seen.add(pathKey);
-        return true;
-      };
-    };
-    unionFastGlobResults = (results, filter) => results.flat().filter((fastGlobResult) => filter(fastGlobResult));
-    unionFastGlobResultsAsync = async (results, filter) => {
-      results = results.flat();
-      const matches3 = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
-      const seen = /* @__PURE__ */ new Set();
-      return results.filter((fastGlobResult, index) => {
-        if (!matches3[index]) {
-          return false;
-        }
-        const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
-        if (seen.has(pathKey)) {
-          return false;
-        }
-        seen.add(pathKey);
-        return true;
-      });
-    };
-    convertNegativePatterns = (patterns, options) => {
-      if (patterns.length > 0 && patterns.every((pattern) => isNegativePattern(pattern))) {
-        if (options.expandNegationOnlyPatterns === false) {
-          return [];
-        }
-        patterns = ["**/*", ...patterns];
-      }
-      const positiveAbsolutePathPrefixes = [];
-      let hasRelativePositivePattern = false;
-      const normalizedPatterns = [];
-      for (const pattern of patterns) {
-        if (isNegativePattern(pattern)) {
-          normalizedPatterns.push(`!${normalizeNegativePattern(pattern.slice(1), positiveAbsolutePathPrefixes, hasRelativePositivePattern)}`);
-          continue;
-        }
-        normalizedPatterns.push(pattern);
-        const staticAbsolutePathPrefix = getStaticAbsolutePathPrefix(pattern);
-        if (staticAbsolutePathPrefix === void 0) {
-          hasRelativePositivePattern = true;
-          continue;
-        }
-        positiveAbsolutePathPrefixes.push(staticAbsolutePathPrefix);
-      }
-      patterns = normalizedPatterns;
-      const tasks = [];
-      while (patterns.length > 0) {
-        const index = patterns.findIndex((pattern) => isNegativePattern(pattern));
-        if (index === -1) {
-          tasks.push({ patterns, options });
-          break;
-        }
-        const ignorePattern = patterns[index].slice(1);
-        for (const task of tasks) {
-          task.options.ignore.push(ignorePattern);
-        }
-        if (index !== 0) {
-          tasks.push({
-            patterns: patterns.slice(0, index),
-            options: {
-              ...options,
-              ignore: [
-                ...options.ignore,
-                ignorePattern
-              ]
-            }
-          });
-        }
-        patterns = patterns.slice(index + 1);
-      }
-      return tasks;
-    };
-    applyParentDirectoryIgnoreAdjustments = (tasks) => tasks.map((task) => ({
-      patterns: task.patterns,
-      options: {
-        ...task.options,
-        ignore: adjustIgnorePatternsForParentDirectories(task.patterns, task.options.ignore)
-      }
-    }));
-    appendPruneIgnorePatterns = (tasks, pruneIgnorePatterns) => pruneIgnorePatterns.length === 0 ? tasks : tasks.map((task) => ({
-      patterns: task.patterns,
-      options: {
-        ...task.options,
-        ignore: [...task.options.ignore, ...pruneIgnorePatterns]
-      }
-    }));
-    normalizeExpandDirectoriesOption = (options, cwd) => ({
-      ...cwd ? { cwd } : {},
-      ...Array.isArray(options) ? { files: options } : options
-    });
-    generateTasks = async (patterns, options, pruneIgnorePatterns = []) => {
-      const globTasks = convertNegativePatterns(patterns, options);
-      const { cwd, expandDirectories, fs: fsImplementation } = options;
-      if (!expandDirectories) {
-        return appendPruneIgnorePatterns(applyParentDirectoryIgnoreAdjustments(globTasks), pruneIgnorePatterns);
-      }
-      const directoryToGlobOptions = {
-        ...normalizeExpandDirectoriesOption(expandDirectories, cwd),
-        fs: fsImplementation
-      };
-      const tasks = await Promise.all(globTasks.map(async (task) => {
-        let { patterns: patterns2, options: options2 } = task;
-        [
-          patterns2,
-          options2.ignore
-        ] = await Promise.all([
-          directoryToGlob(patterns2, directoryToGlobOptions),
-          directoryToGlob(options2.ignore, { cwd, fs: fsImplementation })
-        ]);
-        options2.ignore = adjustIgnorePatternsForParentDirectories(patterns2, options2.ignore);
-        return { patterns: patterns2, options: options2 };
-      }));
-      return appendPruneIgnorePatterns(tasks, pruneIgnorePatterns);
-    };
-    generateTasksSync = (patterns, options, pruneIgnorePatterns = []) => {
-      const globTasks = convertNegativePatterns(patterns, options);
-      const { cwd, expandDirectories, fs: fsImplementation } = options;
-      if (!expandDirectories) {
-        return appendPruneIgnorePatterns(applyParentDirectoryIgnoreAdjustments(globTasks), pruneIgnorePatterns);
-      }
-      const directoryToGlobSyncOptions = {
-        ...normalizeExpandDirectoriesOption(expandDirectories, cwd),
-        fs: fsImplementation
-      };
-      const tasks = globTasks.map((task) => {
-        let { patterns: patterns2, options: options2 } = task;
-        patterns2 = directoryToGlobSync(patterns2, directoryToGlobSyncOptions);
-        options2.ignore = directoryToGlobSync(options2.ignore, { cwd, fs: fsImplementation });
-        options2.ignore = adjustIgnorePatternsForParentDirectories(patterns2, options2.ignore);
-        return { patterns: patterns2, options: options2 };
-      });
-      return appendPruneIgnorePatterns(tasks, pruneIgnorePatterns);
-    };
-    globby = normalizeArguments(async (patterns, options) => {
-      assertGlobalGitignoreAsyncSupport(options);
-      const { options: modifiedOptions, pruneIgnorePatterns, filter } = await applyIgnoreFilesAndGetFilter(options);
-      const tasks = await generateTasks(patterns, modifiedOptions, pruneIgnorePatterns);
-      const results = await Promise.all(tasks.map((task) => (0, import_fast_glob3.default)(task.patterns, task.options)));
-      return unionFastGlobResultsAsync(results, filter);
-    });
-    globbySync = normalizeArgumentsSync((patterns, options) => {
-      assertGlobalGitignoreSyncSupport(options);
-      const { options: modifiedOptions, pruneIgnorePatterns, filter } = applyIgnoreFilesAndGetFilterSync(options);
-      const tasks = generateTasksSync(patterns, modifiedOptions, pruneIgnorePatterns);
-      const results = tasks.map((task) => import_fast_glob3.default.sync(task.patterns, task.options));
-      return unionFastGlobResults(results, filter);
-    });
-    globbyStream = normalizeArgumentsSync((patterns, options) => {
-      assertGlobalGitignoreAsyncSupport(options);
-      const seen = /* @__PURE__ */ new Set();
-      const stream = import_node_stream2.Readable.from((async function* () {
-        const { options: modifiedOptions, pruneIgnorePatterns, filter } = await applyIgnoreFilesAndGetFilter(options);
-        const tasks = await generateTasks(patterns, modifiedOptions, pruneIgnorePatterns);
-        if (tasks.length === 0) {
-          return;
-        }
-        const streams = tasks.map((task) => import_fast_glob3.default.stream(task.patterns, task.options));
-        for await (const fastGlobResult of mergeStreams(streams)) {
-          const pathKey = import_node_path10.default.normalize(fastGlobResult.path ?? fastGlobResult);
-          if (!seen.has(pathKey) && await filter(fastGlobResult)) {
-            seen.add(pathKey);
-            yield fastGlobResult;
-          }
-        }
-      })());
-      return stream;
-    });
-    isDynamicPattern = normalizeArgumentsSync((patterns, options) => patterns.some((pattern) => import_fast_glob3.default.isDynamicPattern(pattern, options)));
-    generateGlobTasks = normalizeArguments(generateTasks);
-    generateGlobTasksSync = normalizeArgumentsSync(generateTasksSync);
-    ({ convertPathToPattern } = import_fast_glob3.default);
-  }
-});
-
 // src/workspace/gitignore.ts
+function testItself(matcher2, relative) {
+  const rules = matcher2._rules;
+  if (typeof rules?.test === "function") return rules.test(relative, "regex");
+  return matcher2.test(relative);
+}
 function gitignoreMatcher(ignoreFiles) {
-  const matchers2 = [...ignoreFiles].map(([file, text]) => ({
-    base: file === ".gitignore" ? "" : file.slice(0, -".gitignore".length),
-    matcher: (0, import_ignore5.default)().add(text)
-  }));
-  if (matchers2.length === 0) return () => false;
-  return (file) => matchers2.some(({ base, matcher: matcher2 }) => file.startsWith(base) && file.length > base.length && matcher2.ignores(file.slice(base.length)));
+  const rules = new GitignoreRules(ignoreFiles);
+  if (rules.empty) return () => false;
+  return (file) => rules.ignores(file);
 }
 function isGitignore(file) {
   return file === ".gitignore" || file.endsWith("/.gitignore");
 }
-var import_ignore5;
+var import_ignore2, GitignoreRules;
 var init_gitignore = __esm({
   "src/workspace/gitignore.ts"() {
     "use strict";
-    import_ignore5 = __toESM(require_ignore(), 1);
+    import_ignore2 = __toESM(require_ignore(), 1);
+    GitignoreRules = class {
+      /** Matchers by the folder of their `.gitignore` (`''` for the root, else `dir/`). */
+      levels = /* @__PURE__ */ new Map();
+      dirCache = /* @__PURE__ */ new Map();
+      constructor(ignoreFiles = /* @__PURE__ */ new Map()) {
+        for (const [file, text] of ignoreFiles) this.add(file, text);
+      }
+      get empty() {
+        return this.levels.size === 0;
+      }
+      /** Add the `.gitignore` at a root-relative path. */
+      add(file, text) {
+        this.levels.set(file === ".gitignore" ? "" : file.slice(0, -".gitignore".length), (0, import_ignore2.default)().add(text));
+        this.dirCache.clear();
+      }
+      /**
+       * Whether the path itself is excluded, its parent folders being known not to be (a walk
+       * that does not descend into excluded folders asks this of each entry).
+       */
+      excludes(relative, isDir) {
+        if (this.levels.size === 0) return false;
+        for (let end = relative.lastIndexOf("/"); ; end = relative.lastIndexOf("/", end - 1)) {
+          const base = end === -1 ? "" : relative.slice(0, end + 1);
+          const matcher2 = this.levels.get(base);
+          if (matcher2) {
+            const verdict2 = testItself(matcher2, relative.slice(base.length) + (isDir ? "/" : ""));
+            if (verdict2.ignored) return true;
+            if (verdict2.unignored) return false;
+          }
+          if (end === -1) return false;
+        }
+      }
+      /** Whether a root-relative file is ignored: itself or any folder above it. */
+      ignores(relative) {
+        if (this.levels.size === 0) return false;
+        const slash = relative.lastIndexOf("/");
+        if (slash !== -1 && this.dirIgnored(relative.slice(0, slash))) return true;
+        return this.excludes(relative, false);
+      }
+      dirIgnored(dir) {
+        const cached = this.dirCache.get(dir);
+        if (cached !== void 0) return cached;
+        const slash = dir.lastIndexOf("/");
+        const result = slash !== -1 && this.dirIgnored(dir.slice(0, slash)) || this.excludes(dir, true);
+        this.dirCache.set(dir, result);
+        return result;
+      }
+    };
   }
 });
 
 // src/workspace/discover.ts
-async function discoverFiles(dir, ignore5) {
-  const all = globbySync("**/*", {
-    cwd: dir,
-    dot: true,
-    ignore: [...ALWAYS_IGNORED, ...ignore5],
-    followSymbolicLinks: false,
-    onlyFiles: false,
-    objectMode: true,
-    suppressErrors: true
-  });
-  const ignoreFiles = /* @__PURE__ */ new Map();
-  for (const entry of all) {
-    if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
-    try {
-      ignoreFiles.set(entry.path.split(import_node_path11.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path11.default.join(dir, entry.path), "utf8"));
-    } catch {
-    }
-  }
-  const ignored = gitignoreMatcher(ignoreFiles);
-  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path11.default.sep).join("/")));
-  const rootReal = await (0, import_promises4.realpath)(dir);
+function configMatchers(ignore5) {
+  const patterns = [...ALWAYS_IGNORED, ...ignore5];
+  const deep = patterns.filter((pattern) => pattern.endsWith("**"));
+  return {
+    file: (0, import_picomatch.default)(patterns, { dot: true }),
+    dir: deep.length === 0 ? () => false : (0, import_picomatch.default)(deep, { dot: true })
+  };
+}
+async function discoverFiles(dir, ignore5, gitFiles) {
+  const matchers2 = configMatchers(ignore5);
+  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles.present, matchers2);
+  return walk3(dir, matchers2);
+}
+function fromGit(dir, present, matchers2) {
+  const rootReal = (0, import_node_fs2.realpathSync)(dir);
   const files = [];
   const escapingLinks = [];
-  for (const entry of entries) {
-    const dirent = entry.dirent;
-    const relative = entry.path.split(import_node_path11.default.sep).join("/");
-    const absPath = import_node_path11.default.join(dir, relative);
-    if (dirent.isSymbolicLink()) {
-      const target = await (0, import_promises4.realpath)(absPath).catch(() => void 0);
-      if (target === void 0 || !isInside(rootReal, target)) {
-        escapingLinks.push(relative);
+  const linkedDirs = /* @__PURE__ */ new Map();
+  const underLink = (relative) => {
+    const slash = relative.lastIndexOf("/");
+    if (slash === -1) return false;
+    const parent = relative.slice(0, slash);
+    let linked = linkedDirs.get(parent);
+    if (linked === void 0) {
+      linked = underLink(parent) || (0, import_node_fs2.lstatSync)(import_node_path7.default.join(dir, parent), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      linkedDirs.set(parent, linked);
+    }
+    return linked;
+  };
+  for (const [relative, mode] of present) {
+    if (matchers2.file(relative) || deepIgnored(relative, matchers2.dir) || underLink(relative)) continue;
+    const absPath = import_node_path7.default.join(dir, relative);
+    if (mode === "160000") continue;
+    if (mode === void 0 || mode === "120000") {
+      const stat3 = (0, import_node_fs2.lstatSync)(absPath, { throwIfNoEntry: false });
+      if (!stat3) continue;
+      if (stat3.isSymbolicLink()) {
+        if (!linkStaysInside(rootReal, absPath)) escapingLinks.push(relative);
+        else if (isFileThrough(absPath)) files.push({ path: relative, absPath });
         continue;
       }
-      const stat3 = await (0, import_promises4.lstat)(target).catch(() => void 0);
-      if (!stat3?.isFile()) continue;
-    } else if (!dirent.isFile()) {
-      continue;
+      if (!stat3.isFile()) continue;
     }
     files.push({ path: relative, absPath });
   }
-  files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  files.sort(byPath);
   return { files, escapingLinks };
 }
-function isInside(parent, child) {
-  const relative = import_node_path11.default.relative(parent, child);
-  return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
+function deepIgnored(relative, dirMatcher) {
+  for (let slash = relative.indexOf("/"); slash !== -1; slash = relative.indexOf("/", slash + 1)) {
+    if (dirMatcher(relative.slice(0, slash))) return true;
+  }
+  return false;
 }
-var import_node_fs5, import_promises4, import_node_path11, ALWAYS_IGNORED;
+function walk3(dir, matchers2) {
+  const rootReal = (0, import_node_fs2.realpathSync)(dir);
+  const gitignore = new GitignoreRules();
+  const files = [];
+  const escapingLinks = [];
+  const visit2 = (relativeDir) => {
+    let entries;
+    try {
+      entries = (0, import_node_fs2.readdirSync)(relativeDir === "" ? dir : import_node_path7.default.join(dir, relativeDir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const prefix = relativeDir === "" ? "" : `${relativeDir}/`;
+    if (entries.some((entry) => entry.name === ".gitignore" && entry.isFile())) {
+      try {
+        gitignore.add(`${prefix}.gitignore`, (0, import_node_fs2.readFileSync)(import_node_path7.default.join(dir, prefix, ".gitignore"), "utf8"));
+      } catch {
+      }
+    }
+    for (const entry of entries) {
+      const relative = prefix + entry.name;
+      if (entry.isDirectory()) {
+        if (matchers2.dir(relative) || gitignore.excludes(relative, true)) continue;
+        visit2(relative);
+        continue;
+      }
+      if (matchers2.file(relative) || gitignore.excludes(relative, false)) continue;
+      const absPath = import_node_path7.default.join(dir, relative);
+      if (entry.isSymbolicLink()) {
+        if (!linkStaysInside(rootReal, absPath)) escapingLinks.push(relative);
+        else if (isFileThrough(absPath)) files.push({ path: relative, absPath });
+      } else if (entry.isFile()) {
+        files.push({ path: relative, absPath });
+      }
+    }
+  };
+  visit2("");
+  files.sort(byPath);
+  escapingLinks.sort();
+  return { files, escapingLinks };
+}
+function byPath(a, b) {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+function linkStaysInside(rootReal, absPath) {
+  try {
+    return isInside(rootReal, (0, import_node_fs2.realpathSync)(absPath));
+  } catch {
+    return false;
+  }
+}
+function isFileThrough(absPath) {
+  try {
+    return (0, import_node_fs2.lstatSync)((0, import_node_fs2.realpathSync)(absPath)).isFile();
+  } catch {
+    return false;
+  }
+}
+function isInside(parent, child) {
+  const relative = import_node_path7.default.relative(parent, child);
+  return relative === "" || !relative.startsWith("..") && !import_node_path7.default.isAbsolute(relative);
+}
+var import_node_fs2, import_node_path7, import_picomatch, ALWAYS_IGNORED;
 var init_discover = __esm({
   "src/workspace/discover.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
-    import_promises4 = require("node:fs/promises");
-    import_node_path11 = __toESM(require("node:path"), 1);
-    init_globby();
+    import_node_fs2 = require("node:fs");
+    import_node_path7 = __toESM(require("node:path"), 1);
+    import_picomatch = __toESM(require_picomatch2(), 1);
     init_gitignore();
     ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
   }
@@ -43479,8 +37783,8 @@ function chartTemplates(paths) {
   const list = [...paths];
   const charts = /* @__PURE__ */ new Set();
   for (const file of list) {
-    const slash2 = file.lastIndexOf("/");
-    if (file.slice(slash2 + 1) === CHART_FILE) charts.add(slash2 === -1 ? "" : file.slice(0, slash2));
+    const slash = file.lastIndexOf("/");
+    if (file.slice(slash + 1) === CHART_FILE) charts.add(slash === -1 ? "" : file.slice(0, slash));
   }
   const templates = /* @__PURE__ */ new Map();
   if (charts.size === 0 && !list.some(isTpl)) return templates;
@@ -43497,16 +37801,16 @@ function isTpl(file) {
 function chartOfTemplate(file, charts) {
   if (charts.size === 0) return void 0;
   let start = 0;
-  for (let slash2 = file.indexOf("/"); slash2 !== -1; start = slash2 + 1, slash2 = file.indexOf("/", start)) {
-    if (file.slice(start, slash2) !== "templates") continue;
+  for (let slash = file.indexOf("/"); slash !== -1; start = slash + 1, slash = file.indexOf("/", start)) {
+    if (file.slice(start, slash) !== "templates") continue;
     const chart = start === 0 ? "" : file.slice(0, start - 1);
     if (charts.has(chart)) return chart;
   }
   return void 0;
 }
 function enclosingChart(file, charts) {
-  for (let slash2 = file.lastIndexOf("/"); slash2 > 0; slash2 = file.lastIndexOf("/", slash2 - 1)) {
-    const dir = file.slice(0, slash2);
+  for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1)) {
+    const dir = file.slice(0, slash);
     if (charts.has(dir)) return dir;
   }
   return charts.has("") ? "" : void 0;
@@ -43516,14 +37820,14 @@ function chartTemplateNotes(dir, templates) {
   for (const chart of templates.values()) if (chart !== void 0) charts.add(chart);
   return [...charts].sort().map((chart) => ({
     message: `Helm chart templates in ${chart === "" ? "." : chart} are rendered by Helm and were not linted.`,
-    file: import_node_path12.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
+    file: import_node_path8.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
   }));
 }
-var import_node_path12, CHART_FILE;
+var import_node_path8, CHART_FILE;
 var init_chart_templates = __esm({
   "src/workspace/chart-templates.ts"() {
     "use strict";
-    import_node_path12 = __toESM(require("node:path"), 1);
+    import_node_path8 = __toESM(require("node:path"), 1);
     CHART_FILE = "Chart.yaml";
   }
 });
@@ -43531,7 +37835,7 @@ var init_chart_templates = __esm({
 // src/workspace/git.ts
 function git(cwd, args) {
   return new Promise((resolve3) => {
-    (0, import_node_child_process2.execFile)("git", ["-c", "core.quotepath=off", ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
+    (0, import_node_child_process.execFile)("git", ["-c", "core.quotepath=off", ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
       resolve3(error ? void 0 : stdout);
     });
   });
@@ -43541,38 +37845,62 @@ function splitNul(out) {
 }
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path13.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path9.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
-  const [tracked, ignored] = await Promise.all([
-    git(dir, ["ls-files", "-z", "--cached"]),
+  const [listing, ignored] = await Promise.all([
+    // -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
+    // -s adds the index mode of tracked entries.
+    git(dir, ["ls-files", "-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"]),
     git(dir, ["ls-files", "-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"])
   ]);
-  if (tracked === void 0) return void 0;
-  return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
+  if (listing === void 0) return void 0;
+  return { ...parseListing(listing), trackedIgnored: new Set(splitNul(ignored ?? "")) };
+}
+function parseListing(out) {
+  const tracked = /* @__PURE__ */ new Set();
+  const deleted = /* @__PURE__ */ new Set();
+  const present = /* @__PURE__ */ new Map();
+  for (const entry of splitNul(out)) {
+    const tag = entry[0];
+    if (tag === "?") {
+      if (!entry.endsWith("/")) present.set(entry.slice(2), void 0);
+      continue;
+    }
+    const tab = entry.indexOf("	");
+    if (tab === -1) continue;
+    const file = entry.slice(tab + 1);
+    if (tag === "R") deleted.add(file);
+    else {
+      tracked.add(file);
+      present.set(file, entry.slice(2, entry.indexOf(" ", 2)));
+    }
+  }
+  for (const file of deleted) present.delete(file);
+  return { tracked, present };
 }
 function gitDirsOf(dir) {
-  for (let current = import_node_path13.default.resolve(dir); ; current = import_node_path13.default.dirname(current)) {
-    const dotGit = import_node_path13.default.join(current, ".git");
+  for (let current = import_node_path9.default.resolve(dir); ; current = import_node_path9.default.dirname(current)) {
+    const dotGit = import_node_path9.default.join(current, ".git");
     let gitDir;
     try {
-      if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
+      if ((0, import_node_fs3.statSync)(dotGit).isDirectory()) gitDir = dotGit;
       else {
-        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
-        if (pointer2 !== void 0) gitDir = import_node_path13.default.resolve(current, pointer2);
+        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs3.readFileSync)(dotGit, "utf8"))?.[1];
+        if (pointer2 !== void 0) gitDir = import_node_path9.default.resolve(current, pointer2);
       }
     } catch {
     }
     if (gitDir !== void 0) {
-      const common2 = readText(import_node_path13.default.join(gitDir, "commondir"))?.trim();
-      return { gitDir, commonDir: common2 ? import_node_path13.default.resolve(gitDir, common2) : gitDir };
+      const common2 = readText(import_node_path9.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path9.default.resolve(gitDir, common2) : gitDir };
     }
-    if (import_node_path13.default.dirname(current) === current) return void 0;
+    if (import_node_path9.default.dirname(current) === current) return void 0;
   }
 }
 function readText(file) {
   try {
-    return (0, import_node_fs6.readFileSync)(file, "utf8");
+    return (0, import_node_fs3.readFileSync)(file, "utf8");
   } catch {
     return void 0;
   }
@@ -43580,13 +37908,13 @@ function readText(file) {
 function readBranchFiles(dir) {
   const dirs = gitDirsOf(dir);
   if (!dirs) return {};
-  if ((0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, "reftable"))) return void 0;
-  const head = readText(import_node_path13.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if ((0, import_node_fs3.existsSync)(import_node_path9.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path9.default.join(dirs.gitDir, "HEAD"))?.trim();
   if (head === void 0) return void 0;
-  const packed = readText(import_node_path13.default.join(dirs.commonDir, "packed-refs")) ?? "";
-  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+  const packed = readText(import_node_path9.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs3.existsSync)(import_node_path9.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
 `);
-  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path13.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path9.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
   let defaultBranch = remoteHead;
   if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
   else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
@@ -43621,27 +37949,28 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_fs6, import_node_path13, REMOTE_REFS;
+var import_node_child_process, import_node_fs3, import_node_path9, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
-    import_node_child_process2 = require("node:child_process");
-    import_node_fs6 = require("node:fs");
-    import_node_path13 = __toESM(require("node:path"), 1);
+    import_node_child_process = require("node:child_process");
+    import_node_fs3 = require("node:fs");
+    import_node_path9 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path14.default.basename(dir);
+  return explicit ?? import_node_path10.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
 }
 async function loadDiskRoot(dir, config, notes, options = {}) {
-  const { discover = discoverFiles, readGit = readGitFiles, loadFile: loadFile2 = loadSourceFile } = options;
-  const [discovery, gitFiles, branches] = await Promise.all([discover(dir, config.ignore), readGit(dir), readGitBranches(dir)]);
+  const { discover = discoverFiles, readGit = readGitFiles, read = readContent, loadFile: loadFile2 = loadSourceFile } = options;
+  const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
+  const discovery = await discover(dir, config.ignore, gitFiles);
   const root = {
     dir,
     name: rootName(dir),
@@ -43652,21 +37981,21 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path14.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path10.default.join(dir, link) });
   }
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
     if (!isInside(dir, absPath)) continue;
-    const relative = import_node_path14.default.relative(dir, absPath).split(import_node_path14.default.sep).join("/");
+    const relative = import_node_path10.default.relative(dir, absPath).split(import_node_path10.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
-    if (!await (0, import_promises5.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
+    if (!await (0, import_promises2.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
   const templates = chartTemplates(entries.map((entry) => entry.path));
   notes.push(...chartTemplateNotes(dir, templates));
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile2(root, entry.path, entry.absPath, void 0).file;
     const override = options.overrides?.get(entry.absPath);
-    const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : void 0);
+    const content = override ?? (needsContent(entry.path) ? read(entry.absPath) : void 0);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
       return loadFile2(root, entry.path, entry.absPath, void 0).file;
@@ -43682,14 +38011,14 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
   return { root, files };
 }
 function trackedButIgnored(root, discovered) {
-  const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path14.default.join(root.dir, ...file.split("/")) }));
+  const configIgnore = (0, import_ignore3.default)().add(root.config.ignore);
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path10.default.join(root.dir, ...file.split("/")) }));
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path14.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path10.default.join(dir, ...file.split("/"));
   try {
-    if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
-    return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
+    if (!(0, import_node_fs4.lstatSync)(absPath).isSymbolicLink()) return true;
+    return isInside((0, import_node_fs4.realpathSync)(dir), (0, import_node_fs4.realpathSync)(absPath));
   } catch {
     return true;
   }
@@ -43697,13 +38026,13 @@ function staysInside(dir, file) {
 function readContent(absPath) {
   let fd;
   try {
-    fd = (0, import_node_fs7.openSync)(absPath, "r");
-    const { size } = (0, import_node_fs7.fstatSync)(fd);
+    fd = (0, import_node_fs4.openSync)(absPath, "r");
+    const { size } = (0, import_node_fs4.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
-      const count = (0, import_node_fs7.readSync)(fd, buffer, read, size - read, read);
+      const count = (0, import_node_fs4.readSync)(fd, buffer, read, size - read, read);
       if (count === 0) break;
       read += count;
     }
@@ -43711,7 +38040,7 @@ function readContent(absPath) {
   } catch {
     return null;
   } finally {
-    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs4.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -43727,28 +38056,28 @@ function loadMemoryRoot(input, config, notes) {
     ...input.branch === void 0 ? {} : { branch: input.branch },
     ...input.defaultBranch === void 0 ? {} : { defaultBranch: input.defaultBranch }
   };
-  const configIgnore = (0, import_ignore6.default)().add(config.ignore);
+  const configIgnore = (0, import_ignore3.default)().add(config.ignore);
   const given = Object.entries(input.files).filter(([relative]) => !(ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative))).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
   const unread = [...tracked ?? []].filter((relative) => !(relative in input.files) && !configIgnore.ignores(relative)).sort();
   const templates = chartTemplates([...given.map(([relative]) => relative), ...unread]);
   notes.push(...chartTemplateNotes(input.dir, templates));
   const files = [];
   for (const [relative, text] of given) {
-    const outcome = loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
+    const outcome = loadSourceFile(root, relative, import_node_path10.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), void 0).file);
+  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path10.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises5, import_node_fs7, import_node_path14, import_ignore6, TOO_LARGE;
+var import_promises2, import_node_fs4, import_node_path10, import_ignore3, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
-    import_promises5 = require("node:fs/promises");
-    import_node_fs7 = require("node:fs");
-    import_node_path14 = __toESM(require("node:path"), 1);
-    import_ignore6 = __toESM(require_ignore(), 1);
+    import_promises2 = require("node:fs/promises");
+    import_node_fs4 = require("node:fs");
+    import_node_path10 = __toESM(require("node:path"), 1);
+    import_ignore3 = __toESM(require_ignore(), 1);
     init_chart_templates();
     init_discover();
     init_gitignore();
@@ -43784,7 +38113,7 @@ function readBlobs(repo, objects, maxBytes = MAX_FILE_BYTES) {
   const blobs = /* @__PURE__ */ new Map();
   if (wanted.length === 0) return Promise.resolve(blobs);
   return new Promise((resolve3, reject) => {
-    const child = (0, import_node_child_process3.spawn)("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
+    const child = (0, import_node_child_process2.spawn)("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
     let pending = Buffer.alloc(0);
     let current;
     child.stdout.on("data", (chunk) => {
@@ -43829,8 +38158,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path15.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path15.default.posix.normalize(import_node_path15.default.posix.join(import_node_path15.default.posix.dirname(current), target));
+    if (import_node_path11.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path11.default.posix.normalize(import_node_path11.default.posix.join(import_node_path11.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -43840,7 +38169,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path15.default.relative(index.repo, dir).split(import_node_path15.default.sep).join("/");
+  const rootPrefix = import_node_path11.default.relative(index.repo, dir).split(import_node_path11.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -43854,9 +38183,9 @@ async function loadStagedRoot(dir, index, config, notes) {
     ...await readGitBranches(dir)
   };
   for (const relative of collect3(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path15.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path11.default.join(dir, relative) });
   }
-  const configIgnore = (0, import_ignore7.default)().add(config.ignore);
+  const configIgnore = (0, import_ignore4.default)().add(config.ignore);
   const plan = [];
   const links = /* @__PURE__ */ new Map();
   for (const [repoPath, entry] of index.entries) {
@@ -43864,7 +38193,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path15.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path11.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const templates = chartTemplates(plan.map((item) => item.relative));
   notes.push(...chartTemplateNotes(dir, templates));
@@ -43902,18 +38231,18 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path15, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process2, import_node_path11, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
-    import_node_child_process3 = require("node:child_process");
-    import_node_path15 = __toESM(require("node:path"), 1);
-    import_ignore7 = __toESM(require_ignore(), 1);
+    import_node_child_process2 = require("node:child_process");
+    import_node_path11 = __toESM(require("node:path"), 1);
+    import_ignore4 = __toESM(require_ignore(), 1);
     init_chart_templates();
     init_git();
     init_load2();
     init_source_file();
-    ALWAYS_IGNORED2 = (0, import_ignore7.default)().add([".git/", "node_modules/"]);
+    ALWAYS_IGNORED2 = (0, import_ignore4.default)().add([".git/", "node_modules/"]);
     MAX_SYMLINK_HOPS = 8;
   }
 });
@@ -43979,9 +38308,9 @@ function redact(file, model) {
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml13.visit)(doc, {
-      Pair(_key, pair, path23) {
+      Pair(_key, pair, path20) {
         const key = (0, import_yaml13.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path23[path23.length - 1] === doc.contents;
+        const topLevel = path20[path20.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
@@ -44071,7 +38400,7 @@ async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitConfig = options.config ?? (options.configFile ? await loadConfigFile(import_node_path12.default.resolve(cwd, options.configFile), rules) : void 0);
   const reportOnly = /* @__PURE__ */ new Set();
   const staged = options.staged ? await openStagedRepo(options.roots, cwd) : void 0;
   const forCommit = /* @__PURE__ */ new Set();
@@ -44082,7 +38411,7 @@ async function loadWorkspace(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path16.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path12.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? await stagedConfig(dir2, staged.index, rules);
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -44090,13 +38419,13 @@ async function loadWorkspace(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path12.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
       const config = explicitConfig ?? await loadRootConfig(dir, rules);
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path12.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
@@ -44108,10 +38437,12 @@ async function lint(options) {
   const errors = [];
   const rules = options.rules;
   const { roots, files, model, notes } = await loadWorkspace(options);
+  options.signal?.throwIfAborted();
   const findings = [];
   const timings = {};
   const ran = [];
   for (const rule of rules) {
+    options.signal?.throwIfAborted();
     const levelFor = (root) => root.config.rules[rule.meta.id]?.level ?? "off";
     if (!roots.some((root) => levelFor(root) !== "off")) continue;
     ran.push(rule);
@@ -44172,34 +38503,34 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path16.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path12.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path16.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path12.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
   if (repo === void 0) throw new ConfigError("--staged reads the git index, but this is not inside a git work tree.", start);
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path16.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path16.default.relative(index.repo, file).split(import_node_path16.default.sep).join("/"));
+  const file = import_node_path12.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path12.default.relative(index.repo, file).split(import_node_path12.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
 }
 async function resolveRootPath(target) {
-  const info = await (0, import_promises6.stat)(target).catch(() => void 0);
+  const info = await (0, import_promises3.stat)(target).catch(() => void 0);
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path16.default.dirname(target));
-  const dir = top && isInside(top, target) ? top : import_node_path16.default.dirname(target);
+  const top = await gitTopLevel(import_node_path12.default.dirname(target));
+  const dir = top && isInside(top, target) ? top : import_node_path12.default.dirname(target);
   return { dir, file: target };
 }
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = import_node_path16.default.join(finding.location.root, finding.location.file);
+    const key = import_node_path12.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key);
     if (list) list.push(finding);
     else byFile.set(key, [finding]);
@@ -44210,12 +38541,12 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
+  const byPath2 = new Map(files.map((file) => [import_node_path12.default.join(file.root.dir, file.path), file]));
   const cache5 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key = import_node_path16.default.join(root, file);
+    const key = import_node_path12.default.join(root, file);
     if (!cache5.has(key)) {
-      const source = byPath.get(key);
+      const source = byPath2.get(key);
       const redaction = source ? redact(source, model) : void 0;
       if (!source || !redaction) cache5.set(key, void 0);
       else {
@@ -44252,12 +38583,12 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises6, import_node_path16, SEVERITY;
+var import_promises3, import_node_path12, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
-    import_promises6 = require("node:fs/promises");
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_promises3 = require("node:fs/promises");
+    import_node_path12 = __toESM(require("node:path"), 1);
     init_load();
     init_comments2();
     init_discover();
@@ -44288,24 +38619,24 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path20.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path16.default.dirname((0, import_node_url3.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises7.readFile)(import_node_path20.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises4.readFile)(import_node_path16.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path20.default.dirname(dir);
+    dir = import_node_path16.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises7, import_node_path20, import_node_url4, cachedVersion;
+var import_promises4, import_node_path16, import_node_url3, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
-    import_promises7 = require("node:fs/promises");
-    import_node_path20 = __toESM(require("node:path"), 1);
-    import_node_url4 = require("node:url");
+    import_promises4 = require("node:fs/promises");
+    import_node_path16 = __toESM(require("node:path"), 1);
+    import_node_url3 = require("node:url");
   }
 });
 
@@ -50573,12 +44904,12 @@ var require_protocol = __commonJS({
       DidChangeWatchedFilesNotification3.type = new messages_1.ProtocolNotificationType(DidChangeWatchedFilesNotification3.method);
       DidChangeWatchedFilesNotification3.capabilities = messages_1.CM.create("workspace.didChangeWatchedFiles", void 0);
     })(DidChangeWatchedFilesNotification2 || (exports2.DidChangeWatchedFilesNotification = DidChangeWatchedFilesNotification2 = {}));
-    var FileChangeType;
-    (function(FileChangeType2) {
-      FileChangeType2.Created = 1;
-      FileChangeType2.Changed = 2;
-      FileChangeType2.Deleted = 3;
-    })(FileChangeType || (exports2.FileChangeType = FileChangeType = {}));
+    var FileChangeType2;
+    (function(FileChangeType3) {
+      FileChangeType3.Created = 1;
+      FileChangeType3.Changed = 2;
+      FileChangeType3.Deleted = 3;
+    })(FileChangeType2 || (exports2.FileChangeType = FileChangeType2 = {}));
     var RelativePattern;
     (function(RelativePattern2) {
       function is(value) {
@@ -53130,8 +47461,8 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path23 = __importStar(require("path"));
-    var fs4 = __importStar(require("fs"));
+    var path20 = __importStar(require("path"));
+    var fs = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
       const parsed = url.parse(uri);
@@ -53149,12 +47480,12 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path23.normalize(segments.join("/"));
+      return path20.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
     }
-    function resolve3(moduleName, nodePath2, cwd, tracer) {
+    function resolve3(moduleName, nodePath, cwd, tracer) {
       const nodePathKey = "NODE_PATH";
       const app = [
         "var p = process;",
@@ -53177,11 +47508,11 @@ var require_files = __commonJS({
         const env = process.env;
         const newEnv = /* @__PURE__ */ Object.create(null);
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
-        if (nodePath2 && fs4.existsSync(nodePath2)) {
+        if (nodePath && fs.existsSync(nodePath)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path23.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath + path20.delimiter + newEnv[nodePathKey];
           } else {
-            newEnv[nodePathKey] = nodePath2;
+            newEnv[nodePathKey] = nodePath;
           }
           if (tracer) {
             tracer(`NODE_PATH value is: ${newEnv[nodePathKey]}`);
@@ -53251,9 +47582,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path23.join(prefix, "node_modules");
+            return path20.join(prefix, "node_modules");
           } else {
-            return path23.join(prefix, "lib", "node_modules");
+            return path20.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -53292,7 +47623,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path23.join(yarn.data, "node_modules");
+              return path20.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -53314,27 +47645,27 @@ var require_files = __commonJS({
         if (process.platform === "win32") {
           _isCaseSensitive = false;
         } else {
-          _isCaseSensitive = !fs4.existsSync(__filename.toUpperCase()) || !fs4.existsSync(__filename.toLowerCase());
+          _isCaseSensitive = !fs.existsSync(__filename.toUpperCase()) || !fs.existsSync(__filename.toLowerCase());
         }
         return _isCaseSensitive;
       }
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path23.normalize(child).indexOf(path23.normalize(parent)) === 0;
+          return path20.normalize(child).indexOf(path20.normalize(parent)) === 0;
         } else {
-          return path23.normalize(child).toLowerCase().indexOf(path23.normalize(parent).toLowerCase()) === 0;
+          return path20.normalize(child).toLowerCase().indexOf(path20.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
-    function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
-      if (nodePath2) {
-        if (!path23.isAbsolute(nodePath2)) {
-          nodePath2 = path23.join(workspaceRoot, nodePath2);
+    function resolveModulePath(workspaceRoot, moduleName, nodePath, tracer) {
+      if (nodePath) {
+        if (!path20.isAbsolute(nodePath)) {
+          nodePath = path20.join(workspaceRoot, nodePath);
         }
-        return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
-          if (FileSystem.isParent(nodePath2, value)) {
+        return resolve3(moduleName, nodePath, nodePath, tracer).then((value) => {
+          if (FileSystem.isParent(nodePath, value)) {
             return value;
           } else {
             return Promise.reject(new Error(`Failed to load ${moduleName} from node path location.`));
@@ -53564,18 +47895,18 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path23 = __importStar(require("path"));
-    var os2 = __importStar(require("os"));
-    var fs4 = __importStar(require("fs"));
+    var path20 = __importStar(require("path"));
+    var os = __importStar(require("os"));
+    var fs = __importStar(require("fs"));
     var crypto_1 = require("crypto");
     var net_1 = require("net");
     var api_1 = require_api();
     __exportStar(require_api(), exports2);
     var IPCMessageReader = class extends api_1.AbstractMessageReader {
       process;
-      constructor(process4) {
+      constructor(process2) {
         super();
-        this.process = process4;
+        this.process = process2;
         const eventEmitter = this.process;
         eventEmitter.on("error", (error) => this.fireError(error));
         eventEmitter.on("close", () => this.fireClose());
@@ -53589,9 +47920,9 @@ var require_main = __commonJS({
     var IPCMessageWriter = class extends api_1.AbstractMessageWriter {
       process;
       errorCount;
-      constructor(process4) {
+      constructor(process2) {
         super();
-        this.process = process4;
+        this.process = process2;
         this.errorCount = 0;
         const eventEmitter = this.process;
         eventEmitter.on("error", (error) => this.fireError(error));
@@ -53707,7 +48038,7 @@ var require_main = __commonJS({
       }
       let randomLength = 32;
       const fixedLength = "/lsp-.sock".length;
-      const tmpDir = fs4.realpathSync(XDG_RUNTIME_DIR ?? os2.tmpdir());
+      const tmpDir = fs.realpathSync(XDG_RUNTIME_DIR ?? os.tmpdir());
       const limit = safeIpcPathLengths.get(process.platform);
       if (limit !== void 0) {
         randomLength = Math.min(limit - tmpDir.length - fixedLength, randomLength);
@@ -53716,7 +48047,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path23.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path20.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -54433,7 +48764,8 @@ var init_main2 = __esm({
 
 // src/lsp/cache.ts
 function sameContent(a, b) {
-  if (typeof a === "string" || typeof b === "string" || a === void 0 || b === void 0) return a === b;
+  if (a === b) return true;
+  if (typeof a === "string" || typeof b === "string" || a === void 0 || b === void 0) return false;
   return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
 }
 var LoadCache;
@@ -54442,12 +48774,13 @@ var init_cache = __esm({
     "use strict";
     init_discover();
     init_git();
+    init_load2();
     init_source_file();
     LoadCache = class {
       /**
-       * @param maxAgeMs Discovery and git state older than this is read again even without
-       *   `invalidate()`: a safety net for changes nobody reported (a `git add`, a checkout
-       *   in an editor that does not watch files).
+       * @param maxAgeMs Discovery, git state and disk contents older than this are read again
+       *   even without `invalidate()`: a safety net for changes nobody reported (a `git add`, a
+       *   checkout in an editor that does not watch files).
        */
       constructor(maxAgeMs = 5e3) {
         this.maxAgeMs = maxAgeMs;
@@ -54455,12 +48788,20 @@ var init_cache = __esm({
       maxAgeMs;
       discoveries = /* @__PURE__ */ new Map();
       gitFiles = /* @__PURE__ */ new Map();
+      contents = /* @__PURE__ */ new Map();
       parsed = /* @__PURE__ */ new Map();
       used = /* @__PURE__ */ new Set();
-      /** Forget discovery and git state (files were created, deleted, ignored, added to git). */
-      invalidate() {
-        this.discoveries.clear();
-        this.gitFiles.clear();
+      /**
+       * Forget what may have changed on disk: the given files' contents, or every content when
+       * no file is given; discovery and git state unless only contents changed.
+       */
+      invalidate(options = {}) {
+        if (options.discovery ?? true) {
+          this.discoveries.clear();
+          this.gitFiles.clear();
+        }
+        if (options.files === void 0) this.contents.clear();
+        else for (const file of options.files) this.contents.delete(file);
       }
       /** Start a run: parses not used by the run are dropped at `endRun()`. */
       beginRun() {
@@ -54468,26 +48809,48 @@ var init_cache = __esm({
       }
       endRun() {
         for (const key of this.parsed.keys()) if (!this.used.has(key)) this.parsed.delete(key);
+        for (const key of this.contents.keys()) if (!this.used.has(key)) this.contents.delete(key);
+      }
+      fresh(at) {
+        return performance.now() - at <= this.maxAgeMs;
       }
       memo(map2, key, read) {
-        const now = performance.now();
         const entry = map2.get(key);
-        if (entry && now - entry.at <= this.maxAgeMs) return entry.value;
+        if (entry && this.fresh(entry.at)) return entry.value;
         const value = read();
-        map2.set(key, { at: now, value });
+        map2.set(key, { at: performance.now(), value });
         value.catch(() => map2.delete(key));
         return value;
       }
       hooks = {
-        discover: (dir, ignore5) => this.memo(this.discoveries, `${dir}\0${JSON.stringify(ignore5)}`, () => discoverFiles(dir, ignore5)),
+        discover: (dir, ignore5, git2) => {
+          const key = `${dir}\0${JSON.stringify(ignore5)}`;
+          const entry = this.discoveries.get(key);
+          if (entry && entry.git === git2 && this.fresh(entry.at)) return entry.value;
+          const value = discoverFiles(dir, ignore5, git2);
+          this.discoveries.set(key, { at: performance.now(), git: git2, value });
+          value.catch(() => this.discoveries.delete(key));
+          return value;
+        },
         readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
+        read: (absPath) => {
+          this.used.add(absPath);
+          const entry = this.contents.get(absPath);
+          if (entry && this.fresh(entry.at)) return entry.value;
+          const value = readContent(absPath);
+          const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
+          this.contents.set(absPath, { at: performance.now(), value: kept });
+          return kept;
+        },
         loadFile: (root, relativePath, absPath, content) => {
           const key = `${root.dir}\0${absPath}`;
           this.used.add(key);
           const cached = this.parsed.get(key);
           if (cached && sameContent(cached.content, content)) {
-            const file = { ...cached.outcome.file, root, reported: true };
-            return cached.outcome.skipped === void 0 ? { file } : { file, skipped: cached.outcome.skipped };
+            const file = cached.outcome.file;
+            file.root = root;
+            file.reported = true;
+            return cached.outcome;
           }
           const outcome = loadSourceFile(root, relativePath, absPath, content);
           this.parsed.set(key, { content, outcome });
@@ -54522,7 +48885,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path21.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path17.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -54538,11 +48901,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path21, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path17, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path21 = __toESM(require("node:path"), 1);
+    import_node_path17 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -54558,12 +48921,13 @@ var init_diagnostics = __esm({
 var server_exports = {};
 __export(server_exports, {
   DEBOUNCE_MS: () => DEBOUNCE_MS,
+  MAX_STALE_MS: () => MAX_STALE_MS,
   startLanguageServer: () => startLanguageServer
 });
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path22.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path18.default.resolve((0, import_node_url4.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -54572,18 +48936,18 @@ function errorText(error) {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 function startLanguageServer() {
-  const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
+  const connection = (0, import_node.createConnection)(import_node.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises8, import_node_path22, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs5, import_promises5, import_node_path18, import_node_url4, import_node, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
-    import_promises8 = require("node:fs/promises");
-    import_node_path22 = __toESM(require("node:path"), 1);
-    import_node_url5 = require("node:url");
-    import_node3 = __toESM(require_main3(), 1);
+    import_node_fs5 = require("node:fs");
+    import_promises5 = require("node:fs/promises");
+    import_node_path18 = __toESM(require("node:path"), 1);
+    import_node_url4 = require("node:url");
+    import_node = __toESM(require_main3(), 1);
     init_main2();
     init_version2();
     init_load();
@@ -54593,13 +48957,14 @@ var init_server = __esm({
     init_cache();
     init_diagnostics();
     DEBOUNCE_MS = 10;
+    MAX_STALE_MS = 300;
     WATCHED_GLOBS = ["**/*.{yaml,yml,json}", "**/Kustomization", "**/.gitignore", "**/*.tfstate*", "**/.terraform/**"];
     LanguageServer = class {
       constructor(connection) {
         this.connection = connection;
       }
       connection;
-      documents = new import_node3.TextDocuments(TextDocument2);
+      documents = new import_node.TextDocuments(TextDocument2);
       cache = new LoadCache();
       /** Workspace folders and `initializationOptions.roots`, absolute. */
       folders = [];
@@ -54612,6 +48977,9 @@ var init_server = __esm({
       timer;
       running = false;
       rerun = false;
+      /** Aborts the current run when a newer edit makes it stale. */
+      abort;
+      lastPublishAt = performance.now();
       shuttingDown = false;
       /** Messages already shown, so a broken root does not pop up on every keystroke. */
       shown = /* @__PURE__ */ new Set();
@@ -54620,42 +48988,46 @@ var init_server = __esm({
         connection.onInitialize((params) => this.initialize(params));
         connection.onInitialized(() => this.initialized());
         connection.onShutdown(() => this.shutdown());
-        connection.onDidChangeWatchedFiles(() => this.schedule({ fresh: true }));
-        documents.onDidChangeContent(() => this.schedule({ fresh: false }));
-        documents.onDidSave(() => this.schedule({ fresh: true }));
-        documents.onDidClose(() => this.schedule({ fresh: false }));
+        connection.onDidChangeWatchedFiles((params) => {
+          const files = params.changes.flatMap((change) => uriToPath(change.uri) ?? []);
+          const discovery = params.changes.some((change) => change.type !== import_node.FileChangeType.Changed || /(^|[/\\])\.gitignore$/.test(change.uri));
+          this.schedule({ files, discovery });
+        });
+        documents.onDidChangeContent(() => this.schedule({ files: [], discovery: false }));
+        documents.onDidSave((event) => this.schedule({ files: [uriToPath(event.document.uri) ?? []].flat(), discovery: true }));
+        documents.onDidClose((event) => this.schedule({ files: [uriToPath(event.document.uri) ?? []].flat(), discovery: false }));
         documents.listen(connection);
         connection.listen();
       }
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path22.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path18.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path22.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path22.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path18.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path18.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
           capabilities: {
-            textDocumentSync: { openClose: true, change: import_node3.TextDocumentSyncKind.Incremental, save: { includeText: false } },
+            textDocumentSync: { openClose: true, change: import_node.TextDocumentSyncKind.Incremental, save: { includeText: false } },
             workspace: { workspaceFolders: { supported: true, changeNotifications: true } }
           },
           serverInfo: { name: "gitops-lint", version: await toolVersion() }
         };
       }
       initialized() {
-        this.schedule({ fresh: true });
+        this.schedule();
         if (this.clientWatchesFiles) {
-          this.connection.client.register(import_node3.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
+          this.connection.client.register(import_node.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
         }
         if (this.supportsFolderEvents) {
           this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
             const removed = new Set(event.removed.flatMap((folder) => uriToPath(folder.uri) ?? []));
             this.folders = [...this.folders.filter((folder) => !removed.has(folder)), ...event.added.flatMap((folder) => uriToPath(folder.uri) ?? [])];
             this.watchConfigFiles();
-            this.schedule({ fresh: true });
+            this.schedule();
           });
         }
         this.watchConfigFiles();
@@ -54676,8 +49048,8 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs8.watch)(dir, { persistent: false }, (_event, name2) => {
-              if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
+            const watcher = (0, import_node_fs5.watch)(dir, { persistent: false }, (_event, name2) => {
+              if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule();
             });
             watcher.on("error", () => watcher.close());
             this.watchers.push(watcher);
@@ -54690,12 +49062,16 @@ var init_server = __esm({
         const all = [.../* @__PURE__ */ new Set([...this.folders, ...this.extraRoots])];
         return all.filter((root) => !all.some((other) => other !== root && isInside(other, root)));
       }
-      /** Lint soon. `fresh` forgets cached discovery (files may have been created or deleted). */
-      schedule({ fresh }) {
+      /**
+       * Lint soon. What may have changed on disk is forgotten first: `files` (their contents;
+       * all files when not given) and, with `discovery`, which files exist.
+       */
+      schedule(changed = {}) {
         if (this.shuttingDown) return;
-        if (fresh) this.cache.invalidate();
+        this.cache.invalidate(changed);
         if (this.running) {
           this.rerun = true;
+          if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
           return;
         }
         if (this.timer) return;
@@ -54709,7 +49085,12 @@ var init_server = __esm({
         try {
           do {
             this.rerun = false;
-            await this.lintOnce();
+            this.abort = new AbortController();
+            try {
+              await this.lintOnce(this.abort.signal);
+            } catch (error) {
+              if (!this.abort.signal.aborted) throw error;
+            }
           } while (this.rerun && !this.shuttingDown);
         } catch (error) {
           this.connection.console.error(`gitops-lint: internal error: ${errorText(error)}`);
@@ -54717,7 +49098,7 @@ var init_server = __esm({
           this.running = false;
         }
       }
-      async lintOnce() {
+      async lintOnce(signal) {
         const open = /* @__PURE__ */ new Map();
         for (const document of this.documents.all()) {
           const file = uriToPath(document.uri);
@@ -54735,6 +49116,7 @@ var init_server = __esm({
             cwd: roots[0],
             overrides,
             load: this.cache.hooks,
+            signal,
             ...this.configFile ? { configFile: this.configFile } : {}
           });
         } catch (error) {
@@ -54745,6 +49127,7 @@ var init_server = __esm({
         for (const error of result.errors) this.showOnce(error.message);
         const next = diagnosticsByFile(result);
         this.publishAll(next, open, versions);
+        this.lastPublishAt = performance.now();
       }
       /** Roots that exist; with no workspace folder, the repository of the first open document. */
       async existingRoots(open) {
@@ -54752,12 +49135,12 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path22.default.dirname(first);
+          const dir = import_node_path18.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
         }
-        const present = await Promise.all(roots.map((root) => (0, import_promises8.stat)(root).then((info) => info.isDirectory(), () => false)));
+        const present = await Promise.all(roots.map((root) => (0, import_promises5.stat)(root).then((info) => info.isDirectory(), () => false)));
         return roots.filter((_, index) => present[index]);
       }
       /** Send changed diagnostics, clear files that have none left, and answer every edited document. */
@@ -54767,7 +49150,7 @@ var init_server = __esm({
         for (const file of open.keys()) if (!next.has(file) && !this.published.has(file)) this.publish(file, [], open, versions);
       }
       publish(file, diagnostics, open, versions) {
-        const uri = open.get(file)?.uri ?? (0, import_node_url5.pathToFileURL)(file).href;
+        const uri = open.get(file)?.uri ?? (0, import_node_url4.pathToFileURL)(file).href;
         const version2 = versions.get(file);
         const json3 = JSON.stringify(diagnostics);
         const last = this.published.get(file);
@@ -54783,7 +49166,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path22.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path18.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -54842,13 +49225,13 @@ function renderObject(object, label) {
 ${(0, import_yaml14.stringify)(masked(object), { lineWidth: 0 })}`;
 }
 function masked(object) {
-  const walk3 = (value, depth) => {
+  const walk4 = (value, depth) => {
     if (Array.isArray(value)) {
       const out = [];
       value.forEach((item, index) => {
         const previous = index > 0 ? value[index - 1] : void 0;
         const flag = typeof previous === "string" ? /^--?([A-Za-z_][\w.-]*)$/.exec(previous)?.[1] : void 0;
-        out.push(flag !== void 0 && typeof item === "string" && isMaskedValue(flag, item) ? MASK2 : walk3(item, depth + 1));
+        out.push(flag !== void 0 && typeof item === "string" && isMaskedValue(flag, item) ? MASK2 : walk4(item, depth + 1));
       });
       return out;
     }
@@ -54864,9 +49247,9 @@ function masked(object) {
         } else if (isSecret2 && key === "metadata" && typeof child === "object" && child !== null) {
           const metadata = { ...child };
           if (metadata.annotations !== void 0) metadata.annotations = maskAll(metadata.annotations);
-          out[key] = walk3(metadata, depth + 1);
+          out[key] = walk4(metadata, depth + 1);
         } else {
-          out[key] = walk3(child, depth + 1);
+          out[key] = walk4(child, depth + 1);
         }
       }
       return out;
@@ -54874,7 +49257,7 @@ function masked(object) {
     if (typeof value === "string") return maskText(value);
     return value;
   };
-  return walk3(object.value, 0);
+  return walk4(object.value, 0);
 }
 function maskAll(value) {
   if (Array.isArray(value)) return value.map(maskAll);
@@ -54950,8 +49333,8 @@ __export(main_exports2, {
   main: () => main
 });
 module.exports = __toCommonJS(main_exports2);
-var import_promises9 = require("node:fs/promises");
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_promises6 = require("node:fs/promises");
+var import_node_path19 = __toESM(require("node:path"), 1);
 init_rules();
 init_load();
 init_index();
@@ -54975,15 +49358,15 @@ function palette(enabled) {
 }
 
 // src/formatters/paths.ts
-var import_node_path17 = __toESM(require("node:path"), 1);
+var import_node_path13 = __toESM(require("node:path"), 1);
 function toSlashes(p) {
-  return p.split(import_node_path17.default.sep).join("/");
+  return p.split(import_node_path13.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path13.default.relative(cwd, import_node_path13.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path13.default.isAbsolute(file) ? import_node_path13.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
@@ -55278,11 +49661,11 @@ ${error.message}`)}</error>`,
 };
 
 // src/formatters/sarif.ts
-var import_node_path19 = __toESM(require("node:path"), 1);
-var import_node_url3 = require("node:url");
+var import_node_path15 = __toESM(require("node:path"), 1);
+var import_node_url2 = require("node:url");
 
 // src/formatters/sarif-rules.ts
-var import_node_path18 = __toESM(require("node:path"), 1);
+var import_node_path14 = __toESM(require("node:path"), 1);
 init_rule();
 var MAX_DESCRIPTION = 1024;
 var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -55308,7 +49691,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path18.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path14.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -55401,7 +49784,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path19.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path15.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -55409,17 +49792,17 @@ function relativeUri(file) {
   return file.split("/").map(encodeURIComponent).join("/");
 }
 function directoryUri(dir) {
-  const href = (0, import_node_url3.pathToFileURL)(dir).href;
+  const href = (0, import_node_url2.pathToFileURL)(dir).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 function artifactFor(absFile, ids) {
   for (const [dir, id] of ids) {
-    const rel = import_node_path19.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path19.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path19.default.sep).join("/")), uriBaseId: id };
+    const rel = import_node_path15.default.relative(dir, absFile);
+    if (rel !== "" && !rel.startsWith("..") && !import_node_path15.default.isAbsolute(rel)) {
+      return { uri: relativeUri(rel.split(import_node_path15.default.sep).join("/")), uriBaseId: id };
     }
   }
-  return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
+  return { uri: (0, import_node_url2.pathToFileURL)(absFile).href };
 }
 function notification(entry, level, ids, cwd) {
   const out = { level, message: { text: entry.message } };
@@ -55427,7 +49810,7 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path19.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path15.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function sarifResult(finding, ruleIndex, ids) {
@@ -55587,7 +49970,7 @@ function getFormatter(name2) {
 }
 
 // src/cli/args.ts
-var import_node_util3 = require("node:util");
+var import_node_util = require("node:util");
 var UsageError = class extends Error {
 };
 var HELP = `Usage: gitops-lint [options] [PATH...]
@@ -55624,7 +50007,7 @@ warnings, 2 usage, configuration or internal error.
 function parseCliArgs(argv) {
   let parsed;
   try {
-    parsed = (0, import_node_util3.parseArgs)({
+    parsed = (0, import_node_util.parseArgs)({
       args: argv,
       allowPositionals: true,
       strict: true,
@@ -55804,9 +50187,9 @@ async function runLint(options, io) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path23.default.resolve(io.cwd, format.file);
-      await (0, import_promises9.mkdir)(import_node_path23.default.dirname(target), { recursive: true });
-      await (0, import_promises9.writeFile)(target, output);
+      const target = import_node_path19.default.resolve(io.cwd, format.file);
+      await (0, import_promises6.mkdir)(import_node_path19.default.dirname(target), { recursive: true });
+      await (0, import_promises6.writeFile)(target, output);
     }
   }
   if (!toStdout) io.stdout(`${summaryLine(shown, palette(options.color ?? useColor(io)))}

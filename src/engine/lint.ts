@@ -40,6 +40,8 @@ export interface LintOptions {
   staged?: boolean;
   /** Replacements for reading disk roots (the language server caches discovery and parses). */
   load?: LoadHooks;
+  /** Abandon the run (it rejects with the signal's reason) between reading and each rule: an editor's newer edit made it stale. */
+  signal?: AbortSignal;
 }
 
 /** The roots read and parsed, and the model built from them. */
@@ -101,11 +103,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const errors: RunError[] = [];
   const rules = options.rules;
   const { roots, files, model, notes } = await loadWorkspace(options);
+  options.signal?.throwIfAborted();
   const findings: Finding[] = [];
   // Includes lazily built model views (containers, Flux graph) in the first rule that asks.
   const timings: Record<string, number> = {};
   const ran: AnyRule[] = [];
   for (const rule of rules) {
+    options.signal?.throwIfAborted();
     const levelFor = (root: Root) => root.config.rules[rule.meta.id]?.level ?? 'off';
     if (!roots.some((root) => levelFor(root) !== 'off')) continue;
     ran.push(rule);

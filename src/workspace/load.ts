@@ -44,6 +44,8 @@ export interface LoadedWorkspace {
 export interface LoadHooks {
   discover?: typeof discoverFiles;
   readGit?: typeof readGitFiles;
+  /** Read a file's content from disk (the language server keeps what it read until the file changes). */
+  read?: typeof readContent;
   loadFile?: typeof loadSourceFile;
 }
 
@@ -65,7 +67,7 @@ export function needsContent(relativePath: string): boolean {
 
 /** Read a disk root: its files (honouring ignores), git tracking, contents. */
 export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: RunNote[], options: LoadOptions = {}): Promise<{ root: Root; files: SourceFile[] }> {
-  const { discover = discoverFiles, readGit = readGitFiles, loadFile = loadSourceFile } = options;
+  const { discover = discoverFiles, readGit = readGitFiles, read = readContent, loadFile = loadSourceFile } = options;
   const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
   // In a git work tree git lists the files (its exact ignore rules; ignored folders are never walked).
   const discovery = await discover(dir, config.ignore, gitFiles);
@@ -96,7 +98,7 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile(root, entry.path, entry.absPath, undefined).file;
     const override = options.overrides?.get(entry.absPath);
-    const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : undefined);
+    const content = override ?? (needsContent(entry.path) ? read(entry.absPath) : undefined);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
       return loadFile(root, entry.path, entry.absPath, undefined).file;
@@ -125,7 +127,8 @@ function trackedButIgnored(root: Root, discovered: ReadonlySet<string>): Discove
     .map((file) => ({ path: file, absPath: path.join(root.dir, ...file.split('/')) }));
 }
 
-const TOO_LARGE = Symbol('too large');
+/** What `readContent` gives for a file larger than `MAX_FILE_BYTES` (not read). */
+export const TOO_LARGE = Symbol('too large');
 
 /** A committed symlink that .gitignore hid from discovery is still not followed out of the root. */
 function staysInside(dir: string, file: string): boolean {
@@ -143,7 +146,7 @@ function staysInside(dir: string, file: string): boolean {
  * Synchronous reads: thousands of small files read several times faster this way than
  * through promise-based handles (open, fstat, read, close each cost a round trip).
  */
-function readContent(absPath: string): Uint8Array | null | typeof TOO_LARGE {
+export function readContent(absPath: string): Uint8Array | null | typeof TOO_LARGE {
   let fd: number | undefined;
   try {
     fd = openSync(absPath, 'r');
