@@ -38421,7 +38421,7 @@ async function loadWorkspace(options) {
       }
       const { dir, file } = await resolveRootPath(import_node_path12.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
-      const config = explicitConfig ?? await loadRootConfig(dir, rules);
+      const config = explicitConfig ?? await (options.load?.config ?? loadRootConfig)(dir, rules);
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
@@ -48772,6 +48772,7 @@ var LoadCache;
 var init_cache = __esm({
   "src/lsp/cache.ts"() {
     "use strict";
+    init_load();
     init_discover();
     init_git();
     init_load2();
@@ -48788,6 +48789,7 @@ var init_cache = __esm({
       maxAgeMs;
       discoveries = /* @__PURE__ */ new Map();
       gitFiles = /* @__PURE__ */ new Map();
+      configs = /* @__PURE__ */ new Map();
       contents = /* @__PURE__ */ new Map();
       parsed = /* @__PURE__ */ new Map();
       used = /* @__PURE__ */ new Set();
@@ -48802,6 +48804,7 @@ var init_cache = __esm({
         }
         if (options.files === void 0) this.contents.clear();
         else for (const file of options.files) this.contents.delete(file);
+        if (options.files === void 0 || options.files.length > 0 || (options.discovery ?? true)) this.configs.clear();
       }
       /** Start a run: parses not used by the run are dropped at `endRun()`. */
       beginRun() {
@@ -48833,6 +48836,7 @@ var init_cache = __esm({
           return value;
         },
         readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
+        config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
         read: (absPath) => {
           this.used.add(absPath);
           const entry = this.contents.get(absPath);

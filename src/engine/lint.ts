@@ -83,7 +83,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
       }
       const { dir, file } = await resolveRootPath(path.resolve(cwd, input));
       if (file) reportOnly.add(file);
-      const config = explicitConfig ?? (await loadRootConfig(dir, rules));
+      const config = explicitConfig ?? (await (options.load?.config ?? loadRootConfig)(dir, rules));
       return loadDiskRoot(dir, config, notes, { ...options.load, ...(options.overrides ? { overrides: options.overrides } : {}) });
     }),
   );

@@ -1,3 +1,5 @@
+import { loadRootConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
 import type { SourceFile } from '../model/workspace.js';
 import type { Discovery } from '../workspace/discover.js';
 import { discoverFiles } from '../workspace/discover.js';
@@ -19,6 +21,7 @@ function sameContent(a: Content, b: Content): boolean {
  *   deleted or ignored;
  * - the content read from disk of every file, until `invalidate()` names the file (the
  *   editor reported it changed, it was saved or closed): an edit reads nothing from disk;
+ * - each root's resolved config, until any file changes on disk (a config may extend others);
  * - the `SourceFile` of every file whose content did not change, parse included: only the
  *   edited document is parsed again. The model treats files as read-only; the server runs
  *   one lint at a time, so a reused file is rebound to the run's root.
@@ -26,6 +29,7 @@ function sameContent(a: Content, b: Content): boolean {
 export class LoadCache {
   private discoveries = new Map<string, { at: number; git: GitFiles | undefined; value: Promise<Discovery> }>();
   private gitFiles = new Map<string, { at: number; value: Promise<GitFiles | undefined> }>();
+  private configs = new Map<string, { at: number; value: Promise<ResolvedConfig> }>();
   private contents = new Map<string, { at: number; value: ReturnType<typeof readContent> }>();
   private parsed = new Map<string, { content: Content; outcome: LoadOutcome }>();
   private used = new Set<string>();
@@ -48,6 +52,7 @@ export class LoadCache {
     }
     if (options.files === undefined) this.contents.clear();
     else for (const file of options.files) this.contents.delete(file);
+    if (options.files === undefined || options.files.length > 0 || (options.discovery ?? true)) this.configs.clear();
   }
 
   /** Start a run: parses not used by the run are dropped at `endRun()`. */
@@ -85,6 +90,7 @@ export class LoadCache {
       return value;
     },
     readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
+    config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
     read: (absPath) => {
       this.used.add(absPath);
       const entry = this.contents.get(absPath);

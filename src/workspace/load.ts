@@ -2,6 +2,7 @@ import { lstat } from 'node:fs/promises';
 import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
+import type { loadRootConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
@@ -47,6 +48,8 @@ export interface LoadHooks {
   /** Read a file's content from disk (the language server keeps what it read until the file changes). */
   read?: typeof readContent;
   loadFile?: typeof loadSourceFile;
+  /** Load a disk root's `.gitops-lint.yaml` (the language server keeps it until a file changes on disk). */
+  config?: typeof loadRootConfig;
 }
 
 export interface LoadOptions extends LoadHooks {
