@@ -91,11 +91,11 @@ export class LoadCache {
     },
     readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
     config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
-    read: (absPath) => {
+    read: (absPath, follow) => {
       this.used.add(absPath);
       const entry = this.contents.get(absPath);
       if (entry && this.fresh(entry.at)) return entry.value;
-      const value = readContent(absPath);
+      const value = readContent(absPath, follow);
       // An unchanged file keeps the content object it had: its parse is then reused without comparing bytes.
       const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
       this.contents.set(absPath, { at: performance.now(), value: kept });

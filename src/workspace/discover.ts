@@ -11,6 +11,8 @@ export interface DiscoveredFile {
   /** Root-relative path with forward slashes. */
   path: string;
   absPath: string;
+  /** A symlink (to a file inside the root): read through it. Other files are never opened through a link. */
+  link?: true;
 }
 
 export interface Discovery {
@@ -78,7 +80,7 @@ function fromGit(dir: string, present: ReadonlyMap<string, string | undefined>, 
       if (!stat) continue;
       if (stat.isSymbolicLink()) {
         if (!linkStaysInside(rootReal, absPath)) escapingLinks.push(relative);
-        else if (isFileThrough(absPath)) files.push({ path: relative, absPath });
+        else if (isFileThrough(absPath)) files.push({ path: relative, absPath, link: true });
         continue;
       }
       if (!stat.isFile()) continue;
@@ -129,7 +131,7 @@ function walk(dir: string, matchers: ReturnType<typeof configMatchers>): Discove
       const absPath = path.join(dir, relative);
       if (entry.isSymbolicLink()) {
         if (!linkStaysInside(rootReal, absPath)) escapingLinks.push(relative);
-        else if (isFileThrough(absPath)) files.push({ path: relative, absPath });
+        else if (isFileThrough(absPath)) files.push({ path: relative, absPath, link: true });
       } else if (entry.isFile()) {
         files.push({ path: relative, absPath });
       }

@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises';
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { loadRootConfig } from '../config/load.js';
@@ -101,7 +101,7 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile(root, entry.path, entry.absPath, undefined).file;
     const override = options.overrides?.get(entry.absPath);
-    const content = override ?? (needsContent(entry.path) ? read(entry.absPath) : undefined);
+    const content = override ?? (needsContent(entry.path) ? read(entry.absPath, entry.link === true) : undefined);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
       return loadFile(root, entry.path, entry.absPath, undefined).file;
@@ -127,7 +127,10 @@ function trackedButIgnored(root: Root, discovered: ReadonlySet<string>): Discove
   return [...root.trackedIgnored]
     .filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file))
     .sort()
-    .map((file) => ({ path: file, absPath: path.join(root.dir, ...file.split('/')) }));
+    .map((file) => {
+      const absPath = path.join(root.dir, ...file.split('/'));
+      return lstatSync(absPath, { throwIfNoEntry: false })?.isSymbolicLink() ? { path: file, absPath, link: true as const } : { path: file, absPath };
+    });
 }
 
 /** What `readContent` gives for a file larger than `MAX_FILE_BYTES` (not read). */
@@ -148,11 +151,15 @@ function staysInside(dir: string, file: string): boolean {
 /**
  * Synchronous reads: thousands of small files read several times faster this way than
  * through promise-based handles (open, fstat, read, close each cost a round trip).
+ *
+ * @param follow Whether the file is a symlink known to stay inside its root. Any other
+ *   symlink is not opened (`O_NOFOLLOW`): a tracked file that the working tree replaced with
+ *   a link is listed by git as a plain file, and must not be read through the link.
  */
-export function readContent(absPath: string): Uint8Array | null | typeof TOO_LARGE {
+export function readContent(absPath: string, follow = false): Uint8Array | null | typeof TOO_LARGE {
   let fd: number | undefined;
   try {
-    fd = openSync(absPath, 'r');
+    fd = openSync(absPath, follow ? constants.O_RDONLY : constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
     // Huge files (generated bundles, dumps) are never read into memory.
     const { size } = fstatSync(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;

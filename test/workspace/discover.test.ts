@@ -103,6 +103,18 @@ describe('discovery from git', () => {
     // The folder symlink is an untracked entry of its own now, noted like any link that leaves the root.
     expect(discovery.escapingLinks).toEqual(['deploy', 'escape.yaml']);
   });
+
+  it('does not read a tracked file that the work tree replaced with a symlink leaving the root', async () => {
+    const outside = tempDir({ 'db.yaml': PLAIN_SECRET });
+    const repo = new GitRepo().write({ 'deploy/db.yaml': 'a: 1\n' });
+    dirs.push(repo.dir);
+    repo.add('.').commit().remove('deploy/db.yaml').link('deploy/db.yaml', path.join(outside, 'db.yaml'));
+
+    const result = await lint({ roots: [repo.dir], rules });
+
+    expect(where(result)).toEqual([]);
+    expect(result.notes.map((note) => note.message)).toContain('Skipped deploy/db.yaml: the file cannot be read.');
+  });
 });
 
 describe('discovery outside git', () => {
