@@ -14710,7 +14710,8 @@ function buildOnce(input) {
     let output = buildCache.get(key);
     if (!output) {
       const exclude = excludedBy(target.root, target.source);
-      output = buildKustomization(hostOf(target.root), target.dir, { flux: overrides.flux, ...generated2 ? { generated: { exclude } } : {} });
+      const flux = overrides.flux;
+      output = input.memo && !generated2 ? input.memo.build(key, hostOf(target.root), flux, (host) => buildKustomization(host, target.dir, { flux })) : buildKustomization(hostOf(target.root), target.dir, { flux, ...generated2 ? { generated: { exclude } } : {} });
       buildCache.set(key, output);
     }
     return { target, generated: generated2, output };
@@ -22244,7 +22245,7 @@ function indexRootFiles(roots, files) {
   }
   return byRoot;
 }
-function buildModel(roots, files, notes) {
+function buildModel(roots, files, notes, options = {}) {
   const written2 = [];
   for (const file of files) {
     for (let index = 0; index < file.documents.length; index++) {
@@ -22295,7 +22296,8 @@ function buildModel(roots, files, notes) {
     resourceAt,
     // What kustomize itself knows to be cluster-scoped (its embedded schema): it gives every other kind a namespace.
     isClusterScoped: builtInClusterScoped,
-    note
+    note,
+    ...options.buildMemo ? { memo: options.buildMemo } : {}
   });
   const resources = applied.resources;
   const byKind = /* @__PURE__ */ new Map();
@@ -23554,10 +23556,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var truncate2 = (version2, truncation, options) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
+      if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -24797,7 +24799,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse4 = require_parse();
@@ -24881,8 +24883,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants2.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -36432,7 +36434,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -36440,7 +36442,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -36646,7 +36648,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -36679,8 +36681,8 @@ var require_parse2 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants.globChars(win32);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(win32);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -37379,7 +37381,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(win32);
+      } = constants2.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -37438,7 +37440,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse4 = require_parse2();
     var utils = require_utils();
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var isObject5 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -37566,7 +37568,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module2.exports = picomatch2;
   }
 });
@@ -37688,7 +37690,7 @@ function fromGit(dir, present, matchers2) {
       if (!stat3) continue;
       if (stat3.isSymbolicLink()) {
         if (!linkStaysInside(rootReal, absPath)) escapingLinks.push(relative);
-        else if (isFileThrough(absPath)) files.push({ path: relative, absPath });
+        else if (isFileThrough(absPath)) files.push({ path: relative, absPath, link: true });
         continue;
       }
       if (!stat3.isFile()) continue;
@@ -37734,7 +37736,7 @@ function walk3(dir, matchers2) {
       const absPath = import_node_path7.default.join(dir, relative);
       if (entry.isSymbolicLink()) {
         if (!linkStaysInside(rootReal, absPath)) escapingLinks.push(relative);
-        else if (isFileThrough(absPath)) files.push({ path: relative, absPath });
+        else if (isFileThrough(absPath)) files.push({ path: relative, absPath, link: true });
       } else if (entry.isFile()) {
         files.push({ path: relative, absPath });
       }
@@ -37995,7 +37997,7 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile2(root, entry.path, entry.absPath, void 0).file;
     const override = options.overrides?.get(entry.absPath);
-    const content = override ?? (needsContent(entry.path) ? read(entry.absPath) : void 0);
+    const content = override ?? (needsContent(entry.path) ? read(entry.absPath, entry.link === true) : void 0);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
       return loadFile2(root, entry.path, entry.absPath, void 0).file;
@@ -38012,7 +38014,10 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
 }
 function trackedButIgnored(root, discovered) {
   const configIgnore = (0, import_ignore3.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path10.default.join(root.dir, ...file.split("/")) }));
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => {
+    const absPath = import_node_path10.default.join(root.dir, ...file.split("/"));
+    return (0, import_node_fs4.lstatSync)(absPath, { throwIfNoEntry: false })?.isSymbolicLink() ? { path: file, absPath, link: true } : { path: file, absPath };
+  });
 }
 function staysInside(dir, file) {
   const absPath = import_node_path10.default.join(dir, ...file.split("/"));
@@ -38023,10 +38028,10 @@ function staysInside(dir, file) {
     return true;
   }
 }
-function readContent(absPath) {
+function readContent(absPath, follow = false) {
   let fd;
   try {
-    fd = (0, import_node_fs4.openSync)(absPath, "r");
+    fd = (0, import_node_fs4.openSync)(absPath, follow ? import_node_fs4.constants.O_RDONLY : import_node_fs4.constants.O_RDONLY | (import_node_fs4.constants.O_NOFOLLOW ?? 0));
     const { size } = (0, import_node_fs4.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
@@ -38430,7 +38435,7 @@ async function loadWorkspace(options) {
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  const model = buildModel(roots, files, notes);
+  const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
   return { roots, files, model, notes };
 }
 async function lint(options) {
@@ -48762,6 +48767,79 @@ var init_main2 = __esm({
   }
 });
 
+// src/kustomize/memo.ts
+function sameAnswer(a, b) {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  return a.every((item, index) => item === b[index]);
+}
+function locationsOf(flux) {
+  if (!flux) return [];
+  const at = flux.at ?? {};
+  return [
+    ...[at.namespace, at.namePrefix, at.nameSuffix].filter((location) => location !== void 0),
+    ...(flux.patches ?? []).map((patch) => patch.at),
+    ...(flux.images ?? []).map((image) => image.at),
+    ...(flux.components ?? []).map((component) => component.at)
+  ];
+}
+function sameLocations(a, b) {
+  return a.length === b.length && a.every((location, index) => {
+    const other = b[index];
+    return other !== void 0 && location.file === other.file && location.docIndex === other.docIndex && location.path.join("\0") === other.path.join("\0");
+  });
+}
+function ask(host, call) {
+  const method = host[call.method];
+  return typeof method === "function" ? method.apply(host, call.args) : void 0;
+}
+var METHODS, BuildMemo;
+var init_memo = __esm({
+  "src/kustomize/memo.ts"() {
+    "use strict";
+    METHODS = ["file", "isDirectory", "kustomizationFile", "filesIn", "dirsIn", "isClusterScoped", "readText"];
+    BuildMemo = class {
+      entries = /* @__PURE__ */ new Map();
+      used = /* @__PURE__ */ new Set();
+      /** Builds reused and made, for tests and profiling. */
+      stats = { reused: 0, built: 0 };
+      /**
+       * The build for `key` (everything that decides it besides the host and the Flux overrides'
+       * places), reused when still valid, else made by `build` with a host that records its calls.
+       */
+      build(key, host, flux, build2) {
+        this.used.add(key);
+        const locations = locationsOf(flux);
+        const entry = this.entries.get(key);
+        if (entry && sameLocations(entry.locations, locations) && entry.calls.every((call) => sameAnswer(ask(host, call), call.result))) {
+          this.stats.reused++;
+          return entry.output;
+        }
+        this.stats.built++;
+        const calls = [];
+        const recording = { ...host };
+        for (const method of METHODS) {
+          const original = host[method];
+          if (typeof original !== "function") continue;
+          recording[method] = (...args) => {
+            const result = original.apply(host, args);
+            calls.push({ method, args, result });
+            return result;
+          };
+        }
+        const output = build2(recording);
+        this.entries.set(key, { output, calls, locations });
+        return output;
+      }
+      /** Forget builds the last run did not ask for. */
+      sweep() {
+        for (const key of this.entries.keys()) if (!this.used.has(key)) this.entries.delete(key);
+        this.used.clear();
+      }
+    };
+  }
+});
+
 // src/lsp/cache.ts
 function sameContent(a, b) {
   if (a === b) return true;
@@ -48773,6 +48851,7 @@ var init_cache = __esm({
   "src/lsp/cache.ts"() {
     "use strict";
     init_load();
+    init_memo();
     init_discover();
     init_git();
     init_load2();
@@ -48810,7 +48889,9 @@ var init_cache = __esm({
       beginRun() {
         this.used.clear();
       }
+      buildMemo = new BuildMemo();
       endRun() {
+        this.buildMemo.sweep();
         for (const key of this.parsed.keys()) if (!this.used.has(key)) this.parsed.delete(key);
         for (const key of this.contents.keys()) if (!this.used.has(key)) this.contents.delete(key);
       }
@@ -48837,11 +48918,12 @@ var init_cache = __esm({
         },
         readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
         config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
-        read: (absPath) => {
+        buildMemo: this.buildMemo,
+        read: (absPath, follow) => {
           this.used.add(absPath);
           const entry = this.contents.get(absPath);
           if (entry && this.fresh(entry.at)) return entry.value;
-          const value = readContent(absPath);
+          const value = readContent(absPath, follow);
           const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
           this.contents.set(absPath, { at: performance.now(), value: kept });
           return kept;

@@ -93,7 +93,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  const model = buildModel(roots, files, notes);
+  const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
 
   return { roots, files, model, notes };
 }

@@ -1,5 +1,6 @@
 import { loadRootConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { BuildMemo } from '../kustomize/memo.js';
 import type { SourceFile } from '../model/workspace.js';
 import type { Discovery } from '../workspace/discover.js';
 import { discoverFiles } from '../workspace/discover.js';
@@ -23,7 +24,9 @@ function sameContent(a: Content, b: Content): boolean {
  *   editor reported it changed, it was saved or closed): an edit reads nothing from disk;
  * - each root's resolved config, until any file changes on disk (a config may extend others);
  * - the `SourceFile` of every file whose content did not change, parse included: only the
- *   edited document is parsed again. The model treats files as read-only; the server runs
+ *   edited document is parsed again;
+ * - the kustomize build of each Flux Kustomization, reused while every file it read is the
+ *   same `SourceFile` (see `BuildMemo`): only the builds that read the edited file run again. The model treats files as read-only; the server runs
  *   one lint at a time, so a reused file is rebound to the run's root.
  */
 export class LoadCache {
@@ -60,7 +63,10 @@ export class LoadCache {
     this.used.clear();
   }
 
+  private readonly buildMemo = new BuildMemo();
+
   endRun(): void {
+    this.buildMemo.sweep();
     for (const key of this.parsed.keys()) if (!this.used.has(key)) this.parsed.delete(key);
     for (const key of this.contents.keys()) if (!this.used.has(key)) this.contents.delete(key);
   }
@@ -91,6 +97,7 @@ export class LoadCache {
     },
     readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
     config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
+    buildMemo: this.buildMemo,
     read: (absPath, follow) => {
       this.used.add(absPath);
       const entry = this.contents.get(absPath);

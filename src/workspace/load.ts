@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpat
 import path from 'node:path';
 import ignore from 'ignore';
 import type { loadRootConfig } from '../config/load.js';
+import type { BuildMemo } from '../kustomize/memo.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
@@ -50,6 +51,8 @@ export interface LoadHooks {
   loadFile?: typeof loadSourceFile;
   /** Load a disk root's `.gitops-lint.yaml` (the language server keeps it until a file changes on disk). */
   config?: typeof loadRootConfig;
+  /** Kustomize builds kept between runs: a build is reused while every file it read is the same. */
+  buildMemo?: BuildMemo;
 }
 
 export interface LoadOptions extends LoadHooks {
