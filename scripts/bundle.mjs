@@ -5,7 +5,10 @@
 // most of the rest. The language server's modules are only initialised by `gitops-lint lsp`
 // (esbuild keeps a dynamic import lazy); ajv (needed only to validate configs of rule sets
 // other than the built-in one, whose validator is compiled ahead) stays an ordinary
-// dependency. The file is committed so installs from git (pre-commit) need no build step.
+// dependency. The runtime helpers the compiled validator requires (`ajv/dist/runtime/…`) are
+// bundled: only the bare `ajv` import stays external, so the bundle runs without
+// node_modules (the pre-commit hook runs it from a plain clone). The file is committed so
+// installs from git (pre-commit) need no build step.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -18,7 +21,8 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['ajv'],
+  // Only the bare specifier: esbuild's `external: ['ajv']` would also leave its subpaths out.
+  plugins: [{ name: 'ajv-external', setup: (b) => b.onResolve({ filter: /^ajv$/ }, () => ({ path: 'ajv', external: true })) }],
   // Code run through vm.Script (the compile cache) cannot use import(): load with require().
   supported: { 'dynamic-import': false },
   // The sources are ESM and find package files relative to import.meta.url.

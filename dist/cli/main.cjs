@@ -140,17 +140,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path20) {
-      const ctrl = callVisitor(key, node, visitor, path20);
+    function visit_(key, node, visitor, path21) {
+      const ctrl = callVisitor(key, node, visitor, path21);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visit_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visit_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = visit_(i2, node.items[i2], visitor, path20);
+            const ci = visit_(i2, node.items[i2], visitor, path21);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -161,13 +161,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = visit_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = visit_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path20);
+          const cv = visit_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -188,17 +188,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path20) {
-      const ctrl = await callVisitor(key, node, visitor, path20);
+    async function visitAsync_(key, node, visitor, path21) {
+      const ctrl = await callVisitor(key, node, visitor, path21);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key, path20, ctrl);
-        return visitAsync_(key, ctrl, visitor, path20);
+        replaceNode(key, path21, ctrl);
+        return visitAsync_(key, ctrl, visitor, path21);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path20 = Object.freeze(path20.concat(node));
+          path21 = Object.freeze(path21.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
-            const ci = await visitAsync_(i2, node.items[i2], visitor, path20);
+            const ci = await visitAsync_(i2, node.items[i2], visitor, path21);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -209,13 +209,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path20 = Object.freeze(path20.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path20);
+          path21 = Object.freeze(path21.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path21);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path20);
+          const cv = await visitAsync_("value", node.value, visitor, path21);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -242,23 +242,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path20) {
+    function callVisitor(key, node, visitor, path21) {
       if (typeof visitor === "function")
-        return visitor(key, node, path20);
+        return visitor(key, node, path21);
       if (identity3.isMap(node))
-        return visitor.Map?.(key, node, path20);
+        return visitor.Map?.(key, node, path21);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key, node, path20);
+        return visitor.Seq?.(key, node, path21);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key, node, path20);
+        return visitor.Pair?.(key, node, path21);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key, node, path20);
+        return visitor.Scalar?.(key, node, path21);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key, node, path20);
+        return visitor.Alias?.(key, node, path21);
       return void 0;
     }
-    function replaceNode(key, path20, node) {
-      const parent = path20[path20.length - 1];
+    function replaceNode(key, path21, node) {
+      const parent = path21[path21.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity3.isPair(parent)) {
@@ -870,10 +870,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path20, value) {
+    function collectionFromPath(schema2, path21, value) {
       let v = value;
-      for (let i2 = path20.length - 1; i2 >= 0; --i2) {
-        const k = path20[i2];
+      for (let i2 = path21.length - 1; i2 >= 0; --i2) {
+        const k = path21[i2];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -892,7 +892,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
+    var isEmptyPath = (path21) => path21 == null || typeof path21 === "object" && !!path21[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -922,11 +922,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path20, value) {
-        if (isEmptyPath(path20))
+      addIn(path21, value) {
+        if (isEmptyPath(path21))
           this.add(value);
         else {
-          const [key, ...rest] = path20;
+          const [key, ...rest] = path21;
           const node = this.get(key, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -940,8 +940,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        const [key, ...rest] = path20;
+      deleteIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -955,8 +955,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        const [key, ...rest] = path20;
+      getIn(path21, keepScalar) {
+        const [key, ...rest] = path21;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -974,8 +974,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path20) {
-        const [key, ...rest] = path20;
+      hasIn(path21) {
+        const [key, ...rest] = path21;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -985,8 +985,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        const [key, ...rest] = path20;
+      setIn(path21, value) {
+        const [key, ...rest] = path21;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3501,9 +3501,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path20, value) {
+      addIn(path21, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path20, value);
+          this.contents.addIn(path21, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3578,14 +3578,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path20) {
-        if (Collection.isEmptyPath(path20)) {
+      deleteIn(path21) {
+        if (Collection.isEmptyPath(path21)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path21) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3600,10 +3600,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path20, keepScalar) {
-        if (Collection.isEmptyPath(path20))
+      getIn(path21, keepScalar) {
+        if (Collection.isEmptyPath(path21))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path21, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3614,10 +3614,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path20) {
-        if (Collection.isEmptyPath(path20))
+      hasIn(path21) {
+        if (Collection.isEmptyPath(path21))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path21) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3634,13 +3634,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path20, value) {
-        if (Collection.isEmptyPath(path20)) {
+      setIn(path21, value) {
+        if (Collection.isEmptyPath(path21)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path21), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path20, value);
+          this.contents.setIn(path21, value);
         }
       }
       /**
@@ -5601,9 +5601,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path20) => {
+    visit2.itemAtPath = (cst, path21) => {
       let item = cst;
-      for (const [field, index] of path20) {
+      for (const [field, index] of path21) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5612,23 +5612,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path20) => {
-      const parent = visit2.itemAtPath(cst, path20.slice(0, -1));
-      const field = path20[path20.length - 1][0];
+    visit2.parentCollection = (cst, path21) => {
+      const parent = visit2.itemAtPath(cst, path21.slice(0, -1));
+      const field = path21[path21.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path20, item, visitor) {
-      let ctrl = visitor(item, path20);
+    function _visit(path21, item, visitor) {
+      let ctrl = visitor(item, path21);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i2 = 0; i2 < token.items.length; ++i2) {
-            const ci = _visit(Object.freeze(path20.concat([[field, i2]])), token.items[i2], visitor);
+            const ci = _visit(Object.freeze(path21.concat([[field, i2]])), token.items[i2], visitor);
             if (typeof ci === "number")
               i2 = ci - 1;
             else if (ci === BREAK)
@@ -5639,10 +5639,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path20);
+            ctrl = ctrl(item, path21);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path21) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -7408,9 +7408,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path20) {
+function getIn(value, path21) {
   let current = value;
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -7462,16 +7462,16 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || resource.file.text.includes("$");
 }
-function stringsWithDollar(value, path20 = [], out = []) {
+function stringsWithDollar(value, path21 = [], out = []) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path20, key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: path21, key: false, text: value });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => stringsWithDollar(item, [...path20, index], out));
+    value.forEach((item, index) => stringsWithDollar(item, [...path21, index], out));
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (path20.length === 0 && key === "sops") continue;
-      if (key.includes("$")) out.push({ path: [...path20, key], key: true, text: key });
-      stringsWithDollar(child, [...path20, key], out);
+      if (path21.length === 0 && key === "sops") continue;
+      if (key.includes("$")) out.push({ path: [...path21, key], key: true, text: key });
+      stringsWithDollar(child, [...path21, key], out);
     }
   }
   return out;
@@ -7648,16 +7648,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path20, index, replacement) {
-  if (index === path20.length) return replacement;
-  const segment = path20[index];
+function replaceAt(value, path21, index, replacement) {
+  if (index === path21.length) return replacement;
+  const segment = path21[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path20, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path21, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path20, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path21, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -7677,7 +7677,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path20 of unknownPaths) copy.value = replaceAt(copy.value, path20, 0, unknown);
+    for (const path21 of unknownPaths) copy.value = replaceAt(copy.value, path21, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -7939,13 +7939,13 @@ function locationOf(node) {
 function childLocation(at, key) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key] };
 }
-function locate(root, rootAt, path20) {
+function locate(root, rootAt, path21) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path20.length; index++) {
-    const segment = path20[index];
+  for (let index = 0; index < path21.length; index++) {
+    const segment = path21[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path20.slice(index)] };
+      return { ...at, path: [...at.path, ...path21.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -10793,10 +10793,10 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path20) {
-  if (path20 === "") return [];
-  if (!path20.startsWith("/")) return void 0;
-  return path20.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path21) {
+  if (path21 === "") return [];
+  if (!path21.startsWith("/")) return void 0;
+  return path21.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
@@ -10988,28 +10988,28 @@ function isFluxInstanceRelease(release, ociUrl) {
 function hasUnknownSync(resource) {
   return unknownSync.has(resource);
 }
-function locateIn(resource, path20) {
-  return resource.applied?.locate(path20) ?? { file: resource.file, docIndex: resource.docIndex, path: path20 };
+function locateIn(resource, path21) {
+  return resource.applied?.locate(path21) ?? { file: resource.file, docIndex: resource.docIndex, path: path21 };
 }
-function copyMarked(value, where2, path20) {
+function copyMarked(value, where2, path21) {
   if (typeof value !== "object" || value === null) return value;
   const copy = Array.isArray(value) ? [] : {};
-  markNode(copy, where2(path20));
+  markNode(copy, where2(path21));
   for (const [key, child] of Object.entries(value)) {
     const childKey = Array.isArray(value) ? Number(key) : key;
-    copy[childKey] = copyMarked(child, where2, [...path20, childKey]);
-    markKey(copy, childKey, where2([...path20, childKey]));
+    copy[childKey] = copyMarked(child, where2, [...path21, childKey]);
+    markKey(copy, childKey, where2([...path21, childKey]));
   }
   return copy;
 }
-function mergeMarked(target, source, where2, path20 = []) {
+function mergeMarked(target, source, where2, path21 = []) {
   if (!isMapping(source)) return;
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
-    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path20, key]);
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path21, key]);
     else {
-      target[key] = copyMarked(value, where2, [...path20, key]);
-      markKey(target, key, where2([...path20, key]));
+      target[key] = copyMarked(value, where2, [...path21, key]);
+      markKey(target, key, where2([...path21, key]));
     }
   }
 }
@@ -11025,15 +11025,15 @@ function setValue(text) {
   if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   return text;
 }
-function touchesSync(path20) {
-  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path20.every((segment, index) => index >= sync.length || segment === sync[index]));
+function touchesSync(path21) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path21.every((segment, index) => index >= sync.length || segment === sync[index]));
 }
 function releaseValues(release, objects) {
   const result = {};
   const rootAt = locateIn(release, ["spec", "values"]);
   markNode(result, rootAt);
   const inline = release.get(["spec", "values"]);
-  const inlineAt = (path20) => locateIn(release, ["spec", "values", ...path20]);
+  const inlineAt = (path21) => locateIn(release, ["spec", "values", ...path21]);
   const unreadable = [];
   let unknown = false;
   asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
@@ -11043,15 +11043,15 @@ function releaseValues(release, objects) {
     const name2 = asString(entry.name) ?? "";
     const key = asString(entry.valuesKey) ?? "values.yaml";
     const targetPath = asString(entry.targetPath);
-    const path20 = targetPath === void 0 ? [] : setPath(targetPath);
+    const path21 = targetPath === void 0 ? [] : setPath(targetPath);
     const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key === "values.yaml" ? "" : ` key ${key}`}`;
     const cannot = (why) => {
       unreadable.push(`${label} (${why})`);
-      if (path20 === void 0 || touchesSync(path20)) unknown = true;
+      if (path21 === void 0 || touchesSync(path21)) unknown = true;
     };
     if (kind === "Secret") return cannot("Secret values are not known");
     if (kind !== "ConfigMap") return cannot("not a ConfigMap");
-    if (path20 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    if (path21 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
     const configMap = objects.find(
       (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name2 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
     );
@@ -11061,19 +11061,19 @@ function releaseValues(release, objects) {
     const dataAt = locateIn(configMap, ["data", key]);
     const text = fileTextAt(dataAt);
     if (text && text.file === void 0) return cannot("its generator input is not readable");
-    if (path20.length > 0) {
+    if (path21.length > 0) {
       if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
       mergeMarked(result, inline, inlineAt);
       let node = result;
-      for (const segment of path20.slice(0, -1)) {
+      for (const segment of path21.slice(0, -1)) {
         if (!isMapping(node[segment])) {
           node[segment] = {};
           markNode(node[segment], dataAt);
         }
         node = node[segment];
       }
-      node[path20[path20.length - 1]] = setValue(data);
-      markKey(node, path20[path20.length - 1], dataAt);
+      node[path21[path21.length - 1]] = setValue(data);
+      markKey(node, path21[path21.length - 1], dataAt);
       return;
     }
     const document = text?.file?.documents[0];
@@ -11087,7 +11087,7 @@ function releaseValues(release, objects) {
     mergeMarked(result, parsed, () => dataAt);
   });
   mergeMarked(result, inline, inlineAt);
-  return { values: { root: { spec: { values: result } }, at: (path20) => locate(result, rootAt, path20.slice(2)) }, unreadable, unknown };
+  return { values: { root: { spec: { values: result } }, at: (path21) => locate(result, rootAt, path21.slice(2)) }, unreadable, unknown };
 }
 function synthesizeSyncObjects(resources, note = () => {
 }, options = {}) {
@@ -11098,7 +11098,7 @@ function synthesizeSyncObjects(resources, note = () => {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
-      const values = { root: resource.value, at: (path20) => ({ file: resource.file, docIndex: resource.docIndex, path: path20 }) };
+      const values = { root: resource.value, at: (path21) => ({ file: resource.file, docIndex: resource.docIndex, path: path21 }) };
       out.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
@@ -11693,26 +11693,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path20) => {
-      const end = path20.length - 1;
-      const index = path20.lastIndexOf(
+    var basenameOf = (path21) => {
+      const end = path21.length - 1;
+      const index = path21.lastIndexOf(
         SLASH,
-        path20[end] === SLASH ? end - 1 : end
+        path21[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path20 : path20.slice(index + 1);
+      return index < 0 ? path21 : path21.slice(index + 1);
     };
-    var parentOf = (path20) => {
-      if (path20.charCodeAt(0) === SLASH_CODE || path20.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path20.split(SLASH).filter(Boolean);
+    var parentOf = (path21) => {
+      if (path21.charCodeAt(0) === SLASH_CODE || path21.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path21.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path20.length - 1;
-      const cut = path20.lastIndexOf(
+      const end = path21.length - 1;
+      const cut = path21.lastIndexOf(
         SLASH,
-        path20.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path21.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path20.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path21.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -11862,7 +11862,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path20) {
+      testLiteral(path21) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -11871,7 +11871,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path20)) {
+          if (rule.checkRegex.test(path21)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -11891,15 +11891,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path20, mode) {
+      test(path21, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path20) : path20;
+        const basename2 = shortcut ? basenameOf(path21) : path21;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path20
+            shortcut && rule._basenameOnly ? basename2 : path21
           )) {
             const { negative } = rule;
             const ret = {
@@ -11921,17 +11921,17 @@ var require_ignore = __commonJS({
     var throwError2 = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path20, originalPath, doThrow) => {
-      if (!isString(path20)) {
+    var checkPath2 = (path21, originalPath, doThrow) => {
+      if (!isString(path21)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path20) {
+      if (!path21) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path20)) {
+      if (checkPath2.isNotRelative(path21)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -11940,25 +11940,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path20) => {
-      const first = path20.charCodeAt(0);
+    var isNotRelative = (path21) => {
+      const first = path21.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path20.length === 1) {
+      if (path21.length === 1) {
         return true;
       }
-      const second = path20.charCodeAt(1);
+      const second = path21.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path20.length === 2 || path20.charCodeAt(2) === SLASH_CODE;
+      return path21.length === 2 || path21.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -11989,58 +11989,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path20) {
+      _test(originalPath, cache5, path21) {
         checkPath2(
-          path20,
+          path21,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path20 ? this._t(path20, cache5) : {
+        return path21 ? this._t(path21, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path20 = convertPath(target);
-        if (!path20 || path20.charCodeAt(path20.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path20);
+        const path21 = convertPath(target);
+        if (!path21 || path21.charCodeAt(path21.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path21);
         }
-        const dir = this._t(path20, this._testCache);
+        const dir = this._t(path21, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path20);
+        const literal = this._rules.testLiteral(path21);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path20, cache5) {
-        if (path20 in cache5) {
-          return cache5[path20];
+      _t(path21, cache5) {
+        if (path21 in cache5) {
+          return cache5[path21];
         }
-        const parentPath = parentOf(path20);
+        const parentPath = parentOf(path21);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path20] = parent && parent.ignored ? parent : this._rules.test(path20, MODE_IGNORE);
+        return cache5[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
       }
-      ignores(path20) {
-        return this._test(path20, this._ignoreCache, convertPath(path20)).ignored;
+      ignores(path21) {
+        return this._test(path21, this._ignoreCache, convertPath(path21)).ignored;
       }
       createFilter() {
-        return (path20) => !this.ignores(path20);
+        return (path21) => !this.ignores(path21);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path20) {
-        return this._test(path20, this._testCache, convertPath(path20));
+      test(path21) {
+        return this._test(path21, this._testCache, convertPath(path21));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path20) => checkPath2(convertPath(path20), path20, RETURN_FALSE);
+    var isPathValid = (path21) => checkPath2(convertPath(path21), path21, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path20) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path20) || isNotRelative(path20);
+      checkPath2.isNotRelative = (path21) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path21) || isNotRelative(path21);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12196,8 +12196,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path20, kind = {}) {
-  const value = asRecord(getIn(resource.value, path20));
+function refAt(resource, path21, kind = {}) {
+  const value = asRecord(getIn(resource.value, path21));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -12209,7 +12209,7 @@ function refAt(resource, path20, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path20
+    path: path21
   };
 }
 function dependsOnRefs(resource) {
@@ -12269,12 +12269,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path20 = { written: writtenPath, dir, status: void 0 };
+    const path21 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path20.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path21.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path20, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path21, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -12307,16 +12307,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path20 } = base;
-    if (link.status !== "linked" || path20.status !== "directory" || path20.dir === void 0) return entry;
+    const { link, path: path21 } = base;
+    if (link.status !== "linked" || path21.status !== "directory" || path21.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path20.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path20.dir);
+    if (hasKustomizationFile(tree, path21.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path21.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path20.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path21.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -12643,7 +12643,7 @@ function cloneNode(node, at) {
   const copy = Array.isArray(node) ? [...node] : { ...node };
   markNode(copy, own2);
   const keyed = keyMarksOf(node);
-  if (keyed) for (const [key, place2] of keyed) markKey(copy, key, place2);
+  if (keyed) for (const [key, place3] of keyed) markKey(copy, key, place3);
   if (Array.isArray(node)) {
     node.forEach((child, index) => {
       if (isObject3(child) && !locationOf(child)) markNode(child, keyed?.get(index) ?? childLocation(own2, index));
@@ -12651,17 +12651,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn2(res, path20) {
-  return locate(res.value, res.at, path20);
+function locateIn2(res, path21) {
+  return locate(res.value, res.at, path21);
 }
-function writable(res, path20) {
+function writable(res, path21) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path20) {
+  for (const segment of path21) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -12677,18 +12677,18 @@ function writable(res, path20) {
   }
   return node;
 }
-function setIn(res, path20, value, at) {
-  const parent = writable(res, path20.slice(0, -1));
-  const key = path20[path20.length - 1];
+function setIn(res, path21, value, at) {
+  const parent = writable(res, path21.slice(0, -1));
+  const key = path21[path21.length - 1];
   parent[key] = value;
   if (at) {
     if (isObject3(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key, at);
   }
 }
-function getPath(value, path20) {
+function getPath(value, path21) {
   let node = value;
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (!isObject3(node)) return void 0;
     node = node[segment];
   }
@@ -12707,10 +12707,10 @@ function spliceList(res, listPath, start, deleteCount, inserted) {
   const removed = list.splice(start, deleteCount, ...inserted.map((item) => item.value));
   places.splice(start, deleteCount, ...inserted.map((item) => item.at));
   list.forEach((item, index) => {
-    const place2 = places[index];
+    const place3 = places[index];
     if (isObject3(item)) {
-      if (!locationOf(item)) markNode(item, place2);
-    } else markKey(list, index, place2);
+      if (!locationOf(item)) markNode(item, place3);
+    } else markKey(list, index, place3);
   });
   return removed;
 }
@@ -12726,8 +12726,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path20) {
-  return path20.slice(path20.lastIndexOf("/") + 1);
+function basename(path21) {
+  return path21.slice(path21.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -12979,19 +12979,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path20, out) {
+function imagePaths(value, path21, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path20, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path21, index], out));
     return;
   }
   if (!isMap(value)) return;
   for (const [key, child] of Object.entries(value)) {
     if ((key === "containers" || key === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path20, key, index, "image"], image: container.image });
+        if (isMap(container) && typeof container.image === "string") out.push({ path: [...path21, key, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path20, key], out);
+    imagePaths(child, [...path21, key], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -13002,11 +13002,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path20, image } of found) {
+    for (const { path: path21, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path20, next, at);
+      setIn(res, path21, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -13049,12 +13049,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path20, entry, pairsAt) {
+function setPairs(res, path21, entry, pairsAt) {
   let changed = false;
   for (const [key, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path20, key]) === text) continue;
-    setIn(res, [...path20, key], text, childLocation(pairsAt, key));
+    if (getPath(res.value, [...path21, key]) === text) continue;
+    setIn(res, [...path21, key], text, childLocation(pairsAt, key));
     changed = true;
   }
   return changed;
@@ -13066,16 +13066,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path20 of templatePaths(groupKind)) changed = setPairs(res, [...path20, field], entry, pairsAt) || changed;
+      for (const path21 of templatePaths(groupKind)) changed = setPairs(res, [...path21, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path20, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap(getPath(res.value, path20))) continue;
-        changed = setPairs(res, path20, entry, pairsAt) || changed;
+      for (const [path21, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap(getPath(res.value, path21))) continue;
+        changed = setPairs(res, path21, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -13120,17 +13120,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path20, prefix) {
-  return prefix.length <= path20.length && prefix.every((segment, index) => path20[index] === segment);
+function startsWith(path21, prefix) {
+  return prefix.length <= path21.length && prefix.every((segment, index) => path21[index] === segment);
 }
-function mergeKeyOf(group, kind, path20) {
+function mergeKeyOf(group, kind, path21) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path20.length === 2 && path20[0] === "metadata" && path20[1] === "ownerReferences") return "uid";
-  if (path20.length === 2 && path20[0] === "metadata" && path20[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path20.length === 2 && path20[0] === "spec" && path20[1] === "ports") return "port";
+  if (path21.length === 2 && path21[0] === "metadata" && path21[1] === "ownerReferences") return "uid";
+  if (path21.length === 2 && path21[0] === "metadata" && path21[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path21.length === 2 && path21[0] === "spec" && path21[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path20, podSpec)) return void 0;
-  const rest = path20.slice(podSpec.length);
+  if (!podSpec || !startsWith(path21, podSpec)) return void 0;
+  const rest = path21.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -13201,8 +13201,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path20, value) => {
-    if (typeof value === "string") out.push({ kind, path: path20, name: value });
+  const add2 = (kind, path21, value) => {
+    if (typeof value === "string") out.push({ kind, path: path21, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -13243,10 +13243,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path20, out) {
+function ingressBackend(backend, path21, out) {
   const service = isMap(backend) && isMap(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path20, "service", "name"], name: service.name });
-  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path20, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path21, "service", "name"], name: service.name });
+  if (isMap(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path21, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13311,18 +13311,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path20, out) {
+function valuesAtPath(value, segments, path21, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path20, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path21, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path20, name: value });
+    if (typeof value === "string") out.push({ path: path21, name: value });
     return;
   }
   if (!isMap(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path20, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path21, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -13332,7 +13332,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path20, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path20, name: name2 });
+      for (const { path: path21, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path21, name: name2 });
     }
   }
   return out;
@@ -13402,10 +13402,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path20) => {
-      if (getPath(res.value, path20) === namespace) return;
-      if (path20[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path20, namespace, at);
+    const set2 = (path21) => {
+      if (getPath(res.value, path21) === namespace) return;
+      if (path21[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path21, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -13469,30 +13469,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path20 = [];
+  const path21 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path20.push(node.length);
+        path21.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path20.push(position2);
+      path21.push(position2);
       node = node[position2];
     } else if (isMap(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path20.push(segment);
+      path21.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path20;
+  return path21;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -13501,18 +13501,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key) => key in b && deepEqual(a[key], b[key]));
 }
-function insert(res, path20, value, at) {
-  const parentPath = path20.slice(0, -1);
-  const key = path20[path20.length - 1];
+function insert(res, path21, value, at) {
+  const parentPath = path21.slice(0, -1);
+  const key = path21[path21.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") {
     spliceList(res, parentPath, key, 0, [{ value, at }]);
   } else {
-    setIn(res, path20, value, at);
+    setIn(res, path21, value, at);
   }
 }
-function removeAt(res, path20) {
-  const parentPath = path20.slice(0, -1);
-  const key = path20[path20.length - 1];
+function removeAt(res, path21) {
+  const parentPath = path21.slice(0, -1);
+  const key = path21[path21.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key === "number") spliceList(res, parentPath, key, 1, []);
   else delete writable(res, parentPath)[key];
 }
@@ -13547,9 +13547,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path20 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path20, value, valueAt);
-        else insert(res, path20, value, valueAt);
+        const path21 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path21, value, valueAt);
+        else insert(res, path21, value, valueAt);
         break;
       }
       case "remove": {
@@ -13565,17 +13565,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn2(res, fromPath);
         if (isObject3(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path20 = resolve(res.value, segments, true, operation.path);
-        insert(res, path20, value, fromAt);
+        const path21 = resolve(res.value, segments, true, operation.path);
+        insert(res, path21, value, fromAt);
         if (!isObject3(value)) {
-          const parent = getPath(res.value, path20.slice(0, -1));
-          if (isObject3(parent)) markKey(parent, path20[path20.length - 1], fromAt);
+          const parent = getPath(res.value, path21.slice(0, -1));
+          if (isObject3(parent)) markKey(parent, path21[path21.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path20 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path20), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path21 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path21), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -13959,7 +13959,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path20) => ({ file, docIndex, path: path20 });
+  const at = (...path21) => ({ file, docIndex, path: path21 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -14040,7 +14040,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path20) => ({ file, docIndex: document?.index ?? 0, path: path20 });
+  const at = (...path21) => ({ file, docIndex: document?.index ?? 0, path: path21 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -14077,10 +14077,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path20) => {
+  const pairs2 = (raw, path21) => {
     if (!isMap(raw)) return false;
     for (const [key, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path20, key));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key}" must be a string (quote it)`, at(...path21, key));
     }
     return true;
   };
@@ -14375,7 +14375,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path20) => locate(res.value, res.at, path20),
+    locate: (path21) => locate(res.value, res.at, path21),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -14472,8 +14472,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path20) => rootFiles.files.get(path20),
-    isDirectory: (path20) => rootFiles.dirs.has(path20),
+    file: (path21) => rootFiles.files.get(path21),
+    isDirectory: (path21) => rootFiles.dirs.has(path21),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -14552,10 +14552,10 @@ var init_resource2 = __esm({
       patchedBy;
       document;
       assumed;
-      locate(path20) {
-        if (this.document) return this.document.locate(path20);
+      locate(path21) {
+        if (this.document) return this.document.locate(path21);
         const written2 = this.written;
-        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path20);
+        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path21);
       }
     };
     AppliedObject = class {
@@ -14589,8 +14589,8 @@ var init_resource2 = __esm({
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
       }
-      get(path20) {
-        return getIn(this.value, path20);
+      get(path21) {
+        return getIn(this.value, path21);
       }
     };
   }
@@ -14930,7 +14930,7 @@ function patchFilesOf(kustomize, root) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path20) => kustomization.applied?.locate(["spec", ...path20]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path20] };
+  const at = (path21) => kustomization.applied?.locate(["spec", ...path21]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path21] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -21778,62 +21778,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path20 = [...specPath, list, index];
+      const path21 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path20, "image"], image);
+      const written2 = writtenImage(resource, [...path21, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path20,
+        path: path21,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path20, "image"],
-          tagPath: [...path20, "image"],
+          path: [...path21, "image"],
+          tagPath: [...path21, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path20, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path21, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path20, "env"]),
-        envPath: item.env !== void 0 ? [...path20, "env"] : void 0,
-        envFrom: envFromSources(item, path20)
+        env: envEntries(item.env, [...path21, "env"]),
+        envPath: item.env !== void 0 ? [...path21, "env"] : void 0,
+        envFrom: envFromSources(item, path21)
       });
     });
   }
 }
-function writtenImage(resource, path20, applied) {
+function writtenImage(resource, path21, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path20.slice(0, -1));
+  const container = info.locate(path21.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path20[path20.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path21[path21.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path20, dotted, namespace, out) {
+function walkValues(resource, value, path21, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path20, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path21, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path20, dotted, namespace);
+  const container = valuesContainer(resource, object, path21, dotted, namespace);
   if (container) out.push(container);
   for (const [key, child] of Object.entries(object)) {
     if (key === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path20, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
+    walkValues(resource, child, [...path21, key], dotted === "" ? key : `${dotted}.${key}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path20, dotted, namespace) {
+function valuesContainer(resource, object, path21, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path20, "image"];
+  let tagPath = [...path21, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -21842,48 +21842,48 @@ function valuesContainer(resource, object, path20, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path20, "tag"];
+      tagPath = [...path21, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path20, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path21, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path20, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path21, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path20, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path21, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path20, "imagePullPolicy"];
+    policyPath = [...path21, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path20,
+    path: path21,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path20, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path21, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path20, "env"]),
-    envPath: object.env !== void 0 ? [...path20, "env"] : void 0,
-    envFrom: envFromSources(object, path20)
+    env: envEntries(object.env, [...path21, "env"]),
+    envPath: object.env !== void 0 ? [...path21, "env"] : void 0,
+    envFrom: envFromSources(object, path21)
   };
 }
-function envEntries(env, path20) {
+function envEntries(env, path21) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path20, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path21, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -21901,7 +21901,7 @@ function envEntries(env, path20) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path20, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path21, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -21910,7 +21910,7 @@ function envEntries(env, path20) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path20) {
+function envFromSources(object, path21) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -21920,7 +21920,7 @@ function envFromSources(object, path20) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path20, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path21, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -21929,7 +21929,7 @@ function envFromSources(object, path20) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path20, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path21, field, index] });
     });
   }
   return sources;
@@ -22102,8 +22102,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path20 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path20 && asRecord(getIn(resource.value, path20))) ?? {};
+  const path21 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path21 && asRecord(getIn(resource.value, path21))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -22221,7 +22221,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path20) => getIn(value, path20)
+    get: (path21) => getIn(value, path21)
   };
 }
 function emptyRootFiles(root) {
@@ -22317,7 +22317,7 @@ function buildModel(roots, files, notes, options = {}) {
     find: ({ kind, name: name2, namespace, group }) => (byKind.get(kind) ?? []).filter(
       (resource) => resource.name === name2 && (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path20) => rootFilesMap.get(root)?.files.get(path20),
+    fileAt: (root, path21) => rootFilesMap.get(root)?.files.get(path21),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -22406,17 +22406,17 @@ var init_rule = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path20) {
+function locate2(doc, path21) {
   let node = doc.contents;
   let pair;
-  for (let i2 = 0; i2 < path20.length; i2++) {
-    const segment = path20[i2];
+  for (let i2 = 0; i2 < path21.length; i2++) {
+    const segment = path21[i2];
     if ((0, import_yaml6.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i2 === path20.length - 1 };
+      if (node === null) return { node: null, pair, exact: i2 === path21.length - 1 };
     } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -22428,8 +22428,8 @@ function locate2(doc, path20) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path20, key = false) {
-  const { node, pair, exact } = locate2(doc, path20);
+function offsetsOfPath(doc, text, path21, key = false) {
+  const { node, pair, exact } = locate2(doc, path21);
   if (exact && key && pair && (0, import_yaml6.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -24949,6 +24949,17 @@ function fromChart(release) {
   if (getIn(release.value, ["spec", "valuesFrom"]) !== void 0) return void 0;
   return version("2.x", release.file, `the flux-instance chart's default, HelmRelease ${release.name}`);
 }
+function fromFluxManifests(source, kustomizations) {
+  if (!FLUX_MANIFESTS_URL.test(asString(getIn(source.value, ["spec", "url"])) ?? "")) return void 0;
+  const applied = kustomizations.some((kustomization) => {
+    const ref2 = refAt(kustomization, ["spec", "sourceRef"]);
+    return ref2?.kind === "OCIRepository" && ref2.name === source.name && namespaceMatches(source.appliedNamespace, ref2.resolvedNamespace);
+  });
+  if (!applied) return void 0;
+  const ref = asRecord(getIn(source.value, ["spec", "ref"]));
+  if (ref?.digest !== void 0) return void 0;
+  return version(ref?.tag ?? ref?.semver, source.file, `OCIRepository ${source.name}`);
+}
 function add(map2, key, value) {
   const list = map2.get(key);
   if (!list) map2.set(key, [value]);
@@ -24982,6 +24993,11 @@ function buildIndex(model) {
     if (found) all.push(found);
   }
   const ociRepositories = documents.filter((resource) => resource.kind === "OCIRepository" && resource.group === SOURCE_GROUP);
+  const kustomizations = documents.filter((resource) => resource.kind === "Kustomization" && resource.group === KUSTOMIZE_GROUP);
+  for (const source of ociRepositories) {
+    const found = fromFluxManifests(source, kustomizations);
+    if (found) all.push(found);
+  }
   for (const release of documents) {
     if (release.kind !== "HelmRelease" || release.group !== HELM_GROUP || !isFluxInstanceChart(release, ociRepositories)) continue;
     const found = fromChart(release);
@@ -25008,13 +25024,13 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path20 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path20 : `${version2.via} in ${path20}`;
+  const path21 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path21 : `${version2.via} in ${path21}`;
 }
 function unique(versions) {
   return versions.filter((version2, i2) => versions.findIndex((other) => other.text === version2.text) === i2);
 }
-var import_semver, CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, indexes;
+var import_semver, CANDIDATE_MINORS, GOTK_COMPONENTS, HEADER, FLUX_MANIFESTS_URL, indexes;
 var init_version = __esm({
   "src/flux/version.ts"() {
     "use strict";
@@ -25025,6 +25041,7 @@ var init_version = __esm({
     CANDIDATE_MINORS = Array.from({ length: 100 }, (_, minor) => minor);
     GOTK_COMPONENTS = /(^|\/)gotk-components\.ya?ml$/;
     HEADER = /^#\s*Flux Version:\s*(\S+)\s*$/m;
+    FLUX_MANIFESTS_URL = /^oci:\/\/.+\/flux-manifests\/?$/;
     indexes = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -25124,8 +25141,8 @@ metadata:
         const patchDocuments2 = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
-          for (const path20 of patchPathsOf(node)) {
-            const file = model.fileAt(node.file.root, path20);
+          for (const path21 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path21);
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
@@ -25139,15 +25156,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path20 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path20, "apiVersion"]));
-            const kind = asString(resource.get([...path20, "kind"]));
+          for (const path21 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path21, "apiVersion"]));
+            const kind = asString(resource.get([...path21, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path20, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path21, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -25287,13 +25304,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path20 = [edge];
+        const path21 = [edge];
         let back = previous.get(node);
         while (back) {
-          path20.unshift(back);
+          path21.unshift(back);
           back = previous.get(back.from);
         }
-        return path20;
+        return path21;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -25424,10 +25441,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first = order.find((resource) => members.has(resource));
-          const path20 = cycleFrom(first, members, edges);
-          const [edge] = path20;
+          const path21 = cycleFrom(first, members, edges);
+          const [edge] = path21;
           if (!edge) continue;
-          const names = [first, ...path20.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first, ...path21.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -25436,10 +25453,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path20, rootName2) {
-  if (path20.length === 0) return rootName2;
+function formatPath(path21, rootName2) {
+  if (path21.length === 0) return rootName2;
   let out = "";
-  for (const segment of path20) {
+  for (const segment of path21) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -25555,14 +25572,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path20, data, key = false) {
+      report(messageId, path21, data, key = false) {
         if (this.full) return;
-        const problem = { path: [...path20], messageId, data };
+        const problem = { path: [...path21], messageId, data };
         if (key) problem.key = true;
         this.problems.push(problem);
       }
-      name(path20) {
-        return formatPath(path20, this.options.rootName);
+      name(path21) {
+        return formatPath(path21, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -25584,83 +25601,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path20) {
-        if (this.full || path20.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path21) {
+        if (this.full || path21.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path20)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path21)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path20, { path: this.name(path20), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path21, { path: this.name(path21), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path20);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path20);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path20);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path20);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path20);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path20, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path20, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path20) && !containsUnknown(value)) this.report("not", path20, { path: this.name(path20) });
+        if (typeof value === "string") this.checkString(value, schema2, path21);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path21);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path21);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path21);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path21);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path21, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path21, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path21) && !containsUnknown(value)) this.report("not", path21, { path: this.name(path21) });
       }
-      checkType(value, type2, path20) {
+      checkType(value, type2, path21) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path20, { expected: describeTypes(types2), path: this.name(path20), actual: describeFound(value) });
+        if (!ok) this.report("type", path21, { expected: describeTypes(types2), path: this.name(path21), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path20) {
+      checkString(value, schema2, path21) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path20, { path: this.name(path20), limit: String(schema2.minLength) });
+          this.report("minLength", path21, { path: this.name(path21), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path20, { path: this.name(path20), limit: String(schema2.maxLength) });
+          this.report("maxLength", path21, { path: this.name(path21), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path20, { path: this.name(path20), pattern: schema2.pattern });
+          this.report("pattern", path21, { path: this.name(path21), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path20) {
-        const range = (comparison, limit) => this.report("range", path20, { path: this.name(path20), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path21) {
+        const range = (comparison, limit) => this.report("range", path21, { path: this.name(path21), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path20, { path: this.name(path20), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path21, { path: this.name(path21), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path20) {
+      checkArray(value, schema2, path21) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path20, { path: this.name(path20), limit: String(schema2.minItems) });
+          this.report("minItems", path21, { path: this.name(path21), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path20, { path: this.name(path20), limit: String(schema2.maxItems) });
+          this.report("maxItems", path21, { path: this.name(path21), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path20, { path: this.name(path20) });
+          this.report("uniqueItems", path21, { path: this.name(path21) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path20.push(index);
-            this.walk(value[index], schema2.items, path20);
-            path20.pop();
+            path21.push(index);
+            this.walk(value[index], schema2.items, path21);
+            path21.pop();
           }
         }
       }
-      checkObject(value, schema2, path20) {
+      checkObject(value, schema2, path21) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path20, { path: this.name(path20), limit: String(schema2.minProperties) });
+          this.report("minProperties", path21, { path: this.name(path21), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path20, { path: this.name(path20), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path21, { path: this.name(path21), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path20.length === 0 && "kind" in value ? ["kind"] : path20;
-              this.report("required", at, { field, parent: this.name(path20) });
+              const at = path21.length === 0 && "kind" in value ? ["kind"] : path21;
+              this.report("required", at, { field, parent: this.name(path21) });
             }
           }
         }
@@ -25672,34 +25689,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path20.push(key);
-              this.walk(child, childSchema, path20);
-              path20.pop();
+              path21.push(key);
+              this.walk(child, childSchema, path21);
+              path21.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key, Object.keys(properties ?? {}));
-            const data = { field: key, parent: this.name(path20) };
+            const data = { field: key, parent: this.name(path21) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path20, key], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path21, key], data, true);
           }
         }
       }
-      passes(value, schema2, path20) {
+      passes(value, schema2, path21) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path20);
+        probe.walk(value, schema2, path21);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path20, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path20)).length;
+      checkAlternatives(value, options, path21, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path21)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path20, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path20) });
+          this.report("requiredOneOf", path21, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path21) });
           return;
         }
-        this.report(kind, path20, { path: this.name(path20) });
+        this.report(kind, path21, { path: this.name(path21) });
       }
     };
   }
@@ -26081,13 +26098,13 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path20, resource } = consumer;
+  const { link, path: path21, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path20.written ?? "", repo: link.root.name };
-  if (path20.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path20.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path20.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path20.status === "directory";
+  const data = { referrer: describeObject(resource), path: path21.written ?? "", repo: link.root.name };
+  if (path21.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path21.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path21.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path21.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -26201,9 +26218,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path20 } = kustomization;
-          if (link.status !== "linked" || path20.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path20.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path21 } = kustomization;
+          if (link.status !== "linked" || path21.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path21.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -26212,7 +26229,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path20.dir, component);
+            const target = resolveInRoot(path21.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -26247,12 +26264,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere && elsewhere.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere);
-    const path20 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path21 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path20, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path21, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path20, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path21, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -26832,17 +26849,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path20) {
-  const item = asRecord(resource.get(path20));
+function typedRef(resource, path21) {
+  const item = asRecord(resource.get(path21));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path20, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path20, "name"]));
+function localSecret(resource, path21, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path21, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path20, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path21, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -26868,12 +26885,12 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path20 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path20, "the controller cannot connect to the remote cluster");
+    const path21 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path21, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
-    const key = asScalarString(resource.get([...path20, "key"]));
-    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path20, "key"] };
+    const key = asScalarString(resource.get([...path21, "key"]));
+    if (key !== void 0 && key !== "") ref.key = { name: key, path: [...path21, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -26898,10 +26915,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path20, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path20));
+function namedSecret(resource, path21, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path21));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path20, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path21, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -26931,16 +26948,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path20 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path20);
+      const path21 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path21);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path20, "name"] : [...path20, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path21, "name"] : [...path21, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path20, "name"],
+        path: [...path21, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -26958,22 +26975,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path20 = ["spec", field, index];
-        const ref = typedRef(resource, path20);
+        const path21 = ["spec", field, index];
+        const ref = typedRef(resource, path21);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key, keyIndex) => {
           if (typeof key !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path20, "name"],
+            path: [...path21, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key.split(":")[0] ?? key, path: [...path20, keysField, keyIndex] },
+            key: { name: key.split(":")[0] ?? key, path: [...path21, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -26986,8 +27003,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path20 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path20, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path21 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path21, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -27003,9 +27020,9 @@ function kustomizationRefs(model) {
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path20 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path20);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path20, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path21 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path21);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path21, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -27041,7 +27058,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path20, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path21, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -27049,7 +27066,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path20,
+        path: path21,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -27059,16 +27076,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path20, found) {
+function walk(resource, value, path21, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path20, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path21, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key, child] of Object.entries(object)) {
-    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path20, key], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path20, key], found);
+    if (key === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path21, key], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path21, key], found);
   }
 }
 var RELEASE_SCOPE;
@@ -27093,35 +27110,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path20 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path20, "name"], key: { name: ref.key, path: [...path20, "key"] }, optional: ref.optional });
+        const path21 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path21, "name"], key: { name: ref.key, path: [...path21, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path20 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path21 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path20, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path21, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path20) {
+function itemKeys(source, path21) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key = asScalarString(asRecord(raw)?.key);
-    if (key !== void 0) keys.push({ name: key, path: [...path20, "items", index, "key"] });
+    if (key !== void 0) keys.push({ name: key, path: [...path21, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path20, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path21, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path20, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path20).map((key) => ({ ...base, key, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path21, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path21).map((key) => ({ ...base, key, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -27133,14 +27150,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path20 = [...specPath, "volumes", index];
+      const path21 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path20, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path21, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path20, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path21, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path20, "projected", "sources", sourceIndex];
+        const sourcePath = [...path21, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -27154,7 +27171,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path20, resolveName) {
+function pullSecretRefs(resource, holder, path21, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -27166,7 +27183,7 @@ function pullSecretRefs(resource, holder, path20, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path20, "imagePullSecrets", index, "name"],
+      path: [...path21, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -27404,9 +27421,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path20, raw, expects) => {
+  const add2 = (path21, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path20, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path21, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -27503,20 +27520,20 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path20 = [entry.field, entry.index];
+            const path21 = [entry.field, entry.index];
             if (entry.kind === "missing") {
-              ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path20, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path21, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -27581,9 +27598,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path20 } = kustomization;
-    if (link.status !== "linked" || path20.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path20.status === "directory") push(generated2, key(link.root, path20.dir), kustomization);
+    const { link, path: path21 } = kustomization;
+    if (link.status !== "linked" || path21.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path21.status === "directory") push(generated2, key(link.root, path21.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -27746,11 +27763,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path20 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path20.dir === void 0) continue;
+          const { link, path: path21 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path21.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path20.dir, kustomization);
+          push(byDir, path21.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -28085,10 +28102,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path20, dotted, parentKey) {
+function walkValues2(ctx, release, value, path21, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path20, index];
+      const itemPath = [...path21, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -28104,10 +28121,10 @@ function walkValues2(ctx, release, value, path20, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path20, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path21, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key, child] of Object.entries(object)) {
-    const childPath = [...path20, key];
+    const childPath = [...path21, key];
     const childDotted = dotted === "" ? key : `${dotted}.${key}`;
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
@@ -28178,8 +28195,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path20 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path20, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path21 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path21, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
@@ -28253,11 +28270,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path20 = container.envPath ?? container.path;
+    const path21 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path20, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path20, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path20, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path21, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path21, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path21, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -28477,10 +28494,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path20 = report.path ?? [];
-    const at = report.resource.applied?.locate(path20);
+    const path21 = report.path ?? [];
+    const at = report.resource.applied?.locate(path21);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path20 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path21 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -28519,23 +28536,23 @@ function toFinding(rule, report, level) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path20 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path21 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path20, report.messageId, message)
+    fingerprint: fingerprint(rule.meta.id, file, resource, path21, report.messageId, message)
   };
   if (resource) finding.resource = resource;
-  if (path20) finding.path = path20;
+  if (path21) finding.path = path21;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path20, messageId, message) {
+function fingerprint(ruleId, file, resource, path21, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.root.name, file.path, identity3, (path20 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.root.name, file.path, identity3, (path21 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function compareFindings(a, b) {
@@ -28553,12 +28570,12 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path20, prefix) {
-  return prefix.length <= path20.length && prefix.every((segment, index) => path20[index] === segment);
+function startsWith2(path21, prefix) {
+  return prefix.length <= path21.length && prefix.every((segment, index) => path21[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path20) => startsWith2(problem.path, path20) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path20, problem.path) || problem.messageId === "required" && startsWith2(path20, [...problem.path, problem.data.field ?? ""])
+    (path21) => startsWith2(problem.path, path21) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path21, problem.path) || problem.messageId === "required" && startsWith2(path21, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -28579,12 +28596,12 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-function operatorKind(resource, value, path20, operator) {
+function operatorKind(resource, value, path21, operator) {
   if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
   const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
-  if (!list || path20.length < 4 || path20[0] !== "spec" || path20[1] !== list || typeof path20[2] !== "number" || path20[3] !== "kind") return false;
+  if (!list || path21.length < 4 || path21[0] !== "spec" || path21[1] !== list || typeof path21[2] !== "number" || path21[3] !== "kind") return false;
   const items = value.spec?.[list];
-  const kind = Array.isArray(items) ? items[path20[2]]?.kind : void 0;
+  const kind = Array.isArray(items) ? items[path21[2]]?.kind : void 0;
   return typeof kind === "string" && OPERATOR_KINDS.has(kind);
 }
 var MAX_PROBLEMS_PER_RESOURCE, MAX_KINDS_IN_NOTE, deployment, SCHEMA_MESSAGES, VALUE_DEPENDENT, KEY_DEPENDENT, schema_valid_default, OPERATOR_KINDS;
@@ -28749,7 +28766,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path20 of copy.unknown) unknownPaths.add(JSON.stringify(path20));
+            for (const path21 of copy.unknown) unknownPaths.add(JSON.stringify(path21));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -29011,8 +29028,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path20) {
-  return path20.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path21) {
+  return path21.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml7;
 var init_ast = __esm({
@@ -29163,15 +29180,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path20 = ["creation_rules", index];
+  const path21 = ["creation_rules", index];
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path20, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path21, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path20, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path21, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path20,
+    path: path21,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -29179,11 +29196,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path20, issues);
-  rule.selection = readSelection(nodes, node, path20, issues);
-  checkShamir(nodes, node, path20, issues);
-  checkBoolean(nodes, node, path20, "mac_only_encrypted", issues);
-  checkString(nodes, node, path20, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path21, issues);
+  rule.selection = readSelection(nodes, node, path21, issues);
+  checkShamir(nodes, node, path21, issues);
+  checkBoolean(nodes, node, path21, "mac_only_encrypted", issues);
+  checkString(nodes, node, path21, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -29202,14 +29219,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled.ok) rule.pathRegexp = compiled.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled.reason } });
 }
-function readRuleRecipients(nodes, node, path20, issues) {
+function readRuleRecipients(nodes, node, path21, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull2(groups) && !(0, import_yaml8.isSeq)(groups)) {
-    issues.push(invalidType([...path20, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path21, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path20, "key_groups", i2], out2, issues, 0));
+    nodes.items(groups).forEach((group, i2) => readGroup(nodes, group, [...path21, "key_groups", i2], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -29220,28 +29237,28 @@ function readRuleRecipients(nodes, node, path20, issues) {
     const items = recipientStrings(nodes, entry.value, key !== "hckms");
     if (!items) {
       const expected = key === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path20, key], key, expected));
+      issues.push(invalidType([...path21, key], key, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path20, key, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path21, key, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path20, out, issues, depth) {
+function readGroup(nodes, node, path21, out, issues, depth) {
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path20, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path21, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path20, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path21, GROUP_KEYS, "a key group", issues);
   for (const key of GROUP_KEYS) {
     const value = nodes.get(node, key)?.value;
     if (isNull2(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
-      issues.push(invalidType([...path20, key], key, "a list"));
+      issues.push(invalidType([...path21, key], key, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i2) => {
-      const itemPath = [...path20, key, i2];
+      const itemPath = [...path21, key, i2];
       if (key === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -29295,16 +29312,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path20) {
+function addRecipients(out, type2, text, path21) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path20 });
+  if (id !== void 0) out.push({ type: type2, id, path: path21 });
 }
-function readSelection(nodes, node, path20, issues) {
+function readSelection(nodes, node, path21, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull2(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path20, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path21, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -29313,22 +29330,22 @@ function readSelection(nodes, node, path20, issues) {
   const key = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path20, key], key, "a string"));
+    issues.push(invalidType([...path21, key], key, "a string"));
     return void 0;
   }
   const made = makeSelection(key, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path20, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path21, key], data: { key, reason: made.reason, effect: INVALID_REGEX_EFFECT[key] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path20, key], issues);
+  checkIdentity(made.selection, [...path21, key], issues);
   return made.selection;
 }
-function checkIdentity(selection, path20, issues) {
+function checkIdentity(selection, path21, issues) {
   const { key, value, regexp } = selection;
   if (key !== "encrypted_regex" && key !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path20, data: { key, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path21, data: { key, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -29348,13 +29365,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i2], DESTINATION_KEYS, `destination rule ${i2 + 1}`, issues);
   });
 }
-function checkKeys(node, path20, known, where2, issues) {
+function checkKeys(node, path21, known, where2, issues) {
   for (const pair of node.items) {
     const key = keyText(pair);
     if (key === void 0 || isMergeKey(pair) || known.includes(key) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path20, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path20, key], key: true, data: { key, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path21, key], key: true, data: { key, where: where2, suggestion } } : { code: "unknownKey", path: [...path21, key], key: true, data: { key, where: where2 } }
     );
   }
 }
@@ -29383,23 +29400,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path20, issues) {
+function checkShamir(nodes, node, path21, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull2(value)) return;
-  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path20, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path21, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path20, key, issues) {
+function checkBoolean(nodes, node, path21, key, issues) {
   const value = nodes.get(node, key)?.value;
   if (isNull2(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path20, key], key, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path21, key], key, "true or false"));
 }
-function checkString(nodes, node, path20, key, issues) {
+function checkString(nodes, node, path21, key, issues) {
   const value = nodes.get(node, key)?.value;
-  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path20, key], key, "a string"));
+  if (!isNull2(value) && scalarText(value) === void 0) issues.push(invalidType([...path21, key], key, "a string"));
 }
-function invalidType(path20, key, expected) {
-  return { code: "invalidType", path: path20, data: { key, expected } };
+function invalidType(path21, key, expected) {
+  return { code: "invalidType", path: path21, data: { key, expected } };
 }
 function isNull2(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
@@ -29551,9 +29568,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path20) {
-  const i2 = path20.lastIndexOf("/");
-  return i2 === -1 ? "" : path20.slice(0, i2);
+function dirname(path21) {
+  const i2 = path21.lastIndexOf("/");
+  return i2 === -1 ? "" : path21.slice(0, i2);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -29777,7 +29794,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path20, keys, anchor, inSops, depth, out) {
+function walk2(node, path21, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml10.isMap)(node)) {
     const seen = /* @__PURE__ */ new Set();
@@ -29785,21 +29802,21 @@ function walk2(node, path20, keys, anchor, inSops, depth, out) {
       const key = keyText(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key === void 0 || !keyRange) continue;
-      if (seen.has(key)) out.duplicates.push({ key, mapPath: path20, range: [keyRange[0], keyRange[1]] });
+      if (seen.has(key)) out.duplicates.push({ key, mapPath: path21, range: [keyRange[0], keyRange[1]] });
       seen.add(key);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key === "sops";
-      walk2(pair.value, [...path20, key], [...keys, key], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path21, key], [...keys, key], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i2) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path20, i2], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path21, i2], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path20, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path21, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -29812,23 +29829,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path20, keys, depth, out) {
+function walkValue(node, path21, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i2 = 0; i2 < node.length; i2++) {
-      if (!walkValue(node[i2], [...path20, i2], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i2], [...path21, i2], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key of Object.keys(node)) {
       if (ambiguousKey(key)) return false;
       const child = node[key];
-      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path20, key], [...keys, key], depth + 1, out);
+      const clear = depth === 0 && key === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path21, key], [...keys, key], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path20, keys, state } : { path: path20, keys, state, problem });
+    out.push(problem === void 0 ? { path: path21, keys, state } : { path: path21, keys, state, problem });
   }
   return true;
 }
@@ -30078,9 +30095,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i2) => {
-      const path20 = ["sops", "key_groups", i2];
-      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path20, meta);
-      else meta.issues.push(invalidField(path20, `key_groups[${i2}]`, "a mapping of key lists"));
+      const path21 = ["sops", "key_groups", i2];
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path21, meta);
+      else meta.issues.push(invalidField(path21, `key_groups[${i2}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -30102,22 +30119,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path20 = [...base, type2];
+    const path21 = [...base, type2];
     if ((0, import_yaml11.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path20, meta);
+      readKeyEntry(type2, pair.value, path21, meta);
       continue;
     }
     if (!(0, import_yaml11.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path20, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path21, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path20, i2], meta));
+    pair.value.items.forEach((entry, i2) => readKeyEntry(type2, entry, [...path21, i2], meta));
   }
 }
-function readKeyEntry(type2, entry, path20, meta) {
+function readKeyEntry(type2, entry, path21, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path20, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path20 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path21, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path21 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -30169,8 +30186,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path20, field, expected) {
-  return { code: "invalidField", path: path20, data: { field, expected } };
+function invalidField(path21, field, expected) {
+  return { code: "invalidField", path: path21, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml11.isScalar)(node)) return void 0;
@@ -30941,6 +30958,32 @@ var init_rules = __esm({
       sops_secret_encrypted_default,
       yaml_syntax_default
     ].map((rule) => rule);
+  }
+});
+
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    function ucs2length(str2) {
+      const len = str2.length;
+      let length = 0;
+      let pos = 0;
+      let value;
+      while (pos < len) {
+        length++;
+        value = str2.charCodeAt(pos++);
+        if (value >= 55296 && value <= 56319 && pos < len) {
+          value = str2.charCodeAt(pos);
+          if ((value & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports2.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -35529,7 +35572,7 @@ var import_ucs2length, validate, schema11, func2, func3;
 var init_config_validator_generated = __esm({
   "src/config/config-validator.generated.ts"() {
     "use strict";
-    import_ucs2length = __toESM(require("ajv/dist/runtime/ucs2length.js"), 1);
+    import_ucs2length = __toESM(require_ucs2length(), 1);
     validate = validate10;
     schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/gitops-lint/gitops-lint/schemas/config.schema.json", "title": "gitops-lint configuration (.gitops-lint.yaml)", "type": "object", "additionalProperties": false, "properties": { "extends": { "description": "Presets (`recommended`, `all`) or paths of other config files, applied in order.", "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] }, "ignore": { "description": "Globs, relative to the root, of files not to lint.", "type": "array", "items": { "type": "string" } }, "repos": { "description": "GitRepository name (or namespace/name) to the local path of the repository it fetches. `name@branch` (or `namespace/name@branch`) maps a GitRepository on that branch to a checkout of that branch.", "type": "object", "additionalProperties": { "type": "string" } }, "externalSecrets": { "description": "Secrets that exist in the cluster but not in git, such as the SOPS age key.", "type": "array", "items": { "anyOf": [{ "type": "string", "description": "Secret name, in any namespace, with any keys." }, { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "description": "Secret name." }, "namespace": { "type": "string", "description": "Namespace; any namespace when omitted." }, "keys": { "type": "array", "items": { "type": "string" }, "description": "Key names; any key when omitted." } } }] } }, "externalSources": { "description": "Flux sources that exist in the cluster but not in git (created by hand, by Terraform or by another tool). Kustomizations, HelmReleases and Terraforms that name one resolve; a GitRepository with a `url` is linked to a linted root like one written in git.", "type": "array", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "namespace"], "properties": { "kind": { "enum": ["GitRepository", "OCIRepository", "Bucket", "HelmRepository", "HelmChart"], "description": "Source kind." }, "name": { "type": "string", "description": "Source name." }, "namespace": { "type": "string", "description": "Namespace of the source." }, "url": { "type": "string", "description": "Repository URL; for a GitRepository, links it to the linted root named like its last segment (or by `repos:`)." }, "branch": { "type": "string", "description": "GitRepository branch (`spec.ref.branch`)." }, "tag": { "type": "string", "description": "GitRepository or OCIRepository tag (`spec.ref.tag`)." } } } }, "policies": { "description": "Compiled Rego policy bundles (reserved).", "type": "array", "items": { "type": "string" } }, "rules": { "description": "Rule levels and options.", "type": "object", "additionalProperties": false, "properties": { "duplicate-resource": { "description": "Disallow applying the same object (kind, namespace, name) twice in one build or one cluster", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-api-version": { "description": "Disallow Flux API versions that the Flux controllers no longer serve", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-decryption-required": { "description": "Require Flux Kustomizations that apply SOPS-encrypted objects to decrypt them with sops", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-depends-on": { "description": "Require dependsOn entries of Kustomizations, HelmReleases and Terraforms to name existing objects without cycles", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-namespace-required": { "description": "Require every namespaced object a Flux Kustomization applies to get a namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-path-exists": { "description": "Require Kustomization and Terraform paths to be folders of the repository their source fetches, and folders without kustomization.yaml to hold only Kubernetes manifests", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-source-ref": { "description": "Require Flux source references to name an existing source of an accepted kind in the namespace Flux looks in", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution": { "description": "Require every post-build variable a Flux Kustomization substitutes to be defined, with a valid name", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "flux-substitution-escape": { "description": "Disallow $$ escapes that Flux post-build substitution collapses to a single $", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-pull-policy-mutable-tag": { "description": "Require imagePullPolicy Always for images with a mutable tag", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "image-pull-secret-exists": { "description": "Require the Secrets named in imagePullSecrets of pods and ServiceAccounts to exist in their namespace", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "image-tag-mutable": { "description": "Disallow mutable image tags such as latest in workloads and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "mutableTags": { "type": "array", "items": { "type": "string", "minLength": 1 }, "uniqueItems": true, "description": "Tags that are moved to new images, such as `latest`, `main` or `dev`. An image without a tag always counts as mutable; an image pinned by digest never does." } } }], "minItems": 2, "maxItems": 2 }] }, "kustomize-resources-exist": { "description": "Require every file and folder a kustomization.yaml names to exist", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "kustomize-unreferenced-manifest": { "description": "Disallow manifests in kustomize folders and Flux paths that no kustomization includes", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-committed-terraform-state": { "description": "Disallow committed Terraform state files and .terraform directories", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-plaintext-sensitive-env": { "description": "Disallow plaintext credentials in environment variables and HelmRelease values", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "no-tracked-ignored-files": { "description": "Disallow tracked files that the repository ignores", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "required-env": { "description": "Require configured environment variables on named workloads, from the configured source", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": { "workloads": { "type": "array", "description": "Workloads and the environment variables each must receive.", "items": { "type": "object", "additionalProperties": false, "required": ["kind", "name", "env"], "properties": { "kind": { "type": "string", "description": "Kind of the workload: Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod or HelmRelease." }, "name": { "type": "string", "description": "Name of the workload." }, "namespace": { "type": "string", "description": "Namespace the workload is applied to; any namespace when omitted." }, "container": { "type": "string", "description": "Container name, the `name` field of a HelmRelease values object, or its values path (e.g. `dagster-user-deployments.deployments[0]`). When omitted every container of a pod spec must receive the variables (init containers excluded), and for a HelmRelease every image-bearing values object." }, "env": { "type": "array", "description": "The variables: a name (any source), or an object saying where the value must come from.", "items": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "object", "additionalProperties": false, "required": ["name"], "not": { "required": ["secret", "value"] }, "properties": { "name": { "type": "string", "minLength": 1, "description": "Variable name." }, "secret": { "type": "string", "description": "The Secret the value must come from: a secretKeyRef to it, or envFrom/envSecrets of it with the variable among its keys." }, "value": { "type": "boolean", "description": "When true the value must be a literal or come from a ConfigMap (configMapKeyRef, envFrom, envConfigMaps, or a Dagster map-form env)." } } }] } } } } } } }], "minItems": 2, "maxItems": 2 }] }, "schema-valid": { "description": "Require Kubernetes, Flux and custom resources to match their API schema", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "secret-ref-exists": { "description": "Require referenced Secrets and ConfigMaps, and their keys, to exist in the namespace they are read from", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-config-valid": { "description": "Require .sops.yaml creation rules that sops reads the way they are meant", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-creation-rules": { "description": "Require encrypted files and Secrets to match a .sops.yaml creation rule and its recipients", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-metadata-valid": { "description": "Require SOPS metadata, encrypted values and keys that sops can decrypt", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "sops-secret-encrypted": { "description": "Require Secrets, and credentials in files that .sops.yaml covers, to be SOPS-encrypted, with no plaintext left inside", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] }, "yaml-syntax": { "description": "Require YAML and JSON files to parse, without duplicate keys", "anyOf": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }], "minItems": 1, "maxItems": 1 }, { "type": "array", "items": [{ "enum": ["error", "warning", "note", "off"], "description": "Rule level; `off` disables the rule." }, { "type": "object", "additionalProperties": false, "properties": {} }], "minItems": 2, "maxItems": 2 }] } } } } };
     func2 = Object.prototype.hasOwnProperty;
@@ -35842,7 +35885,7 @@ var init_comments2 = __esm({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -36016,7 +36059,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path20.sep,
+      SEP: path21.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -36043,7 +36086,7 @@ var require_constants2 = __commonJS({
 var require_utils = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -36072,7 +36115,7 @@ var require_utils = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path20.sep === "\\";
+      return win32 === true || path21.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -37436,7 +37479,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path20 = require("path");
+    var path21 = require("path");
     var scan = require_scan();
     var parse4 = require_parse2();
     var utils = require_utils();
@@ -37521,7 +37564,7 @@ var require_picomatch = __commonJS({
     };
     picomatch2.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(path20.basename(input));
+      return regex.test(path21.basename(input));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern, options) => {
@@ -37900,6 +37943,12 @@ function gitDirsOf(dir) {
     if (import_node_path9.default.dirname(current) === current) return void 0;
   }
 }
+function workTreeTop(dir) {
+  for (let current = import_node_path9.default.resolve(dir); ; current = import_node_path9.default.dirname(current)) {
+    if ((0, import_node_fs3.existsSync)(import_node_path9.default.join(current, ".git"))) return current;
+    if (import_node_path9.default.dirname(current) === current) return void 0;
+  }
+}
 function readText(file) {
   try {
     return (0, import_node_fs3.readFileSync)(file, "utf8");
@@ -37977,6 +38026,7 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     dir,
     name: rootName(dir),
     git: gitFiles !== void 0,
+    ...gitFiles === void 0 ? {} : withRepo(workTreeTop(dir)),
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? /* @__PURE__ */ new Set(),
     config,
@@ -38018,6 +38068,9 @@ function trackedButIgnored(root, discovered) {
     const absPath = import_node_path10.default.join(root.dir, ...file.split("/"));
     return (0, import_node_fs4.lstatSync)(absPath, { throwIfNoEntry: false })?.isSymbolicLink() ? { path: file, absPath, link: true } : { path: file, absPath };
   });
+}
+function withRepo(repo) {
+  return repo === void 0 ? {} : { repo };
 }
 function staysInside(dir, file) {
   const absPath = import_node_path10.default.join(dir, ...file.split("/"));
@@ -38182,6 +38235,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     dir,
     name: rootName(dir),
     git: true,
+    repo: index.repo,
     tracked: collect3(index.entries.keys()),
     trackedIgnored: collect3(index.ignored),
     config,
@@ -38313,9 +38367,9 @@ function redact(file, model) {
   for (const { doc, value } of file.documents) {
     const isSecret2 = asString(asRecord(value)?.kind) === "Secret";
     (0, import_yaml13.visit)(doc, {
-      Pair(_key, pair, path20) {
+      Pair(_key, pair, path21) {
         const key = (0, import_yaml13.isScalar)(pair.key) ? String(pair.key.value) : "";
-        const topLevel = path20[path20.length - 1] === doc.contents;
+        const topLevel = path21[path21.length - 1] === doc.contents;
         if (isSecret2 && topLevel && (key === "data" || key === "stringData")) {
           collectScalars(pair.value, ranges);
           collectBlockLines(text, pair.value, ranges);
@@ -38487,7 +38541,7 @@ async function lint(options) {
   return {
     findings,
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
-    roots: roots.map(({ dir, name: name2, git: git2 }) => ({ dir, name: name2, git: git2 })),
+    roots: roots.map(({ dir, name: name2, git: git2, repo }) => ({ dir, name: name2, git: git2, ...repo === void 0 ? {} : { repo } })),
     fileCount: files.length,
     resourceCount: model.written.length,
     notes,
@@ -38624,23 +38678,23 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path16.default.dirname((0, import_node_url3.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path17.default.dirname((0, import_node_url3.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises4.readFile)(import_node_path16.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises4.readFile)(import_node_path17.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path16.default.dirname(dir);
+    dir = import_node_path17.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises4, import_node_path16, import_node_url3, cachedVersion;
+var import_promises4, import_node_path17, import_node_url3, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
     import_promises4 = require("node:fs/promises");
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_node_path17 = __toESM(require("node:path"), 1);
     import_node_url3 = require("node:url");
   }
 });
@@ -47466,7 +47520,7 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path20 = __importStar(require("path"));
+    var path21 = __importStar(require("path"));
     var fs = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
@@ -47485,7 +47539,7 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path20.normalize(segments.join("/"));
+      return path21.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
@@ -47515,7 +47569,7 @@ var require_files = __commonJS({
         Object.keys(env).forEach((key) => newEnv[key] = env[key]);
         if (nodePath && fs.existsSync(nodePath)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath + path20.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath + path21.delimiter + newEnv[nodePathKey];
           } else {
             newEnv[nodePathKey] = nodePath;
           }
@@ -47587,9 +47641,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path20.join(prefix, "node_modules");
+            return path21.join(prefix, "node_modules");
           } else {
-            return path20.join(prefix, "lib", "node_modules");
+            return path21.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -47628,7 +47682,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path20.join(yarn.data, "node_modules");
+              return path21.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -47657,17 +47711,17 @@ var require_files = __commonJS({
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path20.normalize(child).indexOf(path20.normalize(parent)) === 0;
+          return path21.normalize(child).indexOf(path21.normalize(parent)) === 0;
         } else {
-          return path20.normalize(child).toLowerCase().indexOf(path20.normalize(parent).toLowerCase()) === 0;
+          return path21.normalize(child).toLowerCase().indexOf(path21.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
     function resolveModulePath(workspaceRoot, moduleName, nodePath, tracer) {
       if (nodePath) {
-        if (!path20.isAbsolute(nodePath)) {
-          nodePath = path20.join(workspaceRoot, nodePath);
+        if (!path21.isAbsolute(nodePath)) {
+          nodePath = path21.join(workspaceRoot, nodePath);
         }
         return resolve3(moduleName, nodePath, nodePath, tracer).then((value) => {
           if (FileSystem.isParent(nodePath, value)) {
@@ -47900,7 +47954,7 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path20 = __importStar(require("path"));
+    var path21 = __importStar(require("path"));
     var os = __importStar(require("os"));
     var fs = __importStar(require("fs"));
     var crypto_1 = require("crypto");
@@ -48052,7 +48106,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path20.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path21.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -48971,7 +49025,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path17.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path18.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -48987,11 +49041,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path17, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path18, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path17 = __toESM(require("node:path"), 1);
+    import_node_path18 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -49013,7 +49067,7 @@ __export(server_exports, {
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path18.default.resolve((0, import_node_url4.fileURLToPath)(uri));
+    return import_node_path19.default.resolve((0, import_node_url4.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -49025,13 +49079,13 @@ function startLanguageServer() {
   const connection = (0, import_node.createConnection)(import_node.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs5, import_promises5, import_node_path18, import_node_url4, import_node, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs5, import_promises5, import_node_path19, import_node_url4, import_node, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
     import_node_fs5 = require("node:fs");
     import_promises5 = require("node:fs/promises");
-    import_node_path18 = __toESM(require("node:path"), 1);
+    import_node_path19 = __toESM(require("node:path"), 1);
     import_node_url4 = require("node:url");
     import_node = __toESM(require_main3(), 1);
     init_main2();
@@ -49088,11 +49142,11 @@ var init_server = __esm({
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path18.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path19.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path18.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path18.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path19.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path19.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
@@ -49221,7 +49275,7 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first = open.keys().next().value;
           if (first === void 0) return [];
-          const dir = import_node_path18.default.dirname(first);
+          const dir = import_node_path19.default.dirname(first);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
@@ -49252,7 +49306,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path18.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path19.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -49420,7 +49474,7 @@ __export(main_exports2, {
 });
 module.exports = __toCommonJS(main_exports2);
 var import_promises6 = require("node:fs/promises");
-var import_node_path19 = __toESM(require("node:path"), 1);
+var import_node_path20 = __toESM(require("node:path"), 1);
 init_rules();
 init_load();
 init_index();
@@ -49498,6 +49552,9 @@ var compact = (result, { cwd }) => {
 `).join("");
 };
 
+// src/formatters/github.ts
+var import_node_path14 = __toESM(require("node:path"), 1);
+
 // src/formatters/code-frame.ts
 var MAX_RANGE_LINES = 3;
 var MAX_WIDTH = 160;
@@ -49561,37 +49618,73 @@ function position(finding) {
   const endColumn = loc.endLine === loc.startLine ? Math.max(loc.startColumn, loc.endColumn - 1) : void 0;
   return { line: loc.startLine, col: loc.startColumn, endLine, endColumn };
 }
-function annotation(finding, cwd) {
-  return workflowCommand(
-    COMMAND[finding.level],
-    { file: displayPath(finding.location, cwd), ...position(finding), title: finding.ruleId },
-    sanitize(finding.message)
-  );
+function place2(absFile, rootDir, { cwd, workspace }) {
+  if (workspace === void 0) return { file: displayFile(absFile, cwd) };
+  const inWorkspace = import_node_path14.default.relative(workspace, absFile);
+  if (inWorkspace !== "" && !inWorkspace.startsWith("..") && !import_node_path14.default.isAbsolute(inWorkspace)) return { file: displayFile(absFile, workspace) };
+  const from = import_node_path14.default.dirname(rootDir ?? absFile);
+  return { label: toSlashes(import_node_path14.default.relative(from, absFile)) };
 }
-function errorAnnotation(error, cwd) {
-  const file = error.file === void 0 ? void 0 : displayFile(error.file, cwd);
+function findingPlace(finding, context) {
+  const loc = finding.location;
+  if (context.workspace === void 0) return { file: displayPath(loc, context.cwd) };
+  return place2(import_node_path14.default.join(loc.root, ...loc.file.split("/")), loc.root, context);
+}
+function annotation(finding, context) {
+  const at = findingPlace(finding, context);
+  const loc = finding.location;
+  if ("label" in at) {
+    return workflowCommand(COMMAND[finding.level], { title: finding.ruleId }, sanitize(`${at.label}:${loc.startLine}:${loc.startColumn}: ${finding.message}`));
+  }
+  return workflowCommand(COMMAND[finding.level], { file: at.file, ...position(finding), title: finding.ruleId }, sanitize(finding.message));
+}
+function logLine(finding, context) {
+  const at = findingPlace(finding, context);
+  const { startLine, startColumn } = finding.location;
+  return sanitize(`${"label" in at ? at.label : at.file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
+}
+function fileOf(file, roots, context) {
+  const absFile = import_node_path14.default.resolve(context.cwd, file);
+  const root = roots.find((r) => !import_node_path14.default.relative(r.dir, absFile).startsWith(".."));
+  return place2(absFile, root?.dir, context);
+}
+function errorAnnotation(error, roots, context) {
+  const at = error.file === void 0 ? void 0 : fileOf(error.file, roots, context);
+  if (at !== void 0 && "label" in at) {
+    const where2 = [at.label, error.line, error.line === void 0 ? void 0 : error.column].filter((part) => part !== void 0).join(":");
+    return workflowCommand("error", { title: "gitops-lint" }, sanitize(`${where2}: ${error.message}`));
+  }
+  const file = at?.file;
   const line = file === void 0 ? void 0 : error.line;
   const col = line === void 0 ? void 0 : error.column;
   return workflowCommand("error", { file, line, col, title: "gitops-lint" }, sanitize(error.message));
 }
-var github = (result, { cwd }) => {
+function noteFile(file, roots, context) {
+  const at = fileOf(file, roots, context);
+  return "label" in at ? at.label : at.file;
+}
+var github = (result, context) => {
   const active2 = result.findings.filter((f) => !isSuppressed(f));
-  const byLevel = LEVELS2.map((level) => active2.filter((f) => f.level === level));
+  const onDiff = (f) => !("label" in findingPlace(f, context));
+  const byLevel = LEVELS2.map((level) => {
+    const group = active2.filter((f) => f.level === level);
+    return [...group.filter(onDiff), ...group.filter((f) => !onDiff(f))];
+  });
   const overflowing = byLevel.some((group, i2) => group.length + (i2 === 0 ? result.errors.length : 0) > ANNOTATIONS_PER_TYPE);
-  const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, cwd));
+  const annotated = result.errors.slice(0, ANNOTATIONS_PER_TYPE).map((e) => errorAnnotation(e, result.roots, context));
   const overflow = result.errors.slice(ANNOTATIONS_PER_TYPE).map((e) => sanitize(`gitops-lint: error: ${oneLine(e.message)}`));
   LEVELS2.forEach((level, i2) => {
     const group = byLevel[i2] ?? [];
     const reserved = (level === "error" ? Math.min(result.errors.length, ANNOTATIONS_PER_TYPE) : 0) + (level === "note" && overflowing ? 1 : 0);
     const room = ANNOTATIONS_PER_TYPE - reserved;
-    annotated.push(...group.slice(0, room).map((f) => annotation(f, cwd)));
-    overflow.push(...group.slice(room).map((f) => compactLine(f, cwd)));
+    annotated.push(...group.slice(0, room).map((f) => annotation(f, context)));
+    overflow.push(...group.slice(room).map((f) => logLine(f, context)));
   });
   const suppressed = result.findings.length - active2.length;
   const lines = [
     ...annotated,
     ...overflow,
-    ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${displayFile(n.file, cwd)}: `}${oneLine(n.message)}`)),
+    ...result.notes.map((n) => sanitize(`gitops-lint: note: ${n.file === void 0 ? "" : `${noteFile(n.file, result.roots, context)}: `}${oneLine(n.message)}`)),
     ...suppressed > 0 ? [`gitops-lint: ${plural2(suppressed, "suppressed finding")} not shown.`] : []
   ];
   if (overflow.length > 0) {
@@ -49747,11 +49840,11 @@ ${error.message}`)}</error>`,
 };
 
 // src/formatters/sarif.ts
-var import_node_path15 = __toESM(require("node:path"), 1);
+var import_node_path16 = __toESM(require("node:path"), 1);
 var import_node_url2 = require("node:url");
 
 // src/formatters/sarif-rules.ts
-var import_node_path14 = __toESM(require("node:path"), 1);
+var import_node_path15 = __toESM(require("node:path"), 1);
 init_rule();
 var MAX_DESCRIPTION = 1024;
 var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -49777,7 +49870,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path14.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path15.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -49855,7 +49948,7 @@ var SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var INFORMATION_URI = "https://github.com/gitops-lint/gitops-lint";
 function baseIds(roots) {
   const ids = /* @__PURE__ */ new Map();
-  if (roots.length === 1 && roots[0] !== void 0) return ids.set(roots[0].dir, "%SRCROOT%");
+  if (roots.length === 1 && roots[0] !== void 0) return ids.set(roots[0].dir, { id: "%SRCROOT%", dir: roots[0].repo ?? roots[0].dir });
   const used = /* @__PURE__ */ new Set();
   for (const root of roots) {
     let base = root.name.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
@@ -49863,14 +49956,14 @@ function baseIds(roots) {
     let id = base;
     for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
     used.add(id);
-    ids.set(root.dir, id);
+    ids.set(root.dir, { id, dir: root.repo ?? root.dir });
   }
   return ids;
 }
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path15.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path16.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -49881,12 +49974,16 @@ function directoryUri(dir) {
   const href = (0, import_node_url2.pathToFileURL)(dir).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
+function isBelow(dir, absFile) {
+  const rel = import_node_path16.default.relative(dir, absFile);
+  return rel !== "" && !rel.startsWith("..") && !import_node_path16.default.isAbsolute(rel);
+}
+function located(absFile, base) {
+  return { uri: relativeUri(import_node_path16.default.relative(base.dir, absFile).split(import_node_path16.default.sep).join("/")), uriBaseId: base.id };
+}
 function artifactFor(absFile, ids) {
-  for (const [dir, id] of ids) {
-    const rel = import_node_path15.default.relative(dir, absFile);
-    if (rel !== "" && !rel.startsWith("..") && !import_node_path15.default.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(import_node_path15.default.sep).join("/")), uriBaseId: id };
-    }
+  for (const [dir, base] of ids) {
+    if (isBelow(dir, absFile)) return located(absFile, base);
   }
   return { uri: (0, import_node_url2.pathToFileURL)(absFile).href };
 }
@@ -49896,8 +49993,13 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path15.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path16.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
+}
+function findingArtifact(root, file, ids) {
+  const base = ids.get(root);
+  if (base === void 0 || base.dir === root) return { uri: relativeUri(file), uriBaseId: base?.id ?? "%SRCROOT%" };
+  return located(import_node_path16.default.join(root, ...file.split("/")), base);
 }
 function sarifResult(finding, ruleIndex, ids) {
   const loc = finding.location;
@@ -49909,7 +50011,7 @@ function sarifResult(finding, ruleIndex, ids) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: relativeUri(loc.file), uriBaseId: ids.get(loc.root) ?? "%SRCROOT%" },
+          artifactLocation: findingArtifact(loc.root, loc.file, ids),
           region: { startLine: loc.startLine, startColumn: loc.startColumn, endLine: loc.endLine, endColumn: loc.endColumn }
         }
       }
@@ -49945,7 +50047,7 @@ var sarif = (result, { cwd, toolVersion: toolVersion2 }) => {
       driver: { name: "gitops-lint", semanticVersion: toolVersion2, version: toolVersion2, informationUri: INFORMATION_URI, rules }
     },
     automationDetails: { id: "gitops-lint/" },
-    originalUriBaseIds: Object.fromEntries([...ids].map(([dir, id]) => [id, { uri: directoryUri(dir) }])),
+    originalUriBaseIds: Object.fromEntries([...ids.values()].map(({ id, dir }) => [id, { uri: directoryUri(dir) }])),
     invocations: [
       { executionSuccessful: result.errors.length === 0, ...notifications.length > 0 && { toolExecutionNotifications: notifications } }
     ],
@@ -50268,13 +50370,13 @@ async function runLint(options, io) {
     const formatter = getFormatter(format.name);
     if (!formatter) continue;
     const color = format.file === void 0 && (options.color ?? useColor(io));
-    const output = formatter(shown, { cwd: io.cwd, toolVersion: version2, color });
+    const output = formatter(shown, { cwd: io.cwd, toolVersion: version2, color, ...io.env.GITHUB_WORKSPACE ? { workspace: io.env.GITHUB_WORKSPACE } : {} });
     if (format.file === void 0) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path19.default.resolve(io.cwd, format.file);
-      await (0, import_promises6.mkdir)(import_node_path19.default.dirname(target), { recursive: true });
+      const target = import_node_path20.default.resolve(io.cwd, format.file);
+      await (0, import_promises6.mkdir)(import_node_path20.default.dirname(target), { recursive: true });
       await (0, import_promises6.writeFile)(target, output);
     }
   }

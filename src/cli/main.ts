@@ -93,7 +93,7 @@ async function runLint(options: CliOptions, io: CliIo): Promise<number> {
     const formatter = getFormatter(format.name);
     if (!formatter) continue;
     const color = format.file === undefined && (options.color ?? useColor(io));
-    const output = formatter(shown, { cwd: io.cwd, toolVersion: version, color });
+    const output = formatter(shown, { cwd: io.cwd, toolVersion: version, color, ...(io.env.GITHUB_WORKSPACE ? { workspace: io.env.GITHUB_WORKSPACE } : {}) });
     if (format.file === undefined) {
       toStdout = true;
       io.stdout(output);

@@ -151,7 +151,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   return {
     findings,
     rules: ran.map((rule) => rule.meta).sort((a, b) => a.id.localeCompare(b.id)),
-    roots: roots.map(({ dir, name, git }) => ({ dir, name, git })),
+    roots: roots.map(({ dir, name, git, repo }) => ({ dir, name, git, ...(repo === undefined ? {} : { repo }) })),
     fileCount: files.length,
     resourceCount: model.written.length,
     notes,

@@ -1,14 +1,16 @@
 /**
  * The Flux version a repository runs, as far as git says: the `flux bootstrap`/`flux install`
- * manifest (`gotk-components.yaml`), a FluxInstance's `spec.distribution.version`, or the values
- * of the flux-instance chart (FLUX-LAYOUTS §5). Read once per model; rules ask per object.
+ * manifest (`gotk-components.yaml`), a FluxInstance's `spec.distribution.version`, the values
+ * of the flux-instance chart (FLUX-LAYOUTS §5), or the tag of the `flux-manifests` OCI artifact a
+ * Flux Kustomization applies (Flux managing itself from the release's install manifests). Read
+ * once per model; rules ask per object.
  */
 import semver from 'semver';
 import { asRecord, asString, getIn } from '../engine/values.js';
 import type { Resource, Root, SourceFile } from '../model/workspace.js';
 import type { Model } from '../model/model.js';
-import { HELM_GROUP, SOURCE_GROUP } from './kinds.js';
-import { refAt } from './graph.js';
+import { HELM_GROUP, KUSTOMIZE_GROUP, SOURCE_GROUP } from './kinds.js';
+import { namespaceMatches, refAt } from './graph.js';
 import type { FluxKustomization } from './types.js';
 
 /** Newest Flux minor release in FLUX-LAYOUTS §8. Ranges may resolve to later ones, which serve no removed API again. */
@@ -115,6 +117,25 @@ function fromChart(release: Resource): FluxVersion | undefined {
   return version('2.x', release.file, `the flux-instance chart's default, HelmRelease ${release.name}`);
 }
 
+/** `oci://ghcr.io/fluxcd/flux-manifests`, or a mirror of it: the install manifests of the release its tag names. */
+const FLUX_MANIFESTS_URL = /^oci:\/\/.+\/flux-manifests\/?$/;
+
+/**
+ * An OCIRepository of the `flux-manifests` artifact that a Flux Kustomization applies: its
+ * `ref.tag` (exact) or `ref.semver` (a range) is the running version. A digest says nothing.
+ */
+function fromFluxManifests(source: Resource, kustomizations: readonly Resource[]): FluxVersion | undefined {
+  if (!FLUX_MANIFESTS_URL.test(asString(getIn(source.value, ['spec', 'url'])) ?? '')) return undefined;
+  const applied = kustomizations.some((kustomization) => {
+    const ref = refAt(kustomization, ['spec', 'sourceRef']);
+    return ref?.kind === 'OCIRepository' && ref.name === source.name && namespaceMatches(source.appliedNamespace, ref.resolvedNamespace);
+  });
+  if (!applied) return undefined;
+  const ref = asRecord(getIn(source.value, ['spec', 'ref']));
+  if (ref?.digest !== undefined) return undefined;
+  return version(ref?.tag ?? ref?.semver, source.file, `OCIRepository ${source.name}`);
+}
+
 interface VersionIndex {
   all: FluxVersion[];
   byRoot: Map<Root, FluxVersion[]>;
@@ -159,6 +180,11 @@ function buildIndex(model: Model): VersionIndex {
     if (found) all.push(found);
   }
   const ociRepositories = documents.filter((resource) => resource.kind === 'OCIRepository' && resource.group === SOURCE_GROUP);
+  const kustomizations = documents.filter((resource) => resource.kind === 'Kustomization' && resource.group === KUSTOMIZE_GROUP);
+  for (const source of ociRepositories) {
+    const found = fromFluxManifests(source, kustomizations);
+    if (found) all.push(found);
+  }
   for (const release of documents) {
     if (release.kind !== 'HelmRelease' || release.group !== HELM_GROUP || !isFluxInstanceChart(release, ociRepositories)) continue;
     const found = fromChart(release);

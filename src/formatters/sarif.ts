@@ -9,16 +9,25 @@ import { ruleDescriptor, unknownRuleDescriptor } from './sarif-rules.js';
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://github.com/gitops-lint/gitops-lint';
 
-/** Root directory → `uriBaseId`. */
-type BaseIds = Map<string, string>;
+/** A root's `uriBaseId` and the directory it stands for: the root's repository top level. */
+interface Base {
+  id: string;
+  dir: string;
+}
+
+/** Root directory → its base. */
+type BaseIds = Map<string, Base>;
 
 /**
- * One root is `%SRCROOT%`, the id GitHub's documentation uses. Several roots get an id each
- * from their name (`lotus-lake` → `LOTUS_LAKE`), unique and stable for the same roots.
+ * Every URI is relative to the top level of the root's git repository (code scanning reads
+ * paths relative to the repository, also when a folder below its top is linted), or to the
+ * root itself outside git. One root is `%SRCROOT%`, the id GitHub's documentation uses.
+ * Several roots get an id each from their name (`lotus-lake` → `LOTUS_LAKE`), unique and
+ * stable for the same roots.
  */
 function baseIds(roots: readonly RootInfo[]): BaseIds {
   const ids: BaseIds = new Map();
-  if (roots.length === 1 && roots[0] !== undefined) return ids.set(roots[0].dir, '%SRCROOT%');
+  if (roots.length === 1 && roots[0] !== undefined) return ids.set(roots[0].dir, { id: '%SRCROOT%', dir: roots[0].repo ?? roots[0].dir });
   const used = new Set<string>();
   for (const root of roots) {
     let base = root.name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
@@ -26,7 +35,7 @@ function baseIds(roots: readonly RootInfo[]): BaseIds {
     let id = base;
     for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
     used.add(id);
-    ids.set(root.dir, id);
+    ids.set(root.dir, { id, dir: root.repo ?? root.dir });
   }
   return ids;
 }
@@ -53,12 +62,19 @@ function directoryUri(dir: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
+function isBelow(dir: string, absFile: string): boolean {
+  const rel = path.relative(dir, absFile);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** The location of a file of `root` (absolute path) relative to the root's base. */
+function located(absFile: string, base: Base): ArtifactLocation {
+  return { uri: relativeUri(path.relative(base.dir, absFile).split(path.sep).join('/')), uriBaseId: base.id };
+}
+
 function artifactFor(absFile: string, ids: BaseIds): ArtifactLocation {
-  for (const [dir, id] of ids) {
-    const rel = path.relative(dir, absFile);
-    if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
-      return { uri: relativeUri(rel.split(path.sep).join('/')), uriBaseId: id };
-    }
+  for (const [dir, base] of ids) {
+    if (isBelow(dir, absFile)) return located(absFile, base);
   }
   return { uri: pathToFileURL(absFile).href };
 }
@@ -73,6 +89,12 @@ function notification(entry: RunNote | RunError, level: 'note' | 'error', ids: B
   return out;
 }
 
+function findingArtifact(root: string, file: string, ids: BaseIds): ArtifactLocation {
+  const base = ids.get(root);
+  if (base === undefined || base.dir === root) return { uri: relativeUri(file), uriBaseId: base?.id ?? '%SRCROOT%' };
+  return located(path.join(root, ...file.split('/')), base);
+}
+
 function sarifResult(finding: Finding, ruleIndex: number, ids: BaseIds): Result {
   const loc = finding.location;
   const out: Result = {
@@ -83,7 +105,7 @@ function sarifResult(finding: Finding, ruleIndex: number, ids: BaseIds): Result 
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: relativeUri(loc.file), uriBaseId: ids.get(loc.root) ?? '%SRCROOT%' },
+          artifactLocation: findingArtifact(loc.root, loc.file, ids),
           region: { startLine: loc.startLine, startColumn: loc.startColumn, endLine: loc.endLine, endColumn: loc.endColumn },
         },
       },
@@ -102,7 +124,9 @@ function sarifResult(finding: Finding, ruleIndex: number, ids: BaseIds): Result 
 
 /**
  * SARIF 2.1.0 for GitHub code scanning: one run with every rule that ran, results located
- * relative to their root through `uriBaseId`s declared in `originalUriBaseIds`, fingerprints,
+ * relative to their root's repository (the git top level) through `uriBaseId`s declared in
+ * `originalUriBaseIds` — code scanning and `upload-sarif` read a relative URI as a path in the
+ * repository and ignore the base —, fingerprints,
  * and suppressions for suppressed findings. Run notes and errors become tool execution
  * notifications. No timestamps or other run-dependent data, so the output is deterministic.
  *
@@ -129,7 +153,7 @@ export const sarif: Formatter = (result, { cwd, toolVersion }) => {
       driver: { name: 'gitops-lint', semanticVersion: toolVersion, version: toolVersion, informationUri: INFORMATION_URI, rules },
     },
     automationDetails: { id: 'gitops-lint/' },
-    originalUriBaseIds: Object.fromEntries([...ids].map(([dir, id]) => [id, { uri: directoryUri(dir) }])),
+    originalUriBaseIds: Object.fromEntries([...ids.values()].map(({ id, dir }) => [id, { uri: directoryUri(dir) }])),
     invocations: [
       { executionSuccessful: result.errors.length === 0, ...(notifications.length > 0 && { toolExecutionNotifications: notifications }) },
     ],

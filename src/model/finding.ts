@@ -77,4 +77,9 @@ export interface RootInfo {
   name: string;
   /** True when the root is (inside) a git work tree. */
   git: boolean;
+  /**
+   * Top level of the git work tree holding the root (the root itself, or a folder above it
+   * when a subfolder is linted); absent outside git. SARIF paths are relative to it.
+   */
+  repo?: string;
 }

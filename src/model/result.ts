@@ -35,6 +35,11 @@ export interface FormatterContext {
   toolVersion: string;
   /** Whether ANSI colours may be used. */
   color: boolean;
+  /**
+   * The GitHub Actions workspace (`GITHUB_WORKSPACE`), the folder the workflow checked out:
+   * the `github` format names files relative to it, and files outside it in the message.
+   */
+  workspace?: string;
 }
 
 /** A formatter is a pure function of the result. */

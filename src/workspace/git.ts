@@ -107,6 +107,17 @@ function gitDirsOf(dir: string): { gitDir: string; commonDir: string } | undefin
   }
 }
 
+/**
+ * Top level of the git work tree holding `dir` (the folder with its `.git`), found without
+ * starting git; `undefined` outside a work tree.
+ */
+export function workTreeTop(dir: string): string | undefined {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, '.git'))) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
 function readText(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');

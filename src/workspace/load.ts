@@ -10,7 +10,7 @@ import type { Root, SourceFile } from '../model/workspace.js';
 import { chartTemplateNotes, chartTemplates } from './chart-templates.js';
 import { discoverFiles, isInside, type DiscoveredFile } from './discover.js';
 import { gitignoreMatcher, isGitignore } from './gitignore.js';
-import { readGitBranches, readGitFiles } from './git.js';
+import { readGitBranches, readGitFiles, workTreeTop } from './git.js';
 import { isSourceIgnoreFile, loadSourceFile, MAX_FILE_BYTES } from './source-file.js';
 
 /** A root whose files are given in memory (tests, docs examples, editors). */
@@ -81,6 +81,7 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
     dir,
     name: rootName(dir),
     git: gitFiles !== undefined,
+    ...(gitFiles === undefined ? {} : withRepo(workTreeTop(dir))),
     tracked: gitFiles?.tracked ?? null,
     trackedIgnored: gitFiles?.trackedIgnored ?? new Set(),
     config,
@@ -134,6 +135,10 @@ function trackedButIgnored(root: Root, discovered: ReadonlySet<string>): Discove
       const absPath = path.join(root.dir, ...file.split('/'));
       return lstatSync(absPath, { throwIfNoEntry: false })?.isSymbolicLink() ? { path: file, absPath, link: true as const } : { path: file, absPath };
     });
+}
+
+function withRepo(repo: string | undefined): { repo?: string } {
+  return repo === undefined ? {} : { repo };
 }
 
 /** What `readContent` gives for a file larger than `MAX_FILE_BYTES` (not read). */

@@ -156,6 +156,7 @@ export async function loadStagedRoot(dir: string, index: StagedIndex, config: Re
     dir,
     name: rootName(dir),
     git: true,
+    repo: index.repo,
     tracked: collect(index.entries.keys()),
     trackedIgnored: collect(index.ignored),
     config,

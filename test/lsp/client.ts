@@ -47,6 +47,8 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** Declare `workspace.didChangeWatchedFiles.dynamicRegistration`. */
   watchFiles?: boolean;
+  /** The server command and arguments as an editor starts it (default: this checkout's bin, `lsp --stdio`). */
+  command?: { command: string; args: string[]; env?: NodeJS.ProcessEnv };
 }
 
 export class LspClient {
@@ -74,7 +76,8 @@ export class LspClient {
 
   static async start(options: StartOptions): Promise<LspClient> {
     // The bin runs the build in dist/: `npm run build` first (`npm test` does).
-    const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: options.folders[0] ?? REPO, stdio: ['pipe', 'pipe', 'inherit'] });
+    const { command, args, env } = options.command ?? { command: process.execPath, args: [BIN, 'lsp', '--stdio'] };
+    const child = spawn(command, args, { cwd: options.folders[0] ?? REPO, stdio: ['pipe', 'pipe', 'inherit'], ...(env && { env }) });
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`gitops-lint lsp exited with code ${String(code)} before answering initialize (is dist/ built?).`))),
     );

@@ -110,6 +110,33 @@ const helmReleaseV2beta1 = yaml`
           name: tofu-controller
 `;
 
+/** Flux managing itself from the release's install manifests, published as an OCI artifact (a home-lab layout). */
+const fluxManifests = (ref: string, name = 'flux-manifests') => yaml`
+  apiVersion: source.toolkit.fluxcd.io/v1beta2
+  kind: OCIRepository
+  metadata:
+    name: ${name}
+    namespace: flux-system
+  spec:
+    interval: 10m
+    url: oci://ghcr.io/fluxcd/flux-manifests
+    ref:
+      ${ref}
+  ---
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: flux
+    namespace: flux-system
+  spec:
+    interval: 10m
+    path: ./
+    prune: true
+    sourceRef:
+      kind: OCIRepository
+      name: flux-manifests
+`;
+
 const KS_DATA = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1beta2', kind: 'Kustomization', removedIn: 'Flux 2.8', replacement: 'kustomize.toolkit.fluxcd.io/v1' };
 const HR_DATA = { apiVersion: 'helm.toolkit.fluxcd.io/v2beta1', kind: 'HelmRelease', removedIn: 'Flux 2.7', replacement: 'helm.toolkit.fluxcd.io/v2' };
 
@@ -281,6 +308,54 @@ new RuleTester().run(rule, {
             flux: 'Flux 2.9.1', runner: 'this repo', source: 'clusters/home/flux-system/gotk-components.yaml',
           },
           file: 'clusters/home/automation.yaml', line: 1, column: 13, endLine: 1, endColumn: 44,
+        },
+      ],
+    },
+    {
+      name: 'Flux installs itself from the flux-manifests artifact at v2.4.0: v1beta2 is still served, a warning',
+      files: {
+        'clusters/home/flux-system/gotk-components.yaml': fluxManifests('tag: v2.4.0'),
+        'clusters/home/flux-system/gotk-sync.yaml': sync('./clusters/home'),
+        'clusters/home/flux-system/kustomization.yaml': FLUX_SYSTEM_KUSTOMIZATION,
+        'clusters/home/apps.yaml': appsV1beta2,
+      },
+      errors: [
+        {
+          messageId: 'stillServed',
+          level: 'warning',
+          data: { ...KS_DATA, flux: 'Flux 2.4.0', runner: 'this repo', source: 'OCIRepository flux-manifests in clusters/home/flux-system/gotk-components.yaml' },
+          file: 'clusters/home/apps.yaml', line: 1, column: 13, endLine: 1, endColumn: 48,
+        },
+        {
+          messageId: 'stillServed',
+          level: 'warning',
+          data: {
+            apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'OCIRepository', removedIn: 'Flux 2.8', replacement: 'source.toolkit.fluxcd.io/v1',
+            flux: 'Flux 2.4.0', runner: 'this repo', source: 'OCIRepository flux-manifests in clusters/home/flux-system/gotk-components.yaml',
+          },
+          file: 'clusters/home/flux-system/gotk-components.yaml', line: 1, column: 13, endLine: 1, endColumn: 45,
+        },
+      ],
+    },
+    {
+      name: 'a flux-manifests artifact pinned by digest, or that no Kustomization applies, says no version',
+      files: {
+        'clusters/home/flux-system/gotk-components.yaml': fluxManifests('digest: sha256:187f6a409354d1a6156bb9ede0c81da13e1daccef421203575d23679ccc9b320'),
+        'clusters/home/flux-system/gotk-sync.yaml': sync('./clusters/home'),
+        'clusters/home/flux-system/kustomization.yaml': FLUX_SYSTEM_KUSTOMIZATION,
+        'clusters/home/unused.yaml': fluxManifests('tag: v2.4.0', 'unused-manifests').split('---')[0]!.replace('apiVersion: source.toolkit.fluxcd.io/v1beta2', 'apiVersion: source.toolkit.fluxcd.io/v1'),
+        'clusters/home/apps.yaml': appsV1beta2,
+      },
+      errors: [
+        {
+          messageId: 'removed',
+          data: KS_DATA,
+          file: 'clusters/home/apps.yaml', line: 1, column: 13, endLine: 1, endColumn: 48,
+        },
+        {
+          messageId: 'removed',
+          data: { apiVersion: 'source.toolkit.fluxcd.io/v1beta2', kind: 'OCIRepository', removedIn: 'Flux 2.8', replacement: 'source.toolkit.fluxcd.io/v1' },
+          file: 'clusters/home/flux-system/gotk-components.yaml', line: 1, column: 13, endLine: 1, endColumn: 45,
         },
       ],
     },

@@ -2,7 +2,7 @@
  * The pre-commit manifest and the GitHub Action, run for real: the hook's entry against a
  * temporary git repository, and the action's lint step with bash as the runner runs it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,7 @@ interface Hook {
   types?: string[];
   types_or?: string[];
   files?: string;
+  verbose?: boolean;
 }
 
 interface ActionStep {
@@ -52,15 +53,16 @@ describe('.pre-commit-hooks.yaml', () => {
   const hooks = parse(readFileSync(path.join(REPO, '.pre-commit-hooks.yaml'), 'utf8')) as Hook[];
   const hook = hooks[0] as Hook;
 
-  it('is a list with one node hook whose entry is the package bin with --staged', () => {
-    expect(hooks.map((entry) => [entry.id, entry.language, entry.entry])).toEqual([['gitops-lint', 'node', 'gitops-lint --staged']]);
+  it('is a list with one script hook whose entry is the package bin with --staged, verbose so warnings show', () => {
+    expect(hooks.map((entry) => [entry.id, entry.language, entry.entry, entry.verbose])).toEqual([['gitops-lint', 'script', 'bin/gitops-lint.js --staged', true]]);
     const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string> };
-    expect(Object.keys(pkg.bin)).toContain(hook.entry.split(' ')[0]);
-    // Installed from git (pre-commit), npm may prepare the clone without node_modules, so the
-    // bundle the bin loads is committed; no `prepare` script, whose banner pre-commit 3's
-    // `npm pack` would mistake for the tarball name.
+    expect(Object.values(pkg.bin)).toContain(hook.entry.split(' ')[0]);
+    // pre-commit runs the script from its clone, with no install step: the bundle the bin
+    // loads is committed.
     expect(readFileSync(path.join(REPO, 'bin', 'gitops-lint.js'), 'utf8')).toContain("new URL('../dist/cli/main.cjs', import.meta.url)");
-    expect(pkg.scripts.prepare).toBeUndefined();
+    // pre-commit executes the entry file itself: it must be committed executable, with a shebang.
+    expect(execFileSync('git', ['ls-files', '-s', 'bin/gitops-lint.js'], { cwd: REPO, encoding: 'utf8' })).toMatch(/^100755 /);
+    expect(readFileSync(path.join(REPO, 'bin', 'gitops-lint.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
   it('passes file names, runs serially and filters no file type (staged tfstate files must reach it)', () => {
@@ -90,8 +92,8 @@ describe('action.yml', () => {
   it('is a composite action that sets up Node, installs the runtime dependencies and runs', () => {
     expect(action.runs.using).toBe('composite');
     expect(action.runs.steps.map((step) => step.uses ?? step.run?.split('\n')[0])).toEqual([
-      'actions/setup-node@v4',
-      'npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error',
+      'actions/setup-node@v7',
+      'npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error',
       'read -r -a roots <<< "${GITOPS_LINT_PATHS//$\'\\n\'/ }"',
       'echo "gitops-lint exited with $GITOPS_LINT_EXIT (1: findings, 2: usage, config or internal error)."',
     ]);
@@ -104,7 +106,7 @@ describe('action.yml', () => {
     writeFileSync(script, lintStep.run ?? '');
     const output = path.join(workspace, '..', `${path.basename(workspace)}-output`);
     writeFileSync(output, '');
-    const env: Record<string, string> = { GITHUB_ACTION_PATH: REPO, GITHUB_OUTPUT: output, GITHUB_ACTIONS: 'true' };
+    const env: Record<string, string> = { GITHUB_ACTION_PATH: REPO, GITHUB_OUTPUT: output, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace };
     for (const [name, expression] of Object.entries(lintStep.env ?? {})) {
       const input = /inputs\.([\w-]+)/.exec(expression)?.[1] as string;
       env[name] = inputs[input] ?? action.inputs[input]?.default ?? '';
@@ -162,8 +164,10 @@ describe('action.yml', () => {
     const broken = lay('broken');
     const failing = await runLintStep(broken.workspace, { paths: `.\n${broken.hKube}` });
     expect(failing.outputs).toEqual({ 'exit-code': '1', 'sarif-file': 'gitops-lint.sarif' });
-    // Findings of both repositories are in the log (annotated or listed)...
-    expect(failing.stdout).toContain('../../temp/h-kube/cluster/namespaces/lotus-lake/resource-quota.yaml');
+    // Findings of both repositories are in the log (annotated or listed), h-kube's named by
+    // its folder, not as a path out of the workspace...
+    expect(failing.stdout).toContain('h-kube/cluster/namespaces/lotus-lake/resource-quota.yaml');
+    expect(failing.stdout).not.toContain('../');
     expect(failing.stdout).toContain('deploy/dagster/release.yaml');
     // ...and code scanning gets lotus-lake's only, with paths relative to lotus-lake.
     const results = readSarif(broken.workspace).runs[0]?.results ?? [];
