@@ -233,6 +233,41 @@ data:
   writeFileSync(path.join(dir, '.gitops-lint.yaml'), 'externalSecrets:\n  - name: sops-age\n    namespace: flux-system\n  - name: flux-system\n    namespace: flux-system\n');
 }
 
+/**
+ * An app repo's Python virtualenv: `count` files (sources, YAML and JSON data, as packages
+ * ship them) in a `.venv` that .gitignore ignores. Discovery must not walk it.
+ */
+function addIgnoredVenv(dir, count) {
+  writeFileSync(path.join(dir, '.gitignore'), '.venv/\n');
+  const perPackage = 20;
+  for (let p = 0; p < count / perPackage; p++) {
+    const pkg = path.join(dir, '.venv', 'lib', 'python3.12', 'site-packages', `pkg${p}`);
+    mkdirSync(pkg, { recursive: true });
+    for (let m = 0; m < perPackage; m++) {
+      const ext = m % 10 === 0 ? 'yaml' : m % 10 === 1 ? 'json' : 'py';
+      writeFileSync(path.join(pkg, `module${m}.${ext}`), ext === 'yaml' ? `name: pkg${p}\n` : ext === 'json' ? '{"a": 1}\n' : `VALUE = ${m}\n`);
+    }
+  }
+}
+
+/** The 2,000-file workspace with a 60,000-file ignored `.venv`, outside git and as a git work tree; the target is the time without it. */
+function ignoredFolderRows(base, withoutWall) {
+  const rows = [];
+  const dir = path.join(base, 'ws-2000-venv');
+  generate(dir, 2000);
+  addIgnoredVenv(dir, 60000);
+  const target = (wall) => `≤ +0.05 s (${wall - withoutWall >= 0 ? '+' : ''}${(wall - withoutWall).toFixed(3)} s)`;
+  const walked = measure(['.'], dir);
+  rows.push({ name: 'synthetic 2,000 files + ignored 60,000-file .venv (no git)', ...walked, target: target(walked.wall) });
+  const git = (...args) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '.');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', 'bench');
+  const listed = measure(['.'], dir);
+  rows.push({ name: 'synthetic 2,000 files + ignored 60,000-file .venv (git work tree)', ...listed, target: target(listed.wall) });
+  return rows;
+}
+
 function measure(args, cwd) {
   const samples = [];
   const cpu = [];
@@ -278,6 +313,7 @@ try {
       generate(dir, size, variant === 'findings');
       const target = size === 2000 ? (variant === 'findings' ? '≤ 0.40 s' : '≤ 0.35 s') : size === 20000 ? '≤ 10× the 2,000 run, ≤ 512 MiB' : '';
       rows.push({ name: `synthetic ${size.toLocaleString('en')} files, ${variant}`, target, ...measure(['.'], dir) });
+      if (size === 2000 && variant === 'clean' && process.env.BENCH_IGNORED !== '0') rows.push(...ignoredFolderRows(base, rows[rows.length - 1].wall));
     }
   }
 } finally {

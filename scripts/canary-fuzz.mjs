@@ -2,7 +2,7 @@
 // than CI runs it, with a random seed unless one is given. Prints the seed first, so a failure
 // can be replayed: CANARY_SEED=<seed> CANARY_RUNS=<runs> npx vitest run test/canary
 // CANARY_SHRINK=1 shrinks a counterexample to its smallest form (slow). The LSP/CLI part runs
-// RUNS/10 repositories side by side in one workspace; it needs the build (`npm run build`).
+// RUNS/10 repositories side by side in one workspace; it needs the build (`npm run bundle`).
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import path from 'node:path';

@@ -157,17 +157,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path28) {
-      const ctrl = callVisitor(key2, node, visitor, path28);
+    function visit_(key2, node, visitor, path25) {
+      const ctrl = callVisitor(key2, node, visitor, path25);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path28, ctrl);
-        return visit_(key2, ctrl, visitor, path28);
+        replaceNode(key2, path25, ctrl);
+        return visit_(key2, ctrl, visitor, path25);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path28 = Object.freeze(path28.concat(node));
+          path25 = Object.freeze(path25.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path28);
+            const ci = visit_(i, node.items[i], visitor, path25);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -178,13 +178,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path28 = Object.freeze(path28.concat(node));
-          const ck = visit_("key", node.key, visitor, path28);
+          path25 = Object.freeze(path25.concat(node));
+          const ck = visit_("key", node.key, visitor, path25);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path28);
+          const cv = visit_("value", node.value, visitor, path25);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -205,17 +205,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path28) {
-      const ctrl = await callVisitor(key2, node, visitor, path28);
+    async function visitAsync_(key2, node, visitor, path25) {
+      const ctrl = await callVisitor(key2, node, visitor, path25);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
-        replaceNode(key2, path28, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path28);
+        replaceNode(key2, path25, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path25);
       }
       if (typeof ctrl !== "symbol") {
         if (identity3.isCollection(node)) {
-          path28 = Object.freeze(path28.concat(node));
+          path25 = Object.freeze(path25.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path28);
+            const ci = await visitAsync_(i, node.items[i], visitor, path25);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -226,13 +226,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity3.isPair(node)) {
-          path28 = Object.freeze(path28.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path28);
+          path25 = Object.freeze(path25.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path25);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path28);
+          const cv = await visitAsync_("value", node.value, visitor, path25);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -259,23 +259,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path28) {
+    function callVisitor(key2, node, visitor, path25) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path28);
+        return visitor(key2, node, path25);
       if (identity3.isMap(node))
-        return visitor.Map?.(key2, node, path28);
+        return visitor.Map?.(key2, node, path25);
       if (identity3.isSeq(node))
-        return visitor.Seq?.(key2, node, path28);
+        return visitor.Seq?.(key2, node, path25);
       if (identity3.isPair(node))
-        return visitor.Pair?.(key2, node, path28);
+        return visitor.Pair?.(key2, node, path25);
       if (identity3.isScalar(node))
-        return visitor.Scalar?.(key2, node, path28);
+        return visitor.Scalar?.(key2, node, path25);
       if (identity3.isAlias(node))
-        return visitor.Alias?.(key2, node, path28);
+        return visitor.Alias?.(key2, node, path25);
       return void 0;
     }
-    function replaceNode(key2, path28, node) {
-      const parent = path28[path28.length - 1];
+    function replaceNode(key2, path25, node) {
+      const parent = path25[path25.length - 1];
       if (identity3.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity3.isPair(parent)) {
@@ -887,10 +887,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity3 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path28, value) {
+    function collectionFromPath(schema2, path25, value) {
       let v = value;
-      for (let i = path28.length - 1; i >= 0; --i) {
-        const k = path28[i];
+      for (let i = path25.length - 1; i >= 0; --i) {
+        const k = path25[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -909,7 +909,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
+    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -939,11 +939,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path28, value) {
-        if (isEmptyPath(path28))
+      addIn(path25, value) {
+        if (isEmptyPath(path25))
           this.add(value);
         else {
-          const [key2, ...rest] = path28;
+          const [key2, ...rest] = path25;
           const node = this.get(key2, true);
           if (identity3.isCollection(node))
             node.addIn(rest, value);
@@ -957,8 +957,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path28) {
-        const [key2, ...rest] = path28;
+      deleteIn(path25) {
+        const [key2, ...rest] = path25;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -972,8 +972,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path28, keepScalar) {
-        const [key2, ...rest] = path28;
+      getIn(path25, keepScalar) {
+        const [key2, ...rest] = path25;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity3.isScalar(node) ? node.value : node;
@@ -991,8 +991,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path28) {
-        const [key2, ...rest] = path28;
+      hasIn(path25) {
+        const [key2, ...rest] = path25;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -1002,8 +1002,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path28, value) {
-        const [key2, ...rest] = path28;
+      setIn(path25, value) {
+        const [key2, ...rest] = path25;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3518,9 +3518,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path28, value) {
+      addIn(path25, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path28, value);
+          this.contents.addIn(path25, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3595,14 +3595,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path28) {
-        if (Collection.isEmptyPath(path28)) {
+      deleteIn(path25) {
+        if (Collection.isEmptyPath(path25)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3617,10 +3617,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path28, keepScalar) {
-        if (Collection.isEmptyPath(path28))
+      getIn(path25, keepScalar) {
+        if (Collection.isEmptyPath(path25))
           return !keepScalar && identity3.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity3.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
+        return identity3.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3631,10 +3631,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path28) {
-        if (Collection.isEmptyPath(path28))
+      hasIn(path25) {
+        if (Collection.isEmptyPath(path25))
           return this.contents !== void 0;
-        return identity3.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
+        return identity3.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3651,13 +3651,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path28, value) {
-        if (Collection.isEmptyPath(path28)) {
+      setIn(path25, value) {
+        if (Collection.isEmptyPath(path25)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path28, value);
+          this.contents.setIn(path25, value);
         }
       }
       /**
@@ -5618,9 +5618,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path28) => {
+    visit3.itemAtPath = (cst, path25) => {
       let item = cst;
-      for (const [field, index] of path28) {
+      for (const [field, index] of path25) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5629,23 +5629,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path28) => {
-      const parent = visit3.itemAtPath(cst, path28.slice(0, -1));
-      const field = path28[path28.length - 1][0];
+    visit3.parentCollection = (cst, path25) => {
+      const parent = visit3.itemAtPath(cst, path25.slice(0, -1));
+      const field = path25[path25.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path28, item, visitor) {
-      let ctrl = visitor(item, path28);
+    function _visit(path25, item, visitor) {
+      let ctrl = visitor(item, path25);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path25.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5656,10 +5656,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path28);
+            ctrl = ctrl(item, path25);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
     }
     exports2.visit = visit3;
   }
@@ -6961,14 +6961,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs4, sep: [] });
+                map2.items.push({ start, key: fs, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs4);
+                this.stack.push(fs);
               } else {
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -7096,13 +7096,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs4, sep: [] });
+                fc.items.push({ start: [], key: fs, sep: [] });
               else if (it.sep)
-                this.stack.push(fs4);
+                this.stack.push(fs);
               else
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -7425,9 +7425,9 @@ function asScalarString(value) {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return void 0;
 }
-function getIn(value, path28) {
+function getIn(value, path25) {
   let current = value;
-  for (const segment of path28) {
+  for (const segment of path25) {
     if (Array.isArray(current) && typeof segment === "number") current = current[segment];
     else if (typeof current === "object" && current !== null) current = current[String(segment)];
     else return void 0;
@@ -7479,27 +7479,27 @@ function scanSubstitutions(text) {
 function mayHoldDollar(resource) {
   return resource.file.text === void 0 || fileTextIncludes(resource.file, "$");
 }
-function stringsWithDollar(value, path28 = [], out = []) {
-  collectDollars(value, [...path28], out);
+function stringsWithDollar(value, path25 = [], out = []) {
+  collectDollars(value, [...path25], out);
   return out;
 }
-function collectDollars(value, path28, out) {
+function collectDollars(value, path25, out) {
   if (typeof value === "string") {
-    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: [...path28], key: false, text: value });
+    if (value.includes("$") && !value.startsWith("ENC[AES256_GCM,")) out.push({ path: [...path25], key: false, text: value });
   } else if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      path28.push(index);
-      collectDollars(value[index], path28, out);
-      path28.pop();
+      path25.push(index);
+      collectDollars(value[index], path25, out);
+      path25.pop();
     }
   } else if (typeof value === "object" && value !== null) {
     for (const key2 in value) {
       if (!Object.prototype.hasOwnProperty.call(value, key2)) continue;
-      if (path28.length === 0 && key2 === "sops") continue;
-      path28.push(key2);
-      if (key2.includes("$")) out.push({ path: [...path28], key: true, text: key2 });
-      collectDollars(value[key2], path28, out);
-      path28.pop();
+      if (path25.length === 0 && key2 === "sops") continue;
+      path25.push(key2);
+      if (key2.includes("$")) out.push({ path: [...path25], key: true, text: key2 });
+      collectDollars(value[key2], path25, out);
+      path25.pop();
     }
   }
 }
@@ -7675,16 +7675,16 @@ function kustomizationSubstitution(kustomization, graph) {
     }
   };
 }
-function replaceAt(value, path28, index, replacement) {
-  if (index === path28.length) return replacement;
-  const segment = path28[index];
+function replaceAt(value, path25, index, replacement) {
+  if (index === path25.length) return replacement;
+  const segment = path25[index];
   if (Array.isArray(value)) {
     const copy = [...value];
-    copy[segment] = replaceAt(value[segment], path28, index + 1, replacement);
+    copy[segment] = replaceAt(value[segment], path25, index + 1, replacement);
     return copy;
   }
   const record = value;
-  return { ...record, [segment]: replaceAt(record[segment], path28, index + 1, replacement) };
+  return { ...record, [segment]: replaceAt(record[segment], path25, index + 1, replacement) };
 }
 function appliedCopies(resource, graph, substitutionOf, unknown) {
   const written2 = (kustomizations2) => ({
@@ -7704,7 +7704,7 @@ function appliedCopies(resource, graph, substitutionOf, unknown) {
     const copy = written2([]);
     const unknownPaths = values.filter((node) => withExpressions(node.text)).map((node) => node.path);
     if (unknownPaths.length === 0 && dynamicKeys.length === 0) return { copies: [copy], applied: false };
-    for (const path28 of unknownPaths) copy.value = replaceAt(copy.value, path28, 0, unknown);
+    for (const path25 of unknownPaths) copy.value = replaceAt(copy.value, path25, 0, unknown);
     return { copies: [{ ...copy, changed: unknownPaths, unknown: unknownPaths, dynamicKeys }], applied: false };
   }
   if (values.length === 0 && dynamicKeys.length === 0) return { copies: [written2(kustomizations)], applied: true };
@@ -7766,8 +7766,8 @@ function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function dirOf(relativePath) {
-  const slash2 = relativePath.lastIndexOf("/");
-  return slash2 === -1 ? "" : relativePath.slice(0, slash2);
+  const slash = relativePath.lastIndexOf("/");
+  return slash === -1 ? "" : relativePath.slice(0, slash);
 }
 var init_collections = __esm({
   "src/engine/collections.ts"() {
@@ -7784,10 +7784,10 @@ function groupOfKind(kind) {
   return void 0;
 }
 function removedApiVersion(apiVersion, kind) {
-  const slash2 = apiVersion.indexOf("/");
-  if (slash2 === -1) return void 0;
-  const group = apiVersion.slice(0, slash2);
-  const version2 = apiVersion.slice(slash2 + 1);
+  const slash = apiVersion.indexOf("/");
+  if (slash === -1) return void 0;
+  const group = apiVersion.slice(0, slash);
+  const version2 = apiVersion.slice(slash + 1);
   const entry = Object.hasOwn(REMOVED_VERSIONS, group) ? REMOVED_VERSIONS[group] : void 0;
   const removedMinor = entry && Object.hasOwn(entry.removed, version2) ? entry.removed[version2] : void 0;
   if (!entry || removedMinor === void 0) return void 0;
@@ -7967,13 +7967,13 @@ function locationOf(node) {
 function childLocation(at, key2) {
   return { file: at.file, docIndex: at.docIndex, path: [...at.path, key2] };
 }
-function locate(root, rootAt, path28) {
+function locate(root, rootAt, path25) {
   let at = (typeof root === "object" && root !== null ? locationOf(root) : void 0) ?? rootAt;
   let node = root;
-  for (let index = 0; index < path28.length; index++) {
-    const segment = path28[index];
+  for (let index = 0; index < path25.length; index++) {
+    const segment = path25[index];
     if (typeof node !== "object" || node === null) {
-      return { ...at, path: [...at.path, ...path28.slice(index)] };
+      return { ...at, path: [...at.path, ...path25.slice(index)] };
     }
     const child = node[segment];
     const keyed = marks.get(node)?.keys?.get(segment);
@@ -11024,17 +11024,17 @@ var init_js_yaml = __esm({
 });
 
 // src/yaml/position.ts
-function locate2(doc, path28) {
+function locate2(doc, path25) {
   let node = doc.contents;
   let pair;
-  for (let i = 0; i < path28.length; i++) {
-    const segment = path28[i];
+  for (let i = 0; i < path25.length; i++) {
+    const segment = path25[i];
     if ((0, import_yaml2.isMap)(node)) {
       const found = node.items.find((item) => (0, import_yaml2.isScalar)(item.key) && String(item.key.value) === String(segment));
       if (!found) return { node, pair, exact: false };
       pair = found;
       node = found.value ?? null;
-      if (node === null) return { node: null, pair, exact: i === path28.length - 1 };
+      if (node === null) return { node: null, pair, exact: i === path25.length - 1 };
     } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number") {
       const item = node.items[segment];
       if (item === void 0) return { node, pair, exact: false };
@@ -11046,8 +11046,8 @@ function locate2(doc, path28) {
   }
   return { node, pair, exact: true };
 }
-function offsetsOfPath(doc, text, path28, key2 = false) {
-  const { node, pair, exact } = locate2(doc, path28);
+function offsetsOfPath(doc, text, path25, key2 = false) {
+  const { node, pair, exact } = locate2(doc, path25);
   if (exact && key2 && pair && (0, import_yaml2.isScalar)(pair.key) && pair.key.range) {
     return [pair.key.range[0], pair.key.range[1]];
   }
@@ -11140,14 +11140,14 @@ function scalarRange(text, frame) {
   while (end > start && /\s/.test(text[end - 1] ?? "")) end--;
   return end > start ? [start, end] : void 0;
 }
-function offsetsOfValuePath(root, text, path28, key2 = false) {
+function offsetsOfValuePath(root, text, path25, key2 = false) {
   if (!root) return void 0;
   let node = unwrap(root);
   let current = node.result;
   let pairKey;
   let exact = true;
-  for (let i = 0; i < path28.length; i++) {
-    const segment = path28[i];
+  for (let i = 0; i < path25.length; i++) {
+    const segment = path25[i];
     if (node.kind === "mapping" && current !== null && typeof current === "object" && !Array.isArray(current)) {
       const children = pairFrames(node);
       if (!children) return void 0;
@@ -11229,10 +11229,10 @@ function lazyDocuments(text, values) {
     asts ??= astsOf(text);
     return asts[index] ?? new import_yaml3.Document(null);
   };
-  const offsetsAt = (index, path28, key2) => {
+  const offsetsAt = (index, path25, key2) => {
     if (asts !== void 0) return void 0;
     if (positions === void 0) positions = documentPositions(text, VALUE_SCHEMA, values.length) ?? null;
-    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path28, key2);
+    return positions === null ? void 0 : offsetsOfValuePath(positions[index], text, path25, key2);
   };
   return values.map((value, index) => ({
     index,
@@ -11240,7 +11240,7 @@ function lazyDocuments(text, values) {
     get doc() {
       return astAt(index);
     },
-    offsets: (path28, key2 = false) => offsetsAt(index, path28, key2)
+    offsets: (path25, key2 = false) => offsetsAt(index, path25, key2)
   }));
 }
 function astsOf(text) {
@@ -11443,10 +11443,10 @@ function markTree(value, at) {
   markNode(value, at);
   for (const child of Object.values(value)) markTree(child, at);
 }
-function pointer(path28) {
-  if (path28 === "") return [];
-  if (!path28.startsWith("/")) return void 0;
-  return path28.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+function pointer(path25) {
+  if (path25 === "") return [];
+  if (!path25.startsWith("/")) return void 0;
+  return path25.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function applyJson6902(target, ops, at) {
   for (const raw of ops) {
@@ -11544,7 +11544,7 @@ function syntheticResource(file, docIndex, value, at, synthetic) {
   markNode(value, at);
   const metadata = asRecord(value.metadata) ?? {};
   const apiVersion = asString(value.apiVersion) ?? "";
-  const slash2 = apiVersion.indexOf("/");
+  const slash = apiVersion.indexOf("/");
   const namespace = asString(metadata.namespace);
   return {
     file,
@@ -11553,8 +11553,8 @@ function syntheticResource(file, docIndex, value, at, synthetic) {
       return file.documents[docIndex]?.doc;
     },
     apiVersion,
-    group: apiVersion.slice(0, slash2),
-    version: apiVersion.slice(slash2 + 1),
+    group: apiVersion.slice(0, slash),
+    version: apiVersion.slice(slash + 1),
     kind: asString(value.kind) ?? "",
     name: asString(metadata.name) ?? "",
     namespace,
@@ -11638,28 +11638,28 @@ function isFluxInstanceRelease(release, ociUrl) {
 function hasUnknownSync(resource) {
   return unknownSync.has(resource);
 }
-function locateIn(resource, path28) {
-  return resource.applied?.locate(path28) ?? { file: resource.file, docIndex: resource.docIndex, path: path28 };
+function locateIn(resource, path25) {
+  return resource.applied?.locate(path25) ?? { file: resource.file, docIndex: resource.docIndex, path: path25 };
 }
-function copyMarked(value, where2, path28) {
+function copyMarked(value, where2, path25) {
   if (typeof value !== "object" || value === null) return value;
   const copy = Array.isArray(value) ? [] : {};
-  markNode(copy, where2(path28));
+  markNode(copy, where2(path25));
   for (const [key2, child] of Object.entries(value)) {
     const childKey = Array.isArray(value) ? Number(key2) : key2;
-    copy[childKey] = copyMarked(child, where2, [...path28, childKey]);
-    markKey(copy, childKey, where2([...path28, childKey]));
+    copy[childKey] = copyMarked(child, where2, [...path25, childKey]);
+    markKey(copy, childKey, where2([...path25, childKey]));
   }
   return copy;
 }
-function mergeMarked(target, source, where2, path28 = []) {
+function mergeMarked(target, source, where2, path25 = []) {
   if (!isMapping(source)) return;
   for (const [key2, value] of Object.entries(source)) {
     const existing = target[key2];
-    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path28, key2]);
+    if (isMapping(existing) && isMapping(value)) mergeMarked(existing, value, where2, [...path25, key2]);
     else {
-      target[key2] = copyMarked(value, where2, [...path28, key2]);
-      markKey(target, key2, where2([...path28, key2]));
+      target[key2] = copyMarked(value, where2, [...path25, key2]);
+      markKey(target, key2, where2([...path25, key2]));
     }
   }
 }
@@ -11675,15 +11675,15 @@ function setValue(text) {
   if (/^-?(0|[1-9][0-9]*)$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   return text;
 }
-function touchesSync(path28) {
-  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path28.every((segment, index) => index >= sync.length || segment === sync[index]));
+function touchesSync(path25) {
+  return [["instance", "sync"], ["instance", "kustomize", "patches"]].some((sync) => path25.every((segment, index) => index >= sync.length || segment === sync[index]));
 }
 function releaseValues(release, objects) {
   const result = {};
   const rootAt = locateIn(release, ["spec", "values"]);
   markNode(result, rootAt);
   const inline = release.get(["spec", "values"]);
-  const inlineAt = (path28) => locateIn(release, ["spec", "values", ...path28]);
+  const inlineAt = (path25) => locateIn(release, ["spec", "values", ...path25]);
   const unreadable = [];
   let unknown = false;
   asArray(release.get(["spec", "valuesFrom"])).forEach((raw, index) => {
@@ -11693,15 +11693,15 @@ function releaseValues(release, objects) {
     const name2 = asString(entry.name) ?? "";
     const key2 = asString(entry.valuesKey) ?? "values.yaml";
     const targetPath = asString(entry.targetPath);
-    const path28 = targetPath === void 0 ? [] : setPath(targetPath);
+    const path25 = targetPath === void 0 ? [] : setPath(targetPath);
     const label = `valuesFrom[${index}] ${kind ?? "?"} ${name2}${key2 === "values.yaml" ? "" : ` key ${key2}`}`;
     const cannot = (why) => {
       unreadable.push(`${label} (${why})`);
-      if (path28 === void 0 || touchesSync(path28)) unknown = true;
+      if (path25 === void 0 || touchesSync(path25)) unknown = true;
     };
     if (kind === "Secret") return cannot("Secret values are not known");
     if (kind !== "ConfigMap") return cannot("not a ConfigMap");
-    if (path28 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
+    if (path25 === void 0) return cannot(`targetPath ${targetPath} is not followed`);
     const configMap = objects.find(
       (object) => object.kind === "ConfigMap" && object.group === "" && object.name === name2 && (object.appliedNamespace === void 0 || release.appliedNamespace === void 0 || object.appliedNamespace === release.appliedNamespace)
     );
@@ -11711,19 +11711,19 @@ function releaseValues(release, objects) {
     const dataAt = locateIn(configMap, ["data", key2]);
     const text = fileTextAt(dataAt);
     if (text && text.file === void 0) return cannot("its generator input is not readable");
-    if (path28.length > 0) {
+    if (path25.length > 0) {
       if (data.includes(",") && !/^(['"]).*\1$/s.test(data)) return cannot("its value has commas, which --set parsing splits");
       mergeMarked(result, inline, inlineAt);
       let node = result;
-      for (const segment of path28.slice(0, -1)) {
+      for (const segment of path25.slice(0, -1)) {
         if (!isMapping(node[segment])) {
           node[segment] = {};
           markNode(node[segment], dataAt);
         }
         node = node[segment];
       }
-      node[path28[path28.length - 1]] = setValue(data);
-      markKey(node, path28[path28.length - 1], dataAt);
+      node[path25[path25.length - 1]] = setValue(data);
+      markKey(node, path25[path25.length - 1], dataAt);
       return;
     }
     const document = text?.file?.documents[0];
@@ -11737,7 +11737,7 @@ function releaseValues(release, objects) {
     mergeMarked(result, parsed, () => dataAt);
   });
   mergeMarked(result, inline, inlineAt);
-  return { values: { root: { spec: { values: result } }, at: (path28) => locate(result, rootAt, path28.slice(2)) }, unreadable, unknown };
+  return { values: { root: { spec: { values: result } }, at: (path25) => locate(result, rootAt, path25.slice(2)) }, unreadable, unknown };
 }
 function synthesizeSyncObjects(resources, note = () => {
 }, options = {}) {
@@ -11748,7 +11748,7 @@ function synthesizeSyncObjects(resources, note = () => {
     if (resource.kind === "FluxInstance" && resource.group === OPERATOR_GROUP) {
       const creator = `FluxInstance ${qualified(resource.appliedNamespace, resource.name)}`;
       const say = (message) => note(message, resource.file.absPath);
-      const values = { root: resource.value, at: (path28) => ({ file: resource.file, docIndex: resource.docIndex, path: path28 }) };
+      const values = { root: resource.value, at: (path25) => ({ file: resource.file, docIndex: resource.docIndex, path: path25 }) };
       out.push(...syncObjects(resource, values, ["spec", "sync"], ["spec", "kustomize", "patches"], () => resource.appliedNamespace, creator, say));
     } else if (resource.kind === "HelmRelease" && resource.group === HELM_GROUP && isFluxInstanceRelease(resource, ociUrl)) {
       const creator = `HelmRelease ${qualified(resource.appliedNamespace, resource.name)} (flux-instance chart)`;
@@ -12343,26 +12343,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path28) => {
-      const end = path28.length - 1;
-      const index = path28.lastIndexOf(
+    var basenameOf = (path25) => {
+      const end = path25.length - 1;
+      const index = path25.lastIndexOf(
         SLASH,
-        path28[end] === SLASH ? end - 1 : end
+        path25[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path28 : path28.slice(index + 1);
+      return index < 0 ? path25 : path25.slice(index + 1);
     };
-    var parentOf = (path28) => {
-      if (path28.charCodeAt(0) === SLASH_CODE || path28.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path28.split(SLASH).filter(Boolean);
+    var parentOf = (path25) => {
+      if (path25.charCodeAt(0) === SLASH_CODE || path25.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path25.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path28.length - 1;
-      const cut = path28.lastIndexOf(
+      const end = path25.length - 1;
+      const cut = path25.lastIndexOf(
         SLASH,
-        path28.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path25.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path28.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path25.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -12512,7 +12512,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path28) {
+      testLiteral(path25) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -12521,7 +12521,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path28)) {
+          if (rule.checkRegex.test(path25)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -12541,15 +12541,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path28, mode) {
+      test(path25, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path28) : path28;
+        const basename2 = shortcut ? basenameOf(path25) : path25;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path28
+            shortcut && rule._basenameOnly ? basename2 : path25
           )) {
             const { negative } = rule;
             const ret = {
@@ -12571,17 +12571,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath2 = (path28, originalPath, doThrow) => {
-      if (!isString(path28)) {
+    var checkPath2 = (path25, originalPath, doThrow) => {
+      if (!isString(path25)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path28) {
+      if (!path25) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath2.isNotRelative(path28)) {
+      if (checkPath2.isNotRelative(path25)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -12590,25 +12590,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path28) => {
-      const first2 = path28.charCodeAt(0);
+    var isNotRelative = (path25) => {
+      const first2 = path25.charCodeAt(0);
       if (first2 === SLASH_CODE) {
         return true;
       }
       if (first2 !== DOT_CODE) {
         return false;
       }
-      if (path28.length === 1) {
+      if (path25.length === 1) {
         return true;
       }
-      const second = path28.charCodeAt(1);
+      const second = path25.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path28.length === 2 || path28.charCodeAt(2) === SLASH_CODE;
+      return path25.length === 2 || path25.charCodeAt(2) === SLASH_CODE;
     };
     checkPath2.isNotRelative = isNotRelative;
     checkPath2.convert = (p) => p;
@@ -12639,58 +12639,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path28) {
+      _test(originalPath, cache5, path25) {
         checkPath2(
-          path28,
+          path25,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path28 ? this._t(path28, cache5) : {
+        return path25 ? this._t(path25, cache5) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path28 = convertPath(target);
-        if (!path28 || path28.charCodeAt(path28.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path28);
+        const path25 = convertPath(target);
+        if (!path25 || path25.charCodeAt(path25.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path25);
         }
-        const dir = this._t(path28, this._testCache);
+        const dir = this._t(path25, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path28);
+        const literal = this._rules.testLiteral(path25);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path28, cache5) {
-        if (path28 in cache5) {
-          return cache5[path28];
+      _t(path25, cache5) {
+        if (path25 in cache5) {
+          return cache5[path25];
         }
-        const parentPath = parentOf(path28);
+        const parentPath = parentOf(path25);
         const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path28] = parent && parent.ignored ? parent : this._rules.test(path28, MODE_IGNORE);
+        return cache5[path25] = parent && parent.ignored ? parent : this._rules.test(path25, MODE_IGNORE);
       }
-      ignores(path28) {
-        return this._test(path28, this._ignoreCache, convertPath(path28)).ignored;
+      ignores(path25) {
+        return this._test(path25, this._ignoreCache, convertPath(path25)).ignored;
       }
       createFilter() {
-        return (path28) => !this.ignores(path28);
+        return (path25) => !this.ignores(path25);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path28) {
-        return this._test(path28, this._testCache, convertPath(path28));
+      test(path25) {
+        return this._test(path25, this._testCache, convertPath(path25));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path28) => checkPath2(convertPath(path28), path28, RETURN_FALSE);
+    var isPathValid = (path25) => checkPath2(convertPath(path25), path25, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath2.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath2.isNotRelative = (path28) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path28) || isNotRelative(path28);
+      checkPath2.isNotRelative = (path25) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path25) || isNotRelative(path25);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -12700,7 +12700,7 @@ var require_ignore = __commonJS({
     }
     module2.exports = factory;
     factory.default = factory;
-    module2.exports.isPathValid = isPathValid2;
+    module2.exports.isPathValid = isPathValid;
     define2(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
@@ -12744,7 +12744,7 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
 function generatedBuild(dir, kustomize, tree, ignored) {
   const build2 = { files: [], repeats: [], scanned: [] };
   const seen2 = /* @__PURE__ */ new Set();
-  const walk3 = (current) => {
+  const walk4 = (current) => {
     for (const file of tree.filesIn.get(current) ?? []) {
       if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
       seen2.add(file);
@@ -12757,11 +12757,11 @@ function generatedBuild(dir, kustomize, tree, ignored) {
         const node = kustomize.at(tree.root, sub);
         if (node && !seen2.has(node)) kustomizeBuild(node, kustomize, tree, build2, seen2);
       } else {
-        walk3(sub);
+        walk4(sub);
       }
     }
   };
-  walk3(dir);
+  walk4(dir);
   return build2;
 }
 function sourceIgnoresIn(tree) {
@@ -12846,8 +12846,8 @@ var init_tree = __esm({
 function namespaceMatches(candidate, wanted) {
   return candidate === void 0 || wanted === void 0 || candidate === wanted;
 }
-function refAt(resource, path28, kind = {}) {
-  const value = asRecord(getIn(resource.value, path28));
+function refAt(resource, path25, kind = {}) {
+  const value = asRecord(getIn(resource.value, path25));
   const name2 = asString(value?.name);
   if (!value || name2 === void 0) return void 0;
   const namespace = asString(value.namespace);
@@ -12859,7 +12859,7 @@ function refAt(resource, path28, kind = {}) {
       return namespace ?? resource.appliedNamespace;
     },
     apiVersion: asString(value.apiVersion),
-    path: path28
+    path: path25
   };
 }
 function dependsOnRefs(resource) {
@@ -12919,12 +12919,12 @@ function buildFluxGraph(model) {
       link = include.link;
       dir = include.dir;
     }
-    const path28 = { written: writtenPath, dir, status: void 0 };
+    const path25 = { written: writtenPath, dir, status: void 0 };
     if (link.status === "linked") {
       const tree = treeOf(link.root);
-      path28.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
+      path25.status = dir === void 0 ? "outside" : tree.dirs.has(dir) ? "directory" : tree.files.has(dir) ? "file" : "missing";
     }
-    const entry = { resource, sourceRef, source, link, path: path28, dependsOn: dependsOnRefs(resource) };
+    const entry = { resource, sourceRef, source, link, path: path25, dependsOn: dependsOnRefs(resource) };
     if (include?.source) entry.includedFrom = include.source;
     return entry;
   };
@@ -12957,16 +12957,16 @@ function buildFluxGraph(model) {
       decrypts: asString(decryption?.provider) === "sops",
       postBuild: asRecord(getIn(resource.value, ["spec", "postBuild"])) !== void 0
     };
-    const { link, path: path28 } = base;
-    if (link.status !== "linked" || path28.status !== "directory" || path28.dir === void 0) return entry;
+    const { link, path: path25 } = base;
+    if (link.status !== "linked" || path25.status !== "directory" || path25.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
     let build2;
-    if (hasKustomizationFile(tree, path28.dir)) {
-      entry.kustomization = model.kustomize.at(link.root, path28.dir);
+    if (hasKustomizationFile(tree, path25.dir)) {
+      entry.kustomization = model.kustomize.at(link.root, path25.dir);
       if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path28.dir, model.kustomize, tree, entry.excluded);
+      build2 = generatedBuild(path25.dir, model.kustomize, tree, entry.excluded);
     }
     if (!build2) return entry;
     entry.known = true;
@@ -13252,8 +13252,8 @@ function isMap2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function splitApiVersion(apiVersion) {
-  const slash2 = apiVersion.indexOf("/");
-  return slash2 < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash2), version: apiVersion.slice(slash2 + 1) };
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 function idOf2(value) {
   const metadata = isMap2(value.metadata) ? value.metadata : {};
@@ -13301,17 +13301,17 @@ function cloneNode(node, at) {
   }
   return copy;
 }
-function locateIn2(res, path28) {
-  return locate(res.value, res.at, path28);
+function locateIn2(res, path25) {
+  return locate(res.value, res.at, path25);
 }
-function writable(res, path28) {
+function writable(res, path25) {
   if (!res.owned.has(res.value)) {
     res.value = cloneNode(res.value, res.at);
     res.owned.add(res.value);
   }
   let node = res.value;
   let at = locationOf(node) ?? res.at;
-  for (const segment of path28) {
+  for (const segment of path25) {
     const existing = node[segment];
     const childAt = locate(node, at, [segment]);
     let child;
@@ -13327,18 +13327,18 @@ function writable(res, path28) {
   }
   return node;
 }
-function setIn(res, path28, value, at) {
-  const parent = writable(res, path28.slice(0, -1));
-  const key2 = path28[path28.length - 1];
+function setIn(res, path25, value, at) {
+  const parent = writable(res, path25.slice(0, -1));
+  const key2 = path25[path25.length - 1];
   parent[key2] = value;
   if (at) {
     if (isObject2(value) && !locationOf(value)) markNode(value, at);
     markKey(parent, key2, at);
   }
 }
-function getPath(value, path28) {
+function getPath(value, path25) {
   let node = value;
-  for (const segment of path28) {
+  for (const segment of path25) {
     if (!isObject2(node)) return void 0;
     node = node[segment];
   }
@@ -13376,8 +13376,8 @@ function stripQuotes(value) {
   if (value.length >= 2 && (value.startsWith('"') && value.endsWith('"') || value.startsWith("'") && value.endsWith("'"))) return value.slice(1, -1);
   return value;
 }
-function basename(path28) {
-  return path28.slice(path28.lastIndexOf("/") + 1);
+function basename(path25) {
+  return path25.slice(path25.lastIndexOf("/") + 1);
 }
 function readInput(context, dir, entry, at) {
   const target = resolvePath(dir, entry);
@@ -13578,8 +13578,8 @@ var init_generators = __esm({
 
 // src/kustomize/images.ts
 function splitImage(image) {
-  const slash2 = image.indexOf("/");
-  const offset = slash2 > 0 ? slash2 : 0;
+  const slash = image.indexOf("/");
+  const offset = slash > 0 ? slash : 0;
   const search = image.slice(offset);
   let at = search.indexOf("@");
   let colon = search.indexOf(":");
@@ -13629,19 +13629,19 @@ function updatedImage(image, entry) {
   }
   return `${name2}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
 }
-function imagePaths(value, path28, out) {
+function imagePaths(value, path25, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => imagePaths(item, [...path28, index], out));
+    value.forEach((item, index) => imagePaths(item, [...path25, index], out));
     return;
   }
   if (!isMap2(value)) return;
   for (const [key2, child] of Object.entries(value)) {
     if ((key2 === "containers" || key2 === "initContainers") && Array.isArray(child)) {
       child.forEach((container, index) => {
-        if (isMap2(container) && typeof container.image === "string") out.push({ path: [...path28, key2, index, "image"], image: container.image });
+        if (isMap2(container) && typeof container.image === "string") out.push({ path: [...path25, key2, index, "image"], image: container.image });
       });
     }
-    imagePaths(child, [...path28, key2], out);
+    imagePaths(child, [...path25, key2], out);
   }
 }
 function applyImages(resources, { entry, at }) {
@@ -13652,11 +13652,11 @@ function applyImages(resources, { entry, at }) {
     const found = [];
     imagePaths(res.value, [], found);
     let changed = false;
-    for (const { path: path28, image } of found) {
+    for (const { path: path25, image } of found) {
       if (!imageMatches(image, name2)) continue;
       const next = updatedImage(image, entry);
       if (next === image) continue;
-      setIn(res, path28, next, at);
+      setIn(res, path25, next, at);
       changed = true;
     }
     if (changed) notePatched(res, at);
@@ -13699,12 +13699,12 @@ function selectorPaths(groupKind) {
       return [];
   }
 }
-function setPairs(res, path28, entry, pairsAt) {
+function setPairs(res, path25, entry, pairsAt) {
   let changed = false;
   for (const [key2, value] of Object.entries(entry.pairs)) {
     const text = value === null || value === void 0 ? "" : String(value);
-    if (getPath(res.value, [...path28, key2]) === text) continue;
-    setIn(res, [...path28, key2], text, childLocation(pairsAt, key2));
+    if (getPath(res.value, [...path25, key2]) === text) continue;
+    setIn(res, [...path25, key2], text, childLocation(pairsAt, key2));
     changed = true;
   }
   return changed;
@@ -13716,16 +13716,16 @@ function apply(resources, entry, field) {
     const groupKind = `${id.group}/${id.kind}`;
     let changed = setPairs(res, ["metadata", field], entry, pairsAt);
     if (entry.templates) {
-      for (const path28 of templatePaths(groupKind)) changed = setPairs(res, [...path28, field], entry, pairsAt) || changed;
+      for (const path25 of templatePaths(groupKind)) changed = setPairs(res, [...path25, field], entry, pairsAt) || changed;
       if (field === "labels" && groupKind === "apps/StatefulSet") {
         const claims = getPath(res.value, ["spec", "volumeClaimTemplates"]);
         if (Array.isArray(claims)) claims.forEach((_, index) => changed = setPairs(res, ["spec", "volumeClaimTemplates", index, "metadata", "labels"], entry, pairsAt) || changed);
       }
     }
     if (field === "labels" && entry.selectors) {
-      for (const [path28, create] of selectorPaths(groupKind)) {
-        if (!create && !isMap2(getPath(res.value, path28))) continue;
-        changed = setPairs(res, path28, entry, pairsAt) || changed;
+      for (const [path25, create] of selectorPaths(groupKind)) {
+        if (!create && !isMap2(getPath(res.value, path25))) continue;
+        changed = setPairs(res, path25, entry, pairsAt) || changed;
       }
     }
     if (changed) notePatched(res, entry.at);
@@ -13770,17 +13770,17 @@ var init_name_affix = __esm({
 });
 
 // src/kustomize/merge-keys.ts
-function startsWith(path28, prefix) {
-  return prefix.length <= path28.length && prefix.every((segment, index) => path28[index] === segment);
+function startsWith(path25, prefix) {
+  return prefix.length <= path25.length && prefix.every((segment, index) => path25[index] === segment);
 }
-function mergeKeyOf(group, kind, path28) {
+function mergeKeyOf(group, kind, path25) {
   if (!BUILT_IN_GROUPS.has(group)) return void 0;
-  if (path28.length === 2 && path28[0] === "metadata" && path28[1] === "ownerReferences") return "uid";
-  if (path28.length === 2 && path28[0] === "metadata" && path28[1] === "finalizers") return PRIMITIVE_SET;
-  if (group === "" && kind === "Service" && path28.length === 2 && path28[0] === "spec" && path28[1] === "ports") return "port";
+  if (path25.length === 2 && path25[0] === "metadata" && path25[1] === "ownerReferences") return "uid";
+  if (path25.length === 2 && path25[0] === "metadata" && path25[1] === "finalizers") return PRIMITIVE_SET;
+  if (group === "" && kind === "Service" && path25.length === 2 && path25[0] === "spec" && path25[1] === "ports") return "port";
   const podSpec = POD_SPEC_PATHS[`${group}/${kind}`];
-  if (!podSpec || !startsWith(path28, podSpec)) return void 0;
-  const rest = path28.slice(podSpec.length);
+  if (!podSpec || !startsWith(path25, podSpec)) return void 0;
+  const rest = path25.slice(podSpec.length);
   if (rest.length === 1) return POD_SPEC_LISTS[rest[0]];
   if (rest.length === 2 && ["containers", "initContainers", "ephemeralContainers"].includes(rest[0])) return CONTAINER_LISTS[rest[1]];
   return void 0;
@@ -13851,8 +13851,8 @@ function containersOf(spec) {
   return out;
 }
 function podSpecReferences(spec, base, out) {
-  const add2 = (kind, path28, value) => {
-    if (typeof value === "string") out.push({ kind, path: path28, name: value });
+  const add2 = (kind, path25, value) => {
+    if (typeof value === "string") out.push({ kind, path: path25, name: value });
   };
   add2("ServiceAccount", [...base, "serviceAccountName"], spec.serviceAccountName);
   if (typeof spec.priorityClassName === "string") out.push({ kind: "PriorityClass", group: "scheduling.k8s.io", path: [...base, "priorityClassName"], name: spec.priorityClassName });
@@ -13893,10 +13893,10 @@ function podSpecReferences(spec, base, out) {
     });
   }
 }
-function ingressBackend(backend, path28, out) {
+function ingressBackend(backend, path25, out) {
   const service = isMap2(backend) && isMap2(backend.service) ? backend.service : void 0;
-  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path28, "service", "name"], name: service.name });
-  if (isMap2(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path28, "serviceName"], name: backend.serviceName });
+  if (service && typeof service.name === "string") out.push({ kind: "Service", path: [...path25, "service", "name"], name: service.name });
+  if (isMap2(backend) && typeof backend.serviceName === "string") out.push({ kind: "Service", path: [...path25, "serviceName"], name: backend.serviceName });
 }
 function referencesOf(res) {
   const id = currentId(res);
@@ -13961,18 +13961,18 @@ function parseNameReferences(raw) {
     return [{ kind: str2(entry.kind), group: str2(entry.group), version: str2(entry.version), fieldSpecs }];
   });
 }
-function valuesAtPath(value, segments, path28, out) {
+function valuesAtPath(value, segments, path25, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => valuesAtPath(item, segments, [...path28, index], out));
+    value.forEach((item, index) => valuesAtPath(item, segments, [...path25, index], out));
     return;
   }
   if (segments.length === 0) {
-    if (typeof value === "string") out.push({ path: path28, name: value });
+    if (typeof value === "string") out.push({ path: path25, name: value });
     return;
   }
   if (!isMap2(value)) return;
   const segment = segments[0].replace(/\[\]$/, "");
-  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path28, segment], out);
+  if (segment in value) valuesAtPath(value[segment], segments.slice(1), [...path25, segment], out);
 }
 function configuredReferences(res, configs) {
   const id = currentId(res);
@@ -13982,7 +13982,7 @@ function configuredReferences(res, configs) {
       if (spec.kind && spec.kind !== id.kind || spec.group !== void 0 && spec.group !== id.group || spec.version && spec.version !== id.version) continue;
       const found = [];
       valuesAtPath(res.value, spec.path.split("/").filter((segment) => segment !== ""), [], found);
-      for (const { path: path28, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path28, name: name2 });
+      for (const { path: path25, name: name2 } of found) out.push({ kind: config.kind, group: config.group, path: path25, name: name2 });
     }
   }
   return out;
@@ -14052,10 +14052,10 @@ function applyNamespace(resources, namespace, at, context) {
     const id = currentId(res);
     const apiVersion = id.group ? `${id.group}/${id.version}` : id.version;
     let changed = false;
-    const set2 = (path28) => {
-      if (getPath(res.value, path28) === namespace) return;
-      if (path28[0] === "metadata") res.previousNamespaces.push(id.namespace);
-      setIn(res, path28, namespace, at);
+    const set2 = (path25) => {
+      if (getPath(res.value, path25) === namespace) return;
+      if (path25[0] === "metadata") res.previousNamespaces.push(id.namespace);
+      setIn(res, path25, namespace, at);
       changed = true;
     };
     if (apiVersion === "v1" && id.kind === "Namespace") {
@@ -14119,30 +14119,30 @@ function parsePointer(pointer2) {
   return pointer2.slice(1).split("/").map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 function resolve(value, segments, forAdd, pointer2) {
-  const path28 = [];
+  const path25 = [];
   let node = value;
   segments.forEach((segment, index) => {
     const last = index === segments.length - 1;
     if (Array.isArray(node)) {
       if (segment === "-" && last && forAdd) {
-        path28.push(node.length);
+        path25.push(node.length);
         node = void 0;
         return;
       }
       if (!/^(0|[1-9][0-9]*)$/.test(segment)) throw new JsonPatchError(`invalid list index "${segment}" in "${pointer2}"`);
       const position2 = Number(segment);
       if (position2 > node.length || position2 === node.length && !(last && forAdd)) throw new JsonPatchError(`index ${position2} out of range in "${pointer2}"`);
-      path28.push(position2);
+      path25.push(position2);
       node = node[position2];
     } else if (isMap2(node)) {
       if (!(segment in node) && !(last && forAdd)) throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
-      path28.push(segment);
+      path25.push(segment);
       node = node[segment];
     } else {
       throw new JsonPatchError(`doc is missing path: "${pointer2}"`);
     }
   });
-  return path28;
+  return path25;
 }
 function deepEqual(a, b) {
   if (a === b) return true;
@@ -14151,18 +14151,18 @@ function deepEqual(a, b) {
   const keysB = Object.keys(b);
   return keysA.length === keysB.length && keysA.every((key2) => key2 in b && deepEqual(a[key2], b[key2]));
 }
-function insert(res, path28, value, at) {
-  const parentPath = path28.slice(0, -1);
-  const key2 = path28[path28.length - 1];
+function insert(res, path25, value, at) {
+  const parentPath = path25.slice(0, -1);
+  const key2 = path25[path25.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key2 === "number") {
     spliceList(res, parentPath, key2, 0, [{ value, at }]);
   } else {
-    setIn(res, path28, value, at);
+    setIn(res, path25, value, at);
   }
 }
-function removeAt(res, path28) {
-  const parentPath = path28.slice(0, -1);
-  const key2 = path28[path28.length - 1];
+function removeAt(res, path25) {
+  const parentPath = path25.slice(0, -1);
+  const key2 = path25[path25.length - 1];
   if (Array.isArray(getPath(res.value, parentPath)) && typeof key2 === "number") spliceList(res, parentPath, key2, 1, []);
   else delete writable(res, parentPath)[key2];
 }
@@ -14197,9 +14197,9 @@ function applyOperations(res, operations) {
           res.at = valueAt;
           break;
         }
-        const path28 = resolve(res.value, segments, operation.op === "add", operation.path);
-        if (operation.op === "replace") setIn(res, path28, value, valueAt);
-        else insert(res, path28, value, valueAt);
+        const path25 = resolve(res.value, segments, operation.op === "add", operation.path);
+        if (operation.op === "replace") setIn(res, path25, value, valueAt);
+        else insert(res, path25, value, valueAt);
         break;
       }
       case "remove": {
@@ -14215,17 +14215,17 @@ function applyOperations(res, operations) {
         const fromAt = locateIn2(res, fromPath);
         if (isObject2(value) && !locationOf(value)) markNode(value, fromAt);
         if (operation.op === "move") removeAt(res, fromPath);
-        const path28 = resolve(res.value, segments, true, operation.path);
-        insert(res, path28, value, fromAt);
+        const path25 = resolve(res.value, segments, true, operation.path);
+        insert(res, path25, value, fromAt);
         if (!isObject2(value)) {
-          const parent = getPath(res.value, path28.slice(0, -1));
-          if (isObject2(parent)) markKey(parent, path28[path28.length - 1], fromAt);
+          const parent = getPath(res.value, path25.slice(0, -1));
+          if (isObject2(parent)) markKey(parent, path25[path25.length - 1], fromAt);
         }
         break;
       }
       case "test": {
-        const path28 = resolve(res.value, segments, false, operation.path);
-        if (!deepEqual(getPath(res.value, path28), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
+        const path25 = resolve(res.value, segments, false, operation.path);
+        if (!deepEqual(getPath(res.value, path25), operation.value)) throw new JsonPatchError(`testing value ${operation.path} failed`);
         break;
       }
       default:
@@ -14609,7 +14609,7 @@ function applySmp(res, document, entry) {
   return applyStrategicMerge(res, document.value, document.at, entry.allow);
 }
 function patchEntries(kustomization, file, docIndex) {
-  const at = (...path28) => ({ file, docIndex, path: path28 });
+  const at = (...path25) => ({ file, docIndex, path: path25 });
   const strategicMerge = [];
   const patches = [];
   const json6902 = [];
@@ -14690,7 +14690,7 @@ function readSpec(state, file, dir, root) {
   state.kustomizations.add(file);
   const spec = emptySpec(file, dir);
   const document = firstDocument(file);
-  const at = (...path28) => ({ file, docIndex: document?.index ?? 0, path: path28 });
+  const at = (...path25) => ({ file, docIndex: document?.index ?? 0, path: path25 });
   if (file.problems.length > 0) {
     state.problem("invalid-kustomization", `${file.path} does not parse: ${file.problems[0].message}`, at());
     return void 0;
@@ -14727,10 +14727,10 @@ function readSpec(state, file, dir, root) {
     if (typeof value[field] === "string" && value[field] !== "") spec[field] = { value: value[field], at: at(field) };
   }
   spec.patches = patchEntries(value, file, document.index);
-  const pairs2 = (raw, path28) => {
+  const pairs2 = (raw, path25) => {
     if (!isMap2(raw)) return false;
     for (const [key2, pairValue] of Object.entries(raw)) {
-      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key2}" must be a string (quote it)`, at(...path28, key2));
+      if (typeof pairValue !== "string") state.problem("invalid-kustomization", `invalid Kustomization: the value of "${key2}" must be a string (quote it)`, at(...path25, key2));
     }
     return true;
   };
@@ -14947,7 +14947,7 @@ function runComponent(state, includer, entry, resmap) {
 function generatedRoot(state, dir) {
   const exclude = state.generated?.exclude ?? (() => false);
   const batches = [];
-  const walk3 = (current) => {
+  const walk4 = (current) => {
     for (const file of state.host.filesIn(current)) {
       if (!/\.ya?ml$/i.test(file.path) || exclude(file.path)) continue;
       const at = { file, docIndex: 0, path: [] };
@@ -14959,10 +14959,10 @@ function generatedRoot(state, dir) {
       if (kustomization) {
         const at = { file: kustomization, docIndex: 0, path: [] };
         batches.push({ added: buildDirectory(state, sub, kustomization, at, false), at });
-      } else walk3(sub);
+      } else walk4(sub);
     }
   };
-  walk3(dir);
+  walk4(dir);
   const resmap = [];
   append(state, resmap, batches);
   return resmap;
@@ -15025,7 +15025,7 @@ function toApplied(res) {
   return {
     value: res.value,
     written: res.written,
-    locate: (path28) => locate(res.value, res.at, path28),
+    locate: (path25) => locate(res.value, res.at, path25),
     patchedBy: res.patchedBy,
     via: res.via,
     nameUnknown: res.nameUnknown
@@ -15092,8 +15092,8 @@ var init_build = __esm({
 
 // src/kustomize/scope.ts
 function builtInClusterScoped(apiVersion, kind) {
-  const slash2 = apiVersion.indexOf("/");
-  const group = slash2 < 0 ? "" : apiVersion.slice(0, slash2);
+  const slash = apiVersion.indexOf("/");
+  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
   if (CLUSTER_SCOPED[group]?.has(kind)) return true;
   return BUILT_IN_GROUPS2.has(group) ? false : void 0;
 }
@@ -15122,8 +15122,8 @@ var init_scope = __esm({
 // src/kustomize/host.ts
 function hostFromRootFiles(rootFiles, isClusterScoped2 = builtInClusterScoped, readText2) {
   return {
-    file: (path28) => rootFiles.files.get(path28),
-    isDirectory: (path28) => rootFiles.dirs.has(path28),
+    file: (path25) => rootFiles.files.get(path25),
+    isDirectory: (path25) => rootFiles.dirs.has(path25),
     kustomizationFile(dir) {
       for (const name2 of KUSTOMIZATION_FILES) {
         const file = rootFiles.files.get(dir === "" ? name2 : `${dir}/${name2}`);
@@ -15202,10 +15202,10 @@ var init_resource2 = __esm({
       patchedBy;
       document;
       assumed;
-      locate(path28) {
-        if (this.document) return this.document.locate(path28);
+      locate(path25) {
+        if (this.document) return this.document.locate(path25);
         const written2 = this.written;
-        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path28);
+        return locate(written2.value, { file: written2.file, docIndex: written2.docIndex, path: [] }, path25);
       }
     };
     AppliedObject = class {
@@ -15239,8 +15239,8 @@ var init_resource2 = __esm({
       get doc() {
         return this.file.documents[this.docIndex]?.doc;
       }
-      get(path28) {
-        return getIn(this.value, path28);
+      get(path25) {
+        return getIn(this.value, path25);
       }
     };
   }
@@ -15360,7 +15360,8 @@ function buildOnce(input) {
     let output = buildCache.get(key2);
     if (!output) {
       const exclude = excludedBy(target.root, target.source);
-      output = buildKustomization(hostOf(target.root), target.dir, { flux: overrides.flux, ...generated2 ? { generated: { exclude } } : {} });
+      const flux = overrides.flux;
+      output = input.memo && !generated2 ? input.memo.build(key2, hostOf(target.root), flux, (host) => buildKustomization(host, target.dir, { flux })) : buildKustomization(hostOf(target.root), target.dir, { flux, ...generated2 ? { generated: { exclude } } : {} });
       buildCache.set(key2, output);
     }
     return { target, generated: generated2, output };
@@ -15579,7 +15580,7 @@ function patchFilesOf(kustomize, root) {
 }
 function fluxOverrides(kustomization) {
   const spec = asRecord(kustomization.value.spec) ?? {};
-  const at = (path28) => kustomization.applied?.locate(["spec", ...path28]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path28] };
+  const at = (path25) => kustomization.applied?.locate(["spec", ...path25]) ?? { file: kustomization.file, docIndex: kustomization.docIndex, path: ["spec", ...path25] };
   const flux = {};
   const targetNamespace = asString(spec.targetNamespace);
   const namePrefix = asString(spec.namePrefix);
@@ -22549,62 +22550,62 @@ function podSpecContainers(resource, specPath, overrides, out) {
     asArray(spec[list]).forEach((raw, index) => {
       const item = asRecord(raw);
       if (!item) return;
-      const path28 = [...specPath, list, index];
+      const path25 = [...specPath, list, index];
       const image = asScalarString(item.image);
-      const written2 = writtenImage(resource, [...path28, "image"], image);
+      const written2 = writtenImage(resource, [...path25, "image"], image);
       const transformed = written2 === void 0 ? void 0 : applyImageOverrides(written2, overrides);
       const effective = resource.applied && image !== void 0 ? parseImageRef(image) : transformed?.ref;
       const explicitPolicy = asString(item.imagePullPolicy);
       out.push({
         resource,
         origin: "podSpec",
-        path: path28,
+        path: path25,
         name: asString(item.name),
         namespace: resource.appliedNamespace,
         image: {
           written: written2,
-          path: [...path28, "image"],
-          tagPath: [...path28, "image"],
+          path: [...path25, "image"],
+          tagPath: [...path25, "image"],
           effective,
           overrides: transformed?.applied ?? []
         },
         pullPolicy: {
           value: explicitPolicy ?? (effective ? defaultPullPolicy(effective) : void 0),
           explicit: explicitPolicy !== void 0,
-          path: explicitPolicy !== void 0 ? [...path28, "imagePullPolicy"] : void 0
+          path: explicitPolicy !== void 0 ? [...path25, "imagePullPolicy"] : void 0
         },
-        env: envEntries(item.env, [...path28, "env"]),
-        envPath: item.env !== void 0 ? [...path28, "env"] : void 0,
-        envFrom: envFromSources(item, path28)
+        env: envEntries(item.env, [...path25, "env"]),
+        envPath: item.env !== void 0 ? [...path25, "env"] : void 0,
+        envFrom: envFromSources(item, path25)
       });
     });
   }
 }
-function writtenImage(resource, path28, applied) {
+function writtenImage(resource, path25, applied) {
   const info = resource.applied;
   if (!info || applied === void 0) return applied;
-  const container = info.locate(path28.slice(0, -1));
+  const container = info.locate(path25.slice(0, -1));
   if (container.file !== info.written.file || container.docIndex !== info.written.docIndex) return applied;
-  return asScalarString(getIn(info.written.value, [...container.path, path28[path28.length - 1]])) ?? applied;
+  return asScalarString(getIn(info.written.value, [...container.path, path25[path25.length - 1]])) ?? applied;
 }
-function walkValues(resource, value, path28, dotted, namespace, out) {
+function walkValues(resource, value, path25, dotted, namespace, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(resource, item, [...path28, index], `${dotted}[${index}]`, namespace, out));
+    value.forEach((item, index) => walkValues(resource, item, [...path25, index], `${dotted}[${index}]`, namespace, out));
     return;
   }
   const object = asRecord(value);
   if (!object) return;
-  const container = valuesContainer(resource, object, path28, dotted, namespace);
+  const container = valuesContainer(resource, object, path25, dotted, namespace);
   if (container) out.push(container);
   for (const [key2, child] of Object.entries(object)) {
     if (key2 === "image" || typeof child !== "object" || child === null) continue;
-    walkValues(resource, child, [...path28, key2], dotted === "" ? key2 : `${dotted}.${key2}`, namespace, out);
+    walkValues(resource, child, [...path25, key2], dotted === "" ? key2 : `${dotted}.${key2}`, namespace, out);
   }
 }
-function valuesContainer(resource, object, path28, dotted, namespace) {
+function valuesContainer(resource, object, path25, dotted, namespace) {
   const image = object.image;
   let written2;
-  let tagPath = [...path28, "image"];
+  let tagPath = [...path25, "image"];
   let policyPath;
   let policy;
   const mapping = asRecord(image);
@@ -22613,48 +22614,48 @@ function valuesContainer(resource, object, path28, dotted, namespace) {
     const siblingTag = asScalarString(object.tag);
     if (siblingTag !== void 0 && siblingTag !== "" && parseImageRef(image).tag === void 0 && !image.includes("@")) {
       written2 = `${image}:${siblingTag}`;
-      tagPath = [...path28, "tag"];
+      tagPath = [...path25, "tag"];
       policy = asString(object.pullPolicy);
-      if (policy !== void 0) policyPath = [...path28, "pullPolicy"];
+      if (policy !== void 0) policyPath = [...path25, "pullPolicy"];
     }
   } else if (mapping && typeof mapping.repository === "string") {
     const tag = asScalarString(mapping.tag);
     const digest = asString(mapping.digest);
     written2 = `${mapping.repository}${tag ? `:${tag}` : ""}${digest ? `@${digest}` : ""}`;
-    if (mapping.tag !== void 0) tagPath = [...path28, "image", "tag"];
+    if (mapping.tag !== void 0) tagPath = [...path25, "image", "tag"];
     policy = asString(mapping.pullPolicy);
-    if (policy !== void 0) policyPath = [...path28, "image", "pullPolicy"];
+    if (policy !== void 0) policyPath = [...path25, "image", "pullPolicy"];
   } else {
     return void 0;
   }
   if (policy === void 0 && typeof object.imagePullPolicy === "string") {
     policy = object.imagePullPolicy;
-    policyPath = [...path28, "imagePullPolicy"];
+    policyPath = [...path25, "imagePullPolicy"];
   }
   const ref = parseImageRef(written2);
   return {
     resource,
     origin: "helmValues",
-    path: path28,
+    path: path25,
     name: asString(object.name),
     valuesPath: dotted,
     namespace,
-    image: { written: formatImageRef(ref), path: [...path28, "image"], tagPath, effective: ref, overrides: [] },
+    image: { written: formatImageRef(ref), path: [...path25, "image"], tagPath, effective: ref, overrides: [] },
     // A chart's default policy is unknown, so no default is assumed here.
     pullPolicy: { value: policy, explicit: policy !== void 0, path: policyPath },
-    env: envEntries(object.env, [...path28, "env"]),
-    envPath: object.env !== void 0 ? [...path28, "env"] : void 0,
-    envFrom: envFromSources(object, path28)
+    env: envEntries(object.env, [...path25, "env"]),
+    envPath: object.env !== void 0 ? [...path25, "env"] : void 0,
+    envFrom: envFromSources(object, path25)
   };
 }
-function envEntries(env, path28) {
+function envEntries(env, path25) {
   if (Array.isArray(env)) {
     const entries = [];
     env.forEach((raw, index) => {
       const item = asRecord(raw);
       const name2 = asString(item?.name);
       if (!item || name2 === void 0) return;
-      const entry = { name: name2, hasValue: "value" in item, path: [...path28, index] };
+      const entry = { name: name2, hasValue: "value" in item, path: [...path25, index] };
       const literal = asScalarString(item.value);
       if (literal !== void 0) entry.value = literal;
       const valueFrom = asRecord(item.valueFrom);
@@ -22672,7 +22673,7 @@ function envEntries(env, path28) {
   const map2 = asRecord(env);
   if (!map2) return [];
   return Object.entries(map2).map(([name2, value]) => {
-    const entry = { name: name2, hasValue: true, path: [...path28, name2] };
+    const entry = { name: name2, hasValue: true, path: [...path25, name2] };
     const literal = asScalarString(value);
     if (literal !== void 0) entry.value = literal;
     return entry;
@@ -22681,7 +22682,7 @@ function envEntries(env, path28) {
 function keyRef(ref) {
   return { name: asString(ref.name) ?? "", key: asScalarString(ref.key) ?? "", optional: ref.optional === true };
 }
-function envFromSources(object, path28) {
+function envFromSources(object, path25) {
   const sources = [];
   asArray(object.envFrom).forEach((raw, index) => {
     const item = asRecord(raw);
@@ -22691,7 +22692,7 @@ function envFromSources(object, path28) {
     const ref = secret ?? configMap;
     const name2 = asString(ref?.name);
     if (!ref || name2 === void 0) return;
-    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path28, "envFrom", index] };
+    const source = { kind: secret ? "Secret" : "ConfigMap", name: name2, optional: ref.optional === true, via: "envFrom", path: [...path25, "envFrom", index] };
     const prefix = asString(item.prefix);
     if (prefix !== void 0) source.prefix = prefix;
     sources.push(source);
@@ -22700,7 +22701,7 @@ function envFromSources(object, path28) {
     asArray(object[field]).forEach((raw, index) => {
       const name2 = typeof raw === "string" ? raw : asString(asRecord(raw)?.name);
       if (name2 === void 0) return;
-      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path28, field, index] });
+      sources.push({ kind, name: name2, optional: asRecord(raw)?.optional === true, via: field, path: [...path25, field, index] });
     });
   }
   return sources;
@@ -22873,8 +22874,8 @@ function createdAnnotations(resource) {
     ExternalSecret: ["spec", "target", "template", "metadata", "annotations"],
     SealedSecret: ["spec", "template", "metadata", "annotations"]
   };
-  const path28 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
-  return (path28 && asRecord(getIn(resource.value, path28))) ?? {};
+  const path25 = Object.hasOwn(paths, resource.kind) ? paths[resource.kind] : void 0;
+  return (path25 && asRecord(getIn(resource.value, path25))) ?? {};
 }
 function replicas(data) {
   if (!data.resource) return [];
@@ -22992,7 +22993,7 @@ function makeResource(file, docIndex) {
     appliedNamespace: namespace,
     encrypted: asRecord(value.sops) !== void 0,
     value,
-    get: (path28) => getIn(value, path28)
+    get: (path25) => getIn(value, path25)
   };
 }
 function emptyRootFiles(root) {
@@ -23016,7 +23017,7 @@ function indexRootFiles(roots, files) {
   }
   return byRoot;
 }
-function buildModel(roots, files, notes) {
+function buildModel(roots, files, notes, options = {}) {
   const written2 = [];
   for (const file of files) {
     for (let index = 0; index < file.documents.length; index++) {
@@ -23067,7 +23068,8 @@ function buildModel(roots, files, notes) {
     resourceAt,
     // What kustomize itself knows to be cluster-scoped (its embedded schema): it gives every other kind a namespace.
     isClusterScoped: builtInClusterScoped,
-    note
+    note,
+    ...options.buildMemo ? { memo: options.buildMemo } : {}
   });
   const resources = applied.resources;
   const byKind = /* @__PURE__ */ new Map();
@@ -23089,7 +23091,7 @@ function buildModel(roots, files, notes) {
     find: ({ kind, name: name2, namespace, group }) => (byKindName.get(`${kind}\0${name2}`) ?? []).filter(
       (resource) => (namespace === void 0 || resource.appliedNamespace === namespace) && (group === void 0 || resource.group === group)
     ),
-    fileAt: (root, path28) => rootFilesMap.get(root)?.files.get(path28),
+    fileAt: (root, path25) => rootFilesMap.get(root)?.files.get(path25),
     rootFiles,
     resourcesIn: (file) => byFile.get(file) ?? [],
     resourceAt,
@@ -24266,10 +24268,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse5 = require_parse();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var truncate3 = (version2, truncation, options) => {
-      if (!constants.RELEASE_TYPES.includes(truncation)) {
+      if (!constants2.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -25509,7 +25511,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants = require_constants();
+    var constants2 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse5 = require_parse();
@@ -25593,8 +25595,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants2.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -25734,8 +25736,8 @@ function fluxVersionsFor(model, resource) {
   return index.byRoot.get(resource.file.root) ?? [];
 }
 function describeVersionSource(version2, from) {
-  const path28 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
-  return version2.via === "" ? path28 : `${version2.via} in ${path28}`;
+  const path25 = version2.file.root === from ? version2.file.path : `${version2.file.root.name}/${version2.file.path}`;
+  return version2.via === "" ? path25 : `${version2.via} in ${path25}`;
 }
 function unique(versions) {
   return versions.filter((version2, i) => versions.findIndex((other) => other.text === version2.text) === i);
@@ -25851,8 +25853,8 @@ metadata:
         const patchDocuments2 = /* @__PURE__ */ new Set();
         for (const node of model.kustomize.nodes) {
           if (model.appliedStatus(node.file) !== "applied") continue;
-          for (const path28 of patchPathsOf(node)) {
-            const file = model.fileAt(node.file.root, path28);
+          for (const path25 of patchPathsOf(node)) {
+            const file = model.fileAt(node.file.root, path25);
             if (file) for (const written2 of model.resourcesIn(file)) patchDocuments2.add(written2);
           }
         }
@@ -25866,15 +25868,15 @@ metadata:
             ctx.report({ resource, path: ["apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
           if (!resource.group.endsWith(".fluxcd.io")) continue;
-          for (const path28 of REFERENCE_PATHS) {
-            const apiVersion = asString(resource.get([...path28, "apiVersion"]));
-            const kind = asString(resource.get([...path28, "kind"]));
+          for (const path25 of REFERENCE_PATHS) {
+            const apiVersion = asString(resource.get([...path25, "apiVersion"]));
+            const kind = asString(resource.get([...path25, "kind"]));
             const removedRef = apiVersion === void 0 ? void 0 : removedApiVersion(apiVersion, kind);
             if (!apiVersion || !removedRef) continue;
             const data = { apiVersion, kind: kind ?? "object", removedIn: removedRef.removedIn, replacement: removedRef.replacement };
             const found = verdict(model, resource, removedRef);
             const messageId = !found ? "removedInReference" : found.serving === "served" ? "stillServedInReference" : "notServedInReference";
-            ctx.report({ resource, path: [...path28, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
+            ctx.report({ resource, path: [...path25, "apiVersion"], messageId, data: found ? { ...data, ...versionData(resource, found) } : data });
           }
         }
       }
@@ -26014,13 +26016,13 @@ function cycleFrom(start, members, edges) {
     for (const edge of edges.get(node) ?? []) {
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
-        const path28 = [edge];
+        const path25 = [edge];
         let back = previous.get(node);
         while (back) {
-          path28.unshift(back);
+          path25.unshift(back);
           back = previous.get(back.from);
         }
-        return path28;
+        return path25;
       }
       if (!previous.has(edge.to) && edge.to !== start) {
         previous.set(edge.to, edge);
@@ -26151,10 +26153,10 @@ spec:
         for (const component of cycles(order, edges)) {
           const members = new Set(component);
           const first2 = order.find((resource) => members.has(resource));
-          const path28 = cycleFrom(first2, members, edges);
-          const [edge] = path28;
+          const path25 = cycleFrom(first2, members, edges);
+          const [edge] = path25;
           if (!edge) continue;
-          const names = [first2, ...path28.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
+          const names = [first2, ...path25.map((step) => step.to)].map((resource) => qualified(resource.appliedNamespace, resource.name));
           ctx.report({ resource: first2, path: [...edge.ref.path, "name"], messageId: "cycle", data: { cycle: names.join(" \u2192 ") } });
         }
       }
@@ -26163,10 +26165,10 @@ spec:
 });
 
 // src/schema/describe.ts
-function formatPath(path28, rootName2) {
-  if (path28.length === 0) return rootName2;
+function formatPath(path25, rootName2) {
+  if (path25.length === 0) return rootName2;
   let out = "";
-  for (const segment of path28) {
+  for (const segment of path25) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -26282,14 +26284,14 @@ var init_validate = __esm({
       get full() {
         return this.problems.length >= this.max;
       }
-      report(messageId, path28, data, key2 = false) {
+      report(messageId, path25, data, key2 = false) {
         if (this.full) return;
-        const problem = { path: [...path28], messageId, data };
+        const problem = { path: [...path25], messageId, data };
         if (key2) problem.key = true;
         this.problems.push(problem);
       }
-      name(path28) {
-        return formatPath(path28, this.options.rootName);
+      name(path25) {
+        return formatPath(path25, this.options.rootName);
       }
       resolve(schema2) {
         let current = schema2;
@@ -26311,83 +26313,83 @@ var init_validate = __esm({
         return re;
       }
       /** A value of the wrong type gets one problem and is not looked into further. */
-      walk(value, raw, path28) {
-        if (this.full || path28.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
+      walk(value, raw, path25) {
+        if (this.full || path25.length > MAX_DEPTH || value === UNKNOWN_VALUE) return;
         const schema2 = this.resolve(raw);
         if (!schema2) return;
-        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path28)) return;
+        if (schema2.type !== void 0 && !this.checkType(value, schema2.type, path25)) return;
         if (schema2.enum && !schema2.enum.some((allowed) => equal(allowed, value)) && !containsUnknown(value)) {
-          this.report("enum", path28, { path: this.name(path28), allowed: formatAllowed(schema2.enum) });
+          this.report("enum", path25, { path: this.name(path25), allowed: formatAllowed(schema2.enum) });
         }
-        if (typeof value === "string") this.checkString(value, schema2, path28);
-        else if (typeof value === "number") this.checkNumber(value, schema2, path28);
-        else if (Array.isArray(value)) this.checkArray(value, schema2, path28);
-        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path28);
-        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path28);
-        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path28, "anyOf");
-        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path28, "oneOf");
-        if (schema2.not && this.passes(value, schema2.not, path28) && !containsUnknown(value)) this.report("not", path28, { path: this.name(path28) });
+        if (typeof value === "string") this.checkString(value, schema2, path25);
+        else if (typeof value === "number") this.checkNumber(value, schema2, path25);
+        else if (Array.isArray(value)) this.checkArray(value, schema2, path25);
+        else if (value !== null && typeof value === "object") this.checkObject(value, schema2, path25);
+        if (schema2.allOf) for (const sub of schema2.allOf) this.walk(value, sub, path25);
+        if (schema2.anyOf) this.checkAlternatives(value, schema2.anyOf, path25, "anyOf");
+        if (schema2.oneOf) this.checkAlternatives(value, schema2.oneOf, path25, "oneOf");
+        if (schema2.not && this.passes(value, schema2.not, path25) && !containsUnknown(value)) this.report("not", path25, { path: this.name(path25) });
       }
-      checkType(value, type2, path28) {
+      checkType(value, type2, path25) {
         const types2 = Array.isArray(type2) ? type2 : [type2];
         const actual = typeOf(value);
         const ok = types2.includes(actual) || actual === "integer" && types2.includes("number");
-        if (!ok) this.report("type", path28, { expected: describeTypes(types2), path: this.name(path28), actual: describeFound(value) });
+        if (!ok) this.report("type", path25, { expected: describeTypes(types2), path: this.name(path25), actual: describeFound(value) });
         return ok;
       }
-      checkString(value, schema2, path28) {
+      checkString(value, schema2, path25) {
         const length = [...value].length;
         if (schema2.minLength !== void 0 && length < schema2.minLength) {
-          this.report("minLength", path28, { path: this.name(path28), limit: String(schema2.minLength) });
+          this.report("minLength", path25, { path: this.name(path25), limit: String(schema2.minLength) });
         }
         if (schema2.maxLength !== void 0 && length > schema2.maxLength) {
-          this.report("maxLength", path28, { path: this.name(path28), limit: String(schema2.maxLength) });
+          this.report("maxLength", path25, { path: this.name(path25), limit: String(schema2.maxLength) });
         }
         if (schema2.pattern !== void 0 && this.regex(schema2.pattern)?.test(value) === false) {
-          this.report("pattern", path28, { path: this.name(path28), pattern: schema2.pattern });
+          this.report("pattern", path25, { path: this.name(path25), pattern: schema2.pattern });
         }
       }
-      checkNumber(value, schema2, path28) {
-        const range = (comparison, limit) => this.report("range", path28, { path: this.name(path28), comparison, limit: String(limit) });
+      checkNumber(value, schema2, path25) {
+        const range = (comparison, limit) => this.report("range", path25, { path: this.name(path25), comparison, limit: String(limit) });
         if (schema2.minimum !== void 0 && value < schema2.minimum) range("at least", schema2.minimum);
         if (schema2.exclusiveMinimum !== void 0 && value <= schema2.exclusiveMinimum) range("greater than", schema2.exclusiveMinimum);
         if (schema2.maximum !== void 0 && value > schema2.maximum) range("at most", schema2.maximum);
         if (schema2.exclusiveMaximum !== void 0 && value >= schema2.exclusiveMaximum) range("less than", schema2.exclusiveMaximum);
         if (schema2.multipleOf && Math.abs(value / schema2.multipleOf - Math.round(value / schema2.multipleOf)) > 1e-9) {
-          this.report("multipleOf", path28, { path: this.name(path28), limit: String(schema2.multipleOf) });
+          this.report("multipleOf", path25, { path: this.name(path25), limit: String(schema2.multipleOf) });
         }
       }
-      checkArray(value, schema2, path28) {
+      checkArray(value, schema2, path25) {
         if (schema2.minItems !== void 0 && value.length < schema2.minItems) {
-          this.report("minItems", path28, { path: this.name(path28), limit: String(schema2.minItems) });
+          this.report("minItems", path25, { path: this.name(path25), limit: String(schema2.minItems) });
         }
         if (schema2.maxItems !== void 0 && value.length > schema2.maxItems) {
-          this.report("maxItems", path28, { path: this.name(path28), limit: String(schema2.maxItems) });
+          this.report("maxItems", path25, { path: this.name(path25), limit: String(schema2.maxItems) });
         }
         if (schema2.uniqueItems && value.some((item, index) => value.findIndex((other) => equal(other, item)) !== index) && !containsUnknown(value)) {
-          this.report("uniqueItems", path28, { path: this.name(path28) });
+          this.report("uniqueItems", path25, { path: this.name(path25) });
         }
         if (schema2.items) {
           for (let index = 0; index < value.length; index++) {
-            path28.push(index);
-            this.walk(value[index], schema2.items, path28);
-            path28.pop();
+            path25.push(index);
+            this.walk(value[index], schema2.items, path25);
+            path25.pop();
           }
         }
       }
-      checkObject(value, schema2, path28) {
+      checkObject(value, schema2, path25) {
         const keys = Object.keys(value);
         if (schema2.minProperties !== void 0 && keys.length < schema2.minProperties) {
-          this.report("minProperties", path28, { path: this.name(path28), limit: String(schema2.minProperties) });
+          this.report("minProperties", path25, { path: this.name(path25), limit: String(schema2.minProperties) });
         }
         if (schema2.maxProperties !== void 0 && keys.length > schema2.maxProperties) {
-          this.report("maxProperties", path28, { path: this.name(path28), limit: String(schema2.maxProperties) });
+          this.report("maxProperties", path25, { path: this.name(path25), limit: String(schema2.maxProperties) });
         }
         if (schema2.required) {
           for (const field of schema2.required) {
             if (value[field] === void 0 || value[field] === null) {
-              const at = path28.length === 0 && "kind" in value ? ["kind"] : path28;
-              this.report("required", at, { field, parent: this.name(path28) });
+              const at = path25.length === 0 && "kind" in value ? ["kind"] : path25;
+              this.report("required", at, { field, parent: this.name(path25) });
             }
           }
         }
@@ -26399,34 +26401,34 @@ var init_validate = __esm({
           const childSchema = known ?? (typeof extra === "object" ? extra : void 0);
           if (childSchema) {
             if (child !== null) {
-              path28.push(key2);
-              this.walk(child, childSchema, path28);
-              path28.pop();
+              path25.push(key2);
+              this.walk(child, childSchema, path25);
+              path25.pop();
             }
           } else if (extra === false) {
             const suggestion = suggest(key2, Object.keys(properties ?? {}));
-            const data = { field: key2, parent: this.name(path28) };
+            const data = { field: key2, parent: this.name(path25) };
             if (suggestion) data.suggestion = suggestion;
-            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path28, key2], data, true);
+            this.report(suggestion ? "unknownFieldSuggestion" : "unknownField", [...path25, key2], data, true);
           }
         }
       }
-      passes(value, schema2, path28) {
+      passes(value, schema2, path25) {
         const probe = new _Walker(this.options, 1, this.patterns);
-        probe.walk(value, schema2, path28);
+        probe.walk(value, schema2, path25);
         return probe.problems.length === 0;
       }
-      checkAlternatives(value, options, path28, kind) {
-        const passing = options.filter((option) => this.passes(value, option, path28)).length;
+      checkAlternatives(value, options, path25, kind) {
+        const passing = options.filter((option) => this.passes(value, option, path25)).length;
         if (kind === "anyOf" ? passing > 0 : passing === 1) return;
         if (passing > 1 && containsUnknown(value)) return;
         const requiredOnly = options.map((option) => this.resolve(option)).every((option) => option && onlyRequired(option));
         if (passing === 0 && requiredOnly) {
           const fields = options.flatMap((option) => this.resolve(option)?.required ?? []);
-          this.report("requiredOneOf", path28, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path28) });
+          this.report("requiredOneOf", path25, { fields: formatAllowed([...new Set(fields)]), parent: this.name(path25) });
           return;
         }
-        this.report(kind, path28, { path: this.name(path28) });
+        this.report(kind, path25, { path: this.name(path25) });
       }
     };
   }
@@ -26635,8 +26637,8 @@ var init_registry = __esm({
         const crd = this.crds.get(`${apiVersion}/${kind}`);
         if (crd) return crd.scope;
         if (this.lookup(apiVersion, kind)?.source !== "vendored") return void 0;
-        const slash2 = apiVersion.lastIndexOf("/");
-        return VENDORED_CLUSTER_SCOPED.has(`${slash2 < 0 ? "" : apiVersion.slice(0, slash2)}/${kind}`) ? "Cluster" : "Namespaced";
+        const slash = apiVersion.lastIndexOf("/");
+        return VENDORED_CLUSTER_SCOPED.has(`${slash < 0 ? "" : apiVersion.slice(0, slash)}/${kind}`) ? "Cluster" : "Namespaced";
       }
       resolve(apiVersion, kind, key2) {
         const crd = this.crds.get(key2);
@@ -26644,8 +26646,8 @@ var init_registry = __esm({
           this.load(KUBERNETES);
           return { schema: crdSchema(crd), source: "crd" };
         }
-        const slash2 = apiVersion.lastIndexOf("/");
-        const group = slash2 < 0 ? "" : apiVersion.slice(0, slash2);
+        const slash = apiVersion.lastIndexOf("/");
+        const group = slash < 0 ? "" : apiVersion.slice(0, slash);
         for (const vendored of VENDORED) {
           if (!vendored.covers(group)) continue;
           const family = this.load(vendored);
@@ -26822,14 +26824,14 @@ function notKubernetes(file) {
 function checkPath(ctx, consumer) {
   const note = ctx.model.flux.linkNote(consumer);
   if (note) ctx.model.note({ message: note, file: consumer.resource.file.absPath });
-  const { link, path: path28, resource } = consumer;
+  const { link, path: path25, resource } = consumer;
   if (link.status !== "linked") return false;
-  const data = { referrer: describeObject(resource), path: path28.written ?? "", repo: link.root.name };
-  if (path28.status === "missing" && path28.dir !== void 0 && isUnread(link.root, path28.dir)) return false;
-  if (path28.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
-  else if (path28.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
-  else if (path28.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
-  return path28.status === "directory";
+  const data = { referrer: describeObject(resource), path: path25.written ?? "", repo: link.root.name };
+  if (path25.status === "missing" && path25.dir !== void 0 && isUnread(link.root, path25.dir)) return false;
+  if (path25.status === "missing") ctx.report({ resource, path: ["spec", "path"], messageId: "missing", data });
+  else if (path25.status === "outside") ctx.report({ resource, path: ["spec", "path"], messageId: "outside", data });
+  else if (path25.status === "file") ctx.report({ resource, path: ["spec", "path"], messageId: "notDirectory", data });
+  return path25.status === "directory";
 }
 var TERRAFORM, APP_REPO, FLUX_SYSTEM, flux_path_exists_default;
 var init_flux_path_exists = __esm({
@@ -26944,9 +26946,9 @@ spec:
         const graph = ctx.model.flux;
         for (const kustomization of graph.kustomizations) {
           if (!checkPath(ctx, kustomization)) continue;
-          const { resource, link, path: path28 } = kustomization;
-          if (link.status !== "linked" || path28.dir === void 0) continue;
-          const data = { referrer: describeObject(resource), path: path28.written ?? "./", repo: link.root.name };
+          const { resource, link, path: path25 } = kustomization;
+          if (link.status !== "linked" || path25.dir === void 0) continue;
+          const data = { referrer: describeObject(resource), path: path25.written ?? "./", repo: link.root.name };
           if (!kustomization.kustomization) {
             for (const file of kustomization.scanned) {
               if (notKubernetes(file)) ctx.report({ resource, path: ["spec", "path"], messageId: "notKubernetes", data: { ...data, file: file.path } });
@@ -26955,7 +26957,7 @@ spec:
           if (resource.get(["spec", "ignoreMissingComponents"]) === true) continue;
           asArray(resource.get(["spec", "components"])).forEach((component, index) => {
             if (typeof component !== "string") return;
-            const target = resolveInRoot(path28.dir, component);
+            const target = resolveInRoot(path25.dir, component);
             if (target !== void 0 && ctx.model.kustomize.at(link.root, target)) return;
             ctx.report({ resource, path: ["spec", "components", index], messageId: "componentMissing", data: { ...data, component, target: target ?? component } });
           });
@@ -26990,12 +26992,12 @@ function checkRef(ctx, resource, ref, accepted, field) {
   if (elsewhere2 && elsewhere2.appliedNamespace !== void 0 && namespace !== void 0) {
     const data = { kind: ref.kind, name: ref.name, found: elsewhere2.appliedNamespace, namespace, referrer };
     const mover = movedBy(graph, elsewhere2);
-    const path28 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
+    const path25 = ref.namespace === void 0 ? [...ref.path, "name"] : [...ref.path, "namespace"];
     if (mover) {
       const kustomization = qualified(mover.resource.appliedNamespace, mover.resource.name);
-      ctx.report({ resource, path: path28, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
+      ctx.report({ resource, path: path25, messageId: "movedByTargetNamespace", data: { ...data, kustomization } });
     } else {
-      ctx.report({ resource, path: path28, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
+      ctx.report({ resource, path: path25, messageId: ref.namespace === void 0 ? "defaultNamespace" : "otherNamespace", data });
     }
     return;
   }
@@ -27575,17 +27577,17 @@ var init_types = __esm({
 });
 
 // src/references/flux.ts
-function typedRef(resource, path28) {
-  const item = asRecord(resource.get(path28));
+function typedRef(resource, path25) {
+  const item = asRecord(resource.get(path25));
   const kind = asString(item?.kind);
   const name2 = asString(item?.name);
   if (!item || kind !== "Secret" && kind !== "ConfigMap" || name2 === void 0) return void 0;
   return { kind, name: name2, item };
 }
-function localSecret(resource, path28, effect, requiredKeys) {
-  const name2 = asString(resource.get([...path28, "name"]));
+function localSecret(resource, path25, effect, requiredKeys) {
+  const name2 = asString(resource.get([...path25, "name"]));
   if (name2 === void 0 || name2 === "") return void 0;
-  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path28, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
+  const ref = { referrer: resource, kind: "Secret", name: name2, namespace: resource.appliedNamespace, path: [...path25, "name"], optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE };
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
@@ -27611,12 +27613,12 @@ function sourceRefs(model) {
 function kubeConfigRefs(model) {
   const refs = [];
   for (const resource of [...model.ofKind("Kustomization", KUSTOMIZE_GROUP), ...model.ofKind("HelmRelease", HELM_GROUP)]) {
-    const path28 = ["spec", "kubeConfig", "secretRef"];
-    const ref = localSecret(resource, path28, "the controller cannot connect to the remote cluster");
+    const path25 = ["spec", "kubeConfig", "secretRef"];
+    const ref = localSecret(resource, path25, "the controller cannot connect to the remote cluster");
     if (!ref) continue;
     ref.outOfBand = "kubeconfig Secrets for remote clusters are created outside git (flux create secret, a script, Cluster API)";
-    const key2 = asScalarString(resource.get([...path28, "key"]));
-    if (key2 !== void 0 && key2 !== "") ref.key = { name: key2, path: [...path28, "key"] };
+    const key2 = asScalarString(resource.get([...path25, "key"]));
+    if (key2 !== void 0 && key2 !== "") ref.key = { name: key2, path: [...path25, "key"] };
     else ref.requiredKeys = [{ anyOf: ["value", "value.yaml"], reason: "kubeConfig.secretRef sets no key, so the kubeconfig is read from value or value.yaml" }];
     refs.push(ref);
   }
@@ -27641,10 +27643,10 @@ function notificationAndImageRefs(model) {
   }
   return refs;
 }
-function namedSecret(resource, path28, namespace, effect, extra = {}) {
-  const name2 = asString(resource.get(path28));
+function namedSecret(resource, path25, namespace, effect, extra = {}) {
+  const name2 = asString(resource.get(path25));
   if (name2 === void 0 || name2 === "") return void 0;
-  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path28, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
+  return { referrer: resource, kind: "Secret", name: name2, namespace, path: path25, optional: false, optionalKey: false, effect, scope: SAME_NAMESPACE, ...extra };
 }
 function fluxInstanceRefs(model) {
   const refs = [];
@@ -27674,16 +27676,16 @@ function valuesFromRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     asArray(resource.get(["spec", "valuesFrom"])).forEach((_, index) => {
-      const path28 = ["spec", "valuesFrom", index];
-      const ref = typedRef(resource, path28);
+      const path25 = ["spec", "valuesFrom", index];
+      const ref = typedRef(resource, path25);
       if (!ref) return;
-      const keyPath = ref.item.valuesKey === void 0 ? [...path28, "name"] : [...path28, "valuesKey"];
+      const keyPath = ref.item.valuesKey === void 0 ? [...path25, "name"] : [...path25, "valuesKey"];
       refs.push({
         referrer: resource,
         kind: ref.kind,
         name: ref.name,
         namespace: resource.appliedNamespace,
-        path: [...path28, "name"],
+        path: [...path25, "name"],
         key: { name: asScalarString(ref.item.valuesKey) ?? "values.yaml", path: keyPath },
         optional: ref.item.optional === true,
         optionalKey: false,
@@ -27701,22 +27703,22 @@ function terraformRefs(model) {
     for (const field of ["varsFrom", "backendConfigsFrom"]) {
       const keysField = field === "varsFrom" ? "varsKeys" : "keys";
       asArray(resource.get(["spec", field])).forEach((_, index) => {
-        const path28 = ["spec", field, index];
-        const ref = typedRef(resource, path28);
+        const path25 = ["spec", field, index];
+        const ref = typedRef(resource, path25);
         if (!ref) return;
         const { kind, name: name2, item } = ref;
         const effect = field === "varsFrom" ? "the Terraform run fails" : "the Terraform backend cannot be configured";
-        refs.push({ ...base, kind, name: name2, path: [...path28, "name"], optional: item.optional === true, effect });
+        refs.push({ ...base, kind, name: name2, path: [...path25, "name"], optional: item.optional === true, effect });
         asArray(item[keysField]).forEach((key2, keyIndex) => {
           if (typeof key2 !== "string") return;
           refs.push({
             ...base,
             kind,
             name: name2,
-            path: [...path28, "name"],
+            path: [...path25, "name"],
             optional: item.optional === true,
             keyOnly: true,
-            key: { name: key2.split(":")[0] ?? key2, path: [...path28, keysField, keyIndex] },
+            key: { name: key2.split(":")[0] ?? key2, path: [...path25, keysField, keyIndex] },
             effect: field === "varsFrom" ? "the variable is silently left empty or unset" : effect
           });
         });
@@ -27729,8 +27731,8 @@ function terraformRefs(model) {
         const ref = asRecord(valueFrom?.[field]);
         const name2 = asString(ref?.name);
         if (!ref || name2 === void 0) continue;
-        const path28 = [...runner, "env", index, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path28, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path28, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
+        const path25 = [...runner, "env", index, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path25, "name"], key: { name: asScalarString(ref.key) ?? "", path: [...path25, "key"] }, optional: ref.optional === true, effect: "the runner pod does not start" });
       }
     });
   }
@@ -27751,9 +27753,9 @@ function kustomizationRefs(model) {
   for (const resource of model.ofKind("Kustomization", KUSTOMIZE_GROUP)) {
     const base = { referrer: resource, namespace: resource.appliedNamespace, scope: KUSTOMIZATION_SCOPE, optionalKey: true };
     asArray(resource.get(["spec", "postBuild", "substituteFrom"])).forEach((_, index) => {
-      const path28 = ["spec", "postBuild", "substituteFrom", index];
-      const ref = typedRef(resource, path28);
-      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path28, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
+      const path25 = ["spec", "postBuild", "substituteFrom", index];
+      const ref = typedRef(resource, path25);
+      if (ref) refs.push({ ...base, kind: ref.kind, name: ref.name, path: [...path25, "name"], optional: ref.item.optional === true, effect: "the Kustomization fails to build" });
     });
     const secret = asString(resource.get(["spec", "decryption", "secretRef", "name"]));
     if (secret !== void 0) {
@@ -27791,7 +27793,7 @@ function helmValuesRefs(model, resolveName) {
   const refs = [];
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const namespace = helmReleaseTarget(resource).namespace;
-    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path28, raw) => {
+    walk(resource, resource.get(["spec", "values"]), ["spec", "values"], (path25, raw) => {
       const name2 = resolveName(resource, raw, "helmValues");
       if (name2 === void 0) return;
       refs.push({
@@ -27799,7 +27801,7 @@ function helmValuesRefs(model, resolveName) {
         kind: "Secret",
         name: name2,
         namespace,
-        path: path28,
+        path: path25,
         optional: false,
         optionalKey: false,
         effect: "the chart's pods that read it do not start",
@@ -27809,16 +27811,16 @@ function helmValuesRefs(model, resolveName) {
   }
   return refs;
 }
-function walk(resource, value, path28, found) {
+function walk(resource, value, path25, found) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(resource, item, [...path28, index], found));
+    value.forEach((item, index) => walk(resource, item, [...path25, index], found));
     return;
   }
   const object = asRecord(value);
   if (!object || object.enabled === false) return;
   for (const [key2, child] of Object.entries(object)) {
-    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path28, key2], child);
-    else if (typeof child === "object" && child !== null) walk(resource, child, [...path28, key2], found);
+    if (key2 === "existingSecret" && typeof child === "string" && child.trim() !== "") found([...path25, key2], child);
+    else if (typeof child === "object" && child !== null) walk(resource, child, [...path25, key2], found);
   }
 }
 var RELEASE_SCOPE;
@@ -27843,35 +27845,35 @@ function containerRefs(containers, resolveName) {
         if (!ref || ref.name === "") continue;
         const name2 = resolveName(container.resource, ref.name, container.origin);
         if (name2 === void 0) continue;
-        const path28 = [...entry.path, "valueFrom", field];
-        refs.push({ ...base, kind, name: name2, path: [...path28, "name"], key: { name: ref.key, path: [...path28, "key"] }, optional: ref.optional });
+        const path25 = [...entry.path, "valueFrom", field];
+        refs.push({ ...base, kind, name: name2, path: [...path25, "name"], key: { name: ref.key, path: [...path25, "key"] }, optional: ref.optional });
       }
     }
     for (const source of container.envFrom) {
       const field = source.kind === "Secret" ? "secretRef" : "configMapRef";
-      const path28 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
+      const path25 = source.via === "envFrom" ? [...source.path, field, "name"] : typeof container.resource.get(source.path) === "string" ? source.path : [...source.path, "name"];
       const name2 = resolveName(container.resource, source.name, container.origin);
       if (name2 === void 0) continue;
-      refs.push({ ...base, kind: source.kind, name: name2, path: path28, optional: source.optional });
+      refs.push({ ...base, kind: source.kind, name: name2, path: path25, optional: source.optional });
     }
   }
   return refs;
 }
-function itemKeys(source, path28) {
+function itemKeys(source, path25) {
   const keys = [];
   asArray(source.items).forEach((raw, index) => {
     const key2 = asScalarString(asRecord(raw)?.key);
-    if (key2 !== void 0) keys.push({ name: key2, path: [...path28, "items", index, "key"] });
+    if (key2 !== void 0) keys.push({ name: key2, path: [...path25, "items", index, "key"] });
   });
   return keys;
 }
-function volumeSourceRefs(resource, namespace, source, path28, kind, nameField, resolveName) {
+function volumeSourceRefs(resource, namespace, source, path25, kind, nameField, resolveName) {
   const raw = asString(source[nameField]);
   if (raw === void 0 || raw === "") return [];
   const name2 = resolveName(resource, raw, "manifest");
   if (name2 === void 0) return [];
-  const base = { referrer: resource, kind, name: name2, namespace, path: [...path28, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
-  return [base, ...itemKeys(source, path28).map((key2) => ({ ...base, key: key2, keyOnly: true }))];
+  const base = { referrer: resource, kind, name: name2, namespace, path: [...path25, nameField], optional: source.optional === true, optionalKey: true, effect: VOLUME_EFFECT, scope: POD_SCOPE };
+  return [base, ...itemKeys(source, path25).map((key2) => ({ ...base, key: key2, keyOnly: true }))];
 }
 function podSpecRefs(model, resolveName) {
   const refs = [];
@@ -27883,14 +27885,14 @@ function podSpecRefs(model, resolveName) {
     asArray(spec.volumes).forEach((raw, index) => {
       const volume = asRecord(raw);
       if (!volume) return;
-      const path28 = [...specPath, "volumes", index];
+      const path25 = [...specPath, "volumes", index];
       const secret = asRecord(volume.secret);
-      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path28, "secret"], "Secret", "secretName", resolveName));
+      if (secret) refs.push(...volumeSourceRefs(resource, namespace, secret, [...path25, "secret"], "Secret", "secretName", resolveName));
       const configMap = asRecord(volume.configMap);
-      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path28, "configMap"], "ConfigMap", "name", resolveName));
+      if (configMap) refs.push(...volumeSourceRefs(resource, namespace, configMap, [...path25, "configMap"], "ConfigMap", "name", resolveName));
       asArray(asRecord(volume.projected)?.sources).forEach((rawSource, sourceIndex) => {
         const projected = asRecord(rawSource);
-        const sourcePath = [...path28, "projected", "sources", sourceIndex];
+        const sourcePath = [...path25, "projected", "sources", sourceIndex];
         const projectedSecret = asRecord(projected?.secret);
         if (projectedSecret) refs.push(...volumeSourceRefs(resource, namespace, projectedSecret, [...sourcePath, "secret"], "Secret", "name", resolveName));
         const projectedConfigMap = asRecord(projected?.configMap);
@@ -27904,7 +27906,7 @@ function podSpecRefs(model, resolveName) {
   }
   return refs;
 }
-function pullSecretRefs(resource, holder, path28, resolveName) {
+function pullSecretRefs(resource, holder, path25, resolveName) {
   const refs = [];
   asArray(holder.imagePullSecrets).forEach((raw, index) => {
     const written2 = asString(asRecord(raw)?.name);
@@ -27916,7 +27918,7 @@ function pullSecretRefs(resource, holder, path28, resolveName) {
       kind: "Secret",
       name: name2,
       namespace: resource.appliedNamespace,
-      path: [...path28, "imagePullSecrets", index, "name"],
+      path: [...path25, "imagePullSecrets", index, "name"],
       optional: false,
       optionalKey: false,
       pullSecret: true,
@@ -28154,9 +28156,9 @@ var init_image_tag_mutable = __esm({
 function kustomizationFileReferences(node) {
   const value = asRecord(node.file.documents[node.docIndex]?.value) ?? {};
   const out = [];
-  const add2 = (path28, raw, expects) => {
+  const add2 = (path25, raw, expects) => {
     if (typeof raw !== "string" || raw.length === 0 || REMOTE2.test(raw)) return;
-    out.push({ path: path28, value: raw, target: resolveInRoot(node.dir, raw), expects });
+    out.push({ path: path25, value: raw, target: resolveInRoot(node.dir, raw), expects });
   };
   asArray(value.patches).forEach((patch, index) => add2(["patches", index, "path"], asRecord(patch)?.path, "file"));
   asArray(value.patchesJson6902).forEach((patch, index) => add2(["patchesJson6902", index, "path"], asRecord(patch)?.path, "file"));
@@ -28290,10 +28292,10 @@ resources:
           const hasKustomizationFile2 = (dir) => kustomizationIn(model.rootFiles(root).filesIn.get(dir) ?? []) !== void 0;
           for (const entry of node.entries) {
             const data = { field: entry.field, entry: entry.value, target: entry.target ?? entry.value };
-            const path28 = [entry.field, entry.index];
+            const path25 = [entry.field, entry.index];
             if (entry.kind === "missing") {
               if (entry.target !== void 0 && isUnread(root, entry.target)) continue;
-              ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: entry.target === void 0 ? "outside" : "missing", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: entry.target === void 0 ? "outside" : "missing", data });
               continue;
             }
             if (entry.kind === "file" && entry.field === "resources" && entry.target !== void 0) {
@@ -28308,17 +28310,17 @@ resources:
             }
             if (entry.kind !== "directory" || entry.target === void 0) continue;
             if (entry.target === node.dir || entry.target === "" || node.dir.startsWith(`${entry.target}/`)) {
-              ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: "cycle", data });
+              ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "cycle", data });
               continue;
             }
             const child = model.kustomize.at(root, entry.target);
             if (!child) {
-              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: "noKustomization", data });
+              if (!hasKustomizationFile2(entry.target)) ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "noKustomization", data });
               continue;
             }
             const kind = asString(asRecord(child.file.documents[child.docIndex]?.value)?.kind) ?? "Kustomization";
-            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: "componentInResources", data });
-            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path28, messageId: "kustomizationInComponents", data });
+            if (entry.field === "resources" && kind === "Component") ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "componentInResources", data });
+            if (entry.field === "components" && kind !== "Component") ctx.report({ file, docIndex: node.docIndex, path: path25, messageId: "kustomizationInComponents", data });
           }
           const value = asRecord(file.documents[node.docIndex]?.value) ?? {};
           asArray(value.bases).forEach((base, index) => {
@@ -28386,9 +28388,9 @@ function reportEmptyKustomizations(model, kustomizations, report) {
   }
   const generated2 = /* @__PURE__ */ new Map();
   for (const kustomization of kustomizations) {
-    const { link, path: path28 } = kustomization;
-    if (link.status !== "linked" || path28.dir === void 0) continue;
-    if (kustomization.kustomization === void 0 && path28.status === "directory") push(generated2, key2(link.root, path28.dir), kustomization);
+    const { link, path: path25 } = kustomization;
+    if (link.status !== "linked" || path25.dir === void 0) continue;
+    if (kustomization.kustomization === void 0 && path25.status === "directory") push(generated2, key2(link.root, path25.dir), kustomization);
   }
   for (const file of model.files) {
     if (!isKustomizationFile(file.path) || !isEmptyKustomization(file)) continue;
@@ -28551,11 +28553,11 @@ spec:
         for (const kustomization of graph.kustomizations) for (const file of kustomization.files) included.add(file);
         const fluxPaths = /* @__PURE__ */ new Map();
         for (const kustomization of graph.kustomizations) {
-          const { link, path: path28 } = kustomization;
-          if (!kustomization.known || link.status !== "linked" || path28.dir === void 0) continue;
+          const { link, path: path25 } = kustomization;
+          if (!kustomization.known || link.status !== "linked" || path25.dir === void 0) continue;
           let byDir = fluxPaths.get(link.root);
           if (!byDir) fluxPaths.set(link.root, byDir = /* @__PURE__ */ new Map());
-          push(byDir, path28.dir, kustomization);
+          push(byDir, path25.dir, kustomization);
         }
         const fluxPathOf = (file) => {
           const byDir = fluxPaths.get(file.root);
@@ -28902,10 +28904,10 @@ var init_credential = __esm({
 });
 
 // rules/no-plaintext-sensitive-env.ts
-function walkValues2(ctx, release, value, path28, dotted, parentKey) {
+function walkValues2(ctx, release, value, path25, dotted, parentKey) {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      const itemPath = [...path28, index];
+      const itemPath = [...path25, index];
       const itemDotted = `${dotted}[${index}]`;
       if (parentKey === "envVars" && typeof item === "string" && item.includes("=")) {
         const variable = item.slice(0, item.indexOf("="));
@@ -28921,18 +28923,18 @@ function walkValues2(ctx, release, value, path28, dotted, parentKey) {
   const object = asRecord(value);
   if (!object) return;
   if (typeof object.name === "string" && isCredential(object.name, object.value, "env")) {
-    ctx.report({ resource: release, path: [...path28, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
+    ctx.report({ resource: release, path: [...path25, "value"], messageId: "helmEnv", data: { variable: object.name, key: dotted, release: release.name } });
   }
   for (const [key2, child] of Object.entries(object)) {
     if (typeof child === "string") {
       const isEnv = parentKey === "env";
       if (!isCredential(key2, child, isEnv ? "env" : "setting")) continue;
-      const childPath = [...path28, key2];
+      const childPath = [...path25, key2];
       const childDotted = dotted === "" ? key2 : `${dotted}.${key2}`;
       if (isEnv) ctx.report({ resource: release, path: childPath, messageId: "helmEnv", data: { variable: key2, key: childDotted, release: release.name } });
       else ctx.report({ resource: release, path: childPath, messageId: "helmValue", data: { key: childDotted, release: release.name } });
     } else if (typeof child === "object" && child !== null) {
-      walkValues2(ctx, release, child, [...path28, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
+      walkValues2(ctx, release, child, [...path25, key2], dotted === "" ? key2 : `${dotted}.${key2}`, key2);
     }
   }
 }
@@ -28995,8 +28997,8 @@ var init_no_plaintext_sensitive_env = __esm({
           if (container.origin !== "podSpec") continue;
           for (const entry of container.env) {
             if (!isCredential(entry.name, entry.value, "env")) continue;
-            const path28 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
-            ctx.report({ resource: container.resource, path: path28, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
+            const path25 = typeof entry.path.at(-1) === "number" ? [...entry.path, "value"] : entry.path;
+            ctx.report({ resource: container.resource, path: path25, messageId: "envLiteral", data: { variable: entry.name, container: container.name ?? String(container.path.at(-1)) } });
           }
         }
         for (const release of ctx.model.written.filter((resource) => resource.kind === "HelmRelease" && resource.group === "helm.toolkit.fluxcd.io")) {
@@ -29070,11 +29072,11 @@ function checkVariable(ctx, model, container, requirement, names) {
   const provider = resolve2(model, container, requirement);
   const expected = requirement.secret !== void 0 ? `from Secret ${requirement.secret}` : "as a literal value or from a ConfigMap";
   if (provider === void 0) {
-    const path28 = container.envPath ?? container.path;
+    const path25 = container.envPath ?? container.path;
     const data = { ...names, variable };
-    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path28, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
-    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path28, messageId: "missingValue", data });
-    else ctx.report({ resource: container.resource, path: path28, messageId: "missing", data });
+    if (requirement.secret !== void 0) ctx.report({ resource: container.resource, path: path25, messageId: "missingFromSecret", data: { ...data, secret: requirement.secret } });
+    else if (requirement.value === true) ctx.report({ resource: container.resource, path: path25, messageId: "missingValue", data });
+    else ctx.report({ resource: container.resource, path: path25, messageId: "missing", data });
     return;
   }
   if (provider.kind === "maybe") {
@@ -29294,10 +29296,10 @@ function interpolate(template, data = {}) {
 }
 function reportTarget(report) {
   if ("resource" in report) {
-    const path28 = report.path ?? [];
-    const at = report.resource.applied?.locate(path28);
+    const path25 = report.path ?? [];
+    const at = report.resource.applied?.locate(path25);
     if (at) return { file: at.file, docIndex: at.docIndex, path: at.path };
-    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path28 };
+    return { file: report.resource.file, docIndex: report.resource.docIndex, path: path25 };
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
@@ -29342,24 +29344,24 @@ function toFinding(rule, report, level, roots = []) {
     resource = { apiVersion, kind, name: name2, docIndex };
     if (appliedNamespace !== void 0) resource.namespace = appliedNamespace;
   }
-  const path28 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
+  const path25 = report.path ?? ("docIndex" in report && report.docIndex !== void 0 ? [] : void 0);
   const finding = {
     ruleId: rule.meta.id,
     level,
     message,
     messageId: report.messageId,
     location: { root: file.root.dir, file: file.path, ...region },
-    fingerprint: fingerprint(rule.meta.id, file, resource, path28, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots]))
+    fingerprint: fingerprint(rule.meta.id, file, resource, path25, report.messageId, rootNeutral(message, roots.includes(file.root) ? roots : [file.root, ...roots]))
   };
   if (resource) finding.resource = resource;
-  if (path28) finding.path = path28;
+  if (path25) finding.path = path25;
   if (report.metadata) finding.metadata = report.metadata;
   return finding;
 }
-function fingerprint(ruleId, file, resource, path28, messageId, message) {
+function fingerprint(ruleId, file, resource, path25, messageId, message) {
   const identity3 = resource ? `${resource.kind}/${resource.namespace ?? ""}/${resource.name}` : "";
   const hash = (0, import_node_crypto3.createHash)("sha256");
-  hash.update([ruleId, file.path, identity3, (path28 ?? []).join(""), messageId, message].join("\0"));
+  hash.update([ruleId, file.path, identity3, (path25 ?? []).join(""), messageId, message].join("\0"));
   return hash.digest("hex").slice(0, 32);
 }
 function rootNeutral(message, roots) {
@@ -29395,12 +29397,12 @@ var init_report = __esm({
 });
 
 // rules/schema-valid.ts
-function startsWith2(path28, prefix) {
-  return prefix.length <= path28.length && prefix.every((segment, index) => path28[index] === segment);
+function startsWith2(path25, prefix) {
+  return prefix.length <= path25.length && prefix.every((segment, index) => path25[index] === segment);
 }
 function aboutChangedValue(problem, changed) {
   return changed.some(
-    (path28) => startsWith2(problem.path, path28) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path28, problem.path) || problem.messageId === "required" && startsWith2(path28, [...problem.path, problem.data.field ?? ""])
+    (path25) => startsWith2(problem.path, path25) || VALUE_DEPENDENT.has(problem.messageId) && startsWith2(path25, problem.path) || problem.messageId === "required" && startsWith2(path25, [...problem.path, problem.data.field ?? ""])
   );
 }
 function throughDynamicKey(problem, dynamicKeys) {
@@ -29421,12 +29423,12 @@ function modeOf(copy, problem) {
 function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
-function operatorKind(resource, value, path28, operator) {
+function operatorKind(resource, value, path25, operator) {
   if (!operator || resource.group !== "notification.toolkit.fluxcd.io") return false;
   const list = resource.kind === "Alert" ? "eventSources" : resource.kind === "Receiver" ? "resources" : void 0;
-  if (!list || path28.length < 4 || path28[0] !== "spec" || path28[1] !== list || typeof path28[2] !== "number" || path28[3] !== "kind") return false;
+  if (!list || path25.length < 4 || path25[0] !== "spec" || path25[1] !== list || typeof path25[2] !== "number" || path25[3] !== "kind") return false;
   const items = value.spec?.[list];
-  const kind = Array.isArray(items) ? items[path28[2]]?.kind : void 0;
+  const kind = Array.isArray(items) ? items[path25[2]]?.kind : void 0;
   return typeof kind === "string" && OPERATOR_KINDS.has(kind);
 }
 function hasSyntaxError2(resource) {
@@ -29596,7 +29598,7 @@ var init_schema_valid = __esm({
           const found = /* @__PURE__ */ new Map();
           const unknownPaths = /* @__PURE__ */ new Set();
           for (const copy of copies) {
-            for (const path28 of copy.unknown) unknownPaths.add(JSON.stringify(path28));
+            for (const path25 of copy.unknown) unknownPaths.add(JSON.stringify(path25));
             const object = { apiVersion: resource.apiVersion, kind: resource.kind, value: copy.value, encrypted: resource.encrypted };
             for (const problem of validateObject(registry, object, MAX_PROBLEMS_PER_RESOURCE) ?? []) {
               if (throughDynamicKey(problem, copy.dynamicKeys)) continue;
@@ -29858,8 +29860,8 @@ function stringValue(node) {
 function sopsPair(doc) {
   return pairOf(doc.contents, "sops");
 }
-function describePath(path28) {
-  return path28.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
+function describePath(path25) {
+  return path25.reduce((out, segment) => typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${segment}` : segment, "");
 }
 var import_yaml7;
 var init_ast = __esm({
@@ -30010,15 +30012,15 @@ function parse3(nodes) {
   return config;
 }
 function readRule(nodes, node, index, issues) {
-  const path28 = ["creation_rules", index];
+  const path25 = ["creation_rules", index];
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path28, data: { what: `creation rule ${index + 1}` } });
+    issues.push({ code: "notMapping", path: path25, data: { what: `creation rule ${index + 1}` } });
     return void 0;
   }
-  checkKeys(node, path28, RULE_KEYS, `creation rule ${index + 1}`, issues);
+  checkKeys(node, path25, RULE_KEYS, `creation rule ${index + 1}`, issues);
   const rule = {
     index,
-    path: path28,
+    path: path25,
     pathRegex: void 0,
     pathRegexp: void 0,
     catchAll: true,
@@ -30026,11 +30028,11 @@ function readRule(nodes, node, index, issues) {
     selection: void 0
   };
   readPathRegex(nodes, node, rule, issues);
-  rule.recipients = readRuleRecipients(nodes, node, path28, issues);
-  rule.selection = readSelection(nodes, node, path28, issues);
-  checkShamir(nodes, node, path28, issues);
-  checkBoolean(nodes, node, path28, "mac_only_encrypted", issues);
-  checkString(nodes, node, path28, "aws_profile", issues);
+  rule.recipients = readRuleRecipients(nodes, node, path25, issues);
+  rule.selection = readSelection(nodes, node, path25, issues);
+  checkShamir(nodes, node, path25, issues);
+  checkBoolean(nodes, node, path25, "mac_only_encrypted", issues);
+  checkString(nodes, node, path25, "aws_profile", issues);
   return rule;
 }
 function readPathRegex(nodes, node, rule, issues) {
@@ -30049,14 +30051,14 @@ function readPathRegex(nodes, node, rule, issues) {
   if (compiled2.ok) rule.pathRegexp = compiled2.regexp;
   else issues.push({ code: "invalidPathRegex", path: [...rule.path, "path_regex"], data: { key: "path_regex", reason: compiled2.reason } });
 }
-function readRuleRecipients(nodes, node, path28, issues) {
+function readRuleRecipients(nodes, node, path25, issues) {
   const groups = nodes.get(node, "key_groups")?.value;
   if (!isNull(groups) && !(0, import_yaml8.isSeq)(groups)) {
-    issues.push(invalidType([...path28, "key_groups"], "key_groups", "a list of key groups"));
+    issues.push(invalidType([...path25, "key_groups"], "key_groups", "a list of key groups"));
   }
   if ((0, import_yaml8.isSeq)(groups) && groups.items.length > 0) {
     const out2 = [];
-    nodes.items(groups).forEach((group, i) => readGroup(nodes, group, [...path28, "key_groups", i], out2, issues, 0));
+    nodes.items(groups).forEach((group, i) => readGroup(nodes, group, [...path25, "key_groups", i], out2, issues, 0));
     return out2;
   }
   const out = [];
@@ -30067,28 +30069,28 @@ function readRuleRecipients(nodes, node, path28, issues) {
     const items = recipientStrings(nodes, entry.value, key2 !== "hckms");
     if (!items) {
       const expected = key2 === "hckms" ? "a list of strings" : "a comma-separated string or a list of strings";
-      issues.push(invalidType([...path28, key2], key2, expected));
+      issues.push(invalidType([...path25, key2], key2, expected));
       continue;
     }
-    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path28, key2, ...itemPath]);
+    for (const [text, itemPath] of items) addRecipients(out, type2, text, [...path25, key2, ...itemPath]);
   }
   return out;
 }
-function readGroup(nodes, node, path28, out, issues, depth) {
+function readGroup(nodes, node, path25, out, issues, depth) {
   if (!(0, import_yaml8.isMap)(node)) {
-    issues.push({ code: "notMapping", path: path28, data: { what: "a key group" } });
+    issues.push({ code: "notMapping", path: path25, data: { what: "a key group" } });
     return;
   }
-  checkKeys(node, path28, GROUP_KEYS, "a key group", issues);
+  checkKeys(node, path25, GROUP_KEYS, "a key group", issues);
   for (const key2 of GROUP_KEYS) {
     const value = nodes.get(node, key2)?.value;
     if (isNull(value)) continue;
     if (!(0, import_yaml8.isSeq)(value)) {
-      issues.push(invalidType([...path28, key2], key2, "a list"));
+      issues.push(invalidType([...path25, key2], key2, "a list"));
       continue;
     }
     nodes.items(value).forEach((item, i) => {
-      const itemPath = [...path28, key2, i];
+      const itemPath = [...path25, key2, i];
       if (key2 === "merge") {
         if (depth < 8) readGroup(nodes, item, itemPath, out, issues, depth + 1);
         return;
@@ -30142,16 +30144,16 @@ function recipientStrings(nodes, value, acceptString) {
   }
   return items;
 }
-function addRecipients(out, type2, text, path28) {
+function addRecipients(out, type2, text, path25) {
   const id = normaliseRecipient(type2, text);
-  if (id !== void 0) out.push({ type: type2, id, path: path28 });
+  if (id !== void 0) out.push({ type: type2, id, path: path25 });
 }
-function readSelection(nodes, node, path28, issues) {
+function readSelection(nodes, node, path25, issues) {
   const present = nodes.entries(node).filter((entry2) => isSelectionKey(entry2.key) && !isNull(entry2.value) && scalarText(entry2.value) !== "");
   if (present.length > 1) {
     const keys = present.map((entry2) => entry2.key).join(", ");
     for (const entry2 of present.slice(1)) {
-      issues.push({ code: "multipleSelection", path: [...path28, entry2.key], key: true, data: { keys } });
+      issues.push({ code: "multipleSelection", path: [...path25, entry2.key], key: true, data: { keys } });
     }
     return void 0;
   }
@@ -30160,22 +30162,22 @@ function readSelection(nodes, node, path28, issues) {
   const key2 = entry.key;
   const value = scalarText(entry.value);
   if (value === void 0) {
-    issues.push(invalidType([...path28, key2], key2, "a string"));
+    issues.push(invalidType([...path25, key2], key2, "a string"));
     return void 0;
   }
   const made = makeSelection(key2, value);
   if (!made.ok) {
-    issues.push({ code: "invalidRegex", path: [...path28, key2], data: { key: key2, reason: made.reason, effect: INVALID_REGEX_EFFECT[key2] ?? "" } });
+    issues.push({ code: "invalidRegex", path: [...path25, key2], data: { key: key2, reason: made.reason, effect: INVALID_REGEX_EFFECT[key2] ?? "" } });
     return void 0;
   }
-  checkIdentity(made.selection, [...path28, key2], issues);
+  checkIdentity(made.selection, [...path25, key2], issues);
   return made.selection;
 }
-function checkIdentity(selection, path28, issues) {
+function checkIdentity(selection, path25, issues) {
   const { key: key2, value, regexp } = selection;
   if (key2 !== "encrypted_regex" && key2 !== "encrypted_suffix") return;
   const field = IDENTITY_KEYS.find((name2) => regexp ? regexp.test(name2) : name2.endsWith(value));
-  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path28, data: { key: key2, field } });
+  if (field !== void 0) issues.push({ code: "regexMatchesMetadata", path: path25, data: { key: key2, field } });
 }
 function checkUnreachable(config) {
   const catchAll = config.rules.find((rule) => rule.catchAll);
@@ -30195,13 +30197,13 @@ function checkDestinations(nodes, value, issues) {
     if ((0, import_yaml8.isMap)(item)) checkKeys(item, ["destination_rules", i], DESTINATION_KEYS, `destination rule ${i + 1}`, issues);
   });
 }
-function checkKeys(node, path28, known, where2, issues) {
+function checkKeys(node, path25, known, where2, issues) {
   for (const pair of node.items) {
     const key2 = keyText(pair);
     if (key2 === void 0 || isMergeKey(pair) || known.includes(key2) || holdsAnchor(pair.value, 0)) continue;
     const suggestion = suggest2(key2, known);
     issues.push(
-      suggestion ? { code: "unknownKeySuggestion", path: [...path28, key2], key: true, data: { key: key2, where: where2, suggestion } } : { code: "unknownKey", path: [...path28, key2], key: true, data: { key: key2, where: where2 } }
+      suggestion ? { code: "unknownKeySuggestion", path: [...path25, key2], key: true, data: { key: key2, where: where2, suggestion } } : { code: "unknownKey", path: [...path25, key2], key: true, data: { key: key2, where: where2 } }
     );
   }
 }
@@ -30230,23 +30232,23 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
-function checkShamir(nodes, node, path28, issues) {
+function checkShamir(nodes, node, path25, issues) {
   const value = nodes.get(node, "shamir_threshold")?.value;
   if (isNull(value)) return;
-  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path28, "shamir_threshold"], "shamir_threshold", "a number"));
+  if (!(0, import_yaml8.isScalar)(value) || typeof value.value !== "number") issues.push(invalidType([...path25, "shamir_threshold"], "shamir_threshold", "a number"));
 }
-function checkBoolean(nodes, node, path28, key2, issues) {
+function checkBoolean(nodes, node, path25, key2, issues) {
   const value = nodes.get(node, key2)?.value;
   if (isNull(value)) return;
   const v = (0, import_yaml8.isScalar)(value) ? value.value : void 0;
-  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path28, key2], key2, "true or false"));
+  if (typeof v !== "boolean" && !(typeof v === "string" && YAML11_BOOLEANS.has(v))) issues.push(invalidType([...path25, key2], key2, "true or false"));
 }
-function checkString(nodes, node, path28, key2, issues) {
+function checkString(nodes, node, path25, key2, issues) {
   const value = nodes.get(node, key2)?.value;
-  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path28, key2], key2, "a string"));
+  if (!isNull(value) && scalarText(value) === void 0) issues.push(invalidType([...path25, key2], key2, "a string"));
 }
-function invalidType(path28, key2, expected) {
-  return { code: "invalidType", path: path28, data: { key: key2, expected } };
+function invalidType(path25, key2, expected) {
+  return { code: "invalidType", path: path25, data: { key: key2, expected } };
 }
 function isNull(node) {
   return node == null || (0, import_yaml8.isScalar)(node) && node.value == null;
@@ -30398,9 +30400,9 @@ function coveringCreationRule(model, file) {
   const match = matchCreationRule(readSopsConfig(configFile.documents[0]?.doc), pathFromConfig(configFile.path, file.path));
   return match.kind === "match" && !match.rule.catchAll ? { rule: match.rule, configFile } : void 0;
 }
-function dirname(path28) {
-  const i = path28.lastIndexOf("/");
-  return i === -1 ? "" : path28.slice(0, i);
+function dirname(path25) {
+  const i = path25.lastIndexOf("/");
+  return i === -1 ? "" : path25.slice(0, i);
 }
 var SOPS_CONFIG_NAME;
 var init_config_lookup = __esm({
@@ -30624,7 +30626,7 @@ function analyzeDocument(doc) {
   }
   return analysis;
 }
-function walk2(node, path28, keys, anchor, inSops, depth, out) {
+function walk2(node, path25, keys, anchor, inSops, depth, out) {
   if (depth > MAX_DEPTH2 || node == null) return;
   if ((0, import_yaml10.isMap)(node)) {
     const seen2 = /* @__PURE__ */ new Set();
@@ -30632,21 +30634,21 @@ function walk2(node, path28, keys, anchor, inSops, depth, out) {
       const key2 = keyText(pair);
       const keyRange = (0, import_yaml10.isScalar)(pair.key) ? pair.key.range : void 0;
       if (key2 === void 0 || !keyRange) continue;
-      if (seen2.has(key2)) out.duplicates.push({ key: key2, mapPath: path28, range: [keyRange[0], keyRange[1]] });
+      if (seen2.has(key2)) out.duplicates.push({ key: key2, mapPath: path25, range: [keyRange[0], keyRange[1]] });
       seen2.add(key2);
       const child = addAnchor(out, keyRange[0], keys, anchor, inSops);
       const childInSops = inSops || depth === 0 && key2 === "sops";
-      walk2(pair.value, [...path28, key2], [...keys, key2], child, childInSops, depth + 1, out);
+      walk2(pair.value, [...path25, key2], [...keys, key2], child, childInSops, depth + 1, out);
     }
   } else if ((0, import_yaml10.isSeq)(node)) {
     node.items.forEach((item, i) => {
       const range = (0, import_yaml10.isScalar)(item) || (0, import_yaml10.isMap)(item) || (0, import_yaml10.isSeq)(item) || (0, import_yaml10.isAlias)(item) ? item.range : void 0;
       if (!range) return;
       const child = addAnchor(out, range[0], keys, anchor, inSops);
-      walk2(item, [...path28, i], keys, child, inSops, depth + 1, out);
+      walk2(item, [...path25, i], keys, child, inSops, depth + 1, out);
     });
   } else if (((0, import_yaml10.isScalar)(node) || (0, import_yaml10.isAlias)(node)) && node.range && anchor && !inSops) {
-    out.values.push({ path: path28, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
+    out.values.push({ path: path25, keys, anchor, range: [node.range[0], node.range[1]], ...valueState(node) });
   }
 }
 function analyzeValue(value) {
@@ -30659,23 +30661,23 @@ function analyzeValue(value) {
   }
   return facts ?? void 0;
 }
-function walkValue(node, path28, keys, depth, out) {
+function walkValue(node, path25, keys, depth, out) {
   if (depth > MAX_DEPTH2) return false;
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
-      if (!walkValue(node[i], [...path28, i], keys, depth + 1, out)) return false;
+      if (!walkValue(node[i], [...path25, i], keys, depth + 1, out)) return false;
     }
   } else if (node !== null && typeof node === "object") {
     if (!isPlainObject(node)) return false;
     for (const key2 of Object.keys(node)) {
       if (ambiguousKey(key2)) return false;
       const child = node[key2];
-      const clear = depth === 0 && key2 === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path28, key2], [...keys, key2], depth + 1, out);
+      const clear = depth === 0 && key2 === "sops" ? keysClear(child, depth + 1) : walkValue(child, [...path25, key2], [...keys, key2], depth + 1, out);
       if (!clear) return false;
     }
   } else if (depth > 0) {
     const { state, problem } = textState(node, "value");
-    out.push(problem === void 0 ? { path: path28, keys, state } : { path: path28, keys, state, problem });
+    out.push(problem === void 0 ? { path: path25, keys, state } : { path: path25, keys, state, problem });
   }
   return true;
 }
@@ -30925,9 +30927,9 @@ function readKeyGroups(node, meta) {
   const groups = pairOf(node, "key_groups")?.value;
   if ((0, import_yaml11.isSeq)(groups) && groups.items.length > 0) {
     groups.items.forEach((group, i) => {
-      const path28 = ["sops", "key_groups", i];
-      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path28, meta);
-      else meta.issues.push(invalidField(path28, `key_groups[${i}]`, "a mapping of key lists"));
+      const path25 = ["sops", "key_groups", i];
+      if ((0, import_yaml11.isMap)(group)) readKeyLists(group, path25, meta);
+      else meta.issues.push(invalidField(path25, `key_groups[${i}]`, "a mapping of key lists"));
     });
     meta.keyGroupCount = groups.items.length;
   } else if ((0, import_yaml11.isMap)(groups)) {
@@ -30949,22 +30951,22 @@ function readKeyLists(group, base, meta) {
   for (const type2 of RECIPIENT_TYPES) {
     const pair = pairOf(group, type2);
     if (!pair || pair.value == null || isNullScalar(pair.value)) continue;
-    const path28 = [...base, type2];
+    const path25 = [...base, type2];
     if ((0, import_yaml11.isMap)(pair.value)) {
-      readKeyEntry(type2, pair.value, path28, meta);
+      readKeyEntry(type2, pair.value, path25, meta);
       continue;
     }
     if (!(0, import_yaml11.isSeq)(pair.value)) {
-      meta.issues.push(invalidField(path28, type2, "a list of key entries"));
+      meta.issues.push(invalidField(path25, type2, "a list of key entries"));
       continue;
     }
-    pair.value.items.forEach((entry, i) => readKeyEntry(type2, entry, [...path28, i], meta));
+    pair.value.items.forEach((entry, i) => readKeyEntry(type2, entry, [...path25, i], meta));
   }
 }
-function readKeyEntry(type2, entry, path28, meta) {
+function readKeyEntry(type2, entry, path25, meta) {
   const entryId = keyEntryId(type2, (field) => stringValue(pairOf(entry, field)?.value));
-  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path28, data: { type: type2, field: entryId.missing } });
-  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path28 });
+  if (!entryId.ok) meta.issues.push({ code: "invalidKeyEntry", path: path25, data: { type: type2, field: entryId.missing } });
+  else if (entryId.id !== void 0) meta.recipients.push({ type: type2, id: entryId.id, path: path25 });
 }
 function keyEntryId(type2, field) {
   const text = (name2) => {
@@ -31016,8 +31018,8 @@ function readShamir(node, meta) {
     });
   }
 }
-function invalidField(path28, field, expected) {
-  return { code: "invalidField", path: path28, data: { field, expected } };
+function invalidField(path25, field, expected) {
+  return { code: "invalidField", path: path25, data: { field, expected } };
 }
 function weakString(node) {
   if (!(0, import_yaml11.isScalar)(node)) return void 0;
@@ -37070,9 +37072,9 @@ function readPolicyFile(bytes) {
 function stripSlash(name2) {
   return name2.replace(/^\.?\/+/, "");
 }
-function mergeAt(target, path28, value) {
+function mergeAt(target, path25, value) {
   let node = target;
-  for (const segment of path28) {
+  for (const segment of path25) {
     const next = node[segment];
     if (typeof next === "object" && next !== null && !Array.isArray(next)) node = next;
     else {
@@ -37081,14 +37083,14 @@ function mergeAt(target, path28, value) {
       node = created;
     }
   }
-  if (path28.length === 0 && (typeof value !== "object" || value === null || Array.isArray(value))) {
+  if (path25.length === 0 && (typeof value !== "object" || value === null || Array.isArray(value))) {
     throw new BundleError("its root data.json is not an object");
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) deepMerge(node, value);
-  else if (path28.length > 0) {
+  else if (path25.length > 0) {
     let parent = target;
-    for (const segment of path28.slice(0, -1)) parent = parent[segment];
-    parent[path28[path28.length - 1]] = value;
+    for (const segment of path25.slice(0, -1)) parent = parent[segment];
+    parent[path25[path25.length - 1]] = value;
   }
 }
 function deepMerge(target, source) {
@@ -39748,10 +39750,10 @@ ${indent}${str2}`;
         return String(this.value);
       }
     };
-    function collectionFromPath(schema2, path28, value) {
+    function collectionFromPath(schema2, path25, value) {
       let v = value;
-      for (let i = path28.length - 1; i >= 0; --i) {
-        const k = path28[i];
+      for (let i = path25.length - 1; i >= 0; --i) {
+        const k = path25[i];
         if (Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -39769,17 +39771,17 @@ ${indent}${str2}`;
       }
       return schema2.createNode(v, false);
     }
-    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && path28[Symbol.iterator]().next().done;
+    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && path25[Symbol.iterator]().next().done;
     var Collection = class _Collection extends Node {
       constructor(schema2) {
         super();
         PlainValue._defineProperty(this, "items", []);
         this.schema = schema2;
       }
-      addIn(path28, value) {
-        if (isEmptyPath(path28)) this.add(value);
+      addIn(path25, value) {
+        if (isEmptyPath(path25)) this.add(value);
         else {
-          const [key2, ...rest] = path28;
+          const [key2, ...rest] = path25;
           const node = this.get(key2, true);
           if (node instanceof _Collection) node.addIn(rest, value);
           else if (node === void 0 && this.schema) this.set(key2, collectionFromPath(this.schema, rest, value));
@@ -41822,8 +41824,8 @@ ${pair.comment}` : item.comment;
     }
     function warnFileDeprecation(filename) {
       if (shouldWarn(true)) {
-        const path28 = filename.replace(/.*yaml[/\\]/i, "").replace(/\.js$/, "").replace(/\\/g, "/");
-        warn(`The endpoint 'yaml/${path28}' will be removed in a future release.`, "DeprecationWarning");
+        const path25 = filename.replace(/.*yaml[/\\]/i, "").replace(/\.js$/, "").replace(/\\/g, "/");
+        warn(`The endpoint 'yaml/${path25}' will be removed in a future release.`, "DeprecationWarning");
       }
     }
     var warned = {};
@@ -42733,22 +42735,22 @@ ${cbNode.commentBefore}` : cb;
         assertCollection(this.contents);
         return this.contents.add(value);
       }
-      addIn(path28, value) {
+      addIn(path25, value) {
         assertCollection(this.contents);
-        this.contents.addIn(path28, value);
+        this.contents.addIn(path25, value);
       }
       delete(key2) {
         assertCollection(this.contents);
         return this.contents.delete(key2);
       }
-      deleteIn(path28) {
-        if (resolveSeq.isEmptyPath(path28)) {
+      deleteIn(path25) {
+        if (resolveSeq.isEmptyPath(path25)) {
           if (this.contents == null) return false;
           this.contents = null;
           return true;
         }
         assertCollection(this.contents);
-        return this.contents.deleteIn(path28);
+        return this.contents.deleteIn(path25);
       }
       getDefaults() {
         return _Document.defaults[this.version] || _Document.defaults[this.options.version] || {};
@@ -42756,26 +42758,26 @@ ${cbNode.commentBefore}` : cb;
       get(key2, keepScalar) {
         return this.contents instanceof resolveSeq.Collection ? this.contents.get(key2, keepScalar) : void 0;
       }
-      getIn(path28, keepScalar) {
-        if (resolveSeq.isEmptyPath(path28)) return !keepScalar && this.contents instanceof resolveSeq.Scalar ? this.contents.value : this.contents;
-        return this.contents instanceof resolveSeq.Collection ? this.contents.getIn(path28, keepScalar) : void 0;
+      getIn(path25, keepScalar) {
+        if (resolveSeq.isEmptyPath(path25)) return !keepScalar && this.contents instanceof resolveSeq.Scalar ? this.contents.value : this.contents;
+        return this.contents instanceof resolveSeq.Collection ? this.contents.getIn(path25, keepScalar) : void 0;
       }
       has(key2) {
         return this.contents instanceof resolveSeq.Collection ? this.contents.has(key2) : false;
       }
-      hasIn(path28) {
-        if (resolveSeq.isEmptyPath(path28)) return this.contents !== void 0;
-        return this.contents instanceof resolveSeq.Collection ? this.contents.hasIn(path28) : false;
+      hasIn(path25) {
+        if (resolveSeq.isEmptyPath(path25)) return this.contents !== void 0;
+        return this.contents instanceof resolveSeq.Collection ? this.contents.hasIn(path25) : false;
       }
       set(key2, value) {
         assertCollection(this.contents);
         this.contents.set(key2, value);
       }
-      setIn(path28, value) {
-        if (resolveSeq.isEmptyPath(path28)) this.contents = value;
+      setIn(path25, value) {
+        if (resolveSeq.isEmptyPath(path25)) this.contents = value;
         else {
           assertCollection(this.contents);
-          this.contents.setIn(path28, value);
+          this.contents.setIn(path25, value);
         }
       }
       setSchema(id, customTags) {
@@ -44009,1610 +44011,11 @@ var init_comments2 = __esm({
   }
 });
 
-// node_modules/@sindresorhus/merge-streams/index.js
-function mergeStreams(streams) {
-  if (!Array.isArray(streams)) {
-    throw new TypeError(`Expected an array, got \`${typeof streams}\`.`);
-  }
-  for (const stream of streams) {
-    validateStream(stream);
-  }
-  const objectMode = streams.some(({ readableObjectMode }) => readableObjectMode);
-  const highWaterMark = getHighWaterMark(streams, objectMode);
-  const passThroughStream = new MergedStream({
-    objectMode,
-    writableHighWaterMark: highWaterMark,
-    readableHighWaterMark: highWaterMark
-  });
-  for (const stream of streams) {
-    passThroughStream.add(stream);
-  }
-  return passThroughStream;
-}
-var import_node_events, import_node_stream, import_promises4, getHighWaterMark, MergedStream, onMergedStreamFinished, onMergedStreamEnd, onInputStreamsUnpipe, validateStream, endWhenStreamsDone, afterMergedStreamFinished, onInputStreamEnd, onInputStreamUnpipe, endStream, errorOrAbortStream, isAbortError, abortStream, errorStream, noop, updateMaxListeners, PASSTHROUGH_LISTENERS_COUNT, PASSTHROUGH_LISTENERS_PER_STREAM;
-var init_merge_streams = __esm({
-  "node_modules/@sindresorhus/merge-streams/index.js"() {
-    import_node_events = require("node:events");
-    import_node_stream = require("node:stream");
-    import_promises4 = require("node:stream/promises");
-    getHighWaterMark = (streams, objectMode) => {
-      if (streams.length === 0) {
-        return (0, import_node_stream.getDefaultHighWaterMark)(objectMode);
-      }
-      const highWaterMarks = streams.filter(({ readableObjectMode }) => readableObjectMode === objectMode).map(({ readableHighWaterMark }) => readableHighWaterMark);
-      return Math.max(...highWaterMarks);
-    };
-    MergedStream = class extends import_node_stream.PassThrough {
-      #streams = /* @__PURE__ */ new Set([]);
-      #ended = /* @__PURE__ */ new Set([]);
-      #aborted = /* @__PURE__ */ new Set([]);
-      #onFinished;
-      #unpipeEvent = /* @__PURE__ */ Symbol("unpipe");
-      #streamPromises = /* @__PURE__ */ new WeakMap();
-      add(stream) {
-        validateStream(stream);
-        if (this.#streams.has(stream)) {
-          return;
-        }
-        this.#streams.add(stream);
-        this.#onFinished ??= onMergedStreamFinished(this, this.#streams, this.#unpipeEvent);
-        const streamPromise = endWhenStreamsDone({
-          passThroughStream: this,
-          stream,
-          streams: this.#streams,
-          ended: this.#ended,
-          aborted: this.#aborted,
-          onFinished: this.#onFinished,
-          unpipeEvent: this.#unpipeEvent
-        });
-        this.#streamPromises.set(stream, streamPromise);
-        stream.pipe(this, { end: false });
-      }
-      async remove(stream) {
-        validateStream(stream);
-        if (!this.#streams.has(stream)) {
-          return false;
-        }
-        const streamPromise = this.#streamPromises.get(stream);
-        if (streamPromise === void 0) {
-          return false;
-        }
-        this.#streamPromises.delete(stream);
-        stream.unpipe(this);
-        await streamPromise;
-        return true;
-      }
-    };
-    onMergedStreamFinished = async (passThroughStream, streams, unpipeEvent) => {
-      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_COUNT);
-      const controller = new AbortController();
-      try {
-        await Promise.race([
-          onMergedStreamEnd(passThroughStream, controller),
-          onInputStreamsUnpipe(passThroughStream, streams, unpipeEvent, controller)
-        ]);
-      } finally {
-        controller.abort();
-        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_COUNT);
-      }
-    };
-    onMergedStreamEnd = async (passThroughStream, { signal }) => {
-      try {
-        await (0, import_promises4.finished)(passThroughStream, { signal, cleanup: true });
-      } catch (error) {
-        errorOrAbortStream(passThroughStream, error);
-        throw error;
-      }
-    };
-    onInputStreamsUnpipe = async (passThroughStream, streams, unpipeEvent, { signal }) => {
-      for await (const [unpipedStream] of (0, import_node_events.on)(passThroughStream, "unpipe", { signal })) {
-        if (streams.has(unpipedStream)) {
-          unpipedStream.emit(unpipeEvent);
-        }
-      }
-    };
-    validateStream = (stream) => {
-      if (typeof stream?.pipe !== "function") {
-        throw new TypeError(`Expected a readable stream, got: \`${typeof stream}\`.`);
-      }
-    };
-    endWhenStreamsDone = async ({ passThroughStream, stream, streams, ended, aborted, onFinished, unpipeEvent }) => {
-      updateMaxListeners(passThroughStream, PASSTHROUGH_LISTENERS_PER_STREAM);
-      const controller = new AbortController();
-      try {
-        await Promise.race([
-          afterMergedStreamFinished(onFinished, stream, controller),
-          onInputStreamEnd({
-            passThroughStream,
-            stream,
-            streams,
-            ended,
-            aborted,
-            controller
-          }),
-          onInputStreamUnpipe({
-            stream,
-            streams,
-            ended,
-            aborted,
-            unpipeEvent,
-            controller
-          })
-        ]);
-      } finally {
-        controller.abort();
-        updateMaxListeners(passThroughStream, -PASSTHROUGH_LISTENERS_PER_STREAM);
-      }
-      if (streams.size > 0 && streams.size === ended.size + aborted.size) {
-        if (ended.size === 0 && aborted.size > 0) {
-          abortStream(passThroughStream);
-        } else {
-          endStream(passThroughStream);
-        }
-      }
-    };
-    afterMergedStreamFinished = async (onFinished, stream, { signal }) => {
-      try {
-        await onFinished;
-        if (!signal.aborted) {
-          abortStream(stream);
-        }
-      } catch (error) {
-        if (!signal.aborted) {
-          errorOrAbortStream(stream, error);
-        }
-      }
-    };
-    onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, aborted, controller: { signal } }) => {
-      try {
-        await (0, import_promises4.finished)(stream, {
-          signal,
-          cleanup: true,
-          readable: true,
-          writable: false
-        });
-        if (streams.has(stream)) {
-          ended.add(stream);
-        }
-      } catch (error) {
-        if (signal.aborted || !streams.has(stream)) {
-          return;
-        }
-        if (isAbortError(error)) {
-          aborted.add(stream);
-        } else {
-          errorStream(passThroughStream, error);
-        }
-      }
-    };
-    onInputStreamUnpipe = async ({ stream, streams, ended, aborted, unpipeEvent, controller: { signal } }) => {
-      await (0, import_node_events.once)(stream, unpipeEvent, { signal });
-      if (!stream.readable) {
-        return (0, import_node_events.once)(signal, "abort", { signal });
-      }
-      streams.delete(stream);
-      ended.delete(stream);
-      aborted.delete(stream);
-    };
-    endStream = (stream) => {
-      if (stream.writable) {
-        stream.end();
-      }
-    };
-    errorOrAbortStream = (stream, error) => {
-      if (isAbortError(error)) {
-        abortStream(stream);
-      } else {
-        errorStream(stream, error);
-      }
-    };
-    isAbortError = (error) => error?.code === "ERR_STREAM_PREMATURE_CLOSE";
-    abortStream = (stream) => {
-      if (stream.readable || stream.writable) {
-        stream.destroy();
-      }
-    };
-    errorStream = (stream, error) => {
-      if (!stream.destroyed) {
-        stream.once("error", noop);
-        stream.destroy(error);
-      }
-    };
-    noop = () => {
-    };
-    updateMaxListeners = (passThroughStream, increment) => {
-      const maxListeners = passThroughStream.getMaxListeners();
-      if (maxListeners !== 0 && maxListeners !== Number.POSITIVE_INFINITY) {
-        passThroughStream.setMaxListeners(maxListeners + increment);
-      }
-    };
-    PASSTHROUGH_LISTENERS_COUNT = 2;
-    PASSTHROUGH_LISTENERS_PER_STREAM = 1;
-  }
-});
-
-// node_modules/fast-glob/out/utils/array.js
-var require_array = __commonJS({
-  "node_modules/fast-glob/out/utils/array.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.splitWhen = exports2.flatten = void 0;
-    function flatten(items) {
-      return items.reduce((collection, item) => [].concat(collection, item), []);
-    }
-    exports2.flatten = flatten;
-    function splitWhen(items, predicate) {
-      const result = [[]];
-      let groupIndex = 0;
-      for (const item of items) {
-        if (predicate(item)) {
-          groupIndex++;
-          result[groupIndex] = [];
-        } else {
-          result[groupIndex].push(item);
-        }
-      }
-      return result;
-    }
-    exports2.splitWhen = splitWhen;
-  }
-});
-
-// node_modules/fast-glob/out/utils/errno.js
-var require_errno = __commonJS({
-  "node_modules/fast-glob/out/utils/errno.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isEnoentCodeError = void 0;
-    function isEnoentCodeError(error) {
-      return error.code === "ENOENT";
-    }
-    exports2.isEnoentCodeError = isEnoentCodeError;
-  }
-});
-
-// node_modules/fast-glob/out/utils/fs.js
-var require_fs = __commonJS({
-  "node_modules/fast-glob/out/utils/fs.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name2, stats) {
-        this.name = name2;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name2, stats) {
-      return new DirentFromStats(name2, stats);
-    }
-    exports2.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/fast-glob/out/utils/path.js
-var require_path = __commonJS({
-  "node_modules/fast-glob/out/utils/path.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.convertPosixPathToPattern = exports2.convertWindowsPathToPattern = exports2.convertPathToPattern = exports2.escapePosixPath = exports2.escapeWindowsPath = exports2.escape = exports2.removeLeadingDotSegment = exports2.makeAbsolute = exports2.unixify = void 0;
-    var os2 = require("os");
-    var path28 = require("path");
-    var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
-    var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
-    var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
-    var WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()[\]{}]|^!|[!+@](?=\())/g;
-    var DOS_DEVICE_PATH_RE = /^\\\\([.?])/;
-    var WINDOWS_BACKSLASHES_RE = /\\(?![!()+@[\]{}])/g;
-    function unixify(filepath) {
-      return filepath.replace(/\\/g, "/");
-    }
-    exports2.unixify = unixify;
-    function makeAbsolute(cwd, filepath) {
-      return path28.resolve(cwd, filepath);
-    }
-    exports2.makeAbsolute = makeAbsolute;
-    function removeLeadingDotSegment(entry) {
-      if (entry.charAt(0) === ".") {
-        const secondCharactery = entry.charAt(1);
-        if (secondCharactery === "/" || secondCharactery === "\\") {
-          return entry.slice(LEADING_DOT_SEGMENT_CHARACTERS_COUNT);
-        }
-      }
-      return entry;
-    }
-    exports2.removeLeadingDotSegment = removeLeadingDotSegment;
-    exports2.escape = IS_WINDOWS_PLATFORM ? escapeWindowsPath : escapePosixPath;
-    function escapeWindowsPath(pattern) {
-      return pattern.replace(WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports2.escapeWindowsPath = escapeWindowsPath;
-    function escapePosixPath(pattern) {
-      return pattern.replace(POSIX_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports2.escapePosixPath = escapePosixPath;
-    exports2.convertPathToPattern = IS_WINDOWS_PLATFORM ? convertWindowsPathToPattern : convertPosixPathToPattern;
-    function convertWindowsPathToPattern(filepath) {
-      return escapeWindowsPath(filepath).replace(DOS_DEVICE_PATH_RE, "//$1").replace(WINDOWS_BACKSLASHES_RE, "/");
-    }
-    exports2.convertWindowsPathToPattern = convertWindowsPathToPattern;
-    function convertPosixPathToPattern(filepath) {
-      return escapePosixPath(filepath);
-    }
-    exports2.convertPosixPathToPattern = convertPosixPathToPattern;
-  }
-});
-
-// node_modules/is-extglob/index.js
-var require_is_extglob = __commonJS({
-  "node_modules/is-extglob/index.js"(exports2, module2) {
-    module2.exports = function isExtglob(str2) {
-      if (typeof str2 !== "string" || str2 === "") {
-        return false;
-      }
-      var match;
-      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str2)) {
-        if (match[2]) return true;
-        str2 = str2.slice(match.index + match[0].length);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/is-glob/index.js
-var require_is_glob = __commonJS({
-  "node_modules/is-glob/index.js"(exports2, module2) {
-    var isExtglob = require_is_extglob();
-    var chars = { "{": "}", "(": ")", "[": "]" };
-    var strictCheck = function(str2) {
-      if (str2[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      var pipeIndex = -2;
-      var closeSquareIndex = -2;
-      var closeCurlyIndex = -2;
-      var closeParenIndex = -2;
-      var backSlashIndex = -2;
-      while (index < str2.length) {
-        if (str2[index] === "*") {
-          return true;
-        }
-        if (str2[index + 1] === "?" && /[\].+)]/.test(str2[index])) {
-          return true;
-        }
-        if (closeSquareIndex !== -1 && str2[index] === "[" && str2[index + 1] !== "]") {
-          if (closeSquareIndex < index) {
-            closeSquareIndex = str2.indexOf("]", index);
-          }
-          if (closeSquareIndex > index) {
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-            backSlashIndex = str2.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeCurlyIndex !== -1 && str2[index] === "{" && str2[index + 1] !== "}") {
-          closeCurlyIndex = str2.indexOf("}", index);
-          if (closeCurlyIndex > index) {
-            backSlashIndex = str2.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeCurlyIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeParenIndex !== -1 && str2[index] === "(" && str2[index + 1] === "?" && /[:!=]/.test(str2[index + 2]) && str2[index + 3] !== ")") {
-          closeParenIndex = str2.indexOf(")", index);
-          if (closeParenIndex > index) {
-            backSlashIndex = str2.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-              return true;
-            }
-          }
-        }
-        if (pipeIndex !== -1 && str2[index] === "(" && str2[index + 1] !== "|") {
-          if (pipeIndex < index) {
-            pipeIndex = str2.indexOf("|", index);
-          }
-          if (pipeIndex !== -1 && str2[pipeIndex + 1] !== ")") {
-            closeParenIndex = str2.indexOf(")", pipeIndex);
-            if (closeParenIndex > pipeIndex) {
-              backSlashIndex = str2.indexOf("\\", pipeIndex);
-              if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-                return true;
-              }
-            }
-          }
-        }
-        if (str2[index] === "\\") {
-          var open = str2[index + 1];
-          index += 2;
-          var close = chars[open];
-          if (close) {
-            var n = str2.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str2[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    var relaxedCheck = function(str2) {
-      if (str2[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      while (index < str2.length) {
-        if (/[*?{}()[\]]/.test(str2[index])) {
-          return true;
-        }
-        if (str2[index] === "\\") {
-          var open = str2[index + 1];
-          index += 2;
-          var close = chars[open];
-          if (close) {
-            var n = str2.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str2[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    module2.exports = function isGlob(str2, options) {
-      if (typeof str2 !== "string" || str2 === "") {
-        return false;
-      }
-      if (isExtglob(str2)) {
-        return true;
-      }
-      var check = strictCheck;
-      if (options && options.strict === false) {
-        check = relaxedCheck;
-      }
-      return check(str2);
-    };
-  }
-});
-
-// node_modules/glob-parent/index.js
-var require_glob_parent = __commonJS({
-  "node_modules/glob-parent/index.js"(exports2, module2) {
-    "use strict";
-    var isGlob = require_is_glob();
-    var pathPosixDirname = require("path").posix.dirname;
-    var isWin32 = require("os").platform() === "win32";
-    var slash2 = "/";
-    var backslash = /\\/g;
-    var enclosure = /[\{\[].*[\}\]]$/;
-    var globby2 = /(^|[^\\])([\{\[]|\([^\)]+$)/;
-    var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
-    module2.exports = function globParent(str2, opts) {
-      var options = Object.assign({ flipBackslashes: true }, opts);
-      if (options.flipBackslashes && isWin32 && str2.indexOf(slash2) < 0) {
-        str2 = str2.replace(backslash, slash2);
-      }
-      if (enclosure.test(str2)) {
-        str2 += slash2;
-      }
-      str2 += "a";
-      do {
-        str2 = pathPosixDirname(str2);
-      } while (isGlob(str2) || globby2.test(str2));
-      return str2.replace(escaped, "$1");
-    };
-  }
-});
-
-// node_modules/braces/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/braces/lib/utils.js"(exports2) {
-    "use strict";
-    exports2.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
-      }
-      return false;
-    };
-    exports2.find = (node, type2) => node.nodes.find((node2) => node2.type === type2);
-    exports2.exceedsLimit = (min, max, step = 1, limit) => {
-      if (limit === false) return false;
-      if (!exports2.isInteger(min) || !exports2.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
-    };
-    exports2.escapeNode = (block, n = 0, type2) => {
-      const node = block.nodes[n];
-      if (!node) return;
-      if (type2 && node.type === type2 || node.type === "open" || node.type === "close") {
-        if (node.escaped !== true) {
-          node.value = "\\" + node.value;
-          node.escaped = true;
-        }
-      }
-    };
-    exports2.encloseBrace = (node) => {
-      if (node.type !== "brace") return false;
-      if (node.commas >> 0 + node.ranges >> 0 === 0) {
-        node.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports2.isInvalidBrace = (block) => {
-      if (block.type !== "brace") return false;
-      if (block.invalid === true || block.dollar) return true;
-      if (block.commas >> 0 + block.ranges >> 0 === 0) {
-        block.invalid = true;
-        return true;
-      }
-      if (block.open !== true || block.close !== true) {
-        block.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports2.isOpenOrClose = (node) => {
-      if (node.type === "open" || node.type === "close") {
-        return true;
-      }
-      return node.open === true || node.close === true;
-    };
-    exports2.reduce = (nodes) => nodes.reduce((acc, node) => {
-      if (node.type === "text") acc.push(node.value);
-      if (node.type === "range") node.type = "text";
-      return acc;
-    }, []);
-    exports2.flatten = (...args) => {
-      const result = [];
-      const flat = (arr) => {
-        for (let i = 0; i < arr.length; i++) {
-          const ele = arr[i];
-          if (Array.isArray(ele)) {
-            flat(ele);
-            continue;
-          }
-          if (ele !== void 0) {
-            result.push(ele);
-          }
-        }
-        return result;
-      };
-      flat(args);
-      return result;
-    };
-  }
-});
-
-// node_modules/braces/lib/stringify.js
-var require_stringify2 = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports2, module2) {
-    "use strict";
-    var utils = require_utils();
-    module2.exports = (ast, options = {}) => {
-      const stringify2 = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        let output = "";
-        if (node.value) {
-          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
-            return "\\" + node.value;
-          }
-          return node.value;
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += stringify2(child);
-          }
-        }
-        return output;
-      };
-      return stringify2(ast);
-    };
-  }
-});
-
-// node_modules/is-number/index.js
-var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/to-regex-range/index.js
-var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports2, module2) {
-    "use strict";
-    var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
-      if (isNumber(min) === false) {
-        throw new TypeError("toRegexRange: expected the first argument to be a number");
-      }
-      if (max === void 0 || min === max) {
-        return String(min);
-      }
-      if (isNumber(max) === false) {
-        throw new TypeError("toRegexRange: expected the second argument to be a number.");
-      }
-      let opts = { relaxZeros: true, ...options };
-      if (typeof opts.strictZeros === "boolean") {
-        opts.relaxZeros = opts.strictZeros === false;
-      }
-      let relax = String(opts.relaxZeros);
-      let shorthand = String(opts.shorthand);
-      let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
-      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
-        return toRegexRange.cache[cacheKey].result;
-      }
-      let a = Math.min(min, max);
-      let b = Math.max(min, max);
-      if (Math.abs(a - b) === 1) {
-        let result = min + "|" + max;
-        if (opts.capture) {
-          return `(${result})`;
-        }
-        if (opts.wrap === false) {
-          return result;
-        }
-        return `(?:${result})`;
-      }
-      let isPadded = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b };
-      let positives = [];
-      let negatives = [];
-      if (isPadded) {
-        state.isPadded = isPadded;
-        state.maxLen = String(state.max).length;
-      }
-      if (a < 0) {
-        let newMin = b < 0 ? Math.abs(b) : 1;
-        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
-        a = state.a = 0;
-      }
-      if (b >= 0) {
-        positives = splitToPatterns(a, b, state, opts);
-      }
-      state.negatives = negatives;
-      state.positives = positives;
-      state.result = collatePatterns(negatives, positives, opts);
-      if (opts.capture === true) {
-        state.result = `(${state.result})`;
-      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
-        state.result = `(?:${state.result})`;
-      }
-      toRegexRange.cache[cacheKey] = state;
-      return state.result;
-    };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
-      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
-      return subpatterns.join("|");
-    }
-    function splitToRanges(min, max) {
-      let nines = 1;
-      let zeros = 1;
-      let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
-        stops.add(stop);
-        nines += 1;
-        stop = countNines(min, nines);
-      }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
-        stops.add(stop);
-        zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
-      }
-      stops = [...stops];
-      stops.sort(compare2);
-      return stops;
-    }
-    function rangeToPattern(start, stop, options) {
-      if (start === stop) {
-        return { pattern: start, count: [], digits: 0 };
-      }
-      let zipped = zip(start, stop);
-      let digits = zipped.length;
-      let pattern = "";
-      let count = 0;
-      for (let i = 0; i < digits; i++) {
-        let [startDigit, stopDigit] = zipped[i];
-        if (startDigit === stopDigit) {
-          pattern += startDigit;
-        } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
-        } else {
-          count++;
-        }
-      }
-      if (count) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
-      }
-      return { pattern, count: [count], digits };
-    }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
-      let tokens = [];
-      let start = min;
-      let prev;
-      for (let i = 0; i < ranges.length; i++) {
-        let max2 = ranges[i];
-        let obj = rangeToPattern(String(start), String(max2), options);
-        let zeros = "";
-        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
-          if (prev.count.length > 1) {
-            prev.count.pop();
-          }
-          prev.count.push(obj.count[0]);
-          prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
-          continue;
-        }
-        if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
-        }
-        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
-        tokens.push(obj);
-        start = max2 + 1;
-        prev = obj;
-      }
-      return tokens;
-    }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
-      let result = [];
-      for (let ele of arr) {
-        let { string } = ele;
-        if (!intersection && !contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-        if (intersection && contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-      }
-      return result;
-    }
-    function zip(a, b) {
-      let arr = [];
-      for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
-      return arr;
-    }
-    function compare2(a, b) {
-      return a > b ? 1 : b > a ? -1 : 0;
-    }
-    function contains(arr, key2, val) {
-      return arr.some((ele) => ele[key2] === val);
-    }
-    function countNines(min, len) {
-      return Number(String(min).slice(0, -len) + "9".repeat(len));
-    }
-    function countZeros(integer2, zeros) {
-      return integer2 - integer2 % Math.pow(10, zeros);
-    }
-    function toQuantifier(digits) {
-      let [start = 0, stop = ""] = digits;
-      if (stop || start > 1) {
-        return `{${start + (stop ? "," + stop : "")}}`;
-      }
-      return "";
-    }
-    function toCharacterClass(a, b, options) {
-      return `[${a}${b - a === 1 ? "" : "-"}${b}]`;
-    }
-    function hasPadding(str2) {
-      return /^-?(0+)\d/.test(str2);
-    }
-    function padZeros(value, tok, options) {
-      if (!tok.isPadded) {
-        return value;
-      }
-      let diff = Math.abs(tok.maxLen - String(value).length);
-      let relax = options.relaxZeros !== false;
-      switch (diff) {
-        case 0:
-          return "";
-        case 1:
-          return relax ? "0?" : "0";
-        case 2:
-          return relax ? "0{0,2}" : "00";
-        default: {
-          return relax ? `0{0,${diff}}` : `0{${diff}}`;
-        }
-      }
-    }
-    toRegexRange.cache = {};
-    toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module2.exports = toRegexRange;
-  }
-});
-
-// node_modules/fill-range/index.js
-var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports2, module2) {
-    "use strict";
-    var util = require("util");
-    var toRegexRange = require_to_regex_range();
-    var isObject4 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
-    };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
-    };
-    var isNumber = (num) => Number.isInteger(+num);
-    var zeros = (input) => {
-      let value = `${input}`;
-      let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
-      return index > 0;
-    };
-    var stringify2 = (start, end, options) => {
-      if (typeof start === "string" || typeof end === "string") {
-        return true;
-      }
-      return options.stringify === true;
-    };
-    var pad2 = (input, maxLength, toNumber) => {
-      if (maxLength > 0) {
-        let dash = input[0] === "-" ? "-" : "";
-        if (dash) input = input.slice(1);
-        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
-      }
-      if (toNumber === false) {
-        return String(input);
-      }
-      return input;
-    };
-    var toMaxLen = (input, maxLength) => {
-      let negative = input[0] === "-" ? "-" : "";
-      if (negative) {
-        input = input.slice(1);
-        maxLength--;
-      }
-      while (input.length < maxLength) input = "0" + input;
-      return negative ? "-" + input : input;
-    };
-    var toSequence = (parts2, options, maxLen) => {
-      parts2.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      parts2.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
-      let positives = "";
-      let negatives = "";
-      let result;
-      if (parts2.positives.length) {
-        positives = parts2.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
-      }
-      if (parts2.negatives.length) {
-        negatives = `-(${prefix}${parts2.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
-      }
-      if (positives && negatives) {
-        result = `${positives}|${negatives}`;
-      } else {
-        result = positives || negatives;
-      }
-      if (options.wrap) {
-        return `(${prefix}${result})`;
-      }
-      return result;
-    };
-    var toRange2 = (a, b, isNumbers, options) => {
-      if (isNumbers) {
-        return toRegexRange(a, b, { wrap: false, ...options });
-      }
-      let start = String.fromCharCode(a);
-      if (a === b) return start;
-      let stop = String.fromCharCode(b);
-      return `[${start}-${stop}]`;
-    };
-    var toRegex = (start, end, options) => {
-      if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
-      }
-      return toRegexRange(start, end, options);
-    };
-    var rangeError = (...args) => {
-      return new RangeError("Invalid range arguments: " + util.inspect(...args));
-    };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
-      return [];
-    };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
-        throw new TypeError(`Expected step "${step}" to be a number`);
-      }
-      return [];
-    };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
-      let a = Number(start);
-      let b = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
-        return [];
-      }
-      if (a === 0) a = 0;
-      if (b === 0) b = 0;
-      let descending = a > b;
-      let startString = String(start);
-      let endString = String(end);
-      let stepString = String(step);
-      step = Math.max(Math.abs(step), 1);
-      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
-      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify2(start, end, options) === false;
-      let format = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
-      }
-      let parts2 = { negatives: [], positives: [] };
-      let push3 = (num) => parts2[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        if (options.toRegex === true && step > 1) {
-          push3(a);
-        } else {
-          range.push(pad2(format(a, index), maxLen, toNumber));
-        }
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts2, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
-      }
-      return range;
-    };
-    var fillLetters = (start, end, step = 1, options = {}) => {
-      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
-      }
-      let format = options.transform || ((val) => String.fromCharCode(val));
-      let a = `${start}`.charCodeAt(0);
-      let b = `${end}`.charCodeAt(0);
-      let descending = a > b;
-      let min = Math.min(a, b);
-      let max = Math.max(a, b);
-      if (options.toRegex && step === 1) {
-        return toRange2(min, max, false, options);
-      }
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        range.push(format(a, index));
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
-      }
-      return range;
-    };
-    var fill = (start, end, step, options = {}) => {
-      if (end == null && isValidValue(start)) {
-        return [start];
-      }
-      if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
-      }
-      if (typeof step === "function") {
-        return fill(start, end, 1, { transform: step });
-      }
-      if (isObject4(step)) {
-        return fill(start, end, 0, step);
-      }
-      let opts = { ...options };
-      if (opts.capture === true) opts.wrap = true;
-      step = step || opts.step || 1;
-      if (!isNumber(step)) {
-        if (step != null && !isObject4(step)) return invalidStep(step, opts);
-        return fill(start, end, 1, step);
-      }
-      if (isNumber(start) && isNumber(end)) {
-        return fillNumbers(start, end, step, opts);
-      }
-      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
-    };
-    module2.exports = fill;
-  }
-});
-
-// node_modules/braces/lib/compile.js
-var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports2, module2) {
-    "use strict";
-    var fill = require_fill_range();
-    var utils = require_utils();
-    var compile2 = (ast, options = {}) => {
-      const walk3 = (node, parent = {}) => {
-        const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
-        let output = "";
-        if (node.isOpen === true) {
-          return prefix + node.value;
-        }
-        if (node.isClose === true) {
-          console.log("node.isClose", prefix, node.value);
-          return prefix + node.value;
-        }
-        if (node.type === "open") {
-          return invalid ? prefix + node.value : "(";
-        }
-        if (node.type === "close") {
-          return invalid ? prefix + node.value : ")";
-        }
-        if (node.type === "comma") {
-          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
-          }
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += walk3(child, node);
-          }
-        }
-        return output;
-      };
-      return walk3(ast);
-    };
-    module2.exports = compile2;
-  }
-});
-
-// node_modules/braces/lib/expand.js
-var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports2, module2) {
-    "use strict";
-    var fill = require_fill_range();
-    var stringify2 = require_stringify2();
-    var utils = require_utils();
-    var append2 = (queue = "", stash = "", enclose = false) => {
-      const result = [];
-      queue = [].concat(queue);
-      stash = [].concat(stash);
-      if (!stash.length) return queue;
-      if (!queue.length) {
-        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
-      }
-      for (const item of queue) {
-        if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append2(value, stash, enclose));
-          }
-        } else {
-          for (let ele of stash) {
-            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result.push(Array.isArray(ele) ? append2(item, ele, enclose) : item + ele);
-          }
-        }
-      }
-      return utils.flatten(result);
-    };
-    var expand = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk3 = (node, parent = {}) => {
-        node.queue = [];
-        let p = parent;
-        let q = parent.queue;
-        while (p.type !== "brace" && p.type !== "root" && p.parent) {
-          p = p.parent;
-          q = p.queue;
-        }
-        if (node.invalid || node.dollar) {
-          q.push(append2(q.pop(), stringify2(node, options)));
-          return;
-        }
-        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q.push(append2(q.pop(), ["{}"]));
-          return;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
-            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
-          }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify2(node, options);
-          }
-          q.push(append2(q.pop(), range));
-          node.nodes = [];
-          return;
-        }
-        const enclose = utils.encloseBrace(node);
-        let queue = node.queue;
-        let block = node;
-        while (block.type !== "brace" && block.type !== "root" && block.parent) {
-          block = block.parent;
-          queue = block.queue;
-        }
-        for (let i = 0; i < node.nodes.length; i++) {
-          const child = node.nodes[i];
-          if (child.type === "comma" && node.type === "brace") {
-            if (i === 1) queue.push("");
-            queue.push("");
-            continue;
-          }
-          if (child.type === "close") {
-            q.push(append2(q.pop(), queue, enclose));
-            continue;
-          }
-          if (child.value && child.type !== "open") {
-            queue.push(append2(queue.pop(), child.value));
-            continue;
-          }
-          if (child.nodes) {
-            walk3(child, node);
-          }
-        }
-        return queue;
-      };
-      return utils.flatten(walk3(ast));
-    };
-    module2.exports = expand;
-  }
-});
-
-// node_modules/braces/lib/constants.js
-var require_constants2 = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports2, module2) {
-    "use strict";
-    module2.exports = {
-      MAX_LENGTH: 1e4,
-      // Digits
-      CHAR_0: "0",
-      /* 0 */
-      CHAR_9: "9",
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: "A",
-      /* A */
-      CHAR_LOWERCASE_A: "a",
-      /* a */
-      CHAR_UPPERCASE_Z: "Z",
-      /* Z */
-      CHAR_LOWERCASE_Z: "z",
-      /* z */
-      CHAR_LEFT_PARENTHESES: "(",
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: ")",
-      /* ) */
-      CHAR_ASTERISK: "*",
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: "&",
-      /* & */
-      CHAR_AT: "@",
-      /* @ */
-      CHAR_BACKSLASH: "\\",
-      /* \ */
-      CHAR_BACKTICK: "`",
-      /* ` */
-      CHAR_CARRIAGE_RETURN: "\r",
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: "^",
-      /* ^ */
-      CHAR_COLON: ":",
-      /* : */
-      CHAR_COMMA: ",",
-      /* , */
-      CHAR_DOLLAR: "$",
-      /* . */
-      CHAR_DOT: ".",
-      /* . */
-      CHAR_DOUBLE_QUOTE: '"',
-      /* " */
-      CHAR_EQUAL: "=",
-      /* = */
-      CHAR_EXCLAMATION_MARK: "!",
-      /* ! */
-      CHAR_FORM_FEED: "\f",
-      /* \f */
-      CHAR_FORWARD_SLASH: "/",
-      /* / */
-      CHAR_HASH: "#",
-      /* # */
-      CHAR_HYPHEN_MINUS: "-",
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: "<",
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: "{",
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: "[",
-      /* [ */
-      CHAR_LINE_FEED: "\n",
-      /* \n */
-      CHAR_NO_BREAK_SPACE: "\xA0",
-      /* \u00A0 */
-      CHAR_PERCENT: "%",
-      /* % */
-      CHAR_PLUS: "+",
-      /* + */
-      CHAR_QUESTION_MARK: "?",
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: ">",
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: "}",
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: "]",
-      /* ] */
-      CHAR_SEMICOLON: ";",
-      /* ; */
-      CHAR_SINGLE_QUOTE: "'",
-      /* ' */
-      CHAR_SPACE: " ",
-      /*   */
-      CHAR_TAB: "	",
-      /* \t */
-      CHAR_UNDERSCORE: "_",
-      /* _ */
-      CHAR_VERTICAL_LINE: "|",
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
-      /* \uFEFF */
-    };
-  }
-});
-
-// node_modules/braces/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports2, module2) {
-    "use strict";
-    var stringify2 = require_stringify2();
-    var {
-      MAX_LENGTH,
-      CHAR_BACKSLASH,
-      /* \ */
-      CHAR_BACKTICK,
-      /* ` */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET,
-      /* ] */
-      CHAR_DOUBLE_QUOTE,
-      /* " */
-      CHAR_SINGLE_QUOTE,
-      /* ' */
-      CHAR_NO_BREAK_SPACE,
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants2();
-    var parse5 = (input, options = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
-      }
-      const ast = { type: "root", input, nodes: [] };
-      const stack = [ast];
-      let block = ast;
-      let prev = ast;
-      let brackets = 0;
-      const length = input.length;
-      let index = 0;
-      let depth = 0;
-      let value;
-      const advance = () => input[index++];
-      const push3 = (node) => {
-        if (node.type === "text" && prev.type === "dot") {
-          prev.type = "text";
-        }
-        if (prev && prev.type === "text" && node.type === "text") {
-          prev.value += node.value;
-          return;
-        }
-        block.nodes.push(node);
-        node.parent = block;
-        node.prev = prev;
-        prev = node;
-        return node;
-      };
-      push3({ type: "bos" });
-      while (index < length) {
-        block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
-          continue;
-        }
-        if (value === CHAR_BACKSLASH) {
-          push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
-          continue;
-        }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push3({ type: "text", value: "\\" + value });
-          continue;
-        }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
-          brackets++;
-          let next;
-          while (index < length && (next = advance())) {
-            value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET) {
-              brackets++;
-              continue;
-            }
-            if (next === CHAR_BACKSLASH) {
-              value += advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              brackets--;
-              if (brackets === 0) {
-                break;
-              }
-            }
-          }
-          push3({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_PARENTHESES) {
-          block = push3({ type: "paren", nodes: [] });
-          stack.push(block);
-          push3({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_PARENTHESES) {
-          if (block.type !== "paren") {
-            push3({ type: "text", value });
-            continue;
-          }
-          block = stack.pop();
-          push3({ type: "text", value });
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open = value;
-          let next;
-          if (options.keepQuotes !== true) {
-            value = "";
-          }
-          while (index < length && (next = advance())) {
-            if (next === CHAR_BACKSLASH) {
-              value += next + advance();
-              continue;
-            }
-            if (next === open) {
-              if (options.keepQuotes === true) value += next;
-              break;
-            }
-            value += next;
-          }
-          push3({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
-          depth++;
-          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
-          const brace = {
-            type: "brace",
-            open: true,
-            close: false,
-            dollar,
-            depth,
-            commas: 0,
-            ranges: 0,
-            nodes: []
-          };
-          block = push3(brace);
-          stack.push(block);
-          push3({ type: "open", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
-          if (block.type !== "brace") {
-            push3({ type: "text", value });
-            continue;
-          }
-          const type2 = "close";
-          block = stack.pop();
-          block.close = true;
-          push3({ type: type2, value });
-          depth--;
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_COMMA && depth > 0) {
-          if (block.ranges > 0) {
-            block.ranges = 0;
-            const open = block.nodes.shift();
-            block.nodes = [open, { type: "text", value: stringify2(block) }];
-          }
-          push3({ type: "comma", value });
-          block.commas++;
-          continue;
-        }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
-          const siblings = block.nodes;
-          if (depth === 0 || siblings.length === 0) {
-            push3({ type: "text", value });
-            continue;
-          }
-          if (prev.type === "dot") {
-            block.range = [];
-            prev.value += value;
-            prev.type = "range";
-            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
-              block.invalid = true;
-              block.ranges = 0;
-              prev.type = "text";
-              continue;
-            }
-            block.ranges++;
-            block.args = [];
-            continue;
-          }
-          if (prev.type === "range") {
-            siblings.pop();
-            const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
-            prev = before;
-            block.ranges--;
-            continue;
-          }
-          push3({ type: "dot", value });
-          continue;
-        }
-        push3({ type: "text", value });
-      }
-      do {
-        block = stack.pop();
-        if (block.type !== "root") {
-          block.nodes.forEach((node) => {
-            if (!node.nodes) {
-              if (node.type === "open") node.isOpen = true;
-              if (node.type === "close") node.isClose = true;
-              if (!node.nodes) node.type = "text";
-              node.invalid = true;
-            }
-          });
-          const parent = stack[stack.length - 1];
-          const index2 = parent.nodes.indexOf(block);
-          parent.nodes.splice(index2, 1, ...block.nodes);
-        }
-      } while (stack.length > 0);
-      push3({ type: "eos" });
-      return ast;
-    };
-    module2.exports = parse5;
-  }
-});
-
-// node_modules/braces/index.js
-var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports2, module2) {
-    "use strict";
-    var stringify2 = require_stringify2();
-    var compile2 = require_compile();
-    var expand = require_expand();
-    var parse5 = require_parse2();
-    var braces = (input, options = {}) => {
-      let output = [];
-      if (Array.isArray(input)) {
-        for (const pattern of input) {
-          const result = braces.create(pattern, options);
-          if (Array.isArray(result)) {
-            output.push(...result);
-          } else {
-            output.push(result);
-          }
-        }
-      } else {
-        output = [].concat(braces.create(input, options));
-      }
-      if (options && options.expand === true && options.nodupes === true) {
-        output = [...new Set(output)];
-      }
-      return output;
-    };
-    braces.parse = (input, options = {}) => parse5(input, options);
-    braces.stringify = (input, options = {}) => {
-      if (typeof input === "string") {
-        return stringify2(braces.parse(input, options), options);
-      }
-      return stringify2(input, options);
-    };
-    braces.compile = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      return compile2(input, options);
-    };
-    braces.expand = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      let result = expand(input, options);
-      if (options.noempty === true) {
-        result = result.filter(Boolean);
-      }
-      if (options.nodupes === true) {
-        result = [...new Set(result)];
-      }
-      return result;
-    };
-    braces.create = (input, options = {}) => {
-      if (input === "" || input.length < 3) {
-        return [input];
-      }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
-    };
-    module2.exports = braces;
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
-var require_constants3 = __commonJS({
+var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
-    var path28 = require("path");
+    var path25 = require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -45786,7 +44189,7 @@ var require_constants3 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path28.sep,
+      SEP: path25.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -45810,17 +44213,17 @@ var require_constants3 = __commonJS({
 });
 
 // node_modules/picomatch/lib/utils.js
-var require_utils2 = __commonJS({
+var require_utils = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
-    var path28 = require("path");
+    var path25 = require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
       REGEX_REMOVE_BACKSLASH,
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants3();
+    } = require_constants2();
     exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     exports2.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
     exports2.isRegexChar = (str2) => str2.length === 1 && exports2.hasRegexChars(str2);
@@ -45842,7 +44245,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path28.sep === "\\";
+      return win32 === true || path25.sep === "\\";
     };
     exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -45874,7 +44277,7 @@ var require_utils2 = __commonJS({
 var require_scan = __commonJS({
   "node_modules/picomatch/lib/scan.js"(exports2, module2) {
     "use strict";
-    var utils = require_utils2();
+    var utils = require_utils();
     var {
       CHAR_ASTERISK,
       /* * */
@@ -45906,7 +44309,7 @@ var require_scan = __commonJS({
       /* ) */
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
-    } = require_constants3();
+    } = require_constants2();
     var isPathSeparator = (code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
@@ -45935,7 +44338,7 @@ var require_scan = __commonJS({
       let backslashes = false;
       let negated = false;
       let negatedExtglob = false;
-      let finished2 = false;
+      let finished = false;
       let braces = 0;
       let prev;
       let code;
@@ -45972,7 +44375,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished2 = true;
+              finished = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -45981,7 +44384,7 @@ var require_scan = __commonJS({
             if (braceEscaped !== true && code === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
-              finished2 = true;
+              finished = true;
               if (scanToEnd === true) {
                 continue;
               }
@@ -45992,7 +44395,7 @@ var require_scan = __commonJS({
               if (braces === 0) {
                 braceEscaped = false;
                 isBrace = token.isBrace = true;
-                finished2 = true;
+                finished = true;
                 break;
               }
             }
@@ -46006,7 +44409,7 @@ var require_scan = __commonJS({
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
-          if (finished2 === true) continue;
+          if (finished === true) continue;
           if (prev === CHAR_DOT && index === start + 1) {
             start += 2;
             continue;
@@ -46019,7 +44422,7 @@ var require_scan = __commonJS({
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
-            finished2 = true;
+            finished = true;
             if (code === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
@@ -46032,7 +44435,7 @@ var require_scan = __commonJS({
                 }
                 if (code === CHAR_RIGHT_PARENTHESES) {
                   isGlob = token.isGlob = true;
-                  finished2 = true;
+                  finished = true;
                   break;
                 }
               }
@@ -46044,7 +44447,7 @@ var require_scan = __commonJS({
         if (code === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
-          finished2 = true;
+          finished = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -46052,7 +44455,7 @@ var require_scan = __commonJS({
         }
         if (code === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
-          finished2 = true;
+          finished = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -46068,7 +44471,7 @@ var require_scan = __commonJS({
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
               isBracket = token.isBracket = true;
               isGlob = token.isGlob = true;
-              finished2 = true;
+              finished = true;
               break;
             }
           }
@@ -46092,7 +44495,7 @@ var require_scan = __commonJS({
                 continue;
               }
               if (code === CHAR_RIGHT_PARENTHESES) {
-                finished2 = true;
+                finished = true;
                 break;
               }
             }
@@ -46101,7 +44504,7 @@ var require_scan = __commonJS({
           break;
         }
         if (isGlob === true) {
-          finished2 = true;
+          finished = true;
           if (scanToEnd === true) {
             continue;
           }
@@ -46201,18 +44604,18 @@ var require_scan = __commonJS({
 });
 
 // node_modules/picomatch/lib/parse.js
-var require_parse3 = __commonJS({
+var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants = require_constants3();
-    var utils = require_utils2();
+    var constants2 = require_constants2();
+    var utils = require_utils();
     var {
       MAX_LENGTH,
       POSIX_REGEX_SOURCE,
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -46418,7 +44821,7 @@ var require_parse3 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -46451,8 +44854,8 @@ var require_parse3 = __commonJS({
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
       const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants.globChars(win32);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(win32);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -47151,7 +45554,7 @@ var require_parse3 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(win32);
+      } = constants2.globChars(win32);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -47206,15 +45609,15 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var path28 = require("path");
+    var path25 = require("path");
     var scan = require_scan();
-    var parse5 = require_parse3();
-    var utils = require_utils2();
-    var constants = require_constants3();
+    var parse5 = require_parse2();
+    var utils = require_utils();
+    var constants2 = require_constants2();
     var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch = (glob, options, returnState = false) => {
+    var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch(input, options, returnState));
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -47230,16 +45633,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = utils.isWindows(options);
-      const regex = isState2 ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher2 = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -47265,7 +45668,7 @@ var require_picomatch = __commonJS({
       }
       return matcher2;
     };
-    picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -47282,24 +45685,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch.matchBase(input, regex, options, posix);
+          match = picomatch2.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path28.basename(input));
+    picomatch2.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(path25.basename(input));
     };
-    picomatch.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
-    picomatch.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
+    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch.scan = (input, options) => scan(input, options);
-    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input, options) => scan(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -47310,13 +45713,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch.toRegex(source, options);
+      const regex = picomatch2.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -47327,9 +45730,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse5(input, options);
       }
-      return picomatch.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch.toRegex = (source, options) => {
+    picomatch2.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -47338,8 +45741,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants;
-    module2.exports = picomatch;
+    picomatch2.constants = constants2;
+    module2.exports = picomatch2;
   }
 });
 
@@ -47351,4312 +45754,193 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/micromatch/index.js
-var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports2, module2) {
-    "use strict";
-    var util = require("util");
-    var braces = require_braces();
-    var picomatch = require_picomatch2();
-    var utils = require_utils2();
-    var isEmptyString = (v) => v === "" || v === "./";
-    var hasBraces = (v) => {
-      const index = v.indexOf("{");
-      return index > -1 && v.indexOf("}", index) > -1;
-    };
-    var micromatch2 = (list, patterns, options) => {
-      patterns = [].concat(patterns);
-      list = [].concat(list);
-      let omit = /* @__PURE__ */ new Set();
-      let keep = /* @__PURE__ */ new Set();
-      let items = /* @__PURE__ */ new Set();
-      let negatives = 0;
-      let onResult = (state) => {
-        items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
-        }
-      };
-      for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
-        for (let item of list) {
-          let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
-          if (negated) {
-            omit.add(matched.output);
-          } else {
-            omit.delete(matched.output);
-            keep.add(matched.output);
-          }
-        }
-      }
-      let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches3 = result.filter((item) => !omit.has(item));
-      if (options && matches3.length === 0) {
-        if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
-        }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
-        }
-      }
-      return matches3;
-    };
-    micromatch2.match = micromatch2;
-    micromatch2.matcher = (pattern, options) => picomatch(pattern, options);
-    micromatch2.isMatch = (str2, patterns, options) => picomatch(patterns, options)(str2);
-    micromatch2.any = micromatch2.isMatch;
-    micromatch2.not = (list, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
-      let result = /* @__PURE__ */ new Set();
-      let items = [];
-      let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
-        items.push(state.output);
-      };
-      let matches3 = new Set(micromatch2(list, patterns, { ...options, onResult }));
-      for (let item of items) {
-        if (!matches3.has(item)) {
-          result.add(item);
-        }
-      }
-      return [...result];
-    };
-    micromatch2.contains = (str2, pattern, options) => {
-      if (typeof str2 !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str2)}"`);
-      }
-      if (Array.isArray(pattern)) {
-        return pattern.some((p) => micromatch2.contains(str2, p, options));
-      }
-      if (typeof pattern === "string") {
-        if (isEmptyString(str2) || isEmptyString(pattern)) {
-          return false;
-        }
-        if (str2.includes(pattern) || str2.startsWith("./") && str2.slice(2).includes(pattern)) {
-          return true;
-        }
-      }
-      return micromatch2.isMatch(str2, pattern, { ...options, contains: true });
-    };
-    micromatch2.matchKeys = (obj, patterns, options) => {
-      if (!utils.isObject(obj)) {
-        throw new TypeError("Expected the first argument to be an object");
-      }
-      let keys = micromatch2(Object.keys(obj), patterns, options);
-      let res = {};
-      for (let key2 of keys) res[key2] = obj[key2];
-      return res;
-    };
-    micromatch2.some = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (items.some((item) => isMatch(item))) {
-          return true;
-        }
-      }
-      return false;
-    };
-    micromatch2.every = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (!items.every((item) => isMatch(item))) {
-          return false;
-        }
-      }
-      return true;
-    };
-    micromatch2.all = (str2, patterns, options) => {
-      if (typeof str2 !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str2)}"`);
-      }
-      return [].concat(patterns).every((p) => picomatch(p, options)(str2));
-    };
-    micromatch2.capture = (glob, input, options) => {
-      let posix = utils.isWindows(options);
-      let regex = picomatch.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix ? utils.toPosixSlashes(input) : input);
-      if (match) {
-        return match.slice(1).map((v) => v === void 0 ? "" : v);
-      }
-    };
-    micromatch2.makeRe = (...args) => picomatch.makeRe(...args);
-    micromatch2.scan = (...args) => picomatch.scan(...args);
-    micromatch2.parse = (patterns, options) => {
-      let res = [];
-      for (let pattern of [].concat(patterns || [])) {
-        for (let str2 of braces(String(pattern), options)) {
-          res.push(picomatch.parse(str2, options));
-        }
-      }
-      return res;
-    };
-    micromatch2.braces = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
-        return [pattern];
-      }
-      return braces(pattern, options);
-    };
-    micromatch2.braceExpand = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch2.braces(pattern, { ...options, expand: true });
-    };
-    micromatch2.hasBraces = hasBraces;
-    module2.exports = micromatch2;
-  }
-});
-
-// node_modules/fast-glob/out/utils/pattern.js
-var require_pattern = __commonJS({
-  "node_modules/fast-glob/out/utils/pattern.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isAbsolute = exports2.partitionAbsoluteAndRelative = exports2.removeDuplicateSlashes = exports2.matchAny = exports2.convertPatternsToRe = exports2.makeRe = exports2.getPatternParts = exports2.expandBraceExpansion = exports2.expandPatternsWithBraceExpansion = exports2.isAffectDepthOfReadingPattern = exports2.endsWithSlashGlobStar = exports2.hasGlobStar = exports2.getBaseDirectory = exports2.isPatternRelatedToParentDirectory = exports2.getPatternsOutsideCurrentDirectory = exports2.getPatternsInsideCurrentDirectory = exports2.getPositivePatterns = exports2.getNegativePatterns = exports2.isPositivePattern = exports2.isNegativePattern = exports2.convertToNegativePattern = exports2.convertToPositivePattern = exports2.isDynamicPattern = exports2.isStaticPattern = void 0;
-    var path28 = require("path");
-    var globParent = require_glob_parent();
-    var micromatch2 = require_micromatch();
-    var GLOBSTAR = "**";
-    var ESCAPE_SYMBOL = "\\";
-    var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
-    var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
-    var REGEX_GROUP_SYMBOLS_RE = /(?:^|[^!*+?@])\([^(]*\|[^|]*\)/;
-    var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
-    var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
-    var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
-    function isStaticPattern(pattern, options = {}) {
-      return !isDynamicPattern2(pattern, options);
-    }
-    exports2.isStaticPattern = isStaticPattern;
-    function isDynamicPattern2(pattern, options = {}) {
-      if (pattern === "") {
-        return false;
-      }
-      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
-        return true;
-      }
-      if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
-        return true;
-      }
-      return false;
-    }
-    exports2.isDynamicPattern = isDynamicPattern2;
-    function hasBraceExpansion(pattern) {
-      const openingBraceIndex = pattern.indexOf("{");
-      if (openingBraceIndex === -1) {
-        return false;
-      }
-      const closingBraceIndex = pattern.indexOf("}", openingBraceIndex + 1);
-      if (closingBraceIndex === -1) {
-        return false;
-      }
-      const braceContent = pattern.slice(openingBraceIndex, closingBraceIndex);
-      return BRACE_EXPANSION_SEPARATORS_RE.test(braceContent);
-    }
-    function convertToPositivePattern(pattern) {
-      return isNegativePattern2(pattern) ? pattern.slice(1) : pattern;
-    }
-    exports2.convertToPositivePattern = convertToPositivePattern;
-    function convertToNegativePattern(pattern) {
-      return "!" + pattern;
-    }
-    exports2.convertToNegativePattern = convertToNegativePattern;
-    function isNegativePattern2(pattern) {
-      return pattern.startsWith("!") && pattern[1] !== "(";
-    }
-    exports2.isNegativePattern = isNegativePattern2;
-    function isPositivePattern(pattern) {
-      return !isNegativePattern2(pattern);
-    }
-    exports2.isPositivePattern = isPositivePattern;
-    function getNegativePatterns(patterns) {
-      return patterns.filter(isNegativePattern2);
-    }
-    exports2.getNegativePatterns = getNegativePatterns;
-    function getPositivePatterns(patterns) {
-      return patterns.filter(isPositivePattern);
-    }
-    exports2.getPositivePatterns = getPositivePatterns;
-    function getPatternsInsideCurrentDirectory(patterns) {
-      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
-    }
-    exports2.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
-    function getPatternsOutsideCurrentDirectory(patterns) {
-      return patterns.filter(isPatternRelatedToParentDirectory);
-    }
-    exports2.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
-    function isPatternRelatedToParentDirectory(pattern) {
-      return pattern.startsWith("..") || pattern.startsWith("./..");
-    }
-    exports2.isPatternRelatedToParentDirectory = isPatternRelatedToParentDirectory;
-    function getBaseDirectory(pattern) {
-      return globParent(pattern, { flipBackslashes: false });
-    }
-    exports2.getBaseDirectory = getBaseDirectory;
-    function hasGlobStar(pattern) {
-      return pattern.includes(GLOBSTAR);
-    }
-    exports2.hasGlobStar = hasGlobStar;
-    function endsWithSlashGlobStar(pattern) {
-      return pattern.endsWith("/" + GLOBSTAR);
-    }
-    exports2.endsWithSlashGlobStar = endsWithSlashGlobStar;
-    function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path28.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
-    }
-    exports2.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
-    function expandPatternsWithBraceExpansion(patterns) {
-      return patterns.reduce((collection, pattern) => {
-        return collection.concat(expandBraceExpansion(pattern));
-      }, []);
-    }
-    exports2.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
-    function expandBraceExpansion(pattern) {
-      const patterns = micromatch2.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
-      patterns.sort((a, b) => a.length - b.length);
-      return patterns.filter((pattern2) => pattern2 !== "");
-    }
-    exports2.expandBraceExpansion = expandBraceExpansion;
-    function getPatternParts(pattern, options) {
-      let { parts: parts2 } = micromatch2.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts2.length === 0) {
-        parts2 = [pattern];
-      }
-      if (parts2[0].startsWith("/")) {
-        parts2[0] = parts2[0].slice(1);
-        parts2.unshift("");
-      }
-      return parts2;
-    }
-    exports2.getPatternParts = getPatternParts;
-    function makeRe(pattern, options) {
-      return micromatch2.makeRe(pattern, options);
-    }
-    exports2.makeRe = makeRe;
-    function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe(pattern, options));
-    }
-    exports2.convertPatternsToRe = convertPatternsToRe;
-    function matchAny(entry, patternsRe) {
-      return patternsRe.some((patternRe) => patternRe.test(entry));
-    }
-    exports2.matchAny = matchAny;
-    function removeDuplicateSlashes(pattern) {
-      return pattern.replace(DOUBLE_SLASH_RE, "/");
-    }
-    exports2.removeDuplicateSlashes = removeDuplicateSlashes;
-    function partitionAbsoluteAndRelative(patterns) {
-      const absolute = [];
-      const relative = [];
-      for (const pattern of patterns) {
-        if (isAbsolute(pattern)) {
-          absolute.push(pattern);
-        } else {
-          relative.push(pattern);
-        }
-      }
-      return [absolute, relative];
-    }
-    exports2.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute(pattern) {
-      return path28.isAbsolute(pattern);
-    }
-    exports2.isAbsolute = isAbsolute;
-  }
-});
-
-// node_modules/merge2/index.js
-var require_merge2 = __commonJS({
-  "node_modules/merge2/index.js"(exports2, module2) {
-    "use strict";
-    var Stream = require("stream");
-    var PassThrough = Stream.PassThrough;
-    var slice = Array.prototype.slice;
-    module2.exports = merge2;
-    function merge2() {
-      const streamsQueue = [];
-      const args = slice.call(arguments);
-      let merging = false;
-      let options = args[args.length - 1];
-      if (options && !Array.isArray(options) && options.pipe == null) {
-        args.pop();
-      } else {
-        options = {};
-      }
-      const doEnd = options.end !== false;
-      const doPipeError = options.pipeError === true;
-      if (options.objectMode == null) {
-        options.objectMode = true;
-      }
-      if (options.highWaterMark == null) {
-        options.highWaterMark = 64 * 1024;
-      }
-      const mergedStream = PassThrough(options);
-      function addStream() {
-        for (let i = 0, len = arguments.length; i < len; i++) {
-          streamsQueue.push(pauseStreams(arguments[i], options));
-        }
-        mergeStream();
-        return this;
-      }
-      function mergeStream() {
-        if (merging) {
-          return;
-        }
-        merging = true;
-        let streams = streamsQueue.shift();
-        if (!streams) {
-          process.nextTick(endStream2);
-          return;
-        }
-        if (!Array.isArray(streams)) {
-          streams = [streams];
-        }
-        let pipesCount = streams.length + 1;
-        function next() {
-          if (--pipesCount > 0) {
-            return;
-          }
-          merging = false;
-          mergeStream();
-        }
-        function pipe(stream) {
-          function onend() {
-            stream.removeListener("merge2UnpipeEnd", onend);
-            stream.removeListener("end", onend);
-            if (doPipeError) {
-              stream.removeListener("error", onerror);
-            }
-            next();
-          }
-          function onerror(err) {
-            mergedStream.emit("error", err);
-          }
-          if (stream._readableState.endEmitted) {
-            return next();
-          }
-          stream.on("merge2UnpipeEnd", onend);
-          stream.on("end", onend);
-          if (doPipeError) {
-            stream.on("error", onerror);
-          }
-          stream.pipe(mergedStream, { end: false });
-          stream.resume();
-        }
-        for (let i = 0; i < streams.length; i++) {
-          pipe(streams[i]);
-        }
-        next();
-      }
-      function endStream2() {
-        merging = false;
-        mergedStream.emit("queueDrain");
-        if (doEnd) {
-          mergedStream.end();
-        }
-      }
-      mergedStream.setMaxListeners(0);
-      mergedStream.add = addStream;
-      mergedStream.on("unpipe", function(stream) {
-        stream.emit("merge2UnpipeEnd");
-      });
-      if (args.length) {
-        addStream.apply(null, args);
-      }
-      return mergedStream;
-    }
-    function pauseStreams(streams, options) {
-      if (!Array.isArray(streams)) {
-        if (!streams._readableState && streams.pipe) {
-          streams = streams.pipe(PassThrough(options));
-        }
-        if (!streams._readableState || !streams.pause || !streams.pipe) {
-          throw new Error("Only readable stream can be merged.");
-        }
-        streams.pause();
-      } else {
-        for (let i = 0, len = streams.length; i < len; i++) {
-          streams[i] = pauseStreams(streams[i], options);
-        }
-      }
-      return streams;
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/stream.js
-var require_stream = __commonJS({
-  "node_modules/fast-glob/out/utils/stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.merge = void 0;
-    var merge2 = require_merge2();
-    function merge3(streams) {
-      const mergedStream = merge2(streams);
-      streams.forEach((stream) => {
-        stream.once("error", (error) => mergedStream.emit("error", error));
-      });
-      mergedStream.once("close", () => propagateCloseEventToSources(streams));
-      mergedStream.once("end", () => propagateCloseEventToSources(streams));
-      return mergedStream;
-    }
-    exports2.merge = merge3;
-    function propagateCloseEventToSources(streams) {
-      streams.forEach((stream) => stream.emit("close"));
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/string.js
-var require_string2 = __commonJS({
-  "node_modules/fast-glob/out/utils/string.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isEmpty = exports2.isString = void 0;
-    function isString(input) {
-      return typeof input === "string";
-    }
-    exports2.isString = isString;
-    function isEmpty(input) {
-      return input === "";
-    }
-    exports2.isEmpty = isEmpty;
-  }
-});
-
-// node_modules/fast-glob/out/utils/index.js
-var require_utils3 = __commonJS({
-  "node_modules/fast-glob/out/utils/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.string = exports2.stream = exports2.pattern = exports2.path = exports2.fs = exports2.errno = exports2.array = void 0;
-    var array = require_array();
-    exports2.array = array;
-    var errno = require_errno();
-    exports2.errno = errno;
-    var fs4 = require_fs();
-    exports2.fs = fs4;
-    var path28 = require_path();
-    exports2.path = path28;
-    var pattern = require_pattern();
-    exports2.pattern = pattern;
-    var stream = require_stream();
-    exports2.stream = stream;
-    var string = require_string2();
-    exports2.string = string;
-  }
-});
-
-// node_modules/fast-glob/out/managers/tasks.js
-var require_tasks = __commonJS({
-  "node_modules/fast-glob/out/managers/tasks.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.convertPatternGroupToTask = exports2.convertPatternGroupsToTasks = exports2.groupPatternsByBaseDirectory = exports2.getNegativePatternsAsPositive = exports2.getPositivePatterns = exports2.convertPatternsToTasks = exports2.generate = void 0;
-    var utils = require_utils3();
-    function generate2(input, settings) {
-      const patterns = processPatterns(input, settings);
-      const ignore5 = processPatterns(settings.ignore, settings);
-      const positivePatterns = getPositivePatterns(patterns);
-      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore5);
-      const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
-      const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
-      const staticTasks = convertPatternsToTasks(
-        staticPatterns,
-        negativePatterns,
-        /* dynamic */
-        false
-      );
-      const dynamicTasks = convertPatternsToTasks(
-        dynamicPatterns,
-        negativePatterns,
-        /* dynamic */
-        true
-      );
-      return staticTasks.concat(dynamicTasks);
-    }
-    exports2.generate = generate2;
-    function processPatterns(input, settings) {
-      let patterns = input;
-      if (settings.braceExpansion) {
-        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
-      }
-      if (settings.baseNameMatch) {
-        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
-      }
-      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
-    }
-    function convertPatternsToTasks(positive, negative, dynamic) {
-      const tasks = [];
-      const patternsOutsideCurrentDirectory = utils.pattern.getPatternsOutsideCurrentDirectory(positive);
-      const patternsInsideCurrentDirectory = utils.pattern.getPatternsInsideCurrentDirectory(positive);
-      const outsideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsOutsideCurrentDirectory);
-      const insideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsInsideCurrentDirectory);
-      tasks.push(...convertPatternGroupsToTasks(outsideCurrentDirectoryGroup, negative, dynamic));
-      if ("." in insideCurrentDirectoryGroup) {
-        tasks.push(convertPatternGroupToTask(".", patternsInsideCurrentDirectory, negative, dynamic));
-      } else {
-        tasks.push(...convertPatternGroupsToTasks(insideCurrentDirectoryGroup, negative, dynamic));
-      }
-      return tasks;
-    }
-    exports2.convertPatternsToTasks = convertPatternsToTasks;
-    function getPositivePatterns(patterns) {
-      return utils.pattern.getPositivePatterns(patterns);
-    }
-    exports2.getPositivePatterns = getPositivePatterns;
-    function getNegativePatternsAsPositive(patterns, ignore5) {
-      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore5);
-      const positive = negative.map(utils.pattern.convertToPositivePattern);
-      return positive;
-    }
-    exports2.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
-    function groupPatternsByBaseDirectory(patterns) {
-      const group = {};
-      return patterns.reduce((collection, pattern) => {
-        const base = utils.pattern.getBaseDirectory(pattern);
-        if (base in collection) {
-          collection[base].push(pattern);
-        } else {
-          collection[base] = [pattern];
-        }
-        return collection;
-      }, group);
-    }
-    exports2.groupPatternsByBaseDirectory = groupPatternsByBaseDirectory;
-    function convertPatternGroupsToTasks(positive, negative, dynamic) {
-      return Object.keys(positive).map((base) => {
-        return convertPatternGroupToTask(base, positive[base], negative, dynamic);
-      });
-    }
-    exports2.convertPatternGroupsToTasks = convertPatternGroupsToTasks;
-    function convertPatternGroupToTask(base, positive, negative, dynamic) {
-      return {
-        dynamic,
-        positive,
-        negative,
-        base,
-        patterns: [].concat(positive, negative.map(utils.pattern.convertToNegativePattern))
-      };
-    }
-    exports2.convertPatternGroupToTask = convertPatternGroupToTask;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/async.js
-var require_async = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.read = void 0;
-    function read(path28, settings, callback) {
-      settings.fs.lstat(path28, (lstatError, lstat3) => {
-        if (lstatError !== null) {
-          callFailureCallback(callback, lstatError);
-          return;
-        }
-        if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat3);
-          return;
-        }
-        settings.fs.stat(path28, (statError, stat5) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              callFailureCallback(callback, statError);
-              return;
-            }
-            callSuccessCallback(callback, lstat3);
-            return;
-          }
-          if (settings.markSymbolicLink) {
-            stat5.isSymbolicLink = () => true;
-          }
-          callSuccessCallback(callback, stat5);
-        });
-      });
-    }
-    exports2.read = read;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/sync.js
-var require_sync = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.read = void 0;
-    function read(path28, settings) {
-      const lstat3 = settings.fs.lstatSync(path28);
-      if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat3;
-      }
-      try {
-        const stat5 = settings.fs.statSync(path28);
-        if (settings.markSymbolicLink) {
-          stat5.isSymbolicLink = () => true;
-        }
-        return stat5;
-      } catch (error) {
-        if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat3;
-        }
-        throw error;
-      }
-    }
-    exports2.read = read;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/adapters/fs.js
-var require_fs2 = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/adapters/fs.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.createFileSystemAdapter = exports2.FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = require("fs");
-    exports2.FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      stat: fs4.stat,
-      lstatSync: fs4.lstatSync,
-      statSync: fs4.statSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports2.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports2.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports2.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/settings.js
-var require_settings = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/settings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var fs4 = require_fs2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports2.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/index.js
-var require_out = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.statSync = exports2.stat = exports2.Settings = void 0;
-    var async = require_async();
-    var sync = require_sync();
-    var settings_1 = require_settings();
-    exports2.Settings = settings_1.default;
-    function stat5(path28, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path28, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path28, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports2.stat = stat5;
-    function statSync2(path28, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path28, settings);
-    }
-    exports2.statSync = statSync2;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/queue-microtask/index.js
-var require_queue_microtask = __commonJS({
-  "node_modules/queue-microtask/index.js"(exports2, module2) {
-    var promise;
-    module2.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
-      throw err;
-    }, 0));
-  }
-});
-
-// node_modules/run-parallel/index.js
-var require_run_parallel = __commonJS({
-  "node_modules/run-parallel/index.js"(exports2, module2) {
-    module2.exports = runParallel;
-    var queueMicrotask2 = require_queue_microtask();
-    function runParallel(tasks, cb) {
-      let results, pending, keys;
-      let isSync = true;
-      if (Array.isArray(tasks)) {
-        results = [];
-        pending = tasks.length;
-      } else {
-        keys = Object.keys(tasks);
-        results = {};
-        pending = keys.length;
-      }
-      function done(err) {
-        function end() {
-          if (cb) cb(err, results);
-          cb = null;
-        }
-        if (isSync) queueMicrotask2(end);
-        else end();
-      }
-      function each(i, err, result) {
-        results[i] = result;
-        if (--pending === 0 || err) {
-          done(err);
-        }
-      }
-      if (!pending) {
-        done(null);
-      } else if (keys) {
-        keys.forEach(function(key2) {
-          tasks[key2](function(err, result) {
-            each(key2, err, result);
-          });
-        });
-      } else {
-        tasks.forEach(function(task, i) {
-          task(function(err, result) {
-            each(i, err, result);
-          });
-        });
-      }
-      isSync = false;
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/constants.js
-var require_constants4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/constants.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.IS_SUPPORT_READDIR_WITH_FILE_TYPES = void 0;
-    var NODE_PROCESS_VERSION_PARTS = process.versions.node.split(".");
-    if (NODE_PROCESS_VERSION_PARTS[0] === void 0 || NODE_PROCESS_VERSION_PARTS[1] === void 0) {
-      throw new Error(`Unexpected behavior. The 'process.versions.node' variable has invalid value: ${process.versions.node}`);
-    }
-    var MAJOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[0], 10);
-    var MINOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[1], 10);
-    var SUPPORTED_MAJOR_VERSION = 10;
-    var SUPPORTED_MINOR_VERSION = 10;
-    var IS_MATCHED_BY_MAJOR = MAJOR_VERSION > SUPPORTED_MAJOR_VERSION;
-    var IS_MATCHED_BY_MAJOR_AND_MINOR = MAJOR_VERSION === SUPPORTED_MAJOR_VERSION && MINOR_VERSION >= SUPPORTED_MINOR_VERSION;
-    exports2.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_BY_MAJOR_AND_MINOR;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/fs.js
-var require_fs3 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/fs.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name2, stats) {
-        this.name = name2;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name2, stats) {
-      return new DirentFromStats(name2, stats);
-    }
-    exports2.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/index.js
-var require_utils4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.fs = void 0;
-    var fs4 = require_fs3();
-    exports2.fs = fs4;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/common.js
-var require_common = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/common.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.joinPathSegments = void 0;
-    function joinPathSegments(a, b, separator) {
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports2.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/async.js
-var require_async2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.readdir = exports2.readdirWithFileTypes = exports2.read = void 0;
-    var fsStat = require_out();
-    var rpl = require_run_parallel();
-    var constants_1 = require_constants4();
-    var utils = require_utils4();
-    var common2 = require_common();
-    function read(directory, settings, callback) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        readdirWithFileTypes(directory, settings, callback);
-        return;
-      }
-      readdir(directory, settings, callback);
-    }
-    exports2.read = read;
-    function readdirWithFileTypes(directory, settings, callback) {
-      settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const entries = dirents.map((dirent) => ({
-          dirent,
-          name: dirent.name,
-          path: common2.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        }));
-        if (!settings.followSymbolicLinks) {
-          callSuccessCallback(callback, entries);
-          return;
-        }
-        const tasks = entries.map((entry) => makeRplTaskEntry(entry, settings));
-        rpl(tasks, (rplError, rplEntries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, rplEntries);
-        });
-      });
-    }
-    exports2.readdirWithFileTypes = readdirWithFileTypes;
-    function makeRplTaskEntry(entry, settings) {
-      return (done) => {
-        if (!entry.dirent.isSymbolicLink()) {
-          done(null, entry);
-          return;
-        }
-        settings.fs.stat(entry.path, (statError, stats) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              done(statError);
-              return;
-            }
-            done(null, entry);
-            return;
-          }
-          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          done(null, entry);
-        });
-      };
-    }
-    function readdir(directory, settings, callback) {
-      settings.fs.readdir(directory, (readdirError, names) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const tasks = names.map((name2) => {
-          const path28 = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
-          return (done) => {
-            fsStat.stat(path28, settings.fsStatSettings, (error, stats) => {
-              if (error !== null) {
-                done(error);
-                return;
-              }
-              const entry = {
-                name: name2,
-                path: path28,
-                dirent: utils.fs.createDirentFromStats(name2, stats)
-              };
-              if (settings.stats) {
-                entry.stats = stats;
-              }
-              done(null, entry);
-            });
-          };
-        });
-        rpl(tasks, (rplError, entries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, entries);
-        });
-      });
-    }
-    exports2.readdir = readdir;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/sync.js
-var require_sync2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.readdir = exports2.readdirWithFileTypes = exports2.read = void 0;
-    var fsStat = require_out();
-    var constants_1 = require_constants4();
-    var utils = require_utils4();
-    var common2 = require_common();
-    function read(directory, settings) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        return readdirWithFileTypes(directory, settings);
-      }
-      return readdir(directory, settings);
-    }
-    exports2.read = read;
-    function readdirWithFileTypes(directory, settings) {
-      const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
-      return dirents.map((dirent) => {
-        const entry = {
-          dirent,
-          name: dirent.name,
-          path: common2.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        };
-        if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
-          try {
-            const stats = settings.fs.statSync(entry.path);
-            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          } catch (error) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              throw error;
-            }
-          }
-        }
-        return entry;
-      });
-    }
-    exports2.readdirWithFileTypes = readdirWithFileTypes;
-    function readdir(directory, settings) {
-      const names = settings.fs.readdirSync(directory);
-      return names.map((name2) => {
-        const entryPath = common2.joinPathSegments(directory, name2, settings.pathSegmentSeparator);
-        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
-        const entry = {
-          name: name2,
-          path: entryPath,
-          dirent: utils.fs.createDirentFromStats(name2, stats)
-        };
-        if (settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      });
-    }
-    exports2.readdir = readdir;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/adapters/fs.js
-var require_fs4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/adapters/fs.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.createFileSystemAdapter = exports2.FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = require("fs");
-    exports2.FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      stat: fs4.stat,
-      lstatSync: fs4.lstatSync,
-      statSync: fs4.statSync,
-      readdir: fs4.readdir,
-      readdirSync: fs4.readdirSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports2.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports2.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports2.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/settings.js
-var require_settings2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/settings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var path28 = require("path");
-    var fsStat = require_out();
-    var fs4 = require_fs4();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path28.sep);
-        this.stats = this._getValue(this._options.stats, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-        this.fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this.followSymbolicLinks,
-          fs: this.fs,
-          throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports2.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/index.js
-var require_out2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.Settings = exports2.scandirSync = exports2.scandir = void 0;
-    var async = require_async2();
-    var sync = require_sync2();
-    var settings_1 = require_settings2();
-    exports2.Settings = settings_1.default;
-    function scandir(path28, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path28, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path28, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports2.scandir = scandir;
-    function scandirSync(path28, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path28, settings);
-    }
-    exports2.scandirSync = scandirSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/reusify/reusify.js
-var require_reusify = __commonJS({
-  "node_modules/reusify/reusify.js"(exports2, module2) {
-    "use strict";
-    function reusify(Constructor) {
-      var head = new Constructor();
-      var tail = head;
-      function get() {
-        var current = head;
-        if (current.next) {
-          head = current.next;
-        } else {
-          head = new Constructor();
-          tail = head;
-        }
-        current.next = null;
-        return current;
-      }
-      function release(obj) {
-        tail.next = obj;
-        tail = obj;
-      }
-      return {
-        get,
-        release
-      };
-    }
-    module2.exports = reusify;
-  }
-});
-
-// node_modules/fastq/queue.js
-var require_queue = __commonJS({
-  "node_modules/fastq/queue.js"(exports2, module2) {
-    "use strict";
-    var reusify = require_reusify();
-    function fastqueue(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      if (!(_concurrency >= 1)) {
-        throw new Error("fastqueue concurrency must be equal to or greater than 1");
-      }
-      var cache5 = reusify(Task);
-      var queueHead = null;
-      var queueTail = null;
-      var _running = 0;
-      var errorHandler = null;
-      var self = {
-        push: push3,
-        drain: noop2,
-        saturated: noop2,
-        pause,
-        paused: false,
-        get concurrency() {
-          return _concurrency;
-        },
-        set concurrency(value) {
-          if (!(value >= 1)) {
-            throw new Error("fastqueue concurrency must be equal to or greater than 1");
-          }
-          _concurrency = value;
-          if (self.paused) return;
-          for (; queueHead && _running < _concurrency; ) {
-            _running++;
-            release();
-          }
-        },
-        running,
-        resume,
-        idle,
-        length,
-        getQueue,
-        unshift,
-        empty: noop2,
-        kill,
-        killAndDrain,
-        error,
-        abort
-      };
-      return self;
-      function running() {
-        return _running;
-      }
-      function pause() {
-        self.paused = true;
-      }
-      function length() {
-        var current = queueHead;
-        var counter = 0;
-        while (current) {
-          current = current.next;
-          counter++;
-        }
-        return counter;
-      }
-      function getQueue() {
-        var current = queueHead;
-        var tasks = [];
-        while (current) {
-          tasks.push(current.value);
-          current = current.next;
-        }
-        return tasks;
-      }
-      function resume() {
-        if (!self.paused) return;
-        self.paused = false;
-        if (queueHead === null) {
-          _running++;
-          release();
-          return;
-        }
-        for (; queueHead && _running < _concurrency; ) {
-          _running++;
-          release();
-        }
-      }
-      function idle() {
-        return _running === 0 && self.length() === 0;
-      }
-      function push3(value, done) {
-        var current = cache5.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop2;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueTail) {
-            queueTail.next = current;
-            queueTail = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function unshift(value, done) {
-        var current = cache5.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop2;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueHead) {
-            current.next = queueHead;
-            queueHead = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function release(holder) {
-        if (holder) {
-          cache5.release(holder);
-        }
-        var next = queueHead;
-        if (next && _running <= _concurrency) {
-          if (!self.paused) {
-            if (queueTail === queueHead) {
-              queueTail = null;
-            }
-            queueHead = next.next;
-            next.next = null;
-            worker.call(context, next.value, next.worked);
-            if (queueTail === null) {
-              self.empty();
-            }
-          } else {
-            _running--;
-          }
-        } else if (--_running === 0) {
-          self.drain();
-        }
-      }
-      function kill() {
-        queueHead = null;
-        queueTail = null;
-        self.drain = noop2;
-      }
-      function killAndDrain() {
-        queueHead = null;
-        queueTail = null;
-        self.drain();
-        self.drain = noop2;
-      }
-      function abort() {
-        var current = queueHead;
-        queueHead = null;
-        queueTail = null;
-        while (current) {
-          var next = current.next;
-          var callback = current.callback;
-          var errorHandler2 = current.errorHandler;
-          var val = current.value;
-          var context2 = current.context;
-          current.value = null;
-          current.callback = noop2;
-          current.errorHandler = null;
-          current.next = null;
-          if (errorHandler2) {
-            errorHandler2(new Error("abort"), val);
-          }
-          callback.call(context2, new Error("abort"));
-          cache5.release(current);
-          current = next;
-        }
-        self.drain = noop2;
-      }
-      function error(handler) {
-        errorHandler = handler;
-      }
-    }
-    function noop2() {
-    }
-    function Task() {
-      this.value = null;
-      this.callback = noop2;
-      this.next = null;
-      this.release = noop2;
-      this.context = null;
-      this.errorHandler = null;
-      var self = this;
-      this.worked = function worked(err, result) {
-        var callback = self.callback;
-        var errorHandler = self.errorHandler;
-        var val = self.value;
-        self.value = null;
-        self.callback = noop2;
-        if (self.errorHandler) {
-          errorHandler(err, val);
-        }
-        callback.call(self.context, err, result);
-        self.release(self);
-      };
-    }
-    function queueAsPromised(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      function asyncWrapper(arg, cb) {
-        worker.call(this, arg).then(function(res) {
-          cb(null, res);
-        }, cb);
-      }
-      var queue = fastqueue(context, asyncWrapper, _concurrency);
-      var pushCb = queue.push;
-      var unshiftCb = queue.unshift;
-      queue.push = push3;
-      queue.unshift = unshift;
-      queue.drained = drained;
-      return queue;
-      function push3(value) {
-        var p = new Promise(function(resolve3, reject) {
-          pushCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve3(result);
-          });
-        });
-        p.catch(noop2);
-        return p;
-      }
-      function unshift(value) {
-        var p = new Promise(function(resolve3, reject) {
-          unshiftCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve3(result);
-          });
-        });
-        p.catch(noop2);
-        return p;
-      }
-      function drained() {
-        var p = new Promise(function(resolve3) {
-          process.nextTick(function() {
-            if (queue.idle()) {
-              resolve3();
-            } else {
-              var previousDrain = queue.drain;
-              queue.drain = function() {
-                if (typeof previousDrain === "function") previousDrain();
-                resolve3();
-                queue.drain = previousDrain;
-              };
-            }
-          });
-        });
-        return p;
-      }
-    }
-    module2.exports = fastqueue;
-    module2.exports.promise = queueAsPromised;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/common.js
-var require_common2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/common.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.joinPathSegments = exports2.replacePathSegmentSeparator = exports2.isAppliedFilter = exports2.isFatalError = void 0;
-    function isFatalError(settings, error) {
-      if (settings.errorFilter === null) {
-        return true;
-      }
-      return !settings.errorFilter(error);
-    }
-    exports2.isFatalError = isFatalError;
-    function isAppliedFilter(filter, value) {
-      return filter === null || filter(value);
-    }
-    exports2.isAppliedFilter = isAppliedFilter;
-    function replacePathSegmentSeparator(filepath, separator) {
-      return filepath.split(/[/\\]/).join(separator);
-    }
-    exports2.replacePathSegmentSeparator = replacePathSegmentSeparator;
-    function joinPathSegments(a, b, separator) {
-      if (a === "") {
-        return b;
-      }
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports2.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/reader.js
-var require_reader = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/reader.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var common2 = require_common2();
-    var Reader = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._root = common2.replacePathSegmentSeparator(_root, _settings.pathSegmentSeparator);
-      }
-    };
-    exports2.default = Reader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/async.js
-var require_async3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var events_1 = require("events");
-    var fsScandir = require_out2();
-    var fastq = require_queue();
-    var common2 = require_common2();
-    var reader_1 = require_reader();
-    var AsyncReader = class extends reader_1.default {
-      constructor(_root, _settings) {
-        super(_root, _settings);
-        this._settings = _settings;
-        this._scandir = fsScandir.scandir;
-        this._emitter = new events_1.EventEmitter();
-        this._queue = fastq(this._worker.bind(this), this._settings.concurrency);
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        this._queue.drain = () => {
-          if (!this._isFatalError) {
-            this._emitter.emit("end");
-          }
-        };
-      }
-      read() {
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        setImmediate(() => {
-          this._pushToQueue(this._root, this._settings.basePath);
-        });
-        return this._emitter;
-      }
-      get isDestroyed() {
-        return this._isDestroyed;
-      }
-      destroy() {
-        if (this._isDestroyed) {
-          throw new Error("The reader is already destroyed");
-        }
-        this._isDestroyed = true;
-        this._queue.killAndDrain();
-      }
-      onEntry(callback) {
-        this._emitter.on("entry", callback);
-      }
-      onError(callback) {
-        this._emitter.once("error", callback);
-      }
-      onEnd(callback) {
-        this._emitter.once("end", callback);
-      }
-      _pushToQueue(directory, base) {
-        const queueItem = { directory, base };
-        this._queue.push(queueItem, (error) => {
-          if (error !== null) {
-            this._handleError(error);
-          }
-        });
-      }
-      _worker(item, done) {
-        this._scandir(item.directory, this._settings.fsScandirSettings, (error, entries) => {
-          if (error !== null) {
-            done(error, void 0);
-            return;
-          }
-          for (const entry of entries) {
-            this._handleEntry(entry, item.base);
-          }
-          done(null, void 0);
-        });
-      }
-      _handleError(error) {
-        if (this._isDestroyed || !common2.isFatalError(this._settings, error)) {
-          return;
-        }
-        this._isFatalError = true;
-        this._isDestroyed = true;
-        this._emitter.emit("error", error);
-      }
-      _handleEntry(entry, base) {
-        if (this._isDestroyed || this._isFatalError) {
-          return;
-        }
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common2.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common2.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._emitEntry(entry);
-        }
-        if (entry.dirent.isDirectory() && common2.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _emitEntry(entry) {
-        this._emitter.emit("entry", entry);
-      }
-    };
-    exports2.default = AsyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/async.js
-var require_async4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var async_1 = require_async3();
-    var AsyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._storage = [];
-      }
-      read(callback) {
-        this._reader.onError((error) => {
-          callFailureCallback(callback, error);
-        });
-        this._reader.onEntry((entry) => {
-          this._storage.push(entry);
-        });
-        this._reader.onEnd(() => {
-          callSuccessCallback(callback, this._storage);
-        });
-        this._reader.read();
-      }
-    };
-    exports2.default = AsyncProvider;
-    function callFailureCallback(callback, error) {
-      callback(error);
-    }
-    function callSuccessCallback(callback, entries) {
-      callback(null, entries);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/stream.js
-var require_stream2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var stream_1 = require("stream");
-    var async_1 = require_async3();
-    var StreamProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._stream = new stream_1.Readable({
-          objectMode: true,
-          read: () => {
-          },
-          destroy: () => {
-            if (!this._reader.isDestroyed) {
-              this._reader.destroy();
-            }
-          }
-        });
-      }
-      read() {
-        this._reader.onError((error) => {
-          this._stream.emit("error", error);
-        });
-        this._reader.onEntry((entry) => {
-          this._stream.push(entry);
-        });
-        this._reader.onEnd(() => {
-          this._stream.push(null);
-        });
-        this._reader.read();
-        return this._stream;
-      }
-    };
-    exports2.default = StreamProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/sync.js
-var require_sync3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var fsScandir = require_out2();
-    var common2 = require_common2();
-    var reader_1 = require_reader();
-    var SyncReader = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._scandir = fsScandir.scandirSync;
-        this._storage = [];
-        this._queue = /* @__PURE__ */ new Set();
-      }
-      read() {
-        this._pushToQueue(this._root, this._settings.basePath);
-        this._handleQueue();
-        return this._storage;
-      }
-      _pushToQueue(directory, base) {
-        this._queue.add({ directory, base });
-      }
-      _handleQueue() {
-        for (const item of this._queue.values()) {
-          this._handleDirectory(item.directory, item.base);
-        }
-      }
-      _handleDirectory(directory, base) {
-        try {
-          const entries = this._scandir(directory, this._settings.fsScandirSettings);
-          for (const entry of entries) {
-            this._handleEntry(entry, base);
-          }
-        } catch (error) {
-          this._handleError(error);
-        }
-      }
-      _handleError(error) {
-        if (!common2.isFatalError(this._settings, error)) {
-          return;
-        }
-        throw error;
-      }
-      _handleEntry(entry, base) {
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common2.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common2.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._pushToStorage(entry);
-        }
-        if (entry.dirent.isDirectory() && common2.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _pushToStorage(entry) {
-        this._storage.push(entry);
-      }
-    };
-    exports2.default = SyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/sync.js
-var require_sync4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var sync_1 = require_sync3();
-    var SyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new sync_1.default(this._root, this._settings);
-      }
-      read() {
-        return this._reader.read();
-      }
-    };
-    exports2.default = SyncProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/settings.js
-var require_settings3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/settings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var path28 = require("path");
-    var fsScandir = require_out2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.basePath = this._getValue(this._options.basePath, void 0);
-        this.concurrency = this._getValue(this._options.concurrency, Number.POSITIVE_INFINITY);
-        this.deepFilter = this._getValue(this._options.deepFilter, null);
-        this.entryFilter = this._getValue(this._options.entryFilter, null);
-        this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path28.sep);
-        this.fsScandirSettings = new fsScandir.Settings({
-          followSymbolicLinks: this._options.followSymbolicLinks,
-          fs: this._options.fs,
-          pathSegmentSeparator: this._options.pathSegmentSeparator,
-          stats: this._options.stats,
-          throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports2.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/index.js
-var require_out3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.Settings = exports2.walkStream = exports2.walkSync = exports2.walk = void 0;
-    var async_1 = require_async4();
-    var stream_1 = require_stream2();
-    var sync_1 = require_sync4();
-    var settings_1 = require_settings3();
-    exports2.Settings = settings_1.default;
-    function walk3(directory, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
-        return;
-      }
-      new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
-    }
-    exports2.walk = walk3;
-    function walkSync(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new sync_1.default(directory, settings);
-      return provider.read();
-    }
-    exports2.walkSync = walkSync;
-    function walkStream(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new stream_1.default(directory, settings);
-      return provider.read();
-    }
-    exports2.walkStream = walkStream;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/fast-glob/out/readers/reader.js
-var require_reader2 = __commonJS({
-  "node_modules/fast-glob/out/readers/reader.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var path28 = require("path");
-    var fsStat = require_out();
-    var utils = require_utils3();
-    var Reader = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this._fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          throwErrorOnBrokenSymbolicLink: this._settings.followSymbolicLinks
-        });
-      }
-      _getFullEntryPath(filepath) {
-        return path28.resolve(this._settings.cwd, filepath);
-      }
-      _makeEntry(stats, pattern) {
-        const entry = {
-          name: pattern,
-          path: pattern,
-          dirent: utils.fs.createDirentFromStats(pattern, stats)
-        };
-        if (this._settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      }
-      _isFatalError(error) {
-        return !utils.errno.isEnoentCodeError(error) && !this._settings.suppressErrors;
-      }
-    };
-    exports2.default = Reader;
-  }
-});
-
-// node_modules/fast-glob/out/readers/stream.js
-var require_stream3 = __commonJS({
-  "node_modules/fast-glob/out/readers/stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var stream_1 = require("stream");
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderStream = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkStream = fsWalk.walkStream;
-        this._stat = fsStat.stat;
-      }
-      dynamic(root, options) {
-        return this._walkStream(root, options);
-      }
-      static(patterns, options) {
-        const filepaths = patterns.map(this._getFullEntryPath, this);
-        const stream = new stream_1.PassThrough({ objectMode: true });
-        stream._write = (index, _enc, done) => {
-          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
-            if (entry !== null && options.entryFilter(entry)) {
-              stream.push(entry);
-            }
-            if (index === filepaths.length - 1) {
-              stream.end();
-            }
-            done();
-          }).catch(done);
-        };
-        for (let i = 0; i < filepaths.length; i++) {
-          stream.write(i);
-        }
-        return stream;
-      }
-      _getEntry(filepath, pattern, options) {
-        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error) => {
-          if (options.errorFilter(error)) {
-            return null;
-          }
-          throw error;
-        });
-      }
-      _getStat(filepath) {
-        return new Promise((resolve3, reject) => {
-          this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve3(stats) : reject(error);
-          });
-        });
-      }
-    };
-    exports2.default = ReaderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/async.js
-var require_async5 = __commonJS({
-  "node_modules/fast-glob/out/readers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var stream_1 = require_stream3();
-    var ReaderAsync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkAsync = fsWalk.walk;
-        this._readerStream = new stream_1.default(this._settings);
-      }
-      dynamic(root, options) {
-        return new Promise((resolve3, reject) => {
-          this._walkAsync(root, options, (error, entries) => {
-            if (error === null) {
-              resolve3(entries);
-            } else {
-              reject(error);
-            }
-          });
-        });
-      }
-      async static(patterns, options) {
-        const entries = [];
-        const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve3, reject) => {
-          stream.once("error", reject);
-          stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve3(entries));
-        });
-      }
-    };
-    exports2.default = ReaderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/matcher.js
-var require_matcher = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/matcher.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var Matcher3 = class {
-      constructor(_patterns, _settings, _micromatchOptions) {
-        this._patterns = _patterns;
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this._storage = [];
-        this._fillStorage();
-      }
-      _fillStorage() {
-        for (const pattern of this._patterns) {
-          const segments = this._getPatternSegments(pattern);
-          const sections = this._splitSegmentsIntoSections(segments);
-          this._storage.push({
-            complete: sections.length <= 1,
-            pattern,
-            segments,
-            sections
-          });
-        }
-      }
-      _getPatternSegments(pattern) {
-        const parts2 = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts2.map((part) => {
-          const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
-          if (!dynamic) {
-            return {
-              dynamic: false,
-              pattern: part
-            };
-          }
-          return {
-            dynamic: true,
-            pattern: part,
-            patternRe: utils.pattern.makeRe(part, this._micromatchOptions)
-          };
-        });
-      }
-      _splitSegmentsIntoSections(segments) {
-        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
-      }
-    };
-    exports2.default = Matcher3;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/partial.js
-var require_partial = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/partial.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var matcher_1 = require_matcher();
-    var PartialMatcher = class extends matcher_1.default {
-      match(filepath) {
-        const parts2 = filepath.split("/");
-        const levels = parts2.length;
-        const patterns = this._storage.filter((info) => !info.complete || info.segments.length > levels);
-        for (const pattern of patterns) {
-          const section = pattern.sections[0];
-          if (!pattern.complete && levels > section.length) {
-            return true;
-          }
-          const match = parts2.every((part, index) => {
-            const segment = pattern.segments[index];
-            if (segment.dynamic && segment.patternRe.test(part)) {
-              return true;
-            }
-            if (!segment.dynamic && segment.pattern === part) {
-              return true;
-            }
-            return false;
-          });
-          if (match) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    exports2.default = PartialMatcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/deep.js
-var require_deep = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/deep.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var partial_1 = require_partial();
-    var DeepFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-      }
-      getFilter(basePath, positive, negative) {
-        const matcher2 = this._getMatcher(positive);
-        const negativeRe = this._getNegativePatternsRe(negative);
-        return (entry) => this._filter(basePath, entry, matcher2, negativeRe);
-      }
-      _getMatcher(patterns) {
-        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
-      }
-      _getNegativePatternsRe(patterns) {
-        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
-        return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
-      }
-      _filter(basePath, entry, matcher2, negativeRe) {
-        if (this._isSkippedByDeep(basePath, entry.path)) {
-          return false;
-        }
-        if (this._isSkippedSymbolicLink(entry)) {
-          return false;
-        }
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._isSkippedByPositivePatterns(filepath, matcher2)) {
-          return false;
-        }
-        return this._isSkippedByNegativePatterns(filepath, negativeRe);
-      }
-      _isSkippedByDeep(basePath, entryPath) {
-        if (this._settings.deep === Infinity) {
-          return false;
-        }
-        return this._getEntryLevel(basePath, entryPath) >= this._settings.deep;
-      }
-      _getEntryLevel(basePath, entryPath) {
-        const entryPathDepth = entryPath.split("/").length;
-        if (basePath === "") {
-          return entryPathDepth;
-        }
-        const basePathDepth = basePath.split("/").length;
-        return entryPathDepth - basePathDepth;
-      }
-      _isSkippedSymbolicLink(entry) {
-        return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
-      }
-      _isSkippedByPositivePatterns(entryPath, matcher2) {
-        return !this._settings.baseNameMatch && !matcher2.match(entryPath);
-      }
-      _isSkippedByNegativePatterns(entryPath, patternsRe) {
-        return !utils.pattern.matchAny(entryPath, patternsRe);
-      }
-    };
-    exports2.default = DeepFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/entry.js
-var require_entry = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/entry.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var EntryFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this.index = /* @__PURE__ */ new Map();
-      }
-      getFilter(positive, negative) {
-        const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
-        const patterns = {
-          positive: {
-            all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
-          },
-          negative: {
-            absolute: utils.pattern.convertPatternsToRe(absoluteNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true })),
-            relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
-          }
-        };
-        return (entry) => this._filter(entry, patterns);
-      }
-      _filter(entry, patterns) {
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._settings.unique && this._isDuplicateEntry(filepath)) {
-          return false;
-        }
-        if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
-          return false;
-        }
-        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
-        if (this._settings.unique && isMatched) {
-          this._createIndexRecord(filepath);
-        }
-        return isMatched;
-      }
-      _isDuplicateEntry(filepath) {
-        return this.index.has(filepath);
-      }
-      _createIndexRecord(filepath) {
-        this.index.set(filepath, void 0);
-      }
-      _onlyFileFilter(entry) {
-        return this._settings.onlyFiles && !entry.dirent.isFile();
-      }
-      _onlyDirectoryFilter(entry) {
-        return this._settings.onlyDirectories && !entry.dirent.isDirectory();
-      }
-      _isMatchToPatternsSet(filepath, patterns, isDirectory2) {
-        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory2);
-        if (!isMatched) {
-          return false;
-        }
-        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory2);
-        if (isMatchedByRelativeNegative) {
-          return false;
-        }
-        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory2);
-        if (isMatchedByAbsoluteNegative) {
-          return false;
-        }
-        return true;
-      }
-      _isMatchToAbsoluteNegative(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const fullpath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-        return this._isMatchToPatterns(fullpath, patternsRe, isDirectory2);
-      }
-      _isMatchToPatterns(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const isMatched = utils.pattern.matchAny(filepath, patternsRe);
-        if (!isMatched && isDirectory2) {
-          return utils.pattern.matchAny(filepath + "/", patternsRe);
-        }
-        return isMatched;
-      }
-    };
-    exports2.default = EntryFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/error.js
-var require_error = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/error.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var ErrorFilter = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getFilter() {
-        return (error) => this._isNonFatalError(error);
-      }
-      _isNonFatalError(error) {
-        return utils.errno.isEnoentCodeError(error) || this._settings.suppressErrors;
-      }
-    };
-    exports2.default = ErrorFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/transformers/entry.js
-var require_entry2 = __commonJS({
-  "node_modules/fast-glob/out/providers/transformers/entry.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var utils = require_utils3();
-    var EntryTransformer = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getTransformer() {
-        return (entry) => this._transform(entry);
-      }
-      _transform(entry) {
-        let filepath = entry.path;
-        if (this._settings.absolute) {
-          filepath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-          filepath = utils.path.unixify(filepath);
-        }
-        if (this._settings.markDirectories && entry.dirent.isDirectory()) {
-          filepath += "/";
-        }
-        if (!this._settings.objectMode) {
-          return filepath;
-        }
-        return Object.assign(Object.assign({}, entry), { path: filepath });
-      }
-    };
-    exports2.default = EntryTransformer;
-  }
-});
-
-// node_modules/fast-glob/out/providers/provider.js
-var require_provider = __commonJS({
-  "node_modules/fast-glob/out/providers/provider.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var path28 = require("path");
-    var deep_1 = require_deep();
-    var entry_1 = require_entry();
-    var error_1 = require_error();
-    var entry_2 = require_entry2();
-    var Provider = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this.errorFilter = new error_1.default(this._settings);
-        this.entryFilter = new entry_1.default(this._settings, this._getMicromatchOptions());
-        this.deepFilter = new deep_1.default(this._settings, this._getMicromatchOptions());
-        this.entryTransformer = new entry_2.default(this._settings);
-      }
-      _getRootDirectory(task) {
-        return path28.resolve(this._settings.cwd, task.base);
-      }
-      _getReaderOptions(task) {
-        const basePath = task.base === "." ? "" : task.base;
-        return {
-          basePath,
-          pathSegmentSeparator: "/",
-          concurrency: this._settings.concurrency,
-          deepFilter: this.deepFilter.getFilter(basePath, task.positive, task.negative),
-          entryFilter: this.entryFilter.getFilter(task.positive, task.negative),
-          errorFilter: this.errorFilter.getFilter(),
-          followSymbolicLinks: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          stats: this._settings.stats,
-          throwErrorOnBrokenSymbolicLink: this._settings.throwErrorOnBrokenSymbolicLink,
-          transform: this.entryTransformer.getTransformer()
-        };
-      }
-      _getMicromatchOptions() {
-        return {
-          dot: this._settings.dot,
-          matchBase: this._settings.baseNameMatch,
-          nobrace: !this._settings.braceExpansion,
-          nocase: !this._settings.caseSensitiveMatch,
-          noext: !this._settings.extglob,
-          noglobstar: !this._settings.globstar,
-          posix: true,
-          strictSlashes: false
-        };
-      }
-    };
-    exports2.default = Provider;
-  }
-});
-
-// node_modules/fast-glob/out/providers/async.js
-var require_async6 = __commonJS({
-  "node_modules/fast-glob/out/providers/async.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var async_1 = require_async5();
-    var provider_1 = require_provider();
-    var ProviderAsync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new async_1.default(this._settings);
-      }
-      async read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = await this.api(root, task, options);
-        return entries.map((entry) => options.transform(entry));
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports2.default = ProviderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/stream.js
-var require_stream4 = __commonJS({
-  "node_modules/fast-glob/out/providers/stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var stream_1 = require("stream");
-    var stream_2 = require_stream3();
-    var provider_1 = require_provider();
-    var ProviderStream = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new stream_2.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const source = this.api(root, task, options);
-        const destination = new stream_1.Readable({ objectMode: true, read: () => {
-        } });
-        source.once("error", (error) => destination.emit("error", error)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
-        destination.once("close", () => source.destroy());
-        return destination;
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports2.default = ProviderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/sync.js
-var require_sync5 = __commonJS({
-  "node_modules/fast-glob/out/readers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderSync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkSync = fsWalk.walkSync;
-        this._statSync = fsStat.statSync;
-      }
-      dynamic(root, options) {
-        return this._walkSync(root, options);
-      }
-      static(patterns, options) {
-        const entries = [];
-        for (const pattern of patterns) {
-          const filepath = this._getFullEntryPath(pattern);
-          const entry = this._getEntry(filepath, pattern, options);
-          if (entry === null || !options.entryFilter(entry)) {
-            continue;
-          }
-          entries.push(entry);
-        }
-        return entries;
-      }
-      _getEntry(filepath, pattern, options) {
-        try {
-          const stats = this._getStat(filepath);
-          return this._makeEntry(stats, pattern);
-        } catch (error) {
-          if (options.errorFilter(error)) {
-            return null;
-          }
-          throw error;
-        }
-      }
-      _getStat(filepath) {
-        return this._statSync(filepath, this._fsStatSettings);
-      }
-    };
-    exports2.default = ReaderSync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/sync.js
-var require_sync6 = __commonJS({
-  "node_modules/fast-glob/out/providers/sync.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var sync_1 = require_sync5();
-    var provider_1 = require_provider();
-    var ProviderSync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new sync_1.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = this.api(root, task, options);
-        return entries.map(options.transform);
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports2.default = ProviderSync;
-  }
-});
-
-// node_modules/fast-glob/out/settings.js
-var require_settings4 = __commonJS({
-  "node_modules/fast-glob/out/settings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = require("fs");
-    var os2 = require("os");
-    var CPU_COUNT = Math.max(os2.cpus().length, 1);
-    exports2.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      lstatSync: fs4.lstatSync,
-      stat: fs4.stat,
-      statSync: fs4.statSync,
-      readdir: fs4.readdir,
-      readdirSync: fs4.readdirSync
-    };
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.absolute = this._getValue(this._options.absolute, false);
-        this.baseNameMatch = this._getValue(this._options.baseNameMatch, false);
-        this.braceExpansion = this._getValue(this._options.braceExpansion, true);
-        this.caseSensitiveMatch = this._getValue(this._options.caseSensitiveMatch, true);
-        this.concurrency = this._getValue(this._options.concurrency, CPU_COUNT);
-        this.cwd = this._getValue(this._options.cwd, process.cwd());
-        this.deep = this._getValue(this._options.deep, Infinity);
-        this.dot = this._getValue(this._options.dot, false);
-        this.extglob = this._getValue(this._options.extglob, true);
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, true);
-        this.fs = this._getFileSystemMethods(this._options.fs);
-        this.globstar = this._getValue(this._options.globstar, true);
-        this.ignore = this._getValue(this._options.ignore, []);
-        this.markDirectories = this._getValue(this._options.markDirectories, false);
-        this.objectMode = this._getValue(this._options.objectMode, false);
-        this.onlyDirectories = this._getValue(this._options.onlyDirectories, false);
-        this.onlyFiles = this._getValue(this._options.onlyFiles, true);
-        this.stats = this._getValue(this._options.stats, false);
-        this.suppressErrors = this._getValue(this._options.suppressErrors, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, false);
-        this.unique = this._getValue(this._options.unique, true);
-        if (this.onlyDirectories) {
-          this.onlyFiles = false;
-        }
-        if (this.stats) {
-          this.objectMode = true;
-        }
-        this.ignore = [].concat(this.ignore);
-      }
-      _getValue(option, value) {
-        return option === void 0 ? value : option;
-      }
-      _getFileSystemMethods(methods = {}) {
-        return Object.assign(Object.assign({}, exports2.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
-      }
-    };
-    exports2.default = Settings;
-  }
-});
-
-// node_modules/fast-glob/out/index.js
-var require_out4 = __commonJS({
-  "node_modules/fast-glob/out/index.js"(exports2, module2) {
-    "use strict";
-    var taskManager = require_tasks();
-    var async_1 = require_async6();
-    var stream_1 = require_stream4();
-    var sync_1 = require_sync6();
-    var settings_1 = require_settings4();
-    var utils = require_utils3();
-    async function FastGlob(source, options) {
-      assertPatternsInput2(source);
-      const works = getWorks(source, async_1.default, options);
-      const result = await Promise.all(works);
-      return utils.array.flatten(result);
-    }
-    (function(FastGlob2) {
-      FastGlob2.glob = FastGlob2;
-      FastGlob2.globSync = sync;
-      FastGlob2.globStream = stream;
-      FastGlob2.async = FastGlob2;
-      function sync(source, options) {
-        assertPatternsInput2(source);
-        const works = getWorks(source, sync_1.default, options);
-        return utils.array.flatten(works);
-      }
-      FastGlob2.sync = sync;
-      function stream(source, options) {
-        assertPatternsInput2(source);
-        const works = getWorks(source, stream_1.default, options);
-        return utils.stream.merge(works);
-      }
-      FastGlob2.stream = stream;
-      function generateTasks2(source, options) {
-        assertPatternsInput2(source);
-        const patterns = [].concat(source);
-        const settings = new settings_1.default(options);
-        return taskManager.generate(patterns, settings);
-      }
-      FastGlob2.generateTasks = generateTasks2;
-      function isDynamicPattern2(source, options) {
-        assertPatternsInput2(source);
-        const settings = new settings_1.default(options);
-        return utils.pattern.isDynamicPattern(source, settings);
-      }
-      FastGlob2.isDynamicPattern = isDynamicPattern2;
-      function escapePath(source) {
-        assertPatternsInput2(source);
-        return utils.path.escape(source);
-      }
-      FastGlob2.escapePath = escapePath;
-      function convertPathToPattern2(source) {
-        assertPatternsInput2(source);
-        return utils.path.convertPathToPattern(source);
-      }
-      FastGlob2.convertPathToPattern = convertPathToPattern2;
-      let posix;
-      (function(posix2) {
-        function escapePath2(source) {
-          assertPatternsInput2(source);
-          return utils.path.escapePosixPath(source);
-        }
-        posix2.escapePath = escapePath2;
-        function convertPathToPattern3(source) {
-          assertPatternsInput2(source);
-          return utils.path.convertPosixPathToPattern(source);
-        }
-        posix2.convertPathToPattern = convertPathToPattern3;
-      })(posix = FastGlob2.posix || (FastGlob2.posix = {}));
-      let win32;
-      (function(win322) {
-        function escapePath2(source) {
-          assertPatternsInput2(source);
-          return utils.path.escapeWindowsPath(source);
-        }
-        win322.escapePath = escapePath2;
-        function convertPathToPattern3(source) {
-          assertPatternsInput2(source);
-          return utils.path.convertWindowsPathToPattern(source);
-        }
-        win322.convertPathToPattern = convertPathToPattern3;
-      })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
-    })(FastGlob || (FastGlob = {}));
-    function getWorks(source, _Provider, options) {
-      const patterns = [].concat(source);
-      const settings = new settings_1.default(options);
-      const tasks = taskManager.generate(patterns, settings);
-      const provider = new _Provider(settings);
-      return tasks.map(provider.read, provider);
-    }
-    function assertPatternsInput2(input) {
-      const source = [].concat(input);
-      const isValidSource = source.every((item) => utils.string.isString(item) && !utils.string.isEmpty(item));
-      if (!isValidSource) {
-        throw new TypeError("Patterns must be a string (non empty) or an array of strings");
-      }
-    }
-    module2.exports = FastGlob;
-  }
-});
-
-// node_modules/unicorn-magic/default.js
-var init_default = __esm({
-  "node_modules/unicorn-magic/default.js"() {
-  }
-});
-
-// node_modules/unicorn-magic/node.js
-function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? (0, import_node_url2.fileURLToPath)(urlOrPath) : urlOrPath;
-}
-var import_node_util, import_node_child_process, import_node_url2, execFileOriginal, TEN_MEGABYTES_IN_BYTES;
-var init_node = __esm({
-  "node_modules/unicorn-magic/node.js"() {
-    import_node_util = require("node:util");
-    import_node_child_process = require("node:child_process");
-    import_node_url2 = require("node:url");
-    init_default();
-    execFileOriginal = (0, import_node_util.promisify)(import_node_child_process.execFile);
-    TEN_MEGABYTES_IN_BYTES = 10 * 1024 * 1024;
-  }
-});
-
-// node_modules/is-path-inside/index.js
-function isPathInside(childPath, parentPath) {
-  const relation = import_node_path10.default.relative(parentPath, childPath);
-  return Boolean(
-    relation && relation !== ".." && !relation.startsWith(`..${import_node_path10.default.sep}`) && relation !== import_node_path10.default.resolve(childPath)
-  );
-}
-var import_node_path10;
-var init_is_path_inside = __esm({
-  "node_modules/is-path-inside/index.js"() {
-    import_node_path10 = __toESM(require("node:path"), 1);
-  }
-});
-
-// node_modules/slash/index.js
-function slash(path28) {
-  const isExtendedLengthPath = path28.startsWith("\\\\?\\");
-  if (isExtendedLengthPath) {
-    return path28;
-  }
-  return path28.replace(/\\/g, "/");
-}
-var init_slash = __esm({
-  "node_modules/slash/index.js"() {
-  }
-});
-
-// node_modules/globby/utilities.js
-var import_node_fs3, import_node_path11, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
-var init_utilities = __esm({
-  "node_modules/globby/utilities.js"() {
-    import_node_fs3 = __toESM(require("node:fs"), 1);
-    import_node_path11 = __toESM(require("node:path"), 1);
-    import_node_util2 = require("node:util");
-    import_fast_glob = __toESM(require_out4(), 1);
-    import_ignore2 = __toESM(require_ignore(), 1);
-    init_is_path_inside();
-    import_micromatch = __toESM(require_micromatch(), 1);
-    init_slash();
-    isNegativePattern = (pattern) => pattern[0] === "!";
-    normalizeAbsolutePatternToRelative = (pattern) => {
-      if (!pattern.startsWith("/")) {
-        return pattern;
-      }
-      const inner = pattern.slice(1);
-      const firstSlashIndex = inner.indexOf("/");
-      const firstSegment = firstSlashIndex > 0 ? inner.slice(0, firstSlashIndex) : inner;
-      if (firstSlashIndex > 0 && !import_fast_glob.default.isDynamicPattern(firstSegment)) {
-        return pattern;
-      }
-      return inner;
-    };
-    absolutePrefixesMatch = (positivePrefix, negativePrefix) => negativePrefix === positivePrefix;
-    getStaticAbsolutePathPrefix = (pattern) => {
-      if (!import_node_path11.default.isAbsolute(pattern)) {
-        return void 0;
-      }
-      const staticSegments = [];
-      for (const segment of pattern.split("/")) {
-        if (!segment) {
-          continue;
-        }
-        if (import_fast_glob.default.isDynamicPattern(segment)) {
-          break;
-        }
-        staticSegments.push(segment);
-      }
-      return staticSegments.length === 0 ? void 0 : `/${staticSegments.join("/")}`;
-    };
-    normalizeNegativePattern = (pattern, positiveAbsolutePathPrefixes = [], hasRelativePositivePattern = false) => {
-      if (!pattern.startsWith("/")) {
-        return pattern;
-      }
-      const normalizedPattern = normalizeAbsolutePatternToRelative(pattern);
-      if (normalizedPattern !== pattern) {
-        return normalizedPattern;
-      }
-      if (hasRelativePositivePattern) {
-        return pattern.slice(1);
-      }
-      const negativeAbsolutePathPrefix = getStaticAbsolutePathPrefix(pattern);
-      const preserveAsAbsolutePattern = negativeAbsolutePathPrefix !== void 0 && positiveAbsolutePathPrefixes.some((positiveAbsolutePathPrefix) => absolutePrefixesMatch(positiveAbsolutePathPrefix, negativeAbsolutePathPrefix));
-      return preserveAsAbsolutePattern ? pattern : pattern.slice(1);
-    };
-    bindFsMethod = (object, methodName) => {
-      const method = object?.[methodName];
-      return typeof method === "function" ? method.bind(object) : void 0;
-    };
-    promisifyFsMethod = (object, methodName) => {
-      const method = object?.[methodName];
-      if (typeof method !== "function") {
-        return void 0;
-      }
-      return (0, import_node_util2.promisify)(method.bind(object));
-    };
-    normalizeDirectoryPatternForFastGlob = (pattern) => {
-      if (!pattern.endsWith("/")) {
-        return pattern;
-      }
-      const trimmedPattern = pattern.replace(/\/+$/u, "");
-      if (!trimmedPattern) {
-        return "/**";
-      }
-      if (trimmedPattern === "**") {
-        return "**/**";
-      }
-      const hasLeadingSlash = trimmedPattern.startsWith("/");
-      const patternBody = hasLeadingSlash ? trimmedPattern.slice(1) : trimmedPattern;
-      const hasInnerSlash = patternBody.includes("/");
-      const needsRecursivePrefix = !hasLeadingSlash && !hasInnerSlash && !trimmedPattern.startsWith("**/");
-      const recursivePrefix = needsRecursivePrefix ? "**/" : "";
-      return `${recursivePrefix}${trimmedPattern}/**`;
-    };
-    getParentDirectoryPrefix = (pattern) => {
-      const normalizedPattern = isNegativePattern(pattern) ? pattern.slice(1) : pattern;
-      const match = normalizedPattern.match(/^(\.\.\/)+/);
-      return match ? match[0] : "";
-    };
-    adjustIgnorePatternsForParentDirectories = (patterns, ignorePatterns) => {
-      if (patterns.length === 0 || ignorePatterns.length === 0) {
-        return ignorePatterns;
-      }
-      const parentPrefixes = patterns.map((pattern) => getParentDirectoryPrefix(pattern));
-      const firstPrefix = parentPrefixes[0];
-      if (!firstPrefix) {
-        return ignorePatterns;
-      }
-      const allSamePrefix = parentPrefixes.every((prefix) => prefix === firstPrefix);
-      if (!allSamePrefix) {
-        return ignorePatterns;
-      }
-      return ignorePatterns.map((pattern) => {
-        if (pattern.startsWith("**/") && !pattern.startsWith("../")) {
-          return firstPrefix + pattern;
-        }
-        return pattern;
-      });
-    };
-    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(import_node_fs3.default.promises, "stat");
-    getStatSyncMethod = (fsImplementation) => {
-      if (fsImplementation) {
-        return bindFsMethod(fsImplementation, "statSync");
-      }
-      return bindFsMethod(import_node_fs3.default, "statSync");
-    };
-    pathHasGitDirectory = (stats) => Boolean(stats?.isDirectory?.() || stats?.isFile?.());
-    buildPathChain = (startPath, rootPath) => {
-      const chain = [];
-      let currentPath = startPath;
-      chain.push(currentPath);
-      while (currentPath !== rootPath) {
-        const parentPath = import_node_path11.default.dirname(currentPath);
-        if (parentPath === currentPath) {
-          break;
-        }
-        currentPath = parentPath;
-        chain.push(currentPath);
-      }
-      return chain;
-    };
-    findGitRootInChain = async (paths, statMethod) => {
-      for (const directory of paths) {
-        const gitPath = import_node_path11.default.join(directory, ".git");
-        try {
-          const stats = await statMethod(gitPath);
-          if (pathHasGitDirectory(stats)) {
-            return directory;
-          }
-        } catch {
-        }
-      }
-      return void 0;
-    };
-    findGitRootSyncUncached = (cwd, fsImplementation) => {
-      const statSyncMethod = getStatSyncMethod(fsImplementation);
-      if (!statSyncMethod) {
-        return void 0;
-      }
-      const currentPath = import_node_path11.default.resolve(cwd);
-      const { root } = import_node_path11.default.parse(currentPath);
-      const chain = buildPathChain(currentPath, root);
-      for (const directory of chain) {
-        const gitPath = import_node_path11.default.join(directory, ".git");
-        try {
-          const stats = statSyncMethod(gitPath);
-          if (pathHasGitDirectory(stats)) {
-            return directory;
-          }
-        } catch {
-        }
-      }
-      return void 0;
-    };
-    findGitRootSync = (cwd, fsImplementation) => {
-      if (typeof cwd !== "string") {
-        throw new TypeError("cwd must be a string");
-      }
-      return findGitRootSyncUncached(cwd, fsImplementation);
-    };
-    findGitRootAsyncUncached = async (cwd, fsImplementation) => {
-      const statMethod = getAsyncStatMethod(fsImplementation);
-      if (!statMethod) {
-        return findGitRootSync(cwd, fsImplementation);
-      }
-      const currentPath = import_node_path11.default.resolve(cwd);
-      const { root } = import_node_path11.default.parse(currentPath);
-      const chain = buildPathChain(currentPath, root);
-      return findGitRootInChain(chain, statMethod);
-    };
-    findGitRoot = async (cwd, fsImplementation) => {
-      if (typeof cwd !== "string") {
-        throw new TypeError("cwd must be a string");
-      }
-      return findGitRootAsyncUncached(cwd, fsImplementation);
-    };
-    isWithinGitRoot = (gitRoot, cwd) => {
-      const resolvedGitRoot = import_node_path11.default.resolve(gitRoot);
-      const resolvedCwd = import_node_path11.default.resolve(cwd);
-      return resolvedCwd === resolvedGitRoot || isPathInside(resolvedCwd, resolvedGitRoot);
-    };
-    getParentGitignorePaths = (gitRoot, cwd) => {
-      if (gitRoot && typeof gitRoot !== "string") {
-        throw new TypeError("gitRoot must be a string or undefined");
-      }
-      if (typeof cwd !== "string") {
-        throw new TypeError("cwd must be a string");
-      }
-      if (!gitRoot) {
-        return [];
-      }
-      if (!isWithinGitRoot(gitRoot, cwd)) {
-        return [];
-      }
-      const chain = buildPathChain(import_node_path11.default.resolve(cwd), import_node_path11.default.resolve(gitRoot));
-      return [...chain].reverse().map((directory) => import_node_path11.default.join(directory, ".gitignore"));
-    };
-    GITIGNORE_WILDCARDS = /(?<!\\)[*?[]/u;
-    hasGitignoreWildcards = (value) => GITIGNORE_WILDCARDS.test(value);
-    MICROMATCH_ONLY_SYNTAX = /[(){}|\\]/u;
-    unescapeGitignorePattern = (value) => value.replaceAll(/\\(.)/gu, "$1");
-    normalizeGitignorePatternForIgnore = (value) => value.replaceAll(/\\(.)/gu, (match, character) => "*[]\\".includes(character) ? match : character);
-    toLiteralPattern = (value) => import_fast_glob.default.escapePath(unescapeGitignorePattern(value));
-    finalSegment = (value) => value.replace(/\/+$/u, "").split("/").pop();
-    toStandaloneRule = (value) => value.replace(/^([#!])/u, String.raw`\$1`);
-    isInsideCwd = (relativePath) => relativePath !== "" && !relativePath.startsWith("..") && !import_node_path11.default.isAbsolute(relativePath);
-    anchorToCwd = (directory, body, cwd) => {
-      const relativePath = slash(import_node_path11.default.relative(cwd, import_node_path11.default.join(directory, body)));
-      return isInsideCwd(relativePath) ? relativePath : void 0;
-    };
-    createNameComparer = () => {
-      const nameMatchers = /* @__PURE__ */ new Map();
-      const matchesName = (pattern, name2) => {
-        const namePath = unescapeGitignorePattern(name2);
-        if (!(0, import_ignore2.isPathValid)(namePath)) {
-          return true;
-        }
-        const normalizedPattern = normalizeGitignorePatternForIgnore(pattern);
-        let nameMatcher = nameMatchers.get(normalizedPattern);
-        if (!nameMatcher) {
-          nameMatcher = (0, import_ignore2.default)().add([toStandaloneRule(normalizedPattern)]);
-          nameMatchers.set(normalizedPattern, nameMatcher);
-        }
-        return nameMatcher.ignores(namePath);
-      };
-      return (pattern, name2) => {
-        if (hasGitignoreWildcards(pattern) && hasGitignoreWildcards(name2)) {
-          return true;
-        }
-        return hasGitignoreWildcards(name2) ? matchesName(name2, pattern) : matchesName(pattern, name2);
-      };
-    };
-    getNegationFinalSegments = (rules) => rules.filter((rule) => isNegativePattern(rule.pattern)).map((rule) => finalSegment(rule.pattern.slice(1))).filter(Boolean);
-    negationsCouldRescue = (rules, names) => {
-      if (names.length === 0) {
-        return false;
-      }
-      const couldNameTheSamePath = createNameComparer();
-      return getNegationFinalSegments(rules).some((negation) => names.some((name2) => couldNameTheSamePath(name2, negation)));
-    };
-    expandBraceGroups = (pattern) => {
-      if (!pattern.includes("{")) {
-        return [pattern];
-      }
-      const expandedPatterns = import_fast_glob.default.generateTasks(pattern).flatMap((task) => task.patterns);
-      return expandedPatterns.length > 0 ? expandedPatterns : [pattern];
-    };
-    convertIgnorePatternsForIgnoreFileSearch = (ignorePatterns, searchPatterns) => {
-      if (ignorePatterns.length === 0) {
-        return ignorePatterns;
-      }
-      const couldNameTheSamePath = createNameComparer();
-      const expandedSearchPatterns = searchPatterns.flatMap((pattern) => expandBraceGroups(pattern));
-      if (expandedSearchPatterns.some((pattern) => MICROMATCH_ONLY_SYNTAX.test(pattern.slice(0, pattern.lastIndexOf("/") + 1)))) {
-        return [];
-      }
-      const ignoreFileNames = expandedSearchPatterns.map((pattern) => finalSegment(pattern)).filter(Boolean);
-      const couldNameAnIgnoreFile = (pattern) => {
-        const name2 = finalSegment(pattern.replace(/\/\*\*$/u, ""));
-        if (!name2 || MICROMATCH_ONLY_SYNTAX.test(name2)) {
-          return true;
-        }
-        return ignoreFileNames.some((ignoreFileName) => MICROMATCH_ONLY_SYNTAX.test(ignoreFileName) ? hasGitignoreWildcards(name2) || import_micromatch.default.isMatch(unescapeGitignorePattern(name2), ignoreFileName, { dot: true, nocase: true }) : couldNameTheSamePath(name2, ignoreFileName));
-      };
-      return ignorePatterns.filter((pattern) => !expandBraceGroups(pattern).some((expanded) => couldNameAnIgnoreFile(expanded)));
-    };
-    getRulePrune = ({ pattern, directory }, { cwd, matcher: matcher2, hasNegations, canSkipAtAnyDepth, canMatchIgnoreFile, gitignoreOnlySearch }) => {
-      if (isNegativePattern(pattern)) {
-        return void 0;
-      }
-      const isDirectoryPattern = pattern.endsWith("/");
-      const clean = pattern.replace(/\/+$/u, "");
-      if (!clean) {
-        return void 0;
-      }
-      const body = clean.startsWith("**/") && !clean.slice(3).includes("/") ? clean.slice(3) : clean;
-      if (canMatchIgnoreFile(finalSegment(body))) {
-        return void 0;
-      }
-      const isGlob = hasGitignoreWildcards(body);
-      if (isGlob && MICROMATCH_ONLY_SYNTAX.test(body)) {
-        return void 0;
-      }
-      const toFastGlob = (value) => normalizeDirectoryPatternForFastGlob(`/${value}${isDirectoryPattern ? "/" : ""}`).replace(/^\//u, "");
-      if (!body.includes("/") && canSkipAtAnyDepth(body)) {
-        const relativeDirectory = slash(import_node_path11.default.relative(cwd, directory));
-        const prefix = isInsideCwd(relativeDirectory) ? `${import_fast_glob.default.escapePath(relativeDirectory)}/` : "";
-        return { pattern: toFastGlob(`${prefix}**/${isGlob ? body : toLiteralPattern(body)}`), guardName: body };
-      }
-      const anchoredBody = body.replace(/^\//u, "");
-      const target = anchorToCwd(directory, isGlob ? anchoredBody : unescapeGitignorePattern(anchoredBody), cwd);
-      if (target === void 0) {
-        return void 0;
-      }
-      const guardName = finalSegment(anchoredBody);
-      if (isGlob) {
-        return hasNegations ? void 0 : { pattern: toFastGlob(target), guardName };
-      }
-      if (!matcher2(import_node_path11.default.resolve(cwd, target) + import_node_path11.default.sep).ignored) {
-        return void 0;
-      }
-      const needsGuard = !gitignoreOnlySearch || target.includes("/");
-      return {
-        pattern: toFastGlob(import_fast_glob.default.escapePath(target)),
-        guardName: needsGuard ? guardName : void 0
-      };
-    };
-    buildPrunePatternsAndGuards = (rules, matcher2, cwd, { gitignoreOnlySearch = false, searchesForGitignoreFiles = false } = {}) => {
-      if (!matcher2 || !cwd || !rules || rules.length === 0) {
-        return { patterns: [], guardNames: [] };
-      }
-      const negationNames = getNegationFinalSegments(rules);
-      const couldNameTheSamePath = createNameComparer();
-      const context = {
-        cwd,
-        matcher: matcher2,
-        hasNegations: negationNames.length > 0,
-        canSkipAtAnyDepth: (pattern) => !negationNames.some((name2) => couldNameTheSamePath(pattern, name2)),
-        canMatchIgnoreFile: (pattern) => searchesForGitignoreFiles && couldNameTheSamePath(pattern, ".gitignore"),
-        gitignoreOnlySearch
-      };
-      const patterns = [];
-      const guardNames = [];
-      for (const rule of rules) {
-        const prune = getRulePrune(rule, context);
-        if (!prune) {
-          continue;
-        }
-        patterns.push(prune.pattern);
-        if (prune.guardName !== void 0) {
-          guardNames.push(prune.guardName);
-        }
-      }
-      return { patterns, guardNames };
-    };
-    convertPatternsForFastGlob = (rules, matcher2, cwd) => buildPrunePatternsAndGuards(rules, matcher2, cwd).patterns;
-  }
-});
-
-// node_modules/globby/ignore.js
-var import_node_process, import_node_fs4, import_promises5, import_node_path12, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
-var init_ignore = __esm({
-  "node_modules/globby/ignore.js"() {
-    import_node_process = __toESM(require("node:process"), 1);
-    import_node_fs4 = __toESM(require("node:fs"), 1);
-    import_promises5 = __toESM(require("node:fs/promises"), 1);
-    import_node_path12 = __toESM(require("node:path"), 1);
-    import_node_os = __toESM(require("node:os"), 1);
-    import_fast_glob2 = __toESM(require_out4(), 1);
-    import_ignore3 = __toESM(require_ignore(), 1);
-    init_is_path_inside();
-    init_slash();
-    init_node();
-    init_utilities();
-    defaultIgnoredDirectories = [
-      "**/node_modules",
-      "**/flow-typed",
-      "**/coverage",
-      "**/.git"
-    ];
-    ignoreFilesGlobOptions = {
-      absolute: true,
-      dot: true
-    };
-    GITIGNORE_FILES_PATTERN = "**/.gitignore";
-    MAX_INCLUDE_DEPTH = 10;
-    getReadFileMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "readFile") ?? bindFsMethod(import_promises5.default, "readFile") ?? promisifyFsMethod(fsImplementation, "readFile");
-    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs4.default, "readFileSync");
-    shouldSkipIgnoreFileError = (error, suppressErrors) => {
-      if (!error) {
-        return Boolean(suppressErrors);
-      }
-      if (error.code === "ENOENT" || error.code === "ENOTDIR") {
-        return true;
-      }
-      return Boolean(suppressErrors);
-    };
-    createReadError = (kind, filePath, error) => {
-      const prefix = `Failed to read ${kind} at ${filePath}`;
-      if (error instanceof Error) {
-        return new Error(`${prefix}: ${error.message}`, { cause: error });
-      }
-      return new Error(`${prefix}: ${String(error)}`);
-    };
-    createIgnoreFileReadError = (filePath, error) => createReadError("ignore file", filePath, error);
-    createGitConfigReadError = (filePath, error) => createReadError("git config", filePath, error);
-    processIgnoreFileCore = (filePath, readMethod, suppressErrors) => {
-      try {
-        const content = readMethod(filePath, "utf8");
-        return { filePath, content };
-      } catch (error) {
-        if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-          return void 0;
-        }
-        throw createIgnoreFileReadError(filePath, error);
-      }
-    };
-    readIgnoreFilesSafely = async (paths, readFileMethod, suppressErrors) => {
-      const fileResults = await Promise.all(paths.map(async (filePath) => {
-        try {
-          const content = await readFileMethod(filePath, "utf8");
-          return { filePath, content };
-        } catch (error) {
-          if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-            return void 0;
-          }
-          throw createIgnoreFileReadError(filePath, error);
-        }
-      }));
-      return fileResults.filter(Boolean);
-    };
-    readIgnoreFilesSafelySync = (paths, readFileSyncMethod, suppressErrors) => paths.map((filePath) => processIgnoreFileCore(filePath, readFileSyncMethod, suppressErrors)).filter(Boolean);
-    dedupePaths = (paths) => {
-      const seen2 = /* @__PURE__ */ new Set();
-      return paths.filter((filePath) => {
-        if (seen2.has(filePath)) {
-          return false;
-        }
-        seen2.add(filePath);
-        return true;
-      });
-    };
-    globIgnoreFiles = (globFunction, patterns, normalizedOptions) => globFunction(patterns, {
-      ...normalizedOptions,
-      ...ignoreFilesGlobOptions
-      // Must be last to ensure absolute/dot flags stick
-    });
-    normalizeIgnoreFileLine = (line) => {
-      line = line.replace(/^\uFEFF/u, "");
-      let whitespaceStart = line.length;
-      while (whitespaceStart > 0 && /\s/u.test(line[whitespaceStart - 1])) {
-        whitespaceStart--;
-      }
-      if (whitespaceStart === line.length) {
-        return line;
-      }
-      let backslashCount = 0;
-      for (let index = whitespaceStart - 1; index >= 0 && line[index] === "\\"; index--) {
-        backslashCount++;
-      }
-      return backslashCount % 2 === 1 ? line.slice(0, whitespaceStart) + " " : line.slice(0, whitespaceStart);
-    };
-    readIgnoreFileLines = (content) => content.split(/\r?\n/).map((line) => normalizeIgnoreFileLine(line)).filter((line) => line && !line.startsWith("#"));
-    getIgnoreRules = (files) => files.flatMap((file) => {
-      const directory = import_node_path12.default.dirname(file.filePath);
-      return readIgnoreFileLines(file.content).map((pattern) => ({ pattern, directory }));
-    });
-    buildIgnoreResult = (files, normalizedOptions, gitRoot) => {
-      const baseDir = gitRoot || normalizedOptions.cwd;
-      const patterns = getPatternsFromIgnoreFiles(files, baseDir);
-      const matcher2 = createIgnoreMatcher(patterns, normalizedOptions.cwd, baseDir);
-      return {
-        patterns,
-        rules: getIgnoreRules(files),
-        matcher: matcher2,
-        predicate: (fileOrDirectory) => matcher2(fileOrDirectory).ignored,
-        usingGitRoot: Boolean(gitRoot && gitRoot !== normalizedOptions.cwd)
-      };
-    };
-    applyBaseToPattern = (pattern, base) => {
-      if (!base) {
-        return pattern;
-      }
-      const isNegative = isNegativePattern(pattern);
-      const cleanPattern = isNegative ? pattern.slice(1) : pattern;
-      const slashIndex = cleanPattern.indexOf("/");
-      const hasNonTrailingSlash = slashIndex !== -1 && slashIndex !== cleanPattern.length - 1;
-      let result;
-      if (!hasNonTrailingSlash) {
-        result = import_node_path12.default.posix.join(base, "**", cleanPattern);
-      } else if (cleanPattern.startsWith("/")) {
-        result = import_node_path12.default.posix.join(base, cleanPattern.slice(1));
-      } else {
-        result = import_node_path12.default.posix.join(base, cleanPattern);
-      }
-      return isNegative ? "!" + result : result;
-    };
-    parseIgnoreFile = (file, cwd) => {
-      const base = slash(import_node_path12.default.relative(cwd, import_node_path12.default.dirname(file.filePath)));
-      return readIgnoreFileLines(file.content).map((pattern) => applyBaseToPattern(pattern, base));
-    };
-    toRelativePath = (fileOrDirectory, cwd) => {
-      if (import_node_path12.default.isAbsolute(fileOrDirectory)) {
-        const relativePath = import_node_path12.default.relative(cwd, fileOrDirectory);
-        if (relativePath && !isPathInside(fileOrDirectory, cwd)) {
-          return void 0;
-        }
-        return relativePath;
-      }
-      if (fileOrDirectory.startsWith("./")) {
-        return fileOrDirectory.slice(2);
-      }
-      if (fileOrDirectory.startsWith("../")) {
-        return void 0;
-      }
-      return fileOrDirectory;
-    };
-    notIgnored = { ignored: false, unignored: false };
-    createIgnoreMatcher = (patterns, cwd, baseDir) => {
-      const ignores = (0, import_ignore3.default)().add(patterns);
-      const resolvedCwd = import_node_path12.default.normalize(import_node_path12.default.resolve(cwd));
-      const resolvedBaseDir = import_node_path12.default.normalize(import_node_path12.default.resolve(baseDir));
-      return (fileOrDirectory) => {
-        fileOrDirectory = toPath(fileOrDirectory);
-        const hasTrailingSeparator = /[/\\]$/.test(fileOrDirectory);
-        const normalizedPath = import_node_path12.default.normalize(import_node_path12.default.resolve(fileOrDirectory));
-        if (normalizedPath === resolvedCwd) {
-          return notIgnored;
-        }
-        let relativePath = toRelativePath(fileOrDirectory, resolvedBaseDir);
-        if (relativePath === void 0) {
-          return notIgnored;
-        }
-        if (!relativePath) {
-          return notIgnored;
-        }
-        if (hasTrailingSeparator && !relativePath.endsWith(import_node_path12.default.sep)) {
-          relativePath += import_node_path12.default.sep;
-        }
-        return ignores.test(slash(relativePath));
-      };
-    };
-    normalizeOptions = (options = {}) => {
-      const ignoreOption = options.ignore ? Array.isArray(options.ignore) ? options.ignore : [options.ignore] : [];
-      const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const deep = typeof options.deep === "number" ? Math.max(0, options.deep) + 1 : Number.POSITIVE_INFINITY;
-      return {
-        cwd,
-        suppressErrors: options.suppressErrors ?? false,
-        deep,
-        ignore: [...ignoreOption, ...defaultIgnoredDirectories],
-        followSymbolicLinks: options.followSymbolicLinks ?? true,
-        concurrency: options.concurrency,
-        throwErrorOnBrokenSymbolicLink: options.throwErrorOnBrokenSymbolicLink ?? false,
-        fs: options.fs
-      };
-    };
-    unescapeGitQuotedValue = (value) => value.replaceAll(/\\(["\\abfnrtv])/g, (_match, escapedCharacter) => {
-      switch (escapedCharacter) {
-        case "a": {
-          return "\x07";
-        }
-        case "b": {
-          return "\b";
-        }
-        case "f": {
-          return "\f";
-        }
-        case "n": {
-          return "\n";
-        }
-        case "r": {
-          return "\r";
-        }
-        case "t": {
-          return "	";
-        }
-        case "v": {
-          return "\v";
-        }
-        default: {
-          return escapedCharacter;
-        }
-      }
-    });
-    parseGitConfigValue = (value) => {
-      const trimmedValue = value.trim();
-      const quotedMatch = trimmedValue.match(/^"((?:[^"\\]|\\.)*)"\s*(?:[#;].*)?$/);
-      if (quotedMatch) {
-        return unescapeGitQuotedValue(quotedMatch[1]);
-      }
-      return trimmedValue.replace(/\s[#;].*$/, "").trim();
-    };
-    resolveConfigPath = (filePath, configPath) => {
-      if (configPath.startsWith("~/")) {
-        const homeDirectory = import_node_os.default.homedir();
-        const resolved = import_node_path12.default.join(homeDirectory, configPath.slice(2));
-        if (!isPathInside(resolved, homeDirectory)) {
-          return import_node_path12.default.join(homeDirectory, ".globby-invalid-path-traversal");
-        }
-        return resolved;
-      }
-      if (import_node_path12.default.isAbsolute(configPath)) {
-        return configPath;
-      }
-      return import_node_path12.default.resolve(import_node_path12.default.dirname(filePath), configPath);
-    };
-    parseGitConfigSection = (line) => {
-      if (!line.startsWith("[")) {
-        return void 0;
-      }
-      let inQuotes = false;
-      let isEscaped = false;
-      for (let index = 1; index < line.length; index++) {
-        const character = line[index];
-        if (isEscaped) {
-          isEscaped = false;
-          continue;
-        }
-        if (character === "\\") {
-          isEscaped = true;
-          continue;
-        }
-        if (character === '"') {
-          inQuotes = !inQuotes;
-          continue;
-        }
-        if (character === "]" && !inQuotes) {
-          const remainder = line.slice(index + 1).trimStart();
-          if (remainder && !remainder.startsWith("#") && !remainder.startsWith(";")) {
-            return void 0;
-          }
-          return line.slice(1, index).trim();
-        }
-      }
-      return void 0;
-    };
-    parseGitConfigEntry = (line) => {
-      const match = line.match(/^([A-Za-z\d-.]+)\s*=\s*(.*)$/);
-      if (!match) {
-        return void 0;
-      }
-      return {
-        key: match[1].toLowerCase(),
-        value: parseGitConfigValue(match[2])
-      };
-    };
-    parseIncludeIfCondition = (section) => {
-      if (!section) {
-        return void 0;
-      }
-      const match = section.match(/^includeif\s+"([^"]+)"$/i);
-      return match ? match[1] : void 0;
-    };
-    normalizeGitConfigConditionPattern = (pattern, configFilePath) => {
-      if (pattern.startsWith("~/")) {
-        pattern = import_node_path12.default.join(import_node_os.default.homedir(), pattern.slice(2));
-      } else if (pattern.startsWith("./")) {
-        pattern = import_node_path12.default.resolve(import_node_path12.default.dirname(configFilePath), pattern.slice(2));
-      } else if (!import_node_path12.default.isAbsolute(pattern)) {
-        pattern = `**/${pattern}`;
-      }
-      if (pattern.endsWith("/")) {
-        pattern += "**";
-      }
-      return slash(pattern);
-    };
-    gitConfigGlobToRegex = (pattern, flags) => {
-      let regex = "";
-      for (let index = 0; index < pattern.length; index++) {
-        const character = pattern[index];
-        const nextCharacter = pattern[index + 1];
-        const nextNextCharacter = pattern[index + 2];
-        if (character === "*" && nextCharacter === "*" && nextNextCharacter === "/") {
-          regex += "(?:.*/)?";
-          index += 2;
-          continue;
-        }
-        if (character === "*" && nextCharacter === "*") {
-          regex += ".*";
-          index += 1;
-          continue;
-        }
-        if (character === "*") {
-          regex += "[^/]*";
-          continue;
-        }
-        if (character === "?") {
-          regex += "[^/]";
-          continue;
-        }
-        if (character === "[") {
-          const closingBracketIndex = pattern.indexOf("]", index + 1);
-          if (closingBracketIndex !== -1) {
-            const bracketContent = pattern.slice(index + 1, closingBracketIndex);
-            if (bracketContent) {
-              const negatedBracketContent = bracketContent[0] === "!" ? `^${bracketContent.slice(1)}` : bracketContent;
-              regex += `[${negatedBracketContent}]`;
-              index = closingBracketIndex;
-              continue;
-            }
-          }
-        }
-        regex += /[|\\{}()[\]^$+?.]/.test(character) ? `\\${character}` : character;
-      }
-      try {
-        return new RegExp(`^${regex}$`, flags);
-      } catch {
-        return /(?!)/;
-      }
-    };
-    matchesIncludeIfCondition = (condition, gitDirectory, configFilePath) => {
-      if (!gitDirectory) {
-        return false;
-      }
-      const match = condition.match(/^(gitdir|gitdir\/i):(.*)$/i);
-      if (!match) {
-        return false;
-      }
-      const [, keyword, rawPattern] = match;
-      const pattern = normalizeGitConfigConditionPattern(rawPattern.trim(), configFilePath);
-      const isCaseInsensitive = keyword.toLowerCase() === "gitdir/i";
-      const regularExpression = gitConfigGlobToRegex(pattern, isCaseInsensitive ? "i" : void 0);
-      const normalizedGitDirectory = slash(import_node_path12.default.resolve(gitDirectory));
-      return regularExpression.test(normalizedGitDirectory);
-    };
-    shouldIncludeConfigSection = (section, gitDirectory, configFilePath) => {
-      if (section?.toLowerCase() === "include") {
-        return true;
-      }
-      const condition = parseIncludeIfCondition(section);
-      return condition ? matchesIncludeIfCondition(condition, gitDirectory, configFilePath) : false;
-    };
-    createExcludesFileValue = (value, declaringFilePath) => ({
-      value,
-      declaringFilePath
-    });
-    parseGitConfigForExcludesFile = (content, normalizedPath, gitDirectory) => {
-      let currentSection;
-      let excludesFile;
-      const includePaths = [];
-      for (const line of content.split(/\r?\n/)) {
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith("#") || trimmed.startsWith(";")) {
-          continue;
-        }
-        if (trimmed.startsWith("[")) {
-          currentSection = parseGitConfigSection(trimmed);
-          continue;
-        }
-        const entry = parseGitConfigEntry(trimmed);
-        if (!entry) {
-          continue;
-        }
-        if (currentSection?.toLowerCase() === "core" && entry.key === "excludesfile") {
-          excludesFile = createExcludesFileValue(entry.value, normalizedPath);
-          continue;
-        }
-        if (shouldIncludeConfigSection(currentSection, gitDirectory, normalizedPath) && entry.key === "path" && entry.value) {
-          includePaths.push(resolveConfigPath(normalizedPath, entry.value));
-        }
-      }
-      return { excludesFile, includePaths };
-    };
-    readGitConfigFile = (normalizedPath, readMethod, suppressErrors) => {
-      try {
-        return readMethod(normalizedPath, "utf8");
-      } catch (error) {
-        if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-          return void 0;
-        }
-        throw createGitConfigReadError(normalizedPath, error);
-      }
-    };
-    getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
-      const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path12.default.resolve(filePath);
-      if (includeStack.has(normalizedPath)) {
-        return void 0;
-      }
-      if (depth >= MAX_INCLUDE_DEPTH) {
-        return void 0;
-      }
-      includeStack.add(normalizedPath);
-      const content = readGitConfigFile(normalizedPath, readFileSync4, suppressErrors);
-      if (content === void 0) {
-        includeStack.delete(normalizedPath);
-        return void 0;
-      }
-      let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
-      for (const includePath of includePaths) {
-        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
-        if (includedExcludesFile !== void 0) {
-          excludesFile = includedExcludesFile;
-        }
-      }
-      includeStack.delete(normalizedPath);
-      return excludesFile;
-    };
-    getExcludesFileFromGitConfigAsync = async (filePath, readFile5, gitDirectory, options = {}) => {
-      const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
-      const normalizedPath = import_node_path12.default.resolve(filePath);
-      if (includeStack.has(normalizedPath)) {
-        return void 0;
-      }
-      if (depth >= MAX_INCLUDE_DEPTH) {
-        return void 0;
-      }
-      includeStack.add(normalizedPath);
-      let content;
-      try {
-        content = await readFile5(normalizedPath, "utf8");
-      } catch (error) {
-        includeStack.delete(normalizedPath);
-        if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-          return void 0;
-        }
-        throw createGitConfigReadError(normalizedPath, error);
-      }
-      let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
-      for (const includePath of includePaths) {
-        const includedExcludesFile = await getExcludesFileFromGitConfigAsync(includePath, readFile5, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
-        if (includedExcludesFile !== void 0) {
-          excludesFile = includedExcludesFile;
-        }
-      }
-      includeStack.delete(normalizedPath);
-      return excludesFile;
-    };
-    resolveGitDirectoryFromFile = (gitFilePath, content) => {
-      const match = content.match(/^gitdir:\s*(.+?)\s*$/i);
-      if (!match) {
-        return gitFilePath;
-      }
-      return import_node_path12.default.resolve(import_node_path12.default.dirname(gitFilePath), match[1]);
-    };
-    getGitDirectorySync = (gitRoot, readFileSync4) => {
-      if (!gitRoot) {
-        return void 0;
-      }
-      const gitFilePath = import_node_path12.default.join(gitRoot, ".git");
-      try {
-        return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
-      } catch {
-        return gitFilePath;
-      }
-    };
-    getGitDirectoryAsync = async (gitRoot, readFile5) => {
-      if (!gitRoot) {
-        return void 0;
-      }
-      const gitFilePath = import_node_path12.default.join(gitRoot, ".git");
-      try {
-        return resolveGitDirectoryFromFile(gitFilePath, await readFile5(gitFilePath, "utf8"));
-      } catch {
-        return gitFilePath;
-      }
-    };
-    getXdgConfigHome = () => import_node_process.default.env.XDG_CONFIG_HOME || import_node_path12.default.join(import_node_os.default.homedir(), ".config");
-    getGitConfigPaths = () => {
-      if ("GIT_CONFIG_GLOBAL" in import_node_process.default.env) {
-        const value = import_node_process.default.env.GIT_CONFIG_GLOBAL;
-        return value ? [value] : [];
-      }
-      return [
-        import_node_path12.default.join(getXdgConfigHome(), "git", "config"),
-        import_node_path12.default.join(import_node_os.default.homedir(), ".gitconfig")
-      ];
-    };
-    getDefaultGlobalGitignorePath = () => import_node_path12.default.join(getXdgConfigHome(), "git", "ignore");
-    resolveExcludesFilePath = (excludesFileConfig) => {
-      if (excludesFileConfig?.value === "") {
-        return void 0;
-      }
-      if (excludesFileConfig === void 0) {
-        return getDefaultGlobalGitignorePath();
-      }
-      return resolveConfigPath(excludesFileConfig.declaringFilePath, excludesFileConfig.value);
-    };
-    readGlobalGitignoreContent = (filePath, readMethod, suppressErrors) => {
-      try {
-        const content = readMethod(filePath, "utf8");
-        return { filePath, content };
-      } catch (error) {
-        if (shouldSkipIgnoreFileError(error, suppressErrors)) {
-          return void 0;
-        }
-        throw createIgnoreFileReadError(filePath, error);
-      }
-    };
-    getGlobalGitignoreFile = (options = {}) => {
-      const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFileSync4 = getReadFileSyncMethod(options.fs);
-      const gitRoot = findGitRootSync(cwd, options.fs);
-      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync4);
-      let excludesFileConfig;
-      for (const gitConfigPath of getGitConfigPaths()) {
-        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync4, gitDirectory, { suppressErrors: options.suppressErrors });
-        if (value !== void 0) {
-          excludesFileConfig = value;
-        }
-      }
-      const filePath = resolveExcludesFilePath(excludesFileConfig);
-      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync4, options.suppressErrors);
-    };
-    getGlobalGitignoreFileAsync = async (options = {}) => {
-      const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFile5 = getReadFileMethod(options.fs);
-      const gitRoot = await findGitRoot(cwd, options.fs);
-      const gitDirectory = await getGitDirectoryAsync(gitRoot, readFile5);
-      const excludesFileValues = await Promise.all(getGitConfigPaths().map((gitConfigPath) => getExcludesFileFromGitConfigAsync(
-        gitConfigPath,
-        readFile5,
-        gitDirectory,
-        { suppressErrors: options.suppressErrors }
-      )));
-      const excludesFileConfig = excludesFileValues.findLast((value) => value !== void 0);
-      const filePath = resolveExcludesFilePath(excludesFileConfig);
-      if (filePath === void 0) {
-        return void 0;
-      }
-      try {
-        const content = await readFile5(filePath, "utf8");
-        return { filePath, content };
-      } catch (error) {
-        if (shouldSkipIgnoreFileError(error, options.suppressErrors)) {
-          return void 0;
-        }
-        throw createIgnoreFileReadError(filePath, error);
-      }
-    };
-    buildGlobalMatcher = (globalIgnoreFile, cwd, rootDirectory = cwd) => {
-      const patterns = parseIgnoreFile(globalIgnoreFile, import_node_path12.default.dirname(globalIgnoreFile.filePath));
-      return createIgnoreMatcher(patterns, cwd, rootDirectory);
-    };
-    getKnownIgnoreFilePaths = (patterns, normalizedOptions, gitRoot) => {
-      const searchPatterns = [patterns].flat();
-      const isGitignoreSearch = searchPatterns.includes(GITIGNORE_FILES_PATTERN);
-      if (!isGitignoreSearch) {
-        return [];
-      }
-      return gitRoot ? getParentGitignorePaths(gitRoot, normalizedOptions.cwd) : [import_node_path12.default.join(normalizedOptions.cwd, ".gitignore")];
-    };
-    getKnownIgnoreFileSearchOptions = (patterns, normalizedOptions) => ({
-      ...normalizedOptions,
-      ignore: [
-        ...normalizedOptions.ignore,
-        // Keep negative search patterns active when the known candidates are matched independently.
-        ...[patterns].flat().filter((pattern) => isNegativePattern(pattern)).map((pattern) => pattern.slice(1))
-      ]
-    });
-    getKnownIgnoreFilePattern = (filePath, cwd) => {
-      const pattern = isPathInside(filePath, cwd) ? import_node_path12.default.relative(cwd, filePath) : filePath;
-      return import_fast_glob2.default.convertPathToPattern(pattern);
-    };
-    getMatchingKnownIgnoreFilePaths = (knownPaths, matchingPaths) => {
-      const matchingPathSet = new Set(matchingPaths.map((filePath) => import_node_path12.default.resolve(filePath)));
-      return knownPaths.filter((filePath) => matchingPathSet.has(import_node_path12.default.resolve(filePath)));
-    };
-    globKnownIgnoreFilePaths = (globFunction, knownPaths, patterns, normalizedOptions) => {
-      if (knownPaths.length === 0) {
-        return [];
-      }
-      return globIgnoreFiles(
-        globFunction,
-        knownPaths.map((filePath) => getKnownIgnoreFilePattern(filePath, normalizedOptions.cwd)),
-        getKnownIgnoreFileSearchOptions(patterns, normalizedOptions)
-      );
-    };
-    filterKnownIgnoreFilePathsAsync = async (knownPaths, patterns, normalizedOptions) => {
-      const matchingPaths = await globKnownIgnoreFilePaths(import_fast_glob2.default, knownPaths, patterns, normalizedOptions);
-      return getMatchingKnownIgnoreFilePaths(knownPaths, matchingPaths);
-    };
-    filterKnownIgnoreFilePathsSync = (knownPaths, patterns, normalizedOptions) => {
-      const matchingPaths = globKnownIgnoreFilePaths(import_fast_glob2.default.sync, knownPaths, patterns, normalizedOptions);
-      return getMatchingKnownIgnoreFilePaths(knownPaths, matchingPaths);
-    };
-    getIgnoreFileSearchPrune = (searchPatterns, files, normalizedOptions, gitRoot) => {
-      if (files.length === 0) {
-        return { patterns: [], guardNames: [] };
-      }
-      const { cwd } = normalizedOptions;
-      const baseDir = gitRoot || cwd;
-      const ignorePatterns = getPatternsFromIgnoreFiles(files, baseDir);
-      const matcher2 = createIgnoreMatcher(ignorePatterns, cwd, baseDir);
-      const searchPatternsArray = [searchPatterns].flat();
-      const gitignoreOnlySearch = searchPatternsArray.every((pattern) => pattern === GITIGNORE_FILES_PATTERN);
-      const searchesForGitignoreFiles = searchPatternsArray.includes(GITIGNORE_FILES_PATTERN);
-      return buildPrunePatternsAndGuards(getIgnoreRules(files), matcher2, cwd, { gitignoreOnlySearch, searchesForGitignoreFiles });
-    };
-    withPrunedSearch = (normalizedOptions, prunePatterns) => prunePatterns.length === 0 ? normalizedOptions : { ...normalizedOptions, ignore: [...normalizedOptions.ignore, ...prunePatterns] };
-    getUnreadPaths = (childPaths, knownPaths) => {
-      const alreadyRead = new Set(knownPaths.map((filePath) => import_node_path12.default.resolve(filePath)));
-      return dedupePaths(childPaths).filter((filePath) => !alreadyRead.has(import_node_path12.default.resolve(filePath)));
-    };
-    collectIgnoreFileArtifactsAsync = async (patterns, options, includeParentIgnoreFiles) => {
-      const normalizedOptions = normalizeOptions(options);
-      const readFileMethod = getReadFileMethod(normalizedOptions.fs);
-      const gitRoot = includeParentIgnoreFiles ? await findGitRoot(normalizedOptions.cwd, normalizedOptions.fs) : void 0;
-      const knownPaths = await filterKnownIgnoreFilePathsAsync(
-        getKnownIgnoreFilePaths(patterns, normalizedOptions, gitRoot),
-        patterns,
-        normalizedOptions
-      );
-      const knownFiles = await readIgnoreFilesSafely(knownPaths, readFileMethod, normalizedOptions.suppressErrors);
-      const { patterns: prunePatterns, guardNames } = getIgnoreFileSearchPrune(patterns, knownFiles, normalizedOptions, gitRoot);
-      const childPaths = await globIgnoreFiles(import_fast_glob2.default, patterns, withPrunedSearch(normalizedOptions, prunePatterns));
-      let childFiles = await readIgnoreFilesSafely(getUnreadPaths(childPaths, knownPaths), readFileMethod, normalizedOptions.suppressErrors);
-      if (negationsCouldRescue(getIgnoreRules(childFiles), guardNames)) {
-        const allPaths = await globIgnoreFiles(import_fast_glob2.default, patterns, normalizedOptions);
-        childFiles = await readIgnoreFilesSafely(getUnreadPaths(allPaths, knownPaths), readFileMethod, normalizedOptions.suppressErrors);
-      }
-      return { files: [...knownFiles, ...childFiles], normalizedOptions, gitRoot };
-    };
-    collectIgnoreFileArtifactsSync = (patterns, options, includeParentIgnoreFiles) => {
-      const normalizedOptions = normalizeOptions(options);
-      const readFileSyncMethod = getReadFileSyncMethod(normalizedOptions.fs);
-      const gitRoot = includeParentIgnoreFiles ? findGitRootSync(normalizedOptions.cwd, normalizedOptions.fs) : void 0;
-      const knownPaths = filterKnownIgnoreFilePathsSync(
-        getKnownIgnoreFilePaths(patterns, normalizedOptions, gitRoot),
-        patterns,
-        normalizedOptions
-      );
-      const knownFiles = readIgnoreFilesSafelySync(knownPaths, readFileSyncMethod, normalizedOptions.suppressErrors);
-      const { patterns: prunePatterns, guardNames } = getIgnoreFileSearchPrune(patterns, knownFiles, normalizedOptions, gitRoot);
-      const childPaths = globIgnoreFiles(import_fast_glob2.default.sync, patterns, withPrunedSearch(normalizedOptions, prunePatterns));
-      let childFiles = readIgnoreFilesSafelySync(getUnreadPaths(childPaths, knownPaths), readFileSyncMethod, normalizedOptions.suppressErrors);
-      if (negationsCouldRescue(getIgnoreRules(childFiles), guardNames)) {
-        const allPaths = globIgnoreFiles(import_fast_glob2.default.sync, patterns, normalizedOptions);
-        childFiles = readIgnoreFilesSafelySync(getUnreadPaths(allPaths, knownPaths), readFileSyncMethod, normalizedOptions.suppressErrors);
-      }
-      return { files: [...knownFiles, ...childFiles], normalizedOptions, gitRoot };
-    };
-    getPatternsFromIgnoreFiles = (files, baseDir) => files.flatMap((file) => parseIgnoreFile(file, baseDir));
-    getIgnorePatternsAndPredicate = async (patterns, options, includeParentIgnoreFiles = false) => {
-      const { files, normalizedOptions, gitRoot } = await collectIgnoreFileArtifactsAsync(
-        patterns,
-        options,
-        includeParentIgnoreFiles
-      );
-      return buildIgnoreResult(files, normalizedOptions, gitRoot);
-    };
-    getIgnorePatternsAndPredicateSync = (patterns, options, includeParentIgnoreFiles = false) => {
-      const { files, normalizedOptions, gitRoot } = collectIgnoreFileArtifactsSync(
-        patterns,
-        options,
-        includeParentIgnoreFiles
-      );
-      return buildIgnoreResult(files, normalizedOptions, gitRoot);
-    };
-  }
-});
-
-// node_modules/globby/index.js
-var import_node_process2, import_node_fs5, import_node_path13, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
-var init_globby = __esm({
-  "node_modules/globby/index.js"() {
-    import_node_process2 = __toESM(require("node:process"), 1);
-    import_node_fs5 = __toESM(require("node:fs"), 1);
-    import_node_path13 = __toESM(require("node:path"), 1);
-    import_node_stream2 = require("node:stream");
-    init_merge_streams();
-    import_fast_glob3 = __toESM(require_out4(), 1);
-    init_node();
-    init_ignore();
-    init_utilities();
-    assertPatternsInput = (patterns) => {
-      if (patterns.some((pattern) => typeof pattern !== "string")) {
-        throw new TypeError("Patterns must be a string or an array of strings");
-      }
-    };
-    getStatMethod = (fsImplementation) => {
-      if (fsImplementation) {
-        return bindFsMethod(fsImplementation.promises, "stat") ?? promisifyFsMethod(fsImplementation, "stat");
-      }
-      return bindFsMethod(import_node_fs5.default.promises, "stat");
-    };
-    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs5.default, "statSync");
-    isDirectory = async (path28, fsImplementation) => {
-      try {
-        const stats = await getStatMethod(fsImplementation)(path28);
-        return stats.isDirectory();
-      } catch {
-        return false;
-      }
-    };
-    isDirectorySync = (path28, fsImplementation) => {
-      try {
-        const stats = getStatSyncMethod2(fsImplementation)(path28);
-        return stats.isDirectory();
-      } catch {
-        return false;
-      }
-    };
-    normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path28 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return import_node_path13.default.isAbsolute(path28) ? path28 : import_node_path13.default.join(cwd, path28);
-    };
-    shouldExpandGlobstarDirectory = (pattern) => {
-      const match = pattern?.match(/\*\*\/([^/]+)$/);
-      if (!match) {
-        return false;
-      }
-      const dirname2 = match[1];
-      const hasWildcards = /[*?[\]{}]/.test(dirname2);
-      const hasExtension = import_node_path13.default.extname(dirname2) && !dirname2.startsWith(".");
-      return !hasWildcards && !hasExtension;
-    };
-    getDirectoryGlob = ({ directoryPath, files, extensions }) => {
-      const extensionGlob = extensions?.length > 0 ? `.${extensions.length > 1 ? `{${extensions.join(",")}}` : extensions[0]}` : "";
-      return files ? files.map((file) => import_node_path13.default.posix.join(directoryPath, `**/${import_node_path13.default.extname(file) ? file : `${file}${extensionGlob}`}`)) : [import_node_path13.default.posix.join(directoryPath, `**${extensionGlob ? `/*${extensionGlob}` : ""}`)];
-    };
-    directoryToGlob = async (directoryPaths, {
-      cwd = import_node_process2.default.cwd(),
-      files,
-      extensions,
-      fs: fsImplementation
-    } = {}) => {
-      const globs = await Promise.all(directoryPaths.map(async (directoryPath) => {
-        const checkPattern = isNegativePattern(directoryPath) ? directoryPath.slice(1) : directoryPath;
-        if (shouldExpandGlobstarDirectory(checkPattern)) {
-          return getDirectoryGlob({ directoryPath, files, extensions });
-        }
-        const pathToCheck = normalizePathForDirectoryGlob(directoryPath, cwd);
-        return await isDirectory(pathToCheck, fsImplementation) ? getDirectoryGlob({ directoryPath, files, extensions }) : directoryPath;
-      }));
-      return globs.flat();
-    };
-    directoryToGlobSync = (directoryPaths, {
-      cwd = import_node_process2.default.cwd(),
-      files,
-      extensions,
-      fs: fsImplementation
-    } = {}) => directoryPaths.flatMap((directoryPath) => {
-      const checkPattern = isNegativePattern(directoryPath) ? directoryPath.slice(1) : directoryPath;
-      if (shouldExpandGlobstarDirectory(checkPattern)) {
-        return getDirectoryGlob({ directoryPath, files, extensions });
-      }
-      const pathToCheck = normalizePathForDirectoryGlob(directoryPath, cwd);
-      return isDirectorySync(pathToCheck, fsImplementation) ? getDirectoryGlob({ directoryPath, files, extensions }) : directoryPath;
-    });
-    toPatternsArray = (patterns) => {
-      patterns = [...new Set([patterns].flat())];
-      assertPatternsInput(patterns);
-      return patterns;
-    };
-    checkCwdOption = (cwd, fsImplementation = import_node_fs5.default) => {
-      if (!cwd || !fsImplementation.statSync) {
-        return;
-      }
-      let stats;
-      try {
-        stats = fsImplementation.statSync(cwd);
-      } catch {
-        return;
-      }
-      if (!stats.isDirectory()) {
-        throw new Error(`The \`cwd\` option must be a path to a directory, got: ${cwd}`);
-      }
-    };
-    normalizeOptions2 = (options = {}) => {
-      const ignore5 = options.ignore ? Array.isArray(options.ignore) ? options.ignore : [options.ignore] : [];
-      options = {
-        ...options,
-        ignore: ignore5,
-        expandDirectories: options.expandDirectories ?? true,
-        cwd: toPath(options.cwd)
-      };
-      checkCwdOption(options.cwd, options.fs);
-      return options;
-    };
-    normalizeArguments = (function_) => async (patterns, options) => function_(toPatternsArray(patterns), normalizeOptions2(options));
-    normalizeArgumentsSync = (function_) => (patterns, options) => function_(toPatternsArray(patterns), normalizeOptions2(options));
-    getIgnoreFilesPatterns = (options) => {
-      const { ignoreFiles, gitignore } = options;
-      const patterns = ignoreFiles ? toPatternsArray(ignoreFiles) : [];
-      if (gitignore) {
-        patterns.push(GITIGNORE_FILES_PATTERN);
-      }
-      return patterns;
-    };
-    isPathIgnored = (matcher2, globalMatcher, path28) => {
-      const globalResult = globalMatcher ? globalMatcher(path28) : void 0;
-      const result = matcher2 ? matcher2(path28) : void 0;
-      if (result?.unignored) {
-        return false;
-      }
-      return Boolean(result?.ignored || globalResult?.ignored);
-    };
-    hasIgnoredAncestorDirectory = (matcher2, globalMatcher, file) => {
-      let currentPath = file;
-      while (true) {
-        const parentDirectory = import_node_path13.default.dirname(currentPath);
-        if (parentDirectory === currentPath) {
-          return false;
-        }
-        if (isPathIgnored(matcher2, globalMatcher, `${parentDirectory}${import_node_path13.default.sep}`)) {
-          return true;
-        }
-        currentPath = parentDirectory;
-      }
-    };
-    combinePredicate = (matcher2, globalMatcher) => {
-      if (!matcher2 && !globalMatcher) {
-        return false;
-      }
-      return (file) => {
-        const result = matcher2 ? matcher2(file) : void 0;
-        if (result?.unignored) {
-          const globalResult = globalMatcher ? globalMatcher(file) : void 0;
-          return globalResult?.ignored && hasIgnoredAncestorDirectory(matcher2, globalMatcher, file);
-        }
-        return isPathIgnored(matcher2, globalMatcher, file);
-      };
-    };
-    buildIgnoreFilterResult = ({ options, cwd, ignoreResult: { rules, matcher: matcher2 }, globalMatcher, createFilter }) => {
-      const finalPredicate = combinePredicate(matcher2, globalMatcher);
-      const pruneIgnorePatterns = convertPatternsForFastGlob(rules, matcher2, cwd);
-      return {
-        options,
-        pruneIgnorePatterns,
-        filter: createFilter(finalPredicate, cwd, options.fs)
-      };
-    };
-    getIgnoreFileSearchOptions = (options, searchPatterns) => ({
-      ...options,
-      ignore: convertIgnorePatternsForIgnoreFileSearch(options.ignore, searchPatterns)
-    });
-    applyIgnoreFilesAndGetFilter = async (options) => {
-      const cwd = options.cwd ?? import_node_process2.default.cwd();
-      const ignoreFilesPatterns = getIgnoreFilesPatterns(options);
-      const globalIgnoreFile = options.globalGitignore ? await getGlobalGitignoreFileAsync(options) : void 0;
-      if (ignoreFilesPatterns.length === 0 && !globalIgnoreFile) {
-        return {
-          options,
-          pruneIgnorePatterns: [],
-          filter: createFilterFunctionAsync(false, cwd, options.fs)
-        };
-      }
-      const includeParentIgnoreFiles = options.gitignore === true;
-      const ignoreResult = ignoreFilesPatterns.length > 0 ? await getIgnorePatternsAndPredicate(ignoreFilesPatterns, getIgnoreFileSearchOptions(options, ignoreFilesPatterns), includeParentIgnoreFiles) : { rules: [], matcher: false };
-      const globalGitRoot = globalIgnoreFile ? await findGitRoot(cwd, options.fs) : void 0;
-      const globalMatcher = globalIgnoreFile ? buildGlobalMatcher(globalIgnoreFile, cwd, globalGitRoot ?? cwd) : void 0;
-      return buildIgnoreFilterResult({
-        options,
-        cwd,
-        ignoreResult,
-        globalMatcher,
-        createFilter: createFilterFunctionAsync
-      });
-    };
-    applyIgnoreFilesAndGetFilterSync = (options) => {
-      const cwd = options.cwd ?? import_node_process2.default.cwd();
-      const ignoreFilesPatterns = getIgnoreFilesPatterns(options);
-      const globalIgnoreFile = options.globalGitignore ? getGlobalGitignoreFile(options) : void 0;
-      if (ignoreFilesPatterns.length === 0 && !globalIgnoreFile) {
-        return {
-          options,
-          pruneIgnorePatterns: [],
-          filter: createFilterFunction(false, cwd, options.fs)
-        };
-      }
-      const includeParentIgnoreFiles = options.gitignore === true;
-      const ignoreResult = ignoreFilesPatterns.length > 0 ? getIgnorePatternsAndPredicateSync(ignoreFilesPatterns, getIgnoreFileSearchOptions(options, ignoreFilesPatterns), includeParentIgnoreFiles) : { rules: [], matcher: false };
-      const globalGitRoot = globalIgnoreFile ? findGitRootSync(cwd, options.fs) : void 0;
-      const globalMatcher = globalIgnoreFile ? buildGlobalMatcher(globalIgnoreFile, cwd, globalGitRoot ?? cwd) : void 0;
-      return buildIgnoreFilterResult({
-        options,
-        cwd,
-        ignoreResult,
-        globalMatcher,
-        createFilter: createFilterFunction
-      });
-    };
-    assertGlobalGitignoreSyncSupport = (options) => {
-      if (options.globalGitignore && options.fs && !options.fs.statSync) {
-        throw new Error("The `globalGitignore` option in `globbySync()` requires `fs.statSync` when a custom `fs` is provided.");
-      }
-    };
-    globalGitignoreAsyncStatErrorMessage = "The `globalGitignore` option in `globby()` and `globbyStream()` requires `fs.promises.stat` or `fs.stat` when a custom `fs` is provided.";
-    assertGlobalGitignoreAsyncSupport = (options) => {
-      if (!options.globalGitignore || !options.fs) {
-        return;
-      }
-      if (!options.fs.promises?.stat && !options.fs.stat) {
-        throw new Error(globalGitignoreAsyncStatErrorMessage);
-      }
-    };
-    createPathResolver = (cwd) => {
-      const basePath = cwd || import_node_process2.default.cwd();
-      const pathCache = /* @__PURE__ */ new Map();
-      return (pathKey) => {
-        let absolutePath = pathCache.get(pathKey);
-        if (absolutePath === void 0) {
-          if (pathCache.size > 1e4) {
-            pathCache.clear();
-          }
-          absolutePath = import_node_path13.default.isAbsolute(pathKey) ? pathKey : import_node_path13.default.resolve(basePath, pathKey);
-          pathCache.set(pathKey, absolutePath);
-        }
-        return absolutePath;
-      };
-    };
-    createAsyncDirectoryCheck = (fsMethod) => {
-      const directoryCache = /* @__PURE__ */ new Map();
-      return async (absolutePath) => {
-        let isDirectory2 = directoryCache.get(absolutePath);
-        if (isDirectory2 !== void 0) {
-          return isDirectory2;
-        }
-        try {
-          const stats = await fsMethod?.(absolutePath);
-          isDirectory2 = Boolean(stats?.isDirectory());
-        } catch {
-          isDirectory2 = false;
-        }
-        if (directoryCache.size > 1e4) {
-          directoryCache.clear();
-        }
-        directoryCache.set(absolutePath, isDirectory2);
-        return isDirectory2;
-      };
-    };
-    createDirectoryCheck = (fsMethod) => {
-      const directoryCache = /* @__PURE__ */ new Map();
-      return (absolutePath) => {
-        let isDirectory2 = directoryCache.get(absolutePath);
-        if (isDirectory2 !== void 0) {
-          return isDirectory2;
-        }
-        try {
-          isDirectory2 = Boolean(fsMethod?.(absolutePath)?.isDirectory());
-        } catch {
-          isDirectory2 = false;
-        }
-        if (directoryCache.size > 1e4) {
-          directoryCache.clear();
-        }
-        directoryCache.set(absolutePath, isDirectory2);
-        return isDirectory2;
-      };
-    };
-    createFilterFunctionAsync = (isIgnored, cwd, fsImplementation) => {
-      const resolveAbsolutePath = createPathResolver(cwd);
-      const isDirectoryEntry = createAsyncDirectoryCheck(getStatMethod(fsImplementation));
-      return async (fastGlobResult) => {
-        if (!isIgnored) {
-          return true;
-        }
-        const absolutePath = resolveAbsolutePath(import_node_path13.default.normalize(fastGlobResult.path ?? fastGlobResult));
-        if (isIgnored(absolutePath)) {
-          return false;
-        }
-        return !(await isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path13.default.sep}`));
-      };
-    };
-    createFilterFunction = (isIgnored, cwd, fsImplementation) => {
-      const seen2 = /* @__PURE__ */ new Set();
-      const resolveAbsolutePath = createPathResolver(cwd);
-      const isDirectoryEntry = createDirectoryCheck(getStatSyncMethod2(fsImplementation));
-      return (fastGlobResult) => {
-        const pathKey = import_node_path13.default.normalize(fastGlobResult.path ?? fastGlobResult);
-        if (seen2.has(pathKey)) {
-          return false;
-        }
-        if (isIgnored) {
-          const absolutePath = resolveAbsolutePath(pathKey);
-          if (isIgnored(absolutePath)) {
-            return false;
-          }
-          if (isDirectoryEntry(absolutePath) && isIgnored(`${absolutePath}${import_node_path13.default.sep}`)) {
-            return false;
-          }
-        }
-        seen2.add(pathKey);
-        return true;
-      };
-    };
-    unionFastGlobResults = (results, filter) => results.flat().filter((fastGlobResult) => filter(fastGlobResult));
-    unionFastGlobResultsAsync = async (results, filter) => {
-      results = results.flat();
-      const matches3 = await Promise.all(results.map((fastGlobResult) => filter(fastGlobResult)));
-      const seen2 = /* @__PURE__ */ new Set();
-      return results.filter((fastGlobResult, index) => {
-        if (!matches3[index]) {
-          return false;
-        }
-        const pathKey = import_node_path13.default.normalize(fastGlobResult.path ?? fastGlobResult);
-        if (seen2.has(pathKey)) {
-          return false;
-        }
-        seen2.add(pathKey);
-        return true;
-      });
-    };
-    convertNegativePatterns = (patterns, options) => {
-      if (patterns.length > 0 && patterns.every((pattern) => isNegativePattern(pattern))) {
-        if (options.expandNegationOnlyPatterns === false) {
-          return [];
-        }
-        patterns = ["**/*", ...patterns];
-      }
-      const positiveAbsolutePathPrefixes = [];
-      let hasRelativePositivePattern = false;
-      const normalizedPatterns = [];
-      for (const pattern of patterns) {
-        if (isNegativePattern(pattern)) {
-          normalizedPatterns.push(`!${normalizeNegativePattern(pattern.slice(1), positiveAbsolutePathPrefixes, hasRelativePositivePattern)}`);
-          continue;
-        }
-        normalizedPatterns.push(pattern);
-        const staticAbsolutePathPrefix = getStaticAbsolutePathPrefix(pattern);
-        if (staticAbsolutePathPrefix === void 0) {
-          hasRelativePositivePattern = true;
-          continue;
-        }
-        positiveAbsolutePathPrefixes.push(staticAbsolutePathPrefix);
-      }
-      patterns = normalizedPatterns;
-      const tasks = [];
-      while (patterns.length > 0) {
-        const index = patterns.findIndex((pattern) => isNegativePattern(pattern));
-        if (index === -1) {
-          tasks.push({ patterns, options });
-          break;
-        }
-        const ignorePattern = patterns[index].slice(1);
-        for (const task of tasks) {
-          task.options.ignore.push(ignorePattern);
-        }
-        if (index !== 0) {
-          tasks.push({
-            patterns: patterns.slice(0, index),
-            options: {
-              ...options,
-              ignore: [
-                ...options.ignore,
-                ignorePattern
-              ]
-            }
-          });
-        }
-        patterns = patterns.slice(index + 1);
-      }
-      return tasks;
-    };
-    applyParentDirectoryIgnoreAdjustments = (tasks) => tasks.map((task) => ({
-      patterns: task.patterns,
-      options: {
-        ...task.options,
-        ignore: adjustIgnorePatternsForParentDirectories(task.patterns, task.options.ignore)
-      }
-    }));
-    appendPruneIgnorePatterns = (tasks, pruneIgnorePatterns) => pruneIgnorePatterns.length === 0 ? tasks : tasks.map((task) => ({
-      patterns: task.patterns,
-      options: {
-        ...task.options,
-        ignore: [...task.options.ignore, ...pruneIgnorePatterns]
-      }
-    }));
-    normalizeExpandDirectoriesOption = (options, cwd) => ({
-      ...cwd ? { cwd } : {},
-      ...Array.isArray(options) ? { files: options } : options
-    });
-    generateTasks = async (patterns, options, pruneIgnorePatterns = []) => {
-      const globTasks = convertNegativePatterns(patterns, options);
-      const { cwd, expandDirectories, fs: fsImplementation } = options;
-      if (!expandDirectories) {
-        return appendPruneIgnorePatterns(applyParentDirectoryIgnoreAdjustments(globTasks), pruneIgnorePatterns);
-      }
-      const directoryToGlobOptions = {
-        ...normalizeExpandDirectoriesOption(expandDirectories, cwd),
-        fs: fsImplementation
-      };
-      const tasks = await Promise.all(globTasks.map(async (task) => {
-        let { patterns: patterns2, options: options2 } = task;
-        [
-          patterns2,
-          options2.ignore
-        ] = await Promise.all([
-          directoryToGlob(patterns2, directoryToGlobOptions),
-          directoryToGlob(options2.ignore, { cwd, fs: fsImplementation })
-        ]);
-        options2.ignore = adjustIgnorePatternsForParentDirectories(patterns2, options2.ignore);
-        return { patterns: patterns2, options: options2 };
-      }));
-      return appendPruneIgnorePatterns(tasks, pruneIgnorePatterns);
-    };
-    generateTasksSync = (patterns, options, pruneIgnorePatterns = []) => {
-      const globTasks = convertNegativePatterns(patterns, options);
-      const { cwd, expandDirectories, fs: fsImplementation } = options;
-      if (!expandDirectories) {
-        return appendPruneIgnorePatterns(applyParentDirectoryIgnoreAdjustments(globTasks), pruneIgnorePatterns);
-      }
-      const directoryToGlobSyncOptions = {
-        ...normalizeExpandDirectoriesOption(expandDirectories, cwd),
-        fs: fsImplementation
-      };
-      const tasks = globTasks.map((task) => {
-        let { patterns: patterns2, options: options2 } = task;
-        patterns2 = directoryToGlobSync(patterns2, directoryToGlobSyncOptions);
-        options2.ignore = directoryToGlobSync(options2.ignore, { cwd, fs: fsImplementation });
-        options2.ignore = adjustIgnorePatternsForParentDirectories(patterns2, options2.ignore);
-        return { patterns: patterns2, options: options2 };
-      });
-      return appendPruneIgnorePatterns(tasks, pruneIgnorePatterns);
-    };
-    globby = normalizeArguments(async (patterns, options) => {
-      assertGlobalGitignoreAsyncSupport(options);
-      const { options: modifiedOptions, pruneIgnorePatterns, filter } = await applyIgnoreFilesAndGetFilter(options);
-      const tasks = await generateTasks(patterns, modifiedOptions, pruneIgnorePatterns);
-      const results = await Promise.all(tasks.map((task) => (0, import_fast_glob3.default)(task.patterns, task.options)));
-      return unionFastGlobResultsAsync(results, filter);
-    });
-    globbySync = normalizeArgumentsSync((patterns, options) => {
-      assertGlobalGitignoreSyncSupport(options);
-      const { options: modifiedOptions, pruneIgnorePatterns, filter } = applyIgnoreFilesAndGetFilterSync(options);
-      const tasks = generateTasksSync(patterns, modifiedOptions, pruneIgnorePatterns);
-      const results = tasks.map((task) => import_fast_glob3.default.sync(task.patterns, task.options));
-      return unionFastGlobResults(results, filter);
-    });
-    globbyStream = normalizeArgumentsSync((patterns, options) => {
-      assertGlobalGitignoreAsyncSupport(options);
-      const seen2 = /* @__PURE__ */ new Set();
-      const stream = import_node_stream2.Readable.from((async function* () {
-        const { options: modifiedOptions, pruneIgnorePatterns, filter } = await applyIgnoreFilesAndGetFilter(options);
-        const tasks = await generateTasks(patterns, modifiedOptions, pruneIgnorePatterns);
-        if (tasks.length === 0) {
-          return;
-        }
-        const streams = tasks.map((task) => import_fast_glob3.default.stream(task.patterns, task.options));
-        for await (const fastGlobResult of mergeStreams(streams)) {
-          const pathKey = import_node_path13.default.normalize(fastGlobResult.path ?? fastGlobResult);
-          if (!seen2.has(pathKey) && await filter(fastGlobResult)) {
-            seen2.add(pathKey);
-            yield fastGlobResult;
-          }
-        }
-      })());
-      return stream;
-    });
-    isDynamicPattern = normalizeArgumentsSync((patterns, options) => patterns.some((pattern) => import_fast_glob3.default.isDynamicPattern(pattern, options)));
-    generateGlobTasks = normalizeArguments(generateTasks);
-    generateGlobTasksSync = normalizeArgumentsSync(generateTasksSync);
-    ({ convertPathToPattern } = import_fast_glob3.default);
-  }
-});
-
 // src/workspace/gitignore.ts
+function testItself(matcher2, relative) {
+  const rules = matcher2._rules;
+  if (typeof rules?.test === "function") return rules.test(relative, "regex");
+  return matcher2.test(relative);
+}
 function gitignoreMatcher(ignoreFiles) {
-  const matchers2 = [...ignoreFiles].map(([file, text]) => ({
-    base: file === ".gitignore" ? "" : file.slice(0, -".gitignore".length),
-    matcher: (0, import_ignore5.default)().add(text)
-  }));
-  if (matchers2.length === 0) return () => false;
-  return (file) => matchers2.some(({ base, matcher: matcher2 }) => file.startsWith(base) && file.length > base.length && matcher2.ignores(file.slice(base.length)));
+  const rules = new GitignoreRules(ignoreFiles);
+  if (rules.empty) return () => false;
+  return (file) => rules.ignores(file);
 }
 function isGitignore(file) {
   return file === ".gitignore" || file.endsWith("/.gitignore");
 }
-var import_ignore5;
+var import_ignore2, GitignoreRules;
 var init_gitignore = __esm({
   "src/workspace/gitignore.ts"() {
     "use strict";
-    import_ignore5 = __toESM(require_ignore(), 1);
+    import_ignore2 = __toESM(require_ignore(), 1);
+    GitignoreRules = class {
+      /** Matchers by the folder of their `.gitignore` (`''` for the root, else `dir/`). */
+      levels = /* @__PURE__ */ new Map();
+      dirCache = /* @__PURE__ */ new Map();
+      constructor(ignoreFiles = /* @__PURE__ */ new Map()) {
+        for (const [file, text] of ignoreFiles) this.add(file, text);
+      }
+      get empty() {
+        return this.levels.size === 0;
+      }
+      /** Add the `.gitignore` at a root-relative path. */
+      add(file, text) {
+        this.levels.set(file === ".gitignore" ? "" : file.slice(0, -".gitignore".length), (0, import_ignore2.default)().add(text));
+        this.dirCache.clear();
+      }
+      /**
+       * Whether the path itself is excluded, its parent folders being known not to be (a walk
+       * that does not descend into excluded folders asks this of each entry).
+       */
+      excludes(relative, isDir) {
+        if (this.levels.size === 0) return false;
+        for (let end = relative.lastIndexOf("/"); ; end = relative.lastIndexOf("/", end - 1)) {
+          const base = end === -1 ? "" : relative.slice(0, end + 1);
+          const matcher2 = this.levels.get(base);
+          if (matcher2) {
+            const verdict2 = testItself(matcher2, relative.slice(base.length) + (isDir ? "/" : ""));
+            if (verdict2.ignored) return true;
+            if (verdict2.unignored) return false;
+          }
+          if (end === -1) return false;
+        }
+      }
+      /** Whether a root-relative file is ignored: itself or any folder above it. */
+      ignores(relative) {
+        if (this.levels.size === 0) return false;
+        const slash = relative.lastIndexOf("/");
+        if (slash !== -1 && this.dirIgnored(relative.slice(0, slash))) return true;
+        return this.excludes(relative, false);
+      }
+      dirIgnored(dir) {
+        const cached = this.dirCache.get(dir);
+        if (cached !== void 0) return cached;
+        const slash = dir.lastIndexOf("/");
+        const result = slash !== -1 && this.dirIgnored(dir.slice(0, slash)) || this.excludes(dir, true);
+        this.dirCache.set(dir, result);
+        return result;
+      }
+    };
   }
 });
 
 // src/workspace/discover.ts
-async function discoverFiles(dir, ignore5) {
-  const all = globbySync("**/*", {
-    cwd: dir,
-    dot: true,
-    ignore: [...ALWAYS_IGNORED, ...ignore5],
-    followSymbolicLinks: false,
-    onlyFiles: false,
-    objectMode: true,
-    suppressErrors: true
-  });
-  const ignoreFiles = /* @__PURE__ */ new Map();
-  for (const entry of all) {
-    if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
-    try {
-      ignoreFiles.set(entry.path.split(import_node_path14.default.sep).join("/"), (0, import_node_fs6.readFileSync)(import_node_path14.default.join(dir, entry.path), "utf8"));
-    } catch {
-    }
-  }
-  const ignored = gitignoreMatcher(ignoreFiles);
-  const entries = all.filter((entry) => !ignored(entry.path.split(import_node_path14.default.sep).join("/")));
+function configMatchers(ignore5) {
+  const patterns = [...ALWAYS_IGNORED, ...ignore5];
+  const deep = patterns.filter((pattern) => pattern.endsWith("**"));
+  return {
+    file: (0, import_picomatch.default)(patterns, { dot: true }),
+    dir: deep.length === 0 ? () => false : (0, import_picomatch.default)(deep, { dot: true })
+  };
+}
+async function discoverFiles(dir, ignore5, gitFiles) {
+  const matchers2 = configMatchers(ignore5);
+  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles.present, matchers2);
+  return walk3(dir, matchers2);
+}
+function fromGit(dir, present, matchers2) {
   const files = [];
   const escapingLinks = [];
-  for (const entry of entries) {
-    const dirent = entry.dirent;
-    const relative = entry.path.split(import_node_path14.default.sep).join("/");
-    const absPath = import_node_path14.default.join(dir, relative);
-    if (dirent.isSymbolicLink()) {
-      const target = resolveInside(dir, absPath);
-      if ("escapes" in target) {
-        escapingLinks.push(relative);
+  const linkedDirs = /* @__PURE__ */ new Map();
+  const underLink = (relative) => {
+    const slash = relative.lastIndexOf("/");
+    if (slash === -1) return false;
+    const parent = relative.slice(0, slash);
+    let linked = linkedDirs.get(parent);
+    if (linked === void 0) {
+      linked = underLink(parent) || (0, import_node_fs3.lstatSync)(import_node_path10.default.join(dir, parent), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      linkedDirs.set(parent, linked);
+    }
+    return linked;
+  };
+  for (const [relative, mode] of present) {
+    if (matchers2.file(relative) || deepIgnored(relative, matchers2.dir) || underLink(relative)) continue;
+    const absPath = import_node_path10.default.join(dir, relative);
+    if (mode === "160000") continue;
+    if (mode === void 0 || mode === "120000") {
+      const stat5 = (0, import_node_fs3.lstatSync)(absPath, { throwIfNoEntry: false });
+      if (!stat5) continue;
+      if (stat5.isSymbolicLink()) {
+        addLink(dir, relative, files, escapingLinks);
         continue;
       }
-      const stat5 = await (0, import_promises6.lstat)(target.path).catch(() => void 0);
-      if (!stat5?.isFile()) continue;
-    } else if (!dirent.isFile()) {
-      continue;
+      if (!stat5.isFile()) continue;
     }
     files.push({ path: relative, absPath });
   }
-  files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return { files, escapingLinks, unreadableDirs: unreadableDirs(dir, entries) };
+  files.sort(byPath);
+  return { files, escapingLinks };
 }
-function unreadableDirs(dir, entries) {
-  const parents = /* @__PURE__ */ new Set();
-  for (const entry of entries) parents.add(import_node_path14.default.dirname(entry.path));
-  const unreadable = [];
-  for (const entry of entries) {
-    if (!entry.dirent.isDirectory() || parents.has(entry.path)) continue;
-    try {
-      (0, import_node_fs6.readdirSync)(import_node_path14.default.join(dir, entry.path));
-    } catch (error) {
-      unreadable.push({ path: entry.path.split(import_node_path14.default.sep).join("/"), code: error.code ?? "error" });
-    }
+function deepIgnored(relative, dirMatcher) {
+  for (let slash = relative.indexOf("/"); slash !== -1; slash = relative.indexOf("/", slash + 1)) {
+    if (dirMatcher(relative.slice(0, slash))) return true;
   }
-  return unreadable.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return false;
 }
-function isInside2(parent, child) {
-  const relative = import_node_path14.default.relative(parent, child);
-  return relative === "" || !relative.startsWith("..") && !import_node_path14.default.isAbsolute(relative);
+function walk3(dir, matchers2) {
+  const gitignore = new GitignoreRules();
+  const files = [];
+  const escapingLinks = [];
+  const unreadableDirs = [];
+  const visit3 = (relativeDir) => {
+    let entries;
+    try {
+      entries = (0, import_node_fs3.readdirSync)(relativeDir === "" ? dir : import_node_path10.default.join(dir, relativeDir), { withFileTypes: true });
+    } catch (error) {
+      if (relativeDir !== "") unreadableDirs.push({ path: relativeDir, code: error.code ?? "error" });
+      return;
+    }
+    const prefix = relativeDir === "" ? "" : `${relativeDir}/`;
+    if (entries.some((entry) => entry.name === ".gitignore" && entry.isFile())) {
+      try {
+        gitignore.add(`${prefix}.gitignore`, (0, import_node_fs3.readFileSync)(import_node_path10.default.join(dir, prefix, ".gitignore"), "utf8"));
+      } catch {
+      }
+    }
+    for (const entry of entries) {
+      const relative = prefix + entry.name;
+      if (entry.isDirectory()) {
+        if (matchers2.dir(relative) || gitignore.excludes(relative, true)) continue;
+        visit3(relative);
+        continue;
+      }
+      if (matchers2.file(relative) || gitignore.excludes(relative, false)) continue;
+      const absPath = import_node_path10.default.join(dir, relative);
+      if (entry.isSymbolicLink()) {
+        addLink(dir, relative, files, escapingLinks);
+      } else if (entry.isFile()) {
+        files.push({ path: relative, absPath });
+      }
+    }
+  };
+  visit3("");
+  files.sort(byPath);
+  escapingLinks.sort();
+  unreadableDirs.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { files, escapingLinks, ...unreadableDirs.length > 0 && { unreadableDirs } };
 }
-var import_node_fs6, import_promises6, import_node_path14, ALWAYS_IGNORED;
+function byPath(a, b) {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+function addLink(dir, relative, files, escapingLinks) {
+  const absPath = import_node_path10.default.join(dir, relative);
+  const target = resolveInside(dir, absPath);
+  if ("escapes" in target) {
+    escapingLinks.push(relative);
+    return;
+  }
+  if ((0, import_node_fs3.lstatSync)(target.path, { throwIfNoEntry: false })?.isFile()) files.push({ path: relative, absPath, link: true });
+}
+var import_node_fs3, import_node_path10, import_picomatch, ALWAYS_IGNORED;
 var init_discover = __esm({
   "src/workspace/discover.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
-    import_promises6 = require("node:fs/promises");
-    import_node_path14 = __toESM(require("node:path"), 1);
-    init_globby();
-    init_gitignore();
+    import_node_fs3 = require("node:fs");
+    import_node_path10 = __toESM(require("node:path"), 1);
+    import_picomatch = __toESM(require_picomatch2(), 1);
     init_confine();
+    init_confine();
+    init_gitignore();
     ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
   }
 });
@@ -51666,8 +45950,8 @@ function chartTemplates(paths) {
   const list = [...paths];
   const charts = /* @__PURE__ */ new Set();
   for (const file of list) {
-    const slash2 = file.lastIndexOf("/");
-    if (file.slice(slash2 + 1) === CHART_FILE) charts.add(slash2 === -1 ? "" : file.slice(0, slash2));
+    const slash = file.lastIndexOf("/");
+    if (file.slice(slash + 1) === CHART_FILE) charts.add(slash === -1 ? "" : file.slice(0, slash));
   }
   const templates = /* @__PURE__ */ new Map();
   if (charts.size === 0 && !list.some(isTpl)) return templates;
@@ -51684,16 +45968,16 @@ function isTpl(file) {
 function chartOfTemplate(file, charts) {
   if (charts.size === 0) return void 0;
   let start = 0;
-  for (let slash2 = file.indexOf("/"); slash2 !== -1; start = slash2 + 1, slash2 = file.indexOf("/", start)) {
-    if (file.slice(start, slash2) !== "templates") continue;
+  for (let slash = file.indexOf("/"); slash !== -1; start = slash + 1, slash = file.indexOf("/", start)) {
+    if (file.slice(start, slash) !== "templates") continue;
     const chart = start === 0 ? "" : file.slice(0, start - 1);
     if (charts.has(chart)) return chart;
   }
   return void 0;
 }
 function enclosingChart(file, charts) {
-  for (let slash2 = file.lastIndexOf("/"); slash2 > 0; slash2 = file.lastIndexOf("/", slash2 - 1)) {
-    const dir = file.slice(0, slash2);
+  for (let slash = file.lastIndexOf("/"); slash > 0; slash = file.lastIndexOf("/", slash - 1)) {
+    const dir = file.slice(0, slash);
     if (charts.has(dir)) return dir;
   }
   return charts.has("") ? "" : void 0;
@@ -51703,14 +45987,14 @@ function chartTemplateNotes(dir, templates) {
   for (const chart of templates.values()) if (chart !== void 0) charts.add(chart);
   return [...charts].sort().map((chart) => ({
     message: `Helm chart templates in ${chart === "" ? "." : chart} are rendered by Helm and were not linted.`,
-    file: import_node_path15.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
+    file: import_node_path11.default.join(dir, ...chart === "" ? [] : chart.split("/"), CHART_FILE)
   }));
 }
-var import_node_path15, CHART_FILE;
+var import_node_path11, CHART_FILE;
 var init_chart_templates = __esm({
   "src/workspace/chart-templates.ts"() {
     "use strict";
-    import_node_path15 = __toESM(require("node:path"), 1);
+    import_node_path11 = __toESM(require("node:path"), 1);
     CHART_FILE = "Chart.yaml";
   }
 });
@@ -51718,7 +46002,7 @@ var init_chart_templates = __esm({
 // src/workspace/git.ts
 function git(cwd, args) {
   return new Promise((resolve3) => {
-    (0, import_node_child_process2.execFile)("git", ["-c", "core.quotepath=off", ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
+    (0, import_node_child_process.execFile)("git", ["-c", "core.quotepath=off", ...args], { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout) => {
       resolve3(error ? void 0 : stdout);
     });
   });
@@ -51728,7 +46012,7 @@ function splitNul(out) {
 }
 function gitRefusal(dir) {
   return new Promise((resolve3) => {
-    (0, import_node_child_process2.execFile)("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (error, _stdout, stderr) => {
+    (0, import_node_child_process.execFile)("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" }, (error, _stdout, stderr) => {
       if (!error || !/dubious ownership/.test(stderr)) return resolve3(void 0);
       resolve3(
         stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "").join(" ").replace(/^fatal: /, "")
@@ -51738,44 +46022,68 @@ function gitRefusal(dir) {
 }
 async function gitTopLevel(dir) {
   const out = await git(dir, ["rev-parse", "--show-toplevel"]);
-  return out === void 0 ? void 0 : import_node_path16.default.resolve(out.trim());
+  return out === void 0 ? void 0 : import_node_path12.default.resolve(out.trim());
 }
 async function readGitFiles(dir) {
-  const [tracked, ignored] = await Promise.all([
-    git(dir, ["ls-files", "-z", "--cached"]),
+  const [listing, ignored] = await Promise.all([
+    // -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
+    // -s adds the index mode of tracked entries.
+    git(dir, ["ls-files", "-z", "-t", "-s", "--cached", "--deleted", "--others", "--exclude-standard"]),
     git(dir, ["ls-files", "-z", "--cached", "--ignored", "--exclude-per-directory=.gitignore"])
   ]);
-  if (tracked === void 0) return void 0;
-  return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? "")) };
+  if (listing === void 0) return void 0;
+  return { ...parseListing(listing), trackedIgnored: new Set(splitNul(ignored ?? "")) };
+}
+function parseListing(out) {
+  const tracked = /* @__PURE__ */ new Set();
+  const deleted = /* @__PURE__ */ new Set();
+  const present = /* @__PURE__ */ new Map();
+  for (const entry of splitNul(out)) {
+    const tag = entry[0];
+    if (tag === "?") {
+      if (!entry.endsWith("/")) present.set(entry.slice(2), void 0);
+      continue;
+    }
+    const tab = entry.indexOf("	");
+    if (tab === -1) continue;
+    const file = entry.slice(tab + 1);
+    if (tag === "R") deleted.add(file);
+    else {
+      tracked.add(file);
+      present.set(file, entry.slice(2, entry.indexOf(" ", 2)));
+    }
+  }
+  for (const file of deleted) present.delete(file);
+  return { tracked, present };
 }
 function gitDirsOf(dir) {
-  for (let current = import_node_path16.default.resolve(dir); ; current = import_node_path16.default.dirname(current)) {
-    const dotGit = import_node_path16.default.join(current, ".git");
+  for (let current = import_node_path12.default.resolve(dir); ; current = import_node_path12.default.dirname(current)) {
+    const dotGit = import_node_path12.default.join(current, ".git");
     let gitDir;
     try {
-      if ((0, import_node_fs7.statSync)(dotGit).isDirectory()) gitDir = dotGit;
+      if ((0, import_node_fs4.statSync)(dotGit).isDirectory()) gitDir = dotGit;
       else {
-        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs7.readFileSync)(dotGit, "utf8"))?.[1];
-        if (pointer2 !== void 0) gitDir = import_node_path16.default.resolve(current, pointer2);
+        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs4.readFileSync)(dotGit, "utf8"))?.[1];
+        if (pointer2 !== void 0) gitDir = import_node_path12.default.resolve(current, pointer2);
       }
     } catch {
     }
     if (gitDir !== void 0) {
-      const common2 = readText(import_node_path16.default.join(gitDir, "commondir"))?.trim();
-      return { gitDir, commonDir: common2 ? import_node_path16.default.resolve(gitDir, common2) : gitDir };
+      const common2 = readText(import_node_path12.default.join(gitDir, "commondir"))?.trim();
+      return { gitDir, commonDir: common2 ? import_node_path12.default.resolve(gitDir, common2) : gitDir };
     }
-    if (import_node_path16.default.dirname(current) === current) return void 0;
+    if (import_node_path12.default.dirname(current) === current) return void 0;
   }
 }
 function workTreeTop(dir) {
-  for (let current = import_node_path16.default.resolve(dir); ; current = import_node_path16.default.dirname(current)) {
-    if ((0, import_node_fs7.existsSync)(import_node_path16.default.join(current, ".git"))) return current;
-    if (import_node_path16.default.dirname(current) === current) return void 0;
+  for (let current = import_node_path12.default.resolve(dir); ; current = import_node_path12.default.dirname(current)) {
+    if ((0, import_node_fs4.existsSync)(import_node_path12.default.join(current, ".git"))) return current;
+    if (import_node_path12.default.dirname(current) === current) return void 0;
   }
 }
 function readText(file) {
   try {
-    return (0, import_node_fs7.readFileSync)(file, "utf8");
+    return (0, import_node_fs4.readFileSync)(file, "utf8");
   } catch {
     return void 0;
   }
@@ -51783,13 +46091,13 @@ function readText(file) {
 function readBranchFiles(dir) {
   const dirs = gitDirsOf(dir);
   if (!dirs) return {};
-  if ((0, import_node_fs7.existsSync)(import_node_path16.default.join(dirs.commonDir, "reftable"))) return void 0;
-  const head = readText(import_node_path16.default.join(dirs.gitDir, "HEAD"))?.trim();
+  if ((0, import_node_fs4.existsSync)(import_node_path12.default.join(dirs.commonDir, "reftable"))) return void 0;
+  const head = readText(import_node_path12.default.join(dirs.gitDir, "HEAD"))?.trim();
   if (head === void 0) return void 0;
-  const packed = readText(import_node_path16.default.join(dirs.commonDir, "packed-refs")) ?? "";
-  const exists = (ref) => (0, import_node_fs7.existsSync)(import_node_path16.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+  const packed = readText(import_node_path12.default.join(dirs.commonDir, "packed-refs")) ?? "";
+  const exists = (ref) => (0, import_node_fs4.existsSync)(import_node_path12.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
 `);
-  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path16.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
+  const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path12.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
   let defaultBranch = remoteHead;
   if (defaultBranch === void 0 && (exists("refs/heads/main") || exists("refs/remotes/origin/main"))) defaultBranch = "main";
   else if (defaultBranch === void 0 && (exists("refs/heads/master") || exists("refs/remotes/origin/master"))) defaultBranch = "master";
@@ -51824,27 +46132,28 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_fs7, import_node_path16, REMOTE_REFS;
+var import_node_child_process, import_node_fs4, import_node_path12, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
-    import_node_child_process2 = require("node:child_process");
-    import_node_fs7 = require("node:fs");
-    import_node_path16 = __toESM(require("node:path"), 1);
+    import_node_child_process = require("node:child_process");
+    import_node_fs4 = require("node:fs");
+    import_node_path12 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
 });
 
 // src/workspace/load.ts
 function rootName(dir, explicit) {
-  return explicit ?? import_node_path17.default.basename(dir);
+  return explicit ?? import_node_path13.default.basename(dir);
 }
 function needsContent(relativePath) {
   return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
 }
 async function loadDiskRoot(dir, config, notes, options = {}) {
-  const { discover = discoverFiles, readGit = readGitFiles, loadFile: loadFile2 = loadSourceFile } = options;
-  const [discovery, gitFiles, branches] = await Promise.all([discover(dir, config.ignore), readGit(dir), readGitBranches(dir)]);
+  const { discover = discoverFiles, readGit = readGitFiles, read = readContent, loadFile: loadFile2 = loadSourceFile } = options;
+  const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
+  const discovery = await discover(dir, config.ignore, gitFiles);
   const root = {
     dir,
     name: rootName(dir),
@@ -51856,26 +46165,26 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
     ...gitFiles === void 0 ? {} : branches
   };
   for (const link of discovery.escapingLinks) {
-    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path17.default.join(dir, link) });
+    notes.push({ message: `Skipped symlink ${link}: it points outside the root.`, file: import_node_path13.default.join(dir, link) });
   }
   for (const folder of discovery.unreadableDirs ?? []) {
-    notes.push({ message: `Skipped folder ${folder.path}: it cannot be read (${folder.code}), so nothing in it was checked.`, file: import_node_path17.default.join(dir, folder.path) });
+    notes.push({ message: `Skipped folder ${folder.path}: it cannot be read (${folder.code}), so nothing in it was checked.`, file: import_node_path13.default.join(dir, folder.path) });
   }
   const unread = [...discovery.escapingLinks, ...(discovery.unreadableDirs ?? []).map((folder) => folder.path)];
   if (unread.length > 0) root.unread = new Set(unread);
   const entries = [...discovery.files, ...trackedButIgnored(root, new Set(discovery.files.map((entry) => entry.path)))];
   for (const absPath of options.overrides?.keys() ?? []) {
-    if (!isInside2(dir, absPath)) continue;
-    const relative = import_node_path17.default.relative(dir, absPath).split(import_node_path17.default.sep).join("/");
+    if (!isInside(dir, absPath)) continue;
+    const relative = import_node_path13.default.relative(dir, absPath).split(import_node_path13.default.sep).join("/");
     if (entries.some((entry) => entry.path === relative)) continue;
-    if (!await (0, import_promises7.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
+    if (!await (0, import_promises4.lstat)(absPath).then(() => true, () => false)) entries.push({ path: relative, absPath });
   }
   const templates = chartTemplates(entries.map((entry) => entry.path));
   notes.push(...chartTemplateNotes(dir, templates));
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile2(root, entry.path, entry.absPath, void 0).file;
     const override = options.overrides?.get(entry.absPath);
-    const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : void 0);
+    const content = override ?? (needsContent(entry.path) ? read(entry.absPath, entry.link === true) : void 0);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
       return loadFile2(root, entry.path, entry.absPath, void 0).file;
@@ -51891,31 +46200,34 @@ async function loadDiskRoot(dir, config, notes, options = {}) {
   return { root, files };
 }
 function trackedButIgnored(root, discovered) {
-  const configIgnore = (0, import_ignore6.default)().add(root.config.ignore);
-  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => ({ path: file, absPath: import_node_path17.default.join(root.dir, ...file.split("/")) }));
+  const configIgnore = (0, import_ignore3.default)().add(root.config.ignore);
+  return [...root.trackedIgnored].filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file)).sort().map((file) => {
+    const absPath = import_node_path13.default.join(root.dir, ...file.split("/"));
+    return (0, import_node_fs5.lstatSync)(absPath, { throwIfNoEntry: false })?.isSymbolicLink() ? { path: file, absPath, link: true } : { path: file, absPath };
+  });
 }
 function withRepo(repo) {
   return repo === void 0 ? {} : { repo };
 }
 function staysInside(dir, file) {
-  const absPath = import_node_path17.default.join(dir, ...file.split("/"));
+  const absPath = import_node_path13.default.join(dir, ...file.split("/"));
   try {
-    if (!(0, import_node_fs8.lstatSync)(absPath).isSymbolicLink()) return true;
+    if (!(0, import_node_fs5.lstatSync)(absPath).isSymbolicLink()) return true;
     return !("escapes" in resolveInside(dir, absPath));
   } catch {
     return true;
   }
 }
-function readContent(absPath) {
+function readContent(absPath, follow = false) {
   let fd;
   try {
-    fd = (0, import_node_fs8.openSync)(absPath, "r");
-    const { size } = (0, import_node_fs8.fstatSync)(fd);
+    fd = (0, import_node_fs5.openSync)(absPath, follow ? import_node_fs5.constants.O_RDONLY : import_node_fs5.constants.O_RDONLY | (import_node_fs5.constants.O_NOFOLLOW ?? 0));
+    const { size } = (0, import_node_fs5.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
-      const count = (0, import_node_fs8.readSync)(fd, buffer, read, size - read, read);
+      const count = (0, import_node_fs5.readSync)(fd, buffer, read, size - read, read);
       if (count === 0) break;
       read += count;
     }
@@ -51923,7 +46235,7 @@ function readContent(absPath) {
   } catch {
     return null;
   } finally {
-    if (fd !== void 0) (0, import_node_fs8.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs5.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -51939,28 +46251,28 @@ function loadMemoryRoot(input, config, notes) {
     ...input.branch === void 0 ? {} : { branch: input.branch },
     ...input.defaultBranch === void 0 ? {} : { defaultBranch: input.defaultBranch }
   };
-  const configIgnore = (0, import_ignore6.default)().add(config.ignore);
+  const configIgnore = (0, import_ignore3.default)().add(config.ignore);
   const given = Object.entries(input.files).filter(([relative]) => !(ignored(relative) && !root.trackedIgnored.has(relative) || configIgnore.ignores(relative))).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
   const unread = [...tracked ?? []].filter((relative) => !(relative in input.files) && !configIgnore.ignores(relative)).sort();
   const templates = chartTemplates([...given.map(([relative]) => relative), ...unread]);
   notes.push(...chartTemplateNotes(input.dir, templates));
   const files = [];
   for (const [relative, text] of given) {
-    const outcome = loadSourceFile(root, relative, import_node_path17.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
+    const outcome = loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), templates.has(relative) ? void 0 : text);
     if (outcome.skipped) notes.push({ message: `Skipped ${relative}: ${outcome.skipped}.`, file: outcome.file.absPath });
     files.push(outcome.file);
   }
-  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path17.default.join(input.dir, relative), void 0).file);
+  for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path13.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises7, import_node_fs8, import_node_path17, import_ignore6, TOO_LARGE;
+var import_promises4, import_node_fs5, import_node_path13, import_ignore3, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
-    import_promises7 = require("node:fs/promises");
-    import_node_fs8 = require("node:fs");
-    import_node_path17 = __toESM(require("node:path"), 1);
-    import_ignore6 = __toESM(require_ignore(), 1);
+    import_promises4 = require("node:fs/promises");
+    import_node_fs5 = require("node:fs");
+    import_node_path13 = __toESM(require("node:path"), 1);
+    import_ignore3 = __toESM(require_ignore(), 1);
     init_chart_templates();
     init_confine();
     init_discover();
@@ -51997,7 +46309,7 @@ function readBlobs(repo, objects, maxBytes = MAX_FILE_BYTES) {
   const blobs = /* @__PURE__ */ new Map();
   if (wanted.length === 0) return Promise.resolve(blobs);
   return new Promise((resolve3, reject) => {
-    const child = (0, import_node_child_process3.spawn)("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
+    const child = (0, import_node_child_process2.spawn)("git", ["cat-file", "--batch"], { cwd: repo, stdio: ["pipe", "pipe", "ignore"] });
     let pending = Buffer.alloc(0);
     let current;
     child.stdout.on("data", (chunk) => {
@@ -52042,8 +46354,8 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
     const target = linkTargets.get(current);
     if (target === void 0) return void 0;
-    if (import_node_path18.default.posix.isAbsolute(target)) return "outside";
-    const next = import_node_path18.default.posix.normalize(import_node_path18.default.posix.join(import_node_path18.default.posix.dirname(current), target));
+    if (import_node_path14.default.posix.isAbsolute(target)) return "outside";
+    const next = import_node_path14.default.posix.normalize(import_node_path14.default.posix.join(import_node_path14.default.posix.dirname(current), target));
     if (next === ".." || next.startsWith("../") || rootPrefix !== "" && !next.startsWith(`${rootPrefix}/`)) return "outside";
     const entry = index.entries.get(next);
     if (!entry || entry.mode === "160000") return void 0;
@@ -52053,7 +46365,7 @@ function resolveLink(index, linkTargets, start, rootPrefix) {
   return void 0;
 }
 async function loadStagedRoot(dir, index, config, notes) {
-  const rootPrefix = import_node_path18.default.relative(index.repo, dir).split(import_node_path18.default.sep).join("/");
+  const rootPrefix = import_node_path14.default.relative(index.repo, dir).split(import_node_path14.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
   const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
@@ -52068,9 +46380,9 @@ async function loadStagedRoot(dir, index, config, notes) {
     ...await readGitBranches(dir)
   };
   for (const relative of collect3(index.unmerged)) {
-    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path18.default.join(dir, relative) });
+    notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path14.default.join(dir, relative) });
   }
-  const configIgnore = (0, import_ignore7.default)().add(config.ignore);
+  const configIgnore = (0, import_ignore4.default)().add(config.ignore);
   const plan = [];
   const links = /* @__PURE__ */ new Map();
   for (const [repoPath, entry] of index.entries) {
@@ -52078,7 +46390,7 @@ async function loadStagedRoot(dir, index, config, notes) {
     if (relative === void 0 || entry.mode === "160000") continue;
     if (ALWAYS_IGNORED2.ignores(relative) || configIgnore.ignores(relative)) continue;
     if (entry.mode === "120000") links.set(repoPath, entry.object);
-    plan.push({ relative, absPath: import_node_path18.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
+    plan.push({ relative, absPath: import_node_path14.default.join(dir, relative), object: needsContent(relative) ? entry.object : null });
   }
   const templates = chartTemplates(plan.map((item) => item.relative));
   notes.push(...chartTemplateNotes(dir, templates));
@@ -52116,18 +46428,18 @@ async function loadStagedRoot(dir, index, config, notes) {
   files.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return { root, files, forCommit };
 }
-var import_node_child_process3, import_node_path18, import_ignore7, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
+var import_node_child_process2, import_node_path14, import_ignore4, ALWAYS_IGNORED2, MAX_SYMLINK_HOPS;
 var init_staged = __esm({
   "src/workspace/staged.ts"() {
     "use strict";
-    import_node_child_process3 = require("node:child_process");
-    import_node_path18 = __toESM(require("node:path"), 1);
-    import_ignore7 = __toESM(require_ignore(), 1);
+    import_node_child_process2 = require("node:child_process");
+    import_node_path14 = __toESM(require("node:path"), 1);
+    import_ignore4 = __toESM(require_ignore(), 1);
     init_chart_templates();
     init_git();
     init_load2();
     init_source_file();
-    ALWAYS_IGNORED2 = (0, import_ignore7.default)().add([".git/", "node_modules/"]);
+    ALWAYS_IGNORED2 = (0, import_ignore4.default)().add([".git/", "node_modules/"]);
     MAX_SYMLINK_HOPS = 8;
   }
 });
@@ -52175,12 +46487,12 @@ var init_redact = __esm({
 // src/engine/mask.ts
 function walkMasks(root, tree, embedding = 0) {
   const entered = /* @__PURE__ */ new Set();
-  const walk3 = (node) => {
+  const walk4 = (node) => {
     const target = tree.target?.(node);
     if (target !== void 0) {
       if (entered.has(target)) return tree.keep(node);
       entered.add(target);
-      return walk3(target);
+      return walk4(target);
     }
     const shape = tree.shape(node);
     if (shape.type === "seq") {
@@ -52189,7 +46501,7 @@ function walkMasks(root, tree, embedding = 0) {
         shape.items.map((item, index) => {
           const flag = index > 0 ? flagName(scalarText2(tree, shape.items[index - 1])) : void 0;
           const text = scalarText2(tree, item);
-          return flag !== void 0 && text !== void 0 && isMaskedValue(flag, text) ? tree.all(item, false) : walk3(item);
+          return flag !== void 0 && text !== void 0 && isMaskedValue(flag, text) ? tree.all(item, false) : walk4(item);
         })
       );
     }
@@ -52207,7 +46519,7 @@ function walkMasks(root, tree, embedding = 0) {
     return tree.map(
       node,
       shape.pairs.map(({ key: key2, keyNode, value }) => {
-        const keyOut = keyNode === void 0 ? void 0 : key2 === void 0 ? walk3(keyNode) : maskString(keyNode, key2);
+        const keyOut = keyNode === void 0 ? void 0 : key2 === void 0 ? walk4(keyNode) : maskString(keyNode, key2);
         if (key2 !== void 0 && (isSecret2 && (key2 === "data" || key2 === "stringData") || sensitiveEntry && key2 === "value")) {
           return { key: keyOut, keyText: key2, value: tree.all(value, isSecret2) };
         }
@@ -52216,7 +46528,7 @@ function walkMasks(root, tree, embedding = 0) {
           return { key: keyOut, keyText: key2, value: tree.all(value, false) };
         }
         if (isSecret2 && key2 === "metadata") return { key: keyOut, keyText: key2, value: walkMetadata(value) };
-        return { key: keyOut, keyText: key2, value: walk3(value) };
+        return { key: keyOut, keyText: key2, value: walk4(value) };
       })
     );
   };
@@ -52231,10 +46543,10 @@ function walkMasks(root, tree, embedding = 0) {
         return tree.map(
           entry,
           fields.pairs.map(({ key: key2, keyNode, value }) => ({
-            key: keyNode === void 0 ? void 0 : key2 === void 0 ? walk3(keyNode) : maskString(keyNode, key2),
+            key: keyNode === void 0 ? void 0 : key2 === void 0 ? walk4(keyNode) : maskString(keyNode, key2),
             keyText: key2,
             // `files` and `envs` name files (`key=path`): paths, not values.
-            value: key2 === "literals" ? walkLiterals(value) : key2 === "files" || key2 === "envs" ? tree.keep(value) : walk3(value)
+            value: key2 === "literals" ? walkLiterals(value) : key2 === "files" || key2 === "envs" ? tree.keep(value) : walk4(value)
           }))
         );
       })
@@ -52255,13 +46567,13 @@ function walkMasks(root, tree, embedding = 0) {
   };
   const walkMetadata = (metadata) => {
     const shape = tree.shape(metadata);
-    if (shape.type !== "map") return walk3(metadata);
+    if (shape.type !== "map") return walk4(metadata);
     return tree.map(
       metadata,
       shape.pairs.map(({ key: key2, keyNode, value }) => ({
-        key: keyNode === void 0 ? void 0 : key2 === void 0 ? walk3(keyNode) : maskString(keyNode, key2),
+        key: keyNode === void 0 ? void 0 : key2 === void 0 ? walk4(keyNode) : maskString(keyNode, key2),
         keyText: key2,
-        value: key2 === "annotations" ? tree.all(value, false) : walk3(value)
+        value: key2 === "annotations" ? tree.all(value, false) : walk4(value)
       }))
     );
   };
@@ -52274,7 +46586,7 @@ function walkMasks(root, tree, embedding = 0) {
     const spans = stringSpans(text);
     return spans.length > 0 ? tree.spans(node, text, spans) : tree.keep(node);
   };
-  return walk3(root);
+  return walk4(root);
 }
 function scalarValue(tree, node) {
   const shape = tree.shape(tree.target?.(node) ?? node);
@@ -52741,11 +47053,11 @@ function isRecord3(value) {
 function asArray2(value) {
   return Array.isArray(value) ? value : [];
 }
-var import_node_path19, MAX_FAILURES, PolicyRun, kinds;
+var import_node_path15, MAX_FAILURES, PolicyRun, kinds;
 var init_evaluate = __esm({
   "src/policies/evaluate.ts"() {
     "use strict";
-    import_node_path19 = __toESM(require("node:path"), 1);
+    import_node_path15 = __toESM(require("node:path"), 1);
     init_config2();
     init_instance();
     init_location();
@@ -52807,7 +47119,7 @@ var init_evaluate = __esm({
       setData(file) {
         this.dataSet = true;
         this.dataFile = file;
-        const data = file ? { ...this.policy.data, conftest: { file: { name: import_node_path19.default.basename(file.absPath), dir: import_node_path19.default.dirname(file.absPath) } } } : this.policy.data;
+        const data = file ? { ...this.policy.data, conftest: { file: { name: import_node_path15.default.basename(file.absPath), dir: import_node_path15.default.dirname(file.absPath) } } } : this.policy.data;
         this.instance.setData(data);
       }
       stopped() {
@@ -52960,15 +47272,15 @@ function withOverrides2(config, overrides) {
 }
 async function configForPath(target, options) {
   const cwd = options.cwd ?? process.cwd();
-  const { dir } = await resolveRootPath(import_node_path20.default.resolve(cwd, target), true);
-  const explicit = options.config ?? (options.configFile ? await loadConfigFile(import_node_path20.default.resolve(cwd, options.configFile), options.rules) : void 0);
+  const { dir } = await resolveRootPath(import_node_path16.default.resolve(cwd, target), true);
+  const explicit = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), options.rules) : void 0);
   return { root: dir, config: withOverrides2(explicit ?? await loadRootConfig(dir, options.rules), options.configOverrides) };
 }
 async function loadWorkspace(options) {
   const cwd = options.cwd ?? process.cwd();
   const notes = [];
   const rules = options.rules;
-  const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path20.default.resolve(cwd, options.configFile), rules) : void 0);
+  const explicitLoaded = options.config ?? (options.configFile ? await loadConfigFile(import_node_path16.default.resolve(cwd, options.configFile), rules) : void 0);
   const explicitConfig = explicitLoaded && withOverrides2(explicitLoaded, options.configOverrides);
   const own2 = (config) => withOverrides2(config, options.configOverrides);
   const reportOnly = /* @__PURE__ */ new Set();
@@ -52981,7 +47293,7 @@ async function loadWorkspace(options) {
         return loadMemoryRoot(input, config2, notes);
       }
       if (staged) {
-        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path20.default.resolve(cwd, input);
+        const dir2 = position2 === staged.position ? staged.index.repo : import_node_path16.default.resolve(cwd, input);
         if (dir2 === staged.index.repo || await gitTopLevel(dir2) === staged.index.repo) {
           const config2 = explicitConfig ?? own2(await stagedConfig(dir2, staged.index, rules));
           const loadedRoot = await loadStagedRoot(dir2, staged.index, config2, notes);
@@ -52989,24 +47301,25 @@ async function loadWorkspace(options) {
           return loadedRoot;
         }
       }
-      const { dir, file } = await resolveRootPath(import_node_path20.default.resolve(cwd, input));
+      const { dir, file } = await resolveRootPath(import_node_path16.default.resolve(cwd, input));
       if (file) reportOnly.add(file);
-      const config = explicitConfig ?? own2(await loadRootConfig(dir, rules));
+      const config = explicitConfig ?? own2(await (options.load?.config ?? loadRootConfig)(dir, rules));
       return loadDiskRoot(dir, config, notes, { ...options.load, ...options.overrides ? { overrides: options.overrides } : {} });
     })
   );
-  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path20.default.resolve(cwd, file));
+  for (const file of options.reportOnly ?? []) reportOnly.add(import_node_path16.default.resolve(cwd, file));
   const roots = loaded.map((entry) => entry.root);
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  const model = buildModel(roots, files, notes);
+  const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
   return { roots, files, model, notes };
 }
 async function lint(options) {
   const errors = [];
   const rules = options.rules;
   const { roots, files, model, notes } = await loadWorkspace(options);
+  options.signal?.throwIfAborted();
   const findings = [];
   const timings = {};
   const ran = [];
@@ -53014,6 +47327,7 @@ async function lint(options) {
   const policies = await policyRules(model);
   if (policies.length > 0 || model.roots.some((root) => (root.config.policies ?? []).length > 0)) timings.policies = performance.now() - policiesStarted;
   for (const rule of [...rules, ...policies]) {
+    options.signal?.throwIfAborted();
     const levelFor = (root) => root.config.rules[rule.meta.id]?.level ?? (isPolicyRuleId(rule.meta.id) ? rule.meta.defaultLevel : "off");
     if (!roots.some((root) => levelFor(root) !== "off")) continue;
     ran.push(rule);
@@ -53086,11 +47400,11 @@ function ruleOptions(rule, roots) {
 async function memoryConfig(input, rules) {
   const text = input.files[".gitops-lint.yaml"];
   if (text === void 0) return defaultConfig(rules);
-  return resolveConfigText(text, import_node_path20.default.join(input.dir, ".gitops-lint.yaml"), rules);
+  return resolveConfigText(text, import_node_path16.default.join(input.dir, ".gitops-lint.yaml"), rules);
 }
 async function openStagedRepo(roots, cwd) {
   const position2 = roots.findIndex((input) => typeof input === "string");
-  const start = import_node_path20.default.resolve(cwd, roots[position2] ?? ".");
+  const start = import_node_path16.default.resolve(cwd, roots[position2] ?? ".");
   const repo = await gitTopLevel(start);
   if (repo === void 0) {
     const refusal = await gitRefusal(start);
@@ -53100,31 +47414,31 @@ async function openStagedRepo(roots, cwd) {
   return { position: position2, index: await readStagedIndex(repo) };
 }
 async function stagedConfig(dir, index, rules) {
-  const file = import_node_path20.default.join(dir, CONFIG_FILE_NAME);
-  const entry = index.entries.get(import_node_path20.default.relative(index.repo, file).split(import_node_path20.default.sep).join("/"));
+  const file = import_node_path16.default.join(dir, CONFIG_FILE_NAME);
+  const entry = index.entries.get(import_node_path16.default.relative(index.repo, file).split(import_node_path16.default.sep).join("/"));
   const blob = entry ? (await readBlobs(index.repo, [entry.object])).get(entry.object) : void 0;
   if (!Buffer.isBuffer(blob)) return loadRootConfig(dir, rules);
   return resolveConfigText(blob.toString("utf8"), file, rules);
 }
 async function resolveRootPath(target, mayBeMissing = false) {
-  const info = await (0, import_promises8.stat)(target).catch(() => void 0);
+  const info = await (0, import_promises5.stat)(target).catch(() => void 0);
   if (!info && mayBeMissing) {
-    let dir2 = import_node_path20.default.dirname(target);
-    while (!await (0, import_promises8.stat)(dir2).then((found) => found.isDirectory(), () => false) && import_node_path20.default.dirname(dir2) !== dir2) dir2 = import_node_path20.default.dirname(dir2);
+    let dir2 = import_node_path16.default.dirname(target);
+    while (!await (0, import_promises5.stat)(dir2).then((found) => found.isDirectory(), () => false) && import_node_path16.default.dirname(dir2) !== dir2) dir2 = import_node_path16.default.dirname(dir2);
     const top2 = await gitTopLevel(dir2);
-    return { dir: top2 && isInside2(top2, target) ? top2 : dir2, file: target };
+    return { dir: top2 && isInside(top2, target) ? top2 : dir2, file: target };
   }
   if (!info) throw new ConfigError("No such file or directory.", target);
   if (info.isDirectory()) return { dir: target };
-  const top = await gitTopLevel(import_node_path20.default.dirname(target));
-  const dir = top && isInside2(top, target) ? top : import_node_path20.default.dirname(target);
+  const top = await gitTopLevel(import_node_path16.default.dirname(target));
+  const dir = top && isInside(top, target) ? top : import_node_path16.default.dirname(target);
   return { dir, file: target };
 }
 async function applyBaselines(findings, roots, options) {
   if (options.baseline === false) return;
   const byFile = /* @__PURE__ */ new Map();
   const add2 = (file, list) => byFile.set(file, [...byFile.get(file) ?? [], ...list]);
-  if (options.baseline !== void 0) add2(import_node_path20.default.resolve(options.cwd ?? process.cwd(), options.baseline), findings);
+  if (options.baseline !== void 0) add2(import_node_path16.default.resolve(options.cwd ?? process.cwd(), options.baseline), findings);
   else {
     for (const root of roots) {
       if (root.config.baseline !== void 0) add2(root.config.baseline, findings.filter((finding) => finding.location.root === root.dir));
@@ -53135,7 +47449,7 @@ async function applyBaselines(findings, roots, options) {
 function applySuppressions(findings, files) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key2 = import_node_path20.default.join(finding.location.root, finding.location.file);
+    const key2 = import_node_path16.default.join(finding.location.root, finding.location.file);
     const list = byFile.get(key2);
     if (list) list.push(finding);
     else byFile.set(key2, [finding]);
@@ -53146,12 +47460,12 @@ function applySuppressions(findings, files) {
   }
 }
 function sourceViews(files, model) {
-  const byPath = new Map(files.map((file) => [import_node_path20.default.join(file.root.dir, file.path), file]));
+  const byPath2 = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
   const cache5 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
-    const key2 = import_node_path20.default.join(root, file);
+    const key2 = import_node_path16.default.join(root, file);
     if (!cache5.has(key2)) {
-      const source = byPath.get(key2);
+      const source = byPath2.get(key2);
       const redaction = source ? redact(source, model) : void 0;
       if (!source || !redaction) cache5.set(key2, void 0);
       else {
@@ -53191,12 +47505,12 @@ function sourceViews(files, model) {
 function capLevel(level, cap) {
   return cap !== void 0 && SEVERITY[cap] < SEVERITY[level] ? cap : level;
 }
-var import_promises8, import_node_path20, SEVERITY;
+var import_promises5, import_node_path16, SEVERITY;
 var init_lint = __esm({
   "src/engine/lint.ts"() {
     "use strict";
-    import_promises8 = require("node:fs/promises");
-    import_node_path20 = __toESM(require("node:path"), 1);
+    import_promises5 = require("node:fs/promises");
+    import_node_path16 = __toESM(require("node:path"), 1);
     init_load();
     init_baseline();
     init_comments2();
@@ -53229,24 +47543,24 @@ var init_index = __esm({
 // src/version.ts
 async function toolVersion() {
   if (cachedVersion) return cachedVersion;
-  let dir = import_node_path25.default.dirname((0, import_node_url4.fileURLToPath)(__gitopsLintModuleUrl));
+  let dir = import_node_path21.default.dirname((0, import_node_url3.fileURLToPath)(__gitopsLintModuleUrl));
   for (let depth = 0; depth < 5; depth++) {
-    const text = await (0, import_promises9.readFile)(import_node_path25.default.join(dir, "package.json"), "utf8").catch(() => void 0);
+    const text = await (0, import_promises6.readFile)(import_node_path21.default.join(dir, "package.json"), "utf8").catch(() => void 0);
     if (text) {
       const pkg = JSON.parse(text);
       if (pkg.name === "gitops-lint" && pkg.version) return cachedVersion = pkg.version;
     }
-    dir = import_node_path25.default.dirname(dir);
+    dir = import_node_path21.default.dirname(dir);
   }
   return cachedVersion = "0.0.0";
 }
-var import_promises9, import_node_path25, import_node_url4, cachedVersion;
+var import_promises6, import_node_path21, import_node_url3, cachedVersion;
 var init_version2 = __esm({
   "src/version.ts"() {
     "use strict";
-    import_promises9 = require("node:fs/promises");
-    import_node_path25 = __toESM(require("node:path"), 1);
-    import_node_url4 = require("node:url");
+    import_promises6 = require("node:fs/promises");
+    import_node_path21 = __toESM(require("node:path"), 1);
+    import_node_url3 = require("node:url");
   }
 });
 
@@ -59514,12 +53828,12 @@ var require_protocol = __commonJS({
       DidChangeWatchedFilesNotification3.type = new messages_1.ProtocolNotificationType(DidChangeWatchedFilesNotification3.method);
       DidChangeWatchedFilesNotification3.capabilities = messages_1.CM.create("workspace.didChangeWatchedFiles", void 0);
     })(DidChangeWatchedFilesNotification2 || (exports2.DidChangeWatchedFilesNotification = DidChangeWatchedFilesNotification2 = {}));
-    var FileChangeType;
-    (function(FileChangeType2) {
-      FileChangeType2.Created = 1;
-      FileChangeType2.Changed = 2;
-      FileChangeType2.Deleted = 3;
-    })(FileChangeType || (exports2.FileChangeType = FileChangeType = {}));
+    var FileChangeType2;
+    (function(FileChangeType3) {
+      FileChangeType3.Created = 1;
+      FileChangeType3.Changed = 2;
+      FileChangeType3.Deleted = 3;
+    })(FileChangeType2 || (exports2.FileChangeType = FileChangeType2 = {}));
     var RelativePattern;
     (function(RelativePattern2) {
       function is(value) {
@@ -62071,8 +56385,8 @@ var require_files = __commonJS({
     exports2.resolveGlobalYarnPath = resolveGlobalYarnPath;
     exports2.resolveModulePath = resolveModulePath;
     var url = __importStar(require("url"));
-    var path28 = __importStar(require("path"));
-    var fs4 = __importStar(require("fs"));
+    var path25 = __importStar(require("path"));
+    var fs = __importStar(require("fs"));
     var child_process_1 = require("child_process");
     function uriToFilePath(uri) {
       const parsed = url.parse(uri);
@@ -62090,12 +56404,12 @@ var require_files = __commonJS({
           segments.shift();
         }
       }
-      return path28.normalize(segments.join("/"));
+      return path25.normalize(segments.join("/"));
     }
     function isWindows() {
       return process.platform === "win32";
     }
-    function resolve3(moduleName, nodePath2, cwd, tracer) {
+    function resolve3(moduleName, nodePath, cwd, tracer) {
       const nodePathKey = "NODE_PATH";
       const app = [
         "var p = process;",
@@ -62118,11 +56432,11 @@ var require_files = __commonJS({
         const env = process.env;
         const newEnv = /* @__PURE__ */ Object.create(null);
         Object.keys(env).forEach((key2) => newEnv[key2] = env[key2]);
-        if (nodePath2 && fs4.existsSync(nodePath2)) {
+        if (nodePath && fs.existsSync(nodePath)) {
           if (newEnv[nodePathKey]) {
-            newEnv[nodePathKey] = nodePath2 + path28.delimiter + newEnv[nodePathKey];
+            newEnv[nodePathKey] = nodePath + path25.delimiter + newEnv[nodePathKey];
           } else {
-            newEnv[nodePathKey] = nodePath2;
+            newEnv[nodePathKey] = nodePath;
           }
           if (tracer) {
             tracer(`NODE_PATH value is: ${newEnv[nodePathKey]}`);
@@ -62192,9 +56506,9 @@ var require_files = __commonJS({
         }
         if (prefix.length > 0) {
           if (isWindows()) {
-            return path28.join(prefix, "node_modules");
+            return path25.join(prefix, "node_modules");
           } else {
-            return path28.join(prefix, "lib", "node_modules");
+            return path25.join(prefix, "lib", "node_modules");
           }
         }
         return void 0;
@@ -62233,7 +56547,7 @@ var require_files = __commonJS({
           try {
             const yarn = JSON.parse(line);
             if (yarn.type === "log") {
-              return path28.join(yarn.data, "node_modules");
+              return path25.join(yarn.data, "node_modules");
             }
           } catch (e) {
           }
@@ -62255,27 +56569,27 @@ var require_files = __commonJS({
         if (process.platform === "win32") {
           _isCaseSensitive = false;
         } else {
-          _isCaseSensitive = !fs4.existsSync(__filename.toUpperCase()) || !fs4.existsSync(__filename.toLowerCase());
+          _isCaseSensitive = !fs.existsSync(__filename.toUpperCase()) || !fs.existsSync(__filename.toLowerCase());
         }
         return _isCaseSensitive;
       }
       FileSystem2.isCaseSensitive = isCaseSensitive;
       function isParent(parent, child) {
         if (isCaseSensitive()) {
-          return path28.normalize(child).indexOf(path28.normalize(parent)) === 0;
+          return path25.normalize(child).indexOf(path25.normalize(parent)) === 0;
         } else {
-          return path28.normalize(child).toLowerCase().indexOf(path28.normalize(parent).toLowerCase()) === 0;
+          return path25.normalize(child).toLowerCase().indexOf(path25.normalize(parent).toLowerCase()) === 0;
         }
       }
       FileSystem2.isParent = isParent;
     })(FileSystem || (exports2.FileSystem = FileSystem = {}));
-    function resolveModulePath(workspaceRoot, moduleName, nodePath2, tracer) {
-      if (nodePath2) {
-        if (!path28.isAbsolute(nodePath2)) {
-          nodePath2 = path28.join(workspaceRoot, nodePath2);
+    function resolveModulePath(workspaceRoot, moduleName, nodePath, tracer) {
+      if (nodePath) {
+        if (!path25.isAbsolute(nodePath)) {
+          nodePath = path25.join(workspaceRoot, nodePath);
         }
-        return resolve3(moduleName, nodePath2, nodePath2, tracer).then((value) => {
-          if (FileSystem.isParent(nodePath2, value)) {
+        return resolve3(moduleName, nodePath, nodePath, tracer).then((value) => {
+          if (FileSystem.isParent(nodePath, value)) {
             return value;
           } else {
             return Promise.reject(new Error(`Failed to load ${moduleName} from node path location.`));
@@ -62505,18 +56819,18 @@ var require_main = __commonJS({
     exports2.createMessageConnection = createMessageConnection;
     var ril_1 = __importDefault(require_ril());
     ril_1.default.install();
-    var path28 = __importStar(require("path"));
-    var os2 = __importStar(require("os"));
-    var fs4 = __importStar(require("fs"));
+    var path25 = __importStar(require("path"));
+    var os = __importStar(require("os"));
+    var fs = __importStar(require("fs"));
     var crypto_1 = require("crypto");
     var net_1 = require("net");
     var api_1 = require_api();
     __exportStar(require_api(), exports2);
     var IPCMessageReader = class extends api_1.AbstractMessageReader {
       process;
-      constructor(process4) {
+      constructor(process2) {
         super();
-        this.process = process4;
+        this.process = process2;
         const eventEmitter = this.process;
         eventEmitter.on("error", (error) => this.fireError(error));
         eventEmitter.on("close", () => this.fireClose());
@@ -62530,9 +56844,9 @@ var require_main = __commonJS({
     var IPCMessageWriter = class extends api_1.AbstractMessageWriter {
       process;
       errorCount;
-      constructor(process4) {
+      constructor(process2) {
         super();
-        this.process = process4;
+        this.process = process2;
         this.errorCount = 0;
         const eventEmitter = this.process;
         eventEmitter.on("error", (error) => this.fireError(error));
@@ -62648,7 +56962,7 @@ var require_main = __commonJS({
       }
       let randomLength = 32;
       const fixedLength = "/lsp-.sock".length;
-      const tmpDir = fs4.realpathSync(XDG_RUNTIME_DIR ?? os2.tmpdir());
+      const tmpDir = fs.realpathSync(XDG_RUNTIME_DIR ?? os.tmpdir());
       const limit = safeIpcPathLengths.get(process.platform);
       if (limit !== void 0) {
         randomLength = Math.min(limit - tmpDir.length - fixedLength, randomLength);
@@ -62657,7 +56971,7 @@ var require_main = __commonJS({
         throw new Error(`Unable to generate a random pipe name with ${randomLength} characters.`);
       }
       const randomSuffix = (0, crypto_1.randomBytes)(Math.floor(randomLength / 2)).toString("hex");
-      return path28.join(tmpDir, `lsp-${randomSuffix}.sock`);
+      return path25.join(tmpDir, `lsp-${randomSuffix}.sock`);
     }
     function createClientPipeTransport(pipeName, encoding = "utf-8") {
       let connectResolve;
@@ -63372,23 +57686,100 @@ var init_main2 = __esm({
   }
 });
 
+// src/kustomize/memo.ts
+function sameAnswer(a, b) {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  return a.every((item, index) => item === b[index]);
+}
+function locationsOf(flux) {
+  if (!flux) return [];
+  const at = flux.at ?? {};
+  return [
+    ...[at.namespace, at.namePrefix, at.nameSuffix].filter((location) => location !== void 0),
+    ...(flux.patches ?? []).map((patch) => patch.at),
+    ...(flux.images ?? []).map((image) => image.at),
+    ...(flux.components ?? []).map((component) => component.at)
+  ];
+}
+function sameLocations(a, b) {
+  return a.length === b.length && a.every((location, index) => {
+    const other = b[index];
+    return other !== void 0 && location.file === other.file && location.docIndex === other.docIndex && location.path.join("\0") === other.path.join("\0");
+  });
+}
+function ask(host, call) {
+  const method = host[call.method];
+  return typeof method === "function" ? method.apply(host, call.args) : void 0;
+}
+var METHODS, BuildMemo;
+var init_memo = __esm({
+  "src/kustomize/memo.ts"() {
+    "use strict";
+    METHODS = ["file", "isDirectory", "kustomizationFile", "filesIn", "dirsIn", "isClusterScoped", "readText"];
+    BuildMemo = class {
+      entries = /* @__PURE__ */ new Map();
+      used = /* @__PURE__ */ new Set();
+      /** Builds reused and made, for tests and profiling. */
+      stats = { reused: 0, built: 0 };
+      /**
+       * The build for `key` (everything that decides it besides the host and the Flux overrides'
+       * places), reused when still valid, else made by `build` with a host that records its calls.
+       */
+      build(key2, host, flux, build2) {
+        this.used.add(key2);
+        const locations = locationsOf(flux);
+        const entry = this.entries.get(key2);
+        if (entry && sameLocations(entry.locations, locations) && entry.calls.every((call) => sameAnswer(ask(host, call), call.result))) {
+          this.stats.reused++;
+          return entry.output;
+        }
+        this.stats.built++;
+        const calls = [];
+        const recording = { ...host };
+        for (const method of METHODS) {
+          const original = host[method];
+          if (typeof original !== "function") continue;
+          recording[method] = (...args) => {
+            const result = original.apply(host, args);
+            calls.push({ method, args, result });
+            return result;
+          };
+        }
+        const output = build2(recording);
+        this.entries.set(key2, { output, calls, locations });
+        return output;
+      }
+      /** Forget builds the last run did not ask for. */
+      sweep() {
+        for (const key2 of this.entries.keys()) if (!this.used.has(key2)) this.entries.delete(key2);
+        this.used.clear();
+      }
+    };
+  }
+});
+
 // src/lsp/cache.ts
 function sameContent(a, b) {
-  if (typeof a === "string" || typeof b === "string" || a === void 0 || b === void 0) return a === b;
+  if (a === b) return true;
+  if (typeof a === "string" || typeof b === "string" || a === void 0 || b === void 0) return false;
   return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
 }
 var LoadCache;
 var init_cache = __esm({
   "src/lsp/cache.ts"() {
     "use strict";
+    init_load();
+    init_memo();
     init_discover();
     init_git();
+    init_load2();
     init_source_file();
     LoadCache = class {
       /**
-       * @param maxAgeMs Discovery and git state older than this is read again even without
-       *   `invalidate()`: a safety net for changes nobody reported (a `git add`, a checkout
-       *   in an editor that does not watch files).
+       * @param maxAgeMs Discovery, git state and disk contents older than this are read again
+       *   even without `invalidate()`: a safety net for changes nobody reported (a `git add`, a
+       *   checkout in an editor that does not watch files).
        */
       constructor(maxAgeMs = 5e3) {
         this.maxAgeMs = maxAgeMs;
@@ -63396,39 +57787,75 @@ var init_cache = __esm({
       maxAgeMs;
       discoveries = /* @__PURE__ */ new Map();
       gitFiles = /* @__PURE__ */ new Map();
+      configs = /* @__PURE__ */ new Map();
+      contents = /* @__PURE__ */ new Map();
       parsed = /* @__PURE__ */ new Map();
       used = /* @__PURE__ */ new Set();
-      /** Forget discovery and git state (files were created, deleted, ignored, added to git). */
-      invalidate() {
-        this.discoveries.clear();
-        this.gitFiles.clear();
+      /**
+       * Forget what may have changed on disk: the given files' contents, or every content when
+       * no file is given; discovery and git state unless only contents changed.
+       */
+      invalidate(options = {}) {
+        if (options.discovery ?? true) {
+          this.discoveries.clear();
+          this.gitFiles.clear();
+        }
+        if (options.files === void 0) this.contents.clear();
+        else for (const file of options.files) this.contents.delete(file);
+        if (options.files === void 0 || options.files.length > 0 || (options.discovery ?? true)) this.configs.clear();
       }
       /** Start a run: parses not used by the run are dropped at `endRun()`. */
       beginRun() {
         this.used.clear();
       }
+      buildMemo = new BuildMemo();
       endRun() {
+        this.buildMemo.sweep();
         for (const key2 of this.parsed.keys()) if (!this.used.has(key2)) this.parsed.delete(key2);
+        for (const key2 of this.contents.keys()) if (!this.used.has(key2)) this.contents.delete(key2);
+      }
+      fresh(at) {
+        return performance.now() - at <= this.maxAgeMs;
       }
       memo(map2, key2, read) {
-        const now = performance.now();
         const entry = map2.get(key2);
-        if (entry && now - entry.at <= this.maxAgeMs) return entry.value;
+        if (entry && this.fresh(entry.at)) return entry.value;
         const value = read();
-        map2.set(key2, { at: now, value });
+        map2.set(key2, { at: performance.now(), value });
         value.catch(() => map2.delete(key2));
         return value;
       }
       hooks = {
-        discover: (dir, ignore5) => this.memo(this.discoveries, `${dir}\0${JSON.stringify(ignore5)}`, () => discoverFiles(dir, ignore5)),
+        discover: (dir, ignore5, git2) => {
+          const key2 = `${dir}\0${JSON.stringify(ignore5)}`;
+          const entry = this.discoveries.get(key2);
+          if (entry && entry.git === git2 && this.fresh(entry.at)) return entry.value;
+          const value = discoverFiles(dir, ignore5, git2);
+          this.discoveries.set(key2, { at: performance.now(), git: git2, value });
+          value.catch(() => this.discoveries.delete(key2));
+          return value;
+        },
         readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
+        config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
+        buildMemo: this.buildMemo,
+        read: (absPath, follow) => {
+          this.used.add(absPath);
+          const entry = this.contents.get(absPath);
+          if (entry && this.fresh(entry.at)) return entry.value;
+          const value = readContent(absPath, follow);
+          const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
+          this.contents.set(absPath, { at: performance.now(), value: kept });
+          return kept;
+        },
         loadFile: (root, relativePath, absPath, content) => {
           const key2 = `${root.dir}\0${absPath}`;
           this.used.add(key2);
           const cached = this.parsed.get(key2);
           if (cached && sameContent(cached.content, content)) {
-            const file = { ...cached.outcome.file, root, reported: true };
-            return cached.outcome.skipped === void 0 ? { file } : { file, skipped: cached.outcome.skipped };
+            const file = cached.outcome.file;
+            file.root = root;
+            file.reported = true;
+            return cached.outcome;
           }
           const outcome = loadSourceFile(root, relativePath, absPath, content);
           this.parsed.set(key2, { content, outcome });
@@ -63454,19 +57881,19 @@ function parse4(body) {
   }
 }
 function stdioTransport() {
-  const writer = new import_node3.StreamMessageWriter(process.stdout);
+  const writer = new import_node.StreamMessageWriter(process.stdout);
   return { reader: new StrictMessageReader(process.stdin, writer), writer };
 }
-var import_node3, STALL_MS, PARSE_ERROR, HEADER_END, HEADER_LINE, StrictMessageReader;
+var import_node, STALL_MS, PARSE_ERROR, HEADER_END, HEADER_LINE, StrictMessageReader;
 var init_transport = __esm({
   "src/lsp/transport.ts"() {
     "use strict";
-    import_node3 = __toESM(require_main3(), 1);
+    import_node = __toESM(require_main3(), 1);
     STALL_MS = 500;
     PARSE_ERROR = -32700;
     HEADER_END = "\r\n\r\n";
     HEADER_LINE = /content-(?:length|type):[^\r\n]*\r\n/i;
-    StrictMessageReader = class extends import_node3.AbstractMessageReader {
+    StrictMessageReader = class extends import_node.AbstractMessageReader {
       constructor(input, writer) {
         super();
         this.input = input;
@@ -63597,7 +58024,7 @@ function diagnosticsByFile(result) {
   const byFile = /* @__PURE__ */ new Map();
   for (const finding of result.findings) {
     if (finding.suppressions?.length) continue;
-    const file = import_node_path26.default.join(finding.location.root, ...finding.location.file.split("/"));
+    const file = import_node_path22.default.join(finding.location.root, ...finding.location.file.split("/"));
     const list = byFile.get(file);
     if (list) list.push(toDiagnostic(finding));
     else byFile.set(file, [toDiagnostic(finding)]);
@@ -63613,11 +58040,11 @@ function configErrorDiagnostic(message, line = 1, column = 1) {
     message
   };
 }
-var import_node_path26, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
+var import_node_path22, import_vscode_languageserver, DIAGNOSTIC_SOURCE, SEVERITY2;
 var init_diagnostics = __esm({
   "src/lsp/diagnostics.ts"() {
     "use strict";
-    import_node_path26 = __toESM(require("node:path"), 1);
+    import_node_path22 = __toESM(require("node:path"), 1);
     import_vscode_languageserver = __toESM(require_api3(), 1);
     init_rule();
     DIAGNOSTIC_SOURCE = "gitops-lint";
@@ -63633,12 +58060,13 @@ var init_diagnostics = __esm({
 var server_exports = {};
 __export(server_exports, {
   DEBOUNCE_MS: () => DEBOUNCE_MS,
+  MAX_STALE_MS: () => MAX_STALE_MS,
   startLanguageServer: () => startLanguageServer
 });
 function uriToPath(uri) {
   if (!uri.startsWith("file:")) return void 0;
   try {
-    return import_node_path27.default.resolve((0, import_node_url5.fileURLToPath)(uri));
+    return import_node_path23.default.resolve((0, import_node_url4.fileURLToPath)(uri));
   } catch {
     return void 0;
   }
@@ -63648,18 +58076,18 @@ function errorText(error) {
 }
 function startLanguageServer() {
   const { reader, writer } = stdioTransport();
-  const connection = (0, import_node4.createConnection)(import_node4.ProposedFeatures.all, reader, writer);
+  const connection = (0, import_node2.createConnection)(import_node2.ProposedFeatures.all, reader, writer);
   new LanguageServer(connection).listen();
 }
-var import_node_fs9, import_promises10, import_node_path27, import_node_url5, import_node4, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs6, import_promises7, import_node_path23, import_node_url4, import_node2, DEBOUNCE_MS, MAX_STALE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs9 = require("node:fs");
-    import_promises10 = require("node:fs/promises");
-    import_node_path27 = __toESM(require("node:path"), 1);
-    import_node_url5 = require("node:url");
-    import_node4 = __toESM(require_main3(), 1);
+    import_node_fs6 = require("node:fs");
+    import_promises7 = require("node:fs/promises");
+    import_node_path23 = __toESM(require("node:path"), 1);
+    import_node_url4 = require("node:url");
+    import_node2 = __toESM(require_main3(), 1);
     init_main2();
     init_version2();
     init_load();
@@ -63670,13 +58098,14 @@ var init_server = __esm({
     init_transport();
     init_diagnostics();
     DEBOUNCE_MS = 10;
+    MAX_STALE_MS = 300;
     WATCHED_GLOBS = ["**/*.{yaml,yml,json}", "**/Kustomization", "**/.gitignore", "**/*.tfstate*", "**/.terraform/**"];
     LanguageServer = class {
       constructor(connection) {
         this.connection = connection;
       }
       connection;
-      documents = new import_node4.TextDocuments(TextDocument2);
+      documents = new import_node2.TextDocuments(TextDocument2);
       cache = new LoadCache();
       /** Workspace folders and `initializationOptions.roots`, absolute. */
       folders = [];
@@ -63689,6 +58118,9 @@ var init_server = __esm({
       timer;
       running = false;
       rerun = false;
+      /** Aborts the current run when a newer edit makes it stale. */
+      abort;
+      lastPublishAt = performance.now();
       shuttingDown = false;
       /** Messages already shown, so a broken root does not pop up on every keystroke. */
       shown = /* @__PURE__ */ new Set();
@@ -63697,42 +58129,46 @@ var init_server = __esm({
         connection.onInitialize((params) => this.initialize(params));
         connection.onInitialized(() => this.initialized());
         connection.onShutdown(() => this.shutdown());
-        connection.onDidChangeWatchedFiles(() => this.schedule({ fresh: true }));
-        documents.onDidChangeContent(() => this.schedule({ fresh: false }));
-        documents.onDidSave(() => this.schedule({ fresh: true }));
-        documents.onDidClose(() => this.schedule({ fresh: false }));
+        connection.onDidChangeWatchedFiles((params) => {
+          const files = params.changes.flatMap((change) => uriToPath(change.uri) ?? []);
+          const discovery = params.changes.some((change) => change.type !== import_node2.FileChangeType.Changed || /(^|[/\\])\.gitignore$/.test(change.uri));
+          this.schedule({ files, discovery });
+        });
+        documents.onDidChangeContent(() => this.schedule({ files: [], discovery: false }));
+        documents.onDidSave((event) => this.schedule({ files: [uriToPath(event.document.uri) ?? []].flat(), discovery: true }));
+        documents.onDidClose((event) => this.schedule({ files: [uriToPath(event.document.uri) ?? []].flat(), discovery: false }));
         documents.listen(connection);
         connection.listen();
       }
       async initialize(params) {
         const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
         this.folders = folders.flatMap((uri) => uriToPath(uri) ?? []);
-        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path27.default.resolve(params.rootPath)];
+        if (this.folders.length === 0 && params.rootPath) this.folders = [import_node_path23.default.resolve(params.rootPath)];
         const options = params.initializationOptions ?? {};
         const base = this.folders[0] ?? process.cwd();
-        this.extraRoots = (options.roots ?? []).map((root) => import_node_path27.default.resolve(base, root));
-        if (options.configFile) this.configFile = import_node_path27.default.resolve(base, options.configFile);
+        this.extraRoots = (options.roots ?? []).map((root) => import_node_path23.default.resolve(base, root));
+        if (options.configFile) this.configFile = import_node_path23.default.resolve(base, options.configFile);
         this.clientWatchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
         this.supportsFolderEvents = params.capabilities.workspace?.workspaceFolders === true;
         return {
           capabilities: {
-            textDocumentSync: { openClose: true, change: import_node4.TextDocumentSyncKind.Incremental, save: { includeText: false } },
+            textDocumentSync: { openClose: true, change: import_node2.TextDocumentSyncKind.Incremental, save: { includeText: false } },
             workspace: { workspaceFolders: { supported: true, changeNotifications: true } }
           },
           serverInfo: { name: "gitops-lint", version: await toolVersion() }
         };
       }
       initialized() {
-        this.schedule({ fresh: true });
+        this.schedule();
         if (this.clientWatchesFiles) {
-          this.connection.client.register(import_node4.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
+          this.connection.client.register(import_node2.DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) }).catch((error) => this.connection.console.error(`gitops-lint: cannot register file watchers: ${errorText(error)}`));
         }
         if (this.supportsFolderEvents) {
           this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
             const removed = new Set(event.removed.flatMap((folder) => uriToPath(folder.uri) ?? []));
             this.folders = [...this.folders.filter((folder) => !removed.has(folder)), ...event.added.flatMap((folder) => uriToPath(folder.uri) ?? [])];
             this.watchConfigFiles();
-            this.schedule({ fresh: true });
+            this.schedule();
           });
         }
         this.watchConfigFiles();
@@ -63753,8 +58189,8 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs9.watch)(dir, { persistent: false }, (_event, name2) => {
-              if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
+            const watcher = (0, import_node_fs6.watch)(dir, { persistent: false }, (_event, name2) => {
+              if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule();
             });
             watcher.on("error", () => watcher.close());
             this.watchers.push(watcher);
@@ -63765,14 +58201,18 @@ var init_server = __esm({
       /** The roots to lint: workspace folders and extra roots, without ones nested in another. */
       roots() {
         const all = [.../* @__PURE__ */ new Set([...this.folders, ...this.extraRoots])];
-        return all.filter((root) => !all.some((other) => other !== root && isInside2(other, root)));
+        return all.filter((root) => !all.some((other) => other !== root && isInside(other, root)));
       }
-      /** Lint soon. `fresh` forgets cached discovery (files may have been created or deleted). */
-      schedule({ fresh }) {
+      /**
+       * Lint soon. What may have changed on disk is forgotten first: `files` (their contents;
+       * all files when not given) and, with `discovery`, which files exist.
+       */
+      schedule(changed = {}) {
         if (this.shuttingDown) return;
-        if (fresh) this.cache.invalidate();
+        this.cache.invalidate(changed);
         if (this.running) {
           this.rerun = true;
+          if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
           return;
         }
         if (this.timer) return;
@@ -63786,7 +58226,12 @@ var init_server = __esm({
         try {
           do {
             this.rerun = false;
-            await this.lintOnce();
+            this.abort = new AbortController();
+            try {
+              await this.lintOnce(this.abort.signal);
+            } catch (error) {
+              if (!this.abort.signal.aborted) throw error;
+            }
           } while (this.rerun && !this.shuttingDown);
         } catch (error) {
           this.connection.console.error(`gitops-lint: internal error: ${errorText(error)}`);
@@ -63794,7 +58239,7 @@ var init_server = __esm({
           this.running = false;
         }
       }
-      async lintOnce() {
+      async lintOnce(signal) {
         const open = /* @__PURE__ */ new Map();
         for (const document of this.documents.all()) {
           const file = uriToPath(document.uri);
@@ -63812,6 +58257,7 @@ var init_server = __esm({
             cwd: roots[0],
             overrides,
             load: this.cache.hooks,
+            signal,
             ...this.configFile ? { configFile: this.configFile } : {}
           });
         } catch (error) {
@@ -63822,6 +58268,7 @@ var init_server = __esm({
         for (const error of result.errors) this.showOnce(error.message);
         const next = diagnosticsByFile(result);
         this.publishAll(next, open, versions);
+        this.lastPublishAt = performance.now();
       }
       /** Roots that exist; with no workspace folder, the repository of the first open document. */
       async existingRoots(open) {
@@ -63829,12 +58276,12 @@ var init_server = __esm({
         if (roots.length === 0) {
           const first2 = open.keys().next().value;
           if (first2 === void 0) return [];
-          const dir = import_node_path27.default.dirname(first2);
+          const dir = import_node_path23.default.dirname(first2);
           this.folders = [await gitTopLevel(dir) ?? dir];
           this.watchConfigFiles();
           roots = this.roots();
         }
-        const present = await Promise.all(roots.map((root) => (0, import_promises10.stat)(root).then((info) => info.isDirectory(), () => false)));
+        const present = await Promise.all(roots.map((root) => (0, import_promises7.stat)(root).then((info) => info.isDirectory(), () => false)));
         return roots.filter((_, index) => present[index]);
       }
       /** Send changed diagnostics, clear files that have none left, and answer every edited document. */
@@ -63844,7 +58291,7 @@ var init_server = __esm({
         for (const file of open.keys()) if (!next.has(file) && !this.published.has(file)) this.publish(file, [], open, versions);
       }
       publish(file, diagnostics, open, versions) {
-        const uri = open.get(file)?.uri ?? (0, import_node_url5.pathToFileURL)(file).href;
+        const uri = open.get(file)?.uri ?? (0, import_node_url4.pathToFileURL)(file).href;
         const version2 = versions.get(file);
         const json3 = JSON.stringify(diagnostics);
         const last = this.published.get(file);
@@ -63860,7 +58307,7 @@ var init_server = __esm({
        */
       publishConfigError(error, open, versions) {
         if (/\.ya?ml$/i.test(error.file)) {
-          this.publish(import_node_path27.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
+          this.publish(import_node_path23.default.resolve(error.file), [configErrorDiagnostic(error.message, error.line, error.column)], open, versions);
         } else {
           this.showOnce(`${error.file}: ${error.message}`);
         }
@@ -63950,12 +58397,12 @@ function knownSecrets(secrets) {
   const known = new Set([...secrets].filter((secret) => secret.trim().length >= MIN_KNOWN_SECRET2 && !isReference(secret)));
   if (known.size === 0) return (value) => value;
   const text = (value) => known.has(value) ? MASK : value;
-  const walk3 = (value) => {
-    if (Array.isArray(value)) return value.map(walk3);
-    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key2, child]) => [text(key2), walk3(child)]));
+  const walk4 = (value) => {
+    if (Array.isArray(value)) return value.map(walk4);
+    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key2, child]) => [text(key2), walk4(child)]));
     return typeof value === "string" ? text(value) : value;
   };
-  return walk3;
+  return walk4;
 }
 var import_yaml16, UnknownKustomizationError, valuesTree, MIN_KNOWN_SECRET2;
 var init_render = __esm({
@@ -64058,8 +58505,8 @@ module.exports = __toCommonJS(package_exports);
 init_index();
 
 // src/cli/main.ts
-var import_promises11 = require("node:fs/promises");
-var import_node_path28 = __toESM(require("node:path"), 1);
+var import_promises8 = require("node:fs/promises");
+var import_node_path24 = __toESM(require("node:path"), 1);
 init_rules();
 init_load();
 init_index();
@@ -64083,15 +58530,15 @@ function palette(enabled) {
 }
 
 // src/formatters/paths.ts
-var import_node_path21 = __toESM(require("node:path"), 1);
+var import_node_path17 = __toESM(require("node:path"), 1);
 function toSlashes(p) {
-  return p.split(import_node_path21.default.sep).join("/");
+  return p.split(import_node_path17.default.sep).join("/");
 }
 function displayPath(location, cwd) {
-  return guard(toSlashes(import_node_path21.default.relative(cwd, import_node_path21.default.join(location.root, location.file))));
+  return guard(toSlashes(import_node_path17.default.relative(cwd, import_node_path17.default.join(location.root, location.file))));
 }
 function displayFile(file, cwd) {
-  return guard(toSlashes(import_node_path21.default.isAbsolute(file) ? import_node_path21.default.relative(cwd, file) : file));
+  return guard(toSlashes(import_node_path17.default.isAbsolute(file) ? import_node_path17.default.relative(cwd, file) : file));
 }
 function guard(p) {
   return p.startsWith("::") ? `./${p}` : p;
@@ -64153,7 +58600,7 @@ var compact = (result, { cwd }) => {
 };
 
 // src/formatters/github.ts
-var import_node_path22 = __toESM(require("node:path"), 1);
+var import_node_path18 = __toESM(require("node:path"), 1);
 
 // src/formatters/code-frame.ts
 var MAX_RANGE_LINES = 3;
@@ -64220,15 +58667,15 @@ function position(finding) {
 }
 function place2(absFile, rootDir, { cwd, workspace }) {
   if (workspace === void 0) return { file: displayFile(absFile, cwd) };
-  const inWorkspace = import_node_path22.default.relative(workspace, absFile);
-  if (inWorkspace !== "" && !inWorkspace.startsWith("..") && !import_node_path22.default.isAbsolute(inWorkspace)) return { file: displayFile(absFile, workspace) };
-  const from = import_node_path22.default.dirname(rootDir ?? absFile);
-  return { label: toSlashes(import_node_path22.default.relative(from, absFile)) };
+  const inWorkspace = import_node_path18.default.relative(workspace, absFile);
+  if (inWorkspace !== "" && !inWorkspace.startsWith("..") && !import_node_path18.default.isAbsolute(inWorkspace)) return { file: displayFile(absFile, workspace) };
+  const from = import_node_path18.default.dirname(rootDir ?? absFile);
+  return { label: toSlashes(import_node_path18.default.relative(from, absFile)) };
 }
 function findingPlace(finding, context) {
   const loc = finding.location;
   if (context.workspace === void 0) return { file: displayPath(loc, context.cwd) };
-  return place2(import_node_path22.default.join(loc.root, ...loc.file.split("/")), loc.root, context);
+  return place2(import_node_path18.default.join(loc.root, ...loc.file.split("/")), loc.root, context);
 }
 function annotation(finding, context) {
   const at = findingPlace(finding, context);
@@ -64244,8 +58691,8 @@ function logLine(finding, context) {
   return sanitize(`${"label" in at ? at.label : at.file}:${startLine}:${startColumn}: ${finding.level}: ${oneLine(finding.message)} [${finding.ruleId}]`);
 }
 function fileOf(file, roots, context) {
-  const absFile = import_node_path22.default.resolve(context.cwd, file);
-  const root = roots.find((r) => !import_node_path22.default.relative(r.dir, absFile).startsWith(".."));
+  const absFile = import_node_path18.default.resolve(context.cwd, file);
+  const root = roots.find((r) => !import_node_path18.default.relative(r.dir, absFile).startsWith(".."));
   return place2(absFile, root?.dir, context);
 }
 function errorAnnotation(error, roots, context) {
@@ -64442,11 +58889,11 @@ ${error.message}`)}</error>`,
 };
 
 // src/formatters/sarif.ts
-var import_node_path24 = __toESM(require("node:path"), 1);
-var import_node_url3 = require("node:url");
+var import_node_path20 = __toESM(require("node:path"), 1);
+var import_node_url2 = require("node:url");
 
 // src/formatters/sarif-rules.ts
-var import_node_path23 = __toESM(require("node:path"), 1);
+var import_node_path19 = __toESM(require("node:path"), 1);
 init_rule();
 var MAX_DESCRIPTION = 1024;
 var PROBLEM_SEVERITY = { error: "error", warning: "warning", note: "recommendation" };
@@ -64472,7 +58919,7 @@ function exampleFiles(example) {
 function fenced(file, content) {
   const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  const language = LANGUAGES[import_node_path23.default.extname(file).toLowerCase()] ?? "";
+  const language = LANGUAGES[import_node_path19.default.extname(file).toLowerCase()] ?? "";
   return `${fence}${language}
 ${content.replace(/\n$/, "")}
 ${fence}`;
@@ -64565,7 +59012,7 @@ function baseIds(roots) {
 function allRoots(result) {
   const roots = [...result.roots];
   for (const { location } of result.findings) {
-    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path24.default.basename(location.root), git: false });
+    if (!roots.some((r) => r.dir === location.root)) roots.push({ dir: location.root, name: import_node_path20.default.basename(location.root), git: false });
   }
   return roots;
 }
@@ -64573,21 +59020,21 @@ function relativeUri(file) {
   return file.split("/").map(encodeURIComponent).join("/");
 }
 function directoryUri(dir) {
-  const href = (0, import_node_url3.pathToFileURL)(dir).href;
+  const href = (0, import_node_url2.pathToFileURL)(dir).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 function isBelow(dir, absFile) {
-  const rel = import_node_path24.default.relative(dir, absFile);
-  return rel !== "" && !rel.startsWith("..") && !import_node_path24.default.isAbsolute(rel);
+  const rel = import_node_path20.default.relative(dir, absFile);
+  return rel !== "" && !rel.startsWith("..") && !import_node_path20.default.isAbsolute(rel);
 }
 function located(absFile, base) {
-  return { uri: relativeUri(import_node_path24.default.relative(base.dir, absFile).split(import_node_path24.default.sep).join("/")), uriBaseId: base.id };
+  return { uri: relativeUri(import_node_path20.default.relative(base.dir, absFile).split(import_node_path20.default.sep).join("/")), uriBaseId: base.id };
 }
 function artifactFor(absFile, ids) {
   for (const [dir, base] of ids) {
     if (isBelow(dir, absFile)) return located(absFile, base);
   }
-  return { uri: (0, import_node_url3.pathToFileURL)(absFile).href };
+  return { uri: (0, import_node_url2.pathToFileURL)(absFile).href };
 }
 function notification(entry, level, ids, cwd) {
   const out = { level, message: { text: entry.message } };
@@ -64595,13 +59042,13 @@ function notification(entry, level, ids, cwd) {
   const line = "line" in entry ? entry.line : void 0;
   const column = "column" in entry ? entry.column : void 0;
   const region = line === void 0 ? void 0 : column === void 0 ? { startLine: line } : { startLine: line, startColumn: column };
-  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path24.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
+  out.locations = [{ physicalLocation: { artifactLocation: artifactFor(import_node_path20.default.resolve(cwd, entry.file), ids), ...region && { region } } }];
   return out;
 }
 function findingArtifact(root, file, ids) {
   const base = ids.get(root);
   if (base === void 0 || base.dir === root) return { uri: relativeUri(file), uriBaseId: base?.id ?? "%SRCROOT%" };
-  return located(import_node_path24.default.join(root, ...file.split("/")), base);
+  return located(import_node_path20.default.join(root, ...file.split("/")), base);
 }
 function sarifResult(finding, ruleIndex, ids) {
   const loc = finding.location;
@@ -64764,7 +59211,7 @@ function getFormatter(name2) {
 }
 
 // src/cli/args.ts
-var import_node_util3 = require("node:util");
+var import_node_util = require("node:util");
 var UsageError = class extends Error {
 };
 var HELP = `Usage: gitops-lint [options] [PATH...]
@@ -64828,7 +59275,7 @@ function usageMessage(error) {
 function parseCliArgs(argv) {
   let parsed;
   try {
-    parsed = (0, import_node_util3.parseArgs)({
+    parsed = (0, import_node_util.parseArgs)({
       args: argv,
       allowPositionals: true,
       strict: true,
@@ -65070,7 +59517,7 @@ async function runRules(options, io) {
   }
   const { config } = await configForPath(options.paths[0] ?? ".", configLookup(options, io));
   const entries = ruleListEntries(builtinRules, config);
-  const configFile = config.file === void 0 ? void 0 : import_node_path28.default.relative(io.cwd, config.file) || config.file;
+  const configFile = config.file === void 0 ? void 0 : import_node_path24.default.relative(io.cwd, config.file) || config.file;
   if (format === "json") io.stdout(`${JSON.stringify({ config: configFile ?? null, rules: entries }, null, 2)}
 `);
   else io.stdout(formatRuleList(entries, configFile, useColor(io, options)));
@@ -65080,7 +59527,7 @@ async function runPrintConfig(target, options, io) {
   const problem = unknownRule(options);
   if (problem) return usageError(io, problem);
   const { root, config } = await configForPath(target, configLookup(options, io));
-  const relative = (file) => import_node_path28.default.relative(io.cwd, file).split(import_node_path28.default.sep).join("/") || ".";
+  const relative = (file) => import_node_path24.default.relative(io.cwd, file).split(import_node_path24.default.sep).join("/") || ".";
   const printed = {
     root: relative(root),
     config: config.file === void 0 ? null : relative(config.file),
@@ -65117,7 +59564,7 @@ async function runLint(options, io) {
     if (stdin === null) return usageError(io, "--stdin-filename reads stdin, which this process does not have.");
     if (options.writeBaseline !== void 0) {
       for (const entry of options.paths) {
-        if ((await (0, import_promises11.stat)(import_node_path28.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
+        if ((await (0, import_promises8.stat)(import_node_path24.default.resolve(io.cwd, entry)).catch(() => void 0))?.isFile()) return usageError(io, `--write-baseline lints whole roots; ${entry} is a file.`);
       }
     }
     const paths = options.paths.length > 0 ? options.paths : ["."];
@@ -65131,11 +59578,11 @@ async function runLint(options, io) {
       ...options.writeBaseline !== void 0 ? { baseline: false } : options.baseline !== void 0 ? { baseline: options.baseline } : {}
     });
     if (options.writeBaseline !== void 0) {
-      const file = import_node_path28.default.resolve(io.cwd, options.writeBaseline);
+      const file = import_node_path24.default.resolve(io.cwd, options.writeBaseline);
       const baseline = createBaseline(result.findings, file);
       await writeBaseline(file, baseline);
       const hidden = applyBaseline(result.findings, baseline, file);
-      io.stderr(`gitops-lint: wrote ${plural2(hidden, "finding")} to ${import_node_path28.default.relative(io.cwd, file) || file}.
+      io.stderr(`gitops-lint: wrote ${plural2(hidden, "finding")} to ${import_node_path24.default.relative(io.cwd, file) || file}.
 `);
     }
   } catch (error) {
@@ -65160,9 +59607,9 @@ async function runLint(options, io) {
       toStdout = true;
       io.stdout(output);
     } else {
-      const target = import_node_path28.default.resolve(io.cwd, format.file);
-      await (0, import_promises11.mkdir)(import_node_path28.default.dirname(target), { recursive: true });
-      await (0, import_promises11.writeFile)(target, output);
+      const target = import_node_path24.default.resolve(io.cwd, format.file);
+      await (0, import_promises8.mkdir)(import_node_path24.default.dirname(target), { recursive: true });
+      await (0, import_promises8.writeFile)(target, output);
     }
   }
   if (!toStdout) io.stdout(`${summaryLine(shown, palette(useColor(io, options)))}
@@ -65181,7 +59628,7 @@ async function runLint(options, io) {
 }
 async function readStdin(name2, io) {
   if (!io.stdin) return null;
-  const file = import_node_path28.default.resolve(io.cwd, name2);
+  const file = import_node_path24.default.resolve(io.cwd, name2);
   const { dir } = await resolveRootPath(file, true);
   return { file, root: dir, text: await io.stdin() };
 }

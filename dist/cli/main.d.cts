@@ -1941,10 +1941,166 @@ export interface FormatterContext {
 }
 /** A formatter is a pure function of the result. */
 export type Formatter = (result: LintResult, context: FormatterContext) => string;
+/** One more problem in the same config file (a config error lists them all). */
+export interface ConfigProblem {
+	message: string;
+	line?: number;
+	column?: number;
+}
+/** A config problem: exit code 2, with the file and line. */
+export declare class ConfigError extends Error {
+	readonly file: string;
+	readonly line?: number | undefined;
+	readonly column?: number | undefined;
+	/** Further problems found in the same file, after this one. */
+	readonly more: readonly ConfigProblem[];
+	constructor(message: string, file: string, line?: number | undefined, column?: number | undefined, 
+	/** Further problems found in the same file, after this one. */
+	more?: readonly ConfigProblem[]);
+	/** `file:line:col: message`, the shape editors and terminals link; one line per problem. */
+	describe(cwd: string): string;
+}
+type AnyRule$1 = Rule<string, never>;
+declare function loadRootConfig(rootDir: string, rules: ReadonlyArray<AnyRule$1>): Promise<ResolvedConfig>;
+/** Read access to one root's parsed files; paths are root-relative with forward slashes. */
+export interface KustomizeHost {
+	file(path: string): SourceFile | undefined;
+	isDirectory(path: string): boolean;
+	/** The directory's `kustomization.yaml`, `kustomization.yml` or `Kustomization`. */
+	kustomizationFile(dir: string): SourceFile | undefined;
+	/** Files directly in a directory. */
+	filesIn(dir: string): readonly SourceFile[];
+	/** Directories directly in a directory. */
+	dirsIn(dir: string): readonly string[];
+	/** Whether a kind is cluster-scoped; `undefined` for a kind the host does not know. */
+	isClusterScoped(apiVersion: string, kind: string): boolean | undefined;
+	/**
+	 * Optional: the UTF-8 text of a file the loader did not read (a generator input such as
+	 * `app.env` or `script.sh`); `undefined` when it cannot be read or is not UTF-8 text.
+	 * Without it such inputs are unknown (`nameUnknown`).
+	 */
+	readText?(path: string): string | undefined;
+}
+/**
+ * Problem codes. Notes (the build is incomplete, not wrong; see `isNote`):
+ * - `remote`: a remote resource or component, not built;
+ * - `unsupported`: a kustomize feature not emulated (replacements, vars, helmCharts, plugins,
+ *   crds, openapi, buildMetadata, configurations other than nameReference);
+ * - `unknown-input`: a file whose content the build cannot know (not read by the loader,
+ *   SOPS-encrypted generator input); generated objects then have `nameUnknown`.
+ * Failures (kustomize or kustomize-controller would reject the build):
+ * - `invalid-kustomization`, `invalid-yaml`, `invalid-object` (no kind/name), `missing-file`,
+ *   `missing-kustomization`, `outside-root` (leaves the source), `cycle`, `duplicate-id`,
+ *   `component-as-resource`, `kustomization-as-component`;
+ * - patches: `invalid-patch`, `invalid-target`, `patch-failed` (a JSON 6902 operation),
+ *   `patch-no-match` / `patch-multiple-matches` (an untargeted strategic merge patch);
+ * - generators: `invalid-generator`, `generator-no-base` (merge/replace without an object);
+ * - `internal-error`: a bug in this build (no objects).
+ */
+export type BuildProblemCode = "remote" | "unsupported" | "unknown-input" | "invalid-kustomization" | "invalid-yaml" | "invalid-object" | "missing-file" | "missing-kustomization" | "outside-root" | "cycle" | "duplicate-id" | "component-as-resource" | "kustomization-as-component" | "invalid-patch" | "invalid-target" | "patch-failed" | "patch-no-match" | "patch-multiple-matches" | "invalid-generator" | "generator-no-base" | "internal-error";
+/** Something kustomize (or Flux) would reject or that the build does not emulate, at the entry causing it. */
+export interface BuildProblem {
+	code: BuildProblemCode;
+	message: string;
+	at: Location$1;
+}
+/** A Flux Kustomization's spec as it rewrites the root kustomization (FLUX-LAYOUTS §1 "spec → root file"). */
+export interface FluxOverrides {
+	/** `targetNamespace`: replaces the root's `namespace`. */
+	namespace?: string;
+	namePrefix?: string;
+	nameSuffix?: string;
+	/** Where `targetNamespace`, `namePrefix`, `nameSuffix` were written (values they set locate there). */
+	at?: {
+		namespace?: Location$1;
+		namePrefix?: Location$1;
+		nameSuffix?: Location$1;
+	};
+	/** Appended after the root's `patches`; `at` is the `spec.patches` item. */
+	patches?: Array<{
+		patch: string;
+		target?: Record<string, unknown>;
+		at: Location$1;
+	}>;
+	/** Merged into the root's `images` by `name`. */
+	images?: Array<{
+		entry: Record<string, unknown>;
+		at: Location$1;
+	}>;
+	/** Appended to the root's `components` (paths relative to the root kustomization's directory). */
+	components?: Array<{
+		path: string;
+		at: Location$1;
+	}>;
+}
+export interface AppliedDocument {
+	/** The object after every transform (parsed values are never mutated). */
+	value: Record<string, unknown>;
+	/** Where the object was written. */
+	written: {
+		file: SourceFile;
+		docIndex: number;
+	};
+	/** Where the value at `path` was written. */
+	locate(path: YamlPath): Location$1;
+	/** Patches and transformer entries that changed it. */
+	patchedBy: Location$1[];
+	/** Kustomization and Component files it passed through, innermost first. */
+	via: SourceFile[];
+	/**
+	 * True when the final name cannot be known: a generated ConfigMap/Secret with an input
+	 * that cannot be read (missing, not text, SOPS-encrypted), whose hash suffix is unknown.
+	 * `metadata.name` then holds the name without the suffix.
+	 */
+	nameUnknown: boolean;
+}
+export interface BuildResult {
+	objects: AppliedDocument[];
+	problems: BuildProblem[];
+	/** Files whose documents became objects. */
+	resourceFiles: SourceFile[];
+	/** Files read as patches (not resources). */
+	patchFiles: SourceFile[];
+	/** Kustomization and Component files read. */
+	kustomizations: SourceFile[];
+}
+declare class BuildMemo {
+	private entries;
+	private used;
+	/** Builds reused and made, for tests and profiling. */
+	readonly stats: {
+		reused: number;
+		built: number;
+	};
+	/**
+	 * The build for `key` (everything that decides it besides the host and the Flux overrides'
+	 * places), reused when still valid, else made by `build` with a host that records its calls.
+	 */
+	build(key: string, host: KustomizeHost, flux: FluxOverrides | undefined, build: (host: KustomizeHost) => BuildResult): BuildResult;
+	/** Forget builds the last run did not ask for. */
+	sweep(): void;
+}
+export interface GitFiles {
+	/** Root-relative paths of tracked files. */
+	tracked: Set<string>;
+	/** Tracked files that the repository's own `.gitignore` files ignore (not a user's global excludes, so results do not vary between machines). */
+	trackedIgnored: Set<string>;
+	/**
+	 * What git says is in the work tree: tracked files still present and untracked files its
+	 * ignore rules let through (`.gitignore` files with nested `!` re-includes,
+	 * `.git/info/exclude`, the user's excludes file), by root-relative path, with the index mode
+	 * of tracked files (`120000` a symlink, `160000` a submodule) and `undefined` for untracked
+	 * ones. Ignored folders such as a `.venv` are not even listed.
+	 */
+	present: Map<string, string | undefined>;
+}
+declare function readGitFiles(dir: string): Promise<GitFiles | undefined>;
 export interface DiscoveredFile {
 	/** Root-relative path with forward slashes. */
 	path: string;
 	absPath: string;
+	/** A symlink (to a file inside the root): read through it. Other files are never opened through a link. */
+	link?: true;
 }
 export interface Discovery {
 	files: DiscoveredFile[];
@@ -1956,14 +2112,7 @@ export interface Discovery {
 		code: string;
 	}>;
 }
-declare function discoverFiles(dir: string, ignore: readonly string[]): Promise<Discovery>;
-export interface GitFiles {
-	/** Root-relative paths of tracked files. */
-	tracked: Set<string>;
-	/** Tracked files that the repository's own `.gitignore` files ignore (not a user's global excludes, so results do not vary between machines). */
-	trackedIgnored: Set<string>;
-}
-declare function readGitFiles(dir: string): Promise<GitFiles | undefined>;
+declare function discoverFiles(dir: string, ignore: readonly string[], gitFiles?: GitFiles): Promise<Discovery>;
 export type LoadOutcome = {
 	file: SourceFile;
 	skipped?: string;
@@ -1994,9 +2143,17 @@ export type RootInput = string | MemoryRoot;
 export interface LoadHooks {
 	discover?: typeof discoverFiles;
 	readGit?: typeof readGitFiles;
+	/** Read a file's content from disk (the language server keeps what it read until the file changes). */
+	read?: typeof readContent;
 	loadFile?: typeof loadSourceFile;
+	/** Load a disk root's `.gitops-lint.yaml` (the language server keeps it until a file changes on disk). */
+	config?: typeof loadRootConfig;
+	/** Kustomize builds kept between runs: a build is reused while every file it read is the same. */
+	buildMemo?: BuildMemo;
 }
-type AnyRule$1 = Rule<string, never>;
+declare const TOO_LARGE: unique symbol;
+declare function readContent(absPath: string, follow?: boolean): Uint8Array | null | typeof TOO_LARGE;
+type AnyRule$2 = Rule<string, never>;
 export interface LintOptions {
 	/** Repository roots (directories, or files inside a root) or in-memory roots. */
 	roots: RootInput[];
@@ -2007,7 +2164,7 @@ export interface LintOptions {
 	/** A resolved config for every root (library users and tests); wins over `configFile`. */
 	config?: ResolvedConfig;
 	/** The rules to run; defaults to the built-in registry. */
-	rules: ReadonlyArray<AnyRule$1>;
+	rules: ReadonlyArray<AnyRule$2>;
 	/** Report only on these files (absolute or cwd-relative); the rest of the roots is still read. */
 	reportOnly?: string[];
 	/** Absolute path → text replacing the file on disk (unsaved editor buffers). */
@@ -2026,6 +2183,8 @@ export interface LintOptions {
 	baseline?: string | false;
 	/** Applied over every root's config (the CLI's `--rule` and `--ignore-pattern`). */
 	configOverrides?: ConfigOverrides;
+	/** Abandon the run (it rejects with the signal's reason) between reading and each rule: an editor's newer edit made it stale. */
+	signal?: AbortSignal;
 }
 /** Settings that win over every root's config. */
 export interface ConfigOverrides {
@@ -2033,25 +2192,6 @@ export interface ConfigOverrides {
 	rules?: Record<string, RuleLevel>;
 	/** More `ignore` globs, relative to each root. */
 	ignore?: string[];
-}
-/** One more problem in the same config file (a config error lists them all). */
-export interface ConfigProblem {
-	message: string;
-	line?: number;
-	column?: number;
-}
-/** A config problem: exit code 2, with the file and line. */
-export declare class ConfigError extends Error {
-	readonly file: string;
-	readonly line?: number | undefined;
-	readonly column?: number | undefined;
-	/** Further problems found in the same file, after this one. */
-	readonly more: readonly ConfigProblem[];
-	constructor(message: string, file: string, line?: number | undefined, column?: number | undefined, 
-	/** Further problems found in the same file, after this one. */
-	more?: readonly ConfigProblem[]);
-	/** `file:line:col: message`, the shape editors and terminals link; one line per problem. */
-	describe(cwd: string): string;
 }
 /** Lint roots with the built-in rules unless `rules` is given. */
 export declare function lint(options: Omit<LintOptions, "rules"> & {

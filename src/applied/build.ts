@@ -26,6 +26,7 @@ import { synthesizeSyncObjects } from '../flux/synthesized.js';
 import type { RepoLink } from '../flux/types.js';
 import { fluxDir, hasKustomizationFile, includeAt, sourceIgnoreMatcher } from '../flux/tree.js';
 import { hostFromRootFiles } from '../kustomize/host.js';
+import type { BuildMemo } from '../kustomize/memo.js';
 import { dirOf } from '../engine/collections.js';
 import { patchPathsOf } from '../kustomize/tree.js';
 import type { AppliedBuild, AppliedModel, AppliedProblem } from './types.js';
@@ -41,6 +42,8 @@ export interface AppliedInput {
   resourceAt(file: SourceFile, docIndex: number): Resource | undefined;
   isClusterScoped(apiVersion: string, kind: string): boolean | undefined;
   note(note: RunNote): void;
+  /** Builds of earlier runs, reused when what they read is unchanged (the language server). */
+  memo?: BuildMemo;
 }
 
 export interface AppliedResult {
@@ -201,7 +204,12 @@ function buildOnce(input: AppliedInput): AppliedResult & { createdBySync: Resour
     let output = buildCache.get(key);
     if (!output) {
       const exclude = excludedBy(target.root, target.source);
-      output = buildKustomization(hostOf(target.root), target.dir, { flux: overrides.flux, ...(generated ? { generated: { exclude } } : {}) });
+      const flux = overrides.flux;
+      // A generated kustomization also depends on the source's ignore rules: not kept between runs.
+      output =
+        input.memo && !generated
+          ? input.memo.build(key, hostOf(target.root), flux, (host) => buildKustomization(host, target.dir, { flux }))
+          : buildKustomization(hostOf(target.root), target.dir, { flux, ...(generated ? { generated: { exclude } } : {}) });
       buildCache.set(key, output);
     }
     return { target, generated, output };

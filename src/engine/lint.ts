@@ -49,6 +49,8 @@ export interface LintOptions {
   baseline?: string | false;
   /** Applied over every root's config (the CLI's `--rule` and `--ignore-pattern`). */
   configOverrides?: ConfigOverrides;
+  /** Abandon the run (it rejects with the signal's reason) between reading and each rule: an editor's newer edit made it stale. */
+  signal?: AbortSignal;
 }
 
 /** Settings that win over every root's config. */
@@ -122,7 +124,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
       }
       const { dir, file } = await resolveRootPath(path.resolve(cwd, input));
       if (file) reportOnly.add(file);
-      const config = explicitConfig ?? own(await loadRootConfig(dir, rules));
+      const config = explicitConfig ?? own(await (options.load?.config ?? loadRootConfig)(dir, rules));
       return loadDiskRoot(dir, config, notes, { ...options.load, ...(options.overrides ? { overrides: options.overrides } : {}) });
     }),
   );
@@ -132,7 +134,7 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
-  const model = buildModel(roots, files, notes);
+  const model = buildModel(roots, files, notes, options.load?.buildMemo ? { buildMemo: options.load.buildMemo } : {});
 
   return { roots, files, model, notes };
 }
@@ -142,6 +144,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const errors: RunError[] = [];
   const rules = options.rules;
   const { roots, files, model, notes } = await loadWorkspace(options);
+  options.signal?.throwIfAborted();
   const findings: Finding[] = [];
   // Includes lazily built model views (containers, Flux graph) in the first rule that asks.
   const timings: Record<string, number> = {};
@@ -152,6 +155,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   if (policies.length > 0 || model.roots.some((root) => (root.config.policies ?? []).length > 0)) timings.policies = performance.now() - policiesStarted;
   for (const rule of [...rules, ...policies]) {
     // A policy rule runs at its default level unless the config sets one.
+    options.signal?.throwIfAborted();
     const levelFor = (root: Root) => root.config.rules[rule.meta.id]?.level ?? (isPolicyRuleId(rule.meta.id) ? rule.meta.defaultLevel : 'off');
     if (!roots.some((root) => levelFor(root) !== 'off')) continue;
     ran.push(rule);

@@ -1,33 +1,61 @@
+import { loadRootConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { BuildMemo } from '../kustomize/memo.js';
 import type { SourceFile } from '../model/workspace.js';
 import type { Discovery } from '../workspace/discover.js';
 import { discoverFiles } from '../workspace/discover.js';
 import { readGitFiles, type GitFiles } from '../workspace/git.js';
-import type { LoadHooks } from '../workspace/load.js';
+import { readContent, type LoadHooks } from '../workspace/load.js';
 import { loadSourceFile, type LoadOutcome } from '../workspace/source-file.js';
 
 type Content = Uint8Array | string | undefined;
 
 function sameContent(a: Content, b: Content): boolean {
-  if (typeof a === 'string' || typeof b === 'string' || a === undefined || b === undefined) return a === b;
+  if (a === b) return true;
+  if (typeof a === 'string' || typeof b === 'string' || a === undefined || b === undefined) return false;
   return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
 }
 
 /**
- * What the language server keeps between lint runs: file discovery and git's tracked files
- * (until `invalidate()`), and parses of files whose content did not change. Rules see fresh
- * `SourceFile` objects each run; only the parsed documents are shared, and the model treats
- * them as read-only.
+ * What the language server keeps between lint runs, so that an edit costs the edited file:
+ * - file discovery and git's file lists, until `invalidate()` says files were created,
+ *   deleted or ignored;
+ * - the content read from disk of every file, until `invalidate()` names the file (the
+ *   editor reported it changed, it was saved or closed): an edit reads nothing from disk;
+ * - each root's resolved config, until any file changes on disk (a config may extend others);
+ * - the `SourceFile` of every file whose content did not change, parse included: only the
+ *   edited document is parsed again;
+ * - the kustomize build of each Flux Kustomization, reused while every file it read is the
+ *   same `SourceFile` (see `BuildMemo`): only the builds that read the edited file run again. The model treats files as read-only; the server runs
+ *   one lint at a time, so a reused file is rebound to the run's root.
  */
 export class LoadCache {
-  private discoveries = new Map<string, { at: number; value: Promise<Discovery> }>();
+  private discoveries = new Map<string, { at: number; git: GitFiles | undefined; value: Promise<Discovery> }>();
   private gitFiles = new Map<string, { at: number; value: Promise<GitFiles | undefined> }>();
+  private configs = new Map<string, { at: number; value: Promise<ResolvedConfig> }>();
+  private contents = new Map<string, { at: number; value: ReturnType<typeof readContent> }>();
   private parsed = new Map<string, { content: Content; outcome: LoadOutcome }>();
   private used = new Set<string>();
 
-  /** Forget discovery and git state (files were created, deleted, ignored, added to git). */
-  invalidate(): void {
-    this.discoveries.clear();
-    this.gitFiles.clear();
+  /**
+   * @param maxAgeMs Discovery, git state and disk contents older than this are read again
+   *   even without `invalidate()`: a safety net for changes nobody reported (a `git add`, a
+   *   checkout in an editor that does not watch files).
+   */
+  constructor(private readonly maxAgeMs = 5000) {}
+
+  /**
+   * Forget what may have changed on disk: the given files' contents, or every content when
+   * no file is given; discovery and git state unless only contents changed.
+   */
+  invalidate(options: { files?: readonly string[]; discovery?: boolean } = {}): void {
+    if (options.discovery ?? true) {
+      this.discoveries.clear();
+      this.gitFiles.clear();
+    }
+    if (options.files === undefined) this.contents.clear();
+    else for (const file of options.files) this.contents.delete(file);
+    if (options.files === undefined || options.files.length > 0 || (options.discovery ?? true)) this.configs.clear();
   }
 
   /** Start a run: parses not used by the run are dropped at `endRun()`. */
@@ -35,37 +63,60 @@ export class LoadCache {
     this.used.clear();
   }
 
+  private readonly buildMemo = new BuildMemo();
+
   endRun(): void {
+    this.buildMemo.sweep();
     for (const key of this.parsed.keys()) if (!this.used.has(key)) this.parsed.delete(key);
+    for (const key of this.contents.keys()) if (!this.used.has(key)) this.contents.delete(key);
   }
 
-  /**
-   * @param maxAgeMs Discovery and git state older than this is read again even without
-   *   `invalidate()`: a safety net for changes nobody reported (a `git add`, a checkout
-   *   in an editor that does not watch files).
-   */
-  constructor(private readonly maxAgeMs = 5000) {}
+  private fresh(at: number): boolean {
+    return performance.now() - at <= this.maxAgeMs;
+  }
 
   private memo<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, read: () => Promise<T>): Promise<T> {
-    const now = performance.now();
     const entry = map.get(key);
-    if (entry && now - entry.at <= this.maxAgeMs) return entry.value;
+    if (entry && this.fresh(entry.at)) return entry.value;
     const value = read();
-    map.set(key, { at: now, value });
+    map.set(key, { at: performance.now(), value });
     value.catch(() => map.delete(key));
     return value;
   }
 
   readonly hooks: Required<LoadHooks> = {
-    discover: (dir, ignore) => this.memo(this.discoveries, `${dir}\0${JSON.stringify(ignore)}`, () => discoverFiles(dir, ignore)),
+    discover: (dir, ignore, git) => {
+      const key = `${dir}\0${JSON.stringify(ignore)}`;
+      const entry = this.discoveries.get(key);
+      // Git's lists decide discovery in a work tree: new lists, new discovery.
+      if (entry && entry.git === git && this.fresh(entry.at)) return entry.value;
+      const value = discoverFiles(dir, ignore, git);
+      this.discoveries.set(key, { at: performance.now(), git, value });
+      value.catch(() => this.discoveries.delete(key));
+      return value;
+    },
     readGit: (dir) => this.memo(this.gitFiles, dir, () => readGitFiles(dir)),
+    config: (dir, rules) => this.memo(this.configs, dir, () => loadRootConfig(dir, rules)),
+    buildMemo: this.buildMemo,
+    read: (absPath, follow) => {
+      this.used.add(absPath);
+      const entry = this.contents.get(absPath);
+      if (entry && this.fresh(entry.at)) return entry.value;
+      const value = readContent(absPath, follow);
+      // An unchanged file keeps the content object it had: its parse is then reused without comparing bytes.
+      const kept = entry && value instanceof Uint8Array && entry.value instanceof Uint8Array && sameContent(entry.value, value) ? entry.value : value;
+      this.contents.set(absPath, { at: performance.now(), value: kept });
+      return kept;
+    },
     loadFile: (root, relativePath, absPath, content) => {
       const key = `${root.dir}\0${absPath}`;
       this.used.add(key);
       const cached = this.parsed.get(key);
       if (cached && sameContent(cached.content, content)) {
-        const file: SourceFile = { ...cached.outcome.file, root, reported: true };
-        return cached.outcome.skipped === undefined ? { file } : { file, skipped: cached.outcome.skipped };
+        const file: SourceFile = cached.outcome.file;
+        file.root = root;
+        file.reported = true;
+        return cached.outcome;
       }
       const outcome = loadSourceFile(root, relativePath, absPath, content);
       this.parsed.set(key, { content, outcome });

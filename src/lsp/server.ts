@@ -2,7 +2,9 @@
  * `gitops-lint lsp --stdio`: a language server that publishes the linter's findings as
  * diagnostics. Every run lints the whole workspace (all roots together, so references across
  * files and repositories resolve) with the text of open documents in place of the files on
- * disk; discovery and parses of unchanged files are reused between runs.
+ * disk. An edit reads nothing from disk and parses only the edited document: discovery, file
+ * contents and parses are kept until the editor reports a file changed on disk (see
+ * `LoadCache`). A run that a newer edit makes stale is abandoned between two rules.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -35,6 +38,12 @@ import { configErrorDiagnostic, diagnosticsByFile } from './diagnostics.js';
  * folded into one run after it, so typing never queues runs.
  */
 export const DEBOUNCE_MS = 10;
+
+/**
+ * A run that a newer edit makes stale is abandoned, unless nothing was published for this
+ * long: typing faster than a run takes still shows diagnostics, a little behind.
+ */
+export const MAX_STALE_MS = 300;
 
 /** `initializationOptions` the server understands. */
 export interface ServerOptions {
@@ -89,6 +98,9 @@ class LanguageServer {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private rerun = false;
+  /** Aborts the current run when a newer edit makes it stale. */
+  private abort: AbortController | undefined;
+  private lastPublishAt = performance.now();
   private shuttingDown = false;
   /** Messages already shown, so a broken root does not pop up on every keystroke. */
   private shown = new Set<string>();
@@ -100,10 +112,16 @@ class LanguageServer {
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.initialized());
     connection.onShutdown(() => this.shutdown());
-    connection.onDidChangeWatchedFiles(() => this.schedule({ fresh: true }));
-    documents.onDidChangeContent(() => this.schedule({ fresh: false }));
-    documents.onDidSave(() => this.schedule({ fresh: true }));
-    documents.onDidClose(() => this.schedule({ fresh: false }));
+    connection.onDidChangeWatchedFiles((params) => {
+      const files = params.changes.flatMap((change) => uriToPath(change.uri) ?? []);
+      // Contents of changed files are read again; created, deleted or newly ignored files change discovery.
+      const discovery = params.changes.some((change) => change.type !== FileChangeType.Changed || /(^|[/\\])\.gitignore$/.test(change.uri));
+      this.schedule({ files, discovery });
+    });
+    documents.onDidChangeContent(() => this.schedule({ files: [], discovery: false }));
+    // A saved file may be new on disk; a closed one reverts to its file, which may have changed meanwhile.
+    documents.onDidSave((event) => this.schedule({ files: [uriToPath(event.document.uri) ?? []].flat(), discovery: true }));
+    documents.onDidClose((event) => this.schedule({ files: [uriToPath(event.document.uri) ?? []].flat(), discovery: false }));
     documents.listen(connection);
     connection.listen();
   }
@@ -128,7 +146,7 @@ class LanguageServer {
   }
 
   private initialized(): void {
-    this.schedule({ fresh: true });
+    this.schedule();
     if (this.clientWatchesFiles) {
       this.connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) })
@@ -139,7 +157,7 @@ class LanguageServer {
         const removed = new Set(event.removed.flatMap((folder) => uriToPath(folder.uri) ?? []));
         this.folders = [...this.folders.filter((folder) => !removed.has(folder)), ...event.added.flatMap((folder) => uriToPath(folder.uri) ?? [])];
         this.watchConfigFiles();
-        this.schedule({ fresh: true });
+        this.schedule();
       });
     }
     this.watchConfigFiles();
@@ -163,7 +181,7 @@ class LanguageServer {
     for (const dir of this.roots()) {
       try {
         const watcher = watch(dir, { persistent: false }, (_event, name) => {
-          if (name === null || name.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
+          if (name === null || name.toString() === CONFIG_FILE_NAME) this.schedule();
         });
         watcher.on('error', () => watcher.close());
         this.watchers.push(watcher);
@@ -179,12 +197,16 @@ class LanguageServer {
     return all.filter((root) => !all.some((other) => other !== root && isInside(other, root)));
   }
 
-  /** Lint soon. `fresh` forgets cached discovery (files may have been created or deleted). */
-  private schedule({ fresh }: { fresh: boolean }): void {
+  /**
+   * Lint soon. What may have changed on disk is forgotten first: `files` (their contents;
+   * all files when not given) and, with `discovery`, which files exist.
+   */
+  private schedule(changed: { files?: string[]; discovery?: boolean } = {}): void {
     if (this.shuttingDown) return;
-    if (fresh) this.cache.invalidate();
+    this.cache.invalidate(changed);
     if (this.running) {
       this.rerun = true;
+      if (performance.now() - this.lastPublishAt < MAX_STALE_MS) this.abort?.abort();
       return;
     }
     if (this.timer) return;
@@ -199,7 +221,12 @@ class LanguageServer {
     try {
       do {
         this.rerun = false;
-        await this.lintOnce();
+        this.abort = new AbortController();
+        try {
+          await this.lintOnce(this.abort.signal);
+        } catch (error) {
+          if (!this.abort.signal.aborted) throw error;
+        }
       } while (this.rerun && !this.shuttingDown);
     } catch (error) {
       this.connection.console.error(`gitops-lint: internal error: ${errorText(error)}`);
@@ -208,7 +235,7 @@ class LanguageServer {
     }
   }
 
-  private async lintOnce(): Promise<void> {
+  private async lintOnce(signal: AbortSignal): Promise<void> {
     const open = new Map<string, TextDocument>();
     for (const document of this.documents.all()) {
       const file = uriToPath(document.uri);
@@ -227,6 +254,7 @@ class LanguageServer {
         cwd: roots[0],
         overrides,
         load: this.cache.hooks,
+        signal,
         ...(this.configFile ? { configFile: this.configFile } : {}),
       });
     } catch (error) {
@@ -238,6 +266,7 @@ class LanguageServer {
 
     const next = diagnosticsByFile(result);
     this.publishAll(next, open, versions);
+    this.lastPublishAt = performance.now();
   }
 
   /** Roots that exist; with no workspace folder, the repository of the first open document. */

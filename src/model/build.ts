@@ -13,6 +13,7 @@ import { extractContainers } from './containers.js';
 import { buildConfigDataIndex } from './config-data.js';
 import { buildKustomizeIndex, kustomizeNamespace } from '../kustomize/tree.js';
 import { asRecord, asString, getIn } from '../engine/values.js';
+import type { BuildMemo } from '../kustomize/memo.js';
 
 /** Kinds kustomize knows to be cluster-scoped: its namespace transformer leaves them alone. */
 const CLUSTER_SCOPED = new Set([
@@ -90,7 +91,8 @@ function indexRootFiles(roots: readonly Root[], files: readonly SourceFile[]): M
 }
 
 /** Build the read-only model rules see. Expensive views (containers, config data) are lazy. */
-export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[]): Model {
+/** @param options.buildMemo Kustomize builds of earlier runs to reuse where what they read is unchanged. */
+export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[], options: { buildMemo?: BuildMemo } = {}): Model {
   const written: Resource[] = [];
   for (const file of files) {
     for (let index = 0; index < file.documents.length; index++) {
@@ -148,6 +150,7 @@ export function buildModel(roots: Root[], files: SourceFile[], notes: RunNote[])
     // What kustomize itself knows to be cluster-scoped (its embedded schema): it gives every other kind a namespace.
     isClusterScoped: builtInClusterScoped,
     note,
+    ...(options.buildMemo ? { memo: options.buildMemo } : {}),
   });
   const resources = applied.resources;
   const byKind = new Map<string, Resource[]>();

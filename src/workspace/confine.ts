@@ -61,7 +61,7 @@ function parts(relative: string): string[] {
   return relative.split(path.sep).filter((part) => part !== '' && part !== '.');
 }
 
-function isInside(parent: string, child: string): boolean {
+export function isInside(parent: string, child: string): boolean {
   const relative = path.relative(parent, child);
   return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }

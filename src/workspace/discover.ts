@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { globbySync } from 'globby';
-import { gitignoreMatcher, isGitignore } from './gitignore.js';
+import picomatch from 'picomatch';
 import { resolveInside } from './confine.js';
+
+export { isInside } from './confine.js';
+import type { GitFiles } from './git.js';
+import { GitignoreRules } from './gitignore.js';
 
 /** Directories never worth reading in a GitOps repo. */
 const ALWAYS_IGNORED = ['**/.git/**', '**/node_modules/**'];
@@ -12,6 +14,8 @@ export interface DiscoveredFile {
   /** Root-relative path with forward slashes. */
   path: string;
   absPath: string;
+  /** A symlink (to a file inside the root): read through it. Other files are never opened through a link. */
+  link?: true;
 }
 
 export interface Discovery {
@@ -23,78 +27,141 @@ export interface Discovery {
 }
 
 /**
- * Files under `dir`, honouring `.gitignore` files and the config's ignore globs. Symlinked
- * files are kept only when they resolve inside the root; symlinked directories are not
- * descended into, so nothing outside the root is read.
+ * The config's ignore globs, with the glob semantics of a walk that is given them as ignore
+ * patterns (fast-glob's, `dot: true`): a file is left out when a glob matches its path; a
+ * folder is not entered when a glob ending in `**` matches it (everything below matches too).
  */
-export async function discoverFiles(dir: string, ignore: readonly string[]): Promise<Discovery> {
-  // One synchronous walk, with .gitignore applied afterwards: globby's own `gitignore`
-  // option walks the tree twice and stats every entry, ~10x the cost of the walk itself.
-  const all = globbySync('**/*', {
-    cwd: dir,
-    dot: true,
-    ignore: [...ALWAYS_IGNORED, ...ignore],
-    followSymbolicLinks: false,
-    onlyFiles: false,
-    objectMode: true,
-    suppressErrors: true,
-  });
-  const ignoreFiles = new Map<string, string>();
-  for (const entry of all) {
-    if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
-    try {
-      ignoreFiles.set(entry.path.split(path.sep).join('/'), readFileSync(path.join(dir, entry.path), 'utf8'));
-    } catch {
-      // An unreadable .gitignore ignores nothing, as in git.
-    }
-  }
-  const ignored = gitignoreMatcher(ignoreFiles);
-  const entries = all.filter((entry) => !ignored(entry.path.split(path.sep).join('/')));
-  const files: DiscoveredFile[] = [];
-  const escapingLinks: string[] = [];
-  for (const entry of entries) {
-    const dirent = entry.dirent;
-    const relative = entry.path.split(path.sep).join('/');
-    const absPath = path.join(dir, relative);
-    if (dirent.isSymbolicLink()) {
-      // Resolved without touching anything outside the root (realpath would stat the target).
-      const target = resolveInside(dir, absPath);
-      if ('escapes' in target) {
-        escapingLinks.push(relative);
-        continue;
-      }
-      const stat = await lstat(target.path).catch(() => undefined);
-      if (!stat?.isFile()) continue;
-    } else if (!dirent.isFile()) {
-      continue;
-    }
-    files.push({ path: relative, absPath });
-  }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, escapingLinks, unreadableDirs: unreadableDirs(dir, entries) };
+function configMatchers(ignore: readonly string[]): { file: (relative: string) => boolean; dir: (relative: string) => boolean } {
+  const patterns = [...ALWAYS_IGNORED, ...ignore];
+  const deep = patterns.filter((pattern) => pattern.endsWith('**'));
+  return {
+    file: picomatch(patterns, { dot: true }),
+    dir: deep.length === 0 ? () => false : picomatch(deep, { dot: true }),
+  };
 }
 
 /**
- * The walk skips folders it cannot read without a word (suppressErrors). Such a folder shows up
- * as an entry with nothing under it, so only empty-looking folders are read again to tell an
- * empty folder from an unreadable one.
+ * Files under `dir`, honouring `.gitignore` files and the config's ignore globs. Symlinked
+ * files are kept only when they resolve inside the root; symlinked directories are not
+ * descended into, so nothing outside the root is read.
+ *
+ * In a git work tree the list is git's (`gitFiles.present`: tracked files and untracked ones
+ * its ignore rules let through), so an ignored `.venv` costs nothing and nested `!`
+ * re-includes behave exactly as in git. Outside git, one walk that reads each folder's
+ * `.gitignore` before its entries and never enters an ignored folder.
  */
-function unreadableDirs(dir: string, entries: ReadonlyArray<{ path: string; dirent: { isDirectory(): boolean } }>): Array<{ path: string; code: string }> {
-  const parents = new Set<string>();
-  for (const entry of entries) parents.add(path.dirname(entry.path));
-  const unreadable: Array<{ path: string; code: string }> = [];
-  for (const entry of entries) {
-    if (!entry.dirent.isDirectory() || parents.has(entry.path)) continue;
-    try {
-      readdirSync(path.join(dir, entry.path));
-    } catch (error) {
-      unreadable.push({ path: entry.path.split(path.sep).join('/'), code: (error as NodeJS.ErrnoException).code ?? 'error' });
-    }
-  }
-  return unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+export async function discoverFiles(dir: string, ignore: readonly string[], gitFiles?: GitFiles): Promise<Discovery> {
+  const matchers = configMatchers(ignore);
+  // A root inside a folder its enclosing repository ignores gets nothing from git: walk it.
+  if (gitFiles && gitFiles.present.size > 0) return fromGit(dir, gitFiles.present, matchers);
+  return walk(dir, matchers);
 }
 
-export function isInside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+function fromGit(dir: string, present: ReadonlyMap<string, string | undefined>, matchers: ReturnType<typeof configMatchers>): Discovery {
+  const files: DiscoveredFile[] = [];
+  const escapingLinks: string[] = [];
+  // Folders of tracked files may have been replaced by symlinks in the work tree: such a
+  // folder is not entered, as the walk would not enter it.
+  const linkedDirs = new Map<string, boolean>();
+  const underLink = (relative: string): boolean => {
+    const slash = relative.lastIndexOf('/');
+    if (slash === -1) return false;
+    const parent = relative.slice(0, slash);
+    let linked = linkedDirs.get(parent);
+    if (linked === undefined) {
+      linked = underLink(parent) || lstatSync(path.join(dir, parent), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      linkedDirs.set(parent, linked);
+    }
+    return linked;
+  };
+  for (const [relative, mode] of present) {
+    if (matchers.file(relative) || deepIgnored(relative, matchers.dir) || underLink(relative)) continue;
+    const absPath = path.join(dir, relative);
+    // Tracked regular files are taken from the index mode; untracked entries and symlinks are looked at.
+    if (mode === '160000') continue;
+    if (mode === undefined || mode === '120000') {
+      const stat = lstatSync(absPath, { throwIfNoEntry: false });
+      if (!stat) continue;
+      if (stat.isSymbolicLink()) {
+        addLink(dir, relative, files, escapingLinks);
+        continue;
+      }
+      if (!stat.isFile()) continue;
+    }
+    files.push({ path: relative, absPath });
+  }
+  files.sort(byPath);
+  return { files, escapingLinks };
+}
+
+/** Whether a glob ending in `**` matches a folder above the file. */
+function deepIgnored(relative: string, dirMatcher: (relative: string) => boolean): boolean {
+  for (let slash = relative.indexOf('/'); slash !== -1; slash = relative.indexOf('/', slash + 1)) {
+    if (dirMatcher(relative.slice(0, slash))) return true;
+  }
+  return false;
+}
+
+function walk(dir: string, matchers: ReturnType<typeof configMatchers>): Discovery {
+  const gitignore = new GitignoreRules();
+  const files: DiscoveredFile[] = [];
+  const escapingLinks: string[] = [];
+  const unreadableDirs: Array<{ path: string; code: string }> = [];
+  const visit = (relativeDir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(relativeDir === '' ? dir : path.join(dir, relativeDir), { withFileTypes: true });
+    } catch (error) {
+      if (relativeDir !== '') unreadableDirs.push({ path: relativeDir, code: (error as NodeJS.ErrnoException).code ?? 'error' });
+      return;
+    }
+    const prefix = relativeDir === '' ? '' : `${relativeDir}/`;
+    // The folder's own .gitignore applies to its entries: read it first.
+    if (entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
+      try {
+        gitignore.add(`${prefix}.gitignore`, readFileSync(path.join(dir, prefix, '.gitignore'), 'utf8'));
+      } catch {
+        // An unreadable .gitignore ignores nothing, as in git.
+      }
+    }
+    for (const entry of entries) {
+      const relative = prefix + entry.name;
+      if (entry.isDirectory()) {
+        if (matchers.dir(relative) || gitignore.excludes(relative, true)) continue;
+        visit(relative);
+        continue;
+      }
+      if (matchers.file(relative) || gitignore.excludes(relative, false)) continue;
+      const absPath = path.join(dir, relative);
+      if (entry.isSymbolicLink()) {
+        addLink(dir, relative, files, escapingLinks);
+      } else if (entry.isFile()) {
+        files.push({ path: relative, absPath });
+      }
+    }
+  };
+  visit('');
+  files.sort(byPath);
+  escapingLinks.sort();
+  unreadableDirs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, escapingLinks, ...(unreadableDirs.length > 0 && { unreadableDirs }) };
+}
+
+function byPath(a: DiscoveredFile, b: DiscoveredFile): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * A symlink: kept (read through) when it resolves to a file inside the root, listed as escaping
+ * when it leads out. Resolved without touching anything outside the root (realpath would stat
+ * the target); links to folders are not followed.
+ */
+function addLink(dir: string, relative: string, files: DiscoveredFile[], escapingLinks: string[]): void {
+  const absPath = path.join(dir, relative);
+  const target = resolveInside(dir, absPath);
+  if ('escapes' in target) {
+    escapingLinks.push(relative);
+    return;
+  }
+  if (lstatSync(target.path, { throwIfNoEntry: false })?.isFile()) files.push({ path: relative, absPath, link: true });
 }

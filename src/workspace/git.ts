@@ -7,6 +7,14 @@ export interface GitFiles {
   tracked: Set<string>;
   /** Tracked files that the repository's own `.gitignore` files ignore (not a user's global excludes, so results do not vary between machines). */
   trackedIgnored: Set<string>;
+  /**
+   * What git says is in the work tree: tracked files still present and untracked files its
+   * ignore rules let through (`.gitignore` files with nested `!` re-includes,
+   * `.git/info/exclude`, the user's excludes file), by root-relative path, with the index mode
+   * of tracked files (`120000` a symlink, `160000` a submodule) and `undefined` for untracked
+   * ones. Ignored folders such as a `.venv` are not even listed.
+   */
+  present: Map<string, string | undefined>;
 }
 
 /** Run git in `cwd`; its stdout, or `undefined` when it fails (not a repository, no git). */
@@ -51,17 +59,44 @@ export async function gitTopLevel(dir: string): Promise<string | undefined> {
 }
 
 /**
- * Tracked files under `dir` (paths relative to `dir`), or `undefined` when `dir` is not in a
- * git work tree (or git is not installed). Paths come from git itself so they match what
- * a commit would contain.
+ * Tracked and present files under `dir` (paths relative to `dir`), or `undefined` when `dir`
+ * is not in a git work tree (or git is not installed). Paths come from git itself so they
+ * match what a commit would contain, with git's exact ignore semantics.
  */
 export async function readGitFiles(dir: string): Promise<GitFiles | undefined> {
-  const [tracked, ignored] = await Promise.all([
-    git(dir, ['ls-files', '-z', '--cached']),
+  const [listing, ignored] = await Promise.all([
+    // -t tags each entry: H tracked, R deleted from the work tree, ? untracked and not ignored;
+    // -s adds the index mode of tracked entries.
+    git(dir, ['ls-files', '-z', '-t', '-s', '--cached', '--deleted', '--others', '--exclude-standard']),
     git(dir, ['ls-files', '-z', '--cached', '--ignored', '--exclude-per-directory=.gitignore']),
   ]);
-  if (tracked === undefined) return undefined;
-  return { tracked: new Set(splitNul(tracked)), trackedIgnored: new Set(splitNul(ignored ?? '')) };
+  if (listing === undefined) return undefined;
+  return { ...parseListing(listing), trackedIgnored: new Set(splitNul(ignored ?? '')) };
+}
+
+function parseListing(out: string): Pick<GitFiles, 'tracked' | 'present'> {
+  const tracked = new Set<string>();
+  const deleted = new Set<string>();
+  const present = new Map<string, string | undefined>();
+  for (const entry of splitNul(out)) {
+    const tag = entry[0];
+    if (tag === '?') {
+      // An untracked nested repository is listed as its folder: git does not look inside.
+      if (!entry.endsWith('/')) present.set(entry.slice(2), undefined);
+      continue;
+    }
+    const tab = entry.indexOf('\t');
+    if (tab === -1) continue;
+    const file = entry.slice(tab + 1);
+    if (tag === 'R') deleted.add(file);
+    else {
+      // Unmerged files have one entry per stage.
+      tracked.add(file);
+      present.set(file, entry.slice(2, entry.indexOf(' ', 2)));
+    }
+  }
+  for (const file of deleted) present.delete(file);
+  return { tracked, present };
 }
 
 export interface GitBranches {

@@ -1,7 +1,9 @@
 import { lstat } from 'node:fs/promises';
-import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
+import type { loadRootConfig } from '../config/load.js';
+import type { BuildMemo } from '../kustomize/memo.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { RunNote } from '../model/finding.js';
 import type { Root, SourceFile } from '../model/workspace.js';
@@ -45,7 +47,13 @@ export interface LoadedWorkspace {
 export interface LoadHooks {
   discover?: typeof discoverFiles;
   readGit?: typeof readGitFiles;
+  /** Read a file's content from disk (the language server keeps what it read until the file changes). */
+  read?: typeof readContent;
   loadFile?: typeof loadSourceFile;
+  /** Load a disk root's `.gitops-lint.yaml` (the language server keeps it until a file changes on disk). */
+  config?: typeof loadRootConfig;
+  /** Kustomize builds kept between runs: a build is reused while every file it read is the same. */
+  buildMemo?: BuildMemo;
 }
 
 export interface LoadOptions extends LoadHooks {
@@ -66,8 +74,10 @@ export function needsContent(relativePath: string): boolean {
 
 /** Read a disk root: its files (honouring ignores), git tracking, contents. */
 export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: RunNote[], options: LoadOptions = {}): Promise<{ root: Root; files: SourceFile[] }> {
-  const { discover = discoverFiles, readGit = readGitFiles, loadFile = loadSourceFile } = options;
-  const [discovery, gitFiles, branches] = await Promise.all([discover(dir, config.ignore), readGit(dir), readGitBranches(dir)]);
+  const { discover = discoverFiles, readGit = readGitFiles, read = readContent, loadFile = loadSourceFile } = options;
+  const [gitFiles, branches] = await Promise.all([readGit(dir), readGitBranches(dir)]);
+  // In a git work tree git lists the files (its exact ignore rules; ignored folders are never walked).
+  const discovery = await discover(dir, config.ignore, gitFiles);
   const root: Root = {
     dir,
     name: rootName(dir),
@@ -101,7 +111,7 @@ export async function loadDiskRoot(dir: string, config: ResolvedConfig, notes: R
   const files = entries.map((entry) => {
     if (templates.has(entry.path)) return loadFile(root, entry.path, entry.absPath, undefined).file;
     const override = options.overrides?.get(entry.absPath);
-    const content = override ?? (needsContent(entry.path) ? readContent(entry.absPath) : undefined);
+    const content = override ?? (needsContent(entry.path) ? read(entry.absPath, entry.link === true) : undefined);
     if (content === TOO_LARGE) {
       notes.push({ message: `Skipped ${entry.path}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB.`, file: entry.absPath });
       return loadFile(root, entry.path, entry.absPath, undefined).file;
@@ -127,14 +137,18 @@ function trackedButIgnored(root: Root, discovered: ReadonlySet<string>): Discove
   return [...root.trackedIgnored]
     .filter((file) => !discovered.has(file) && !configIgnore.ignores(file) && staysInside(root.dir, file))
     .sort()
-    .map((file) => ({ path: file, absPath: path.join(root.dir, ...file.split('/')) }));
+    .map((file) => {
+      const absPath = path.join(root.dir, ...file.split('/'));
+      return lstatSync(absPath, { throwIfNoEntry: false })?.isSymbolicLink() ? { path: file, absPath, link: true as const } : { path: file, absPath };
+    });
 }
 
 function withRepo(repo: string | undefined): { repo?: string } {
   return repo === undefined ? {} : { repo };
 }
 
-const TOO_LARGE = Symbol('too large');
+/** What `readContent` gives for a file larger than `MAX_FILE_BYTES` (not read). */
+export const TOO_LARGE = Symbol('too large');
 
 /** A committed symlink that .gitignore hid from discovery is still not followed out of the root. */
 function staysInside(dir: string, file: string): boolean {
@@ -151,11 +165,15 @@ function staysInside(dir: string, file: string): boolean {
 /**
  * Synchronous reads: thousands of small files read several times faster this way than
  * through promise-based handles (open, fstat, read, close each cost a round trip).
+ *
+ * @param follow Whether the file is a symlink known to stay inside its root. Any other
+ *   symlink is not opened (`O_NOFOLLOW`): a tracked file that the working tree replaced with
+ *   a link is listed by git as a plain file, and must not be read through the link.
  */
-function readContent(absPath: string): Uint8Array | null | typeof TOO_LARGE {
+export function readContent(absPath: string, follow = false): Uint8Array | null | typeof TOO_LARGE {
   let fd: number | undefined;
   try {
-    fd = openSync(absPath, 'r');
+    fd = openSync(absPath, follow ? constants.O_RDONLY : constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
     // Huge files (generated bundles, dumps) are never read into memory.
     const { size } = fstatSync(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
