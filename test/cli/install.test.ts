@@ -117,9 +117,15 @@ describe('the package', () => {
     expect(tsc.code).toBe(0);
   }, 120_000);
 
-  it('installs globally from a git URL with npm install -g git+file://', () => {
+  it("installs globally from a git URL as every README install line says (the repository's URL pointed at the local checkout)", () => {
+    // Every `npm install -g git+…` line of the README (Install, CI without the action, Forgejo)
+    // is the same command; it runs here with the host's URL replaced by this checkout's.
+    const readme = readFileSync(path.join(repo, 'README.md'), 'utf8');
+    const lines = [...readme.matchAll(/npm install -g (git\+https:\S+)/g)].map((match) => match[1]);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(lines)).toEqual(new Set([`git+https://github.com/gitops-lint/gitops-lint.git#v${RELEASE}`]));
     const prefix = path.join(work, 'from-git');
-    npm(['install', '--global', '--prefix', prefix, ...npmFlags, `git+file://${checkout}#v${RELEASE}`], work);
+    npm(['install', '--global', '--prefix', prefix, ...npmFlags, lines[0]!.replace('https://github.com/gitops-lint/gitops-lint.git', `file://${checkout}`)], work);
     expect(run(path.join(prefix, 'bin', 'gitops-lint'), ['--version'], work)).toEqual({ code: 0, stdout: `${RELEASE}\n`, stderr: '' });
   }, 120_000);
 });
