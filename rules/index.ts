@@ -8,6 +8,7 @@ import fluxPathExists from './flux-path-exists.js';
 import fluxSourceRef from './flux-source-ref.js';
 import fluxSubstitution from './flux-substitution.js';
 import fluxSubstitutionEscape from './flux-substitution-escape.js';
+import hclSyntax from './hcl-syntax.js';
 import imagePullPolicyMutableTag from './image-pull-policy-mutable-tag.js';
 import imagePullSecretExists from './image-pull-secret-exists.js';
 import imageTagMutable from './image-tag-mutable.js';
@@ -38,6 +39,7 @@ export const builtinRules: ReadonlyArray<AnyRule> = [
   fluxSourceRef,
   fluxSubstitution,
   fluxSubstitutionEscape,
+  hclSyntax,
   imagePullPolicyMutableTag,
   imagePullSecretExists,
   imageTagMutable,

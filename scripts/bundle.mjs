@@ -18,7 +18,8 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['ajv'],
+  // web-tree-sitter loads its Wasm runtime next to its own files: it stays an ordinary dependency.
+  external: ['ajv', 'web-tree-sitter'],
   // Code run through vm.Script (the compile cache) cannot use import(): load with require().
   supported: { 'dynamic-import': false },
   // The sources are ESM and find package files relative to import.meta.url.

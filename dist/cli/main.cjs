@@ -7254,7 +7254,7 @@ var require_public_api = __commonJS({
     var log = require_log();
     var identity3 = require_identity();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser2 = require_parser();
     function parseOptions(options) {
       const prettyErrors = options.prettyErrors !== false;
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
@@ -7262,7 +7262,7 @@ var require_public_api = __commonJS({
     }
     function parseAllDocuments4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
@@ -7276,7 +7276,7 @@ var require_public_api = __commonJS({
     }
     function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
@@ -7358,7 +7358,7 @@ var require_dist = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser2 = require_parser();
     var publicApi = require_public_api();
     var visit2 = require_visit();
     exports2.Composer = composer.Composer;
@@ -7383,7 +7383,7 @@ var require_dist = __commonJS({
     exports2.CST = cst;
     exports2.Lexer = lexer.Lexer;
     exports2.LineCounter = lineCounter.LineCounter;
-    exports2.Parser = parser.Parser;
+    exports2.Parser = parser2.Parser;
     exports2.parse = publicApi.parse;
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
@@ -7619,7 +7619,7 @@ function kustomizationSubstitution(kustomization, graph) {
   const entries = asArray(getIn(resource.value, ["spec", "postBuild", "substituteFrom"]));
   const sourceAt = new Map(variables.sources.map((source) => [source.index, source]));
   const namespace = resource.appliedNamespace;
-  const cache5 = /* @__PURE__ */ new Map();
+  const cache6 = /* @__PURE__ */ new Map();
   const lookup = (name2) => {
     if (Object.prototype.hasOwnProperty.call(inline, name2)) {
       const written2 = inline[name2];
@@ -7643,8 +7643,8 @@ function kustomizationSubstitution(kustomization, graph) {
     kustomization,
     runs,
     value(name2) {
-      if (!cache5.has(name2)) cache5.set(name2, lookup(name2));
-      return cache5.get(name2);
+      if (!cache6.has(name2)) cache6.set(name2, lookup(name2));
+      return cache6.get(name2);
     }
   };
 }
@@ -10718,6 +10718,9 @@ function kustomizationIn(dirFiles) {
 function isSourceIgnoreFile(relativePath) {
   return baseName(relativePath) === ".sourceignore";
 }
+function isTextSource(relativePath) {
+  return /\.(tf|tofu|sql)$/.test(relativePath);
+}
 function loadSourceFile(root, relativePath, absPath, content) {
   const format = formatOf(relativePath);
   let lineCounter;
@@ -10736,7 +10739,7 @@ function loadSourceFile(root, relativePath, absPath, content) {
     reported: true,
     problems: []
   };
-  if (content === void 0 || format === "other" && !isSourceIgnoreFile(relativePath)) return { file };
+  if (content === void 0 || format === "other" && !isSourceIgnoreFile(relativePath) && !isTextSource(relativePath)) return { file };
   const decoded = decode(content);
   if (typeof decoded === "object") return { file, skipped: decoded.reason };
   file.text = decoded;
@@ -11989,13 +11992,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache5, path23) {
+      _test(originalPath, cache6, path23) {
         checkPath2(
           path23,
           originalPath,
           this._strictPathCheck ? throwError2 : RETURN_FALSE
         );
-        return path23 ? this._t(path23, cache5) : {
+        return path23 ? this._t(path23, cache6) : {
           ignored: false,
           unignored: false
         };
@@ -12012,13 +12015,13 @@ var require_ignore = __commonJS({
         const literal = this._rules.testLiteral(path23);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path23, cache5) {
-        if (path23 in cache5) {
-          return cache5[path23];
+      _t(path23, cache6) {
+        if (path23 in cache6) {
+          return cache6[path23];
         }
         const parentPath = parentOf(path23);
-        const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
-        return cache5[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache6) : UNDEFINED;
+        return cache6[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
       }
       ignores(path23) {
         return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
@@ -12092,27 +12095,27 @@ function kustomizeBuild(start, kustomize, tree, into = { files: [], repeats: [],
   return into;
 }
 function generatedBuild(dir, kustomize, tree, ignored) {
-  const build2 = { files: [], repeats: [], scanned: [] };
+  const build3 = { files: [], repeats: [], scanned: [] };
   const seen = /* @__PURE__ */ new Set();
   const walk3 = (current) => {
     for (const file of tree.filesIn.get(current) ?? []) {
       if (!/\.ya?ml$/.test(file.path) || ignored(file.path)) continue;
       seen.add(file);
-      build2.files.push(file);
-      build2.scanned.push(file);
+      build3.files.push(file);
+      build3.scanned.push(file);
     }
     for (const sub of tree.dirsIn.get(current) ?? []) {
       if (ignored(`${sub}/`)) continue;
       if (hasKustomizationFile(tree, sub)) {
         const node = kustomize.at(tree.root, sub);
-        if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build2, seen);
+        if (node && !seen.has(node)) kustomizeBuild(node, kustomize, tree, build3, seen);
       } else {
         walk3(sub);
       }
     }
   };
   walk3(dir);
-  return build2;
+  return build3;
 }
 function sourceIgnoresIn(tree) {
   let found = sourceIgnoreFiles.get(tree);
@@ -12311,17 +12314,17 @@ function buildFluxGraph(model) {
     if (link.status !== "linked" || path23.status !== "directory" || path23.dir === void 0) return entry;
     const tree = treeOf(link.root);
     entry.excluded = ignoredFor(tree, base.includedFrom ?? base.source);
-    let build2;
+    let build3;
     if (hasKustomizationFile(tree, path23.dir)) {
       entry.kustomization = model.kustomize.at(link.root, path23.dir);
-      if (entry.kustomization) build2 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
+      if (entry.kustomization) build3 = kustomizeBuild(entry.kustomization, model.kustomize, tree);
     } else {
-      build2 = generatedBuild(path23.dir, model.kustomize, tree, entry.excluded);
+      build3 = generatedBuild(path23.dir, model.kustomize, tree, entry.excluded);
     }
-    if (!build2) return entry;
+    if (!build3) return entry;
     entry.known = true;
-    entry.repeats = build2.repeats;
-    entry.scanned = build2.scanned;
+    entry.repeats = build3.repeats;
+    entry.scanned = build3.scanned;
     const applied = model.applied.buildOf(resource);
     entry.files = applied ? applied.resourceFiles : [];
     entry.resources = applied ? applied.objects : [];
@@ -12364,9 +12367,9 @@ function buildFluxGraph(model) {
     helmReleases,
     terraforms,
     appliedBy(resource) {
-      const build2 = resource.applied?.build;
-      if (!build2) return byFile.get(resource.file) ?? [];
-      const kustomization = byResource.get(build2) ?? byIdentity.get(identityOf(build2));
+      const build3 = resource.applied?.build;
+      if (!build3) return byFile.get(resource.file) ?? [];
+      const kustomization = byResource.get(build3) ?? byIdentity.get(identityOf(build3));
       return kustomization ? [kustomization] : [];
     },
     appliedByFile: (file) => byFile.get(file) ?? [],
@@ -12397,9 +12400,9 @@ function buildFluxGraph(model) {
       return void 0;
     },
     kustomizeBuild(node) {
-      let build2 = buildCache.get(node);
-      if (!build2) buildCache.set(node, build2 = kustomizeBuild(node, model.kustomize, treeOf(node.file.root)));
-      return build2;
+      let build3 = buildCache.get(node);
+      if (!build3) buildCache.set(node, build3 = kustomizeBuild(node, model.kustomize, treeOf(node.file.root)));
+      return build3;
     },
     entryAt(root, relative) {
       const tree = treeOf(root);
@@ -13746,7 +13749,7 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   const key = mergeKeyOf(merge2.group, merge2.kind, typePath);
   const own2 = locationOf(dst) ?? dstAt;
   const out = [];
-  const push3 = (value, at) => {
+  const push4 = (value, at) => {
     if (isObject3(value)) {
       if (!locationOf(value)) markNode(value, at);
     } else markKey(out, out.length, at);
@@ -13755,8 +13758,8 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
   if (key === PRIMITIVE_SET && !src.some(isObject3) && !dst.some(isObject3)) {
     markNode(out, own2);
     merge2.res.owned.add(out);
-    src.forEach((item, index) => !out.includes(item) && push3(item, locate(src, srcAt, [index])));
-    dst.forEach((item, index) => !out.includes(item) && push3(item, locate(dst, own2, [index])));
+    src.forEach((item, index) => !out.includes(item) && push4(item, locate(src, srcAt, [index])));
+    dst.forEach((item, index) => !out.includes(item) && push4(item, locate(dst, own2, [index])));
     return out;
   }
   if (key === void 0 || key === PRIMITIVE_SET || !src.every(isMap)) return fromPatch(merge2, src, srcAt);
@@ -13770,14 +13773,14 @@ function mergeList(merge2, dst, dstAt, src, srcAt, typePath) {
     if (item.$patch === "delete") return;
     if (match >= 0) {
       const merged = mergeValue(merge2, dst[match], locate(dst, own2, [match]), item, itemAt, typePath);
-      if (merged !== DELETE) push3(merged, itemAt);
+      if (merged !== DELETE) push4(merged, itemAt);
     } else {
       const copy = fromPatch(merge2, item, itemAt);
-      if (copy !== DELETE) push3(copy, itemAt);
+      if (copy !== DELETE) push4(copy, itemAt);
     }
   });
   dst.forEach((item, index) => {
-    if (!used.has(index)) push3(item, locate(dst, own2, [index]));
+    if (!used.has(index)) push4(item, locate(dst, own2, [index]));
   });
   return out;
 }
@@ -14497,7 +14500,7 @@ var init_host = __esm({
 });
 
 // src/applied/resource.ts
-function appliedResource(document, written2, build2) {
+function appliedResource(document, written2, build3) {
   const value = document.value;
   const metadata = asRecord(value.metadata) ?? {};
   const namespace = asString(metadata.namespace);
@@ -14513,11 +14516,11 @@ function appliedResource(document, written2, build2) {
     written2?.encrypted ?? asRecord(value.sops) !== void 0,
     value
   );
-  resource.applied = new Applied(written2 ?? resource, build2, document.patchedBy, document);
+  resource.applied = new Applied(written2 ?? resource, build3, document.patchedBy, document);
   if (!written2) resource.synthetic = "generated by kustomize";
   return resource;
 }
-function asWrittenCopy(written2, build2) {
+function asWrittenCopy(written2, build3) {
   const resource = new AppliedObject(
     written2.file,
     written2.docIndex,
@@ -14529,7 +14532,7 @@ function asWrittenCopy(written2, build2) {
     written2.encrypted,
     written2.value
   );
-  resource.applied = new Applied(written2, build2, [], void 0);
+  resource.applied = new Applied(written2, build3, [], void 0);
   if (written2.synthetic !== void 0) resource.synthetic = written2.synthetic;
   return resource;
 }
@@ -14541,9 +14544,9 @@ var init_resource2 = __esm({
     init_resource();
     init_values();
     Applied = class {
-      constructor(written2, build2, patchedBy, document) {
+      constructor(written2, build3, patchedBy, document) {
         this.written = written2;
-        this.build = build2;
+        this.build = build3;
         this.patchedBy = patchedBy;
         this.document = document;
       }
@@ -14687,10 +14690,10 @@ function buildOnce(input) {
   const resources = [];
   const copies = /* @__PURE__ */ new Map();
   const touched = /* @__PURE__ */ new Set();
-  const record = (build2) => {
-    builds.push(build2);
-    for (const file of [...build2.resourceFiles, ...build2.patchFiles, ...build2.kustomizations]) touched.add(file);
-    for (const object of build2.objects) {
+  const record = (build3) => {
+    builds.push(build3);
+    for (const file of [...build3.resourceFiles, ...build3.patchFiles, ...build3.kustomizations]) touched.add(file);
+    for (const object of build3.objects) {
       resources.push(object);
       const written2 = object.applied?.written;
       if (written2) {
@@ -14700,7 +14703,7 @@ function buildOnce(input) {
       }
     }
   };
-  const objectsOf = (documents, build2) => documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build2));
+  const objectsOf = (documents, build3) => documents.map((document) => appliedResource(document, input.resourceAt(document.written.file, document.written.docIndex), build3));
   const rawBuild = (kustomization) => {
     const target = targetOf(kustomization);
     if (!target) return void 0;
@@ -14742,10 +14745,10 @@ function buildOnce(input) {
     if (isSource(copy)) appliedSources.push(copy);
     return copy;
   };
-  const synthesizeFrom = (build2) => {
-    const creators2 = build2.objects.filter(isSyncCreator);
+  const synthesizeFrom = (build3) => {
+    const creators2 = build3.objects.filter(isSyncCreator);
     const madeBySync = creators2.length === 0 ? [] : synthesizeSyncObjects(
-      [...creators2, ...build2.objects.filter((object) => object.kind === "ConfigMap" || object.kind === "Secret"), ...appliedSources.filter((source) => source.kind === "OCIRepository")],
+      [...creators2, ...build3.objects.filter((object) => object.kind === "ConfigMap" || object.kind === "Secret"), ...appliedSources.filter((source) => source.kind === "OCIRepository")],
       (message, file) => input.note({ message, file }),
       { valuesFrom: true }
     );
@@ -14772,25 +14775,25 @@ function buildOnce(input) {
       if (done.has(id)) continue;
       done.add(id);
       count++;
-      const build2 = fluxBuild(kustomization);
-      if (!build2) continue;
+      const build3 = fluxBuild(kustomization);
+      if (!build3) continue;
       const written2 = kustomization.applied?.written ?? kustomization;
-      const self = build2.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2 && identity(object) === identity(kustomization));
+      const self = build3.objects.find((object) => isFluxKustomization(object) && object.applied?.written === written2 && identity(object) === identity(kustomization));
       if (self) {
-        build2.kustomization = self;
-        for (const object of build2.objects) if (object.applied) object.applied.build = self;
-        buildByKustomization.set(self, build2);
+        build3.kustomization = self;
+        for (const object of build3.objects) if (object.applied) object.applied.build = self;
+        buildByKustomization.set(self, build3);
       }
-      buildByKustomization.set(kustomization, build2);
-      record(build2);
-      for (const object of build2.objects) {
+      buildByKustomization.set(kustomization, build3);
+      record(build3);
+      for (const object of build3.objects) {
         if (object.group === SOURCE_GROUP) {
           appliedSources.push(object);
           sourceCluster.set(object, cluster);
         }
         if (isFluxKustomization(object) && object !== self) queue.push({ kustomization: object, cluster });
       }
-      for (const copy of synthesizeFrom(build2)) queue.push({ kustomization: copy, cluster });
+      for (const copy of synthesizeFrom(build3)) queue.push({ kustomization: copy, cluster });
     }
   };
   const clusterOf = (resource) => `${resource.file.absPath}#${resource.docIndex}`;
@@ -14846,7 +14849,7 @@ function buildOnce(input) {
         return ignored(relative) || file !== void 0 && readByTrials.has(file) && !assumed.some((kustomization) => kustomization.file === file);
       };
       const output = buildKustomization(hostOf(root), dir, generated2 ? { generated: { exclude } } : {});
-      const build2 = {
+      const build3 = {
         kustomization: void 0,
         root,
         dir,
@@ -14857,13 +14860,13 @@ function buildOnce(input) {
         kustomizations: output.kustomizations,
         problems: output.problems
       };
-      for (const object of build2.objects) if (object.applied) object.applied.assumed = true;
-      record(build2);
-      for (const object of build2.objects) {
+      for (const object of build3.objects) if (object.applied) object.applied.assumed = true;
+      record(build3);
+      for (const object of build3.objects) {
         if (object.group === SOURCE_GROUP) appliedSources.push(object);
         if (isFluxKustomization(object)) assumedEntries.push(object);
       }
-      assumedEntries.push(...synthesizeFrom(build2));
+      assumedEntries.push(...synthesizeFrom(build3));
     }
   }
   follow(assumedEntries.map((kustomization) => ({ kustomization, cluster: `root:${kustomization.file.root.dir}` })));
@@ -14893,7 +14896,7 @@ function buildOnce(input) {
     const uncovered = assumedRoots.has(root);
     const excluded = uncovered ? excludedBy(root, void 0) : () => false;
     const patches = patchFilesOf(input.kustomize, root);
-    const fluxPaths = builds.filter((build2) => build2.kustomization !== void 0 && build2.root === root).map((build2) => build2.dir);
+    const fluxPaths = builds.filter((build3) => build3.kustomization !== void 0 && build3.root === root).map((build3) => build3.dir);
     const underFluxPath = (file) => fluxPaths.some((dir) => dir === "" || file.path.startsWith(`${dir}/`));
     for (const resource of input.written) {
       if (resource.file.root !== root || read.has(resource.file) || resource.synthetic !== void 0 || excluded(resource.file.path) || patches.has(resource.file.path)) continue;
@@ -17400,11 +17403,11 @@ var init_build3 = __esm({
         const startState = this.start(input, pos);
         if (startState === null) return null;
         const matches3 = /* @__PURE__ */ new Set();
-        const collect3 = (state, atEnd) => {
+        const collect4 = (state, atEnd) => {
           if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches3.add(state.matchIDs[k]);
           return false;
         };
-        if (this.run(input, pos, anchor, startState, collect3) === null) return null;
+        if (this.run(input, pos, anchor, startState, collect4) === null) return null;
         return Array.from(matches3).sort((a, b) => a - b);
       }
     };
@@ -18307,17 +18310,17 @@ var init_build3 = __esm({
           terminal[node] = 1;
         }
         const numNodes = parent.length;
-        const children = new Int32Array(numNodes - 1);
-        for (let c = 1; c < numNodes; c++) children[c - 1] = c;
-        children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
+        const children2 = new Int32Array(numNodes - 1);
+        for (let c = 1; c < numNodes; c++) children2[c - 1] = c;
+        children2.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
         const childStart = new Int32Array(numNodes + 1);
         for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
         for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
         const childUnit = new Int32Array(numNodes - 1);
-        for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
+        for (let k = 0; k < children2.length; k++) childUnit[k] = unit[children2[k]];
         this.childStart = childStart;
         this.childUnit = childUnit;
-        this.childNode = children;
+        this.childNode = children2;
         const byDepth = new Int32Array(numNodes);
         for (let n = 0; n < numNodes; n++) byDepth[n] = n;
         byDepth.sort((a, b) => depth[a] - depth[b]);
@@ -22504,7 +22507,7 @@ function remoteCluster(kustomization) {
 function writtenOf(resource) {
   return resource.applied?.written ?? resource;
 }
-function checkBuild(ctx, resources, build2, reported) {
+function checkBuild(ctx, resources, build3, reported) {
   const first = /* @__PURE__ */ new Map();
   for (const resource of resources) {
     if (resource.name === "" || resource.synthetic !== void 0) continue;
@@ -22516,7 +22519,7 @@ function checkBuild(ctx, resources, build2, reported) {
     }
     if (writtenOf(earlier) === writtenOf(resource) || reported.has(writtenOf(resource))) continue;
     reported.add(writtenOf(resource));
-    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build2 } });
+    ctx.report({ resource, path: ["metadata", "name"], messageId: "duplicateInBuild", data: { object: describeObject(resource), other: where(earlier, resource.file), build: build3 } });
   }
 }
 var CLUSTER, duplicate_resource_default, substitutions;
@@ -22599,13 +22602,13 @@ spec:
         };
         for (const node of model.kustomize.nodes) {
           if (node.parents.length > 0) continue;
-          const build2 = graph.kustomizeBuild(node);
-          reportRepeats(build2.repeats);
-          checkBuild(ctx, build2.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
+          const build3 = graph.kustomizeBuild(node);
+          reportRepeats(build3.repeats);
+          checkBuild(ctx, build3.files.flatMap((file) => model.resourcesIn(file)), buildOf(graph, node), reported);
         }
-        for (const build2 of model.applied.builds) {
-          if (!build2.generated || !build2.kustomization) continue;
-          for (const problem of build2.problems) {
+        for (const build3 of model.applied.builds) {
+          if (!build3.generated || !build3.kustomization) continue;
+          for (const problem of build3.problems) {
             if (problem.code !== "duplicate-id") continue;
             ctx.report({
               file: problem.at.file,
@@ -22613,7 +22616,7 @@ spec:
               // The refused object's name, when the problem is about a whole document.
               path: problem.at.path.length === 0 ? ["metadata", "name"] : problem.at.path,
               messageId: "duplicateInGeneratedBuild",
-              data: { kustomization: qualified(build2.kustomization.appliedNamespace, build2.kustomization.name), path: build2.dir === "" ? "./" : `./${build2.dir}`, problem: problem.message }
+              data: { kustomization: qualified(build3.kustomization.appliedNamespace, build3.kustomization.name), path: build3.dir === "" ? "./" : `./${build3.dir}`, problem: problem.message }
             });
           }
         }
@@ -23542,8 +23545,8 @@ var require_coerce = __commonJS({
       const minor = match[3] || "0";
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      const build3 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse4(`${major}.${minor}.${patch}${prerelease}${build3}`, options);
     };
     module2.exports = coerce;
   }
@@ -23892,7 +23895,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached = cache5.get(memoKey);
+        const cached = cache6.get(memoKey);
         if (cached) {
           return cached;
         }
@@ -23926,7 +23929,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache5.set(memoKey, result);
+        cache6.set(memoKey, result);
         return result;
       }
       intersects(range, options) {
@@ -23965,7 +23968,7 @@ var require_range = __commonJS({
     };
     module2.exports = Range2;
     var LRU = require_lrucache();
-    var cache5 = new LRU();
+    var cache6 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug = require_debug();
@@ -26581,6 +26584,417 @@ spec:
   }
 });
 
+// src/terraform/hcl.ts
+function loadHclParser() {
+  loading ??= (async () => {
+    const require2 = (0, import_node_module.createRequire)(__gitopsLintModuleUrl);
+    const { Parser: Parser4, Language } = await Promise.resolve().then(() => __toESM(require("web-tree-sitter"), 1));
+    const runtime = require2.resolve("web-tree-sitter/web-tree-sitter.wasm");
+    await Parser4.init({ locateFile: () => runtime });
+    const grammar = (0, import_node_fs2.readFileSync)(require2.resolve("@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm"));
+    const language = await Language.load(grammar);
+    const instance = new Parser4();
+    instance.setLanguage(language);
+    parser = instance;
+  })();
+  return loading;
+}
+function parseHcl(text) {
+  if (!parser) return void 0;
+  const tree = parser.parse(text);
+  if (!tree) return void 0;
+  try {
+    const out = { body: { attributes: [], blocks: [] }, errors: [], calls: [], traversals: [] };
+    const root = tree.rootNode;
+    const body = root.namedChildren.find((child) => child?.type === "body");
+    if (body) out.body = convertBody(body, text, out);
+    if (root.hasError) {
+      const error = firstSyntaxError(root, text);
+      if (error) out.errors.push(error);
+    }
+    return out;
+  } finally {
+    tree.delete();
+  }
+}
+function children(node) {
+  return node.children.filter((child) => child !== null);
+}
+function convertBody(node, text, out) {
+  const body = { attributes: [], blocks: [] };
+  for (const child of children(node)) {
+    if (child.type === "attribute") {
+      const name2 = child.namedChildren[0];
+      const expression = children(child).find((c) => c.type === "expression");
+      if (!name2 || !expression) continue;
+      body.attributes.push({ name: name2.text, nameOffsets: offsetsOf(name2), value: convertExpression(expression, out), text: expression.text });
+    } else if (child.type === "block") {
+      const parts = children(child);
+      const type2 = parts[0];
+      if (!type2 || type2.type !== "identifier") continue;
+      const labels = [];
+      const labelOffsets = [];
+      for (const part of parts.slice(1)) {
+        if (part.type === "string_lit") {
+          labels.push(unescape(children(part).filter((c) => c.type === "template_literal").map((c) => c.text).join("")));
+          labelOffsets.push(offsetsOf(part));
+        } else if (part.type === "identifier") {
+          labels.push(part.text);
+          labelOffsets.push(offsetsOf(part));
+        }
+      }
+      const inner = parts.find((part) => part.type === "body");
+      body.blocks.push({ type: type2.text, labels, typeOffsets: offsetsOf(type2), labelOffsets, offsets: offsetsOf(child), body: inner ? convertBody(inner, text, out) : { attributes: [], blocks: [] } });
+    }
+  }
+  return body;
+}
+function unescape(raw) {
+  return raw.replace(/\\(["\\nrt])/g, (_, c) => ({ n: "\n", r: "\r", t: "	" })[c] ?? c).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+function convertExpression(node, out) {
+  const parts = children(node);
+  const first = parts[0];
+  if (!first) return { kind: "other", offsets: offsetsOf(node) };
+  if (node.type === "expression" && parts.length > 1) {
+    const primary = convertExpression(first, out);
+    if (primary.kind !== "traversal") {
+      for (const step of parts.slice(1)) walkNested(step, out);
+      return { kind: "other", offsets: offsetsOf(node) };
+    }
+    let end = primary.offsets[1];
+    let open = true;
+    for (const step of parts.slice(1)) {
+      const name2 = step.type === "get_attr" ? step.namedChildren[0] : void 0;
+      if (open && name2) {
+        primary.attrs.push(name2.text);
+        end = step.endIndex;
+      } else {
+        open = false;
+        walkNested(step, out);
+      }
+    }
+    const traversal = out.traversals.find((entry) => entry.offsets[0] === primary.offsets[0]);
+    if (traversal) {
+      traversal.attrs = [...primary.attrs];
+      traversal.offsets = [primary.offsets[0], end];
+    }
+    return { kind: "traversal", root: primary.root, attrs: primary.attrs, offsets: [primary.offsets[0], end] };
+  }
+  switch (node.type) {
+    case "expression":
+      return convertExpression(first, out);
+    case "variable_expr": {
+      const traversal = { root: first.text, attrs: [], offsets: offsetsOf(node) };
+      out.traversals.push(traversal);
+      return { kind: "traversal", root: first.text, attrs: [], offsets: offsetsOf(node) };
+    }
+    case "literal_value": {
+      const value = first.type === "numeric_lit" ? Number(first.text) : first.type === "bool_lit" ? first.text === "true" : first.type === "null_lit" ? null : first.text;
+      return { kind: "literal", value, offsets: offsetsOf(node) };
+    }
+    case "template_expr":
+      return convertTemplate(first, out);
+    case "function_call": {
+      const name2 = parts.filter((part) => part.type === "identifier" || part.type === "::").map((part) => part.text).join("");
+      const args = parts.find((part) => part.type === "function_arguments");
+      const call = { kind: "call", name: name2, args: [], offsets: offsetsOf(node) };
+      out.calls.push(call);
+      for (const arg of args ? children(args) : []) if (arg.type === "expression") call.args.push(convertExpression(arg, out));
+      return call;
+    }
+    case "collection_value": {
+      if (first.type === "object") {
+        const items = [];
+        for (const element of children(first)) {
+          if (element.type !== "object_elem") continue;
+          const [keyNode, valueNode] = children(element).filter((c) => c.type === "expression");
+          if (!keyNode || !valueNode) continue;
+          const key = convertExpression(keyNode, out);
+          const keyText2 = key.kind === "traversal" && key.attrs.length === 0 ? key.root : key.kind === "template" && key.parts.every((p) => typeof p === "string") ? key.parts.join("") : void 0;
+          if (key.kind === "traversal" && key.attrs.length === 0) out.traversals.splice(out.traversals.findIndex((t) => t.offsets[0] === key.offsets[0]), 1);
+          items.push({ key: keyText2, value: convertExpression(valueNode, out), offsets: offsetsOf(element) });
+        }
+        return { kind: "object", items, offsets: offsetsOf(node) };
+      }
+      if (first.type === "tuple") {
+        return { kind: "tuple", items: children(first).filter((c) => c.type === "expression").map((c) => convertExpression(c, out)), offsets: offsetsOf(node) };
+      }
+      walkNested(node, out);
+      return { kind: "other", offsets: offsetsOf(node) };
+    }
+    default:
+      walkNested(node, out);
+      return { kind: "other", offsets: offsetsOf(node) };
+  }
+}
+function convertTemplate(node, out) {
+  const parts = [];
+  const heredoc = node.type === "heredoc_template";
+  for (const child of children(node)) {
+    if (child.type === "template_literal") parts.push(heredoc ? child.text : unescape(child.text));
+    else if (child.type === "template_interpolation") {
+      const expression = children(child).find((c) => c.type === "expression");
+      parts.push(expression ? convertExpression(expression, out) : { kind: "other", offsets: offsetsOf(child) });
+    } else if (child.type === "template_directive") {
+      walkNested(child, out);
+      parts.push({ kind: "other", offsets: offsetsOf(child) });
+    }
+  }
+  return { kind: "template", parts, offsets: offsetsOf(node) };
+}
+function walkNested(node, out) {
+  for (const child of children(node)) {
+    if (child.type === "expression") convertExpression(child, out);
+    else walkNested(child, out);
+  }
+}
+function firstSyntaxError(root, text) {
+  let found;
+  const visit2 = (node2) => {
+    if (node2.isMissing || node2.type === "ERROR") {
+      found = node2;
+      return true;
+    }
+    if (!node2.hasError) return false;
+    return children(node2).some(visit2);
+  };
+  visit2(root);
+  const node = found;
+  if (!node) return void 0;
+  if (node.isMissing) {
+    const block = node.parent?.type === "block_end" ? node.parent.parent : void 0;
+    if (block?.type === "block") {
+      const header = children(block).find((c) => c.type === "block_start");
+      return { message: "Unclosed configuration block: there is no closing brace for this block before the end of the file", offsets: [block.startIndex, header ? header.endIndex : block.startIndex + 1] };
+    }
+    const message = /^[\])}]$/.test(node.type) ? `Missing "${node.type}"` : "Invalid expression";
+    return { message, offsets: [node.startIndex, Math.min(text.length, node.startIndex + 1)] };
+  }
+  const parts = children(node);
+  const afterBody = parts[parts.findIndex((child) => child.type === "body") + 1];
+  const stray = parts.find((child) => !child.isNamed && child.childCount === 0) ?? (parts.some((child) => child.type === "body") ? afterBody : void 0) ?? node;
+  const lineEnd = text.indexOf("\n", stray.startIndex);
+  const end = Math.max(stray.startIndex + 1, Math.min(stray.endIndex, lineEnd === -1 ? text.length : lineEnd));
+  const token = text.slice(stray.startIndex, end).trim();
+  return { message: `Invalid syntax at ${token === "" ? "this point" : `"${token.length > 20 ? `${token.slice(0, 20)}\u2026` : token}"`}`, offsets: [stray.startIndex, end] };
+}
+var import_node_fs2, import_node_module, parser, loading, offsetsOf;
+var init_hcl = __esm({
+  "src/terraform/hcl.ts"() {
+    "use strict";
+    import_node_fs2 = require("node:fs");
+    import_node_module = require("node:module");
+    offsetsOf = (node) => [node.startIndex, node.endIndex];
+  }
+});
+
+// src/terraform/modules.ts
+function isHclFile(relativePath) {
+  return /\.(tf|tofu)$/.test(relativePath) && !/(^|\/)\.terraform\//.test(relativePath);
+}
+function isJsonConfig(relativePath) {
+  return /\.(tf|tofu)\.json$/.test(relativePath) && !/(^|\/)\.terraform\//.test(relativePath);
+}
+function isOverrideFile(relativePath) {
+  return /(^|\/|_)override\.(tf|tofu)$/.test(relativePath);
+}
+function terraformIndex(model) {
+  let index = cache2.get(model);
+  if (!index) cache2.set(model, index = build2(model));
+  return index;
+}
+function push2(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
+}
+function joinRelative(base, relative) {
+  const parts = base === "" ? [] : base.split("/");
+  for (const part of relative.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length === 0) return void 0;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join("/");
+}
+function staticString(expr) {
+  if (!expr) return void 0;
+  if (expr.kind === "literal") return typeof expr.value === "string" ? expr.value : void 0;
+  if (expr.kind === "template" && expr.parts.every((part) => typeof part === "string")) return expr.parts.join("");
+  return void 0;
+}
+function attribute(block, name2) {
+  return block.body.attributes.find((entry) => entry.name === name2);
+}
+function build2(model) {
+  const modules = [];
+  const byKey = /* @__PURE__ */ new Map();
+  const parsedFiles2 = /* @__PURE__ */ new Map();
+  const childDirs = /* @__PURE__ */ new Set();
+  let unparsed = false;
+  for (const root of model.roots) {
+    const tree = model.rootFiles(root);
+    for (const [dir, files] of tree.filesIn) {
+      const config = files.filter((file) => isHclFile(file.path));
+      if (config.length === 0) continue;
+      const module2 = {
+        root,
+        dir,
+        files: [],
+        complete: true,
+        variables: /* @__PURE__ */ new Map(),
+        outputs: /* @__PURE__ */ new Map(),
+        locals: /* @__PURE__ */ new Map(),
+        resources: /* @__PURE__ */ new Map(),
+        data: /* @__PURE__ */ new Map(),
+        modules: /* @__PURE__ */ new Map(),
+        requiredProviders: /* @__PURE__ */ new Map(),
+        backends: [],
+        children: []
+      };
+      if (files.some((file) => isJsonConfig(file.path))) {
+        module2.complete = false;
+        module2.incompleteReason = "it has .tf.json files, which are not read";
+      }
+      for (const file of config) {
+        if (file.text === void 0) {
+          module2.complete = false;
+          module2.incompleteReason ??= `${file.path} was not read`;
+          continue;
+        }
+        const hcl = parseHcl(file.text);
+        if (!hcl) {
+          unparsed = true;
+          module2.complete = false;
+          module2.incompleteReason ??= "the HCL parser is not loaded";
+          continue;
+        }
+        const tfFile = { file, hcl, override: isOverrideFile(file.path) };
+        parsedFiles2.set(file, tfFile);
+        module2.files.push(tfFile);
+        if (hcl.errors.length > 0) {
+          module2.complete = false;
+          module2.incompleteReason ??= `${file.path} has a syntax error`;
+        }
+        collect(module2, tfFile);
+      }
+      for (const child of module2.children) childDirs.add(`${root.dir}\0${child}`);
+      modules.push(module2);
+      byKey.set(`${root.dir}\0${dir}`, module2);
+    }
+  }
+  if (unparsed) model.note({ message: "Terraform files were not checked: the HCL parser was not loaded (call loadHclParser() before building the model)." });
+  return {
+    modules,
+    at: (root, dir) => byKey.get(`${root.dir}\0${dir}`),
+    isChild: (root, dir) => childDirs.has(`${root.dir}\0${dir}`),
+    parsed: (file) => parsedFiles2.get(file)
+  };
+}
+function collect(module2, file) {
+  for (const block of file.hcl.body.blocks) {
+    const [first, second] = block.labels;
+    const label = (index) => block.labelOffsets[index] ?? block.typeOffsets;
+    const decl = (kind, name2, offsets) => ({ kind, name: name2, file, offsets, block });
+    switch (block.type) {
+      case "variable":
+        if (first === void 0) break;
+        push2(module2.variables, first, {
+          ...decl("variable", first, label(0)),
+          kind: "variable",
+          required: attribute(block, "default") === void 0,
+          type: attribute(block, "type")?.text
+        });
+        break;
+      case "output":
+        if (first !== void 0) push2(module2.outputs, first, decl("output", first, label(0)));
+        break;
+      case "resource":
+      case "data":
+        if (first !== void 0 && second !== void 0) push2(block.type === "resource" ? module2.resources : module2.data, `${first}.${second}`, decl(block.type, `${first}.${second}`, label(0)));
+        break;
+      case "module": {
+        if (first === void 0) break;
+        push2(module2.modules, first, decl("module", first, label(0)));
+        const source = staticString(attribute(block, "source")?.value);
+        if (source !== void 0 && (source.startsWith("./") || source.startsWith("../"))) {
+          const child = joinRelative(module2.dir, source);
+          if (child !== void 0) module2.children.push(child);
+        }
+        break;
+      }
+      case "locals":
+        for (const entry of block.body.attributes) push2(module2.locals, entry.name, { kind: "local", name: entry.name, file, offsets: entry.nameOffsets, block: void 0 });
+        break;
+      case "terraform":
+        for (const inner of block.body.blocks) {
+          if (inner.type === "backend" || inner.type === "cloud") module2.backends.push({ file, block: inner });
+          if (inner.type !== "required_providers") continue;
+          for (const entry of inner.body.attributes) {
+            const source = entry.value.kind === "object" ? staticString(entry.value.items.find((item) => item.key === "source")?.value) : void 0;
+            module2.requiredProviders.set(entry.name, { source });
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+var cache2;
+var init_modules = __esm({
+  "src/terraform/modules.ts"() {
+    "use strict";
+    init_collections();
+    init_hcl();
+    cache2 = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// rules/hcl-syntax.ts
+var hcl_syntax_default;
+var init_hcl_syntax = __esm({
+  "rules/hcl-syntax.ts"() {
+    "use strict";
+    init_modules();
+    init_rule();
+    hcl_syntax_default = defineRule({
+      meta: {
+        id: "hcl-syntax",
+        description: "Require Terraform and OpenTofu configuration files (.tf, .tofu) to parse",
+        scope: "repository",
+        category: "correctness",
+        defaultLevel: "error",
+        recommended: true,
+        messages: {
+          syntax: "Invalid HCL: {{problem}}. terraform init, validate and plan (and the tofu-controller runner) stop at this file; fix it first, then lint again for what follows."
+        },
+        docs: {
+          rationale: "A `.tf` file that does not parse stops every Terraform command in its folder, and tofu-controller reports it only as a failed plan in the Terraform object's status, minutes after the push. This rule replaces the syntax half of the seed CI's `terraform validate` step: it parses every `.tf`/`.tofu` file offline (tree-sitter's Terraform grammar) and reports the first syntax error on the line Terraform reports it (an unclosed block on its header). Only the first error per file is reported: after it, error recovery is guesswork. What `terraform validate` also checks with provider schemas (argument names and types of resources) still needs the real tool.",
+          incorrect: [
+            { title: "A block that is never closed", files: { "infra/variables.tf": 'variable "region" {\n  type = string\n\nvariable "zone" {\n  type = string\n}\n' } },
+            { title: "A list without a comma", files: { "infra/main.tf": 'locals {\n  zones = ["a", "b"\n  count = 2\n}\n' } }
+          ],
+          correct: [{ files: { "infra/variables.tf": 'variable "region" {\n  type = string\n}\n\nlocals {\n  zones = ["a", "b"]\n}\n' } }],
+          whenNotToUse: "Never: a configuration file that does not parse cannot be planned."
+        }
+      },
+      check(ctx) {
+        const index = terraformIndex(ctx.model);
+        for (const file of ctx.model.files) {
+          if (!isHclFile(file.path)) continue;
+          for (const error of index.parsed(file)?.hcl.errors ?? []) {
+            ctx.report({ file, offsets: error.offsets, messageId: "syntax", data: { problem: error.message } });
+          }
+        }
+      }
+    });
+  }
+});
+
 // src/engine/mutable-image.ts
 function mutableImage(container, mutableTags) {
   const ref = container.image.effective;
@@ -26844,7 +27258,7 @@ function localSecret(resource, path23, effect, requiredKeys) {
   if (requiredKeys) ref.requiredKeys = requiredKeys;
   return ref;
 }
-function push2(refs, ref) {
+function push3(refs, ref) {
   if (ref) refs.push(ref);
 }
 function sourceRefs(model) {
@@ -26855,10 +27269,10 @@ function sourceRefs(model) {
       const url = asString(resource.get(["spec", "url"])) ?? "";
       const ssh = kind === "GitRepository" && url.startsWith("ssh://");
       const auth = ssh ? [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] : void 0;
-      push2(refs, localSecret(resource, ["spec", "secretRef"], effect, auth));
-      push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-      push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
-      push2(refs, localSecret(resource, ["spec", "verify", "secretRef"], `source-controller cannot verify the ${kind}, so it is not used`));
+      push3(refs, localSecret(resource, ["spec", "secretRef"], effect, auth));
+      push3(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+      push3(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+      push3(refs, localSecret(resource, ["spec", "verify", "secretRef"], `source-controller cannot verify the ${kind}, so it is not used`));
     }
   }
   return refs;
@@ -26881,18 +27295,18 @@ function notificationAndImageRefs(model) {
   const refs = [];
   for (const resource of model.ofKind("Provider", NOTIFICATION_GROUP2)) {
     const effect = "notification-controller cannot send alerts through this Provider";
-    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
-    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+    push3(refs, localSecret(resource, ["spec", "secretRef"], effect));
+    push3(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push3(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
   }
   for (const resource of model.ofKind("Receiver", NOTIFICATION_GROUP2)) {
-    push2(refs, localSecret(resource, ["spec", "secretRef"], "the Receiver is not ready and its webhook rejects every call", [{ anyOf: ["token"], reason: "it validates webhook calls with it" }]));
+    push3(refs, localSecret(resource, ["spec", "secretRef"], "the Receiver is not ready and its webhook rejects every call", [{ anyOf: ["token"], reason: "it validates webhook calls with it" }]));
   }
   for (const resource of model.ofKind("ImageRepository", IMAGE_GROUP2)) {
     const effect = "image-reflector-controller cannot scan the registry";
-    push2(refs, localSecret(resource, ["spec", "secretRef"], effect));
-    push2(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
-    push2(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
+    push3(refs, localSecret(resource, ["spec", "secretRef"], effect));
+    push3(refs, localSecret(resource, ["spec", "certSecretRef"], effect));
+    push3(refs, localSecret(resource, ["spec", "proxySecretRef"], effect, PROXY_KEYS));
   }
   return refs;
 }
@@ -26909,13 +27323,13 @@ function fluxInstanceRefs(model) {
     const url = asString(sync.url) ?? "";
     const ssh = (sync.kind === void 0 || sync.kind === "GitRepository") && url.startsWith("ssh://");
     const required = ssh ? { requiredKeys: [{ anyOf: ["identity"], reason: "its ssh:// URL authenticates with this private key" }, { anyOf: ["known_hosts"], reason: "its ssh:// URL checks the server against these host keys" }] } : {};
-    push2(refs, namedSecret(resource, [...base, "pullSecret"], namespace, "source-controller cannot fetch the sync source, so the cluster is not reconciled", required));
+    push3(refs, namedSecret(resource, [...base, "pullSecret"], namespace, "source-controller cannot fetch the sync source, so the cluster is not reconciled", required));
   };
   for (const resource of model.ofKind("FluxInstance", OPERATOR_GROUP2)) {
     const namespace = resource.appliedNamespace;
     syncRefs(resource, ["spec", "sync"], namespace);
-    push2(refs, namedSecret(resource, ["spec", "distribution", "artifactPullSecret"], namespace, "the Flux Operator cannot pull the distribution manifests"));
-    push2(refs, namedSecret(resource, ["spec", "distribution", "imagePullSecret"], namespace, "the kubelet pulls the Flux controller images without it, so pulls from a private registry fail", { pullSecret: true, scope: POD_SCOPE }));
+    push3(refs, namedSecret(resource, ["spec", "distribution", "artifactPullSecret"], namespace, "the Flux Operator cannot pull the distribution manifests"));
+    push3(refs, namedSecret(resource, ["spec", "distribution", "imagePullSecret"], namespace, "the kubelet pulls the Flux controller images without it, so pulls from a private registry fail", { pullSecret: true, scope: POD_SCOPE }));
   }
   for (const resource of model.ofKind("HelmRelease", HELM_GROUP)) {
     const chart = asString(resource.get(["spec", "chart", "spec", "chart"])) ?? asString(resource.get(["spec", "chartRef", "name"]));
@@ -26993,8 +27407,8 @@ function terraformRefs(model) {
 }
 function isEntry(model, resource) {
   if (resource.synthetic !== void 0) return true;
-  const build2 = model.applied.buildOf(resource);
-  return build2 !== void 0 && build2.objects.some((object) => object.kind === resource.kind && object.name === resource.name && object.appliedNamespace === resource.appliedNamespace);
+  const build3 = model.applied.buildOf(resource);
+  return build3 !== void 0 && build3.objects.some((object) => object.kind === resource.kind && object.name === resource.name && object.appliedNamespace === resource.appliedNamespace);
 }
 function kustomizationRefs(model) {
   const refs = [];
@@ -27202,11 +27616,11 @@ function nameResolver(model) {
   };
 }
 function dataReferences(model) {
-  let refs = cache2.get(model);
-  if (!refs) cache2.set(model, refs = collect(model));
+  let refs = cache3.get(model);
+  if (!refs) cache3.set(model, refs = collect2(model));
   return refs;
 }
-function collect(model) {
+function collect2(model) {
   const resolveName = nameResolver(model);
   const all = [...containerRefs(model.containers, resolveName), ...podSpecRefs(model, resolveName), ...fluxRefs(model), ...helmValuesRefs(model, resolveName)];
   return all.filter((ref) => {
@@ -27216,7 +27630,7 @@ function collect(model) {
     return false;
   });
 }
-var cache2;
+var cache3;
 var init_references = __esm({
   "src/references/index.ts"() {
     "use strict";
@@ -27226,7 +27640,7 @@ var init_references = __esm({
     init_helm_values();
     init_pods();
     init_helm_release();
-    cache2 = /* @__PURE__ */ new WeakMap();
+    cache3 = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -28482,7 +28896,7 @@ function reportTarget(report) {
   }
   return { file: report.file, docIndex: report.docIndex, path: report.path ?? [] };
 }
-function offsetsOf(report, file) {
+function offsetsOf2(report, file) {
   const text = file.text;
   if (text === void 0) return void 0;
   if ("resource" in report) {
@@ -28507,7 +28921,7 @@ function fileLevelOffsets(text) {
 }
 function toFinding(rule, report, level) {
   const file = reportTarget(report).file;
-  const offsets = offsetsOf(report, file);
+  const offsets = offsetsOf2(report, file);
   const region = offsets ? regionOf(file.lineCounter, offsets) : EMPTY_REGION;
   const template = rule.meta.messages[report.messageId] ?? report.messageId;
   const message = interpolate(template, report.data);
@@ -29124,10 +29538,10 @@ var init_selection = __esm({
 // src/sops/config.ts
 function readSopsConfig(doc) {
   if (!doc) return { rules: [], issues: [] };
-  let config = cache3.get(doc);
+  let config = cache4.get(doc);
   if (!config) {
     config = parse3(new Nodes(doc));
-    cache3.set(doc, config);
+    cache4.set(doc, config);
   }
   return config;
 }
@@ -29407,7 +29821,7 @@ function scalarText(node) {
   const v = node.value;
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(node.source ?? v) : void 0;
 }
-var import_yaml8, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache3, Nodes;
+var import_yaml8, TOP_KEYS, RECIPIENT_KEYS, RULE_KEYS, GROUP_KEYS, GROUP_OBJECT_KEYS, DESTINATION_KEYS, STORE_KEYS, ALIASES, IDENTITY_KEYS, MATCH_ALL, RULE_RECIPIENT_TYPES, INVALID_REGEX_EFFECT, YAML11_BOOLEANS, cache4, Nodes;
 var init_config = __esm({
   "src/sops/config.ts"() {
     "use strict";
@@ -29475,7 +29889,7 @@ var init_config = __esm({
       unencrypted_comment_regex: "every value is encrypted, `apiVersion`, `kind` and `metadata` included"
     };
     YAML11_BOOLEANS = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
-    cache3 = /* @__PURE__ */ new WeakMap();
+    cache4 = /* @__PURE__ */ new WeakMap();
     Nodes = class {
       constructor(doc) {
         this.doc = doc;
@@ -29681,7 +30095,7 @@ function rawComments(text) {
   if (memo?.text === text) return memo.comments;
   const comments = [];
   try {
-    for (const token of new import_yaml9.Parser().parse(text)) collect2(token, text, comments);
+    for (const token of new import_yaml9.Parser().parse(text)) collect3(token, text, comments);
   } catch {
   }
   comments.sort((a, b) => a.offset - b.offset);
@@ -29689,7 +30103,7 @@ function rawComments(text) {
   memo = { text, comments: unique2 };
   return unique2;
 }
-function collect2(node, text, out) {
+function collect3(node, text, out) {
   const stack = [node];
   while (stack.length > 0) {
     const item = stack.pop();
@@ -29952,11 +30366,11 @@ function hasSopsKey(doc) {
   return sopsPair(doc) !== void 0;
 }
 function sopsMetadata(doc) {
-  let meta = cache4.get(doc);
+  let meta = cache5.get(doc);
   if (meta === void 0) {
     const pair = sopsPair(doc);
     meta = pair ? readMetadata(pair.value) : null;
-    cache4.set(doc, meta);
+    cache5.set(doc, meta);
   }
   return meta ?? void 0;
 }
@@ -30190,7 +30604,7 @@ function weakInteger(node) {
 function isNullScalar(node) {
   return (0, import_yaml11.isScalar)(node) && node.value == null;
 }
-var import_yaml11, ID_FIELDS, RFC3339, VERSION, SOPS, cache4, valueCache;
+var import_yaml11, ID_FIELDS, RFC3339, VERSION, SOPS, cache5, valueCache;
 var init_metadata = __esm({
   "src/sops/metadata.ts"() {
     "use strict";
@@ -30211,7 +30625,7 @@ var init_metadata = __esm({
     RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
     VERSION = /^\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/;
     SOPS = ["sops"];
-    cache4 = /* @__PURE__ */ new WeakMap();
+    cache5 = /* @__PURE__ */ new WeakMap();
     valueCache = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -30896,6 +31310,7 @@ var init_rules = __esm({
     init_flux_source_ref();
     init_flux_substitution();
     init_flux_substitution_escape();
+    init_hcl_syntax();
     init_image_pull_policy_mutable_tag();
     init_image_pull_secret_exists();
     init_image_tag_mutable();
@@ -30922,6 +31337,7 @@ var init_rules = __esm({
       flux_source_ref_default,
       flux_substitution_default,
       flux_substitution_escape_default,
+      hcl_syntax_default,
       image_pull_policy_mutable_tag_default,
       image_pull_secret_exists_default,
       image_tag_mutable_default,
@@ -36816,12 +37232,12 @@ var require_fill_range = __commonJS({
         return toRange2(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
       }
       let parts = { negatives: [], positives: [] };
-      let push3 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let push4 = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
       let range = [];
       let index = 0;
       while (descending ? a >= b : a <= b) {
         if (options.toRegex === true && step > 1) {
-          push3(a);
+          push4(a);
         } else {
           range.push(pad(format(a, index), maxLen, toNumber));
         }
@@ -37187,7 +37603,7 @@ var require_parse2 = __commonJS({
       let depth = 0;
       let value;
       const advance = () => input[index++];
-      const push3 = (node) => {
+      const push4 = (node) => {
         if (node.type === "text" && prev.type === "dot") {
           prev.type = "text";
         }
@@ -37201,7 +37617,7 @@ var require_parse2 = __commonJS({
         prev = node;
         return node;
       };
-      push3({ type: "bos" });
+      push4({ type: "bos" });
       while (index < length) {
         block = stack[stack.length - 1];
         value = advance();
@@ -37209,11 +37625,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value === CHAR_BACKSLASH) {
-          push3({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          push4({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
           continue;
         }
         if (value === CHAR_RIGHT_SQUARE_BRACKET2) {
-          push3({ type: "text", value: "\\" + value });
+          push4({ type: "text", value: "\\" + value });
           continue;
         }
         if (value === CHAR_LEFT_SQUARE_BRACKET2) {
@@ -37236,22 +37652,22 @@ var require_parse2 = __commonJS({
               }
             }
           }
-          push3({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_PARENTHESES) {
-          block = push3({ type: "paren", nodes: [] });
+          block = push4({ type: "paren", nodes: [] });
           stack.push(block);
-          push3({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (value === CHAR_RIGHT_PARENTHESES) {
           if (block.type !== "paren") {
-            push3({ type: "text", value });
+            push4({ type: "text", value });
             continue;
           }
           block = stack.pop();
-          push3({ type: "text", value });
+          push4({ type: "text", value });
           block = stack[stack.length - 1];
           continue;
         }
@@ -37272,7 +37688,7 @@ var require_parse2 = __commonJS({
             }
             value += next;
           }
-          push3({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (value === CHAR_LEFT_CURLY_BRACE) {
@@ -37288,20 +37704,20 @@ var require_parse2 = __commonJS({
             ranges: 0,
             nodes: []
           };
-          block = push3(brace);
+          block = push4(brace);
           stack.push(block);
-          push3({ type: "open", value });
+          push4({ type: "open", value });
           continue;
         }
         if (value === CHAR_RIGHT_CURLY_BRACE) {
           if (block.type !== "brace") {
-            push3({ type: "text", value });
+            push4({ type: "text", value });
             continue;
           }
           const type2 = "close";
           block = stack.pop();
           block.close = true;
-          push3({ type: type2, value });
+          push4({ type: type2, value });
           depth--;
           block = stack[stack.length - 1];
           continue;
@@ -37312,14 +37728,14 @@ var require_parse2 = __commonJS({
             const open = block.nodes.shift();
             block.nodes = [open, { type: "text", value: stringify2(block) }];
           }
-          push3({ type: "comma", value });
+          push4({ type: "comma", value });
           block.commas++;
           continue;
         }
         if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
           const siblings = block.nodes;
           if (depth === 0 || siblings.length === 0) {
-            push3({ type: "text", value });
+            push4({ type: "text", value });
             continue;
           }
           if (prev.type === "dot") {
@@ -37344,10 +37760,10 @@ var require_parse2 = __commonJS({
             block.ranges--;
             continue;
           }
-          push3({ type: "dot", value });
+          push4({ type: "dot", value });
           continue;
         }
-        push3({ type: "text", value });
+        push4({ type: "text", value });
       }
       do {
         block = stack.pop();
@@ -37365,7 +37781,7 @@ var require_parse2 = __commonJS({
           parent.nodes.splice(index2, 1, ...block.nodes);
         }
       } while (stack.length > 0);
-      push3({ type: "eos" });
+      push4({ type: "eos" });
       return ast;
     };
     module2.exports = parse4;
@@ -38364,7 +38780,7 @@ var require_parse3 = __commonJS({
         state[type2]--;
         stack.pop();
       };
-      const push3 = (tok) => {
+      const push4 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -38398,8 +38814,8 @@ var require_parse3 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push3({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
-        push3({ type: "paren", extglob: true, value: advance(), output });
+        push4({ type: type2, value: value2, output: state.output ? "" : ONE_CHAR });
+        push4({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -38419,7 +38835,7 @@ var require_parse3 = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push3({ type: "paren", extglob: true, value, output: "" });
+          push4({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -38441,7 +38857,7 @@ var require_parse3 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push3({ type: "paren", extglob: true, value, output });
+        push4({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -38502,7 +38918,7 @@ var require_parse3 = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push3({ type: "text", value });
+            push4({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -38520,7 +38936,7 @@ var require_parse3 = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push3({ type: "text", value });
+            push4({ type: "text", value });
             continue;
           }
         }
@@ -38568,13 +38984,13 @@ var require_parse3 = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push3({ type: "text", value });
+            push4({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push3({ type: "paren", value });
+          push4({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -38586,7 +39002,7 @@ var require_parse3 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push3({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push4({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -38599,19 +39015,19 @@ var require_parse3 = __commonJS({
           } else {
             increment("brackets");
           }
-          push3({ type: "bracket", value });
+          push4({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push3({ type: "text", value, output: `\\${value}` });
+            push4({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push3({ type: "text", value, output: `\\${value}` });
+            push4({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -38645,13 +39061,13 @@ var require_parse3 = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push3(open);
+          push4(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push3({ type: "text", value, output: value });
+            push4({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -38680,7 +39096,7 @@ var require_parse3 = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push3({ type: "brace", value, output });
+          push4({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -38689,7 +39105,7 @@ var require_parse3 = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push3({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -38699,7 +39115,7 @@ var require_parse3 = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push3({ type: "comma", value, output });
+          push4({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -38711,7 +39127,7 @@ var require_parse3 = __commonJS({
             prev = bos;
             continue;
           }
-          push3({ type: "slash", value, output: SLASH_LITERAL });
+          push4({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -38725,10 +39141,10 @@ var require_parse3 = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push3({ type: "text", value, output: DOT_LITERAL });
+            push4({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push3({ type: "dot", value, output: DOT_LITERAL });
+          push4({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -38746,14 +39162,14 @@ var require_parse3 = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push3({ type: "text", value, output });
+            push4({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push3({ type: "qmark", value, output: QMARK_NO_DOT });
+            push4({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push3({ type: "qmark", value, output: QMARK });
+          push4({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -38774,22 +39190,22 @@ var require_parse3 = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push3({ type: "plus", value, output: PLUS_LITERAL });
+            push4({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push3({ type: "plus", value });
+            push4({ type: "plus", value });
             continue;
           }
-          push3({ type: "plus", value: PLUS_LITERAL });
+          push4({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push3({ type: "at", extglob: true, value, output: "" });
+            push4({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push3({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -38801,7 +39217,7 @@ var require_parse3 = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push3({ type: "text", value });
+          push4({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -38829,13 +39245,13 @@ var require_parse3 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push3({ type: "star", value, output: "" });
+            push4({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push3({ type: "star", value, output: "" });
+            push4({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -38876,7 +39292,7 @@ var require_parse3 = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push3({ type: "slash", value: "/", output: "" });
+            push4({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -38886,7 +39302,7 @@ var require_parse3 = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push3({ type: "slash", value: "/", output: "" });
+            push4({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -38904,12 +39320,12 @@ var require_parse3 = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push3(token);
+          push4(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push3(token);
+          push4(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -38928,7 +39344,7 @@ var require_parse3 = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push3(token);
+        push4(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -38946,7 +39362,7 @@ var require_parse3 = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push3({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push4({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -40362,13 +40778,13 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache5 = reusify(Task);
+      var cache6 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
       var errorHandler = null;
       var self = {
-        push: push3,
+        push: push4,
         drain: noop2,
         saturated: noop2,
         pause,
@@ -40440,8 +40856,8 @@ var require_queue = __commonJS({
       function idle() {
         return _running === 0 && self.length() === 0;
       }
-      function push3(value, done) {
-        var current = cache5.get();
+      function push4(value, done) {
+        var current = cache6.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -40462,7 +40878,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache5.get();
+        var current = cache6.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -40484,7 +40900,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache5.release(holder);
+          cache6.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -40534,7 +40950,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache5.release(current);
+          cache6.release(current);
           current = next;
         }
         self.drain = noop2;
@@ -40580,11 +40996,11 @@ var require_queue = __commonJS({
       var queue = fastqueue(context, asyncWrapper, _concurrency);
       var pushCb = queue.push;
       var unshiftCb = queue.unshift;
-      queue.push = push3;
+      queue.push = push4;
       queue.unshift = unshift;
       queue.drained = drained;
       return queue;
-      function push3(value) {
+      function push4(value) {
         var p = new Promise(function(resolve3, reject) {
           pushCb(value, function(err, result) {
             if (err) {
@@ -41854,10 +42270,10 @@ var init_slash = __esm({
 });
 
 // node_modules/globby/utilities.js
-var import_node_fs2, import_node_path8, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
+var import_node_fs3, import_node_path8, import_node_util2, import_fast_glob, import_ignore2, import_micromatch, isNegativePattern, normalizeAbsolutePatternToRelative, absolutePrefixesMatch, getStaticAbsolutePathPrefix, normalizeNegativePattern, bindFsMethod, promisifyFsMethod, normalizeDirectoryPatternForFastGlob, getParentDirectoryPrefix, adjustIgnorePatternsForParentDirectories, getAsyncStatMethod, getStatSyncMethod, pathHasGitDirectory, buildPathChain, findGitRootInChain, findGitRootSyncUncached, findGitRootSync, findGitRootAsyncUncached, findGitRoot, isWithinGitRoot, getParentGitignorePaths, GITIGNORE_WILDCARDS, hasGitignoreWildcards, MICROMATCH_ONLY_SYNTAX, unescapeGitignorePattern, normalizeGitignorePatternForIgnore, toLiteralPattern, finalSegment, toStandaloneRule, isInsideCwd, anchorToCwd, createNameComparer, getNegationFinalSegments, negationsCouldRescue, expandBraceGroups, convertIgnorePatternsForIgnoreFileSearch, getRulePrune, buildPrunePatternsAndGuards, convertPatternsForFastGlob;
 var init_utilities = __esm({
   "node_modules/globby/utilities.js"() {
-    import_node_fs2 = __toESM(require("node:fs"), 1);
+    import_node_fs3 = __toESM(require("node:fs"), 1);
     import_node_path8 = __toESM(require("node:path"), 1);
     import_node_util2 = require("node:util");
     import_fast_glob = __toESM(require_out4(), 1);
@@ -41964,12 +42380,12 @@ var init_utilities = __esm({
         return pattern;
       });
     };
-    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(import_node_fs2.default.promises, "stat");
+    getAsyncStatMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "stat") ?? bindFsMethod(import_node_fs3.default.promises, "stat");
     getStatSyncMethod = (fsImplementation) => {
       if (fsImplementation) {
         return bindFsMethod(fsImplementation, "statSync");
       }
-      return bindFsMethod(import_node_fs2.default, "statSync");
+      return bindFsMethod(import_node_fs3.default, "statSync");
     };
     pathHasGitDirectory = (stats) => Boolean(stats?.isDirectory?.() || stats?.isFile?.());
     buildPathChain = (startPath, rootPath) => {
@@ -42205,11 +42621,11 @@ var init_utilities = __esm({
 });
 
 // node_modules/globby/ignore.js
-var import_node_process, import_node_fs3, import_promises3, import_node_path9, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
+var import_node_process, import_node_fs4, import_promises3, import_node_path9, import_node_os, import_fast_glob2, import_ignore3, defaultIgnoredDirectories, ignoreFilesGlobOptions, GITIGNORE_FILES_PATTERN, MAX_INCLUDE_DEPTH, getReadFileMethod, getReadFileSyncMethod, shouldSkipIgnoreFileError, createReadError, createIgnoreFileReadError, createGitConfigReadError, processIgnoreFileCore, readIgnoreFilesSafely, readIgnoreFilesSafelySync, dedupePaths, globIgnoreFiles, normalizeIgnoreFileLine, readIgnoreFileLines, getIgnoreRules, buildIgnoreResult, applyBaseToPattern, parseIgnoreFile, toRelativePath, notIgnored, createIgnoreMatcher, normalizeOptions, unescapeGitQuotedValue, parseGitConfigValue, resolveConfigPath, parseGitConfigSection, parseGitConfigEntry, parseIncludeIfCondition, normalizeGitConfigConditionPattern, gitConfigGlobToRegex, matchesIncludeIfCondition, shouldIncludeConfigSection, createExcludesFileValue, parseGitConfigForExcludesFile, readGitConfigFile, getExcludesFileFromGitConfigSync, getExcludesFileFromGitConfigAsync, resolveGitDirectoryFromFile, getGitDirectorySync, getGitDirectoryAsync, getXdgConfigHome, getGitConfigPaths, getDefaultGlobalGitignorePath, resolveExcludesFilePath, readGlobalGitignoreContent, getGlobalGitignoreFile, getGlobalGitignoreFileAsync, buildGlobalMatcher, getKnownIgnoreFilePaths, getKnownIgnoreFileSearchOptions, getKnownIgnoreFilePattern, getMatchingKnownIgnoreFilePaths, globKnownIgnoreFilePaths, filterKnownIgnoreFilePathsAsync, filterKnownIgnoreFilePathsSync, getIgnoreFileSearchPrune, withPrunedSearch, getUnreadPaths, collectIgnoreFileArtifactsAsync, collectIgnoreFileArtifactsSync, getPatternsFromIgnoreFiles, getIgnorePatternsAndPredicate, getIgnorePatternsAndPredicateSync;
 var init_ignore = __esm({
   "node_modules/globby/ignore.js"() {
     import_node_process = __toESM(require("node:process"), 1);
-    import_node_fs3 = __toESM(require("node:fs"), 1);
+    import_node_fs4 = __toESM(require("node:fs"), 1);
     import_promises3 = __toESM(require("node:fs/promises"), 1);
     import_node_path9 = __toESM(require("node:path"), 1);
     import_node_os = __toESM(require("node:os"), 1);
@@ -42232,7 +42648,7 @@ var init_ignore = __esm({
     GITIGNORE_FILES_PATTERN = "**/.gitignore";
     MAX_INCLUDE_DEPTH = 10;
     getReadFileMethod = (fsImplementation) => bindFsMethod(fsImplementation?.promises, "readFile") ?? bindFsMethod(import_promises3.default, "readFile") ?? promisifyFsMethod(fsImplementation, "readFile");
-    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs3.default, "readFileSync");
+    getReadFileSyncMethod = (fsImplementation) => bindFsMethod(fsImplementation, "readFileSync") ?? bindFsMethod(import_node_fs4.default, "readFileSync");
     shouldSkipIgnoreFileError = (error, suppressErrors) => {
       if (!error) {
         return Boolean(suppressErrors);
@@ -42619,7 +43035,7 @@ var init_ignore = __esm({
         throw createGitConfigReadError(normalizedPath, error);
       }
     };
-    getExcludesFileFromGitConfigSync = (filePath, readFileSync4, gitDirectory, options = {}) => {
+    getExcludesFileFromGitConfigSync = (filePath, readFileSync5, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
       const normalizedPath = import_node_path9.default.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
@@ -42629,14 +43045,14 @@ var init_ignore = __esm({
         return void 0;
       }
       includeStack.add(normalizedPath);
-      const content = readGitConfigFile(normalizedPath, readFileSync4, suppressErrors);
+      const content = readGitConfigFile(normalizedPath, readFileSync5, suppressErrors);
       if (content === void 0) {
         includeStack.delete(normalizedPath);
         return void 0;
       }
       let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
       for (const includePath of includePaths) {
-        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync5, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
         if (includedExcludesFile !== void 0) {
           excludesFile = includedExcludesFile;
         }
@@ -42681,13 +43097,13 @@ var init_ignore = __esm({
       }
       return import_node_path9.default.resolve(import_node_path9.default.dirname(gitFilePath), match[1]);
     };
-    getGitDirectorySync = (gitRoot, readFileSync4) => {
+    getGitDirectorySync = (gitRoot, readFileSync5) => {
       if (!gitRoot) {
         return void 0;
       }
       const gitFilePath = import_node_path9.default.join(gitRoot, ".git");
       try {
-        return resolveGitDirectoryFromFile(gitFilePath, readFileSync4(gitFilePath, "utf8"));
+        return resolveGitDirectoryFromFile(gitFilePath, readFileSync5(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
@@ -42737,18 +43153,18 @@ var init_ignore = __esm({
     };
     getGlobalGitignoreFile = (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
-      const readFileSync4 = getReadFileSyncMethod(options.fs);
+      const readFileSync5 = getReadFileSyncMethod(options.fs);
       const gitRoot = findGitRootSync(cwd, options.fs);
-      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync4);
+      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync5);
       let excludesFileConfig;
       for (const gitConfigPath of getGitConfigPaths()) {
-        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync4, gitDirectory, { suppressErrors: options.suppressErrors });
+        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync5, gitDirectory, { suppressErrors: options.suppressErrors });
         if (value !== void 0) {
           excludesFileConfig = value;
         }
       }
       const filePath = resolveExcludesFilePath(excludesFileConfig);
-      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync4, options.suppressErrors);
+      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync5, options.suppressErrors);
     };
     getGlobalGitignoreFileAsync = async (options = {}) => {
       const cwd = toPath(options.cwd) ?? import_node_process.default.cwd();
@@ -42899,11 +43315,11 @@ var init_ignore = __esm({
 });
 
 // node_modules/globby/index.js
-var import_node_process2, import_node_fs4, import_node_path10, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
+var import_node_process2, import_node_fs5, import_node_path10, import_node_stream2, import_fast_glob3, assertPatternsInput, getStatMethod, getStatSyncMethod2, isDirectory, isDirectorySync, normalizePathForDirectoryGlob, shouldExpandGlobstarDirectory, getDirectoryGlob, directoryToGlob, directoryToGlobSync, toPatternsArray, checkCwdOption, normalizeOptions2, normalizeArguments, normalizeArgumentsSync, getIgnoreFilesPatterns, isPathIgnored, hasIgnoredAncestorDirectory, combinePredicate, buildIgnoreFilterResult, getIgnoreFileSearchOptions, applyIgnoreFilesAndGetFilter, applyIgnoreFilesAndGetFilterSync, assertGlobalGitignoreSyncSupport, globalGitignoreAsyncStatErrorMessage, assertGlobalGitignoreAsyncSupport, createPathResolver, createAsyncDirectoryCheck, createDirectoryCheck, createFilterFunctionAsync, createFilterFunction, unionFastGlobResults, unionFastGlobResultsAsync, convertNegativePatterns, applyParentDirectoryIgnoreAdjustments, appendPruneIgnorePatterns, normalizeExpandDirectoriesOption, generateTasks, generateTasksSync, globby, globbySync, globbyStream, isDynamicPattern, generateGlobTasks, generateGlobTasksSync, convertPathToPattern;
 var init_globby = __esm({
   "node_modules/globby/index.js"() {
     import_node_process2 = __toESM(require("node:process"), 1);
-    import_node_fs4 = __toESM(require("node:fs"), 1);
+    import_node_fs5 = __toESM(require("node:fs"), 1);
     import_node_path10 = __toESM(require("node:path"), 1);
     import_node_stream2 = require("node:stream");
     init_merge_streams();
@@ -42920,9 +43336,9 @@ var init_globby = __esm({
       if (fsImplementation) {
         return bindFsMethod(fsImplementation.promises, "stat") ?? promisifyFsMethod(fsImplementation, "stat");
       }
-      return bindFsMethod(import_node_fs4.default.promises, "stat");
+      return bindFsMethod(import_node_fs5.default.promises, "stat");
     };
-    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs4.default, "statSync");
+    getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(import_node_fs5.default, "statSync");
     isDirectory = async (path23, fsImplementation) => {
       try {
         const stats = await getStatMethod(fsImplementation)(path23);
@@ -42991,7 +43407,7 @@ var init_globby = __esm({
       assertPatternsInput(patterns);
       return patterns;
     };
-    checkCwdOption = (cwd, fsImplementation = import_node_fs4.default) => {
+    checkCwdOption = (cwd, fsImplementation = import_node_fs5.default) => {
       if (!cwd || !fsImplementation.statSync) {
         return;
       }
@@ -43428,7 +43844,7 @@ async function discoverFiles(dir, ignore5) {
   for (const entry of all) {
     if (!isGitignore(entry.path) || !entry.dirent.isFile()) continue;
     try {
-      ignoreFiles.set(entry.path.split(import_node_path11.default.sep).join("/"), (0, import_node_fs5.readFileSync)(import_node_path11.default.join(dir, entry.path), "utf8"));
+      ignoreFiles.set(entry.path.split(import_node_path11.default.sep).join("/"), (0, import_node_fs6.readFileSync)(import_node_path11.default.join(dir, entry.path), "utf8"));
     } catch {
     }
   }
@@ -43461,11 +43877,11 @@ function isInside(parent, child) {
   const relative = import_node_path11.default.relative(parent, child);
   return relative === "" || !relative.startsWith("..") && !import_node_path11.default.isAbsolute(relative);
 }
-var import_node_fs5, import_promises4, import_node_path11, ALWAYS_IGNORED;
+var import_node_fs6, import_promises4, import_node_path11, ALWAYS_IGNORED;
 var init_discover = __esm({
   "src/workspace/discover.ts"() {
     "use strict";
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     import_promises4 = require("node:fs/promises");
     import_node_path11 = __toESM(require("node:path"), 1);
     init_globby();
@@ -43556,9 +43972,9 @@ function gitDirsOf(dir) {
     const dotGit = import_node_path13.default.join(current, ".git");
     let gitDir;
     try {
-      if ((0, import_node_fs6.statSync)(dotGit).isDirectory()) gitDir = dotGit;
+      if ((0, import_node_fs7.statSync)(dotGit).isDirectory()) gitDir = dotGit;
       else {
-        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs6.readFileSync)(dotGit, "utf8"))?.[1];
+        const pointer2 = /^gitdir:\s*(.+?)\s*$/m.exec((0, import_node_fs7.readFileSync)(dotGit, "utf8"))?.[1];
         if (pointer2 !== void 0) gitDir = import_node_path13.default.resolve(current, pointer2);
       }
     } catch {
@@ -43572,7 +43988,7 @@ function gitDirsOf(dir) {
 }
 function readText(file) {
   try {
-    return (0, import_node_fs6.readFileSync)(file, "utf8");
+    return (0, import_node_fs7.readFileSync)(file, "utf8");
   } catch {
     return void 0;
   }
@@ -43580,11 +43996,11 @@ function readText(file) {
 function readBranchFiles(dir) {
   const dirs = gitDirsOf(dir);
   if (!dirs) return {};
-  if ((0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, "reftable"))) return void 0;
+  if ((0, import_node_fs7.existsSync)(import_node_path13.default.join(dirs.commonDir, "reftable"))) return void 0;
   const head = readText(import_node_path13.default.join(dirs.gitDir, "HEAD"))?.trim();
   if (head === void 0) return void 0;
   const packed = readText(import_node_path13.default.join(dirs.commonDir, "packed-refs")) ?? "";
-  const exists = (ref) => (0, import_node_fs6.existsSync)(import_node_path13.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
+  const exists = (ref) => (0, import_node_fs7.existsSync)(import_node_path13.default.join(dirs.commonDir, ...ref.split("/"))) || packed.includes(` ${ref}
 `);
   const remoteHead = /^ref:\s*refs\/remotes\/origin\/(.+)$/.exec(readText(import_node_path13.default.join(dirs.commonDir, "refs", "remotes", "origin", "HEAD"))?.trim() ?? "")?.[1];
   let defaultBranch = remoteHead;
@@ -43621,12 +44037,12 @@ async function readGitBranches(dir) {
   if (defaultBranch !== void 0) result.defaultBranch = defaultBranch;
   return result;
 }
-var import_node_child_process2, import_node_fs6, import_node_path13, REMOTE_REFS;
+var import_node_child_process2, import_node_fs7, import_node_path13, REMOTE_REFS;
 var init_git = __esm({
   "src/workspace/git.ts"() {
     "use strict";
     import_node_child_process2 = require("node:child_process");
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     import_node_path13 = __toESM(require("node:path"), 1);
     REMOTE_REFS = ["refs/remotes/origin/HEAD", "refs/remotes/origin/main", "refs/remotes/origin/master"];
   }
@@ -43637,7 +44053,7 @@ function rootName(dir, explicit) {
   return explicit ?? import_node_path14.default.basename(dir);
 }
 function needsContent(relativePath) {
-  return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath);
+  return /\.(ya?ml|json)$/i.test(relativePath) || relativePath.endsWith("Kustomization") || isSourceIgnoreFile(relativePath) || isTextSource(relativePath);
 }
 async function loadDiskRoot(dir, config, notes, options = {}) {
   const { discover = discoverFiles, readGit = readGitFiles, loadFile: loadFile2 = loadSourceFile } = options;
@@ -43688,8 +44104,8 @@ function trackedButIgnored(root, discovered) {
 function staysInside(dir, file) {
   const absPath = import_node_path14.default.join(dir, ...file.split("/"));
   try {
-    if (!(0, import_node_fs7.lstatSync)(absPath).isSymbolicLink()) return true;
-    return isInside((0, import_node_fs7.realpathSync)(dir), (0, import_node_fs7.realpathSync)(absPath));
+    if (!(0, import_node_fs8.lstatSync)(absPath).isSymbolicLink()) return true;
+    return isInside((0, import_node_fs8.realpathSync)(dir), (0, import_node_fs8.realpathSync)(absPath));
   } catch {
     return true;
   }
@@ -43697,13 +44113,13 @@ function staysInside(dir, file) {
 function readContent(absPath) {
   let fd;
   try {
-    fd = (0, import_node_fs7.openSync)(absPath, "r");
-    const { size } = (0, import_node_fs7.fstatSync)(fd);
+    fd = (0, import_node_fs8.openSync)(absPath, "r");
+    const { size } = (0, import_node_fs8.fstatSync)(fd);
     if (size > MAX_FILE_BYTES) return TOO_LARGE;
     const buffer = Buffer.allocUnsafe(size);
     let read = 0;
     while (read < size) {
-      const count = (0, import_node_fs7.readSync)(fd, buffer, read, size - read, read);
+      const count = (0, import_node_fs8.readSync)(fd, buffer, read, size - read, read);
       if (count === 0) break;
       read += count;
     }
@@ -43711,7 +44127,7 @@ function readContent(absPath) {
   } catch {
     return null;
   } finally {
-    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs8.closeSync)(fd);
   }
 }
 function loadMemoryRoot(input, config, notes) {
@@ -43741,12 +44157,12 @@ function loadMemoryRoot(input, config, notes) {
   for (const relative of unread) files.push(loadSourceFile(root, relative, import_node_path14.default.join(input.dir, relative), void 0).file);
   return { root, files };
 }
-var import_promises5, import_node_fs7, import_node_path14, import_ignore6, TOO_LARGE;
+var import_promises5, import_node_fs8, import_node_path14, import_ignore6, TOO_LARGE;
 var init_load2 = __esm({
   "src/workspace/load.ts"() {
     "use strict";
     import_promises5 = require("node:fs/promises");
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     import_node_path14 = __toESM(require("node:path"), 1);
     import_ignore6 = __toESM(require_ignore(), 1);
     init_chart_templates();
@@ -43843,17 +44259,17 @@ async function loadStagedRoot(dir, index, config, notes) {
   const rootPrefix = import_node_path15.default.relative(index.repo, dir).split(import_node_path15.default.sep).join("/");
   const relativeOf = (repoPath) => underDir(rootPrefix, repoPath);
   const repoPathOf = (relative) => rootPrefix === "" ? relative : `${rootPrefix}/${relative}`;
-  const collect3 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
+  const collect4 = (paths) => new Set([...paths].flatMap((repoPath) => relativeOf(repoPath) ?? []));
   const root = {
     dir,
     name: rootName(dir),
     git: true,
-    tracked: collect3(index.entries.keys()),
-    trackedIgnored: collect3(index.ignored),
+    tracked: collect4(index.entries.keys()),
+    trackedIgnored: collect4(index.ignored),
     config,
     ...await readGitBranches(dir)
   };
-  for (const relative of collect3(index.unmerged)) {
+  for (const relative of collect4(index.unmerged)) {
     notes.push({ message: `Skipped ${relative}: it has unresolved merge conflicts in the index.`, file: import_node_path15.default.join(dir, relative) });
   }
   const configIgnore = (0, import_ignore7.default)().add(config.ignore);
@@ -44101,6 +44517,7 @@ async function loadWorkspace(options) {
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
+  if (files.some((file) => isHclFile(file.path))) await loadHclParser();
   const model = buildModel(roots, files, notes);
   return { roots, files, model, notes };
 }
@@ -44125,13 +44542,13 @@ async function lint(options) {
         if (configured === "off" || !file.reported) return;
         const finding = toFinding(rule, report, capLevel(configured, rule.meta.messageLevels?.[report.messageId]));
         const key = `${finding.location.root}\0${finding.location.file}\0${finding.location.startLine}:${finding.location.startColumn}\0${finding.message}`;
-        const build2 = "resource" in report ? buildName(report.resource) : void 0;
+        const build3 = "resource" in report ? buildName(report.resource) : void 0;
         const earlier = seen.get(key);
         if (earlier) {
-          if (build2 !== void 0) earlier.builds.add(build2);
+          if (build3 !== void 0) earlier.builds.add(build3);
           return;
         }
-        seen.set(key, { finding, builds: new Set(build2 === void 0 ? [] : [build2]) });
+        seen.set(key, { finding, builds: new Set(build3 === void 0 ? [] : [build3]) });
         findings.push(finding);
       }
     };
@@ -44161,9 +44578,9 @@ async function lint(options) {
   };
 }
 function buildName(resource) {
-  const build2 = resource.applied?.build;
-  if (!build2) return void 0;
-  return `Kustomization ${build2.appliedNamespace === void 0 ? build2.name : `${build2.appliedNamespace}/${build2.name}`}`;
+  const build3 = resource.applied?.build;
+  if (!build3) return void 0;
+  return `Kustomization ${build3.appliedNamespace === void 0 ? build3.name : `${build3.appliedNamespace}/${build3.name}`}`;
 }
 function ruleOptions(rule, roots) {
   const configured = roots.find((root) => root.config.file !== void 0) ?? roots[0];
@@ -44211,20 +44628,20 @@ function applySuppressions(findings, files) {
 }
 function sourceViews(files, model) {
   const byPath = new Map(files.map((file) => [import_node_path16.default.join(file.root.dir, file.path), file]));
-  const cache5 = /* @__PURE__ */ new Map();
+  const cache6 = /* @__PURE__ */ new Map();
   const view = (root, file) => {
     const key = import_node_path16.default.join(root, file);
-    if (!cache5.has(key)) {
+    if (!cache6.has(key)) {
       const source = byPath.get(key);
       const redaction = source ? redact(source, model) : void 0;
-      if (!source || !redaction) cache5.set(key, void 0);
+      if (!source || !redaction) cache6.set(key, void 0);
       else {
         const lineStarts = [0];
         for (let i2 = redaction.text.indexOf("\n"); i2 !== -1; i2 = redaction.text.indexOf("\n", i2 + 1)) lineStarts.push(i2 + 1);
-        cache5.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
+        cache6.set(key, { file: source, redaction, lines: redaction.text.split(/\r?\n/), lineStarts });
       }
     }
-    return cache5.get(key);
+    return cache6.get(key);
   };
   return {
     sourceLines(root, file, startLine, endLine) {
@@ -44265,6 +44682,8 @@ var init_lint = __esm({
     init_git();
     init_staged();
     init_build4();
+    init_hcl();
+    init_modules();
     init_redact2();
     init_report();
     SEVERITY = { note: 0, warning: 1, error: 2 };
@@ -48617,7 +49036,7 @@ var init_main = __esm({
       WorkspaceSymbol2.create = create;
     })(WorkspaceSymbol || (WorkspaceSymbol = {}));
     (function(DocumentSymbol2) {
-      function create(name2, detail, kind, range, selectionRange, children) {
+      function create(name2, detail, kind, range, selectionRange, children2) {
         const result = {
           name: name2,
           detail,
@@ -48625,8 +49044,8 @@ var init_main = __esm({
           range,
           selectionRange
         };
-        if (children !== void 0) {
-          result.children = children;
+        if (children2 !== void 0) {
+          result.children = children2;
         }
         return result;
       }
@@ -54575,11 +54994,11 @@ function startLanguageServer() {
   const connection = (0, import_node3.createConnection)(import_node3.ProposedFeatures.all);
   new LanguageServer(connection).listen();
 }
-var import_node_fs8, import_promises8, import_node_path22, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
+var import_node_fs9, import_promises8, import_node_path22, import_node_url5, import_node3, DEBOUNCE_MS, WATCHED_GLOBS, LanguageServer;
 var init_server = __esm({
   "src/lsp/server.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     import_promises8 = require("node:fs/promises");
     import_node_path22 = __toESM(require("node:path"), 1);
     import_node_url5 = require("node:url");
@@ -54676,7 +55095,7 @@ var init_server = __esm({
         this.watchers = [];
         for (const dir of this.roots()) {
           try {
-            const watcher = (0, import_node_fs8.watch)(dir, { persistent: false }, (_event, name2) => {
+            const watcher = (0, import_node_fs9.watch)(dir, { persistent: false }, (_event, name2) => {
               if (name2 === null || name2.toString() === CONFIG_FILE_NAME) this.schedule({ fresh: true });
             });
             watcher.on("error", () => watcher.close());
@@ -54798,32 +55217,32 @@ var init_server = __esm({
 });
 
 // src/applied/render.ts
-function buildLabel(build2) {
-  if (build2.kustomization) {
-    const { appliedNamespace: namespace, name: name2 } = build2.kustomization;
+function buildLabel(build3) {
+  if (build3.kustomization) {
+    const { appliedNamespace: namespace, name: name2 } = build3.kustomization;
     return `Kustomization ${namespace === void 0 ? name2 : `${namespace}/${name2}`}`;
   }
-  return `kustomize build ${build2.root.name}/${build2.dir === "" ? "." : build2.dir}`;
+  return `kustomize build ${build3.root.name}/${build3.dir === "" ? "." : build3.dir}`;
 }
-function matches2(build2, wanted) {
-  const kustomization = build2.kustomization;
+function matches2(build3, wanted) {
+  const kustomization = build3.kustomization;
   if (!kustomization) return false;
   return wanted.includes("/") ? `${kustomization.appliedNamespace ?? ""}/${kustomization.name}` === wanted : kustomization.name === wanted;
 }
 function renderApplied(model, options = {}) {
-  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build2) => matches2(build2, options.kustomization));
+  const builds = options.kustomization === void 0 ? model.applied.builds : model.applied.builds.filter((build3) => matches2(build3, options.kustomization));
   if (options.kustomization !== void 0 && builds.length === 0) {
-    const known = model.applied.builds.flatMap((build2) => build2.kustomization ? [`${build2.kustomization.appliedNamespace ?? ""}/${build2.kustomization.name}`] : []);
+    const known = model.applied.builds.flatMap((build3) => build3.kustomization ? [`${build3.kustomization.appliedNamespace ?? ""}/${build3.kustomization.name}`] : []);
     throw new UnknownKustomizationError(
       `No applied Flux Kustomization ${options.kustomization} whose build is known${known.length > 0 ? ` (known: ${known.slice(0, 10).join(", ")}${known.length > 10 ? ", \u2026" : ""})` : ""}.`
     );
   }
   const documents = [];
   const inBuilds = /* @__PURE__ */ new Set();
-  for (const build2 of builds) {
-    for (const object of build2.objects) {
+  for (const build3 of builds) {
+    for (const object of build3.objects) {
       inBuilds.add(object);
-      documents.push(renderObject(object, buildLabel(build2)));
+      documents.push(renderObject(object, buildLabel(build3)));
     }
   }
   if (options.kustomization === void 0) {

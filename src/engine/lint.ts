@@ -13,6 +13,8 @@ import { loadDiskRoot, loadMemoryRoot, type LoadHooks, type MemoryRoot, type Roo
 import { gitTopLevel } from '../workspace/git.js';
 import { loadStagedRoot, readBlobs, readStagedIndex, type StagedIndex } from '../workspace/staged.js';
 import { buildModel } from '../model/build.js';
+import { loadHclParser } from '../terraform/hcl.js';
+import { isHclFile } from '../terraform/modules.js';
 import { maskedOffset, redact, type Redaction } from './redact.js';
 import { compareFindings, reportTarget, toFinding } from './report.js';
 
@@ -91,6 +93,8 @@ export async function loadWorkspace(options: LintOptions): Promise<LoadedWorkspa
   const files = loaded.flatMap((entry) => entry.files);
   if (reportOnly.size > 0) for (const file of files) file.reported = reportOnly.has(file.absPath);
   else if (staged) for (const file of files) file.reported = forCommit.has(file.absPath);
+  // The HCL parser (Wasm) loads only when some root holds Terraform configuration.
+  if (files.some((file) => isHclFile(file.path))) await loadHclParser();
   const model = buildModel(roots, files, notes);
 
   return { roots, files, model, notes };
